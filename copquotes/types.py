@@ -1,0 +1,79 @@
+"""Plain data types at the boundaries of the pipeline."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SOURCE_KINDS = ("survey", "focus_group", "interview", "reflection", "other")
+SPEAKER_ROLES = ("participant", "facilitator", "interviewer", "respondent", "unknown")
+
+
+def text_hash(text: str) -> str:
+    """Stable hash of a text, used as the embedding-cache key (with the model name)."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of analysis: one survey answer, or one speaker turn.
+
+    ``speaker_key`` is a pseudonym (e.g. ``"R7f3a"`` for a survey respondent,
+    ``"S2"`` for the second speaker of a transcript): never a name. Real names
+    from speaker labels and identity columns travel separately, as
+    ``ParsedFile.identifiers``, only so that they can be redacted.
+    """
+
+    file: str                      # path of the source file as given (display)
+    position: int                  # 0-based order of the unit within its file
+    text: str
+    source_kind: str = "other"     # one of SOURCE_KINDS
+    group: str | None = None       # CoP group, e.g. "Early career"
+    year: str | None = None        # year or series, e.g. "2024" or "2024-2025"
+    question: str | None = None    # survey question text (None for transcripts)
+    speaker_key: str | None = None # pseudonymous speaker / respondent key
+    speaker_role: str = "unknown"  # one of SPEAKER_ROLES
+    consent: bool | None = None    # quote consent; None = unknown = no quote
+    locator: str = ""              # where in the file: "row 12, col Q3" / "line 40"
+    start_time: str | None = None  # transcript timestamp if any
+    extra: tuple = ()              # other (key, value) metadata pairs, sorted
+
+
+@dataclass(frozen=True)
+class Identifier:
+    """A string known to identify someone in a file (speaker label, roster name, email)."""
+
+    value: str
+    kind: str = "person"           # person | org | place | email | phone | other
+    source: str = "speaker_label"  # speaker_label | roster | identity_column | manifest
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    name: str
+    role: str = "participant"      # participant | facilitator
+    quote_consent: bool = False
+    aliases: tuple[str, ...] = ()
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character span of a unit's text: ``text[start:end]``."""
+
+    start: int
+    end: int
+    kind: str
+    source: str = ""               # which recogniser found it
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A re-identification or safety risk, naming its span and why."""
+
+    kind: str                      # e.g. "quasi_identifier", "violence_detail", "residual_identifier"
+    start: int
+    end: int
+    reason: str
+    severity: str = "warn"         # "warn" demotes; "hold" keeps a quote from export until reviewed
