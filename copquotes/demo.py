@@ -1,0 +1,47 @@
+"""``copquotes demo``: the whole pipeline on the sample corpus, then the best quotes per theme."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .errors import CopquotesError
+from .resources import corpus_dir
+
+DEFAULT_WORKSPACE = ".copquotes-demo"
+
+
+def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool = True,
+             out=None) -> Path:
+    """Ingest ``corpus/``, run every stage, print the top quotes per theme; returns the workspace."""
+    from .ingest import discover
+    from .pipeline import analyse
+    from .quotes import quote_records
+    from .themes import Codebook
+    from .workspace import Workspace
+
+    out = out or sys.stdout
+    corpus = corpus_dir()
+    if not corpus.is_dir():
+        raise CopquotesError(f"the sample corpus is missing at {corpus}: run from a full clone of copquotes")
+    ws_path = Path(workspace or DEFAULT_WORKSPACE)
+    discovery = discover([corpus])
+    ws = Workspace.open(ws_path, create=True)
+    try:
+        report = ws.ingest(discovery.sources, progress=progress)
+        n_files = len(report.files)
+        sys.stderr.write(f"demo: {ws.n_units()} units from {n_files} files in {ws_path}\n")
+        analyse(ws, progress=progress,
+                on_stage=lambda name, s: sys.stderr.write(
+                    f"  {name:<10} {'up to date' if s.get('skipped') else 'done in %.1fs' % s.get('seconds', 0)}\n"))
+        codebook = Codebook.load()
+        for theme in codebook.themes:
+            records = quote_records(ws, theme=theme.id, top=top)
+            out.write(f"\n== {theme.label} ({theme.id}) ==\n")
+            if not records:
+                out.write("  (no candidate quotes)\n")
+            for rec in records:
+                out.write(f"  \u201c{rec['text']}\u201d\n    {rec['attribution']}  [score {rec['score']:.2f}]\n")
+    finally:
+        ws.close()
+    out.write(f"\nReview them: copquotes app --workspace {ws_path}\n")
+    return ws_path

@@ -1,0 +1,206 @@
+"""Workspace guarantees: schema, idempotent ingest, all-or-nothing, consent in the database."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from copquotes.errors import InputError, WorkspaceError
+from copquotes.types import Identifier, Unit
+from copquotes.workspace import SCHEMA_VERSION, Workspace
+
+
+@dataclass(frozen=True)
+class Src:
+    path: Path
+    format: str = "plain_txt"
+    meta: dict = field(default_factory=dict)
+    roster: tuple = ()
+
+
+@dataclass
+class Reading:
+    units: object
+    identifiers: list
+
+
+def line_reader(source):
+    """Reads 'role|consent|text' lines: enough to exercise the workspace on its own."""
+    idents: list = []
+
+    def units():
+        for i, line in enumerate(Path(source.path).read_text().splitlines()):
+            if line.startswith("BROKEN"):
+                raise InputError("malformed line", source.path, f"line {i + 1}")
+            role, consent, text = line.split("|", 2)
+            idents.append(Identifier(f"Speaker {i}", "person", "speaker_label"))
+            yield Unit(file=str(source.path), position=i, text=text, source_kind="focus_group",
+                       speaker_key=f"S{i}", speaker_role=role,
+                       consent={"y": True, "n": False}.get(consent), locator=f"line {i + 1}")
+
+    return Reading(units(), idents)
+
+
+def write(tmp_path, name, lines):
+    p = tmp_path / name
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "ws", create=True)
+    yield w
+    w.close()
+
+
+def snapshot(ws):
+    return (
+        ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0],
+        ws.conn.execute("SELECT group_concat(unit_id || text, '|') FROM units").fetchone()[0],
+    )
+
+
+def test_new_workspace_has_schema_version_and_wal(ws):
+    assert ws.schema_version == SCHEMA_VERSION
+    assert ws.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_opening_missing_workspace_without_create_says_how_to_make_one(tmp_path):
+    with pytest.raises(WorkspaceError, match="copquotes ingest"):
+        Workspace.open(tmp_path / "nope")
+
+
+def test_newer_schema_is_refused(tmp_path):
+    w = Workspace.open(tmp_path / "ws", create=True)
+    w.conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    w.close()
+    with pytest.raises(WorkspaceError, match="upgrade copquotes"):
+        Workspace.open(tmp_path / "ws")
+
+
+def test_reingesting_unchanged_file_adds_nothing(ws, tmp_path):
+    f = write(tmp_path, "a.txt", ["participant|y|I loved it.", "facilitator|y|Welcome all."])
+    first = ws.ingest([Src(f)], read=line_reader, progress=False)
+    before = snapshot(ws)
+    second = ws.ingest([Src(f)], read=line_reader, progress=False)
+    assert [r.status for r in first.files] == ["added"]
+    assert [r.status for r in second.files] == ["unchanged"]
+    assert snapshot(ws) == before
+    assert ws.n_units() == 2
+
+
+def test_changed_file_replaces_units_and_derived_rows(ws, tmp_path):
+    f = write(tmp_path, "a.txt", ["participant|y|I loved it.", "participant|y|Second."])
+    ws.ingest([Src(f)], read=line_reader, progress=False)
+    uid = ws.conn.execute("SELECT unit_id FROM units ORDER BY position LIMIT 1").fetchone()[0]
+    with ws.transaction():
+        ws.conn.execute("INSERT INTO anon(unit_id, text) VALUES (?, 'x')", (uid,))
+        ws.conn.execute("INSERT INTO unit_themes(unit_id, theme, score) VALUES (?, 'wellbeing', .9)", (uid,))
+    write(tmp_path, "a.txt", ["participant|y|Now different."])
+    rep = ws.ingest([Src(f)], read=line_reader, progress=False)
+    assert [r.status for r in rep.files] == ["replaced"]
+    assert [r[0] for r in ws.conn.execute("SELECT text FROM units")] == ["Now different."]
+    assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == 0
+    assert ws.conn.execute("SELECT COUNT(*) FROM unit_themes").fetchone()[0] == 0
+
+
+def test_changed_metadata_counts_as_a_change(ws, tmp_path):
+    f = write(tmp_path, "a.txt", ["participant|y|I loved it."])
+    ws.ingest([Src(f, meta={"year": "2023"})], read=line_reader, progress=False)
+    rep = ws.ingest([Src(f, meta={"year": "2024"})], read=line_reader, progress=False)
+    assert rep.files[0].status == "replaced"
+
+
+def test_file_failing_halfway_leaves_workspace_exactly_as_it_was(ws, tmp_path):
+    good = write(tmp_path, "good.txt", ["participant|y|Fine."])
+    ws.ingest([Src(good)], read=line_reader, progress=False)
+    before = snapshot(ws)
+    other = write(tmp_path, "other.txt", ["participant|y|New text."])
+    bad = write(tmp_path, "bad.txt", ["participant|y|ok so far"] * 3000 + ["BROKEN"])
+    with pytest.raises(InputError, match=r"bad.txt \(line 3001\)"):
+        ws.ingest([Src(other), Src(bad)], read=line_reader, progress=False)
+    assert snapshot(ws) == before
+
+
+def test_identifiers_are_stored_per_file_not_in_units(ws, tmp_path):
+    f = write(tmp_path, "a.txt", ["participant|y|Hello."])
+    ws.ingest([Src(f)], read=line_reader, progress=False)
+    idents = ws.file_identifiers()
+    assert [i.value for ids in idents.values() for i in ids] == ["Speaker 0"]
+    assert "Speaker 0" not in ws.units_frame().to_string()
+
+
+@pytest.mark.parametrize(
+    "role,consent,source_kind,quotable",
+    [
+        ("participant", "y", "focus_group", True),
+        ("participant", "n", "focus_group", False),
+        ("participant", "?", "focus_group", False),   # unknown consent: no quote
+        ("facilitator", "y", "focus_group", False),   # facilitator talk is context
+        ("respondent", "y", "survey", True),
+    ],
+)
+def test_database_refuses_quotes_without_consent(ws, tmp_path, role, consent, source_kind, quotable):
+    f = write(tmp_path, "a.txt", [f"{role}|{consent}|Words worth quoting here."])
+    ws.ingest([Src(f)], read=line_reader, progress=False)
+    uid = ws.conn.execute("SELECT unit_id FROM units").fetchone()[0]
+    with ws.transaction():
+        ws.conn.execute("UPDATE units SET source_kind=? WHERE unit_id=?", (source_kind, uid))
+    insert = lambda: ws.conn.execute(  # noqa: E731
+        "INSERT INTO quotes(quote_id, unit_id, start, end, text, verbatim) VALUES ('q1', ?, 0, 5, 'Words', 'Words')",
+        (uid,),
+    )
+    if quotable:
+        with ws.transaction():
+            insert()
+        assert len(ws.quotes_frame()) == 1
+    else:
+        with pytest.raises(sqlite3.IntegrityError, match="consent"):
+            with ws.transaction():
+                insert()
+        assert ws.quotes_frame().empty
+
+
+def test_withdrawn_consent_removes_quotes_and_gated_reads_hide_them(ws, tmp_path):
+    f = write(tmp_path, "a.txt", ["participant|y|Words worth quoting here."])
+    ws.ingest([Src(f)], read=line_reader, progress=False)
+    uid = ws.conn.execute("SELECT unit_id FROM units").fetchone()[0]
+    with ws.transaction():
+        ws.conn.execute(
+            "INSERT INTO quotes(quote_id, unit_id, start, end, text, verbatim) VALUES ('q1', ?, 0, 5, 'W', 'W')",
+            (uid,),
+        )
+    with ws.transaction():
+        ws.conn.execute("UPDATE units SET consent = 0 WHERE unit_id = ?", (uid,))
+    assert ws.quotes_frame().empty
+    assert ws.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0] == 0
+    assert ws.units_frame(consented_only=True).empty
+    assert len(ws.units_frame()) == 1  # still counts in aggregate figures
+
+
+def test_status_reports_files_units_consent_and_stages(ws, tmp_path):
+    f = write(tmp_path, "a.txt", ["participant|y|One.", "participant|n|Two.", "participant|?|Three."])
+    ws.ingest([Src(f, meta={"group": "RRE", "year": "2024"})], read=line_reader, progress=False)
+    st = ws.status()
+    assert st["units"] == 3
+    assert st["files"][0]["units"] == 3
+    assert st["files"][0]["group"] == "RRE"
+    assert st["files"][0]["consent"] == {"yes": 1, "no": 1, "unknown": 1}
+    assert st["consent"] == {"yes": 1, "no": 1, "unknown": 1}
+    assert set(st["stages"]) == {"anonymise", "embed", "tag", "topics", "quotes"}
+    assert all(s["state"] == "not run" for s in st["stages"].values())
+
+
+def test_stage_becomes_stale_when_content_changes(ws, tmp_path):
+    from copquotes import pipeline
+
+    f = write(tmp_path, "a.txt", ["participant|y|One."])
+    ws.ingest([Src(f)], read=line_reader, progress=False)
+    ws.mark_stage("anonymise", pipeline.fingerprint(ws, "anonymise"))
+    assert pipeline.stage_status(ws)["anonymise"]["state"] == "up to date"
+    g = write(tmp_path, "b.txt", ["participant|y|Two."])
+    ws.ingest([Src(g)], read=line_reader, progress=False)
+    assert pipeline.stage_status(ws)["anonymise"]["state"] == "stale"
