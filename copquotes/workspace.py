@@ -475,6 +475,37 @@ class Workspace:
         sql += " ORDER BY f.display, u.position"
         return pd.read_sql_query(sql, self.conn, params=params)
 
+    def ensure_sentences(self) -> int:
+        """Fill ``sentences`` for every unit that has none yet; returns how many units were split."""
+        from .text import sentence_spans
+
+        todo = self.conn.execute(
+            "SELECT u.unit_id, u.text FROM units u"
+            " WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.unit_id = u.unit_id)"
+        ).fetchall()
+        if not todo:
+            return 0
+        rows = []
+        for uid, text in todo:
+            spans = sentence_spans(text) or [(0, len(text))]
+            rows.extend((uid, i, s, e) for i, (s, e) in enumerate(spans))
+        with self.transaction():
+            self.conn.executemany('INSERT INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)', rows)
+        return len(todo)
+
+    def sentences_frame(self, unit_ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """Sentences with their text: unit_id, idx, start, end, text (cut from the unit)."""
+        sql = ('SELECT s.unit_id, s.idx, s.start, s."end" AS "end", u.text AS unit_text'
+               " FROM sentences s JOIN units u ON u.unit_id = s.unit_id")
+        params: list = []
+        if unit_ids is not None:
+            sql += " WHERE s.unit_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(unit_ids)))
+        sql += " ORDER BY s.unit_id, s.idx"
+        df = pd.read_sql_query(sql, self.conn, params=params)
+        df["text"] = [t[s:e] for t, s, e in zip(df["unit_text"], df["start"], df["end"])]
+        return df.drop(columns=["unit_text"])
+
     def file_identifiers(self) -> dict[int, list[Identifier]]:
         out: dict[int, list[Identifier]] = {}
         for r in self.conn.execute("SELECT file_id, value, kind, source, aliases_json FROM file_identifiers"):

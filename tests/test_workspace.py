@@ -204,3 +204,12 @@ def test_stage_becomes_stale_when_content_changes(ws, tmp_path):
     g = write(tmp_path, "b.txt", ["participant|y|Two."])
     ws.ingest([Src(g)], read=line_reader, progress=False)
     assert pipeline.stage_status(ws)["anonymise"]["state"] == "stale"
+
+
+def test_sentences_are_spans_of_their_unit(ws, tmp_path):
+    f = write(tmp_path, "a.txt", ["participant|y|I came in flat. I left with a plan! Really."])
+    ws.ingest([Src(f)], read=line_reader, progress=False)
+    assert ws.ensure_sentences() == 1
+    assert ws.ensure_sentences() == 0
+    df = ws.sentences_frame()
+    assert list(df["text"]) == ["I came in flat.", "I left with a plan!", "Really."]
