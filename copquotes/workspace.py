@@ -423,7 +423,12 @@ class Workspace:
             "INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json) VALUES (?,?,?,?,?)",
             [(file_id, i.value, i.kind, i.source, json.dumps(list(i.aliases))) for i in idents.values()],
         )
-        self.conn.execute("UPDATE files SET n_units = ? WHERE file_id = ?", (n, file_id))
+        meta = dict(source.meta or {})
+        meta.update(getattr(reading, "meta", None) or {})
+        self.conn.execute(
+            "UPDATE files SET n_units = ?, meta_json = ? WHERE file_id = ?",
+            (n, json.dumps(_jsonable(meta), sort_keys=True, default=str), file_id),
+        )
         log.info("ingested %s: %d units (%s)", _display(path), n, status)
         return FileResult(str(source.path), status, n, source.format)
 

@@ -1,0 +1,65 @@
+"""Readers: survey exports and transcripts to :class:`~copquotes.types.Unit`.
+
+Public API (see docs/ARCHITECTURE.md "Ingest contract")::
+
+    disc = discover(["exports/", "extra/fg3.vtt"], meta={"year": "2024"})
+    for source in disc.sources:
+        reading = read(source)
+        for unit in reading.units:          # lazy: surveys stream row by row
+            ...
+        reading.identifiers                 # complete once units are exhausted
+    disc.skipped                            # [(path, reason)]
+
+``detect_format(path)`` names a file's format from its content.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, UnknownFormatError
+from .base import (FORMATS, NON_SOURCE_FORMATS, SURVEY_FORMATS, TRANSCRIPT_FORMATS, Discovery, Reading, Source,
+                   normalise_meta)
+from .detect import detect_format
+from .discover import discover
+from .roster import RosterMatcher, load_roster
+
+__all__ = [
+    "discover", "read", "read_path", "detect_format", "load_roster", "RosterMatcher",
+    "Source", "Reading", "Discovery", "FORMATS", "SURVEY_FORMATS", "TRANSCRIPT_FORMATS",
+    "InputError", "UnknownFormatError",
+]
+
+
+def read(source: Source) -> Reading:
+    """Parse one source into a :class:`Reading` (lazy ``units`` + ``identifiers``).
+
+    Raises :class:`InputError` (one line, naming the file and row/line) on malformed
+    input; for a survey some row-level errors (a ragged row further down) are raised
+    while ``units`` is being consumed.
+    """
+    fmt = source.format
+    if fmt in SURVEY_FORMATS:
+        from .survey import read_survey
+        return read_survey(source)
+    if fmt in ("zoom_vtt", "teams_vtt"):
+        from .vtt import read_vtt
+        return read_vtt(source)
+    if fmt in ("teams_docx", "plain_docx"):
+        from .lines import read_docx
+        return read_docx(source)
+    if fmt in ("otter_txt", "plain_txt"):
+        from .lines import read_text_transcript
+        return read_text_transcript(source)
+    if fmt in NON_SOURCE_FORMATS:
+        raise InputError(f"a {fmt.replace('_', ' ')} is not a text source (it is read for metadata)", source.path)
+    raise UnknownFormatError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}", source.path)
+
+
+def read_path(path, meta: dict | None = None, roster=()) -> Reading:
+    """Convenience: detect the format of one file and read it (no manifest lookup)."""
+    path = Path(path)
+    fmt = detect_format(path)
+    m = normalise_meta(meta)
+    if fmt in SURVEY_FORMATS:
+        m.setdefault("source_kind", "survey")
+    return read(Source(path=path, format=fmt, meta=m, roster=tuple(roster)))

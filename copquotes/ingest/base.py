@@ -1,0 +1,192 @@
+"""The data types of the ingest contract and metadata helpers shared by the readers."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import ConfigError
+from ..types import SOURCE_KINDS, Identifier, RosterEntry, Unit
+
+#: Formats :func:`copquotes.ingest.detect_format` can return. The ``*_xlsx`` /
+#: ``*_csv`` twins beyond the documented ones (a Qualtrics or SurveyMonkey export
+#: saved as XLSX, a Forms export saved as CSV, a DOCX typed up with "Name:" labels)
+#: are read by the same code as their siblings.
+SURVEY_FORMATS = (
+    "qualtrics_csv", "surveymonkey_csv", "msforms_xlsx", "plain_csv", "plain_xlsx",
+    "qualtrics_xlsx", "surveymonkey_xlsx", "msforms_csv",
+)
+TRANSCRIPT_FORMATS = ("zoom_vtt", "teams_vtt", "teams_docx", "otter_txt", "plain_txt", "plain_docx")
+OTHER_FORMATS = ("roster_csv", "manifest")
+FORMATS = SURVEY_FORMATS + TRANSCRIPT_FORMATS + OTHER_FORMATS
+NON_SOURCE_FORMATS = OTHER_FORMATS
+
+MANIFEST_NAMES = ("copquotes.yaml", "copquotes.yml")
+
+# metadata keys that hold lists / mappings (a --meta value "Q5,Q6" becomes a list)
+LIST_KEYS = ("open_questions", "identity_columns", "ignore_columns", "rosters")
+KEY_ALIASES = {
+    "series": "year",
+    "kind": "source_kind",
+    "source": "source_kind",
+    "cop_group": "group",
+    "cohort": "group",
+    "open_question": "open_questions",
+    "open_columns": "open_questions",
+    "open_text_columns": "open_questions",
+    "consent": "consent",
+    "consent_col": "consent_column",
+    "roles": "speaker_roles",
+}
+_KIND_ALIASES = {
+    "focus_group": "focus_group", "focusgroup": "focus_group", "fg": "focus_group",
+    "focus_groups": "focus_group", "group_discussion": "focus_group",
+    "interview": "interview", "interviews": "interview",
+    "survey": "survey", "surveys": "survey", "questionnaire": "survey",
+    "reflection": "reflection", "reflections": "reflection", "facilitator_reflection": "reflection",
+    "other": "other",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One text source found by :func:`discover`: a path, its format and its metadata."""
+
+    path: Path
+    format: str
+    meta: dict = field(default_factory=dict)
+    roster: tuple[RosterEntry, ...] = ()
+
+    @property
+    def display(self) -> str:
+        return str(self.path)
+
+
+@dataclass
+class Reading:
+    """What :func:`read` returns.
+
+    ``units`` is a lazy iterator (surveys stream row by row); ``identifiers`` is
+    complete once ``units`` is exhausted. ``meta`` is the effective metadata of the
+    file (the source's plus what detection filled in: ``source_kind``, ``year``...),
+    ``columns`` says for a survey how each column was used, and ``stats`` counts
+    rows, units and skipped answers (filled as ``units`` is consumed).
+    """
+
+    source: Source
+    units: Iterator[Unit]
+    identifiers: list[Identifier]
+    meta: dict = field(default_factory=dict)
+    columns: list[dict] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+
+@dataclass
+class Discovery:
+    """What :func:`discover` found: the text sources, and the files it skipped with why."""
+
+    sources: list[Source] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.sources)
+
+    def __len__(self):
+        return len(self.sources)
+
+
+def normalise_key(key: str) -> str:
+    k = re.sub(r"[\s\-]+", "_", str(key).strip().lower())
+    return KEY_ALIASES.get(k, k)
+
+
+def normalise_source_kind(value, where: str = "") -> str:
+    v = re.sub(r"[\s\-]+", "_", str(value).strip().lower())
+    if v in _KIND_ALIASES:
+        return _KIND_ALIASES[v]
+    raise ConfigError(
+        f"{where}unknown source_kind {value!r}; use one of: {', '.join(SOURCE_KINDS)}"
+    )
+
+
+def split_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in re.split(r"[;,|]", str(value)) if v.strip()]
+
+
+def normalise_meta(meta: dict | None, where: str = "", split_strings: bool = True) -> dict:
+    """Normalise keys (aliases, case) and the values of the keys copquotes knows.
+
+    ``split_strings``: a string value of a list key (``--meta open_questions=Q5,Q6``)
+    is split on ``,;|``; manifests keep a string whole (a question text may hold commas).
+    """
+    out: dict = {}
+    for key, value in (meta or {}).items():
+        k = normalise_key(key)
+        if value is None:
+            continue
+        if k == "source_kind":
+            value = normalise_source_kind(value, where)
+        elif k in LIST_KEYS:
+            value = split_list(value) if (split_strings or isinstance(value, (list, tuple))) else [str(value).strip()]
+        elif k == "speaker_roles":
+            if isinstance(value, str):
+                pairs = [p.split("=", 1) for p in split_list(value) if "=" in p]
+                value = {a.strip(): b.strip() for a, b in pairs}
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}speaker_roles must map speaker labels to roles, e.g. {{'Jane Smith': facilitator}}")
+            value = {str(a): str(b) for a, b in value.items()}
+        elif k in ("year", "group", "consent_column"):
+            value = str(value).strip()
+        out[k] = value
+    return out
+
+
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_–/]\s*((?:19|20)?\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def year_from_text(text: str) -> str | None:
+    """``"2024-2025"`` / ``"2024"`` from a file or folder name, if it names one plainly.
+
+    A date like ``2024-03-05`` is not taken as a range; two different years that are
+    not a consecutive range are ambiguous and give None.
+    """
+    for m in _YEAR_RANGE.finditer(text):
+        a, b = m.group(1), m.group(2)
+        if len(b) == 2:
+            b = a[:2] + b
+        if int(b) == int(a) + 1:
+            return f"{a}-{b}"
+    years = sorted(set(_YEAR.findall(text)))
+    if len(years) == 1:
+        return years[0]
+    return None
+
+
+def truthy(value, allow_numeric: bool = True) -> bool | None:
+    """yes/no-ish values to True/False; anything else None.
+
+    ``allow_numeric=False`` leaves ``1``/``0`` undecided: a survey export with
+    numeric choice codes (Qualtrics "Yes"=1, "No"=2) cannot be read safely.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    v = str(value).strip().lower()
+    if not v:
+        return None
+    if allow_numeric and v in ("1", "1.0"):
+        return True
+    if allow_numeric and v in ("0", "0.0"):
+        return False
+    if re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy)\b", v):
+        return True
+    if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused)\b", v):
+        return False
+    return None

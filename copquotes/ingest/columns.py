@@ -1,0 +1,299 @@
+"""Which survey column is what: identity, respondent id, date, consent, open question.
+
+Open questions are found from a sample of rows: free text has long, varied answers;
+Likert items, multiple choice (also multi-select lists like Forms' ``"A;B;"``),
+numbers, dates and identity columns are not open. Vendor hints decide first where
+they are reliable (a Qualtrics ``QID..`` choice column is never open; a
+SurveyMonkey ``Open-Ended Response`` column nearly always is).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..errors import ConfigError, InputError
+from .base import truthy
+from .tables import Column
+
+SKIP_ANSWERS = {
+    "", "n/a", "na", "n.a", "n a", "-", "--", "---", ".", "..", "...", "nil", "no", "none", "nothing",
+    "not applicable", "no comment", "no comments", "nope", "null", "?", "x", "no thanks", "no thank you",
+    "nothing further", "nothing else", "nothing to add", "no further comments", "none thanks",
+    "none thank you", "nah", "not really", "n/a.", "na.", "none.", "no.", "nil.", "nothing.",
+}
+
+
+_SKIP_MAX = max(len(s) for s in SKIP_ANSWERS) + 8
+
+
+def is_skip_answer(text: str) -> bool:
+    """True if the whole answer is a non-answer ("n/a", "-", "nil", "no", "none"...)."""
+    if len(text) > _SKIP_MAX * 2:
+        return False
+    t = re.sub(r"\s+", " ", text.strip().lower())
+    if len(t) > _SKIP_MAX:
+        return False
+    if t in SKIP_ANSWERS:
+        return True
+    return re.sub(r"[\s.!,;:]+$", "", t) in SKIP_ANSWERS
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", str(text).lower())
+
+
+# identity columns by normalised name (column id or question text)
+_IDENTITY_EXACT = {
+    # person
+    "name": ("person", "full"), "fullname": ("person", "full"), "yourname": ("person", "full"),
+    "firstname": ("person", "first"), "givenname": ("person", "first"), "preferredname": ("person", "first"),
+    "lastname": ("person", "last"), "surname": ("person", "last"), "familyname": ("person", "last"),
+    "recipientfirstname": ("person", "first"), "recipientlastname": ("person", "last"),
+    "recipientname": ("person", "full"), "respondentname": ("person", "full"),
+    "participantname": ("person", "full"), "contactname": ("person", "full"), "namefull": ("person", "full"),
+    # email
+    "email": ("email", ""), "emailaddress": ("email", ""), "recipientemail": ("email", ""),
+    "youremail": ("email", ""), "youremailaddress": ("email", ""), "emailaddressoptional": ("email", ""),
+    "emailoptional": ("email", ""), "workemail": ("email", ""), "contactemail": ("email", ""),
+    # phone
+    "phone": ("phone", ""), "phonenumber": ("phone", ""), "mobile": ("phone", ""), "mobilenumber": ("phone", ""),
+    "telephone": ("phone", ""), "contactnumber": ("phone", ""), "recipientphone": ("phone", ""),
+    "recipientphonenumber": ("phone", ""),
+    # other identifying values (never text, never identifiers: machine ids and locations)
+    "ipaddress": ("other", "machine"), "ip": ("other", "machine"),
+    "locationlatitude": ("other", "machine"), "locationlongitude": ("other", "machine"),
+    "latitude": ("other", "machine"), "longitude": ("other", "machine"),
+    "locationaccuracy": ("other", "machine"),
+    "externalreference": ("other", ""), "externaldatareference": ("other", ""),
+    "externalref": ("other", ""), "customdata": ("other", ""), "address": ("other", ""),
+    "streetaddress": ("other", ""), "homeaddress": ("other", ""), "postaladdress": ("other", ""),
+    "contactdetails": ("other", ""), "contactinformation": ("other", ""),
+}
+_IDENTITY_QUESTION = [
+    (re.compile(r"^(?:please\s+)?(?:enter|provide|give|type|write)?\s*(?:your\s+)?(?:full\s+|first\s+|given\s+|preferred\s+)?name\b(?!\s+(?:one|two|three|a|an|the|any|some)\b)", re.I), ("person", "full")),
+    (re.compile(r"\bwhat\s+is\s+your\s+(?:full\s+|first\s+|preferred\s+)?name\b", re.I), ("person", "full")),
+    (re.compile(r"\b(?:your\s+)?(?:sur|last\s+|family\s+)name\b", re.I), ("person", "last")),
+    (re.compile(r"\be-?mail\b", re.I), ("email", "")),
+    (re.compile(r"\b(?:phone|mobile|telephone|contact)\s*(?:number|no\.?)\b|^\s*(?:phone|mobile)\b", re.I), ("phone", "")),
+    (re.compile(r"\bip\s*address\b|\blatitude\b|\blongitude\b", re.I), ("other", "machine")),
+    (re.compile(r"\bcontact\s+details\b|\bpostal\s+address\b|\bhome\s+address\b", re.I), ("other", "")),
+]
+_RESPONDENT_ID = {"responseid", "respondentid", "id", "recordid", "responseno", "respondent", "responsenumber",
+                  "participantid", "respondentno", "submissionid", "entryid"}
+_DATE_COLUMNS = {"startdate", "enddate", "recordeddate", "starttime", "completiontime", "lastmodifiedtime",
+                 "timestamp", "date", "submitted", "submittedat", "submissiondate", "datesubmitted",
+                 "completed", "completedat", "datecompleted", "responsedate", "createdat", "v8", "v9"}
+_STATUS_COLUMNS = {"status", "responsetype"}
+_META_COLUMNS = {"progress", "durationinseconds", "duration", "finished", "distributionchannel", "userlanguage",
+                 "collectorid", "responseset", "language", "totalpoints", "quizfeedback", "score", "sc0",
+                 "qrecaptchascore", "qrelevantidduplicate", "qrelevantidduplicatescore", "qrelevantidfraudscore",
+                 "qrelevantidlaststartdate", "qballotboxstuffing", "qtotalduration", "qurl", "qlanguage",
+                 "qchlbrowser", "qchlversion", "qchlos", "qchlresolution", "gradepostedtime"}
+
+_OPEN_HINT = re.compile(
+    r"\b(what|why|how\s+(?:has|have|did|does|do|could|can|would|might|will|is|was)|describe|explain|"
+    r"comments?|suggest(?:ion)?s?|feedback|anything|tell\s+us|please\s+(?:share|describe|explain|specify|tell|comment|elaborate|provide)|"
+    r"in\s+your\s+own\s+words|examples?|improve(?:d|ments?)?|valuable|valued|highlight|reflect(?:ion)?s?|"
+    r"learn(?:t|ed|ing)?|changed?|differently|challenges?|barriers?|thoughts?|experiences?|insights?|"
+    r"elaborate|additional|share|one\s+thing|(?:will|would|could|did|do)\s+you|advice|tips?|story|stories|moment)\b",
+    re.I,
+)
+# wording that only an open question has: short answers to these are still answers
+_OPEN_STRONG = re.compile(
+    r"\b(comments?|anything\s+else|any\s+other|feedback|suggestions?|tell\s+us|please\s+(?:describe|explain|share|elaborate|comment)|"
+    r"in\s+your\s+own\s+words|why\b)",
+    re.I,
+)
+_ANTI_SCALE = re.compile(
+    r"\b(rate|rating|how\s+(?:satisfied|likely|much|many|often|long|useful|relevant|well)|to\s+what\s+extent|"
+    r"(?:strongly\s+)?(?:agree|disagree)|select|choose|tick|which\s+of\s+the\s+following|nps|score|"
+    r"number\s+of|how\s+long\s+have|years?\s+of\s+experience|attend(?:ed|ance)?)\b",
+    re.I,
+)
+_ANTI_DEMO = re.compile(
+    r"\b(age|gender|pronouns?|postcode|post\s+code|suburb|town|city|state|region|location|"
+    r"organi[sz]ation|agency|employer|workplace|school|role|position|job|title|sector|team|"
+    r"date|time|name|e-?mail|phone|cohort|group|session)\b",
+    re.I,
+)
+_OPEN_OVERRIDE = re.compile(
+    r"\b(comments?|feedback|suggest\w*|anything\s+else|tell\s+us|describe|explain|why|please\s+share|"
+    r"in\s+your\s+own\s+words|examples?)\b",
+    re.I,
+)
+_LIKERT = re.compile(
+    r"^(strongly\s+)?(agree|disagree)$|^(somewhat|slightly|mostly|moderately|very|extremely|quite|not\s+at\s+all|not\s+very|fairly)\s+\w+$|"
+    r"^neither\b|^neutral$|^(yes|no|maybe|unsure|not\s+sure|don'?t\s+know|prefer\s+not\s+to\s+say|n/?a)$|"
+    r"^(always|often|sometimes|rarely|never|usually|seldom)$|^(excellent|very\s+good|good|fair|poor|very\s+poor|average|ok|okay)$|"
+    r"^(very\s+)?(satisfied|dissatisfied|unsatisfied|likely|unlikely|useful|helpful|relevant|important)$|"
+    r"^(not\s+)?(at\s+all\s+)?(satisfied|likely|useful|helpful|relevant|important)(\s+at\s+all)?$|"
+    r"^(a\s+)?(great|good|moderate|small|little)\s+(deal|extent|amount|bit)$|^(to\s+)?(a|some|no)\s+\w*\s*extent$|"
+    r"^\d+(\.\d+)?\s*[-–:=]\s*\w+(\s+\w+){0,4}$|^(male|female|man|woman|non-?binary|other)$",
+    re.I,
+)
+_NUMERIC = re.compile(r"^[-+]?[$€£]?\d[\d,]*(\.\d+)?%?$")
+_DATE = re.compile(
+    r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?\s*(am|pm|AM|PM)?([+-]\d{2}:?\d{2}|Z)?)?$|"
+    r"^\d{1,2}:\d{2}(:\d{2})?\s*(am|pm)?$"
+)
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F']+")
+_CONSENT_QUOTE = re.compile(
+    r"quot(?:e|ed|es|ing)|publish|publication|in\s+(?:our|any|the|future)?\s*reports?|promotional|marketing|"
+    r"social\s+media|funding|annual\s+report|"
+    r"use\s+(?:your|these|my|the|any)\s+(?:\w+\s+)?(?:comments|words|responses|feedback|answers|quotes|stories)|"
+    r"(?:comments|words|responses|feedback|answers)\s+(?:\w+\s+){0,3}(?:used|shared|published|quoted)|"
+    r"share\s+(?:your|these)\s+(?:comments|words|responses|feedback)",
+    re.I,
+)
+_CONSENT_ASK = re.compile(
+    r"consent|permission|happy|agree|\bok\b|okay|may\s+we|can\s+we|willing|allow|do\s+you\s+give|comfortable|"
+    r"would\s+you|are\s+you|\?",
+    re.I,
+)
+_CONSENT_NOT = re.compile(r"particip|take\s+part|complete\s+(?:this|the)\s+survey|contact(?:ed)?\s+(?:you|me)|follow[-\s]?up|interview", re.I)
+
+
+def identity_of(col: Column) -> tuple[str, str] | None:
+    """``(kind, name_part)`` if the column holds identity values, else None."""
+    for text in (col.id, col.question, col.sub if col.hint == "meta" else ""):
+        k = _key(text)
+        if not k:
+            continue
+        if k in _IDENTITY_EXACT:
+            return _IDENTITY_EXACT[k]
+        if re.match(r"^customdata\d*$", k) or re.match(r"^recipient(?:first|last)?name$", k):
+            return ("other", "") if k.startswith("custom") else ("person", "full")
+    q = col.question or ""
+    if len(q) <= 120:
+        for pattern, result in _IDENTITY_QUESTION:
+            if pattern.search(q):
+                # "email" inside a longer open question ("...would you like us to email you...")
+                if result[0] == "email" and len(q.split()) > 8:
+                    continue
+                if result[0] == "person" and len(q.split()) > 10:
+                    continue
+                return result
+    return None
+
+
+def profile(values: list[str]) -> dict:
+    """Statistics of a column's non-empty sample values."""
+    vals = [v.strip() for v in values if v and v.strip() and not is_skip_answer(v)]
+    n = len(vals)
+    if not n:
+        return {"n": 0, "distinct": 0, "mean_words": 0.0, "max_words": 0, "numeric": 0.0, "date": 0.0,
+                "likert": 0.0, "listish": 0.0, "segment_repeat": 0.0, "distinct_ratio": 0.0}
+    words = [len(_WORD.findall(v)) for v in vals]
+    counts = Counter(v.lower() for v in vals)
+    listish = sum(1 for v in vals if re.search(r";\s*$", v) or v.count(";") >= 1)
+    segs = [s.strip().lower() for v in vals for s in re.split(r"[;]", v) if s.strip()]
+    seg_counts = Counter(segs)
+    seg_repeat = (1 - len(seg_counts) / len(segs)) if segs else 0.0
+    return {
+        "n": n,
+        "distinct": len(counts),
+        "distinct_ratio": len(counts) / n,
+        "mean_words": sum(words) / n,
+        "max_words": max(words),
+        "numeric": sum(1 for v in vals if _NUMERIC.match(v)) / n,
+        "date": sum(1 for v in vals if _DATE.match(v)) / n,
+        "likert": sum(1 for v in vals if _LIKERT.match(v)) / n,
+        "listish": listish / n,
+        "segment_repeat": seg_repeat,
+    }
+
+
+def looks_open(col: Column, stats: dict) -> bool:
+    """Is ``col`` an open-text question, from its vendor hint, question text and sample values?"""
+    if col.hint in ("meta", "choice"):
+        return False
+    n = stats["n"]
+    if n == 0:
+        return False
+    if stats["numeric"] >= 0.8 or stats["date"] >= 0.8:
+        return False
+    mean = stats["mean_words"]
+    ratio = stats["distinct_ratio"]
+    if stats["likert"] >= 0.6 and mean < 6:
+        return False
+    if stats["listish"] >= 0.5 and stats["segment_repeat"] >= 0.3 and mean < 12:
+        return False  # multi-select answers like "Option A;Option B;"
+    # with many answers, few distinct values means choices
+    if n >= 8 and ratio < 0.35:
+        return False
+    question = f"{col.question} {col.sub}"
+    hinted = bool(_OPEN_HINT.search(question))
+    short = len(_WORD.findall(col.question or "")) <= 6 or bool(
+        re.match(r"^\s*(what\s+is\s+your|what\s+(?:type|kind|sort)\s+of|what\s+best\s+describes|your|which|"
+                 r"in\s+which|where|how\s+old|select|current|please\s+(?:select|choose|indicate))\b",
+                 col.question or "", re.I))
+    anti = (bool(_ANTI_SCALE.search(question)) or (short and bool(_ANTI_DEMO.search(question)))) \
+        and not _OPEN_OVERRIDE.search(question)
+    if anti:
+        return mean >= 12 and ratio >= 0.7
+    if col.hint == "other_specify":
+        return mean >= 8 and ratio >= 0.6
+    if col.hint == "text_entry":
+        return mean >= 2 or (hinted and mean >= 1)
+    if col.hint == "choice_or_text":
+        return mean >= 6 and ratio >= 0.7
+    if mean >= 8 and ratio >= 0.6:
+        return True
+    if _OPEN_STRONG.search(question) and stats["likert"] < 0.3 and ratio >= 0.5:
+        return True
+    return hinted and mean >= 3 and ratio >= 0.5
+
+
+def consent_value(value: str, mapping: dict | None = None) -> bool | None:
+    v = (value or "").strip()
+    if not v:
+        return None
+    if mapping:
+        for k, b in mapping.items():
+            if str(k).strip().lower() == v.lower():
+                return truthy(b)
+    return truthy(v, allow_numeric=False)
+
+
+def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
+    """A score > 0 if ``col`` asks for permission to quote (question text + yes/no answers)."""
+    q = f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question
+    if col.hint == "meta" or not q:
+        return 0.0
+    if _CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I):
+        return 0.0
+    has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
+    if not has_quote or not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
+        return 0.0
+    vals = [v for v in values if v and v.strip()]
+    if vals:
+        decided = sum(1 for v in vals if consent_value(v, mapping) is not None)
+        codes = all(re.fullmatch(r"\d{1,2}", v.strip()) for v in vals)  # numeric choice codes
+        if decided / len(vals) < 0.6 and not codes:
+            return 0.0
+    return 2.0 if re.search(r"quot", q, re.I) else 1.0
+
+
+def match_columns(names, columns: list[Column], what: str, path) -> list[Column]:
+    """Columns named in a manifest (by id, question text or a unique part of it)."""
+    out: list[Column] = []
+    for name in names:
+        want = re.sub(r"\s+", " ", str(name).strip()).lower()
+        exact = [c for c in columns if c.id.lower() == want or re.sub(r"\s+", " ", c.question).lower() == want]
+        if not exact:
+            exact = [c for c in columns if want and want in re.sub(r"\s+", " ", c.question).lower()]
+        if not exact:
+            ids = ", ".join(c.id for c in columns[:40])
+            raise ConfigError(
+                f"{path}: {what} {name!r} matches no column; use a column id or question text (columns: {ids})"
+            )
+        if len(exact) > 1 and what == "consent_column":
+            raise ConfigError(f"{path}: consent_column {name!r} matches {len(exact)} columns; give the column id")
+        for c in exact:
+            if c not in out:
+                out.append(c)
+    return out
+
+
+def no_open_text_error(path) -> InputError:
+    return InputError("no open-text column found; name them in copquotes.yaml under open_questions", path)

@@ -1,0 +1,155 @@
+"""Which format a file is, from its content (the extension only breaks ties)."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from ..errors import InputError, UnknownFormatError
+from .base import MANIFEST_NAMES
+from .lines import classify
+from .roster import role_value, roster_columns
+from .tables import HEADER_SCAN_ROWS, parse_layout, sniff_delimiter
+from .textio import binary_kind, check_not_empty, decode_head, read_head, ZIP_MAGIC, ZIP_EMPTY_MAGIC
+
+TEXT_EXT = {".txt", ".text", ".md", ".transcript", ".rtf_txt"}
+CSV_EXT = {".csv", ".tsv", ".tab"}
+VTT_EXT = {".vtt", ".webvtt", ".srt"}
+XLSX_EXT = {".xlsx", ".xlsm"}
+DOCX_EXT = {".docx", ".docm"}
+KNOWN_EXT = TEXT_EXT | CSV_EXT | VTT_EXT | XLSX_EXT | DOCX_EXT
+
+
+def detect_format(path) -> str:
+    """One of :data:`copquotes.ingest.FORMATS` for ``path``, decided by its content.
+
+    Raises :class:`InputError` for an empty, binary or corrupt file and
+    :class:`UnknownFormatError` for a readable file that matches no reader.
+    """
+    path = Path(path)
+    if path.name.lower() in MANIFEST_NAMES:
+        return "manifest"
+    if not path.exists():
+        raise InputError("no such file; check the path", path)
+    if not path.is_file():
+        raise InputError("not a file", path)
+    check_not_empty(path)
+    head = read_head(path)
+    ext = path.suffix.lower()
+    if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC) or ext in XLSX_EXT | DOCX_EXT:
+        return _detect_zip(path, ext)
+    what = binary_kind(head)
+    if what:
+        hint = " (save it as .xlsx/.docx without a password)" if "Office" in what else ""
+        raise UnknownFormatError(f"{what}, not a format copquotes reads{hint}", path)
+    text = decode_head(path)
+    if not text.strip(" \t\r\n\ufeff"):
+        raise InputError("the file is empty (only blank lines)", path)
+    return _detect_text(path, text, ext)
+
+
+def _detect_zip(path: Path, ext: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except Exception as exc:  # BadZipFile, EOFError, NotImplementedError on damaged headers...
+        kind = "XLSX" if ext in XLSX_EXT else "DOCX" if ext in DOCX_EXT else "ZIP"
+        app = "Excel" if kind == "XLSX" else "Word" if kind == "DOCX" else "the program that made it"
+        raise InputError(f"corrupt {kind} (bad zip archive); open it in {app} and save it again", path) from exc
+    if "word/document.xml" in names:
+        from .lines import docx_lines
+        lines = [t for _, t in docx_lines(path)]
+        return "teams_docx" if classify(lines) == "otter" else "plain_docx"
+    if "xl/workbook.xml" in names:
+        from .tables import iter_xlsx_rows, open_workbook
+        wb = open_workbook(path)
+        try:
+            vendors = []
+            for ws in wb.worksheets:
+                if getattr(ws, "sheet_state", "visible") != "visible":
+                    continue
+                rows = []
+                for _, row in iter_xlsx_rows(path, ws.title, wb=wb):
+                    rows.append(row)
+                    if len(rows) >= HEADER_SCAN_ROWS:
+                        break
+                if any(any(c.strip() for c in r) for r in rows):
+                    vendors.append(parse_layout(rows).vendor)
+        finally:
+            wb.close()
+        for v in ("msforms", "qualtrics", "surveymonkey"):
+            if v in vendors:
+                return f"{v}_xlsx"
+        return "plain_xlsx"
+    if ext in XLSX_EXT | DOCX_EXT:
+        raise InputError(f"corrupt {ext[1:].upper()} (the archive has no document inside); save it again", path)
+    raise UnknownFormatError("a ZIP archive, not a format copquotes reads (unzip it first)", path)
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
+    import csv
+    lines = text.splitlines(True)
+    if len(text) >= 60000 and len(lines) > 1:
+        text = "".join(lines[:-1])
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            rows.append(row)
+            if len(rows) >= 40:
+                break
+    except csv.Error:
+        pass
+    return rows
+
+
+def _tabular(rows: list[list[str]]) -> bool:
+    widths = [len(r) for r in rows if any(c.strip() for c in r)]
+    if len(widths) < 2:
+        return False
+    top = max(set(widths), key=widths.count)
+    return top >= 2 and widths.count(top) >= 0.8 * len(widths)
+
+
+def _detect_text(path: Path, text: str, ext: str) -> str:
+    body = text.lstrip("\ufeff")
+    first = next((ln.strip() for ln in body.splitlines() if ln.strip()), "")
+    if first.startswith("WEBVTT"):
+        return "teams_vtt" if re.search(r"<v[\s.]", body) else "zoom_vtt"
+    if ext in VTT_EXT and re.search(r"^\s*[\d:.,]+\s*-->\s*[\d:.,]+", body, re.M):
+        return "teams_vtt" if re.search(r"<v[\s.]", body) else "zoom_vtt"
+    if ext in VTT_EXT:
+        raise InputError("not a WebVTT file (no WEBVTT header and no cue timestamps)", path, "line 1")
+
+    if ext not in TEXT_EXT:
+        delim = sniff_delimiter(body)
+        rows = _csv_rows(body, delim)
+        if ext in CSV_EXT or _tabular(rows):
+            return _detect_table(rows, ext)
+
+    lines = body.splitlines()
+    mode = classify(lines)
+    if mode == "otter":
+        return "otter_txt"
+    if mode == "labelled":
+        return "plain_txt"
+    if ext in TEXT_EXT:
+        return "plain_txt"
+    raise UnknownFormatError(
+        "not a format copquotes reads (expected a survey export, a VTT/DOCX/TXT transcript or a roster)", path)
+
+
+def _detect_table(rows: list[list[str]], ext: str) -> str:
+    if rows:
+        cols = roster_columns(rows[0], strict=True)
+        if cols is not None and "role" in cols:
+            data = [r for r in rows[1:] if any(c.strip() for c in r)]
+            roles = [r[cols["role"]] for r in data if len(r) > cols["role"]]
+            used = set(cols.values())
+            other = [c for r in data for i, c in enumerate(r) if i not in used and c.strip()]
+            long_text = other and sum(len(c.split()) for c in other) / len(other) >= 6
+            if all(role_value(v) is not None for v in roles) and not long_text:
+                return "roster_csv"
+    vendor = parse_layout(rows[:HEADER_SCAN_ROWS]).vendor
+    return {"qualtrics": "qualtrics_csv", "surveymonkey": "surveymonkey_csv",
+            "msforms": "msforms_csv"}.get(vendor, "plain_csv")

@@ -1,0 +1,280 @@
+"""Rosters (who was in a group, their role, whether they agreed to be quoted) and
+matching transcript speaker labels against them.
+
+A roster is a CSV with at least ``name``, ``role`` (participant / facilitator) and
+``quote_consent`` (yes / no); optional ``aliases`` (separated by ``;`` or ``|``) and
+``group``. Speaker labels are matched case-insensitively, without honorifics,
+pronouns or bracketed notes, on the full name, an alias, "Last, First", or a first
+name (or first name + initial) that is unique in the roster. An ambiguous label
+matches nobody: no consent is ever guessed.
+"""
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import unicodedata
+from pathlib import Path
+
+from ..errors import ConfigError, InputError
+from ..types import Identifier, RosterEntry
+from .base import truthy
+from .textio import check_not_empty, detect_encoding, open_text
+
+log = logging.getLogger("copquotes.ingest")
+
+HONORIFICS = {
+    "dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "assoc", "associate",
+    "a/prof", "aprof", "rev", "sir", "dame", "hon", "cllr", "sr", "br", "fr", "phd", "dr.",
+}
+_PRONOUNS = re.compile(
+    r"\b(?:she|he|they|ze|xe|it)\s*/\s*(?:her|him|them|hers|his|theirs|zir|xem|they|she|he)(?:\s*/\s*\w+)?\b",
+    re.I,
+)
+_ROLE_WORDS = {
+    "interviewer": "interviewer", "int": "interviewer", "i": "interviewer", "q": "interviewer",
+    "facilitator": "facilitator", "co-facilitator": "facilitator", "cofacilitator": "facilitator",
+    "co facilitator": "facilitator", "host": "facilitator", "co-host": "facilitator", "cohost": "facilitator",
+    "moderator": "facilitator", "researcher": "facilitator", "evaluator": "facilitator",
+    "chair": "facilitator", "lead facilitator": "facilitator", "presenter": "facilitator",
+}
+# labels that name a role or a number, not a person: never identifiers
+_GENERIC = re.compile(
+    r"^(?:(?:unknown|unidentified)\s+speaker(?:\s*\d+)?|speaker\s*[-_]?\s*\d+|speaker\s+[a-z]|"
+    r"participants?(?:\s*[-_#]?\s*[a-z]?\d*)?|p\s*[-_#]?\s*\d+|respondent(?:\s*[-_#]?\s*\d+)?|r\s*\d+|"
+    r"interviewee(?:\s*\d+)?|member(?:\s*\d+)?|attendee(?:\s*\d+)?|guest(?:\s*\d+)?|"
+    r"(?:co[-\s]?)?facilitator(?:\s*\d+)?|interviewer(?:\s*\d+)?|int|i|q|a|r|host|co[-\s]?host|moderator|"
+    r"researcher(?:\s*\d+)?|evaluator(?:\s*\d+)?|presenter|chair|all|group|several|multiple|many|"
+    r"multiple\s+speakers|everyone|crosstalk|inaudible|audience|voice|f\d*|m\d*|"
+    r"(?:male|female)\s+(?:participant|speaker)(?:\s*\d+)?)$",
+    re.I,
+)
+_UNKNOWN = re.compile(r"^(?:(?:unknown|unidentified)\s+speaker(?:\s*\d+)?|crosstalk|inaudible|all|several|multiple|many|multiple\s+speakers|everyone|group|audience|voice)$", re.I)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def clean_label(label: str) -> str:
+    """The name part of a speaker label: no pronouns, brackets, org suffixes or role tags.
+
+    ``"Dr Jane Smith (she/her) | Safe Steps"`` -> ``"Dr Jane Smith"``; ``"Smith, Jane"``
+    stays as it is (see :func:`name_key`).
+    """
+    s = str(label).strip().strip("\ufeff")
+    s = _PRONOUNS.sub(" ", s)
+    s = re.sub(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}", " ", s)
+    s = re.split(r"\s+[|/•–—]\s+|\s+-\s+|\s*\|\s*", s)[0]
+    s = re.sub(r"\s+", " ", s).strip(" -_:;,.")
+    return s
+
+
+def name_key(name: str) -> str:
+    """Comparable form of a name: folded case and accents, no honorifics or punctuation.
+
+    ``"Smith, Jane"`` becomes ``"jane smith"``.
+    """
+    s = clean_label(name)
+    if s.count(",") == 1:
+        last, first = [p.strip() for p in s.split(",")]
+        if last and first and len(first.split()) <= 3 and len(last.split()) <= 3:
+            s = f"{first} {last}"
+    s = _fold(s).lower()
+    s = re.sub(r"['’`]", "", s)
+    s = re.sub(r"[^\w\s-]", " ", s)
+    s = s.replace("-", " ").replace("_", " ")
+    words = [w for w in s.split() if w not in HONORIFICS]
+    return " ".join(words)
+
+
+def label_role(label: str) -> str | None:
+    """The role a speaker label itself states (``"Interviewer"``, ``"Jane (Facilitator)"``)."""
+    raw = str(label).strip().lower()
+    base = re.sub(r"\s*\d+$", "", re.sub(r"[^\w\s-]", " ", raw)).strip()
+    base = re.sub(r"\s+", " ", base)
+    if base in _ROLE_WORDS:
+        return _ROLE_WORDS[base]
+    for inner in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", raw):
+        for part in inner:
+            p = re.sub(r"[^\w\s-]", " ", part).strip()
+            if p in _ROLE_WORDS:
+                return _ROLE_WORDS[p]
+    m = re.match(r"^(interviewer|facilitator|co-?facilitator|host|moderator|researcher)\b", raw)
+    if m:
+        return _ROLE_WORDS.get(m.group(1), "facilitator")
+    return None
+
+
+def is_generic_label(label: str) -> bool:
+    """True for labels that are a role or number, not a name ("Participant 3", "Speaker 2")."""
+    s = re.sub(r"[^\w\s-]", " ", str(label)).strip()
+    s = re.sub(r"\s+", " ", s)
+    return bool(_GENERIC.match(s)) or not s
+
+
+def is_unknown_label(label: str | None) -> bool:
+    if label is None:
+        return True
+    s = re.sub(r"[^\w\s-]", " ", str(label)).strip()
+    return bool(_UNKNOWN.match(re.sub(r"\s+", " ", s)))
+
+
+_ROLE_VALUES = {
+    "participant": "participant", "participants": "participant", "member": "participant",
+    "attendee": "participant", "practitioner": "participant", "": "participant",
+    "facilitator": "facilitator", "co-facilitator": "facilitator", "cofacilitator": "facilitator",
+    "co facilitator": "facilitator", "host": "facilitator", "moderator": "facilitator",
+    "lead": "facilitator", "presenter": "facilitator", "researcher": "facilitator", "evaluator": "facilitator",
+    "interviewer": "interviewer",
+}
+
+_COLUMN_ALIASES = {
+    "name": ("name", "full name", "fullname", "participant", "participant name", "speaker", "speaker name", "display name"),
+    "role": ("role", "speaker role", "participant role", "type"),
+    "quote_consent": ("quote_consent", "quote consent", "consent", "consent to quote", "quote", "quotable",
+                      "consent to be quoted", "quote_ok", "can quote"),
+    "aliases": ("aliases", "alias", "also known as", "aka", "other names", "nicknames", "display names"),
+    "group": ("group", "cop group", "cop", "cohort"),
+}
+
+
+def _norm_header(h: str) -> str:
+    return re.sub(r"[\s_\-]+", " ", str(h).strip().strip("\ufeff").lower())
+
+
+def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | None:
+    """Map roster fields to column indexes, or None if ``header`` is not a roster header.
+
+    ``strict`` (detection) needs name, role and quote_consent; a file named as a roster
+    in a manifest only needs name and quote_consent (role defaults to participant).
+    """
+    normed = [_norm_header(h) for h in header]
+    found: dict[str, int] = {}
+    for field_name, aliases in _COLUMN_ALIASES.items():
+        wanted = {_norm_header(a) for a in aliases}
+        for i, h in enumerate(normed):
+            if h in wanted:
+                found[field_name] = i
+                break
+    if "name" in found and "quote_consent" in found and ("role" in found or not strict):
+        return found
+    return None
+
+
+def role_value(value: str) -> str | None:
+    """A roster role value normalised, or None if it is not one."""
+    return _ROLE_VALUES.get(re.sub(r"\s+", " ", str(value).strip().lower()))
+
+
+def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
+    """Read a roster CSV. Raises ConfigError naming the row on a bad role or consent value."""
+    path = Path(path)
+    check_not_empty(path)
+    enc = detect_encoding(path)
+    entries: list[RosterEntry] = []
+    with open_text(path, enc, newline="") as fh:
+        reader = csv.reader(fh)
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise InputError("the roster is empty; give it a header row: name,role,quote_consent", path)
+            cols = roster_columns(header, strict=False)
+            if cols is None:
+                raise ConfigError(
+                    f"{path}: not a roster: the header needs at least the columns name, role and "
+                    f"quote_consent (found: {', '.join(h.strip() for h in header)})"
+                )
+            for row in reader:
+                rownum = reader.line_num
+                if not any(c.strip() for c in row):
+                    continue
+
+                def get(key):
+                    i = cols.get(key)
+                    return row[i].strip() if i is not None and i < len(row) else ""
+
+                name = get("name")
+                if not name:
+                    raise ConfigError(f"{path} (row {rownum}): a roster row has no name; fill it in or delete the row")
+                role = role_value(get("role"))
+                if role is None:
+                    raise ConfigError(
+                        f"{path} (row {rownum}): role {get('role')!r} is not participant, facilitator or interviewer"
+                    )
+                consent_raw = get("quote_consent")
+                consent = truthy(consent_raw)
+                if consent is None and consent_raw:
+                    raise ConfigError(
+                        f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"
+                    )
+                aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
+                entries.append(RosterEntry(
+                    name=name, role=role, quote_consent=bool(consent), aliases=aliases,
+                    group=get("group") or None,
+                ))
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV ({exc}); fix the quoting of the roster", path, f"row {reader.line_num}") from exc
+    return tuple(entries)
+
+
+def roster_identifiers(roster) -> list[Identifier]:
+    return [
+        Identifier(value=e.name, kind="person", source="roster", aliases=tuple(e.aliases))
+        for e in roster
+    ]
+
+
+class RosterMatcher:
+    """Match speaker labels to roster entries (see module doc for the rules)."""
+
+    def __init__(self, roster, group: str | None = None):
+        entries = list(roster)
+        if group and any(e.group for e in entries):
+            g = name_key(group)
+            same = [e for e in entries if not e.group or name_key(e.group) == g]
+            if any(e.group for e in same):
+                entries = same
+        self.entries = entries
+        self._full: dict[str, set[int]] = {}
+        self._first: dict[str, set[int]] = {}
+        self._first_last: dict[tuple[str, str], set[int]] = {}
+        self._first_initial: dict[tuple[str, str], set[int]] = {}
+        for i, e in enumerate(entries):
+            for n in (e.name, *e.aliases):
+                k = name_key(n)
+                if not k:
+                    continue
+                self._full.setdefault(k, set()).add(i)
+            words = name_key(e.name).split()
+            if words:
+                self._first.setdefault(words[0], set()).add(i)
+                if len(words) >= 2:
+                    self._first_last.setdefault((words[0], words[-1]), set()).add(i)
+                    self._first_initial.setdefault((words[0], words[-1][0]), set()).add(i)
+            for a in e.aliases:  # a one-word alias is a first name / nickname
+                aw = name_key(a).split()
+                if len(aw) == 1:
+                    self._first.setdefault(aw[0], set()).add(i)
+
+    def match(self, label: str) -> RosterEntry | None:
+        key = name_key(label)
+        if not key:
+            return None
+        for table, k in ((self._full, key),):
+            hit = table.get(k)
+            if hit is not None:
+                return self.entries[next(iter(hit))] if len(hit) == 1 else None
+        words = key.split()
+        if len(words) == 1:
+            hit = self._first.get(words[0])
+        elif len(words) == 2 and len(words[1]) == 1:
+            hit = self._first_initial.get((words[0], words[1]))
+        else:
+            hit = self._first_last.get((words[0], words[-1]))
+        if hit and len(hit) == 1:
+            return self.entries[next(iter(hit))]
+        if hit and len(hit) > 1:
+            log.warning("speaker label matches %d roster entries; left unmatched (no consent)", len(hit))
+        return None

@@ -1,0 +1,385 @@
+"""Survey exports (Qualtrics, SurveyMonkey, Microsoft Forms, plain CSV/XLSX) to Units.
+
+One unit per (respondent, open question) with a non-empty answer. The file is read
+twice: a bounded sample of rows decides the layout and which columns are open
+questions / consent / identity, then the rows stream one by one into units, so a
+200 MB export never sits in memory. Identity values (names, emails, phones) never
+enter unit text: they go to ``Reading.identifiers`` only, for redaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from ..errors import ConfigError, InputError
+from ..types import Identifier, Unit
+from . import columns as C
+from .base import Reading, Source, truthy
+from .roster import roster_identifiers
+from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
+                     parse_layout, sniff_delimiter)
+from .textio import check_not_empty, decode_head, detect_encoding
+
+log = logging.getLogger("copquotes.ingest")
+
+SAMPLE_ROWS = 2000
+_QUALTRICS_SKIP_STATUS = {"survey preview", "survey test", "spam", "preview spam", "1", "2", "8", "9", "12", "17"}
+_NOT_A_VALUE = {"", "anonymous", "-", "n/a", "na", "none", "null", "0"}
+_VENDOR = {
+    "qualtrics_csv": "qualtrics", "qualtrics_xlsx": "qualtrics",
+    "surveymonkey_csv": "surveymonkey", "surveymonkey_xlsx": "surveymonkey",
+    "msforms_xlsx": "msforms", "msforms_csv": "msforms",
+    "plain_csv": "plain", "plain_xlsx": "plain",
+}
+
+
+def col_letter(index: int) -> str:
+    s, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+@dataclass
+class _Plan:
+    layout: Layout
+    sheet: str | None
+    header_width: int
+    open_cols: list[Column]
+    consent_col: Column | None
+    identity_cols: list[Column]
+    id_col: Column | None
+    status_col: Column | None
+    year: str | None
+    columns_info: list[dict] = field(default_factory=list)
+
+
+def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str):
+    if source.format.endswith("_xlsx"):
+        return iter_xlsx_rows(source.path, sheet)
+    return iter_csv_rows(source.path, encoding, delimiter)
+
+
+def _sample(stream, n: int) -> list[list[str]]:
+    rows = []
+    try:
+        for _, row in stream:
+            rows.append(row)
+            if len(rows) >= n:
+                break
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()
+    return rows
+
+
+def _year_from_dates(values: list[str]) -> str | None:
+    years = Counter()
+    for v in values:
+        m = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", v or "")
+        if m:
+            years[m.group(1)] += 1
+    if len(years) == 1:
+        return next(iter(years))
+    return None
+
+
+def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool = True) -> _Plan | None:
+    meta = source.meta
+    vendor = _VENDOR.get(source.format)
+    layout = parse_layout(rows[:HEADER_SCAN_ROWS], None if vendor == "plain" else vendor)
+    if vendor != "plain" and layout.vendor != vendor and strict:
+        # the content says otherwise (e.g. rows 2-3 of a Qualtrics export deleted by hand): trust the content
+        log.info("%s: header layout read as %s", source.path, layout.vendor)
+    header_width = len(rows[layout.header_rows - 1]) if rows and layout.header_rows <= len(rows) else 0
+    if not source.format.endswith("_xlsx"):
+        for i in range(layout.header_rows, len(rows)):
+            _check_width(rows[i], header_width, source.path, i + 1)
+    data = [r for r in rows[layout.header_rows:] if any(c.strip() for c in r)]
+    cols = layout.columns
+
+    def values(col: Column) -> list[str]:
+        return [r[col.index] if col.index < len(r) else "" for r in data]
+
+    ignore = set()
+    if meta.get("ignore_columns"):
+        ignore = {id(c) for c in C.match_columns(meta["ignore_columns"], cols, "ignore_columns", source.path)}
+    forced_identity = set()
+    if meta.get("identity_columns"):
+        forced_identity = {id(c) for c in C.match_columns(meta["identity_columns"], cols, "identity_columns",
+                                                          source.path)}
+
+    id_col = status_col = None
+    date_cols: list[Column] = []
+    identity_cols: list[Column] = []
+    for col in cols:
+        k = C._key(col.id)
+        kq = C._key(col.question)
+        if id(col) in forced_identity:
+            ident = C.identity_of(col) or ("other", "")
+            col.role, col.identity_kind, col.name_part = "identity", ident[0], ident[1]
+            identity_cols.append(col)
+            continue
+        if id(col) in ignore:
+            col.role = "ignored"
+            continue
+        ident = C.identity_of(col)
+        if ident and (col.hint in ("meta", "unknown", "text_entry", "choice_or_text") or layout.vendor != "qualtrics"):
+            col.role, col.identity_kind, col.name_part = "identity", ident[0], ident[1]
+            identity_cols.append(col)
+            continue
+        if id_col is None and (k in C._RESPONDENT_ID or (layout.vendor != "plain" and kq in C._RESPONDENT_ID)):
+            col.role = "respondent_id"
+            id_col = col
+            continue
+        if k in C._DATE_COLUMNS or kq in C._DATE_COLUMNS:
+            col.role = "date"
+            date_cols.append(col)
+            continue
+        if layout.vendor == "qualtrics" and k in C._STATUS_COLUMNS:
+            col.role = "status"
+            status_col = col
+            continue
+        if k in C._META_COLUMNS or kq in C._META_COLUMNS or re.match(r"^q_", col.id, re.I):
+            col.role = "meta"
+            continue
+
+    candidates = [c for c in cols if c.role == "other"]
+
+    # consent column
+    consent_col = None
+    if meta.get("consent_column"):
+        found = C.match_columns([meta["consent_column"]], cols, "consent_column", source.path)
+        consent_col = found[0]
+    else:
+        scored = [(C.looks_consent(c, values(c), meta.get("consent_values")), -c.index, c) for c in candidates]
+        scored = [s for s in scored if s[0] > 0]
+        if scored:
+            consent_col = max(scored, key=lambda s: (s[0], s[1]))[2]
+    if consent_col is not None:
+        consent_col.role = "consent"
+        vals = [v for v in values(consent_col) if v.strip()]
+        if vals and not meta.get("consent_values") and not any(C.consent_value(v) is not None for v in vals):
+            log.warning("%s: the consent column %s holds codes, not yes/no; give consent_values in "
+                        "copquotes.yaml (e.g. {'1': yes, '2': no}); consent left unknown", source.path, consent_col.id)
+
+    # open questions
+    if meta.get("open_questions"):
+        open_cols = C.match_columns(meta["open_questions"], cols, "open_questions", source.path)
+        for c in open_cols:
+            if c.role in ("identity", "consent"):
+                raise ConfigError(
+                    f"{source.path}: open_questions names the column {c.id!r}, which holds "
+                    f"{'identity values (names, emails, phones)' if c.role == 'identity' else 'the quote consent'}; "
+                    "remove it from open_questions")
+    else:
+        open_cols = []
+        for c in candidates:
+            if c is consent_col:
+                continue
+            c.stats = C.profile(values(c))
+            if C.looks_open(c, c.stats):
+                open_cols.append(c)
+    for c in open_cols:
+        c.role = "open"
+
+    year = meta.get("year")
+    if not year and date_cols:
+        year = _year_from_dates([v for c in date_cols[:2] for v in values(c)])
+
+    info = [{"column": c.id, "letter": col_letter(c.index), "question": c.question, "role": c.role,
+             **({"identity_kind": c.identity_kind} if c.role == "identity" else {})} for c in cols]
+    if not data and strict and not open_cols:
+        raise InputError("the survey has no responses below its header rows; export it again once people have answered",
+                         source.path)
+    if not open_cols:
+        if strict:
+            raise C.no_open_text_error(source.path)
+        return None
+    return _Plan(layout, sheet, header_width, open_cols, consent_col, identity_cols, id_col, status_col,
+                 year, info)
+
+
+def read_survey(source: Source) -> Reading:
+    path = source.path
+    check_not_empty(path)
+    is_xlsx = source.format.endswith("_xlsx")
+    encoding = delimiter = None
+    plans: list[_Plan] = []
+    if is_xlsx:
+        wb = open_workbook(path)
+        try:
+            names = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] \
+                or [wb.worksheets[0].title]
+        finally:
+            wb.close()
+        wanted = source.meta.get("sheet")
+        if wanted:
+            if wanted not in names:
+                raise InputError(f"no sheet named {wanted!r} (sheets: {', '.join(names)})", path)
+            names = [wanted]
+        samples = {n: _sample(iter_xlsx_rows(path, n), HEADER_SCAN_ROWS + SAMPLE_ROWS) for n in names}
+        samples = {n: r for n, r in samples.items() if any(any(c.strip() for c in row) for row in r)}
+        if not samples:
+            raise InputError("the workbook has no data in any sheet; export it again", path)
+        forms_sheets = [n for n, r in samples.items() if parse_layout(r[:HEADER_SCAN_ROWS]).vendor == "msforms"]
+        if forms_sheets and source.format.startswith("msforms"):
+            samples = {n: samples[n] for n in forms_sheets}
+        if len(samples) == 1:
+            n, rows = next(iter(samples.items()))
+            plans.append(_plan(source, rows, n))
+        else:
+            errors: list[ConfigError] = []
+            for n, rows in samples.items():
+                try:
+                    p = _plan(source, rows, n, strict=False)
+                except ConfigError as exc:  # a manifest column name that only another sheet has
+                    errors.append(exc)
+                    continue
+                if p is not None:
+                    plans.append(p)
+            if not plans:
+                if errors:
+                    raise errors[0]
+                raise C.no_open_text_error(path)
+    else:
+        encoding = detect_encoding(path)
+        head = decode_head(path)
+        if not head.strip(" \t\r\n\ufeff,;"):
+            raise InputError("the file is empty (no header row); export it again", path)
+        delimiter = "\t" if source.meta.get("delimiter") == "tab" else (source.meta.get("delimiter") or sniff_delimiter(head))
+        rows = _sample(iter_csv_rows(path, encoding, delimiter), HEADER_SCAN_ROWS + SAMPLE_ROWS)
+        plans.append(_plan(source, rows, None))
+
+    meta = dict(source.meta)
+    meta.setdefault("source_kind", "survey")
+    years = {p.year for p in plans if p.year}
+    if not meta.get("year") and len(years) == 1:
+        meta["year"] = years.pop()
+    meta["layout"] = plans[0].layout.vendor
+    meta["open_questions_found"] = [c.id for p in plans for c in p.open_cols]
+    if any(p.consent_col for p in plans):
+        meta["consent_column_found"] = [p.consent_col.id for p in plans if p.consent_col][0]
+    identifiers: list[Identifier] = roster_identifiers(source.roster)
+    stats = {"rows": 0, "units": 0, "skipped_answers": 0, "skipped_rows": 0}
+    columns_info = [dict(i, **({"sheet": p.sheet} if p.sheet and len(plans) > 1 else {}))
+                    for p in plans for i in p.columns_info]
+
+    def units() -> Iterator[Unit]:
+        seen_ids: set[tuple[str, str]] = {(i.value, i.kind) for i in identifiers}
+        position = 0
+        multi = len(plans) > 1
+        for plan in plans:
+            stream = _row_stream(source, plan.sheet, encoding, delimiter)
+            try:
+                for rownum, row in stream:
+                    if rownum <= plan.layout.header_rows:
+                        continue
+                    if not any(c.strip() for c in row):
+                        continue
+                    if not is_xlsx:
+                        _check_width(row, plan.header_width, path, rownum)
+                    stats["rows"] += 1
+
+                    def cell(col: Column | None) -> str:
+                        if col is None or col.index >= len(row):
+                            return ""
+                        return row[col.index].strip()
+
+                    if plan.status_col is not None and cell(plan.status_col).lower() in _QUALTRICS_SKIP_STATUS:
+                        stats["skipped_rows"] += 1
+                        continue
+                    rid = cell(plan.id_col) or f"row{rownum}"
+                    key_src = f"{path.name}:{plan.sheet + ':' if multi and plan.sheet else ''}{rid}"
+                    speaker_key = "R" + hashlib.sha1(key_src.encode("utf-8")).hexdigest()[:8]
+                    consent = None
+                    if plan.consent_col is not None:
+                        consent = C.consent_value(cell(plan.consent_col), meta.get("consent_values"))
+                    if consent is None and meta.get("consent") is not None:
+                        consent = truthy(meta.get("consent"))
+                    for ident in _row_identifiers(plan, row):
+                        k = (ident.value, ident.kind)
+                        if k not in seen_ids:
+                            seen_ids.add(k)
+                            identifiers.append(ident)
+                    for col in plan.open_cols:
+                        text = cell(col)
+                        if not text or C.is_skip_answer(text):
+                            if text:
+                                stats["skipped_answers"] += 1
+                            continue
+                        text = _clean_answer(text)
+                        extra = [("column", col.id)]
+                        if multi and plan.sheet:
+                            extra.append(("sheet", plan.sheet))
+                        locator = f"row {rownum}, col {col_letter(col.index)}"
+                        if multi and plan.sheet:
+                            locator = f"{plan.sheet} {locator}"
+                        yield Unit(
+                            file=str(path), position=position, text=text,
+                            source_kind=meta.get("source_kind", "survey"), group=meta.get("group"),
+                            year=meta.get("year"), question=col.question or col.id,
+                            speaker_key=speaker_key, speaker_role="respondent", consent=consent,
+                            locator=locator, start_time=None, extra=tuple(sorted(extra)),
+                        )
+                        position += 1
+                        stats["units"] += 1
+            finally:
+                stream.close()
+
+    return Reading(source=source, units=units(), identifiers=identifiers, meta=meta,
+                   columns=columns_info, stats=stats)
+
+
+def _check_width(row: list[str], width: int, path, rownum: int) -> None:
+    if len(row) == width or not any(c.strip() for c in row):
+        return
+    if len(row) < width or any(c.strip() for c in row[width:]):
+        raise InputError(
+            f"ragged CSV: this row has {len(row)} fields but the header has {width}; "
+            "the file may be truncated or have an unquoted delimiter; re-export it",
+            path, f"row {rownum}")
+
+
+def _clean_answer(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
+    if "_x000D_" in text:
+        text = re.sub(r"_x000D_\n?", "\n", text)  # carriage returns escaped by Excel's XML
+    if "\n" in text:
+        text = re.sub(r"[ \t]+\n", "\n", text)
+    return text.strip()
+
+
+def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
+    out: list[Identifier] = []
+    first = last = ""
+    for col in plan.identity_cols:
+        v = row[col.index].strip() if col.index < len(row) else ""
+        if v.lower() in _NOT_A_VALUE or not v:
+            continue
+        if col.identity_kind == "person":
+            if col.name_part == "first":
+                first = v
+            elif col.name_part == "last":
+                last = v
+            else:
+                parts = tuple(p for p in re.split(r"\s+", v) if len(p) > 1 and p != v)
+                out.append(Identifier(value=v, kind="person", source="identity_column", aliases=parts))
+        elif col.identity_kind in ("email", "phone"):
+            out.append(Identifier(value=v, kind=col.identity_kind, source="identity_column"))
+        elif col.name_part != "machine":
+            out.append(Identifier(value=v, kind="other", source="identity_column"))
+    if first and last:
+        out.append(Identifier(value=f"{first} {last}", kind="person", source="identity_column", aliases=(first, last)))
+    elif first or last:
+        out.append(Identifier(value=first or last, kind="person", source="identity_column"))
+    return out

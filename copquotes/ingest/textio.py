@@ -1,0 +1,139 @@
+"""Bytes to text: binary checks, encoding detection, bounded reads.
+
+Files saved from Excel arrive as UTF-8 (with or without a BOM), UTF-16 (Excel's
+"Unicode text", Qualtrics TSV) or Windows-1252. :func:`detect_encoding` decides
+by scanning the bytes in chunks (constant memory, fast), so a 200 MB export is
+never held in memory.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+
+from ..errors import InputError
+
+HEAD_BYTES = 64 * 1024
+_CHUNK = 1024 * 1024
+
+ZIP_MAGIC = b"PK\x03\x04"
+ZIP_EMPTY_MAGIC = b"PK\x05\x06"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls / .doc
+_BINARY_MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"SQLite format 3": "an SQLite database",
+    b"\x1f\x8b": "a gzip archive",
+    b"ID3": "an audio file",
+    b"RIFF": "an audio/video file",
+    b"\x00\x00\x00\x18ftyp": "a video file",
+    b"\x00\x00\x00\x1cftyp": "a video file",
+    b"\x00\x00\x00\x20ftyp": "a video file",
+    b"{\\rtf": "an RTF document",
+}
+
+
+def read_head(path: Path, n: int = HEAD_BYTES) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError as exc:
+        raise InputError(f"cannot open the file ({exc.strerror or exc}); check that it exists and is readable", path) from exc
+
+
+def binary_kind(head: bytes) -> str | None:
+    """Describe ``head`` if it is a binary file copquotes cannot read as text, else None.
+
+    ZIP containers (XLSX/DOCX) are *not* reported here: they are checked separately.
+    """
+    if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC):
+        return None
+    if head.startswith(OLE_MAGIC):
+        return "a legacy (.xls/.doc) or password-protected Office file"
+    for magic, what in _BINARY_MAGIC.items():
+        if head.startswith(magic):
+            return what
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if b"\x00" in head[:8192]:
+        # UTF-16 without a BOM: every other byte NUL in mostly-ASCII text
+        sample = head[:8192]
+        if len(sample) >= 4 and (sample[1::2].count(0) > 0.9 * len(sample[1::2]) or sample[0::2].count(0) > 0.9 * len(sample[0::2])):
+            return None
+        return "a binary file"
+    # control characters other than tab/newline/carriage return/form feed
+    ctrl = sum(1 for b in head[:8192] if b < 32 and b not in (9, 10, 12, 13))
+    if head and ctrl > max(4, len(head[:8192]) // 50):
+        return "a binary file"
+    return None
+
+
+def detect_encoding(path: Path) -> str:
+    """Return the codec to read ``path`` with: utf-8-sig, utf-16 or cp1252.
+
+    Scans the whole file in 1 MB chunks with an incremental UTF-8 decoder (bounded
+    memory); any invalid sequence means the file is not UTF-8 and Windows-1252 is
+    used (the encoding of Excel's "CSV" on English Windows).
+    """
+    head = read_head(path, 4)
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if len(head) >= 4 and head[1] == 0 and head[3] == 0 and head[0] != 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0] == 0 and head[2] == 0 and head[1] != 0:
+        return "utf-16-be"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    decoder.decode(b"", final=True)
+                    break
+                decoder.decode(chunk)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def _cp1252_fallback(err: UnicodeDecodeError):
+    # the five bytes cp1252 leaves undefined: take them as Latin-1 rather than fail
+    return (err.object[err.start:err.end].decode("latin-1"), err.end)
+
+
+codecs.register_error("copquotes-cp1252", _cp1252_fallback)
+
+
+def open_text(path: Path, encoding: str | None = None, newline: str | None = None) -> io.TextIOBase:
+    """Open ``path`` as text in the detected encoding (streams; nothing is preloaded)."""
+    enc = encoding or detect_encoding(path)
+    errors = "copquotes-cp1252" if enc == "cp1252" else "replace" if enc.startswith("utf-16") else "strict"
+    try:
+        return open(path, "r", encoding=enc, errors=errors, newline=newline)
+    except OSError as exc:
+        raise InputError(f"cannot open the file ({exc.strerror or exc}); check that it exists and is readable", path) from exc
+
+
+def decode_head(path: Path, n: int = HEAD_BYTES) -> str:
+    """Decode the first ``n`` bytes with the file's encoding (a partial last character is dropped)."""
+    raw = read_head(path, n)
+    enc = detect_encoding(path)
+    if enc == "cp1252":
+        return raw.decode("cp1252", errors="copquotes-cp1252")
+    dec = codecs.getincrementaldecoder(enc)(errors="replace")
+    return dec.decode(raw, final=False)
+
+
+def check_not_empty(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot open the file ({exc.strerror or exc}); check that it exists", path) from exc
+    if size == 0:
+        raise InputError("the file is empty; export it again or remove it from the input", path)
+
+
+def is_blank_text(text: str) -> bool:
+    return not text.strip(" \t\r\n\ufeff\u00a0")

@@ -1,0 +1,255 @@
+"""Transcript turns to Units: merging, pseudonymous speaker keys, roles and consent.
+
+Every transcript reader (VTT, DOCX, TXT) produces a list of :class:`Turn` (one per
+cue or labelled line) and hands it to :func:`build_reading`, which
+
+* merges consecutive turns of the same speaker into one unit,
+* gives each labelled speaker a key ``S1``, ``S2``... in order of first appearance
+  (unlabelled speech and "Unknown Speaker" get no key and role ``unknown``),
+* finds role and consent: manifest ``speaker_roles`` > roster > the label's own
+  words (Interviewer, Facilitator, Host...) > participant; consent only from a
+  roster match (or a file-level ``consent`` in the metadata), otherwise None,
+* tells a two-person transcript with an Interviewer from a focus group,
+* lists speaker labels and roster names as identifiers (never in unit text).
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..errors import ConfigError
+from ..types import Identifier, Unit
+from .base import Reading, Source, truthy
+from .roster import (HONORIFICS, RosterMatcher, clean_label, is_generic_label, is_unknown_label, label_role,
+                     name_key, roster_identifiers, role_value)
+
+log = logging.getLogger("copquotes.ingest")
+
+
+@dataclass
+class Turn:
+    label: str | None
+    text: str
+    locator: str
+    start_time: str | None = None
+    sep: str = " "          # how this turn's text joins the previous one of the same speaker
+    merge: bool = True      # False: never merged into the previous turn (paragraphs of unlabelled text)
+
+
+# words that end up before a colon but are not speakers
+_STOP_LABELS = {
+    "note", "notes", "nb", "n.b", "date", "time", "times", "location", "venue", "place", "present", "apologies",
+    "attendees", "attendance", "title", "subject", "re", "topic", "topics", "session", "sessions", "duration",
+    "recording", "transcript", "transcription", "meeting", "agenda", "example", "examples", "e.g", "eg", "i.e",
+    "ie", "summary", "action", "actions", "action items", "outcome", "outcomes", "key points", "theme", "themes",
+    "quote", "tip", "tips", "warning", "update", "reminder", "ps", "p.s", "http", "https", "www", "edit",
+    "editor's note", "transcriber's note", "transcriber note", "facilitator notes", "question", "questions",
+    "prompt", "prompts", "activity", "break", "end", "start", "start time", "end time", "focus group",
+    "interview", "group", "cohort", "file", "audio", "video", "length", "speakers", "participants",
+    "keywords", "key words", "language", "source", "link", "url", "instructions", "context", "background",
+    "purpose", "aim", "aims", "objective", "objectives", "step", "steps", "part", "section", "also",
+    "but", "and", "so", "because", "however", "then", "well", "yes", "no", "ok", "okay", "like", "um", "uh",
+}
+_PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "le", "la", "du", "bin", "binti",
+              "al", "el", "ter", "ten", "dos", "das", "st", "mc", "mac"}
+_NAME_WORD = re.compile(r"^(?:[A-Z\u00C0-\u00DE][\w\u00C0-\u024F'’.-]*|[A-Z]\.?|\d+)$")
+
+
+def name_like(label: str) -> bool:
+    """Does ``label`` look like a person's name or display name ("Jane Smith", "Dr J. Smith (she/her)")?"""
+    s = clean_label(label)
+    if not s or len(s) > 60 or re.search(r"[?!;\"“”]", s):
+        return False
+    words = s.replace(",", " ").split()
+    if not 1 <= len(words) <= 5:
+        return False
+    for w in words:
+        lw = w.lower().rstrip(".")
+        if lw in _PARTICLES or lw in HONORIFICS:
+            continue
+        if not _NAME_WORD.match(w):
+            return False
+    return True
+
+
+EMAIL_LABEL = re.compile(r"^[\w.+'-]+@[\w-]+(?:\.[\w-]+)+$")
+PHONE_LABEL = re.compile(r"^\+?[\d\s().-]{6,20}$")
+# words a display name does not contain but a sentence before a colon does
+_SENTENCE_WORDS = {
+    "the", "is", "and", "was", "it", "that", "to", "of", "we", "i", "you", "my", "our", "this", "so", "but",
+    "a", "an", "in", "on", "for", "with", "what", "when", "how", "why", "there", "here", "they", "he", "she",
+    "be", "are", "were", "have", "had", "do", "did", "not", "just", "really", "think", "thing", "point",
+}
+
+
+def accepted_labels(candidates: Counter, matcher: RosterMatcher | None = None, relaxed: bool = False) -> set[str]:
+    """The candidate labels (text before a colon / a timestamp) that are speakers.
+
+    ``relaxed``: the format guarantees labels (a Zoom VTT where most cues start with
+    ``Name:``), so any short candidate that does not read like a sentence is a speaker:
+    a display name like ``jane's iPad`` must never be left in the text.
+    """
+    ok = set()
+    for label, count in candidates.items():
+        raw = label.strip()
+        low = re.sub(r"\s+", " ", raw.lower().strip("*_ "))
+        if EMAIL_LABEL.match(raw) or (PHONE_LABEL.match(raw) and sum(c.isdigit() for c in raw) >= 6):
+            ok.add(label)  # dial-in numbers and e-mail addresses as display names
+            continue
+        base = re.sub(r"[\s#.]*\d+[a-z]?$", "", low)
+        if not low or low in _STOP_LABELS or (base != low and base in _STOP_LABELS) or len(label) > 60 or len(label.split()) > 6:
+            continue
+        if re.match(r"^(https?|www|ftp|mailto)\b", low) or re.search(r"\d{1,2}:\d{2}", low):
+            continue
+        if is_generic_label(label) or name_like(label) or (matcher is not None and matcher.match(label)):
+            ok.add(label)
+        elif count >= 2 and len(label.split()) <= 4 and not re.search(r"[.?!]", label):
+            ok.add(label)  # a display name typed in lower case ("jane"), used more than once
+        elif relaxed and len(label.split()) <= 5 and not re.search(r"[?!\"“”]", label) \
+                and not (set(re.findall(r"[a-z]+", low)) & _SENTENCE_WORDS):
+            ok.add(label)
+    return ok
+
+
+def normalise_time(ts: str | None) -> str | None:
+    """``"0:03"`` -> ``"00:00:03"``, ``"1:02:03"`` -> ``"01:02:03"``; VTT times keep their milliseconds."""
+    if not ts:
+        return None
+    ts = ts.strip().replace(",", ".")
+    m = re.match(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})(\.\d+)?$", ts)
+    if not m:
+        return ts
+    h, mi, s, frac = m.group(1) or "0", m.group(2), m.group(3), m.group(4) or ""
+    return f"{int(h):02d}:{int(mi):02d}:{int(s):02d}{frac}"
+
+
+def _speaker_roles(meta: dict) -> dict[str, str]:
+    out = {}
+    for label, role in (meta.get("speaker_roles") or {}).items():
+        r = role_value(role)
+        if r is None and str(role).strip().lower() in ("respondent", "unknown"):
+            r = str(role).strip().lower()
+        if r is None:
+            raise ConfigError(f"speaker_roles: role {role!r} for {label!r} is not participant, facilitator or interviewer")
+        out[name_key(label) or str(label).strip().lower()] = r
+    return out
+
+
+def label_identifier(label: str) -> Identifier:
+    raw = label.strip()
+    if EMAIL_LABEL.match(raw):
+        return Identifier(value=raw, kind="email", source="speaker_label")
+    if PHONE_LABEL.match(raw) and sum(c.isdigit() for c in raw) >= 6:
+        return Identifier(value=raw, kind="phone", source="speaker_label")
+    name = clean_label(label)
+    if name.count(",") == 1:  # Teams "Smith, Jane"
+        last, first = [p.strip() for p in name.split(",")]
+        if first and last and len(first.split()) <= 3 and len(last.split()) <= 3:
+            name = f"{first} {last}"
+    aliases = []
+    if label.strip() != name:
+        aliases.append(label.strip())
+    key_words = [w for w in re.split(r"[\s,]+", name) if w and w.lower().strip(".") not in HONORIFICS]
+    if len(key_words) > 1:
+        aliases.extend(w for w in key_words if len(w.strip(".")) > 1)
+    return Identifier(value=name or label.strip(), kind="person", source="speaker_label",
+                      aliases=tuple(dict.fromkeys(a for a in aliases if a != name)))
+
+
+def build_reading(source: Source, turns: list[Turn], detected: dict | None = None) -> Reading:
+    """Merge turns into units and attach keys, roles, consent and identifiers."""
+    meta = dict(source.meta)
+    for k, v in (detected or {}).items():
+        if v is not None and not meta.get(k):
+            meta[k] = v
+    matcher = RosterMatcher(source.roster, meta.get("group"))
+    roles_override = _speaker_roles(meta)
+    file_consent = truthy(meta.get("consent")) if meta.get("consent") is not None else None
+    default_role = None
+    if meta.get("speaker_role"):
+        default_role = role_value(meta["speaker_role"]) or str(meta["speaker_role"]).strip().lower()
+
+    # merge consecutive turns of one speaker
+    merged: list[dict] = []
+    for t in turns:
+        text = re.sub(r"[ \t]+", " ", t.text).strip()
+        if not text:
+            continue
+        label = t.label.strip() if t.label else None
+        if merged and t.merge and merged[-1]["label"] == label:
+            merged[-1]["text"] += (t.sep or " ") + text
+            merged[-1]["n"] += 1
+        else:
+            merged.append({"label": label, "text": text, "locator": t.locator, "start": t.start_time, "n": 1})
+
+    # speakers: key, role, consent
+    speakers: dict[str, dict] = {}
+    for m in merged:
+        label = m["label"]
+        if label is None or label in speakers:
+            continue
+        unknown = is_unknown_label(label)
+        entry = None if unknown else matcher.match(label)
+        role = roles_override.get(name_key(label) or label.lower())
+        if role is None and entry is not None:
+            role = entry.role
+        if role is None:
+            role = label_role(label)
+        if role is None:
+            role = "unknown" if unknown else (default_role or "participant")
+        consent = entry.quote_consent if entry is not None else file_consent
+        speakers[label] = {
+            "key": None if unknown else f"S{sum(1 for s in speakers.values() if s['key']) + 1}",
+            "role": role, "consent": consent if not unknown else None, "roster": entry is not None,
+            "unknown": unknown,
+        }
+
+    labelled = [s for s in speakers.values() if not s["unknown"]]
+    if not meta.get("source_kind"):
+        if not speakers:
+            meta["source_kind"] = "reflection" if default_role == "facilitator" else "other"
+        elif len(labelled) == 2 and any(s["role"] == "interviewer" for s in labelled):
+            meta["source_kind"] = "interview"
+        else:
+            meta["source_kind"] = "focus_group"
+
+    identifiers = roster_identifiers(source.roster)
+    seen = {(i.value.lower(), i.source) for i in identifiers}
+    for label in speakers:
+        if is_generic_label(label):
+            continue
+        ident = label_identifier(label)
+        if (ident.value.lower(), ident.source) not in seen:
+            seen.add((ident.value.lower(), ident.source))
+            identifiers.append(ident)
+
+    units = []
+    for pos, m in enumerate(merged):
+        sp = speakers.get(m["label"]) if m["label"] is not None else None
+        if sp is None:
+            key = "S1" if (not speakers and default_role) else None
+            role = default_role or "unknown"
+            consent = file_consent
+        else:
+            key, role, consent = sp["key"], sp["role"], sp["consent"]
+        extra = []
+        if m["n"] > 1:
+            extra.append(("merged", m["n"]))
+        units.append(Unit(
+            file=str(source.path), position=pos, text=m["text"],
+            source_kind=meta["source_kind"], group=meta.get("group"), year=meta.get("year"),
+            question=None, speaker_key=key, speaker_role=role, consent=consent,
+            locator=m["locator"], start_time=normalise_time(m["start"]), extra=tuple(sorted(extra)),
+        ))
+    stats = {
+        "turns": len(turns), "units": len(units), "speakers": len(labelled),
+        "roster_matched": sum(1 for s in labelled if s["roster"]),
+    }
+    unmatched = [s for s in labelled if not s["roster"] and s["role"] == "participant"]
+    if source.roster and unmatched:
+        log.warning("%s: %d speaker label(s) not found in the roster; their consent is unknown",
+                    source.path, len(unmatched))
+    meta["speakers"] = {s["key"]: s["role"] for s in labelled}
+    return Reading(source=source, units=iter(units), identifiers=identifiers, meta=meta, stats=stats)
