@@ -261,15 +261,20 @@ def cmd_app(args) -> int:
 
 # ---------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
+    # The global flags work before or after the command; SUPPRESS keeps a
+    # subcommand from resetting a flag given before it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show tracebacks and debug logging")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress bars")
 
     p = argparse.ArgumentParser(
         prog="copquotes",
         description="Themed, anonymised, consent-checked quotes from evaluation text.",
-        parents=[common],
     )
+    p.add_argument("--debug", dest="top_debug", action="store_true", help="show tracebacks and debug logging")
+    p.add_argument("-q", "--quiet", dest="top_quiet", action="store_true", help="no progress bars")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -346,7 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    debug = getattr(args, "debug", False)
+    args.debug = getattr(args, "debug", False) or args.top_debug
+    args.quiet = getattr(args, "quiet", False) or args.top_quiet
+    debug = args.debug
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

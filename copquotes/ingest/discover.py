@@ -114,7 +114,10 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         if not explicit:
             reason = _pre_skip(f, root, manifests)
             if reason:
-                disc.skipped.append((f, reason))
+                if reason.startswith("excluded by"):
+                    log.debug("skipped %s: %s", f, reason)  # asked for: no warning
+                else:
+                    disc.skipped.append((f, reason))
                 continue
         try:
             fmt = detect_format(f)
@@ -180,6 +183,8 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         disc.sources.append(Source(path=f, format=fmt, meta=merged, roster=roster))
 
     for m in manifests.all():
+        if any(other is not m and other.excluded(m.path) for other in manifests.all()):
+            continue  # a manifest inside an excluded folder describes files nobody asked for
         for pattern in m.unmatched_patterns():
             log.warning("%s: files entry %r matches no file", m.path, pattern)
     for f, reason in disc.skipped:

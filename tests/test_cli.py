@@ -1,0 +1,142 @@
+"""The command-line contract: one-line errors, exit codes, workspace untouched by bad input."""
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from copquotes.cli import main
+from tests.ingest.builders import make_teams_docx
+
+FIXTURE = Path(__file__).parent / "ingest" / "fixtures" / "cop_folder"
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def ws(tmp_path, capsys):
+    """A workspace holding the fixture folder."""
+    path = tmp_path / "ws"
+    code, _, err = run(capsys, "-q", "ingest", FIXTURE, "--workspace", path)
+    assert code == 0, err
+    return path
+
+
+def status(capsys, ws):
+    code, out, _ = run(capsys, "status", "--workspace", ws, "--json")
+    assert code == 0
+    st = json.loads(out)
+    st.pop("workspace")
+    return st
+
+
+def _bad_docx(p):
+    make_teams_docx(p)
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+
+
+def _bad_xlsx(p):
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook><sheets>")
+
+
+BAD_INPUTS = {
+    "binary.csv": lambda p: p.write_bytes(bytes(range(256)) * 40),
+    "empty.csv": lambda p: p.write_bytes(b""),
+    "empty.vtt": lambda p: p.write_text(""),
+    "truncated.csv": lambda p: p.write_text(
+        'id,What was the most valuable part?\n1,"It gave me a plan\n2,"unterminated\n'),
+    "ragged.csv": lambda p: p.write_text(
+        "id,What was the most valuable part of your CoP?,Rating\n"
+        "1,Hearing how other schools handled parent complaints,5\n"
+        "2,The honest talk about burnout and how to keep going,4,extra,cells\n"),
+    "broken.vtt": lambda p: p.write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:0X.000\nJane Doe: hello everyone\n"),
+    "nocues.vtt": lambda p: p.write_text("WEBVTT\n\nNOTE nothing here\n"),
+    "broken.docx": _bad_docx,
+    "broken.xlsx": _bad_xlsx,
+    "no_open_text.csv": lambda p: p.write_text(
+        "id,How satisfied were you?,Would you recommend it?\n"
+        + "".join(f"{i},Very satisfied,Yes\n" for i in range(30))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_gives_one_line_error_and_leaves_workspace_unchanged(tmp_path, capsys, ws, name):
+    before = status(capsys, ws)
+    bad = tmp_path / name
+    BAD_INPUTS[name](bad)
+    code, out, err = run(capsys, "-q", "ingest", bad, "--workspace", ws)
+    assert code != 0
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("WARNING")]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("copquotes: error: ") and name in lines[0]
+    assert "Traceback" not in err
+    assert status(capsys, ws) == before
+
+
+def test_bad_input_into_a_new_workspace_creates_nothing(tmp_path, capsys):
+    bad = tmp_path / "empty.csv"
+    bad.write_bytes(b"")
+    code, _, _ = run(capsys, "-q", "ingest", bad, "--workspace", tmp_path / "fresh")
+    assert code != 0
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_folder_ingest_skips_unknown_files_with_a_warning(tmp_path, capsys):
+    folder = tmp_path / "in"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(300))
+    code, _, err = run(capsys, "-q", "ingest", folder, "--workspace", tmp_path / "ws")
+    assert code == 0
+    assert "warning: skipped" in err and "photo.jpg" in err
+
+
+def test_status_json_lists_each_file_with_units_and_is_only_json(capsys, ws):
+    code, out, err = run(capsys, "status", "--workspace", ws, "--json")
+    st = json.loads(out)
+    assert code == 0 and out.count("\n") == 1
+    assert st["files"] and all(f["units"] > 0 for f in st["files"])
+    assert sum(f["units"] for f in st["files"]) == st["units"]
+
+
+def test_reingest_is_idempotent_through_the_cli(capsys, ws):
+    before = status(capsys, ws)
+    code, out, _ = run(capsys, "-q", "ingest", FIXTURE, "--workspace", ws, "--json")
+    assert code == 0
+    assert {f["status"] for f in json.loads(out)["files"]} == {"unchanged"}
+    assert status(capsys, ws)["units"] == before["units"]
+
+
+@pytest.mark.parametrize(
+    "argv,message",
+    [
+        (["status", "--workspace", "{tmp}/missing"], "no workspace"),
+        (["ingest", "{tmp}/nothing-here", "--workspace", "{tmp}/ws"], "no such file"),
+        (["ingest", "{fixture}", "--workspace", "{tmp}/ws", "--meta", "year"], "KEY=VALUE"),
+        (["analyse", "--workspace", "{ws}", "--stage", "bogus"], "unknown stage"),
+    ],
+)
+def test_user_errors_exit_nonzero_with_a_reason(tmp_path, capsys, ws, argv, message):
+    argv = [a.format(tmp=tmp_path, fixture=FIXTURE, ws=ws) for a in argv]
+    code, out, err = run(capsys, *argv)
+    assert code != 0
+    assert message in err and "Traceback" not in err
+    assert out == ""
+
+
+def test_meta_option_sets_metadata_for_every_file(tmp_path, capsys):
+    path = tmp_path / "ws"
+    code, _, _ = run(capsys, "-q", "ingest", FIXTURE, "--workspace", path, "--meta", "group=Regional and rural")
+    assert code == 0
+    st = status(capsys, path)
+    assert set(st["by_group"]) == {"Regional and rural"}
