@@ -1,0 +1,80 @@
+"""Diversity: maximal marginal relevance over embeddings, a cap per speaker, a spread
+across groups and years; and representativeness (how many other voices say something similar)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+
+def representativeness(span_vecs: np.ndarray, span_speakers: Sequence, ref_vecs: np.ndarray,
+                       ref_speakers: Sequence, *, top: int = 10, low: float = 0.2, high: float = 0.7,
+                       chunk: int = 2048) -> np.ndarray:
+    """How many *other* speakers say something similar, in [0, 1].
+
+    For each span: the mean cosine similarity of its ``top`` nearest reference
+    units spoken by someone else, mapped linearly from ``[low, high]`` to
+    ``[0, 1]``. Vectors must be L2-normalised. Speakers are any hashable keys;
+    ``None`` never matches (an unknown speaker counts as another voice).
+    """
+    n = len(span_vecs)
+    out = np.zeros(n, dtype=float)
+    if n == 0 or len(ref_vecs) == 0:
+        return out
+    ref_sp = np.array([("\x00" if s is None else str(s)) for s in ref_speakers], dtype=object)
+    k = max(1, min(top, len(ref_vecs) - 1 if len(ref_vecs) > 1 else 1))
+    for s in range(0, n, chunk):
+        sims = span_vecs[s:s + chunk] @ ref_vecs.T
+        for i in range(sims.shape[0]):
+            me = span_speakers[s + i]
+            if me is not None:
+                sims[i, ref_sp == str(me)] = -1.0
+        part = -np.sort(-sims, axis=1)[:, :k]
+        part = np.where(part < -0.5, np.nan, part)
+        mean = np.nanmean(np.where(np.isnan(part), 0.0, part), axis=1)
+        out[s:s + chunk] = np.clip((mean - low) / (high - low), 0.0, 1.0)
+    return out
+
+
+def mmr(relevance: Sequence[float], vectors: np.ndarray, k: int, *, lam: float = 0.7,
+        speakers: Sequence | None = None, max_per_speaker: int = 2, groups: Sequence | None = None,
+        years: Sequence | None = None, spread: float = 0.05) -> list[int]:
+    """Maximal marginal relevance selection of ``k`` items, best first.
+
+    Each step picks the item maximising ``lam * relevance - (1 - lam) * max
+    cosine to the picked ones - spread * (share of picked items from the same
+    group + same year)``; no speaker gets more than ``max_per_speaker`` items.
+    """
+    rel = np.asarray(relevance, dtype=float)
+    n = len(rel)
+    if n == 0 or k <= 0:
+        return []
+    vecs = np.asarray(vectors, dtype=float) if vectors is not None and len(vectors) else None
+    picked: list[int] = []
+    per_speaker: dict = {}
+    max_sim = np.zeros(n)
+    candidates = set(range(n))
+    while candidates and len(picked) < k:
+        best, best_val = None, -np.inf
+        for i in candidates:
+            sp = speakers[i] if speakers is not None else None
+            if sp is not None and per_speaker.get(sp, 0) >= max_per_speaker:
+                continue
+            val = lam * rel[i] - (1 - lam) * max_sim[i]
+            if picked and spread:
+                if groups is not None:
+                    val -= spread * sum(1 for j in picked if groups[j] == groups[i]) / len(picked)
+                if years is not None:
+                    val -= spread * sum(1 for j in picked if years[j] == years[i]) / len(picked)
+            if val > best_val or (val == best_val and best is not None and i < best):
+                best, best_val = i, val
+        if best is None:
+            break
+        picked.append(best)
+        candidates.discard(best)
+        sp = speakers[best] if speakers is not None else None
+        if sp is not None:
+            per_speaker[sp] = per_speaker.get(sp, 0) + 1
+        if vecs is not None:
+            max_sim = np.maximum(max_sim, vecs @ vecs[best])
+    return picked

@@ -1,0 +1,767 @@
+"""The ``quotes`` stage: candidate spans from the workspace, scored, stored; and the readers
+(:func:`shortlist`, :func:`quote_records`) the CLI, the demo and the app use.
+
+Consent first: candidates come only from ``quotable_units`` (quote consent = 1 and a
+participant / respondent, or a facilitator's reflection), and the database refuses
+anything else. Text shown anywhere is the anonymised span (the verbatim span is kept
+in ``quotes.verbatim`` and by its offsets, for reviewers only).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import io
+import json
+import logging
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..errors import ConfigError, WorkspaceError
+from ..progress import progress as _progress
+from ..text import sentence_spans, word_count
+from .attribution import attribution, check_template, resolve_templates
+from .candidates import (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, SpanCandidate,
+                         candidate_spans, select_non_overlapping)
+from .edits import suggest_edit
+from .features import FEATURES, corpus_idf, is_non_answer, sentence_stats, span_features
+from .scoring import PARTS, QuoteRanker, Weights, explain
+from .shortlist import mmr, representativeness
+
+log = logging.getLogger(__name__)
+
+STAGE_VERSION = "1"
+CONFIG_WEIGHTS = "quotes.weights"          # learned weights (written when decisions retrain)
+CONFIG_ATTRIBUTION = "quotes.attribution"  # {"focus_group": "- ...{year}", ...} or {"style": "cohort"}
+CONFIG_OPTIONS = "quotes.options"          # {"min_words": 8, "max_words": 80, ...}
+CONFIG_PRIOR = "quotes.prior_weights"      # the weights decisions are blended with (default: shipped)
+REVIEWED = ("approved", "rejected", "edited")
+POSITIVE = ("approved", "edited")
+PLACEHOLDERS = {"person": "[name]", "name": "[name]", "org": "[organisation]", "organisation": "[organisation]",
+                "place": "[place]", "location": "[place]", "email": "[contact]", "phone": "[contact]",
+                "url": "[contact]", "handle": "[contact]", "contact": "[contact]"}
+SAFETY_PER_REDACTION = 0.85   # a quote full of [name] placeholders reads worse
+SAFETY_WARN = 0.6             # each warn-level risk flag in the span
+SAFETY_HOLD = 0.2             # a hold-level flag: kept for review, far down the list
+PRIOR_DECISIONS = 30.0        # pseudo-examples of the default weights when refitting on decisions
+THEME_MIN = 0.35              # a quote belongs to a theme's shortlist from this score
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def quote_id(unit_id: str, start: int, end: int) -> str:
+    """Stable id of a span: re-running the stage finds the same quote again."""
+    return "q" + hashlib.sha1(f"{unit_id}:{start}:{end}".encode()).hexdigest()[:15]
+
+
+def speaker_pseudonym(file_key: str, speaker_key: str | None, unit_id: str) -> str:
+    """A pseudonym for the person behind a unit, stable within a workspace; never a name."""
+    base = f"{file_key}:{speaker_key}" if speaker_key else f"unit:{unit_id}"
+    return "P-" + hashlib.sha1(base.encode()).hexdigest()[:6]
+
+
+# ---------------------------------------------------------------------------------- Quote
+@dataclass(frozen=True)
+class Quote:
+    """A candidate quote as users see it: anonymised (and lightly edited) text only."""
+
+    id: str
+    text: str                      # anonymised, lightly edited (a reviewer's edit when there is one)
+    anonymised: str                # anonymised span, unedited
+    unit_id: str
+    start: int
+    end: int
+    score: float
+    parts: dict
+    themes: tuple                  # ({"theme": ..., "score": ...}, ...), best first
+    attribution: str
+    file: str
+    source_kind: str
+    group: str | None
+    year: str | None
+    flags: tuple
+    speaker: str
+    status: str = "pending"
+    edits: tuple = ()
+
+    def to_record(self) -> dict:
+        """The DESIGN.md record of ``copquotes quotes``."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "verbatim_span": {"unit_id": self.unit_id, "start": self.start, "end": self.end},
+            "themes": [dict(t) for t in self.themes],
+            "score": round(float(self.score), 4),
+            "attribution": self.attribution,
+            "source": {"file": self.file, "kind": self.source_kind, "group": self.group, "year": self.year},
+            "flags": [dict(f) for f in self.flags],
+            "speaker": self.speaker,
+        }
+
+
+# ---------------------------------------------------------------------------------- helpers
+def redact_span(text: str, redactions: Iterable, start: int, end: int) -> str:
+    """The anonymised text of ``text[start:end]`` given redaction spans of the whole text.
+
+    Uses :func:`copquotes.anonymise.redact_span` when the anonymiser provides it
+    (its placeholders), else replaces each redacted span by a typed placeholder
+    (``[name]``, ``[organisation]``, ``[place]``, ``[contact]``); a redaction that
+    crosses the span boundary is clipped to the span.
+    """
+    spans = sorted(redactions, key=lambda r: (r[0], r[1]))
+    try:  # the anonymiser's own rendering, when it exists
+        from ..anonymise import redact_span as _rs  # type: ignore
+        from ..types import Span
+        return _rs(text, [Span(s, e, k) for s, e, k in spans], start, end)
+    except Exception:  # ImportError, or an older signature
+        pass
+    out, pos = [], start
+    for s, e, kind in spans:
+        if e <= start or s >= end:
+            continue
+        s2, e2 = max(s, start), min(e, end)
+        if s2 < pos:
+            s2 = pos
+            if e2 <= s2:
+                continue
+        out.append(text[pos:s2])
+        ph = PLACEHOLDERS.get(str(kind).lower(), "[redacted]")
+        if not (out and out[-1].endswith(ph)):
+            out.append(ph)
+        pos = e2
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def _name_patterns(idents: list[tuple[str, str, list]]) -> re.Pattern | None:
+    """One regex matching every known person name (full, first, last, aliases) of a file."""
+    words: set[str] = set()
+    for value, kind, aliases in idents:
+        if kind not in ("person", "name"):
+            if kind in ("email", "phone", "org", "place") and value and len(value) > 3:
+                words.add(re.escape(value))
+            continue
+        for name in [value, *aliases]:
+            name = re.sub(r"\([^)]*\)", " ", str(name or "")).strip()
+            if not name:
+                continue
+            words.add(re.escape(name))
+            for part in re.split(r"[\s,]+", name):
+                part = part.strip(".'’-")
+                if len(part) >= 3 and part.lower() not in {"dr", "mr", "mrs", "ms", "aunty", "uncle", "the"}:
+                    words.add(re.escape(part))
+    if not words:
+        return None
+    # case-sensitive on capitalised forms (so "hope" the word is not "Hope" the person)
+    alts = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<![\w\[])(?:" + "|".join(alts) + r")(?:['’]s)?(?![\w\]])")
+
+
+def residual_identifiers(anon_text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+    """Known names of the file (speaker labels, roster) still present in an anonymised text."""
+    if pattern is None:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(anon_text)]
+
+
+def _options(ws, overrides: dict) -> dict:
+    opts = {"min_words": DEFAULT_MIN_WORDS, "max_words": DEFAULT_MAX_WORDS,
+            "max_sentences": DEFAULT_MAX_SENTENCES, "use_pos": True, "ref_sample": 4000}
+    stored = ws.get_config(CONFIG_OPTIONS, {}) if hasattr(ws, "get_config") else {}
+    if stored and not isinstance(stored, dict):
+        raise ConfigError(f"workspace config {CONFIG_OPTIONS} must be a mapping of option -> value")
+    opts.update(stored or {})
+    opts.update({k: v for k, v in overrides.items() if v is not None})
+    if int(opts["min_words"]) < 1 or int(opts["max_words"]) < int(opts["min_words"]):
+        raise ConfigError("quote length options need 1 <= min_words <= max_words")
+    if not 1 <= int(opts["max_sentences"]) <= 10:
+        raise ConfigError("max_sentences must be between 1 and 10")
+    return opts
+
+
+def current_weights(ws) -> Weights:
+    stored = ws.get_config(CONFIG_WEIGHTS)
+    return Weights.from_obj(stored) if stored else Weights.default()
+
+
+def _embedder(ws):
+    from ..embed import Embedder
+
+    return Embedder(cache_dir=Path(ws.path) / "embeddings")
+
+
+# ---------------------------------------------------------------------------------- reading
+def _load(ws) -> dict:
+    conn = ws.conn
+    data: dict = {}
+    data["quotable"] = [dict(r) for r in conn.execute(
+        "SELECT u.unit_id, u.file_id, u.position, u.text, u.source_kind, u.grp, u.year, u.question,"
+        " u.speaker_key, u.speaker_role, f.display AS file, f.path AS path, f.meta_json, a.text AS anon"
+        " FROM quotable_units u JOIN files f ON f.file_id = u.file_id"
+        " LEFT JOIN anon a ON a.unit_id = u.unit_id ORDER BY f.display, u.position")]
+    data["all"] = [dict(r) for r in conn.execute(
+        "SELECT u.unit_id, u.file_id, u.position, u.text, u.speaker_key, u.speaker_role, f.path AS path"
+        " FROM units u JOIN files f ON f.file_id = u.file_id")]
+    ids = json.dumps([u["unit_id"] for u in data["quotable"]])
+    sel = "unit_id IN (SELECT value FROM json_each(?))"
+
+    def grouped(sql):
+        out: dict = {}
+        for r in conn.execute(sql, (ids,)):
+            out.setdefault(r[0], []).append(tuple(r)[1:])
+        return out
+
+    data["sentences"] = grouped(f'SELECT unit_id, idx, start, "end" FROM sentences WHERE {sel} ORDER BY unit_id, idx')
+    data["sentence_themes"] = grouped(f"SELECT unit_id, idx, theme, score FROM sentence_themes WHERE {sel}")
+    data["unit_themes"] = grouped(f"SELECT unit_id, theme, score FROM unit_themes WHERE {sel}")
+    data["redactions"] = grouped(
+        f"SELECT unit_id, start, \"end\", kind FROM redactions WHERE {sel} AND status != 'undone'")
+    data["flags"] = grouped(f'SELECT unit_id, kind, start, "end", reason, severity FROM flags WHERE {sel}')
+    data["identifiers"] = {}
+    for r in conn.execute("SELECT file_id, value, kind, aliases_json FROM file_identifiers"):
+        data["identifiers"].setdefault(r[0], []).append((r[1], r[2], json.loads(r[3] or "[]")))
+    data["existing"] = {r["quote_id"]: dict(r) for r in conn.execute("SELECT * FROM quotes")}
+    return data
+
+
+def _decisions_training(ws, existing: dict) -> tuple[list[dict], list[int]]:
+    """Rows (stored features and parts) and labels (1 approved/edited, 0 rejected) of reviewed quotes."""
+    status = {qid: q["status"] for qid, q in existing.items()}
+    # the latest decision per quote counts when the quotes table was re-created
+    for qid, action in ws.conn.execute(
+            "SELECT quote_id, action FROM decisions ORDER BY at, id"):
+        a = str(action).lower()
+        if a.startswith("approv"):
+            status[qid] = "approved"
+        elif a.startswith("reject"):
+            status[qid] = "rejected"
+        elif a.startswith("edit"):
+            status[qid] = "edited"
+        elif a in ("reset", "pending", "undo"):
+            status[qid] = "pending"
+    rows, ys = [], []
+    for qid, st in status.items():
+        q = existing.get(qid)
+        if q is None or st not in REVIEWED:
+            continue
+        parts = json.loads(q.get("parts_json") or "{}")
+        feats = parts.get("features")
+        if not feats:
+            continue
+        row = dict(feats)
+        row["theme"] = parts.get("theme")
+        row["representativeness"] = parts.get("representativeness")
+        rows.append(row)
+        ys.append(1 if st in POSITIVE else 0)
+    return rows, ys
+
+
+def learn_from_decisions(ws, prior: Weights | None = None, *, strength: float = PRIOR_DECISIONS,
+                         min_each: int = 3) -> tuple[Weights, dict]:
+    """Refit the ranking weights on reviewers' approve/reject decisions.
+
+    The fit is pulled towards ``prior`` (the defaults) by ``strength`` pseudo-
+    examples, so few decisions move the weights a little and many move them a
+    lot. Needs at least ``min_each`` approved and rejected quotes; otherwise the
+    prior is returned unchanged. Returns the weights and a summary.
+    """
+    prior = prior or Weights.default()
+    existing = {r["quote_id"]: dict(r) for r in ws.conn.execute("SELECT * FROM quotes")}
+    rows, ys = _decisions_training(ws, existing)
+    n_pos, n_neg = sum(ys), len(ys) - sum(ys)
+    info = {"decisions": len(ys), "approved": n_pos, "rejected": n_neg, "learned": False}
+    if n_pos < min_each or n_neg < min_each:
+        return prior, info
+    ranker = QuoteRanker(weights=prior, alpha=strength).fit(rows, ys)
+    info["learned"] = True
+    return ranker.weights_, info
+
+
+# ---------------------------------------------------------------------------------- scoring
+def _theme_scores(uid: str, n_sent: int, data: dict) -> list[dict] | None:
+    st = data["sentence_themes"].get(uid)
+    if st:
+        per = [dict() for _ in range(n_sent)]
+        for idx, theme, score in st:
+            if 0 <= idx < n_sent:
+                per[idx][theme] = float(score)
+        return per
+    ut = data["unit_themes"].get(uid)
+    if ut:
+        d = {theme: float(score) for theme, score in ut}
+        return [dict(d) for _ in range(n_sent)]
+    return None
+
+
+def _overlaps(a0, a1, b0, b1) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[dict], dict]:
+    """Every candidate span of every quotable unit, with its features, themes and safety."""
+    idf, idf_max = corpus_idf(u["text"] for u in data["all"])
+    units = [u for u in data["quotable"] if not is_non_answer(u["text"])
+             and word_count(u["text"]) >= int(opts["min_words"])]
+    nlp = None
+    if opts.get("use_pos", True):
+        from ..resources import load_spacy
+
+        nlp = load_spacy(disable=("parser", "ner", "lemmatizer"))
+    prev_text = {(u["file_id"], u["position"]): u["text"] for u in data["all"]}
+    texts = [u["text"] for u in units]
+    docs = nlp.pipe(texts, batch_size=128) if nlp is not None else (None for _ in texts)
+    cands: list[dict] = []
+    missing = {"sentences": 0, "themes": 0, "anon": 0}
+    bar = _progress(total=len(units), desc="quotes: candidates", unit="unit", enable=progress)
+    pinned: dict[str, list] = {}
+    for q in data["existing"].values():
+        if q["status"] in REVIEWED:
+            pinned.setdefault(q["unit_id"], []).append((q["start"], q["end"], q["quote_id"]))
+    for u, doc in zip(units, docs):
+        bar.update(1)
+        uid, text = u["unit_id"], u["text"]
+        sents = [(s, e) for _, s, e in data["sentences"].get(uid, [])]
+        if not sents or sents[-1][1] > len(text):
+            missing["sentences"] += bool(not sents)
+            sents = sentence_spans(text)
+        if not sents:
+            continue
+        toks = list(doc) if doc is not None else None
+        stats = []
+        for i, (s, e) in enumerate(sents):
+            st_toks = [t for t in toks if s <= t.idx < e] if toks is not None else None
+            stats.append(sentence_stats(text[s:e], tokens=st_toks, idf=idf, idf_max=idf_max,
+                                        at_unit_end=i == len(sents) - 1))
+        themes = _theme_scores(uid, len(sents), data)
+        if themes is None:
+            missing["themes"] += 1
+        spans = candidate_spans(text, sents, min_words=int(opts["min_words"]), max_words=int(opts["max_words"]),
+                                max_sentences=int(opts["max_sentences"]))
+        pins = pinned.get(uid, [])
+        # reviewed spans stay candidates even if today's sentence split differs
+        for s0, e0, _ in pins:
+            if e0 <= len(text) and not any(sp.start == s0 and sp.end == e0 for sp in spans):
+                inside = [i for i, (s, e) in enumerate(sents) if s < e0 and s0 < e]
+                if inside:
+                    spans.append(SpanCandidate(s0, e0, inside[0], inside[-1], word_count(text[s0:e0])))
+        if u["anon"] is None:
+            missing["anon"] += 1
+        context = u["question"] or prev_text.get((u["file_id"], u["position"] - 1)) or ""
+        for sp in spans:
+            feats = span_features(stats[sp.first:sp.last + 1], source_kind=u["source_kind"],
+                                  starts_unit=sp.first == 0, ends_unit=sp.last == len(sents) - 1)
+            th: dict[str, float] = {}
+            if themes is not None:
+                for d in themes[sp.first:sp.last + 1]:
+                    for k, v in d.items():
+                        th[k] = max(th.get(k, 0.0), v)
+            cands.append({"unit": u, "span": sp, "features": feats, "themes": th,
+                          "theme": (max(th.values()) if th else None), "context": context,
+                          "pinned": any(sp.start == s0 and sp.end == e0 for s0, e0, _ in pins)})
+    bar.close()
+    return cands, missing
+
+
+def _safety(c: dict, data: dict, name_re_by_file: dict) -> None:
+    """Anonymised text, flags and the safety part of one candidate (in place)."""
+    u, sp = c["unit"], c["span"]
+    reds = data["redactions"].get(u["unit_id"], [])
+    anon = redact_span(u["text"], reds, sp.start, sp.end)
+    flags = []
+    for kind, s, e, reason, severity in data["flags"].get(u["unit_id"], []):
+        if _overlaps(s, e, sp.start, sp.end) or (s == e == 0):
+            flags.append({"kind": kind, "start": s, "end": e, "reason": reason, "severity": severity})
+    residual = residual_identifiers(anon, name_re_by_file.get(u["file_id"]))
+    if residual:
+        # the safety net: a name the redactor missed is masked and the quote held for review
+        for s, e in sorted(residual, reverse=True):
+            anon = anon[:s] + "[name]" + anon[e:]
+        flags.append({"kind": "residual_identifier", "start": sp.start, "end": sp.end,
+                      "reason": "a name from the speaker labels or roster was still in the text",
+                      "severity": "hold"})
+    if u["anon"] is None and not reds:
+        flags.append({"kind": "not_anonymised", "start": sp.start, "end": sp.end,
+                      "reason": "the anonymise stage has not run on this unit", "severity": "hold"})
+    n_red = sum(1 for s, e, _ in reds if _overlaps(s, e, sp.start, sp.end))
+    safety = SAFETY_PER_REDACTION ** n_red
+    for f in flags:
+        safety *= SAFETY_HOLD if f["severity"] == "hold" else SAFETY_WARN
+    c["anon"] = anon
+    c["flags"] = flags
+    c["safety"] = round(float(safety), 4)
+    c["held"] = any(f["severity"] == "hold" for f in flags)
+
+
+def score_candidates(cands: list[dict], ranker: QuoteRanker) -> np.ndarray:
+    rows = []
+    for c in cands:
+        row = dict(c["features"])
+        row["theme"] = c["theme"]
+        row["representativeness"] = c.get("representativeness")
+        row["safety"] = c.get("safety", 1.0)
+        rows.append(row)
+    return ranker.score(rows), ranker.parts(rows)
+
+
+def _cached(embedder, texts: list[str]) -> dict[str, np.ndarray]:
+    """Vectors of ``texts`` already in the embedder's cache (nothing is computed)."""
+    from ..types import text_hash
+
+    cache = getattr(embedder, "_cache", None)
+    if cache is None or not texts:
+        return {}
+    hashes = {text_hash(t): t for t in texts}
+    got = cache.get_many(embedder.key, list(hashes))
+    return {hashes[h]: v for h, v in got.items()}
+
+
+def _span_vectors(embedder, cands: list[dict], compute_limit: int = 5000) -> np.ndarray:
+    """Span embeddings: the normalised mean of their sentence embeddings.
+
+    Sentence vectors come from the embed stage's cache; a span whose sentences are not
+    all cached uses its unit's vector instead (the embed stage embeds every unit), unless
+    few sentences are missing (``compute_limit``), in which case they are embedded now.
+    """
+    spans_sents = []
+    for c in cands:
+        u, sp = c["unit"], c["span"]
+        sub = u["text"][sp.start:sp.end]
+        sents = [sub[s:e] for s, e in sentence_spans(sub)] or [sub]
+        spans_sents.append(sents)
+    wanted = sorted({t for ss in spans_sents for t in ss})
+    have = _cached(embedder, wanted)
+    missing = [t for t in wanted if t not in have]
+    if missing and len(missing) <= compute_limit:
+        have.update(zip(missing, embedder.encode(missing)))
+        missing = []
+    miss = set(missing)
+    unit_texts = sorted({c["unit"]["text"] for c, ss in zip(cands, spans_sents) if any(t in miss for t in ss)})
+    unit_vecs = dict(zip(unit_texts, embedder.encode(unit_texts))) if unit_texts else {}
+    rows = []
+    for c, ss in zip(cands, spans_sents):
+        if any(t in miss for t in ss):
+            rows.append(unit_vecs[c["unit"]["text"]])
+        else:
+            rows.append(np.mean([have[t] for t in ss], axis=0))
+    out = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.where(norms == 0, 1, norms)
+
+
+def select_spans(cands: list[dict], ranker: QuoteRanker) -> list[dict]:
+    """The best non-overlapping spans of each unit (reviewed spans always kept), scored
+    without representativeness (it is measured afterwards, on the chosen spans only)."""
+    saved = [c.get("representativeness") for c in cands]
+    for c in cands:
+        c["representativeness"] = None
+    scores, _ = score_candidates(cands, ranker)
+    for c, r in zip(cands, saved):
+        c["representativeness"] = r
+    by_unit: dict[str, list[int]] = {}
+    for i, c in enumerate(cands):
+        by_unit.setdefault(c["unit"]["unit_id"], []).append(i)
+    chosen: list[int] = []
+    for idx in by_unit.values():
+        pinned = [i for i in idx if cands[i].get("pinned")]
+        rest = [i for i in idx if not cands[i].get("pinned")
+                and not any(_overlaps(cands[i]["span"].start, cands[i]["span"].end,
+                                      cands[p]["span"].start, cands[p]["span"].end) for p in pinned)]
+        keep = select_non_overlapping([cands[i]["span"] for i in rest], [scores[i] for i in rest])
+        chosen += pinned + [rest[k] for k in keep]
+    return [cands[i] for i in chosen]
+
+
+def add_representativeness(ws, cands: list[dict], data: dict, opts: dict, embedder=None) -> int:
+    """Set ``c["representativeness"]`` for each candidate; returns how many."""
+    if not cands:
+        return 0
+    try:
+        emb = embedder or _embedder(ws)
+    except ImportError:  # pragma: no cover - the embed module ships with copquotes
+        return 0
+    vecs = _span_vectors(emb, cands)
+    allu = data["all"]
+    ref_idx = np.arange(len(allu))
+    if len(ref_idx) > int(opts["ref_sample"]):
+        ref_idx = np.sort(np.random.RandomState(0).choice(ref_idx, int(opts["ref_sample"]), replace=False))
+    ref = [allu[i] for i in ref_idx if allu[i]["speaker_role"] not in ("facilitator", "interviewer")]
+    ref_vecs = emb.encode([r["text"] for r in ref]) if ref else np.zeros((0, vecs.shape[1]), dtype=np.float32)
+    ref_sp = [speaker_pseudonym(r["path"], r["speaker_key"], r["unit_id"]) for r in ref]
+    sp_sp = [speaker_pseudonym(c["unit"]["path"], c["unit"]["speaker_key"], c["unit"]["unit_id"]) for c in cands]
+    rep = representativeness(vecs, sp_sp, np.asarray(ref_vecs, dtype=np.float32), ref_sp)
+    for c, r in zip(cands, rep):
+        c["representativeness"] = round(float(r), 4)
+    return len(cands)
+
+
+def collect_candidates(ws, *, progress: bool = False, **options) -> tuple[list[dict], dict, dict]:
+    """Every candidate span with features, themes and safety (no representativeness yet).
+
+    For benchmarks and weight fitting; :func:`run` uses the same steps.
+    Returns ``(candidates, data, options)``.
+    """
+    opts = _options(ws, options)
+    data = _load(ws)
+    cands, missing = build_candidates(ws, opts, data, progress)
+    name_re = {fid: _name_patterns(v) for fid, v in data["identifiers"].items()}
+    for c in cands:
+        _safety(c, data, name_re)
+    data["missing"] = missing
+    return cands, data, opts
+
+
+# ---------------------------------------------------------------------------------- the stage
+def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: bool = True,
+        embedder=None, **options) -> dict:
+    """The quotes stage: read the workspace, write ``quotes`` in one transaction.
+
+    Reviewed quotes (approved / rejected / edited) keep their status, edit and
+    version when their span still exists; pending ones are replaced. With
+    ``learn`` (the default), reviewers' decisions refit the weights first.
+    """
+    base = weights or current_weights(ws)
+    learned = {"learned": False}
+    if learn and weights is None:
+        stored_prior = ws.get_config(CONFIG_PRIOR)
+        base_prior = Weights.from_obj(stored_prior) if stored_prior else Weights.default()
+        w_new, learned = learn_from_decisions(ws, base_prior)
+        if learned["learned"]:
+            base = w_new
+    ranker = QuoteRanker(weights=base)
+    cands, data, opts = collect_candidates(ws, progress=progress, **options)
+    missing = data["missing"]
+
+    sel = select_spans(cands, ranker)
+    # representativeness of the chosen spans against every unit (all consent states count)
+    n_repr = add_representativeness(ws, sel, data, opts, embedder)
+    if n_repr == 0 and sel:
+        missing["embeddings"] = len(sel)
+    scores, parts = score_candidates(sel, ranker)
+    by_unit = {c["unit"]["unit_id"] for c in cands}
+
+    templates = resolve_templates(ws.get_config(CONFIG_ATTRIBUTION))
+    existing = data["existing"]
+    now = _now()
+    rows = []
+    for i, c in enumerate(sel):
+        u, sp = c["unit"], c["span"]
+        meta = json.loads(u["meta_json"] or "{}")
+        tpl = meta.get("attribution") or meta.get("attribution_template")
+        attr = attribution(u["source_kind"], year=u["year"], group=u["grp"], templates=templates,
+                           template=check_template(tpl) if tpl else None, speaker_role=u["speaker_role"])
+        edit = suggest_edit(c["anon"], context=c["context"])
+        part_vals = {k: (None if parts[k][i] is None else round(float(parts[k][i]), 4)) for k in parts}
+        part_vals["theme"] = None if c["theme"] is None else round(float(c["theme"]), 4)
+        part_vals["representativeness"] = c["representativeness"]
+        pj = {
+            "theme": part_vals["theme"], "quotability": part_vals["quotability"],
+            "representativeness": c["representativeness"], "safety": c["safety"], "consent": 1,
+            "contrib": explain({k: (0.5 if part_vals[k] is None else part_vals[k]) for k in PARTS}, ranker._w()),
+            "features": {k: round(float(v), 4) for k, v in c["features"].items()},
+            "held": c["held"], "edits": list(edit.changes), "words": sp.n_words,
+        }
+        themes = sorted(({"theme": k, "score": round(float(v), 4)} for k, v in c["themes"].items()
+                         if v >= 0.2), key=lambda t: -t["score"])
+        qid = quote_id(u["unit_id"], sp.start, sp.end)
+        old = existing.get(qid)
+        status, edited, version, upd_at, upd_by = "pending", (edit.text if edit.changed else None), 1, now, "quotes"
+        if old is not None and old["status"] in REVIEWED:
+            if old["verbatim"] != u["text"][sp.start:sp.end]:
+                old = None           # the span's text changed: the decision no longer applies
+            else:
+                status, version, upd_at, upd_by = old["status"], old["version"], old["updated_at"], old["updated_by"]
+                if status == "edited" and old["edited_text"]:
+                    edited = old["edited_text"]
+        rows.append((qid, u["unit_id"], sp.start, sp.end, c["anon"], u["text"][sp.start:sp.end], edited,
+                     round(float(scores[i]), 6), json.dumps(pj, sort_keys=True), json.dumps(themes), attr,
+                     json.dumps(c["flags"]), speaker_pseudonym(u["path"], u["speaker_key"], u["unit_id"]),
+                     status, version, upd_at, upd_by))
+    keep_ids = {r[0] for r in rows}
+    with ws.transaction():
+        ws.conn.execute(
+            "DELETE FROM quotes WHERE quote_id NOT IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(keep_ids)),))
+        ws.conn.executemany(
+            'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
+            " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(quote_id) DO UPDATE SET text=excluded.text, verbatim=excluded.verbatim,"
+            " edited_text=excluded.edited_text, score=excluded.score, parts_json=excluded.parts_json,"
+            " themes_json=excluded.themes_json, attribution=excluded.attribution, flags_json=excluded.flags_json,"
+            " speaker=excluded.speaker, status=excluded.status, version=excluded.version,"
+            " updated_at=excluded.updated_at, updated_by=excluded.updated_by",
+            rows,
+        )
+        if learned.get("learned"):
+            ws.conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)",
+                            (CONFIG_WEIGHTS, json.dumps({"quotability": base.quotability, "top": base.top})))
+    summary = {
+        "candidates": len(cands), "quotes": len(rows), "units": len(by_unit),
+        "held": sum(1 for c in sel if c["held"]), "reviewed_kept": sum(1 for r in rows if r[13] in REVIEWED),
+        "learned_from_decisions": learned, "missing": {k: v for k, v in missing.items() if v},
+        "representativeness": n_repr,
+    }
+    log.info("quotes: %d candidates, %d stored", len(cands), len(rows))
+    return summary
+
+
+# ---------------------------------------------------------------------------------- reading
+def _clean_row(r: dict) -> dict:
+    """pandas turns NULL into NaN; back to None."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+
+
+def _row_to_quote(r: dict) -> Quote:
+    r = _clean_row(r)
+    parts = json.loads(r.get("parts_json") or "{}")
+    text = r.get("edited_text") or r["text"]
+    return Quote(
+        id=r["quote_id"], text=text, anonymised=r["text"], unit_id=r["unit_id"], start=int(r["start"]),
+        end=int(r["end"]), score=float(r["score"]), parts=parts,
+        themes=tuple(json.loads(r.get("themes_json") or "[]")), attribution=r.get("attribution") or "",
+        file=r.get("file") or "", source_kind=r.get("source_kind") or "other", group=r.get("group"),
+        year=r.get("year"), flags=tuple(json.loads(r.get("flags_json") or "[]")), speaker=r.get("speaker") or "",
+        status=r.get("status") or "pending", edits=tuple(parts.get("edits") or ()),
+    )
+
+
+def _quotes(ws, statuses=None) -> list[Quote]:
+    df = ws.quotes_frame(status=statuses)
+    return [_row_to_quote(r) for r in df.to_dict("records")]
+
+
+def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
+              theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None) -> list[Quote]:
+    """The best quotes, consented units only, rejected ones left out.
+
+    Without ``theme``: the ranking by score (non-overlapping spans, as stored).
+    With ``theme``: quotes whose span scores at least ``theme_min`` for it (or
+    whose best theme it is), chosen by maximal marginal relevance over span
+    embeddings (relevance = score x theme score), at most ``max_per_speaker``
+    per speaker, spread across groups and years.
+    """
+    if top is None or int(top) < 0:
+        raise ConfigError("--top must be a positive number")
+    top = int(top)
+    quotes = [q for q in _quotes(ws) if include_rejected or q.status != "rejected"]
+    if theme is None:
+        quotes.sort(key=lambda q: (-(q.status in POSITIVE), -q.score, q.id))
+        return quotes[:top]
+    pool = []
+    for q in quotes:
+        ts = {t["theme"]: t["score"] for t in q.themes}
+        s = ts.get(theme)
+        if s is None:
+            continue
+        best = max(ts.values()) if ts else 0
+        if s >= theme_min or (s >= best and s >= 0.2):
+            pool.append((q, s))
+    if not pool:
+        return []
+    pool.sort(key=lambda p: -p[0].score * p[1])
+    pool = pool[:max(5 * top, 50)]
+    rel = np.array([q.score * (0.5 + 0.5 * s) for q, s in pool])
+    if rel.max() > 0:
+        rel = rel / rel.max()
+    vecs = None
+    try:
+        emb = embedder or _embedder(ws)
+        vecs = emb.encode([q.anonymised for q, _ in pool])
+    except Exception as exc:  # pragma: no cover - embeddings always exist once the pipeline ran
+        log.debug("shortlist without embeddings: %s", exc)
+    picked = mmr(rel, vecs, top, lam=lam, speakers=[q.speaker for q, _ in pool], max_per_speaker=max_per_speaker,
+                 groups=[q.group for q, _ in pool], years=[q.year for q, _ in pool])
+    return [pool[i][0] for i in picked]
+
+
+def quote_records(ws, theme: str | None = None, top: int = 20, **kwargs) -> list[dict]:
+    """The DESIGN.md records of :func:`shortlist` (anonymised, lightly edited text only)."""
+    return [q.to_record() for q in shortlist(ws, theme=theme, top=top, **kwargs)]
+
+
+RECORD_COLUMNS = ["id", "text", "attribution", "score", "themes", "unit_id", "start", "end", "file", "kind",
+                  "group", "year", "flags", "speaker"]
+
+
+def _neutralise(value: str) -> str:
+    """Spreadsheet formulas are neutralised in CSV output (a leading quote)."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
+def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = None) -> None:
+    """Write records as JSON Lines, CSV or Markdown to ``out`` (a path) or stdout."""
+    if fmt not in ("jsonl", "csv", "md"):
+        raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
+    buf = io.StringIO()
+    if fmt == "jsonl":
+        for r in records:
+            buf.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(RECORD_COLUMNS)
+        for r in records:
+            w.writerow([
+                r["id"], _neutralise(r["text"]), r["attribution"], r["score"],
+                "; ".join(f"{t['theme']} {t['score']:.2f}" for t in r["themes"]),
+                r["verbatim_span"]["unit_id"], r["verbatim_span"]["start"], r["verbatim_span"]["end"],
+                r["source"]["file"], r["source"]["kind"], r["source"]["group"] or "", r["source"]["year"] or "",
+                "; ".join(f"{f['kind']} ({f.get('severity', 'warn')})" for f in r["flags"]), r["speaker"]])
+    else:
+        buf.write(render_markdown(records))
+    text = buf.getvalue()
+    if out:
+        Path(out).write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
+
+
+def _md_escape(text: str) -> str:
+    """Plain text in Markdown: no links, HTML or emphasis can come from participant text."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", text)
+
+
+def render_markdown(records: list[dict]) -> str:
+    lines = []
+    for r in records:
+        themes = ", ".join(t["theme"] for t in r["themes"][:3])
+        flags = ", ".join(f["kind"] for f in r["flags"])
+        lines.append(f"> {_md_escape(r['text'])}\n>\n> {_md_escape(r['attribution'])}\n")
+        lines.append(f"score {r['score']:.2f}" + (f" | themes: {themes}" if themes else "")
+                     + (f" | flags: {flags}" if flags else "") + f" | id `{r['id']}`\n")
+    return "\n".join(lines)
+
+
+def render_top_quotes(ws, themes: Iterable[str] | None = None, top: int = 3, out=None) -> None:
+    """The ``copquotes demo`` printout: the best quotes per theme, with attribution and score."""
+    out = out or sys.stdout
+    if themes is None:
+        found = set()
+        for r in ws.conn.execute("SELECT themes_json FROM quotes"):
+            found.update(t["theme"] for t in json.loads(r[0] or "[]"))
+        themes = sorted(found)
+    for theme in themes:
+        records = quote_records(ws, theme=theme, top=top)
+        out.write(f"\n== {theme} ==\n")
+        if not records:
+            out.write("  (no candidate quotes)\n")
+        for rec in records:
+            parts = json.loads(ws.conn.execute("SELECT parts_json FROM quotes WHERE quote_id = ?",
+                                               (rec["id"],)).fetchone()[0] or "{}")
+            out.write(f"  \u201c{rec['text']}\u201d\n    {rec['attribution']}   [score {rec['score']:.2f}: "
+                      f"theme {_fmt(parts.get('theme'))}, quotability {_fmt(parts.get('quotability'))}, "
+                      f"representativeness {_fmt(parts.get('representativeness'))}, "
+                      f"safety {_fmt(parts.get('safety'))}]\n")
+            if rec["flags"]:
+                out.write("    flags: " + ", ".join(f"{f['kind']} ({f.get('severity', 'warn')})"
+                                                     for f in rec["flags"]) + "\n")
+
+
+def _fmt(v) -> str:
+    return "n/a" if v is None else f"{float(v):.2f}"

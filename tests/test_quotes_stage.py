@@ -1,0 +1,194 @@
+"""The quotes stage on a real workspace: consent, identifiers, re-runs, decisions, records."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+from copquotes.quotes import stage as qs
+
+VTT = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:05.000
+Margaret Olsen: Welcome everyone. What has the CoP meant for you this year?
+
+2
+00:00:06.000 --> 00:00:12.000
+Priya Raman: Yeah, um. It gave me the language to explain primary prevention to my manager without apologising for it.
+
+3
+00:00:13.000 --> 00:00:15.000
+Ben Hollis: Can you hear me? My headphones are doing something weird.
+
+4
+00:00:16.000 --> 00:00:24.000
+Josh Kowalski: This group is the reason I'm still working in prevention. Without it I would have walked away last year.
+
+5
+00:00:25.000 --> 00:00:33.000
+Sam Nguyen: Before the CoP I thought I was the only one who got shut down in staff meetings. Hearing five other people tell the same story made me realise it wasn't me, it was the system.
+
+6
+00:00:34.000 --> 00:00:40.000
+Margaret Olsen: I have learnt so much from facilitating this wonderful group of passionate practitioners over the year.
+
+7
+00:00:41.000 --> 00:00:49.000
+Ben Hollis: I walk in flat after a month of fighting fires at work, and Priya always reminds me that somebody has my back in this group.
+
+8
+00:00:50.000 --> 00:00:55.000
+Priya Raman: I'd like some in-person time, even just once, maybe next term if the budget allows it.
+"""
+ROSTER = [("name", "role", "quote_consent"), ("Margaret Olsen", "facilitator", "yes"),
+          ("Priya Raman", "participant", "yes"), ("Ben Hollis", "participant", "yes"),
+          ("Josh Kowalski", "participant", "no"), ("Sam Nguyen", "participant", "yes")]
+MANIFEST = """rosters: [roster.csv]
+files:
+  fg.vtt: {source_kind: focus_group, group: Early career, year: "2024"}
+"""
+NAMES = ["Priya", "Raman", "Ben", "Hollis", "Josh", "Kowalski", "Sam", "Nguyen", "Margaret", "Olsen"]
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    from copquotes.ingest import discover
+    from copquotes.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("quotes_stage")
+    data = root / "data"
+    data.mkdir()
+    (data / "fg.vtt").write_text(VTT, encoding="utf-8")
+    buf = io.StringIO()
+    csv.writer(buf).writerows(ROSTER)
+    (data / "roster.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (data / "copquotes.yaml").write_text(MANIFEST, encoding="utf-8")
+    w = Workspace.create(root / "ws")
+    w.ingest(discover([data]).sources, progress=False)
+    summary = qs.run(w, progress=False)
+    assert summary["quotes"] > 0
+    yield w
+    w.close()
+
+
+def _quotes(ws):
+    return [dict(r) for r in ws.conn.execute(
+        "SELECT q.*, u.consent, u.speaker_role FROM quotes q JOIN units u USING(unit_id)")]
+
+
+def test_only_consented_participants_become_quotes(ws):
+    rows = _quotes(ws)
+    assert rows and all(r["consent"] == 1 and r["speaker_role"] == "participant" for r in rows)
+    assert not any("walked away last year" in r["verbatim"] for r in rows)     # Josh said no
+    assert not any("facilitating" in r["verbatim"] for r in rows)             # facilitator turn
+
+
+def test_database_refuses_a_quote_without_consent(ws):
+    uid = ws.conn.execute("SELECT unit_id FROM units WHERE consent = 0").fetchone()[0]
+    with pytest.raises(sqlite3.IntegrityError):
+        ws.conn.execute('INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim) '
+                        "VALUES ('qx', ?, 0, 5, 'x', 'x')", (uid,))
+
+
+def test_no_name_in_any_shown_text(ws):
+    for r in _quotes(ws):
+        shown = " ".join(t for t in (r["text"], r["edited_text"], r["speaker"], r["attribution"]) if t)
+        for name in NAMES:
+            assert name not in shown.replace("[name]", ""), (name, shown)
+
+
+def test_record_matches_design(ws):
+    recs = qs.quote_records(ws, top=50)
+    assert recs
+    for r in recs:
+        assert set(r) == {"id", "text", "verbatim_span", "themes", "score", "attribution", "source", "flags",
+                          "speaker"}
+        assert set(r["verbatim_span"]) == {"unit_id", "start", "end"}
+        assert set(r["source"]) == {"file", "kind", "group", "year"}
+        assert r["attribution"] == "- CoP focus group participant 2024"
+        assert r["source"]["group"] == "Early career" and r["source"]["kind"] == "focus_group"
+        assert r["speaker"].startswith("P-")
+        unit_text = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?",
+                                    (r["verbatim_span"]["unit_id"],)).fetchone()[0]
+        assert 0 <= r["verbatim_span"]["start"] < r["verbatim_span"]["end"] <= len(unit_text)
+    scores = [r["score"] for r in recs]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_best_quote_is_ranked_above_small_talk(ws):
+    recs = qs.quote_records(ws, top=50)
+    texts = [r["text"] for r in recs]
+    best = next(i for i, t in enumerate(texts) if "shut down in staff meetings" in t)
+    worst = [i for i, t in enumerate(texts) if "in-person time" in t]
+    assert not worst or best < worst[0]
+
+
+def test_edit_is_built_from_the_anonymised_span(ws):
+    row = next(r for r in _quotes(ws) if "language to explain" in r["verbatim"])
+    assert row["edited_text"].startswith("[The CoP] gave me the language")
+    assert row["verbatim"].startswith("It gave me") or row["verbatim"].startswith("Yeah")
+    parts = json.loads(row["parts_json"])
+    assert {"theme", "quotability", "representativeness", "safety", "consent", "features"} <= set(parts)
+
+
+def test_rerun_keeps_decisions_and_learning_moves_weights(ws):
+    rows = sorted(_quotes(ws), key=lambda r: -r["score"])
+    approved, rejected = rows[0], rows[-1]
+    with ws.transaction():
+        ws.conn.execute("UPDATE quotes SET status='approved', version=2, updated_by='rev' WHERE quote_id=?",
+                        (approved["quote_id"],))
+        ws.conn.execute("UPDATE quotes SET status='edited', edited_text='My own edit.' WHERE quote_id=?",
+                        (rows[1]["quote_id"],))
+        ws.conn.execute("UPDATE quotes SET status='rejected' WHERE quote_id=?", (rejected["quote_id"],))
+    qs.run(ws, progress=False)
+    after = {r["quote_id"]: r for r in _quotes(ws)}
+    assert after[approved["quote_id"]]["status"] == "approved" and after[approved["quote_id"]]["version"] == 2
+    assert after[rows[1]["quote_id"]]["edited_text"] == "My own edit."
+    assert after[rejected["quote_id"]]["status"] == "rejected"
+    ids = [q.id for q in qs.shortlist(ws, top=50)]
+    assert rejected["quote_id"] not in ids and ids[0] in (approved["quote_id"], rows[1]["quote_id"])
+    # too few decisions: the weights do not move
+    w, info = qs.learn_from_decisions(ws)
+    assert not info["learned"] and w == qs.Weights.default()
+    w2, info2 = qs.learn_from_decisions(ws, min_each=1)
+    assert info2["learned"] and info2["approved"] == 2 and info2["rejected"] == 1
+    assert w2 != qs.Weights.default()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
+def test_write_records(ws, fmt, tmp_path, capsys):
+    recs = qs.quote_records(ws, top=3)
+    out = tmp_path / f"q.{fmt}"
+    qs.write_records(recs, fmt=fmt, out=str(out))
+    text = out.read_text(encoding="utf-8")
+    if fmt == "jsonl":
+        assert [json.loads(line)["id"] for line in text.splitlines()] == [r["id"] for r in recs]
+    elif fmt == "csv":
+        assert len(list(csv.reader(io.StringIO(text)))) == len(recs) + 1
+    else:
+        assert text.count("> - CoP focus group participant 2024") == len(recs)
+    qs.write_records(recs, fmt=fmt)
+    assert capsys.readouterr().out == text
+
+
+def test_markdown_escapes_participant_text():
+    md = qs.render_markdown([{"id": "q1", "text": "[x](javascript:alert(1)) <script>", "attribution": "- a",
+                              "score": 0.5, "themes": [], "flags": []}])
+    assert "](javascript" not in md and "<script>" not in md
+
+
+def test_bad_options_raise_config_errors(ws):
+    with pytest.raises(qs.ConfigError):
+        qs.run(ws, progress=False, min_words=50, max_words=10)
+    with pytest.raises(qs.ConfigError):
+        qs.write_records([], fmt="pdf")
+
+
+def test_render_top_quotes(ws):
+    buf = io.StringIO()
+    qs.render_top_quotes(ws, themes=["nonexistent"], top=2, out=buf)
+    assert "(no candidate quotes)" in buf.getvalue()
