@@ -193,7 +193,8 @@ def cmd_redact(args) -> int:
 
     texts = _read_texts(args.file)
     redactor = Redactor.from_roster(args.roster) if args.roster else Redactor()
-    for text, spans in zip(texts, redactor.analyze_batch(texts)):
+    # one document: a name redacted in one line is redacted in every line
+    for text, spans in zip(texts, redactor.analyze_document(texts)):
         red = redactor.redact(text, spans)
         _out({
             "text": red.text,
@@ -237,8 +238,7 @@ def cmd_evaluate(args) -> int:
         from .anonymise import Redactor
         from .evaluate.anonymise import evaluate_anonymise, format_report
 
-        redactor = Redactor.from_roster(args.roster) if args.roster else Redactor()
-        result = evaluate_anonymise(args.gold, redactor)
+        result = evaluate_anonymise(args.gold, None, roster=args.roster)
     if args.json:
         _out(result)
     else:

@@ -15,7 +15,7 @@ def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool =
     """Ingest ``corpus/``, run every stage, print the top quotes per theme; returns the workspace."""
     from .ingest import discover
     from .pipeline import analyse
-    from .quotes import quote_records
+    from .quotes import render_top_quotes
     from .themes import Codebook
     from .workspace import Workspace
 
@@ -34,13 +34,7 @@ def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool =
                 on_stage=lambda name, s: sys.stderr.write(
                     f"  {name:<10} {'up to date' if s.get('skipped') else 'done in %.1fs' % s.get('seconds', 0)}\n"))
         codebook = Codebook.load()
-        for theme in codebook.themes:
-            records = quote_records(ws, theme=theme.id, top=top)
-            out.write(f"\n== {theme.label} ({theme.id}) ==\n")
-            if not records:
-                out.write("  (no candidate quotes)\n")
-            for rec in records:
-                out.write(f"  \u201c{rec['text']}\u201d\n    {rec['attribution']}  [score {rec['score']:.2f}]\n")
+        render_top_quotes(ws, themes=[t.id for t in codebook.themes], top=top, out=out)
     finally:
         ws.close()
     out.write(f"\nReview them: copquotes app --workspace {ws_path}\n")

@@ -1,0 +1,119 @@
+"""Re-identification and safety flags for reviewers (never silently dropped).
+
+Quasi-identifiers: a role plus a place, "the only ... in/at ...", an age, a
+disability, a cultural or language group, a named event or a date. Violence-case
+details: a victim-survivor's or perpetrator's story, a disclosure. Each flag
+names its span and why; ``hold`` keeps a quote from export until reviewed,
+``warn`` demotes it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..text import sentence_spans
+from ..types import Flag, Span
+from . import lexicon as lx
+
+_ROLES = (r"prevention (?:worker|officer|lead|coordinator|practitioner)|principal|deputy principal|teacher|"
+          r"wellbeing (?:coordinator|lead|teacher)|(?:respectful relationships|rr|rre) lead|nurse|counsellor|"
+          r"social worker|youth worker|case manager|gp|doctor|police officer|detective|chaplain|coach|"
+          r"health promotion officer|team leader|manager|director|ceo|councillor|mayor|coordinator|facilitator|"
+          r"midwife|librarian|receptionist|president|captain|sole worker|only worker|school captain")
+_ROLE_RE = re.compile(r"\b(?:" + _ROLES + r")s?\b", re.I)
+_ONLY_RE = re.compile(
+    r"\b(?:the|am the|i'm the|i am the|was the|only)\s*only\s+([\w\s'’-]{2,40}?)\s+(?:in|at|for|across|from|within|on|out of)\s+"
+    r"(?:the\s+|my\s+|our\s+|a\s+|this\s+)?[\w\[\]'’-]+(?:\s+[A-Z\[][\w\]'’-]*)*", re.I)
+_ONLY_SIMPLE = re.compile(r"\b(?:the|the\s+one)\s+only\s+(?:one|person|man|woman|worker|teacher|[a-z]+\s+(?:worker|person|practitioner|officer))\b", re.I)
+_SOLE = re.compile(r"\b(?:sole|lone|only)\s+(?:worker|practitioner|prevention worker|person|one)\b.{0,40}?\b(?:in|at)\s+\S+", re.I)
+_AGE_RE = re.compile(
+    r"\b(?:\d{1,2}[- ]?(?:years?[- ]old|yo|y/o|yrs? old)|(?:i'm|i am|aged?|turned|turning)\s+\d{2}\b(?!\s*(?:%|percent|hours|minutes|years|sessions|people|kids|students))|"
+    r"in (?:my|her|his|their) (?:early |mid |late |mid-)?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|[2-8]0s))", re.I)
+_DISABILITY_RE = re.compile(
+    r"\b(?:disabled|disability|disabilities|deaf|hard of hearing|blind|low vision|vision impaired|wheelchair|autistic|autism|adhd|"
+    r"dyslexi\w+|chronic (?:illness|pain|fatigue)|mental illness|bipolar|schizophreni\w+|ptsd|neurodivergent|neurodiverse|"
+    r"acquired brain injury|cerebral palsy|multiple sclerosis|epilep\w+|amputee|hearing aid|ndis participant|"
+    r"intellectual disability|cancer|dementia)\b", re.I)
+_CULTURE_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(c) for c in lx.CULTURAL_GROUPS if len(c) > 3), key=len, reverse=True))
+                         + r"|torres strait islander|first nations|south sudanese|sri lankan|latin american|cald|migrant|refugee|"
+                           r"asylum seeker|culturally and linguistically diverse|interpreter|trans|transgender|non-binary|nonbinary|"
+                           r"queer|lesbian|gay|bisexual|intersex|muslim|hijab)\b", re.I)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_DATE_RE = re.compile(
+    r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTHS + r")\b(?:\s+\d{4})?|(?:" + _MONTHS + r")\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?|"
+    r"\d{1,2}/\d{1,2}/\d{2,4}|(?:last|this|next)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))", re.I)
+_EVENT_RE = re.compile(
+    r"\b(?:(?:the\s+)?(?:\d{4}\s+)?(?:[A-Z\[][\w\]'’-]*\s+){1,4}(?:Forum|Conference|Summit|Festival|Symposium|Walk|Rally|Vigil|Launch|Awards|Gala|Expo|Breakfast|March)\b|"
+    r"(?:the\s+)?(?:fires?|floods?|bushfires?|lockdowns?)\s+in\s+\S+|(?:the\s+)?\d{4}\s+(?:forum|conference|summit|festival|awards))")
+_VIOLENCE_RE = re.compile(
+    r"\b(?:(?:my|her|his|their|the)\s+(?:ex|ex-partner|ex-husband|ex-wife|partner|husband|wife|boyfriend|girlfriend|father|dad|"
+    r"stepfather|step-father|mother|mum|brother|uncle|son)\s+(?:\w+\s+){0,3}?(?:hit|hits|punched|strangled|choked|raped|assaulted|"
+    r"abused|stabbed|killed|murdered|threatened|stalked|beat|bashed|kicked|pushed|controlled|hurt|attacked)|"
+    r"(?:i|she|he|they)\s+(?:was|were|had been|got)\s+(?:being\s+)?(?:abused|assaulted|raped|strangled|stalked|beaten|bashed|hit|threatened|attacked)|"
+    r"(?:intervention order|ivo|avo|protection order|safe house|women'?s refuge|refuge)\b|"
+    r"when i left (?:him|her|them)|(?:a|one|my|the)\s+(?:student|girl|boy|young person|colleague|client|woman|mum|parent|child|kid)\s+"
+    r"(?:\w+\s+){0,3}?disclosed|disclosed (?:to me|that)|(?:my|her|his) (?:own )?story (?:of|about) (?:violence|abuse)|"
+    r"(?:was|were) killed by|perpetrator (?:was|is) (?:my|her|his|their))", re.I)
+_PLACE_WORD = re.compile(r"\b(?:town|community|school|council|shire|region|area|suburb|district|service|organisation|organization)\b", re.I)
+
+
+def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list[Flag]:
+    """Quasi-identifiers and violence-case details in ``text``.
+
+    ``spans``: the redaction spans (when known) so that a role near a redacted
+    place or organisation is caught as "role plus a place"; ``doc``: a spaCy Doc
+    of ``text`` (optional), whose NORP/EVENT/DATE entities add flags.
+    """
+    if not text:
+        return []
+    spans = list(spans or ())
+    flags: list[Flag] = []
+
+    def add(kind, s, e, reason, severity="warn"):
+        flags.append(Flag(kind, s, e, reason, severity))
+
+    for m in _VIOLENCE_RE.finditer(text):
+        add("violence_detail", m.start(), m.end(),
+            f"details of a violence case ('{m.group(0)}'): a victim-survivor's or perpetrator's story can identify them",
+            "hold")
+    for m in _ONLY_RE.finditer(text):
+        add("quasi_identifier", m.start(), m.end(),
+            "'the only ... in/at ...' points to one person", "hold")
+    for m in _SOLE.finditer(text):
+        if not any(f.start <= m.start() < f.end for f in flags):
+            add("quasi_identifier", m.start(), m.end(), "a sole worker in a named place points to one person", "hold")
+    for m in _ONLY_SIMPLE.finditer(text):
+        if not any(f.start <= m.start() < f.end for f in flags):
+            add("quasi_identifier", m.start(), m.end(), "'the only ...' can point to one person")
+    places = [s for s in spans if s.kind in ("place", "org")]
+    for a, b in sentence_spans(text):
+        roles = [m for m in _ROLE_RE.finditer(text, a, b)]
+        if not roles:
+            continue
+        near = [s for s in places if a <= s.start < b] or [m for m in _PLACE_WORD.finditer(text, a, b)
+                                                           if re.search(r"\b(?:my|our|small|tiny|local)\s+$", text[max(a, m.start() - 8):m.start()], re.I)]
+        if near:
+            r = roles[0]
+            add("quasi_identifier", r.start(), r.end(),
+                f"a role ('{r.group(0)}') together with a place or organisation in the same sentence can identify the speaker")
+    for m in _AGE_RE.finditer(text):
+        add("quasi_identifier", m.start(), m.end(), f"an age ('{m.group(0)}')")
+    for m in _DISABILITY_RE.finditer(text):
+        add("quasi_identifier", m.start(), m.end(), f"a disability or health condition ('{m.group(0)}')")
+    for m in _CULTURE_RE.finditer(text):
+        add("quasi_identifier", m.start(), m.end(), f"a cultural, language or identity group ('{m.group(0)}')")
+    for m in _DATE_RE.finditer(text):
+        add("quasi_identifier", m.start(), m.end(), f"a date ('{m.group(0)}') can tie the text to one event")
+    for m in _EVENT_RE.finditer(text):
+        add("quasi_identifier", m.start(), m.end(), f"a named event ('{m.group(0).strip()}')")
+    if doc is not None:
+        for ent in getattr(doc, "ents", ()):
+            if ent.label_ in ("NORP", "EVENT", "LANGUAGE") and not any(f.start <= ent.start_char < f.end for f in flags):
+                add("quasi_identifier", ent.start_char, ent.end_char, f"a {ent.label_.lower()} mention ('{ent.text}')")
+    flags.sort(key=lambda f: (f.start, f.end, f.kind))
+    out: list[Flag] = []
+    for fl in flags:
+        if out and out[-1].start == fl.start and out[-1].end == fl.end and out[-1].kind == fl.kind:
+            continue
+        out.append(fl)
+    return out

