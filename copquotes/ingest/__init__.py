@@ -47,7 +47,7 @@ def read(source: Source) -> Reading:
     if fmt in ("teams_docx", "plain_docx"):
         from .lines import read_docx
         return read_docx(source)
-    if fmt in ("otter_txt", "plain_txt"):
+    if fmt in ("otter_txt", "plain_txt", "zoom_chat_txt"):
         from .lines import read_text_transcript
         return read_text_transcript(source)
     if fmt in NON_SOURCE_FORMATS:

@@ -17,7 +17,7 @@ SURVEY_FORMATS = (
     "qualtrics_csv", "surveymonkey_csv", "msforms_xlsx", "plain_csv", "plain_xlsx",
     "qualtrics_xlsx", "surveymonkey_xlsx", "msforms_csv",
 )
-TRANSCRIPT_FORMATS = ("zoom_vtt", "teams_vtt", "teams_docx", "otter_txt", "plain_txt", "plain_docx")
+TRANSCRIPT_FORMATS = ("zoom_vtt", "teams_vtt", "teams_docx", "otter_txt", "plain_txt", "plain_docx", "zoom_chat_txt")
 OTHER_FORMATS = ("roster_csv", "manifest")
 FORMATS = SURVEY_FORMATS + TRANSCRIPT_FORMATS + OTHER_FORMATS
 NON_SOURCE_FORMATS = OTHER_FORMATS
@@ -148,6 +148,8 @@ def normalise_meta(meta: dict | None, where: str = "", split_strings: bool = Tru
 
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_–/]\s*((?:19|20)?\d\d)(?!\d)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# a compact date as in Zoom's "GMT20240611-083000" or Teams' "-20240917_180212-Meeting Transcript"
+_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")
 
 
 def year_from_text(text: str) -> str | None:
@@ -162,7 +164,7 @@ def year_from_text(text: str) -> str | None:
             b = a[:2] + b
         if int(b) == int(a) + 1:
             return f"{a}-{b}"
-    years = sorted(set(_YEAR.findall(text)))
+    years = sorted(set(_YEAR.findall(text)) | set(_COMPACT_DATE.findall(text)))
     if len(years) == 1:
         return years[0]
     return None
@@ -188,5 +190,10 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
     if re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy)\b", v):
         return True
     if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused)\b", v):
+        return False
+    # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee
+    if re.match(r"^(ja|oui|si|sí|sim|jawohl)(?:[\s.,!]|$)", v):
+        return True
+    if re.match(r"^(nein|non|nee|não|nao|nej)(?:[\s.,!]|$)", v):
         return False
     return None

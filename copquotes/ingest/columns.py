@@ -72,12 +72,17 @@ _IDENTITY_EXACT = {
 _IDENTITY_QUESTION = [
     (re.compile(r"^(?:please\s+)?(?:enter|provide|give|type|write)?\s*(?:your\s+)?(?:full\s+|first\s+|given\s+|preferred\s+)?name\b(?!\s+(?:one|two|three|a|an|the|any|some)\b)", re.I), ("person", "full")),
     (re.compile(r"\bwhat\s+is\s+your\s+(?:full\s+|first\s+|preferred\s+)?name\b", re.I), ("person", "full")),
+    # "Please tell us your name (optional)", "If you'd like a reply, leave your name", "Your full name"
+    (re.compile(r"\byour\s+(?:full\s+|first\s+|given\s+|preferred\s+)?name\b(?!\s+(?:to\s+appear|appear|be\s+used|used|with|next\s+to|on|in|published|attached|included|shown))", re.I), ("person", "full")),
+    (re.compile(r"^\s*(?:full\s+)?name\s*\(?(?:optional|if\s+you\s+wish|not\s+required)\)?\s*[:?]?\s*$", re.I), ("person", "full")),
     (re.compile(r"\b(?:your\s+)?(?:sur|last\s+|family\s+)name\b", re.I), ("person", "last")),
     (re.compile(r"\be-?mail\b", re.I), ("email", "")),
     (re.compile(r"\b(?:phone|mobile|telephone|contact)\s*(?:number|no\.?)\b|^\s*(?:phone|mobile)\b", re.I), ("phone", "")),
     (re.compile(r"\bip\s*address\b|\blatitude\b|\blongitude\b", re.I), ("other", "machine")),
     (re.compile(r"\bcontact\s+details\b|\bpostal\s+address\b|\bhome\s+address\b", re.I), ("other", "")),
 ]
+_CONTACT_HINT = re.compile(r"\b(contact|details|follow[\s-]?up|reach\s+you|get\s+in\s+touch|your\s+(?:name|email|information|info))\b|"
+                           r"\bcontact\s+info", re.I)
 _RESPONDENT_ID = {"responseid", "respondentid", "id", "recordid", "responseno", "respondent", "responsenumber",
                   "participantid", "respondentno", "submissionid", "entryid"}
 _DATE_COLUMNS = {"startdate", "enddate", "recordeddate", "starttime", "completiontime", "lastmodifiedtime",
@@ -153,8 +158,25 @@ _CONSENT_ASK = re.compile(
 _CONSENT_NOT = re.compile(r"particip|take\s+part|complete\s+(?:this|the)\s+survey|contact(?:ed)?\s+(?:you|me)|follow[-\s]?up|interview", re.I)
 
 
+# the fields of a SurveyMonkey "Contact information" question (row-2 labels under one question)
+_CONTACT_FIELDS = {
+    "name": ("person", "full"), "fullname": ("person", "full"), "firstname": ("person", "first"),
+    "lastname": ("person", "last"), "emailaddress": ("email", ""), "email": ("email", ""),
+    "phonenumber": ("phone", ""), "phone": ("phone", ""), "mobile": ("phone", ""),
+    "company": ("org", ""), "organisation": ("org", ""), "organization": ("org", ""), "employer": ("org", ""),
+    "address": ("other", ""), "address2": ("other", ""), "streetaddress": ("other", ""),
+    "citytown": ("place", ""), "city": ("place", ""), "town": ("place", ""), "suburb": ("place", ""),
+    # too coarse to redact ("Victoria" must survive), still never text
+    "stateprovince": ("other", "machine"), "state": ("other", "machine"), "zippostalcode": ("other", "machine"),
+    "postcode": ("other", "machine"), "country": ("other", "machine"),
+}
+
+
 def identity_of(col: Column) -> tuple[str, str] | None:
     """``(kind, name_part)`` if the column holds identity values, else None."""
+    if col.sub and col.hint != "meta" and _key(col.sub) in _CONTACT_FIELDS and \
+            _CONTACT_HINT.search(col.question.rsplit(" - ", 1)[0] if " - " in col.question else col.question):
+        return _CONTACT_FIELDS[_key(col.sub)]
     for text in (col.id, col.question, col.sub if col.hint == "meta" else ""):
         k = _key(text)
         if not k:
@@ -203,13 +225,44 @@ def profile(values: list[str]) -> dict:
     }
 
 
+def choice_label_column(col: Column, values: list[str]) -> bool:
+    """A check-box column whose ticked cells repeat its own option label (SurveyMonkey row 2
+    ``Our Watch toolkit``, Qualtrics ``... - Selected Choice - Option``): a choice, never text."""
+    vals = {re.sub(r"\s+", " ", v.strip().lower()) for v in values if v and v.strip()}
+    if not vals:
+        return False
+    labels = {re.sub(r"\s+", " ", x.strip().lower()) for x in (col.sub, (col.question or "").rsplit(" - ", 1)[-1]) if x and x.strip()}
+    return vals <= labels
+
+
+_PERSON_NAME = re.compile(
+    r"^(?:(?:dr|mr|mrs|ms|mx|prof)\.?\s+)?[A-Z\u00C0-\u00DE][a-z\u00DF-\u00FF'’-]+"
+    r"(?:\s+(?:(?:van|von|de|da|di|del|der|le|la|bin|binti|al)\s+)?[A-Z\u00C0-\u00DE][a-zA-Z\u00C0-\u00FF'’-]+){1,3}$"
+)
+_ASKS_FOR_PERSON = re.compile(r"\b(who|whom|names?|facilitat\w*|contact|person|manager|supervisor|colleague)\b", re.I)
+
+
+def names_column(col: Column, values: list[str]) -> bool:
+    """Answers that are people's full names ("Jane Smith", "Dr Tom Nguyen") to a question asking for a
+    person ("Who facilitated your session?"): identity values, never text to analyse."""
+    vals = [v.strip() for v in values if v and v.strip() and not is_skip_answer(v)]
+    if len(vals) < 2 or not _ASKS_FOR_PERSON.search(f"{col.id} {col.question} {col.sub}"):
+        return False
+    return sum(1 for v in vals if _PERSON_NAME.match(v)) >= 0.7 * len(vals)
+
+
 def looks_open(col: Column, stats: dict) -> bool:
     """Is ``col`` an open-text question, from its vendor hint, question text and sample values?"""
-    if col.hint in ("meta", "choice"):
+    if col.hint == "meta":
         return False
     n = stats["n"]
     if n == 0:
         return False
+    if col.hint == "choice":
+        # a Qualtrics ImportId without _TEXT is a choice, a matrix cell or a form field; only a
+        # form field ("Reflecting on the series: - What worked well") holds long, all-different answers
+        return (stats["mean_words"] >= 8 and stats["distinct_ratio"] >= 0.8 and stats["likert"] < 0.2
+                and stats["numeric"] < 0.2 and stats["date"] < 0.2)
     if stats["numeric"] >= 0.8 or stats["date"] >= 0.8:
         return False
     mean = stats["mean_words"]

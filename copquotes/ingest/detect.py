@@ -11,7 +11,7 @@ from .base import MANIFEST_NAMES
 from .lines import classify
 from .roster import role_value, roster_columns
 from .tables import HEADER_SCAN_ROWS, parse_layout, sniff_delimiter
-from .textio import binary_kind, check_not_empty, decode_head, read_head, ZIP_MAGIC, ZIP_EMPTY_MAGIC
+from .textio import OLE_MAGIC, ZIP_EMPTY_MAGIC, ZIP_MAGIC, binary_kind, check_not_empty, decode_head, read_head
 
 TEXT_EXT = {".txt", ".text", ".md", ".transcript", ".rtf_txt"}
 CSV_EXT = {".csv", ".tsv", ".tab"}
@@ -33,10 +33,16 @@ def detect_format(path) -> str:
     if not path.exists():
         raise InputError("no such file; check the path", path)
     if not path.is_file():
-        raise InputError("not a file", path)
+        raise InputError("not a file (a device or socket?); give a file or a folder", path)
     check_not_empty(path)
     head = read_head(path)
     ext = path.suffix.lower()
+    if head.startswith(OLE_MAGIC):
+        # Excel and Word save a password-protected .xlsx/.docx as an OLE container, like legacy .xls/.doc
+        what = ("a password-protected or legacy-format (.xls/.doc) Office file" if ext in XLSX_EXT | DOCX_EXT
+                else "a legacy (.xls/.doc) or password-protected Office file")
+        raise UnknownFormatError(f"{what}, not a format copquotes reads; remove the password or save it as "
+                                 f"{'.docx' if ext in DOCX_EXT or ext == '.doc' else '.xlsx'} and try again", path)
     if head.startswith(ZIP_MAGIC) or head.startswith(ZIP_EMPTY_MAGIC) or ext in XLSX_EXT | DOCX_EXT:
         return _detect_zip(path, ext)
     what = binary_kind(head)
@@ -45,7 +51,7 @@ def detect_format(path) -> str:
         raise UnknownFormatError(f"{what}, not a format copquotes reads{hint}", path)
     text = decode_head(path)
     if not text.strip(" \t\r\n\ufeff"):
-        raise InputError("the file is empty (only blank lines)", path)
+        raise InputError("the file is empty (only blank lines); export it again or remove it from the input", path)
     return _detect_text(path, text, ext)
 
 
@@ -119,7 +125,7 @@ def _detect_text(path: Path, text: str, ext: str) -> str:
     if ext in VTT_EXT and re.search(r"^\s*[\d:.,]+\s*-->\s*[\d:.,]+", body, re.M):
         return "teams_vtt" if re.search(r"<v[\s.]", body) else "zoom_vtt"
     if ext in VTT_EXT:
-        raise InputError("not a WebVTT file (no WEBVTT header and no cue timestamps)", path, "line 1")
+        raise InputError("not a WebVTT file (no WEBVTT header and no cue timestamps); export the transcript again as .vtt", path, "line 1")
 
     if ext not in TEXT_EXT:
         delim = sniff_delimiter(body)
@@ -129,6 +135,13 @@ def _detect_text(path: Path, text: str, ext: str) -> str:
 
     lines = body.splitlines()
     mode = classify(lines)
+    if mode == "unlabelled" and ext in TEXT_EXT and sniff_delimiter(body) == "\t":
+        # Excel's "Text (Tab delimited)" / "Unicode Text" save of a survey sheet: a table, not a transcript
+        rows = _csv_rows(body, "\t")
+        if _tabular(rows) and len(rows) >= 2:
+            return _detect_table(rows, ".tsv")
+    if mode == "zoom_chat":
+        return "zoom_chat_txt"
     if mode == "otter":
         return "otter_txt"
     if mode == "labelled":
@@ -148,7 +161,9 @@ def _detect_table(rows: list[list[str]], ext: str) -> str:
             used = set(cols.values())
             other = [c for r in data for i, c in enumerate(r) if i not in used and c.strip()]
             long_text = other and sum(len(c.split()) for c in other) / len(other) >= 6
-            if all(role_value(v) is not None for v in roles) and not long_text:
+            known = sum(1 for v in roles if role_value(v) is not None)
+            # a typo in one role still makes it a roster (load_roster then names the row to fix)
+            if roles and known >= 0.6 * len(roles) and any(v.strip() for v in roles) and not long_text:
                 return "roster_csv"
     vendor = parse_layout(rows[:HEADER_SCAN_ROWS]).vendor
     return {"qualtrics": "qualtrics_csv", "surveymonkey": "surveymonkey_csv",

@@ -125,7 +125,7 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
             if explicit:
                 raise
             disc.skipped.append((f, exc.reason))
-            log.warning("skipped %s: %s", f, exc.reason)
+            log.debug("skipped %s: %s", f, exc.reason)  # the CLI prints the warning
             continue
         if fmt == "manifest":
             continue

@@ -21,16 +21,27 @@ from collections import Counter
 
 from ..errors import InputError
 from .base import Reading, Source, year_from_text
-from .roster import RosterMatcher
+from .roster import RosterMatcher, clean_label, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
 
 _TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
 HEADER_TS = re.compile(rf"^\s*(?P<label>\S.{{0,80}}?)(?P<gap>\s{{2,}}|\t+|\s)\(?(?P<ts>{_TS})\)?\s*$")
 BRACKET_HEADER = re.compile(rf"^\s*\[(?P<label>[^\]]{{1,60}})\]\s+(?P<ts>{_TS})\s*$")  # Zoom "[Jane Smith] 14:03:12"
+# the timestamp first: a Teams DOCX "0:03 Jane Smith" / "[00:00:03] Jane Smith" header line
+TS_FIRST_HEADER = re.compile(rf"^\s*[\[(]?(?P<ts>{_TS})[\])]?\s+(?P<label>[^\s:\d][^:]{{0,59}}?)\s*$")
+# Zoom's saved meeting chat: "10:02:15 From Jane Smith to Everyone:" (the message on the next, indented
+# line) or, in older versions, "10:02:15\t From  Jane Smith : message" / "... to  Tom(Direct Message) : ..."
+CHAT_HEAD = re.compile(
+    r"^\s*(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)\s+From\s+(?P<who>.+?)"
+    r"(?:\s+to\s+(?P<to>.+?))?\s*:(?:\s+(?P<text>.*\S)|\s*)$"
+)
+_CHAT_PRIVATE = re.compile(r"direct\s+message|privately", re.I)
+_CHAT_REACTION = re.compile(r"^\s*(?:Reacted\s+to\s+.+\s+with\s+\S+|Removed\s+a\s+\S+\s+reaction\s+from\s+.+)\s*$", re.I)
+_CHAT_REPLYING = re.compile(r"^\s*Replying\s+to\s+[\"“].*[\"”]\s*:?\s*$", re.I)
 ARROW = re.compile(r"^\s*(?P<ts>\d+:\d+:\d+(?:[.,]\d+)?)\s*-->\s*\d+:\d+:\d+(?:[.,]\d+)?\s*$")
 LABEL = re.compile(
-    rf"^\s*(?:[\[(]?(?P<ts>{_TS})[\])]?\s*[-–]?\s*)?(?P<label>[^:\n]{{1,60}}?)\s*(?:[\[(](?P<ts2>{_TS})[\])])?\s*:(?:\s+(?P<text>.*)|\s*$)"
+    rf"^\s*(?:[\[(]?(?P<ts>{_TS})[\])]?\s*[-–]?\s*)?(?P<label>[^:\n]{{1,100}}?)\s*(?:[\[(](?P<ts2>{_TS})[\])])?\s*:(?:\s+(?P<text>.*)|\s*$)"
 )
 _SKIP = re.compile(
     r"^\s*(transcribed\s+by\s+(https?://)?otter\.ai|.*\b(started|stopped)\s+transcription\s*$|"
@@ -54,6 +65,20 @@ def _strip_md(line: str) -> str:
     return re.sub(r"^\s*(\*\*|__)(.+?)\1", r"\2", line)
 
 
+def _header_match(line: str):
+    """A speaker header line (``Name  0:03``, ``[Name] 0:03``, ``0:03 Name``) or None."""
+    m = BRACKET_HEADER.match(line)
+    if m:
+        return m
+    m = HEADER_TS.match(line)
+    if m and (len(m.group("gap")) >= 2 or "\t" in m.group("gap") or name_like(m.group("label"))):
+        return m
+    m = TS_FIRST_HEADER.match(line)
+    if m and len(m.group("label").split()) <= 6:
+        return m
+    return None
+
+
 def candidate_counts(lines: list[str]) -> tuple[Counter, Counter, int]:
     """Counts of header-line labels, colon labels and old-Teams arrow lines."""
     header, colon, arrows = Counter(), Counter(), 0
@@ -63,12 +88,8 @@ def candidate_counts(lines: list[str]) -> tuple[Counter, Counter, int]:
         if ARROW.match(line):
             arrows += 1
             continue
-        m = BRACKET_HEADER.match(line)
+        m = _header_match(line)
         if m:
-            header[m.group("label").strip()] += 1
-            continue
-        m = HEADER_TS.match(line)
-        if m and (len(m.group("gap")) >= 2 or "\t" in m.group("gap") or name_like(m.group("label"))):
             header[m.group("label").strip()] += 1
             continue
         m = LABEL.match(_strip_md(line))
@@ -77,8 +98,41 @@ def candidate_counts(lines: list[str]) -> tuple[Counter, Counter, int]:
     return header, colon, arrows
 
 
+_BARE_TS = re.compile(rf"^\s*[\[(]?(?P<ts>{_TS})[\])]?\s*$")
+
+
+def join_split_headers(lines: list[str]) -> list[str]:
+    """A speaker name on one line and its timestamp alone on the next (``Jane Smith`` / ``0:03``,
+    as some Teams and Word layouts put them) becomes one header line ``Jane Smith   0:03``; the
+    timestamp line is blanked so line numbers stay put."""
+    out = list(lines)
+    nonblank = [i for i, ln in enumerate(out) if ln.strip()]
+    for a, b in zip(nonblank, nonblank[1:]):
+        m = _BARE_TS.match(out[b])
+        if not m or not out[a].strip():
+            continue
+        label = out[a].strip()
+        if ":" in label or re.search(r"[.?!,;]$", label) or len(label.split()) > 6 or _BARE_TS.match(label):
+            continue
+        if name_like(label) or is_generic_label(label):
+            out[a] = f"{label}   {m.group('ts')}"
+            out[b] = ""
+    return out
+
+
+def _chat_heads(lines: list[str]) -> int:
+    return sum(1 for line in lines if CHAT_HEAD.match(line))
+
+
 def classify(lines: list[str], matcher: RosterMatcher | None = None) -> str:
-    """``"otter"`` (header lines with timestamps), ``"labelled"`` (``Name:`` lines) or ``"unlabelled"``."""
+    """``"zoom_chat"`` (a saved Zoom chat), ``"otter"`` (header lines with timestamps), ``"labelled"``
+    (``Name:`` lines) or ``"unlabelled"``."""
+    lines = join_split_headers(lines)
+    chat = _chat_heads(lines)
+    if chat >= 1:
+        starts = sum(1 for ln in lines if ln.strip() and not ln[:1].isspace())
+        if chat >= 0.5 * starts:
+            return "zoom_chat"
     header, colon, arrows = candidate_counts(lines)
     h_ok = accepted_labels(header, matcher)
     c_ok = accepted_labels(colon, matcher)
@@ -93,6 +147,7 @@ def classify(lines: list[str], matcher: RosterMatcher | None = None) -> str:
 
 def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tuple[list[Turn], dict]:
     """Turn a list of lines (TXT lines or DOCX paragraph lines) into turns."""
+    lines = join_split_headers(lines)
     matcher = RosterMatcher(source.roster, source.meta.get("group"))
     header, colon, arrows = candidate_counts(lines)
     h_ok = accepted_labels(header, matcher)
@@ -103,6 +158,8 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
     turns: list[Turn] = []
     preamble: list[str] = []
     detected: dict = {}
+    if mode == "zoom_chat":
+        return _parse_zoom_chat(lines, unit_name)
 
     if mode == "unlabelled":
         para: list[str] = []
@@ -131,6 +188,9 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
 
     for ln, raw in enumerate(lines, start=1):
         line = raw.rstrip()
+        if raw == BLOCK_END:  # the end of a transcript table: what follows is not the last row's speech
+            current, blank_since_text = None, True
+            continue
         if not line.strip():
             blank_since_text = True
             continue
@@ -147,7 +207,7 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
                 start(label, "", ln, pending_ts)
                 pending_ts = None
                 continue
-        m = BRACKET_HEADER.match(line) or HEADER_TS.match(line)
+        m = _header_match(line)
         if m and m.group("label").strip() in h_ok:
             start(m.group("label").strip(), "", ln, m.group("ts"))
             continue
@@ -156,11 +216,18 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
         if m and m.group("label").strip().strip("*_ ").lower() in _NOTE_LABELS:
             continue  # a transcriber's note, not speech
         if m and m.group("label").strip().strip("*_ ") in c_ok:
+            label = m.group("label").strip().strip("*_ ")
             text, ts = m.group("text") or "", m.group("ts") or m.group("ts2")
             lead = _LEAD_TS.match(text)
             if lead:  # "Jane: [00:01:23] words"
                 ts, text = ts or lead.group(1), text[lead.end():]
-            start(m.group("label").strip().strip("*_ "), text, ln, ts)
+            if not any(t.text for t in turns) and _header_name(label, text):
+                # a header line of a typed-up transcript ("Interviewer: Sam (evaluation team)"):
+                # it names who plays the role; an identifier to redact, never speech
+                detected.setdefault("header_names", []).append(text.strip())
+                current = None
+                continue
+            start(label, text, ln, ts)
             continue
         if current is None:
             preamble.append(line.strip())
@@ -180,6 +247,72 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
     return turns, detected
 
 
+def _header_name(label: str, text: str) -> bool:
+    """``Interviewer: Sam (evaluation team)`` at the top of a typed transcript: a role label whose
+    whole text is a name, not speech."""
+    if not (is_generic_label(label) or label_role(label)):
+        return False
+    t = clean_label(text)
+    if not t or re.search(r"[.?!…]\s*$", text.strip()) or len(t.split()) > 4:
+        return False
+    if not name_like(t) or t.lower() in ("yes", "no", "okay", "ok", "hi", "hello", "thanks", "right", "sure"):
+        return False
+    # one bare word ("P1: Steadying") is only a header after a role word ("Interviewer: Sam")
+    role_word = bool(label_role(label)) or re.sub(r"[^a-z]", "", label.lower()) in (
+        "participant", "interviewee", "respondent", "notetaker", "transcriber")
+    return len(t.split()) >= 2 or "(" in text or role_word
+
+
+def _parse_zoom_chat(lines: list[str], unit_name: str) -> tuple[list[Turn], dict]:
+    """A saved Zoom chat: one turn per public message.
+
+    Direct messages (``to Jane(Direct Message)``, ``(Privately)``) were not said to the group and
+    are left out; so are emoji reactions and the quoted line of a reply (someone else's words).
+    """
+    turns: list[Turn] = []
+    skipped = {"private": 0, "reactions": 0}
+    current: Turn | None = None
+    keep = False
+    for ln, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        m = CHAT_HEAD.match(line)
+        if m:
+            to = (m.group("to") or "").strip()
+            if _CHAT_PRIVATE.search(to) or _CHAT_PRIVATE.search(m.group("who")):
+                keep, current = False, None
+                skipped["private"] += 1
+                continue
+            keep = True
+            who = m.group("who").strip()
+            current = Turn(who, "", f"{unit_name} {ln}", m.group("ts"))
+            turns.append(current)
+            text = (m.group("text") or "").strip()
+            if text:
+                if _CHAT_REACTION.match(text):
+                    turns.pop()
+                    current, keep = None, False
+                    skipped["reactions"] += 1
+                else:
+                    current.text = text
+            continue
+        if not keep or current is None:
+            continue
+        if _CHAT_REPLYING.match(line):
+            continue
+        if _CHAT_REACTION.match(line) and not current.text:
+            turns.remove(current)
+            current, keep = None, False
+            skipped["reactions"] += 1
+            continue
+        current.text = (current.text + " " + line.strip()).strip()
+    detected: dict = {}
+    if skipped["private"]:
+        detected["chat_private_messages_skipped"] = skipped["private"]
+    return [t for t in turns if t.text], detected
+
+
 def read_text_transcript(source: Source) -> Reading:
     path = source.path
     check_not_empty(path)
@@ -190,7 +323,7 @@ def read_text_transcript(source: Source) -> Reading:
     lines = text.lstrip("\ufeff").splitlines()
     turns, detected = parse_lines(source, lines, "line")
     if not turns:
-        raise InputError("no text found in the transcript", path)
+        raise InputError("no text found in the transcript; check it is the exported transcript, not an empty file", path)
     return build_reading(source, turns, detected)
 
 
@@ -207,12 +340,15 @@ def docx_lines(path) -> list[tuple[int, str]]:
         raise InputError("corrupt DOCX (not a readable Word document); open it in Word and save it again", path) from exc
     except Exception as exc:  # damaged XML parts raise lxml errors
         raise InputError(f"corrupt DOCX ({type(exc).__name__}); open it in Word and save it again", path) from exc
-    paragraphs = [p.text for p in document.paragraphs]
-    if not any(p.strip() for p in paragraphs):
-        # some exports put the transcript in a table
-        paragraphs = [p.text for t in document.tables for row in t.rows for cell in row.cells for p in cell.paragraphs]
+    try:
+        paragraphs = _docx_blocks(document)
+    except Exception as exc:  # damaged table XML
+        raise InputError(f"corrupt DOCX ({type(exc).__name__}); open it in Word and save it again", path) from exc
     out = []
     for i, p in enumerate(paragraphs, start=1):
+        if p == BLOCK_END:
+            out.append((i, p))
+            continue
         parts = re.split(r"\r\n|\n|\r|\v", p)
         for part in parts:
             out.append((i, part))
@@ -220,12 +356,80 @@ def docx_lines(path) -> list[tuple[int, str]]:
     return out
 
 
+# a line that ends the turn in progress; blank for every other purpose (str.isspace() is true for it)
+BLOCK_END = "\x1e"
+_TABLE_SPEAKER = re.compile(r"^(speaker|name|who|participant|person|speaker name)$", re.I)
+_TABLE_TEXT = re.compile(r"^(text|transcript|transcription|dialogue|speech|utterance|content|comment|response|"
+                         r"what was said|words|quote)$", re.I)
+_TABLE_TIME = re.compile(r"^(time|timestamp|time ?code|start|start time|time stamp)$", re.I)
+
+
+def _table_lines(table) -> list[str]:
+    """A transcript laid out as a table (Speaker | Time | Text) as ``[time] Speaker: text`` lines;
+    any other table, cell by cell."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:  # a merged cell repeats across the columns it spans
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text.strip())
+        rows.append(cells)
+    if not rows:
+        return []
+    head = [re.sub(r"[\s:]+$", "", c) for c in rows[0]]
+    sp = next((i for i, c in enumerate(head) if _TABLE_SPEAKER.match(c)), None)
+    tx = next((i for i, c in enumerate(head) if _TABLE_TEXT.match(c)), None)
+    tm = next((i for i, c in enumerate(head) if _TABLE_TIME.match(c)), None)
+    body = rows[1:]
+    if sp is None or tx is None:
+        # no header row: two columns, a short name-like first cell and the speech in the second
+        two = [r for r in rows if len(r) >= 2 and any(r)]
+        if two and all(len(r) == len(two[0]) for r in two) and len(two[0]) in (2, 3) and \
+                sum(1 for r in two if r[0] and len(r[0].split()) <= 5 and ":" not in r[0]) >= 0.8 * len(two) and \
+                sum(len(r[-1].split()) for r in two) / len(two) >= 4:
+            sp, tx, tm, body = 0, len(two[0]) - 1, (1 if len(two[0]) == 3 else None), rows
+        else:
+            return [p.text for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    out = []
+    for r in body:
+        who = r[sp] if sp < len(r) else ""
+        text = r[tx] if tx < len(r) else ""
+        ts = r[tm] if tm is not None and tm < len(r) else ""
+        if not text.strip():
+            continue
+        text = re.sub(r"\s*\n\s*", " ", text)
+        lead = f"[{ts}] " if ts and re.match(rf"^{_TS}$", ts) else ""
+        out.append(f"{lead}{who}: {text}" if who else text)
+    return out
+
+
+def _docx_blocks(document) -> list[str]:
+    """The body of a document in order: paragraphs, and tables row by row."""
+    from docx.table import Table
+
+    if not hasattr(document, "iter_inner_content"):  # python-docx < 1.0
+        blocks = [p.text for p in document.paragraphs]
+        for t in document.tables:
+            blocks.extend(_table_lines(t))
+        return blocks
+    blocks = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            blocks.extend(_table_lines(item))
+            blocks.append(BLOCK_END)
+        else:
+            blocks.append(item.text)
+    return blocks
+
+
 def read_docx(source: Source) -> Reading:
     path = source.path
     check_not_empty(path)
     pairs = docx_lines(path)
     if not any(t.strip() for _, t in pairs):
-        raise InputError("the document has no text", path)
+        raise InputError("the document has no text; check it is the exported transcript, not an empty document", path)
     lines = [t for _, t in pairs]
     turns, detected = parse_lines(source, lines, "line")
     # locators: paragraph numbers, not internal line numbers
@@ -233,5 +437,5 @@ def read_docx(source: Source) -> Reading:
         ln = int(t.locator.split()[-1])
         t.locator = f"paragraph {pairs[ln - 1][0]}"
     if not turns:
-        raise InputError("no text found in the document", path)
+        raise InputError("no text found in the document; check it is the exported transcript, not an empty document", path)
     return build_reading(source, turns, detected)

@@ -127,6 +127,8 @@ _ROLE_VALUES = {
     "facilitator": "facilitator", "co-facilitator": "facilitator", "cofacilitator": "facilitator",
     "co facilitator": "facilitator", "host": "facilitator", "moderator": "facilitator",
     "lead": "facilitator", "presenter": "facilitator", "researcher": "facilitator", "evaluator": "facilitator",
+    "lead facilitator": "facilitator", "convenor": "facilitator", "convener": "facilitator", "co-chair": "facilitator",
+    "chair": "facilitator", "co-host": "facilitator", "cohost": "facilitator",
     "interviewer": "interviewer",
 }
 
@@ -144,20 +146,55 @@ def _norm_header(h: str) -> str:
     return re.sub(r"[\s_\-]+", " ", str(h).strip().strip("\ufeff").lower())
 
 
+def _loose_header(h: str) -> str:
+    # "Consent to quote (Y/N)?" -> "consent to quote"; "Role (participant/facilitator)" -> "role"
+    return re.sub(r"\s+", " ", re.sub(r"\([^)]*\)|\[[^\]]*\]|[?:*#]", " ", _norm_header(h))).strip()
+
+
+_FIRST = {"first name", "firstname", "given name", "given names", "first", "preferred name"}
+_LAST = {"last name", "lastname", "surname", "family name", "last"}
+_NOT_A_PERSON_NAME = re.compile(r"\b(org|organi[sz]ation|agency|school|team|group|cop|service|employer|file|session)\b")
+
+
 def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | None:
     """Map roster fields to column indexes, or None if ``header`` is not a roster header.
 
     ``strict`` (detection) needs name, role and quote_consent; a file named as a roster
     in a manifest only needs name and quote_consent (role defaults to participant).
+    Headers are matched loosely: ``Consent to quote (Y/N)``, ``Role (participant/facilitator)``,
+    and a name split into ``First name`` + ``Last name`` (keys ``first`` / ``last``).
     """
     normed = [_norm_header(h) for h in header]
+    loose = [_loose_header(h) for h in header]
     found: dict[str, int] = {}
     for field_name, aliases in _COLUMN_ALIASES.items():
         wanted = {_norm_header(a) for a in aliases}
-        for i, h in enumerate(normed):
-            if h in wanted:
-                found[field_name] = i
+        for forms in (normed, loose):
+            hit = next((i for i, h in enumerate(forms) if h in wanted), None)
+            if hit is not None:
+                found[field_name] = hit
                 break
+    if "name" not in found:
+        first = next((i for i, h in enumerate(loose) if h in _FIRST), None)
+        last = next((i for i, h in enumerate(loose) if h in _LAST), None)
+        if first is not None:
+            found["first"] = first
+            found["name"] = first
+            if last is not None:
+                found["last"] = last
+        else:
+            hit = next((i for i, h in enumerate(loose) if re.search(r"\bname\b", h) and not _NOT_A_PERSON_NAME.search(h)), None)
+            if hit is not None:
+                found["name"] = hit
+    if "role" not in found:
+        hit = next((i for i, h in enumerate(loose) if re.search(r"\brole\b", h)), None)
+        if hit is not None:
+            found["role"] = hit
+    if "quote_consent" not in found:
+        quote = [i for i, h in enumerate(loose) if re.search(r"\bquot", h)]
+        consent = [i for i, h in enumerate(loose) if re.search(r"\bconsent", h) and not re.search(r"record|participat|photo|film", h)]
+        if quote or consent:
+            found["quote_consent"] = (quote or consent)[0]
     if "name" in found and "quote_consent" in found and ("role" in found or not strict):
         return found
     return None
@@ -196,6 +233,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
                     return row[i].strip() if i is not None and i < len(row) else ""
 
                 name = get("name")
+                if "first" in cols:  # First name + Last name columns
+                    name = " ".join(p for p in (get("first"), get("last")) if p)
                 if not name:
                     raise ConfigError(f"{path} (row {rownum}): a roster row has no name; fill it in or delete the row")
                 role = role_value(get("role"))
@@ -257,6 +296,9 @@ class RosterMatcher:
                 aw = name_key(a).split()
                 if len(aw) == 1:
                     self._first.setdefault(aw[0], set()).add(i)
+                    if len(words) >= 2:  # "Dev Pillai" for Devika Pillai with the alias "Dev"
+                        self._first_last.setdefault((aw[0], words[-1]), set()).add(i)
+                        self._first_initial.setdefault((aw[0], words[-1][0]), set()).add(i)
 
     def match(self, label: str) -> RosterEntry | None:
         key = name_key(label)

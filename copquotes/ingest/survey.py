@@ -29,6 +29,8 @@ log = logging.getLogger("copquotes.ingest")
 SAMPLE_ROWS = 2000
 _QUALTRICS_SKIP_STATUS = {"survey preview", "survey test", "spam", "preview spam", "1", "2", "8", "9", "12", "17"}
 _NOT_A_VALUE = {"", "anonymous", "-", "n/a", "na", "none", "null", "0"}
+_NOT_A_NAME = {"anon", "anonymous please", "prefer not to say", "rather not say", "withheld", "not given", "optional",
+               "unknown", "participant", "respondent"}
 _VENDOR = {
     "qualtrics_csv": "qualtrics", "qualtrics_xlsx": "qualtrics",
     "surveymonkey_csv": "surveymonkey", "surveymonkey_xlsx": "surveymonkey",
@@ -183,13 +185,25 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         for c in candidates:
             if c is consent_col:
                 continue
-            c.stats = C.profile(values(c))
+            vals = values(c)
+            if C.names_column(c, vals):
+                c.role, c.identity_kind, c.name_part = "identity", "person", "full"
+                identity_cols.append(c)
+                continue
+            if C.choice_label_column(c, vals):
+                continue
+            c.stats = C.profile(vals)
             if C.looks_open(c, c.stats):
                 open_cols.append(c)
     for c in open_cols:
         c.role = "open"
 
     year = meta.get("year")
+    if not year and not date_cols:
+        # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
+        for c in candidates:
+            if c.role == "other" and C.profile(values(c))["date"] >= 0.8:
+                date_cols.append(c)
     if not year and date_cols:
         year = _year_from_dates([v for c in date_cols[:2] for v in values(c)])
 
@@ -364,8 +378,10 @@ def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
     first = last = ""
     for col in plan.identity_cols:
         v = row[col.index].strip() if col.index < len(row) else ""
-        if v.lower() in _NOT_A_VALUE or not v:
+        if v.lower() in _NOT_A_VALUE or not v or C.is_skip_answer(v):
             continue
+        if col.identity_kind == "person" and (truthy(v, allow_numeric=False) is not None or v.lower() in _NOT_A_NAME):
+            continue  # "Yes" / "prefer not to say" in a name column is not a name
         if col.identity_kind == "person":
             if col.name_part == "first":
                 first = v
@@ -374,7 +390,7 @@ def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
             else:
                 parts = tuple(p for p in re.split(r"\s+", v) if len(p) > 1 and p != v)
                 out.append(Identifier(value=v, kind="person", source="identity_column", aliases=parts))
-        elif col.identity_kind in ("email", "phone"):
+        elif col.identity_kind in ("email", "phone", "org", "place"):
             out.append(Identifier(value=v, kind=col.identity_kind, source="identity_column"))
         elif col.name_part != "machine":
             out.append(Identifier(value=v, kind="other", source="identity_column"))

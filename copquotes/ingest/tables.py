@@ -200,7 +200,16 @@ def looks_qualtrics(rows: list[list[str]]) -> str | None:
         r2 = {_norm(c) for c in rows[1]}
         if "responseset" in r2 and ("responseid" in r2 or "responseid" in r1) and ({"v1", "v2"} <= r1 or "responseset" in r1):
             return "qualtrics_legacy"
+        # the ImportId row deleted by hand: column ids over the row of question texts
+        if len(r1 & _QUALTRICS_IDS) >= 2 and len(r2 & _QUALTRICS_LABELS) >= 2:
+            return "qualtrics_two_rows"
     return None
+
+
+_QUALTRICS_IDS = {"startdate", "enddate", "status", "ipaddress", "progress", "duration (in seconds)", "finished",
+                  "recordeddate", "responseid", "distributionchannel", "userlanguage"}
+_QUALTRICS_LABELS = {"start date", "end date", "response type", "ip address", "recorded date", "response id",
+                     "distribution channel", "user language"}
 
 
 def looks_surveymonkey(rows: list[list[str]]) -> bool:
@@ -240,6 +249,9 @@ def header_row_index(rows: list[list[str]]) -> int:
 
 def _qualtrics_hint(col_id: str, import_id: str, question: str) -> str:
     iid = import_id or ""
+    # Loop & Merge columns carry the loop number first: "1_QID4_TEXT" (column "1_Q4")
+    iid = re.sub(r"^\d+_(?=QID)", "", iid)
+    col_id = re.sub(r"^\d+_(?=Q)", "", col_id)
     if re.match(r"^QID\d+_\d+_TEXT$", iid) or re.search(r"_\d+_TEXT$", col_id):
         return "other_specify"
     if re.match(r"^QID\d+_TEXT$", iid) or (not iid and re.match(r"^Q[\w.]*\d+_TEXT$", col_id)):
@@ -259,6 +271,14 @@ def parse_layout(rows: list[list[str]], vendor: str | None = None) -> Layout:
     if not rows:
         return Layout("plain", 1, [])
     q = looks_qualtrics(rows) if vendor in (None, "qualtrics") else None
+    if q == "qualtrics_two_rows":
+        width = max(_trim(rows), _trim(rows[1:2]))
+        cols = []
+        for i in range(width):
+            cid = rows[0][i].strip() if i < len(rows[0]) else ""
+            qtext = rows[1][i].strip() if i < len(rows[1]) else ""
+            cols.append(Column(i, cid or f"col{i + 1}", qtext or cid, hint=_qualtrics_hint(cid, "", qtext)))
+        return Layout("qualtrics", 2, cols)
     if q == "qualtrics":
         width = _trim(rows)
         cols = []

@@ -51,6 +51,9 @@ _STOP_LABELS = {
     "keywords", "key words", "language", "source", "link", "url", "instructions", "context", "background",
     "purpose", "aim", "aims", "objective", "objectives", "step", "steps", "part", "section", "also",
     "but", "and", "so", "because", "however", "then", "well", "yes", "no", "ok", "okay", "like", "um", "uh",
+    # one-word turns that repeat in any transcript: never speaker names ("0:41 Yeah" is speech)
+    "yeah", "yep", "yup", "mm", "mhm", "mm-hmm", "hmm", "right", "sure", "thanks", "thank you", "great",
+    "exactly", "totally", "absolutely", "agreed", "true", "cool", "nice", "wow", "oh", "ah", "laughs", "laughter",
 }
 _PARTICLES = {"de", "da", "di", "del", "della", "van", "von", "der", "den", "le", "la", "du", "bin", "binti",
               "al", "el", "ter", "ten", "dos", "das", "st", "mc", "mac"}
@@ -99,16 +102,19 @@ def accepted_labels(candidates: Counter, matcher: RosterMatcher | None = None, r
             ok.add(label)  # dial-in numbers and e-mail addresses as display names
             continue
         base = re.sub(r"[\s#.]*\d+[a-z]?$", "", low)
-        if not low or low in _STOP_LABELS or (base != low and base in _STOP_LABELS) or len(label) > 60 or len(label.split()) > 6:
+        # a display name may carry pronouns and an organisation: "Dr J. Smith (she/her) | Safe Steps"
+        core = clean_label(raw) or raw
+        if not low or low in _STOP_LABELS or (base != low and base in _STOP_LABELS) or len(label) > 100 \
+                or len(core) > 60 or len(core.split()) > 6:
             continue
         if re.match(r"^(https?|www|ftp|mailto)\b", low) or re.search(r"\d{1,2}:\d{2}", low):
             continue
         if is_generic_label(label) or name_like(label) or (matcher is not None and matcher.match(label)):
             ok.add(label)
-        elif count >= 2 and len(label.split()) <= 4 and not re.search(r"[.?!]", label):
+        elif count >= 2 and len(core.split()) <= 4 and not re.search(r"[.?!]", core):
             ok.add(label)  # a display name typed in lower case ("jane"), used more than once
-        elif relaxed and len(label.split()) <= 5 and not re.search(r"[?!\"“”]", label) \
-                and not (set(re.findall(r"[a-z]+", low)) & _SENTENCE_WORDS):
+        elif relaxed and len(core.split()) <= 5 and not re.search(r"[?!\"“”]", label) \
+                and not (set(re.findall(r"[a-z]+", core.lower())) & _SENTENCE_WORDS):
             ok.add(label)
     return ok
 
@@ -137,6 +143,10 @@ def _speaker_roles(meta: dict) -> dict[str, str]:
     return out
 
 
+_DEVICE_NAME = re.compile(r"^(.+?)['’]s\s+(?:iPad|iPhone|iMac|MacBook(?:\s+\w+)?|Galaxy(?:\s+\w+)*|Android(?:\s+\w+)*|"
+                          r"Pixel(?:\s+\w+)?|laptop|computer|PC|phone|tablet|Surface(?:\s+\w+)?)$", re.I)
+
+
 def label_identifier(label: str) -> Identifier:
     raw = label.strip()
     if EMAIL_LABEL.match(raw):
@@ -144,6 +154,9 @@ def label_identifier(label: str) -> Identifier:
     if PHONE_LABEL.match(raw) and sum(c.isdigit() for c in raw) >= 6:
         return Identifier(value=raw, kind="phone", source="speaker_label")
     name = clean_label(label)
+    device = _DEVICE_NAME.match(name)
+    if device:  # Zoom's default display name "Jane's iPad": the person is "Jane"
+        name = device.group(1)
     if name.count(",") == 1:  # Teams "Smith, Jane"
         last, first = [p.strip() for p in name.split(",")]
         if first and last and len(first.split()) <= 3 and len(last.split()) <= 3:
@@ -158,10 +171,34 @@ def label_identifier(label: str) -> Identifier:
                       aliases=tuple(dict.fromkeys(a for a in aliases if a != name)))
 
 
+_KIND_IN_NAME = (
+    (re.compile(r"interview", re.I), "interview"),
+    (re.compile(r"focus[\s_-]*groups?|(?<![a-z])fgs?(?![a-z])", re.I), "focus_group"),
+    (re.compile(r"reflections?(?![a-z])", re.I), "reflection"),
+)
+
+
+def kind_from_name(path) -> str | None:
+    """The source kind a transcript's file name (or its folder's) states: ``interview_P7.docx``,
+    ``interviews/...``, ``fg_session3.vtt``, ``Focus group 2.txt``; None if it states none or several."""
+    from pathlib import Path
+
+    p = Path(path)
+    for text in (p.stem, p.parent.name):
+        found = {kind for pattern, kind in _KIND_IN_NAME if pattern.search(text)}
+        if len(found) == 1:
+            return found.pop()
+        if found:
+            return None
+    return None
+
+
 def build_reading(source: Source, turns: list[Turn], detected: dict | None = None) -> Reading:
     """Merge turns into units and attach keys, roles, consent and identifiers."""
     meta = dict(source.meta)
-    for k, v in (detected or {}).items():
+    detected = dict(detected or {})
+    header_names = detected.pop("header_names", [])
+    for k, v in detected.items():
         if v is not None and not meta.get(k):
             meta[k] = v
     matcher = RosterMatcher(source.roster, meta.get("group"))
@@ -178,9 +215,16 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
         if not text:
             continue
         label = t.label.strip() if t.label else None
-        if merged and t.merge and merged[-1]["label"] == label:
-            merged[-1]["text"] += (t.sep or " ") + text
-            merged[-1]["n"] += 1
+        prev = merged[-1] if merged else None
+        if prev and t.merge and prev["label"] == label and (label is None or is_unknown_label(label)):
+            # unattributed speech (automatic captions, "Unknown Speaker") is not one turn: cut it at a
+            # sentence end after ~120 words, and at 250 words regardless
+            words = len(prev["text"].split())
+            if words >= 250 or (words >= 120 and re.search(r"[.?!…][\"'”’)]*$", prev["text"])):
+                prev = None
+        if prev is not None and t.merge and prev["label"] == label:
+            prev["text"] += (t.sep or " ") + text
+            prev["n"] += 1
         else:
             merged.append({"label": label, "text": text, "locator": t.locator, "start": t.start_time, "n": 1})
 
@@ -208,7 +252,10 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
 
     labelled = [s for s in speakers.values() if not s["unknown"]]
     if not meta.get("source_kind"):
-        if not speakers:
+        named = kind_from_name(source.path)
+        if named:
+            meta["source_kind"] = named
+        elif not speakers:
             meta["source_kind"] = "reflection" if default_role == "facilitator" else "other"
         elif len(labelled) == 2 and any(s["role"] == "interviewer" for s in labelled):
             meta["source_kind"] = "interview"
@@ -217,6 +264,13 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
 
     identifiers = roster_identifiers(source.roster)
     seen = {(i.value.lower(), i.source) for i in identifiers}
+    for name in header_names:  # "Interviewer: Sam (evaluation team)" at the top of a typed transcript
+        if is_generic_label(clean_label(name)):
+            continue
+        ident = label_identifier(name)
+        if (ident.value.lower(), ident.source) not in seen:
+            seen.add((ident.value.lower(), ident.source))
+            identifiers.append(ident)
     for label in speakers:
         if is_generic_label(label):
             continue

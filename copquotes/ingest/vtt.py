@@ -21,7 +21,7 @@ _TS = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"^\s*({_TS})\s*-->\s*({_TS})(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)*(?:\s+([^>]*))?>(.*?)(?:</v>|(?=<v[\s.>])|$)", re.S)
 _TAG = re.compile(r"</?(?:c|i|b|u|ruby|rt|lang|v)(?:[.\s][^>]*)?>|<\d+:\d{2}(?::\d{2})?[.,]\d{3}>")
-_ZOOM_LABEL = re.compile(r"^\s*([^:\n]{1,60}?)\s*:\s+(.*)$", re.S)
+_ZOOM_LABEL = re.compile(r"^\s*([^:\n]{1,100}?)\s*:\s+(.*)$", re.S)
 
 
 def _clean(text: str) -> str:
@@ -67,7 +67,7 @@ def parse_cues(path, lines) -> list[tuple[int, int, str, str]]:
         text = "\n".join(t for _, t in block[timing_at + 1:])
         for extra_ln, extra in block[timing_at + 1:]:
             if "-->" in extra and re.search(r"\d:\d", extra):
-                raise InputError("broken cue: a timestamp line inside a cue's text (a blank line is missing?)",
+                raise InputError("broken cue: a timestamp line inside a cue's text (a blank line is missing?); fix or re-export the VTT",
                                  path, f"line {extra_ln}")
         cues.append((len(cues) + 1, ln, start, text))
 
@@ -78,7 +78,7 @@ def parse_cues(path, lines) -> list[tuple[int, int, str, str]]:
                 continue
             first_content = line
             if not line.startswith("WEBVTT") and "-->" not in line and not re.match(r"^\S+$", line.strip()):
-                raise InputError("not a WebVTT file (the first line should be WEBVTT)", path, f"line {ln}")
+                raise InputError("not a WebVTT file (the first line should be WEBVTT); export the transcript again as .vtt", path, f"line {ln}")
         if not line.strip():
             flush(block)
             block = []
@@ -100,19 +100,19 @@ def read_vtt(source: Source) -> Reading:
 
     turns: list[Turn] = []
     if teams:
-        last_label = None
         for num, ln, start, raw in cues:
             voices = list(_VOICE.finditer(raw))
+            # speech outside a <v> span is not attributed to anyone: giving it to the previous speaker
+            # could put one person's words (and consent) on another
             if not voices:
-                turns.append(Turn(last_label, _clean(raw), f"cue {num}", start))
+                turns.append(Turn(None, _clean(raw), f"cue {num}", start))
                 continue
             before = raw[:voices[0].start()]
             if before.strip():
-                turns.append(Turn(last_label, _clean(before), f"cue {num}", start))
+                turns.append(Turn(None, _clean(before), f"cue {num}", start))
             for v in voices:
                 label = html.unescape((v.group(1) or "").strip()) or None
                 turns.append(Turn(label, _clean(v.group(2)), f"cue {num}", start))
-                last_label = label
     else:
         matcher = RosterMatcher(source.roster, source.meta.get("group"))
         candidates = Counter()

@@ -96,11 +96,11 @@ def test_year_from_file_or_folder_name_without_manifest(tmp_path):
     a.write_text("Jo: The CoP kept me going.\nKim: Same here.\n")
     b = tmp_path / "fg_2021.txt"
     b.write_text("Jo: The CoP kept me going.\nKim: Same here.\n")
-    c = tmp_path / "fg_20240312.txt"      # a date stamp, not a year
+    c = tmp_path / "fg_20240312.txt"      # a compact date stamp (Zoom's GMT20240312-...): its year
     c.write_text("Jo: The CoP kept me going.\nKim: Same here.\n")
     d = discover([tmp_path])
     years = {s.path.name: s.meta.get("year") for s in d.sources}
-    assert years == {"fg.txt": "2023-2024", "fg_2021.txt": "2021", "fg_20240312.txt": None}
+    assert years == {"fg.txt": "2023-2024", "fg_2021.txt": "2021", "fg_20240312.txt": "2024"}
     assert all("group" not in s.meta for s in d.sources)  # group only from a manifest or --meta
 
 

@@ -55,9 +55,21 @@ def test_folder_of_damaged_files_is_skipped_not_crashed(tmp_path):
     rng = random.Random(5)
     folder = tmp_path / "mess"
     folder.mkdir()
+    rosters = []
     for original in _originals(tmp_path):
         for label, damaged in _damaged(original.read_bytes(), rng):
+            if "roster" in original.name:  # a damaged roster stops the ingest (below): consent must not be guessed
+                rosters.append((tmp_path / f"{label}-{original.name}", damaged))
+                continue
             (folder / f"{label}-{original.name}").write_bytes(damaged)
+    for path, damaged in rosters:
+        sub = tmp_path / f"with-{path.name}"
+        sub.mkdir()
+        (sub / path.name).write_bytes(damaged)
+        try:
+            discover([sub])
+        except CopquotesError as exc:
+            assert path.name in str(exc) and "\n" not in str(exc)
     d = discover([folder])
     assert d.sources and d.skipped
     for s in d.sources:
