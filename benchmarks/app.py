@@ -1,0 +1,366 @@
+"""Benchmark of the review app on a 50,000-unit workspace: every page interaction < 1 s?
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/app.py              # 50,000 units, 3 repeats per interaction
+    .venv/bin/python benchmarks/app.py --units 5000 --repeats 1   # a quick look
+
+Writes ``benchmarks/results/app.json`` and ``benchmarks/results/app.md``.
+
+The workspace is built with plain SQL inserts, the way the stages write their tables
+(the schema is the contract): units of real feedback text (pxtextmining, read in place
+from ``/work/shared/data``, cycled to the size asked for), 70% with quote consent,
+50 files across 7 groups and 4 years, sentences, redactions on a fifth of the units,
+anonymised text, 9 theme scores per unit, topics, risk flags and ~0.5 candidate quotes
+per consented participant unit.
+
+Three kinds of measurement, medians over the repeats:
+
+* ``query``: the page's data function (:mod:`copquotes.app.data`) on an empty cache
+  (what the first reviewer to hit a changed workspace waits for);
+* ``page``: the page drawn by Streamlit's ``AppTest`` (script run + widgets +
+  serialisation), cold cache and warm (a rerun), and each interaction on it (a filter
+  change, an approval, a page turn, a theme label, a topic change);
+* ``write``: the review actions themselves (approve, edit, label, redaction).
+
+Exports (the whole 50,000-unit table, the quote bank) are timed too; they are file
+writes on demand, not page interactions, and are reported apart.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PX = Path("/work/shared/data/pxtextmining/v6framework_230831.csv")
+GROUPS = ["RRE", "Working with children and young people", "Early career", "Mid-Senior", "Prevention leaders",
+          "Regional and rural", "Tertiary settings"]
+YEARS = ["2022", "2023", "2024", "2024-2025"]
+KINDS = ["survey", "focus_group", "interview"]
+THEMES = ["wellbeing", "solidarity", "backlash", "reflective_practice", "connection", "confidence", "safe_space",
+          "peer_learning", "isolation"]
+NAMES = ["Sarah", "Tom Nguyen", "Aunty May", "Priya", "Mildura", "Ballarat Health"]
+TARGET_S = 1.0
+
+
+def real_texts() -> list[str]:
+    import pandas as pd
+
+    if not PX.exists():
+        raise SystemExit(f"{PX} is missing: this benchmark reads real feedback text from /work/shared/data")
+    df = pd.read_csv(PX, usecols=["FFT answer"])
+    texts = [t.strip() for t in df["FFT answer"].dropna().astype(str) if len(t.split()) >= 4]
+    return texts
+
+
+def build(path: Path, n_units: int, seed: int = 0) -> dict:
+    from copquotes.review import render_redacted
+    from copquotes.text import sentence_spans
+    from copquotes.workspace import Workspace
+
+    rng = random.Random(seed)
+    texts = real_texts()
+    t0 = time.perf_counter()
+    ws = Workspace.open(path, create=True)
+    n_files = 50
+    per_file = -(-n_units // n_files)
+    units, sents, reds, anon, uthemes, utopics, flags, quotes = [], [], [], [], [], [], [], []
+    with ws.transaction() as c:
+        for f in range(n_files):
+            kind = KINDS[f % 3]
+            c.execute("INSERT INTO files(file_id, path, display, format, sha256, fingerprint, meta_json, n_units,"
+                      " ingested_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                      (f + 1, f"/bench/file{f}.csv", f"file{f:02d}_{kind}.csv", "plain_csv", "0" * 64, f"fp{f}",
+                       json.dumps({"group": GROUPS[f % 7], "year": YEARS[f % 4]}), per_file,
+                       "2024-01-01T00:00:00+00:00"))
+            c.execute("INSERT INTO file_identifiers(file_id, value, kind, source) VALUES (?, ?, 'person', 'roster')",
+                      (f + 1, NAMES[f % 4]))
+        for i in range(n_units):
+            f = i // per_file
+            pos = i % per_file
+            kind = KINDS[f % 3]
+            text = texts[i % len(texts)]
+            if rng.random() < 0.2:
+                text = f"{NAMES[rng.randrange(len(NAMES))]} said: {text}"
+            uid = f"u{i:06d}"
+            role = "respondent" if kind == "survey" else ("facilitator" if pos % 7 == 0 else "participant")
+            consent = 1 if rng.random() < 0.7 else (0 if rng.random() < 0.7 else None)
+            units.append((uid, f + 1, pos, text, f"h{i}", kind, GROUPS[f % 7], YEARS[f % 4],
+                          "What was the most valuable aspect?" if kind == "survey" else None,
+                          f"S{pos % 9}", role, consent, f"row {pos}"))
+            spans = sentence_spans(text) or [(0, len(text))]
+            sents += [(uid, k, s, e) for k, (s, e) in enumerate(spans)]
+            red = []
+            for name in NAMES:
+                j = text.find(name)
+                if j >= 0:
+                    red.append((j, j + len(name), "person" if " " in name or name in ("Sarah", "Priya") else "place"))
+            reds += [(uid, s, e, k) for s, e, k in red]
+            a = render_redacted(text, red)
+            anon.append((uid, a))
+            scores = [rng.random() ** 2 for _ in THEMES]
+            uthemes += [(uid, t, round(s, 4), int(s > 0.5), 0) for t, s in zip(THEMES, scores)]
+            utopics.append((uid, rng.randrange(60), rng.random(), rng.random(), rng.random()))
+            if rng.random() < 0.05:
+                flags.append((uid, "quasi_identifier", 0, min(10, len(text)), "a role plus a place", "warn"))
+            if consent == 1 and role != "facilitator" and rng.random() < 0.5:
+                qid = f"q{i:06d}"
+                top = sorted(zip(THEMES, scores), key=lambda x: -x[1])[:3]
+                qflags = [{"kind": "quasi_identifier", "start": 0, "end": min(10, len(text)),
+                           "reason": "a role plus a place", "severity": "warn"}] if flags and flags[-1][0] == uid else []
+                quotes.append((qid, uid, 0, len(text), a, text, None, round(rng.random(), 4),
+                               json.dumps({"theme": top[0][1], "quotability": rng.random(), "representativeness":
+                                           rng.random(), "safety": 1.0, "consent": 1}),
+                               json.dumps([{"theme": t, "score": round(s, 4)} for t, s in top]),
+                               f"- CoP {kind.replace('_', ' ')} participant {YEARS[f % 4]}", json.dumps(qflags),
+                               f"P-{f:02d}{pos % 9}", rng.choice(["pending"] * 8 + ["approved", "rejected"]), 1,
+                               "2024-01-01T00:00:00+00:00", "quotes"))
+        c.executemany("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year, question,"
+                      " speaker_key, speaker_role, consent, locator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", units)
+        c.executemany('INSERT INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)', sents)
+        c.executemany('INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?,?,?,?,\'bench\','
+                      "'auto')", reds)
+        c.executemany("INSERT INTO anon(unit_id, text) VALUES (?,?)", anon)
+        c.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)", uthemes)
+        c.executemany("INSERT INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,?,?,?,?)", utopics)
+        c.executemany("INSERT INTO topic_info(topic, label, keywords_json, size) VALUES (?,?,?,?)",
+                      [(t, f"{t}_staff_care_sarah_ward", json.dumps(["staff", "care", "sarah", "ward"]),
+                        sum(1 for u in utopics if u[1] == t)) for t in range(60)])
+        c.executemany('INSERT INTO flags(unit_id, kind, start, "end", reason, severity) VALUES (?,?,?,?,?,?)', flags)
+        c.executemany(
+            'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
+            " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", quotes)
+        for name in ("anonymise", "embed", "tag", "topics", "quotes"):
+            c.execute("INSERT INTO stages(name, fingerprint, done_at, seconds) VALUES (?, 'bench', ?, 1.0)",
+                      (name, "2024-01-01T00:00:00+00:00"))
+    ws.conn.execute("ANALYZE")
+    sizes = {t: ws.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+             for t in ("units", "sentences", "redactions", "anon", "unit_themes", "unit_topics", "flags", "quotes")}
+    ws.close()
+    return {"seconds": round(time.perf_counter() - t0, 1), "rows": sizes,
+            "db_mb": round((path / "copquotes.sqlite").stat().st_size / 2**20, 1)}
+
+
+def timed(fn, repeats: int, setup=None) -> dict:
+    vals = []
+    out = None
+    for _ in range(repeats):
+        if setup:
+            setup()
+        t = time.perf_counter()
+        out = fn()
+        vals.append(time.perf_counter() - t)
+    return {"median_s": round(statistics.median(vals), 4), "max_s": round(max(vals), 4), "n": len(vals),
+            "_out": out}
+
+
+def baseline_script():
+    import streamlit as st
+
+    st.title("baseline")
+    st.write("Streamlit and AppTest overhead only")
+
+
+def page_script(ws_path, page, reviewer):
+    from copquotes.app.views import run_page
+
+    run_page(page, ws_path, reviewer)
+
+
+def run(args) -> dict:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from copquotes import review
+    from copquotes.app import data
+    from copquotes.export import export
+    from copquotes.workspace import Workspace
+
+    tmp = Path(args.workspace) if args.workspace else Path(tempfile.mkdtemp(prefix="copquotes-bench-app-"))
+    ws_path = tmp / "ws"
+    if ws_path.exists():
+        shutil.rmtree(ws_path)
+    load_at_start = [round(x, 1) for x in os.getloadavg()]
+    built = build(ws_path, args.units)
+    print(f"built {args.units} units in {built['seconds']} s: {built['rows']}", file=sys.stderr)
+    ws = Workspace.open(ws_path)
+    results: list[dict] = []
+
+    def record(kind, page, name, res):
+        res = {k: v for k, v in res.items() if k != "_out"}
+        results.append({"kind": kind, "page": page, "interaction": name, **res,
+                        "pass": res["median_s"] < TARGET_S})
+        print(f"{kind:6} {page:9} {name:45} {res['median_s']:.3f} s", file=sys.stderr)
+
+    # warm the imports the app pays once per process (codebook, pandas, ...)
+    review.theme_catalogue(ws)
+    R = args.repeats
+    F = data.QuoteFilters
+    queries = [
+        ("overview", "change token", lambda: data.change_token(ws)),
+        ("overview", "counts", lambda: data.overview(ws)),
+        ("overview", "prevalence by group", lambda: data.theme_prevalence(ws, "group")),
+        ("overview", "prevalence by year", lambda: data.theme_prevalence(ws, "year")),
+        ("quotes", "filter options", lambda: data.filter_options(ws)),
+        ("quotes", "first page, no filter", lambda: data.quotes_page(ws, F(), 1, 10)),
+        ("quotes", "theme filter", lambda: data.quotes_page(ws, F(theme="solidarity"), 1, 10)),
+        ("quotes", "status filter", lambda: data.quotes_page(ws, F(status="approved"), 1, 10)),
+        ("quotes", "group + year + kind", lambda: data.quotes_page(
+            ws, F(group=GROUPS[1], year=YEARS[1], source_kind="survey"), 1, 10)),
+        ("quotes", "flag filter (any)", lambda: data.quotes_page(ws, F(flags="any flag"), 1, 10)),
+        ("quotes", "topic filter", lambda: data.quotes_page(ws, F(topic=7), 1, 10)),
+        ("quotes", "text search", lambda: data.quotes_page(ws, F(search="staff helpful"), 1, 10)),
+        ("quotes", "last page, 50 per page", lambda: data.quotes_page(ws, F(), 10**6, 50)),
+        ("quotes", "context turns", lambda: data.context_turns(ws, "u000101")),
+        ("themes", "tagged units of a theme", lambda: data.theme_units(ws, "backlash", "tagged", 1, 10)),
+        ("themes", "page 100 of a theme", lambda: data.theme_units(ws, "backlash", "all", 100, 10)),
+        ("topics", "topics table", lambda: data.topics_table(ws)),
+        ("topics", "units of a topic", lambda: data.topic_units(ws, 5, 1, 10)),
+        ("topics", "topic x theme table", lambda: data.topic_theme_table(ws)),
+    ]
+    for page, name, fn in queries:
+        record("query", page, name, timed(fn, R))
+
+    qid = ws.conn.execute("SELECT quote_id FROM quotes WHERE status = 'pending' ORDER BY score DESC LIMIT 1").fetchone()[0]
+
+    def version(q):
+        return ws.conn.execute("SELECT version FROM quotes WHERE quote_id = ?", (q,)).fetchone()[0]
+
+    writes = [
+        ("approve", lambda: review.approve(ws, qid, "Bench", version(qid))),
+        ("reset", lambda: review.reset(ws, qid, "Bench", version(qid))),
+        ("edit", lambda: review.edit(ws, qid, "Bench", "An edited text ... for the benchmark.", version(qid))),
+        ("set themes", lambda: review.set_themes(ws, qid, "Bench", ["wellbeing", "solidarity"], version(qid))),
+        ("label a theme", lambda: review.label_theme(ws, "u000101", "backlash", 1, "Bench")),
+        ("add a redaction", lambda: review.add_redaction(ws, "u000102", 0, 3, "other", "Bench")),
+    ]
+    for name, fn in writes:
+        record("write", "quotes", name, timed(fn, R))
+
+    # pages through AppTest: cold (empty cache), warm rerun, interactions
+    def new_app(page):
+        return AppTest.from_function(page_script, args=(str(ws_path), page, "Bench"), default_timeout=120)
+
+    # Streamlit + AppTest overhead alone (a page with a title and one line), for reference
+    holder0 = {}
+
+    def base_cold():
+        holder0["at"] = AppTest.from_function(baseline_script, default_timeout=120).run()
+    record("page", "(none)", "harness only: open", timed(base_cold, R))
+    record("page", "(none)", "harness only: rerun", timed(lambda: holder0["at"].run(), R))
+
+    for page in ("overview", "quotes", "themes", "topics", "export"):
+        holder = {}
+
+        def cold(page=page):
+            holder["at"] = new_app(page).run()
+        record("page", page, "open (cold cache)", timed(cold, R, setup=st.cache_data.clear))
+        at = holder["at"]
+        assert not at.exception, [e.value for e in at.exception]
+        record("page", page, "rerun (warm cache)", timed(lambda: at.run(), R))
+        if page == "quotes":
+            themes = ["solidarity", "backlash", "wellbeing"]
+            it = iter(themes * R)
+            record("page", page, "change the theme filter", timed(lambda: at.selectbox(key="f_theme").select(next(it)).run(), R))
+            at.selectbox(key="f_theme").select("(all)").run()
+            pages = iter(range(2, 2 + R))
+            record("page", page, "next page", timed(lambda: at.number_input(key="q_page").set_value(next(pages)).run(), R))
+
+            def approve_first():
+                btn = next(b for b in at.button if b.key and b.key.startswith("approve_") and not b.disabled)
+                btn.click().run()
+            record("page", page, "approve a quote (write + redraw)", timed(approve_first, R))
+            record("page", page, "50 quotes per page", timed(lambda: at.selectbox(key="q_size").select(50).run(), 1))
+            at.selectbox(key="q_size").select(10).run()
+        elif page == "themes":
+            it = iter(["backlash", "solidarity", "isolation"] * R)
+            record("page", page, "change theme", timed(lambda: at.selectbox(key="t_theme").select(next(it)).run(), R))
+
+            def label_first():
+                btn = next(b for b in at.button if b.key and b.key.startswith("no_") and not b.disabled)
+                btn.click().run()
+            record("page", page, "correct a tag (write + redraw)", timed(label_first, R))
+        elif page == "topics":
+            it = iter([3, 9, 27] * R)
+            record("page", page, "change topic", timed(lambda: at.selectbox(key="tp_topic").select(next(it)).run(), R))
+        assert not at.exception, [e.value for e in at.exception]
+
+    exports = {}
+    for what, ext, approved in (("quotes", ".xlsx", True), ("quotes", ".docx", True), ("quotes", ".md", True),
+                                ("quotes", ".csv", False), ("units", ".csv", None), ("units", ".xlsx", None),
+                                ("units", ".qdpx", None)):
+        t = time.perf_counter()
+        out = export(ws, tmp / f"export-{what}{ext}", what=what, approved_only=approved)
+        exports[f"{what} {ext}" + (" (all statuses)" if approved is False else "")] = {
+            "seconds": round(time.perf_counter() - t, 2), "mb": round(out.stat().st_size / 2**20, 2)}
+        print(f"export {what}{ext}: {exports[list(exports)[-1]]}", file=sys.stderr)
+    ws.close()
+    if not args.workspace:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"units": args.units, "repeats": R, "target_s": TARGET_S, "build": built, "results": results,
+            "exports": exports, "load_average_at_start": load_at_start}
+
+
+def write_reports(res: dict, out_dir: Path, command: str) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    res["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
+                      "load_average_at_end": [round(x, 1) for x in os.getloadavg()]}
+    res["run_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+    res["command"] = command
+    (out_dir / "app.json").write_text(json.dumps(res, indent=2))
+    worst = max(res["results"], key=lambda r: r["median_s"])
+    n_fail = sum(1 for r in res["results"] if not r["pass"])
+    lines = [
+        "# Review app benchmark", "",
+        f"Run {res['run_at']}, {res['units']:,} units, {res['repeats']} repeat(s) per interaction (median shown), "
+        f"{res['machine']['cpus']} CPUs shared with other work (load average at the start "
+        f"{res['load_average_at_start']}, at the end {res['machine']['load_average_at_end']}). "
+        f"Command: `{command}`.", "",
+        f"Workspace built with SQL in {res['build']['seconds']} s ({res['build']['db_mb']} MB): "
+        + ", ".join(f"{k} {v:,}" for k, v in res["build"]["rows"].items()) + ".", "",
+        f"**Target: every interaction under {res['target_s']:.0f} s. "
+        + ("PASS" if n_fail == 0 else f"FAIL ({n_fail} over)")
+        + f"**; slowest: {worst['kind']} / {worst['page']} / {worst['interaction']} {worst['median_s']:.3f} s.", "",
+        "`query` = the page's data function on an empty cache; `page` = the page drawn by Streamlit's AppTest "
+        "(script run, widgets, serialisation; no browser paint); `write` = the review action alone. "
+        "`open (cold cache)` builds a new AppTest (its own start-up is in `harness only: open`) with every cache "
+        "emptied: the first view after an analysis run; in the app the heavy aggregates are then warmed right "
+        "after the first page is drawn.", "",
+        "| kind | page | interaction | median s | max s | < 1 s |", "|---|---|---|---|---|---|",
+    ]
+    for r in res["results"]:
+        lines.append(f"| {r['kind']} | {r['page']} | {r['interaction']} | {r['median_s']:.3f} | {r['max_s']:.3f} | "
+                     f"{'yes' if r['pass'] else 'NO'} |")
+    lines += ["", "Exports (on demand, not page interactions):", "", "| export | seconds | MB |", "|---|---|---|"]
+    for k, v in res["exports"].items():
+        lines.append(f"| {k} | {v['seconds']} | {v['mb']} |")
+    (out_dir / "app.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--units", type=int, default=50_000)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--workspace", help="build the workspace here (kept) instead of a temporary folder")
+    p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    args = p.parse_args()
+    os.environ.setdefault("COPQUOTES_PROGRESS", "0")
+    res = run(args)
+    write_reports(res, Path(args.out), "python benchmarks/app.py " + " ".join(sys.argv[1:]))
+    print(f"wrote {args.out}/app.json and app.md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,387 @@
+"""Benchmark of the topics stage on real feedback text (pxtextmining), beside two references.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/topics.py            # full run, ~10 minutes on 2 cores
+    .venv/bin/python benchmarks/topics.py --quick    # 1,500 texts, no sentence variant
+
+Writes ``benchmarks/results/topics.json`` and ``benchmarks/results/topics.md``.
+
+Data: ``/work/shared/data/pxtextmining/v6framework_230831.csv`` (NHS patient feedback,
+multi-label against the v6 framework), read in place, never copied. Protocol of its
+README: drop rows without text, "Did not answer", and rows whose only label is
+"Labelling not possible" (6,217 texts remain). Multi-label texts are scored against
+their **primary label: the first label column (in the file's column order) marked 1**;
+NMI on the single-label rows alone is reported too.
+
+Methods, each run in its own fresh Python process, one after the other (wall time and
+peak RSS of that process; import time reported apart):
+
+* ``copquotes (cold)``: a new embedding cache and a new numba cache folder:
+  ``Embedder.encode`` (every text embedded) + ``TopicModel().fit``.
+* ``copquotes (warm)``: the same caches again: nothing embedded, UMAP's compiled code
+  read from numba's cache. Must give the same topics as the cold run.
+* ``BERTopic out of the box``: ``BERTopic(embedding_model=SentenceTransformer(<local
+  all-MiniLM-L6-v2>, device="cpu")).fit_transform(texts)``: embed + fit, defaults
+  otherwise (its UMAP has no seed, so it uses both cores and is not reproducible).
+* ``KMeans``: scikit-learn KMeans on the same (cached) embeddings with k = our topic
+  count, keywords by the same c-TF-IDF as ours (BERTopic with KMeans as its clusterer
+  and no reduction), so only the clustering differs.
+* ``copquotes on sentences``: the same model fitted on sentences (``copquotes.text``
+  sentence spans; extra sentences embedded), each text given the topic that covers most
+  of its words: the units-vs-sentences decision.
+
+Metrics: NMI and ARI against the primary label (outliers -1 count as one cluster),
+NPMI coherence of the top-10 keyword words with document co-occurrence over the 6,217
+texts (:mod:`copquotes.topics.metrics`), topic diversity (unique share of the top-10
+words of all topics), number of topics, outlier share, seconds, peak memory.
+
+Also a ~200-unit check (the maintainers' target: >= 3 topics, < 40% outliers, the same
+assignment on a re-run) on 200 pxtextmining texts and on 200 texts of the project's
+labelled CoP set ``corpus/labelled/tags.jsonl``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = Path("/work/shared/data/pxtextmining/v6framework_230831.csv")
+TAGS = ROOT / "corpus" / "labelled" / "tags.jsonl"
+META_COLUMNS = ["Comment ID", "Trust", "Respondent ID", "Date", "Service type 1", "Service type 2",
+                "FFT categorical answer", "FFT question", "FFT answer", "Person identifiable info?",
+                "Comment sentiment"]
+
+
+# ----------------------------------------------------------------------------- data
+def load_pxtextmining(limit: int | None = None):
+    """Texts, primary labels and label counts per text, by the README's protocol."""
+    import pandas as pd
+
+    if not DATA.exists():
+        sys.exit(f"pxtextmining data not found at {DATA}")
+    df = pd.read_csv(DATA)
+    label_cols = [c for c in df.columns if c not in META_COLUMNS]
+    df = df[df["FFT answer"].notna()]
+    df = df[df["FFT answer"].astype(str).str.strip().str.lower() != "did not answer"]
+    lab = df[label_cols].fillna(0).astype(float) > 0
+    only_lnp = lab["Labelling not possible"] & (lab.sum(axis=1) == 1)
+    df, lab = df[~only_lnp].reset_index(drop=True), lab[~only_lnp].reset_index(drop=True)
+    if limit:
+        df, lab = df.iloc[:limit].reset_index(drop=True), lab.iloc[:limit].reset_index(drop=True)
+    texts = df["FFT answer"].astype(str).tolist()
+    primary = [label_cols[i] for i in lab.values.argmax(axis=1)]   # first column marked 1
+    n_labels = lab.sum(axis=1).astype(int).tolist()
+    return texts, primary, n_labels
+
+
+def load_tags():
+    rows = [json.loads(line) for line in TAGS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["text"] for r in rows]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+# ----------------------------------------------------------------------------- children
+def child(method: str, work: Path, limit: int | None, k: int | None) -> dict:
+    t_import = time.perf_counter()
+    texts, _, _ = load_pxtextmining(limit)
+    out: dict = {"method": method}
+    if method in ("ours_cold", "ours_warm"):
+        from copquotes.embed import Embedder
+        from copquotes.topics import TopicModel
+
+        out["import_s"] = time.perf_counter() - t_import
+        t0 = time.perf_counter()
+        emb = Embedder(cache_dir=work / "embeddings")
+        E = emb.encode(texts)
+        t1 = time.perf_counter()
+        model = TopicModel().fit(texts, E)
+        t2 = time.perf_counter()
+        out.update(embed_s=t1 - t0, fit_s=t2 - t1, seconds=t2 - t0, n_embedded=emb.n_computed_,
+                   n_from_cache=emb.n_cached_, topics=model.topics_.tolist(),
+                   keywords={str(t): v for t, v in model.keywords_.items()},
+                   labels={str(t): v for t, v in model.labels_.items()}, params=model.params_,
+                   fit_timings=model.timings_, n_clusters_found=model.n_clusters_found_)
+    elif method == "bertopic":
+        from bertopic import BERTopic
+        from sentence_transformers import SentenceTransformer
+
+        from copquotes.resources import embedding_model_path
+
+        out["import_s"] = time.perf_counter() - t_import
+        t0 = time.perf_counter()
+        st = SentenceTransformer(embedding_model_path(), device="cpu")
+        bt = BERTopic(embedding_model=st)
+        topics, _ = bt.fit_transform(texts)
+        t2 = time.perf_counter()
+        out.update(seconds=t2 - t0, topics=[int(t) for t in topics],
+                   keywords={str(t): [w for w, _ in (bt.get_topic(t) or []) if w] for t in sorted(set(topics))})
+    elif method == "kmeans":
+        from bertopic import BERTopic
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from sklearn.cluster import KMeans
+
+        from copquotes.embed import Embedder
+        from copquotes.topics import TopicModel
+        from copquotes.topics.model import clean_for_keywords
+
+        out["import_s"] = time.perf_counter() - t_import
+        t0 = time.perf_counter()
+        emb = Embedder(cache_dir=work / "embeddings")
+        E = emb.encode(texts)
+        t1 = time.perf_counter()
+        bt = BERTopic(embedding_model=None, umap_model=BaseDimensionalityReduction(),
+                      hdbscan_model=KMeans(n_clusters=k, random_state=42, n_init=4),
+                      vectorizer_model=TopicModel()._vectorizer(),
+                      ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True))
+        topics, _ = bt.fit_transform([clean_for_keywords(t) for t in texts], embeddings=E)
+        t2 = time.perf_counter()
+        out.update(embed_s=t1 - t0, fit_s=t2 - t1, seconds=t2 - t0, n_embedded=emb.n_computed_,
+                   topics=[int(t) for t in topics],
+                   keywords={str(t): [w for w, _ in (bt.get_topic(t) or []) if w] for t in sorted(set(topics))})
+    elif method == "sentences":
+        from copquotes.embed import Embedder
+        from copquotes.text import sentence_spans, word_count
+        from copquotes.topics import TopicModel
+
+        out["import_s"] = time.perf_counter() - t_import
+        t0 = time.perf_counter()
+        sents, owner = [], []
+        for i, t in enumerate(texts):
+            for s, e in sentence_spans(t) or [(0, len(t))]:
+                sents.append(t[s:e])
+                owner.append(i)
+        emb = Embedder(cache_dir=work / "embeddings")
+        E = emb.encode(sents)
+        t1 = time.perf_counter()
+        model = TopicModel().fit(sents, E)
+        unit_topics = []
+        by_unit: dict[int, dict[int, int]] = {}
+        for j, (i, t) in enumerate(zip(owner, model.topics_.tolist())):
+            by_unit.setdefault(i, {}).setdefault(t, 0)
+            by_unit[i][t] += word_count(sents[j]) + 1
+        for i in range(len(texts)):
+            votes = by_unit[i]
+            real = {t: v for t, v in votes.items() if t != -1}
+            pool = real or votes
+            unit_topics.append(min(pool, key=lambda t: (-pool[t], t)))
+        t2 = time.perf_counter()
+        out.update(embed_s=t1 - t0, fit_s=t2 - t1, seconds=t2 - t0, n_embedded=emb.n_computed_,
+                   n_sentences=len(sents), topics=unit_topics,
+                   keywords={str(t): v for t, v in model.keywords_.items()})
+    elif method == "small":
+        from copquotes.embed import Embedder
+        from copquotes.topics import TopicModel
+
+        out["import_s"] = time.perf_counter() - t_import
+        rng = np.random.default_rng(0)
+        px = [texts[i] for i in sorted(rng.choice(len(texts), 200, replace=False))]
+        tags = load_tags()
+        tg = [tags[i] for i in sorted(np.random.default_rng(0).choice(len(tags), 200, replace=False))]
+        emb = Embedder(cache_dir=work / "embeddings")
+        checks = {}
+        for name, corpus in (("pxtextmining_200", px), ("cop_tags_200", tg)):
+            E = emb.encode(corpus)
+            t0 = time.perf_counter()
+            a = TopicModel().fit(corpus, E)
+            t1 = time.perf_counter()
+            b = TopicModel().fit(corpus, E)
+            checks[name] = {
+                "n_units": len(corpus), "n_topics": a.n_topics_, "outlier_share": a.outlier_share_,
+                "identical_rerun": bool(np.array_equal(a.topics_, b.topics_)
+                                        and a.labels_ == b.labels_
+                                        and np.allclose(a.map_2d_, b.map_2d_)),
+                "fit_s": t1 - t0, "params": a.params_,
+                "labels": {str(r.topic): f"{r.label} ({r.size})" for r in a.topic_info_.itertuples()},
+            }
+        out["checks"] = checks
+    else:
+        raise SystemExit(f"unknown method {method}")
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def run_child(method: str, work: Path, limit: int | None, k: int | None = None, env_extra=None) -> dict:
+    out_file = work / f"{method}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", method, "--work", str(work)]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    if k:
+        cmd += ["--k", str(k)]
+    env = dict(os.environ, COPQUOTES_PROGRESS="0", **(env_extra or {}))
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd + ["--child-out", str(out_file)], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr[-4000:])
+        raise SystemExit(f"benchmark child {method} failed")
+    res = json.loads(out_file.read_text())
+    res["process_wall_s"] = wall
+    print(f"  {method}: {res.get('seconds', 0):.1f}s work, {wall:.1f}s process, "
+          f"{res['peak_rss_mb']:.0f} MB peak", file=sys.stderr, flush=True)
+    return res
+
+
+# ----------------------------------------------------------------------------- scoring
+def score(res: dict, texts, primary, n_labels, occ_cache: dict) -> dict:
+    from copquotes.topics.metrics import agreement, document_frequencies, keyword_words, npmi_coherence, topic_diversity
+
+    topics = res["topics"]
+    kw = {int(t): v for t, v in res["keywords"].items()}
+    words = [w for t, v in kw.items() if t != -1 for w in keyword_words(v, 10)]
+    missing = sorted(set(words) - set(occ_cache.get("occ", {})))
+    if missing:
+        occ, n = document_frequencies(texts, missing)
+        occ_cache.setdefault("occ", {}).update(occ)
+        occ_cache["n"] = n
+    coh = npmi_coherence(kw, texts, 10, occurrences=(occ_cache["occ"], occ_cache["n"]))
+    single = [i for i, c in enumerate(n_labels) if c == 1]
+    ag = agreement(primary, topics)
+    ag_single = agreement([primary[i] for i in single], [topics[i] for i in single])
+    t = np.asarray(topics)
+    return {
+        "n_topics": int(len(set(topics) - {-1})),
+        "outlier_share": float((t == -1).mean()),
+        "nmi": ag["nmi"], "ari": ag["ari"], "nmi_single_label": ag_single["nmi"],
+        "npmi": coh["mean"], "diversity": topic_diversity(kw, 10),
+        "seconds": res.get("seconds"), "embed_s": res.get("embed_s"), "fit_s": res.get("fit_s"),
+        "import_s": res.get("import_s"), "process_wall_s": res.get("process_wall_s"),
+        "peak_rss_mb": res.get("peak_rss_mb"), "n_embedded": res.get("n_embedded"),
+    }
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="1,500 texts, no sentence variant")
+    ap.add_argument("--no-sentences", action="store_true")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    ap.add_argument("--child")
+    ap.add_argument("--child-out")
+    ap.add_argument("--work")
+    ap.add_argument("--limit", type=int)
+    ap.add_argument("--k", type=int)
+    args = ap.parse_args(argv)
+
+    if args.child:
+        res = child(args.child, Path(args.work), args.limit, args.k)
+        Path(args.child_out).write_text(json.dumps(res))
+        return 0
+
+    limit = 1500 if args.quick else None
+    texts, primary, n_labels = load_pxtextmining(limit)
+    work = Path(tempfile.mkdtemp(prefix="copquotes-topics-bench-"))
+    numba_dir = work / "numba-cache"
+    numba_dir.mkdir()
+    print(f"topics benchmark: {len(texts)} texts, work folder {work}", file=sys.stderr)
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        runs = {}
+        numba_env = {"NUMBA_CACHE_DIR": str(numba_dir)}
+        runs["ours_cold"] = run_child("ours_cold", work, limit, env_extra=numba_env)
+        runs["ours_warm"] = run_child("ours_warm", work, limit, env_extra=numba_env)
+        runs["bertopic"] = run_child("bertopic", work, limit)
+        k = len(set(runs["ours_cold"]["topics"]) - {-1})
+        runs["kmeans"] = run_child("kmeans", work, limit, k=k, env_extra=numba_env)
+        if not (args.quick or args.no_sentences):
+            runs["sentences"] = run_child("sentences", work, limit, env_extra=numba_env)
+        small = run_child("small", work, limit, env_extra=numba_env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    occ_cache: dict = {}
+    names = {"ours_cold": "copquotes (cold: embed + fit, empty caches)",
+             "ours_warm": "copquotes (warm: same input again)",
+             "bertopic": "BERTopic out of the box (embed + fit)",
+             "kmeans": f"KMeans k={k} on the same embeddings",
+             "sentences": "copquotes on sentences (unit = majority topic)"}
+    scores = {m: score(r, texts, primary, n_labels, occ_cache) for m, r in runs.items()}
+    same = runs["ours_cold"]["topics"] == runs["ours_warm"]["topics"]
+    ours, ootb = scores["ours_cold"], scores["bertopic"]
+    targets = {
+        "nmi_at_least_ootb": ours["nmi"] >= ootb["nmi"],
+        "npmi_at_least_ootb": ours["npmi"] >= ootb["npmi"],
+        "time_at_most_ootb": ours["seconds"] <= ootb["seconds"],
+        "warm_run_embeds_nothing": runs["ours_warm"]["n_embedded"] == 0,
+        "warm_run_same_topics": same,
+    }
+    for name, c in small["checks"].items():
+        targets[f"{name}: >=3 topics"] = c["n_topics"] >= 3
+        targets[f"{name}: <40% outliers"] = c["outlier_share"] < 0.4
+        targets[f"{name}: identical re-run"] = c["identical_rerun"]
+    result = {
+        "benchmark": "topics", "started": started, "data": str(DATA), "n_texts": len(texts),
+        "n_multi_label": int(sum(c > 1 for c in n_labels)),
+        "primary_label": "first label column (file order) marked 1",
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                    "load_avg_at_end": os.getloadavg()},
+        "methods": {m: {"name": names[m], **s} for m, s in scores.items()},
+        "ours_params": runs["ours_cold"]["params"],
+        "ours_fit_timings": {"cold": runs["ours_cold"]["fit_timings"], "warm": runs["ours_warm"]["fit_timings"]},
+        "ours_labels": runs["ours_cold"]["labels"],
+        "small_corpus_checks": small["checks"],
+        "targets": targets,
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = "topics_quick" if args.quick else "topics"
+    (out / f"{stem}.json").write_text(json.dumps(result, indent=2, default=float))
+    (out / f"{stem}.md").write_text(markdown(result))
+    print((out / f"{stem}.md").read_text())
+    return 0
+
+
+def markdown(r: dict) -> str:
+    def f(x, d=3):
+        return "" if x is None else (f"{x:.{d}f}" if isinstance(x, float) else str(x))
+
+    lines = [
+        "# Topics benchmark", "",
+        f"Run {r['started']}, {r['n_texts']} pxtextmining texts ({r['n_multi_label']} multi-label, scored "
+        f"against their primary label: {r['primary_label']}), {r['machine']['cpus']} CPUs shared "
+        f"(load average at the end {', '.join(f'{x:.1f}' for x in r['machine']['load_avg_at_end'])}). "
+        "Command: `.venv/bin/python benchmarks/topics.py`.", "",
+        "| method | topics | outliers | NMI | ARI | NMI (single-label rows) | NPMI | diversity | work s | "
+        "of which embed s | texts embedded | process s | peak MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in r["methods"].values():
+        lines.append(
+            f"| {m['name']} | {m['n_topics']} | {m['outlier_share']:.1%} | {f(m['nmi'])} | {f(m['ari'])} | "
+            f"{f(m['nmi_single_label'])} | {f(m['npmi'])} | {f(m['diversity'])} | {f(m['seconds'], 1)} | "
+            f"{f(m['embed_s'], 1)} | {f(m['n_embedded'])} | {f(m['process_wall_s'], 1)} | {f(m['peak_rss_mb'], 0)} |")
+    lines += ["", "Work seconds exclude Python start-up and imports (process seconds include them). "
+              "The cold run has an empty numba cache, so it includes UMAP's one-off compile.", "",
+              "Fit steps (seconds): cold " + json.dumps({k: round(v, 2) for k, v in r["ours_fit_timings"]["cold"].items()})
+              + "; warm " + json.dumps({k: round(v, 2) for k, v in r["ours_fit_timings"]["warm"].items()}), "",
+              "Parameters: " + json.dumps(r["ours_params"]), "", "## Targets", ""]
+    for name, ok in r["targets"].items():
+        lines.append(f"- {'PASS' if ok else 'FAIL'}: {name}")
+    lines += ["", "## ~200-unit checks", ""]
+    for name, c in r["small_corpus_checks"].items():
+        lines.append(f"- **{name}**: {c['n_topics']} topics, {c['outlier_share']:.1%} outliers, identical re-run: "
+                     f"{c['identical_rerun']}, fit {c['fit_s']:.1f}s. Topics: "
+                     + "; ".join(f"{t}: {lab}" for t, lab in c["labels"].items()))
+    lines += ["", "## copquotes topic labels (cold run)", ""]
+    lines += [f"- {t}: {lab}" for t, lab in r["ours_labels"].items()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

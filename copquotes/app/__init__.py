@@ -1,0 +1,4 @@
+"""The review app's logic: queries (``data``), safe rendering (``safety``) and the
+Streamlit pages (``views``). ``app.py`` at the repository root only calls
+:func:`copquotes.app.views.main`. Importing this package does not import Streamlit.
+"""

@@ -1,0 +1,442 @@
+"""What the review app reads, as plain functions on a workspace (no Streamlit here).
+
+Every function pages or aggregates in SQL so that a page answers in well under a
+second on 50,000 units; the app caches their results keyed by :func:`change_token`,
+which changes whenever a stage, an ingest, a reviewer or the configuration writes.
+
+Text rules (the app shows what these functions return, nothing else):
+
+* quote and unit text is the anonymised text; text of a unit the anonymise stage has
+  not processed comes back as ``None`` (the page says to run ``copquotes analyse``);
+* text of a unit without quote consent (``consent`` is not 1) never comes back: the
+  quote list reads through the consent-gated view ``quotable_units``, context turns
+  and theme / topic examples are limited to ``consent = 1``;
+* the original (verbatim) text comes back only from :func:`original_text`, which the
+  app calls only for reviewers named in the workspace config ``show_original_for``;
+* strings the pipeline derived from raw text (topic labels and keywords, flag reasons)
+  are scrubbed of every string redacted anywhere in the workspace.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..review import mask_names, name_pattern
+from ..review import render_redacted as redact_span
+from .safety import identifier_terms, scrub
+
+STATUSES = ("pending", "approved", "edited", "rejected")
+FLAG_FILTERS = ("any flag", "no flags", "hold")
+IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+HIDDEN_NO_CONSENT = "(hidden: this speaker did not agree to be quoted)"
+CONFIG_SHOW_ORIGINAL = "show_original_for"
+
+def change_token(ws) -> str:
+    """Changes whenever anything the app shows may have changed (cheap: a few tiny tables)."""
+    row = ws.conn.execute(
+        "SELECT (SELECT value FROM meta WHERE key = 'content_changed_at'),"
+        " (SELECT value FROM meta WHERE key = 'review_changes'),"
+        " (SELECT group_concat(name || '@' || done_at || '#' || fingerprint, ';') FROM stages),"
+        " (SELECT group_concat(key || '=' || value, ';') FROM config),"
+        " (SELECT COUNT(*) FROM units)").fetchone()
+    return "|".join("" if v is None else str(v) for v in row)
+
+
+def analysis_token(ws) -> str:
+    """Changes when an ingest or an analysis stage writes (not on review actions): the key of
+    the heavy aggregates, which review actions adjust cheaply (:func:`label_adjustments`)."""
+    row = ws.conn.execute(
+        "SELECT (SELECT value FROM meta WHERE key = 'content_changed_at'),"
+        " (SELECT group_concat(name || '@' || done_at || '#' || fingerprint, ';') FROM stages),"
+        " (SELECT COUNT(*) FROM units)").fetchone()
+    return "|".join("" if v is None else str(v) for v in row)
+
+
+class NameMask:
+    """Masks the known names of each file (roster, speaker labels) in anonymised text: a
+    safety net for names the anonymiser missed, applied to every text the app shows."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._patterns: dict = {}
+
+    def __call__(self, text, file_id):
+        if text is None:
+            return None
+        if file_id not in self._patterns:
+            self._patterns[file_id] = name_pattern(self.ws.conn, file_id)
+        return mask_names(text, self._patterns[file_id])
+
+
+def can_show_original(ws, reviewer: str | None) -> bool:
+    """Whether the workspace config names this reviewer in ``show_original_for``."""
+    names = ws.get_config(CONFIG_SHOW_ORIGINAL, []) or []
+    if isinstance(names, str):
+        names = [names]
+    who = " ".join(str(reviewer or "").split()).casefold()
+    return bool(who) and any(" ".join(str(n).split()).casefold() == who for n in names)
+
+
+# ---------------------------------------------------------------------------------- overview
+def overview(ws) -> dict:
+    c = ws.conn
+    by = lambda sql: {("(none)" if k is None else k): n for k, n in c.execute(sql)}  # noqa: E731
+    consent = by("SELECT consent, COUNT(*) FROM units GROUP BY consent")
+    return {
+        "units": c.execute("SELECT COUNT(*) FROM units").fetchone()[0],
+        "files": c.execute("SELECT COUNT(*) FROM files").fetchone()[0],
+        "quotable_units": c.execute("SELECT COUNT(*) FROM quotable_units").fetchone()[0],
+        "consent": {"yes": consent.get(1, 0), "no": consent.get(0, 0), "unknown": consent.get("(none)", 0)},
+        "by_source_kind": by("SELECT source_kind, COUNT(*) FROM units GROUP BY source_kind ORDER BY 2 DESC"),
+        "quotes_by_status": by("SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u"
+                               " ON u.unit_id = q.unit_id GROUP BY q.status"),
+        "anonymised": c.execute("SELECT COUNT(*) FROM anon").fetchone()[0],
+        "tagged": c.execute("SELECT COUNT(DISTINCT unit_id) FROM unit_themes").fetchone()[0]
+        if c.execute("SELECT 1 FROM unit_themes LIMIT 1").fetchone() else 0,
+        "theme_labels": c.execute("SELECT COUNT(*) FROM theme_labels").fetchone()[0],
+        "stages": [dict(r) for r in c.execute("SELECT name, done_at, seconds FROM stages ORDER BY done_at")],
+    }
+
+
+def label_base(ws) -> dict:
+    """The tagger's labels counted per group, year and theme (``counts``), and the units per
+    group and year (``totals``). The heavy part of the prevalence figures: cache it on
+    :func:`analysis_token`."""
+    counts = pd.read_sql_query(
+        "SELECT u.grp, u.year, ut.theme, COUNT(*) AS n FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
+        " WHERE ut.label = 1 GROUP BY u.grp, u.year, ut.theme", ws.conn)
+    totals = pd.read_sql_query("SELECT grp, year, COUNT(*) AS n FROM units GROUP BY grp, year", ws.conn)
+    return {"counts": counts, "totals": totals}
+
+
+def label_base_topics(ws) -> pd.DataFrame:
+    """The tagger's labels counted per topic and theme (cache it on :func:`analysis_token`)."""
+    return pd.read_sql_query(
+        "SELECT t.topic, ut.theme, COUNT(*) AS n FROM unit_themes ut JOIN unit_topics t ON t.unit_id = ut.unit_id"
+        " WHERE ut.label = 1 GROUP BY t.topic, ut.theme", ws.conn)
+
+
+def label_adjustments(ws) -> pd.DataFrame:
+    """What reviewers' corrections change in the counts: ``d`` = reviewer label - tagger label
+    per corrected unit and theme, with the unit's group, year and topic (a small table)."""
+    return pd.read_sql_query(
+        "SELECT u.grp, u.year, t.topic, tl.theme, tl.label - COALESCE(ut.label, 0) AS d FROM theme_labels tl"
+        " JOIN units u ON u.unit_id = tl.unit_id"
+        " LEFT JOIN unit_themes ut ON ut.unit_id = tl.unit_id AND ut.theme = tl.theme"
+        " LEFT JOIN unit_topics t ON t.unit_id = tl.unit_id"
+        " WHERE tl.label - COALESCE(ut.label, 0) != 0", ws.conn)
+
+
+def prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.DataFrame:
+    """Share of units labelled with each theme (rows) per group or year (columns), in percent;
+    the column ``all`` is over every unit. Consent does not matter for aggregate figures."""
+    col = {"group": "grp", "year": "year"}.get(by)
+    if col is None:
+        raise ValueError("by must be 'group' or 'year'")
+    parts = [base["counts"][[col, "theme", "n"]]]
+    if not adjustments.empty:
+        parts.append(adjustments[[col, "theme", "d"]].rename(columns={"d": "n"}))
+    counts = pd.concat(parts, ignore_index=True)
+    if counts.empty:
+        return pd.DataFrame()
+    counts[col] = counts[col].fillna("(none)")
+    totals = base["totals"].assign(**{col: base["totals"][col].fillna("(none)")}).groupby(col)["n"].sum()
+    table = counts.pivot_table(index="theme", columns=col, values="n", aggfunc="sum", fill_value=0)
+    table.columns.name = None
+    pct = table.apply(lambda s: 100.0 * s / max(int(totals.get(s.name, 0)), 1))
+    pct["all"] = 100.0 * table.sum(axis=1) / max(int(totals.sum()), 1)
+    return pct.round(1).sort_values("all", ascending=False)
+
+
+def theme_prevalence(ws, by: str = "group") -> pd.DataFrame:
+    """:func:`prevalence` straight from the workspace (no cache)."""
+    return prevalence(label_base(ws), label_adjustments(ws), by)
+
+
+def figures(ws) -> list[Path]:
+    """Images under ``WS/figures/`` (topic map first). HTML figures are never shown."""
+    folder = Path(ws.path) / "figures"
+    if not folder.is_dir():
+        return []
+    imgs = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTS and p.is_file()]
+    return sorted(imgs, key=lambda p: (0 if "topic" in p.name.lower() and "map" in p.name.lower()
+                                       else 1 if "topic" in p.name.lower() else 2, p.name))
+
+
+# ---------------------------------------------------------------------------------- quotes
+@dataclass(frozen=True)
+class QuoteFilters:
+    theme: str | None = None
+    topic: int | None = None
+    group: str | None = None
+    year: str | None = None
+    source_kind: str | None = None
+    flags: str | None = None          # None, "any flag", "no flags", "hold", or a flag kind
+    status: str | None = None         # None (all) or one of STATUSES
+    search: str | None = None         # words in the anonymised / edited text
+
+    def key(self) -> tuple:
+        return tuple(sorted(asdict(self).items()))
+
+
+def filter_options(ws) -> dict:
+    from ..review import theme_catalogue
+
+    c = ws.conn
+    combos = c.execute("SELECT DISTINCT grp, year, source_kind FROM quotable_units").fetchall()
+    distinct = lambda i: sorted({r[i] for r in combos if r[i] is not None})  # noqa: E731
+    terms = identifier_terms(ws)
+    topics = [(int(t), scrub(lbl, terms)) for t, lbl in c.execute("SELECT topic, label FROM topic_info ORDER BY topic")]
+    flag_kinds = [r[0] for r in c.execute(
+        "SELECT DISTINCT json_extract(j.value, '$.kind') FROM quotes q, json_each(q.flags_json) j ORDER BY 1")
+        if r[0]]
+    return {"themes": theme_catalogue(ws), "groups": distinct(0), "years": distinct(1),
+            "source_kinds": distinct(2), "topics": topics, "flag_kinds": flag_kinds,
+            "statuses": list(STATUSES)}
+
+
+def _quote_where(f: QuoteFilters) -> tuple[str, list]:
+    where, params = [], []
+    if f.theme:
+        # instr() is a cheap pre-filter; json_each() decides
+        where.append("instr(q.themes_json, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(q.themes_json) j"
+                     " WHERE json_extract(j.value, '$.theme') = ?)")
+        params += [json.dumps(f.theme), f.theme]
+    if f.topic is not None:
+        where.append("q.unit_id IN (SELECT unit_id FROM unit_topics WHERE topic = ?)")
+        params.append(int(f.topic))
+    for col, val in (("u.grp", f.group), ("u.year", f.year), ("u.source_kind", f.source_kind)):
+        if val is not None:
+            where.append(f"{col} = ?")
+            params.append(val)
+    if f.status:
+        where.append("q.status = ?")
+        params.append(f.status)
+    if f.flags == "any flag":
+        where.append("json_array_length(q.flags_json) > 0")
+    elif f.flags == "no flags":
+        where.append("json_array_length(q.flags_json) = 0")
+    elif f.flags == "hold":
+        where.append("EXISTS (SELECT 1 FROM json_each(q.flags_json) j WHERE json_extract(j.value, '$.severity') = 'hold')")
+    elif f.flags:
+        where.append("EXISTS (SELECT 1 FROM json_each(q.flags_json) j WHERE json_extract(j.value, '$.kind') = ?)")
+        params.append(f.flags)
+    if f.search and f.search.strip():
+        for word in f.search.split()[:5]:
+            where.append("(q.text LIKE ? ESCAPE '\\' OR q.edited_text LIKE ? ESCAPE '\\')")
+            pat = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [pat, pat]
+    return (" WHERE " + " AND ".join(where)) if where else "", params
+
+
+def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -> tuple[list[dict], int]:
+    """One page of quotes (best score first) matching ``filters``, and how many match in all.
+
+    Consented units only. Each quote: ``display_text`` (the reviewer's edit or the
+    suggested light edit, else the anonymised span; ``None`` when the unit was not
+    anonymised), ``anon_text`` (the anonymised span), themes, score parts, flags (with
+    the anonymised flagged words), attribution, status, version, metadata and topic.
+    """
+    where, params = _quote_where(filters)
+    total = ws.conn.execute("SELECT COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where,
+                            params).fetchone()[0]
+    base = (" FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+            " LEFT JOIN unit_topics t ON t.unit_id = q.unit_id" + where)
+    page_size = max(1, int(page_size))
+    page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
+    rows = [dict(r) for r in ws.conn.execute(
+        'SELECT q.quote_id, q.unit_id, q.start, q."end", q.text, q.edited_text, q.score, q.parts_json,'
+        " q.themes_json, q.attribution, q.flags_json, q.speaker, q.status, q.version, q.updated_at,"
+        " q.updated_by, u.grp, u.year, u.source_kind, u.question, u.speaker_role, u.file_id, u.position,"
+        " t.topic, EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id) AS anonymised"
+        + base + " ORDER BY q.score DESC, q.quote_id LIMIT ? OFFSET ?",
+        params + [page_size, (page - 1) * page_size])]
+    if not rows:
+        return [], total
+    uids = json.dumps(sorted({r["unit_id"] for r in rows}))
+    texts = dict(ws.conn.execute("SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                                 (uids,)).fetchall())
+    reds: dict[str, list] = {}
+    for uid, s, e, k, src in ws.conn.execute(
+            'SELECT unit_id, start, "end", kind, source FROM redactions WHERE status != \'undone\''
+            " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
+        reds.setdefault(uid, []).append((s, e, k, src))
+    terms = None
+    mask = NameMask(ws)
+    out = []
+    for r in rows:
+        anonymised = bool(r.pop("anonymised"))
+        fid = r["file_id"]
+        flags = []
+        for fl in json.loads(r.pop("flags_json") or "[]"):
+            fl = dict(fl)
+            s, e = fl.get("start"), fl.get("end")
+            text = texts.get(r["unit_id"], "")
+            if anonymised and isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text):
+                fl["text"] = mask(redact_span(text, reds.get(r["unit_id"], []), s, e), fid)
+            else:
+                fl["text"] = None
+            if terms is None:
+                terms = identifier_terms(ws)
+            fl["reason"] = scrub(fl.get("reason") or "", terms)
+            flags.append(fl)
+        r["flags"] = flags
+        r["themes"] = json.loads(r.pop("themes_json") or "[]")
+        r["parts"] = json.loads(r.pop("parts_json") or "{}")
+        r["anonymised"] = anonymised
+        if anonymised:
+            r["anon_text"] = mask(r.pop("text"), fid)
+            r["edited_text"] = mask(r["edited_text"], fid)
+            r["display_text"] = r["edited_text"] or r["anon_text"]
+        else:
+            r.pop("text")
+            r["edited_text"] = None
+            r["anon_text"] = r["display_text"] = None
+        out.append(r)
+    return out, total
+
+
+def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dict]:
+    """The turns around a unit in its file, anonymised; a turn whose speaker did not agree
+    to be quoted is replaced by a notice (only its role and pseudonym are shown)."""
+    row = ws.conn.execute("SELECT file_id, position FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
+    if row is None:
+        return []
+    mask = NameMask(ws)
+    out = []
+    for r in ws.conn.execute(
+            "SELECT u.unit_id, u.position, u.speaker_key, u.speaker_role, u.consent, u.question, a.text AS anon"
+            " FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
+            " WHERE u.file_id = ? AND u.position BETWEEN ? AND ? ORDER BY u.position",
+            (row[0], row[1] - before, row[1] + after)):
+        d = dict(r)
+        if d["consent"] != 1:
+            d["text"] = HIDDEN_NO_CONSENT
+        elif d["anon"] is None:
+            d["text"] = None
+        else:
+            d["text"] = mask(d["anon"], row[0])
+        del d["anon"], d["consent"]
+        d["is_self"] = d["unit_id"] == unit_id
+        out.append(d)
+    return out
+
+
+def original_text(ws, quote_id: str) -> dict | None:
+    """The verbatim span and unit text of a quote: only for reviewers allowed to see originals."""
+    r = ws.conn.execute(
+        "SELECT q.verbatim, u.text FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+        " WHERE q.quote_id = ?", (quote_id,)).fetchone()
+    return {"verbatim": r[0], "unit_text": r[1]} if r else None
+
+
+def quote_history(ws, quote_id: str) -> list[dict]:
+    """Who did what and when (no text)."""
+    return [dict(r) for r in ws.conn.execute(
+        "SELECT at, reviewer, action, reason FROM decisions WHERE quote_id = ? ORDER BY at DESC, id DESC LIMIT 50",
+        (quote_id,))]
+
+
+# ---------------------------------------------------------------------------------- themes
+THEME_VIEWS = ("tagged", "not tagged", "reviewer-labelled", "all")
+
+
+def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: int = 10) -> tuple[list[dict], int]:
+    """Units scored for ``theme`` (best first) with their anonymised evidence sentence.
+
+    Units with quote consent only (their text is shown); ``view``: ``tagged`` (label 1),
+    ``not tagged``, ``reviewer-labelled`` or ``all``.
+    """
+    cond = {"tagged": " AND COALESCE(tl.label, ut.label) = 1", "not tagged": " AND COALESCE(tl.label, ut.label) = 0",
+            "reviewer-labelled": " AND tl.label IS NOT NULL", "all": ""}[view]
+    joins = (" FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
+             " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme")
+    where = " WHERE ut.theme = ? AND u.consent = 1" + cond
+    total = ws.conn.execute("SELECT COUNT(*)" + joins + where, (theme,)).fetchone()[0]
+    page_size = max(1, int(page_size))
+    page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
+    rows = [dict(r) for r in ws.conn.execute(
+        'SELECT ut.unit_id, ut.score, ut.label AS tagger_label, tl.label AS reviewer_label, tl.reviewer,'
+        ' ut.evidence_idx, s.start AS s_start, s."end" AS s_end, u.text AS raw, u.file_id, u.grp, u.year,'
+        ' u.source_kind,'
+        " u.speaker_role, a.text AS anon" + joins
+        + " LEFT JOIN sentences s ON s.unit_id = ut.unit_id AND s.idx = ut.evidence_idx"
+          " LEFT JOIN anon a ON a.unit_id = ut.unit_id" + where
+        + " ORDER BY ut.score DESC, ut.unit_id LIMIT ? OFFSET ?", (theme, page_size, (page - 1) * page_size))]
+    uids = json.dumps([r["unit_id"] for r in rows])
+    reds: dict[str, list] = {}
+    for uid, s, e, k, src in ws.conn.execute(
+            'SELECT unit_id, start, "end", kind, source FROM redactions WHERE status != \'undone\''
+            " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
+        reds.setdefault(uid, []).append((s, e, k, src))
+    mask = NameMask(ws)
+    for r in rows:
+        raw = r.pop("raw")
+        anon = r.pop("anon")
+        s, e = r.pop("s_start"), r.pop("s_end")
+        fid = r.pop("file_id")
+        if anon is None:
+            r["evidence"] = r["text"] = None
+        else:
+            r["text"] = mask(anon, fid)
+            r["evidence"] = (mask(redact_span(raw, reds.get(r["unit_id"], []), s, e), fid)
+                             if s is not None and e is not None and 0 <= s < e <= len(raw) else None)
+        r["label"] = r["reviewer_label"] if r["reviewer_label"] is not None else r["tagger_label"]
+    return rows, total
+
+
+# ---------------------------------------------------------------------------------- topics
+def topics_table(ws) -> pd.DataFrame:
+    """Topics with size, label and keywords (scrubbed of redacted strings)."""
+    terms = identifier_terms(ws)
+    rows = []
+    for t, label, kw, size in ws.conn.execute(
+            "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY topic"):
+        try:
+            words = json.loads(kw or "[]")
+        except json.JSONDecodeError:
+            words = []
+        words = [w[0] if isinstance(w, (list, tuple)) else w for w in words]
+        rows.append({"topic": int(t), "label": scrub(label, terms), "size": int(size or 0),
+                     "keywords": ", ".join(scrub(str(w), terms) for w in words[:10])})
+    return pd.DataFrame(rows, columns=["topic", "label", "size", "keywords"])
+
+
+def topic_units(ws, topic: int, page: int = 1, page_size: int = 10) -> tuple[list[dict], int]:
+    """The units of a topic most typical first, anonymised, consented units only."""
+    base = (" FROM unit_topics t JOIN units u ON u.unit_id = t.unit_id LEFT JOIN anon a ON a.unit_id = t.unit_id"
+            " WHERE t.topic = ? AND u.consent = 1")
+    total = ws.conn.execute("SELECT COUNT(*)" + base, (int(topic),)).fetchone()[0]
+    page_size = max(1, int(page_size))
+    page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
+    rows = [dict(r) for r in ws.conn.execute(
+        "SELECT t.unit_id, t.prob, u.file_id, u.grp, u.year, u.source_kind, u.speaker_role, a.text AS text" + base
+        + " ORDER BY t.prob DESC, t.unit_id LIMIT ? OFFSET ?", (int(topic), page_size, (page - 1) * page_size))]
+    mask = NameMask(ws)
+    for r in rows:
+        r["text"] = mask(r["text"], r.pop("file_id"))
+    return rows, total
+
+
+def topic_theme(base_topics: pd.DataFrame, adjustments: pd.DataFrame) -> pd.DataFrame:
+    """Units per topic (rows) labelled with each theme (columns); all units count."""
+    parts = [base_topics[["topic", "theme", "n"]]]
+    if not adjustments.empty:
+        adj = adjustments.dropna(subset=["topic"])
+        parts.append(adj[["topic", "theme", "d"]].rename(columns={"d": "n"}))
+    df = pd.concat(parts, ignore_index=True)
+    if df.empty:
+        return df
+    df["topic"] = df["topic"].astype(int)
+    table = df.pivot_table(index="topic", columns="theme", values="n", aggfunc="sum", fill_value=0)
+    table.columns.name = None
+    return table
+
+
+def topic_theme_table(ws) -> pd.DataFrame:
+    """:func:`topic_theme` straight from the workspace (no cache)."""
+    return topic_theme(label_base_topics(ws), label_adjustments(ws))

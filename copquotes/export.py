@@ -1,0 +1,566 @@
+"""Exports: quotes for communications staff, the coded units table for researchers.
+
+``export(ws, out, what="quotes"|"units", approved_only=None) -> Path`` picks the format
+from the extension of ``out``:
+
+===========  ===========================================================================
+``.csv``     UTF-8 (with BOM, so Excel reads it), spreadsheet formulas neutralised
+``.xlsx``    one sheet, formulas neutralised, control characters dropped
+``.docx``    (quotes) a quote bank grouped by theme, each quote with its attribution line
+``.md``      (quotes) the same, as Markdown escaped so it carries no link or HTML
+``.qdpx``    a REFI-QDA 1.0 project (``project.qde`` + ``sources/*.txt``): the codebook's
+             themes as codes, the anonymised text as sources, coded segments
+===========  ===========================================================================
+
+Safety rules, enforced here rather than by callers:
+
+* quotes are read through the consent-gated view (``Workspace.quotes_frame``), approved
+  ones only unless ``approved_only=False`` (then pending and edited ones too; rejected
+  quotes never);
+* only anonymised text leaves the workspace: quotes carry their anonymised (and
+  reviewer-edited) text, the units table the ``anon`` text; if the anonymise stage has
+  not run on a unit whose text would be exported, the export is refused;
+* the units table holds every unit (consent matters for quotes, not for coded
+  aggregate data), anonymised.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import uuid
+import zipfile
+from pathlib import Path
+from typing import Callable
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+
+from .app.safety import identifier_terms, md_blockquote, md_escape, neutralise_cell, scrub, strip_control
+from .errors import ConfigError, WorkspaceError
+
+log = logging.getLogger(__name__)
+
+WHATS = ("quotes", "units")
+FORMATS = (".csv", ".xlsx", ".docx", ".md", ".qdpx")
+UNIT_FORMATS = (".csv", ".xlsx", ".qdpx")
+QUOTE_COLUMNS = ["id", "text", "attribution", "themes", "score", "status", "unit_id", "start", "end",
+                 "file", "kind", "group", "year", "flags", "speaker", "reviewed_by", "reviewed_at"]
+QDA_NS = "urn:QDA-XML:project:1.0"
+_GUID_NS = uuid.UUID("6f1c3c1e-5d0a-4f43-9a55-2f1f6a0c9b10")
+_PALETTE = ["#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
+            "#9C755F", "#BAB0AC"]
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _analyse_hint(ws) -> str:
+    return f"run 'copquotes analyse --workspace {ws.path}' first (the anonymise stage)"
+
+
+# ---------------------------------------------------------------------------------- reading
+def quote_records(ws, approved_only: bool = True) -> list[dict]:
+    """Quotes as DESIGN.md records (plus ``status``, ``reviewed_by``, ``reviewed_at``).
+
+    Consented units only (read through ``quotable_units``); approved quotes only by
+    default, else approved, edited and pending ones. ``text`` is the reviewer's edit
+    when there is one, else the anonymised span. Refuses when a quote's unit has not
+    been anonymised.
+    """
+    statuses = ["approved"] if approved_only else ["approved", "edited", "pending"]
+    df = ws.quotes_frame(status=statuses)
+    if df.empty:
+        return []
+    missing = ws.conn.execute(
+        "SELECT COUNT(*) FROM quotes q WHERE q.unit_id IN (SELECT value FROM json_each(?))"
+        " AND NOT EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id)",
+        (json.dumps(sorted(set(df["unit_id"]))),)).fetchone()[0]
+    if missing:
+        raise WorkspaceError(f"{missing} quote(s) come from text that has not been anonymised: " + _analyse_hint(ws))
+    df = df.astype(object).where(df.notna(), None)
+    from .app.data import NameMask
+
+    mask = NameMask(ws)
+    fids = dict(ws.conn.execute("SELECT unit_id, file_id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                                (json.dumps(sorted(set(df["unit_id"]))),)).fetchall())
+    out = []
+    for r in df.to_dict("records"):
+        reviewed = r.get("status") != "pending"
+        out.append({
+            "id": r["quote_id"],
+            "text": mask(r.get("edited_text") or r["text"], fids.get(r["unit_id"])),
+            "verbatim_span": {"unit_id": r["unit_id"], "start": int(r["start"]), "end": int(r["end"])},
+            "themes": [{"theme": t.get("theme"), "score": t.get("score")}
+                       for t in json.loads(r.get("themes_json") or "[]")],
+            "score": round(float(r.get("score") or 0.0), 4),
+            "attribution": r.get("attribution") or "",
+            "source": {"file": r.get("file"), "kind": r.get("source_kind"), "group": r.get("group"),
+                       "year": r.get("year")},
+            "flags": json.loads(r.get("flags_json") or "[]"),
+            "speaker": r.get("speaker") or "",
+            "status": r.get("status"),
+            "reviewed_by": r.get("updated_by") if reviewed else None,
+            "reviewed_at": r.get("updated_at") if reviewed else None,
+        })
+    return out
+
+
+def _flat_quote(rec: dict) -> dict:
+    return {
+        "id": rec["id"], "text": rec["text"], "attribution": rec["attribution"],
+        "themes": "; ".join(f"{t['theme']} {float(t['score'] or 0):.2f}" for t in rec["themes"]),
+        "score": rec["score"], "status": rec["status"], "unit_id": rec["verbatim_span"]["unit_id"],
+        "start": rec["verbatim_span"]["start"], "end": rec["verbatim_span"]["end"],
+        "file": rec["source"]["file"], "kind": rec["source"]["kind"], "group": rec["source"]["group"] or "",
+        "year": rec["source"]["year"] or "",
+        "flags": "; ".join(f"{f.get('kind')} ({f.get('severity', 'warn')})" for f in rec["flags"]),
+        "speaker": rec["speaker"], "reviewed_by": rec["reviewed_by"] or "", "reviewed_at": rec["reviewed_at"] or "",
+    }
+
+
+def units_table(ws) -> pd.DataFrame:
+    """The coded units table for researchers: one row per unit (all units), anonymised text,
+    metadata, per theme its score (``<theme>_score``) and label (``<theme>_label``, a
+    reviewer's correction winning over the tagger), the labelled themes, and the topic."""
+    n_missing = ws.conn.execute(
+        "SELECT COUNT(*) FROM units u WHERE NOT EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = u.unit_id)"
+    ).fetchone()[0]
+    if n_missing:
+        raise WorkspaceError(
+            f"{n_missing} unit(s) have not been anonymised, and only anonymised text may be exported: "
+            + _analyse_hint(ws))
+    base = pd.read_sql_query(
+        "SELECT u.unit_id, u.file_id, f.display AS file, u.position, u.source_kind, u.grp AS 'group', u.year,"
+        " u.question, u.speaker_key AS speaker, u.speaker_role, u.consent, a.text AS text,"
+        " t.topic, ti.label AS topic_label"
+        " FROM units u JOIN files f ON f.file_id = u.file_id JOIN anon a ON a.unit_id = u.unit_id"
+        " LEFT JOIN unit_topics t ON t.unit_id = u.unit_id LEFT JOIN topic_info ti ON ti.topic = t.topic"
+        " ORDER BY f.display, u.position", ws.conn)
+    # the safety net: names of each file's roster and speaker labels the anonymiser missed
+    from .app.data import NameMask
+
+    mask = NameMask(ws)
+    base["text"] = [mask(t, fid) for t, fid in zip(base["text"], base["file_id"])]
+    base = base.drop(columns=["file_id"])
+    if base["topic_label"].notna().any():
+        terms = identifier_terms(ws)
+        labels = {v: scrub(v, terms) for v in base["topic_label"].dropna().unique()}
+        base["topic_label"] = base["topic_label"].map(labels)
+    themes = pd.read_sql_query(
+        "SELECT ut.unit_id, ut.theme, ut.score, COALESCE(tl.label, ut.label) AS label FROM unit_themes ut"
+        " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme"
+        " UNION ALL SELECT tl.unit_id, tl.theme, NULL, tl.label FROM theme_labels tl"
+        " WHERE NOT EXISTS (SELECT 1 FROM unit_themes ut WHERE ut.unit_id = tl.unit_id AND ut.theme = tl.theme)",
+        ws.conn)
+    from .review import theme_catalogue
+
+    order = [t for t, _ in theme_catalogue(ws)]
+    if not themes.empty:
+        scores = themes.pivot(index="unit_id", columns="theme", values="score")
+        labels = themes.pivot(index="unit_id", columns="theme", values="label")
+        present = [t for t in order if t in scores.columns]
+        labelled = labels.reindex(columns=present).fillna(0).astype(int)
+        names = np.array(present, dtype=object)
+        joined = ["; ".join(names[row == 1]) for row in labelled.to_numpy()]
+        base["themes"] = base["unit_id"].map(dict(zip(labelled.index, joined))).fillna("")
+        for t in present:
+            base[f"{t}_score"] = base["unit_id"].map(scores[t]).round(4)
+            base[f"{t}_label"] = base["unit_id"].map(labelled[t]).fillna(0).astype(int)
+    else:
+        base["themes"] = ""
+    base["consent"] = base["consent"].map({1: "yes", 0: "no"}).fillna("unknown")
+    base["topic"] = base["topic"].astype("Int64")
+    return base
+
+
+# ---------------------------------------------------------------------------------- writers
+def _write_csv(rows: list[dict], columns: list[str], path: Path) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([neutralise_cell(_cell(r.get(c))) for c in columns])
+
+
+def _cell(v):
+    if v is None:
+        return ""
+    if isinstance(v, float) and pd.isna(v):
+        return ""
+    if v is pd.NA:
+        return ""
+    if isinstance(v, str):
+        return strip_control(v)
+    return v
+
+
+_XLSX_MAX_CELL = 32767
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '</Types>'),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'styles" Target="styles.xml"/></Relationships>'),
+    "xl/styles.xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        '</styleSheet>'),
+}
+
+
+def _col_letter(i: int) -> str:
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _xml_text(v: str) -> str:
+    return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _xlsx_cell(ref: str, v, style: str = "") -> str:
+    if v is None or v == "":
+        return ""
+    if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
+        v = v.item()
+    if isinstance(v, bool):
+        return f'<c r="{ref}"{style} t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, (int, float)):
+        if v != v or v in (float("inf"), float("-inf")):
+            return ""
+        return f'<c r="{ref}"{style}><v>{v!r}</v></c>'
+    text = strip_control(str(v))
+    if len(text) > _XLSX_MAX_CELL:  # Excel's limit for one cell
+        text = text[:_XLSX_MAX_CELL - 1] + "\u2026"
+    # an inline string: never a formula, whatever the text (and the text is neutralised too)
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
+
+
+def _write_xlsx(rows: list[dict], columns: list[str], path: Path, sheet: str) -> None:
+    """A one-sheet XLSX (bold, frozen header row) written as a stream: fast for 50,000 rows.
+
+    Every text cell is an inline string (a cell is a formula only with an ``<f>``
+    element, which this writer never writes) and neutralised as in the CSV.
+    """
+    letters = [_col_letter(i) for i in range(len(columns))]
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{_xml_text(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, xml in _XLSX_PARTS.items():
+            z.writestr(name, xml)
+        z.writestr("xl/workbook.xml", workbook)
+        with z.open("xl/worksheets/sheet1.xml", "w") as fh:
+            fh.write((
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>').encode())
+            head = "".join(_xlsx_cell(f"{c}1", name, ' s="1"') for c, name in zip(letters, columns))
+            buf = [f'<row r="1">{head}</row>']
+            for i, r in enumerate(rows, start=2):
+                cells = "".join(_xlsx_cell(f"{c}{i}", neutralise_cell(_cell(r.get(col))))
+                                for c, col in zip(letters, columns))
+                buf.append(f'<row r="{i}">{cells}</row>')
+                if len(buf) >= 2000:
+                    fh.write("".join(buf).encode("utf-8"))
+                    buf.clear()
+            buf.append("</sheetData></worksheet>")
+            fh.write("".join(buf).encode("utf-8"))
+
+
+def _grouped_by_theme(ws, records: list[dict]) -> list[tuple[str, str, list[dict]]]:
+    """``(theme id, label, quotes)`` in codebook order; each quote under its strongest theme."""
+    from .review import theme_catalogue
+
+    cat = theme_catalogue(ws)
+    labels = dict(cat)
+    groups: dict[str, list[dict]] = {}
+    for rec in records:
+        best = max(rec["themes"], key=lambda t: float(t.get("score") or 0), default=None)
+        groups.setdefault(best["theme"] if best else "", []).append(rec)
+    order = [t for t, _ in cat if t in groups] + sorted(t for t in groups if t not in labels and t)
+    out = [(t, labels.get(t, t), groups[t]) for t in order]
+    if "" in groups:
+        out.append(("", "Other quotes", groups[""]))
+    return out
+
+
+def _write_docx(ws, records: list[dict], path: Path, approved_only: bool) -> None:
+    from docx import Document
+    from docx.shared import Pt
+
+    doc = Document()
+    doc.add_heading("Quote bank", level=0)
+    which = "approved quotes" if approved_only else "approved, edited and pending quotes"
+    doc.add_paragraph(f"{len(records)} {which}, exported {_now()}. Anonymised; every quote comes from a "
+                      "participant who agreed to be quoted.")
+    quote_style = doc.styles["Quote"]  # looked up once: by name it costs a scan per paragraph
+    for _theme, label, recs in _grouped_by_theme(ws, records):
+        doc.add_heading(strip_control(label), level=1)
+        for rec in recs:
+            doc.add_paragraph(f"\u201c{strip_control(rec['text'])}\u201d", style=quote_style)
+            doc.add_paragraph(strip_control(rec["attribution"]))
+            meta = doc.add_paragraph()
+            run = meta.add_run(
+                f"id {rec['id']} \u00b7 score {rec['score']:.2f} \u00b7 "
+                + ", ".join(t["theme"] for t in rec["themes"])
+                + (" \u00b7 flags: " + ", ".join(str(f.get("kind")) for f in rec["flags"]) if rec["flags"] else ""))
+            run.font.size = Pt(8)
+    if not records:
+        doc.add_paragraph("No quotes to export: approve quotes in the review app (copquotes app).")
+    doc.save(path)
+
+
+def _write_md(ws, records: list[dict], path: Path, approved_only: bool) -> None:
+    which = "approved quotes" if approved_only else "approved, edited and pending quotes"
+    lines = ["# Quote bank", "", md_escape(f"{len(records)} {which}, exported {_now()}."), ""]
+    for _theme, label, recs in _grouped_by_theme(ws, records):
+        lines += [f"## {md_escape(label)}", ""]
+        for rec in recs:
+            lines.append(md_blockquote(rec["text"]))
+            lines.append(">")
+            lines.append("> " + md_escape(rec["attribution"]))
+            lines.append("")
+            meta = f"id {rec['id']} · score {rec['score']:.2f} · " + ", ".join(t["theme"] for t in rec["themes"])
+            if rec["flags"]:
+                meta += " · flags: " + ", ".join(str(f.get("kind")) for f in rec["flags"])
+            lines += [md_escape(meta), ""]
+    if not records:
+        lines.append(md_escape("No quotes to export: approve quotes in the review app (copquotes app)."))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------- REFI-QDA
+def guid(*parts) -> str:
+    """A deterministic GUID (the same theme / unit gets the same GUID in every export):
+    ``uuid.uuid5`` of the parts, computed without building UUID objects (300,000 of them
+    for a large project)."""
+    b = bytearray(hashlib.sha1(_GUID_NS.bytes + "\x1f".join(str(p) for p in parts).encode("utf-8")).digest()[:16])
+    b[6] = (b[6] & 0x0F) | 0x50
+    b[8] = (b[8] & 0x3F) | 0x80
+    h = b.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _q(tag: str) -> str:
+    return f"{{{QDA_NS}}}{tag}"
+
+
+def build_qdpx(ws, documents: list[dict], project_name: str) -> tuple[bytes, dict[str, str]]:
+    """``project.qde`` XML and the source files of a REFI-QDA project.
+
+    ``documents``: ``[{"key", "name", "description", "segments": [{"key", "text", "header",
+    "codes": [theme, ...], "description"}]}]``. Each document becomes a TextSource whose
+    plain text (``sources/<guid>.txt``) is the segments' headers and texts, each segment a
+    PlainTextSelection (character offsets into that text) with one Coding per code.
+    """
+    from .review import theme_catalogue
+
+    now = _now()
+    user = guid("user", "copquotes")
+    ET.register_namespace("", QDA_NS)
+    try:
+        from importlib.metadata import version
+
+        origin = f"copquotes {version('copquotes')}"
+    except Exception:  # noqa: BLE001 - not installed as a distribution: the name alone
+        origin = "copquotes"
+
+    project = ET.Element(_q("Project"), {
+        "name": project_name, "origin": origin, "creatingUserGUID": user,
+        "creationDateTime": now, "modifyingUserGUID": user, "modifiedDateTime": now})
+    users = ET.SubElement(project, _q("Users"))
+    ET.SubElement(users, _q("User"), {"guid": user, "name": "copquotes", "id": "copquotes"})
+
+    cat = theme_catalogue(ws)
+    used = {c for d in documents for s in d["segments"] for c in s["codes"]}
+    codes = list(cat) + [(t, t) for t in sorted(used) if t not in dict(cat)]
+    descriptions = _codebook_descriptions()
+    if codes:
+        codebook = ET.SubElement(project, _q("CodeBook"))
+        codes_el = ET.SubElement(codebook, _q("Codes"))
+        for i, (tid, label) in enumerate(codes):
+            code = ET.SubElement(codes_el, _q("Code"), {
+                "guid": guid("code", tid), "name": strip_control(label), "isCodable": "true",
+                "color": _PALETTE[i % len(_PALETTE)]})
+            desc = descriptions.get(tid)
+            ET.SubElement(code, _q("Description")).text = strip_control(
+                f"copquotes theme '{tid}'" + (f": {desc}" if desc else ""))
+    files: dict[str, str] = {}
+    sources = ET.SubElement(project, _q("Sources"))
+    for doc in documents:
+        sguid = guid("source", doc["key"])
+        text_parts: list[str] = []
+        pos = 0
+        selections = []
+        for seg in doc["segments"]:
+            header = strip_control(seg.get("header") or "").replace("\r\n", "\n").replace("\r", "\n")
+            body = strip_control(seg["text"]).replace("\r\n", "\n").replace("\r", "\n")
+            if header:
+                text_parts.append(header + "\n")
+                pos += len(header) + 1
+            start, end = pos, pos + len(body)
+            text_parts.append(body + "\n\n")
+            pos = end + 2
+            if seg["codes"] and body:
+                selections.append((seg, start, end))
+        plain = "".join(text_parts)
+        files[f"sources/{sguid}.txt"] = plain
+        src = ET.SubElement(sources, _q("TextSource"), {
+            "guid": sguid, "name": strip_control(doc["name"]), "plainTextPath": f"internal://{sguid}.txt",
+            "creatingUser": user, "creationDateTime": now, "modifyingUser": user, "modifiedDateTime": now})
+        if doc.get("description"):
+            ET.SubElement(src, _q("Description")).text = strip_control(doc["description"])
+        for seg, start, end in selections:
+            sel = ET.SubElement(src, _q("PlainTextSelection"), {
+                "guid": guid("selection", doc["key"], seg["key"]), "name": strip_control(seg.get("name") or seg["key"]),
+                "startPosition": str(start), "endPosition": str(end), "creatingUser": user,
+                "creationDateTime": now})
+            if seg.get("description"):
+                ET.SubElement(sel, _q("Description")).text = strip_control(seg["description"])
+            for theme in seg["codes"]:
+                coding = ET.SubElement(sel, _q("Coding"), {
+                    "guid": guid("coding", doc["key"], seg["key"], theme), "creatingUser": user,
+                    "creationDateTime": now})
+                ET.SubElement(coding, _q("CodeRef"), {"targetGUID": guid("code", theme)})
+    xml = ET.tostring(project, encoding="utf-8", xml_declaration=True)
+    return xml, files
+
+
+def _codebook_descriptions() -> dict[str, str]:
+    from .review import codebook_themes
+
+    return {tid: definition for tid, _, definition in codebook_themes()}
+
+
+def _write_qdpx(xml: bytes, files: dict[str, str], path: Path) -> None:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", xml)
+        for name, text in files.items():
+            z.writestr(name, text.encode("utf-8"))
+
+
+def _units_documents(ws, table: pd.DataFrame) -> list[dict]:
+    theme_cols = [c[:-6] for c in table.columns if c.endswith("_label") and f"{c[:-6]}_score" in table.columns]
+    docs: dict[str, dict] = {}
+    for r in table.to_dict("records"):
+        doc = docs.setdefault(r["file"], {
+            "key": f"file:{r['file']}", "name": r["file"], "segments": [],
+            "description": f"copquotes units of {r['file']}: group {r['group'] or '-'}, year {r['year'] or '-'},"
+                           f" {r['source_kind']}"})
+        codes = [t for t in theme_cols if r.get(f"{t}_label") == 1]
+        who = ", ".join(str(x) for x in (r["speaker"], r["speaker_role"]) if x)
+        doc["segments"].append({
+            "key": r["unit_id"], "name": r["unit_id"], "text": r["text"] or "",
+            "header": f"[{r['unit_id']}] {who}".strip(), "codes": codes,
+            "description": f"unit {r['unit_id']}; group {r['group'] or '-'}; year {r['year'] or '-'};"
+                           f" {r['source_kind']}; topic {r['topic'] if pd.notna(r['topic']) else '-'}"})
+    return list(docs.values())
+
+
+def _quotes_documents(records: list[dict]) -> list[dict]:
+    segs = [{"key": rec["id"], "name": rec["id"], "text": rec["text"], "header": f"[{rec['id']}]",
+             "codes": [t["theme"] for t in rec["themes"] if t.get("theme")],
+             "description": f"{rec['attribution']} (status {rec['status']}, score {rec['score']:.2f})"}
+            for rec in records]
+    return [{"key": "quotes", "name": "copquotes quotes", "segments": segs,
+             "description": "Quotes exported by copquotes, anonymised, each with its attribution in the "
+                            "selection's description."}]
+
+
+# ---------------------------------------------------------------------------------- entry point
+def export(ws, out, what: str = "quotes", approved_only: bool | None = None) -> Path:
+    """Write quotes or the coded units table to ``out``; the format comes from its extension.
+
+    ``approved_only`` (quotes only): ``None`` means the default, approved quotes only;
+    ``False`` adds edited and pending ones (rejected quotes are never exported).
+    Returns the path written. The file appears whole or not at all.
+    """
+    out = Path(out)
+    ext = out.suffix.lower()
+    if what not in WHATS:
+        raise ConfigError(f"unknown export {what!r}: choose quotes or units")
+    if ext not in FORMATS:
+        raise ConfigError(f"cannot export to {out.name!r}: give a file ending in {', '.join(FORMATS)}")
+    if what == "units":
+        if approved_only:
+            raise ConfigError("--approved-only applies to quotes, not to the units table")
+        if ext not in UNIT_FORMATS:
+            raise ConfigError(f"the units table exports to {', '.join(UNIT_FORMATS)}, not {ext}")
+    if out.exists() and out.is_dir():
+        raise ConfigError(f"{out} is a folder: give a file name, e.g. {out / ('quotes' + '.xlsx')}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    approved = True if approved_only is None else bool(approved_only)
+
+    if what == "quotes":
+        records = quote_records(ws, approved_only=approved)
+        if not records:
+            log.warning("no %squotes to export: approve quotes in the review app (copquotes app)%s",
+                        "approved " if approved else "", " or use --all-statuses" if approved else "")
+        flat = [_flat_quote(r) for r in records]
+        writers: dict[str, Callable[[Path], None]] = {
+            ".csv": lambda p: _write_csv(flat, QUOTE_COLUMNS, p),
+            ".xlsx": lambda p: _write_xlsx(flat, QUOTE_COLUMNS, p, "quotes"),
+            ".docx": lambda p: _write_docx(ws, records, p, approved),
+            ".md": lambda p: _write_md(ws, records, p, approved),
+            ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _quotes_documents(records), "copquotes quotes"), p),
+        }
+    else:
+        table = units_table(ws)
+        cols = list(table.columns)
+        writers = {
+            ".csv": lambda p: _write_csv(table.to_dict("records"), cols, p),
+            ".xlsx": lambda p: _write_xlsx(table.to_dict("records"), cols, p, "units"),
+            ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _units_documents(ws, table), "copquotes coded units"), p),
+        }
+    fd, tmp = tempfile.mkstemp(prefix=".copquotes-export-", suffix=ext, dir=out.parent)
+    os.close(fd)
+    try:
+        writers[ext](Path(tmp))
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    log.info("exported %s to %s", what, out)
+    return out

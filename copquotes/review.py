@@ -1,0 +1,653 @@
+"""Reviewers' decisions and edits, with an audit trail and optimistic concurrency.
+
+Every change a reviewer makes goes through this module and lands in the workspace
+database in one transaction, together with a row in ``decisions`` saying who did
+what, when, and the record before and after.
+
+Two reviewers at once never overwrite each other silently: every quote row has a
+``version``; a save names the version the reviewer saw (``expected_version``) and
+is refused with :class:`QuoteConflict` (a :class:`~copquotes.errors.ConflictError`)
+when someone else saved first. The refused change is not lost: it is kept in
+``decisions`` (action ``conflict_refused``) and returned on the exception, so the
+app can show it next to the newer version.
+
+Quote statuses: ``pending`` -> ``approved`` | ``rejected`` | ``edited`` (edited by
+a reviewer, not yet approved). ``reset`` takes a quote back to ``pending``. The
+edited text lives in ``quotes.edited_text`` beside the anonymised span
+(``quotes.text``) and the verbatim span (``quotes.verbatim``).
+
+Unit-level changes (redactions, theme labels) bump a workspace change counter
+(``meta.review_changes``) so the app's caches notice them.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import functools
+import json
+import logging
+import re
+from typing import Iterable
+
+from .errors import ConfigError, ConflictError, CopquotesError, WorkspaceError
+
+log = logging.getLogger(__name__)
+
+STATUSES = ("pending", "approved", "rejected", "edited")
+REDACTION_KINDS = ("person", "org", "place", "email", "phone", "url", "handle", "contact", "other")
+PLACEHOLDERS = {
+    "person": "[name]", "name": "[name]", "org": "[organisation]", "organisation": "[organisation]",
+    "place": "[place]", "location": "[place]", "email": "[contact]", "phone": "[contact]",
+    "url": "[contact]", "handle": "[contact]", "contact": "[contact]", "other": "[identifier]",
+}
+MAX_REVIEWER_LEN = 80
+_SNAPSHOT_FIELDS = ("status", "text", "edited_text", "themes_json", "flags_json", "version",
+                    "updated_at", "updated_by")
+
+
+class QuoteConflict(ConflictError):
+    """A save refused because the quote changed since the reviewer loaded it.
+
+    ``current`` is the quote as it is now (a dict), ``attempted`` the refused
+    change (``{"action": ..., "edited_text": ..., ...}``): show both, nothing is lost.
+    """
+
+    def __init__(self, message: str, quote_id: str, expected_version: int, current: dict | None,
+                 attempted: dict):
+        super().__init__(message)
+        self.quote_id = quote_id
+        self.expected_version = expected_version
+        self.current = current
+        self.attempted = attempted
+
+
+class UnsafeEditError(CopquotesError):
+    """An edit would bring back text that was redacted as an identifier."""
+
+
+# ---------------------------------------------------------------------------------- helpers
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def check_reviewer(reviewer) -> str:
+    """A reviewer name: non-empty, one line, at most 80 characters."""
+    name = " ".join(str(reviewer or "").split())
+    if not name:
+        raise ConfigError("give a reviewer name (who is making this decision)")
+    if len(name) > MAX_REVIEWER_LEN:
+        raise ConfigError(f"a reviewer name has at most {MAX_REVIEWER_LEN} characters")
+    return name
+
+
+def bump_changes(conn) -> None:
+    """Bump the workspace change counter the app's caches are keyed on (inside a transaction)."""
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('review_changes', '1')"
+        " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def change_counter(ws) -> int:
+    row = ws.conn.execute("SELECT value FROM meta WHERE key = 'review_changes'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _quote_row(conn, quote_id: str) -> dict | None:
+    row = conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (quote_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def _snapshot(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    snap = {k: row.get(k) for k in _SNAPSHOT_FIELDS}
+    snap["themes"] = json.loads(snap.pop("themes_json") or "[]")
+    snap["flags"] = json.loads(snap.pop("flags_json") or "[]")
+    return snap
+
+
+def _log_decision(conn, quote_id: str, reviewer: str, action: str, before, after, reason=None,
+                  at: str | None = None) -> int:
+    cur = conn.execute(
+        "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
+        " VALUES (?,?,?,?,?,?,?)",
+        (quote_id, reviewer, action,
+         None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+         None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True),
+         reason, at or _now()),
+    )
+    return cur.lastrowid
+
+
+def _describe_change(expected: int, row: dict) -> str:
+    who = row.get("updated_by") or "someone"
+    when = row.get("updated_at") or "a moment ago"
+    return (f"{who} changed this quote at {when} (it is now '{row.get('status')}', version "
+            f"{row.get('version')}; you loaded version {expected})")
+
+
+def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: str, changes: dict,
+                  reason: str | None = None, attempted: dict | None = None,
+                  extra_decisions: Iterable[tuple[str, str | None]] = (), also=None) -> dict:
+    """Apply ``changes`` to one quote if its version is still ``expected_version``.
+
+    One transaction: the check, the update (version + 1) and the decision rows.
+    On a version mismatch the refused change is stored as a ``conflict_refused``
+    decision and :class:`QuoteConflict` is raised.
+    """
+    reviewer = check_reviewer(reviewer)
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise ConfigError("expected_version must be the quote's version number as loaded") from None
+    attempted = dict(attempted or changes)
+    attempted["action"] = action
+    if reason:
+        attempted["reason"] = reason
+    conflict: QuoteConflict | None = None
+    with ws.transaction() as conn:
+        row = _quote_row(conn, quote_id)
+        gated = row is not None and conn.execute(
+            "SELECT 1 FROM quotable_units WHERE unit_id = ?", (row["unit_id"],)).fetchone() is not None
+        if row is None or not gated:
+            msg = (f"quote {quote_id} no longer exists (the quotes stage was re-run or quote consent was "
+                   "withdrawn): reload the page")
+            if row is None:
+                _log_decision(conn, quote_id, reviewer, "conflict_refused", None, attempted, reason=msg)
+                bump_changes(conn)
+                conflict = QuoteConflict(msg + "; your change is kept in the audit trail", quote_id,
+                                         expected, None, attempted)
+            else:
+                raise WorkspaceError(msg)
+        elif int(row["version"]) != expected:
+            msg = ("not saved: " + _describe_change(expected, row)
+                   + ". Reload to see their version; your change is kept and shown below.")
+            _log_decision(conn, quote_id, reviewer, "conflict_refused", _snapshot(row), attempted,
+                          reason=f"expected version {expected}, found {row['version']}")
+            bump_changes(conn)
+            conflict = QuoteConflict(msg, quote_id, expected, _snapshot(row), attempted)
+        else:
+            now = _now()
+            sets = dict(changes)
+            sets["version"] = expected + 1
+            sets["updated_at"] = now
+            sets["updated_by"] = reviewer
+            cols = ", ".join(f"{k} = ?" for k in sets)
+            cur = conn.execute(f"UPDATE quotes SET {cols} WHERE quote_id = ? AND version = ?",
+                               (*sets.values(), quote_id, expected))
+            if cur.rowcount != 1:  # pragma: no cover - BEGIN IMMEDIATE makes this impossible
+                raise WorkspaceError(f"quote {quote_id} changed while saving: reload the page")
+            after = _quote_row(conn, quote_id)
+            if also is not None:
+                also(conn, after)
+            _log_decision(conn, quote_id, reviewer, action, _snapshot(row), _snapshot(after), reason, now)
+            for extra_action, extra_reason in extra_decisions:
+                _log_decision(conn, quote_id, reviewer, extra_action, _snapshot(row), _snapshot(after),
+                              extra_reason, now)
+            bump_changes(conn)
+    if conflict is not None:
+        raise conflict
+    return after
+
+
+# ---------------------------------------------------------------------------------- decisions
+def _check_anonymised(ws, quote_id: str) -> None:
+    row = ws.conn.execute(
+        "SELECT q.unit_id, EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id) FROM quotes q"
+        " WHERE q.quote_id = ?", (quote_id,)).fetchone()
+    if row is not None and not row[1]:
+        raise WorkspaceError(f"quote {quote_id} comes from text the anonymise stage has not processed: run "
+                             f"'copquotes analyse --workspace {ws.path}' before approving it")
+
+
+def approve(ws, quote_id: str, reviewer: str, expected_version: int) -> dict:
+    """Approve a quote for publication (its edited text, if any, is what gets published).
+    Only anonymised text can be approved."""
+    _check_anonymised(ws, quote_id)
+    return _update_quote(ws, quote_id, reviewer, expected_version, "approve", {"status": "approved"})
+
+
+def reject(ws, quote_id: str, reviewer: str, reason: str, expected_version: int) -> dict:
+    """Reject a quote; a reason is required (it teaches the ranking and tells colleagues why)."""
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise ConfigError("give a reason for rejecting the quote (e.g. 'identifying detail', 'not on theme')")
+    return _update_quote(ws, quote_id, reviewer, expected_version, "reject", {"status": "rejected"},
+                         reason=reason)
+
+
+def reset(ws, quote_id: str, reviewer: str, expected_version: int) -> dict:
+    """Take a quote back to ``pending`` (undo an approval or rejection)."""
+    return _update_quote(ws, quote_id, reviewer, expected_version, "reset", {"status": "pending"})
+
+
+def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int, *,
+         approve: bool = False, reason: str | None = None) -> dict:
+    """Store a reviewer's edit beside the verbatim and anonymised text.
+
+    The status becomes ``edited`` (or ``approved`` with ``approve=True``). The
+    edit may not bring back text that was redacted as an identifier
+    (:class:`UnsafeEditError`): keep the placeholder, or undo the redaction.
+    """
+    text = str(new_text or "").strip()
+    if not text:
+        raise ConfigError("the edited text is empty: type the text to publish, or reject the quote")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    row = _quote_row(ws.conn, quote_id)
+    if row is not None:
+        _check_no_redacted_text(ws, row, text)
+    if approve:
+        _check_anonymised(ws, quote_id)
+    status = "approved" if approve else "edited"
+    extra = [("approve", None)] if approve else []
+    return _update_quote(ws, quote_id, reviewer, expected_version, "edit",
+                         {"edited_text": text, "status": status}, reason=reason,
+                         attempted={"edited_text": text, "status": status}, extra_decisions=extra)
+
+
+def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected_version: int) -> dict:
+    """Set the themes of a quote. Kept themes keep their scores; added ones get score 1.0
+    with ``"source": "reviewer"``. Each added / removed theme is also stored as a
+    reviewer label of the quote's unit in ``theme_labels`` (the tagger learns from it).
+    """
+    wanted = []
+    for t in themes:
+        t = str(t).strip()
+        if t and t not in wanted:
+            wanted.append(t)
+    row = _quote_row(ws.conn, quote_id)
+    old = json.loads(row["themes_json"] or "[]") if row else []
+    old_scores = {t.get("theme"): t for t in old}
+    known = set(known_themes(ws))
+    unknown = [t for t in wanted if known and t not in known and t not in old_scores]
+    if unknown:
+        raise ConfigError(f"unknown theme {unknown[0]!r}: choose from {', '.join(sorted(known))}")
+    new = []
+    for t in wanted:
+        if t in old_scores:
+            new.append(dict(old_scores[t]))
+        else:
+            new.append({"theme": t, "score": 1.0, "source": "reviewer"})
+    new.sort(key=lambda t: -(t.get("score") or 0))
+    added = [t for t in wanted if t not in old_scores]
+    removed = [t for t in old_scores if t not in wanted]
+    name = check_reviewer(reviewer)
+
+    def store_labels(conn, after_row):
+        now = _now()
+        for t, lab in [(t, 1) for t in added] + [(t, 0) for t in removed]:
+            conn.execute(
+                "INSERT OR REPLACE INTO theme_labels(unit_id, theme, label, reviewer, at) VALUES (?,?,?,?,?)",
+                (after_row["unit_id"], t, lab, name, now))
+
+    return _update_quote(ws, quote_id, reviewer, expected_version, "set_themes",
+                         {"themes_json": json.dumps(new)}, attempted={"themes": wanted}, also=store_labels)
+
+
+def label_theme(ws, unit_id: str, theme: str, label: int | bool, reviewer: str) -> None:
+    """A reviewer's correction of a theme tag on a unit (1 = about the theme, 0 = not)."""
+    reviewer = check_reviewer(reviewer)
+    if label not in (0, 1, True, False):
+        raise ConfigError("a theme label is 1 (the unit is about the theme) or 0 (it is not)")
+    theme = str(theme).strip()
+    known = set(known_themes(ws))
+    if known and theme not in known:
+        raise ConfigError(f"unknown theme {theme!r}: choose from {', '.join(sorted(known))}")
+    with ws.transaction() as conn:
+        if conn.execute("SELECT 1 FROM units WHERE unit_id = ?", (unit_id,)).fetchone() is None:
+            raise WorkspaceError(f"no unit {unit_id} in this workspace: reload the page")
+        conn.execute(
+            "INSERT OR REPLACE INTO theme_labels(unit_id, theme, label, reviewer, at) VALUES (?,?,?,?,?)",
+            (unit_id, theme, int(bool(label)), reviewer, _now()))
+        bump_changes(conn)
+
+
+@functools.lru_cache(maxsize=4)
+def _codebook_themes(path: str, mtime: float) -> tuple:
+    from .themes import Codebook
+
+    return tuple((str(t.id), str(getattr(t, "label", None) or t.id),
+                  str(getattr(t, "definition", None) or getattr(t, "description", None) or ""))
+                 for t in Codebook.load(path).themes)
+
+
+def codebook_themes() -> tuple:
+    """``(id, label, definition)`` of the default codebook's themes (read once per change of the file)."""
+    try:
+        from .themes import default_codebook_path
+
+        path = default_codebook_path()
+        return _codebook_themes(str(path), path.stat().st_mtime)
+    except (ImportError, CopquotesError, OSError) as exc:
+        log.debug("no codebook: %s", exc)
+        return ()
+
+
+def theme_catalogue(ws) -> list[tuple[str, str]]:
+    """``(id, label)`` of the codebook's themes, then any other theme present in the workspace."""
+    out: dict[str, str] = {tid: label for tid, label, _ in codebook_themes()}
+    for (t,) in ws.conn.execute("SELECT DISTINCT theme FROM unit_themes ORDER BY theme"):
+        out.setdefault(t, t)
+    if not out:  # no codebook and no tags: the themes the quotes carry
+        for (t,) in ws.conn.execute(
+                "SELECT DISTINCT json_extract(j.value, '$.theme') FROM quotes q, json_each(q.themes_json) j"):
+            if t:
+                out.setdefault(t, t)
+    return list(out.items())
+
+
+def known_themes(ws) -> list[str]:
+    """Theme ids of the codebook plus any theme present in the workspace."""
+    return [t for t, _ in theme_catalogue(ws)]
+
+
+def history(ws, quote_id: str) -> list[dict]:
+    """The audit trail of one quote (oldest first)."""
+    rows = ws.conn.execute(
+        "SELECT id, reviewer, action, before_json, after_json, reason, at FROM decisions"
+        " WHERE quote_id = ? ORDER BY at, id", (quote_id,)).fetchall()
+    out = []
+    for r in rows:
+        d = dict(r)
+        d["before"] = json.loads(d.pop("before_json") or "null")
+        d["after"] = json.loads(d.pop("after_json") or "null")
+        out.append(d)
+    return out
+
+
+# ---------------------------------------------------------------------------------- diffs
+_TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def diff_words(before: str, after: str) -> list[tuple[str, str]]:
+    """Word-level diff: a list of ``(op, text)`` with op ``=`` (same), ``-`` (removed), ``+`` (added)."""
+    a, b = _TOKEN.findall(before or ""), _TOKEN.findall(after or "")
+    out: list[tuple[str, str]] = []
+    sm = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            out.append(("=", "".join(a[i1:i2])))
+        else:
+            if i2 > i1:
+                out.append(("-", "".join(a[i1:i2])))
+            if j2 > j1:
+                out.append(("+", "".join(b[j1:j2])))
+    return out
+
+
+def format_diff(before: str, after: str) -> str:
+    """A plain-text word diff in ``git diff --word-diff`` style: ``[-removed-]{+added+}``."""
+    parts = []
+    for op, text in diff_words(before, after):
+        if op == "=":
+            parts.append(text)
+        elif op == "-":
+            parts.append(f"[-{text}-]")
+        else:
+            parts.append(f"{{+{text}+}}")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------------- redactions
+_CONTACT_SOURCES = ("url", "handle", "UrlRecognizer", "EmailRecognizer", "PhoneRecognizer", "au_phone",
+                    "known_email", "known_phone")
+
+
+def placeholder(kind: str, source: str = "") -> str:
+    """The bracketed placeholder of a redaction, as the anonymiser writes it."""
+    k = str(kind or "").lower()
+    if k in PLACEHOLDERS and k != "other":
+        return PLACEHOLDERS[k]
+    if str(source or "").startswith(_CONTACT_SOURCES):
+        return "[contact]"
+    return "[identifier]"
+
+
+def _surface_key(surface: str) -> str:
+    return re.sub(r"\s+", " ", surface.strip().casefold()).replace("’", "'")
+
+
+def render_redacted(text: str, spans, start: int = 0, end: int | None = None) -> str:
+    """The anonymised text of ``text[start:end]`` given redaction spans of the whole text
+    (``(start, end, kind[, source])``; overlapping spans merge; a span cut by the window
+    still hides the part inside it; one placeholder per original string).
+
+    The same rendering as :func:`copquotes.anonymise.redact_span`, without loading the
+    anonymiser's models (the app must answer fast).
+    """
+    end = len(text) if end is None else end
+    clipped = []
+    for sp in spans:
+        s, e, kind = int(sp[0]), int(sp[1]), sp[2]
+        src = sp[3] if len(sp) > 3 else ""
+        a, b = max(s, start), min(e, end)
+        if a < b:
+            clipped.append((a, b, kind, src or ""))
+    clipped.sort(key=lambda x: (x[0], -x[1]))
+    merged: list[list] = []
+    for a, b, kind, src in clipped:
+        if merged and a < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+            continue
+        merged.append([a, b, kind, src])
+    mapping: dict[str, str] = {}
+    for a, b, kind, src in merged:
+        mapping.setdefault(_surface_key(text[a:b]), placeholder(kind, src))
+    out, pos = [], start
+    for a, b, kind, src in merged:
+        out.append(text[pos:a])
+        out.append(mapping.get(_surface_key(text[a:b]), placeholder(kind, src)))
+        pos = b
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def _active_redactions(conn, unit_id: str) -> list[tuple[int, int, str, str]]:
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(
+        'SELECT start, "end", kind, source FROM redactions WHERE unit_id = ? AND status != \'undone\''
+        ' ORDER BY start, "end"', (unit_id,))]
+
+
+def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
+    unit = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
+    if unit is None:
+        return
+    names = _name_pattern(ws.conn, quote_row["unit_id"])
+    if names is not None and names.search(text):
+        raise UnsafeEditError("the edited text holds a name from the roster or the speaker labels: use [name] "
+                              "(participants were promised anonymity)")
+    for s, e, kind, src in _active_redactions(ws.conn, quote_row["unit_id"]):
+        surface = unit[0][s:e].strip()
+        if len(surface) < 2:
+            continue
+        if re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text, flags=re.I):
+            raise UnsafeEditError(
+                f"the edited text brings back words that were redacted as {kind} "
+                f"({placeholder(kind, src)}): keep the placeholder, or undo the redaction on purpose first")
+
+
+def redactions(ws, unit_id: str, with_original: bool = False) -> list[dict]:
+    """The redactions of a unit (all statuses); the original text only when asked."""
+    text_row = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
+    out = []
+    for r in ws.conn.execute(
+            'SELECT rowid, start, "end", kind, source, status FROM redactions WHERE unit_id = ?'
+            ' ORDER BY start, "end"', (unit_id,)):
+        d = {"id": r[0], "start": r[1], "end": r[2], "kind": r[3], "source": r[4], "status": r[5],
+             "placeholder": placeholder(r[3], r[4])}
+        if with_original and text_row is not None:
+            d["original"] = text_row[0][r[1]:r[2]]
+        out.append(d)
+    return out
+
+
+def add_redaction(ws, unit_id: str, start: int, end: int, kind: str, reviewer: str) -> dict:
+    """Redact ``units.text[start:end]`` of a unit (status ``manual``), then recompute the
+    unit's anonymised text and the texts of its quotes. Returns a summary."""
+    reviewer = check_reviewer(reviewer)
+    kind = str(kind or "other").lower()
+    if kind not in REDACTION_KINDS:
+        raise ConfigError(f"unknown redaction kind {kind!r}: choose from {', '.join(REDACTION_KINDS)}")
+    with ws.transaction() as conn:
+        text = _unit_text(conn, unit_id)
+        start, end = int(start), int(end)
+        if not 0 <= start < end <= len(text):
+            raise ConfigError(f"redaction {start}-{end} is outside the unit's text (0-{len(text)})")
+        conn.execute(
+            'INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?,?,?,?,?,?)',
+            (unit_id, start, end, kind, f"reviewer:{reviewer}", "manual"))
+        return _recompute_unit(conn, unit_id, text, reviewer, "redaction_add",
+                               {"start": start, "end": end, "kind": kind})
+
+
+def redact_text(ws, unit_id: str, needle: str, kind: str, reviewer: str, *,
+                allow_hidden: bool = False) -> int:
+    """Redact every occurrence of ``needle`` in a unit (whole words, any case).
+
+    ``needle`` must be visible in the unit's anonymised text (a reviewer cannot
+    probe redacted text by guessing) unless ``allow_hidden`` (reviewers allowed to
+    see the original). Returns how many spans were added.
+    """
+    needle = str(needle or "").strip()
+    if len(needle) < 2:
+        raise ConfigError("type at least two characters of the text to redact")
+    text = _unit_text(ws.conn, unit_id)
+    if not allow_hidden:
+        anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id,)).fetchone()
+        visible = anon[0] if anon else ""
+        if not re.search(re.escape(needle), visible, flags=re.I):
+            raise ConfigError("that text does not occur in the unit's anonymised text: copy it from the text shown")
+    active = _active_redactions(ws.conn, unit_id)
+    spans = []
+    for m in re.finditer(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", text, flags=re.I):
+        if not any(s <= m.start() and m.end() <= e for s, e, *_ in active):
+            spans.append((m.start(), m.end()))
+    if not spans:
+        raise ConfigError("that text is already redacted (or not found as whole words) in this unit")
+    reviewer = check_reviewer(reviewer)
+    kind = str(kind or "other").lower()
+    if kind not in REDACTION_KINDS:
+        raise ConfigError(f"unknown redaction kind {kind!r}: choose from {', '.join(REDACTION_KINDS)}")
+    with ws.transaction() as conn:
+        conn.executemany(
+            'INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?,?,?,?,?,?)',
+            [(unit_id, s, e, kind, f"reviewer:{reviewer}", "manual") for s, e in spans])
+        _recompute_unit(conn, unit_id, text, reviewer, "redaction_add",
+                        {"spans": [list(s) for s in spans], "kind": kind})
+    return len(spans)
+
+
+def undo_redaction(ws, unit_id: str, start: int, end: int, reviewer: str) -> dict:
+    """Undo the redaction(s) at exactly ``start``-``end`` (status ``undone``), then recompute."""
+    reviewer = check_reviewer(reviewer)
+    with ws.transaction() as conn:
+        text = _unit_text(conn, unit_id)
+        cur = conn.execute(
+            'UPDATE redactions SET status = \'undone\' WHERE unit_id = ? AND start = ? AND "end" = ?'
+            " AND status != 'undone'", (unit_id, int(start), int(end)))
+        if cur.rowcount == 0:
+            raise ConfigError(f"no active redaction at {start}-{end} in this unit: reload the page")
+        return _recompute_unit(conn, unit_id, text, reviewer, "redaction_undo",
+                               {"start": int(start), "end": int(end)})
+
+
+def _unit_text(conn, unit_id: str) -> str:
+    row = conn.execute("SELECT text FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
+    if row is None:
+        raise WorkspaceError(f"no unit {unit_id} in this workspace: reload the page")
+    return row[0]
+
+
+_HONORIFICS = {"dr", "mr", "mrs", "ms", "mx", "aunty", "auntie", "uncle", "the", "prof"}
+
+
+def _name_pattern(conn, unit_id: str):
+    fid = conn.execute("SELECT file_id FROM units WHERE unit_id = ?", (unit_id,)).fetchone()[0]
+    return name_pattern(conn, fid)
+
+
+def name_pattern(conn, file_id: int):
+    """Known names of a file (speaker labels, roster: full names, parts of 3+ letters,
+    aliases; and its contacts), to mask any the anonymiser left in text shown or
+    exported. Case-sensitive on the capitalised forms, so the word "hope" is not the
+    person "Hope". ``None`` when the file has no known names."""
+    fid = file_id
+    words: set[str] = set()
+    for value, kind, aliases in conn.execute(
+            "SELECT value, kind, aliases_json FROM file_identifiers WHERE file_id = ?", (fid,)):
+        if kind not in ("person", "name"):
+            if kind in ("email", "phone", "org", "place") and value and len(value) > 3:
+                words.add(re.escape(value))
+            continue
+        for name in [value, *json.loads(aliases or "[]")]:
+            name = re.sub(r"\([^)]*\)", " ", str(name or "")).strip()
+            if not name:
+                continue
+            words.add(re.escape(name))
+            for part in re.split(r"[\s,]+", name):
+                part = part.strip(".'’-")
+                if len(part) >= 3 and part.lower() not in _HONORIFICS:
+                    words.add(re.escape(part))
+    if not words:
+        return None
+    alts = sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<![\w\[])(?:" + "|".join(alts) + r")(?:['’]s)?(?![\w\]])")
+
+
+def mask_names(text: str | None, pattern) -> str | None:
+    """``text`` with every match of :func:`name_pattern` replaced by ``[name]``."""
+    if text is None or pattern is None:
+        return text
+    return _mask_names(text, pattern)[0]
+
+
+def _mask_names(text: str, pattern) -> tuple[str, bool]:
+    if pattern is None:
+        return text, False
+    found = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    for s, e in sorted(found, reverse=True):
+        text = text[:s] + "[name]" + text[e:]
+    return text, bool(found)
+
+
+def _recompute_unit(conn, unit_id: str, text: str, reviewer: str, action: str, detail: dict) -> dict:
+    """Recompute ``anon`` and the unit's quote texts after a redaction change (in a transaction)."""
+    reds = _active_redactions(conn, unit_id)
+    before_anon = conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id,)).fetchone()
+    new_anon = render_redacted(text, reds)
+    conn.execute("INSERT OR REPLACE INTO anon(unit_id, text) VALUES (?, ?)", (unit_id, new_anon))
+    now = _now()
+    _log_decision(conn, f"unit:{unit_id}", reviewer, action,
+                  {"anon": before_anon[0] if before_anon else None}, {"anon": new_anon, **detail}, None, now)
+    pattern = _name_pattern(conn, unit_id)
+    changed = []
+    for q in [dict(r) for r in conn.execute("SELECT * FROM quotes WHERE unit_id = ?", (unit_id,))]:
+        new_text, residual = _mask_names(render_redacted(text, reds, q["start"], q["end"]), pattern)
+        edited = q["edited_text"]
+        if edited:
+            # whatever is redacted now stays redacted in the edit (or the suggested edit) too
+            for s, e, kind, src in reds:
+                if s < q["end"] and q["start"] < e:
+                    surface = text[s:e].strip()
+                    if len(surface) >= 2:
+                        edited = re.sub(r"(?<!\w)" + re.escape(surface) + r"(?!\w)",
+                                        placeholder(kind, src), edited, flags=re.I)
+            edited, _ = _mask_names(edited, pattern)
+        flags = json.loads(q["flags_json"] or "[]")
+        if action == "redaction_undo" and detail["start"] < q["end"] and q["start"] < detail["end"]:
+            flags.append({"kind": "redaction_undone", "start": detail["start"], "end": detail["end"],
+                          "reason": f"reviewer {reviewer} undid a redaction here", "severity": "warn"})
+        if new_text == q["text"] and edited == q["edited_text"] and flags == json.loads(q["flags_json"] or "[]"):
+            continue
+        conn.execute(
+            "UPDATE quotes SET text = ?, edited_text = ?, flags_json = ?, version = version + 1,"
+            " updated_at = ?, updated_by = ? WHERE quote_id = ?",
+            (new_text, edited, json.dumps(flags), now, reviewer, q["quote_id"]))
+        after = dict(conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (q["quote_id"],)).fetchone())
+        _log_decision(conn, q["quote_id"], reviewer, action, _snapshot(q), _snapshot(after), None, now)
+        changed.append(q["quote_id"])
+        if residual:
+            log.debug("masked a residual name in quote %s", q["quote_id"])
+    bump_changes(conn)
+    return {"unit_id": unit_id, "anon": new_anon, "quotes_changed": changed, "redactions": len(reds)}

@@ -1,0 +1,188 @@
+"""Entry points: ``tag_texts`` (for ``copquotes tag``), the default tagger, the ``tag`` stage."""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..resources import models_dir
+from .codebook import Codebook
+from .tagger import ThemeTagger
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ARTIFACT = "tagger-default.joblib"
+
+
+def default_artifact_path() -> Path:
+    return models_dir() / DEFAULT_ARTIFACT
+
+
+def default_tagger(codebook=None, embedder=None, cache_dir=None) -> ThemeTagger:
+    """A fitted zero-shot tagger for ``codebook`` (default: the shipped codebook).
+
+    Uses the shipped artifact ``models/tagger-default.joblib`` when it was fitted on this
+    very codebook (same fingerprint) and embedding model; otherwise fits zero-shot from
+    the codebook (a second or two once its examples are in the embedding cache).
+    """
+    cb = Codebook.coerce(codebook)
+    if embedder is None:
+        from ..embed import Embedder
+
+        embedder = Embedder(cache_dir=cache_dir)
+    art = default_artifact_path()
+    if art.exists():
+        try:
+            tagger = ThemeTagger.load(art, embedder=embedder)
+            if (tagger.codebook_fingerprint_ == cb.fingerprint()
+                    and tagger.embedding_model_ == getattr(embedder, "key", None)
+                    and _tunable(tagger.get_params()) == _tunable(ThemeTagger().get_params())):
+                return tagger
+        except ConfigError as exc:  # an artifact from another version: refit
+            log.debug("ignoring %s: %s", art, exc)
+    return ThemeTagger(codebook=cb, embedder=embedder).fit()
+
+
+def _tunable(params: dict) -> dict:
+    return {k: v for k, v in params.items() if k not in ("embedder", "codebook", "cache_dir")}
+
+
+def build_default_artifact(cache_dir=None) -> Path:
+    """Refit the zero-shot tagger on the shipped codebook and save ``models/tagger-default.joblib``.
+
+    Run after editing ``models/codebook.yaml`` or the tagger's defaults:
+    ``python -c "from copquotes.themes.api import build_default_artifact; build_default_artifact()"``
+    """
+    from ..embed import Embedder
+
+    tagger = ThemeTagger(embedder=Embedder(cache_dir=cache_dir)).fit()
+    return tagger.save(default_artifact_path())
+
+
+def tag_texts(texts: Sequence[str], codebook=None, *, tagger: ThemeTagger | None = None,
+              progress: bool = False, cache_dir=None) -> list[dict]:
+    """Tag texts: per text ``{"labels": [...], "scores": {theme: p}}``, in input order.
+
+    ``labels`` are sorted by score; ``scores`` has every theme of the codebook.
+    """
+    if isinstance(texts, str):
+        raise ConfigError("tag_texts takes a list of texts, not a single string")
+    texts = list(texts)
+    if tagger is None:
+        tagger = default_tagger(codebook, cache_dir=cache_dir)
+    if not texts:
+        return []
+    return [{"labels": r["labels"], "scores": r["scores"]} for r in tagger.tag(texts, progress=progress)]
+
+
+# --------------------------------------------------------------------------- workspace stage
+def _reviewer_labels(ws, theme_ids):
+    rows = ws.conn.execute(
+        "SELECT l.unit_id, l.theme, l.label, u.text FROM theme_labels l JOIN units u ON u.unit_id = l.unit_id"
+    ).fetchall()
+    if not rows:
+        return [], None
+    index = {t: j for j, t in enumerate(theme_ids)}
+    order: dict[str, int] = {}
+    texts: list[str] = []
+    for uid, theme, label, text in rows:
+        if theme in index and uid not in order:
+            order[uid] = len(texts)
+            texts.append(text)
+    Y = np.full((len(texts), len(theme_ids)), np.nan)
+    for uid, theme, label, _ in rows:
+        if theme in index:
+            Y[order[uid], index[theme]] = 1.0 if int(label) else 0.0
+    return texts, Y
+
+
+def _workspace_codebook(ws):
+    try:
+        path = ws.get_config("codebook")
+    except Exception:
+        path = None
+    return Codebook.load(path) if path else Codebook.load()
+
+
+def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None = None) -> dict:
+    """The ``tag`` stage: theme scores for every unit and sentence of the workspace.
+
+    Writes ``unit_themes(unit_id, theme, score, label, evidence_idx)`` and
+    ``sentence_themes(unit_id, idx, theme, score)`` in one transaction (replacing
+    earlier results). Sentences come from the ``sentences`` table (filled from
+    :func:`copquotes.text.sentence_spans` where a unit has none). Reviewer corrections in
+    ``theme_labels`` are learnt from: the tagger is refitted on the codebook plus them.
+    """
+    from ..embed import Embedder
+    from ..text import sentence_spans
+
+    t0 = time.perf_counter()
+    embedder = Embedder(cache_dir=Path(ws.path) / "embeddings")
+    cb = Codebook.coerce(codebook) if codebook is not None else _workspace_codebook(ws)
+    n_reviewed = 0
+    if tagger is None:
+        texts_l, Y_l = _reviewer_labels(ws, cb.ids)
+        if texts_l:
+            base = default_tagger(cb, embedder=embedder)
+            tagger = ThemeTagger(**{**base.get_params(), "codebook": cb, "embedder": embedder})
+            try:
+                tagger.fit(texts_l, Y_l)
+                n_reviewed = len(texts_l)
+            except ConfigError as exc:  # e.g. labels for one theme only: keep zero-shot
+                log.warning("reviewer labels not used: %s", exc)
+                tagger = base
+        else:
+            tagger = default_tagger(cb, embedder=embedder)
+    else:
+        tagger.set_embedder(embedder)
+
+    units = ws.conn.execute("SELECT unit_id, text FROM units ORDER BY unit_id").fetchall()
+    sent_rows = ws.conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx').fetchall()
+    spans: dict[str, list[tuple[int, int, int]]] = {}
+    for uid, idx, s, e in sent_rows:
+        spans.setdefault(uid, []).append((int(idx), int(s), int(e)))
+    new_sentences = []
+    for uid, text in units:
+        if uid not in spans:
+            sp = sentence_spans(text) or [(0, len(text))]
+            spans[uid] = [(i, s, e) for i, (s, e) in enumerate(sp)]
+            new_sentences.extend((uid, i, s, e) for i, (s, e) in enumerate(sp))
+
+    ids = tagger.theme_ids_
+    texts = [t for _, t in units]
+    sent_lists = [[(s, e) for _, s, e in spans[uid]] for uid, _ in units]
+    P, ps, ranges, _, sarg = tagger._score(texts, sentences=sent_lists, progress=progress) if texts else (
+        np.zeros((0, len(ids))), np.zeros((0, len(ids))), [], [], np.zeros((0, len(ids)), dtype=int))
+    L = tagger.decision_matrix(P)
+    unit_rows, sent_out = [], []
+    for i, (uid, _) in enumerate(units):
+        idxs = [k for k, _, _ in spans[uid]]
+        a, b = ranges[i]
+        for j, t in enumerate(ids):
+            r = int(sarg[i, j]) - a
+            ev = idxs[r] if 0 <= r < len(idxs) else None
+            unit_rows.append((uid, t, float(P[i, j]), int(L[i, j]), ev))
+        for r in range(a, b):
+            k = idxs[r - a]
+            sent_out.extend((uid, k, t, float(ps[r, j])) for j, t in enumerate(ids))
+    with ws.transaction() as conn:
+        if new_sentences:
+            conn.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',
+                             new_sentences)
+        conn.execute("DELETE FROM unit_themes")
+        conn.execute("DELETE FROM sentence_themes")
+        conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
+                         unit_rows)
+        conn.executemany("INSERT INTO sentence_themes(unit_id, idx, theme, score) VALUES (?,?,?,?)", sent_out)
+    counts = {t: int(L[:, j].sum()) for j, t in enumerate(ids)} if len(units) else {t: 0 for t in ids}
+    return {
+        "units": len(units), "sentences": sum(len(v) for v in sent_lists),
+        "codebook": f"{tagger.codebook_.name} v{tagger.codebook_.version}",
+        "labelled": counts, "reviewer_labelled_units": n_reviewed,
+        "embeddings_computed": embedder.n_total_computed_,
+        "tag_seconds": round(time.perf_counter() - t0, 3),
+    }

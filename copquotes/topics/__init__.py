@@ -1,0 +1,37 @@
+"""Topics: BERTopic over cached embeddings, tables for researchers, pictures, the stage.
+
+* :class:`TopicModel`: BERTopic with corpus-size-scaled parameters (scikit-learn contract).
+* tables: :func:`topic_theme_table`, :func:`topic_by`, :func:`topics_over_time`,
+  :func:`theme_prevalence`, :func:`map_frame`, :func:`tables_from_workspace`.
+* pictures: :func:`save_figures` (HTML + PNG) and the plotly figure builders.
+* the stage: :func:`run` (``copquotes analyse --stage topics``).
+
+Topics are not codebook themes: nothing here merges, renames or writes themes.
+See ``docs/topics.md`` for the measurements behind the defaults.
+"""
+from .figures import (
+    save_figures,
+    theme_prevalence_figure,
+    topic_map_figure,
+    topic_sizes_figure,
+    topics_over_time_figure,
+)
+from .model import DOMAIN_STOP_WORDS, OUTLIER, STOP_WORDS, TopicModel, make_label, preload
+from .stage import run
+from .tables import (
+    map_frame,
+    primary_theme,
+    read_workspace,
+    tables_from_workspace,
+    theme_prevalence,
+    topic_by,
+    topic_theme_table,
+    topics_over_time,
+)
+
+__all__ = [
+    "DOMAIN_STOP_WORDS", "OUTLIER", "STOP_WORDS", "TopicModel", "make_label", "preload", "run",
+    "save_figures", "theme_prevalence_figure", "topic_map_figure", "topic_sizes_figure",
+    "topics_over_time_figure", "map_frame", "primary_theme", "read_workspace", "tables_from_workspace",
+    "theme_prevalence", "topic_by", "topic_theme_table", "topics_over_time",
+]

@@ -1,0 +1,316 @@
+"""Pictures of topics and themes: interactive HTML (plotly) and static PNG (matplotlib).
+
+* a 2-D map of units coloured by topic, and the same map coloured by primary theme;
+* topic sizes;
+* theme prevalence by cohort (group) and year;
+* topic shares over time (when there is more than one year or series).
+
+HTML: one self-contained page, ``topics.html``, with plotly.js inside it (nothing is
+fetched from a CDN; it opens offline). PNG: drawn by matplotlib's Agg canvas, no
+browser and no global pyplot state. Hover texts carry ids, topics, themes and metadata,
+never the participants' words.
+
+The plotly figure builders (``topic_map_figure`` ...) are public so the app can show
+them with ``st.plotly_chart``.
+"""
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .tables import NONE, map_frame, read_workspace, theme_prevalence, topics_over_time
+
+log = logging.getLogger(__name__)
+
+_PALETTE = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22", "#17becf",
+    "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#dbdb8d", "#9edae5",
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
+]
+_GREY = "#c8c8c8"
+MAX_LEGEND = 20          # topics named in a legend; the rest are "other topics"
+
+
+def _colour(key, keys_in_order: list) -> str:
+    if key in (-1, NONE, "outliers (no topic)"):
+        return _GREY
+    return _PALETTE[keys_in_order.index(key) % len(_PALETTE)] if key in keys_in_order else _GREY
+
+
+def _topic_names(info: pd.DataFrame | None) -> dict[int, str]:
+    if info is None or info.empty:
+        return {}
+    return {int(t): (f"{t}: {lab}" if t != -1 else "outliers") for t, lab in zip(info["topic"], info["label"])}
+
+
+# ----------------------------------------------------------------------------- plotly
+def topic_map_figure(mf: pd.DataFrame, color: str = "topic", topic_info: pd.DataFrame | None = None):
+    """Scatter of units on the 2-D map, coloured by ``"topic"`` or ``"theme"``."""
+    import plotly.graph_objects as go
+
+    names = _topic_names(topic_info)
+    fig = go.Figure()
+    key = "topic" if color == "topic" else "theme"
+    groups = _ordered_groups(mf, key)
+    Scatter = go.Scattergl if len(mf) > 3000 else go.Scatter
+    for g in groups:
+        d = mf[mf[key] == g]
+        name = names.get(int(g), str(g)) if key == "topic" else str(g)
+        hover = [
+            f"{u}<br>topic {t}: {html.escape(str(lab))}<br>theme: {html.escape(str(th))}"
+            f"<br>{html.escape(str(gr))} · {html.escape(str(yr))} · {html.escape(str(sk))}"
+            for u, t, lab, th, gr, yr, sk in zip(d["unit_id"], d["topic"], d["topic_label"], d["theme"],
+                                                 d.get("group", [""] * len(d)), d.get("year", [""] * len(d)),
+                                                 d.get("source_kind", [""] * len(d)))
+        ]
+        fig.add_trace(Scatter(x=d["x"], y=d["y"], mode="markers", name=_short(name, 45),
+                              marker=dict(size=5 if len(mf) > 2000 else 7, color=_colour(g, groups),
+                                          opacity=0.75),
+                              text=hover, hoverinfo="text"))
+    fig.update_layout(title=f"Units on a 2-D map, coloured by {key}", xaxis=dict(visible=False),
+                      yaxis=dict(visible=False), legend=dict(itemsizing="constant"), template="plotly_white",
+                      height=650)
+    return fig
+
+
+def topic_sizes_figure(topic_info: pd.DataFrame):
+    import plotly.graph_objects as go
+
+    d = topic_info[topic_info["topic"] != -1].sort_values("size")
+    fig = go.Figure(go.Bar(x=d["size"], y=[_short(f"{t}: {lab}", 50) for t, lab in zip(d["topic"], d["label"])],
+                           orientation="h", marker_color="#1f77b4"))
+    out = topic_info.loc[topic_info["topic"] == -1, "size"]
+    sub = f" ({int(out.iloc[0])} units in no topic)" if len(out) else ""
+    fig.update_layout(title="Topic sizes (units)" + sub, template="plotly_white",
+                      height=max(350, 22 * len(d) + 120), margin=dict(l=320))
+    return fig
+
+
+def theme_prevalence_figure(prev: pd.DataFrame):
+    """Heatmap: share of units carrying each theme, per cohort and year."""
+    import plotly.graph_objects as go
+
+    piv, cols = _prevalence_pivot(prev)
+    fig = go.Figure(go.Heatmap(z=piv.values, x=cols, y=list(piv.index), colorscale="Blues", zmin=0,
+                               zmax=max(0.01, float(np.nanmax(piv.values)) if piv.size else 1),
+                               text=[[f"{v:.0%}" for v in row] for row in piv.values], texttemplate="%{text}",
+                               hovertemplate="%{y} · %{x}: %{z:.0%}<extra></extra>"))
+    fig.update_layout(title="Theme prevalence by cohort and year (share of units)", template="plotly_white",
+                      height=max(350, 40 * len(piv) + 150))
+    return fig
+
+
+def topics_over_time_figure(tot: pd.DataFrame, period: str = "year", top: int = 10):
+    import plotly.graph_objects as go
+
+    d = tot[tot["topic"] != -1]
+    keep = d.groupby("topic")["units"].sum().sort_values(ascending=False).index[:top]
+    fig = go.Figure()
+    for t in keep:
+        dt = d[d["topic"] == t]
+        fig.add_trace(go.Scatter(x=dt[period].astype(str), y=dt["share"], mode="lines+markers",
+                                 name=_short(f"{t}: {dt['label'].iloc[0]}", 45)))
+    fig.update_layout(title=f"Topic shares by {period} (top {len(keep)} topics)", yaxis_tickformat=".0%",
+                      template="plotly_white", height=500)
+    return fig
+
+
+# ----------------------------------------------------------------------------- matplotlib
+def _mpl_figure(w=10.0, h=7.0):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(w, h), dpi=110)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _png_map(mf: pd.DataFrame, key: str, topic_info, path: Path) -> Path:
+    fig = _mpl_figure(10, 7.5)
+    ax = fig.add_subplot(111)
+    groups = _ordered_groups(mf, key)
+    names = _topic_names(topic_info)
+    size = 4 if len(mf) > 5000 else (8 if len(mf) > 1000 else 14)
+    for g in reversed(groups):
+        d = mf[mf[key] == g]
+        label = names.get(int(g), str(g)) if key == "topic" else str(g)
+        ax.scatter(d["x"], d["y"], s=size, c=_colour(g, groups), alpha=0.75, linewidths=0,
+                   label=_short(label, 40) if groups.index(g) < MAX_LEGEND else None)
+    if key == "topic":   # topic numbers at their centres
+        for g in groups[:MAX_LEGEND]:
+            if g == -1:
+                continue
+            d = mf[mf["topic"] == g]
+            ax.annotate(str(g), (d["x"].median(), d["y"].median()), fontsize=8, weight="bold", ha="center")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"Units on a 2-D map, coloured by {key}")
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        order = np.argsort([groups.index(_parse_key(lb, key, groups)) for lb in labels])
+        ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize=7, markerscale=2,
+                  loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    fig.tight_layout()
+    fig.savefig(path)
+    return path
+
+
+def _png_sizes(info: pd.DataFrame, path: Path) -> Path:
+    d = info[info["topic"] != -1].sort_values("size")
+    fig = _mpl_figure(10, max(3.0, 0.28 * len(d) + 1.2))
+    ax = fig.add_subplot(111)
+    ax.barh([_short(f"{t}: {lab}", 50) for t, lab in zip(d["topic"], d["label"])], d["size"], color="#1f77b4")
+    ax.set_xlabel("units")
+    ax.tick_params(axis="y", labelsize=7)
+    out = info.loc[info["topic"] == -1, "size"]
+    ax.set_title("Topic sizes" + (f" ({int(out.iloc[0])} units in no topic)" if len(out) else ""))
+    fig.tight_layout()
+    fig.savefig(path)
+    return path
+
+
+def _png_prevalence(prev: pd.DataFrame, path: Path) -> Path:
+    piv, cols = _prevalence_pivot(prev)
+    fig = _mpl_figure(max(6.0, 0.9 * len(cols) + 3), max(3.0, 0.45 * len(piv) + 1.8))
+    ax = fig.add_subplot(111)
+    vmax = max(0.01, float(np.nanmax(piv.values))) if piv.size else 1
+    im = ax.imshow(piv.values, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(cols)))
+    ax.set_xticklabels(cols, rotation=35, ha="right", fontsize=8)
+    ax.set_yticks(range(len(piv)))
+    ax.set_yticklabels(list(piv.index), fontsize=8)
+    for i in range(piv.shape[0]):
+        for j in range(piv.shape[1]):
+            v = piv.values[i, j]
+            ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=7,
+                    color="white" if v > 0.6 * vmax else "black")
+    fig.colorbar(im, ax=ax, fraction=0.03, format=lambda x, _: f"{x:.0%}")
+    ax.set_title("Theme prevalence by cohort and year (share of units)")
+    fig.tight_layout()
+    fig.savefig(path)
+    return path
+
+
+def _png_over_time(tot: pd.DataFrame, path: Path, period: str = "year", top: int = 10) -> Path:
+    d = tot[tot["topic"] != -1]
+    keep = d.groupby("topic")["units"].sum().sort_values(ascending=False).index[:top]
+    fig = _mpl_figure(10, 5.5)
+    ax = fig.add_subplot(111)
+    for i, t in enumerate(keep):
+        dt = d[d["topic"] == t]
+        ax.plot(dt[period].astype(str), dt["share"], marker="o", color=_PALETTE[i % len(_PALETTE)],
+                label=_short(f"{t}: {dt['label'].iloc[0]}", 40))
+    ax.yaxis.set_major_formatter(lambda x, _: f"{x:.0%}")
+    ax.set_title(f"Topic shares by {period} (top {len(keep)} topics)")
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
+    fig.tight_layout()
+    fig.savefig(path)
+    return path
+
+
+# ----------------------------------------------------------------------------- saving
+def build_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The frames the pictures draw, from ``units``, ``unit_topics``, ``topic_info``, ``unit_themes``."""
+    units, ut, info = frames["units"], frames["unit_topics"], frames["topic_info"]
+    th = frames.get("unit_themes")
+    out = {"topic_info": info}
+    out["map"] = map_frame(units, ut, th, topic_labels=info) if not ut.empty else pd.DataFrame()
+    if th is not None and len(th):
+        out["theme_prevalence"] = theme_prevalence(units, th, ("group", "year"))
+    if not ut.empty:
+        out["topics_over_time"] = topics_over_time(units, ut, "year", topic_labels=info)
+    return out
+
+
+def save_figures(ws_or_frames, out_dir) -> list[Path]:
+    """Write the pictures to ``out_dir``: ``topics.html`` (interactive) and one PNG per picture.
+
+    ``ws_or_frames``: a :class:`~copquotes.workspace.Workspace` (after the topics stage)
+    or a mapping with ``units``, ``unit_topics``, ``topic_info`` and optionally
+    ``unit_themes`` (as :func:`~copquotes.topics.tables.read_workspace` returns).
+    Pictures without data (no themes yet; a single year) are left out. Returns the paths.
+    """
+    frames = ws_or_frames if isinstance(ws_or_frames, Mapping) else read_workspace(ws_or_frames)
+    f = build_frames(frames)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    figs = []
+    mf, info = f["map"], f["topic_info"]
+    if not mf.empty:
+        figs.append(topic_map_figure(mf, "topic", info))
+        written.append(_png_map(mf, "topic", info, out / "topic_map.png"))
+        if (mf["theme"] != NONE).any():
+            figs.append(topic_map_figure(mf, "theme", info))
+            written.append(_png_map(mf, "theme", info, out / "theme_map.png"))
+    if not info.empty:
+        figs.append(topic_sizes_figure(info))
+        written.append(_png_sizes(info, out / "topic_sizes.png"))
+    prev = f.get("theme_prevalence")
+    if prev is not None and not prev.empty:
+        figs.append(theme_prevalence_figure(prev))
+        written.append(_png_prevalence(prev, out / "theme_prevalence.png"))
+    tot = f.get("topics_over_time")
+    if tot is not None and not tot.empty and tot["year"].nunique() > 1:
+        figs.append(topics_over_time_figure(tot))
+        written.append(_png_over_time(tot, out / "topics_over_time.png"))
+    if figs:
+        written.insert(0, _write_html(figs, out / "topics.html"))
+    log.debug("wrote %d topic figures to %s", len(written), out)
+    return written
+
+
+def _write_html(figs, path: Path) -> Path:
+    """One self-contained page: plotly.js inline once, no CDN, no MathJax."""
+    parts = []
+    for i, fig in enumerate(figs):
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), include_mathjax=False,
+                                 config={"displaylogo": False, "responsive": True}))
+    page = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>copquotes topics</title>"
+            "<style>body{font-family:sans-serif;margin:1em 2em} .fig{margin-bottom:2em}</style></head><body>"
+            "<h1>Topics and themes</h1>"
+            + "".join(f'<div class="fig">{p}</div>' for p in parts) + "</body></html>\n")
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- helpers
+def _ordered_groups(mf: pd.DataFrame, key: str) -> list:
+    counts = mf[key].value_counts()
+    if key == "topic":
+        return sorted(counts.index, key=lambda t: (t == -1, t))
+    return sorted(counts.index, key=lambda g: (g == NONE, -counts[g], str(g)))
+
+
+def _parse_key(label: str, key: str, groups: list):
+    if key == "topic":
+        head = label.split(":", 1)[0]
+        if head == "outliers":
+            return -1
+        try:
+            return int(head)
+        except ValueError:
+            return groups[-1]
+    for g in groups:
+        if _short(str(g), 40) == label:
+            return g
+    return groups[-1]
+
+
+def _prevalence_pivot(prev: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    prev = prev.copy()
+    prev["column"] = [f"{g} · {y}" for g, y in zip(prev["group"], prev["year"])] if "year" in prev else prev["group"]
+    cols = list(dict.fromkeys(prev["column"]))
+    piv = prev.pivot_table(index="theme", columns="column", values="share", aggfunc="first", sort=False)
+    piv = piv.reindex(columns=cols)
+    return piv.fillna(0.0), cols
+
+
+def _short(s: str, n: int) -> str:
+    s = str(s)
+    return s if len(s) <= n else s[: n - 1] + "…"

@@ -1,0 +1,849 @@
+"""BERTopic over precomputed embeddings, with parameters that scale with the corpus.
+
+:class:`TopicModel` wraps BERTopic (UMAP -> HDBSCAN -> c-TF-IDF) and follows the
+scikit-learn estimator contract: parameters in ``__init__``, ``fit(texts, embeddings)``
+returns ``self``, fitted attributes end in ``_``, ``random_state`` fixes the result.
+
+What it adds to BERTopic's defaults (each measured, see ``docs/topics.md``):
+
+* **No network, ever.** BERTopic gets ``embedding_model=None`` and the caller's
+  embeddings; nothing is embedded here and no model is looked up by hub id.
+* **Corpus-size-scaled parameters** (``"auto"``): ``min_topic_size`` grows with the
+  square root of the corpus, HDBSCAN's ``min_samples`` stays small (fewer outliers),
+  UMAP's neighbourhood shrinks on tiny corpora, and when HDBSCAN still finds more than
+  ``max_topics`` topics they are merged with BERTopic's topic reduction, so 50 units give
+  a handful of topics and 50,000 do not give a thousand.
+* **Reproducible**: UMAP runs with a fixed ``random_state`` (single-threaded, as UMAP
+  requires for determinism); HDBSCAN and the exact nearest-neighbour search are
+  deterministic; the same input gives the same topics, bit for bit.
+* **Cheap per run**: exact cosine k-nearest neighbours by blocked matrix products
+  (no pynndescent, whose numba code cannot be cached) and numba's on-disk cache for
+  UMAP's compiled functions, so the 15-45 s numba compile is paid once per machine,
+  not once per process (``COPQUOTES_NUMBA_CACHE=0`` turns the cache off).
+* **Outlier reduction**: HDBSCAN's outliers are given the nearest topic by cosine
+  similarity of their embedding to the topic centroids (BERTopic's ``"embeddings"``
+  strategy) when that similarity reaches ``outlier_threshold``; then the keywords are
+  recomputed (BERTopic ``update_topics``).
+* **Readable keywords and labels**: c-TF-IDF over unigrams and bigrams with an English
+  stop-word list plus the domain's filler words (:data:`DOMAIN_STOP_WORDS`), frequent
+  words damped; a label of two or three non-overlapping keywords per topic.
+* **Representative units**: the members closest to their topic's centroid, distinct texts.
+* **A 2-D map** (``map_2d_``): a second UMAP layout to two dimensions that reuses the
+  nearest-neighbour graph of the fitted reduction.
+* **Small corpora degrade gracefully**: below ``min_units`` texts every text goes to a
+  single topic 0 (``degenerate_`` says why); no exception.
+
+Topics are never codebook themes: this module does not read, merge or rename themes.
+Topic reduction merges *topics* only; themes live in their own columns and tables.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import re
+import threading
+import warnings
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+from .. import _offline  # noqa: F401  (offline environment before any HF import)
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+OUTLIER = -1
+
+# Filler words of transcripts and the programme's own names: never a topic keyword.
+DOMAIN_STOP_WORDS = frozenset("""
+cop cops community communities practice practices yeah yep yes um umm uh uhm er erm ah oh ok okay
+like just really actually basically literally know knew think thought thing things stuff got get
+getting gets gonna wanna gotta kind sort lot lots bit mean means meant right sure maybe probably
+guess suppose said say says saying went going goes go come came way ways want wanted did does doing
+dont didnt doesnt isnt wasnt wouldnt couldnt shouldnt arent werent havent hasnt hadnt wont cant
+im ive id youre youve youd theyre theyve weve were hes shes thats theres whats heres lets ill itll
+don didn doesn isn wasn wouldn couldn shouldn aren weren haven hasn hadn won ll ve re
+just also quite pretty very much many bit little able make made makes use used
+mm mmhmm hmm uhhuh huh hey hi thanks thank cheers
+""".split())
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS)
+# Stop words that are the whole message of some answers: keywords of a topic with no other words.
+_SAYING_NOTHING = frozenset({"nothing", "none", "no", "not", "nil", "never", "everything", "all", "anything",
+                             "nobody", "thanks", "thank", "yes", "ok", "okay", "fine"})
+
+# Redaction placeholders and editorial brackets are not words of the speaker.
+_PLACEHOLDER = re.compile(r"\[[^\]\n]{0,60}\]|<[^>\n]{0,60}>|\{[^}\n]{0,60}\}")
+_TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+
+_N_CANDIDATES = 30          # c-TF-IDF terms looked at per topic
+_MIN_SUPPORT = 0.03         # a keyword is used by at least 3% of its topic's units (and 2)
+EXACT_KNN_MAX = 30_000      # above this, pynndescent (compiled, not cacheable) finds neighbours
+_KNN_BLOCK_BYTES = 256 << 20
+
+
+_NON_WORD = re.compile(r"[^\w\s']+|_+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def clean_for_keywords(text: str) -> str:
+    """Text as the keyword extractor sees it: placeholders removed, punctuation -> space.
+
+    BERTopic deletes punctuation without a space ("nothing.Thanks" -> "nothingthanks");
+    turning it into a space first keeps the words apart. Apostrophes stay, so
+    "don't" becomes the stop word "dont" after BERTopic's own clean-up.
+    """
+    text = _PLACEHOLDER.sub(" ", text or "").translate(_QUOTES)
+    return _NON_WORD.sub(" ", text)
+
+
+def auto_min_topic_size(n: int) -> int:
+    """``min_topic_size`` for a corpus of ``n`` units: ``0.35 * sqrt(n)``, at least 5.
+
+    200 units -> 5, 1,000 -> 11, 6,000 -> 27, 50,000 -> 78.
+    """
+    return int(max(5, min(500, round(0.35 * math.sqrt(max(n, 1))))))
+
+
+def auto_min_samples(min_topic_size: int) -> int:
+    """HDBSCAN ``min_samples``: small (<= 5) so that fewer units end up outliers."""
+    return int(max(2, min(5, min_topic_size // 2)))
+
+
+def auto_n_neighbors(n: int) -> int:
+    """UMAP ``n_neighbors``: 15 (BERTopic's default), fewer on tiny corpora."""
+    return int(max(4, min(15, n // 8)))
+
+
+def auto_max_topics(n: int) -> int:
+    """At most ``max(8, 0.8 * sqrt(n))`` and never more than 60 topics.
+
+    50 units -> 8, 200 -> 11, 1,000 -> 25, 2,500 -> 40, 5,625 and more -> 60.
+    """
+    return int(min(60, max(8, round(0.8 * math.sqrt(max(n, 1))))))
+
+
+# ----------------------------------------------------------------------------- numba
+_NUMBA_LOCK = threading.Lock()
+_NUMBA_DONE = False
+
+
+def enable_numba_cache() -> int:
+    """Let numba cache UMAP's compiled functions on disk (once per process).
+
+    UMAP's functions are ``numba.njit`` without ``cache=True``, so every new process
+    compiles them again (15-45 s on this machine). Enabling numba's file cache on them
+    before their first call keeps the compiled code between processes (numba stores it
+    in ``__pycache__`` beside the module, or in its user cache folder when that is not
+    writable). Returns how many functions were switched over; ``COPQUOTES_NUMBA_CACHE=0``
+    disables it.
+    """
+    global _NUMBA_DONE
+    if os.environ.get("COPQUOTES_NUMBA_CACHE", "1") == "0":
+        return 0
+    with _NUMBA_LOCK:
+        if _NUMBA_DONE:
+            return 0
+        _NUMBA_DONE = True
+        try:
+            import numba
+            from numba.core.caching import NullCache
+            import umap.distances
+            import umap.layouts
+            import umap.sparse
+            import umap.spectral
+            import umap.umap_
+            import umap.utils
+        except Exception:  # pragma: no cover - depends on the install
+            return 0
+        n = 0
+        for mod in (umap.umap_, umap.layouts, umap.spectral, umap.distances, umap.utils, umap.sparse):
+            for value in list(vars(mod).values()):
+                if isinstance(value, numba.core.dispatcher.Dispatcher) and isinstance(
+                        getattr(value, "_cache", None), NullCache):
+                    try:
+                        value.enable_caching()
+                        n += 1
+                    except Exception:  # pragma: no cover
+                        pass
+        return n
+
+
+def preload() -> None:
+    """Import BERTopic, UMAP and HDBSCAN and switch on the numba cache (10-20 s, once per process).
+
+    :meth:`TopicModel.fit` calls it; call it earlier to keep imports out of a timing.
+    """
+    enable_numba_cache()
+    import bertopic  # noqa: F401
+    import hdbscan  # noqa: F401
+    import umap  # noqa: F401
+
+
+# ----------------------------------------------------------------------------- neighbours
+def cosine_knn(embeddings: np.ndarray, k: int, random_state: int = 42) -> tuple[np.ndarray, np.ndarray]:
+    """k nearest neighbours by cosine distance (each point is its own first neighbour).
+
+    Exact (blocked matrix products) up to :data:`EXACT_KNN_MAX` rows, deterministic;
+    pynndescent above that (seeded, so deterministic too).
+    """
+    X = np.ascontiguousarray(embeddings, dtype=np.float32)
+    n = X.shape[0]
+    k = int(min(k, n))
+    if n > EXACT_KNN_MAX:
+        from pynndescent import NNDescent
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            index = NNDescent(X, metric="cosine", n_neighbors=k, random_state=random_state,
+                              n_jobs=1, low_memory=True, compressed=True)
+            idx, dist = index.neighbor_graph
+        return idx.astype(np.int32), dist.astype(np.float32)
+    idx = np.empty((n, k), dtype=np.int32)
+    dist = np.empty((n, k), dtype=np.float32)
+    block = max(64, min(4096, _KNN_BLOCK_BYTES // max(1, 4 * n)))
+    for s in range(0, n, block):
+        sims = X[s:s + block] @ X.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, s + rows] = np.inf          # the point itself comes first
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        vals = np.take_along_axis(sims, part, axis=1)
+        by_index = np.argsort(part, axis=1, kind="stable")
+        part = np.take_along_axis(part, by_index, axis=1)
+        vals = np.take_along_axis(vals, by_index, axis=1)
+        order = np.argsort(-vals, axis=1, kind="stable")   # ties: lower index first
+        idx[s:s + block] = np.take_along_axis(part, order, axis=1)
+        v = np.take_along_axis(vals, order, axis=1)
+        v[:, 0] = 1.0
+        dist[s:s + block] = np.clip(1.0 - v, 0.0, 2.0)
+    return idx, dist
+
+
+class _KnnUMAP:
+    """UMAP fed with our own nearest-neighbour graph (the ``umap_model`` BERTopic calls).
+
+    Keeps the graph so that the 2-D map reuses it instead of searching again.
+    Transforming new data is not supported (``TopicModel.transform`` uses topic centroids).
+    """
+
+    def __init__(self, n_neighbors: int, n_components: int, n_epochs: int | None, random_state: int):
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.n_epochs = n_epochs
+        self.random_state = random_state
+        self.knn_ = None
+        self.embedding_ = None
+        self.timings_: dict[str, float] = {}
+
+    def _umap(self, X, n_components, min_dist, n_epochs):
+        import time
+
+        enable_numba_cache()
+        from umap import UMAP
+
+        if self.knn_ is None:
+            t = time.perf_counter()
+            self.knn_ = cosine_knn(X, self.n_neighbors, self.random_state)
+            self.timings_["knn"] = time.perf_counter() - t
+        idx, dist = self.knn_
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = UMAP(n_neighbors=self.n_neighbors, n_components=n_components, min_dist=min_dist,
+                         metric="cosine", random_state=self.random_state, n_epochs=n_epochs,
+                         precomputed_knn=(idx.copy(), dist.copy()), low_memory=True, n_jobs=1,
+                         verbose=False)
+            out = model.fit_transform(X)
+        self.timings_[f"umap_{n_components}d"] = time.perf_counter() - t
+        return out
+
+    def fit(self, X, y=None):
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        self.embedding_ = np.nan_to_num(self._umap(X, self.n_components, 0.0, self.n_epochs)).astype(np.float32)
+        return self.embedding_
+
+    def transform(self, X):
+        if self.embedding_ is not None and len(X) == len(self.embedding_):
+            return self.embedding_
+        raise NotImplementedError("TopicModel assigns new texts by topic centroid; use TopicModel.transform")
+
+    def map_2d(self, X) -> np.ndarray:
+        return np.nan_to_num(self._umap(X, 2, 0.1, min(self.n_epochs or 200, 200))).astype(np.float32)
+
+
+class _AdaptiveHDBSCAN:
+    """HDBSCAN that avoids one blob (the ``hdbscan_model`` BERTopic calls).
+
+    Excess-of-mass selection first (BERTopic's default). When that gives fewer than
+    three clusters, or one cluster holds more than half of the units, leaf selection
+    (finer clusters) is tried and kept if it gives more clusters and a smaller largest
+    cluster; too many small clusters are merged afterwards by topic reduction.
+    """
+
+    def __init__(self, min_cluster_size: int, min_samples: int):
+        self.min_cluster_size = min_cluster_size
+        self.min_samples = min_samples
+        self.selection_ = "eom"
+
+    def _fit(self, X, method):
+        from hdbscan import HDBSCAN
+
+        return HDBSCAN(min_cluster_size=self.min_cluster_size, min_samples=self.min_samples, metric="euclidean",
+                       cluster_selection_method=method, core_dist_n_jobs=1).fit(X)
+
+    @staticmethod
+    def _shape(labels) -> tuple[int, float]:
+        labels = np.asarray(labels)
+        real = labels[labels != OUTLIER]
+        k = len(np.unique(real))
+        largest = np.bincount(real).max() / len(labels) if len(real) else 1.0
+        return k, float(largest)
+
+    def fit(self, X, y=None):
+        best = self._fit(X, "eom")
+        self.selection_ = "eom"
+        k, largest = self._shape(best.labels_)
+        if (k < 3 or largest > 0.5) and len(X) >= 3 * self.min_cluster_size:
+            leaf = self._fit(X, "leaf")
+            k2, largest2 = self._shape(leaf.labels_)
+            if k2 > k and largest2 < largest:
+                best, self.selection_ = leaf, "leaf"
+        self.labels_ = best.labels_
+        self.probabilities_ = best.probabilities_
+        return self
+
+
+# ----------------------------------------------------------------------------- labels
+def _stem(word: str) -> str:
+    for suffix in ("ingly", "edly", "ing", "ers", "ies", "ed", "er", "es", "ly", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def make_label(keywords: Sequence[str], n: int = 3) -> str:
+    """A short readable label: the top keywords, each word said once, ``n`` parts at most.
+
+    Keywords are read in order; a keyword contributes only its words not yet in the
+    label (compared by a crude stem), so ``["staff friendly", "staff helpful",
+    "waiting", "waiting time"]`` gives ``"staff friendly, helpful, waiting"``.
+    """
+    parts: list[str] = []
+    seen: set[str] = set()
+    for kw in keywords:
+        words = [w for w in (kw or "").split() if _stem(w) not in seen]
+        if not words:
+            continue
+        parts.append(" ".join(words))
+        seen |= {_stem(w) for w in words}
+        if len(parts) >= n:
+            break
+    return ", ".join(parts) if parts else "(no keywords)"
+
+
+def _check_texts_embeddings(texts, embeddings) -> tuple[list[str], np.ndarray]:
+    if isinstance(texts, str):
+        raise ConfigError("TopicModel takes a list of texts, not a single string")
+    texts = ["" if t is None else str(t) for t in texts]
+    if embeddings is None:
+        raise ConfigError("TopicModel needs precomputed embeddings: pass Embedder().encode(texts)")
+    E = np.asarray(embeddings, dtype=np.float32)
+    if E.ndim != 2:
+        raise ConfigError(f"embeddings must be a 2-D array (one row per text), not shape {E.shape}")
+    if E.shape[0] != len(texts):
+        raise ConfigError(f"{len(texts)} texts but {E.shape[0]} embedding rows: pass one row per text")
+    if not np.isfinite(E).all():
+        raise ConfigError("embeddings contain NaN or infinite values: re-embed the texts")
+    norms = np.linalg.norm(E, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return texts, (E / norms).astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- the model
+class TopicModel(BaseEstimator):
+    """Topics of a corpus from its texts and their precomputed embeddings.
+
+    Parameters
+    ----------
+    min_topic_size: smallest topic (HDBSCAN ``min_cluster_size``); ``"auto"`` =
+        :func:`auto_min_topic_size` of the corpus size.
+    min_samples: HDBSCAN ``min_samples``; ``"auto"`` = :func:`auto_min_samples`.
+    n_neighbors: UMAP neighbourhood; ``"auto"`` = :func:`auto_n_neighbors`.
+    n_components: UMAP dimensions clustered by HDBSCAN.
+    n_epochs: UMAP optimisation epochs; ``"auto"`` = 500 up to 2,000 units, else 200.
+    max_topics: topics beyond this are merged by BERTopic's topic reduction;
+        ``"auto"`` = :func:`auto_max_topics`; ``None`` = never merge.
+    outlier_threshold: an HDBSCAN outlier joins its nearest topic when the cosine
+        similarity of its embedding to the topic centroid is at least this; ``None``
+        keeps every outlier as topic -1.
+    top_n_words: keywords kept per topic.
+    n_representative: representative units kept per topic.
+    stop_words: extra stop words on top of :data:`STOP_WORDS`.
+    min_units: below this many texts every text goes to one topic (``degenerate_``).
+    max_fit_units: larger corpora are fitted on a random sample of this many units;
+        the rest join their nearest topic (by centroid) and are placed on the map
+        between their nearest fitted neighbours.
+    map_2d: also compute a 2-D map of the units (``map_2d_``).
+    random_state: seed of UMAP and of the sample.
+
+    Fitted attributes
+    -----------------
+    ``topics_`` (int array, -1 = outlier), ``probs_`` (HDBSCAN membership strength for
+    clustered units; cosine similarity to the centroid for units placed by outlier
+    reduction or sampling; 0 for outliers), ``assigned_by_`` ("cluster", "nearest" or
+    "outlier" per unit), ``topic_info_`` (DataFrame: topic, label, size, share,
+    keywords, keyword_scores, representative), ``keywords_``, ``labels_``,
+    ``representative_`` (topic -> list of row indices), ``topic_embeddings_``
+    (unit-normalised centroids, rows ordered as ``topic_ids_``), ``map_2d_`` (n x 2
+    or None), ``n_topics_`` (not counting -1), ``outlier_share_``,
+    ``n_clusters_found_`` (before merging), ``params_`` (the resolved parameters),
+    ``degenerate_`` (None or why the corpus was too small), ``bertopic_`` (the fitted
+    BERTopic object, or None), ``timings_`` (seconds per step).
+    """
+
+    def __init__(self, min_topic_size="auto", min_samples="auto", n_neighbors="auto", n_components=5,
+                 n_epochs="auto", max_topics="auto", outlier_threshold=0.3, top_n_words=10,
+                 n_representative=5, stop_words=(), min_units=30, max_fit_units=20_000, map_2d=True,
+                 random_state=42):
+        self.min_topic_size = min_topic_size
+        self.min_samples = min_samples
+        self.n_neighbors = n_neighbors
+        self.n_components = n_components
+        self.n_epochs = n_epochs
+        self.max_topics = max_topics
+        self.outlier_threshold = outlier_threshold
+        self.top_n_words = top_n_words
+        self.n_representative = n_representative
+        self.stop_words = stop_words
+        self.min_units = min_units
+        self.max_fit_units = max_fit_units
+        self.map_2d = map_2d
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ parameters
+    def resolve_params(self, n: int) -> dict:
+        """The effective parameters for a corpus of ``n`` units (``"auto"`` resolved)."""
+        n_fit = min(n, int(self.max_fit_units)) if self.max_fit_units else n
+
+        def pick(value, auto, name, lo=1):
+            if value == "auto" or value is None and name in ("n_epochs",):
+                return auto
+            try:
+                v = int(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{name} must be a positive integer or 'auto', not {value!r}") from None
+            if v < lo:
+                raise ConfigError(f"{name} must be at least {lo}, not {v}")
+            return v
+
+        mts = pick(self.min_topic_size, auto_min_topic_size(n_fit), "min_topic_size", 2)
+        ms = pick(self.min_samples, auto_min_samples(mts), "min_samples", 1)
+        nn = pick(self.n_neighbors, auto_n_neighbors(n_fit), "n_neighbors", 2)
+        nn = max(2, min(nn, n_fit - 1)) if n_fit > 2 else 2
+        ne = pick(self.n_epochs, 500 if n_fit <= 2000 else 200, "n_epochs", 10)
+        if self.max_topics is None:
+            mt = None
+        else:
+            mt = pick(self.max_topics, auto_max_topics(n), "max_topics", 2)
+        nc = pick(self.n_components, 5, "n_components", 2)
+        if self.outlier_threshold is not None and not -1.0 <= float(self.outlier_threshold) <= 1.0:
+            raise ConfigError(f"outlier_threshold must be between -1 and 1 (a cosine similarity) or None, "
+                              f"not {self.outlier_threshold!r}")
+        return {"n_units": n, "n_fit": n_fit, "min_topic_size": mts, "min_samples": ms, "n_neighbors": nn,
+                "n_components": nc, "n_epochs": ne, "max_topics": mt,
+                "outlier_threshold": None if self.outlier_threshold is None else float(self.outlier_threshold),
+                "random_state": int(self.random_state)}
+
+    def _vectorizer(self) -> CountVectorizer:
+        stop = sorted(STOP_WORDS | {str(w).lower() for w in (self.stop_words or ())})
+        return CountVectorizer(stop_words=stop, ngram_range=(1, 2), token_pattern=_TOKEN_PATTERN,
+                               lowercase=True, min_df=1)
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, texts, embeddings, y=None):
+        """Fit topics on ``texts`` (for keywords) and their ``embeddings`` (for clustering)."""
+        import time
+
+        timings: dict[str, float] = {}
+        t_all = time.perf_counter()
+        texts, E = _check_texts_embeddings(texts, embeddings)
+        n = len(texts)
+        if n == 0:
+            raise ConfigError("no texts to find topics in: ingest some files first")
+        p = self.resolve_params(n)
+        self.params_ = p
+        self.n_features_in_ = E.shape[1]
+        self.degenerate_ = None
+        self.bertopic_ = None
+        self.n_clusters_found_ = 0
+        clean = [clean_for_keywords(t) for t in texts]
+
+        if n < int(self.min_units):
+            self.degenerate_ = (f"only {n} texts (fewer than min_units={self.min_units}): "
+                                "all are in one topic; topics need more text to be meaningful")
+            log.warning("topics: %s", self.degenerate_)
+            topics = np.zeros(n, dtype=int)
+            probs = np.ones(n, dtype=float)
+            assigned = np.array(["cluster"] * n, dtype=object)
+            keywords = {0: self._plain_keywords(clean)}
+            self._finish(texts, E, topics, probs, assigned, keywords, fit_mask=np.ones(n, bool))
+            self.map_2d_ = self._small_map(E) if self.map_2d else None
+            timings["total"] = time.perf_counter() - t_all
+            self.timings_ = timings
+            return self
+
+        # --- sample for very large corpora
+        rng = np.random.default_rng(p["random_state"])
+        if p["n_fit"] < n:
+            fit_idx = np.sort(rng.choice(n, size=p["n_fit"], replace=False))
+        else:
+            fit_idx = np.arange(n)
+        E_fit = E[fit_idx]
+        docs_fit = [clean[i] for i in fit_idx]
+
+        t = time.perf_counter()
+        preload()
+        timings["imports"] = time.perf_counter() - t
+        from bertopic import BERTopic
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        reducer = _KnnUMAP(p["n_neighbors"], p["n_components"], p["n_epochs"], p["random_state"])
+        hdb = _AdaptiveHDBSCAN(p["min_topic_size"], p["min_samples"])
+        bt = BERTopic(embedding_model=None, umap_model=reducer, hdbscan_model=hdb,
+                      vectorizer_model=self._vectorizer(), ctfidf_model=ClassTfidfTransformer(),
+                      top_n_words=int(self.top_n_words), calculate_probabilities=False, verbose=False)
+        # BERTopic warns on stderr about things we do on purpose (custom topic lists)
+        logging.getLogger("BERTopic").setLevel(logging.ERROR)
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            topics_fit, probs_fit = bt.fit_transform(docs_fit, embeddings=E_fit)
+        timings["umap_hdbscan_ctfidf"] = time.perf_counter() - t
+        timings.update(reducer.timings_)
+        topics_fit = np.asarray(topics_fit, dtype=int)
+        probs_fit = np.asarray(probs_fit if probs_fit is not None else np.ones(len(fit_idx)), dtype=float)
+        self.n_clusters_found_ = int(len(set(topics_fit.tolist()) - {OUTLIER}))
+        p["cluster_selection"] = hdb.selection_
+
+        if self.n_clusters_found_ == 0:
+            # HDBSCAN found no structure: one topic, said plainly
+            self.degenerate_ = (f"no clusters of at least {p['min_topic_size']} similar texts among {n}: "
+                                "all are in one topic (lower min_topic_size to look for smaller topics)")
+            log.warning("topics: %s", self.degenerate_)
+            topics = np.zeros(n, dtype=int)
+            self._finish(texts, E, topics, np.ones(n), np.array(["cluster"] * n, dtype=object),
+                         {0: self._plain_keywords(clean)}, fit_mask=np.ones(n, bool))
+            self.map_2d_ = reducer.map_2d(E_fit) if (self.map_2d and p["n_fit"] == n) else (
+                self._small_map(E) if self.map_2d else None)
+            timings["total"] = time.perf_counter() - t_all
+            self.timings_ = timings
+            return self
+
+        # --- too many topics: merge the smallest into its nearest, until max_topics remain
+        if p["max_topics"] is not None and self.n_clusters_found_ > p["max_topics"]:
+            t = time.perf_counter()
+            topics_fit = merge_small_topics(E_fit, topics_fit, p["max_topics"])
+            timings["reduce_topics"] = time.perf_counter() - t
+
+        # --- outlier reduction (nearest topic centroid in embedding space)
+        assigned_fit = np.where(topics_fit == OUTLIER, "outlier", "cluster").astype(object)
+        probs_fit = np.where(topics_fit == OUTLIER, 0.0, probs_fit)
+        thr = p["outlier_threshold"]
+        if thr is not None and (topics_fit == OUTLIER).any():
+            t = time.perf_counter()
+            ids, C = _centroids(E_fit, topics_fit)
+            bt.topic_embeddings_ = np.vstack([np.zeros((1, C.shape[1]), np.float32), C])
+            new = np.asarray(bt.reduce_outliers(docs_fit, topics_fit.tolist(), strategy="embeddings",
+                                                embeddings=E_fit, threshold=thr), dtype=int)
+            moved = (topics_fit == OUTLIER) & (new != OUTLIER)
+            if moved.any():
+                sims = E_fit[moved] @ C.T
+                probs_fit[moved] = np.clip(sims[np.arange(moved.sum()), _index_of(ids, new[moved])], 0, 1)
+                assigned_fit[moved] = "nearest"
+            topics_fit = new
+            timings["reduce_outliers"] = time.perf_counter() - t
+
+        # --- final numbering by size, keywords for the final topics
+        topics_fit = _renumber(topics_fit)
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bt.update_topics(docs_fit, topics=topics_fit.tolist(), vectorizer_model=self._vectorizer(),
+                             ctfidf_model=ClassTfidfTransformer(), top_n_words=_N_CANDIDATES)
+        ids, C = _centroids(E_fit, topics_fit)
+        bt.topic_embeddings_ = C if OUTLIER not in bt.topic_sizes_ else np.vstack(
+            [E_fit[topics_fit == OUTLIER].mean(0, keepdims=True), C])
+        keywords = self._supported_keywords(bt, docs_fit, topics_fit)
+        bt.topic_representations_ = {t: (kws or [("", 1e-5)]) for t, kws in keywords.items()}
+        timings["keywords"] = time.perf_counter() - t
+        self.bertopic_ = bt
+
+        # --- units not in the sample: nearest centroid
+        topics = np.full(n, OUTLIER, dtype=int)
+        probs = np.zeros(n, dtype=float)
+        assigned = np.array(["outlier"] * n, dtype=object)
+        topics[fit_idx], probs[fit_idx], assigned[fit_idx] = topics_fit, probs_fit, assigned_fit
+        fit_mask = np.zeros(n, bool)
+        fit_mask[fit_idx] = True
+        self.topic_ids_ = ids
+        self.topic_embeddings_ = C
+        if not fit_mask.all():
+            rest = np.flatnonzero(~fit_mask)
+            t_rest, p_rest = self._nearest(E[rest], thr)
+            topics[rest], probs[rest] = t_rest, p_rest
+            assigned[rest] = np.where(t_rest == OUTLIER, "outlier", "nearest")
+
+        self._finish(texts, E, topics, probs, assigned, keywords, fit_mask=fit_mask)
+
+        # --- the 2-D map, reusing the neighbour graph of the reduction
+        self.map_2d_ = None
+        if self.map_2d:
+            t = time.perf_counter()
+            xy = np.zeros((n, 2), dtype=np.float32)
+            xy[fit_idx] = reducer.map_2d(E_fit)
+            timings.update(reducer.timings_)
+            if not fit_mask.all():
+                xy[~fit_mask] = _interpolate(E[~fit_mask], E_fit, xy[fit_idx], k=p["n_neighbors"])
+            self.map_2d_ = xy
+            timings["map_2d"] = time.perf_counter() - t
+        timings["total"] = time.perf_counter() - t_all
+        self.timings_ = timings
+        return self
+
+    def fit_transform(self, texts, embeddings, y=None) -> np.ndarray:
+        return self.fit(texts, embeddings).topics_
+
+    # ------------------------------------------------------------------ transform
+    def transform(self, texts, embeddings) -> np.ndarray:
+        """Topic of new texts: the nearest topic centroid (cosine), -1 below ``outlier_threshold``."""
+        self._check_fitted()
+        texts, E = _check_texts_embeddings(texts, embeddings)
+        if E.shape[1] != self.n_features_in_:
+            raise ConfigError(f"embeddings have {E.shape[1]} dimensions; the model was fitted on "
+                              f"{self.n_features_in_}: embed with the same model")
+        return self._nearest(E, self.params_["outlier_threshold"])[0]
+
+    def predict_proba_nearest(self, embeddings) -> tuple[np.ndarray, np.ndarray]:
+        """(topics, cosine similarity to the chosen centroid) for embeddings."""
+        self._check_fitted()
+        _, E = _check_texts_embeddings([""] * len(embeddings), embeddings)
+        return self._nearest(E, self.params_["outlier_threshold"])
+
+    def _nearest(self, E: np.ndarray, thr) -> tuple[np.ndarray, np.ndarray]:
+        if len(E) == 0:
+            return np.zeros(0, int), np.zeros(0)
+        sims = E @ self.topic_embeddings_.T
+        best = sims.argmax(1)
+        s = sims[np.arange(len(E)), best]
+        topics = np.asarray(self.topic_ids_)[best].astype(int)
+        if thr is not None:
+            topics = np.where(s >= thr, topics, OUTLIER)
+        return topics, np.clip(s, 0, 1)
+
+    def _check_fitted(self):
+        if not hasattr(self, "topics_"):
+            from sklearn.exceptions import NotFittedError
+
+            raise NotFittedError("this TopicModel is not fitted yet: call fit(texts, embeddings) first")
+
+    # ------------------------------------------------------------------ internals
+    def _supported_keywords(self, bt, docs: list[str], topics: np.ndarray) -> dict[int, list[tuple[str, float]]]:
+        """c-TF-IDF keywords that enough of the topic's own units use.
+
+        From the top :data:`_N_CANDIDATES` c-TF-IDF terms of a topic, keep those found in
+        at least ``max(2, 3%)`` of its units (typos and one person's idiom drop out),
+        drop bigrams that repeat a word ("good good"), keep the first ``top_n_words``.
+        Measured on pxtextmining (docs/topics.md): NPMI -0.11 -> -0.07, and readable.
+        """
+        vec = bt.vectorizer_model
+        X = vec.transform([d.lower() for d in docs])
+        X.data[:] = 1
+        ids = sorted(set(topics.tolist()))
+        rows = np.searchsorted(ids, topics)
+        from scipy import sparse
+
+        T = sparse.csr_matrix((np.ones(len(topics)), (rows, np.arange(len(topics)))), shape=(len(ids), len(topics)))
+        support = (T @ X).tocsr()
+        sizes = np.bincount(rows, minlength=len(ids))
+        vocab = vec.vocabulary_
+        out: dict[int, list[tuple[str, float]]] = {}
+        doc_arr = np.asarray(docs, dtype=object)
+        for r, t in enumerate(ids):
+            need = max(2.0, _MIN_SUPPORT * sizes[r])
+            kept = []
+            for w, score in bt.get_topic(int(t)) or []:
+                words = w.split()
+                if not w or len(set(words)) < len(words) or w not in vocab:
+                    continue
+                if support[r, vocab[w]] >= need:
+                    kept.append((w, float(score)))
+                if len(kept) >= int(self.top_n_words):
+                    break
+            if len(kept) < 2 and t != OUTLIER:
+                # a topic of stop words only ("Nothing.", "No comment", "N/A"): say so in its own words
+                kept = self._plain_keywords(list(doc_arr[topics == t]), stop_words=False) or kept
+            out[int(t)] = kept
+        return out
+
+    def _plain_keywords(self, docs: list[str], stop_words: bool = True) -> list[tuple[str, float]]:
+        """Keywords of one group of texts: words used by the most texts (no contrast needed).
+
+        ``stop_words=False`` keeps the stop words that say "nothing" (:data:`_SAYING_NOTHING`),
+        for a topic whose texts say little else ("Nothing.", "None", "No comment").
+        """
+        if stop_words:
+            vec = self._vectorizer()
+        else:
+            vec = CountVectorizer(stop_words=sorted(STOP_WORDS - _SAYING_NOTHING), ngram_range=(1, 1),
+                                  token_pattern=_TOKEN_PATTERN)
+        try:
+            X = vec.fit_transform([d.lower() for d in docs])
+        except ValueError:  # only stop words
+            return []
+        df = np.asarray((X > 0).sum(0)).ravel().astype(float)
+        words = vec.get_feature_names_out()
+        order = [i for i in np.lexsort((words, -df)) if df[i] >= max(2.0, _MIN_SUPPORT * len(docs))]
+        return [(str(words[i]), float(df[i] / len(docs))) for i in order[: int(self.top_n_words)]]
+
+    def _finish(self, texts, E, topics, probs, assigned, keywords, fit_mask):
+        topics = np.asarray(topics, dtype=int)
+        self.topic_ids_, self.topic_embeddings_ = _centroids(E, topics)
+        n = len(texts)
+        self.topics_ = topics
+        self.probs_ = np.asarray(probs, dtype=float)
+        self.assigned_by_ = np.asarray(assigned, dtype=object)
+        self.n_topics_ = int(len(set(topics.tolist()) - {OUTLIER}))
+        self.outlier_share_ = float((topics == OUTLIER).mean()) if n else 0.0
+        self.keywords_ = {t: [w for w, _ in kws] for t, kws in keywords.items()}
+        labels = {}
+        used: Counter = Counter()
+        for t in sorted(keywords):
+            label = "outliers (no topic)" if t == OUTLIER else make_label(self.keywords_[t])
+            used[label] += 1
+            labels[t] = label if used[label] == 1 else f"{label} ({used[label]})"
+        self.labels_ = labels
+        self.representative_ = self._representatives(texts, E, topics, assigned, fit_mask)
+        rows = []
+        sizes = Counter(topics.tolist())
+        for t in sorted(sizes, key=lambda t: (t == OUTLIER, t)):
+            rows.append({
+                "topic": int(t),
+                "label": labels.get(t, make_label(self.keywords_.get(t, []))),
+                "size": int(sizes[t]),
+                "share": sizes[t] / n,
+                "keywords": list(self.keywords_.get(t, [])),
+                "keyword_scores": [round(s, 6) for _, s in keywords.get(t, [])],
+                "representative": list(self.representative_.get(t, [])),
+            })
+        self.topic_info_ = pd.DataFrame(rows, columns=["topic", "label", "size", "share", "keywords",
+                                                       "keyword_scores", "representative"])
+
+    def _representatives(self, texts, E, topics, assigned, fit_mask) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        k = int(self.n_representative)
+        for t in sorted(set(topics.tolist())):
+            members = np.flatnonzero(topics == t)
+            core = members[(assigned[members] == "cluster") & fit_mask[members]]
+            pool = core if len(core) else members
+            c = E[pool].mean(0)
+            c /= np.linalg.norm(c) or 1.0
+            sims = E[pool] @ c
+            order = pool[np.lexsort((pool, -sims))]
+            chosen, seen = [], set()
+            for i in order:
+                key = " ".join(texts[i].lower().split())
+                if key in seen:
+                    continue
+                seen.add(key)
+                chosen.append(int(i))
+                if len(chosen) >= k:
+                    break
+            out[int(t)] = chosen
+        return out
+
+    def _small_map(self, E: np.ndarray) -> np.ndarray:
+        """2-D coordinates of a tiny corpus: its first two principal components."""
+        if len(E) < 3:
+            return np.zeros((len(E), 2), dtype=np.float32)
+        X = E - E.mean(0)
+        _, _, vt = np.linalg.svd(X, full_matrices=False)
+        xy = X @ vt[:2].T
+        return xy.astype(np.float32)
+
+
+# ----------------------------------------------------------------------------- helpers
+def _renumber(topics: np.ndarray) -> np.ndarray:
+    """Topic ids 0..k-1 by size (largest first, ties by old id); -1 stays -1."""
+    topics = np.asarray(topics, dtype=int)
+    sizes = Counter(t for t in topics.tolist() if t != OUTLIER)
+    order = sorted(sizes, key=lambda t: (-sizes[t], t))
+    mapping = {old: new for new, old in enumerate(order)}
+    mapping[OUTLIER] = OUTLIER
+    return np.array([mapping[t] for t in topics.tolist()], dtype=int)
+
+
+def merge_small_topics(E: np.ndarray, topics: np.ndarray, max_topics: int) -> np.ndarray:
+    """Merge topics until ``max_topics`` remain: the smallest joins its most similar topic.
+
+    Similarity is the cosine of the topic centroids (recomputed after each merge);
+    ties go to the lower topic id, so the result is deterministic. Outliers (-1) are
+    left alone. Unlike BERTopic's ``reduce_topics`` (agglomerative, average linkage on
+    topic embeddings), this never lumps many topics into one blob: on 200 CoP texts
+    BERTopic's reduction from 15 to 8 topics left one topic with 103 units, this one does not
+    (docs/topics.md).
+    """
+    topics = np.asarray(topics, dtype=int).copy()
+    ids = sorted(set(topics.tolist()) - {OUTLIER})
+    if len(ids) <= max_topics:
+        return topics
+    sums = {t: E[topics == t].sum(0).astype(np.float64) for t in ids}
+    sizes = {t: int((topics == t).sum()) for t in ids}
+    merged_into = {t: t for t in ids}
+    while len(ids) > max_topics:
+        small = min(ids, key=lambda t: (sizes[t], t))
+        others = [t for t in ids if t != small]
+        C = np.stack([sums[t] / (np.linalg.norm(sums[t]) or 1.0) for t in others])
+        v = sums[small] / (np.linalg.norm(sums[small]) or 1.0)
+        sims = C @ v
+        target = others[int(np.argmax(sims))]          # first maximum: lowest id among ties
+        sums[target] += sums.pop(small)
+        sizes[target] += sizes.pop(small)
+        merged_into = {k: (target if v_ == small else v_) for k, v_ in merged_into.items()}
+        ids = others
+    mapping = {**merged_into, OUTLIER: OUTLIER}
+    return _renumber(np.array([mapping[t] for t in topics.tolist()], dtype=int))
+
+
+def _centroids(E: np.ndarray, topics: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Unit-normalised centroids of each topic except -1, ids ascending."""
+    ids = sorted(set(np.asarray(topics).tolist()) - {OUTLIER})
+    if not ids:
+        return [], np.zeros((0, E.shape[1]), dtype=np.float32)
+    C = np.stack([E[topics == t].mean(0) for t in ids]).astype(np.float32)
+    C /= np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
+    return ids, C
+
+
+def _index_of(ids: list[int], values: np.ndarray) -> np.ndarray:
+    pos = {t: i for i, t in enumerate(ids)}
+    return np.array([pos[int(v)] for v in values], dtype=int)
+
+
+def _interpolate(E_new: np.ndarray, E_ref: np.ndarray, xy_ref: np.ndarray, k: int = 15) -> np.ndarray:
+    """2-D position of new points: similarity-weighted mean of their k nearest reference points."""
+    out = np.empty((len(E_new), 2), dtype=np.float32)
+    block = max(64, min(4096, _KNN_BLOCK_BYTES // max(1, 4 * len(E_ref))))
+    k = min(k, len(E_ref))
+    for s in range(0, len(E_new), block):
+        sims = E_new[s:s + block] @ E_ref.T
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        w = np.clip(np.take_along_axis(sims, part, 1), 1e-6, None)
+        out[s:s + block] = (w[..., None] * xy_ref[part]).sum(1) / w.sum(1, keepdims=True)
+    return out

@@ -1,0 +1,310 @@
+"""Tables for researchers: topics against themes, cohorts, years and source kinds.
+
+Every function takes plain DataFrames, so it works on a workspace (see
+:func:`tables_from_workspace`) or on anything a researcher builds by hand:
+
+* ``units_df``: one row per unit with ``unit_id`` and metadata columns (``group``,
+  ``year``, ``source_kind`` ...), e.g. ``Workspace.units_frame()``;
+* ``topics``: the topic of each unit, as a sequence aligned with ``units_df``'s rows,
+  a Series indexed by ``unit_id``, or a DataFrame with ``unit_id`` and ``topic``
+  columns (the ``unit_topics`` table);
+* ``theme_labels``: the ``unit_themes`` table (long: ``unit_id``, ``theme``, ``label``
+  and/or ``score``; a row counts when ``label == 1``, or every row if there is no
+  ``label`` column), or a wide 0/1 frame with one column per theme and ``unit_id``
+  as a column or the index.
+
+Topics and codebook themes are separate columns: nothing here merges, renames or
+drops a theme (a theme no unit carries still gets its column of zeros).
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ConfigError
+
+NONE = "(none)"
+BY_ALIASES = {"cohort": "group", "grp": "group", "series": "year", "kind": "source_kind", "source": "source_kind"}
+
+
+# ----------------------------------------------------------------------------- inputs
+def _topic_series(units_df: pd.DataFrame, topics) -> pd.Series:
+    """The topic of each row of ``units_df`` (index = ``units_df.index``)."""
+    if "unit_id" not in units_df.columns:
+        raise ConfigError("units_df needs a 'unit_id' column (e.g. Workspace.units_frame())")
+    if isinstance(topics, pd.DataFrame):
+        if not {"unit_id", "topic"} <= set(topics.columns):
+            raise ConfigError("a topics DataFrame needs 'unit_id' and 'topic' columns (the unit_topics table)")
+        topics = topics.set_index("unit_id")["topic"]
+    if isinstance(topics, pd.Series) and not isinstance(topics.index, pd.RangeIndex):
+        s = units_df["unit_id"].map(topics)
+    else:
+        values = list(topics)
+        if len(values) != len(units_df):
+            raise ConfigError(f"{len(values)} topics for {len(units_df)} units: pass one topic per unit "
+                              "(or a Series indexed by unit_id)")
+        s = pd.Series(values, index=units_df.index)
+    missing = s.isna()
+    if missing.any():
+        s = s.copy()
+        s[missing] = -1           # units without a topic row count as outliers
+    return s.astype(int).rename("topic")
+
+
+def _theme_matrix(units_df: pd.DataFrame, theme_labels, themes: Sequence[str] | None = None) -> pd.DataFrame:
+    """0/1 matrix, one row per ``units_df`` row (same index), one column per theme."""
+    if theme_labels is None:
+        theme_labels = pd.DataFrame(columns=["unit_id", "theme", "label"])
+    tl = theme_labels
+    if {"unit_id", "theme"} <= set(tl.columns):
+        long = tl
+        if "label" in long.columns:
+            on = long[long["label"].fillna(0).astype(int) == 1]
+        else:
+            on = long
+        all_themes = list(themes) if themes is not None else sorted(long["theme"].dropna().astype(str).unique())
+        if on.empty:
+            wide = pd.DataFrame(0, index=pd.Index([], name="unit_id"), columns=all_themes)
+        else:
+            wide = (pd.crosstab(on["unit_id"], on["theme"].astype(str)) > 0).astype(int)
+            wide = wide.reindex(columns=all_themes, fill_value=0)
+    else:
+        wide = tl.set_index("unit_id") if "unit_id" in tl.columns else tl
+        wide = (wide.fillna(0).astype(float) > 0).astype(int)
+        if themes is not None:
+            wide = wide.reindex(columns=list(themes), fill_value=0)
+    out = wide.reindex(units_df["unit_id"].values, fill_value=0)
+    out.index = units_df.index
+    return out.fillna(0).astype(int)
+
+
+def _labels(topic_labels) -> dict[int, str]:
+    if topic_labels is None:
+        return {}
+    if isinstance(topic_labels, pd.DataFrame):
+        return {int(t): str(lab) for t, lab in zip(topic_labels["topic"], topic_labels["label"])}
+    return {int(t): str(lab) for t, lab in dict(topic_labels).items()}
+
+
+def _by_column(units_df: pd.DataFrame, by: str) -> pd.Series:
+    col = BY_ALIASES.get(by, by)
+    if col not in units_df.columns:
+        raise ConfigError(f"cannot break topics down by {by!r}: units_df has no column {col!r} "
+                          f"(choose from group, year, source_kind or one of {', '.join(map(str, units_df.columns))})")
+    return units_df[col].astype("object").where(units_df[col].notna(), NONE).astype(str).rename(col)
+
+
+def _add_labels(df: pd.DataFrame, labels: dict[int, str]) -> pd.DataFrame:
+    if labels:
+        df.insert(0, "label", [labels.get(int(t), "") for t in df.index])
+    return df
+
+
+# ----------------------------------------------------------------------------- tables
+def topic_theme_table(units_df: pd.DataFrame, topics, theme_labels, *, normalize: str | None = None,
+                      topic_labels=None, themes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Topic x theme: how many units of each topic carry each codebook theme.
+
+    Rows: topics (index ``topic``, -1 = outliers); columns: ``units`` (units in the
+    topic), one column per theme, and ``no theme`` (units with none). ``normalize``:
+    ``None`` counts, ``"topic"`` = share of the topic's units, ``"theme"`` = share of
+    the theme's units that fall in each topic. ``themes`` fixes the theme columns
+    (e.g. the codebook's order); themes are never merged or renamed.
+    """
+    t = _topic_series(units_df, topics)
+    M = _theme_matrix(units_df, theme_labels, themes)
+    counts = M.groupby(t).sum()
+    counts.index.name = "topic"
+    sizes = t.value_counts().sort_index()
+    counts = counts.reindex(sizes.index, fill_value=0)
+    none = (M.sum(axis=1) == 0).groupby(t).sum().reindex(sizes.index, fill_value=0)
+    if normalize == "topic":
+        body = counts.div(sizes, axis=0)
+        none = none / sizes
+    elif normalize == "theme":
+        totals = M.sum(axis=0).replace(0, np.nan)
+        body = counts.div(totals, axis=1).fillna(0.0)
+        n_none = none.sum()
+        none = none / n_none if n_none else none * 0.0
+    elif normalize is None:
+        body = counts
+    else:
+        raise ConfigError(f"normalize must be None, 'topic' or 'theme', not {normalize!r}")
+    out = body.copy()
+    out.insert(0, "units", sizes.values)
+    out["no theme"] = none.values
+    out = out.sort_index(key=lambda idx: [(i == -1, i) for i in idx])
+    out.index.name = "topic"
+    out.columns.name = None
+    return _add_labels(out, _labels(topic_labels))
+
+
+def topic_by(units_df: pd.DataFrame, topics, by: str = "group", *, normalize: str | None = None,
+             topic_labels=None) -> pd.DataFrame:
+    """Topic x ``by`` (``"group"`` / ``"year"`` / ``"source_kind"`` or any column): unit counts.
+
+    ``normalize``: ``None`` counts; ``"by"`` = share of each column's units (compare
+    cohorts of different sizes); ``"topic"`` = share of each topic's units. Missing
+    metadata is the column ``(none)``. A ``total`` column holds the topic's units.
+    """
+    t = _topic_series(units_df, topics)
+    col = _by_column(units_df, by)
+    tab = pd.crosstab(t, col)
+    tab.index.name = "topic"
+    tab.columns.name = col.name
+    tab = tab.reindex(columns=sorted(tab.columns, key=_period_key))
+    totals = tab.sum(axis=1)
+    if normalize == "by":
+        tab = tab.div(tab.sum(axis=0).replace(0, np.nan), axis=1).fillna(0.0)
+    elif normalize == "topic":
+        tab = tab.div(totals.replace(0, np.nan), axis=0).fillna(0.0)
+    elif normalize is not None:
+        raise ConfigError(f"normalize must be None, 'by' or 'topic', not {normalize!r}")
+    tab["total"] = totals
+    tab = tab.sort_index(key=lambda idx: [(i == -1, i) for i in idx])
+    return _add_labels(tab, _labels(topic_labels))
+
+
+def topics_over_time(units_df: pd.DataFrame, topics, by: str = "year", *, topic_labels=None) -> pd.DataFrame:
+    """Tidy table of topics per period: ``by``, ``topic``, ``label``, ``units``, ``share``.
+
+    ``share`` is the topic's share of the period's units; every (period, topic) pair is
+    present (zeros included) and periods are in time order ("2023" < "2023-2024" < "2024").
+    """
+    t = _topic_series(units_df, topics)
+    col = _by_column(units_df, by)
+    tab = pd.crosstab(col, t)
+    periods = sorted(tab.index, key=_period_key)
+    tab = tab.reindex(periods)
+    share = tab.div(tab.sum(axis=1), axis=0)
+    long = tab.stack().rename("units").to_frame().join(share.stack().rename("share"))
+    long = long.reset_index()
+    long.columns = [col.name, "topic", "units", "share"]
+    labels = _labels(topic_labels)
+    long.insert(2, "label", [labels.get(int(x), "") for x in long["topic"]])
+    long["units"] = long["units"].astype(int)
+    order = {p: i for i, p in enumerate(periods)}
+    long = long.sort_values([col.name, "topic"], key=lambda s: s.map(order) if s.name == col.name else s)
+    return long.reset_index(drop=True)
+
+
+def theme_prevalence(units_df: pd.DataFrame, theme_labels, by: Sequence[str] | str = ("group", "year"), *,
+                     themes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Tidy table of theme prevalence by cohort and year (or any metadata columns).
+
+    Columns: the ``by`` columns, ``theme``, ``units`` (units in the cell), ``labelled``
+    (units carrying the theme), ``share``.
+    """
+    by = [by] if isinstance(by, str) else list(by)
+    keys = [_by_column(units_df, b) for b in by]
+    M = _theme_matrix(units_df, theme_labels, themes)
+    if M.shape[1] == 0:
+        return pd.DataFrame(columns=[k.name for k in keys] + ["theme", "units", "labelled", "share"])
+    frame = pd.concat(keys + [M], axis=1)
+    names = [k.name for k in keys]
+    g = frame.groupby(names, dropna=False)
+    labelled = g[list(M.columns)].sum()
+    units = g.size()
+    long = labelled.stack().rename("labelled").reset_index()
+    long.columns = names + ["theme", "labelled"]
+    long = long.merge(units.rename("units").reset_index(), on=names)
+    long["share"] = long["labelled"] / long["units"]
+    long = long[names + ["theme", "units", "labelled", "share"]]
+    sort_keys = names + ["theme"]
+    long = long.sort_values(sort_keys, key=lambda s: s.map(_period_key) if s.name in ("year",) else s)
+    return long.reset_index(drop=True)
+
+
+def map_frame(units_df: pd.DataFrame, unit_topics: pd.DataFrame, theme_labels=None, *,
+              topic_labels=None) -> pd.DataFrame:
+    """One row per unit with a map position: ``unit_id, x, y, topic, topic_label, theme``, metadata.
+
+    ``theme`` is the unit's primary theme (the labelled theme with the highest score),
+    ``(none)`` when it has none; ``unit_topics`` needs ``unit_id, topic, x, y``.
+    """
+    ut = unit_topics[["unit_id", "topic", "x", "y"]]
+    df = units_df[[c for c in ("unit_id", "group", "year", "source_kind") if c in units_df.columns]]
+    df = df.merge(ut, on="unit_id", how="inner")
+    df = df[df["x"].notna() & df["y"].notna()].copy()
+    labels = _labels(topic_labels)
+    df["topic_label"] = [labels.get(int(t), "") for t in df["topic"]]
+    df["theme"] = primary_theme(df["unit_id"], theme_labels)
+    for c in ("group", "year", "source_kind"):
+        if c in df.columns:
+            df[c] = df[c].astype("object").where(df[c].notna(), NONE)
+    return df.reset_index(drop=True)
+
+
+def primary_theme(unit_ids: Iterable[str], theme_labels) -> list[str]:
+    """The highest-scoring labelled theme of each unit, or ``(none)``."""
+    ids = list(unit_ids)
+    if theme_labels is None or len(theme_labels) == 0 or not {"unit_id", "theme"} <= set(theme_labels.columns):
+        return [NONE] * len(ids)
+    tl = theme_labels
+    if "label" in tl.columns:
+        tl = tl[tl["label"].fillna(0).astype(int) == 1]
+    if tl.empty:
+        return [NONE] * len(ids)
+    score = tl["score"] if "score" in tl.columns else pd.Series(1.0, index=tl.index)
+    tl = tl.assign(_s=score.astype(float)).sort_values(["unit_id", "_s", "theme"], ascending=[True, False, True])
+    best = tl.drop_duplicates("unit_id").set_index("unit_id")["theme"]
+    return [str(best.get(u, NONE)) for u in ids]
+
+
+def _period_key(value) -> tuple:
+    """Sort key for years and series: "2023" < "2023-2024" < "2024"; text after numbers."""
+    s = str(value)
+    import re
+
+    m = re.match(r"\s*(\d{4})(?:\s*[-/–]\s*(\d{2,4}))?", s)
+    if m:
+        return (0, int(m.group(1)), int(m.group(2) or 0), s)
+    return (1 if s != NONE else 2, 0, 0, s)
+
+
+# ----------------------------------------------------------------------------- workspace
+def read_workspace(ws) -> dict[str, pd.DataFrame]:
+    """The frames the tables and pictures need, read from a workspace.
+
+    ``units`` (all units: topics count everyone, consent only gates quotes),
+    ``unit_topics``, ``topic_info`` (keywords and representatives decoded from JSON),
+    ``unit_themes``.
+    """
+    units = ws.units_frame()
+    unit_topics = pd.read_sql_query("SELECT unit_id, topic, prob, x, y FROM unit_topics", ws.conn)
+    info = pd.read_sql_query(
+        "SELECT topic, label, keywords_json, size, representative_json FROM topic_info ORDER BY topic", ws.conn)
+    info["keywords"] = [json.loads(s or "[]") for s in info["keywords_json"]]
+    info["representative"] = [json.loads(s or "[]") for s in info["representative_json"]]
+    info = info.drop(columns=["keywords_json", "representative_json"])
+    info = info.sort_values("topic", key=lambda s: [(t == -1, t) for t in s]).reset_index(drop=True)
+    themes = pd.read_sql_query("SELECT unit_id, theme, score, label FROM unit_themes", ws.conn)
+    return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes}
+
+
+def tables_from_workspace(ws, frames: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
+    """Every researcher table of a workspace, by name (ready for CSV export).
+
+    ``topic_info``, ``topic_theme`` (counts), ``topic_theme_share`` (share of each
+    topic's units), ``topic_by_group``, ``topic_by_year``, ``topic_by_source_kind``
+    (shares within each column), ``topics_over_time``, ``theme_prevalence`` (group x year).
+    """
+    f = dict(frames) if frames is not None else read_workspace(ws)
+    units, ut, info, th = f["units"], f["unit_topics"], f["topic_info"], f["unit_themes"]
+    out: dict[str, pd.DataFrame] = {}
+    info_out = info.copy()
+    info_out["keywords"] = info_out["keywords"].map(", ".join)
+    out["topic_info"] = info_out
+    if ut.empty:
+        return out
+    labels = info
+    out["topic_theme"] = topic_theme_table(units, ut, th, topic_labels=labels)
+    out["topic_theme_share"] = topic_theme_table(units, ut, th, normalize="topic", topic_labels=labels)
+    for by in ("group", "year", "source_kind"):
+        out[f"topic_by_{by}"] = topic_by(units, ut, by, normalize="by", topic_labels=labels)
+    out["topics_over_time"] = topics_over_time(units, ut, "year", topic_labels=labels)
+    out["theme_prevalence"] = theme_prevalence(units, th, ("group", "year"))
+    return out

@@ -1,0 +1,138 @@
+"""End to end in real headless Chromium: `copquotes app` on a small workspace; a reviewer
+signs in, approves a quote, exports, and the exported file holds the approval.
+
+Needs Debian's chromium (``setup.sh`` installs it): the test fails, not skips, without it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .builders import NAME, SECRET, build_workspace, quote_ids
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _copquotes_cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "copquotes"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "copquotes.cli"]
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"copquotes app exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("copquotes app did not answer on /_stcore/health within 90 s")
+
+
+@pytest.fixture
+def app_server(tmp_path):
+    ws = build_workspace(tmp_path / "ws")
+    ws.close()
+    port = _free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    log = open(tmp_path / "app.log", "w")
+    proc = subprocess.Popen(_copquotes_cmd() + ["app", "--workspace", str(tmp_path / "ws"), "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    try:
+        _wait_healthy(port, proc)
+        yield tmp_path / "ws", port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.mark.browser
+def test_review_and_export_in_chromium(app_server, tmp_path):
+    assert os.path.exists(CHROMIUM) and shutil.which(CHROMIUM), (
+        f"{CHROMIUM} is missing: install Debian's chromium (as root: apt-get update && apt-get install -y "
+        "chromium, or run setup.sh); never 'playwright install'")
+    from playwright.sync_api import expect, sync_playwright
+
+    ws_path, port = app_server
+    from copquotes.workspace import Workspace
+
+    ws = Workspace.open(ws_path)
+    qid = quote_ids(ws)[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(accept_downloads=True)
+            dialogs = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.get_by_label("Your name").fill("Erin E2E")
+            page.get_by_role("button", name="Start reviewing").click()
+            expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30000)
+
+            page.get_by_role("link", name="Quotes").click()
+            expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
+            expect(page.get_by_text("I walk in flat and walk out with a plan").first).to_be_visible(timeout=30000)
+            expect(page.get_by_text("<script>window.__pwned=1</script>", exact=False).filter(visible=True).first).to_be_visible(
+                timeout=30000)
+            body = page.inner_text("body")
+            assert NAME not in body and "Okafor" not in body and SECRET not in body
+            assert "<script>window.__pwned=1</script>" in body          # shown as text ...
+            assert page.evaluate("window.__pwned") is None                # ... never run
+            assert page.locator('a[href^="javascript"]').count() == 0
+            assert page.locator("main img[onerror]").count() == 0
+
+            page.get_by_role("button", name="Approve").first.click()
+            expect(page.get_by_text(f"Approved quote {qid}")).to_be_visible(timeout=30000)
+            deadline = time.time() + 10
+            while ws.conn.execute("SELECT status FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0] != "approved":
+                assert time.time() < deadline, "the approval did not reach the workspace"
+                time.sleep(0.2)
+            assert ws.conn.execute("SELECT reviewer FROM decisions WHERE quote_id = ?", (qid,)).fetchone()[0] == "Erin E2E"
+
+            page.get_by_role("link", name="Export").click()
+            expect(page.get_by_role("heading", name="Export")).to_be_visible(timeout=30000)
+            page.get_by_role("button", name="Create export").click()
+            download_button = page.get_by_role("button", name="Download")
+            expect(download_button).to_be_visible(timeout=30000)
+            with page.expect_download(timeout=30000) as info:
+                download_button.click()
+            saved = tmp_path / info.value.suggested_filename
+            info.value.save_as(saved)
+            assert page.evaluate("window.__pwned") is None and not dialogs
+        finally:
+            browser.close()
+    ws.close()
+
+    from openpyxl import load_workbook
+
+    assert saved.suffix == ".xlsx"
+    sheet = load_workbook(saved)["quotes"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    header, data = rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert "text" in header and [r["id"] for r in data] == [qid]
+    assert data[0]["status"] == "approved" and data[0]["reviewed_by"] == "Erin E2E"
+    assert data[0]["text"].startswith("I walk in flat") and NAME not in data[0]["text"]

@@ -1,0 +1,321 @@
+"""The review app's pages under Streamlit's AppTest, on small real workspaces."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from copquotes import review
+from copquotes.resources import REPO_DIR
+from copquotes.workspace import Workspace
+
+from .builders import NAME, SECRET, build_workspace, quote_ids, unit_id
+
+TIMEOUT = 60
+
+
+def page_script(ws_path, page, reviewer, show_original):
+    from copquotes.app.views import run_page
+
+    run_page(page, ws_path, reviewer, show_original)
+
+
+def open_page(ws, page, reviewer="Ann", show_original=False, details=()) -> AppTest:
+    at = AppTest.from_function(page_script, args=(str(ws.path), page, reviewer, show_original),
+                               default_timeout=TIMEOUT)
+    at.run()
+    for qid in details:                       # open a quote's details (edit, themes, context, ...)
+        at.toggle(key=f"details_{qid}").set_value(True).run()
+    return at
+
+
+def page_text(at) -> str:
+    """Everything the page sends to the browser: texts, widget values and options, tables."""
+    parts = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(str(proto))
+        for child in (getattr(node, "children", None) or {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+def markdown_bodies(at) -> list[str]:
+    out = []
+    for kind in ("markdown", "caption", "error", "warning", "info", "success", "title", "subheader"):
+        out += [getattr(e, "value", "") or "" for e in at.get(kind)]
+    return out
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build_workspace(tmp_path / "ws", figures=True)
+    yield w
+    w.close()
+
+
+def status(ws, qid):
+    return ws.conn.execute("SELECT status, version, edited_text FROM quotes WHERE quote_id = ?", (qid,)).fetchone()
+
+
+# ---------------------------------------------------------------------------------- access
+def test_a_reviewer_name_comes_first(ws, monkeypatch):
+    monkeypatch.setenv("COPQUOTES_WORKSPACE", str(ws.path))
+    at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=TIMEOUT).run()
+    assert [t.value for t in at.title] == ["copquotes review"]
+    assert "Units" not in page_text(at)                 # nothing of the workspace before a name
+    at.button[0].click().run()                          # no name: refused
+    assert at.error and "reviewer name" in at.error[0].value
+    at.text_input(key="login_name").input("Ann")
+    at.button[0].click().run()
+    assert not at.exception
+    assert "Overview" in [t.value for t in at.title]
+    assert any("Ann" in m.value for m in at.sidebar.markdown)
+
+
+def test_a_shared_server_password_from_secrets(ws, monkeypatch):
+    monkeypatch.setenv("COPQUOTES_WORKSPACE", str(ws.path))
+    at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["password"] = "s3cret"
+    at.run()
+    at.text_input(key="login_name").input("Ann")
+    at.text_input(key="login_password").input("guess")
+    at.button[0].click().run()
+    assert at.error and "Wrong password" in at.error[0].value and "Overview" not in [t.value for t in at.title]
+    at.text_input(key="login_password").input("s3cret")
+    at.button[0].click().run()
+    assert "Overview" in [t.value for t in at.title]
+
+
+def test_without_a_workspace_the_app_says_how_to_start(monkeypatch):
+    monkeypatch.delenv("COPQUOTES_WORKSPACE", raising=False)
+    at = AppTest.from_file(str(REPO_DIR / "app.py"), default_timeout=TIMEOUT).run()
+    assert at.error and "copquotes app --workspace" in at.error[0].value
+
+
+# ---------------------------------------------------------------------------------- safety
+@pytest.mark.parametrize("page", ["overview", "quotes", "themes", "topics", "export"])
+def test_no_page_shows_a_name_or_text_without_consent(ws, page):
+    at = open_page(ws, page, details=list(quote_ids(ws).values()) if page == "quotes" else ())
+    assert not at.exception
+    text = page_text(at)
+    assert NAME not in text and "Okafor" not in text and "okafor" not in text
+    assert SECRET not in text
+    for body in markdown_bodies(at):
+        # participant text reaches Markdown only escaped: no raw tag, link or image syntax
+        assert not re.search(r"(?<!\\)<", body), body
+        assert not re.search(r"(?<!\\)\]\(", body), body
+    assert all(not m.proto.allow_html for m in at.markdown)
+
+
+def test_payload_is_shown_as_text(ws):
+    at = open_page(ws, "quotes")
+    bodies = markdown_bodies(at)
+    assert any("\\<script\\>window\\.\\_\\_pwned\\=1\\<\\/script\\>" in b for b in bodies)
+    assert any("\\[x\\]\\(javascript\\:window" in b for b in bodies)
+
+
+def test_originals_only_for_reviewers_the_config_names(ws):
+    ws.set_config("show_original_for", ["Ann"])
+    every = list(quote_ids(ws).values())
+    assert NAME in page_text(open_page(ws, "quotes", "Ann", show_original=True))
+    assert NAME not in page_text(open_page(ws, "quotes", "Ann", show_original=False, details=every))
+    assert NAME not in page_text(open_page(ws, "quotes", "Bob", show_original=True, details=every))
+
+
+# ---------------------------------------------------------------------------------- overview
+def test_overview_counts_prevalence_and_topic_map(ws):
+    at = open_page(ws, "overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Units"] == "9" and metrics["Quote consent"] == "6" and metrics["Pending"] == "5"
+    assert [s.value for s in at.subheader][:3] == [
+        "Candidate quotes", "Theme prevalence by group (% of units)", "Theme prevalence by year (% of units)"]
+    table = at.dataframe[0].value
+    assert set(table.columns) == {"Early career", "RRE", "all"}
+    assert table.loc["Wellbeing", "RRE"] == pytest.approx(66.7)
+    assert at.get("imgs") or any(type(e).__name__ == "Image" for e in at.main)
+
+
+# ---------------------------------------------------------------------------------- quotes
+def test_quotes_page_lists_consented_quotes_best_first(ws):
+    at = open_page(ws, "quotes")
+    approve = [b for b in at.button if b.key and b.key.startswith("approve_")]
+    ids = quote_ids(ws)
+    assert [b.key for b in approve] == [f"approve_{ids[i]}_1" for i in (1, 3, 5, 6, 8)]
+    assert any("5 match" in c.value for c in at.caption)
+
+
+def test_approve_from_the_page(ws):
+    qid = quote_ids(ws)[1]
+    at = open_page(ws, "quotes")
+    at.button(key=f"approve_{qid}_1").click().run()
+    assert tuple(status(ws, qid))[:2] == ("approved", 2)
+    assert at.success and "Approved" in at.success[0].value
+    assert review.history(ws, qid)[0]["reviewer"] == "Ann"
+    assert at.button(key=f"approve_{qid}_2").disabled          # the page shows the new version
+
+
+def test_reject_needs_a_reason_on_the_page(ws):
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes")
+    at.button(key=f"reject_{qid}_1").click().run()
+    assert at.error and "reason" in at.error[0].value and status(ws, qid)[0] == "pending"
+    at.text_input(key=f"reason_{qid}_1").input("identifies the school")
+    at.button(key=f"reject_{qid}_1").click().run()
+    assert status(ws, qid)[0] == "rejected"
+    assert review.history(ws, qid)[-1]["reason"] == "identifies the school"
+
+
+def test_edit_shows_a_diff_and_saves(ws):
+    qid = quote_ids(ws)[8]
+    at = open_page(ws, "quotes", details=[qid])
+    new = "Being among like-minded people gave me hope ... when I was close to burning out."
+    at.text_area(key=f"edit_{qid}_1").input(new).run()
+    diffs = [c.value for c in at.code if "{+" in c.value or "[-" in c.value]
+    assert any("{+...+}" in d and "[-and energy-]" in d for d in diffs)
+    at.button(key=f"saveedit_{qid}_1").click().run()
+    st_, version, edited = status(ws, qid)
+    assert (st_, version, edited) == ("edited", 2, new)
+
+
+def test_change_themes_from_the_page(ws):
+    qid = quote_ids(ws)[6]
+    at = open_page(ws, "quotes", details=[qid])
+    at.multiselect(key=f"themes_{qid}_1").select("solidarity").run()
+    at.button(key=f"savethemes_{qid}_1").click().run()
+    themes = ws.conn.execute("SELECT themes_json FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0]
+    assert '"solidarity"' in themes and '"reflective_practice"' in themes
+
+
+def test_a_conflicting_save_is_refused_with_a_message_and_kept(ws):
+    qid = quote_ids(ws)[8]
+    at = open_page(ws, "quotes", "Ann", details=[qid])
+    other = Workspace.open(ws.path)                       # Bea, in another session, saves first
+    review.approve(other, qid, "Bea", 1)
+    other.close()
+    at.text_area(key=f"edit_{qid}_1").input("My wording, Ann's.")
+    at.button(key=f"saveedit_{qid}_1").click().run()
+    assert status(ws, qid)[0] == "approved" and status(ws, qid)[2] != "My wording, Ann's."
+    msgs = [e.value for e in at.error]
+    assert any("Bea" in m and "eload" in m for m in msgs)
+    assert any(c.value == "My wording, Ann's." for c in at.code)   # the refused edit is shown
+    assert review.history(ws, qid)[-1]["action"] == "conflict_refused"
+
+
+@pytest.mark.parametrize("select, value, n", [
+    ("f_status", "approved", 1), ("f_theme", "solidarity", 3), ("f_group", "Early career", 2),
+    ("f_flags", "any flag", 1), ("f_kind", "survey", 2), ("f_topic", 2, 1),
+])
+def test_filters(ws, select, value, n):
+    review.approve(ws, quote_ids(ws)[6], "Ann", 1)
+    at = open_page(ws, "quotes")
+    at.selectbox(key=select).select(value).run()
+    assert len([b for b in at.button if b.key and b.key.startswith("approve_")]) == n
+    assert any(f"{n} match" in c.value for c in at.caption)
+
+
+def test_paging(ws):
+    at = open_page(ws, "quotes")
+    at.selectbox(key="q_size").select(10).run()
+    at.number_input(key="q_page").set_value(1).run()
+    assert len([b for b in at.button if b.key and b.key.startswith("approve_")]) == 5
+
+
+def test_redact_from_the_page(ws):
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes", details=[qid])
+    at.text_input(key=f"redact_{qid}_1").input("leadership")
+    at.selectbox(key=f"redact_kind_{qid}_1").select("org")
+    at.button(key=f"redactbtn_{qid}_1").click().run()
+    anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id(3),)).fetchone()[0]
+    assert "[organisation]" in anon and "leadership" not in anon
+    assert "leadership" not in " ".join(markdown_bodies(at))
+
+
+def test_context_turns_hide_speakers_without_consent(ws):
+    at = open_page(ws, "quotes", details=[quote_ids(ws)[1]])
+    bodies = " ".join(markdown_bodies(at))
+    assert "did not agree to be quoted" in bodies
+    assert "Welcome everyone" in bodies                    # a consented facilitator prompt is context
+
+
+def test_a_quote_whose_unit_is_not_anonymised_is_hidden(ws):
+    ws.conn.execute("DELETE FROM anon WHERE unit_id = ?", (unit_id(6),))
+    at = open_page(ws, "quotes")
+    assert any("anonymise stage has not run" in w.value for w in at.warning)
+    assert "reflect on my own assumptions" not in page_text(at)
+
+
+# ---------------------------------------------------------------------------------- themes
+def test_themes_page_shows_evidence_and_stores_corrections(ws):
+    at = open_page(ws, "themes")
+    assert any("walk in flat and walk out with a plan" in m.value for m in at.markdown)
+    at.button(key=f"no_{unit_id(1)}_wellbeing").click().run()
+    row = ws.conn.execute("SELECT label, reviewer FROM theme_labels WHERE unit_id = ? AND theme = 'wellbeing'",
+                          (unit_id(1),)).fetchone()
+    assert tuple(row) == (0, "Ann")
+    at.radio(key="t_view").set_value("reviewer-labelled").run()
+    assert len([b for b in at.button if b.key and b.key.startswith("yes_")]) == 1
+
+
+# ---------------------------------------------------------------------------------- topics
+def test_topics_page(ws):
+    at = open_page(ws, "topics")
+    table = at.dataframe[0].value
+    assert list(table["topic"]) == [0, 1, 2]
+    assert "[redacted]" in table.loc[0, "label"]              # a redacted name never labels a topic
+    at.selectbox(key="tp_topic").select(2).run()
+    assert any("reflect on my own assumptions" in m.value for m in at.markdown)
+
+
+# ---------------------------------------------------------------------------------- export
+def test_export_page_writes_and_offers_the_file(ws):
+    review.approve(ws, quote_ids(ws)[1], "Ann", 1)
+    at = open_page(ws, "export")
+    at.selectbox(key="x_fmt_quotes").select(".csv").run()
+    at.button(key="x_go").click().run()
+    assert not at.exception and at.success
+    files = list((ws.path / "exports").glob("*.csv"))
+    assert len(files) == 1
+    text = files[0].read_text(encoding="utf-8-sig")
+    assert quote_ids(ws)[1] in text and quote_ids(ws)[8] not in text
+    assert at.get("download_button")
+
+
+def test_export_page_reports_refusals(ws):
+    ws.conn.execute("DELETE FROM anon WHERE unit_id = ?", (unit_id(2),))
+    at = open_page(ws, "export")
+    at.radio(key="x_what").set_value("units").run()
+    at.button(key="x_go").click().run()
+    assert at.error and "copquotes analyse" in at.error[0].value
+    assert not (ws.path / "exports").exists() or not list((ws.path / "exports").iterdir())
+
+
+def test_undo_a_redaction_needs_access_to_originals(ws):
+    qid = quote_ids(ws)[1]
+    at = open_page(ws, "quotes", "Bob", details=[qid])
+    assert not [b for b in at.button if b.key and b.key.startswith(f"undo_{qid}")]
+    ws.set_config("show_original_for", ["Ann"])
+    at = open_page(ws, "quotes", "Ann", show_original=True, details=[qid])
+    (undo,) = [b for b in at.button if b.key and b.key.startswith(f"undo_{qid}")]
+    undo.click().run()
+    anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id(1),)).fetchone()[0]
+    assert NAME in anon
+    assert review.history(ws, f"unit:{unit_id(1)}")[0]["reviewer"] == "Ann"
+
+
+def test_a_name_the_anonymiser_missed_is_still_masked(ws):
+    """Safety net: roster / speaker-label names of the file are masked in every text shown."""
+    missed = "We are in this together, Okafor said, and that keeps me going."
+    ws.conn.execute("UPDATE anon SET text = ? WHERE unit_id IN (?, ?)", (missed, unit_id(3), unit_id(0)))
+    ws.conn.execute("UPDATE quotes SET text = ? WHERE unit_id = ?", (missed, unit_id(3)))
+    for page in ("quotes", "themes", "topics"):
+        at = open_page(ws, page, details=list(quote_ids(ws).values()) if page == "quotes" else ())
+        text = page_text(at)
+        assert "Okafor" not in text, page
+    assert "together\\, \\[name\\] said" in " ".join(markdown_bodies(open_page(ws, "quotes")))

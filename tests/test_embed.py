@@ -1,0 +1,91 @@
+"""Embedder: normalised float32 rows in order, each distinct text once, a cache across runs."""
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from copquotes.embed import CACHE_FILE, Embedder, model_key
+from copquotes.errors import ConfigError
+
+TEXTS = [
+    "I walk in flat and walk out with a plan.",
+    "The facilitator held the space beautifully.",
+    "I walk in flat and walk out with a plan.",
+    "",
+    "Networking across councils was the best part.",
+]
+
+
+def test_rows_in_order_normalised_float32(embedder):
+    v = embedder.encode(TEXTS)
+    assert v.shape == (len(TEXTS), 384)
+    assert v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    np.testing.assert_array_equal(v[0], v[2])          # duplicates share one vector
+    assert not np.allclose(v[0], v[1])
+    # order is kept whatever the batching: one text alone gives the same row
+    np.testing.assert_allclose(embedder.encode([TEXTS[4]])[0], v[4], atol=1e-6)
+
+
+def test_each_distinct_text_once_and_second_run_computes_nothing(tmp_path, embedder):
+    texts = [f"Session {i} reminded me why I do this work." for i in range(7)] * 3
+    e1 = Embedder(cache_dir=tmp_path)
+    v1 = e1.encode(texts)
+    assert (e1.n_computed_, e1.n_cached_) == (7, 0)
+    e2 = Embedder(cache_dir=tmp_path)                 # a new process would see the same file
+    v2 = e2.encode(list(reversed(texts)))
+    assert (e2.n_computed_, e2.n_cached_) == (0, 7)
+    np.testing.assert_array_equal(v2, v1[::-1])
+    with sqlite3.connect(tmp_path / CACHE_FILE) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        rows = conn.execute("SELECT model, COUNT(*) FROM vectors GROUP BY model").fetchall()
+    assert rows == [(e1.key, 7)] and e1.key.startswith("all-MiniLM-L6-v2")
+
+
+def test_partial_cache_computes_only_new_texts(tmp_path):
+    e = Embedder(cache_dir=tmp_path)
+    e.encode(["alpha text one", "beta text two"])
+    e.encode(["alpha text one", "gamma text three", "delta text four"])
+    assert (e.n_computed_, e.n_cached_) == (2, 1)
+    assert (e.n_total_computed_, e.n_total_cached_) == (4, 1)
+
+
+def test_no_cache_dir_keeps_vectors_in_memory(embedder):
+    e = Embedder(cache_dir=None)
+    a = e.encode(["only in memory"])
+    e.encode(["only in memory"])
+    assert e.n_computed_ == 0
+    np.testing.assert_allclose(a, embedder.encode(["only in memory"]), atol=1e-6)
+
+
+def test_int8_stays_close_to_fp32(embedder):
+    fp32 = Embedder(precision="fp32").encode(TEXTS)
+    int8 = Embedder(precision="int8").encode(TEXTS)
+    cos = np.sum(fp32 * int8, axis=1)
+    assert cos.min() > 0.95
+
+
+def test_empty_input_gives_empty_matrix(embedder):
+    assert embedder.encode([]).shape == (0, 384)
+
+
+@pytest.mark.parametrize("kwargs", [{"precision": "fp16"}, {"batch_size": 0}])
+def test_bad_options_raise_config_error(kwargs):
+    with pytest.raises(ConfigError):
+        Embedder(**kwargs)
+
+
+def test_single_string_is_refused(embedder):
+    with pytest.raises(ConfigError):
+        embedder.encode("not a list")
+
+
+@pytest.mark.parametrize("name, precision, key", [
+    ("all-MiniLM-L6-v2", "fp32", "all-MiniLM-L6-v2"),
+    ("sentence-transformers/all-MiniLM-L6-v2", "fp32", "all-MiniLM-L6-v2"),
+    ("all-MiniLM-L6-v2", "int8", "all-MiniLM-L6-v2@int8"),
+])
+def test_model_key_separates_precisions(name, precision, key):
+    assert model_key(name, precision) == key

@@ -1,0 +1,373 @@
+"""Exports: formats, formula neutralising, escaping, consent and anonymisation gates, REFI-QDA."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import zipfile
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from app.builders import NAME, PAYLOAD, SECRET, UNITS, build_workspace, quote_ids, unit_id
+from copquotes import review
+from copquotes.app.safety import md_escape, neutralise_cell
+from copquotes.errors import ConfigError, WorkspaceError
+from copquotes.export import QDA_NS, export, quote_records, units_table
+
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    ids = quote_ids(w)
+    review.approve(w, ids[1], "Ann", 1)
+    review.approve(w, ids[5], "Ann", 1)                       # the payload quote
+    review.edit(w, ids[6], "Ann", '=HYPERLINK("http://evil.example","x") reflect on power', 1, approve=True)
+    review.reject(w, ids[3], "Ann", "off theme", 1)
+    yield w
+    w.close()
+
+
+def read_csv(path):
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def all_text_of(path) -> str:
+    if path.suffix in (".csv", ".md"):
+        return path.read_text(encoding="utf-8-sig")
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path)
+        return "\n".join(str(c.value) for sh in wb for r in sh.iter_rows() for c in r if c.value is not None)
+    if path.suffix == ".docx":
+        from docx import Document
+
+        return "\n".join(p.text for p in Document(str(path)).paragraphs)
+    with zipfile.ZipFile(path) as z:
+        return "\n".join(z.read(n).decode("utf-8") for n in z.namelist())
+
+
+# ---------------------------------------------------------------------------------- helpers
+@pytest.mark.parametrize("value, expected", [
+    ("=1+2", "'=1+2"), ("+61 400", "'+61 400"), ("-5", "'-5"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("plain", "plain"), ("a=b", "a=b"), ("", ""), (3.5, 3.5), (-2, -2),
+    (None, None),
+])
+def test_neutralise_cell(value, expected):
+    assert neutralise_cell(value) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "[x](javascript:alert(1))",
+    "![i](http://x/y.png)", "**bold** _it_ `code`", "# heading", "<https://evil.example>",
+    "http://evil.example/path", "a@b.org", ":red[colour] :smile:", "$x^2$", "1. list\n- item",
+])
+def test_md_escape_renders_as_plain_text(text):
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(md_escape(text))
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    assert "<strong" not in html and "<em" not in html and "<code" not in html and "<h1" not in html
+    assert "<ol" not in html and "<ul" not in html
+
+
+# ---------------------------------------------------------------------------------- quotes
+def test_quotes_are_approved_only_by_default(ws, tmp_path):
+    out = export(ws, tmp_path / "q.csv")
+    rows = read_csv(out)
+    ids = quote_ids(ws)
+    assert {r["id"] for r in rows} == {ids[1], ids[5], ids[6]}
+    assert all(r["status"] == "approved" and r["reviewed_by"] == "Ann" for r in rows)
+
+
+def test_all_statuses_adds_pending_never_rejected(ws, tmp_path):
+    rows = read_csv(export(ws, tmp_path / "q.csv", approved_only=False))
+    ids = quote_ids(ws)
+    assert {r["id"] for r in rows} == {ids[1], ids[5], ids[6], ids[8]}
+
+
+def test_quote_records_follow_the_design_record(ws):
+    (rec,) = [r for r in quote_records(ws) if r["id"] == quote_ids(ws)[1]]
+    assert set(rec) >= {"id", "text", "verbatim_span", "themes", "score", "attribution", "source", "flags", "speaker"}
+    assert rec["verbatim_span"] == {"unit_id": unit_id(1), "start": 0, "end": len(UNITS[1][2])}
+    assert rec["source"] == {"file": "fg_rre_2024.vtt", "kind": "focus_group", "group": "RRE", "year": "2024"}
+    assert rec["themes"][0] == {"theme": "wellbeing", "score": 0.91}
+    assert rec["text"].startswith("I walk in flat") and "[name]" in rec["text"]   # the edit, anonymised
+    assert rec["speaker"].startswith("P-")
+
+
+@pytest.mark.parametrize("ext", [".csv", ".xlsx", ".docx", ".md", ".qdpx"])
+def test_no_quote_export_holds_a_name_or_text_without_consent(ws, tmp_path, ext):
+    text = all_text_of(export(ws, tmp_path / f"q{ext}", approved_only=False))
+    assert NAME not in text and "Okafor" not in text and SECRET not in text
+    assert "walk in flat" in text            # and it is not empty
+
+
+def test_consent_withdrawn_after_approval_leaves_the_export(ws, tmp_path):
+    ws.conn.execute("UPDATE units SET consent = 0 WHERE unit_id = ?", (unit_id(1),))
+    rows = read_csv(export(ws, tmp_path / "q.csv"))
+    assert quote_ids(ws)[1] not in {r["id"] for r in rows}
+
+
+def test_csv_neutralises_formulas(ws, tmp_path):
+    rows = read_csv(export(ws, tmp_path / "q.csv"))
+    (edited,) = [r for r in rows if r["id"] == quote_ids(ws)[6]]
+    assert edited["text"].startswith("'=HYPERLINK")
+    assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
+
+
+def test_xlsx_has_no_formula_cells(ws, tmp_path):
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(export(ws, tmp_path / "q.xlsx"))["quotes"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert any(t.startswith("'=HYPERLINK") for t in texts)
+    assert all(not t.startswith(("=", "+", "-", "@")) for t in texts)
+
+
+def test_docx_quote_bank_is_grouped_by_theme_with_attribution(ws, tmp_path):
+    from docx import Document
+
+    doc = Document(str(export(ws, tmp_path / "bank.docx")))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    headings = [t for s, t in paras if s == "Heading 1"]
+    labels = dict(review.theme_catalogue(ws))
+    assert headings == [labels["wellbeing"], labels["reflective_practice"]]
+    quotes = [t for s, t in paras if s == "Quote"]
+    assert len(quotes) == 3 and all(t.startswith("\u201c") for t in quotes)
+    i = [t for _, t in paras].index(next(t for t in quotes if "walk in flat" in t))
+    assert paras[i + 1][1] == "- CoP focus group participant 2024"
+
+
+def test_markdown_carries_no_link_or_html(ws, tmp_path):
+    from markdown_it import MarkdownIt
+
+    md = export(ws, tmp_path / "bank.md").read_text()
+    html = MarkdownIt("commonmark").render(md)
+    assert "<script" not in html and "<img" not in html and "<a " not in html and "javascript:" not in html.replace(
+        "javascript:window", "")  # the words survive as text, never as an href
+    assert "href" not in html
+    assert "window.__pwned" in html                               # the payload is shown as text
+    assert "## " + md_escape(dict(review.theme_catalogue(ws))["wellbeing"]) in md and "> \\- CoP focus group participant 2024" in md
+
+
+def test_an_empty_export_is_valid_and_says_so(tmp_path, caplog):
+    w = build_workspace(tmp_path / "ws")
+    out = export(w, tmp_path / "q.md")
+    assert "No quotes to export" in out.read_text()
+    assert any("no approved quotes" in r.message for r in caplog.records)
+    assert read_csv(export(w, tmp_path / "q.csv")) == []
+
+
+def test_quotes_from_text_not_anonymised_are_refused(ws, tmp_path):
+    ws.conn.execute("DELETE FROM anon WHERE unit_id = ?", (unit_id(1),))
+    with pytest.raises(WorkspaceError, match="copquotes analyse"):
+        export(ws, tmp_path / "q.csv")
+    assert not (tmp_path / "q.csv").exists()
+
+
+# ---------------------------------------------------------------------------------- units
+def test_units_table_holds_every_unit_anonymised(ws):
+    t = units_table(ws)
+    assert len(t) == len(UNITS)
+    assert NAME not in " ".join(t["text"]) and "[name]" in " ".join(t["text"])
+    assert set(t["consent"]) == {"yes", "no", "unknown"}
+    row = t.set_index("unit_id").loc[unit_id(3)]
+    assert row["solidarity_score"] == 0.88 and row["solidarity_label"] == 1 and row["themes"] == "solidarity; backlash"
+    assert row["topic"] == 1
+    assert "okafor" not in " ".join(t["topic_label"].dropna()).lower()
+
+
+def test_reviewer_labels_win_in_the_units_table(ws):
+    review.label_theme(ws, unit_id(3), "solidarity", 0, "Ann")
+    t = units_table(ws).set_index("unit_id")
+    assert t.loc[unit_id(3), "solidarity_label"] == 0 and t.loc[unit_id(3), "themes"] == "backlash"
+
+
+@pytest.mark.parametrize("ext", [".csv", ".xlsx"])
+def test_units_export_round_trips(ws, tmp_path, ext):
+    out = export(ws, tmp_path / f"units{ext}", what="units")
+    if ext == ".csv":
+        rows = read_csv(out)
+    else:
+        from openpyxl import load_workbook
+
+        sh = load_workbook(out)["units"]
+        vals = [[c.value for c in r] for r in sh.iter_rows()]
+        rows = [dict(zip(vals[0], v)) for v in vals[1:]]
+    assert len(rows) == len(UNITS)
+    payload = next(r for r in rows if r["unit_id"] == unit_id(5))
+    assert "<script>" in payload["text"]                       # data, kept as text
+    assert NAME not in json.dumps(rows, default=str)
+
+
+def test_units_export_refused_until_anonymised(tmp_path):
+    w = build_workspace(tmp_path / "ws", anonymise=False)
+    with pytest.raises(WorkspaceError, match="copquotes analyse"):
+        export(w, tmp_path / "u.csv", what="units")
+    assert not (tmp_path / "u.csv").exists()
+
+
+@pytest.mark.parametrize("out, what, approved_only, match", [
+    ("u.docx", "units", None, "units table exports"),
+    ("u.md", "units", None, "units table exports"),
+    ("u.csv", "units", True, "applies to quotes"),
+    ("q.txt", "quotes", None, "cannot export"),
+    ("q", "quotes", None, "cannot export"),
+    ("q.csv", "everything", None, "unknown export"),
+])
+def test_bad_export_requests_say_what_to_do(ws, tmp_path, out, what, approved_only, match):
+    with pytest.raises(ConfigError, match=match):
+        export(ws, tmp_path / out, what=what, approved_only=approved_only)
+
+
+# ---------------------------------------------------------------------------------- REFI-QDA
+def _qdpx(path):
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        root = ET.fromstring(z.read("project.qde"))
+        files = {n: z.read(n).decode("utf-8") for n in names if n.startswith("sources/")}
+    return root, files, names
+
+
+def _check_refi_structure(root, files):
+    ns = {"q": QDA_NS}
+    assert root.tag == f"{{{QDA_NS}}}Project" and root.get("name")
+    # children in the schema's order
+    order = ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs", "Description"]
+    tags = [c.tag.split("}")[1] for c in root]
+    assert tags == sorted(tags, key=order.index)
+    codes = root.findall("q:CodeBook/q:Codes/q:Code", ns)
+    assert codes and all(GUID.match(c.get("guid")) and c.get("name") and c.get("isCodable") == "true" for c in codes)
+    code_guids = {c.get("guid") for c in codes}
+    all_guids = [e.get("guid") for e in root.iter() if e.get("guid")]
+    assert len(all_guids) == len(set(all_guids)) and all(GUID.match(g) for g in all_guids)
+    coded = []
+    for src in root.findall("q:Sources/q:TextSource", ns):
+        path = src.get("plainTextPath")
+        assert path.startswith("internal://")
+        text = files["sources/" + path[len("internal://"):]]
+        kids = [c.tag.split("}")[1] for c in src]
+        assert kids == sorted(kids, key=["Description", "PlainTextContent", "PlainTextSelection", "Coding",
+                                          "NoteRef", "VariableValue"].index)
+        for sel in src.findall("q:PlainTextSelection", ns):
+            s, e = int(sel.get("startPosition")), int(sel.get("endPosition"))
+            assert 0 <= s < e <= len(text)
+            refs = [c.find("q:CodeRef", ns).get("targetGUID") for c in sel.findall("q:Coding", ns)]
+            assert refs and set(refs) <= code_guids
+            coded.append((text[s:e], refs))
+    return coded, {c.get("guid"): c.get("name") for c in codes}
+
+
+def test_qdpx_units_project_follows_refi_qda(ws, tmp_path):
+    root, files, names = _qdpx(export(ws, tmp_path / "units.qdpx", what="units"))
+    assert "project.qde" in names and len(files) == 2
+    coded, code_names = _check_refi_structure(root, files)
+    anon = dict(ws.conn.execute("SELECT unit_id, text FROM anon").fetchall())
+    labels = dict(review.theme_catalogue(ws))
+    by_text = {t: sorted(code_names[g] for g in refs) for t, refs in coded}
+    assert by_text[anon[unit_id(3)]] == sorted([labels["backlash"], labels["solidarity"]])
+    assert by_text[anon[unit_id(6)]] == [labels["reflective_practice"]]
+    assert anon[unit_id(7)] not in by_text                    # label 0: not coded
+    assert NAME not in "".join(files.values())
+
+
+def test_qdpx_quotes_project_codes_each_quote(ws, tmp_path):
+    root, files, _ = _qdpx(export(ws, tmp_path / "quotes.qdpx"))
+    coded, code_names = _check_refi_structure(root, files)
+    texts = [t for t, _ in coded]
+    assert len(coded) == 3 and any(t.startswith("I walk in flat") for t in texts)
+    assert SECRET not in "".join(files.values())
+
+
+def test_qdpx_guids_are_stable_between_exports(ws, tmp_path):
+    a, _, _ = _qdpx(export(ws, tmp_path / "a.qdpx", what="units"))
+    b, _, _ = _qdpx(export(ws, tmp_path / "b.qdpx", what="units"))
+    guids = lambda r: sorted(e.get("guid") for e in r.iter() if e.get("guid"))  # noqa: E731
+    assert guids(a) == guids(b)
+
+
+# ---------------------------------------------------------------------------------- CLI
+def test_cli_export(ws, tmp_path, capsys):
+    from copquotes.cli import main
+
+    assert main(["export", "--workspace", str(ws.path), "--out", str(tmp_path / "q.md")]) == 0
+    assert "wrote" in capsys.readouterr().err
+    ws.conn.execute("DELETE FROM anon")
+    assert main(["export", "--workspace", str(ws.path), "--out", str(tmp_path / "u.csv"), "--what", "units"]) != 0
+    err = capsys.readouterr().err
+    assert "copquotes analyse" in err and len(err.strip().splitlines()) == 1
+
+
+def test_payload_is_exported_as_text_only(ws, tmp_path):
+    rows = read_csv(export(ws, tmp_path / "q.csv"))
+    (p,) = [r for r in rows if r["id"] == quote_ids(ws)[5]]
+    assert p["text"] == PAYLOAD
+
+
+def test_xlsx_writer_round_trips_awkward_values(tmp_path):
+    from openpyxl import load_workbook
+
+    from copquotes.export import _write_xlsx
+
+    rows = [
+        {"a": "x < y & z > w", "b": 3, "c": -2.5, "d": None, "e": True},
+        {"a": "  spaced  ", "b": float("nan"), "c": "=cmd|' /C calc'!A0", "d": "bell\x07 tab\tok", "e": "y" * 40000},
+        {"a": "ünïcødé “quotes” ✓", "b": 10**12, "c": "@SUM(A1)", "d": "-1+1", "e": "+61 400 000 000"},
+    ]
+    path = tmp_path / "t.xlsx"
+    _write_xlsx(rows, list("abcde"), path, "t&<sheet>")
+    wb = load_workbook(path)
+    sh = wb.worksheets[0]
+    vals = [[c.value for c in r] for r in sh.iter_rows()]
+    assert vals[0] == list("abcde") and sh["A1"].font.b
+    assert vals[1] == ["x < y & z > w", 3, -2.5, None, True]
+    assert vals[2][:4] == ["  spaced  ", None, "'=cmd|' /C calc'!A0", "bell tab\tok"]
+    assert len(vals[2][4]) == 32767
+    assert vals[3] == ["ünïcødé “quotes” ✓", 10**12, "'@SUM(A1)", "'-1+1", "'+61 400 000 000"]
+    assert all(c.data_type != "f" for r in sh.iter_rows() for c in r)
+    assert sh.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0_walk_plan_okafor_room", "0_walk_plan_[redacted]_room"),
+    ("Sarah Okafor's group", "[redacted]'s group"),
+    ("sarahs", "sarahs"),                     # whole words only
+    ("the orange door helped", "[redacted] helped"),
+    ("door", "door"),                         # parts of an organisation's name are not names
+])
+def test_scrub_masks_redacted_strings(tmp_path, text, expected):
+    from copquotes.app.safety import identifier_terms, scrub
+
+    w = build_workspace(tmp_path / "ws")
+    unit_text = UNITS[6][2]
+    w.conn.execute("UPDATE units SET text = ? WHERE unit_id = ?", (unit_text + " At The Orange Door.", unit_id(6)))
+    n = len(unit_text)
+    review.add_redaction(w, unit_id(6), n + 4, n + 19, "org", "Ann")   # "The Orange Door"
+    assert scrub(text, identifier_terms(w)) == expected
+
+
+@pytest.mark.parametrize("parts", [("code", "wellbeing"), ("selection", "file:a.csv", "u001"), ("user", "ünï")])
+def test_guid_is_uuid5(parts):
+    import uuid
+
+    from copquotes.export import _GUID_NS, guid
+
+    assert guid(*parts) == str(uuid.uuid5(_GUID_NS, "\x1f".join(parts)))
+
+
+def test_exports_mask_a_name_the_anonymiser_missed(ws, tmp_path):
+    missed = "We are in this together, Okafor said."
+    ws.conn.execute("UPDATE anon SET text = ? WHERE unit_id = ?", (missed, unit_id(3)))
+    ws.conn.execute("UPDATE quotes SET edited_text = ? WHERE quote_id = ?", (missed, quote_ids(ws)[1]))
+    t = units_table(ws).set_index("unit_id")
+    assert t.loc[unit_id(3), "text"] == "We are in this together, [name] said."
+    assert "Okafor" not in all_text_of(export(ws, tmp_path / "q.csv"))
+    assert "Okafor" not in all_text_of(export(ws, tmp_path / "u.qdpx", what="units"))

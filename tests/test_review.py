@@ -1,0 +1,297 @@
+"""Decisions, edits, redactions and labels: audit trail and optimistic concurrency."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.builders import NAME, UNITS, build_workspace, quote_ids, unit_id
+from copquotes import review
+from copquotes.errors import ConfigError, ConflictError, WorkspaceError
+from copquotes.workspace import Workspace
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def qid(ws):
+    return quote_ids(ws)[1]
+
+
+def row(ws, quote_id):
+    return dict(ws.conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (quote_id,)).fetchone())
+
+
+def decisions(ws, quote_id):
+    return review.history(ws, quote_id)
+
+
+# ---------------------------------------------------------------------------------- decisions
+@pytest.mark.parametrize("action, kwargs, status", [
+    ("approve", {}, "approved"),
+    ("reject", {"reason": "identifying detail"}, "rejected"),
+])
+def test_decision_sets_status_bumps_version_and_is_audited(ws, qid, action, kwargs, status):
+    before = row(ws, qid)
+    after = getattr(review, action)(ws, qid, "Ann", expected_version=1, **kwargs)
+    assert after["status"] == status and after["version"] == 2 and after["updated_by"] == "Ann"
+    assert row(ws, qid)["status"] == status
+    (d,) = decisions(ws, qid)
+    assert d["reviewer"] == "Ann" and d["action"] == action and d["at"]
+    assert d["before"]["status"] == before["status"] and d["after"]["status"] == status
+    assert d["reason"] == kwargs.get("reason")
+
+
+def test_reset_takes_a_quote_back_to_pending(ws, qid):
+    review.approve(ws, qid, "Ann", 1)
+    assert review.reset(ws, qid, "Ann", 2)["status"] == "pending"
+    assert [d["action"] for d in decisions(ws, qid)] == ["approve", "reset"]
+
+
+@pytest.mark.parametrize("reviewer", ["", "   ", None, "x" * 81])
+def test_a_reviewer_name_is_required(ws, qid, reviewer):
+    with pytest.raises(ConfigError, match="reviewer name"):
+        review.approve(ws, qid, reviewer, 1)
+    assert row(ws, qid)["version"] == 1 and decisions(ws, qid) == []
+
+
+@pytest.mark.parametrize("reason", ["", "  ", None])
+def test_reject_needs_a_reason(ws, qid, reason):
+    with pytest.raises(ConfigError, match="reason"):
+        review.reject(ws, qid, "Ann", reason, 1)
+    assert row(ws, qid)["status"] == "pending"
+
+
+# ---------------------------------------------------------------------------------- concurrency
+def test_two_reviewers_never_overwrite_each_other_silently(ws, qid, tmp_path):
+    other = Workspace.open(tmp_path / "ws")        # a second connection: another reviewer's session
+    try:
+        review.approve(ws, qid, "Ann", expected_version=1)
+        with pytest.raises(ConflictError) as err:
+            review.edit(other, qid, "Bea", "My better wording of it.", expected_version=1)
+    finally:
+        other.close()
+    exc = err.value
+    assert isinstance(exc, review.QuoteConflict)
+    msg = str(exc)
+    assert "Ann" in msg and "reload" in msg.lower() and "version 2" in msg
+    # Ann's decision stands; Bea's refused edit is returned and kept in the audit trail
+    assert row(ws, qid)["status"] == "approved" and row(ws, qid)["edited_text"] != "My better wording of it."
+    assert exc.attempted["edited_text"] == "My better wording of it."
+    assert exc.current["status"] == "approved"
+    refused = [d for d in decisions(ws, qid) if d["action"] == "conflict_refused"]
+    assert refused and refused[0]["reviewer"] == "Bea"
+    assert refused[0]["after"]["edited_text"] == "My better wording of it."
+
+
+def test_a_quote_that_vanished_is_a_conflict_not_a_crash(ws, qid):
+    ws.conn.execute("DELETE FROM quotes WHERE quote_id = ?", (qid,))
+    with pytest.raises(ConflictError, match="no longer exists"):
+        review.approve(ws, qid, "Ann", 1)
+
+
+def test_withdrawn_consent_removes_the_quote_and_refuses_decisions(ws, qid):
+    ws.conn.execute("UPDATE units SET consent = 0 WHERE unit_id = ?", (unit_id(1),))
+    with pytest.raises(ConflictError, match="no longer exists"):
+        review.approve(ws, qid, "Ann", 1)
+
+
+def test_expected_version_must_be_a_number(ws, qid):
+    with pytest.raises(ConfigError, match="version"):
+        review.approve(ws, qid, "Ann", "latest")
+
+
+# ---------------------------------------------------------------------------------- edits
+def test_edit_is_kept_beside_the_verbatim_and_anonymised_text(ws, qid):
+    before = row(ws, qid)
+    after = review.edit(ws, qid, "Ann", "I walk in flat and walk out with a plan.", 1)
+    assert after["edited_text"] == "I walk in flat and walk out with a plan."
+    assert after["status"] == "edited"
+    assert after["verbatim"] == before["verbatim"] and after["text"] == before["text"]
+    (d,) = decisions(ws, qid)
+    assert d["action"] == "edit" and d["before"]["edited_text"] == before["edited_text"]
+
+
+def test_edit_and_approve_records_both(ws, qid):
+    after = review.edit(ws, qid, "Ann", "[The group] makes the room feel safe.", 1, approve=True)
+    assert after["status"] == "approved"
+    assert [d["action"] for d in decisions(ws, qid)] == ["edit", "approve"]
+
+
+def test_an_edit_cannot_bring_back_a_redacted_name(ws, qid):
+    with pytest.raises(review.UnsafeEditError, match="redacted"):
+        review.edit(ws, qid, "Ann", "sarah okafor always makes the room feel safe.", 1)
+    assert row(ws, qid)["version"] == 1
+
+
+def test_an_edit_cannot_add_a_roster_name(ws, qid):
+    with pytest.raises(review.UnsafeEditError, match="roster"):
+        review.edit(ws, qid, "Ann", "Okafor always makes the room feel safe.", 1)
+
+
+def test_text_not_anonymised_cannot_be_approved(ws, qid):
+    ws.conn.execute("DELETE FROM anon WHERE unit_id = ?", (unit_id(1),))
+    with pytest.raises(WorkspaceError, match="copquotes analyse"):
+        review.approve(ws, qid, "Ann", 1)
+    with pytest.raises(WorkspaceError, match="copquotes analyse"):
+        review.edit(ws, qid, "Ann", "I walk in flat.", 1, approve=True)
+    assert row(ws, qid)["status"] == "pending"
+
+
+def test_empty_edit_is_refused(ws, qid):
+    with pytest.raises(ConfigError, match="empty"):
+        review.edit(ws, qid, "Ann", "  ", 1)
+
+
+@pytest.mark.parametrize("before, after, expected", [
+    ("a b c", "a b c", "a b c"),
+    ("I was um really tired", "I was ... really tired", "I was [-um-]{+...+} really tired"),
+    ("It helped me", "[The CoP] helped me", "[-It-]{+[The CoP]+} helped me"),
+    ("one two", "one two three", "one two{+ three+}"),
+    ("", "new", "{+new+}"),
+])
+def test_format_diff(before, after, expected):
+    assert review.format_diff(before, after) == expected
+
+
+def test_diff_words_round_trips():
+    a, b = "Yeah so I walk in flat and, um, walk out", "I walk in flat and ... walk out with a plan"
+    ops = review.diff_words(a, b)
+    assert "".join(t for op, t in ops if op != "+") == a
+    assert "".join(t for op, t in ops if op != "-") == b
+
+
+# ---------------------------------------------------------------------------------- themes
+def test_set_themes_keeps_scores_and_stores_labels(ws, qid):
+    after = review.set_themes(ws, qid, "Ann", ["wellbeing", "backlash"], 1)
+    themes = {t["theme"]: t for t in json.loads(after["themes_json"])}
+    assert themes["wellbeing"]["score"] == 0.91
+    assert themes["backlash"] == {"theme": "backlash", "score": 1.0, "source": "reviewer"}
+    assert "solidarity" not in themes
+    labels = dict(ws.conn.execute("SELECT theme, label FROM theme_labels WHERE unit_id = ?", (unit_id(1),)).fetchall())
+    assert labels == {"backlash": 1, "solidarity": 0}
+    assert decisions(ws, qid)[0]["action"] == "set_themes"
+
+
+def test_set_themes_refuses_unknown_themes(ws, qid):
+    with pytest.raises(ConfigError, match="unknown theme"):
+        review.set_themes(ws, qid, "Ann", ["no-such-theme"], 1)
+
+
+@pytest.mark.parametrize("label", [0, 1, True])
+def test_label_theme_stores_a_reviewer_label(ws, label):
+    review.label_theme(ws, unit_id(6), "reflective_practice", label, "Ann")
+    review.label_theme(ws, unit_id(6), "reflective_practice", label, "Bea")   # upsert, not a duplicate
+    rows = ws.conn.execute("SELECT label, reviewer FROM theme_labels WHERE unit_id = ?", (unit_id(6),)).fetchall()
+    assert [tuple(r) for r in rows] == [(int(label), "Bea")]
+
+
+@pytest.mark.parametrize("unit, theme, label, err", [
+    ("u006", "reflective_practice", 2, ConfigError),
+    ("u006", "nonsense", 1, ConfigError),
+    ("nope", "wellbeing", 1, WorkspaceError),
+])
+def test_label_theme_validates(ws, unit, theme, label, err):
+    with pytest.raises(err):
+        review.label_theme(ws, unit, theme, label, "Ann")
+
+
+# ---------------------------------------------------------------------------------- redactions
+def test_add_redaction_recomputes_anon_and_quote_text(ws, qid):
+    text = UNITS[1][2]
+    s = text.index("plan")
+    out = review.add_redaction(ws, unit_id(1), s, s + 4, "place", "Ann")
+    anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id(1),)).fetchone()[0]
+    assert "[place]" in anon and "plan" not in anon and "[name]" in anon
+    q = row(ws, qid)
+    assert "[place]" in q["text"] and "plan" not in q["text"]
+    assert "plan" not in (q["edited_text"] or "")     # the suggested edit follows
+    assert q["version"] == 2 and out["quotes_changed"] == [qid]
+    assert ws.conn.execute("SELECT status, source FROM redactions WHERE unit_id = ? AND kind = 'place'",
+                           (unit_id(1),)).fetchone()[:] == ("manual", "reviewer:Ann")
+    unit_log = decisions(ws, f"unit:{unit_id(1)}")
+    assert unit_log[0]["action"] == "redaction_add" and "plan" in unit_log[0]["before"]["anon"]
+    assert decisions(ws, qid)[0]["action"] == "redaction_add"
+
+
+def test_add_redaction_validates_the_span(ws):
+    with pytest.raises(ConfigError, match="outside"):
+        review.add_redaction(ws, unit_id(1), 5, 5000, "person", "Ann")
+    with pytest.raises(ConfigError, match="kind"):
+        review.add_redaction(ws, unit_id(1), 0, 3, "planet", "Ann")
+
+
+def test_redact_text_redacts_every_visible_occurrence(ws, qid):
+    n = review.redact_text(ws, unit_id(1), "walk", "other", "Ann")
+    assert n == 2
+    assert row(ws, qid)["text"].count("[identifier]") == 2
+
+
+def test_redact_text_cannot_probe_hidden_text(ws):
+    # the name is redacted, so a reviewer without access to originals cannot confirm a guess
+    with pytest.raises(ConfigError, match="anonymised text"):
+        review.redact_text(ws, unit_id(1), "Okafor", "person", "Ann")
+
+
+def test_undo_redaction_shows_the_words_again_and_flags_the_quote(ws, qid):
+    text = UNITS[1][2]
+    s = text.index(NAME)
+    review.undo_redaction(ws, unit_id(1), s, s + len(NAME), "Privacy officer")
+    anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id(1),)).fetchone()[0]
+    assert NAME in anon
+    # the quotes stage's safety net still masks a roster name in the quote itself
+    q = row(ws, qid)
+    flags = json.loads(q["flags_json"])
+    assert any(f["kind"] == "redaction_undone" for f in flags)
+    assert NAME not in q["text"]
+    with pytest.raises(ConfigError, match="no active redaction"):
+        review.undo_redaction(ws, unit_id(1), s, s + len(NAME), "Privacy officer")
+
+
+def test_every_review_write_bumps_the_change_counter(ws, qid):
+    n0 = review.change_counter(ws)
+    review.approve(ws, qid, "Ann", 1)
+    review.label_theme(ws, unit_id(6), "reflective_practice", 0, "Ann")
+    review.add_redaction(ws, unit_id(6), 0, 3, "other", "Ann")
+    assert review.change_counter(ws) == n0 + 3
+
+
+def test_quotes_stage_reads_review_actions(ws, qid):
+    """The quotes stage learns from decisions: it must read our action names as statuses."""
+    from copquotes.quotes.stage import _decisions_training
+
+    ids = quote_ids(ws)
+    review.approve(ws, ids[1], "Ann", 1)
+    review.reject(ws, ids[3], "Ann", "off theme", 1)
+    review.edit(ws, ids[6], "Ann", "The CoP made me reflect on my own assumptions.", 1)
+    ws.conn.execute("UPDATE quotes SET parts_json = json_set(parts_json, '$.features', json('{\"f\": 1}'))")
+    existing = {r["quote_id"]: dict(r) for r in ws.conn.execute("SELECT * FROM quotes")}
+    rows, ys = _decisions_training(ws, existing)
+    assert sorted(ys) == [0, 1, 1]
+
+
+RENDER_CASES = [
+    ("Ask Sarah Okafor at Mildura.", [(4, 16, "person", "roster"), (20, 27, "place", "gazetteer")], 0, None),
+    ("Sarah said Sarah's idea", [(0, 5, "person", ""), (11, 16, "person", "")], 0, None),
+    ("Mail jo@x.org now", [(5, 13, "email", "EmailRecognizer")], 0, 10),
+    ("overlap here", [(0, 7, "org", ""), (3, 12, "place", "")], 2, 12),
+    ("call www.x.com", [(5, 14, "other", "url")], 0, None),
+    ("odd thing", [(0, 3, "other", "")], 0, None),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text, spans, start, end", RENDER_CASES)
+def test_render_redacted_matches_the_anonymiser(text, spans, start, end):
+    """The app renders redactions without loading the anonymiser's models: same output."""
+    from copquotes.anonymise import redact_span
+    from copquotes.types import Span
+
+    end = len(text) if end is None else end
+    expected = redact_span(text, [Span(s, e, k, src) for s, e, k, src in spans], start, end)
+    assert review.render_redacted(text, spans, start, end) == expected

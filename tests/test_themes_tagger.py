@@ -1,0 +1,245 @@
+"""ThemeTagger: zero-shot from the codebook, learning from labels, evidence, artifacts, stage."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from copquotes.errors import ConfigError
+from copquotes.themes import Codebook, ThemeTagger, tag_texts
+from copquotes.themes import run as tag_stage
+from copquotes.types import Unit
+
+
+@pytest.fixture(scope="module")
+def tagger(embedder):
+    from copquotes.themes import default_tagger
+
+    return default_tagger(embedder=embedder)   # the shipped artifact when it matches the codebook
+
+
+# Written for these tests (not codebook examples, not labelled-set texts).
+CLEAR = [
+    ("After a year of constant disclosures I was completely drained and the sessions gave me my energy back.", "wellbeing"),
+    ("As the only family violence prevention officer in our shire I have nobody to talk shop with.", "isolation"),
+    ("A group of fathers started a petition saying the consent lessons were indoctrination.", "backlash"),
+    ("Swapping lesson plans and evaluation templates with the other schools was gold.", "peer_learning"),
+    ("I now have a network of contacts in councils right across the region.", "connection"),
+]
+
+
+@pytest.mark.parametrize("text, theme", CLEAR)
+def test_zero_shot_finds_clear_themes(tagger, text, theme):
+    P = tagger.predict_proba([text])[0]
+    j = tagger.theme_ids_.index(theme)
+    assert tagger.predict([text])[0, j] == 1
+    assert P[j] == P.max()
+
+
+@pytest.mark.parametrize("text", ["Can you all see my screen?", "The next session is moved to Thursday at 3pm."])
+def test_logistics_gets_no_theme(tagger, text):
+    assert tagger.predict([text]).sum() == 0
+
+
+def test_shapes_and_fitted_attributes(tagger):
+    P = tagger.predict_proba(["one text", "another text about burnout"])
+    assert P.shape == (2, 9) and np.all((P >= 0) & (P <= 1))
+    assert tagger.predict(["x"]).dtype == np.int8
+    assert tagger.thresholds_.shape == (9,)
+    assert list(tagger.predict_frame(["x"]).columns) == tagger.theme_ids_
+    assert tagger.predict_proba([]).shape == (0, 9)
+
+
+def test_sentence_max_pooling_and_explain(tagger):
+    text = ("Thanks for the reminder about the room change. "
+            "Honestly, I'm the only prevention worker in my whole organisation, so this group is my lifeline.")
+    ev = tagger.explain(text)
+    assert "isolation" in ev
+    assert ev["isolation"]["text"].startswith("Honestly, I'm the only prevention worker")
+    assert text[ev["isolation"]["start"]:ev["isolation"]["end"]] == ev["isolation"]["text"]
+    sents = tagger.predict_sentences([text])[0]
+    assert len(sents) == 2
+    j = tagger.theme_ids_.index("isolation")
+    assert tagger.predict_proba([text])[0, j] >= max(s["scores"]["isolation"] for s in sents) - 1e-4
+
+
+def test_estimator_contract(tagger, embedder):
+    params = tagger.get_params()
+    assert params["random_state"] == 0 and "codebook" in params
+    other = clone(tagger)
+    assert not other.is_fitted()
+    other.set_params(C=0.5, lexicon=False, embedder=embedder)
+    assert other.get_params()["C"] == 0.5
+    other.fit()
+    assert other.is_fitted() and other.predict_proba(["x"]).shape == (1, 9)
+    with pytest.raises(ConfigError, match="not fitted"):
+        ThemeTagger(embedder=embedder).predict(["x"])
+
+
+@pytest.mark.parametrize("params", [{"method": "magic"}, {"pooling": "sum"}, {"threshold": "auto"}, {"C": 0}])
+def test_bad_params_raise_config_error(embedder, params):
+    with pytest.raises(ConfigError):
+        ThemeTagger(embedder=embedder, **params).fit()
+
+
+def test_save_and_load_round_trip(tagger, embedder, tmp_path):
+    path = tagger.save(tmp_path / "t.joblib")
+    loaded = ThemeTagger.load(path, embedder=embedder)
+    texts = [t for t, _ in CLEAR]
+    np.testing.assert_allclose(loaded.predict_proba(texts), tagger.predict_proba(texts), atol=1e-6)
+    assert loaded.codebook_.version == tagger.codebook_.version
+    assert loaded.codebook_fingerprint_ == Codebook.load().fingerprint()
+    (tmp_path / "junk.joblib").write_bytes(b"not a tagger")
+    with pytest.raises(ConfigError):
+        ThemeTagger.load(tmp_path / "junk.joblib")
+
+
+CUSTOM = {
+    "version": 1,
+    "themes": [
+        {"id": "parking", "examples": ["Parking was impossible.", "The car park is too small.",
+                                       "I had to park miles away.", "Parking fees are too high."]},
+        {"id": "food", "examples": ["The food was cold.", "Lunch was delicious.", "More vegetarian options please.",
+                                    "The tea was lovely."]},
+    ],
+    "none": {"examples": ["The nurse was kind.", "I waited two hours.", "Good service overall."]},
+}
+
+
+def test_any_codebook_works(embedder):
+    t = ThemeTagger(codebook=Codebook.from_dict(CUSTOM), embedder=embedder).fit()
+    L = t.predict(["We couldn't find anywhere to leave the car.", "The sandwiches were stale."])
+    assert t.theme_ids_ == ["parking", "food"]
+    assert L.tolist() == [[1, 0], [0, 1]]
+    assert tag_texts(["the car park was full"], codebook=Codebook.from_dict(CUSTOM))[0]["labels"] == ["parking"]
+
+
+def test_learns_from_labelled_examples(embedder):
+    cb = Codebook.from_labels(["kites", "other"])
+    X = [f"I flew my kite {w}" for w in ("today", "at the beach", "in the park", "with my son", "in strong wind",
+                                         "on a hill", "after school", "all weekend")]
+    X += [f"The meeting {w}" for w in ("ran late", "was boring", "started on time", "had coffee", "was online",
+                                       "was cancelled", "got moved", "was short")]
+    Y = [["kites"]] * 8 + [["other"]] * 8
+    t = ThemeTagger(codebook=cb, embedder=embedder, lexicon=False, codebook_weight=0).fit(X, Y)
+    assert t.n_labelled_ == 16
+    assert t.predict(["A red kite high above the sand dunes"]).tolist() == [[1, 0]]
+    # unknown labels (NaN) leave a row out for that theme only
+    Yn = np.array([[1, np.nan]] * 4 + [[1, 0]] * 4 + [[0, 1]] * 8, dtype=float)
+    t2 = ThemeTagger(codebook=cb, embedder=embedder, lexicon=False, codebook_weight=0).fit(X, Yn)
+    assert t2.predict_proba(["kite flying at dusk"])[0, 0] > 0.5
+    with pytest.raises(ConfigError, match="no (positive|negative) example"):
+        ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0).fit(X[:8], [["kites"]] * 8)
+    with pytest.raises(ConfigError, match="label rows"):
+        ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0).fit(X, Y[:3])
+
+
+def test_tag_texts_format(embedder, tmp_path):
+    out = tag_texts(["I was exhausted and burnt out by term three.", "Can you hear me?"], cache_dir=tmp_path)
+    assert [list(r) for r in out] == [["labels", "scores"], ["labels", "scores"]]
+    assert out[0]["labels"][0] == "wellbeing"
+    assert set(out[0]["scores"]) == set(Codebook.load().ids)
+    assert out[1]["labels"] == []
+    assert tag_texts([], cache_dir=tmp_path) == []
+
+
+# ----------------------------------------------------------------------------- the stage
+@dataclass(frozen=True)
+class Src:
+    path: Path
+    format: str = "plain_txt"
+    meta: dict = field(default_factory=dict)
+    roster: tuple = ()
+
+
+@dataclass
+class Reading:
+    units: object
+    identifiers: list
+
+
+def _reader(source):
+    lines = Path(source.path).read_text().splitlines()
+    return Reading((Unit(file=str(source.path), position=i, text=t, source_kind="survey", consent=True,
+                         speaker_role="respondent") for i, t in enumerate(lines)), [])
+
+
+STAGE_TEXTS = [
+    "The room was cold. I'm the only prevention worker in my town, and the group made me feel less alone.",
+    "Parents complained that we were pushing an agenda.",
+    "See you next month.",
+]
+
+
+def test_stage_writes_unit_and_sentence_themes_and_learns_from_reviewers(tmp_path):
+    from copquotes.workspace import Workspace
+
+    f = tmp_path / "answers.txt"
+    f.write_text("\n".join(STAGE_TEXTS))
+    ws = Workspace.create(tmp_path / "ws")
+    try:
+        ws.ingest([Src(f)], read=_reader, progress=False)
+        summary = tag_stage(ws, progress=False)
+        assert summary["units"] == 3 and summary["sentences"] == 4
+        assert (tmp_path / "ws" / "embeddings" / "embeddings.sqlite").exists()
+        rows = ws.conn.execute("SELECT u.text, t.theme, t.score, t.label, t.evidence_idx FROM unit_themes t "
+                               "JOIN units u ON u.unit_id = t.unit_id").fetchall()
+        assert len(rows) == 3 * 9
+        on = {(r[0][:10], r[1]) for r in rows if r[3]}
+        assert ("The room w", "isolation") in on and ("Parents co", "backlash") in on
+        assert not any(k[0] == "See you ne" for k in on)
+        ev = [r[4] for r in rows if r[0].startswith("The room") and r[1] == "isolation"][0]
+        assert ev == 1                                  # the second sentence carries it
+        n_sent = ws.conn.execute("SELECT COUNT(*) FROM sentence_themes").fetchone()[0]
+        assert n_sent == 4 * 9
+        assert ws.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0] == 4
+        # a reviewer says the logistics line is about connection: the tagger learns from it
+        uid = ws.conn.execute("SELECT unit_id FROM units WHERE text LIKE 'See you%'").fetchone()[0]
+        before = ws.conn.execute("SELECT score FROM unit_themes WHERE unit_id=? AND theme='connection'",
+                                 (uid,)).fetchone()[0]
+        with ws.transaction() as c:
+            c.execute("INSERT INTO theme_labels(unit_id, theme, label, reviewer, at) VALUES (?,?,?,?,?)",
+                      (uid, "connection", 1, "rev", "2025-01-01T00:00:00"))
+        summary2 = tag_stage(ws, progress=False)
+        assert summary2["reviewer_labelled_units"] == 1
+        cb = Codebook.load()
+        n_examples = len({e for t in cb for e in t.examples} | set(cb.none_examples))
+        # refitting embeds the codebook's examples once; no unit or sentence is embedded again
+        assert summary2["embeddings_computed"] == n_examples
+        after = ws.conn.execute("SELECT score FROM unit_themes WHERE unit_id=? AND theme='connection'",
+                                (uid,)).fetchone()[0]
+        assert after > before
+    finally:
+        ws.close()
+
+
+def test_embed_stage_fills_the_cache_once(tmp_path):
+    from copquotes.embed import run as embed_stage
+    from copquotes.workspace import Workspace
+
+    f = tmp_path / "answers.txt"
+    f.write_text("\n".join(STAGE_TEXTS))
+    ws = Workspace.create(tmp_path / "ws")
+    try:
+        ws.ingest([Src(f)], read=_reader, progress=False)
+        first = embed_stage(ws, progress=False)
+        assert first["computed"] == first["texts"] == 5      # 3 units + the 2 sentences of the first
+        second = embed_stage(ws, progress=False)
+        assert second["computed"] == 0 and second["cached"] == 5
+    finally:
+        ws.close()
+
+
+def test_shipped_artifact_matches_the_shipped_codebook(embedder):
+    """Fails when models/codebook.yaml or the defaults change without rebuilding the artifact
+    (run copquotes.themes.api.build_default_artifact())."""
+    from copquotes.themes import default_artifact_path
+    from copquotes.themes.api import _tunable
+
+    t = ThemeTagger.load(default_artifact_path(), embedder=embedder)
+    assert t.codebook_fingerprint_ == Codebook.load().fingerprint()
+    assert _tunable(t.get_params()) == _tunable(ThemeTagger().get_params())
+    assert t.embedding_model_ == embedder.key

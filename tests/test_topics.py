@@ -1,0 +1,472 @@
+"""Topics: the model (real embeddings, real UMAP/HDBSCAN), tables, pictures and the stage.
+
+One small corpus of 150 synthetic CoP-style texts in six groups, written here; the
+expensive part (two fits, to check reproducibility) runs once per session.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from copquotes.errors import ConfigError
+from copquotes.topics import (
+    DOMAIN_STOP_WORDS,
+    STOP_WORDS,
+    TopicModel,
+    make_label,
+    save_figures,
+    tables_from_workspace,
+    theme_prevalence,
+    topic_by,
+    topic_theme_table,
+    topics_over_time,
+)
+from copquotes.topics import model as topic_model
+from copquotes.topics.metrics import agreement, keyword_words, npmi_coherence, npmi_pair, topic_diversity
+from copquotes.types import Unit
+
+# ----------------------------------------------------------------------------- corpus
+GROUPS = {
+    "tired": (
+        ["I arrive at the session exhausted", "Most weeks I log on completely drained",
+         "After a long week at school I come in flat", "Honestly I was running on empty",
+         "By Thursday afternoon my energy is gone"],
+        ["and leave with my energy back.", "and the hour recharges my batteries.",
+         "but I walk out feeling rested and lighter.", "and the group helps me recover from burnout.",
+         "and I remember to look after my own wellbeing."],
+    ),
+    "backlash": (
+        ["A parent complained that we were pushing an agenda", "The principal refused to back the program",
+         "Some staff said gender equality was political correctness", "I copped abuse online after the workshop",
+         "Leadership at my school keeps blocking the respectful relationships work"],
+        ["and I did not know how to respond to the resistance.", "so we practised answering the backlash.",
+         "which made me want to give up for a while.", "and the hostility was hard to sit with.",
+         "so I needed scripts for handling pushback."],
+    ),
+    "network": (
+        ["I met practitioners from other regions", "Now I have contacts in three councils",
+         "We swapped phone numbers with people from the health service",
+         "I connected with workers in organisations across the state",
+         "Meeting people from other agencies broke down the silos"],
+        ["and we now call each other for advice.", "and a partnership project has started.",
+         "so I know who to ring when I am stuck.", "and that network will outlast the series.",
+         "and we are planning a joint event next year."],
+    ),
+    "logistics": (
+        ["The Zoom link in the calendar invite did not work", "Please send the recording and the slides",
+         "Could we move the meeting to a Tuesday", "The parking near the venue was impossible",
+         "The afternoon time slot clashes with school pickup"],
+        ["so I joined fifteen minutes late.", "because I missed the last session.",
+         "since Fridays are bad for most of us.", "and next time a room with better wifi would help.",
+         "so a morning start would suit more people."],
+    ),
+    "safe": (
+        ["The facilitator set clear group agreements", "It felt safe to admit my mistakes",
+         "Nobody judged me when I was vulnerable", "The gentle facilitation let quiet people speak",
+         "We could say risky things in confidence"],
+        ["and that trust made the room feel safe.", "because what was said stayed in the room.",
+         "and I could be honest about my doubts.", "so everyone felt heard and respected.",
+         "which is rare in professional spaces."],
+    ),
+    "resources": (
+        ["Someone shared a lesson plan template", "We passed around the evaluation framework",
+         "A colleague posted a folder of classroom activities", "People shared case studies of what worked",
+         "I got a checklist for auditing school policies"],
+        ["that I adapted for my own classes.", "and I used the worksheet the next week.",
+         "so I did not have to reinvent the wheel.", "and the evidence summary was really practical.",
+         "which saved me hours of preparation."],
+    ),
+}
+
+
+def make_corpus():
+    texts, groups = [], []
+    for g, (heads, tails) in GROUPS.items():
+        for h, t in itertools.product(heads, tails):
+            texts.append(f"{h} {t}")
+            groups.append(g)
+    return texts, groups
+
+
+TEXTS, TRUTH = make_corpus()
+NEW_TEXTS = {  # not in the corpus: where do they go?
+    "tired": "I came in worn out and left with more energy than I had all week.",
+    "logistics": "The calendar invite had the wrong time and the Zoom link did not work.",
+    "backlash": "A parent complained that the program pushes a political agenda at our school.",
+}
+
+
+def _no_network(*args, **kwargs):  # pragma: no cover - only called if something reaches out
+    raise AssertionError(f"network access attempted: {args!r}")
+
+
+@pytest.fixture(scope="session")
+def corpus_embeddings(embedder):
+    return embedder.encode(TEXTS)
+
+
+@pytest.fixture(scope="session")
+def fitted(corpus_embeddings):
+    """Two independent fits of the same input, with every socket connection refused."""
+    real_connect, real_create = socket.socket.connect, socket.create_connection
+    socket.socket.connect = _no_network
+    socket.create_connection = _no_network
+    try:
+        a = TopicModel().fit(TEXTS, corpus_embeddings)
+        b = TopicModel().fit(TEXTS, corpus_embeddings)
+    finally:
+        socket.socket.connect, socket.create_connection = real_connect, real_create
+    return a, b
+
+
+# ----------------------------------------------------------------------------- the model
+def test_small_corpus_gives_a_handful_of_topics_few_outliers(fitted):
+    m, _ = fitted
+    assert 3 <= m.n_topics_ <= 10
+    assert m.outlier_share_ < 0.4
+    assert len(m.topics_) == len(TEXTS)
+    assert m.topic_info_["size"].sum() == len(TEXTS)
+
+
+def test_refit_gives_identical_assignments_labels_and_map(fitted):
+    a, b = fitted
+    assert np.array_equal(a.topics_, b.topics_)
+    assert a.labels_ == b.labels_
+    assert a.keywords_ == b.keywords_
+    assert np.array_equal(a.map_2d_, b.map_2d_)
+
+
+def test_topics_recover_the_groups_the_texts_were_written_in(fitted):
+    m, _ = fitted
+    assert agreement(TRUTH, m.topics_)["nmi"] > 0.6
+
+
+def test_keywords_skip_stop_and_domain_words_and_labels_are_short_and_distinct(fitted):
+    m, _ = fitted
+    for t, kws in m.keywords_.items():
+        words = {w for k in kws for w in k.split()}
+        assert not words & STOP_WORDS, (t, kws)
+    labels = [lab for t, lab in m.labels_.items() if t != -1]
+    assert len(set(labels)) == len(labels)
+    assert all(0 < len(lab) <= 60 and lab != "(no keywords)" for lab in labels)
+
+
+def test_representatives_are_members_of_their_topic(fitted):
+    m, _ = fitted
+    for t, idx in m.representative_.items():
+        assert idx and all(m.topics_[i] == t for i in idx)
+        assert len({TEXTS[i] for i in idx}) == len(idx)
+
+
+def test_transform_places_new_texts_with_their_group(fitted, embedder):
+    m, _ = fitted
+    group_topic = {g: pd.Series(m.topics_[np.array(TRUTH) == g]).mode()[0] for g in NEW_TEXTS}
+    got = m.transform(list(NEW_TEXTS.values()), embedder.encode(list(NEW_TEXTS.values())))
+    assert list(got) == [group_topic[g] for g in NEW_TEXTS]
+
+
+def test_map_has_a_finite_position_for_every_text(fitted):
+    m, _ = fitted
+    assert m.map_2d_.shape == (len(TEXTS), 2) and np.isfinite(m.map_2d_).all()
+
+
+@pytest.mark.parametrize("n", [1, 5, 29])
+def test_tiny_corpus_degrades_to_one_topic_with_a_reason(n, corpus_embeddings):
+    m = TopicModel().fit(TEXTS[:n], corpus_embeddings[:n])
+    assert set(m.topics_) == {0}
+    assert m.degenerate_ and "one topic" in m.degenerate_
+    assert m.topic_info_["size"].tolist() == [n]
+    assert m.map_2d_.shape == (n, 2)
+
+
+@pytest.mark.parametrize("texts, emb, message", [
+    ("a single string", np.zeros((1, 4)), "list of texts"),
+    (["a", "b"], np.zeros((3, 4)), "2 texts but 3 embedding rows"),
+    (["a", "b"], None, "precomputed embeddings"),
+    (["a", "b"], np.zeros(4), "2-D array"),
+    (["a", "b"], np.array([[np.nan, 1.0], [1.0, 0.0]]), "NaN"),
+    ([], np.zeros((0, 4)), "no texts"),
+])
+def test_bad_input_raises_a_config_error_that_says_what_to_do(texts, emb, message):
+    with pytest.raises(ConfigError, match=message):
+        TopicModel().fit(texts, emb)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"min_topic_size": "big"}, "min_topic_size"),
+    ({"min_topic_size": 1}, "at least 2"),
+    ({"outlier_threshold": 3}, "outlier_threshold"),
+])
+def test_bad_parameters_raise_config_errors(params, message):
+    with pytest.raises(ConfigError, match=message):
+        TopicModel(**params).resolve_params(200)
+
+
+def test_transform_before_fit_says_to_fit_first():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="fit"):
+        TopicModel().transform(["x"], np.ones((1, 4)))
+
+
+@pytest.mark.parametrize("n, min_size, max_topics_at_most", [
+    (50, 5, 8), (200, 5, 11), (500, 8, 18), (6_000, 27, 60), (50_000, 49, 60), (500_000, 49, 60),  # fitted on a 20,000-unit sample
+])
+def test_parameters_scale_with_the_corpus(n, min_size, max_topics_at_most):
+    p = TopicModel().resolve_params(n)
+    assert p["min_topic_size"] == min_size
+    assert p["max_topics"] == max_topics_at_most
+    assert p["n_neighbors"] <= 15
+
+
+def test_merging_small_topics_keeps_the_big_ones_apart():
+    rng = np.random.default_rng(0)
+    centres = np.eye(6, 8, dtype=np.float32)
+    sizes = [40, 30, 20, 6, 5, 4]
+    E = np.vstack([c + 0.05 * rng.standard_normal((s, 8)).astype(np.float32) for c, s in zip(centres, sizes)])
+    E[-15:-9] += centres[2]         # topic 3 lies near topic 2, 4 near 0, 5 near 1
+    E[-9:-4] += centres[0]
+    E[-4:] += centres[1]
+    E /= np.linalg.norm(E, axis=1, keepdims=True)
+    topics = np.repeat(np.arange(6), sizes)
+    topics[:3] = -1
+    merged = topic_model.merge_small_topics(E, topics, 3)
+    assert sorted(pd.Series(merged[merged >= 0]).value_counts().tolist()) == [20 + 6, 30 + 4, 37 + 5]
+    assert (merged[:3] == -1).all()
+    assert np.array_equal(merged, topic_model.merge_small_topics(E, topics, 3))
+
+
+def test_sklearn_contract_params_round_trip():
+    m = TopicModel(min_topic_size=12, random_state=7)
+    assert m.get_params()["min_topic_size"] == 12
+    from sklearn.base import clone
+
+    assert clone(m).get_params() == m.get_params()
+
+
+def test_exact_knn_is_deterministic_and_self_first(corpus_embeddings):
+    idx1, d1 = topic_model.cosine_knn(corpus_embeddings, 10)
+    idx2, d2 = topic_model.cosine_knn(corpus_embeddings, 10)
+    assert np.array_equal(idx1, idx2) and np.array_equal(d1, d2)
+    assert (idx1[:, 0] == np.arange(len(corpus_embeddings))).all()
+    assert (np.diff(d1, axis=1) >= -1e-6).all()
+
+
+@pytest.mark.parametrize("keywords, label", [
+    (["staff friendly", "staff helpful", "staff caring"], "staff friendly, helpful, caring"),
+    (["waiting", "waiting time", "time", "phone"], "waiting, time, phone"),
+    (["zoom", "zoom link", "recording", "slides", "invite"], "zoom, link, recording"),
+    ([], "(no keywords)"),
+])
+def test_labels_say_each_word_once(keywords, label):
+    assert make_label(keywords) == label
+
+
+def test_domain_filler_words_are_stop_words():
+    for w in ("cop", "community", "practice", "yeah", "um", "like"):
+        assert w in DOMAIN_STOP_WORDS and w in STOP_WORDS
+
+
+# ----------------------------------------------------------------------------- metrics
+@pytest.mark.parametrize("a, b, n, expected", [
+    ({0, 1}, {0, 1}, 4, 1.0),                 # always together
+    ({0, 1}, {2, 3}, 4, -1.0),                # never together
+    ({0, 1}, {0, 2}, 4, 0.0),                 # independent: P(ab) = P(a) P(b)
+    (set(range(4)), set(range(4)), 4, 1.0),   # in every document
+])
+def test_npmi_pair(a, b, n, expected):
+    assert npmi_pair(a, b, n) == pytest.approx(expected)
+
+
+def test_npmi_coherence_and_diversity_on_a_tiny_corpus():
+    docs = ["red apple", "red apple pie", "blue sky", "blue sky sea"]
+    coh = npmi_coherence({0: ["red", "apple"], 1: ["blue", "apple"], -1: ["sea"]}, docs)
+    assert coh["per_topic"][0] == pytest.approx(1.0)
+    assert coh["per_topic"][1] == pytest.approx(-1.0)
+    assert -1 not in coh["per_topic"]
+    assert topic_diversity({0: ["red apple", "red"], 1: ["blue", "sky"]}) == pytest.approx(4 / 4)
+    assert topic_diversity({0: ["red", "apple"], 1: ["red", "sky"]}) == pytest.approx(3 / 4)
+    assert keyword_words(["waiting time", "waiting", "staff"], 2) == ["waiting", "time"]
+
+
+# ----------------------------------------------------------------------------- tables
+UNITS = pd.DataFrame({
+    "unit_id": ["u1", "u2", "u3", "u4", "u5", "u6"],
+    "group": ["RRE", "RRE", "Early career", "Early career", "Early career", None],
+    "year": ["2024", "2023-2024", "2024", "2023", "2024", "2024"],
+    "source_kind": ["survey", "survey", "focus_group", "focus_group", "survey", "interview"],
+})
+UNIT_TOPICS = pd.DataFrame({"unit_id": ["u1", "u2", "u3", "u4", "u5", "u6"], "topic": [0, 0, 1, 1, -1, 0]})
+THEMES = pd.DataFrame({
+    "unit_id": ["u1", "u1", "u2", "u3", "u4", "u5", "u6"],
+    "theme": ["wellbeing", "solidarity", "wellbeing", "backlash", "backlash", "isolation", "solidarity"],
+    "score": [0.9, 0.7, 0.8, 0.95, 0.6, 0.2, 0.9],
+    "label": [1, 1, 1, 1, 1, 0, 1],
+})
+
+
+def test_topic_theme_table_counts_every_theme_without_merging():
+    tab = topic_theme_table(UNITS, UNIT_TOPICS, THEMES, topic_labels={0: "energy", 1: "pushback", -1: "outliers"})
+    assert list(tab.index) == [0, 1, -1]
+    assert list(tab.columns) == ["label", "units", "backlash", "isolation", "solidarity", "wellbeing", "no theme"]
+    assert tab.loc[0, ["units", "backlash", "solidarity", "wellbeing", "no theme"]].tolist() == [3, 0, 2, 2, 0]
+    assert tab.loc[-1, ["units", "isolation", "no theme"]].tolist() == [1, 0, 1]   # label 0 does not count
+    share = topic_theme_table(UNITS, UNIT_TOPICS, THEMES, normalize="topic")
+    assert share.loc[0, "wellbeing"] == pytest.approx(2 / 3)
+    by_theme = topic_theme_table(UNITS, UNIT_TOPICS, THEMES, normalize="theme")
+    assert by_theme["backlash"].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("topics", [
+    UNIT_TOPICS,                                            # the unit_topics table
+    UNIT_TOPICS.set_index("unit_id")["topic"],              # a Series by unit id
+    [0, 0, 1, 1, -1, 0],                                    # aligned with the rows
+])
+def test_topic_by_accepts_every_form_of_topics(topics):
+    tab = topic_by(UNITS, topics, "cohort")
+    assert list(tab.columns) == ["Early career", "RRE", "(none)", "total"]
+    assert tab.loc[0].tolist() == [0, 2, 1, 3]
+    shares = topic_by(UNITS, topics, "group", normalize="by")
+    assert shares["Early career"].sum() == pytest.approx(1.0)
+
+
+def test_topic_by_unknown_column_says_which_exist():
+    with pytest.raises(ConfigError, match="source_kind"):
+        topic_by(UNITS, UNIT_TOPICS, "colour")
+
+
+def test_topics_over_time_orders_periods_and_keeps_zeros():
+    tot = topics_over_time(UNITS, UNIT_TOPICS, "year", topic_labels={0: "energy"})
+    assert list(dict.fromkeys(tot["year"])) == ["2023", "2023-2024", "2024"]
+    assert len(tot) == 3 * 3
+    y2024 = tot[tot["year"] == "2024"].set_index("topic")
+    assert y2024.loc[0, "units"] == 2 and y2024.loc[0, "share"] == pytest.approx(2 / 4)
+    assert tot[(tot["year"] == "2023") & (tot["topic"] == 0)]["units"].item() == 0
+    assert y2024.loc[0, "label"] == "energy"
+
+
+def test_theme_prevalence_by_group_and_year():
+    prev = theme_prevalence(UNITS, THEMES, ("group", "year"))
+    row = prev[(prev["group"] == "Early career") & (prev["year"] == "2024") & (prev["theme"] == "backlash")]
+    assert row[["units", "labelled"]].values.tolist() == [[2, 1]]
+    assert set(prev["theme"]) == {"backlash", "isolation", "solidarity", "wellbeing"}
+
+
+# ----------------------------------------------------------------------------- pictures
+def test_save_figures_writes_offline_html_and_pngs(fitted, tmp_path):
+    m, _ = fitted
+    ids = [f"u{i}" for i in range(len(TEXTS))]
+    units = pd.DataFrame({"unit_id": ids, "group": ["RRE", "Early career"] * (len(ids) // 2),
+                          "year": ["2024", "2025", "2025"] * (len(ids) // 3), "source_kind": "survey"})
+    ut = pd.DataFrame({"unit_id": ids, "topic": m.topics_, "prob": m.probs_,
+                       "x": m.map_2d_[:, 0], "y": m.map_2d_[:, 1]})
+    themes = pd.DataFrame({"unit_id": ids, "theme": TRUTH, "score": 0.9, "label": 1})
+    info = m.topic_info_.rename(columns={})[["topic", "label", "size", "keywords", "representative"]]
+    paths = save_figures({"units": units, "unit_topics": ut, "topic_info": info, "unit_themes": themes}, tmp_path)
+    names = sorted(p.name for p in paths)
+    assert names == ["theme_map.png", "theme_prevalence.png", "topic_map.png", "topic_sizes.png",
+                     "topics.html", "topics_over_time.png"]
+    page = (tmp_path / "topics.html").read_text()
+    assert "<script src=\"http" not in page and "cdn.plot.ly/plotly" not in page
+    assert "Plotly.newPlot" in page and len(page) > 1_000_000          # plotly.js is inside
+    assert not any(t in page for t in TEXTS[:20])                      # no participant words
+    for p in paths:
+        if p.suffix == ".png":
+            assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ----------------------------------------------------------------------------- the stage
+@dataclass(frozen=True)
+class Src:
+    path: Path
+    format: str = "plain_txt"
+    meta: dict = field(default_factory=dict)
+    roster: tuple = ()
+
+
+@dataclass
+class Reading:
+    units: object
+    identifiers: list
+
+
+def _reader(source):
+    rows = json.loads(Path(source.path).read_text())
+    units = [Unit(file=str(source.path), position=i, text=r["text"], source_kind=r["kind"], group=r["group"],
+                  year=r["year"], speaker_key=f"S{i}", speaker_role="participant", consent=True,
+                  locator=f"row {i + 1}") for i, r in enumerate(rows)]
+    return Reading(iter(units), [])
+
+
+@pytest.fixture(scope="session")
+def stage_workspace(tmp_path_factory, embedder):
+    from copquotes.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("topics_ws")
+    rows = [{"text": t, "group": ["RRE", "Early career", "Regional"][i % 3], "year": ["2024", "2025"][i % 2],
+             "kind": ["survey", "focus_group"][i % 2]} for i, t in enumerate(TEXTS)]
+    rows += [{"text": "Yeah.", "group": "RRE", "year": "2024", "kind": "focus_group"}]
+    src = root / "units.json"
+    src.write_text(json.dumps(rows))
+    ws = Workspace.open(root / "ws", create=True)
+    ws.ingest([Src(src)], read=_reader, progress=False)
+    ids = ws.units_frame()["unit_id"].tolist()
+    with ws.transaction() as conn:   # theme labels of the tag stage: the topics stage must leave them alone
+        conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label) VALUES (?,?,?,?)",
+                         [(u, g, 0.9, 1) for u, g in zip(ids, TRUTH)])
+    first = __import__("copquotes.topics", fromlist=["run"]).run(ws, progress=False)
+    second = __import__("copquotes.topics", fromlist=["run"]).run(ws, progress=False)
+    yield ws, first, second
+    ws.close()
+
+
+def test_stage_writes_unit_topics_and_topic_info(stage_workspace):
+    ws, first, _ = stage_workspace
+    n = ws.n_units()
+    ut = pd.read_sql_query("SELECT * FROM unit_topics", ws.conn)
+    info = pd.read_sql_query("SELECT * FROM topic_info", ws.conn)
+    assert len(ut) == n == len(TEXTS) + 1
+    assert info["size"].sum() == n
+    assert set(ut["topic"]) == set(info["topic"])
+    assert 3 <= first["topics"] <= 10 and first["outlier_share"] < 0.4
+    short = ut.merge(ws.units_frame()[["unit_id", "text"]])
+    yeah = short[short["text"] == "Yeah."].iloc[0]
+    assert yeah["topic"] == -1 and pd.isna(yeah["x"])
+    for r in info[info["topic"] != -1].itertuples():
+        reps = json.loads(r.representative_json)
+        assert reps and set(ut.set_index("unit_id").loc[reps, "topic"]) == {r.topic}
+        assert json.loads(r.keywords_json)
+
+
+def test_stage_second_run_embeds_nothing_and_gives_the_same_topics(stage_workspace):
+    ws, first, second = stage_workspace
+    assert first["embedded"] == len(TEXTS)
+    assert second["embedded"] == 0
+    assert first["topics"] == second["topics"] and first["outlier_share"] == second["outlier_share"]
+
+
+def test_stage_leaves_theme_labels_alone_and_draws_pictures(stage_workspace):
+    ws, first, _ = stage_workspace
+    themes = pd.read_sql_query("SELECT theme, COUNT(*) AS n FROM unit_themes GROUP BY theme", ws.conn)
+    assert dict(zip(themes["theme"], themes["n"])) == {g: 25 for g in GROUPS}
+    names = {Path(p).name for p in first["figures"]}
+    assert {"topics.html", "topic_map.png", "theme_map.png", "topic_sizes.png", "theme_prevalence.png",
+            "topics_over_time.png"} <= names
+    assert all(Path(p).parent == ws.path / "figures" and Path(p).exists() for p in first["figures"])
+
+
+def test_tables_from_workspace_give_every_researcher_table(stage_workspace):
+    ws, _, _ = stage_workspace
+    tabs = tables_from_workspace(ws)
+    assert set(tabs) == {"topic_info", "topic_theme", "topic_theme_share", "topic_by_group", "topic_by_year",
+                         "topic_by_source_kind", "topics_over_time", "theme_prevalence"}
+    tt = tabs["topic_theme"]
+    assert set(GROUPS) <= set(tt.columns) and tt["units"].sum() == ws.n_units()
+    assert list(tabs["topic_by_group"].columns[1:4]) == ["Early career", "RRE", "Regional"]
