@@ -24,7 +24,7 @@ one comment per open answer or per speaker turn:
   roster (name, role, quote_consent),
 
 with a ``copquotes.yaml`` manifest whose globs give group / year / source kind / open
-questions / consent column. pxtextmining has ~16,500 usable comments (~13,800 distinct);
+questions / consent column. pxtextmining has ~16,000 usable comments (~13,700 distinct);
 beyond the pool (the 50k corpus) a unit joins two comments (distinct unit texts whose
 sentences repeat, so the sentence cache shares part of the work; the JSON records the
 number of distinct unit and sentence texts of each corpus).
@@ -98,10 +98,13 @@ def load_pool() -> list[str]:
         sys.exit(f"pxtextmining data not found under {PX}")
     texts += pd.read_csv(v6)["FFT answer"].dropna().astype(str).tolist()
     texts += pd.read_csv(p1)["feedback"].dropna().astype(str).tolist()
+    from copquotes.ingest.columns import is_skip_answer
+
     out = []
     for t in texts:
         t = " ".join(t.split())  # one line: newlines inside a comment would end a VTT cue
-        if t and t.lower() not in ("did not answer", "nan"):
+        # non-answers ("Nothing", "N/A", "Did not answer") are not comments: the readers skip them
+        if t and t.lower() not in ("did not answer", "nan") and not is_skip_answer(t):
             out.append(t)
     random.Random(SEED).shuffle(out)
     return out
@@ -237,7 +240,7 @@ def build_px_folder(folder: Path, texts: list[str], rng: random.Random) -> dict:
         fmt = rng.choices([f for f, _ in _FORMATS], weights=[w for _, w in _FORMATS])[0]
         group, year = rng.choice(_GROUPS), rng.choice(_YEARS)
         slug = group.lower().replace(" ", "_").replace("-", "_")
-        size = min(n - pos, rng.randint(150, 600))
+        size = min(n - pos, rng.randint(100, 500))
         chunk = texts[pos:pos + size]
         pos += size
         fid += 1

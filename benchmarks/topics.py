@@ -114,7 +114,7 @@ def child(method: str, work: Path, limit: int | None, k: int | None) -> dict:
         model = TopicModel().fit(texts, E)
         t2 = time.perf_counter()
         out.update(embed_s=t1 - t0, fit_s=t2 - t1, seconds=t2 - t0, n_embedded=emb.n_computed_,
-                   n_from_cache=emb.n_cached_, topics=model.topics_.tolist(),
+                   n_from_cache=emb.n_cached_, embedding_model=emb.key, topics=model.topics_.tolist(),
                    keywords={str(t): v for t, v in model.keywords_.items()},
                    labels={str(t): v for t, v in model.labels_.items()}, params=model.params_,
                    fit_timings=model.timings_, n_clusters_found=model.n_clusters_found_)
@@ -333,6 +333,7 @@ def main(argv=None):
                     "load_avg_at_end": os.getloadavg()},
         "methods": {m: {"name": names[m], **s} for m, s in scores.items()},
         "ours_params": runs["ours_cold"]["params"],
+        "ours_embedding_model": runs["ours_cold"].get("embedding_model"),
         "ours_fit_timings": {"cold": runs["ours_cold"]["fit_timings"], "warm": runs["ours_warm"]["fit_timings"]},
         "ours_labels": runs["ours_cold"]["labels"],
         "small_corpus_checks": small["checks"],
@@ -356,7 +357,9 @@ def markdown(r: dict) -> str:
         f"Run {r['started']}, {r['n_texts']} pxtextmining texts ({r['n_multi_label']} multi-label, scored "
         f"against their primary label: {r['primary_label']}), {r['machine']['cpus']} CPUs shared "
         f"(load average at the end {', '.join(f'{x:.1f}' for x in r['machine']['load_avg_at_end'])}). "
-        "Command: `.venv/bin/python benchmarks/topics.py`.", "",
+        "Command: `.venv/bin/python benchmarks/topics.py`. copquotes embeds with the project's default "
+        f"`Embedder` (`{r.get('ours_embedding_model')}`); BERTopic out of the box with the fp32 "
+        "SentenceTransformer of the same model.", "",
         "| method | topics | outliers | NMI | ARI | NMI (single-label rows) | NPMI | diversity | work s | "
         "of which embed s | texts embedded | process s | peak MB |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",

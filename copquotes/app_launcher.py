@@ -8,6 +8,7 @@ they hold whatever folder the command is started from. For a shared server, put
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -60,12 +61,26 @@ def launch(workspace, port: int = 8501) -> int:
     env["STREAMLIT_SERVER_HEADLESS"] = "true"
     sys.stderr.write(f"copquotes: review app on http://{ADDRESS}:{int(port)} (Ctrl-C to stop)\n")
     proc = subprocess.Popen(cmd, env=env)
+
+    def forward(signum, _frame):  # stopping `copquotes app` stops the server too
+        if proc.poll() is None:
+            proc.send_signal(signum)
+
+    previous = {}
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            previous[sig] = signal.signal(sig, forward)
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         return 0
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -64,7 +64,7 @@ def test_int8_stays_close_to_fp32(embedder):
     fp32 = Embedder(precision="fp32").encode(TEXTS)
     int8 = Embedder(precision="int8").encode(TEXTS)
     cos = np.sum(fp32 * int8, axis=1)
-    assert cos.min() > 0.95
+    assert cos.min() > 0.9 and cos.mean() > 0.95
 
 
 def test_empty_input_gives_empty_matrix(embedder):

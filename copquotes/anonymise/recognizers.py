@@ -819,6 +819,31 @@ class ContactRecognizer(LocalRecognizer):
 
 
 # --------------------------------------------------------------------------- spaCy NER
+def informative_token(t, allow_words: frozenset = frozenset()) -> bool:
+    """A spaCy token that can carry an entity :class:`NerRecognizer` keeps: capitalised,
+    with a letter, and not a stop word, allowed term, acronym on the allow list, month,
+    day, cultural group, country, or a common English word that is no name or place.
+
+    Depends on the token alone, so a text none of whose tokens passes gets nothing
+    from spaCy's NER whatever its entities are (:func:`ner_may_matter`).
+    """
+    text = t.text
+    if not text[:1].isupper() or not (t.is_alpha or any(c.isalpha() for c in text)):
+        return False
+    lo = t.lower_
+    w = words()
+    return (lo not in w.stop and lo not in allow_words and text.upper() not in lx.ACRONYM_ALLOW
+            and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.CULTURAL_GROUPS
+            and lo not in w.countries
+            and not (_is_common(lo) and lo not in w.first and lo not in w.last and (lo,) not in place_index()))
+
+
+def ner_may_matter(doc, allow_words: frozenset = frozenset()) -> bool:
+    """False when no token of ``doc`` is :func:`informative_token`: then every entity spaCy
+    could find is dropped by :class:`NerRecognizer`, and running the NER can be skipped."""
+    return any(informative_token(t, allow_words) for t in doc)
+
+
 class NerRecognizer(EntityRecognizer):
     """spaCy's entities (PERSON, ORG, GPE, LOC, FAC), filtered for conversational text."""
 
@@ -856,14 +881,7 @@ class NerRecognizer(EntityRecognizer):
                 continue
             if all(not t.text[:1].isupper() for t in content):
                 continue  # lower-case entity: the small model guessing
-            caps = [t for t in content if t.text[:1].isupper()]
-            informative = [t for t in caps if t.lower_ not in w.stop and t.lower_ not in self.allow_words
-                           and t.text.upper() not in lx.ACRONYM_ALLOW and t.lower_ not in lx.MONTHS
-                           and t.lower_ not in lx.DAYS and t.lower_ not in lx.CULTURAL_GROUPS
-                           and t.lower_ not in w.countries
-                           and not (_is_common(t.lower_) and t.lower_ not in w.first and t.lower_ not in w.last
-                                    and (t.lower_,) not in place_index())]
-            if not informative:
+            if not any(informative_token(t, self.allow_words) for t in content):
                 continue
             if label == "LOCATION" and len(content) == 1 and (content[0].lower_ in w.countries or content[0].lower_ in self.allow_words):
                 continue

@@ -63,6 +63,16 @@ class Lexicon:
                 table = self.prefix if star and len(words) == 1 else self.exact
                 table.setdefault(words[0], []).append(entry)
         self.prefix_lengths = sorted({len(w) for w in self.prefix})
+        self._memo: dict[str, tuple] = {}
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_memo"] = {}
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_memo", {})
 
     @property
     def empty(self) -> bool:
@@ -78,18 +88,28 @@ class Lexicon:
                 return False
         return True
 
+    def _candidates(self, tok: str):
+        cands = self._memo.get(tok)
+        if cands is None:
+            cands = list(self.exact.get(tok, ()))
+            for L in self.prefix_lengths:
+                if L > len(tok):
+                    break
+                more = self.prefix.get(tok[:L])
+                if more:
+                    cands.extend(more)
+            cands = tuple(cands)
+            if len(self._memo) < 200_000:
+                self._memo[tok] = cands
+        return cands
+
     def counts(self, text: str) -> np.ndarray:
         c = np.zeros(self.n_themes, dtype=np.float32)
         toks = _tokens(text)
-        exact, prefix, lengths = self.exact, self.prefix, self.prefix_lengths
         for i, tok in enumerate(toks):
-            cands = exact.get(tok, ())
-            for L in lengths:
-                if L > len(tok):
-                    break
-                more = prefix.get(tok[:L])
-                if more:
-                    cands = list(cands) + more
+            cands = self._candidates(tok)
+            if not cands:
+                continue
             seen = set()
             for j, rest, star in cands:
                 if j in seen:
@@ -450,11 +470,17 @@ class ThemeTagger(BaseEstimator):
                 sents.extend(t[a:b] for a, b in sp)
                 spans.append(sp)
                 ranges.append((start, len(sents)))
-        emb_all = self._get_embedder().encode(list(texts) + sents, progress=progress)
         n = len(texts)
-        eu, es = emb_all[:n], emb_all[n:]
-        pu = self._raw_scores(self._features(texts, eu), eu)
-        ps = self._raw_scores(self._features(sents, es), es) if sents else np.zeros((0, self.n_themes_))
+        # units and sentences share the work: each distinct text is embedded and scored once
+        allt = list(texts) + sents
+        index: dict[str, int] = {}
+        inv = np.fromiter((index.setdefault(t, len(index)) for t in allt), dtype=np.int64, count=len(allt))
+        uniq = list(index)
+        emb = self._get_embedder().encode(uniq, progress=progress)
+        pall = self._raw_scores(self._features(uniq, emb), emb) if uniq else np.zeros((0, self.n_themes_))
+        pu, ps = pall[inv[:n]], pall[inv[n:]]
+        if not sents:
+            ps = np.zeros((0, self.n_themes_))
         owner = np.repeat(np.arange(n), [b - a for a, b in ranges]) if n else np.zeros(0, dtype=int)
         smax, sarg = _segment_max(ps, owner, n)
         if self.pooling == "unit":
@@ -496,19 +522,19 @@ class ThemeTagger(BaseEstimator):
         """Per text: ``{"labels": [...], "scores": {theme: p}, "evidence": {theme: [start, end]}}``."""
         P, ps, ranges, spans, sarg = self._score(X, progress=progress)
         L = self.decision_matrix(P)
+        ids = self.theme_ids_
+        R = np.round(P.astype(np.float64), 4).tolist()
         out = []
         for i in range(len(P)):
-            labels = [t for j, t in enumerate(self.theme_ids_) if L[i, j]]
-            labels.sort(key=lambda t: -P[i, self.theme_ids_.index(t)])
+            row = R[i]
+            on = [j for j in np.flatnonzero(L[i])]
+            on.sort(key=lambda j: -row[j])
             ev = {}
-            for t in labels:
-                j = self.theme_ids_.index(t)
+            for j in on:
                 r = int(sarg[i, j]) - ranges[i][0]
                 if 0 <= r < len(spans[i]):
-                    ev[t] = list(spans[i][r])
-            out.append({"labels": labels,
-                        "scores": {t: round(float(P[i, j]), 4) for j, t in enumerate(self.theme_ids_)},
-                        "evidence": ev})
+                    ev[ids[j]] = list(spans[i][r])
+            out.append({"labels": [ids[j] for j in on], "scores": dict(zip(ids, row)), "evidence": ev})
         return out
 
     def explain(self, text: str) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -61,13 +62,23 @@ def app_server(tmp_path):
         _wait_healthy(port, proc)
         yield tmp_path / "ws", port
     finally:
+        # `copquotes app` forwards SIGTERM to its streamlit server; the group kill is a backstop
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
         log.close()
+
+
+def _server_pids(port: int) -> list[int]:
+    out = subprocess.run(["ps", "-eo", "pid,args", "-ww"], capture_output=True, text=True).stdout
+    return [int(line.split()[0]) for line in out.splitlines() if f"--server.port {port} " in line]
 
 
 @pytest.mark.browser
@@ -136,3 +147,26 @@ def test_review_and_export_in_chromium(app_server, tmp_path):
     assert "text" in header and [r["id"] for r in data] == [qid]
     assert data[0]["status"] == "approved" and data[0]["reviewed_by"] == "Erin E2E"
     assert data[0]["text"].startswith("I walk in flat") and NAME not in data[0]["text"]
+
+
+@pytest.mark.browser
+def test_stopping_copquotes_app_stops_the_server(tmp_path):
+    ws = build_workspace(tmp_path / "ws")
+    ws.close()
+    port = _free_port()
+    proc = subprocess.Popen(_copquotes_cmd() + ["app", "--workspace", str(tmp_path / "ws"), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_healthy(port, proc)
+        assert _server_pids(port)
+        proc.terminate()
+        proc.wait(timeout=20)
+        deadline = time.time() + 10
+        while _server_pids(port) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not _server_pids(port), "the streamlit server outlived `copquotes app`"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
