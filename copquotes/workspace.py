@@ -33,7 +33,7 @@ from .types import Identifier, Unit, text_hash
 log = logging.getLogger(__name__)
 
 DB_NAME = "copquotes.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -209,6 +209,14 @@ _MIGRATIONS: list[str] = [
     BEGIN
         DELETE FROM quotes WHERE unit_id = NEW.unit_id;
     END;
+    """,
+    # 1 -> 2: indexes for the review app's queries at 50,000 units
+    """
+    CREATE INDEX IF NOT EXISTS unit_themes_label ON unit_themes(label, theme, unit_id);
+    CREATE INDEX IF NOT EXISTS unit_themes_score ON unit_themes(theme, score);
+    CREATE INDEX IF NOT EXISTS unit_topics_topic ON unit_topics(topic, prob);
+    CREATE INDEX IF NOT EXISTS quotes_score ON quotes(score);
+    CREATE INDEX IF NOT EXISTS quotes_status ON quotes(status);
     """,
 ]
 

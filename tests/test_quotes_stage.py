@@ -192,3 +192,22 @@ def test_render_top_quotes(ws):
     buf = io.StringIO()
     qs.render_top_quotes(ws, themes=["nonexistent"], top=2, out=buf)
     assert "(no candidate quotes)" in buf.getvalue()
+
+
+def test_rerun_keeps_a_reviewers_edit_after_approval_and_their_themes(ws):
+    from copquotes import review
+
+    row = sorted(_quotes(ws), key=lambda r: -r["score"])[2]
+    with ws.transaction():  # this fixture skips the anonymise stage; approval needs it
+        ws.conn.execute("INSERT OR IGNORE INTO anon(unit_id, text) SELECT unit_id, text FROM units"
+                        " WHERE unit_id = ?", (row["unit_id"],))
+    review.edit(ws, row["quote_id"], "rev", "An edit by the reviewer.", row["version"])
+    version = ws.conn.execute("SELECT version FROM quotes WHERE quote_id=?", (row["quote_id"],)).fetchone()[0]
+    review.approve(ws, row["quote_id"], "rev", version)
+    version += 1
+    review.set_themes(ws, row["quote_id"], "rev", ["isolation"], version)
+    qs.run(ws, progress=False)
+    after = {r["quote_id"]: r for r in _quotes(ws)}[row["quote_id"]]
+    assert after["status"] == "approved"
+    assert after["edited_text"] == "An edit by the reviewer."
+    assert [t["theme"] for t in json.loads(after["themes_json"])] == ["isolation"]

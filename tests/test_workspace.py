@@ -213,3 +213,21 @@ def test_sentences_are_spans_of_their_unit(ws, tmp_path):
     assert ws.ensure_sentences() == 0
     df = ws.sentences_frame()
     assert list(df["text"]) == ["I came in flat.", "I left with a plan!", "Really."]
+
+
+def test_old_workspace_is_migrated_forward(tmp_path):
+    from copquotes import workspace as wsmod
+
+    path = tmp_path / "old"
+    path.mkdir()
+    conn = sqlite3.connect(path / wsmod.DB_NAME)
+    for stmt in wsmod._split_sql(wsmod._MIGRATIONS[0]):
+        conn.execute(stmt)
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '1')")
+    conn.commit()
+    conn.close()
+    w = Workspace.open(path)
+    assert w.schema_version == SCHEMA_VERSION
+    names = {r[0] for r in w.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "unit_themes_label" in names
+    w.close()

@@ -17,7 +17,7 @@ from . import lexicon as lx
 from .features import features
 from .recognizers import (
     KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer,
-    NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, words,
+    NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, ner_may_matter, words,
 )
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ _NER_LABELS_IGNORED = ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "
                        "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT")
 # components of en_core_web_sm the redactor needs: NER has its own tok2vec
 _NER_ONLY = ("ner",)
+_CHUNK = 2048       # texts per chunk of analyze_batch (bounded memory on large files)
+_UNSET = object()
 
 
 def placeholder(kind: str, source: str = "") -> str:
@@ -210,6 +212,7 @@ class Redactor:
         self.engine = _analyzer(self.allow, use_ner)
         words()  # load word lists now, not inside the first call
         self._known_cache: dict[frozenset, KnownNameRecognizer] = {}
+        self._ner_precheck = True  # skip spaCy's NER where it cannot change the spans (False: always run it)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -231,10 +234,11 @@ class Redactor:
             self._known_cache[key] = rec
         return rec
 
-    def _analyze_artifacts(self, text: str, artifacts, extra_names=()) -> list[Span]:
+    def _analyze_artifacts(self, text: str, artifacts, extra_names=(), known=_UNSET) -> list[Span]:
         if not text or not text.strip():
             return []
-        known = self._known(extra_names)
+        if known is _UNSET:
+            known = self._known(extra_names)
         results = self.engine.analyze(text=text, language="en", nlp_artifacts=artifacts,
                                       ad_hoc_recognizers=[known] if known is not None else None,
                                       score_threshold=self.score_threshold)
@@ -246,22 +250,45 @@ class Redactor:
 
     def analyze_batch(self, texts: Sequence[str], extra_names_per_text: Sequence[Iterable] | None = None,
                       batch_size: int = 64) -> list[list[Span]]:
-        """Spans for many texts: spaCy's NER runs in batches with ``nlp.pipe``."""
+        """Spans for many texts: spaCy's NER runs in batches with ``nlp.pipe``.
+
+        The NER runs only on texts that hold a token it could yield a kept entity
+        from (:func:`~copquotes.anonymise.recognizers.ner_may_matter`; about a third of
+        survey answers): on the others its entities are all dropped anyway, so the
+        spans are the same with or without it. Texts go through in chunks, so memory
+        stays bounded on large files.
+        """
         texts = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
         if extra_names_per_text is None:
             extra_names_per_text = [()] * len(texts)
         if len(extra_names_per_text) != len(texts):
             raise ValueError("extra_names_per_text must have one entry per text")
+        out: list[list[Span]] = []
+        for a in range(0, len(texts), _CHUNK):
+            out.extend(self._analyze_chunk(texts[a:a + _CHUNK], extra_names_per_text[a:a + _CHUNK], batch_size))
+        return out
+
+    def _analyze_chunk(self, texts: Sequence[str], extras: Sequence[Iterable], batch_size: int) -> list[list[Span]]:
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         nlp = self.engine.nlp_engine.nlp["en"]
-        docs = nlp.pipe(texts, batch_size=batch_size) if self.use_ner else (nlp.make_doc(t) for t in texts)
+        docs = [nlp.make_doc(t) for t in texts]
+        if self.use_ner:
+            need = [i for i, d in enumerate(docs)
+                    if not self._ner_precheck or ner_may_matter(d, self._allow_words)]
+            if need:
+                for i, doc in zip(need, nlp.pipe([docs[i] for i in need], batch_size=batch_size)):
+                    docs[i] = doc
         out: list[list[Span]] = []
-        for text, doc, extra in zip(texts, docs, extra_names_per_text):
+        known_of: dict[int, tuple] = {}
+        for text, doc, extra in zip(texts, docs, extras):
             # a light NlpArtifacts: the recognisers here need the entities, not lemmas/keywords
             art = NlpArtifacts(entities=list(doc.ents), tokens=doc, tokens_indices=[], lemmas=[],
                                nlp_engine=None, language="en")
-            out.append(self._analyze_artifacts(text, art, extra))
+            key = id(extra)
+            if key not in known_of:  # the texts of one document share one names tuple
+                known_of[key] = (extra, self._known(extra))
+            out.append(self._analyze_artifacts(text, art, known=known_of[key][1]))
         return out
 
     def analyze_document(self, texts: Sequence[str], extra_names: Iterable = (), batch_size: int = 64) -> list[list[Span]]:

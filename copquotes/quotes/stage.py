@@ -548,6 +548,11 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
 
     templates = resolve_templates(ws.get_config(CONFIG_ATTRIBUTION))
     existing = data["existing"]
+    # what reviewers changed by hand survives a re-run (their edit, their themes)
+    hand = {}
+    for qid_, action in ws.conn.execute(
+            "SELECT quote_id, action FROM decisions WHERE action IN ('edit', 'set_themes')"):
+        hand.setdefault(qid_, set()).add(action)
     now = _now()
     rows = []
     for i, c in enumerate(sel):
@@ -577,8 +582,10 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
                 old = None           # the span's text changed: the decision no longer applies
             else:
                 status, version, upd_at, upd_by = old["status"], old["version"], old["updated_at"], old["updated_by"]
-                if status == "edited" and old["edited_text"]:
+                if (status == "edited" or "edit" in hand.get(qid, ())) and old["edited_text"]:
                     edited = old["edited_text"]
+                if "set_themes" in hand.get(qid, ()):
+                    themes = json.loads(old["themes_json"] or "[]")
         rows.append((qid, u["unit_id"], sp.start, sp.end, c["anon"], u["text"][sp.start:sp.end], edited,
                      round(float(scores[i]), 6), json.dumps(pj, sort_keys=True), json.dumps(themes), attr,
                      json.dumps(c["flags"]), speaker_pseudonym(u["path"], u["speaker_key"], u["unit_id"]),
