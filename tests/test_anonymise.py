@@ -208,6 +208,9 @@ def test_roster_loader(tmp_path):
     ("I'm the only prevention worker in Inglewood, so everyone will know it's me.", "quasi_identifier", "hold", "only"),
     ("My ex-partner strangled me the night I left.", "violence_detail", "hold", "strangled"),
     ("A student disclosed to me after the session.", "violence_detail", "hold", "disclosed"),
+    ("One of the women I support told me he strangled her last year.", "violence_detail", "hold", "strangled"),
+    ("A mum told me her partner had taken her car keys and her phone so she couldn't leave the house.",
+     "violence_detail", "hold", "car keys"),
     ("As a deaf woman I found the sessions hard to follow.", "quasi_identifier", "warn", "deaf"),
     ("I'm in my forties and new to the sector.", "quasi_identifier", "warn", "forties"),
     ("The Vietnamese mums group was the highlight.", "quasi_identifier", "warn", "Vietnamese"),
@@ -236,6 +239,8 @@ def test_plain_feedback_raises_no_flags():
     from copquotes.anonymise import risk_flags
 
     assert risk_flags("Honestly I walk in flat and walk out with a plan.") == []
+    assert risk_flags("When the trolls went after her online, the group rallied round.") == []
+    assert risk_flags("Her principal said she was pushing an agenda and threatened to complain.") == []
 
 
 # --------------------------------------------------------------------------- stage

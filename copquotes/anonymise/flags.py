@@ -54,6 +54,23 @@ _VIOLENCE_RE = re.compile(
     r"when i left (?:him|her|them)|(?:a|one|my|the)\s+(?:student|girl|boy|young person|colleague|client|woman|mum|parent|child|kid)\s+"
     r"(?:\w+\s+){0,3}?disclosed|disclosed (?:to me|that)|(?:my|her|his) (?:own )?story (?:of|about) (?:violence|abuse)|"
     r"(?:was|were) killed by|perpetrator (?:was|is) (?:my|her|his|their))", re.I)
+# Second tier, per sentence: a person and an act of violence or coercive control in one
+# sentence ("he strangled her", "her partner had taken her car keys and her phone").
+_VIOLENT_ACT = re.compile(
+    r"\b(?:hit|hits|hitting|punch(?:ed|ing)?|strangl(?:ed|ing)|chok(?:ed|ing)|rap(?:ed|ing)|sexually assault(?:ed|ing)|"
+    r"assault(?:ed|ing)|abus(?:ed|ing)|stabb(?:ed|ing)|kill(?:ed|ing)|murder(?:ed|ing)|stalk(?:ed|ing)|"
+    r"bash(?:ed|ing)|beat(?:en|ing)?|kick(?:ed|ing)|slapp(?:ed|ing)|threaten(?:ed|ing) to kill|"
+    r"locked (?:her|him|them) (?:in|out))\b", re.I)
+_CONTROL_ACT = re.compile(
+    r"\b(?:(?:took|taken|takes|taking|hid|hidden|hides|smashed|broke) (?:away )?(?:her|his|their) "
+    r"(?:\w+ )?(?:car keys|keys|phone|money|bank ?card|cards|passport|medication|car)|"
+    r"(?:couldn'?t|could not|wasn'?t allowed to|won'?t let (?:her|him|them)|wouldn'?t let (?:her|him|them)) "
+    r"(?:leave|go out|see (?:her|his|their) (?:family|friends)|work)|track(?:s|ed|ing)? (?:her|his|their) (?:phone|location))",
+    re.I)
+_PERSON_WORD = re.compile(
+    r"\b(?:he|she|him|her|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|father|stepfather|mum|mother|"
+    r"victim|survivor|client|woman|women|child|kid|student|daughter|son)\b", re.I)
+_NOT_A_CASE = re.compile(r"\b(?:backlash|comments?|online|trolls?|emails?|complain(?:ed|t|ts)?|agenda)\b", re.I)
 _PLACE_WORD = re.compile(r"\b(?:town|community|school|council|shire|region|area|suburb|district|service|organisation|organization)\b", re.I)
 
 
@@ -76,6 +93,23 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
         add("violence_detail", m.start(), m.end(),
             f"details of a violence case ('{m.group(0)}'): a victim-survivor's or perpetrator's story can identify them",
             "hold")
+    for a, b in sentence_spans(text):
+        sentence = text[a:b]
+        if any(f.kind == "violence_detail" and a <= f.start < b for f in flags):
+            continue
+        if not _PERSON_WORD.search(sentence):
+            continue
+        act = _VIOLENT_ACT.search(sentence)
+        if act and not _NOT_A_CASE.search(sentence):
+            add("violence_detail", a, b,
+                f"details of a violence case ('{act.group(0)}'): a victim-survivor's or perpetrator's story can identify them",
+                "hold")
+            continue
+        ctl = _CONTROL_ACT.search(sentence)
+        if ctl:
+            add("violence_detail", a, b,
+                f"details of coercive control ('{ctl.group(0)}'): a victim-survivor's story can identify them",
+                "hold")
     for m in _ONLY_RE.finditer(text):
         add("quasi_identifier", m.start(), m.end(),
             "'the only ... in/at ...' points to one person", "hold")
