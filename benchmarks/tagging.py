@@ -7,6 +7,8 @@ Sections (run all, or pick with --only):
                 "Did not answer", not "Labelling not possible" only; themes with >= 50
                 positives; 80/20 split (random_state=42); ThemeTagger trained on the 80
                 beside TF-IDF + LinearSVC one-vs-rest on the same split; micro/macro/samples F1
+  pxfinetune    the same split with method="finetune" (MiniLM top 2 layers fine-tuned within a
+                540 s budget, averaged with LR), and each part alone; about 14 minutes
   sight         SIGHT (shared/data/sight), zero-shot from its codebook
                 (benchmarks/codebooks/sight.yaml), Cohen's kappa against each human coder on
                 the validation + test rows, beside the published human-human and GPT-3.5 kappas
@@ -144,6 +146,55 @@ def bench_px(embedder, variants: bool = True) -> dict:
     return out
 
 
+def bench_px_finetune(embedder, budget: float = 540.0) -> dict:
+    """method="finetune" on the same split (MiniLM fine-tuned + LR ensemble), and its parts alone."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import train_test_split
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.svm import LinearSVC
+
+    texts, Y, themes = load_px()
+    tr, te = train_test_split(np.arange(len(texts)), test_size=0.2, random_state=42)
+    Xtr, Xte = [texts[i] for i in tr], [texts[i] for i in te]
+
+    def scores(P):
+        return {"micro_f1": round(f1_score(Y[te], P, average="micro", zero_division=0), 4),
+                "macro_f1": round(f1_score(Y[te], P, average="macro", zero_division=0), 4),
+                "samples_f1": round(f1_score(Y[te], P, average="samples", zero_division=0), 4)}
+
+    out = {}
+    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    svc = OneVsRestClassifier(LinearSVC(random_state=0)).fit(vec.fit_transform(Xtr), Y[tr])
+    out["tfidf_linearsvc (finetune run)"] = scores(svc.predict(vec.transform(Xte)))
+    log(out)
+    cb = Codebook.from_labels(themes, name="pxtextmining-v6")
+    cfg = dict(method="finetune", tfidf=True, C=4.0, finetune_epochs=2, finetune_layers=2,
+               finetune_budget=budget, finetune_weight=0.5)
+    t0 = time.perf_counter()
+    tagger = ThemeTagger(codebook=cb, embedder=embedder, lexicon=False, pooling="unit",
+                         codebook_weight=0.0, **cfg).fit(Xtr, Y[tr])
+    fit_s = time.perf_counter() - t0
+    ft = tagger.heads_["finetuned"]
+    name = "finetune: MiniLM (top 2 layers) + LR(embeddings + TF-IDF) average, thresholds on a 15% validation slice"
+    out[name] = {**scores(tagger.predict(Xte)), "seconds": round(time.perf_counter() - t0, 1), "params": cfg,
+                 "fit_seconds": round(fit_s, 1), "train_seconds": round(ft.train_seconds_, 1),
+                 "steps": ft.steps_done_, "epochs_done": ft.epochs_done_}
+    log(name, out[name])
+    # the two parts alone, thresholds tuned on the same validation slice
+    V = tagger.validation_
+    emb = embedder.encode(Xte)
+    F = tagger._features(Xte, emb)
+    parts = {"lr": tagger._lr_scores(F, emb), "finetuned": ft.predict_proba(Xte)}
+    kinds = np.full(len(V["Y"]), 2)
+    for part, label in (("finetuned", "finetuned MiniLM alone (validation thresholds)"),
+                        ("lr", "LR(embeddings + TF-IDF) on 85% alone (validation thresholds)")):
+        th = tagger._tune_thresholds(V[part], V["Y"], kinds)
+        out[label] = scores((parts[part] >= th[None, :]).astype(int))
+        log(label, out[label])
+    return out
+
+
 # --------------------------------------------------------------------------- (c) SIGHT
 def bench_sight(embedder) -> dict:
     import pandas as pd
@@ -246,7 +297,7 @@ def markdown(res: dict) -> str:
                 md.append(f"| {t} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['kappa']:.3f} | "
                           f"{m['support']} | {h.get('f1', float('nan')):.3f} |")
         md.append("")
-    if "pxtextmining" in res:
+    if "pxtextmining" in res and "n_rows" in res["pxtextmining"]:
         P = res["pxtextmining"]
         md += ["## (b) pxtextmining (v6 file, 80/20 split, random_state=42)", "",
                f"{P['n_rows']} rows, {len(P['themes'])} themes with >= 50 positives; train {P['n_train']}, test {P['n_test']}.", "",
@@ -311,6 +362,8 @@ def main(argv=None) -> int:
             res["labelled"] = bench_labelled(embedder)
         elif name == "pxtextmining":
             res["pxtextmining"] = bench_px(embedder, variants=not args.no_variants)
+        elif name == "pxfinetune":
+            res.setdefault("pxtextmining", {}).update(bench_px_finetune(embedder))
         elif name == "sight":
             res["sight"] = bench_sight(embedder)
         elif name == "throughput":

@@ -13,7 +13,7 @@ DEFAULT_IDS = ["wellbeing", "solidarity", "backlash", "reflective_practice", "co
 def test_default_codebook_has_the_required_themes_and_examples():
     cb = Codebook.load()
     assert cb.ids == DEFAULT_IDS
-    assert cb.version == "1"
+    assert cb.version == "2"
     for t in cb:
         assert t.label and t.definition and t.include and t.exclude
         assert len(t.examples) >= 15, t.id

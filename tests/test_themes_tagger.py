@@ -1,6 +1,7 @@
 """ThemeTagger: zero-shot from the codebook, learning from labels, evidence, artifacts, stage."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,19 @@ def test_sentence_max_pooling_and_explain(tagger):
     sents = tagger.predict_sentences([text])[0]
     assert len(sents) == 2
     j = tagger.theme_ids_.index("isolation")
-    assert tagger.predict_proba([text])[0, j] >= max(s["scores"]["isolation"] for s in sents) - 1e-4
+    best_sentence = max(s["scores"]["isolation"] for s in sents)
+    assert tagger.predict_proba([text])[0, j] >= best_sentence - tagger.sentence_margin - 1e-4
+
+
+@pytest.mark.parametrize("margin", [0.0, 0.05, 0.3])
+def test_sentence_margin_sets_how_far_a_sentence_lifts_its_unit(tagger, margin):
+    text = ("Thanks for the reminder about the room change. "
+            "Honestly, I'm the only prevention worker in my whole organisation, so this group is my lifeline.")
+    t = copy.copy(tagger).set_params(sentence_margin=margin)  # same fitted heads, other pooling rule
+    unit = copy.copy(tagger).set_params(pooling="unit")
+    pu = unit.predict_proba([text])[0]
+    best = np.max([[s["scores"][th] for th in t.theme_ids_] for s in t.predict_sentences([text])[0]], axis=0)
+    np.testing.assert_allclose(t.predict_proba([text])[0], np.maximum(pu, best - margin), atol=1e-4)
 
 
 def test_estimator_contract(tagger, embedder):
@@ -79,7 +92,8 @@ def test_estimator_contract(tagger, embedder):
         ThemeTagger(embedder=embedder).predict(["x"])
 
 
-@pytest.mark.parametrize("params", [{"method": "magic"}, {"pooling": "sum"}, {"threshold": "auto"}, {"C": 0}])
+@pytest.mark.parametrize("params", [{"method": "magic"}, {"pooling": "sum"}, {"threshold": "auto"}, {"C": 0},
+                                    {"sentence_margin": 1.5}, {"method": "finetune"}])
 def test_bad_params_raise_config_error(embedder, params):
     with pytest.raises(ConfigError):
         ThemeTagger(embedder=embedder, **params).fit()
@@ -243,3 +257,23 @@ def test_shipped_artifact_matches_the_shipped_codebook(embedder):
     assert t.codebook_fingerprint_ == Codebook.load().fingerprint()
     assert _tunable(t.get_params()) == _tunable(ThemeTagger().get_params())
     assert t.embedding_model_ == embedder.key
+
+
+def test_finetune_method_trains_the_encoder_and_round_trips(embedder, tmp_path):
+    # a tiny real fine-tune (top encoder layer, one epoch) on 60 labelled texts
+    pos_a = [f"The parking at site {i} was impossible and the car park too small." for i in range(30)]
+    pos_b = [f"Lunch number {i} was cold and there were no vegetarian options." for i in range(30)]
+    texts = pos_a + pos_b
+    Y = [[1, 0]] * 30 + [[0, 1]] * 30
+    cb = Codebook.from_dict(CUSTOM)
+    t = ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
+                    finetune_epochs=1, finetune_layers=1, finetune_val=0.2, random_state=0).fit(texts, Y)
+    ft = t.heads_["finetuned"]
+    assert ft.steps_done_ == 2 and t.validation_["Y"].shape == (12, 2)
+    probe = ["Parking was a nightmare again.", "The sandwiches were stale."]
+    P = t.predict_proba(probe)
+    assert P.shape == (2, 2) and P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
+    loaded = ThemeTagger.load(t.save(tmp_path / "ft.joblib"), embedder=embedder)
+    np.testing.assert_allclose(loaded.predict_proba(probe), P, atol=1e-5)
+    with pytest.raises(ConfigError, match="at least"):
+        ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0).fit(texts[:10] + texts[30:40], Y[:10] + Y[30:40])

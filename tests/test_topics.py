@@ -29,6 +29,7 @@ from copquotes.topics import (
     topics_over_time,
 )
 from copquotes.topics import model as topic_model
+from copquotes.topics import run as topics_run
 from copquotes.topics.metrics import agreement, keyword_words, npmi_coherence, npmi_pair, topic_diversity
 from copquotes.types import Unit
 
@@ -368,7 +369,7 @@ def test_save_figures_writes_offline_html_and_pngs(fitted, tmp_path):
     ut = pd.DataFrame({"unit_id": ids, "topic": m.topics_, "prob": m.probs_,
                        "x": m.map_2d_[:, 0], "y": m.map_2d_[:, 1]})
     themes = pd.DataFrame({"unit_id": ids, "theme": TRUTH, "score": 0.9, "label": 1})
-    info = m.topic_info_.rename(columns={})[["topic", "label", "size", "keywords", "representative"]]
+    info = m.topic_info_[["topic", "label", "size", "keywords", "representative"]]
     paths = save_figures({"units": units, "unit_topics": ut, "topic_info": info, "unit_themes": themes}, tmp_path)
     names = sorted(p.name for p in paths)
     assert names == ["theme_map.png", "theme_prevalence.png", "topic_map.png", "topic_sizes.png",
@@ -421,8 +422,8 @@ def stage_workspace(tmp_path_factory, embedder):
     with ws.transaction() as conn:   # theme labels of the tag stage: the topics stage must leave them alone
         conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label) VALUES (?,?,?,?)",
                          [(u, g, 0.9, 1) for u, g in zip(ids, TRUTH)])
-    first = __import__("copquotes.topics", fromlist=["run"]).run(ws, progress=False)
-    second = __import__("copquotes.topics", fromlist=["run"]).run(ws, progress=False)
+    first = topics_run(ws, progress=False)
+    second = topics_run(ws, progress=False)
     yield ws, first, second
     ws.close()
 

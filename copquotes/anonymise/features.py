@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # words: letters/digits with inner apostrophes, hyphens, ampersands ("O'Brien", "P-12", "Evans-Whitfield")
 TOKEN_RE = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?")
 _SENT_GAP = re.compile(r"[.!?\n:;\"“”(\[•*]|--|—|–")
 _TITLE_ABBREV = frozenset("dr mr mrs ms mx st mt prof fr rev cr no vs eg ie".split())
+_INNER = str.maketrans("", "", "'’-")  # characters a word may hold besides letters
 
 
-@dataclass(frozen=True)
-class Tok:
+class Tok(NamedTuple):
+    """One word of a text (a named tuple: cheap to build, ~20 per text)."""
+
     i: int
     start: int
     end: int          # end of the word without a possessive 's
@@ -31,30 +33,41 @@ class Features:
     def __init__(self, text: str):
         self.text = text
         toks: list[Tok] = []
+        append = toks.append
         prev_end = 0
         prev_lower = None
+        n_text = len(text)
         for m in TOKEN_RE.finditer(text):
-            s, e = m.start(), m.end()
+            s, e = m.span()
             w = m.group(0)
             poss = False
             if len(w) > 3 and w[-2:] in ("'s", "’s") and w[-3].isalpha():
                 w, e, poss = w[:-2], e - 2, True
-            elif e < len(text) and text[e] in "'’" and w.endswith("s") and (e + 1 == len(text) or not text[e + 1].isalnum()):
+            elif e < n_text and text[e] in "'’" and w.endswith("s") and (e + 1 == n_text or not text[e + 1].isalnum()):
                 poss = True  # "Nikos'"
-            gap = text[prev_end:s]
-            sent_init = not toks or bool(_SENT_GAP.search(gap))
-            if sent_init and toks and gap.startswith(".") and gap.strip() == "." and prev_lower in _TITLE_ABBREV:
-                sent_init = False
-            letters = [c for c in w if c.isalpha()]
-            toks.append(Tok(
-                i=len(toks), start=s, end=e, text=w, lower=w.lower(),
-                cap=w[:1].isupper(),
-                upper=len(letters) >= 2 and all(c.isupper() for c in letters),
-                alpha=bool(letters) and all(c.isalpha() or c in "'’-" for c in w),
-                sent_init=sent_init, poss=poss,
-            ))
+            if not toks:
+                sent_init = True
+            else:
+                gap = text[prev_end:s]
+                if gap == " ":
+                    sent_init = False
+                else:
+                    sent_init = bool(_SENT_GAP.search(gap))
+                    if sent_init and gap.startswith(".") and gap.strip() == "." and prev_lower in _TITLE_ABBREV:
+                        sent_init = False
+            core = w.translate(_INNER)
+            if core.isalpha():
+                # letters and inner ' ’ - only: the letters are ``core``
+                alpha = True
+                upper = len(core) >= 2 and (core.isupper() if core.isascii() else all(c.isupper() for c in core))
+            else:
+                letters = [c for c in w if c.isalpha()]
+                upper = len(letters) >= 2 and all(c.isupper() for c in letters)
+                alpha = False
+            lower = w.lower()
+            append(Tok(len(toks), s, e, w, lower, w[:1].isupper(), upper, alpha, sent_init, poss))
             prev_end = m.end()
-            prev_lower = w.lower()
+            prev_lower = lower
         self.tokens = toks
 
     def gap(self, i: int, j: int) -> str:

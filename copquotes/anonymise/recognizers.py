@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResult
+from . import _presidio  # noqa: F401  (Presidio without torch/transformers: see _presidio.py)
+from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResult  # noqa: E402
 
 from . import lexicon as lx
 from .features import Features, Tok, features
@@ -820,17 +821,20 @@ class ContactRecognizer(LocalRecognizer):
 
 # --------------------------------------------------------------------------- spaCy NER
 def informative_token(t, allow_words: frozenset = frozenset()) -> bool:
-    """A spaCy token that can carry an entity :class:`NerRecognizer` keeps: capitalised,
-    with a letter, and not a stop word, allowed term, acronym on the allow list, month,
-    day, cultural group, country, or a common English word that is no name or place.
+    """A spaCy token (or lexeme) that can carry an entity :class:`NerRecognizer` keeps:
+    capitalised, with a letter, and not a stop word, allowed term, acronym on the allow
+    list, month, day, cultural group, country, or a common English word that is no name
+    or place.
 
-    Depends on the token alone, so a text none of whose tokens passes gets nothing
+    Depends on the word alone, so a text none of whose tokens passes gets nothing
     from spaCy's NER whatever its entities are (:func:`ner_may_matter`).
     """
-    text = t.text
-    if not text[:1].isupper() or not (t.is_alpha or any(c.isalpha() for c in text)):
+    return _informative(t.orth_, t.is_alpha, t.lower_, allow_words)
+
+
+def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset) -> bool:
+    if not text[:1].isupper() or not (is_alpha or any(c.isalpha() for c in text)):
         return False
-    lo = t.lower_
     w = words()
     return (lo not in w.stop and lo not in allow_words and text.upper() not in lx.ACRONYM_ALLOW
             and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.CULTURAL_GROUPS
@@ -838,10 +842,31 @@ def informative_token(t, allow_words: frozenset = frozenset()) -> bool:
             and not (_is_common(lo) and lo not in w.first and lo not in w.last and (lo,) not in place_index()))
 
 
+_INFORMATIVE_BY_ORTH: dict[frozenset, dict[int, bool]] = {}
+
+
 def ner_may_matter(doc, allow_words: frozenset = frozenset()) -> bool:
     """False when no token of ``doc`` is :func:`informative_token`: then every entity spaCy
-    could find is dropped by :class:`NerRecognizer`, and running the NER can be skipped."""
-    return any(informative_token(t, allow_words) for t in doc)
+    could find is dropped by :class:`NerRecognizer`, and running the NER can be skipped.
+
+    The answer per word is cached by its spaCy ``ORTH`` id (one dict look-up per token).
+    """
+    from spacy.attrs import ORTH
+
+    cache = _INFORMATIVE_BY_ORTH.get(allow_words)
+    if cache is None:
+        if len(_INFORMATIVE_BY_ORTH) > 8:
+            _INFORMATIVE_BY_ORTH.clear()
+        cache = _INFORMATIVE_BY_ORTH[allow_words] = {}
+    vocab = doc.vocab
+    for orth in doc.to_array(ORTH).tolist():
+        v = cache.get(orth)
+        if v is None:
+            lex = vocab[orth]
+            v = cache[orth] = _informative(lex.orth_, lex.is_alpha, lex.lower_, allow_words)
+        if v:
+            return True
+    return False
 
 
 class NerRecognizer(EntityRecognizer):

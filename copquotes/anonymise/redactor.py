@@ -5,7 +5,6 @@ import csv
 import functools
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -15,6 +14,10 @@ from ..resources import SPACY_MODEL
 from ..types import Identifier, Span
 from . import lexicon as lx
 from .features import features
+from .render import (  # noqa: F401  (re-exported: the placeholders and rendering live in render.py)
+    DEFAULT_SCORE_THRESHOLD, PLACEHOLDERS, RedactedText, _merge_for_output, _placeholder_map, _surface_key,
+    placeholder, redact_span, redact_text,
+)
 from .recognizers import (
     KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer,
     NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, ner_may_matter, words,
@@ -23,9 +26,6 @@ from .recognizers import (
 log = logging.getLogger(__name__)
 
 DEFAULT_ALLOW = lx.DEFAULT_ALLOW
-PLACEHOLDERS = {"person": "[name]", "org": "[organisation]", "place": "[place]", "email": "[contact]",
-                "phone": "[contact]"}
-_CONTACT_SOURCES = {"url", "handle", "UrlRecognizer", "EmailRecognizer", "PhoneRecognizer", "au_phone"}
 _NER_LABELS_KEPT = ("PERSON", "ORG", "GPE", "LOC", "FAC")
 _NER_LABELS_IGNORED = ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY",
                        "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT")
@@ -33,83 +33,6 @@ _NER_LABELS_IGNORED = ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "
 _NER_ONLY = ("ner",)
 _CHUNK = 2048       # texts per chunk of analyze_batch (bounded memory on large files)
 _UNSET = object()
-
-
-def placeholder(kind: str, source: str = "") -> str:
-    """The bracketed placeholder for a span kind ("other" by what found it)."""
-    if kind in PLACEHOLDERS:
-        return PLACEHOLDERS[kind]
-    if source in _CONTACT_SOURCES or source.startswith("known_email") or source.startswith("known_phone"):
-        return "[contact]"
-    return "[identifier]"
-
-
-@dataclass(frozen=True)
-class RedactedText:
-    """A redacted text, the spans replaced (offsets into the original) and the
-    placeholder chosen for each original string (one per string, per document)."""
-
-    text: str
-    spans: tuple[Span, ...]
-    mapping: dict = field(default_factory=dict)
-
-
-def _placeholder_map(text: str, spans: Sequence[Span], mapping: dict | None = None) -> dict:
-    """One placeholder per original string (case-folded): the first kind seen wins."""
-    mapping = {} if mapping is None else mapping
-    for s in spans:
-        key = _surface_key(text[s.start:s.end])
-        mapping.setdefault(key, placeholder(s.kind, s.source))
-    return mapping
-
-
-def _surface_key(surface: str) -> str:
-    return re.sub(r"\s+", " ", surface.strip().casefold()).replace("’", "'")
-
-
-def redact_text(text: str, spans: Iterable[Span], mapping: dict | None = None) -> str:
-    """Replace each span of ``text`` by its placeholder (pure; spans may overlap or be unsorted)."""
-    merged = _merge_for_output(spans)
-    mp = _placeholder_map(text, merged, dict(mapping or {}))
-    out = []
-    pos = 0
-    for s in merged:
-        out.append(text[pos:s.start])
-        out.append(mp.get(_surface_key(text[s.start:s.end]), placeholder(s.kind, s.source)))
-        pos = s.end
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def redact_span(text: str, spans: Iterable[Span], start: int, end: int) -> str:
-    """The redacted version of ``text[start:end]`` (a quote cut from a unit).
-
-    Spans are clipped to the window; a span cut by the window still redacts the
-    part inside it, so no fragment of a name survives at a quote's edge.
-    """
-    if not (0 <= start <= end <= len(text)):
-        raise ValueError(f"span {start}:{end} is outside a text of length {len(text)}")
-    clipped = []
-    for s in spans:
-        a, b = max(s.start, start), min(s.end, end)
-        if a < b:
-            clipped.append(Span(a - start, b - start, s.kind, s.source, s.score))
-    return redact_text(text[start:end], clipped)
-
-
-def _merge_for_output(spans: Iterable[Span]) -> list[Span]:
-    ordered = sorted(spans, key=lambda s: (s.start, -s.end))
-    out: list[Span] = []
-    for s in ordered:
-        if s.end <= s.start:
-            continue
-        if out and s.start < out[-1].end:
-            last = out[-1]
-            if s.end > last.end:
-                out[-1] = Span(last.start, s.end, last.kind, last.source, last.score)
-            continue
-        out.append(s)
-    return out
 
 
 # --------------------------------------------------------------------------- the engine
@@ -188,8 +111,14 @@ def _analyzer(allow: tuple[str, ...], use_ner: bool, phone_regions: tuple[str, .
         recs.append(NerRecognizer(allow_words))
     for rec in recs:
         registry.add_recognizer(rec)
-    return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"],
-                          default_score_threshold=0.0, context_aware_enhancer=_NoContextEnhancer())
+    class _Engine(AnalyzerEngine):
+        def _enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+            # Presidio regroups the results recogniser by recogniser (the order they already
+            # have) and calls each recogniser's no-op enhancer, then ours (a no-op): skip it
+            return list(raw_results)
+
+    return _Engine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"],
+                   default_score_threshold=0.0, context_aware_enhancer=_NoContextEnhancer())
 
 
 class Redactor:
@@ -202,7 +131,7 @@ class Redactor:
     """
 
     def __init__(self, known_names: Iterable[Identifier | str] = (), allow: Iterable[str] = DEFAULT_ALLOW,
-                 *, use_ner: bool = True, score_threshold: float = 0.35):
+                 *, use_ner: bool = True, score_threshold: float = DEFAULT_SCORE_THRESHOLD):
         self.known_names = tuple(known_names)
         self.allow = tuple(allow)
         self.use_ner = use_ner

@@ -32,7 +32,7 @@ class FineTunedEncoder:
 
     def __init__(self, n_labels: int, epochs: int = 3, batch_size: int = 32, max_seq_length: int = 128,
                  lr_encoder: float = 5e-5, lr_head: float = 1e-3, threads: int = 2, random_state: int = 0,
-                 model_path: str | None = None, time_budget: float | None = None):
+                 model_path: str | None = None, time_budget: float | None = None, train_layers: int | None = None):
         self.n_labels = n_labels
         self.epochs = epochs
         self.batch_size = batch_size
@@ -43,6 +43,7 @@ class FineTunedEncoder:
         self.random_state = random_state
         self.model_path = model_path
         self.time_budget = time_budget
+        self.train_layers = train_layers
         self._model = None
         self._tok = None
         self._state: bytes | None = None
@@ -88,14 +89,25 @@ class FineTunedEncoder:
             with torch.no_grad():  # start the head's bias at the label log-odds
                 pos = np.clip(np.nanmean(Y, axis=0), 1e-3, 1 - 1e-3)
                 model["head"].bias.copy_(torch.tensor(np.log(pos / (1 - pos)), dtype=torch.float32))
+            enc_params = list(model["encoder"].parameters())
+            if self.train_layers is not None:  # freeze embeddings and the lower layers
+                layers = model["encoder"].encoder.layer
+                keep = max(0, min(int(self.train_layers), len(layers)))
+                for p in model["encoder"].parameters():
+                    p.requires_grad_(False)
+                enc_params = [p for lay in layers[len(layers) - keep:] for p in lay.parameters()]
+                for p in enc_params:
+                    p.requires_grad_(True)
             opt = torch.optim.AdamW([
-                {"params": model["encoder"].parameters(), "lr": float(self.lr_encoder)},
+                {"params": enc_params, "lr": float(self.lr_encoder)},
                 {"params": model["head"].parameters(), "lr": float(self.lr_head)},
             ], weight_decay=0.01)
             n = len(texts)
-            steps = self.epochs * int(np.ceil(n / self.batch_size))
+            plan = {"steps": self.epochs * int(np.ceil(n / self.batch_size))}
+            warm = max(1, int(0.06 * plan["steps"]))
             sched = torch.optim.lr_scheduler.LambdaLR(
-                opt, lambda s: min(1.0, (s + 1) / max(1, int(0.06 * steps))) * max(0.0, 1 - s / max(1, steps)))
+                opt, lambda s: min(1.0, (s + 1) / warm) * max(0.05, 1 - s / max(1, plan["steps"])))
+            step = 0
             known = ~np.isnan(Y)
             Yz = np.nan_to_num(Y)
             sw = np.ones(n, dtype=np.float32) if sample_weight is None else np.asarray(sample_weight, np.float32)
@@ -117,6 +129,10 @@ class FineTunedEncoder:
                     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                     opt.step()
                     sched.step()
+                    step += 1
+                    if self.time_budget and step == 5:  # re-plan the decay to fit the time budget
+                        per = (time.perf_counter() - t0) / step
+                        plan["steps"] = min(plan["steps"], int(float(self.time_budget) / per))
                     if self.time_budget and time.perf_counter() - t0 > float(self.time_budget):
                         stop = True
                         break
@@ -126,6 +142,7 @@ class FineTunedEncoder:
                     log.warning("finetune stopped by its time budget (%.0fs) in epoch %d", self.time_budget, ep + 1)
                     break
             self.train_seconds_ = time.perf_counter() - t0
+            self.steps_done_ = step
             model.eval()
             self._model = model
             buf = io.BytesIO()

@@ -26,10 +26,11 @@ from .codebook import Codebook
 
 log = logging.getLogger(__name__)
 
-METHODS = ("logreg", "prototype")
+METHODS = ("logreg", "prototype", "finetune")
 POOLINGS = ("max", "unit", "mean")
 ARTIFACT_FORMAT = "copquotes-theme-tagger"
 ARTIFACT_VERSION = 1
+MIN_FINETUNE = 50  # labelled texts method="finetune" needs at the very least (~1,000 to pay off)
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -199,7 +200,8 @@ class ThemeTagger(BaseEstimator):
     method: ``"logreg"`` (one logistic regression per theme over embeddings + cues) or
         ``"prototype"`` (cosine to the mean of each theme's examples; baseline).
     C: inverse regularisation of the logistic regressions.
-    pooling: how a unit's score is formed: ``"max"`` of the unit's and its sentences' scores,
+    pooling: how a unit's score is formed: ``"max"`` of the unit's score and its best sentence's
+        score minus ``sentence_margin`` (short sentences score noisily),
         ``"unit"`` (the unit's own score only) or ``"mean"`` of the two.
     lexicon: add codebook keyword-cue features (weight ``lexicon_weight``).
     tfidf: add TF-IDF word/bigram features (only useful with labelled data).
@@ -209,13 +211,22 @@ class ThemeTagger(BaseEstimator):
     other_weight: sample weight of *other themes'* codebook examples as negatives.
     embedder: an :class:`~copquotes.embed.Embedder` (shared cache); ``None`` makes one
         with ``cache_dir``.
+    finetune_*: ``method="finetune"`` (needs >= ``MIN_FINETUNE`` labelled texts, best with
+        ~1,000+): all-MiniLM-L6-v2 fine-tuned end to end (fp32, torch, 2 threads) with a
+        mean-pooling + linear multi-label head, averaged with the logistic-regression heads
+        (``finetune_weight`` = weight of the fine-tuned model, 1.0 = it alone); per-theme
+        thresholds are tuned on a ``finetune_val`` slice of the labelled data held out of
+        both models. ``finetune_budget``: seconds of training at most (None = no limit);
+        ``finetune_layers``: train only the top N encoder layers (None = all).
     """
 
     def __init__(self, codebook=None, method: str = "logreg", C: float = 2.0, pooling: str = "max",
                  lexicon: bool = True, lexicon_weight: float = 0.6, tfidf: bool = False,
                  threshold: str = "fixed", base_threshold: float = 0.4, cv_folds: int = 5,
                  codebook_weight: float = 1.0, other_weight: float = 0.5, class_weight="balanced",
-                 embedder=None, cache_dir=None, random_state=0):
+                 embedder=None, cache_dir=None, random_state=0, finetune_epochs: int = 3,
+                 finetune_weight: float = 0.5, finetune_val: float = 0.15, finetune_budget=None,
+                 finetune_layers=None, sentence_margin: float = 0.05):
         self.codebook = codebook
         self.method = method
         self.C = C
@@ -232,6 +243,12 @@ class ThemeTagger(BaseEstimator):
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.random_state = random_state
+        self.finetune_epochs = finetune_epochs
+        self.finetune_weight = finetune_weight
+        self.finetune_val = finetune_val
+        self.finetune_budget = finetune_budget
+        self.finetune_layers = finetune_layers
+        self.sentence_margin = sentence_margin
 
     # ------------------------------------------------------------------ plumbing
     def _get_embedder(self):
@@ -267,6 +284,8 @@ class ThemeTagger(BaseEstimator):
             raise ConfigError(f"threshold must be 'fixed' or 'cv', not {self.threshold!r}")
         if not 0.0 < float(self.base_threshold) < 1.0:
             raise ConfigError(f"base_threshold must be between 0 and 1, not {self.base_threshold!r}")
+        if not 0.0 <= float(self.sentence_margin) < 1.0:
+            raise ConfigError(f"sentence_margin must be in [0, 1), not {self.sentence_margin!r}")
         if float(self.C) <= 0:
             raise ConfigError(f"C must be positive, not {self.C!r}")
 
@@ -357,9 +376,12 @@ class ThemeTagger(BaseEstimator):
             self.tfidf_.fit(texts)
         emb = self._get_embedder().encode(texts)
         F = self._features(texts, emb)
-        self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds_a)
         self.thresholds_ = np.full(K, float(self.base_threshold))
-        if self.threshold == "cv":
+        if self.method == "finetune":
+            self._fit_finetune(texts, F, emb, Ymat, W, kinds_a)
+        else:
+            self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds_a)
+        if self.threshold == "cv" and self.method != "finetune":  # finetune tunes on its validation slice
             oof = self._oof_scores(F, emb, Ymat, W, kinds_a)
             self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds_a)
         self.n_train_ = len(texts)
@@ -367,6 +389,35 @@ class ThemeTagger(BaseEstimator):
         self.codebook_fingerprint_ = cb.fingerprint()
         self.embedding_model_ = getattr(self._get_embedder(), "key", "unknown")
         return self
+
+    def _fit_finetune(self, texts, F, emb, Ymat, W, kinds):
+        from .finetune import FineTunedEncoder
+
+        lab = np.flatnonzero(kinds == 2)
+        if len(lab) < MIN_FINETUNE:
+            raise ConfigError(f"method='finetune' needs at least {MIN_FINETUNE} labelled texts "
+                              f"(got {len(lab)}): use method='logreg' or label more texts")
+        if not 0.0 < float(self.finetune_val) < 0.5:
+            raise ConfigError(f"finetune_val must be between 0 and 0.5, not {self.finetune_val!r}")
+        rng = np.random.default_rng(self.random_state)
+        val = np.sort(rng.choice(lab, size=max(1, int(round(len(lab) * float(self.finetune_val)))), replace=False))
+        fit = np.ones(len(texts), dtype=bool)
+        fit[val] = False
+        heads = self._fit_heads(F[fit], emb[fit], Ymat[fit], W[fit], kinds[fit])
+        ft_rows = np.flatnonzero(fit & (kinds == 2))
+        ft = FineTunedEncoder(Ymat.shape[1], epochs=int(self.finetune_epochs), random_state=self.random_state,
+                              time_budget=self.finetune_budget, train_layers=self.finetune_layers)
+        ft.fit([texts[i] for i in ft_rows], Ymat[ft_rows], sample_weight=W[ft_rows])
+        heads["finetuned"] = ft
+        self.heads_ = heads
+        val_texts = [texts[i] for i in val]
+        lr_val = self._lr_scores(F[val], emb[val])
+        ft_val = ft.predict_proba(val_texts)
+        self.validation_ = {"lr": lr_val, "finetuned": ft_val, "Y": Ymat[val]}
+        w = float(self.finetune_weight)
+        oof = np.full(Ymat.shape, np.nan)
+        oof[val] = w * ft_val + (1 - w) * lr_val
+        self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds)
 
     def _fit_heads(self, F, emb, Ymat, W, kinds):
         K = Ymat.shape[1]
@@ -397,7 +448,17 @@ class ThemeTagger(BaseEstimator):
         intercept = np.array([m.intercept_[0] for m in heads])
         return {"models": heads, "coef": coef, "intercept": intercept}
 
-    def _raw_scores(self, F, emb) -> np.ndarray:
+    def _raw_scores(self, F, emb, texts=None) -> np.ndarray:
+        p = self._lr_scores(F, emb)
+        ft = self.heads_.get("finetuned")
+        if ft is not None:
+            if texts is None:
+                raise ConfigError("a fine-tuned tagger scores texts, not features")
+            w = float(self.finetune_weight)
+            p = w * ft.predict_proba(texts) + (1 - w) * p
+        return p
+
+    def _lr_scores(self, F, emb) -> np.ndarray:
         heads = self.heads_
         if "centroids" in heads:
             # cosine in [-1, 1] -> a [0, 1] score centred so that 0.5 ~ cosine 0.4
@@ -477,7 +538,7 @@ class ThemeTagger(BaseEstimator):
         inv = np.fromiter((index.setdefault(t, len(index)) for t in allt), dtype=np.int64, count=len(allt))
         uniq = list(index)
         emb = self._get_embedder().encode(uniq, progress=progress)
-        pall = self._raw_scores(self._features(uniq, emb), emb) if uniq else np.zeros((0, self.n_themes_))
+        pall = self._raw_scores(self._features(uniq, emb), emb, uniq) if uniq else np.zeros((0, self.n_themes_))
         pu, ps = pall[inv[:n]], pall[inv[n:]]
         if not sents:
             ps = np.zeros((0, self.n_themes_))
@@ -487,8 +548,8 @@ class ThemeTagger(BaseEstimator):
             pooled = pu
         elif self.pooling == "mean":
             pooled = (pu + smax) / 2.0
-        else:
-            pooled = np.maximum(pu, smax)
+        else:  # a sentence alone must beat the unit by ``sentence_margin`` to lift its score
+            pooled = np.maximum(pu, smax - float(self.sentence_margin))
         return pooled, ps, ranges, spans, sarg
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:

@@ -83,7 +83,7 @@ _TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
 _N_CANDIDATES = 30          # c-TF-IDF terms looked at per topic
 _MIN_SUPPORT = 0.03         # a keyword is used by at least 3% of its topic's units (and 2)
 EXACT_KNN_MAX = 30_000      # above this, pynndescent (compiled, not cacheable) finds neighbours
-_KNN_BLOCK_BYTES = 256 << 20
+_KNN_BLOCK_BYTES = 64 << 20    # similarity block (float32); argpartition adds 2x that in int64
 
 
 _NON_WORD = re.compile(r"[^\w\s']+|_+")
@@ -210,7 +210,7 @@ def cosine_knn(embeddings: np.ndarray, k: int, random_state: int = 42) -> tuple[
         sims = X[s:s + block] @ X.T
         rows = np.arange(sims.shape[0])
         sims[rows, s + rows] = np.inf          # the point itself comes first
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        part = np.argpartition(sims, sims.shape[1] - k, axis=1)[:, -k:]
         vals = np.take_along_axis(sims, part, axis=1)
         by_index = np.argsort(part, axis=1, kind="stable")
         part = np.take_along_axis(part, by_index, axis=1)
@@ -843,7 +843,7 @@ def _interpolate(E_new: np.ndarray, E_ref: np.ndarray, xy_ref: np.ndarray, k: in
     k = min(k, len(E_ref))
     for s in range(0, len(E_new), block):
         sims = E_new[s:s + block] @ E_ref.T
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        part = np.argpartition(sims, sims.shape[1] - k, axis=1)[:, -k:]
         w = np.clip(np.take_along_axis(sims, part, 1), 1e-6, None)
         out[s:s + block] = (w[..., None] * xy_ref[part]).sum(1) / w.sum(1, keepdims=True)
     return out

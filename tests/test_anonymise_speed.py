@@ -1,0 +1,274 @@
+"""The anonymiser's speed paths give exactly what the plain paths give.
+
+* spaCy's NER is skipped on texts where :func:`ner_may_matter` says it cannot change
+  the spans: the spans must be the same with the NER run on every text;
+* :class:`Features` tokenises with fast paths: it must equal the straightforward
+  per-character definition of each token attribute;
+* ``analyze_batch`` works in chunks: the spans must not depend on the chunk size.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from copquotes.anonymise import features as F
+from copquotes.types import Identifier
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "corpus" / "labelled" / "anonymise.jsonl"
+ROSTER = ROOT / "corpus" / "labelled" / "anonymise_roster.csv"
+
+# plain survey answers and transcript turns, with and without names, places and organisations
+TEXTS = [
+    "The staff were lovely and explained everything.",
+    "Staff were friendly. Good service!",
+    "Sarah on reception was wonderful, thank you Sarah.",
+    "I drove from Bendigo to the Ballarat Community Health office.",
+    "nothing to add",
+    "We met on Monday in March at the Zoom session.",
+    "Our CoP facilitator from Safe and Equal was great.",
+    "Grace under pressure is what the group taught me.",
+    "Thanks Grace, that was really helpful.",
+    "Ring me on 0491 570 156 or email kate.nguyen@example.org.",
+    "Respectful Relationships lead at Wodonga Primary here.",
+    "A&E was busy but the NHS staff were kind.",
+    "",
+    "   ",
+    "XXXX was rude to me and [Name redacted] ignored us.",
+    "I feel more confident in my practice.",
+]
+
+
+@pytest.fixture(scope="module")
+def redactor():
+    from copquotes.anonymise import Redactor
+
+    return Redactor(known_names=[Identifier("Kate Nguyen", "person", "roster", ("Katie",))])
+
+
+def _spans(redactor, texts, extras=None, precheck=True):
+    redactor._ner_precheck = precheck
+    try:
+        return [[(s.start, s.end, s.kind, s.source) for s in sp]
+                for sp in redactor.analyze_batch(texts, extras)]
+    finally:
+        redactor._ner_precheck = True
+
+
+def test_ner_precheck_gives_the_same_spans_on_the_labelled_set():
+    from copquotes.anonymise import Redactor
+    from copquotes.anonymise.redactor import load_roster_identifiers
+
+    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [d["text"] for d in items]
+    extras = [tuple(d.get("speakers") or ()) for d in items]
+    r = Redactor(known_names=load_roster_identifiers(ROSTER))
+    fast = _spans(r, texts, extras, precheck=True)
+    full = _spans(r, texts, extras, precheck=False)
+    assert fast == full
+    assert sum(map(len, fast)) > 100  # the set is full of identifiers: the comparison means something
+
+
+def test_ner_precheck_gives_the_same_spans_on_plain_texts(redactor):
+    assert _spans(redactor, TEXTS, precheck=True) == _spans(redactor, TEXTS, precheck=False)
+
+
+@pytest.mark.parametrize("text, may_matter", [
+    ("The staff were lovely and explained everything.", False),
+    ("nothing to add", False),
+    ("We met on Monday in March.", False),          # days and months are never kept
+    ("Our CoP was great.", False),                  # allow-listed programme term
+    ("Sarah was wonderful.", True),
+    ("I drove from Bendigo.", True),
+    ("Thanks to everyone at Anglicare.", True),
+])
+def test_ner_may_matter(redactor, text, may_matter):
+    from copquotes.anonymise.recognizers import informative_token, ner_may_matter
+
+    doc = redactor.engine.nlp_engine.nlp["en"].make_doc(text)
+    assert ner_may_matter(doc, redactor._allow_words) is may_matter
+    # the cached per-word answer equals the per-token definition
+    assert ner_may_matter(doc, redactor._allow_words) is any(informative_token(t, redactor._allow_words) for t in doc)
+
+
+def test_ner_precheck_skips_most_plain_answers(redactor):
+    from copquotes.anonymise.recognizers import ner_may_matter
+
+    nlp = redactor.engine.nlp_engine.nlp["en"]
+    plain = [t for t in TEXTS if t.strip()]
+    needed = [ner_may_matter(nlp.make_doc(t), redactor._allow_words) for t in plain]
+    assert 0 < sum(needed) < len(plain)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7])
+def test_chunked_analysis_does_not_change_spans(redactor, monkeypatch, chunk):
+    from copquotes.anonymise import redactor as R
+
+    whole = _spans(redactor, TEXTS)
+    monkeypatch.setattr(R, "_CHUNK", chunk)
+    assert _spans(redactor, TEXTS) == whole
+
+
+# --------------------------------------------------------------------------- Features
+def _reference_tokens(text: str) -> list[tuple]:
+    """Token attributes by their plain definitions (the original, slow implementation)."""
+    out = []
+    prev_end, prev_lower = 0, None
+    for m in F.TOKEN_RE.finditer(text):
+        s, e = m.start(), m.end()
+        w = m.group(0)
+        poss = False
+        if len(w) > 3 and w[-2:] in ("'s", "’s") and w[-3].isalpha():
+            w, e, poss = w[:-2], e - 2, True
+        elif e < len(text) and text[e] in "'’" and w.endswith("s") and (e + 1 == len(text) or not text[e + 1].isalnum()):
+            poss = True
+        gap = text[prev_end:s]
+        sent_init = not out or bool(re.search(F._SENT_GAP.pattern, gap))
+        if sent_init and out and gap.startswith(".") and gap.strip() == "." and prev_lower in F._TITLE_ABBREV:
+            sent_init = False
+        letters = [c for c in w if c.isalpha()]
+        out.append((len(out), s, e, w, w.lower(), w[:1].isupper(),
+                    len(letters) >= 2 and all(c.isupper() for c in letters),
+                    bool(letters) and all(c.isalpha() or c in "'’-" for c in w), sent_init, poss))
+        prev_end, prev_lower = m.end(), w.lower()
+    return out
+
+
+@pytest.mark.parametrize("text", TEXTS + [
+    "O'BRIEN-SMITH's plan", "Nikos' book", "ÉCOLE d'Été", "İstanbul AB", "ǅemal ǈǈ", "中文 ABC", "x_y 12ab",
+    "--", "Dr. Smith. Mr. Jones met Ms Lee.", "P-12 BCHS KN ok", "Evans-Whitfield's", "it's   Sam’s\nnew\n\nrole",
+    "“Quoted” (Aunty May) [name] • bullet — dash – en", "a'b a-b- 'tis",
+])
+def test_features_equal_their_definition(text):
+    assert [tuple(t) for t in F.Features(text).tokens] == _reference_tokens(text)
+
+
+# --------------------------------------------------------------------------- the incremental stage
+_VTT = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:04.000
+{a}: Thanks {b_first}, I drove up from Bendigo for this one.
+
+2
+00:00:05.000 --> 00:00:09.000
+{b}: No worries {a_first}. The CoP is my professional home, honestly.
+
+3
+00:00:10.000 --> 00:00:14.000
+{a}: I'm the only prevention worker in Inglewood, so {b_first}'s group keeps me going.
+"""
+
+
+def _write_vtt(folder: Path, name: str, a: str, b: str) -> Path:
+    p = folder / name
+    p.write_text(_VTT.format(a=a, b=b, a_first=a.split()[0], b_first=b.split()[0]), encoding="utf-8")
+    return p
+
+
+def _tables(ws) -> dict:
+    q = {"redactions": 'SELECT unit_id, start, "end", kind, source, status FROM redactions',
+         "anon": "SELECT unit_id, text FROM anon",
+         "flags": 'SELECT unit_id, kind, start, "end", reason, severity FROM flags'}
+    return {k: sorted((tuple(r) for r in ws.conn.execute(sql)), key=repr) for k, sql in q.items()}
+
+
+def _ingest(ws, *paths):
+    from copquotes.ingest import discover
+
+    ws.ingest(discover(list(paths), {"group": "RRE", "year": "2024"}).sources, progress=False)
+
+
+@pytest.fixture(scope="module")
+def default_redactor():
+    from copquotes.anonymise import Redactor
+
+    return Redactor()
+
+
+def test_stage_analyses_only_new_files_and_matches_a_full_run(tmp_path, default_redactor, monkeypatch):
+    from copquotes.anonymise import redactor as R
+    from copquotes.anonymise import stage as S
+    from copquotes.workspace import Workspace
+
+    monkeypatch.setattr(R, "Redactor", lambda: default_redactor)  # the default redactor, loaded once per module
+    src = tmp_path / "in"
+    src.mkdir()
+    f1 = _write_vtt(src, "fg1.vtt", "Tahnee Walker", "Marcus Lee")
+    f2 = _write_vtt(src, "fg2.vtt", "Priya Raman", "Jo Stewart")
+    ws = Workspace.create(tmp_path / "ws")
+    _ingest(ws, f1, f2)
+    first = S.run(ws, progress=False)
+    assert first["analysed"] == first["units"] == 6 and first["files_analysed"] == 2
+    before = _tables(ws)
+    assert any("[name]" in t for _, t in before["anon"]) and before["flags"]
+
+    again = S.run(ws, progress=False)  # nothing new: no model runs, nothing rewritten
+    assert again["analysed"] == 0 and again["rendered"] == 0
+    assert _tables(ws) == before
+
+    f3 = _write_vtt(src, "fg3.vtt", "Sam Okafor", "Claire Donnelly")
+    _ingest(ws, f3)
+    inc = S.run(ws, progress=False)
+    assert inc["analysed"] == 3 and inc["files_analysed"] == 1 and inc["units"] == 9
+    incremental = _tables(ws)
+    full = S.run(ws, progress=False, full=True)
+    assert full["analysed"] == 9
+    assert _tables(ws) == incremental
+
+    # a reviewer's manual redaction (written straight into the table): the next run renders that file only
+    uid, text = ws.conn.execute("SELECT unit_id, text FROM units WHERE text LIKE '%professional home%' LIMIT 1").fetchone()
+    a = text.index("professional")
+    with ws.transaction() as c:
+        c.execute("INSERT INTO redactions(unit_id, start, \"end\", kind, source, status) VALUES (?, ?, ?, 'other', 'manual', 'manual')",
+                  (uid, a, a + len("professional")))
+    rev = S.run(ws, progress=False)
+    assert rev["analysed"] == 0 and rev["files_rendered"] == 1
+    assert "[identifier] home" in ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (uid,)).fetchone()[0]
+
+    # a new anonymiser version analyses everything again
+    monkeypatch.setattr(S, "ANONYMISER_VERSION", S.ANONYMISER_VERSION + "-test")
+    assert S.run(ws, progress=False)["analysed"] == 9
+    ws.close()
+
+
+def test_stage_in_a_background_process_writes_the_same_tables(tmp_path, default_redactor):
+    from copquotes.anonymise import stage as S
+    from copquotes.workspace import Workspace
+
+    src = tmp_path / "in"
+    src.mkdir()
+    f1 = _write_vtt(src, "fg1.vtt", "Tahnee Walker", "Marcus Lee")
+    ws = Workspace.create(tmp_path / "ws")
+    _ingest(ws, f1)
+    S.run(ws, progress=False, redactor=default_redactor)
+    here = _tables(ws)
+    with ws.transaction() as c:
+        c.execute("DELETE FROM anon")
+        c.execute("DELETE FROM flags")
+        c.execute("DELETE FROM redactions")
+    summary = S.start_background(ws.path).wait()
+    assert summary["analysed"] == 3 and summary["wall_seconds"] > 0
+    assert _tables(ws) == here
+    ws.close()
+
+
+def test_background_failure_is_a_copquotes_error(tmp_path):
+    from copquotes.anonymise import stage as S
+    from copquotes.errors import CopquotesError
+
+    with pytest.raises(CopquotesError, match="anonymise stage failed"):
+        S.start_background(tmp_path / "no-such-workspace").wait()
+
+
+def test_rendering_helpers_import_without_presidio():
+    import subprocess
+    import sys
+
+    code = ("import sys; from copquotes.anonymise import redact_span, redact_text, placeholder, risk_flags, run; "
+            "print('presidio_analyzer' in sys.modules, 'spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
