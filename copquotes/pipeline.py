@@ -36,7 +36,7 @@ def _stage_module(name: str):
 
 # Bump a stage's version when its logic changes, so old results become stale.
 # (Kept here, not in the stage modules, so that `status` imports no model code.)
-STAGE_VERSIONS = {"anonymise": "2", "embed": "1", "tag": "2", "topics": "2", "quotes": "1"}
+STAGE_VERSIONS = {"anonymise": "3", "embed": "1", "tag": "2", "topics": "2", "quotes": "1"}
 
 
 def _stage_version(name: str) -> str:
@@ -99,34 +99,75 @@ def resolve_stages(names: Iterable[str] | None) -> list[str]:
 
 
 def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
-            on_stage: Callable[[str, dict], None] | None = None) -> dict[str, dict]:
+            on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True) -> dict[str, dict]:
     """Run analysis stages in order; up-to-date stages are skipped unless ``force``.
+
+    With ``parallel`` (the default), a stale ``anonymise`` stage runs in a child process
+    while ``embed``, ``tag`` and ``topics`` run here (the two are independent: only
+    ``quotes`` reads the anonymised text), so both cores are busy; it is waited for
+    before ``quotes`` or at the end, and a failure in it is raised like any other.
 
     Returns ``{stage: summary}``; each summary has ``skipped`` and ``seconds``.
     """
     results: dict[str, dict] = {}
-    explicit = bool(stages)
-    for name in resolve_stages(stages):
-        content = ws.content_fingerprint()
-        fp = fingerprint(ws, name, None, content)
-        rec = ws.stage_record(name)
-        if not force and rec is not None and rec["fingerprint"] == fp:
-            results[name] = {"skipped": True, "seconds": 0.0}
-            if on_stage:
-                on_stage(name, results[name])
-            continue
-        if ws.n_units() == 0:
-            results[name] = {"skipped": True, "seconds": 0.0, "reason": "no units"}
-            continue
-        module = _stage_module(name)
-        t0 = time.perf_counter()
-        summary = dict(module.run(ws, progress=progress) or {})
-        seconds = time.perf_counter() - t0
-        # the stage may have changed nothing that feeds the content fingerprint
-        ws.mark_stage(name, fingerprint(ws, name, None, ws.content_fingerprint()), {}, seconds)
-        summary.update(skipped=False, seconds=round(seconds, 3))
-        results[name] = summary
-        log.info("stage %s done in %.1fs", name, seconds)
+    names = resolve_stages(stages)
+    background = None
+    bg_fp = None
+    bg_t0 = 0.0
+
+    def finish_background():
+        nonlocal background
+        if background is None:
+            return
+        run_, background = background, None
+        summary = run_.wait()
+        summary["stage_seconds"] = summary.get("seconds")  # the child's own time in the stage
+        seconds = time.perf_counter() - bg_t0
+        ws.mark_stage("anonymise", bg_fp, {}, seconds)
+        summary.update(skipped=False, seconds=round(seconds, 3), background=True)
+        results["anonymise"] = summary
+        log.info("stage anonymise done in %.1fs (in a child process)", seconds)
         if on_stage:
-            on_stage(name, summary)
-    return results
+            on_stage("anonymise", summary)
+
+    try:
+        for name in names:
+            content = ws.content_fingerprint()
+            fp = fingerprint(ws, name, None, content)
+            rec = ws.stage_record(name)
+            if name == "quotes":
+                finish_background()
+            if not force and rec is not None and rec["fingerprint"] == fp:
+                results[name] = {"skipped": True, "seconds": 0.0}
+                if on_stage:
+                    on_stage(name, results[name])
+                continue
+            if ws.n_units() == 0:
+                results[name] = {"skipped": True, "seconds": 0.0, "reason": "no units"}
+                continue
+            if (name == "anonymise" and parallel and len(names) > 1 and any(n in names for n in ("embed", "tag", "topics"))
+                    and getattr(ws, "path", None) is not None):
+                from .anonymise.stage import start_background
+
+                bg_fp, bg_t0 = fp, time.perf_counter()
+                background = start_background(ws.path, full=force)
+                log.info("stage anonymise started in a child process")
+                continue
+            module = _stage_module(name)
+            t0 = time.perf_counter()
+            extra = {"full": True} if (force and name == "anonymise") else {}
+            summary = dict(module.run(ws, progress=progress, **extra) or {})
+            seconds = time.perf_counter() - t0
+            # the stage may have changed nothing that feeds the content fingerprint
+            ws.mark_stage(name, fingerprint(ws, name, None, ws.content_fingerprint()), {}, seconds)
+            summary.update(skipped=False, seconds=round(seconds, 3))
+            results[name] = summary
+            log.info("stage %s done in %.1fs", name, seconds)
+            if on_stage:
+                on_stage(name, summary)
+        finish_background()
+    finally:
+        if background is not None:  # a stage here failed: do not leave the child running
+            background.proc.terminate()
+            background.proc.wait()
+    return {name: results[name] for name in names if name in results}

@@ -168,6 +168,20 @@ def _words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+# Penn Treebank tag -> universal POS, for pipelines run without spaCy's attribute_ruler
+# (the tagger alone sets ``tag_``; the ruler, which only maps it to ``pos_``, is the slowest part).
+_PTB_TO_UPOS = {
+    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "JJ": "ADJ", "JJR": "ADJ", "JJS": "ADJ",
+    "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "WRB": "ADV", "CD": "NUM", "MD": "AUX",
+    "VB": "VERB", "VBD": "VERB", "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB",
+}
+
+
+def coarse_pos(token) -> str:
+    """The token's universal POS: ``pos_`` when set, else mapped from its fine-grained ``tag_``."""
+    return token.pos_ or _PTB_TO_UPOS.get(token.tag_, "X")
+
+
 def sentence_stats(sentence: str, *, tokens=None, idf: dict | None = None, idf_max: float = 1.0,
                    at_unit_end: bool = False) -> SentenceStats:
     """Counts for one sentence.
@@ -192,10 +206,11 @@ def sentence_stats(sentence: str, *, tokens=None, idf: dict | None = None, idf_m
     ends = bool(re.search(r"[.!…]['\"”’)\]]*$", stripped)) or (at_unit_end and not stripped.endswith("?"))
     starts = bool(re.match(r"^[\"“‘'(\[]?[A-Z0-9]", stripped))
     if tokens is not None:
-        has_verb = any(t.pos_ in ("VERB", "AUX") for t in tokens)
+        pos = [coarse_pos(t) for t in tokens]
+        has_verb = any(p in ("VERB", "AUX") for p in pos)
         content = sum(
-            1 for t in tokens
-            if t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN", "NUM") or (t.pos_ == "ADV" and t.lower_ not in STOPWORDS)
+            1 for t, p in zip(tokens, pos)
+            if p in ("NOUN", "VERB", "ADJ", "PROPN", "NUM") or (p == "ADV" and t.lower_ not in STOPWORDS)
         )
     else:
         has_verb = bool(re.search(

@@ -313,7 +313,7 @@ def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[d
     if opts.get("use_pos", True):
         from ..resources import load_spacy
 
-        nlp = load_spacy(disable=("parser", "ner", "lemmatizer"))
+        nlp = load_spacy(disable=("parser", "ner", "lemmatizer", "attribute_ruler"))
     prev_text = {(u["file_id"], u["position"]): u["text"] for u in data["all"]}
     texts = [u["text"] for u in units]
     docs = nlp.pipe(texts, batch_size=128) if nlp is not None else (None for _ in texts)

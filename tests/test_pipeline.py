@@ -1,0 +1,171 @@
+"""The analysis pipeline end to end on a small workspace: order, staleness, incremental work.
+
+Real models throughout (spaCy and Presidio in the anonymise child process, the packaged
+embedding model here); the fixture is small so the whole module takes well under a minute.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+
+import pytest
+
+from copquotes.errors import CopquotesError
+from copquotes.pipeline import STAGE_ORDER, analyse, stage_status
+
+VTT = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:05.000
+Margaret Olsen: Welcome everyone. What has the community of practice meant for you this year?
+
+2
+00:00:06.000 --> 00:00:12.000
+Priya Raman: It gave me the language to explain primary prevention to my manager without apologising for it.
+
+3
+00:00:13.000 --> 00:00:20.000
+Ben Hollis: I walk in flat after a month of fighting fires at work, and Priya always reminds me that somebody has my back.
+
+4
+00:00:21.000 --> 00:00:30.000
+Sam Nguyen: Before the group I thought I was the only one who got shut down in staff meetings about gender equality.
+
+5
+00:00:31.000 --> 00:00:40.000
+Priya Raman: The online abuse after our campaign went public was frightening, and the group helped me keep going.
+
+6
+00:00:41.000 --> 00:00:50.000
+Ben Hollis: Honestly I take time now to reflect on my own practice before I run a session with young people.
+"""
+ROSTER = [("name", "role", "quote_consent"), ("Margaret Olsen", "facilitator", "yes"),
+          ("Priya Raman", "participant", "yes"), ("Ben Hollis", "participant", "yes"),
+          ("Sam Nguyen", "participant", "yes")]
+MANIFEST = """rosters: [roster.csv]
+files:
+  fg.vtt: {source_kind: focus_group, group: Early career, year: "2024"}
+  later.txt: {source_kind: interview, group: Tertiary settings, year: "2025", consent: "yes"}
+"""
+LATER = """Interviewer: How has the network changed the way you work?
+Participant: I feel less alone in this work. When the backlash came from some parents at the school, I knew exactly who to call.
+Interviewer: Anything else?
+Participant: Hearing how other campuses handled resistance gave me ideas I used the very next week with my students.
+"""
+
+
+def _write_data(root):
+    data = root / "data"
+    data.mkdir()
+    (data / "fg.vtt").write_text(VTT, encoding="utf-8")
+    buf = io.StringIO()
+    csv.writer(buf).writerows(ROSTER)
+    (data / "roster.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (data / "copquotes.yaml").write_text(MANIFEST, encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """A workspace analysed cold, then again unchanged, then after a file is added."""
+    from copquotes.ingest import discover
+    from copquotes.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("pipeline")
+    data = _write_data(root)
+    ws = Workspace.create(root / "ws")
+    ws.ingest(discover([data]).sources, progress=False)
+    out = {"ws": ws, "root": root, "status_before": stage_status(ws)}
+    out["cold"] = analyse(ws, progress=False)
+    out["status_after"] = stage_status(ws)
+    out["warm"] = analyse(ws, progress=False)
+    out["units_before"] = ws.n_units()
+    out["anon_before"] = [tuple(r) for r in ws.conn.execute("SELECT unit_id, text FROM anon ORDER BY unit_id")]
+    (data / "later.txt").write_text(LATER, encoding="utf-8")
+    ws.ingest(discover([data]).sources, progress=False)
+    out["status_added"] = stage_status(ws)
+    out["added"] = analyse(ws, progress=False)
+    yield out
+    ws.close()
+
+
+def test_cold_run_runs_every_stage_in_order(runs):
+    assert list(runs["cold"]) == STAGE_ORDER
+    assert all(not s["skipped"] for s in runs["cold"].values())
+    assert {s["state"] for s in runs["status_before"].values()} == {"not run"}
+    assert {s["state"] for s in runs["status_after"].values()} == {"up to date"}
+
+
+def test_anonymise_runs_beside_the_embedding_and_fills_every_unit(runs):
+    ws = runs["ws"]
+    assert runs["cold"]["anonymise"].get("background") is True
+    assert len(runs["anon_before"]) == runs["units_before"]
+    shown = " ".join(text for _, text in runs["anon_before"])
+    for name in ("Priya", "Hollis", "Nguyen"):
+        assert name not in shown
+
+
+def test_warm_rerun_skips_every_stage(runs):
+    assert all(s["skipped"] for s in runs["warm"].values())
+
+
+def test_adding_a_file_marks_stages_stale_and_processes_only_the_new_units(runs):
+    ws = runs["ws"]
+    assert {s["state"] for s in runs["status_added"].values()} == {"stale"}
+    added = runs["added"]
+    n_new = ws.n_units() - runs["units_before"]
+    assert n_new >= 2
+    assert added["anonymise"]["analysed"] == n_new
+    assert added["anonymise"]["files_analysed"] == 1
+    # only the new units' texts and sentences reach the model
+    assert 0 < added["embed"]["computed"] <= 2 * n_new + 2
+    assert added["embed"]["cached"] > 0
+    assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == ws.n_units()
+
+
+def test_in_process_anonymise_matches_the_child_process(runs):
+    from copquotes.anonymise import stage as an
+
+    ws = runs["ws"]
+    before = sorted(tuple(r) for r in ws.conn.execute("SELECT unit_id, text FROM anon"))
+    summary = an.run(ws, progress=False, full=True)
+    assert summary["analysed"] == ws.n_units()
+    after = sorted(tuple(r) for r in ws.conn.execute("SELECT unit_id, text FROM anon"))
+    assert after == before
+
+
+def test_a_failing_child_process_raises_a_copquotes_error(tmp_path):
+    from copquotes.anonymise.stage import start_background
+
+    with pytest.raises(CopquotesError, match="anonymise stage failed"):
+        start_background(tmp_path / "no-such-workspace").wait()
+
+
+def test_a_failing_stage_leaves_no_child_running(tmp_path, monkeypatch):
+    from copquotes.ingest import discover
+    from copquotes.workspace import Workspace
+    import copquotes.embed as embed
+
+    data = _write_data(tmp_path)
+    ws = Workspace.create(tmp_path / "ws")
+    ws.ingest(discover([data]).sources, progress=False)
+    children = []
+    from copquotes.anonymise import stage as an
+    real_start = an.start_background
+
+    def spy(*a, **k):
+        children.append(real_start(*a, **k))
+        return children[-1]
+
+    def broken(ws, **kwargs):
+        raise CopquotesError("the embedding stage broke")
+
+    monkeypatch.setattr(an, "start_background", spy)
+    monkeypatch.setattr(embed, "run", broken)
+    with pytest.raises(CopquotesError, match="embedding stage broke"):
+        analyse(ws, progress=False)
+    assert children and children[0].proc.poll() is not None
+    assert ws.stage_record("anonymise") is None
+    ws.close()
+    shutil.rmtree(tmp_path / "ws")
