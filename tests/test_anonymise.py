@@ -203,6 +203,20 @@ def test_roster_loader(tmp_path):
         load_roster_identifiers(tmp_path / "missing.csv")
 
 
+@pytest.mark.parametrize("content, encoding, expected", [
+    ("name\nHarriet Delaney\n", "utf-8", [("Harriet Delaney", ())]),
+    ("First name,Last name,Email\nHarriet,Delaney,h@example.org\n", "utf-8", [("Harriet Delaney", ())]),
+    ("Participant name,Consent to quote (Y/N)\nZoë Nguyen,Y\n", "utf-8-sig", [("Zoë Nguyen", ())]),
+    ("Full Name,Aliases\nRenée O'Brien,Ren|Nay\n,\n", "cp1252", [("Renée O'Brien", ("Ren", "Nay"))]),
+])
+def test_roster_loader_reads_the_header_variants_the_ingest_reads(tmp_path, content, encoding, expected):
+    from copquotes.anonymise import load_roster_identifiers
+
+    p = tmp_path / "roster.csv"
+    p.write_bytes(content.encode(encoding))
+    assert [(i.value, i.aliases) for i in load_roster_identifiers(p)] == expected
+
+
 # --------------------------------------------------------------------------- flags
 @pytest.mark.parametrize("text, kind, severity, needle", [
     ("I'm the only prevention worker in Inglewood, so everyone will know it's me.", "quasi_identifier", "hold", "only"),

@@ -451,29 +451,41 @@ def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_
 
 # --------------------------------------------------------------------------- rosters
 def load_roster_identifiers(path) -> list[Identifier]:
-    """Identifiers (names and aliases) from a roster CSV with columns name, role, quote_consent, aliases."""
+    """Identifiers (names and aliases) from a roster CSV.
+
+    Only the names matter here, so the header is read as loosely as the ingest reads a
+    roster (``name``, ``Full name``, ``Participant name``, or ``First name`` + ``Last name``;
+    ``aliases`` split on ``;`` or ``|``), and role or consent columns are not required.
+    UTF-8 (with or without BOM) and Windows-1252 files both read.
+    """
+    from ..ingest.roster import roster_columns
+    from ..ingest.textio import check_not_empty, detect_encoding, open_text
+
     path = Path(path)
     if not path.is_file():
         raise InputError("roster file not found; give the path of a CSV with a 'name' column", path)
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "cp1252"):
+    check_not_empty(path)
+    with open_text(path, detect_encoding(path), newline="") as fh:
         try:
-            content = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    reader = csv.DictReader(content.splitlines())
-    cols = {c.strip().lower(): c for c in (reader.fieldnames or [])}
-    if "name" not in cols:
-        raise ConfigError(f"{path}: a roster needs a 'name' column (found: {', '.join(cols) or 'none'}); "
+            rows = list(csv.reader(fh))
+        except csv.Error as exc:
+            raise InputError(f"malformed CSV ({exc}); fix the quoting of the roster", path) from exc
+    header = [h.strip() for h in (rows[0] if rows else [])]
+    # a names-only roster has no consent column: ask for the name columns alone
+    cols = roster_columns(header + ["quote_consent"], strict=False)
+    if cols is None:
+        raise ConfigError(f"{path}: a roster needs a 'name' column, or 'First name' and 'Last name' "
+                          f"(found: {', '.join(h for h in header if h) or 'none'}); "
                           "add a header row 'name,role,quote_consent,aliases'")
     out = []
-    for row in reader:
-        name = (row.get(cols["name"]) or "").strip()
+    for row in rows[1:]:
+        def get(key):
+            i = cols.get(key)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        name = " ".join(p for p in (get("first"), get("last")) if p) if "first" in cols else get("name")
         if not name:
             continue
-        aliases = ()
-        if "aliases" in cols:
-            aliases = tuple(a.strip() for a in re.split(r"[;|]", row.get(cols["aliases"]) or "") if a.strip())
+        aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
         out.append(Identifier(name, "person", "roster", aliases))
     return out
