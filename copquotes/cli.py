@@ -321,10 +321,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=["jsonl", "csv", "md"], default="jsonl")
     sp.add_argument("--out", metavar="FILE")
 
-    sp = add("export", cmd_export, "export quotes or the coded units table (.csv .xlsx .docx .md .qdpx)")
+    sp = add("export", cmd_export, "export quotes, the coded units table or the topic tables (.csv .xlsx .docx .md .qdpx .zip)")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")
     sp.add_argument("--out", required=True, metavar="FILE")
-    sp.add_argument("--what", choices=["quotes", "units"], default="quotes")
+    sp.add_argument("--what", default="quotes", metavar="WHAT",
+                    help="quotes (default), units (the coded units table), tables (every topic and theme "
+                         "table: .xlsx one sheet each, .zip one CSV each), or one table as .csv/.xlsx: "
+                         "topic_info, topic_theme, topic_theme_share, topic_by_group, topic_by_year, "
+                         "topic_by_source_kind, topics_over_time, theme_prevalence")
     sp.add_argument("--approved-only", action="store_true", default=None,
                     help="quotes approved by a reviewer only (the default for quotes)")
     sp.add_argument("--all-statuses", dest="approved_only", action="store_false",

@@ -1,7 +1,8 @@
-"""Exports: quotes for communications staff, the coded units table for researchers.
+"""Exports: quotes for communications staff, the coded units table and the topic tables for
+researchers.
 
-``export(ws, out, what="quotes"|"units", approved_only=None) -> Path`` picks the format
-from the extension of ``out``:
+``export(ws, out, what="quotes"|"units"|"tables"|<table name>, approved_only=None) -> Path``
+picks the format from the extension of ``out``:
 
 ===========  ===========================================================================
 ``.csv``     UTF-8 (with BOM, so Excel reads it), spreadsheet formulas neutralised
@@ -10,7 +11,12 @@ from the extension of ``out``:
 ``.md``      (quotes) the same, as Markdown escaped so it carries no link or HTML
 ``.qdpx``    a REFI-QDA 1.0 project (``project.qde`` + ``sources/*.txt``): the codebook's
              themes as codes, the anonymised text as sources, coded segments
+``.zip``     (tables) one CSV per researcher table (``.xlsx``: one sheet per table)
 ===========  ===========================================================================
+
+``what="tables"`` writes every table of :func:`researcher_tables` (topic x theme, topic x
+group / year / source kind, topics over time, theme prevalence by group and year, topic
+info); ``what="topic_theme"`` (or any name in :data:`TABLES`) writes that one table.
 
 Safety rules, enforced here rather than by callers:
 
@@ -31,6 +37,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import uuid
 import zipfile
@@ -46,9 +53,13 @@ from .errors import ConfigError, WorkspaceError
 
 log = logging.getLogger(__name__)
 
-WHATS = ("quotes", "units")
-FORMATS = (".csv", ".xlsx", ".docx", ".md", ".qdpx")
+TABLES = ("topic_info", "topic_theme", "topic_theme_share", "topic_by_group", "topic_by_year",
+          "topic_by_source_kind", "topics_over_time", "theme_prevalence")
+WHATS = ("quotes", "units", "tables") + TABLES
+FORMATS = (".csv", ".xlsx", ".docx", ".md", ".qdpx", ".zip")
 UNIT_FORMATS = (".csv", ".xlsx", ".qdpx")
+TABLES_FORMATS = (".xlsx", ".zip")       # every researcher table: one sheet / one CSV each
+TABLE_FORMATS = (".csv", ".xlsx")        # one researcher table
 QUOTE_COLUMNS = ["id", "text", "attribution", "themes", "score", "status", "unit_id", "start", "end",
                  "file", "kind", "group", "year", "flags", "speaker", "reviewed_by", "reviewed_at"]
 QDA_NS = "urn:QDA-XML:project:1.0"
@@ -180,6 +191,31 @@ def units_table(ws) -> pd.DataFrame:
     return base
 
 
+def researcher_tables(ws) -> dict[str, pd.DataFrame]:
+    """The researcher tables of :func:`copquotes.topics.tables_from_workspace` ready to export:
+    flat columns (the topic index becomes a column), lists joined with ``", "``, and topic
+    labels and keywords scrubbed of roster and speaker names (a safety net: keywords come
+    from the anonymised text). Needs the topics stage; names are those of :data:`TABLES`."""
+    from .topics import tables_from_workspace
+
+    if not ws.conn.execute("SELECT 1 FROM topic_info LIMIT 1").fetchone():
+        raise WorkspaceError(f"the workspace has no topics yet: run 'copquotes analyse --workspace {ws.path}' "
+                             "(the topics stage) first")
+    terms = identifier_terms(ws)
+    out = {}
+    for name, df in tables_from_workspace(ws).items():
+        df = df.reset_index() if df.index.name is not None else df.reset_index(drop=True)
+        for col in ("label", "keywords"):
+            if col in df.columns:
+                df[col] = [scrub(v, terms) if isinstance(v, str) else v for v in df[col]]
+        if "representative" in df.columns:
+            df["representative"] = [", ".join(v) if isinstance(v, (list, tuple)) else v
+                                    for v in df["representative"]]
+        df.columns = [str(c) for c in df.columns]
+        out[name] = df
+    return out
+
+
 # ---------------------------------------------------------------------------------- writers
 def _write_csv(rows: list[dict], columns: list[str], path: Path) -> None:
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
@@ -202,31 +238,12 @@ def _cell(v):
 
 
 _XLSX_MAX_CELL = 32767
-_XLSX_PARTS = {
-    "[Content_Types].xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        '<Override PartName="/xl/styles.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-        '</Types>'),
+_XLSX_STATIC = {
     "_rels/.rels": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
         'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'worksheet" Target="worksheets/sheet1.xml"/>'
-        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'styles" Target="styles.xml"/></Relationships>'),
     "xl/styles.xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -241,6 +258,34 @@ _XLSX_PARTS = {
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         '</styleSheet>'),
 }
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _xlsx_package_parts(n_sheets: int) -> dict[str, str]:
+    """The package parts that depend on the number of sheets."""
+    sheets = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, n_sheets + 1))
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{_REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                   for i in range(1, n_sheets + 1))
+    return {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f'{sheets}<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '</Types>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'{rels}<Relationship Id="rId{n_sheets + 1}" Type="{_REL}/styles" Target="styles.xml"/>'
+            '</Relationships>'),
+    }
 
 
 def _col_letter(i: int) -> str:
@@ -274,39 +319,60 @@ def _xlsx_cell(ref: str, v, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
 
 
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:31] or "sheet"
+    out, i = base, 2
+    while out.lower() in taken:
+        suffix = f" ({i})"
+        out, i = base[:31 - len(suffix)] + suffix, i + 1
+    taken.add(out.lower())
+    return out
+
+
 def _write_xlsx(rows: list[dict], columns: list[str], path: Path, sheet: str) -> None:
-    """A one-sheet XLSX (bold, frozen header row) written as a stream: fast for 50,000 rows.
+    """A one-sheet XLSX; see :func:`_write_xlsx_sheets`."""
+    _write_xlsx_sheets([(sheet, rows, columns)], path)
+
+
+def _write_xlsx_sheets(sheets: list[tuple[str, list[dict], list[str]]], path: Path) -> None:
+    """An XLSX with one sheet per ``(name, rows, columns)`` (bold, frozen header row),
+    written as a stream: fast for 50,000 rows.
 
     Every text cell is an inline string (a cell is a formula only with an ``<f>``
     element, which this writer never writes) and neutralised as in the CSV.
     """
-    letters = [_col_letter(i) for i in range(len(columns))]
+    taken: set[str] = set()
+    names = [_sheet_name(name, taken) for name, _, _ in sheets]
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<sheets><sheet name="{_xml_text(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        f'xmlns:r="{_REL}"><sheets>'
+        + "".join(f'<sheet name="{_xml_text(n)}" sheetId="{i}" r:id="rId{i}"/>' for i, n in enumerate(names, 1))
+        + '</sheets></workbook>')
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
-        for name, xml in _XLSX_PARTS.items():
+        for name, xml in {**_xlsx_package_parts(len(sheets)), **_XLSX_STATIC}.items():
             z.writestr(name, xml)
         z.writestr("xl/workbook.xml", workbook)
-        with z.open("xl/worksheets/sheet1.xml", "w") as fh:
-            fh.write((
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>').encode())
-            head = "".join(_xlsx_cell(f"{c}1", name, ' s="1"') for c, name in zip(letters, columns))
-            buf = [f'<row r="1">{head}</row>']
-            for i, r in enumerate(rows, start=2):
-                cells = "".join(_xlsx_cell(f"{c}{i}", neutralise_cell(_cell(r.get(col))))
-                                for c, col in zip(letters, columns))
-                buf.append(f'<row r="{i}">{cells}</row>')
-                if len(buf) >= 2000:
-                    fh.write("".join(buf).encode("utf-8"))
-                    buf.clear()
-            buf.append("</sheetData></worksheet>")
-            fh.write("".join(buf).encode("utf-8"))
+        for n, (_, rows, columns) in enumerate(sheets, start=1):
+            letters = [_col_letter(i) for i in range(len(columns))]
+            with z.open(f"xl/worksheets/sheet{n}.xml", "w") as fh:
+                fh.write((
+                    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+                    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>').encode())
+                head = "".join(_xlsx_cell(f"{c}1", str(name), ' s="1"') for c, name in zip(letters, columns))
+                buf = [f'<row r="1">{head}</row>']
+                for i, r in enumerate(rows, start=2):
+                    cells = "".join(_xlsx_cell(f"{c}{i}", neutralise_cell(_cell(r.get(col))))
+                                    for c, col in zip(letters, columns))
+                    buf.append(f'<row r="{i}">{cells}</row>')
+                    if len(buf) >= 2000:
+                        fh.write("".join(buf).encode("utf-8"))
+                        buf.clear()
+                buf.append("</sheetData></worksheet>")
+                fh.write("".join(buf).encode("utf-8"))
 
 
 def _grouped_by_theme(ws, records: list[dict]) -> list[tuple[str, str, list[dict]]]:
@@ -474,6 +540,15 @@ def _codebook_descriptions() -> dict[str, str]:
     return {tid: definition for tid, _, definition in codebook_themes()}
 
 
+def _write_csv_zip(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """A ZIP holding one CSV (UTF-8 with BOM, formulas neutralised) per table."""
+    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, df in tables.items():
+            p = Path(tmp) / f"{name}.csv"
+            _write_csv(df.to_dict("records"), list(df.columns), p)
+            z.write(p, p.name)
+
+
 def _write_qdpx(xml: bytes, files: dict[str, str], path: Path) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
         z.writestr("project.qde", xml)
@@ -520,14 +595,18 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None) -> 
     out = Path(out)
     ext = out.suffix.lower()
     if what not in WHATS:
-        raise ConfigError(f"unknown export {what!r}: choose quotes or units")
+        raise ConfigError(f"unknown export {what!r}: choose quotes, units, tables or one table "
+                          f"({', '.join(TABLES)})")
     if ext not in FORMATS:
         raise ConfigError(f"cannot export to {out.name!r}: give a file ending in {', '.join(FORMATS)}")
-    if what == "units":
-        if approved_only:
-            raise ConfigError("--approved-only applies to quotes, not to the units table")
-        if ext not in UNIT_FORMATS:
-            raise ConfigError(f"the units table exports to {', '.join(UNIT_FORMATS)}, not {ext}")
+    if what != "quotes" and approved_only:
+        raise ConfigError(f"--approved-only applies to quotes, not to {what}")
+    allowed = {"quotes": tuple(f for f in FORMATS if f != ".zip"), "units": UNIT_FORMATS,
+               "tables": TABLES_FORMATS}.get(what, TABLE_FORMATS)
+    if ext not in allowed:
+        noun = {"quotes": "quotes", "units": "the units table", "tables": "the researcher tables"}.get(
+            what, f"the {what} table")
+        raise ConfigError(f"{noun} exports to {', '.join(allowed)}, not {ext or 'a file with no extension'}")
     if out.exists() and out.is_dir():
         raise ConfigError(f"{out} is a folder: give a file name, e.g. {out / ('quotes' + '.xlsx')}")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -545,6 +624,21 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None) -> 
             ".docx": lambda p: _write_docx(ws, records, p, approved),
             ".md": lambda p: _write_md(ws, records, p, approved),
             ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _quotes_documents(records), "copquotes quotes"), p),
+        }
+    elif what == "tables":
+        tables = researcher_tables(ws)
+        writers = {
+            ".xlsx": lambda p: _write_xlsx_sheets(
+                [(n, df.to_dict("records"), list(df.columns)) for n, df in tables.items()], p),
+            ".zip": lambda p: _write_csv_zip(tables, p),
+        }
+    elif what in TABLES:
+        tables = researcher_tables(ws)
+        df = tables.get(what, pd.DataFrame(columns=["topic"]))
+        cols = list(df.columns)
+        writers = {
+            ".csv": lambda p: _write_csv(df.to_dict("records"), cols, p),
+            ".xlsx": lambda p: _write_xlsx(df.to_dict("records"), cols, p, what),
         }
     else:
         table = units_table(ws)

@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from app.builders import NAME, PAYLOAD, SECRET, UNITS, build_workspace, quote_ids, unit_id
+from app.builders import NAME, PAYLOAD, SECRET, TOPICS, UNITS, build_workspace, quote_ids, unit_id
 from copquotes import review
 from copquotes.app.safety import md_escape, neutralise_cell
 from copquotes.errors import ConfigError, WorkspaceError
@@ -214,7 +214,52 @@ def test_units_export_refused_until_anonymised(tmp_path):
     assert not (tmp_path / "u.csv").exists()
 
 
+# ---------------------------------------------------------------------------------- researcher tables
+def test_tables_export_writes_every_table_as_a_sheet_without_names(ws, tmp_path):
+    from openpyxl import load_workbook
+
+    from copquotes.export import TABLES
+
+    wb = load_workbook(export(ws, tmp_path / "tables.xlsx", what="tables"))
+    assert wb.sheetnames == list(TABLES)
+    tt = [[c.value for c in r] for r in wb["topic_theme"].iter_rows()]
+    assert tt[0][:3] == ["topic", "label", "units"] and "solidarity" in tt[0]
+    row = {r[0]: dict(zip(tt[0], r)) for r in tt[1:]}[1]
+    assert row["units"] == sum(1 for t in TOPICS.values() if t == 1)
+    everything = json.dumps([[c.value for r in sh.iter_rows() for c in r] for sh in wb.worksheets], default=str)
+    assert "okafor" not in everything.lower() and "[redacted]" in everything
+
+
+def test_tables_export_as_a_zip_of_csvs_matches_the_dataframes(ws, tmp_path):
+    from copquotes.export import researcher_tables
+
+    frames = researcher_tables(ws)
+    with zipfile.ZipFile(export(ws, tmp_path / "tables.zip", what="tables")) as z:
+        assert sorted(z.namelist()) == sorted(f"{n}.csv" for n in frames)
+        rows = list(csv.DictReader(z.read("theme_prevalence.csv").decode("utf-8-sig").splitlines()))
+    assert len(rows) == len(frames["theme_prevalence"])
+    assert set(rows[0]) == {"group", "year", "theme", "units", "labelled", "share"}
+
+
+def test_one_table_exports_as_csv(ws, tmp_path):
+    rows = read_csv(export(ws, tmp_path / "over_time.csv", what="topics_over_time"))
+    assert rows and set(rows[0]) >= {"year", "topic", "label", "units", "share"}
+
+
+def test_tables_export_refused_before_topics(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    w.conn.execute("DELETE FROM topic_info")
+    w.conn.commit()
+    with pytest.raises(WorkspaceError, match="topics stage"):
+        export(w, tmp_path / "t.xlsx", what="tables")
+    assert not (tmp_path / "t.xlsx").exists()
+
+
 @pytest.mark.parametrize("out, what, approved_only, match", [
+    ("t.csv", "tables", None, "researcher tables exports to .xlsx, .zip"),
+    ("t.docx", "topic_theme", None, "topic_theme table exports"),
+    ("t.xlsx", "tables", True, "applies to quotes"),
+    ("q.zip", "quotes", None, "quotes exports"),
     ("u.docx", "units", None, "units table exports"),
     ("u.md", "units", None, "units table exports"),
     ("u.csv", "units", True, "applies to quotes"),
