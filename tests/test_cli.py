@@ -49,6 +49,22 @@ def _bad_xlsx(p):
         z.writestr("xl/workbook.xml", "<workbook><sheets>")
 
 
+def _cut_xlsx(p):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["ID", "What did you value most about the CoP?"])
+    for i in range(40):
+        wb.active.append([i, f"Answer {i}: feeling connected to people doing the same work as me."])
+    wb.save(p)
+    p.write_bytes(p.read_bytes()[:-200])  # the end of the zip (its directory) is missing
+
+
+def _cut_docx_end(p):
+    make_teams_docx(p)
+    p.write_bytes(p.read_bytes()[:-200])
+
+
 BAD_INPUTS = {
     "binary.csv": lambda p: p.write_bytes(bytes(range(256)) * 40),
     "empty.csv": lambda p: p.write_bytes(b""),
@@ -64,6 +80,14 @@ BAD_INPUTS = {
     "nocues.vtt": lambda p: p.write_text("WEBVTT\n\nNOTE nothing here\n"),
     "broken.docx": _bad_docx,
     "broken.xlsx": _bad_xlsx,
+    "program_renamed.csv": lambda p: p.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00" + bytes(3000)),
+    "cut_end.xlsx": _cut_xlsx,
+    "cut_end.docx": _cut_docx_end,
+    "stray_quote.csv": lambda p: p.write_text(
+        'id,What was the most valuable part of the CoP?\n1,"The people" and more\n2,Resources I could use\n'),
+    "garbage.vtt": lambda p: p.write_text("WEBVTT\n\nthis is not a cue\nneither is this\n\nrandom words\n"),
+    "text_renamed.xlsx": lambda p: p.write_text("ID,Comment\n1,Hello there, this is a comment\n"),
+    "roster_bad_consent.csv": lambda p: p.write_text("name,role,quote_consent\nJo Bell,facilitator,maybe\n"),
     "no_open_text.csv": lambda p: p.write_text(
         "id,How satisfied were you?,Would you recommend it?\n"
         + "".join(f"{i},Very satisfied,Yes\n" for i in range(30))),

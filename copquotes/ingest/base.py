@@ -170,6 +170,18 @@ def year_from_text(text: str) -> str | None:
     return None
 
 
+_I_CONSENT = re.compile(r"^i\s+(?:agree|consent|give\s+(?:my\s+)?(?:consent|permission)|am\s+happy|'m\s+happy|am\s+ok|'m\s+ok)\b")
+_I_DECLINE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|did\s+not|didn't|would\s+not|wouldn't|would\s+rather\s+not|"
+                        r"(?:would\s+)?prefer\s+not|decline|disagree|am\s+not|'m\s+not|withdraw)\b")
+# not a condition on the yes: the anonymity every quote has anyway ("Yes (no names)", "as long as
+# I'm not named", "name withheld")
+_ANONYMITY = re.compile(r"\b(?:no|without|not\s+with)\s+(?:my\s+|any\s+)?(?:names?|identif\w*(?:\s+details)?)\b|"
+                        r"\bnot\s+(?:be\s+)?(?:named|identified|identifiable)\b|\bnames?\s+(?:removed|withheld)\b|"
+                        # double negatives that mean yes: "Yes, I don't mind", "no problem"
+                        r"\b(?:do\s+not|don't)\s+mind\b|\bno\s+(?:problem|problems|worries|objection)\b|\bnot\s+a\s+problem\b")
+_TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|declined|refused|denied|revoked|aggregate)\b|n't\b")
+
+
 def truthy(value, allow_numeric: bool = True) -> bool | None:
     """yes/no-ish values to True/False; anything else None.
 
@@ -187,10 +199,16 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
         return True
     if allow_numeric and v in ("0", "0.0"):
         return False
-    if re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy)\b", v):
-        return True
-    if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused)\b", v):
+    v = v.replace("\u2019", "'")
+    if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused)\b", v) or \
+            _I_DECLINE.match(v):
         return False
+    if re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|certainly|absolutely|definitely)\b", v) or \
+            _I_CONSENT.match(v):
+        # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
+        # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
+        rest = _ANONYMITY.sub(" ", v)
+        return False if _TAKEN_BACK.search(rest) else True
     # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee
     if re.match(r"^(ja|oui|si|sí|sim|jawohl)(?:[\s.,!]|$)", v):
         return True

@@ -19,7 +19,8 @@ SKIP_ANSWERS = {
     "", "n/a", "na", "n.a", "n a", "-", "--", "---", ".", "..", "...", "nil", "no", "none", "nothing",
     "not applicable", "no comment", "no comments", "nope", "null", "?", "x", "no thanks", "no thank you",
     "nothing further", "nothing else", "nothing to add", "no further comments", "none thanks",
-    "none thank you", "nah", "not really", "n/a.", "na.", "none.", "no.", "nil.", "nothing.",
+    "none thank you", "nah", "not really", "nothing really", "no thank you.", "no, thank you", "no, thanks",
+    "nothing at this stage", "not at this stage", "nothing comes to mind", "n/a.", "na.", "none.", "no.", "nil.", "nothing.",
 }
 
 
@@ -106,7 +107,8 @@ _OPEN_HINT = re.compile(
 # wording that only an open question has: short answers to these are still answers
 _OPEN_STRONG = re.compile(
     r"\b(comments?|anything\s+else|any\s+other|feedback|suggestions?|tell\s+us|please\s+(?:describe|explain|share|elaborate|comment)|"
-    r"in\s+your\s+own\s+words|why\b)",
+    r"in\s+your\s+own\s+words|why\b|(?:would|could|should|can)\s+(?:you|we)\s+(?:change|improve|do\s+(?:better|differently))|"
+    r"do\s+better|be\s+improved|(?:one\s+thing|anything)\s+you\s*(?:would|'d)\s+change)",
     re.I,
 )
 _ANTI_SCALE = re.compile(

@@ -10,7 +10,7 @@ from ..errors import InputError, UnknownFormatError
 from .base import MANIFEST_NAMES
 from .lines import classify
 from .roster import role_value, roster_columns
-from .tables import HEADER_SCAN_ROWS, parse_layout, sniff_delimiter
+from .tables import HEADER_SCAN_ROWS, _is_sep_row, parse_layout, sniff_delimiter
 from .textio import OLE_MAGIC, ZIP_EMPTY_MAGIC, ZIP_MAGIC, binary_kind, check_not_empty, decode_head, read_head
 
 TEXT_EXT = {".txt", ".text", ".md", ".transcript", ".rtf_txt"}
@@ -101,6 +101,8 @@ def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
     rows = []
     try:
         for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            if not rows and _is_sep_row(row, delimiter):
+                continue
             rows.append(row)
             if len(rows) >= 40:
                 break

@@ -138,6 +138,8 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         detected.append((f, root, explicit, fmt))
 
     roster_cache: dict[Path, tuple[RosterEntry, ...]] = {}
+    for rp in explicit_rosters:  # a roster given by name is checked even if no file uses it
+        roster_cache[rp.resolve()] = load_roster(rp)
 
     def roster_of(paths) -> tuple[RosterEntry, ...]:
         out: list[RosterEntry] = []

@@ -117,6 +117,42 @@ def join_split_headers(lines: list[str]) -> list[str]:
         if name_like(label) or is_generic_label(label):
             out[a] = f"{label}   {m.group('ts')}"
             out[b] = ""
+    return join_bare_name_headers(out)
+
+
+def _bare_name(line: str) -> bool:
+    s = line.strip()
+    if not s or len(s) > 60 or ":" in s or re.search(r"[.?!,;…\"“”]$", s) or _BARE_TS.match(s):
+        return False
+    return is_generic_label(s) or (name_like(s) and not re.search(r"\d", s))
+
+
+def join_bare_name_headers(lines: list[str]) -> list[str]:
+    """Otter's TXT saved without timestamps, or a typed transcript: a line holding only a speaker
+    name (``Speaker 1``, ``Jane Smith``) at the start of a block, the speech on the next line(s).
+    Such lines become ``Name:`` label lines (same line numbers), but only in a document with no
+    other speaker labels, with two such names at least and one of them coming back."""
+    out = list(lines)
+    nonblank = [i for i, ln in enumerate(out) if ln.strip()]
+    if len(nonblank) < 4:
+        return out
+    heads = []
+    for a, b in zip(nonblank, nonblank[1:]):
+        starts_block = a == 0 or not out[a - 1].strip()
+        if starts_block and _bare_name(out[a]) and not _bare_name(out[b]):
+            heads.append(a)
+    if len(heads) < 2:
+        return out
+    counts = Counter(out[i].strip() for i in heads)
+    ok = accepted_labels(counts)
+    if len(ok) < 2 or not any(counts[k] >= 2 for k in ok):
+        return out  # a conversation: two speakers at least, one of them back again (not a repeated heading)
+    header, colon, arrows = candidate_counts(out)
+    if arrows or accepted_labels(header) or accepted_labels(colon):
+        return out  # the document has labels of its own
+    for i in heads:
+        if out[i].strip() in ok:
+            out[i] = out[i].strip() + ":"
     return out
 
 
@@ -181,8 +217,9 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
     blank_since_text = False
 
     def start(label, text, ln, ts):
-        nonlocal current, blank_since_text
-        current = Turn(label, text.strip(), f"{unit_name} {ln}", ts)
+        nonlocal current, blank_since_text, pending_ts
+        current = Turn(label, text.strip(), f"{unit_name} {ln}", ts or pending_ts)
+        pending_ts = None
         turns.append(current)
         blank_since_text = False
 
@@ -228,6 +265,10 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
                 current = None
                 continue
             start(label, text, ln, ts)
+            continue
+        m = _BARE_TS.match(line)
+        if m:  # a timestamp alone on its line ("[00:01:10]"): the time of the next turn, not speech
+            pending_ts = m.group("ts")
             continue
         if current is None:
             preamble.append(line.strip())

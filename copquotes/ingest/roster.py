@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..types import Identifier, RosterEntry
 from .base import truthy
-from .textio import check_not_empty, detect_encoding, open_text
+from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
 log = logging.getLogger("copquotes.ingest")
 
@@ -210,11 +210,16 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
     path = Path(path)
     check_not_empty(path)
     enc = detect_encoding(path)
+    from .tables import _is_sep_row, sniff_delimiter
+
+    delimiter = sniff_delimiter(decode_head(path))  # Excel in a European locale saves ";" (maybe with "sep=;")
     entries: list[RosterEntry] = []
     with open_text(path, enc, newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(fh, delimiter=delimiter)
         try:
             header = next(reader, None)
+            if header is not None and _is_sep_row(header, delimiter):
+                header = next(reader, None)
             if header is None:
                 raise InputError("the roster is empty; give it a header row: name,role,quote_consent", path)
             cols = roster_columns(header, strict=False)

@@ -81,12 +81,19 @@ def _sample(stream, n: int) -> list[list[str]]:
     return rows
 
 
+_SHORT_YEAR_DATE = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-](\d\d)(?:[\sT,]|$)")
+
+
 def _year_from_dates(values: list[str]) -> str | None:
     years = Counter()
     for v in values:
         m = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", v or "")
         if m:
             years[m.group(1)] += 1
+            continue
+        m = _SHORT_YEAR_DATE.match(v or "")  # a Forms export saved from Excel as CSV: "3/14/24 10:02"
+        if m:
+            years["20" + m.group(1)] += 1
     if len(years) == 1:
         return next(iter(years))
     return None

@@ -55,8 +55,27 @@ class Layout:
 
 # --------------------------------------------------------------------------- rows
 
+# Excel's delimiter hint: a first line ``sep=;`` (Excel hides it and reads the rest with that delimiter)
+SEP_LINE = re.compile(r"^\ufeff?sep=(.)\s*$", re.I)
+
+
+def sep_line(head: str) -> str | None:
+    """The delimiter a ``sep=X`` first line names, or None."""
+    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    m = SEP_LINE.match(first)
+    return m.group(1) if m else None
+
+
+def _is_sep_row(row: list[str], delimiter: str) -> bool:
+    return bool(SEP_LINE.match(delimiter.join(row).strip()))
+
+
 def sniff_delimiter(head: str) -> str:
-    """The field delimiter of a CSV/TSV from its first lines: ``,`` unless another fits better."""
+    """The field delimiter of a CSV/TSV from its first lines: ``,`` unless another fits better
+    (or the one a ``sep=;`` first line names)."""
+    named = sep_line(head)
+    if named:
+        return named
     lines = head.splitlines()
     if len(lines) > 1 and len(head) >= 60000:
         head = "\n".join(lines[:-1])  # drop a cut-off last line
@@ -92,11 +111,12 @@ def iter_csv_rows(path: Path, encoding: str, delimiter: str = ",") -> Iterator[t
     """Yield ``(row number, cells)`` (1-based record numbers, like a spreadsheet's rows).
 
     Parses strictly: an unterminated quote or stray text after a closing quote raises
-    :class:`InputError` naming the row.
+    :class:`InputError` naming the row. A ``sep=;`` first line is not a row (Excel hides it too).
     """
     with open_text(path, encoding, newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter, strict=True)
         n = 0
+        first = True
         while True:
             try:
                 row = next(reader)
@@ -112,6 +132,10 @@ def iter_csv_rows(path: Path, encoding: str, delimiter: str = ",") -> Iterator[t
                                  f"row {n + 1}, line {reader.line_num}") from exc
             except UnicodeDecodeError as exc:
                 raise InputError("cannot decode the text; save the file as UTF-8 CSV", path, f"row {n + 1}") from exc
+            if first:
+                first = False
+                if _is_sep_row(row, delimiter):
+                    continue
             n += 1
             yield n, row
 

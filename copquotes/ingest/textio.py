@@ -60,8 +60,10 @@ def binary_kind(head: bytes) -> str | None:
     if b"\x00" in head[:8192]:
         # UTF-16 without a BOM: every other byte NUL in mostly-ASCII text
         sample = head[:8192]
-        if len(sample) >= 4 and (sample[1::2].count(0) > 0.9 * len(sample[1::2]) or sample[0::2].count(0) > 0.9 * len(sample[0::2])):
-            return None
+        odd, even = sample[1::2], sample[0::2]
+        if len(sample) >= 4 and ((odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even)) or
+                                 (even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd))):
+            return None  # text: one byte of each pair NUL, the other not (runs of NULs are not text)
         return "a binary file"
     # control characters other than tab/newline/carriage return/form feed
     ctrl = sum(1 for b in head[:8192] if b < 32 and b not in (9, 10, 12, 13))

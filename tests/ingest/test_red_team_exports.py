@@ -1,0 +1,258 @@
+"""Regressions from a second red team on real-format exports (files written the way the survey and
+meeting tools write them): what the readers got wrong, one table-driven case each."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+
+from copquotes.errors import ConfigError, InputError
+from copquotes.ingest import Source, detect_format, discover, load_roster, read
+from copquotes.ingest.base import truthy
+from copquotes.ingest.textio import binary_kind
+
+
+def csv_bytes(rows, delimiter=",", encoding="utf-8", newline="\r\n") -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
+    for r in rows:
+        w.writerow(r)
+    return buf.getvalue().encode(encoding)
+
+
+def units_of(path, roster=(), **meta):
+    fmt = detect_format(path)
+    m = dict(meta)
+    if fmt.endswith(("_csv", "_xlsx")) and fmt != "roster_csv":
+        m.setdefault("source_kind", "survey")
+    r = read(Source(path, fmt, m, tuple(roster)))
+    return fmt, r, list(r.units)
+
+
+def texts(units):
+    return " | ".join(u.text for u in units)
+
+
+# ------------------------------------------------------------------------------------ consent
+
+@pytest.mark.parametrize("value,expected", [
+    # a yes that takes itself back is not consent to be quoted
+    ("Yes, but please don't quote me directly", False),
+    ("Yes \u2013 but not on social media", False),
+    ("Happy for my comments to be used but not quoted", False),
+    ("Yes, in aggregate only", False),
+    ("Consent not given", False),
+    ("Consent withheld", False),
+    ("I do not agree", False),
+    ("I don\u2019t consent", False),
+    ("I would prefer not to be quoted", False),
+    # the anonymity every quote has, and double negatives, are still a yes
+    ("Yes (no names)", True),
+    ("Yes, as long as I'm not named", True),
+    ("Yes, I don\u2019t mind", True),
+    ("Yes, no problem", True),
+    ("Yes - anonymously", True),
+    ("Yes, I agree", True),
+    ("I consent", True),
+    ("I give permission", True),
+    ("Sure", True),
+    ("No thanks", False),
+    ("Only in aggregate", None),
+    ("Unsure", None),
+])
+def test_consent_answers_with_conditions(value, expected):
+    assert truthy(value, allow_numeric=False) is expected
+
+
+QUALTRICS_IDS = ["StartDate", "EndDate", "Status", "IPAddress", "ResponseId", "Q1", "Q2", "Q3", "Q4"]
+QUALTRICS_Q = ["Start Date", "End Date", "Response Type", "IP Address", "Response ID",
+               "Do you consent to participate in this evaluation survey?",
+               "Thinking about the whole series...\n\nWhat was the most valuable aspect of your CoP?",
+               "Is there anything else you would like to tell us?",
+               "We would like to use some comments in our annual report.\nMay we quote you (anonymously)?"]
+QUALTRICS_IMP = ['{"ImportId":"startDate","timeZone":"Australia/Melbourne"}', '{"ImportId":"endDate"}',
+                 '{"ImportId":"status"}', '{"ImportId":"ipAddress"}', '{"ImportId":"_recordId"}', '{"ImportId":"QID1"}',
+                 '{"ImportId":"QID2_TEXT"}', '{"ImportId":"QID3_TEXT"}', '{"ImportId":"QID4"}']
+
+
+def test_qualtrics_multiline_questions_and_a_conditional_yes(tmp_path):
+    rows = [QUALTRICS_IDS, QUALTRICS_Q, QUALTRICS_IMP,
+            ["2024-05-01 10:00:00", "2024-05-01 10:05:00", "IP Address", "10.0.0.1", "R_a", "Yes",
+             "The permission to not have all the answers.", "Keep going!", "Yes, you may quote me anonymously"],
+            ["2024-05-01 11:00:00", "2024-05-01 11:05:00", "IP Address", "10.0.0.2", "R_b", "Yes",
+             "People who get it.\nI don't have to explain myself here.", "", "Yes, but please don't quote me directly"],
+            ["2024-05-01 12:00:00", "2024-05-01 12:05:00", "IP Address", "10.0.0.3", "R_c", "Yes",
+             "Scripts for the staffroom.", "More breaks.", "No"]]
+    p = tmp_path / "qualtrics_multiline_2024.csv"
+    p.write_bytes(csv_bytes(rows, newline="\n"))
+    fmt, r, units = units_of(p)
+    assert fmt == "qualtrics_csv" and r.meta["consent_column_found"] == "Q4"  # not "consent to participate"
+    assert [u.consent for u in units] == [True, True, False, False, False]
+    assert units[0].question == QUALTRICS_Q[6]
+    assert "10.0.0" not in texts(units)
+
+
+FORMS_HEADER = ["ID", "Start time", "Completion time", "Email", "Name", "Total points", "Quiz feedback",
+                "Last modified time", "What is one thing you learned?", "Points - What is one thing you learned?",
+                "Feedback - What is one thing you learned?", "What would you change?", "Permission to quote"]
+FORMS_ROWS = [
+    [1, dt.datetime(2025, 6, 1, 9), dt.datetime(2025, 6, 1, 9, 5), "anonymous", None, None, None, None,
+     "That backlash is a sign the work is landing.", None, None, "Shorter sessions.", "I agree"],
+    [2, dt.datetime(2025, 6, 1, 10), dt.datetime(2025, 6, 1, 10, 5), "anonymous", None, None, None, None,
+     "To slow down and listen before I respond.", None, None, "Nothing really", "I do not agree"],
+    [3, dt.datetime(2025, 6, 2, 10), dt.datetime(2025, 6, 2, 10, 5), "anonymous", None, None, None, None,
+     "How to name my own assumptions out loud.", None, None, "Earlier start times", "I agree"],
+]
+
+
+def test_forms_quiz_columns_short_open_answers_and_i_do_not_agree(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in [FORMS_HEADER, *FORMS_ROWS]:
+        ws.append(r)
+    p = tmp_path / "forms_quiz.xlsx"
+    wb.save(p)
+    fmt, r, units = units_of(p)
+    assert fmt == "msforms_xlsx"
+    # "What would you change?" is open even when its answers are two words; "Nothing really" is no answer
+    assert [(u.question, u.consent) for u in units] == [
+        ("What is one thing you learned?", True), ("What would you change?", True),
+        ("What is one thing you learned?", False),
+        ("What is one thing you learned?", True), ("What would you change?", True)]
+    assert "anonymous" not in texts(units) and {u.year for u in units} == {"2025"}
+
+
+# ------------------------------------------------------------------------------ CSV variants
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_excel_sep_line_names_the_delimiter_of_surveys_and_rosters(tmp_path, encoding):
+    survey = [["Respondent", "What did you value most?", "Any other comments?"],
+              ["1", "The honesty in the room, people said what wasn't working.", "Shorter sessions please."],
+              ["2", "Knowing other people are fighting the same fight \u2013 it helps.", ""],
+              ["3", "Practical resources I could use the next day.", "Earlier start times."]]
+    (tmp_path / "survey.csv").write_bytes(b"sep=;\r\n" + csv_bytes(survey, delimiter=";", encoding=encoding))
+    roster = [["Participant name", "Role", "Consent to be quoted"], ["Henrietta Morrow", "Facilitator", "Y"],
+              ["Kwabena Osei-Tutu", "Participant", "Yes - anonymously"], ["Ileana Dragulescu", "Participant", "N"]]
+    (tmp_path / "roster.csv").write_bytes(b"sep=;\r\n" + csv_bytes(roster, delimiter=";", encoding=encoding))
+    (tmp_path / "fg.txt").write_text("Henrietta Morrow: Welcome.\nKwabena Osei-Tutu: Thanks, glad to be here.\n"
+                                     "Ileana Dragulescu: Same.\n", encoding="utf-8")
+    fmt, r, units = units_of(tmp_path / "survey.csv")
+    assert fmt == "plain_csv" and len(units) == 5
+    assert units[0].locator == "row 2, col B" and not any("sep=" in u.text for u in units)
+    assert detect_format(tmp_path / "roster.csv") == "roster_csv"
+    assert [e.quote_consent for e in load_roster(tmp_path / "roster.csv")] == [True, True, False]
+    fg = next(s for s in discover([tmp_path]).sources if s.path.name == "fg.txt")
+    assert [(u.speaker_role, u.consent) for u in read(fg).units] == [
+        ("facilitator", True), ("participant", True), ("participant", False)]
+
+
+def test_forms_saved_as_csv_gets_its_year_from_two_digit_dates(tmp_path):
+    rows = [["ID", "Start time", "Completion time", "Email", "Name", "Last modified time", "What did you value most?",
+             "Are you happy for us to use your comments, anonymously, in reports?"],
+            ["1", "3/14/24 10:02:11", "3/14/24 10:09:40", "philippa@example.org", "Philippa Nakamura", "",
+             "The chance to reflect on my own practice \u2013 rare in my job.", "Yes"],
+            ["2", "3/14/24 11:02:11", "3/14/24 11:09:40", "anonymous", "", "", "Meeting people from the region.", "No"]]
+    p = tmp_path / "forms_saved_as.csv"
+    p.write_bytes(csv_bytes(rows, encoding="cp1252"))
+    fmt, r, units = units_of(p)
+    assert fmt == "msforms_csv" and {u.year for u in units} == {"2024"}
+    assert [u.consent for u in units] == [True, False]
+    assert "Nakamura" not in texts(units) and "\u2013" in units[0].text
+
+
+# ---------------------------------------------------------------------------------- transcripts
+
+OTTER_NO_TIMES = ("Speaker 1\nThanks everyone for coming along today.\n\nClementine Faulkner\nIt's been a tough term, "
+                  "honestly.\nThe CoP is where I refill.\n\nSpeaker 1\nWhat does refill look like for you?\n\n"
+                  "Clementine Faulkner\nHearing someone else say it out loud.\n\nBao Tran\nSame for me.\n")
+
+
+def _bare_name_docx(path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Interview transcript")
+    for name, text in [("Interviewer", "So how did the term go?"), ("Clementine Faulkner", "It was a tough term, honestly."),
+                       ("Interviewer", "And the CoP?"), ("Clementine Faulkner", "It's where I refill.")]:
+        d.add_paragraph(name)
+        d.add_paragraph(text)
+    d.save(path)
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("otter_no_timestamps.txt", [("S1", "Thanks everyone for coming along today."),
+                                 ("S2", "It's been a tough term, honestly. The CoP is where I refill."),
+                                 ("S1", "What does refill look like for you?"),
+                                 ("S2", "Hearing someone else say it out loud."), ("S3", "Same for me.")]),
+    ("typed_interview.docx", [("S1", "So how did the term go?"), ("S2", "It was a tough term, honestly."),
+                              ("S1", "And the CoP?"), ("S2", "It's where I refill.")]),
+])
+def test_speaker_name_alone_on_a_line_above_the_speech(tmp_path, name, expected):
+    p = tmp_path / name
+    if name.endswith(".txt"):
+        p.write_text(OTTER_NO_TIMES, encoding="utf-8")
+    else:
+        _bare_name_docx(p)
+    _, r, units = units_of(p)
+    assert [(u.speaker_key, u.text) for u in units] == expected
+    assert not any(n in texts(units) for n in ("Clementine", "Faulkner", "Bao Tran", "Speaker 1", "Interviewer"))
+    assert {"Clementine Faulkner"} <= {i.value for i in r.identifiers}
+
+
+def test_headings_that_repeat_in_a_reflection_are_not_speakers(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for h, t in [("Introduction", "This reflection covers session four."), ("What went well", "People were open."),
+                 ("Introduction", "A repeated heading.")]:
+        d.add_paragraph(h)
+        d.add_paragraph(t)
+    d.save(tmp_path / "reflection.docx")
+    _, r, units = units_of(tmp_path / "reflection.docx", speaker_role="facilitator", source_kind="reflection")
+    assert [u.text for u in units][:2] == ["Introduction", "This reflection covers session four."]
+    assert not r.identifiers
+
+
+def test_timestamp_alone_on_a_line_is_the_next_turns_time(tmp_path):
+    p = tmp_path / "fg_typed_2024.txt"
+    p.write_text("Saoirse Quinlan (Facilitator): Welcome to the focus group.\nLet's start.\n\n"
+                 "[00:01:10]\nPhilippa Nakamura: Thanks. I've valued the honesty.\n\n"
+                 "[00:02:05]\nEzekiel Abernathy: And the resources.\n", encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ["Welcome to the focus group. Let's start.", "Thanks. I've valued the honesty.",
+                                       "And the resources."]
+    assert [u.start_time for u in units] == [None, "00:01:10", "00:02:05"]
+    assert [u.speaker_role for u in units] == ["facilitator", "participant", "participant"]
+
+
+# ----------------------------------------------------------------------------------- bad inputs
+
+@pytest.mark.parametrize("head,kind", [
+    (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(2000), "a binary file"),  # a program renamed .csv
+    (bytes(4000), "a binary file"),                                                           # all NULs
+    ("ID\tWhat did you value?\r\n1\tThe people\r\n".encode("utf-16-le"), None),             # UTF-16 without a BOM
+    ("ID\tWhat did you value?\r\n1\tThe people\r\n".encode("utf-16-be"), None),
+])
+def test_runs_of_nul_bytes_are_binary_not_utf16(head, kind):
+    assert binary_kind(head) == kind
+
+
+def test_a_roster_given_by_name_is_checked_even_alone(tmp_path):
+    p = tmp_path / "roster.csv"
+    p.write_text("name,role,quote_consent\nJo Bell,facilitator,maybe\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"row 2\): quote_consent 'maybe'"):
+        discover([p])
+
+
+def test_folder_skips_a_program_renamed_csv_and_reads_the_rest(tmp_path):
+    (tmp_path / "setup.csv").write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(2000))
+    (tmp_path / "fg.txt").write_text("Jo Bell: Welcome.\nKim Hart: Thanks for having me here.\n", encoding="utf-8")
+    d = discover([tmp_path])
+    assert [s.path.name for s in d.sources] == ["fg.txt"]
+    assert [(p.name, why) for p, why in d.skipped] == [("setup.csv", "a binary file, not a format copquotes reads")]
+    with pytest.raises(InputError, match="binary file"):
+        detect_format(tmp_path / "setup.csv")
