@@ -18,7 +18,8 @@ SURVEY_FORMATS = (
     "qualtrics_xlsx", "surveymonkey_xlsx", "msforms_csv",
 )
 TRANSCRIPT_FORMATS = ("zoom_vtt", "teams_vtt", "teams_docx", "otter_txt", "plain_txt", "plain_docx", "zoom_chat_txt")
-OTHER_FORMATS = ("roster_csv", "manifest")
+ROSTER_FORMATS = ("roster_csv", "roster_xlsx")
+OTHER_FORMATS = ROSTER_FORMATS + ("manifest",)
 FORMATS = SURVEY_FORMATS + TRANSCRIPT_FORMATS + OTHER_FORMATS
 NON_SOURCE_FORMATS = OTHER_FORMATS
 

@@ -72,6 +72,7 @@ def _detect_zip(path: Path, ext: str) -> str:
         wb = open_workbook(path)
         try:
             vendors = []
+            first_rows = None
             for ws in wb.worksheets:
                 if getattr(ws, "sheet_state", "visible") != "visible":
                     continue
@@ -82,8 +83,12 @@ def _detect_zip(path: Path, ext: str) -> str:
                         break
                 if any(any(c.strip() for c in r) for r in rows):
                     vendors.append(parse_layout(rows).vendor)
+                    if first_rows is None:
+                        first_rows = rows
         finally:
             wb.close()
+        if first_rows is not None and _looks_roster(first_rows):
+            return "roster_xlsx"  # a roster kept in Excel
         for v in ("msforms", "qualtrics", "surveymonkey"):
             if v in vendors:
                 return f"{v}_xlsx"
@@ -154,19 +159,26 @@ def _detect_text(path: Path, text: str, ext: str) -> str:
         "not a format copquotes reads (expected a survey export, a VTT/DOCX/TXT transcript or a roster)", path)
 
 
+def _looks_roster(rows: list[list[str]]) -> bool:
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return False
+    cols = roster_columns(rows[0], strict=True)
+    if cols is None or "role" not in cols:
+        return False
+    data = rows[1:]
+    roles = [r[cols["role"]] for r in data if len(r) > cols["role"]]
+    used = set(cols.values())
+    other = [c for r in data for i, c in enumerate(r) if i not in used and c.strip()]
+    long_text = other and sum(len(c.split()) for c in other) / len(other) >= 6
+    known = sum(1 for v in roles if role_value(v) is not None)
+    # a typo in one role still makes it a roster (load_roster then names the row to fix)
+    return bool(roles and known >= 0.6 * len(roles) and any(v.strip() for v in roles) and not long_text)
+
+
 def _detect_table(rows: list[list[str]], ext: str) -> str:
-    if rows:
-        cols = roster_columns(rows[0], strict=True)
-        if cols is not None and "role" in cols:
-            data = [r for r in rows[1:] if any(c.strip() for c in r)]
-            roles = [r[cols["role"]] for r in data if len(r) > cols["role"]]
-            used = set(cols.values())
-            other = [c for r in data for i, c in enumerate(r) if i not in used and c.strip()]
-            long_text = other and sum(len(c.split()) for c in other) / len(other) >= 6
-            known = sum(1 for v in roles if role_value(v) is not None)
-            # a typo in one role still makes it a roster (load_roster then names the row to fix)
-            if roles and known >= 0.6 * len(roles) and any(v.strip() for v in roles) and not long_text:
-                return "roster_csv"
+    if _looks_roster(rows):
+        return "roster_csv"
     vendor = parse_layout(rows[:HEADER_SCAN_ROWS]).vendor
     return {"qualtrics": "qualtrics_csv", "surveymonkey": "surveymonkey_csv",
             "msforms": "msforms_csv"}.get(vendor, "plain_csv")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..types import RosterEntry
-from .base import (MANIFEST_NAMES, SURVEY_FORMATS, Discovery, Source, normalise_meta, year_from_text)
+from .base import (MANIFEST_NAMES, ROSTER_FORMATS, SURVEY_FORMATS, Discovery, Source, normalise_meta, year_from_text)
 from .detect import KNOWN_EXT, detect_format
 from .manifest import Manifest, load_manifest
 from .roster import load_roster
@@ -129,7 +129,7 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
             continue
         if fmt == "manifest":
             continue
-        if fmt == "roster_csv":
+        if fmt in ROSTER_FORMATS:
             if explicit:
                 explicit_rosters.append(f)
             else:
@@ -183,6 +183,8 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         if roster_paths:
             merged["rosters"] = [str(p) for p in roster_paths]
         disc.sources.append(Source(path=f, format=fmt, meta=merged, roster=roster))
+    # a file a manifest (or --meta) names as a roster is a roster, whatever its header looks like
+    disc.sources = [s for s in disc.sources if s.path.resolve() not in roster_cache]
 
     for m in manifests.all():
         if any(other is not m and other.excluded(m.path) for other in manifests.all()):

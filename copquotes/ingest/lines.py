@@ -117,7 +117,7 @@ def join_split_headers(lines: list[str]) -> list[str]:
         if name_like(label) or is_generic_label(label):
             out[a] = f"{label}   {m.group('ts')}"
             out[b] = ""
-    return join_bare_name_headers(out)
+    return join_dash_labels(join_bare_name_headers(out))
 
 
 def _bare_name(line: str) -> bool:
@@ -153,6 +153,38 @@ def join_bare_name_headers(lines: list[str]) -> list[str]:
     for i in heads:
         if out[i].strip() in ok:
             out[i] = out[i].strip() + ":"
+    return out
+
+
+_DASH_LABEL = re.compile(r"^\s*(?P<label>[^\s:\-–—][^:–—]{0,59}?)\s+[-–—]\s+(?P<text>\S.*)$")
+
+
+def join_dash_labels(lines: list[str]) -> list[str]:
+    """A typed transcript with dashes for colons (``Jane Smith - words``, ``Speaker 1 – words``):
+    those lines become ``Jane Smith: words``, but only when most lines start so, with two
+    speakers at least and one of them back again, and the document has no other labels."""
+    out = list(lines)
+    hits = {}
+    nonblank = 0
+    for i, ln in enumerate(out):
+        if not ln.strip():
+            continue
+        nonblank += 1
+        m = _DASH_LABEL.match(ln)
+        if m and (name_like(m.group("label")) or is_generic_label(m.group("label"))):
+            hits[i] = m
+    if len(hits) < 3 or len(hits) < 0.5 * nonblank:
+        return out
+    counts = Counter(m.group("label").strip() for m in hits.values())
+    ok = accepted_labels(counts)
+    if len(ok) < 2 or not any(counts[k] >= 2 for k in ok):
+        return out
+    header, colon, arrows = candidate_counts(out)
+    if arrows or accepted_labels(header) or accepted_labels(colon):
+        return out
+    for i, m in hits.items():
+        if m.group("label").strip() in ok:
+            out[i] = f"{m.group('label').strip()}: {m.group('text')}"
     return out
 
 

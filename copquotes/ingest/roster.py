@@ -37,13 +37,17 @@ _ROLE_WORDS = {
     "co facilitator": "facilitator", "host": "facilitator", "co-host": "facilitator", "cohost": "facilitator",
     "moderator": "facilitator", "researcher": "facilitator", "evaluator": "facilitator",
     "chair": "facilitator", "lead facilitator": "facilitator", "presenter": "facilitator",
+    # short forms in typed transcripts
+    "iv": "interviewer", "ivr": "interviewer", "intv": "interviewer", "mod": "facilitator", "fac": "facilitator",
+    "facil": "facilitator", "note taker": "facilitator", "notetaker": "facilitator", "observer": "facilitator",
 }
 # labels that name a role or a number, not a person: never identifiers
 _GENERIC = re.compile(
     r"^(?:(?:unknown|unidentified)\s+speaker(?:\s*\d+)?|speaker\s*[-_]?\s*\d+|speaker\s+[a-z]|"
     r"participants?(?:\s*[-_#]?\s*[a-z]?\d*)?|p\s*[-_#]?\s*\d+|respondent(?:\s*[-_#]?\s*\d+)?|r\s*\d+|"
     r"interviewee(?:\s*\d+)?|member(?:\s*\d+)?|attendee(?:\s*\d+)?|guest(?:\s*\d+)?|"
-    r"(?:co[-\s]?)?facilitator(?:\s*\d+)?|interviewer(?:\s*\d+)?|int|i|q|a|r|host|co[-\s]?host|moderator|"
+    r"(?:co[-\s]?)?facilitator(?:\s*\d+)?|interviewer(?:\s*\d+)?|int|i|q|a|r|p|resp|iv|ivr|intv|mod|fac|facil|"
+    r"note[\s-]?taker|observer|host|co[-\s]?host|moderator|"
     r"researcher(?:\s*\d+)?|evaluator(?:\s*\d+)?|presenter|chair|all|group|several|multiple|many|"
     r"multiple\s+speakers|everyone|crosstalk|inaudible|audience|voice|f\d*|m\d*|"
     r"(?:male|female)\s+(?:participant|speaker)(?:\s*\d+)?)$",
@@ -200,66 +204,121 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
     return None
 
 
+_ROLE_KEYWORDS = (
+    (re.compile(r"\binterview(?:er)?s?\b"), "interviewer"),
+    (re.compile(r"facilitat|\bhost\b|\bmoderat|\bconven|\bchair\b|\bpresenter\b|\bresearcher\b|\bevaluator\b"),
+     "facilitator"),
+    (re.compile(r"\bparticipant|\bmember\b|\battendee|\bpractitioner|\bdelegate\b|\blearner\b"), "participant"),
+)
+
+
 def role_value(value: str) -> str | None:
-    """A roster role value normalised, or None if it is not one."""
-    return _ROLE_VALUES.get(re.sub(r"\s+", " ", str(value).strip().lower()))
+    """A roster role value normalised, or None if it is not one.
+
+    Besides the plain words, a value that names one of them plainly is read as it
+    ("Participant (CoP member)", "Lead facilitator - Safe Steps"); any other role (observer,
+    guest speaker) is None, so the roster row is reported for someone to decide.
+    """
+    v = re.sub(r"\s+", " ", str(value).strip().lower())
+    if v in _ROLE_VALUES:
+        return _ROLE_VALUES[v]
+    base = re.sub(r"\s+", " ", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", v)).strip(" -_:;,.")
+    if base in _ROLE_VALUES and base:
+        return _ROLE_VALUES[base]
+    found = {role for pattern, role in _ROLE_KEYWORDS if pattern.search(base or v)}
+    if len(found) == 1:
+        return found.pop()
+    if found == {"facilitator", "participant"} and re.match(r"^(?:co[-\s]?)?facilitat", base or v):
+        return "facilitator"  # "Facilitator and participant": runs the session
+    return None
 
 
-def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
-    """Read a roster CSV. Raises ConfigError naming the row on a bad role or consent value."""
-    path = Path(path)
-    check_not_empty(path)
+_CONSENT_NOT_ASKED = re.compile(r"^(?:tbc|tbd|tba|pending|unknown|unsure|not\s+sure|\?+|n/?a|not\s+asked|not\s+yet|"
+                                r"to\s+(?:be\s+)?confirm(?:ed)?|to\s+check|awaiting(?:\s+\w+)*|check|ask|-+)\W*$", re.I)
+
+
+def _roster_rows(path: Path):
+    """``(row number, cells)`` of a roster CSV (any delimiter, a ``sep=;`` line skipped) or XLSX
+    (the first visible sheet with data)."""
+    from .tables import XLSX_EXTENSIONS, _is_sep_row, iter_xlsx_rows, open_workbook, sniff_delimiter
+
+    if path.suffix.lower() in XLSX_EXTENSIONS:
+        wb = open_workbook(path)
+        try:
+            sheets = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+            for title in sheets or [wb.worksheets[0].title]:
+                rows = list(iter_xlsx_rows(path, title, wb=wb))
+                if any(any(c.strip() for c in r) for _, r in rows):
+                    return rows
+            return []
+        finally:
+            wb.close()
     enc = detect_encoding(path)
-    from .tables import _is_sep_row, sniff_delimiter
-
     delimiter = sniff_delimiter(decode_head(path))  # Excel in a European locale saves ";" (maybe with "sep=;")
-    entries: list[RosterEntry] = []
+    out = []
     with open_text(path, enc, newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         try:
-            header = next(reader, None)
-            if header is not None and _is_sep_row(header, delimiter):
-                header = next(reader, None)
-            if header is None:
-                raise InputError("the roster is empty; give it a header row: name,role,quote_consent", path)
-            cols = roster_columns(header, strict=False)
-            if cols is None:
-                raise ConfigError(
-                    f"{path}: not a roster: the header needs at least the columns name, role and "
-                    f"quote_consent (found: {', '.join(h.strip() for h in header)})"
-                )
             for row in reader:
-                rownum = reader.line_num
-                if not any(c.strip() for c in row):
+                if not out and _is_sep_row(row, delimiter):
                     continue
-
-                def get(key):
-                    i = cols.get(key)
-                    return row[i].strip() if i is not None and i < len(row) else ""
-
-                name = get("name")
-                if "first" in cols:  # First name + Last name columns
-                    name = " ".join(p for p in (get("first"), get("last")) if p)
-                if not name:
-                    raise ConfigError(f"{path} (row {rownum}): a roster row has no name; fill it in or delete the row")
-                role = role_value(get("role"))
-                if role is None:
-                    raise ConfigError(
-                        f"{path} (row {rownum}): role {get('role')!r} is not participant, facilitator or interviewer"
-                    )
-                consent_raw = get("quote_consent")
-                consent = truthy(consent_raw)
-                if consent is None and consent_raw:
-                    raise ConfigError(
-                        f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"
-                    )
-                aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
-                entries.append(RosterEntry(
-                    name=name, role=role, quote_consent=bool(consent), aliases=aliases,
-                    group=get("group") or None,
-                ))
+                out.append((reader.line_num, row))
         except csv.Error as exc:
             raise InputError(f"malformed CSV ({exc}); fix the quoting of the roster", path, f"row {reader.line_num}") from exc
+    return out
+
+
+def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
+    """Read a roster (CSV, or XLSX). Raises ConfigError naming the row on a bad role or consent value.
+
+    A consent cell that says consent was not asked yet (``TBC``, ``pending``, ``?``) is no consent,
+    with a warning: a quote is never guessed into existence.
+    """
+    path = Path(path)
+    check_not_empty(path)
+    rows = [(n, r) for n, r in _roster_rows(path) if any(str(c).strip() for c in r)]
+    if not rows:
+        raise InputError("the roster is empty; give it a header row: name,role,quote_consent", path)
+    _, header = rows[0]
+    cols = roster_columns(header, strict=False)
+    if cols is None:
+        raise ConfigError(
+            f"{path}: not a roster: the header needs at least the columns name, role and "
+            f"quote_consent (found: {', '.join(h.strip() for h in header)})"
+        )
+    entries: list[RosterEntry] = []
+    not_asked = 0
+    for rownum, row in rows[1:]:
+        def get(key):
+            i = cols.get(key)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        name = get("name")
+        if "first" in cols:  # First name + Last name columns
+            name = " ".join(p for p in (get("first"), get("last")) if p)
+        if not name:
+            raise ConfigError(f"{path} (row {rownum}): a roster row has no name; fill it in or delete the row")
+        role = role_value(get("role"))
+        if role is None:
+            raise ConfigError(
+                f"{path} (row {rownum}): role {get('role')!r} is not participant, facilitator or interviewer"
+            )
+        consent_raw = get("quote_consent")
+        consent = truthy(consent_raw)
+        if consent is None and consent_raw:
+            if not _CONSENT_NOT_ASKED.match(consent_raw):
+                raise ConfigError(
+                    f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"
+                )
+            not_asked += 1
+        aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
+        entries.append(RosterEntry(
+            name=name, role=role, quote_consent=bool(consent), aliases=aliases,
+            group=get("group") or None,
+        ))
+    if not_asked:
+        log.warning("%s: %d roster row(s) say quote consent is not known yet (TBC, pending...); "
+                    "no quotes from them until it says yes", path, not_asked)
     return tuple(entries)
 
 

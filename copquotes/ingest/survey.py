@@ -155,7 +155,9 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             col.role = "status"
             status_col = col
             continue
-        if k in C._META_COLUMNS or kq in C._META_COLUMNS or re.match(r"^q_", col.id, re.I):
+        # Qualtrics' own fields are "Q_RecaptchaScore", "Q_URL"...; a question renamed "Q_valuable" keeps a QID ImportId
+        q_field = re.match(r"^q_", col.id, re.I) and not re.match(r"^(?:\d+_)?QID\d", col.import_id or "")
+        if k in C._META_COLUMNS or kq in C._META_COLUMNS or q_field:
             col.role = "meta"
             continue
 

@@ -29,6 +29,7 @@ from .textio import open_text
 csv.field_size_limit(min(sys.maxsize, 64 * 1024 * 1024))
 
 HEADER_SCAN_ROWS = 12
+XLSX_EXTENSIONS = (".xlsx", ".xlsm")
 
 
 @dataclass

@@ -256,3 +256,133 @@ def test_folder_skips_a_program_renamed_csv_and_reads_the_rest(tmp_path):
     assert [(p.name, why) for p, why in d.skipped] == [("setup.csv", "a binary file, not a format copquotes reads")]
     with pytest.raises(InputError, match="binary file"):
         detect_format(tmp_path / "setup.csv")
+
+
+# ------------------------------------------------------------------------------------- rosters
+
+def _roster_xlsx(path, rows):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    wb.save(path)
+
+
+ROSTER_ROWS = [["Name", "Role", "Consent to be quoted"], ["Jo Bell", "Facilitator", "Y"],
+               ["Kim Hart", "Participant", "N"], ["Ana Lopez", "Participant (CoP member)", "Yes - anonymously"]]
+FG_TEXT = "Jo Bell: Welcome everyone.\nKim Hart: Thanks for having me.\nAna Lopez: Glad to be here, big term.\n"
+FG_EXPECTED = [("facilitator", True), ("participant", False), ("participant", True)]
+
+
+def test_a_roster_kept_in_excel_is_a_roster_not_a_survey(tmp_path):
+    _roster_xlsx(tmp_path / "roster.xlsx", ROSTER_ROWS)
+    (tmp_path / "fg_session.txt").write_text(FG_TEXT, encoding="utf-8")
+    assert detect_format(tmp_path / "roster.xlsx") == "roster_xlsx"
+    d = discover([tmp_path])
+    assert [s.path.name for s in d.sources] == ["fg_session.txt"]
+    assert [(u.speaker_role, u.consent) for u in read(d.sources[0]).units] == FG_EXPECTED
+
+
+@pytest.mark.parametrize("name,content", [
+    ("attendance.csv", "Full name,OK to quote?\nJo Bell,yes\nKim Hart,no\nAna Lopez,yes\n"),   # no role column
+    ("attendance.xlsx", None),
+])
+def test_a_file_the_manifest_names_as_a_roster_is_never_a_source(tmp_path, name, content):
+    if content:
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    else:
+        _roster_xlsx(tmp_path / name, [["Full name", "OK to quote?"], ["Jo Bell", "yes"], ["Kim Hart", "no"],
+                                       ["Ana Lopez", "yes"]])
+    (tmp_path / "copquotes.yaml").write_text(f"rosters: [{name}]\nspeaker_roles: {{Jo Bell: facilitator}}\n")
+    (tmp_path / "fg.txt").write_text(FG_TEXT, encoding="utf-8")
+    d = discover([tmp_path])
+    assert [s.path.name for s in d.sources] == ["fg.txt"]
+    assert [(u.speaker_role, u.consent) for u in read(d.sources[0]).units] == FG_EXPECTED
+
+
+@pytest.mark.parametrize("role,expected", [
+    ("Participant (CoP member)", "participant"), ("CoP member", "participant"),
+    ("Lead facilitator - Safe Steps", "facilitator"), ("Facilitator (Safe Steps)", "facilitator"),
+    ("Co-facilitator", "facilitator"), ("Facilitator and participant", "facilitator"),
+])
+def test_roster_role_values_in_other_words(tmp_path, role, expected):
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([["Participant name", "Role", "Consent to be quoted"], ["Jo Bell", role, "Y"]]))
+    assert load_roster(p)[0].role == expected
+
+
+@pytest.mark.parametrize("value", ["TBC", "pending", "?", "to be confirmed", "Awaiting form"])
+def test_roster_consent_not_collected_yet_is_no_consent(tmp_path, value, caplog):
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([["name", "role", "quote_consent"], ["Jo Bell", "participant", value],
+                             ["Kim Hart", "participant", "yes"]]))
+    assert [e.quote_consent for e in load_roster(p)] == [False, True]
+    assert "not known yet" in caplog.text
+
+
+# ------------------------------------------------------------------- more survey and transcript shapes
+
+def test_qualtrics_questions_renamed_with_a_q_underscore_keep_their_text(tmp_path):
+    rows = [["StartDate", "ResponseId", "Q_RecaptchaScore", "Q_valuable", "Q_better", "Q_consent"],
+            ["Start Date", "Response ID", "Q_RecaptchaScore", "What was the most valuable aspect of your CoP?",
+             "What could we do better?", "May we quote you anonymously?"],
+            ['{"ImportId":"startDate"}', '{"ImportId":"_recordId"}', '{"ImportId":"Q_RecaptchaScore"}',
+             '{"ImportId":"QID4_TEXT"}', '{"ImportId":"QID5_TEXT"}', '{"ImportId":"QID6"}'],
+            ["2024-01-01", "R_1", "0.9", "Feeling held by the group when things were hard.", "More time.", "Yes"],
+            ["2024-01-02", "R_2", "1.0", "The honesty of the people in the room.", "Nothing", "No"]]
+    p = tmp_path / "q_renamed.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    roles = {c["column"]: c["role"] for c in r.columns}
+    assert roles == {"StartDate": "date", "ResponseId": "respondent_id", "Q_RecaptchaScore": "meta",
+                     "Q_valuable": "open", "Q_better": "open", "Q_consent": "consent"}
+    assert [u.consent for u in units] == [True, True, False]
+
+
+@pytest.mark.parametrize("content", [
+    # Rev
+    "Speaker 1 (00:00):\nThanks for joining today's focus group.\n\nMarisol Etxeberria (00:05):\nHappy to be here.\n\n"
+    "Speaker 1 (00:12):\nWhat has the CoP meant for you?\n",
+    # Happy Scribe
+    "[00:00:00.12] - Speaker 1\nThanks for joining today's focus group.\n\n[00:00:05.20] - Marisol Etxeberria\n"
+    "Happy to be here.\n\n[00:00:12.00] - Speaker 1\nWhat has the CoP meant for you?\n",
+    # Sonix
+    "Speaker1: [00:00:00] Thanks for joining today's focus group.\n\nMarisol Etxeberria: [00:00:05] Happy to be here.\n\n"
+    "Speaker1: [00:00:12] What has the CoP meant for you?\n",
+    # Trint
+    "Speaker 1 00:00:00\nThanks for joining today's focus group.\n\nMarisol Etxeberria 00:00:05\nHappy to be here.\n\n"
+    "Speaker 1 00:00:12\nWhat has the CoP meant for you?\n",
+    # Descript
+    "[00:00:00] Speaker 1: Thanks for joining today's focus group.\n\n[00:00:05] Marisol Etxeberria: Happy to be here.\n\n"
+    "[00:00:12] Speaker 1: What has the CoP meant for you?\n",
+    # typed with dashes for colons
+    "Speaker 1 - Thanks for joining today's focus group.\nMarisol Etxeberria \u2013 Happy to be here.\n"
+    "Speaker 1 - What has the CoP meant for you?\n",
+])
+def test_transcription_service_layouts(tmp_path, content):
+    p = tmp_path / "fg_transcript.txt"
+    p.write_text(content, encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_key, u.text) for u in units] == [
+        ("S1", "Thanks for joining today's focus group."), ("S2", "Happy to be here."),
+        ("S1", "What has the CoP meant for you?")]
+    assert "Marisol Etxeberria" in {i.value for i in r.identifiers}
+
+
+def test_dashes_inside_prose_are_not_speaker_labels(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("Overall - it was good.\nThe sessions - long but useful.\nNext year - more please.\n", encoding="utf-8")
+    _, r, units = units_of(p)
+    assert len(units) == 1 and units[0].speaker_key is None and not r.identifiers
+
+
+@pytest.mark.parametrize("label,role", [("P", "participant"), ("Resp", "participant"), ("IV", "interviewer"),
+                                        ("Mod", "facilitator"), ("Fac", "facilitator")])
+def test_short_role_labels_are_roles_not_names(tmp_path, label, role):
+    p = tmp_path / "interview_notes.txt"
+    other = "Mod" if label != "Mod" else "P"
+    p.write_text(f"{other}: Thanks for coming.\n{label}: It has been a long term, honestly.\n", encoding="utf-8")
+    _, r, units = units_of(p)
+    assert units[1].speaker_role == role
+    assert not r.identifiers  # a role is not a name to redact
