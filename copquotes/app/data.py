@@ -1,8 +1,11 @@
 """What the review app reads, as plain functions on a workspace (no Streamlit here).
 
-Every function pages or aggregates in SQL so that a page answers in well under a
-second on 50,000 units; the app caches their results keyed by :func:`change_token`,
-which changes whenever a stage, an ingest, a reviewer or the configuration writes.
+Every function pages in SQL (reading only the keys of a page, and pages past the middle
+from the other end: :func:`page_keys`) or reads the small aggregates the workspace stores
+when the tag or topics stage is recorded done (:func:`aggregates`; reviewers' theme
+corrections are applied on top), so that a page answers in well under a second on 50,000
+units; the app caches their results keyed by :func:`change_token`, which changes whenever
+a stage, an ingest, a reviewer or the configuration writes.
 
 Text rules (the app shows what these functions return, nothing else):
 
@@ -82,10 +85,19 @@ def can_show_original(ws, reviewer: str | None) -> bool:
 
 
 # ---------------------------------------------------------------------------------- overview
+def aggregates(ws, *names: str) -> dict[str, list[list]]:
+    """Rows of the workspace's small aggregates (:data:`copquotes.workspace.AGGREGATES`):
+    the stored ones when current (the workspace refreshes them when the tag or topics stage
+    is marked done and after an ingest), else counted now."""
+    stored = ws.stored_aggregates()
+    return {n: stored[n] if n in stored else ws.compute_aggregate(n) for n in names}
+
+
 def overview(ws) -> dict:
     c = ws.conn
     by = lambda sql: {("(none)" if k is None else k): n for k, n in c.execute(sql)}  # noqa: E731
     consent = by("SELECT consent, COUNT(*) FROM units GROUP BY consent")
+    tagged = aggregates(ws, "tagged_units")["tagged_units"]
     return {
         "units": c.execute("SELECT COUNT(*) FROM units").fetchone()[0],
         "files": c.execute("SELECT COUNT(*) FROM files").fetchone()[0],
@@ -95,8 +107,7 @@ def overview(ws) -> dict:
         "quotes_by_status": by("SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u"
                                " ON u.unit_id = q.unit_id GROUP BY q.status"),
         "anonymised": c.execute("SELECT COUNT(*) FROM anon").fetchone()[0],
-        "tagged": c.execute("SELECT COUNT(DISTINCT unit_id) FROM unit_themes").fetchone()[0]
-        if c.execute("SELECT 1 FROM unit_themes LIMIT 1").fetchone() else 0,
+        "tagged": int(tagged[0][0]) if tagged else 0,
         "theme_labels": c.execute("SELECT COUNT(*) FROM theme_labels").fetchone()[0],
         "stages": [dict(r) for r in c.execute("SELECT name, done_at, seconds FROM stages ORDER BY done_at")],
     }
@@ -104,20 +115,19 @@ def overview(ws) -> dict:
 
 def label_base(ws) -> dict:
     """The tagger's labels counted per group, year and theme (``counts``), and the units per
-    group and year (``totals``). The heavy part of the prevalence figures: cache it on
-    :func:`analysis_token`."""
-    counts = pd.read_sql_query(
-        "SELECT u.grp, u.year, ut.theme, COUNT(*) AS n FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
-        " WHERE ut.label = 1 GROUP BY u.grp, u.year, ut.theme", ws.conn)
-    totals = pd.read_sql_query("SELECT grp, year, COUNT(*) AS n FROM units GROUP BY grp, year", ws.conn)
-    return {"counts": counts, "totals": totals}
+    group and year (``totals``): read from the workspace's stored aggregates (tiny), counted
+    now only when those are stale. Cache it on :func:`analysis_token`."""
+    agg = aggregates(ws, "cohort_labels", "cohort_units")
+    counts = pd.DataFrame(agg["cohort_labels"], columns=["grp", "year", "theme", "n"])
+    totals = pd.DataFrame(agg["cohort_units"], columns=["grp", "year", "n"])
+    return {"counts": counts.astype({"n": "int64"}), "totals": totals.astype({"n": "int64"})}
 
 
 def label_base_topics(ws) -> pd.DataFrame:
-    """The tagger's labels counted per topic and theme (cache it on :func:`analysis_token`)."""
-    return pd.read_sql_query(
-        "SELECT t.topic, ut.theme, COUNT(*) AS n FROM unit_themes ut JOIN unit_topics t ON t.unit_id = ut.unit_id"
-        " WHERE ut.label = 1 GROUP BY t.topic, ut.theme", ws.conn)
+    """The tagger's labels counted per topic and theme (stored aggregate; cache it on
+    :func:`analysis_token`)."""
+    rows = aggregates(ws, "topic_labels")["topic_labels"]
+    return pd.DataFrame(rows, columns=["topic", "theme", "n"]).astype({"topic": "int64", "n": "int64"})
 
 
 def label_adjustments(ws) -> pd.DataFrame:
@@ -233,6 +243,35 @@ def _quote_where(f: QuoteFilters) -> tuple[str, list]:
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
+def page_keys(conn, select: str, params: list, order: str, reverse: str, total: int, page: int,
+              page_size: int) -> list:
+    """The first column of rows ``(page - 1) * page_size ...`` of ``select ORDER BY order``.
+
+    ``total`` is how many rows ``select`` gives and ``reverse`` is ``order`` backwards (ties
+    broken by a unique key): a page in the second half is read from the end, so no page
+    makes SQLite step over more than half the rows (an OFFSET reads what it skips). Only
+    keys are read; the caller fetches the page's few rows by key.
+    """
+    start = (page - 1) * page_size
+    n = max(0, min(page_size, total - start))
+    if n == 0:
+        return []
+    rest = total - start - n                 # rows after this page
+    if start <= rest:
+        return [r[0] for r in conn.execute(f"{select} ORDER BY {order} LIMIT ? OFFSET ?", [*params, n, start])]
+    keys = [r[0] for r in conn.execute(f"{select} ORDER BY {reverse} LIMIT ? OFFSET ?", [*params, n, rest])]
+    return keys[::-1]
+
+
+def rows_in_order(conn, sql: str, params: list, keys: list, key: str) -> list[dict]:
+    """Rows of ``sql`` (which ends in ``... IN (SELECT value FROM json_each(?))``, given the
+    keys as a JSON list after ``params``) in the order of ``keys``."""
+    if not keys:
+        return []
+    order = {k: i for i, k in enumerate(keys)}
+    return sorted((dict(r) for r in conn.execute(sql, [*params, json.dumps(keys)])), key=lambda r: order[r[key]])
+
+
 def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -> tuple[list[dict], int]:
     """One page of quotes (best score first) matching ``filters``, and how many match in all.
 
@@ -242,19 +281,23 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
     the anonymised flagged words), attribution, status, version, metadata and topic.
     """
     where, params = _quote_where(filters)
-    total = ws.conn.execute("SELECT COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where,
-                            params).fetchone()[0]
-    base = (" FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
-            " LEFT JOIN unit_topics t ON t.unit_id = q.unit_id" + where)
+    base = " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where
+    total = ws.conn.execute("SELECT COUNT(*)" + base, params).fetchone()[0]
     page_size = max(1, int(page_size))
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
-    rows = [dict(r) for r in ws.conn.execute(
+    ids = page_keys(ws.conn, "SELECT q.quote_id" + base, params, "q.score DESC, q.quote_id",
+                    "q.score ASC, q.quote_id DESC", total, page, page_size)
+    if not ids:
+        return [], total
+    rows = rows_in_order(
+        ws.conn,
         'SELECT q.quote_id, q.unit_id, q.start, q."end", q.text, q.edited_text, q.score, q.parts_json,'
         " q.themes_json, q.attribution, q.flags_json, q.speaker, q.status, q.version, q.updated_at,"
         " q.updated_by, u.grp, u.year, u.source_kind, u.question, u.speaker_role, u.file_id, u.position,"
         " t.topic, EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id) AS anonymised"
-        + base + " ORDER BY q.score DESC, q.quote_id LIMIT ? OFFSET ?",
-        params + [page_size, (page - 1) * page_size])]
+        " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+        " LEFT JOIN unit_topics t ON t.unit_id = q.unit_id"
+        " WHERE q.quote_id IN (SELECT value FROM json_each(?))", [], ids, "quote_id")
     if not rows:
         return [], total
     uids = json.dumps(sorted({r["unit_id"] for r in rows}))
@@ -359,14 +402,17 @@ def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: 
     total = ws.conn.execute("SELECT COUNT(*)" + joins + where, (theme,)).fetchone()[0]
     page_size = max(1, int(page_size))
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
-    rows = [dict(r) for r in ws.conn.execute(
+    ids = page_keys(ws.conn, "SELECT ut.unit_id" + joins + where, [theme], "ut.score DESC, ut.unit_id",
+                    "ut.score ASC, ut.unit_id DESC", total, page, page_size)
+    rows = rows_in_order(
+        ws.conn,
         'SELECT ut.unit_id, ut.score, ut.label AS tagger_label, tl.label AS reviewer_label, tl.reviewer,'
         ' ut.evidence_idx, s.start AS s_start, s."end" AS s_end, u.text AS raw, u.file_id, u.grp, u.year,'
         ' u.source_kind,'
         " u.speaker_role, a.text AS anon" + joins
         + " LEFT JOIN sentences s ON s.unit_id = ut.unit_id AND s.idx = ut.evidence_idx"
           " LEFT JOIN anon a ON a.unit_id = ut.unit_id" + where
-        + " ORDER BY ut.score DESC, ut.unit_id LIMIT ? OFFSET ?", (theme, page_size, (page - 1) * page_size))]
+        + " AND ut.unit_id IN (SELECT value FROM json_each(?))", [theme], ids, "unit_id")
     uids = json.dumps([r["unit_id"] for r in rows])
     reds: dict[str, list] = {}
     for uid, s, e, k, src in ws.conn.execute(
@@ -413,9 +459,12 @@ def topic_units(ws, topic: int, page: int = 1, page_size: int = 10) -> tuple[lis
     total = ws.conn.execute("SELECT COUNT(*)" + base, (int(topic),)).fetchone()[0]
     page_size = max(1, int(page_size))
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
-    rows = [dict(r) for r in ws.conn.execute(
+    ids = page_keys(ws.conn, "SELECT t.unit_id" + base, [int(topic)], "t.prob DESC, t.unit_id",
+                    "t.prob ASC, t.unit_id DESC", total, page, page_size)
+    rows = rows_in_order(
+        ws.conn,
         "SELECT t.unit_id, t.prob, u.file_id, u.grp, u.year, u.source_kind, u.speaker_role, a.text AS text" + base
-        + " ORDER BY t.prob DESC, t.unit_id LIMIT ? OFFSET ?", (int(topic), page_size, (page - 1) * page_size))]
+        + " AND t.unit_id IN (SELECT value FROM json_each(?))", [int(topic)], ids, "unit_id")
     mask = NameMask(ws)
     for r in rows:
         r["text"] = mask(r["text"], r.pop("file_id"))

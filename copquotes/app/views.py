@@ -137,6 +137,8 @@ def login() -> bool:
             return False
         st.session_state["reviewer"] = name
         st.rerun()
+    # the form is on screen: while the reviewer types, pay the first page's one-off imports
+    warm_up()
     return False
 
 
@@ -155,6 +157,19 @@ def sidebar(ws, reviewer: str) -> None:
         else:
             st.session_state["show_original"] = False
         st.button("Log out", on_click=_logout, key="logout")
+
+
+def warm_up() -> None:
+    """Pay what the first page view of a process would otherwise wait for: the imports behind
+    ``st.dataframe`` / ``st.bar_chart`` (pyarrow, altair) and the codebook (the themes package
+    imports scikit-learn). :func:`login` calls it once its form is drawn, while the reviewer
+    types; later calls cost nothing."""
+    try:
+        import altair  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError:  # pragma: no cover - Streamlit installs both; warming is best effort
+        pass
+    review.codebook_themes()
 
 
 def main() -> None:
@@ -181,8 +196,8 @@ def main() -> None:
         st.Page(export_page, title="Export", url_path="export"),
     ]
     st.navigation(pages).run()
-    # after the page is drawn: warm the heavy aggregates the other pages need, so the
-    # reviewer's next click answers from the cache (computed once per analysis run)
+    # after the page is drawn: warm the aggregates the other pages need (small tables the
+    # workspace stores; counted here only when they are stale), so the next click is cached
     ctx = current()
     cached_analysis(ctx, "label_base")
     cached_analysis(ctx, "label_base_topics")

@@ -1,0 +1,241 @@
+"""The review app's data functions without Streamlit: stored aggregates and paging."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from copquotes import review
+from copquotes.app import data
+from copquotes.types import Unit
+from copquotes.workspace import AGGREGATES, SCHEMA_VERSION, Workspace
+
+from .builders import UNIT_THEMES, build_workspace, unit_id
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+# ---------------------------------------------------------------------------------- references
+def effective_labels(ws) -> dict[tuple[str, str], int]:
+    """(unit, theme) -> the label that counts: the reviewer's, else the tagger's."""
+    labels = {(u, t): int(lbl) for u, t, lbl in ws.conn.execute("SELECT unit_id, theme, label FROM unit_themes")}
+    labels.update({(u, t): int(lbl) for u, t, lbl in ws.conn.execute(
+        "SELECT tl.unit_id, tl.theme, tl.label FROM theme_labels tl JOIN units u ON u.unit_id = tl.unit_id")})
+    return labels
+
+
+def reference_prevalence(ws, by: str) -> dict[tuple[str, str], float]:
+    """(theme, column) -> percent of units with the theme, counted unit by unit in Python."""
+    col = {"group": "grp", "year": "year"}[by]
+    cohort = {u: ("(none)" if c is None else c) for u, c in ws.conn.execute(f"SELECT unit_id, {col} FROM units")}
+    sizes: dict[str, int] = {}
+    for c in cohort.values():
+        sizes[c] = sizes.get(c, 0) + 1
+    hits: dict[tuple[str, str], int] = {}
+    for (u, theme), lbl in effective_labels(ws).items():
+        if lbl == 1:
+            for key in ((theme, cohort[u]), (theme, "all")):
+                hits[key] = hits.get(key, 0) + 1
+    sizes["all"] = len(cohort)
+    return {k: round(100.0 * n / sizes[k[1]], 1) for k, n in hits.items()}
+
+
+def reference_topic_theme(ws) -> dict[tuple[int, str], int]:
+    topic = dict(ws.conn.execute("SELECT unit_id, topic FROM unit_topics").fetchall())
+    out: dict[tuple[int, str], int] = {}
+    for (u, theme), lbl in effective_labels(ws).items():
+        if lbl == 1 and u in topic:
+            out[(topic[u], theme)] = out.get((topic[u], theme), 0) + 1
+    return out
+
+
+def assert_matches_reference(ws) -> None:
+    for by in ("group", "year"):
+        table = data.theme_prevalence(ws, by)
+        ref = reference_prevalence(ws, by)
+        got = {(t, c): float(table.loc[t, c]) for t in table.index for c in table.columns}
+        assert {k: v for k, v in got.items() if v} == ref, by
+    tt = data.topic_theme_table(ws)
+    got = {(int(tp), th): int(tt.loc[tp, th]) for tp in tt.index for th in tt.columns} if not tt.empty else {}
+    assert {k: v for k, v in got.items() if v} == reference_topic_theme(ws)
+
+
+def stored_equals_direct(ws) -> bool:
+    stored = ws.stored_aggregates()
+    return set(stored) == set(AGGREGATES) and all(
+        sorted(map(tuple, stored[n])) == sorted(map(tuple, ws.compute_aggregate(n))) for n in AGGREGATES)
+
+
+# ---------------------------------------------------------------------------------- aggregates
+def test_stale_aggregates_are_counted_and_equal_the_reference(ws):
+    # the builder writes with plain SQL and records no tag stage: nothing stored is current
+    assert ws.stored_aggregates() == {}
+    assert_matches_reference(ws)
+    assert data.overview(ws)["tagged"] == len(UNIT_THEMES)
+
+
+def test_marking_the_tag_stage_done_stores_aggregates_equal_to_the_direct_counts(ws):
+    ws.mark_stage("tag", "fp-tag")
+    assert stored_equals_direct(ws)
+    assert_matches_reference(ws)
+    # the tag stage writes again (as it does: delete all, insert all), then is marked done
+    with ws.transaction() as c:
+        c.execute("DELETE FROM unit_themes")
+        c.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,0)",
+                      [(unit_id(i), t, 0.9, 1) for i in (1, 3, 6) for t in ("wellbeing", "backlash")])
+    ws.mark_stage("tag", "fp-tag-2")
+    assert stored_equals_direct(ws)
+    assert_matches_reference(ws)
+    assert data.overview(ws)["tagged"] == 3
+
+
+def test_marking_the_topics_stage_done_refreshes_the_topic_table(ws):
+    ws.mark_stage("tag", "fp-tag")
+    with ws.transaction() as c:
+        c.execute("UPDATE unit_topics SET topic = 2")
+    ws.mark_stage("topics", "fp-topics")
+    assert stored_equals_direct(ws)
+    assert list(data.topic_theme_table(ws).index) == [2]
+    assert_matches_reference(ws)
+
+
+@pytest.mark.parametrize("label_changes", [
+    [(1, "wellbeing", 0)],                                   # a tagger's yes overruled
+    [(7, "reflective_practice", 1)],                         # a tagger's no overruled
+    [(0, "backlash", 1)],                                    # a theme the tagger never scored
+    [(1, "wellbeing", 0), (2, "wellbeing", 0), (4, "wellbeing", 0), (5, "wellbeing", 0), (8, "wellbeing", 0)],
+    [(6, "reflective_practice", 0), (6, "reflective_practice", 1)],   # changed back
+])
+def test_reviewer_labels_adjust_the_stored_aggregates(ws, label_changes):
+    ws.mark_stage("tag", "fp-tag")
+    stored_before = ws.stored_aggregates()
+    for i, theme, label in label_changes:
+        review.label_theme(ws, unit_id(i), theme, label, "Ann")
+    # the stored tagger counts stay current (labels are applied on top when read) ...
+    assert ws.stored_aggregates() == stored_before
+    # ... and the figures equal a count of every unit's effective label
+    assert_matches_reference(ws)
+
+
+def test_adding_units_outside_a_stage_makes_the_stored_aggregates_stale(ws):
+    ws.mark_stage("tag", "fp-tag")
+    with ws.transaction() as c:
+        c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
+                  " speaker_role, consent) VALUES ('u900', 2, 9, 'More text here.', 'h900', 'survey', 'New group',"
+                  " '2025', 'respondent', 1)")
+        c.execute("INSERT INTO unit_themes(unit_id, theme, score, label) VALUES ('u900', 'backlash', 0.8, 1)")
+    assert ws.stored_aggregates() == {}
+    assert_matches_reference(ws)
+    assert "New group" in data.theme_prevalence(ws, "group").columns
+
+
+@dataclass(frozen=True)
+class Src:
+    path: Path
+    format: str = "plain_txt"
+    meta: dict = field(default_factory=dict)
+    roster: tuple = ()
+
+
+@dataclass
+class Reading:
+    units: object
+    identifiers: list
+
+
+def line_reader(source):
+    def units():
+        for i, line in enumerate(Path(source.path).read_text().splitlines()):
+            yield Unit(file=str(source.path), position=i, text=line, source_kind="survey", group=source.meta["group"],
+                       year="2024", speaker_role="respondent", consent=True, locator=f"line {i + 1}")
+    return Reading(units(), [])
+
+
+def test_an_ingest_refreshes_the_stored_aggregates(tmp_path):
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("one\ntwo\nthree\n")
+    b.write_text("four\nfive\n")
+    ws.ingest([Src(a, meta={"group": "A"}), Src(b, meta={"group": "B"})], read=line_reader, progress=False)
+    with ws.transaction() as c:
+        c.execute("INSERT INTO unit_themes(unit_id, theme, score, label) SELECT unit_id, 'wellbeing', 0.9, 1 FROM units")
+    ws.mark_stage("tag", "fp")
+    assert data.theme_prevalence(ws, "group").loc["wellbeing"].to_dict() == {"A": 100.0, "B": 100.0, "all": 100.0}
+    a.write_text("one again\ntwo again\n")          # a changed file replaces its units (and their tags)
+    ws.ingest([Src(a, meta={"group": "A"})], read=line_reader, progress=False)
+    assert stored_equals_direct(ws)
+    assert data.theme_prevalence(ws, "group").loc["wellbeing"].to_dict() == {"B": 100.0, "all": 50.0}
+    assert_matches_reference(ws)
+    ws.close()
+
+
+def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    w.conn.execute("DROP TABLE aggregates")
+    w.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    assert w.schema_version == SCHEMA_VERSION == 3
+    assert stored_equals_direct(w)
+    assert_matches_reference(w)
+    w.close()
+
+
+# ---------------------------------------------------------------------------------- paging
+@pytest.fixture
+def ranked():
+    """60 keys with many tied scores (the order breaks ties by key)."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (k TEXT PRIMARY KEY, s REAL)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)", [(f"k{(i * 37) % 60:02d}", float(i % 4)) for i in range(60)])
+    yield conn
+    conn.close()
+
+
+@pytest.mark.parametrize("size", [1, 7, 10, 25, 60, 100])
+def test_page_keys_equal_offset_paging_from_either_end(ranked, size):
+    every = [r[0] for r in ranked.execute("SELECT k FROM t ORDER BY s DESC, k")]
+    pages = -(-len(every) // size)
+    for page in range(1, pages + 2):
+        keys = data.page_keys(ranked, "SELECT k FROM t", [], "s DESC, k", "s ASC, k DESC", len(every), page, size)
+        assert keys == every[(page - 1) * size:page * size], page
+
+
+def test_page_keys_with_a_filter(ranked):
+    every = [r[0] for r in ranked.execute("SELECT k FROM t WHERE s >= ? ORDER BY s DESC, k", (2.0,))]
+    got = [k for page in range(1, 5) for k in data.page_keys(
+        ranked, "SELECT k FROM t WHERE s >= ?", [2.0], "s DESC, k", "s ASC, k DESC", len(every), page, 9)]
+    assert got == every
+
+
+def test_quotes_pages_in_order_from_either_end(ws):
+    with ws.transaction() as c:          # ties: the order falls back to the quote id
+        c.execute("UPDATE quotes SET score = 0.5 WHERE unit_id IN (?, ?, ?)", (unit_id(1), unit_id(5), unit_id(8)))
+    every = [r[0] for r in ws.conn.execute(
+        "SELECT q.quote_id FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id ORDER BY q.score DESC,"
+        " q.quote_id")]
+    for size in (1, 2, 3, 5):
+        got = []
+        for page in range(1, -(-len(every) // size) + 1):
+            rows, total = data.quotes_page(ws, data.QuoteFilters(), page, size)
+            assert total == len(every)
+            got += [r["quote_id"] for r in rows]
+        assert got == every, size
+    last, _ = data.quotes_page(ws, data.QuoteFilters(), 10**6, 2)
+    assert [r["quote_id"] for r in last] == every[4:]
+
+
+def test_theme_and_topic_pages_in_order(ws):
+    rows = [r["unit_id"] for p in (1, 2, 3) for r in data.theme_units(ws, "wellbeing", "all", p, 1)[0]]
+    assert rows == [unit_id(1), unit_id(8), unit_id(5)]     # consented units only, best score first
+    assert [r["unit_id"] for r in data.theme_units(ws, "wellbeing", "all", 10**6, 2)[0]] == [unit_id(5)]
+    tp = [r["unit_id"] for p in (1, 2) for r in data.topic_units(ws, 0, p, 1)[0]]
+    assert tp == [unit_id(5), unit_id(1)]                   # topic 0, consented, most typical first
+    assert [r["unit_id"] for r in data.topic_units(ws, 0, 10**6, 1)[0]] == [unit_id(1)]
