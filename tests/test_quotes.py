@@ -208,6 +208,14 @@ CTX = "What has the CoP meant for you?"
     ("We we kept going back to it.", None, "We kept going back to it."),
     ("I was - I think it changed how I work.", None, "I think it changed how I work."),
     ("Like a lifeline, that is what it was.", None, "Like a lifeline, that is what it was."),
+    # a dummy "it" is not the programme
+    ("It's just nice to be with grown-ups who care.", CTX, "It's just nice to be with grown-ups who care."),
+    ("It was really good hearing how others cope.", CTX, "It was really good hearing how others cope."),
+    ("It's been hard to explain to my manager.", CTX, "It's been hard to explain to my manager."),
+    ("It is important that we keep meeting.", CTX, "It is important that we keep meeting."),
+    ("It's helped me to slow down.", CTX, "[The CoP]'s helped me to slow down."),
+    ("It's been a lifeline to me.", CTX, "[The CoP]'s been a lifeline to me."),
+    ("It was the one place to be honest.", CTX, "[The CoP] was the one place to be honest."),
 ])
 def test_suggest_edit(text, context, expected):
     e = suggest_edit(text, context=context)

@@ -6,7 +6,8 @@ Only two kinds of change, both visible in the result:
   starts ("I was - I think"), repeated words. Openings such as "Yeah, so, um,"
   are dropped and the next word capitalised.
 * ``[square brackets]`` for words added for clarity: a leading "It"/"This" that
-  refers to the programme becomes "[The CoP]", and the first "CoP" gets
+  refers to the programme becomes "[The CoP]" (not a dummy "it", as in "It's nice to
+  ..."), and the first "CoP" gets
   "[Community of Practice]".
 
 The edit is always built from the *anonymised* span; the verbatim text and its
@@ -34,6 +35,16 @@ _IT_START = re.compile(
 )
 _IT_ONLY = re.compile(r"^(It|This)(’s|'s)\b(?=\s+(?:been|a|an|the|my|our|one|such|where|somewhere|given|helped|"
                       r"made|so (?:good|valuable|useful|important|helpful))\b)")
+# "It's just nice to be...", "It was good hearing...", "It's been hard that...": a dummy "it"
+# (the real subject comes later), never the programme
+_IT_DUMMY = re.compile(
+    r"^(?:It|This)(?:’s|'s|\s+is|\s+was)(?:\s+been)?"
+    r"(?:\s+(?:just|really|so|very|quite|actually|always|honestly|also|still|genuinely|\w+ly))*"
+    r"\s+(?!(?:a|an|the|my|our|one|such|where|somewhere|given|me|us|been)\b)[\w-]+(?<!ed)"
+    r"\s+(?:to|that|when|how|being|hearing|knowing|having|seeing|getting|talking|listening|watching|"
+    r"sharing|meeting|working|coming)\b",
+    re.I,
+)
 _COP = re.compile(r"\bCoP(s?)\b")
 _PROGRAMME_CONTEXT = re.compile(r"\b(?:cop|cops|community of practice|communities of practice|the group|"
                                 r"this group|program(?:me)?|sessions?|network)\b", re.I)
@@ -108,7 +119,8 @@ def suggest_edit(text: str, *, context: str | None = None, expand_cop: bool = Tr
 
     # a leading "It"/"This" that means the programme
     ctx = context or ""
-    if _PROGRAMME_CONTEXT.search(ctx) and (_IT_START.match(out) or _IT_ONLY.match(out)):
+    if _PROGRAMME_CONTEXT.search(ctx) and (_IT_START.match(out) or _IT_ONLY.match(out)) \
+            and not _IT_DUMMY.match(out):
         ref = referent or ("[The group]" if _GROUP_CONTEXT.search(ctx) and not re.search(
             r"\bcop\b|community of practice", ctx, re.I) else "[The CoP]")
         mm = _IT_START.match(out) or _IT_ONLY.match(out)
