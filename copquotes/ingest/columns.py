@@ -101,7 +101,10 @@ _OPEN_HINT = re.compile(
     r"comments?|suggest(?:ion)?s?|feedback|anything|tell\s+us|please\s+(?:share|describe|explain|specify|tell|comment|elaborate|provide)|"
     r"in\s+your\s+own\s+words|examples?|improve(?:d|ments?)?|valuable|valued|highlight|reflect(?:ion)?s?|"
     r"learn(?:t|ed|ing)?|changed?|differently|challenges?|barriers?|thoughts?|experiences?|insights?|"
-    r"elaborate|additional|share|one\s+thing|(?:will|would|could|did|do)\s+you|advice|tips?|story|stories|moment)\b",
+    r"elaborate|additional|share|one\s+thing|(?:will|would|could|did|do)\s+you|advice|tips?|story|stories|moment|"
+    r"highlights?|take[\s-]?aways?|learnings?|lessons?|ideas?|recommendations?|worked\s+well|went\s+well|"
+    r"best\s+(?:thing|part|bit)s?|most\s+(?:useful|helpful|valuable|important|memorable|significant|meaningful)|"
+    r"least\s+(?:useful|helpful|valuable)|favou?rite|liked?|enjoy(?:ed)?)\b",
     re.I,
 )
 # wording that only an open question has: short answers to these are still answers
@@ -297,6 +300,24 @@ def looks_open(col: Column, stats: dict) -> bool:
     if _OPEN_STRONG.search(question) and stats["likert"] < 0.3 and ratio >= 0.5:
         return True
     return hinted and mean >= 3 and ratio >= 0.5
+
+
+def looks_free_text(col: Column, values: list[str]) -> bool:
+    """The last resort when no column reads as an open question (a header like "Response",
+    "Text" or "Q5"): answers that are short sentences, all different, not scales, numbers,
+    dates, lists or anything a demographic or scale question would ask."""
+    if col.hint in ("meta", "choice", "other_specify"):
+        return False
+    question = f"{col.id} {col.question} {col.sub}"
+    if _ANTI_SCALE.search(question) or _ANTI_DEMO.search(question):
+        return False
+    stats = profile(values)
+    if not stats["n"] or stats["likert"] >= 0.2 or stats["numeric"] >= 0.2 or stats["date"] >= 0.2 \
+            or stats["listish"] >= 0.5:
+        return False
+    vals = [v.strip() for v in values if v and v.strip() and not is_skip_answer(v)]
+    digits = sum(1 for v in vals if re.search(r"\d", v)) / len(vals)  # addresses, codes, phone numbers
+    return stats["mean_words"] >= 3 and stats["max_words"] >= 4 and stats["distinct_ratio"] >= 0.8 and digits < 0.3
 
 
 def consent_value(value: str, mapping: dict | None = None) -> bool | None:

@@ -204,6 +204,13 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             c.stats = C.profile(vals)
             if C.looks_open(c, c.stats):
                 open_cols.append(c)
+        if not open_cols:
+            open_cols = [c for c in candidates if c is not consent_col and c.role == "other"
+                         and C.looks_free_text(c, values(c))]
+            if open_cols:
+                log.warning("%s: no column reads as an open question; reading %s as open text from the answers (name "
+                            "open_questions in copquotes.yaml to choose)", source.path,
+                            ", ".join(repr(c.id) for c in open_cols))
     for c in open_cols:
         c.role = "open"
 

@@ -268,8 +268,26 @@ def header_row_index(rows: list[list[str]]) -> int:
     widest = max(counts)
     for i, c in enumerate(counts):
         if c >= max(2, (widest + 1) // 2):
+            # a row of group titles over the header ("", "Feedback", "", "Consent"), as a hand-made
+            # sheet has them: the row below, fuller and made of column names, is the header
+            if i + 2 < len(counts) and counts[i + 1] > c and _header_like(rows[i + 1]):
+                return i + 1
             return i
     return 0
+
+
+_HEADER_WORDS = {"id", "respondent", "respondentid", "responseid", "name", "fullname", "firstname", "lastname", "email",
+                 "emailaddress", "date", "timestamp", "starttime", "completiontime", "group", "role", "cohort", "no",
+                 "number", "participant", "participantid", "organisation", "organization", "year", "session"}
+
+
+def _header_like(row: list[str]) -> bool:
+    """Cells that read as column names: questions ("...?"), labels ("Comments:") or the usual id/name/date names."""
+    cells = [str(c).strip() for c in row if str(c).strip()]
+    if not cells or any(re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?", c) for c in cells):
+        return False
+    named = sum(1 for c in cells if c.endswith(("?", ":")) or re.sub(r"[^a-z]", "", c.lower()) in _HEADER_WORDS)
+    return named >= 0.5 * len(cells)
 
 
 def _qualtrics_hint(col_id: str, import_id: str, question: str) -> str:

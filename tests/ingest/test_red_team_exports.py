@@ -386,3 +386,55 @@ def test_short_role_labels_are_roles_not_names(tmp_path, label, role):
     _, r, units = units_of(p)
     assert units[1].speaker_role == role
     assert not r.identifiers  # a role is not a name to redact
+
+
+def test_a_row_of_group_titles_above_the_header(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in [[None, "Feedback", None, "Consent"],
+              ["ID", "What did you value?", "What would you change?", "May we quote you anonymously?"],
+              [1, "The honesty in the room.", "Shorter sessions.", "Yes"],
+              [2, "Meeting people from the region.", "More breaks.", "No"],
+              [3, "Scripts for hard conversations.", "", "Yes"]]:
+        wb.active.append(r)
+    wb.save(tmp_path / "grouped.xlsx")
+    _, r, units = units_of(tmp_path / "grouped.xlsx")
+    assert [(u.question, u.consent) for u in units] == [
+        ("What did you value?", True), ("What would you change?", True), ("What did you value?", False),
+        ("What would you change?", False), ("What did you value?", True)]
+    assert units[0].locator == "row 3, col B"
+
+
+SHORT_ANSWERS = ["Scripts for talking to parents", "Self-care matters", "The people in my group",
+                 "Permission to slow down", "That backlash is normal", "Sharing resources"]
+
+
+@pytest.mark.parametrize("header,fallback", [
+    ("Highlights", False), ("Key takeaways", False), ("Learnings", False), ("Ideas for next year", False),
+    ("Most useful part of the CoP", False), ("Best thing about the CoP", False),
+    # a header that says nothing: the answers decide, with a warning
+    ("Response", True), ("Text", True), ("Q5", True),
+])
+def test_open_questions_with_short_answers_and_plain_headers(tmp_path, caplog, header, fallback):
+    rows = [["ID", "How satisfied were you?", "Organisation", header]]
+    rows += [[str(i), ["Very satisfied", "Satisfied"][i % 2], ["Northside Health", "Shire of Example"][i % 2], a]
+             for i, a in enumerate(SHORT_ANSWERS)]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == SHORT_ANSWERS and {u.question for u in units} == {header}
+    assert ("no column reads as an open question" in caplog.text) is fallback
+
+
+@pytest.mark.parametrize("header,values", [
+    ("Address", ["12 Smith St Brunswick", "4/88 High Rd Preston", "1 Main St Ballarat"]),
+    ("Job title", ["Senior prevention project officer", "Health promotion team leader", "Respectful relationships lead"]),
+    ("Sessions attended", ["Session one and two", "All of them I think", "Only the last session"]),
+])
+def test_the_free_text_fallback_never_takes_demographics(tmp_path, header, values):
+    rows = [["ID", "How satisfied were you?", header]] + [[str(i), "Satisfied", v] for i, v in enumerate(values)]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    with pytest.raises(InputError, match="no open-text column found"):
+        units_of(p)
