@@ -69,6 +69,12 @@ _IDENTITY_EXACT = {
     "externalref": ("other", ""), "customdata": ("other", ""), "address": ("other", ""),
     "streetaddress": ("other", ""), "homeaddress": ("other", ""), "postaladdress": ("other", ""),
     "contactdetails": ("other", ""), "contactinformation": ("other", ""),
+    # the organisation someone works for: never text; a name to redact where an answer mentions it
+    "organisation": ("org", ""), "organization": ("org", ""), "yourorganisation": ("org", ""),
+    "yourorganization": ("org", ""), "organisationname": ("org", ""), "organizationname": ("org", ""),
+    "nameoforganisation": ("org", ""), "nameoforganization": ("org", ""), "employer": ("org", ""),
+    "workplace": ("org", ""), "school": ("org", ""), "schoolname": ("org", ""), "yourschool": ("org", ""),
+    "agency": ("org", ""), "company": ("org", ""),
 }
 _IDENTITY_QUESTION = [
     (re.compile(r"^(?:please\s+)?(?:enter|provide|give|type|write)?\s*(?:your\s+)?(?:full\s+|first\s+|given\s+|preferred\s+)?name\b(?!\s+(?:one|two|three|a|an|the|any|some)\b)", re.I), ("person", "full")),

@@ -44,7 +44,8 @@ LABEL = re.compile(
     rf"^\s*(?:[\[(]?(?P<ts>{_TS})[\])]?\s*[-–]?\s*)?(?P<label>[^:\n]{{1,100}}?)\s*(?:[\[(](?P<ts2>{_TS})[\])])?\s*:(?:\s+(?P<text>.*)|\s*$)"
 )
 _SKIP = re.compile(
-    r"^\s*(transcribed\s+by\s+(https?://)?otter\.ai|.*\b(started|stopped)\s+transcription\s*$|"
+    r"^\s*(transcribed\s+by\s+(https?://)?otter\.ai|.*\b(started|stopped)\s+(?:the\s+)?(?:transcription|recording)\s*$|"
+    r"(?:transcription|recording)\s+(?:has\s+)?(?:started|stopped|ended|paused|resumed)(?:\s+by\s+.{1,80})?\.?\s*$|"
     r"-{3,}|={3,}|\*{3,}|_{3,})",
     re.I,
 )

@@ -438,3 +438,32 @@ def test_the_free_text_fallback_never_takes_demographics(tmp_path, header, value
     p.write_bytes(csv_bytes(rows))
     with pytest.raises(InputError, match="no open-text column found"):
         units_of(p)
+
+
+def test_organisation_columns_are_identity_values_to_redact(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in [["Name", "Email", "Organisation", "Phone", "Feedback", "Consent to be quoted"],
+              ["Philippa Nakamura", "p@example.org", "Northside Health", "0412 555 111",
+               "Great to have a space to think about my practice.", "Y"],
+              ["Ezekiel Abernathy", "e@example.org", "Southside Council", "0412 555 222",
+               "More sessions in regional areas please.", "N"],
+              ["", "", "", "", "The facilitators were gentle and skilled.", ""]]:
+        wb.active.append(r)
+    wb.save(tmp_path / "feedback.xlsx")
+    _, r, units = units_of(tmp_path / "feedback.xlsx")
+    assert [(u.text[:5], u.consent) for u in units] == [("Great", True), ("More ", False), ("The f", None)]
+    assert {c["column"]: c.get("identity_kind") for c in r.columns if c["role"] == "identity"} == {
+        "Name": "person", "Email": "email", "Organisation": "org", "Phone": "phone"}
+    assert {("Northside Health", "org"), ("Southside Council", "org")} <= {(i.value, i.kind) for i in r.identifiers}
+
+
+@pytest.mark.parametrize("line", ["Transcription started by Rosalind Achterberg", "Recording stopped by Rosalind Achterberg.",
+                                  "Rosalind Achterberg stopped the recording"])
+def test_meeting_system_lines_are_not_speech(tmp_path, line):
+    p = tmp_path / "fg.txt"
+    p.write_text(f"Devika Pillai: Thanks everyone.\nTomasz Wierzbicki: Thanks, see you next month.\n{line}\n",
+                 encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ["Thanks everyone.", "Thanks, see you next month."]
