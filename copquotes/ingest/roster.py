@@ -194,6 +194,10 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
         hit = next((i for i, h in enumerate(loose) if re.search(r"\brole\b", h)), None)
         if hit is not None:
             found["role"] = hit
+    quote_cols = [i for i, h in enumerate(loose) if re.search(r"\bquot", h) and not re.search(r"\bnot\b", h)]
+    if "quote_consent" in found and quote_cols and not re.search(r"\bquot", loose[found["quote_consent"]]):
+        # "Consent" beside "Quote consent" / "Happy to be quoted?": the plain one may be consent to take part
+        found["quote_consent"] = quote_cols[0]
     if "quote_consent" not in found:
         quote = [i for i, h in enumerate(loose) if re.search(r"\bquot", h)]
         consent = [i for i, h in enumerate(loose) if re.search(r"\bconsent", h) and not re.search(r"record|participat|photo|film", h)]

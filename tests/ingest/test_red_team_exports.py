@@ -467,3 +467,11 @@ def test_meeting_system_lines_are_not_speech(tmp_path, line):
                  encoding="utf-8")
     _, r, units = units_of(p)
     assert [u.text for u in units] == ["Thanks everyone.", "Thanks, see you next month."]
+
+
+@pytest.mark.parametrize("header", [["Name", "Role", "Consent", "Quote consent"],
+                                    ["Name", "Role", "Consent", "Happy to be quoted?"]])
+def test_roster_quote_consent_beats_a_plain_consent_column(tmp_path, header):
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([header, ["Jo Bell", "participant", "yes", "no"], ["Kim Hart", "participant", "yes", "yes"]]))
+    assert [e.quote_consent for e in load_roster(p)] == [False, True]
