@@ -282,8 +282,12 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     units = []
     for pos, m in enumerate(merged):
         sp = speakers.get(m["label"]) if m["label"] is not None else None
-        if sp is None:
-            key = "S1" if (not speakers and default_role) else None
+        if sp is None and speakers:
+            # speech the transcript gives to nobody, among labelled speakers: it may be anyone's
+            # (the facilitator's, someone who did not consent), so no role and no consent
+            key, role, consent = None, "unknown", None
+        elif sp is None:  # no labels at all: one voice (a reflection, notes) with the file's role and consent
+            key = "S1" if default_role else None
             role = default_role or "unknown"
             consent = file_consent
         else:

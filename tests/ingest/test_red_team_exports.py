@@ -475,3 +475,13 @@ def test_roster_quote_consent_beats_a_plain_consent_column(tmp_path, header):
     p = tmp_path / "roster.csv"
     p.write_bytes(csv_bytes([header, ["Jo Bell", "participant", "yes", "no"], ["Kim Hart", "participant", "yes", "yes"]]))
     assert [e.quote_consent for e in load_roster(p)] == [False, True]
+
+
+def test_speech_given_to_nobody_gets_no_consent_from_the_file(tmp_path):
+    p = tmp_path / "fg_session2.vtt"
+    p.write_text("WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nDevika Pillai: It's the one place I can be honest.\n\n"
+                 "2\n00:00:04.500 --> 00:00:08.000\nAnd that matters more than anything.\n\n"
+                 "3\n00:00:08.500 --> 00:00:12.000\nTomasz Wierzbicki: Same for me.\n", encoding="utf-8")
+    _, r, units = units_of(p, consent="yes", speaker_role="participant")
+    assert [(u.speaker_key, u.speaker_role, u.consent) for u in units] == [
+        ("S1", "participant", True), (None, "unknown", None), ("S2", "participant", True)]
