@@ -331,7 +331,9 @@ def read_survey(source: Source) -> Reading:
                     consent = None
                     if plan.consent_col is not None:
                         consent = C.consent_value(cell(plan.consent_col), meta.get("consent_values"))
-                    if consent is None and meta.get("consent") is not None:
+                    if plan.consent_col is None and meta.get("consent") is not None:
+                        # a file-level consent stands in for a consent question the survey lacks; it never
+                        # overrides a respondent who left the survey's own consent question blank
                         consent = truthy(meta.get("consent"))
                     for ident in _row_identifiers(plan, row):
                         k = (ident.value, ident.kind)

@@ -485,3 +485,13 @@ def test_speech_given_to_nobody_gets_no_consent_from_the_file(tmp_path):
     _, r, units = units_of(p, consent="yes", speaker_role="participant")
     assert [(u.speaker_key, u.speaker_role, u.consent) for u in units] == [
         ("S1", "participant", True), (None, "unknown", None), ("S2", "participant", True)]
+
+
+@pytest.mark.parametrize("with_question,expected", [(True, [True, False, None]), (False, [True, True, True])])
+def test_file_level_consent_never_overrides_a_blank_consent_answer(tmp_path, with_question, expected):
+    header = ["ID", "What did you value most?"] + (["May we quote you anonymously?"] if with_question else [])
+    rows = [["1", "The people who get it.", "Yes"], ["2", "Scripts for parents.", "No"], ["3", "Time to think.", ""]]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes([header] + [r[:len(header)] for r in rows]))
+    _, r, units = units_of(p, consent="yes")
+    assert [u.consent for u in units] == expected
