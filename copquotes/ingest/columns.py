@@ -158,9 +158,16 @@ _CONSENT_QUOTE = re.compile(
     r"social\s+media|funding|annual\s+report|"
     r"use\s+(?:your|these|my|the|any)\s+(?:\w+\s+)?(?:comments|words|responses|feedback|answers|quotes|stories)|"
     r"(?:comments|words|responses|feedback|answers)\s+(?:\w+\s+){0,3}(?:used|shared|published|quoted)|"
-    r"share\s+(?:your|these)\s+(?:comments|words|responses|feedback)",
+    r"share\s+(?:your|these)\s+(?:comments|words|responses|feedback)|"
+    r"use\s+(?:of\s+)?(?:comments|words|responses|feedback|answers|quotes|stories)\b|use\s+what\s+you\s+(?:wrote|said|shared)|"
+    r"(?:comments|words|feedback|story|stories)\s+(?:\w+\s+){0,3}(?:appear\w*|featured|included)|"
+    r"\b(?:website|newsletter|brochures?|publicity|promot\w*|media)\b",
     re.I,
 )
+# use for the evaluation itself is not leave to quote: "Can we use your responses for evaluation purposes?"
+_CONSENT_INTERNAL = re.compile(r"evaluat|research|analys|aggregate|statistic|improv\w*\s+(?:the|our|this)", re.I)
+_CONSENT_PUBLIC = re.compile(r"quot|publi|website|newsletter|social\s+media|promot|annual\s+report|funding|marketing|"
+                             r"brochure|media", re.I)
 _CONSENT_ASK = re.compile(
     r"consent|permission|happy|agree|\bok\b|okay|may\s+we|can\s+we|willing|allow|do\s+you\s+give|comfortable|"
     r"would\s+you|are\s+you|\?",
@@ -343,6 +350,8 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     if col.hint == "meta" or not q:
         return 0.0
     if _CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I):
+        return 0.0
+    if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
     has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
     if not has_quote or not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):

@@ -495,3 +495,24 @@ def test_file_level_consent_never_overrides_a_blank_consent_answer(tmp_path, wit
     p.write_bytes(csv_bytes([header] + [r[:len(header)] for r in rows]))
     _, r, units = units_of(p, consent="yes")
     assert [u.consent for u in units] == expected
+
+
+@pytest.mark.parametrize("question,found", [
+    ("Would you be willing to have your story featured on our website?", True),
+    ("Permission to use comments", True),
+    ("Can we use what you wrote?", True),
+    ("Happy for your words to appear in our materials?", True),
+    ("Can we share your feedback (anonymously) in our newsletter?", True),
+    ("Are you happy for us to use your comments, anonymously, in reports?", True),
+    # leave to use answers for the evaluation itself is not leave to quote them
+    ("Can we use your responses for evaluation purposes?", False),
+    ("Can we use your comments in our evaluation report?", False),
+    ("Do you consent to participate in this survey?", False),
+])
+def test_consent_questions_in_other_words(tmp_path, question, found):
+    rows = [["ID", "What did you value most?", question], ["1", "The people who get it.", "Yes"],
+            ["2", "Scripts for talking to parents.", "No"], ["3", "Time to think about my own practice.", "Yes"]]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    assert [u.consent for u in units] == ([True, False, True] if found else [None, None, None])
