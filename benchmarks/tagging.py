@@ -73,11 +73,16 @@ def bench_labelled(embedder) -> dict:
         proto = ThemeTagger(codebook=cb, embedder=embedder, method="prototype", lexicon=False,
                             base_threshold=0.5).fit()
         rp = score_predictions(Y, proto.predict(texts), cb.ids, A)
+        # ablation: the same tagger without the nearest-example blend (logistic regression + cues only)
+        lr_only = ThemeTagger(codebook=cb, embedder=embedder, knn_weight=0.0).fit()
+        rl = score_predictions(Y, lr_only.predict(texts), cb.ids, A)
         out[name] = {"n": len(texts), "mission": r["mission"], "all": {k: r[k] for k in ("micro_f1", "macro_f1")},
                      "per_theme": {t: {k: m[k] for k in ("precision", "recall", "f1", "kappa", "support")}
                                    for t, m in r["per_theme"].items()},
                      "prototype_baseline": {"mission_micro_f1": rp["mission"]["micro_f1"],
-                                            "micro_f1": rp["micro_f1"]}}
+                                            "micro_f1": rp["micro_f1"]},
+                     "without_knn": {"mission_micro_f1": rl["mission"]["micro_f1"], "micro_f1": rl["micro_f1"],
+                                     "macro_f1": rl["macro_f1"]}}
         log(f"{name}: mission micro-F1 {r['mission']['micro_f1']:.3f}, all micro-F1 {r['micro_f1']:.3f}")
     return out
 
@@ -281,14 +286,16 @@ def markdown(res: dict) -> str:
     if "labelled" in res:
         L = res["labelled"]
         md += ["## (a) Labelled sets, zero-shot from the default codebook", "",
-               "| set | n | mission micro-F1 | mission macro-F1 | all-theme micro-F1 | all-theme macro-F1 | prototype baseline (mission / all) |",
-               "|---|---|---|---|---|---|---|"]
+               "| set | n | mission micro-F1 | mission macro-F1 | all-theme micro-F1 | all-theme macro-F1 | prototype baseline (mission / all) | without the kNN blend (mission / all) |",
+               "|---|---|---|---|---|---|---|---|"]
         for name in ("tags", "tags_heldout_style"):
             if name in L:
                 r = L[name]
                 md.append(f"| {name} | {r['n']} | {r['mission']['micro_f1']:.3f} | {r['mission']['macro_f1']:.3f} | "
                           f"{r['all']['micro_f1']:.3f} | {r['all']['macro_f1']:.3f} | "
-                          f"{r['prototype_baseline']['mission_micro_f1']:.3f} / {r['prototype_baseline']['micro_f1']:.3f} |")
+                          f"{r['prototype_baseline']['mission_micro_f1']:.3f} / {r['prototype_baseline']['micro_f1']:.3f} | "
+                          + (f"{r['without_knn']['mission_micro_f1']:.3f} / {r['without_knn']['micro_f1']:.3f} |"
+                             if "without_knn" in r else "- |"))
         md += ["", "Target: mission micro-F1 >= 0.85.", "", "Per theme (tags.jsonl / tags_heldout_style.jsonl F1):", "",
                "| theme | P | R | F1 | kappa | support | held-out-style F1 |", "|---|---|---|---|---|---|---|"]
         if "tags" in L:

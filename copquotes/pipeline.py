@@ -12,6 +12,7 @@ import importlib
 import json
 import logging
 import time
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import ConfigError
@@ -36,7 +37,7 @@ def _stage_module(name: str):
 
 # Bump a stage's version when its logic changes, so old results become stale.
 # (Kept here, not in the stage modules, so that `status` imports no model code.)
-STAGE_VERSIONS = {"anonymise": "3", "embed": "1", "tag": "2", "topics": "2", "quotes": "1"}
+STAGE_VERSIONS = {"anonymise": "3", "embed": "1", "tag": "3", "topics": "2", "quotes": "1"}
 
 
 def _stage_version(name: str) -> str:
@@ -58,12 +59,29 @@ def fingerprint(ws, name: str, options: dict | None = None, _content: str | None
         # reviewer corrections retrain the tagger
         n, last = ws.conn.execute("SELECT COUNT(*), MAX(at) FROM theme_labels").fetchone()
         parts.append(f"labels:{n}:{last}")
+        # so does an edited codebook (the workspace's own, or the shipped default)
+        parts.append(f"codebook:{_codebook_digest(ws)}")
     if name == "quotes":
         n, last = ws.conn.execute("SELECT COUNT(*), MAX(at) FROM decisions").fetchone()
         parts.append(f"decisions:{n}:{last}")
     fp = hashlib.sha1("\x00".join(parts).encode()).hexdigest()
     cache[name] = fp
     return fp
+
+
+def _codebook_digest(ws) -> str:
+    """A hash of the bytes of the codebook file the tag stage would use (no YAML parsing)."""
+    from .resources import models_dir
+
+    try:
+        path = ws.get_config("codebook")
+    except Exception:
+        path = None
+    p = Path(path) if path else models_dir() / "codebook.yaml"
+    try:
+        return hashlib.sha1(p.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
 
 
 def stage_status(ws) -> dict:

@@ -93,10 +93,81 @@ def test_estimator_contract(tagger, embedder):
 
 
 @pytest.mark.parametrize("params", [{"method": "magic"}, {"pooling": "sum"}, {"threshold": "auto"}, {"C": 0},
-                                    {"sentence_margin": 1.5}, {"method": "finetune"}])
+                                    {"sentence_margin": 1.5}, {"method": "finetune"}, {"knn_weight": 1.5},
+                                    {"knn_k": 0}, {"knn_k": 2.5}, {"knn_scale": 0}])
 def test_bad_params_raise_config_error(embedder, params):
     with pytest.raises(ConfigError):
         ThemeTagger(embedder=embedder, **params).fit()
+
+
+def test_knn_blend_is_the_stated_mix_of_the_two_scores(tagger):
+    from copquotes.themes.tagger import _knn_scores
+
+    assert "knn" in tagger.heads_ and tagger.knn_weight > 0
+    texts = [t for t, _ in CLEAR] + ["Can you all see my screen?"]
+    unit = copy.copy(tagger).set_params(pooling="unit")        # same fitted heads, no sentence pooling
+    lr_only = copy.copy(unit).set_params(knn_weight=0.0)
+    emb = tagger._get_embedder().encode(texts)
+    knn = _knn_scores(emb, tagger.heads_["knn"], tagger.knn_k, tagger.knn_scale)
+    assert knn.shape == (len(texts), 9) and np.all((knn > 0) & (knn < 1))
+    w = tagger.knn_weight
+    np.testing.assert_allclose(unit.predict_proba(texts), (1 - w) * lr_only.predict_proba(texts) + w * knn, atol=1e-5)
+    # the nearest-example score alone already points at the right theme for clear texts
+    for i, (_, theme) in enumerate(CLEAR):
+        assert tagger.theme_ids_[int(np.argmax(knn[i]))] == theme
+
+
+def test_knn_scores_by_hand():
+    from copquotes.themes.tagger import _knn_memory, _knn_scores
+
+    E = np.eye(4, dtype=np.float32)                             # 4 examples, orthogonal
+    Y = np.array([[1, 0], [1, 1], [0, 1], [0, 0]], dtype=float)  # a, a+b, b, none
+    mem = _knn_memory(E, Y, np.zeros(4, dtype=int))
+    x = np.array([[1.0, 0, 0, 0]], dtype=np.float32)           # identical to the first 'a' example
+    s = _knn_scores(x, mem, k=1, scale=10.0)[0]
+    assert s[0] == pytest.approx(1 / (1 + np.exp(-10.0)))      # nearest 'a' = 1, nearest non-'a' = 0
+    assert s[1] == pytest.approx(1 / (1 + np.exp(10.0)))       # nearest 'b' = 0, nearest non-'b' = 1
+    s2 = _knn_scores(x, mem, k=2, scale=10.0)[0]
+    assert s2[0] == pytest.approx(1 / (1 + np.exp(-10.0 * 0.5)))  # mean of (1, 0) minus mean of (0, 0)
+
+
+def test_artifacts_saved_before_knn_load_and_score_as_before(tagger, embedder, tmp_path):
+    import joblib
+
+    old = copy.deepcopy(tagger)
+    old.heads_ = {k: v for k, v in old.heads_.items() if k != "knn"}
+    for k in ("knn_weight", "knn_k", "knn_scale"):
+        del old.__dict__[k]
+    old.embedder = None
+    path = tmp_path / "old.joblib"
+    joblib.dump({"format": "copquotes-theme-tagger", "artifact_version": 1, "codebook_name": "x",
+                 "codebook_version": "2", "codebook_fingerprint": "f", "embedding_model": embedder.key,
+                 "params": {}, "estimator": old}, path)
+    loaded = ThemeTagger.load(path, embedder=embedder)
+    assert loaded.get_params()["knn_weight"] == 0.0
+    lr_only = copy.copy(tagger).set_params(knn_weight=0.0)
+    texts = [t for t, _ in CLEAR]
+    np.testing.assert_allclose(loaded.predict_proba(texts), lr_only.predict_proba(texts), atol=1e-6)
+
+
+def test_tag_stage_is_stale_after_the_codebook_changes(tmp_path):
+    from copquotes.pipeline import fingerprint
+    from copquotes.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "ws")
+    try:
+        before, quotes_before = fingerprint(ws, "tag"), fingerprint(ws, "quotes")
+        assert fingerprint(ws, "tag") == before
+        mine = tmp_path / "mine.yaml"
+        mine.write_text("version: 1\nthemes:\n  - id: a\n    examples: [x]\nnone: [y]\n")
+        ws.set_config("codebook", str(mine))
+        first = fingerprint(ws, "tag")
+        assert first != before
+        mine.write_text("version: 2\nthemes:\n  - id: a\n    examples: [x, z]\nnone: [y]\n")
+        assert fingerprint(ws, "tag") != first
+        assert fingerprint(ws, "quotes") != quotes_before          # downstream stages follow
+    finally:
+        ws.close()
 
 
 def test_save_and_load_round_trip(tagger, embedder, tmp_path):
@@ -277,3 +348,37 @@ def test_finetune_method_trains_the_encoder_and_round_trips(embedder, tmp_path):
     np.testing.assert_allclose(loaded.predict_proba(probe), P, atol=1e-5)
     with pytest.raises(ConfigError, match="at least"):
         ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0).fit(texts[:10] + texts[30:40], Y[:10] + Y[30:40])
+
+
+def test_cli_tag_and_evaluate_tags_contract(tmp_path, capsys):
+    import json
+
+    from copquotes.cli import main
+
+    f = tmp_path / "in.txt"
+    f.write_text("\n".join(t for t, _ in CLEAR) + "\n")
+    assert main(["-q", "tag", str(f)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == len(CLEAR)
+    ids = Codebook.load().ids
+    for line, (_, theme) in zip(out, CLEAR):
+        rec = json.loads(line)
+        assert set(rec) == {"labels", "scores"}
+        assert list(rec["scores"]) == ids and rec["labels"][0] == theme
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"text": t, "labels": [th]}) + "\n" for t, th in CLEAR)
+                    + json.dumps({"text": "Can you all see my screen?", "labels": []}) + "\n")
+    assert main(["-q", "evaluate", "tags", "--gold", str(gold), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert res["codebook"]["version"] == "3" and res["micro_f1"] > 0.5
+    assert set(res["mission"]) >= {"micro_f1", "macro_f1"}
+
+
+def test_no_knn_memory_unless_every_theme_has_codebook_examples():
+    from copquotes.themes.tagger import _knn_memory
+
+    E = np.eye(3, dtype=np.float32)
+    Y = np.array([[1, 0], [0, 1], [0, 0]], dtype=float)
+    assert _knn_memory(E, Y, np.array([0, 0, 1])) is not None
+    assert _knn_memory(E, Y, np.array([2, 2, 2])) is None          # labelled texts only (Codebook.from_labels)
+    assert _knn_memory(E, Y, np.array([0, 2, 1])) is None          # theme 2 has no codebook example

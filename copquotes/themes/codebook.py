@@ -15,6 +15,9 @@ A codebook file looks like ``models/codebook.yaml``::
     none:                             # optional: texts that carry no theme
       examples: [...]
 
+An example listed under two (or more) themes is one text that carries all of them: the
+tagger learns it as a positive for each and a negative for none of them.
+
 Any codebook of this shape works everywhere the default one does.
 """
 from __future__ import annotations

@@ -4,7 +4,8 @@ A scikit-learn estimator. ``fit()`` with no data learns zero-shot from the codeb
 alone (its examples, and its ``none`` examples as negatives); ``fit(X, Y)`` adds
 labelled texts (a gold file, reviewer corrections, a training split). Each theme has
 its own logistic-regression head over sentence embeddings (optionally with codebook
-keyword cues and TF-IDF features), a per-theme decision threshold, and unit scores
+keyword cues and TF-IDF features), blended with a nearest-codebook-example score
+(``knn_weight``), a per-theme decision threshold, and unit scores
 that max-pool the unit's own score with its sentences' scores, so a single sentence
 can carry a theme and :meth:`ThemeTagger.explain` can point at it.
 
@@ -190,6 +191,65 @@ def _segment_max(values: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndar
     return out, arg
 
 
+_PARAMS_ADDED = {"knn_weight": 0.0, "knn_k": 5, "knn_scale": 10.0}  # values that reproduce older artifacts
+_KNN_CHUNK = 4096  # rows per similarity block (bounded memory)
+
+
+def _knn_memory(emb: np.ndarray, Ymat: np.ndarray, kinds: np.ndarray) -> dict | None:
+    """The codebook examples (own and ``none``) grouped by the set of themes each carries;
+    ``None`` unless every theme has codebook examples with and without it."""
+    rows = np.flatnonzero(kinds != 2)
+    if len(rows) == 0:
+        return None
+    Yc = Ymat[rows] == 1
+    if not (Yc.any(axis=0).all() and (~Yc).any(axis=0).all()):
+        return None
+    sig = {}
+    for i in rows:
+        key = tuple(np.flatnonzero(Ymat[i] == 1))
+        sig.setdefault(key, []).append(i)
+    keys = list(sig)
+    order = np.concatenate([np.asarray(sig[k]) for k in keys]) if keys else np.zeros(0, dtype=int)
+    sizes = np.array([len(sig[k]) for k in keys], dtype=np.int64)
+    member = np.zeros((len(keys), Ymat.shape[1]), dtype=bool)
+    for g, k in enumerate(keys):
+        member[g, list(k)] = True
+    return {"emb": np.ascontiguousarray(emb[order], dtype=np.float32), "sizes": sizes, "member": member}
+
+
+def _topk_mean(vals: np.ndarray, k: int) -> np.ndarray:
+    k = min(k, vals.shape[1])
+    if k <= 0:
+        return np.full(vals.shape[0], -1.0, dtype=np.float32)
+    if k == 1:
+        return vals.max(1)
+    return np.partition(vals, vals.shape[1] - k, axis=1)[:, -k:].mean(1)
+
+
+def _knn_scores(emb: np.ndarray, mem: dict, k: int, scale: float) -> np.ndarray:
+    """Per theme: mean cosine to the ``k`` nearest examples of the theme minus that to the
+    ``k`` nearest examples without it, squashed to [0, 1] (``scale`` = steepness)."""
+    member, sizes, E = mem["member"], mem["sizes"], mem["emb"]
+    G, K = member.shape
+    n = emb.shape[0]
+    out = np.zeros((n, K))
+    if n == 0 or G == 0:
+        return out + 0.5
+    bounds = np.r_[0, np.cumsum(sizes)]
+    for a in range(0, n, _KNN_CHUNK):
+        S = np.asarray(emb[a:a + _KNN_CHUNK], dtype=np.float32) @ E.T
+        # the k best similarities within each group, then merged across the groups a theme has / lacks
+        tops = np.concatenate([np.sort(np.partition(S[:, b0:b1], max(b1 - b0 - k, 0), axis=1)[:, -k:], axis=1)
+                               if b1 - b0 > k else np.sort(S[:, b0:b1], axis=1)
+                               for b0, b1 in zip(bounds[:-1], bounds[1:])], axis=1)
+        width = np.minimum(sizes, k)
+        col_group = np.repeat(np.arange(G), width)
+        for j in range(K):
+            pos = member[col_group, j]
+            out[a:a + _KNN_CHUNK, j] = _topk_mean(tops[:, pos], k) - _topk_mean(tops[:, ~pos], k)
+    return 1.0 / (1.0 + np.exp(-scale * out))
+
+
 # --------------------------------------------------------------------------- tagger
 class ThemeTagger(BaseEstimator):
     """Codebook-driven multi-label theme tagger (scikit-learn estimator).
@@ -211,6 +271,12 @@ class ThemeTagger(BaseEstimator):
     other_weight: sample weight of *other themes'* codebook examples as negatives.
     embedder: an :class:`~copquotes.embed.Embedder` (shared cache); ``None`` makes one
         with ``cache_dir``.
+    knn_weight: weight of the nearest-example score blended into each theme's logistic
+        regression score (``method="logreg"``; 0 = off): the mean cosine of a text to its
+        ``knn_k`` most similar codebook examples that carry the theme minus that to the
+        ``knn_k`` most similar ones that do not (``none`` and other themes), through a
+        logistic of steepness ``knn_scale``. It catches phrasings close to one example that a
+        linear head averages away.
     finetune_*: ``method="finetune"`` (needs >= ``MIN_FINETUNE`` labelled texts, best with
         ~1,000+): all-MiniLM-L6-v2 fine-tuned end to end (fp32, torch, 2 threads) with a
         mean-pooling + linear multi-label head, averaged with the logistic-regression heads
@@ -226,7 +292,8 @@ class ThemeTagger(BaseEstimator):
                  codebook_weight: float = 1.0, other_weight: float = 0.5, class_weight="balanced",
                  embedder=None, cache_dir=None, random_state=0, finetune_epochs: int = 3,
                  finetune_weight: float = 0.5, finetune_val: float = 0.15, finetune_budget=None,
-                 finetune_layers=None, sentence_margin: float = 0.05):
+                 finetune_layers=None, sentence_margin: float = 0.1, knn_weight: float = 0.4,
+                 knn_k: int = 5, knn_scale: float = 10.0):
         self.codebook = codebook
         self.method = method
         self.C = C
@@ -249,6 +316,15 @@ class ThemeTagger(BaseEstimator):
         self.finetune_budget = finetune_budget
         self.finetune_layers = finetune_layers
         self.sentence_margin = sentence_margin
+        self.knn_weight = knn_weight
+        self.knn_k = knn_k
+        self.knn_scale = knn_scale
+
+    def __setstate__(self, state):
+        # artifacts saved before a parameter existed get the value that reproduces them
+        for k, v in _PARAMS_ADDED.items():
+            state.setdefault(k, v)
+        self.__dict__.update(state)
 
     # ------------------------------------------------------------------ plumbing
     def _get_embedder(self):
@@ -288,6 +364,12 @@ class ThemeTagger(BaseEstimator):
             raise ConfigError(f"sentence_margin must be in [0, 1), not {self.sentence_margin!r}")
         if float(self.C) <= 0:
             raise ConfigError(f"C must be positive, not {self.C!r}")
+        if not 0.0 <= float(self.knn_weight) <= 1.0:
+            raise ConfigError(f"knn_weight must be between 0 and 1, not {self.knn_weight!r}")
+        if int(self.knn_k) < 1 or int(self.knn_k) != float(self.knn_k):
+            raise ConfigError(f"knn_k must be a whole number >= 1, not {self.knn_k!r}")
+        if float(self.knn_scale) <= 0:
+            raise ConfigError(f"knn_scale must be positive, not {self.knn_scale!r}")
 
     # ------------------------------------------------------------------ features
     def _features(self, texts: Sequence[str], emb: np.ndarray):
@@ -319,10 +401,17 @@ class ThemeTagger(BaseEstimator):
         use_cb = X is None or float(self.codebook_weight) > 0
         cbw = 1.0 if X is None else float(self.codebook_weight)
         if use_cb:
+            # an example listed under several themes is one text that carries all of them
+            # (a positive for each, a negative for none of them)
+            at: dict[str, int] = {}
             for j, t in enumerate(cb):
                 for e in t.examples:
+                    if e in at:
+                        rows[at[e]][j] = 1
+                        continue
                     y = np.zeros(K)
                     y[j] = 1
+                    at[e] = len(texts)
                     texts.append(e)
                     rows.append(y)
                     weights.append(cbw)
@@ -381,6 +470,10 @@ class ThemeTagger(BaseEstimator):
             self._fit_finetune(texts, F, emb, Ymat, W, kinds_a)
         else:
             self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds_a)
+            if self.method == "logreg" and float(self.knn_weight) > 0:
+                mem = _knn_memory(emb, Ymat, kinds_a)
+                if mem is not None:  # None: some theme has no codebook example (labels only)
+                    self.heads_["knn"] = mem
         if self.threshold == "cv" and self.method != "finetune":  # finetune tunes on its validation slice
             oof = self._oof_scores(F, emb, Ymat, W, kinds_a)
             self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds_a)
@@ -450,6 +543,10 @@ class ThemeTagger(BaseEstimator):
 
     def _raw_scores(self, F, emb, texts=None) -> np.ndarray:
         p = self._lr_scores(F, emb)
+        knn = self.heads_.get("knn")
+        if knn is not None and float(self.knn_weight) > 0:
+            w = float(self.knn_weight)
+            p = (1 - w) * p + w * _knn_scores(emb, knn, int(self.knn_k), float(self.knn_scale))
         ft = self.heads_.get("finetuned")
         if ft is not None:
             if texts is None:
@@ -483,6 +580,8 @@ class ThemeTagger(BaseEstimator):
                 if not ok:
                     continue
                 self.heads_ = self._fit_heads(F[tr], emb[tr], sub, W[tr], kinds[tr])
+                if "knn" in saved:  # the codebook memory is fixed; only the heads are refitted
+                    self.heads_["knn"] = saved["knn"]
                 oof[te] = self._raw_scores(F[te], emb[te])
         finally:
             self.heads_ = saved
