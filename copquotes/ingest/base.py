@@ -176,11 +176,17 @@ _I_DECLINE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|did\s+not|didn't|would\s+n
                         r"(?:would\s+)?prefer\s+not|decline|disagree|am\s+not|'m\s+not|withdraw)\b")
 # not a condition on the yes: the anonymity every quote has anyway ("Yes (no names)", "as long as
 # I'm not named", "name withheld")
-_ANONYMITY = re.compile(r"\b(?:no|without|not\s+with)\s+(?:my\s+|any\s+)?(?:names?|identif\w*(?:\s+details)?)\b|"
+_ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s+)?(?:it\s+is|it's|it\s+stays|they\s+are|"
+                        r"i\s+am|i'm|i\s+stay|i\s+remain|my\s+name\s+is|i\s+can't\s+be|i\s+cannot\s+be)?\s*"
+                        r"(?:kept\s+|left\s+|remains?\s+)?(?:anonymous\w*|de-?identified|not\s+named|unnamed|identified)\b|"
+                        r"\b(?:no|without|not\s+with)\s+(?:my\s+|any\s+)?(?:names?|identif\w*(?:\s+details)?)\b|"
                         r"\bnot\s+(?:be\s+)?(?:named|identified|identifiable)\b|\bnames?\s+(?:removed|withheld)\b|"
                         # double negatives that mean yes: "Yes, I don't mind", "no problem"
                         r"\b(?:do\s+not|don't)\s+mind\b|\bno\s+(?:problem|problems|worries|objection)\b|\bnot\s+a\s+problem\b")
-_TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|declined|refused|denied|revoked|aggregate)\b|n't\b")
+_TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|declined|refused|denied|revoked|aggregate)\b|n't\b|"
+                         # a yes with conditions someone has to check first is not a yes yet
+                         r"\bconditions?\b|\bconditional|\bdepends?\b|\bonly\s+if\b|\bprovided\b|\bask\s+me\b|"
+                         r"\bcheck\s+with\s+me\b|\bcontact\s+me\b|\b(?:see|approve|review)\s+(?:it|the\s+quote)\s+first\b")
 
 
 def truthy(value, allow_numeric: bool = True) -> bool | None:

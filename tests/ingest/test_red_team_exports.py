@@ -59,6 +59,11 @@ def texts(units):
     ("I give permission", True),
     ("Sure", True),
     ("No thanks", False),
+    ("Yes, with conditions (please specify)", False),
+    ("Yes - but check with me first", False),
+    ("Yes, only if I can see it first", False),
+    ("Yes, provided it is anonymous", True),
+    ("Yes, as long as I can't be identified", True),
     ("Only in aggregate", None),
     ("Unsure", None),
 ])
