@@ -193,6 +193,9 @@ def kind_from_name(path) -> str | None:
     return None
 
 
+_INLINE_TS = re.compile(r"[ \t]*\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\][ \t]*")
+
+
 def build_reading(source: Source, turns: list[Turn], detected: dict | None = None) -> Reading:
     """Merge turns into units and attach keys, roles, consent and identifiers."""
     meta = dict(source.meta)
@@ -211,7 +214,10 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     # merge consecutive turns of one speaker
     merged: list[dict] = []
     for t in turns:
-        text = re.sub(r"[ \t]+", " ", t.text).strip()
+        text = t.text
+        if "[" in text:  # timestamps a transcription service puts inside the speech ("... [00:01:30] ...")
+            text = _INLINE_TS.sub(" ", text)
+        text = re.sub(r"[ \t]+", " ", text).strip()
         if not text:
             continue
         label = t.label.strip() if t.label else None

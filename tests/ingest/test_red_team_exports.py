@@ -521,3 +521,11 @@ def test_consent_questions_in_other_words(tmp_path, question, found):
     p.write_bytes(csv_bytes(rows))
     _, r, units = units_of(p)
     assert [u.consent for u in units] == ([True, False, True] if found else [None, None, None])
+
+
+def test_timestamps_inside_the_speech_are_not_text(tmp_path):
+    p = tmp_path / "rev_inline_timestamps.txt"
+    p.write_text("Speaker 1 (00:00):\nSo tell me about the group. [00:00:30] What stood out?\n\n"
+                 "Marisol Etxeberria (00:41):\nThe honesty, [00:01:00] and the people.\n", encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ["So tell me about the group. What stood out?", "The honesty, and the people."]
