@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputError, UnknownFormatError
-from .base import MANIFEST_NAMES
+from .base import MANIFEST_NAMES, truthy
 from .lines import classify
 from .roster import role_value, roster_columns
 from .tables import HEADER_SCAN_ROWS, _is_sep_row, parse_layout, sniff_delimiter
@@ -165,7 +165,7 @@ def _looks_roster(rows: list[list[str]]) -> bool:
         return False
     cols = roster_columns(rows[0], strict=True)
     if cols is None or "role" not in cols:
-        return False
+        return _looks_roster_without_roles(rows)
     data = rows[1:]
     roles = [r[cols["role"]] for r in data if len(r) > cols["role"]]
     used = set(cols.values())
@@ -174,6 +174,21 @@ def _looks_roster(rows: list[list[str]]) -> bool:
     known = sum(1 for v in roles if role_value(v) is not None)
     # a typo in one role still makes it a roster (load_roster then names the row to fix)
     return bool(roles and known >= 0.6 * len(roles) and any(v.strip() for v in roles) and not long_text)
+
+
+def _looks_roster_without_roles(rows: list[list[str]]) -> bool:
+    """``Name, Consent to be quoted`` and little else: a roster whose people are all participants."""
+    cols = roster_columns(rows[0], strict=False)
+    data = rows[1:]
+    if cols is None or not data or len([h for h in rows[0] if h.strip()]) > 5:
+        return False
+    used = set(cols.values())
+    other = [c for r in data for i, c in enumerate(r) if i not in used and c.strip()]
+    if other and sum(len(c.split()) for c in other) / len(other) >= 4:
+        return False
+    q = cols["quote_consent"]
+    values = [r[q] for r in data if len(r) > q and r[q].strip()]
+    return bool(values) and sum(1 for v in values if truthy(v) is not None) >= 0.8 * len(values)
 
 
 def _detect_table(rows: list[list[str]], ext: str) -> str:

@@ -529,3 +529,18 @@ def test_timestamps_inside_the_speech_are_not_text(tmp_path):
                  "Marisol Etxeberria (00:41):\nThe honesty, [00:01:00] and the people.\n", encoding="utf-8")
     _, r, units = units_of(p)
     assert [u.text for u in units] == ["So tell me about the group. What stood out?", "The honesty, and the people."]
+
+
+def test_a_roster_without_a_role_column_in_a_folder(tmp_path):
+    (tmp_path / "roster.csv").write_bytes(csv_bytes([["Name", "Consent to be quoted"], ["Jo Bell", "Yes"],
+                                                     ["Kim Hart", "No"]]))
+    (tmp_path / "fg.txt").write_text("Jo Bell: Welcome.\nKim Hart: Thanks for having me here.\n", encoding="utf-8")
+    # a survey with a name, a consent question and an answer is still a survey
+    (tmp_path / "survey.csv").write_bytes(csv_bytes([["Name", "May we quote you?", "What did you value?"],
+                                                     ["Jo Bell", "Yes", "The people and the honesty in the room."],
+                                                     ["Kim Hart", "No", "Resources I could use straight away."]]))
+    assert detect_format(tmp_path / "roster.csv") == "roster_csv"
+    d = discover([tmp_path])
+    got = {s.path.name: [(u.speaker_role, u.consent) for u in read(s).units] for s in d.sources}
+    assert got == {"fg.txt": [("participant", True), ("participant", False)],
+                   "survey.csv": [("respondent", True), ("respondent", False)]}
