@@ -386,5 +386,10 @@ def match_columns(names, columns: list[Column], what: str, path) -> list[Column]
     return out
 
 
+class NoTextError(InputError):
+    """A readable table with nothing to ingest: no open-text column, or no responses yet. Given by
+    name it is an error; found in a folder it is skipped with a warning (not a text source)."""
+
+
 def no_open_text_error(path) -> InputError:
-    return InputError("no open-text column found; name them in copquotes.yaml under open_questions", path)
+    return NoTextError("no open-text column found; name them in copquotes.yaml under open_questions", path)

@@ -5,7 +5,7 @@ import logging
 import os
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import CopquotesError, InputError
 from ..types import RosterEntry
 from .base import (MANIFEST_NAMES, ROSTER_FORMATS, SURVEY_FORMATS, Discovery, Source, normalise_meta, year_from_text)
 from .detect import KNOWN_EXT, detect_format
@@ -185,6 +185,19 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         disc.sources.append(Source(path=f, format=fmt, meta=merged, roster=roster))
     # a file a manifest (or --meta) names as a roster is a roster, whatever its header looks like
     disc.sources = [s for s in disc.sources if s.path.resolve() not in roster_cache]
+    # a spreadsheet found in a folder with no open text (an attendance list, a summary table, a
+    # survey of scales only) is not a text source: skipped with a warning, the rest carries on
+    found_in_folder = {f.resolve() for f, _, explicit, _ in detected if not explicit}
+    kept = []
+    for s in disc.sources:
+        reason = None
+        if s.format in SURVEY_FORMATS and s.path.resolve() in found_in_folder and not s.meta.get("open_questions"):
+            reason = _no_text_reason(s)
+        if reason:
+            disc.skipped.append((s.path, reason))
+        else:
+            kept.append(s)
+    disc.sources = kept
 
     for m in manifests.all():
         if any(other is not m and other.excluded(m.path) for other in manifests.all()):
@@ -194,6 +207,21 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
     for f, reason in disc.skipped:
         log.info("skipped %s: %s", f, reason)
     return disc
+
+
+def _no_text_reason(source: Source) -> str | None:
+    """Why a survey-format file holds nothing to ingest, or None (other problems are left for
+    reading, which reports them as errors)."""
+    from .columns import NoTextError
+    from .survey import read_survey
+
+    try:
+        read_survey(source)  # works out the layout and columns from a bounded sample; units stay unread
+    except NoTextError as exc:
+        return exc.reason
+    except CopquotesError:
+        return None
+    return None
 
 
 def _nearest_folder_rosters(f: Path, root: Path, folder_rosters: dict[Path, list[Path]]) -> list[Path]:

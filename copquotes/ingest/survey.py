@@ -226,7 +226,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     info = [{"column": c.id, "letter": col_letter(c.index), "question": c.question, "role": c.role,
              **({"identity_kind": c.identity_kind} if c.role == "identity" else {})} for c in cols]
     if not data and strict and not open_cols:
-        raise InputError("the survey has no responses below its header rows; export it again once people have answered",
+        raise C.NoTextError("the survey has no responses below its header rows; export it again once people have answered",
                          source.path)
     if not open_cols:
         if strict:

@@ -544,3 +544,22 @@ def test_a_roster_without_a_role_column_in_a_folder(tmp_path):
     got = {s.path.name: [(u.speaker_role, u.consent) for u in read(s).units] for s in d.sources}
     assert got == {"fg.txt": [("participant", True), ("participant", False)],
                    "survey.csv": [("respondent", True), ("respondent", False)]}
+
+
+def test_tables_without_open_text_in_a_folder_are_skipped_not_fatal(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for r in [["Name", "Session 1", "Session 2", "Session 3"], ["Jo Bell", "Y", "Y", "N"], ["Kim Hart", "Y", "N", "Y"]]:
+        wb.active.append(r)
+    wb.save(tmp_path / "attendance.xlsx")
+    (tmp_path / "summary.csv").write_text("Measure,Value\nDeepened understanding,82%\nTime well spent,88%\n")
+    (tmp_path / "header_only.csv").write_text("ID,What did you value most?\n")
+    (tmp_path / "comments.csv").write_bytes(csv_bytes([["Comment"], ["Thanks for holding this space this year."],
+                                                       ["The facilitator was gentle but kept us on track."]]))
+    d = discover([tmp_path])
+    assert [s.path.name for s in d.sources] == ["comments.csv"]
+    assert sorted(p.name for p, _ in d.skipped) == ["attendance.xlsx", "header_only.csv", "summary.csv"]
+    assert all("no open-text column" in why or "no responses" in why for _, why in d.skipped)
+    with pytest.raises(InputError, match="no open-text column"):  # given by name it is still an error
+        read(discover([tmp_path / "attendance.xlsx"]).sources[0])
