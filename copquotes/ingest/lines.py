@@ -193,6 +193,12 @@ def _chat_heads(lines: list[str]) -> int:
     return sum(1 for line in lines if CHAT_HEAD.match(line))
 
 
+def _many_headers(header: Counter) -> bool:
+    """Three or more ``Name  0:03`` lines: the format guarantees speaker labels, so a display name
+    that does not look like a name ("李明", "aroha") said once is still a speaker, never text."""
+    return sum(header.values()) >= 3
+
+
 def classify(lines: list[str], matcher: RosterMatcher | None = None) -> str:
     """``"zoom_chat"`` (a saved Zoom chat), ``"otter"`` (header lines with timestamps), ``"labelled"``
     (``Name:`` lines) or ``"unlabelled"``."""
@@ -203,7 +209,7 @@ def classify(lines: list[str], matcher: RosterMatcher | None = None) -> str:
         if chat >= 0.5 * starts:
             return "zoom_chat"
     header, colon, arrows = candidate_counts(lines)
-    h_ok = accepted_labels(header, matcher)
+    h_ok = accepted_labels(header, matcher, relaxed=_many_headers(header))
     c_ok = accepted_labels(colon, matcher)
     n_header = sum(header[k] for k in h_ok) + arrows
     n_colon = sum(colon[k] for k in c_ok)
@@ -219,7 +225,7 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
     lines = join_split_headers(lines)
     matcher = RosterMatcher(source.roster, source.meta.get("group"))
     header, colon, arrows = candidate_counts(lines)
-    h_ok = accepted_labels(header, matcher)
+    h_ok = accepted_labels(header, matcher, relaxed=_many_headers(header))
     nonblank = sum(1 for ln in lines if ln.strip())
     # a document where most lines start "Label:" guarantees labels: be relaxed about display names
     c_ok = accepted_labels(colon, matcher, relaxed=sum(colon.values()) >= 0.5 * max(nonblank, 1))

@@ -563,3 +563,14 @@ def test_tables_without_open_text_in_a_folder_are_skipped_not_fatal(tmp_path):
     assert all("no open-text column" in why or "no responses" in why for _, why in d.skipped)
     with pytest.raises(InputError, match="no open-text column"):  # given by name it is still an error
         read(discover([tmp_path / "attendance.xlsx"]).sources[0])
+
+
+def test_otter_display_names_that_do_not_look_like_names_are_still_speakers(tmp_path):
+    p = tmp_path / "otter_fg.txt"
+    p.write_text("Nguy\u1ec5n V\u0103n An  0:03\nWelcome everyone.\n\n\u674e\u660e  0:09\nThanks, glad to be here.\n\n"
+                 "aroha  0:15\nKia ora koutou.\n\nNguy\u1ec5n V\u0103n An  0:20\nLovely.\n", encoding="utf-8")
+    fmt, r, units = units_of(p)
+    assert fmt == "otter_txt"
+    assert [(u.speaker_key, u.text) for u in units] == [("S1", "Welcome everyone."), ("S2", "Thanks, glad to be here."),
+                                                       ("S3", "Kia ora koutou."), ("S1", "Lovely.")]
+    assert {"\u674e\u660e", "aroha"} <= {i.value for i in r.identifiers}
