@@ -8,6 +8,7 @@ never held in memory.
 from __future__ import annotations
 
 import codecs
+import re
 import io
 from pathlib import Path
 
@@ -96,8 +97,31 @@ def detect_encoding(path: Path) -> str:
                     break
                 decoder.decode(chunk)
     except UnicodeDecodeError:
-        return "cp1252"
+        return MIXED if _has_utf8_sequences(path) else "cp1252"
     return "utf-8-sig"
+
+
+#: UTF-8 with some Windows-1252 bytes pasted in (a sheet edited in two programs): each invalid byte
+#: is read as Windows-1252, the rest as UTF-8, so neither half turns into "â€™" mojibake
+MIXED = "utf-8-sig+cp1252"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _has_utf8_sequences(path: Path) -> bool:
+    """Two or more well-formed UTF-8 multi-byte characters (a real Windows-1252 file has next to none)."""
+    found = 0
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                return False
+            found += len(_UTF8_MULTIBYTE.findall(chunk))
+            if found >= 2:
+                return True
+
+
+def _utf8_cp1252_fallback(err: UnicodeDecodeError):
+    return (err.object[err.start:err.end].decode("cp1252", errors="copquotes-cp1252"), err.end)
 
 
 def _cp1252_fallback(err: UnicodeDecodeError):
@@ -106,12 +130,15 @@ def _cp1252_fallback(err: UnicodeDecodeError):
 
 
 codecs.register_error("copquotes-cp1252", _cp1252_fallback)
+codecs.register_error("copquotes-utf8-cp1252", _utf8_cp1252_fallback)
 
 
 def open_text(path: Path, encoding: str | None = None, newline: str | None = None) -> io.TextIOBase:
     """Open ``path`` as text in the detected encoding (streams; nothing is preloaded)."""
     enc = encoding or detect_encoding(path)
     errors = "copquotes-cp1252" if enc == "cp1252" else "replace" if enc.startswith("utf-16") else "strict"
+    if enc == MIXED:
+        enc, errors = "utf-8-sig", "copquotes-utf8-cp1252"
     try:
         return open(path, "r", encoding=enc, errors=errors, newline=newline)
     except OSError as exc:
@@ -124,6 +151,8 @@ def decode_head(path: Path, n: int = HEAD_BYTES) -> str:
     enc = detect_encoding(path)
     if enc == "cp1252":
         return raw.decode("cp1252", errors="copquotes-cp1252")
+    if enc == MIXED:
+        return codecs.getincrementaldecoder("utf-8-sig")(errors="copquotes-utf8-cp1252").decode(raw, final=False)
     dec = codecs.getincrementaldecoder(enc)(errors="replace")
     return dec.decode(raw, final=False)
 

@@ -574,3 +574,11 @@ def test_otter_display_names_that_do_not_look_like_names_are_still_speakers(tmp_
     assert [(u.speaker_key, u.text) for u in units] == [("S1", "Welcome everyone."), ("S2", "Thanks, glad to be here."),
                                                        ("S3", "Kia ora koutou."), ("S1", "Lovely.")]
     assert {"\u674e\u660e", "aroha"} <= {i.value for i in r.identifiers}
+
+
+def test_utf8_with_windows_1252_pasted_in_reads_both_without_mojibake(tmp_path):
+    p = tmp_path / "mixed.csv"
+    p.write_bytes("ID,What did you value most?\r\n1,It\u2019s the people \u2013 honest.\r\n".encode("utf-8")
+                  + "2,Caf\u00e9 chats \u201cafter\u201d the session.\r\n".encode("cp1252"))
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ["It\u2019s the people \u2013 honest.", "Caf\u00e9 chats \u201cafter\u201d the session."]
