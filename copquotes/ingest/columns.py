@@ -315,12 +315,20 @@ def looks_open(col: Column, stats: dict) -> bool:
     return hinted and mean >= 3 and ratio >= 0.5
 
 
+_UNINFORMATIVE_HEADER = re.compile(
+    r"^\s*(?:q(?:uestion)?\s*[-_#.]?\s*\d+[a-z]?(?:[-_.]\d+)*|col(?:umn)?\s*\d+|field\s*\d+|unnamed(?::\s*\d+)?|"
+    r"(?:your\s+)?(?:response|responses|answer|answers|reply)|text|free[\s-]*text|open[\s-]*text|open[\s-]*ended(?:\s+response)?|"
+    r"verbatim|input|entry|value)?\s*[:?]?\s*$", re.I)
+
+
 def looks_free_text(col: Column, values: list[str]) -> bool:
-    """The last resort when no column reads as an open question (a header like "Response",
-    "Text" or "Q5"): answers that are short sentences, all different, not scales, numbers,
-    dates, lists or anything a demographic or scale question would ask."""
+    """The last resort when no column reads as an open question: a header that says nothing
+    ("Response", "Text", "Q5", none) over answers that are short sentences, all different, not
+    scales, numbers, dates or lists."""
     if col.hint in ("meta", "choice", "other_specify"):
         return False
+    if not _UNINFORMATIVE_HEADER.match(col.question or "") or (col.sub and not _UNINFORMATIVE_HEADER.match(col.sub)):
+        return False  # a header with words of its own ("Accessibility needs") said what it is: not an open question
     question = f"{col.id} {col.question} {col.sub}"
     if _ANTI_SCALE.search(question) or _ANTI_DEMO.search(question):
         return False

@@ -582,3 +582,13 @@ def test_utf8_with_windows_1252_pasted_in_reads_both_without_mojibake(tmp_path):
                   + "2,Caf\u00e9 chats \u201cafter\u201d the session.\r\n".encode("cp1252"))
     _, r, units = units_of(p)
     assert [u.text for u in units] == ["It\u2019s the people \u2013 honest.", "Caf\u00e9 chats \u201cafter\u201d the session."]
+
+
+def test_the_free_text_fallback_needs_a_header_that_says_nothing(tmp_path):
+    rows = [["Name", "Email", "Accessibility needs"], ["Jo Bell", "jo@example.org", "A hearing loop in the room would help"],
+            ["Kim Hart", "kim@example.org", "Step-free access to the venue please"],
+            ["Ana Lopez", "ana@example.org", "Captions on the slides if possible"]]
+    p = tmp_path / "registrations.csv"
+    p.write_bytes(csv_bytes(rows))
+    with pytest.raises(InputError, match="no open-text column found"):
+        units_of(p)
