@@ -105,6 +105,11 @@ def label_role(label: str) -> str | None:
             p = re.sub(r"[^\w\s-]", " ", part).strip()
             if p in _ROLE_WORDS:
                 return _ROLE_WORDS[p]
+    # a display name with the role after a separator: "Jane Smith - Facilitator", "Jane | Co-host"
+    for part in re.split(r"\s+[|/•–—-]\s+|\s*\|\s*", raw)[1:]:
+        p = re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", part)).strip()
+        if p in _ROLE_WORDS and len(p) > 2:  # not the one-letter "I"/"Q" of a typed label
+            return _ROLE_WORDS[p]
     m = re.match(r"^(interviewer|facilitator|co-?facilitator|host|moderator|researcher)\b", raw)
     if m:
         return _ROLE_WORDS.get(m.group(1), "facilitator")

@@ -592,3 +592,15 @@ def test_the_free_text_fallback_needs_a_header_that_says_nothing(tmp_path):
     p.write_bytes(csv_bytes(rows))
     with pytest.raises(InputError, match="no open-text column found"):
         units_of(p)
+
+
+@pytest.mark.parametrize("label,role", [("Rosalind Achterberg - Facilitator", "facilitator"),
+                                        ("Rosalind Achterberg | Co-host", "facilitator"),
+                                        ("Rosalind Achterberg - Safe Steps", "participant")])
+def test_a_role_after_a_dash_in_a_zoom_display_name(tmp_path, label, role):
+    p = tmp_path / "fg.vtt"
+    p.write_text(f"WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n{label}: Welcome back everyone.\n\n2\n"
+                 "00:00:04.500 --> 00:00:08.000\nDevika Pillai: Thanks, good to be here.\n", encoding="utf-8")
+    _, r, units = units_of(p, consent="yes")
+    assert [u.speaker_role for u in units] == [role, "participant"]
+    assert "Achterberg" not in texts(units) and "Rosalind Achterberg" in {i.value for i in r.identifiers}
