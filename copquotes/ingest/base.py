@@ -207,6 +207,7 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
     if allow_numeric and v in ("0", "0.0"):
         return False
     v = v.replace("\u2019", "'")
+    v = re.sub(r"^(?:verbal(?:ly)?|written|signed|oral|emailed|email)\s+(?=\w)", "", v)  # "Verbal consent", "Written yes"
     if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused)\b", v) or \
             _I_DECLINE.match(v):
         return False

@@ -64,6 +64,9 @@ def texts(units):
     ("Yes, only if I can see it first", False),
     ("Yes, provided it is anonymous", True),
     ("Yes, as long as I can't be identified", True),
+    ("Verbal consent", True),
+    ("Written consent", True),
+    ("Verbal no", False),
     ("Only in aggregate", None),
     ("Unsure", None),
 ])
