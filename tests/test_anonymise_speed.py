@@ -281,6 +281,32 @@ def test_numpy_matmul_gives_the_blis_entities(redactor):
     assert sum(map(len, fast)) > 100
 
 
+def test_contact_precheck_never_loses_a_match(redactor):
+    """The contact recogniser skips texts with neither a digit nor an '@'."""
+    from copquotes.anonymise.recognizers import ContactRecognizer
+
+    texts, _ = _labelled()
+    texts = texts + TEXTS + TRICKY + ["@jaz.lovett", "ABC 123", "1AB 2CD", "AB 12 CD", "٣٤٥٦ ٧٨٩٠ phone", "call ０４９１"]
+    rec = ContactRecognizer()
+    found = 0
+    for t in texts:
+        full = [(x.entity_type, x.start, x.end, x.score) for x in rec.analyze_patterns(t)]
+        assert [(x.entity_type, x.start, x.end, x.score) for x in rec.analyze(t, None)] == full, t
+        found += bool(full)
+    assert found > 30
+
+
+def test_forked_workers_give_the_same_spans(redactor, monkeypatch):
+    from copquotes.anonymise import redactor as R
+
+    texts = (TEXTS + TRICKY) * 3
+    extras = [("Kate Nguyen",)] * len(texts)
+    one = redactor.analyze_batch(texts, extras)
+    monkeypatch.setattr(R, "_PARALLEL_MIN", 1)
+    assert redactor.analyze_batch(texts, extras, n_process=2) == one
+    assert R._FORKED is None
+
+
 def test_prechecks_never_lose_a_match(redactor):
     """Presidio's e-mail, phone, ABN/ACN/TFN/Medicare and IP recognisers run only on texts
     with an '@' or eight digits: on every text they skip, the recogniser finds nothing.

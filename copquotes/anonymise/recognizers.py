@@ -758,6 +758,7 @@ _PHONE_RES = [
 ]
 _LOCAL_PHONE = re.compile(r"(?<![\w+/.-])\d{4}[ \-]\d{4}(?![\w/.-])")
 _PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
+_ANY_DIGIT = re.compile(r"\d")
 _HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 _ABN = re.compile(r"(?<!\d)(?<!\d )\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d])")
 _MEDICARE = re.compile(r"(?<!\d)[2-6]\d{3} ?\d{5} ?\d(?:[ /-]?\d)?(?!\d)")
@@ -782,6 +783,11 @@ class ContactRecognizer(LocalRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        if "@" not in text and not _ANY_DIGIT.search(text):
+            return []  # every pattern here needs a digit, but the handle's, which needs an '@'
+        return self.analyze_patterns(text)
+
+    def analyze_patterns(self, text):
         out = []
         for rx in _PHONE_RES:
             for m in rx.finditer(text):
@@ -925,7 +931,7 @@ class NerRecognizer(EntityRecognizer):
         if nlp_artifacts is None:
             return []
         w = words()
-        f = features(text)
+        f = None  # the text's features, computed only if a one-word person name needs them
         out = []
         for ent in nlp_artifacts.entities:
             label = self.LABELS.get(ent.label_)
@@ -952,6 +958,8 @@ class NerRecognizer(EntityRecognizer):
                 continue
             if label == "PERSON" and len(content) == 1:
                 lo = content[0].lower_
+                if f is None:
+                    f = features(text)
                 ti = f.token_at(s)
                 if lo in lx.STRONG_COMMON and (ti is None or not person_cue(f, ti)):
                     continue

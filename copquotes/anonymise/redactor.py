@@ -33,6 +33,7 @@ _NER_LABELS_IGNORED = ("NORP", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "
 _NER_ONLY = ("ner",)
 _NOT_LOADED = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler")  # never run by the redactor
 _CHUNK = 2048       # texts per chunk of analyze_batch (bounded memory on large files)
+_WINDOW = 256       # texts analysed together, the NER on those of them that need it (one nlp.pipe batch)
 _UNSET = object()
 
 
@@ -234,7 +235,7 @@ class Redactor:
         return self.analyze_batch([text], [extra_names])[0]
 
     def analyze_batch(self, texts: Sequence[str], extra_names_per_text: Sequence[Iterable] | None = None,
-                      batch_size: int = 64) -> list[list[Span]]:
+                      batch_size: int = 64, n_process: int = 1) -> list[list[Span]]:
         """Spans for many texts: spaCy's NER runs in batches with ``nlp.pipe``.
 
         Every recogniser but spaCy's NER runs first, on every text, called directly
@@ -252,20 +253,49 @@ class Redactor:
         Either way the spans are exactly those of running the NER on every text
         (tests/test_anonymise_speed.py). Texts go through in chunks, so memory stays
         bounded on large files.
+
+        ``n_process=2`` (or more) analyses chunks in forked worker processes that share
+        this redactor's loaded models (Linux; elsewhere, or for a small batch, it runs in
+        this process): the same spans, on more cores. The pipeline's stage runs in one
+        process beside the embedder, so it keeps ``n_process=1``.
         """
         texts = [t if isinstance(t, str) else ("" if t is None else str(t)) for t in texts]
         if extra_names_per_text is None:
             extra_names_per_text = [()] * len(texts)
         if len(extra_names_per_text) != len(texts):
             raise ValueError("extra_names_per_text must have one entry per text")
+        if n_process > 1 and len(texts) >= _PARALLEL_MIN and _can_fork():
+            return self._analyze_parallel(texts, extra_names_per_text, batch_size, n_process)
         out: list[list[Span]] = []
         for a in range(0, len(texts), _CHUNK):
             out.extend(self._analyze_chunk(texts[a:a + _CHUNK], extra_names_per_text[a:a + _CHUNK], batch_size))
         return out
 
+    def _analyze_parallel(self, texts, extras, batch_size: int, n_process: int) -> list[list[Span]]:
+        import multiprocessing
+
+        global _FORKED
+        size = max(64, min(_CHUNK, -(-len(texts) // (4 * n_process))))  # a few chunks per worker
+        jobs = [(list(texts[a:a + size]), list(extras[a:a + size]), batch_size) for a in range(0, len(texts), size)]
+        _FORKED = self
+        try:
+            with multiprocessing.get_context("fork").Pool(n_process) as pool:
+                parts = pool.map(_analyze_in_worker, jobs, chunksize=1)
+        finally:
+            _FORKED = None
+        return [spans for part in parts for spans in part]
+
     def _analyze_chunk(self, texts: Sequence[str], extras: Sequence[Iterable], batch_size: int) -> list[list[Span]]:
         if not self._direct or self.score_threshold is None:
             return self._analyze_chunk_presidio(texts, extras, batch_size)
+        out: list[list[Span]] = []
+        # windows small enough that the texts' features (an LRU cache of 512) are still
+        # cached when the NER's results are resolved
+        for a in range(0, len(texts), _WINDOW):
+            out.extend(self._analyze_window(texts[a:a + _WINDOW], extras[a:a + _WINDOW], batch_size))
+        return out
+
+    def _analyze_window(self, texts: Sequence[str], extras: Sequence[Iterable], batch_size: int) -> list[list[Span]]:
         nlp = self.engine.nlp_engine.nlp["en"]
         use_ner = self.use_ner and self._ner_rec is not None
         known_of: dict[int, tuple] = {}
@@ -512,6 +542,22 @@ class Redactor:
                 if pe > ps and re.search(r"[A-Z0-9]", frag) and frag.lower() not in words().stop:
                     out.append((ps, pe, kind, source, prio - 1, score))
         return out
+
+
+_PARALLEL_MIN = 256  # fewer texts than this: forking costs more than it saves
+_FORKED: "Redactor | None" = None  # the redactor forked workers use (inherited, not pickled)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+    import sys
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _analyze_in_worker(job) -> list[list[Span]]:
+    texts, extras, batch_size = job
+    return _FORKED.analyze_batch(texts, extras, batch_size=batch_size)
 
 
 def _ident_key(x) -> tuple:

@@ -135,10 +135,13 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     stored_sig = _stored_signature(ws)
     sig = signature(redactor, batch_size)
     to_analyse = set(units_by_file) if (full or sig != stored_sig) else new_files
+    model_seconds = 0.0
     if to_analyse and redactor is None:
+        t_model = time.perf_counter()
         from .redactor import Redactor
 
         redactor = Redactor()  # loads spaCy and Presidio: only when some file needs it
+        model_seconds = time.perf_counter() - t_model
     to_render = to_analyse | reviewed_files
 
     auto_stored: dict = defaultdict(list)
@@ -207,7 +210,7 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     return {"units": n_units, "analysed": n_analysed, "rendered": len(rows_anon),
             "files_analysed": len(to_analyse), "files_rendered": len(to_render),
             "redactions": n_red, "flags": n_flags, "hold_flags": n_hold,
-            "seconds": round(seconds, 2),
+            "seconds": round(seconds, 2), "model_seconds": round(model_seconds, 2),
             "units_per_second": round(n_analysed / seconds, 1) if seconds and n_analysed else None}
 
 
