@@ -125,13 +125,23 @@ def _numpy_matmul(model) -> None:
 def _one_blas_thread():
     """numpy's BLAS on one thread while the NER runs: the redactor stays one process
     on one core (the pipeline runs it beside the embedder; ``n_process`` uses both cores)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+    controller = _blas_controller()
+    if controller is None:  # pragma: no cover - threadpoolctl comes with scikit-learn
         import contextlib
 
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return controller.limit(limits=1, user_api="blas")
+
+
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    """threadpoolctl's view of the loaded BLAS libraries, taken once (0.9 ms a look)."""
+    try:
+        import numpy  # noqa: F401  (its OpenBLAS is what the NER's matmuls use)
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # pragma: no cover
+        return None
+    return ThreadpoolController()
 
 
 @functools.lru_cache(maxsize=4)
