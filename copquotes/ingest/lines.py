@@ -454,7 +454,7 @@ def _table_lines(table) -> list[str]:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(cell.text.strip())
+            cells.append("\n".join(_para_text(cp) for cp in cell.paragraphs).strip())
         rows.append(cells)
     if not rows:
         return []
@@ -471,7 +471,7 @@ def _table_lines(table) -> list[str]:
                 sum(len(r[-1].split()) for r in two) / len(two) >= 4:
             sp, tx, tm, body = 0, len(two[0]) - 1, (1 if len(two[0]) == 3 else None), rows
         else:
-            return [p.text for row in table.rows for cell in row.cells for p in cell.paragraphs]
+            return [_para_text(p) for row in table.rows for cell in row.cells for p in cell.paragraphs]
     out = []
     for r in body:
         who = r[sp] if sp < len(r) else ""
@@ -485,12 +485,26 @@ def _table_lines(table) -> list[str]:
     return out
 
 
+def _para_text(paragraph) -> str:
+    """A paragraph's text as it reads with tracked changes accepted: insertions in (python-docx's
+    ``.text`` leaves out runs inside ``w:ins``), deletions out."""
+    from docx.oxml.ns import qn
+    from docx.text.run import Run
+
+    p = paragraph._p
+    if p.find(".//" + qn("w:ins")) is None and p.find(".//" + qn("w:moveTo")) is None:
+        return paragraph.text
+    runs = p.xpath("./w:r | ./w:hyperlink/w:r | ./w:ins/w:r | ./w:moveTo/w:r | ./w:ins/w:hyperlink/w:r | "
+                   "./w:smartTag/w:r | ./w:sdt/w:sdtContent/w:r")
+    return "".join(Run(r, paragraph).text for r in runs)
+
+
 def _docx_blocks(document) -> list[str]:
     """The body of a document in order: paragraphs, and tables row by row."""
     from docx.table import Table
 
     if not hasattr(document, "iter_inner_content"):  # python-docx < 1.0
-        blocks = [p.text for p in document.paragraphs]
+        blocks = [_para_text(p) for p in document.paragraphs]
         for t in document.tables:
             blocks.extend(_table_lines(t))
         return blocks
@@ -500,7 +514,7 @@ def _docx_blocks(document) -> list[str]:
             blocks.extend(_table_lines(item))
             blocks.append(BLOCK_END)
         else:
-            blocks.append(item.text)
+            blocks.append(_para_text(item))
     return blocks
 
 

@@ -607,3 +607,31 @@ def test_a_role_after_a_dash_in_a_zoom_display_name(tmp_path, label, role):
     _, r, units = units_of(p, consent="yes")
     assert [u.speaker_role for u in units] == [role, "participant"]
     assert "Achterberg" not in texts(units) and "Rosalind Achterberg" in {i.value for i in r.identifiers}
+
+
+def test_docx_with_tracked_changes_reads_as_accepted(tmp_path):
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def change(tag, text_tag, text):
+        el = OxmlElement(tag)
+        el.set(qn("w:id"), "1")
+        el.set(qn("w:author"), "Evaluation team")
+        run, t = OxmlElement("w:r"), OxmlElement(text_tag)
+        t.text = text
+        run.append(t)
+        el.append(run)
+        return el
+
+    d = docx.Document()
+    d.add_paragraph("Jane Smith   0:03")
+    p = d.add_paragraph("I work at ")
+    p._p.append(change("w:del", "w:delText", "Northside High"))  # a name an editor took out
+    p._p.append(change("w:ins", "w:t", "[school]"))              # and what they put in
+    p.add_run(" and the CoP keeps me going.")
+    d.add_paragraph("Tom Lee   0:10")
+    d.add_paragraph("Same for me.")
+    d.save(tmp_path / "fg_edited.docx")
+    _, r, units = units_of(tmp_path / "fg_edited.docx")
+    assert [u.text for u in units] == ["I work at [school] and the CoP keeps me going.", "Same for me."]
