@@ -208,7 +208,8 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
         return False
     v = v.replace("\u2019", "'")
     v = re.sub(r"^(?:verbal(?:ly)?|written|signed|oral|emailed|email)\s+(?=\w)", "", v)  # "Verbal consent", "Written yes"
-    if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused)\b", v) or \
+    if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|revoked|"
+                r"opted out|opt out|opt-out|opted-out)\b", v) or \
             _I_DECLINE.match(v):
         return False
     if re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|certainly|absolutely|definitely)\b", v) or \

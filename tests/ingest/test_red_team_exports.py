@@ -67,6 +67,8 @@ def texts(units):
     ("Verbal consent", True),
     ("Written consent", True),
     ("Verbal no", False),
+    ("Withdrawn", False),
+    ("Opted out", False),
     ("Only in aggregate", None),
     ("Unsure", None),
 ])
