@@ -246,7 +246,7 @@ _CONSENT_NOT_ASKED = re.compile(r"^(?:tbc|tbd|tba|pending|unknown|unsure|not\s+s
                                 r"to\s+(?:be\s+)?confirm(?:ed)?|to\s+check|awaiting(?:\s+\w+)*|check|ask|-+)\W*$", re.I)
 
 
-def _roster_rows(path: Path):
+def roster_rows(path: Path):
     """``(row number, cells)`` of a roster CSV (any delimiter, a ``sep=;`` line skipped) or XLSX
     (the first visible sheet with data)."""
     from .tables import XLSX_EXTENSIONS, _is_sep_row, iter_xlsx_rows, open_workbook, sniff_delimiter
@@ -285,7 +285,7 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
     """
     path = Path(path)
     check_not_empty(path)
-    rows = [(n, r) for n, r in _roster_rows(path) if any(str(c).strip() for c in r)]
+    rows = [(n, r) for n, r in roster_rows(path) if any(str(c).strip() for c in r)]
     if not rows:
         raise InputError("the roster is empty; give it a header row: name,role,quote_consent", path)
     _, header = rows[0]
