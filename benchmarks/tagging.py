@@ -296,7 +296,8 @@ def markdown(res: dict) -> str:
                           f"{r['prototype_baseline']['mission_micro_f1']:.3f} / {r['prototype_baseline']['micro_f1']:.3f} | "
                           + (f"{r['without_knn']['mission_micro_f1']:.3f} / {r['without_knn']['micro_f1']:.3f} |"
                              if "without_knn" in r else "- |"))
-        md += ["", "Target: mission micro-F1 >= 0.85.", "", "Per theme (tags.jsonl / tags_heldout_style.jsonl F1):", "",
+        md += ["", "Target: mission micro-F1 >= 0.85. What was tried and what each scored: docs/tagging.md.", "",
+               "Per theme (tags.jsonl / tags_heldout_style.jsonl F1):", "",
                "| theme | P | R | F1 | kappa | support | held-out-style F1 |", "|---|---|---|---|---|---|---|"]
         if "tags" in L:
             for t, m in L["tags"]["per_theme"].items():
