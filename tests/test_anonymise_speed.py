@@ -296,6 +296,29 @@ def test_contact_precheck_never_loses_a_match(redactor):
     assert found > 30
 
 
+def test_redact_command_output_is_the_plain_paths(tmp_path, capsys, monkeypatch):
+    """``copquotes redact FILE --roster CSV``: one JSON object per input line, in order,
+    ``{"text": ..., "spans": [{"start", "end", "kind"}]}`` with offsets into the original,
+    exactly as the plain path (Presidio's engine, the NER on every text) gives it."""
+    from copquotes import cli
+    from copquotes.anonymise import Redactor
+
+    texts, _ = _labelled()
+    texts = texts[:60] + TRICKY
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    assert cli.main(["redact", str(src), "--roster", str(ROSTER)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.strip()]
+    assert len(lines) == len(texts)
+
+    plain = Redactor.from_roster(ROSTER)
+    plain._direct, plain._ner_precheck = False, False
+    for text, spans, got in zip(texts, plain.analyze_document(texts), lines):
+        assert set(got) == {"text", "spans"}
+        assert got["spans"] == [{"start": sp.start, "end": sp.end, "kind": sp.kind} for sp in spans]
+        assert got["text"] == plain.redact(text, spans).text
+
+
 def test_forked_workers_give_the_same_spans(redactor, monkeypatch):
     from copquotes.anonymise import redactor as R
 
