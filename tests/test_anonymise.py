@@ -208,6 +208,8 @@ def test_roster_loader(tmp_path):
     ("First name,Last name,Email\nHarriet,Delaney,h@example.org\n", "utf-8", [("Harriet Delaney", ())]),
     ("Participant name,Consent to quote (Y/N)\nZoë Nguyen,Y\n", "utf-8-sig", [("Zoë Nguyen", ())]),
     ("Full Name,Aliases\nRenée O'Brien,Ren|Nay\n,\n", "cp1252", [("Renée O'Brien", ("Ren", "Nay"))]),
+    ("sep=;\nname;role;quote_consent\nHarriet Delaney;participant;yes\n", "utf-8", [("Harriet Delaney", ())]),
+    ("Name\tConsent to quote\nZoë Nguyen\tY\n", "utf-8", [("Zoë Nguyen", ())]),
 ])
 def test_roster_loader_reads_the_header_variants_the_ingest_reads(tmp_path, content, encoding, expected):
     from copquotes.anonymise import load_roster_identifiers
@@ -215,6 +217,27 @@ def test_roster_loader_reads_the_header_variants_the_ingest_reads(tmp_path, cont
     p = tmp_path / "roster.csv"
     p.write_bytes(content.encode(encoding))
     assert [(i.value, i.aliases) for i in load_roster_identifiers(p)] == expected
+
+
+def test_roster_loader_reads_an_xlsx_roster(tmp_path):
+    from openpyxl import Workbook
+
+    from copquotes.anonymise import load_roster_identifiers
+
+    wb = Workbook()
+    wb.active.append(["Participant name", "Role", "Consent to be quoted"])
+    wb.active.append(["Harriet Delaney", "participant", "Yes"])
+    wb.save(tmp_path / "roster.xlsx")
+    assert [i.value for i in load_roster_identifiers(tmp_path / "roster.xlsx")] == ["Harriet Delaney"]
+
+
+@pytest.mark.parametrize("text, survives", [
+    ("The Working With Children and Young People CoP was great.", "Young People"),
+    ("The Prevention leaders group met with the Regional and rural CoP.", "Regional and rural"),
+    ("Our Early career group was the best.", "Early career"),
+])
+def test_cop_group_names_survive(redactor, text, survives):
+    assert survives in redactor.redact(text).text
 
 
 # --------------------------------------------------------------------------- flags

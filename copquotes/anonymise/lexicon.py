@@ -33,6 +33,10 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Acknowledgement of Country", "Welcome to Country", "Acknowledgement",
     "Australia", "Australian", "Victorian", "Aboriginal", "Torres Strait Islander",
     "First Nations", "Indigenous",
+    # the CoP groups' own names (DOMAIN.md): a cohort, not a person or an organisation
+    "Working With Children and Young People", "Children and Young People", "Young People",
+    "Emerging practitioners", "Early career", "Early Career Practitioners", "Mid-Senior",
+    "Mid-Senior practitioners", "Prevention leaders", "Regional and rural", "Tertiary settings",
     # everyday tools named in feedback
     "Google", "Google Docs", "Google Drive", "Facebook", "LinkedIn", "Instagram", "Insta",
     "Twitter", "WhatsApp", "YouTube", "PowerPoint", "Excel", "Word", "Outlook", "Gmail",

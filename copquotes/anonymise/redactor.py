@@ -715,26 +715,23 @@ def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_
 
 # --------------------------------------------------------------------------- rosters
 def load_roster_identifiers(path) -> list[Identifier]:
-    """Identifiers (names and aliases) from a roster CSV.
+    """Identifiers (names and aliases) from a roster CSV or XLSX.
 
-    Only the names matter here, so the header is read as loosely as the ingest reads a
-    roster (``name``, ``Full name``, ``Participant name``, or ``First name`` + ``Last name``;
-    ``aliases`` split on ``;`` or ``|``), and role or consent columns are not required.
-    UTF-8 (with or without BOM) and Windows-1252 files both read.
+    Only the names matter here, so the file is read as the ingest reads a roster (any
+    delimiter, Excel's ``sep=;`` line, XLSX, UTF-8 with or without BOM or Windows-1252) and
+    the header loosely (``name``, ``Full name``, ``Participant name``, or ``First name`` +
+    ``Last name``; ``aliases`` split on ``;`` or ``|``); role or consent columns are not
+    required.
     """
-    from ..ingest.roster import roster_columns
-    from ..ingest.textio import check_not_empty, detect_encoding, open_text
+    from ..ingest.roster import roster_columns, roster_rows
+    from ..ingest.textio import check_not_empty
 
     path = Path(path)
     if not path.is_file():
         raise InputError("roster file not found; give the path of a CSV with a 'name' column", path)
     check_not_empty(path)
-    with open_text(path, detect_encoding(path), newline="") as fh:
-        try:
-            rows = list(csv.reader(fh))
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV ({exc}); fix the quoting of the roster", path) from exc
-    header = [h.strip() for h in (rows[0] if rows else [])]
+    rows = [r for _, r in roster_rows(path) if any(str(c).strip() for c in r)]
+    header = [str(h).strip() for h in (rows[0] if rows else [])]
     # a names-only roster has no consent column: ask for the name columns alone
     cols = roster_columns(header + ["quote_consent"], strict=False)
     if cols is None:
@@ -745,7 +742,7 @@ def load_roster_identifiers(path) -> list[Identifier]:
     for row in rows[1:]:
         def get(key):
             i = cols.get(key)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return str(row[i]).strip() if i is not None and i < len(row) and row[i] is not None else ""
 
         name = " ".join(p for p in (get("first"), get("last")) if p) if "first" in cols else get("name")
         if not name:
