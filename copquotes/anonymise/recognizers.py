@@ -79,6 +79,9 @@ felt kept left lost meant met paid sent spent stood understood wrote written spo
 """.split())
 
 
+_CONTRACTION = re.compile(r"^([a-z]+)['’](?:ve|re|d|ll|s|m)$|^([a-z]+)n['’]t$")
+
+
 def _is_common_strict(lower: str) -> bool:
     """Like :func:`_is_common`, but a bare WordNet noun does not count (WordNet lists
     proper nouns such as "faisal" or "sarah" among its nouns)."""
@@ -92,6 +95,9 @@ def _is_common(lower: str) -> bool:
     """An ordinary English word (WordNet lemma, an inflected form of one, or a stop word)."""
     w = words()
     if lower in w.stop or lower in w.eng["any"] or lower in _IRREGULAR:
+        return True
+    m = _CONTRACTION.match(lower)
+    if m and m.group(1) in w.stop:   # "we've", "they're", "you'd", "there's": a pronoun, never a name
         return True
     eng = w.eng["any"]
     for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
@@ -689,7 +695,8 @@ class PlaceRecognizer(LocalRecognizer):
                 continue
             lo = t.lower
             if lo in w.first or lo in lx.CULTURAL_GROUPS or lo in w.countries or lo in lx.MONTHS or lo in lx.DAYS \
-                    or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in lx.COMPASS or lo in lx.STRONG_COMMON:
+                    or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in lx.COMPASS or lo in lx.STRONG_COMMON \
+                    or lo in _HONORIFIC_BARE:
                 continue
             p = f.prev(t.i)
             unknown = lo not in w.eng["any"]
@@ -956,6 +963,12 @@ class NerRecognizer(EntityRecognizer):
                 continue
             if label == "LOCATION" and len(content) == 1 and (content[0].lower_ in w.countries or content[0].lower_ in self.allow_words):
                 continue
+            if label in ("ORGANIZATION", "LOCATION") and len(content) == 1 and content[0].lower_ in lx.STRONG_COMMON:
+                # "Grace under pressure", "Hope is what keeps me going": a theme word, unless it
+                # stands where an organisation or a place would ("at Hope", "in Joy")
+                prev = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
+                if prev not in ("at", "in", "from", "for", "near", "with", "to"):
+                    continue
             if label == "PERSON" and len(content) == 1:
                 lo = content[0].lower_
                 if f is None:
