@@ -60,6 +60,15 @@ def test_no_cache_dir_keeps_vectors_in_memory(embedder):
     np.testing.assert_allclose(a, embedder.encode(["only in memory"]), atol=1e-6)
 
 
+def test_default_vectors_do_not_depend_on_the_batch(embedder):
+    # no cache: each Embedder computes; a text alone and beside long texts gets the same vector
+    long = ["A much longer answer about the community of practice and how it helped me reflect on my "
+            "own assumptions about gender, power and privilege in the schools I work with."] * 4
+    alone = Embedder().encode([TEXTS[0]])[0]
+    beside = Embedder().encode([TEXTS[0], "short", *long])[0]
+    assert float(alone @ beside) > 0.9999
+
+
 def test_int8_stays_close_to_fp32(embedder):
     fp32 = Embedder(precision="fp32").encode(TEXTS)
     int8 = Embedder(precision="int8").encode(TEXTS)
