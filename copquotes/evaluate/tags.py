@@ -92,6 +92,10 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None) -> dict:
     """Per-theme precision/recall/F1/support/kappa plus micro and macro F1.
 
+    Macro F1 averages the themes whose F1 is defined (gold positives or predictions; their
+    number is ``macro_themes``): a theme absent from both the gold file and the predictions
+    is left out rather than counted as 0.
+
     ``Y_true``, ``Y_pred`` and ``acceptable`` are 0/1 arrays ``(n_texts, n_themes)``.
     Adds ``mission`` (micro/macro over wellbeing, solidarity, backlash,
     reflective_practice) when the codebook has those four themes.
@@ -124,8 +128,11 @@ def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None)
         fp = sum(counts[t][1] for t in ids)
         fn = sum(counts[t][2] for t in ids)
         p, r, f = _prf(tp, fp, fn)
+        # a theme that is neither in the gold file nor predicted has no F1 (not 0): left out of the mean
+        defined = [t for t in ids if sum(counts[t]) > 0]
         return {"micro_precision": round(p, 4), "micro_recall": round(r, 4), "micro_f1": round(f, 4),
-                "macro_f1": round(float(np.mean([per_theme[t]["f1"] for t in ids])), 4),
+                "macro_f1": round(float(np.mean([per_theme[t]["f1"] for t in defined])), 4) if defined else 0.0,
+                "macro_themes": len(defined),
                 "macro_kappa": round(float(np.nanmean([per_theme[t]["kappa"] for t in ids])), 4)}
 
     out = {"n_texts": int(Y_true.shape[0]), "themes": list(theme_ids), **agg(list(theme_ids)),

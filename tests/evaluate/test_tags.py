@@ -43,6 +43,16 @@ def _gold(tmp_path, rows):
     return p
 
 
+@pytest.mark.parametrize("y_true, y_pred, macro, n_defined", [
+    ([[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, 1, 0]], 1.0, 2),   # theme c: no gold, no prediction
+    ([[1, 0, 0], [0, 1, 0]], [[1, 0, 1], [0, 1, 0]], 2 / 3, 3),  # c predicted without gold: F1 0 counts
+    ([[0, 0, 0]], [[0, 0, 0]], 0.0, 0),
+])
+def test_macro_f1_leaves_out_themes_with_no_gold_and_no_prediction(y_true, y_pred, macro, n_defined):
+    r = score_predictions(np.array(y_true), np.array(y_pred), ["a", "b", "c"])
+    assert r["macro_f1"] == pytest.approx(macro, abs=1e-4) and r["macro_themes"] == n_defined
+
+
 def test_read_gold_errors(tmp_path):
     with pytest.raises(InputError, match="line 2"):
         read_gold(_gold(tmp_path, [{"text": "x", "labels": []}]).with_suffix(".jsonl"), None) and None
