@@ -159,6 +159,14 @@ def units_table(ws) -> pd.DataFrame:
 
     mask = NameMask(ws)
     base["text"] = [mask(t, fid) for t, fid in zip(base["text"], base["file_id"])]
+    # question texts come from the export's header, not anonymised ("What could Jane Smith improve?")
+    if base["question"].notna().any():
+        from .app.data import question_text, redacted_terms
+
+        terms = redacted_terms(ws)
+        pairs = list(zip(base["question"], base["file_id"]))
+        shown = {(q, fid): question_text(ws, q, fid, mask, terms) for q, fid in set(pairs) if isinstance(q, str)}
+        base["question"] = [shown.get(p) for p in pairs]
     base = base.drop(columns=["file_id"])
     if base["topic_label"].notna().any():
         terms = identifier_terms(ws)

@@ -17,7 +17,9 @@ Text rules (the app shows what these functions return, nothing else):
 * the original (verbatim) text comes back only from :func:`original_text`, which the
   app calls only for reviewers named in the workspace config ``show_original_for``;
 * strings the pipeline derived from raw text (topic labels and keywords, flag reasons)
-  are scrubbed of every string redacted anywhere in the workspace.
+  are scrubbed of every string redacted anywhere in the workspace;
+* survey question texts (export headers, never anonymised) are name-masked and scrubbed
+  the same way (:func:`question_text`).
 """
 from __future__ import annotations
 
@@ -73,6 +75,33 @@ class NameMask:
         if file_id not in self._patterns:
             self._patterns[file_id] = name_pattern(self.ws.conn, file_id)
         return mask_names(text, self._patterns[file_id])
+
+
+def question_text(ws, question, file_id, mask: "NameMask | None" = None, terms: set | None = None):
+    """A survey question as the app shows it. Question texts come from the export's header
+    and are not anonymised ("What could Jane Smith improve in her facilitation?"): the
+    file's known names are masked and every string redacted anywhere in the workspace is
+    scrubbed."""
+    if not question:
+        return question
+    text = (mask or NameMask(ws))(str(question), file_id)
+    return scrub(text, redacted_terms(ws) if terms is None else terms)
+
+
+_TERMS_CACHE: dict = {}
+
+
+def redacted_terms(ws) -> set[str]:
+    """:func:`~copquotes.app.safety.identifier_terms` of the workspace, counted once per
+    :func:`change_token` and redaction / identifier count (it reads every redaction)."""
+    key = (str(ws.path), change_token(ws), tuple(ws.conn.execute(
+        "SELECT (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
+        " (SELECT COUNT(*) FROM file_identifiers), (SELECT MAX(rowid) FROM file_identifiers)").fetchone()))
+    hit = _TERMS_CACHE.get(key)
+    if hit is None:
+        _TERMS_CACHE.clear()
+        hit = _TERMS_CACHE[key] = identifier_terms(ws)
+    return hit
 
 
 def can_show_original(ws, reviewer: str | None) -> bool:
@@ -324,10 +353,11 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
             else:
                 fl["text"] = None
             if terms is None:
-                terms = identifier_terms(ws)
+                terms = redacted_terms(ws)
             fl["reason"] = scrub(fl.get("reason") or "", terms)
             flags.append(fl)
         r["flags"] = flags
+        r["question"] = question_text(ws, r["question"], fid, mask)
         r["themes"] = json.loads(r.pop("themes_json") or "[]")
         r["parts"] = json.loads(r.pop("parts_json") or "{}")
         r["anonymised"] = anonymised
@@ -364,6 +394,7 @@ def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dic
         else:
             d["text"] = mask(d["anon"], row[0])
         del d["anon"], d["consent"]
+        d["question"] = question_text(ws, d["question"], row[0], mask)
         d["is_self"] = d["unit_id"] == unit_id
         out.append(d)
     return out

@@ -319,3 +319,39 @@ def test_a_name_the_anonymiser_missed_is_still_masked(ws):
         text = page_text(at)
         assert "Okafor" not in text, page
     assert "together\\, \\[name\\] said" in " ".join(markdown_bodies(open_page(ws, "quotes")))
+
+
+# ---------------------------------------------------------------------------------- red team (issue 7)
+ASKED = "What could Dana Whitlock improve? And what did Sarah Okafor do well?"
+
+
+def _name_in_question(ws):
+    """A survey question (header text, never anonymised) naming the facilitator of its own file
+    and a person redacted in another file."""
+    ws.conn.execute("INSERT INTO file_identifiers(file_id, value, kind, source) VALUES (2, 'Dana Whitlock',"
+                    " 'person', 'roster')")
+    ws.conn.execute("UPDATE units SET question = ? WHERE file_id = 2", (ASKED,))
+
+
+def test_a_survey_question_naming_someone_is_masked_in_the_context(ws):
+    _name_in_question(ws)
+    at = open_page(ws, "quotes", details=[quote_ids(ws)[6], quote_ids(ws)[8]])
+    assert not at.exception
+    text = page_text(at)
+    for word in ("Dana", "Whitlock", "Okafor", "Sarah"):
+        assert word not in text, word
+    assert "What could \\[name\\] improve" in " ".join(markdown_bodies(at))
+
+
+def test_a_survey_question_naming_someone_is_masked_in_the_units_export(ws):
+    _name_in_question(ws)
+    at = open_page(ws, "export")
+    at.radio(key="x_what").set_value("units").run()
+    at.selectbox(key="x_fmt_units").select(".csv").run()
+    at.button(key="x_go").click().run()
+    assert not at.exception and at.success
+    (out,) = list((ws.path / "exports").glob("*.csv"))
+    text = out.read_text(encoding="utf-8-sig")
+    assert "What could [name] improve" in text
+    for word in ("Dana", "Whitlock", "Okafor"):
+        assert word not in text, word
