@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..review import mask_names, name_pattern
 from ..review import render_redacted as redact_span
-from .safety import identifier_terms, scrub
+from .safety import PersonNames, identifier_terms, scrub
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -62,19 +62,45 @@ def analysis_token(ws) -> str:
 
 
 class NameMask:
-    """Masks the known names of each file (roster, speaker labels) in anonymised text: a
-    safety net for names the anonymiser missed, applied to every text the app shows."""
+    """Masks the known names of each file (roster, speaker labels) in anonymised text, then
+    every person name the workspace knows from any file (:class:`~copquotes.app.safety.PersonNames`:
+    a name from one file's identity columns said in another file, in capitals, in lower case,
+    with an accent): a safety net for names the anonymiser missed, applied to every text the
+    app shows and the exports write."""
 
     def __init__(self, ws):
         self.ws = ws
         self._patterns: dict = {}
+        self._people = workspace_names(ws)
 
     def __call__(self, text, file_id):
         if text is None:
             return None
         if file_id not in self._patterns:
             self._patterns[file_id] = name_pattern(self.ws.conn, file_id)
-        return mask_names(text, self._patterns[file_id])
+        return self._people.mask(mask_names(text, self._patterns[file_id]))
+
+
+_NAMES_CACHE: dict = {}
+
+
+def workspace_names(ws) -> PersonNames:
+    """The person names of every file of the workspace (cached until ``file_identifiers`` changes)."""
+    key = (str(ws.path), tuple(ws.conn.execute(
+        "SELECT COUNT(*), MAX(rowid) FROM file_identifiers").fetchone()))
+    hit = _NAMES_CACHE.get(key)
+    if hit is None:
+        names = set()
+        for value, aliases in ws.conn.execute(
+                "SELECT value, aliases_json FROM file_identifiers WHERE kind IN ('person', 'name')"):
+            names.add(value)
+            try:
+                names.update(str(a) for a in json.loads(aliases or "[]"))
+            except (TypeError, ValueError):
+                pass
+        _NAMES_CACHE.clear()
+        hit = _NAMES_CACHE[key] = PersonNames(names)
+    return hit
 
 
 def question_text(ws, question, file_id, mask: "NameMask | None" = None, terms: set | None = None):

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
+from pathlib import Path
 
 _MD_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -84,3 +86,104 @@ def scrub(text, terms: set[str], placeholder: str = "[redacted]") -> str:
         # underscores separate words here (BERTopic labels look like "3_word_word")
         s = re.sub(r"(?<![^\W_])" + re.escape(t) + r"(?![^\W_])", placeholder, s, flags=re.I)
     return s
+
+
+# ---------------------------------------------------------------------------------- names
+_WORD = re.compile(r"[^\W\d_]+")
+_COMMON: set[str] | None = None
+
+
+def fold(text: str) -> str:
+    """``text`` with accents dropped character by character (same length: offsets into the
+    folded text are offsets into ``text``), so "Siobhán" matches "Siobhan"."""
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(base[0] if len(base) >= 1 and base[0].isalpha() == ch.isalpha() else ch)
+    return "".join(out)
+
+
+def common_words() -> set[str]:
+    """Ordinary English words (the whole-word entries of the embedding model's WordPiece
+    vocabulary, lower case): a name that is one of them ("hope", "grace", "young") is masked
+    only capitalised or in capitals; any other name in any case. Empty when the vocabulary
+    is not installed (then names are matched capitalised or in capitals only)."""
+    global _COMMON
+    if _COMMON is None:
+        words: set[str] = set()
+        try:
+            from ..resources import embedding_model_path
+
+            vocab = Path(embedding_model_path()) / "vocab.txt"
+            words = {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and w.islower()}
+        except Exception:  # noqa: BLE001 - a missing model only makes the mask more cautious
+            words = set()
+        _COMMON = words
+    return _COMMON
+
+
+class PersonNames:
+    """Every person name the workspace knows (roster, speaker labels, identity columns of
+    any file), matched word by word in text: parts of 3+ letters as written and in capitals,
+    in any case when the part is not an ordinary word, accents ignored; full names of
+    several words whole. A safety net over the per-file mask for names the anonymiser
+    missed in another file's text ("quennell", "OSTROWSKI", "Siobhán")."""
+
+    def __init__(self, names):
+        common = common_words()
+        self.exact: set[str] = set()
+        self.lower: set[str] = set()
+        self.full: set[tuple[str, ...]] = set()
+        self.longest = 1
+        for name in names:
+            name = fold(re.sub(r"\([^)]*\)", " ", str(name or ""))).strip()
+            parts = _WORD.findall(name)
+            if len(parts) > 1:
+                self.full.add(tuple(p.lower() for p in parts))
+                self.longest = max(self.longest, len(parts))
+            for p in parts:
+                if len(p) < 3 or p.lower() in _HONORIFICS:
+                    continue
+                self.exact.update((p, p.upper(), p[0].upper() + p[1:]))
+                if common and p.lower() not in common:
+                    self.lower.add(p.lower())
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.full)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        folded = fold(text)
+        toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(toks):
+            s, e, w = toks[i]
+            if s > 0 and folded[s - 1] == "[" and folded[e:e + 1] == "]":      # a placeholder
+                i += 1
+                continue
+            hit = 0
+            for n in range(min(self.longest, len(toks) - i), 1, -1):
+                seq = toks[i:i + n]
+                # a full name: its words next to each other (spaces, hyphens, dots between)
+                if tuple(t[2].lower() for t in seq) in self.full and all(
+                        re.fullmatch(r"[\s.\-’']{1,3}", folded[a[1]:b[0]]) for a, b in zip(seq, seq[1:])):
+                    hit = n
+                    break
+            if hit:
+                out.append((s, toks[i + hit - 1][1]))
+                i += hit
+                continue
+            if w in self.exact or w.lower() in self.lower:
+                out.append((s, e))
+            i += 1
+        return out
+
+    def mask(self, text: str | None, placeholder: str = "[name]") -> str | None:
+        if text is None or not self:
+            return text
+        for s, e in reversed(self.spans(text)):
+            text = text[:s] + placeholder + text[e:]
+        return text

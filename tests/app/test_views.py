@@ -355,3 +355,31 @@ def test_a_survey_question_naming_someone_is_masked_in_the_units_export(ws):
     assert "What could [name] improve" in text
     for word in ("Dana", "Whitlock", "Okafor"):
         assert word not in text, word
+
+
+def test_names_known_anywhere_in_the_workspace_are_masked_in_any_case_and_accent(ws):
+    """Safety net across files: a survey's identity-column name said in a focus group (lower
+    case, capitals), and a roster name with an accent the anonymiser did not expect."""
+    ws.conn.executemany("INSERT INTO file_identifiers(file_id, value, kind, source) VALUES (?, ?, 'person', ?)",
+                        [(2, "Wilhelmina Quennell", "identity_column"), (1, "Siobhan Kowalczyk", "roster"),
+                         (1, "Hope Karaitiana", "roster")])
+    missed = "Honestly quennell and WILHELMINA helped, and Siobhán too: we are in this together."
+    ws.conn.execute("UPDATE anon SET text = ? WHERE unit_id = ?", (missed, unit_id(3)))
+    ws.conn.execute("UPDATE quotes SET text = ? WHERE unit_id = ?", (missed, unit_id(3)))
+    review.approve(ws, quote_ids(ws)[3], "Ann", 1)
+    for page in ("quotes", "themes", "topics"):
+        at = open_page(ws, page, details=list(quote_ids(ws).values()) if page == "quotes" else ())
+        assert not at.exception
+        text = page_text(at).lower()
+        for word in ("quennell", "wilhelmina", "siobh"):
+            assert word not in text, (page, word)
+    bodies = " ".join(markdown_bodies(open_page(ws, "quotes")))
+    assert "Honestly \\[name\\] and \\[name\\] helped\\, and \\[name\\] too" in bodies
+    assert "gave me hope and energy" in bodies              # the word hope is not the person Hope
+    at = open_page(ws, "export")
+    at.selectbox(key="x_fmt_quotes").select(".csv").run()
+    at.button(key="x_go").click().run()
+    (out,) = list((ws.path / "exports").glob("*.csv"))
+    exported = out.read_text(encoding="utf-8-sig")
+    assert "Honestly [name] and [name] helped, and [name] too" in exported
+    assert "quennell" not in exported.lower() and "siobh" not in exported.lower()
