@@ -127,9 +127,9 @@ def common_words() -> set[str]:
 
 class PersonNames:
     """Every person name the workspace knows (roster, speaker labels, identity columns of
-    any file), matched word by word in text: parts of 3+ letters as written and in capitals,
-    in any case when the part is not an ordinary word, accents ignored; full names of
-    several words whole. A safety net over the per-file mask for names the anonymiser
+    any file), matched word by word in text, accents ignored: parts of 3+ letters in any case
+    when they are not ordinary words, else only in capitals; full names of several words
+    whole, in any case. A safety net over the per-file mask for names the anonymiser
     missed in another file's text ("quennell", "OSTROWSKI", "Siobhán")."""
 
     def __init__(self, names):
@@ -147,8 +147,13 @@ class PersonNames:
             for p in parts:
                 if len(p) < 3 or p.lower() in _HONORIFICS:
                     continue
+                if common and p.lower() in common:
+                    # "Hope", "Young", "Best": the file's own mask takes them capitalised; across
+                    # files only in capitals or in a full name (not "Best thing was ...")
+                    self.exact.add(p.upper())
+                    continue
                 self.exact.update((p, p.upper(), p[0].upper() + p[1:]))
-                if common and p.lower() not in common:
+                if common:
                     self.lower.add(p.lower())
 
     def __bool__(self) -> bool:
