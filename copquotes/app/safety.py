@@ -54,21 +54,30 @@ def neutralise_cell(value):
 def identifier_terms(ws, min_len: int = 3) -> set[str]:
     """Lower-cased strings redacted anywhere in the workspace, plus known names of files."""
     terms: set[str] = set()
+    common = common_words()
+
+    def word_ok(w: str) -> bool:
+        # a person's name that is one ordinary word ("feeling", "year", "people" when the
+        # anonymiser took them for names) would blank common words out of every topic label
+        return len(w) >= min_len and w not in _HONORIFICS and w not in common
     for s, kind in ws.conn.execute(
             "SELECT DISTINCT lower(substr(u.text, r.start + 1, r.\"end\" - r.start)), r.kind FROM redactions r"
             " JOIN units u ON u.unit_id = r.unit_id WHERE r.status != 'undone'"):
         if s and len(s.strip()) >= min_len:
-            terms.add(s.strip())
-            if kind in ("person", "name"):  # a first or last name alone identifies too
-                terms.update(w for w in re.split(r"[\s,.;:'’]+", s)
-                             if len(w) >= min_len and w not in _HONORIFICS)
+            person = kind in ("person", "name")
+            if not person or word_ok(s.strip()):
+                terms.add(s.strip())
+            if person:  # a first or last name alone identifies too
+                terms.update(w for w in re.split(r"[\s,.;:'’]+", s) if word_ok(w))
     for value, kind in ws.conn.execute("SELECT value, kind FROM file_identifiers"):
         if value and kind in ("person", "name", "org", "place", "email", "phone"):
             v = str(value).lower().strip()
             if len(v) >= min_len:
-                terms.add(v)
-                if kind in ("person", "name"):
-                    terms.update(w for w in re.split(r"[\s,.]+", v) if len(w) >= min_len and w not in _HONORIFICS)
+                person = kind in ("person", "name")
+                if not person or word_ok(v):
+                    terms.add(v)
+                if person:
+                    terms.update(w for w in re.split(r"[\s,.]+", v) if word_ok(w))
     return terms
 
 

@@ -383,3 +383,15 @@ def test_names_known_anywhere_in_the_workspace_are_masked_in_any_case_and_accent
     exported = out.read_text(encoding="utf-8-sig")
     assert "Honestly [name] and [name] helped, and [name] too" in exported
     assert "quennell" not in exported.lower() and "siobh" not in exported.lower()
+
+
+def test_an_ordinary_word_taken_for_a_name_does_not_blank_topic_labels(ws):
+    """The anonymiser sometimes takes a sentence's first word for a name ("Honestly" as a
+    person): topic labels keep that word (they come from anonymised text), names still go."""
+    ws.conn.execute('INSERT INTO redactions(unit_id, start, "end", kind, source, status)'
+                    " VALUES (?, 0, 8, 'person', 'cue', 'auto')", (unit_id(1),))
+    ws.conn.execute("UPDATE topic_info SET label = '1_honestly_together' WHERE topic = 1")
+    at = open_page(ws, "topics")
+    table = at.dataframe[0].value
+    assert table.loc[1, "label"] == "1_honestly_together"
+    assert "[redacted]" in table.loc[0, "label"] and "okafor" not in table.loc[0, "label"]
