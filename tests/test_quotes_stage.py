@@ -211,3 +211,24 @@ def test_rerun_keeps_a_reviewers_edit_after_approval_and_their_themes(ws):
     assert after["status"] == "approved"
     assert after["edited_text"] == "An edit by the reviewer."
     assert [t["theme"] for t in json.loads(after["themes_json"])] == ["isolation"]
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("I told quennell about the group and she joined.", "I told [name] about the group and she joined."),
+    ("OSTROWSKI said the same thing about backlash.", "[name] said the same thing about backlash."),
+    ("The best part was the people in it.", "The best part was the people in it."),   # "Best" is a surname
+])
+def test_a_name_from_another_files_identifiers_is_masked_and_held(text, masked):
+    from copquotes.app.safety import PersonNames
+    from copquotes.quotes.candidates import SpanCandidate
+
+    idents = {1: [("Aleksandra Quennell", "person", []), ("Dominik Ostrowski", "person", []),
+                  ("George Best", "person", [])],
+              2: [("Mia Chen", "person", [])]}
+    data = {"redactions": {}, "flags": {},
+            "people": PersonNames(v for ids in idents.values() for v, _, _ in ids)}
+    c = {"unit": {"unit_id": "u1", "file_id": 2, "text": text, "anon": text},
+         "span": SpanCandidate(0, len(text), 0, 0, len(text.split()))}
+    qs._safety(c, data, {fid: qs._name_patterns(v) for fid, v in idents.items()})
+    assert c["anon"] == masked
+    assert c["held"] == (masked != text)

@@ -86,8 +86,11 @@ def _is_common_strict(lower: str) -> bool:
     """Like :func:`_is_common`, but a bare WordNet noun does not count (WordNet lists
     proper nouns such as "faisal" or "sarah" among its nouns)."""
     w = words()
-    if lower in w.eng["noun"] and lower not in w.eng["vaa"] and lower not in w.stop:
-        return False
+    if lower in w.eng["noun"] and lower not in w.eng["vaa"] and lower not in w.stop and lower not in _IRREGULAR:
+        # a noun that is also a form of a verb or adjective ("learning", "feeling", "meeting") is common
+        vaa = w.eng["vaa"]
+        return any(lower.endswith(suf) and len(lower) - len(suf) >= 3 and lower[: -len(suf)] + rep in vaa
+                   for suf, rep in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("ings", ""), ("ings", "e")))
     return _is_common(lower)
 
 

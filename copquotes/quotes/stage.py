@@ -379,12 +379,17 @@ def _safety(c: dict, data: dict, name_re_by_file: dict) -> None:
         if _overlaps(s, e, sp.start, sp.end) or (s == e == 0):
             flags.append({"kind": kind, "start": s, "end": e, "reason": reason, "severity": severity})
     residual = residual_identifiers(anon, name_re_by_file.get(u["file_id"]))
+    people = data.get("people")
+    if people:  # a name from another file (a survey's identity columns said in a transcript)
+        taken = residual
+        residual = residual + [(a, b) for a, b in people.spans(anon)
+                               if not any(a < e and s < b for s, e in taken)]
     if residual:
         # the safety net: a name the redactor missed is masked and the quote held for review
         for s, e in sorted(residual, reverse=True):
             anon = anon[:s] + "[name]" + anon[e:]
         flags.append({"kind": "residual_identifier", "start": sp.start, "end": sp.end,
-                      "reason": "a name from the speaker labels or roster was still in the text",
+                      "reason": "a name from the speaker labels, a roster or an identity column was still in the text",
                       "severity": "hold"})
     if u["anon"] is None and not reds:
         flags.append({"kind": "not_anonymised", "start": sp.start, "end": sp.end,
@@ -511,6 +516,10 @@ def collect_candidates(ws, *, progress: bool = False, **options) -> tuple[list[d
     data = _load(ws)
     cands, missing = build_candidates(ws, opts, data, progress)
     name_re = {fid: _name_patterns(v) for fid, v in data["identifiers"].items()}
+    from ..app.safety import PersonNames
+
+    data["people"] = PersonNames(n for idents in data["identifiers"].values() for value, kind, aliases in idents
+                                 if kind in ("person", "name") for n in (value, *aliases))
     for c in cands:
         _safety(c, data, name_re)
     data["missing"] = missing
