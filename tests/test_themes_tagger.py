@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,7 @@ from copquotes.errors import ConfigError
 from copquotes.themes import Codebook, ThemeTagger, tag_texts
 from copquotes.themes import run as tag_stage
 from copquotes.types import Unit
+from sources import Reading, Src
 
 
 @pytest.fixture(scope="module")
@@ -232,20 +232,6 @@ def test_tag_texts_format(embedder, tmp_path):
 
 
 # ----------------------------------------------------------------------------- the stage
-@dataclass(frozen=True)
-class Src:
-    path: Path
-    format: str = "plain_txt"
-    meta: dict = field(default_factory=dict)
-    roster: tuple = ()
-
-
-@dataclass
-class Reading:
-    units: object
-    identifiers: list
-
-
 def _reader(source):
     lines = Path(source.path).read_text().splitlines()
     return Reading((Unit(file=str(source.path), position=i, text=t, source_kind="survey", consent=True,

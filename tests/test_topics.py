@@ -8,7 +8,6 @@ from __future__ import annotations
 import itertools
 import json
 import socket
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ from copquotes.topics import model as topic_model
 from copquotes.topics import run as topics_run
 from copquotes.topics.metrics import agreement, keyword_words, npmi_coherence, npmi_pair, topic_diversity
 from copquotes.types import Unit
+from sources import Reading, Src
 
 # ----------------------------------------------------------------------------- corpus
 GROUPS = {
@@ -384,20 +384,6 @@ def test_save_figures_writes_offline_html_and_pngs(fitted, tmp_path):
 
 
 # ----------------------------------------------------------------------------- the stage
-@dataclass(frozen=True)
-class Src:
-    path: Path
-    format: str = "plain_txt"
-    meta: dict = field(default_factory=dict)
-    roster: tuple = ()
-
-
-@dataclass
-class Reading:
-    units: object
-    identifiers: list
-
-
 def _reader(source):
     rows = json.loads(Path(source.path).read_text())
     units = [Unit(file=str(source.path), position=i, text=r["text"], source_kind=r["kind"], group=r["group"],

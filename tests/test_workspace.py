@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -10,20 +9,7 @@ import pytest
 from copquotes.errors import InputError, WorkspaceError
 from copquotes.types import Identifier, Unit
 from copquotes.workspace import SCHEMA_VERSION, Workspace
-
-
-@dataclass(frozen=True)
-class Src:
-    path: Path
-    format: str = "plain_txt"
-    meta: dict = field(default_factory=dict)
-    roster: tuple = ()
-
-
-@dataclass
-class Reading:
-    units: object
-    identifiers: list
+from sources import Reading, Src
 
 
 def line_reader(source):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from copquotes.types import Unit
 from copquotes.workspace import AGGREGATES, SCHEMA_VERSION, Workspace
 
 from .builders import UNIT_THEMES, build_workspace, unit_id
+from sources import Reading, Src
 
 
 @pytest.fixture
@@ -134,20 +134,6 @@ def test_adding_units_outside_a_stage_makes_the_stored_aggregates_stale(ws):
     assert ws.stored_aggregates() == {}
     assert_matches_reference(ws)
     assert "New group" in data.theme_prevalence(ws, "group").columns
-
-
-@dataclass(frozen=True)
-class Src:
-    path: Path
-    format: str = "plain_txt"
-    meta: dict = field(default_factory=dict)
-    roster: tuple = ()
-
-
-@dataclass
-class Reading:
-    units: object
-    identifiers: list
 
 
 def line_reader(source):

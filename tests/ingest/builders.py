@@ -142,3 +142,27 @@ PLAIN_ROWS_FOR_DETECT = [
     ["1", "Being with people who understand why this work matters to me.", "Thanks to the facilitators."],
     ["2", "Practical scripts for handling pushback from parents and staff.", ""],
 ]
+
+
+def csv_bytes(rows, delimiter=",", encoding="utf-8", newline="\r\n") -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
+    for r in rows:
+        w.writerow(r)
+    return buf.getvalue().encode(encoding)
+
+
+def units_of(path, roster=(), **meta):
+    """``(format, reading, units)`` of a file read as the ingest reads it (surveys by default)."""
+    from copquotes.ingest import Source, detect_format, read
+
+    fmt = detect_format(path)
+    m = dict(meta)
+    if fmt.endswith(("_csv", "_xlsx")) and fmt != "roster_csv":
+        m.setdefault("source_kind", "survey")
+    r = read(Source(path, fmt, m, tuple(roster)))
+    return fmt, r, list(r.units)
+
+
+def texts(units):
+    return " | ".join(u.text for u in units)

@@ -2,37 +2,18 @@
 meeting tools write them): what the readers got wrong, one table-driven case each."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
 import pytest
 
 from copquotes.errors import ConfigError, InputError
-from copquotes.ingest import Source, detect_format, discover, load_roster, read
+from copquotes.ingest import detect_format, discover, load_roster, read
 from copquotes.ingest.base import truthy
 from copquotes.ingest.textio import binary_kind
 
-
-def csv_bytes(rows, delimiter=",", encoding="utf-8", newline="\r\n") -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
-    for r in rows:
-        w.writerow(r)
-    return buf.getvalue().encode(encoding)
+from .builders import csv_bytes, texts, units_of
 
 
-def units_of(path, roster=(), **meta):
-    fmt = detect_format(path)
-    m = dict(meta)
-    if fmt.endswith(("_csv", "_xlsx")) and fmt != "roster_csv":
-        m.setdefault("source_kind", "survey")
-    r = read(Source(path, fmt, m, tuple(roster)))
-    return fmt, r, list(r.units)
-
-
-def texts(units):
-    return " | ".join(u.text for u in units)
 
 
 # ------------------------------------------------------------------------------------ consent

@@ -2,38 +2,19 @@
 corpus): export shapes the readers first got wrong. Every file is written by the test."""
 from __future__ import annotations
 
-import csv
-import io
 
 import pytest
 
 from copquotes.errors import UnknownFormatError
-from copquotes.ingest import Source, detect_format, discover, load_roster, read
+from copquotes.ingest import detect_format, discover, load_roster
 from copquotes.ingest.base import truthy, year_from_text
 from copquotes.ingest.roster import RosterMatcher
 from copquotes.ingest.transcript import kind_from_name
 from copquotes.types import RosterEntry
 
-
-def csv_bytes(rows, delimiter=",", encoding="utf-8", newline="\r\n") -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
-    for r in rows:
-        w.writerow(r)
-    return buf.getvalue().encode(encoding)
+from .builders import csv_bytes, texts, units_of
 
 
-def units_of(path, roster=(), **meta):
-    fmt = detect_format(path)
-    m = dict(meta)
-    if fmt.endswith(("_csv", "_xlsx")) and fmt != "roster_csv":
-        m.setdefault("source_kind", "survey")
-    r = read(Source(path, fmt, m, tuple(roster)))
-    return fmt, r, list(r.units)
-
-
-def texts(units):
-    return " | ".join(u.text for u in units)
 
 
 # ------------------------------------------------------------------------------------- surveys
