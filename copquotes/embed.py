@@ -21,6 +21,17 @@ share its batch, so a unit's tags would depend on what else was new when it was 
 embedded (``docs/tagging.md``). fp32 vectors do not depend on their batch.
 int8 vectors are cached under their own model key (``all-MiniLM-L6-v2@int8``) so the
 two precisions never mix.
+
+``pooling="sentences"`` (the default): the vector of a text of several sentences is the
+length-weighted, re-normalised mean of its sentences' vectors (split by
+:func:`copquotes.text.sentence_spans`); a one-sentence text is embedded as it is. Units and
+their sentences therefore share all the work: each distinct *sentence* is one forward pass,
+and a unit costs nothing more. Measured on 2,000 feedback comments: 11.5 s for their
+sentences against 20.1 s for units plus sentences and 12.5 s for the units alone; zero-shot
+tagging F1 moved by at most 0.005 (``docs/tagging.md``). It also sees the whole of a long
+answer, where the model alone truncates at 256 word pieces. ``pooling="text"`` embeds every
+text whole. Either way the cache holds only forward-pass vectors, keyed by ``cache_key``;
+``key`` names the vectors a call returns (model, precision and pooling).
 """
 from __future__ import annotations
 
@@ -43,6 +54,8 @@ from .types import text_hash
 log = logging.getLogger(__name__)
 
 PRECISIONS = ("fp32", "int8")
+POOLINGS = ("sentences", "text")
+DEFAULT_POOLING = "sentences"
 DEFAULT_PRECISION = "fp32"  # int8 is ~1.8x faster but its vectors depend on the batch (see above)
 CACHE_FILE = "embeddings.sqlite"
 _CHUNK_BATCHES = 16          # batches per cache write / progress step
@@ -171,16 +184,21 @@ class Embedder:
     device: torch device (``"cpu"``).
     precision: ``"fp32"`` (default) or ``"int8"`` (dynamic per-channel quantisation of the Linear
         layers: faster, but a text's vector depends on the batch it is embedded in).
+    pooling: ``"sentences"`` (default: a text of several sentences gets the length-weighted
+        mean of its sentence vectors) or ``"text"`` (every text embedded whole).
 
     After each :meth:`encode`, ``n_computed_`` and ``n_cached_`` count the distinct
-    texts that were embedded and those read from the cache (``n_total_computed_``
-    and ``n_total_cached_`` add them up over the object's life).
+    pieces (sentences, or whole texts) that were embedded and those read from the cache
+    (``n_total_computed_`` and ``n_total_cached_`` add them up over the object's life).
     """
 
     def __init__(self, model_name: str = EMBEDDING_MODEL, cache_dir: str | Path | None = None,
-                 batch_size: int = 64, device: str = "cpu", precision: str = DEFAULT_PRECISION):
+                 batch_size: int = 64, device: str = "cpu", precision: str = DEFAULT_PRECISION,
+                 pooling: str = DEFAULT_POOLING):
         if precision not in PRECISIONS:
             raise ConfigError(f"unknown embedding precision {precision!r}; use one of {', '.join(PRECISIONS)}")
+        if pooling not in POOLINGS:
+            raise ConfigError(f"unknown embedding pooling {pooling!r}; use one of {', '.join(POOLINGS)}")
         if int(batch_size) < 1:
             raise ConfigError(f"batch_size must be at least 1, not {batch_size!r}")
         self.model_name = model_name
@@ -188,7 +206,9 @@ class Embedder:
         self.batch_size = int(batch_size)
         self.device = device
         self.precision = precision
-        self.key = model_key(model_name, precision)
+        self.pooling = pooling
+        self.cache_key = model_key(model_name, precision)
+        self.key = self.cache_key if pooling == "text" else f"{self.cache_key}+sentences"
         self._cache = EmbeddingCache(self.cache_dir) if self.cache_dir is not None else None
         self._memory: dict[str, np.ndarray] = {}
         self._dim: int | None = None
@@ -215,6 +235,47 @@ class Embedder:
         if isinstance(texts, str):
             raise ConfigError("Embedder.encode takes a list of texts, not a single string")
         texts = ["" if t is None else str(t) for t in texts]
+        if self.pooling == "text":
+            return self._encode_pieces(texts, progress)
+        return self._encode_pooled(texts, progress)
+
+    def _encode_pooled(self, texts: list[str], progress: bool) -> np.ndarray:
+        from .text import sentence_spans
+
+        split: dict[str, list[str] | None] = {}   # text -> its sentences (None: embedded whole)
+        pieces: dict[str, None] = {}
+        for t in texts:
+            if t in split:
+                continue
+            sp = sentence_spans(t)
+            if len(sp) <= 1:
+                split[t] = None
+                pieces[t] = None
+            else:
+                parts = [t[a:b] for a, b in sp]
+                split[t] = parts
+                pieces.update(dict.fromkeys(parts))
+        order = list(pieces)
+        V = self._encode_pieces(order, progress)
+        if not texts:
+            return V
+        row = {p: i for i, p in enumerate(order)}
+        pooled: dict[str, np.ndarray] = {}
+        for t, parts in split.items():
+            if parts is None:
+                pooled[t] = V[row[t]]
+            else:
+                w = np.array([len(p) for p in parts], dtype=np.float32)
+                v = w @ V[[row[p] for p in parts]]
+                n = float(np.linalg.norm(v))
+                pooled[t] = (v / n if n > 0 else v).astype(np.float32)
+        out = np.empty((len(texts), V.shape[1]), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i] = pooled[t]
+        return out
+
+    def _encode_pieces(self, texts: list[str], progress: bool) -> np.ndarray:
+        """Forward-pass vectors of ``texts`` (each embedded whole), via the cache."""
         hashes = [text_hash(t) for t in texts]
         first: dict[str, int] = {}
         for i, h in enumerate(hashes):
@@ -248,7 +309,7 @@ class Embedder:
         found = {h: self._memory[h] for h in hashes if h in self._memory}
         if self._cache is not None and len(found) < len(hashes):
             rest = [h for h in hashes if h not in found]
-            got = self._cache.get_many(self.key, rest, self._dim)
+            got = self._cache.get_many(self.cache_key, rest, self._dim)
             if got:
                 self._dim = self._dim or len(next(iter(got.values())))
             found.update(got)
@@ -272,7 +333,7 @@ class Embedder:
                 vecs = np.asarray(vecs, dtype=np.float32)
                 items = [(hashes[i], vecs[j]) for j, i in enumerate(idx)]
                 if self._cache is not None:
-                    self._cache.put_many(self.key, items)
+                    self._cache.put_many(self.cache_key, items)
                 else:
                     self._memory.update(items)
                 out.update(items)
@@ -290,6 +351,9 @@ class Embedder:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        if "pooling" not in state:  # pickled before pooling existed: it embedded texts whole
+            self.pooling = "text"
+            self.cache_key = self.key
         if self.cache_dir is not None:
             try:
                 self._cache = EmbeddingCache(self.cache_dir)
@@ -299,7 +363,8 @@ class Embedder:
 
     def __repr__(self) -> str:
         return (f"Embedder(model_name={self.model_name!r}, cache_dir={str(self.cache_dir) if self.cache_dir else None!r}, "
-                f"batch_size={self.batch_size}, device={self.device!r}, precision={self.precision!r})")
+                f"batch_size={self.batch_size}, device={self.device!r}, precision={self.precision!r}, "
+                f"pooling={self.pooling!r})")
 
 
 def embed_texts(texts: Sequence[str], cache_dir: str | Path | None = None, **kwargs) -> np.ndarray:

@@ -41,7 +41,7 @@ def test_each_distinct_text_once_and_second_run_computes_nothing(tmp_path, embed
     with sqlite3.connect(tmp_path / CACHE_FILE) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         rows = conn.execute("SELECT model, COUNT(*) FROM vectors GROUP BY model").fetchall()
-    assert rows == [(e1.key, 7)] and e1.key.startswith("all-MiniLM-L6-v2")
+    assert rows == [(e1.cache_key, 7)] and e1.cache_key == "all-MiniLM-L6-v2"
 
 
 def test_partial_cache_computes_only_new_texts(tmp_path):
@@ -69,6 +69,29 @@ def test_default_vectors_do_not_depend_on_the_batch(embedder):
     assert float(alone @ beside) > 0.9999
 
 
+def test_a_text_of_several_sentences_is_the_weighted_mean_of_its_sentences(tmp_path):
+    sents = ["I walk in flat and walk out with a plan.", "The facilitator held the space beautifully."]
+    text = " ".join(sents)
+    e = Embedder(cache_dir=tmp_path)
+    u, s1, s2 = e.encode([text, *sents])
+    w = np.array([len(s) for s in sents], dtype=np.float32)
+    mean = w[0] * s1 + w[1] * s2
+    np.testing.assert_allclose(u, mean / np.linalg.norm(mean), atol=1e-6)
+    assert e.n_computed_ == 2                      # the unit cost nothing beyond its sentences
+    whole = Embedder(pooling="text").encode([text])[0]
+    assert 0.8 < float(u @ whole) < 0.9999         # close to, but not, the whole-text vector
+    # a one-sentence text is embedded as it is, whatever the pooling
+    np.testing.assert_allclose(Embedder(pooling="text").encode([sents[0]])[0], s1, atol=1e-6)
+
+
+def test_poolings_have_their_own_key_but_share_the_cache(tmp_path):
+    a, b = Embedder(cache_dir=tmp_path), Embedder(cache_dir=tmp_path, pooling="text")
+    assert a.key != b.key and a.cache_key == b.cache_key
+    a.encode(["One sentence here."])
+    b.encode(["One sentence here."])
+    assert b.n_cached_ == 1
+
+
 def test_int8_stays_close_to_fp32(embedder):
     fp32 = Embedder(precision="fp32").encode(TEXTS)
     int8 = Embedder(precision="int8").encode(TEXTS)
@@ -80,7 +103,7 @@ def test_empty_input_gives_empty_matrix(embedder):
     assert embedder.encode([]).shape == (0, 384)
 
 
-@pytest.mark.parametrize("kwargs", [{"precision": "fp16"}, {"batch_size": 0}])
+@pytest.mark.parametrize("kwargs", [{"precision": "fp16"}, {"batch_size": 0}, {"pooling": "max"}])
 def test_bad_options_raise_config_error(kwargs):
     with pytest.raises(ConfigError):
         Embedder(**kwargs)

@@ -423,7 +423,7 @@ def _cached(embedder, texts: list[str]) -> dict[str, np.ndarray]:
     if cache is None or not texts:
         return {}
     hashes = {text_hash(t): t for t in texts}
-    got = cache.get_many(embedder.key, list(hashes))
+    got = cache.get_many(getattr(embedder, "cache_key", embedder.key), list(hashes))
     return {hashes[h]: v for h, v in got.items()}
 
 
