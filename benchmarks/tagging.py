@@ -282,10 +282,18 @@ def bench_quantisation(cache_dir) -> dict:
 # --------------------------------------------------------------------------- report
 def markdown(res: dict) -> str:
     md = ["# Theme tagging benchmark", "",
-          f"Run {res['meta']['date']} on {res['meta']['machine']}; `python benchmarks/tagging.py`.", ""]
+          f"Run {res['meta']['date']} on {res['meta']['machine']}; `python benchmarks/tagging.py`; last invocation: "
+          f"sections {', '.join(res['meta'].get('sections_run', []))}; load average (1/5/15 min) at start "
+          f"{res['meta'].get('load_average_start')}, at end {res['meta'].get('load_average_end')} (2 shared cores).", ""]
+    def when(section):
+        runs = res.get(section, {}).get("runs", {})
+        return [f"Measured: " + "; ".join(
+            f"`--only {k}` {r['date']}, {r['seconds']} s, load average (1/5/15 min) {r['load_average_start']} "
+            f"at start, {r['load_average_end']} at end" for k, r in runs.items()) + ".", ""] if runs else []
+
     if "labelled" in res:
         L = res["labelled"]
-        md += ["## (a) Labelled sets, zero-shot from the default codebook", "",
+        md += ["## (a) Labelled sets, zero-shot from the default codebook", "", *when("labelled"),
                "| set | n | mission micro-F1 | mission macro-F1 | all-theme micro-F1 | all-theme macro-F1 | prototype baseline (mission / all) | without the kNN blend (mission / all) |",
                "|---|---|---|---|---|---|---|---|"]
         for name in ("tags", "tags_heldout_style"):
@@ -307,7 +315,7 @@ def markdown(res: dict) -> str:
         md.append("")
     if "pxtextmining" in res and "n_rows" in res["pxtextmining"]:
         P = res["pxtextmining"]
-        md += ["## (b) pxtextmining (v6 file, 80/20 split, random_state=42)", "",
+        md += ["## (b) pxtextmining (v6 file, 80/20 split, random_state=42)", "", *when("pxtextmining"),
                f"{P['n_rows']} rows, {len(P['themes'])} themes with >= 50 positives; train {P['n_train']}, test {P['n_test']}.", "",
                "| model | micro-F1 | macro-F1 | samples-F1 | seconds |", "|---|---|---|---|---|"]
         for k, v in P.items():
@@ -317,7 +325,7 @@ def markdown(res: dict) -> str:
                "and above TF-IDF + LinearSVC.", ""]
     if "sight" in res:
         S = res["sight"]
-        md += ["## (c) SIGHT, zero-shot from its codebook (validation + test rows)", "",
+        md += ["## (c) SIGHT, zero-shot from its codebook (validation + test rows)", "", *when("sight"),
                f"n = {S['n']}. Cohen's kappa.", "",
                "| category | ours vs H1 | ours vs H2 | ours avg | H1-H2 (here) | H1-H2 published | GPT-3.5 zero-shot | GPT-3.5 k-shot |",
                "|---|---|---|---|---|---|---|---|"]
@@ -328,12 +336,12 @@ def markdown(res: dict) -> str:
                "(published figures are on the repository's own sample, not necessarily these rows).", ""]
     if "throughput" in res:
         T = res["throughput"]
-        md += ["## Throughput (embeddings cached)", "",
+        md += ["## Throughput (embeddings cached)", "", *when("throughput"),
                f"{T['units']} pxtextmining comments tagged (units + sentences, max-pooled): "
                f"{T['units_per_s']:.0f} units/s (median of 3; best {T['units_per_s_best']:.0f}). Target >= 2,000.", ""]
     if "quantisation" in res:
         Q = res["quantisation"]
-        md += ["## fp32 vs int8 embeddings", "",
+        md += ["## fp32 vs int8 embeddings", "", *when("quantisation"),
                "| precision | texts/s (uncached) | tags mission / all micro-F1 | held-out-style mission / all micro-F1 |",
                "|---|---|---|---|"]
         for p in ("fp32", "int8"):
@@ -359,13 +367,15 @@ def main(argv=None) -> int:
     json_path = out_dir / "tagging.json"
     res = json.loads(json_path.read_text()) if json_path.exists() else {}
     res["meta"] = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-                   "python": platform.python_version()}
+                   "python": platform.python_version(), "load_average_start": [round(x, 2) for x in os.getloadavg()]}
     from copquotes.embed import DEFAULT_PRECISION
     res["meta"]["embedding_precision_default"] = DEFAULT_PRECISION
     embedder = Embedder(cache_dir=args.cache_dir)
     t0 = time.perf_counter()
     for name in only:
         t = time.perf_counter()
+        run_meta = {"date": time.strftime("%Y-%m-%d %H:%M"),
+                    "load_average_start": [round(x, 2) for x in os.getloadavg()]}
         if name == "labelled":
             res["labelled"] = bench_labelled(embedder)
         elif name == "pxtextmining":
@@ -380,8 +390,14 @@ def main(argv=None) -> int:
             res["quantisation"] = bench_quantisation(args.cache_dir)
         else:
             ap.error(f"unknown section {name!r}")
+        run_meta.update(seconds=round(time.perf_counter() - t, 1),
+                        load_average_end=[round(x, 2) for x in os.getloadavg()])
+        key = "pxtextmining" if name == "pxfinetune" else name
+        res[key].setdefault("runs", {})[name] = run_meta
         log(f"{name} done in {time.perf_counter() - t:.1f}s")
     res["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
+    res["meta"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    res["meta"]["sections_run"] = only
     json_path.write_text(json.dumps(res, indent=2, default=float))
     (out_dir / "tagging.md").write_text(markdown(res))
     log(f"wrote {json_path} and {out_dir / 'tagging.md'}")
