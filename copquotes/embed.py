@@ -35,6 +35,7 @@ text whole. Either way the cache holds only forward-pass vectors, keyed by ``cac
 """
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import threading
@@ -72,7 +73,11 @@ def model_key(model_name: str = EMBEDDING_MODEL, precision: str = DEFAULT_PRECIS
 
 
 def load_model(model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision: str = DEFAULT_PRECISION):
-    """The SentenceTransformer for ``model_name``, loaded once per process and variant."""
+    """The sentence encoder for ``model_name``, loaded once per process and variant.
+
+    A BERT + mean-pooling folder (the default model) runs on :class:`copquotes.encoder.BertSentenceEncoder`
+    (plain torch, same vectors); any other model on ``SentenceTransformer``. Both have ``encode``.
+    """
     if precision not in PRECISIONS:
         raise ConfigError(f"unknown embedding precision {precision!r}; use one of {', '.join(PRECISIONS)}")
     key = (model_name, device, precision)
@@ -81,18 +86,27 @@ def load_model(model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision
         if model is not None:
             return model
         import torch
-        from sentence_transformers import SentenceTransformer
+
+        from . import encoder
 
         torch.set_num_threads(2)
-        try:  # no "Loading weights" bars on stderr
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()
-        except Exception:  # pragma: no cover - older transformers
-            pass
         path = embedding_model_path(model_name)
         t0 = time.perf_counter()
-        model = SentenceTransformer(path, device=device)
+        if encoder.supports(path):
+            # a BERT + mean pooling folder (the default model): plain torch, no transformers import
+            model = encoder.BertSentenceEncoder(path, device=device)
+            target = model.module
+        else:
+            from sentence_transformers import SentenceTransformer
+
+            try:  # no "Loading weights" bars on stderr
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except Exception:  # pragma: no cover - older transformers
+                pass
+            model = SentenceTransformer(path, device=device)
+            target = model
         model.eval()
         if precision == "int8":
             if device != "cpu":
@@ -102,7 +116,11 @@ def load_model(model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision
             with warnings.catch_warnings():  # torch deprecates quantised tensors in a future release
                 warnings.simplefilter("ignore", UserWarning)
                 warnings.simplefilter("ignore", DeprecationWarning)
-                model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
+                q = torch.ao.quantization.quantize_dynamic(target, {torch.nn.Linear: qconfig}, dtype=torch.qint8)
+            if target is model:
+                model = q
+            else:
+                model.module = q
         log.debug("loaded embedding model %s (%s) in %.1fs", model_name, precision, time.perf_counter() - t0)
         _MODELS[key] = model
         return model
@@ -152,6 +170,17 @@ class EmbeddingCache:
                     out[h] = vec
         return out
 
+    def has_many(self, model: str, hashes: Sequence[str]) -> set[str]:
+        """The hashes of ``hashes`` that have a vector (no vector is read)."""
+        out: set[str] = set()
+        conn = self._conn()
+        for i in range(0, len(hashes), _SQL_VARS):
+            part = list(hashes[i:i + _SQL_VARS])
+            marks = ",".join("?" * len(part))
+            out.update(h for (h,) in conn.execute(
+                f"SELECT text_hash FROM vectors WHERE model = ? AND text_hash IN ({marks})", [model, *part]))
+        return out
+
     def put_many(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
         conn = self._conn()
         with conn:
@@ -170,6 +199,14 @@ class EmbeddingCache:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+@functools.lru_cache(maxsize=200_000)
+def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`copquotes.text.sentence_spans`, memoised: every stage of a run pools the same texts."""
+    from .text import sentence_spans
+
+    return tuple(sentence_spans(text))
 
 
 class Embedder:
@@ -239,15 +276,48 @@ class Embedder:
             return self._encode_pieces(texts, progress)
         return self._encode_pooled(texts, progress)
 
-    def _encode_pooled(self, texts: list[str], progress: bool) -> np.ndarray:
-        from .text import sentence_spans
+    def pieces(self, texts: Sequence[str]) -> list[str]:
+        """The distinct texts a forward pass is run on to embed ``texts`` (their sentences, or
+        the texts themselves with ``pooling="text"``), in first-seen order."""
+        if self.pooling == "text":
+            return list(dict.fromkeys("" if t is None else str(t) for t in texts))
+        out: dict[str, None] = {}
+        for t in texts:
+            t = "" if t is None else str(t)
+            sp = _sentence_spans(t)
+            if len(sp) <= 1:
+                out[t] = None
+            else:
+                out.update(dict.fromkeys(t[a:b] for a, b in sp))
+        return list(out)
 
+    def ensure(self, texts: Sequence[str], progress: bool = False) -> "Embedder":
+        """Embed into the cache whatever :meth:`encode` would need for ``texts``, reading no
+        vector back (the ``embed`` stage). Sets ``n_computed_`` and ``n_cached_``."""
+        if isinstance(texts, str):
+            raise ConfigError("Embedder.ensure takes a list of texts, not a single string")
+        pieces = self.pieces(texts)
+        hashes = [text_hash(p) for p in pieces]
+        if self._cache is not None:
+            have = self._cache.has_many(self.cache_key, hashes)
+        else:
+            have = {h for h in hashes if h in self._memory}
+        missing = [i for i, h in enumerate(hashes) if h not in have]
+        self.n_cached_ = len(hashes) - len(missing)
+        self.n_computed_ = len(missing)
+        self.n_total_cached_ += self.n_cached_
+        self.n_total_computed_ += self.n_computed_
+        if missing:
+            self._compute([pieces[i] for i in missing], [hashes[i] for i in missing], progress)
+        return self
+
+    def _encode_pooled(self, texts: list[str], progress: bool) -> np.ndarray:
         split: dict[str, list[str] | None] = {}   # text -> its sentences (None: embedded whole)
         pieces: dict[str, None] = {}
         for t in texts:
             if t in split:
                 continue
-            sp = sentence_spans(t)
+            sp = _sentence_spans(t)
             if len(sp) <= 1:
                 split[t] = None
                 pieces[t] = None
@@ -397,6 +467,6 @@ def run(ws, *, progress: bool = True, **options) -> dict:
     rows = conn.execute('SELECT u.text, s.start, s."end" FROM sentences s JOIN units u ON u.unit_id = s.unit_id')
     texts.update(text[s:e] for text, s, e in rows)
     embedder = Embedder(cache_dir=Path(ws.path) / "embeddings", **options)
-    embedder.encode(sorted(texts), progress=progress)
+    embedder.ensure(sorted(texts), progress=progress)
     return {"texts": len(texts), "computed": embedder.n_computed_, "cached": embedder.n_cached_,
             "model": embedder.key, "embed_seconds": round(time.perf_counter() - t0, 3)}

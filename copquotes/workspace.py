@@ -33,7 +33,7 @@ from .types import Identifier, Unit, text_hash
 log = logging.getLogger(__name__)
 
 DB_NAME = "copquotes.sqlite"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -228,6 +228,16 @@ _MIGRATIONS: list[str] = [
         value_json TEXT NOT NULL,
         computed_at TEXT NOT NULL
     );
+    """,
+    # 3 -> 4: per-text results that depend on the text alone (e.g. the quotes stage's
+    # sentence statistics from spaCy), so a re-run computes them for new texts only
+    """
+    CREATE TABLE IF NOT EXISTS text_features (
+        text_hash TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value_json TEXT NOT NULL,
+        PRIMARY KEY (text_hash, kind)
+    ) WITHOUT ROWID;
     """,
 ]
 

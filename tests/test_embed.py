@@ -121,3 +121,16 @@ def test_single_string_is_refused(embedder):
 ])
 def test_model_key_separates_precisions(name, precision, key):
     assert model_key(name, precision) == key
+
+
+def test_ensure_fills_the_cache_that_encode_reads(tmp_path):
+    texts = ["First thought. Second thought.", "Only one sentence here."]
+    e = Embedder(cache_dir=tmp_path)
+    assert e.pieces(texts) == ["First thought.", "Second thought.", "Only one sentence here."]
+    e.ensure(texts)
+    assert (e.n_computed_, e.n_cached_) == (3, 0)
+    e.ensure(texts)
+    assert (e.n_computed_, e.n_cached_) == (0, 3)
+    reader = Embedder(cache_dir=tmp_path)
+    reader.encode(texts)
+    assert reader.n_computed_ == 0 and reader.n_cached_ == 3

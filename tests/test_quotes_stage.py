@@ -232,3 +232,18 @@ def test_a_name_from_another_files_identifiers_is_masked_and_held(text, masked):
     qs._safety(c, data, {fid: qs._name_patterns(v) for fid, v in idents.items()})
     assert c["anon"] == masked
     assert c["held"] == (masked != text)
+
+
+def test_sentence_features_are_computed_once_per_text_and_match_a_fresh_computation(ws):
+    # the module fixture ran the stage once: a re-run parses nothing with spaCy
+    summary = qs.run(ws, progress=False, learn=False)
+    assert summary["sentence_features_computed"] == 0
+    cached, _, _ = qs.collect_candidates(ws)
+    ws.conn.execute("DELETE FROM text_features")
+    fresh, data, _ = qs.collect_candidates(ws)
+    assert data["stats_computed"] > 0
+    key = lambda c: (c["unit"]["unit_id"], c["span"].start, c["span"].end)  # noqa: E731
+    assert sorted(map(key, cached)) == sorted(map(key, fresh))
+    by = {key(c): c["features"] for c in fresh}
+    for c in cached:
+        assert c["features"] == pytest.approx(by[key(c)])

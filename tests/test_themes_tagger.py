@@ -293,6 +293,33 @@ def test_stage_writes_unit_and_sentence_themes_and_learns_from_reviewers(tmp_pat
         ws.close()
 
 
+def test_stage_scores_only_new_units_while_the_tagger_is_unchanged(tmp_path):
+    from copquotes.workspace import Workspace
+
+    f, g = tmp_path / "answers.txt", tmp_path / "more.txt"
+    f.write_text("\n".join(STAGE_TEXTS))
+    g.write_text("Hearing the others made me realise it was the system, not me.")
+    ws = Workspace.create(tmp_path / "ws")
+
+    def scores():
+        return sorted(tuple(r) for r in ws.conn.execute("SELECT unit_id, theme, score, label, evidence_idx FROM unit_themes"))
+
+    try:
+        ws.ingest([Src(f)], read=_reader, progress=False)
+        assert tag_stage(ws, progress=False)["scored_units"] == 3
+        ws.ingest([Src(f), Src(g)], read=_reader, progress=False)
+        second = tag_stage(ws, progress=False)
+        assert second["incremental"] and second["scored_units"] == 1 and second["units"] == 4
+        incremental = scores()
+        ws.set_config("tag.tagger_identity", "another tagger")   # e.g. a new codebook: all re-scored
+        third = tag_stage(ws, progress=False)
+        assert not third["incremental"] and third["scored_units"] == 4
+        for a, b in zip(scores(), incremental):
+            assert a[:2] == b[:2] and a[2] == pytest.approx(b[2], abs=1e-6) and a[3:] == b[3:]
+    finally:
+        ws.close()
+
+
 def test_embed_stage_fills_the_cache_once(tmp_path):
     from copquotes.embed import run as embed_stage
     from copquotes.workspace import Workspace

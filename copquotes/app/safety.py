@@ -105,6 +105,8 @@ _COMMON: set[str] | None = None
 def fold(text: str) -> str:
     """``text`` with accents dropped character by character (same length: offsets into the
     folded text are offsets into ``text``), so "Siobhán" matches "Siobhan"."""
+    if text.isascii():
+        return text
     out = []
     for ch in text:
         if ord(ch) < 128:
@@ -146,12 +148,14 @@ class PersonNames:
         self.exact: set[str] = set()
         self.lower: set[str] = set()
         self.full: set[tuple[str, ...]] = set()
+        self.first: set[str] = set()      # first words of the full names (lower case)
         self.longest = 1
         for name in names:
             name = fold(re.sub(r"\([^)]*\)", " ", str(name or ""))).strip()
             parts = _WORD.findall(name)
             if len(parts) > 1:
                 self.full.add(tuple(p.lower() for p in parts))
+                self.first.add(parts[0].lower())
                 self.longest = max(self.longest, len(parts))
             for p in parts:
                 if len(p) < 3 or p.lower() in _HONORIFICS:
@@ -179,7 +183,8 @@ class PersonNames:
                 i += 1
                 continue
             hit = 0
-            for n in range(min(self.longest, len(toks) - i), 1, -1):
+            lw = w.lower()
+            for n in (range(min(self.longest, len(toks) - i), 1, -1) if lw in self.first else ()):
                 seq = toks[i:i + n]
                 # a full name: its words next to each other (spaces, hyphens, dots between)
                 if tuple(t[2].lower() for t in seq) in self.full and all(
@@ -190,7 +195,7 @@ class PersonNames:
                 out.append((s, toks[i + hit - 1][1]))
                 i += hit
                 continue
-            if w in self.exact or w.lower() in self.lower:
+            if w in self.exact or lw in self.lower:
                 out.append((s, e))
             i += 1
         return out

@@ -13,6 +13,8 @@ analysed once however many spans they belong to.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import functools
 import math
 import re
@@ -182,6 +184,29 @@ def coarse_pos(token) -> str:
     return token.pos_ or _PTB_TO_UPOS.get(token.tag_, "X")
 
 
+# Bump when sentence_stats changes: cached stats (copquotes.quotes.stage) of another version are recomputed.
+STATS_VERSION = "1"
+
+
+def sentence_idf(words: list[str], idf: dict | None, idf_max: float = 1.0) -> tuple[float, int]:
+    """Sum (scaled to 0-1 per word) and count of the corpus IDF of a sentence's content words."""
+    idf_sum, idf_n = 0.0, 0
+    if idf:
+        for w in words:
+            lw = w.lower()
+            if lw in STOPWORDS or len(lw) < 3 or lw.startswith("["):
+                continue
+            idf_sum += min(idf.get(lw, idf_max), idf_max) / idf_max
+            idf_n += 1
+    return idf_sum, idf_n
+
+
+def with_idf(stats: "SentenceStats", sentence: str, idf: dict | None, idf_max: float = 1.0) -> "SentenceStats":
+    """``stats`` with the IDF part recomputed for this corpus (the rest does not depend on it)."""
+    idf_sum, idf_n = sentence_idf(_words(sentence), idf, idf_max)
+    return dataclasses.replace(stats, idf_sum=idf_sum, idf_n=idf_n)
+
+
 def sentence_stats(sentence: str, *, tokens=None, idf: dict | None = None, idf_max: float = 1.0,
                    at_unit_end: bool = False) -> SentenceStats:
     """Counts for one sentence.
@@ -218,14 +243,7 @@ def sentence_stats(sentence: str, *, tokens=None, idf: dict | None = None, idf_m
             r"felt|feel|made|make|gave|give|got|get|went|go|came|come|found|find|learnt|learned|think|thought|"
             r"know|knew|see|saw|help(?:ed|s)?|love[ds]?|need(?:ed|s)?|want(?:ed|s)?|\w+ed)\b", low))
         content = sum(1 for w in words if w.lower() not in STOPWORDS and len(w) > 2)
-    idf_sum, idf_n = 0.0, 0
-    if idf:
-        for w in words:
-            lw = w.lower()
-            if lw in STOPWORDS or len(lw) < 3 or lw.startswith("["):
-                continue
-            idf_sum += min(idf.get(lw, idf_max), idf_max) / idf_max
-            idf_n += 1
+    idf_sum, idf_n = sentence_idf(words, idf, idf_max)
     first = [w.lower() for w in words[:2]]
     return SentenceStats(
         words=n,

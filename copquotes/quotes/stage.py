@@ -9,6 +9,7 @@ in ``quotes.verbatim`` and by its offsets, for reviewers only).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as _dt
 import hashlib
 import io
@@ -29,7 +30,9 @@ from .attribution import attribution, check_template, resolve_templates
 from .candidates import (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, SpanCandidate,
                          candidate_spans, select_non_overlapping)
 from .edits import suggest_edit
-from .features import FEATURES, corpus_idf, is_non_answer, sentence_stats, span_features
+from ..types import text_hash
+from .features import (FEATURES, STATS_VERSION, SentenceStats, corpus_idf, is_non_answer, sentence_stats,
+                       span_features, with_idf)
 from .scoring import PARTS, QuoteRanker, Weights, explain
 from .shortlist import mmr, representativeness
 
@@ -304,41 +307,94 @@ def _overlaps(a0, a1, b0, b1) -> bool:
     return a0 < b1 and b0 < a1
 
 
+def _stats_kind(use_pos: bool) -> str:
+    return f"quote_stats/{STATS_VERSION}/{'pos' if use_pos else 'lex'}"
+
+
+def unit_stats(ws, units: list[dict], data: dict, use_pos: bool, progress: bool) -> dict[str, list]:
+    """Per unit id: ``(sentence spans, [SentenceStats without the IDF part])``.
+
+    These depend on the unit's text alone, so they are kept in the workspace's
+    ``text_features`` table (keyed by text hash) and only new texts are run through spaCy.
+    """
+    kind = _stats_kind(use_pos)
+    wanted: dict[str, list] = {}
+    for u in units:
+        text = u["text"]
+        sents = [(s, e) for _, s, e in data["sentences"].get(u["unit_id"], [])]
+        if not sents or sents[-1][1] > len(text):
+            data["missing"]["sentences"] += bool(not sents)
+            sents = sentence_spans(text)
+        wanted[u["unit_id"]] = [text_hash(text), sents]
+    hashes = sorted({h for h, _ in wanted.values()})
+    stored: dict[str, list] = {}
+    for i in range(0, len(hashes), 5000):
+        chunk = hashes[i:i + 5000]
+        for h, value in ws.conn.execute(
+                "SELECT text_hash, value_json FROM text_features WHERE kind = ? AND text_hash IN "
+                "(SELECT value FROM json_each(?))", (kind, json.dumps(chunk))):
+            stored[h] = json.loads(value)
+    out: dict[str, list] = {}
+    todo: list[dict] = []
+    for u in units:
+        h, sents = wanted[u["unit_id"]]
+        got = stored.get(h)
+        if got is not None and [tuple(x) for x in got["spans"]] == [tuple(x) for x in sents]:
+            out[u["unit_id"]] = (sents, [SentenceStats(*row) for row in got["stats"]])
+        else:
+            todo.append(u)
+    if todo:
+        nlp = None
+        if use_pos:
+            from ..resources import load_spacy
+
+            nlp = load_spacy(disable=("parser", "ner", "lemmatizer", "attribute_ruler"))
+        texts = [u["text"] for u in todo]
+        docs = nlp.pipe(texts, batch_size=128) if nlp is not None else (None for _ in texts)
+        bar = _progress(total=len(todo), desc="quotes: sentence features", unit="unit", enable=progress)
+        new_rows = {}
+        for u, doc in zip(todo, docs):
+            bar.update(1)
+            text = u["text"]
+            h, sents = wanted[u["unit_id"]]
+            toks = list(doc) if doc is not None else None
+            stats = []
+            for i, (s, e) in enumerate(sents):
+                st_toks = [t for t in toks if s <= t.idx < e] if toks is not None else None
+                stats.append(sentence_stats(text[s:e], tokens=st_toks, at_unit_end=i == len(sents) - 1))
+            out[u["unit_id"]] = (sents, stats)
+            new_rows[h] = json.dumps({"spans": [list(x) for x in sents],
+                                      "stats": [dataclasses.astuple(x) for x in stats]})
+        bar.close()
+        with ws.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO text_features(text_hash, kind, value_json) VALUES (?,?,?)",
+                          [(h, kind, v) for h, v in new_rows.items()])
+    data["stats_computed"] = len(todo)
+    return out
+
+
 def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[dict], dict]:
     """Every candidate span of every quotable unit, with its features, themes and safety."""
     idf, idf_max = corpus_idf(u["text"] for u in data["all"])
     units = [u for u in data["quotable"] if not is_non_answer(u["text"])
              and word_count(u["text"]) >= int(opts["min_words"])]
-    nlp = None
-    if opts.get("use_pos", True):
-        from ..resources import load_spacy
-
-        nlp = load_spacy(disable=("parser", "ner", "lemmatizer", "attribute_ruler"))
     prev_text = {(u["file_id"], u["position"]): u["text"] for u in data["all"]}
-    texts = [u["text"] for u in units]
-    docs = nlp.pipe(texts, batch_size=128) if nlp is not None else (None for _ in texts)
     cands: list[dict] = []
     missing = {"sentences": 0, "themes": 0, "anon": 0}
+    data["missing"] = missing
+    per_unit = unit_stats(ws, units, data, bool(opts.get("use_pos", True)), progress)
     bar = _progress(total=len(units), desc="quotes: candidates", unit="unit", enable=progress)
     pinned: dict[str, list] = {}
     for q in data["existing"].values():
         if q["status"] in REVIEWED:
             pinned.setdefault(q["unit_id"], []).append((q["start"], q["end"], q["quote_id"]))
-    for u, doc in zip(units, docs):
+    for u in units:
         bar.update(1)
         uid, text = u["unit_id"], u["text"]
-        sents = [(s, e) for _, s, e in data["sentences"].get(uid, [])]
-        if not sents or sents[-1][1] > len(text):
-            missing["sentences"] += bool(not sents)
-            sents = sentence_spans(text)
+        sents, base = per_unit[uid]
         if not sents:
             continue
-        toks = list(doc) if doc is not None else None
-        stats = []
-        for i, (s, e) in enumerate(sents):
-            st_toks = [t for t in toks if s <= t.idx < e] if toks is not None else None
-            stats.append(sentence_stats(text[s:e], tokens=st_toks, idf=idf, idf_max=idf_max,
-                                        at_unit_end=i == len(sents) - 1))
+        stats = [with_idf(st, text[s:e], idf, idf_max) for st, (s, e) in zip(base, sents)]
         themes = _theme_scores(uid, len(sents), data)
         if themes is None:
             missing["themes"] += 1
@@ -622,7 +678,7 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
         "candidates": len(cands), "quotes": len(rows), "units": len(by_unit),
         "held": sum(1 for c in sel if c["held"]), "reviewed_kept": sum(1 for r in rows if r[13] in REVIEWED),
         "learned_from_decisions": learned, "missing": {k: v for k, v in missing.items() if v},
-        "representativeness": n_repr,
+        "representativeness": n_repr, "sentence_features_computed": data.get("stats_computed", 0),
     }
     log.info("quotes: %d candidates, %d stored", len(cands), len(rows))
     return summary

@@ -1,6 +1,7 @@
 """Entry points: ``tag_texts`` (for ``copquotes tag``), the default tagger, the ``tag`` stage."""
 from __future__ import annotations
 
+import json
 import logging
 import time
 from pathlib import Path
@@ -108,14 +109,38 @@ def _workspace_codebook(ws):
     return Codebook.load(path) if path else Codebook.load()
 
 
+CONFIG_TAGGER = "tag.tagger_identity"
+
+
+def tagger_identity(tagger: ThemeTagger) -> str | None:
+    """A hash of everything a fitted tagger's scores depend on (its parameters and fitted
+    attributes); ``None`` when it cannot be computed (then every unit is re-scored)."""
+    import hashlib
+    import pickle
+
+    try:
+        params = {k: v for k, v in tagger.get_params().items() if k != "embedder"}
+        fitted = {k: v for k, v in vars(tagger).items() if k.endswith("_") and not k.startswith("_")}
+        blob = pickle.dumps((sorted(params.items(), key=lambda kv: kv[0]), sorted(fitted.items(), key=lambda kv: kv[0]),
+                             getattr(tagger._get_embedder(), "key", None)), protocol=4)
+    except Exception as exc:  # an unpicklable custom part: no incremental tagging
+        log.debug("tagger identity unavailable: %s", exc)
+        return None
+    return hashlib.sha1(blob).hexdigest()
+
+
 def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None = None) -> dict:
     """The ``tag`` stage: theme scores for every unit and sentence of the workspace.
 
     Writes ``unit_themes(unit_id, theme, score, label, evidence_idx)`` and
-    ``sentence_themes(unit_id, idx, theme, score)`` in one transaction (replacing
-    earlier results). Sentences come from the ``sentences`` table (filled from
-    :func:`copquotes.text.sentence_spans` where a unit has none). Reviewer corrections in
-    ``theme_labels`` are learnt from: the tagger is refitted on the codebook plus them.
+    ``sentence_themes(unit_id, idx, theme, score)`` in one transaction. Sentences come
+    from the ``sentences`` table (filled from :func:`copquotes.text.sentence_spans` where a
+    unit has none). Reviewer corrections in ``theme_labels`` are learnt from: the tagger is
+    refitted on the codebook plus them.
+
+    Incremental: when the tagger is the one that scored the workspace last time (same
+    :func:`tagger_identity`), only units without scores (new or re-ingested ones) are
+    scored; otherwise every unit is re-scored and earlier results are replaced.
     """
     from ..embed import Embedder
     from ..text import sentence_spans
@@ -140,7 +165,11 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     else:
         tagger.set_embedder(embedder)
 
-    units = ws.conn.execute("SELECT unit_id, text FROM units ORDER BY unit_id").fetchall()
+    identity = tagger_identity(tagger)
+    all_units = ws.conn.execute("SELECT unit_id, text FROM units ORDER BY unit_id").fetchall()
+    tagged = {r[0] for r in ws.conn.execute("SELECT DISTINCT unit_id FROM unit_themes")}
+    incremental = identity is not None and bool(tagged) and ws.get_config(CONFIG_TAGGER) == identity
+    units = [u for u in all_units if u[0] not in tagged] if incremental else all_units
     sent_rows = ws.conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx').fetchall()
     spans: dict[str, list[tuple[int, int, int]]] = {}
     for uid, idx, s, e in sent_rows:
@@ -173,14 +202,19 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
         if new_sentences:
             conn.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',
                              new_sentences)
-        conn.execute("DELETE FROM unit_themes")
-        conn.execute("DELETE FROM sentence_themes")
+        if not incremental:
+            conn.execute("DELETE FROM unit_themes")
+            conn.execute("DELETE FROM sentence_themes")
         conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
                          unit_rows)
         conn.executemany("INSERT INTO sentence_themes(unit_id, idx, theme, score) VALUES (?,?,?,?)", sent_out)
-    counts = {t: int(L[:, j].sum()) for j, t in enumerate(ids)} if len(units) else {t: 0 for t in ids}
+        conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_TAGGER, json.dumps(identity)))
+        counts = {t: 0 for t in ids}
+        counts.update({t: int(n) for t, n in conn.execute(
+            "SELECT theme, SUM(label) FROM unit_themes GROUP BY theme") if t in counts})
+        n_sent = conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
     return {
-        "units": len(units), "sentences": sum(len(v) for v in sent_lists),
+        "units": len(all_units), "scored_units": len(units), "incremental": incremental, "sentences": n_sent,
         "codebook": f"{tagger.codebook_.name} v{tagger.codebook_.version}",
         "labelled": counts, "reviewer_labelled_units": n_reviewed,
         "embeddings_computed": embedder.n_total_computed_,

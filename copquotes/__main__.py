@@ -1,0 +1,6 @@
+"""``python -m copquotes``: the command line (same as the ``copquotes`` command)."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
