@@ -37,7 +37,7 @@ def _stage_module(name: str):
 
 # Bump a stage's version when its logic changes, so old results become stale.
 # (Kept here, not in the stage modules, so that `status` imports no model code.)
-STAGE_VERSIONS = {"anonymise": "3", "embed": "2", "tag": "3", "topics": "2", "quotes": "2"}
+STAGE_VERSIONS = {"anonymise": "3", "embed": "2", "tag": "3", "topics": "3", "quotes": "2"}
 
 
 def _stage_version(name: str) -> str:
@@ -122,7 +122,8 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
 
     With ``parallel`` (the default), a stale ``anonymise`` stage runs in a child process
     while ``embed``, ``tag`` and ``topics`` run here (the two are independent: only
-    ``quotes`` reads the anonymised text), so both cores are busy; it is waited for
+    ``quotes`` reads the anonymised text), so both cores are busy; the child then computes
+    the quotes stage's sentence features of new units (spaCy, text only). It is waited for
     before ``quotes`` or at the end, and a failure in it is raised like any other.
 
     Returns ``{stage: summary}``; each summary has ``skipped`` and ``seconds``.
@@ -168,7 +169,7 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
                 from .anonymise.stage import start_background
 
                 bg_fp, bg_t0 = fp, time.perf_counter()
-                background = start_background(ws.path, full=force)
+                background = start_background(ws.path, full=force, quote_features="quotes" in names)
                 log.info("stage anonymise started in a child process")
                 continue
             module = _stage_module(name)

@@ -122,6 +122,12 @@ def test_adding_a_file_marks_stages_stale_and_processes_only_the_new_units(runs)
     assert 0 < added["embed"]["computed"] <= 2 * n_new + 2
     assert added["embed"]["cached"] > 0
     assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == ws.n_units()
+    # the tagger scores the new units only
+    assert added["tag"]["incremental"] and added["tag"]["scored_units"] == n_new
+    # the child process computed the new units' sentence features: the quotes stage parsed nothing
+    assert runs["cold"]["anonymise"]["quote_features"] > 0
+    assert 0 < added["anonymise"]["quote_features"] <= n_new
+    assert added["quotes"]["sentence_features_computed"] == 0
 
 
 def test_in_process_anonymise_matches_the_child_process(runs):

@@ -218,11 +218,13 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
 class BackgroundRun:
     """The stage running in a child process on a workspace folder; :meth:`wait` for its summary."""
 
-    def __init__(self, ws_path, *, progress: bool = False, full: bool = False):
+    def __init__(self, ws_path, *, progress: bool = False, full: bool = False, quote_features: bool = False):
         self.ws_path = Path(ws_path)
         cmd = [sys.executable, "-m", "copquotes.anonymise.stage", str(self.ws_path)]
         if full:
             cmd.append("--full")
+        if quote_features:
+            cmd.append("--quote-features")
         if not progress:
             cmd.append("--quiet")
         self.started_at = time.time()
@@ -244,10 +246,14 @@ class BackgroundRun:
         return self.proc.poll() is not None
 
 
-def start_background(ws_path, *, progress: bool = False, full: bool = False) -> BackgroundRun:
+def start_background(ws_path, *, progress: bool = False, full: bool = False,
+                     quote_features: bool = False) -> BackgroundRun:
     """Start the stage in a child process (it opens the workspace itself; SQLite WAL lets the
-    parent keep reading and writing other tables meanwhile)."""
-    return BackgroundRun(ws_path, progress=progress, full=full)
+    parent keep reading and writing other tables meanwhile). With ``quote_features``, the
+    child then computes the quotes stage's per-text sentence features
+    (:func:`copquotes.quotes.stage.precompute_stats`), which need neither the anonymised
+    text nor the embeddings, so they are ready when the quotes stage starts."""
+    return BackgroundRun(ws_path, progress=progress, full=full, quote_features=quote_features)
 
 
 def _main(argv=None) -> int:
@@ -258,15 +264,27 @@ def _main(argv=None) -> int:
     ap.add_argument("workspace")
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--quote-features", action="store_true",
+                    help="then compute the quotes stage's sentence features of new units")
     args = ap.parse_args(argv)
     from ..workspace import Workspace
 
     ws = Workspace.open(Path(args.workspace))
     try:
         summary = run(ws, progress=not args.quiet, full=args.full)
+        summary["finished_at"] = time.time()
+        if args.quote_features:
+            from ..quotes.stage import precompute_stats
+
+            t = time.perf_counter()
+            try:
+                summary["quote_features"] = precompute_stats(ws)
+            except Exception as exc:  # noqa: BLE001 - the quotes stage computes them itself then
+                log.debug("quote features not precomputed: %s", exc)
+                summary["quote_features_error"] = type(exc).__name__
+            summary["quote_features_seconds"] = round(time.perf_counter() - t, 2)
     finally:
         ws.close()
-    summary["finished_at"] = time.time()
     sys.stdout.write(json.dumps(summary) + "\n")
     return 0
 

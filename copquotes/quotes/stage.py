@@ -373,6 +373,24 @@ def unit_stats(ws, units: list[dict], data: dict, use_pos: bool, progress: bool)
     return out
 
 
+def precompute_stats(ws, *, progress: bool = False) -> int:
+    """Compute and store the sentence features of quotable units that have none yet.
+
+    The pipeline runs it in the anonymise stage's child process, beside the embedding,
+    so the quotes stage finds them ready. Returns how many units were computed.
+    """
+    opts = _options(ws, {})
+    conn = ws.conn
+    units = [dict(r) for r in conn.execute("SELECT unit_id, text FROM quotable_units")]
+    units = [u for u in units if not is_non_answer(u["text"]) and word_count(u["text"]) >= int(opts["min_words"])]
+    sentences: dict = {}
+    for uid, idx, s, e in conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx'):
+        sentences.setdefault(uid, []).append((idx, s, e))
+    data = {"sentences": sentences, "missing": {"sentences": 0}}
+    unit_stats(ws, units, data, bool(opts.get("use_pos", True)), progress)
+    return int(data["stats_computed"])
+
+
 def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[dict], dict]:
     """Every candidate span of every quotable unit, with its features, themes and safety."""
     idf, idf_max = corpus_idf(u["text"] for u in data["all"])

@@ -239,7 +239,7 @@ class _KnnUMAP:
         self.embedding_ = None
         self.timings_: dict[str, float] = {}
 
-    def _umap(self, X, n_components, min_dist, n_epochs):
+    def _umap(self, X, n_components, min_dist, n_epochs, init="spectral"):
         import time
 
         enable_numba_cache()
@@ -256,7 +256,7 @@ class _KnnUMAP:
             model = UMAP(n_neighbors=self.n_neighbors, n_components=n_components, min_dist=min_dist,
                          metric="cosine", random_state=self.random_state, n_epochs=n_epochs,
                          precomputed_knn=(idx.copy(), dist.copy()), low_memory=True, n_jobs=1,
-                         verbose=False)
+                         verbose=False, init=init)
             out = model.fit_transform(X)
         self.timings_[f"umap_{n_components}d"] = time.perf_counter() - t
         return out
@@ -275,7 +275,10 @@ class _KnnUMAP:
         raise NotImplementedError("TopicModel assigns new texts by topic centroid; use TopicModel.transform")
 
     def map_2d(self, X) -> np.ndarray:
-        return np.nan_to_num(self._umap(X, 2, 0.1, min(self.n_epochs or 200, 200))).astype(np.float32)
+        """The 2-D map for figures and the app: the same neighbour graph, started from the
+        data's PCA (no second spectral layout) and 100 epochs; about half the time of a
+        spectral start with 200 epochs, for a picture only (topics come from the 5-D run)."""
+        return np.nan_to_num(self._umap(X, 2, 0.1, min(self.n_epochs or 100, 100), init="pca")).astype(np.float32)
 
 
 class _AdaptiveHDBSCAN:
