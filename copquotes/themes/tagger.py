@@ -28,6 +28,8 @@ from .codebook import Codebook
 log = logging.getLogger(__name__)
 
 METHODS = ("logreg", "prototype", "finetune")
+HEADS = ("logreg", "svc")
+THRESHOLDS = ("fixed", "cv", "global")
 POOLINGS = ("max", "unit", "mean")
 ARTIFACT_FORMAT = "copquotes-theme-tagger"
 ARTIFACT_VERSION = 1
@@ -191,7 +193,9 @@ def _segment_max(values: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndar
     return out, arg
 
 
-_PARAMS_ADDED = {"knn_weight": 0.0, "knn_k": 5, "knn_scale": 10.0}  # values that reproduce older artifacts
+_PARAMS_ADDED = {"knn_weight": 0.0, "knn_k": 5, "knn_scale": 10.0,  # values that reproduce older artifacts
+                 "head": "logreg", "char_ngrams": False, "calibrate": None}
+CHAR_WEIGHT = 0.7  # scale of the character n-gram TF-IDF block beside the word TF-IDF block
 _KNN_CHUNK = 4096  # rows per similarity block (bounded memory)
 
 
@@ -265,8 +269,17 @@ class ThemeTagger(BaseEstimator):
         ``"unit"`` (the unit's own score only) or ``"mean"`` of the two.
     lexicon: add codebook keyword-cue features (weight ``lexicon_weight``).
     tfidf: add TF-IDF word/bigram features (only useful with labelled data).
-    threshold: ``"fixed"`` (every theme at ``base_threshold``) or ``"cv"`` (per-theme
-        thresholds maximising F1 on out-of-fold scores of the training data).
+    char_ngrams: with ``tfidf``, also add character 2-5-gram TF-IDF features (within word
+        boundaries, weight 0.7): robust to misspellings and word forms.
+    head: ``"logreg"`` (logistic regression per theme) or ``"svc"`` (linear SVM per theme,
+        its decision values calibrated to probabilities, see ``calibrate``).
+    calibrate: Platt-scale each theme's head on out-of-fold decision values of the training
+        data (``cv_folds`` folds), so scores of different themes are comparable
+        probabilities; ``None`` = only for ``head="svc"``.
+    threshold: ``"fixed"`` (every theme at ``base_threshold``), ``"cv"`` (per-theme
+        thresholds maximising F1 on out-of-fold scores of the training data) or ``"global"``
+        (one threshold for every theme maximising micro-F1 on those scores; with calibrated
+        probabilities it over-fits rare themes less than per-theme thresholds).
     codebook_weight: sample weight of codebook examples when labelled data is given (0 = ignore them).
     other_weight: sample weight of *other themes'* codebook examples as negatives.
     embedder: an :class:`~copquotes.embed.Embedder` (shared cache); ``None`` makes one
@@ -293,7 +306,8 @@ class ThemeTagger(BaseEstimator):
                  embedder=None, cache_dir=None, random_state=0, finetune_epochs: int = 3,
                  finetune_weight: float = 0.5, finetune_val: float = 0.15, finetune_budget=None,
                  finetune_layers=None, sentence_margin: float = 0.1, knn_weight: float = 0.4,
-                 knn_k: int = 5, knn_scale: float = 10.0):
+                 knn_k: int = 5, knn_scale: float = 10.0, head: str = "logreg", char_ngrams: bool = False,
+                 calibrate=None):
         self.codebook = codebook
         self.method = method
         self.C = C
@@ -319,6 +333,9 @@ class ThemeTagger(BaseEstimator):
         self.knn_weight = knn_weight
         self.knn_k = knn_k
         self.knn_scale = knn_scale
+        self.head = head
+        self.char_ngrams = char_ngrams
+        self.calibrate = calibrate
 
     def __setstate__(self, state):
         # artifacts saved before a parameter existed get the value that reproduces them
@@ -356,8 +373,12 @@ class ThemeTagger(BaseEstimator):
             raise ConfigError(f"unknown tagging method {self.method!r}: choose from {', '.join(METHODS)}")
         if self.pooling not in POOLINGS:
             raise ConfigError(f"unknown pooling {self.pooling!r}: choose from {', '.join(POOLINGS)}")
-        if self.threshold not in ("fixed", "cv"):
-            raise ConfigError(f"threshold must be 'fixed' or 'cv', not {self.threshold!r}")
+        if self.threshold not in THRESHOLDS:
+            raise ConfigError(f"threshold must be one of {', '.join(THRESHOLDS)}, not {self.threshold!r}")
+        if self.head not in HEADS:
+            raise ConfigError(f"unknown head {self.head!r}: choose from {', '.join(HEADS)}")
+        if self.calibrate not in (None, True, False):
+            raise ConfigError(f"calibrate must be True, False or None (auto), not {self.calibrate!r}")
         if not 0.0 < float(self.base_threshold) < 1.0:
             raise ConfigError(f"base_threshold must be between 0 and 1, not {self.base_threshold!r}")
         if not 0.0 <= float(self.sentence_margin) < 1.0:
@@ -380,8 +401,15 @@ class ThemeTagger(BaseEstimator):
         if self.tfidf_ is not None:
             from scipy import sparse
 
-            return sparse.hstack([sparse.csr_matrix(X), self.tfidf_.transform(texts)]).tocsr()
+            blocks = [sparse.csr_matrix(X), self.tfidf_.transform(texts)]
+            char = getattr(self, "char_tfidf_", None)
+            if char is not None:
+                blocks.append(char.transform(texts) * CHAR_WEIGHT)
+            return sparse.hstack(blocks).tocsr()
         return X
+
+    def _calibrating(self) -> bool:
+        return bool(self.head == "svc" if self.calibrate is None else self.calibrate) and self.method == "logreg"
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Sequence[str] | None = None, Y=None, sample_weight=None) -> "ThemeTagger":
@@ -463,6 +491,9 @@ class ThemeTagger(BaseEstimator):
 
             self.tfidf_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=50000)
             self.tfidf_.fit(texts)
+            if self.char_ngrams:
+                self.char_tfidf_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=3, sublinear_tf=True,
+                                                   max_features=100000).fit(texts)
         emb = self._get_embedder().encode(texts)
         F = self._features(texts, emb)
         self.thresholds_ = np.full(K, float(self.base_threshold))
@@ -474,9 +505,13 @@ class ThemeTagger(BaseEstimator):
                 mem = _knn_memory(emb, Ymat, kinds_a)
                 if mem is not None:  # None: some theme has no codebook example (labels only)
                     self.heads_["knn"] = mem
-        if self.threshold == "cv" and self.method != "finetune":  # finetune tunes on its validation slice
+        calibrate = self._calibrating()
+        if (self.threshold != "fixed" or calibrate) and self.method != "finetune":  # finetune: its validation slice
             oof = self._oof_scores(F, emb, Ymat, W, kinds_a)
-            self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds_a)
+            if calibrate:
+                oof = self._fit_calibration(oof, emb, Ymat, kinds_a)
+            if self.threshold != "fixed":
+                self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds_a)
         self.n_train_ = len(texts)
         self.n_labelled_ = int(np.sum(kinds_a == 2))
         self.codebook_fingerprint_ = cb.fingerprint()
@@ -533,8 +568,14 @@ class ThemeTagger(BaseEstimator):
             # another theme's codebook example is a softer negative (texts can carry several themes)
             other = (y == 0) & has_pos[known] & (kinds[known] == 0)
             w[other] *= float(self.other_weight)
-            m = LogisticRegression(C=float(self.C), class_weight=self.class_weight, max_iter=3000,
-                                   random_state=self.random_state)
+            if self.head == "svc":
+                from sklearn.svm import LinearSVC
+
+                m = LinearSVC(C=float(self.C), class_weight=self.class_weight, max_iter=5000,
+                              random_state=self.random_state)
+            else:
+                m = LogisticRegression(C=float(self.C), class_weight=self.class_weight, max_iter=3000,
+                                       random_state=self.random_state)
             m.fit(F[known], y, sample_weight=w)
             heads.append(m)
         coef = np.vstack([m.coef_[0] for m in heads]) if not hasattr(F, "tocsr") else None
@@ -564,7 +605,39 @@ class ThemeTagger(BaseEstimator):
             z = F @ heads["coef"].T + heads["intercept"]
         else:
             z = np.column_stack([m.decision_function(F) for m in heads["models"]])
+        platt = heads.get("platt")
+        if platt is not None:  # per theme: p = sigmoid(a * z + b), fitted on out-of-fold decision values
+            z = z * platt[:, 0] + platt[:, 1]
         return 1.0 / (1.0 + np.exp(-z))
+
+    def _fit_calibration(self, oof, emb, Ymat, kinds):
+        """Platt scaling per theme on the out-of-fold decision values; returns the calibrated ``oof``.
+
+        ``oof`` holds the fold heads' (uncalibrated) scores, blended with the fixed
+        nearest-example score when there is one; that part is taken out and put back.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        knn = self.heads_.get("knn")
+        w = float(self.knn_weight) if knn is not None else 0.0
+        if w >= 1.0:
+            return oof
+        knn_part = w * _knn_scores(emb, knn, int(self.knn_k), float(self.knn_scale)) if w > 0 else 0.0
+        p = np.clip((oof - knn_part) / (1.0 - w), 1e-12, 1 - 1e-12)
+        z = np.log(p / (1 - p))
+        rows = kinds == 2 if np.any(kinds == 2) else np.ones(len(kinds), dtype=bool)
+        K = Ymat.shape[1]
+        platt = np.tile([1.0, 0.0], (K, 1))
+        for j in range(K):
+            ok = rows & ~np.isnan(z[:, j]) & ~np.isnan(Ymat[:, j])
+            y = Ymat[ok, j] == 1
+            if y.sum() < 2 or (~y).sum() < 2:
+                continue
+            m = LogisticRegression(C=100.0).fit(z[ok, j][:, None], y.astype(int))
+            platt[j] = m.coef_[0, 0], m.intercept_[0]
+        self.heads_["platt"] = platt
+        cal = 1.0 / (1.0 + np.exp(-(z * platt[:, 0] + platt[:, 1])))
+        return (1.0 - w) * cal + knn_part
 
     def _oof_scores(self, F, emb, Ymat, W, kinds):
         from sklearn.model_selection import KFold
@@ -593,6 +666,18 @@ class ThemeTagger(BaseEstimator):
         rows = kinds == 2 if np.any(kinds == 2) else np.ones(len(kinds), dtype=bool)
         th = np.full(K, float(self.base_threshold))
         grid = np.linspace(0.05, 0.95, 91)
+        if self.threshold == "global":  # one threshold for every theme, maximising micro-F1
+            ok = rows[:, None] & ~np.isnan(oof) & ~np.isnan(Ymat)
+            y = (Ymat == 1) & ok
+            f = np.zeros(len(grid))
+            for g, t in enumerate(grid):
+                p = (oof >= t) & ok
+                tp = np.sum(p & y)
+                f[g] = 2 * tp / (np.sum(p) + np.sum(y)) if tp else 0.0
+            if f.max() <= 0:
+                return th
+            best = np.flatnonzero(f >= f.max() - 1e-9)   # ties: the middle of the best thresholds
+            return np.full(K, float(grid[best[len(best) // 2]]))
         for j in range(K):
             ok = rows & ~np.isnan(oof[:, j]) & ~np.isnan(Ymat[:, j])
             y = Ymat[ok, j] == 1
