@@ -223,6 +223,9 @@ class Embedder:
         layers: faster, but a text's vector depends on the batch it is embedded in).
     pooling: ``"sentences"`` (default: a text of several sentences gets the length-weighted
         mean of its sentence vectors) or ``"text"`` (every text embedded whole).
+    threads: torch threads for the forward passes: a number, or a callable asked before each
+        chunk (the pipeline uses one thread while its child process holds the other core,
+        two once it is done); ``None`` keeps the process setting (2).
 
     After each :meth:`encode`, ``n_computed_`` and ``n_cached_`` count the distinct
     pieces (sentences, or whole texts) that were embedded and those read from the cache
@@ -231,7 +234,7 @@ class Embedder:
 
     def __init__(self, model_name: str = EMBEDDING_MODEL, cache_dir: str | Path | None = None,
                  batch_size: int = 64, device: str = "cpu", precision: str = DEFAULT_PRECISION,
-                 pooling: str = DEFAULT_POOLING):
+                 pooling: str = DEFAULT_POOLING, threads=None):
         if precision not in PRECISIONS:
             raise ConfigError(f"unknown embedding precision {precision!r}; use one of {', '.join(PRECISIONS)}")
         if pooling not in POOLINGS:
@@ -244,6 +247,7 @@ class Embedder:
         self.device = device
         self.precision = precision
         self.pooling = pooling
+        self.threads = threads
         self.cache_key = model_key(model_name, precision)
         self.key = self.cache_key if pooling == "text" else f"{self.cache_key}+sentences"
         self._cache = EmbeddingCache(self.cache_dir) if self.cache_dir is not None else None
@@ -394,8 +398,13 @@ class Embedder:
         try:
             import torch
 
+            before = torch.get_num_threads()
             for s in range(0, len(order), chunk):
                 idx = order[s:s + chunk]
+                if self.threads is not None:
+                    n = int(self.threads() if callable(self.threads) else self.threads)
+                    if n >= 1 and n != torch.get_num_threads():
+                        torch.set_num_threads(n)
                 with torch.inference_mode():
                     vecs = model.encode([texts[i] for i in idx], batch_size=self.batch_size,
                                         show_progress_bar=False, convert_to_numpy=True,
@@ -410,6 +419,8 @@ class Embedder:
                 bar.update(len(idx))
         finally:
             bar.close()
+            if self.threads is not None and torch.get_num_threads() != before:
+                torch.set_num_threads(before)
         self._dim = vecs.shape[1]
         return out
 
@@ -417,10 +428,13 @@ class Embedder:
         state = self.__dict__.copy()
         state["_cache"] = None
         state["_memory"] = {}
+        if callable(state.get("threads")):  # a policy of this process (e.g. a lambda)
+            state["threads"] = None
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.__dict__.setdefault("threads", None)
         if "pooling" not in state:  # pickled before pooling existed: it embedded texts whole
             self.pooling = "text"
             self.cache_key = self.key

@@ -175,6 +175,11 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
             module = _stage_module(name)
             t0 = time.perf_counter()
             extra = {"full": True} if (force and name == "anonymise") else {}
+            if name == "embed" and background is not None:
+                # the child holds one core: one torch thread until it is done (2 threads on
+                # 1 free core slow the forward passes down more than 1 thread does)
+                bg = background
+                extra["threads"] = lambda: 2 if bg.done() else 1
             summary = dict(module.run(ws, progress=progress, **extra) or {})
             seconds = time.perf_counter() - t0
             # the stage may have changed nothing that feeds the content fingerprint

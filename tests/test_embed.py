@@ -134,3 +134,16 @@ def test_ensure_fills_the_cache_that_encode_reads(tmp_path):
     reader = Embedder(cache_dir=tmp_path)
     reader.encode(texts)
     assert reader.n_computed_ == 0 and reader.n_cached_ == 3
+
+
+def test_a_thread_policy_is_asked_per_chunk_and_the_setting_restored():
+    import pickle
+
+    import torch
+
+    before = torch.get_num_threads()
+    asked = []
+    e = Embedder(threads=lambda: asked.append(1) or 1)
+    e.encode(["A text to embed with one thread."])
+    assert asked and torch.get_num_threads() == before
+    assert pickle.loads(pickle.dumps(e)).threads is None      # a lambda is not pickled
