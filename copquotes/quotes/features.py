@@ -13,7 +13,7 @@ analysed once however many spans they belong to.
 """
 from __future__ import annotations
 
-import dataclasses
+import copy
 
 import functools
 import math
@@ -204,7 +204,10 @@ def sentence_idf(words: list[str], idf: dict | None, idf_max: float = 1.0) -> tu
 def with_idf(stats: "SentenceStats", sentence: str, idf: dict | None, idf_max: float = 1.0) -> "SentenceStats":
     """``stats`` with the IDF part recomputed for this corpus (the rest does not depend on it)."""
     idf_sum, idf_n = sentence_idf(_words(sentence), idf, idf_max)
-    return dataclasses.replace(stats, idf_sum=idf_sum, idf_n=idf_n)
+    new = copy.copy(stats)                 # (dataclasses.replace re-runs __init__: slower)
+    object.__setattr__(new, "idf_sum", idf_sum)
+    object.__setattr__(new, "idf_n", idf_n)
+    return new
 
 
 def sentence_stats(sentence: str, *, tokens=None, idf: dict | None = None, idf_max: float = 1.0,

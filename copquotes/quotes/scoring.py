@@ -144,10 +144,13 @@ def _matrix(rows, names) -> np.ndarray:
     if hasattr(rows, "to_dict"):
         rows = rows.to_dict("records")
     out = np.empty((len(rows), len(names)), dtype=float)
-    for i, r in enumerate(rows):
-        for j, n in enumerate(names):
-            v = r.get(n)
-            out[i, j] = 0.5 if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+    for j, n in enumerate(names):
+        col = np.array([r.get(n) for r in rows], dtype=object)
+        none = np.equal(col, None)
+        col[none] = 0.5
+        col = col.astype(float)
+        col[np.isnan(col)] = 0.5
+        out[:, j] = col
     return out
 
 

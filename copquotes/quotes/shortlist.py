@@ -21,17 +21,17 @@ def representativeness(span_vecs: np.ndarray, span_speakers: Sequence, ref_vecs:
     out = np.zeros(n, dtype=float)
     if n == 0 or len(ref_vecs) == 0:
         return out
-    ref_sp = np.array([("\x00" if s is None else str(s)) for s in ref_speakers], dtype=object)
+    codes: dict[str, int] = {}
+    # integer codes: a reference without a speaker is -1, a span without one -3 (never equal)
+    ref_c = np.array([-1 if sp is None else codes.setdefault(str(sp), len(codes)) for sp in ref_speakers],
+                     dtype=np.int64)
+    span_c = np.array([-3 if sp is None else codes.get(str(sp), -2) for sp in span_speakers], dtype=np.int64)
     k = max(1, min(top, len(ref_vecs) - 1 if len(ref_vecs) > 1 else 1))
     for s in range(0, n, chunk):
         sims = span_vecs[s:s + chunk] @ ref_vecs.T
-        for i in range(sims.shape[0]):
-            me = span_speakers[s + i]
-            if me is not None:
-                sims[i, ref_sp == str(me)] = -1.0
-        part = -np.sort(-sims, axis=1)[:, :k]
-        part = np.where(part < -0.5, np.nan, part)
-        mean = np.nanmean(np.where(np.isnan(part), 0.0, part), axis=1)
+        sims[span_c[s:s + chunk, None] == ref_c[None, :]] = -1.0
+        part = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:] if k < sims.shape[1] else sims
+        mean = np.where(part < -0.5, 0.0, part).mean(axis=1)
         out[s:s + chunk] = np.clip((mean - low) / (high - low), 0.0, 1.0)
     return out
 

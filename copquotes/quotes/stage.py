@@ -217,8 +217,10 @@ def _load(ws) -> dict:
 
     def grouped(sql):
         out: dict = {}
-        for r in conn.execute(sql, (ids,)):
-            out.setdefault(r[0], []).append(tuple(r)[1:])
+        cur = conn.cursor()
+        cur.row_factory = None          # plain tuples: ~2x faster than sqlite3.Row here
+        for r in cur.execute(sql, (ids,)):
+            out.setdefault(r[0], []).append(r[1:])
         return out
 
     data["sentences"] = grouped(f'SELECT unit_id, idx, start, "end" FROM sentences WHERE {sel} ORDER BY unit_id, idx')
@@ -443,8 +445,20 @@ def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[d
     return cands, missing
 
 
-def _safety(c: dict, data: dict, name_re_by_file: dict) -> None:
-    """Anonymised text, flags and the safety part of one candidate (in place)."""
+def _unit_has_no_names(u: dict, data: dict, name_re_by_file: dict) -> bool:
+    """True when the whole anonymised unit holds no known name (then no span of it does)."""
+    reds = data["redactions"].get(u["unit_id"], [])
+    full = redact_span(u["text"], reds, 0, len(u["text"]))
+    people = data.get("people")
+    return not residual_identifiers(full, name_re_by_file.get(u["file_id"])) and not (people and people.spans(full))
+
+
+def _safety(c: dict, data: dict, name_re_by_file: dict, unit_clean: bool = False) -> None:
+    """Anonymised text, flags and the safety part of one candidate (in place).
+
+    ``unit_clean``: the whole anonymised unit holds no known name; the name checks of the
+    span are skipped unless a redaction crosses the span's edge (its rendering may differ).
+    """
     u, sp = c["unit"], c["span"]
     reds = data["redactions"].get(u["unit_id"], [])
     anon = redact_span(u["text"], reds, sp.start, sp.end)
@@ -452,8 +466,11 @@ def _safety(c: dict, data: dict, name_re_by_file: dict) -> None:
     for kind, s, e, reason, severity in data["flags"].get(u["unit_id"], []):
         if _overlaps(s, e, sp.start, sp.end) or (s == e == 0):
             flags.append({"kind": kind, "start": s, "end": e, "reason": reason, "severity": severity})
-    residual = residual_identifiers(anon, name_re_by_file.get(u["file_id"]))
     people = data.get("people")
+    if unit_clean and all(e <= sp.start or s >= sp.end or (sp.start <= s and e <= sp.end) for s, e, _ in reds):
+        residual, people = [], None
+    else:
+        residual = residual_identifiers(anon, name_re_by_file.get(u["file_id"]))
     if people:  # a name from another file (a survey's identity columns said in a transcript)
         taken = residual
         residual = residual + [(a, b) for a, b in people.spans(anon)
@@ -594,8 +611,12 @@ def collect_candidates(ws, *, progress: bool = False, **options) -> tuple[list[d
 
     data["people"] = PersonNames(n for idents in data["identifiers"].values() for value, kind, aliases in idents
                                  if kind in ("person", "name") for n in (value, *aliases))
+    clean: dict[str, bool] = {}
     for c in cands:
-        _safety(c, data, name_re)
+        uid = c["unit"]["unit_id"]
+        if uid not in clean:
+            clean[uid] = _unit_has_no_names(c["unit"], data, name_re)
+        _safety(c, data, name_re, unit_clean=clean[uid])
     data["missing"] = missing
     return cands, data, opts
 
