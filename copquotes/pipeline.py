@@ -12,6 +12,7 @@ import importlib
 import json
 import logging
 import time
+import uuid
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -130,6 +131,7 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
     """
     results: dict[str, dict] = {}
     names = resolve_stages(stages)
+    cand_path = None
     background = None
     bg_fp = None
     bg_t0 = 0.0
@@ -169,12 +171,18 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
                 from .anonymise.stage import start_background
 
                 bg_fp, bg_t0 = fp, time.perf_counter()
-                background = start_background(ws.path, full=force, quote_features="quotes" in names)
+                if "quotes" in names:
+                    # this run's own file: the quotes stage uses it only if the workspace still fits
+                    cand_path = Path(ws.path) / f".quote_candidates.{uuid.uuid4().hex}.pkl"
+                background = start_background(ws.path, full=force, quote_features="quotes" in names,
+                                              candidates_path=cand_path)
                 log.info("stage anonymise started in a child process")
                 continue
             module = _stage_module(name)
             t0 = time.perf_counter()
             extra = {"full": True} if (force and name == "anonymise") else {}
+            if name == "quotes" and cand_path is not None:
+                extra["precomputed"] = cand_path
             if name == "embed" and background is not None:
                 # the child holds one core: one torch thread until it is done (2 threads on
                 # 1 free core slow the forward passes down more than 1 thread does)
@@ -194,4 +202,7 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
         if background is not None:  # a stage here failed: do not leave the child running
             background.proc.terminate()
             background.proc.wait()
+        if cand_path is not None:
+            for p in (cand_path, Path(str(cand_path) + ".part")):
+                p.unlink(missing_ok=True)
     return {name: results[name] for name in names if name in results}

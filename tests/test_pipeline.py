@@ -128,6 +128,20 @@ def test_adding_a_file_marks_stages_stale_and_processes_only_the_new_units(runs)
     assert runs["cold"]["anonymise"]["quote_features"] > 0
     assert 0 < added["anonymise"]["quote_features"] <= n_new
     assert added["quotes"]["sentence_features_computed"] == 0
+    # ... and the candidates: the quotes stage only added themes and chose
+    assert added["quotes"]["precomputed_candidates"] == added["quotes"]["candidates"] > 0
+    assert not list((runs["root"] / "ws").glob(".quote_candidates*"))
+
+
+def test_precomputed_candidates_give_the_quotes_computed_in_process(runs):
+    from copquotes.quotes import stage as qs
+
+    ws = runs["ws"]
+    sql = "SELECT quote_id, score, text, flags_json, themes_json, parts_json FROM quotes ORDER BY quote_id"
+    before = [tuple(r) for r in ws.conn.execute(sql)]
+    summary = qs.run(ws, progress=False)
+    assert summary["precomputed_candidates"] == 0
+    assert [tuple(r) for r in ws.conn.execute(sql)] == before
 
 
 def test_in_process_anonymise_matches_the_child_process(runs):

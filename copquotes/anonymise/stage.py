@@ -218,13 +218,17 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
 class BackgroundRun:
     """The stage running in a child process on a workspace folder; :meth:`wait` for its summary."""
 
-    def __init__(self, ws_path, *, progress: bool = False, full: bool = False, quote_features: bool = False):
+    def __init__(self, ws_path, *, progress: bool = False, full: bool = False, quote_features: bool = False,
+                 candidates_path=None):
         self.ws_path = Path(ws_path)
+        self.candidates_path = candidates_path
         cmd = [sys.executable, "-m", "copquotes.anonymise.stage", str(self.ws_path)]
         if full:
             cmd.append("--full")
         if quote_features:
             cmd.append("--quote-features")
+        if candidates_path is not None:
+            cmd += ["--candidates", str(candidates_path)]
         if not progress:
             cmd.append("--quiet")
         self.started_at = time.time()
@@ -247,13 +251,16 @@ class BackgroundRun:
 
 
 def start_background(ws_path, *, progress: bool = False, full: bool = False,
-                     quote_features: bool = False) -> BackgroundRun:
+                     quote_features: bool = False, candidates_path=None) -> BackgroundRun:
     """Start the stage in a child process (it opens the workspace itself; SQLite WAL lets the
     parent keep reading and writing other tables meanwhile). With ``quote_features``, the
     child then computes the quotes stage's per-text sentence features
     (:func:`copquotes.quotes.stage.precompute_stats`), which need neither the anonymised
-    text nor the embeddings, so they are ready when the quotes stage starts."""
-    return BackgroundRun(ws_path, progress=progress, full=full, quote_features=quote_features)
+    text nor the embeddings, so they are ready when the quotes stage starts. With
+    ``candidates_path``, it also writes the quotes stage's candidates without themes there
+    (:func:`copquotes.quotes.stage.precompute_candidates`)."""
+    return BackgroundRun(ws_path, progress=progress, full=full, quote_features=quote_features,
+                         candidates_path=candidates_path)
 
 
 def _main(argv=None) -> int:
@@ -266,6 +273,8 @@ def _main(argv=None) -> int:
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--quote-features", action="store_true",
                     help="then compute the quotes stage's sentence features of new units")
+    ap.add_argument("--candidates", metavar="PATH",
+                    help="then write the quotes stage's candidates (no themes) to PATH")
     args = ap.parse_args(argv)
     from ..workspace import Workspace
 
@@ -283,6 +292,16 @@ def _main(argv=None) -> int:
                 log.debug("quote features not precomputed: %s", exc)
                 summary["quote_features_error"] = type(exc).__name__
             summary["quote_features_seconds"] = round(time.perf_counter() - t, 2)
+        if args.candidates:
+            from ..quotes.stage import precompute_candidates
+
+            t = time.perf_counter()
+            try:
+                summary["quote_candidates"] = precompute_candidates(ws, args.candidates)
+            except Exception as exc:  # noqa: BLE001 - the quotes stage computes them itself then
+                log.debug("quote candidates not precomputed: %s", exc)
+                summary["quote_candidates_error"] = type(exc).__name__
+            summary["quote_candidates_seconds"] = round(time.perf_counter() - t, 2)
     finally:
         ws.close()
     sys.stdout.write(json.dumps(summary) + "\n")

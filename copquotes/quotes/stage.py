@@ -393,8 +393,9 @@ def precompute_stats(ws, *, progress: bool = False) -> int:
     return int(data["stats_computed"])
 
 
-def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[dict], dict]:
-    """Every candidate span of every quotable unit, with its features, themes and safety."""
+def build_candidates(ws, opts: dict, data: dict, progress: bool, themes: bool = True) -> tuple[list[dict], dict]:
+    """Every candidate span of every quotable unit, with its features (and its themes
+    unless ``themes=False``: :func:`add_themes` fills them later)."""
     idf, idf_max = corpus_idf(u["text"] for u in data["all"])
     units = [u for u in data["quotable"] if not is_non_answer(u["text"])
              and word_count(u["text"]) >= int(opts["min_words"])]
@@ -415,9 +416,6 @@ def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[d
         if not sents:
             continue
         stats = [with_idf(st, text[s:e], idf, idf_max) for st, (s, e) in zip(base, sents)]
-        themes = _theme_scores(uid, len(sents), data)
-        if themes is None:
-            missing["themes"] += 1
         spans = candidate_spans(text, sents, min_words=int(opts["min_words"]), max_words=int(opts["max_words"]),
                                 max_sentences=int(opts["max_sentences"]))
         pins = pinned.get(uid, [])
@@ -433,16 +431,31 @@ def build_candidates(ws, opts: dict, data: dict, progress: bool) -> tuple[list[d
         for sp in spans:
             feats = span_features(stats[sp.first:sp.last + 1], source_kind=u["source_kind"],
                                   starts_unit=sp.first == 0, ends_unit=sp.last == len(sents) - 1)
-            th: dict[str, float] = {}
-            if themes is not None:
-                for d in themes[sp.first:sp.last + 1]:
-                    for k, v in d.items():
-                        th[k] = max(th.get(k, 0.0), v)
-            cands.append({"unit": u, "span": sp, "features": feats, "themes": th,
-                          "theme": (max(th.values()) if th else None), "context": context,
+            cands.append({"unit": u, "span": sp, "features": feats, "n_sents": len(sents), "context": context,
                           "pinned": any(sp.start == s0 and sp.end == e0 for s0, e0, _ in pins)})
     bar.close()
+    if themes:
+        add_themes(cands, data, missing)
     return cands, missing
+
+
+def add_themes(cands: list[dict], data: dict, missing: dict) -> None:
+    """Each candidate's theme scores (the max over its sentences), from the tag stage's tables."""
+    per_unit: dict[str, list | None] = {}
+    for c in cands:
+        uid = c["unit"]["unit_id"]
+        if uid not in per_unit:
+            per_unit[uid] = _theme_scores(uid, c["n_sents"], data)
+            if per_unit[uid] is None:
+                missing["themes"] += 1
+        themes, sp = per_unit[uid], c["span"]
+        th: dict[str, float] = {}
+        if themes is not None:
+            for d in themes[sp.first:sp.last + 1]:
+                for k, v in d.items():
+                    th[k] = max(th.get(k, 0.0), v)
+        c["themes"] = th
+        c["theme"] = max(th.values()) if th else None
 
 
 def _unit_has_no_names(u: dict, data: dict, name_re_by_file: dict) -> bool:
@@ -597,7 +610,8 @@ def add_representativeness(ws, cands: list[dict], data: dict, opts: dict, embedd
     return len(cands)
 
 
-def collect_candidates(ws, *, progress: bool = False, **options) -> tuple[list[dict], dict, dict]:
+def collect_candidates(ws, *, progress: bool = False, themes: bool = True,
+                       **options) -> tuple[list[dict], dict, dict]:
     """Every candidate span with features, themes and safety (no representativeness yet).
 
     For benchmarks and weight fitting; :func:`run` uses the same steps.
@@ -605,7 +619,7 @@ def collect_candidates(ws, *, progress: bool = False, **options) -> tuple[list[d
     """
     opts = _options(ws, options)
     data = _load(ws)
-    cands, missing = build_candidates(ws, opts, data, progress)
+    cands, missing = build_candidates(ws, opts, data, progress, themes=themes)
     name_re = {fid: _name_patterns(v) for fid, v in data["identifiers"].items()}
     from ..app.safety import PersonNames
 
@@ -621,9 +635,59 @@ def collect_candidates(ws, *, progress: bool = False, **options) -> tuple[list[d
     return cands, data, opts
 
 
+def precompute_candidates(ws, path) -> int:
+    """Write every candidate with its features and safety, but no themes, to ``path`` (a
+    pickle for :func:`run`'s ``precomputed``). They need the anonymised text but neither the
+    embeddings nor the tags, so the pipeline computes them in the anonymise stage's child
+    process while the parent embeds, tags and fits topics. Returns how many."""
+    import pickle
+
+    cands, data, opts = collect_candidates(ws, themes=False)
+    tmp = Path(str(path) + ".part")
+    with open(tmp, "wb") as fh:
+        pickle.dump({"version": STAGE_CANDIDATES_VERSION, "opts": opts, "cands": cands,
+                     "missing": data["missing"]}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return len(cands)
+
+
+STAGE_CANDIDATES_VERSION = "1"
+
+
+def _load_precomputed(ws, path, options: dict):
+    """``(cands, data, opts)`` from a :func:`precompute_candidates` file of this run, or
+    ``None`` when it is missing or does not fit (then everything is computed here)."""
+    import pickle
+
+    if not path or options or not Path(path).is_file():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            blob = pickle.load(fh)
+    except Exception as exc:  # noqa: BLE001 - a broken file: compute instead
+        log.debug("precomputed candidates unreadable: %s", exc)
+        return None
+    opts = _options(ws, {})
+    if blob.get("version") != STAGE_CANDIDATES_VERSION or blob.get("opts") != opts:
+        return None
+    data = _load(ws)
+    units = {u["unit_id"]: u for u in data["quotable"]}
+    cands = blob["cands"]
+    for c in cands:
+        u = units.get(c["unit"]["unit_id"])
+        if u is None or u["text"] != c["unit"]["text"] or u["anon"] != c["unit"]["anon"]:
+            return None           # the workspace changed since: compute here
+        c["unit"] = u
+    missing = dict(blob["missing"])
+    add_themes(cands, data, missing)
+    data["missing"] = missing
+    data["precomputed"] = len(cands)
+    return cands, data, opts
+
+
 # ---------------------------------------------------------------------------------- the stage
 def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: bool = True,
-        embedder=None, **options) -> dict:
+        embedder=None, precomputed=None, **options) -> dict:
     """The quotes stage: read the workspace, write ``quotes`` in one transaction.
 
     Reviewed quotes (approved / rejected / edited) keep their status, edit and
@@ -639,7 +703,8 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
         if learned["learned"]:
             base = w_new
     ranker = QuoteRanker(weights=base)
-    cands, data, opts = collect_candidates(ws, progress=progress, **options)
+    got = _load_precomputed(ws, precomputed, options)
+    cands, data, opts = got if got is not None else collect_candidates(ws, progress=progress, **options)
     missing = data["missing"]
 
     sel = select_spans(cands, ranker)
@@ -718,6 +783,7 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
         "held": sum(1 for c in sel if c["held"]), "reviewed_kept": sum(1 for r in rows if r[13] in REVIEWED),
         "learned_from_decisions": learned, "missing": {k: v for k, v in missing.items() if v},
         "representativeness": n_repr, "sentence_features_computed": data.get("stats_computed", 0),
+        "precomputed_candidates": data.get("precomputed", 0),
     }
     log.info("quotes: %d candidates, %d stored", len(cands), len(rows))
     return summary
