@@ -643,6 +643,8 @@ def precompute_candidates(ws, path) -> int:
     import pickle
 
     cands, data, opts = collect_candidates(ws, themes=False)
+    for c in cands:  # the edit of every candidate, so the quotes stage has none to suggest
+        c["edit"] = suggest_edit(c["anon"], context=c["context"])
     tmp = Path(str(path) + ".part")
     with open(tmp, "wb") as fh:
         pickle.dump({"version": STAGE_CANDIDATES_VERSION, "opts": opts, "cands": cands,
@@ -651,7 +653,7 @@ def precompute_candidates(ws, path) -> int:
     return len(cands)
 
 
-STAGE_CANDIDATES_VERSION = "1"
+STAGE_CANDIDATES_VERSION = "2"
 
 
 def _load_precomputed(ws, path, options: dict):
@@ -730,7 +732,7 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
         tpl = meta.get("attribution") or meta.get("attribution_template")
         attr = attribution(u["source_kind"], year=u["year"], group=u["grp"], templates=templates,
                            template=check_template(tpl) if tpl else None, speaker_role=u["speaker_role"])
-        edit = suggest_edit(c["anon"], context=c["context"])
+        edit = c.get("edit") or suggest_edit(c["anon"], context=c["context"])
         part_vals = {k: (None if parts[k][i] is None else round(float(parts[k][i]), 4)) for k in parts}
         part_vals["theme"] = None if c["theme"] is None else round(float(c["theme"]), 4)
         part_vals["representativeness"] = c["representativeness"]
