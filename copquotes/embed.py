@@ -283,17 +283,29 @@ class Embedder:
     def pieces(self, texts: Sequence[str]) -> list[str]:
         """The distinct texts a forward pass is run on to embed ``texts`` (their sentences, or
         the texts themselves with ``pooling="text"``), in first-seen order."""
+        texts = ["" if t is None else str(t) for t in texts]
         if self.pooling == "text":
-            return list(dict.fromkeys("" if t is None else str(t) for t in texts))
-        out: dict[str, None] = {}
+            return list(dict.fromkeys(texts))
+        return self._split(texts)[1]
+
+    @staticmethod
+    def _split(texts: list[str]) -> tuple[dict[str, list[str] | None], list[str]]:
+        """Per distinct text its sentences (``None``: one sentence, embedded whole), and the
+        distinct pieces in first-seen order."""
+        split: dict[str, list[str] | None] = {}
+        pieces: dict[str, None] = {}
         for t in texts:
-            t = "" if t is None else str(t)
+            if t in split:
+                continue
             sp = _sentence_spans(t)
             if len(sp) <= 1:
-                out[t] = None
+                split[t] = None
+                pieces[t] = None
             else:
-                out.update(dict.fromkeys(t[a:b] for a, b in sp))
-        return list(out)
+                parts = [t[a:b] for a, b in sp]
+                split[t] = parts
+                pieces.update(dict.fromkeys(parts))
+        return split, list(pieces)
 
     def ensure(self, texts: Sequence[str], progress: bool = False) -> "Embedder":
         """Embed into the cache whatever :meth:`encode` would need for ``texts``, reading no
@@ -316,20 +328,7 @@ class Embedder:
         return self
 
     def _encode_pooled(self, texts: list[str], progress: bool) -> np.ndarray:
-        split: dict[str, list[str] | None] = {}   # text -> its sentences (None: embedded whole)
-        pieces: dict[str, None] = {}
-        for t in texts:
-            if t in split:
-                continue
-            sp = _sentence_spans(t)
-            if len(sp) <= 1:
-                split[t] = None
-                pieces[t] = None
-            else:
-                parts = [t[a:b] for a, b in sp]
-                split[t] = parts
-                pieces.update(dict.fromkeys(parts))
-        order = list(pieces)
+        split, order = self._split(texts)
         V = self._encode_pieces(order, progress)
         if not texts:
             return V

@@ -282,26 +282,22 @@ def _main(argv=None) -> int:
     try:
         summary = run(ws, progress=not args.quiet, full=args.full)
         summary["finished_at"] = time.time()
+        # the quotes stage's text-only work, off its path; it computes whatever is missing itself
+        if args.quote_features or args.candidates:
+            from ..quotes import stage as quotes_stage
+        extra = []
         if args.quote_features:
-            from ..quotes.stage import precompute_stats
-
-            t = time.perf_counter()
-            try:
-                summary["quote_features"] = precompute_stats(ws)
-            except Exception as exc:  # noqa: BLE001 - the quotes stage computes them itself then
-                log.debug("quote features not precomputed: %s", exc)
-                summary["quote_features_error"] = type(exc).__name__
-            summary["quote_features_seconds"] = round(time.perf_counter() - t, 2)
+            extra.append(("quote_features", lambda: quotes_stage.precompute_stats(ws)))
         if args.candidates:
-            from ..quotes.stage import precompute_candidates
-
+            extra.append(("quote_candidates", lambda: quotes_stage.precompute_candidates(ws, args.candidates)))
+        for name, work in extra:
             t = time.perf_counter()
             try:
-                summary["quote_candidates"] = precompute_candidates(ws, args.candidates)
-            except Exception as exc:  # noqa: BLE001 - the quotes stage computes them itself then
-                log.debug("quote candidates not precomputed: %s", exc)
-                summary["quote_candidates_error"] = type(exc).__name__
-            summary["quote_candidates_seconds"] = round(time.perf_counter() - t, 2)
+                summary[name] = work()
+            except Exception as exc:  # noqa: BLE001
+                log.debug("%s not precomputed: %s", name, exc)
+                summary[f"{name}_error"] = type(exc).__name__
+            summary[f"{name}_seconds"] = round(time.perf_counter() - t, 2)
     finally:
         ws.close()
     sys.stdout.write(json.dumps(summary) + "\n")

@@ -519,49 +519,11 @@ def score_candidates(cands: list[dict], ranker: QuoteRanker) -> np.ndarray:
     return ranker.score(rows), ranker.parts(rows)
 
 
-def _cached(embedder, texts: list[str]) -> dict[str, np.ndarray]:
-    """Vectors of ``texts`` already in the embedder's cache (nothing is computed)."""
-    from ..types import text_hash
-
-    cache = getattr(embedder, "_cache", None)
-    if cache is None or not texts:
-        return {}
-    hashes = {text_hash(t): t for t in texts}
-    got = cache.get_many(getattr(embedder, "cache_key", embedder.key), list(hashes))
-    return {hashes[h]: v for h, v in got.items()}
-
-
-def _span_vectors(embedder, cands: list[dict], compute_limit: int = 5000) -> np.ndarray:
-    """Span embeddings: the normalised mean of their sentence embeddings.
-
-    Sentence vectors come from the embed stage's cache; a span whose sentences are not
-    all cached uses its unit's vector instead (the embed stage embeds every unit), unless
-    few sentences are missing (``compute_limit``), in which case they are embedded now.
-    """
-    spans_sents = []
-    for c in cands:
-        u, sp = c["unit"], c["span"]
-        sub = u["text"][sp.start:sp.end]
-        sents = [sub[s:e] for s, e in sentence_spans(sub)] or [sub]
-        spans_sents.append(sents)
-    wanted = sorted({t for ss in spans_sents for t in ss})
-    have = _cached(embedder, wanted)
-    missing = [t for t in wanted if t not in have]
-    if missing and len(missing) <= compute_limit:
-        have.update(zip(missing, embedder.encode(missing)))
-        missing = []
-    miss = set(missing)
-    unit_texts = sorted({c["unit"]["text"] for c, ss in zip(cands, spans_sents) if any(t in miss for t in ss)})
-    unit_vecs = dict(zip(unit_texts, embedder.encode(unit_texts))) if unit_texts else {}
-    rows = []
-    for c, ss in zip(cands, spans_sents):
-        if any(t in miss for t in ss):
-            rows.append(unit_vecs[c["unit"]["text"]])
-        else:
-            rows.append(np.mean([have[t] for t in ss], axis=0))
-    out = np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms == 0, 1, norms)
+def _span_vectors(embedder, cands: list[dict]) -> np.ndarray:
+    """Span embeddings: the embedder's own pooling of each span's text (the length-weighted
+    mean of its sentences' vectors, which the embed stage has cached)."""
+    texts = [c["unit"]["text"][c["span"].start:c["span"].end] for c in cands]
+    return np.asarray(embedder.encode(texts), dtype=np.float32).reshape(len(texts), -1)
 
 
 def select_spans(cands: list[dict], ranker: QuoteRanker) -> list[dict]:
