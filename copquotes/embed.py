@@ -143,6 +143,12 @@ class EmbeddingCache:
             "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, text_hash TEXT NOT NULL, "
             "vec BLOB NOT NULL, PRIMARY KEY (model, text_hash)) WITHOUT ROWID"
         )
+        # texts whose every piece has a vector under a model key (Embedder.ensure), so a re-run
+        # need not split them into sentences again; in the same file, so it goes with the vectors
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS ensured (key TEXT NOT NULL, text_hash TEXT NOT NULL, "
+            "PRIMARY KEY (key, text_hash)) WITHOUT ROWID"
+        )
         conn.commit()
 
     def _conn(self) -> sqlite3.Connection:
@@ -170,16 +176,24 @@ class EmbeddingCache:
                     out[h] = vec
         return out
 
-    def has_many(self, model: str, hashes: Sequence[str]) -> set[str]:
-        """The hashes of ``hashes`` that have a vector (no vector is read)."""
+    def has_many(self, model: str, hashes: Sequence[str], table: str = "vectors") -> set[str]:
+        """The hashes of ``hashes`` that have a vector (no vector is read); with
+        ``table="ensured"``, those marked by :meth:`mark_ensured` under the key ``model``."""
+        col = {"vectors": "model", "ensured": "key"}[table]
         out: set[str] = set()
         conn = self._conn()
         for i in range(0, len(hashes), _SQL_VARS):
             part = list(hashes[i:i + _SQL_VARS])
             marks = ",".join("?" * len(part))
             out.update(h for (h,) in conn.execute(
-                f"SELECT text_hash FROM vectors WHERE model = ? AND text_hash IN ({marks})", [model, *part]))
+                f"SELECT text_hash FROM {table} WHERE {col} = ? AND text_hash IN ({marks})", [model, *part]))
         return out
+
+    def mark_ensured(self, key: str, hashes: Iterable[str]) -> None:
+        conn = self._conn()
+        with conn:
+            conn.executemany("INSERT OR IGNORE INTO ensured (key, text_hash) VALUES (?, ?)",
+                             [(key, h) for h in hashes])
 
     def put_many(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
         conn = self._conn()
@@ -257,6 +271,7 @@ class Embedder:
         self.n_cached_ = 0
         self.n_total_computed_ = 0
         self.n_total_cached_ = 0
+        self.n_ensured_ = 0
 
     # -- model -------------------------------------------------------------------------
     @property
@@ -309,9 +324,21 @@ class Embedder:
 
     def ensure(self, texts: Sequence[str], progress: bool = False) -> "Embedder":
         """Embed into the cache whatever :meth:`encode` would need for ``texts``, reading no
-        vector back (the ``embed`` stage). Sets ``n_computed_`` and ``n_cached_``."""
+        vector back (the ``embed`` stage). Sets ``n_computed_`` and ``n_cached_``; texts an
+        earlier call ensured under the same key are not split again (``n_ensured_`` counts
+        them, and each counts as one cached piece)."""
         if isinstance(texts, str):
             raise ConfigError("Embedder.ensure takes a list of texts, not a single string")
+        texts = list(dict.fromkeys("" if t is None else str(t) for t in texts))
+        done: list[str] = []
+        new_hashes: list[str] = []
+        if self._cache is not None:
+            # texts an earlier call ensured under this key: every piece of theirs is stored
+            t_hashes = [text_hash(t) for t in texts]
+            known = self._cache.has_many(self.key, t_hashes, table="ensured")
+            done = [t for t, h in zip(texts, t_hashes) if h in known]
+            new_hashes = [h for h in t_hashes if h not in known]
+            texts = [t for t, h in zip(texts, t_hashes) if h not in known]
         pieces = self.pieces(texts)
         hashes = [text_hash(p) for p in pieces]
         if self._cache is not None:
@@ -319,12 +346,16 @@ class Embedder:
         else:
             have = {h for h in hashes if h in self._memory}
         missing = [i for i, h in enumerate(hashes) if h not in have]
-        self.n_cached_ = len(hashes) - len(missing)
+        # counted in pieces; a text an earlier call ensured counts as one (it is not split again)
+        self.n_cached_ = len(hashes) - len(missing) + len(done)
+        self.n_ensured_ = len(done)
         self.n_computed_ = len(missing)
         self.n_total_cached_ += self.n_cached_
         self.n_total_computed_ += self.n_computed_
         if missing:
             self._compute([pieces[i] for i in missing], [hashes[i] for i in missing], progress)
+        if self._cache is not None and new_hashes:
+            self._cache.mark_ensured(self.key, new_hashes)
         return self
 
     def _encode_pooled(self, texts: list[str], progress: bool) -> np.ndarray:
@@ -482,4 +513,5 @@ def run(ws, *, progress: bool = True, **options) -> dict:
     embedder = Embedder(cache_dir=Path(ws.path) / "embeddings", **options)
     embedder.ensure(sorted(texts), progress=progress)
     return {"texts": len(texts), "computed": embedder.n_computed_, "cached": embedder.n_cached_,
+            "ensured_before": embedder.n_ensured_,
             "model": embedder.key, "embed_seconds": round(time.perf_counter() - t0, 3)}

@@ -30,6 +30,11 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 STAGE_ORDER = list(STAGES)
 
+# Up to this many units, the anonymise stage's child process also runs the quotes stage,
+# beside the topic fit here (the quotes stage reads no topic table). Above it, the two
+# processes together would pass 3 GB at their peak, so quotes runs here after topics.
+QUOTES_BESIDE_MAX_UNITS = 25_000
+
 
 def _stage_module(name: str):
     module, _ = STAGES[name]
@@ -124,8 +129,11 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
     With ``parallel`` (the default), a stale ``anonymise`` stage runs in a child process
     while ``embed``, ``tag`` and ``topics`` run here (the two are independent: only
     ``quotes`` reads the anonymised text), so both cores are busy; the child then computes
-    the quotes stage's sentence features of new units (spaCy, text only). It is waited for
-    before ``quotes`` or at the end, and a failure in it is raised like any other.
+    the quotes stage's sentence features of new units (spaCy, text only) and its candidates.
+    Once the tags are written, the child runs the quotes stage itself while the topics are
+    fitted here (up to ``QUOTES_BESIDE_MAX_UNITS`` units; the quotes stage reads no topic
+    table). It is waited for before ``quotes`` or at the end, and a failure in it is raised
+    like any other (a failure in its quotes stage only makes the stage run here).
 
     Returns ``{stage: summary}``; each summary has ``skipped`` and ``seconds``.
     """
@@ -158,6 +166,16 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
             rec = ws.stage_record(name)
             if name == "quotes":
                 finish_background()
+                done = results.get("anonymise", {}).pop("quotes_stage", None)
+                if done is not None:  # the child ran it beside the topic fit
+                    seconds = float(done.pop("seconds", 0.0))
+                    ws.mark_stage(name, fingerprint(ws, name, None, ws.content_fingerprint()), {}, seconds)
+                    done.update(skipped=False, seconds=round(seconds, 3), background=True)
+                    results[name] = done
+                    log.info("stage quotes done in %.1fs (in the child process)", seconds)
+                    if on_stage:
+                        on_stage(name, done)
+                    continue
             if not force and rec is not None and rec["fingerprint"] == fp:
                 results[name] = {"skipped": True, "seconds": 0.0}
                 if on_stage:
@@ -175,9 +193,12 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
                     # this run's own file: the quotes stage uses it only if the workspace still fits
                     cand_path = Path(ws.path) / f".quote_candidates.{uuid.uuid4().hex}.pkl"
                 background = start_background(ws.path, full=force, quote_features="quotes" in names,
-                                              candidates_path=cand_path)
+                                              candidates_path=cand_path,
+                                              quotes=cand_path is not None and ws.n_units() <= QUOTES_BESIDE_MAX_UNITS)
                 log.info("stage anonymise started in a child process")
                 continue
+            if name == "topics" and background is not None and background.start_quotes():
+                log.info("stage quotes started in the child process, beside the topics")
             module = _stage_module(name)
             t0 = time.perf_counter()
             extra = {"full": True} if (force and name == "anonymise") else {}

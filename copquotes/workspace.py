@@ -578,7 +578,13 @@ class Workspace:
         )
 
     def content_fingerprint(self) -> str:
-        """Hash of every unit's id and text: changes when any unit is added, removed or edited."""
+        """Hash of every unit's id and text: changes when any unit is added, removed or edited.
+
+        Remembered until this connection or another one changes the database."""
+        key = (id(self.conn), self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0])
+        memo = getattr(self, "_content_fp", None)
+        if memo is not None and memo[0] == key:
+            return memo[1]
         h = hashlib.sha1()
         for uid, th, consent, role in self.conn.execute(
             "SELECT unit_id, text_hash, consent, speaker_role FROM units ORDER BY unit_id"
@@ -588,7 +594,8 @@ class Workspace:
             "SELECT file_id, value, kind FROM file_identifiers ORDER BY file_id, value, kind"
         ):
             h.update(f"{row[0]}:{row[1]}:{row[2]}\n".encode())
-        return h.hexdigest()
+        self._content_fp = (key, h.hexdigest())
+        return self._content_fp[1]
 
     # ------------------------------------------------------------------ stages
     def stage_record(self, name: str) -> dict | None:

@@ -129,11 +129,20 @@ def test_ensure_fills_the_cache_that_encode_reads(tmp_path):
     assert e.pieces(texts) == ["First thought.", "Second thought.", "Only one sentence here."]
     e.ensure(texts)
     assert (e.n_computed_, e.n_cached_) == (3, 0)
-    e.ensure(texts)
-    assert (e.n_computed_, e.n_cached_) == (0, 3)
+    e.ensure(texts)  # both texts were ensured: neither is split again
+    assert (e.n_computed_, e.n_cached_, e.n_ensured_) == (0, 2, 2)
+    e.ensure([*texts, "A new one. With two sentences."])
+    assert (e.n_computed_, e.n_ensured_) == (2, 2)
     reader = Embedder(cache_dir=tmp_path)
     reader.encode(texts)
     assert reader.n_computed_ == 0 and reader.n_cached_ == 3
+
+
+def test_texts_ensured_under_one_pooling_are_embedded_again_under_another(tmp_path):
+    texts = ["First thought. Second thought."]
+    Embedder(cache_dir=tmp_path).ensure(texts)
+    whole = Embedder(cache_dir=tmp_path, pooling="text").ensure(texts)
+    assert (whole.n_computed_, whole.n_ensured_) == (1, 0)   # the text itself, never embedded whole before
 
 
 def test_a_thread_policy_is_asked_per_chunk_and_the_setting_restored():

@@ -131,6 +131,24 @@ def test_adding_a_file_marks_stages_stale_and_processes_only_the_new_units(runs)
     # ... and the candidates: the quotes stage only added themes and chose
     assert added["quotes"]["precomputed_candidates"] == added["quotes"]["candidates"] > 0
     assert not list((runs["root"] / "ws").glob(".quote_candidates*"))
+    # ... and it ran the quotes stage itself, beside the topic fit
+    assert runs["cold"]["quotes"]["background"] is True and added["quotes"]["background"] is True
+    assert "quotes_stage" not in added["anonymise"]
+
+
+def test_above_the_size_limit_the_quotes_stage_runs_here_from_the_childs_candidates(tmp_path, monkeypatch):
+    import copquotes.pipeline as pipeline
+    from copquotes.ingest import discover
+    from copquotes.workspace import Workspace
+
+    monkeypatch.setattr(pipeline, "QUOTES_BESIDE_MAX_UNITS", 0)
+    ws = Workspace.create(tmp_path / "ws")
+    ws.ingest(discover([_write_data(tmp_path)]).sources, progress=False)
+    res = analyse(ws, progress=False)
+    assert "background" not in res["quotes"]
+    assert res["quotes"]["precomputed_candidates"] == res["quotes"]["candidates"] > 0
+    assert {s["state"] for s in stage_status(ws).values()} == {"up to date"}
+    ws.close()
 
 
 def test_precomputed_candidates_give_the_quotes_computed_in_process(runs):

@@ -403,3 +403,22 @@ def test_no_knn_memory_unless_every_theme_has_codebook_examples():
     assert _knn_memory(E, Y, np.array([0, 0, 1])) is not None
     assert _knn_memory(E, Y, np.array([2, 2, 2])) is None          # labelled texts only (Codebook.from_labels)
     assert _knn_memory(E, Y, np.array([0, 2, 1])) is None          # theme 2 has no codebook example
+
+
+def test_tagger_identity_depends_on_the_codebook_content_not_on_how_it_was_read():
+    import json
+
+    import yaml
+
+    from copquotes.themes.api import default_tagger, tagger_identity
+    from copquotes.themes.codebook import default_codebook_path
+
+    p = default_codebook_path()
+    read = [Codebook.load(),  # libyaml's loader
+            Codebook.from_dict(yaml.safe_load(p.read_text(encoding="utf-8")), source=str(p)),
+            Codebook.from_dict(json.loads(json.dumps(Codebook.load().to_dict())), source="copy")]
+    ids = {tagger_identity(default_tagger(cb)) for cb in read}
+    assert len(ids) == 1 and None not in ids
+    other = Codebook.load().to_dict()
+    other["themes"][0]["definition"] += " Also more."
+    assert tagger_identity(default_tagger(Codebook.from_dict(other, source="edited"))) not in ids

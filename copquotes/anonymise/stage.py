@@ -219,9 +219,11 @@ class BackgroundRun:
     """The stage running in a child process on a workspace folder; :meth:`wait` for its summary."""
 
     def __init__(self, ws_path, *, progress: bool = False, full: bool = False, quote_features: bool = False,
-                 candidates_path=None):
+                 candidates_path=None, quotes: bool = False):
         self.ws_path = Path(ws_path)
         self.candidates_path = candidates_path
+        self.quotes = bool(quotes and candidates_path is not None)
+        self.quotes_started = False
         cmd = [sys.executable, "-m", "copquotes.anonymise.stage", str(self.ws_path)]
         if full:
             cmd.append("--full")
@@ -229,10 +231,27 @@ class BackgroundRun:
             cmd.append("--quote-features")
         if candidates_path is not None:
             cmd += ["--candidates", str(candidates_path)]
+        if self.quotes:
+            cmd.append("--quotes")
         if not progress:
             cmd.append("--quiet")
         self.started_at = time.time()
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE)
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if self.quotes else subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE)
+
+    def start_quotes(self) -> bool:
+        """Tell a child started with ``quotes`` that the tags are written: it then runs the
+        quotes stage itself once its candidates are ready (beside the parent's topic fit).
+        Returns False when the child cannot (not started for it, or already gone)."""
+        if not self.quotes or self.quotes_started or self.proc.stdin is None:
+            return False
+        try:
+            self.proc.stdin.write(b"quotes\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            return False
+        self.quotes_started = True
+        return True
 
     def wait(self) -> dict:
         out, err = self.proc.communicate()
@@ -251,16 +270,19 @@ class BackgroundRun:
 
 
 def start_background(ws_path, *, progress: bool = False, full: bool = False,
-                     quote_features: bool = False, candidates_path=None) -> BackgroundRun:
+                     quote_features: bool = False, candidates_path=None, quotes: bool = False) -> BackgroundRun:
     """Start the stage in a child process (it opens the workspace itself; SQLite WAL lets the
     parent keep reading and writing other tables meanwhile). With ``quote_features``, the
     child then computes the quotes stage's per-text sentence features
     (:func:`copquotes.quotes.stage.precompute_stats`), which need neither the anonymised
     text nor the embeddings, so they are ready when the quotes stage starts. With
     ``candidates_path``, it also writes the quotes stage's candidates without themes there
-    (:func:`copquotes.quotes.stage.precompute_candidates`)."""
+    (:func:`copquotes.quotes.stage.precompute_candidates`). With ``quotes`` as well, it then
+    waits, holding them, until :meth:`BackgroundRun.start_quotes` says the tags are written,
+    and runs the whole quotes stage (its summary comes back as ``quotes_stage``); if it is
+    never told, it exits when :meth:`BackgroundRun.wait` closes its input."""
     return BackgroundRun(ws_path, progress=progress, full=full, quote_features=quote_features,
-                         candidates_path=candidates_path)
+                         candidates_path=candidates_path, quotes=quotes)
 
 
 def _main(argv=None) -> int:
@@ -275,6 +297,8 @@ def _main(argv=None) -> int:
                     help="then compute the quotes stage's sentence features of new units")
     ap.add_argument("--candidates", metavar="PATH",
                     help="then write the quotes stage's candidates (no themes) to PATH")
+    ap.add_argument("--quotes", action="store_true",
+                    help="with --candidates: then run the quotes stage when a line 'quotes' arrives on stdin")
     args = ap.parse_args(argv)
     from ..workspace import Workspace
 
@@ -286,10 +310,16 @@ def _main(argv=None) -> int:
         if args.quote_features or args.candidates:
             from ..quotes import stage as quotes_stage
         extra = []
+        held: dict = {}
+
+        def candidates():
+            held["blob"] = quotes_stage.candidates_blob(ws)
+            return quotes_stage.precompute_candidates(ws, args.candidates, held["blob"])
+
         if args.quote_features:
             extra.append(("quote_features", lambda: quotes_stage.precompute_stats(ws)))
         if args.candidates:
-            extra.append(("quote_candidates", lambda: quotes_stage.precompute_candidates(ws, args.candidates)))
+            extra.append(("quote_candidates", candidates))
         for name, work in extra:
             t = time.perf_counter()
             try:
@@ -298,6 +328,17 @@ def _main(argv=None) -> int:
                 log.debug("%s not precomputed: %s", name, exc)
                 summary[f"{name}_error"] = type(exc).__name__
             summary[f"{name}_seconds"] = round(time.perf_counter() - t, 2)
+        if args.quotes and held.get("blob") is not None:
+            # the parent says when the tags are written; end of input = it runs the stage itself
+            if sys.stdin.readline().strip() == "quotes":
+                t = time.perf_counter()
+                try:
+                    q = quotes_stage.run(ws, progress=False, precomputed=held.pop("blob"))
+                    q["seconds"] = round(time.perf_counter() - t, 3)
+                    summary["quotes_stage"] = q
+                except Exception as exc:  # noqa: BLE001 - the parent runs the stage itself instead
+                    log.debug("quotes stage failed in the child: %s", exc)
+                    summary["quotes_stage_error"] = type(exc).__name__
     finally:
         ws.close()
     sys.stdout.write(json.dumps(summary) + "\n")

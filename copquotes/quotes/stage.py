@@ -597,40 +597,52 @@ def collect_candidates(ws, *, progress: bool = False, themes: bool = True,
     return cands, data, opts
 
 
-def precompute_candidates(ws, path) -> int:
-    """Write every candidate with its features and safety, but no themes, to ``path`` (a
-    pickle for :func:`run`'s ``precomputed``). They need the anonymised text but neither the
+def candidates_blob(ws) -> dict:
+    """Every candidate with its features, safety and suggested edit, but no themes: what
+    :func:`run`'s ``precomputed`` takes. They need the anonymised text but neither the
     embeddings nor the tags, so the pipeline computes them in the anonymise stage's child
-    process while the parent embeds, tags and fits topics. Returns how many."""
-    import pickle
-
+    process while the parent embeds, tags and fits topics."""
     cands, data, opts = collect_candidates(ws, themes=False)
     for c in cands:  # the edit of every candidate, so the quotes stage has none to suggest
         c["edit"] = suggest_edit(c["anon"], context=c["context"])
+    return {"version": STAGE_CANDIDATES_VERSION, "opts": opts, "cands": cands, "missing": data["missing"]}
+
+
+def precompute_candidates(ws, path, blob: dict | None = None) -> int:
+    """Write :func:`candidates_blob` (or ``blob``) to ``path``, a pickle for :func:`run`'s
+    ``precomputed``. Returns how many candidates."""
+    import pickle
+
+    blob = candidates_blob(ws) if blob is None else blob
     tmp = Path(str(path) + ".part")
     with open(tmp, "wb") as fh:
-        pickle.dump({"version": STAGE_CANDIDATES_VERSION, "opts": opts, "cands": cands,
-                     "missing": data["missing"]}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
-    return len(cands)
+    return len(blob["cands"])
 
 
 STAGE_CANDIDATES_VERSION = "2"
 
 
-def _load_precomputed(ws, path, options: dict):
-    """``(cands, data, opts)`` from a :func:`precompute_candidates` file of this run, or
-    ``None`` when it is missing or does not fit (then everything is computed here)."""
+def _load_precomputed(ws, precomputed, options: dict):
+    """``(cands, data, opts)`` from a :func:`candidates_blob` of this run (the dict, or the
+    :func:`precompute_candidates` file), or ``None`` when it is missing or does not fit
+    (then everything is computed here)."""
     import pickle
 
-    if not path or options or not Path(path).is_file():
+    if not precomputed or options:
         return None
-    try:
-        with open(path, "rb") as fh:
-            blob = pickle.load(fh)
-    except Exception as exc:  # noqa: BLE001 - a broken file: compute instead
-        log.debug("precomputed candidates unreadable: %s", exc)
-        return None
+    if isinstance(precomputed, dict):
+        blob = precomputed
+    else:
+        if not Path(precomputed).is_file():
+            return None
+        try:
+            with open(precomputed, "rb") as fh:
+                blob = pickle.load(fh)
+        except Exception as exc:  # noqa: BLE001 - a broken file: compute instead
+            log.debug("precomputed candidates unreadable: %s", exc)
+            return None
     opts = _options(ws, {})
     if blob.get("version") != STAGE_CANDIDATES_VERSION or blob.get("opts") != opts:
         return None
@@ -657,6 +669,8 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     Reviewed quotes (approved / rejected / edited) keep their status, edit and
     version when their span still exists; pending ones are replaced. With
     ``learn`` (the default), reviewers' decisions refit the weights first.
+    ``precomputed``: a :func:`candidates_blob` of this run, or the file
+    :func:`precompute_candidates` wrote it to; used only if the workspace still fits it.
     """
     base = weights or current_weights(ws)
     learned = {"learned": False}

@@ -118,9 +118,14 @@ def tagger_identity(tagger: ThemeTagger) -> str | None:
     import hashlib
     import pickle
 
+    def canon(v):
+        # a codebook by its content: pickles of equal codebooks differ with how the YAML
+        # loader shared their strings
+        return ("codebook", v.fingerprint()) if isinstance(v, Codebook) else v
+
     try:
-        params = {k: v for k, v in tagger.get_params().items() if k != "embedder"}
-        fitted = {k: v for k, v in vars(tagger).items() if k.endswith("_") and not k.startswith("_")}
+        params = {k: canon(v) for k, v in tagger.get_params().items() if k != "embedder"}
+        fitted = {k: canon(v) for k, v in vars(tagger).items() if k.endswith("_") and not k.startswith("_")}
         blob = pickle.dumps((sorted(params.items(), key=lambda kv: kv[0]), sorted(fitted.items(), key=lambda kv: kv[0]),
                              getattr(tagger._get_embedder(), "key", None)), protocol=4)
     except Exception as exc:  # an unpicklable custom part: no incremental tagging

@@ -82,7 +82,8 @@ class Codebook:
         if p.is_dir():
             raise ConfigError(f"codebook {p} is a folder: give the path of a codebook YAML file")
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+            # libyaml's loader when PyYAML has it: ten times faster on the default codebook
+            data = yaml.load(p.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except UnicodeDecodeError as exc:
             raise ConfigError(f"codebook {p} is not UTF-8 text: save it as UTF-8") from exc
         except yaml.YAMLError as exc:
