@@ -313,8 +313,10 @@ def _main(argv=None) -> int:
         held: dict = {}
 
         def candidates():
-            held["blob"] = quotes_stage.candidates_blob(ws)
-            return quotes_stage.precompute_candidates(ws, args.candidates, held["blob"])
+            blob = quotes_stage.candidates_blob(ws)
+            if args.quotes:  # kept for the quotes stage; otherwise freed once written
+                held["blob"] = blob
+            return quotes_stage.precompute_candidates(ws, args.candidates, blob)
 
         if args.quote_features:
             extra.append(("quote_features", lambda: quotes_stage.precompute_stats(ws)))
