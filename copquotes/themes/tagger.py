@@ -194,9 +194,18 @@ def _segment_max(values: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndar
 
 
 _PARAMS_ADDED = {"knn_weight": 0.0, "knn_k": 5, "knn_scale": 10.0,  # values that reproduce older artifacts
-                 "head": "logreg", "char_ngrams": False, "calibrate": None}
+                 "head": "logreg", "char_ngrams": False, "calibrate": None, "finetune_params": None}
 CHAR_WEIGHT = 0.7  # scale of the character n-gram TF-IDF block beside the word TF-IDF block
 _KNN_CHUNK = 4096  # rows per similarity block (bounded memory)
+
+
+def _micro_f1(Y: np.ndarray, P: np.ndarray) -> float:
+    """Micro-F1 of 0/1 predictions ``P`` against labels ``Y`` (NaN = unknown, ignored)."""
+    ok = ~np.isnan(Y)
+    y = (Y == 1) & ok
+    p = P.astype(bool) & ok
+    tp = np.sum(p & y)
+    return float(2 * tp / (np.sum(p) + np.sum(y))) if tp else 0.0
 
 
 def _knn_memory(emb: np.ndarray, Ymat: np.ndarray, kinds: np.ndarray) -> dict | None:
@@ -292,10 +301,16 @@ class ThemeTagger(BaseEstimator):
         linear head averages away.
     finetune_*: ``method="finetune"`` (needs >= ``MIN_FINETUNE`` labelled texts, best with
         ~1,000+): all-MiniLM-L6-v2 fine-tuned end to end (fp32, torch, 2 threads) with a
-        mean-pooling + linear multi-label head, averaged with the logistic-regression heads
-        (``finetune_weight`` = weight of the fine-tuned model, 1.0 = it alone); per-theme
-        thresholds are tuned on a ``finetune_val`` slice of the labelled data held out of
-        both models. ``finetune_budget``: seconds of training at most (None = no limit);
+        mean-pooling + linear multi-label head (:class:`~copquotes.themes.finetune.FineTunedEncoder`;
+        ``finetune_params``: a dict of its options, e.g. ``{"lr_encoder": 1e-4, "batch_size": 16}``),
+        averaged with the linear heads (``head``, ``tfidf``, ``char_ngrams``, ``C``, ... as for
+        ``method="logreg"``; fitted on all the data, calibrated when ``calibrate`` says so).
+        A ``finetune_val`` slice of the labelled texts is held out of the fine-tuning (not of the
+        linear heads, whose out-of-fold scores are used there): after each of at most
+        ``finetune_epochs`` epochs the ensemble is scored on it and the best epoch is kept,
+        ``finetune_weight`` (weight of the fine-tuned model; 1.0 = it alone; ``"auto"`` = the
+        best of 0, 0.1, ..., 1 on the slice) and the thresholds (``threshold``) are tuned on it.
+        ``finetune_budget``: seconds of training at most (None = no limit);
         ``finetune_layers``: train only the top N encoder layers (None = all).
     """
 
@@ -307,7 +322,7 @@ class ThemeTagger(BaseEstimator):
                  finetune_weight: float = 0.5, finetune_val: float = 0.15, finetune_budget=None,
                  finetune_layers=None, sentence_margin: float = 0.1, knn_weight: float = 0.4,
                  knn_k: int = 5, knn_scale: float = 10.0, head: str = "logreg", char_ngrams: bool = False,
-                 calibrate=None):
+                 calibrate=None, finetune_params=None):
         self.codebook = codebook
         self.method = method
         self.C = C
@@ -336,6 +351,7 @@ class ThemeTagger(BaseEstimator):
         self.head = head
         self.char_ngrams = char_ngrams
         self.calibrate = calibrate
+        self.finetune_params = finetune_params
 
     def __setstate__(self, state):
         # artifacts saved before a parameter existed get the value that reproduces them
@@ -409,7 +425,8 @@ class ThemeTagger(BaseEstimator):
         return X
 
     def _calibrating(self) -> bool:
-        return bool(self.head == "svc" if self.calibrate is None else self.calibrate) and self.method == "logreg"
+        return (bool(self.head == "svc" if self.calibrate is None else self.calibrate)
+                and self.method in ("logreg", "finetune"))
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Sequence[str] | None = None, Y=None, sample_weight=None) -> "ThemeTagger":
@@ -527,25 +544,52 @@ class ThemeTagger(BaseEstimator):
                               f"(got {len(lab)}): use method='logreg' or label more texts")
         if not 0.0 < float(self.finetune_val) < 0.5:
             raise ConfigError(f"finetune_val must be between 0 and 0.5, not {self.finetune_val!r}")
+        auto = isinstance(self.finetune_weight, str)
+        if (auto and self.finetune_weight != "auto") or (not auto and not 0.0 <= float(self.finetune_weight) <= 1.0):
+            raise ConfigError(f"finetune_weight must be between 0 and 1 or 'auto', not {self.finetune_weight!r}")
+        opts = dict(self.finetune_params or {})
+        for k in ("n_labels", "epochs", "random_state", "time_budget", "train_layers"):
+            if k in opts:
+                raise ConfigError(f"finetune_params cannot set {k!r}: it comes from the tagger's own parameters")
+        # the linear heads on all the data; their out-of-fold (calibrated) scores stand in for
+        # them on the validation slice
+        self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds)
+        oof = self._oof_scores(F, emb, Ymat, W, kinds)
+        if self._calibrating():
+            oof = self._fit_calibration(oof, emb, Ymat, kinds)
         rng = np.random.default_rng(self.random_state)
         val = np.sort(rng.choice(lab, size=max(1, int(round(len(lab) * float(self.finetune_val)))), replace=False))
-        fit = np.ones(len(texts), dtype=bool)
-        fit[val] = False
-        heads = self._fit_heads(F[fit], emb[fit], Ymat[fit], W[fit], kinds[fit])
-        ft_rows = np.flatnonzero(fit & (kinds == 2))
+        train = np.setdiff1d(lab, val)
+        lin_val, Yv = oof[val], Ymat[val]
+        if np.isnan(lin_val).any():
+            raise ConfigError("too few labelled texts per theme for out-of-fold scores of the validation slice: "
+                              "lower cv_folds or label more texts")
+        weights = np.round(np.linspace(0.0, 1.0, 11), 2) if auto else [float(self.finetune_weight)]
+        kinds_v = np.full(len(val), 2)
+
+        def decide(P, w):  # the slice's thresholds for weight w, and its micro-F1 with them
+            ens = w * P + (1 - w) * lin_val
+            th = (np.full(Yv.shape[1], float(self.base_threshold)) if self.threshold == "fixed"
+                  else self._tune_thresholds(ens, Yv, kinds_v))
+            return th, _micro_f1(Yv, ens >= th[None, :])
+
+        def val_score(P):
+            return max(decide(P, w)[1] for w in weights)
+
         ft = FineTunedEncoder(Ymat.shape[1], epochs=int(self.finetune_epochs), random_state=self.random_state,
-                              time_budget=self.finetune_budget, train_layers=self.finetune_layers)
-        ft.fit([texts[i] for i in ft_rows], Ymat[ft_rows], sample_weight=W[ft_rows])
-        heads["finetuned"] = ft
-        self.heads_ = heads
-        val_texts = [texts[i] for i in val]
-        lr_val = self._lr_scores(F[val], emb[val])
-        ft_val = ft.predict_proba(val_texts)
-        self.validation_ = {"lr": lr_val, "finetuned": ft_val, "Y": Ymat[val]}
-        w = float(self.finetune_weight)
-        oof = np.full(Ymat.shape, np.nan)
-        oof[val] = w * ft_val + (1 - w) * lr_val
-        self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds)
+                              time_budget=self.finetune_budget, train_layers=self.finetune_layers, **opts)
+        ft.fit([texts[i] for i in train], Ymat[train], sample_weight=W[train],
+               val_texts=[texts[i] for i in val], val_score=val_score)
+        ft_val = ft.predict_proba([texts[i] for i in val])
+        table = {float(w): decide(ft_val, w) for w in weights}
+        w = max(table, key=lambda k: (round(table[k][1], 9), -abs(k - 0.5)))  # ties: nearer an even mix
+        self.finetune_weight_ = w
+        self.thresholds_ = table[w][0]
+        self.heads_["finetuned"] = ft
+        self.validation_ = {"linear": lin_val, "finetuned": ft_val, "Y": Yv, "rows": val,
+                            "micro_f1": {k: round(v[1], 4) for k, v in table.items()},
+                            "linear_micro_f1": round(decide(ft_val, 0.0)[1], 4),
+                            "finetuned_micro_f1": round(decide(ft_val, 1.0)[1], 4)}
 
     def _fit_heads(self, F, emb, Ymat, W, kinds):
         K = Ymat.shape[1]
@@ -592,7 +636,7 @@ class ThemeTagger(BaseEstimator):
         if ft is not None:
             if texts is None:
                 raise ConfigError("a fine-tuned tagger scores texts, not features")
-            w = float(self.finetune_weight)
+            w = float(getattr(self, "finetune_weight_", self.finetune_weight))
             p = w * ft.predict_proba(texts) + (1 - w) * p
         return p
 

@@ -1,0 +1,112 @@
+"""Fine-tuning all-MiniLM-L6-v2 (method="finetune"): tiny real runs, a few steps each."""
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from copquotes.errors import ConfigError
+from copquotes.themes import Codebook, ThemeTagger
+from copquotes.themes.finetune import FineTunedEncoder, length_buckets
+
+# Written for these tests (not codebook examples, not labelled-set texts).
+PARK = [f"The parking at site {i} was impossible and the car park far too small." for i in range(12)]
+FOOD = [f"Lunch number {i} was cold and there were no vegetarian options at all." for i in range(12)]
+BOTH = [f"Day {i}: no parking spaces, and the sandwiches were stale again." for i in range(6)]
+TEXTS = PARK + FOOD + BOTH
+Y = np.array([[1, 0]] * 12 + [[0, 1]] * 12 + [[1, 1]] * 6, dtype=float)
+PROBE = ["Parking was a nightmare again.", "The sandwiches were stale.", "ok"]
+
+
+def _encoder(**kw):
+    opts = dict(epochs=1, batch_size=8, random_state=0, progress=False)
+    opts.update(kw)
+    return FineTunedEncoder(2, **opts)
+
+
+def test_length_buckets_cover_every_index_once_and_group_similar_lengths():
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(3, 100, size=101)
+    batches = length_buckets(lengths, 10, rng)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(101))
+    assert [len(b) for b in batches].count(1) == 1 and max(len(b) for b in batches) == 10
+    spread = np.mean([np.ptp(lengths[b]) for b in batches if len(b) > 1])
+    assert spread < 0.25 * np.ptp(lengths)   # a random batch would span most of the range
+
+
+def test_fit_returns_self_and_probabilities_are_in_range():
+    ft = _encoder()
+    assert ft.fit(TEXTS, Y) is ft
+    assert ft.steps_done_ == 4 and ft.texts_seen_ == len(TEXTS) and ft.epochs_done_ == 1
+    assert ft.texts_per_second_ > 0 and len(ft.history_) == 1 and ft.best_epoch_ is None
+    P = ft.predict_proba(PROBE)
+    assert P.shape == (3, 2) and P.dtype == np.float32 and np.all((P >= 0) & (P <= 1))
+    assert ft.predict_proba([]).shape == (0, 2)
+    # the word-embedding matrix is frozen by default (its dense gradient is the slow part)
+    enc = ft._model["encoder"]
+    assert not enc.embeddings.word_embeddings.weight.requires_grad
+    assert enc.encoder.layer[0].attention.self.query.weight.requires_grad
+
+
+def test_same_random_state_same_model_and_pickle_round_trip():
+    a = _encoder(random_state=3).fit(TEXTS, Y).predict_proba(PROBE)
+    ft = _encoder(random_state=3).fit(TEXTS, Y)
+    np.testing.assert_allclose(ft.predict_proba(PROBE), a, atol=1e-6)
+    b = _encoder(random_state=4).fit(TEXTS, Y).predict_proba(PROBE)
+    assert not np.allclose(a, b, atol=1e-6)
+    back = pickle.loads(pickle.dumps(ft))
+    assert back._model is None
+    np.testing.assert_allclose(back.predict_proba(PROBE), a, atol=1e-5)
+
+
+def test_best_epoch_is_kept_and_nan_labels_are_masked():
+    Yn = Y.copy()
+    Yn[:4, 1] = np.nan
+    scores = iter([0.9, 0.1])   # the first epoch "validates" best
+    ft = _encoder(epochs=2).fit(TEXTS, Yn, val_texts=PROBE[:2], val_score=lambda P: next(scores))
+    assert ft.best_epoch_ == 1 and [h["val_score"] for h in ft.history_] == [0.9, 0.1]
+    with pytest.raises(ConfigError, match="val_texts and val_score"):
+        _encoder().fit(TEXTS, Y, val_texts=PROBE)
+
+
+@pytest.mark.parametrize("kw", [{"epochs": 0}, {"batch_size": 0}, {"max_seq_length": 4}, {"lr_head": 0},
+                                {"warmup": 1.0}, {"threads": 0}])
+def test_bad_encoder_options_raise_config_error(kw):
+    with pytest.raises(ConfigError):
+        _encoder(**kw).fit(TEXTS, Y)
+    with pytest.raises(ConfigError, match="not fitted"):
+        _encoder().predict_proba(PROBE)
+
+
+def test_tagger_finetune_with_calibrated_svm_and_auto_weight(embedder, tmp_path):
+    texts = TEXTS * 2
+    Yl = np.vstack([Y, Y])
+    cb = Codebook.from_labels(["parking", "food"], name="ft-test")
+    t = ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
+                    pooling="unit", tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global",
+                    cv_folds=3, finetune_epochs=1, finetune_weight="auto", finetune_val=0.2,
+                    finetune_params={"batch_size": 16, "lr_encoder": 1e-4}, random_state=0)
+    assert t.fit(texts, Yl) is t
+    ft = t.heads_["finetuned"]
+    assert ft.steps_done_ == 3 and ft.best_epoch_ == 1          # 48 fine-tuning texts, batches of 16
+    assert "platt" in t.heads_                                  # the SVM heads are calibrated
+    assert t.finetune_weight_ in t.validation_["micro_f1"] and len(t.validation_["micro_f1"]) == 11
+    assert len(set(t.thresholds_)) == 1                         # one global threshold
+    P = t.predict_proba(PROBE)
+    assert P.shape == (3, 2) and np.all((P >= 0) & (P <= 1))
+    assert P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
+    loaded = ThemeTagger.load(t.save(tmp_path / "ft.joblib"), embedder=embedder)
+    np.testing.assert_allclose(loaded.predict_proba(PROBE), P, atol=1e-5)
+    assert (loaded.predict(PROBE) == t.predict(PROBE)).all()
+
+
+@pytest.mark.parametrize("kw, match", [({"finetune_weight": "best"}, "finetune_weight"),
+                                       ({"finetune_weight": 1.5}, "finetune_weight"),
+                                       ({"finetune_params": {"epochs": 2}}, "finetune_params"),
+                                       ({"finetune_val": 0.6}, "finetune_val")])
+def test_tagger_finetune_bad_params(embedder, kw, match):
+    cb = Codebook.from_labels(["parking", "food"], name="ft-test")
+    with pytest.raises(ConfigError, match=match):
+        ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
+                    **kw).fit(TEXTS * 2, np.vstack([Y, Y]))
