@@ -265,8 +265,13 @@ class BackgroundRun:
         return summary
 
     def done(self) -> bool:
-        """True once the child has exited (the parent may then use both cores again)."""
-        return self.proc.poll() is not None
+        """True once the child no longer needs a core (the parent may then use both): it has
+        exited, or it holds its candidates (their file is written) and waits to be told to
+        run the quotes stage."""
+        if self.proc.poll() is not None:
+            return True
+        return (self.quotes and not self.quotes_started and self.candidates_path is not None
+                and Path(self.candidates_path).exists())
 
 
 def start_background(ws_path, *, progress: bool = False, full: bool = False,
