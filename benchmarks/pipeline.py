@@ -386,7 +386,8 @@ def run_copquotes(corpus: Path, ws: Path, log: Path, env: dict) -> dict:
     rep = _json_tail(r["stdout"])
     stages = {k: round(float(v.get("seconds", 0.0)), 2) for k, v in rep.get("stages", {}).items()}
     skipped = [k for k, v in rep.get("stages", {}).items() if v.get("skipped")]
-    # a stage run in a child process beside the others (anonymise): its wall overlaps theirs
+    # a stage run in the child process beside the others (anonymise; quotes beside topics): its
+    # wall overlaps theirs
     beside = [k for k, v in rep.get("stages", {}).items() if v.get("background")]
     details = {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float, str)) and kk != "seconds"}
                for k, v in rep.get("stages", {}).items()}
@@ -535,8 +536,10 @@ def to_markdown(report: dict) -> str:
                          f"{_fmt(x.get('load'))} (load) | " + " | ".join("-" for _ in STAGES)
                          + f" | {t['units'] / x['wall']:.0f} | {x['maxrss_mb']:.0f} / {x['tree_peak_mb']:.0f} |")
     L += ["", "`ingest+startup` = wall - sum of stage seconds (imports, ingest, fingerprints). "
-          "`(beside)`: the stage ran in a child process while embed, tag and topics ran, so its "
-          "seconds (start to the moment quotes waited for it) overlap theirs and are not in the sum. "
+          "`(beside)`: the stage ran in the child process, so its seconds overlap the parent's stages "
+          "and are not in the sum: anonymise (from the start to the moment quotes waited for it) beside "
+          "embed, tag and topics; quotes (up to 25,000 units) beside topics, whose seconds therefore "
+          "include sharing the two cores with it. "
           "Peak RSS: the largest single process (wait4 ru_maxrss) / the summed RSS of the process tree "
           "(sampled every 0.2 s). Reference walls include loading the model (column `load`).", ""]
     L += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
