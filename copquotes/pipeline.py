@@ -144,6 +144,19 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
     bg_fp = None
     bg_t0 = 0.0
 
+    def record(name: str, summary: dict, seconds: float, fp: str | None = None, background: bool = False):
+        """Mark a finished stage (by default with the fingerprint of its inputs now: the stage
+        may have changed nothing that feeds the content fingerprint) and report it."""
+        fp = fp or fingerprint(ws, name, None, ws.content_fingerprint())
+        ws.mark_stage(name, fp, {}, seconds)
+        summary.update(skipped=False, seconds=round(seconds, 3))
+        if background:
+            summary["background"] = True
+        results[name] = summary
+        log.info("stage %s done in %.1fs%s", name, seconds, " (in the child process)" if background else "")
+        if on_stage:
+            on_stage(name, summary)
+
     def finish_background():
         nonlocal background
         if background is None:
@@ -151,13 +164,7 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
         run_, background = background, None
         summary = run_.wait()
         summary["stage_seconds"] = summary.get("seconds")  # the child's own time in the stage
-        seconds = time.perf_counter() - bg_t0
-        ws.mark_stage("anonymise", bg_fp, {}, seconds)
-        summary.update(skipped=False, seconds=round(seconds, 3), background=True)
-        results["anonymise"] = summary
-        log.info("stage anonymise done in %.1fs (in a child process)", seconds)
-        if on_stage:
-            on_stage("anonymise", summary)
+        record("anonymise", summary, time.perf_counter() - bg_t0, fp=bg_fp, background=True)
 
     try:
         for name in names:
@@ -168,13 +175,7 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
                 finish_background()
                 done = results.get("anonymise", {}).pop("quotes_stage", None)
                 if done is not None:  # the child ran it beside the topic fit
-                    seconds = float(done.pop("seconds", 0.0))
-                    ws.mark_stage(name, fingerprint(ws, name, None, ws.content_fingerprint()), {}, seconds)
-                    done.update(skipped=False, seconds=round(seconds, 3), background=True)
-                    results[name] = done
-                    log.info("stage quotes done in %.1fs (in the child process)", seconds)
-                    if on_stage:
-                        on_stage(name, done)
+                    record(name, done, float(done.pop("seconds", 0.0)), background=True)
                     continue
             if not force and rec is not None and rec["fingerprint"] == fp:
                 results[name] = {"skipped": True, "seconds": 0.0}
@@ -210,14 +211,7 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
                 bg = background
                 extra["threads"] = lambda: 2 if bg.done() else 1
             summary = dict(module.run(ws, progress=progress, **extra) or {})
-            seconds = time.perf_counter() - t0
-            # the stage may have changed nothing that feeds the content fingerprint
-            ws.mark_stage(name, fingerprint(ws, name, None, ws.content_fingerprint()), {}, seconds)
-            summary.update(skipped=False, seconds=round(seconds, 3))
-            results[name] = summary
-            log.info("stage %s done in %.1fs", name, seconds)
-            if on_stage:
-                on_stage(name, summary)
+            record(name, summary, time.perf_counter() - t0)
         finish_background()
     finally:
         if background is not None:  # a stage here failed: do not leave the child running
