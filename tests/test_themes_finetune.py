@@ -110,3 +110,35 @@ def test_tagger_finetune_bad_params(embedder, kw, match):
     with pytest.raises(ConfigError, match=match):
         ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
                     **kw).fit(TEXTS * 2, np.vstack([Y, Y]))
+
+
+def test_tagger_finetune_folds_cross_fits_one_encoder_per_fold_and_averages_them(embedder, tmp_path):
+    texts = TEXTS * 4
+    Yl = np.vstack([Y] * 4)
+    cb = Codebook.from_labels(["parking", "food"], name="ft-test")
+    t = ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
+                    pooling="unit", tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global",
+                    cv_folds=3, finetune_epochs=1, finetune_weight="auto", finetune_folds=3,
+                    finetune_params={"batch_size": 16, "lr_encoder": 1e-4}, random_state=0).fit(texts, Yl)
+    ens = t.heads_["finetuned"]
+    assert len(ens.members) == 3
+    assert [m.texts_seen_ for m in ens.members] == [80, 80, 80]   # each trained without its fold of 40
+    assert [m.random_state for m in ens.members] == [0, 1, 2]
+    V = t.validation_
+    assert V["folds"] == 3 and sorted(V["rows"].tolist()) == list(range(120))  # every text scored out of fold
+    assert V["finetuned"].shape == (120, 2) and np.all(V["finetuned"] > 0)
+    assert len(set(t.thresholds_)) == 1 and t.finetune_weight_ in V["micro_f1"]
+    mean = np.mean([m.predict_proba(PROBE) for m in ens.members], axis=0)
+    np.testing.assert_allclose(ens.predict_proba(PROBE), mean, atol=1e-6)
+    P = t.predict_proba(PROBE)
+    assert P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
+    loaded = ThemeTagger.load(t.save(tmp_path / "ft5.joblib"), embedder=embedder)
+    np.testing.assert_allclose(loaded.predict_proba(PROBE), P, atol=1e-5)
+
+
+@pytest.mark.parametrize("folds", [1, True, 2.5, "5", 7])
+def test_tagger_finetune_folds_must_be_a_small_int(embedder, folds):
+    cb = Codebook.from_labels(["parking", "food"], name="ft-test")
+    with pytest.raises(ConfigError, match="finetune_folds"):   # 60 labelled texts: at most 6 folds
+        ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
+                    finetune_folds=folds).fit(TEXTS * 2, np.vstack([Y, Y]))

@@ -312,3 +312,44 @@ class FineTunedEncoder:
         for k, v in {"warmup": 0.06, "weight_decay": 0.01, "train_embeddings": True, "progress": True}.items():
             state.setdefault(k, v)
         self.__dict__.update(state)
+
+
+class FineTunedEnsemble:
+    """The mean of several fitted :class:`FineTunedEncoder` members (``finetune_folds``:
+    one per fold, each trained without its fold). Their probabilities are averaged."""
+
+    def __init__(self, members: Sequence[FineTunedEncoder]):
+        if not members:
+            raise ConfigError("a fine-tuned ensemble needs at least one fitted encoder")
+        self.members = list(members)
+
+    @property
+    def n_labels(self) -> int:
+        return self.members[0].n_labels
+
+    @property
+    def history_(self) -> list[list[dict]]:
+        return [m.history_ for m in self.members]
+
+    @property
+    def best_epoch_(self) -> list:
+        return [m.best_epoch_ for m in self.members]
+
+    @property
+    def train_seconds_(self) -> float:
+        return float(sum(m.train_seconds_ for m in self.members))
+
+    @property
+    def texts_seen_(self) -> int:
+        return int(sum(m.texts_seen_ for m in self.members))
+
+    @property
+    def texts_per_second_(self) -> float:
+        return self.texts_seen_ / max(self.train_seconds_, 1e-9)
+
+    def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        P = None
+        for m in self.members:
+            p = m.predict_proba(texts, batch_size)
+            P = p.astype(np.float64) if P is None else P + p
+        return (P / len(self.members)).astype(np.float32)

@@ -194,7 +194,8 @@ def _segment_max(values: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndar
 
 
 _PARAMS_ADDED = {"knn_weight": 0.0, "knn_k": 5, "knn_scale": 10.0,  # values that reproduce older artifacts
-                 "head": "logreg", "char_ngrams": False, "calibrate": None, "finetune_params": None}
+                 "head": "logreg", "char_ngrams": False, "calibrate": None, "finetune_params": None,
+                 "finetune_folds": None}
 CHAR_WEIGHT = 0.7  # scale of the character n-gram TF-IDF block beside the word TF-IDF block
 _KNN_CHUNK = 4096  # rows per similarity block (bounded memory)
 
@@ -310,7 +311,12 @@ class ThemeTagger(BaseEstimator):
         ``finetune_epochs`` epochs the ensemble is scored on it and the best epoch is kept,
         ``finetune_weight`` (weight of the fine-tuned model; 1.0 = it alone; ``"auto"`` = the
         best of 0, 0.1, ..., 1 on the slice) and the thresholds (``threshold``) are tuned on it.
-        ``finetune_budget``: seconds of training at most (None = no limit);
+        ``finetune_folds`` (an int >= 2; None = the slice above): cross-fitted fine-tuning instead
+        of one slice: the labelled texts are cut into that many folds, one encoder is fine-tuned
+        without each fold (its best epoch chosen on that fold), the weight and thresholds are
+        tuned on the out-of-fold scores of all the labelled texts, and the tagger averages the
+        encoders (``finetune_folds`` times the training time and the artifact size).
+        ``finetune_budget``: seconds of training at most (None = no limit; per encoder);
         ``finetune_layers``: train only the top N encoder layers (None = all).
     """
 
@@ -322,7 +328,7 @@ class ThemeTagger(BaseEstimator):
                  finetune_weight: float = 0.5, finetune_val: float = 0.15, finetune_budget=None,
                  finetune_layers=None, sentence_margin: float = 0.1, knn_weight: float = 0.4,
                  knn_k: int = 5, knn_scale: float = 10.0, head: str = "logreg", char_ngrams: bool = False,
-                 calibrate=None, finetune_params=None):
+                 calibrate=None, finetune_params=None, finetune_folds=None):
         self.codebook = codebook
         self.method = method
         self.C = C
@@ -352,6 +358,7 @@ class ThemeTagger(BaseEstimator):
         self.char_ngrams = char_ngrams
         self.calibrate = calibrate
         self.finetune_params = finetune_params
+        self.finetune_folds = finetune_folds
 
     def __setstate__(self, state):
         # artifacts saved before a parameter existed get the value that reproduces them
@@ -551,45 +558,68 @@ class ThemeTagger(BaseEstimator):
         for k in ("n_labels", "epochs", "random_state", "time_budget", "train_layers"):
             if k in opts:
                 raise ConfigError(f"finetune_params cannot set {k!r}: it comes from the tagger's own parameters")
+        folds = self.finetune_folds
+        if folds is not None and (isinstance(folds, bool) or not isinstance(folds, (int, np.integer))
+                                  or not 2 <= int(folds) <= len(lab) // 10):
+            raise ConfigError(f"finetune_folds must be None or an int between 2 and a tenth of the labelled "
+                              f"texts ({len(lab) // 10}), not {folds!r}")
         # the linear heads on all the data; their out-of-fold (calibrated) scores stand in for
         # them on the validation slice
         self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds)
         oof = self._oof_scores(F, emb, Ymat, W, kinds)
         if self._calibrating():
             oof = self._fit_calibration(oof, emb, Ymat, kinds)
-        rng = np.random.default_rng(self.random_state)
-        val = np.sort(rng.choice(lab, size=max(1, int(round(len(lab) * float(self.finetune_val)))), replace=False))
-        train = np.setdiff1d(lab, val)
-        lin_val, Yv = oof[val], Ymat[val]
-        if np.isnan(lin_val).any():
+        if folds is None:
+            rng = np.random.default_rng(self.random_state)
+            val = np.sort(rng.choice(lab, size=max(1, int(round(len(lab) * float(self.finetune_val)))), replace=False))
+            splits = [(np.setdiff1d(lab, val), val)]
+        else:
+            from sklearn.model_selection import KFold
+
+            kf = KFold(int(folds), shuffle=True, random_state=self.random_state)
+            splits = [(lab[a], lab[b]) for a, b in kf.split(lab)]
+            val = lab
+        if np.isnan(oof[val]).any():
             raise ConfigError("too few labelled texts per theme for out-of-fold scores of the validation slice: "
                               "lower cv_folds or label more texts")
         weights = np.round(np.linspace(0.0, 1.0, 11), 2) if auto else [float(self.finetune_weight)]
-        kinds_v = np.full(len(val), 2)
 
-        def decide(P, w):  # the slice's thresholds for weight w, and its micro-F1 with them
-            ens = w * P + (1 - w) * lin_val
-            th = (np.full(Yv.shape[1], float(self.base_threshold)) if self.threshold == "fixed"
-                  else self._tune_thresholds(ens, Yv, kinds_v))
-            return th, _micro_f1(Yv, ens >= th[None, :])
+        def decide(P, w, rows):  # the thresholds for weight w on these rows, and their micro-F1
+            lin, Yr = oof[rows], Ymat[rows]
+            ens = w * P + (1 - w) * lin
+            th = (np.full(Yr.shape[1], float(self.base_threshold)) if self.threshold == "fixed"
+                  else self._tune_thresholds(ens, Yr, np.full(len(rows), 2)))
+            return th, _micro_f1(Yr, ens >= th[None, :])
 
-        def val_score(P):
-            return max(decide(P, w)[1] for w in weights)
-
-        ft = FineTunedEncoder(Ymat.shape[1], epochs=int(self.finetune_epochs), random_state=self.random_state,
-                              time_budget=self.finetune_budget, train_layers=self.finetune_layers, **opts)
-        ft.fit([texts[i] for i in train], Ymat[train], sample_weight=W[train],
-               val_texts=[texts[i] for i in val], val_score=val_score)
-        ft_val = ft.predict_proba([texts[i] for i in val])
-        table = {float(w): decide(ft_val, w) for w in weights}
+        members, ft_val = [], np.zeros(Ymat[val].shape, dtype=np.float32)
+        pos = {r: i for i, r in enumerate(val)}
+        for f, (train, held) in enumerate(splits):
+            if len(splits) > 1:
+                log.info("finetune fold %d/%d: %d texts to train on, %d held out", f + 1, len(splits),
+                         len(train), len(held))
+            ft = FineTunedEncoder(Ymat.shape[1], epochs=int(self.finetune_epochs),
+                                  random_state=int(self.random_state or 0) + f,
+                                  time_budget=self.finetune_budget, train_layers=self.finetune_layers, **opts)
+            ft.fit([texts[i] for i in train], Ymat[train], sample_weight=W[train],
+                   val_texts=[texts[i] for i in held],
+                   val_score=lambda P, held=held: max(decide(P, w, held)[1] for w in weights))
+            ft_val[[pos[r] for r in held]] = ft.predict_proba([texts[i] for i in held])
+            members.append(ft)
+        table = {float(w): decide(ft_val, w, val) for w in weights}
         w = max(table, key=lambda k: (round(table[k][1], 9), -abs(k - 0.5)))  # ties: nearer an even mix
         self.finetune_weight_ = w
         self.thresholds_ = table[w][0]
-        self.heads_["finetuned"] = ft
-        self.validation_ = {"linear": lin_val, "finetuned": ft_val, "Y": Yv, "rows": val,
+        if folds is None:
+            self.heads_["finetuned"] = members[0]
+        else:
+            from .finetune import FineTunedEnsemble
+
+            self.heads_["finetuned"] = FineTunedEnsemble(members)
+        self.validation_ = {"linear": oof[val], "finetuned": ft_val, "Y": Ymat[val], "rows": val,
+                            "folds": None if folds is None else int(folds),
                             "micro_f1": {k: round(v[1], 4) for k, v in table.items()},
-                            "linear_micro_f1": round(decide(ft_val, 0.0)[1], 4),
-                            "finetuned_micro_f1": round(decide(ft_val, 1.0)[1], 4)}
+                            "linear_micro_f1": round(decide(ft_val, 0.0, val)[1], 4),
+                            "finetuned_micro_f1": round(decide(ft_val, 1.0, val)[1], 4)}
 
     def _fit_heads(self, F, emb, Ymat, W, kinds):
         K = Ymat.shape[1]
