@@ -9,10 +9,11 @@ Sections (run all, or pick with --only):
                 beside TF-IDF + LinearSVC one-vs-rest on the same split; micro/macro/samples F1
   pxselect      choose the pxtextmining method: 3-fold CV of each candidate on the 80% training
                 split alone (the test split is not read); about 15 minutes
-  pxfinetune    the same split with method="finetune" (MiniLM fine-tuned end to end, averaged
-                with the calibrated SVM heads; epoch, weight and threshold chosen on a 15%
-                validation slice of the training split), each part alone, the SVM method and
-                TF-IDF + LinearSVC of the same run; the slice's selection figures; ~15-30 minutes
+  pxfinetune    the same split with the designated method="finetune" (five MiniLMs fine-tuned end
+                to end, one per fold of the training split, averaged with the calibrated SVM heads;
+                epochs on each held-out fold, weight and threshold on the out-of-fold scores), the
+                fine-tuned part alone, the SVM method and TF-IDF + LinearSVC of the same run; the
+                selection figures; ~40 minutes on quiet cores (round 5's one-slice version: ~10)
   sight         SIGHT (shared/data/sight), zero-shot from its codebook
                 (benchmarks/codebooks/sight.yaml), Cohen's kappa against each human coder on
                 the validation + test rows, beside the published human-human and GPT-3.5 kappas
