@@ -176,10 +176,6 @@ def bench_px_select(embedder, folds: int = 3) -> dict:
     return out
 
 
-def V_folds(tagger):
-    return tagger.validation_.get("folds")
-
-
 def _finetune_parts(tagger, Xte, scores) -> dict:
     """The fine-tuned model alone on the test split (weight 1, its threshold chosen on the validation
     slice), and what the fit chose on that slice (training split only)."""
@@ -242,10 +238,13 @@ def bench_px(embedder, variants: bool = True) -> dict:
         if cfg.get("method") == "finetune":
             parts = _finetune_parts(tagger, Xte, scores)
             res["selection"] = parts["selection"]
-            alone = ("fine-tuned MiniLM alone (threshold on the validation slice; part of the designated method)"
-                     if name == DESIGNATED else f"fine-tuned part alone of: {name}")
-            if V_folds(tagger) and name == DESIGNATED:
-                alone = "5 fine-tuned MiniLMs alone, averaged (threshold on their out-of-fold scores; part of the designated method)"
+            if name != DESIGNATED:
+                alone = f"fine-tuned part alone of: {name}"
+            elif parts["selection"]["folds"]:
+                alone = (f"{parts['selection']['folds']} fine-tuned MiniLMs alone, averaged (threshold on their "
+                         "out-of-fold scores; part of the designated method)")
+            else:
+                alone = "fine-tuned MiniLM alone (threshold on the validation slice; part of the designated method)"
             out[alone] = parts["alone"]
             log("fine-tuned alone", parts["alone"])
         out[name] = res
