@@ -66,6 +66,8 @@ def test_best_epoch_is_kept_and_nan_labels_are_masked():
     scores = iter([0.9, 0.1])   # the first epoch "validates" best
     ft = _encoder(epochs=2).fit(TEXTS, Yn, val_texts=PROBE[:2], val_score=lambda P: next(scores))
     assert ft.best_epoch_ == 1 and [h["val_score"] for h in ft.history_] == [0.9, 0.1]
+    # the kept epoch's validation probabilities are those of the kept weights
+    np.testing.assert_allclose(ft.val_proba_, ft.predict_proba(PROBE[:2]), atol=1e-6)
     with pytest.raises(ConfigError, match="val_texts and val_score"):
         _encoder().fit(TEXTS, Y, val_texts=PROBE)
 
@@ -127,6 +129,11 @@ def test_tagger_finetune_folds_cross_fits_one_encoder_per_fold_and_averages_them
     V = t.validation_
     assert V["folds"] == 3 and sorted(V["rows"].tolist()) == list(range(120))  # every text scored out of fold
     assert V["finetuned"].shape == (120, 2) and np.all(V["finetuned"] > 0)
+    from sklearn.model_selection import KFold   # each row scored by the one encoder that did not train on it
+    row = {r: i for i, r in enumerate(V["rows"])}
+    for m, (_, held) in zip(ens.members, KFold(3, shuffle=True, random_state=0).split(texts)):
+        np.testing.assert_allclose(V["finetuned"][[row[r] for r in held]],
+                                   m.predict_proba([texts[i] for i in held]), atol=1e-5)
     assert len(set(t.thresholds_)) == 1 and t.finetune_weight_ in V["micro_f1"]
     mean = np.mean([m.predict_proba(PROBE) for m in ens.members], axis=0)
     np.testing.assert_allclose(ens.predict_proba(PROBE), mean, atol=1e-6)

@@ -163,7 +163,8 @@ class FineTunedEncoder:
 
         With ``val_texts`` and ``val_score`` (a function of their predicted probabilities,
         higher is better), the model is scored after every epoch and the best epoch's
-        weights are kept (``best_epoch_``, ``history_``).
+        weights are kept (``best_epoch_``, ``history_``) with their probabilities for
+        ``val_texts`` (``val_proba_``, the same as ``predict_proba(val_texts)``).
         """
         torch = _torch()
         self._check_params()
@@ -208,6 +209,7 @@ class FineTunedEncoder:
             step, seen, stop = 0, 0, False
             self.history_ = []
             self.best_epoch_ = None
+            self.val_proba_ = None
             best, best_state = -np.inf, None
             bar = progress(total=plan["steps"], desc="fine-tuning MiniLM", unit="batch", enable=None if self.progress else False)
             try:
@@ -243,6 +245,7 @@ class FineTunedEncoder:
                         if rec["val_score"] > best:
                             best, self.best_epoch_ = rec["val_score"], ep + 1
                             best_state = copy.deepcopy(model.state_dict())
+                            self.val_proba_ = P
                     self.history_.append(rec)
                     log.info("finetune epoch %d/%d: %s", ep + 1, self.epochs, rec)
                     if stop:

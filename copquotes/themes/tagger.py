@@ -603,7 +603,8 @@ class ThemeTagger(BaseEstimator):
             ft.fit([texts[i] for i in train], Ymat[train], sample_weight=W[train],
                    val_texts=[texts[i] for i in held],
                    val_score=lambda P, held=held: max(decide(P, w, held)[1] for w in weights))
-            ft_val[[pos[r] for r in held]] = ft.predict_proba([texts[i] for i in held])
+            Ph = ft.val_proba_  # its best epoch's, computed during fit
+            ft_val[[pos[r] for r in held]] = ft.predict_proba([texts[i] for i in held]) if Ph is None else Ph
             members.append(ft)
         table = {float(w): decide(ft_val, w, val) for w in weights}
         w = max(table, key=lambda k: (round(table[k][1], 9), -abs(k - 0.5)))  # ties: nearer an even mix
