@@ -168,9 +168,14 @@ def test_representatives_are_members_of_their_topic(fitted):
 
 def test_transform_places_new_texts_with_their_group(fitted, embedder):
     m, _ = fitted
-    group_topic = {g: pd.Series(m.topics_[np.array(TRUTH) == g]).mode()[0] for g in NEW_TEXTS}
+    # a group may be split into sub-topics (how finely depends on the CPU's floating point): each new
+    # text must land in a topic that holds only texts of its own group
+    truth = np.array(TRUTH)
+    own = {g: {t for t in set(m.topics_[truth == g]) if t != -1 and set(truth[m.topics_ == t]) == {g}}
+           for g in NEW_TEXTS}
     got = m.transform(list(NEW_TEXTS.values()), embedder.encode(list(NEW_TEXTS.values())))
-    assert list(got) == [group_topic[g] for g in NEW_TEXTS]
+    assert all(own.values()), own
+    assert [t in own[g] for g, t in zip(NEW_TEXTS, got)] == [True] * len(NEW_TEXTS), (list(got), own)
 
 
 def test_map_has_a_finite_position_for_every_text(fitted):
