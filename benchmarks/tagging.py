@@ -236,11 +236,8 @@ def build_adapted_encoder(out_dir: Path = ADAPTED_DIR, epochs: int = 2) -> dict:
     Y = np.zeros((len(d), len(cats)), dtype=np.float32)
     Y[np.arange(len(d)), [cats.index(c) for c in d["subcategory"]]] = 1.0
     log(f"phase-1 adaptation: {len(d)} texts of {n_all} (v6 texts removed), {len(cats)} subcategories")
-    ft = FineTunedEncoder(len(cats), epochs=epochs, **{k: v for k, v in FINETUNE_PARAMS.items()}, random_state=0)
-    ft.fit(d["text"].tolist(), Y)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ft._model["encoder"].save_pretrained(out_dir)
-    ft._tok.save_pretrained(out_dir)
+    ft = FineTunedEncoder(len(cats), epochs=epochs, random_state=0, **FINETUNE_PARAMS).fit(d["text"].tolist(), Y)
+    ft.save_encoder(out_dir)
     return {"texts": len(d), "texts_in_file": n_all, "subcategories": len(cats), "epochs": epochs,
             "train_seconds": round(ft.train_seconds_, 1), "texts_per_second": round(ft.texts_per_second_, 1)}
 

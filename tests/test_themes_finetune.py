@@ -72,6 +72,19 @@ def test_best_epoch_is_kept_and_nan_labels_are_masked():
         _encoder().fit(TEXTS, Y, val_texts=PROBE)
 
 
+def test_saved_encoder_is_where_a_new_fine_tune_starts(tmp_path):
+    with pytest.raises(ConfigError, match="not fitted"):
+        _encoder().save_encoder(tmp_path / "never")
+    ft = pickle.loads(pickle.dumps(_encoder(random_state=5).fit(TEXTS, Y)))   # also after unpickling
+    out = ft.save_encoder(tmp_path / "adapted")
+    trained = ft._model["encoder"].state_dict()
+    _, start = _encoder(model_path=str(out))._build()
+    _, packaged = _encoder()._build()
+    layer = "encoder.layer.5.output.dense.weight"
+    assert all(np.array_equal(v.numpy(), trained[k].numpy()) for k, v in start["encoder"].state_dict().items())
+    assert not np.array_equal(packaged["encoder"].state_dict()[layer].numpy(), trained[layer].numpy())
+
+
 @pytest.mark.parametrize("kw", [{"epochs": 0}, {"batch_size": 0}, {"max_seq_length": 4}, {"lr_head": 0},
                                 {"warmup": 1.0}, {"threads": 0}])
 def test_bad_encoder_options_raise_config_error(kw):

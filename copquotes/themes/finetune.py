@@ -19,6 +19,7 @@ import copy
 import io
 import logging
 import time
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -303,6 +304,17 @@ class FineTunedEncoder:
             return self._predict_ids(self._model, self._encode_ids([str(t) for t in texts]), batch_size)
         finally:
             torch.set_num_threads(old_threads)
+
+    def save_encoder(self, path) -> Path:
+        """Write the fitted encoder (weights, config and tokenizer, without the head) to the
+        folder ``path``, so that another fine-tune can start from it (``model_path=path``):
+        e.g. adapt on a larger related labelled set first, then fine-tune on your own."""
+        self.predict_proba([])  # rebuilds the model from its weights after unpickling; checks it is fitted
+        out = Path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        self._model["encoder"].save_pretrained(out)
+        self._tok.save_pretrained(out)
+        return out
 
     def __getstate__(self):
         state = self.__dict__.copy()
