@@ -9,18 +9,19 @@ Sections (run all, or pick with --only):
                 beside TF-IDF + LinearSVC one-vs-rest on the same split; micro/macro/samples F1
   pxselect      choose the pxtextmining method: 3-fold CV of each candidate on the 80% training
                 split alone (the test split is not read); about 15 minutes
-  pxfinetune    the same split with the designated method (round 8): a MiniLM first fine-tuned
+  pxfinetune    the same split with the designated method (round 9): a MiniLM first fine-tuned
                 2 epochs on the older phase-1 file (other trusts; its texts that also occur in the
-                v6 file removed), then five encoders fine-tuned from it end to end, one per fold of
+                v6 file removed), then ten encoders fine-tuned from it end to end, one per fold of
                 the training split, averaged with the calibrated SVM heads (epochs on each held-out
                 fold, weight and threshold on the out-of-fold scores); the fine-tuned part alone, the
-                round-4 SVM and TF-IDF + LinearSVC of the same run; ~40 minutes on quiet cores
+                round-4 SVM and TF-IDF + LinearSVC of the same run; ~65 minutes on quiet cores
                 (`--only pxtextmining --no-variants` runs the same)
   pxround6      round 6's method (the same, from the packaged MiniLM) alone; ~35 minutes
   pxcandidate   round 7's candidate alone (round 6 with 8 epochs, encoder lr 2e-4); ~45 minutes
-  pxround9      round 9's candidate alone (round 8 with 10 folds: ten encoders); ~80 minutes
+  pxround8      round 8's method alone (the designated method with 5 folds instead of 10); ~40 minutes
   pxdecide      round 10: decision rules (global threshold, + at least one theme, per-theme thresholds)
-                on round 9's saved out-of-fold and test probabilities, by nested CV; seconds
+                on the designated run's saved out-of-fold and test probabilities (the last
+                pxfinetune run), by nested CV; seconds
   sight         SIGHT (shared/data/sight), zero-shot from its codebook
                 (benchmarks/codebooks/sight.yaml), Cohen's kappa against each human coder on
                 the validation + test rows, beside the published human-human and GPT-3.5 kappas
@@ -145,17 +146,18 @@ ADAPTED_CONFIG = dict(FINETUNE_CONFIG, finetune_params=dict(FINETUNE_PARAMS, mod
 ADAPTED_METHOD = (FINETUNE_METHOD + "; the encoders start from a MiniLM first fine-tuned 2 epochs on the "
                   "phase-1 file (other trusts, texts of the v6 file removed)")
 # round 8 beat round 6 out of fold (0.767 vs 0.765) and so became the designated method (docs/tagging.md)
-DESIGNATED = "ours: " + ADAPTED_METHOD + " (round 8)"
+ROUND8 = ADAPTED_METHOD + " (round 8)"
 # round 9 candidate, fixed before its run: round 8 with 10 folds instead of 5 (ten encoders averaged, each
 # trained on 90% of the training split instead of 80%). Same rule as rounds 7 and 8: it replaces round 8 only
-# if its out-of-fold micro-F1 on the training split beats round 8's (0.7673); `--only pxround9` fits it alone
+# if its out-of-fold micro-F1 on the training split beats round 8's (0.7673). It did (0.7695): designated
 ROUND9_CONFIG = dict(ADAPTED_CONFIG, finetune_folds=10)
-ROUND9 = ("round-9 candidate: " + ADAPTED_METHOD.replace("5 fine-tuned MiniLMs", "10 fine-tuned MiniLMs"))
+ROUND9_METHOD = ADAPTED_METHOD.replace("5 fine-tuned MiniLMs", "10 fine-tuned MiniLMs")
+DESIGNATED = "ours: " + ROUND9_METHOD + " (round 9)"
 PX_CONFIGS = {
-    DESIGNATED: ADAPTED_CONFIG,
+    DESIGNATED: ROUND9_CONFIG,
+    ROUND8: ADAPTED_CONFIG,
     ROUND6: FINETUNE_CONFIG,
     CANDIDATE: CANDIDATE_CONFIG,
-    ROUND9: ROUND9_CONFIG,
     FINETUNE_SLICE_METHOD: FINETUNE_SLICE_CONFIG,
     SVM_METHOD + " (designated 2 Dec 2026, round 4)": SVM_CONFIG,
     "SVM(embeddings + word & char TF-IDF), calibrated, per-theme CV thresholds":
@@ -230,6 +232,10 @@ def _finetune_parts(tagger, Xte, scores) -> dict:
 PARTS_DIR = Path(os.path.expanduser("~/.cache/copquotes/px_parts"))
 
 
+def _parts_key(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name)[:80]
+
+
 def _save_parts(name, tagger, Xte, Yte) -> None:
     """Keep a fine-tune run's parts (out-of-fold and test probabilities of the fine-tuned models and the
     SVM) outside the repository, so later rounds can study combinations on the training split alone."""
@@ -239,7 +245,7 @@ def _save_parts(name, tagger, Xte, Yte) -> None:
     P_ft = ft.predict_proba(Xte)
     P_all = tagger.predict_proba(Xte)
     PARTS_DIR.mkdir(parents=True, exist_ok=True)
-    key = "".join(c if c.isalnum() else "_" for c in name)[:80]
+    key = _parts_key(name)
     np.savez_compressed(PARTS_DIR / f"{key}.npz", oof_linear=V["linear"], oof_finetuned=V["finetuned"],
                         Y_train=V["Y"], rows=V["rows"], test_finetuned=P_ft, test_tagger=P_all, Y_test=Yte,
                         weight=w, thresholds=tagger.thresholds_)
@@ -555,12 +561,12 @@ def markdown(res: dict) -> str:
                           f"{v.get('seconds', '')} | {v.get('run', 'earlier (round 4, 2 Dec 2026)')} |")
         md += ["", "Target: micro-F1 >= 0.77 (pxtextmining's published ensemble, on its own 32-category data) "
                "and above TF-IDF + LinearSVC.", ""]
-        for key in (DESIGNATED, ROUND6, CANDIDATE, ROUND9):
+        for key in (DESIGNATED, ROUND8, ROUND6, CANDIDATE):
             md += _selection_md(key, P.get(key, {}).get("selection"))
     if "pxdecide" in res:
         X = res["pxdecide"]
-        md += ["## (b'') pxtextmining round 10: decision rules on round 9's saved probabilities", "", *when("pxdecide"),
-               f"Ensemble weight {X['weight']} (round 9's); each rule tuned on 4/5 of the out-of-fold rows of the "
+        md += ["## (b'') pxtextmining round 10: decision rules on the designated method's saved probabilities", "", *when("pxdecide"),
+               f"Ensemble weight {X['weight']} (the designated run's); each rule tuned on 4/5 of the out-of-fold rows of the "
                "training split and applied to the other 1/5 (nested), then tuned on all of them for the test split.", "",
                "| rule | nested out-of-fold micro-F1 | test micro-F1 | test macro-F1 | test samples-F1 |",
                "|---|---|---|---|---|"]
@@ -643,16 +649,15 @@ def main(argv=None) -> int:
             res.setdefault("pxtextmining", {}).update(bench_px(embedder, variants=False))
         elif name == "pxcandidate":  # the round-7 candidate alone (+ the baseline), merged into the section
             res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[CANDIDATE]))
-        elif name == "pxround9":  # the round-9 candidate alone (+ the baseline), merged into the section
-            res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[ROUND9]))
-        elif name == "pxdecide":  # round 10: decision rules on the saved parts of round 9 (no training)
+        elif name == "pxround8":  # round 8's method alone (+ the baseline), merged into the section
+            res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[ROUND8]))
+        elif name == "pxdecide":  # round 10: decision rules on the designated run's saved parts (no training)
             ref = 0.7673  # round 8's out-of-fold micro-F1, the designated figure when round 10 was fixed
-            r9 = res.get("pxtextmining", {}).get(ROUND9, {}).get("selection", {})
-            if r9 and r9.get("validation_micro_f1_by_weight"):
-                v = r9["validation_micro_f1_by_weight"]
-                ref = max(ref, float(v.get(str(r9["weight"]), v.get(r9["weight"], 0))))
-            key9 = "".join(c if c.isalnum() else "_" for c in ROUND9)[:80]
-            res["pxdecide"] = bench_px_decisions(PARTS_DIR / f"{key9}.npz", ref)
+            sel = res.get("pxtextmining", {}).get(DESIGNATED, {}).get("selection", {})
+            if sel and sel.get("validation_micro_f1_by_weight"):
+                v = sel["validation_micro_f1_by_weight"]
+                ref = max(ref, float(v.get(str(sel["weight"]), v.get(sel["weight"], 0))))
+            res["pxdecide"] = bench_px_decisions(PARTS_DIR / f"{_parts_key(DESIGNATED)}.npz", ref)
         elif name == "pxround6":  # round 6's method alone (+ the baseline), merged into the section
             res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[ROUND6]))
         elif name == "sight":
@@ -665,7 +670,7 @@ def main(argv=None) -> int:
             ap.error(f"unknown section {name!r}")
         run_meta.update(seconds=round(time.perf_counter() - t, 1),
                         load_average_end=[round(x, 2) for x in os.getloadavg()])
-        key = "pxtextmining" if name in ("pxfinetune", "pxcandidate", "pxround6", "pxround9") else name
+        key = "pxtextmining" if name in ("pxfinetune", "pxcandidate", "pxround6", "pxround8") else name
         res[key].setdefault("runs", {})[name] = run_meta
         log(f"{name} done in {time.perf_counter() - t:.1f}s")
     res["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
