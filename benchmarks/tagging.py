@@ -218,14 +218,14 @@ def bench_px_select(embedder, folds: int = 3) -> dict:
     return out
 
 
-def _finetune_parts(tagger, Xte, scores) -> dict:
+def _finetune_parts(tagger, P_ft, scores) -> dict:
     """The fine-tuned model alone on the test split (weight 1, its threshold chosen on the validation
     slice), and what the fit chose on that slice (training split only)."""
     ft = tagger.heads_["finetuned"]
     V = tagger.validation_
     kinds = np.full(len(V["Y"]), 2)
     th = tagger._tune_thresholds(V["finetuned"], V["Y"], kinds)
-    alone = scores((ft.predict_proba(Xte) >= th[None, :]).astype(int))
+    alone = scores((P_ft >= th[None, :]).astype(int))
     folds = V.get("folds")
     epochs_run = sum(len(h) for h in ft.history_) if folds else len(ft.history_)
     chosen = {"folds": folds, "best_epoch": ft.best_epoch_, "epochs_run": epochs_run, "history": ft.history_,
@@ -245,14 +245,11 @@ def _parts_key(name: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in name)[:80]
 
 
-def _save_parts(name, tagger, Xte, Yte) -> None:
+def _save_parts(name, tagger, P_ft, P_all, Yte) -> None:
     """Keep a fine-tune run's parts (out-of-fold and test probabilities of the fine-tuned models and the
     SVM) outside the repository, so later rounds can study combinations on the training split alone."""
     V = tagger.validation_
-    ft = tagger.heads_["finetuned"]
     w = float(tagger.finetune_weight_)
-    P_ft = ft.predict_proba(Xte)
-    P_all = tagger.predict_proba(Xte)
     PARTS_DIR.mkdir(parents=True, exist_ok=True)
     key = _parts_key(name)
     np.savez_compressed(PARTS_DIR / f"{key}.npz", oof_linear=V["linear"], oof_finetuned=V["finetuned"],
@@ -385,10 +382,12 @@ def bench_px(embedder, variants: bool = True, names=None) -> dict:
         t0 = time.perf_counter()
         tagger = _px_tagger(themes, embedder, cfg).fit(Xtr, Y[tr])
         fit_s = time.perf_counter() - t0
-        res = {**scores(tagger.predict(Xte)), "seconds": round(time.perf_counter() - t0, 1),
+        P_te = tagger.predict_proba(Xte)
+        res = {**scores(tagger.decision_matrix(P_te)), "seconds": round(time.perf_counter() - t0, 1),
                "fit_seconds": round(fit_s, 1), "params": cfg}
         if cfg.get("method") == "finetune":
-            parts = _finetune_parts(tagger, Xte, scores)
+            P_ft = tagger.heads_["finetuned"].predict_proba(Xte)
+            parts = _finetune_parts(tagger, P_ft, scores)
             res["selection"] = parts["selection"]
             if name != DESIGNATED:
                 alone = f"fine-tuned part alone of: {name}"
@@ -403,7 +402,7 @@ def bench_px(embedder, variants: bool = True, names=None) -> dict:
             res["adaptation"] = adaptations[start]
         if cfg.get("method") == "finetune":
             try:  # a failure here must not lose the run's scores
-                _save_parts(name, tagger, Xte, Y[te])
+                _save_parts(name, tagger, P_ft, P_te, Y[te])
             except Exception as e:  # noqa: BLE001
                 log(f"could not save the parts of {name}: {e!r}")
         out[name] = res
