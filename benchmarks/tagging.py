@@ -180,6 +180,8 @@ PX_CONFIGS = {
     "LR(embeddings), CV thresholds": dict(tfidf=False, threshold="cv", C=4.0),
     "LR(embeddings + TF-IDF), threshold 0.5": dict(tfidf=True, threshold="fixed", base_threshold=0.5, C=4.0),
 }
+# sections that fit one earlier round's method alone (`--only pxround8`, ...)
+PX_ROUNDS = {"pxround6": ROUND6, "pxcandidate": CANDIDATE, "pxround8": ROUND8, "pxround11": ROUND11}
 # the round-4 selection (3-fold CV of whole fits; the fine-tune is selected on its validation slice instead)
 PX_SELECT = [SVM_METHOD + " (designated 2 Dec 2026, round 4)",
              "SVM(embeddings + word & char TF-IDF), calibrated, per-theme CV thresholds",
@@ -398,13 +400,12 @@ def bench_px(embedder, variants: bool = True, names=None) -> dict:
                 alone = "fine-tuned MiniLM alone (threshold on the validation slice; part of the designated method)"
             out[alone] = parts["alone"]
             log("fine-tuned alone", parts["alone"])
-        if adapted:
-            res["adaptation"] = adaptations[start]
-        if cfg.get("method") == "finetune":
             try:  # a failure here must not lose the run's scores
                 _save_parts(name, tagger, P_ft, P_te, Y[te])
             except Exception as e:  # noqa: BLE001
                 log(f"could not save the parts of {name}: {e!r}")
+        if adapted:
+            res["adaptation"] = adaptations[start]
         out[name] = res
         log(name, {k: v for k, v in res.items() if k != "selection"})
     if DESIGNATED not in out:
@@ -656,12 +657,8 @@ def main(argv=None) -> int:
             res["pxselect"] = bench_px_select(embedder)
         elif name == "pxfinetune":  # the designated (fine-tune) method + the SVM + the baseline, same run
             res.setdefault("pxtextmining", {}).update(bench_px(embedder, variants=False))
-        elif name == "pxcandidate":  # the round-7 candidate alone (+ the baseline), merged into the section
-            res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[CANDIDATE]))
-        elif name == "pxround11":  # the round-11 candidate alone (+ the baseline), merged into the section
-            res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[ROUND11]))
-        elif name == "pxround8":  # round 8's method alone (+ the baseline), merged into the section
-            res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[ROUND8]))
+        elif name in PX_ROUNDS:  # one earlier round's method alone (+ the baseline), merged into the section
+            res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[PX_ROUNDS[name]]))
         elif name == "pxdecide":  # round 10: decision rules on the designated run's saved parts (no training)
             ref = 0.7673  # round 8's out-of-fold micro-F1, the designated figure when round 10 was fixed
             sel = res.get("pxtextmining", {}).get(DESIGNATED, {}).get("selection", {})
@@ -669,8 +666,6 @@ def main(argv=None) -> int:
                 v = sel["validation_micro_f1_by_weight"]
                 ref = max(ref, float(v.get(str(sel["weight"]), v.get(sel["weight"], 0))))
             res["pxdecide"] = bench_px_decisions(PARTS_DIR / f"{_parts_key(DESIGNATED)}.npz", ref)
-        elif name == "pxround6":  # round 6's method alone (+ the baseline), merged into the section
-            res.setdefault("pxtextmining", {}).update(bench_px(embedder, names=[ROUND6]))
         elif name == "sight":
             res["sight"] = bench_sight(embedder)
         elif name == "throughput":
@@ -681,7 +676,7 @@ def main(argv=None) -> int:
             ap.error(f"unknown section {name!r}")
         run_meta.update(seconds=round(time.perf_counter() - t, 1),
                         load_average_end=[round(x, 2) for x in os.getloadavg()])
-        key = "pxtextmining" if name in ("pxfinetune", "pxcandidate", "pxround6", "pxround8", "pxround11") else name
+        key = "pxtextmining" if name == "pxfinetune" or name in PX_ROUNDS else name
         res[key].setdefault("runs", {})[name] = run_meta
         log(f"{name} done in {time.perf_counter() - t:.1f}s")
     res["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
