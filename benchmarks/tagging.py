@@ -158,12 +158,34 @@ DESIGNATED = "ours: " + ROUND9_METHOD + " (round 9)"
 # (round 8's adaptation was the largest single gain of rounds 7-10; its held-out folds all started higher).
 # Same rule: it replaces round 9 only if its out-of-fold micro-F1 beats round 9's (0.7695); `--only pxround11`
 ADAPTED4_DIR = Path(os.path.expanduser("~/.cache/copquotes/px_phase1_minilm_4ep"))
-ADAPTED_EPOCHS = {str(ADAPTED_DIR): 2, str(ADAPTED4_DIR): 4}
 ROUND11_CONFIG = dict(ROUND9_CONFIG, finetune_params=dict(FINETUNE_PARAMS, model_path=str(ADAPTED4_DIR)))
 ROUND11 = "round-11 candidate: " + ROUND9_METHOD.replace("fine-tuned 2 epochs", "fine-tuned 4 epochs")
+# rounds 12 and 13, fixed (with their rule) before either was run: several starting encoders, i.e.
+# ThemeTagger(finetune_params={"model_path": [start, start, ...]}): for every fold one encoder per start, all
+# averaged (with the same folds and seeds a start's encoders are exactly that start's own run, so the blend
+# is computed from the runs' saved parts: `--only pxblend`, seconds); then the weight and one global
+# threshold on the out-of-fold scores, as in every round.
+#   round 12: rounds 9 and 11 together (20 encoders: the 2-epoch and the 4-epoch adaptation); no new training.
+#   round 13: round 12 plus a third start, a MiniLM adapted 2 epochs on the phase-1 file's subcategories and
+#     its criticality sign together (negative / neutral / positive: a different task, for diversity); its ten
+#     encoders are fitted by `--only pxround13part` (~65 minutes), 30 encoders in all.
+# Rule: a blend replaces round 9 only if its out-of-fold micro-F1 beats round 9's (0.7695), and round 13 is
+# preferred to round 12 only if its out-of-fold micro-F1 is higher; the test split is reported either way.
+ADAPTED_SENT_DIR = Path(os.path.expanduser("~/.cache/copquotes/px_phase1_minilm_sentiment"))
+ADAPTATIONS = {str(ADAPTED_DIR): dict(epochs=2), str(ADAPTED4_DIR): dict(epochs=4),
+               str(ADAPTED_SENT_DIR): dict(epochs=2, sentiment=True)}
+ROUND13_PART_CONFIG = dict(ROUND9_CONFIG, finetune_params=dict(FINETUNE_PARAMS, model_path=str(ADAPTED_SENT_DIR)))
+ROUND13_PART = ("round-13 part: " + ROUND9_METHOD.replace(
+    "fine-tuned 2 epochs on the phase-1 file", "fine-tuned 2 epochs on the phase-1 file's subcategories and "
+    "criticality sign"))
+ROUND12 = "round-12 candidate: the encoders of rounds 9 and 11 averaged (20 MiniLMs, two adaptations) + the calibrated SVM"
+ROUND13 = ("round-13 candidate: the encoders of rounds 9, 11 and the round-13 part averaged (30 MiniLMs, three "
+           "adaptations) + the calibrated SVM")
+PX_BLENDS = {ROUND12: [DESIGNATED, ROUND11], ROUND13: [DESIGNATED, ROUND11, ROUND13_PART]}
 PX_CONFIGS = {
     DESIGNATED: ROUND9_CONFIG,
     ROUND11: ROUND11_CONFIG,
+    ROUND13_PART: ROUND13_PART_CONFIG,
     ROUND8: ADAPTED_CONFIG,
     ROUND6: FINETUNE_CONFIG,
     CANDIDATE: CANDIDATE_CONFIG,
@@ -181,7 +203,8 @@ PX_CONFIGS = {
     "LR(embeddings + TF-IDF), threshold 0.5": dict(tfidf=True, threshold="fixed", base_threshold=0.5, C=4.0),
 }
 # sections that fit one earlier round's method alone (`--only pxround8`, ...)
-PX_ROUNDS = {"pxround6": ROUND6, "pxcandidate": CANDIDATE, "pxround8": ROUND8, "pxround11": ROUND11}
+PX_ROUNDS = {"pxround6": ROUND6, "pxcandidate": CANDIDATE, "pxround8": ROUND8, "pxround11": ROUND11,
+             "pxround13part": ROUND13_PART}
 # the round-4 selection (3-fold CV of whole fits; the fine-tune is selected on its validation slice instead)
 PX_SELECT = [SVM_METHOD + " (designated 2 Dec 2026, round 4)",
              "SVM(embeddings + word & char TF-IDF), calibrated, per-theme CV thresholds",
@@ -314,9 +337,74 @@ def bench_px_decisions(parts: Path, reference_oof: float) -> dict:
     return out
 
 
-def build_adapted_encoder(out_dir: Path = ADAPTED_DIR, epochs: int = 2) -> dict:
-    """Fine-tune the packaged MiniLM on the phase-1 file's subcategories and save its encoder
-    (weights + tokenizer) to ``out_dir`` for round 8. Texts that occur in the v6 file are dropped."""
+def _blend_decide(E_ft, E_lin, Y, weights=np.round(np.linspace(0.0, 1.0, 11), 2)):
+    """The tagger's choice on out-of-fold scores: for each weight one global threshold, keep the weight
+    with the best micro-F1 (ties: nearer an even mix). Returns (weight, thresholds, micro-F1 by weight)."""
+    from sklearn.metrics import f1_score
+
+    t = ThemeTagger(threshold="global")
+    table = {}
+    for w in weights:
+        E = w * E_ft + (1 - w) * E_lin
+        th = t._tune_thresholds(E, Y.astype(float), np.full(len(Y), 2))
+        table[float(w)] = (th, round(f1_score(Y, (E >= th[None, :]).astype(int), average="micro", zero_division=0), 9))
+    w = max(table, key=lambda k: (table[k][1], -abs(k - 0.5)))
+    return w, table[w][0], {k: round(v[1], 4) for k, v in table.items()}
+
+
+def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
+    """Rounds 12-13: average the fine-tuned parts of several saved runs (same folds, so each row's scores
+    stay out of fold), choose weight and threshold on the out-of-fold rows, score the test split once."""
+    from sklearn.metrics import f1_score
+
+    blends = PX_BLENDS if blends is None else blends
+    out = {"reference_oof_micro_f1": reference_oof, "blends": {}}
+
+    def load(name):
+        d = np.load(PARTS_DIR / f"{_parts_key(name)}.npz")
+        w = float(d["weight"])  # the tagger's test probabilities are w * fine-tuned + (1 - w) * SVM
+        lin = (d["test_tagger"] - w * d["test_finetuned"]) / (1 - w) if w < 1 else None
+        return d, lin
+
+    for blend, names in blends.items():
+        missing = [n for n in names if not (PARTS_DIR / f"{_parts_key(n)}.npz").exists()]
+        if missing:
+            out["blends"][blend] = {"missing_parts": missing}
+            log(f"{blend}: parts missing for {missing} (run their sections first)")
+            continue
+        parts = [load(n) for n in names]
+        d0, lin0 = parts[0]
+        for d, lin in parts[1:]:  # the same rows, folds and SVM: otherwise the average is not out of fold
+            if not (np.array_equal(d["rows"], d0["rows"]) and np.array_equal(d["Y_train"], d0["Y_train"])
+                    and np.allclose(d["oof_linear"], d0["oof_linear"], atol=1e-5)
+                    and (lin is None or lin0 is None or np.allclose(lin, lin0, atol=1e-4))):
+                raise SystemExit(f"{blend}: the saved runs do not share rows, folds and SVM; refit them")
+        if lin0 is None:
+            raise SystemExit(f"{blend}: the first run's weight is 1, its SVM part cannot be recovered")
+        oof_ft = np.mean([d["oof_finetuned"] for d, _ in parts], axis=0)
+        te_ft = np.mean([d["test_finetuned"] for d, _ in parts], axis=0)
+        Y, Yt = d0["Y_train"].astype(int), d0["Y_test"].astype(int)
+        w, th, by_w = _blend_decide(oof_ft, d0["oof_linear"], Y)
+        Dt = ((w * te_ft + (1 - w) * lin0) >= th[None, :]).astype(int)
+        r = {"runs": names, "encoders": 10 * len(names), "weight": w, "threshold": round(float(th[0]), 3),
+             "oof_micro_f1": by_w[w], "oof_micro_f1_by_weight": by_w,
+             "oof_micro_f1_finetuned_alone": by_w[1.0],
+             "test_micro_f1": round(f1_score(Yt, Dt, average="micro", zero_division=0), 4),
+             "test_macro_f1": round(f1_score(Yt, Dt, average="macro", zero_division=0), 4),
+             "test_samples_f1": round(f1_score(Yt, Dt, average="samples", zero_division=0), 4)}
+        out["blends"][blend] = r
+        log(blend, {k: v for k, v in r.items() if k != "oof_micro_f1_by_weight"})
+    ok = {k: v for k, v in out["blends"].items() if "oof_micro_f1" in v}
+    best = max(ok, key=lambda k: ok[k]["oof_micro_f1"]) if ok else None
+    out["best_by_oof"] = best
+    out["designated"] = best if best and ok[best]["oof_micro_f1"] > reference_oof else None
+    return out
+
+
+def build_adapted_encoder(out_dir: Path = ADAPTED_DIR, epochs: int = 2, sentiment: bool = False) -> dict:
+    """Fine-tune the packaged MiniLM on the phase-1 file's subcategories (and, with ``sentiment``, the
+    sign of its criticality score as three more labels) and save its encoder (weights + tokenizer) to
+    ``out_dir`` for rounds 8-13. Texts that occur in the v6 file are dropped."""
     import pandas as pd
 
     from copquotes.themes.finetune import FineTunedEncoder
@@ -331,10 +419,20 @@ def build_adapted_encoder(out_dir: Path = ADAPTED_DIR, epochs: int = 2) -> dict:
     d = d[d["subcategory"].isin(cats)]
     Y = np.zeros((len(d), len(cats)), dtype=np.float32)
     Y[np.arange(len(d)), [cats.index(c) for c in d["subcategory"]]] = 1.0
-    log(f"phase-1 adaptation: {len(d)} texts of {n_all} (v6 texts removed), {len(cats)} subcategories")
+    n_sent = 0
+    if sentiment:  # criticality -4..4: its sign as negative / neutral / positive; unreadable values: none
+        crit = pd.to_numeric(d["criticality"], errors="coerce").to_numpy()
+        S = np.zeros((len(d), 3), dtype=np.float32)
+        ok = ~np.isnan(crit)
+        S[np.flatnonzero(ok), (np.sign(crit[ok]) + 1).astype(int)] = 1.0
+        Y = np.hstack([Y, S])
+        n_sent = int(ok.sum())
+    log(f"phase-1 adaptation: {len(d)} texts of {n_all} (v6 texts removed), {len(cats)} subcategories"
+        + (f", criticality sign for {n_sent}" if sentiment else ""))
     ft = FineTunedEncoder(len(cats), epochs=epochs, random_state=0, **FINETUNE_PARAMS).fit(d["text"].tolist(), Y)
     ft.save_encoder(out_dir)
     return {"texts": len(d), "texts_in_file": n_all, "subcategories": len(cats), "epochs": epochs,
+            **({"criticality_sign_labels": n_sent} if sentiment else {}),
             "train_seconds": round(ft.train_seconds_, 1), "texts_per_second": round(ft.texts_per_second_, 1)}
 
 
@@ -378,9 +476,9 @@ def bench_px(embedder, variants: bool = True, names=None) -> dict:
     adaptations = {}
     for name, cfg in configs.items():
         start = (cfg.get("finetune_params") or {}).get("model_path")
-        adapted = start in ADAPTED_EPOCHS
+        adapted = start in ADAPTATIONS
         if adapted and start not in adaptations:  # the phase-1 MiniLM the encoders start from
-            adaptations[start] = build_adapted_encoder(Path(start), epochs=ADAPTED_EPOCHS[start])
+            adaptations[start] = build_adapted_encoder(Path(start), **ADAPTATIONS[start])
         t0 = time.perf_counter()
         tagger = _px_tagger(themes, embedder, cfg).fit(Xtr, Y[tr])
         fit_s = time.perf_counter() - t0
@@ -666,6 +764,8 @@ def main(argv=None) -> int:
                 v = sel["validation_micro_f1_by_weight"]
                 ref = max(ref, float(v.get(str(sel["weight"]), v.get(sel["weight"], 0))))
             res["pxdecide"] = bench_px_decisions(PARTS_DIR / f"{_parts_key(DESIGNATED)}.npz", ref)
+        elif name == "pxblend":  # rounds 12-13: blends of the saved runs' fine-tuned parts (no training)
+            res["pxblend"] = bench_px_blend()
         elif name == "sight":
             res["sight"] = bench_sight(embedder)
         elif name == "throughput":
