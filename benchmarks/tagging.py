@@ -429,7 +429,7 @@ def build_adapted_encoder(out_dir: Path = ADAPTED_DIR, epochs: int = 2, sentimen
         n_sent = int(ok.sum())
     log(f"phase-1 adaptation: {len(d)} texts of {n_all} (v6 texts removed), {len(cats)} subcategories"
         + (f", criticality sign for {n_sent}" if sentiment else ""))
-    ft = FineTunedEncoder(len(cats), epochs=epochs, random_state=0, **FINETUNE_PARAMS).fit(d["text"].tolist(), Y)
+    ft = FineTunedEncoder(Y.shape[1], epochs=epochs, random_state=0, **FINETUNE_PARAMS).fit(d["text"].tolist(), Y)
     ft.save_encoder(out_dir)
     return {"texts": len(d), "texts_in_file": n_all, "subcategories": len(cats), "epochs": epochs,
             **({"criticality_sign_labels": n_sent} if sentiment else {}),
