@@ -85,6 +85,17 @@ def test_saved_encoder_is_where_a_new_fine_tune_starts(tmp_path):
     assert not np.array_equal(packaged["encoder"].state_dict()[layer].numpy(), trained[layer].numpy())
 
 
+def test_fitted_encoder_predicts_after_its_start_folder_is_gone(tmp_path):
+    start = _encoder(random_state=5).fit(TEXTS, Y).save_encoder(tmp_path / "start")
+    ft = _encoder(model_path=str(start)).fit(TEXTS, Y)
+    P = ft.predict_proba(PROBE)
+    blob = pickle.dumps(ft)
+    import shutil
+
+    shutil.rmtree(start)   # a saved tagger must not depend on the folder its encoders started from
+    np.testing.assert_allclose(pickle.loads(blob).predict_proba(PROBE), P, atol=1e-5)
+
+
 @pytest.mark.parametrize("kw", [{"epochs": 0}, {"batch_size": 0}, {"max_seq_length": 4}, {"lr_head": 0},
                                 {"warmup": 1.0}, {"threads": 0}])
 def test_bad_encoder_options_raise_config_error(kw):
@@ -119,7 +130,9 @@ def test_tagger_finetune_with_calibrated_svm_and_auto_weight(embedder, tmp_path)
 @pytest.mark.parametrize("kw, match", [({"finetune_weight": "best"}, "finetune_weight"),
                                        ({"finetune_weight": 1.5}, "finetune_weight"),
                                        ({"finetune_params": {"epochs": 2}}, "finetune_params"),
-                                       ({"finetune_val": 0.6}, "finetune_val")])
+                                       ({"finetune_val": 0.6}, "finetune_val"),
+                                       ({"finetune_params": {"model_path": []}}, "model_path"),
+                                       ({"finetune_params": {"model_path": [None, 3]}}, "model_path")])
 def test_tagger_finetune_bad_params(embedder, kw, match):
     cb = Codebook.from_labels(["parking", "food"], name="ft-test")
     with pytest.raises(ConfigError, match=match):
@@ -154,6 +167,34 @@ def test_tagger_finetune_folds_cross_fits_one_encoder_per_fold_and_averages_them
     assert P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
     loaded = ThemeTagger.load(t.save(tmp_path / "ft5.joblib"), embedder=embedder)
     np.testing.assert_allclose(loaded.predict_proba(PROBE), P, atol=1e-5)
+
+
+def test_tagger_finetune_several_starts_fits_one_encoder_per_start_and_fold_and_averages_them(embedder, tmp_path):
+    from sklearn.model_selection import KFold
+
+    adapted = str(_encoder(random_state=5).fit(TEXTS, Y).save_encoder(tmp_path / "adapted"))
+    texts, Yl = TEXTS * 4, np.vstack([Y] * 4)
+    cb = Codebook.from_labels(["parking", "food"], name="ft-test")
+    kw = dict(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False, pooling="unit",
+              tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global", cv_folds=3, finetune_epochs=1,
+              finetune_weight="auto", finetune_folds=2, random_state=0)
+    params = {"batch_size": 16, "lr_encoder": 1e-4}
+    two = ThemeTagger(**kw, finetune_params={**params, "model_path": [None, adapted]}).fit(texts, Yl)
+    alone = ThemeTagger(**kw, finetune_params={**params, "model_path": adapted}).fit(texts, Yl)
+    ens = two.heads_["finetuned"]
+    assert [m.model_path for m in ens.members] == [None, adapted, None, adapted]
+    assert [m.random_state for m in ens.members] == [0, 0, 1, 1]        # each fold's seed for every start
+    for m, m1 in zip(ens.members[1::2], alone.heads_["finetuned"].members):   # = the run with that start alone
+        np.testing.assert_allclose(m.predict_proba(PROBE), m1.predict_proba(PROBE), atol=1e-5)
+    V = two.validation_
+    row = {r: i for i, r in enumerate(V["rows"])}
+    for f, (_, held) in enumerate(KFold(2, shuffle=True, random_state=0).split(texts)):
+        mean = np.mean([m.predict_proba([texts[i] for i in held]) for m in ens.members[2 * f:2 * f + 2]], axis=0)
+        np.testing.assert_allclose(V["finetuned"][[row[r] for r in held]], mean, atol=1e-5)   # still out of fold
+    np.testing.assert_allclose(ens.predict_proba(PROBE), np.mean([m.predict_proba(PROBE) for m in ens.members], 0),
+                               atol=1e-6)
+    loaded = ThemeTagger.load(two.save(tmp_path / "two.joblib"), embedder=embedder)
+    np.testing.assert_allclose(loaded.predict_proba(PROBE), two.predict_proba(PROBE), atol=1e-5)
 
 
 @pytest.mark.parametrize("folds", [1, True, 2.5, "5", 7])

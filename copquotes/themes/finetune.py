@@ -100,13 +100,18 @@ class FineTunedEncoder:
             raise ConfigError(f"threads must be >= 1, not {self.threads!r}")
 
     # ------------------------------------------------------------------ model
-    def _build(self):
+    def _build(self, fitted: bool = False):
         torch = _torch()
         from transformers import AutoModel, AutoTokenizer
 
         from ..resources import embedding_model_path
 
         path = str(self.model_path or embedding_model_path())
+        if fitted and self.model_path and not Path(self.model_path).exists():
+            # a fitted encoder carries all its weights: the folder it started from only gave the
+            # architecture and tokenizer, which are the packaged MiniLM's for a save_encoder() folder
+            log.debug("the start folder of this fitted encoder is gone; rebuilding on the packaged MiniLM")
+            path = str(embedding_model_path())
         try:
             tok = AutoTokenizer.from_pretrained(path)
             enc = AutoModel.from_pretrained(path)
@@ -292,8 +297,12 @@ class FineTunedEncoder:
         if self._state is None:
             raise ConfigError("this fine-tuned encoder is not fitted: call fit(texts, Y) first")
         if self._model is None:
-            self._tok, model = self._build()
-            model.load_state_dict(torch.load(io.BytesIO(self._state), map_location="cpu"))
+            self._tok, model = self._build(fitted=True)
+            try:
+                model.load_state_dict(torch.load(io.BytesIO(self._state), map_location="cpu"))
+            except RuntimeError as exc:
+                raise ConfigError(f"this fine-tuned encoder's weights do not fit the model it is rebuilt on; "
+                                  f"restore the folder it started from ({self.model_path})") from exc
             model.eval()
             self._model = model
         if not len(texts):

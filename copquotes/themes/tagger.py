@@ -14,6 +14,7 @@ See ``docs/tagging.md`` for the methods tried and what each scored.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Sequence
@@ -316,6 +317,10 @@ class ThemeTagger(BaseEstimator):
         without each fold (its best epoch chosen on that fold), the weight and thresholds are
         tuned on the out-of-fold scores of all the labelled texts, and the tagger averages the
         encoders (``finetune_folds`` times the training time and the artifact size).
+        ``finetune_params["model_path"]``: the encoder to start from (a folder written by
+        ``FineTunedEncoder.save_encoder``; default the packaged MiniLM), or a list of them: then
+        one encoder per start is fine-tuned on each slice or fold (same split and seed), and all
+        are averaged, out of fold as well (the number of starts times the time and size).
         ``finetune_budget``: seconds of training at most (None = no limit; per encoder);
         ``finetune_layers``: train only the top N encoder layers (None = all).
     """
@@ -558,6 +563,11 @@ class ThemeTagger(BaseEstimator):
         for k in ("n_labels", "epochs", "random_state", "time_budget", "train_layers"):
             if k in opts:
                 raise ConfigError(f"finetune_params cannot set {k!r}: it comes from the tagger's own parameters")
+        starts = opts.pop("model_path", None)
+        starts = list(starts) if isinstance(starts, (list, tuple)) else [starts]
+        if not starts or not all(p is None or isinstance(p, (str, os.PathLike)) for p in starts):
+            raise ConfigError("finetune_params['model_path'] must be a folder, None (the packaged MiniLM) or a "
+                              f"non-empty list of them, not {self.finetune_params.get('model_path')!r}")
         folds = self.finetune_folds
         if folds is not None and (isinstance(folds, bool) or not isinstance(folds, (int, np.integer))
                                   or not 2 <= int(folds) <= len(lab) // 10):
@@ -594,23 +604,27 @@ class ThemeTagger(BaseEstimator):
         members, ft_val = [], np.zeros(Ymat[val].shape, dtype=np.float32)
         pos = {r: i for i, r in enumerate(val)}
         for f, (train, held) in enumerate(splits):
-            if len(splits) > 1:
-                log.info("finetune fold %d/%d: %d texts to train on, %d held out", f + 1, len(splits),
-                         len(train), len(held))
-            ft = FineTunedEncoder(Ymat.shape[1], epochs=int(self.finetune_epochs),
-                                  random_state=int(self.random_state or 0) + f,
-                                  time_budget=self.finetune_budget, train_layers=self.finetune_layers, **opts)
-            ft.fit([texts[i] for i in train], Ymat[train], sample_weight=W[train],
-                   val_texts=[texts[i] for i in held],
-                   val_score=lambda P, held=held: max(decide(P, w, held)[1] for w in weights))
-            Ph = ft.val_proba_  # its best epoch's, computed during fit
-            ft_val[[pos[r] for r in held]] = ft.predict_proba([texts[i] for i in held]) if Ph is None else Ph
-            members.append(ft)
+            Ph_sum = np.zeros((len(held), Ymat.shape[1]), dtype=np.float64)
+            for s, start in enumerate(starts):
+                if len(splits) > 1 or len(starts) > 1:
+                    log.info("finetune fold %d/%d, start %d/%d: %d texts to train on, %d held out", f + 1,
+                             len(splits), s + 1, len(starts), len(train), len(held))
+                # every start gets the fold's seed: a start's encoders are those of a run with it alone
+                ft = FineTunedEncoder(Ymat.shape[1], epochs=int(self.finetune_epochs),
+                                      random_state=int(self.random_state or 0) + f, model_path=start,
+                                      time_budget=self.finetune_budget, train_layers=self.finetune_layers, **opts)
+                ft.fit([texts[i] for i in train], Ymat[train], sample_weight=W[train],
+                       val_texts=[texts[i] for i in held],
+                       val_score=lambda P, held=held: max(decide(P, w, held)[1] for w in weights))
+                Ph = ft.val_proba_  # its best epoch's, computed during fit
+                Ph_sum += ft.predict_proba([texts[i] for i in held]) if Ph is None else Ph
+                members.append(ft)
+            ft_val[[pos[r] for r in held]] = Ph_sum / len(starts)
         table = {float(w): decide(ft_val, w, val) for w in weights}
         w = max(table, key=lambda k: (round(table[k][1], 9), -abs(k - 0.5)))  # ties: nearer an even mix
         self.finetune_weight_ = w
         self.thresholds_ = table[w][0]
-        if folds is None:
+        if len(members) == 1:
             self.heads_["finetuned"] = members[0]
         else:
             from .finetune import FineTunedEnsemble
