@@ -182,6 +182,9 @@ ROUND12 = "round-12 candidate: the encoders of rounds 9 and 11 averaged (20 Mini
 ROUND13 = ("round-13 candidate: the encoders of rounds 9, 11 and the round-13 part averaged (30 MiniLMs, three "
            "adaptations) + the calibrated SVM")
 PX_BLENDS = {ROUND12: [DESIGNATED, ROUND11], ROUND13: [DESIGNATED, ROUND11, ROUND13_PART]}
+# result (2 Dec 2026): round 13 is best out of fold (0.7719 > round 12's 0.7703 > round 9's 0.7695), so it is
+# the designated method (test 0.762, round 9 0.764; docs/tagging.md). DESIGNATED still names round 9's run:
+# it is round 13's first part, and `--only pxtextmining --no-variants` refits it alone
 PX_CONFIGS = {
     DESIGNATED: ROUND9_CONFIG,
     ROUND11: ROUND11_CONFIG,
@@ -683,6 +686,23 @@ def markdown(res: dict) -> str:
                       f"{v['test_samples_f1']:.4f} |")
         md += ["", f"Best by nested out-of-fold micro-F1: {X['best_by_nested_oof']}; reference (designated method's "
                f"out-of-fold figure) {X['reference_oof_micro_f1']}; designated: {'yes' if X['designated'] else 'no'}.", ""]
+    if "pxblend" in res:
+        X = res["pxblend"]
+        md += ["## (b''') pxtextmining rounds 12-13: several starting encoders, from the runs' saved parts", "",
+               *when("pxblend"),
+               "Each blend averages the fine-tuned parts of whole runs (same folds and seeds, so every training row "
+               "is still scored by encoders that did not train on it), then chooses the weight and one global "
+               "threshold on those out-of-fold rows, as each run does; the test split is scored once.", "",
+               "| blend | encoders | weight | threshold | out-of-fold micro-F1 | test micro-F1 | test macro-F1 | test samples-F1 |",
+               "|---|---|---|---|---|---|---|---|"]
+        for k, v in X["blends"].items():
+            if "oof_micro_f1" not in v:
+                md.append(f"| {k} | parts missing: {'; '.join(v['missing_parts'])} | | | | | | |")
+                continue
+            md.append(f"| {k} | {v['encoders']} | {v['weight']} | {v['threshold']} | {v['oof_micro_f1']:.4f} | "
+                      f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
+        md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 9's out-of-fold figure) "
+               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 9 stays)'}.", ""]
     if "pxselect" in res:
         X = res["pxselect"]
         md += ["## (b') pxtextmining method selection: 3-fold CV on the 80% training split only", "", *when("pxselect"),
