@@ -340,21 +340,6 @@ def bench_px_decisions(parts: Path, reference_oof: float) -> dict:
     return out
 
 
-def _blend_decide(E_ft, E_lin, Y, weights=np.round(np.linspace(0.0, 1.0, 11), 2)):
-    """The tagger's choice on out-of-fold scores: for each weight one global threshold, keep the weight
-    with the best micro-F1 (ties: nearer an even mix). Returns (weight, thresholds, micro-F1 by weight)."""
-    from sklearn.metrics import f1_score
-
-    t = ThemeTagger(threshold="global")
-    table = {}
-    for w in weights:
-        E = w * E_ft + (1 - w) * E_lin
-        th = t._tune_thresholds(E, Y.astype(float), np.full(len(Y), 2))
-        table[float(w)] = (th, round(f1_score(Y, (E >= th[None, :]).astype(int), average="micro", zero_division=0), 9))
-    w = max(table, key=lambda k: (table[k][1], -abs(k - 0.5)))
-    return w, table[w][0], {k: round(v[1], 4) for k, v in table.items()}
-
-
 def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
     """Rounds 12-13: average the fine-tuned parts of several saved runs (same folds, so each row's scores
     stay out of fold), choose weight and threshold on the out-of-fold rows, score the test split once."""
@@ -387,7 +372,10 @@ def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
         oof_ft = np.mean([d["oof_finetuned"] for d, _ in parts], axis=0)
         te_ft = np.mean([d["test_finetuned"] for d, _ in parts], axis=0)
         Y, Yt = d0["Y_train"].astype(int), d0["Y_test"].astype(int)
-        w, th, by_w = _blend_decide(oof_ft, d0["oof_linear"], Y)
+        # the tagger's own choice of weight and threshold (ThemeTagger._fit_finetune)
+        w, table = ThemeTagger(threshold="global")._choose_mix(oof_ft, d0["oof_linear"], Y.astype(float),
+                                                               np.round(np.linspace(0.0, 1.0, 11), 2))
+        th, by_w = table[w][0], {k: round(v[1], 4) for k, v in table.items()}
         Dt = ((w * te_ft + (1 - w) * lin0) >= th[None, :]).astype(int)
         r = {"runs": names, "encoders": 10 * len(names), "weight": w, "threshold": round(float(th[0]), 3),
              "oof_micro_f1": by_w[w], "oof_micro_f1_by_weight": by_w,

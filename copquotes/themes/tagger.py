@@ -595,11 +595,7 @@ class ThemeTagger(BaseEstimator):
         weights = np.round(np.linspace(0.0, 1.0, 11), 2) if auto else [float(self.finetune_weight)]
 
         def decide(P, w, rows):  # the thresholds for weight w on these rows, and their micro-F1
-            lin, Yr = oof[rows], Ymat[rows]
-            ens = w * P + (1 - w) * lin
-            th = (np.full(Yr.shape[1], float(self.base_threshold)) if self.threshold == "fixed"
-                  else self._tune_thresholds(ens, Yr, np.full(len(rows), 2)))
-            return th, _micro_f1(Yr, ens >= th[None, :])
+            return self._decide_mix(P, oof[rows], Ymat[rows], w)
 
         members, ft_val = [], np.zeros(Ymat[val].shape, dtype=np.float32)
         pos = {r: i for i, r in enumerate(val)}
@@ -620,8 +616,7 @@ class ThemeTagger(BaseEstimator):
                 Ph_sum += ft.predict_proba([texts[i] for i in held]) if Ph is None else Ph
                 members.append(ft)
             ft_val[[pos[r] for r in held]] = Ph_sum / len(starts)
-        table = {float(w): decide(ft_val, w, val) for w in weights}
-        w = max(table, key=lambda k: (round(table[k][1], 9), -abs(k - 0.5)))  # ties: nearer an even mix
+        w, table = self._choose_mix(ft_val, oof[val], Ymat[val], weights)
         self.finetune_weight_ = w
         self.thresholds_ = table[w][0]
         if len(members) == 1:
@@ -635,6 +630,19 @@ class ThemeTagger(BaseEstimator):
                             "micro_f1": {k: round(v[1], 4) for k, v in table.items()},
                             "linear_micro_f1": round(decide(ft_val, 0.0, val)[1], 4),
                             "finetuned_micro_f1": round(decide(ft_val, 1.0, val)[1], 4)}
+
+    def _decide_mix(self, P_ft, P_lin, Y, w):
+        """Thresholds for ``w * P_ft + (1 - w) * P_lin`` on labelled rows ``Y``, and their micro-F1."""
+        ens = w * P_ft + (1 - w) * P_lin
+        th = (np.full(Y.shape[1], float(self.base_threshold)) if self.threshold == "fixed"
+              else self._tune_thresholds(ens, Y, np.full(len(Y), 2)))
+        return th, _micro_f1(Y, ens >= th[None, :])
+
+    def _choose_mix(self, P_ft, P_lin, Y, weights):
+        """The weight of the fine-tuned part with the best micro-F1 (ties: nearer an even mix), and
+        {weight: (thresholds, micro-F1)} for every weight tried."""
+        table = {float(w): self._decide_mix(P_ft, P_lin, Y, w) for w in weights}
+        return max(table, key=lambda k: (round(table[k][1], 9), -abs(k - 0.5))), table
 
     def _fit_heads(self, F, emb, Ymat, W, kinds):
         K = Ymat.shape[1]
