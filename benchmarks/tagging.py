@@ -392,6 +392,76 @@ def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
     return out
 
 
+# round 14, fixed (with its rule) before it was run: a second stage on round 13's scores ("stacking"). Round 13
+# decides every theme from its own probability alone; texts carry several themes that go together (or exclude
+# each other), which one theme's score cannot use. For every theme a logistic regression (C=1) reads the logits
+# of all 25 themes' scores, trained on round 13's out-of-fold rows of the training split; its own out-of-fold
+# scores come from a 10-fold split of those rows (KFold, shuffled, random_state=42), one global threshold is
+# tuned on them, then it is refitted on all the rows and the test split is scored once. Two inputs:
+#   A: the logits of round 13's mixed probability (w * fine-tuned + (1 - w) * SVM, w as round 13 chose): 25;
+#   B: the logits of the fine-tuned and the SVM probabilities separately: 50.
+# Rule: the better of A and B out of fold replaces round 13 only if its out-of-fold micro-F1 beats round 13's
+# (0.7719); the test split is reported either way. `--only pxstack` (seconds, from the saved parts).
+ROUND14_BASE = [DESIGNATED, ROUND11, ROUND13_PART]
+ROUND14_A = "round-14 candidate A: round 13 + a stacked logistic regression per theme on all themes' mixed logits"
+ROUND14_B = ("round-14 candidate B: round 13 + a stacked logistic regression per theme on all themes' fine-tuned "
+             "and SVM logits")
+
+
+def bench_px_stack(reference_oof: float = 0.7719, folds: int = 10, C: float = 1.0) -> dict:
+    """Round 14: a second-stage logistic regression per theme over all themes' round-13 scores."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import KFold
+
+    blend = bench_px_blend({"round 13": ROUND14_BASE}, reference_oof=0.7695)["blends"]["round 13"]
+    if "oof_micro_f1" not in blend:
+        raise SystemExit(f"round 14 needs the saved parts of {blend['missing_parts']}: run their sections first")
+    parts = [np.load(PARTS_DIR / f"{_parts_key(n)}.npz") for n in ROUND14_BASE]
+    d0, w0 = parts[0], float(parts[0]["weight"])
+    oof_ft = np.mean([d["oof_finetuned"] for d in parts], axis=0)
+    te_ft = np.mean([d["test_finetuned"] for d in parts], axis=0)
+    oof_lin = d0["oof_linear"]
+    te_lin = (d0["test_tagger"] - w0 * d0["test_finetuned"]) / (1 - w0)  # as in bench_px_blend
+    Y, Yt = d0["Y_train"].astype(int), d0["Y_test"].astype(int)
+    w = float(blend["weight"])
+
+    def logit(P):
+        P = np.clip(P, 1e-4, 1 - 1e-4)
+        return np.log(P / (1 - P))
+
+    inputs = {ROUND14_A: (logit(w * oof_ft + (1 - w) * oof_lin), logit(w * te_ft + (1 - w) * te_lin)),
+              ROUND14_B: (np.hstack([logit(oof_ft), logit(oof_lin)]), np.hstack([logit(te_ft), logit(te_lin)]))}
+    tuner = ThemeTagger(threshold="global")
+    out = {"base": "round 13", "base_oof_micro_f1": blend["oof_micro_f1"], "base_test_micro_f1": blend["test_micro_f1"],
+           "reference_oof_micro_f1": reference_oof, "folds": folds, "C": C, "candidates": {}}
+
+    def fit_predict(Xa, Ya, Xb):
+        Pb = np.zeros((len(Xb), Ya.shape[1]))
+        for j in range(Ya.shape[1]):
+            m = LogisticRegression(C=C, max_iter=2000, random_state=0).fit(Xa, Ya[:, j])
+            Pb[:, j] = m.predict_proba(Xb)[:, 1]
+        return Pb
+
+    for name, (Xtr, Xte) in inputs.items():
+        oof = np.zeros(Y.shape)
+        for a, b in KFold(folds, shuffle=True, random_state=42).split(Xtr):
+            oof[b] = fit_predict(Xtr[a], Y[a], Xtr[b])
+        th = tuner._tune_thresholds(oof, Y.astype(float), np.full(len(Y), 2))
+        Dt = (fit_predict(Xtr, Y, Xte) >= th[None, :]).astype(int)
+        r = {"features": Xtr.shape[1], "threshold": round(float(th[0]), 3),
+             "oof_micro_f1": round(f1_score(Y, (oof >= th[None, :]).astype(int), average="micro", zero_division=0), 4),
+             "test_micro_f1": round(f1_score(Yt, Dt, average="micro", zero_division=0), 4),
+             "test_macro_f1": round(f1_score(Yt, Dt, average="macro", zero_division=0), 4),
+             "test_samples_f1": round(f1_score(Yt, Dt, average="samples", zero_division=0), 4)}
+        out["candidates"][name] = r
+        log(name, r)
+    best = max(out["candidates"], key=lambda k: out["candidates"][k]["oof_micro_f1"])
+    out["best_by_oof"] = best
+    out["designated"] = best if out["candidates"][best]["oof_micro_f1"] > reference_oof else None
+    return out
+
+
 def build_adapted_encoder(out_dir: Path = ADAPTED_DIR, epochs: int = 2, sentiment: bool = False) -> dict:
     """Fine-tune the packaged MiniLM on the phase-1 file's subcategories (and, with ``sentiment``, the
     sign of its criticality score as three more labels) and save its encoder (weights + tokenizer) to
@@ -691,6 +761,20 @@ def markdown(res: dict) -> str:
                       f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
         md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 9's out-of-fold figure) "
                f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 9 stays)'}.", ""]
+    if "pxstack" in res:
+        X = res["pxstack"]
+        md += ["## (b'''') pxtextmining round 14: a second stage over round 13's scores", "", *when("pxstack"),
+               f"For every theme a logistic regression (C={X['C']}) over all themes' logits, trained on round 13's "
+               f"out-of-fold rows; its own out-of-fold scores from {X['folds']} folds of those rows, one global "
+               f"threshold tuned on them; then refitted on all of them and the test split scored once. Round 13 "
+               f"itself: out of fold {X['base_oof_micro_f1']}, test {X['base_test_micro_f1']}.", "",
+               "| candidate | inputs | threshold | out-of-fold micro-F1 | test micro-F1 | test macro-F1 | test samples-F1 |",
+               "|---|---|---|---|---|---|---|"]
+        for k, v in X["candidates"].items():
+            md.append(f"| {k} | {v['features']} | {v['threshold']} | {v['oof_micro_f1']:.4f} | {v['test_micro_f1']:.4f} | "
+                      f"{v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
+        md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 13's out-of-fold figure) "
+               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 13 stays)'}.", ""]
     if "pxselect" in res:
         X = res["pxselect"]
         md += ["## (b') pxtextmining method selection: 3-fold CV on the 80% training split only", "", *when("pxselect"),
@@ -774,6 +858,8 @@ def main(argv=None) -> int:
             res["pxdecide"] = bench_px_decisions(PARTS_DIR / f"{_parts_key(DESIGNATED)}.npz", ref)
         elif name == "pxblend":  # rounds 12-13: blends of the saved runs' fine-tuned parts (no training)
             res["pxblend"] = bench_px_blend()
+        elif name == "pxstack":  # round 14: a second stage over round 13's saved scores (no fine-tuning)
+            res["pxstack"] = bench_px_stack()
         elif name == "sight":
             res["sight"] = bench_sight(embedder)
         elif name == "throughput":
