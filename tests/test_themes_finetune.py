@@ -96,6 +96,25 @@ def test_fitted_encoder_predicts_after_its_start_folder_is_gone(tmp_path):
     np.testing.assert_allclose(pickle.loads(blob).predict_proba(PROBE), P, atol=1e-5)
 
 
+def test_an_encoder_without_segment_ids_fine_tunes_from_its_folder(tmp_path):
+    # MPNet's forward() takes no token_type_ids; a tiny random one, built here (no download), with
+    # the packaged MiniLM's tokenizer (same vocabulary size)
+    from transformers import AutoTokenizer, MPNetConfig, MPNetModel
+
+    from copquotes.resources import embedding_model_path
+
+    tok = AutoTokenizer.from_pretrained(str(embedding_model_path()))
+    cfg = MPNetConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                      intermediate_size=64, pad_token_id=tok.pad_token_id)
+    MPNetModel(cfg).save_pretrained(tmp_path / "mpnet")
+    tok.save_pretrained(tmp_path / "mpnet")
+    ft = _encoder(model_path=str(tmp_path / "mpnet")).fit(TEXTS, Y)
+    assert type(ft._model["encoder"]).__name__ == "MPNetModel"
+    P = ft.predict_proba(PROBE)
+    assert P.shape == (3, 2) and np.all((P >= 0) & (P <= 1))
+    assert ft.steps_done_ == 4
+
+
 @pytest.mark.parametrize("kw", [{"epochs": 0}, {"batch_size": 0}, {"max_seq_length": 4}, {"lr_head": 0},
                                 {"warmup": 1.0}, {"threads": 0}])
 def test_bad_encoder_options_raise_config_error(kw):

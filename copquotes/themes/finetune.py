@@ -37,17 +37,6 @@ def _torch():
     return torch
 
 
-def _takes_token_types(encoder) -> bool:
-    """Whether a Hugging Face encoder's forward() accepts ``token_type_ids`` (BERT yes, MPNet no)."""
-    import inspect
-
-    flag = getattr(encoder, "_copquotes_token_types", None)
-    if flag is None:
-        flag = "token_type_ids" in inspect.signature(encoder.forward).parameters
-        encoder._copquotes_token_types = flag
-    return flag
-
-
 def length_buckets(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
     """Batches of indices of similar length: sort by length with random tie-breaking, cut into
     ``batch_size`` chunks, shuffle the chunks. Every index appears exactly once."""
@@ -135,10 +124,7 @@ class FineTunedEncoder:
 
     def _logits(self, model, batch):
         torch = _torch()
-        enc = model["encoder"]
-        if "token_type_ids" in batch and not _takes_token_types(enc):  # e.g. MPNet has no segment ids
-            batch = {k: v for k, v in batch.items() if k != "token_type_ids"}
-        out = enc(**batch).last_hidden_state
+        out = model["encoder"](**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(out.dtype)
         pooled = (out * mask).sum(1) / torch.clamp(mask.sum(1), min=1e-9)
         return model["head"](pooled)
