@@ -198,7 +198,9 @@ ROUND15_PART = ("round-15 part: 3 fine-tuned all-mpnet-base-v2 encoders (one per
                 "weight and one global threshold on the out-of-fold scores")
 ROUND15A = "round-15a candidate: round 13's encoders + the three mpnet encoders (mpnet 1/4 of the fine-tuned part)"
 ROUND15B = "round-15b candidate: round 13's encoders + the three mpnet encoders (mpnet 1/2 of the fine-tuned part)"
-ROUND15_BLENDS = {ROUND15A: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART],
+ROUND15_ALONE = "round-15 part alone (3 mpnet encoders + the calibrated SVM), from its saved parts"
+ROUND15_BLENDS = {ROUND15_ALONE: [ROUND15_PART],
+                  ROUND15A: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART],
                   ROUND15B: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART, ROUND15_PART, ROUND15_PART]}
 # result (2 Dec 2026): round 13 is best out of fold (0.7719 > round 12's 0.7703 > round 9's 0.7695), so it is
 # the designated method (test 0.762, round 9 0.764; docs/tagging.md). DESIGNATED still names round 9's run:
@@ -386,8 +388,14 @@ def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
                     and np.allclose(d["oof_linear"], d0["oof_linear"], atol=1e-5)
                     and (lin is None or lin0 is None or np.allclose(lin, lin0, atol=1e-4))):
                 raise SystemExit(f"{blend}: the saved runs do not share rows, folds and SVM; refit them")
+        if lin0 is None:  # every run has the same SVM: recover its test part from any run whose weight is < 1
+            lin0 = next((lin for _, lin in parts if lin is not None), None)
+        if lin0 is None and (PARTS_DIR / f"{_parts_key(DESIGNATED)}.npz").exists():
+            d, lin = load(DESIGNATED)
+            if np.allclose(d["oof_linear"], d0["oof_linear"], atol=1e-5):
+                lin0 = lin
         if lin0 is None:
-            raise SystemExit(f"{blend}: the first run's weight is 1, its SVM part cannot be recovered")
+            raise SystemExit(f"{blend}: every run's weight is 1, the SVM's test part cannot be recovered")
         oof_ft = np.mean([d["oof_finetuned"] for d, _ in parts], axis=0)
         te_ft = np.mean([d["test_finetuned"] for d, _ in parts], axis=0)
         Y, Yt = d0["Y_train"].astype(int), d0["Y_test"].astype(int)
@@ -396,7 +404,8 @@ def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
                                                                np.round(np.linspace(0.0, 1.0, 11), 2))
         th, by_w = table[w][0], {k: round(v[1], 4) for k, v in table.items()}
         Dt = ((w * te_ft + (1 - w) * lin0) >= th[None, :]).astype(int)
-        r = {"runs": names, "encoders": 10 * len(names), "weight": w, "threshold": round(float(th[0]), 3),
+        n_enc = sum(int(PX_CONFIGS.get(n, {}).get("finetune_folds") or 1) for n in dict.fromkeys(names))
+        r = {"runs": names, "encoders": n_enc, "weight": w, "threshold": round(float(th[0]), 3),
              "oof_micro_f1": by_w[w], "oof_micro_f1_by_weight": by_w,
              "oof_micro_f1_finetuned_alone": by_w[1.0],
              "test_micro_f1": round(f1_score(Yt, Dt, average="micro", zero_division=0), 4),
@@ -784,6 +793,22 @@ def markdown(res: dict) -> str:
                       f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
         md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 9's out-of-fold figure) "
                f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 9 stays)'}.", ""]
+    if "pxblend15" in res:
+        X = res["pxblend15"]
+        md += ["## (b5) pxtextmining round 15: a larger encoder (all-mpnet-base-v2), alone and with round 13", "",
+               *when("pxblend15"),
+               "Computed like rounds 12-13 from the runs' saved parts: the fine-tuned parts averaged (a run listed "
+               "three times counts three times), then the weight and one global threshold on the out-of-fold rows.", "",
+               "| blend | encoders | weight | threshold | out-of-fold micro-F1 | test micro-F1 | test macro-F1 | test samples-F1 |",
+               "|---|---|---|---|---|---|---|---|"]
+        for k, v in X["blends"].items():
+            if "oof_micro_f1" not in v:
+                md.append(f"| {k} | parts missing: {'; '.join(v['missing_parts'])} | | | | | | |")
+                continue
+            md.append(f"| {k} | {v['encoders']} | {v['weight']} | {v['threshold']} | {v['oof_micro_f1']:.4f} | "
+                      f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
+        md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 13's out-of-fold figure) "
+               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 13 stays)'}.", ""]
     if "pxstack" in res:
         X = res["pxstack"]
         md += ["## (b'''') pxtextmining round 14: a second stage over round 13's scores", "", *when("pxstack"),
@@ -881,6 +906,8 @@ def main(argv=None) -> int:
             res["pxdecide"] = bench_px_decisions(PARTS_DIR / f"{_parts_key(DESIGNATED)}.npz", ref)
         elif name == "pxblend":  # rounds 12-13: blends of the saved runs' fine-tuned parts (no training)
             res["pxblend"] = bench_px_blend()
+        elif name == "pxblend15":  # round 15: the mpnet run alone and blended with round 13 (no training)
+            res["pxblend15"] = bench_px_blend(ROUND15_BLENDS, reference_oof=0.7719)
         elif name == "pxstack":  # round 14: a second stage over round 13's saved scores (no fine-tuning)
             res["pxstack"] = bench_px_stack()
         elif name == "sight":
