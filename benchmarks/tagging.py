@@ -50,6 +50,7 @@ sys.path.insert(0, str(REPO))
 from copquotes.embed import Embedder  # noqa: E402
 from copquotes.evaluate.tags import MISSION_THEMES, cohen_kappa, read_gold, score_predictions, to_matrix  # noqa: E402
 from copquotes.themes import Codebook, ThemeTagger  # noqa: E402
+from copquotes.themes.blend import choose_blend  # noqa: E402
 
 DATA = Path(os.environ.get("COPQUOTES_SHARED_DATA", REPO.parent / "shared" / "data"))
 RESULTS = REPO / "benchmarks" / "results"
@@ -396,16 +397,19 @@ def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
                 lin0 = lin
         if lin0 is None:
             raise SystemExit(f"{blend}: every run's weight is 1, the SVM's test part cannot be recovered")
-        oof_ft = np.mean([d["oof_finetuned"] for d, _ in parts], axis=0)
-        te_ft = np.mean([d["test_finetuned"] for d, _ in parts], axis=0)
+        # a run listed k times weighs k; the choice of weight and threshold is the toolkit's own
+        # (copquotes.themes.blend.choose_blend, as blend_taggers makes it for fitted taggers)
+        uniq = list(dict.fromkeys(names))
+        counts = [names.count(n) for n in uniq]
+        first = {n: parts[names.index(n)][0] for n in uniq}
         Y, Yt = d0["Y_train"].astype(int), d0["Y_test"].astype(int)
-        # the tagger's own choice of weight and threshold (ThemeTagger._fit_finetune)
-        w, table = ThemeTagger(threshold="global")._choose_mix(oof_ft, d0["oof_linear"], Y.astype(float),
-                                                               np.round(np.linspace(0.0, 1.0, 11), 2))
-        th, by_w = table[w][0], {k: round(v[1], 4) for k, v in table.items()}
+        b = choose_blend([first[n]["oof_finetuned"] for n in uniq], d0["oof_linear"], Y.astype(float), counts)
+        te_ft = np.sum([rw * first[n]["test_finetuned"].astype(np.float64) for n, rw in zip(uniq, b.run_weights)],
+                       axis=0)
+        w, th, by_w = b.weight, b.thresholds, b.micro_f1_by_weight
         Dt = ((w * te_ft + (1 - w) * lin0) >= th[None, :]).astype(int)
         n_enc = sum(int(PX_CONFIGS.get(n, {}).get("finetune_folds") or 1) for n in dict.fromkeys(names))
-        r = {"runs": names, "encoders": n_enc, "weight": w, "threshold": round(float(th[0]), 3),
+        r = {"runs": uniq, "run_weights": [round(x, 4) for x in b.run_weights], "encoders": n_enc, "weight": w, "threshold": round(float(th[0]), 3),
              "oof_micro_f1": by_w[w], "oof_micro_f1_by_weight": by_w,
              "oof_micro_f1_finetuned_alone": by_w[1.0],
              "test_micro_f1": round(f1_score(Yt, Dt, average="micro", zero_division=0), 4),

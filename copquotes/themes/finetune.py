@@ -217,7 +217,7 @@ class FineTunedEncoder:
             self.best_epoch_ = None
             self.val_proba_ = None
             best, best_state = -np.inf, None
-            bar = progress(total=plan["steps"], desc="fine-tuning MiniLM", unit="batch", enable=None if self.progress else False)
+            bar = progress(total=plan["steps"], desc="fine-tuning " + ("MiniLM" if self.model_path is None else Path(str(self.model_path)).name), unit="batch", enable=None if self.progress else False)
             try:
                 for ep in range(int(self.epochs)):
                     model.train()
@@ -340,12 +340,20 @@ class FineTunedEncoder:
 
 class FineTunedEnsemble:
     """The mean of several fitted :class:`FineTunedEncoder` members (``finetune_folds``:
-    one per fold, each trained without its fold). Their probabilities are averaged."""
+    one per fold, each trained without its fold). Their probabilities are averaged, weighted by
+    ``weights`` when given (:func:`copquotes.themes.blend.blend_taggers` weights whole runs)."""
 
-    def __init__(self, members: Sequence[FineTunedEncoder]):
+    def __init__(self, members: Sequence[FineTunedEncoder], weights: Sequence[float] | None = None):
         if not members:
             raise ConfigError("a fine-tuned ensemble needs at least one fitted encoder")
         self.members = list(members)
+        if weights is not None:
+            w = np.asarray(weights, dtype=np.float64)
+            if w.shape != (len(self.members),) or not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+                raise ConfigError(f"a fine-tuned ensemble needs one non-negative weight per member "
+                                  f"({len(self.members)}), not {list(weights)!r}")
+            weights = (w / w.sum()).tolist()
+        self.weights = weights  # None: every member counts the same
 
     @property
     def n_labels(self) -> int:
@@ -372,8 +380,11 @@ class FineTunedEnsemble:
         return self.texts_seen_ / max(self.train_seconds_, 1e-9)
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        weights = getattr(self, "weights", None) or [1.0 / len(self.members)] * len(self.members)
         P = None
-        for m in self.members:
-            p = m.predict_proba(texts, batch_size)
-            P = p.astype(np.float64) if P is None else P + p
-        return (P / len(self.members)).astype(np.float32)
+        for m, w in zip(self.members, weights):
+            if w == 0:
+                continue
+            p = m.predict_proba(texts, batch_size).astype(np.float64) * w
+            P = p if P is None else P + p
+        return P.astype(np.float32)
