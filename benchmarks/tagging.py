@@ -205,7 +205,9 @@ ROUND15_BLENDS = {ROUND15_ALONE: [ROUND15_PART],
                   ROUND15B: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART, ROUND15_PART, ROUND15_PART]}
 # result (2 Dec 2026): round 13 is best out of fold (0.7719 > round 12's 0.7703 > round 9's 0.7695), so it is
 # the designated method (test 0.762, round 9 0.764; docs/tagging.md). DESIGNATED still names round 9's run:
-# it is round 13's first part, and `--only pxtextmining --no-variants` refits it alone
+# it is round 13's first part, and `--only pxtextmining --no-variants` refits it alone.
+# result (3 Dec 2026): round 15b is best out of fold (0.7809 > 15a's 0.7785 > the mpnet run alone 0.7769 > round
+# 13's 0.7719), so it replaces round 13 (test 0.7710; the mpnet run alone 0.7716, 15a 0.7694; docs/tagging.md)
 PX_CONFIGS = {
     DESIGNATED: ROUND9_CONFIG,
     ROUND11: ROUND11_CONFIG,
@@ -362,13 +364,39 @@ def bench_px_decisions(parts: Path, reference_oof: float) -> dict:
     return out
 
 
-def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
+def _micro_f1_counts(Y, D):
+    """Per-row true positives, predicted and actual positives (micro-F1 = 2 tp / (pred + actual))."""
+    return (Y & D).sum(1), D.sum(1), Y.sum(1)
+
+
+def paired_bootstrap(Y, D, D_ref, n: int = 2000, seed: int = 42) -> dict:
+    """Resample the test rows (with replacement) n times: a 95% interval of D's micro-F1 and of its gain
+    over D_ref on the same rows, and how often the gain is <= 0."""
+    tp, pr, ac = _micro_f1_counts(Y, D)
+    tp0, pr0, _ = _micro_f1_counts(Y, D_ref)
+    rng = np.random.default_rng(seed)
+    f, g = np.empty(n), np.empty(n)
+    for i in range(n):
+        r = rng.integers(0, len(Y), len(Y))
+        a = ac[r].sum()
+        f[i] = 2 * tp[r].sum() / max(pr[r].sum() + a, 1)
+        g[i] = f[i] - 2 * tp0[r].sum() / max(pr0[r].sum() + a, 1)
+    q = lambda x: [round(float(np.quantile(x, 0.025)), 4), round(float(np.quantile(x, 0.975)), 4)]  # noqa: E731
+    return {"resamples": n, "seed": seed, "micro_f1_95": q(f), "gain_95": q(g),
+            "share_gain_le_0": round(float(np.mean(g <= 0)), 4), "share_micro_f1_lt_0.77": round(float(np.mean(f < 0.77)), 4)}
+
+
+def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695, compare_to: str | None = None) -> dict:
     """Rounds 12-13: average the fine-tuned parts of several saved runs (same folds, so each row's scores
-    stay out of fold), choose weight and threshold on the out-of-fold rows, score the test split once."""
+    stay out of fold), choose weight and threshold on the out-of-fold rows, score the test split once.
+    ``compare_to``: a blend of PX_BLENDS to compare each blend with on the test rows (paired bootstrap)."""
     from sklearn.metrics import f1_score
 
     blends = PX_BLENDS if blends is None else blends
     out = {"reference_oof_micro_f1": reference_oof, "blends": {}}
+    decisions = {}
+    if compare_to is not None:
+        blends = {compare_to: PX_BLENDS[compare_to], **blends}
 
     def load(name):
         d = np.load(PARTS_DIR / f"{_parts_key(name)}.npz")
@@ -415,6 +443,12 @@ def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695) -> dict:
              "test_micro_f1": round(f1_score(Yt, Dt, average="micro", zero_division=0), 4),
              "test_macro_f1": round(f1_score(Yt, Dt, average="macro", zero_division=0), 4),
              "test_samples_f1": round(f1_score(Yt, Dt, average="samples", zero_division=0), 4)}
+        decisions[blend] = (Yt, Dt)
+        if blend == compare_to:  # the reference itself: not a candidate
+            out["reference"] = {"blend": blend, **{k: r[k] for k in ("oof_micro_f1", "test_micro_f1")}}
+            continue
+        if compare_to in decisions:
+            r["test_bootstrap_vs_reference"] = paired_bootstrap(Yt, Dt, decisions[compare_to][1])
         out["blends"][blend] = r
         log(blend, {k: v for k, v in r.items() if k != "oof_micro_f1_by_weight"})
     ok = {k: v for k, v in out["blends"].items() if "oof_micro_f1" in v}
@@ -813,6 +847,18 @@ def markdown(res: dict) -> str:
                       f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
         md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 13's out-of-fold figure) "
                f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 13 stays)'}.", ""]
+        boot = {k: v["test_bootstrap_vs_reference"] for k, v in X["blends"].items() if "test_bootstrap_vs_reference" in v}
+        if boot:
+            ref = X.get("reference", {})
+            n = next(iter(boot.values()))["resamples"]
+            md += [f"Test-split noise: {n} paired bootstrap resamples of the 1,241 test comments, each blend against "
+                   f"round 13 (test {ref.get('test_micro_f1')}) on the same rows.", "",
+                   "| blend | test micro-F1, 95% interval | gain over round 13, 95% interval | resamples with no gain | "
+                   "resamples below 0.77 |", "|---|---|---|---|---|"]
+            for k, v in boot.items():
+                md.append(f"| {k} | {v['micro_f1_95'][0]:.4f}-{v['micro_f1_95'][1]:.4f} | {v['gain_95'][0]:+.4f} to "
+                          f"{v['gain_95'][1]:+.4f} | {v['share_gain_le_0']:.1%} | {v['share_micro_f1_lt_0.77']:.1%} |")
+            md.append("")
     if "pxstack" in res:
         X = res["pxstack"]
         md += ["## (b'''') pxtextmining round 14: a second stage over round 13's scores", "", *when("pxstack"),
@@ -911,7 +957,7 @@ def main(argv=None) -> int:
         elif name == "pxblend":  # rounds 12-13: blends of the saved runs' fine-tuned parts (no training)
             res["pxblend"] = bench_px_blend()
         elif name == "pxblend15":  # round 15: the mpnet run alone and blended with round 13 (no training)
-            res["pxblend15"] = bench_px_blend(ROUND15_BLENDS, reference_oof=0.7719)
+            res["pxblend15"] = bench_px_blend(ROUND15_BLENDS, reference_oof=0.7719, compare_to=ROUND13)
         elif name == "pxstack":  # round 14: a second stage over round 13's saved scores (no fine-tuning)
             res["pxstack"] = bench_px_stack()
         elif name == "sight":
