@@ -80,6 +80,18 @@ def _survives(text, spans, s):
      "https://www.eventbrite.com.au/e/loddon-cop-forum-2024", "other"),
     ("Our ABN is 51 824 753 556, for the invoice.", "51 824 753 556", "other"),
     ("My student ID is s3845217 for the placement.", "s3845217", "other"),
+    # other countries' contacts and ids, as exports from UK and NZ partners hold them
+    ("Ring me on 07700 900123 after four.", "07700 900123", "phone"),
+    ("Our London office is +44 20 7946 0958.", "+44 20 7946 0958", "phone"),
+    ("Text 021 123 4567 if the link breaks.", "021 123 4567", "phone"),
+    ("My NI number is QQ 12 34 56 C, for the payment.", "QQ 12 34 56 C", "other"),
+    ("Post it to the office, S10 2TN, by Friday.", "S10 2TN", "place"),
+    # a date of birth, a spelt-out e-mail, a postcode that names the town
+    ("My DOB is 12/03/1985 if you need it for the form.", "12/03/1985", "other"),
+    ("I was born on 3rd March 1979 in the valley.", "3rd March 1979", "other"),
+    ("Email jo at bchs dot org dot au for the flyer.", "jo at bchs dot org dot au", "email"),
+    ("I'm based in Bendigo 3550 these days.", "Bendigo 3550", "place"),
+    ("Send it to PO Box 12, VIC 3550 please.", "3550", "place"),
 ])
 def test_recognisers_find_each_kind(redactor, text, expected, kind):
     found, spans = _redacted(redactor, text)
@@ -87,6 +99,18 @@ def test_recognisers_find_each_kind(redactor, text, expected, kind):
     sp = next(s for s in spans if text[s.start:s.end] == expected)
     assert sp.kind == kind
     assert text[sp.start:sp.end] == expected  # offsets into the original text
+
+
+@pytest.mark.parametrize("text", [
+    "Rate it 0 10 20 30 40 50 or 0-10.",
+    "Scores were 0.5 0.6 0.7 0.8 0.9 1.0 for the 2024-2025 cohort, first session 01-02-2024.",
+    "We met in Year 10 at 3PM with the COVID 19 plan and 12 34 56 people.",
+    "We wrote it up as dot points at the meeting, dot by dot.",
+    "The session on 12/03/2024 was the best one; I was born to do this work.",
+])
+def test_number_lists_dates_and_years_are_not_identifiers(redactor, text):
+    spans = redactor.analyze(text)
+    assert not spans, [(text[s.start:s.end], s.kind, s.source) for s in spans]
 
 
 @pytest.mark.parametrize("text, keep", [

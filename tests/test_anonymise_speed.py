@@ -122,6 +122,9 @@ def test_chunked_analysis_does_not_change_spans(redactor, monkeypatch, chunk):
 # could extend, a piece of a text around an allowed term, a known name)
 TRICKY = [
     "Nick, you're on mute.",
+    "Ring Priya on 07700 900123 or +44 20 7946 0958; my NI number is QQ 12 34 56 C and I live in S10 2TN.",
+    "Rate it 0 10 20 30 40 50, or text 021 123 4567 from the Year 10 room at 3PM.",
+    "Email jo at bchs dot org dot au; my DOB is 12/03/1985 and I'm in Bendigo 3550, or VIC 3551 in winter.",
     "Rania Haddad from Dandenong Neighbourhood House and I are going to run a joint session in term two.",
     "Achol Deng from Wyndham Community and Education Centre should lead a session.",
     "Better Zoom etiquette - cameras on please!",

@@ -609,6 +609,11 @@ _ADDRESS_RE = re.compile(
     r"\b\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s+(?:[A-Z][a-z'’]+\s+){1,3}(?:" + lx.STREET_TYPES + r")\b\.?"
     r"(?:,?\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2})?(?:,?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT|Vic))?(?:,?\s+\d{4})?"
 )
+# a UK postcode ("S10 2TN", "SW1A 1AA"): upper case, outward code, space optional, inward code
+_UK_POSTCODE_RE = re.compile(r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])")
+# an Australian postcode right after a place ("Bendigo 3550", "Bendigo, 3550") or a state ("VIC 3550")
+_POSTCODE_AFTER_PLACE = re.compile(r",?\s(\d{4})(?![\w/.\-]|\.\d|\s*(?:%|per\s?cent|people|students|staff|kids|km|hours|members))")
+_POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|ACT)\.?,?\s+(\d{4})(?![\w/.\-]|\.\d)")
 _PLACE_FOLLOW_RE = frozenset(lx.PLACE_FOLLOW)
 
 
@@ -645,6 +650,9 @@ class PlaceRecognizer(LocalRecognizer):
         out = []
         for m in _ADDRESS_RE.finditer(text):
             out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
+        if _ANY_DIGIT.search(text):
+            for m in _UK_POSTCODE_RE.finditer(text):
+                out.append(result("LOCATION", m.start(), m.end(), "postcode", P_ADDRESS))
         firsts = place_first_tokens()
         idx = place_index()
         n = len(toks)
@@ -746,8 +754,15 @@ class PlaceRecognizer(LocalRecognizer):
                         spans[(j, j)] = "list"
                         changed = True
         for (a, b), src in spans.items():
-            out.append(result("LOCATION", toks[a].start, toks[b].end, src,
+            end = toks[b].end
+            m = _POSTCODE_AFTER_PLACE.match(text, end)
+            if m and not re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
+                end = m.end()  # "Bendigo 3550": the postcode names the town too
+            out.append(result("LOCATION", toks[a].start, end, src,
                               P_REGION if src == "region" else P_PLACE))
+        if _ANY_DIGIT.search(text):
+            for m in _POSTCODE_AFTER_STATE.finditer(text):
+                out.append(result("LOCATION", m.start(1), m.end(1), "postcode", P_ADDRESS))
         return out
 
 
@@ -766,6 +781,11 @@ _PHONE_RES = [
     re.compile(r"(?<![\w+])1[38]00[ \-]?\d{3}[ \-]?\d{3}(?!\d)"),
     re.compile(r"(?<![\w+])13[ \-]?\d{2}[ \-]?\d{2}(?!\d)(?=\D*(?:$|\s))"),
 ]
+# any other country's number as people write it: "+" and a country code, or a leading 0
+# (a trunk prefix), then digit groups split by single spaces or hyphens, 10-13 digits in all
+# (UK 07700 900123, +44 20 7946 0958, NZ 021 123 4567, +1 555 010 9999); validated in
+# :func:`_plausible_phone`, which refuses "0 10 20 30 40 50" and other lists of numbers
+_INTL_PHONE = re.compile(r"(?<![\w+/.\-])(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{1,4})(?:[ \-]?\(?\d{2,5}\)?){2,5}(?![\w/\-]|\.\d)")
 _LOCAL_PHONE = re.compile(r"(?<![\w+/.-])\d{4}[ \-]\d{4}(?![\w/.-])")
 _PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
 _ANY_DIGIT = re.compile(r"\d")
@@ -776,6 +796,19 @@ _TFN = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{3}(?!\d)")
 _STUDENT = re.compile(r"(?<![\w/])[A-Za-z]{0,2}\d{6,10}(?![\w/])")
 _REFERENCE = re.compile(r"(?<![\w/.])\d{3,6}/\d{2,4}(?![\w/])")
 _REGO = re.compile(r"(?<![\w-])(?:[A-Z]{3}[ -]?\d{3}|\d[A-Z]{2,3}[ -]?\d[A-Z]{2}|[A-Z]{2}[ -]?\d{2}[ -]?[A-Z]{2})(?![\w-])")
+# a date of birth (a date after "DOB", "date of birth", "born on"); other dates are no identifier
+_DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
+         r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}|"
+         r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})")
+_DOB = re.compile(r"\b(?:DOB|D\.O\.B\.?|d\.o\.b\.?|dob|[Dd]ate of birth|[Bb]orn on|[Bb]orn)\s*(?:is|was|:|-)?\s*(?:the\s+)?(" + _DATE + r")(?!\d)")
+# an e-mail address written out to dodge harvesters: "jo at bchs dot org dot au", "jo(at)bchs(dot)org"
+_OBFUSCATED_EMAIL = re.compile(
+    r"(?<![\w.])[A-Za-z0-9][\w.+\-]*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*[A-Za-z0-9][\w\-]*"
+    r"(?:\s*(?:\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z0-9][\w\-]*)+", re.I)
+_OBFUSCATED_HINT = re.compile(r"\bdot\b|\(at\)|\[at\]", re.I)
+# UK National Insurance number (two letters, six digits, A-D), spaced or not; any two letters,
+# since the examples people copy (QQ 12 34 56 C) use a prefix HMRC never issues
+_UK_NINO = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])")
 _ID_CONTEXT = {
     "abn": re.compile(r"\b(?:ABN|business number)\b", re.I),
     "medicare": re.compile(r"\bmedicare\b", re.I),
@@ -783,18 +816,28 @@ _ID_CONTEXT = {
 }
 
 
+def _plausible_phone(s: str) -> bool:
+    """A :data:`_INTL_PHONE` match that is a phone number: 10-13 digits, balanced brackets,
+    and not a list of small numbers (a leading-0 first group has at least two digits)."""
+    digits = sum(c.isdigit() for c in s)
+    if not 10 <= digits <= 13 or s.count("(") != s.count(")") or s.count("(") > 1:
+        return False
+    first = re.match(r"\+?\(?(\d+)", s).group(1)
+    return s.startswith("+") or len(first) >= 2
+
+
 class ContactRecognizer(LocalRecognizer):
     """Australian phone numbers in every written form, @handles, ABN/TFN/Medicare, IDs, regos."""
 
     def __init__(self, name: str = "contact_pattern"):
-        super().__init__(supported_entities=["PHONE_NUMBER", "HANDLE", "ID_CODE"], name=name)
+        super().__init__(supported_entities=["PHONE_NUMBER", "HANDLE", "ID_CODE", "EMAIL_ADDRESS"], name=name)
 
     def load(self) -> None:
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        if "@" not in text and not _ANY_DIGIT.search(text):
-            return []  # every pattern here needs a digit, but the handle's, which needs an '@'
+        if "@" not in text and not _ANY_DIGIT.search(text) and not _OBFUSCATED_HINT.search(text):
+            return []  # every pattern here needs a digit, but the handle's ('@') and the spelt-out e-mail's
         return self.analyze_patterns(text)
 
     def analyze_patterns(self, text):
@@ -802,6 +845,17 @@ class ContactRecognizer(LocalRecognizer):
         for rx in _PHONE_RES:
             for m in rx.finditer(text):
                 out.append(result("PHONE_NUMBER", m.start(), m.end(), "au_phone", P_CONTACT, 0.9))
+        for m in _INTL_PHONE.finditer(text):
+            if _plausible_phone(m.group(0)):
+                out.append(result("PHONE_NUMBER", m.start(), m.end(), "intl_phone", P_CONTACT, 0.85))
+        if _OBFUSCATED_HINT.search(text):
+            for m in _OBFUSCATED_EMAIL.finditer(text):
+                if re.search(r"(?:\(dot\)|\[dot\]|\sdot\s)", m.group(0), re.I):
+                    out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
+        for m in _DOB.finditer(text):
+            out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
+        for m in _UK_NINO.finditer(text):
+            out.append(result("ID_CODE", m.start(), m.end(), "uk_nino", P_ID + 5, 0.9))
         if _PHONE_CONTEXT.search(text):
             for m in _LOCAL_PHONE.finditer(text):
                 out.append(result("PHONE_NUMBER", m.start(), m.end(), "au_phone", P_CONTACT - 1, 0.7))
