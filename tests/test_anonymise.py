@@ -54,6 +54,9 @@ def _survives(text, spans, s):
     ("Stavros from Whittlesea Council showed us how.", "Stavros", "person"),
     ("Thanks to Eleni Kostopoulos for running the group.", "Eleni Kostopoulos", "person"),
     ("i loved working with mary-anne on the posters", "mary-anne", "person"),
+    ("When jamal and I ran the session the kids loved it.", "jamal", "person"),
+    ("so me and ben ran it on the tuesday", "ben", "person"),
+    ("me and tiff and jamal and kim went along", "kim", "person"),
     # organisations
     ("I work at Bendigo Community Health Services, so we're bigger.", "Bendigo Community Health Services", "org"),
     ("We co-presented at the City of Greater Bendigo staff forum.", "City of Greater Bendigo", "org"),
@@ -106,6 +109,7 @@ def test_recognisers_find_each_kind(redactor, text, expected, kind):
     "Scores were 0.5 0.6 0.7 0.8 0.9 1.0 for the 2024-2025 cohort, first session 01-02-2024.",
     "We met in Year 10 at 3PM with the COVID 19 plan and 12 34 56 people.",
     "We wrote it up as dot points at the meeting, dot by dot.",
+    "then nan and I cooked for the whole group, me and mum and my partner and I",
     "The session on 12/03/2024 was the best one; I was born to do this work.",
 ])
 def test_number_lists_dates_and_years_are_not_identifiers(redactor, text):

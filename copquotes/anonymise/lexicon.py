@@ -189,6 +189,7 @@ heather reed cliff glen dale lane heath drew sol ma pa ha un le lu na ta ka nu m
 chi ji ai yi dia mac ed al deb meg sal tam pat sue ray rob don dot jan lee major
 march april june january september august may will mark bill grant frank guy rich
 rose ruby pearl jade hazel olive ginger amber violet dawn
+nan nana nanna nanny gran granny pop poppy bub bubs mum mom dad pa nonna nonno yaya sis bro
 """.split())
 
 

@@ -317,6 +317,14 @@ def _person_variants(value: str, aliases: Iterable[str]) -> set[str]:
 
 
 # --------------------------------------------------------------------------- person names
+def _with_me(toks, i: int) -> bool:
+    """Token ``i`` stands beside the speaker: "jamal and I", "me and jamal", "jamal and me"."""
+    n = len(toks)
+    if i + 2 < n and toks[i + 1].lower == "and" and toks[i + 2].lower in ("i", "me", "myself"):
+        return True
+    return i >= 2 and toks[i - 1].lower == "and" and toks[i - 2].lower in ("me", "i")
+
+
 class NameRecognizer(LocalRecognizer):
     """Person names the small spaCy model misses in conversational text.
 
@@ -380,7 +388,8 @@ class NameRecognizer(LocalRecognizer):
             if not t.cap and is_first and len(lo) >= 2:
                 if lo in w.ambiguous or lo in w.stop or lo in w.eng["vaa"] or lo in lx.COMMON_NOUN_NAMES:
                     continue
-                if person_cue(f, i, strong=True) or (p is not None and p.lower in ("with", "and", "to", "ask")):
+                if person_cue(f, i, strong=True) or (p is not None and p.lower in ("with", "and", "to", "ask")) \
+                        or _with_me(toks, i):
                     found[i] = "cue"
                 continue
             if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
@@ -409,6 +418,11 @@ class NameRecognizer(LocalRecognizer):
                             and c.lower not in w.countries and c.lower not in lx.CULTURAL_GROUPS and (
                             c.lower in w.first or not _is_common(c.lower)) and c.lower not in lx.STRONG_COMMON:
                         found[j] = "conj"
+                        changed = True
+                    elif not toks[i].cap and not c.cap and c.alpha and c.lower in w.first and len(c.lower) >= 3 \
+                            and c.lower not in w.ambiguous and c.lower not in w.stop and c.lower not in w.eng["vaa"] \
+                            and c.lower not in lx.COMMON_NOUN_NAMES and c.lower not in self.allow_words:
+                        found[j] = "conj"  # "bec and shaz" in a text typed in lower case
                         changed = True
                 for j in (i - 1, i + 1):
                     if j < 0 or j >= n or j in found:
