@@ -288,6 +288,9 @@ def test_ordinary_words_and_cop_group_names_survive(redactor, text, survives):
     ("I'm in my forties and new to the sector.", "quasi_identifier", "warn", "forties"),
     ("The Vietnamese mums group was the highlight.", "quasi_identifier", "warn", "Vietnamese"),
     ("We met at the 2023 Bendigo Forum on 12 March.", "quasi_identifier", "warn", "12 March"),
+    ("As the sole male teacher at a small rural school, I copped a lot.", "quasi_identifier", "hold", "sole"),
+    ("My ex used to track my phone and I still check the locks every night.", "violence_detail", "hold", "track my phone"),
+    ("He took my car keys so I could not leave.", "violence_detail", "hold", "car keys"),
 ])
 def test_risk_flags(text, kind, severity, needle):
     from copquotes.anonymise import risk_flags
@@ -314,6 +317,8 @@ def test_plain_feedback_raises_no_flags():
     assert risk_flags("Honestly I walk in flat and walk out with a plan.") == []
     assert risk_flags("When the trolls went after her online, the group rallied round.") == []
     assert risk_flags("Her principal said she was pushing an agenda and threatened to complain.") == []
+    assert risk_flags("My phone kept dropping out on Zoom so I missed half of it.") == []
+    assert risk_flags("Our school tracked my progress through the year.") == []
 
 
 # --------------------------------------------------------------------------- stage

@@ -22,7 +22,7 @@ _ROLES = (r"prevention (?:worker|officer|lead|coordinator|practitioner)|principa
           r"midwife|librarian|receptionist|president|captain|sole worker|only worker|school captain")
 _ROLE_RE = re.compile(r"\b(?:" + _ROLES + r")s?\b", re.I)
 _ONLY_RE = re.compile(
-    r"\b(?:the|am the|i'm the|i am the|was the|only)\s*only\s+([\w\s'’-]{2,40}?)\s+(?:in|at|for|across|from|within|on|out of)\s+"
+    r"\b(?:the|am the|i'm the|i am the|was the|only)\s*(?:only|sole|lone)\s+([\w\s'’-]{2,40}?)\s+(?:in|at|for|across|from|within|on|out of)\s+"
     r"(?:the\s+|my\s+|our\s+|a\s+|this\s+)?[\w\[\]'’-]+(?:\s+[A-Z\[][\w\]'’-]*)*", re.I)
 _ONLY_SIMPLE = re.compile(r"\b(?:the|the\s+one)\s+only\s+(?:one|person|man|woman|worker|teacher|[a-z]+\s+(?:worker|person|practitioner|officer))\b", re.I)
 _SOLE = re.compile(r"\b(?:sole|lone|only)\s+(?:worker|practitioner|prevention worker|person|one)\b.{0,40}?\b(?:in|at)\s+\S+", re.I)
@@ -62,10 +62,10 @@ _VIOLENT_ACT = re.compile(
     r"bash(?:ed|ing)|beat(?:en|ing)?|kick(?:ed|ing)|slapp(?:ed|ing)|threaten(?:ed|ing) to kill|"
     r"locked (?:her|him|them) (?:in|out))\b", re.I)
 _CONTROL_ACT = re.compile(
-    r"\b(?:(?:took|taken|takes|taking|hid|hidden|hides|smashed|broke) (?:away )?(?:her|his|their) "
+    r"\b(?:(?:took|taken|takes|taking|hid|hidden|hides|smashed|broke) (?:away )?(?:her|his|their|my) "
     r"(?:\w+ )?(?:car keys|keys|phone|money|bank ?card|cards|passport|medication|car)|"
     r"(?:couldn'?t|could not|wasn'?t allowed to|won'?t let (?:her|him|them)|wouldn'?t let (?:her|him|them)) "
-    r"(?:leave|go out|see (?:her|his|their) (?:family|friends)|work)|track(?:s|ed|ing)? (?:her|his|their) (?:phone|location))",
+    r"(?:leave|go out|see (?:her|his|their|my) (?:family|friends)|work)|track(?:s|ed|ing)? (?:her|his|their|my) (?:phone|location|car))",
     re.I)
 _PERSON_WORD = re.compile(
     r"\b(?:he|she|him|her|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|father|stepfather|mum|mother|"
