@@ -23,6 +23,14 @@ Sections (run all, or pick with --only):
   pxdecide      round 10: decision rules (global threshold, + at least one theme, per-theme thresholds)
                 on the designated run's saved out-of-fold and test probabilities (the last
                 pxfinetune run), by nested CV; seconds
+  pxblend       rounds 12-13: blends of the saved runs' fine-tuned parts; seconds
+  pxround13part round 13's third start alone (a MiniLM adapted on subcategories + sentiment); ~65 minutes
+  pxstack       round 14: a second stage over round 13's saved scores; seconds
+  pxround15part round 15's part: 3 fine-tuned all-mpnet-base-v2 encoders (needs
+                `bash benchmarks/get_mpnet.sh`); ~55 minutes
+  pxblend15     round 15: the mpnet run alone and blended with round 13, paired bootstrap; seconds
+  pxround16part round 16's part: round 15's with up to 6 epochs; ~80 minutes
+  pxblend16     round 16: the 6-epoch mpnet run alone and blended, bootstrap against 15b; seconds
   sight         SIGHT (shared/data/sight), zero-shot from its codebook
                 (benchmarks/codebooks/sight.yaml), Cohen's kappa against each human coder on
                 the validation + test rows, beside the published human-human and GPT-3.5 kappas
@@ -203,6 +211,21 @@ ROUND15_ALONE = "round-15 part alone (3 mpnet encoders + the calibrated SVM), fr
 ROUND15_BLENDS = {ROUND15_ALONE: [ROUND15_PART],
                   ROUND15A: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART],
                   ROUND15B: [DESIGNATED, ROUND11, ROUND13_PART, ROUND15_PART, ROUND15_PART, ROUND15_PART]}
+# round 16, fixed (with its rule) before it was run (3 Dec 2026): round 15's three mpnet encoders all chose their
+# last epoch (4 of 4), so they may be under-trained: the same run with up to 6 epochs (the schedule spans 6).
+#   round-16 part alone; round 16a: round 13's three runs + the 6-epoch mpnet run counted three times (15b's
+#   structure, mpnet 1/2); round 16b: round 13's three runs + both mpnet runs, three times each (mpnet 2/3).
+# Rule: the best of the three out of fold replaces round 15b only if it beats 0.7809; test reported either way.
+ROUND16_PART_CONFIG = dict(ROUND15_PART_CONFIG, finetune_epochs=6)
+ROUND16_PART = ROUND15_PART.replace("round-15 part", "round-16 part").replace("up to 4 epochs", "up to 6 epochs")
+ROUND16A = "round-16a candidate: round 13's encoders + the three 6-epoch mpnet encoders (mpnet 1/2 of the fine-tuned part)"
+ROUND16B = ("round-16b candidate: round 13's encoders + the three 4-epoch and the three 6-epoch mpnet encoders "
+            "(mpnet 2/3 of the fine-tuned part)")
+ROUND16_ALONE = "round-16 part alone (3 mpnet encoders, up to 6 epochs, + the calibrated SVM), from its saved parts"
+ROUND16_BLENDS = {ROUND16_ALONE: [ROUND16_PART],
+                  ROUND16A: [DESIGNATED, ROUND11, ROUND13_PART, ROUND16_PART, ROUND16_PART, ROUND16_PART],
+                  ROUND16B: [DESIGNATED, ROUND11, ROUND13_PART] + [ROUND15_PART] * 3 + [ROUND16_PART] * 3}
+ALL_BLENDS = {**PX_BLENDS, **ROUND15_BLENDS, **ROUND16_BLENDS}
 # result (2 Dec 2026): round 13 is best out of fold (0.7719 > round 12's 0.7703 > round 9's 0.7695), so it is
 # the designated method (test 0.762, round 9 0.764; docs/tagging.md). DESIGNATED still names round 9's run:
 # it is round 13's first part, and `--only pxtextmining --no-variants` refits it alone.
@@ -213,6 +236,7 @@ PX_CONFIGS = {
     ROUND11: ROUND11_CONFIG,
     ROUND13_PART: ROUND13_PART_CONFIG,
     ROUND15_PART: ROUND15_PART_CONFIG,
+    ROUND16_PART: ROUND16_PART_CONFIG,
     ROUND8: ADAPTED_CONFIG,
     ROUND6: FINETUNE_CONFIG,
     CANDIDATE: CANDIDATE_CONFIG,
@@ -231,7 +255,8 @@ PX_CONFIGS = {
 }
 # sections that fit one earlier round's method alone (`--only pxround8`, ...)
 PX_ROUNDS = {"pxround6": ROUND6, "pxcandidate": CANDIDATE, "pxround8": ROUND8, "pxround11": ROUND11,
-             "pxround13part": ROUND13_PART, "pxround15part": ROUND15_PART}
+             "pxround13part": ROUND13_PART, "pxround15part": ROUND15_PART,
+             "pxround16part": ROUND16_PART}
 # the round-4 selection (3-fold CV of whole fits; the fine-tune is selected on its validation slice instead)
 PX_SELECT = [SVM_METHOD + " (designated 2 Dec 2026, round 4)",
              "SVM(embeddings + word & char TF-IDF), calibrated, per-theme CV thresholds",
@@ -396,7 +421,7 @@ def bench_px_blend(blends: dict = None, reference_oof: float = 0.7695, compare_t
     out = {"reference_oof_micro_f1": reference_oof, "blends": {}}
     decisions = {}
     if compare_to is not None:
-        blends = {compare_to: PX_BLENDS[compare_to], **blends}
+        blends = {compare_to: ALL_BLENDS[compare_to], **blends}
 
     def load(name):
         d = np.load(PARTS_DIR / f"{_parts_key(name)}.npz")
@@ -831,10 +856,15 @@ def markdown(res: dict) -> str:
                       f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
         md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 9's out-of-fold figure) "
                f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 9 stays)'}.", ""]
-    if "pxblend15" in res:
-        X = res["pxblend15"]
-        md += ["## (b5) pxtextmining round 15: a larger encoder (all-mpnet-base-v2), alone and with round 13", "",
-               *when("pxblend15"),
+    for key, title, ref_name, stays in (
+            ("pxblend15", "## (b5) pxtextmining round 15: a larger encoder (all-mpnet-base-v2), alone and with round 13",
+             "round 13", "round 13"),
+            ("pxblend16", "## (b6) pxtextmining round 16: the mpnet encoders trained up to 6 epochs, alone and blended",
+             "round 15b", "round 15b")):
+        if key not in res:
+            continue
+        X = res[key]
+        md += [title, "", *when(key),
                "Computed like rounds 12-13 from the runs' saved parts: the fine-tuned parts averaged (a run listed "
                "three times counts three times), then the weight and one global threshold on the out-of-fold rows.", "",
                "| blend | encoders | weight | threshold | out-of-fold micro-F1 | test micro-F1 | test macro-F1 | test samples-F1 |",
@@ -845,15 +875,15 @@ def markdown(res: dict) -> str:
                 continue
             md.append(f"| {k} | {v['encoders']} | {v['weight']} | {v['threshold']} | {v['oof_micro_f1']:.4f} | "
                       f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
-        md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 13's out-of-fold figure) "
-               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 13 stays)'}.", ""]
+        md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference ({ref_name}'s out-of-fold figure) "
+               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or f'none ({stays} stays)'}.", ""]
         boot = {k: v["test_bootstrap_vs_reference"] for k, v in X["blends"].items() if "test_bootstrap_vs_reference" in v}
         if boot:
             ref = X.get("reference", {})
             n = next(iter(boot.values()))["resamples"]
             md += [f"Test-split noise: {n} paired bootstrap resamples of the 1,241 test comments, each blend against "
-                   f"round 13 (test {ref.get('test_micro_f1')}) on the same rows.", "",
-                   "| blend | test micro-F1, 95% interval | gain over round 13, 95% interval | resamples with no gain | "
+                   f"{ref_name} (test {ref.get('test_micro_f1')}) on the same rows.", "",
+                   f"| blend | test micro-F1, 95% interval | gain over {ref_name}, 95% interval | resamples with no gain | "
                    "resamples below 0.77 |", "|---|---|---|---|---|"]
             for k, v in boot.items():
                 md.append(f"| {k} | {v['micro_f1_95'][0]:.4f}-{v['micro_f1_95'][1]:.4f} | {v['gain_95'][0]:+.4f} to "
@@ -958,6 +988,8 @@ def main(argv=None) -> int:
             res["pxblend"] = bench_px_blend()
         elif name == "pxblend15":  # round 15: the mpnet run alone and blended with round 13 (no training)
             res["pxblend15"] = bench_px_blend(ROUND15_BLENDS, reference_oof=0.7719, compare_to=ROUND13)
+        elif name == "pxblend16":  # round 16: the 6-epoch mpnet run alone and blended (no training)
+            res["pxblend16"] = bench_px_blend(ROUND16_BLENDS, reference_oof=0.7809, compare_to=ROUND15B)
         elif name == "pxstack":  # round 14: a second stage over round 13's saved scores (no fine-tuning)
             res["pxstack"] = bench_px_stack()
         elif name == "sight":
