@@ -216,6 +216,8 @@ ROUND15_BLENDS = {ROUND15_ALONE: [ROUND15_PART],
 #   round-16 part alone; round 16a: round 13's three runs + the 6-epoch mpnet run counted three times (15b's
 #   structure, mpnet 1/2); round 16b: round 13's three runs + both mpnet runs, three times each (mpnet 2/3).
 # Rule: the best of the three out of fold replaces round 15b only if it beats 0.7809; test reported either way.
+# result (3 Dec 2026): round 16a is best out of fold (0.7842 > 16b's 0.7835 > the 6-epoch run alone 0.7809, a tie
+# with 15b), so it replaces round 15b (test 0.7701; the 6-epoch run alone 0.7773, 16b 0.7705; docs/tagging.md)
 ROUND16_PART_CONFIG = dict(ROUND15_PART_CONFIG, finetune_epochs=6)
 ROUND16_PART = ROUND15_PART.replace("round-15 part", "round-16 part").replace("up to 4 epochs", "up to 6 epochs")
 ROUND16A = "round-16a candidate: round 13's encoders + the three 6-epoch mpnet encoders (mpnet 1/2 of the fine-tuned part)"
