@@ -841,7 +841,9 @@ def _plausible_phone(s: str) -> bool:
 
 
 class ContactRecognizer(LocalRecognizer):
-    """Australian phone numbers in every written form, @handles, ABN/TFN/Medicare, IDs, regos."""
+    """Australian phone numbers in every written form, other countries' numbers (``+`` or a leading 0),
+    @handles, spelt-out e-mails, ABN/TFN/Medicare and UK National Insurance numbers, dates of birth,
+    IDs, regos."""
 
     def __init__(self, name: str = "contact_pattern"):
         super().__init__(supported_entities=["PHONE_NUMBER", "HANDLE", "ID_CODE", "EMAIL_ADDRESS"], name=name)
@@ -863,9 +865,8 @@ class ContactRecognizer(LocalRecognizer):
             if _plausible_phone(m.group(0)):
                 out.append(result("PHONE_NUMBER", m.start(), m.end(), "intl_phone", P_CONTACT, 0.85))
         if _OBFUSCATED_HINT.search(text):
-            for m in _OBFUSCATED_EMAIL.finditer(text):
-                if re.search(r"(?:\(dot\)|\[dot\]|\sdot\s)", m.group(0), re.I):
-                    out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
+            for m in _OBFUSCATED_EMAIL.finditer(text):  # the pattern itself needs an "at" and a "dot"
+                out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
         for m in _DOB.finditer(text):
             out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
         for m in _UK_NINO.finditer(text):
