@@ -841,34 +841,21 @@ def markdown(res: dict) -> str:
                       f"{v['test_samples_f1']:.4f} |")
         md += ["", f"Best by nested out-of-fold micro-F1: {X['best_by_nested_oof']}; reference (designated method's "
                f"out-of-fold figure) {X['reference_oof_micro_f1']}; designated: {'yes' if X['designated'] else 'no'}.", ""]
-    if "pxblend" in res:
-        X = res["pxblend"]
-        md += ["## (b''') pxtextmining rounds 12-13: several starting encoders, from the runs' saved parts", "",
-               *when("pxblend"),
-               "Each blend averages the fine-tuned parts of whole runs (same folds and seeds, so every training row "
-               "is still scored by encoders that did not train on it), then chooses the weight and one global "
-               "threshold on those out-of-fold rows, as each run does; the test split is scored once.", "",
-               "| blend | encoders | weight | threshold | out-of-fold micro-F1 | test micro-F1 | test macro-F1 | test samples-F1 |",
-               "|---|---|---|---|---|---|---|---|"]
-        for k, v in X["blends"].items():
-            if "oof_micro_f1" not in v:
-                md.append(f"| {k} | parts missing: {'; '.join(v['missing_parts'])} | | | | | | |")
-                continue
-            md.append(f"| {k} | {v['encoders']} | {v['weight']} | {v['threshold']} | {v['oof_micro_f1']:.4f} | "
-                      f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
-        md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference (round 9's out-of-fold figure) "
-               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or 'none (round 9 stays)'}.", ""]
-    for key, title, ref_name, stays in (
+    later = ("Computed like rounds 12-13 from the runs' saved parts: the fine-tuned parts averaged (a run listed "
+             "three times counts three times), then the weight and one global threshold on the out-of-fold rows.")
+    for key, title, intro, ref_name in (
+            ("pxblend", "## (b''') pxtextmining rounds 12-13: several starting encoders, from the runs' saved parts",
+             "Each blend averages the fine-tuned parts of whole runs (same folds and seeds, so every training row "
+             "is still scored by encoders that did not train on it), then chooses the weight and one global "
+             "threshold on those out-of-fold rows, as each run does; the test split is scored once.", "round 9"),
             ("pxblend15", "## (b5) pxtextmining round 15: a larger encoder (all-mpnet-base-v2), alone and with round 13",
-             "round 13", "round 13"),
+             later, "round 13"),
             ("pxblend16", "## (b6) pxtextmining round 16: the mpnet encoders trained up to 6 epochs, alone and blended",
-             "round 15b", "round 15b")):
+             later, "round 15b")):
         if key not in res:
             continue
         X = res[key]
-        md += [title, "", *when(key),
-               "Computed like rounds 12-13 from the runs' saved parts: the fine-tuned parts averaged (a run listed "
-               "three times counts three times), then the weight and one global threshold on the out-of-fold rows.", "",
+        md += [title, "", *when(key), intro, "",
                "| blend | encoders | weight | threshold | out-of-fold micro-F1 | test micro-F1 | test macro-F1 | test samples-F1 |",
                "|---|---|---|---|---|---|---|---|"]
         for k, v in X["blends"].items():
@@ -878,7 +865,7 @@ def markdown(res: dict) -> str:
             md.append(f"| {k} | {v['encoders']} | {v['weight']} | {v['threshold']} | {v['oof_micro_f1']:.4f} | "
                       f"{v['test_micro_f1']:.4f} | {v['test_macro_f1']:.4f} | {v['test_samples_f1']:.4f} |")
         md += ["", f"Best by out-of-fold micro-F1: {X['best_by_oof']}; reference ({ref_name}'s out-of-fold figure) "
-               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or f'none ({stays} stays)'}.", ""]
+               f"{X['reference_oof_micro_f1']}; designated: {X['designated'] or f'none ({ref_name} stays)'}.", ""]
         boot = {k: v["test_bootstrap_vs_reference"] for k, v in X["blends"].items() if "test_bootstrap_vs_reference" in v}
         if boot:
             ref = X.get("reference", {})

@@ -664,7 +664,8 @@ class PlaceRecognizer(LocalRecognizer):
         out = []
         for m in _ADDRESS_RE.finditer(text):
             out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
-        if _ANY_DIGIT.search(text):
+        has_digit = _ANY_DIGIT.search(text) is not None  # postcodes need one
+        if has_digit:
             for m in _UK_POSTCODE_RE.finditer(text):
                 out.append(result("LOCATION", m.start(), m.end(), "postcode", P_ADDRESS))
         firsts = place_first_tokens()
@@ -769,12 +770,12 @@ class PlaceRecognizer(LocalRecognizer):
                         changed = True
         for (a, b), src in spans.items():
             end = toks[b].end
-            m = _POSTCODE_AFTER_PLACE.match(text, end)
+            m = _POSTCODE_AFTER_PLACE.match(text, end) if has_digit else None
             if m and not re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
                 end = m.end()  # "Bendigo 3550": the postcode names the town too
             out.append(result("LOCATION", toks[a].start, end, src,
                               P_REGION if src == "region" else P_PLACE))
-        if _ANY_DIGIT.search(text):
+        if has_digit:
             for m in _POSTCODE_AFTER_STATE.finditer(text):
                 out.append(result("LOCATION", m.start(1), m.end(1), "postcode", P_ADDRESS))
         return out
