@@ -136,7 +136,7 @@ _NEGATIVE_ANSWERS = re.compile(r"^\s*(?:n/?a|nil|none|nothing|no|not applicable|
 def _vader():
     try:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-    except ImportError:  # pragma: no cover - pinned in requirements.txt
+    except ImportError:  # pragma: no cover - a core dependency in pyproject.toml
         return None
     return SentimentIntensityAnalyzer()
 

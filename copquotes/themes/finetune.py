@@ -33,7 +33,7 @@ def _torch():
     try:
         import torch
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ConfigError("method='finetune' needs PyTorch: install the requirements.txt pins") from exc
+        raise ConfigError("method='finetune' needs PyTorch: install copquotes with its dependencies (README "Install")") from exc
     return torch
 
 
