@@ -217,7 +217,7 @@ def _stage_cold(reps: int = 2):
     all) on a workspace of the sample corpus."""
     import tempfile
 
-    from copquotes.anonymise import stage
+    from copquotes.worker import run_stage
     from copquotes.ingest import discover
     from copquotes.workspace import Workspace
 
@@ -231,7 +231,7 @@ def _stage_cold(reps: int = 2):
             ws.close()
         for _ in range(reps):
             la = os.getloadavg()[0]
-            summary = stage.start_background(ws_path, full=True).wait()
+            summary = run_stage(ws_path, "anonymise", full=True)
             out.append({k: summary.get(k) for k in ("units", "analysed", "seconds", "model_seconds", "units_per_second",
                                                      "wall_seconds")} | {"load_1min_before": round(la, 2)})
     return out

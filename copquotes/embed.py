@@ -238,8 +238,8 @@ class Embedder:
     pooling: ``"sentences"`` (default: a text of several sentences gets the length-weighted
         mean of its sentence vectors) or ``"text"`` (every text embedded whole).
     threads: torch threads for the forward passes: a number, or a callable asked before each
-        chunk (the pipeline uses one thread while its child process holds the other core,
-        two once it is done); ``None`` keeps the process setting (2).
+        chunk (the pipeline uses one core fewer while its worker process is busy,
+        all of them once it is idle); ``None`` keeps the process setting.
 
     After each :meth:`encode`, ``n_computed_`` and ``n_cached_`` count the distinct
     pieces (sentences, or whole texts) that were embedded and those read from the cache

@@ -1,14 +1,15 @@
-"""The analysis stages, their order, and when each is stale.
+"""The scheduler: runs the declared analysis stages (:mod:`copquotes.stages`) in order,
+skipping those that are up to date, and overlapping what the declarations allow.
 
-``anonymise -> embed -> tag -> topics -> quotes``. Each stage reads the workspace
-and writes its own tables; a stage is *stale* when the fingerprint of its inputs
-(the units' ids and text hashes, the upstream stages' fingerprints and its own
-options) differs from the one recorded when it last ran.
+A stage is *stale* when the fingerprint of its inputs (the units' ids and text hashes, the
+upstream stages' fingerprints, its version, and whatever extra state it declares) differs from
+the one recorded when it last ran. Nothing here knows any stage by name: what may run in a
+worker process, what may be precomputed there and what may run beside what all comes from
+the declarations; the worker process and its messages are in :mod:`copquotes.worker`.
 """
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import logging
 import time
@@ -16,38 +17,12 @@ import uuid
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import ConfigError
+from .errors import ConfigError, CopquotesError
+from .stages import STAGE_ORDER, STAGES, depends_on
 
 log = logging.getLogger(__name__)
 
-# name -> (module, upstream stages)
-STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "anonymise": ("copquotes.anonymise", ()),
-    "embed": ("copquotes.embed", ()),
-    "tag": ("copquotes.themes", ("embed",)),
-    "topics": ("copquotes.topics", ("embed", "tag")),
-    "quotes": ("copquotes.quotes", ("anonymise", "embed", "tag", "topics")),
-}
-STAGE_ORDER = list(STAGES)
-
-# Up to this many units, the anonymise stage's child process also runs the quotes stage,
-# beside the topic fit here (the quotes stage reads no topic table). Above it, the two
-# processes together would pass 3 GB at their peak, so quotes runs here after topics.
-QUOTES_BESIDE_MAX_UNITS = 25_000
-
-
-def _stage_module(name: str):
-    module, _ = STAGES[name]
-    return importlib.import_module(module)
-
-
-# Bump a stage's version when its logic changes, so old results become stale.
-# (Kept here, not in the stage modules, so that `status` imports no model code.)
-STAGE_VERSIONS = {"anonymise": "3", "embed": "2", "tag": "3", "topics": "3", "quotes": "3"}
-
-
-def _stage_version(name: str) -> str:
-    return STAGE_VERSIONS[name]
+__all__ = ["STAGE_ORDER", "analyse", "fingerprint", "resolve_stages", "stage_status"]
 
 
 def fingerprint(ws, name: str, options: dict | None = None, _content: str | None = None,
@@ -56,38 +31,16 @@ def fingerprint(ws, name: str, options: dict | None = None, _content: str | None
     if name in cache:
         return cache[name]
     content = _content if _content is not None else ws.content_fingerprint()
-    _, upstream = STAGES[name]
-    parts = [name, _stage_version(name), content]
-    parts += [fingerprint(ws, up, None, content, cache) for up in upstream]
+    stage = STAGES[name]
+    parts = [name, stage.version, content]
+    parts += [fingerprint(ws, up, None, content, cache) for up in stage.inputs]
     if options:
         parts.append(json.dumps(options, sort_keys=True, default=str))
-    if name == "tag":
-        # reviewer corrections retrain the tagger
-        n, last = ws.conn.execute("SELECT COUNT(*), MAX(at) FROM theme_labels").fetchone()
-        parts.append(f"labels:{n}:{last}")
-        # so does an edited codebook (the workspace's own, or the shipped default)
-        parts.append(f"codebook:{_codebook_digest(ws)}")
-    if name == "quotes":
-        n, last = ws.conn.execute("SELECT COUNT(*), MAX(at) FROM decisions").fetchone()
-        parts.append(f"decisions:{n}:{last}")
+    if stage.fingerprint_extra is not None:
+        parts += stage.fingerprint_extra(ws)
     fp = hashlib.sha1("\x00".join(parts).encode()).hexdigest()
     cache[name] = fp
     return fp
-
-
-def _codebook_digest(ws) -> str:
-    """A hash of the bytes of the codebook file the tag stage would use (no YAML parsing)."""
-    from .resources import models_dir
-
-    try:
-        path = ws.get_config("codebook")
-    except Exception:
-        path = None
-    p = Path(path) if path else models_dir() / "codebook.yaml"
-    try:
-        return hashlib.sha1(p.read_bytes()).hexdigest()
-    except OSError:
-        return "missing"
 
 
 def stage_status(ws) -> dict:
@@ -122,27 +75,74 @@ def resolve_stages(names: Iterable[str] | None) -> list[str]:
     return [n for n in STAGE_ORDER if n in wanted]
 
 
+class _Plan:
+    """Which stale stage runs in the worker process, which of a later stage's precompute steps
+    it does after it, and which later stage it then runs beside a stage of the parent."""
+
+    def __init__(self, ws, todo: list[str], parallel: bool):
+        self.worker_stage: str | None = None
+        self.beside_stage: str | None = None
+        self.precompute: list[tuple[str, object]] = []   # (stage, Precompute)
+        if not parallel or getattr(ws, "path", None) is None or len(todo) < 2:
+            return
+        for i, name in enumerate(todo):
+            later = todo[i + 1:]
+            if STAGES[name].worker and any(not depends_on(m, name) for m in later):
+                self.worker_stage = name
+                break
+        if self.worker_stage is None:
+            return
+        w = self.worker_stage
+        later = todo[todo.index(w) + 1:]
+        n_units = ws.n_units()
+        for name in later:
+            st = STAGES[name]
+            if not st.beside or not all(b in later for b in st.beside):
+                continue
+            if st.beside_max_units is not None and n_units > st.beside_max_units:
+                continue
+            first_beside = min(todo.index(b) for b in st.beside)
+            if all(r == w or r not in todo or todo.index(r) < first_beside for r in st.reads):
+                self.beside_stage = name
+                break
+        for name in later:
+            for p in STAGES[name].precompute:
+                if all(a == w or a not in todo for a in p.after):
+                    self.precompute.append((name, p))
+
+
 def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
-            on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True) -> dict[str, dict]:
+            on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True,
+            jobs: int | None = None) -> dict[str, dict]:
     """Run analysis stages in order; up-to-date stages are skipped unless ``force``.
 
-    With ``parallel`` (the default), a stale ``anonymise`` stage runs in a child process
-    while ``embed``, ``tag`` and ``topics`` run here (the two are independent: only
-    ``quotes`` reads the anonymised text), so both cores are busy; the child then computes
-    the quotes stage's sentence features of new units (spaCy, text only) and its candidates.
-    Once the tags are written, the child runs the quotes stage itself while the topics are
-    fitted here (up to ``QUOTES_BESIDE_MAX_UNITS`` units; the quotes stage reads no topic
-    table). It is waited for before ``quotes`` or at the end, and a failure in it is raised
-    like any other (a failure in its quotes stage only makes the stage run here).
+    With ``parallel`` (the default), the first stale stage declared ``worker`` runs in a worker
+    process while the later stages that do not read it run here (both cores busy); the worker
+    then does the precompute steps of later stages whose inputs it has, and runs a stage
+    declared ``beside`` one of ours at the same time as it (within its size limit). A stage
+    that reads the worker's stage waits for it; a failure there is raised like any other (a
+    failure of the stage run beside only makes it run here).
+
+    ``jobs``: the cores to use (default: the cores this process may run on); a stage declaring
+    a thread option gets one core fewer while the worker is busy.
 
     Returns ``{stage: summary}``; each summary has ``skipped`` and ``seconds``.
     """
+    from .parallel import available_cores
+
+    cores = max(1, int(jobs)) if jobs else available_cores()
     results: dict[str, dict] = {}
     names = resolve_stages(stages)
-    cand_path = None
-    background = None
-    bg_fp = None
-    bg_t0 = 0.0
+    content = ws.content_fingerprint()
+    cache: dict = {}
+    planned_fp = {n: fingerprint(ws, n, None, content, cache) for n in names}
+    no_units = ws.n_units() == 0
+    todo = [] if no_units else [n for n in names if force or not _up_to_date(ws, n, planned_fp[n])]
+    plan = _Plan(ws, todo, parallel and cores > 1)
+    worker = None
+    worker_t0 = 0.0
+    handed: dict[str, str] = {}        # stage -> file with its precomputed value
+    files: list[Path] = []
 
     def record(name: str, summary: dict, seconds: float, fp: str | None = None, background: bool = False):
         """Mark a finished stage (by default with the fingerprint of its inputs now: the stage
@@ -153,71 +153,107 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
         if background:
             summary["background"] = True
         results[name] = summary
-        log.info("stage %s done in %.1fs%s", name, seconds, " (in the child process)" if background else "")
+        log.info("stage %s done in %.1fs%s", name, seconds, " (in the worker process)" if background else "")
         if on_stage:
             on_stage(name, summary)
 
-    def finish_background():
-        nonlocal background
-        if background is None:
+    def finish_worker_stage():
+        """Wait for the worker's own stage and its precompute steps; record the stage."""
+        from .worker import PrecomputeDone, StageDone
+
+        w = plan.worker_stage
+        if worker is None or w in results:
             return
-        run_, background = background, None
-        summary = run_.wait()
-        summary["stage_seconds"] = summary.get("seconds")  # the child's own time in the stage
-        record("anonymise", summary, time.perf_counter() - bg_t0, fp=bg_fp, background=True)
+        reply = worker.next_reply(StageDone, name=w)
+        if not isinstance(reply, StageDone):
+            raise CopquotesError(f"the {w} stage failed in its worker process: {reply.error}: {reply.message}; "
+                                 f"run 'copquotes analyse --stage {w} --workspace {ws.path} --debug'")
+        summary = dict(reply.summary)
+        summary["stage_seconds"] = round(reply.seconds, 3)  # the worker's own time in the stage
+        summary["wall_seconds"] = round(reply.finished_at - worker.started_at, 2)
+        for stage, p in plan.precompute:
+            done = worker.next_reply(PrecomputeDone, stage=stage, step=p.name)
+            summary[f"{p.name}_seconds"] = round(done.seconds, 2)
+            if done.error:
+                summary[f"{p.name}_error"] = done.error
+            else:
+                summary[p.name] = done.result if done.result is not None else True
+            if done.path:
+                handed[stage] = done.path
+        record(w, summary, time.perf_counter() - worker_t0, fp=planned_fp[w], background=True)
 
     try:
         for name in names:
-            content = ws.content_fingerprint()
-            fp = fingerprint(ws, name, None, content)
-            rec = ws.stage_record(name)
-            if name == "quotes":
-                finish_background()
-                done = results.get("anonymise", {}).pop("quotes_stage", None)
-                if done is not None:  # the child ran it beside the topic fit
-                    record(name, done, float(done.pop("seconds", 0.0)), background=True)
-                    continue
-            if not force and rec is not None and rec["fingerprint"] == fp:
-                results[name] = {"skipped": True, "seconds": 0.0}
-                if on_stage:
+            stage = STAGES[name]
+            if name not in todo:
+                results[name] = ({"skipped": True, "seconds": 0.0, "reason": "no units"} if no_units
+                                 else {"skipped": True, "seconds": 0.0})
+                if on_stage and not no_units:
                     on_stage(name, results[name])
                 continue
-            if ws.n_units() == 0:
-                results[name] = {"skipped": True, "seconds": 0.0, "reason": "no units"}
-                continue
-            if (name == "anonymise" and parallel and len(names) > 1 and any(n in names for n in ("embed", "tag", "topics"))
-                    and getattr(ws, "path", None) is not None):
-                from .anonymise.stage import start_background
+            if name == plan.worker_stage:
+                from .worker import RunPrecompute, RunStage, Worker
 
-                bg_fp, bg_t0 = fp, time.perf_counter()
-                if "quotes" in names:
-                    # this run's own file: the quotes stage uses it only if the workspace still fits
-                    cand_path = Path(ws.path) / f".quote_candidates.{uuid.uuid4().hex}.pkl"
-                background = start_background(ws.path, full=force, quote_features="quotes" in names,
-                                              candidates_path=cand_path,
-                                              quotes=cand_path is not None and ws.n_units() <= QUOTES_BESIDE_MAX_UNITS)
-                log.info("stage anonymise started in a child process")
+                worker_t0 = time.perf_counter()
+                worker = Worker(ws.path)
+                options = {stage.force_option: True} if (force and stage.force_option) else {}
+                worker.send(RunStage(name, options))
+                for st_name, p in plan.precompute:
+                    hold = st_name == plan.beside_stage
+                    path = None
+                    if p.handover and not hold:
+                        path = Path(ws.path) / f".{st_name}.{p.name}.{uuid.uuid4().hex}.pkl"
+                        files += [path, Path(str(path) + ".part")]
+                    worker.send(RunPrecompute(st_name, p.name, hold=hold, path=str(path) if path else None))
+                if plan.beside_stage is None:
+                    worker.stop()
+                log.info("stage %s started in the worker process", name)
                 continue
-            if name == "topics" and background is not None and background.start_quotes():
-                log.info("stage quotes started in the child process, beside the topics")
-            module = _stage_module(name)
+            if name == plan.beside_stage and worker is not None:
+                from .worker import StageDone
+
+                finish_worker_stage()
+                reply = worker.next_reply(StageDone, name=name)
+                if isinstance(reply, StageDone):
+                    record(name, dict(reply.summary), reply.seconds, background=True)
+                    continue
+                log.debug("stage %s failed in the worker (%s: %s): running it here", name, reply.error, reply.message)
+            if worker is not None and depends_on(name, plan.worker_stage):
+                finish_worker_stage()
+            beside = STAGES[plan.beside_stage] if plan.beside_stage else None
+            if beside is not None and worker is not None and name in beside.beside:
+                from .worker import RunStage
+
+                if worker.send(RunStage(plan.beside_stage)):
+                    log.info("stage %s started in the worker process, beside %s", plan.beside_stage, name)
+                worker.stop()
+            options: dict = {}
+            if force and stage.force_option:
+                options[stage.force_option] = True
+            if stage.threads_option:
+                if worker is not None and plan.worker_stage not in results:
+                    # the worker holds a core until it is idle
+                    w_ = worker
+                    options[stage.threads_option] = lambda: cores if w_.idle() else max(1, cores - 1)
+                else:
+                    options[stage.threads_option] = cores
+            if name in handed:
+                options["precomputed"] = handed[name]
             t0 = time.perf_counter()
-            extra = {"full": True} if (force and name == "anonymise") else {}
-            if name == "quotes" and cand_path is not None:
-                extra["precomputed"] = cand_path
-            if name == "embed" and background is not None:
-                # the child holds one core: one torch thread until it is done (2 threads on
-                # 1 free core slow the forward passes down more than 1 thread does)
-                bg = background
-                extra["threads"] = lambda: 2 if bg.done() else 1
-            summary = dict(module.run(ws, progress=progress, **extra) or {})
+            summary = dict(stage.load()(ws, progress=progress, **options) or {})
             record(name, summary, time.perf_counter() - t0)
-        finish_background()
+        finish_worker_stage()
+        if worker is not None:
+            worker.close()
+            worker = None
     finally:
-        if background is not None:  # a stage here failed: do not leave the child running
-            background.proc.terminate()
-            background.proc.wait()
-        if cand_path is not None:
-            for p in (cand_path, Path(str(cand_path) + ".part")):
-                p.unlink(missing_ok=True)
+        if worker is not None:  # a stage here failed: do not leave the worker running
+            worker.kill()
+        for p in files:
+            p.unlink(missing_ok=True)
     return {name: results[name] for name in names if name in results}
+
+
+def _up_to_date(ws, name: str, fp: str) -> bool:
+    rec = ws.stage_record(name)
+    return rec is not None and rec["fingerprint"] == fp

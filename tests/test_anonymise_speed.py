@@ -488,8 +488,9 @@ def test_stage_analyses_only_new_files_and_matches_a_full_run(tmp_path, default_
     ws.close()
 
 
-def test_stage_in_a_background_process_writes_the_same_tables(tmp_path, default_redactor):
+def test_stage_in_a_worker_process_writes_the_same_tables(tmp_path, default_redactor):
     from copquotes.anonymise import stage as S
+    from copquotes.worker import run_stage
     from copquotes.workspace import Workspace
 
     src = tmp_path / "in"
@@ -503,18 +504,18 @@ def test_stage_in_a_background_process_writes_the_same_tables(tmp_path, default_
         c.execute("DELETE FROM anon")
         c.execute("DELETE FROM flags")
         c.execute("DELETE FROM redactions")
-    summary = S.start_background(ws.path).wait()
+    summary = run_stage(ws.path, "anonymise")
     assert summary["analysed"] == 3 and summary["wall_seconds"] > 0
     assert _tables(ws) == here
     ws.close()
 
 
-def test_background_failure_is_a_copquotes_error(tmp_path):
-    from copquotes.anonymise import stage as S
+def test_worker_failure_is_a_copquotes_error(tmp_path):
     from copquotes.errors import CopquotesError
+    from copquotes.worker import run_stage
 
-    with pytest.raises(CopquotesError, match="anonymise stage failed"):
-        S.start_background(tmp_path / "no-such-workspace").wait()
+    with pytest.raises(CopquotesError, match="anonymise stage failed in its worker process"):
+        run_stage(tmp_path / "no-such-workspace", "anonymise")
 
 
 def test_rendering_helpers_import_without_presidio():

@@ -1,6 +1,6 @@
 """The analysis pipeline end to end on a small workspace: order, staleness, incremental work.
 
-Real models throughout (spaCy and Presidio in the anonymise child process, the packaged
+Real models throughout (spaCy and Presidio in the pipeline's worker process, the packaged
 embedding model here); the fixture is small so the whole module takes well under a minute.
 """
 from __future__ import annotations
@@ -130,18 +130,21 @@ def test_adding_a_file_marks_stages_stale_and_processes_only_the_new_units(runs)
     assert added["quotes"]["sentence_features_computed"] == 0
     # ... and the candidates: the quotes stage only added themes and chose
     assert added["quotes"]["precomputed_candidates"] == added["quotes"]["candidates"] > 0
-    assert not list((runs["root"] / "ws").glob(".quote_candidates*"))
+    assert not list((runs["root"] / "ws").glob(".quotes.*"))
     # ... and it ran the quotes stage itself, beside the topic fit
     assert runs["cold"]["quotes"]["background"] is True and added["quotes"]["background"] is True
     assert "quotes_stage" not in added["anonymise"]
 
 
 def test_above_the_size_limit_the_quotes_stage_runs_here_from_the_childs_candidates(tmp_path, monkeypatch):
-    import copquotes.pipeline as pipeline
+    import dataclasses
+
+    from copquotes import stages
     from copquotes.ingest import discover
     from copquotes.workspace import Workspace
 
-    monkeypatch.setattr(pipeline, "QUOTES_BESIDE_MAX_UNITS", 0)
+    quotes = dataclasses.replace(stages.STAGES["quotes"], beside_max_units=0)
+    monkeypatch.setitem(stages.STAGES, "quotes", quotes)
     ws = Workspace.create(tmp_path / "ws")
     ws.ingest(discover([_write_data(tmp_path)]).sources, progress=False)
     res = analyse(ws, progress=False)
@@ -173,11 +176,11 @@ def test_in_process_anonymise_matches_the_child_process(runs):
     assert after == before
 
 
-def test_a_failing_child_process_raises_a_copquotes_error(tmp_path):
-    from copquotes.anonymise.stage import start_background
+def test_a_failing_worker_process_raises_a_copquotes_error(tmp_path):
+    from copquotes.worker import run_stage
 
     with pytest.raises(CopquotesError, match="anonymise stage failed"):
-        start_background(tmp_path / "no-such-workspace").wait()
+        run_stage(tmp_path / "no-such-workspace", "anonymise")
 
 
 def test_a_failing_stage_leaves_no_child_running(tmp_path, monkeypatch):
@@ -189,17 +192,17 @@ def test_a_failing_stage_leaves_no_child_running(tmp_path, monkeypatch):
     ws = Workspace.create(tmp_path / "ws")
     ws.ingest(discover([data]).sources, progress=False)
     children = []
-    from copquotes.anonymise import stage as an
-    real_start = an.start_background
+    from copquotes import worker
+    real_init = worker.Worker.__init__
 
-    def spy(*a, **k):
-        children.append(real_start(*a, **k))
-        return children[-1]
+    def spy(self, *a, **k):
+        real_init(self, *a, **k)
+        children.append(self)
 
     def broken(ws, **kwargs):
         raise CopquotesError("the embedding stage broke")
 
-    monkeypatch.setattr(an, "start_background", spy)
+    monkeypatch.setattr(worker.Worker, "__init__", spy)
     monkeypatch.setattr(embed, "run", broken)
     with pytest.raises(CopquotesError, match="embedding stage broke"):
         analyse(ws, progress=False)

@@ -17,24 +17,20 @@ units is redacted in all of them, so a file is analysed as a whole):
 * every other file is left as it is: its stored rows are exactly what a new run would
   write, since the analysis of a file depends on nothing outside it.
 
-``start_background(ws_path)`` runs the stage in a child process
-(``python -m copquotes.anonymise.stage WS``) so that it can overlap with the
-embedding model in the parent (both cores busy); ``.wait()`` returns its summary.
+The pipeline may run the stage in its worker process (:mod:`copquotes.worker`) so that it
+overlaps with the embedding model in the parent (both cores busy).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import subprocess
-import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import CopquotesError
 from ..progress import progress as _progress
+from ..stages import STAGES
 from ..types import Identifier, Span
 from .flags import risk_flags
 from .render import DEFAULT_SCORE_THRESHOLD, _placeholder_map, redact_text
@@ -44,8 +40,9 @@ if TYPE_CHECKING:  # the Redactor (Presidio, spaCy) is imported only when a file
 
 log = logging.getLogger(__name__)
 
-# Bump when the analysis changes (recognisers, lexicons, rules): every file is analysed again.
-ANONYMISER_VERSION = "3"
+# The stage's one version (copquotes.stages): bump it there when the analysis changes
+# (recognisers, lexicons, rules); every file is then analysed again.
+ANONYMISER_VERSION = STAGES["anonymise"].version
 SIGNATURE_KEY = "anonymise.signature"
 
 
@@ -212,145 +209,3 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
             "redactions": n_red, "flags": n_flags, "hold_flags": n_hold,
             "seconds": round(seconds, 2), "model_seconds": round(model_seconds, 2),
             "units_per_second": round(n_analysed / seconds, 1) if seconds and n_analysed else None}
-
-
-# --------------------------------------------------------------------------- in a child process
-class BackgroundRun:
-    """The stage running in a child process on a workspace folder; :meth:`wait` for its summary."""
-
-    def __init__(self, ws_path, *, progress: bool = False, full: bool = False, quote_features: bool = False,
-                 candidates_path=None, quotes: bool = False):
-        self.ws_path = Path(ws_path)
-        self.candidates_path = candidates_path
-        self.quotes = bool(quotes and candidates_path is not None)
-        self.quotes_started = False
-        cmd = [sys.executable, "-m", "copquotes.anonymise.stage", str(self.ws_path)]
-        if full:
-            cmd.append("--full")
-        if quote_features:
-            cmd.append("--quote-features")
-        if candidates_path is not None:
-            cmd += ["--candidates", str(candidates_path)]
-        if self.quotes:
-            cmd.append("--quotes")
-        if not progress:
-            cmd.append("--quiet")
-        self.started_at = time.time()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if self.quotes else subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=None if progress else subprocess.PIPE)
-
-    def start_quotes(self) -> bool:
-        """Tell a child started with ``quotes`` that the tags are written: it then runs the
-        quotes stage itself once its candidates are ready (beside the parent's topic fit).
-        Returns False when the child cannot (not started for it, or already gone)."""
-        if not self.quotes or self.quotes_started or self.proc.stdin is None:
-            return False
-        try:
-            self.proc.stdin.write(b"quotes\n")
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError):
-            return False
-        self.quotes_started = True
-        return True
-
-    def wait(self) -> dict:
-        out, err = self.proc.communicate()
-        if self.proc.returncode != 0:
-            tail = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-            raise CopquotesError(f"the anonymise stage failed in its worker process (exit {self.proc.returncode}): "
-                                 f"{tail[0]}; run 'copquotes analyse --stage anonymise --workspace {self.ws_path} --debug'")
-        summary = json.loads(out.decode("utf-8").strip().splitlines()[-1])
-        # from the start of the child to the end of its stage (not to this call)
-        summary["wall_seconds"] = round(summary.pop("finished_at", time.time()) - self.started_at, 2)
-        return summary
-
-    def done(self) -> bool:
-        """True once the child no longer needs a core (the parent may then use both): it has
-        exited, or it holds its candidates (their file is written) and waits to be told to
-        run the quotes stage."""
-        if self.proc.poll() is not None:
-            return True
-        return (self.quotes and not self.quotes_started and self.candidates_path is not None
-                and Path(self.candidates_path).exists())
-
-
-def start_background(ws_path, *, progress: bool = False, full: bool = False,
-                     quote_features: bool = False, candidates_path=None, quotes: bool = False) -> BackgroundRun:
-    """Start the stage in a child process (it opens the workspace itself; SQLite WAL lets the
-    parent keep reading and writing other tables meanwhile). With ``quote_features``, the
-    child then computes the quotes stage's per-text sentence features
-    (:func:`copquotes.quotes.stage.precompute_stats`), which need neither the anonymised
-    text nor the embeddings, so they are ready when the quotes stage starts. With
-    ``candidates_path``, it also writes the quotes stage's candidates without themes there
-    (:func:`copquotes.quotes.stage.precompute_candidates`). With ``quotes`` as well, it then
-    waits, holding them, until :meth:`BackgroundRun.start_quotes` says the tags are written,
-    and runs the whole quotes stage (its summary comes back as ``quotes_stage``); if it is
-    never told, it exits when :meth:`BackgroundRun.wait` closes its input."""
-    return BackgroundRun(ws_path, progress=progress, full=full, quote_features=quote_features,
-                         candidates_path=candidates_path, quotes=quotes)
-
-
-def _main(argv=None) -> int:
-    import argparse
-
-    ap = argparse.ArgumentParser(prog="python -m copquotes.anonymise.stage",
-                                 description="Run the anonymise stage on a workspace (used by the pipeline).")
-    ap.add_argument("workspace")
-    ap.add_argument("--full", action="store_true")
-    ap.add_argument("--quiet", action="store_true")
-    ap.add_argument("--quote-features", action="store_true",
-                    help="then compute the quotes stage's sentence features of new units")
-    ap.add_argument("--candidates", metavar="PATH",
-                    help="then write the quotes stage's candidates (no themes) to PATH")
-    ap.add_argument("--quotes", action="store_true",
-                    help="with --candidates: then run the quotes stage when a line 'quotes' arrives on stdin")
-    args = ap.parse_args(argv)
-    from ..workspace import Workspace
-
-    ws = Workspace.open(Path(args.workspace))
-    try:
-        summary = run(ws, progress=not args.quiet, full=args.full)
-        summary["finished_at"] = time.time()
-        # the quotes stage's text-only work, off its path; it computes whatever is missing itself
-        if args.quote_features or args.candidates:
-            from ..quotes import stage as quotes_stage
-        extra = []
-        held: dict = {}
-
-        def candidates():
-            blob = quotes_stage.candidates_blob(ws)
-            if args.quotes:  # kept for the quotes stage; otherwise freed once written
-                held["blob"] = blob
-            return quotes_stage.precompute_candidates(ws, args.candidates, blob)
-
-        if args.quote_features:
-            extra.append(("quote_features", lambda: quotes_stage.precompute_stats(ws)))
-        if args.candidates:
-            extra.append(("quote_candidates", candidates))
-        for name, work in extra:
-            t = time.perf_counter()
-            try:
-                summary[name] = work()
-            except Exception as exc:  # noqa: BLE001
-                log.debug("%s not precomputed: %s", name, exc)
-                summary[f"{name}_error"] = type(exc).__name__
-            summary[f"{name}_seconds"] = round(time.perf_counter() - t, 2)
-        if args.quotes and held.get("blob") is not None:
-            # the parent says when the tags are written; end of input = it runs the stage itself
-            if sys.stdin.readline().strip() == "quotes":
-                t = time.perf_counter()
-                try:
-                    q = quotes_stage.run(ws, progress=False, precomputed=held.pop("blob"))
-                    q["seconds"] = round(time.perf_counter() - t, 3)
-                    summary["quotes_stage"] = q
-                except Exception as exc:  # noqa: BLE001 - the parent runs the stage itself instead
-                    log.debug("quotes stage failed in the child: %s", exc)
-                    summary["quotes_stage_error"] = type(exc).__name__
-    finally:
-        ws.close()
-    sys.stdout.write(json.dumps(summary) + "\n")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(_main())

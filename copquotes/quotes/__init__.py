@@ -10,14 +10,14 @@ from .edits import Edit, suggest_edit
 from .features import FEATURES, span_features, text_features
 from .scoring import PARTS, NonNegLogit, QuoteRanker, Weights
 from .shortlist import mmr, representativeness
-from .stage import (STAGE_VERSION, Quote, current_weights, learn_from_decisions, quote_id, quote_records,
+from .stage import (Quote, current_weights, learn_from_decisions, quote_id, quote_records,
                     redact_span, render_markdown, render_top_quotes, run, shortlist, speaker_pseudonym,
                     write_records)
 
 __all__ = [
     "DEFAULT_TEMPLATES", "STYLES", "attribution", "resolve_templates", "SpanCandidate", "candidate_spans",
     "select_non_overlapping", "Edit", "suggest_edit", "FEATURES", "span_features", "text_features", "PARTS",
-    "NonNegLogit", "QuoteRanker", "Weights", "mmr", "representativeness", "STAGE_VERSION", "Quote",
+    "NonNegLogit", "QuoteRanker", "Weights", "mmr", "representativeness", "Quote",
     "current_weights", "learn_from_decisions", "quote_id", "quote_records", "redact_span", "render_markdown",
     "render_top_quotes", "run", "shortlist", "speaker_pseudonym", "write_records",
 ]

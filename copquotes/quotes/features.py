@@ -184,10 +184,6 @@ def coarse_pos(token) -> str:
     return token.pos_ or _PTB_TO_UPOS.get(token.tag_, "X")
 
 
-# Bump when sentence_stats changes: cached stats (copquotes.quotes.stage) of another version are recomputed.
-STATS_VERSION = "1"
-
-
 def sentence_idf(words: list[str], idf: dict | None, idf_max: float = 1.0) -> tuple[float, int]:
     """Sum (scaled to 0-1 per word) and count of the corpus IDF of a sentence's content words."""
     idf_sum, idf_n = 0.0, 0

@@ -25,20 +25,20 @@ import numpy as np
 
 from ..errors import ConfigError, WorkspaceError
 from ..progress import progress as _progress
+from ..stages import STAGES
 from ..text import sentence_spans, word_count
 from .attribution import attribution, check_template, resolve_templates
 from .candidates import (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, SpanCandidate,
                          candidate_spans, select_non_overlapping)
 from .edits import suggest_edit
 from ..types import text_hash
-from .features import (FEATURES, STATS_VERSION, SentenceStats, corpus_idf, is_non_answer, sentence_stats,
+from .features import (FEATURES, SentenceStats, corpus_idf, is_non_answer, sentence_stats,
                        span_features, with_idf)
 from .scoring import PARTS, QuoteRanker, Weights, explain
 from .shortlist import mmr, representativeness
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = "1"
 CONFIG_WEIGHTS = "quotes.weights"          # learned weights (written when decisions retrain)
 CONFIG_ATTRIBUTION = "quotes.attribution"  # {"focus_group": "- ...{year}", ...} or {"style": "cohort"}
 CONFIG_OPTIONS = "quotes.options"          # {"min_words": 8, "max_words": 80, ...}
@@ -310,7 +310,7 @@ def _overlaps(a0, a1, b0, b1) -> bool:
 
 
 def _stats_kind(use_pos: bool) -> str:
-    return f"quote_stats/{STATS_VERSION}/{'pos' if use_pos else 'lex'}"
+    return f"quote_stats/{STAGES['quotes'].version}/{'pos' if use_pos else 'lex'}"
 
 
 def unit_stats(ws, units: list[dict], data: dict, use_pos: bool, progress: bool) -> dict[str, list]:
@@ -378,7 +378,7 @@ def unit_stats(ws, units: list[dict], data: dict, use_pos: bool, progress: bool)
 def precompute_stats(ws, *, progress: bool = False) -> int:
     """Compute and store the sentence features of quotable units that have none yet.
 
-    The pipeline runs it in the anonymise stage's child process, beside the embedding,
+    The pipeline runs it in its worker process after the anonymise stage, beside the embedding,
     so the quotes stage finds them ready. Returns how many units were computed.
     """
     opts = _options(ws, {})
@@ -605,28 +605,12 @@ def candidates_blob(ws) -> dict:
     cands, data, opts = collect_candidates(ws, themes=False)
     for c in cands:  # the edit of every candidate, so the quotes stage has none to suggest
         c["edit"] = suggest_edit(c["anon"], context=c["context"])
-    return {"version": STAGE_CANDIDATES_VERSION, "opts": opts, "cands": cands, "missing": data["missing"]}
-
-
-def precompute_candidates(ws, path, blob: dict | None = None) -> int:
-    """Write :func:`candidates_blob` (or ``blob``) to ``path``, a pickle for :func:`run`'s
-    ``precomputed``. Returns how many candidates."""
-    import pickle
-
-    blob = candidates_blob(ws) if blob is None else blob
-    tmp = Path(str(path) + ".part")
-    with open(tmp, "wb") as fh:
-        pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-    return len(blob["cands"])
-
-
-STAGE_CANDIDATES_VERSION = "2"
+    return {"version": STAGES["quotes"].version, "opts": opts, "cands": cands, "missing": data["missing"]}
 
 
 def _load_precomputed(ws, precomputed, options: dict):
-    """``(cands, data, opts)`` from a :func:`candidates_blob` of this run (the dict, or the
-    :func:`precompute_candidates` file), or ``None`` when it is missing or does not fit
+    """``(cands, data, opts)`` from a :func:`candidates_blob` of this run (the dict, or a
+    file holding it pickled, as the pipeline's worker process writes it), or ``None`` when it is missing or does not fit
     (then everything is computed here)."""
     import pickle
 
@@ -644,7 +628,7 @@ def _load_precomputed(ws, precomputed, options: dict):
             log.debug("precomputed candidates unreadable: %s", exc)
             return None
     opts = _options(ws, {})
-    if blob.get("version") != STAGE_CANDIDATES_VERSION or blob.get("opts") != opts:
+    if blob.get("version") != STAGES["quotes"].version or blob.get("opts") != opts:
         return None
     data = _load(ws)
     units = {u["unit_id"]: u for u in data["quotable"]}
@@ -669,8 +653,8 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     Reviewed quotes (approved / rejected / edited) keep their status, edit and
     version when their span still exists; pending ones are replaced. With
     ``learn`` (the default), reviewers' decisions refit the weights first.
-    ``precomputed``: a :func:`candidates_blob` of this run, or the file
-    :func:`precompute_candidates` wrote it to; used only if the workspace still fits it.
+    ``precomputed``: a :func:`candidates_blob` of this run, or a file holding it pickled (the
+    pipeline's worker process computes it early); used only if the workspace still fits it.
     """
     base = weights or current_weights(ws)
     learned = {"learned": False}
