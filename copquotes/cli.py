@@ -220,7 +220,8 @@ def cmd_export(args) -> int:
 
     ws = _open_ws(args.workspace)
     try:
-        path = export(ws, args.out, what=args.what, approved_only=args.approved_only)
+        path = export(ws, args.out, what=args.what, approved_only=args.approved_only,
+                      collection=getattr(args, "collection", None))
     finally:
         ws.close()
     _err(f"wrote {path}")
@@ -333,6 +334,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="quotes approved by a reviewer only (the default for quotes)")
     sp.add_argument("--all-statuses", dest="approved_only", action="store_false",
                     help="include pending quotes too")
+    sp.add_argument("--collection", metavar="NAME",
+                    help="the approved quotes of this collection (made in the review app), in its order")
 
     sp = add("evaluate", cmd_evaluate, "score tagging or anonymisation against a gold file")
     sp.add_argument("what", choices=["tags", "anonymise"])

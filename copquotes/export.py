@@ -77,8 +77,10 @@ def _analyse_hint(ws) -> str:
 
 
 # ---------------------------------------------------------------------------------- reading
-def quote_records(ws, approved_only: bool = True) -> list[dict]:
+def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) -> list[dict]:
     """Quotes as DESIGN.md records (plus ``status``, ``reviewed_by``, ``reviewed_at``).
+
+    ``ids``: only these quotes, in this order (what the app shows, or a collection).
 
     Consented units only (read through ``quotable_units``); approved quotes only by
     default, else approved, edited and pending ones. ``text`` is the reviewer's edit
@@ -87,6 +89,10 @@ def quote_records(ws, approved_only: bool = True) -> list[dict]:
     """
     statuses = ["approved"] if approved_only else ["approved", "edited", "pending"]
     df = ws.quotes_frame(status=statuses)
+    if ids is not None:
+        order = {q: i for i, q in enumerate(dict.fromkeys(ids))}
+        df = df[df["quote_id"].isin(order)]
+        df = df.assign(_order=df["quote_id"].map(order)).sort_values("_order").drop(columns="_order")
     if df.empty:
         return []
     missing = ws.conn.execute(
@@ -400,18 +406,28 @@ def _grouped_by_theme(ws, records: list[dict]) -> list[tuple[str, str, list[dict
     return out
 
 
-def _write_docx(ws, records: list[dict], path: Path, approved_only: bool) -> None:
+def _sections(ws, records: list[dict], collection: dict | None):
+    """A collection keeps its own order under one heading; other exports group by theme."""
+    if collection is not None:
+        return [("", "", records)] if records else []
+    return _grouped_by_theme(ws, records)
+
+
+def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None) -> None:
     from docx import Document
     from docx.shared import Pt
 
     doc = Document()
-    doc.add_heading("Quote bank", level=0)
+    doc.add_heading(strip_control(collection["name"]) if collection else "Quote bank", level=0)
+    if collection and collection.get("note"):
+        doc.add_paragraph(strip_control(collection["note"]))
     which = "approved quotes" if approved_only else "approved, edited and pending quotes"
     doc.add_paragraph(f"{len(records)} {which}, exported {_now()}. Anonymised; every quote comes from a "
                       "participant who agreed to be quoted.")
     quote_style = doc.styles["Quote"]  # looked up once: by name it costs a scan per paragraph
-    for _theme, label, recs in _grouped_by_theme(ws, records):
-        doc.add_heading(strip_control(label), level=1)
+    for _theme, label, recs in _sections(ws, records, collection):
+        if label:
+            doc.add_heading(strip_control(label), level=1)
         for rec in recs:
             doc.add_paragraph(f"\u201c{strip_control(rec['text'])}\u201d", style=quote_style)
             doc.add_paragraph(strip_control(rec["attribution"]))
@@ -426,11 +442,15 @@ def _write_docx(ws, records: list[dict], path: Path, approved_only: bool) -> Non
     doc.save(path)
 
 
-def _write_md(ws, records: list[dict], path: Path, approved_only: bool) -> None:
+def _write_md(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None) -> None:
     which = "approved quotes" if approved_only else "approved, edited and pending quotes"
-    lines = ["# Quote bank", "", md_escape(f"{len(records)} {which}, exported {_now()}."), ""]
-    for _theme, label, recs in _grouped_by_theme(ws, records):
-        lines += [f"## {md_escape(label)}", ""]
+    lines = ["# " + (md_escape(collection["name"]) if collection else "Quote bank"), ""]
+    if collection and collection.get("note"):
+        lines += [md_escape(collection["note"]), ""]
+    lines += [md_escape(f"{len(records)} {which}, exported {_now()}."), ""]
+    for _theme, label, recs in _sections(ws, records, collection):
+        if label:
+            lines += [f"## {md_escape(label)}", ""]
         for rec in recs:
             lines.append(md_blockquote(rec["text"]))
             lines.append(">")
@@ -593,12 +613,15 @@ def _quotes_documents(records: list[dict]) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------- entry point
-def export(ws, out, what: str = "quotes", approved_only: bool | None = None) -> Path:
+def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, collection: str | None = None,
+           quote_ids: list[str] | None = None) -> Path:
     """Write quotes or the coded units table to ``out``; the format comes from its extension.
 
     ``approved_only`` (quotes only): ``None`` means the default, approved quotes only;
     ``False`` adds edited and pending ones (rejected quotes are never exported).
-    Returns the path written. The file appears whole or not at all.
+    ``collection``: the approved quotes of that collection, in its order, under its name
+    and note. ``quote_ids``: only these quotes, in this order (the app's Export page
+    writes what is on screen). Returns the path written. The file appears whole or not at all.
     """
     out = Path(out)
     ext = out.suffix.lower()
@@ -619,9 +642,20 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None) -> 
         raise ConfigError(f"{out} is a folder: give a file name, e.g. {out / ('quotes' + '.xlsx')}")
     out.parent.mkdir(parents=True, exist_ok=True)
     approved = True if approved_only is None else bool(approved_only)
+    coll = None
+    if collection is not None:
+        from . import collection as collections
+
+        if what != "quotes":
+            raise ConfigError(f"--collection applies to quotes, not to {what}")
+        if approved_only is False:
+            raise ConfigError("a collection exports its approved quotes only: drop --all-statuses")
+        coll = collections.get(ws, collection)
+        quote_ids = collections.approved_ids(ws, coll["name"])
+        approved = True
 
     if what == "quotes":
-        records = quote_records(ws, approved_only=approved)
+        records = quote_records(ws, approved_only=approved, ids=quote_ids)
         if not records:
             log.warning("no %squotes to export: approve quotes in the review app (copquotes app)%s",
                         "approved " if approved else "", " or use --all-statuses" if approved else "")
@@ -629,8 +663,8 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None) -> 
         writers: dict[str, Callable[[Path], None]] = {
             ".csv": lambda p: _write_csv(flat, QUOTE_COLUMNS, p),
             ".xlsx": lambda p: _write_xlsx(flat, QUOTE_COLUMNS, p, "quotes"),
-            ".docx": lambda p: _write_docx(ws, records, p, approved),
-            ".md": lambda p: _write_md(ws, records, p, approved),
+            ".docx": lambda p: _write_docx(ws, records, p, approved, coll),
+            ".md": lambda p: _write_md(ws, records, p, approved, coll),
             ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _quotes_documents(records), "copquotes quotes"), p),
         }
     elif what == "tables":

@@ -342,8 +342,21 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
     ids = page_keys(ws.conn, "SELECT q.quote_id" + base, params, "q.score DESC, q.quote_id",
                     "q.score ASC, q.quote_id DESC", total, page, page_size)
+    return quote_rows(ws, ids), total
+
+
+def quote_rows(ws, ids: list[str]) -> list[dict]:
+    """The quotes ``ids`` (consented units only), in that order, ready to show.
+
+    Each quote: ``display_text`` (the reviewer's edit or the suggested light edit, else the
+    anonymised span; ``None`` when the unit was not anonymised), ``anon_text`` (the anonymised
+    span), ``themes`` (every score), ``labelled`` (the themes the quote is tagged with: the
+    tagger's labels of its unit, reviewers' corrections and themes a reviewer added), score
+    parts, flags (with the anonymised flagged words), attribution, status, version, metadata
+    and topic.
+    """
     if not ids:
-        return [], total
+        return []
     rows = rows_in_order(
         ws.conn,
         'SELECT q.quote_id, q.unit_id, q.start, q."end", q.text, q.edited_text, q.score, q.parts_json,'
@@ -352,9 +365,9 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
         " t.topic, EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id) AS anonymised"
         " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
         " LEFT JOIN unit_topics t ON t.unit_id = q.unit_id"
-        " WHERE q.quote_id IN (SELECT value FROM json_each(?))", [], ids, "quote_id")
+        " WHERE q.quote_id IN (SELECT value FROM json_each(?))", [], list(ids), "quote_id")
     if not rows:
-        return [], total
+        return []
     uids = json.dumps(sorted({r["unit_id"] for r in rows}))
     texts = dict(ws.conn.execute("SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
                                  (uids,)).fetchall())
@@ -363,6 +376,15 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
             'SELECT unit_id, start, "end", kind, source FROM redactions WHERE status != \'undone\''
             " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
         reds.setdefault(uid, []).append((s, e, k, src))
+    tagged: dict[str, dict[str, int]] = {}
+    for uid, theme, label in ws.conn.execute(
+            "SELECT unit_id, theme, label FROM unit_themes WHERE unit_id IN (SELECT value FROM json_each(?))",
+            (uids,)):
+        tagged.setdefault(uid, {})[theme] = int(label or 0)
+    for uid, theme, label in ws.conn.execute(
+            "SELECT unit_id, theme, label FROM theme_labels WHERE unit_id IN (SELECT value FROM json_each(?))",
+            (uids,)):
+        tagged.setdefault(uid, {})[theme] = int(label or 0)
     terms = None
     mask = NameMask(ws)
     out = []
@@ -385,6 +407,9 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
         r["flags"] = flags
         r["question"] = question_text(ws, r["question"], fid, mask)
         r["themes"] = json.loads(r.pop("themes_json") or "[]")
+        labels = tagged.get(r["unit_id"], {})
+        r["labelled"] = [t for t in r["themes"] if t.get("theme") and (
+            t.get("source") == "reviewer" or labels.get(t["theme"]) == 1)]
         r["parts"] = json.loads(r.pop("parts_json") or "{}")
         r["anonymised"] = anonymised
         if anonymised:
@@ -396,7 +421,38 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
             r["edited_text"] = None
             r["anon_text"] = r["display_text"] = None
         out.append(r)
-    return out, total
+    return out
+
+
+def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None) -> list[str]:
+    """Every quote id matching ``filters`` (consented units only), best score first."""
+    where, params = _quote_where(filters)
+    sql = "SELECT q.quote_id FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where
+    sql += " ORDER BY q.score DESC, q.quote_id"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [r[0] for r in ws.conn.execute(sql, params)]
+
+
+def quote_statuses(ws, ids: list[str]) -> dict[str, tuple[str, int]]:
+    """``{quote id: (status, version)}`` of the quotes ``ids`` that still exist (consented)."""
+    if not ids:
+        return {}
+    return {r[0]: (r[1], int(r[2])) for r in ws.conn.execute(
+        "SELECT q.quote_id, q.status, q.version FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+        " WHERE q.quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),))}
+
+
+TRIAGE_BATCH = 50
+
+
+def triage_order(ws, theme: str | None = None, top: int = TRIAGE_BATCH) -> list[str]:
+    """Quote ids in the order of the shortlist ``copquotes quotes [--theme T] --top N`` gives
+    (the same function: :func:`copquotes.quotes.shortlist`): ranked by score without a theme,
+    chosen by maximal marginal relevance within one."""
+    from ..quotes import shortlist
+
+    return [q.id for q in shortlist(ws, theme=theme, top=int(top))]
 
 
 def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dict]:

@@ -17,7 +17,9 @@ import argparse
 import datetime as _dt
 import hmac
 import os
+import re
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +31,28 @@ from . import data
 from .safety import md_blockquote, md_escape
 
 ENV_WORKSPACE = "COPQUOTES_WORKSPACE"
+REFRESH_SECONDS = 2.0
+# widget values kept while the reviewer is on another page (Streamlit forgets a widget's value
+# when the page that draws it is not shown)
+KEEP_KEYS = ("f_theme", "f_status", "f_flags", "f_topic", "f_group", "f_year", "f_kind", "f_search", "q_page",
+             "q_size", "tr_theme", "tr_collection", "tr_reason", "add_group", "add_year", "add_kind", "x_source",
+             "x_collection", "c_pick", "c_fmt")
 PAGE_SIZES = (10, 25, 50)
-EXPORT_FORMATS = {"quotes": [".xlsx", ".csv", ".docx", ".md", ".qdpx"], "units": [".xlsx", ".csv", ".qdpx"]}
+EXPORT_FORMATS = {"quotes": [".docx", ".xlsx", ".csv", ".md", ".qdpx"], "units": [".xlsx", ".csv", ".qdpx"]}
+FORMAT_NAMES = {".docx": "Word (.docx)", ".xlsx": "Excel (.xlsx)", ".csv": "CSV (.csv)", ".md": "Markdown (.md)",
+                ".qdpx": "REFI-QDA for NVivo, ATLAS.ti (.qdpx)"}
 ALL = "(all)"
+REJECT_REASONS = ("Not on theme", "Could identify someone", "Unclear out of context", "Too long or rambling",
+                  "Repeats another quote", "Unfair to a named person or group", "Other")
+
+
+def reject_reason(choice, more="") -> str:
+    """A rejection reason from the common choice and the optional free text."""
+    choice = str(choice or "").strip()
+    more = " ".join(str(more or "").split())
+    if choice == "Other" and more:
+        return more
+    return f"{choice}: {more}" if choice and more else (choice or more)
 
 
 # ---------------------------------------------------------------------------------- context
@@ -59,7 +80,7 @@ def _open_ws(path: str):
     cur = st.session_state.get("_ws")
     if cur is not None and st.session_state.get("_ws_path") == path:
         return cur
-    ws = Workspace.open(Path(path))
+    ws = Workspace.open(Path(path), create=not Path(path).exists())   # a new folder: an empty workspace
     st.session_state["_ws"] = ws
     st.session_state["_ws_path"] = path
     return ws
@@ -188,14 +209,25 @@ def main() -> None:
     if not login():
         st.stop()
     sidebar(ws, st.session_state["reviewer"])
+    ss = st.session_state
+    for k in KEEP_KEYS:
+        if k in ss:
+            ss[k] = ss[k]
+    empty = ws.n_units() == 0
     pages = [
-        st.Page(overview_page, title="Overview", url_path="overview", default=True),
+        st.Page(add_files_page, title="Add files", url_path="add-files", default=empty),
+        st.Page(overview_page, title="Overview", url_path="overview", default=not empty),
+        st.Page(triage_page, title="Triage", url_path="triage"),
         st.Page(quotes_page, title="Quotes", url_path="quotes"),
+        st.Page(collections_page, title="Collections", url_path="collections"),
         st.Page(themes_page, title="Themes", url_path="themes"),
         st.Page(topics_page, title="Topics", url_path="topics"),
         st.Page(export_page, title="Export", url_path="export"),
     ]
+    PAGE_LINKS.update(add=pages[0], overview=pages[1], triage=pages[2], quotes=pages[3], collections=pages[4])
     st.navigation(pages).run()
+    if empty:
+        return
     # after the page is drawn: warm the aggregates the other pages need (small tables the
     # workspace stores; counted here only when they are stale), so the next click is cached
     ctx = current()
@@ -310,7 +342,9 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
             review.approve(ctx.ws, quote_id, ctx.reviewer, version)
             _flash("success", f"Approved quote {quote_id}.")
         elif action == "reject":
-            review.reject(ctx.ws, quote_id, ctx.reviewer, ss.get(f"reason_{quote_id}_{version}", ""), version)
+            review.reject(ctx.ws, quote_id, ctx.reviewer,
+                          reject_reason(ss.get(f"reasonpick_{quote_id}_{version}"),
+                                        ss.get(f"reason_{quote_id}_{version}", "")), version)
             _flash("success", f"Rejected quote {quote_id}.")
         elif action == "reset":
             review.reset(ctx.ws, quote_id, ctx.reviewer, version)
@@ -343,8 +377,27 @@ def _dismiss_conflict(quote_id: str) -> None:
 
 
 def _badges(themes: list[dict], labels: dict) -> str:
-    return " ".join(f":blue-badge[{md_escape(labels.get(t.get('theme'), t.get('theme')))}"
-                    f" {md_escape(format(float(t.get('score') or 0), '.2f'))}]" for t in themes)
+    """The quote's labelled themes as badges (names only: scores are shown on demand)."""
+    return " ".join(f":blue-badge[{md_escape(labels.get(t.get('theme'), t.get('theme')))}]" for t in themes)
+
+
+def _scores_popover(q: dict, labels: dict, key: str) -> None:
+    with st.popover("Scores", help="Every theme score and the parts of the quote's score"):
+        st.caption(md_escape(f"Quote score {float(q['score'] or 0):.2f}. " + _parts_line(q["parts"])))
+        st.dataframe([{"theme": labels.get(t.get("theme"), t.get("theme")), "score": round(float(t.get("score") or 0), 2)}
+                      for t in q["themes"]], hide_index=True, key=key)
+
+
+def copy_text(q: dict) -> str:
+    """The quote and its attribution line, as a communications officer pastes it."""
+    return f"\u201c{q['display_text']}\u201d\n{q['attribution'] or ''}".strip()
+
+
+def _copy_box(q: dict) -> None:
+    """The quote with its attribution in a code box: its copy button (top right) copies both."""
+    if q["display_text"] is not None:
+        st.caption("Copy the quote with its attribution (button at the top right of the box):")
+        st.code(copy_text(q), language=None, wrap_lines=True)
 
 
 def _parts_line(parts: dict) -> str:
@@ -356,18 +409,22 @@ def _parts_line(parts: dict) -> str:
 def _quote_card(ctx: Ctx, q: dict, labels: dict) -> None:
     qid, v = q["quote_id"], int(q["version"])
     with st.container(border=True):
-        head = (f"**{md_escape(q['status'])}** · score {q['score']:.2f} · "
+        head = (f"**{md_escape(q['status'])}** · "
                 + md_escape(" · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"]) if x))
-                + f" · {md_escape(q['speaker'] or '')} · v{v}")
+                + f" · {md_escape(q['speaker'] or '')}")
         st.markdown(head)
         if q["display_text"] is None:
             st.warning("Text hidden: the anonymise stage has not run on this unit. Run `copquotes analyse`.")
         else:
             show_text(q["display_text"], quote=True)
         st.markdown(md_escape(q["attribution"]))
-        if q["themes"]:
-            st.markdown(_badges(q["themes"], labels))
-        st.caption(md_escape(_parts_line(q["parts"])))
+        top = st.columns([4, 1, 1])
+        top[0].markdown(_badges(q["labelled"], labels) if q["labelled"] else ":gray[no theme]")
+        with top[1]:
+            _scores_popover(q, labels, key=f"scores_{qid}_{v}")
+        with top[2]:
+            with st.popover("Copy"):
+                _copy_box(q)
         for fl in q["flags"]:
             sev = fl.get("severity", "warn")
             msg = f"{fl.get('kind')} ({sev}): {fl.get('reason') or ''}"
@@ -389,14 +446,16 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict) -> None:
             elif attempted.get("themes") is not None:
                 st.caption("Your themes that were not saved: " + md_escape(", ".join(attempted["themes"])))
             st.button("Dismiss", key=f"dismiss_{qid}", on_click=_dismiss_conflict, args=(qid,))
-        cols = st.columns([1, 3, 1, 1])
+        cols = st.columns([1, 2, 2, 1, 1])
         cols[0].button("Approve", key=f"approve_{qid}_{v}", on_click=_act, args=("approve", qid, v),
                        type="primary", disabled=q["status"] == "approved" or q["display_text"] is None)
-        cols[1].text_input("Reason to reject", key=f"reason_{qid}_{v}", label_visibility="collapsed",
-                           placeholder="Reason to reject (required)")
-        cols[2].button("Reject", key=f"reject_{qid}_{v}", on_click=_act, args=("reject", qid, v),
+        cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}",
+                          label_visibility="collapsed")
+        cols[2].text_input("More about why (optional)", key=f"reason_{qid}_{v}", label_visibility="collapsed",
+                           placeholder="More about why (optional)")
+        cols[3].button("Reject", key=f"reject_{qid}_{v}", on_click=_act, args=("reject", qid, v),
                        disabled=q["status"] == "rejected")
-        cols[3].button("Reset", key=f"reset_{qid}_{v}", on_click=_act, args=("reset", qid, v),
+        cols[4].button("Reset", key=f"reset_{qid}_{v}", on_click=_act, args=("reset", qid, v),
                        disabled=q["status"] == "pending")
         # drawn only when asked for: a page of 50 quotes stays fast
         if st.toggle("Edit · themes · context · redactions · history", key=f"details_{qid}"):
@@ -472,18 +531,94 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict) -> None:
             st.caption("No decisions yet.")
 
 
+def _bulk(action: str, ids: list[str]) -> None:
+    """Approve, reject or collect the quotes selected in the table."""
+    from .. import collection as collections
+
+    ctx = current()
+    ss = st.session_state
+    if not ids:
+        _flash("warning", "Select quotes in the table first (tick the boxes at the left of the rows).")
+        return
+    if action == "collect":
+        name = ss.get("bulk_collection") or ""
+        try:
+            res = collections.add(ctx.ws, name, ids, ctx.reviewer)
+        except CopquotesError as exc:
+            _flash("error", str(exc))
+            return
+        msg = f"Added {len(res['added'])} quote(s) to the collection '{res['name']}'."
+        if res["not_approved"]:
+            msg += f" {len(res['not_approved'])} not added: approve them first."
+        if res["already"]:
+            msg += f" {len(res['already'])} were in it already."
+        _flash("success", msg)
+        return
+    versions = data.quote_statuses(ctx.ws, ids)
+    done, failed = 0, []
+    reason = reject_reason(ss.get("bulk_reason"), ss.get("bulk_reason_more", ""))
+    for qid in ids:
+        if qid not in versions:
+            failed.append(f"{qid}: no longer exists")
+            continue
+        status, version = versions[qid]
+        try:
+            if action == "approve" and status != "approved":
+                review.approve(ctx.ws, qid, ctx.reviewer, version)
+            elif action == "reject" and status != "rejected":
+                review.reject(ctx.ws, qid, ctx.reviewer, reason, version)
+            done += 1
+        except CopquotesError as exc:
+            failed.append(f"{qid}: {exc}")
+    verb = {"approve": "Approved", "reject": "Rejected"}[action]
+    _flash("success", f"{verb} {done} quote(s).")
+    for f in failed:
+        _flash("error", f)
+    ss.pop("q_table", None)
+
+
+def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> list[str]:
+    """The page's quotes as a table with a tick box per row; returns the selected ids."""
+    import pandas as pd
+
+    table = pd.DataFrame([{
+        "Quote": q["display_text"] if q["display_text"] is not None else "(not anonymised yet)",
+        "Themes": ", ".join(labels.get(t["theme"], t["theme"]) for t in q["labelled"]),
+        "Status": q["status"], "Flags": ", ".join(str(f.get("kind")) for f in q["flags"]),
+        "Source": " · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"]) if x),
+    } for q in rows], columns=["Quote", "Themes", "Status", "Flags", "Source"])
+    event = st.dataframe(table, on_select="rerun", selection_mode="multi-row", hide_index=True, key="q_table",
+                         width="stretch", column_config={"Quote": st.column_config.TextColumn(width="large")})
+    picked = [rows[i]["quote_id"] for i in (event.selection.rows if event else []) if i < len(rows)]
+    c = st.columns([1, 2, 1, 2, 2])
+    c[0].button(f"Approve selected ({len(picked)})", key="bulk_approve", on_click=_bulk, args=("approve", picked),
+                disabled=not picked)
+    c[1].selectbox("Reason to reject", REJECT_REASONS, key="bulk_reason", label_visibility="collapsed")
+    c[2].button(f"Reject selected ({len(picked)})", key="bulk_reject", on_click=_bulk, args=("reject", picked),
+                disabled=not picked)
+    c[3].text_input("Collection", key="bulk_collection", label_visibility="collapsed",
+                    placeholder="Collection name, e.g. Annual report 2025")
+    c[4].button(f"Add selected to collection ({len(picked)})", key="bulk_collect", on_click=_bulk,
+                args=("collect", picked), disabled=not picked)
+    return picked
+
+
 def quotes_page() -> None:
     ctx = current()
     st.title("Quotes")
     _show_flash()
     opts = cached(ctx, "filter_options")
     filters = _filters(opts)
+    st.session_state["_quote_filters"] = filters        # the Export page writes what is on screen
     page, size = st.session_state.get("q_page", 1), st.session_state.get("q_size", PAGE_SIZES[0])
     rows, total = cached(ctx, "quotes_page", filters, page, size)
     _pager(total, "q_page", "q_size")
     if not rows:
         st.info("No quotes match these filters." if total == 0 else "No quotes on this page.")
+        return
     labels = dict(opts["themes"])
+    with st.expander("Select several quotes at once (approve, reject, add to a collection)"):
+        _bulk_table(ctx, rows, labels)
     for q in rows:
         _quote_card(ctx, q, labels)
 
@@ -570,43 +705,497 @@ def topics_page() -> None:
 
 
 # ---------------------------------------------------------------------------------- export
-def _do_export(what: str, ext: str, approved_only: bool) -> None:
+def _filters_text(f: data.QuoteFilters, labels: dict) -> str:
+    parts = []
+    if f.theme:
+        parts.append("theme " + labels.get(f.theme, f.theme))
+    for name, v in (("status", f.status), ("topic", f.topic), ("group", f.group), ("year", f.year),
+                    ("source", f.source_kind), ("flags", f.flags), ("words", f.search)):
+        if v is not None:
+            parts.append(f"{name} {v}")
+    return ", ".join(parts) if parts else "no filters (every quote)"
+
+
+def export_selection(ctx: Ctx, source: str, approved_only: bool) -> tuple[list[str] | None, str | None, str]:
+    """What the Export page will write: ``(quote ids or None, collection or None, description)``."""
+    from .. import collection as collections
+
+    if source == "collection":
+        name = st.session_state.get("x_collection")
+        if not name:
+            return [], None, "no collection chosen"
+        ids = collections.approved_ids(ctx.ws, name)
+        return ids, name, f"the approved quotes of the collection '{name}', in its order"
+    f = st.session_state.get("_quote_filters") or data.QuoteFilters()
+    ids = data.filtered_quote_ids(ctx.ws, f)
+    statuses = data.quote_statuses(ctx.ws, ids)
+    keep = ("approved",) if approved_only else ("approved", "edited", "pending")
+    ids = [q for q in ids if statuses.get(q, ("",))[0] in keep]
+    labels = dict(cached(ctx, "filter_options")["themes"])
+    return ids, None, "the quotes matching the Quotes page's filters: " + _filters_text(f, labels)
+
+
+def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=None) -> None:
     from ..export import export
 
     ctx = current()
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = Path(ctx.ws.path) / "exports" / f"copquotes-{what}-{stamp}{ext}"
+    stem = "collection-" + re.sub(r"[^\w\-]+", "-", collection).strip("-") if collection else what
+    out = Path(ctx.ws.path) / "exports" / f"copquotes-{stem}-{stamp}{ext}"
     try:
-        path = export(ctx.ws, out, what=what, approved_only=approved_only if what == "quotes" else None)
+        if collection:
+            path = export(ctx.ws, out, what="quotes", collection=collection)
+        elif what == "quotes":
+            path = export(ctx.ws, out, what="quotes", approved_only=approved_only, quote_ids=ids)
+        else:
+            path = export(ctx.ws, out, what=what)
     except CopquotesError as exc:
         st.session_state.pop("_export", None)
         _flash("error", str(exc))
         return
     st.session_state["_export"] = {"path": str(path), "name": path.name}
-    _flash("success", f"Exported {what} to {path}.")
+    _flash("success", f"Exported to {path.name}.")
 
 
 def export_page() -> None:
-    current()
+    from .. import collection as collections
+
+    ctx = current()
     st.title("Export")
     _show_flash()
     what = st.radio("What", ["quotes", "units"], horizontal=True, key="x_what",
                     format_func=lambda w: {"quotes": "Quotes (for communications)",
                                            "units": "Coded units table (for researchers)"}[w])
-    ext = st.selectbox("Format", EXPORT_FORMATS[what], key=f"x_fmt_{what}")
-    approved_only = True
+    ext = st.selectbox("Format", EXPORT_FORMATS[what], key=f"x_fmt_{what}",
+                       format_func=lambda e: FORMAT_NAMES.get(e, e))
+    ids, coll, approved_only = None, None, True
     if what == "quotes":
-        approved_only = st.checkbox("Approved quotes only", value=True, key="x_approved")
+        names = [c["name"] for c in collections.list_collections(ctx.ws)]
+        sources = ["filters"] + (["collection"] if names else [])
+        source = st.radio("Which quotes", sources, horizontal=True, key="x_source",
+                          format_func=lambda s: {"filters": "What the Quotes page shows (its filters)",
+                                                 "collection": "A collection"}[s])
+        if source == "collection":
+            st.selectbox("Collection", names, key="x_collection")
+        else:
+            approved_only = st.checkbox("Approved quotes only", value=True, key="x_approved")
+        ids, coll, desc = export_selection(ctx, source, approved_only)
+        n = len(ids)
+        st.info(f"This export will write {n:,} quote{'s' if n != 1 else ''}: " + md_escape(desc) + ".")
         st.caption("Quotes come only from people who agreed to be quoted, with anonymised text and the "
-                   "attribution line. Without 'approved only', edited and pending quotes are included too.")
+                   "attribution line.")
     else:
         st.caption("Every unit with its anonymised text, metadata, theme scores and labels, and topic.")
-    st.button("Create export", key="x_go", on_click=_do_export, args=(what, ext, approved_only), type="primary")
+    st.button("Create export", key="x_go", on_click=_do_export, args=(what, ext, approved_only, ids, coll),
+              type="primary")
     done = st.session_state.get("_export")
     if done and Path(done["path"]).is_file():
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
                            file_name=done["name"], key="x_download")
 
 
-PAGES = {"overview": overview_page, "quotes": quotes_page, "themes": themes_page, "topics": topics_page,
-         "export": export_page}
+# ---------------------------------------------------------------------------------- add files
+STEP_ICONS = {"done": "✅", "up to date": "✅", "running": "⏳", "waiting": "·", "failed": "❌"}
+
+
+def _analyse(uploader_key: str) -> None:
+    """The Analyse button: save the chosen files as a batch, start the background analysis."""
+    from . import jobs
+
+    ctx = current()
+    ss = st.session_state
+    files = ss.get(uploader_key) or []
+    meta = {"group": ss.get("add_group", ""), "year": ss.get("add_year", ""),
+            "source_kind": "" if ss.get("add_kind", ALL) == ALL else ss.get("add_kind")}
+    saved = jobs.save_batch(ctx.ws_path, [(f.name, f.getvalue()) for f in files], meta)
+    if saved["duplicates"]:
+        _flash("info", "Already added before, not added again: " + ", ".join(saved["duplicates"]) + ".")
+    if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
+        _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
+        return
+    jobs.start(ctx.ws_path)
+    ss["add_uploader_n"] = ss.get("add_uploader_n", 0) + 1     # an empty picker for the next files
+
+
+def _draw_progress(ws_path: str) -> None:
+    from . import jobs
+
+    state = jobs.read_state(ws_path)
+    if not state:
+        return
+    running = state.get("state") in ("queued", "running")
+    if running:
+        st.info("Analysing your files. This page updates itself; you can leave it and come back.")
+    for name, step in (state.get("steps") or {}).items():
+        label = step.get("label", name)
+        status = step.get("status", "waiting")
+        extra = ""
+        if name == "ingest" and step.get("total"):
+            extra = f" ({step.get('done', 0)} of {step['total']} files"
+            extra += f", {step['units']:,} answers and turns)" if "units" in step else ")"
+        elif step.get("seconds") is not None and status in ("done",):
+            extra = f" ({step['seconds']:.0f} s)"
+        word = {"done": "done", "up to date": "nothing new", "running": "working ...", "waiting": "waiting",
+                "failed": "stopped"}.get(status, status)
+        st.markdown(md_escape(f"{STEP_ICONS.get(status, '·')} {label}: {word}{extra}"))
+    bad = [f for f in state.get("files", []) if f.get("status") == "unreadable"]
+    for f in bad:
+        st.warning(md_escape(f"Could not read {f['name']}: {f.get('error') or 'unknown problem'}. "
+                             "The other files were analysed."))
+    if state.get("state") == "done":
+        st.success(md_escape(state.get("message") or "Done: the quotes are ready."))
+        if state.get("quotes") and "triage" in PAGE_LINKS:
+            st.page_link(PAGE_LINKS["triage"], label="Start triage: one quote at a time", icon="➡️")
+    elif state.get("state") == "failed":
+        st.error(md_escape(state.get("message") or "The analysis stopped."))
+
+
+def _progress_panel(ws_path: str) -> None:
+    from . import jobs
+
+    if not jobs.is_running(ws_path):
+        _draw_progress(ws_path)
+        return
+
+    @st.fragment(run_every=REFRESH_SECONDS)
+    def live():
+        _draw_progress(ws_path)
+        if not jobs.is_running(ws_path):
+            st.rerun(scope="app")      # finished: redraw every page's data once
+    live()
+
+
+def add_files_page() -> None:
+    from . import jobs
+
+    ctx = current()
+    st.title("Add files")
+    _show_flash()
+    running = jobs.is_running(ctx.ws_path)
+    st.write("Add survey exports (CSV, Excel), transcripts (Word, text, Teams/Zoom .vtt), rosters "
+             "(a CSV with name, role and quote_consent) and, if you have one, a copquotes.yaml manifest. "
+             "You can choose several files at once.")
+    key = f"add_files_{st.session_state.get('add_uploader_n', 0)}"
+    st.file_uploader("Files to add", accept_multiple_files=True, key=key, disabled=running)
+    st.caption("Optional: these apply to every file you add now. Leave them empty and they are worked out "
+               "from the files (the year from the file name, survey or transcript from the format).")
+    c = st.columns(3)
+    c[0].text_input("Group", key="add_group", placeholder="e.g. Early career", disabled=running)
+    c[1].text_input("Year", key="add_year", placeholder="e.g. 2024-2025", disabled=running)
+    c[2].selectbox("Source kind", [ALL] + list(jobs.SOURCE_KINDS), key="add_kind", disabled=running,
+                   format_func=lambda k: "work it out" if k == ALL else k.replace("_", " "))
+    st.button("Analyse...", key="add_analyse", type="primary", on_click=_analyse, args=(key,), disabled=running,
+              help="Saves the files in the workspace and analyses them in the background. "
+                   "Files added earlier are not analysed again.")
+    _progress_panel(ctx.ws_path)
+    added = jobs.batches(ctx.ws_path)
+    if added:
+        with st.expander(f"Files added so far ({sum(len(b.get('files', [])) for b in added)})"):
+            st.dataframe([{"file": f["name"], "added": b.get("created_at", "")[:16].replace("T", " "),
+                           "analysed": "yes" if b.get("ingested") else "not yet",
+                           **{k: b.get("meta", {}).get(k, "") for k in ("group", "year", "source_kind")}}
+                          for b in added for f in b.get("files", [])], hide_index=True, width="stretch")
+
+
+# ---------------------------------------------------------------------------------- triage
+KEYS_JS = """
+<script>
+(function () {
+  const win = window.parent;
+  if (!win || win.__copquotesKeys) { return; }
+  win.__copquotesKeys = true;
+  const map = {a: "Approve (A)", r: "Reject (R)", e: "Edit (E)", s: "Skip (S)", u: "Undo (U)"};
+  win.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) { return; }
+    const t = ev.target;
+    const tag = ((t && t.tagName) || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) { return; }
+    const label = map[(ev.key || "").toLowerCase()];
+    if (!label) { return; }
+    const btn = Array.from(win.document.querySelectorAll("button")).find(
+      function (b) { return b.innerText.trim() === label; });
+    if (btn && !btn.disabled) {
+      ev.preventDefault(); ev.stopImmediatePropagation();
+      btn.click();
+    }
+  }, true);
+})();
+</script>
+"""
+
+
+def _keyboard() -> None:
+    """Keys A, R, E, S, U click the triage buttons of the same letters (in the browser). The
+    script is the app's own constant (no participant text); it runs once per browser tab."""
+    st.html(KEYS_JS, unsafe_allow_javascript=True)
+
+
+def _triage(action: str, quote_id: str, version: int) -> None:
+    from .. import collection as collections
+
+    ctx = current()
+    ss = st.session_state
+    undo = ss.setdefault("tr_undo", [])
+    skipped = ss.setdefault("tr_skipped", [])
+    try:
+        if action == "skip":
+            skipped.append(quote_id)
+            undo.append({"qid": quote_id, "action": "skip"})
+        elif action == "edit":
+            ss["tr_editing"] = quote_id
+            return
+        elif action == "cancel_edit":
+            ss.pop("tr_editing", None)
+            return
+        elif action == "undo":
+            if not undo:
+                _flash("info", "Nothing to undo.")
+                return
+            last = undo.pop()
+            if last["action"] == "skip":
+                if last["qid"] in skipped:
+                    skipped.remove(last["qid"])
+            else:
+                cur = data.quote_statuses(ctx.ws, [last["qid"]]).get(last["qid"])
+                if cur is None:
+                    _flash("error", "That quote no longer exists (the analysis was re-run).")
+                    return
+                review.reset(ctx.ws, last["qid"], ctx.reviewer, last["version"])
+                if last.get("collection"):
+                    collections.remove(ctx.ws, last["collection"], last["qid"], ctx.reviewer)
+            ss["tr_front"] = last["qid"]
+            _flash("info", "Undone: the quote is back.")
+            return
+        else:
+            if action == "approve":
+                after = review.approve(ctx.ws, quote_id, ctx.reviewer, version)
+            elif action == "reject":
+                after = review.reject(ctx.ws, quote_id, ctx.reviewer,
+                                      reject_reason(ss.get("tr_reason"), ss.get("tr_reason_more", "")), version)
+                ss["tr_reason_more"] = ""
+            else:  # save_edit: the edited text, approved
+                after = review.edit(ctx.ws, quote_id, ctx.reviewer, ss.get(f"tr_edit_{quote_id}_{version}", ""),
+                                    version, approve=True)
+                ss.pop("tr_editing", None)
+            entry = {"qid": quote_id, "action": action, "version": int(after["version"])}
+            target = " ".join(str(ss.get("tr_collection") or "").split())
+            if target and after.get("status") == "approved":
+                collections.add(ctx.ws, target, [quote_id], ctx.reviewer)
+                entry["collection"] = target
+            undo.append(entry)
+        if ss.get("tr_front") == quote_id:
+            ss.pop("tr_front", None)
+    except review.QuoteConflict as exc:
+        _flash("error", str(exc))
+    except CopquotesError as exc:
+        _flash("error", str(exc))
+
+
+def _more(n: int) -> None:
+    st.session_state["tr_top"] = st.session_state.get("tr_top", data.TRIAGE_BATCH) + n
+
+
+def _clear_skipped() -> None:
+    st.session_state["tr_skipped"] = []
+
+
+def triage_queue(ctx: Ctx, order: list[str]) -> tuple[list[str], int]:
+    """The quotes of ``order`` still to decide (pending or edited, not skipped), the one to show
+    first in front; and how many of ``order`` have a decision."""
+    ss = st.session_state
+    statuses = data.quote_statuses(ctx.ws, order)
+    skipped = set(ss.get("tr_skipped", []))
+    todo = [q for q in order if statuses.get(q, ("",))[0] in ("pending", "edited") and q not in skipped]
+    front = ss.get("tr_front")
+    if front in todo:
+        todo.remove(front)
+        todo.insert(0, front)
+    decided = sum(1 for q in order if statuses.get(q, ("",))[0] in ("approved", "rejected"))
+    return todo, decided
+
+
+def triage_page() -> None:
+    ctx = current()
+    ss = st.session_state
+    st.title("Triage")
+    _show_flash()
+    opts = cached(ctx, "filter_options")
+    labels = dict(opts["themes"])
+    c = st.columns([2, 3])
+    theme = c[0].selectbox("Theme", [ALL] + list(labels), key="tr_theme",
+                           format_func=lambda t: "all themes (best first)" if t == ALL else labels.get(t, t))
+    c[1].text_input("Put approved quotes in this collection (optional)", key="tr_collection",
+                    placeholder="e.g. Annual report 2025")
+    top = int(ss.get("tr_top", data.TRIAGE_BATCH))
+    order = cached_analysis(ctx, "triage_order", None if theme == ALL else theme, top)
+    if not order:
+        st.info("No quotes to triage yet: add files and press Analyse on the Add files page.")
+        return
+    todo, decided = triage_queue(ctx, order)
+    st.progress(decided / max(1, len(order)),
+                text=f"{decided} of {len(order)} quotes in this shortlist decided · {len(todo)} to go")
+    _keyboard()
+    if not todo:
+        st.success("Every quote in this shortlist has a decision.")
+        b = st.columns(3)
+        b[0].button("Show 50 more quotes", key="tr_more", on_click=_more, args=(data.TRIAGE_BATCH,))
+        b[1].button("Show skipped quotes again", key="tr_unskip", on_click=_clear_skipped,
+                    disabled=not ss.get("tr_skipped"))
+        b[2].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
+                    disabled=not ss.get("tr_undo"))
+        return
+    rows = data.quote_rows(ctx.ws, todo[:1])
+    if not rows:
+        st.warning("This quote no longer exists: reload the page.")
+        return
+    q = rows[0]
+    qid, v = q["quote_id"], int(q["version"])
+    with st.container(border=True):
+        st.caption(md_escape(" · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"], q["speaker"]) if x)
+                             + (f" · status {q['status']}" if q["status"] != "pending" else "")))
+        if q.get("question"):
+            st.caption("Question: " + md_escape(q["question"]))
+        if q["display_text"] is None:
+            st.warning("Text hidden: the anonymise stage has not run on this unit. Press Analyse on Add files.")
+        else:
+            show_text(q["display_text"], quote=True)
+        st.markdown(md_escape(q["attribution"]))
+        top_row = st.columns([4, 1, 1])
+        top_row[0].markdown(_badges(q["labelled"], labels) if q["labelled"] else ":gray[no theme]")
+        with top_row[1]:
+            _scores_popover(q, labels, key=f"tr_scores_{qid}_{v}")
+        with top_row[2]:
+            with st.popover("Copy"):
+                _copy_box(q)
+        for fl in q["flags"]:
+            sev = fl.get("severity", "warn")
+            msg = f"{fl.get('kind')} ({sev}): {fl.get('reason') or ''}"
+            if fl.get("text"):
+                msg += f" — “{fl['text']}”"
+            (st.error if sev == "hold" else st.warning)(md_escape(msg))
+        if ss.get("tr_editing") == qid and q["display_text"] is not None:
+            st.text_area("Text to publish ('...' for dropped words, [brackets] for added ones)",
+                         value=q["display_text"], key=f"tr_edit_{qid}_{v}", height=120)
+            e = st.columns([1, 1, 4])
+            e[0].button("Save and approve", key="tr_save", type="primary", on_click=_triage,
+                        args=("save_edit", qid, v))
+            e[1].button("Cancel edit", key="tr_cancel", on_click=_triage, args=("cancel_edit", qid, v))
+        b = st.columns([1, 1, 2, 2, 1, 1, 1])
+        b[0].button("Approve (A)", key="tr_approve", type="primary", on_click=_triage, args=("approve", qid, v),
+                    disabled=q["display_text"] is None)
+        b[1].button("Reject (R)", key="tr_reject", on_click=_triage, args=("reject", qid, v))
+        b[2].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", label_visibility="collapsed")
+        b[3].text_input("More about why (optional)", key="tr_reason_more", label_visibility="collapsed",
+                        placeholder="More about why (optional)")
+        b[4].button("Edit (E)", key="tr_edit", on_click=_triage, args=("edit", qid, v),
+                    disabled=q["display_text"] is None)
+        b[5].button("Skip (S)", key="tr_skip", on_click=_triage, args=("skip", qid, v))
+        b[6].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
+                    disabled=not ss.get("tr_undo"))
+    st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
+    with st.expander("Context: the turns around this quote", expanded=True):
+        for turn in cached(ctx, "context_turns", q["unit_id"]):
+            who = " ".join(str(x) for x in (turn["speaker_key"], turn["speaker_role"]) if x)
+            st.caption(md_escape(("▶ " if turn["is_self"] else "") + who))
+            if turn["text"] is None:
+                st.caption("(not anonymised yet)")
+            else:
+                show_text(turn["text"], quote=True)
+
+
+# ---------------------------------------------------------------------------------- collections
+def _coll(action: str, name: str, qid: str = "", delta: int = 0) -> None:
+    from .. import collection as collections
+
+    ctx = current()
+    ss = st.session_state
+    try:
+        if action == "create":
+            made = collections.create(ctx.ws, ss.get("c_new_name"), ctx.reviewer, ss.get("c_new_note", ""))
+            ss["c_pick"] = made["name"]
+            ss["c_new_name"] = ""
+            ss["c_new_note"] = ""
+            _flash("success", f"Created the collection '{made['name']}'.")
+        elif action == "note":
+            collections.set_note(ctx.ws, name, ss.get(f"c_note_{name}", ""), ctx.reviewer)
+            _flash("success", "Saved the note.")
+        elif action == "remove":
+            collections.remove(ctx.ws, name, qid, ctx.reviewer)
+        elif action == "move":
+            collections.move(ctx.ws, name, qid, delta, ctx.reviewer)
+        elif action == "delete":
+            collections.delete(ctx.ws, name, ctx.reviewer)
+            ss.pop("c_pick", None)
+            _flash("success", f"Deleted the collection '{name}' (its quotes keep their decisions).")
+        elif action == "export":
+            _do_export("quotes", ss.get("c_fmt", ".docx"), True, None, name)
+    except CopquotesError as exc:
+        _flash("error", str(exc))
+
+
+def collections_page() -> None:
+    from .. import collection as collections
+
+    ctx = current()
+    ss = st.session_state
+    st.title("Collections")
+    _show_flash()
+    st.caption("A collection gathers approved quotes for one purpose (a report, a newsletter), in the order you "
+               "choose, with a note. Add quotes from Triage or from the table on the Quotes page.")
+    colls = collections.list_collections(ctx.ws)
+    with st.expander("New collection", expanded=not colls):
+        st.text_input("Name", key="c_new_name", placeholder="e.g. Annual report 2025")
+        st.text_input("Note (optional)", key="c_new_note")
+        st.button("Create collection", key="c_create", on_click=_coll, args=("create", ""))
+    if not colls:
+        st.info("No collections yet.")
+        return
+    names = [c["name"] for c in colls]
+    if ss.get("c_pick") not in names:
+        ss["c_pick"] = names[0]
+    counts = {c["name"]: c for c in colls}
+    name = st.selectbox("Collection", names, key="c_pick",
+                        format_func=lambda n: f"{n} ({counts[n]['quotes']} quotes)")
+    info = counts[name]
+    st.text_area("Note", value=info["note"] or "", key=f"c_note_{name}", height=68)
+    st.button("Save note", key="c_save_note", on_click=_coll, args=("note", name))
+    ids = collections.quote_ids(ctx.ws, name)
+    rows = {r["quote_id"]: r for r in data.quote_rows(ctx.ws, ids)}
+    approved = collections.approved_ids(ctx.ws, name)
+    e = st.columns([2, 1, 3])
+    e[0].selectbox("Format", [".docx", ".md", ".csv"], key="c_fmt", format_func=lambda x: FORMAT_NAMES.get(x, x))
+    e[1].button("Export collection", key="c_export", type="primary", on_click=_coll, args=("export", name),
+                disabled=not approved)
+    e[2].caption(f"Writes the {len(approved)} approved quote(s) of this collection, in this order.")
+    done = ss.get("_export")
+    if done and Path(done["path"]).is_file() and "collection-" in done["name"]:
+        st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
+                           file_name=done["name"], key="c_download")
+    labels = dict(cached(ctx, "filter_options")["themes"])
+    for i, qid in enumerate(ids):
+        q = rows.get(qid)
+        with st.container(border=True):
+            if q is None:
+                st.warning(f"Quote {qid} no longer exists (its speaker withdrew consent or the analysis changed).")
+            else:
+                st.markdown(f"**{i + 1}.** " + ("" if q["status"] == "approved"
+                                                  else f":orange[{md_escape(q['status'])}: not exported] "))
+                if q["display_text"] is not None:
+                    show_text(q["display_text"], quote=True)
+                st.markdown(md_escape(q["attribution"]))
+                if q["labelled"]:
+                    st.markdown(_badges(q["labelled"], labels))
+                with st.popover("Copy"):
+                    _copy_box(q)
+            b = st.columns([1, 1, 1, 5])
+            b[0].button("Up", key=f"c_up_{qid}", on_click=_coll, args=("move", name, qid, -1), disabled=i == 0)
+            b[1].button("Down", key=f"c_down_{qid}", on_click=_coll, args=("move", name, qid, 1),
+                        disabled=i == len(ids) - 1)
+            b[2].button("Remove", key=f"c_rm_{qid}", on_click=_coll, args=("remove", name, qid))
+    with st.expander("Delete this collection"):
+        st.button(f"Delete '{name}'", key="c_delete", on_click=_coll, args=("delete", name))
+
+
+PAGES = {"add": add_files_page, "overview": overview_page, "triage": triage_page, "quotes": quotes_page,
+         "collections": collections_page, "themes": themes_page, "topics": topics_page, "export": export_page}
+PAGE_LINKS: dict = {}            # page name -> st.Page, filled by main() (st.page_link needs the object)

@@ -160,15 +160,20 @@ def test_approve_from_the_page(ws):
     assert at.button(key=f"approve_{qid}_2").disabled          # the page shows the new version
 
 
-def test_reject_needs_a_reason_on_the_page(ws):
+@pytest.mark.parametrize("choice, more, stored", [
+    ("Not on theme", "", "Not on theme"),                                    # one click: a common reason
+    ("Could identify someone", "names the school", "Could identify someone: names the school"),
+    ("Other", "too close to the funder's wording", "too close to the funder's wording"),
+])
+def test_reject_takes_a_common_reason_and_optional_words(ws, choice, more, stored):
     qid = quote_ids(ws)[3]
     at = open_page(ws, "quotes")
-    at.button(key=f"reject_{qid}_1").click().run()
-    assert at.error and "reason" in at.error[0].value and status(ws, qid)[0] == "pending"
-    at.text_input(key=f"reason_{qid}_1").input("identifies the school")
+    at.selectbox(key=f"reasonpick_{qid}_1").select(choice)
+    if more:
+        at.text_input(key=f"reason_{qid}_1").input(more)
     at.button(key=f"reject_{qid}_1").click().run()
     assert status(ws, qid)[0] == "rejected"
-    assert review.history(ws, qid)[-1]["reason"] == "identifies the school"
+    assert review.history(ws, qid)[-1]["reason"] == stored
 
 
 def test_edit_shows_a_diff_and_saves(ws):

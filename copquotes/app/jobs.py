@@ -1,0 +1,390 @@
+"""Files added in the browser, and the analysis that runs on them in the background.
+
+The **Add files** page saves each upload as a *batch*: a folder ``WS/inputs/<batch>/``
+holding the files (placed where an uploaded manifest ``copquotes.yaml`` expects them,
+so its globs and roster paths still match) and ``batch.json`` (the metadata the
+reviewer typed: group, year, source kind; empty fields are left to detection).
+
+:func:`start` then runs ``python -m copquotes.app.jobs WS`` as a detached process
+(its own session: it outlives the browser tab and the Streamlit session that
+started it). That process ingests every batch not yet ingested, file by file (a
+file that cannot be read is reported in plain words and the others carry on), then
+runs the analysis stages, writing its progress to ``WS/.app/analysis.json`` after
+every step (atomically: a reader never sees half a file). The page only reads that
+file, so a reload, a second tab or a second reviewer sees the same progress.
+
+Adding more files later makes a new batch: earlier batches are not read again, and
+the stages only redo what the new units make stale. A file whose bytes are already
+in the workspace is not added twice.
+
+No participant text is written to the progress file: file names, counts, stage
+names and error messages only.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+STATE_DIR = ".app"
+STATE_FILE = "analysis.json"
+INPUTS = "inputs"
+BATCH_FILE = "batch.json"
+INGESTED = ".ingested"
+MANIFEST_NAMES = ("copquotes.yaml", "copquotes.yml")
+SOURCE_KINDS = ("survey", "focus_group", "interview", "reflection")
+STEP_LABELS = {
+    "ingest": "Reading the files",
+    "anonymise": "Removing names and other identifiers",
+    "embed": "Reading the meaning of each answer",
+    "tag": "Finding the themes",
+    "topics": "Grouping into topics",
+    "quotes": "Choosing candidate quotes",
+}
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def state_path(ws_path) -> Path:
+    return Path(ws_path) / STATE_DIR / STATE_FILE
+
+
+def inputs_dir(ws_path) -> Path:
+    return Path(ws_path) / INPUTS
+
+
+def _write_json(path: Path, obj) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _pid_alive(pid) -> bool:
+    try:
+        pid = int(pid)
+        os.kill(pid, 0)
+    except (TypeError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    # a zombie (finished, not yet reaped by the Streamlit process that started it) is not running
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def read_state(ws_path) -> dict | None:
+    """The last analysis' progress (``None`` when none ever ran). A run whose process died
+    without finishing is reported as ``failed``."""
+    path = state_path(ws_path)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("state") in ("queued", "running") and not _pid_alive(state.get("pid")):
+        # a queued run gets a few seconds to start its process
+        started = state.get("started_at_epoch") or 0
+        if state.get("state") == "running" or time.time() - started > 30:
+            state["state"] = "failed"
+            state["message"] = ("The analysis stopped before it finished (the computer or the app was "
+                                "restarted?). Press Analyse again: what was done is kept.")
+    return state
+
+
+def is_running(ws_path) -> bool:
+    st = read_state(ws_path)
+    return bool(st) and st.get("state") in ("queued", "running")
+
+
+# ---------------------------------------------------------------------------------- batches
+def safe_name(name: str) -> str:
+    """A file name from the browser, reduced to its last part and safe characters."""
+    base = re.split(r"[\\/]", str(name or ""))[-1].strip().lstrip(".")
+    base = re.sub(r"[^\w.\- ()]+", "_", base)[:150]
+    return base or "file"
+
+
+def _known_hashes(ws_path) -> set[str]:
+    out = set()
+    root = inputs_dir(ws_path)
+    if not root.is_dir():
+        return out
+    for b in root.iterdir():
+        meta = b / BATCH_FILE
+        if meta.is_file():
+            try:
+                out.update(f["sha256"] for f in json.loads(meta.read_text("utf-8")).get("files", []))
+            except (ValueError, KeyError, TypeError):
+                pass
+    return out
+
+
+def _manifest_places(data: bytes) -> dict[str, str]:
+    """Where a manifest expects files: ``{file name (lower case): relative path}`` for its
+    ``files`` entries and rosters that name one file in a sub-folder."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(data.decode("utf-8", "replace")) or {}
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(doc, dict):
+        return {}
+    names: list[str] = []
+    files = doc.get("files")
+    if isinstance(files, dict):
+        names += [str(k) for k in files]
+    elif isinstance(files, list):
+        for e in files:
+            if isinstance(e, dict):
+                names += [str(e.get(k)) for k in ("match", "path", "glob", "file", "pattern") if e.get(k)]
+    for key in ("rosters", "roster"):
+        v = doc.get(key)
+        names += [str(x) for x in (v if isinstance(v, list) else [v] if v else [])]
+    places = {}
+    for n in names:
+        n = n.strip().lstrip("./")
+        if "/" in n and not any(c in n for c in "*?["):
+            rel = Path(n)
+            if ".." not in rel.parts and not rel.is_absolute():
+                places[rel.name.lower()] = rel.as_posix()
+    return places
+
+
+def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = None) -> dict:
+    """Save uploaded files (``(name, bytes)``) as a new batch; returns ``{"batch": path or None,
+    "saved": [names], "duplicates": [names]}``. Files whose bytes were added before are not
+    saved again (``duplicates``)."""
+    known = _known_hashes(ws_path)
+    items, dups, seen = [], [], set()
+    for name, data in uploads:
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in known or sha in seen:
+            dups.append(safe_name(name))
+            continue
+        seen.add(sha)
+        items.append((safe_name(name), data, sha))
+    if not items:
+        return {"batch": None, "saved": [], "duplicates": dups}
+    places: dict[str, str] = {}
+    for name, data, _ in items:
+        if name.lower() in MANIFEST_NAMES:
+            places.update(_manifest_places(data))
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    root = inputs_dir(ws_path)
+    batch = root / stamp
+    i = 1
+    while batch.exists():
+        i += 1
+        batch = root / f"{stamp}-{i}"
+    batch.mkdir(parents=True)
+    files, taken = [], set()
+    for name, data, sha in items:
+        rel = "copquotes.yaml" if name.lower() in MANIFEST_NAMES else places.get(name.lower(), name)
+        stem, ext, n = Path(rel).with_suffix("").as_posix(), Path(rel).suffix, 1
+        while rel.lower() in taken:
+            n += 1
+            rel = f"{stem} ({n}){ext}"
+        taken.add(rel.lower())
+        dest = batch / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        files.append({"name": name, "path": rel, "sha256": sha, "bytes": len(data)})
+    clean = {k: str(v).strip() for k, v in (meta or {}).items() if v is not None and str(v).strip()}
+    _write_json(batch / BATCH_FILE, {"created_at": _now(), "meta": clean, "files": files})
+    return {"batch": str(batch), "saved": [f["name"] for f in files], "duplicates": dups}
+
+
+def pending_batches(ws_path) -> list[Path]:
+    root = inputs_dir(ws_path)
+    if not root.is_dir():
+        return []
+    return sorted(b for b in root.iterdir() if (b / BATCH_FILE).is_file() and not (b / INGESTED).exists())
+
+
+def batches(ws_path) -> list[dict]:
+    """Every batch added in the browser, oldest first: when, files, metadata, ingested or not."""
+    root = inputs_dir(ws_path)
+    out = []
+    if root.is_dir():
+        for b in sorted(root.iterdir()):
+            try:
+                info = json.loads((b / BATCH_FILE).read_text("utf-8"))
+            except (OSError, ValueError):
+                continue
+            info["ingested"] = (b / INGESTED).exists()
+            out.append(info)
+    return out
+
+
+# ---------------------------------------------------------------------------------- running
+def start(ws_path) -> dict:
+    """Start the background analysis of ``ws_path`` unless one is running; returns the state."""
+    ws_path = Path(ws_path).resolve()
+    cur = read_state(ws_path)
+    if cur and cur.get("state") in ("queued", "running"):
+        return cur
+    state = {"state": "queued", "started_at": _now(), "started_at_epoch": time.time(), "pid": None,
+             "steps": {}, "files": [], "message": "Starting the analysis ..."}
+    _write_json(state_path(ws_path), state)
+    log_path = Path(ws_path) / STATE_DIR / "analysis.log"
+    env = dict(os.environ)
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TRANSFORMERS_OFFLINE", "1")
+    pkg_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    with open(log_path, "ab") as logf:
+        proc = subprocess.Popen([sys.executable, "-m", "copquotes.app.jobs", str(ws_path)],
+                                stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True, close_fds=True)
+    state["pid"] = proc.pid
+    _write_json(state_path(ws_path), state)
+    return state
+
+
+class _Progress:
+    def __init__(self, ws_path: Path):
+        self.path = state_path(ws_path)
+        self.state = {"state": "running", "pid": os.getpid(), "started_at": _now(),
+                      "started_at_epoch": time.time(), "steps": {}, "files": [], "message": ""}
+        try:
+            old = json.loads(self.path.read_text("utf-8"))
+            self.state["started_at"] = old.get("started_at", self.state["started_at"])
+        except (OSError, ValueError):
+            pass
+        self.save()
+
+    def save(self) -> None:
+        self.state["updated_at"] = _now()
+        _write_json(self.path, self.state)
+
+    def step(self, name: str, status: str, **info) -> None:
+        s = self.state["steps"].setdefault(name, {"label": STEP_LABELS.get(name, name)})
+        s["status"] = status
+        s.update(info)
+        self.save()
+
+
+def _plain_error(exc: BaseException) -> str:
+    msg = str(exc).strip() or type(exc).__name__
+    return msg.splitlines()[0][:300]
+
+
+def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
+    """Ingest every batch not yet ingested, one file at a time (one bad file stops nothing)."""
+    from ..errors import CopquotesError
+    from ..ingest import discover
+
+    todo = pending_batches(ws_path)
+    prog.step("ingest", "running", done=0, total=0)
+    n_files = n_units = 0
+    for b in todo:
+        info = json.loads((b / BATCH_FILE).read_text("utf-8"))
+        meta = dict(info.get("meta") or {})
+        shown = {f["path"]: f["name"] for f in info.get("files", [])}
+        rel = lambda p: Path(p).resolve().relative_to(b.resolve()).as_posix()  # noqa: E731
+
+        def report(path, status, units=0, error=None):
+            try:
+                name = shown.get(rel(path), Path(path).name)
+            except ValueError:
+                name = Path(path).name
+            prog.state["files"].append({"name": name, "status": status, "units": units, "error": error})
+            prog.save()
+        try:
+            disc = discover([b], meta)
+        except CopquotesError as exc:
+            for f in info.get("files", []):
+                report(b / f["path"], "unreadable", error=_plain_error(exc))
+            (b / INGESTED).write_text(_now())
+            continue
+        for path, reason in disc.skipped:
+            if Path(path).name == BATCH_FILE:
+                continue
+            report(path, "unreadable", error=reason)
+        prog.step("ingest", "running", done=n_files, total=n_files + len(disc.sources))
+        for src in disc.sources:
+            try:
+                rep = ws.ingest([src], progress=False)
+                fr = rep.files[0]
+                report(src.path, getattr(fr, "status", "added"), units=int(getattr(fr, "n_units", 0) or 0))
+                n_units += int(getattr(fr, "n_units", 0) or 0)
+            except Exception as exc:  # noqa: BLE001 - any failure of one file is reported, the rest go on
+                log.debug("ingest of %s failed", src.path, exc_info=True)
+                report(src.path, "unreadable", error=_plain_error(exc))
+            n_files += 1
+            prog.step("ingest", "running", done=n_files)
+        (b / INGESTED).write_text(_now())
+    prog.step("ingest", "done", done=n_files, total=n_files, units=n_units)
+
+
+def run_job(ws_path) -> int:
+    """The background process: ingest new batches, then every analysis stage."""
+    from ..pipeline import STAGE_ORDER, analyse
+    from ..workspace import Workspace
+
+    ws_path = Path(ws_path).resolve()
+    prog = _Progress(ws_path)
+    ws = None
+    try:
+        ws = Workspace.open(ws_path, create=True)
+        ingest_batches(ws, ws_path, prog)
+        for name in STAGE_ORDER:
+            prog.step(name, "waiting")
+        if ws.n_units() == 0:
+            prog.state.update(state="done", message="Nothing to analyse: none of the files could be read.")
+            prog.save()
+            return 0
+        t0 = {"t": time.time()}
+        order = list(STAGE_ORDER)
+        prog.step(order[0], "running")
+
+        def on_stage(name, summary):
+            prog.step(name, "done" if not summary.get("skipped") else "up to date",
+                      seconds=round(float(summary.get("seconds") or 0), 1))
+            waiting = [n for n in order if prog.state["steps"].get(n, {}).get("status") in ("waiting", None)]
+            if waiting:
+                prog.step(waiting[0], "running")
+            t0["t"] = time.time()
+        analyse(ws, progress=False, on_stage=on_stage)
+        for name in order:
+            if prog.state["steps"].get(name, {}).get("status") in ("waiting", "running"):
+                prog.step(name, "done")
+        n = ws.conn.execute("SELECT COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+                            ).fetchone()[0]
+        prog.state.update(state="done", quotes=int(n), finished_at=_now(),
+                          message=f"Done: {n:,} candidate quotes are ready to review.")
+        prog.save()
+        return 0
+    except BaseException as exc:  # noqa: BLE001 - reported to the page, then re-raised for the log
+        traceback.print_exc()
+        for s in prog.state["steps"].values():
+            if s.get("status") == "running":
+                s["status"] = "failed"
+        prog.state.update(state="failed", finished_at=_now(),
+                          message="The analysis stopped: " + _plain_error(exc))
+        prog.save()
+        return 1
+    finally:
+        if ws is not None:
+            ws.close()
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through start() in the tests
+    logging.basicConfig(level=logging.WARNING)
+    sys.exit(run_job(sys.argv[1]))
