@@ -1,0 +1,95 @@
+"""Files added in the browser: batches on disk, and the background analysis that reads them."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from copquotes.app import jobs
+from copquotes.workspace import Workspace
+
+VTT = """WEBVTT
+
+00:00:01.000 --> 00:00:05.000
+<v Facilitator>What has the community of practice meant for you this year?
+
+00:00:06.000 --> 00:00:15.000
+<v Participant 1>Honestly it has kept me going. Meeting people who do the same work made me feel less alone and more confident in my practice.
+
+00:00:16.000 --> 00:00:25.000
+<v Participant 2>For me it was the space to reflect. I changed how I run my sessions after hearing how others handle backlash from leadership.
+"""
+
+MANIFEST = b"""files:
+  "focus_groups/*": {source_kind: focus_group, consent: "yes"}
+  "focus_groups/fg_2024.vtt": {group: RRE, year: "2024"}
+rosters: [rosters/roster.csv]
+"""
+
+
+@pytest.mark.parametrize("name, safe", [
+    ("report.csv", "report.csv"), ("../../etc/passwd", "passwd"), ("C:\\Users\\x\\fg 1.vtt", "fg 1.vtt"),
+    (".hidden", "hidden"), ("", "file"), ("a<b>|c.txt", "a_b_c.txt"),
+])
+def test_browser_file_names_are_reduced_to_a_safe_last_part(name, safe):
+    assert jobs.safe_name(name) == safe
+
+
+def test_a_batch_puts_files_where_its_manifest_expects_them_and_skips_repeats(tmp_path):
+    roster = b"name,role,quote_consent\nAnn Lee,participant,yes\n"
+    res = jobs.save_batch(tmp_path, [("copquotes.yaml", MANIFEST), ("fg_2024.vtt", VTT.encode()),
+                                     ("roster.csv", roster), ("notes.txt", b"Some notes about the day.")],
+                          {"group": " ", "year": "2024"})
+    batch = tmp_path / "inputs" / res["batch"].rsplit("/", 1)[-1]
+    assert (batch / "focus_groups" / "fg_2024.vtt").is_file() and (batch / "rosters" / "roster.csv").is_file()
+    assert (batch / "notes.txt").is_file() and (batch / "copquotes.yaml").is_file()
+    info = json.loads((batch / jobs.BATCH_FILE).read_text())
+    assert info["meta"] == {"year": "2024"}                       # empty fields are left to detection
+    again = jobs.save_batch(tmp_path, [("fg_2024 copy.vtt", VTT.encode()), ("new.txt", b"Something new.")])
+    assert again["duplicates"] == ["fg_2024 copy.vtt"] and again["saved"] == ["new.txt"]
+    assert len(jobs.pending_batches(tmp_path)) == 2
+
+
+def test_a_dead_analysis_process_reads_as_failed(tmp_path):
+    jobs._write_json(jobs.state_path(tmp_path), {"state": "running", "pid": 2 ** 22 + 12345, "steps": {}})
+    state = jobs.read_state(tmp_path)
+    assert state["state"] == "failed" and "Press Analyse again" in state["message"]
+    assert not jobs.is_running(tmp_path)
+
+
+def test_the_background_job_ingests_new_files_reports_unreadable_ones_and_analyses(tmp_path):
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("copquotes.yaml", MANIFEST), ("fg_2024.vtt", VTT.encode()),
+                              ("broken.xlsx", b"this is not a spreadsheet"),
+                              ("roster.csv", b"name,role,quote_consent\nParticipant 1,participant,yes\n"
+                                             b"Participant 2,participant,yes\nFacilitator,facilitator,no\n")])
+    assert jobs.run_job(ws_path) == 0
+    state = jobs.read_state(ws_path)
+    assert state["state"] == "done" and "quotes are ready" in state["message"]
+    assert [s["status"] for s in state["steps"].values()] == ["done"] * len(state["steps"])
+    assert list(state["steps"])[:2] == ["ingest", "anonymise"]
+    by_name = {f["name"]: f for f in state["files"]}
+    assert by_name["fg_2024.vtt"]["status"] == "added" and by_name["fg_2024.vtt"]["units"] == 3
+    assert by_name["broken.xlsx"]["status"] == "unreadable" and by_name["broken.xlsx"]["error"]
+    ws = Workspace.open(ws_path)
+    try:
+        assert tuple(ws.conn.execute("SELECT grp, year, source_kind FROM units LIMIT 1").fetchone()) == \
+            ("RRE", "2024", "focus_group")
+        assert ws.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0] >= 1
+    finally:
+        ws.close()
+    assert jobs.pending_batches(ws_path) == []
+    # more files later: only the new batch is read; the first file is not ingested again
+    jobs.save_batch(ws_path, [("later.txt", b"Participant 3: The group gave me the confidence to speak up at "
+                                             b"work and to support my colleagues through a hard year.\n")],
+                    {"group": "Early career", "source_kind": "interview"})
+    assert jobs.run_job(ws_path) == 0
+    state = jobs.read_state(ws_path)
+    assert [f["name"] for f in state["files"]] == ["later.txt"] and state["state"] == "done"
+    ws = Workspace.open(ws_path)
+    try:
+        assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 2
+        assert ws.conn.execute("SELECT grp FROM units u JOIN files f ON f.file_id = u.file_id"
+                               " WHERE f.path LIKE '%later.txt'").fetchone()[0] == "Early career"
+    finally:
+        ws.close()
