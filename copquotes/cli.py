@@ -128,15 +128,21 @@ def cmd_ingest(args) -> int:
 
 def cmd_run(args) -> int:
     from .pipeline import analyse
+    from .workspace import pipeline_lock
 
-    rep = _ingest(args, Path(args.workspace))
-    if not args.json:
-        _print_ingest(rep)
-    ws = _open_ws(args.workspace)
-    try:
-        results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage)
-    finally:
-        ws.close()
+    ws_path = Path(args.workspace)
+    if ws_path.exists() and not ws_path.is_dir():
+        raise ConfigError(f"{ws_path} is a file, not a workspace folder: choose another --workspace")
+    # one pipeline writer: held across the ingest and the analysis
+    with pipeline_lock(ws_path, wait=not getattr(args, "no_wait", False), on_wait=_err):
+        rep = _ingest(args, ws_path)
+        if not args.json:
+            _print_ingest(rep)
+        ws = _open_ws(args.workspace)
+        try:
+            results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage)
+        finally:
+            ws.close()
     if args.json:
         _out({"ingest": rep, "stages": results})
     return 0
@@ -148,7 +154,7 @@ def cmd_analyse(args) -> int:
     ws = _open_ws(args.workspace)
     try:
         results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
-                          on_stage=None if args.json else _print_stage)
+                          on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err)
     finally:
         ws.close()
     if args.json:
@@ -175,6 +181,50 @@ def cmd_status(args) -> int:
     c = st["consent"]
     print(f"quote consent: yes {c['yes']}, no {c['no']}, unknown {c['unknown']}")
     print("stages: " + ", ".join(f"{k} {v['state']}" for k, v in st["stages"].items()))
+    d = st.get("decisions") or {}
+    if d:
+        q = d["quotes"]
+        print(f"quotes: pending {q['pending']}, approved {q['approved']}, edited {q['edited']}, "
+              f"rejected {q['rejected']}; held {d['held']} (cleared by approval {d['held_cleared']})")
+        o = d["orphaned_by_kind"]
+        print(f"orphaned decisions: {d['orphaned']} (quotes {o['quote']}, redactions {o['redaction']}, "
+              f"theme labels {o['theme_label']}); re-attached {d['reattached']}; "
+              f"removed because consent was withdrawn {d['removed_no_consent']}")
+    return 0
+
+
+def cmd_review(args) -> int:
+    from . import review
+
+    ws = _open_ws(args.workspace)
+    try:
+        row = ws.conn.execute("SELECT version FROM quotes WHERE quote_id = ?", (args.quote_id,)).fetchone()
+        if args.expect_version is not None:
+            version = args.expect_version
+        elif row is not None:
+            version = int(row[0])
+        else:
+            raise review.QuoteConflict(f"no quote {args.quote_id} in {args.workspace}: list them with "
+                                       f"'copquotes quotes --workspace {args.workspace} --status all'",
+                                       args.quote_id, 0, None, {"action": args.action})
+        if args.action == "approve":
+            after = review.approve(ws, args.quote_id, args.reviewer, version)
+        elif args.action == "reject":
+            after = review.reject(ws, args.quote_id, args.reviewer, args.reason, version)
+        elif args.action == "reset":
+            after = review.reset(ws, args.quote_id, args.reviewer, version)
+        else:
+            if args.text is None:
+                raise ConfigError("edit needs --text TEXT (the text to publish)")
+            after = review.edit(ws, args.quote_id, args.reviewer, args.text, version, reason=args.reason)
+    finally:
+        ws.close()
+    rec = {"id": after["quote_id"], "status": after["status"], "edited_text": after["edited_text"],
+           "version": after["version"], "updated_by": after["updated_by"], "updated_at": after["updated_at"]}
+    if args.json:
+        _out(rec)
+    else:
+        _err(f"{args.quote_id}: {after['status']} (version {after['version']})")
     return 0
 
 
@@ -300,7 +350,20 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--stage", action="append", metavar="NAME",
                     help="anonymise, embed, tag, topics or quotes (repeatable; default all)")
     sp.add_argument("--force", action="store_true", help="re-run stages that are up to date")
+    sp.add_argument("--no-wait", action="store_true",
+                    help="when another run or analysis holds the workspace, stop at once instead of waiting")
     sp.add_argument("--json", action="store_true")
+
+    sp = add("review", cmd_review, "a reviewer's decision on one quote (same audit trail and conflict check as the app)")
+    sp.add_argument("action", choices=["approve", "reject", "edit", "reset"])
+    sp.add_argument("quote_id", metavar="QUOTE_ID")
+    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+    sp.add_argument("--reviewer", required=True, metavar="NAME")
+    sp.add_argument("--reason", metavar="TEXT", help="why (required to reject)")
+    sp.add_argument("--text", metavar="TEXT", help="(edit) the text to publish")
+    sp.add_argument("--expect-version", type=int, metavar="N",
+                    help="the version you saw: refused, with a one-line reason, if someone saved since")
+    sp.add_argument("--json", action="store_true", help="print the quote's new status and version as JSON")
 
     sp = add("status", cmd_status, "what the workspace holds; which stages are up to date")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")

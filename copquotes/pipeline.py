@@ -113,7 +113,33 @@ class _Plan:
 
 def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
             on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True,
-            jobs: int | None = None) -> dict[str, dict]:
+            jobs: int | None = None, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> dict[str, dict]:
+    """Run analysis stages in order; up-to-date stages are skipped unless ``force``.
+
+    One pipeline writer per workspace: this holds the workspace's pipeline lock
+    (:func:`copquotes.workspace.pipeline_lock`) for the whole run. When another run holds it,
+    it waits (saying so once through ``on_wait``, by default a line on stderr), or with
+    ``wait=False`` raises :class:`copquotes.workspace.WorkspaceBusy`.
+    """
+    path = getattr(ws, "path", None)
+    if path is None:
+        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs)
+    from .workspace import pipeline_lock
+
+    with pipeline_lock(path, wait=wait, on_wait=on_wait):
+        _remove_leftovers(Path(path))
+        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Files a killed run left behind (the lock is held: no run owns them now)."""
+    for p in list(path.glob(".*.pkl")) + list(path.glob(".*.pkl.part")):
+        p.unlink(missing_ok=True)
+
+
+def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
+             on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True,
+             jobs: int | None = None) -> dict[str, dict]:
     """Run analysis stages in order; up-to-date stages are skipped unless ``force``.
 
     With ``parallel`` (the default), the first stale stage declared ``worker`` runs in a worker

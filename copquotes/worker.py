@@ -125,6 +125,18 @@ def _read_exactly(fh: BinaryIO, n: int) -> bytes | None:
 
 
 # ----------------------------------------------------------------------------- parent side
+def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
+    """Linux: the worker gets SIGKILL when the pipeline process dies, so a killed run leaves no
+    writer behind that the next run's workspace lock does not know of."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
 class Worker:
     """A worker process on a workspace folder, seen from the pipeline."""
 
@@ -134,7 +146,8 @@ class Worker:
         self.started_at = time.time()
         self.proc = subprocess.Popen([sys.executable, "-m", "copquotes.worker", str(self.ws_path)],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-                                     bufsize=0)  # unbuffered: select() sees every byte not yet read
+                                     bufsize=0,  # unbuffered: select() sees every byte not yet read
+                                     preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
         self._outstanding = 0
         self._replies: list[Message] = []
         self._eof = False

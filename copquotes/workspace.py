@@ -6,11 +6,17 @@ alone and a crash loses at most the stage in flight. Guarantees:
 * the database runs in WAL mode, every write happens in a transaction;
 * ingesting is all-or-nothing (one command = one transaction): a file that fails
   halfway leaves the workspace exactly as it was;
-* re-ingesting an unchanged file adds nothing; a changed file replaces its units
-  and everything derived from them (foreign keys cascade);
+* re-ingesting an unchanged file adds nothing; a changed file keeps every unit whose
+  text did not change (same id, with its quotes, decisions, manual redactions and theme
+  labels; only its metadata is updated), adds the new ones and removes the ones that are
+  gone. Reviewer data of a removed unit is re-attached where its text still matches,
+  otherwise kept in ``orphans`` (:func:`orphaned_decisions`): never dropped silently
+  (docs/durability.md);
 * consent is enforced here, not only in the user interface: a trigger refuses a
   quote whose unit lacks quote consent, and every quote read goes through the
-  consent-gated view ``quotable_units``.
+  consent-gated view ``quotable_units``; withdrawn consent is the one thing that
+  removes a quote, and the audit trail (``decisions``) records it;
+* one pipeline writer at a time: :func:`pipeline_lock` (a lock file in the folder).
 """
 from __future__ import annotations
 
@@ -19,7 +25,10 @@ import datetime as _dt
 import hashlib
 import json
 import logging
+import os
+import re
 import sqlite3
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -33,7 +42,7 @@ from .types import Identifier, Unit, text_hash
 log = logging.getLogger(__name__)
 
 DB_NAME = "copquotes.sqlite"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -239,7 +248,45 @@ _MIGRATIONS: list[str] = [
         PRIMARY KEY (text_hash, kind)
     ) WITHOUT ROWID;
     """,
+    # 4 -> 5: durable identity and reviewer data (docs/durability.md). A file keeps its
+    # file_key for life (a rename keeps it); reviewer data of a unit whose text changed is
+    # kept in orphans until it can be re-attached; withdrawn consent leaves an audit row.
+    """
+    CREATE TABLE IF NOT EXISTS orphans (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        file_id INTEGER,
+        unit_id TEXT NOT NULL,
+        quote_id TEXT,
+        payload_json TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        resolved_at TEXT,
+        resolved_to TEXT,
+        resolution TEXT
+    );
+    CREATE INDEX IF NOT EXISTS orphans_open ON orphans(file_id, resolved_at);
+    DROP TRIGGER IF EXISTS consent_withdrawn;
+    CREATE TRIGGER consent_withdrawn AFTER UPDATE OF consent, speaker_role ON units
+    WHEN NOT EXISTS (SELECT 1 FROM quotable_units u WHERE u.unit_id = NEW.unit_id)
+    BEGIN
+        INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)
+            SELECT q.quote_id, 'copquotes', 'removed_no_consent',
+                   json_object('status', q.status, 'version', q.version, 'text', q.text,
+                               'edited_text', q.edited_text, 'updated_by', q.updated_by),
+                   NULL, 'quote consent withdrawn (or the speaker is no longer a participant)',
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            FROM quotes q WHERE q.unit_id = NEW.unit_id
+              AND (q.status != 'pending' OR q.version > 1 OR q.edited_text IS NOT NULL AND q.updated_by != 'quotes');
+        DELETE FROM quotes WHERE unit_id = NEW.unit_id;
+    END;
+    """,
 ]
+
+# Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
+# (e.g. the app's collections). A table that does not exist is skipped.
+QUOTE_ID_REFERENCES: list[tuple[str, str]] = [("collection_items", "quote_id")]
+REATTACHED_BY = "copquotes"     # the 'reviewer' of audit rows written by copquotes itself
 
 # The aggregates (name -> SQL): what the review app's overview and topics pages count.
 # Tagger labels only; reviewers' corrections (theme_labels, a small table) are applied on
@@ -270,18 +317,44 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def unit_id_for(path_key: str, position: int, locator: str = "") -> str:
-    """Stable id of a unit: its file and its place in the file."""
-    h = hashlib.sha1(f"{path_key}\x00{position}\x00{locator}".encode("utf-8")).hexdigest()
+def quote_id_for(unit_id: str, start: int, end: int) -> str:
+    """Stable id of a quote: its unit and its span (re-running the quotes stage finds it again)."""
+    return "q" + hashlib.sha1(f"{unit_id}:{start}:{end}".encode()).hexdigest()[:15]
+
+
+_SNAPSHOT_FIELDS = ("status", "text", "edited_text", "version", "updated_at", "updated_by")
+
+
+def _quote_snapshot(row: dict) -> dict:
+    return {k: row.get(k) for k in _SNAPSHOT_FIELDS}
+
+
+def file_key_for(path_key: str) -> str:
+    """The life-long key of a file, from the path it was first ingested from (a rename keeps it)."""
+    return "f" + hashlib.sha1(path_key.encode("utf-8")).hexdigest()[:15]
+
+
+def unit_id_for(file_key: str, speaker_key: str | None, question: str | None, text_sha: str,
+                occurrence: int = 0) -> str:
+    """Id of a new unit: its file, who said it (respondent or speaker key), the question, its
+    text and which occurrence of that same text by the same person it is. Not its position:
+    a respondent added above it, or a turn inserted before it, leaves the id alone. On a
+    re-ingest, a unit whose text is unchanged keeps the id it already has (matched by text)."""
+    h = hashlib.sha1("\x00".join([file_key, speaker_key or "", question or "", text_sha,
+                                   str(occurrence)]).encode("utf-8")).hexdigest()
     return "u" + h[:15]
 
 
 @dataclass
 class FileResult:
     path: str
-    status: str                  # added | replaced | unchanged
+    status: str                  # added | replaced | unchanged | renamed
     n_units: int = 0
     format: str = ""
+    kept: int = 0                # replaced: units whose text did not change (kept with their reviewer data)
+    removed: int = 0             # replaced: units whose text is gone
+    reattached: int = 0          # reviewer data re-attached to changed text
+    orphaned: int = 0            # reviewer data that could not be re-attached (kept in orphans)
 
 
 @dataclass
@@ -291,7 +364,7 @@ class IngestReport:
 
     @property
     def n_units_added(self) -> int:
-        return sum(f.n_units for f in self.files if f.status != "unchanged")
+        return sum(f.n_units - f.kept for f in self.files if f.status not in ("unchanged", "renamed"))
 
     def to_dict(self) -> dict:
         return {
@@ -380,6 +453,13 @@ class Workspace:
                     )
                 if target == 2:
                     self.refresh_aggregates()
+                if target == 4:
+                    cols = {r[1] for r in self.conn.execute("PRAGMA table_info(files)")}
+                    if "file_key" not in cols:   # (files.file_key TEXT, added in code: re-runnable)
+                        self.conn.execute("ALTER TABLE files ADD COLUMN file_key TEXT")
+                    for fid, fpath in self.conn.execute("SELECT file_id, path FROM files").fetchall():
+                        self.conn.execute("UPDATE files SET file_key = ? WHERE file_id = ?",
+                                          (file_key_for(fpath), fid))
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -404,12 +484,15 @@ class Workspace:
             self._depth = 0
 
     # ------------------------------------------------------------------ ingest
-    def ingest(self, sources: Iterable, read=None, progress: bool = True) -> IngestReport:
+    def ingest(self, sources: Iterable, read=None, progress: bool = True, *, wait: bool = True,
+               on_wait=None) -> IngestReport:
         """Ingest sources (from :func:`copquotes.ingest.discover`) in one transaction.
 
         All or nothing: if any file fails, nothing of this call is written and the
         error propagates. Unchanged files (same content, metadata and roster) are
-        skipped; changed ones replace their units and everything derived from them.
+        skipped; in a changed one, units whose text did not change keep their id and
+        everything attached to it (see the module doc). Holds the pipeline lock
+        (:func:`pipeline_lock`; ``wait``/``on_wait`` as there).
         """
         if read is None:
             from .ingest import read as read  # noqa: PLW0127
@@ -417,7 +500,7 @@ class Workspace:
 
         sources = list(sources)
         report = IngestReport()
-        with self.transaction():
+        with pipeline_lock(self.path, wait=wait, on_wait=on_wait), self.transaction():
             for source in bar(sources, desc="ingest", unit="file", enable=progress and len(sources) > 1):
                 report.files.append(self._ingest_one(source, read))
             if any(f.status != "unchanged" for f in report.files):
@@ -442,31 +525,79 @@ class Workspace:
             ).encode()
         ).hexdigest()
         row = self.conn.execute(
-            "SELECT file_id, fingerprint, n_units FROM files WHERE path = ?", (key,)
+            "SELECT file_id, fingerprint, n_units, file_key, path FROM files WHERE path = ?", (key,)
         ).fetchone()
+        renamed = False
+        if row is None:
+            row = self._renamed_file(sha, key)
+            if row is not None:   # the same bytes, moved: the file keeps its identity
+                self.conn.execute("UPDATE files SET path = ?, display = ? WHERE file_id = ?",
+                                  (key, _display(path), row["file_id"]))
+                renamed = True
+                log.info("%s: same content as a file that moved away; kept as that file", _display(path))
         if row is not None and row["fingerprint"] == fingerprint:
-            return FileResult(str(source.path), "unchanged", row["n_units"], source.format)
-        status = "replaced" if row is not None else "added"
-        if row is not None:
-            self.conn.execute("DELETE FROM files WHERE file_id = ?", (row["file_id"],))
-        cur = self.conn.execute(
-            "INSERT INTO files(path, display, format, sha256, fingerprint, meta_json, ingested_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, _display(path), source.format, sha, fingerprint,
-             json.dumps(_jsonable(source.meta), sort_keys=True, default=str), _now()),
-        )
-        file_id = cur.lastrowid
+            return FileResult(str(source.path), "renamed" if renamed else "unchanged", row["n_units"], source.format)
+        meta_json = json.dumps(_jsonable(source.meta), sort_keys=True, default=str)
+        if row is None:
+            status = "added"
+            file_key = file_key_for(key)
+            while self.conn.execute("SELECT 1 FROM files WHERE file_key = ?", (file_key,)).fetchone():
+                file_key = file_key_for(file_key + key)
+            cur = self.conn.execute(
+                "INSERT INTO files(path, display, format, sha256, fingerprint, meta_json, ingested_at, file_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, _display(path), source.format, sha, fingerprint, meta_json, _now(), file_key),
+            )
+            file_id = cur.lastrowid
+        else:
+            status = "replaced"
+            file_id = row["file_id"]
+            file_key = row["file_key"] or file_key_for(row["path"])
+            self.conn.execute(
+                "UPDATE files SET display = ?, format = ?, sha256 = ?, fingerprint = ?, meta_json = ?,"
+                " ingested_at = ?, file_key = ? WHERE file_id = ?",
+                (_display(path), source.format, sha, fingerprint, meta_json, _now(), file_key, file_id))
+            self.conn.execute("DELETE FROM file_identifiers WHERE file_id = ?", (file_id,))
+        # the units this file had: a new unit with the same text takes over the old id
+        old: dict[str, list] = {}
+        old_ids: set[str] = set()
+        for r in self.conn.execute(
+                "SELECT unit_id, text_hash, speaker_key, question FROM units WHERE file_id = ? ORDER BY position",
+                (file_id,)):
+            old.setdefault(r[1], []).append((r[0], r[2], r[3]))
+            old_ids.add(r[0])
+        taken: set[str] = set()
+        assigned: set[str] = set(old_ids)
+        occurrences: dict[tuple, int] = {}
         reading = read(source)
         n = 0
-        batch: list[tuple] = []
+        inserts: list[tuple] = []
+        updates: list[tuple] = []
         for unit in reading.units:
-            batch.append(self._unit_row(file_id, key, unit))
+            th = text_hash(unit.text)
+            uid = None
+            cands = [o for o in old.get(th, ()) if o[0] not in taken]
+            if cands:
+                best = ([o for o in cands if o[1] == unit.speaker_key and o[2] == unit.question]
+                        or [o for o in cands if o[2] == unit.question] or cands)
+                uid = best[0][0]
+                taken.add(uid)
+            row_ = self._unit_row(file_id, file_key, unit, th, uid, occurrences, assigned)
+            if uid is not None:
+                updates.append(row_[2:] + (row_[0],))
+            else:
+                inserts.append(row_)
             n += 1
-            if len(batch) >= 2000:
-                self._insert_units(batch)
-                batch.clear()
-        if batch:
-            self._insert_units(batch)
+            if len(inserts) >= 2000:
+                self._insert_units(inserts)
+                inserts.clear()
+            if len(updates) >= 2000:
+                self._update_units(updates)
+                updates.clear()
+        if inserts:
+            self._insert_units(inserts)
+        if updates:
+            self._update_units(updates)
         idents = {}
         for ident in reading.identifiers:
             idents[(ident.value, ident.kind, ident.source)] = ident
@@ -480,16 +611,266 @@ class Workspace:
             "UPDATE files SET n_units = ?, meta_json = ? WHERE file_id = ?",
             (n, json.dumps(_jsonable(meta), sort_keys=True, default=str), file_id),
         )
+        result = FileResult(str(source.path), status, n, source.format)
+        if status == "replaced":
+            gone = sorted(old_ids - taken)
+            result.kept, result.removed = len(taken), len(gone)
+            # the names known for this file may have changed (a roster alias, a new person):
+            # the anonymise stage analyses the whole file again (manual redactions are kept)
+            self.conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT unit_id FROM units WHERE file_id = ?)",
+                              (file_id,))
+            if gone:
+                self._orphan_units(file_id, gone, _display(path))
+                for i in range(0, len(gone), 5000):
+                    self.conn.execute("DELETE FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                                      (json.dumps(gone[i:i + 5000]),))
+            got = self.reattach_orphans(file_id)
+            result.reattached = got["reattached"]
+            result.orphaned = got["open"]
         log.info("ingested %s: %d units (%s)", _display(path), n, status)
-        return FileResult(str(source.path), status, n, source.format)
+        return result
 
-    def _unit_row(self, file_id: int, key: str, u: Unit) -> tuple:
+    def _renamed_file(self, sha: str, key: str):
+        """A stored file with the same bytes whose path no longer exists (it was moved or renamed)."""
+        for r in self.conn.execute(
+                "SELECT file_id, fingerprint, n_units, file_key, path FROM files WHERE sha256 = ? AND path != ?"
+                " ORDER BY file_id", (sha, key)).fetchall():
+            if not Path(r["path"]).exists():
+                return r
+        return None
+
+    def _unit_row(self, file_id: int, file_key: str, u: Unit, th: str | None = None, uid: str | None = None,
+                  occurrences: dict | None = None, assigned: set | None = None) -> tuple:
+        th = th or text_hash(u.text)
+        if uid is None:
+            occ = occurrences if occurrences is not None else {}
+            k = (u.speaker_key, u.question, th)
+            while True:
+                i = occ.get(k, 0)
+                occ[k] = i + 1
+                uid = unit_id_for(file_key, u.speaker_key, u.question, th, i)
+                if assigned is None or uid not in assigned:
+                    break
+            if assigned is not None:
+                assigned.add(uid)
         return (
-            unit_id_for(key, u.position, u.locator), file_id, u.position, u.text, text_hash(u.text),
+            uid, file_id, u.position, u.text, th,
             u.source_kind, u.group, u.year, u.question, u.speaker_key, u.speaker_role,
             None if u.consent is None else int(bool(u.consent)), u.locator, u.start_time,
             json.dumps(dict(u.extra), sort_keys=True, default=str),
         )
+
+    def _update_units(self, rows: list[tuple]) -> None:
+        """Metadata of kept units (same text): position, cohort, speaker, consent, ... (the consent
+        trigger removes the quotes of a unit that is no longer quotable, with an audit row)."""
+        self.conn.executemany(
+            "UPDATE units SET position = ?, text = ?, text_hash = ?, source_kind = ?, grp = ?, year = ?,"
+            " question = ?, speaker_key = ?, speaker_role = ?, consent = ?, locator = ?, start_time = ?,"
+            " extra_json = ? WHERE unit_id = ?",
+            rows,
+        )
+
+    # ------------------------------------------------------------------ reviewer data of changed text
+    def _orphan_units(self, file_id: int, unit_ids: list[str], display: str) -> None:
+        """Before units are removed: keep their reviewer data (reviewed quotes, manual and undone
+        redactions, theme labels) in ``orphans``; :meth:`reattach_orphans` then puts back what it can."""
+        ids = json.dumps(unit_ids)
+        now = _now()
+        reason = f"the text of this unit changed when {display} was ingested again"
+        texts = dict(self.conn.execute(
+            "SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))", (ids,)).fetchall())
+        meta = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT unit_id, speaker_key, question FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+            (ids,))}
+        rows = []
+        for q in self.conn.execute(
+                "SELECT q.* FROM quotes q WHERE q.unit_id IN (SELECT value FROM json_each(?))"
+                " AND (q.status != 'pending' OR q.version > 1"
+                "      OR EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = q.quote_id))", (ids,)).fetchall():
+            q = dict(q)
+            text = texts.get(q["unit_id"], "")
+            q["before"] = text[max(0, q["start"] - 40):q["start"]]
+            q["after"] = text[q["end"]:q["end"] + 40]
+            q["speaker_key"], q["question"] = meta.get(q["unit_id"], (None, None))
+            q["reviewer_themes"] = self.conn.execute(
+                "SELECT 1 FROM decisions WHERE quote_id = ? AND action = 'set_themes' LIMIT 1",
+                (q["quote_id"],)).fetchone() is not None
+            rows.append(("quote", file_id, q["unit_id"], q["quote_id"], json.dumps(q, default=str), reason, now))
+        for uid, s, e, kind, source, status in self.conn.execute(
+                'SELECT unit_id, start, "end", kind, source, status FROM redactions'
+                " WHERE status IN ('manual', 'undone') AND unit_id IN (SELECT value FROM json_each(?))", (ids,)):
+            text = texts.get(uid, "")
+            payload = {"start": s, "end": e, "kind": kind, "source": source, "status": status,
+                       "surface": text[s:e], "before": text[max(0, s - 30):s], "after": text[e:e + 30],
+                       "speaker_key": meta.get(uid, (None, None))[0]}
+            rows.append(("redaction", file_id, uid, None, json.dumps(payload), reason, now))
+        for uid, theme, label, reviewer, at in self.conn.execute(
+                "SELECT unit_id, theme, label, reviewer, at FROM theme_labels"
+                " WHERE unit_id IN (SELECT value FROM json_each(?))", (ids,)):
+            payload = {"theme": theme, "label": label, "reviewer": reviewer, "at": at,
+                       "text_hash": text_hash(texts.get(uid, ""))}
+            rows.append(("theme_label", file_id, uid, None, json.dumps(payload), reason, now))
+        self.conn.executemany(
+            "INSERT INTO orphans(kind, file_id, unit_id, quote_id, payload_json, reason, at) VALUES (?,?,?,?,?,?,?)",
+            rows)
+
+    def reattach_orphans(self, file_id: int | None = None) -> dict:
+        """Put reviewer data kept in ``orphans`` back where its text is found again (in a transaction).
+
+        * a quote decision: where its verbatim span occurs in a unit of the same file (the same
+          speaker and question first; then the one whose context matches) under a new quote id,
+          with its status, edit, reviewer themes and version + 1, and an audit row ``reattached``;
+          to a unit without quote consent it is not attached: it is resolved as
+          ``removed_no_consent`` (audited);
+        * a manual redaction: where its words occur with the same context; failing that at every
+          whole-word occurrence by the same speaker (hiding too much is the safe side);
+          an undone redaction only with the same context;
+        * a theme label: on a unit with exactly the same text.
+        What is not found stays open: ``copquotes status`` counts it, :func:`orphaned_decisions` lists it.
+        Returns ``{"reattached": n, "removed_no_consent": n, "open": n}``.
+        """
+        out = {"reattached": 0, "removed_no_consent": 0, "open": 0}
+        sql = "SELECT id, kind, file_id, unit_id, quote_id, payload_json FROM orphans WHERE resolved_at IS NULL"
+        params: tuple = ()
+        if file_id is not None:
+            sql += " AND file_id = ?"
+            params = (file_id,)
+        todo = self.conn.execute(sql + " ORDER BY id", params).fetchall()
+        if not todo:
+            return out
+        with self.transaction() as conn:
+            units_of: dict[int, list] = {}
+
+            def units(fid):
+                if fid not in units_of:
+                    units_of[fid] = [dict(r) for r in conn.execute(
+                        "SELECT u.unit_id, u.text, u.text_hash, u.speaker_key, u.question,"
+                        " EXISTS (SELECT 1 FROM quotable_units q WHERE q.unit_id = u.unit_id) AS quotable"
+                        " FROM units u WHERE u.file_id = ? ORDER BY u.position", (fid,))]
+                return units_of[fid]
+
+            for oid, kind, fid, old_uid, old_qid, payload_json in todo:
+                p = json.loads(payload_json)
+                res = None
+                if kind == "quote":
+                    res = self._reattach_quote(conn, oid, p, units(fid))
+                elif kind == "redaction":
+                    res = self._reattach_redaction(conn, p, units(fid))
+                elif kind == "theme_label":
+                    hit = next((u for u in units(fid) if u["text_hash"] == p["text_hash"]), None)
+                    if hit is not None:
+                        conn.execute("INSERT OR IGNORE INTO theme_labels(unit_id, theme, label, reviewer, at)"
+                                     " VALUES (?,?,?,?,?)", (hit["unit_id"], p["theme"], p["label"], p["reviewer"], p["at"]))
+                        res = ("reattached", hit["unit_id"])
+                if res is None:
+                    out["open"] += 1
+                    continue
+                conn.execute("UPDATE orphans SET resolved_at = ?, resolution = ?, resolved_to = ? WHERE id = ?",
+                             (_now(), res[0], res[1], oid))
+                out[res[0]] += 1
+            if out["reattached"] or out["removed_no_consent"]:
+                conn.execute("INSERT INTO meta(key, value) VALUES ('review_changes', '1')"
+                             " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        return out
+
+    @staticmethod
+    def _rank_units(cands: list[dict], p: dict, needle: str) -> list[tuple[dict, int]]:
+        """Units holding ``needle``, best first: same context, same speaker and question, same speaker."""
+        hits = []
+        for u in cands:
+            i = u["text"].find(needle)
+            while i >= 0:
+                ctx = (u["text"][max(0, i - len(p.get("before", ""))):i] == p.get("before", "")) + \
+                      (u["text"][i + len(needle):i + len(needle) + len(p.get("after", ""))] == p.get("after", ""))
+                same = (u["speaker_key"] == p.get("speaker_key")) * 2 + (u["question"] == p.get("question"))
+                hits.append((-(ctx * 4 + same), u, i))
+                i = u["text"].find(needle, i + 1)
+        hits.sort(key=lambda h: h[0])
+        return [(u, i) for _, u, i in hits]
+
+    def _reattach_quote(self, conn, oid: int, p: dict, units: list[dict]):
+        verbatim = p.get("verbatim") or ""
+        if not verbatim:
+            return None
+        ranked = self._rank_units(units, p, verbatim)
+        if not ranked:
+            return None
+        u, start = ranked[0]
+        end = start + len(verbatim)
+        now = _now()
+        if not u["quotable"]:
+            conn.execute(
+                "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (p["quote_id"], REATTACHED_BY, "removed_no_consent", json.dumps(_quote_snapshot(p), ensure_ascii=False),
+                 None, "the quote's text is now said by someone without quote consent", now))
+            return ("removed_no_consent", u["unit_id"])
+        qid = quote_id_for(u["unit_id"], start, end)
+        cur = conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone()
+        if cur is not None and (cur["status"] != "pending" or cur["version"] > 1):
+            return None    # that span has a reviewer decision of its own: both are kept, this one open
+        version = int(p.get("version") or 1) + 1
+        themes = p.get("themes_json") or "[]"
+        if cur is None:
+            conn.execute(
+                'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
+                " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (qid, u["unit_id"], start, end, p.get("text") or "", verbatim, p.get("edited_text"),
+                 p.get("score") or 0, p.get("parts_json") or "{}", themes, p.get("attribution") or "",
+                 p.get("flags_json") or "[]", p.get("speaker"), p["status"], version, p.get("updated_at") or now,
+                 p.get("updated_by") or REATTACHED_BY))
+        else:
+            conn.execute(
+                "UPDATE quotes SET status = ?, edited_text = ?, version = ?, updated_at = ?, updated_by = ?"
+                + (", themes_json = ?" if p.get("reviewer_themes") else "") + " WHERE quote_id = ?",
+                (p["status"], p.get("edited_text"), max(version, int(cur["version"]) + 1),
+                 p.get("updated_at") or now, p.get("updated_by") or REATTACHED_BY,
+                 *((themes,) if p.get("reviewer_themes") else ()), qid))
+        after = dict(conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
+        conn.execute(
+            "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (qid, REATTACHED_BY, "reattached", json.dumps({"quote_id": p["quote_id"], **_quote_snapshot(p)},
+                                                          ensure_ascii=False),
+             json.dumps(_quote_snapshot(after), ensure_ascii=False),
+             f"re-attached from quote {p['quote_id']}: the same words were found after a re-ingest", now))
+        if p.get("reviewer_themes"):   # so the quotes stage keeps the reviewer's themes
+            conn.execute(
+                "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
+                " VALUES (?,?,?,?,?,?,?)", (qid, REATTACHED_BY, "set_themes", None, None, "re-attached", now))
+        for table, col in QUOTE_ID_REFERENCES:
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone():
+                conn.execute(f"UPDATE OR IGNORE {table} SET {col} = ? WHERE {col} = ?", (qid, p["quote_id"]))
+        return ("reattached", qid)
+
+    def _reattach_redaction(self, conn, p: dict, units: list[dict]):
+        surface = p.get("surface") or ""
+        if len(surface.strip()) < 1:
+            return None
+        ranked = self._rank_units(units, p, surface)
+        spans: list[tuple[str, int]] = []
+        if ranked:
+            u, i = ranked[0]
+            exact = (u["text"][max(0, i - len(p["before"])):i] == p["before"]
+                     and u["text"][i + len(surface):i + len(surface) + len(p["after"])] == p["after"])
+            if exact:
+                spans = [(u["unit_id"], i)]
+            elif p["status"] == "manual":
+                # hide it wherever the same person says it (or anywhere in the file if unknown)
+                word = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+                pool = [x for x in units if x["speaker_key"] == p.get("speaker_key")] or units
+                spans = [(x["unit_id"], m.start()) for x in pool for m in word.finditer(x["text"])]
+        if not spans:
+            return None
+        for uid, i in spans:
+            exists = conn.execute('SELECT 1 FROM redactions WHERE unit_id = ? AND start = ? AND "end" = ? AND status = ?',
+                                  (uid, i, i + len(surface), p["status"])).fetchone()
+            if not exists:
+                conn.execute('INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?,?,?,?,?,?)',
+                             (uid, i, i + len(surface), p["kind"], p["source"], p["status"]))
+            conn.execute("DELETE FROM anon WHERE unit_id = ?", (uid,))   # rendered again by the anonymise stage
+        return ("reattached", ",".join(sorted({u for u, _ in spans})))
 
     def _insert_units(self, rows: list[tuple]) -> None:
         self.conn.executemany(
@@ -726,7 +1107,177 @@ class Workspace:
             "by_speaker_role": counts("speaker_role"),
             "consent": {"yes": consent.get(1, 0), "no": consent.get(0, 0), "unknown": consent.get("(none)", 0)},
             "stages": pipeline.stage_status(self),
+            "decisions": decision_summary(self),
         }
+
+
+# ---------------------------------------------------------------------- reviewer data: readers
+def orphaned_decisions(ws, kinds: Iterable[str] | None = None, with_original: bool = False) -> list[dict]:
+    """Reviewer data kept from text that changed in a re-ingest and not re-attached (open orphans),
+    oldest first: ``{"id", "kind" (quote | redaction | theme_label), "file", "unit_id", "quote_id",
+    "reason", "orphaned_at", ...}``; a quote adds its ``status``, ``edited_text``, anonymised
+    ``text``, ``version``, ``decided_by``, ``decided_at``; a redaction its ``redaction_kind`` and
+    ``status``; a theme label its ``theme``, ``label`` and ``reviewer``. The original words (a
+    quote's verbatim span, a redaction's surface) only with ``with_original``."""
+    sql = ("SELECT o.id, o.kind, o.file_id, f.display AS file, o.unit_id, o.quote_id, o.payload_json, o.reason, o.at"
+           " FROM orphans o LEFT JOIN files f ON f.file_id = o.file_id WHERE o.resolved_at IS NULL")
+    params: list = []
+    if kinds:
+        ks = list(kinds)
+        sql += f" AND o.kind IN ({','.join('?' * len(ks))})"
+        params += ks
+    out = []
+    for r in ws.conn.execute(sql + " ORDER BY o.id", params):
+        p = json.loads(r["payload_json"])
+        d = {"id": r["id"], "kind": r["kind"], "file": r["file"], "unit_id": r["unit_id"], "quote_id": r["quote_id"],
+             "reason": r["reason"], "orphaned_at": r["at"]}
+        if r["kind"] == "quote":
+            d.update(status=p.get("status"), edited_text=p.get("edited_text"), text=p.get("text"),
+                     version=p.get("version"), decided_by=p.get("updated_by"), decided_at=p.get("updated_at"),
+                     attribution=p.get("attribution"))
+            if with_original:
+                d["verbatim"] = p.get("verbatim")
+        elif r["kind"] == "redaction":
+            d.update(redaction_kind=p.get("kind"), status=p.get("status"), source=p.get("source"))
+            if with_original:
+                d["surface"] = p.get("surface")
+        else:
+            d.update(theme=p.get("theme"), label=p.get("label"), reviewer=p.get("reviewer"))
+        out.append(d)
+    return out
+
+
+def decision_summary(ws) -> dict:
+    """Reviewer decisions in the workspace: quotes per status, held quotes (a hold-level flag or
+    unconfirmed consent keeps them from export until a reviewer approves them), open orphans by
+    kind, and quotes removed because quote consent was withdrawn."""
+    c = ws.conn
+    by_status = {st: 0 for st in ("pending", "approved", "edited", "rejected")}
+    for st, n in c.execute("SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+                           " GROUP BY q.status"):
+        by_status[st] = n
+    held = c.execute(
+        "SELECT COUNT(*), SUM(q.status = 'approved') FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+        " WHERE json_extract(q.parts_json, '$.held') = 1"
+        " OR EXISTS (SELECT 1 FROM json_each(q.flags_json) j WHERE json_extract(j.value, '$.severity') = 'hold')"
+    ).fetchone()
+    orphaned = {k: 0 for k in ("quote", "redaction", "theme_label")}
+    for kind, n in c.execute("SELECT kind, COUNT(*) FROM orphans WHERE resolved_at IS NULL GROUP BY kind"):
+        orphaned[kind] = n
+    reattached = c.execute("SELECT COUNT(*) FROM orphans WHERE resolution = 'reattached'").fetchone()[0]
+    removed = c.execute("SELECT COUNT(DISTINCT quote_id) FROM decisions WHERE action = 'removed_no_consent'"
+                        ).fetchone()[0]
+    return {
+        "quotes": by_status,
+        "decided": by_status["approved"] + by_status["edited"] + by_status["rejected"],
+        "held": (held[0] or 0) - (held[1] or 0),
+        "held_cleared": held[1] or 0,
+        "orphaned": sum(orphaned.values()),
+        "orphaned_by_kind": orphaned,
+        "reattached": reattached,
+        "removed_no_consent": removed,
+    }
+
+
+# ---------------------------------------------------------------------- one pipeline writer
+LOCK_FILE = ".pipeline.lock"
+LOCK_INFO = ".pipeline.lock.json"
+_HELD: dict[tuple[str, int], list] = {}
+_HELD_GUARD = __import__("threading").Lock()
+
+
+class WorkspaceBusy(WorkspaceError):
+    """Another pipeline run (ingest / analyse) holds the workspace."""
+
+    exit_code = 75   # EX_TEMPFAIL: try again later
+
+
+def _lock_holder(path: Path) -> str:
+    try:
+        info = json.loads((path / LOCK_INFO).read_text(encoding="utf-8"))
+        return f"pid {info.get('pid')} on {info.get('host')}, since {info.get('since')}"
+    except (OSError, ValueError):
+        return "another process"
+
+
+def _default_on_wait(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def pipeline_lock(ws_path, *, wait: bool = True, on_wait=None):
+    """Hold the workspace's pipeline lock (one ingest / analysis writer at a time).
+
+    Another holder: wait, after saying so once through ``on_wait`` (default: a line on
+    stderr), or with ``wait=False`` raise :class:`WorkspaceBusy`. Re-entrant within a thread
+    (``copquotes run`` holds it across ingest and analysis). The lock is the operating
+    system's (``flock``): a process killed while holding it releases it. Reviewers' saves
+    never take it; they only wait for SQLite's short write transactions.
+    """
+    import socket
+    import threading
+
+    from filelock import FileLock, Timeout
+
+    path = Path(ws_path)
+    key = (str(path.resolve()), threading.get_ident())
+    with _HELD_GUARD:
+        entry = _HELD.get(key)
+        if entry is not None:
+            entry[1] += 1
+    if entry is not None:
+        try:
+            yield
+        finally:
+            with _HELD_GUARD:
+                entry[1] -= 1
+        return
+    path.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path / LOCK_FILE))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        holder = _lock_holder(path)
+        if not wait:
+            raise WorkspaceBusy(f"workspace {path} is busy: another copquotes run or analysis is writing to it "
+                                f"({holder}); try again when it has finished, or leave out --no-wait to wait") from None
+        (on_wait or _default_on_wait)(f"copquotes: waiting for another run on workspace {path} to finish ({holder})")
+        lock.acquire()
+    try:
+        _atomic_write_text(path / LOCK_INFO, json.dumps(
+            {"pid": os.getpid(), "host": socket.gethostname(), "since": _now()}))
+    except OSError:  # pragma: no cover - informational only
+        pass
+    with _HELD_GUARD:
+        _HELD[key] = [lock, 1]
+    try:
+        yield
+    finally:
+        with _HELD_GUARD:
+            _HELD.pop(key, None)
+        lock.release()
+
+
+def holds_pipeline_lock(ws_path) -> bool:
+    import threading
+
+    return (str(Path(ws_path).resolve()), threading.get_ident()) in _HELD
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    """Write a file so that a crash leaves either the old or the new content (temp file + rename)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path, data: bytes) -> None:
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------------- helpers

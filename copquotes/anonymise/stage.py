@@ -56,6 +56,35 @@ def _identifiers_by_file(ws) -> dict:
     return out
 
 
+def _reviewed(conn, unit_ids_json: str | None = None) -> dict:
+    """unit id -> its reviewer rows ``(start, end, kind, source, status)`` (manual / undone), in a fixed order."""
+    out: dict = defaultdict(list)
+    sql = ('SELECT unit_id, start, "end", kind, source, status FROM redactions'
+           " WHERE status IN ('manual', 'undone')")
+    params: tuple = ()
+    if unit_ids_json is not None:
+        sql += " AND unit_id IN (SELECT value FROM json_each(?))"
+        params = (unit_ids_json,)
+    for uid, s, e, kind, source, status in conn.execute(sql + ' ORDER BY unit_id, start, "end", status, kind, source',
+                                                        params):
+        out[uid].append((s, e, kind, source, status))
+    return out
+
+
+def _render_file(units: list[tuple[str, str]], auto_of: dict, reviewed: dict) -> tuple[list, list]:
+    """``anon`` and ``flags`` rows of one file (one placeholder mapping per file) from its units'
+    auto spans and the reviewer's rows."""
+    mapping: dict = {}
+    rows_anon, rows_flags = [], []
+    for uid, text in units:
+        final = apply_review(auto_of.get(uid, []), reviewed.get(uid, []))
+        _placeholder_map(text, final, mapping)
+        rows_anon.append((uid, redact_text(text, final, mapping)))
+        for fl in risk_flags(text, spans=final):
+            rows_flags.append((uid, fl.kind, fl.start, fl.end, fl.reason, fl.severity))
+    return rows_anon, rows_flags
+
+
 def apply_review(auto: list[Span], reviewed: list[tuple]) -> list[Span]:
     """Auto spans minus those a reviewer undid, plus the reviewer's manual spans."""
     undone = {(s, e) for s, e, kind, source, status in reviewed if status == "undone"}
@@ -122,10 +151,7 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
             new_files.add(file_id)
     n_units = sum(len(v) for v in units_by_file.values())
 
-    reviewed: dict = defaultdict(list)
-    for uid, s, e, kind, source, status in conn.execute(
-            'SELECT unit_id, start, "end", kind, source, status FROM redactions WHERE status IN (\'manual\', \'undone\')'):
-        reviewed[uid].append((s, e, kind, source, status))
+    reviewed = _reviewed(conn)
     file_of = {uid: fid for fid, us in units_by_file.items() for uid, _ in us}
     reviewed_files = {file_of[uid] for uid in reviewed if uid in file_of}
 
@@ -153,8 +179,10 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     idents = _identifiers_by_file(ws) if to_analyse else {}
     n_work = sum(len(units_by_file[f]) for f in to_render)
     bar = _progress(total=n_work, desc="anonymise", unit="unit", enable=progress if progress else False)
-    rows_red, rows_anon, rows_flags = [], [], []
-    n_hold = n_analysed = 0
+    rows_red = []
+    rendered: dict = {}          # file_id -> (anon rows, flag rows)
+    auto_of: dict = {}           # unit_id -> its auto spans (this run's analysis or the stored ones)
+    n_analysed = 0
     for file_id in sorted(to_render):
         units = units_by_file[file_id]
         uids = [u[0] for u in units]
@@ -164,17 +192,12 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
             n_analysed += len(units)
         else:
             spans_doc = [auto_stored.get(uid, []) for uid in uids]
-        mapping: dict = {}
-        for uid, text, auto in zip(uids, texts, spans_doc):
+        for uid, auto in zip(uids, spans_doc):
+            auto_of[uid] = auto
             if file_id in to_analyse:
                 for sp in auto:
                     rows_red.append((uid, sp.start, sp.end, sp.kind, sp.source, "auto"))
-            final = apply_review(auto, reviewed.get(uid, []))
-            _placeholder_map(text, final, mapping)
-            rows_anon.append((uid, redact_text(text, final, mapping)))
-            for fl in risk_flags(text, spans=final):
-                rows_flags.append((uid, fl.kind, fl.start, fl.end, fl.reason, fl.severity))
-                n_hold += fl.severity == "hold"
+        rendered[file_id] = _render_file(units, auto_of, reviewed)
         bar.update(len(units))
     bar.close()
 
@@ -182,6 +205,16 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     rendered_ids = json.dumps([uid for fid in to_render for uid, _ in units_by_file[fid]])
     everything = to_render == set(units_by_file)
     with ws.transaction():
+        # Reviewers' manual / undone redactions are merged here, at write time, from the rows as
+        # they are now: one saved while the models ran is in the text written (never a snapshot).
+        if to_render:
+            now_reviewed = _reviewed(conn, rendered_ids)
+            for file_id in sorted(to_render):
+                uids = [uid for uid, _ in units_by_file[file_id]]
+                if any(now_reviewed.get(uid, []) != reviewed.get(uid, []) for uid in uids):
+                    rendered[file_id] = _render_file(units_by_file[file_id], auto_of, now_reviewed)
+        rows_anon = [r for fid in sorted(rendered) for r in rendered[fid][0]]
+        rows_flags = [r for fid in sorted(rendered) for r in rendered[fid][1]]
         if to_analyse:
             if everything and to_analyse == to_render:
                 conn.execute("DELETE FROM redactions WHERE status = 'auto'")
@@ -202,6 +235,7 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
                              rows_flags)
         if hasattr(ws, "set_config") and sig != stored_sig:
             ws.set_config(SIGNATURE_KEY, sig)
+    n_hold = sum(1 for r in rows_flags if r[5] == "hold")
     seconds = time.perf_counter() - t0
     n_red, n_flags = (len(rows_red), len(rows_flags))
     return {"units": n_units, "analysed": n_analysed, "rendered": len(rows_anon),

@@ -32,6 +32,7 @@ from .candidates import (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_WORDS, DEFAULT_MIN_W
                          candidate_spans, select_non_overlapping)
 from .edits import suggest_edit
 from ..types import text_hash
+from ..workspace import quote_id_for
 from .features import (FEATURES, SentenceStats, corpus_idf, is_non_answer, sentence_stats,
                        span_features, with_idf)
 from .scoring import PARTS, QuoteRanker, Weights, explain
@@ -61,7 +62,13 @@ def _now() -> str:
 
 def quote_id(unit_id: str, start: int, end: int) -> str:
     """Stable id of a span: re-running the stage finds the same quote again."""
-    return "q" + hashlib.sha1(f"{unit_id}:{start}:{end}".encode()).hexdigest()[:15]
+    return quote_id_for(unit_id, start, end)
+
+
+# A quote no reviewer has touched (SQL, on the row ``quotes`` as it is at write time): the
+# stage may replace its suggested edit or drop it when it is no longer a candidate.
+UNTOUCHED_SQL = ("quotes.status = 'pending' AND quotes.version = 1"
+                 " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = quotes.quote_id)")
 
 
 def speaker_pseudonym(file_key: str, speaker_key: str | None, unit_id: str) -> str:
@@ -645,13 +652,45 @@ def _load_precomputed(ws, precomputed, options: dict):
     return cands, data, opts
 
 
+def _merge_redactions_now(ws, sel: list[dict], rows: list[tuple], data: dict) -> int:
+    """Inside the write transaction: a unit whose redactions changed since the stage read them
+    (a reviewer hid a name meanwhile) gets its quotes' anonymised text and flags computed again
+    from the redactions as they are now. Returns how many quotes were redone."""
+    uids = sorted({c["unit"]["unit_id"] for c in sel})
+    if not uids:
+        return 0
+    now: dict = {}
+    cur = ws.conn.cursor()
+    cur.row_factory = None
+    for r in cur.execute('SELECT unit_id, start, "end", kind FROM redactions WHERE status != \'undone\''
+                         " AND unit_id IN (SELECT value FROM json_each(?))", (json.dumps(uids),)):
+        now.setdefault(r[0], []).append(tuple(r[1:]))
+    changed = {u for u in uids if sorted(now.get(u, [])) != sorted(tuple(x) for x in data["redactions"].get(u, []))}
+    if not changed:
+        return 0
+    data["redactions"].update({u: now.get(u, []) for u in changed})
+    name_re = {fid: _name_patterns(v) for fid, v in data.get("identifiers", {}).items()}
+    n = 0
+    for i, c in enumerate(sel):
+        if c["unit"]["unit_id"] in changed:
+            _safety(c, data, name_re, unit_clean=False)
+            r = list(rows[i])
+            edit = suggest_edit(c["anon"], context=c["context"])
+            r[4], r[6], r[11] = c["anon"], (edit.text if edit.changed else None), json.dumps(c["flags"])
+            rows[i] = tuple(r)
+            n += 1
+    return n
+
+
 # ---------------------------------------------------------------------------------- the stage
 def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: bool = True,
         embedder=None, precomputed=None, **options) -> dict:
     """The quotes stage: read the workspace, write ``quotes`` in one transaction.
 
-    Reviewed quotes (approved / rejected / edited) keep their status, edit and
-    version when their span still exists; pending ones are replaced. With
+    The stage never writes what reviewers own: a stored quote keeps its status, version,
+    reviewer edit and reviewer themes (decided at write time, in the write transaction, so a
+    decision saved while the stage runs is kept); a quote any reviewer touched is never
+    deleted. Untouched pending quotes that are no longer candidates are replaced. With
     ``learn`` (the default), reviewers' decisions refit the weights first.
     ``precomputed``: a :func:`candidates_blob` of this run, or a file holding it pickled (the
     pipeline's worker process computes it early); used only if the workspace still fits it.
@@ -678,12 +717,6 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     by_unit = {c["unit"]["unit_id"] for c in cands}
 
     templates = resolve_templates(ws.get_config(CONFIG_ATTRIBUTION))
-    existing = data["existing"]
-    # what reviewers changed by hand survives a re-run (their edit, their themes)
-    hand = {}
-    for qid_, action in ws.conn.execute(
-            "SELECT quote_id, action FROM decisions WHERE action IN ('edit', 'set_themes')"):
-        hand.setdefault(qid_, set()).add(action)
     now = _now()
     rows = []
     for i, c in enumerate(sel):
@@ -706,43 +739,44 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
         themes = sorted(({"theme": k, "score": round(float(v), 4)} for k, v in c["themes"].items()
                          if v >= 0.2), key=lambda t: -t["score"])
         qid = quote_id(u["unit_id"], sp.start, sp.end)
-        old = existing.get(qid)
-        status, edited, version, upd_at, upd_by = "pending", (edit.text if edit.changed else None), 1, now, "quotes"
-        if old is not None and old["status"] in REVIEWED:
-            if old["verbatim"] != u["text"][sp.start:sp.end]:
-                old = None           # the span's text changed: the decision no longer applies
-            else:
-                status, version, upd_at, upd_by = old["status"], old["version"], old["updated_at"], old["updated_by"]
-                if (status == "edited" or "edit" in hand.get(qid, ())) and old["edited_text"]:
-                    edited = old["edited_text"]
-                if "set_themes" in hand.get(qid, ()):
-                    themes = json.loads(old["themes_json"] or "[]")
+        # a new quote starts pending at version 1; for a stored one only the derived columns
+        # are written below: reviewers own its status, version, edit and themes
+        edited = edit.text if edit.changed else None
         rows.append((qid, u["unit_id"], sp.start, sp.end, c["anon"], u["text"][sp.start:sp.end], edited,
                      round(float(scores[i]), 6), json.dumps(pj, sort_keys=True), json.dumps(themes), attr,
                      json.dumps(c["flags"]), speaker_pseudonym(u["path"], u["speaker_key"], u["unit_id"]),
-                     status, version, upd_at, upd_by))
+                     "pending", 1, now, "quotes"))
     keep_ids = {r[0] for r in rows}
+    # One short write transaction, and every reviewer-owned value is decided inside it, from
+    # the row as it is now (not from the snapshot read at the start of the stage): a decision,
+    # edit or theme change saved while the stage ran is kept, and so is any quote a reviewer
+    # ever touched, even when it is no longer among the candidates.
     with ws.transaction():
+        _merge_redactions_now(ws, sel, rows, data)
         ws.conn.execute(
-            "DELETE FROM quotes WHERE quote_id NOT IN (SELECT value FROM json_each(?))",
+            "DELETE FROM quotes WHERE quote_id NOT IN (SELECT value FROM json_each(?))"
+            f" AND {UNTOUCHED_SQL}",
             (json.dumps(sorted(keep_ids)),))
         ws.conn.executemany(
             'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
             " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
             " ON CONFLICT(quote_id) DO UPDATE SET text=excluded.text, verbatim=excluded.verbatim,"
-            " edited_text=excluded.edited_text, score=excluded.score, parts_json=excluded.parts_json,"
-            " themes_json=excluded.themes_json, attribution=excluded.attribution, flags_json=excluded.flags_json,"
-            " speaker=excluded.speaker, status=excluded.status, version=excluded.version,"
-            " updated_at=excluded.updated_at, updated_by=excluded.updated_by",
+            f" edited_text=CASE WHEN {UNTOUCHED_SQL} THEN excluded.edited_text ELSE quotes.edited_text END,"
+            " score=excluded.score, parts_json=excluded.parts_json,"
+            " themes_json=CASE WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = quotes.quote_id"
+            "   AND d.action = 'set_themes') THEN quotes.themes_json ELSE excluded.themes_json END,"
+            " attribution=excluded.attribution, flags_json=excluded.flags_json, speaker=excluded.speaker",
             rows,
         )
         if learned.get("learned"):
             ws.conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)",
                             (CONFIG_WEIGHTS, json.dumps({"quotability": base.quotability, "top": base.top})))
+        reviewed_kept = ws.conn.execute(
+            f"SELECT COUNT(*) FROM quotes WHERE status IN ({','.join('?' * len(REVIEWED))})", REVIEWED).fetchone()[0]
     summary = {
         "candidates": len(cands), "quotes": len(rows), "units": len(by_unit),
-        "held": sum(1 for c in sel if c["held"]), "reviewed_kept": sum(1 for r in rows if r[13] in REVIEWED),
+        "held": sum(1 for c in sel if c["held"]), "reviewed_kept": reviewed_kept,
         "learned_from_decisions": learned, "missing": {k: v for k, v in missing.items() if v},
         "representativeness": n_repr, "sentence_features_computed": data.get("stats_computed", 0),
         "precomputed_candidates": data.get("precomputed", 0),

@@ -168,7 +168,7 @@ def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     w.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 4
+    assert w.schema_version == SCHEMA_VERSION == 5
     assert stored_equals_direct(w)
     assert_matches_reference(w)
     w.close()

