@@ -757,6 +757,21 @@ def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=No
     _flash("success", f"Exported to {path.name}.")
 
 
+def _export_click() -> None:
+    """The Create export button: what the page shows when it is pressed (read at the click, so a
+    format or filter chosen just before counts)."""
+    ss = st.session_state
+    what = ss.get("x_what", "quotes")
+    ext = ss.get(f"x_fmt_{what}") or EXPORT_FORMATS[what][0]
+    if what != "quotes":
+        _do_export(what, ext, True)
+        return
+    approved = bool(ss.get("x_approved", True))
+    source = ss.get("x_source", "filters")
+    ids, coll, _ = export_selection(current(), source, approved)
+    _do_export(what, ext, approved, ids, coll)
+
+
 def export_page() -> None:
     from .. import collection as collections
 
@@ -786,8 +801,7 @@ def export_page() -> None:
                    "attribution line.")
     else:
         st.caption("Every unit with its anonymised text, metadata, theme scores and labels, and topic.")
-    st.button("Create export", key="x_go", on_click=_do_export, args=(what, ext, approved_only, ids, coll),
-              type="primary")
+    st.button("Create export", key="x_go", on_click=_export_click, type="primary")
     done = st.session_state.get("_export")
     if done and Path(done["path"]).is_file():
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),

@@ -1,0 +1,206 @@
+"""The pages added for communications staff (Add files, Triage, Collections, the Export
+page's count) under Streamlit's AppTest, on small real workspaces."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from copquotes import collection as collections
+from copquotes import review
+from copquotes.app import data, jobs
+from copquotes.quotes import quote_records
+
+from .builders import NAME, SECRET, build_workspace, quote_ids
+
+TIMEOUT = 60
+
+
+def page_script(ws_path, page, reviewer):
+    from copquotes.app.views import run_page
+
+    run_page(page, ws_path, reviewer)
+
+
+def open_page(ws_path, page, reviewer="Ann", state=None) -> AppTest:
+    at = AppTest.from_function(page_script, args=(str(ws_path), page, reviewer), default_timeout=TIMEOUT)
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def shown_quote(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith(">"))
+
+
+def status(ws, qid):
+    return tuple(ws.conn.execute("SELECT status, version FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+# ---------------------------------------------------------------------------------- add files
+def test_add_files_page_of_an_empty_workspace(tmp_path):
+    at = open_page(tmp_path / "new", "add")
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Add files"]
+    assert [b.label for b in at.button if b.label.startswith("Analyse")] == ["Analyse..."]
+    assert at.get("file_uploader")
+    assert {w.label for w in at.text_input} >= {"Group", "Year"} and at.selectbox(key="add_kind").label == "Source kind"
+
+
+def _state(ws_path, **state):
+    from copquotes.workspace import Workspace
+
+    Workspace.open(ws_path, create=True).close()
+    jobs._write_json(jobs.state_path(ws_path), {"steps": {}, "files": [], **state})
+
+
+def test_add_files_shows_progress_while_running_and_keeps_analyse_off(tmp_path):
+    _state(tmp_path, state="running", pid=os.getpid(),
+           steps={"ingest": {"label": "Reading the files", "status": "done", "done": 2, "total": 2, "units": 40},
+                  "anonymise": {"label": "Removing names and other identifiers", "status": "running"},
+                  "embed": {"label": "Reading the meaning of each answer", "status": "waiting"}})
+    at = open_page(tmp_path, "add")
+    texts = [m.value.replace("\\", "") for m in at.markdown]
+    assert any("Reading the files: done (2 of 2 files, 40 answers and turns)" in t for t in texts)
+    assert any("Removing names and other identifiers: working" in t for t in texts)
+    assert at.button(key="add_analyse").disabled
+    assert any("updates itself" in i.value for i in at.info)
+
+
+def test_add_files_says_quotes_are_ready_and_names_unreadable_files(tmp_path):
+    _state(tmp_path, state="done", pid=None, quotes=12, message="Done: 12 candidate quotes are ready to review.",
+           files=[{"name": "good.vtt", "status": "added", "units": 30},
+                  {"name": "broken.xlsx", "status": "unreadable", "error": "corrupt XLSX (bad zip archive)"}])
+    at = open_page(tmp_path, "add")
+    assert any("quotes are ready" in s.value for s in at.success)
+    [warn] = at.warning
+    assert "Could not read broken\\.xlsx" in warn.value and "The other files were analysed" in warn.value
+    assert not at.button(key="add_analyse").disabled
+
+
+def test_analyse_with_no_files_on_an_empty_workspace_asks_for_files(tmp_path):
+    at = open_page(tmp_path / "new", "add")
+    at.button(key="add_analyse").click().run()
+    assert any("Choose files first" in w.value for w in at.warning)
+    assert jobs.read_state(tmp_path / "new") is None
+
+
+# ---------------------------------------------------------------------------------- triage
+def test_triage_follows_the_shortlist_and_shows_the_next_quote_at_once(ws):
+    q = quote_ids(ws)
+    order = [r["id"] for r in quote_records(ws, top=data.TRIAGE_BATCH)]
+    assert order == [q[1], q[3], q[5], q[6], q[8]]
+    at = open_page(ws.path, "triage")
+    assert [b.label for b in at.button][:5] == ["Approve (A)", "Reject (R)", "Edit (E)", "Skip (S)", "Undo (U)"]
+    assert shown_quote(at).startswith("> I walk in flat")
+    at.button(key="tr_approve").click().run()
+    assert status(ws, q[1]) == ("approved", 2) and review.history(ws, q[1])[0]["reviewer"] == "Ann"
+    assert shown_quote(at).startswith("> We are in this together")
+    at.selectbox(key="tr_reason").select("Could identify someone")
+    at.button(key="tr_reject").click().run()
+    assert status(ws, q[3])[0] == "rejected" and review.history(ws, q[3])[0]["reason"] == "Could identify someone"
+    at.button(key="tr_skip").click().run()                      # the payload quote is skipped
+    assert shown_quote(at).startswith("> The CoP made me reflect")
+    at.button(key="tr_undo_btn").click().run()                  # undo the skip: it is back
+    assert "pwned" in shown_quote(at)
+    at.button(key="tr_skip").click().run()
+    at.button(key="tr_undo_btn").click().run()
+    at.button(key="tr_undo_btn").click().run()                  # undo the rejection too
+    assert status(ws, q[3]) == ("pending", 3) and shown_quote(at).startswith("> We are in this together")
+
+
+def test_triage_edit_then_save_approves_the_edit(ws):
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    at.button(key="tr_edit").click().run()
+    new = "I walk in flat and walk out with a plan."
+    at.text_area(key=f"tr_edit_{q[1]}_1").input(new)
+    at.button(key="tr_save").click().run()
+    row = ws.conn.execute("SELECT status, edited_text FROM quotes WHERE quote_id = ?", (q[1],)).fetchone()
+    assert tuple(row) == ("approved", new)
+    assert shown_quote(at).startswith("> We are in this together")
+
+
+def test_triage_puts_approvals_in_the_chosen_collection(ws):
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    at.text_input(key="tr_collection").input("Annual report 2025")
+    at.button(key="tr_approve").click().run()
+    at.button(key="tr_approve").click().run()
+    assert collections.quote_ids(ws, "Annual report 2025") == [q[1], q[3]]
+    at.button(key="tr_undo_btn").click().run()                  # undo takes it out again
+    assert collections.quote_ids(ws, "Annual report 2025") == [q[1]]
+
+
+def test_triage_by_theme_uses_the_mmr_shortlist_of_copquotes_quotes(ws):
+    at = open_page(ws.path, "triage", state={"tr_theme": "wellbeing"})
+    expected = [r["id"] for r in quote_records(ws, theme="wellbeing", top=data.TRIAGE_BATCH)]
+    first = data.quote_rows(ws, expected[:1])[0]["display_text"]
+    assert shown_quote(at).startswith("> " + first[:20])
+
+
+def test_triage_when_everything_is_decided(ws):
+    for qid in quote_ids(ws).values():
+        review.approve(ws, qid, "Bo", 1)
+    at = open_page(ws.path, "triage")
+    assert any("Every quote in this shortlist has a decision" in s.value for s in at.success)
+    assert at.button(key="tr_more")
+
+
+# ---------------------------------------------------------------------------------- collections
+def test_collections_page_creates_orders_and_exports(ws):
+    from docx import Document
+
+    q = quote_ids(ws)
+    for i in (1, 6):
+        review.approve(ws, q[i], "Ann", 1)
+    at = open_page(ws.path, "collections")
+    at.text_input(key="c_new_name").input("Board pack")
+    at.text_input(key="c_new_note").input("March meeting")
+    at.button(key="c_create").click().run()
+    assert collections.get(ws, "Board pack") == {"name": "Board pack", "note": "March meeting"}
+    collections.add(ws, "Board pack", [q[1], q[6]], "Ann")
+    at.run()
+    at.button(key=f"c_up_{q[6]}").click().run()
+    assert collections.quote_ids(ws, "Board pack") == [q[6], q[1]]
+    at.button(key="c_export").click().run()
+    path = at.session_state["_export"]["path"]
+    paras = [p.text for p in Document(path).paragraphs]
+    assert paras[0] == "Board pack" and [p[:12] for p in paras if p.startswith("\u201c")] == [
+        "\u201cThe CoP mad", "\u201cI walk in f"]
+    codes = [c.value for c in at.code]
+    assert any(c.startswith("\u201cThe CoP made me") and c.endswith("- CoP survey respondent 2023") for c in codes)
+
+
+# ---------------------------------------------------------------------------------- export
+def test_export_page_counts_what_the_quotes_page_shows(ws):
+    q = quote_ids(ws)
+    review.approve(ws, q[1], "Ann", 1)
+    review.approve(ws, q[3], "Ann", 1)
+    at = open_page(ws.path, "export", state={"_quote_filters": data.QuoteFilters(theme="solidarity")})
+    assert any("will write 2 quotes" in i.value and "theme Solidarity" in i.value for i in at.info)
+    at.checkbox(key="x_approved").uncheck().run()
+    assert any("will write 3 quotes" in i.value for i in at.info)        # and the pending q8
+    at.selectbox(key="x_fmt_quotes").select(".csv")
+    at.button(key="x_go").click().run()
+    import csv
+
+    rows = list(csv.DictReader(open(at.session_state["_export"]["path"], encoding="utf-8-sig")))
+    assert [r["id"] for r in rows] == [q[1], q[3], q[8]]
+
+
+@pytest.mark.parametrize("page", ["add", "triage", "collections"])
+def test_new_pages_show_no_name_or_text_without_consent(ws, page):
+    collections.add(ws, "A", list(quote_ids(ws).values()), "Ann")
+    at = open_page(ws.path, page)
+    assert not at.exception
+    text = "\n".join(str(e.proto) for e in at.main)
+    assert NAME not in text and "Okafor" not in text and SECRET not in text
