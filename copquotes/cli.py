@@ -243,8 +243,10 @@ def cmd_redact(args) -> int:
 
     texts = _read_texts(args.file)
     redactor = Redactor.from_roster(args.roster) if args.roster else Redactor()
-    # one document: a name redacted in one line is redacted in every line
-    for text, spans in zip(texts, redactor.analyze_document(texts)):
+    # each input is its own text: a name found in one line is not carried into another,
+    # unless --document joins them as one document
+    found = redactor.analyze_document(texts) if args.document else redactor.analyze_batch(texts)
+    for text, spans in zip(texts, found):
         red = redactor.redact(text, spans)
         _out({
             "text": red.text,
@@ -377,6 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("redact", cmd_redact, "anonymise texts (one JSON object per input)")
     sp.add_argument("file", metavar="FILE", help="one text per line, or JSONL with 'text' ('-' = stdin)")
     sp.add_argument("--roster", metavar="CSV", help="roster CSV: name, role, quote_consent, aliases")
+    sp.add_argument("--document", action="store_true",
+                    help="the inputs are one document: a name found in one is redacted in all")
 
     sp = add("quotes", cmd_quotes, "ranked candidate quotes (anonymised text only)")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")

@@ -7,6 +7,17 @@ from __future__ import annotations
 
 import re
 
+#: Titles, honorifics and kinship words that go before a name ("Dr Lee", "Aunty Marlene", "Nonna Rosa"),
+#: lower case, without a full stop. One list for the whole package: the anonymiser makes them part of a
+#: name's span, the disclosure layer and the roster matcher ignore them when comparing names.
+HONORIFICS: frozenset[str] = frozenset("""
+mr mrs ms miss mx mister madam dr doctor prof professor assoc a/prof sir dame lady lord hon cllr councillor cr
+rev reverend fr father pastor rabbi imam sheikh br brother sr sister elder coach
+aunty auntie aunt uncle nan nana nanna gran granny grandma grandpa pop poppy
+nonna nonno zia zio yiayia yiayia papou pappou theia thia bibi dadi nani
+whaea matua koro kui
+""".split())
+
 _ABBREVIATIONS = {
     "dr", "mr", "mrs", "ms", "mx", "prof", "st", "vs", "etc", "e.g", "i.e", "eg", "ie",
     "approx", "dept", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",

@@ -19,6 +19,8 @@ import functools
 import os
 import re
 
+from ..text import HONORIFICS as _HONORIFICS
+
 # --------------------------------------------------------------------------- allow-list
 #: Programme and sector terms that are never identifiers (DOMAIN.md "Words that must survive").
 DEFAULT_ALLOW: tuple[str, ...] = (
@@ -60,11 +62,9 @@ MSW BSW MA BA BSC MBA CIS NB OT ST
 """.split())
 
 # --------------------------------------------------------------------------- person cues
-HONORIFICS = frozenset("""
-mr mr. mrs mrs. ms ms. miss mx mx. dr dr. doctor prof prof. professor aunty auntie aunt
-uncle father fr fr. sister pastor rabbi imam reverend rev rev. sir dame elder coach nan
-nanna pop councillor cr cr.
-""".split())
+#: Titles, honorifics and kinship words before a name (one list: ``copquotes.text.HONORIFICS``),
+#: with and without a full stop ("Dr", "Dr.").
+HONORIFICS = _HONORIFICS | frozenset(h + "." for h in _HONORIFICS)
 
 #: Words that, right before a token, show the token names a person.
 PERSON_BEFORE = frozenset("""
@@ -238,9 +238,12 @@ def english_words(nlp=None) -> dict[str, frozenset]:
         from ..resources import load_spacy
 
         nlp = load_spacy()
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    table = lookups.get_table("lemma_index")
+    exc = lookups.get_table("lemma_exc")  # irregular forms: "rang", "wrote", "children"
     for pos in ("noun", "verb", "adj", "adv"):
-        _ENGLISH[pos] = frozenset(w.lower() for w in table.get(pos, []) if "_" not in w)
+        _ENGLISH[pos] = frozenset(w.lower() for w in table.get(pos, []) if "_" not in w) \
+            | frozenset(w.lower() for w in (exc.get(pos) or {}) if "_" not in w)
     _ENGLISH["any"] = _ENGLISH["noun"] | _ENGLISH["verb"] | _ENGLISH["adj"] | _ENGLISH["adv"]
     _ENGLISH["vaa"] = _ENGLISH["verb"] | _ENGLISH["adj"] | _ENGLISH["adv"]
     return _ENGLISH
@@ -278,6 +281,29 @@ iranian farsi dari pashto sri lankan tamil sinhalese nepali bangladeshi bengali 
 urdu malaysian indonesian thai cambodian khmer lao hmong polish russian ukrainian maltese
 croatian serbian macedonian albanian bosnian dinka nuer congolese kenyan nigerian
 ghanaian zimbabwean south sudanese rohingya tibetan mongolian
+""".split())
+
+#: Everyday words of spoken and typed Australian English, transcripts and this sector that are not in
+#: WordNet: a lower-case word outside WordNet and this list is taken as a name (recogniser ``oov``).
+INFORMAL_WORDS = frozenset("""
+yeah yep yup yeh nah nope naw gonna wanna gotta kinda sorta dunno lemme gimme outta reckon reckons arvo
+heaps uni footy brekkie servo rego convo mozzie sunnies barbie bikkie telly vid vids pic pics pls plz thx
+lol haha hahaha omg tbh imo btw ppl cuz coz cos govt dept info admin hmm mhm mmm ooh aww ugh umm uhm erm
+okay ok alright aussie aussies covid zoom zoomed toolkit toolkits wellbeing co-design codesign lockdown
+lockdowns onboarding upskill upskilling reskill webinar webinars podcast podcasts livestream email emails
+emailed emailing online offline inbox login logins app apps website websites workplace workplaces
+workforce teammate teammates debrief debriefed debriefing checkin checkins check-in check-ins catchup
+catchups catch-up co-facilitate co-facilitated co-facilitator co-facilitators co-present co-presented
+co-presenting co-worker co-workers coworker coworkers cohort cohorts yarn yarning yarns mob deadly
+whanau whānau kaupapa tikanga mahi kia ora pasifika cisgender nonbinary non-binary trans
+misogyny misogynistic intersectional intersectionality neurodivergent neurodiverse gendered
+genderqueer heteronormative heteronormativity upstander upstanders bystander bystanders allyship
+microaggression microaggressions mansplaining gaslighting gaslit groupthink burnout burnt
+facilitator facilitators facilitation practitioner practitioners prevention
+dont doesnt didnt wasnt werent isnt arent cant couldnt wouldnt shouldnt wont havent havnt hasnt hadnt
+ive im id youre youve theyre theyve hes shes thats whats theres heres lets thankyou thanku
+etc whilst amongst died dies lied tied carer carers hrs mins yrs wks pts drs appt appts hosp rehab chemo
+multi pre-op co-ordinator co-ordinators coordinator coordinators
 """.split())
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

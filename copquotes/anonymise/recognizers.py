@@ -8,6 +8,7 @@ PHONE_NUMBER, URL, HANDLE, ID_CODE (plus Presidio's AU_* ids).
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterable
 
@@ -31,6 +32,7 @@ P_NAME = 70
 P_REGION = 66
 P_PLACE = 62
 P_CUE = 58
+P_OOV = 56
 P_NER = 50
 
 KIND_OF_ENTITY = {
@@ -112,8 +114,88 @@ def _is_common(lower: str) -> bool:
     return False
 
 
+_SUFFIX = re.compile(r"^(.+?)(?:['’](?:s|ll|ve|re|d|m|t)|n['’]t|['’])$")
+
+
+@functools.lru_cache(maxsize=65536)
+def unknown_word(lower: str) -> bool:
+    """A word that is no ordinary English: outside WordNet (and its inflections), the stop
+    words and :data:`~copquotes.anonymise.lexicon.INFORMAL_WORDS`, and not a one-letter slip of an
+    English word ("recieve"). Such a word in conversational text is most often a name."""
+    w = words()
+    if len(lower) < 3 or not lower.replace("-", "").replace("'", "").replace("’", "").isalpha():
+        return False
+    m = _SUFFIX.match(lower)
+    if m:  # "didn't", "sarah'll", "nikos'": the word before the suffix decides
+        lower = m.group(1)
+        if len(lower) < 3 or lower in ("ca", "wo", "sha"):
+            return False
+    if lower in w.stop or lower in lx.INFORMAL_WORDS or _is_common(lower) or _compound(lower):
+        return False
+    if "-" in lower:
+        parts = [p for p in lower.split("-") if p]
+        if all(p in w.stop or p in lx.INFORMAL_WORDS or _is_common(p) or len(p) < 3 for p in parts):
+            return False  # "co-present", "self-care", "well-being"
+    return not _slip(lower)
+
+
+_PREFIXES = ("re", "un", "pre", "co", "non", "mis", "dis", "over", "under", "out", "self", "any", "some", "every",
+             "no", "with", "up", "down", "off", "on", "in", "sub", "super", "inter", "multi", "cross", "counter")
+_SUFFIXES = ("ever", "ness", "less", "ful", "ship", "wise", "like", "able", "ish")
+
+
+def _compound(lower: str) -> bool:
+    """Two English words run together ("backstory", "caseload") or a prefix/suffix on one
+    ("reframed", "resend", "anytime", "whichever"): each part of four letters or more, or a prefix."""
+    eng = words().eng["any"]
+    for pre in _PREFIXES:
+        if lower.startswith(pre) and len(lower) - len(pre) >= 3 and _is_common(lower[len(pre):]):
+            return True
+    for suf in _SUFFIXES:
+        if lower.endswith(suf) and len(lower) - len(suf) >= 3 and _is_common(lower[: -len(suf)]):
+            return True
+    for k in range(4, len(lower) - 3):
+        if lower[:k] in eng and _is_common(lower[k:]):
+            return True
+    return False
+
+
+def _slip(lower: str) -> bool:
+    """A one-letter slip of a longer English word: letters swapped, dropped or doubled."""
+    if len(lower) < 6:
+        return False
+    eng = words().eng["any"]
+    for k in range(1, len(lower) - 1):
+        if lower[:k] + lower[k + 1] + lower[k] + lower[k + 2:] in eng:
+            return True
+    for k in range(1, len(lower)):
+        if len(lower) >= 7 and lower[:k] + lower[k + 1:] in eng:
+            return True
+    for k in range(1, len(lower) + 1):
+        for c in "abcdefghijklmnopqrstuvwxyz":
+            if lower[:k] + c + lower[k:] in eng:
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def name_like_lower(lower: str) -> bool:
+    """A lower-case word that reads as a name: an :func:`unknown_word`, or a census first name
+    that is no ordinary word ("sarah", which WordNet lists as a noun; not "will", "rose" or "nan")."""
+    w = words()
+    if unknown_word(lower):
+        return True
+    m = _SUFFIX.match(lower)
+    if m:
+        lower = m.group(1)
+    return (lower in w.first and lower not in w.ambiguous and lower not in w.stop and lower not in lx.COMMON_NOUN_NAMES
+            and lower not in lx.INFORMAL_WORDS and lower not in w.eng["vaa"] and not _is_common_strict(lower)
+            and len(lower) >= 3)
+
+
 # --------------------------------------------------------------------------- cues
 _HONORIFIC_BARE = frozenset(h.rstrip(".") for h in lx.HONORIFICS)
+_STRICT_TITLES = frozenset("mr mrs ms miss mx dr prof".split())  # nothing but a name follows them
 
 
 def person_cue(f: Features, i: int, strong: bool = False) -> bool:
@@ -136,6 +218,8 @@ def person_cue(f: Features, i: int, strong: bool = False) -> bool:
         if n.lower in ("from", "at") and i + 2 < len(toks) and f.next(i + 1) is not None and (
                 toks[i + 2].lower == "the" or toks[i + 2].cap):
             return True
+        if n.lower == "and" and i + 2 < len(toks) and toks[i + 2].lower in ("i", "me") and t.cap:
+            return True  # "Faith and I drove down": beside the speaker, a person
         if n.lower in after:
             if n.lower == "and" and not (i + 2 < len(toks) and toks[i + 2].lower in ("i", "me")):
                 pass
@@ -356,11 +440,21 @@ class NameRecognizer(LocalRecognizer):
             if not t.alpha or t.upper and len(t.text) > 1 and t.lower not in w.first:
                 continue
             lo = t.lower
+            m = _SUFFIX.match(lo) if ("'" in lo or "’" in lo) else None
+            if m and len(m.group(1)) >= 2:
+                lo = m.group(1)  # "Sarah'll", "Nikos'": the name before the suffix
             first_part = lo.split("-")[0]
             p = f.prev(i)
             # honorific + capitalised word
             if p is not None and p.lower.rstrip(".") in _HONORIFIC_BARE and t.cap:
                 if lo not in w.stop and lo not in lx.ORG_TAIL and lo not in self.allow_words:
+                    found[i] = "honorific"
+                    continue
+            # honorific + a lower-case name: "uncle ray", "ms ngo", "aunty marlene"
+            if p is not None and p.lower.rstrip(".") in _HONORIFIC_BARE and not t.cap:
+                if lo not in w.stop and lo not in lx.ORG_TAIL and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
+                        and (lo in w.first or name_like_lower(lo) or lo in w.last and not _is_common(lo)
+                             or p.lower.rstrip(".") in _STRICT_TITLES and lo not in w.eng["vaa"]):
                     found[i] = "honorific"
                     continue
             if lo in self.allow_words or lo in w.countries or lo in lx.CULTURAL_GROUPS:
@@ -396,6 +490,17 @@ class NameRecognizer(LocalRecognizer):
                     and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index():
                 if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")):
                     found[i] = "cue"
+                    continue
+            if t.cap and lo.endswith("s") and len(lo) >= 4 and lo[:-1] in w.first and lo[:-1] not in w.ambiguous \
+                    and lo not in w.first and lo not in w.last and not t.sent_init and f.next(i) is not None \
+                    and not f.next(i).cap and f.next(i).lower not in w.stop:
+                found[i] = "name_list"  # "Sarahs idea": a possessive without its apostrophe
+                continue
+            # a word that is no English (nor a place, organisation word or allowed term): a name
+            if len(lo) >= 3 and lo not in self.allow_words and lo not in w.countries and lo not in lx.CULTURAL_GROUPS \
+                    and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and t.text.upper() not in lx.ACRONYM_ALLOW \
+                    and (lo,) not in place_index() and (unknown_word(lo) or not t.cap and name_like_lower(lo)):
+                found[i] = "oov"
         if n >= 2 and toks[-1].sent_init and toks[-1].cap and toks[-1].alpha and not toks[-1].upper \
                 and not _is_common(toks[-1].lower) and toks[-1].lower not in self.allow_words \
                 and (toks[-1].lower,) not in place_index() and not f.text[toks[-1].end:].strip(" .!\n"):
@@ -460,6 +565,11 @@ class NameRecognizer(LocalRecognizer):
                     break
                 a -= 1
             src = found[i]
+            if src == "oov":
+                pv = f.prev(a)
+                entity = "LOCATION" if pv is not None and pv.lower in _PLACE_PREP else "PERSON"
+                spans.append(result(entity, toks[a].start, toks[b].end, src, P_OOV))
+                continue
             spans.append(result("PERSON", toks[a].start, toks[b].end, src, P_HONORIFIC if src == "honorific" else (P_NAME if src in ("name_list", "conj") else P_CUE)))
         return spans
 
@@ -467,6 +577,9 @@ class NameRecognizer(LocalRecognizer):
         nx = f.next(i)
         return nx is not None and _surname_like(nx) and (nx.lower in words().last or nx.lower in words().first) \
             and nx.lower not in self.allow_words
+
+
+_PLACE_PREP = frozenset("in near around outside across throughout".split())
 
 
 # --------------------------------------------------------------------------- organisations
@@ -569,6 +682,8 @@ class OrgRecognizer(LocalRecognizer):
         if a < 0 or f.tokens[a].cap or f.next(a) is None:
             return False
         lo = f.tokens[a].lower
+        if unknown_word(lo) and lo not in self.allow_words:
+            return True  # "kurnai football club": a word that is no English before an organisation word
         return (lo,) in place_index() and not _is_common(lo) and lo not in words().first and len(lo) >= 4
 
     def _tail_org(self, f: Features, i: int):
@@ -587,7 +702,8 @@ class OrgRecognizer(LocalRecognizer):
             if not (g in ("", "-") and not pv.poss or pv.poss and pv.cap and g in ("'s", "’s", "'", "’")):
                 break
             if lower_mode:
-                if pv.cap or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))):
+                if pv.cap or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))
+                                                        or unknown_word(pv.lower) and pv.lower not in self.allow_words):
                     break
                 a -= 1
                 continue
@@ -619,10 +735,18 @@ class OrgRecognizer(LocalRecognizer):
 
 
 # --------------------------------------------------------------------------- places
+_STREET_WORD = r"(?:Mc|Mac|O['’]|D['’]|De|Di|Da|La|Le|Van|Von)?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _ADDRESS_RE = re.compile(
-    r"\b\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s+(?:[A-Z][a-z'’]+\s+){1,3}(?:" + lx.STREET_TYPES + r")\b\.?"
+    r"\b\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s+(?:" + _STREET_WORD + r"\s+){1,3}(?i:" + lx.STREET_TYPES + r")\b\.?"
     r"(?:,?\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2})?(?:,?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT|Vic))?(?:,?\s+\d{4})?"
 )
+# the same typed in lower case: "12 smith st", "3/237 wellington road" (not "a 3 hour drive")
+_ADDRESS_LOWER_RE = re.compile(
+    r"(?<![\w./\-])\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)?\s+((?:[a-z][a-z'’\-]+\s+){1,2})(?:" + lx.STREET_TYPES.lower() + r")\b\.?")
+_NOT_STREET = frozenset("""
+hour hours minute minutes min mins second seconds day days week weeks month months year years time times km kms
+kilometre kilometres metre metres meter meters mile miles k hr hrs year-old the a an of and or to in on at my our
+""".split())
 # a UK postcode ("S10 2TN", "SW1A 1AA"): upper case, outward code, space optional, inward code
 _UK_POSTCODE_RE = re.compile(r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])")
 # an Australian postcode right after a place ("Bendigo 3550", "Bendigo, 3550") or a state ("VIC 3550")
@@ -664,6 +788,10 @@ class PlaceRecognizer(LocalRecognizer):
         out = []
         for m in _ADDRESS_RE.finditer(text):
             out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
+        if _ANY_DIGIT.search(text):
+            for m in _ADDRESS_LOWER_RE.finditer(text):
+                if not any(x in _NOT_STREET for x in m.group(1).split()):
+                    out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
         has_digit = _ANY_DIGIT.search(text) is not None  # postcodes need one
         if has_digit:
             for m in _UK_POSTCODE_RE.finditer(text):
@@ -815,7 +943,22 @@ _REGO = re.compile(r"(?<![\w-])(?:[A-Z]{3}[ -]?\d{3}|\d[A-Z]{2,3}[ -]?\d[A-Z]{2}
 _DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?"
          r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+(?:19|20)\d{2}|"
          r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})")
-_DOB = re.compile(r"\b(?:DOB|D\.O\.B\.?|d\.o\.b\.?|dob|[Dd]ate of birth|[Bb]orn on|[Bb]orn)\s*(?:is|was|:|-)?\s*(?:the\s+)?(" + _DATE + r")(?!\d)")
+_MON = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DOB_DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON
+             + r",?\s+(?:(?:19|20)\d{2}|\d{2})|" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})")
+_DOB = re.compile(r"(?:\b(?:DOB|D\.O\.B\.?|d\.o\.b\.?|dob|[Dd]ate of birth|[Bb]orn on|[Bb]orn)|(?<![\w.])[Bb]\.)"
+                  r"\s*(?:is|was|:|-)?\s*(?:the\s+)?(" + _DOB_DATE + r")(?!\d)")
+# an e-mail address on any domain, internal ones included (jo@hub.local, admin@corp.internal)
+_EMAIL_ANY = re.compile(r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)+")
+# a link without a scheme on a short domain: linktr.ee/x, youtu.be/x, name.dev, bit.ly/x, x.org.au
+_TLD = (r"(?:com|org|net|edu|gov|asn|id|io|me|ly|ee|be|dev|app|au|nz|uk|info|biz|xyz|site|online|tech|page|link|gl|"
+        r"to|tv|fm|gg|sh|ai|so|co|cc|ws|us|ca|social|blog|store|shop|club|art|design|studio)")
+_BARE_URL = re.compile(r"(?<![\w@.\-/])(?:https?://)?(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\." + _TLD
+                       + r"(?![\w\-])(?:/[^\s,;)\]\"'”’]*[^\s,;.!?)\]\"'”’])?")
+# a handle named by its platform, with or without the @: "insta: jane_smith93", "my tiktok is bigdaz88"
+_HANDLE_CUE = re.compile(
+    r"\b(?i:insta|instagram|ig|tiktok|tik tok|snap|snapchat|twitter|threads|discord|telegram|handle|username|user name)"
+    r"(?:\s+(?i:handle|account|name|is|at))*\s*(?::|-|=)?\s*(@?[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_])")
 # an e-mail address written out to dodge harvesters: "jo at bchs dot org dot au", "jo(at)bchs(dot)org"
 _OBFUSCATED_EMAIL = re.compile(
     r"(?<![\w.])[A-Za-z0-9][\w.+\-]*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*[A-Za-z0-9][\w\-]*"
@@ -829,6 +972,18 @@ _ID_CONTEXT = {
     "medicare": re.compile(r"\bmedicare\b", re.I),
     "tfn": re.compile(r"\b(?:TFN|tax file)\b", re.I),
 }
+
+
+def _plausible_url(s: str) -> bool:
+    """A :data:`_BARE_URL` match that is a link: a scheme, ``www.``, a path, or a domain whose
+    name is no ordinary sentence fragment ("e.g", "1.5", "i.e" never match the pattern)."""
+    if "://" in s or s.lower().startswith("www.") or "/" in s:
+        return True
+    labels = s.lower().split(".")
+    if any(c.isdigit() for c in labels[0]) and labels[0].isdigit():
+        return False
+    return len(labels[0]) >= 2 and not (len(labels) == 2 and labels[1] in ("so", "to", "me", "be", "co", "us", "ca")
+                                        and _is_common(labels[0]))
 
 
 def _plausible_phone(s: str) -> bool:
@@ -853,8 +1008,9 @@ class ContactRecognizer(LocalRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        if "@" not in text and not _ANY_DIGIT.search(text) and not _OBFUSCATED_HINT.search(text):
-            return []  # every pattern here needs a digit, but the handle's ('@') and the spelt-out e-mail's
+        if "@" not in text and "." not in text and not _ANY_DIGIT.search(text) and not _OBFUSCATED_HINT.search(text) \
+                and not _HANDLE_CUE.search(text):
+            return []  # every pattern here needs a digit, an '@', a '.', a spelt-out 'dot' or a platform's name
         return self.analyze_patterns(text)
 
     def analyze_patterns(self, text):
@@ -872,9 +1028,26 @@ class ContactRecognizer(LocalRecognizer):
             out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
         for m in _UK_NINO.finditer(text):
             out.append(result("ID_CODE", m.start(), m.end(), "uk_nino", P_ID + 5, 0.9))
-        if _PHONE_CONTEXT.search(text):
-            for m in _LOCAL_PHONE.finditer(text):
+        context = _PHONE_CONTEXT.search(text) is not None
+        for m in _LOCAL_PHONE.finditer(text):
+            # with no cue word: an 8-digit local number starts 2-9, and is not two years or round numbers
+            a, b = m.group(0)[:4], m.group(0)[-4:]
+            if context or (a[0] in "23456789" and not (re.fullmatch(r"(?:19|20)\d\d", a) and re.fullmatch(r"(?:19|20)\d\d", b))
+                           and not (a.endswith("00") and b.endswith("00"))):
                 out.append(result("PHONE_NUMBER", m.start(), m.end(), "au_phone", P_CONTACT - 1, 0.7))
+        if "@" in text:
+            for m in _EMAIL_ANY.finditer(text):
+                out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "email_any", P_EMAIL, 0.9))
+        if "." in text:
+            for m in _BARE_URL.finditer(text):
+                if _plausible_url(m.group(0)):
+                    out.append(result("URL", m.start(), m.end(), "url_short", P_EMAIL, 0.85))
+        for m in _HANDLE_CUE.finditer(text):
+            h = m.group(1)
+            lo = h.lower().lstrip("@")
+            if len(lo) >= 3 and (h.startswith("@") or re.search(r"[\d_.]", lo) or unknown_word(lo)) \
+                    and lo not in words().stop:
+                out.append(result("HANDLE", m.start(1), m.end(1), "handle", P_EMAIL, 0.85))
         for m in _HANDLE.finditer(text):
             if len(m.group(0)) >= 3:
                 out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.9))
@@ -919,8 +1092,11 @@ def informative_token(t, allow_words: frozenset = frozenset()) -> bool:
 
 
 def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset) -> bool:
-    if not text[:1].isupper() or not (is_alpha or any(c.isalpha() for c in text)):
+    if not (is_alpha or any(c.isalpha() for c in text)):
         return False
+    if not text[:1].isupper():
+        # a lower-case word can carry a PERSON entity that is kept: a word that reads as a name
+        return is_alpha and lo not in allow_words and name_like_lower(lo)
     w = words()
     return (lo not in w.stop and lo not in allow_words and text.upper() not in lx.ACRONYM_ALLOW
             and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.CULTURAL_GROUPS
@@ -1031,7 +1207,11 @@ class NerRecognizer(EntityRecognizer):
             if not content:
                 continue
             if all(not t.text[:1].isupper() for t in content):
-                continue  # lower-case entity: the small model guessing
+                # a lower-case entity: kept when it is a person and one of its words reads as a name
+                # ("i spoke with stavros papadopoulos"); otherwise the small model guessing
+                if label != "PERSON" or not any(t.is_alpha and t.lower_ not in self.allow_words and name_like_lower(t.lower_)
+                                                for t in content):
+                    continue
             if not any(informative_token(t, self.allow_words) for t in content):
                 continue
             if label == "LOCATION" and len(content) == 1 and (content[0].lower_ in w.countries or content[0].lower_ in self.allow_words):
@@ -1048,8 +1228,6 @@ class NerRecognizer(EntityRecognizer):
                     f = features(text)
                 ti = f.token_at(s)
                 if lo in lx.STRONG_COMMON and (ti is None or not person_cue(f, ti)):
-                    continue
-                if lo in w.ambiguous and ti is not None and f.tokens[ti].sent_init and not person_cue(f, ti):
-                    continue
+                    continue  # a theme word (Hope, Grace, Joy, Faith) names a person only with a cue
             out.append(result(label, s, e, "spacy_ner", P_NER, 0.6))
         return out

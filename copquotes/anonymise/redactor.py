@@ -327,10 +327,8 @@ class Redactor:
                 docs[i] = nlp.make_doc(text)
                 need.append(i)
                 continue
-            # an informative token starts with an upper-case letter: an ASCII text without
-            # one cannot interest the NER (and needs no spaCy tokens)
             doc = None
-            if use_ner and not (text.isascii() and text.lower() == text):
+            if use_ner:
                 doc = docs[i] = nlp.make_doc(text)
             if doc is not None and ner_may_matter(doc, self._allow_words):
                 if not self._ner_coverage_check:
@@ -501,6 +499,7 @@ class Redactor:
 
     def _post(self, text: str, chosen) -> list[Span]:
         spans = [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
+        spans = _with_titles(text, spans)
         spans = _merge_adjacent_persons(text, spans)
         return _consistent_kinds(text, spans)
 
@@ -645,6 +644,29 @@ def _resolve_raw(cands) -> list[list]:
             chosen.append([s, e, "person", best[3], best[4], best[5]])
     chosen.sort(key=lambda c: c[0])
     return chosen
+
+
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[^\w'’]))(?:" + "|".join(re.escape(h) for h in sorted(lx.HONORIFICS, key=len, reverse=True))
+                           + r")\.?[ \t]+$", re.I)
+
+
+def _with_titles(text: str, spans: list[Span]) -> list[Span]:
+    """A title, honorific or kinship word right before a person name joins its span
+    ("Mr [name]" still tells a reader too much): "Dr Helen Kowalski", "Aunty Marlene", "uncle ray"."""
+    out: list[Span] = []
+    for sp in spans:
+        if sp.kind == "person":
+            start = sp.start
+            floor = out[-1].end if out else 0
+            while True:
+                m = _TITLE_BEFORE.search(text, max(floor, start - 16), start)
+                if m is None or m.start() < floor:
+                    break
+                start = m.start()
+            if start != sp.start:
+                sp = Span(start, sp.end, sp.kind, sp.source, sp.score)
+        out.append(sp)
+    return out
 
 
 def _merge_adjacent_persons(text: str, spans: list[Span]) -> list[Span]:
