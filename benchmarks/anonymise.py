@@ -4,7 +4,7 @@ Writes ``benchmarks/results/anonymise.json`` and ``.md``.
 
 * Labelled set: ``corpus/labelled/anonymise.jsonl`` (+ ``anonymise_roster.csv``): recall per kind
   (caught = no character survives), character precision, share of ``keep`` strings kept, roster recall.
-* TAB (``../shared/data/tab/test/tab_test_spia_subset.json``, 31 ECHR test documents with DIRECT/QUASI
+* TAB (``$COPQUOTES_BENCH_DATA/tab/test/tab_test_spia_subset.json``, 31 ECHR test documents with DIRECT/QUASI
   labels): the metrics of TAB's ``evaluation.py`` re-implemented from its definitions (token and
   mention recall over DIRECT+QUASI mentions, entity-level recall on direct and on quasi identifiers, an
   entity counting only when every mention needing masking is masked; titles/function words and
@@ -14,7 +14,7 @@ Writes ``benchmarks/results/anonymise.json`` and ``.md``.
   units, after a warm-up) in one process, wall clock and per CPU-second; the same with
   ``n_process=2`` (forked workers); the plain path (Presidio's ``AnalyzerEngine.analyze`` and the
   NER on every text, what the speed paths must equal) once; 2,000 distinct real feedback comments
-  (pxtextmining, ``/work/shared/data/pxtextmining``) in one process; and the pipeline's
+  (pxtextmining, ``$COPQUOTES_BENCH_DATA/pxtextmining``) in one process; and the pipeline's
   ``anonymise`` stage cold in its child process on the sample corpus (imports and model loading
   included, as the pipeline runs it).
 
@@ -39,14 +39,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from copquotes import _offline  # noqa: E402,F401
+import copquotes  # noqa: E402
+from benchmarks import bench_data  # noqa: E402
 from copquotes.evaluate.anonymise import load_gold, score_items  # noqa: E402
 from copquotes.resources import SPACY_MODEL, load_spacy  # noqa: E402
 
 GOLD = REPO / "corpus" / "labelled" / "anonymise.jsonl"
 ROSTER = REPO / "corpus" / "labelled" / "anonymise_roster.csv"
-TAB = REPO.parent / "shared" / "data" / "tab" / "test" / "tab_test_spia_subset.json"
-PX = REPO.parent / "shared" / "data" / "pxtextmining" / "v6framework_230831.csv"
+TAB = bench_data.path("tab", "test", "tab_test_spia_subset.json")
+PX = bench_data.path("pxtextmining", "v6framework_230831.csv")
+copquotes.configure()  # offline, as copquotes runs
 OUT = REPO / "benchmarks" / "results"
 
 # --------------------------------------------------------------------------- systems

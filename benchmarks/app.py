@@ -9,7 +9,7 @@ Writes ``benchmarks/results/app.json`` and ``benchmarks/results/app.md``.
 
 The workspace is built with plain SQL inserts, the way the stages write their tables
 (the schema is the contract): units of real feedback text (pxtextmining, read in place
-from ``/work/shared/data``, cycled to the size asked for), 70% with quote consent,
+from ``$COPQUOTES_BENCH_DATA``, cycled to the size asked for), 70% with quote consent,
 50 files across 7 groups and 4 years, sentences, redactions on a fifth of the units,
 anonymised text, 9 theme scores per unit, topics, risk flags and ~0.5 candidate quotes
 per consented participant unit; the stages are recorded done with ``Workspace.mark_stage``,
@@ -49,7 +49,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PX = Path("/work/shared/data/pxtextmining/v6framework_230831.csv")
+from benchmarks import bench_data  # noqa: E402
+
+PX = bench_data.path("pxtextmining", "v6framework_230831.csv")
 GROUPS = ["RRE", "Working with children and young people", "Early career", "Mid-Senior", "Prevention leaders",
           "Regional and rural", "Tertiary settings"]
 YEARS = ["2022", "2023", "2024", "2024-2025"]
@@ -64,8 +66,7 @@ HARNESS = "(harness)"   # rows timing Streamlit's AppTest alone: reported, not t
 def real_texts() -> list[str]:
     import pandas as pd
 
-    if not PX.exists():
-        raise SystemExit(f"{PX} is missing: this benchmark reads real feedback text from /work/shared/data")
+    bench_data.require(PX, "the app benchmark (real feedback text from pxtextmining)")
     df = pd.read_csv(PX, usecols=["FFT answer"])
     texts = [t.strip() for t in df["FFT answer"].dropna().astype(str) if len(t.split()) >= 4]
     return texts

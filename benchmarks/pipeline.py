@@ -12,7 +12,7 @@ Writes ``benchmarks/results/pipeline.json`` and ``benchmarks/results/pipeline.md
 
 Corpora (built in a temporary folder, never in the repository): the sample corpus
 (``corpus/``, minus ``labelled/``: every format with its manifest and roster) plus real
-feedback comments from pxtextmining (``/work/shared/data/pxtextmining``, the v6 file's
+feedback comments from pxtextmining (``$COPQUOTES_BENCH_DATA/pxtextmining``, the v6 file's
 ``FFT answer`` and the phase-1 file's ``feedback``, read in place; blank and "Did not
 answer" rows dropped; shuffled with a fixed seed), written out as real-format exports,
 one comment per open answer or per speaker turn:
@@ -69,7 +69,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PX = Path("/work/shared/data/pxtextmining")
+from benchmarks import bench_data  # noqa: E402
+
+PX = bench_data.path("pxtextmining")
 RESULTS = ROOT / "benchmarks" / "results"
 _SCRIPT = Path(sys.executable).with_name("copquotes")
 COPQUOTES = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "copquotes.cli"]
@@ -94,8 +96,8 @@ def load_pool() -> list[str]:
 
     texts: list[str] = []
     v6, p1 = PX / "v6framework_230831.csv", PX / "phase1_text_data.csv"
-    if not v6.exists() or not p1.exists():
-        sys.exit(f"pxtextmining data not found under {PX}")
+    bench_data.require(v6, "the pipeline benchmark (pxtextmining)")
+    bench_data.require(p1, "the pipeline benchmark (pxtextmining)")
     texts += pd.read_csv(v6)["FFT answer"].dropna().astype(str).tolist()
     texts += pd.read_csv(p1)["feedback"].dropna().astype(str).tolist()
     from copquotes.ingest.columns import is_skip_answer
@@ -402,7 +404,7 @@ def run_copquotes(corpus: Path, ws: Path, log: Path, env: dict) -> dict:
 _REF_EMBED = """
 import json, sys, time
 t0 = time.perf_counter()
-from copquotes import _offline  # offline environment
+import copquotes; copquotes.configure()  # offline, as copquotes runs
 import torch
 from sentence_transformers import SentenceTransformer
 from copquotes.resources import embedding_model_path
@@ -417,7 +419,7 @@ print(json.dumps({"load": t1 - t0, "encode": t2 - t1, "threads": torch.get_num_t
 _REF_BERTOPIC = """
 import json, sys, time
 t0 = time.perf_counter()
-from copquotes import _offline  # offline environment
+import copquotes; copquotes.configure()  # offline, as copquotes runs
 from sentence_transformers import SentenceTransformer
 from bertopic import BERTopic
 from copquotes.resources import embedding_model_path

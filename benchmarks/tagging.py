@@ -3,7 +3,7 @@
 Sections (run all, or pick with --only):
   labelled      zero-shot from the default codebook on corpus/labelled/tags.jsonl (dev) and
                 tags_heldout_style.jsonl (proxy for the maintainers' held-out published quotes)
-  pxtextmining  NHS FFT comments (shared/data/pxtextmining, v6 file): rows with text, not
+  pxtextmining  NHS FFT comments ($COPQUOTES_BENCH_DATA/pxtextmining, v6 file): rows with text, not
                 "Did not answer", not "Labelling not possible" only; themes with >= 50
                 positives; 80/20 split (random_state=42); ThemeTagger trained on the 80
                 beside TF-IDF + LinearSVC one-vs-rest on the same split; micro/macro/samples F1
@@ -31,7 +31,7 @@ Sections (run all, or pick with --only):
   pxblend15     round 15: the mpnet run alone and blended with round 13, paired bootstrap; seconds
   pxround16part round 16's part: round 15's with up to 6 epochs; ~80 minutes
   pxblend16     round 16: the 6-epoch mpnet run alone and blended, bootstrap against 15b; seconds
-  sight         SIGHT (shared/data/sight), zero-shot from its codebook
+  sight         SIGHT ($COPQUOTES_BENCH_DATA/sight), zero-shot from its codebook
                 (benchmarks/codebooks/sight.yaml), Cohen's kappa against each human coder on
                 the validation + test rows, beside the published human-human and GPT-3.5 kappas
   throughput    tagging speed with embeddings cached (units/s)
@@ -60,11 +60,13 @@ from copquotes.evaluate.tags import MISSION_THEMES, cohen_kappa, read_gold, scor
 from copquotes.themes import Codebook, ThemeTagger  # noqa: E402
 from copquotes.themes.blend import choose_blend  # noqa: E402
 
-DATA = Path(os.environ.get("COPQUOTES_SHARED_DATA", REPO.parent / "shared" / "data"))
+from benchmarks import bench_data  # noqa: E402
+
+DATA = bench_data.path()  # $COPQUOTES_BENCH_DATA (benchmarks/README.md)
 RESULTS = REPO / "benchmarks" / "results"
 PX_FILE = DATA / "pxtextmining" / "v6framework_230831.csv"
 SIGHT_FILE = DATA / "sight" / "sight_human_annotated_289.csv"
-SIGHT_PUBLISHED = {  # shared/data/sight/README.md (results/*_IRR.txt): H1-H2, GPT-3.5 zero-shot, k-shot
+SIGHT_PUBLISHED = {  # the SIGHT repository's results/*_IRR.txt: H1-H2, GPT-3.5 zero-shot, k-shot
     "general": (0.754, 0.476, 0.501), "confusion": (0.910, 0.724, 0.689), "pedagogy": (0.787, 0.346, 0.524),
     "setup": (0.951, 0.845, 0.748), "gratitude": (0.922, 0.919, 0.850),
     "personal_experience": (0.743, 0.325, 0.574), "clarification": (0.830, 0.484, 0.162),
@@ -114,7 +116,7 @@ def bench_labelled(embedder) -> dict:
 def load_px():
     import pandas as pd
 
-    df = pd.read_csv(PX_FILE)
+    df = pd.read_csv(bench_data.require(PX_FILE, "the pxtextmining benchmark"))
     cols = list(df.columns)
     label_cols = cols[cols.index("Not assigned"):]
     df = df[df["FFT answer"].notna()].copy()
@@ -676,7 +678,7 @@ def bench_px(embedder, variants: bool = True, names=None) -> dict:
 def bench_sight(embedder) -> dict:
     import pandas as pd
 
-    df = pd.read_csv(SIGHT_FILE)
+    df = pd.read_csv(bench_data.require(SIGHT_FILE, "the SIGHT benchmark"))
     df = df[df["datasplit"].isin(["validation", "test"])]
     cb = Codebook.load(REPO / "benchmarks" / "codebooks" / "sight.yaml")
     tagger = ThemeTagger(codebook=cb, embedder=embedder).fit()
@@ -997,7 +999,8 @@ def main(argv=None) -> int:
     res["meta"]["seconds"] = round(time.perf_counter() - t0, 1)
     res["meta"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     res["meta"]["sections_run"] = only
-    json_path.write_text(json.dumps(res, indent=2, default=float))
+    # paths under the home folder are recorded as ~/..., never as one machine's folder
+    json_path.write_text(json.dumps(res, indent=2, default=float).replace(str(Path.home()) + "/", "~/"))
     (out_dir / "tagging.md").write_text(markdown(res))
     log(f"wrote {json_path} and {out_dir / 'tagging.md'}")
     return 0

@@ -7,7 +7,7 @@ Usage (from the repository root)::
 
 Writes ``benchmarks/results/topics.json`` and ``benchmarks/results/topics.md``.
 
-Data: ``/work/shared/data/pxtextmining/v6framework_230831.csv`` (NHS patient feedback,
+Data: ``$COPQUOTES_BENCH_DATA/pxtextmining/v6framework_230831.csv`` (NHS patient feedback,
 multi-label against the v6 framework), read in place, never copied. Protocol of its
 README: drop rows without text, "Did not answer", and rows whose only label is
 "Labelling not possible" (6,217 texts remain). Multi-label texts are scored against
@@ -62,7 +62,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DATA = Path("/work/shared/data/pxtextmining/v6framework_230831.csv")
+from benchmarks import bench_data  # noqa: E402
+
+DATA = bench_data.path("pxtextmining", "v6framework_230831.csv")
 TAGS = ROOT / "corpus" / "labelled" / "tags.jsonl"
 META_COLUMNS = ["Comment ID", "Trust", "Respondent ID", "Date", "Service type 1", "Service type 2",
                 "FFT categorical answer", "FFT question", "FFT answer", "Person identifiable info?",
@@ -74,8 +76,7 @@ def load_pxtextmining(limit: int | None = None):
     """Texts, primary labels and label counts per text, by the README's protocol."""
     import pandas as pd
 
-    if not DATA.exists():
-        sys.exit(f"pxtextmining data not found at {DATA}")
+    bench_data.require(DATA, "the topics benchmark (pxtextmining)")
     df = pd.read_csv(DATA)
     label_cols = [c for c in df.columns if c not in META_COLUMNS]
     df = df[df["FFT answer"].notna()]
@@ -359,7 +360,7 @@ def main(argv=None):
         targets[f"{name}: <40% outliers"] = c["outlier_share"] < 0.4
         targets[f"{name}: identical re-run"] = c["identical_rerun"]
     result = {
-        "benchmark": "topics", "started": started, "data": str(DATA), "n_texts": len(texts),
+        "benchmark": "topics", "started": started, "data": bench_data.shown(DATA), "n_texts": len(texts),
         "n_multi_label": int(sum(c > 1 for c in n_labels)),
         "primary_label": "first label column (file order) marked 1",
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),

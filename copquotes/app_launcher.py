@@ -14,17 +14,17 @@ import sys
 from pathlib import Path
 
 from .errors import ConfigError, CopquotesError
-from .resources import REPO_DIR
+from .resources import app_script
 
 ADDRESS = "127.0.0.1"
 
 
 def app_path() -> Path:
-    """``app.py`` at the repository root."""
-    path = Path(REPO_DIR) / "app.py"
+    """``app.py``: inside the installed package, else at the repository root."""
+    path = app_script()
     if not path.is_file():
-        raise CopquotesError(f"the review app {path} is missing: reinstall copquotes from its repository "
-                             "(pip install -e .)")
+        raise CopquotesError(f"the review app {path} is missing: reinstall copquotes "
+                             "(pip install copquotes[app], or pip install -e '.[app]' in a clone)")
     return path
 
 

@@ -13,7 +13,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import _offline  # noqa: F401
+from . import _offline
+from ._version import __version__
 from .errors import ConfigError, CopquotesError, InputError
 
 log = logging.getLogger("copquotes")
@@ -326,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="copquotes",
         description="Themed, anonymised, consent-checked quotes from evaluation text.",
     )
+    p.add_argument("--version", action="version", version=f"copquotes {__version__}")
     p.add_argument("--debug", dest="top_debug", action="store_true", help="show tracebacks and debug logging")
     p.add_argument("-q", "--quiet", dest="top_quiet", action="store_true", help="no progress bars")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
@@ -423,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _offline.apply()  # the CLI owns its process: models from local packages only, no hub, no suffix list
     parser = build_parser()
     args = parser.parse_args(argv)
     args.debug = getattr(args, "debug", False) or args.top_debug

@@ -22,7 +22,7 @@ def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool =
     out = out or sys.stdout
     corpus = corpus_dir()
     if not corpus.is_dir():
-        raise CopquotesError(f"the sample corpus is missing at {corpus}: run from a full clone of copquotes")
+        raise CopquotesError(f"the sample corpus is missing at {corpus}: reinstall copquotes (its wheel carries the corpus)")
     ws_path = Path(workspace or DEFAULT_WORKSPACE)
     discovery = discover([corpus])
     ws = Workspace.open(ws_path, create=True)

@@ -46,7 +46,6 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import _offline  # noqa: F401  (offline environment before any HF import)
 from .errors import ConfigError
 from .progress import progress as _progress
 from .resources import EMBEDDING_MODEL, embedding_model_path, is_packaged_model
@@ -89,7 +88,8 @@ def load_model(model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision
 
         from . import encoder
 
-        torch.set_num_threads(2)
+        # torch's thread count is the process owner's choice (copquotes.configure(threads=...),
+        # or Embedder(threads=...) per call); loading a model never changes it.
         path = embedding_model_path(model_name)
         t0 = time.perf_counter()
         if encoder.supports(path):

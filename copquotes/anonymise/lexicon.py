@@ -22,7 +22,7 @@ import re
 from ..text import HONORIFICS as _HONORIFICS
 
 # --------------------------------------------------------------------------- allow-list
-#: Programme and sector terms that are never identifiers (DOMAIN.md "Words that must survive").
+#: Programme and sector terms that are never identifiers (docs/DOMAIN.md "Words that must survive").
 DEFAULT_ALLOW: tuple[str, ...] = (
     "Community of Practice", "Communities of Practice", "CoP", "CoPs",
     "Respectful Relationships", "Respectful Relationships Education", "RRE",
@@ -35,7 +35,7 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Acknowledgement of Country", "Welcome to Country", "Acknowledgement",
     "Australia", "Australian", "Victorian", "Aboriginal", "Torres Strait Islander",
     "First Nations", "Indigenous",
-    # the CoP groups' own names (DOMAIN.md): a cohort, not a person or an organisation
+    # the CoP groups' own names (docs/DOMAIN.md): a cohort, not a person or an organisation
     "Working With Children and Young People", "Children and Young People", "Young People",
     "Emerging practitioners", "Early career", "Early Career Practitioners", "Mid-Senior",
     "Mid-Senior practitioners", "Prevention leaders", "Regional and rural", "Tertiary settings",

@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .. import _offline  # noqa: F401  (TLDEXTRACT/HF offline before presidio is imported)
 from ..errors import ConfigError, InputError
 from ..resources import SPACY_MODEL
 from ..types import Identifier, Span

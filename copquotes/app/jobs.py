@@ -386,5 +386,8 @@ def run_job(ws_path) -> int:
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through start() in the tests
+    from .. import _offline
+
+    _offline.apply()  # a process of copquotes' own: models from local packages only
     logging.basicConfig(level=logging.WARNING)
     sys.exit(run_job(sys.argv[1]))

@@ -1,4 +1,4 @@
-"""Scores of the anonymiser against a gold JSON Lines file (DESIGN.md, "Gold files for evaluate").
+"""Scores of the anonymiser against a gold JSON Lines file (docs/DESIGN.md, "Gold files for evaluate").
 
 Each line: ``{"text", "identifiers": [{"start", "end", "kind", "roster"?}], "keep": [...],
 "speakers"?: [...]}``. ``speakers`` are given to the redactor as known names of that text

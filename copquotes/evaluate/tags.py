@@ -1,6 +1,6 @@
 """Theme-tagging scores against a gold file (``copquotes evaluate tags --gold FILE``).
 
-Gold format (JSON Lines, DESIGN.md): ``{"text": "...", "labels": [...], "acceptable": [...]}``.
+Gold format (JSON Lines, docs/DESIGN.md): ``{"text": "...", "labels": [...], "acceptable": [...]}``.
 ``labels`` must be found; a theme in ``acceptable`` is arguable: predicting it is not a
 false positive and missing it is not a false negative, so for that theme the text is
 left out of the counts (precision, recall, F1 and Cohen's kappa alike).

@@ -1,6 +1,6 @@
 """Row streams from CSV and XLSX files, and the header layouts survey tools export.
 
-Layouts (see DOMAIN.md "Where the text comes from"):
+Layouts (see docs/DOMAIN.md "Where the text comes from"):
 
 * Qualtrics: row 1 column ids (``Q5``, ``Q3_4_TEXT``, ``ResponseId``...), row 2
   question texts, row 3 ``{"ImportId":"QID5_TEXT"}`` JSON. Legacy exports: row 1

@@ -24,7 +24,7 @@ DEFAULT_TEMPLATES: dict[str, str] = {
     "reflection": "- CoP facilitator",
     "other": "- CoP participant {year}",
 }
-# Named styles of DOMAIN.md, selectable with {"style": NAME} in the workspace config.
+# Named styles of docs/DOMAIN.md, selectable with {"style": NAME} in the workspace config.
 STYLES: dict[str, dict[str, str]] = {
     "kind": DEFAULT_TEMPLATES,
     # "- Early career CoP participant, 2018-2019"

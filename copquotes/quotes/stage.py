@@ -102,7 +102,7 @@ class Quote:
     edits: tuple = ()
 
     def to_record(self) -> dict:
-        """The DESIGN.md record of ``copquotes quotes``."""
+        """The docs/DESIGN.md record of ``copquotes quotes``."""
         return {
             "id": self.id,
             "text": self.text,
@@ -855,7 +855,7 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
 
 
 def quote_records(ws, theme: str | None = None, top: int = 20, **kwargs) -> list[dict]:
-    """The DESIGN.md records of :func:`shortlist` (anonymised, lightly edited text only)."""
+    """The docs/DESIGN.md records of :func:`shortlist` (anonymised, lightly edited text only)."""
     return [q.to_record() for q in shortlist(ws, theme=theme, top=top, **kwargs)]
 
 

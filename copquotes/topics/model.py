@@ -52,7 +52,6 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-from .. import _offline  # noqa: F401  (offline environment before any HF import)
 from ..errors import ConfigError
 
 log = logging.getLogger(__name__)

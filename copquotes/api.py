@@ -1,0 +1,145 @@
+"""``copquotes.run``: the one-call Python entry point, what ``copquotes run`` does.
+
+::
+
+    import copquotes
+    result = copquotes.run("exports/", group="Early career", year="2024-2025")
+    result.quotes(theme="wellbeing", top=10)   # the shortlist, as a DataFrame
+    result.units                               # the coded units table
+    result.topics, result.tables               # topic labels; every researcher table
+
+Like the command line it keeps everything in a workspace folder (``copquotes-workspace``
+in the current folder unless told otherwise; never a temporary folder that would leave
+participant text behind unseen), so a second call on the same inputs is fast and the
+review app opens on the same folder. Everything it reads back is anonymised and goes
+through the same readers as the CLI's exports. Called from a notebook, it restores the
+environment variables and torch's thread count it changed when it returns.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Union
+
+from .errors import ConfigError, InputError
+
+DEFAULT_WORKSPACE = "copquotes-workspace"
+ENGINES = ("local",)
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@dataclass
+class Result:
+    """What :func:`run` made: a workspace folder, read back as DataFrames on demand.
+
+    ``ingest`` and ``stages`` are the reports of the run (as ``copquotes run --json`` prints
+    them). Each property opens the workspace, reads and closes it again, so a result stays
+    valid while reviewers work in the app.
+    """
+
+    workspace: Path
+    ingest: dict = field(default_factory=dict, repr=False)
+    stages: dict = field(default_factory=dict, repr=False)
+
+    def _open(self):
+        from .workspace import Workspace
+
+        return Workspace.open(self.workspace)
+
+    @property
+    def units(self):
+        """The coded units table: one row per unit, anonymised text, metadata, theme scores and
+        labels, topic (``copquotes export --what units``)."""
+        from .export import units_table
+
+        ws = self._open()
+        try:
+            return units_table(ws)
+        finally:
+            ws.close()
+
+    def quotes(self, theme: str | None = None, top: int = 20):
+        """The ranked, diversified shortlist (``copquotes quotes --theme T --top N``) as a
+        DataFrame, one row per quote; nested fields are flattened (``verbatim_span.unit_id``,
+        ``source.kind``, ...)."""
+        import pandas as pd
+
+        from .quotes import quote_records
+
+        ws = self._open()
+        try:
+            records = quote_records(ws, theme=theme, top=top)
+        finally:
+            ws.close()
+        return pd.json_normalize(records) if records else pd.DataFrame()
+
+    @property
+    def tables(self) -> dict:
+        """Every researcher table by name (``topic_theme``, ``topic_by_group``,
+        ``theme_prevalence``, ...), as ``copquotes export --what tables`` writes them."""
+        from .export import researcher_tables
+
+        ws = self._open()
+        try:
+            return researcher_tables(ws)
+        finally:
+            ws.close()
+
+    @property
+    def topics(self):
+        """The topics: id, label, keywords, size and representative texts, one row each."""
+        return self.tables["topic_info"]
+
+    def __repr__(self) -> str:
+        return f"copquotes.Result(workspace={str(self.workspace)!r})"
+
+
+def _as_paths(paths) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out = [Path(p) for p in paths]
+    if not out:
+        raise InputError("no inputs given: pass a file or folder of exports and transcripts", ".")
+    return out
+
+
+def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None, *,
+        engine: str = "local", **meta) -> Result:
+    """Ingest ``paths`` (files or folders) and run every analysis stage, like ``copquotes run``.
+
+    ``workspace``: the workspace folder (created when missing); by default
+    ``copquotes-workspace`` in the current folder. ``engine``: ``"local"`` (this machine).
+    ``**meta``: metadata for every file, as ``--meta KEY=VALUE`` (``group=``, ``year=``,
+    ``source_kind=``, ...). Returns a :class:`Result`. Raises a
+    :class:`~copquotes.errors.CopquotesError` whose message says what to do.
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    inputs = _as_paths(paths)
+    ws_path = Path(workspace if workspace is not None else Path.cwd() / DEFAULT_WORKSPACE)
+    meta = {str(k): ("" if v is None else str(v)) for k, v in meta.items()}
+
+    from .runtime import session
+
+    with session():
+        from .ingest import discover
+        from .pipeline import analyse
+        from .workspace import Workspace
+
+        discovery = discover(inputs, meta)
+        for path, reason in discovery.skipped:
+            warnings.warn(f"copquotes: skipped {path}: {reason}", stacklevel=2)
+        if not discovery.sources:
+            raise InputError("no readable text sources found (see the warnings)", inputs[0])
+        ws = Workspace.open(ws_path, create=True)
+        try:
+            report = ws.ingest(discovery.sources, progress=True)
+            stages = analyse(ws, progress=True)
+        finally:
+            ws.close()
+    ingest = report.to_dict()
+    ingest["skipped"] = [{"path": str(p), "reason": r} for p, r in discovery.skipped]
+    return Result(workspace=ws_path.resolve(), ingest=ingest, stages=stages)
