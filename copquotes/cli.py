@@ -181,6 +181,10 @@ def cmd_status(args) -> int:
         print(f"by {title}: " + ", ".join(f"{k} {v}" for k, v in st[key].items()))
     c = st["consent"]
     print(f"quote consent: yes {c['yes']}, no {c['no']}, unknown {c['unknown']}")
+    fn = st.get("consent_first_name_only") or {}
+    if fn.get("units"):
+        print(f"consent matched by first name only: {fn['units']} units, {fn['quotes_held']} quotes held "
+              "(confirm with a roster alias or the manifest's speaker_names, or approve each quote)")
     print("stages: " + ", ".join(f"{k} {v['state']}" for k, v in st["stages"].items()))
     d = st.get("decisions") or {}
     if d:
@@ -261,7 +265,9 @@ def cmd_quotes(args) -> int:
 
     ws = _open_ws(args.workspace)
     try:
-        records = quote_records(ws, theme=args.theme, top=args.top)
+        records = quote_records(ws, theme=args.theme, top=args.top,
+                                status=None if args.status == "default" else args.status,
+                                include_held=args.include_held)
     finally:
         ws.close()
     write_records(records, fmt=args.format, out=args.out)
@@ -388,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")
     sp.add_argument("--theme", metavar="T")
     sp.add_argument("--top", type=int, default=20, metavar="N")
+    sp.add_argument("--status", choices=["pending", "approved", "edited", "rejected", "all"], default="default",
+                    help="list quotes of this status only ('all': every quote, held ones included); "
+                         "default: pending and approved, never rejected or held ones")
+    sp.add_argument("--include-held", action="store_true",
+                    help="also list quotes a risk flag or unconfirmed consent holds")
     sp.add_argument("--format", choices=["jsonl", "csv", "md"], default="jsonl")
     sp.add_argument("--out", metavar="FILE")
 

@@ -27,7 +27,11 @@ Safety rules, enforced here rather than by callers:
   reviewer-edited) text, the units table the ``anon`` text; if the anonymise stage has
   not run on a unit whose text would be exported, the export is refused;
 * the units table holds every unit (consent matters for quotes, not for coded
-  aggregate data), anonymised.
+  aggregate data), anonymised;
+* every text, label, reason and source name goes through the disclosure layer
+  (:class:`copquotes.disclosure.Disclosure`): known names masked, derived strings
+  scrubbed, sources called by their pseudonym ("focus group 2024 #3"), never by a file
+  or folder name; a held quote (a hold flag no reviewer cleared) is never exported.
 """
 from __future__ import annotations
 
@@ -48,7 +52,7 @@ from xml.etree import ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from .app.safety import identifier_terms, md_blockquote, md_escape, neutralise_cell, scrub, strip_control
+from .disclosure import Disclosure, is_held, md_blockquote, md_escape, neutralise_cell, strip_control
 from .errors import ConfigError, WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -61,7 +65,7 @@ UNIT_FORMATS = (".csv", ".xlsx", ".qdpx")
 TABLES_FORMATS = (".xlsx", ".zip")       # every researcher table: one sheet / one CSV each
 TABLE_FORMATS = (".csv", ".xlsx")        # one researcher table
 QUOTE_COLUMNS = ["id", "text", "attribution", "themes", "score", "status", "unit_id", "start", "end",
-                 "file", "kind", "group", "year", "flags", "speaker", "reviewed_by", "reviewed_at"]
+                 "document", "kind", "group", "year", "flags", "speaker", "reviewed_by", "reviewed_at"]
 QDA_NS = "urn:QDA-XML:project:1.0"
 _GUID_NS = uuid.UUID("6f1c3c1e-5d0a-4f43-9a55-2f1f6a0c9b10")
 _PALETTE = ["#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
@@ -93,6 +97,8 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
         order = {q: i for i, q in enumerate(dict.fromkeys(ids))}
         df = df[df["quote_id"].isin(order)]
         df = df.assign(_order=df["quote_id"].map(order)).sort_values("_order").drop(columns="_order")
+    if not df.empty:  # a held quote leaves only once a reviewer approved it
+        df = df[[not is_held(f, st) for f, st in zip(df["flags_json"], df["status"])]].reset_index(drop=True)
     if df.empty:
         return []
     missing = ws.conn.execute(
@@ -102,25 +108,24 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
     if missing:
         raise WorkspaceError(f"{missing} quote(s) come from text that has not been anonymised: " + _analyse_hint(ws))
     df = df.astype(object).where(df.notna(), None)
-    from .app.data import NameMask
-
-    mask = NameMask(ws)
+    gate = Disclosure(ws)
     fids = dict(ws.conn.execute("SELECT unit_id, file_id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
                                 (json.dumps(sorted(set(df["unit_id"]))),)).fetchall())
     out = []
     for r in df.to_dict("records"):
         reviewed = r.get("status") != "pending"
+        fid = fids.get(r["unit_id"])
         out.append({
             "id": r["quote_id"],
-            "text": mask(r.get("edited_text") or r["text"], fids.get(r["unit_id"])),
+            "text": gate.text(r.get("edited_text") or r["text"], fid),
             "verbatim_span": {"unit_id": r["unit_id"], "start": int(r["start"]), "end": int(r["end"])},
             "themes": [{"theme": t.get("theme"), "score": t.get("score")}
                        for t in json.loads(r.get("themes_json") or "[]")],
             "score": round(float(r.get("score") or 0.0), 4),
-            "attribution": r.get("attribution") or "",
-            "source": {"file": r.get("file"), "kind": r.get("source_kind"), "group": r.get("group"),
+            "attribution": gate.text(r.get("attribution") or "", fid),
+            "source": {"document": gate.source(fid), "kind": r.get("source_kind"), "group": r.get("group"),
                        "year": r.get("year")},
-            "flags": json.loads(r.get("flags_json") or "[]"),
+            "flags": gate.flags(r.get("flags_json"), fid),
             "speaker": r.get("speaker") or "",
             "status": r.get("status"),
             "reviewed_by": r.get("updated_by") if reviewed else None,
@@ -135,7 +140,7 @@ def _flat_quote(rec: dict) -> dict:
         "themes": "; ".join(f"{t['theme']} {float(t['score'] or 0):.2f}" for t in rec["themes"]),
         "score": rec["score"], "status": rec["status"], "unit_id": rec["verbatim_span"]["unit_id"],
         "start": rec["verbatim_span"]["start"], "end": rec["verbatim_span"]["end"],
-        "file": rec["source"]["file"], "kind": rec["source"]["kind"], "group": rec["source"]["group"] or "",
+        "document": rec["source"]["document"], "kind": rec["source"]["kind"], "group": rec["source"]["group"] or "",
         "year": rec["source"]["year"] or "",
         "flags": "; ".join(f"{f.get('kind')} ({f.get('severity', 'warn')})" for f in rec["flags"]),
         "speaker": rec["speaker"], "reviewed_by": rec["reviewed_by"] or "", "reviewed_at": rec["reviewed_at"] or "",
@@ -154,29 +159,26 @@ def units_table(ws) -> pd.DataFrame:
             f"{n_missing} unit(s) have not been anonymised, and only anonymised text may be exported: "
             + _analyse_hint(ws))
     base = pd.read_sql_query(
-        "SELECT u.unit_id, u.file_id, f.display AS file, u.position, u.source_kind, u.grp AS 'group', u.year,"
+        "SELECT u.unit_id, u.file_id, u.position, u.source_kind, u.grp AS 'group', u.year,"
         " u.question, u.speaker_key AS speaker, u.speaker_role, u.consent, a.text AS text,"
         " t.topic, ti.label AS topic_label"
         " FROM units u JOIN files f ON f.file_id = u.file_id JOIN anon a ON a.unit_id = u.unit_id"
         " LEFT JOIN unit_topics t ON t.unit_id = u.unit_id LEFT JOIN topic_info ti ON ti.topic = t.topic"
-        " ORDER BY f.display, u.position", ws.conn)
+        " ORDER BY u.file_id, u.position", ws.conn)
+    gate = Disclosure(ws)
+    # sources by their pseudonym, never a file or folder name
+    names = gate.sources()
+    base.insert(1, "document", [names.get(fid, "source") for fid in base["file_id"]])
     # the safety net: names of each file's roster and speaker labels the anonymiser missed
-    from .app.data import NameMask
-
-    mask = NameMask(ws)
-    base["text"] = [mask(t, fid) for t, fid in zip(base["text"], base["file_id"])]
+    base["text"] = [gate.text(t, fid) for t, fid in zip(base["text"], base["file_id"])]
     # question texts come from the export's header, not anonymised ("What could Jane Smith improve?")
     if base["question"].notna().any():
-        from .app.data import question_text, redacted_terms
-
-        terms = redacted_terms(ws)
         pairs = list(zip(base["question"], base["file_id"]))
-        shown = {(q, fid): question_text(ws, q, fid, mask, terms) for q, fid in set(pairs) if isinstance(q, str)}
+        shown = {(q, fid): gate.derived(q, fid) for q, fid in set(pairs) if isinstance(q, str)}
         base["question"] = [shown.get(p) for p in pairs]
     base = base.drop(columns=["file_id"])
     if base["topic_label"].notna().any():
-        terms = identifier_terms(ws)
-        labels = {v: scrub(v, terms) for v in base["topic_label"].dropna().unique()}
+        labels = {v: gate.derived(v) for v in base["topic_label"].dropna().unique()}
         base["topic_label"] = base["topic_label"].map(labels)
     themes = pd.read_sql_query(
         "SELECT ut.unit_id, ut.theme, ut.score, COALESCE(tl.label, ut.label) AS label FROM unit_themes ut"
@@ -215,16 +217,23 @@ def researcher_tables(ws) -> dict[str, pd.DataFrame]:
     if not ws.conn.execute("SELECT 1 FROM topic_info LIMIT 1").fetchone():
         raise WorkspaceError(f"the workspace has no topics yet: run 'copquotes analyse --workspace {ws.path}' "
                              "(the topics stage) first")
-    terms = identifier_terms(ws)
+    gate = Disclosure(ws)
     out = {}
     for name, df in tables_from_workspace(ws).items():
         df = df.reset_index() if df.index.name is not None else df.reset_index(drop=True)
-        for col in ("label", "keywords"):
-            if col in df.columns:
-                df[col] = [scrub(v, terms) if isinstance(v, str) else v for v in df[col]]
         if "representative" in df.columns:
-            df["representative"] = [", ".join(v) if isinstance(v, (list, tuple)) else v
+            df["representative"] = [", ".join(str(x) for x in v) if isinstance(v, (list, tuple)) else v
                                     for v in df["representative"]]
+        for col in ("label", "keywords", "representative", "topic_label", "Name", "Representation",
+                    "Representative_Docs"):
+            if col in df.columns:
+                df[col] = [gate.derived(v) if isinstance(v, str) else v for v in df[col]]
+        # column names may be topic labels or cohort values
+        df.columns = [gate.derived(str(c)) for c in df.columns]
+        # cells of free text (group names, labels) in any other column
+        for col in df.columns:
+            if df[col].dtype == object:
+                df[col] = [gate.derived(v) if isinstance(v, str) else v for v in df[col]]
         df.columns = [str(c) for c in df.columns]
         out[name] = df
     return out
@@ -588,9 +597,10 @@ def _units_documents(ws, table: pd.DataFrame) -> list[dict]:
     theme_cols = [c[:-6] for c in table.columns if c.endswith("_label") and f"{c[:-6]}_score" in table.columns]
     docs: dict[str, dict] = {}
     for r in table.to_dict("records"):
-        doc = docs.setdefault(r["file"], {
-            "key": f"file:{r['file']}", "name": r["file"], "segments": [],
-            "description": f"copquotes units of {r['file']}: group {r['group'] or '-'}, year {r['year'] or '-'},"
+        # a source is named by its pseudonym: the file's name and path stay in the workspace
+        doc = docs.setdefault(r["document"], {
+            "key": f"document:{r['document']}", "name": r["document"], "segments": [],
+            "description": f"copquotes units of {r['document']}: group {r['group'] or '-'}, year {r['year'] or '-'},"
                            f" {r['source_kind']}"})
         codes = [t for t in theme_cols if r.get(f"{t}_label") == 1]
         who = ", ".join(str(x) for x in (r["speaker"], r["speaker_role"]) if x)

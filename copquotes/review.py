@@ -29,17 +29,15 @@ import logging
 import re
 from typing import Iterable
 
+from .disclosure import PLACEHOLDERS, UNSAFE_EDIT, mask_names, name_pattern, new_words, placeholder  # noqa: F401
+from .disclosure import redact_span as _redact_span
+from .disclosure import surface_key as _surface_key  # noqa: F401
 from .errors import ConfigError, ConflictError, CopquotesError, WorkspaceError
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("pending", "approved", "rejected", "edited")
 REDACTION_KINDS = ("person", "org", "place", "email", "phone", "url", "handle", "contact", "other")
-PLACEHOLDERS = {
-    "person": "[name]", "name": "[name]", "org": "[organisation]", "organisation": "[organisation]",
-    "place": "[place]", "location": "[place]", "email": "[contact]", "phone": "[contact]",
-    "url": "[contact]", "handle": "[contact]", "contact": "[contact]", "other": "[identifier]",
-}
 MAX_REVIEWER_LEN = 80
 _SNAPSHOT_FIELDS = ("status", "text", "edited_text", "themes_json", "flags_json", "version",
                     "updated_at", "updated_by")
@@ -390,57 +388,10 @@ def format_diff(before: str, after: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- redactions
-_CONTACT_SOURCES = ("url", "handle", "UrlRecognizer", "EmailRecognizer", "PhoneRecognizer", "au_phone",
-                    "known_email", "known_phone")
-
-
-def placeholder(kind: str, source: str = "") -> str:
-    """The bracketed placeholder of a redaction, as the anonymiser writes it."""
-    k = str(kind or "").lower()
-    if k in PLACEHOLDERS and k != "other":
-        return PLACEHOLDERS[k]
-    if str(source or "").startswith(_CONTACT_SOURCES):
-        return "[contact]"
-    return "[identifier]"
-
-
-def _surface_key(surface: str) -> str:
-    return re.sub(r"\s+", " ", surface.strip().casefold()).replace("’", "'")
-
-
 def render_redacted(text: str, spans, start: int = 0, end: int | None = None) -> str:
     """The anonymised text of ``text[start:end]`` given redaction spans of the whole text
-    (``(start, end, kind[, source])``; overlapping spans merge; a span cut by the window
-    still hides the part inside it; one placeholder per original string).
-
-    The same rendering as :func:`copquotes.anonymise.redact_span`, without loading the
-    anonymiser's models (the app must answer fast).
-    """
-    end = len(text) if end is None else end
-    clipped = []
-    for sp in spans:
-        s, e, kind = int(sp[0]), int(sp[1]), sp[2]
-        src = sp[3] if len(sp) > 3 else ""
-        a, b = max(s, start), min(e, end)
-        if a < b:
-            clipped.append((a, b, kind, src or ""))
-    clipped.sort(key=lambda x: (x[0], -x[1]))
-    merged: list[list] = []
-    for a, b, kind, src in clipped:
-        if merged and a < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-            continue
-        merged.append([a, b, kind, src])
-    mapping: dict[str, str] = {}
-    for a, b, kind, src in merged:
-        mapping.setdefault(_surface_key(text[a:b]), placeholder(kind, src))
-    out, pos = [], start
-    for a, b, kind, src in merged:
-        out.append(text[pos:a])
-        out.append(mapping.get(_surface_key(text[a:b]), placeholder(kind, src)))
-        pos = b
-    out.append(text[pos:end])
-    return "".join(out)
+    (``(start, end, kind[, source])``): the disclosure layer's rendering, no model."""
+    return _redact_span(text, spans, start, end)
 
 
 def _active_redactions(conn, unit_id: str) -> list[tuple[int, int, str, str]]:
@@ -450,21 +401,29 @@ def _active_redactions(conn, unit_id: str) -> list[tuple[int, int, str, str]]:
 
 
 def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
+    """Refuse an edit that brings back a redacted string or a known name. The refusal never
+    says which words, which kind or which placeholder: a reviewer who may not see the
+    original cannot use the edit form to test guesses (one message for every case)."""
     unit = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     if unit is None:
         return
+    from .anonymise.lexicon import DEFAULT_ALLOW
+
+    anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
+    visible = " ".join(str(x or "") for x in (anon[0] if anon else "", quote_row.get("text"),
+                                                quote_row.get("edited_text")))
+    unsafe = bool(new_words(text, visible, DEFAULT_ALLOW))
     names = _name_pattern(ws.conn, quote_row["unit_id"])
     if names is not None and names.search(text):
-        raise UnsafeEditError("the edited text holds a name from the roster or the speaker labels: use [name] "
-                              "(participants were promised anonymity)")
-    for s, e, kind, src in _active_redactions(ws.conn, quote_row["unit_id"]):
-        surface = unit[0][s:e].strip()
-        if len(surface) < 2:
-            continue
-        if re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text, flags=re.I):
-            raise UnsafeEditError(
-                f"the edited text brings back words that were redacted as {kind} "
-                f"({placeholder(kind, src)}): keep the placeholder, or undo the redaction on purpose first")
+        unsafe = True
+    if not unsafe:
+        for s, e, kind, src in _active_redactions(ws.conn, quote_row["unit_id"]):
+            surface = unit[0][s:e].strip()
+            if len(surface) >= 2 and re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text, flags=re.I):
+                unsafe = True
+                break
+    if unsafe:
+        raise UnsafeEditError(UNSAFE_EDIT)
 
 
 def redactions(ws, unit_id: str, with_original: bool = False) -> list[dict]:
@@ -559,56 +518,16 @@ def _unit_text(conn, unit_id: str) -> str:
     return row[0]
 
 
-_HONORIFICS = {"dr", "mr", "mrs", "ms", "mx", "aunty", "auntie", "uncle", "the", "prof"}
-
-
 def _name_pattern(conn, unit_id: str):
     fid = conn.execute("SELECT file_id FROM units WHERE unit_id = ?", (unit_id,)).fetchone()[0]
     return name_pattern(conn, fid)
 
 
-def name_pattern(conn, file_id: int):
-    """Known names of a file (speaker labels, roster: full names, parts of 3+ letters,
-    aliases; and its contacts), to mask any the anonymiser left in text shown or
-    exported. Case-sensitive on the capitalised forms, so the word "hope" is not the
-    person "Hope". ``None`` when the file has no known names."""
-    fid = file_id
-    words: set[str] = set()
-    for value, kind, aliases in conn.execute(
-            "SELECT value, kind, aliases_json FROM file_identifiers WHERE file_id = ?", (fid,)):
-        if kind not in ("person", "name"):
-            if kind in ("email", "phone", "org", "place") and value and len(value) > 3:
-                words.add(re.escape(value))
-            continue
-        for name in [value, *json.loads(aliases or "[]")]:
-            name = re.sub(r"\([^)]*\)", " ", str(name or "")).strip()
-            if not name:
-                continue
-            words.add(re.escape(name))
-            for part in re.split(r"[\s,]+", name):
-                part = part.strip(".'’-")
-                if len(part) >= 3 and part.lower() not in _HONORIFICS:
-                    words.add(re.escape(part))
-    if not words:
-        return None
-    alts = sorted(words, key=len, reverse=True)
-    return re.compile(r"(?<![\w\[])(?:" + "|".join(alts) + r")(?:['’]s)?(?![\w\]])")
-
-
-def mask_names(text: str | None, pattern) -> str | None:
-    """``text`` with every match of :func:`name_pattern` replaced by ``[name]``."""
-    if text is None or pattern is None:
-        return text
-    return _mask_names(text, pattern)[0]
-
-
 def _mask_names(text: str, pattern) -> tuple[str, bool]:
     if pattern is None:
         return text, False
-    found = [(m.start(), m.end()) for m in pattern.finditer(text)]
-    for s, e in sorted(found, reverse=True):
-        text = text[:s] + "[name]" + text[e:]
-    return text, bool(found)
+    masked = mask_names(text, pattern)
+    return masked, masked != text
 
 
 def _recompute_unit(conn, unit_id: str, text: str, reviewer: str, action: str, detail: dict) -> dict:

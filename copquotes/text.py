@@ -73,3 +73,24 @@ def sentences(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+# ---------------------------------------------------------------------------------- names
+#: Titles, honorifics and kinship words that stand before a person's name ("Dr", "Mr",
+#: "Aunty", "Uncle", "Sister", "Cllr"), lower case, without a full stop. The ONE list:
+#: the anonymiser joins them to a name's span, roster matching drops them from labels,
+#: and the disclosure layer never treats one alone as a name. Compare with
+#: :func:`is_honorific` (it ignores case and a trailing full stop).
+TITLES = frozenset("""
+mr mrs ms miss mx dr doctor prof professor assoc associate aprof rev reverend revd sir dame
+hon cllr councillor cr sr br fr pastor rabbi imam sheikh father sister elder coach
+""".split())
+KINSHIP_TITLES = frozenset("""
+aunty auntie aunt uncle nan nana nanna nonna nonno pop grandma grandpa granny
+""".split())
+HONORIFICS = TITLES | KINSHIP_TITLES
+
+
+def is_honorific(word: str) -> bool:
+    """``word`` is a title, honorific or kinship word ("Dr.", "AUNTY", "mr")."""
+    return str(word).strip().rstrip(".").lower() in HONORIFICS

@@ -1096,6 +1096,15 @@ class Workspace:
             }
 
         consent = counts("consent")
+        # speakers matched to a roster entry by first name alone: consent not confirmed, quotes held
+        first_name_only = {
+            "units": self.conn.execute(
+                "SELECT COUNT(*) FROM units WHERE instr(extra_json, '\"consent_match\"') > 0").fetchone()[0],
+            "quotes_held": self.conn.execute(
+                "SELECT COUNT(*) FROM quotes q WHERE q.status != 'approved' AND EXISTS (SELECT 1 FROM"
+                " json_each(q.flags_json) j WHERE json_extract(j.value, '$.kind') = 'consent_unconfirmed')"
+            ).fetchone()[0],
+        }
         return {
             "workspace": str(self.path),
             "schema_version": self.schema_version,
@@ -1106,6 +1115,7 @@ class Workspace:
             "by_source_kind": counts("source_kind"),
             "by_speaker_role": counts("speaker_role"),
             "consent": {"yes": consent.get(1, 0), "no": consent.get(0, 0), "unknown": consent.get("(none)", 0)},
+            "consent_first_name_only": first_name_only,
             "stages": pipeline.stage_status(self),
             "decisions": decision_summary(self),
         }

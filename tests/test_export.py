@@ -11,7 +11,7 @@ import pytest
 
 from app.builders import NAME, PAYLOAD, SECRET, TOPICS, UNITS, build_workspace, quote_ids, unit_id
 from copquotes import review
-from copquotes.app.safety import md_escape, neutralise_cell
+from copquotes.disclosure import md_escape, neutralise_cell
 from copquotes.errors import ConfigError, WorkspaceError
 from copquotes.export import QDA_NS, export, quote_records, units_table
 
@@ -24,7 +24,7 @@ def ws(tmp_path):
     ids = quote_ids(w)
     review.approve(w, ids[1], "Ann", 1)
     review.approve(w, ids[5], "Ann", 1)                       # the payload quote
-    review.edit(w, ids[6], "Ann", '=HYPERLINK("http://evil.example","x") reflect on power', 1, approve=True)
+    review.edit(w, ids[6], "Ann", '=SUM(1,2) + link("http://evil.example") reflect on power', 1, approve=True)
     review.reject(w, ids[3], "Ann", "off theme", 1)
     yield w
     w.close()
@@ -94,7 +94,7 @@ def test_quote_records_follow_the_design_record(ws):
     (rec,) = [r for r in quote_records(ws) if r["id"] == quote_ids(ws)[1]]
     assert set(rec) >= {"id", "text", "verbatim_span", "themes", "score", "attribution", "source", "flags", "speaker"}
     assert rec["verbatim_span"] == {"unit_id": unit_id(1), "start": 0, "end": len(UNITS[1][2])}
-    assert rec["source"] == {"file": "fg_rre_2024.vtt", "kind": "focus_group", "group": "RRE", "year": "2024"}
+    assert rec["source"] == {"document": "focus group 2024 #1", "kind": "focus_group", "group": "RRE", "year": "2024"}
     assert rec["themes"][0] == {"theme": "wellbeing", "score": 0.91}
     assert rec["text"].startswith("I walk in flat") and "[name]" in rec["text"]   # the edit, anonymised
     assert rec["speaker"].startswith("P-")
@@ -116,7 +116,7 @@ def test_consent_withdrawn_after_approval_leaves_the_export(ws, tmp_path):
 def test_csv_neutralises_formulas(ws, tmp_path):
     rows = read_csv(export(ws, tmp_path / "q.csv"))
     (edited,) = [r for r in rows if r["id"] == quote_ids(ws)[6]]
-    assert edited["text"].startswith("'=HYPERLINK")
+    assert edited["text"].startswith("'=SUM")
     assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
 
@@ -127,7 +127,7 @@ def test_xlsx_has_no_formula_cells(ws, tmp_path):
     cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
     texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert any(t.startswith("'=HYPERLINK") for t in texts)
+    assert any(t.startswith("'=SUM") for t in texts)
     assert all(not t.startswith(("=", "+", "-", "@")) for t in texts)
 
 
@@ -227,7 +227,7 @@ def test_tables_export_writes_every_table_as_a_sheet_without_names(ws, tmp_path)
     row = {r[0]: dict(zip(tt[0], r)) for r in tt[1:]}[1]
     assert row["units"] == sum(1 for t in TOPICS.values() if t == 1)
     everything = json.dumps([[c.value for r in sh.iter_rows() for c in r] for sh in wb.worksheets], default=str)
-    assert "okafor" not in everything.lower() and "[redacted]" in everything
+    assert "okafor" not in everything.lower() and ("[redacted]" in everything or "[name]" in everything)
 
 
 def test_tables_export_as_a_zip_of_csvs_matches_the_dataframes(ws, tmp_path):
@@ -388,7 +388,7 @@ def test_xlsx_writer_round_trips_awkward_values(tmp_path):
     ("door", "door"),                         # parts of an organisation's name are not names
 ])
 def test_scrub_masks_redacted_strings(tmp_path, text, expected):
-    from copquotes.app.safety import identifier_terms, scrub
+    from copquotes.disclosure import identifier_terms, scrub
 
     w = build_workspace(tmp_path / "ws")
     unit_text = UNITS[6][2]

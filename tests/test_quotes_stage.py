@@ -102,13 +102,16 @@ def test_no_name_in_any_shown_text(ws):
 
 
 def test_record_matches_design(ws):
-    recs = qs.quote_records(ws, top=50)
+    # this workspace was never anonymised, so every quote is held: listed only when asked
+    assert qs.quote_records(ws, top=50) == []
+    recs = qs.quote_records(ws, top=50, include_held=True)
     assert recs
     for r in recs:
         assert set(r) == {"id", "text", "verbatim_span", "themes", "score", "attribution", "source", "flags",
-                          "speaker"}
+                          "speaker", "status", "edited_text", "version"}
         assert set(r["verbatim_span"]) == {"unit_id", "start", "end"}
-        assert set(r["source"]) == {"file", "kind", "group", "year"}
+        assert set(r["source"]) == {"document", "kind", "group", "year"}
+        assert r["source"]["document"] == "focus group 2024 #1"
         assert r["attribution"] == "- CoP focus group participant 2024"
         assert r["source"]["group"] == "Early career" and r["source"]["kind"] == "focus_group"
         assert r["speaker"].startswith("P-")
@@ -120,7 +123,7 @@ def test_record_matches_design(ws):
 
 
 def test_best_quote_is_ranked_above_small_talk(ws):
-    recs = qs.quote_records(ws, top=50)
+    recs = qs.quote_records(ws, top=50, include_held=True)
     texts = [r["text"] for r in recs]
     best = next(i for i, t in enumerate(texts) if "shut down in staff meetings" in t)
     worst = [i for i, t in enumerate(texts) if "in-person time" in t]
@@ -161,7 +164,7 @@ def test_rerun_keeps_decisions_and_learning_moves_weights(ws):
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
 def test_write_records(ws, fmt, tmp_path, capsys):
-    recs = qs.quote_records(ws, top=3)
+    recs = qs.quote_records(ws, top=3, include_held=True)
     out = tmp_path / f"q.{fmt}"
     qs.write_records(recs, fmt=fmt, out=str(out))
     text = out.read_text(encoding="utf-8")
@@ -170,7 +173,7 @@ def test_write_records(ws, fmt, tmp_path, capsys):
     elif fmt == "csv":
         assert len(list(csv.reader(io.StringIO(text)))) == len(recs) + 1
     else:
-        assert text.count("> - CoP focus group participant 2024") == len(recs)
+        assert text.count("> \\- CoP focus group participant 2024") == len(recs)   # escaped
     qs.write_records(recs, fmt=fmt)
     assert capsys.readouterr().out == text
 
@@ -219,7 +222,7 @@ def test_rerun_keeps_a_reviewers_edit_after_approval_and_their_themes(ws):
     ("The best part was the people in it.", "The best part was the people in it."),   # "Best" is a surname
 ])
 def test_a_name_from_another_files_identifiers_is_masked_and_held(text, masked):
-    from copquotes.app.safety import PersonNames
+    from copquotes.disclosure import PersonNames
     from copquotes.quotes.candidates import SpanCandidate
 
     idents = {1: [("Aleksandra Quennell", "person", []), ("Dominik Ostrowski", "person", []),

@@ -4,13 +4,16 @@ Quasi-identifiers: a role plus a place, "the only ... in/at ...", an age, a
 disability, a cultural or language group, a named event or a date. Violence-case
 details: a victim-survivor's or perpetrator's story, a disclosure. Each flag
 names its span and why; ``hold`` keeps a quote from export until reviewed,
-``warn`` demotes it.
+``warn`` demotes it. A reason quotes the flagged words as the anonymised text shows
+them (the redaction ``spans`` rendered as placeholders): "details of a violence case
+('my ex [name] hit')", never the raw words.
 """
 from __future__ import annotations
 
 import re
 from typing import Iterable
 
+from ..disclosure.render import redact_span
 from ..text import sentence_spans
 from ..types import Flag, Span
 from . import lexicon as lx
@@ -86,12 +89,17 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
     spans = list(spans or ())
     flags: list[Flag] = []
 
+    def shown(a: int, b: int) -> str:
+        # a reason quotes the flagged words already anonymised (the stored redaction spans
+        # rendered by the disclosure layer): a reason never carries a name the text hides
+        return redact_span(text, spans, a, b)
+
     def add(kind, s, e, reason, severity="warn"):
         flags.append(Flag(kind, s, e, reason, severity))
 
     for m in _VIOLENCE_RE.finditer(text):
         add("violence_detail", m.start(), m.end(),
-            f"details of a violence case ('{m.group(0)}'): a victim-survivor's or perpetrator's story can identify them",
+            f"details of a violence case ('{shown(m.start(), m.end())}'): a victim-survivor's or perpetrator's story can identify them",
             "hold")
     for a, b in sentence_spans(text):
         sentence = text[a:b]
@@ -102,13 +110,13 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
         act = _VIOLENT_ACT.search(sentence)
         if act and not _NOT_A_CASE.search(sentence):
             add("violence_detail", a, b,
-                f"details of a violence case ('{act.group(0)}'): a victim-survivor's or perpetrator's story can identify them",
+                f"details of a violence case ('{shown(a + act.start(), a + act.end())}'): a victim-survivor's or perpetrator's story can identify them",
                 "hold")
             continue
         ctl = _CONTROL_ACT.search(sentence)
         if ctl:
             add("violence_detail", a, b,
-                f"details of coercive control ('{ctl.group(0)}'): a victim-survivor's story can identify them",
+                f"details of coercive control ('{shown(a + ctl.start(), a + ctl.end())}'): a victim-survivor's story can identify them",
                 "hold")
     for m in _ONLY_RE.finditer(text):
         add("quasi_identifier", m.start(), m.end(),
@@ -129,21 +137,21 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
         if near:
             r = roles[0]
             add("quasi_identifier", r.start(), r.end(),
-                f"a role ('{r.group(0)}') together with a place or organisation in the same sentence can identify the speaker")
+                f"a role ('{shown(r.start(), r.end())}') together with a place or organisation in the same sentence can identify the speaker")
     for m in _AGE_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"an age ('{m.group(0)}')")
+        add("quasi_identifier", m.start(), m.end(), f"an age ('{shown(m.start(), m.end())}')")
     for m in _DISABILITY_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a disability or health condition ('{m.group(0)}')")
+        add("quasi_identifier", m.start(), m.end(), f"a disability or health condition ('{shown(m.start(), m.end())}')")
     for m in _CULTURE_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a cultural, language or identity group ('{m.group(0)}')")
+        add("quasi_identifier", m.start(), m.end(), f"a cultural, language or identity group ('{shown(m.start(), m.end())}')")
     for m in _DATE_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a date ('{m.group(0)}') can tie the text to one event")
+        add("quasi_identifier", m.start(), m.end(), f"a date ('{shown(m.start(), m.end())}') can tie the text to one event")
     for m in _EVENT_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a named event ('{m.group(0).strip()}')")
+        add("quasi_identifier", m.start(), m.end(), f"a named event ('{shown(m.start(), m.end()).strip()}')")
     if doc is not None:
         for ent in getattr(doc, "ents", ()):
             if ent.label_ in ("NORP", "EVENT", "LANGUAGE") and not any(f.start <= ent.start_char < f.end for f in flags):
-                add("quasi_identifier", ent.start_char, ent.end_char, f"a {ent.label_.lower()} mention ('{ent.text}')")
+                add("quasi_identifier", ent.start_char, ent.end_char, f"a {ent.label_.lower()} mention ('{shown(ent.start_char, ent.end_char)}')")
     flags.sort(key=lambda f: (f.start, f.end, f.kind))
     out: list[Flag] = []
     for fl in flags:

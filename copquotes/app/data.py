@@ -30,9 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..review import mask_names, name_pattern
-from ..review import render_redacted as redact_span
-from .safety import PersonNames, identifier_terms, scrub
+from ..disclosure import NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
+from ..disclosure import redact_span
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -61,48 +60,6 @@ def analysis_token(ws) -> str:
     return "|".join("" if v is None else str(v) for v in row)
 
 
-class NameMask:
-    """Masks the known names of each file (roster, speaker labels) in anonymised text, then
-    every person name the workspace knows from any file (:class:`~copquotes.app.safety.PersonNames`:
-    a name from one file's identity columns said in another file, in capitals, in lower case,
-    with an accent): a safety net for names the anonymiser missed, applied to every text the
-    app shows and the exports write."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self._patterns: dict = {}
-        self._people = workspace_names(ws)
-
-    def __call__(self, text, file_id):
-        if text is None:
-            return None
-        if file_id not in self._patterns:
-            self._patterns[file_id] = name_pattern(self.ws.conn, file_id)
-        return self._people.mask(mask_names(text, self._patterns[file_id]))
-
-
-_NAMES_CACHE: dict = {}
-
-
-def workspace_names(ws) -> PersonNames:
-    """The person names of every file of the workspace (cached until ``file_identifiers`` changes)."""
-    key = (str(ws.path), tuple(ws.conn.execute(
-        "SELECT COUNT(*), MAX(rowid) FROM file_identifiers").fetchone()))
-    hit = _NAMES_CACHE.get(key)
-    if hit is None:
-        names = set()
-        for value, aliases in ws.conn.execute(
-                "SELECT value, aliases_json FROM file_identifiers WHERE kind IN ('person', 'name')"):
-            names.add(value)
-            try:
-                names.update(str(a) for a in json.loads(aliases or "[]"))
-            except (TypeError, ValueError):
-                pass
-        _NAMES_CACHE.clear()
-        hit = _NAMES_CACHE[key] = PersonNames(names)
-    return hit
-
-
 def question_text(ws, question, file_id, mask: "NameMask | None" = None, terms: set | None = None):
     """A survey question as the app shows it. Question texts come from the export's header
     and are not anonymised ("What could Jane Smith improve in her facilitation?"): the
@@ -112,22 +69,6 @@ def question_text(ws, question, file_id, mask: "NameMask | None" = None, terms: 
         return question
     text = (mask or NameMask(ws))(str(question), file_id)
     return scrub(text, redacted_terms(ws) if terms is None else terms)
-
-
-_TERMS_CACHE: dict = {}
-
-
-def redacted_terms(ws) -> set[str]:
-    """:func:`~copquotes.app.safety.identifier_terms` of the workspace, counted once per
-    :func:`change_token` and redaction / identifier count (it reads every redaction)."""
-    key = (str(ws.path), change_token(ws), tuple(ws.conn.execute(
-        "SELECT (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
-        " (SELECT COUNT(*) FROM file_identifiers), (SELECT MAX(rowid) FROM file_identifiers)").fetchone()))
-    hit = _TERMS_CACHE.get(key)
-    if hit is None:
-        _TERMS_CACHE.clear()
-        hit = _TERMS_CACHE[key] = identifier_terms(ws)
-    return hit
 
 
 def can_show_original(ws, reviewer: str | None) -> bool:
@@ -402,7 +343,7 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
                 fl["text"] = None
             if terms is None:
                 terms = redacted_terms(ws)
-            fl["reason"] = scrub(fl.get("reason") or "", terms)
+            fl["reason"] = scrub(mask(fl.get("reason") or "", fid), terms)
             flags.append(fl)
         r["flags"] = flags
         r["question"] = question_text(ws, r["question"], fid, mask)

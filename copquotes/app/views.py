@@ -7,7 +7,7 @@ what :mod:`copquotes.app.data` returns. Writes go through :mod:`copquotes.review
 (in button callbacks) and :mod:`copquotes.export`.
 
 Participant text is never Markdown or HTML: it is shown with :func:`show_text`
-(escaped Markdown, see :mod:`copquotes.app.safety`) or ``st.code`` / ``st.dataframe``
+(escaped Markdown, see :mod:`copquotes.disclosure.markdown`) or ``st.code`` / ``st.dataframe``
 (plain text). Reads are cached per workspace and change token, so an interaction on
 a large workspace answers from SQL pages and small cached aggregates.
 """
@@ -28,7 +28,7 @@ import streamlit as st
 from .. import review
 from ..errors import CopquotesError
 from . import data
-from .safety import md_blockquote, md_escape
+from ..disclosure import md_blockquote, md_escape
 
 ENV_WORKSPACE = "COPQUOTES_WORKSPACE"
 REFRESH_SECONDS = 2.0

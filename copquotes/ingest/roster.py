@@ -7,6 +7,12 @@ A roster is a CSV with at least ``name``, ``role`` (participant / facilitator) a
 pronouns or bracketed notes, on the full name, an alias, "Last, First", or a first
 name (or first name + initial) that is unique in the roster. An ambiguous label
 matches nobody: no consent is ever guessed.
+
+A one-word label that matches a roster entry by its first name alone ("Sam" for "Sam
+Lee") may be someone else (a guest called Sam): :meth:`RosterMatcher.match_basis` says
+``"first name only"`` and the transcript reader gives such a speaker no confirmed consent
+until the roster (an alias "Sam") or the manifest (``speaker_names: {"Sam": "Sam Lee"}``,
+or a file-level ``consent``) confirms it; its quotes are held for a reviewer.
 """
 from __future__ import annotations
 
@@ -17,16 +23,16 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
+from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
 from .base import truthy
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
 log = logging.getLogger("copquotes.ingest")
 
-HONORIFICS = {
-    "dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "assoc", "associate",
-    "a/prof", "aprof", "rev", "sir", "dame", "hon", "cllr", "sr", "br", "fr", "phd", "dr.",
-}
+FIRST_NAME_ONLY = "first name only"
+# titles dropped from labels and roster names: the package's one list, plus degrees
+HONORIFICS = set(_TITLES) | {"a/prof", "phd", "dr."}
 _PRONOUNS = re.compile(
     r"\b(?:she|he|they|ze|xe|it)\s*/\s*(?:her|him|them|hers|his|theirs|zir|xem|they|she|he)(?:\s*/\s*\w+)?\b",
     re.I,
@@ -351,6 +357,7 @@ class RosterMatcher:
         self.entries = entries
         self._full: dict[str, set[int]] = {}
         self._first: dict[str, set[int]] = {}
+        self._alias_word: dict[str, set[int]] = {}   # one-word aliases: a roster-confirmed short name
         self._first_last: dict[tuple[str, str], set[int]] = {}
         self._first_initial: dict[tuple[str, str], set[int]] = {}
         for i, e in enumerate(entries):
@@ -369,11 +376,30 @@ class RosterMatcher:
                 aw = name_key(a).split()
                 if len(aw) == 1:
                     self._first.setdefault(aw[0], set()).add(i)
+                    self._alias_word.setdefault(aw[0], set()).add(i)
                     if len(words) >= 2:  # "Dev Pillai" for Devika Pillai with the alias "Dev"
                         self._first_last.setdefault((aw[0], words[-1]), set()).add(i)
                         self._first_initial.setdefault((aw[0], words[-1][0]), set()).add(i)
 
     def match(self, label: str) -> RosterEntry | None:
+        return self.match_basis(label)[0]
+
+    def match_basis(self, label: str) -> tuple[RosterEntry | None, str | None]:
+        """The roster entry of a label and how it matched: ``"name"`` (the full name, an
+        alias, first + last name or first name + initial) or :data:`FIRST_NAME_ONLY` (a
+        one-word label that is only the first word of the entry's name: not confirmed).
+        ``(None, None)`` when it matches nobody or is ambiguous."""
+        entry = self._match(label)
+        if entry is None:
+            return None, None
+        key = name_key(label)
+        words = key.split()
+        if (len(words) == 1 and key not in self._full and words[0] not in self._alias_word
+                and len(name_key(entry.name).split()) > 1):
+            return entry, FIRST_NAME_ONLY
+        return entry, "name"
+
+    def _match(self, label: str) -> RosterEntry | None:
         key = name_key(label)
         if not key:
             return None

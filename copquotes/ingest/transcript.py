@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ..errors import ConfigError
 from ..types import Identifier, Unit
 from .base import Reading, Source, truthy
-from .roster import (HONORIFICS, RosterMatcher, clean_label, is_generic_label, is_unknown_label, label_role,
+from .roster import (FIRST_NAME_ONLY, HONORIFICS, RosterMatcher, clean_label, is_generic_label, is_unknown_label, label_role,
                      name_key, roster_identifiers, role_value)
 
 log = logging.getLogger("copquotes.ingest")
@@ -206,6 +206,8 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
             meta[k] = v
     matcher = RosterMatcher(source.roster, meta.get("group"))
     roles_override = _speaker_roles(meta)
+    confirmed_names = {name_key(k) or str(k).strip().lower(): str(v)
+                       for k, v in (meta.get("speaker_names") or {}).items()}
     file_consent = truthy(meta.get("consent")) if meta.get("consent") is not None else None
     default_role = None
     if meta.get("speaker_role"):
@@ -241,7 +243,14 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
         if label is None or label in speakers:
             continue
         unknown = is_unknown_label(label)
-        entry = None if unknown else matcher.match(label)
+        entry, basis = (None, None) if unknown else matcher.match_basis(label)
+        unconfirmed = False
+        if basis == FIRST_NAME_ONLY:
+            named = confirmed_names.get(name_key(label))
+            if named is not None:                       # the manifest says who "Sam" is
+                entry = matcher.match(named)
+            elif file_consent is None:                  # consent is never guessed from a first name
+                unconfirmed = True
         role = roles_override.get(name_key(label) or label.lower())
         if role is None and entry is not None:
             role = entry.role
@@ -249,11 +258,14 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
             role = label_role(label)
         if role is None:
             role = "unknown" if unknown else (default_role or "participant")
-        consent = entry.quote_consent if entry is not None else file_consent
+        consent = entry.quote_consent if entry is not None and basis != FIRST_NAME_ONLY else file_consent
+        if unconfirmed:
+            # the roster entry's consent, held: every quote of this speaker waits for a reviewer
+            consent = entry.quote_consent
         speakers[label] = {
             "key": None if unknown else f"S{sum(1 for s in speakers.values() if s['key']) + 1}",
             "role": role, "consent": consent if not unknown else None, "roster": entry is not None,
-            "unknown": unknown,
+            "unknown": unknown, "unconfirmed": unconfirmed and bool(consent),
         }
 
     labelled = [s for s in speakers.values() if not s["unknown"]]
@@ -301,6 +313,8 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
         extra = []
         if m["n"] > 1:
             extra.append(("merged", m["n"]))
+        if sp is not None and sp.get("unconfirmed"):
+            extra.append(("consent_match", FIRST_NAME_ONLY))
         units.append(Unit(
             file=str(source.path), position=pos, text=m["text"],
             source_kind=meta["source_kind"], group=meta.get("group"), year=meta.get("year"),
@@ -310,7 +324,12 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     stats = {
         "turns": len(turns), "units": len(units), "speakers": len(labelled),
         "roster_matched": sum(1 for s in labelled if s["roster"]),
+        "consent_first_name_only": sum(1 for s in labelled if s.get("unconfirmed")),
     }
+    if stats["consent_first_name_only"]:
+        log.warning("%s: %d speaker label(s) match a roster entry by first name only; their quotes are held "
+                    "until the roster (an alias) or the manifest (speaker_names) confirms who they are",
+                    source.path, stats["consent_first_name_only"])
     unmatched = [s for s in labelled if not s["roster"] and s["role"] == "participant"]
     if source.roster and unmatched:
         log.warning("%s: %d speaker label(s) not found in the roster; their consent is unknown",

@@ -23,6 +23,8 @@ from typing import Iterable
 
 import numpy as np
 
+from ..disclosure import file_name_pattern, md_escape, neutralise_cell
+from ..disclosure import redact_span as _redact_span
 from ..errors import ConfigError, WorkspaceError
 from ..progress import progress as _progress
 from ..stages import STAGES
@@ -46,9 +48,6 @@ CONFIG_OPTIONS = "quotes.options"          # {"min_words": 8, "max_words": 80, .
 CONFIG_PRIOR = "quotes.prior_weights"      # the weights decisions are blended with (default: shipped)
 REVIEWED = ("approved", "rejected", "edited")
 POSITIVE = ("approved", "edited")
-PLACEHOLDERS = {"person": "[name]", "name": "[name]", "org": "[organisation]", "organisation": "[organisation]",
-                "place": "[place]", "location": "[place]", "email": "[contact]", "phone": "[contact]",
-                "url": "[contact]", "handle": "[contact]", "contact": "[contact]"}
 SAFETY_PER_REDACTION = 0.85   # a quote full of [name] placeholders reads worse
 SAFETY_WARN = 0.6             # each warn-level risk flag in the span
 SAFETY_HOLD = 0.2             # a hold-level flag: kept for review, far down the list
@@ -80,7 +79,8 @@ def speaker_pseudonym(file_key: str, speaker_key: str | None, unit_id: str) -> s
 # ---------------------------------------------------------------------------------- Quote
 @dataclass(frozen=True)
 class Quote:
-    """A candidate quote as users see it: anonymised (and lightly edited) text only."""
+    """A candidate quote as users see it: anonymised (and lightly edited) text only, every
+    field already through the disclosure layer (:class:`copquotes.disclosure.Disclosure`)."""
 
     id: str
     text: str                      # anonymised, lightly edited (a reviewer's edit when there is one)
@@ -92,7 +92,7 @@ class Quote:
     parts: dict
     themes: tuple                  # ({"theme": ..., "score": ...}, ...), best first
     attribution: str
-    file: str
+    file: str                      # the file's name: inside the workspace only, never in a record
     source_kind: str
     group: str | None
     year: str | None
@@ -100,9 +100,13 @@ class Quote:
     speaker: str
     status: str = "pending"
     edits: tuple = ()
+    document: str = ""             # the source's pseudonym ("focus group 2024 #3")
+    edited_text: str | None = None
+    version: int = 1
+    held: bool = False
 
     def to_record(self) -> dict:
-        """The docs/DESIGN.md record of ``copquotes quotes``."""
+        """The docs/DESIGN.md record of ``copquotes quotes`` (no file or folder name in it)."""
         return {
             "id": self.id,
             "text": self.text,
@@ -110,68 +114,27 @@ class Quote:
             "themes": [dict(t) for t in self.themes],
             "score": round(float(self.score), 4),
             "attribution": self.attribution,
-            "source": {"file": self.file, "kind": self.source_kind, "group": self.group, "year": self.year},
+            "source": {"document": self.document, "kind": self.source_kind, "group": self.group,
+                       "year": self.year},
             "flags": [dict(f) for f in self.flags],
             "speaker": self.speaker,
+            "status": self.status,
+            "edited_text": self.edited_text,
+            "version": int(self.version),
         }
 
 
 # ---------------------------------------------------------------------------------- helpers
 def redact_span(text: str, redactions: Iterable, start: int, end: int) -> str:
-    """The anonymised text of ``text[start:end]`` given redaction spans of the whole text.
-
-    Uses :func:`copquotes.anonymise.redact_span` when the anonymiser provides it
-    (its placeholders), else replaces each redacted span by a typed placeholder
-    (``[name]``, ``[organisation]``, ``[place]``, ``[contact]``); a redaction that
-    crosses the span boundary is clipped to the span.
-    """
-    spans = sorted(redactions, key=lambda r: (r[0], r[1]))
-    try:  # the anonymiser's own rendering, when it exists
-        from ..anonymise import redact_span as _rs  # type: ignore
-        from ..types import Span
-        return _rs(text, [Span(s, e, k) for s, e, k in spans], start, end)
-    except Exception:  # ImportError, or an older signature
-        pass
-    out, pos = [], start
-    for s, e, kind in spans:
-        if e <= start or s >= end:
-            continue
-        s2, e2 = max(s, start), min(e, end)
-        if s2 < pos:
-            s2 = pos
-            if e2 <= s2:
-                continue
-        out.append(text[pos:s2])
-        ph = PLACEHOLDERS.get(str(kind).lower(), "[redacted]")
-        if not (out and out[-1].endswith(ph)):
-            out.append(ph)
-        pos = e2
-    out.append(text[pos:end])
-    return "".join(out)
+    """The anonymised text of ``text[start:end]`` given redaction spans ``(start, end, kind)``
+    of the whole text: the disclosure layer's rendering (a redaction that crosses the
+    span's edge is clipped to it)."""
+    return _redact_span(text, redactions, start, end)
 
 
 def _name_patterns(idents: list[tuple[str, str, list]]) -> re.Pattern | None:
     """One regex matching every known person name (full, first, last, aliases) of a file."""
-    words: set[str] = set()
-    for value, kind, aliases in idents:
-        if kind not in ("person", "name"):
-            if kind in ("email", "phone", "org", "place") and value and len(value) > 3:
-                words.add(re.escape(value))
-            continue
-        for name in [value, *aliases]:
-            name = re.sub(r"\([^)]*\)", " ", str(name or "")).strip()
-            if not name:
-                continue
-            words.add(re.escape(name))
-            for part in re.split(r"[\s,]+", name):
-                part = part.strip(".'’-")
-                if len(part) >= 3 and part.lower() not in {"dr", "mr", "mrs", "ms", "aunty", "uncle", "the"}:
-                    words.add(re.escape(part))
-    if not words:
-        return None
-    # case-sensitive on capitalised forms (so "hope" the word is not "Hope" the person)
-    alts = sorted(words, key=len, reverse=True)
-    return re.compile(r"(?<![\w\[])(?:" + "|".join(alts) + r")(?:['’]s)?(?![\w\]])")
+    return file_name_pattern(idents)
 
 
 def residual_identifiers(anon_text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
@@ -213,7 +176,7 @@ def _load(ws) -> dict:
     data: dict = {}
     data["quotable"] = [dict(r) for r in conn.execute(
         "SELECT u.unit_id, u.file_id, u.position, u.text, u.source_kind, u.grp, u.year, u.question,"
-        " u.speaker_key, u.speaker_role, f.display AS file, f.path AS path, f.meta_json, a.text AS anon"
+        " u.speaker_key, u.speaker_role, u.extra_json, f.display AS file, f.path AS path, f.meta_json, a.text AS anon"
         " FROM quotable_units u JOIN files f ON f.file_id = u.file_id"
         " LEFT JOIN anon a ON a.unit_id = u.unit_id ORDER BY f.display, u.position")]
     data["all"] = [dict(r) for r in conn.execute(
@@ -502,6 +465,9 @@ def _safety(c: dict, data: dict, name_re_by_file: dict, unit_clean: bool = False
         flags.append({"kind": "residual_identifier", "start": sp.start, "end": sp.end,
                       "reason": "a name from the speaker labels, a roster or an identity column was still in the text",
                       "severity": "hold"})
+    if _consent_unconfirmed(u):
+        flags.append({"kind": "consent_unconfirmed", "start": sp.start, "end": sp.end,
+                      "reason": CONSENT_FIRST_NAME_ONLY, "severity": "hold"})
     if u["anon"] is None and not reds:
         flags.append({"kind": "not_anonymised", "start": sp.start, "end": sp.end,
                       "reason": "the anonymise stage has not run on this unit", "severity": "hold"})
@@ -513,6 +479,21 @@ def _safety(c: dict, data: dict, name_re_by_file: dict, unit_clean: bool = False
     c["flags"] = flags
     c["safety"] = round(float(safety), 4)
     c["held"] = any(f["severity"] == "hold" for f in flags)
+
+
+CONSENT_FIRST_NAME_ONLY = "consent matched by first name only"
+
+
+def _consent_unconfirmed(u: dict) -> bool:
+    """The unit's speaker was matched to a roster entry by first name alone (ingest says so
+    in the unit's metadata): consent is not confirmed, so its quotes are held."""
+    extra = u.get("extra_json")
+    if not extra or "consent_match" not in extra:
+        return False
+    try:
+        return json.loads(extra).get("consent_match") == "first name only"
+    except (TypeError, ValueError):
+        return True
 
 
 def score_candidates(cands: list[dict], ranker: QuoteRanker) -> np.ndarray:
@@ -590,7 +571,7 @@ def collect_candidates(ws, *, progress: bool = False, themes: bool = True,
     data = _load(ws)
     cands, missing = build_candidates(ws, opts, data, progress, themes=themes)
     name_re = {fid: _name_patterns(v) for fid, v in data["identifiers"].items()}
-    from ..app.safety import PersonNames
+    from ..disclosure import PersonNames
 
     data["people"] = PersonNames(n for idents in data["identifiers"].values() for value, kind, aliases in idents
                                  if kind in ("person", "name") for n in (value, *aliases))
@@ -791,29 +772,68 @@ def _clean_row(r: dict) -> dict:
     return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
 
 
-def _row_to_quote(r: dict) -> Quote:
+def _row_to_quote(r: dict, gate=None, file_id=None) -> Quote:
+    """A stored quote row as a :class:`Quote`, its text, attribution and flags through
+    ``gate`` (a :class:`~copquotes.disclosure.Disclosure`; ``None`` = as stored)."""
+    from ..disclosure import is_held
+
     r = _clean_row(r)
     parts = json.loads(r.get("parts_json") or "{}")
-    text = r.get("edited_text") or r["text"]
+    flags = json.loads(r.get("flags_json") or "[]")
+    show = (lambda t: t) if gate is None else (lambda t: gate.text(t, file_id))
+    edited = show(r.get("edited_text")) if r.get("edited_text") else None
+    anon = show(r["text"])
     return Quote(
-        id=r["quote_id"], text=text, anonymised=r["text"], unit_id=r["unit_id"], start=int(r["start"]),
+        id=r["quote_id"], text=edited or anon, anonymised=anon, unit_id=r["unit_id"], start=int(r["start"]),
         end=int(r["end"]), score=float(r["score"]), parts=parts,
-        themes=tuple(json.loads(r.get("themes_json") or "[]")), attribution=r.get("attribution") or "",
+        themes=tuple(json.loads(r.get("themes_json") or "[]")), attribution=show(r.get("attribution") or ""),
         file=r.get("file") or "", source_kind=r.get("source_kind") or "other", group=r.get("group"),
-        year=r.get("year"), flags=tuple(json.loads(r.get("flags_json") or "[]")), speaker=r.get("speaker") or "",
-        status=r.get("status") or "pending", edits=tuple(parts.get("edits") or ()),
+        year=r.get("year"), flags=tuple(flags if gate is None else gate.flags(flags, file_id)),
+        speaker=r.get("speaker") or "", status=r.get("status") or "pending", edits=tuple(parts.get("edits") or ()),
+        document=gate.source(file_id) if gate is not None else "", edited_text=edited,
+        version=int(r.get("version") or 1), held=is_held(flags, r.get("status")),
     )
 
 
+LISTED_STATUSES = ("pending", "approved", "edited", "rejected")
+DEFAULT_STATUSES = ("pending", "approved")
+
+
 def _quotes(ws, statuses=None) -> list[Quote]:
+    from ..disclosure import Disclosure
+
     df = ws.quotes_frame(status=statuses)
-    return [_row_to_quote(r) for r in df.to_dict("records")]
+    if df.empty:
+        return []
+    fids = dict(ws.conn.execute(
+        "SELECT unit_id, file_id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(set(df["unit_id"]))),)).fetchall())
+    gate = Disclosure(ws)
+    return [_row_to_quote(r, gate, fids.get(r["unit_id"])) for r in df.to_dict("records")]
+
+
+def _wanted(status: str | None, include_held: bool, include_rejected: bool = False):
+    """The statuses to read and whether held quotes count, for ``copquotes quotes``."""
+    if status is None:
+        statuses = list(DEFAULT_STATUSES) + (["rejected"] if include_rejected else [])
+    elif status == "all":
+        return list(LISTED_STATUSES), True
+    elif status in LISTED_STATUSES:
+        statuses = [status]
+    else:
+        raise ConfigError(f"unknown status {status!r}: use pending, approved, edited, rejected or all")
+    return statuses, include_held
 
 
 def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
-              theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None) -> list[Quote]:
-    """The best quotes, consented units only, rejected ones left out.
+              theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
+              status: str | None = None, include_held: bool = False) -> list[Quote]:
+    """The best quotes, consented units only.
 
+    By default pending and approved quotes, never rejected ones nor held ones (a ``hold``
+    flag that no reviewer cleared by approving: :func:`copquotes.disclosure.is_held`);
+    ``include_held`` adds held ones; ``status`` one of pending / approved / edited /
+    rejected lists that status only, ``"all"`` every quote, held ones included.
     Without ``theme``: the ranking by score (non-overlapping spans, as stored).
     With ``theme``: quotes whose span scores at least ``theme_min`` for it (or
     whose best theme it is), chosen by maximal marginal relevance over span
@@ -823,7 +843,8 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
     if top is None or int(top) < 0:
         raise ConfigError("--top must be a positive number")
     top = int(top)
-    quotes = [q for q in _quotes(ws) if include_rejected or q.status != "rejected"]
+    statuses, held_ok = _wanted(status, include_held, include_rejected)
+    quotes = [q for q in _quotes(ws, statuses) if held_ok or not q.held]
     if theme is None:
         quotes.sort(key=lambda q: (-(q.status in POSITIVE), -q.score, q.id))
         return quotes[:top]
@@ -859,17 +880,26 @@ def quote_records(ws, theme: str | None = None, top: int = 20, **kwargs) -> list
     return [q.to_record() for q in shortlist(ws, theme=theme, top=top, **kwargs)]
 
 
-RECORD_COLUMNS = ["id", "text", "attribution", "score", "themes", "unit_id", "start", "end", "file", "kind",
-                  "group", "year", "flags", "speaker"]
+RECORD_COLUMNS = ["id", "text", "attribution", "score", "themes", "unit_id", "start", "end", "document", "kind",
+                  "group", "year", "flags", "speaker", "status", "edited_text", "version"]
 
 
-def _neutralise(value: str) -> str:
-    """Spreadsheet formulas are neutralised in CSV output (a leading quote)."""
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+def record_row(r: dict) -> list:
+    """A record of :func:`quote_records` as a CSV row of :data:`RECORD_COLUMNS` (not yet neutralised)."""
+    return [
+        r["id"], r["text"], r["attribution"], r["score"],
+        "; ".join(f"{t['theme']} {float(t['score'] or 0):.2f}" for t in r["themes"]),
+        r["verbatim_span"]["unit_id"], r["verbatim_span"]["start"], r["verbatim_span"]["end"],
+        r["source"]["document"], r["source"]["kind"], r["source"]["group"] or "", r["source"]["year"] or "",
+        "; ".join(f"{f['kind']} ({f.get('severity', 'warn')})" for f in r["flags"]), r["speaker"],
+        r.get("status") or "", r.get("edited_text") or "", r.get("version") or ""]
 
 
 def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = None) -> None:
-    """Write records as JSON Lines, CSV or Markdown to ``out`` (a path) or stdout."""
+    """Write records as JSON Lines, CSV (formulas neutralised) or Markdown (escaped) to
+    ``out`` (a path) or stdout."""
+    from ..disclosure import strip_control
+
     if fmt not in ("jsonl", "csv", "md"):
         raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
     buf = io.StringIO()
@@ -880,12 +910,7 @@ def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = Non
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(RECORD_COLUMNS)
         for r in records:
-            w.writerow([
-                r["id"], _neutralise(r["text"]), r["attribution"], r["score"],
-                "; ".join(f"{t['theme']} {t['score']:.2f}" for t in r["themes"]),
-                r["verbatim_span"]["unit_id"], r["verbatim_span"]["start"], r["verbatim_span"]["end"],
-                r["source"]["file"], r["source"]["kind"], r["source"]["group"] or "", r["source"]["year"] or "",
-                "; ".join(f"{f['kind']} ({f.get('severity', 'warn')})" for f in r["flags"]), r["speaker"]])
+            w.writerow([neutralise_cell(strip_control(v) if isinstance(v, str) else v) for v in record_row(r)])
     else:
         buf.write(render_markdown(records))
     text = buf.getvalue()
@@ -895,19 +920,19 @@ def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = Non
         sys.stdout.write(text)
 
 
-def _md_escape(text: str) -> str:
-    """Plain text in Markdown: no links, HTML or emphasis can come from participant text."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", text)
-
-
 def render_markdown(records: list[dict]) -> str:
+    """Records as Markdown block quotes; every field escaped (no link, HTML or image)."""
+    from ..disclosure import md_blockquote
+
     lines = []
     for r in records:
         themes = ", ".join(t["theme"] for t in r["themes"][:3])
         flags = ", ".join(f["kind"] for f in r["flags"])
-        lines.append(f"> {_md_escape(r['text'])}\n>\n> {_md_escape(r['attribution'])}\n")
-        lines.append(f"score {r['score']:.2f}" + (f" | themes: {themes}" if themes else "")
-                     + (f" | flags: {flags}" if flags else "") + f" | id `{r['id']}`\n")
+        lines.append(md_blockquote(r["text"]) + "\n>\n> " + md_escape(r["attribution"]) + "\n")
+        meta = (f"score {r['score']:.2f}" + (f" | themes: {themes}" if themes else "")
+                + (f" | flags: {flags}" if flags else "") + f" | {(r.get('source') or {}).get('document') or ''}"
+                + (f" | {r['status']}" if r.get("status") else "") + f" | id {r['id']}")
+        lines.append(md_escape(meta) + "\n")
     return "\n".join(lines)
 
 

@@ -203,12 +203,12 @@ def test_a_conflicting_save_is_refused_with_a_message_and_kept(ws):
     other = Workspace.open(ws.path)                       # Bea, in another session, saves first
     review.approve(other, qid, "Bea", 1)
     other.close()
-    at.text_area(key=f"edit_{qid}_1").input("My wording, Ann's.")
+    at.text_area(key=f"edit_{qid}_1").input("My wording, in full.")
     at.button(key=f"saveedit_{qid}_1").click().run()
-    assert status(ws, qid)[0] == "approved" and status(ws, qid)[2] != "My wording, Ann's."
+    assert status(ws, qid)[0] == "approved" and status(ws, qid)[2] != "My wording, in full."
     msgs = [e.value for e in at.error]
     assert any("Bea" in m and "eload" in m for m in msgs)
-    assert any(c.value == "My wording, Ann's." for c in at.code)   # the refused edit is shown
+    assert any(c.value == "My wording, in full." for c in at.code)   # the refused edit is shown
     assert review.history(ws, qid)[-1]["action"] == "conflict_refused"
 
 

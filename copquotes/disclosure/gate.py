@@ -1,0 +1,129 @@
+"""The exit: every text that leaves the workspace passes :class:`Disclosure` first.
+
+``Disclosure(ws)`` reads the workspace's identifier lists once (roster names, speaker
+labels, identity columns, every redacted string, source pseudonyms) and then, with no
+model:
+
+* :meth:`~Disclosure.text` - anonymised text (quotes, units, context turns, edits) with
+  the file's known names and every person name of the workspace masked;
+* :meth:`~Disclosure.derived` - strings the pipeline derived from raw text (topic labels
+  and keywords, survey questions, risk-flag reasons): masked as above and scrubbed of
+  every string redacted anywhere in the workspace;
+* :meth:`~Disclosure.flags` - risk and safety flags with their reasons through
+  :meth:`derived`;
+* :meth:`~Disclosure.source` - a file's pseudonym ("focus group 2024 #3"), never its name.
+
+Formats then apply :func:`~copquotes.disclosure.cells.neutralise_cell` (CSV, XLSX) or
+:func:`~copquotes.disclosure.markdown.md_escape` (Markdown, the app).
+"""
+from __future__ import annotations
+
+import json
+
+from .names import PersonNames, identifier_terms, mask_names, name_pattern, scrub, workspace_person_names
+from .sources import source_names
+
+_NAMES_CACHE: dict = {}
+_TERMS_CACHE: dict = {}
+
+
+def workspace_names(ws) -> PersonNames:
+    """The person names of every file of the workspace (cached until ``file_identifiers`` changes)."""
+    key = (str(ws.path), tuple(ws.conn.execute("SELECT COUNT(*), MAX(rowid) FROM file_identifiers").fetchone()))
+    hit = _NAMES_CACHE.get(key)
+    if hit is None:
+        _NAMES_CACHE.clear()
+        hit = _NAMES_CACHE[key] = PersonNames(workspace_person_names(ws.conn))
+    return hit
+
+
+def redacted_terms(ws) -> set[str]:
+    """:func:`~copquotes.disclosure.names.identifier_terms` of the workspace, counted again
+    only when redactions, identifiers or reviewer changes move."""
+    key = (str(ws.path), tuple(ws.conn.execute(
+        "SELECT (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
+        " (SELECT COUNT(*) FROM file_identifiers), (SELECT MAX(rowid) FROM file_identifiers),"
+        " (SELECT value FROM meta WHERE key = 'review_changes'),"
+        " (SELECT value FROM meta WHERE key = 'content_changed_at')").fetchone()))
+    hit = _TERMS_CACHE.get(key)
+    if hit is None:
+        _TERMS_CACHE.clear()
+        hit = _TERMS_CACHE[key] = identifier_terms(ws)
+    return hit
+
+
+class NameMask:
+    """Masks the known names of each file (roster, speaker labels) in anonymised text, then
+    every person name the workspace knows from any file: a safety net for names the
+    anonymiser missed. ``mask(text, file_id)``."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self._patterns: dict = {}
+        self._people = workspace_names(ws)
+
+    def pattern(self, file_id):
+        if file_id not in self._patterns:
+            self._patterns[file_id] = name_pattern(self.ws.conn, file_id) if file_id is not None else None
+        return self._patterns[file_id]
+
+    def __call__(self, text, file_id=None):
+        if text is None:
+            return None
+        return self._people.mask(mask_names(str(text), self.pattern(file_id)))
+
+
+class Disclosure:
+    """What may leave the workspace ``ws`` (see the module doc). Cheap to build per request."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.mask = NameMask(ws)
+        self._terms: set[str] | None = None
+        self._sources: dict | None = None
+
+    @property
+    def terms(self) -> set[str]:
+        if self._terms is None:
+            self._terms = redacted_terms(self.ws)
+        return self._terms
+
+    def text(self, text, file_id=None):
+        """Anonymised text as it may be shown or written (``None`` stays ``None``)."""
+        return self.mask(text, file_id)
+
+    def derived(self, text, file_id=None):
+        """A string derived from raw text (label, keyword, question, reason), masked and scrubbed."""
+        if text is None:
+            return None
+        return scrub(self.mask(str(text), file_id), self.terms)
+
+    def flags(self, flags, file_id=None) -> list[dict]:
+        """Flags (dicts or their JSON) with reasons through :meth:`derived`."""
+        if isinstance(flags, str) or flags is None:
+            flags = json.loads(flags or "[]")
+        out = []
+        for fl in flags:
+            fl = dict(fl)
+            fl["reason"] = self.derived(fl.get("reason") or "", file_id)
+            out.append(fl)
+        return out
+
+    def source(self, file_id) -> str:
+        """The pseudonym of a file (never its name)."""
+        if self._sources is None:
+            self._sources = source_names(self.ws)
+        return self._sources.get(file_id) or "source"
+
+    def sources(self) -> dict:
+        if self._sources is None:
+            self._sources = source_names(self.ws)
+        return dict(self._sources)
+
+
+def is_held(flags, status: str | None) -> bool:
+    """A quote is held while a ``hold`` flag blocks it and no reviewer approved it."""
+    if isinstance(flags, str) or flags is None:
+        flags = json.loads(flags or "[]")
+    return str(status or "pending") != "approved" and any(
+        (f.get("severity") if isinstance(f, dict) else None) == "hold" for f in flags)

@@ -1,0 +1,252 @@
+"""Known names in text: the safety net over the anonymiser, from the workspace's own lists.
+
+The workspace knows names the model may miss: roster names and aliases, speaker labels,
+identity columns of survey exports, contacts. These functions find them in text that is
+about to leave the workspace (no model runs here):
+
+* :func:`file_name_pattern` - the names of ONE file (full names, their parts of 3+
+  letters, aliases, the file's contacts), case-sensitive on the capitalised forms so the
+  word "hope" is not the person "Hope";
+* :class:`PersonNames` - every person name of EVERY file, matched word by word with
+  accents ignored, in capitals, in lower case when the word is not an ordinary English
+  word, and full names whole;
+* :func:`identifier_terms` / :func:`scrub` - every string redacted anywhere in the
+  workspace, masked in text the pipeline derived from raw text (topic labels and
+  keywords, survey questions, flag reasons).
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from ..text import HONORIFICS
+
+#: words that are parts of a name string but never a name alone
+NAME_STOPWORDS = HONORIFICS | {"the", "and", "of", "van", "von", "de", "da", "di", "del", "la", "le", "st"}
+_WORD = re.compile(r"[^\W\d_]+")
+_COMMON: set[str] | None = None
+
+
+def fold(text: str) -> str:
+    """``text`` with accents dropped character by character (same length: offsets into the
+    folded text are offsets into ``text``), so "Siobhán" matches "Siobhan"."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ord(ch) < 128:
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        out.append(base[0] if len(base) >= 1 and base[0].isalpha() == ch.isalpha() else ch)
+    return "".join(out)
+
+
+def common_words() -> set[str]:
+    """Ordinary English words (the whole-word entries of the embedding model's WordPiece
+    vocabulary, lower case): a name that is one of them ("hope", "grace", "young") is masked
+    only capitalised or in capitals; any other name in any case. Empty when the vocabulary
+    is not installed (then names are matched capitalised or in capitals only)."""
+    global _COMMON
+    if _COMMON is None:
+        words: set[str] = set()
+        try:
+            from ..resources import embedding_model_path
+
+            vocab = Path(embedding_model_path()) / "vocab.txt"
+            words = {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and w.islower()}
+        except Exception:  # noqa: BLE001 - a missing model only makes the mask more cautious
+            words = set()
+        _COMMON = words
+    return _COMMON
+
+
+# ---------------------------------------------------------------------------------- one file
+def file_name_pattern(identifiers) -> re.Pattern | None:
+    """One regex for the known names of a file. ``identifiers``: ``(value, kind, aliases)``
+    triples (``aliases`` a list or its JSON). ``None`` when the file has no known names."""
+    words: set[str] = set()
+    for value, kind, aliases in identifiers:
+        if kind not in ("person", "name"):
+            if kind in ("email", "phone", "org", "place") and value and len(value) > 3:
+                words.add(re.escape(value))
+            continue
+        if isinstance(aliases, str):
+            try:
+                aliases = json.loads(aliases or "[]")
+            except ValueError:
+                aliases = []
+        for name in [value, *(aliases or ())]:
+            name = re.sub(r"\([^)]*\)", " ", str(name or "")).strip()
+            if not name:
+                continue
+            words.add(re.escape(name))
+            for part in re.split(r"[\s,]+", name):
+                part = part.strip(".'’-")
+                if len(part) >= 3 and part.lower() not in NAME_STOPWORDS:
+                    words.add(re.escape(part))
+    if not words:
+        return None
+    alts = sorted(words, key=len, reverse=True)
+    # a possessive with or without its apostrophe, and a contraction, go with the name
+    return re.compile(r"(?<![\w\[])(?:" + "|".join(alts) + r")(?:['’](?:s|ll|d|ve|re)|s)?(?![\w\]])")
+
+
+def name_pattern(conn, file_id) -> re.Pattern | None:
+    """:func:`file_name_pattern` of one file of a workspace (its ``file_identifiers``)."""
+    return file_name_pattern(conn.execute(
+        "SELECT value, kind, aliases_json FROM file_identifiers WHERE file_id = ?", (file_id,)).fetchall())
+
+
+def name_spans(text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+    """Where ``pattern`` (a :func:`file_name_pattern`) matches in ``text``."""
+    if pattern is None or not text:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def mask_names(text: str | None, pattern, placeholder: str = "[name]") -> str | None:
+    """``text`` with every match of ``pattern`` replaced by ``placeholder``."""
+    if text is None or pattern is None:
+        return text
+    for s, e in reversed(name_spans(text, pattern)):
+        text = text[:s] + placeholder + text[e:]
+    return text
+
+
+# ---------------------------------------------------------------------------------- every file
+class PersonNames:
+    """Every person name the workspace knows (roster, speaker labels, identity columns of
+    any file), matched word by word in text, accents ignored: parts of 3+ letters in any case
+    when they are not ordinary words, else only in capitals; full names of several words
+    whole, in any case. A safety net over the per-file mask for names the anonymiser
+    missed in another file's text ("quennell", "OSTROWSKI", "Siobhán")."""
+
+    def __init__(self, names):
+        common = common_words()
+        self.exact: set[str] = set()
+        self.lower: set[str] = set()
+        self.full: set[tuple[str, ...]] = set()
+        self.first: set[str] = set()      # first words of the full names (lower case)
+        self.longest = 1
+        for name in names:
+            name = fold(re.sub(r"\([^)]*\)", " ", str(name or ""))).strip()
+            parts = _WORD.findall(name)
+            if len(parts) > 1:
+                self.full.add(tuple(p.lower() for p in parts))
+                self.first.add(parts[0].lower())
+                self.longest = max(self.longest, len(parts))
+            for p in parts:
+                if len(p) < 3 or p.lower() in NAME_STOPWORDS:
+                    continue
+                if common and p.lower() in common:
+                    # "Hope", "Young", "Best": the file's own mask takes them capitalised; across
+                    # files only in capitals or in a full name (not "Best thing was ...")
+                    self.exact.add(p.upper())
+                    continue
+                self.exact.update((p, p.upper(), p[0].upper() + p[1:]))
+                if common:
+                    self.lower.add(p.lower())
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.full)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        folded = fold(text)
+        toks = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(folded)]
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(toks):
+            s, e, w = toks[i]
+            if s > 0 and folded[s - 1] == "[" and folded[e:e + 1] == "]":      # a placeholder
+                i += 1
+                continue
+            hit = 0
+            lw = w.lower()
+            for n in (range(min(self.longest, len(toks) - i), 1, -1) if lw in self.first else ()):
+                seq = toks[i:i + n]
+                # a full name: its words next to each other (spaces, hyphens, dots between)
+                if tuple(t[2].lower() for t in seq) in self.full and all(
+                        re.fullmatch(r"[\s.\-’']{1,3}", folded[a[1]:b[0]]) for a, b in zip(seq, seq[1:])):
+                    hit = n
+                    break
+            if hit:
+                out.append((s, toks[i + hit - 1][1]))
+                i += hit
+                continue
+            if w in self.exact or lw in self.lower:
+                out.append((s, e))
+            elif len(w) > 3 and w[-1] in "sS" and (w[:-1] in self.exact or lw[:-1] in self.lower):
+                out.append((s, e))          # a possessive without its apostrophe ("Sarahs idea")
+            i += 1
+        return out
+
+    def mask(self, text: str | None, placeholder: str = "[name]") -> str | None:
+        if text is None or not self:
+            return text
+        for s, e in reversed(self.spans(text)):
+            text = text[:s] + placeholder + text[e:]
+        return text
+
+
+def workspace_person_names(conn) -> list[str]:
+    """Every person name and alias in a workspace's ``file_identifiers``."""
+    names = []
+    for value, aliases in conn.execute(
+            "SELECT value, aliases_json FROM file_identifiers WHERE kind IN ('person', 'name')"):
+        names.append(value)
+        try:
+            names.extend(str(a) for a in json.loads(aliases or "[]"))
+        except (TypeError, ValueError):
+            pass
+    return names
+
+
+# ---------------------------------------------------------------------------------- redacted strings
+def identifier_terms(ws, min_len: int = 3) -> set[str]:
+    """Lower-cased strings redacted anywhere in the workspace and the known identifiers of
+    every file (for a person: each name part too)."""
+    terms: set[str] = set()
+    common = common_words()
+
+    def word_ok(w: str) -> bool:
+        # a person's name that is one ordinary word ("feeling", "year", "people" when the
+        # anonymiser took them for names) would blank common words out of every topic label
+        return len(w) >= min_len and w not in NAME_STOPWORDS and w not in common
+    for s, kind in ws.conn.execute(
+            "SELECT DISTINCT lower(substr(u.text, r.start + 1, r.\"end\" - r.start)), r.kind FROM redactions r"
+            " JOIN units u ON u.unit_id = r.unit_id WHERE r.status != 'undone'"):
+        if s and len(s.strip()) >= min_len:
+            person = kind in ("person", "name")
+            if not person or word_ok(s.strip()):
+                terms.add(s.strip())
+            if person:  # a first or last name alone identifies too
+                terms.update(w for w in re.split(r"[\s,.;:'’]+", s) if word_ok(w))
+    for value, kind in ws.conn.execute("SELECT value, kind FROM file_identifiers"):
+        if value and kind in ("person", "name", "org", "place", "email", "phone"):
+            v = str(value).lower().strip()
+            if len(v) >= min_len:
+                person = kind in ("person", "name")
+                if not person or word_ok(v):
+                    terms.add(v)
+                if person:
+                    terms.update(w for w in re.split(r"[\s,.]+", v) if word_ok(w))
+    return terms
+
+
+def scrub(text, terms: set[str], placeholder: str = "[redacted]") -> str:
+    """``text`` with every whole-word occurrence of ``terms`` (any case) replaced."""
+    if text is None:
+        return ""
+    s = str(text)
+    if not terms or not s:
+        return s
+    low = s.lower()
+    words = set(re.findall(r"[^\W_]+", low))
+    hits = [t for t in terms if t in low and (not t.isalnum() or t in words)]
+    for t in sorted(hits, key=len, reverse=True):
+        # underscores separate words here (BERTopic labels look like "3_word_word")
+        s = re.sub(r"(?<![^\W_])" + re.escape(t) + r"(?![^\W_])", placeholder, s, flags=re.I)
+    return s
