@@ -6,7 +6,8 @@ workspace (review pages, exports, ``copquotes quotes``) a source is called by it
 year and a number: "focus group 2024 #3", "survey 2023 #1", "interview #2". The number
 counts the sources of that kind and year in the order they were first named, and the
 name is stored in the workspace (config ``disclosure.sources``, keyed by the file's
-path), so it stays the same across runs and when other files are added.
+life-long key, ``files.file_key``, which a rename keeps), so it stays the same across runs,
+re-ingests and renames, and when other files are added.
 File names stay inside the workspace: ``copquotes status`` and the app's file-adding
 page (the operator's own views) may show them.
 """
@@ -37,7 +38,9 @@ def _file_facts(conn) -> list[tuple[int, str, str]]:
         kinds.setdefault(fid, Counter())[kind] += n
         years.setdefault(fid, Counter())[year] += n
     out = []
-    for fid, path, meta_json in conn.execute("SELECT file_id, path, meta_json FROM files ORDER BY file_id"):
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
+    key = "COALESCE(file_key, path)" if "file_key" in cols else "path"   # a file's life-long key: a rename keeps it
+    for fid, path, meta_json in conn.execute(f"SELECT file_id, {key}, meta_json FROM files ORDER BY file_id"):
         try:
             meta = json.loads(meta_json or "{}")
         except ValueError:
