@@ -314,9 +314,14 @@ def cmd_demo(args) -> int:
 
 
 def cmd_app(args) -> int:
-    from .app_launcher import launch
+    from .app_launcher import hash_password_cli, launch
 
-    return launch(args.workspace, port=args.port)
+    if args.hash_password:
+        sys.stdout.write(hash_password_cli() + "\n")
+        return 0
+    if not args.workspace:
+        raise ConfigError("copquotes app needs --workspace WS (a new folder name starts an empty workspace)")
+    return launch(args.workspace, port=args.port, address=args.address)
 
 
 # ---------------------------------------------------------------------- parser
@@ -429,9 +434,14 @@ def build_parser() -> argparse.ArgumentParser:
                     help="where to build the demo workspace (default: .copquotes-demo)")
     sp.add_argument("--top", type=int, default=3, metavar="N")
 
-    sp = add("app", cmd_app, "start the Streamlit review app on 127.0.0.1")
-    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
-    sp.add_argument("--port", type=int, default=8501, metavar="N")
+    sp = add("app", cmd_app, "start the Streamlit review app (on 127.0.0.1 unless --address says otherwise)")
+    sp.add_argument("--workspace", "-w", metavar="WS",
+                    help="the workspace; a folder that does not exist yet becomes an empty workspace")
+    sp.add_argument("--port", default=8501, metavar="N")
+    sp.add_argument("--address", default="127.0.0.1", metavar="ADDR",
+                    help="address to serve on (default 127.0.0.1); any other needs password in .streamlit/secrets.toml")
+    sp.add_argument("--hash-password", action="store_true",
+                    help="print a password hash for the [reviewers] table of .streamlit/secrets.toml, then exit")
     return p
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import hmac
 import os
 import re
 import sys
@@ -27,7 +26,7 @@ import streamlit as st
 
 from .. import review
 from ..errors import CopquotesError
-from . import data
+from . import access, data
 from ..disclosure import md_blockquote, md_escape
 
 ENV_WORKSPACE = "COPQUOTES_WORKSPACE"
@@ -90,7 +89,7 @@ def current() -> Ctx:
     path = st.session_state["ws_path"]
     ws = _open_ws(path)
     reviewer = st.session_state["reviewer"]
-    allowed = data.can_show_original(ws, reviewer)
+    allowed = may_see_originals(ws, reviewer)
     return Ctx(ws=ws, ws_path=path, reviewer=reviewer,
                show_original=allowed and bool(st.session_state.get("show_original", False)),
                token=data.change_token(ws), analysis_token=data.analysis_token(ws))
@@ -126,25 +125,65 @@ def _show_flash() -> None:
 
 
 # ---------------------------------------------------------------------------------- access
-def _password() -> str | None:
+VERIFIED = "_verified_reviewer"   # the name a reviewer's own credential proved (never a widget key)
+
+
+def app_access() -> access.Access:
+    """The app's access rules, read on every run where Streamlit reads its secrets. Fails
+    closed: a secrets file that does not parse, an empty password, or an address beyond this
+    machine without a password stops the app with one line saying what to fix; no page content."""
     try:
-        pw = st.secrets.get("password")
-    except FileNotFoundError:
-        return None
-    return str(pw) if pw else None
+        found = access.load_access([Path(p) for p in (st.get_option("secrets.files") or [])])
+        try:
+            values = st.secrets.to_dict()
+        except Exception as exc:  # no secrets at all is fine; secrets Streamlit cannot read are not
+            if found.files:
+                raise access.SecretsError(f"Streamlit cannot read the secrets ({' '.join(str(exc).split())}): "
+                                          "fix the secrets file; the app does not start until then") from None
+            values = {}
+        acc = access.parse_access(values)
+        access.check_address(_served_address(), acc)
+    except CopquotesError as exc:
+        st.error(md_escape(str(exc)))
+        st.stop()
+    return acc
 
 
-def login() -> bool:
-    """A reviewer name (and the shared password when the server has one) before anything else."""
+def _served_address() -> str:
+    """The address the server listens on. Unset, a real Streamlit server listens on every
+    interface (AppTest runs no server)."""
+    address = st.get_option("server.address")
+    if address:
+        return str(address)
+    from streamlit.runtime import Runtime
+
+    try:
+        serving = type(Runtime.instance()) is Runtime
+    except Exception:  # pragma: no cover - no runtime at all: nothing is served
+        serving = False
+    return "0.0.0.0" if serving else "127.0.0.1"
+
+
+def may_see_originals(ws, reviewer: str) -> bool:
+    """Originals only for a reviewer who signed in with their own credential and whom the
+    workspace config ``show_original_for`` names."""
+    return access.may_see_originals(ws.get_config(data.CONFIG_SHOW_ORIGINAL, []) or [], reviewer,
+                                    st.session_state.get(VERIFIED))
+
+
+def login(acc: access.Access | None = None) -> bool:
+    """A reviewer name (and a password when the server has one, or the reviewer's own when the
+    secrets list them) before anything else."""
     if st.session_state.get("reviewer"):
         return True
+    acc = acc if acc is not None else app_access()
     st.title("copquotes review")
     st.write("Every decision you make is recorded with your name.")
-    password = _password()
     with st.form("login"):
         st.text_input("Your name", key="login_name", max_chars=review.MAX_REVIEWER_LEN)
-        if password:
-            st.text_input("Password", type="password", key="login_password")
+        if acc.needs_password:
+            st.text_input("Password", type="password", key="login_password",
+                          help="The review password, or your own if you have a reviewer account.")
         submitted = st.form_submit_button("Start reviewing")
     if submitted:
         try:
@@ -152,11 +191,13 @@ def login() -> bool:
         except CopquotesError as exc:
             st.error(md_escape(str(exc)))
             return False
-        if password and not hmac.compare_digest(
-                str(st.session_state.get("login_password") or "").encode(), password.encode()):
-            st.error("Wrong password: ask the evaluation lead for the review password.")
+        result = access.sign_in(acc, name, st.session_state.get("login_password"))
+        st.session_state.pop("login_password", None)
+        if not result.ok:
+            st.error(md_escape(result.message))
             return False
-        st.session_state["reviewer"] = name
+        st.session_state["reviewer"] = result.name
+        st.session_state[VERIFIED] = result.name if result.verified else None
         st.rerun()
     # the form is on screen: while the reviewer types, pay the first page's one-off imports
     warm_up()
@@ -164,7 +205,7 @@ def login() -> bool:
 
 
 def _logout() -> None:
-    for k in ("reviewer", "show_original", "login_password"):
+    for k in ("reviewer", "show_original", "login_password", VERIFIED):
         st.session_state.pop(k, None)
 
 
@@ -172,11 +213,14 @@ def sidebar(ws, reviewer: str) -> None:
     with st.sidebar:
         st.markdown("Reviewer: **" + md_escape(reviewer) + "**")
         st.caption("Workspace: " + md_escape(str(ws.path)))
-        if data.can_show_original(ws, reviewer):
+        if may_see_originals(ws, reviewer):
             st.toggle("Show original (un-anonymised) text", key="show_original", value=False,
-                      help="You are named in this workspace's show_original_for setting.")
+                      help="You signed in with your own reviewer password and this workspace's "
+                           "show_original_for setting names you.")
         else:
             st.session_state["show_original"] = False
+            if data.can_show_original(ws, reviewer):
+                st.caption("Original text needs your own reviewer password: log out and sign in with it.")
         st.button("Log out", on_click=_logout, key="logout")
 
 
@@ -196,6 +240,9 @@ def warm_up() -> None:
 def main() -> None:
     """The app: access check, sidebar, and the pages."""
     st.set_page_config(page_title="copquotes review", layout="wide")
+    for option, value in (("client.toolbarMode", "minimal"), ("client.showErrorDetails", "none")):
+        st.set_option(option, value)   # no deploy button or developer menu, however the app was started
+    acc = app_access()                 # before anything else: a broken secrets file shows nothing
     path = workspace_path()
     if not path:
         st.error("No workspace given: start the app with `copquotes app --workspace WS`.")
@@ -206,7 +253,7 @@ def main() -> None:
     except CopquotesError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
-    if not login():
+    if not login(acc):
         st.stop()
     sidebar(ws, st.session_state["reviewer"])
     ss = st.session_state
@@ -235,10 +282,13 @@ def main() -> None:
     cached_analysis(ctx, "label_base_topics")
 
 
-def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False) -> None:
-    """Draw one page for a signed-in reviewer (what the tests and the benchmark drive)."""
+def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False,
+             verified: bool | None = None) -> None:
+    """Draw one page for a signed-in reviewer (what the tests and the benchmark drive).
+    ``verified``: the reviewer signed in with their own credential (default: ``show_original``)."""
     st.session_state["ws_path"] = str(ws_path)
     st.session_state["reviewer"] = reviewer
+    st.session_state[VERIFIED] = reviewer if (show_original if verified is None else verified) else None
     if "show_original" not in st.session_state:
         st.session_state["show_original"] = show_original
     PAGES[name]()
