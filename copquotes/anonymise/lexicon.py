@@ -111,7 +111,7 @@ all group chat
 # --------------------------------------------------------------------------- organisations
 #: Words that end an organisation name ("Bendigo Community Health Services").
 ORG_TAIL = frozenset("""
-school schools college colleges primary secondary high grammar academy kindergarten kinder
+rotary shed kinder school schools college colleges primary secondary high grammar academy kindergarten kinder
 preschool council councils shire health hospital hospitals service services university uni
 tafe institute club clubs house centre center network alliance association collective
 foundation trust society church parish mosque temple synagogue legal police department
@@ -130,7 +130,7 @@ the a an of and & for in on at our my your their this that local regional state 
 catholic christian independent community national international australian victorian
 new old senior junior district area rural city general family families women's womens
 women men's mens men youth children's childrens children legal multicultural
-education health care primary secondary high school college university
+education health care primary secondary high school college university neighbourhood neighborhood
 """.split())
 #: Short names of Australian institutions that carry no organisation keyword.
 KNOWN_ORGS: tuple[str, ...] = (

@@ -104,6 +104,8 @@ def _is_common(lower: str) -> bool:
     m = _CONTRACTION.match(lower)
     if m and m.group(1) in w.stop:   # "we've", "they're", "you'd", "there's": a pronoun, never a name
         return True
+    if m and m.group(2) and (m.group(2) in w.stop or m.group(2) in w.eng["any"]):
+        return True  # "wasn't", "couldn't", "needn't"
     eng = w.eng["any"]
     for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
                      ("ing", "e"), ("ly", ""), ("er", ""), ("est", "")):
@@ -445,6 +447,8 @@ class NameRecognizer(LocalRecognizer):
                 lo = m.group(1)  # "Sarah'll", "Nikos'": the name before the suffix
             first_part = lo.split("-")[0]
             p = f.prev(i)
+            if p is None and i > 0 and f.gap(i - 1, i).strip() == "." and toks[i - 1].lower in _STRICT_TITLES:
+                p = toks[i - 1]  # "Mr. Krishnan", "dr. hussein"
             # honorific + capitalised word
             if p is not None and p.lower.rstrip(".") in _HONORIFIC_BARE and t.cap:
                 if lo not in w.stop and lo not in lx.ORG_TAIL and lo not in self.allow_words:
@@ -485,6 +489,8 @@ class NameRecognizer(LocalRecognizer):
                 if person_cue(f, i, strong=True) or (p is not None and p.lower in ("with", "and", "to", "ask")) \
                         or _with_me(toks, i):
                     found[i] = "cue"
+                elif lo not in self.allow_words and name_like_lower(lo):
+                    found[i] = "oov"  # "our principal rhiannon finally came on board"
                 continue
             if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
                     and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index():
@@ -682,7 +688,7 @@ class OrgRecognizer(LocalRecognizer):
         if a < 0 or f.tokens[a].cap or f.next(a) is None:
             return False
         lo = f.tokens[a].lower
-        if unknown_word(lo) and lo not in self.allow_words:
+        if not _is_common(lo) and len(lo) >= 4 and lo not in self.allow_words:
             return True  # "kurnai football club": a word that is no English before an organisation word
         return (lo,) in place_index() and not _is_common(lo) and lo not in words().first and len(lo) >= 4
 
@@ -703,7 +709,7 @@ class OrgRecognizer(LocalRecognizer):
                 break
             if lower_mode:
                 if pv.cap or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))
-                                                        or unknown_word(pv.lower) and pv.lower not in self.allow_words):
+                                                        or not _is_common(pv.lower) and pv.lower not in self.allow_words):
                     break
                 a -= 1
                 continue
@@ -824,7 +830,10 @@ class PlaceRecognizer(LocalRecognizer):
                         else:
                             found.append((i, i + k - 1, "gazetteer"))
                             matched = True
-                    elif all(not x.cap for x in seg) and not any(self._risky(x.lower) for x in seg) and len(key[0]) >= 5:
+                    elif all(not x.cap for x in seg) and (
+                            not any(self._risky(x.lower) for x in seg) and len(key[0]) >= 5
+                            or k > 1 and not any(x.lower in w.stop or x.lower in self.allow_words for x in content)
+                            and self._place_context(f, i, i + k - 1)):  # "in apollo bay", "to tennant creek"
                         found.append((i, i + k - 1, "gazetteer"))
                         matched = True
                     if matched:
@@ -864,6 +873,11 @@ class PlaceRecognizer(LocalRecognizer):
             if t.sent_init or lo in ("st", "mt"):
                 continue
             if unknown and lo not in w.last and self._place_context(f, t.i, t.i):
+                nx = f.next(t.i)
+                if nx is not None and nx.cap and nx.alpha and not nx.upper and nx.lower not in lx.PLACE_REGION_TAIL \
+                        and nx.lower not in lx.ORG_TAIL and nx.lower not in lx.COMPASS and (nx.lower,) not in idx \
+                        and (nx.lower in w.last or unknown_word(nx.lower)):
+                    continue  # "to Kavitha Desai": a first name and a surname, not a place
                 found.append((t.i, t.i, "region"))
                 continue
             if p is not None and p.lower == "the" and not p.cap and (unknown or lo not in w.eng["vaa"]) \
@@ -929,7 +943,7 @@ _PHONE_RES = [
 # (UK 07700 900123, +44 20 7946 0958, NZ 021 123 4567, +1 555 010 9999); validated in
 # :func:`_plausible_phone`, which refuses "0 10 20 30 40 50" and other lists of numbers
 _INTL_PHONE = re.compile(r"(?<![\w+/.\-])(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{1,4})(?:[ \-]?\(?\d{2,5}\)?){2,5}(?![\w/\-]|\.\d)")
-_LOCAL_PHONE = re.compile(r"(?<![\w+/.-])\d{4}[ \-]\d{4}(?![\w/.-])")
+_LOCAL_PHONE = re.compile(r"(?<![\w+/.-])\d{4}[ \-]\d{4}(?![\w/-]|\.\d)")
 _PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
 _ANY_DIGIT = re.compile(r"\d")
 _HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
@@ -1091,6 +1105,11 @@ def informative_token(t, allow_words: frozenset = frozenset()) -> bool:
     return _informative(t.orth_, t.is_alpha, t.lower_, allow_words)
 
 
+def informative_word(t: Tok, allow_words: frozenset = frozenset()) -> bool:
+    """:func:`informative_token` for a word of :class:`~copquotes.anonymise.features.Features`."""
+    return _informative(t.text, t.alpha, t.lower, allow_words)
+
+
 def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset) -> bool:
     if not (is_alpha or any(c.isalpha() for c in text)):
         return False
@@ -1229,5 +1248,8 @@ class NerRecognizer(EntityRecognizer):
                 ti = f.token_at(s)
                 if lo in lx.STRONG_COMMON and (ti is None or not person_cue(f, ti)):
                     continue  # a theme word (Hope, Grace, Joy, Faith) names a person only with a cue
+                if ti is not None and f.tokens[ti].sent_init and lo in w.eng["verb"] and lo not in w.first \
+                        and not person_cue(f, ti):
+                    continue  # "Drop it off at ...": an imperative, not a name
             out.append(result(label, s, e, "spacy_ner", P_NER, 0.6))
         return out

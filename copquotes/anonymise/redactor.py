@@ -19,7 +19,8 @@ from .render import (  # noqa: F401  (re-exported: the placeholders and renderin
 )
 from .recognizers import (
     KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer,
-    NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, informative_core_spans, ner_may_matter, words,
+    NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, informative_core_spans, informative_word,
+    ner_may_matter, words,
 )
 
 log = logging.getLogger(__name__)
@@ -494,7 +495,54 @@ class Redactor:
             if e > s:
                 cands.append((s, e, kind, source, prio, r.score))
         cands = self._apply_allow(text, cands)
-        return cands, _resolve_raw(cands)
+        return cands, self._leftovers(text, cands, _resolve_raw(cands))
+
+    def _leftovers(self, text: str, cands, chosen) -> list:
+        """What a recogniser found is not thrown away because part of it clashes with a chosen
+        span: the parts of a person, organisation or place candidate that no chosen span covers
+        are kept when they hold a whole word that could carry a name (an informative word:
+        "Kavitha Desai" beside a place found in "Kavitha" leaves "Desai"). The NER's speed path
+        stays exact: it is skipped only when every informative word overlaps a chosen span, and
+        then no part of an NER result qualifies."""
+        if len(cands) <= len(chosen):
+            return chosen
+        taken = {(c[0], c[1], c[3]) for c in chosen}
+        rest = [c for c in cands if c[2] in ("person", "org", "place") and (c[0], c[1], c[3]) not in taken]
+        if not rest:
+            return chosen
+        rest.sort(key=lambda c: (-c[4], -(c[1] - c[0]), c[0]))
+        f = None
+        added = False
+        for s, e, kind, source, prio, score in rest:
+            pieces = [(s, e)]
+            for c in chosen:
+                nxt = []
+                for a, b in pieces:
+                    if c[1] <= a or b <= c[0]:
+                        nxt.append((a, b))
+                        continue
+                    if a < c[0]:
+                        nxt.append((a, c[0]))
+                    if c[1] < b:
+                        nxt.append((c[1], b))
+                pieces = nxt
+            if pieces == [(s, e)]:
+                continue  # it clashed with nothing: the resolver left it out on purpose (never here)
+            for a, b in pieces:
+                a, b = _trim(text, a, b, kind)
+                if b <= a:
+                    continue
+                if f is None:
+                    f = features(text)
+                toks = [t for t in f.tokens if a <= t.start and t.end <= b]
+                if not toks or not any(informative_word(t, self._allow_words) for t in toks):
+                    continue
+                a, b = toks[0].start, toks[-1].end
+                chosen.append([a, b, kind, source, prio, score])
+                added = True
+        if added:
+            chosen.sort(key=lambda c: c[0])
+        return chosen
 
     def _post(self, text: str, chosen) -> list[Span]:
         spans = [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
