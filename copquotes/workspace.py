@@ -285,7 +285,7 @@ _MIGRATIONS: list[str] = [
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.
-QUOTE_ID_REFERENCES: list[tuple[str, str]] = [("collection_items", "quote_id")]
+QUOTE_ID_REFERENCES: list[tuple[str, str]] = [("collection_quotes", "quote_id")]
 REATTACHED_BY = "copquotes"     # the 'reviewer' of audit rows written by copquotes itself
 
 # The aggregates (name -> SQL): what the review app's overview and topics pages count.
@@ -348,7 +348,7 @@ def unit_id_for(file_key: str, speaker_key: str | None, question: str | None, te
 @dataclass
 class FileResult:
     path: str
-    status: str                  # added | replaced | unchanged | renamed
+    status: str                  # added | replaced | unchanged | renamed | duplicate
     n_units: int = 0
     format: str = ""
     kept: int = 0                # replaced: units whose text did not change (kept with their reviewer data)
@@ -364,7 +364,7 @@ class IngestReport:
 
     @property
     def n_units_added(self) -> int:
-        return sum(f.n_units - f.kept for f in self.files if f.status not in ("unchanged", "renamed"))
+        return sum(f.n_units - f.kept for f in self.files if f.status not in ("unchanged", "renamed", "duplicate"))
 
     def to_dict(self) -> dict:
         return {
@@ -529,7 +529,10 @@ class Workspace:
         ).fetchone()
         renamed = False
         if row is None:
-            row = self._renamed_file(sha, key)
+            row, gone = self._same_content(sha, key)
+            if row is not None and not gone:   # the same bytes are already here under another path
+                log.info("%s: same content as %s, already ingested; skipped", _display(path), row["path"])
+                return FileResult(str(source.path), "duplicate", 0, source.format)
             if row is not None:   # the same bytes, moved: the file keeps its identity
                 self.conn.execute("UPDATE files SET path = ?, display = ? WHERE file_id = ?",
                                   (key, _display(path), row["file_id"]))
@@ -630,14 +633,16 @@ class Workspace:
         log.info("ingested %s: %d units (%s)", _display(path), n, status)
         return result
 
-    def _renamed_file(self, sha: str, key: str):
-        """A stored file with the same bytes whose path no longer exists (it was moved or renamed)."""
-        for r in self.conn.execute(
-                "SELECT file_id, fingerprint, n_units, file_key, path FROM files WHERE sha256 = ? AND path != ?"
-                " ORDER BY file_id", (sha, key)).fetchall():
+    def _same_content(self, sha: str, key: str):
+        """``(row, gone)``: a stored file with the same bytes under another path, preferring one whose
+        path no longer exists (``gone``: it was moved or renamed); ``(None, False)`` if there is none."""
+        rows = self.conn.execute(
+            "SELECT file_id, fingerprint, n_units, file_key, path FROM files WHERE sha256 = ? AND path != ?"
+            " ORDER BY file_id", (sha, key)).fetchall()
+        for r in rows:
             if not Path(r["path"]).exists():
-                return r
-        return None
+                return r, True
+        return (rows[0], False) if rows else (None, False)
 
     def _unit_row(self, file_id: int, file_key: str, u: Unit, th: str | None = None, uid: str | None = None,
                   occurrences: dict | None = None, assigned: set | None = None) -> tuple:

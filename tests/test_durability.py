@@ -321,3 +321,12 @@ def test_cli_analyse_no_wait_is_refused_in_one_line_while_another_run_holds_the_
         t.join()
     err = capsys.readouterr().err.strip().splitlines()
     assert code == WorkspaceBusy.exit_code and len(err) == 1 and "busy" in err[0]
+
+
+def test_the_same_bytes_under_a_second_path_are_not_ingested_twice(ws, reviewed, tmp_path):
+    copy = tmp_path / "copy_of_fg.txt"
+    copy.write_bytes(reviewed["file"].read_bytes())
+    res = ingest(ws, copy)
+    assert res.status == "duplicate"
+    assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
+    assert ws.n_units() == len(LINES)
