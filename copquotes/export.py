@@ -27,7 +27,8 @@ Safety rules, enforced here rather than by callers:
   reviewer-edited) text, the units table the ``anon`` text; if the anonymise stage has
   not run on a unit whose text would be exported, the export is refused;
 * the units table holds every unit (consent matters for quotes, not for coded
-  aggregate data), anonymised;
+  aggregate data), anonymised; the text of a unit without quote consent is left empty
+  (its coding stays), and topic labels and keywords withhold words only such units used;
 * every text, label, reason and source name goes through the disclosure layer
   (:class:`copquotes.disclosure.Disclosure`): known names masked, derived strings
   scrubbed, sources called by their pseudonym ("focus group 2024 #3"), never by a file
@@ -178,7 +179,7 @@ def units_table(ws) -> pd.DataFrame:
         base["question"] = [shown.get(p) for p in pairs]
     base = base.drop(columns=["file_id"])
     if base["topic_label"].notna().any():
-        labels = {v: gate.derived(v) for v in base["topic_label"].dropna().unique()}
+        labels = {v: gate.aggregate(v) for v in base["topic_label"].dropna().unique()}
         base["topic_label"] = base["topic_label"].map(labels)
     themes = pd.read_sql_query(
         "SELECT ut.unit_id, ut.theme, ut.score, COALESCE(tl.label, ut.label) AS label FROM unit_themes ut"
@@ -202,6 +203,8 @@ def units_table(ws) -> pd.DataFrame:
             base[f"{t}_label"] = base["unit_id"].map(labelled[t]).fillna(0).astype(int)
     else:
         base["themes"] = ""
+    # no word of a speaker without quote consent leaves: their units keep their coding, not their text
+    base.loc[base["consent"] != 1, "text"] = ""
     base["consent"] = base["consent"].map({1: "yes", 0: "no"}).fillna("unknown")
     base["topic"] = base["topic"].astype("Int64")
     return base
@@ -224,12 +227,11 @@ def researcher_tables(ws) -> dict[str, pd.DataFrame]:
         if "representative" in df.columns:
             df["representative"] = [", ".join(str(x) for x in v) if isinstance(v, (list, tuple)) else v
                                     for v in df["representative"]]
-        for col in ("label", "keywords", "representative", "topic_label", "Name", "Representation",
-                    "Representative_Docs"):
+        for col in ("label", "keywords", "topic_label", "Name", "Representation"):
             if col in df.columns:
-                df[col] = [gate.derived(v) if isinstance(v, str) else v for v in df[col]]
+                df[col] = [gate.aggregate(v) if isinstance(v, str) else v for v in df[col]]
         # column names may be topic labels or cohort values
-        df.columns = [gate.derived(str(c)) for c in df.columns]
+        df.columns = [gate.aggregate(str(c)) for c in df.columns]
         # cells of free text (group names, labels) in any other column
         for col in df.columns:
             if df[col].dtype == object:

@@ -178,6 +178,8 @@ def test_units_table_holds_every_unit_anonymised(ws):
     assert len(t) == len(UNITS)
     assert NAME not in " ".join(t["text"]) and "[name]" in " ".join(t["text"])
     assert set(t["consent"]) == {"yes", "no", "unknown"}
+    # no word of a speaker without quote consent: their rows keep the coding, not the text
+    assert SECRET not in " ".join(t["text"]) and set(t.loc[t["consent"] != "yes", "text"]) == {""}
     row = t.set_index("unit_id").loc[unit_id(3)]
     assert row["solidarity_score"] == 0.88 and row["solidarity_label"] == 1 and row["themes"] == "solidarity; backlash"
     assert row["topic"] == 1

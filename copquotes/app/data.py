@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..disclosure import NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
+from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
 from ..disclosure import redact_span
 
 STATUSES = ("pending", "approved", "edited", "rejected")
@@ -195,8 +195,8 @@ def filter_options(ws) -> dict:
     c = ws.conn
     combos = c.execute("SELECT DISTINCT grp, year, source_kind FROM quotable_units").fetchall()
     distinct = lambda i: sorted({r[i] for r in combos if r[i] is not None})  # noqa: E731
-    terms = identifier_terms(ws)
-    topics = [(int(t), scrub(lbl, terms)) for t, lbl in c.execute("SELECT topic, label FROM topic_info ORDER BY topic")]
+    gate = Disclosure(ws)
+    topics = [(int(t), gate.aggregate(lbl)) for t, lbl in c.execute("SELECT topic, label FROM topic_info ORDER BY topic")]
     flag_kinds = [r[0] for r in c.execute(
         "SELECT DISTINCT json_extract(j.value, '$.kind') FROM quotes q, json_each(q.flags_json) j ORDER BY 1")
         if r[0]]
@@ -328,10 +328,12 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
         tagged.setdefault(uid, {})[theme] = int(label or 0)
     terms = None
     mask = NameMask(ws)
+    sources = Disclosure(ws).sources()
     out = []
     for r in rows:
         anonymised = bool(r.pop("anonymised"))
         fid = r["file_id"]
+        r["document"] = sources.get(fid, "source")      # the source's pseudonym, never its file name
         flags = []
         for fl in json.loads(r.pop("flags_json") or "[]"):
             fl = dict(fl)
@@ -492,7 +494,7 @@ def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: 
 # ---------------------------------------------------------------------------------- topics
 def topics_table(ws) -> pd.DataFrame:
     """Topics with size, label and keywords (scrubbed of redacted strings)."""
-    terms = identifier_terms(ws)
+    gate = Disclosure(ws)
     rows = []
     for t, label, kw, size in ws.conn.execute(
             "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY topic"):
@@ -501,8 +503,8 @@ def topics_table(ws) -> pd.DataFrame:
         except json.JSONDecodeError:
             words = []
         words = [w[0] if isinstance(w, (list, tuple)) else w for w in words]
-        rows.append({"topic": int(t), "label": scrub(label, terms), "size": int(size or 0),
-                     "keywords": ", ".join(scrub(str(w), terms) for w in words[:10])})
+        rows.append({"topic": int(t), "label": gate.aggregate(label), "size": int(size or 0),
+                     "keywords": ", ".join(gate.aggregate(str(w)) for w in words[:10])})
     return pd.DataFrame(rows, columns=["topic", "label", "size", "keywords"])
 
 

@@ -460,7 +460,7 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict) -> None:
     qid, v = q["quote_id"], int(q["version"])
     with st.container(border=True):
         head = (f"**{md_escape(q['status'])}** · "
-                + md_escape(" · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"]) if x))
+                + md_escape(" · ".join(str(x) for x in (q.get("document") or q["source_kind"], q["grp"]) if x))
                 + f" · {md_escape(q['speaker'] or '')}")
         st.markdown(head)
         if q["display_text"] is None:

@@ -11,7 +11,10 @@ model:
   every string redacted anywhere in the workspace;
 * :meth:`~Disclosure.flags` - risk and safety flags with their reasons through
   :meth:`derived`;
-* :meth:`~Disclosure.source` - a file's pseudonym ("focus group 2024 #3"), never its name.
+* :meth:`~Disclosure.source` - a file's pseudonym ("focus group 2024 #3"), never its name;
+* :meth:`~Disclosure.aggregate` - words of aggregate strings (topic labels and keywords,
+  which BERTopic draws from every unit) that only people without quote consent used are
+  withheld: no word of theirs leaves the workspace.
 
 Formats then apply :func:`~copquotes.disclosure.cells.neutralise_cell` (CSV, XLSX) or
 :func:`~copquotes.disclosure.markdown.md_escape` (Markdown, the app).
@@ -19,12 +22,35 @@ Formats then apply :func:`~copquotes.disclosure.cells.neutralise_cell` (CSV, XLS
 from __future__ import annotations
 
 import json
+import re
 
 from .names import PersonNames, identifier_terms, mask_names, name_pattern, scrub, workspace_person_names
 from .sources import source_names
 
 _NAMES_CACHE: dict = {}
 _TERMS_CACHE: dict = {}
+_VOCAB_CACHE: dict = {}
+_TOKEN = re.compile(r"[^\W\d_]+")
+WITHHELD = "[withheld]"
+
+
+def consent_vocabulary(ws) -> tuple[set[str], set[str]]:
+    """Lower-cased words of the anonymised text of units with quote consent, and of units
+    without it (cached until the text or consent changes)."""
+    key = (str(ws.path), tuple(ws.conn.execute(
+        "SELECT (SELECT COUNT(*) FROM anon), (SELECT value FROM meta WHERE key = 'content_changed_at'),"
+        " (SELECT value FROM meta WHERE key = 'review_changes'),"
+        " (SELECT COUNT(*) FROM units WHERE consent = 1)").fetchone()))
+    hit = _VOCAB_CACHE.get(key)
+    if hit is None:
+        yes: set[str] = set()
+        no: set[str] = set()
+        for text, consent in ws.conn.execute(
+                "SELECT a.text, u.consent FROM anon a JOIN units u ON u.unit_id = a.unit_id"):
+            (yes if consent == 1 else no).update(w.lower() for w in _TOKEN.findall(text or ""))
+        _VOCAB_CACHE.clear()
+        hit = _VOCAB_CACHE[key] = (yes, no - yes)
+    return hit
 
 
 def workspace_names(ws) -> PersonNames:
@@ -97,6 +123,17 @@ class Disclosure:
         if text is None:
             return None
         return scrub(self.mask(str(text), file_id), self.terms)
+
+    def aggregate(self, text):
+        """An aggregate string (a topic label or keywords) through :meth:`derived`, with each
+        word that only units without quote consent contain replaced by ``[withheld]``."""
+        if text is None:
+            return None
+        s = self.derived(text)
+        only_no = consent_vocabulary(self.ws)[1]
+        if not only_no:
+            return s
+        return _TOKEN.sub(lambda m: WITHHELD if m.group().lower() in only_no else m.group(), s)
 
     def flags(self, flags, file_id=None) -> list[dict]:
         """Flags (dicts or their JSON) with reasons through :meth:`derived`."""
