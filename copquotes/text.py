@@ -7,17 +7,6 @@ from __future__ import annotations
 
 import re
 
-#: Titles, honorifics and kinship words that go before a name ("Dr Lee", "Aunty Marlene", "Nonna Rosa"),
-#: lower case, without a full stop. One list for the whole package: the anonymiser makes them part of a
-#: name's span, the disclosure layer and the roster matcher ignore them when comparing names.
-HONORIFICS: frozenset[str] = frozenset("""
-mr mrs ms miss mx mister madam dr doctor prof professor assoc a/prof sir dame lady lord hon cllr councillor cr
-rev reverend fr father pastor rabbi imam sheikh br brother sr sister elder coach
-aunty auntie aunt uncle nan nana nanna gran granny grandma grandpa pop poppy
-nonna nonno zia zio yiayia yiayia papou pappou theia thia bibi dadi nani
-whaea matua koro kui
-""".split())
-
 _ABBREVIATIONS = {
     "dr", "mr", "mrs", "ms", "mx", "prof", "st", "vs", "etc", "e.g", "i.e", "eg", "ie",
     "approx", "dept", "no", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
@@ -82,11 +71,14 @@ def word_count(text: str) -> int:
 #: and the disclosure layer never treats one alone as a name. Compare with
 #: :func:`is_honorific` (it ignores case and a trailing full stop).
 TITLES = frozenset("""
-mr mrs ms miss mx dr doctor prof professor assoc associate aprof rev reverend revd sir dame
-hon cllr councillor cr sr br fr pastor rabbi imam sheikh father sister elder coach
+mr mrs ms miss mx mister madam dr doctor prof professor assoc associate aprof a/prof rev reverend revd sir dame
+lady lord hon cllr councillor cr sr br fr pastor rabbi imam sheikh father sister brother elder coach
 """.split())
+#: kinship words used as titles, in the communities the CoPs work with (Aboriginal and Torres Strait
+#: Islander Aunty/Uncle; Italian, Greek, Somali/Hindi, Maori usage)
 KINSHIP_TITLES = frozenset("""
-aunty auntie aunt uncle nan nana nanna nonna nonno pop grandma grandpa granny
+aunty auntie aunt uncle nan nana nanna nonna nonno pop poppy grandma grandpa granny gran
+zia zio yiayia papou pappou theia thia bibi dadi nani whaea matua koro kui
 """.split())
 HONORIFICS = TITLES | KINSHIP_TITLES
 

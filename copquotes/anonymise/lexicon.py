@@ -131,6 +131,7 @@ catholic christian independent community national international australian victo
 new old senior junior district area rural city general family families women's womens
 women men's mens men youth children's childrens children legal multicultural
 education health care primary secondary high school college university neighbourhood neighborhood
+violence legal
 """.split())
 #: Short names of Australian institutions that carry no organisation keyword.
 KNOWN_ORGS: tuple[str, ...] = (
@@ -304,6 +305,8 @@ dont doesnt didnt wasnt werent isnt arent cant couldnt wouldnt shouldnt wont hav
 ive im id youre youve theyre theyve hes shes thats whats theres heres lets thankyou thanku
 etc whilst amongst died dies lied tied carer carers hrs mins yrs wks pts drs appt appts hosp rehab chemo
 multi pre-op co-ordinator co-ordinators coordinator coordinators
+ute utes servo bottle-o maccas doco docos ambo ambos firie firies tradie tradies chook chooks esky thongs togs
+bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
 """.split())
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

@@ -559,6 +559,14 @@ class NameRecognizer(LocalRecognizer):
                     break
                 b += 1
                 used.add(b)
+            # typed in lower case: a surname after a found name ("kirsty sutherland", "ms bao ngo",
+            # "carmelo de luca"): a census surname or a noun that is no verb, adjective or adverb
+            if not toks[i].cap:
+                k = 0
+                while k < 2 and b + 1 < n and f.next(b) is not None and self._lower_surname(toks, b + 1):
+                    b += 1
+                    used.add(b)
+                    k += 1
             while a - 1 >= 0 and f.prev(a) is not None and (a - 1) not in found:
                 pv = toks[a - 1]
                 if pv.sent_init and _is_common(pv.lower):
@@ -579,12 +587,28 @@ class NameRecognizer(LocalRecognizer):
             spans.append(result("PERSON", toks[a].start, toks[b].end, src, P_HONORIFIC if src == "honorific" else (P_NAME if src in ("name_list", "conj") else P_CUE)))
         return spans
 
+    def _lower_surname(self, toks, j: int) -> bool:
+        t = toks[j]
+        w = words()
+        lo = t.lower
+        if t.cap or not t.alpha or t.poss and False or lo in w.stop or lo in self.allow_words or lo in lx.INFORMAL_WORDS \
+                or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in lx.CULTURAL_GROUPS or lo in w.countries \
+                or lo in lx.MONTHS or lo in lx.DAYS or len(lo) < 2:
+            if lo in _PARTICLES and j + 1 < len(toks) and not toks[j + 1].cap and toks[j + 1].alpha \
+                    and toks[j + 1].lower not in w.stop and toks[j + 1].lower not in w.eng["vaa"]:
+                return True  # "de luca", "te rangi", "al hassan"
+            return False
+        if lo in w.eng["vaa"] or lo in _IRREGULAR:
+            return False
+        return lo in w.last or name_like_lower(lo) or not _is_common_strict(lo)
+
     def _next_surname(self, f: Features, i: int) -> bool:
         nx = f.next(i)
         return nx is not None and _surname_like(nx) and (nx.lower in words().last or nx.lower in words().first) \
             and nx.lower not in self.allow_words
 
 
+_PARTICLES = frozenset("de da di del della van von der den te al el bin binti ibn ben le la".split())
 _PLACE_PREP = frozenset("in near around outside across throughout".split())
 
 
@@ -594,6 +618,10 @@ _KNOWN_ORG_RE = re.compile(
 )
 _KNOWN_ORG_LOWER = {o.lower() for o in lx.KNOWN_ORGS if o.islower()}
 _CONNECT = frozenset({"of", "and", "&", "for", "the"})
+_LOWER_OF_ORG = re.compile(r"\b(rural city|shire|city|borough|municipality) of ([a-z][a-z'’\-]+)(?: ([a-z][a-z'’\-]+))?")
+_LOWER_SAINT_ORG = re.compile(r"\b(?:st|saint)\.? [a-z]+(?: [a-z]+)?['’]s (?:catholic )?(?:primary school|primary|secondary college|"
+                              r"college|school|parish|church|kindergarten|kinder)\b")
+_LOWER_WOMENS_HEALTH = re.compile(r"\b([a-z][a-z'’\-]+) women['’]?s health\b")
 
 
 class OrgRecognizer(LocalRecognizer):
@@ -619,9 +647,7 @@ class OrgRecognizer(LocalRecognizer):
                          or (tail.group(1).lower(),) in place_index()):
                 end += tail.end()
             out.append(result("ORGANIZATION", m.start(), end, "known_org", P_ORG))
-        for t in toks:
-            if t.lower in _KNOWN_ORG_LOWER and not t.cap:
-                pass
+        out.extend(self._lower_case_orgs(text))
         i = 0
         while i < n:
             t = toks[i]
@@ -680,6 +706,28 @@ class OrgRecognizer(LocalRecognizer):
                 out.append(result("ORGANIZATION", t.start, t.end, "acronym", P_ACRONYM))
         return out
 
+    def _lower_case_orgs(self, text: str) -> list:
+        """Organisations typed in lower case: "shire of merri creek", "st columba's college",
+        "inglewood women's health" (the name word no ordinary English word, or a known place)."""
+        out = []
+        w = words()
+
+        def namey(word: str) -> bool:
+            return word not in w.stop and word not in self.allow_words and (not _is_common(word) or (word,) in place_index())
+
+        for m in _LOWER_OF_ORG.finditer(text):
+            if namey(m.group(2)):
+                end = m.end(2)
+                if m.group(3) and (m.group(3) in lx.PLACE_REGION_TAIL or m.group(3) in lx.COMPASS or namey(m.group(3))):
+                    end = m.end(3)
+                out.append(result("ORGANIZATION", m.start(), end, "org_pattern", P_ORG))
+        for m in _LOWER_SAINT_ORG.finditer(text):
+            out.append(result("ORGANIZATION", m.start(), m.end(), "org_pattern", P_ORG))
+        for m in _LOWER_WOMENS_HEALTH.finditer(text):
+            if namey(m.group(1)):
+                out.append(result("ORGANIZATION", m.start(), m.end(), "org_pattern", P_ORG))
+        return out
+
     def _lower_place_before(self, f: Features, i: int) -> bool:
         """Lower-case org names: "bendigo health", "ballarat community health"."""
         a = i - 1
@@ -688,7 +736,7 @@ class OrgRecognizer(LocalRecognizer):
         if a < 0 or f.tokens[a].cap or f.next(a) is None:
             return False
         lo = f.tokens[a].lower
-        if not _is_common(lo) and len(lo) >= 4 and lo not in self.allow_words:
+        if not _is_common(lo) and len(lo) >= 4 and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS:
             return True  # "kurnai football club": a word that is no English before an organisation word
         return (lo,) in place_index() and not _is_common(lo) and lo not in words().first and len(lo) >= 4
 
@@ -709,7 +757,8 @@ class OrgRecognizer(LocalRecognizer):
                 break
             if lower_mode:
                 if pv.cap or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))
-                                                        or not _is_common(pv.lower) and pv.lower not in self.allow_words):
+                                                        or not _is_common(pv.lower) and pv.lower not in self.allow_words
+                                                        and pv.lower not in lx.INFORMAL_WORDS):
                     break
                 a -= 1
                 continue
