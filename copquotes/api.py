@@ -130,7 +130,7 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
         from .workspace import Workspace
 
         discovery = discover(inputs, meta)
-        for path, reason in discovery.skipped:
+        for path, reason in discovery.skipped + discovery.unreadable:
             warnings.warn(f"copquotes: skipped {path}: {reason}", stacklevel=2)
         if not discovery.sources:
             raise InputError("no readable text sources found (see the warnings)", inputs[0])

@@ -77,31 +77,52 @@ def _read_texts(path: str) -> list[str]:
 
 def _ingest(args, ws_path: Path) -> dict:
     from .ingest import discover
+    from .ingest.batch import describe_cleaning, ingest_inputs
     from .workspace import Workspace
 
     existed = (ws_path / "copquotes.sqlite").exists()
-    discovery = discover([Path(p) for p in args.inputs], _parse_meta(args.meta))
+    inputs = [Path(p) for p in args.inputs]
+    discovery = discover(inputs, _parse_meta(args.meta))
     for path, reason in discovery.skipped:
         _err(f"warning: skipped {path}: {reason}")
-    if not discovery.sources:
+    for path, reason in discovery.unreadable:
+        _err(f"warning: cannot read {path}: {reason}")
+    if not discovery.sources and not discovery.unreadable:
         raise InputError("no readable text sources found (see the warnings above)", args.inputs[0])
     ws = Workspace.open(ws_path, create=True)
     try:
-        report = ws.ingest(discovery.sources, progress=not args.quiet)
+        rep = ingest_inputs(ws, inputs, discovery=discovery, skip_unreadable=args.skip_unreadable,
+                            progress=not args.quiet)
     except BaseException:
         ws.close()
         if not existed:
             shutil.rmtree(ws_path, ignore_errors=True)
         raise
     ws.close()
-    rep = report.to_dict()
-    rep["skipped"] = [{"path": str(p), "reason": r} for p, r in discovery.skipped]
+    listed = {str(p) for p, _ in discovery.unreadable}
+    for u in rep["unreadable"]:
+        if u["path"] not in listed:
+            _err(f"warning: cannot read {u['path']}: {u['reason']}")
+    for f in rep["files"]:
+        for line in describe_cleaning(f):
+            _err(f"warning: {line}")
     return rep
 
 
 def _print_ingest(rep: dict) -> None:
     for f in rep["files"]:
         _err(f"{f['status']:>9}  {f['n_units']:>6} units  {f['path']}")
+    for u in rep.get("unreadable") or []:
+        _err(f"{'UNREADABLE':>9}  {'':>6}        {u['path']}: {u['reason']}")
+
+
+def _check_unreadable(args, rep: dict) -> None:
+    """Unreadable files stop ``ingest`` / ``run`` (non-zero, one line) unless --skip-unreadable."""
+    from .ingest.batch import unreadable_error
+
+    err = unreadable_error(rep)
+    if err is not None and not args.skip_unreadable:
+        raise err
 
 
 def _open_ws(path):
@@ -124,6 +145,7 @@ def cmd_ingest(args) -> int:
         _out(rep)
     else:
         _print_ingest(rep)
+    _check_unreadable(args, rep)
     return 0
 
 
@@ -139,6 +161,9 @@ def cmd_run(args) -> int:
         rep = _ingest(args, ws_path)
         if not args.json:
             _print_ingest(rep)
+        if rep["unreadable"] and not args.skip_unreadable and args.json:
+            _out({"ingest": rep, "stages": {}})
+        _check_unreadable(args, rep)   # before the analysis: fix the file, or say to go on without it
         ws = _open_ws(args.workspace)
         try:
             results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage)
@@ -164,9 +189,12 @@ def cmd_analyse(args) -> int:
 
 
 def cmd_status(args) -> int:
+    from .ingest.batch import unreadable_files
+
     ws = _open_ws(args.workspace)
     try:
         st = ws.status()
+        st["unreadable"] = unreadable_files(ws)
     finally:
         ws.close()
     if args.json:
@@ -185,6 +213,8 @@ def cmd_status(args) -> int:
     if fn.get("units"):
         print(f"consent matched by first name only: {fn['units']} units, {fn['quotes_held']} quotes held "
               "(confirm with a roster alias or the manifest's speaker_names, or approve each quote)")
+    for u in st["unreadable"]:
+        print(f"unreadable: {u['path']}: {u['reason']} (at {u['at']}; fix it and ingest again)")
     print("stages: " + ", ".join(f"{k} {v['state']}" for k, v in st["stages"].items()))
     d = st.get("decisions") or {}
     if d:
@@ -359,6 +389,9 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--meta", action="append", metavar="KEY=VALUE",
                         help="metadata for every file (group, year, source_kind, ...); repeatable")
         sp.add_argument("--json", action="store_true", help="print a JSON report on stdout")
+        sp.add_argument("--skip-unreadable", action="store_true",
+                        help="go on (exit 0) when a file of a supported format cannot be read; it is still "
+                             "listed in the report and in copquotes status")
 
     sp = add("analyse", cmd_analyse, "run analysis stages on what is ingested")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")

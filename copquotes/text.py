@@ -86,3 +86,44 @@ HONORIFICS = TITLES | KINSHIP_TITLES
 def is_honorific(word: str) -> bool:
     """``word`` is a title, honorific or kinship word ("Dr.", "AUNTY", "mr")."""
     return str(word).strip().rstrip(".").lower() in HONORIFICS
+
+
+# ---------------------------------------------------------------------------------- unsafe characters
+# Characters no text of a participant needs and that break what reads it later: control characters
+# (Unicode Cc, except tab and newline; a carriage return becomes a newline), noncharacters (U+FDD0..U+FDEF
+# and the last two code points of every plane: U+FFFE, U+FFFF, U+1FFFE ...), which XML forbids (an XLSX
+# with one is invalid, python-docx refuses it), and lone surrogates (SQLite cannot store them as UTF-8).
+# Vertical tab, form feed and the separators U+001C..U+001F / U+0085 stand between words: a space.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+_SPACE_CTRL = "\x0b\x0c\x1c-\x1f\x85"
+_UNSAFE = re.compile(f"\r\n?|[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{NONCHARACTERS}]")
+_IS_NONCHAR = re.compile(f"[{NONCHARACTERS}]")
+_IS_SPACE_CTRL = re.compile(f"[{_SPACE_CTRL}]")
+
+
+def strip_unsafe_chars(text: str) -> tuple[str, dict[str, int]]:
+    """``text`` without control characters (tab and newline kept; CR / CRLF become a newline;
+    vertical tab, form feed and the information separators a space), noncharacters and lone
+    surrogates; with how many of each kind went: ``{"control": n, "noncharacter": n}``
+    (surrogates count as noncharacters; a CR turned newline is not counted)."""
+    counts = {"control": 0, "noncharacter": 0}
+    if not text or not _UNSAFE.search(text):
+        return text, counts
+
+    def fix(m) -> str:
+        c = m.group(0)
+        if c[0] == "\r":
+            return "\n"
+        if _IS_NONCHAR.match(c) or "\ud800" <= c <= "\udfff":
+            counts["noncharacter"] += 1
+            return ""
+        counts["control"] += 1
+        return " " if _IS_SPACE_CTRL.match(c) else ""
+
+    return _UNSAFE.sub(fix, text), counts
+
+
+def safe_text(text):
+    """:func:`strip_unsafe_chars` for writers (XLSX, DOCX, XML): the text only; non-strings pass through."""
+    return strip_unsafe_chars(text)[0] if isinstance(text, str) else text

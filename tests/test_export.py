@@ -417,3 +417,26 @@ def test_exports_mask_a_name_the_anonymiser_missed(ws, tmp_path):
     assert t.loc[unit_id(3), "text"] == "We are in this together, [name] said."
     assert "Okafor" not in all_text_of(export(ws, tmp_path / "q.csv"))
     assert "Okafor" not in all_text_of(export(ws, tmp_path / "u.qdpx", what="units"))
+
+
+# ---------------------------------------------------------------------------------- characters XML cannot hold
+AWKWARD = "I felt \ufffe safe \uffff here \x07 with \x0b friends \U0001fffe\ufdd0 and \x00 more"
+
+
+@pytest.mark.parametrize("ext", [".xlsx", ".docx", ".qdpx", ".csv", ".md"])
+def test_noncharacters_and_controls_never_break_an_export(ws, tmp_path, ext):
+    """U+FFFE / U+FFFF and control characters that reach a quote (an old workspace, a pasted edit)
+    are dropped on the way out: the XLSX is valid XML, the DOCX is written, the QDPX parses."""
+    qid = quote_ids(ws)[1]
+    ws.conn.execute("UPDATE quotes SET edited_text = ? WHERE quote_id = ?", (AWKWARD, qid))
+    ws.conn.execute("UPDATE anon SET text = ? WHERE unit_id = ?", (AWKWARD, unit_id(1)))
+    path = export(ws, tmp_path / f"q{ext}", approved_only=True)
+    if ext in (".xlsx", ".docx", ".qdpx"):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.endswith((".xml", ".qde", ".rels")):
+                    ET.fromstring(z.read(name))              # well-formed XML
+    text = all_text_of(path)
+    assert "safe" in text and "friends" in text
+    for bad in ("\ufffe", "\uffff", "\x07", "\x0b", "\U0001fffe", "\ufdd0", "\x00"):
+        assert bad not in text, repr(bad)

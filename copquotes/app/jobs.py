@@ -313,7 +313,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
                 report(b / f["path"], "unreadable", error=_plain_error(exc))
             (b / INGESTED).write_text(_now())
             continue
-        for path, reason in disc.skipped:
+        for path, reason in disc.skipped + disc.unreadable:
             if Path(path).name == BATCH_FILE:
                 continue
             report(path, "unreadable", error=reason)

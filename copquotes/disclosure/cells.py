@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 
+from ..text import NONCHARACTERS
+
 FORMULA_SIGNS = ("=", "+", "-", "@")
 _LEADING = " \u00a0'\"\u2018\u2019\u201c\u201d`"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, lone surrogates and noncharacters (U+FFFE, U+FFFF ...): XML 1.0 holds none of them
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff{NONCHARACTERS}]")
 
 
 def strip_control(text: str) -> str:
-    """``text`` without control characters XML (XLSX, DOCX, QDPX) cannot hold; tab and
-    line breaks are kept."""
+    """``text`` without the characters XML (XLSX, DOCX, QDPX) cannot hold: control characters,
+    lone surrogates and noncharacters such as U+FFFE; tab and line breaks are kept."""
     return _CONTROL.sub("", text)
 
 

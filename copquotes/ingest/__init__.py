@@ -36,7 +36,54 @@ def read(source: Source) -> Reading:
     Raises :class:`InputError` (one line, naming the file and row/line) on malformed
     input; for a survey some row-level errors (a ragged row further down) are raised
     while ``units`` is being consumed.
+
+    Every text is cleaned on the way (:func:`copquotes.text.strip_unsafe_chars`: control
+    characters, noncharacters, lone surrogates); ``stats["stripped"]`` counts what went and
+    ``stats["nul_lines"]`` lists ``(line, NULs dropped)`` of a CSV, once ``units`` is exhausted.
     """
+    reading = _read(source)
+    reading.units = _clean_units(reading, reading.units)
+    return reading
+
+
+def _clean_units(reading: Reading, units):
+    from dataclasses import replace
+
+    from ..text import strip_unsafe_chars
+
+    stats = reading.stats
+    stripped = stats.setdefault("stripped", {"control": 0, "noncharacter": 0})
+    stats.setdefault("nul_lines", [])
+
+    def clean(value):
+        if not isinstance(value, str):
+            return value
+        out, counts = strip_unsafe_chars(value)
+        for k, n in counts.items():
+            stripped[k] += n
+        return out
+
+    for unit in units:
+        text, question = clean(unit.text), clean(unit.question)
+        if text is not unit.text or question is not unit.question:
+            if is_blank(text):
+                stats["blank_after_cleaning"] = stats.get("blank_after_cleaning", 0) + 1
+                continue
+            unit = replace(unit, text=text, question=question)
+        yield unit
+    # names used to redact the text must match the cleaned text (not counted: they are not text)
+    quiet = lambda v: strip_unsafe_chars(v)[0] if isinstance(v, str) else v  # noqa: E731
+    reading.identifiers[:] = [
+        replace(i, value=quiet(i.value), aliases=tuple(quiet(a) for a in i.aliases))
+        if quiet(i.value) != i.value or any(quiet(a) != a for a in i.aliases) else i
+        for i in reading.identifiers]
+
+
+def is_blank(text: str) -> bool:
+    return not text.strip(" \t\r\n\ufeff\u00a0")
+
+
+def _read(source: Source) -> Reading:
     fmt = source.format
     if fmt in SURVEY_FORMATS:
         from .survey import read_survey

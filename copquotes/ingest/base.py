@@ -85,10 +85,13 @@ class Reading:
 
 @dataclass
 class Discovery:
-    """What :func:`discover` found: the text sources, and the files it skipped with why."""
+    """What :func:`discover` found: the text sources, the files it skipped with why (other
+    types, system files, spreadsheets without open text), and the files of a supported format
+    it could not read (``unreadable``: an empty, corrupt or password-protected export)."""
 
     sources: list[Source] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
 
     def __iter__(self):
         return iter(self.sources)

@@ -76,9 +76,10 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
     ``rosters:``), else from roster CSVs given among the inputs (for the files given
     alongside them), else from roster CSVs found in the file's folder or above it.
 
-    Unknown, binary or unreadable files inside a folder are skipped with a reason;
-    a file given explicitly that cannot be read raises :class:`InputError`
-    (:class:`UnknownFormatError` when it matches no format).
+    Files of other types inside a folder are skipped with a reason (``skipped``); a file
+    named like a supported format (``.csv``, ``.xlsx``, ``.docx``, ``.txt``, ``.vtt`` ...) that
+    cannot be read goes to ``unreadable``; a file given explicitly that cannot be read raises
+    :class:`InputError` (:class:`UnknownFormatError` when it matches no format).
     """
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
@@ -124,7 +125,9 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         except InputError as exc:
             if explicit:
                 raise
-            disc.skipped.append((f, exc.reason))
+            # a file named like an export (.csv, .xlsx, .docx, .txt, .vtt ...) that cannot be read is
+            # an unreadable export; anything else is a file of another type, noted and left alone
+            (disc.unreadable if f.suffix.lower() in KNOWN_EXT else disc.skipped).append((f, exc.reason))
             log.debug("skipped %s: %s", f, exc.reason)  # the CLI prints the warning
             continue
         if fmt == "manifest":
@@ -204,7 +207,7 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
             continue  # a manifest inside an excluded folder describes files nobody asked for
         for pattern in m.unmatched_patterns():
             log.warning("%s: files entry %r matches no file", m.path, pattern)
-    for f, reason in disc.skipped:
+    for f, reason in disc.skipped + disc.unreadable:
         log.info("skipped %s: %s", f, reason)
     return disc
 

@@ -61,10 +61,10 @@ class _Plan:
     columns_info: list[dict] = field(default_factory=list)
 
 
-def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str):
+def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str, nul_lines=None):
     if source.format.endswith("_xlsx"):
         return iter_xlsx_rows(source.path, sheet)
-    return iter_csv_rows(source.path, encoding, delimiter)
+    return iter_csv_rows(source.path, encoding, delimiter, nul_lines)
 
 
 def _sample(stream, n: int) -> list[list[str]]:
@@ -297,7 +297,7 @@ def read_survey(source: Source) -> Reading:
     if any(p.consent_col for p in plans):
         meta["consent_column_found"] = [p.consent_col.id for p in plans if p.consent_col][0]
     identifiers: list[Identifier] = roster_identifiers(source.roster)
-    stats = {"rows": 0, "units": 0, "skipped_answers": 0, "skipped_rows": 0}
+    stats = {"rows": 0, "units": 0, "skipped_answers": 0, "skipped_rows": 0, "nul_lines": []}
     columns_info = [dict(i, **({"sheet": p.sheet} if p.sheet and len(plans) > 1 else {}))
                     for p in plans for i in p.columns_info]
 
@@ -306,7 +306,7 @@ def read_survey(source: Source) -> Reading:
         position = 0
         multi = len(plans) > 1
         for plan in plans:
-            stream = _row_stream(source, plan.sheet, encoding, delimiter)
+            stream = _row_stream(source, plan.sheet, encoding, delimiter, stats["nul_lines"])
             try:
                 for rownum, row in stream:
                     if rownum <= plan.layout.header_rows:

@@ -108,14 +108,27 @@ def _limited(it, n):
         yield x
 
 
-def iter_csv_rows(path: Path, encoding: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+def _without_nul(lines, nul_lines: list | None):
+    """The lines of a text file with NUL characters dropped; ``nul_lines`` gets
+    ``(line number, NULs dropped)`` for each line that had some."""
+    for i, line in enumerate(lines, 1):
+        if "\x00" in line:
+            if nul_lines is not None:
+                nul_lines.append((i, line.count("\x00")))
+            line = line.replace("\x00", "")
+        yield line
+
+
+def iter_csv_rows(path: Path, encoding: str, delimiter: str = ",",
+                  nul_lines: list | None = None) -> Iterator[tuple[int, list[str]]]:
     """Yield ``(row number, cells)`` (1-based record numbers, like a spreadsheet's rows).
 
     Parses strictly: an unterminated quote or stray text after a closing quote raises
     :class:`InputError` naming the row. A ``sep=;`` first line is not a row (Excel hides it too).
+    NUL characters (a damaged export) are dropped; ``nul_lines`` collects the lines that had them.
     """
     with open_text(path, encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter, strict=True)
+        reader = csv.reader(_without_nul(fh, nul_lines), delimiter=delimiter, strict=True)
         n = 0
         first = True
         while True:

@@ -58,7 +58,9 @@ def test_folder_discovery_is_recursive_sorted_and_explains_skips(folder):
     assert "lock" in skipped["transcripts/~$Transcript.docx"]
     assert "legacy (.xls/.doc)" in skipped["surveys/old_export.xls"]
     assert ".json" in skipped["surveys/summary.json"]
-    assert "empty" in skipped["transcripts/empty.vtt"]
+    # an empty export of a supported format is unreadable (reported, fails the ingest), not a note
+    unreadable = {p.relative_to(folder).as_posix(): reason for p, reason in d.unreadable}
+    assert list(unreadable) == ["transcripts/empty.vtt"] and "empty" in unreadable["transcripts/empty.vtt"]
     # the roster and the manifest are not sources, and not "skipped" either
     assert not any("roster" in p.name or p.name == "copquotes.yaml" for p, _ in d.skipped)
     assert list(d) == d.sources and len(d) == 6

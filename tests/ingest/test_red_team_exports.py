@@ -244,7 +244,9 @@ def test_folder_skips_a_program_renamed_csv_and_reads_the_rest(tmp_path):
     (tmp_path / "fg.txt").write_text("Jo Bell: Welcome.\nKim Hart: Thanks for having me here.\n", encoding="utf-8")
     d = discover([tmp_path])
     assert [s.path.name for s in d.sources] == ["fg.txt"]
-    assert [(p.name, why) for p, why in d.skipped] == [("setup.csv", "a binary file, not a format copquotes reads")]
+    # named like an export but unreadable: reported as unreadable (the ingest fails unless --skip-unreadable)
+    assert [(p.name, why) for p, why in d.unreadable] == [("setup.csv", "a binary file, not a format copquotes reads")]
+    assert d.skipped == []
     with pytest.raises(InputError, match="binary file"):
         detect_format(tmp_path / "setup.csv")
 

@@ -356,7 +356,8 @@ def test_password_protected_office_files_say_so(tmp_path, name):
         detect_format(p)
     assert str(exc.value).startswith(str(p)) and "\n" not in str(exc.value)
     d = discover([tmp_path])
-    assert not d.sources and d.skipped[0][0] == p
+    # .xlsx/.docx/.csv are formats copquotes reads: the file is an unreadable export; a .doc is another type
+    assert not d.sources and (d.skipped if name.endswith(".doc") else d.unreadable)[0][0] == p
 
 
 def test_qualtrics_with_only_the_importid_row_deleted(tmp_path):
