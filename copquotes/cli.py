@@ -149,10 +149,25 @@ def cmd_ingest(args) -> int:
     return 0
 
 
+def _jobs(args) -> int:
+    """The cores to use (``--jobs``, default: all this process may run on), applied to the
+    numeric libraries' thread pools here, at the entry point."""
+    from .parallel import apply_threads, resolve_jobs
+
+    if args.jobs is not None and args.jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, not {args.jobs}")
+    jobs = resolve_jobs(args.jobs)
+    apply_threads(jobs)
+    return jobs
+
+
 def cmd_run(args) -> int:
     from .pipeline import analyse
     from .workspace import pipeline_lock
 
+    if args.address and args.engine != "ray":
+        raise ConfigError("--address is the address of a Ray cluster: use it with --engine ray")
+    jobs = _jobs(args)
     ws_path = Path(args.workspace)
     if ws_path.exists() and not ws_path.is_dir():
         raise ConfigError(f"{ws_path} is a file, not a workspace folder: choose another --workspace")
@@ -166,7 +181,8 @@ def cmd_run(args) -> int:
         _check_unreadable(args, rep)   # before the analysis: fix the file, or say to go on without it
         ws = _open_ws(args.workspace)
         try:
-            results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage)
+            results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage,
+                              jobs=jobs, engine=args.engine, address=args.address)
         finally:
             ws.close()
     if args.json:
@@ -177,10 +193,12 @@ def cmd_run(args) -> int:
 def cmd_analyse(args) -> int:
     from .pipeline import analyse
 
+    jobs = _jobs(args)
     ws = _open_ws(args.workspace)
     try:
         results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
-                          on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err)
+                          on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err,
+                          jobs=jobs)
     finally:
         ws.close()
     if args.json:
@@ -392,6 +410,15 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--skip-unreadable", action="store_true",
                         help="go on (exit 0) when a file of a supported format cannot be read; it is still "
                              "listed in the report and in copquotes status")
+        if name == "run":
+            sp.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                            help="cores to use (default: every core this process may run on)")
+            sp.add_argument("--engine", choices=["local", "ray"], default="local",
+                            help="local (default): this machine's processes; ray: the per-unit stages as "
+                                 "Ray Data tasks (needs copquotes[ray])")
+            sp.add_argument("--address", metavar="RAY_ADDR", default=None,
+                            help="with --engine ray: connect to this running Ray cluster (the text is sent "
+                                 "there) instead of starting a local one")
 
     sp = add("analyse", cmd_analyse, "run analysis stages on what is ingested")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")
@@ -400,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="re-run stages that are up to date")
     sp.add_argument("--no-wait", action="store_true",
                     help="when another run or analysis holds the workspace, stop at once instead of waiting")
+    sp.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                    help="cores to use (default: every core this process may run on)")
     sp.add_argument("--json", action="store_true")
 
     sp = add("review", cmd_review, "a reviewer's decision on one quote (same audit trail and conflict check as the app)")

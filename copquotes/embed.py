@@ -420,6 +420,8 @@ class Embedder:
         return found
 
     def _compute(self, texts: list[str], hashes: list[str], show: bool) -> dict[str, np.ndarray]:
+        if getattr(self, "mapper", None) is not None:
+            return self._compute_mapped(texts, hashes)
         model = self.model
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         chunk = self.batch_size * _CHUNK_BATCHES
@@ -454,12 +456,40 @@ class Embedder:
         self._dim = vecs.shape[1]
         return out
 
+    def _compute_mapped(self, texts: list[str], hashes: list[str]) -> dict[str, np.ndarray]:
+        """:meth:`_compute` through a distributed engine's map (``self.mapper``): the texts are
+        encoded by :class:`TextEncoder` there; the vectors are stored here as they stream back
+        (only this call's new vectors are returned, and only when there is no cache)."""
+        rows = [{"text": t} for t in texts]
+        init = {"model_name": self.model_name, "device": self.device, "precision": self.precision,
+                "batch_size": self.batch_size}
+        out: dict[str, np.ndarray] = {}
+        items: list = []
+        for h, v in zip(hashes, self.mapper("copquotes.embed:TextEncoder", rows, init=init)):
+            items.append((h, np.asarray(v, dtype=np.float32)))
+            if len(items) >= self.batch_size * _CHUNK_BATCHES:
+                self._store(items, out)
+                items = []
+        self._store(items, out)
+        return out
+
+    def _store(self, items: list, out: dict) -> None:
+        if not items:
+            return
+        self._dim = int(items[0][1].shape[0])
+        if self._cache is not None:
+            self._cache.put_many(self.cache_key, items)
+        else:
+            self._memory.update(items)
+            out.update(items)
+
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_cache"] = None
         state["_memory"] = {}
         if callable(state.get("threads")):  # a policy of this process (e.g. a lambda)
             state["threads"] = None
+        state.pop("mapper", None)  # an engine of this process
         return state
 
     def __setstate__(self, state):
@@ -486,7 +516,30 @@ def embed_texts(texts: Sequence[str], cache_dir: str | Path | None = None, **kwa
     return Embedder(cache_dir=cache_dir, **kwargs).encode(texts)
 
 
-def run(ws, *, progress: bool = True, **options) -> dict:
+class TextEncoder:
+    """The model's forward pass for an engine's map: loads the model once (per worker), then
+    encodes each batch of texts (sorted by length, as :meth:`Embedder._compute` does)."""
+
+    def __init__(self, model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision: str = DEFAULT_PRECISION,
+                 batch_size: int = 64):
+        self.model = load_model(model_name, device, precision)
+        self.batch_size = int(batch_size)
+
+    def __call__(self, rows: list[dict]) -> list[np.ndarray]:
+        import torch
+
+        texts = [r["text"] for r in rows]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            vecs = self.model.encode([texts[i] for i in order], batch_size=self.batch_size, show_progress_bar=False,
+                                     convert_to_numpy=True, normalize_embeddings=True)
+        out: list = [None] * len(texts)
+        for j, i in enumerate(order):
+            out[i] = np.asarray(vecs[j], dtype=np.float32)
+        return out
+
+
+def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     """The ``embed`` stage: embed every unit and sentence of the workspace into its cache.
 
     Vectors go to ``WS/embeddings/embeddings.sqlite``, keyed by (model, text hash); texts
@@ -511,6 +564,7 @@ def run(ws, *, progress: bool = True, **options) -> dict:
     rows = conn.execute('SELECT u.text, s.start, s."end" FROM sentences s JOIN units u ON u.unit_id = s.unit_id')
     texts.update(text[s:e] for text, s, e in rows)
     embedder = Embedder(cache_dir=Path(ws.path) / "embeddings", **options)
+    embedder.mapper = mapper  # a distributed engine's map, or None: here
     embedder.ensure(sorted(texts), progress=progress)
     return {"texts": len(texts), "computed": embedder.n_computed_, "cached": embedder.n_cached_,
             "ensured_before": embedder.n_ensured_,

@@ -26,34 +26,36 @@ def resolve_jobs(jobs: int | None) -> int:
 
 
 def apply_threads(n: int) -> dict:
-    """Use ``n`` threads for the numeric libraries already imported or imported later:
-    torch (intra-op), BLAS/OpenMP pools (threadpoolctl), numba (UMAP, HDBSCAN). Returns what
-    was set. Call it from an entry point, never at import."""
+    """Use ``n`` threads in the numeric libraries: through the environment for those not
+    imported yet (torch, OpenBLAS/MKL/OpenMP and numba read it when they load, and child
+    processes inherit it), and directly for torch, the BLAS pools and numba when they are
+    already loaded (nothing is imported for it). Returns what was set. Call it from an entry
+    point (the CLI, ``copquotes.run``, the worker process, a Ray actor), never at import."""
+    import sys
+
     n = max(1, int(n))
     done = {}
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        os.environ[var] = str(n)   # for libraries not imported yet (and child processes)
+        os.environ[var] = str(n)
     done["env"] = n
-    try:
-        import torch
-
+    if "torch" in sys.modules:
+        torch = sys.modules["torch"]
         if torch.get_num_threads() != n:
             torch.set_num_threads(n)
         done["torch"] = n
-    except ImportError:  # pragma: no cover - torch ships with copquotes
-        pass
-    try:
-        from threadpoolctl import threadpool_limits
+    if "numpy" in sys.modules:
+        try:
+            from threadpoolctl import threadpool_limits
 
-        threadpool_limits(n)
-        done["blas"] = n
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        import numba
-
-        numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
-        done["numba"] = n
-    except Exception:  # noqa: BLE001 - numba absent, or its pool fixed lower at start
-        pass
+            threadpool_limits(n)
+            done["blas"] = n
+        except ImportError:  # pragma: no cover - scikit-learn brings it
+            pass
+    if "numba" in sys.modules:
+        try:
+            numba = sys.modules["numba"]
+            numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+            done["numba"] = n
+        except Exception:  # noqa: BLE001 - its pool was fixed lower when it started
+            pass
     return done

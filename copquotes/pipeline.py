@@ -113,7 +113,8 @@ class _Plan:
 
 def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
             on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True,
-            jobs: int | None = None, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> dict[str, dict]:
+            jobs: int | None = None, engine: str = "local", address: str | None = None, wait: bool = True,
+            on_wait: Callable[[str], None] | None = None) -> dict[str, dict]:
     """Run analysis stages in order; up-to-date stages are skipped unless ``force``.
 
     One pipeline writer per workspace: this holds the workspace's pipeline lock
@@ -123,12 +124,14 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
     """
     path = getattr(ws, "path", None)
     if path is None:
-        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs)
+        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs,
+                        engine=engine, address=address)
     from .workspace import pipeline_lock
 
     with pipeline_lock(path, wait=wait, on_wait=on_wait):
         _remove_leftovers(Path(path))
-        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs)
+        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs,
+                        engine=engine, address=address)
 
 
 def _remove_leftovers(path: Path) -> None:
@@ -139,7 +142,7 @@ def _remove_leftovers(path: Path) -> None:
 
 def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
              on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True,
-             jobs: int | None = None) -> dict[str, dict]:
+             jobs: int | None = None, engine: str = "local", address: str | None = None) -> dict[str, dict]:
     """Run analysis stages in order; up-to-date stages are skipped unless ``force``.
 
     With ``parallel`` (the default), the first stale stage declared ``worker`` runs in a worker
@@ -149,14 +152,22 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     that reads the worker's stage waits for it; a failure there is raised like any other (a
     failure of the stage run beside only makes it run here).
 
-    ``jobs``: the cores to use (default: the cores this process may run on); a stage declaring
-    a thread option gets one core fewer while the worker is busy.
+    ``jobs``: the cores to use (default: the cores this process may run on). The worker process
+    gets one of them (half of them from 4 cores up); a stage declaring a thread option gets the
+    others while the worker is busy, and all of them once it is idle.
+
+    ``engine="ray"`` (:mod:`copquotes.engines`): the stages declaring a ``map_option`` run their
+    per-unit work as Ray Data maps, on a local Ray cluster started for this call with ``jobs``
+    CPUs or on the cluster at ``address``; the stages run one after another here (the cluster
+    provides the parallelism) and write the same tables through the same code.
 
     Returns ``{stage: summary}``; each summary has ``skipped`` and ``seconds``.
     """
     from .parallel import available_cores
 
     cores = max(1, int(jobs)) if jobs else available_cores()
+    # the worker's share: one core on a small machine, half of them on a big one
+    worker_cores = max(1, cores // 2) if cores >= 4 else 1
     results: dict[str, dict] = {}
     names = resolve_stages(stages)
     content = ws.content_fingerprint()
@@ -164,7 +175,12 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     planned_fp = {n: fingerprint(ws, n, None, content, cache) for n in names}
     no_units = ws.n_units() == 0
     todo = [] if no_units else [n for n in names if force or not _up_to_date(ws, n, planned_fp[n])]
-    plan = _Plan(ws, todo, parallel and cores > 1)
+    from .engines import check_engine, make_engine
+
+    check_engine(engine, address)
+    distribute = engine == "ray" and any(STAGES[n].map_option for n in todo)
+    mapper = make_engine(engine, ws.path, address=address, cores=cores) if distribute else None
+    plan = _Plan(ws, todo, parallel and cores > 1 and mapper is None)
     worker = None
     worker_t0 = 0.0
     handed: dict[str, str] = {}        # stage -> file with its precomputed value
@@ -221,8 +237,10 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
                 from .worker import RunPrecompute, RunStage, Worker
 
                 worker_t0 = time.perf_counter()
-                worker = Worker(ws.path)
+                worker = Worker(ws.path, threads=worker_cores)
                 options = {stage.force_option: True} if (force and stage.force_option) else {}
+                if stage.threads_option:
+                    options[stage.threads_option] = worker_cores
                 worker.send(RunStage(name, options))
                 for st_name, p in plan.precompute:
                     hold = st_name == plan.beside_stage
@@ -257,14 +275,17 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
             if force and stage.force_option:
                 options[stage.force_option] = True
             if stage.threads_option:
-                if worker is not None and plan.worker_stage not in results:
-                    # the worker holds a core until it is idle
+                busy = worker is not None and not worker.idle()
+                if busy and stage.threads_dynamic:
+                    # the worker holds its cores until it is idle
                     w_ = worker
-                    options[stage.threads_option] = lambda: cores if w_.idle() else max(1, cores - 1)
+                    options[stage.threads_option] = lambda: cores if w_.idle() else max(1, cores - worker_cores)
                 else:
-                    options[stage.threads_option] = cores
+                    options[stage.threads_option] = max(1, cores - worker_cores) if busy else cores
             if name in handed:
                 options["precomputed"] = handed[name]
+            if mapper is not None and stage.map_option:
+                options[stage.map_option] = mapper
             t0 = time.perf_counter()
             summary = dict(stage.load()(ws, progress=progress, **options) or {})
             record(name, summary, time.perf_counter() - t0)
@@ -275,6 +296,8 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     finally:
         if worker is not None:  # a stage here failed: do not leave the worker running
             worker.kill()
+        if mapper is not None:
+            mapper.shutdown()
         for p in files:
             p.unlink(missing_ok=True)
     return {name: results[name] for name in names if name in results}

@@ -61,8 +61,13 @@ class Stage:
     beside_max_units: int | None = None        # above this many units it runs after them instead
     precompute: tuple[Precompute, ...] = ()
     force_option: str | None = None            # the keyword its run takes to redo everything
-    threads_option: str | None = None          # the keyword its run takes for a thread count (or callable)
+    threads_option: str | None = None          # the keyword its run takes for its share of the cores
+    threads_dynamic: bool = False              # ... also as a callable asked as it goes (the share grows
+                                               # when the worker process goes idle)
     fingerprint_extra: Callable | None = None  # (ws) -> [str]: state besides units and inputs it depends on
+    # the keyword its run takes for a distributed engine's map (copquotes.engines): its per-unit
+    # (or per-file) work then runs there, partitioned as `granularity` allows
+    map_option: str | None = None
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -108,10 +113,10 @@ QUOTES_BESIDE_MAX_UNITS = 25_000
 DECLARATIONS: tuple[Stage, ...] = (
     Stage("anonymise", version="5", run="copquotes.anonymise.stage:run", granularity="file",
           doc="identifier spans, redacted text and risk flags of every unit",
-          worker=True, force_option="full"),
+          worker=True, force_option="full", threads_option="n_process", map_option="mapper"),
     Stage("embed", version="2", run="copquotes.embed:run", granularity="unit",
           doc="sentence embeddings of units and sentences, cached by (model, text hash)",
-          threads_option="threads"),
+          threads_option="threads", threads_dynamic=True, map_option="mapper"),
     Stage("tag", version="3", run="copquotes.themes.api:run", inputs=("embed",), granularity="unit",
           doc="theme scores per unit and sentence from the codebook (the tagger is fitted on the whole codebook"
               " and the reviewers' labels, then scores each unit alone)",
@@ -125,7 +130,7 @@ DECLARATIONS: tuple[Stage, ...] = (
           precompute=(Precompute("quote_features", "copquotes.quotes.stage:precompute_stats", after=()),
                       Precompute("quote_candidates", "copquotes.quotes.stage:candidates_blob",
                                  after=("anonymise",), handover=True)),
-          fingerprint_extra=_quotes_extra),
+          fingerprint_extra=_quotes_extra, map_option="mapper"),
 )
 
 STAGES: dict[str, Stage] = {s.name: s for s in DECLARATIONS}

@@ -1,6 +1,6 @@
 """The pipeline's worker process and the typed messages it exchanges with the pipeline.
 
-The pipeline starts ``python -m copquotes.worker WS`` to run a stage beside the stages it runs
+The pipeline starts ``python -m copquotes.worker WS --threads N`` to run a stage beside the stages it runs
 itself (both cores busy). The two talk in :class:`Message` dataclasses, each sent as one frame
 (a 4-byte big-endian length, then the pickled message): the parent writes to the worker's
 stdin, the worker answers on its stdout (anything else a stage prints there goes to stderr).
@@ -140,11 +140,12 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
 class Worker:
     """A worker process on a workspace folder, seen from the pipeline."""
 
-    def __init__(self, ws_path):
+    def __init__(self, ws_path, threads: int = 1):
         self.ws_path = Path(ws_path)
         self._stderr = tempfile.TemporaryFile()
         self.started_at = time.time()
-        self.proc = subprocess.Popen([sys.executable, "-m", "copquotes.worker", str(self.ws_path)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "copquotes.worker", str(self.ws_path),
+                                      "--threads", str(int(threads))],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
                                      bufsize=0,  # unbuffered: select() sees every byte not yet read
                                      preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
@@ -314,11 +315,16 @@ def main(argv=None) -> int:
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     inbox = sys.stdin.buffer
-    if len(argv) != 1:
-        write_message(outbox, WorkerFailed("usage: python -m copquotes.worker WORKSPACE"))
+    threads = 1
+    if len(argv) == 3 and argv[1] == "--threads" and argv[2].isdigit():
+        threads = int(argv[2])
+    elif len(argv) != 1:
+        write_message(outbox, WorkerFailed("usage: python -m copquotes.worker WORKSPACE [--threads N]"))
         return 2
+    from .parallel import apply_threads
     from .workspace import Workspace
 
+    apply_threads(threads)
     try:
         ws = Workspace.open(Path(argv[0]))
     except Exception as exc:  # noqa: BLE001

@@ -454,11 +454,12 @@ class Redactor:
             out.append(self._analyze_artifacts(text, art, known=known_of[key][1]))
         return out
 
-    def analyze_document(self, texts: Sequence[str], extra_names: Iterable = (), batch_size: int = 64) -> list[list[Span]]:
+    def analyze_document(self, texts: Sequence[str], extra_names: Iterable = (), batch_size: int = 64,
+                         n_process: int = 1) -> list[list[Span]]:
         """Spans for the texts of one document (a file): a string redacted in one text
         is redacted wherever else it occurs in the document, with the same kind."""
         extra = tuple(extra_names)
-        spans = self.analyze_batch(texts, [extra] * len(texts), batch_size=batch_size)
+        spans = self.analyze_batch(texts, [extra] * len(texts), batch_size=batch_size, n_process=n_process)
         return propagate(texts, spans, self._allow_re)
 
     def redact(self, text: str, spans: Sequence[Span] | None = None, extra_names: Iterable = ()) -> RedactedText:

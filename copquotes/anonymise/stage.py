@@ -135,10 +135,14 @@ def _stored_signature(ws):
 
 
 def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor | None = None,
-        full: bool = False, **options) -> dict:
+        full: bool = False, n_process: int = 1, mapper=None, **options) -> dict:
     """Run the stage on workspace ``ws`` (see the module doc); returns a small summary.
 
-    ``full=True`` analyses every file again whatever is stored.
+    ``full=True`` analyses every file again whatever is stored. ``n_process``: processes for
+    the analysis of a large file (the same spans; the pipeline gives it its share of the cores).
+    ``mapper``: a distributed engine's map (:mod:`copquotes.engines`): the units of the files to
+    analyse go through :class:`UnitAnalyser` there, and the per-document name propagation runs
+    here, file by file, on what comes back (the same spans as :meth:`Redactor.analyze_document`).
     """
     t0 = time.perf_counter()
     conn = ws.conn
@@ -159,7 +163,11 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     sig = signature(redactor, batch_size)
     to_analyse = set(units_by_file) if (full or sig != stored_sig) else new_files
     model_seconds = 0.0
-    if to_analyse and redactor is None:
+    idents = _identifiers_by_file(ws) if to_analyse else {}
+    mapped: dict = {}
+    if to_analyse and redactor is None and mapper is not None:
+        mapped = _analyse_mapped(mapper, units_by_file, to_analyse, idents, batch_size)
+    elif to_analyse and redactor is None:
         t_model = time.perf_counter()
         from .redactor import Redactor
 
@@ -176,7 +184,6 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
                 ' ORDER BY r.unit_id, r.start, r."end"', (json.dumps(render_only),)):
             auto_stored[uid].append(Span(s, e, kind, source))
 
-    idents = _identifiers_by_file(ws) if to_analyse else {}
     n_work = sum(len(units_by_file[f]) for f in to_render)
     bar = _progress(total=n_work, desc="anonymise", unit="unit", enable=progress if progress else False)
     rows_red = []
@@ -187,8 +194,12 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
         units = units_by_file[file_id]
         uids = [u[0] for u in units]
         texts = [u[1] for u in units]
-        if file_id in to_analyse:
-            spans_doc = redactor.analyze_document(texts, extra_names=idents.get(file_id, ()), batch_size=batch_size)
+        if file_id in mapped:
+            spans_doc = mapped.pop(file_id)
+            n_analysed += len(units)
+        elif file_id in to_analyse:
+            spans_doc = redactor.analyze_document(texts, extra_names=idents.get(file_id, ()), batch_size=batch_size,
+                                                    n_process=n_process)
             n_analysed += len(units)
         else:
             spans_doc = [auto_stored.get(uid, []) for uid in uids]
@@ -243,3 +254,41 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
             "redactions": n_red, "flags": n_flags, "hold_flags": n_hold,
             "seconds": round(seconds, 2), "model_seconds": round(model_seconds, 2),
             "units_per_second": round(n_analysed / seconds, 1) if seconds and n_analysed else None}
+
+
+# --------------------------------------------------------------------------- on a distributed engine
+class UnitAnalyser:
+    """The per-unit part of the analysis, for an engine's map: loads the Redactor once (per
+    worker), then finds each unit's spans with its file's known names. The units of one file
+    share one names tuple, as :meth:`Redactor.analyze_document` gives them."""
+
+    def __init__(self, names: dict, batch_size: int = 64):
+        from .redactor import Redactor
+
+        self.redactor = Redactor()
+        self.names = {k: tuple(v) for k, v in names.items()}
+        self.batch_size = batch_size
+
+    def __call__(self, rows: list[dict]) -> list[list[Span]]:
+        texts = [r["text"] for r in rows]
+        extras = [self.names.get(r["file"], ()) for r in rows]
+        return self.redactor.analyze_batch(texts, extras, batch_size=self.batch_size)
+
+
+def _analyse_mapped(mapper, units_by_file: dict, files: set, idents: dict, batch_size: int) -> dict:
+    """``{file_id: spans per unit}`` of ``files``: the units analysed through ``mapper``, then a
+    string redacted in one unit of a file redacted in all of them (here, per file)."""
+    from .lexicon import DEFAULT_ALLOW, allow_pattern
+    from .redactor import propagate
+
+    order = sorted(files)
+    rows = [{"text": text, "file": fid} for fid in order for _, text in units_by_file[fid]]
+    spans = list(mapper("copquotes.anonymise.stage:UnitAnalyser", rows,
+                        init={"names": {fid: tuple(idents.get(fid, ())) for fid in order}, "batch_size": batch_size}))
+    allow_re = allow_pattern(DEFAULT_ALLOW)
+    out, k = {}, 0
+    for fid in order:
+        texts = [t for _, t in units_by_file[fid]]
+        out[fid] = propagate(texts, spans[k:k + len(texts)], allow_re)
+        k += len(texts)
+    return out

@@ -316,24 +316,17 @@ def unit_stats(ws, units: list[dict], data: dict, use_pos: bool, progress: bool)
         else:
             todo.append(u)
     if todo:
-        nlp = None
-        if use_pos:
-            from ..resources import load_spacy
-
-            nlp = load_spacy(disable=("parser", "ner", "lemmatizer", "attribute_ruler"))
-        texts = [u["text"] for u in todo]
-        docs = nlp.pipe(texts, batch_size=128) if nlp is not None else (None for _ in texts)
+        mapper = data.get("mapper")
+        if mapper is not None:  # a distributed engine: spaCy runs there
+            rows = [{"text": u["text"], "sents": wanted[u["unit_id"]][1]} for u in todo]
+            per_unit = mapper("copquotes.quotes.stage:SentenceFeatures", rows, init={"use_pos": use_pos})
+        else:
+            per_unit = SentenceFeatures(use_pos).iter_stats((u["text"], wanted[u["unit_id"]][1]) for u in todo)
         bar = _progress(total=len(todo), desc="quotes: sentence features", unit="unit", enable=progress)
         new_rows = {}
-        for u, doc in zip(todo, docs):
+        for u, stats in zip(todo, per_unit):
             bar.update(1)
-            text = u["text"]
             h, sents = wanted[u["unit_id"]]
-            toks = list(doc) if doc is not None else None
-            stats = []
-            for i, (s, e) in enumerate(sents):
-                st_toks = [t for t in toks if s <= t.idx < e] if toks is not None else None
-                stats.append(sentence_stats(text[s:e], tokens=st_toks, at_unit_end=i == len(sents) - 1))
             out[u["unit_id"]] = (sents, stats)
             new_rows[h] = json.dumps({"spans": [list(x) for x in sents],
                                       "stats": [dataclasses.astuple(x) for x in stats]})
@@ -343,6 +336,34 @@ def unit_stats(ws, units: list[dict], data: dict, use_pos: bool, progress: bool)
                           [(h, kind, v) for h, v in new_rows.items()])
     data["stats_computed"] = len(todo)
     return out
+
+
+class SentenceFeatures:
+    """Each unit's sentence features without the IDF part (spaCy's part-of-speech tags with
+    ``use_pos``): loads spaCy once, here or per worker of a distributed engine's map."""
+
+    def __init__(self, use_pos: bool = True):
+        self.nlp = None
+        if use_pos:
+            from ..resources import load_spacy
+
+            self.nlp = load_spacy(disable=("parser", "ner", "lemmatizer", "attribute_ruler"))
+
+    def iter_stats(self, items):
+        """``(text, sentence spans)`` pairs -> one list of :class:`SentenceStats` each, lazily."""
+        items = list(items)
+        texts = [t for t, _ in items]
+        docs = self.nlp.pipe(texts, batch_size=128) if self.nlp is not None else (None for _ in texts)
+        for (text, sents), doc in zip(items, docs):
+            toks = list(doc) if doc is not None else None
+            stats = []
+            for i, (s, e) in enumerate(sents):
+                st_toks = [t for t in toks if s <= t.idx < e] if toks is not None else None
+                stats.append(sentence_stats(text[s:e], tokens=st_toks, at_unit_end=i == len(sents) - 1))
+            yield stats
+
+    def __call__(self, rows: list[dict]) -> list[list[SentenceStats]]:
+        return list(self.iter_stats((r["text"], [tuple(x) for x in r["sents"]]) for r in rows))
 
 
 def precompute_stats(ws, *, progress: bool = False) -> int:
@@ -560,15 +581,17 @@ def add_representativeness(ws, cands: list[dict], data: dict, opts: dict, embedd
     return len(cands)
 
 
-def collect_candidates(ws, *, progress: bool = False, themes: bool = True,
+def collect_candidates(ws, *, progress: bool = False, themes: bool = True, mapper=None,
                        **options) -> tuple[list[dict], dict, dict]:
     """Every candidate span with features, themes and safety (no representativeness yet).
 
-    For benchmarks and weight fitting; :func:`run` uses the same steps.
+    For benchmarks and weight fitting; :func:`run` uses the same steps. ``mapper``: a
+    distributed engine's map for the sentence features of new texts.
     Returns ``(candidates, data, options)``.
     """
     opts = _options(ws, options)
     data = _load(ws)
+    data["mapper"] = mapper
     cands, missing = build_candidates(ws, opts, data, progress, themes=themes)
     name_re = {fid: _name_patterns(v) for fid, v in data["identifiers"].items()}
     from ..disclosure import PersonNames
@@ -665,7 +688,7 @@ def _merge_redactions_now(ws, sel: list[dict], rows: list[tuple], data: dict) ->
 
 # ---------------------------------------------------------------------------------- the stage
 def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: bool = True,
-        embedder=None, precomputed=None, **options) -> dict:
+        embedder=None, precomputed=None, mapper=None, **options) -> dict:
     """The quotes stage: read the workspace, write ``quotes`` in one transaction.
 
     The stage never writes what reviewers own: a stored quote keeps its status, version,
@@ -686,7 +709,8 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
             base = w_new
     ranker = QuoteRanker(weights=base)
     got = _load_precomputed(ws, precomputed, options)
-    cands, data, opts = got if got is not None else collect_candidates(ws, progress=progress, **options)
+    cands, data, opts = got if got is not None else collect_candidates(ws, progress=progress, mapper=mapper,
+                                                                       **options)
     missing = data["missing"]
 
     sel = select_spans(cands, ranker)

@@ -1,0 +1,230 @@
+"""Where the stages' per-unit work runs: in this process (``local``) or on a Ray cluster (``ray``).
+
+A stage that can be partitioned declares a ``map_option`` (:mod:`copquotes.stages`): its ``run``
+then takes a *mapper*, ``mapper(kernel, rows, init=None) -> iterator of results`` (one per row,
+in order), where ``kernel`` is ``"module:Class"``: ``Class(**init)`` loads what it needs once
+(spaCy, the embedding model) and ``instance(rows) -> [result per row]`` does the work. The stage
+reads its inputs from the workspace and writes its results through its own storage code; only
+the kernel's work moves. Without an engine (``local``) a stage calls its kernel here.
+
+:class:`RayEngine` runs kernels as Ray Data ``map_batches`` over partitions of the rows, with a
+pool of actors that each build the kernel once. Ray is imported only when this engine is chosen.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import pickle
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .errors import ConfigError
+from .stages import resolve
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("local", "ray")
+
+# environment of every Ray worker: nothing reaches for the network, one thread per actor
+_WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+               "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "RAY_USAGE_STATS_ENABLED": "0"}
+
+
+@dataclass
+class MapStats:
+    """What one map cost: rows, partitions, the kernels' own seconds (summed over actors,
+    model loading excluded), the wall seconds seen by the driver, and the actors' load time."""
+    kernel: str
+    rows: int = 0
+    partitions: int = 0
+    kernel_seconds: float = 0.0
+    wall_seconds: float = 0.0
+    actors: int = 0
+    partition_seconds: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k != "partition_seconds"}
+        busy = self.kernel_seconds / max(1, self.actors)
+        d["coordinator_seconds_per_partition"] = (round(max(0.0, self.wall_seconds - busy) / self.partitions, 4)
+                                                  if self.partitions else None)
+        d["rows_per_second_per_worker"] = round(self.rows / self.kernel_seconds, 1) if self.kernel_seconds else None
+        return d
+
+
+class _KernelActor:
+    """A Ray actor holding one kernel (built once); maps pickled rows to pickled results."""
+
+    def __init__(self, kernel: str, init: dict, threads: int):
+        from .parallel import apply_threads
+
+        os.environ.update(_WORKER_ENV)
+        apply_threads(threads)
+        self.fn = resolve(kernel)(**init)
+
+    def __call__(self, batch):
+        import pyarrow as pa
+
+        t = time.perf_counter()
+        rows = [pickle.loads(b) for b in batch.column("row").to_pylist()]
+        out = self.fn(rows)
+        blobs = [pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL) for o in out]
+        secs = time.perf_counter() - t
+        return pa.table({"i": batch.column("i"), "out": pa.array(blobs, type=pa.binary()),
+                         "t": pa.array([secs] + [0.0] * (len(blobs) - 1), type=pa.float64())})
+
+
+class RayEngine:
+    """Runs kernels on Ray: a local cluster this engine starts (``num_cpus`` = ``cores``, no
+    dashboard, no usage statistics, its session files, logs and spilled objects inside the
+    workspace), or an existing one at ``address`` (the operator's explicit choice to send the
+    text there; copquotes and its models must be installed on its nodes).
+
+    ``actors``: the size of each map's actor pool (default: ``cores``); ``partition_rows``: rows
+    per partition (one ``map_batches`` batch). Each actor asks for ``actor_cpus`` CPUs (0.5 on a
+    machine of up to 2 cores: a read task and two one-CPU actors would wait for each other)."""
+
+    name = "ray"
+
+    def __init__(self, workspace_path, *, address: str | None = None, cores: int | None = None,
+                 actors: int | None = None, partition_rows: int = 512, actor_cpus: float | None = None):
+        from .parallel import available_cores
+
+        self.workspace_path = Path(workspace_path)
+        self.address = address
+        self.cores = int(cores or available_cores())
+        self.actors = int(actors or self.cores)
+        self.partition_rows = int(partition_rows)
+        self.actor_cpus = actor_cpus if actor_cpus is not None else (0.5 if self.cores <= 2 else 1.0)
+        self.stats: list[MapStats] = []
+        self._owns = False
+        self._link: Path | None = None
+        self._ray = None
+
+    # -- cluster -------------------------------------------------------------------------------
+    def start(self) -> "RayEngine":
+        os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+        try:
+            import ray
+        except ImportError:
+            raise ConfigError("the ray engine needs Ray: pip install 'copquotes[ray]'") from None
+        self._ray = ray
+        ctx = ray.data.DataContext.get_current()
+        ctx.execution_options.preserve_order = True
+        ctx.enable_progress_bars = False
+        ctx.print_on_execution_start = False
+        if ray.is_initialized():
+            return self   # someone else's session (a test, a notebook): use it, leave it running
+        quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
+                 "runtime_env": {"env_vars": dict(_WORKER_ENV)}}
+        if self.address:
+            ray.init(address=self.address, **quiet)
+        else:
+            tmp = self._temp_dir()
+            ray.init(num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
+                     object_spilling_directory=str(tmp / "spill"), **quiet)
+        self._owns = True
+        return self
+
+    def _temp_dir(self) -> Path:
+        """Ray's session folder, inside the workspace (``WS/.ray``). Ray puts Unix sockets there,
+        whose paths may not pass 107 bytes: a deep workspace is reached through a short link in
+        the system's temporary folder (the files still live in the workspace)."""
+        real = self.workspace_path / ".ray"
+        real.mkdir(parents=True, exist_ok=True)
+        if len(str(real)) <= 40:
+            return real
+        if self._link is None:
+            digest = hashlib.sha1(str(real.resolve()).encode()).hexdigest()[:10]
+            link = Path(tempfile.gettempdir()) / f"cqray-{digest}"
+            if link.is_symlink() and Path(os.readlink(link)) != real.resolve():
+                link.unlink()
+            if not link.exists():
+                link.symlink_to(real.resolve(), target_is_directory=True)
+            self._link = link
+        return self._link
+
+    def shutdown(self) -> None:
+        if self._ray is not None and self._owns:
+            self._ray.shutdown()
+            self._owns = False
+        if self._link is not None:
+            self._link.unlink(missing_ok=True)
+            self._link = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.shutdown()
+
+    # -- the map -------------------------------------------------------------------------------
+    def map(self, kernel: str, rows: list, init: dict | None = None) -> Iterator:
+        """Results of ``kernel`` on ``rows``, in order, streamed back partition by partition."""
+        if not rows:
+            return iter(())
+        return self._map(kernel, rows, init or {})
+
+    __call__ = map
+
+    def _map(self, kernel: str, rows: list, init: dict) -> Iterator:
+        import pyarrow as pa
+
+        ray = self._ray
+        stats = MapStats(kernel=kernel, rows=len(rows))
+        self.stats.append(stats)
+        t0 = time.perf_counter()
+        n_parts = max(1, math.ceil(len(rows) / self.partition_rows))
+        table = pa.table({"i": pa.array(range(len(rows)), type=pa.int64()),
+                          "row": pa.array([pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in rows],
+                                          type=pa.binary())})
+        actors = max(1, min(self.actors, n_parts))
+        stats.actors = actors
+        ds = ray.data.from_arrow(table).repartition(n_parts)
+        ds = ds.map_batches(_KernelActor, batch_format="pyarrow", batch_size=self.partition_rows,
+                            fn_constructor_kwargs={"kernel": kernel, "init": init, "threads": 1},
+                            compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=self.actor_cpus,
+                            zero_copy_batch=True)
+        expect = 0
+        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None, prefetch_batches=1):
+            ids = batch.column("i").to_pylist()
+            if ids and ids[0] != expect:
+                raise RuntimeError(f"the ray engine got rows out of order ({ids[0]} for {expect})")
+            expect += len(ids)
+            t = [x for x in batch.column("t").to_pylist() if x]
+            stats.kernel_seconds += sum(t)
+            stats.partition_seconds += t
+            stats.partitions += len(t)
+            for b in batch.column("out").to_pylist():
+                yield pickle.loads(b)
+        if expect != len(rows):
+            raise RuntimeError(f"the ray engine returned {expect} of {len(rows)} rows")
+        stats.wall_seconds = time.perf_counter() - t0
+        log.info("ray map %s: %d rows, %d partitions, %.1fs", kernel, len(rows), stats.partitions, stats.wall_seconds)
+
+
+def local_map(kernel: str, rows: list, init: dict | None = None) -> Iterator:
+    """A kernel on ``rows`` in this process (what a stage does without an engine)."""
+    if not rows:
+        return iter(())
+    return iter(resolve(kernel)(**(init or {}))(rows))
+
+
+def check_engine(engine: str | None, address: str | None = None) -> None:
+    if engine not in (None, *ENGINES):
+        raise ConfigError(f"unknown engine {engine!r}: choose from {', '.join(ENGINES)}")
+    if address and engine != "ray":
+        raise ConfigError("an address is the address of a Ray cluster: use it with engine='ray'")
+
+
+def make_engine(engine: str | None, workspace_path, *, address: str | None = None, cores: int | None = None):
+    """``None`` for the local engine (stages run their kernels here), a started :class:`RayEngine`
+    for ``ray``."""
+    check_engine(engine, address)
+    if engine in (None, "local"):
+        return None
+    return RayEngine(workspace_path, address=address, cores=cores).start()
