@@ -460,12 +460,17 @@ class Embedder:
         """:meth:`_compute` through a distributed engine's map (``self.mapper``): the texts are
         encoded by :class:`TextEncoder` there; the vectors are stored here as they stream back
         (only this call's new vectors are returned, and only when there is no cache)."""
-        rows = [{"text": t} for t in texts]
+        # the chunks of _compute (texts sorted by length, batch_size * _CHUNK_BATCHES a chunk) as the
+        # partitions: the model sees the same lists, so the vectors are the same to the bit
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        rows = [{"text": texts[i]} for i in order]
         init = {"model_name": self.model_name, "device": self.device, "precision": self.precision,
                 "batch_size": self.batch_size}
         out: dict[str, np.ndarray] = {}
         items: list = []
-        for h, v in zip(hashes, self.mapper("copquotes.embed:TextEncoder", rows, init=init)):
+        vectors = self.mapper("copquotes.embed:TextEncoder", rows, init=init,
+                              partition_rows=self.batch_size * _CHUNK_BATCHES)
+        for h, v in zip((hashes[i] for i in order), vectors):
             items.append((h, np.asarray(v, dtype=np.float32)))
             if len(items) >= self.batch_size * _CHUNK_BATCHES:
                 self._store(items, out)
@@ -518,7 +523,8 @@ def embed_texts(texts: Sequence[str], cache_dir: str | Path | None = None, **kwa
 
 class TextEncoder:
     """The model's forward pass for an engine's map: loads the model once (per worker), then
-    encodes each batch of texts (sorted by length, as :meth:`Embedder._compute` does)."""
+    encodes each partition of texts as one list (:meth:`Embedder._compute_mapped` sends them
+    sorted by length, in its chunks)."""
 
     def __init__(self, model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision: str = DEFAULT_PRECISION,
                  batch_size: int = 64):
@@ -528,15 +534,10 @@ class TextEncoder:
     def __call__(self, rows: list[dict]) -> list[np.ndarray]:
         import torch
 
-        texts = [r["text"] for r in rows]
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with torch.inference_mode():
-            vecs = self.model.encode([texts[i] for i in order], batch_size=self.batch_size, show_progress_bar=False,
+            vecs = self.model.encode([r["text"] for r in rows], batch_size=self.batch_size, show_progress_bar=False,
                                      convert_to_numpy=True, normalize_embeddings=True)
-        out: list = [None] * len(texts)
-        for j, i in enumerate(order):
-            out[i] = np.asarray(vecs[j], dtype=np.float32)
-        return out
+        return list(np.asarray(vecs, dtype=np.float32))
 
 
 def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:

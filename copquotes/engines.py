@@ -163,29 +163,32 @@ class RayEngine:
         self.shutdown()
 
     # -- the map -------------------------------------------------------------------------------
-    def map(self, kernel: str, rows: list, init: dict | None = None) -> Iterator:
-        """Results of ``kernel`` on ``rows``, in order, streamed back partition by partition."""
+    def map(self, kernel: str, rows: list, init: dict | None = None, partition_rows: int | None = None) -> Iterator:
+        """Results of ``kernel`` on ``rows``, in order, streamed back partition by partition.
+        ``partition_rows``: the stage's own partition size (when its results depend on which
+        rows the kernel sees together), instead of the engine's."""
         if not rows:
             return iter(())
-        return self._map(kernel, rows, init or {})
+        return self._map(kernel, rows, init or {}, int(partition_rows or self.partition_rows))
 
     __call__ = map
 
-    def _map(self, kernel: str, rows: list, init: dict) -> Iterator:
+    def _map(self, kernel: str, rows: list, init: dict, size: int) -> Iterator:
         import pyarrow as pa
 
         ray = self._ray
         stats = MapStats(kernel=kernel, rows=len(rows))
         self.stats.append(stats)
         t0 = time.perf_counter()
-        n_parts = max(1, math.ceil(len(rows) / self.partition_rows))
+        n_parts = max(1, math.ceil(len(rows) / size))
         table = pa.table({"i": pa.array(range(len(rows)), type=pa.int64()),
                           "row": pa.array([pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in rows],
                                           type=pa.binary())})
         actors = max(1, min(self.actors, n_parts))
         stats.actors = actors
-        ds = ray.data.from_arrow(table).repartition(n_parts)
-        ds = ds.map_batches(_KernelActor, batch_format="pyarrow", batch_size=self.partition_rows,
+        # one block per partition, cut at multiples of `size` from the start
+        ds = ray.data.from_arrow([table.slice(k * size, size) for k in range(n_parts)])
+        ds = ds.map_batches(_KernelActor, batch_format="pyarrow", batch_size=size,
                             fn_constructor_kwargs={"kernel": kernel, "init": init, "threads": 1},
                             compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=self.actor_cpus,
                             zero_copy_batch=True)
@@ -207,11 +210,14 @@ class RayEngine:
         log.info("ray map %s: %d rows, %d partitions, %.1fs", kernel, len(rows), stats.partitions, stats.wall_seconds)
 
 
-def local_map(kernel: str, rows: list, init: dict | None = None) -> Iterator:
-    """A kernel on ``rows`` in this process (what a stage does without an engine)."""
+def local_map(kernel: str, rows: list, init: dict | None = None, partition_rows: int | None = None) -> Iterator:
+    """A kernel on ``rows`` in this process, partition by partition (what an engine does, here)."""
     if not rows:
-        return iter(())
-    return iter(resolve(kernel)(**(init or {}))(rows))
+        return
+    fn = resolve(kernel)(**(init or {}))
+    size = int(partition_rows or len(rows))
+    for k in range(0, len(rows), size):
+        yield from fn(rows[k:k + size])
 
 
 def check_engine(engine: str | None, address: str | None = None) -> None:

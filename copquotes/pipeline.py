@@ -156,7 +156,7 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     gets one of them (half of them from 4 cores up); a stage declaring a thread option gets the
     others while the worker is busy, and all of them once it is idle.
 
-    ``engine="ray"`` (:mod:`copquotes.engines`): the stages declaring a ``map_option`` run their
+    ``engine="ray"`` (:mod:`copquotes.engines`; or an engine object the caller started): the stages declaring a ``map_option`` run their
     per-unit work as Ray Data maps, on a local Ray cluster started for this call with ``jobs``
     CPUs or on the cluster at ``address``; the stages run one after another here (the cluster
     provides the parallelism) and write the same tables through the same code.
@@ -177,9 +177,13 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     todo = [] if no_units else [n for n in names if force or not _up_to_date(ws, n, planned_fp[n])]
     from .engines import check_engine, make_engine
 
-    check_engine(engine, address)
-    distribute = engine == "ray" and any(STAGES[n].map_option for n in todo)
-    mapper = make_engine(engine, ws.path, address=address, cores=cores) if distribute else None
+    own_engine = engine is None or isinstance(engine, str)
+    if own_engine:
+        check_engine(engine, address)
+        distribute = engine == "ray" and any(STAGES[n].map_option for n in todo)
+        mapper = make_engine(engine, ws.path, address=address, cores=cores) if distribute else None
+    else:  # an engine the caller started (and stops)
+        mapper = engine
     plan = _Plan(ws, todo, parallel and cores > 1 and mapper is None)
     worker = None
     worker_t0 = 0.0
@@ -296,7 +300,7 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     finally:
         if worker is not None:  # a stage here failed: do not leave the worker running
             worker.kill()
-        if mapper is not None:
+        if mapper is not None and own_engine:
             mapper.shutdown()
         for p in files:
             p.unlink(missing_ok=True)

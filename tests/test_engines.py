@@ -1,0 +1,115 @@
+"""The Ray engine gives the answers of the local engine (redactions, tags, topics, the quote
+shortlist and the researcher tables) on a slice of the sample corpus.
+
+A real local Ray cluster with two workers (two actors of half a CPU each: a read task and two
+one-CPU actors would wait for each other on a 2-core machine), the real spaCy, Presidio and
+embedding models in the actors; small partitions so that each map has several.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+ray = pytest.importorskip("ray")
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+SLICE = ["copquotes.yaml", "rosters/focus_group_roster.csv",
+         "focus_groups/early_career_2023-2024_focus_group_teams.vtt",
+         "interviews/mid_senior_2021-2022_interview_03.txt",
+         "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"]
+
+
+def _slice(root: Path) -> Path:
+    data = root / "data"
+    for rel in SLICE:
+        (data / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, data / rel)
+    return data
+
+
+def _rows(ws, sql):
+    return [tuple(r) for r in ws.conn.execute(sql)]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    from copquotes.engines import RayEngine
+    from copquotes.ingest import discover
+    from copquotes.pipeline import analyse
+    from copquotes.workspace import Workspace
+
+    import copquotes.embed
+
+    root = tmp_path_factory.mktemp("engines")
+    data = _slice(root)
+    out = {}
+    mp = pytest.MonkeyPatch()
+    # embedding chunks (and so the embed map's partitions) of 128 texts: several on this slice
+    mp.setattr(copquotes.embed, "_CHUNK_BATCHES", 2)
+    for name in ("local", "ray"):
+        ws = Workspace.create(root / name)
+        ws.ingest(discover([data]).sources, progress=False)
+        if name == "ray":
+            with RayEngine(ws.path, cores=2, actors=2, partition_rows=40) as engine:
+                out["ray_summary"] = analyse(ws, progress=False, engine=engine)
+                out["stats"] = [s.as_dict() for s in engine.stats]
+            out["ray_left_running"] = ray.is_initialized()
+        else:
+            out["local_summary"] = analyse(ws, progress=False)
+        out[name] = ws
+    mp.undo()
+    yield out
+    for name in ("local", "ray"):
+        out[name].close()
+
+
+def test_the_ray_run_maps_over_several_partitions_with_two_actors_and_stops_its_cluster(both):
+    kernels = {s["kernel"]: s for s in both["stats"]}
+    assert {"copquotes.anonymise.stage:UnitAnalyser", "copquotes.embed:TextEncoder",
+            "copquotes.quotes.stage:SentenceFeatures"} <= set(kernels)
+    for s in kernels.values():
+        assert s["partitions"] >= 2 and s["actors"] == 2
+    assert not both["ray_left_running"]
+    assert (both["ray"].path / ".ray").is_dir()  # Ray's session files stayed in the workspace
+    assert all(not s["skipped"] for s in both["ray_summary"].values())
+
+
+@pytest.mark.parametrize("sql", [
+    'SELECT unit_id, start, "end", kind, source, status FROM redactions ORDER BY 1, 2, 3, 4',
+    "SELECT unit_id, text FROM anon ORDER BY 1",
+    'SELECT unit_id, kind, start, "end", reason, severity FROM flags ORDER BY 1, 2, 3, 4',
+    "SELECT unit_id, theme, label, evidence_idx FROM unit_themes ORDER BY 1, 2",
+    "SELECT unit_id, topic FROM unit_topics ORDER BY 1",
+    "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY 1",
+    "SELECT quote_id, text, edited_text, attribution, flags_json, speaker, status FROM quotes ORDER BY 1",
+], ids=["redactions", "anon", "flags", "tags", "topics", "topic_info", "quotes"])
+def test_the_ray_engine_writes_the_same_rows_as_the_local_engine(both, sql):
+    local, ray_ = _rows(both["local"], sql), _rows(both["ray"], sql)
+    assert local and ray_ == local
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT unit_id, theme, score FROM unit_themes ORDER BY 1, 2",
+    "SELECT unit_id, idx, theme, score FROM sentence_themes ORDER BY 1, 2, 3",
+    "SELECT quote_id, score FROM quotes ORDER BY 1",
+], ids=["unit_scores", "sentence_scores", "quote_scores"])
+def test_the_ray_engine_gives_the_same_scores(both, sql):
+    local, ray_ = _rows(both["local"], sql), _rows(both["ray"], sql)
+    assert [r[:-1] for r in ray_] == [r[:-1] for r in local]
+    np.testing.assert_allclose([r[-1] for r in ray_], [r[-1] for r in local], atol=1e-5)
+
+
+def test_the_shortlist_and_the_tables_are_the_same(both):
+    from copquotes.quotes.stage import shortlist
+    from copquotes.topics.tables import tables_from_workspace
+
+    ids = lambda ws: [q.id for q in shortlist(ws, top=30)]  # noqa: E731
+    assert ids(both["local"]) and ids(both["ray"]) == ids(both["local"])
+    t_local, t_ray = tables_from_workspace(both["local"]), tables_from_workspace(both["ray"])
+    assert set(t_ray) == set(t_local)
+    for name in t_local:
+        assert t_ray[name].equals(t_local[name]), name
