@@ -19,7 +19,6 @@ ray = pytest.importorskip("ray")
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SLICE = ["copquotes.yaml", "rosters/focus_group_roster.csv",
          "focus_groups/early_career_2023-2024_focus_group_teams.vtt",
-         "interviews/mid_senior_2021-2022_interview_03.txt",
          "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"]
 
 
