@@ -26,7 +26,7 @@ from typing import Iterable, Union
 from .errors import ConfigError, InputError
 
 DEFAULT_WORKSPACE = "copquotes-workspace"
-ENGINES = ("local",)
+ENGINES = ("local", "ray")
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -107,24 +107,32 @@ def _as_paths(paths) -> list[Path]:
 
 
 def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None, *,
-        engine: str = "local", **meta) -> Result:
+        engine: str = "local", address: str | None = None, jobs: int | None = None, **meta) -> Result:
     """Ingest ``paths`` (files or folders) and run every analysis stage, like ``copquotes run``.
 
     ``workspace``: the workspace folder (created when missing); by default
-    ``copquotes-workspace`` in the current folder. ``engine``: ``"local"`` (this machine).
+    ``copquotes-workspace`` in the current folder. ``engine``: ``"local"`` (this machine) or
+    ``"ray"`` (the per-unit stages as Ray Data tasks, needs ``copquotes[ray]``: a local Ray
+    cluster started for the call, or the one at ``address``). ``jobs``: the cores to use
+    (default: all this process may run on; torch's thread count is put back afterwards).
     ``**meta``: metadata for every file, as ``--meta KEY=VALUE`` (``group=``, ``year=``,
     ``source_kind=``, ...). Returns a :class:`Result`. Raises a
     :class:`~copquotes.errors.CopquotesError` whose message says what to do.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
+    if address and engine != "ray":
+        raise ConfigError("address is the address of a Ray cluster: use it with engine='ray'")
+    from .parallel import resolve_jobs
+
+    jobs = resolve_jobs(jobs)
     inputs = _as_paths(paths)
     ws_path = Path(workspace if workspace is not None else Path.cwd() / DEFAULT_WORKSPACE)
     meta = {str(k): ("" if v is None else str(v)) for k, v in meta.items()}
 
     from .runtime import session
 
-    with session():
+    with session(threads=jobs):
         from .ingest import discover
         from .pipeline import analyse
         from .workspace import Workspace
@@ -137,7 +145,7 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
         ws = Workspace.open(ws_path, create=True)
         try:
             report = ws.ingest(discovery.sources, progress=True)
-            stages = analyse(ws, progress=True)
+            stages = analyse(ws, progress=True, engine=engine, address=address, jobs=jobs)
         finally:
             ws.close()
     ingest = report.to_dict()
