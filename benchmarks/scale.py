@@ -1,0 +1,315 @@
+"""Scale: the local engine against the Ray engine on distinct realistic texts, and a projection.
+
+Usage (from the repository root; needs ``COPQUOTES_BENCH_DATA``, see benchmarks/README.md)::
+
+    .venv/bin/python benchmarks/scale.py --sizes 2000,5000          # what this session could run
+    .venv/bin/python benchmarks/scale.py --sizes 50000,100000,200000 # the issue's sizes (hours on 2 cores)
+    .venv/bin/python benchmarks/scale.py --sizes 5000 --engines ray  # one engine only
+
+Writes ``benchmarks/results/scale.json`` and ``benchmarks/results/scale.md``.
+
+Texts. The public pxtextmining feedback comments (``$COPQUOTES_BENCH_DATA/pxtextmining``, the
+pool ``benchmarks/pipeline.py`` reads: the v6 file's ``FFT answer`` and the phase-1 file's
+``feedback``, cleaned, shuffled with a fixed seed) are split into sentences
+(:func:`copquotes.text.sentence_spans`); the distinct sentences of 3 to 60 words form the
+sentence pool. A unit is 1 to 4 sentences drawn at random (seeded) from the pool, in random
+order, and is kept only if its text is new: every unit text is distinct, while sentences
+repeat across units as they do in real feedback. (The first pool comments are used whole,
+unchanged, before any recombined text, so a small corpus is real comments only.) The units
+are written as real-format exports (Qualtrics, SurveyMonkey, Forms, Zoom and Teams VTT with
+rosters, and a manifest) by ``benchmarks/pipeline.py``'s writers.
+
+Each run is a subprocess (``python benchmarks/scale.py --one ENGINE CORPUS WS``) that ingests
+and analyses with ``copquotes.pipeline.analyse`` (``jobs`` = the cores), the Ray engine as
+``RayEngine(cores=2, actors=2)`` (a local two-worker cluster, actors of half a CPU), and
+reports: wall and stage seconds, the driver's own peak RSS (``getrusage(RUSAGE_SELF)``), the
+peak of its children (the local engine's worker process; for Ray, the cluster's processes
+are not the driver's children and are sampled from /proc as the tree's summed RSS), and for
+Ray, per map: rows, partitions, the kernels' seconds summed over actors (model loading not
+included), rows per second per worker, and the coordinator's seconds per partition
+(wall - kernel seconds / actors, over partitions).
+
+Projection (``projection`` in the JSON): for 500,000 and 5,000,000 units on N workers, from
+the measured per-unit kernel costs and per-partition overhead of the largest Ray run, plus
+the driver's serial seconds per unit (everything that is not a map: ingest, reading and
+writing the workspace, the tagger, the topic fit on its capped sample and the assignment, the
+quote selection), scaled linearly. Its assumptions are written beside it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+RESULTS = ROOT / "benchmarks" / "results"
+SEED = 20261204
+PARTITION_ROWS = 512
+
+
+# ----------------------------------------------------------------------------- texts
+def sentence_pool(pool: list[str]) -> list[str]:
+    from copquotes.text import sentence_spans, word_count
+
+    seen, out = set(), []
+    for t in pool:
+        for s, e in sentence_spans(t):
+            sent = t[s:e].strip()
+            if 3 <= word_count(sent) <= 60 and sent not in seen:
+                seen.add(sent)
+                out.append(sent)
+    return out
+
+
+def build_texts(n: int, pool: list[str], sentences: list[str], seed: int = SEED) -> list[str]:
+    """``n`` distinct unit texts: the pool's comments first, then recombined sentences."""
+    rng = random.Random(seed)
+    out, seen = [], set()
+    for t in pool:
+        if len(out) >= n:
+            return out
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    tries = 0
+    while len(out) < n:
+        tries += 1
+        if tries > 50 * n:
+            raise SystemExit("could not build enough distinct texts from the sentence pool")
+        k = rng.choices([1, 2, 3, 4], weights=[3, 4, 2, 1])[0]
+        t = " ".join(rng.sample(sentences, k))
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def build_corpus(base: Path, n: int) -> dict:
+    import pipeline as pb
+
+    folder = base / f"corpus_{n}"
+    meta_path = folder / "scale_meta.json"
+    if meta_path.exists():
+        return json.loads(meta_path.read_text())
+    pool = pb.load_pool()
+    sentences = sentence_pool(pool)
+    texts = build_texts(n, pool, sentences)
+    info = pb.build_px_folder(folder, texts, random.Random(SEED + n))
+    info.update(units_requested=n, distinct_texts=len(set(texts)), pool_comments=len(pool),
+                pool_sentences=len(sentences), recombined=max(0, n - len(set(pool))))
+    meta_path.write_text(json.dumps(info))
+    return info
+
+
+# ----------------------------------------------------------------------------- one run (a subprocess)
+def one(engine: str, corpus: Path, ws_path: Path) -> dict:
+    from copquotes import _offline
+    from copquotes.ingest import discover
+    from copquotes.parallel import apply_threads, available_cores
+    from copquotes.pipeline import analyse
+    from copquotes.workspace import Workspace
+
+    _offline.apply()
+    cores = available_cores()
+    apply_threads(cores)
+    t0 = time.perf_counter()
+    ws = Workspace.open(ws_path, create=True)
+    ws.ingest(discover([corpus]).sources, progress=False)
+    t_ingest = time.perf_counter() - t0
+    stats = []
+    if engine == "ray":
+        from copquotes.engines import RayEngine
+
+        t = time.perf_counter()
+        eng = RayEngine(ws.path, cores=cores, actors=2, partition_rows=PARTITION_ROWS).start()
+        t_start = time.perf_counter() - t
+        try:
+            stages = analyse(ws, progress=False, engine=eng, jobs=cores)
+            stats = [s.as_dict() for s in eng.stats]
+        finally:
+            eng.shutdown()
+    else:
+        t_start = 0.0
+        stages = analyse(ws, progress=False, jobs=cores)
+    wall = time.perf_counter() - t0
+    n_units = ws.n_units()
+    ws.close()
+    return {"engine": engine, "units": n_units, "wall": round(wall, 2), "ingest_seconds": round(t_ingest, 2),
+            "engine_start_seconds": round(t_start, 2),
+            "stages": {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float, str, bool))}
+                       for k, v in stages.items()},
+            "maps": stats,
+            "driver_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "children_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+
+
+def run_one(engine: str, corpus: Path, ws: Path, log: Path) -> dict:
+    import pipeline as pb
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), RAY_USAGE_STATS_ENABLED="0")
+    res = pb.measure([sys.executable, str(Path(__file__).resolve()), "--one", engine, str(corpus), str(ws)],
+                     log, env=env)
+    if res["rc"] != 0:
+        raise SystemExit(f"{engine} run failed (exit {res['rc']}); see {log}")
+    out = json.loads(res["stdout"].strip().splitlines()[-1])
+    out["process_wall"] = res["wall"]
+    out["tree_peak_mb"] = res["tree_peak_mb"]
+    return out
+
+
+# ----------------------------------------------------------------------------- projection
+def project(run: dict, local: dict | None) -> dict:
+    """500k and 5M units on N workers, from one measured Ray run (see the module doc)."""
+    n = run["units"]
+    mapped_wall = sum(m["wall_seconds"] for m in run["maps"])
+    serial = run["wall"] - run["ingest_seconds"] - run["engine_start_seconds"] - mapped_wall
+    per_unit_serial = serial / n
+    per_unit_ingest = run["ingest_seconds"] / n
+    maps = []
+    for m in run["maps"]:
+        maps.append({"kernel": m["kernel"], "rows_per_unit": m["rows"] / n,
+                     "kernel_seconds_per_row": m["kernel_seconds"] / max(1, m["rows"]),
+                     "coordinator_seconds_per_partition": m["coordinator_seconds_per_partition"] or 0.0})
+    out = {"from_run": {"units": n, "engine": "ray"},
+           "driver_serial_seconds_per_unit": round(per_unit_serial, 6),
+           "ingest_seconds_per_unit": round(per_unit_ingest, 6),
+           "maps": maps, "cases": []}
+    for units in (500_000, 5_000_000):
+        for workers in (2, 8, 32, 128):
+            t_maps = 0.0
+            for m in maps:
+                rows = m["rows_per_unit"] * units
+                parts = rows / PARTITION_ROWS
+                t_maps += rows * m["kernel_seconds_per_row"] / workers + parts * m["coordinator_seconds_per_partition"]
+            total = units * (per_unit_serial + per_unit_ingest) + t_maps
+            out["cases"].append({"units": units, "workers": workers, "map_seconds": round(t_maps),
+                                 "driver_seconds": round(units * (per_unit_serial + per_unit_ingest)),
+                                 "total_hours": round(total / 3600, 2)})
+    if local is not None:
+        out["local_engine_seconds_per_unit_at"] = {"units": local["units"],
+                                                   "seconds_per_unit": round(local["wall"] / local["units"], 5)}
+    return out
+
+
+ASSUMPTIONS = [
+    "Each map's kernel cost grows with its rows (units, texts or files) at the measured seconds per row; "
+    "rows per unit stay as measured (distinct texts per unit, quotable units' share).",
+    "Workers are like one core of this machine, each with its own copy of the models (spaCy + Presidio "
+    "about 0.5 GB, MiniLM about 0.3 GB per actor); model loading (seconds per actor) is not counted.",
+    "The coordinator's cost per partition stays as measured (partitions of 512 rows).",
+    "Everything outside the maps runs on the driver, serially, at the measured seconds per unit: ingest, "
+    "SQLite reads and writes, the tagger's scoring, the topic fit (capped at a 20,000-unit sample, so its "
+    "share per unit falls as units grow: this overestimates) and the quote selection. This serial part "
+    "bounds what more workers can gain (Amdahl).",
+    "Memory of the driver is not projected: it holds every unit's text and the quote candidates in memory "
+    "today (see the measured peaks); Parquet bulk storage, which would keep it flat, is not built.",
+]
+
+
+def to_markdown(rep: dict) -> str:
+    lines = ["# Scale: local engine vs Ray engine", "",
+             f"Run {rep['date']} on {rep['machine']}; `{rep['command']}`. Load average at start "
+             f"{rep['load_start']}, at end {rep['load_end']} (other engineers' jobs shared the 2 cores: "
+             "figures are slower than on an idle machine and noisy).", "",
+             "Texts: " + rep["texts"], "",
+             "| units | engine | wall s | ingest | anonymise | embed | tag | topics | quotes | units/s | "
+             "driver peak MB | children / cluster peak MB |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rep["runs"]:
+        st = r["stages"]
+
+        def sec(name):
+            s = st.get(name, {})
+            return f"{s.get('seconds', 0):.1f}" + (" (beside)" if s.get("background") else "")
+        other = r["tree_peak_mb"] if r["engine"] == "ray" else r["children_peak_mb"]
+        lines.append(f"| {r['units']:,} | {r['engine']} | {r['wall']:.1f} | {r['ingest_seconds']:.1f} | "
+                     f"{sec('anonymise')} | {sec('embed')} | {sec('tag')} | {sec('topics')} | {sec('quotes')} | "
+                     f"{r['units'] / r['wall']:.1f} | {r['driver_peak_mb']:.0f} | {other:.0f} |")
+    lines += ["", "Ray maps (two actors of 0.5 CPU on a local cluster; kernel seconds exclude model loading):", "",
+              "| units | kernel | rows | partitions | kernel s (sum) | map wall s | rows/s per worker | "
+              "coordinator s per partition |", "|---|---|---|---|---|---|---|---|"]
+    for r in rep["runs"]:
+        for m in r.get("maps", []):
+            lines.append(f"| {r['units']:,} | `{m['kernel'].split(':')[1]}` | {m['rows']:,} | {m['partitions']} | "
+                         f"{m['kernel_seconds']:.1f} | {m['wall_seconds']:.1f} | {m['rows_per_second_per_worker']} | "
+                         f"{m['coordinator_seconds_per_partition']} |")
+    if rep.get("ratios"):
+        lines += ["", "Ray throughput / local throughput (same corpus): " + ", ".join(
+            f"{k:,} units: {v:.2f}x" for k, v in sorted(rep["ratios"].items()))]
+    if rep.get("projection"):
+        p = rep["projection"]
+        lines += ["", f"## Projection (from the {p['from_run']['units']:,}-unit Ray run)", "",
+                  f"Driver serial seconds per unit: {p['driver_serial_seconds_per_unit']}; ingest seconds per unit: "
+                  f"{p['ingest_seconds_per_unit']}.", "",
+                  "| units | workers | map s | driver s | total h |", "|---|---|---|---|---|"]
+        for c in p["cases"]:
+            lines.append(f"| {c['units']:,} | {c['workers']} | {c['map_seconds']:,} | {c['driver_seconds']:,} | "
+                         f"{c['total_hours']} |")
+        lines += ["", "Assumptions:", ""] + [f"- {a}" for a in ASSUMPTIONS]
+    if rep.get("not_run"):
+        lines += ["", "Not run in this session: " + rep["not_run"]]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="2000,5000")
+    ap.add_argument("--engines", default="local,ray")
+    ap.add_argument("--keep", metavar="DIR", help="build corpora and workspaces here and keep them")
+    ap.add_argument("--not-run", default="", help="a sentence for the results: sizes this run did not cover")
+    ap.add_argument("--one", nargs=3, metavar=("ENGINE", "CORPUS", "WS"), help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.one:
+        engine, corpus, ws = args.one
+        print(json.dumps(one(engine, Path(corpus), Path(ws))))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    engines = [e for e in args.engines.split(",") if e]
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cq-scale-"))
+    base.mkdir(parents=True, exist_ok=True)
+    rep = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+           f"Python {platform.python_version()}", "command": "python benchmarks/scale.py " + " ".join(
+           argv if argv is not None else sys.argv[1:]), "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+           "texts": __doc__.split("Texts. ", 1)[1].split("\n\n", 1)[0].replace("\n", " "),
+           "runs": [], "corpora": {}}
+    for n in sizes:
+        rep["corpora"][n] = build_corpus(base, n)
+        for engine in engines:
+            ws = base / f"ws_{n}_{engine}"
+            if ws.exists():
+                import shutil
+
+                shutil.rmtree(ws)
+            t = time.perf_counter()
+            r = run_one(engine, base / f"corpus_{n}", ws, base / f"log_{n}_{engine}.txt")
+            print(f"{n} units, {engine}: {r['wall']:.1f} s (process {time.perf_counter() - t:.1f} s)", flush=True)
+            rep["runs"].append(r)
+    by = {(r["units"], r["engine"]): r for r in rep["runs"]}
+    rep["ratios"] = {u: by[(u, "local")]["wall"] / by[(u, "ray")]["wall"]
+                     for (u, e) in by if e == "ray" and (u, "local") in by}
+    rays = [r for r in rep["runs"] if r["engine"] == "ray"]
+    if rays:
+        big = max(rays, key=lambda r: r["units"])
+        rep["projection"] = project(big, by.get((big["units"], "local")))
+        rep["projection"]["assumptions"] = ASSUMPTIONS
+    rep["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    rep["not_run"] = args.not_run
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "scale.json").write_text(json.dumps(rep, indent=1, default=str) + "\n")
+    (RESULTS / "scale.md").write_text(to_markdown(rep))
+    print(to_markdown(rep))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
