@@ -27,7 +27,7 @@ Safety rules, enforced here rather than by callers:
   reviewer-edited) text, the units table the ``anon`` text; if the anonymise stage has
   not run on a unit whose text would be exported, the export is refused;
 * the units table holds every unit (consent matters for quotes, not for coded
-  aggregate data), anonymised; the text of a unit without quote consent is left empty
+  aggregate data), anonymised; the text of a unit without (confirmed) quote consent is left empty
   (its coding stays), and topic labels and keywords withhold words only such units used;
 * every text, label, reason and source name goes through the disclosure layer
   (:class:`copquotes.disclosure.Disclosure`): known names masked, derived strings
@@ -205,6 +205,10 @@ def units_table(ws) -> pd.DataFrame:
         base["themes"] = ""
     # no word of a speaker without quote consent leaves: their units keep their coding, not their text
     base.loc[base["consent"] != 1, "text"] = ""
+    unconfirmed = {r[0] for r in ws.conn.execute(
+        "SELECT unit_id FROM units WHERE instr(COALESCE(extra_json, ''), '\"consent_match\"') > 0")}
+    if unconfirmed:   # consent matched by first name only is no consent until it is confirmed
+        base.loc[base["unit_id"].isin(unconfirmed), "text"] = ""
     base["consent"] = base["consent"].map({1: "yes", 0: "no"}).fillna("unknown")
     base["topic"] = base["topic"].astype("Int64")
     return base

@@ -38,6 +38,9 @@ FLAG_FILTERS = ("any flag", "no flags", "hold")
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 HIDDEN_NO_CONSENT = "(hidden: this speaker did not agree to be quoted)"
 CONFIG_SHOW_ORIGINAL = "show_original_for"
+# a speaker matched to the roster by first name only: consent not confirmed, text shown only
+# in the quote review (held quotes), not as theme or topic examples
+CONSENT_CONFIRMED = "instr(COALESCE(u.extra_json, ''), '\"consent_match\"') = 0"
 
 def change_token(ws) -> str:
     """Changes whenever anything the app shows may have changed (cheap: a few tiny tables)."""
@@ -454,7 +457,7 @@ def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: 
             "reviewer-labelled": " AND tl.label IS NOT NULL", "all": ""}[view]
     joins = (" FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
              " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme")
-    where = " WHERE ut.theme = ? AND u.consent = 1" + cond
+    where = " WHERE ut.theme = ? AND u.consent = 1 AND " + CONSENT_CONFIRMED + cond
     total = ws.conn.execute("SELECT COUNT(*)" + joins + where, (theme,)).fetchone()[0]
     page_size = max(1, int(page_size))
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
@@ -511,7 +514,7 @@ def topics_table(ws) -> pd.DataFrame:
 def topic_units(ws, topic: int, page: int = 1, page_size: int = 10) -> tuple[list[dict], int]:
     """The units of a topic most typical first, anonymised, consented units only."""
     base = (" FROM unit_topics t JOIN units u ON u.unit_id = t.unit_id LEFT JOIN anon a ON a.unit_id = t.unit_id"
-            " WHERE t.topic = ? AND u.consent = 1")
+            " WHERE t.topic = ? AND u.consent = 1 AND " + CONSENT_CONFIRMED)
     total = ws.conn.execute("SELECT COUNT(*)" + base, (int(topic),)).fetchone()[0]
     page_size = max(1, int(page_size))
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))

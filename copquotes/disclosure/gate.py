@@ -35,8 +35,8 @@ WITHHELD = "[withheld]"
 
 
 def consent_vocabulary(ws) -> tuple[set[str], set[str]]:
-    """Lower-cased words of the anonymised text of units with quote consent, and of units
-    without it (cached until the text or consent changes)."""
+    """Lower-cased words of the anonymised text of units with (confirmed) quote consent, and
+    the words only units without it use (cached until the text or consent changes)."""
     key = (str(ws.path), tuple(ws.conn.execute(
         "SELECT (SELECT COUNT(*) FROM anon), (SELECT value FROM meta WHERE key = 'content_changed_at'),"
         " (SELECT value FROM meta WHERE key = 'review_changes'),"
@@ -45,9 +45,11 @@ def consent_vocabulary(ws) -> tuple[set[str], set[str]]:
     if hit is None:
         yes: set[str] = set()
         no: set[str] = set()
+        # consent matched by first name only is not confirmed consent
         for text, consent in ws.conn.execute(
-                "SELECT a.text, u.consent FROM anon a JOIN units u ON u.unit_id = a.unit_id"):
-            (yes if consent == 1 else no).update(w.lower() for w in _TOKEN.findall(text or ""))
+                "SELECT a.text, u.consent = 1 AND instr(COALESCE(u.extra_json, ''), '\"consent_match\"') = 0"
+                " FROM anon a JOIN units u ON u.unit_id = a.unit_id"):
+            (yes if consent else no).update(w.lower() for w in _TOKEN.findall(text or ""))
         _VOCAB_CACHE.clear()
         hit = _VOCAB_CACHE[key] = (yes, no - yes)
     return hit
