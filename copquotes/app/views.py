@@ -149,6 +149,18 @@ def app_access() -> access.Access:
     return acc
 
 
+def hide_developer_tools() -> None:
+    """No deploy button or developer menu, however the app was started. ``copquotes app`` and
+    ``.streamlit/config.toml`` set ``client.toolbarMode = "minimal"``; an app started some other
+    way (``streamlit run`` on the wheel's app.py, no config beside it) gets the option set for
+    the sessions that follow, and a style that hides both from this one."""
+    for option, value in (("client.toolbarMode", "minimal"), ("client.showErrorDetails", "none")):
+        if st.get_option(option) != value:
+            st.set_option(option, value)
+    st.html("<style>[data-testid='stAppDeployButton'], [data-testid='stMainMenu'] "
+            "{display: none !important;}</style>")
+
+
 def _served_address() -> str:
     """The address the server listens on. Unset, a real Streamlit server listens on every
     interface (AppTest runs no server)."""
@@ -240,8 +252,7 @@ def warm_up() -> None:
 def main() -> None:
     """The app: access check, sidebar, and the pages."""
     st.set_page_config(page_title="copquotes review", layout="wide")
-    for option, value in (("client.toolbarMode", "minimal"), ("client.showErrorDetails", "none")):
-        st.set_option(option, value)   # no deploy button or developer menu, however the app was started
+    hide_developer_tools()
     acc = app_access()                 # before anything else: a broken secrets file shows nothing
     path = workspace_path()
     if not path:
