@@ -271,10 +271,13 @@ def main() -> None:
     for k in KEEP_KEYS:
         if k in ss:
             ss[k] = ss[k]
+    from . import jobs
+
     empty = ws.n_units() == 0
+    start_here = empty or jobs.is_running(path)       # a reload during the analysis comes back to it
     pages = [
-        st.Page(add_files_page, title="Add files", url_path="add-files", default=empty),
-        st.Page(overview_page, title="Overview", url_path="overview", default=not empty),
+        st.Page(add_files_page, title="Add files", url_path="add-files", default=start_here),
+        st.Page(overview_page, title="Overview", url_path="overview", default=not start_here),
         st.Page(triage_page, title="Triage", url_path="triage"),
         st.Page(quotes_page, title="Quotes", url_path="quotes"),
         st.Page(collections_page, title="Collections", url_path="collections"),
@@ -814,7 +817,7 @@ def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=No
         st.session_state.pop("_export", None)
         _flash("error", str(exc))
         return
-    st.session_state["_export"] = {"path": str(path), "name": path.name}
+    st.session_state["_export"] = {"path": str(path), "name": path.name, "collection": collection}
     _flash("success", f"Exported to {path.name}.")
 
 
@@ -864,13 +867,14 @@ def export_page() -> None:
         st.caption("Every unit with its anonymised text, metadata, theme scores and labels, and topic.")
     st.button("Create export", key="x_go", on_click=_export_click, type="primary")
     done = st.session_state.get("_export")
-    if done and Path(done["path"]).is_file():
+    if done and Path(done["path"]).is_file() and not done.get("collection"):
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
                            file_name=done["name"], key="x_download")
 
 
 # ---------------------------------------------------------------------------------- add files
-STEP_ICONS = {"done": "✅", "up to date": "✅", "running": "⏳", "waiting": "·", "failed": "❌"}
+STEP_ICONS = {"done": ":material/check_circle:", "up to date": ":material/check_circle:",
+              "running": ":material/hourglass_top:", "waiting": ":material/schedule:", "failed": ":material/error:"}
 
 
 def _analyse(uploader_key: str) -> None:
@@ -912,7 +916,7 @@ def _draw_progress(ws_path: str) -> None:
             extra = f" ({step['seconds']:.0f} s)"
         word = {"done": "done", "up to date": "nothing new", "running": "working ...", "waiting": "waiting",
                 "failed": "stopped"}.get(status, status)
-        st.markdown(md_escape(f"{STEP_ICONS.get(status, '·')} {label}: {word}{extra}"))
+        st.markdown(STEP_ICONS.get(status, "") + " " + md_escape(f"{label}: {word}{extra}"))
     bad = [f for f in state.get("files", []) if f.get("status") == "unreadable"]
     for f in bad:
         st.warning(md_escape(f"Could not read {f['name']}: {f.get('error') or 'unknown problem'}. "
@@ -1155,18 +1159,18 @@ def triage_page() -> None:
             e[0].button("Save and approve", key="tr_save", type="primary", on_click=_triage,
                         args=("save_edit", qid, v))
             e[1].button("Cancel edit", key="tr_cancel", on_click=_triage, args=("cancel_edit", qid, v))
-        b = st.columns([1, 1, 2, 2, 1, 1, 1])
+        b = st.columns(5)
         b[0].button("Approve (A)", key="tr_approve", type="primary", on_click=_triage, args=("approve", qid, v),
-                    disabled=q["display_text"] is None)
-        b[1].button("Reject (R)", key="tr_reject", on_click=_triage, args=("reject", qid, v))
-        b[2].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", label_visibility="collapsed")
-        b[3].text_input("More about why (optional)", key="tr_reason_more", label_visibility="collapsed",
-                        placeholder="More about why (optional)")
-        b[4].button("Edit (E)", key="tr_edit", on_click=_triage, args=("edit", qid, v),
-                    disabled=q["display_text"] is None)
-        b[5].button("Skip (S)", key="tr_skip", on_click=_triage, args=("skip", qid, v))
-        b[6].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
-                    disabled=not ss.get("tr_undo"))
+                    disabled=q["display_text"] is None, width="stretch")
+        b[1].button("Reject (R)", key="tr_reject", on_click=_triage, args=("reject", qid, v), width="stretch")
+        b[2].button("Edit (E)", key="tr_edit", on_click=_triage, args=("edit", qid, v),
+                    disabled=q["display_text"] is None, width="stretch")
+        b[3].button("Skip (S)", key="tr_skip", on_click=_triage, args=("skip", qid, v), width="stretch")
+        b[4].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
+                    disabled=not ss.get("tr_undo"), width="stretch")
+        r = st.columns(2)
+        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason")
+        r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
     st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
     with st.expander("Context: the turns around this quote", expanded=True):
         for turn in cached(ctx, "context_turns", q["unit_id"]):
@@ -1243,7 +1247,7 @@ def collections_page() -> None:
                 disabled=not approved)
     e[2].caption(f"Writes the {len(approved)} approved quote(s) of this collection, in this order.")
     done = ss.get("_export")
-    if done and Path(done["path"]).is_file() and "collection-" in done["name"]:
+    if done and Path(done["path"]).is_file() and done.get("collection") == name:
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
                            file_name=done["name"], key="c_download")
     labels = dict(cached(ctx, "filter_options")["themes"])
