@@ -70,7 +70,7 @@ def question_text(ws, question, file_id, mask: "NameMask | None" = None, terms: 
     scrubbed."""
     if not question:
         return question
-    text = (mask or NameMask(ws))(str(question), file_id)
+    text = workspace_names(ws, strict=True).mask((mask or NameMask(ws))(str(question), file_id))
     return scrub(text, redacted_terms(ws) if terms is None else terms)
 
 

@@ -55,13 +55,15 @@ def consent_vocabulary(ws) -> tuple[set[str], set[str]]:
     return hit
 
 
-def workspace_names(ws) -> PersonNames:
+def workspace_names(ws, strict: bool = False) -> PersonNames:
     """The person names of every file of the workspace (cached until ``file_identifiers`` changes)."""
-    key = (str(ws.path), tuple(ws.conn.execute("SELECT COUNT(*), MAX(rowid) FROM file_identifiers").fetchone()))
+    key = (str(ws.path), strict,
+           tuple(ws.conn.execute("SELECT COUNT(*), MAX(rowid) FROM file_identifiers").fetchone()))
     hit = _NAMES_CACHE.get(key)
     if hit is None:
-        _NAMES_CACHE.clear()
-        hit = _NAMES_CACHE[key] = PersonNames(workspace_person_names(ws.conn))
+        if len(_NAMES_CACHE) > 8:
+            _NAMES_CACHE.clear()
+        hit = _NAMES_CACHE[key] = PersonNames(workspace_person_names(ws.conn), strict=strict)
     return hit
 
 
@@ -109,6 +111,7 @@ class Disclosure:
         self.mask = NameMask(ws)
         self._terms: set[str] | None = None
         self._sources: dict | None = None
+        self._strict: PersonNames | None = None
 
     @property
     def terms(self) -> set[str]:
@@ -124,7 +127,9 @@ class Disclosure:
         """A string derived from raw text (label, keyword, question, reason), masked and scrubbed."""
         if text is None:
             return None
-        return scrub(self.mask(str(text), file_id), self.terms)
+        if self._strict is None:
+            self._strict = workspace_names(self.ws, strict=True)
+        return scrub(self._strict.mask(self.mask(str(text), file_id)), self.terms)
 
     def aggregate(self, text):
         """An aggregate string (a topic label or keywords) through :meth:`derived`, with each

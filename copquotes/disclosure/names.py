@@ -122,9 +122,12 @@ class PersonNames:
     any file), matched word by word in text, accents ignored: parts of 3+ letters in any case
     when they are not ordinary words, else only in capitals; full names of several words
     whole, in any case. A safety net over the per-file mask for names the anonymiser
-    missed in another file's text ("quennell", "OSTROWSKI", "Siobhán")."""
+    missed in another file's text ("quennell", "OSTROWSKI", "Siobhán"). ``strict``: a part
+    that is an ordinary word ("Sarah", "Hope") is masked capitalised too, for derived
+    strings (flag reasons, questions, labels) where a capitalised name is far likelier
+    than the word."""
 
-    def __init__(self, names):
+    def __init__(self, names, strict: bool = False):
         common = common_words()
         self.exact: set[str] = set()
         self.lower: set[str] = set()
@@ -143,8 +146,12 @@ class PersonNames:
                     continue
                 if common and p.lower() in common:
                     # "Hope", "Young", "Best": the file's own mask takes them capitalised; across
-                    # files only in capitals or in a full name (not "Best thing was ...")
+                    # files only in capitals or in a full name (not "Best thing was ..."); in
+                    # ``strict`` mode (strings the pipeline derived, such as flag reasons)
+                    # capitalised too
                     self.exact.add(p.upper())
+                    if strict:
+                        self.exact.update((p, p[0].upper() + p[1:].lower()))
                     continue
                 self.exact.update((p, p.upper(), p[0].upper() + p[1:]))
                 if common:

@@ -137,12 +137,14 @@ def normalise_meta(meta: dict | None, where: str = "", split_strings: bool = Tru
             value = normalise_source_kind(value, where)
         elif k in LIST_KEYS:
             value = split_list(value) if (split_strings or isinstance(value, (list, tuple))) else [str(value).strip()]
-        elif k == "speaker_roles":
+        elif k in ("speaker_roles", "speaker_names"):
             if isinstance(value, str):
                 pairs = [p.split("=", 1) for p in split_list(value) if "=" in p]
                 value = {a.strip(): b.strip() for a, b in pairs}
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}speaker_roles must map speaker labels to roles, e.g. {{'Jane Smith': facilitator}}")
+                example = "{'Jane Smith': facilitator}" if k == "speaker_roles" else "{'Sam': 'Sam Lee'}"
+                raise ConfigError(f"{where}{k} must map speaker labels to "
+                                  f"{'roles' if k == 'speaker_roles' else 'roster names'}, e.g. {example}")
             value = {str(a): str(b) for a, b in value.items()}
         elif k in ("year", "group", "consent_column"):
             value = str(value).strip()

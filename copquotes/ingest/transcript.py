@@ -248,7 +248,7 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
         if basis == FIRST_NAME_ONLY:
             named = confirmed_names.get(name_key(label))
             if named is not None:                       # the manifest says who "Sam" is
-                entry = matcher.match(named)
+                entry, basis = matcher.match(named), "manifest"
             elif file_consent is None:                  # consent is never guessed from a first name
                 unconfirmed = True
         role = roles_override.get(name_key(label) or label.lower())
