@@ -289,6 +289,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
     """Ingest every batch not yet ingested, one file at a time (one bad file stops nothing)."""
     from ..errors import CopquotesError
     from ..ingest import discover
+    from ..ingest.batch import remember_unreadable
 
     todo = pending_batches(ws_path)
     prog.step("ingest", "running", done=0, total=0)
@@ -317,18 +318,22 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             if Path(path).name == BATCH_FILE:
                 continue
             report(path, "unreadable", error=reason)
+        read_ok, unreadable = [], list(disc.unreadable)   # kept for `copquotes status`
         prog.step("ingest", "running", done=n_files, total=n_files + len(disc.sources))
         for src in disc.sources:
             try:
                 rep = ws.ingest([src], progress=False)
                 fr = rep.files[0]
                 report(src.path, getattr(fr, "status", "added"), units=int(getattr(fr, "n_units", 0) or 0))
+                read_ok.append(src.path)
                 n_units += int(getattr(fr, "n_units", 0) or 0)
             except Exception as exc:  # noqa: BLE001 - any failure of one file is reported, the rest go on
                 log.debug("ingest of %s failed", src.path, exc_info=True)
                 report(src.path, "unreadable", error=_plain_error(exc))
+                unreadable.append((src.path, _plain_error(exc)))
             n_files += 1
             prog.step("ingest", "running", done=n_files)
+        remember_unreadable(ws, read_ok, unreadable)
         (b / INGESTED).write_text(_now())
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units)
 

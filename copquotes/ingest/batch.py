@@ -45,7 +45,7 @@ def ingest_inputs(ws, inputs, meta: dict | None = None, *, skip_unreadable: bool
     unreadable: list[tuple[Path, str]] = list(disc.unreadable)
     sources = list(disc.sources)
     if not sources:
-        _remember_unreadable(ws, [], unreadable)
+        remember_unreadable(ws, [], unreadable)
         if unreadable:
             path, reason = unreadable[0]
             raise InputError(reason, path)
@@ -85,7 +85,7 @@ def ingest_inputs(ws, inputs, meta: dict | None = None, *, skip_unreadable: bool
     rep["skipped"] = [{"path": str(p), "reason": r} for p, r in disc.skipped]
     rep["unreadable"] = [{"path": str(p), "reason": r} for p, r in unreadable]
     rep["cleaned"] = totals
-    _remember_unreadable(ws, [f["path"] for f in rep["files"]], unreadable)
+    remember_unreadable(ws, [f["path"] for f in rep["files"]], unreadable)
     if not rep["files"] and unreadable:
         path, reason = unreadable[0]
         raise InputError(reason, path)
@@ -105,7 +105,7 @@ def unreadable_error(rep: dict) -> InputError | None:
                       "or pass --skip-unreadable to go on without " + ("them" if n != 1 else "it"))
 
 
-def _remember_unreadable(ws, read_ok, unreadable) -> None:
+def remember_unreadable(ws, read_ok, unreadable) -> None:
     """Keep the unreadable files in the workspace (for ``status``); forget files read since."""
     known = dict(ws.get_config(UNREADABLE_KEY, {}) or {})
     before = dict(known)

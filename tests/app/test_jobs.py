@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from copquotes.app import jobs
+from copquotes.ingest.batch import unreadable_files
 from copquotes.workspace import Workspace
 
 VTT = """WEBVTT
@@ -76,6 +78,8 @@ def test_the_background_job_ingests_new_files_reports_unreadable_ones_and_analys
         assert tuple(ws.conn.execute("SELECT grp, year, source_kind FROM units LIMIT 1").fetchone()) == \
             ("RRE", "2024", "focus_group")
         assert ws.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0] >= 1
+        # `copquotes status` lists the file the browser upload could not read
+        assert [Path(u["path"]).name for u in unreadable_files(ws)] == ["broken.xlsx"]
     finally:
         ws.close()
     assert jobs.pending_batches(ws_path) == []
