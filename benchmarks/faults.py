@@ -228,6 +228,11 @@ def redact_one(ws, ledger: Ledger, rng: random.Random) -> bool:
     finally:
         ledger.latencies.append(time.perf_counter() - t0)
     ledger.redactions.append({"unit_id": uid, "surface": word})
+    # the redaction also hides the words in the unit's quotes, reviewer edits included
+    for qid, status, edited in ws.conn.execute("SELECT quote_id, status, edited_text FROM quotes WHERE unit_id = ?",
+                                               (uid,)).fetchall():
+        if qid in ledger.quotes:
+            ledger.quotes[qid] = {"status": status, "edited_text": edited}
     return True
 
 
@@ -399,7 +404,9 @@ class Bench:
         print(f"  {scenario:<40} trial {trial}: decisions {res['decisions']} lost {res['decisions_lost']}"
               f" (orphaned {res['decisions_orphaned']}, consent {res['decisions_removed_no_consent']}),"
               f" redactions {res['redactions']} lost {res['redactions_lost']}, integrity {res['integrity']}"
-              f" [{seconds:.1f}s]{flag}", file=sys.stderr, flush=True)
+              f", longest save {row['save_max_ms']} ms [{seconds:.1f}s]{flag}", file=sys.stderr, flush=True)
+        for lost in res.get("lost", [])[:3]:
+            print(f"      lost: {lost}", file=sys.stderr, flush=True)
         return row
 
 
@@ -425,8 +432,8 @@ def saves_while(proc: subprocess.Popen, ws_path, ledger: Ledger, rng: random.Ran
 STAGES = ("anonymise", "embed", "tag", "topics", "quotes")
 
 
-def scenario_saves_during_stages(b: Bench, trials: int) -> None:
-    for stage in (*STAGES, "all"):
+def scenario_saves_during_stages(b: Bench, trials: int, stages=(*STAGES, "all")) -> None:
+    for stage in stages:
         for t in range(trials):
             data, ws = b.fresh(f"saves_{stage}")
             ledger = Ledger()

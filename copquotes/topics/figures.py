@@ -23,6 +23,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from ..workspace import atomic_write_bytes
 from .tables import NONE, map_frame, read_workspace, theme_prevalence, topics_over_time
 
 log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def _png_map(mf: pd.DataFrame, key: str, topic_info, path: Path) -> Path:
         ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize=7, markerscale=2,
                   loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
-    fig.savefig(path)
+    _save_png(fig, path)
     return path
 
 
@@ -170,7 +171,7 @@ def _png_sizes(info: pd.DataFrame, path: Path) -> Path:
     out = info.loc[info["topic"] == -1, "size"]
     ax.set_title("Topic sizes" + (f" ({int(out.iloc[0])} units in no topic)" if len(out) else ""))
     fig.tight_layout()
-    fig.savefig(path)
+    _save_png(fig, path)
     return path
 
 
@@ -192,7 +193,7 @@ def _png_prevalence(prev: pd.DataFrame, path: Path) -> Path:
     fig.colorbar(im, ax=ax, fraction=0.03, format=lambda x, _: f"{x:.0%}")
     ax.set_title("Theme prevalence by cohort and year (share of units)")
     fig.tight_layout()
-    fig.savefig(path)
+    _save_png(fig, path)
     return path
 
 
@@ -209,7 +210,7 @@ def _png_over_time(tot: pd.DataFrame, path: Path, period: str = "year", top: int
     ax.set_title(f"Topic shares by {period} (top {len(keep)} topics)")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
-    fig.savefig(path)
+    _save_png(fig, path)
     return path
 
 
@@ -275,8 +276,17 @@ def _write_html(figs, path: Path) -> Path:
             "<style>body{font-family:sans-serif;margin:1em 2em} .fig{margin-bottom:2em}</style></head><body>"
             "<h1>Topics and themes</h1>"
             + "".join(f'<div class="fig">{p}</div>' for p in parts) + "</body></html>\n")
-    path.write_text(page, encoding="utf-8")
+    atomic_write_bytes(path, page.encode("utf-8"))
     return path
+
+
+def _save_png(fig, path: Path) -> None:
+    """A crash while saving leaves the previous picture (temp file + rename), never half a file."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format=Path(path).suffix.lstrip(".") or "png")
+    atomic_write_bytes(path, buf.getvalue())
 
 
 # ----------------------------------------------------------------------------- helpers
