@@ -184,6 +184,13 @@ def pending_quotes(ws) -> list[tuple[str, int]]:
 def decide(ws, ledger: Ledger, action: str, rng: random.Random | None = None, quote: tuple | None = None,
            reviewer: str = "Ann") -> str | None:
     """One reviewer decision on a pending quote through the review API; recorded when it is saved."""
+    if quote is None and action == "reset":
+        done = [(r[0], r[1]) for r in ws.conn.execute(
+            "SELECT q.quote_id, q.version FROM quotes q JOIN anon a ON a.unit_id = q.unit_id"
+            " WHERE q.status != 'pending' ORDER BY q.quote_id")]
+        if not done:
+            return None
+        quote = (rng or random).choice(done)
     if quote is None:
         pend = pending_quotes(ws)
         if not pend:
@@ -196,6 +203,8 @@ def decide(ws, ledger: Ledger, action: str, rng: random.Random | None = None, qu
             row = review.approve(ws, qid, reviewer, version)
         elif action == "reject":
             row = review.reject(ws, qid, reviewer, "not on theme", version)
+        elif action == "reset":
+            row = review.reset(ws, qid, reviewer, version)
         else:
             text = ws.conn.execute("SELECT text FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0]
             row = review.edit(ws, qid, reviewer, "[Edited] " + text.split(". ")[0].rstrip(".") + ".", version)
@@ -420,8 +429,8 @@ def saves_while(proc: subprocess.Popen, ws_path, ledger: Ledger, rng: random.Ran
             n += 1
             if n % redact_every == 0:
                 redact_one(ws, ledger, rng)
-            else:
-                decide(ws, ledger, rng.choice(["approve", "approve", "edit", "reject"]), rng)
+            elif decide(ws, ledger, rng.choice(["approve", "approve", "edit", "reject"]), rng) is None:
+                decide(ws, ledger, "reset", rng)   # nothing pending: take a decision back (also a save)
             time.sleep(pause)
     finally:
         ws.close()
@@ -447,6 +456,29 @@ def scenario_saves_during_stages(b: Bench, trials: int, stages=(*STAGES, "all"))
                 raise RuntimeError(f"analyse failed: {err[-500:]}")
             cli("analyse", "--workspace", ws)   # anything the saves made stale
             b.record(f"saves during {stage}", t, ledger, check(ws, ledger), time.perf_counter() - t0)
+
+
+def scenario_saves_at_scale(b: Bench, respondents: int) -> None:
+    """Saves during a forced analysis of a larger workspace (a survey of ``respondents`` rows, two
+    answers each): the longest time a reviewer's save waits for a running stage's write."""
+    root = b.root / "scale"
+    rows = [[f"R_{i:05d}", f"{SURVEY_ROWS[i % 5][1][:-1]}, said respondent number {i} of the series.",
+             f"{SURVEY_ROWS[(i + 2) % 5][2][:-1]} in the {['first', 'second', 'third'][i % 3]} term.",
+             "Yes" if i % 4 else "No"] for i in range(respondents)]
+    data = write_corpus(root / "data", survey_rows=rows)
+    ws = root / "ws"
+    t0 = time.perf_counter()
+    cli("run", data, "--workspace", ws)
+    build = time.perf_counter() - t0
+    ledger = Ledger()
+    b.seed_decisions(ws, ledger)
+    t0 = time.perf_counter()
+    proc = start("analyse", "--workspace", ws, "--force")
+    saves_while(proc, ws, ledger, b.rng, pause=0.02)
+    if proc.communicate()[1] and proc.returncode:
+        raise RuntimeError("analyse failed")
+    b.record(f"saves during a forced analysis, {n_units(ws)} units", 0, ledger, check(ws, ledger),
+             time.perf_counter() - t0, build_seconds=round(build, 1))
 
 
 def _reingest(b: Bench, name: str, change, trials: int = 1, consent_change: bool = False) -> None:
@@ -774,7 +806,9 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kills", type=int, default=20, help="kill -9 points (default 20)")
     ap.add_argument("--trials", type=int, default=2, help="trials of each other scenario (default 2)")
-    ap.add_argument("--only", default="", help="comma list of: saves, reingest, kill9, two, conflicts, target")
+    ap.add_argument("--only", default="", help="comma list of: saves, reingest, kill9, two, conflicts, target, scale")
+    ap.add_argument("--respondents", type=int, default=2000,
+                    help="survey rows of the 'scale' scenario (two answers each; default 2000)")
     ap.add_argument("--out", default=str(RESULTS))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
@@ -802,6 +836,8 @@ def main(argv=None) -> int:
             scenario_two_runs(b, args.trials)
         if want("conflicts"):
             scenario_conflicts(b, 1)
+        if want("scale"):
+            scenario_saves_at_scale(b, args.respondents)
         if want("kill9"):
             scenario_kill9(b, args.kills, full_analyse)
     finally:
