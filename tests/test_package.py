@@ -160,3 +160,60 @@ def test_docs_point_to_no_file_outside_the_repository():
         for m in re.finditer(r"\.\./shared/|(?<![\w/])shared/(?:DOMAIN|DESIGN|ENVIRONMENT|data)\b", text):
             offenders.append(f"{path.relative_to(REPO)}: {m.group(0)}")
     assert offenders == [], "\n".join(offenders)
+
+
+# ----------------------------------------------------------------- every import is declared
+def _closure(requirements) -> set[str]:
+    """Canonical names of ``requirements`` and everything they require (as installed here)."""
+    import importlib.metadata as md
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen: set[str] = set()
+    stack = [Requirement(r) for r in requirements]
+    while stack:
+        req = stack.pop()
+        name = canonicalize_name(req.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            dist = md.distribution(req.name)
+        except md.PackageNotFoundError:
+            continue
+        for spec in dist.requires or []:
+            sub = Requirement(spec)
+            extras = sorted(req.extras) or [""]
+            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in extras):
+                stack.append(sub)
+    return seen
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    import importlib.metadata as md
+    import tomllib
+
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    core = _closure(project["dependencies"])
+    allowed = {"app": core | _closure(extras["app"]), "ray": core | _closure(extras["ray"])}
+    dists = md.packages_distributions()
+    missing = []
+    for path in sorted((REPO / "copquotes").rglob("*.py")):
+        rel = path.relative_to(REPO).as_posix()
+        code = re.sub(r'(?s)""".*?"""', "", path.read_text(encoding="utf-8"))   # not docstrings
+        for mod in set(re.findall(r"^\s*(?:import|from)\s+([A-Za-z_]\w*)", code, flags=re.M)):
+            if mod in sys.stdlib_module_names or mod in ("copquotes", "__future__") or mod not in dists:
+                continue
+            names = {canonicalize_name(d) for d in dists[mod]}
+            ok = names & core
+            if not ok and rel.startswith("copquotes/app/"):
+                ok = names & allowed["app"]
+            if not ok:   # the optional engine's packages, imported only when that engine is chosen
+                ok = names & (allowed["ray"] - core)
+            if not ok:
+                missing.append(f"{rel}: {mod} ({', '.join(sorted(names))})")
+    assert missing == [], "imported but not declared in pyproject.toml:\n" + "\n".join(missing)
