@@ -60,6 +60,7 @@ THEMES = ["wellbeing", "solidarity", "backlash", "reflective_practice", "connect
           "peer_learning", "isolation"]
 NAMES = ["Sarah", "Tom Nguyen", "Aunty May", "Priya", "Mildura", "Ballarat Health"]
 TARGET_S = 1.0
+TRIAGE_TARGET_S = 0.5   # a triage decision (A, R, S, U) shows the next quote within this
 HARNESS = "(harness)"   # rows timing Streamlit's AppTest alone: reported, not the app's, no target
 
 
@@ -211,11 +212,11 @@ def run(args) -> dict:
     ws = Workspace.open(ws_path)
     results: list[dict] = []
 
-    def record(kind, page, name, res):
+    def record(kind, page, name, res, target=TARGET_S):
         res = {k: v for k, v in res.items() if k != "_out"}
         harness = page == HARNESS
-        results.append({"kind": kind, "page": page, "interaction": name, **res,
-                        "pass": None if harness else res["median_s"] < TARGET_S})
+        results.append({"kind": kind, "page": page, "interaction": name, **res, "target_s": target,
+                        "pass": None if harness else res["max_s" if target < TARGET_S else "median_s"] < target})
         print(f"{kind:6} {page:9} {name:45} {res['median_s']:.3f} s", file=sys.stderr)
 
     # warm what the app pays once per process (codebook, pandas, pyarrow, altair, ...): the app
@@ -259,7 +260,9 @@ def run(args) -> dict:
     writes = [
         ("approve", lambda: review.approve(ws, qid, "Bench", version(qid))),
         ("reset", lambda: review.reset(ws, qid, "Bench", version(qid))),
-        ("edit", lambda: review.edit(ws, qid, "Bench", "An edited text ... for the benchmark.", version(qid))),
+        # an edit that drops words (new name-like words are refused by the disclosure layer)
+        ("edit", lambda: review.edit(ws, qid, "Bench", " ".join(ws.conn.execute(
+            "SELECT text FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0].split()[:6]) + " ...", version(qid))),
         ("set themes", lambda: review.set_themes(ws, qid, "Bench", ["wellbeing", "solidarity"], version(qid))),
         ("label a theme", lambda: review.label_theme(ws, "u000101", "backlash", 1, "Bench")),
         ("add a redaction", lambda: review.add_redaction(ws, "u000102", 0, 3, "other", "Bench")),
@@ -322,6 +325,33 @@ def run(args) -> dict:
             record("page", page, "change topic", timed(lambda: at.selectbox(key="tp_topic").select(next(it)).run(), R))
         assert not at.exception, [e.value for e in at.exception]
 
+    # triage: one quote at a time in the shortlist's order; every decision must show the next
+    # quote within TRIAGE_TARGET_S (the slowest of the repeats counts, not the median)
+    record("query", "triage", "shortlist order, all themes (once per analysis)",
+           timed(lambda: data.triage_order(ws, None, data.TRIAGE_BATCH), R))
+    record("query", "triage", "shortlist order, one theme: MMR (once per analysis)",
+           timed(lambda: data.triage_order(ws, "solidarity", data.TRIAGE_BATCH), 1))
+    holder = {}
+
+    def cold_triage():
+        holder["at"] = new_app("triage").run()
+    record("page", "triage", "open (cold cache: shortlist computed)", timed(cold_triage, 1, setup=st.cache_data.clear))
+    at = holder["at"]
+    assert not at.exception, [e.value for e in at.exception]
+    shown = lambda: next(m.value for m in at.markdown if m.value.startswith(">"))  # noqa: E731
+    n_dec = max(5, R)
+    for name, key in (("approve (A): next quote shown", "tr_approve"), ("reject (R): next quote shown", "tr_reject"),
+                      ("skip (S): next quote shown", "tr_skip"), ("undo (U): the quote is back", "tr_undo_btn")):
+        seen = []
+
+        def decide(key=key):
+            before = shown()
+            at.button(key=key).click().run()
+            after = shown()
+            seen.append(before != after)
+        record("page", "triage", name, timed(decide, n_dec), target=TRIAGE_TARGET_S)
+        assert all(seen) and not at.exception, (name, seen, [e.value for e in at.exception])
+
     exports = {}
     for what, ext, approved in (("quotes", ".xlsx", True), ("quotes", ".docx", True), ("quotes", ".md", True),
                                 ("quotes", ".csv", False), ("units", ".csv", None), ("units", ".xlsx", None),
@@ -377,7 +407,8 @@ def write_reports(res: dict, out_dir: Path, command: str) -> None:
         "| kind | page | interaction | median s | max s | < 1 s |", "|---|---|---|---|---|---|",
     ]
     for r in res["results"]:
-        ok = "n/a (harness)" if r["pass"] is None else "yes" if r["pass"] else "NO"
+        ok = "n/a (harness)" if r["pass"] is None else ("yes" if r["pass"] else "NO") + (
+            f" (max < {r['target_s']} s)" if r.get("target_s", TARGET_S) < TARGET_S else "")
         lines.append(f"| {r['kind']} | {r['page']} | {r['interaction']} | {r['median_s']:.3f} | {r['max_s']:.3f} | "
                      f"{ok} |")
     lines += ["", "Exports (on demand, not page interactions):", "", "| export | seconds | MB |", "|---|---|---|"]

@@ -393,12 +393,14 @@ TRIAGE_BATCH = 50
 
 
 def triage_order(ws, theme: str | None = None, top: int = TRIAGE_BATCH) -> list[str]:
-    """Quote ids in the order of the shortlist ``copquotes quotes [--theme T] --top N`` gives
-    (the same function: :func:`copquotes.quotes.shortlist`): ranked by score without a theme,
-    chosen by maximal marginal relevance within one."""
+    """Quote ids still to decide, in the order of the shortlist
+    ``copquotes quotes [--theme T] --status pending --top N`` gives (the same function:
+    :func:`copquotes.quotes.shortlist`): ranked by score without a theme, chosen by maximal
+    marginal relevance within one. The app computes it once per analysis (decisions do not
+    re-rank the list under the reviewer's hands)."""
     from ..quotes import shortlist
 
-    return [q.id for q in shortlist(ws, theme=theme, top=int(top))]
+    return [q.id for q in shortlist(ws, theme=theme, top=int(top), status="pending")]
 
 
 def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dict]:

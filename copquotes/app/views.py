@@ -1098,7 +1098,7 @@ def triage_page() -> None:
     ss = st.session_state
     st.title("Triage")
     _show_flash()
-    opts = cached(ctx, "filter_options")
+    opts = cached_analysis(ctx, "filter_options")      # not re-read after every decision
     labels = dict(opts["themes"])
     c = st.columns([2, 3])
     theme = c[0].selectbox("Theme", [ALL] + list(labels), key="tr_theme",
@@ -1106,8 +1106,10 @@ def triage_page() -> None:
     c[1].text_input("Put approved quotes in this collection (optional)", key="tr_collection",
                     placeholder="e.g. Annual report 2025")
     top = int(ss.get("tr_top", data.TRIAGE_BATCH))
-    order = cached_analysis(ctx, "triage_order", None if theme == ALL else theme, top)
-    if not order:
+    with st.spinner("Ranking the quotes (once after each analysis; a theme's shortlist compares the quotes' "
+                    "meaning, which takes longer) ..."):
+        order = cached_analysis(ctx, "triage_order", None if theme == ALL else theme, top)
+    if not order and not ctx.ws.conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchone():
         st.info("No quotes to triage yet: add files and press Analyse on the Add files page.")
         return
     todo, decided = triage_queue(ctx, order)

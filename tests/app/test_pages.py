@@ -96,7 +96,7 @@ def test_analyse_with_no_files_on_an_empty_workspace_asks_for_files(tmp_path):
 # ---------------------------------------------------------------------------------- triage
 def test_triage_follows_the_shortlist_and_shows_the_next_quote_at_once(ws):
     q = quote_ids(ws)
-    order = [r["id"] for r in quote_records(ws, top=data.TRIAGE_BATCH)]
+    order = [r["id"] for r in quote_records(ws, top=data.TRIAGE_BATCH, status="pending")]
     assert order == [q[1], q[3], q[5], q[6], q[8]]
     at = open_page(ws.path, "triage")
     assert [b.label for b in at.button][:5] == ["Approve (A)", "Reject (R)", "Edit (E)", "Skip (S)", "Undo (U)"]
@@ -142,9 +142,18 @@ def test_triage_puts_approvals_in_the_chosen_collection(ws):
 
 def test_triage_by_theme_uses_the_mmr_shortlist_of_copquotes_quotes(ws):
     at = open_page(ws.path, "triage", state={"tr_theme": "wellbeing"})
-    expected = [r["id"] for r in quote_records(ws, theme="wellbeing", top=data.TRIAGE_BATCH)]
+    expected = [r["id"] for r in quote_records(ws, theme="wellbeing", top=data.TRIAGE_BATCH, status="pending")]
     first = data.quote_rows(ws, expected[:1])[0]["display_text"]
     assert shown_quote(at).startswith("> " + first[:20])
+
+
+def test_triage_leaves_out_quotes_decided_before_it_opened(tmp_path):
+    w = build_workspace(tmp_path / "ws", statuses={1: "approved", 3: "rejected"})
+    try:
+        at = open_page(w.path, "triage")
+        assert shown_quote(at).startswith("> I loved it")           # the best pending quote comes first
+    finally:
+        w.close()
 
 
 def test_triage_when_everything_is_decided(ws):
