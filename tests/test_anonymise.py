@@ -121,6 +121,7 @@ def _survives(text, spans, s):
     ("Send it to admin@corp.internal please.", "admin@corp.internal", "email"),
     ("insta: jane_smith93", "jane_smith93", "other"),
     ("my tiktok is bigdaz88 if you want the clips", "bigdaz88", "other"),
+    ("my insta is kyliethompson btw", "kyliethompson", "other"),
     ("Name withheld, b. 12/03/1985, female.", "12/03/1985", "other"),
     ("you can reach me on 9876 5432 after lunch", "9876 5432", "phone"),
 ])
@@ -144,6 +145,7 @@ def test_recognisers_find_each_kind(redactor, text, expected, kind):
     "Put it in dot points, e.g. the main ones, i.e. what worked.",
     "It was a 3 hour drive and a 10 minute walk to the hall.",
     "Hope is what kept me going, and faith in the group.",
+    "insta: great stuff, my tiktok is amazing too",
 ])
 def test_number_lists_dates_and_years_are_not_identifiers(redactor, text):
     spans = redactor.analyze(text)

@@ -1108,7 +1108,9 @@ class ContactRecognizer(LocalRecognizer):
         for m in _HANDLE_CUE.finditer(text):
             h = m.group(1)
             lo = h.lower().lstrip("@")
-            if len(lo) >= 3 and (h.startswith("@") or re.search(r"[\d_.]", lo) or unknown_word(lo)) \
+            explicit = bool(re.search(r"(?::|=|\bis)\s*@?$", text[m.start():m.start(1)], re.I))
+            if len(lo) >= 3 and (h.startswith("@") or re.search(r"[\d_.]", lo) or unknown_word(lo)
+                                 or explicit and not _is_common(lo)) \
                     and lo not in words().stop:
                 out.append(result("HANDLE", m.start(1), m.end(1), "handle", P_EMAIL, 0.85))
         for m in _HANDLE.finditer(text):
@@ -1295,8 +1297,9 @@ class NerRecognizer(EntityRecognizer):
                 if f is None:
                     f = features(text)
                 ti = f.token_at(s)
-                if lo in lx.STRONG_COMMON and (ti is None or not person_cue(f, ti)):
-                    continue  # a theme word (Hope, Grace, Joy, Faith) names a person only with a cue
+                if lo in lx.STRONG_COMMON and (ti is None or f.tokens[ti].sent_init or not f.tokens[ti].cap) \
+                        and (ti is None or not person_cue(f, ti)):
+                    continue  # a theme word (Hope, Grace, Joy, Faith) opening a sentence names a person only with a cue
                 if ti is not None and f.tokens[ti].sent_init and lo in w.eng["verb"] and lo not in w.first \
                         and not person_cue(f, ti):
                     continue  # "Drop it off at ...": an imperative, not a name
