@@ -182,6 +182,8 @@ def test_allow_list_terms_survive(redactor, text, keep):
     ("You have to keep the faith in this work.", "faith", False),
     ("Mark from the shire says the round opens in May.", "Mark", True),
     ("Mark my words, in ten years this will be everywhere.", "Mark", False),
+    # a first name that is also a word, opening a sentence, that spaCy tags PERSON (issue 22)
+    ("Bill drove us down to the forum.", "Bill", True),
     ("The conversations with Will from the shire were the turning point.", "Will", True),
     ("I will keep coming as long as it keeps running.", "will", False),
 ])

@@ -180,6 +180,12 @@ temple numbers bill will mark art rich guy frank earnest sterling sunny sunshine
 rose ruby pearl jade ivy holly iris lily violet olive hazel ginger amber crystal diamond
 angel bee berry brook clay forest reed cliff glen dale lane heath drew jack dean sage
 """.split()) | MONTHS | DAYS
+#: The theme words among them (DOMAIN.md: Hope, Grace, Joy, Faith, ...): names only when they name a person,
+#: so even spaCy's PERSON needs a cue for one that opens a sentence ("Hope is a discipline").
+THEME_WORDS = frozenset("""
+hope grace joy faith love patience charity mercy harmony destiny trinity liberty honor honour glory precious
+chance desire trust peace serenity unity
+""".split()) | MONTHS | DAYS
 #: Extra common nouns among census first names (beside WordNet verbs/adjectives/adverbs).
 COMMON_NOUN_NAMES = frozenset("""
 aide an art angel bee belle bunny charity chastity china crystal daisy delta destiny

@@ -608,6 +608,7 @@ class NameRecognizer(LocalRecognizer):
             and nx.lower not in self.allow_words
 
 
+_OBJECT_WORDS = frozenset("my your his her its our their the a an it us me them this that these those".split())
 _PARTICLES = frozenset("de da di del della van von der den te al el bin binti ibn ben le la".split())
 _PLACE_PREP = frozenset("in near around outside across throughout".split())
 
@@ -1297,11 +1298,11 @@ class NerRecognizer(EntityRecognizer):
                 if f is None:
                     f = features(text)
                 ti = f.token_at(s)
-                if lo in lx.STRONG_COMMON and (ti is None or f.tokens[ti].sent_init or not f.tokens[ti].cap) \
+                if lo in lx.THEME_WORDS and (ti is None or f.tokens[ti].sent_init or not f.tokens[ti].cap) \
                         and (ti is None or not person_cue(f, ti)):
                     continue  # a theme word (Hope, Grace, Joy, Faith) opening a sentence names a person only with a cue
-                if ti is not None and f.tokens[ti].sent_init and lo in w.eng["verb"] and lo not in w.first \
-                        and not person_cue(f, ti):
-                    continue  # "Drop it off at ...": an imperative, not a name
+                if ti is not None and f.tokens[ti].sent_init and lo in w.eng["verb"] and not person_cue(f, ti) \
+                        and (lo not in w.first or ti + 1 < len(f.tokens) and f.tokens[ti + 1].lower in _OBJECT_WORDS):
+                    continue  # "Drop it off at ...", "Mark my words": an imperative, not a name
             out.append(result(label, s, e, "spacy_ner", P_NER, 0.6))
         return out
