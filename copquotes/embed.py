@@ -18,7 +18,7 @@ about 1.8x faster here with theme-tagging micro-F1 within 0.004 of fp32, but not
 default, because dynamic quantisation picks one activation scale per *batch*: the same
 text gets a different vector (cosine down to about 0.95) depending on the texts that
 share its batch, so a unit's tags would depend on what else was new when it was first
-embedded (``docs/tagging.md``). fp32 vectors do not depend on their batch.
+embedded (``docs/research/tagging-log.md``). fp32 vectors do not depend on their batch.
 int8 vectors are cached under their own model key (``all-MiniLM-L6-v2@int8``) so the
 two precisions never mix.
 
@@ -28,7 +28,7 @@ length-weighted, re-normalised mean of its sentences' vectors (split by
 their sentences therefore share all the work: each distinct *sentence* is one forward pass,
 and a unit costs nothing more. Measured on 2,000 feedback comments: 11.5 s for their
 sentences against 20.1 s for units plus sentences and 12.5 s for the units alone; zero-shot
-tagging F1 moved by at most 0.005 (``docs/tagging.md``). It also sees the whole of a long
+tagging F1 moved by at most 0.005 (``docs/research/tagging-log.md``). It also sees the whole of a long
 answer, where the model alone truncates at 256 word pieces. ``pooling="text"`` embeds every
 text whole. Either way the cache holds only forward-pass vectors, keyed by ``cache_key``;
 ``key`` names the vectors a call returns (model, precision and pooling).

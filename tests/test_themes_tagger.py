@@ -352,26 +352,6 @@ def test_shipped_artifact_matches_the_shipped_codebook(embedder):
     assert t.embedding_model_ == embedder.key
 
 
-def test_finetune_method_trains_the_encoder_and_round_trips(embedder, tmp_path):
-    # a tiny real fine-tune (top encoder layer, one epoch) on 60 labelled texts
-    pos_a = [f"The parking at site {i} was impossible and the car park too small." for i in range(30)]
-    pos_b = [f"Lunch number {i} was cold and there were no vegetarian options." for i in range(30)]
-    texts = pos_a + pos_b
-    Y = [[1, 0]] * 30 + [[0, 1]] * 30
-    cb = Codebook.from_dict(CUSTOM)
-    t = ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
-                    finetune_epochs=1, finetune_layers=1, finetune_val=0.2, random_state=0).fit(texts, Y)
-    ft = t.heads_["finetuned"]
-    assert ft.steps_done_ == 2 and t.validation_["Y"].shape == (12, 2)
-    probe = ["Parking was a nightmare again.", "The sandwiches were stale."]
-    P = t.predict_proba(probe)
-    assert P.shape == (2, 2) and P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
-    loaded = ThemeTagger.load(t.save(tmp_path / "ft.joblib"), embedder=embedder)
-    np.testing.assert_allclose(loaded.predict_proba(probe), P, atol=1e-5)
-    with pytest.raises(ConfigError, match="at least"):
-        ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0).fit(texts[:10] + texts[30:40], Y[:10] + Y[30:40])
-
-
 def test_cli_tag_and_evaluate_tags_contract(tmp_path, capsys):
     import json
 

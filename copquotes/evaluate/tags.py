@@ -8,6 +8,7 @@ left out of the counts (precision, recall, F1 and Cohen's kappa alike).
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Sequence
 
@@ -69,24 +70,29 @@ def to_matrix(label_lists: Sequence[Sequence[str]], theme_ids: Sequence[str]) ->
 
 
 def cohen_kappa(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Cohen's kappa of two 0/1 codings (scikit-learn's); 1.0 when both code every text alike
+    (kappa is undefined there), NaN for no texts."""
+    from sklearn.exceptions import UndefinedMetricWarning
+    from sklearn.metrics import cohen_kappa_score
+
     y_true = np.asarray(y_true).astype(bool)
     y_pred = np.asarray(y_pred).astype(bool)
-    n = len(y_true)
-    if n == 0:
+    if len(y_true) == 0:
         return float("nan")
-    po = float(np.mean(y_true == y_pred))
-    p1t, p1p = y_true.mean(), y_pred.mean()
-    pe = float(p1t * p1p + (1 - p1t) * (1 - p1p))
-    if pe >= 1.0:
-        return 1.0 if po >= 1.0 else 0.0
-    return (po - pe) / (1 - pe)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        return float(cohen_kappa_score(y_true, y_pred, labels=[False, True], replace_undefined_by=1.0))
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
+def _prf(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float, float]:
+    """Precision, recall and F1 of the positive class (scikit-learn's; 0 where undefined)."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    if len(y_true) == 0:
+        return 0.0, 0.0, 0.0
+    p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average="binary", labels=[False, True],
+                                                 pos_label=True, zero_division=0.0)
+    return float(p), float(r), float(f)
 
 
 def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None) -> dict:
@@ -113,7 +119,7 @@ def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None)
         tp = int(np.sum(yt & yp))
         fp = int(np.sum(~yt & yp))
         fn = int(np.sum(yt & ~yp))
-        p, r, f = _prf(tp, fp, fn)
+        p, r, f = _prf(yt, yp)
         counts[t] = (tp, fp, fn)
         per_theme[t] = {
             "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
@@ -124,10 +130,10 @@ def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None)
         }
 
     def agg(ids):
-        tp = sum(counts[t][0] for t in ids)
-        fp = sum(counts[t][1] for t in ids)
-        fn = sum(counts[t][2] for t in ids)
-        p, r, f = _prf(tp, fp, fn)
+        # micro: every (text, theme) cell of these themes that counts, pooled
+        cols = [list(theme_ids).index(t) for t in ids]
+        keep = ~A[:, cols]
+        p, r, f = _prf(Y_true[:, cols][keep], Y_pred[:, cols][keep])
         # a theme that is neither in the gold file nor predicted has no F1 (not 0): left out of the mean
         defined = [t for t in ids if sum(counts[t]) > 0]
         return {"micro_precision": round(p, 4), "micro_recall": round(r, 4), "micro_f1": round(f, 4),

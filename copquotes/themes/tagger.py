@@ -9,13 +9,14 @@ keyword cues and TF-IDF features), blended with a nearest-codebook-example score
 that max-pool the unit's own score with its sentences' scores, so a single sentence
 can carry a theme and :meth:`ThemeTagger.explain` can point at it.
 
-See ``docs/tagging.md`` for the methods tried and what each scored.
+See ``docs/tagging.md`` for how it scores; fine-tuning an encoder beside the heads is research
+(``copquotes.experimental``, wrapping this estimator; docs/research/tagging-log.md).
 """
 from __future__ import annotations
 
 import logging
-import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -28,13 +29,12 @@ from .codebook import Codebook
 
 log = logging.getLogger(__name__)
 
-METHODS = ("logreg", "prototype", "finetune")
+METHODS = ("logreg", "prototype")
 HEADS = ("logreg", "svc")
 THRESHOLDS = ("fixed", "cv", "global")
 POOLINGS = ("max", "unit", "mean")
 ARTIFACT_FORMAT = "copquotes-theme-tagger"
 ARTIFACT_VERSION = 1
-MIN_FINETUNE = 50  # labelled texts method="finetune" needs at the very least (~1,000 to pay off)
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -195,19 +195,12 @@ def _segment_max(values: np.ndarray, owner: np.ndarray, n: int) -> tuple[np.ndar
 
 
 _PARAMS_ADDED = {"knn_weight": 0.0, "knn_k": 5, "knn_scale": 10.0,  # values that reproduce older artifacts
-                 "head": "logreg", "char_ngrams": False, "calibrate": None, "finetune_params": None,
-                 "finetune_folds": None}
+                 "head": "logreg", "char_ngrams": False, "calibrate": None}
+# parameters of the fine-tune path (now copquotes.experimental.FineTunedThemeTagger): dropped from old artifacts
+_PARAMS_REMOVED = ("finetune_epochs", "finetune_weight", "finetune_val", "finetune_budget", "finetune_layers",
+                   "finetune_params", "finetune_folds")
 CHAR_WEIGHT = 0.7  # scale of the character n-gram TF-IDF block beside the word TF-IDF block
 _KNN_CHUNK = 4096  # rows per similarity block (bounded memory)
-
-
-def _micro_f1(Y: np.ndarray, P: np.ndarray) -> float:
-    """Micro-F1 of 0/1 predictions ``P`` against labels ``Y`` (NaN = unknown, ignored)."""
-    ok = ~np.isnan(Y)
-    y = (Y == 1) & ok
-    p = P.astype(bool) & ok
-    tp = np.sum(p & y)
-    return float(2 * tp / (np.sum(p) + np.sum(y))) if tp else 0.0
 
 
 def _knn_memory(emb: np.ndarray, Ymat: np.ndarray, kinds: np.ndarray) -> dict | None:
@@ -265,6 +258,78 @@ def _knn_scores(emb: np.ndarray, mem: dict, k: int, scale: float) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-scale * out))
 
 
+@dataclass
+class TrainingData:
+    """What a fit learns from: texts, their features and embeddings, labels (NaN = unknown), sample
+    weights, and each row's kind (0 = a codebook example, 1 = a ``none`` example, 2 = labelled data)."""
+
+    texts: list
+    F: object
+    emb: np.ndarray
+    Y: np.ndarray
+    W: np.ndarray
+    kinds: np.ndarray
+
+
+def _training_rows(cb: Codebook, X, Y, sample_weight, codebook_weight: float):
+    """The training texts, label matrix, sample weights and kinds from the codebook and ``X``/``Y``."""
+    ids = cb.ids
+    K = len(ids)
+    texts: list[str] = []
+    rows: list[np.ndarray] = []
+    weights: list[float] = []
+    kinds: list[int] = []
+    if X is None or codebook_weight > 0:
+        cbw = 1.0 if X is None else codebook_weight
+        # an example listed under several themes is one text that carries all of them
+        # (a positive for each, a negative for none of them)
+        at: dict[str, int] = {}
+        for j, t in enumerate(cb):
+            for e in t.examples:
+                if e in at:
+                    rows[at[e]][j] = 1
+                    continue
+                y = np.zeros(K)
+                y[j] = 1
+                at[e] = len(texts)
+                texts.append(e)
+                rows.append(y)
+                weights.append(cbw)
+                kinds.append(0)
+        for e in cb.none_examples:
+            texts.append(e)
+            rows.append(np.zeros(K))
+            weights.append(cbw)
+            kinds.append(1)
+    if X is not None:
+        if isinstance(X, str):
+            raise ConfigError("fit takes a list of texts, not a single string")
+        X = [str(x) for x in X]
+        if Y is None:
+            raise ConfigError("fit(X) needs labels Y for the texts X (or call fit() for zero-shot)")
+        M = labels_to_matrix(Y, ids)
+        if len(M) != len(X):
+            raise ConfigError(f"{len(X)} texts but {len(M)} label rows: give one label row per text")
+        sw = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        texts.extend(X)
+        rows.extend(M)
+        weights.extend(sw.tolist())
+        kinds.extend([2] * len(X))
+    if not texts:
+        raise ConfigError(f"codebook {cb.name!r} has no examples and no labelled texts were given: "
+                          "add examples to the codebook or call fit(texts, labels)")
+    Ymat = np.vstack(rows)
+    for j, t in enumerate(ids):
+        col = Ymat[:, j]
+        known = ~np.isnan(col)
+        if not np.any(col[known] == 1):
+            raise ConfigError(f"theme {t!r} has no positive example: add examples to the codebook "
+                              "or labelled texts that carry it")
+        if not np.any(col[known] == 0):
+            raise ConfigError(f"theme {t!r} has no negative example: add 'none' examples to the codebook")
+    return texts, Ymat, np.asarray(weights, dtype=float), np.asarray(kinds)
+
+
 # --------------------------------------------------------------------------- tagger
 class ThemeTagger(BaseEstimator):
     """Codebook-driven multi-label theme tagger (scikit-learn estimator).
@@ -301,39 +366,15 @@ class ThemeTagger(BaseEstimator):
         ``knn_k`` most similar ones that do not (``none`` and other themes), through a
         logistic of steepness ``knn_scale``. It catches phrasings close to one example that a
         linear head averages away.
-    finetune_*: ``method="finetune"`` (needs >= ``MIN_FINETUNE`` labelled texts, best with
-        ~1,000+): all-MiniLM-L6-v2 fine-tuned end to end (fp32, torch, 2 threads) with a
-        mean-pooling + linear multi-label head (:class:`~copquotes.themes.finetune.FineTunedEncoder`;
-        ``finetune_params``: a dict of its options, e.g. ``{"lr_encoder": 1e-4, "batch_size": 16}``),
-        averaged with the linear heads (``head``, ``tfidf``, ``char_ngrams``, ``C``, ... as for
-        ``method="logreg"``; fitted on all the data, calibrated when ``calibrate`` says so).
-        A ``finetune_val`` slice of the labelled texts is held out of the fine-tuning (not of the
-        linear heads, whose out-of-fold scores are used there): after each of at most
-        ``finetune_epochs`` epochs the ensemble is scored on it and the best epoch is kept,
-        ``finetune_weight`` (weight of the fine-tuned model; 1.0 = it alone; ``"auto"`` = the
-        best of 0, 0.1, ..., 1 on the slice) and the thresholds (``threshold``) are tuned on it.
-        ``finetune_folds`` (an int >= 2; None = the slice above): cross-fitted fine-tuning instead
-        of one slice: the labelled texts are cut into that many folds, one encoder is fine-tuned
-        without each fold (its best epoch chosen on that fold), the weight and thresholds are
-        tuned on the out-of-fold scores of all the labelled texts, and the tagger averages the
-        encoders (``finetune_folds`` times the training time and the artifact size).
-        ``finetune_params["model_path"]``: the encoder to start from (a folder written by
-        ``FineTunedEncoder.save_encoder``; default the packaged MiniLM), or a list of them: then
-        one encoder per start is fine-tuned on each slice or fold (same split and seed), and all
-        are averaged, out of fold as well (the number of starts times the time and size).
-        ``finetune_budget``: seconds of training at most (None = no limit; per encoder);
-        ``finetune_layers``: train only the top N encoder layers (None = all).
     """
 
     def __init__(self, codebook=None, method: str = "logreg", C: float = 2.0, pooling: str = "max",
                  lexicon: bool = True, lexicon_weight: float = 0.6, tfidf: bool = False,
                  threshold: str = "fixed", base_threshold: float = 0.4, cv_folds: int = 5,
                  codebook_weight: float = 1.0, other_weight: float = 0.5, class_weight="balanced",
-                 embedder=None, cache_dir=None, random_state=0, finetune_epochs: int = 3,
-                 finetune_weight: float = 0.5, finetune_val: float = 0.15, finetune_budget=None,
-                 finetune_layers=None, sentence_margin: float = 0.1, knn_weight: float = 0.4,
-                 knn_k: int = 5, knn_scale: float = 10.0, head: str = "logreg", char_ngrams: bool = False,
-                 calibrate=None, finetune_params=None, finetune_folds=None):
+                 embedder=None, cache_dir=None, random_state=0, sentence_margin: float = 0.1,
+                 knn_weight: float = 0.4, knn_k: int = 5, knn_scale: float = 10.0, head: str = "logreg",
+                 char_ngrams: bool = False, calibrate=None):
         self.codebook = codebook
         self.method = method
         self.C = C
@@ -350,11 +391,6 @@ class ThemeTagger(BaseEstimator):
         self.embedder = embedder
         self.cache_dir = cache_dir
         self.random_state = random_state
-        self.finetune_epochs = finetune_epochs
-        self.finetune_weight = finetune_weight
-        self.finetune_val = finetune_val
-        self.finetune_budget = finetune_budget
-        self.finetune_layers = finetune_layers
         self.sentence_margin = sentence_margin
         self.knn_weight = knn_weight
         self.knn_k = knn_k
@@ -362,13 +398,13 @@ class ThemeTagger(BaseEstimator):
         self.head = head
         self.char_ngrams = char_ngrams
         self.calibrate = calibrate
-        self.finetune_params = finetune_params
-        self.finetune_folds = finetune_folds
 
     def __setstate__(self, state):
         # artifacts saved before a parameter existed get the value that reproduces them
         for k, v in _PARAMS_ADDED.items():
             state.setdefault(k, v)
+        for k in _PARAMS_REMOVED:
+            state.pop(k, None)
         self.__dict__.update(state)
 
     # ------------------------------------------------------------------ plumbing
@@ -437,8 +473,7 @@ class ThemeTagger(BaseEstimator):
         return X
 
     def _calibrating(self) -> bool:
-        return (bool(self.head == "svc" if self.calibrate is None else self.calibrate)
-                and self.method in ("logreg", "finetune"))
+        return bool(self.head == "svc" if self.calibrate is None else self.calibrate) and self.method == "logreg"
 
     # ------------------------------------------------------------------ fit
     def fit(self, X: Sequence[str] | None = None, Y=None, sample_weight=None) -> "ThemeTagger":
@@ -447,68 +482,31 @@ class ThemeTagger(BaseEstimator):
         ``Y``: 0/1 matrix in codebook theme order (NaN or -1 = unknown for that theme),
         a DataFrame with theme-id columns, or a list of theme-id lists.
         """
+        data = self._prepare_fit(X, Y, sample_weight)
+        F, emb, Ymat, W, kinds = data.F, data.emb, data.Y, data.W, data.kinds
+        self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds)
+        if self.method == "logreg" and float(self.knn_weight) > 0:
+            mem = _knn_memory(emb, Ymat, kinds)
+            if mem is not None:  # None: some theme has no codebook example (labels only)
+                self.heads_["knn"] = mem
+        calibrate = self._calibrating()
+        if self.threshold != "fixed" or calibrate:
+            oof = self._oof_scores(F, emb, Ymat, W, kinds)
+            if calibrate:
+                oof = self._fit_calibration(oof, emb, Ymat, kinds)
+            if self.threshold != "fixed":
+                self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds)
+        return self
+
+    def _prepare_fit(self, X, Y, sample_weight) -> "TrainingData":
+        """Check the parameters and the data, fit the codebook-derived and TF-IDF features, embed the
+        training texts; sets every fitted attribute but the heads (thresholds at ``base_threshold``)."""
         self._validate_params()
         cb = Codebook.coerce(self.codebook)
-        ids = cb.ids
-        K = len(ids)
-        texts: list[str] = []
-        rows: list[np.ndarray] = []
-        weights: list[float] = []
-        kinds: list[int] = []  # 0 = own example, 1 = none example, 2 = labelled data
-        use_cb = X is None or float(self.codebook_weight) > 0
-        cbw = 1.0 if X is None else float(self.codebook_weight)
-        if use_cb:
-            # an example listed under several themes is one text that carries all of them
-            # (a positive for each, a negative for none of them)
-            at: dict[str, int] = {}
-            for j, t in enumerate(cb):
-                for e in t.examples:
-                    if e in at:
-                        rows[at[e]][j] = 1
-                        continue
-                    y = np.zeros(K)
-                    y[j] = 1
-                    at[e] = len(texts)
-                    texts.append(e)
-                    rows.append(y)
-                    weights.append(cbw)
-                    kinds.append(0)
-            for e in cb.none_examples:
-                texts.append(e)
-                rows.append(np.zeros(K))
-                weights.append(cbw)
-                kinds.append(1)
-        if X is not None:
-            if isinstance(X, str):
-                raise ConfigError("fit takes a list of texts, not a single string")
-            X = [str(x) for x in X]
-            if Y is None:
-                raise ConfigError("fit(X) needs labels Y for the texts X (or call fit() for zero-shot)")
-            M = labels_to_matrix(Y, ids)
-            if len(M) != len(X):
-                raise ConfigError(f"{len(X)} texts but {len(M)} label rows: give one label row per text")
-            sw = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-            texts.extend(X)
-            rows.extend(M)
-            weights.extend(sw.tolist())
-            kinds.extend([2] * len(X))
-        if not texts:
-            raise ConfigError(f"codebook {cb.name!r} has no examples and no labelled texts were given: "
-                              "add examples to the codebook or call fit(texts, labels)")
-        Ymat = np.vstack(rows)
-        W = np.asarray(weights, dtype=float)
-        kinds_a = np.asarray(kinds)
-        for j, t in enumerate(ids):
-            col = Ymat[:, j]
-            known = ~np.isnan(col)
-            if not np.any(col[known] == 1):
-                raise ConfigError(f"theme {t!r} has no positive example: add examples to the codebook "
-                                  "or labelled texts that carry it")
-            if not np.any(col[known] == 0):
-                raise ConfigError(f"theme {t!r} has no negative example: add 'none' examples to the codebook")
-
+        texts, Ymat, W, kinds = _training_rows(cb, X, Y, sample_weight, float(self.codebook_weight))
+        K = len(cb.ids)
         self.codebook_ = cb
-        self.theme_ids_ = list(ids)
+        self.theme_ids_ = list(cb.ids)
         self.n_themes_ = K
         self.lexicon_ = None
         if self.lexicon:
@@ -526,123 +524,11 @@ class ThemeTagger(BaseEstimator):
         emb = self._get_embedder().encode(texts)
         F = self._features(texts, emb)
         self.thresholds_ = np.full(K, float(self.base_threshold))
-        if self.method == "finetune":
-            self._fit_finetune(texts, F, emb, Ymat, W, kinds_a)
-        else:
-            self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds_a)
-            if self.method == "logreg" and float(self.knn_weight) > 0:
-                mem = _knn_memory(emb, Ymat, kinds_a)
-                if mem is not None:  # None: some theme has no codebook example (labels only)
-                    self.heads_["knn"] = mem
-        calibrate = self._calibrating()
-        if (self.threshold != "fixed" or calibrate) and self.method != "finetune":  # finetune: its validation slice
-            oof = self._oof_scores(F, emb, Ymat, W, kinds_a)
-            if calibrate:
-                oof = self._fit_calibration(oof, emb, Ymat, kinds_a)
-            if self.threshold != "fixed":
-                self.thresholds_ = self._tune_thresholds(oof, Ymat, kinds_a)
         self.n_train_ = len(texts)
-        self.n_labelled_ = int(np.sum(kinds_a == 2))
+        self.n_labelled_ = int(np.sum(kinds == 2))
         self.codebook_fingerprint_ = cb.fingerprint()
         self.embedding_model_ = getattr(self._get_embedder(), "key", "unknown")
-        return self
-
-    def _fit_finetune(self, texts, F, emb, Ymat, W, kinds):
-        from .finetune import FineTunedEncoder
-
-        lab = np.flatnonzero(kinds == 2)
-        if len(lab) < MIN_FINETUNE:
-            raise ConfigError(f"method='finetune' needs at least {MIN_FINETUNE} labelled texts "
-                              f"(got {len(lab)}): use method='logreg' or label more texts")
-        if not 0.0 < float(self.finetune_val) < 0.5:
-            raise ConfigError(f"finetune_val must be between 0 and 0.5, not {self.finetune_val!r}")
-        auto = isinstance(self.finetune_weight, str)
-        if (auto and self.finetune_weight != "auto") or (not auto and not 0.0 <= float(self.finetune_weight) <= 1.0):
-            raise ConfigError(f"finetune_weight must be between 0 and 1 or 'auto', not {self.finetune_weight!r}")
-        opts = dict(self.finetune_params or {})
-        for k in ("n_labels", "epochs", "random_state", "time_budget", "train_layers"):
-            if k in opts:
-                raise ConfigError(f"finetune_params cannot set {k!r}: it comes from the tagger's own parameters")
-        starts = opts.pop("model_path", None)
-        starts = list(starts) if isinstance(starts, (list, tuple)) else [starts]
-        if not starts or not all(p is None or isinstance(p, (str, os.PathLike)) for p in starts):
-            raise ConfigError("finetune_params['model_path'] must be a folder, None (the packaged MiniLM) or a "
-                              f"non-empty list of them, not {self.finetune_params.get('model_path')!r}")
-        folds = self.finetune_folds
-        if folds is not None and (isinstance(folds, bool) or not isinstance(folds, (int, np.integer))
-                                  or not 2 <= int(folds) <= len(lab) // 10):
-            raise ConfigError(f"finetune_folds must be None or an int between 2 and a tenth of the labelled "
-                              f"texts ({len(lab) // 10}), not {folds!r}")
-        # the linear heads on all the data; their out-of-fold (calibrated) scores stand in for
-        # them on the validation slice
-        self.heads_ = self._fit_heads(F, emb, Ymat, W, kinds)
-        oof = self._oof_scores(F, emb, Ymat, W, kinds)
-        if self._calibrating():
-            oof = self._fit_calibration(oof, emb, Ymat, kinds)
-        if folds is None:
-            rng = np.random.default_rng(self.random_state)
-            val = np.sort(rng.choice(lab, size=max(1, int(round(len(lab) * float(self.finetune_val)))), replace=False))
-            splits = [(np.setdiff1d(lab, val), val)]
-        else:
-            from sklearn.model_selection import KFold
-
-            kf = KFold(int(folds), shuffle=True, random_state=self.random_state)
-            splits = [(lab[a], lab[b]) for a, b in kf.split(lab)]
-            val = lab
-        if np.isnan(oof[val]).any():
-            raise ConfigError("too few labelled texts per theme for out-of-fold scores of the validation slice: "
-                              "lower cv_folds or label more texts")
-        weights = np.round(np.linspace(0.0, 1.0, 11), 2) if auto else [float(self.finetune_weight)]
-
-        def decide(P, w, rows):  # the thresholds for weight w on these rows, and their micro-F1
-            return self._decide_mix(P, oof[rows], Ymat[rows], w)
-
-        members, ft_val = [], np.zeros(Ymat[val].shape, dtype=np.float32)
-        pos = {r: i for i, r in enumerate(val)}
-        for f, (train, held) in enumerate(splits):
-            Ph_sum = np.zeros((len(held), Ymat.shape[1]), dtype=np.float64)
-            for s, start in enumerate(starts):
-                if len(splits) > 1 or len(starts) > 1:
-                    log.info("finetune fold %d/%d, start %d/%d: %d texts to train on, %d held out", f + 1,
-                             len(splits), s + 1, len(starts), len(train), len(held))
-                # every start gets the fold's seed: a start's encoders are those of a run with it alone
-                ft = FineTunedEncoder(Ymat.shape[1], epochs=int(self.finetune_epochs),
-                                      random_state=int(self.random_state or 0) + f, model_path=start,
-                                      time_budget=self.finetune_budget, train_layers=self.finetune_layers, **opts)
-                ft.fit([texts[i] for i in train], Ymat[train], sample_weight=W[train],
-                       val_texts=[texts[i] for i in held],
-                       val_score=lambda P, held=held: max(decide(P, w, held)[1] for w in weights))
-                Ph = ft.val_proba_  # its best epoch's, computed during fit
-                Ph_sum += ft.predict_proba([texts[i] for i in held]) if Ph is None else Ph
-                members.append(ft)
-            ft_val[[pos[r] for r in held]] = Ph_sum / len(starts)
-        w, table = self._choose_mix(ft_val, oof[val], Ymat[val], weights)
-        self.finetune_weight_ = w
-        self.thresholds_ = table[w][0]
-        if len(members) == 1:
-            self.heads_["finetuned"] = members[0]
-        else:
-            from .finetune import FineTunedEnsemble
-
-            self.heads_["finetuned"] = FineTunedEnsemble(members)
-        self.validation_ = {"linear": oof[val], "finetuned": ft_val, "Y": Ymat[val], "rows": val,
-                            "folds": None if folds is None else int(folds),
-                            "micro_f1": {k: round(v[1], 4) for k, v in table.items()},
-                            "linear_micro_f1": round(decide(ft_val, 0.0, val)[1], 4),
-                            "finetuned_micro_f1": round(decide(ft_val, 1.0, val)[1], 4)}
-
-    def _decide_mix(self, P_ft, P_lin, Y, w):
-        """Thresholds for ``w * P_ft + (1 - w) * P_lin`` on labelled rows ``Y``, and their micro-F1."""
-        ens = w * P_ft + (1 - w) * P_lin
-        th = (np.full(Y.shape[1], float(self.base_threshold)) if self.threshold == "fixed"
-              else self._tune_thresholds(ens, Y, np.full(len(Y), 2)))
-        return th, _micro_f1(Y, ens >= th[None, :])
-
-    def _choose_mix(self, P_ft, P_lin, Y, weights):
-        """The weight of the fine-tuned part with the best micro-F1 (ties: nearer an even mix), and
-        {weight: (thresholds, micro-F1)} for every weight tried."""
-        table = {float(w): self._decide_mix(P_ft, P_lin, Y, w) for w in weights}
-        return max(table, key=lambda k: (round(table[k][1], 9), -abs(k - 0.5))), table
+        return TrainingData(texts, F, emb, Ymat, W, kinds)
 
     def _fit_heads(self, F, emb, Ymat, W, kinds):
         K = Ymat.shape[1]
@@ -685,12 +571,12 @@ class ThemeTagger(BaseEstimator):
         if knn is not None and float(self.knn_weight) > 0:
             w = float(self.knn_weight)
             p = (1 - w) * p + w * _knn_scores(emb, knn, int(self.knn_k), float(self.knn_scale))
-        ft = self.heads_.get("finetuned")
-        if ft is not None:
+        extra = self.heads_.get("extra")
+        if extra is not None:  # (weight, text scorer) mixed in by a wrapper, e.g. copquotes.experimental
             if texts is None:
-                raise ConfigError("a fine-tuned tagger scores texts, not features")
-            w = float(getattr(self, "finetune_weight_", self.finetune_weight))
-            p = w * ft.predict_proba(texts) + (1 - w) * p
+                raise ConfigError("a tagger with an extra text scorer scores texts, not features")
+            w, scorer = extra
+            p = float(w) * scorer.predict_proba(texts) + (1 - float(w)) * p
         return p
 
     def _lr_scores(self, F, emb) -> np.ndarray:

@@ -1,13 +1,15 @@
-"""Blending cross-fitted fine-tuned taggers (copquotes.themes.blend): tiny real fine-tunes."""
+"""Blending cross-fitted fine-tuned taggers (copquotes.experimental.blend): tiny real fine-tunes."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from copquotes.errors import ConfigError
+from copquotes.experimental import FineTunedThemeTagger
+from copquotes.experimental.blend import MIX_WEIGHTS, blend_taggers, choose_blend
+from copquotes.experimental.finetune import FineTunedEncoder, FineTunedEnsemble
+from copquotes.experimental.tagger import choose_mix
 from copquotes.themes import Codebook, ThemeTagger
-from copquotes.themes.blend import MIX_WEIGHTS, blend_taggers, choose_blend
-from copquotes.themes.finetune import FineTunedEncoder, FineTunedEnsemble
 
 # Written for these tests (not codebook examples, not labelled-set texts).
 PARK = [f"The parking at site {i} was impossible and the car park far too small." for i in range(12)]
@@ -16,19 +18,21 @@ BOTH = [f"Day {i}: no parking spaces, and the sandwiches were stale again." for 
 TEXTS = (PARK + FOOD + BOTH) * 4
 Y = np.vstack([np.array([[1, 0]] * 12 + [[0, 1]] * 12 + [[1, 1]] * 6, dtype=float)] * 4)
 PROBE = ["Parking was a nightmare again.", "The sandwiches were stale.", "ok"]
-KW = dict(method="finetune", codebook_weight=0.0, lexicon=False, pooling="unit", tfidf=True, head="svc", C=0.25,
-          class_weight=None, threshold="global", cv_folds=3, finetune_epochs=1, finetune_weight="auto",
-          random_state=0)
+KW = dict(codebook_weight=0.0, lexicon=False, pooling="unit", tfidf=True, head="svc", C=0.25,
+          class_weight=None, threshold="global", cv_folds=3, random_state=0)
+
+
+def _run(cb, embedder, folds, params):
+    return FineTunedThemeTagger(ThemeTagger(codebook=cb, embedder=embedder, **KW), epochs=1, weight="auto",
+                                folds=folds, params=params)
 
 
 @pytest.fixture(scope="module")
 def runs(embedder):
     """Two runs on the same texts and SVM with different encoders' settings and fold counts."""
     cb = Codebook.from_labels(["parking", "food"], name="blend-test")
-    a = ThemeTagger(codebook=cb, embedder=embedder, finetune_folds=2, **KW,
-                    finetune_params={"batch_size": 16, "lr_encoder": 1e-4}).fit(TEXTS, Y)
-    b = ThemeTagger(codebook=cb, embedder=embedder, finetune_folds=3, **KW,
-                    finetune_params={"batch_size": 8, "lr_encoder": 5e-5}).fit(TEXTS, Y)
+    a = _run(cb, embedder, 2, {"batch_size": 16, "lr_encoder": 1e-4}).fit(TEXTS, Y)
+    b = _run(cb, embedder, 3, {"batch_size": 8, "lr_encoder": 5e-5}).fit(TEXTS, Y)
     return a, b
 
 
@@ -38,36 +42,37 @@ def test_blend_averages_the_runs_out_of_fold_scores_with_their_weights_and_choos
     V = t.validation_
     np.testing.assert_allclose(V["finetuned"], 0.25 * a.validation_["finetuned"] + 0.75 * b.validation_["finetuned"],
                                atol=1e-6)
-    # the same choice of weight and thresholds as a single run makes (ThemeTagger._choose_mix)
-    w, table = a._choose_mix(V["finetuned"], a.validation_["linear"], a.validation_["Y"], MIX_WEIGHTS)
-    assert t.finetune_weight_ == w and np.array_equal(t.thresholds_, table[w][0])
+    # the same choice of weight and thresholds as a single run makes (choose_mix)
+    w, table = choose_mix(a.tagger_, V["finetuned"], a.validation_["linear"], a.validation_["Y"], MIX_WEIGHTS)
+    assert t.weight_ == w and np.array_equal(t.thresholds_, table[w][0])
     assert t.blend_["encoders"] == 5 and t.blend_["folds"] == [2, 3] and t.blend_["run_weights"] == [0.25, 0.75]
     # its encoders: a's two at 1/4 between them, b's three at 3/4 between them
-    ens = t.heads_["finetuned"]
+    ens = t.finetuned_
+    assert t.tagger_.heads_["extra"] == (w, ens)
     assert isinstance(ens, FineTunedEnsemble) and len(ens.members) == 5
     np.testing.assert_allclose(ens.weights, [0.125, 0.125, 0.25, 0.25, 0.25])
-    want = 0.25 * a.heads_["finetuned"].predict_proba(PROBE) + 0.75 * b.heads_["finetuned"].predict_proba(PROBE)
+    want = 0.25 * a.finetuned_.predict_proba(PROBE) + 0.75 * b.finetuned_.predict_proba(PROBE)
     np.testing.assert_allclose(ens.predict_proba(PROBE), want, atol=1e-5)
     P = t.predict_proba(PROBE)
     np.testing.assert_allclose(P, w * want + (1 - w) * _linear_only(a).predict_proba(PROBE), atol=1e-5)
     assert P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
     # the runs themselves are left as they were
-    assert len(a.heads_["finetuned"].members) == 2 and not hasattr(a, "blend_")
-    assert a.heads_["finetuned"].weights is None
+    assert len(a.finetuned_.members) == 2 and not hasattr(a, "blend_")
+    assert a.finetuned_.weights is None and a.tagger_.heads_["extra"][1] is a.finetuned_
 
 
 def _linear_only(t):
     """A copy of a fitted tagger that scores with its linear head alone."""
     import copy
 
-    c = copy.copy(t)
-    c.heads_ = {k: v for k, v in t.heads_.items() if k != "finetuned"}
+    c = copy.copy(t.tagger_)
+    c.heads_ = {k: v for k, v in t.tagger_.heads_.items() if k != "extra"}
     return c
 
 
 def test_a_blended_tagger_saves_and_loads(runs, embedder, tmp_path):
     t = blend_taggers(list(runs))
-    loaded = ThemeTagger.load(t.save(tmp_path / "blend.joblib"), embedder=embedder)
+    loaded = FineTunedThemeTagger.load(t.save(tmp_path / "blend.joblib"), embedder=embedder)
     np.testing.assert_allclose(loaded.predict_proba(PROBE), t.predict_proba(PROBE), atol=1e-5)
     assert loaded.blend_ == t.blend_
 
@@ -75,7 +80,7 @@ def test_a_blended_tagger_saves_and_loads(runs, embedder, tmp_path):
 def test_one_run_blended_alone_keeps_its_own_decision(runs):
     a, _ = runs
     t = blend_taggers([a])
-    assert t.finetune_weight_ == a.finetune_weight_
+    assert t.weight_ == a.weight_
     np.testing.assert_allclose(t.thresholds_, a.thresholds_)
     np.testing.assert_allclose(t.predict_proba(PROBE), a.predict_proba(PROBE), atol=1e-5)
 
@@ -106,10 +111,9 @@ def test_blend_refuses_runs_that_cannot_be_judged_out_of_fold(runs, embedder):
     with pytest.raises(ConfigError, match="at least one"):
         blend_taggers([])
     logreg = ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False).fit(TEXTS, Y)
-    with pytest.raises(ConfigError, match="method='finetune'"):
+    with pytest.raises(ConfigError, match="not a fitted FineTunedThemeTagger"):
         blend_taggers([a, logreg])
-    other_data = ThemeTagger(codebook=cb, embedder=embedder, finetune_folds=2, **KW,
-                             finetune_params={"batch_size": 16}).fit(TEXTS[:90], Y[:90])
+    other_data = _run(cb, embedder, 2, {"batch_size": 16}).fit(TEXTS[:90], Y[:90])
     with pytest.raises(ConfigError, match="other labelled texts"):
         blend_taggers([a, other_data])
 

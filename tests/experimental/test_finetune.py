@@ -1,4 +1,4 @@
-"""Fine-tuning all-MiniLM-L6-v2 (method="finetune"): tiny real runs, a few steps each."""
+"""Fine-tuning all-MiniLM-L6-v2 (copquotes.experimental): tiny real runs, a few steps each."""
 from __future__ import annotations
 
 import pickle
@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from copquotes.errors import ConfigError
+from copquotes.experimental import FineTunedThemeTagger
+from copquotes.experimental.finetune import FineTunedEncoder, length_buckets
 from copquotes.themes import Codebook, ThemeTagger
-from copquotes.themes.finetune import FineTunedEncoder, length_buckets
 
 # Written for these tests (not codebook examples, not labelled-set texts).
 PARK = [f"The parking at site {i} was impossible and the car park far too small." for i in range(12)]
@@ -128,46 +129,63 @@ def test_tagger_finetune_with_calibrated_svm_and_auto_weight(embedder, tmp_path)
     texts = TEXTS * 2
     Yl = np.vstack([Y, Y])
     cb = Codebook.from_labels(["parking", "food"], name="ft-test")
-    t = ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
-                    pooling="unit", tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global",
-                    cv_folds=3, finetune_epochs=1, finetune_weight="auto", finetune_val=0.2,
-                    finetune_params={"batch_size": 16, "lr_encoder": 1e-4}, random_state=0)
+    base = ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False, pooling="unit",
+                       tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global", cv_folds=3,
+                       random_state=0)
+    t = FineTunedThemeTagger(base, epochs=1, weight="auto", val=0.2,
+                             params={"batch_size": 16, "lr_encoder": 1e-4})
     assert t.fit(texts, Yl) is t
-    ft = t.heads_["finetuned"]
+    assert not hasattr(base, "heads_")                          # the wrapped tagger is left unfitted
+    ft = t.finetuned_
     assert ft.steps_done_ == 3 and ft.best_epoch_ == 1          # 48 fine-tuning texts, batches of 16
-    assert "platt" in t.heads_                                  # the SVM heads are calibrated
-    assert t.finetune_weight_ in t.validation_["micro_f1"] and len(t.validation_["micro_f1"]) == 11
+    assert "platt" in t.tagger_.heads_                          # the SVM heads are calibrated
+    assert t.weight_ in t.validation_["micro_f1"] and len(t.validation_["micro_f1"]) == 11
     assert len(set(t.thresholds_)) == 1                         # one global threshold
     P = t.predict_proba(PROBE)
     assert P.shape == (3, 2) and np.all((P >= 0) & (P <= 1))
     assert P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
-    loaded = ThemeTagger.load(t.save(tmp_path / "ft.joblib"), embedder=embedder)
+    loaded = FineTunedThemeTagger.load(t.save(tmp_path / "ft.joblib"), embedder=embedder)
     np.testing.assert_allclose(loaded.predict_proba(PROBE), P, atol=1e-5)
     assert (loaded.predict(PROBE) == t.predict(PROBE)).all()
+    # the fitted ThemeTagger alone (what tag_texts and the tag stage take) scores the same
+    as_tagger = ThemeTagger.load(t.tagger_.save(tmp_path / "ft-tagger.joblib"), embedder=embedder)
+    np.testing.assert_allclose(as_tagger.predict_proba(PROBE), P, atol=1e-5)
 
 
-@pytest.mark.parametrize("kw, match", [({"finetune_weight": "best"}, "finetune_weight"),
-                                       ({"finetune_weight": 1.5}, "finetune_weight"),
-                                       ({"finetune_params": {"epochs": 2}}, "finetune_params"),
-                                       ({"finetune_val": 0.6}, "finetune_val"),
-                                       ({"finetune_params": {"model_path": []}}, "model_path"),
-                                       ({"finetune_params": {"model_path": [None, 3]}}, "model_path")])
+@pytest.mark.parametrize("kw, match", [({"weight": "best"}, "weight"),
+                                       ({"weight": 1.5}, "weight"),
+                                       ({"params": {"epochs": 2}}, "params"),
+                                       ({"val": 0.6}, "val"),
+                                       ({"params": {"model_path": []}}, "model_path"),
+                                       ({"params": {"model_path": [None, 3]}}, "model_path")])
 def test_tagger_finetune_bad_params(embedder, kw, match):
     cb = Codebook.from_labels(["parking", "food"], name="ft-test")
     with pytest.raises(ConfigError, match=match):
-        ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
-                    **kw).fit(TEXTS * 2, np.vstack([Y, Y]))
+        FineTunedThemeTagger(ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False),
+                             **kw).fit(TEXTS * 2, np.vstack([Y, Y]))
+
+
+def test_finetune_wraps_only_a_logreg_tagger_and_needs_enough_labelled_texts(embedder):
+    cb = Codebook.from_labels(["parking", "food"], name="ft-test")
+    with pytest.raises(ConfigError, match="method='logreg'"):
+        FineTunedThemeTagger(ThemeTagger(codebook=cb, embedder=embedder, method="prototype")).fit(TEXTS * 2,
+                                                                                                  np.vstack([Y, Y]))
+    with pytest.raises(ConfigError, match="at least"):
+        FineTunedThemeTagger(ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0)).fit(TEXTS, Y)
+    with pytest.raises(ConfigError, match="not fitted"):
+        FineTunedThemeTagger().predict(PROBE)
 
 
 def test_tagger_finetune_folds_cross_fits_one_encoder_per_fold_and_averages_them(embedder, tmp_path):
     texts = TEXTS * 4
     Yl = np.vstack([Y] * 4)
     cb = Codebook.from_labels(["parking", "food"], name="ft-test")
-    t = ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
-                    pooling="unit", tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global",
-                    cv_folds=3, finetune_epochs=1, finetune_weight="auto", finetune_folds=3,
-                    finetune_params={"batch_size": 16, "lr_encoder": 1e-4}, random_state=0).fit(texts, Yl)
-    ens = t.heads_["finetuned"]
+    base = ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False, pooling="unit",
+                       tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global", cv_folds=3,
+                       random_state=0)
+    t = FineTunedThemeTagger(base, epochs=1, weight="auto", folds=3,
+                             params={"batch_size": 16, "lr_encoder": 1e-4}).fit(texts, Yl)
+    ens = t.finetuned_
     assert len(ens.members) == 3
     assert [m.texts_seen_ for m in ens.members] == [80, 80, 80]   # each trained without its fold of 40
     assert [m.random_state for m in ens.members] == [0, 1, 2]
@@ -179,12 +197,12 @@ def test_tagger_finetune_folds_cross_fits_one_encoder_per_fold_and_averages_them
     for m, (_, held) in zip(ens.members, KFold(3, shuffle=True, random_state=0).split(texts)):
         np.testing.assert_allclose(V["finetuned"][[row[r] for r in held]],
                                    m.predict_proba([texts[i] for i in held]), atol=1e-5)
-    assert len(set(t.thresholds_)) == 1 and t.finetune_weight_ in V["micro_f1"]
+    assert len(set(t.thresholds_)) == 1 and t.weight_ in V["micro_f1"]
     mean = np.mean([m.predict_proba(PROBE) for m in ens.members], axis=0)
     np.testing.assert_allclose(ens.predict_proba(PROBE), mean, atol=1e-6)
     P = t.predict_proba(PROBE)
     assert P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
-    loaded = ThemeTagger.load(t.save(tmp_path / "ft5.joblib"), embedder=embedder)
+    loaded = FineTunedThemeTagger.load(t.save(tmp_path / "ft5.joblib"), embedder=embedder)
     np.testing.assert_allclose(loaded.predict_proba(PROBE), P, atol=1e-5)
 
 
@@ -194,16 +212,17 @@ def test_tagger_finetune_several_starts_fits_one_encoder_per_start_and_fold_and_
     adapted = str(_encoder(random_state=5).fit(TEXTS, Y).save_encoder(tmp_path / "adapted"))
     texts, Yl = TEXTS * 4, np.vstack([Y] * 4)
     cb = Codebook.from_labels(["parking", "food"], name="ft-test")
-    kw = dict(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False, pooling="unit",
-              tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global", cv_folds=3, finetune_epochs=1,
-              finetune_weight="auto", finetune_folds=2, random_state=0)
+    base = ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False, pooling="unit",
+                       tfidf=True, head="svc", C=0.25, class_weight=None, threshold="global", cv_folds=3,
+                       random_state=0)
+    kw = dict(epochs=1, weight="auto", folds=2)
     params = {"batch_size": 16, "lr_encoder": 1e-4}
-    two = ThemeTagger(**kw, finetune_params={**params, "model_path": [None, adapted]}).fit(texts, Yl)
-    alone = ThemeTagger(**kw, finetune_params={**params, "model_path": adapted}).fit(texts, Yl)
-    ens = two.heads_["finetuned"]
+    two = FineTunedThemeTagger(base, **kw, params={**params, "model_path": [None, adapted]}).fit(texts, Yl)
+    alone = FineTunedThemeTagger(base, **kw, params={**params, "model_path": adapted}).fit(texts, Yl)
+    ens = two.finetuned_
     assert [m.model_path for m in ens.members] == [None, adapted, None, adapted]
     assert [m.random_state for m in ens.members] == [0, 0, 1, 1]        # each fold's seed for every start
-    for m, m1 in zip(ens.members[1::2], alone.heads_["finetuned"].members):   # = the run with that start alone
+    for m, m1 in zip(ens.members[1::2], alone.finetuned_.members):   # = the run with that start alone
         np.testing.assert_allclose(m.predict_proba(PROBE), m1.predict_proba(PROBE), atol=1e-5)
     V = two.validation_
     row = {r: i for i, r in enumerate(V["rows"])}
@@ -212,13 +231,34 @@ def test_tagger_finetune_several_starts_fits_one_encoder_per_start_and_fold_and_
         np.testing.assert_allclose(V["finetuned"][[row[r] for r in held]], mean, atol=1e-5)   # still out of fold
     np.testing.assert_allclose(ens.predict_proba(PROBE), np.mean([m.predict_proba(PROBE) for m in ens.members], 0),
                                atol=1e-6)
-    loaded = ThemeTagger.load(two.save(tmp_path / "two.joblib"), embedder=embedder)
+    loaded = FineTunedThemeTagger.load(two.save(tmp_path / "two.joblib"), embedder=embedder)
     np.testing.assert_allclose(loaded.predict_proba(PROBE), two.predict_proba(PROBE), atol=1e-5)
 
 
 @pytest.mark.parametrize("folds", [1, True, 2.5, "5", 7])
 def test_tagger_finetune_folds_must_be_a_small_int(embedder, folds):
     cb = Codebook.from_labels(["parking", "food"], name="ft-test")
-    with pytest.raises(ConfigError, match="finetune_folds"):   # 60 labelled texts: at most 6 folds
-        ThemeTagger(codebook=cb, embedder=embedder, method="finetune", codebook_weight=0.0, lexicon=False,
-                    finetune_folds=folds).fit(TEXTS * 2, np.vstack([Y, Y]))
+    with pytest.raises(ConfigError, match="folds"):   # 60 labelled texts: at most 6 folds
+        FineTunedThemeTagger(ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False),
+                             folds=folds).fit(TEXTS * 2, np.vstack([Y, Y]))
+
+
+def test_finetune_top_layer_one_epoch_trains_the_encoder_and_round_trips(embedder, tmp_path):
+    # a tiny real fine-tune (top encoder layer, one epoch) on 60 labelled texts, codebook examples beside them
+    cb = Codebook.from_dict({"version": 1, "themes": [
+        {"id": "parking", "examples": ["Parking was impossible.", "The car park is too small."]},
+        {"id": "food", "examples": ["The food was cold.", "More vegetarian options please."]}],
+        "none": {"examples": ["The nurse was kind.", "I waited two hours."]}})
+    pos_a = [f"The parking at site {i} was impossible and the car park too small." for i in range(30)]
+    pos_b = [f"Lunch number {i} was cold and there were no vegetarian options." for i in range(30)]
+    texts = pos_a + pos_b
+    Yl = [[1, 0]] * 30 + [[0, 1]] * 30
+    t = FineTunedThemeTagger(ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False,
+                                         random_state=0), epochs=1, layers=1, val=0.2).fit(texts, Yl)
+    ft = t.finetuned_
+    assert ft.steps_done_ == 2 and t.validation_["Y"].shape == (12, 2)
+    probe = ["Parking was a nightmare again.", "The sandwiches were stale."]
+    P = t.predict_proba(probe)
+    assert P.shape == (2, 2) and P[0, 0] > P[0, 1] and P[1, 1] > P[1, 0]
+    loaded = FineTunedThemeTagger.load(t.save(tmp_path / "ft.joblib"), embedder=embedder)
+    np.testing.assert_allclose(loaded.predict_proba(probe), P, atol=1e-5)

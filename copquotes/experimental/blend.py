@@ -1,13 +1,13 @@
 """Blending cross-fitted fine-tuned taggers: several runs' encoders averaged, one decision rule.
 
-A tagger fitted with ``method="finetune"`` and ``finetune_folds`` scores every labelled text with
-the encoders that did not train on it (``validation_``). Runs fitted on the same labelled texts,
+A :class:`~copquotes.experimental.tagger.FineTunedThemeTagger` fitted with ``folds`` scores every
+labelled text with the encoders that did not train on it (``validation_``). Runs fitted on the same labelled texts,
 with the same linear head, can therefore be averaged and still be judged out of fold, even when
 their encoders, fold counts or learning rates differ: :func:`choose_blend` averages their
 out-of-fold scores (weighted per run) and chooses the fine-tuned weight and the threshold exactly
-as :meth:`ThemeTagger.fit <copquotes.themes.tagger.ThemeTagger.fit>` does for one run;
-:func:`blend_taggers` returns the blended, fitted tagger. ``benchmarks/tagging.py --only
-pxblend15`` computes its pxtextmining blends with :func:`choose_blend` from the runs' saved scores.
+as :meth:`FineTunedThemeTagger.fit` does for one run; :func:`blend_taggers` returns the blended,
+fitted estimator. ``benchmarks/research/tagging_px.py --only pxblend16`` computes its pxtextmining
+blends with :func:`choose_blend` from the runs' saved scores.
 """
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import ConfigError
-
-MIX_WEIGHTS = tuple(float(w) for w in np.round(np.linspace(0.0, 1.0, 11), 2))  # as ThemeTagger tries ("auto")
+from .tagger import MIX_WEIGHTS, FineTunedThemeTagger, choose_mix
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,8 @@ def choose_blend(oof_finetuned: Sequence[np.ndarray], oof_linear: np.ndarray, Y:
                  tagger=None, mix_weights: Sequence[float] = MIX_WEIGHTS) -> Blend:
     """Average the runs' out-of-fold fine-tuned scores (``weights``: one per run, e.g. ``[1, 1, 3]``;
     None = equal) and choose the fine-tuned weight and thresholds on them, as ``tagger`` would
-    (its ``threshold`` rule; default ``ThemeTagger(threshold="global")``)."""
-    from .tagger import ThemeTagger
+    (a ThemeTagger: its ``threshold`` rule; default ``ThemeTagger(threshold="global")``)."""
+    from ..themes.tagger import ThemeTagger
 
     if not len(oof_finetuned):
         raise ConfigError("a blend needs at least one run's out-of-fold scores")
@@ -62,7 +61,7 @@ def choose_blend(oof_finetuned: Sequence[np.ndarray], oof_linear: np.ndarray, Y:
     rw = _run_weights(len(parts), weights)
     P_ft = np.sum([w * P for w, P in zip(rw, parts)], axis=0)
     t = tagger if tagger is not None else ThemeTagger(threshold="global")
-    w, table = t._choose_mix(P_ft, lin, Y, mix_weights)
+    w, table = choose_mix(t, P_ft, lin, Y, mix_weights)
     return Blend(finetuned=P_ft, run_weights=tuple(float(x) for x in rw), weight=float(w),
                  thresholds=np.asarray(table[w][0]), micro_f1=round(float(table[w][1]), 4),
                  micro_f1_by_weight={float(k): round(float(v[1]), 4) for k, v in table.items()})
@@ -71,8 +70,8 @@ def choose_blend(oof_finetuned: Sequence[np.ndarray], oof_linear: np.ndarray, Y:
 def blend_taggers(taggers: Sequence, weights=None, mix_weights: Sequence[float] = MIX_WEIGHTS):
     """One fitted tagger from several cross-fitted fine-tuned runs on the same labelled texts.
 
-    Each run is a :class:`~copquotes.themes.tagger.ThemeTagger` fitted with ``method="finetune"``
-    and ``finetune_folds`` (so every labelled text has out-of-fold scores), the same codebook and
+    Each run is a :class:`~copquotes.experimental.tagger.FineTunedThemeTagger` fitted with
+    ``folds`` (so every labelled text has out-of-fold scores), the same codebook and
     the same linear head (its out-of-fold scores must agree). ``weights``: one per run (None =
     equal); a run's encoders share its weight. The fine-tuned weight and the thresholds are chosen
     on the blended out-of-fold scores (:func:`choose_blend`). The result keeps the first run's
@@ -86,12 +85,12 @@ def blend_taggers(taggers: Sequence, weights=None, mix_weights: Sequence[float] 
         raise ConfigError("blend_taggers needs at least one fitted tagger")
     for i, t in enumerate(taggers):
         V = getattr(t, "validation_", None)
-        if getattr(t, "method", None) != "finetune" or "finetuned" not in getattr(t, "heads_", {}) or V is None:
-            raise ConfigError(f"run {i + 1} is not a fitted method='finetune' tagger: fit it first")
+        if not isinstance(t, FineTunedThemeTagger) or V is None:
+            raise ConfigError(f"run {i + 1} is not a fitted FineTunedThemeTagger: fit it first")
         if V.get("folds") is None:
-            raise ConfigError(f"run {i + 1} was fitted with a validation slice, not finetune_folds: its "
+            raise ConfigError(f"run {i + 1} was fitted with a validation slice, not folds: its "
                               "encoders have no out-of-fold score for every labelled text; refit it with "
-                              "finetune_folds")
+                              "folds")
     V0, first = taggers[0].validation_, taggers[0]
     for i, t in enumerate(taggers[1:], start=2):
         V = t.validation_
@@ -104,19 +103,18 @@ def blend_taggers(taggers: Sequence, weights=None, mix_weights: Sequence[float] 
             raise ConfigError(f"run {i}'s linear head differs from run 1's (its out-of-fold scores disagree): "
                               "blend runs with the same head, features and cv_folds")
     b = choose_blend([t.validation_["finetuned"] for t in taggers], V0["linear"], V0["Y"], weights,
-                     tagger=first, mix_weights=mix_weights)
+                     tagger=first.tagger_, mix_weights=mix_weights)
     members, member_w = [], []
     for t, rw in zip(taggers, b.run_weights):
-        ft = t.heads_["finetuned"]
+        ft = t.finetuned_
         ms = list(getattr(ft, "members", [ft]))
         inner = getattr(ft, "weights", None) or [1.0 / len(ms)] * len(ms)
         members += ms
         member_w += [rw * w for w in inner]
     out = copy.copy(first)
-    out.heads_ = dict(first.heads_)
-    out.heads_["finetuned"] = FineTunedEnsemble(members, member_w)
-    out.finetune_weight_ = b.weight
-    out.thresholds_ = b.thresholds
+    base = copy.copy(first.tagger_)
+    base.heads_ = dict(first.tagger_.heads_)
+    out._set_fitted(base, FineTunedEnsemble(members, member_w), b.weight, b.thresholds)
     by_w = b.micro_f1_by_weight
     out.validation_ = {**V0, "finetuned": b.finetuned.astype(np.float32), "micro_f1": by_w,
                        "linear_micro_f1": by_w.get(0.0), "finetuned_micro_f1": by_w.get(1.0)}

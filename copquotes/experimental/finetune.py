@@ -1,6 +1,6 @@
 """Supervised end-to-end fine-tuning of all-MiniLM-L6-v2 with a multi-label head.
 
-Used by :class:`~copquotes.themes.tagger.ThemeTagger` with ``method="finetune"`` when there
+Used by :class:`~copquotes.experimental.tagger.FineTunedThemeTagger` when there
 is plenty of labelled data (about 1,000 texts or more). The encoder (fp32, CPU, torch) and
 a linear head over mean-pooled token states are trained with BCE-with-logits; AdamW with
 a higher learning rate for the head than for the encoder, linear warm-up and decay; fixed
@@ -11,7 +11,7 @@ of similar length share a batch, so padding is short; the order of the batches i
 every epoch) and padded only to their own longest text, and the word-embedding matrix
 (30,522 x 384, half of the model's 22.7M parameters) is frozen by default: its gradient is
 dense, and updating it with AdamW cost more than the forward pass of a batch of short
-texts. See docs/tagging.md (round 5) for the measured figures.
+texts. See docs/research/tagging-log.md (round 5) for the measured figures.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _torch():
     try:
         import torch
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ConfigError("method='finetune' needs PyTorch: install copquotes with its dependencies (README "Install")") from exc
+        raise ConfigError("fine-tuning needs PyTorch: install copquotes with its dependencies (README 'Install')") from exc
     return torch
 
 
@@ -339,9 +339,9 @@ class FineTunedEncoder:
 
 
 class FineTunedEnsemble:
-    """The mean of several fitted :class:`FineTunedEncoder` members (``finetune_folds``:
+    """The mean of several fitted :class:`FineTunedEncoder` members (``folds``:
     one per fold, each trained without its fold). Their probabilities are averaged, weighted by
-    ``weights`` when given (:func:`copquotes.themes.blend.blend_taggers` weights whole runs)."""
+    ``weights`` when given (:func:`copquotes.experimental.blend.blend_taggers` weights whole runs)."""
 
     def __init__(self, members: Sequence[FineTunedEncoder], weights: Sequence[float] | None = None):
         if not members:
