@@ -58,21 +58,11 @@ def _read_texts(path: str) -> list[str]:
     lines = raw.splitlines()
     nonblank = [ln for ln in lines if ln.strip()]
     is_jsonl = bool(nonblank) and all(ln.lstrip().startswith("{") for ln in nonblank)
-    texts: list[str] = []
-    for i, line in enumerate(lines, 1):
-        if is_jsonl:
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON ({exc.msg})", path, f"line {i}") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise InputError('each JSON line needs a "text" string', path, f"line {i}")
-            texts.append(obj["text"])
-        else:
-            texts.append(line)
-    return texts
+    if not is_jsonl:
+        return lines
+    from .ingest import text_records
+
+    return [obj["text"] for _, obj in text_records(lines, path)]
 
 
 def _ingest(args, ws_path: Path) -> dict:
@@ -211,7 +201,9 @@ def cmd_status(args) -> int:
 
     ws = _open_ws(args.workspace)
     try:
-        st = ws.status()
+        from .pipeline import status
+
+        st = status(ws)
         st["unreadable"] = unreadable_files(ws)
     finally:
         ws.close()

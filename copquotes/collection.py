@@ -16,7 +16,7 @@ import datetime as _dt
 import json
 
 from .errors import ConfigError
-from .review import bump_changes, check_reviewer
+from .review import bump_changes, check_reviewer, one_line_name
 
 MAX_NAME = 80
 SCHEMA = """
@@ -50,12 +50,7 @@ def ensure_schema(ws) -> None:
 
 
 def check_name(name) -> str:
-    n = " ".join(str(name or "").split())
-    if not n:
-        raise ConfigError("give the collection a name (e.g. 'Annual report 2025')")
-    if len(n) > MAX_NAME:
-        raise ConfigError(f"a collection name has at most {MAX_NAME} characters")
-    return n
+    return one_line_name(name, "collection name", MAX_NAME, "give the collection a name (e.g. 'Annual report 2025')")
 
 
 def _row(conn, name: str):

@@ -22,7 +22,7 @@ from .stages import STAGE_ORDER, STAGES, depends_on
 
 log = logging.getLogger(__name__)
 
-__all__ = ["STAGE_ORDER", "analyse", "fingerprint", "resolve_stages", "stage_status"]
+__all__ = ["STAGE_ORDER", "analyse", "fingerprint", "resolve_stages", "stage_status", "status"]
 
 
 def fingerprint(ws, name: str, options: dict | None = None, _content: str | None = None,
@@ -63,6 +63,12 @@ def stage_status(ws) -> dict:
             "seconds": round(rec["seconds"], 2) if rec and rec["seconds"] is not None else None,
         }
     return out
+
+
+def status(ws) -> dict:
+    """:meth:`Workspace.status <copquotes.workspace.Workspace.status>` plus each stage's state
+    (``stages``: :func:`stage_status`), what ``copquotes status`` prints."""
+    return {**ws.status(), "stages": stage_status(ws)}
 
 
 def resolve_stages(names: Iterable[str] | None) -> list[str]:

@@ -68,14 +68,21 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
 
 
+def one_line_name(value, what: str, limit: int, missing: str) -> str:
+    """``value`` on one line with single spaces; :class:`ConfigError` when it is empty
+    (``missing`` says what to give) or longer than ``limit`` characters."""
+    name = " ".join(str(value or "").split())
+    if not name:
+        raise ConfigError(missing)
+    if len(name) > limit:
+        raise ConfigError(f"a {what} has at most {limit} characters")
+    return name
+
+
 def check_reviewer(reviewer) -> str:
     """A reviewer name: non-empty, one line, at most 80 characters."""
-    name = " ".join(str(reviewer or "").split())
-    if not name:
-        raise ConfigError("give a reviewer name (who is making this decision)")
-    if len(name) > MAX_REVIEWER_LEN:
-        raise ConfigError(f"a reviewer name has at most {MAX_REVIEWER_LEN} characters")
-    return name
+    return one_line_name(reviewer, "reviewer name", MAX_REVIEWER_LEN,
+                         "give a reviewer name (who is making this decision)")
 
 
 def bump_changes(conn) -> None:
@@ -407,7 +414,7 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
     unit = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     if unit is None:
         return
-    from .anonymise.lexicon import DEFAULT_ALLOW
+    from .anonymise import DEFAULT_ALLOW
 
     anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     visible = " ".join(str(x or "") for x in (anon[0] if anon else "", quote_row.get("text"),

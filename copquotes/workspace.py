@@ -494,8 +494,9 @@ class Workspace:
         everything attached to it (see the module doc). Holds the pipeline lock
         (:func:`pipeline_lock`; ``wait``/``on_wait`` as there).
         """
-        if read is None:
-            from .ingest import read as read  # noqa: PLW0127
+        if read is None:  # each source knows its reader (copquotes.ingest.Source.read)
+            def read(source):
+                return source.read()
         from .progress import progress as bar
 
         sources = list(sources)
@@ -1069,8 +1070,8 @@ class Workspace:
 
     # ------------------------------------------------------------------ status
     def status(self) -> dict:
-        """What the workspace holds and which stages are up to date."""
-        from . import pipeline
+        """What the workspace holds (files, units, consent, reviewer decisions); which stages
+        are up to date is :func:`copquotes.pipeline.status`."""
 
         files = []
         for r in self.conn.execute(
@@ -1121,7 +1122,6 @@ class Workspace:
             "by_speaker_role": counts("speaker_role"),
             "consent": {"yes": consent.get(1, 0), "no": consent.get(0, 0), "unknown": consent.get("(none)", 0)},
             "consent_first_name_only": first_name_only,
-            "stages": pipeline.stage_status(self),
             "decisions": decision_summary(self),
         }
 

@@ -793,8 +793,7 @@ def load_roster_identifiers(path) -> list[Identifier]:
     ``Last name``; ``aliases`` split on ``;`` or ``|``); role or consent columns are not
     required.
     """
-    from ..ingest.roster import roster_columns, roster_rows
-    from ..ingest.textio import check_not_empty
+    from ..ingest import check_not_empty, roster_columns, roster_rows
 
     path = Path(path)
     if not path.is_file():

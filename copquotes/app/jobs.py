@@ -34,6 +34,9 @@ import time
 import traceback
 from pathlib import Path
 
+from ..ingest.base import MANIFEST_NAMES
+from ..types import SOURCE_KINDS as ALL_SOURCE_KINDS
+
 log = logging.getLogger(__name__)
 
 STATE_DIR = ".app"
@@ -41,8 +44,7 @@ STATE_FILE = "analysis.json"
 INPUTS = "inputs"
 BATCH_FILE = "batch.json"
 INGESTED = ".ingested"
-MANIFEST_NAMES = ("copquotes.yaml", "copquotes.yml")
-SOURCE_KINDS = ("survey", "focus_group", "interview", "reflection")
+SOURCE_KINDS = tuple(k for k in ALL_SOURCE_KINDS if k != "other")   # what Add files offers
 STEP_LABELS = {
     "ingest": "Reading the files",
     "anonymise": "Removing names and other identifiers",

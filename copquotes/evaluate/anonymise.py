@@ -7,12 +7,12 @@ marks gold mentions of roster people and is only used to report their recall.
 """
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from pathlib import Path
 
 from ..errors import InputError
+from ..ingest import text_records
 
 KINDS = ("person", "org", "place", "email", "phone", "other")
 
@@ -23,15 +23,7 @@ def load_gold(path) -> list[dict]:
         raise InputError("gold file not found; give a JSON Lines file with text/identifiers/keep", path)
     items = []
     with open(path, encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc.msg})", path, f"line {n}") from exc
-            if not isinstance(d, dict) or not isinstance(d.get("text"), str):
-                raise InputError("each line needs a 'text' string", path, f"line {n}")
+        for n, d in text_records(fh, path):
             for ident in d.get("identifiers", []):
                 s, e = ident.get("start"), ident.get("end")
                 if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(d["text"])):

@@ -7,7 +7,6 @@ left out of the counts (precision, recall, F1 and Cohen's kappa alike).
 """
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 from typing import Sequence
@@ -15,6 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import ConfigError, InputError
+from ..ingest import text_records
 
 MISSION_THEMES = ("wellbeing", "solidarity", "backlash", "reflective_practice")
 
@@ -30,15 +30,7 @@ def read_gold(path: str | Path, theme_ids: Sequence[str] | None = None):
     texts, labels, acceptable = [], [], []
     known = set(theme_ids) if theme_ids is not None else None
     with p.open(encoding="utf-8-sig") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON ({exc.msg}): one JSON object per line", p, f"line {n}") from exc
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                raise InputError('each line needs a "text" string', p, f"line {n}")
+        for n, rec in text_records(fh, p):
             lab = rec.get("labels", [])
             acc = rec.get("acceptable", []) or []
             if not isinstance(lab, list) or not isinstance(acc, list):

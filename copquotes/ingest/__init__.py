@@ -21,12 +21,15 @@ from .base import (FORMATS, NON_SOURCE_FORMATS, SURVEY_FORMATS, TRANSCRIPT_FORMA
                    normalise_meta)
 from .detect import detect_format
 from .discover import discover
-from .roster import RosterMatcher, load_roster
+from .jsonl import text_records
+from .roster import RosterMatcher, load_roster, roster_columns, roster_rows
+from .textio import check_not_empty
 
 __all__ = [
     "discover", "read", "read_path", "detect_format", "load_roster", "RosterMatcher",
     "Source", "Reading", "Discovery", "FORMATS", "SURVEY_FORMATS", "TRANSCRIPT_FORMATS",
-    "InputError", "UnknownFormatError",
+    "InputError", "UnknownFormatError", "roster_columns", "roster_rows", "check_not_empty",
+    "text_records",
 ]
 
 

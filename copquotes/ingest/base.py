@@ -63,6 +63,12 @@ class Source:
     def display(self) -> str:
         return str(self.path)
 
+    def read(self) -> "Reading":
+        """Parse this source with its format's reader (:func:`copquotes.ingest.read`)."""
+        from . import read
+
+        return read(self)
+
 
 @dataclass
 class Reading:
