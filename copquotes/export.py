@@ -669,6 +669,9 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, 
         coll = collections.get(ws, collection)
         quote_ids = collections.approved_ids(ws, coll["name"])
         approved = True
+        # a reviewer's own words (the collection's name and note) leave through the layer too
+        gate = Disclosure(ws)
+        coll = {**coll, "name": gate.derived(coll["name"]), "note": gate.derived(coll.get("note"))}
 
     if what == "quotes":
         records = quote_records(ws, approved_only=approved, ids=quote_ids)

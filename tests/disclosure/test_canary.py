@@ -259,6 +259,7 @@ def test_consent_matched_by_first_name_only_is_held_and_counted(canary, capsys):
     assert st["consent_first_name_only"]["units"] >= 1 and st["consent_first_name_only"]["quotes_held"] >= 1
     text = _cli(capsys, "status", "--workspace", str(canary["ws"]))
     assert "consent matched by first name only" in text
+    assert "consent matched by first name only" in _app_pages(canary)["app page quotes"]   # shown in the app
 
 
 def test_sources_keep_their_pseudonyms_across_runs(canary, capsys):
