@@ -1,0 +1,87 @@
+"""The exit: Disclosure(ws) on a small workspace (tests/app/builders)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.builders import NAME, SECRET, build_workspace, quote_ids, unit_id
+from copquotes.disclosure import Disclosure, is_held
+from copquotes.export import export, quote_records
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+def test_text_masks_a_known_name_the_anonymiser_missed(ws):
+    gate = Disclosure(ws)
+    first, last = NAME.split()
+    assert gate.text(f"{first} said so and {last.upper()} agreed", 1) == "[name] said so and [name] agreed"
+    assert gate.text(None, 1) is None
+
+
+@pytest.mark.parametrize("reason", [
+    f"details of a violence case ('my ex {NAME.split()[0]} hit')",      # a capitalised name, another file
+    f"a role together with {NAME}",
+])
+def test_derived_strings_mask_names_from_any_file_strictly(ws, reason):
+    out = Disclosure(ws).derived(reason, 2)          # file 2 does not list the name itself
+    assert not any(part in out for part in NAME.split())
+
+
+def test_aggregate_words_only_speakers_without_consent_used_are_withheld(ws):
+    gate = Disclosure(ws)
+    assert SECRET in " ".join(r[0] for r in ws.conn.execute("SELECT text FROM anon"))
+    assert gate.aggregate(f"3_{SECRET}_solidarity_group") == "3_[withheld]_solidarity_group"
+    assert gate.aggregate("4_burnout_plan") == "4_[withheld]_plan"      # said only without consent
+    assert gate.aggregate("3_solidarity_group") == "3_solidarity_group"
+
+
+def test_flags_reasons_pass_the_layer(ws):
+    flags = json.dumps([{"kind": "violence_detail", "severity": "hold", "reason": f"x ('{NAME}')"}])
+    (fl,) = Disclosure(ws).flags(flags, 1)
+    assert NAME not in fl["reason"] and fl["kind"] == "violence_detail"
+
+
+@pytest.mark.parametrize("flags, status, held", [
+    ([], "pending", False),
+    ([{"severity": "warn"}], "pending", False),
+    ([{"severity": "hold"}], "pending", True),
+    ([{"severity": "hold"}], "edited", True),
+    ([{"severity": "hold"}], "approved", False),          # approving is the reviewer's clearance
+    (json.dumps([{"severity": "hold"}]), None, True),
+])
+def test_what_is_held(flags, status, held):
+    assert is_held(flags, status) is held
+
+
+def test_a_held_quote_is_never_exported_until_approved(ws, tmp_path):
+    qid = quote_ids(ws)[3]
+    with ws.transaction() as c:
+        c.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?",
+                  (json.dumps([{"kind": "consent_unconfirmed", "severity": "hold",
+                                "reason": "consent matched by first name only"}]), qid))
+    assert qid not in {r["id"] for r in quote_records(ws, approved_only=False)}
+    text = export(ws, tmp_path / "q.csv", approved_only=False).read_text(encoding="utf-8-sig")
+    assert qid not in text
+    with ws.transaction() as c:
+        c.execute("UPDATE quotes SET status = 'approved' WHERE quote_id = ?", (qid,))
+    assert qid in {r["id"] for r in quote_records(ws)}
+
+
+def test_units_table_names_sources_by_pseudonym_and_withholds_text_without_consent(ws, tmp_path):
+    text = export(ws, tmp_path / "u.csv", what="units").read_text(encoding="utf-8-sig")
+    assert "fg_rre_2024" not in text and "survey_early" not in text
+    assert "focus group 2024 #1" in text and "survey 2023 #1" in text
+    assert SECRET not in text
+    qde = export(ws, tmp_path / "u.qdpx", what="units")
+    import zipfile
+
+    with zipfile.ZipFile(qde) as z:
+        blob = " ".join(z.read(n).decode("utf-8") for n in z.namelist())
+    assert "fg_rre_2024" not in blob and str(tmp_path) not in blob and SECRET not in blob
+    assert unit_id(1) in blob
