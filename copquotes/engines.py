@@ -38,20 +38,25 @@ _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_
 @dataclass
 class MapStats:
     """What one map cost: rows, partitions, the kernels' own seconds (summed over actors,
-    model loading excluded), the wall seconds seen by the driver, and the actors' load time."""
+    model loading excluded), the wall seconds seen by the driver, and the slowest actor's
+    model loading. The coordinator's seconds per partition: the wall time neither the kernels
+    (spread over the actors) nor the model loading explain, per partition."""
     kernel: str
     rows: int = 0
     partitions: int = 0
     kernel_seconds: float = 0.0
     wall_seconds: float = 0.0
+    load_seconds: float = 0.0
     actors: int = 0
     partition_seconds: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if k != "partition_seconds"}
+        d = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()
+             if k != "partition_seconds"}
         busy = self.kernel_seconds / max(1, self.actors)
-        d["coordinator_seconds_per_partition"] = (round(max(0.0, self.wall_seconds - busy) / self.partitions, 4)
-                                                  if self.partitions else None)
+        d["coordinator_seconds_per_partition"] = (
+            round(max(0.0, self.wall_seconds - busy - self.load_seconds) / self.partitions, 4)
+            if self.partitions else None)
         d["rows_per_second_per_worker"] = round(self.rows / self.kernel_seconds, 1) if self.kernel_seconds else None
         return d
 
@@ -62,9 +67,11 @@ class _KernelActor:
     def __init__(self, kernel: str, init: dict, threads: int):
         from .parallel import apply_threads
 
+        t = time.perf_counter()
         os.environ.update(_WORKER_ENV)
         apply_threads(threads)
         self.fn = resolve(kernel)(**init)
+        self.init_seconds = time.perf_counter() - t   # reported with the actor's first batch
 
     def __call__(self, batch):
         import pyarrow as pa
@@ -74,8 +81,11 @@ class _KernelActor:
         out = self.fn(rows)
         blobs = [pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL) for o in out]
         secs = time.perf_counter() - t
+        init, self.init_seconds = self.init_seconds, 0.0
+        pad = [0.0] * (len(blobs) - 1)
         return pa.table({"i": batch.column("i"), "out": pa.array(blobs, type=pa.binary()),
-                         "t": pa.array([secs] + [0.0] * (len(blobs) - 1), type=pa.float64())})
+                         "t": pa.array([secs] + pad, type=pa.float64()),
+                         "init": pa.array([init] + pad, type=pa.float64())})
 
 
 class RayEngine:
@@ -199,9 +209,11 @@ class RayEngine:
                 raise RuntimeError(f"the ray engine got rows out of order ({ids[0]} for {expect})")
             expect += len(ids)
             t = [x for x in batch.column("t").to_pylist() if x]
+            stats.load_seconds = max([stats.load_seconds] + batch.column("init").to_pylist())
             stats.kernel_seconds += sum(t)
             stats.partition_seconds += t
             stats.partitions += len(t)
+            stats.wall_seconds = time.perf_counter() - t0   # so far (a consumer may stop at the last row)
             for b in batch.column("out").to_pylist():
                 yield pickle.loads(b)
         if expect != len(rows):

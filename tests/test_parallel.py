@@ -1,0 +1,66 @@
+"""Cores: how many this process may use, the thread settings that follow, and --jobs."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from copquotes.cli import main
+from copquotes.parallel import available_cores, resolve_jobs
+
+
+def test_available_cores_follow_the_cpu_affinity():
+    assert available_cores() == len(os.sched_getaffinity(0))
+
+
+def test_the_cores_of_a_narrowed_process_are_its_affinity():
+    # a child pinned to one core sees one, whatever the machine has
+    code = "from copquotes.parallel import available_cores; print(available_cores())"
+    out = subprocess.run(["taskset", "-c", "0", sys.executable, "-c", code], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=os.getcwd()), check=True)
+    assert out.stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("jobs, expected", [(None, "all"), (0, "all"), (1, 1), (10_000, "all")])
+def test_jobs_are_clamped_to_the_cores_there_are(jobs, expected):
+    assert resolve_jobs(jobs) == (available_cores() if expected == "all" else expected)
+
+
+def test_apply_threads_sets_the_libraries_and_imports_nothing():
+    code = ("import sys; from copquotes.parallel import apply_threads; done = apply_threads(1); "
+            "import os; print(os.environ['OMP_NUM_THREADS'], 'torch' in sys.modules, sorted(done)); "
+            "import torch; print(torch.get_num_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.getcwd()))
+    first, second = out.stdout.strip().splitlines()
+    assert first == "1 False ['env']"
+    assert second == "1"  # torch, loaded afterwards, reads the variable
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "x", "--workspace", "ws", "--jobs", "0"], "--jobs must be at least 1"),
+    (["run", "x", "--workspace", "ws", "--address", "ray://h:10001"], "use it with --engine ray"),
+])
+def test_bad_core_and_engine_options_are_one_line_errors(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code != 0 and message in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.slow
+def test_with_one_job_every_stage_runs_in_this_process(tmp_path):
+    from copquotes.ingest import discover
+    from copquotes.pipeline import analyse
+    from copquotes.workspace import Workspace
+    from tests.test_pipeline import _write_data
+
+    ws = Workspace.create(tmp_path / "ws")
+    ws.ingest(discover([_write_data(tmp_path)]).sources, progress=False)
+    res = analyse(ws, progress=False, jobs=1)
+    assert all(not s["skipped"] and "background" not in s for s in res.values())
+    assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == ws.n_units()
+    ws.close()
