@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 RESULTS = ROOT / "benchmarks" / "results"
 SEED = 20261204
 PARTITION_ROWS = 512
+FIT_CAP = 20_000   # TopicModel.max_fit_units
 
 
 # ----------------------------------------------------------------------------- texts
@@ -172,8 +173,11 @@ def project(run: dict, local: dict | None) -> dict:
     """500k and 5M units on N workers, from one measured Ray run (see the module doc)."""
     n = run["units"]
     mapped_wall = sum(m["wall_seconds"] for m in run["maps"])
-    serial = run["wall"] - run["ingest_seconds"] - run["engine_start_seconds"] - mapped_wall
+    topics = run["stages"].get("topics", {}).get("seconds", 0.0)
+    serial = run["wall"] - run["ingest_seconds"] - run["engine_start_seconds"] - mapped_wall - topics
     per_unit_serial = serial / n
+    # the topic fit sees at most FIT_CAP units: its cost grows with min(units, FIT_CAP)
+    topics_at_cap = topics * FIT_CAP / min(n, FIT_CAP)
     per_unit_ingest = run["ingest_seconds"] / n
     maps = []
     for m in run["maps"]:
@@ -182,6 +186,7 @@ def project(run: dict, local: dict | None) -> dict:
                      "coordinator_seconds_per_partition": m["coordinator_seconds_per_partition"] or 0.0})
     out = {"from_run": {"units": n, "engine": "ray"},
            "driver_serial_seconds_per_unit": round(per_unit_serial, 6),
+           "topics_seconds_measured": round(topics, 1), "topics_seconds_at_cap": round(topics_at_cap, 1),
            "ingest_seconds_per_unit": round(per_unit_ingest, 6),
            "maps": maps, "cases": []}
     for units in (500_000, 5_000_000):
@@ -191,10 +196,9 @@ def project(run: dict, local: dict | None) -> dict:
                 rows = m["rows_per_unit"] * units
                 parts = rows / PARTITION_ROWS
                 t_maps += rows * m["kernel_seconds_per_row"] / workers + parts * m["coordinator_seconds_per_partition"]
-            total = units * (per_unit_serial + per_unit_ingest) + t_maps
+            driver = units * (per_unit_serial + per_unit_ingest) + topics_at_cap
             out["cases"].append({"units": units, "workers": workers, "map_seconds": round(t_maps),
-                                 "driver_seconds": round(units * (per_unit_serial + per_unit_ingest)),
-                                 "total_hours": round(total / 3600, 2)})
+                                 "driver_seconds": round(driver), "total_hours": round((t_maps + driver) / 3600, 2)})
     if local is not None:
         out["local_engine_seconds_per_unit_at"] = {"units": local["units"],
                                                    "seconds_per_unit": round(local["wall"] / local["units"], 5)}
@@ -203,14 +207,23 @@ def project(run: dict, local: dict | None) -> dict:
 
 ASSUMPTIONS = [
     "Each map's kernel cost grows with its rows (units, texts or files) at the measured seconds per row; "
-    "rows per unit stay as measured (distinct texts per unit, quotable units' share).",
+    "rows per unit stay as measured (distinct texts per unit, quotable units' share). Those rates were "
+    "measured with the 2 cores shared by other jobs: the embedding kernel ran at about 25 texts/s per "
+    "worker, where ENVIRONMENT.md measured 190-250 texts/s for the same model on an idle machine, so the "
+    "map seconds here are pessimistic, by up to that factor.",
     "Workers are like one core of this machine, each with its own copy of the models (spaCy + Presidio "
     "about 0.5 GB, MiniLM about 0.3 GB per actor); model loading (seconds per actor) is not counted.",
     "The coordinator's cost per partition stays as measured (partitions of 512 rows).",
-    "Everything outside the maps runs on the driver, serially, at the measured seconds per unit: ingest, "
-    "SQLite reads and writes, the tagger's scoring, the topic fit (capped at a 20,000-unit sample, so its "
-    "share per unit falls as units grow: this overestimates) and the quote selection. This serial part "
-    "bounds what more workers can gain (Amdahl).",
+    "Everything outside the maps and the topics stage runs on the driver, serially, at the measured seconds "
+    "per unit: ingest, SQLite reads and writes, the per-file name propagation and rendering, the tagger's "
+    "scoring and the quote candidates and selection. This serial part bounds what more workers can gain "
+    "(Amdahl).",
+    "The topics stage: its measured seconds scaled linearly up to the 20,000-unit fitting sample "
+    "(TopicModel.max_fit_units), then constant; assigning the units outside the sample is not measured "
+    "separately (at 5,000 units every unit is in the sample) and is taken as part of that constant.",
+    "The coordinator's seconds per partition were measured with the 2 cores shared by other jobs (load "
+    "average 13-27): they include waiting for a core, so they are an upper bound, and they are counted "
+    "serially (not divided by the workers).",
     "Memory of the driver is not projected: it holds every unit's text and the quote candidates in memory "
     "today (see the measured peaks); Parquet bulk storage, which would keep it flat, is not built.",
 ]
@@ -240,17 +253,20 @@ def to_markdown(rep: dict) -> str:
               "coordinator s per partition |", "|---|---|---|---|---|---|---|---|"]
     for r in rep["runs"]:
         for m in r.get("maps", []):
+            # a map whose consumer stopped at its last row had no wall time recorded before a fix
+            wall = f"{m['wall_seconds']:.1f}" if m["wall_seconds"] else "not recorded"
+            coord = m["coordinator_seconds_per_partition"] if m["wall_seconds"] else "-"
             lines.append(f"| {r['units']:,} | `{m['kernel'].split(':')[1]}` | {m['rows']:,} | {m['partitions']} | "
-                         f"{m['kernel_seconds']:.1f} | {m['wall_seconds']:.1f} | {m['rows_per_second_per_worker']} | "
-                         f"{m['coordinator_seconds_per_partition']} |")
+                         f"{m['kernel_seconds']:.1f} | {wall} | {m['rows_per_second_per_worker']} | {coord} |")
     if rep.get("ratios"):
         lines += ["", "Ray throughput / local throughput (same corpus): " + ", ".join(
-            f"{k:,} units: {v:.2f}x" for k, v in sorted(rep["ratios"].items()))]
+            f"{int(k):,} units: {v:.2f}x" for k, v in sorted(rep["ratios"].items(), key=lambda kv: int(kv[0])))]
     if rep.get("projection"):
         p = rep["projection"]
         lines += ["", f"## Projection (from the {p['from_run']['units']:,}-unit Ray run)", "",
                   f"Driver serial seconds per unit: {p['driver_serial_seconds_per_unit']}; ingest seconds per unit: "
-                  f"{p['ingest_seconds_per_unit']}.", "",
+                  f"{p['ingest_seconds_per_unit']}; topics {p['topics_seconds_measured']} s measured, "
+                  f"{p['topics_seconds_at_cap']} s taken at the 20,000-unit fitting cap.", "",
                   "| units | workers | map s | driver s | total h |", "|---|---|---|---|---|"]
         for c in p["cases"]:
             lines.append(f"| {c['units']:,} | {c['workers']} | {c['map_seconds']:,} | {c['driver_seconds']:,} | "
@@ -268,7 +284,23 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", metavar="DIR", help="build corpora and workspaces here and keep them")
     ap.add_argument("--not-run", default="", help="a sentence for the results: sizes this run did not cover")
     ap.add_argument("--one", nargs=3, metavar=("ENGINE", "CORPUS", "WS"), help=argparse.SUPPRESS)
+    ap.add_argument("--render", action="store_true",
+                    help="recompute the projection and the Markdown from benchmarks/results/scale.json")
     args = ap.parse_args(argv)
+    if args.render:
+        rep = json.loads((RESULTS / "scale.json").read_text())
+        rays = [r for r in rep["runs"] if r["engine"] == "ray"]
+        by = {(r["units"], r["engine"]): r for r in rep["runs"]}
+        if rays:
+            big = max(rays, key=lambda r: r["units"])
+            rep["projection"] = project(big, by.get((big["units"], "local")))
+            rep["projection"]["assumptions"] = ASSUMPTIONS
+        if args.not_run:
+            rep["not_run"] = args.not_run
+        (RESULTS / "scale.json").write_text(json.dumps(rep, indent=1, default=str) + "\n")
+        (RESULTS / "scale.md").write_text(to_markdown(rep))
+        print(to_markdown(rep))
+        return 0
     if args.one:
         engine, corpus, ws = args.one
         print(json.dumps(one(engine, Path(corpus), Path(ws))))
