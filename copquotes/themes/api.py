@@ -134,50 +134,30 @@ def tagger_identity(tagger: ThemeTagger) -> str | None:
     return hashlib.sha1(blob).hexdigest()
 
 
-def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None = None) -> dict:
-    """The ``tag`` stage: theme scores for every unit and sentence of the workspace.
+def _stage_tagger(ws, cb, embedder) -> tuple[ThemeTagger, int]:
+    """The default tagger, refitted on the reviewers' theme labels when there are any (else, or
+    when they cannot be learnt from, zero-shot), and how many reviewed units it learnt from."""
+    texts_l, Y_l = _reviewer_labels(ws, cb.ids)
+    if not texts_l:
+        return default_tagger(cb, embedder=embedder), 0
+    base = default_tagger(cb, embedder=embedder)
+    tagger = ThemeTagger(**{**base.get_params(), "codebook": cb, "embedder": embedder})
+    try:
+        tagger.fit(texts_l, Y_l)
+    except ConfigError as exc:  # e.g. labels for one theme only: keep zero-shot
+        log.warning("reviewer labels not used: %s", exc)
+        return base, 0
+    return tagger, len(texts_l)
 
-    Writes ``unit_themes(unit_id, theme, score, label, evidence_idx)`` and
-    ``sentence_themes(unit_id, idx, theme, score)`` in one transaction. Sentences come
-    from the ``sentences`` table (filled from :func:`copquotes.text.sentence_spans` where a
-    unit has none). Reviewer corrections in ``theme_labels`` are learnt from: the tagger is
-    refitted on the codebook plus them.
 
-    Incremental: when the tagger is the one that scored the workspace last time (same
-    :func:`tagger_identity`), only units without scores (new or re-ingested ones) are
-    scored; otherwise every unit is re-scored and earlier results are replaced.
-    """
-    from ..embed import Embedder
+def _sentence_spans(ws, units):
+    """Per unit its sentences ``[(idx, start, end)]`` from the ``sentences`` table, split with
+    :func:`copquotes.text.sentence_spans` where a unit has none yet (those rows are returned
+    to be stored)."""
     from ..text import sentence_spans
 
-    t0 = time.perf_counter()
-    embedder = Embedder(cache_dir=Path(ws.path) / "embeddings")
-    cb = Codebook.coerce(codebook) if codebook is not None else _workspace_codebook(ws)
-    n_reviewed = 0
-    if tagger is None:
-        texts_l, Y_l = _reviewer_labels(ws, cb.ids)
-        if texts_l:
-            base = default_tagger(cb, embedder=embedder)
-            tagger = ThemeTagger(**{**base.get_params(), "codebook": cb, "embedder": embedder})
-            try:
-                tagger.fit(texts_l, Y_l)
-                n_reviewed = len(texts_l)
-            except ConfigError as exc:  # e.g. labels for one theme only: keep zero-shot
-                log.warning("reviewer labels not used: %s", exc)
-                tagger = base
-        else:
-            tagger = default_tagger(cb, embedder=embedder)
-    else:
-        tagger.set_embedder(embedder)
-
-    identity = tagger_identity(tagger)
-    all_units = ws.conn.execute("SELECT unit_id, text FROM units ORDER BY unit_id").fetchall()
-    tagged = {r[0] for r in ws.conn.execute("SELECT DISTINCT unit_id FROM unit_themes")}
-    incremental = identity is not None and bool(tagged) and ws.get_config(CONFIG_TAGGER) == identity
-    units = [u for u in all_units if u[0] not in tagged] if incremental else all_units
-    sent_rows = ws.conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx').fetchall()
     spans: dict[str, list[tuple[int, int, int]]] = {}
-    for uid, idx, s, e in sent_rows:
+    for uid, idx, s, e in ws.conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx'):
         spans.setdefault(uid, []).append((int(idx), int(s), int(e)))
     new_sentences = []
     for uid, text in units:
@@ -185,7 +165,12 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
             sp = sentence_spans(text) or [(0, len(text))]
             spans[uid] = [(i, s, e) for i, (s, e) in enumerate(sp)]
             new_sentences.extend((uid, i, s, e) for i, (s, e) in enumerate(sp))
+    return spans, new_sentences
 
+
+def _score_rows(tagger: ThemeTagger, units, spans, progress: bool):
+    """``unit_themes`` rows (unit, theme, score, label, evidence sentence) and ``sentence_themes``
+    rows (unit, sentence, theme, score) for ``units``."""
     ids = tagger.theme_ids_
     texts = [t for _, t in units]
     sent_lists = [[(s, e) for _, s, e in spans[uid]] for uid, _ in units]
@@ -203,6 +188,41 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
         for r in range(a, b):
             k = idxs[r - a]
             sent_out.extend((uid, k, t, float(ps[r, j])) for j, t in enumerate(ids))
+    return unit_rows, sent_out
+
+
+def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None = None) -> dict:
+    """The ``tag`` stage: theme scores for every unit and sentence of the workspace.
+
+    Writes ``unit_themes(unit_id, theme, score, label, evidence_idx)`` and
+    ``sentence_themes(unit_id, idx, theme, score)`` in one transaction. Sentences come
+    from the ``sentences`` table (filled from :func:`copquotes.text.sentence_spans` where a
+    unit has none). Reviewer corrections in ``theme_labels`` are learnt from: the tagger is
+    refitted on the codebook plus them.
+
+    Incremental: when the tagger is the one that scored the workspace last time (same
+    :func:`tagger_identity`), only units without scores (new or re-ingested ones) are
+    scored; otherwise every unit is re-scored and earlier results are replaced.
+    """
+    from ..embed import Embedder
+
+    t0 = time.perf_counter()
+    embedder = Embedder(cache_dir=Path(ws.path) / "embeddings")
+    cb = Codebook.coerce(codebook) if codebook is not None else _workspace_codebook(ws)
+    n_reviewed = 0
+    if tagger is None:
+        tagger, n_reviewed = _stage_tagger(ws, cb, embedder)
+    else:
+        tagger.set_embedder(embedder)
+
+    identity = tagger_identity(tagger)
+    all_units = ws.conn.execute("SELECT unit_id, text FROM units ORDER BY unit_id").fetchall()
+    tagged = {r[0] for r in ws.conn.execute("SELECT DISTINCT unit_id FROM unit_themes")}
+    incremental = identity is not None and bool(tagged) and ws.get_config(CONFIG_TAGGER) == identity
+    units = [u for u in all_units if u[0] not in tagged] if incremental else all_units
+    spans, new_sentences = _sentence_spans(ws, units)
+    unit_rows, sent_out = _score_rows(tagger, units, spans, progress)
+    ids = tagger.theme_ids_
     with ws.transaction() as conn:
         if new_sentences:
             conn.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',

@@ -488,14 +488,8 @@ class TopicModel(BaseEstimator):
         clean = [clean_for_keywords(t) for t in texts]
 
         if n < int(self.min_units):
-            self.degenerate_ = (f"only {n} texts (fewer than min_units={self.min_units}): "
+            self._fit_one_topic(texts, E, clean, f"only {n} texts (fewer than min_units={self.min_units}): "
                                 "all are in one topic; topics need more text to be meaningful")
-            log.warning("topics: %s", self.degenerate_)
-            topics = np.zeros(n, dtype=int)
-            probs = np.ones(n, dtype=float)
-            assigned = np.array(["cluster"] * n, dtype=object)
-            keywords = {0: self._plain_keywords(clean)}
-            self._finish(texts, E, topics, probs, assigned, keywords, fit_mask=np.ones(n, bool))
             self.map_2d_ = self._small_map(E) if self.map_2d else None
             timings["total"] = time.perf_counter() - t_all
             self.timings_ = timings
@@ -509,6 +503,64 @@ class TopicModel(BaseEstimator):
             fit_idx = np.arange(n)
         E_fit = E[fit_idx]
         docs_fit = [clean[i] for i in fit_idx]
+
+        bt, reducer, topics_fit, probs_fit = self._cluster(docs_fit, E_fit, p, timings)
+        if self.n_clusters_found_ == 0:
+            # HDBSCAN found no structure: one topic, said plainly
+            self._fit_one_topic(texts, E, clean, f"no clusters of at least {p['min_topic_size']} similar texts "
+                                f"among {n}: all are in one topic (lower min_topic_size to look for smaller topics)")
+            self.map_2d_ = reducer.map_2d(E_fit) if (self.map_2d and p["n_fit"] == n) else (
+                self._small_map(E) if self.map_2d else None)
+            timings["total"] = time.perf_counter() - t_all
+            self.timings_ = timings
+            return self
+
+        # --- too many topics: merge the smallest into its nearest, until max_topics remain
+        if p["max_topics"] is not None and self.n_clusters_found_ > p["max_topics"]:
+            t = time.perf_counter()
+            topics_fit = merge_small_topics(E_fit, topics_fit, p["max_topics"])
+            timings["reduce_topics"] = time.perf_counter() - t
+        topics_fit, probs_fit, assigned_fit = self._reduce_outliers(bt, docs_fit, E_fit, topics_fit, probs_fit,
+                                                                    p["outlier_threshold"], timings)
+        # --- final numbering by size, keywords for the final topics
+        topics_fit = _renumber(topics_fit)
+        ids, C, keywords = self._final_keywords(bt, docs_fit, E_fit, topics_fit, timings)
+        self.bertopic_ = bt
+
+        # --- units not in the sample: nearest centroid
+        topics = np.full(n, OUTLIER, dtype=int)
+        probs = np.zeros(n, dtype=float)
+        assigned = np.array(["outlier"] * n, dtype=object)
+        topics[fit_idx], probs[fit_idx], assigned[fit_idx] = topics_fit, probs_fit, assigned_fit
+        fit_mask = np.zeros(n, bool)
+        fit_mask[fit_idx] = True
+        self.topic_ids_ = ids
+        self.topic_embeddings_ = C
+        if not fit_mask.all():
+            rest = np.flatnonzero(~fit_mask)
+            t_rest, p_rest = self._nearest(E[rest], p["outlier_threshold"])
+            topics[rest], probs[rest] = t_rest, p_rest
+            assigned[rest] = np.where(t_rest == OUTLIER, "outlier", "nearest")
+
+        self._finish(texts, E, topics, probs, assigned, keywords, fit_mask=fit_mask)
+        self.map_2d_ = self._fit_map(reducer, E, E_fit, fit_idx, fit_mask, p, timings) if self.map_2d else None
+        timings["total"] = time.perf_counter() - t_all
+        self.timings_ = timings
+        return self
+
+    def _fit_one_topic(self, texts, E, clean, reason: str) -> None:
+        """Every text in topic 0 (too few texts, or no cluster found), saying why."""
+        n = len(texts)
+        self.degenerate_ = reason
+        log.warning("topics: %s", reason)
+        self._finish(texts, E, np.zeros(n, dtype=int), np.ones(n, dtype=float),
+                     np.array(["cluster"] * n, dtype=object), {0: self._plain_keywords(clean)},
+                     fit_mask=np.ones(n, bool))
+
+    def _cluster(self, docs_fit, E_fit, p: dict, timings: dict):
+        """BERTopic (our UMAP on a k-NN graph + adaptive HDBSCAN + c-TF-IDF) on the sample: the
+        model, the reducer (its neighbour graph serves the 2-D map), topics and probabilities."""
+        import time
 
         t = time.perf_counter()
         preload()
@@ -530,34 +582,19 @@ class TopicModel(BaseEstimator):
         timings["umap_hdbscan_ctfidf"] = time.perf_counter() - t
         timings.update(reducer.timings_)
         topics_fit = np.asarray(topics_fit, dtype=int)
-        probs_fit = np.asarray(probs_fit if probs_fit is not None else np.ones(len(fit_idx)), dtype=float)
+        probs_fit = np.asarray(probs_fit if probs_fit is not None else np.ones(len(docs_fit)), dtype=float)
         self.n_clusters_found_ = int(len(set(topics_fit.tolist()) - {OUTLIER}))
         p["cluster_selection"] = hdb.selection_
+        return bt, reducer, topics_fit, probs_fit
 
-        if self.n_clusters_found_ == 0:
-            # HDBSCAN found no structure: one topic, said plainly
-            self.degenerate_ = (f"no clusters of at least {p['min_topic_size']} similar texts among {n}: "
-                                "all are in one topic (lower min_topic_size to look for smaller topics)")
-            log.warning("topics: %s", self.degenerate_)
-            topics = np.zeros(n, dtype=int)
-            self._finish(texts, E, topics, np.ones(n), np.array(["cluster"] * n, dtype=object),
-                         {0: self._plain_keywords(clean)}, fit_mask=np.ones(n, bool))
-            self.map_2d_ = reducer.map_2d(E_fit) if (self.map_2d and p["n_fit"] == n) else (
-                self._small_map(E) if self.map_2d else None)
-            timings["total"] = time.perf_counter() - t_all
-            self.timings_ = timings
-            return self
+    @staticmethod
+    def _reduce_outliers(bt, docs_fit, E_fit, topics_fit, probs_fit, thr, timings: dict):
+        """Outliers within ``thr`` cosine of a topic centroid join it ("nearest"); the topics,
+        probabilities and how each text was assigned ("cluster" / "nearest" / "outlier")."""
+        import time
 
-        # --- too many topics: merge the smallest into its nearest, until max_topics remain
-        if p["max_topics"] is not None and self.n_clusters_found_ > p["max_topics"]:
-            t = time.perf_counter()
-            topics_fit = merge_small_topics(E_fit, topics_fit, p["max_topics"])
-            timings["reduce_topics"] = time.perf_counter() - t
-
-        # --- outlier reduction (nearest topic centroid in embedding space)
         assigned_fit = np.where(topics_fit == OUTLIER, "outlier", "cluster").astype(object)
         probs_fit = np.where(topics_fit == OUTLIER, 0.0, probs_fit)
-        thr = p["outlier_threshold"]
         if thr is not None and (topics_fit == OUTLIER).any():
             t = time.perf_counter()
             ids, C = _centroids(E_fit, topics_fit)
@@ -571,9 +608,15 @@ class TopicModel(BaseEstimator):
                 assigned_fit[moved] = "nearest"
             topics_fit = new
             timings["reduce_outliers"] = time.perf_counter() - t
+        return topics_fit, probs_fit, assigned_fit
 
-        # --- final numbering by size, keywords for the final topics
-        topics_fit = _renumber(topics_fit)
+    def _final_keywords(self, bt, docs_fit, E_fit, topics_fit, timings: dict):
+        """c-TF-IDF keywords of the final topics (kept only where the topic's texts support them),
+        written back into the BERTopic model; the topic ids, their centroids and keywords."""
+        import time
+
+        from bertopic.vectorizers import ClassTfidfTransformer
+
         t = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -585,39 +628,22 @@ class TopicModel(BaseEstimator):
         keywords = self._supported_keywords(bt, docs_fit, topics_fit)
         bt.topic_representations_ = {t: (kws or [("", 1e-5)]) for t, kws in keywords.items()}
         timings["keywords"] = time.perf_counter() - t
-        self.bertopic_ = bt
+        return ids, C, keywords
 
-        # --- units not in the sample: nearest centroid
-        topics = np.full(n, OUTLIER, dtype=int)
-        probs = np.zeros(n, dtype=float)
-        assigned = np.array(["outlier"] * n, dtype=object)
-        topics[fit_idx], probs[fit_idx], assigned[fit_idx] = topics_fit, probs_fit, assigned_fit
-        fit_mask = np.zeros(n, bool)
-        fit_mask[fit_idx] = True
-        self.topic_ids_ = ids
-        self.topic_embeddings_ = C
+    @staticmethod
+    def _fit_map(reducer, E, E_fit, fit_idx, fit_mask, p: dict, timings: dict) -> np.ndarray:
+        """The 2-D map, reusing the neighbour graph of the reduction; texts outside the sample
+        placed among their nearest sampled neighbours."""
+        import time
+
+        t = time.perf_counter()
+        xy = np.zeros((len(E), 2), dtype=np.float32)
+        xy[fit_idx] = reducer.map_2d(E_fit)
+        timings.update(reducer.timings_)
         if not fit_mask.all():
-            rest = np.flatnonzero(~fit_mask)
-            t_rest, p_rest = self._nearest(E[rest], thr)
-            topics[rest], probs[rest] = t_rest, p_rest
-            assigned[rest] = np.where(t_rest == OUTLIER, "outlier", "nearest")
-
-        self._finish(texts, E, topics, probs, assigned, keywords, fit_mask=fit_mask)
-
-        # --- the 2-D map, reusing the neighbour graph of the reduction
-        self.map_2d_ = None
-        if self.map_2d:
-            t = time.perf_counter()
-            xy = np.zeros((n, 2), dtype=np.float32)
-            xy[fit_idx] = reducer.map_2d(E_fit)
-            timings.update(reducer.timings_)
-            if not fit_mask.all():
-                xy[~fit_mask] = _interpolate(E[~fit_mask], E_fit, xy[fit_idx], k=p["n_neighbors"])
-            self.map_2d_ = xy
-            timings["map_2d"] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - t_all
-        self.timings_ = timings
-        return self
+            xy[~fit_mask] = _interpolate(E[~fit_mask], E_fit, xy[fit_idx], k=p["n_neighbors"])
+        timings["map_2d"] = time.perf_counter() - t
+        return xy
 
     def fit_transform(self, texts, embeddings, y=None) -> np.ndarray:
         return self.fit(texts, embeddings).topics_
