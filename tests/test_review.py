@@ -151,7 +151,7 @@ def test_a_refused_edit_does_not_say_whether_the_guess_was_redacted(ws, qid, gue
 
 
 def test_an_edit_with_ordinary_words_and_placeholders_is_saved(ws, qid):
-    after = review.edit(ws, qid, "Ann", "[name] always makes [the group] feel safe and energised.", 1)
+    after = review.edit(ws, qid, "Ann", "[name] always makes [the group] in the Community of Practice feel safe and energised.", 1)
     assert after["status"] == "edited"
 
 

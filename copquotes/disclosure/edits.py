@@ -51,7 +51,7 @@ def new_words(edit: str, visible: str, allow=()) -> list[str]:
     nor ordinary English words, nor in ``allow`` (programme terms; any case)."""
     common = common_words()
     seen = {fold(w).lower() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", visible or ""))}
-    allowed = {fold(a).lower() for a in allow}
+    allowed = {fold(w).lower() for a in allow for w in [a, *_WORD.findall(str(a))]}
     text = PLACEHOLDER_RE.sub(lambda m: "x" * len(m.group()), edit or "")
     out = []
     for m in _WORD.finditer(text):
