@@ -397,10 +397,11 @@ def triage_order(ws, theme: str | None = None, top: int = TRIAGE_BATCH) -> list[
     ``copquotes quotes [--theme T] --status pending --top N`` gives (the same function:
     :func:`copquotes.quotes.shortlist`): ranked by score without a theme, chosen by maximal
     marginal relevance within one. The app computes it once per analysis (decisions do not
-    re-rank the list under the reviewer's hands)."""
+    re-rank the list under the reviewer's hands). Held quotes are in it: a reviewer's approval
+    is what clears them (``--include-held``)."""
     from ..quotes import shortlist
 
-    return [q.id for q in shortlist(ws, theme=theme, top=int(top), status="pending")]
+    return [q.id for q in shortlist(ws, theme=theme, top=int(top), status="pending", include_held=True)]
 
 
 def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dict]:

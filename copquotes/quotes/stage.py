@@ -824,17 +824,28 @@ LISTED_STATUSES = ("pending", "approved", "edited", "rejected")
 DEFAULT_STATUSES = ("pending", "approved")
 
 
-def _quotes(ws, statuses=None) -> list[Quote]:
-    from ..disclosure import Disclosure
-
+def _quotes(ws, statuses=None) -> tuple[list[Quote], dict]:
+    """Every stored quote of these statuses as it is stored (not yet through the layer), and
+    its row by id for :func:`_disclosed`."""
     df = ws.quotes_frame(status=statuses)
     if df.empty:
+        return [], {}
+    rows = {r["quote_id"]: r for r in df.to_dict("records")}
+    return [_row_to_quote(r) for r in rows.values()], rows
+
+
+def _disclosed(ws, picked: list[Quote], rows: dict) -> list[Quote]:
+    """The chosen quotes with every field through the disclosure layer (text, edit,
+    attribution, group, flag reasons masked; the source by its pseudonym)."""
+    from ..disclosure import Disclosure
+
+    if not picked:
         return []
     fids = dict(ws.conn.execute(
         "SELECT unit_id, file_id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(set(df["unit_id"]))),)).fetchall())
+        (json.dumps(sorted({q.unit_id for q in picked})),)).fetchall())
     gate = Disclosure(ws)
-    return [_row_to_quote(r, gate, fids.get(r["unit_id"])) for r in df.to_dict("records")]
+    return [_row_to_quote(rows[q.id], gate, fids.get(q.unit_id)) for q in picked]
 
 
 def _wanted(status: str | None, include_held: bool, include_rejected: bool = False):
@@ -869,10 +880,11 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
         raise ConfigError("--top must be a positive number")
     top = int(top)
     statuses, held_ok = _wanted(status, include_held, include_rejected)
-    quotes = [q for q in _quotes(ws, statuses) if held_ok or not q.held]
+    quotes, rows = _quotes(ws, statuses)
+    quotes = [q for q in quotes if held_ok or not q.held]
     if theme is None:
         quotes.sort(key=lambda q: (-(q.status in POSITIVE), -q.score, q.id))
-        return quotes[:top]
+        return _disclosed(ws, quotes[:top], rows)
     pool = []
     for q in quotes:
         ts = {t["theme"]: t["score"] for t in q.themes}
@@ -897,7 +909,7 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
         log.debug("shortlist without embeddings: %s", exc)
     picked = mmr(rel, vecs, top, lam=lam, speakers=[q.speaker for q, _ in pool], max_per_speaker=max_per_speaker,
                  groups=[q.group for q, _ in pool], years=[q.year for q, _ in pool])
-    return [pool[i][0] for i in picked]
+    return _disclosed(ws, [pool[i][0] for i in picked], rows)
 
 
 def quote_records(ws, theme: str | None = None, top: int = 20, **kwargs) -> list[dict]:
