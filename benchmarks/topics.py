@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import os
 import platform
 import resource
@@ -300,6 +301,9 @@ def main(argv=None):
     ap.add_argument("--scale", type=int, metavar="N",
                     help="only the scale check: fit N units (pxtextmining embeddings tiled with noise); "
                          "writes topics_scale.json/md")
+    ap.add_argument("--labels", type=int, metavar="N", nargs="?", const=2000,
+                    help="only the label comparison: keyword labels vs phrase labels on N pxtextmining texts "
+                         "(default 2000) and the labelled CoP texts; writes topic_labels.json/md")
     ap.add_argument("--child")
     ap.add_argument("--child-out")
     ap.add_argument("--work")
@@ -314,6 +318,9 @@ def main(argv=None):
 
     if args.scale:
         return scale_check(args.scale, Path(args.out))
+
+    if args.labels:
+        return labels_check(args.labels, Path(args.out))
 
     limit = 1500 if args.quick else None
     texts, primary, n_labels = load_pxtextmining(limit)
@@ -405,6 +412,85 @@ def scale_check(n: int, out: Path) -> int:
           f"- parameters: {json.dumps(res['params'])}\n")
     (out / "topics_scale.md").write_text(md)
     print(md)
+    return 0
+
+
+def labels_check(n: int, out: Path) -> int:
+    """Keyword labels (``make_label`` of the c-TF-IDF keywords) against phrase labels
+    (:mod:`copquotes.topics.labels`) on the same fit: NPMI coherence of each label's words over
+    the corpus, the share of label parts found word for word in 2+ of the topic's own texts
+    (a bag of words like "walk, plan" that nobody wrote together scores low), and a sample of
+    topics with two typical texts each for a person to judge."""
+    from copquotes.embed import Embedder
+    from copquotes.topics import TopicModel
+    from copquotes.topics.labels import phrase_labels
+    from copquotes.topics.metrics import npmi_coherence
+
+    texts_px, _, _ = load_pxtextmining(n)
+    corpora = {"pxtextmining": texts_px, "CoP labelled set": load_tags()}
+    work = Path(tempfile.mkdtemp(prefix="copquotes-topic-labels-"))
+    emb = Embedder(cache_dir=work / "emb")
+    result = {"benchmark": "topic labels", "started": time.strftime("%Y-%m-%d %H:%M:%S"), "corpora": {}}
+    for name, texts in corpora.items():
+        t0 = time.perf_counter()
+        E = emb.encode(texts, progress=False)
+        model = TopicModel().fit(texts, E)
+        topics = np.asarray(model.topics_)
+        docs = {int(t): [texts[i] for i in np.flatnonzero(topics == t)] for t in model.topic_ids_}
+        t1 = time.perf_counter()
+        new = phrase_labels(docs, dict(zip(model.topic_ids_, model.topic_embeddings_)),
+                            lambda ph: emb.encode(ph, progress=False))
+        label_s = time.perf_counter() - t1
+        old = {t: model.labels_[t] for t in docs}
+        new = {t: new.get(t, old[t]) for t in docs}
+
+        def parts(lbl):
+            return [p.strip() for p in re.sub(r" \(\d+\)$", "", lbl).split(",") if p.strip()]
+
+        def verbatim(lbl, t):
+            ps = parts(lbl)
+            low = [d.lower() for d in docs[t]]
+            return sum(1 for p in ps if sum(1 for d in low if re.search(r"\b" + re.escape(p) + r"\b", d)) >= 2) / max(1, len(ps))
+
+        def words(lbl):
+            return [w for p in parts(lbl) for w in p.split()]
+        row = {"texts": len(texts), "topics": len(docs), "fit_s": round(t1 - t0, 1), "label_s": round(label_s, 1)}
+        for key, labels in (("keyword labels", old), ("phrase labels", new)):
+            coh = npmi_coherence({t: words(l) for t, l in labels.items()}, texts, top_n=6)
+            row[key] = {"npmi_mean": round(coh["mean"], 3),
+                        "verbatim_share": round(float(np.mean([verbatim(l, t) for t, l in labels.items()])), 3),
+                        "mean_words": round(float(np.mean([len(words(l)) for l in labels.values()])), 2),
+                        "multiword_parts_share": round(float(np.mean(
+                            [sum(1 for p in parts(l) if " " in p) / max(1, len(parts(l))) for l in labels.values()])), 3)}
+        sample = []
+        for t in sorted(docs, key=lambda t: -len(docs[t]))[:12]:
+            reps = [texts[i][:160] for i in model.representative_.get(t, [])[:2]]
+            sample.append({"topic": t, "size": len(docs[t]), "keyword label": old[t], "phrase label": new[t],
+                           "typical texts": reps})
+        row["sample"] = sample
+        result["corpora"][name] = row
+        print(f"{name}: {row['keyword labels']} -> {row['phrase labels']}", file=sys.stderr)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "topic_labels.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    lines = ["# Topic labels: keyword lists vs short phrases", "",
+             f"Run {result['started']}. Command: `python benchmarks/topics.py --labels {n}`. One TopicModel fit per "
+             "corpus; both labels describe the same topics. `npmi` = mean NPMI of the label's words over the "
+             "corpus (document co-occurrence, -1..1); `verbatim` = share of label parts that occur word for word "
+             "in 2+ of the topic's texts; `multiword` = share of label parts with more than one word.", ""]
+    for name, row in result["corpora"].items():
+        lines += [f"## {name} ({row['texts']:,} texts, {row['topics']} topics; labels in {row['label_s']} s)", "",
+                  "| labels | npmi | verbatim | multiword | words per label |", "|---|---|---|---|---|"]
+        for key in ("keyword labels", "phrase labels"):
+            r = row[key]
+            lines.append(f"| {key} | {r['npmi_mean']} | {r['verbatim_share']} | {r['multiword_parts_share']} | "
+                         f"{r['mean_words']} |")
+        lines += ["", "| topic | size | keyword label | phrase label | typical text |", "|---|---|---|---|---|"]
+        for smp in row["sample"]:
+            typical = (smp["typical texts"][0] if smp["typical texts"] else "").replace("|", "/").replace("\n", " ")
+            lines.append(f"| {smp['topic']} | {smp['size']} | {smp['keyword label']} | {smp['phrase label']} | "
+                         f"{typical} |")
+        lines.append("")
+    (out / "topic_labels.md").write_text("\n".join(lines) + "\n")
     return 0
 
 

@@ -121,7 +121,7 @@ DECLARATIONS: tuple[Stage, ...] = (
           doc="theme scores per unit and sentence from the codebook (the tagger is fitted on the whole codebook"
               " and the reviewers' labels, then scores each unit alone)",
           fingerprint_extra=_tag_extra),
-    Stage("topics", version="3", run="copquotes.topics.stage:run", inputs=("embed", "tag"), granularity="workspace",
+    Stage("topics", version="4", run="copquotes.topics.stage:run", inputs=("embed", "tag"), granularity="workspace",
           doc="BERTopic topics fitted on the corpus (a seeded sample of it above 20,000 units), labels, tables"),
     Stage("quotes", version="4", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
           granularity="workspace",

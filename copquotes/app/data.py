@@ -370,14 +370,29 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
     return out
 
 
-def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None) -> list[str]:
-    """Every quote id matching ``filters`` (consented units only), best score first."""
+def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None,
+                       statuses: tuple[str, ...] | None = None) -> list[str]:
+    """Every quote id matching ``filters`` (and one of ``statuses``; consented units only), best
+    score first."""
     where, params = _quote_where(filters)
+    if statuses:
+        where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
+        params = [*params, *statuses]
     sql = "SELECT q.quote_id FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where
     sql += " ORDER BY q.score DESC, q.quote_id"
     if limit:
         sql += f" LIMIT {int(limit)}"
     return [r[0] for r in ws.conn.execute(sql, params)]
+
+
+def count_filtered(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None = None) -> int:
+    """How many quotes match ``filters`` (and have one of ``statuses``): one COUNT query."""
+    where, params = _quote_where(filters)
+    if statuses:
+        where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
+        params = [*params, *statuses]
+    return ws.conn.execute("SELECT COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where,
+                           params).fetchone()[0]
 
 
 def quote_statuses(ws, ids: list[str]) -> dict[str, tuple[str, int]]:

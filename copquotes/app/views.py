@@ -780,23 +780,25 @@ def _filters_text(f: data.QuoteFilters, labels: dict) -> str:
     return ", ".join(parts) if parts else "no filters (every quote)"
 
 
-def export_selection(ctx: Ctx, source: str, approved_only: bool) -> tuple[list[str] | None, str | None, str]:
-    """What the Export page will write: ``(quote ids or None, collection or None, description)``."""
+def export_selection(ctx: Ctx, source: str, approved_only: bool,
+                     count_only: bool = False) -> tuple[list[str] | int, str | None, str]:
+    """What the Export page will write: ``(quote ids, or their number with count_only;
+    collection or None; description)``."""
     from .. import collection as collections
 
     if source == "collection":
         name = st.session_state.get("x_collection")
         if not name:
-            return [], None, "no collection chosen"
+            return (0 if count_only else []), None, "no collection chosen"
         ids = collections.approved_ids(ctx.ws, name)
-        return ids, name, f"the approved quotes of the collection '{name}', in its order"
+        return (len(ids) if count_only else ids), name, f"the approved quotes of the collection '{name}', in its order"
     f = st.session_state.get("_quote_filters") or data.QuoteFilters()
-    ids = data.filtered_quote_ids(ctx.ws, f)
-    statuses = data.quote_statuses(ctx.ws, ids)
     keep = ("approved",) if approved_only else ("approved", "edited", "pending")
-    ids = [q for q in ids if statuses.get(q, ("",))[0] in keep]
-    labels = dict(cached(ctx, "filter_options")["themes"])
-    return ids, None, "the quotes matching the Quotes page's filters: " + _filters_text(f, labels)
+    labels = dict(cached_analysis(ctx, "filter_options")["themes"])
+    desc = "the quotes matching the Quotes page's filters: " + _filters_text(f, labels)
+    if count_only:
+        return data.count_filtered(ctx.ws, f, keep), None, desc
+    return data.filtered_quote_ids(ctx.ws, f, statuses=keep), None, desc
 
 
 def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=None) -> None:
@@ -858,8 +860,7 @@ def export_page() -> None:
             st.selectbox("Collection", names, key="x_collection")
         else:
             approved_only = st.checkbox("Approved quotes only", value=True, key="x_approved")
-        ids, coll, desc = export_selection(ctx, source, approved_only)
-        n = len(ids)
+        n, coll, desc = export_selection(ctx, source, approved_only, count_only=True)
         st.info(f"This export will write {n:,} quote{'s' if n != 1 else ''}: " + md_escape(desc) + ".")
         st.caption("Quotes come only from people who agreed to be quoted, with anonymised text and the "
                    "attribution line.")

@@ -35,6 +35,20 @@ from .model import OUTLIER, TopicModel
 log = logging.getLogger(__name__)
 
 
+def _phrase_labels(model, texts: list[str], embedder) -> dict[int, str]:
+    """Short phrase labels (:mod:`copquotes.topics.labels`) for the fitted topics; {} if none."""
+    from .labels import phrase_labels
+
+    topics = np.asarray(model.topics_)
+    docs = {int(t): [texts[i] for i in np.flatnonzero(topics == t)] for t in model.topic_ids_}
+    centroids = dict(zip(model.topic_ids_, model.topic_embeddings_))
+    try:
+        return phrase_labels(docs, centroids, lambda ph: embedder.encode(ph, progress=False))
+    except Exception:  # noqa: BLE001 - a label is a convenience: keep the keyword labels
+        log.warning("topics: phrase labels failed; keeping the keyword labels", exc_info=True)
+        return {}
+
+
 def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures: bool = True,
         **model_options) -> dict:
     """Run the topics stage on workspace ``ws``; returns a small summary.
@@ -102,11 +116,17 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
         sizes = {int(t): int(c) for t, c in zip(*np.unique(topics, return_counts=True))}
         info_rows = []
         info = model.topic_info_ if len(fit_idx) else None
+        phrases = _phrase_labels(model, [kw_text[i] for i in fit_idx], embedder) if len(fit_idx) else {}
+        used: dict[str, int] = {}
         for r in (info.itertuples(index=False) if info is not None else []):
             if int(r.topic) not in sizes:
                 continue
             reps = [unit_ids[fit_idx[j]] for j in r.representative] if len(fit_idx) else []
-            info_rows.append((int(r.topic), str(r.label), json.dumps(list(r.keywords)), sizes[int(r.topic)],
+            label = phrases.get(int(r.topic)) or str(r.label)
+            used[label] = used.get(label, 0) + 1
+            if used[label] > 1:
+                label = f"{label} ({used[label]})"
+            info_rows.append((int(r.topic), label, json.dumps(list(r.keywords)), sizes[int(r.topic)],
                               json.dumps(reps)))
         if OUTLIER in sizes and OUTLIER not in {row[0] for row in info_rows}:
             info_rows.append((OUTLIER, "outliers (no topic)", "[]", sizes[OUTLIER], "[]"))
