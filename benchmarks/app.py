@@ -249,7 +249,8 @@ def run(args) -> dict:
         ("topics", "units of a topic", lambda: data.topic_units(ws, 5, 1, 10)),
         ("topics", "topic x theme table", lambda: data.topic_theme_table(ws)),
     ]
-    for page, name, fn in queries:
+    only_triage = getattr(args, "triage_only", False)
+    for page, name, fn in ([] if only_triage else queries):
         record("query", page, name, timed(fn, R))
 
     qid = ws.conn.execute("SELECT quote_id FROM quotes WHERE status = 'pending' ORDER BY score DESC LIMIT 1").fetchone()[0]
@@ -267,7 +268,7 @@ def run(args) -> dict:
         ("label a theme", lambda: review.label_theme(ws, "u000101", "backlash", 1, "Bench")),
         ("add a redaction", lambda: review.add_redaction(ws, "u000102", 0, 3, "other", "Bench")),
     ]
-    for name, fn in writes:
+    for name, fn in ([] if only_triage else writes):
         record("write", "quotes", name, timed(fn, R))
 
     # pages through AppTest: cold (empty cache), warm rerun, interactions
@@ -289,7 +290,7 @@ def run(args) -> dict:
             at._bidi_component_manager = components
         return at
 
-    for page in ("overview", "quotes", "themes", "topics", "export"):
+    for page in (() if only_triage else ("overview", "quotes", "themes", "topics", "export")):
         holder = {}
 
         def cold(page=page):
@@ -353,9 +354,9 @@ def run(args) -> dict:
         assert all(seen) and not at.exception, (name, seen, [e.value for e in at.exception])
 
     exports = {}
-    for what, ext, approved in (("quotes", ".xlsx", True), ("quotes", ".docx", True), ("quotes", ".md", True),
-                                ("quotes", ".csv", False), ("units", ".csv", None), ("units", ".xlsx", None),
-                                ("units", ".qdpx", None)):
+    for what, ext, approved in (() if only_triage else (
+            ("quotes", ".xlsx", True), ("quotes", ".docx", True), ("quotes", ".md", True),
+            ("quotes", ".csv", False), ("units", ".csv", None), ("units", ".xlsx", None), ("units", ".qdpx", None))):
         t = time.perf_counter()
         out = export(ws, tmp / f"export-{what}{ext}", what=what, approved_only=approved)
         exports[f"{what} {ext}" + (" (all statuses)" if approved is False else "")] = {
@@ -369,13 +370,13 @@ def run(args) -> dict:
             "component_scan_shared": components is not None}
 
 
-def write_reports(res: dict, out_dir: Path, command: str) -> None:
+def write_reports(res: dict, out_dir: Path, command: str, stem: str = "app") -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     res["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
                       "load_average_at_end": [round(x, 1) for x in os.getloadavg()]}
     res["run_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
     res["command"] = command
-    (out_dir / "app.json").write_text(json.dumps(res, indent=2))
+    (out_dir / f"{stem}.json").write_text(json.dumps(res, indent=2))
     app_rows = [r for r in res["results"] if r["pass"] is not None]
     worst = max(app_rows, key=lambda r: r["median_s"])
     n_fail = sum(1 for r in app_rows if not r["pass"])
@@ -414,7 +415,7 @@ def write_reports(res: dict, out_dir: Path, command: str) -> None:
     lines += ["", "Exports (on demand, not page interactions):", "", "| export | seconds | MB |", "|---|---|---|"]
     for k, v in res["exports"].items():
         lines.append(f"| {k} | {v['seconds']} | {v['mb']} |")
-    (out_dir / "app.md").write_text("\n".join(lines) + "\n")
+    (out_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -423,11 +424,14 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--workspace", help="build the workspace here (kept) instead of a temporary folder")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    p.add_argument("--triage-only", action="store_true",
+                   help="only the Triage page (shortlist orders, each decision): writes app_triage.json/md")
     args = p.parse_args()
     os.environ.setdefault("COPQUOTES_PROGRESS", "0")
     res = run(args)
-    write_reports(res, Path(args.out), "python benchmarks/app.py " + " ".join(sys.argv[1:]))
-    print(f"wrote {args.out}/app.json and app.md", file=sys.stderr)
+    stem = "app_triage" if args.triage_only else "app"
+    write_reports(res, Path(args.out), "python benchmarks/app.py " + " ".join(sys.argv[1:]), stem)
+    print(f"wrote {args.out}/{stem}.json and {stem}.md", file=sys.stderr)
 
 
 if __name__ == "__main__":

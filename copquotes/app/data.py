@@ -289,6 +289,38 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
     return quote_rows(ws, ids), total
 
 
+_SOURCES_CACHE: dict = {}
+_STABLE_TERMS: dict = {}
+
+
+def review_stable_terms(ws) -> set[str]:
+    """:func:`~copquotes.disclosure.identifier_terms` keyed on what they are made of (the
+    redactions and their states, the files' identifiers, the units' content), not on the
+    review change counter: an approval or a rejection does not count every redaction again."""
+    key = (str(ws.path), tuple(ws.conn.execute(
+        "SELECT (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
+        " (SELECT COUNT(*) FROM redactions WHERE status = 'undone'),"
+        " (SELECT COUNT(*) FROM file_identifiers), (SELECT MAX(rowid) FROM file_identifiers),"
+        " (SELECT value FROM meta WHERE key = 'content_changed_at')").fetchone()))
+    hit = _STABLE_TERMS.get(key)
+    if hit is None:
+        _STABLE_TERMS.clear()
+        hit = _STABLE_TERMS[key] = identifier_terms(ws)
+    return hit
+
+
+def source_pseudonyms(ws) -> dict:
+    """:meth:`Disclosure.sources` (``{file id: pseudonym}``), counted once per
+    :func:`analysis_token` (only an ingest changes the files): a triage decision redraws one
+    quote and must not count every unit per file again."""
+    key = (str(ws.path), analysis_token(ws))
+    hit = _SOURCES_CACHE.get(key)
+    if hit is None:
+        _SOURCES_CACHE.clear()
+        hit = _SOURCES_CACHE[key] = Disclosure(ws).sources()
+    return dict(hit)
+
+
 def quote_rows(ws, ids: list[str]) -> list[dict]:
     """The quotes ``ids`` (consented units only), in that order, ready to show.
 
@@ -331,7 +363,7 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
         tagged.setdefault(uid, {})[theme] = int(label or 0)
     terms = None
     mask = NameMask(ws)
-    sources = Disclosure(ws).sources()
+    sources = source_pseudonyms(ws)
     out = []
     for r in rows:
         anonymised = bool(r.pop("anonymised"))
@@ -347,11 +379,12 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
             else:
                 fl["text"] = None
             if terms is None:
-                terms = redacted_terms(ws)
+                terms = review_stable_terms(ws)
             fl["reason"] = scrub(mask(fl.get("reason") or "", fid), terms)
             flags.append(fl)
         r["flags"] = flags
-        r["question"] = question_text(ws, r["question"], fid, mask)
+        r["question"] = question_text(ws, r["question"], fid, mask,
+                                      review_stable_terms(ws) if r["question"] else None)
         r["themes"] = json.loads(r.pop("themes_json") or "[]")
         labels = tagged.get(r["unit_id"], {})
         r["labelled"] = [t for t in r["themes"] if t.get("theme") and (
