@@ -123,6 +123,10 @@ class RayEngine:
         except ImportError:
             raise ConfigError("the ray engine needs Ray: pip install 'copquotes[ray]'") from None
         self._ray = ray
+        import ray.data  # noqa: F401 - configures its loggers on import: quieten them afterwards
+
+        # Ray Data reports each dataset it runs on stderr: copquotes' output stays its own
+        logging.getLogger("ray.data").setLevel(logging.ERROR)
         ctx = ray.data.DataContext.get_current()
         ctx.execution_options.preserve_order = True
         ctx.enable_progress_bars = False
