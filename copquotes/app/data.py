@@ -15,7 +15,8 @@ Text rules (the app shows what these functions return, nothing else):
   quote list reads through the consent-gated view ``quotable_units``, context turns
   and theme / topic examples are limited to ``consent = 1``;
 * the original (verbatim) text comes back only from :func:`original_text`, which the
-  app calls only for reviewers named in the workspace config ``show_original_for``;
+  app calls only for a reviewer who signed in with their own credential (see
+  :mod:`copquotes.app.access`) and whom the workspace config ``show_original_for`` names;
 * strings the pipeline derived from raw text (topic labels and keywords, flag reasons)
   are scrubbed of every string redacted anywhere in the workspace;
 * survey question texts (export headers, never anonymised) are name-masked and scrubbed
