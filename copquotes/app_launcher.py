@@ -63,6 +63,12 @@ def streamlit_command(workspace, port: int = 8501, address: str = ADDRESS) -> li
     """The ``streamlit run`` command line for ``workspace`` (absolute path) on ``port``."""
     port = check_port(port)
     opts = {"server.address": address, "server.port": str(port), **SERVER_OPTIONS}
+    if address.strip("[]") in ("0.0.0.0", "::"):
+        # every interface: without an address to show, Streamlit asks a web service for this machine's
+        # external IP at start; the host name is what reviewers type anyway, and nothing leaves
+        import socket
+
+        opts["browser.serverAddress"] = socket.gethostname() or "localhost"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path())]
     for k, v in opts.items():
         cmd += [f"--{k}", v]

@@ -157,6 +157,12 @@ def hide_developer_tools() -> None:
     for option, value in (("client.toolbarMode", "minimal"), ("client.showErrorDetails", "none")):
         if st.get_option(option) != value:
             st.set_option(option, value)
+    # a websocket from an unknown origin makes Streamlit ask a web service for this machine's external
+    # IP (to compare): nothing reaches the network, so it has none (the same-origin app is unaffected)
+    from streamlit import net_util
+
+    if getattr(net_util, "_external_ip", "") is None:
+        net_util._external_ip = ""
     st.html("<style>[data-testid='stAppDeployButton'], [data-testid='stMainMenu'] "
             "{display: none !important;}</style>")
 

@@ -32,6 +32,14 @@ def test_command_binds_localhost_headless_without_usage_stats_or_developer_menu(
     assert opts["--client.showErrorDetails"] == "none"
     assert cmd[-3:] == ["--", "--workspace", str((tmp_path / "ws").resolve())]
     assert streamlit_command(tmp_path, address="0.0.0.0")[6] == "0.0.0.0"
+    assert "--browser.serverAddress" not in cmd
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "::"])
+def test_every_interface_names_the_host_so_streamlit_asks_no_web_service(tmp_path, address):
+    cmd = streamlit_command(tmp_path, address=address)
+    opts = dict(zip(cmd[5:-3:2], cmd[6:-3:2]))
+    assert opts["--server.address"] == address and opts["--browser.serverAddress"] not in ("", address)
 
 
 def test_the_environment_says_the_same():
