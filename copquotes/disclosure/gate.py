@@ -69,11 +69,12 @@ def workspace_names(ws, strict: bool = False) -> PersonNames:
 
 def redacted_terms(ws) -> set[str]:
     """:func:`~copquotes.disclosure.names.identifier_terms` of the workspace, counted again
-    only when redactions, identifiers or reviewer changes move."""
+    only when what they are made of moves (redactions and their states, the files'
+    identifiers, the units' content), not after every review decision."""
     key = (str(ws.path), tuple(ws.conn.execute(
         "SELECT (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
+        " (SELECT COUNT(*) FROM redactions WHERE status = 'undone'),"
         " (SELECT COUNT(*) FROM file_identifiers), (SELECT MAX(rowid) FROM file_identifiers),"
-        " (SELECT value FROM meta WHERE key = 'review_changes'),"
         " (SELECT value FROM meta WHERE key = 'content_changed_at')").fetchone()))
     hit = _TERMS_CACHE.get(key)
     if hit is None:

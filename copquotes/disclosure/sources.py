@@ -29,18 +29,26 @@ def _label(kind: str | None, year: str | None) -> str:
     return f"{word} {year}" if re.fullmatch(r"\d{4}(?:\s*[-/–]\s*\d{2,4})?", year) else word
 
 
-def _file_facts(conn) -> list[tuple[int, str, str]]:
-    """``(file_id, path, label)`` of every file, by file id."""
+def _file_keys(conn) -> list[tuple[int, str, str]]:
+    """``(file_id, life-long key, meta_json)`` of every file, by file id (cheap: no unit read)."""
+    cols = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
+    key = "COALESCE(file_key, path)" if "file_key" in cols else "path"   # a file's life-long key: a rename keeps it
+    return list(conn.execute(f"SELECT file_id, {key}, meta_json FROM files ORDER BY file_id"))
+
+
+def _file_facts(conn, files) -> list[tuple[int, str, str]]:
+    """``(file_id, key, label)`` of ``files`` (from :func:`_file_keys`): their units' most
+    common source kind and year."""
     kinds: dict[int, Counter] = {}
     years: dict[int, Counter] = {}
+    ids = json.dumps([f[0] for f in files])
     for fid, kind, year, n in conn.execute(
-            "SELECT file_id, source_kind, year, COUNT(*) FROM units GROUP BY file_id, source_kind, year"):
+            "SELECT file_id, source_kind, year, COUNT(*) FROM units WHERE file_id IN (SELECT value FROM json_each(?))"
+            " GROUP BY file_id, source_kind, year", (ids,)):
         kinds.setdefault(fid, Counter())[kind] += n
         years.setdefault(fid, Counter())[year] += n
     out = []
-    cols = {r[1] for r in conn.execute("PRAGMA table_info(files)")}
-    key = "COALESCE(file_key, path)" if "file_key" in cols else "path"   # a file's life-long key: a rename keeps it
-    for fid, path, meta_json in conn.execute(f"SELECT file_id, {key}, meta_json FROM files ORDER BY file_id"):
+    for fid, path, meta_json in files:
         try:
             meta = json.loads(meta_json or "{}")
         except ValueError:
@@ -70,9 +78,11 @@ def source_names(ws, *, store: bool = True) -> dict[int, str]:
     """``{file_id: pseudonym}`` for every file of the workspace. New files get their name
     here (stored unless ``store=False``, e.g. on a read-only connection)."""
     conn = ws.conn
-    facts = _file_facts(conn)
+    files = _file_keys(conn)
     stored = ws.get_config(CONFIG_KEY, {}) or {}
-    if any(path not in stored for _, path, _ in facts):
+    new = [f for f in files if f[1] not in stored]
+    if new:           # only files without a name yet have their units counted
+        facts = _file_facts(conn, new)
         if store:
             try:
                 with ws.transaction() as c:   # read again inside: another process may have named them
@@ -85,4 +95,4 @@ def source_names(ws, *, store: bool = True) -> dict[int, str]:
                 stored = _assign(stored, facts)
         else:
             stored = _assign(stored, facts)
-    return {fid: stored[path] for fid, path, _ in facts}
+    return {fid: stored[key] for fid, key, _ in files}
