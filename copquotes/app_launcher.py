@@ -93,6 +93,10 @@ def preflight(workspace, port: int = 8501, address: str = ADDRESS, cwd=None, hom
     from .app.access import check_address, default_secret_files, load_access
 
     check_port(port)
+    import importlib.util
+
+    if importlib.util.find_spec("streamlit") is None:
+        raise ConfigError("the review app needs Streamlit, which is not installed: pip install 'copquotes[app]'")
     access = load_access(default_secret_files(app_path(), cwd=cwd, home=home))
     check_address(address, access)
     return ensure_workspace(workspace), access

@@ -139,6 +139,9 @@ def parse_access(secrets: dict, where: str = "the secrets file") -> Access:
             except ValueError:
                 raise SecretsError(f"reviewer {name!r} in {where} is not a password hash (a plain password?): "
                                    "replace it with the output of copquotes app --hash-password") from None
+            if key in reviewers:
+                raise SecretsError(f"reviewer {name!r} in {where} is listed twice (names are compared without "
+                                   "case and extra spaces): keep one entry")
             reviewers[key] = (" ".join(str(name).split()), hashed.strip())
     return Access(password=pw if isinstance(pw, str) else None, reviewers=reviewers)
 

@@ -81,6 +81,7 @@ SECRETS_CASES = [
     ("number as password", "password = 1234\n", "127.0.0.1", "not a quoted string"),
     ("plain password as a reviewer", '[reviewers]\nAnn = "hunter2"\n', "127.0.0.1", "not a password hash"),
     ("reviewers not a table", 'reviewers = "Ann"\n', "127.0.0.1", "must be a table"),
+    ("a reviewer listed twice", '[reviewers]\nAnn = "%s"\n" ann " = "%s"\n' % (HASH, HASH), "127.0.0.1", "listed twice"),
     ("not UTF-8", b"password = \"caf\xe9\"\n", "127.0.0.1", "not UTF-8"),
     ("all interfaces, no secrets", None, "0.0.0.0", "without a password"),
     ("a LAN address, no password", '[reviewers]\nAnn = "%s"\n' % HASH, "192.168.1.20", "without a password"),
@@ -195,3 +196,13 @@ def test_hash_password_command_prints_one_hash(monkeypatch, capsys):
     assert cli.main(["app", "--hash-password"]) == 0
     out = capsys.readouterr().out.strip()
     assert "\n" not in out and access.verify_password("s3cret", out)
+
+
+def test_without_streamlit_the_launcher_says_which_extra_to_install(start_folder, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "streamlit" else real(name, *a))
+    assert cli.main(["app", "--workspace", str(start_folder / "ws")]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "copquotes[app]" in err and not (start_folder / "ws").exists()
