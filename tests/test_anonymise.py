@@ -1,9 +1,6 @@
 """Tests of the anonymiser: recognisers by kind, allow-list, name/word ambiguity, placeholders, flags, stage."""
 from __future__ import annotations
 
-import sqlite3
-from contextlib import contextmanager
-
 import pytest
 
 from copquotes.types import Identifier, Span
@@ -359,55 +356,52 @@ def test_plain_feedback_raises_no_flags():
 
 
 # --------------------------------------------------------------------------- stage
-class _WS:
-    """A real SQLite database with the stage's tables (the schema of docs/ARCHITECTURE.md)."""
+def _workspace(tmp_path, files: dict):
+    """A real workspace holding ``files``: {name: (texts, identifiers)}; unit ids by text."""
+    from sources import Reading, Src
 
-    def __init__(self):
-        self.conn = sqlite3.connect(":memory:", isolation_level=None)
-        self.conn.executescript("""
-        CREATE TABLE units(unit_id TEXT PRIMARY KEY, file_id INTEGER, position INTEGER, text TEXT);
-        CREATE TABLE file_identifiers(file_id INTEGER, value TEXT, kind TEXT, source TEXT, aliases_json TEXT);
-        CREATE TABLE redactions(unit_id TEXT, start INTEGER, "end" INTEGER, kind TEXT, source TEXT, status TEXT);
-        CREATE TABLE anon(unit_id TEXT PRIMARY KEY, text TEXT);
-        CREATE TABLE flags(unit_id TEXT, kind TEXT, start INTEGER, "end" INTEGER, reason TEXT, severity TEXT);
-        """)
+    from copquotes.types import Unit
+    from copquotes.workspace import Workspace
 
-    @contextmanager
-    def transaction(self):
-        self.conn.execute("BEGIN")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def read(source):
+        texts, idents = files[source.path.name]
+        units = (Unit(file=str(source.path), position=i, text=t, source_kind="focus_group", speaker_key=f"S{i}",
+                      speaker_role="participant", consent=True, locator=f"line {i + 1}") for i, t in enumerate(texts))
+        return Reading(units, list(idents))
+
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    for name, (texts, _) in files.items():
+        (tmp_path / name).write_text("\n".join(texts) + "\n")
+    ws.ingest([Src(tmp_path / name) for name in files], read=read, progress=False)
+    ids = {text: uid for uid, text in ws.conn.execute("SELECT unit_id, text FROM units")}
+    return ws, ids
 
 
-def test_stage_writes_tables_and_keeps_reviewer_decisions(redactor):
+def test_stage_writes_tables_and_keeps_reviewer_decisions(redactor, tmp_path):
     from copquotes.anonymise import run
 
-    ws = _WS()
-    ws.conn.executemany("INSERT INTO units VALUES (?, ?, ?, ?)", [
-        ("u1", 1, 0, "Thanks Tahnee, I'm the only prevention worker in Inglewood."),
-        ("u2", 1, 1, "tahnee and I went to Bendigo Health."),
-        ("u3", 2, 0, "The CoP is my professional home."),
-    ])
-    ws.conn.execute("INSERT INTO file_identifiers VALUES (1, 'Tahnee Walker', 'person', 'speaker_label', '[]')")
+    t1, t2 = "Thanks Tahnee, I'm the only prevention worker in Inglewood.", "tahnee and I went to Bendigo Health."
+    t3 = "The CoP is my professional home."
+    ws, ids = _workspace(tmp_path, {"a.txt": ([t1, t2], [Identifier("Tahnee Walker", "person", "speaker_label")]),
+                                    "b.txt": ([t3], [])})
+    u1, u2, u3 = ids[t1], ids[t2], ids[t3]
     summary = run(ws, progress=False, redactor=redactor)
     assert summary["units"] == 3
     anon = dict(ws.conn.execute("SELECT unit_id, text FROM anon"))
-    assert anon["u1"] == "Thanks [name], I'm the only prevention worker in [place]."
-    assert anon["u2"] == "[name] and I went to [organisation]."
-    assert anon["u3"] == "The CoP is my professional home."
-    assert ws.conn.execute("SELECT severity FROM flags WHERE unit_id = 'u1'").fetchall()
+    assert anon[u1] == "Thanks [name], I'm the only prevention worker in [place]."
+    assert anon[u2] == "[name] and I went to [organisation]."
+    assert anon[u3] == "The CoP is my professional home."
+    assert ws.conn.execute("SELECT severity FROM flags WHERE unit_id = ?", (u1,)).fetchall()
     # a reviewer undoes one redaction and adds one; a re-run keeps both decisions
-    u2 = "tahnee and I went to Bendigo Health."
-    a = u2.index("Bendigo Health")
-    ws.conn.execute("INSERT INTO redactions VALUES ('u2', ?, ?, 'org', 'auto', 'undone')", (a, a + len("Bendigo Health")))
-    ws.conn.execute("INSERT INTO redactions VALUES ('u3', 4, 7, 'other', 'manual', 'manual')")
+    a = t2.index("Bendigo Health")
+    with ws.transaction() as conn:
+        conn.execute('INSERT INTO redactions(unit_id, start, "end", kind, source, status) '
+                     "VALUES (?, ?, ?, 'org', 'auto', 'undone')", (u2, a, a + len("Bendigo Health")))
+        conn.execute('INSERT INTO redactions(unit_id, start, "end", kind, source, status) '
+                     "VALUES (?, 4, 7, 'other', 'manual', 'manual')", (u3,))
     run(ws, progress=False, redactor=redactor)
     anon = dict(ws.conn.execute("SELECT unit_id, text FROM anon"))
-    assert anon["u2"] == "[name] and I went to Bendigo Health."
-    assert anon["u3"] == "The [identifier] is my professional home."
-    statuses = [r[0] for r in ws.conn.execute("SELECT status FROM redactions WHERE unit_id = 'u2'")]
+    assert anon[u2] == "[name] and I went to Bendigo Health."
+    assert anon[u3] == "The [identifier] is my professional home."
+    statuses = [r[0] for r in ws.conn.execute("SELECT status FROM redactions WHERE unit_id = ?", (u2,))]
     assert "undone" in statuses and "auto" in statuses

@@ -411,7 +411,20 @@ def _with_me(toks, i: int) -> bool:
     return i >= 2 and toks[i - 1].lower == "and" and toks[i - 2].lower in ("me", "i")
 
 
-class NameRecognizer(LocalRecognizer):
+class _AllowWordsRecognizer(LocalRecognizer):
+    """A recognizer of one entity type (``ENTITY``) that leaves ``allow_words`` alone; nothing to load."""
+
+    ENTITY, NAME = "", ""
+
+    def __init__(self, allow_words: frozenset = frozenset(), name: str | None = None):
+        self.allow_words = allow_words
+        super().__init__(supported_entities=[self.ENTITY], name=name or self.NAME)
+
+    def load(self) -> None:
+        pass
+
+
+class NameRecognizer(_AllowWordsRecognizer):
     """Person names the small spaCy model misses in conversational text.
 
     * honorific + capitalised word(s): "Ms Trinh", "Aunty Marlene", "Mr O'Brien"
@@ -424,12 +437,7 @@ class NameRecognizer(LocalRecognizer):
     * surnames after a first name, names joined by "and" / commas to a name.
     """
 
-    def __init__(self, allow_words: frozenset = frozenset(), name: str = "name_list"):
-        self.allow_words = allow_words
-        super().__init__(supported_entities=["PERSON"], name=name)
-
-    def load(self) -> None:
-        pass
+    ENTITY, NAME = "PERSON", "name_list"
 
     def analyze(self, text, entities, nlp_artifacts=None):
         f = features(text)
@@ -625,15 +633,10 @@ _LOWER_SAINT_ORG = re.compile(r"\b(?:st|saint)\.? [a-z]+(?: [a-z]+)?['’]s (?:c
 _LOWER_WOMENS_HEALTH = re.compile(r"\b([a-z][a-z'’\-]+) women['’]?s health\b")
 
 
-class OrgRecognizer(LocalRecognizer):
+class OrgRecognizer(_AllowWordsRecognizer):
     """Schools, councils, health services, universities, clubs, neighbourhood houses, acronyms."""
 
-    def __init__(self, allow_words: frozenset = frozenset(), name: str = "org_pattern"):
-        self.allow_words = allow_words
-        super().__init__(supported_entities=["ORGANIZATION"], name=name)
-
-    def load(self) -> None:
-        pass
+    ENTITY, NAME = "ORGANIZATION", "org_pattern"
 
     def analyze(self, text, entities, nlp_artifacts=None):
         f = features(text)
@@ -811,15 +814,10 @@ _POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|A
 _PLACE_FOLLOW_RE = frozenset(lx.PLACE_FOLLOW)
 
 
-class PlaceRecognizer(LocalRecognizer):
+class PlaceRecognizer(_AllowWordsRecognizer):
     """Australian towns, suburbs and regions from the gazetteer, street addresses and region phrases."""
 
-    def __init__(self, allow_words: frozenset = frozenset(), name: str = "gazetteer"):
-        self.allow_words = allow_words
-        super().__init__(supported_entities=["LOCATION"], name=name)
-
-    def load(self) -> None:
-        pass
+    ENTITY, NAME = "LOCATION", "gazetteer"
 
     def _risky(self, lo: str) -> bool:
         w = words()

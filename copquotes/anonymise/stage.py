@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from ..progress import progress as _progress
 from ..stages import STAGES
-from ..types import Identifier, Span
+from ..types import Span
 from .flags import risk_flags
 from .render import DEFAULT_SCORE_THRESHOLD, _placeholder_map, redact_text
 
@@ -47,13 +47,7 @@ SIGNATURE_KEY = "anonymise.signature"
 
 
 def _identifiers_by_file(ws) -> dict:
-    if hasattr(ws, "file_identifiers"):
-        return ws.file_identifiers()
-    out: dict = defaultdict(list)
-    for file_id, value, kind, source, aliases in ws.conn.execute(
-            "SELECT file_id, value, kind, source, aliases_json FROM file_identifiers"):
-        out[file_id].append(Identifier(value, kind, source, tuple(json.loads(aliases or "[]"))))
-    return out
+    return ws.file_identifiers()
 
 
 def _reviewed(conn, unit_ids_json: str | None = None) -> dict:
@@ -126,12 +120,7 @@ def signature(redactor: Redactor | None, batch_size: int) -> str:
 
 
 def _stored_signature(ws):
-    if not hasattr(ws, "get_config"):
-        return None
-    try:
-        return ws.get_config(SIGNATURE_KEY)
-    except Exception:  # a workspace without a config table
-        return None
+    return ws.get_config(SIGNATURE_KEY)
 
 
 def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor | None = None,
@@ -244,7 +233,7 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
             conn.executemany("INSERT INTO anon(unit_id, text) VALUES (?, ?)", rows_anon)
             conn.executemany('INSERT INTO flags(unit_id, kind, start, "end", reason, severity) VALUES (?, ?, ?, ?, ?, ?)',
                              rows_flags)
-        if hasattr(ws, "set_config") and sig != stored_sig:
+        if sig != stored_sig:
             ws.set_config(SIGNATURE_KEY, sig)
     n_hold = sum(1 for r in rows_flags if r[5] == "hold")
     seconds = time.perf_counter() - t0

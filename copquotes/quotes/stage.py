@@ -147,7 +147,7 @@ def residual_identifiers(anon_text: str, pattern: re.Pattern | None) -> list[tup
 def _options(ws, overrides: dict) -> dict:
     opts = {"min_words": DEFAULT_MIN_WORDS, "max_words": DEFAULT_MAX_WORDS,
             "max_sentences": DEFAULT_MAX_SENTENCES, "use_pos": True, "ref_sample": 4000}
-    stored = ws.get_config(CONFIG_OPTIONS, {}) if hasattr(ws, "get_config") else {}
+    stored = ws.get_config(CONFIG_OPTIONS, {})
     if stored and not isinstance(stored, dict):
         raise ConfigError(f"workspace config {CONFIG_OPTIONS} must be a mapping of option -> value")
     opts.update(stored or {})
