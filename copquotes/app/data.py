@@ -291,23 +291,14 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
 
 
 _SOURCES_CACHE: dict = {}
-_STABLE_TERMS: dict = {}
 
 
 def review_stable_terms(ws) -> set[str]:
     """:func:`~copquotes.disclosure.identifier_terms` keyed on what they are made of (the
     redactions and their states, the files' identifiers, the units' content), not on the
-    review change counter: an approval or a rejection does not count every redaction again."""
-    key = (str(ws.path), tuple(ws.conn.execute(
-        "SELECT (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
-        " (SELECT COUNT(*) FROM redactions WHERE status = 'undone'),"
-        " (SELECT COUNT(*) FROM file_identifiers), (SELECT MAX(rowid) FROM file_identifiers),"
-        " (SELECT value FROM meta WHERE key = 'content_changed_at')").fetchone()))
-    hit = _STABLE_TERMS.get(key)
-    if hit is None:
-        _STABLE_TERMS.clear()
-        hit = _STABLE_TERMS[key] = identifier_terms(ws)
-    return hit
+    review change counter: an approval or a rejection does not count every redaction again
+    (:func:`copquotes.disclosure.redacted_terms`)."""
+    return redacted_terms(ws)
 
 
 def source_pseudonyms(ws) -> dict:
