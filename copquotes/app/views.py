@@ -1120,6 +1120,10 @@ def triage_page() -> None:
         st.info("No quotes to triage yet: add files and press Analyse on the Add files page.")
         return
     todo, decided = triage_queue(ctx, order)
+    ranked = ctx.ws.conn.execute("SELECT done_at FROM stages WHERE name = 'quotes'").fetchone()
+    if ranked and ranked[0]:
+        st.caption(md_escape(f"Shortlist last ranked {str(ranked[0])[:16].replace('T', ' ')} UTC, by the latest "
+                             "analysis (which also learns from the decisions made before it)."))
     st.progress(decided / max(1, len(order)),
                 text=f"{decided} of {len(order)} quotes in this shortlist decided · {len(todo)} to go")
     _keyboard()
