@@ -162,10 +162,11 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     gets one of them (half of them from 4 cores up); a stage declaring a thread option gets the
     others while the worker is busy, and all of them once it is idle.
 
-    ``engine="ray"`` (:mod:`copquotes.engines`; or an engine object the caller started): the stages declaring a ``map_option`` run their
-    per-unit work as Ray Data maps, on a local Ray cluster started for this call with ``jobs``
-    CPUs or on the cluster at ``address``; the stages run one after another here (the cluster
-    provides the parallelism) and write the same tables through the same code.
+    ``engine="ray"`` (:mod:`copquotes.engines`; or an engine object the caller started and
+    stops): the stages declaring a ``map_option`` run their per-unit work as Ray Data maps, on a
+    local Ray cluster started for this call with ``jobs`` CPUs or on the cluster at ``address``;
+    the stages run one after another here (the cluster provides the parallelism) and write the
+    same tables through the same code.
 
     Returns ``{stage: summary}``; each summary has ``skipped`` and ``seconds``.
     """
