@@ -312,6 +312,7 @@ ive im id youre youve theyre theyve hes shes thats whats theres heres lets thank
 etc whilst amongst died dies lied tied carer carers hrs mins yrs wks pts drs appt appts hosp rehab chemo
 multi pre-op co-ordinator co-ordinators coordinator coordinators
 ute utes servo bottle-o maccas doco docos ambo ambos firie firies tradie tradies chook chooks esky thongs togs
+org orgs mgmt mgr mgrs comms exec execs reps stats sesh seshes prac pracs
 bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
 """.split())
 
