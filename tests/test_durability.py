@@ -330,3 +330,117 @@ def test_the_same_bytes_under_a_second_path_are_not_ingested_twice(ws, reviewed,
     assert res.status == "duplicate"
     assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
     assert ws.n_units() == len(LINES)
+
+
+# ---------------------------------------------------------------------------------- stages vs reviewers
+VTT = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:05.000
+Margaret Olsen: Welcome everyone. What has the CoP meant for you this year?
+
+2
+00:00:06.000 --> 00:00:12.000
+Priya Raman: It gave me the language to explain primary prevention to my manager without apologising for it.
+
+3
+00:00:13.000 --> 00:00:24.000
+Ben Hollis: I walk in flat after a month of fighting fires at work, and the group always reminds me that somebody has my back.
+
+4
+00:00:25.000 --> 00:00:33.000
+Sam Nguyen: Before the CoP I thought I was the only one who got shut down in staff meetings about gender equality at the Blue Room.
+"""
+
+
+@pytest.fixture
+def analysed(tmp_path):
+    import csv
+    import io
+
+    from copquotes.ingest import discover
+    from copquotes.quotes import stage as qs
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "fg.vtt").write_text(VTT, encoding="utf-8")
+    buf = io.StringIO()
+    csv.writer(buf).writerows([("name", "role", "quote_consent"), ("Margaret Olsen", "facilitator", "yes"),
+                               ("Priya Raman", "participant", "yes"), ("Ben Hollis", "participant", "yes"),
+                               ("Sam Nguyen", "participant", "yes")])
+    (data / "roster.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (data / "copquotes.yaml").write_text("rosters: [roster.csv]\nfiles:\n  fg.vtt: {source_kind: focus_group, "
+                                         "group: Early career, year: '2024'}\n", encoding="utf-8")
+    w = Workspace.create(tmp_path / "ws")
+    w.ingest(discover([data]).sources, progress=False)
+    with w.transaction() as c:   # anonymised text as the anonymise stage would leave it (no name in these spans)
+        c.execute("INSERT INTO anon(unit_id, text) SELECT unit_id, text FROM units")
+    qs.run(w, progress=False)
+    yield w
+    w.close()
+
+
+def test_a_decision_saved_while_the_quotes_stage_runs_is_kept(analysed, monkeypatch):
+    """The stage reads the quotes at its start; a reviewer saves before it writes: the save wins."""
+    from copquotes.quotes import stage as qs
+
+    ws = analysed
+    ids = [r[0] for r in ws.conn.execute("SELECT quote_id FROM quotes ORDER BY quote_id")]
+    assert len(ids) >= 3
+    a, b, c = ids[:3]
+    original = qs.score_candidates
+    other = Workspace.open(ws.path)
+    saved = {}
+
+    def meanwhile(*args, **kwargs):
+        if not saved:
+            saved["a"] = review.approve(other, a, "Ann", 1)
+            saved["b"] = review.edit(other, b, "Ann", "It gave me the language [for prevention].", 1)
+            saved["c"] = review.set_themes(other, c, "Ann", ["solidarity"], 1)
+            uid, text = other.conn.execute("SELECT unit_id, text FROM units WHERE text LIKE '%Blue Room%'").fetchone()
+            review.redact_text(other, uid, "Blue Room", "place", "Ann")
+            for key, qid in (("a", a), ("b", b), ("c", c)):   # as the reviewers left them
+                saved[key] = dict(other.conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(qs, "score_candidates", meanwhile)
+    try:
+        qs.run(ws, progress=False)
+    finally:
+        other.close()
+    assert saved
+    for qid, key in ((a, "a"), (b, "b"), (c, "c")):
+        row = dict(ws.conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
+        assert (row["status"], row["version"], row["edited_text"]) == \
+            (saved[key]["status"], saved[key]["version"], saved[key]["edited_text"])
+    themes = json.loads(ws.conn.execute("SELECT themes_json FROM quotes WHERE quote_id = ?", (c,)).fetchone()[0])
+    assert [t["theme"] for t in themes] == ["solidarity"]
+    # the name hidden meanwhile stays hidden in every quote text the stage wrote
+    for text, edited in ws.conn.execute("SELECT text, edited_text FROM quotes"):
+        assert "Blue Room" not in text and "Blue Room" not in (edited or "")
+
+
+def test_a_manual_redaction_saved_while_the_anonymise_stage_runs_is_in_the_text_it_writes(analysed, monkeypatch):
+    from copquotes.anonymise import stage as an
+
+    ws = analysed
+    uid = ws.conn.execute("SELECT unit_id FROM units WHERE text LIKE '%Blue Room%'").fetchone()[0]
+    original = an._render_file
+    other = Workspace.open(ws.path)
+    done = []
+
+    def meanwhile(units, auto_of, reviewed):
+        if not done:
+            done.append(review.redact_text(other, uid, "Blue Room", "place", "Ann", allow_hidden=True))
+        return original(units, auto_of, reviewed)
+
+    monkeypatch.setattr(an, "_render_file", meanwhile)
+    try:
+        an.run(ws, progress=False, full=True)
+    finally:
+        other.close()
+    assert done
+    anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (uid,)).fetchone()[0]
+    assert "Blue Room" not in anon and "[place]" in anon
+    assert ws.conn.execute("SELECT COUNT(*) FROM redactions WHERE unit_id = ? AND status = 'manual'",
+                           (uid,)).fetchone()[0] == 1
