@@ -164,7 +164,8 @@ class Ledger:
         self.quotes: dict[str, dict] = {}          # quote id -> {"status", "edited_text"}
         self.redactions: list[dict] = []           # {"unit_id", "surface"}
         self.consent_withdrawn_units: set[str] = set()
-        self.latencies: list[float] = []
+        self.latencies: list[float] = []      # whole saves (review API calls), seconds
+        self.lock_waits: list[float] = []     # of which waiting for the database's write lock
         self.conflicts = 0
 
     def saved(self, row: dict) -> None:
@@ -407,22 +408,43 @@ class Bench:
         row = {"scenario": scenario, "trial": trial, "seconds": round(seconds, 2), **res,
                "saves": len(lat), "save_max_ms": round(max(lat) * 1000, 1) if lat else None,
                "save_p95_ms": round(sorted(lat)[int(0.95 * (len(lat) - 1))] * 1000, 1) if lat else None,
+               "lock_wait_max_ms": round(max(ledger.lock_waits) * 1000, 1) if ledger.lock_waits else None,
                "conflicts": ledger.conflicts, **extra}
         self.results.append(row)
         flag = "" if (res["decisions_lost"] == 0 and res["redactions_lost"] == 0 and res["integrity"] == "ok") else "  <-- LOSS"
         print(f"  {scenario:<40} trial {trial}: decisions {res['decisions']} lost {res['decisions_lost']}"
               f" (orphaned {res['decisions_orphaned']}, consent {res['decisions_removed_no_consent']}),"
               f" redactions {res['redactions']} lost {res['redactions_lost']}, integrity {res['integrity']}"
-              f", longest save {row['save_max_ms']} ms [{seconds:.1f}s]{flag}", file=sys.stderr, flush=True)
+              f", longest save {row['save_max_ms']} ms (lock wait {row['lock_wait_max_ms']} ms) [{seconds:.1f}s]{flag}", file=sys.stderr, flush=True)
         for lost in res.get("lost", [])[:3]:
             print(f"      lost: {lost}", file=sys.stderr, flush=True)
         return row
+
+
+def _time_lock_waits(ws, ledger: Ledger) -> None:
+    """Record, for each save of this reviewer connection, how long it waited to begin its write
+    transaction (SQLite's write lock: the time a running stage's write blocked it)."""
+    import contextlib
+
+    orig = ws.transaction
+
+    @contextlib.contextmanager
+    def timed():
+        outer = ws._depth == 0
+        t0 = time.perf_counter()
+        with orig() as conn:
+            if outer:
+                ledger.lock_waits.append(time.perf_counter() - t0)
+            yield conn
+
+    ws.transaction = timed
 
 
 def saves_while(proc: subprocess.Popen, ws_path, ledger: Ledger, rng: random.Random, pause: float = 0.05,
                 redact_every: int = 4) -> int:
     """A reviewer saving decisions (and now and then a manual redaction) until ``proc`` exits."""
     ws = _open(ws_path)
+    _time_lock_waits(ws, ledger)
     n = 0
     try:
         while proc.poll() is None:
@@ -551,10 +573,12 @@ def scenario_kill9(b: Bench, kills: int, full_seconds: float) -> None:
         if after_kill["integrity"] != "ok":
             res["integrity"] = after_kill["integrity"]
         expected_units = units_before + (2 if ingest_trial else 0)
-        complete = all(s == "up to date" for s in states.values()) and n_units(ws) == expected_units
+        units_after = n_units(ws)
+        complete = all(s == "up to date" for s in states.values()) and units_after == expected_units
         b.record("kill -9 " + ("during run (ingest)" if ingest_trial else "during forced analysis"), t, ledger, res,
                  time.perf_counter() - t0, kill_after_s=round(delay, 2), finished_before_kill=finished_first,
-                 next_run_completes=complete, next_run_s=round(time.perf_counter() - t1, 2))
+                 next_run_completes=complete, next_run_s=round(time.perf_counter() - t1, 2),
+                 stages_after=states, units_after=units_after, units_expected=expected_units)
 
 
 def scenario_two_runs(b: Bench, trials: int) -> None:
@@ -759,13 +783,14 @@ def summarise(results: list[dict]) -> dict:
     for r in results:
         s = by.setdefault(r["scenario"], {"trials": 0, "decisions": 0, "decisions_lost": 0, "decisions_orphaned": 0,
                                           "decisions_removed_no_consent": 0, "redactions": 0, "redactions_lost": 0,
-                                          "integrity_failures": 0, "save_max_ms": 0.0})
+                                          "integrity_failures": 0, "save_max_ms": 0.0, "lock_wait_max_ms": 0.0})
         s["trials"] += 1
         for k in ("decisions", "decisions_lost", "decisions_orphaned", "decisions_removed_no_consent", "redactions",
                   "redactions_lost"):
             s[k] += r[k]
         s["integrity_failures"] += r["integrity"] != "ok" or r.get("cache_integrity", "ok") != "ok"
         s["save_max_ms"] = max(s["save_max_ms"], r.get("save_max_ms") or 0.0)
+        s["lock_wait_max_ms"] = max(s["lock_wait_max_ms"], r.get("lock_wait_max_ms") or 0.0)
         if "next_run_completes" in r:
             s["next_run_completes"] = s.get("next_run_completes", 0) + bool(r["next_run_completes"])
     return by
@@ -781,13 +806,16 @@ def write_report(payload: dict, out_dir: Path) -> None:
              f"{t['redactions']} manual redactions, **{t['redactions_lost']} lost**; {t['integrity_failures']} "
              f"integrity failures; {t['decisions_orphaned']} decisions kept as orphans (listed, not lost); "
              f"{t['decisions_removed_no_consent']} removed where consent was withdrawn (audited). Longest reviewer "
-             f"save during a running stage: {t['save_max_ms']:.0f} ms.", "",
-             "| scenario | trials | decisions | lost | orphaned | consent removals | redactions | lost | integrity failures | longest save (ms) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             f"save while a stage ran: {t['save_max_ms']:.0f} ms, of which waiting for the database's write lock at "
+             f"most {t['lock_wait_max_ms']:.0f} ms (measured where recorded; the rest is the save's own work on a "
+             f"shared, loaded machine).", "",
+             "| scenario | trials | decisions | lost | orphaned | consent removals | redactions | lost | integrity failures | longest save (ms) | longest lock wait (ms) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, s in payload["by_scenario"].items():
         lines.append(f"| {name} | {s['trials']} | {s['decisions']} | {s['decisions_lost']} | {s['decisions_orphaned']} | "
                      f"{s['decisions_removed_no_consent']} | {s['redactions']} | {s['redactions_lost']} | "
-                     f"{s['integrity_failures']} | {s['save_max_ms']:.0f} |")
+                     f"{s['integrity_failures']} | {s['save_max_ms']:.0f} | "
+                     + (f"{s['lock_wait_max_ms']:.0f} |" if s['lock_wait_max_ms'] else "- |"))
     if payload.get("target"):
         tg = payload["target"]
         lines += ["", f"**Target scenario** (issue 23): {tg['decisions']} decisions, **{tg['decisions_lost']} lost**, "
@@ -812,6 +840,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(RESULTS))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    ap.add_argument("--append", action="store_true",
+                    help="add to the stored results (the trials of the scenarios run now replace their old ones)")
     args = ap.parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     want = lambda name: not only or name in only  # noqa: E731
@@ -843,16 +873,32 @@ def main(argv=None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+    results = b.results
+    out_json = Path(args.out) / "faults.json"
+    commands = ["python benchmarks/faults.py " + " ".join(argv if argv is not None else sys.argv[1:])]
+    if args.append and out_json.exists():   # replace the re-run scenarios' trials in the stored results
+        old = json.loads(out_json.read_text(encoding="utf-8"))
+        rerun = {r["scenario"] for r in results}
+        results = [r for r in old["trials"] if r["scenario"] not in rerun] + results
+        if target is None:
+            target = old.get("target")
+        commands = [old["command"]] + commands
+        t_old = old.get("seconds", 0.0)
+    else:
+        t_old = 0.0
+    b.results = results
     by = summarise(b.results)
     totals = {k: sum(s[k] for s in by.values()) for k in ("trials", "decisions", "decisions_lost", "decisions_orphaned",
                                                           "decisions_removed_no_consent", "redactions",
                                                           "redactions_lost", "integrity_failures")}
     totals["save_max_ms"] = max((s["save_max_ms"] for s in by.values()), default=0.0)
+    totals["lock_wait_max_ms"] = max((s["lock_wait_max_ms"] for s in by.values()), default=0.0)
     if target is not None:
         totals["decisions"] += target["decisions"]
         totals["decisions_lost"] += target["decisions_lost"]
-    payload = {"command": "python benchmarks/faults.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-               "machine": f"{os.cpu_count()} cores", "seconds": round(time.perf_counter() - t0, 1),
+    payload = {"command": " ; ".join(commands),
+               "machine": f"{os.cpu_count()} cores, shared (load average {os.getloadavg()[0]:.0f} at the end)",
+               "seconds": round(t_old + time.perf_counter() - t0, 1),
                "totals": totals, "by_scenario": by, "target": target, "trials": b.results}
     write_report(payload, Path(args.out))
     print(json.dumps(totals), flush=True)
