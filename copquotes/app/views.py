@@ -333,7 +333,7 @@ def overview_page() -> None:
         col.metric(status.capitalize(), f"{qs.get(status, 0):,}")
     if ov["by_source_kind"]:
         st.caption("Units by source: " + md_escape(", ".join(f"{k} {v:,}" for k, v in ov["by_source_kind"].items())))
-    labels = dict(cached(ctx, "filter_options")["themes"])
+    labels = dict(cached_analysis(ctx, "filter_options")["themes"])
     for by in ("group", "year"):
         st.subheader(f"Theme prevalence by {by} (% of units)")
         table = data.prevalence(cached_analysis(ctx, "label_base"), cached(ctx, "label_adjustments"), by)
@@ -677,7 +677,7 @@ def quotes_page() -> None:
     ctx = current()
     st.title("Quotes")
     _show_flash()
-    opts = cached(ctx, "filter_options")
+    opts = cached_analysis(ctx, "filter_options")
     filters = _filters(opts)
     st.session_state["_quote_filters"] = filters        # the Export page writes what is on screen
     page, size = st.session_state.get("q_page", 1), st.session_state.get("q_size", PAGE_SIZES[0])
@@ -707,7 +707,7 @@ def themes_page() -> None:
     ctx = current()
     st.title("Themes")
     _show_flash()
-    opts = cached(ctx, "filter_options")
+    opts = cached_analysis(ctx, "filter_options")
     labels = dict(opts["themes"])
     if not labels:
         st.info("No themes yet: run `copquotes analyse` (the tag stage).")
@@ -1263,7 +1263,7 @@ def collections_page() -> None:
     if done and Path(done["path"]).is_file() and done.get("collection") == name:
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
                            file_name=done["name"], key="c_download")
-    labels = dict(cached(ctx, "filter_options")["themes"])
+    labels = dict(cached_analysis(ctx, "filter_options")["themes"])
     for i, qid in enumerate(ids):
         q = rows.get(qid)
         with st.container(border=True):
