@@ -476,6 +476,29 @@ def _parts_line(parts: dict) -> str:
     return "Score parts: " + (" · ".join(vals) if vals else "n/a")
 
 
+def _quote_body(q: dict, labels: dict, key: str, hidden: str) -> None:
+    """A quote card's body: the text, its attribution, its themes (scores and a copy box on
+    demand) and its risk flags; ``hidden`` says what to do when the text is not anonymised yet."""
+    if q["display_text"] is None:
+        st.warning("Text hidden: the anonymise stage has not run on this unit. " + hidden)
+    else:
+        show_text(q["display_text"], quote=True)
+    st.markdown(md_escape(q["attribution"]))
+    top = st.columns([4, 1, 1])
+    top[0].markdown(_badges(q["labelled"], labels) if q["labelled"] else ":gray[no theme]")
+    with top[1]:
+        _scores_popover(q, labels, key=key)
+    with top[2]:
+        with st.popover("Copy"):
+            _copy_box(q)
+    for fl in q["flags"]:
+        sev = fl.get("severity", "warn")
+        msg = f"{fl.get('kind')} ({sev}): {fl.get('reason') or ''}"
+        if fl.get("text"):
+            msg += f" — “{fl['text']}”"
+        (st.error if sev == "hold" else st.warning)(md_escape(msg))
+
+
 def _quote_card(ctx: Ctx, q: dict, labels: dict) -> None:
     qid, v = q["quote_id"], int(q["version"])
     with st.container(border=True):
@@ -483,24 +506,8 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict) -> None:
                 + md_escape(" · ".join(str(x) for x in (q.get("document") or q["source_kind"], q["grp"]) if x))
                 + f" · {md_escape(q['speaker'] or '')}")
         st.markdown(head)
-        if q["display_text"] is None:
-            st.warning("Text hidden: the anonymise stage has not run on this unit. Run `copquotes analyse`.")
-        else:
-            show_text(q["display_text"], quote=True)
-        st.markdown(md_escape(q["attribution"]))
-        top = st.columns([4, 1, 1])
-        top[0].markdown(_badges(q["labelled"], labels) if q["labelled"] else ":gray[no theme]")
-        with top[1]:
-            _scores_popover(q, labels, key=f"scores_{qid}_{v}")
-        with top[2]:
-            with st.popover("Copy"):
-                _copy_box(q)
-        for fl in q["flags"]:
-            sev = fl.get("severity", "warn")
-            msg = f"{fl.get('kind')} ({sev}): {fl.get('reason') or ''}"
-            if fl.get("text"):
-                msg += f" — “{fl['text']}”"
-            (st.error if sev == "hold" else st.warning)(md_escape(msg))
+        _quote_body(q, labels, key=f"scores_{qid}_{v}",
+                    hidden="Run `copquotes analyse`.")
         if ctx.show_original:
             orig = data.original_text(ctx.ws, qid)
             if orig:
@@ -1147,24 +1154,7 @@ def triage_page() -> None:
                              + (f" · status {q['status']}" if q["status"] != "pending" else "")))
         if q.get("question"):
             st.caption("Question: " + md_escape(q["question"]))
-        if q["display_text"] is None:
-            st.warning("Text hidden: the anonymise stage has not run on this unit. Press Analyse on Add files.")
-        else:
-            show_text(q["display_text"], quote=True)
-        st.markdown(md_escape(q["attribution"]))
-        top_row = st.columns([4, 1, 1])
-        top_row[0].markdown(_badges(q["labelled"], labels) if q["labelled"] else ":gray[no theme]")
-        with top_row[1]:
-            _scores_popover(q, labels, key=f"tr_scores_{qid}_{v}")
-        with top_row[2]:
-            with st.popover("Copy"):
-                _copy_box(q)
-        for fl in q["flags"]:
-            sev = fl.get("severity", "warn")
-            msg = f"{fl.get('kind')} ({sev}): {fl.get('reason') or ''}"
-            if fl.get("text"):
-                msg += f" — “{fl['text']}”"
-            (st.error if sev == "hold" else st.warning)(md_escape(msg))
+        _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden="Press Analyse on Add files.")
         if ss.get("tr_editing") == qid and q["display_text"] is not None:
             st.text_area("Text to publish ('...' for dropped words, [brackets] for added ones)",
                          value=q["display_text"], key=f"tr_edit_{qid}_{v}", height=120)
