@@ -34,33 +34,56 @@ def _rows(ws, sql):
     return [tuple(r) for r in ws.conn.execute(sql)]
 
 
+# Each engine runs in a process of its own, as `copquotes run` does: the comparison must not
+# depend on what earlier tests in this process did to thread pools and caches.
+_RUN = """
+import json, sys
+from pathlib import Path
+import copquotes.embed
+from copquotes.engines import RayEngine
+from copquotes.ingest import discover
+from copquotes.pipeline import analyse
+from copquotes.workspace import Workspace
+
+name, data, path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+# embedding chunks (and so the embed map's partitions) of 128 texts: several on this slice
+copquotes.embed._CHUNK_BATCHES = 2
+ws = Workspace.create(path)
+ws.ingest(discover([data]).sources, progress=False)
+out = {}
+if name == "ray":
+    import ray
+    with RayEngine(ws.path, cores=2, actors=2, partition_rows=40) as engine:
+        out["summary"] = analyse(ws, progress=False, engine=engine)
+        out["stats"] = [s.as_dict() for s in engine.stats]
+    out["left_running"] = ray.is_initialized()
+else:
+    out["summary"] = analyse(ws, progress=False)
+ws.close()
+print(json.dumps(out, default=str))
+"""
+
+
 @pytest.fixture(scope="module")
 def both(tmp_path_factory):
-    from copquotes.engines import RayEngine
-    from copquotes.ingest import discover
-    from copquotes.pipeline import analyse
-    from copquotes.workspace import Workspace
+    import json
+    import subprocess
+    import sys
 
-    import copquotes.embed
+    from copquotes.workspace import Workspace
 
     root = tmp_path_factory.mktemp("engines")
     data = _slice(root)
     out = {}
-    mp = pytest.MonkeyPatch()
-    # embedding chunks (and so the embed map's partitions) of 128 texts: several on this slice
-    mp.setattr(copquotes.embed, "_CHUNK_BATCHES", 2)
     for name in ("local", "ray"):
-        ws = Workspace.create(root / name)
-        ws.ingest(discover([data]).sources, progress=False)
+        proc = subprocess.run([sys.executable, "-c", _RUN, name, str(data), str(root / name)],
+                              capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        res = json.loads(proc.stdout.strip().splitlines()[-1])
+        out[f"{name}_summary"] = res["summary"]
         if name == "ray":
-            with RayEngine(ws.path, cores=2, actors=2, partition_rows=40) as engine:
-                out["ray_summary"] = analyse(ws, progress=False, engine=engine)
-                out["stats"] = [s.as_dict() for s in engine.stats]
-            out["ray_left_running"] = ray.is_initialized()
-        else:
-            out["local_summary"] = analyse(ws, progress=False)
-        out[name] = ws
-    mp.undo()
+            out["stats"], out["ray_left_running"] = res["stats"], res["left_running"]
+        out[name] = Workspace.open(root / name)
     yield out
     for name in ("local", "ray"):
         out[name].close()
