@@ -62,18 +62,23 @@ def app_server(tmp_path):
         _wait_healthy(port, proc)
         yield tmp_path / "ws", port
     finally:
-        # `copquotes app` forwards SIGTERM to its streamlit server; the group kill is a backstop
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
+        stop_server(proc)
         log.close()
+
+
+def stop_server(proc) -> None:
+    """Stop a `copquotes app` started in its own session: SIGTERM (it forwards it to its
+    streamlit server), then a kill of the whole group as a backstop."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
 
 
 def _server_pids(port: int) -> list[int]:

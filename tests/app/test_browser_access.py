@@ -4,7 +4,6 @@ and a broken secrets file serves nothing but the line saying what to fix; `copqu
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 
@@ -13,25 +12,12 @@ import pytest
 from copquotes.app_launcher import app_path
 
 from .builders import build_workspace
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, _copquotes_cmd, _free_port, _wait_healthy
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, _copquotes_cmd, _free_port, _wait_healthy, stop_server
 
 
 def _serve(cmd, cwd, home, log):
     env = dict(os.environ, PYTHONUNBUFFERED="1", HOME=str(home))
     return subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
 
 
 def _visible(page, testid: str) -> int:
@@ -86,6 +72,6 @@ def test_a_real_server_fails_closed_and_hides_developer_tools(tmp_path):
                 browser.close()
     finally:
         for _, proc in servers:
-            _stop(proc)
+            stop_server(proc)
     # serving every interface never asks a web service for this machine's external IP
     assert "external IP" not in (tmp_path / "shared.log").read_text()

@@ -25,7 +25,7 @@ import pytest
 
 from copquotes.resources import REPO_DIR
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, _copquotes_cmd, _free_port, _wait_healthy
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, _copquotes_cmd, _free_port, _wait_healthy, stop_server
 
 CORPUS = Path(REPO_DIR) / "corpus"
 MAX_ACTIONS = 40
@@ -94,17 +94,7 @@ def new_app(tmp_path):
         _wait_healthy(port, proc)
         yield ws, port
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
-        for pid in (proc.pid,):
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        proc.wait()
+        stop_server(proc)
         log.close()
         _stop_analysis(ws)
 
