@@ -32,7 +32,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
-from ..disclosure import redact_span
+from .. import textsearch
+from ..disclosure import redact_span, workspace_person_names
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -209,7 +210,32 @@ def filter_options(ws) -> dict:
             "statuses": list(STATUSES)}
 
 
-def _quote_where(f: QuoteFilters) -> tuple[str, list]:
+def search_hidden_words(ws) -> frozenset[str]:
+    """Words a search never matches (:func:`copquotes.textsearch.match_expression`): every
+    string redacted anywhere in the workspace and every known identifier
+    (:func:`review_stable_terms`), and every part of a person name the workspace knows, the
+    ones that are ordinary words too ("Hope"): the app masks those in text it shows, so
+    finding a quote by one would tell what lies under a ``[name]``. Cached on what they are
+    made of."""
+    terms = review_stable_terms(ws)
+    names = workspace_names(ws, strict=True)
+    key = (str(ws.path), id(terms), id(names))
+    hit = _HIDDEN_CACHE.get(key)
+    if hit is None:
+        _HIDDEN_CACHE.clear()
+        words = set()
+        for t in terms:
+            words.update(textsearch.tokens(t))
+        for n in workspace_person_names(ws.conn):
+            words.update(w for w in textsearch.tokens(n) if len(w) >= 3)
+        hit = _HIDDEN_CACHE[key] = (terms, names, frozenset(words))
+    return hit[2]
+
+
+_HIDDEN_CACHE: dict = {}
+
+
+def _quote_where(f: QuoteFilters, ws=None) -> tuple[str, list]:
     where, params = [], []
     if f.theme:
         # instr() is a cheap pre-filter; json_each() decides
@@ -236,10 +262,17 @@ def _quote_where(f: QuoteFilters) -> tuple[str, list]:
         where.append("EXISTS (SELECT 1 FROM json_each(q.flags_json) j WHERE json_extract(j.value, '$.kind') = ?)")
         params.append(f.flags)
     if f.search and f.search.strip():
-        for word in f.search.split()[:5]:
-            where.append("(q.text LIKE ? ESCAPE '\\' OR q.edited_text LIKE ? ESCAPE '\\')")
-            pat = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [pat, pat]
+        # the full-text index over the anonymised text and the edits (copquotes.textsearch):
+        # every word required, a word matches the words it starts; a hidden word matches nothing
+        if ws is None:
+            raise ValueError("a text search needs the workspace")
+        textsearch.ensure_index(ws)
+        expr = textsearch.match_expression(f.search, search_hidden_words(ws))
+        if expr is textsearch.NOTHING:
+            where.append("0")
+        elif expr:
+            where.append(f"q.quote_id IN ({textsearch.matching_ids_sql()})")
+            params.append(expr)
     return (" WHERE " + " AND ".join(where)) if where else "", params
 
 
@@ -280,7 +313,7 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
     anonymised), ``anon_text`` (the anonymised span), themes, score parts, flags (with
     the anonymised flagged words), attribution, status, version, metadata and topic.
     """
-    where, params = _quote_where(filters)
+    where, params = _quote_where(filters, ws)
     base = " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where
     total = ws.conn.execute("SELECT COUNT(*)" + base, params).fetchone()[0]
     page_size = max(1, int(page_size))
@@ -399,7 +432,7 @@ def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None,
                        statuses: tuple[str, ...] | None = None) -> list[str]:
     """Every quote id matching ``filters`` (and one of ``statuses``; consented units only), best
     score first."""
-    where, params = _quote_where(filters)
+    where, params = _quote_where(filters, ws)
     if statuses:
         where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
         params = [*params, *statuses]
@@ -412,7 +445,7 @@ def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None,
 
 def count_filtered(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None = None) -> int:
     """How many quotes match ``filters`` (and have one of ``statuses``): one COUNT query."""
-    where, params = _quote_where(filters)
+    where, params = _quote_where(filters, ws)
     if statuses:
         where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
         params = [*params, *statuses]

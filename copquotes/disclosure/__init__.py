@@ -21,7 +21,7 @@ from .edits import UNSAFE_EDIT, new_words
 from .gate import Disclosure, NameMask, is_held, redacted_terms, workspace_names
 from .markdown import md_blockquote, md_escape
 from .names import (PersonNames, common_words, file_name_pattern, fold, identifier_terms, mask_names, name_pattern,
-                    name_spans, scrub)
+                    name_spans, scrub, workspace_person_names)
 from .placeholders import ALL as ALL_PLACEHOLDERS
 from .placeholders import CONTACT_SOURCES, PLACEHOLDER_RE, PLACEHOLDERS, placeholder
 from .render import merge_spans, placeholder_map, redact_span, redact_text, surface_key
@@ -32,6 +32,7 @@ __all__ = [
     "HONORIFICS", "is_honorific", "FORMULA_SIGNS", "is_formula_like", "neutralise_cell", "strip_control",
     "Disclosure", "NameMask", "is_held", "redacted_terms", "workspace_names", "md_blockquote", "md_escape",
     "PersonNames", "common_words", "file_name_pattern", "fold", "identifier_terms", "mask_names", "name_pattern",
-    "name_spans", "scrub", "ALL_PLACEHOLDERS", "CONTACT_SOURCES", "PLACEHOLDER_RE", "PLACEHOLDERS", "placeholder",
+    "name_spans", "scrub", "workspace_person_names", "ALL_PLACEHOLDERS", "CONTACT_SOURCES", "PLACEHOLDER_RE",
+    "PLACEHOLDERS", "placeholder",
     "merge_spans", "placeholder_map", "redact_span", "redact_text", "surface_key", "source_names", "UNSAFE_EDIT", "new_words",
 ]

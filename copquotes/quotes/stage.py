@@ -28,6 +28,7 @@ from ..disclosure import redact_span as _redact_span
 from ..errors import ConfigError, WorkspaceError
 from ..progress import progress as _progress
 from ..stages import STAGES
+from .. import textsearch
 from ..text import sentence_spans, word_count
 from .attribution import attribution, check_template, resolve_templates
 from .candidates import (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, SpanCandidate,
@@ -774,6 +775,9 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
             " attribution=excluded.attribution, flags_json=excluded.flags_json, speaker=excluded.speaker",
             rows,
         )
+        # the search index over the quotes' anonymised text: its triggers keep it in step with
+        # every later write; created here (in this transaction) on a workspace that lacks it
+        textsearch.ensure_index(ws)
         if learned.get("learned"):
             ws.conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)",
                             (CONFIG_WEIGHTS, json.dumps({"quotability": base.quotability, "top": base.top})))
