@@ -338,3 +338,79 @@ def allowed_words(allow) -> frozenset[str]:
         for w in _WORD_RE.findall(a):
             out.add(w.lower())
     return frozenset(out)
+
+# --------------------------------------------------------------------------- name slots (any word)
+# Places in a sentence where only a person's name fits, so that even an ordinary word there is a name
+# ("Trace and I drove down", "mere reckons", "talked to river about it", "my mate dusty"): see
+# ``recognizers.person_slot``. The word itself must still pass ``recognizers.slot_word``.
+#: Verbs of speaking after a subject: "X said", "X reckons" (no determiner before X).
+SLOT_SPEECH_AFTER = frozenset("""
+said says reckons reckoned mentioned mentions told tells asked asks suggested suggests explained explains
+replied replies texted rang rings messaged emailed wrote writes shared talked spoke speaks chimed piped
+pointed jumped volunteered offered admitted agreed argued laughed joked cried yelled
+""".split())
+#: Verbs whose object, right after them, is a person: "rang X", "hearing X talk".
+SLOT_OBJECT_VERBS = frozenset("""
+rang ring ringing texted texting messaged messaging emailed emailing asked ask asking told tell telling
+thanked thank hearing heard cc cc'd ccd pinged ping invited invite introduced introduce tagged tag
+""".split())
+#: Verbs (and particles) before "with"/"to"/"for" whose object is a person: "spoke with X", "shout out to X".
+SLOT_VERB_BEFORE_PREP = frozenset("""
+spoke speak speaking spoken talk talked talking chat chatted chatting yarn yarned yarning met meet meeting
+up in out along paired partnered teamed sat drove went came catching caught checked check checking
+thanks credit kudos props respect hats shoutout shout-out
+""".split())
+#: Words a name in apposition may follow, after a determiner or possessive: "my mate X", "our principal X".
+SLOT_APPOSITION = frozenset("""
+mate mates friend friends bestie buddy pal colleague colleagues neighbour neighbor housemate flatmate
+partner ex boyfriend girlfriend hubby husband wife son daughter sister brother cousin niece nephew
+grandson granddaughter boss manager supervisor mentor principal teacher coordinator co-ordinator
+facilitator co-facilitator cofacilitator counsellor worker officer coach captain leader lead director ceo chair
+educator trainer presenter elder councillor mayor nurse doctor gp student volunteer
+""".split())
+#: Greetings and apologies before a vocative: "Sorry Pearl,", "cheers sky!".
+SLOT_VOCATIVE_BEFORE = frozenset("""
+thanks thank thx ta cheers hi hey hiya hello morning evening afternoon sorry congrats congratulations
+welcome bye goodbye love
+""".split())
+#: Words that sit where a name sits but are no name: people in general, institutions, things people own.
+SLOT_NOT_NAMES = frozenset("""
+everyone everybody someone somebody anyone anybody nobody noone people person staff management leadership
+team group groups family families parents parent kids kid children students student teachers teacher
+government council school work life time covid funding money research evidence data feedback support
+mum mom dad mother father nan nanna grandma grandpa husband wife partner son daughter brother sister
+boss manager principal coordinator facilitator colleague colleagues friend mate admin reception
+community communities sector organisation organization org company agency department uni university
+program programme project session sessions training course network forum meeting meetings
+role roles position job notes note guide pack notebook plan plans concern reason aim issue issues
+problem problems thing things stuff idea ideas word words today tomorrow yesterday tonight week year month
+day night morning afternoon evening everything something nothing anything world country state nation god
+church club house home office chat zoom teams email phone text message
+""".split())
+#: Words that may stand before a subject (so X is not the object or modifier of what precedes it).
+SLOT_SUBJECT_BEFORE = frozenset("""
+so and but yeah yep um uh ah er like honestly then when because cos cause coz if actually also well oh
+okay ok right time mean know plus anyway anyways basically sure think reckon guess and then once while
+whereas though although since after before until unless that
+""".split())
+#: Determiners and possessives: a word after one of them is a common noun, not a name.
+DETERMINERS = frozenset("""
+the a an my our your his her their its this that these those some any every each no another other
+one two three four five six several many few all both either neither which what whose
+""".split())
+#: Words heard right after a platform's name that are no handle: "saw it on tiktok yesterday".
+PLATFORM_FOLLOW = frozenset("""
+video videos post posts story stories reel reels page pages account accounts live feed trend trends
+yesterday today tonight lately again too as well though also now group groups chat chats message messages
+link links handle username name profile dm dms
+""".split())
+#: Fillers of speech: never a name, whatever stands around them ("asked like about", "you know and i").
+FILLER_WORDS = frozenset("""
+like know mean sort kind right well really actually basically literally honestly um uh ah er erm hmm yeah
+yep nah okay ok so anyway
+""".split())
+#: Possessors that are no names: "life's work", "today's session", "mum's place".
+POSSESSOR_NOT_NAMES = SLOT_NOT_NAMES | frozenset("""
+life work time world god covid women men children kids people everyone someone nobody anyone mum dad nan
+grandma grandpa uncle aunty auntie partner husband wife son daughter brother sister friend mate boss
+""".split())

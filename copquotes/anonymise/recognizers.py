@@ -264,7 +264,219 @@ def _surname_like(t: Tok) -> bool:
         return False
     if lo in w.last or lo in w.first:
         return True
-    return lo not in w.eng["vaa"] and not _is_common(lo) or lo not in w.eng["vaa"] and lo in w.eng["noun"] and not lo.endswith("s")
+    return lo not in w.eng["vaa"] and not _is_common(lo) or lo not in w.eng["vaa"] and lo in w.eng["noun"] and (
+        not lo.endswith("s") or lo[:-1] not in w.eng["any"] and not (lo.endswith("es") and lo[:-2] in w.eng["any"]))
+
+
+_ACTION_VERBS = frozenset("""
+ran runs brought brings put puts kept keeps sent sends gave gives helped helps organised organized led leads taught
+teaches showed shows couldn't can't wasn't didn't won't wouldn't hasn't hadn't isn't facilitated co-facilitated
+presented hosted chaired invited drove picked stepped jumped nailed loved
+""".split())
+_SUBJECT_VERBS = _ACTION_VERBS | frozenset("""
+got gets made makes came comes will would could can was is has had finally always never also just still really did does
+""".split())
+_ABSTRACT_SUFFIX = ("tion", "sion", "ment", "ness", "ity", "ship", "ism", "ance", "ence", "ology", "ics", "ing", "ful")
+_NP_END = frozenset("""
+about and who whose to if for after before this that yesterday today tonight last on at back earlier later
+again up re when because cos cause coz from in with or but so too as well said says reckons was is were
+had has have will would could can couldn't can't wasn't didn't won't isn't talk talks say speak present
+share explain know knows did does do
+""".split()) | frozenset(lx.SLOT_SPEECH_AFTER)
+
+
+def _verbish(lo: str) -> bool:
+    """A verb or one of its forms ("passed", "bakes", "told")."""
+    w = words()
+    verb = w.eng["verb"]
+    if lo in verb or lo in _IRREGULAR:
+        return True
+    for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if lo.endswith(suf) and len(lo) - len(suf) >= 2 and lo[: -len(suf)] + rep in verb:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=65536)
+def named_word(lo: str) -> bool:
+    """A word that names someone by itself: a census first name that is no ordinary word, a word that
+    is no English, or a census surname that is no ordinary word (the census lists "driver", "patient")."""
+    w = words()
+    return (lo in w.first and lo not in w.ambiguous and not _is_common(lo)) or unknown_word(lo) \
+        or (lo in w.last and not _is_common(lo)) or (lo in w.first and lo not in w.ambiguous and lo not in w.eng["vaa"]
+                                                      and lo not in lx.COMMON_NOUN_NAMES and not _is_common_strict(lo))
+
+
+@functools.lru_cache(maxsize=65536)
+def _slot_word_lower(lo: str, cap: bool) -> bool:
+    w = words()
+    if len(lo) < 2 or len(lo) < 3 and not cap or "'" in lo:
+        return False
+    if lo.endswith(("ist", "ists")) and lo not in w.first:
+        return False  # "podiatrist", "physiotherapists": a profession
+    if lo in w.stop or lo in lx.INFORMAL_WORDS or lo in lx.CULTURAL_GROUPS or lo in w.countries or lo in lx.MONTHS \
+            or lo in lx.DAYS or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in _HONORIFIC_BARE \
+            or lo in lx.ROLE_NOUNS or lo in lx.SLOT_NOT_NAMES or lo in lx.SLOT_APPOSITION or lo in lx.DETERMINERS:
+        return False
+    if named_word(lo):
+        return True
+    if lo.endswith("s") and (lo[:-1] in w.eng["any"] or lo.endswith("es") and lo[:-2] in w.eng["any"]
+                             or lo.endswith("ies") and lo[:-3] + "y" in w.eng["any"]):
+        return False  # a plural: "uncles", "parents"
+    if lo.endswith(_ABSTRACT_SUFFIX) or lo.endswith("ly") and lo in w.eng["adv"]:
+        return False
+    if lo.endswith("ed") and _verbish(lo):
+        return False  # "frightened", "admitted"
+    if lo in w.eng["adv"] and lo not in w.eng["noun"]:
+        return False
+    return lo not in _IRREGULAR
+
+
+def _bare(lo: str) -> str:
+    """The word without a contraction: "lakshmi'll" -> "lakshmi"."""
+    m = _SUFFIX.match(lo) if ("'" in lo or "’" in lo) else None
+    return m.group(1) if m and len(m.group(1)) >= 2 else lo
+
+
+def slot_word(t: Tok, allow_words: frozenset = frozenset()) -> bool:
+    """A word that can be a name when it stands where only a name fits: not a function word, filler,
+    allowed term, cultural group, month, organisation or role word, word for people in general,
+    plural, abstract noun or adverb. Ordinary nouns and adjectives pass ("Trace", "mere", "river", "sunny")."""
+    lo = _bare(t.lower.replace("’", "'"))
+    if not t.alpha or t.upper or lo in allow_words or lo in lx.FILLER_WORDS or t.text.upper() in lx.ACRONYM_ALLOW:
+        return False
+    return _slot_word_lower(lo, t.cap)
+
+
+def _np_end(f: Features, i: int, surname: bool = True) -> bool:
+    """Token ``i`` ends a noun phrase: punctuation or the end follows, or a word that cannot
+    continue it ("about", "and", "who", a verb of speaking, a filler); with ``surname``, also
+    when a surname-like word follows and then one of those ("to lakshmi sharma who").
+    """
+    toks = f.tokens
+    if i + 1 >= len(toks):
+        return True
+    if f.gap(i, i + 1).strip() or toks[i].poss:
+        return True
+    nx = toks[i + 1]
+    if nx.lower in ("and", "or") and i + 2 < len(toks):
+        w = words()
+        after = toks[i + 2].lower
+        if after in w.eng["adj"] and after not in w.eng["noun"] or after.endswith("ed") and _verbish(after):
+            return False  # "to anxious and frightened patients": adjectives before their noun
+    if nx.lower in _NP_END or nx.lower in lx.FILLER_WORDS or _verbish(nx.lower) and nx.lower.endswith(("ed", "s")) \
+            and nx.lower not in words().eng["noun"] or nx.lower.endswith("ly") and nx.lower in words().eng["adv"]:
+        return True
+    if surname and nx.alpha and (nx.lower in words().last or unknown_word(nx.lower) or nx.cap and _surname_like(nx)) \
+            and nx.lower not in lx.SLOT_NOT_NAMES and not _verbish(nx.lower):
+        return _np_end(f, i + 1, surname=False)
+    return False
+
+
+def _subject_position(f: Features, i: int) -> bool:
+    """Token ``i`` opens a clause: the text or a sentence starts there, or a conjunction, filler or
+    adverb of stance stands before it ("so X said", "honestly X was", "last time X couldn't")."""
+    t = f.tokens[i]
+    if t.sent_init or i == 0:
+        return True
+    if f.tokens[i - 1].poss:
+        return False  # "Liu's class did"
+    p = f.prev(i)
+    if p is None:
+        return True  # punctuation before it
+    if p.lower in lx.DETERMINERS or p.lower in lx.PLACE_BEFORE and p.lower not in ("to",) or p.lower in _HONORIFIC_BARE:
+        return False
+    if p.lower in lx.SLOT_SUBJECT_BEFORE:
+        return True
+    w = words()
+    return p.lower.endswith("ly") and p.lower in w.eng["adv"]
+
+
+def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bool:
+    """Does token ``i`` stand where only a person's name fits, whatever the word is?
+
+    * beside the speaker: "Trace and I", "me and dusty", "X and myself";
+    * the subject of a verb of speaking, opening a clause: "Mere reckons", "so sky said";
+    * the object of a verb that takes people, alone in its noun phrase: "rang trace about",
+      "hearing Qiang talk", "talked to river about it", "shout out to X who";
+    * in apposition after a determiner and a role or kin word: "my mate dusty reckons",
+      "the facilitator hao was", "the coordinator, sunny, sent";
+    * a vocative after a greeting or an apology: "Sorry Pearl,", "cheers sky!";
+    * a speaker's turn: "Jasmine: I think".
+    The word must pass :func:`slot_word`.
+    """
+    toks = f.tokens
+    t = toks[i]
+    if not slot_word(t, allow_words):
+        return False
+    n = len(toks)
+    w = words()
+    nx = f.next(i)
+    p = f.prev(i)
+    if nx is not None and nx.alpha and not t.poss and nx.lower not in w.stop and nx.lower not in lx.FILLER_WORDS and (nx.lower in w.last or unknown_word(nx.lower) or nx.cap and _surname_like(nx)) \
+            and nx.lower not in lx.SLOT_NOT_NAMES and not _verbish(nx.lower) and f.next(i + 1) is not None \
+            and (f.next(i + 1).lower in _SUBJECT_VERBS or f.next(i + 1).lower in lx.SLOT_SPEECH_AFTER or f.next(i + 1).lower == "who"):
+        nx = f.next(i + 1)  # "hao tang couldn't", "lakshmi nair who": the verb after the surname
+    # beside the speaker
+    lo = _bare(t.lower)
+    if lo in w.eng["adv"] and not named_word(lo):
+        return False  # "Later admitted"
+    if nx is not None and nx.lower in ("and", "&") and i + 2 < n and toks[i + 2].lower in ("i", "me", "myself") \
+            and f.next(i + 1) is not None and _subject_position(f, i) and (not _verbish(lo) or named_word(lo) or t.cap):
+        return True
+    if p is not None and i >= 2 and p.lower == "and" and toks[i - 2].lower in ("me", "i", "myself") \
+            and f.prev(i - 1) is not None and _np_end(f, i):
+        return True
+    # subject of a verb of speaking
+    if nx is not None and nx.lower in lx.SLOT_SPEECH_AFTER and _subject_position(f, i):
+        return True
+    if nx is not None and nx.lower in ("was", "is") and i + 2 < n and toks[i + 2].lower in (
+            "saying", "telling", "asking", "talking", "explaining", "sharing") and _subject_position(f, i):
+        return True
+    # "it was X who", "X who" after a greeting or a verb
+    if nx is not None and nx.lower == "who" and p is not None and p.lower in ("was", "is", "it's", "its") \
+            and (not _verbish(t.lower) or named_word(t.lower)):
+        return True
+    # a capitalised word mid-sentence before a verb: "last time Mere couldn't", "so Sky was"
+    if t.cap and not t.sent_init and nx is not None and lo not in lx.THEME_WORDS and lo not in lx.STRONG_COMMON \
+            and (nx.lower in _SUBJECT_VERBS or nx.lower in lx.SLOT_SPEECH_AFTER) and (p is None or p.lower not in lx.DETERMINERS) \
+            and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("with", "to", "by", "for")):
+        return True
+    # a subject before a verb of action, opening a clause: "lakshmi ran the session", "Trace brought",
+    # "Lakshmi'll bring" (a name or a word that is no verb nor adjective)
+    if lo not in w.ambiguous and lo not in lx.THEME_WORDS and _subject_position(f, i):
+        named = named_word(lo)
+        if nx is not None and (nx.lower in _ACTION_VERBS and (named or lo in w.eng["noun"] and lo not in w.eng["verb"]
+                                                              and lo not in w.eng["adv"])
+                               or nx.lower in _SUBJECT_VERBS and named):
+            return True
+        if (named or lo in w.eng["noun"] and lo not in w.eng["vaa"]) and lo != t.lower and t.lower.endswith(("'ll", "’ll")):
+            return True
+    # object of a verb that takes people
+    if p is not None and p.lower in lx.SLOT_OBJECT_VERBS and _np_end(f, i) and (
+            not _verbish(t.lower) or named_word(t.lower)):
+        return True
+    if p is not None and p.lower in ("with", "to", "for") and i >= 2 and f.prev(i - 1) is not None \
+            and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and not _verbish(t.lower):
+        return True
+    # apposition: "my mate dusty", "the facilitator hao"
+    if p is not None and p.lower in lx.SLOT_APPOSITION and i >= 2 and f.prev(i - 1) is not None \
+            and toks[i - 2].lower in lx.DETERMINERS and toks[i - 2].lower not in ("a", "an", "one", "another", "no", "any", "every", "each") \
+            and (not _verbish(t.lower) or t.lower in w.first) and (_np_end(f, i) or nx is not None and (
+                _verbish(nx.lower) or nx.lower.endswith("ly"))):
+        return True
+    if i >= 2 and f.gap(i - 1, i).strip() == "," and toks[i - 1].lower in lx.SLOT_APPOSITION \
+            and (i + 1 >= n or f.gap(i, i + 1).strip() in (",", ".", "!", "?", "")) and not _verbish(t.lower):
+        return True
+    # vocative
+    if p is not None and p.lower in lx.SLOT_VOCATIVE_BEFORE and (i + 1 >= n or f.gap(i, i + 1).strip()[:1] in (",", "!", ".", "?")):
+        return True
+    # a speaker's turn: "Jasmine: ..." at the start of a line
+    gap_after = f.text[t.end:toks[i + 1].start] if i + 1 < n else f.text[t.end:]
+    if gap_after.strip().startswith(":") and (i == 0 or "\n" in f.gap(i - 1, i)) and (
+            t.lower in w.first or unknown_word(t.lower) or t.cap and not _is_common(t.lower)):
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------- known names
@@ -466,7 +678,8 @@ class NameRecognizer(_AllowWordsRecognizer):
             if p is not None and p.lower.rstrip(".") in _HONORIFIC_BARE and not t.cap:
                 if lo not in w.stop and lo not in lx.ORG_TAIL and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
                         and (lo in w.first or name_like_lower(lo) or lo in w.last and not _is_common(lo)
-                             or p.lower.rstrip(".") in _STRICT_TITLES and lo not in w.eng["vaa"]):
+                             or p.lower.rstrip(".") in _STRICT_TITLES and lo not in w.eng["vaa"]
+                             or self._kin_name(f, p, t)):
                     found[i] = "honorific"
                     continue
             if lo in self.allow_words or lo in w.countries or lo in lx.CULTURAL_GROUPS:
@@ -501,7 +714,8 @@ class NameRecognizer(_AllowWordsRecognizer):
                     found[i] = "oov"  # "our principal rhiannon finally came on board"
                 continue
             if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
-                    and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index():
+                    and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index() \
+                    and _slot_word_lower(lo, True):
                 if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")):
                     found[i] = "cue"
                     continue
@@ -510,11 +724,18 @@ class NameRecognizer(_AllowWordsRecognizer):
                     and not f.next(i).cap and f.next(i).lower not in w.stop:
                 found[i] = "name_list"  # "Sarahs idea": a possessive without its apostrophe
                 continue
+            if self._possessive(f, i):
+                found[i] = "cue"  # "qiang's school", "Haos school", "mere's template"
+                continue
             # a word that is no English (nor a place, organisation word or allowed term): a name
             if len(lo) >= 3 and lo not in self.allow_words and lo not in w.countries and lo not in lx.CULTURAL_GROUPS \
                     and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and t.text.upper() not in lx.ACRONYM_ALLOW \
                     and (lo,) not in place_index() and (unknown_word(lo) or not t.cap and name_like_lower(lo)):
                 found[i] = "oov"
+        # a word, ordinary or not, where only a name fits ("Trace and I", "mere reckons", "my mate dusty")
+        for t in toks:
+            if t.i not in found and person_slot(f, t.i, self.allow_words):
+                found[t.i] = "cue"
         if n >= 2 and toks[-1].sent_init and toks[-1].cap and toks[-1].alpha and not toks[-1].upper \
                 and not _is_common(toks[-1].lower) and toks[-1].lower not in self.allow_words \
                 and (toks[-1].lower,) not in place_index() and not f.text[toks[-1].end:].strip(" .!\n"):
@@ -577,6 +798,11 @@ class NameRecognizer(_AllowWordsRecognizer):
                     k += 1
             while a - 1 >= 0 and f.prev(a) is not None and (a - 1) not in found:
                 pv = toks[a - 1]
+                if pv.sent_init and pv.cap and not toks[a].sent_init and toks[a].cap and a == i \
+                        and (toks[a].lower in w.last or unknown_word(toks[a].lower)) and toks[a].lower not in w.first \
+                        and slot_word(pv, self.allow_words) and not _verbish(pv.lower) and pv.lower not in w.eng["adv"]:
+                    a -= 1  # "Mere Seiuli ran": a first name that is a word, before a surname, stays with it
+                    break
                 if pv.sent_init and _is_common(pv.lower):
                     break
                 if not _surname_like(pv) or pv.lower in w.first and False:
@@ -595,6 +821,44 @@ class NameRecognizer(_AllowWordsRecognizer):
             spans.append(result("PERSON", toks[a].start, toks[b].end, src, P_HONORIFIC if src == "honorific" else (P_NAME if src in ("name_list", "conj") else P_CUE)))
         return spans
 
+    def _possessive(self, f: Features, i: int) -> bool:
+        """A possessor that is a name: "qiang's school", "mere's template" (a word that can be a name, not
+        after a determiner, before a noun), "Haos school", "tahlias idea" (no apostrophe: the word without
+        its s is a name, a surname or no English)."""
+        toks = f.tokens
+        t = toks[i]
+        w = words()
+        if i + 1 >= len(toks):
+            return False
+        nx = toks[i + 1]
+        if not nx.alpha or nx.lower in w.stop or nx.lower not in w.eng["noun"] or nx.lower in w.eng["adv"] \
+                or nx.lower in ("been", "got", "gone", "going", "done", "had"):
+            return False
+        pv = f.prev(i)
+        if pv is not None and (pv.lower in lx.DETERMINERS or pv.lower in ("last", "next", "this", "every", "today", "whole")):
+            return False
+        if t.poss:
+            if t.cap and not t.sent_init:
+                return False  # the other rules see these
+            return slot_word(t, self.allow_words) and t.lower not in lx.POSSESSOR_NOT_NAMES and named_word(t.lower)
+        lo = t.lower
+        if not (t.alpha and lo.endswith("s") and len(lo) >= 4) or f.next(i) is None or lo in w.stop:
+            return False
+        stem = lo[:-1]
+        if lo in lx.INFORMAL_WORDS or stem in w.ambiguous or stem in self.allow_words or stem in lx.SLOT_NOT_NAMES or lo in w.eng["any"] \
+                or _is_common(lo) and stem not in w.first and stem not in w.last:
+            return False
+        return named_word(stem) and nx.lower not in w.eng["adj"]
+
+    def _kin_name(self, f: Features, p: Tok, t: Tok) -> bool:
+        """A title or kinship word before a lower-case word that can be a name ("uncle mere", "aunty qiang",
+        "nan tahlia"), not a verb or adverb ("my nan always", "uncle passed") nor a noun the kinship word
+        describes ("the aunty program": after "the", "a", "this", the old rules only)."""
+        pp = f.prev(p.i)
+        if pp is not None and pp.lower in lx.DETERMINERS and pp.lower not in ("my", "our", "your", "his", "her", "their"):
+            return False
+        return slot_word(t, self.allow_words) and not _verbish(t.lower) and t.lower not in _HONORIFIC_COMPOUND
+
     def _lower_surname(self, toks, j: int) -> bool:
         t = toks[j]
         w = words()
@@ -606,6 +870,10 @@ class NameRecognizer(_AllowWordsRecognizer):
                     and toks[j + 1].lower not in w.stop and toks[j + 1].lower not in w.eng["vaa"]:
                 return True  # "de luca", "te rangi", "al hassan"
             return False
+        if lo.endswith("s") and len(lo) >= 4 and j + 1 < len(toks) and toks[j + 1].lower in w.eng["noun"] \
+                and toks[j + 1].lower not in w.stop and toks[j + 1].lower not in w.eng["adj"] and toks[j + 1].lower not in w.eng["adv"] \
+                and (unknown_word(lo[:-1]) or lo[:-1] in w.last or lo[:-1] in w.eng["noun"] and lo[:-1] not in w.eng["vaa"]):
+            return True  # "ubah duales idea": a surname with its possessive s
         if lo in w.eng["vaa"] or lo in _IRREGULAR:
             return False
         return lo in w.last or name_like_lower(lo) or not _is_common_strict(lo)
@@ -616,6 +884,11 @@ class NameRecognizer(_AllowWordsRecognizer):
             and nx.lower not in self.allow_words
 
 
+_HONORIFIC_COMPOUND = frozenset("""
+program programme programs group groups circle circles session sessions figure figures role roles network day days
+night nights lunch morning afternoon tea talk talks yarn yarns team mob list house flat visit visits time times
+figurehead side support cooking story stories council camp
+""".split())
 _OBJECT_WORDS = frozenset("my your his her its our their the a an it us me them this that these those".split())
 _PARTICLES = frozenset("de da di del della van von der den te al el bin binti ibn ben le la".split())
 _PLACE_PREP = frozenset("in near around outside across throughout".split())
@@ -907,7 +1180,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             lo = t.lower
             if lo in w.first or lo in lx.CULTURAL_GROUPS or lo in w.countries or lo in lx.MONTHS or lo in lx.DAYS \
                     or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in lx.COMPASS or lo in lx.STRONG_COMMON \
-                    or lo in _HONORIFIC_BARE:
+                    or lo in _HONORIFIC_BARE or lo[:-1] in _HONORIFIC_BARE or lo[:-2] in _HONORIFIC_BARE:
                 continue
             p = f.prev(t.i)
             unknown = lo not in w.eng["any"]
@@ -924,7 +1197,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                 nx = f.next(t.i)
                 if nx is not None and nx.cap and nx.alpha and not nx.upper and nx.lower not in lx.PLACE_REGION_TAIL \
                         and nx.lower not in lx.ORG_TAIL and nx.lower not in lx.COMPASS and (nx.lower,) not in idx \
-                        and (nx.lower in w.last or unknown_word(nx.lower)):
+                        and (nx.lower in w.last or unknown_word(nx.lower) or _surname_like(nx) and nx.lower not in _PLACE_WORDS):
                     continue  # "to Kavitha Desai": a first name and a surname, not a place
                 found.append((t.i, t.i, "region"))
                 continue
@@ -971,6 +1244,11 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         return out
 
 
+_PLACE_WORDS = frozenset("""
+hill hills park beach bay point heads springs vale grove flat flats gully falls junction bridge crossing plains downs
+ridge rock rocks island north south east west city town valley creek river lake lakes mount port harbour waters
+gardens estate village forest ranges range reach bend
+""".split())
 _GENERIC_THE = frozenset("""
 year library chat group forum room session school council shire city uni office team hub centre
 house program programme network west north east south bush country region state city state
@@ -1108,9 +1386,15 @@ class ContactRecognizer(LocalRecognizer):
             h = m.group(1)
             lo = h.lower().lstrip("@")
             explicit = bool(re.search(r"(?::|=|\bis)\s*@?$", text[m.start():m.start(1)], re.I))
+            # after a platform's name, a word that is not an ordinary one by itself is a handle (two words
+            # run together count: "sarahwhite"); after "is" or ":" anything but a function word or an
+            # adjective ("my insta is tomcat", not "my insta is private")
+            w = words()
             if len(lo) >= 3 and (h.startswith("@") or re.search(r"[\d_.]", lo) or unknown_word(lo)
-                                 or explicit and not _is_common(lo)) \
-                    and lo not in words().stop:
+                                 or not _is_common(lo) and lo not in lx.PLATFORM_FOLLOW
+                                 or explicit and lo not in w.eng["adj"] and lo not in w.eng["adv"]
+                                 and lo not in lx.PLATFORM_FOLLOW and not _verbish(lo)) \
+                    and lo not in w.stop and lo not in lx.FILLER_WORDS:
                 out.append(result("HANDLE", m.start(1), m.end(1), "handle", P_EMAIL, 0.85))
         for m in _HANDLE.finditer(text):
             if len(m.group(0)) >= 3:
