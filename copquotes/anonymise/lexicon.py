@@ -414,3 +414,23 @@ POSSESSOR_NOT_NAMES = SLOT_NOT_NAMES | frozenset("""
 life work time world god covid women men children kids people everyone someone nobody anyone mum dad nan
 grandma grandpa uncle aunty auntie partner husband wife son daughter brother sister friend mate boss
 """.split())
+#: Words before "school", "council", "club" that say what kind it is, not which one ("boarding school",
+#: "book club", "student council"): never taken as the name of an organisation typed in lower case.
+ORG_MODIFIERS_NOT_NAMES = frozenset("""
+night sunday summer winter holiday vacation law art arts drama music dance medical nursing boarding book golf
+youth student students staff parent parents teacher teachers kids children girls boys men women private public
+special selective sports sport swimming tennis car chess film garden walking running cycling bike sailing fishing
+craft reading writing language english maths math science technology tech business trade trades farm rural city
+town country regional district area suburban middle junior senior mission aged disability mental housing social
+welfare migrant refugee nearby main central online virtual government church faith christian islamic jewish
+anglican uniting baptist lutheran presbyterian footy netball cricket soccer rugby hockey basketball bowls
+lacrosse athletics nippers childcare day care health community neighbourhood family families legal support
+service services violence prevention year grade class sunday weekend afternoon morning evening after before
+kid's kids' local state whole high primary secondary elementary nursery infant infants junior state-school
+home homework local shire city youth club school council
+""".split())
+#: Words right before an organisation (or before "the" and an organisation): "at", "go to", "through".
+ORG_SLOT_BEFORE = frozenset("""
+at to from with through via for by joined join joining attend attends attended attending visited visit
+into within across inside outside
+""".split())

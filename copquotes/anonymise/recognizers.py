@@ -162,6 +162,12 @@ def _compound(lower: str) -> bool:
     return False
 
 
+def _prefixed(lower: str) -> bool:
+    """A prefix or suffix on an English word ("anytime", "overload", "homeless")."""
+    return any(lower.startswith(pre) and len(lower) - len(pre) >= 3 and _is_common(lower[len(pre):]) for pre in _PREFIXES) \
+        or any(lower.endswith(suf) and len(lower) - len(suf) >= 3 and _is_common(lower[: -len(suf)]) for suf in _SUFFIXES)
+
+
 def _slip(lower: str) -> bool:
     """A one-letter slip of a longer English word: letters swapped, dropped or doubled."""
     if len(lower) < 6:
@@ -805,6 +811,11 @@ class NameRecognizer(_AllowWordsRecognizer):
                     break
                 if pv.sent_init and _is_common(pv.lower):
                     break
+                if pv.cap and not pv.sent_init and a == i and toks[a].cap and found.get(a) in ("oov", "name_list", "cue") \
+                        and slot_word(pv, self.allow_words) and not _verbish(pv.lower) and pv.lower not in w.eng["adv"] \
+                        and (pv.lower, toks[a].lower) not in place_index():
+                    a -= 1  # "that was Mere Tuhiwai's idea"
+                    break
                 if not _surname_like(pv) or pv.lower in w.first and False:
                     break
                 if pv.lower in lx.HONORIFICS or pv.lower in self.allow_words:
@@ -953,7 +964,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 out.append(result("ORGANIZATION", t.start, toks[b].end, "org_pattern", P_ORG))
                 i = b + 1
                 continue
-            if lo in lx.ORG_TAIL and (t.cap or self._lower_place_before(f, i)):
+            if lo in lx.ORG_TAIL and (t.cap or self._lower_place_before(f, i) or self._slot_modifiers(f, i) is not None):
                 span = self._tail_org(f, i)
                 if span:
                     a, b = span
@@ -1008,7 +1019,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
     def _lower_place_before(self, f: Features, i: int) -> bool:
         """Lower-case org names: "bendigo health", "ballarat community health"."""
         a = i - 1
-        while a >= 0 and f.next(a) is not None and f.tokens[a].lower in lx.ORG_TAIL | lx.ORG_GENERIC and not f.tokens[a].cap:
+        while a >= 0 and f.next(a) is not None and (f.tokens[a].lower in lx.ORG_TAIL | lx.ORG_GENERIC or a < i - 1
+                                                    and f.tokens[a].lower in lx.PLACE_REGION_TAIL) and not f.tokens[a].cap:
             a -= 1
         if a < 0 or f.tokens[a].cap or f.next(a) is None:
             return False
@@ -1034,6 +1046,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 break
             if lower_mode:
                 if pv.cap or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))
+                                                        or pv.lower in lx.PLACE_REGION_TAIL and a - 2 >= 0 and not _is_common(toks[a - 2].lower)
                                                         or not _is_common(pv.lower) and pv.lower not in self.allow_words
                                                         and pv.lower not in lx.INFORMAL_WORDS):
                     break
@@ -1057,13 +1070,65 @@ class OrgRecognizer(_AllowWordsRecognizer):
             a += 1
         name_words = [t for t in toks[a:b + 1] if t.lower not in lx.ORG_TAIL and t.lower not in lx.ORG_GENERIC
                       and t.lower not in self.allow_words and t.lower not in ("focus", "working", "reference", "steering", "advisory", "support", "peer", "parent", "parents", "play", "playgroup", "staff", "student", "students", "cop", "prevention", "year", "term")]
+        if lower_mode:
+            a2 = self._slot_modifiers(f, i, b)
+            if a2 is not None and a2 <= a:
+                # "lakeside kindergarten", "ferntree gully primary school": ordinary words naming a school,
+                # council or club, in a place only an organisation fits ("at", "go to", "through the")
+                return a2, b
         if not name_words:
             return None
         if all(t.lower in lx.ORG_TAIL_WEAK for t in toks[i:b + 1]) and b - a < 1:
             return None
-        if lower_mode and b == i and toks[i].lower in lx.ORG_TAIL_WEAK:
-            return None
+        if lower_mode and b == i and toks[i].lower in lx.ORG_TAIL_WEAK and all(_is_common(t.lower) for t in name_words):
+            return None  # "the support service"; not "wattlebury family violence service"
         return a, b
+
+    def _slot_modifiers(self, f: Features, i: int, b: int | None = None) -> int | None:
+        """Lower-case words before a school, council or club word that name it ("lakeside kindergarten",
+        "yarra ranges council"): one or two nouns, no generic word among them ("boarding school", "local
+        council", "book club" stay), right after a word that takes an organisation ("at", "to", "from",
+        "through the", "joined"). Returns the index of the first word, or None."""
+        toks = f.tokens
+        w = words()
+        if b is None:
+            b = i
+            while b + 1 < len(toks) and f.next(b) is not None and toks[b + 1].lower in lx.ORG_TAIL and not toks[b + 1].cap:
+                b += 1
+        if not any(t.lower in _NAMED_HEADS for t in toks[i:b + 1]) or any(t.cap for t in toks[i:b + 1]):
+            return None
+        nb = f.next(b)
+        if nb is not None and nb.alpha and nb.lower in w.eng["noun"] and nb.lower not in w.stop:
+            return None  # "primary prevention", "school council meeting": the words describe something else
+        a = i
+        while a - 1 >= 0 and f.next(a - 1) is not None and toks[a - 1].lower in lx.ORG_TAIL and not toks[a - 1].cap \
+                and toks[a - 1].lower not in _NAMED_HEADS:
+            a -= 1  # "football" in "lakeside football club"
+        k = 0
+        while k < 2 and a - 1 >= 0 and f.next(a - 1) is not None:
+            pv = toks[a - 1]
+            lo = pv.lower
+            if lo in lx.PLACE_REGION_TAIL and not pv.cap and k == 0:
+                a -= 1  # "yarra ranges council", "merri creek shire council"
+                k += 1
+                continue
+            if pv.cap or not pv.alpha or lo in w.stop or lo in self.allow_words or lo in lx.INFORMAL_WORDS \
+                    or lo in lx.ORG_GENERIC or lo in lx.ORG_MODIFIERS_NOT_NAMES or lo in lx.DETERMINERS \
+                    or lo in lx.ORG_TAIL or lo in lx.FILLER_WORDS or lo in lx.CULTURAL_GROUPS or lo in lx.MONTHS or lo in lx.DAYS \
+                    or (lo in w.eng["adj"] or lo in w.eng["adv"] or _verbish(lo)) and lo not in w.eng["noun"] \
+                    or _verbish(lo) and lo.endswith(("ing", "ed")) \
+                    or lo.endswith("s") and lo not in lx.PLACE_REGION_TAIL and lo[:-1] in w.eng["any"]:
+                break
+            a -= 1
+            k += 1
+        if k == 0:
+            return None
+        pv = f.prev(a)
+        if pv is not None and pv.lower == "the":
+            pv = f.prev(pv.i)
+        if pv is None or pv.lower not in lx.ORG_SLOT_BEFORE:
+            return None
+        return a
 
 
 # --------------------------------------------------------------------------- places
@@ -1096,6 +1161,28 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         w = words()
         return (lo in w.eng["any"] or lo in w.first or lo in w.stop or lo in lx.STRONG_COMMON
                 or lo in self.allow_words or lo in w.countries or lo in lx.CULTURAL_GROUPS or lo in lx.MONTHS or lo in lx.DAYS)
+
+    def _lower_town_word(self, lo: str) -> bool:
+        """A town's name typed in lower case that is also a rare English noun ("maldon"): a noun and
+        nothing else, no census first name, not an everyday word of this sector."""
+        w = words()
+        return len(lo) >= 5 and lo in w.eng["noun"] and lo not in w.eng["vaa"] and lo not in w.first and lo not in w.stop \
+            and lo not in lx.SLOT_NOT_NAMES and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
+            and lo not in lx.STRONG_COMMON and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL \
+            and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX)
+
+    def _place_slot(self, f: Features, i: int) -> bool:
+        """Token ``i`` stands where only a place fits: "in X", "to X", "from X", "near X", "out in X"
+        with nothing after it that would make it a common noun (a noun or "of")."""
+        p = f.prev(i)
+        if p is None or p.lower not in ("in", "to", "from", "near", "around", "outside", "via", "towards"):
+            return False
+        n = f.next(i)
+        if n is None:
+            return True
+        w = words()
+        return n.lower in w.stop and n.lower not in ("of",) or n.lower in lx.FILLER_WORDS or n.lower in lx.DAYS \
+            or n.lower in ("last", "next", "yesterday", "today", "tomorrow")
 
     def _place_context(self, f: Features, a: int, b: int) -> bool:
         p = f.prev(a)
@@ -1153,6 +1240,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                             matched = True
                     elif all(not x.cap for x in seg) and (
                             not any(self._risky(x.lower) for x in seg) and len(key[0]) >= 5
+                            or k == 1 and self._lower_town_word(t.lower) and self._place_slot(f, i)
                             or k > 1 and not any(x.lower in w.stop or x.lower in self.allow_words for x in content)
                             and self._place_context(f, i, i + k - 1)):  # "in apollo bay", "to tennant creek"
                         found.append((i, i + k - 1, "gazetteer"))
@@ -1244,6 +1332,9 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         return out
 
 
+_NAMED_HEADS = frozenset("""
+school college kindergarten kinder preschool council shire club clubs primary secondary grammar academy shed parish
+""".split())
 _PLACE_WORDS = frozenset("""
 hill hills park beach bay point heads springs vale grove flat flats gully falls junction bridge crossing plains downs
 ridge rock rocks island north south east west city town valley creek river lake lakes mount port harbour waters
@@ -1297,7 +1388,7 @@ _BARE_URL = re.compile(r"(?<![\w@.\-/])(?:https?://)?(?:www\.)?[A-Za-z0-9][A-Za-
                        + r"(?![\w\-])(?:/[^\s,;)\]\"'”’]*[^\s,;.!?)\]\"'”’])?")
 # a handle named by its platform, with or without the @: "insta: jane_smith93", "my tiktok is bigdaz88"
 _HANDLE_CUE = re.compile(
-    r"\b(?i:insta|instagram|ig|tiktok|tik tok|snap|snapchat|twitter|threads|discord|telegram|handle|username|user name)"
+    r"\b(?i:insta|instagram|ig|tiktok|tik tok|snap|snapchat|twitter|threads|discord|telegram|handle|username|user name)\b"
     r"(?:\s+(?i:handle|account|name|is|at))*\s*(?::|-|=)?\s*(@?[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_])")
 # an e-mail address written out to dodge harvesters: "jo at bchs dot org dot au", "jo(at)bchs(dot)org"
 _OBFUSCATED_EMAIL = re.compile(
@@ -1391,7 +1482,7 @@ class ContactRecognizer(LocalRecognizer):
             # adjective ("my insta is tomcat", not "my insta is private")
             w = words()
             if len(lo) >= 3 and (h.startswith("@") or re.search(r"[\d_.]", lo) or unknown_word(lo)
-                                 or not _is_common(lo) and lo not in lx.PLATFORM_FOLLOW
+                                 or not _is_common(lo) and lo not in lx.PLATFORM_FOLLOW and not _prefixed(lo)
                                  or explicit and lo not in w.eng["adj"] and lo not in w.eng["adv"]
                                  and lo not in lx.PLATFORM_FOLLOW and not _verbish(lo)) \
                     and lo not in w.stop and lo not in lx.FILLER_WORDS:
