@@ -45,6 +45,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from copquotes.quotes import readers  # noqa: E402
 from copquotes.quotes import stage as qs  # noqa: E402
 from copquotes.quotes.features import FEATURES  # noqa: E402
 from copquotes.quotes.scoring import PARTS, QuoteRanker, Weights  # noqa: E402
@@ -150,7 +151,7 @@ def build_workspace(data_dir: Path, ws_dir: Path) -> tuple[object, dict]:
 def stored_ranking(ws, unit_filter: set | None = None) -> list[tuple[str, str, str]]:
     """(file, verbatim, unit_id) of the stored quotes in the order ``copquotes quotes`` prints them."""
     out = []
-    for q in qs.shortlist(ws, theme=None, top=10 ** 9):
+    for q in readers.shortlist(ws, theme=None, top=10 ** 9):
         if unit_filter is not None and q.unit_id not in unit_filter:
             continue
         verb = ws.conn.execute("SELECT verbatim FROM quotes WHERE quote_id = ?", (q.id,)).fetchone()[0]
@@ -163,8 +164,8 @@ def label_candidates(cands: list[dict], gold: list[dict]) -> np.ndarray:
     """1: the span is (mostly) a publishable quote; 0: not; -1: ambiguous (ignored in fits)."""
     y = np.zeros(len(cands), dtype=int)
     for i, c in enumerate(cands):
-        file = Path(c["unit"]["path"]).name
-        verb = c["unit"]["text"][c["span"].start:c["span"].end]
+        file = Path(c.unit.path).name
+        verb = c.verbatim
         m = match(gold, file, verb)
         if m is None:
             continue
@@ -180,11 +181,7 @@ def label_candidates(cands: list[dict], gold: list[dict]) -> np.ndarray:
 def rows_of(cands: list[dict]) -> list[dict]:
     rows = []
     for c in cands:
-        r = dict(c["features"])
-        r["theme"] = c["theme"]
-        r["representativeness"] = c.get("representativeness")
-        r["safety"] = c.get("safety", 1.0)
-        rows.append(r)
+        rows.append(c.score_row())
     return rows
 
 
@@ -195,22 +192,22 @@ def offline_ranking(cands: list[dict], scores: np.ndarray, keep: np.ndarray | No
     by_unit: dict[str, list[int]] = {}
     for i, c in enumerate(cands):
         if keep is None or keep[i]:
-            by_unit.setdefault(c["unit"]["unit_id"], []).append(i)
+            by_unit.setdefault(c.unit.unit_id, []).append(i)
     chosen = []
     for idx in by_unit.values():
-        sel = select_non_overlapping([cands[i]["span"] for i in idx], [scores[i] for i in idx])
+        sel = select_non_overlapping([cands[i].span for i in idx], [scores[i] for i in idx])
         chosen += [idx[k] for k in sel]
     chosen.sort(key=lambda i: -scores[i])
-    return [(Path(cands[i]["unit"]["path"]).name, cands[i]["unit"]["text"][cands[i]["span"].start:cands[i]["span"].end])
+    return [(Path(cands[i].unit.path).name, cands[i].verbatim)
             for i in chosen]
 
 
 def lofo(cands, rows, y, gold, prior: Weights, *, use_parts=PARTS, features=FEATURES, alpha=5.0) -> dict:
     """Leave-one-file-out: fit on the other files, rank this file's candidates; pooled metrics."""
-    files = sorted({Path(c["unit"]["path"]).name for c in cands})
+    files = sorted({Path(c.unit.path).name for c in cands})
     scores = np.zeros(len(cands))
     for f in files:
-        test = np.array([Path(c["unit"]["path"]).name == f for c in cands])
+        test = np.array([Path(c.unit.path).name == f for c in cands])
         train = ~test & (y >= 0)
         rk = QuoteRanker(weights=prior, alpha=alpha, use_parts=use_parts, features=features)
         rk.fit([rows[i] for i in np.where(train)[0]], y[train])
@@ -367,7 +364,7 @@ def evaluate(data_dir: Path, fit: bool, progress: bool = False) -> dict:
 
         # offline: all candidates with representativeness, for fits and ablations
         cands, data, opts = qs.collect_candidates(ws)
-        qs.add_representativeness(ws, cands, data, opts)
+        cands, _ = qs.add_representativeness(ws, cands, data, opts)
         rows = rows_of(cands)
         y = label_candidates(cands, gold)
         out["candidates"] = {"n": len(cands), "positive": int((y == 1).sum()), "ambiguous": int((y == -1).sum())}

@@ -92,7 +92,7 @@ def both(tmp_path_factory):
 def test_the_ray_run_maps_over_several_partitions_with_two_actors_and_stops_its_cluster(both):
     kernels = {s["kernel"]: s for s in both["stats"]}
     assert {"copquotes.anonymise.stage:UnitAnalyser", "copquotes.embed:TextEncoder",
-            "copquotes.quotes.stage:SentenceFeatures"} <= set(kernels)
+            "copquotes.quotes.sentences:SentenceFeatures"} <= set(kernels)
     for s in kernels.values():
         assert s["partitions"] >= 2 and s["actors"] == 2
     assert not both["ray_left_running"]
@@ -126,7 +126,7 @@ def test_the_ray_engine_gives_the_same_scores(both, sql):
 
 
 def test_the_shortlist_and_the_tables_are_the_same(both):
-    from copquotes.quotes.stage import shortlist
+    from copquotes.quotes.readers import shortlist
     from copquotes.topics.tables import tables_from_workspace
 
     ids = lambda ws: [q.id for q in shortlist(ws, top=30)]  # noqa: E731

@@ -10,7 +10,9 @@ from copquotes.quotes import (STYLES, NonNegLogit, QuoteRanker, Weights, attribu
                               text_features)
 from copquotes.quotes.candidates import SpanCandidate
 from copquotes.quotes.features import FEATURES, start_penalty
-from copquotes.quotes.stage import _name_patterns, quote_id, redact_span, residual_identifiers, speaker_pseudonym
+from copquotes.quotes.candidate import quote_id, speaker_pseudonym
+from copquotes.quotes.safety import name_patterns as _name_patterns
+from copquotes.quotes.safety import redact_span, residual_identifiers
 from copquotes.text import sentence_spans
 
 

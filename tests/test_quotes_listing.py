@@ -9,7 +9,7 @@ import pytest
 
 from app.builders import NAME, build_workspace, quote_ids
 from copquotes.cli import main
-from copquotes.quotes import stage as qs
+from copquotes.quotes import readers
 
 HOLD = json.dumps([{"kind": "violence_detail", "start": 0, "end": 5, "severity": "hold",
                     "reason": f"details of a violence case ('my ex {NAME.split()[0]} hit')"}])
@@ -41,12 +41,12 @@ def ws(tmp_path):
 ])
 def test_which_quotes_are_listed(ws, options, expected):
     ids = {v: k for k, v in quote_ids(ws).items()}
-    got = {ids[r["id"]] for r in qs.quote_records(ws, top=50, **options)}
+    got = {ids[r["id"]] for r in readers.quote_records(ws, top=50, **options)}
     assert got == expected
 
 
 def test_a_record_names_no_file_and_its_flag_reasons_no_name(ws):
-    recs = qs.quote_records(ws, top=50, status="all")
+    recs = readers.quote_records(ws, top=50, status="all")
     blob = json.dumps(recs)
     assert "fg_rre_2024" not in blob and "survey_early" not in blob
     assert {r["source"]["document"] for r in recs} <= {"focus group 2024 #1", "survey 2023 #1"}

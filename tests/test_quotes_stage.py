@@ -8,6 +8,8 @@ import sqlite3
 
 import pytest
 
+from copquotes.errors import ConfigError
+from copquotes.quotes import readers
 from copquotes.quotes import stage as qs
 
 VTT = """WEBVTT
@@ -103,8 +105,8 @@ def test_no_name_in_any_shown_text(ws):
 
 def test_record_matches_design(ws):
     # this workspace was never anonymised, so every quote is held: listed only when asked
-    assert qs.quote_records(ws, top=50) == []
-    recs = qs.quote_records(ws, top=50, include_held=True)
+    assert readers.quote_records(ws, top=50) == []
+    recs = readers.quote_records(ws, top=50, include_held=True)
     assert recs
     for r in recs:
         assert set(r) == {"id", "text", "verbatim_span", "themes", "score", "attribution", "source", "flags",
@@ -123,7 +125,7 @@ def test_record_matches_design(ws):
 
 
 def test_best_quote_is_ranked_above_small_talk(ws):
-    recs = qs.quote_records(ws, top=50, include_held=True)
+    recs = readers.quote_records(ws, top=50, include_held=True)
     texts = [r["text"] for r in recs]
     best = next(i for i, t in enumerate(texts) if "shut down in staff meetings" in t)
     worst = [i for i, t in enumerate(texts) if "in-person time" in t]
@@ -152,7 +154,7 @@ def test_rerun_keeps_decisions_and_learning_moves_weights(ws):
     assert after[approved["quote_id"]]["status"] == "approved" and after[approved["quote_id"]]["version"] == 2
     assert after[rows[1]["quote_id"]]["edited_text"] == "My own edit."
     assert after[rejected["quote_id"]]["status"] == "rejected"
-    ids = [q.id for q in qs.shortlist(ws, top=50)]
+    ids = [q.id for q in readers.shortlist(ws, top=50)]
     assert rejected["quote_id"] not in ids and ids[0] in (approved["quote_id"], rows[1]["quote_id"])
     # too few decisions: the weights do not move
     w, info = qs.learn_from_decisions(ws)
@@ -164,9 +166,9 @@ def test_rerun_keeps_decisions_and_learning_moves_weights(ws):
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
 def test_write_records(ws, fmt, tmp_path, capsys):
-    recs = qs.quote_records(ws, top=3, include_held=True)
+    recs = readers.quote_records(ws, top=3, include_held=True)
     out = tmp_path / f"q.{fmt}"
-    qs.write_records(recs, fmt=fmt, out=str(out))
+    readers.write_records(recs, fmt=fmt, out=str(out))
     text = out.read_text(encoding="utf-8")
     if fmt == "jsonl":
         assert [json.loads(line)["id"] for line in text.splitlines()] == [r["id"] for r in recs]
@@ -174,26 +176,26 @@ def test_write_records(ws, fmt, tmp_path, capsys):
         assert len(list(csv.reader(io.StringIO(text)))) == len(recs) + 1
     else:
         assert text.count("> \\- CoP focus group participant 2024") == len(recs)   # escaped
-    qs.write_records(recs, fmt=fmt)
+    readers.write_records(recs, fmt=fmt)
     assert capsys.readouterr().out == text
 
 
 def test_markdown_escapes_participant_text():
-    md = qs.render_markdown([{"id": "q1", "text": "[x](javascript:alert(1)) <script>", "attribution": "- a",
+    md = readers.render_markdown([{"id": "q1", "text": "[x](javascript:alert(1)) <script>", "attribution": "- a",
                               "score": 0.5, "themes": [], "flags": []}])
     assert "](javascript" not in md and "<script>" not in md
 
 
 def test_bad_options_raise_config_errors(ws):
-    with pytest.raises(qs.ConfigError):
+    with pytest.raises(ConfigError):
         qs.run(ws, progress=False, min_words=50, max_words=10)
-    with pytest.raises(qs.ConfigError):
-        qs.write_records([], fmt="pdf")
+    with pytest.raises(ConfigError):
+        readers.write_records([], fmt="pdf")
 
 
 def test_render_top_quotes(ws):
     buf = io.StringIO()
-    qs.render_top_quotes(ws, themes=["nonexistent"], top=2, out=buf)
+    readers.render_top_quotes(ws, themes=["nonexistent"], top=2, out=buf)
     assert "(no candidate quotes)" in buf.getvalue()
 
 
@@ -223,6 +225,8 @@ def test_rerun_keeps_a_reviewers_edit_after_approval_and_their_themes(ws):
 ])
 def test_a_name_from_another_files_identifiers_is_masked_and_held(text, masked):
     from copquotes.disclosure import PersonNames
+    from copquotes.quotes import safety
+    from copquotes.quotes.candidate import Candidate, Unit
     from copquotes.quotes.candidates import SpanCandidate
 
     idents = {1: [("Aleksandra Quennell", "person", []), ("Dominik Ostrowski", "person", []),
@@ -230,11 +234,11 @@ def test_a_name_from_another_files_identifiers_is_masked_and_held(text, masked):
               2: [("Mia Chen", "person", [])]}
     data = {"redactions": {}, "flags": {},
             "people": PersonNames(v for ids in idents.values() for v, _, _ in ids)}
-    c = {"unit": {"unit_id": "u1", "file_id": 2, "text": text, "anon": text},
-         "span": SpanCandidate(0, len(text), 0, 0, len(text.split()))}
-    qs._safety(c, data, {fid: qs._name_patterns(v) for fid, v in idents.items()})
-    assert c["anon"] == masked
-    assert c["held"] == (masked != text)
+    c = Candidate(unit=Unit(unit_id="u1", file_id=2, text=text, anon=text),
+                  span=SpanCandidate(0, len(text), 0, 0, len(text.split())), features={}, n_sents=1)
+    checked = safety.check(c, data, {fid: safety.name_patterns(v) for fid, v in idents.items()})
+    assert checked.anon == masked
+    assert checked.held == (masked != text)
 
 
 def test_sentence_features_are_computed_once_per_text_and_match_a_fresh_computation(ws):
@@ -245,8 +249,8 @@ def test_sentence_features_are_computed_once_per_text_and_match_a_fresh_computat
     ws.conn.execute("DELETE FROM text_features")
     fresh, data, _ = qs.collect_candidates(ws)
     assert data["stats_computed"] > 0
-    key = lambda c: (c["unit"]["unit_id"], c["span"].start, c["span"].end)  # noqa: E731
+    key = lambda c: (c.unit.unit_id, c.span.start, c.span.end)  # noqa: E731
     assert sorted(map(key, cached)) == sorted(map(key, fresh))
-    by = {key(c): c["features"] for c in fresh}
+    by = {key(c): c.features for c in fresh}
     for c in cached:
-        assert c["features"] == pytest.approx(by[key(c)])
+        assert c.features == pytest.approx(by[key(c)])

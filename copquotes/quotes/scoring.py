@@ -20,14 +20,17 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.optimize import minimize
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from ..errors import ConfigError
+from .candidate import speaker_pseudonym
+from .candidates import select_non_overlapping
 from .features import FEATURES
+from .shortlist import representativeness
 
 PARTS = ("theme", "quotability", "representativeness")
 
@@ -245,3 +248,84 @@ def explain(parts: dict, weights: Weights | None = None) -> dict:
     """Each part's contribution to the logit, for the reviewer (``parts_json['contrib']``)."""
     w = (weights or Weights.default()).top
     return {k: round(w.get(k, 0.0) * float(parts[k]), 4) for k in PARTS if k in parts}
+
+
+# ---------------------------------------------------------------------------------- scoring the candidates
+# The parts of each candidate (:class:`copquotes.quotes.candidate.Candidate`) other than its
+# safety (:mod:`copquotes.quotes.safety`): themes, representativeness, the score, and the
+# best non-overlapping spans per unit.
+def _theme_scores(uid: str, n_sent: int, data: dict) -> list[dict] | None:
+    st = data["sentence_themes"].get(uid)
+    if st:
+        per = [dict() for _ in range(n_sent)]
+        for idx, theme, score in st:
+            if 0 <= idx < n_sent:
+                per[idx][theme] = float(score)
+        return per
+    ut = data["unit_themes"].get(uid)
+    if ut:
+        d = {theme: float(score) for theme, score in ut}
+        return [dict(d) for _ in range(n_sent)]
+    return None
+
+
+def add_themes(cands: list, data: dict, missing: dict) -> list:
+    """The candidates with their theme scores (the max over their sentences), from the tag
+    stage's tables; ``missing["themes"]`` counts the units that have none."""
+    per_unit: dict[str, list | None] = {}
+    out = []
+    for c in cands:
+        uid = c.unit.unit_id
+        if uid not in per_unit:
+            per_unit[uid] = _theme_scores(uid, c.n_sents, data)
+            if per_unit[uid] is None:
+                missing["themes"] += 1
+        themes, sp = per_unit[uid], c.span
+        th: dict[str, float] = {}
+        if themes is not None:
+            for d in themes[sp.first:sp.last + 1]:
+                for k, v in d.items():
+                    th[k] = max(th.get(k, 0.0), v)
+        out.append(replace(c, themes=th, theme=max(th.values()) if th else None))
+    return out
+
+
+def score_candidates(cands: list, ranker: QuoteRanker, use_representativeness: bool = True):
+    """``(scores, parts)`` of the candidates (``use_representativeness=False``: scored without it)."""
+    rows = [c.score_row(use_representativeness) for c in cands]
+    return ranker.score(rows), ranker.parts(rows)
+
+
+def select_spans(cands: list, ranker: QuoteRanker) -> list:
+    """The best non-overlapping spans of each unit (reviewed spans always kept), scored
+    without representativeness (it is measured afterwards, on the chosen spans only)."""
+    scores, _ = score_candidates(cands, ranker, use_representativeness=False)
+    by_unit: dict[str, list[int]] = {}
+    for i, c in enumerate(cands):
+        by_unit.setdefault(c.unit.unit_id, []).append(i)
+    chosen: list[int] = []
+    for idx in by_unit.values():
+        pinned = [i for i in idx if cands[i].pinned]
+        rest = [i for i in idx if not cands[i].pinned
+                and not any(cands[i].span.start < cands[p].span.end and cands[p].span.start < cands[i].span.end
+                            for p in pinned)]
+        keep = select_non_overlapping([cands[i].span for i in rest], [scores[i] for i in rest])
+        chosen += pinned + [rest[k] for k in keep]
+    return [cands[i] for i in chosen]
+
+
+def with_representativeness(cands: list, corpus: list[dict], embedder, ref_sample: int) -> list:
+    """The candidates with their representativeness: how typical each span is of what other
+    speakers said (a seeded sample of at most ``ref_sample`` units of ``corpus``, facilitators
+    and interviewers left out), over the embedder's own pooling of each span's text (the
+    length-weighted mean of its sentences' vectors, which the embed stage has cached)."""
+    texts = [c.verbatim for c in cands]
+    vecs = np.asarray(embedder.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+    ref_idx = np.arange(len(corpus))
+    if len(ref_idx) > int(ref_sample):
+        ref_idx = np.sort(np.random.RandomState(0).choice(ref_idx, int(ref_sample), replace=False))
+    ref = [corpus[i] for i in ref_idx if corpus[i]["speaker_role"] not in ("facilitator", "interviewer")]
+    ref_vecs = embedder.encode([r["text"] for r in ref]) if ref else np.zeros((0, vecs.shape[1]), dtype=np.float32)
+    ref_sp = [speaker_pseudonym(r["path"], r["speaker_key"], r["unit_id"]) for r in ref]
+    rep = representativeness(vecs, [c.speaker for c in cands], np.asarray(ref_vecs, dtype=np.float32), ref_sp)
+    return [replace(c, representativeness=round(float(r), 4)) for c, r in zip(cands, rep)]

@@ -1,0 +1,282 @@
+"""What the CLI, the demo, the app and the API read of the quotes stage: the ranked,
+diversified shortlist (:func:`shortlist`) as :class:`Quote` objects or as the records of
+``copquotes quotes`` (:func:`quote_records`), and their JSON Lines, CSV and Markdown forms.
+
+Every field shown passes the disclosure layer (:class:`copquotes.disclosure.Disclosure`).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from ..disclosure import md_escape, neutralise_cell
+from ..errors import ConfigError
+from . import storage
+from .shortlist import mmr
+
+log = logging.getLogger(__name__)
+
+POSITIVE = ("approved", "edited")
+THEME_MIN = 0.35              # a quote belongs to a theme's shortlist from this score
+
+
+# ---------------------------------------------------------------------------------- Quote
+@dataclass(frozen=True)
+class Quote:
+    """A candidate quote as users see it: anonymised (and lightly edited) text only, every
+    field already through the disclosure layer (:class:`copquotes.disclosure.Disclosure`)."""
+
+    id: str
+    text: str                      # anonymised, lightly edited (a reviewer's edit when there is one)
+    anonymised: str                # anonymised span, unedited
+    unit_id: str
+    start: int
+    end: int
+    score: float
+    parts: dict
+    themes: tuple                  # ({"theme": ..., "score": ...}, ...), best first
+    attribution: str
+    file: str                      # the file's name: inside the workspace only, never in a record
+    source_kind: str
+    group: str | None
+    year: str | None
+    flags: tuple
+    speaker: str
+    status: str = "pending"
+    edits: tuple = ()
+    document: str = ""             # the source's pseudonym ("focus group 2024 #3")
+    edited_text: str | None = None
+    version: int = 1
+    held: bool = False
+
+    def to_record(self) -> dict:
+        """The docs/DESIGN.md record of ``copquotes quotes`` (no file or folder name in it)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "verbatim_span": {"unit_id": self.unit_id, "start": self.start, "end": self.end},
+            "themes": [dict(t) for t in self.themes],
+            "score": round(float(self.score), 4),
+            "attribution": self.attribution,
+            "source": {"document": self.document, "kind": self.source_kind, "group": self.group,
+                       "year": self.year},
+            "flags": [dict(f) for f in self.flags],
+            "speaker": self.speaker,
+            "status": self.status,
+            "edited_text": self.edited_text,
+            "version": int(self.version),
+        }
+
+
+# ---------------------------------------------------------------------------------- reading
+def _clean_row(r: dict) -> dict:
+    """pandas turns NULL into NaN; back to None."""
+    return {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+
+
+def _row_to_quote(r: dict, gate=None, file_id=None) -> Quote:
+    """A stored quote row as a :class:`Quote`, its text, attribution and flags through
+    ``gate`` (a :class:`~copquotes.disclosure.Disclosure`; ``None`` = as stored)."""
+    from ..disclosure import is_held
+
+    r = _clean_row(r)
+    parts = json.loads(r.get("parts_json") or "{}")
+    flags = json.loads(r.get("flags_json") or "[]")
+    show = (lambda t: t) if gate is None else (lambda t: gate.text(t, file_id))
+    edited = show(r.get("edited_text")) if r.get("edited_text") else None
+    anon = show(r["text"])
+    return Quote(
+        id=r["quote_id"], text=edited or anon, anonymised=anon, unit_id=r["unit_id"], start=int(r["start"]),
+        end=int(r["end"]), score=float(r["score"]), parts=parts,
+        themes=tuple(json.loads(r.get("themes_json") or "[]")), attribution=show(r.get("attribution") or ""),
+        file=r.get("file") or "", source_kind=r.get("source_kind") or "other",
+        group=show(r.get("group")) if r.get("group") else r.get("group"),
+        year=r.get("year"), flags=tuple(flags if gate is None else gate.flags(flags, file_id)),
+        speaker=r.get("speaker") or "", status=r.get("status") or "pending", edits=tuple(parts.get("edits") or ()),
+        document=gate.source(file_id) if gate is not None else "", edited_text=edited,
+        version=int(r.get("version") or 1), held=is_held(flags, r.get("status")),
+    )
+
+
+LISTED_STATUSES = ("pending", "approved", "edited", "rejected")
+DEFAULT_STATUSES = ("pending", "approved")
+
+
+def _quotes(ws, statuses=None) -> tuple[list[Quote], dict]:
+    """Every stored quote of these statuses as it is stored (not yet through the layer), and
+    its row by id for :func:`_disclosed`."""
+    df = ws.quotes_frame(status=statuses)
+    if df.empty:
+        return [], {}
+    rows = {r["quote_id"]: r for r in df.to_dict("records")}
+    return [_row_to_quote(r) for r in rows.values()], rows
+
+
+def _disclosed(ws, picked: list[Quote], rows: dict) -> list[Quote]:
+    """The chosen quotes with every field through the disclosure layer (text, edit,
+    attribution, group, flag reasons masked; the source by its pseudonym)."""
+    from ..disclosure import Disclosure
+
+    if not picked:
+        return []
+    fids = storage.file_ids(ws, {q.unit_id for q in picked})
+    gate = Disclosure(ws)
+    return [_row_to_quote(rows[q.id], gate, fids.get(q.unit_id)) for q in picked]
+
+
+def _wanted(status: str | None, include_held: bool, include_rejected: bool = False):
+    """The statuses to read and whether held quotes count, for ``copquotes quotes``."""
+    if status is None:
+        statuses = list(DEFAULT_STATUSES) + (["rejected"] if include_rejected else [])
+    elif status == "all":
+        return list(LISTED_STATUSES), True
+    elif status in LISTED_STATUSES:
+        statuses = [status]
+    else:
+        raise ConfigError(f"unknown status {status!r}: use pending, approved, edited, rejected or all")
+    return statuses, include_held
+
+
+def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
+              theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
+              status: str | None = None, include_held: bool = False) -> list[Quote]:
+    """The best quotes, consented units only.
+
+    By default pending and approved quotes, never rejected ones nor held ones (a ``hold``
+    flag that no reviewer cleared by approving: :func:`copquotes.disclosure.is_held`);
+    ``include_held`` adds held ones; ``status`` one of pending / approved / edited /
+    rejected lists that status only, ``"all"`` every quote, held ones included.
+    Without ``theme``: the ranking by score (non-overlapping spans, as stored).
+    With ``theme``: quotes whose span scores at least ``theme_min`` for it (or
+    whose best theme it is), chosen by maximal marginal relevance over span
+    embeddings (relevance = score x theme score), at most ``max_per_speaker``
+    per speaker, spread across groups and years.
+    """
+    if top is None or int(top) < 0:
+        raise ConfigError("--top must be a positive number")
+    top = int(top)
+    statuses, held_ok = _wanted(status, include_held, include_rejected)
+    quotes, rows = _quotes(ws, statuses)
+    quotes = [q for q in quotes if held_ok or not q.held]
+    if theme is None:
+        quotes.sort(key=lambda q: (-(q.status in POSITIVE), -q.score, q.id))
+        return _disclosed(ws, quotes[:top], rows)
+    pool = []
+    for q in quotes:
+        ts = {t["theme"]: t["score"] for t in q.themes}
+        s = ts.get(theme)
+        if s is None:
+            continue
+        best = max(ts.values()) if ts else 0
+        if s >= theme_min or (s >= best and s >= 0.2):
+            pool.append((q, s))
+    if not pool:
+        return []
+    pool.sort(key=lambda p: -p[0].score * p[1])
+    pool = pool[:max(5 * top, 50)]
+    rel = np.array([q.score * (0.5 + 0.5 * s) for q, s in pool])
+    if rel.max() > 0:
+        rel = rel / rel.max()
+    vecs = None
+    try:
+        emb = embedder or storage.embedder(ws)
+        vecs = emb.encode([q.anonymised for q, _ in pool])
+    except Exception as exc:  # pragma: no cover - embeddings always exist once the pipeline ran
+        log.debug("shortlist without embeddings: %s", exc)
+    picked = mmr(rel, vecs, top, lam=lam, speakers=[q.speaker for q, _ in pool], max_per_speaker=max_per_speaker,
+                 groups=[q.group for q, _ in pool], years=[q.year for q, _ in pool])
+    return _disclosed(ws, [pool[i][0] for i in picked], rows)
+
+
+def quote_records(ws, theme: str | None = None, top: int = 20, **kwargs) -> list[dict]:
+    """The docs/DESIGN.md records of :func:`shortlist` (anonymised, lightly edited text only)."""
+    return [q.to_record() for q in shortlist(ws, theme=theme, top=top, **kwargs)]
+
+
+RECORD_COLUMNS = ["id", "text", "attribution", "score", "themes", "unit_id", "start", "end", "document", "kind",
+                  "group", "year", "flags", "speaker", "status", "edited_text", "version"]
+
+
+def record_row(r: dict) -> list:
+    """A record of :func:`quote_records` as a CSV row of :data:`RECORD_COLUMNS` (not yet neutralised)."""
+    return [
+        r["id"], r["text"], r["attribution"], r["score"],
+        "; ".join(f"{t['theme']} {float(t['score'] or 0):.2f}" for t in r["themes"]),
+        r["verbatim_span"]["unit_id"], r["verbatim_span"]["start"], r["verbatim_span"]["end"],
+        r["source"]["document"], r["source"]["kind"], r["source"]["group"] or "", r["source"]["year"] or "",
+        "; ".join(f"{f['kind']} ({f.get('severity', 'warn')})" for f in r["flags"]), r["speaker"],
+        r.get("status") or "", r.get("edited_text") or "", r.get("version") or ""]
+
+
+def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = None) -> None:
+    """Write records as JSON Lines, CSV (formulas neutralised) or Markdown (escaped) to
+    ``out`` (a path) or stdout."""
+    from ..disclosure import strip_control
+
+    if fmt not in ("jsonl", "csv", "md"):
+        raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
+    buf = io.StringIO()
+    if fmt == "jsonl":
+        for r in records:
+            buf.write(json.dumps(r, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(RECORD_COLUMNS)
+        for r in records:
+            w.writerow([neutralise_cell(strip_control(v) if isinstance(v, str) else v) for v in record_row(r)])
+    else:
+        buf.write(render_markdown(records))
+    text = buf.getvalue()
+    if out:
+        Path(out).write_text(text, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(text)
+
+
+def render_markdown(records: list[dict]) -> str:
+    """Records as Markdown block quotes; every field escaped (no link, HTML or image)."""
+    from ..disclosure import md_blockquote
+
+    lines = []
+    for r in records:
+        themes = ", ".join(t["theme"] for t in r["themes"][:3])
+        flags = ", ".join(f["kind"] for f in r["flags"])
+        lines.append(md_blockquote(r["text"]) + "\n>\n> " + md_escape(r["attribution"]) + "\n")
+        meta = (f"score {r['score']:.2f}" + (f" | themes: {themes}" if themes else "")
+                + (f" | flags: {flags}" if flags else "") + f" | {(r.get('source') or {}).get('document') or ''}"
+                + (f" | {r['status']}" if r.get("status") else "") + f" | id {r['id']}")
+        lines.append(md_escape(meta) + "\n")
+    return "\n".join(lines)
+
+
+def render_top_quotes(ws, themes: Iterable[str] | None = None, top: int = 3, out=None) -> None:
+    """The ``copquotes demo`` printout: the best quotes per theme, with attribution and score."""
+    out = out or sys.stdout
+    if themes is None:
+        themes = sorted(storage.quote_themes(ws))
+    for theme in themes:
+        records = quote_records(ws, theme=theme, top=top)
+        out.write(f"\n== {theme} ==\n")
+        if not records:
+            out.write("  (no candidate quotes)\n")
+        for rec in records:
+            parts = storage.quote_parts(ws, rec["id"])
+            out.write(f"  \u201c{rec['text']}\u201d\n    {rec['attribution']}   [score {rec['score']:.2f}: "
+                      f"theme {_fmt(parts.get('theme'))}, quotability {_fmt(parts.get('quotability'))}, "
+                      f"representativeness {_fmt(parts.get('representativeness'))}, "
+                      f"safety {_fmt(parts.get('safety'))}]\n")
+            if rec["flags"]:
+                out.write("    flags: " + ", ".join(f"{f['kind']} ({f.get('severity', 'warn')})"
+                                                     for f in rec["flags"]) + "\n")
+
+
+def _fmt(v) -> str:
+    return "n/a" if v is None else f"{float(v):.2f}"

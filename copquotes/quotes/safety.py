@@ -1,0 +1,112 @@
+"""The safety checks of a candidate: its anonymised text, the names the redactor missed
+(masked, and the quote held), unconfirmed consent, risk flags, and the safety part of the
+score they give."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from typing import Iterable
+
+from ..disclosure import file_name_pattern
+from ..disclosure import redact_span as _redact_span
+from .candidate import Candidate, Unit
+
+SAFETY_PER_REDACTION = 0.85   # a quote full of [name] placeholders reads worse
+SAFETY_WARN = 0.6             # each warn-level risk flag in the span
+SAFETY_HOLD = 0.2             # a hold-level flag: kept for review, far down the list
+CONSENT_FIRST_NAME_ONLY = "consent matched by first name only"
+
+
+def redact_span(text: str, redactions: Iterable, start: int, end: int) -> str:
+    """The anonymised text of ``text[start:end]`` given redaction spans ``(start, end, kind)``
+    of the whole text: the disclosure layer's rendering (a redaction that crosses the
+    span's edge is clipped to it)."""
+    return _redact_span(text, redactions, start, end)
+
+
+def name_patterns(idents: list[tuple[str, str, list]]) -> re.Pattern | None:
+    """One regex matching every known person name (full, first, last, aliases) of a file."""
+    return file_name_pattern(idents)
+
+
+def residual_identifiers(anon_text: str, pattern: re.Pattern | None) -> list[tuple[int, int]]:
+    """Known names of the file (speaker labels, roster) still present in an anonymised text."""
+    if pattern is None:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(anon_text)]
+
+
+def _overlaps(a0, a1, b0, b1) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def unit_has_no_names(u: Unit, data: dict, name_re_by_file: dict) -> bool:
+    """True when the whole anonymised unit holds no known name (then no span of it does)."""
+    reds = data["redactions"].get(u.unit_id, [])
+    full = redact_span(u.text, reds, 0, len(u.text))
+    people = data.get("people")
+    return not residual_identifiers(full, name_re_by_file.get(u.file_id)) and not (people and people.spans(full))
+
+
+def _residual_names(c: Candidate, anon: str, reds: list, data: dict, name_re_by_file: dict,
+                    unit_clean: bool) -> list[tuple[int, int]]:
+    """Where known names are still in the anonymised span: the file's own (speaker labels,
+    roster) and any other file's (a survey's identity columns said in a transcript)."""
+    sp = c.span
+    people = data.get("people")
+    if unit_clean and all(e <= sp.start or s >= sp.end or (sp.start <= s and e <= sp.end) for s, e, _ in reds):
+        return []
+    residual = residual_identifiers(anon, name_re_by_file.get(c.unit.file_id))
+    if people:
+        taken = residual
+        residual = residual + [(a, b) for a, b in people.spans(anon)
+                               if not any(a < e and s < b for s, e in taken)]
+    return residual
+
+
+def check(c: Candidate, data: dict, name_re_by_file: dict, unit_clean: bool = False) -> Candidate:
+    """The candidate with its anonymised text, flags, safety part and ``held`` filled in.
+
+    ``unit_clean``: the whole anonymised unit holds no known name; the name checks of the
+    span are skipped unless a redaction crosses the span's edge (its rendering may differ).
+    """
+    u, sp = c.unit, c.span
+    reds = data["redactions"].get(u.unit_id, [])
+    anon = redact_span(u.text, reds, sp.start, sp.end)
+    flags = []
+    for kind, s, e, reason, severity in data["flags"].get(u.unit_id, []):
+        if _overlaps(s, e, sp.start, sp.end) or (s == e == 0):
+            flags.append({"kind": kind, "start": s, "end": e, "reason": reason, "severity": severity})
+    residual = _residual_names(c, anon, reds, data, name_re_by_file, unit_clean)
+    if residual:
+        # the safety net: a name the redactor missed is masked and the quote held for review
+        for s, e in sorted(residual, reverse=True):
+            anon = anon[:s] + "[name]" + anon[e:]
+        flags.append({"kind": "residual_identifier", "start": sp.start, "end": sp.end,
+                      "reason": "a name from the speaker labels, a roster or an identity column was still in the text",
+                      "severity": "hold"})
+    if consent_unconfirmed(u):
+        flags.append({"kind": "consent_unconfirmed", "start": sp.start, "end": sp.end,
+                      "reason": CONSENT_FIRST_NAME_ONLY, "severity": "hold"})
+    if u.anon is None and not reds:
+        flags.append({"kind": "not_anonymised", "start": sp.start, "end": sp.end,
+                      "reason": "the anonymise stage has not run on this unit", "severity": "hold"})
+    n_red = sum(1 for s, e, _ in reds if _overlaps(s, e, sp.start, sp.end))
+    safety = SAFETY_PER_REDACTION ** n_red
+    for f in flags:
+        safety *= SAFETY_HOLD if f["severity"] == "hold" else SAFETY_WARN
+    return replace(c, anon=anon, flags=tuple(flags), safety=round(float(safety), 4),
+                   held=any(f["severity"] == "hold" for f in flags))
+
+
+def consent_unconfirmed(u: Unit) -> bool:
+    """The unit's speaker was matched to a roster entry by first name alone (ingest says so
+    in the unit's metadata): consent is not confirmed, so its quotes are held."""
+    extra = u.extra_json
+    if not extra or "consent_match" not in extra:
+        return False
+    try:
+        return json.loads(extra).get("consent_match") == "first name only"
+    except (TypeError, ValueError):
+        return True

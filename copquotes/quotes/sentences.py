@@ -1,0 +1,98 @@
+"""The sentence features of each quotable unit (:class:`copquotes.quotes.features.SentenceStats`
+without the IDF part): computed with spaCy once per text and kept in the workspace's
+``text_features`` table, so a re-run parses only new texts."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from ..progress import progress as _progress
+from ..stages import STAGES
+from ..text import sentence_spans
+from ..types import text_hash
+from . import storage
+from .features import SentenceStats, sentence_stats
+
+
+def _stats_kind(use_pos: bool) -> str:
+    return f"quote_stats/{STAGES['quotes'].version}/{'pos' if use_pos else 'lex'}"
+
+
+class SentenceFeatures:
+    """Each unit's sentence features without the IDF part (spaCy's part-of-speech tags with
+    ``use_pos``): loads spaCy once, here or per worker of a distributed engine's map."""
+
+    def __init__(self, use_pos: bool = True):
+        self.nlp = None
+        if use_pos:
+            from ..resources import load_spacy
+
+            self.nlp = load_spacy(disable=("parser", "ner", "lemmatizer", "attribute_ruler"))
+
+    def iter_stats(self, items):
+        """``(text, sentence spans)`` pairs -> one list of :class:`SentenceStats` each, lazily."""
+        items = list(items)
+        texts = [t for t, _ in items]
+        docs = self.nlp.pipe(texts, batch_size=128) if self.nlp is not None else (None for _ in texts)
+        for (text, sents), doc in zip(items, docs):
+            toks = list(doc) if doc is not None else None
+            stats = []
+            for i, (s, e) in enumerate(sents):
+                st_toks = [t for t in toks if s <= t.idx < e] if toks is not None else None
+                stats.append(sentence_stats(text[s:e], tokens=st_toks, at_unit_end=i == len(sents) - 1))
+            yield stats
+
+    def __call__(self, rows: list[dict]) -> list[list[SentenceStats]]:
+        return list(self.iter_stats((r["text"], [tuple(x) for x in r["sents"]]) for r in rows))
+
+
+def unit_stats(ws, units: list, data: dict, use_pos: bool, progress: bool) -> dict[str, tuple]:
+    """Per unit id: ``(sentence spans, [SentenceStats without the IDF part])``.
+
+    The spans are the ingest's sentences (``data["sentences"]``; split here when a unit has
+    none, counted in ``data["missing"]``); stats found in ``text_features`` are reused, the
+    others computed (by ``data["mapper"]``, a distributed engine's map, when there is one)
+    and stored. ``data["stats_computed"]``: how many units were computed.
+    """
+    kind = _stats_kind(use_pos)
+    wanted: dict[str, list] = {}
+    for u in units:
+        sents = [(s, e) for _, s, e in data["sentences"].get(u.unit_id, [])]
+        if not sents or sents[-1][1] > len(u.text):
+            data["missing"]["sentences"] += bool(not sents)
+            sents = sentence_spans(u.text)
+        wanted[u.unit_id] = [text_hash(u.text), sents]
+    stored = storage.cached_features(ws, kind, sorted({h for h, _ in wanted.values()}))
+    out: dict[str, tuple] = {}
+    todo: list = []
+    for u in units:
+        h, sents = wanted[u.unit_id]
+        got = stored.get(h)
+        if got is not None and [tuple(x) for x in got["spans"]] == [tuple(x) for x in sents]:
+            out[u.unit_id] = (sents, [SentenceStats(*row) for row in got["stats"]])
+        else:
+            todo.append(u)
+    if todo:
+        out.update(_compute(ws, todo, wanted, kind, data.get("mapper"), use_pos, progress))
+    data["stats_computed"] = len(todo)
+    return out
+
+
+def _compute(ws, todo: list, wanted: dict, kind: str, mapper, use_pos: bool, progress: bool) -> dict:
+    """The sentence features of units not in the cache, stored there."""
+    if mapper is not None:  # a distributed engine: spaCy runs there
+        rows = [{"text": u.text, "sents": wanted[u.unit_id][1]} for u in todo]
+        per_unit = mapper("copquotes.quotes.sentences:SentenceFeatures", rows, init={"use_pos": use_pos})
+    else:
+        per_unit = SentenceFeatures(use_pos).iter_stats((u.text, wanted[u.unit_id][1]) for u in todo)
+    bar = _progress(total=len(todo), desc="quotes: sentence features", unit="unit", enable=progress)
+    out, new_rows = {}, {}
+    for u, stats in zip(todo, per_unit):
+        bar.update(1)
+        h, sents = wanted[u.unit_id]
+        out[u.unit_id] = (sents, stats)
+        new_rows[h] = json.dumps({"spans": [list(x) for x in sents],
+                                  "stats": [dataclasses.astuple(x) for x in stats]})
+    bar.close()
+    storage.cache_features(ws, kind, new_rows)
+    return out

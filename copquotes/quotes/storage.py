@@ -1,0 +1,170 @@
+"""Every SQL statement of the quotes stage and of its readers, in one place.
+
+The stage reads its inputs with :func:`load`, caches sentence features in
+``text_features`` and writes ``quotes`` with :func:`save_quotes` (inside the caller's write
+transaction). The readers (:mod:`copquotes.quotes.readers`) read stored quotes through
+``Workspace.quotes_frame`` and the few lookups below.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import textsearch
+from .candidate import Unit
+
+CONFIG_WEIGHTS = "quotes.weights"          # learned weights (written when decisions retrain)
+
+# A quote no reviewer has touched (SQL, on the row ``quotes`` as it is at write time): the
+# stage may replace its suggested edit or drop it when it is no longer a candidate.
+UNTOUCHED_SQL = ("quotes.status = 'pending' AND quotes.version = 1"
+                 " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = quotes.quote_id)")
+
+
+def embedder(ws):
+    """The embedder over the workspace's embedding cache (the embed stage filled it)."""
+    from ..embed import Embedder
+
+    return Embedder(cache_dir=Path(ws.path) / "embeddings")
+
+
+# ---------------------------------------------------------------------------------- the stage's inputs
+def _grouped(conn, sql: str, params=()) -> dict:
+    """``{first column: [rest of the row, ...]}`` as plain tuples (~2x faster than sqlite3.Row)."""
+    out: dict = {}
+    cur = conn.cursor()
+    cur.row_factory = None
+    for r in cur.execute(sql, params):
+        out.setdefault(r[0], []).append(r[1:])
+    return out
+
+
+def load(ws) -> dict:
+    """What the stage reads: the quotable units (``quotable``, as :class:`Unit`), every unit
+    (``all``: the corpus the IDF and representativeness are measured against), and the
+    sentences, theme scores, live redactions, risk flags and known identifiers of the
+    quotable units, and the stored quotes (``existing``)."""
+    conn = ws.conn
+    data: dict = {}
+    data["quotable"] = [Unit(**dict(r)) for r in conn.execute(
+        "SELECT u.unit_id, u.file_id, u.position, u.text, u.source_kind, u.grp, u.year, u.question,"
+        " u.speaker_key, u.speaker_role, u.extra_json, f.display AS file, f.path AS path, f.meta_json, a.text AS anon"
+        " FROM quotable_units u JOIN files f ON f.file_id = u.file_id"
+        " LEFT JOIN anon a ON a.unit_id = u.unit_id ORDER BY f.display, u.position")]
+    data["all"] = [dict(r) for r in conn.execute(
+        "SELECT u.unit_id, u.file_id, u.position, u.text, u.speaker_key, u.speaker_role, f.path AS path"
+        " FROM units u JOIN files f ON f.file_id = u.file_id")]
+    ids = (json.dumps([u.unit_id for u in data["quotable"]]),)
+    sel = "unit_id IN (SELECT value FROM json_each(?))"
+    data["sentences"] = _grouped(
+        conn, f'SELECT unit_id, idx, start, "end" FROM sentences WHERE {sel} ORDER BY unit_id, idx', ids)
+    data["sentence_themes"] = _grouped(conn, f"SELECT unit_id, idx, theme, score FROM sentence_themes WHERE {sel}", ids)
+    data["unit_themes"] = _grouped(conn, f"SELECT unit_id, theme, score FROM unit_themes WHERE {sel}", ids)
+    data["redactions"] = _grouped(
+        conn, f"SELECT unit_id, start, \"end\", kind FROM redactions WHERE {sel} AND status != 'undone'", ids)
+    data["flags"] = _grouped(conn, f'SELECT unit_id, kind, start, "end", reason, severity FROM flags WHERE {sel}', ids)
+    data["identifiers"] = {}
+    for r in conn.execute("SELECT file_id, value, kind, aliases_json FROM file_identifiers"):
+        data["identifiers"].setdefault(r[0], []).append((r[1], r[2], json.loads(r[3] or "[]")))
+    data["existing"] = stored_quotes(ws)
+    return data
+
+
+def quotable_texts(ws) -> tuple[list[Unit], dict]:
+    """The quotable units (id and text only) and every unit's sentences ``{unit_id: [(idx, start, end)]}``:
+    what the sentence features need."""
+    units = [Unit(unit_id=r[0], text=r[1]) for r in ws.conn.execute("SELECT unit_id, text FROM quotable_units")]
+    sentences: dict = {}
+    for uid, idx, s, e in ws.conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx'):
+        sentences.setdefault(uid, []).append((idx, s, e))
+    return units, sentences
+
+
+def live_redactions(ws, unit_ids) -> dict:
+    """``{unit_id: [(start, end, kind)]}``: the redactions of these units as they are now."""
+    return _grouped(ws.conn, 'SELECT unit_id, start, "end", kind FROM redactions WHERE status != \'undone\''
+                             " AND unit_id IN (SELECT value FROM json_each(?))", (json.dumps(list(unit_ids)),))
+
+
+def stored_quotes(ws) -> dict:
+    """Every stored quote row by id."""
+    return {r["quote_id"]: dict(r) for r in ws.conn.execute("SELECT * FROM quotes")}
+
+
+def decision_actions(ws) -> list[tuple[str, str]]:
+    """``(quote_id, action)`` of every decision, oldest first."""
+    return [tuple(r) for r in ws.conn.execute("SELECT quote_id, action FROM decisions ORDER BY at, id")]
+
+
+# ---------------------------------------------------------------------------------- sentence features
+def cached_features(ws, kind: str, hashes: list[str]) -> dict:
+    """``{text hash: stored value}`` of ``text_features`` of this kind."""
+    stored: dict = {}
+    for i in range(0, len(hashes), 5000):
+        chunk = hashes[i:i + 5000]
+        for h, value in ws.conn.execute(
+                "SELECT text_hash, value_json FROM text_features WHERE kind = ? AND text_hash IN "
+                "(SELECT value FROM json_each(?))", (kind, json.dumps(chunk))):
+            stored[h] = json.loads(value)
+    return stored
+
+
+def cache_features(ws, kind: str, values: dict) -> None:
+    """Store ``{text hash: value (JSON text)}`` in ``text_features``, in a transaction of its own."""
+    with ws.transaction() as c:
+        c.executemany("INSERT OR REPLACE INTO text_features(text_hash, kind, value_json) VALUES (?,?,?)",
+                      [(h, kind, v) for h, v in values.items()])
+
+
+# ---------------------------------------------------------------------------------- writing
+def save_quotes(ws, rows: list[tuple], weights: dict | None, reviewed: tuple) -> int:
+    """Inside the caller's write transaction: drop the untouched quotes that are no longer
+    among ``rows``, insert the new ones and update the derived columns of stored ones (a
+    reviewer's status, version, edit and themes are kept), store learned ``weights``.
+    Returns how many reviewed quotes the table holds."""
+    conn = ws.conn
+    conn.execute(
+        "DELETE FROM quotes WHERE quote_id NOT IN (SELECT value FROM json_each(?))"
+        f" AND {UNTOUCHED_SQL}",
+        (json.dumps(sorted({r[0] for r in rows})),))
+    conn.executemany(
+        'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
+        " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT(quote_id) DO UPDATE SET text=excluded.text, verbatim=excluded.verbatim,"
+        f" edited_text=CASE WHEN {UNTOUCHED_SQL} THEN excluded.edited_text ELSE quotes.edited_text END,"
+        " score=excluded.score, parts_json=excluded.parts_json,"
+        " themes_json=CASE WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = quotes.quote_id"
+        "   AND d.action = 'set_themes') THEN quotes.themes_json ELSE excluded.themes_json END,"
+        " attribution=excluded.attribution, flags_json=excluded.flags_json, speaker=excluded.speaker",
+        rows,
+    )
+    # the search index over the quotes' anonymised text: its triggers keep it in step with
+    # every later write; created here (in this transaction) on a workspace that lacks it
+    textsearch.ensure_index(ws)
+    if weights is not None:
+        conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_WEIGHTS, json.dumps(weights)))
+    return conn.execute(
+        f"SELECT COUNT(*) FROM quotes WHERE status IN ({','.join('?' * len(reviewed))})", reviewed).fetchone()[0]
+
+
+# ---------------------------------------------------------------------------------- the readers' lookups
+def file_ids(ws, unit_ids) -> dict:
+    """``{unit_id: file_id}`` of these units."""
+    return dict(ws.conn.execute(
+        "SELECT unit_id, file_id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(unit_ids)),)).fetchall())
+
+
+def quote_themes(ws) -> set[str]:
+    """Every theme any stored quote has."""
+    found: set[str] = set()
+    for r in ws.conn.execute("SELECT themes_json FROM quotes"):
+        found.update(t["theme"] for t in json.loads(r[0] or "[]"))
+    return found
+
+
+def quote_parts(ws, quote_id: str) -> dict:
+    """The stored score parts of a quote."""
+    return json.loads(ws.conn.execute("SELECT parts_json FROM quotes WHERE quote_id = ?",
+                                      (quote_id,)).fetchone()[0] or "{}")
