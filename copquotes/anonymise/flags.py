@@ -77,6 +77,18 @@ _NOT_A_CASE = re.compile(r"\b(?:backlash|comments?|online|trolls?|emails?|compla
 _PLACE_WORD = re.compile(r"\b(?:town|community|school|council|shire|region|area|suburb|district|service|organisation|organization)\b", re.I)
 
 
+# Mentions flagged wherever they occur: (pattern, reason with the shown words, strip them)
+_MENTIONS = (
+    (_AGE_RE, "an age ('{}')", False),
+    (_DISABILITY_RE, "a disability or health condition ('{}')", False),
+    (_CULTURE_RE, "a cultural, language or identity group ('{}')", False),
+    (_DATE_RE, "a date ('{}') can tie the text to one event", False),
+    (_EVENT_RE, "a named event ('{}')", True),
+)
+_CASE_REASON = "details of a violence case ('{}'): a victim-survivor's or perpetrator's story can identify them"
+_CONTROL_REASON = "details of coercive control ('{}'): a victim-survivor's story can identify them"
+
+
 def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list[Flag]:
     """Quasi-identifiers and violence-case details in ``text``.
 
@@ -87,20 +99,38 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
     if not text:
         return []
     spans = list(spans or ())
-    flags: list[Flag] = []
 
     def shown(a: int, b: int) -> str:
         # a reason quotes the flagged words already anonymised (the stored redaction spans
         # rendered by the disclosure layer): a reason never carries a name the text hides
         return redact_span(text, spans, a, b)
 
-    def add(kind, s, e, reason, severity="warn"):
-        flags.append(Flag(kind, s, e, reason, severity))
+    # each step sees the flags of the steps before it (a later one skips what is flagged)
+    flags: list[Flag] = []
+    _violence_flags(text, shown, flags)
+    _one_person_flags(text, flags)
+    _role_place_flags(text, spans, shown, flags)
+    for pattern, reason, strip in _MENTIONS:
+        for m in pattern.finditer(text):
+            words = shown(m.start(), m.end())
+            flags.append(Flag("quasi_identifier", m.start(), m.end(), reason.format(words.strip() if strip else words)))
+    if doc is not None:
+        for ent in getattr(doc, "ents", ()):
+            if ent.label_ in ("NORP", "EVENT", "LANGUAGE") and not _inside(flags, ent.start_char):
+                flags.append(Flag("quasi_identifier", ent.start_char, ent.end_char,
+                                  f"a {ent.label_.lower()} mention ('{shown(ent.start_char, ent.end_char)}')"))
+    return _sorted_unique(flags)
 
+
+def _inside(flags: list[Flag], pos: int) -> bool:
+    return any(f.start <= pos < f.end for f in flags)
+
+
+def _violence_flags(text: str, shown, flags: list[Flag]) -> None:
+    """Violence-case details (hold): the phrases of ``_VIOLENCE_RE``, then per sentence not
+    flagged yet a person with an act of violence (not about backlash) or of coercive control."""
     for m in _VIOLENCE_RE.finditer(text):
-        add("violence_detail", m.start(), m.end(),
-            f"details of a violence case ('{shown(m.start(), m.end())}'): a victim-survivor's or perpetrator's story can identify them",
-            "hold")
+        flags.append(Flag("violence_detail", m.start(), m.end(), _CASE_REASON.format(shown(m.start(), m.end())), "hold"))
     for a, b in sentence_spans(text):
         sentence = text[a:b]
         if any(f.kind == "violence_detail" and a <= f.start < b for f in flags):
@@ -109,24 +139,30 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
             continue
         act = _VIOLENT_ACT.search(sentence)
         if act and not _NOT_A_CASE.search(sentence):
-            add("violence_detail", a, b,
-                f"details of a violence case ('{shown(a + act.start(), a + act.end())}'): a victim-survivor's or perpetrator's story can identify them",
-                "hold")
+            flags.append(Flag("violence_detail", a, b, _CASE_REASON.format(shown(a + act.start(), a + act.end())), "hold"))
             continue
         ctl = _CONTROL_ACT.search(sentence)
         if ctl:
-            add("violence_detail", a, b,
-                f"details of coercive control ('{shown(a + ctl.start(), a + ctl.end())}'): a victim-survivor's story can identify them",
-                "hold")
+            flags.append(Flag("violence_detail", a, b, _CONTROL_REASON.format(shown(a + ctl.start(), a + ctl.end())),
+                              "hold"))
+
+
+def _one_person_flags(text: str, flags: list[Flag]) -> None:
+    """'The only ... in/at ...' and a sole worker in a place (hold); 'the only ...' alone (warn)."""
     for m in _ONLY_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(),
-            "'the only ... in/at ...' points to one person", "hold")
+        flags.append(Flag("quasi_identifier", m.start(), m.end(), "'the only ... in/at ...' points to one person", "hold"))
     for m in _SOLE.finditer(text):
-        if not any(f.start <= m.start() < f.end for f in flags):
-            add("quasi_identifier", m.start(), m.end(), "a sole worker in a named place points to one person", "hold")
+        if not _inside(flags, m.start()):
+            flags.append(Flag("quasi_identifier", m.start(), m.end(),
+                              "a sole worker in a named place points to one person", "hold"))
     for m in _ONLY_SIMPLE.finditer(text):
-        if not any(f.start <= m.start() < f.end for f in flags):
-            add("quasi_identifier", m.start(), m.end(), "'the only ...' can point to one person")
+        if not _inside(flags, m.start()):
+            flags.append(Flag("quasi_identifier", m.start(), m.end(), "'the only ...' can point to one person", "warn"))
+
+
+def _role_place_flags(text: str, spans: list[Span], shown, flags: list[Flag]) -> None:
+    """A role in a sentence with a place or organisation (a redacted one, or 'my/our/small/
+    tiny/local town, school, ...'): the first role of the sentence is flagged."""
     places = [s for s in spans if s.kind in ("place", "org")]
     for a, b in sentence_spans(text):
         roles = [m for m in _ROLE_RE.finditer(text, a, b)]
@@ -136,22 +172,13 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
                                                            if re.search(r"\b(?:my|our|small|tiny|local)\s+$", text[max(a, m.start() - 8):m.start()], re.I)]
         if near:
             r = roles[0]
-            add("quasi_identifier", r.start(), r.end(),
-                f"a role ('{shown(r.start(), r.end())}') together with a place or organisation in the same sentence can identify the speaker")
-    for m in _AGE_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"an age ('{shown(m.start(), m.end())}')")
-    for m in _DISABILITY_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a disability or health condition ('{shown(m.start(), m.end())}')")
-    for m in _CULTURE_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a cultural, language or identity group ('{shown(m.start(), m.end())}')")
-    for m in _DATE_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a date ('{shown(m.start(), m.end())}') can tie the text to one event")
-    for m in _EVENT_RE.finditer(text):
-        add("quasi_identifier", m.start(), m.end(), f"a named event ('{shown(m.start(), m.end()).strip()}')")
-    if doc is not None:
-        for ent in getattr(doc, "ents", ()):
-            if ent.label_ in ("NORP", "EVENT", "LANGUAGE") and not any(f.start <= ent.start_char < f.end for f in flags):
-                add("quasi_identifier", ent.start_char, ent.end_char, f"a {ent.label_.lower()} mention ('{shown(ent.start_char, ent.end_char)}')")
+            flags.append(Flag("quasi_identifier", r.start(), r.end(),
+                              f"a role ('{shown(r.start(), r.end())}') together with a place or organisation in the same"
+                              " sentence can identify the speaker"))
+
+
+def _sorted_unique(flags: list[Flag]) -> list[Flag]:
+    """By position; of flags of one kind on one span, the first found."""
     flags.sort(key=lambda f: (f.start, f.end, f.kind))
     out: list[Flag] = []
     for fl in flags:
