@@ -72,6 +72,17 @@ NAMED = [
     ("my snap is tayla.m04", ["tayla.m04"]),
     ("ok so tiktok sarahwhite is where the clips are", ["sarahwhite"]),
     ("my insta is tomcat if anyone wants it", ["tomcat"]),
+    ("Sister Bernadette from St Brigid's helped.", ["Sister Bernadette", "St Brigid"]),
+    ("we were lucky to have Dale in the room that day", ["Dale"]),
+    ("um so yeah Bronte kept us going you know", ["Bronte"]),
+    ("i think the facilitator hemi was so good with us", ["hemi"]),
+    ("my kids go to ferntree gully primary school", ["ferntree gully primary school"]),
+    ("we got funding through the yarra ranges council", ["yarra ranges council"]),
+    ("i coach at the sandringham football club on weekends", ["sandringham football club"]),
+    ("someone from wattlebury family violence service asked", ["wattlebury family violence service"]),
+    ("i'm based out in maldon so it's quiet", ["maldon"]),
+    ("Summer ran the session on consent and nailed it.", ["Summer"]),
+    ("Rocky kept us going when it got hard", ["Rocky"]),
 ]
 
 
@@ -92,6 +103,8 @@ KEPT = [
     ("Leadership and I don't always agree.", ["Leadership"]),
     ("Grace under pressure is what the facilitator modelled.", ["Grace"]),
     ("Time ran out before we got to the last activity.", ["Time ran out"]),
+    ("Work kept me away from the last two sessions.", ["Work"]),
+    ("Summer holidays make it hard to keep momentum.", ["Summer"]),
     ("I found it on tiktok yesterday and shared it with the group", ["tiktok yesterday"]),
     ("we talked to anxious and frightened parents about it", ["anxious", "frightened"]),
     ("Later admitted to hospital with a fever.", ["Later"]),
@@ -104,6 +117,12 @@ KEPT = [
     ("the aunty program at our school was lovely", ["aunty program"]),
     ("our school council signed off on the plan", ["school council"]),
     ("we went to the local football club and the boarding school", ["local football club", "boarding school"]),
+    ("The Community of Practice is the one place I don't have to explain primary prevention.", ["explain primary prevention"]),
+    ("the Ambulance crew and the Nurse were kind to me", ["Ambulance", "Nurse"]),
+    ("i reckon the Zoom sessions worked better for us", ["Zoom"]),
+    ("I was ignored and left to wait", ["ignored"]),
+    ("you can reach me on insta anytime", ["anytime"]),
+    ("we joined the book club and the student council", ["book club", "student council"]),
 ]
 
 

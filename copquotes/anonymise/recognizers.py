@@ -458,6 +458,12 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
             return True
         if (named or lo in w.eng["noun"] and lo not in w.eng["vaa"]) and lo != t.lower and t.lower.endswith(("'ll", "’ll")):
             return True
+    # a census name that is also a word, doing something to someone: "Summer ran the session", "Trace brought the
+    # slides", "Rocky kept us going" (a verb of action, then a determiner or a pronoun: not "Time ran out")
+    if lo not in lx.THEME_WORDS and (lo in w.first or lo in w.last) and _subject_position(f, i) and nx is not None \
+            and nx.lower in _ACTION_VERBS and nx.i + 1 < n and f.next(nx.i) is not None \
+            and (toks[nx.i + 1].lower in lx.DETERMINERS or toks[nx.i + 1].lower in ("us", "me", "him", "her", "them", "everyone", "everybody")):
+        return True
     # object of a verb that takes people
     if p is not None and p.lower in lx.SLOT_OBJECT_VERBS and _np_end(f, i) and (
             not _verbish(t.lower) or named_word(t.lower)):
@@ -742,6 +748,23 @@ class NameRecognizer(_AllowWordsRecognizer):
         for t in toks:
             if t.i not in found and person_slot(f, t.i, self.allow_words):
                 found[t.i] = "cue"
+        # a capital letter where the writer uses none: in a text typed in lower case (captions capitalise
+        # names only), any capitalised word that can be a name; in sentence case, a census first name that
+        # is also a word ("we were lucky to have Dale"), not at a sentence start, not a theme word
+        if n >= 3 and sum(t.cap for t in toks) * 2 < n:
+            lower_text = not toks[0].cap
+            for t in toks:
+                if t.i in found or not t.cap or t.sent_init or t.upper or not t.alpha:
+                    continue
+                lo = _bare(t.lower)
+                if lo in lx.THEME_WORDS or lo in ("i", "will", "may", "miss", "major", "art") or lo in w.countries \
+                        or (lo,) in place_index() or lo in lx.PLACE_REGION_TAIL or lo in lx.ORG_TAIL:
+                    continue
+                nx = f.next(t.i)
+                if nx is not None and nx.cap:
+                    continue  # a name of two capitalised words is the other rules' ("Apollo Bay", "Sea Lake")
+                if (lower_text or lo in w.first) and slot_word(t, self.allow_words):
+                    found[t.i] = "cue"
         if n >= 2 and toks[-1].sent_init and toks[-1].cap and toks[-1].alpha and not toks[-1].upper \
                 and not _is_common(toks[-1].lower) and toks[-1].lower not in self.allow_words \
                 and (toks[-1].lower,) not in place_index() and not f.text[toks[-1].end:].strip(" .!\n"):
@@ -1660,6 +1683,8 @@ class NerRecognizer(EntityRecognizer):
                 continue
             if label == "LOCATION" and len(content) == 1 and (content[0].lower_ in w.countries or content[0].lower_ in self.allow_words):
                 continue
+            if len(content) == 1 and (content[0].lower_ in lx.ROLE_NOUNS or content[0].lower_ in lx.SLOT_NOT_NAMES):
+                continue  # "the Nurse", "the Council": a role or an everyday word the small model capitalised into a name
             if label in ("ORGANIZATION", "LOCATION") and len(content) == 1 and content[0].lower_ in lx.STRONG_COMMON:
                 # "Grace under pressure", "Hope is what keeps me going": a theme word, unless it
                 # stands where an organisation or a place would ("at Hope", "in Joy")
