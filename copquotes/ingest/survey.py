@@ -100,6 +100,9 @@ def _year_from_dates(values: list[str]) -> str | None:
 
 
 def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool = True) -> _Plan | None:
+    """What each column of a sample of rows is (identity, respondent id, date, status, meta,
+    consent, open question, ignored): the manifest's choices first, then the columns' names,
+    then their values. ``strict``: a sheet without open text is an error (else ``None``)."""
     meta = source.meta
     vendor = _VENDOR.get(source.format)
     layout = parse_layout(rows[:HEADER_SCAN_ROWS], None if vendor == "plain" else vendor)
@@ -116,6 +119,52 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     def values(col: Column) -> list[str]:
         return [r[col.index] if col.index < len(r) else "" for r in data]
 
+    roles = _Roles()
+    _roles_by_name(source, cols, layout, roles)
+    candidates = [c for c in cols if c.role == "other"]
+    consent_col = _consent_column(source, cols, candidates, values)
+    open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
+    year = meta.get("year")
+    if not year and not roles.date_cols:
+        # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
+        for c in candidates:
+            if c.role == "other" and C.profile(values(c))["date"] >= 0.8:
+                roles.date_cols.append(c)
+    if not year and roles.date_cols:
+        year = _year_from_dates([v for c in roles.date_cols[:2] for v in values(c)])
+
+    info = [{"column": c.id, "letter": col_letter(c.index), "question": c.question, "role": c.role,
+             **({"identity_kind": c.identity_kind} if c.role == "identity" else {})} for c in cols]
+    if not data and strict and not open_cols:
+        raise C.NoTextError("the survey has no responses below its header rows; export it again once people have answered",
+                         source.path)
+    if not open_cols:
+        if strict:
+            raise C.no_open_text_error(source.path)
+        return None
+    return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
+                 roles.status_col, year, info)
+
+
+@dataclass
+class _Roles:
+    """The columns :func:`_plan` found so far, by role."""
+
+    id_col: Column | None = None
+    status_col: Column | None = None
+    date_cols: list[Column] = field(default_factory=list)
+    identity_cols: list[Column] = field(default_factory=list)
+
+
+def _identity(col: Column, ident: tuple[str, str], roles: _Roles) -> None:
+    col.role, col.identity_kind, col.name_part = "identity", ident[0], ident[1]
+    roles.identity_cols.append(col)
+
+
+def _roles_by_name(source: Source, cols: list[Column], layout: Layout, roles: _Roles) -> None:
+    """Roles given by the manifest (identity_columns, ignore_columns) or read from a column's
+    name, question or vendor hint: identity, respondent id, date, status, meta."""
+    meta = source.meta
     ignore = set()
     if meta.get("ignore_columns"):
         ignore = {id(c) for c in C.match_columns(meta["ignore_columns"], cols, "ignore_columns", source.path)}
@@ -123,37 +172,30 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     if meta.get("identity_columns"):
         forced_identity = {id(c) for c in C.match_columns(meta["identity_columns"], cols, "identity_columns",
                                                           source.path)}
-
-    id_col = status_col = None
-    date_cols: list[Column] = []
-    identity_cols: list[Column] = []
     for col in cols:
         k = C._key(col.id)
         kq = C._key(col.question)
         if id(col) in forced_identity:
-            ident = C.identity_of(col) or ("other", "")
-            col.role, col.identity_kind, col.name_part = "identity", ident[0], ident[1]
-            identity_cols.append(col)
+            _identity(col, C.identity_of(col) or ("other", ""), roles)
             continue
         if id(col) in ignore:
             col.role = "ignored"
             continue
         ident = C.identity_of(col)
         if ident and (col.hint in ("meta", "unknown", "text_entry", "choice_or_text") or layout.vendor != "qualtrics"):
-            col.role, col.identity_kind, col.name_part = "identity", ident[0], ident[1]
-            identity_cols.append(col)
+            _identity(col, ident, roles)
             continue
-        if id_col is None and (k in C._RESPONDENT_ID or (layout.vendor != "plain" and kq in C._RESPONDENT_ID)):
+        if roles.id_col is None and (k in C._RESPONDENT_ID or (layout.vendor != "plain" and kq in C._RESPONDENT_ID)):
             col.role = "respondent_id"
-            id_col = col
+            roles.id_col = col
             continue
         if k in C._DATE_COLUMNS or kq in C._DATE_COLUMNS:
             col.role = "date"
-            date_cols.append(col)
+            roles.date_cols.append(col)
             continue
         if layout.vendor == "qualtrics" and k in C._STATUS_COLUMNS:
             col.role = "status"
-            status_col = col
+            roles.status_col = col
             continue
         # Qualtrics' own fields are "Q_RecaptchaScore", "Q_URL"...; a question renamed "Q_valuable" keeps a QID ImportId
         q_field = re.match(r"^q_", col.id, re.I) and not re.match(r"^(?:\d+_)?QID\d", col.import_id or "")
@@ -161,9 +203,11 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             col.role = "meta"
             continue
 
-    candidates = [c for c in cols if c.role == "other"]
 
-    # consent column
+def _consent_column(source: Source, cols: list[Column], candidates: list[Column], values) -> Column | None:
+    """The quote-consent column: the manifest's consent_column, or the candidate that reads most
+    like a consent question; warned about when its values are codes, not yes/no."""
+    meta = source.meta
     consent_col = None
     if meta.get("consent_column"):
         found = C.match_columns([meta["consent_column"]], cols, "consent_column", source.path)
@@ -179,8 +223,15 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         if vals and not meta.get("consent_values") and not any(C.consent_value(v) is not None for v in vals):
             log.warning("%s: the consent column %s holds codes, not yes/no; give consent_values in "
                         "copquotes.yaml (e.g. {'1': yes, '2': no}); consent left unknown", source.path, consent_col.id)
+    return consent_col
 
-    # open questions
+
+def _open_columns(source: Source, cols: list[Column], candidates: list[Column], consent_col: Column | None,
+                  values, roles: _Roles) -> list[Column]:
+    """The open questions: the manifest's open_questions (never an identity or consent column),
+    or the candidates whose answers read as open text (a column of names found on the way
+    becomes an identity column); with none, free text read from the answers, with a warning."""
+    meta = source.meta
     if meta.get("open_questions"):
         open_cols = C.match_columns(meta["open_questions"], cols, "open_questions", source.path)
         for c in open_cols:
@@ -196,8 +247,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
                 continue
             vals = values(c)
             if C.names_column(c, vals):
-                c.role, c.identity_kind, c.name_part = "identity", "person", "full"
-                identity_cols.append(c)
+                _identity(c, ("person", "full"), roles)
                 continue
             if C.choice_label_column(c, vals):
                 continue
@@ -213,27 +263,49 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
                             ", ".join(repr(c.id) for c in open_cols))
     for c in open_cols:
         c.role = "open"
+    return open_cols
 
-    year = meta.get("year")
-    if not year and not date_cols:
-        # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
-        for c in candidates:
-            if c.role == "other" and C.profile(values(c))["date"] >= 0.8:
-                date_cols.append(c)
-    if not year and date_cols:
-        year = _year_from_dates([v for c in date_cols[:2] for v in values(c)])
 
-    info = [{"column": c.id, "letter": col_letter(c.index), "question": c.question, "role": c.role,
-             **({"identity_kind": c.identity_kind} if c.role == "identity" else {})} for c in cols]
-    if not data and strict and not open_cols:
-        raise C.NoTextError("the survey has no responses below its header rows; export it again once people have answered",
-                         source.path)
-    if not open_cols:
-        if strict:
-            raise C.no_open_text_error(source.path)
-        return None
-    return _Plan(layout, sheet, header_width, open_cols, consent_col, identity_cols, id_col, status_col,
-                 year, info)
+def _workbook_plans(source: Source) -> list[_Plan]:
+    """The plans of a workbook's visible sheets that hold open text (the manifest's ``sheet``
+    only, when it names one; a Forms export's Forms sheets only)."""
+    path = source.path
+    wb = open_workbook(path)
+    try:
+        names = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] \
+            or [wb.worksheets[0].title]
+    finally:
+        wb.close()
+    wanted = source.meta.get("sheet")
+    if wanted:
+        if wanted not in names:
+            raise InputError(f"no sheet named {wanted!r} (sheets: {', '.join(names)})", path)
+        names = [wanted]
+    samples = {n: _sample(iter_xlsx_rows(path, n), HEADER_SCAN_ROWS + SAMPLE_ROWS) for n in names}
+    samples = {n: r for n, r in samples.items() if any(any(c.strip() for c in row) for row in r)}
+    if not samples:
+        raise InputError("the workbook has no data in any sheet; export it again", path)
+    forms_sheets = [n for n, r in samples.items() if parse_layout(r[:HEADER_SCAN_ROWS]).vendor == "msforms"]
+    if forms_sheets and source.format.startswith("msforms"):
+        samples = {n: samples[n] for n in forms_sheets}
+    if len(samples) == 1:
+        n, rows = next(iter(samples.items()))
+        return [_plan(source, rows, n)]
+    plans: list[_Plan] = []
+    errors: list[ConfigError] = []
+    for n, rows in samples.items():
+        try:
+            p = _plan(source, rows, n, strict=False)
+        except ConfigError as exc:  # a manifest column name that only another sheet has
+            errors.append(exc)
+            continue
+        if p is not None:
+            plans.append(p)
+    if not plans:
+        if errors:
+            raise errors[0]
+        raise C.no_open_text_error(path)
+    return plans
 
 
 def read_survey(source: Source) -> Reading:
@@ -241,43 +313,8 @@ def read_survey(source: Source) -> Reading:
     check_not_empty(path)
     is_xlsx = source.format.endswith("_xlsx")
     encoding = delimiter = None
-    plans: list[_Plan] = []
     if is_xlsx:
-        wb = open_workbook(path)
-        try:
-            names = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] \
-                or [wb.worksheets[0].title]
-        finally:
-            wb.close()
-        wanted = source.meta.get("sheet")
-        if wanted:
-            if wanted not in names:
-                raise InputError(f"no sheet named {wanted!r} (sheets: {', '.join(names)})", path)
-            names = [wanted]
-        samples = {n: _sample(iter_xlsx_rows(path, n), HEADER_SCAN_ROWS + SAMPLE_ROWS) for n in names}
-        samples = {n: r for n, r in samples.items() if any(any(c.strip() for c in row) for row in r)}
-        if not samples:
-            raise InputError("the workbook has no data in any sheet; export it again", path)
-        forms_sheets = [n for n, r in samples.items() if parse_layout(r[:HEADER_SCAN_ROWS]).vendor == "msforms"]
-        if forms_sheets and source.format.startswith("msforms"):
-            samples = {n: samples[n] for n in forms_sheets}
-        if len(samples) == 1:
-            n, rows = next(iter(samples.items()))
-            plans.append(_plan(source, rows, n))
-        else:
-            errors: list[ConfigError] = []
-            for n, rows in samples.items():
-                try:
-                    p = _plan(source, rows, n, strict=False)
-                except ConfigError as exc:  # a manifest column name that only another sheet has
-                    errors.append(exc)
-                    continue
-                if p is not None:
-                    plans.append(p)
-            if not plans:
-                if errors:
-                    raise errors[0]
-                raise C.no_open_text_error(path)
+        plans = _workbook_plans(source)
     else:
         encoding = detect_encoding(path)
         head = decode_head(path)
@@ -285,7 +322,7 @@ def read_survey(source: Source) -> Reading:
             raise InputError("the file is empty (no header row); export it again", path)
         delimiter = "\t" if source.meta.get("delimiter") == "tab" else (source.meta.get("delimiter") or sniff_delimiter(head))
         rows = _sample(iter_csv_rows(path, encoding, delimiter), HEADER_SCAN_ROWS + SAMPLE_ROWS)
-        plans.append(_plan(source, rows, None))
+        plans = [_plan(source, rows, None)]
 
     meta = dict(source.meta)
     meta.setdefault("source_kind", "survey")
@@ -300,73 +337,87 @@ def read_survey(source: Source) -> Reading:
     stats = {"rows": 0, "units": 0, "skipped_answers": 0, "skipped_rows": 0, "nul_lines": []}
     columns_info = [dict(i, **({"sheet": p.sheet} if p.sheet and len(plans) > 1 else {}))
                     for p in plans for i in p.columns_info]
-
-    def units() -> Iterator[Unit]:
-        seen_ids: set[tuple[str, str]] = {(i.value, i.kind) for i in identifiers}
-        position = 0
-        multi = len(plans) > 1
-        for plan in plans:
-            stream = _row_stream(source, plan.sheet, encoding, delimiter, stats["nul_lines"])
-            try:
-                for rownum, row in stream:
-                    if rownum <= plan.layout.header_rows:
-                        continue
-                    if not any(c.strip() for c in row):
-                        continue
-                    if not is_xlsx:
-                        _check_width(row, plan.header_width, path, rownum)
-                    stats["rows"] += 1
-
-                    def cell(col: Column | None) -> str:
-                        if col is None or col.index >= len(row):
-                            return ""
-                        return row[col.index].strip()
-
-                    if plan.status_col is not None and cell(plan.status_col).lower() in _QUALTRICS_SKIP_STATUS:
-                        stats["skipped_rows"] += 1
-                        continue
-                    rid = cell(plan.id_col) or f"row{rownum}"
-                    key_src = f"{path.name}:{plan.sheet + ':' if multi and plan.sheet else ''}{rid}"
-                    speaker_key = "R" + hashlib.sha1(key_src.encode("utf-8")).hexdigest()[:8]
-                    consent = None
-                    if plan.consent_col is not None:
-                        consent = C.consent_value(cell(plan.consent_col), meta.get("consent_values"))
-                    if plan.consent_col is None and meta.get("consent") is not None:
-                        # a file-level consent stands in for a consent question the survey lacks; it never
-                        # overrides a respondent who left the survey's own consent question blank
-                        consent = truthy(meta.get("consent"))
-                    for ident in _row_identifiers(plan, row):
-                        k = (ident.value, ident.kind)
-                        if k not in seen_ids:
-                            seen_ids.add(k)
-                            identifiers.append(ident)
-                    for col in plan.open_cols:
-                        text = cell(col)
-                        if not text or C.is_skip_answer(text):
-                            if text:
-                                stats["skipped_answers"] += 1
-                            continue
-                        text = _clean_answer(text)
-                        extra = [("column", col.id)]
-                        if multi and plan.sheet:
-                            extra.append(("sheet", plan.sheet))
-                        locator = f"row {rownum}, col {col_letter(col.index)}"
-                        if multi and plan.sheet:
-                            locator = f"{plan.sheet} {locator}"
-                        yield Unit(
-                            file=str(path), position=position, text=text,
-                            source_kind=meta.get("source_kind", "survey"), group=meta.get("group"),
-                            year=meta.get("year"), question=col.question or col.id,
-                            speaker_key=speaker_key, speaker_role="respondent", consent=consent,
-                            locator=locator, start_time=None, extra=tuple(sorted(extra)),
-                        )
-                        position += 1
-                        stats["units"] += 1
-            finally:
-                stream.close()
-
-    return Reading(source=source, units=units(), identifiers=identifiers, meta=meta,
+    units = _survey_units(source, plans, meta, identifiers, stats, encoding, delimiter)
+    return Reading(source=source, units=units, identifiers=identifiers, meta=meta,
                    columns=columns_info, stats=stats)
+
+
+def _survey_units(source: Source, plans: list[_Plan], meta: dict, identifiers: list[Identifier], stats: dict,
+                  encoding, delimiter) -> Iterator[Unit]:
+    """The units of every plan's rows, streamed (a generator: nothing is read until asked);
+    each row's identity values join ``identifiers``, and ``stats`` counts as it goes."""
+    seen_ids: set[tuple[str, str]] = {(i.value, i.kind) for i in identifiers}
+    position = 0
+    multi = len(plans) > 1
+    for plan in plans:
+        stream = _row_stream(source, plan.sheet, encoding, delimiter, stats["nul_lines"])
+        try:
+            for rownum, row in stream:
+                if rownum <= plan.layout.header_rows:
+                    continue
+                if not any(c.strip() for c in row):
+                    continue
+                if not source.format.endswith("_xlsx"):
+                    _check_width(row, plan.header_width, source.path, rownum)
+                stats["rows"] += 1
+                if plan.status_col is not None and _cell(row, plan.status_col).lower() in _QUALTRICS_SKIP_STATUS:
+                    stats["skipped_rows"] += 1
+                    continue
+                for ident in _row_identifiers(plan, row):
+                    k = (ident.value, ident.kind)
+                    if k not in seen_ids:
+                        seen_ids.add(k)
+                        identifiers.append(ident)
+                for unit in _row_units(source, plan, meta, row, rownum, position, multi, stats):
+                    yield unit
+                    position += 1
+        finally:
+            stream.close()
+
+
+def _cell(row: list[str], col: Column | None) -> str:
+    if col is None or col.index >= len(row):
+        return ""
+    return row[col.index].strip()
+
+
+def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: int, position: int, multi: bool,
+               stats: dict) -> Iterator[Unit]:
+    """One unit per open question the respondent of this row answered (skip answers such as
+    "n/a" counted, not kept), numbered from ``position``."""
+    path = source.path
+    rid = _cell(row, plan.id_col) or f"row{rownum}"
+    key_src = f"{path.name}:{plan.sheet + ':' if multi and plan.sheet else ''}{rid}"
+    speaker_key = "R" + hashlib.sha1(key_src.encode("utf-8")).hexdigest()[:8]
+    consent = None
+    if plan.consent_col is not None:
+        consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
+    if plan.consent_col is None and meta.get("consent") is not None:
+        # a file-level consent stands in for a consent question the survey lacks; it never
+        # overrides a respondent who left the survey's own consent question blank
+        consent = truthy(meta.get("consent"))
+    for col in plan.open_cols:
+        text = _cell(row, col)
+        if not text or C.is_skip_answer(text):
+            if text:
+                stats["skipped_answers"] += 1
+            continue
+        text = _clean_answer(text)
+        extra = [("column", col.id)]
+        if multi and plan.sheet:
+            extra.append(("sheet", plan.sheet))
+        locator = f"row {rownum}, col {col_letter(col.index)}"
+        if multi and plan.sheet:
+            locator = f"{plan.sheet} {locator}"
+        yield Unit(
+            file=str(path), position=position, text=text,
+            source_kind=meta.get("source_kind", "survey"), group=meta.get("group"),
+            year=meta.get("year"), question=col.question or col.id,
+            speaker_key=speaker_key, speaker_role="respondent", consent=consent,
+            locator=locator, start_time=None, extra=tuple(sorted(extra)),
+        )
+        position += 1
+        stats["units"] += 1
 
 
 def _check_width(row: list[str], width: int, path, rownum: int) -> None:
