@@ -155,6 +155,12 @@ def build(path: Path, n_units: int, seed: int = 0) -> dict:
         # also stores the small aggregates the app reads: timed apart below)
         for name in ("anonymise", "embed", "tag", "topics", "quotes"):
             ws.mark_stage(name, "bench", {}, 1.0)
+    # the quotes stage builds the search index over the quotes' text in its write (timed apart)
+    from copquotes import textsearch
+
+    t_idx = time.perf_counter()
+    textsearch.ensure_index(ws)
+    search_index_s = round(time.perf_counter() - t_idx, 2)
     ws.conn.execute("ANALYZE")
     t_agg = time.perf_counter()
     ws.refresh_aggregates()
@@ -164,7 +170,7 @@ def build(path: Path, n_units: int, seed: int = 0) -> dict:
     ws.close()
     return {"seconds": round(time.perf_counter() - t0, 1), "rows": sizes,
             "db_mb": round((path / "copquotes.sqlite").stat().st_size / 2**20, 1),
-            "aggregates_refresh_s": aggregates_s}
+            "aggregates_refresh_s": aggregates_s, "search_index_s": search_index_s}
 
 
 def timed(fn, repeats: int, setup=None) -> dict:
@@ -204,10 +210,17 @@ def run(args) -> dict:
 
     tmp = Path(args.workspace) if args.workspace else Path(tempfile.mkdtemp(prefix="copquotes-bench-app-"))
     ws_path = tmp / "ws"
-    if ws_path.exists():
-        shutil.rmtree(ws_path)
     load_at_start = [round(x, 1) for x in os.getloadavg()]
-    built = build(ws_path, args.units)
+    built_json = tmp / "built.json"
+    if getattr(args, "reuse", False) and built_json.exists() and json.loads(built_json.read_text())["units"] == args.units:
+        # a workspace this script built before (--workspace DIR --reuse): the interactions only;
+        # the review writes of the last run are in it (a few quotes decided, a label, a redaction)
+        built = json.loads(built_json.read_text())["build"]
+    else:
+        if ws_path.exists():
+            shutil.rmtree(ws_path)
+        built = build(ws_path, args.units)
+        built_json.write_text(json.dumps({"units": args.units, "build": built}))
     print(f"built {args.units} units in {built['seconds']} s: {built['rows']}", file=sys.stderr)
     ws = Workspace.open(ws_path)
     results: list[dict] = []
@@ -404,7 +417,9 @@ def write_reports(res: dict, out_dir: Path, command: str, stem: str = "app") -> 
            else "could not reuse it here (another Streamlit version), so `open` includes it.")
         + " The theme-label counts (prevalence, topic x theme) are read from the workspace's stored "
         f"aggregates, which marking the tag or topics stage done refreshes ({res['build'].get('aggregates_refresh_s')}"
-        " s here, part of the stage, not of a page).", "",
+        " s here, part of the stage, not of a page). The text search reads an FTS5 index of the quotes'"
+        f" anonymised text that the quotes stage builds in its write ({res['build'].get('search_index_s')} s here)"
+        " and triggers keep in step.", "",
         "| kind | page | interaction | median s | max s | < 1 s |", "|---|---|---|---|---|---|",
     ]
     for r in res["results"]:
@@ -424,12 +439,15 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--workspace", help="build the workspace here (kept) instead of a temporary folder")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    p.add_argument("--reuse", action="store_true",
+                   help="with --workspace: reuse the workspace a previous run built there for the same --units")
+    p.add_argument("--stem", help="results file name (default app, or app_triage with --triage-only)")
     p.add_argument("--triage-only", action="store_true",
                    help="only the Triage page (shortlist orders, each decision): writes app_triage.json/md")
     args = p.parse_args()
     os.environ.setdefault("COPQUOTES_PROGRESS", "0")
     res = run(args)
-    stem = "app_triage" if args.triage_only else "app"
+    stem = args.stem or ("app_triage" if args.triage_only else "app")
     write_reports(res, Path(args.out), "python benchmarks/app.py " + " ".join(sys.argv[1:]), stem)
     print(f"wrote {args.out}/{stem}.json and {stem}.md", file=sys.stderr)
 

@@ -236,8 +236,8 @@ def to_markdown(rep: dict) -> str:
              "figures are slower than on an idle machine and noisy).", "",
              "Texts: " + rep["texts"], "",
              "| units | engine | wall s | ingest | anonymise | embed | tag | topics | quotes | units/s | "
-             "driver peak MB | children / cluster peak MB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "driver peak MB | children / cluster peak MB | run at, load average (1 min) start / end |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rep["runs"]:
         st = r["stages"]
 
@@ -247,7 +247,9 @@ def to_markdown(rep: dict) -> str:
         other = r["tree_peak_mb"] if r["engine"] == "ray" else r["children_peak_mb"]
         lines.append(f"| {r['units']:,} | {r['engine']} | {r['wall']:.1f} | {r['ingest_seconds']:.1f} | "
                      f"{sec('anonymise')} | {sec('embed')} | {sec('tag')} | {sec('topics')} | {sec('quotes')} | "
-                     f"{r['units'] / r['wall']:.1f} | {r['driver_peak_mb']:.0f} | {other:.0f} |")
+                     f"{r['units'] / r['wall']:.1f} | {r['driver_peak_mb']:.0f} | {other:.0f} | "
+                     f"{r.get('run_at', rep['date'])}, {str(r.get('load_start', rep['load_start'])).split()[0]} / "
+                     f"{str(r.get('load_end', rep['load_end'])).split()[0]} |")
     lines += ["", "Ray maps (two actors of 0.5 CPU on a local cluster; kernel seconds exclude model loading):", "",
               "| units | kernel | rows | partitions | kernel s (sum) | map wall s | rows/s per worker | "
               "coordinator s per partition |", "|---|---|---|---|---|---|---|---|"]
@@ -283,6 +285,9 @@ def main(argv=None) -> int:
     ap.add_argument("--engines", default="local,ray")
     ap.add_argument("--keep", metavar="DIR", help="build corpora and workspaces here and keep them")
     ap.add_argument("--not-run", default="", help="a sentence for the results: sizes this run did not cover")
+    ap.add_argument("--append", action="store_true",
+                    help="keep the runs already in benchmarks/results/scale.json (a size and engine run again "
+                         "replaces its row)")
     ap.add_argument("--one", nargs=3, metavar=("ENGINE", "CORPUS", "WS"), help=argparse.SUPPRESS)
     ap.add_argument("--render", action="store_true",
                     help="recompute the projection and the Markdown from benchmarks/results/scale.json")
@@ -323,9 +328,21 @@ def main(argv=None) -> int:
 
                 shutil.rmtree(ws)
             t = time.perf_counter()
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
             r = run_one(engine, base / f"corpus_{n}", ws, base / f"log_{n}_{engine}.txt")
+            r.update(run_at=time.strftime("%Y-%m-%d %H:%M"), load_start=load,
+                     load_end=" ".join(f"{x:.1f}" for x in os.getloadavg()))
             print(f"{n} units, {engine}: {r['wall']:.1f} s (process {time.perf_counter() - t:.1f} s)", flush=True)
             rep["runs"].append(r)
+    if args.append and (RESULTS / "scale.json").exists():
+        old = json.loads((RESULTS / "scale.json").read_text())
+        new_keys = {(r["units"], r["engine"]) for r in rep["runs"]}
+        kept = [dict(r, run_at=r.get("run_at", old.get("date")), load_start=r.get("load_start", old.get("load_start")),
+                     load_end=r.get("load_end", old.get("load_end")))
+                for r in old.get("runs", []) if (r["units"], r["engine"]) not in new_keys]
+        rep["runs"] = sorted(kept + rep["runs"], key=lambda r: (r["units"], r["engine"]))
+        rep["corpora"] = {**{int(k): v for k, v in old.get("corpora", {}).items()}, **rep["corpora"]}
+        rep["command"] = "; ".join(c for c in (old.get("command"), rep["command"]) if c)
     by = {(r["units"], r["engine"]): r for r in rep["runs"]}
     rep["ratios"] = {u: by[(u, "local")]["wall"] / by[(u, "ray")]["wall"]
                      for (u, e) in by if e == "ray" and (u, "local") in by}

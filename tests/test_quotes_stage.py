@@ -89,6 +89,18 @@ def test_only_consented_participants_become_quotes(ws):
     assert not any("facilitating" in r["verbatim"] for r in rows)             # facilitator turn
 
 
+def test_the_stage_leaves_a_search_index_of_every_quote_with_no_name_in_it(ws):
+    from copquotes import textsearch
+
+    assert textsearch.current(ws.conn) and textsearch.check(ws.conn)
+    n = ws.conn.execute(f"SELECT COUNT(*) FROM {textsearch.TABLE}").fetchone()[0]
+    assert n == len(_quotes(ws)) > 0
+    for name in NAMES:
+        for part in name.split():
+            expr = f'"{textsearch.fold(part)}"'         # the word itself ("sam", not "same")
+            assert not ws.conn.execute(textsearch.matching_ids_sql(), (expr,)).fetchall(), part
+
+
 def test_database_refuses_a_quote_without_consent(ws):
     uid = ws.conn.execute("SELECT unit_id FROM units WHERE consent = 0").fetchone()[0]
     with pytest.raises(sqlite3.IntegrityError):
