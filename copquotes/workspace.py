@@ -42,7 +42,7 @@ from .types import Identifier, Unit, text_hash
 log = logging.getLogger(__name__)
 
 DB_NAME = "copquotes.sqlite"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -280,6 +280,14 @@ _MIGRATIONS: list[str] = [
               AND (q.status != 'pending' OR q.version > 1 OR q.edited_text IS NOT NULL AND q.updated_by != 'quotes');
         DELETE FROM quotes WHERE unit_id = NEW.unit_id;
     END;
+    """,
+    # 5 -> 6: covering indexes for the review app's counts and joins at hundreds of thousands
+    # of units (read from the index, not from the rows with their text): consent counts, the
+    # consent-gated view's filters, and each quote's unit looked up in the view
+    """
+    CREATE INDEX IF NOT EXISTS units_consent ON units(consent, speaker_role, source_kind, grp, year, unit_id);
+    CREATE INDEX IF NOT EXISTS units_quotable ON units(unit_id, consent, speaker_role, source_kind, grp, year);
+    CREATE INDEX IF NOT EXISTS quotes_status_unit ON quotes(status, unit_id);
     """,
 ]
 

@@ -36,20 +36,32 @@ WITHHELD = "[withheld]"
 
 def consent_vocabulary(ws) -> tuple[set[str], set[str]]:
     """Lower-cased words of the anonymised text of units with (confirmed) quote consent, and
-    the words only units without it use (cached until the text or consent changes)."""
+    the words only units without it use (cached until the text or consent changes: an ingest,
+    the anonymise stage, a redaction added or undone; not a review decision, which changes
+    neither, so an approval does not read every unit's text again)."""
     key = (str(ws.path), tuple(ws.conn.execute(
         "SELECT (SELECT COUNT(*) FROM anon), (SELECT value FROM meta WHERE key = 'content_changed_at'),"
-        " (SELECT value FROM meta WHERE key = 'review_changes'),"
+        " (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
+        " (SELECT COUNT(*) FROM redactions WHERE status = 'undone'),"
+        " (SELECT done_at || '#' || fingerprint FROM stages WHERE name = 'anonymise'),"
         " (SELECT COUNT(*) FROM units WHERE consent = 1)").fetchone()))
     hit = _VOCAB_CACHE.get(key)
     if hit is None:
         yes: set[str] = set()
         no: set[str] = set()
         # consent matched by first name only is not confirmed consent
-        for text, consent in ws.conn.execute(
-                "SELECT a.text, u.consent = 1 AND instr(COALESCE(u.extra_json, ''), '\"consent_match\"') = 0"
-                " FROM anon a JOIN units u ON u.unit_id = a.unit_id"):
-            (yes if consent else no).update(w.lower() for w in _TOKEN.findall(text or ""))
+        cur = ws.conn.execute(
+            "SELECT a.text, u.consent = 1 AND instr(COALESCE(u.extra_json, ''), '\"consent_match\"') = 0"
+            " FROM anon a JOIN units u ON u.unit_id = a.unit_id")
+        while True:
+            rows = cur.fetchmany(20_000)
+            if not rows:
+                break
+            # tokenised a chunk at a time (one regex pass over the joined texts), each distinct
+            # word lower-cased once: the same words as word by word, several times faster
+            for flag, out in ((1, yes), (0, no)):
+                joined = "\n".join(t for t, c in rows if t and bool(c) == bool(flag))
+                out.update(w.lower() for w in set(_TOKEN.findall(joined)))
         _VOCAB_CACHE.clear()
         hit = _VOCAB_CACHE[key] = (yes, no - yes)
     return hit
@@ -113,6 +125,7 @@ class Disclosure:
         self._terms: set[str] | None = None
         self._sources: dict | None = None
         self._strict: PersonNames | None = None
+        self._only_no: set[str] | None = None
 
     @property
     def terms(self) -> set[str]:
@@ -138,7 +151,9 @@ class Disclosure:
         if text is None:
             return None
         s = self.derived(text)
-        only_no = consent_vocabulary(self.ws)[1]
+        if self._only_no is None:       # once per Disclosure: a topics table asks for every label
+            self._only_no = consent_vocabulary(self.ws)[1]
+        only_no = self._only_no
         if not only_no:
             return s
         return _TOKEN.sub(lambda m: WITHHELD if m.group().lower() in only_no else m.group(), s)

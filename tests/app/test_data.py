@@ -168,9 +168,32 @@ def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     w.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 5
+    assert w.schema_version == SCHEMA_VERSION == 6
     assert stored_equals_direct(w)
     assert_matches_reference(w)
+    w.close()
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT consent, COUNT(*) FROM units GROUP BY consent",
+    "SELECT COUNT(*) FROM quotable_units",
+    "SELECT DISTINCT grp, year, source_kind FROM quotable_units",
+    "SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id GROUP BY q.status",
+])
+def test_a_schema_5_workspace_gets_covering_indexes_for_the_apps_counts(tmp_path, sql):
+    w = build_workspace(tmp_path / "ws")
+    for name in ("units_consent", "units_quotable", "quotes_status_unit"):
+        w.conn.execute(f"DROP INDEX {name}")
+    w.conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    assert w.schema_version == SCHEMA_VERSION
+    w.conn.execute("PRAGMA analysis_limit = 400")
+    w.conn.execute("ANALYZE")                # as the pipeline does after its stages
+    plan = [r[3] for r in w.conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    # the counts read indexes only, never the units' rows (with their text) or the quotes' rows
+    reads = [p for p in plan if p.startswith(("SCAN", "SEARCH"))]
+    assert reads and all("COVERING INDEX" in p for p in reads), plan
     w.close()
 
 
