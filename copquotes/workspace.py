@@ -1050,8 +1050,10 @@ class Workspace:
             )
 
     # ------------------------------------------------------------------ quotes (consent-gated)
-    def quotes_frame(self, status: Iterable[str] | None = None, theme: str | None = None) -> pd.DataFrame:
-        """Candidate quotes joined with their unit's metadata, consented units only.
+    def quotes_frame(self, status: Iterable[str] | None = None, theme: str | None = None,
+                     ids: Iterable[str] | None = None) -> pd.DataFrame:
+        """Candidate quotes joined with their unit's metadata, consented units only (``ids``:
+        only these quotes).
 
         Reads through ``quotable_units``: a quote whose unit lost consent never
         comes back, whatever the caller asks for.
@@ -1067,6 +1069,9 @@ class Workspace:
             st = list(status)
             where.append(f"q.status IN ({','.join('?' * len(st))})")
             params += st
+        if ids is not None:
+            where.append("q.quote_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(list(ids)))
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY q.score DESC, q.quote_id"

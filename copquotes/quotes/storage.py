@@ -156,6 +156,31 @@ def file_ids(ws, unit_ids) -> dict:
         (json.dumps(sorted(unit_ids)),)).fetchall())
 
 
+def ranked_ids(ws, statuses, first: tuple[str, ...]):
+    """``(quote_id, status, flags_json)`` of the stored quotes of these statuses (consented
+    units only), those of the statuses ``first`` first, then by score, then id: a cursor, so
+    the caller reads no further than it needs."""
+    return ws.conn.execute(
+        "SELECT q.quote_id, q.status, q.flags_json FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+        f" WHERE q.status IN ({','.join('?' * len(statuses))})"
+        f" ORDER BY q.status IN ({','.join('?' * len(first))}) DESC, q.score DESC, q.quote_id",
+        [*statuses, *first])
+
+
+def ranking_columns(ws, statuses, theme: str | None = None) -> list[tuple]:
+    """``(quote_id, status, score, flags_json, themes_json)`` of the stored quotes of these
+    statuses (consented units only) in the order of ``Workspace.quotes_frame`` (score, then
+    id); with ``theme``, only quotes whose themes name it (a pre-filter: the caller decides)."""
+    sql = ("SELECT q.quote_id, q.status, q.score, q.flags_json, q.themes_json FROM quotes q"
+           " JOIN quotable_units u ON u.unit_id = q.unit_id"
+           f" WHERE q.status IN ({','.join('?' * len(statuses))})")
+    params = list(statuses)
+    if theme is not None and theme.isascii():     # stored JSON escapes other characters
+        sql += " AND instr(q.themes_json, ?) > 0"
+        params.append(json.dumps(theme))
+    return ws.conn.execute(sql + " ORDER BY q.score DESC, q.quote_id", params).fetchall()
+
+
 def quote_themes(ws) -> set[str]:
     """Every theme any stored quote has."""
     found: set[str] = set()
