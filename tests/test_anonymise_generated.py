@@ -45,16 +45,17 @@ def test_the_generator_is_deterministic_and_its_halves_share_no_names_or_templat
                 "person", "org", "place", "email", "phone", "other")
 
 
-# measured on this subset (4 Dec 2026): all 0.949, person 0.963 (capitalised 0.997, lower case 0.888),
-# org 0.771, place 0.979, email 1.0, phone 1.0, other 0.933; precision 0.966; keep terms kept 1.0
+# measured on this subset (4 Dec 2026, after the name-slot rules): all 0.983, person 0.987 (capitalised 0.997,
+# lower case 0.965), org 0.917, place 0.979, email 1.0, phone 1.0, other 1.0; precision 0.989; keep terms kept 1.0
+# (before them: all 0.949, person 0.963, lower case 0.888, org 0.771, other 0.933, precision 0.966)
 @pytest.mark.parametrize("key, floor", [
-    ("all", 0.93), ("kind:person", 0.94), ("person:cap", 0.98), ("person:lower", 0.85),
-    ("kind:org", 0.72), ("kind:place", 0.95), ("kind:email", 0.97), ("kind:phone", 0.97), ("kind:other", 0.90),
+    ("all", 0.96), ("kind:person", 0.97), ("person:cap", 0.99), ("person:lower", 0.93),
+    ("kind:org", 0.86), ("kind:place", 0.95), ("kind:email", 0.97), ("kind:phone", 0.97), ("kind:other", 0.95),
 ])
 def test_recall_on_the_generated_subset_stays_above_its_floor(scored, key, floor):
     assert scored["recall"][key] >= floor, (key, scored["recall"][key])
 
 
 def test_precision_and_kept_terms_on_the_generated_subset(scored):
-    assert scored["precision"] >= 0.93
+    assert scored["precision"] >= 0.95
     assert scored["keep_kept"] == 1.0

@@ -82,6 +82,9 @@ NAMED = [
     ("someone from wattlebury family violence service asked", ["wattlebury family violence service"]),
     ("i'm based out in maldon so it's quiet", ["maldon"]),
     ("Summer ran the session on consent and nailed it.", ["Summer"]),
+    ("i was at the shire of brookfield for six years", ["shire of brookfield"]),
+    ("we got referred to greenvale family services last year", ["greenvale family services"]),
+    ("the blokes from the seaview men's shed came along", ["seaview men's shed"]),
     ("Rocky kept us going when it got hard", ["Rocky"]),
 ]
 
@@ -123,6 +126,9 @@ KEPT = [
     ("I was ignored and left to wait", ["ignored"]),
     ("you can reach me on insta anytime", ["anytime"]),
     ("we joined the book club and the student council", ["book club", "student council"]),
+    ("the ambulance service and the podiatry service were great", ["ambulance service", "podiatry service"]),
+    ("she works at the local community health centre", ["local community health centre"]),
+    ("it felt like the city of dreams for a while", ["city of dreams"]),
 ]
 
 

@@ -1026,8 +1026,14 @@ class OrgRecognizer(_AllowWordsRecognizer):
         def namey(word: str) -> bool:
             return word not in w.stop and word not in self.allow_words and (not _is_common(word) or (word,) in place_index())
 
+        def of_name(word: str) -> bool:
+            # "shire of riverside", "city of lakeside": a noun names the council too (not "the city of dreams")
+            return namey(word) or word not in w.stop and word not in self.allow_words and word not in lx.INFORMAL_WORDS \
+                and word in w.eng["noun"] and word not in w.eng["adj"] and not word.endswith(_ABSTRACT_SUFFIX) \
+                and not (word.endswith("s") and word[:-1] in w.eng["any"]) and word not in lx.SLOT_NOT_NAMES
+
         for m in _LOWER_OF_ORG.finditer(text):
-            if namey(m.group(2)):
+            if of_name(m.group(2)):
                 end = m.end(2)
                 if m.group(3) and (m.group(3) in lx.PLACE_REGION_TAIL or m.group(3) in lx.COMPASS or namey(m.group(3))):
                     end = m.end(3)
@@ -1118,16 +1124,28 @@ class OrgRecognizer(_AllowWordsRecognizer):
             b = i
             while b + 1 < len(toks) and f.next(b) is not None and toks[b + 1].lower in lx.ORG_TAIL and not toks[b + 1].cap:
                 b += 1
-        if not any(t.lower in _NAMED_HEADS for t in toks[i:b + 1]) or any(t.cap for t in toks[i:b + 1]):
+        if any(t.cap for t in toks[i:b + 1]):
             return None
+        generic_before = 0
+        if not any(t.lower in _NAMED_HEADS for t in toks[i:b + 1]):
+            # "riverside family services", "karingal neighbourhood house", "blackburn men's shed": a service word
+            # after a word that says whose service it is; the name stands before that word
+            while generic_before < 2 and i - generic_before - 1 >= 0 and f.next(i - generic_before - 1) is not None \
+                    and toks[i - generic_before - 1].lower in _GENERIC_OWNERS and not toks[i - generic_before - 1].cap:
+                generic_before += 1
+            if not generic_before or toks[i].lower not in _SERVICE_HEADS:
+                return None
         nb = f.next(b)
         if nb is not None and nb.alpha and nb.lower in w.eng["noun"] and nb.lower not in w.stop:
             return None  # "primary prevention", "school council meeting": the words describe something else
-        a = i
+        a = i - generic_before
         while a - 1 >= 0 and f.next(a - 1) is not None and toks[a - 1].lower in lx.ORG_TAIL and not toks[a - 1].cap \
                 and toks[a - 1].lower not in _NAMED_HEADS:
             a -= 1  # "football" in "lakeside football club"
         k = 0
+        while a - 1 >= 0 and toks[a - 1].poss and toks[a - 1].lower in ("men", "women", "children") and not toks[a - 1].cap \
+                and not f.gap(a - 1, a).strip().strip("'’s"):
+            a -= 1  # "men's" in "seaview men's shed"
         while k < 2 and a - 1 >= 0 and f.next(a - 1) is not None:
             pv = toks[a - 1]
             lo = pv.lower
@@ -1357,6 +1375,11 @@ class PlaceRecognizer(_AllowWordsRecognizer):
 
 _NAMED_HEADS = frozenset("""
 school college kindergarten kinder preschool council shire club clubs primary secondary grammar academy shed parish
+""".split())
+_SERVICE_HEADS = frozenset("service services health house shed centre center hub".split())
+_GENERIC_OWNERS = frozenset("""
+family families youth legal community women's womens men's mens neighbourhood neighborhood children's childrens
+multicultural aboriginal migrant refugee
 """.split())
 _PLACE_WORDS = frozenset("""
 hill hills park beach bay point heads springs vale grove flat flats gully falls junction bridge crossing plains downs
