@@ -367,7 +367,7 @@ def run(args) -> dict:
         assert all(seen) and not at.exception, (name, seen, [e.value for e in at.exception])
 
     exports = {}
-    for what, ext, approved in (() if only_triage else (
+    for what, ext, approved in (() if only_triage or getattr(args, "no_exports", False) else (
             ("quotes", ".xlsx", True), ("quotes", ".docx", True), ("quotes", ".md", True),
             ("quotes", ".csv", False), ("units", ".csv", None), ("units", ".xlsx", None), ("units", ".qdpx", None))):
         t = time.perf_counter()
@@ -427,7 +427,8 @@ def write_reports(res: dict, out_dir: Path, command: str, stem: str = "app") -> 
             f" (max < {r['target_s']} s)" if r.get("target_s", TARGET_S) < TARGET_S else "")
         lines.append(f"| {r['kind']} | {r['page']} | {r['interaction']} | {r['median_s']:.3f} | {r['max_s']:.3f} | "
                      f"{ok} |")
-    lines += ["", "Exports (on demand, not page interactions):", "", "| export | seconds | MB |", "|---|---|---|"]
+    lines += ["", "Exports (on demand, not page interactions):", ""]
+    lines += ["| export | seconds | MB |", "|---|---|---|"] if res["exports"] else ["Not run (`--no-exports`)."]
     for k, v in res["exports"].items():
         lines.append(f"| {k} | {v['seconds']} | {v['mb']} |")
     (out_dir / f"{stem}.md").write_text("\n".join(lines) + "\n")
@@ -441,6 +442,7 @@ def main() -> None:
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     p.add_argument("--reuse", action="store_true",
                    help="with --workspace: reuse the workspace a previous run built there for the same --units")
+    p.add_argument("--no-exports", action="store_true", help="skip the exports (file writes, not interactions)")
     p.add_argument("--stem", help="results file name (default app, or app_triage with --triage-only)")
     p.add_argument("--triage-only", action="store_true",
                    help="only the Triage page (shortlist orders, each decision): writes app_triage.json/md")
