@@ -204,16 +204,38 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     for k, v in detected.items():
         if v is not None and not meta.get(k):
             meta[k] = v
-    matcher = RosterMatcher(source.roster, meta.get("group"))
-    roles_override = _speaker_roles(meta)
-    confirmed_names = {name_key(k) or str(k).strip().lower(): str(v)
-                       for k, v in (meta.get("speaker_names") or {}).items()}
     file_consent = truthy(meta.get("consent")) if meta.get("consent") is not None else None
     default_role = None
     if meta.get("speaker_role"):
         default_role = role_value(meta["speaker_role"]) or str(meta["speaker_role"]).strip().lower()
 
-    # merge consecutive turns of one speaker
+    merged = _merge_turns(turns)
+    speakers = _speakers(source, meta, merged, file_consent, default_role)
+    labelled = [s for s in speakers.values() if not s["unknown"]]
+    if not meta.get("source_kind"):
+        meta["source_kind"] = _source_kind(source, speakers, labelled, default_role)
+    identifiers = _identifiers(source, header_names, speakers)
+    units = _units(source, meta, merged, speakers, file_consent, default_role)
+    stats = {
+        "turns": len(turns), "units": len(units), "speakers": len(labelled),
+        "roster_matched": sum(1 for s in labelled if s["roster"]),
+        "consent_first_name_only": sum(1 for s in labelled if s.get("unconfirmed")),
+    }
+    if stats["consent_first_name_only"]:
+        log.warning("%s: %d speaker label(s) match a roster entry by first name only; their quotes are held "
+                    "until the roster (an alias) or the manifest (speaker_names) confirms who they are",
+                    source.path, stats["consent_first_name_only"])
+    unmatched = [s for s in labelled if not s["roster"] and s["role"] == "participant"]
+    if source.roster and unmatched:
+        log.warning("%s: %d speaker label(s) not found in the roster; their consent is unknown",
+                    source.path, len(unmatched))
+    meta["speakers"] = {s["key"]: s["role"] for s in labelled}
+    return Reading(source=source, units=iter(units), identifiers=identifiers, meta=meta, stats=stats)
+
+
+def _merge_turns(turns: list[Turn]) -> list[dict]:
+    """Consecutive turns of one speaker as one (inline timestamps and runs of spaces removed);
+    unattributed speech is cut at a sentence end after ~120 words, and at 250 words regardless."""
     merged: list[dict] = []
     for t in turns:
         text = t.text
@@ -225,8 +247,7 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
         label = t.label.strip() if t.label else None
         prev = merged[-1] if merged else None
         if prev and t.merge and prev["label"] == label and (label is None or is_unknown_label(label)):
-            # unattributed speech (automatic captions, "Unknown Speaker") is not one turn: cut it at a
-            # sentence end after ~120 words, and at 250 words regardless
+            # unattributed speech (automatic captions, "Unknown Speaker") is not one turn
             words = len(prev["text"].split())
             if words >= 250 or (words >= 120 and re.search(r"[.?!…][\"'”’)]*$", prev["text"])):
                 prev = None
@@ -235,8 +256,17 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
             prev["n"] += 1
         else:
             merged.append({"label": label, "text": text, "locator": t.locator, "start": t.start_time, "n": 1})
+    return merged
 
-    # speakers: key, role, consent
+
+def _speakers(source: Source, meta: dict, merged: list[dict], file_consent, default_role) -> dict[str, dict]:
+    """Each speaker label's key (S1, S2, ... in order of first speech; none for an unknown
+    speaker), role (manifest, roster, label, file default), consent (roster, or the file's;
+    held when the roster matched a first name only) and whether the roster knows them."""
+    matcher = RosterMatcher(source.roster, meta.get("group"))
+    roles_override = _speaker_roles(meta)
+    confirmed_names = {name_key(k) or str(k).strip().lower(): str(v)
+                       for k, v in (meta.get("speaker_names") or {}).items()}
     speakers: dict[str, dict] = {}
     for m in merged:
         label = m["label"]
@@ -267,36 +297,37 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
             "role": role, "consent": consent if not unknown else None, "roster": entry is not None,
             "unknown": unknown, "unconfirmed": unconfirmed and bool(consent),
         }
+    return speakers
 
-    labelled = [s for s in speakers.values() if not s["unknown"]]
-    if not meta.get("source_kind"):
-        named = kind_from_name(source.path)
-        if named:
-            meta["source_kind"] = named
-        elif not speakers:
-            meta["source_kind"] = "reflection" if default_role == "facilitator" else "other"
-        elif len(labelled) == 2 and any(s["role"] == "interviewer" for s in labelled):
-            meta["source_kind"] = "interview"
-        else:
-            meta["source_kind"] = "focus_group"
 
+def _source_kind(source: Source, speakers: dict, labelled: list[dict], default_role) -> str:
+    """The kind the file's name states; else a reflection or notes (no speakers), an interview
+    (two speakers, one an interviewer) or a focus group."""
+    named = kind_from_name(source.path)
+    if named:
+        return named
+    if not speakers:
+        return "reflection" if default_role == "facilitator" else "other"
+    if len(labelled) == 2 and any(s["role"] == "interviewer" for s in labelled):
+        return "interview"
+    return "focus_group"
+
+
+def _identifiers(source: Source, header_names: list[str], speakers: dict) -> list[Identifier]:
+    """The roster's names, then the names a typed transcript's header gives ("Interviewer: Sam
+    (evaluation team)") and the speaker labels (generic ones such as "Speaker 1" left out)."""
     identifiers = roster_identifiers(source.roster)
     seen = {(i.value.lower(), i.source) for i in identifiers}
-    for name in header_names:  # "Interviewer: Sam (evaluation team)" at the top of a typed transcript
-        if is_generic_label(clean_label(name)):
-            continue
+    for name in [n for n in header_names if not is_generic_label(clean_label(n))] + \
+            [label for label in speakers if not is_generic_label(label)]:
         ident = label_identifier(name)
         if (ident.value.lower(), ident.source) not in seen:
             seen.add((ident.value.lower(), ident.source))
             identifiers.append(ident)
-    for label in speakers:
-        if is_generic_label(label):
-            continue
-        ident = label_identifier(label)
-        if (ident.value.lower(), ident.source) not in seen:
-            seen.add((ident.value.lower(), ident.source))
-            identifiers.append(ident)
+    return identifiers
 
+
+def _units(source: Source, meta: dict, merged: list[dict], speakers: dict, file_consent, default_role) -> list[Unit]:
     units = []
     for pos, m in enumerate(merged):
         sp = speakers.get(m["label"]) if m["label"] is not None else None
@@ -321,18 +352,4 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
             question=None, speaker_key=key, speaker_role=role, consent=consent,
             locator=m["locator"], start_time=normalise_time(m["start"]), extra=tuple(sorted(extra)),
         ))
-    stats = {
-        "turns": len(turns), "units": len(units), "speakers": len(labelled),
-        "roster_matched": sum(1 for s in labelled if s["roster"]),
-        "consent_first_name_only": sum(1 for s in labelled if s.get("unconfirmed")),
-    }
-    if stats["consent_first_name_only"]:
-        log.warning("%s: %d speaker label(s) match a roster entry by first name only; their quotes are held "
-                    "until the roster (an alias) or the manifest (speaker_names) confirms who they are",
-                    source.path, stats["consent_first_name_only"])
-    unmatched = [s for s in labelled if not s["roster"] and s["role"] == "participant"]
-    if source.roster and unmatched:
-        log.warning("%s: %d speaker label(s) not found in the roster; their consent is unknown",
-                    source.path, len(unmatched))
-    meta["speakers"] = {s["key"]: s["role"] for s in labelled}
-    return Reading(source=source, units=iter(units), identifiers=identifiers, meta=meta, stats=stats)
+    return units
