@@ -319,8 +319,12 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
 def refresh_statistics(ws) -> None:
     """SQLite's table statistics (``ANALYZE``), so that the planner picks the indexes the review
     app's lists and counts need at any size (about 3 s at 500,000 units; without statistics, or
-    with sampled ones, some pages took 1-9 s there instead of a fraction of a second)."""
+    with sampled ones, some pages took 1-9 s there instead of a fraction of a second); and the
+    words the disclosure layer withholds from topic labels, stored for the app's first view."""
+    from .disclosure import withheld_words
+
     ws.conn.execute("ANALYZE")
+    withheld_words(ws)
 
 
 def _up_to_date(ws, name: str, fp: str) -> bool:

@@ -18,7 +18,7 @@ See ``docs/disclosure.md`` for what goes through it and how to add a channel.
 from ..text import HONORIFICS, is_honorific
 from .cells import FORMULA_SIGNS, is_formula_like, neutralise_cell, strip_control
 from .edits import UNSAFE_EDIT, new_words
-from .gate import Disclosure, NameMask, is_held, redacted_terms, workspace_names
+from .gate import Disclosure, NameMask, is_held, redacted_terms, withheld_words, workspace_names
 from .markdown import md_blockquote, md_escape
 from .names import (PersonNames, common_words, file_name_pattern, fold, identifier_terms, mask_names, name_pattern,
                     name_spans, scrub, workspace_person_names)
@@ -30,7 +30,8 @@ from .sources import source_names
 
 __all__ = [
     "HONORIFICS", "is_honorific", "FORMULA_SIGNS", "is_formula_like", "neutralise_cell", "strip_control",
-    "Disclosure", "NameMask", "is_held", "redacted_terms", "workspace_names", "md_blockquote", "md_escape",
+    "Disclosure", "NameMask", "is_held", "redacted_terms", "withheld_words", "workspace_names", "md_blockquote",
+    "md_escape",
     "PersonNames", "common_words", "file_name_pattern", "fold", "identifier_terms", "mask_names", "name_pattern",
     "name_spans", "scrub", "workspace_person_names", "ALL_PLACEHOLDERS", "CONTACT_SOURCES", "PLACEHOLDER_RE",
     "PLACEHOLDERS", "placeholder",

@@ -41,6 +41,27 @@ def test_aggregate_words_only_speakers_without_consent_used_are_withheld(ws):
     assert gate.aggregate("3_solidarity_group") == "3_solidarity_group"
 
 
+def test_withheld_words_are_stored_for_the_next_process_and_counted_again_when_the_text_moves(ws):
+    from copquotes import review
+    from copquotes.disclosure import gate as gate_mod
+
+    words = gate_mod.withheld_words(ws)
+    assert SECRET in words and words == gate_mod.consent_vocabulary(ws)[1]
+    row = ws.conn.execute("SELECT value_json FROM aggregates WHERE name = ?", (gate_mod.WITHHELD_KEY,)).fetchone()
+    assert row is not None and set(json.loads(row[0])) == words
+    gate_mod._VOCAB_CACHE.clear()                    # a new process: read from the workspace, not counted
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(gate_mod, "consent_vocabulary", lambda ws: pytest.fail("counted again"))
+        assert gate_mod.withheld_words(ws) == words
+    # a reviewer redacts the one consented use of "group" (the facilitator's question): from
+    # then on only a speaker without consent uses it, and the stored words follow
+    assert "group" not in words
+    review.redact_text(ws, unit_id(0), "group", "other", "Tester")
+    assert "group" in gate_mod.withheld_words(ws)
+    gate_mod._VOCAB_CACHE.clear()
+    assert gate_mod.withheld_words(ws) == gate_mod.consent_vocabulary(ws)[1] == words | {"group"}
+
+
 def test_flags_reasons_pass_the_layer(ws):
     flags = json.dumps([{"kind": "violence_detail", "severity": "hold", "reason": f"x ('{NAME}')"}])
     (fl,) = Disclosure(ws).flags(flags, 1)
