@@ -89,8 +89,45 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         cli_meta["rosters"] = [Path(n) for n in names]
     manifests = _Manifests()
     disc = Discovery()
-    seen: set[Path] = set()
-    candidates: list[tuple[Path, Path, bool]] = []   # (file, root, explicit)
+    detected, folder_rosters, explicit_rosters = _detect(_candidates(inputs), manifests, disc)
+
+    roster_cache: dict[Path, tuple[RosterEntry, ...]] = {}
+    for rp in explicit_rosters:  # a roster given by name is checked even if no file uses it
+        roster_cache[rp.resolve()] = load_roster(rp)
+
+    def roster_of(paths) -> tuple[RosterEntry, ...]:
+        out: list[RosterEntry] = []
+        for rp in paths:
+            rk = Path(rp).resolve()
+            if rk not in roster_cache:
+                roster_cache[rk] = load_roster(rp)
+            out.extend(roster_cache[rk])
+        return tuple(out)
+
+    for f, root, explicit, fmt in detected:
+        merged = _file_meta(f, root, fmt, manifests, cli_meta)
+        roster_paths = merged.pop("rosters", None)
+        if roster_paths is None:
+            if explicit and explicit_rosters:
+                roster_paths = explicit_rosters
+            else:
+                roster_paths = _nearest_folder_rosters(f, root, folder_rosters)
+        roster = roster_of(roster_paths or [])
+        if roster_paths:
+            merged["rosters"] = [str(p) for p in roster_paths]
+        disc.sources.append(Source(path=f, format=fmt, meta=merged, roster=roster))
+    # a file a manifest (or --meta) names as a roster is a roster, whatever its header looks like
+    disc.sources = [s for s in disc.sources if s.path.resolve() not in roster_cache]
+    _skip_textless(disc, {f.resolve() for f, _, explicit, _ in detected if not explicit})
+    _warn_unmatched(manifests)
+    for f, reason in disc.skipped + disc.unreadable:
+        log.info("skipped %s: %s", f, reason)
+    return disc
+
+
+def _candidates(inputs) -> list[tuple[Path, Path, bool]]:
+    """``(file, root, explicit)`` of every file given or found in a folder given."""
+    candidates: list[tuple[Path, Path, bool]] = []
     for inp in inputs:
         p = Path(inp)
         if not p.exists():
@@ -100,7 +137,15 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
                 candidates.append((f, p, False))
         else:
             candidates.append((p, p.parent, True))
+    return candidates
 
+
+def _detect(candidates, manifests: _Manifests, disc: Discovery):
+    """The format of each candidate (once per file): ``(file, root, explicit, format)`` of the
+    text sources, the rosters found in folders (by folder) and the rosters given by name;
+    other files go to ``disc.skipped`` or ``disc.unreadable`` (a file given by name that
+    cannot be read raises)."""
+    seen: set[Path] = set()
     detected: list[tuple[Path, Path, bool, str]] = []
     folder_rosters: dict[Path, list[Path]] = {}
     explicit_rosters: list[Path] = []
@@ -109,8 +154,7 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         if key in seen:
             continue
         seen.add(key)
-        name = f.name
-        if name.lower() in MANIFEST_NAMES:
+        if f.name.lower() in MANIFEST_NAMES:
             continue
         if not explicit:
             reason = _pre_skip(f, root, manifests)
@@ -139,58 +183,38 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
                 folder_rosters.setdefault(f.parent.resolve(), []).append(f)
             continue
         detected.append((f, root, explicit, fmt))
+    return detected, folder_rosters, explicit_rosters
 
-    roster_cache: dict[Path, tuple[RosterEntry, ...]] = {}
-    for rp in explicit_rosters:  # a roster given by name is checked even if no file uses it
-        roster_cache[rp.resolve()] = load_roster(rp)
 
-    def roster_of(paths) -> tuple[RosterEntry, ...]:
-        out: list[RosterEntry] = []
-        for rp in paths:
-            rk = Path(rp).resolve()
-            if rk not in roster_cache:
-                roster_cache[rk] = load_roster(rp)
-            out.extend(roster_cache[rk])
-        return tuple(out)
+def _file_meta(f: Path, root: Path, fmt: str, manifests: _Manifests, cli_meta: dict) -> dict:
+    """A file's metadata, lowest precedence first: detection (a survey's source kind, the year
+    in the file's or a folder's name), the manifests from the outermost in, ``--meta``."""
+    merged: dict = {}
+    if fmt in SURVEY_FORMATS:
+        merged["source_kind"] = "survey"
+    rel_parts = []
+    try:
+        rel_parts = list(f.relative_to(root).parts[:-1])
+    except ValueError:
+        pass
+    year = year_from_text(f.stem)
+    if year is None:
+        for part in reversed(rel_parts):
+            year = year_from_text(part)
+            if year:
+                break
+    if year:
+        merged["year"] = year
+    for m in manifests.chain(root, f):
+        for layer in m.meta_for(f):
+            merged.update({k: v for k, v in layer.items()})
+    merged.update(cli_meta)
+    return merged
 
-    for f, root, explicit, fmt in detected:
-        chain = manifests.chain(root, f)
-        merged: dict = {}
-        # detection first, lowest precedence
-        if fmt in SURVEY_FORMATS:
-            merged["source_kind"] = "survey"
-        rel_parts = []
-        try:
-            rel_parts = list(f.relative_to(root).parts[:-1])
-        except ValueError:
-            pass
-        year = year_from_text(f.stem)
-        if year is None:
-            for part in reversed(rel_parts):
-                year = year_from_text(part)
-                if year:
-                    break
-        if year:
-            merged["year"] = year
-        for m in chain:
-            for layer in m.meta_for(f):
-                merged.update({k: v for k, v in layer.items()})
-        merged.update(cli_meta)
-        roster_paths = merged.pop("rosters", None)
-        if roster_paths is None:
-            if explicit and explicit_rosters:
-                roster_paths = explicit_rosters
-            else:
-                roster_paths = _nearest_folder_rosters(f, root, folder_rosters)
-        roster = roster_of(roster_paths or [])
-        if roster_paths:
-            merged["rosters"] = [str(p) for p in roster_paths]
-        disc.sources.append(Source(path=f, format=fmt, meta=merged, roster=roster))
-    # a file a manifest (or --meta) names as a roster is a roster, whatever its header looks like
-    disc.sources = [s for s in disc.sources if s.path.resolve() not in roster_cache]
-    # a spreadsheet found in a folder with no open text (an attendance list, a summary table, a
-    # survey of scales only) is not a text source: skipped with a warning, the rest carries on
-    found_in_folder = {f.resolve() for f, _, explicit, _ in detected if not explicit}
+
+def _skip_textless(disc: Discovery, found_in_folder: set[Path]) -> None:
+    """A spreadsheet found in a folder with no open text (an attendance list, a summary table, a
+    survey of scales only) is not a text source: skipped with a warning, the rest carries on."""
     kept = []
     for s in disc.sources:
         reason = None
@@ -202,14 +226,14 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
             kept.append(s)
     disc.sources = kept
 
+
+def _warn_unmatched(manifests: _Manifests) -> None:
+    """A warning for each manifest ``files:`` entry that matched no file."""
     for m in manifests.all():
         if any(other is not m and other.excluded(m.path) for other in manifests.all()):
             continue  # a manifest inside an excluded folder describes files nobody asked for
         for pattern in m.unmatched_patterns():
             log.warning("%s: files entry %r matches no file", m.path, pattern)
-    for f, reason in disc.skipped + disc.unreadable:
-        log.info("skipped %s: %s", f, reason)
-    return disc
 
 
 def _no_text_reason(source: Source) -> str | None:
