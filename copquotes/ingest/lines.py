@@ -230,26 +230,40 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
     # a document where most lines start "Label:" guarantees labels: be relaxed about display names
     c_ok = accepted_labels(colon, matcher, relaxed=sum(colon.values()) >= 0.5 * max(nonblank, 1))
     mode = classify(lines, matcher)
+    if mode == "zoom_chat":
+        return _parse_zoom_chat(lines, unit_name)
+    if mode == "unlabelled":
+        return _paragraphs(lines, unit_name), {}
+    return _labelled_turns(lines, mode, h_ok, c_ok, matcher, unit_name)
+
+
+def _paragraphs(lines: list[str], unit_name: str) -> list[Turn]:
+    """An unlabelled text: one turn per paragraph (blank lines and skipped lines end one)."""
+    turns: list[Turn] = []
+    para: list[str] = []
+    start_ln = None
+    for ln, line in enumerate(lines + [""], start=1):
+        if not line.strip() or _SKIP.match(line):
+            if para:
+                turns.append(Turn(None, " ".join(para), f"{unit_name} {start_ln}", merge=False))
+            para, start_ln = [], None
+            continue
+        if start_ln is None:
+            start_ln = ln
+        para.append(line.strip())
+    return turns
+
+
+def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatcher,
+                    unit_name: str) -> tuple[list[Turn], dict]:
+    """The turns of a text whose speakers are named on header lines (``"otter"``: ``h_ok``
+    labels, with or without a timestamp, or after an ``-->`` line) or as ``Label: text``
+    (``c_ok`` labels); lines without a label continue the current turn. Also what the text
+    says of itself: the names a typed transcript's header gives, the year of a date line
+    before the first turn."""
     turns: list[Turn] = []
     preamble: list[str] = []
     detected: dict = {}
-    if mode == "zoom_chat":
-        return _parse_zoom_chat(lines, unit_name)
-
-    if mode == "unlabelled":
-        para: list[str] = []
-        start_ln = None
-        for ln, line in enumerate(lines + [""], start=1):
-            if not line.strip() or _SKIP.match(line):
-                if para:
-                    turns.append(Turn(None, " ".join(para), f"{unit_name} {start_ln}", merge=False))
-                para, start_ln = [], None
-                continue
-            if start_ln is None:
-                start_ln = ln
-            para.append(line.strip())
-        return turns, detected
-
     current: Turn | None = None
     pending_ts = None
     expect_label = False
@@ -318,13 +332,20 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
             current.text = line.strip()  # the locator stays at the label line
         blank_since_text = False
 
+    year = _preamble_year(preamble)
+    if year:
+        detected["year"] = year
+    return turns, detected
+
+
+def _preamble_year(preamble: list[str]) -> str | None:
+    """The year of the first date line before the first turn that gives one."""
     for p in preamble:
         if _DATE_LINE.search(p):
             y = year_from_text(p)
             if y:
-                detected["year"] = y
-                break
-    return turns, detected
+                return y
+    return None
 
 
 def _header_name(label: str, text: str) -> bool:
