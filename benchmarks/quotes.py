@@ -287,28 +287,49 @@ def safety_report(ws, gold: list[dict], data_dir: Path, top_n: int) -> dict:
 
 
 # ----------------------------------------------------------------------------- reviewers
-def half_of(unit_id: str) -> int:
-    return int(hashlib.sha1(unit_id.encode()).hexdigest(), 16) % 2
+DECISION_COUNTS = (20, 50, 100)
+SEEDS = (0, 1, 2, 3, 4)
 
 
-def simulate_reviewers(ws, gold: list[dict], prior: Weights, start: Weights) -> dict:
-    """Decisions on half A (the top 2k of A a reviewer would see), learn, measure on half B."""
-    qs_mod = qs
+def half_of(unit_id: str, seed: int = 0) -> int:
+    """Which half a unit is in (0 = reviewed, 1 = unseen); seed 0 is the split of earlier results."""
+    key = unit_id if seed == 0 else f"{seed}:{unit_id}"
+    return int(hashlib.sha1(key.encode()).hexdigest(), 16) % 2
+
+
+def _reset_reviews(ws, start: Weights) -> None:
+    """No decision at all, every quote pending at version 1, the stage re-run with ``start``
+    as the base weights and no learning: the ranking as shipped."""
     ws.conn.execute("DELETE FROM decisions")
-    ws.conn.execute("UPDATE quotes SET status = 'pending'")
-    ws.set_config(qs_mod.CONFIG_PRIOR, {"quotability": prior.quotability, "top": prior.top})
-    ws.set_config(qs_mod.CONFIG_WEIGHTS, {"quotability": start.quotability, "top": start.top})
-    qs_mod.run(ws, progress=False, learn=False)
-    units = {r[0]: half_of(r[0]) for r in ws.conn.execute("SELECT unit_id FROM units")}
+    ws.conn.execute("UPDATE quotes SET status = 'pending', version = 1, edited_text = NULL")
+    ws.set_config(qs.CONFIG_WEIGHTS, {"quotability": start.quotability, "top": start.top})
+    qs.run(ws, progress=False, learn=False)
+
+
+def simulate_reviewers(ws, gold: list[dict], start: Weights, n_decisions: int | None = None, seed: int = 0) -> dict:
+    """Decisions on half A, learning through the product path, P@k / R@2k on half B.
+
+    The reviewer works down half A's shortlist (the order ``copquotes quotes`` and the app's
+    triage give) and decides the first ``n_decisions`` quotes (``None``: the top 2k of A, k =
+    A's publishable gold quotes), approving those that match a publishable gold quote of A and
+    rejecting the others, through :mod:`copquotes.review`. Then the quotes stage re-runs, which
+    re-ranks from the decisions (:func:`copquotes.quotes.learning.rerank`). Half B's gold is
+    used only to measure: before (the ranking as shipped) and after.
+    """
+    from copquotes import review
+    from copquotes.quotes import learning
+
+    _reset_reviews(ws, start)
+    units = {r[0]: half_of(r[0], seed) for r in ws.conn.execute("SELECT unit_id FROM units")}
     a_units = {u for u, h in units.items() if h == 0}
     b_units = {u for u, h in units.items() if h == 1}
     file_of = {}
     for uid, path in ws.conn.execute("SELECT u.unit_id, f.path FROM units u JOIN files f USING(file_id)"):
         file_of[uid] = Path(path).name
+    texts = {uid: t for uid, t in ws.conn.execute("SELECT unit_id, text FROM units")}
 
     def gold_subset(unit_set):
         ids = set()
-        texts = {uid: t for uid, t in ws.conn.execute("SELECT unit_id, text FROM units")}
         for uid in unit_set:
             for i, g in enumerate(gold):
                 if g["file"] == file_of[uid] and coverage(g["words"], words(texts[uid])) > 0.9:
@@ -318,26 +339,45 @@ def simulate_reviewers(ws, gold: list[dict], prior: Weights, start: Weights) -> 
     gold_a, gold_b = gold_subset(a_units), gold_subset(b_units)
     before = metrics([(f, v) for f, v, _ in stored_ranking(ws, b_units)], gold, gold_b)
     k_a = sum(1 for i in gold_a if gold[i]["publishable"])
-    seen = stored_ranking(ws, a_units)[:2 * k_a]
+    n = 2 * k_a if n_decisions is None else int(n_decisions)
+    seen = stored_ranking(ws, a_units)[:n]
     n_app = n_rej = 0
-    with ws.transaction():
-        for file, verb, uid in seen:
-            qid = ws.conn.execute("SELECT quote_id FROM quotes WHERE unit_id = ? AND verbatim = ?",
-                                  (uid, verb)).fetchone()[0]
-            m = match(gold, file, verb)
-            ok = m is not None and gold[m]["publishable"]
-            status = "approved" if ok else "rejected"
-            n_app += ok
-            n_rej += not ok
-            ws.conn.execute("UPDATE quotes SET status = ? WHERE quote_id = ?", (status, qid))
-            ws.conn.execute("INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
-                            " VALUES (?, 'benchmark', ?, '{}', '{}', 'simulated from gold', datetime('now'))",
-                            (qid, "approve" if ok else "reject"))
-    summary = qs_mod.run(ws, progress=False)
+    for file, verb, uid in seen:
+        qid, version = ws.conn.execute("SELECT quote_id, version FROM quotes WHERE unit_id = ? AND verbatim = ?",
+                                       (uid, verb)).fetchone()
+        m = match(gold, file, verb)
+        ok = m is not None and gold[m]["publishable"] and m in gold_a
+        if ok:
+            review.approve(ws, qid, "benchmark", version)
+        else:
+            review.reject(ws, qid, "benchmark", "simulated from gold", version)
+        n_app += ok
+        n_rej += not ok
+    t0 = time.perf_counter()
+    summary = qs.run(ws, progress=False)
+    stage_s = time.perf_counter() - t0
     after = metrics([(f, v) for f, v, _ in stored_ranking(ws, b_units)], gold, gold_b)
-    learned = ws.get_config(qs_mod.CONFIG_WEIGHTS)
-    return {"decisions": {"approved": n_app, "rejected": n_rej}, "learned": summary["learned_from_decisions"],
-            "held_out_half": {"before": before, "after": after}, "weights_after": learned}
+    info = learning.last_rerank(ws) or {}
+    return {"seed": seed, "decisions": {"n": n_app + n_rej, "approved": n_app, "rejected": n_rej},
+            "learning": {k: info.get(k) for k in ("adopted", "reason", "held_out_auc", "C")},
+            "rerank_seconds": summary["learned_from_decisions"].get("seconds"),
+            "stage_seconds": round(stage_s, 2),
+            "held_out_half": {"before": before, "after": after}}
+
+
+def learning_table(ws, gold: list[dict], start: Weights, counts=DECISION_COUNTS, seeds=SEEDS) -> dict:
+    """:func:`simulate_reviewers` for each decision count (and the top 2k of A) and seed, with
+    the mean before / after P@k and R@2k per count."""
+    out: dict = {}
+    for n in list(counts) + [None]:
+        runs = [simulate_reviewers(ws, gold, start, n, seed) for seed in seeds]
+        mean = {}
+        for when in ("before", "after"):
+            for m in ("precision_at_k", "recall_at_2k"):
+                mean[f"{when}_{m}"] = round(float(np.mean([r["held_out_half"][when][m] for r in runs])), 4)
+        mean["adopted"] = sum(1 for r in runs if r["learning"]["adopted"])
+        out["top_2k_of_A" if n is None else str(n)] = {"mean": mean, "runs": runs}
+    return out
 
 
 # ----------------------------------------------------------------------------- main
@@ -395,8 +435,10 @@ def evaluate(data_dir: Path, fit: bool, progress: bool = False) -> dict:
         # learning from reviewers: from the defaults, and from a cold start (every weight equal)
         cold = Weights({"intercept": -7.5, **{f: 1.0 for f in FEATURES}},
                        {"intercept": -3.0, "theme": 2.0, "quotability": 2.0, "representativeness": 2.0})
-        out["reviewers_from_defaults"] = simulate_reviewers(ws, gold, shipped, shipped)
-        out["reviewers_cold_start"] = simulate_reviewers(ws, gold, cold, cold)
+        t2 = time.perf_counter()
+        out["reviewers_from_defaults"] = learning_table(ws, gold, shipped)
+        out["reviewers_cold_start"] = learning_table(ws, gold, cold, counts=())
+        out["reviewers_seconds"] = round(time.perf_counter() - t2, 1)
         out["seconds_total"] = round(time.perf_counter() - t0, 1)
         ws.close()
     return out
@@ -449,14 +491,44 @@ def markdown(results: list[dict]) -> str:
             lo, de = m.get("lofo") or {}, m.get("default_weights") or {}
             lines.append(f"| {name} | {lo.get('precision_at_k', '')} | {lo.get('recall_at_2k', '')} | "
                          f"{de.get('precision_at_k', '')} | {de.get('recall_at_2k', '')} |")
-        for key, title in (("reviewers_from_defaults", "from the shipped weights"),
-                           ("reviewers_cold_start", "from a cold start (all weights equal)")):
-            rv = r[key]
-            lines += ["", f"Learning from reviewers, {title}: {rv['decisions']['approved']} approvals and "
-                      f"{rv['decisions']['rejected']} rejections on half of the units; the other half: "
-                      f"before {_fmt(rv['held_out_half']['before'])}, after {_fmt(rv['held_out_half']['after'])}."]
+        lines += learning_markdown(r)
         lines.append("")
     return "\n".join(lines)
+
+
+def learning_markdown(r: dict) -> list[str]:
+    """The learning-from-reviewers tables of one result."""
+    lines = ["", "### Learning from reviewers", "",
+             "Decisions (approve a quote matching a publishable gold quote, reject the others) on the first N "
+             "quotes of half A's shortlist, through the review API; the quotes stage re-runs and re-ranks "
+             "(`copquotes/quotes/learning.py`: a correction to the shipped score learned from the decisions, "
+             "adopted only when it beats the shipped ranking on held-out folds of the decisions). Measured on "
+             "the unreviewed half B: before = the ranking as shipped, after = after re-ranking. Each seed is "
+             "another split of the units into halves. `*` = the learned ranking was adopted.", ""]
+    for key, title in (("reviewers_from_defaults", "from the shipped weights"),
+                       ("reviewers_cold_start", "from a cold start (all weights equal)")):
+        table = r.get(key) or {}
+        if not table:
+            continue
+        lines += [f"{title[0].upper()}{title[1:]}:", "",
+                  "| decisions | seed | approved / rejected | P@k before | P@k after | R@2k before | R@2k after |",
+                  "|---|---|---|---|---|---|---|"]
+        for n, block in table.items():
+            label = "top 2k of A" if n == "top_2k_of_A" else n
+            for run in block["runs"]:
+                b, a, d = run["held_out_half"]["before"], run["held_out_half"]["after"], run["decisions"]
+                star = "*" if run["learning"]["adopted"] else ""
+                lines.append(f"| {label} ({d['n']}) | {run['seed']} | {d['approved']} / {d['rejected']} | "
+                             f"{b['precision_at_k']:.3f} | {a['precision_at_k']:.3f}{star} | "
+                             f"{b['recall_at_2k']:.3f} | {a['recall_at_2k']:.3f} |")
+            m = block["mean"]
+            lines.append(f"| **{label}: mean** | | adopted {m['adopted']} of {len(block['runs'])} | "
+                         f"**{m['before_precision_at_k']:.3f}** | **{m['after_precision_at_k']:.3f}** | "
+                         f"{m['before_recall_at_2k']:.3f} | {m['after_recall_at_2k']:.3f} |")
+        lines.append("")
+    if r.get("reviewers_seconds") is not None:
+        lines.append(f"All learning runs: {r['reviewers_seconds']} s (each includes a quotes stage re-run).")
+    return lines
 
 
 def main(argv=None) -> int:

@@ -469,8 +469,9 @@ def triage_order(ws, theme: str | None = None, top: int = TRIAGE_BATCH) -> list[
     """Quote ids still to decide, in the order of the shortlist
     ``copquotes quotes [--theme T] --status pending --top N`` gives (the same function:
     :func:`copquotes.quotes.shortlist`): ranked by score without a theme, chosen by maximal
-    marginal relevance within one. The app computes it once per analysis (decisions do not
-    re-rank the list under the reviewer's hands). Held quotes are in it: a reviewer's approval
+    marginal relevance within one. The app computes it once per analysis and once per re-rank
+    from decisions (:mod:`copquotes.quotes.learning`, in the background after a batch of
+    decisions), never after each single decision. Held quotes are in it: a reviewer's approval
     is what clears them (``--include-held``)."""
     from ..quotes import shortlist
 

@@ -1076,12 +1076,37 @@ def _triage(action: str, quote_id: str, version: int) -> None:
                 collections.add(ctx.ws, target, [quote_id], ctx.reviewer)
                 entry["collection"] = target
             undo.append(entry)
+            _rerank_after_batch(ctx)
         if ss.get("tr_front") == quote_id:
             ss.pop("tr_front", None)
     except review.QuoteConflict as exc:
         _flash("error", str(exc))
     except CopquotesError as exc:
         _flash("error", str(exc))
+
+
+def _rerank_after_batch(ctx: Ctx, now: bool = False) -> None:
+    """Every :data:`~copquotes.quotes.learning.RERANK_EVERY` new decisions (or ``now``), the
+    shortlist is re-ranked from the decisions in a background process; the reviewer's next
+    quote does not wait for it, and the order changes at the next quote after it is done."""
+    from ..quotes import learning
+
+    if now or learning.pending_decisions(ctx.ws) >= learning.RERANK_EVERY:
+        learning.rerank_in_background(ctx.ws_path)
+
+
+def _rerank_now() -> None:
+    _rerank_after_batch(current(), now=True)
+
+
+def rank_line(ctx: Ctx) -> str:
+    """The triage page's line on ranking: when the shortlist was last re-ranked from decisions."""
+    from ..quotes import learning
+
+    if learning.is_reranking(ctx.ws_path):
+        return (f"Re-ranking the shortlist from {len(learning.decided(ctx.ws))} decisions in the background "
+                "(keep going: the order changes when it is done).")
+    return learning.describe(ctx.ws)
 
 
 def _more(n: int) -> None:
@@ -1120,17 +1145,18 @@ def triage_page() -> None:
     c[1].text_input("Put approved quotes in this collection (optional)", key="tr_collection",
                     placeholder="e.g. Annual report 2025")
     top = int(ss.get("tr_top", data.TRIAGE_BATCH))
-    with st.spinner("Ranking the quotes (once after each analysis; a theme's shortlist compares the quotes' "
-                    "meaning, which takes longer) ..."):
-        order = cached_analysis(ctx, "triage_order", None if theme == ALL else theme, top)
+    from ..quotes import learning
+
+    ranked_at = str((learning.last_rerank(ctx.ws) or {}).get("at") or "")
+    with st.spinner("Ranking the quotes (once after each analysis or re-rank; a theme's shortlist compares the "
+                    "quotes' meaning, which takes longer) ..."):
+        order = _cached("triage_order", ctx.ws_path, f"analysis:{ctx.analysis_token}|ranked:{ranked_at}",
+                        (None if theme == ALL else theme, top), ctx.ws)
     if not order and not ctx.ws.conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchone():
         st.info("No quotes to triage yet: add files and press Analyse on the Add files page.")
         return
     todo, decided = triage_queue(ctx, order)
-    ranked = ctx.ws.conn.execute("SELECT done_at FROM stages WHERE name = 'quotes'").fetchone()
-    if ranked and ranked[0]:
-        st.caption(md_escape(f"Shortlist last ranked {str(ranked[0])[:16].replace('T', ' ')} UTC, by the latest "
-                             "analysis (which also learns from the decisions made before it)."))
+    st.caption(md_escape(rank_line(ctx)))
     st.progress(decided / max(1, len(order)),
                 text=f"{decided} of {len(order)} quotes in this shortlist decided · {len(todo)} to go")
     _keyboard()
@@ -1175,6 +1201,9 @@ def triage_page() -> None:
         r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason")
         r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
     st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
+    st.button("Re-rank now", key="tr_rerank", on_click=_rerank_now, disabled=learning.is_reranking(ctx.ws_path),
+              help="Learn from the decisions so far and re-rank the shortlist in the background (this also "
+                   f"happens by itself after every {learning.RERANK_EVERY} decisions).")
     with st.expander("Context: the turns around this quote", expanded=True):
         for turn in cached(ctx, "context_turns", q["unit_id"]):
             who = " ".join(str(x) for x in (turn["speaker_key"], turn["speaker_role"]) if x)

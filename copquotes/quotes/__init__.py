@@ -10,6 +10,7 @@ from .candidate import Candidate, Unit, quote_id, speaker_pseudonym
 from .candidates import SpanCandidate, candidate_spans, select_non_overlapping
 from .edits import Edit, suggest_edit
 from .features import FEATURES, span_features, text_features
+from .learning import DecisionRanker, rerank
 from .readers import Quote, quote_records, render_markdown, render_top_quotes, shortlist, write_records
 from .safety import redact_span
 from .scoring import PARTS, NonNegLogit, QuoteRanker, Weights
@@ -19,7 +20,8 @@ from .stage import current_weights, learn_from_decisions, run
 __all__ = [
     "DEFAULT_TEMPLATES", "STYLES", "attribution", "resolve_templates", "Candidate", "Unit", "SpanCandidate",
     "candidate_spans", "select_non_overlapping", "Edit", "suggest_edit", "FEATURES", "span_features",
-    "text_features", "PARTS", "NonNegLogit", "QuoteRanker", "Weights", "mmr", "representativeness", "Quote",
+    "text_features", "PARTS", "NonNegLogit", "QuoteRanker", "Weights", "DecisionRanker", "rerank", "mmr",
+    "representativeness", "Quote",
     "current_weights", "learn_from_decisions", "quote_id", "quote_records", "redact_span", "render_markdown",
     "render_top_quotes", "run", "shortlist", "speaker_pseudonym", "write_records",
 ]

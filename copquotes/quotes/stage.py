@@ -29,6 +29,7 @@ from .candidate import Candidate, quote_id
 from .candidates import (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, SpanCandidate,
                          candidate_spans)
 from .edits import suggest_edit
+from .learning import CONFIG_LEARNING
 from .features import corpus_idf, is_non_answer, span_features, with_idf
 from .safety import check, name_patterns, unit_has_no_names
 from .scoring import (PARTS, QuoteRanker, Weights, add_themes, explain, score_candidates, select_spans,
@@ -110,6 +111,8 @@ def learn_from_decisions(ws, prior: Weights | None = None, *, strength: float = 
     examples, so few decisions move the weights a little and many move them a
     lot. Needs at least ``min_each`` approved and rejected quotes; otherwise the
     prior is returned unchanged. Returns the weights and a summary.
+
+    The stage does not use it any more (see :func:`_weights`); kept for scripts that call it.
     """
     prior = prior or Weights.default()
     rows, ys = _decisions_training(ws, storage.stored_quotes(ws))
@@ -123,16 +126,11 @@ def learn_from_decisions(ws, prior: Weights | None = None, *, strength: float = 
 
 
 def _weights(ws, weights: Weights | None, learn: bool) -> tuple[Weights, dict]:
-    """The weights this run ranks with, and what learning from decisions did."""
-    base = weights or current_weights(ws)
-    learned = {"learned": False}
-    if learn and weights is None:
-        stored_prior = ws.get_config(CONFIG_PRIOR)
-        base_prior = Weights.from_obj(stored_prior) if stored_prior else Weights.default()
-        w_new, learned = learn_from_decisions(ws, base_prior)
-        if learned["learned"]:
-            base = w_new
-    return base, learned
+    """The weights this run ranks with (``weights``, else config ``quotes.weights``, else the
+    shipped ones). Decisions no longer refit them (:func:`learn_from_decisions` did not
+    generalise: the benchmark's unseen half got worse); after the write, :func:`run` re-ranks
+    with :mod:`copquotes.quotes.learning` instead."""
+    return weights or current_weights(ws), {"learned": False}
 
 
 # ---------------------------------------------------------------------------------- candidates
@@ -379,7 +377,10 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     reviewer edit and reviewer themes (decided at write time, in the write transaction, so a
     decision saved while the stage runs is kept); a quote any reviewer touched is never
     deleted. Untouched pending quotes that are no longer candidates are replaced. With
-    ``learn`` (the default), reviewers' decisions refit the weights first.
+    ``learn`` (the default), reviewers' decisions then re-rank the stored quotes
+    (:func:`copquotes.quotes.learning.rerank`: a learned correction, kept only when it beats
+    the shipped ranking on held-out decisions); without it the scores written are the base
+    ranking's and the last re-rank summary is dropped.
     ``precomputed``: a :func:`candidates_blob` of this run, or a file holding it pickled (the
     pipeline's worker process computes it early); used only if the workspace still fits it.
     """
@@ -402,9 +403,14 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     # ever touched, even when it is no longer among the candidates.
     with ws.transaction():
         _merge_redactions_now(ws, sel, rows, data)
-        reviewed_kept = storage.save_quotes(
-            ws, rows, {"quotability": base.quotability, "top": base.top} if learned.get("learned") else None,
-            REVIEWED)
+        reviewed_kept = storage.save_quotes(ws, rows, None, REVIEWED)
+        # the scores just written are the base ranking's: a re-rank summary no longer holds
+        ws.conn.execute("DELETE FROM config WHERE key = ?", (CONFIG_LEARNING,))
+    if learn and weights is None:
+        from .learning import rerank
+
+        learned = rerank(ws, embedder=embedder)
+        learned["learned"] = learned["adopted"]
     summary = {
         "candidates": len(cands), "quotes": len(rows), "units": len({c.unit.unit_id for c in cands}),
         "held": sum(1 for c in sel if c.held), "reviewed_kept": reviewed_kept,
