@@ -260,6 +260,17 @@ def to_markdown(rep: dict) -> str:
             coord = m["coordinator_seconds_per_partition"] if m["wall_seconds"] else "-"
             lines.append(f"| {r['units']:,} | `{m['kernel'].split(':')[1]}` | {m['rows']:,} | {m['partitions']} | "
                          f"{m['kernel_seconds']:.1f} | {wall} | {m['rows_per_second_per_worker']} | {coord} |")
+    trend = []
+    for eng in ("local", "ray"):
+        runs = sorted((r for r in rep["runs"] if r["engine"] == eng), key=lambda r: r["units"])
+        if len(runs) >= 2:
+            a, b = runs[0], runs[-1]
+            trend.append(f"{eng}: " + ", ".join(f"{r['units']:,} units {r['driver_peak_mb']:.0f} MB" for r in runs)
+                         + f" ({b['driver_peak_mb'] / a['driver_peak_mb']:.2f}x the {a['units']:,}-unit figure for "
+                         f"{b['units'] / a['units']:.1f}x the units)")
+    if trend:
+        lines += ["", "Driver peak memory as the units grow (the `copquotes` process; for the local engine its "
+                  "worker process is in the children column): " + "; ".join(trend) + "."]
     if rep.get("ratios"):
         lines += ["", "Ray throughput / local throughput (same corpus): " + ", ".join(
             f"{int(k):,} units: {v:.2f}x" for k, v in sorted(rep["ratios"].items(), key=lambda kv: int(kv[0])))]
