@@ -322,100 +322,132 @@ def _qualtrics_hint(col_id: str, import_id: str, question: str) -> str:
 
 
 def parse_layout(rows: list[list[str]], vendor: str | None = None) -> Layout:
-    """Work out the header layout from the first rows of a table."""
+    """Work out the header layout from the first rows of a table (``vendor``: the one the
+    file's format names; ``None`` = any)."""
     rows = [list(r) for r in rows]
     if not rows:
         return Layout("plain", 1, [])
     q = looks_qualtrics(rows) if vendor in (None, "qualtrics") else None
     if q == "qualtrics_two_rows":
-        width = max(_trim(rows), _trim(rows[1:2]))
-        cols = []
-        for i in range(width):
-            cid = rows[0][i].strip() if i < len(rows[0]) else ""
-            qtext = rows[1][i].strip() if i < len(rows[1]) else ""
-            cols.append(Column(i, cid or f"col{i + 1}", qtext or cid, hint=_qualtrics_hint(cid, "", qtext)))
-        return Layout("qualtrics", 2, cols)
+        return _qualtrics_two_rows_layout(rows)
     if q == "qualtrics":
-        width = _trim(rows)
-        cols = []
-        for i in range(width):
-            cid = rows[0][i].strip() if i < len(rows[0]) else ""
-            qtext = rows[1][i].strip() if i < len(rows[1]) else ""
-            iid = ""
-            raw = rows[2][i] if i < len(rows[2]) else ""
-            if _IMPORT_ID.match(raw or ""):
-                try:
-                    iid = str(json.loads(raw).get("ImportId", ""))
-                except (ValueError, AttributeError):
-                    iid = ""
-            cols.append(Column(i, cid or f"col{i + 1}", qtext or cid, import_id=iid,
-                               hint=_qualtrics_hint(cid, iid, qtext)))
-        return Layout("qualtrics", 3, cols)
+        return _qualtrics_layout(rows)
     if q == "qualtrics_legacy":
-        width = max(_trim(rows), _trim(rows[1:2]))
-        cols = []
-        for i in range(width):
-            cid = rows[0][i].strip() if i < len(rows[0]) else ""
-            qtext = rows[1][i].strip() if i < len(rows[1]) else ""
-            meta_name = qtext if re.match(r"^V\d+$", cid) else cid
-            hint = "meta" if re.match(r"^V\d+$", cid) else "unknown"
-            if re.search(r"_TEXT$", cid):
-                hint = "other_specify" if re.search(r"_\d+_TEXT$", cid) else "text_entry"
-            cols.append(Column(i, meta_name or f"col{i + 1}", qtext or cid, hint=hint))
-        return Layout("qualtrics", 2, cols)
+        return _qualtrics_legacy_layout(rows)
     if vendor in (None, "surveymonkey") and looks_surveymonkey(rows):
-        r1, r2 = rows[0], rows[1]
-        width = max(_trim([r1]), _trim([r2]))
-        # group columns into questions: a question starts at a non-empty row-1 cell
-        groups: list[tuple[str, list[int]]] = []
-        for i in range(width):
-            top = r1[i].strip() if i < len(r1) else ""
-            if top or not groups:
-                groups.append((top, [i]))
-            else:
-                groups[-1][1].append(i)
-        cols: list[Column] = []
-        qn = 0
-        for top, idxs in groups:
-            if top and _is_sm_meta(top):
-                for i in idxs:
-                    sub = r2[i].strip() if i < len(r2) else ""
-                    cols.append(Column(i, top if i == idxs[0] else f"{top}_{i - idxs[0] + 1}", top, sub=sub, hint="meta"))
-                continue
-            qn += 1
-            for k, i in enumerate(idxs, start=1):
-                sub = r2[i].strip() if i < len(r2) else ""
-                low = _norm(sub)
-                if low in ("open-ended response", "open ended response"):
-                    hint = "text_entry"
-                elif re.match(r"^other\b.*(specify|please)|^other$|^other \(", low):
-                    hint = "other_specify"
-                elif low == "response":
-                    hint = "choice_or_text"
-                else:
-                    hint = "unknown"
-                parent = top or f"Question {qn}"
-                qtext = parent if (low in _SM_ROW2 or not sub) else f"{parent} - {sub}"
-                cid = f"Q{qn}" if len(idxs) == 1 else f"Q{qn}_{k}"
-                cols.append(Column(i, cid, qtext, sub=sub, hint=hint))
-        return Layout("surveymonkey", 2, cols)
+        return _surveymonkey_layout(rows)
     if vendor in (None, "msforms") and looks_msforms(rows):
-        width = _trim(rows)
-        cols = []
-        for i in range(width):
-            h = rows[0][i].strip() if i < len(rows[0]) else ""
-            low = _norm(h)
-            hint = "meta" if low in _FORMS_META or low.startswith(("points - ", "feedback - ")) else "unknown"
-            cols.append(Column(i, h or f"col{i + 1}", h or f"col{i + 1}", hint=hint))
-        return Layout("msforms", 1, cols)
+        return _msforms_layout(rows)
+    return _plain_layout(rows)
+
+
+def _cell(row: list[str], i: int) -> str:
+    return row[i].strip() if i < len(row) else ""
+
+
+def _qualtrics_two_rows_layout(rows: list[list[str]]) -> Layout:
+    """Qualtrics with its ImportId row removed: column ids, then question texts."""
+    width = max(_trim(rows), _trim(rows[1:2]))
+    cols = []
+    for i in range(width):
+        cid, qtext = _cell(rows[0], i), _cell(rows[1], i)
+        cols.append(Column(i, cid or f"col{i + 1}", qtext or cid, hint=_qualtrics_hint(cid, "", qtext)))
+    return Layout("qualtrics", 2, cols)
+
+
+def _qualtrics_layout(rows: list[list[str]]) -> Layout:
+    """Qualtrics: column ids, question texts, then ``{"ImportId": ...}`` cells."""
+    width = _trim(rows)
+    cols = []
+    for i in range(width):
+        cid, qtext = _cell(rows[0], i), _cell(rows[1], i)
+        iid = ""
+        raw = rows[2][i] if i < len(rows[2]) else ""
+        if _IMPORT_ID.match(raw or ""):
+            try:
+                iid = str(json.loads(raw).get("ImportId", ""))
+            except (ValueError, AttributeError):
+                iid = ""
+        cols.append(Column(i, cid or f"col{i + 1}", qtext or cid, import_id=iid,
+                           hint=_qualtrics_hint(cid, iid, qtext)))
+    return Layout("qualtrics", 3, cols)
+
+
+def _qualtrics_legacy_layout(rows: list[list[str]]) -> Layout:
+    """The legacy Qualtrics export: V1, V2 ... metadata columns, then question ids."""
+    width = max(_trim(rows), _trim(rows[1:2]))
+    cols = []
+    for i in range(width):
+        cid, qtext = _cell(rows[0], i), _cell(rows[1], i)
+        meta_name = qtext if re.match(r"^V\d+$", cid) else cid
+        hint = "meta" if re.match(r"^V\d+$", cid) else "unknown"
+        if re.search(r"_TEXT$", cid):
+            hint = "other_specify" if re.search(r"_\d+_TEXT$", cid) else "text_entry"
+        cols.append(Column(i, meta_name or f"col{i + 1}", qtext or cid, hint=hint))
+    return Layout("qualtrics", 2, cols)
+
+
+def _surveymonkey_layout(rows: list[list[str]]) -> Layout:
+    """SurveyMonkey: questions on row 1 (one cell per question, spanning its answer columns),
+    answer options or "Open-Ended Response" on row 2."""
+    r1, r2 = rows[0], rows[1]
+    width = max(_trim([r1]), _trim([r2]))
+    # group columns into questions: a question starts at a non-empty row-1 cell
+    groups: list[tuple[str, list[int]]] = []
+    for i in range(width):
+        top = _cell(r1, i)
+        if top or not groups:
+            groups.append((top, [i]))
+        else:
+            groups[-1][1].append(i)
+    cols: list[Column] = []
+    qn = 0
+    for top, idxs in groups:
+        if top and _is_sm_meta(top):
+            for i in idxs:
+                cols.append(Column(i, top if i == idxs[0] else f"{top}_{i - idxs[0] + 1}", top, sub=_cell(r2, i),
+                                   hint="meta"))
+            continue
+        qn += 1
+        for k, i in enumerate(idxs, start=1):
+            sub = _cell(r2, i)
+            low = _norm(sub)
+            if low in ("open-ended response", "open ended response"):
+                hint = "text_entry"
+            elif re.match(r"^other\b.*(specify|please)|^other$|^other \(", low):
+                hint = "other_specify"
+            elif low == "response":
+                hint = "choice_or_text"
+            else:
+                hint = "unknown"
+            parent = top or f"Question {qn}"
+            qtext = parent if (low in _SM_ROW2 or not sub) else f"{parent} - {sub}"
+            cid = f"Q{qn}" if len(idxs) == 1 else f"Q{qn}_{k}"
+            cols.append(Column(i, cid, qtext, sub=sub, hint=hint))
+    return Layout("surveymonkey", 2, cols)
+
+
+def _msforms_layout(rows: list[list[str]]) -> Layout:
+    """Microsoft Forms: one header row; its own fields (ID, Start time, Points - ...) are meta."""
+    width = _trim(rows)
+    cols = []
+    for i in range(width):
+        h = _cell(rows[0], i)
+        low = _norm(h)
+        hint = "meta" if low in _FORMS_META or low.startswith(("points - ", "feedback - ")) else "unknown"
+        cols.append(Column(i, h or f"col{i + 1}", h or f"col{i + 1}", hint=hint))
+    return Layout("msforms", 1, cols)
+
+
+def _plain_layout(rows: list[list[str]]) -> Layout:
+    """Any other table: the header row found (a title above it skipped); repeated names numbered."""
     h = header_row_index(rows)
     header = rows[h] if h < len(rows) else []
     width = _trim([header])
     cols = []
     seen: dict[str, int] = {}
     for i in range(width):
-        name = header[i].strip() if i < len(header) else ""
-        name = name or f"col{i + 1}"
+        name = _cell(header, i) or f"col{i + 1}"
         if name in seen:
             seen[name] += 1
             cid = f"{name}#{seen[name]}"
