@@ -629,19 +629,9 @@ def _quotes_documents(records: list[dict]) -> list[dict]:
                             "selection's description."}]
 
 
-# ---------------------------------------------------------------------------------- entry point
-def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, collection: str | None = None,
-           quote_ids: list[str] | None = None) -> Path:
-    """Write quotes or the coded units table to ``out``; the format comes from its extension.
-
-    ``approved_only`` (quotes only): ``None`` means the default, approved quotes only;
-    ``False`` adds edited and pending ones (rejected quotes are never exported).
-    ``collection``: the approved quotes of that collection, in its order, under its name
-    and note. ``quote_ids``: only these quotes, in this order (the app's Export page
-    writes what is on screen). Returns the path written. The file appears whole or not at all.
-    """
-    out = Path(out)
-    ext = out.suffix.lower()
+def _check_request(out: Path, ext: str, what: str, approved_only: bool | None) -> None:
+    """Refuse, with what to do instead, an export that cannot be written: an unknown ``what``
+    or extension, a format ``what`` has not, ``--approved-only`` beside a table, a folder."""
     if what not in WHATS:
         raise ConfigError(f"unknown export {what!r}: choose quotes, units, tables or one table "
                           f"({', '.join(TABLES)})")
@@ -657,66 +647,102 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, 
         raise ConfigError(f"{noun} exports to {', '.join(allowed)}, not {ext or 'a file with no extension'}")
     if out.exists() and out.is_dir():
         raise ConfigError(f"{out} is a folder: give a file name, e.g. {out / ('quotes' + '.xlsx')}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    approved = True if approved_only is None else bool(approved_only)
-    coll = None
-    if collection is not None:
-        from . import collection as collections
 
-        if what != "quotes":
-            raise ConfigError(f"--collection applies to quotes, not to {what}")
-        if approved_only is False:
-            raise ConfigError("a collection exports its approved quotes only: drop --all-statuses")
-        coll = collections.get(ws, collection)
-        quote_ids = collections.approved_ids(ws, coll["name"])
-        approved = True
-        # a reviewer's own words (the collection's name and note) leave through the layer too
-        gate = Disclosure(ws)
-        coll = {**coll, "name": gate.derived(coll["name"]), "note": gate.derived(coll.get("note"))}
 
-    if what == "quotes":
-        records = quote_records(ws, approved_only=approved, ids=quote_ids)
-        if not records:
-            log.warning("no %squotes to export: approve quotes in the review app (copquotes app)%s",
-                        "approved " if approved else "", " or use --all-statuses" if approved else "")
-        flat = [_flat_quote(r) for r in records]
-        writers: dict[str, Callable[[Path], None]] = {
-            ".csv": lambda p: _write_csv(flat, QUOTE_COLUMNS, p),
-            ".xlsx": lambda p: _write_xlsx(flat, QUOTE_COLUMNS, p, "quotes"),
-            ".docx": lambda p: _write_docx(ws, records, p, approved, coll),
-            ".md": lambda p: _write_md(ws, records, p, approved, coll),
-            ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _quotes_documents(records), "copquotes quotes"), p),
-        }
-    elif what == "tables":
+def _collection(ws, collection: str, what: str, approved_only: bool | None) -> tuple[dict, list[str]]:
+    """A collection to export (its name and note through the disclosure layer) and the ids of
+    its approved quotes, in its order."""
+    from . import collection as collections
+
+    if what != "quotes":
+        raise ConfigError(f"--collection applies to quotes, not to {what}")
+    if approved_only is False:
+        raise ConfigError("a collection exports its approved quotes only: drop --all-statuses")
+    coll = collections.get(ws, collection)
+    quote_ids = collections.approved_ids(ws, coll["name"])
+    # a reviewer's own words (the collection's name and note) leave through the layer too
+    gate = Disclosure(ws)
+    coll = {**coll, "name": gate.derived(coll["name"]), "note": gate.derived(coll.get("note"))}
+    return coll, quote_ids
+
+
+def _quote_writers(ws, records: list[dict], approved: bool, coll: dict | None) -> dict[str, Callable[[Path], None]]:
+    """A writer per extension of these quote records."""
+    if not records:
+        log.warning("no %squotes to export: approve quotes in the review app (copquotes app)%s",
+                    "approved " if approved else "", " or use --all-statuses" if approved else "")
+    flat = [_flat_quote(r) for r in records]
+    return {
+        ".csv": lambda p: _write_csv(flat, QUOTE_COLUMNS, p),
+        ".xlsx": lambda p: _write_xlsx(flat, QUOTE_COLUMNS, p, "quotes"),
+        ".docx": lambda p: _write_docx(ws, records, p, approved, coll),
+        ".md": lambda p: _write_md(ws, records, p, approved, coll),
+        ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _quotes_documents(records), "copquotes quotes"), p),
+    }
+
+
+def _table_writers(ws, what: str) -> dict[str, Callable[[Path], None]]:
+    """A writer per extension of the researcher tables (``tables``), one of them, or the units table."""
+    if what == "tables":
         tables = researcher_tables(ws)
-        writers = {
+        return {
             ".xlsx": lambda p: _write_xlsx_sheets(
                 [(n, df.to_dict("records"), list(df.columns)) for n, df in tables.items()], p),
             ".zip": lambda p: _write_csv_zip(tables, p),
         }
-    elif what in TABLES:
+    if what in TABLES:
         tables = researcher_tables(ws)
         df = tables.get(what, pd.DataFrame(columns=["topic"]))
         cols = list(df.columns)
-        writers = {
+        return {
             ".csv": lambda p: _write_csv(df.to_dict("records"), cols, p),
             ".xlsx": lambda p: _write_xlsx(df.to_dict("records"), cols, p, what),
         }
-    else:
-        table = units_table(ws)
-        cols = list(table.columns)
-        writers = {
-            ".csv": lambda p: _write_csv(table.to_dict("records"), cols, p),
-            ".xlsx": lambda p: _write_xlsx(table.to_dict("records"), cols, p, "units"),
-            ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _units_documents(ws, table), "copquotes coded units"), p),
-        }
+    table = units_table(ws)
+    cols = list(table.columns)
+    return {
+        ".csv": lambda p: _write_csv(table.to_dict("records"), cols, p),
+        ".xlsx": lambda p: _write_xlsx(table.to_dict("records"), cols, p, "units"),
+        ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _units_documents(ws, table), "copquotes coded units"), p),
+    }
+
+
+def _write_whole(out: Path, ext: str, writer: Callable[[Path], None]) -> None:
+    """Write through a temporary file beside ``out``, renamed over it: whole or not at all."""
     fd, tmp = tempfile.mkstemp(prefix=".copquotes-export-", suffix=ext, dir=out.parent)
     os.close(fd)
     try:
-        writers[ext](Path(tmp))
+        writer(Path(tmp))
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# ---------------------------------------------------------------------------------- entry point
+def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, collection: str | None = None,
+           quote_ids: list[str] | None = None) -> Path:
+    """Write quotes or the coded units table to ``out``; the format comes from its extension.
+
+    ``approved_only`` (quotes only): ``None`` means the default, approved quotes only;
+    ``False`` adds edited and pending ones (rejected quotes are never exported).
+    ``collection``: the approved quotes of that collection, in its order, under its name
+    and note. ``quote_ids``: only these quotes, in this order (the app's Export page
+    writes what is on screen). Returns the path written. The file appears whole or not at all.
+    """
+    out = Path(out)
+    ext = out.suffix.lower()
+    _check_request(out, ext, what, approved_only)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    approved = True if approved_only is None else bool(approved_only)
+    coll = None
+    if collection is not None:
+        coll, quote_ids = _collection(ws, collection, what, approved_only)
+        approved = True
+    if what == "quotes":
+        writers = _quote_writers(ws, quote_records(ws, approved_only=approved, ids=quote_ids), approved, coll)
+    else:
+        writers = _table_writers(ws, what)
+    _write_whole(out, ext, writers[ext])
     log.info("exported %s to %s", what, out)
     return out
