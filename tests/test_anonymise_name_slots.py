@@ -82,6 +82,10 @@ NAMED = [
     ("someone from wattlebury family violence service asked", ["wattlebury family violence service"]),
     ("i'm based out in maldon so it's quiet", ["maldon"]),
     ("Summer ran the session on consent and nailed it.", ["Summer"]),
+    ("my supervisor is Jasper and he backs me", ["Jasper"]),
+    ("her name was ember and she ran the playgroup", ["ember"]),
+    ("we had a session with the staff at hillcrest city council", ["hillcrest city council"]),
+    ("greenhill primary school has been amazing with it", ["greenhill primary school"]),
     ("i was at the shire of brookfield for six years", ["shire of brookfield"]),
     ("we got referred to greenvale family services last year", ["greenvale family services"]),
     ("the blokes from the seaview men's shed came along", ["seaview men's shed"]),
@@ -129,6 +133,8 @@ KEPT = [
     ("the ambulance service and the podiatry service were great", ["ambulance service", "podiatry service"]),
     ("she works at the local community health centre", ["local community health centre"]),
     ("it felt like the city of dreams for a while", ["city of dreams"]),
+    ("my manager is great and she gets it", ["great"]),
+    ("Boarding school was hard on him.", ["Boarding school"]),
 ]
 
 

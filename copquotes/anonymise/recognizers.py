@@ -480,6 +480,12 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     if i >= 2 and f.gap(i - 1, i).strip() == "," and toks[i - 1].lower in lx.SLOT_APPOSITION \
             and (i + 1 >= n or f.gap(i, i + 1).strip() in (",", ".", "!", "?", "")) and not _verbish(t.lower):
         return True
+    # named by a copula after a role or a name word: "my manager is X and she gets it", "her name was X"
+    if p is not None and p.lower in ("is", "was", "'s") and i >= 2 and f.prev(i - 1) is not None \
+            and (toks[i - 2].lower in lx.SLOT_APPOSITION or toks[i - 2].lower in ("name", "nickname")) \
+            and i >= 3 and toks[i - 3].lower in lx.DETERMINERS and _np_end(f, i) \
+            and not _verbish(lo) and (lo not in w.eng["adj"] or named_word(lo)):
+        return True
     # vocative
     if p is not None and p.lower in lx.SLOT_VOCATIVE_BEFORE and (i + 1 >= n or f.gap(i, i + 1).strip()[:1] in (",", "!", ".", "?")):
         return True
@@ -1146,6 +1152,13 @@ class OrgRecognizer(_AllowWordsRecognizer):
         while a - 1 >= 0 and toks[a - 1].poss and toks[a - 1].lower in ("men", "women", "children") and not toks[a - 1].cap \
                 and not f.gap(a - 1, a).strip().strip("'’s"):
             a -= 1  # "men's" in "seaview men's shed"
+        g = 0
+        while g < 2 and a - 1 >= 0 and f.next(a - 1) is not None and not toks[a - 1].cap \
+                and toks[a - 1].lower in ("city", "community", "regional", "district", "catholic", "christian", "uniting",
+                                          "anglican", "independent", "primary", "secondary", "junior", "senior", "youth",
+                                          "football", "netball", "cricket", "soccer", "bowls", "tennis", "rugby", "hockey"):
+            a -= 1  # "lakeside city council", "northgate community kindergarten"
+            g += 1
         while k < 2 and a - 1 >= 0 and f.next(a - 1) is not None:
             pv = toks[a - 1]
             lo = pv.lower
@@ -1167,6 +1180,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
         pv = f.prev(a)
         if pv is not None and pv.lower == "the":
             pv = f.prev(pv.i)
+        if pv is None and (toks[a].sent_init or a == 0) and any(t.lower in _NAMED_HEADS for t in toks[i:b + 1]):
+            return a  # opening a sentence: "lakeside primary school has been great"
         if pv is None or pv.lower not in lx.ORG_SLOT_BEFORE:
             return None
         return a
