@@ -235,6 +235,8 @@ def cmd_status(args) -> int:
         print(f"orphaned decisions: {d['orphaned']} (quotes {o['quote']}, redactions {o['redaction']}, "
               f"theme labels {o['theme_label']}); re-attached {d['reattached']}; "
               f"removed because consent was withdrawn {d['removed_no_consent']}")
+    if st.get("ranking", {}).get("line"):
+        print(st["ranking"]["line"])
     return 0
 
 

@@ -67,8 +67,13 @@ def stage_status(ws) -> dict:
 
 def status(ws) -> dict:
     """:meth:`Workspace.status <copquotes.workspace.Workspace.status>` plus each stage's state
-    (``stages``: :func:`stage_status`), what ``copquotes status`` prints."""
-    return {**ws.status(), "stages": stage_status(ws)}
+    (``stages``: :func:`stage_status`) and the last re-rank of the quotes from reviewers'
+    decisions (``ranking``: :func:`copquotes.quotes.learning.last_rerank` and its ``line``),
+    what ``copquotes status`` prints."""
+    from .quotes import learning
+
+    ranking = {**(learning.last_rerank(ws) or {}), "line": learning.describe(ws)}
+    return {**ws.status(), "stages": stage_status(ws), "ranking": ranking}
 
 
 def resolve_stages(names: Iterable[str] | None) -> list[str]:

@@ -2,6 +2,7 @@
 analysed by the real stages and the real embedding model; decisions through the review API."""
 from __future__ import annotations
 
+import json
 import random
 
 import numpy as np
@@ -153,3 +154,18 @@ def test_decision_ranker_follows_the_sklearn_contract():
     # an unfitted-looking fit (too few decisions) scores exactly as shipped
     few = learning.DecisionRanker().fit(X[:8], y[:8])
     assert not few.adopted_ and np.allclose(few.decision_function(X), X[:, 0])
+
+
+def test_copquotes_status_says_when_the_shortlist_was_reranked(ws, capsys):
+    from copquotes.cli import main
+
+    assert main(["status", "--workspace", str(ws.path)]) == 0
+    assert "Shortlist not yet re-ranked from decisions: ranking as shipped." in capsys.readouterr().out
+    rows = _rows(ws)
+    _decide(ws, rows[:24], lambda r: lc.kind_of(r["verbatim"]) == "practice")
+    learning.rerank(ws)
+    assert main(["status", "--workspace", str(ws.path), "--json"]) == 0
+    st = json.loads(capsys.readouterr().out)
+    assert st["ranking"]["decisions"] == 24 and st["ranking"]["adopted"]
+    assert main(["status", "--workspace", str(ws.path)]) == 0
+    assert "UTC from 24 decisions." in capsys.readouterr().out

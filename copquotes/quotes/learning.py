@@ -46,7 +46,7 @@ def _sigmoid(z):
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
 
-def _logit(p, eps: float = 1e-4):
+def _logit(p, eps: float = 1e-9):
     p = np.clip(np.asarray(p, dtype=float), eps, 1 - eps)
     return np.log(p / (1 - p))
 
@@ -237,7 +237,7 @@ def _embedder(ws):
 
 def quote_matrix(ws, embedder=None, with_embedding: bool = True) -> tuple[list[str], np.ndarray]:
     """Every stored quote's id and its row of :class:`DecisionRanker` inputs: the shipped
-    (base) score's logit, the parts of :data:`PART_COLUMNS` (from ``parts_json``) and the
+    (base) score's logit (``parts_json["base_score"]``, as the stage wrote it), the parts of :data:`PART_COLUMNS` (from ``parts_json``) and the
     span's sentence embedding (the embedder's pooling of its sentences, cached)."""
     cur = ws.conn.cursor()
     cur.row_factory = None
@@ -245,7 +245,7 @@ def quote_matrix(ws, embedder=None, with_embedding: bool = True) -> tuple[list[s
     ids = [r[0] for r in got]
     if not got:
         return ids, np.zeros((0, 1 + len(PART_COLUMNS)))
-    rows = []
+    rows, stored = [], []
     for _, _, pj in got:
         p = json.loads(pj or "{}")
         row = dict(p.get("features") or {})
@@ -253,7 +253,11 @@ def quote_matrix(ws, embedder=None, with_embedding: bool = True) -> tuple[list[s
         row["representativeness"] = p.get("representativeness")
         row["safety"] = 1.0 if p.get("safety") is None else p.get("safety")
         rows.append(row)
-    base = QuoteRanker(weights=base_weights(ws)).score(rows)
+        stored.append(p.get("base_score"))
+    if all(b is not None for b in stored):     # the score the stage wrote before any learning
+        base = np.array(stored, dtype=float)
+    else:                                      # a workspace from before base_score was stored
+        base = QuoteRanker(weights=base_weights(ws)).score(rows)
     parts = np.array([[0.5 if r.get(c) is None else float(r[c]) for c in PART_COLUMNS] for r in rows])
     cols = [_logit(base)[:, None], parts]
     if with_embedding:
@@ -270,22 +274,32 @@ def rerank(ws, *, embedder=None, ranker: DecisionRanker | None = None) -> dict:
     labels = decided(ws)
     model = clone_or_default(ranker)
     n_pos = sum(labels.values())
-    # too few decisions to adopt anything: the embeddings are not even read
     enough = min(n_pos, len(labels) - n_pos) >= int(model.min_each)
+    if not enough and not (last_rerank(ws) or {}).get("adopted"):
+        # too few decisions to adopt anything, and the stored scores are the base ranking's
+        # already (no learned ranking is in force): nothing to read or write but the summary
+        model.fit(np.zeros((len(labels), 1)), np.array(list(labels.values()), dtype=int))
+        return _record(ws, model, ws.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0], None, t0)
     ids, X = quote_matrix(ws, embedder, with_embedding=enough)
     pos = {q: i for i, q in enumerate(ids)}
     train = [pos[q] for q in labels if q in pos]
     y = np.array([labels[ids[i]] for i in train], dtype=int)
     model.fit(X[train] if train else X[:0], y)
     scores = model.score(X) if len(ids) else np.zeros(0)
+    return _record(ws, model, len(ids), list(zip(ids, scores)), t0)
+
+
+def _record(ws, model: DecisionRanker, n_quotes: int, scores, t0: float) -> dict:
+    """Write ``scores`` (``[(quote_id, score)]``; ``None``: leave them) and the summary, in one transaction."""
     info = {"at": _now(), "decisions": model.n_decisions_, "approved": model.n_approved_,
             "rejected": model.n_rejected_, "adopted": bool(model.adopted_), "reason": model.reason_,
             "held_out_auc": {"learned": model.cv_auc_, "shipped": model.shipped_auc_},
-            "C": model.C_, "quotes": len(ids)}
+            "C": model.C_, "quotes": int(n_quotes)}
     with ws.transaction() as conn:
-        # only quotes whose stored row is still the one read above (a re-run may have replaced them)
-        conn.executemany("UPDATE quotes SET score = ? WHERE quote_id = ?",
-                         [(round(float(s), 6), q) for q, s in zip(ids, scores)])
+        if scores is not None:
+            # a quote a re-run replaced meanwhile is simply not found (its new row has the base score)
+            conn.executemany("UPDATE quotes SET score = ? WHERE quote_id = ?",
+                             [(round(float(s), 6), q) for q, s in scores])
         conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)",
                      (CONFIG_LEARNING, json.dumps(info, sort_keys=True)))
     info["seconds"] = round(time.perf_counter() - t0, 2)

@@ -318,6 +318,7 @@ def _quote_row(c: Candidate, score: float, part_vals: dict, weights: dict, templ
         "contrib": explain({k: (0.5 if part_vals[k] is None else part_vals[k]) for k in PARTS}, weights),
         "features": {k: round(float(v), 4) for k, v in c.features.items()},
         "held": c.held, "edits": list(edit.changes), "words": sp.n_words,
+        "base_score": round(float(score), 6),   # before learning from decisions (quotes/learning.py)
     }
     themes = sorted(({"theme": k, "score": round(float(v), 4)} for k, v in c.themes.items()
                      if v >= 0.2), key=lambda t: -t["score"])
