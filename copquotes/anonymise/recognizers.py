@@ -1039,9 +1039,11 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 and not (word.endswith("s") and word[:-1] in w.eng["any"]) and word not in lx.SLOT_NOT_NAMES
 
         for m in _LOWER_OF_ORG.finditer(text):
-            if of_name(m.group(2)):
+            if of_name(m.group(2)) or m.group(3) and (m.group(3) in lx.PLACE_REGION_TAIL or m.group(3) in _PLACE_WORDS) \
+                    and m.group(2) not in w.stop and m.group(2) not in lx.DETERMINERS:
                 end = m.end(2)
-                if m.group(3) and (m.group(3) in lx.PLACE_REGION_TAIL or m.group(3) in lx.COMPASS or namey(m.group(3))):
+                if m.group(3) and (m.group(3) in lx.PLACE_REGION_TAIL or m.group(3) in lx.COMPASS or namey(m.group(3))
+                                   or m.group(3) in _PLACE_WORDS):
                     end = m.end(3)
                 out.append(result("ORGANIZATION", m.start(), end, "org_pattern", P_ORG))
         for m in _LOWER_SAINT_ORG.finditer(text):
@@ -1139,10 +1141,12 @@ class OrgRecognizer(_AllowWordsRecognizer):
             while generic_before < 2 and i - generic_before - 1 >= 0 and f.next(i - generic_before - 1) is not None \
                     and toks[i - generic_before - 1].lower in _GENERIC_OWNERS and not toks[i - generic_before - 1].cap:
                 generic_before += 1
-            if not generic_before or toks[i].lower not in _SERVICE_HEADS:
-                return None
+            place_before = i >= 1 and f.next(i - 1) is not None and not toks[i - 1].cap \
+                and (toks[i - 1].lower in lx.PLACE_REGION_TAIL or toks[i - 1].lower in _PLACE_WORDS)
+            if not (generic_before or place_before) or toks[i].lower not in _SERVICE_HEADS:
+                return None  # "stony creek health": a place's name before a service word names it
         nb = f.next(b)
-        if nb is not None and nb.alpha and nb.lower in w.eng["noun"] and nb.lower not in w.stop:
+        if nb is not None and nb.alpha and nb.lower in w.eng["noun"] and nb.lower not in w.stop and not _verbish(nb.lower):
             return None  # "primary prevention", "school council meeting": the words describe something else
         a = i - generic_before
         while a - 1 >= 0 and f.next(a - 1) is not None and toks[a - 1].lower in lx.ORG_TAIL and not toks[a - 1].cap \
@@ -1162,9 +1166,15 @@ class OrgRecognizer(_AllowWordsRecognizer):
         while k < 2 and a - 1 >= 0 and f.next(a - 1) is not None:
             pv = toks[a - 1]
             lo = pv.lower
-            if lo in lx.PLACE_REGION_TAIL and not pv.cap and k == 0:
+            if (lo in lx.PLACE_REGION_TAIL or lo in _PLACE_WORDS) and not pv.cap and k == 0:
                 a -= 1  # "yarra ranges council", "merri creek shire council"
                 k += 1
+                if a - 1 >= 0 and f.next(a - 1) is not None and toks[a - 1].alpha and not toks[a - 1].cap \
+                        and toks[a - 1].lower not in w.stop and toks[a - 1].lower not in lx.DETERMINERS \
+                        and toks[a - 1].lower not in lx.ORG_MODIFIERS_NOT_NAMES and toks[a - 1].lower not in lx.FILLER_WORDS \
+                        and not _verbish(toks[a - 1].lower):
+                    a -= 1  # "stony creek", "kangaroo flat": any word names the creek
+                    k += 1
                 continue
             if pv.cap or not pv.alpha or lo in w.stop or lo in self.allow_words or lo in lx.INFORMAL_WORDS \
                     or lo in lx.ORG_GENERIC or lo in lx.ORG_MODIFIERS_NOT_NAMES or lo in lx.DETERMINERS \
@@ -1180,10 +1190,10 @@ class OrgRecognizer(_AllowWordsRecognizer):
         pv = f.prev(a)
         if pv is not None and pv.lower == "the":
             pv = f.prev(pv.i)
-        if pv is None and (toks[a].sent_init or a == 0) and any(t.lower in _NAMED_HEADS for t in toks[i:b + 1]):
+        if pv is None and (toks[a].sent_init or a == 0) and (generic_before or any(t.lower in _NAMED_HEADS for t in toks[i:b + 1])):
             return a  # opening a sentence: "lakeside primary school has been great"
-        if pv is None or pv.lower not in lx.ORG_SLOT_BEFORE:
-            return None
+        if pv is None or pv.lower not in lx.ORG_SLOT_BEFORE and not (pv.lower.endswith("ing") and _verbish(pv.lower)):
+            return None  # "at", "through the", "hoping", "visiting"
         return a
 
 
