@@ -1092,7 +1092,11 @@ def _rerank_after_batch(ctx: Ctx, now: bool = False) -> None:
     from ..quotes import learning
 
     if now or learning.pending_decisions(ctx.ws) >= learning.RERANK_EVERY:
-        learning.rerank_in_background(ctx.ws_path)
+        try:
+            learning.rerank_in_background(ctx.ws_path)
+        except OSError as exc:   # the decision is saved; only the re-rank did not start
+            _flash("warning", f"Could not start re-ranking the shortlist ({exc.strerror or exc}); "
+                              "the order stays as it is.")
 
 
 def _rerank_now() -> None:
