@@ -434,3 +434,14 @@ ORG_SLOT_BEFORE = frozenset("""
 at to from with through via for by joined join joining attend attends attended attending visited visit
 into within across inside outside
 """.split())
+#: Nouns for people, animals, places of care and spans of time: a possessive of one is no name ("client's
+#: medication", "an hour's wait", "the dog's bowl").
+PEOPLE_AND_TIME_NOUNS = frozenset("""
+client patient doctor nurse mother father child baby husband wife son daughter partner carer member person man
+woman lady gentleman girl boy kid dog cat pet friend neighbour neighbor hospital practice surgery service trust
+gp consultant surgeon paramedic receptionist physio dentist specialist midwife ambulance crew driver clinic ward
+hour minute day week month year night morning evening afternoon moment second decade century fortnight lifetime
+mum mam mom dad grandad granddad grandmother grandfather nan gran sister brother uncle aunt auntie aunty cousin
+nation country city town state council government company organisation organization team group family
+community sector society people everybody somebody anybody nobody someone everyone anyone
+""".split())

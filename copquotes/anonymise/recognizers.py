@@ -282,6 +282,13 @@ presented hosted chaired invited drove picked stepped jumped nailed loved
 _SUBJECT_VERBS = _ACTION_VERBS | frozenset("""
 got gets made makes came comes will would could can was is has had finally always never also just still really did does
 """.split())
+_MESSAGE_NOUNS = frozenset("""
+text texts call calls email emails message messages note notes visit letter card hug lift ride word tip heads-up
+voicemail dm call-back callback reply
+""".split())
+_RELATIVE_VERBS = frozenset("""
+sent shared said wrote made gave brought put told showed ran recommended suggested mentioned found posted
+""".split())
 _ABSTRACT_SUFFIX = ("tion", "sion", "ment", "ness", "ity", "ship", "ism", "ance", "ence", "ology", "ics", "ing", "ful")
 _NP_END = frozenset("""
 about and who whose to if for after before this that yesterday today tonight last on at back earlier later
@@ -324,6 +331,8 @@ def _slot_word_lower(lo: str, cap: bool) -> bool:
             or lo in lx.DAYS or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or lo in _HONORIFIC_BARE \
             or lo in lx.ROLE_NOUNS or lo in lx.SLOT_NOT_NAMES or lo in lx.SLOT_APPOSITION or lo in lx.DETERMINERS:
         return False
+    if lo in lx.PEOPLE_AND_TIME_NOUNS and not (cap and lo in w.first):
+        return False  # "the young girl said", "a call from duty"
     if named_word(lo):
         return True
     if lo.endswith("s") and (lo[:-1] in w.eng["any"] or lo.endswith("es") and lo[:-2] in w.eng["any"]
@@ -470,6 +479,15 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
         return True
     if p is not None and p.lower in ("with", "to", "for") and i >= 2 and f.prev(i - 1) is not None \
             and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and not _verbish(t.lower):
+        return True
+    # "a text from X", "a call from X": what people send each other, then who sent it
+    if p is not None and p.lower in ("from", "off") and i >= 2 and f.prev(i - 1) is not None \
+            and toks[i - 2].lower in _MESSAGE_NOUNS and _np_end(f, i) and (named_word(lo) or t.cap and not t.sent_init):
+        return True
+    # the subject of a relative clause after a noun: "the notes X sent round", "the story X shared"
+    if p is not None and nx is not None and nx.lower in _RELATIVE_VERBS and p.lower not in lx.DETERMINERS \
+            and p.lower in w.eng["noun"] and p.lower not in w.eng["adj"] and p.lower not in w.stop and i >= 2 and toks[i - 2].lower in lx.DETERMINERS \
+            and not _verbish(lo) and (lo not in w.eng["adj"] or named_word(lo)):
         return True
     # apposition: "my mate dusty", "the facilitator hao"
     if p is not None and p.lower in lx.SLOT_APPOSITION and i >= 2 and f.prev(i - 1) is not None \
@@ -880,7 +898,10 @@ class NameRecognizer(_AllowWordsRecognizer):
         if t.poss:
             if t.cap and not t.sent_init:
                 return False  # the other rules see these
-            return slot_word(t, self.allow_words) and t.lower not in lx.POSSESSOR_NOT_NAMES and named_word(t.lower)
+            lo = t.lower
+            return slot_word(t, self.allow_words) and lo not in lx.POSSESSOR_NOT_NAMES and lo not in lx.ROLE_NOUNS and (
+                named_word(lo) or lo in w.eng["noun"] and lo not in w.eng["vaa"] and len(lo) >= 3
+                and lo not in lx.PEOPLE_AND_TIME_NOUNS)  # "qiang's school", not "client's medication"
         lo = t.lower
         if not (t.alpha and lo.endswith("s") and len(lo) >= 4) or f.next(i) is None or lo in w.stop:
             return False
@@ -1228,11 +1249,13 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         return (lo in w.eng["any"] or lo in w.first or lo in w.stop or lo in lx.STRONG_COMMON
                 or lo in self.allow_words or lo in w.countries or lo in lx.CULTURAL_GROUPS or lo in lx.MONTHS or lo in lx.DAYS)
 
-    def _lower_town_word(self, lo: str) -> bool:
+    def _lower_town_word(self, lo: str, verb_ok: bool = False) -> bool:
         """A town's name typed in lower case that is also a rare English noun ("maldon"): a noun and
-        nothing else, no census first name, not an everyday word of this sector."""
+        nothing else (or a verb too, after "from" or "in": "from trundle"), no census first name, not an
+        everyday word of this sector."""
         w = words()
-        return len(lo) >= 5 and lo in w.eng["noun"] and lo not in w.eng["vaa"] and lo not in w.first and lo not in w.stop \
+        return len(lo) >= 5 and (lo in w.eng["noun"] or verb_ok) and lo not in w.eng["adj"] and lo not in w.eng["adv"] \
+            and (lo not in w.eng["verb"] or verb_ok and not lo.endswith(("ing", "ed"))) and lo not in w.first and lo not in w.stop \
             and lo not in lx.SLOT_NOT_NAMES and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
             and lo not in lx.STRONG_COMMON and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL \
             and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX)
@@ -1248,7 +1271,9 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             return True
         w = words()
         return n.lower in w.stop and n.lower not in ("of",) or n.lower in lx.FILLER_WORDS or n.lower in lx.DAYS \
-            or n.lower in ("last", "next", "yesterday", "today", "tomorrow")
+            or n.lower in ("last", "next", "yesterday", "today", "tomorrow") \
+            or n.lower.endswith("ly") and n.lower in w.eng["adv"] \
+            or n.lower.endswith("s") and _verbish(n.lower) and n.lower not in w.eng["noun"]
 
     def _place_context(self, f: Features, a: int, b: int) -> bool:
         p = f.prev(a)
@@ -1306,7 +1331,8 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                             matched = True
                     elif all(not x.cap for x in seg) and (
                             not any(self._risky(x.lower) for x in seg) and len(key[0]) >= 5
-                            or k == 1 and self._lower_town_word(t.lower) and self._place_slot(f, i)
+                            or k == 1 and self._lower_town_word(t.lower, verb_ok=f.prev(i) is not None and f.prev(i).lower in (
+                                "from", "in", "near", "around", "outside")) and self._place_slot(f, i)
                             or k > 1 and not any(x.lower in w.stop or x.lower in self.allow_words for x in content)
                             and self._place_context(f, i, i + k - 1)):  # "in apollo bay", "to tennant creek"
                         found.append((i, i + k - 1, "gazetteer"))
