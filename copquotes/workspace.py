@@ -4,8 +4,10 @@ Every stage reads from and writes to the workspace, so any stage can be re-run
 alone and a crash loses at most the stage in flight. Guarantees:
 
 * the database runs in WAL mode, every write happens in a transaction;
-* ingesting is all-or-nothing (one command = one transaction): a file that fails
-  halfway leaves the workspace exactly as it was;
+* ingesting reads every file before it writes anything: a file that cannot be read leaves
+  the workspace exactly as it was; the rows are then written in short transactions (a
+  reviewer's save never waits long), each file stored incomplete first and complete last,
+  so an ingest killed half-way leaves files the next ingest completes;
 * re-ingesting an unchanged file adds nothing; a changed file keeps every unit whose
   text did not change (same id, with its quotes, decisions, manual redactions and theme
   labels; only its metadata is updated), adds the new ones and removes the ones that are
@@ -42,6 +44,10 @@ from .types import Identifier, Unit, text_hash
 log = logging.getLogger(__name__)
 
 DB_NAME = "copquotes.sqlite"
+# a write transaction held longer than this is logged at debug level (a reviewer's save waits for it)
+SLOW_WRITE_SECONDS = 0.2
+# units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
+INGEST_CHUNK = 2000
 SCHEMA_VERSION = 7
 
 # Each migration takes the database from version i to i+1.
@@ -488,6 +494,7 @@ class Workspace:
             return
         self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        began = time.perf_counter()
         try:
             yield self.conn
         except BaseException:
@@ -497,17 +504,30 @@ class Workspace:
             self.conn.execute("COMMIT")
         finally:
             self._depth = 0
+            held = time.perf_counter() - began
+            if held > SLOW_WRITE_SECONDS and log.isEnabledFor(logging.DEBUG):
+                import traceback
+
+                where = " < ".join(f"{Path(f.filename).stem}.{f.name}" for f in traceback.extract_stack(limit=6)[:-2][::-1])
+                log.debug("write transaction held the database %.2f s (%s)", held, where)
 
     # ------------------------------------------------------------------ ingest
     def ingest(self, sources: Iterable, read=None, progress: bool = True, *, wait: bool = True,
                on_wait=None) -> IngestReport:
-        """Ingest sources (from :func:`copquotes.ingest.discover`) in one transaction.
+        """Ingest sources (from :func:`copquotes.ingest.discover`).
 
-        All or nothing: if any file fails, nothing of this call is written and the
-        error propagates. Unchanged files (same content, metadata and roster) are
-        skipped; in a changed one, units whose text did not change keep their id and
-        everything attached to it (see the module doc). Holds the pipeline lock
-        (:func:`pipeline_lock`; ``wait``/``on_wait`` as there).
+        Every source is read first, with no write lock held (its rows staged in a temporary
+        table of this connection), so a file that cannot be read stops the ingest before
+        anything is written: the workspace stays as it was. Then each changed file is written
+        in short transactions of :data:`INGEST_CHUNK` units, so a reviewer's save never waits
+        long for a large export: the file is stored as incomplete first (with its identifiers,
+        so no stage analyses its units without its names) and complete last; an ingest killed
+        in between leaves a file the next ingest completes, matching its units by text as any
+        re-ingest does. Reviewer data of removed units goes to ``orphans`` in the transaction
+        that removes them. Unchanged files (same content, metadata and roster) are skipped; in
+        a changed one, units whose text did not change keep their id and everything attached
+        to it (see the module doc). Holds the pipeline lock (:func:`pipeline_lock`;
+        ``wait``/``on_wait`` as there).
         """
         if read is None:  # each source knows its reader (copquotes.ingest.Source.read)
             def read(source):
@@ -516,15 +536,33 @@ class Workspace:
 
         sources = list(sources)
         report = IngestReport()
-        with pipeline_lock(self.path, wait=wait, on_wait=on_wait), self.transaction():
-            for source in bar(sources, desc="ingest", unit="file", enable=progress and len(sources) > 1):
-                report.files.append(self._ingest_one(source, read))
+        with pipeline_lock(self.path, wait=wait, on_wait=on_wait):
+            self._staging(create=True)
+            try:
+                planned: dict[str, str] = {}   # sha -> path of a file this ingest adds or moves
+                plans = [self._plan_one(i, source, read, planned) for i, source in enumerate(
+                    bar(sources, desc="ingest", unit="file", enable=progress and len(sources) > 1))]
+                for plan in plans:
+                    report.files.append(self._apply_one(plan))
+            finally:
+                self._staging(create=False)
             if any(f.status != "unchanged" for f in report.files):
-                self._touch_content()
                 self.refresh_aggregates()
         return report
 
-    def _ingest_one(self, source, read) -> FileResult:
+    def _staging(self, create: bool) -> None:
+        """The temporary table (private to this connection, deleted with it) holding the rows
+        read from the sources until they are written."""
+        self.conn.execute("DROP TABLE IF EXISTS temp.ingest_rows")
+        if create:
+            self.conn.execute(
+                "CREATE TEMP TABLE ingest_rows (plan INTEGER NOT NULL, op TEXT NOT NULL, unit_id TEXT, position INTEGER,"
+                " text TEXT, text_hash TEXT, source_kind TEXT, grp TEXT, year TEXT, question TEXT, speaker_key TEXT,"
+                " speaker_role TEXT, consent INTEGER, locator TEXT, start_time TEXT, extra_json TEXT)")
+            self.conn.execute("CREATE INDEX temp.ingest_rows_plan ON ingest_rows(plan, op)")
+
+    def _plan_one(self, index: int, source, read, planned: dict) -> dict:
+        """Read one source (no writes to the workspace): what to do with it, its unit rows staged."""
         path = Path(source.path)
         key = str(path.resolve())
         sha = _file_sha256(path)
@@ -540,58 +578,54 @@ class Workspace:
                 default=str,
             ).encode()
         ).hexdigest()
+        plan = {"index": index, "source": source, "path": path, "key": key, "sha": sha,
+                "fingerprint": fingerprint, "renamed": False}
         row = self.conn.execute(
             "SELECT file_id, fingerprint, n_units, file_key, path FROM files WHERE path = ?", (key,)
         ).fetchone()
-        renamed = False
         if row is None:
+            if sha in planned and planned[sha] != key:   # the same bytes under another path of this ingest
+                log.info("%s: same content as %s, already ingested; skipped", _display(path), planned[sha])
+                return dict(plan, action="duplicate")
             row, gone = self._same_content(sha, key)
             if row is not None and not gone:   # the same bytes are already here under another path
                 log.info("%s: same content as %s, already ingested; skipped", _display(path), row["path"])
-                return FileResult(str(source.path), "duplicate", 0, source.format)
+                return dict(plan, action="duplicate")
             if row is not None:   # the same bytes, moved: the file keeps its identity
-                self.conn.execute("UPDATE files SET path = ?, display = ? WHERE file_id = ?",
-                                  (key, _display(path), row["file_id"]))
-                renamed = True
+                plan["renamed"] = True
                 log.info("%s: same content as a file that moved away; kept as that file", _display(path))
+            planned[sha] = key
         if row is not None and row["fingerprint"] == fingerprint:
-            return FileResult(str(source.path), "renamed" if renamed else "unchanged", row["n_units"], source.format)
-        meta_json = json.dumps(_jsonable(source.meta), sort_keys=True, default=str)
+            return dict(plan, action="renamed" if plan["renamed"] else "unchanged", file_id=row["file_id"],
+                        n=row["n_units"])
+        plan["meta_json"] = json.dumps(_jsonable(source.meta), sort_keys=True, default=str)
         if row is None:
-            status = "added"
+            plan["action"] = "added"
             file_key = file_key_for(key)
             while self.conn.execute("SELECT 1 FROM files WHERE file_key = ?", (file_key,)).fetchone():
                 file_key = file_key_for(file_key + key)
-            cur = self.conn.execute(
-                "INSERT INTO files(path, display, format, sha256, fingerprint, meta_json, ingested_at, file_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, _display(path), source.format, sha, fingerprint, meta_json, _now(), file_key),
-            )
-            file_id = cur.lastrowid
+            plan["file_id"] = None
         else:
-            status = "replaced"
-            file_id = row["file_id"]
+            plan["action"] = "replaced"
+            plan["file_id"] = row["file_id"]
             file_key = row["file_key"] or file_key_for(row["path"])
-            self.conn.execute(
-                "UPDATE files SET display = ?, format = ?, sha256 = ?, fingerprint = ?, meta_json = ?,"
-                " ingested_at = ?, file_key = ? WHERE file_id = ?",
-                (_display(path), source.format, sha, fingerprint, meta_json, _now(), file_key, file_id))
-            self.conn.execute("DELETE FROM file_identifiers WHERE file_id = ?", (file_id,))
+        plan["file_key"] = file_key
         # the units this file had: a new unit with the same text takes over the old id
         old: dict[str, list] = {}
         old_ids: set[str] = set()
-        for r in self.conn.execute(
-                "SELECT unit_id, text_hash, speaker_key, question FROM units WHERE file_id = ? ORDER BY position",
-                (file_id,)):
-            old.setdefault(r[1], []).append((r[0], r[2], r[3]))
-            old_ids.add(r[0])
+        if row is not None:
+            for r in self.conn.execute(
+                    "SELECT unit_id, text_hash, speaker_key, question FROM units WHERE file_id = ? ORDER BY position",
+                    (row["file_id"],)):
+                old.setdefault(r[1], []).append((r[0], r[2], r[3]))
+                old_ids.add(r[0])
         taken: set[str] = set()
         assigned: set[str] = set(old_ids)
         occurrences: dict[tuple, int] = {}
         reading = read(source)
         n = 0
-        inserts: list[tuple] = []
-        updates: list[tuple] = []
+        staged: list[tuple] = []
+        stage_sql = "INSERT INTO temp.ingest_rows VALUES (" + ",".join("?" * 16) + ")"
         for unit in reading.units:
             th = text_hash(unit.text)
             uid = None
@@ -601,52 +635,95 @@ class Workspace:
                         or [o for o in cands if o[2] == unit.question] or cands)
                 uid = best[0][0]
                 taken.add(uid)
-            row_ = self._unit_row(file_id, file_key, unit, th, uid, occurrences, assigned)
-            if uid is not None:
-                updates.append(row_[2:] + (row_[0],))
-            else:
-                inserts.append(row_)
+            row_ = self._unit_row(None, file_key, unit, th, uid, occurrences, assigned)
+            staged.append((index, "update" if uid is not None else "insert", row_[0]) + row_[2:])
             n += 1
-            if len(inserts) >= 2000:
-                self._insert_units(inserts)
-                inserts.clear()
-            if len(updates) >= 2000:
-                self._update_units(updates)
-                updates.clear()
-        if inserts:
-            self._insert_units(inserts)
-        if updates:
-            self._update_units(updates)
+            if len(staged) >= INGEST_CHUNK:
+                self.conn.executemany(stage_sql, staged)
+                staged.clear()
+        if staged:
+            self.conn.executemany(stage_sql, staged)
         idents = {}
         for ident in reading.identifiers:
             idents[(ident.value, ident.kind, ident.source)] = ident
-        self.conn.executemany(
-            "INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json) VALUES (?,?,?,?,?)",
-            [(file_id, i.value, i.kind, i.source, json.dumps(list(i.aliases))) for i in idents.values()],
-        )
         meta = dict(source.meta or {})
         meta.update(getattr(reading, "meta", None) or {})
-        self.conn.execute(
-            "UPDATE files SET n_units = ?, meta_json = ? WHERE file_id = ?",
-            (n, json.dumps(_jsonable(meta), sort_keys=True, default=str), file_id),
-        )
-        result = FileResult(str(source.path), status, n, source.format)
-        if status == "replaced":
-            gone = sorted(old_ids - taken)
-            result.kept, result.removed = len(taken), len(gone)
-            # the names known for this file may have changed (a roster alias, a new person):
-            # the anonymise stage analyses the whole file again (manual redactions are kept)
-            self.conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT unit_id FROM units WHERE file_id = ?)",
-                              (file_id,))
-            if gone:
-                self._orphan_units(file_id, gone, _display(path))
-                for i in range(0, len(gone), 5000):
-                    self.conn.execute("DELETE FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
-                                      (json.dumps(gone[i:i + 5000]),))
-            got = self.reattach_orphans(file_id)
-            result.reattached = got["reattached"]
-            result.orphaned = got["open"]
-        log.info("ingested %s: %d units (%s)", _display(path), n, status)
+        plan.update(n=n, identifiers=list(idents.values()), gone=sorted(old_ids - taken), kept=len(taken),
+                    final_meta_json=json.dumps(_jsonable(meta), sort_keys=True, default=str))
+        return plan
+
+    def _apply_one(self, plan: dict) -> FileResult:
+        """Write one planned source in short transactions (see :meth:`ingest`)."""
+        source, path, action = plan["source"], plan["path"], plan["action"]
+        if action in ("duplicate", "unchanged"):
+            return FileResult(str(source.path), action, plan.get("n", 0), source.format)
+        if action == "renamed":
+            with self.transaction():
+                self.conn.execute("UPDATE files SET path = ?, display = ? WHERE file_id = ?",
+                                  (plan["key"], _display(path), plan["file_id"]))
+                self._touch_content()
+            return FileResult(str(source.path), "renamed", plan["n"], source.format)
+        # 1. the file, stored incomplete (no fingerprint yet), with its identifiers
+        with self.transaction():
+            if action == "added":
+                cur = self.conn.execute(
+                    "INSERT INTO files(path, display, format, sha256, fingerprint, meta_json, ingested_at, file_key)"
+                    " VALUES (?, ?, ?, ?, '', ?, ?, ?)",
+                    (plan["key"], _display(path), source.format, plan["sha"], plan["meta_json"], _now(),
+                     plan["file_key"]))
+                file_id = cur.lastrowid
+            else:
+                file_id = plan["file_id"]
+                self.conn.execute(
+                    "UPDATE files SET path = ?, display = ?, format = ?, sha256 = ?, fingerprint = '', meta_json = ?,"
+                    " ingested_at = ?, file_key = ? WHERE file_id = ?",
+                    (plan["key"], _display(path), source.format, plan["sha"], plan["meta_json"], _now(),
+                     plan["file_key"], file_id))
+                self.conn.execute("DELETE FROM file_identifiers WHERE file_id = ?", (file_id,))
+            self.conn.executemany(
+                "INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json) VALUES (?,?,?,?,?)",
+                [(file_id, i.value, i.kind, i.source, json.dumps(list(i.aliases))) for i in plan["identifiers"]])
+        # 2. the units, a chunk a transaction: kept units (metadata; their anonymised text is dropped:
+        # the names known for this file may have changed, so the anonymise stage analyses the whole
+        # file again, manual redactions kept), then new units
+        for op in ("update", "insert"):
+            after = 0
+            while True:
+                rows = self.conn.execute(
+                    "SELECT rowid, unit_id, position, text, text_hash, source_kind, grp, year, question, speaker_key,"
+                    " speaker_role, consent, locator, start_time, extra_json FROM temp.ingest_rows"
+                    " WHERE plan = ? AND op = ? AND rowid > ? ORDER BY rowid LIMIT ?",
+                    (plan["index"], op, after, INGEST_CHUNK)).fetchall()
+                if not rows:
+                    break
+                after = rows[-1][0]
+                with self.transaction():
+                    if op == "update":
+                        self._update_units([tuple(r[2:]) + (r[1],) for r in rows])
+                        self.conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT value FROM json_each(?))",
+                                          (json.dumps([r[1] for r in rows]),))
+                    else:
+                        self._insert_units([(r[1], file_id) + tuple(r[2:]) for r in rows])
+        # 3. units whose text is gone: their reviewer data to orphans, in the transaction that removes them
+        gone = plan.get("gone") or []
+        for i in range(0, len(gone), INGEST_CHUNK):
+            with self.transaction():
+                part = gone[i:i + INGEST_CHUNK]
+                self._orphan_units(file_id, part, _display(path))
+                self.conn.execute("DELETE FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                                  (json.dumps(part),))
+        # 4. complete: re-attach what can be, the file's fingerprint last
+        result = FileResult(str(source.path), action, plan["n"], source.format)
+        with self.transaction():
+            if action == "replaced":
+                result.kept, result.removed = plan["kept"], len(gone)
+                got = self.reattach_orphans(file_id)
+                result.reattached = got["reattached"]
+                result.orphaned = got["open"]
+            self.conn.execute("UPDATE files SET n_units = ?, meta_json = ?, fingerprint = ? WHERE file_id = ?",
+                              (plan["n"], plan["final_meta_json"], plan["fingerprint"], file_id))
+            self._touch_content()
+        log.info("ingested %s: %d units (%s)", _display(path), plan["n"], action)
         return result
 
     def _same_content(self, sha: str, key: str):
@@ -1012,8 +1089,8 @@ class Workspace:
                 " VALUES (?, ?, ?, ?, ?)",
                 (name, fingerprint, json.dumps(params or {}, sort_keys=True, default=str), _now(), seconds),
             )
-            if name in AGGREGATE_STAGES:
-                self.refresh_aggregates()
+        if name in AGGREGATE_STAGES:   # counted outside the write (until stored, readers count live)
+            self.refresh_aggregates()
 
     # ------------------------------------------------------------------ aggregates
     def aggregates_token(self) -> str:
@@ -1033,11 +1110,21 @@ class Workspace:
     def refresh_aggregates(self) -> None:
         """Count :data:`AGGREGATES` and store them with the current :meth:`aggregates_token`
         (done by :meth:`mark_stage` for the tag and topics stages and by :meth:`ingest`)."""
-        with self.transaction():
+        if self._depth:   # inside a caller's transaction: count there
             token = self.aggregates_token()
+            values = {name: self.compute_aggregate(name) for name in AGGREGATES}
+        else:   # counted in a read transaction (one snapshot: the token and the counts agree), so a
+            # reviewer's save does not wait for the counting (seconds at 50,000 units)
+            self.conn.execute("BEGIN")
+            try:
+                token = self.aggregates_token()
+                values = {name: self.compute_aggregate(name) for name in AGGREGATES}
+            finally:
+                self.conn.execute("COMMIT")
+        with self.transaction():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO aggregates(name, token, value_json, computed_at) VALUES (?,?,?,?)",
-                [(name, token, json.dumps(self.compute_aggregate(name)), _now()) for name in AGGREGATES])
+                [(name, token, json.dumps(v), _now()) for name, v in values.items()])
 
     def stored_aggregates(self) -> dict[str, list[list]]:
         """The stored aggregates that are current (name -> rows); stale ones are left out."""
