@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 # (recognisers, lexicons, rules); every file is then analysed again.
 ANONYMISER_VERSION = STAGES["anonymise"].version
 SIGNATURE_KEY = "anonymise.signature"
+# units written per transaction (a reviewer's save waits at most for one)
+WRITE_CHUNK = 2000
 
 
 def _identifiers_by_file(ws) -> dict:
@@ -201,48 +203,80 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
         bar.update(len(units))
     bar.close()
 
-    analysed_ids = json.dumps([uid for fid in to_analyse for uid, _ in units_by_file[fid]])
-    rendered_ids = json.dumps([uid for fid in to_render for uid, _ in units_by_file[fid]])
-    everything = to_render == set(units_by_file)
-    with ws.transaction():
-        # Reviewers' manual / undone redactions are merged here, at write time, from the rows as
-        # they are now: one saved while the models ran is in the text written (never a snapshot).
-        if to_render:
-            now_reviewed = _reviewed(conn, rendered_ids)
-            for file_id in sorted(to_render):
-                uids = [uid for uid, _ in units_by_file[file_id]]
-                if any(now_reviewed.get(uid, []) != reviewed.get(uid, []) for uid in uids):
-                    rendered[file_id] = _render_file(units_by_file[file_id], auto_of, now_reviewed)
-        rows_anon = [r for fid in sorted(rendered) for r in rendered[fid][0]]
-        rows_flags = [r for fid in sorted(rendered) for r in rendered[fid][1]]
-        if to_analyse:
-            if everything and to_analyse == to_render:
-                conn.execute("DELETE FROM redactions WHERE status = 'auto'")
-            else:
+    analysed = {uid for fid in to_analyse for uid, _ in units_by_file[fid]}
+    red_of: dict = defaultdict(list)
+    for r in rows_red:
+        red_of[r[0]].append(r)
+    by_uid: dict = {}            # file_id -> {unit_id: (anon row, flag rows)}
+
+    def index(file_id):
+        rows_anon_f, rows_flags_f = rendered[file_id]
+        flags_of = defaultdict(list)
+        for r in rows_flags_f:
+            flags_of[r[0]].append(r)
+        by_uid[file_id] = {r[0]: (r, flags_of.get(r[0], [])) for r in rows_anon_f}
+
+    for file_id in rendered:
+        index(file_id)
+    n_anon, n_flags, n_hold = 0, 0, 0
+    # Written in short transactions of at most WRITE_CHUNK units (whole files together, a large file
+    # in parts), so a reviewer's save never waits long. Reviewers' manual / undone redactions are
+    # merged in each, at write time, from the rows as they are now: one saved while the models ran
+    # is in the text written (never a snapshot). A killed run leaves each part as it was or as new;
+    # a file with a unit still without anonymised text is analysed again by the next run.
+    for batch in _write_batches(sorted(to_render), units_by_file, WRITE_CHUNK):
+        ids = [uid for _, part in batch for uid in part]
+        with ws.transaction():
+            now_reviewed = _reviewed(conn, json.dumps(ids))
+            for file_id, part in batch:
+                if any(now_reviewed.get(uid, []) != reviewed.get(uid, []) for uid in part):
+                    fresh = _reviewed(conn, json.dumps([uid for uid, _ in units_by_file[file_id]]))
+                    for uid, _ in units_by_file[file_id]:
+                        reviewed[uid] = fresh.get(uid, [])
+                    rendered[file_id] = _render_file(units_by_file[file_id], auto_of, reviewed)
+                    index(file_id)
+            done = [uid for uid in ids if uid in analysed]
+            if done:
                 conn.execute("DELETE FROM redactions WHERE status = 'auto' AND unit_id IN (SELECT value FROM json_each(?))",
-                             (analysed_ids,))
-            conn.executemany('INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?, ?, ?, ?, ?, ?)',
-                             rows_red)
-        if to_render:
-            if everything:
-                conn.execute("DELETE FROM anon")
-                conn.execute("DELETE FROM flags")
-            else:
-                conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT value FROM json_each(?))", (rendered_ids,))
-                conn.execute("DELETE FROM flags WHERE unit_id IN (SELECT value FROM json_each(?))", (rendered_ids,))
+                             (json.dumps(done),))
+                conn.executemany('INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?, ?, ?, ?, ?, ?)',
+                                 [r for uid in done for r in red_of.get(uid, ())])
+            conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+            conn.execute("DELETE FROM flags WHERE unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+            rows_anon = [by_uid[fid][uid][0] for fid, part in batch for uid in part]
+            rows_flags = [r for fid, part in batch for uid in part for r in by_uid[fid][uid][1]]
             conn.executemany("INSERT INTO anon(unit_id, text) VALUES (?, ?)", rows_anon)
             conn.executemany('INSERT INTO flags(unit_id, kind, start, "end", reason, severity) VALUES (?, ?, ?, ?, ?, ?)',
                              rows_flags)
-        if sig != stored_sig:
-            ws.set_config(SIGNATURE_KEY, sig)
-    n_hold = sum(1 for r in rows_flags if r[5] == "hold")
+        n_anon += len(rows_anon)
+        n_flags += len(rows_flags)
+        n_hold += sum(1 for r in rows_flags if r[5] == "hold")
+    if sig != stored_sig:
+        ws.set_config(SIGNATURE_KEY, sig)
     seconds = time.perf_counter() - t0
-    n_red, n_flags = (len(rows_red), len(rows_flags))
-    return {"units": n_units, "analysed": n_analysed, "rendered": len(rows_anon),
+    n_red = len(rows_red)
+    return {"units": n_units, "analysed": n_analysed, "rendered": n_anon,
             "files_analysed": len(to_analyse), "files_rendered": len(to_render),
             "redactions": n_red, "flags": n_flags, "hold_flags": n_hold,
             "seconds": round(seconds, 2), "model_seconds": round(model_seconds, 2),
             "units_per_second": round(n_analysed / seconds, 1) if seconds and n_analysed else None}
+
+
+def _write_batches(file_ids, units_by_file: dict, size: int):
+    """``[(file_id, [unit ids])]`` batches of at most ``size`` units: small files together, a
+    large file in parts."""
+    batch, n = [], 0
+    for fid in file_ids:
+        uids = [uid for uid, _ in units_by_file[fid]]
+        for i in range(0, len(uids), size):
+            part = uids[i:i + size]
+            if batch and n + len(part) > size:
+                yield batch
+                batch, n = [], 0
+            batch.append((fid, part))
+            n += len(part)
+    if batch:
+        yield batch
 
 
 # --------------------------------------------------------------------------- on a distributed engine
