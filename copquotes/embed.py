@@ -557,10 +557,11 @@ def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     for uid, text in units:
         if uid not in have:
             spans = sentence_spans(text) or [(0, len(text))]
-            new_rows.extend((uid, i, s, e) for i, (s, e) in enumerate(spans))
-    if new_rows:
+            new_rows.append([(uid, i, s, e) for i, (s, e) in enumerate(spans)])
+    for k in range(0, len(new_rows), 2000):   # short transactions of whole units (a save waits for one)
         with ws.transaction() as c:
-            c.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)', new_rows)
+            c.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',
+                          [r for rows_ in new_rows[k:k + 2000] for r in rows_])
     texts = {text for _, text in units}
     rows = conn.execute('SELECT u.text, s.start, s."end" FROM sentences s JOIN units u ON u.unit_id = s.unit_id')
     texts.update(text[s:e] for text, s, e in rows)

@@ -110,6 +110,8 @@ def _workspace_codebook(ws):
 
 
 CONFIG_TAGGER = "tag.tagger_identity"
+# units whose scores the stage writes per transaction (a reviewer's save waits at most for one)
+WRITE_CHUNK = 1000
 
 
 def tagger_identity(tagger: ThemeTagger) -> str | None:
@@ -195,7 +197,8 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     """The ``tag`` stage: theme scores for every unit and sentence of the workspace.
 
     Writes ``unit_themes(unit_id, theme, score, label, evidence_idx)`` and
-    ``sentence_themes(unit_id, idx, theme, score)`` in one transaction. Sentences come
+    ``sentence_themes(unit_id, idx, theme, score)`` in short transactions of
+    :data:`WRITE_CHUNK` units (each replacing its units' rows). Sentences come
     from the ``sentences`` table (filled from :func:`copquotes.text.sentence_spans` where a
     unit has none). Reviewer corrections in ``theme_labels`` are learnt from: the tagger is
     refitted on the codebook plus them.
@@ -223,21 +226,38 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     spans, new_sentences = _sentence_spans(ws, units)
     unit_rows, sent_out = _score_rows(tagger, units, spans, progress)
     ids = tagger.theme_ids_
-    with ws.transaction() as conn:
-        if new_sentences:
+    # Written in short transactions of WRITE_CHUNK units, each replacing its units' rows (a
+    # reviewer's save never waits long; readers see every unit with a whole set of scores). The
+    # tagger's identity is stored last: a killed run leaves the units written so far, and the
+    # next run scores the rest (same tagger) or every unit again (another tagger).
+    by_unit: dict = {}
+    for r in unit_rows:
+        by_unit.setdefault(r[0], ([], [], []))[0].append(r)
+    for r in sent_out:
+        by_unit.setdefault(r[0], ([], [], []))[1].append(r)
+    for r in new_sentences:
+        by_unit.setdefault(r[0], ([], [], []))[2].append(r)
+    order = [uid for uid, _ in units if uid in by_unit] + sorted(set(by_unit) - {uid for uid, _ in units})
+    for i in range(0, len(order), WRITE_CHUNK):
+        part = order[i:i + WRITE_CHUNK]
+        with ws.transaction() as conn:
             conn.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',
-                             new_sentences)
-        if not incremental:
-            conn.execute("DELETE FROM unit_themes")
-            conn.execute("DELETE FROM sentence_themes")
-        conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
-                         unit_rows)
-        conn.executemany("INSERT INTO sentence_themes(unit_id, idx, theme, score) VALUES (?,?,?,?)", sent_out)
+                             [r for uid in part for r in by_unit[uid][2]])
+            ids_json = json.dumps(part)
+            conn.execute("DELETE FROM unit_themes WHERE unit_id IN (SELECT value FROM json_each(?))", (ids_json,))
+            conn.execute("DELETE FROM sentence_themes WHERE unit_id IN (SELECT value FROM json_each(?))", (ids_json,))
+            conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
+                             [r for uid in part for r in by_unit[uid][0]])
+            conn.executemany("INSERT INTO sentence_themes(unit_id, idx, theme, score) VALUES (?,?,?,?)",
+                             [r for uid in part for r in by_unit[uid][1]])
+    # (not incremental: every unit of the workspace was scored again and its rows replaced, so no
+    # row of an earlier tagger stays; the rows of removed units went with them)
+    with ws.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_TAGGER, json.dumps(identity)))
-        counts = {t: 0 for t in ids}
-        counts.update({t: int(n) for t, n in conn.execute(
-            "SELECT theme, SUM(label) FROM unit_themes GROUP BY theme") if t in counts})
-        n_sent = conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+    counts = {t: 0 for t in ids}
+    counts.update({t: int(n) for t, n in ws.conn.execute(
+        "SELECT theme, SUM(label) FROM unit_themes GROUP BY theme") if t in counts})
+    n_sent = ws.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
     return {
         "units": len(all_units), "scored_units": len(units), "incremental": incremental, "sentences": n_sent,
         "codebook": f"{tagger.codebook_.name} v{tagger.codebook_.version}",
