@@ -45,6 +45,7 @@ CONFIG_PRIOR = "quotes.prior_weights"      # the weights decisions are blended w
 REVIEWED = ("approved", "rejected", "edited")
 POSITIVE = ("approved", "edited")
 PRIOR_DECISIONS = 30.0        # pseudo-examples of the default weights when refitting on decisions
+WRITE_CHUNK = 2000            # quotes written per transaction (a reviewer's save waits at most for one)
 
 
 def _now() -> str:
@@ -372,7 +373,7 @@ def _merge_redactions_now(ws, sel: list[Candidate], rows: list[tuple], data: dic
 # ---------------------------------------------------------------------------------- the stage
 def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: bool = True,
         embedder=None, precomputed=None, mapper=None, **options) -> dict:
-    """The quotes stage: read the workspace, write ``quotes`` in one transaction.
+    """The quotes stage: read the workspace, write ``quotes`` in short transactions.
 
     The stage never writes what reviewers own: a stored quote keeps its status, version,
     reviewer edit and reviewer themes (decided at write time, in the write transaction, so a
@@ -398,13 +399,20 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     if n_repr == 0 and sel:
         missing["embeddings"] = len(sel)
     rows = _rows(ws, sel, ranker)
-    # One short write transaction, and every reviewer-owned value is decided inside it, from
-    # the row as it is now (not from the snapshot read at the start of the stage): a decision,
-    # edit or theme change saved while the stage ran is kept, and so is any quote a reviewer
-    # ever touched, even when it is no longer among the candidates.
+    # Short write transactions of WRITE_CHUNK quotes (a reviewer's save waits at most for one),
+    # and every reviewer-owned value is decided inside them, from the row as it is then (not from
+    # the snapshot read at the start of the stage): a decision, edit or theme change saved while
+    # the stage ran is kept, a unit whose redactions changed meanwhile has its quotes redone, and
+    # any quote a reviewer ever touched is kept, even when it is no longer among the candidates
+    # (the last transaction drops the untouched ones that are not).
+    for k in range(0, len(rows), WRITE_CHUNK):
+        with ws.transaction():
+            part_sel, part_rows = sel[k:k + WRITE_CHUNK], rows[k:k + WRITE_CHUNK]
+            _merge_redactions_now(ws, part_sel, part_rows, data)
+            sel[k:k + WRITE_CHUNK], rows[k:k + WRITE_CHUNK] = part_sel, part_rows
+            storage.upsert_quotes(ws, part_rows)
     with ws.transaction():
-        _merge_redactions_now(ws, sel, rows, data)
-        reviewed_kept = storage.save_quotes(ws, rows, None, REVIEWED)
+        reviewed_kept = storage.save_quotes(ws, rows, None, REVIEWED, upserted=True)
         # the scores just written are the base ranking's: a re-rank summary no longer holds
         ws.conn.execute("DELETE FROM config WHERE key = ?", (CONFIG_LEARNING,))
     if learn and weights is None:

@@ -117,17 +117,11 @@ def cache_features(ws, kind: str, values: dict) -> None:
 
 
 # ---------------------------------------------------------------------------------- writing
-def save_quotes(ws, rows: list[tuple], weights: dict | None, reviewed: tuple) -> int:
-    """Inside the caller's write transaction: drop the untouched quotes that are no longer
-    among ``rows``, insert the new ones and update the derived columns of stored ones (a
-    reviewer's status, version, edit and themes are kept), store learned ``weights``.
-    Returns how many reviewed quotes the table holds."""
-    conn = ws.conn
-    conn.execute(
-        "DELETE FROM quotes WHERE quote_id NOT IN (SELECT value FROM json_each(?))"
-        f" AND {UNTOUCHED_SQL}",
-        (json.dumps(sorted({r[0] for r in rows})),))
-    conn.executemany(
+def upsert_quotes(ws, rows: list[tuple]) -> None:
+    """Inside the caller's write transaction: insert the new quotes of ``rows`` and update the
+    derived columns of stored ones (a reviewer's status, version, edit and themes are kept,
+    decided from the row as it is now)."""
+    ws.conn.executemany(
         'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
         " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -139,6 +133,20 @@ def save_quotes(ws, rows: list[tuple], weights: dict | None, reviewed: tuple) ->
         " attribution=excluded.attribution, flags_json=excluded.flags_json, speaker=excluded.speaker",
         rows,
     )
+
+
+def save_quotes(ws, rows: list[tuple], weights: dict | None, reviewed: tuple, upserted: bool = False) -> int:
+    """Inside the caller's write transaction: drop the untouched quotes that are no longer
+    among ``rows``, insert the new ones and update the derived columns of stored ones
+    (:func:`upsert_quotes`; not again when the caller did it, ``upserted``), store learned
+    ``weights``. Returns how many reviewed quotes the table holds."""
+    conn = ws.conn
+    conn.execute(
+        "DELETE FROM quotes WHERE quote_id NOT IN (SELECT value FROM json_each(?))"
+        f" AND {UNTOUCHED_SQL}",
+        (json.dumps(sorted({r[0] for r in rows})),))
+    if not upserted:
+        upsert_quotes(ws, rows)
     # the search index over the quotes' anonymised text: its triggers keep it in step with
     # every later write; created here (in this transaction) on a workspace that lacks it
     textsearch.ensure_index(ws)

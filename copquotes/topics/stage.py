@@ -33,6 +33,8 @@ from ..text import word_count
 from .model import OUTLIER, TopicModel
 
 log = logging.getLogger(__name__)
+# units whose topic the stage writes per transaction (a reviewer's save waits at most for one)
+WRITE_CHUNK = 5000
 
 
 def _phrase_labels(model, texts: list[str], embedder) -> dict[int, str]:
@@ -130,11 +132,20 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
                               json.dumps(reps)))
         if OUTLIER in sizes and OUTLIER not in {row[0] for row in info_rows}:
             info_rows.append((OUTLIER, "outliers (no topic)", "[]", sizes[OUTLIER], "[]"))
+        # Written in short transactions of WRITE_CHUNK units (a reviewer's save waits at most for
+        # one), every unit's row replaced, then the topics' table: while it writes, a reader may see
+        # some units in their new topics under the old labels for a moment; a killed run leaves the
+        # stage to do again (the fit is seeded: the same topics).
+        assigned = list(zip(unit_ids, topics.tolist(), probs, xs, ys))
+        for k in range(0, len(assigned), WRITE_CHUNK):
+            with ws.transaction() as conn:
+                conn.executemany("INSERT OR REPLACE INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,?,?,?,?)",
+                                 assigned[k:k + WRITE_CHUNK])
         with ws.transaction() as conn:
-            conn.execute("DELETE FROM unit_topics")
+            if conn.execute("SELECT COUNT(*) FROM unit_topics").fetchone()[0] > len(assigned):
+                conn.execute("DELETE FROM unit_topics WHERE unit_id NOT IN (SELECT value FROM json_each(?))",
+                             (json.dumps(list(unit_ids)),))
             conn.execute("DELETE FROM topic_info")
-            conn.executemany("INSERT INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,?,?,?,?)",
-                             list(zip(unit_ids, topics.tolist(), probs, xs, ys)))
             conn.executemany("INSERT INTO topic_info(topic, label, keywords_json, size, representative_json)"
                              " VALUES (?,?,?,?,?)", info_rows)
         timings["write"] = time.perf_counter() - t
