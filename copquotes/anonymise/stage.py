@@ -2,7 +2,8 @@
 
 Reads ``units`` and ``file_identifiers``; writes ``redactions`` (status ``auto``;
 a reviewer's ``manual`` and ``undone`` rows are kept across re-runs and win),
-``anon`` and ``flags``, all in one transaction.
+``anon`` and ``flags``, in short transactions of at most ``WRITE_CHUNK`` units (whole
+files together, a large file in parts; each merges reviewers' redactions as they are then).
 
 Incremental, file by file (a file is one document: a name redacted in one of its
 units is redacted in all of them, so a file is analysed as a whole):

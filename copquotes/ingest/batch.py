@@ -1,7 +1,7 @@
 """Ingest files and folders into a workspace, and say what could not be read.
 
 :func:`ingest_inputs` is what ``copquotes ingest`` / ``run`` do: discover the sources, ingest
-them in one transaction, and, when a file of a supported format turns out to be unreadable
+them (every file is read before anything is written), and, when a file of a supported format turns out to be unreadable
 while it is read (a malformed export: a ragged or truncated CSV, a damaged workbook), take it
 out and ingest the others. Unreadable files are listed in the report and kept in the
 workspace (config ``ingest_unreadable``, shown by ``copquotes status``) until a later ingest

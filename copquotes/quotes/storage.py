@@ -110,10 +110,13 @@ def cached_features(ws, kind: str, hashes: list[str]) -> dict:
 
 
 def cache_features(ws, kind: str, values: dict) -> None:
-    """Store ``{text hash: value (JSON text)}`` in ``text_features``, in a transaction of its own."""
-    with ws.transaction() as c:
-        c.executemany("INSERT OR REPLACE INTO text_features(text_hash, kind, value_json) VALUES (?,?,?)",
-                      [(h, kind, v) for h, v in values.items()])
+    """Store ``{text hash: value (JSON text)}`` in ``text_features``, in transactions of their own
+    (2,000 texts each: a reviewer's save waits at most for one)."""
+    items = [(h, kind, v) for h, v in values.items()]
+    for k in range(0, len(items), 2000):
+        with ws.transaction() as c:
+            c.executemany("INSERT OR REPLACE INTO text_features(text_hash, kind, value_json) VALUES (?,?,?)",
+                          items[k:k + 2000])
 
 
 # ---------------------------------------------------------------------------------- writing

@@ -4,7 +4,7 @@ Reads the units (all of them: topics are aggregate analysis; consent gates quote
 not counts), their embeddings from the workspace's embedding cache
 (``WS/embeddings``, filled by the ``embed`` stage, so nothing is embedded again),
 and the theme labels of the ``tag`` stage (``unit_themes``, may be empty). Writes,
-in one transaction, ``unit_topics(unit_id, topic, prob, x, y)`` and
+in short transactions (``WRITE_CHUNK`` units each), ``unit_topics(unit_id, topic, prob, x, y)``, then
 ``topic_info(topic, label, keywords_json, size, representative_json)``, then the
 pictures to ``WS/figures``.
 
