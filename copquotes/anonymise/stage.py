@@ -225,30 +225,34 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     # merged in each, at write time, from the rows as they are now: one saved while the models ran
     # is in the text written (never a snapshot). A killed run leaves each part as it was or as new;
     # a file with a unit still without anonymised text is analysed again by the next run.
+    def render_again(file_id):
+        """A file whose reviewer rows changed while the stage ran, rendered from them as they are now."""
+        fresh = _reviewed(conn, json.dumps([uid for uid, _ in units_by_file[file_id]]))
+        for uid, _ in units_by_file[file_id]:
+            reviewed[uid] = fresh.get(uid, [])
+        rendered[file_id] = _render_file(units_by_file[file_id], auto_of, reviewed)
+        index(file_id)
+
     for batch in _write_batches(sorted(to_render), units_by_file, WRITE_CHUNK):
         ids = [uid for _, part in batch for uid in part]
-        with ws.transaction():
-            now_reviewed = _reviewed(conn, json.dumps(ids))
-            for file_id, part in batch:
-                if any(now_reviewed.get(uid, []) != reviewed.get(uid, []) for uid in part):
-                    fresh = _reviewed(conn, json.dumps([uid for uid, _ in units_by_file[file_id]]))
-                    for uid, _ in units_by_file[file_id]:
-                        reviewed[uid] = fresh.get(uid, [])
-                    rendered[file_id] = _render_file(units_by_file[file_id], auto_of, reviewed)
-                    index(file_id)
-            done = [uid for uid in ids if uid in analysed]
-            if done:
-                conn.execute("DELETE FROM redactions WHERE status = 'auto' AND unit_id IN (SELECT value FROM json_each(?))",
-                             (json.dumps(done),))
-                conn.executemany('INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?, ?, ?, ?, ?, ?)',
-                                 [r for uid in done for r in red_of.get(uid, ())])
-            conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
-            conn.execute("DELETE FROM flags WHERE unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
-            rows_anon = [by_uid[fid][uid][0] for fid, part in batch for uid in part]
-            rows_flags = [r for fid, part in batch for uid in part for r in by_uid[fid][uid][1]]
-            conn.executemany("INSERT INTO anon(unit_id, text) VALUES (?, ?)", rows_anon)
-            conn.executemany('INSERT INTO flags(unit_id, kind, start, "end", reason, severity) VALUES (?, ?, ?, ?, ?, ?)',
-                             rows_flags)
+        for attempt in range(4):
+            with ws.transaction():
+                now_reviewed = _reviewed(conn, json.dumps(ids))
+                stale = [fid for fid, part in batch
+                         if any(now_reviewed.get(uid, []) != reviewed.get(uid, []) for uid in part)]
+                if stale and attempt < 3:
+                    # rendered again outside the transaction (a large file takes a while), then
+                    # checked again; only a file a reviewer keeps changing is rendered inside it
+                    rows_anon = None
+                else:
+                    for file_id in stale:
+                        render_again(file_id)
+                    rows_anon = _write_part(conn, batch, ids, analysed, red_of, by_uid)
+            if rows_anon is not None:
+                break
+            for file_id in stale:
+                render_again(file_id)
+        rows_anon, rows_flags = rows_anon
         n_anon += len(rows_anon)
         n_flags += len(rows_flags)
         n_hold += sum(1 for r in rows_flags if r[5] == "hold")
@@ -261,6 +265,24 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
             "redactions": n_red, "flags": n_flags, "hold_flags": n_hold,
             "seconds": round(seconds, 2), "model_seconds": round(model_seconds, 2),
             "units_per_second": round(n_analysed / seconds, 1) if seconds and n_analysed else None}
+
+
+def _write_part(conn, batch, ids, analysed, red_of, by_uid) -> tuple[list, list]:
+    """Inside the write transaction: the auto redactions, anonymised text and flags of one part."""
+    done = [uid for uid in ids if uid in analysed]
+    if done:
+        conn.execute("DELETE FROM redactions WHERE status = 'auto' AND unit_id IN (SELECT value FROM json_each(?))",
+                     (json.dumps(done),))
+        conn.executemany('INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?, ?, ?, ?, ?, ?)',
+                         [r for uid in done for r in red_of.get(uid, ())])
+    conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+    conn.execute("DELETE FROM flags WHERE unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))
+    rows_anon = [by_uid[fid][uid][0] for fid, part in batch for uid in part]
+    rows_flags = [r for fid, part in batch for uid in part for r in by_uid[fid][uid][1]]
+    conn.executemany("INSERT INTO anon(unit_id, text) VALUES (?, ?)", rows_anon)
+    conn.executemany('INSERT INTO flags(unit_id, kind, start, "end", reason, severity) VALUES (?, ?, ?, ?, ?, ?)',
+                     rows_flags)
+    return rows_anon, rows_flags
 
 
 def _write_batches(file_ids, units_by_file: dict, size: int):
