@@ -294,8 +294,16 @@ _NP_END = frozenset("""
 about and who whose to if for after before this that yesterday today tonight last on at back earlier later
 again up re when because cos cause coz from in with or but so too as well said says reckons was is were
 had has have will would could can couldn't can't wasn't didn't won't isn't talk talks say speak present
-share explain know knows did does do
+share explain know knows did does do are went go got
 """.split()) | frozenset(lx.SLOT_SPEECH_AFTER)
+
+
+def _name_verb(lo: str) -> bool:
+    """A census name that is also a verb and a noun ("jade", "chase", "ray", "pearl", "trace"): in a place
+    only a name or a noun fits it is a name, not the verb."""
+    w = words()
+    return (lo in w.first or lo in w.last) and lo in w.eng["noun"] and not lo.endswith(("ing", "ed")) \
+        and lo not in lx.THEME_WORDS
 
 
 def _verbish(lo: str) -> bool:
@@ -437,7 +445,7 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     if lo in w.eng["adv"] and not named_word(lo):
         return False  # "Later admitted"
     if nx is not None and nx.lower in ("and", "&") and i + 2 < n and toks[i + 2].lower in ("i", "me", "myself") \
-            and f.next(i + 1) is not None and _subject_position(f, i) and (not _verbish(lo) or named_word(lo) or t.cap):
+            and f.next(i + 1) is not None and _subject_position(f, i) and (not _verbish(lo) or named_word(lo) or t.cap or _name_verb(lo)):
         return True
     if p is not None and i >= 2 and p.lower == "and" and toks[i - 2].lower in ("me", "i", "myself") \
             and f.prev(i - 1) is not None and _np_end(f, i):
@@ -450,7 +458,7 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
         return True
     # "it was X who", "X who" after a greeting or a verb
     if nx is not None and nx.lower == "who" and p is not None and p.lower in ("was", "is", "it's", "its") \
-            and (not _verbish(t.lower) or named_word(t.lower)):
+            and (not _verbish(t.lower) or named_word(t.lower) or _name_verb(t.lower)):
         return True
     # a capitalised word mid-sentence before a verb: "last time Mere couldn't", "so Sky was"
     if t.cap and not t.sent_init and nx is not None and lo not in lx.THEME_WORDS and lo not in lx.STRONG_COMMON \
@@ -475,14 +483,15 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
         return True
     # object of a verb that takes people
     if p is not None and p.lower in lx.SLOT_OBJECT_VERBS and _np_end(f, i) and (
-            not _verbish(t.lower) or named_word(t.lower)):
+            not _verbish(t.lower) or named_word(t.lower) or _name_verb(t.lower)):
         return True
     if p is not None and p.lower in ("with", "to", "for") and i >= 2 and f.prev(i - 1) is not None \
-            and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and not _verbish(t.lower):
+            and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and (not _verbish(t.lower) or _name_verb(t.lower)):
         return True
     # "a text from X", "a call from X": what people send each other, then who sent it
     if p is not None and p.lower in ("from", "off") and i >= 2 and f.prev(i - 1) is not None \
-            and toks[i - 2].lower in _MESSAGE_NOUNS and _np_end(f, i) and (named_word(lo) or t.cap and not t.sent_init):
+            and toks[i - 2].lower in _MESSAGE_NOUNS and _np_end(f, i) and (named_word(lo) or t.cap and not t.sent_init
+                                                                           or lo in w.first and lo not in lx.THEME_WORDS):
         return True
     # the subject of a relative clause after a noun: "the notes X sent round", "the story X shared"
     if p is not None and nx is not None and nx.lower in _RELATIVE_VERBS and p.lower not in lx.DETERMINERS \
@@ -785,9 +794,9 @@ class NameRecognizer(_AllowWordsRecognizer):
                         or (lo,) in place_index() or lo in lx.PLACE_REGION_TAIL or lo in lx.ORG_TAIL:
                     continue
                 nx = f.next(t.i)
-                if nx is not None and nx.cap:
+                if nx is not None and nx.cap and nx.lower != "i":
                     continue  # a name of two capitalised words is the other rules' ("Apollo Bay", "Sea Lake")
-                if (lower_text or lo in w.first) and slot_word(t, self.allow_words):
+                if (lower_text or lo in w.first or self._capital_noun(f, t)) and slot_word(t, self.allow_words):
                     found[t.i] = "cue"
         if n >= 2 and toks[-1].sent_init and toks[-1].cap and toks[-1].alpha and not toks[-1].upper \
                 and not _is_common(toks[-1].lower) and toks[-1].lower not in self.allow_words \
@@ -910,6 +919,21 @@ class NameRecognizer(_AllowWordsRecognizer):
                 or _is_common(lo) and stem not in w.first and stem not in w.last:
             return False
         return named_word(stem) and nx.lower not in w.eng["adj"]
+
+    def _capital_noun(self, f: Features, t: Tok) -> bool:
+        """In sentence case, a word capitalised mid-sentence that is a noun and nothing else, or a name, next to
+        a pronoun or a verb of a person ("without Sky I would", "to have Sky in the room"): a name, not a
+        capitalised common noun ("the Ambulance", "my Surgery")."""
+        w = words()
+        lo = t.lower
+        p, nx = f.prev(t.i), f.next(t.i)
+        if p is None or p.lower in lx.DETERMINERS or p.lower in lx.PLACE_BEFORE and p.lower not in ("with", "to", "for", "without"):
+            return False
+        if lo in w.eng["adj"] or lo in w.eng["adv"] or lo.endswith(("ing", "ed")) or p.cap and not p.sent_init \
+                or lo.endswith(("itis", "osis", "oma", "emia", "aemia", "pathy", "algia", "sia", "exia", "ism", "er", "ers")):
+            return False  # "First Aider", "Aphasia", "Myeloma": a capitalised term, an illness, a doer
+        return nx is not None and (nx.lower in ("i", "we", "you", "he", "she", "they", "who", "and", "in", "for", "about")
+                                   or nx.lower in _SUBJECT_VERBS or nx.lower in lx.SLOT_SPEECH_AFTER)
 
     def _kin_name(self, f: Features, p: Tok, t: Tok) -> bool:
         """A title or kinship word before a lower-case word that can be a name ("uncle mere", "aunty qiang",
