@@ -70,32 +70,65 @@ def withheld_words(ws) -> set[str]:
     """The words only units without (confirmed) quote consent use (:func:`consent_vocabulary`),
     stored in the workspace's ``aggregates`` table with the state they were counted for, so
     that a new process (the review app after an analysis) reads them instead of reading
-    every unit's text again (4-13 s at 500,000 units). Counted again when that state moves; the
-    pipeline stores them after its stages. Storing is skipped, never waited for, while another
-    process writes."""
-    key = json.dumps(_vocab_state(ws))
+    every unit's text again (7-13 s at 500,000 units); the pipeline stores them after its
+    stages. Counted again when the text or consent changed. After manual redactions alone
+    (the only review action that changes anonymised text) the words of the newly redacted
+    spans are added instead: a word may then be withheld that a consented unit still uses,
+    never the other way round, until the next count. Storing is skipped, never waited for,
+    while another process writes."""
+    state = _vocab_state(ws)
+    key = json.dumps(state)
     row = ws.conn.execute("SELECT token, value_json FROM aggregates WHERE name = ?", (WITHHELD_KEY,)).fetchone()
-    if row is not None and row[0] == key:
-        return set(json.loads(row[1]))
-    words = consent_vocabulary(ws)[1]
-    if not getattr(ws, "_depth", 0):
-        conn = ws.conn
-        timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    stored = None
+    if row is not None:
         try:
-            conn.execute("PRAGMA busy_timeout = 0")
-            conn.execute("INSERT OR REPLACE INTO aggregates(name, token, value_json, computed_at)"
-                         " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                         (WITHHELD_KEY, key, json.dumps(sorted(words))))
-        except sqlite3.OperationalError:      # busy (a stage is writing) or read-only: count next time
-            pass
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+            stored = json.loads(row[1])
+            stored = stored if isinstance(stored, dict) else None
+        except ValueError:
+            stored = None
+    if stored is not None and row[0] == key:
+        return set(stored["words"])
+    if stored is not None and stored.get("base") == _base(state):
+        # only redactions moved: the words of the ones added since are withheld too (an undone
+        # one only makes words visible again, so keeping them withheld is safe)
+        words = set(stored["words"])
+        for (surface,) in ws.conn.execute(
+                "SELECT lower(substr(u.text, r.start + 1, r.\"end\" - r.start)) FROM redactions r"
+                " JOIN units u ON u.unit_id = r.unit_id WHERE r.rowid > ? AND r.status != 'undone'",
+                (int(stored.get("max_redaction") or 0),)):
+            words.update(w.lower() for w in _TOKEN.findall(surface or ""))
+    else:
+        words = consent_vocabulary(ws)[1]
+    _store_withheld(ws, key, {"base": _base(state), "max_redaction": state[3] or 0, "words": sorted(words)})
     return words
+
+
+def _store_withheld(ws, key: str, value: dict) -> None:
+    if getattr(ws, "_depth", 0):
+        return
+    conn = ws.conn
+    timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("INSERT OR REPLACE INTO aggregates(name, token, value_json, computed_at)"
+                     " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                     (WITHHELD_KEY, key, json.dumps(value)))
+    except sqlite3.OperationalError:      # busy (a stage is writing) or read-only: store next time
+        pass
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+
+def _base(state: tuple) -> list:
+    """The parts of :func:`_vocab_state` that are not the redactions' counters: anon rows,
+    content, the anonymise stage's run, consent."""
+    return [state[0], state[1], state[5], state[6]]
 
 
 def _vocab_state(ws) -> tuple:
     """What the consent vocabulary is made of: the anonymised text (its rows, the anonymise
-    stage's run, redactions added or undone), the units' content and their consent."""
+    stage's run, redactions added or undone), the units' content and their consent (items
+    2-4: the redactions' counters, the rest: :func:`_base`)."""
     return tuple(ws.conn.execute(
         "SELECT (SELECT COUNT(*) FROM anon), (SELECT value FROM meta WHERE key = 'content_changed_at'),"
         " (SELECT COUNT(*) FROM redactions), (SELECT MAX(rowid) FROM redactions),"
