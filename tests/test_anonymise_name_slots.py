@@ -84,6 +84,8 @@ NAMED = [
     ("Summer ran the session on consent and nailed it.", ["Summer"]),
     ("my supervisor is Jasper and he backs me", ["Jasper"]),
     ("Without Sky I would have dropped out.", ["Sky"]),
+    ("i think xian was the one who organised it", ["xian"]),
+    ("we used zhou's slides in the end", ["zhou"]),
     ("i was paired with jade for the reflection bit", ["jade"]),
     ("me and dale are going to co-present at the forum", ["dale"]),
     ("it was chase who sorted the room", ["chase"]),

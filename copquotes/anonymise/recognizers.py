@@ -318,12 +318,25 @@ def _verbish(lo: str) -> bool:
     return False
 
 
+# a Mandarin syllable in pinyin, with a spelling English words do not have (q, x, zh, ao, ei, ui, iu, ie, ia, uo,
+# a leading j): "hao", "qiang", "lei", "zhou", "xian" are WordNet nouns but, typed in conversation, given names
+_PINYIN = re.compile(r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er"
+                     r"|ia|ie|iu|in|ua|uo|ui|un|ue|a|o|e|i|u)$")
+_PINYIN_MARK = re.compile(r"q|x|zh|ao|ei|ui|iu|ie|ia|uo|^j")
+_PINYIN_ENGLISH = frozenset("duo dui cia pie ciao jan dia fao pia tia gia sian shia kiang jiao".split())
+
+
+def _pinyin_name(lo: str) -> bool:
+    return len(lo) >= 3 and lo not in _PINYIN_ENGLISH and bool(_PINYIN.match(lo)) and bool(_PINYIN_MARK.search(lo)) \
+        and lo not in words().eng["vaa"] and lo not in words().stop
+
+
 @functools.lru_cache(maxsize=65536)
 def named_word(lo: str) -> bool:
     """A word that names someone by itself: a census first name that is no ordinary word, a word that
     is no English, or a census surname that is no ordinary word (the census lists "driver", "patient")."""
     w = words()
-    return (lo in w.first and lo not in w.ambiguous and not _is_common(lo)) or unknown_word(lo) \
+    return (lo in w.first and lo not in w.ambiguous and not _is_common(lo)) or unknown_word(lo) or _pinyin_name(lo) \
         or (lo in w.last and not _is_common(lo)) or (lo in w.first and lo not in w.ambiguous and lo not in w.eng["vaa"]
                                                       and lo not in lx.COMMON_NOUN_NAMES and not _is_common_strict(lo))
 
@@ -898,19 +911,26 @@ class NameRecognizer(_AllowWordsRecognizer):
         if i + 1 >= len(toks):
             return False
         nx = toks[i + 1]
-        if not nx.alpha or nx.lower in w.stop or nx.lower not in w.eng["noun"] or nx.lower in w.eng["adv"] \
+        nl = nx.lower
+        noun = w.eng["noun"]
+        if not nx.alpha or nl in w.stop or not (nl in noun or nl.endswith("s") and (nl[:-1] in noun or nl.endswith("ies")
+                                                                                  and nl[:-3] + "y" in noun)) or nl in w.eng["adv"] \
                 or nx.lower in ("been", "got", "gone", "going", "done", "had"):
             return False
         pv = f.prev(i)
-        if pv is not None and (pv.lower in lx.DETERMINERS or pv.lower in ("last", "next", "this", "every", "today", "whole")):
-            return False
+        if pv is not None and (pv.lower in lx.DETERMINERS or pv.lower in ("last", "next", "this", "every", "today", "whole")
+                               or pv.lower in w.eng["adj"] and pv.lower not in w.eng["noun"] and not _verbish(pv.lower)):
+            return False  # "the group's idea", "Female healthcare's attitudes"
         if t.poss:
             if t.cap and not t.sent_init:
                 return False  # the other rules see these
             lo = t.lower
             return slot_word(t, self.allow_words) and lo not in lx.POSSESSOR_NOT_NAMES and lo not in lx.ROLE_NOUNS and (
                 named_word(lo) or lo in w.eng["noun"] and lo not in w.eng["vaa"] and len(lo) >= 3
-                and lo not in lx.PEOPLE_AND_TIME_NOUNS)  # "qiang's school", not "client's medication"
+                and lo not in lx.PEOPLE_AND_TIME_NOUNS
+                and (pv is None or pv.lower in w.stop or _verbish(pv.lower) and pv.lower not in w.eng["noun"]
+                     or pv.lower in ("used", "like", "love", "loved")))  # "qiang's school", not "client's medication",
+            # "Female healthcare's attitudes"
         lo = t.lower
         if not (t.alpha and lo.endswith("s") and len(lo) >= 4) or f.next(i) is None or lo in w.stop:
             return False
@@ -918,7 +938,7 @@ class NameRecognizer(_AllowWordsRecognizer):
         if lo in lx.INFORMAL_WORDS or stem in w.ambiguous or stem in self.allow_words or stem in lx.SLOT_NOT_NAMES or lo in w.eng["any"] \
                 or _is_common(lo) and stem not in w.first and stem not in w.last:
             return False
-        return named_word(stem) and nx.lower not in w.eng["adj"]
+        return named_word(stem) and nx.lower not in w.eng["adj"] and nl in noun  # "Haos school", not "intraveneous antibiotics"
 
     def _capital_noun(self, f: Features, t: Tok) -> bool:
         """In sentence case, a word capitalised mid-sentence that is a noun and nothing else, or a name, next to
