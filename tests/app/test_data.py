@@ -197,6 +197,21 @@ def test_a_schema_5_workspace_gets_covering_indexes_for_the_apps_counts(tmp_path
     w.close()
 
 
+def test_a_migrated_workspace_with_statistics_keeps_reading_quotes_by_covering_indexes(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    w.conn.execute("ANALYZE")
+    for name in ("units_consent", "units_quotable", "quotes_status_unit", "units_confirmed"):
+        w.conn.execute(f"DROP INDEX {name}")
+    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('units_consent', 'units_quotable', 'quotes_status_unit',"
+                   " 'units_confirmed')")
+    w.conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    analysed = {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
+    assert {"units_consent", "units_quotable", "quotes_status_unit", "units_confirmed"} <= analysed
+    w.close()
+
+
 def test_the_theme_and_topic_lists_find_confirmed_consent_by_index(ws):
     ws.conn.execute("ANALYZE")                # as the pipeline does after its stages
     sqls = [("SELECT COUNT(*) FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
