@@ -208,6 +208,7 @@ def main(argv=None) -> int:
     ap.add_argument("--forced", default="anonymise,tag,quotes", help="stages then forced over the whole workspace")
     ap.add_argument("--pause", type=float, default=0.05, help="seconds between a reviewer's saves (default 0.05)")
     ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--stem", default="save_latency", help="file names of the results (default save_latency)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", default="", help="keep the scratch folder here")
     ap.add_argument("--reuse", default="",
@@ -260,8 +261,8 @@ def main(argv=None) -> int:
         "files": files, "pause": args.pause, "corpus": corpus, "check": res, "phases": phases}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "save_latency.json").write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
-    (out / "save_latency.md").write_text(to_markdown(payload), encoding="utf-8")
+    (out / f"{args.stem}.json").write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+    (out / f"{args.stem}.md").write_text(to_markdown(payload), encoding="utf-8")
     print(to_markdown(payload))
     ok = res["decisions_lost"] == 0 and res["redactions_lost"] == 0 and res["integrity"] == "ok"
     return 0 if ok and all(r["under_target"] for r in phases) else 1
