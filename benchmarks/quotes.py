@@ -298,23 +298,32 @@ def half_of(unit_id: str, seed: int = 0) -> int:
 
 
 def _reset_reviews(ws, start: Weights) -> None:
-    """No decision at all, every quote pending at version 1, the stage re-run with ``start``
-    as the base weights and no learning: the ranking as shipped."""
+    """No decision at all, every quote pending at version 1, and the ranking as shipped: the
+    stage re-run with ``start`` as the base weights when they are not those of the stored
+    scores, else a re-rank from no decision (which writes the base scores back)."""
+    from copquotes.quotes import learning
+
     ws.conn.execute("DELETE FROM decisions")
     ws.conn.execute("UPDATE quotes SET status = 'pending', version = 1, edited_text = NULL")
-    ws.set_config(qs.CONFIG_WEIGHTS, {"quotability": start.quotability, "top": start.top})
-    qs.run(ws, progress=False, learn=False)
+    want = {"quotability": start.quotability, "top": start.top}
+    if ws.get_config(qs.CONFIG_WEIGHTS) != want:
+        ws.set_config(qs.CONFIG_WEIGHTS, want)
+        qs.run(ws, progress=False, learn=False)
+    else:
+        learning.rerank(ws)
 
 
-def simulate_reviewers(ws, gold: list[dict], start: Weights, n_decisions: int | None = None, seed: int = 0) -> dict:
+def simulate_reviewers(ws, gold: list[dict], start: Weights, n_decisions: int | None = None, seed: int = 0,
+                       via_stage: bool = False) -> dict:
     """Decisions on half A, learning through the product path, P@k / R@2k on half B.
 
     The reviewer works down half A's shortlist (the order ``copquotes quotes`` and the app's
     triage give) and decides the first ``n_decisions`` quotes (``None``: the top 2k of A, k =
     A's publishable gold quotes), approving those that match a publishable gold quote of A and
-    rejecting the others, through :mod:`copquotes.review`. Then the quotes stage re-runs, which
-    re-ranks from the decisions (:func:`copquotes.quotes.learning.rerank`). Half B's gold is
-    used only to measure: before (the ranking as shipped) and after.
+    rejecting the others, through :mod:`copquotes.review`. Then the quotes are re-ranked from the
+    decisions (:func:`copquotes.quotes.learning.rerank`, what the app runs in the background;
+    ``via_stage``: by re-running the quotes stage, which ends with the same call). Half B's gold
+    is used only to measure: before (the ranking as shipped) and after.
     """
     from copquotes import review
     from copquotes.quotes import learning
@@ -353,24 +362,23 @@ def simulate_reviewers(ws, gold: list[dict], start: Weights, n_decisions: int | 
             review.reject(ws, qid, "benchmark", "simulated from gold", version)
         n_app += ok
         n_rej += not ok
-    t0 = time.perf_counter()
-    summary = qs.run(ws, progress=False)
-    stage_s = time.perf_counter() - t0
+    if via_stage:
+        info = qs.run(ws, progress=False)["learned_from_decisions"]
+    else:
+        info = learning.rerank(ws)          # what the app's background re-rank runs
     after = metrics([(f, v) for f, v, _ in stored_ranking(ws, b_units)], gold, gold_b)
-    info = learning.last_rerank(ws) or {}
     return {"seed": seed, "decisions": {"n": n_app + n_rej, "approved": n_app, "rejected": n_rej},
             "learning": {k: info.get(k) for k in ("adopted", "reason", "held_out_auc", "C")},
-            "rerank_seconds": summary["learned_from_decisions"].get("seconds"),
-            "stage_seconds": round(stage_s, 2),
+            "rerank_seconds": info.get("seconds"), "via": "quotes stage" if via_stage else "rerank",
             "held_out_half": {"before": before, "after": after}}
 
 
 def learning_table(ws, gold: list[dict], start: Weights, counts=DECISION_COUNTS, seeds=SEEDS) -> dict:
     """:func:`simulate_reviewers` for each decision count (and the top 2k of A) and seed, with
-    the mean before / after P@k and R@2k per count."""
+    the mean before / after P@k and R@2k per count (the top 2k of A through a stage re-run)."""
     out: dict = {}
     for n in list(counts) + [None]:
-        runs = [simulate_reviewers(ws, gold, start, n, seed) for seed in seeds]
+        runs = [simulate_reviewers(ws, gold, start, n, seed, via_stage=n is None) for seed in seeds]
         mean = {}
         for when in ("before", "after"):
             for m in ("precision_at_k", "recall_at_2k"):
@@ -500,7 +508,7 @@ def learning_markdown(r: dict) -> list[str]:
     """The learning-from-reviewers tables of one result."""
     lines = ["", "### Learning from reviewers", "",
              "Decisions (approve a quote matching a publishable gold quote, reject the others) on the first N "
-             "quotes of half A's shortlist, through the review API; the quotes stage re-runs and re-ranks "
+             "quotes of half A's shortlist, through the review API; then the quotes are re-ranked "
              "(`copquotes/quotes/learning.py`: a correction to the shipped score learned from the decisions, "
              "adopted only when it beats the shipped ranking on held-out folds of the decisions). Measured on "
              "the unreviewed half B: before = the ranking as shipped, after = after re-ranking. Each seed is "
@@ -527,8 +535,36 @@ def learning_markdown(r: dict) -> list[str]:
                          f"{m['before_recall_at_2k']:.3f} | {m['after_recall_at_2k']:.3f} |")
         lines.append("")
     if r.get("reviewers_seconds") is not None:
-        lines.append(f"All learning runs: {r['reviewers_seconds']} s (each includes a quotes stage re-run).")
+        lines.append(f"All learning runs: {r['reviewers_seconds']} s. Re-ranked by `learning.rerank` (what the "
+                     "app runs in the background); the top-2k rows by a quotes stage re-run (which ends with it).")
+    run = r.get("learning_run")
+    if run:
+        lines.append(f"This section: `{run['command']}` on {run['at']} ({run['seconds']} s, load average "
+                     f"{run['load_average']:.1f}); the sections above are from the last full run.")
     return lines
+
+
+def learning_only(data_dir: Path, out_dir: Path, argv: list[str]) -> dict:
+    """Only the learning-from-reviewers part (a fresh workspace of ``data_dir``, the stage, the
+    learning tables), merged into ``out_dir/quotes.json`` for that data folder; ``quotes.md``
+    is written again from the merged results."""
+    gold = load_gold(data_dir / "gold.jsonl")
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="cq-quotes-bench-") as tmp:
+        ws, stages = build_workspace(data_dir, Path(tmp) / "ws")
+        qs.run(ws, progress=False)
+        cold = Weights({"intercept": -7.5, **{f: 1.0 for f in FEATURES}},
+                       {"intercept": -3.0, "theme": 2.0, "quotability": 2.0, "representativeness": 2.0})
+        t2 = time.perf_counter()
+        part = {"reviewers_from_defaults": learning_table(ws, gold, Weights.default()),
+                "reviewers_cold_start": learning_table(ws, gold, cold, counts=(), seeds=SEEDS[:3]),
+                "reviewers_seconds": round(time.perf_counter() - t2, 1),
+                "learning_run": {"command": "benchmarks/quotes.py " + " ".join(argv),
+                                 "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                 "seconds": None, "load_average": os.getloadavg()[0]}}
+        ws.close()
+    part["learning_run"]["seconds"] = round(time.perf_counter() - t0, 1)
+    return part
 
 
 def main(argv=None) -> int:
@@ -536,11 +572,24 @@ def main(argv=None) -> int:
     ap.add_argument("--data", action="append", help="folder with exports, roster, manifest and gold.jsonl")
     ap.add_argument("--fit", action="store_true", help="also fit weights on all candidates and print them")
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "results"))
+    ap.add_argument("--learning-only", action="store_true",
+                    help="run only the learning-from-reviewers tables and merge them into the results")
     args = ap.parse_args(argv)
     dirs = [Path(d).resolve() for d in (args.data or [DEFAULT_DATA])]
-    results = [evaluate(d, args.fit) for d in dirs]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.learning_only:
+        results = json.loads((out / "quotes.json").read_text(encoding="utf-8"))
+        for d in dirs:
+            name = str(d.relative_to(REPO) if d.is_relative_to(REPO) else d)
+            r = next(x for x in results if x["data"] == name)
+            r.update(learning_only(d, out, sys.argv[1:] if argv is None else argv))
+        (out / "quotes.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+        (out / "quotes.md").write_text(markdown(results), encoding="utf-8")
+        for r in results:
+            print("\n".join(learning_markdown(r)))
+        return 0
+    results = [evaluate(d, args.fit) for d in dirs]
     (out / "quotes.json").write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     (out / "quotes.md").write_text(markdown(results), encoding="utf-8")
     for r in results:
