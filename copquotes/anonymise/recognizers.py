@@ -488,6 +488,10 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
             return True
         if (named or lo in w.eng["noun"] and lo not in w.eng["vaa"]) and lo != t.lower and t.lower.endswith(("'ll", "’ll")):
             return True
+    # "Dale'll be there", "trace'll bring it": a word with 'll is a subject, a name unless it is a function word
+    if lo != t.lower and t.lower.endswith(("'ll", "’ll")) and _subject_position(f, i) and lo not in lx.THEME_WORDS \
+            and (lo in w.first or lo in w.last or named_word(lo)):
+        return True
     # a census name that is also a word, doing something to someone: "Summer ran the session", "Trace brought the
     # slides", "Rocky kept us going" (a verb of action, then a determiner or a pronoun: not "Time ran out")
     if lo not in lx.THEME_WORDS and (lo in w.first or lo in w.last) and _subject_position(f, i) and nx is not None \
@@ -926,7 +930,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                 return False  # the other rules see these
             lo = t.lower
             return slot_word(t, self.allow_words) and lo not in lx.POSSESSOR_NOT_NAMES and lo not in lx.ROLE_NOUNS and (
-                named_word(lo) or lo in w.eng["noun"] and lo not in w.eng["vaa"] and len(lo) >= 3
+                named_word(lo) or _name_verb(lo) and lo not in w.ambiguous or lo in w.eng["noun"] and lo not in w.eng["vaa"] and len(lo) >= 3
                 and lo not in lx.PEOPLE_AND_TIME_NOUNS
                 and (pv is None or pv.lower in w.stop or _verbish(pv.lower) and pv.lower not in w.eng["noun"]
                      or pv.lower in ("used", "like", "love", "loved")))  # "qiang's school", not "client's medication",
