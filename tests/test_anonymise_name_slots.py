@@ -87,6 +87,8 @@ NAMED = [
     ("i think xian was the one who organised it", ["xian"]),
     ("we used zhou's slides in the end", ["zhou"]),
     ("Dale'll be there on the day for sure.", ["Dale"]),
+    ("we spoke to mrs church after the session", ["mrs church"]),
+    ("Mr Hall was the only one who stayed.", ["Mr Hall"]),
     ("i went to trace's session on backlash", ["trace"]),
     ("i was paired with jade for the reflection bit", ["jade"]),
     ("me and dale are going to co-present at the forum", ["dale"]),

@@ -732,15 +732,16 @@ class NameRecognizer(_AllowWordsRecognizer):
             if p is None and i > 0 and f.gap(i - 1, i).strip() == "." and toks[i - 1].lower in _STRICT_TITLES:
                 p = toks[i - 1]  # "Mr. Krishnan", "dr. hussein"
             # honorific + capitalised word
+            strict = p is not None and p.lower.rstrip(".") in _STRICT_TITLES and p.lower != "miss"  # "Mrs Church", "Mr Hall"
             if p is not None and p.lower.rstrip(".") in _HONORIFIC_BARE and t.cap:
-                if lo not in w.stop and lo not in lx.ORG_TAIL and lo not in self.allow_words:
+                if lo not in w.stop and (lo not in lx.ORG_TAIL or strict) and lo not in self.allow_words:
                     found[i] = "honorific"
                     continue
             # honorific + a lower-case name: "uncle ray", "ms ngo", "aunty marlene"
             if p is not None and p.lower.rstrip(".") in _HONORIFIC_BARE and not t.cap:
-                if lo not in w.stop and lo not in lx.ORG_TAIL and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
+                if lo not in w.stop and (lo not in lx.ORG_TAIL or strict) and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
                         and (lo in w.first or name_like_lower(lo) or lo in w.last and not _is_common(lo)
-                             or p.lower.rstrip(".") in _STRICT_TITLES and lo not in w.eng["vaa"]
+                             or p.lower.rstrip(".") in _STRICT_TITLES and (lo not in w.eng["vaa"] or strict and _name_verb(lo) and lo in w.last)
                              or self._kin_name(f, p, t)):
                     found[i] = "honorific"
                     continue
