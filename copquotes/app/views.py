@@ -1099,6 +1099,21 @@ def _rerank_after_batch(ctx: Ctx, now: bool = False) -> None:
                               "the order stays as it is.")
 
 
+def _keep_decided(order: list[str], key: tuple) -> list[str]:
+    """The shortlist lists pending quotes only, so a re-rank (which makes a new one) would drop
+    the quotes decided so far from the page's count: they stay in front of the new order."""
+    ss = st.session_state
+    prev = ss.get("tr_order") or {}
+    if prev.get("key") == key and prev.get("order") != order:
+        new = set(order)
+        gone = [q for q in prev["order"] if q not in new]
+        statuses = data.quote_statuses(current().ws, gone) if gone else {}
+        kept = [q for q in gone if statuses.get(q, ("",))[0] in ("approved", "rejected", "edited")]
+        order = kept + order
+    ss["tr_order"] = {"key": key, "order": order}
+    return order
+
+
 def _rerank_now() -> None:
     _rerank_after_batch(current(), now=True)
 
@@ -1151,7 +1166,7 @@ def triage_page() -> None:
     top = int(ss.get("tr_top", data.TRIAGE_BATCH))
     from ..quotes import learning
 
-    ranked_at = str((learning.last_rerank(ctx.ws) or {}).get("at") or "")
+    ranked_at = learning.ranking_token(ctx.ws)
     with st.spinner("Ranking the quotes (once after each analysis or re-rank; a theme's shortlist compares the "
                     "quotes' meaning, which takes longer) ..."):
         order = _cached("triage_order", ctx.ws_path, f"analysis:{ctx.analysis_token}|ranked:{ranked_at}",
@@ -1159,6 +1174,7 @@ def triage_page() -> None:
     if not order and not ctx.ws.conn.execute("SELECT 1 FROM quotes LIMIT 1").fetchone():
         st.info("No quotes to triage yet: add files and press Analyse on the Add files page.")
         return
+    order = _keep_decided(order, (theme, top))
     todo, decided = triage_queue(ctx, order)
     st.caption(md_escape(rank_line(ctx)))
     st.progress(decided / max(1, len(order)),

@@ -294,7 +294,7 @@ def _record(ws, model: DecisionRanker, n_quotes: int, scores, t0: float) -> dict
     info = {"at": _now(), "decisions": model.n_decisions_, "approved": model.n_approved_,
             "rejected": model.n_rejected_, "adopted": bool(model.adopted_), "reason": model.reason_,
             "held_out_auc": {"learned": model.cv_auc_, "shipped": model.shipped_auc_},
-            "C": model.C_, "quotes": int(n_quotes)}
+            "C": model.C_, "quotes": int(n_quotes), "scores_written": scores is not None}
     # in transactions of 2,000 scores (a reviewer's save waits at most for one; 16,000 quotes in one
     # held the write lock 1.4 s), the summary last
     updates = [] if scores is None else [(round(float(s), 6), q) for q, s in scores]
@@ -321,6 +321,13 @@ def last_rerank(ws) -> dict | None:
     """The summary :func:`rerank` stored last, or ``None``."""
     got = ws.get_config(CONFIG_LEARNING)
     return got if isinstance(got, dict) else None
+
+
+def ranking_token(ws) -> str:
+    """Changes when a re-rank wrote scores (the stored order may have changed), not when one
+    only checked the decisions: a cache key for the order of the quotes."""
+    last = last_rerank(ws) or {}
+    return str(last.get("at")) if last.get("scores_written") else "base"
 
 
 def pending_decisions(ws) -> int:

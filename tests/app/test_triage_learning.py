@@ -32,6 +32,10 @@ def shown_quote(at) -> str:
     return next(m.value for m in at.markdown if m.value.startswith(">"))
 
 
+def progress_text(at) -> str:
+    return at.get("progress")[0].proto.text
+
+
 def rank_caption(at) -> str:
     return next(c.value for c in at.caption if "hortlist" in c.value).replace("\\", "")
 
@@ -60,6 +64,8 @@ def test_triage_reranks_after_a_batch_of_decisions_and_says_when(ws):
     last = learning.last_rerank(ws)
     assert last["decisions"] == 20 and last["adopted"], last
     assert rank_caption(at).startswith("Shortlist re-ranked ") and "UTC from 20 decisions" in rank_caption(at)
+    # the new shortlist keeps counting the quotes decided so far
+    assert progress_text(at).startswith("20 of "), progress_text(at)
     # the page follows the re-ranked shortlist (the same function as copquotes quotes --status pending)
     now = [q.id for q in shortlist(ws, top=60, status="pending", include_held=True)]
     assert now != [q for q in shipped_first if q in set(now)]
