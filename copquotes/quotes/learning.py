@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from . import storage
 from .features import FEATURES
 from .scoring import QuoteRanker, Weights
 
@@ -222,26 +223,14 @@ def base_weights(ws) -> Weights:
 
 def decided(ws) -> dict[str, int]:
     """``{quote_id: 1 approved/edited, 0 rejected}`` of every stored quote with a decision."""
-    out = {}
-    for qid, status in ws.conn.execute(
-            "SELECT quote_id, status FROM quotes WHERE status IN ('approved', 'edited', 'rejected')"):
-        out[qid] = 1 if status in POSITIVE else 0
-    return out
-
-
-def _embedder(ws):
-    from ..embed import Embedder
-
-    return Embedder(cache_dir=Path(ws.path) / "embeddings")
+    return {qid: 1 if status in POSITIVE else 0 for qid, status in storage.decided_statuses(ws)}
 
 
 def quote_matrix(ws, embedder=None, with_embedding: bool = True) -> tuple[list[str], np.ndarray]:
     """Every stored quote's id and its row of :class:`DecisionRanker` inputs: the shipped
     (base) score's logit (``parts_json["base_score"]``, as the stage wrote it), the parts of :data:`PART_COLUMNS` (from ``parts_json``) and the
     span's sentence embedding (the embedder's pooling of its sentences, cached)."""
-    cur = ws.conn.cursor()
-    cur.row_factory = None
-    got = cur.execute("SELECT quote_id, verbatim, parts_json FROM quotes ORDER BY quote_id").fetchall()
+    got = storage.verbatim_and_parts(ws)
     ids = [r[0] for r in got]
     if not got:
         return ids, np.zeros((0, 1 + len(PART_COLUMNS)))
@@ -261,7 +250,7 @@ def quote_matrix(ws, embedder=None, with_embedding: bool = True) -> tuple[list[s
     parts = np.array([[0.5 if r.get(c) is None else float(r[c]) for c in PART_COLUMNS] for r in rows])
     cols = [_logit(base)[:, None], parts]
     if with_embedding:
-        emb = embedder or _embedder(ws)
+        emb = embedder or storage.embedder(ws)
         cols.append(np.asarray(emb.encode([r[1] or "" for r in got]), dtype=float))
     return ids, np.hstack(cols)
 
@@ -279,7 +268,7 @@ def rerank(ws, *, embedder=None, ranker: DecisionRanker | None = None) -> dict:
         # too few decisions to adopt anything, and the stored scores are the base ranking's
         # already (no learned ranking is in force): nothing to read or write but the summary
         model.fit(np.zeros((len(labels), 1)), np.array(list(labels.values()), dtype=int))
-        return _record(ws, model, ws.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0], None, t0)
+        return _record(ws, model, storage.count_quotes(ws), None, t0)
     ids, X = quote_matrix(ws, embedder, with_embedding=enough)
     pos = {q: i for i, q in enumerate(ids)}
     train = [pos[q] for q in labels if q in pos]
@@ -299,12 +288,11 @@ def _record(ws, model: DecisionRanker, n_quotes: int, scores, t0: float) -> dict
     # held the write lock 1.4 s), the summary last
     updates = [] if scores is None else [(round(float(s), 6), q) for q, s in scores]
     for k in range(0, len(updates), 2000):
-        with ws.transaction() as conn:
+        with ws.transaction():
             # a quote a re-run replaced meanwhile is simply not found (its new row has the base score)
-            conn.executemany("UPDATE quotes SET score = ? WHERE quote_id = ?", updates[k:k + 2000])
-    with ws.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)",
-                     (CONFIG_LEARNING, json.dumps(info, sort_keys=True)))
+            storage.set_scores(ws, updates[k:k + 2000])
+    with ws.transaction():
+        storage.put_config(ws, CONFIG_LEARNING, json.dumps(info, sort_keys=True))
     info["seconds"] = round(time.perf_counter() - t0, 2)
     log.info("quotes re-ranked from %d decisions: %s", info["decisions"],
              "learned ranking adopted" if info["adopted"] else "shipped ranking kept")

@@ -414,7 +414,7 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     with ws.transaction():
         reviewed_kept = storage.save_quotes(ws, rows, None, REVIEWED, upserted=True)
         # the scores just written are the base ranking's: a re-rank summary no longer holds
-        ws.conn.execute("DELETE FROM config WHERE key = ?", (CONFIG_LEARNING,))
+        storage.drop_config(ws, CONFIG_LEARNING)
     if learn and weights is None:
         from .learning import rerank
 

@@ -159,6 +159,40 @@ def save_quotes(ws, rows: list[tuple], weights: dict | None, reviewed: tuple, up
         f"SELECT COUNT(*) FROM quotes WHERE status IN ({','.join('?' * len(reviewed))})", reviewed).fetchone()[0]
 
 
+def drop_config(ws, key: str) -> None:
+    """Remove a config entry (inside the caller's write transaction)."""
+    ws.conn.execute("DELETE FROM config WHERE key = ?", (key,))
+
+
+def put_config(ws, key: str, value: str) -> None:
+    """Store a config entry's JSON text (inside the caller's write transaction)."""
+    ws.conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (key, value))
+
+
+# ---------------------------------------------------------------------------------- learning from decisions
+def decided_statuses(ws) -> list[tuple[str, str]]:
+    """``(quote_id, status)`` of every stored quote a reviewer approved, edited or rejected."""
+    return ws.conn.execute(
+        "SELECT quote_id, status FROM quotes WHERE status IN ('approved', 'edited', 'rejected')").fetchall()
+
+
+def verbatim_and_parts(ws) -> list[tuple]:
+    """``(quote_id, verbatim, parts_json)`` of every stored quote, by id, as plain tuples."""
+    cur = ws.conn.cursor()
+    cur.row_factory = None
+    return cur.execute("SELECT quote_id, verbatim, parts_json FROM quotes ORDER BY quote_id").fetchall()
+
+
+def count_quotes(ws) -> int:
+    return ws.conn.execute("SELECT COUNT(*) FROM quotes").fetchone()[0]
+
+
+def set_scores(ws, updates: list[tuple[float, str]]) -> None:
+    """``(score, quote_id)`` written to ``quotes.score`` (inside the caller's write transaction);
+    a quote no longer stored is not found."""
+    ws.conn.executemany("UPDATE quotes SET score = ? WHERE quote_id = ?", updates)
+
+
 # ---------------------------------------------------------------------------------- the readers' lookups
 def file_ids(ws, unit_ids) -> dict:
     """``{unit_id: file_id}`` of these units."""
