@@ -130,6 +130,19 @@ def test_the_stage_rerun_uses_the_learned_ranking_and_records_it(ws):
     assert learning.last_rerank(ws) is None
 
 
+def test_rerank_reads_the_embeddings_from_the_cache_only(ws):
+    from copquotes.quotes import storage
+
+    emb = storage.embedder(ws)
+    texts = [r["verbatim"] for r in _rows(ws)]
+    assert np.allclose(learning.cached_span_vectors(emb, texts), emb.encode(texts), atol=1e-6)
+    # sentences nobody embedded: no model run for them, the correction uses the parts alone
+    assert learning.cached_span_vectors(emb, ["Words nobody embedded here. Not one of them."]) is None
+    rows = _rows(ws)
+    _decide(ws, rows[:24], lambda r: lc.kind_of(r["verbatim"]) == "practice")
+    assert learning.rerank(ws)["embedding"]
+
+
 def test_rerank_in_a_background_process(ws):
     rows = _rows(ws)
     _decide(ws, rows[:24], lambda r: lc.kind_of(r["verbatim"]) == "practice")

@@ -250,9 +250,37 @@ def quote_matrix(ws, embedder=None, with_embedding: bool = True) -> tuple[list[s
     parts = np.array([[0.5 if r.get(c) is None else float(r[c]) for c in PART_COLUMNS] for r in rows])
     cols = [_logit(base)[:, None], parts]
     if with_embedding:
-        emb = embedder or storage.embedder(ws)
-        cols.append(np.asarray(emb.encode([r[1] or "" for r in got]), dtype=float))
+        vecs = cached_span_vectors(embedder or storage.embedder(ws), [r[1] or "" for r in got])
+        if vecs is not None:
+            cols.append(vecs.astype(float))
     return ids, np.hstack(cols)
+
+
+def cached_span_vectors(emb, texts: list[str], min_share: float = 0.9) -> np.ndarray | None:
+    """The embedder's pooled vectors of ``texts`` (length-weighted mean of their sentences'
+    vectors, as :meth:`Embedder.encode <copquotes.embed.Embedder.encode>` pools them), read from
+    its cache only: the model never runs here (a re-rank of a big workspace whose sentences
+    were not embedded would otherwise embed every quote). ``None`` when less than ``min_share``
+    of the sentences are cached (then the correction uses the quote's parts alone)."""
+    from ..types import text_hash
+
+    split, order = emb._split(list(texts))
+    hashes = [text_hash(p) for p in order]
+    found = emb._lookup(list(dict.fromkeys(hashes)))
+    if not texts or not found or len(found) < min_share * len(set(hashes)):
+        return None
+    vec = {p: found.get(h) for p, h in zip(order, hashes)}
+    dim = len(next(iter(found.values())))
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for i, t in enumerate(texts):
+        parts = split.get(t) or [t]
+        got = [(len(p), vec.get(p)) for p in parts if vec.get(p) is not None]
+        if not got:
+            continue
+        v = sum(w * np.asarray(x, dtype=np.float32) for w, x in got)
+        n = float(np.linalg.norm(v))
+        out[i] = v / n if n > 0 else v
+    return out
 
 
 def rerank(ws, *, embedder=None, ranker: DecisionRanker | None = None) -> dict:
@@ -275,15 +303,17 @@ def rerank(ws, *, embedder=None, ranker: DecisionRanker | None = None) -> dict:
     y = np.array([labels[ids[i]] for i in train], dtype=int)
     model.fit(X[train] if train else X[:0], y)
     scores = model.score(X) if len(ids) else np.zeros(0)
-    return _record(ws, model, len(ids), list(zip(ids, scores)), t0)
+    return _record(ws, model, len(ids), list(zip(ids, scores)), t0,
+                   embedding=bool(X.shape[1] > 1 + len(PART_COLUMNS)))
 
 
-def _record(ws, model: DecisionRanker, n_quotes: int, scores, t0: float) -> dict:
+def _record(ws, model: DecisionRanker, n_quotes: int, scores, t0: float, embedding: bool = False) -> dict:
     """Write ``scores`` (``[(quote_id, score)]``; ``None``: leave them) in short transactions, then the summary."""
     info = {"at": _now(), "decisions": model.n_decisions_, "approved": model.n_approved_,
             "rejected": model.n_rejected_, "adopted": bool(model.adopted_), "reason": model.reason_,
             "held_out_auc": {"learned": model.cv_auc_, "shipped": model.shipped_auc_},
-            "C": model.C_, "quotes": int(n_quotes), "scores_written": scores is not None}
+            "C": model.C_, "quotes": int(n_quotes), "scores_written": scores is not None,
+            "embedding": embedding}
     # in transactions of 2,000 scores (a reviewer's save waits at most for one; 16,000 quotes in one
     # held the write lock 1.4 s), the summary last
     updates = [] if scores is None else [(round(float(s), 6), q) for q, s in scores]
