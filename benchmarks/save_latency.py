@@ -235,7 +235,7 @@ def main(argv=None) -> int:
             cli("run", root / "data" / "base", "--workspace", ws, timeout=7200)
             build_s = time.perf_counter() - tb
         ledger = Ledger()
-        phases = [phase("ingest (new files + the large export)",
+        phases = [phase("ingest (the second large export)" if args.reuse else "ingest (new files + the large export)",
                         ["ingest", root / "data" / "more", "--workspace", ws], ws, ledger, rng, args.pause, logs)]
         for st in STAGES:
             phases.append(phase(f"{st} (new units)", ["analyse", "--workspace", ws, "--stage", st], ws, ledger, rng,
