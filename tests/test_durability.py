@@ -444,3 +444,41 @@ def test_a_manual_redaction_saved_while_the_anonymise_stage_runs_is_in_the_text_
     assert "Blue Room" not in anon and "[place]" in anon
     assert ws.conn.execute("SELECT COUNT(*) FROM redactions WHERE unit_id = ? AND status = 'manual'",
                            (uid,)).fetchone()[0] == 1
+
+
+# ---------------------------------------------------------------------------------- an ingest stopped halfway
+def test_an_ingest_stopped_halfway_leaves_the_file_incomplete_and_the_next_one_completes_it(ws, reviewed, monkeypatch):
+    """Ingest writes a file in short transactions (one unit each here): stopped after its units
+    and before it removes the unit whose text changed, the file is marked incomplete and every
+    decision is still there; the next ingest completes it (same ids, the decision on the changed
+    text re-attached)."""
+    import copquotes.workspace as workspace
+
+    f = reviewed["file"]
+    u1, u2, u3 = reviewed["units"]
+    q1, q2, q3 = reviewed["quotes"]
+    before = {q: quote_state(ws, q) for q in (q1, q2)}
+    write(f, ["participant|y|A new first answer: the group gave me somewhere to think out loud."]
+          + LINES[:3] + [LINES[3] + " It still does."])
+    monkeypatch.setattr(workspace, "INGEST_CHUNK", 1)
+
+    def stop(self, *args, **kwargs):
+        raise RuntimeError("the process stops here")
+
+    monkeypatch.setattr(Workspace, "_orphan_units", stop)
+    with pytest.raises(RuntimeError):
+        ingest(ws, f)
+    assert ws.conn.execute("SELECT fingerprint FROM files").fetchone()[0] == ""     # incomplete
+    assert ws.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 6       # 4 old + 2 new so far
+    assert {q: quote_state(ws, q) for q in (q1, q2)} == before
+    assert quote_state(ws, q3)[0] == "rejected"
+    monkeypatch.undo()
+    res = ingest(ws, f)
+    assert res.status == "replaced" and ws.conn.execute("SELECT fingerprint FROM files").fetchone()[0] != ""
+    assert ws.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0] == 5
+    assert {unit_of(ws, "walk in flat")[0], unit_of(ws, "in this together")[0]} == {u1, u2}
+    assert {q: quote_state(ws, q) for q in (q1, q2)} == before
+    assert unit_of(ws, "reflect on my own")[0] != u3
+    rejected = ws.conn.execute("SELECT q.status FROM quotes q JOIN units u ON u.unit_id = q.unit_id"
+                               " WHERE u.text LIKE '%It still does.%'").fetchall()
+    assert [r[0] for r in rejected] == ["rejected"] and not orphaned_decisions(ws)
