@@ -168,7 +168,7 @@ def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     w.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 7
+    assert w.schema_version == SCHEMA_VERSION == 8
     assert stored_equals_direct(w)
     assert_matches_reference(w)
     w.close()
@@ -200,28 +200,16 @@ def test_a_schema_5_workspace_gets_covering_indexes_for_the_apps_counts(tmp_path
 def test_a_migrated_workspace_with_statistics_keeps_reading_quotes_by_covering_indexes(tmp_path):
     w = build_workspace(tmp_path / "ws")
     w.conn.execute("ANALYZE")
-    for name in ("units_consent", "units_quotable", "quotes_status_unit", "units_confirmed"):
+    for name in ("units_consent", "units_quotable", "quotes_status_unit"):
         w.conn.execute(f"DROP INDEX {name}")
-    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('units_consent', 'units_quotable', 'quotes_status_unit',"
-                   " 'units_confirmed')")
+    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('units_consent', 'units_quotable', 'quotes_status_unit')")
     w.conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
     analysed = {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
-    assert {"units_consent", "units_quotable", "quotes_status_unit", "units_confirmed"} <= analysed
+    assert {"units_consent", "units_quotable", "quotes_status_unit"} <= analysed
+    assert not w.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'units_confirmed'").fetchone()
     w.close()
-
-
-def test_the_theme_and_topic_lists_find_confirmed_consent_by_index(ws):
-    ws.conn.execute("ANALYZE")                # as the pipeline does after its stages
-    sqls = [("SELECT COUNT(*) FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
-             " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme"
-             " WHERE ut.theme = ? AND u.consent = 1 AND " + data.CONSENT_CONFIRMED, ("wellbeing",)),
-            ("SELECT COUNT(*) FROM unit_topics t JOIN units u ON u.unit_id = t.unit_id"
-             " WHERE t.topic = ? AND u.consent = 1 AND " + data.CONSENT_CONFIRMED, (0,))]
-    for sql, params in sqls:
-        plan = " ".join(r[3] for r in ws.conn.execute("EXPLAIN QUERY PLAN " + sql, params))
-        assert "units_confirmed" in plan, plan
 
 
 # ---------------------------------------------------------------------------------- paging
