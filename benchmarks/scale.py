@@ -209,8 +209,8 @@ ASSUMPTIONS = [
     "Each map's kernel cost grows with its rows (units, texts or files) at the measured seconds per row; "
     "rows per unit stay as measured (distinct texts per unit, quotable units' share). Those rates were "
     "measured with the 2 cores shared by other jobs: the embedding kernel ran at about 25 texts/s per "
-    "worker, where ENVIRONMENT.md measured 190-250 texts/s for the same model on an idle machine, so the "
-    "map seconds here are pessimistic, by up to that factor.",
+    "worker at load 13-27 (2,000-5,000 units) and 69 texts/s at load 3-5 (10,000 units), where ENVIRONMENT.md "
+    "measured 190-250 texts/s for the same model on an idle machine, so the map seconds here are pessimistic.",
     "Workers are like one core of this machine, each with its own copy of the models (spaCy + Presidio "
     "about 0.5 GB, MiniLM about 0.3 GB per actor); model loading (seconds per actor) is not counted.",
     "The coordinator's cost per partition stays as measured (partitions of 512 rows).",
@@ -222,8 +222,8 @@ ASSUMPTIONS = [
     "(TopicModel.max_fit_units), then constant; assigning the units outside the sample is not measured "
     "separately (at 5,000 units every unit is in the sample) and is taken as part of that constant.",
     "The coordinator's seconds per partition were measured with the 2 cores shared by other jobs (load "
-    "average 13-27): they include waiting for a core, so they are an upper bound, and they are counted "
-    "serially (not divided by the workers).",
+    "average 13-27 at 2,000-5,000 units: 2-10 s; 3-5 at 10,000 units: 0.3-0.9 s): they include waiting for a "
+    "core, so they are an upper bound, and they are counted serially (not divided by the workers).",
     "Memory of the driver is not projected: it holds every unit's text and the quote candidates in memory "
     "today (see the measured peaks); Parquet bulk storage, which would keep it flat, is not built.",
 ]
