@@ -14,7 +14,14 @@ from ``$COPQUOTES_BENCH_DATA``, cycled to the size asked for), 70% with quote co
 anonymised text, 9 theme scores per unit, topics, risk flags and ~0.5 candidate quotes
 per consented participant unit; the stages are recorded done with ``Workspace.mark_stage``,
 as the pipeline records them (which stores the small aggregates the app reads; the time of
-that refresh is reported apart).
+that refresh is reported apart). The quotes stage also leaves the embedding of every stored
+quote's text in the workspace's embedding cache (the theme shortlist's MMR reads them:
+:func:`copquotes.quotes.stage.cache_shortlist_vectors`); running the model over 16,000 texts
+would take over ten minutes here, so the build stores seeded random unit vectors under the
+same keys (the same shape, the same cache reads: the shortlist's speed, not its choice, is
+measured). The triage rows also time that shortlist with nothing cached (the model runs):
+what a workspace analysed before the stage cached the vectors pays once, reported, not held
+to the target.
 
 Three kinds of measurement, medians over the repeats:
 
@@ -155,6 +162,11 @@ def build(path: Path, n_units: int, seed: int = 0) -> dict:
         # also stores the small aggregates the app reads: timed apart below)
         for name in ("anonymise", "embed", "tag", "topics", "quotes"):
             ws.mark_stage(name, "bench", {}, 1.0)
+    # the quotes stage caches the embedding of every stored quote's text (see the docstring:
+    # seeded random vectors stand for the model's here)
+    t_vec = time.perf_counter()
+    n_vec = synthetic_quote_vectors(ws)
+    vectors_s = round(time.perf_counter() - t_vec, 2)
     # the quotes stage builds the search index over the quotes' text in its write (timed apart)
     from copquotes import textsearch
 
@@ -176,7 +188,29 @@ def build(path: Path, n_units: int, seed: int = 0) -> dict:
     return {"seconds": round(time.perf_counter() - t0, 1), "rows": sizes,
             "db_mb": round((path / "copquotes.sqlite").stat().st_size / 2**20, 1),
             "aggregates_refresh_s": aggregates_s, "search_index_s": search_index_s,
-            "statistics_s": statistics_s}
+            "statistics_s": statistics_s, "quote_vectors": n_vec, "quote_vectors_s": vectors_s}
+
+
+def synthetic_quote_vectors(ws, dim: int = 384) -> int:
+    """Fill the workspace's embedding cache as the quotes stage's ``Embedder.ensure`` of the
+    stored quote texts leaves it (every sentence piece keyed by its hash under the default
+    model, the texts marked ensured), with seeded random unit vectors instead of the model's.
+    Returns the number of texts."""
+    import numpy as np
+
+    from copquotes.quotes import storage
+    from copquotes.types import text_hash
+
+    texts = storage.quote_texts(ws)
+    emb = storage.embedder(ws)
+    items = []
+    for piece in emb.pieces(texts):
+        h = text_hash(piece)
+        v = np.random.default_rng(int(h[:12], 16)).standard_normal(dim).astype(np.float32)
+        items.append((h, v / np.linalg.norm(v)))
+    emb._cache.put_many(emb.cache_key, items)
+    emb._cache.mark_ensured(emb.key, [text_hash(t) for t in texts])
+    return len(texts)
 
 
 def timed(fn, repeats: int, setup=None) -> dict:
@@ -235,7 +269,8 @@ def run(args) -> dict:
         res = {k: v for k, v in res.items() if k != "_out"}
         harness = page == HARNESS
         results.append({"kind": kind, "page": page, "interaction": name, **res, "target_s": target,
-                        "pass": None if harness else res["max_s" if target < TARGET_S else "median_s"] < target})
+                        "pass": None if harness or target is None
+                        else res["max_s" if target < TARGET_S else "median_s"] < target})
         print(f"{kind:6} {page:9} {name:45} {res['median_s']:.3f} s", file=sys.stderr)
 
     # warm what the app pays once per process (codebook, pandas, pyarrow, altair, ...): the app
@@ -354,6 +389,15 @@ def run(args) -> dict:
            timed(lambda: data.triage_order(ws, None, data.TRIAGE_BATCH), R))
     record("query", "triage", "shortlist order, one theme: MMR (once per analysis)",
            timed(lambda: data.triage_order(ws, "solidarity", data.TRIAGE_BATCH), 1))
+    record("query", "triage", "shortlist order, another theme: MMR (once per analysis)",
+           timed(lambda: data.triage_order(ws, "wellbeing", data.TRIAGE_BATCH), 1))
+    if not getattr(args, "no_uncached", False):
+        from copquotes.embed import Embedder
+        from copquotes.quotes import shortlist as _shortlist
+
+        record("query", "triage", "one theme, span vectors not cached: the model runs", timed(
+            lambda: _shortlist(ws, theme="backlash", top=data.TRIAGE_BATCH, status="pending", include_held=True,
+                               embedder=Embedder(cache_dir=None)), 1), target=None)
     holder = {}
 
     def cold_triage():
@@ -402,7 +446,7 @@ def write_reports(res: dict, out_dir: Path, command: str, stem: str = "app") -> 
     app_rows = [r for r in res["results"] if r["pass"] is not None]
     worst = max(app_rows, key=lambda r: r["median_s"])
     n_fail = sum(1 for r in app_rows if not r["pass"])
-    harness = {r["interaction"]: r["median_s"] for r in res["results"] if r["pass"] is None}
+    harness = {r["interaction"]: r["median_s"] for r in res["results"] if r["page"] == HARNESS}
     lines = [
         "# Review app benchmark", "",
         f"Run {res['run_at']}, {res['units']:,} units, {res['repeats']} repeat(s) per interaction (median shown), "
@@ -429,12 +473,18 @@ def write_reports(res: dict, out_dir: Path, command: str, stem: str = "app") -> 
         " s here, part of the stage, not of a page). The text search reads an FTS5 index of the quotes'"
         f" anonymised text that the quotes stage builds in its write ({res['build'].get('search_index_s')} s here)"
         " and triggers keep in step; after its stages the pipeline refreshes SQLite's statistics and stores the"
-        f" words withheld from topic labels ({res['build'].get('statistics_s')} s here).", "",
+        f" words withheld from topic labels ({res['build'].get('statistics_s')} s here). The Triage page's theme"
+        " shortlist (MMR over span embeddings) reads the vectors the quotes stage leaves in the embedding cache for"
+        " every stored quote's text; the build stores seeded random vectors in their place"
+        f" ({res['build'].get('quote_vectors', 0):,} texts, {res['build'].get('quote_vectors_s')} s; the model over"
+        " 20 such texts a second on this shared machine), so those rows time the cache reads and the MMR;"
+        " `span vectors not cached` times the same shortlist with the model run on its candidates.", "",
         "| kind | page | interaction | median s | max s | < 1 s |", "|---|---|---|---|---|---|",
     ]
     for r in res["results"]:
-        ok = "n/a (harness)" if r["pass"] is None else ("yes" if r["pass"] else "NO") + (
-            f" (max < {r['target_s']} s)" if r.get("target_s", TARGET_S) < TARGET_S else "")
+        ok = ("n/a (harness)" if r["page"] == HARNESS else "n/a (reported, not held)") if r["pass"] is None else (
+            "yes" if r["pass"] else "NO") + (
+            f" (max < {r['target_s']} s)" if (r.get("target_s") or TARGET_S) < TARGET_S else "")
         lines.append(f"| {r['kind']} | {r['page']} | {r['interaction']} | {r['median_s']:.3f} | {r['max_s']:.3f} | "
                      f"{ok} |")
     lines += ["", "Exports (on demand, not page interactions):", ""]
@@ -454,6 +504,8 @@ def main() -> None:
                    help="with --workspace: reuse the workspace a previous run built there for the same --units")
     p.add_argument("--no-exports", action="store_true", help="skip the exports (file writes, not interactions)")
     p.add_argument("--stem", help="results file name (default app, or app_triage with --triage-only)")
+    p.add_argument("--no-uncached", action="store_true",
+                   help="skip timing the theme shortlist with no span vector cached (the model runs)")
     p.add_argument("--triage-only", action="store_true",
                    help="only the Triage page (shortlist orders, each decision): writes app_triage.json/md")
     args = p.parse_args()

@@ -266,3 +266,52 @@ def test_sentence_features_are_computed_once_per_text_and_match_a_fresh_computat
     by = {key(c): c.features for c in fresh}
     for c in cached:
         assert c.features == pytest.approx(by[key(c)])
+
+
+
+@pytest.fixture(scope="module")
+def themed_ws(tmp_path_factory):
+    """The module's focus group again, its units with theme scores (as the tag stage writes
+    them: two themes, scores spread so both shortlists have several quotes), then the stage."""
+    from copquotes.ingest import discover
+    from copquotes.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("quotes_themed")
+    data = root / "data"
+    data.mkdir()
+    (data / "fg.vtt").write_text(VTT, encoding="utf-8")
+    buf = io.StringIO()
+    csv.writer(buf).writerows(ROSTER)
+    (data / "roster.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (data / "copquotes.yaml").write_text(MANIFEST, encoding="utf-8")
+    w = Workspace.create(root / "ws")
+    w.ingest(discover([data]).sources, progress=False)
+    uids = [r[0] for r in w.conn.execute("SELECT unit_id FROM units ORDER BY unit_id")]
+    with w.transaction():
+        w.conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
+                           [(u, t, round(s, 4), int(s > 0.5), 0) for k, u in enumerate(uids)
+                            for t, s in (("solidarity", 0.4 + 0.05 * k), ("wellbeing", 0.9 - 0.05 * k))])
+    assert qs.run(w, progress=False)["shortlist_vectors"] > 0
+    yield w
+    w.close()
+
+
+def test_the_theme_shortlist_reads_the_vectors_the_stage_cached_and_matches_a_fresh_computation(themed_ws):
+    # the stage embedded every stored quote's text: the theme shortlist (MMR over span
+    # embeddings) runs no model, and picks exactly what embedding from scratch picks
+    from copquotes.embed import Embedder
+    from copquotes.quotes import storage
+
+    ws = themed_ws
+    themes = sorted(storage.quote_themes(ws))
+    assert "solidarity" in themes and "wellbeing" in themes
+    for theme in themes:
+        for status, top in (("pending", 50), (None, 2), ("all", 3)):
+            cached = storage.embedder(ws)
+            fast = readers.shortlist(ws, theme=theme, top=top, status=status, include_held=True, embedder=cached)
+            plain = readers.shortlist(ws, theme=theme, top=top, status=status, include_held=True,
+                                      embedder=Embedder(cache_dir=None))
+            assert fast, (theme, status)
+            assert [q.id for q in fast] == [q.id for q in plain]
+            assert fast == plain
+            assert cached.n_total_computed_ == 0 and cached.n_total_cached_ > 0

@@ -226,6 +226,12 @@ def ranking_columns(ws, statuses, theme: str | None = None) -> list[tuple]:
     return ws.conn.execute(sql + " ORDER BY q.score DESC, q.quote_id", params).fetchall()
 
 
+def quote_texts(ws) -> list[str]:
+    """The distinct stored texts (anonymised spans) of every quote, in a stable order: what
+    the theme shortlist embeds."""
+    return [r[0] for r in ws.conn.execute("SELECT DISTINCT text FROM quotes WHERE text IS NOT NULL ORDER BY text")]
+
+
 def quote_themes(ws) -> set[str]:
     """Every theme any stored quote has."""
     found: set[str] = set()
