@@ -123,7 +123,7 @@ DECLARATIONS: tuple[Stage, ...] = (
           fingerprint_extra=_tag_extra),
     Stage("topics", version="4", run="copquotes.topics.stage:run", inputs=("embed", "tag"), granularity="workspace",
           doc="BERTopic topics fitted on the corpus (a seeded sample of it above 20,000 units), labels, tables"),
-    Stage("quotes", version="4", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
+    Stage("quotes", version="5", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
           granularity="workspace",
           doc="candidate spans per unit, scored, chosen per unit and stored; weights learnt from decisions",
           beside=("topics",), beside_max_units=QUOTES_BESIDE_MAX_UNITS,

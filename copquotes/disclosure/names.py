@@ -89,9 +89,16 @@ def file_name_pattern(identifiers) -> re.Pattern | None:
                     words.add(re.escape(part))
     if not words:
         return None
+    common = common_words()
+    # a possessive with or without its apostrophe, and a contraction, go with the name; the
+    # bare "s" only where name + "s" is not an ordinary word ("Thi" must not take "This")
+    bare_s = sorted((w for w in words if (re.sub(r"\\(.)", r"\1", w) + "s").lower() not in common),
+                    key=len, reverse=True)
     alts = sorted(words, key=len, reverse=True)
-    # a possessive with or without its apostrophe, and a contraction, go with the name
-    return re.compile(r"(?<![\w\[])(?:" + "|".join(alts) + r")(?:['’](?:s|ll|d|ve|re)|s)?(?![\w\]])")
+    pattern = r"(?:" + "|".join(alts) + r")(?:['’](?:s|ll|d|ve|re))?"
+    if bare_s:
+        pattern = r"(?:" + "|".join(bare_s) + r")s|" + pattern
+    return re.compile(r"(?<![\w\[])(?:" + pattern + r")(?![\w\]])")
 
 
 def name_pattern(conn, file_id) -> re.Pattern | None:
@@ -128,7 +135,7 @@ class PersonNames:
     than the word."""
 
     def __init__(self, names, strict: bool = False):
-        common = common_words()
+        common = self.common = common_words()
         self.exact: set[str] = set()
         self.lower: set[str] = set()
         self.full: set[tuple[str, ...]] = set()
@@ -185,8 +192,9 @@ class PersonNames:
                 continue
             if w in self.exact or lw in self.lower:
                 out.append((s, e))
-            elif len(w) > 3 and w[-1] in "sS" and (w[:-1] in self.exact or lw[:-1] in self.lower):
-                out.append((s, e))          # a possessive without its apostrophe ("Sarahs idea")
+            elif (len(w) > 3 and w[-1] in "sS" and (w[:-1] in self.exact or lw[:-1] in self.lower)
+                  and lw not in self.common):
+                out.append((s, e))          # a possessive without its apostrophe ("Sarahs idea", not "this" of "Thi")
             i += 1
         return out
 
