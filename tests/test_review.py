@@ -282,18 +282,17 @@ def test_every_review_write_bumps_the_change_counter(ws, qid):
     assert review.change_counter(ws) == n0 + 3
 
 
-def test_quotes_stage_reads_review_actions(ws, qid):
-    """The quotes stage learns from decisions: it must read our action names as statuses."""
-    from copquotes.quotes.stage import _decisions_training
+def test_learning_reads_review_decisions_as_labels(ws, qid):
+    """Learning from decisions must read what the review API wrote: approved and edited 1, rejected 0."""
+    from copquotes.quotes.learning import decided
 
     ids = quote_ids(ws)
     review.approve(ws, ids[1], "Ann", 1)
     review.reject(ws, ids[3], "Ann", "off theme", 1)
     review.edit(ws, ids[6], "Ann", "The CoP made me reflect on my own assumptions.", 1)
-    ws.conn.execute("UPDATE quotes SET parts_json = json_set(parts_json, '$.features', json('{\"f\": 1}'))")
-    existing = {r["quote_id"]: dict(r) for r in ws.conn.execute("SELECT * FROM quotes")}
-    rows, ys = _decisions_training(ws, existing)
-    assert sorted(ys) == [0, 1, 1]
+    ys = decided(ws)
+    assert sorted(ys.values()) == [0, 1, 1]
+    assert ys[ids[3]] == 0 and ys[ids[1]] == ys[ids[6]] == 1
 
 
 RENDER_CASES = [

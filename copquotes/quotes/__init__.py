@@ -15,13 +15,13 @@ from .readers import Quote, quote_records, render_markdown, render_top_quotes, s
 from .safety import redact_span
 from .scoring import PARTS, NonNegLogit, QuoteRanker, Weights
 from .shortlist import mmr, representativeness
-from .stage import current_weights, learn_from_decisions, run
+from .stage import current_weights, run
 
 __all__ = [
     "DEFAULT_TEMPLATES", "STYLES", "attribution", "resolve_templates", "Candidate", "Unit", "SpanCandidate",
     "candidate_spans", "select_non_overlapping", "Edit", "suggest_edit", "FEATURES", "span_features",
     "text_features", "PARTS", "NonNegLogit", "QuoteRanker", "Weights", "DecisionRanker", "rerank", "mmr",
     "representativeness", "Quote",
-    "current_weights", "learn_from_decisions", "quote_id", "quote_records", "redact_span", "render_markdown",
+    "current_weights", "quote_id", "quote_records", "redact_span", "render_markdown",
     "render_top_quotes", "run", "shortlist", "speaker_pseudonym", "write_records",
 ]

@@ -41,10 +41,7 @@ log = logging.getLogger(__name__)
 CONFIG_WEIGHTS = storage.CONFIG_WEIGHTS    # learned weights (written when decisions retrain)
 CONFIG_ATTRIBUTION = "quotes.attribution"  # {"focus_group": "- ...{year}", ...} or {"style": "cohort"}
 CONFIG_OPTIONS = "quotes.options"          # {"min_words": 8, "max_words": 80, ...}
-CONFIG_PRIOR = "quotes.prior_weights"      # the weights decisions are blended with (default: shipped)
 REVIEWED = ("approved", "rejected", "edited")
-POSITIVE = ("approved", "edited")
-PRIOR_DECISIONS = 30.0        # pseudo-examples of the default weights when refitting on decisions
 WRITE_CHUNK = 2000            # quotes written per transaction (a reviewer's save waits at most for one)
 
 
@@ -72,65 +69,12 @@ def current_weights(ws) -> Weights:
     return Weights.from_obj(stored) if stored else Weights.default()
 
 
-# ---------------------------------------------------------------------------------- learning from decisions
-def _decisions_training(ws, existing: dict) -> tuple[list[dict], list[int]]:
-    """Rows (stored features and parts) and labels (1 approved/edited, 0 rejected) of reviewed quotes."""
-    status = {qid: q["status"] for qid, q in existing.items()}
-    # the latest decision per quote counts when the quotes table was re-created
-    for qid, action in storage.decision_actions(ws):
-        a = str(action).lower()
-        if a.startswith("approv"):
-            status[qid] = "approved"
-        elif a.startswith("reject"):
-            status[qid] = "rejected"
-        elif a.startswith("edit"):
-            status[qid] = "edited"
-        elif a in ("reset", "pending", "undo"):
-            status[qid] = "pending"
-    rows, ys = [], []
-    for qid, st in status.items():
-        q = existing.get(qid)
-        if q is None or st not in REVIEWED:
-            continue
-        parts = json.loads(q.get("parts_json") or "{}")
-        feats = parts.get("features")
-        if not feats:
-            continue
-        row = dict(feats)
-        row["theme"] = parts.get("theme")
-        row["representativeness"] = parts.get("representativeness")
-        rows.append(row)
-        ys.append(1 if st in POSITIVE else 0)
-    return rows, ys
-
-
-def learn_from_decisions(ws, prior: Weights | None = None, *, strength: float = PRIOR_DECISIONS,
-                         min_each: int = 3) -> tuple[Weights, dict]:
-    """Refit the ranking weights on reviewers' approve/reject decisions.
-
-    The fit is pulled towards ``prior`` (the defaults) by ``strength`` pseudo-
-    examples, so few decisions move the weights a little and many move them a
-    lot. Needs at least ``min_each`` approved and rejected quotes; otherwise the
-    prior is returned unchanged. Returns the weights and a summary.
-
-    The stage does not use it any more (see :func:`_weights`); kept for scripts that call it.
-    """
-    prior = prior or Weights.default()
-    rows, ys = _decisions_training(ws, storage.stored_quotes(ws))
-    n_pos, n_neg = sum(ys), len(ys) - sum(ys)
-    info = {"decisions": len(ys), "approved": n_pos, "rejected": n_neg, "learned": False}
-    if n_pos < min_each or n_neg < min_each:
-        return prior, info
-    ranker = QuoteRanker(weights=prior, alpha=strength).fit(rows, ys)
-    info["learned"] = True
-    return ranker.weights_, info
-
-
+# ---------------------------------------------------------------------------------- weights
 def _weights(ws, weights: Weights | None, learn: bool) -> tuple[Weights, dict]:
     """The weights this run ranks with (``weights``, else config ``quotes.weights``, else the
-    shipped ones). Decisions no longer refit them (:func:`learn_from_decisions` did not
-    generalise: the benchmark's unseen half got worse); after the write, :func:`run` re-ranks
-    with :mod:`copquotes.quotes.learning` instead."""
+    shipped ones). Decisions do not refit them (a refit did not generalise: the benchmark's
+    unseen half got worse); after the write, :func:`run` re-ranks with
+    :mod:`copquotes.quotes.learning` instead."""
     return weights or current_weights(ws), {"learned": False}
 
 

@@ -91,11 +91,6 @@ def stored_quotes(ws) -> dict:
     return {r["quote_id"]: dict(r) for r in ws.conn.execute("SELECT * FROM quotes")}
 
 
-def decision_actions(ws) -> list[tuple[str, str]]:
-    """``(quote_id, action)`` of every decision, oldest first."""
-    return [tuple(r) for r in ws.conn.execute("SELECT quote_id, action FROM decisions ORDER BY at, id")]
-
-
 # ---------------------------------------------------------------------------------- sentence features
 def cached_features(ws, kind: str, hashes: list[str]) -> dict:
     """``{text hash: stored value}`` of ``text_features`` of this kind."""
