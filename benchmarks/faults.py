@@ -230,10 +230,16 @@ def redact_one(ws, ledger: Ledger, rng: random.Random) -> bool:
     if not options:
         return False
     uid, word = rng.choice(options)
+    return save_redaction(ws, ledger, uid, word)
+
+
+def save_redaction(ws, ledger: Ledger, uid: str, word: str) -> bool:
+    """A reviewer hides ``word`` in unit ``uid``, timed and recorded in ``ledger``; False when
+    nothing was saved (not a whole word there, or hidden meanwhile by another pick)."""
     t0 = time.perf_counter()
     try:
         review.redact_text(ws, uid, word, "other", "Ann")
-    except Exception:   # already redacted meanwhile (another trial's pick): nothing saved
+    except Exception:
         return False
     finally:
         ledger.latencies.append(time.perf_counter() - t0)

@@ -30,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -39,7 +38,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks import pipeline as pb  # noqa: E402
-from benchmarks.faults import Ledger, _env, _time_lock_waits, check, cli, cli_cmd, decide  # noqa: E402
+from benchmarks.faults import (Ledger, _env, _time_lock_waits, check, cli, cli_cmd, decide,  # noqa: E402
+                               save_redaction)
 from copquotes import review  # noqa: E402
 from copquotes.workspace import Workspace  # noqa: E402
 
@@ -96,20 +96,7 @@ def redact_some(ws, ledger: Ledger, rng: random.Random) -> bool:
         " WHERE instr(a.text, ?) > 0 LIMIT 200", (f" {word} ",)).fetchall()
     if not rows:
         return False
-    uid = rng.choice(rows)[0]
-    t0 = time.perf_counter()
-    try:
-        review.redact_text(ws, uid, word, "other", "Ann")
-    except Exception:   # not a whole word there, or hidden meanwhile: nothing saved
-        return False
-    finally:
-        ledger.latencies.append(time.perf_counter() - t0)
-    ledger.redactions.append({"unit_id": uid, "surface": word})
-    for qid, status, edited in ws.conn.execute("SELECT quote_id, status, edited_text FROM quotes WHERE unit_id = ?",
-                                               (uid,)).fetchall():
-        if qid in ledger.quotes:
-            ledger.quotes[qid] = {"status": status, "edited_text": edited}
-    return True
+    return save_redaction(ws, ledger, rng.choice(rows)[0], word)
 
 
 def reviewer(proc: subprocess.Popen, ws_path: Path, ledger: Ledger, rng: random.Random, pause: float) -> None:

@@ -37,16 +37,16 @@ def _add_file(ws, path, kind, year, n=2):
 
 def test_sources_are_numbered_per_kind_and_year_and_stored(tmp_path):
     ws = Workspace.create(tmp_path / "ws")
-    a = _add_file(ws, "/data/Jane Citizen/interview_Jane_Citizen_2023.txt", "interview", "2023")
-    b = _add_file(ws, "/data/Northside Womens Health/fg_1.vtt", "focus_group", "2024")
-    c = _add_file(ws, "/data/Northside Womens Health/fg_2.vtt", "focus_group", "2024")
+    a = _add_file(ws, str(tmp_path / "Jane Citizen" / "interview_Jane_Citizen_2023.txt"), "interview", "2023")
+    b = _add_file(ws, str(tmp_path / "Northside Womens Health" / "fg_1.vtt"), "focus_group", "2024")
+    c = _add_file(ws, str(tmp_path / "Northside Womens Health" / "fg_2.vtt"), "focus_group", "2024")
     names = source_names(ws)
     assert names == {a: "interview 2023 #1", b: "focus group 2024 #1", c: "focus group 2024 #2"}
     assert not any("Jane" in n or "Northside" in n for n in names.values())
     stored = ws.get_config(CONFIG_KEY)
     assert sorted(stored.values()) == sorted(names.values())
     # a new file gets the next number; the others keep theirs
-    d = _add_file(ws, "/data/other/fg_0.vtt", "focus_group", "2024")
+    d = _add_file(ws, str(tmp_path / "other" / "fg_0.vtt"), "focus_group", "2024")
     assert source_names(ws) == {**names, d: "focus group 2024 #3"}
     assert Disclosure(ws).source(b) == "focus group 2024 #1"
     ws.close()
