@@ -1,0 +1,130 @@
+"""Same answers: compare a workspace analysed by the local engine with one analysed by Ray.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/scale.py --sizes 10000 --keep DIR      # both engines, workspaces kept
+    .venv/bin/python benchmarks/engines_equal.py DIR/ws_10000_local DIR/ws_10000_ray --stem engines_equal
+
+Compares what tests/test_engines.py compares on a slice of the sample corpus, here at benchmark
+size: the redactions, the anonymised text, the risk flags, the tags, the topic assignments and
+topic table, the quotes (text, attribution, flags, status), the unit and sentence theme scores
+and quote scores (within 1e-5), the shortlist of each theme and of all themes, and every
+researcher table. Writes ``benchmarks/results/STEM.json`` and ``STEM.md``: per comparison the
+rows on each side, the rows that differ, and an example key that differs (ids only: no text).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "benchmarks" / "results"
+
+EXACT = {
+    "redactions": 'SELECT unit_id, start, "end", kind, source, status FROM redactions ORDER BY 1, 2, 3, 4',
+    "anonymised text": "SELECT unit_id, text FROM anon ORDER BY 1",
+    "risk flags": 'SELECT unit_id, kind, start, "end", reason, severity FROM flags ORDER BY 1, 2, 3, 4',
+    "tags": "SELECT unit_id, theme, label, evidence_idx FROM unit_themes ORDER BY 1, 2",
+    "topic of each unit": "SELECT unit_id, topic FROM unit_topics ORDER BY 1",
+    "topic table": "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY 1",
+    "quotes": "SELECT quote_id, text, edited_text, attribution, flags_json, speaker, status FROM quotes ORDER BY 1",
+}
+SCORES = {
+    "unit theme scores": "SELECT unit_id, theme, score FROM unit_themes ORDER BY 1, 2",
+    "sentence theme scores": "SELECT unit_id, idx, theme, score FROM sentence_themes ORDER BY 1, 2, 3",
+    "quote scores": "SELECT quote_id, score FROM quotes ORDER BY 1",
+}
+
+
+def _rows(ws, sql) -> list[tuple]:
+    return [tuple(r) for r in ws.conn.execute(sql)]
+
+
+def compare_rows(a: list[tuple], b: list[tuple], key_len: int | None = None, atol: float | None = None) -> dict:
+    """Rows of ``a`` and ``b`` matched on their key (all columns but the last when ``atol``)."""
+    if atol is None:
+        sa, sb = set(a), set(b)
+        diff = sorted(sa ^ sb, key=repr)
+        return {"local": len(a), "ray": len(b), "differ": len(diff),
+                "example": repr(diff[0][:key_len or 1]) if diff else None}
+    da = {r[:-1]: r[-1] for r in a}
+    db = {r[:-1]: r[-1] for r in b}
+    keys = set(da) | set(db)
+    bad = [k for k in keys if k not in da or k not in db or abs(da[k] - db[k]) > atol]
+    worst = max((abs(da[k] - db[k]) for k in keys if k in da and k in db), default=0.0)
+    return {"local": len(a), "ray": len(b), "differ": len(bad), "max_abs_diff": worst,
+            "example": repr(sorted(bad, key=repr)[0]) if bad else None}
+
+
+def compare(local_path: Path, ray_path: Path) -> dict:
+    from copquotes.quotes.readers import shortlist
+    from copquotes.topics.tables import tables_from_workspace
+    from copquotes.workspace import Workspace
+
+    wl, wr = Workspace.open(local_path), Workspace.open(ray_path)
+    try:
+        out = {}
+        for name, sql in EXACT.items():
+            out[name] = compare_rows(_rows(wl, sql), _rows(wr, sql))
+        for name, sql in SCORES.items():
+            out[name] = compare_rows(_rows(wl, sql), _rows(wr, sql), atol=1e-5)
+        themes = sorted({r[0] for r in wl.conn.execute("SELECT DISTINCT theme FROM unit_themes")})
+        for theme in [None, *themes]:
+            a = [q.id for q in shortlist(wl, theme=theme, top=30)]
+            b = [q.id for q in shortlist(wr, theme=theme, top=30)]
+            out[f"shortlist {theme or 'all themes'} (top 30)"] = {
+                "local": len(a), "ray": len(b), "differ": sum(x != y for x, y in zip(a, b)) + abs(len(a) - len(b)),
+                "example": None}
+        tl, tr = tables_from_workspace(wl), tables_from_workspace(wr)
+        for name in sorted(set(tl) | set(tr)):
+            same = name in tl and name in tr and tl[name].equals(tr[name])
+            out[f"table {name}"] = {"local": len(tl.get(name, [])), "ray": len(tr.get(name, [])),
+                                    "differ": 0 if same else 1, "example": None if same else "table differs"}
+        units = wl.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0]
+    finally:
+        wl.close()
+        wr.close()
+    return {"units": units, "comparisons": out}
+
+
+def to_markdown(rep: dict) -> str:
+    c = rep["comparisons"]
+    same = sum(1 for v in c.values() if v["differ"] == 0)
+    lines = [f"# Same answers: local engine vs Ray engine, {rep['units']:,} units", "",
+             f"Run {rep['date']}. Command: `{rep['command']}`. Workspaces: `{rep['workspaces']}` (as built by "
+             "`benchmarks/scale.py --keep`).", "",
+             f"**{same} of {len(c)} comparisons identical.** Scores are compared within 1e-5; a shortlist row counts "
+             "the positions whose quote differs.", "",
+             "| what | rows, local | rows, ray | rows that differ | max abs diff | first differing key |",
+             "|---|---|---|---|---|---|"]
+    for name, v in c.items():
+        diff = f"{v['max_abs_diff']:.2e}" if "max_abs_diff" in v else ""
+        lines.append(f"| {name} | {v['local']:,} | {v['ray']:,} | {v['differ']:,} | {diff} | {v['example'] or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("local", type=Path, help="workspace analysed by the local engine")
+    ap.add_argument("ray", type=Path, help="workspace analysed by the Ray engine")
+    ap.add_argument("--stem", default="engines_equal")
+    args = ap.parse_args(argv)
+    rep = compare(args.local, args.ray)
+    rep.update(date=time.strftime("%Y-%m-%d %H:%M"),
+               command="python benchmarks/engines_equal.py " + " ".join(
+                   argv if argv is not None else sys.argv[1:]).replace(str(args.local.parent), "DIR"),
+               workspaces=f"{args.local.name}, {args.ray.name}")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{args.stem}.json").write_text(json.dumps(rep, indent=1, default=str) + "\n")
+    md = to_markdown(rep)
+    (RESULTS / f"{args.stem}.md").write_text(md)
+    print(md)
+    return 0 if all(v["differ"] == 0 for v in rep["comparisons"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
