@@ -108,6 +108,15 @@ NAMED = [
     ("we got referred to greenvale family services last year", ["greenvale family services"]),
     ("the blokes from the seaview men's shed came along", ["seaview men's shed"]),
     ("Rocky kept us going when it got hard", ["Rocky"]),
+    # theme words and common words naming a person by what she does or is (DOMAIN.md: names only then)
+    ("Joy ran the first half and I ran the second.", ["Joy"]),
+    ("Hope was the facilitator and she was great.", ["Hope"]),
+    ("Dawn was our facilitator last year.", ["Dawn"]),
+    ("Grace was the one who kept us going through the lockdowns.", ["Grace"]),
+    ("Faith kept the minutes for us.", ["Faith"]),
+    ("Ivy picked it up from there.", ["Ivy"]),
+    ("Will was the one who organised it.", ["Will"]),
+    ("Hope emailed us the slides the next day.", ["Hope"]),
 ]
 
 
@@ -128,6 +137,13 @@ KEPT = [
     ("Leadership and I don't always agree.", ["Leadership"]),
     ("Grace under pressure is what the facilitator modelled.", ["Grace"]),
     ("Time ran out before we got to the last activity.", ["Time ran out"]),
+    ("Hope ran out by the third term.", ["Hope ran out"]),
+    ("Hope kept me going through the year.", ["Hope kept"]),
+    ("Hope was the one thing that kept me going.", ["Hope was"]),
+    ("Faith was the thing that got me through.", ["Faith was"]),
+    ("Joy is the reason I stayed.", ["Joy is"]),
+    ("Hope picked up once the funding came through.", ["Hope picked up"]),
+    ("Love was the one feeling everyone shared.", ["Love was"]),
     ("Work kept me away from the last two sessions.", ["Work"]),
     ("Summer holidays make it hard to keep momentum.", ["Summer"]),
     ("I found it on tiktok yesterday and shared it with the group", ["tiktok yesterday"]),

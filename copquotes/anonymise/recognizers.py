@@ -256,6 +256,41 @@ def person_cue(f: Features, i: int, strong: bool = False) -> bool:
     if not t.sent_init and gap_after.strip() in (",", "!", "?", ".", "!!") and p is not None and p.lower in (
             "thanks", "thank", "cheers", "hi", "hey"):
         return True
+    return _acts_as_person(f, i)
+
+
+#: Verbs whose subject is a person when an object follows ("Joy ran the first half", "Faith
+#: emailed us"); the word after the verb must open a noun phrase or be a pronoun.
+_AGENT_VERBS = frozenset("""
+ran organised organized facilitated co-facilitated chaired hosted emailed rang texted phoned messaged presented
+taught booked invited introduced interviewed mentored coached minuted convened
+""".split())
+_AGENT_OBJECT = frozenset("the our my a an this that his her their us me everyone everybody them".split())
+_KEPT_OBJECT = frozenset("minutes notes register records list spreadsheet roster".split())
+_PERSON_HEADS = frozenset("one person woman man lady guy bloke".split())
+
+
+def _acts_as_person(f: Features, i: int) -> bool:
+    """Token ``i`` is the subject of what only a person does or is: "Joy ran the first half",
+    "Faith kept the minutes", "Hope was the facilitator", "Grace was the one who kept us going".
+    (Not "Hope ran out", "Hope kept me going", "Hope was the one thing that helped".)"""
+    toks = f.tokens
+    n = f.next(i)
+    if n is None or n.i + 1 >= len(toks) or f.next(n.i) is None:
+        return False
+    a = toks[n.i + 1]
+    b = toks[n.i + 2] if n.i + 2 < len(toks) and f.next(n.i + 1) is not None else None
+    if n.lower in ("was", "is", "became", "'s", "’s") and a.lower in ("the", "our", "my", "their", "a", "an") and b is not None:
+        if b.lower in lx.ROLE_NOUNS:
+            return True  # "Joy was the facilitator", "Dawn was our facilitator"
+        c = toks[b.i + 1] if b.i + 1 < len(toks) and f.next(b.i) is not None else None
+        return b.lower in _PERSON_HEADS and c is not None and c.lower == "who"
+    if n.lower in _AGENT_VERBS:
+        return a.lower in _AGENT_OBJECT and not (n.lower == "ran" and a.lower in ("us", "me", "them"))
+    if n.lower == "kept":
+        return a.lower in ("the", "our") and b is not None and b.lower in _KEPT_OBJECT
+    if n.lower == "picked":  # "Ivy picked it up", "picked up the slack" (not "Hope picked up once ...")
+        return a.lower in ("it", "us", "me", "them") or a.lower == "up" and b is not None and b.lower in _AGENT_OBJECT
     return False
 
 
