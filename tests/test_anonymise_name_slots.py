@@ -117,6 +117,8 @@ NAMED = [
     ("Ivy picked it up from there.", ["Ivy"]),
     ("Will was the one who organised it.", ["Will"]),
     ("Hope emailed us the slides the next day.", ["Hope"]),
+    ("Aunty June came along with the kids.", ["Aunty June"]),
+    ("we sat with aunty april after the yarn", ["aunty april"]),
 ]
 
 
@@ -138,6 +140,8 @@ KEPT = [
     ("Grace under pressure is what the facilitator modelled.", ["Grace"]),
     ("Time ran out before we got to the last activity.", ["Time ran out"]),
     ("Hope ran out by the third term.", ["Hope ran out"]),
+    ("the aunty program starts again in june", ["june"]),
+    ("See you all in June at the forum.", ["June"]),
     ("Hope kept me going through the year.", ["Hope kept"]),
     ("Hope was the one thing that kept me going.", ["Hope was"]),
     ("Faith was the thing that got me through.", ["Faith was"]),

@@ -491,7 +491,8 @@ class Redactor:
                 if r.entity_type == "URL":
                     source = "url"
             s, e = _trim(text, r.start, r.end, kind)
-            if kind in ("person", "org", "place") and text[s:e].lower() in _NEVER_ALONE and not source.startswith("known"):
+            if kind in ("person", "org", "place") and text[s:e].lower() in _NEVER_ALONE and not source.startswith("known") \
+                    and source != "honorific":  # "Aunty June", "Sister May": a title names a person
                 continue
             if e > s:
                 cands.append((s, e, kind, source, prio, r.score))
