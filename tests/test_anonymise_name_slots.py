@@ -119,6 +119,8 @@ NAMED = [
     ("Hope emailed us the slides the next day.", ["Hope"]),
     ("Aunty June came along with the kids.", ["Aunty June"]),
     ("we sat with aunty april after the yarn", ["aunty april"]),
+    ("Blue Gum Bakery sponsored the lunch.", ["Blue Gum Bakery"]),
+    ("we met at the Royal Hotel in Kyneton", ["Royal Hotel", "Kyneton"]),
 ]
 
 
@@ -142,6 +144,9 @@ KEPT = [
     ("Hope ran out by the third term.", ["Hope ran out"]),
     ("the aunty program starts again in june", ["june"]),
     ("See you all in June at the forum.", ["June"]),
+    ("the hospital cafe was closed again", ["hospital cafe"]),
+    ("the local pharmacy was slow", ["local pharmacy"]),
+    ("Staff at the Eye Clinic were kind.", ["Eye Clinic"]),
     ("Hope kept me going through the year.", ["Hope kept"]),
     ("Hope was the one thing that kept me going.", ["Hope was"]),
     ("Faith was the thing that got me through.", ["Faith was"]),

@@ -119,6 +119,7 @@ ministry agency partnership coalition cooperative co-op inc ltd pty group librar
 advocacy care bombers hawks tigers magpies eagles lions demons saints blues cats swans
 dragons roos kangaroos giants suns dockers crows power football netball cricket soccer
 basketball rugby hockey bowls tennis rowing surf lifesaving
+cafe café bakery pub hotel restaurant bistro pharmacy chemist
 """.split())
 #: Tail words that are too generic to make an organisation on their own.
 ORG_TAIL_WEAK = frozenset("group care services service network football netball cricket soccer basketball rugby hockey bowls tennis rowing surf lifesaving".split())
