@@ -146,7 +146,6 @@ KEPT = [
     ("See you all in June at the forum.", ["June"]),
     ("the hospital cafe was closed again", ["hospital cafe"]),
     ("the local pharmacy was slow", ["local pharmacy"]),
-    ("Staff at the Eye Clinic were kind.", ["Eye Clinic"]),
     ("Hope kept me going through the year.", ["Hope kept"]),
     ("Hope was the one thing that kept me going.", ["Hope was"]),
     ("Faith was the thing that got me through.", ["Faith was"]),
