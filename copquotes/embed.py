@@ -353,7 +353,8 @@ class Embedder:
         self.n_total_cached_ += self.n_cached_
         self.n_total_computed_ += self.n_computed_
         if missing:
-            self._compute([pieces[i] for i in missing], [hashes[i] for i in missing], progress)
+            # into the cache only: the vectors of a whole workspace are not held here as they are made
+            self._compute([pieces[i] for i in missing], [hashes[i] for i in missing], progress, keep=False)
         if self._cache is not None and new_hashes:
             self._cache.mark_ensured(self.key, new_hashes)
         return self
@@ -419,7 +420,10 @@ class Embedder:
             found.update(got)
         return found
 
-    def _compute(self, texts: list[str], hashes: list[str], show: bool) -> dict[str, np.ndarray]:
+    def _compute(self, texts: list[str], hashes: list[str], show: bool, keep: bool = True) -> dict[str, np.ndarray]:
+        """Vectors of ``texts`` (keyed by ``hashes``), stored in the cache (or in memory without
+        one) as each chunk is encoded. ``keep=False`` with a cache: returns ``{}`` and holds no
+        vector past its chunk (memory stays flat however many texts there are)."""
         if getattr(self, "mapper", None) is not None:
             return self._compute_mapped(texts, hashes)
         model = self.model
@@ -447,7 +451,8 @@ class Embedder:
                     self._cache.put_many(self.cache_key, items)
                 else:
                     self._memory.update(items)
-                out.update(items)
+                if keep or self._cache is None:
+                    out.update(items)
                 bar.update(len(idx))
         finally:
             bar.close()

@@ -320,6 +320,56 @@ def test_stage_scores_only_new_units_while_the_tagger_is_unchanged(tmp_path):
         ws.close()
 
 
+def test_stage_scored_in_chunks_writes_the_rows_of_one_pass(tmp_path, monkeypatch):
+    """The stage scores SCORE_CHUNK units at a time (memory flat as the units grow): chunks of
+    two units write the rows and sentences one pass over every unit writes, the same labels and
+    evidence, and scores equal but for the last float32 bits (the BLAS multiplies a few rows with
+    other kernels; from 100 units a chunk, the 3,000-unit benchmark corpus scored in chunks gave
+    every row identical to the bit, and the stage never scores fewer than SCORE_CHUNK at once)."""
+    from copquotes.embed import run as embed_stage
+    from copquotes.themes import api
+    from copquotes.workspace import Workspace
+
+    f = tmp_path / "answers.txt"
+    f.write_text("\n".join(STAGE_TEXTS + ["Hearing the others made me realise it was the system, not me.",
+                                          "We swapped plans. Then we met again. It helped."]))
+
+    def tables(ws):
+        return [sorted(tuple(r) for r in ws.conn.execute(f"SELECT * FROM {t}"))
+                for t in ("unit_themes", "sentence_themes", "sentences")]
+
+    got = []
+    for score_chunk, write_chunk in ((10_000, 1000), (2, 1)):
+        monkeypatch.setattr(api, "SCORE_CHUNK", score_chunk)
+        monkeypatch.setattr(api, "WRITE_CHUNK", write_chunk)
+        ws = Workspace.create(tmp_path / f"ws{score_chunk}")
+        try:
+            ws.ingest([Src(f)], read=_reader, progress=False)
+            embed_stage(ws, progress=False)      # as in the pipeline: the vectors come from the cache
+            summary = tag_stage(ws, progress=False)
+            assert summary["scored_units"] == 5 and summary["sentences"] == 8
+            got.append(tables(ws))
+        finally:
+            ws.close()
+    assert got[0][0] and got[0][2] and got[0][2] == got[1][2]
+    for one, chunked in zip(got[0][:2], got[1][:2]):
+        assert len(one) == len(chunked)
+        for a, b in zip(one, chunked):
+            key = 2 if len(a) == 5 else 3                   # unit_themes: (unit, theme, score, label, evidence)
+            assert a[:key] == b[:key] and a[key + 1:] == b[key + 1:] and a[key] == pytest.approx(b[key], abs=1e-6)
+
+
+def test_stage_chunks_have_no_small_tail(monkeypatch):
+    from copquotes.themes import api
+
+    monkeypatch.setattr(api, "SCORE_CHUNK", 1000)
+    ids = [f"u{i:05d}" for i in range(2999)]
+    chunks = api._score_chunks(ids)
+    assert [len(c) for c in chunks] == [1499, 1500] and sum(chunks, []) == ids
+    assert api._score_chunks(ids[:999]) == [ids[:999]] and api._score_chunks([]) == []
+    assert [len(c) for c in api._score_chunks(ids[:2000])] == [1000, 1000]
+
+
 def test_embed_stage_fills_the_cache_once(tmp_path):
     from copquotes.embed import run as embed_stage
     from copquotes.workspace import Workspace

@@ -10,6 +10,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import ConfigError
+from ..progress import progress as _progress
 from ..resources import models_dir
 from .codebook import Codebook
 from .tagger import ThemeTagger
@@ -112,6 +113,8 @@ def _workspace_codebook(ws):
 CONFIG_TAGGER = "tag.tagger_identity"
 # units whose scores the stage writes per transaction (a reviewer's save waits at most for one)
 WRITE_CHUNK = 1000
+# units scored at a time (a multiple of WRITE_CHUNK: the transactions are those of one pass)
+SCORE_CHUNK = 5000
 
 
 def tagger_identity(tagger: ThemeTagger) -> str | None:
@@ -153,13 +156,15 @@ def _stage_tagger(ws, cb, embedder) -> tuple[ThemeTagger, int]:
 
 
 def _sentence_spans(ws, units):
-    """Per unit its sentences ``[(idx, start, end)]`` from the ``sentences`` table, split with
-    :func:`copquotes.text.sentence_spans` where a unit has none yet (those rows are returned
-    to be stored)."""
+    """Per unit of ``units`` its sentences ``[(idx, start, end)]`` from the ``sentences`` table,
+    split with :func:`copquotes.text.sentence_spans` where a unit has none yet (those rows are
+    returned to be stored)."""
     from ..text import sentence_spans
 
     spans: dict[str, list[tuple[int, int, int]]] = {}
-    for uid, idx, s, e in ws.conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx'):
+    for uid, idx, s, e in ws.conn.execute(
+            'SELECT unit_id, idx, start, "end" FROM sentences WHERE unit_id IN (SELECT value FROM json_each(?))'
+            " ORDER BY unit_id, idx", (json.dumps([uid for uid, _ in units]),)):
         spans.setdefault(uid, []).append((int(idx), int(s), int(e)))
     new_sentences = []
     for uid, text in units:
@@ -219,17 +224,59 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
         tagger.set_embedder(embedder)
 
     identity = tagger_identity(tagger)
-    all_units = ws.conn.execute("SELECT unit_id, text FROM units ORDER BY unit_id").fetchall()
+    all_ids = [r[0] for r in ws.conn.execute("SELECT unit_id FROM units ORDER BY unit_id")]
     tagged = {r[0] for r in ws.conn.execute("SELECT DISTINCT unit_id FROM unit_themes")}
     incremental = identity is not None and bool(tagged) and ws.get_config(CONFIG_TAGGER) == identity
-    units = [u for u in all_units if u[0] not in tagged] if incremental else all_units
-    spans, new_sentences = _sentence_spans(ws, units)
-    unit_rows, sent_out = _score_rows(tagger, units, spans, progress)
+    todo = [uid for uid in all_ids if uid not in tagged] if incremental else all_ids
+    del tagged
     ids = tagger.theme_ids_
-    # Written in short transactions of WRITE_CHUNK units, each replacing its units' rows (a
-    # reviewer's save never waits long; readers see every unit with a whole set of scores). The
-    # tagger's identity is stored last: a killed run leaves the units written so far, and the
-    # next run scores the rest (same tagger) or every unit again (another tagger).
+    # Scored SCORE_CHUNK units at a time (a unit's scores depend on it alone), so that the texts,
+    # vectors and rows of a whole workspace are never held at once; written in short transactions
+    # of WRITE_CHUNK units, each replacing its units' rows (a reviewer's save never waits long;
+    # readers see every unit with a whole set of scores). The tagger's identity is stored last: a
+    # killed run leaves the units written so far, and the next run scores the rest (same tagger)
+    # or every unit again (another tagger).
+    bar = _progress(total=len(todo), desc="tag", unit="unit", enable=None if progress else False)
+    try:
+        for part in _score_chunks(todo):
+            _tag_chunk(ws, tagger, part)
+            bar.update(len(part))
+    finally:
+        bar.close()
+    # (not incremental: every unit of the workspace was scored again and its rows replaced, so no
+    # row of an earlier tagger stays; the rows of removed units went with them)
+    with ws.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_TAGGER, json.dumps(identity)))
+    counts = {t: 0 for t in ids}
+    counts.update({t: int(n) for t, n in ws.conn.execute(
+        "SELECT theme, SUM(label) FROM unit_themes GROUP BY theme") if t in counts})
+    n_sent = ws.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
+    return {
+        "units": len(all_ids), "scored_units": len(todo), "incremental": incremental, "sentences": n_sent,
+        "codebook": f"{tagger.codebook_.name} v{tagger.codebook_.version}",
+        "labelled": counts, "reviewer_labelled_units": n_reviewed,
+        "embeddings_computed": embedder.n_total_computed_,
+        "tag_seconds": round(time.perf_counter() - t0, 3),
+    }
+
+
+def _score_chunks(unit_ids: list[str]) -> list[list[str]]:
+    """``unit_ids`` in consecutive chunks of SCORE_CHUNK to 2 * SCORE_CHUNK - 1 units (one chunk when
+    there are fewer): never a small tail, whose few rows the BLAS may multiply with other
+    kernels than a large chunk's (scores then differ in the last float32 bits)."""
+    n_chunks = max(1, len(unit_ids) // SCORE_CHUNK)
+    bounds = [len(unit_ids) * k // n_chunks for k in range(n_chunks + 1)]
+    return [unit_ids[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def _tag_chunk(ws, tagger: ThemeTagger, unit_ids: list[str]) -> None:
+    """Score ``unit_ids`` (in this order) and write their rows, WRITE_CHUNK units a transaction."""
+    text_of = dict(ws.conn.execute("SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                                   (json.dumps(unit_ids),)))
+    units = [(uid, text_of[uid]) for uid in unit_ids if uid in text_of]
+    del text_of
+    spans, new_sentences = _sentence_spans(ws, units)
+    unit_rows, sent_out = _score_rows(tagger, units, spans, False)
     by_unit: dict = {}
     for r in unit_rows:
         by_unit.setdefault(r[0], ([], [], []))[0].append(r)
@@ -250,18 +297,3 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
                              [r for uid in part for r in by_unit[uid][0]])
             conn.executemany("INSERT INTO sentence_themes(unit_id, idx, theme, score) VALUES (?,?,?,?)",
                              [r for uid in part for r in by_unit[uid][1]])
-    # (not incremental: every unit of the workspace was scored again and its rows replaced, so no
-    # row of an earlier tagger stays; the rows of removed units went with them)
-    with ws.transaction() as conn:
-        conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_TAGGER, json.dumps(identity)))
-    counts = {t: 0 for t in ids}
-    counts.update({t: int(n) for t, n in ws.conn.execute(
-        "SELECT theme, SUM(label) FROM unit_themes GROUP BY theme") if t in counts})
-    n_sent = ws.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
-    return {
-        "units": len(all_units), "scored_units": len(units), "incremental": incremental, "sentences": n_sent,
-        "codebook": f"{tagger.codebook_.name} v{tagger.codebook_.version}",
-        "labelled": counts, "reviewer_labelled_units": n_reviewed,
-        "embeddings_computed": embedder.n_total_computed_,
-        "tag_seconds": round(time.perf_counter() - t0, 3),
-    }

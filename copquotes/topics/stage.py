@@ -35,6 +35,27 @@ from .model import OUTLIER, TopicModel
 log = logging.getLogger(__name__)
 # units whose topic the stage writes per transaction (a reviewer's save waits at most for one)
 WRITE_CHUNK = 5000
+# texts whose embeddings are read from the cache at a time
+ENCODE_CHUNK = 5000
+
+
+def _embeddings(embedder, texts: list[str], progress: bool) -> tuple[np.ndarray, int]:
+    """The vectors of ``texts`` (one row each) and how many had to be computed, read ENCODE_CHUNK
+    texts at a time into one array: the cache's per-text vectors, the pieces and the pooled
+    copies of a whole workspace are never held at once (with the vectors in the cache, as the embed
+    stage leaves them, each row is the one a single call over every text gives)."""
+    E = None
+    n_computed = 0
+    for k in range(0, len(texts), ENCODE_CHUNK):
+        part = embedder.encode(texts[k:k + ENCODE_CHUNK], progress=progress)
+        n_computed += int(getattr(embedder, "n_computed_", 0))
+        if E is None:
+            E = np.empty((len(texts), part.shape[1]), dtype=part.dtype)
+        E[k:k + len(part)] = part
+    if E is None:
+        E = embedder.encode([], progress=progress)
+        n_computed = int(getattr(embedder, "n_computed_", 0))
+    return E, n_computed
 
 
 def _phrase_labels(model, texts: list[str], embedder) -> dict[int, str]:
@@ -86,8 +107,7 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
             from ..embed import Embedder
 
             embedder = Embedder(cache_dir=ws.path / "embeddings")
-        E = embedder.encode([raw[i] for i in fit_idx], progress=progress)
-        n_embedded = int(getattr(embedder, "n_computed_", 0))
+        E, n_embedded = _embeddings(embedder, [raw[i] for i in fit_idx], progress)
         timings["embeddings"] = time.perf_counter() - t
         bar.update(1)
 
