@@ -1,4 +1,5 @@
-"""Small text utilities shared by every stage: sentence spans and word counts.
+"""Small text utilities shared by every stage: sentence spans and word counts, and the
+words of a text as the quote search's index sees them (:func:`search_tokens`).
 
 Sentences are character spans ``(start, end)`` into the original text, so a quote
 or an evidence sentence is always a span of its source.
@@ -6,6 +7,7 @@ or an evidence sentence is always a span of its source.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ABBREVIATIONS = {
     "dr", "mr", "mrs", "ms", "mx", "prof", "st", "vs", "etc", "e.g", "i.e", "eg", "ie",
@@ -127,3 +129,19 @@ def strip_unsafe_chars(text: str) -> tuple[str, dict[str, int]]:
 def safe_text(text):
     """:func:`strip_unsafe_chars` for writers (XLSX, DOCX, XML): the text only; non-strings pass through."""
     return strip_unsafe_chars(text)[0] if isinstance(text, str) else text
+
+
+# the quote search's tokenizer (copquotes.textsearch's FTS5 index, unicode61 without accents):
+# here, below both the index and the disclosure layer, which decide on the same words
+_SEARCH_TOKEN = re.compile(r"[^\W_]+")
+
+
+def search_fold(s: str) -> str:
+    """Lower case without accents: how the search index's tokenizer sees a word."""
+    s = unicodedata.normalize("NFKD", str(s))
+    return "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
+
+
+def search_tokens(s: str) -> list[str]:
+    """The search index's tokens of ``s`` (letters and digits; everything else separates)."""
+    return _SEARCH_TOKEN.findall(search_fold(s))

@@ -23,10 +23,10 @@ to, a term the disclosure layer hides is never matched (see its doc).
 """
 from __future__ import annotations
 
-import re
 import sqlite3
-import unicodedata
 from typing import Iterable
+
+from .text import search_fold, search_tokens
 
 VERSION = "1"
 META_KEY = "quote_search_version"
@@ -119,18 +119,9 @@ def check(conn: sqlite3.Connection) -> bool:
 
 
 # ---------------------------------------------------------------------------------- queries
-_TOKEN = re.compile(r"[^\W_]+")
-
-
-def fold(s: str) -> str:
-    """Lower case without accents: how the index's tokenizer sees a word."""
-    s = unicodedata.normalize("NFKD", str(s))
-    return "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
-
-
-def tokens(s: str) -> list[str]:
-    """The index's tokens of ``s`` (letters and digits; everything else separates)."""
-    return _TOKEN.findall(fold(s))
+# the index's tokens (copquotes.text, so that the disclosure layer's hidden words are cut the same way)
+fold = search_fold
+tokens = search_tokens
 
 
 NOTHING = None   # match_expression's answer when the search must match no quote

@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
 from .. import textsearch
-from ..disclosure import redact_span, workspace_person_names
+from ..disclosure import redact_span, search_hidden_words
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -208,31 +208,6 @@ def filter_options(ws) -> dict:
     return {"themes": theme_catalogue(ws), "groups": distinct(0), "years": distinct(1),
             "source_kinds": distinct(2), "topics": topics, "flag_kinds": flag_kinds,
             "statuses": list(STATUSES)}
-
-
-def search_hidden_words(ws) -> frozenset[str]:
-    """Words a search never matches (:func:`copquotes.textsearch.match_expression`): every
-    string redacted anywhere in the workspace and every known identifier
-    (:func:`review_stable_terms`), and every part of a person name the workspace knows, the
-    ones that are ordinary words too ("Hope"): the app masks those in text it shows, so
-    finding a quote by one would tell what lies under a ``[name]``. Cached on what they are
-    made of."""
-    terms = review_stable_terms(ws)
-    names = workspace_names(ws, strict=True)
-    key = (str(ws.path), id(terms), id(names))
-    hit = _HIDDEN_CACHE.get(key)
-    if hit is None:
-        _HIDDEN_CACHE.clear()
-        words = set()
-        for t in terms:
-            words.update(textsearch.tokens(t))
-        for n in workspace_person_names(ws.conn):
-            words.update(w for w in textsearch.tokens(n) if len(w) >= 3)
-        hit = _HIDDEN_CACHE[key] = (terms, names, frozenset(words))
-    return hit[2]
-
-
-_HIDDEN_CACHE: dict = {}
 
 
 def _quote_where(f: QuoteFilters, ws=None) -> tuple[str, list]:

@@ -11,6 +11,7 @@ it. One job per module:
 * :mod:`.cells` - the ONE spreadsheet formula neutraliser (CSV, XLSX) and XML-safe text;
 * :mod:`.markdown` - the ONE Markdown escaper (no links, HTML or images from text);
 * :mod:`.edits` - whether a reviewer's edit may be saved (no oracle);
+* :mod:`.search` - which words of a text search may match hidden text (never matched);
 * :mod:`.gate` - :class:`Disclosure`, the exit every channel calls.
 
 See ``docs/disclosure.md`` for what goes through it and how to add a channel.
@@ -25,6 +26,7 @@ from .names import (PersonNames, common_words, file_name_pattern, fold, identifi
 from .placeholders import ALL as ALL_PLACEHOLDERS
 from .placeholders import CONTACT_SOURCES, PLACEHOLDER_RE, PLACEHOLDERS, placeholder
 from .render import merge_spans, placeholder_map, redact_span, redact_text, surface_key
+from .search import search_hidden_words
 from .sources import source_names
 
 
@@ -36,4 +38,5 @@ __all__ = [
     "name_spans", "scrub", "workspace_person_names", "ALL_PLACEHOLDERS", "CONTACT_SOURCES", "PLACEHOLDER_RE",
     "PLACEHOLDERS", "placeholder",
     "merge_spans", "placeholder_map", "redact_span", "redact_text", "surface_key", "source_names", "UNSAFE_EDIT", "new_words",
+    "search_hidden_words",
 ]
