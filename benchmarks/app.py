@@ -309,6 +309,16 @@ def run(args) -> dict:
     only_triage = getattr(args, "triage_only", False)
     for page, name, fn in ([] if only_triage else queries):
         record("query", page, name, timed(fn, R))
+    if not only_triage:
+        # a page in the middle of a theme's whole list, reached by typing its number (the worst
+        # OFFSET: nothing read before), and the page after it (read from the last row shown:
+        # keyset paging); the kept page boundaries are forgotten before each repeat
+        mid = max(1, data.theme_units(ws, "backlash", "all", 1, 10)[1] // 20)
+        record("query", "themes", f"page {mid:,} of a theme (the middle, typed)",
+               timed(lambda: data.theme_units(ws, "backlash", "all", mid, 10), R, setup=data._ANCHORS.clear))
+        record("query", "themes", "the page after it (from the last row shown)",
+               timed(lambda: data.theme_units(ws, "backlash", "all", mid + 1, 10), R, setup=lambda: (
+                   data._ANCHORS.clear(), data.theme_units(ws, "backlash", "all", mid, 10))))
 
     qid = ws.conn.execute("SELECT quote_id FROM quotes WHERE status = 'pending' ORDER BY score DESC LIMIT 1").fetchone()[0]
 
@@ -468,9 +478,12 @@ def write_reports(res: dict, out_dir: Path, command: str, stem: str = "app") -> 
         "page), and the pages' AppTests "
         + ("reuse its scan, so `open` is the app's own time." if res.get("component_scan_shared")
            else "could not reuse it here (another Streamlit version), so `open` includes it.")
-        + " The theme-label counts (prevalence, topic x theme) are read from the workspace's stored "
-        f"aggregates, which marking the tag or topics stage done refreshes ({res['build'].get('aggregates_refresh_s')}"
-        " s here, part of the stage, not of a page). The text search reads an FTS5 index of the quotes'"
+        + " The theme-label counts (prevalence, topic x theme, the Themes page's totals) are read from the"
+        " workspace's stored aggregates, with reviewers' labels applied on top, which marking the tag or topics"
+        f" stage done refreshes ({res['build'].get('aggregates_refresh_s')}"
+        " s here, part of the stage, not of a page). Lists are read in the order of an index and stop at the"
+        " page; the next or previous page is read from the last or first row shown (keyset paging), a typed"
+        " page number from the nearest row known or either end. The text search reads an FTS5 index of the quotes'"
         f" anonymised text that the quotes stage builds in its write ({res['build'].get('search_index_s')} s here)"
         " and triggers keep in step; after its stages the pipeline refreshes SQLite's statistics and stores the"
         f" words withheld from topic labels ({res['build'].get('statistics_s')} s here). The Triage page's theme"

@@ -1091,7 +1091,7 @@ def _rerank_after_batch(ctx: Ctx, now: bool = False) -> None:
     quote does not wait for it, and the order changes at the next quote after it is done."""
     from ..quotes import learning
 
-    if now or learning.pending_decisions(ctx.ws) >= learning.RERANK_EVERY:
+    if now or data.pending_decisions(ctx.ws) >= learning.RERANK_EVERY:
         try:
             learning.rerank_in_background(ctx.ws_path)
         except OSError as exc:   # the decision is saved; only the re-rank did not start
@@ -1123,7 +1123,7 @@ def rank_line(ctx: Ctx) -> str:
     from ..quotes import learning
 
     if learning.is_reranking(ctx.ws_path):
-        return (f"Re-ranking the shortlist from {len(learning.decided(ctx.ws))} decisions in the background "
+        return (f"Re-ranking the shortlist from {data.decided_count(ctx.ws)} decisions in the background "
                 "(keep going: the order changes when it is done).")
     return learning.describe(ctx.ws)
 

@@ -200,11 +200,14 @@ def ranked_ids(ws, statuses, first: tuple[str, ...]):
     """``(quote_id, status, flags_json)`` of the stored quotes of these statuses (consented
     units only), those of the statuses ``first`` first, then by score, then id: a cursor, so
     the caller reads no further than it needs."""
-    return ws.conn.execute(
-        "SELECT q.quote_id, q.status, q.flags_json FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
-        f" WHERE q.status IN ({','.join('?' * len(statuses))})"
-        f" ORDER BY q.status IN ({','.join('?' * len(first))}) DESC, q.score DESC, q.quote_id",
-        [*statuses, *first])
+    sql = ("SELECT q.quote_id, q.status, q.flags_json FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+           f" WHERE q.status IN ({','.join('?' * len(statuses))})")
+    if set(statuses) <= set(first) or not set(statuses) & set(first):
+        # every status read is in ``first``, or none is: score order alone, which the index
+        # quotes_rank gives without sorting every quote (the cursor stops at the caller's top)
+        return ws.conn.execute(sql + " ORDER BY q.score DESC, q.quote_id", list(statuses))
+    return ws.conn.execute(sql + f" ORDER BY q.status IN ({','.join('?' * len(first))}) DESC, q.score DESC,"
+                           " q.quote_id", [*statuses, *first])
 
 
 def ranking_columns(ws, statuses, theme: str | None = None) -> list[tuple]:

@@ -56,7 +56,38 @@ def reference_topic_theme(ws) -> dict[tuple[int, str], int]:
     return out
 
 
+def reference_theme_units(ws, theme: str, view: str) -> list[str]:
+    """The units the Themes page lists for ``theme`` and ``view``, best score first, picked in
+    Python: scored for the theme, quote consent confirmed (not matched by first name only),
+    the reviewer's label over the tagger's."""
+    confirmed = {u for u, c, extra in ws.conn.execute("SELECT unit_id, consent, extra_json FROM units")
+                 if c == 1 and '"consent_match"' not in (extra or "")}
+    reviewer = {u: lbl for u, lbl in ws.conn.execute(
+        "SELECT unit_id, label FROM theme_labels WHERE theme = ? AND label IS NOT NULL", (theme,))}
+    rows = []
+    for u, score, tagger in ws.conn.execute("SELECT unit_id, score, label FROM unit_themes WHERE theme = ?", (theme,)):
+        label = reviewer.get(u, tagger)
+        if u in confirmed and {"tagged": label == 1, "not tagged": label == 0, "reviewer-labelled": u in reviewer,
+                               "all": True}[view]:
+            rows.append((-score, u))
+    return [u for _, u in sorted(rows)]
+
+
+def assert_theme_pages_match_reference(ws) -> None:
+    for theme in ("wellbeing", "solidarity", "backlash", "reflective_practice"):
+        for view in data.THEME_VIEWS:
+            ref = reference_theme_units(ws, theme, view)
+            for size in (1, 2, 50):
+                got, total = [], None
+                for page in range(1, -(-len(ref) // size) + 1):
+                    rows, total = data.theme_units(ws, theme, view, page, size)
+                    got += [r["unit_id"] for r in rows]
+                assert total in (None, len(ref)) and got == ref, (theme, view, size)
+                assert data.theme_units(ws, theme, view, 1, size)[1] == len(ref), (theme, view)
+
+
 def assert_matches_reference(ws) -> None:
+    assert_theme_pages_match_reference(ws)
     for by in ("group", "year"):
         table = data.theme_prevalence(ws, by)
         ref = reference_prevalence(ws, by)
@@ -168,7 +199,7 @@ def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     w.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 8
+    assert w.schema_version == SCHEMA_VERSION == 9
     assert stored_equals_direct(w)
     assert_matches_reference(w)
     w.close()
@@ -194,6 +225,26 @@ def test_a_schema_5_workspace_gets_covering_indexes_for_the_apps_counts(tmp_path
     # the counts read indexes only, never the units' rows (with their text) or the quotes' rows
     reads = [p for p in plan if p.startswith(("SCAN", "SEARCH"))]
     assert reads and all("COVERING INDEX" in p for p in reads), plan
+    w.close()
+
+
+def test_a_schema_8_workspace_gets_the_ranking_indexes_and_their_statistics(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    w.conn.execute("ANALYZE")
+    for name in ("quotes_rank", "unit_themes_rank"):
+        w.conn.execute(f"DROP INDEX {name}")
+    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('quotes_rank', 'unit_themes_rank')")
+    w.conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    assert w.schema_version == 9
+    assert {"quotes_rank", "unit_themes_rank"} <= {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
+    # the Themes page reads a theme's units in the index's order, without sorting them
+    plan = " ".join(r[3] for r in w.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT ut.unit_id, ut.score FROM unit_themes ut LEFT JOIN theme_labels tl"
+        " ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme CROSS JOIN units u WHERE ut.theme = ?"
+        " AND u.unit_id = ut.unit_id AND u.consent = 1 ORDER BY ut.score DESC, ut.unit_id LIMIT 10", ("wellbeing",)))
+    assert "unit_themes_rank" in plan and "TEMP B-TREE" not in plan, plan
     w.close()
 
 
@@ -239,6 +290,34 @@ def test_page_keys_with_a_filter(ranked):
     assert got == every
 
 
+@pytest.mark.parametrize("size", [1, 7, 10, 25, 60])
+def test_keyset_pages_equal_offset_paging_in_any_order_of_visits(ranked, size):
+    every = [r[0] for r in ranked.execute("SELECT k FROM t ORDER BY s DESC, k")]
+    pages = -(-len(every) // size)
+    visits = list(range(1, pages + 1)) + list(range(pages, 0, -1)) + [pages // 2 + 1, 1, pages, (pages + 1) // 3 + 1]
+    key = ("keyset", size)
+    for page in visits:
+        keys = data.page_keys(ranked, "SELECT k, s FROM t WHERE 1", [], "s DESC, k", "s ASC, k DESC", len(every),
+                              page, size, keyset=("s", "k"), anchors_key=key)
+        assert keys == every[(page - 1) * size:page * size], page
+
+
+def test_the_next_page_is_read_from_the_last_row_of_the_page_before(ranked):
+    every = [r[0] for r in ranked.execute("SELECT k FROM t ORDER BY s DESC, k")]
+    seen = []
+    ranked.set_trace_callback(seen.append)
+    for page in (1, 2, 3):
+        seen.clear()
+        keys = data.page_keys(ranked, "SELECT k, s FROM t WHERE 1", [], "s DESC, k", "s ASC, k DESC", len(every),
+                              page, 7, keyset=("s", "k"), anchors_key="next")
+        assert keys == every[(page - 1) * 7:page * 7]
+        assert len(seen) == 1 and (page == 1 or "s <= " in seen[0] and seen[0].endswith("OFFSET 0")), seen
+    seen.clear()    # another anchors key (the workspace changed): no anchor, an OFFSET again
+    data.page_keys(ranked, "SELECT k, s FROM t WHERE 1", [], "s DESC, k", "s ASC, k DESC", len(every), 3, 7,
+                   keyset=("s", "k"), anchors_key="changed")
+    assert "s <= " not in seen[0] and seen[0].endswith("OFFSET 14")
+
+
 def test_quotes_pages_in_order_from_either_end(ws):
     with ws.transaction() as c:          # ties: the order falls back to the quote id
         c.execute("UPDATE quotes SET score = 0.5 WHERE unit_id IN (?, ?, ?)", (unit_id(1), unit_id(5), unit_id(8)))
@@ -263,3 +342,24 @@ def test_theme_and_topic_pages_in_order(ws):
     tp = [r["unit_id"] for p in (1, 2) for r in data.topic_units(ws, 0, p, 1)[0]]
     assert tp == [unit_id(5), unit_id(1)]                   # topic 0, consented, most typical first
     assert [r["unit_id"] for r in data.topic_units(ws, 0, 10**6, 1)[0]] == [unit_id(1)]
+
+
+# ---------------------------------------------------------------------------------- triage
+def test_the_decision_count_triage_checks_equals_the_learning_modules(ws):
+    from copquotes.quotes import learning
+
+    from .builders import quote_ids
+
+    def same():
+        assert data.decided_count(ws) == len(learning.decided(ws))
+        assert data.pending_decisions(ws) == learning.pending_decisions(ws)
+    same()
+    ids = quote_ids(ws)
+    review.approve(ws, ids[1], "Ann", 1)
+    review.reject(ws, ids[3], "Ann", "Not on theme", 1)
+    same()
+    assert data.decided_count(ws) == 2
+    learning.rerank(ws)                       # a re-rank records how many decisions it saw
+    assert data.pending_decisions(ws) == learning.pending_decisions(ws) == 0
+    review.edit(ws, ids[6], "Ann", "The CoP made me reflect on my own assumptions ...", 1)
+    same()
