@@ -308,17 +308,21 @@ _MIGRATIONS: list[str] = [
     # (status, score, id, unit, themes, flags), so ranking a theme's quotes reads the index in
     # score order instead of every quote row (1.2 s -> 0.5 s under load); unit_themes_rank
     # gives the Themes page its order (score best first, then unit id) straight from the
-    # index, so a page reads its few rows instead of sorting every unit of the theme
+    # index, so a page reads its few rows instead of sorting every unit of the theme;
+    # units_confirm answers "quote consent, confirmed?" (consent, extra_json) for a unit from
+    # the index alone, not from its row with its text (a typed page in the middle of a
+    # theme's 350,000 units: 1.3 s -> 0.5 s). Plain columns: no index on an expression (7 -> 8)
     """
     CREATE INDEX IF NOT EXISTS quotes_rank ON quotes(status, score, quote_id, unit_id, themes_json, flags_json);
     CREATE INDEX IF NOT EXISTS unit_themes_rank ON unit_themes(theme, score DESC, unit_id, label);
+    CREATE INDEX IF NOT EXISTS units_confirm ON units(unit_id, consent, extra_json);
     """,
 ]
 
 # the indexes migration 5 -> 6 adds (their statistics are gathered when the
 # workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
-                8: ("quotes_rank", "unit_themes_rank")}
+                8: ("quotes_rank", "unit_themes_rank", "units_confirm")}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.

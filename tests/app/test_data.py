@@ -231,14 +231,15 @@ def test_a_schema_5_workspace_gets_covering_indexes_for_the_apps_counts(tmp_path
 def test_a_schema_8_workspace_gets_the_ranking_indexes_and_their_statistics(tmp_path):
     w = build_workspace(tmp_path / "ws")
     w.conn.execute("ANALYZE")
-    for name in ("quotes_rank", "unit_themes_rank"):
+    for name in ("quotes_rank", "unit_themes_rank", "units_confirm"):
         w.conn.execute(f"DROP INDEX {name}")
-    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('quotes_rank', 'unit_themes_rank')")
+    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('quotes_rank', 'unit_themes_rank', 'units_confirm')")
     w.conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
     assert w.schema_version == 9
-    assert {"quotes_rank", "unit_themes_rank"} <= {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
+    assert {"quotes_rank", "unit_themes_rank", "units_confirm"} <= {
+        r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
     # the Themes page reads a theme's units in the index's order, without sorting them
     plan = " ".join(r[3] for r in w.conn.execute(
         "EXPLAIN QUERY PLAN SELECT ut.unit_id, ut.score FROM unit_themes ut LEFT JOIN theme_labels tl"
