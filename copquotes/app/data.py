@@ -262,8 +262,8 @@ def page_keys(conn, select: str, params: list, order: str, reverse: str, total: 
 
     Keyset paging: with ``keyset = (score, key)`` (``order`` is ``score DESC, key`` on a score
     that is never NULL, ``select`` returns the key and then the score and ends in a WHERE
-    clause) and ``anchors_key`` (a key that changes whenever the rows may change, e.g. the
-    workspace's :func:`change_token`), the first and last rows of every page read are kept,
+    clause) and ``anchors_key`` (a key that changes whenever the rows may change:
+    :func:`rows_state`), the first and last rows of every page read are kept,
     and a page is read from the nearest of them (``score < s OR score = s AND key > k``, in
     the index) instead of from either end: the next or previous page skips no row at all.
     """
@@ -302,6 +302,13 @@ def page_keys(conn, select: str, params: list, order: str, reverse: str, total: 
 
 
 _ANCHORS: dict = {}
+
+
+def rows_state(ws) -> tuple:
+    """Changes whenever this connection or another one writes to the database (any stage,
+    ingest or reviewer): the kept page boundaries of :func:`page_keys` hold only until then."""
+    return (str(ws.path), id(ws.conn), ws.conn.total_changes,
+            ws.conn.execute("PRAGMA data_version").fetchone()[0])
 MAX_ANCHORED_LISTS = 64
 
 
@@ -340,7 +347,7 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
     ids = page_keys(ws.conn, "SELECT q.quote_id, q.score" + base, params, "q.score DESC, q.quote_id",
                     "q.score ASC, q.quote_id DESC", total, page, page_size, keyset=("q.score", "q.quote_id"),
-                    anchors_key=(str(ws.path), change_token(ws)))
+                    anchors_key=rows_state(ws))
     return quote_rows(ws, ids), total
 
 
@@ -620,7 +627,7 @@ def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: 
                    " AND u.consent = 1 AND " + CONSENT_CONFIRMED + cond)
     ids = page_keys(ws.conn, "SELECT ut.unit_id, ut.score" + ordered, [theme], "ut.score DESC, ut.unit_id",
                     "ut.score ASC, ut.unit_id DESC", total, page, page_size, keyset=("ut.score", "ut.unit_id"),
-                    anchors_key=(str(ws.path), change_token(ws)))
+                    anchors_key=rows_state(ws))
     rows = rows_in_order(
         ws.conn,
         'SELECT ut.unit_id, ut.score, ut.label AS tagger_label, tl.label AS reviewer_label, tl.reviewer,'

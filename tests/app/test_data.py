@@ -364,3 +364,18 @@ def test_the_decision_count_triage_checks_equals_the_learning_modules(ws):
     assert data.pending_decisions(ws) == learning.pending_decisions(ws) == 0
     review.edit(ws, ids[6], "Ann", "The CoP made me reflect on my own assumptions ...", 1)
     same()
+
+
+def test_kept_page_boundaries_are_forgotten_when_another_connection_writes(ws):
+    ws.mark_stage("tag", "fp-tag")
+    theme = "wellbeing"
+    before = reference_theme_units(ws, theme, "all")
+    assert [r["unit_id"] for p in (1, 2, 3) for r in data.theme_units(ws, theme, "all", p, 1)[0]] == before
+    other = Workspace.open(ws.path)          # e.g. a stage writing while the page is open (no token moves)
+    with other.transaction() as c:
+        c.execute("UPDATE unit_themes SET score = 1.0 - score WHERE theme = ?", (theme,))
+    other.close()
+    after = reference_theme_units(ws, theme, "all")
+    assert after != before
+    got = {p: [r["unit_id"] for r in data.theme_units(ws, theme, "all", p, 1)[0]] for p in (2, 3, 1)}
+    assert got[1] + got[2] + got[3] == after
