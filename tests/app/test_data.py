@@ -379,3 +379,17 @@ def test_kept_page_boundaries_are_forgotten_when_another_connection_writes(ws):
     assert after != before
     got = {p: [r["unit_id"] for r in data.theme_units(ws, theme, "all", p, 1)[0]] for p in (2, 3, 1)}
     assert got[1] + got[2] + got[3] == after
+
+
+def test_the_themes_totals_leave_out_consent_matched_by_first_name_only(ws):
+    # a speaker matched to the roster by first name only: consent not confirmed, not listed
+    with ws.transaction() as c:
+        c.execute("UPDATE units SET extra_json = ? WHERE unit_id = ?",
+                  ('{"consent_match": "first name only"}', unit_id(8)))
+    ws.mark_stage("tag", "fp-tag")
+    assert "theme_units" in ws.stored_aggregates()
+    assert unit_id(8) not in reference_theme_units(ws, "wellbeing", "all")
+    assert_theme_pages_match_reference(ws)
+    review.label_theme(ws, unit_id(8), "solidarity", 0, "Ann")     # a label on an unlisted unit moves nothing
+    review.label_theme(ws, unit_id(1), "solidarity", 1, "Ann")
+    assert_theme_pages_match_reference(ws)
