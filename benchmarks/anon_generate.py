@@ -19,6 +19,11 @@ deterministically: items at even positions go to DEV, odd positions to SCORE. DE
 only from DEV names and DEV templates, SCORE items only from SCORE ones, so looking at DEV failures
 while developing the recognisers does not tune them to SCORE's names or sentences.
 
+**DEV2** (``generate("dev2")``), a second development split written after SCORE's misses were read once
+to name their kinds: new hand-written names, towns and templates of those kinds (the ``DEV2`` lists; none
+of them is in the lists DEV and SCORE are cut from), DEV's halves for everything else. It is developed on
+like DEV; SCORE stays the held-out split, re-scored once after the fixes developed on DEV2.
+
 Styles: ``written`` (sentence case, punctuation, names capitalised), ``transcript_cap`` (lower case,
 no punctuation, fillers such as "um", "you know", names capitalised as automatic captions often do),
 ``transcript`` (everything lower case, no punctuation, fillers).
@@ -300,11 +305,71 @@ DISTRACTORS = [
     "There were 12 of us and two facilitators.",
     "Summer holidays make it hard to keep momentum.",
 ]
+# --------------------------------------------------------------------------- DEV2
+#: A second development split, written on 5 Dec 2026 after SCORE's misses were read once to name their
+#: *kinds* (not their strings): Anglo first names that are English words or read as English compounds,
+#: surnames that are also towns (after a title), Chinese given names of two short pinyin syllables typed in
+#: lower case, Indian names that WordNet lists as nouns, Maori and Pacific names whose possessive without an
+#: apostrophe reads as an English plural, town names of an ordinary word and "creek"/"river"/"bay", relative
+#: clauses after a plural noun, "what X said", fillers between a name and its verb. Every name, town and
+#: template here is new: none is in GROUPS, TOWNS or the template lists above (so none is SCORE's; a test
+#: checks). DEV2 items use these lists where they are given and DEV's halves for everything else.
+DEV2 = {
+    "groups": {
+        "anglo_australian": {
+            "first": ["Rowan", "Wade", "Angus", "Ewan", "Callum", "Fraser", "Skye", "Rhys", "Lockie", "Ashleigh",
+                      "Heath", "Corey"],
+            "last": ["Bowen", "Kingston", "Penrith", "Hamilton", "Portland", "Camden", "Moss", "Hollis"],
+        },
+        "chinese": {
+            "first": ["Li Ping", "Ya Ning", "Bo Wen", "Lu Yi", "Hui Min", "Ai Ling", "Wen Jie", "Xiao Yu"],
+            "last": ["Gao", "Luo", "Deng", "Peng", "Cao", "Jiang"],
+        },
+        "indian": {
+            "first": ["Parvati", "Durga", "Ganesh", "Shiva", "Indra", "Uma", "Sita", "Devi"],
+            "last": ["Joshi", "Mehta", "Pillai", "Menon", "Rao", "Bhatt"],
+        },
+        "maori_pacific": {
+            "first": ["Ariki", "Tama", "Hine", "Sefa", "Tui", "Kahu", "Moana", "Rewi"],
+            "last": ["Herewini", "Pomare", "Faleafa", "Ruatapu", "Tapu", "Manu"],
+        },
+    },
+    "towns": ["Stony Creek", "Wye River", "Kennett River", "Skenes Creek", "Golden Beach", "Loch Sport",
+              "Lakes Entrance", "Venus Bay", "Tidal River", "Goughs Bay", "Sandy Point", "Orbost", "Hazel Park",
+              "Sailors Gully", "Mallee Springs", "Tarra Valley"],
+    "person_templates": [
+        "I printed the handouts {X} made for us.",
+        "Everyone liked the readings {X} shared last time.",
+        "I agree with what {X} said about burnout.",
+        "Without {X} we would have given up.",
+        "Our coordinator is {X} and he is across everything.",
+        "{X} always asks the hard questions.",
+        "{X} will send the link round.",
+        "Big thanks to {X} for the resources.",
+        "I caught up with {X} at the conference.",
+        "I think {X} put it best.",
+        "We had {X} as a guest speaker.",
+        "Ask {X} if you need the login.",
+        "I loved the stories {X} told about her first year.",
+        "That is exactly what {X} was getting at.",
+    ],
+    "possessive_templates": [
+        "I borrowed {X} notes from the forum.",
+        "{X} daughter goes to the same school.",
+        "We stayed at {X} place in the end.",
+        "Everyone loved {X} speech at the end.",
+        "{X} bring the urn next time.",
+        "{X} be running it from now on.",
+    ],
+}
+
 KEEP_TERMS = ["Community of Practice", "CoP", "Respectful Relationships", "primary prevention", "PVAW",
               "Partners in Prevention", "Change the Story", "Basecamp", "Zoom", "Victoria"]
 FILLERS = ["um", "uh", "you know", "like", "yeah", "so", "i mean", "kind of", "sort of", "right", "ah"]
 
 SPLITS = ("dev", "score")
+#: splits written later for development only (see DEV2); never scored as held-out
+EXTRA_SPLITS = ("dev2",)
 
 
 def _half(seq, split: str) -> list:
@@ -398,7 +463,8 @@ class Generator:
     def __init__(self, split: str, seed: int = SEED):
         self.split = split
         self.rng = random.Random(f"{seed}-{split}")
-        h = lambda seq: _half(seq, split)  # noqa: E731
+        base = "dev" if split in EXTRA_SPLITS else split
+        h = lambda seq: _half(seq, base)  # noqa: E731
         self.groups = {g: {"first": h(v["first"]), "last": h(v["last"])} for g, v in GROUPS.items()}
         self.nick = h(NICKNAMES)
         self.stems, self.saints = h(ORG_STEMS), h(SAINTS)
@@ -412,6 +478,11 @@ class Generator:
         self.url_forms, self.url_users, self.url_codes = URLS, h(URL_USERS), h(URL_CODES)
         self.handle_users, self.handle_forms = h(HANDLE_USERS), HANDLE_FORMS
         self.phone_forms, self.dob_forms = PHONE_FORMS, DOB_FORMS
+        if split == "dev2":
+            for g, v in DEV2["groups"].items():
+                self.groups[g] = {"first": list(v["first"]), "last": list(v["last"])}
+            self.towns = list(DEV2["towns"])
+            self.t_person, self.t_poss = list(DEV2["person_templates"]), list(DEV2["possessive_templates"])
 
     # ---------------------------------------------------------------- identifiers
     def person(self, group: str, form: str) -> tuple[str, dict]:
@@ -552,8 +623,8 @@ class Generator:
 
 def generate(split: str = "score", seed: int = SEED, scale: float = 1.0) -> list[dict]:
     """The items of one split (``dev`` or ``score``); ``scale`` < 1 gives a smaller set (the CI subset)."""
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}")
+    if split not in SPLITS + EXTRA_SPLITS:
+        raise ValueError(f"split must be one of {SPLITS + EXTRA_SPLITS}")
     g = Generator(split, seed)
     k = lambda n: max(1, round(n * scale))  # noqa: E731
     return g.generate(per_group=k(48), per_org=k(60), per_place=k(120), per_contact=k(75), n_distractors=k(150))
@@ -562,7 +633,7 @@ def generate(split: str = "score", seed: int = SEED, scale: float = 1.0) -> list
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", required=True)
-    ap.add_argument("--split", choices=SPLITS + ("both",), default="score")
+    ap.add_argument("--split", choices=SPLITS + EXTRA_SPLITS + ("both",), default="score")
     ap.add_argument("--scale", type=float, default=1.0)
     args = ap.parse_args(argv)
     splits = SPLITS if args.split == "both" else (args.split,)

@@ -258,6 +258,31 @@ def english_words(nlp=None) -> dict[str, frozenset]:
 
 
 @functools.lru_cache(maxsize=1)
+def model_words() -> frozenset[str]:
+    """Every lower-case word the spaCy model met in its training text (its ``vocab/strings.json``, read from
+    the installed package, never from the run-time string store, which grows with every text analysed).
+
+    A rough frequency list: WordNet also lists proper nouns as nouns ("aditi", "shiva", "durga"), and those
+    mostly never occur in lower case in news and web text, while everyday nouns ("coffee", "table") do.
+    Empty when the model package is not installed (then no word counts as rare).
+    """
+    import glob
+    import importlib.util
+    import json
+
+    from ..resources import SPACY_MODEL
+
+    spec = importlib.util.find_spec(SPACY_MODEL)
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    for root in spec.submodule_search_locations:
+        for path in sorted(glob.glob(os.path.join(root, "*", "vocab", "strings.json"))):
+            with open(path, encoding="utf-8") as fh:
+                return frozenset(x for x in json.load(fh) if isinstance(x, str) and x.islower())
+    return frozenset()
+
+
+@functools.lru_cache(maxsize=1)
 def ambiguous_names() -> frozenset[str]:
     """First names that are also ordinary English words (``grace``, ``will``, ``mark``)."""
     words = english_words()

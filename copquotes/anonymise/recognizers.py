@@ -109,6 +109,8 @@ def _is_common(lower: str) -> bool:
     eng = w.eng["any"]
     for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
                      ("ing", "e"), ("ly", ""), ("er", ""), ("est", "")):
+        if suf == "es" and not lower[:-2].endswith(_ES_STEMS):
+            continue  # "boxes", "wishes", "goes"; not "tanes" (Tane's), which is no plural of "tan"
         if lower.endswith(suf) and len(lower) - len(suf) >= 3 and lower[: -len(suf)] + rep in eng:
             return True
     if len(lower) > 5 and lower[-3:] in ("ing", "ged", "ned", "ted", "red", "ped") and lower[-4] == lower[-5] and lower[:-4] in eng:
@@ -117,6 +119,7 @@ def _is_common(lower: str) -> bool:
 
 
 _SUFFIX = re.compile(r"^(.+?)(?:['’](?:s|ll|ve|re|d|m|t)|n['’]t|['’])$")
+_ES_STEMS = ("s", "x", "z", "ch", "sh", "o")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -305,6 +308,9 @@ def _surname_like(t: Tok) -> bool:
         return False
     if lo in w.last or lo in w.first:
         return True
+    if lo.endswith("s") and len(lo) >= 5 and (lo[:-1] in w.last or rare_noun(lo[:-1])) and lo[:-1] not in w.eng["vaa"] \
+            and t.i >= 1:
+        return True  # "Faadumo Husseins speech": a surname with its possessive s
     return lo not in w.eng["vaa"] and not _is_common(lo) or lo not in w.eng["vaa"] and lo in w.eng["noun"] and (
         not lo.endswith("s") or lo[:-1] not in w.eng["any"] and not (lo.endswith("es") and lo[:-2] in w.eng["any"]))
 
@@ -362,18 +368,74 @@ _PINYIN_ENGLISH = frozenset("duo dui cia pie ciao jan dia fao pia tia gia sian s
 
 
 def _pinyin_name(lo: str) -> bool:
+    if "-" in lo:  # "li-na", "ai-ling": a given name of two syllables (see _join_pinyin)
+        parts = lo.split("-")
+        return len(parts) == 2 and all(_PINYIN.match(p) for p in parts)
     return len(lo) >= 3 and lo not in _PINYIN_ENGLISH and bool(_PINYIN.match(lo)) and bool(_PINYIN_MARK.search(lo)) \
         and lo not in words().eng["vaa"] and lo not in words().stop
 
 
 @functools.lru_cache(maxsize=65536)
+def _pinyin_pair(a: str, b: str, allow_words: frozenset) -> bool:
+    """Two lower-case words that read as the two syllables of a Chinese given name typed apart ("li na",
+    "ai ling", "ya ning"): each a whole pinyin syllable, neither a function word, filler or everyday word,
+    neither an English verb, adjective or adverb of three letters or more ("li ping" stays: "ping" is a verb),
+    and one of them pinyin-marked (q, x, zh, ao, ei ...), no English, or of two letters."""
+    w = words()
+    for x in (a, b):
+        if not _PINYIN.match(x) or x in w.stop or x in lx.FILLER_WORDS or x in lx.INFORMAL_WORDS or x in allow_words \
+                or x in _PINYIN_ENGLISH or x in lx.MONTHS or x in _HONORIFIC_BARE:
+            return False
+    if any(len(x) >= 3 and x in w.eng["vaa"] for x in (a, b)) and not (min(len(a), len(b)) == 2 and max(len(a), len(b)) <= 4):
+        return False  # "li ping" is a name; an English verb beside a longer syllable stays
+    return any(_PINYIN_MARK.search(x) or x not in w.eng["any"] or len(x) == 2 for x in (a, b))
+
+
+_SYL = (r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er"
+        r"|ia|ie|iu|in|ua|uo|ui|un|ue|a|o|e|i|u)")
+# two syllables typed apart; the second may carry a possessive or "'ll" ("li na's", "ya ning'll")
+_SYL_PAIR = re.compile(r"\b(?<!['’\-])(" + _SYL + r") (?=(" + _SYL + r")(?:['’](?:s|ll))?(?![\w'’\-]))")
+
+
+def _join_pinyin(text: str, allow_words: frozenset) -> str:
+    """``text`` with the space inside each :func:`_pinyin_pair` typed in lower case made a hyphen ("li-na"):
+    the same length and offsets, so the name rules see one word where the writer typed two syllables."""
+    out = None
+    last = -1
+    for m in _SYL_PAIR.finditer(text):
+        if m.start() <= last or len(m.group(1)) > 4 or len(m.group(2)) > 4:
+            continue
+        if _pinyin_pair(m.group(1), m.group(2), allow_words):
+            if out is None:
+                out = list(text)
+            out[m.end(1)] = "-"
+            last = m.end(1) + 1 + len(m.group(2))  # "li na feng": no third syllable joined on
+    return text if out is None else "".join(out)
+
+
+@functools.lru_cache(maxsize=65536)
 def named_word(lo: str) -> bool:
     """A word that names someone by itself: a census first name that is no ordinary word, a word that
-    is no English, or a census surname that is no ordinary word (the census lists "driver", "patient")."""
+    is no English, or a census surname that is no ordinary word (the census lists "driver", "patient"),
+    or a :func:`rare_noun`."""
     w = words()
     return (lo in w.first and lo not in w.ambiguous and not _is_common(lo)) or unknown_word(lo) or _pinyin_name(lo) \
         or (lo in w.last and not _is_common(lo)) or (lo in w.first and lo not in w.ambiguous and lo not in w.eng["vaa"]
-                                                      and lo not in lx.COMMON_NOUN_NAMES and not _is_common_strict(lo))
+                                                      and lo not in lx.COMMON_NOUN_NAMES and not _is_common_strict(lo)) \
+        or rare_noun(lo)
+
+
+@functools.lru_cache(maxsize=65536)
+def rare_noun(lo: str) -> bool:
+    """A WordNet noun, and nothing else, that the spaCy model's training text never has in lower case
+    (:func:`~copquotes.anonymise.lexicon.model_words`): WordNet lists deities, people and places among its
+    nouns ("aditi", "shiva", "durga", "rowan", "heath"); everyday nouns ("coffee", "kettle") are in the model's
+    text. Only ever a name where the context leaves room for nothing else (the slot rules)."""
+    w = words()
+    mw = lx.model_words()
+    return bool(mw) and len(lo) >= 3 and lo in w.eng["noun"] and lo not in mw and lo not in w.eng["vaa"] \
+        and lo not in w.stop and lo not in lx.INFORMAL_WORDS and lo not in lx.CULTURAL_GROUPS and lo not in w.countries \
+        and not lo.endswith(_ABSTRACT_SUFFIX) and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL
 
 
 @functools.lru_cache(maxsize=65536)
@@ -444,6 +506,52 @@ def _np_end(f: Features, i: int, surname: bool = True) -> bool:
     return False
 
 
+_FILLER_OPENERS = frozenset("i you kind sort".split())
+_FILLER_PAIRS = frozenset({("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")})
+_FILLER_ONE = frozenset("um uh ah er erm hmm like yeah so right well".split())
+_MODAL_ADVERBS = frozenset("will would could can always never just also usually often still".split())
+_AGENT_VERBS = frozenset("""
+send sends ask asks bring brings email emails ring rings call calls text texts share shares present presents
+facilitate facilitates say says tell tells talk talks speak speaks organise organises organize organizes chair chairs
+host hosts lead leads explain explains remind reminds check checks
+""".split())
+_HOST_VERBS = frozenset("had have has invited invite got get brought bring booked book welcomed asked".split())
+
+
+def _after_fillers(f: Features, j: int) -> int | None:
+    """The first token at or after ``j`` that is no filler of speech ("um", "like", "you know", "i mean",
+    "sort of"), every one of them tight; None when only fillers are left."""
+    toks = f.tokens
+    n = len(toks)
+    while j < n:
+        lo = toks[j].lower
+        if j + 1 < n and (lo, toks[j + 1].lower) in _FILLER_PAIRS and f.next(j) is not None and f.next(j + 1) is not None:
+            j += 2
+            continue
+        if lo in _FILLER_ONE and f.next(j) is not None:
+            j += 1
+            continue
+        return j
+    return None
+
+
+def _after_lower_surname(f: Features, i: int, nx: Tok | None) -> Tok | None:
+    """The word after a surname typed after token ``i`` ("devi rao as", "ai-ling deng we"), else ``nx``."""
+    w = words()
+    if nx is None or nx.i != i + 1 or nx.cap or not nx.alpha or nx.lower in w.stop or nx.lower in lx.FILLER_WORDS:
+        return nx
+    if not (nx.lower in w.last and not _is_common(nx.lower) or _pinyin_name(nx.lower) or unknown_word(nx.lower)):
+        return nx
+    return f.next(nx.i) or nx
+
+
+def _noun_or_plural(lo: str) -> bool:
+    """A WordNet noun or its plural ("notes", "stories", "handouts")."""
+    noun = words().eng["noun"]
+    return lo in noun or lo.endswith("s") and (lo[:-1] in noun or lo.endswith("ies") and lo[:-3] + "y" in noun
+                                               or lo.endswith("es") and lo[:-2] in noun)
+
+
 def _subject_position(f: Features, i: int) -> bool:
     """Token ``i`` opens a clause: the text or a sentence starts there, or a conjunction, filler or
     adverb of stance stands before it ("so X said", "honestly X was", "last time X couldn't")."""
@@ -455,6 +563,8 @@ def _subject_position(f: Features, i: int) -> bool:
     p = f.prev(i)
     if p is None:
         return True  # punctuation before it
+    if p.lower == "what":
+        return True  # "about what X said", "exactly what X was getting at"
     if p.lower in lx.DETERMINERS or p.lower in lx.PLACE_BEFORE and p.lower not in ("to",) or p.lower in _HONORIFIC_BARE:
         return False
     if p.lower in lx.SLOT_SUBJECT_BEFORE:
@@ -488,6 +598,11 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
             and nx.lower not in lx.SLOT_NOT_NAMES and not _verbish(nx.lower) and f.next(i + 1) is not None \
             and (f.next(i + 1).lower in _SUBJECT_VERBS or f.next(i + 1).lower in lx.SLOT_SPEECH_AFTER or f.next(i + 1).lower == "who"):
         nx = f.next(i + 1)  # "hao tang couldn't", "lakshmi nair who": the verb after the surname
+    if nx is not None and (nx.lower in lx.FILLER_WORDS or nx.lower in _FILLER_OPENERS):
+        k = _after_fillers(f, nx.i)  # "Dale i mean said", "mick sort of said", "trace always sort of asks"
+        if k is not None and k != nx.i and (toks[k].lower in lx.SLOT_SPEECH_AFTER or toks[k].lower in _SUBJECT_VERBS
+                                           or toks[k].lower in _RELATIVE_VERBS or toks[k].lower in _AGENT_VERBS):
+            nx = toks[k]
     # beside the speaker
     lo = _bare(t.lower)
     if lo in w.eng["adv"] and not named_word(lo):
@@ -501,9 +616,9 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     # subject of a verb of speaking
     if nx is not None and nx.lower in lx.SLOT_SPEECH_AFTER and _subject_position(f, i):
         return True
-    if nx is not None and nx.lower in ("was", "is") and i + 2 < n and toks[i + 2].lower in (
-            "saying", "telling", "asking", "talking", "explaining", "sharing") and _subject_position(f, i):
-        return True
+    if nx is not None and nx.lower in ("was", "is") and nx.i + 1 < n and toks[_after_fillers(f, nx.i + 1) or nx.i + 1].lower in (
+            "saying", "telling", "asking", "talking", "explaining", "sharing", "getting") and _subject_position(f, i):
+        return True  # "X was saying", "hamish kennedy was saying", "what X was getting at"
     # "it was X who", "X who" after a greeting or a verb
     if nx is not None and nx.lower == "who" and p is not None and p.lower in ("was", "is", "it's", "its") \
             and (not _verbish(t.lower) or named_word(t.lower) or _name_verb(t.lower)):
@@ -525,7 +640,29 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
             return True
     # "Dale'll be there", "trace'll bring it": a word with 'll is a subject, a name unless it is a function word
     if lo != t.lower and t.lower.endswith(("'ll", "’ll")) and _subject_position(f, i) and lo not in lx.THEME_WORDS \
-            and (lo in w.first or lo in w.last or named_word(lo)):
+            and (lo in w.first or lo in w.last or named_word(lo) or t.cap and not _is_common(lo) and lo not in allow_words):
+        return True
+    nx1 = f.next(i)
+    if nx1 is not None and nx1.lower.endswith(("'ll", "’ll")) and _subject_position(f, i) and lo not in lx.THEME_WORDS \
+            and (named_word(lo) or lo in w.first and lo not in w.ambiguous or t.cap and not t.sent_init) \
+            and _bare(nx1.lower) not in w.stop and (_bare(nx1.lower) in w.last or named_word(_bare(nx1.lower))
+                                                    or nx1.cap and not _is_common(_bare(nx1.lower))):
+        return True  # "Heath Camden'll bring it", "li-na chen'll be there"
+    # a subject, then "will", "always", ... and a verb of what people do: "Sita always asks", "shiva will send"
+    if lo not in lx.THEME_WORDS and lo not in w.ambiguous and _subject_position(f, i) and nx is not None \
+            and nx.lower in _MODAL_ADVERBS and nx.i + 1 < n and f.next(nx.i) is not None \
+            and toks[nx.i + 1].lower in _AGENT_VERBS and named_word(lo):
+        return True
+    # "we had X as a guest speaker", "invited X as our facilitator"
+    nxs = _after_lower_surname(f, i, nx)
+    if p is not None and p.lower in _HOST_VERBS and nxs is not None and nxs.lower == "as" and nxs.i + 2 < n \
+            and toks[nxs.i + 1].lower in ("a", "an", "the", "our", "my", "their") \
+            and (toks[nxs.i + 2].lower in lx.ROLE_NOUNS or toks[nxs.i + 2].lower in ("guest", "speaker", "keynote")) \
+            and (not _verbish(lo) or named_word(lo) or _name_verb(lo)):
+        return True
+    # "without X we would have": the one the speaker could not have done without
+    if p is not None and p.lower == "without" and nxs is not None and nxs.lower in ("i", "we", "they", "you", "she", "he") \
+            and (named_word(lo) or t.cap and not t.sent_init or lo in w.first and lo not in w.ambiguous):
         return True
     # a census name that is also a word, doing something to someone: "Summer ran the session", "Trace brought the
     # slides", "Rocky kept us going" (a verb of action, then a determiner or a pronoun: not "Time ran out")
@@ -547,7 +684,7 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
         return True
     # the subject of a relative clause after a noun: "the notes X sent round", "the story X shared"
     if p is not None and nx is not None and nx.lower in _RELATIVE_VERBS and p.lower not in lx.DETERMINERS \
-            and p.lower in w.eng["noun"] and p.lower not in w.eng["adj"] and p.lower not in w.stop and i >= 2 and toks[i - 2].lower in lx.DETERMINERS \
+            and _noun_or_plural(p.lower) and p.lower not in w.eng["adj"] and p.lower not in w.stop and i >= 2 and toks[i - 2].lower in lx.DETERMINERS \
             and not _verbish(lo) and (lo not in w.eng["adj"] or named_word(lo)):
         return True
     # apposition: "my mate dusty", "the facilitator hao"
@@ -749,6 +886,7 @@ class NameRecognizer(_AllowWordsRecognizer):
     ENTITY, NAME = "PERSON", "name_list"
 
     def analyze(self, text, entities, nlp_artifacts=None):
+        text = _join_pinyin(text, self.allow_words)  # "li na" -> "li-na": same offsets
         f = features(text)
         toks = f.tokens
         w = words()
@@ -758,6 +896,8 @@ class NameRecognizer(_AllowWordsRecognizer):
             i = t.i
             if not t.alpha or t.upper and len(t.text) > 1 and t.lower not in w.first:
                 continue
+            if t.lower in _STRICT_TITLES and f.next(i) is not None and f.next(i).alpha:
+                continue  # "Ms Whitfield": the title is no name ("ms" is also an allowed word, of "MS Teams")
             lo = t.lower
             m = _SUFFIX.match(lo) if ("'" in lo or "’" in lo) else None
             if m and len(m.group(1)) >= 2:
@@ -787,7 +927,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                         and not (pp is not None and pp.lower in lx.PLACE_BEFORE and pp.lower not in ("with", "to", "by")):
                     found[i] = "cue"
                 continue
-            is_first = lo in w.first or first_part in w.first and "-" in lo
+            is_first = lo in w.first or first_part in w.first and "-" in lo and not _pinyin_name(lo)
             if t.cap and is_first:
                 if lo in lx.STRONG_COMMON:
                     if person_cue(f, i) and (not t.sent_init or person_cue(f, i, strong=True) or self._next_surname(f, i)):
@@ -824,6 +964,15 @@ class NameRecognizer(_AllowWordsRecognizer):
                 continue
             if self._possessive(f, i):
                 found[i] = "cue"  # "qiang's school", "Haos school", "mere's template"
+                continue
+            # a town's name that is also a name, before a surname, typed in lower case: "lachlan blackwood said"
+            nx = f.next(i) if not t.cap and (lo,) in place_index() else None
+            if nx is not None and named_word(lo) and nx.alpha and not nx.cap \
+                    and nx.lower in w.last and nx.lower not in w.eng["vaa"] and (lo, nx.lower) not in place_index() \
+                    and nx.lower not in _PLACE_WORDS and nx.lower not in lx.ORG_TAIL and nx.lower not in lx.PLACE_REGION_TAIL \
+                    and nx.lower not in self.allow_words and not (nx.i + 1 < n and (toks[nx.i + 1].lower in lx.ORG_TAIL
+                                                                                   or toks[nx.i + 1].lower in _STREET_TYPE_WORDS)):
+                found[i] = "name_list"
                 continue
             # a word that is no English (nor a place, organisation word or allowed term): a name
             if len(lo) >= 3 and lo not in self.allow_words and lo not in w.countries and lo not in lx.CULTURAL_GROUPS \
@@ -918,7 +1067,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                         and slot_word(pv, self.allow_words) and not _verbish(pv.lower) and pv.lower not in w.eng["adv"]:
                     a -= 1  # "Mere Seiuli ran": a first name that is a word, before a surname, stays with it
                     break
-                if pv.sent_init and _is_common(pv.lower):
+                if pv.sent_init and _is_common(pv.lower) and not (rare_noun(pv.lower) and found.get(a) is not None):
                     break
                 if pv.cap and not pv.sent_init and a == i and toks[a].cap and found.get(a) in ("oov", "name_list", "cue") \
                         and slot_word(pv, self.allow_words) and not _verbish(pv.lower) and pv.lower not in w.eng["adv"] \
@@ -933,6 +1082,9 @@ class NameRecognizer(_AllowWordsRecognizer):
                     break
                 a -= 1
             src = found[i]
+            inside = [found[k] for k in range(a, b + 1) if k in found]
+            if inside:  # the strongest source found inside the span: "Ms Whitfield" keeps its honorific
+                src = min(inside, key=_SOURCE_RANK.index)
             if src == "oov":
                 pv = f.prev(a)
                 entity = "LOCATION" if pv is not None and pv.lower in _PLACE_PREP else "PERSON"
@@ -951,6 +1103,10 @@ class NameRecognizer(_AllowWordsRecognizer):
         if i + 1 >= len(toks):
             return False
         nx = toks[i + 1]
+        if nx.lower in lx.FILLER_WORDS or nx.lower in _FILLER_OPENERS:
+            k = _after_fillers(f, i + 1)  # "Faadumo Husseins um speech"
+            if k is not None and k != i + 1:
+                nx = toks[k]
         nl = nx.lower
         noun = w.eng["noun"]
         if not nx.alpha or nl in w.stop or not (nl in noun or nl.endswith("s") and (nl[:-1] in noun or nl.endswith("ies")
@@ -976,9 +1132,11 @@ class NameRecognizer(_AllowWordsRecognizer):
             return False
         stem = lo[:-1]
         if lo in lx.INFORMAL_WORDS or stem in w.ambiguous or stem in self.allow_words or stem in lx.SLOT_NOT_NAMES or lo in w.eng["any"] \
-                or _is_common(lo) and stem not in w.first and stem not in w.last:
+                or _is_common(lo) and stem not in w.first and stem not in w.last and not rare_noun(stem):
             return False
-        return named_word(stem) and nx.lower not in w.eng["adj"] and nl in noun  # "Haos school", not "intraveneous antibiotics"
+        return named_word(stem) and nx.lower not in w.eng["adj"] and (nl in noun or _noun_or_plural(nl) and (
+            stem in w.first or stem in w.last or rare_noun(stem)))  # "Haos school", "mohammeds notes", not "intraveneous
+        # antibiotics"
 
     def _capital_noun(self, f: Features, t: Tok) -> bool:
         """In sentence case, a word capitalised mid-sentence that is a noun and nothing else, or a name, next to
@@ -1000,7 +1158,7 @@ class NameRecognizer(_AllowWordsRecognizer):
         "nan tahlia"), not a verb or adverb ("my nan always", "uncle passed") nor a noun the kinship word
         describes ("the aunty program": after "the", "a", "this", the old rules only)."""
         pp = f.prev(p.i)
-        if pp is not None and pp.lower in lx.DETERMINERS and pp.lower not in ("my", "our", "your", "his", "her", "their"):
+        if pp is not None and pp.lower in lx.DETERMINERS and pp.lower not in ("my", "our", "your", "his", "her", "their", "what"):
             return False
         return slot_word(t, self.allow_words) and not _verbish(t.lower) and t.lower not in _HONORIFIC_COMPOUND
 
@@ -1029,6 +1187,8 @@ class NameRecognizer(_AllowWordsRecognizer):
             and nx.lower not in self.allow_words
 
 
+_STREET_TYPE_WORDS = frozenset(x.lower() for x in lx.STREET_TYPES.split("|"))
+_SOURCE_RANK = ["honorific", "name_list", "conj", "cue", "oov"]
 _HONORIFIC_COMPOUND = frozenset("""
 program programme programs group groups circle circles session sessions figure figures role roles network day days
 night nights lunch morning afternoon tea talk talks yarn yarns team mob list house flat visit visits time times
@@ -1426,6 +1586,20 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                         break
             if not matched:
                 i += 1
+        # typed in lower case, a word and a place word after a place's preposition: "in stony creek",
+        # "from tidal river", "i cover tarra valley" (not "in the creek", "at breaking point")
+        for t in toks:
+            if t.cap or t.lower not in _LOWER_PLACE_TAILS or t.i < 2 or f.prev(t.i) is None:
+                continue
+            pv = toks[t.i - 1]
+            pp = f.prev(pv.i)
+            lo = pv.lower
+            if pp is None or pp.lower not in lx.PLACE_BEFORE or pp.lower in ("of", "for", "with") or pv.cap or not pv.alpha \
+                    or len(lo) < 3 or lo in w.stop or lo in lx.DETERMINERS or lo in lx.FILLER_WORDS or lo in lx.INFORMAL_WORDS \
+                    or lo in self.allow_words or lo in lx.COMPASS and False or lo.endswith(("ing", "ed")) \
+                    or _verbish(lo) and lo not in w.eng["noun"] and lo not in w.eng["adj"] or lo in lx.SLOT_NOT_NAMES:
+                continue
+            found.append((pv.i, t.i, "region"))
         # "Goulburn Valley", "Surf Coast", "Mornington Peninsula", "Thursday Island"
         for t in toks:
             if t.cap and t.lower in lx.PLACE_REGION_TAIL and t.i >= 1 and f.prev(t.i) is not None:
@@ -1508,6 +1682,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         return out
 
 
+_LOWER_PLACE_TAILS = frozenset("creek river bay heads valley springs gully beach junction crossing falls".split())
 _NAMED_HEADS = frozenset("""
 school college kindergarten kinder preschool council shire club clubs primary secondary grammar academy shed parish
 """.split())
