@@ -510,7 +510,7 @@ _FILLER_OPENERS = frozenset("i you kind sort".split())
 _FILLER_PAIRS = frozenset({("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")})
 _FILLER_ONE = frozenset("um uh ah er erm hmm like yeah so right well".split())
 _MODAL_ADVERBS = frozenset("will would could can always never just also usually often still".split())
-_AGENT_VERBS = frozenset("""
+_DOING_VERBS = frozenset("""
 send sends ask asks bring brings email emails ring rings call calls text texts share shares present presents
 facilitate facilitates say says tell tells talk talks speak speaks organise organises organize organizes chair chairs
 host hosts lead leads explain explains remind reminds check checks
@@ -601,7 +601,7 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     if nx is not None and (nx.lower in lx.FILLER_WORDS or nx.lower in _FILLER_OPENERS):
         k = _after_fillers(f, nx.i)  # "Dale i mean said", "mick sort of said", "trace always sort of asks"
         if k is not None and k != nx.i and (toks[k].lower in lx.SLOT_SPEECH_AFTER or toks[k].lower in _SUBJECT_VERBS
-                                           or toks[k].lower in _RELATIVE_VERBS or toks[k].lower in _AGENT_VERBS):
+                                           or toks[k].lower in _RELATIVE_VERBS or toks[k].lower in _DOING_VERBS):
             nx = toks[k]
     # beside the speaker
     lo = _bare(t.lower)
@@ -642,19 +642,19 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     if lo != t.lower and t.lower.endswith(("'ll", "’ll")) and _subject_position(f, i) and lo not in lx.THEME_WORDS \
             and (lo in w.first or lo in w.last or named_word(lo) or t.cap and not _is_common(lo) and lo not in allow_words):
         return True
-    nx1 = f.next(i)
-    if nx1 is not None and nx1.lower.endswith(("'ll", "’ll")) and _subject_position(f, i) and lo not in lx.THEME_WORDS \
+    nx1 = toks[i + 1] if i + 1 < n and toks[i + 1].lower.endswith(("'ll", "’ll")) else None
+    if nx1 is not None and f.next(i) is nx1 and _subject_position(f, i) and lo not in lx.THEME_WORDS \
             and (named_word(lo) or lo in w.first and lo not in w.ambiguous or t.cap and not t.sent_init) \
             and _bare(nx1.lower) not in w.stop and (_bare(nx1.lower) in w.last or named_word(_bare(nx1.lower))
                                                     or nx1.cap and not _is_common(_bare(nx1.lower))):
         return True  # "Heath Camden'll bring it", "li-na chen'll be there"
     # a subject, then "will", "always", ... and a verb of what people do: "Sita always asks", "shiva will send"
-    if lo not in lx.THEME_WORDS and lo not in w.ambiguous and _subject_position(f, i) and nx is not None \
-            and nx.lower in _MODAL_ADVERBS and nx.i + 1 < n and f.next(nx.i) is not None \
-            and toks[nx.i + 1].lower in _AGENT_VERBS and named_word(lo):
+    if nx is not None and nx.lower in _MODAL_ADVERBS and nx.i + 1 < n and toks[nx.i + 1].lower in _DOING_VERBS \
+            and f.next(nx.i) is not None and lo not in lx.THEME_WORDS and lo not in w.ambiguous and named_word(lo) \
+            and _subject_position(f, i):
         return True
     # "we had X as a guest speaker", "invited X as our facilitator"
-    nxs = _after_lower_surname(f, i, nx)
+    nxs = _after_lower_surname(f, i, nx) if p is not None and (p.lower in _HOST_VERBS or p.lower == "without") else None
     if p is not None and p.lower in _HOST_VERBS and nxs is not None and nxs.lower == "as" and nxs.i + 2 < n \
             and toks[nxs.i + 1].lower in ("a", "an", "the", "our", "my", "their") \
             and (toks[nxs.i + 2].lower in lx.ROLE_NOUNS or toks[nxs.i + 2].lower in ("guest", "speaker", "keynote")) \
@@ -887,6 +887,7 @@ class NameRecognizer(_AllowWordsRecognizer):
 
     def analyze(self, text, entities, nlp_artifacts=None):
         text = _join_pinyin(text, self.allow_words)  # "li na" -> "li-na": same offsets
+        pidx = place_index()
         f = features(text)
         toks = f.tokens
         w = words()
@@ -966,7 +967,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                 found[i] = "cue"  # "qiang's school", "Haos school", "mere's template"
                 continue
             # a town's name that is also a name, before a surname, typed in lower case: "lachlan blackwood said"
-            nx = f.next(i) if not t.cap and (lo,) in place_index() else None
+            nx = f.next(i) if not t.cap and (lo,) in pidx else None
             if nx is not None and named_word(lo) and nx.alpha and not nx.cap \
                     and nx.lower in w.last and nx.lower not in w.eng["vaa"] and (lo, nx.lower) not in place_index() \
                     and nx.lower not in _PLACE_WORDS and nx.lower not in lx.ORG_TAIL and nx.lower not in lx.PLACE_REGION_TAIL \
