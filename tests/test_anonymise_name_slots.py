@@ -144,6 +144,8 @@ KEPT = [
     ("Hope ran out by the third term.", ["Hope ran out"]),
     ("the aunty program starts again in june", ["june"]),
     ("See you all in June at the forum.", ["June"]),
+    ("I rang Ms Bowen about the roster.", ["I rang", "about the roster"]),
+    ("then we emailed Dr Aisha Rahman the notes", ["then we emailed", "the notes"]),
     ("the hospital cafe was closed again", ["hospital cafe"]),
     ("the local pharmacy was slow", ["local pharmacy"]),
     ("Hope kept me going through the year.", ["Hope kept"]),

@@ -1972,6 +1972,13 @@ def informative_core_spans(doc, allow_words: frozenset = frozenset()) -> list[tu
     return out
 
 
+def _leading_verb(toks) -> bool:
+    """The small model's entity opens with the verb before a capitalised name ("rang Ms Bowen")."""
+    t = toks[0]
+    return len(toks) > 1 and t.is_alpha and not t.text[:1].isupper() and any(x.text[:1].isupper() for x in toks[1:]) \
+        and (t.pos_ in ("VERB", "AUX") or _verbish(t.lower_)) and t.lower_ not in words().first
+
+
 class NerRecognizer(EntityRecognizer):
     """spaCy's entities (PERSON, ORG, GPE, LOC, FAC), filtered for conversational text."""
 
@@ -1997,7 +2004,7 @@ class NerRecognizer(EntityRecognizer):
             toks = [t for t in ent if not t.is_punct and not t.is_space]
             # trim leading determiners / honorifics and trailing possessives
             while toks and (toks[0].lower_ in ("the", "a", "an", "our", "my", "their", "his", "her") or
-                            toks[0].lower_.rstrip(".") in _HONORIFIC_BARE):
+                            toks[0].lower_.rstrip(".") in _HONORIFIC_BARE or _leading_verb(toks)):
                 toks = toks[1:]
             while toks and toks[-1].lower_ in ("'s", "’s", "'", "’"):
                 toks = toks[:-1]
