@@ -368,7 +368,7 @@ def simulate_reviewers(ws, gold: list[dict], start: Weights, n_decisions: int | 
         info = learning.rerank(ws)          # what the app's background re-rank runs
     after = metrics([(f, v) for f, v, _ in stored_ranking(ws, b_units)], gold, gold_b)
     return {"seed": seed, "decisions": {"n": n_app + n_rej, "approved": n_app, "rejected": n_rej},
-            "learning": {k: info.get(k) for k in ("adopted", "reason", "held_out_auc", "C")},
+            "learning": {k: info.get(k) for k in ("adopted", "reason", "held_out_auc", "C", "components")},
             "rerank_seconds": info.get("seconds"), "via": "quotes stage" if via_stage else "rerank",
             "held_out_half": {"before": before, "after": after}}
 
@@ -509,8 +509,9 @@ def learning_markdown(r: dict) -> list[str]:
     lines = ["", "### Learning from reviewers", "",
              "Decisions (approve a quote matching a publishable gold quote, reject the others) on the first N "
              "quotes of half A's shortlist, through the review API; then the quotes are re-ranked "
-             "(`copquotes/quotes/learning.py`: a correction to the shipped score learned from the decisions, "
-             "adopted only when it beats the shipped ranking on held-out folds of the decisions). Measured on "
+             "(`copquotes/quotes/learning.py`: a correction to the shipped score over the quote's parts and the "
+             "leading principal components of its embedding, learned from the decisions, adopted only when it "
+             "beats the shipped ranking on held-out folds of the decisions). Measured on "
              "the unreviewed half B: before = the ranking as shipped, after = after re-ranking. Each seed is "
              "another split of the units into halves. `*` = the learned ranking was adopted.", ""]
     for key, title in (("reviewers_from_defaults", "from the shipped weights"),
@@ -533,6 +534,11 @@ def learning_markdown(r: dict) -> list[str]:
             lines.append(f"| **{label}: mean** | | adopted {m['adopted']} of {len(block['runs'])} | "
                          f"**{m['before_precision_at_k']:.3f}** | **{m['after_precision_at_k']:.3f}** | "
                          f"{m['before_recall_at_2k']:.3f} | {m['after_recall_at_2k']:.3f} |")
+        runs = [(n, run) for n, block in table.items() for run in block["runs"]]
+        worse = [f"{'top 2k' if n == 'top_2k_of_A' else n} seed {run['seed']}" for n, run in runs
+                 if run["held_out_half"]["after"]["precision_at_k"] < run["held_out_half"]["before"]["precision_at_k"]]
+        lines += ["", f"P@k after < before in {len(worse)} of {len(runs)} runs"
+                  + (f": {', '.join(worse)}." if worse else ".")]
         lines.append("")
     if r.get("reviewers_seconds") is not None:
         lines.append(f"All learning runs: {r['reviewers_seconds']} s. Re-ranked by `learning.rerank` (what the "

@@ -69,10 +69,13 @@ def test_rejecting_one_kind_demotes_that_kind_on_unseen_quotes(ws):
     after = {r["quote_id"]: r["score"] for r in _rows(ws)}
     auc_before = _auc_practice_over_catering(unseen, before)
     auc_after = _auc_practice_over_catering(unseen, after)
-    assert auc_after >= 0.9 and auc_after > auc_before + 0.2, (auc_before, auc_after)
+    # 0.41 -> 0.82 here (over the embedding's 24 leading components; over its 384 dimensions it
+    # was >= 0.9 on this small corpus, but moved the labelled set's unseen quotes on noise)
+    assert auc_after >= 0.8 and auc_after > auc_before + 0.3, (auc_before, auc_after)
     # the shortlist copquotes quotes prints (pending quotes) now starts with practice answers
     top = shortlist(ws, top=10, status="pending")
-    assert sum(lc.kind_of(q.text) == "practice" for q in top) >= 9
+    shipped_top = sum(lc.kind_of(r["verbatim"]) == "practice" for r in unseen[:10])
+    assert sum(lc.kind_of(q.text) == "practice" for q in top) >= max(8, shipped_top + 2), shipped_top
 
 
 def test_decisions_that_are_noise_keep_the_shipped_ranking(ws, built):
@@ -160,7 +163,7 @@ def test_decision_ranker_follows_the_sklearn_contract():
     assert clone(est).get_params() == est.get_params()
     assert not hasattr(est, "adopted_")
     assert est.fit(X, y) is est
-    assert est.adopted_ and est.C_ in est.Cs and est.cv_auc_ > est.shipped_auc_
+    assert est.adopted_ and est.C_ in est.Cs and est.cv_auc_ > est.shipped_auc_ and est.n_components_ == 0
     s = est.score(X)
     # shrunk towards the shipped column, yet ranking the decisions clearly better than it
     assert ((s > 0) & (s < 1)).all() and learning._auc(y, s) > learning._auc(y, X[:, 0]) + 0.1
@@ -182,3 +185,42 @@ def test_copquotes_status_says_when_the_shortlist_was_reranked(ws, capsys):
     assert st["ranking"]["decisions"] == 24 and st["ranking"]["adopted"]
     assert main(["status", "--workspace", str(ws.path)]) == 0
     assert "UTC from 24 decisions." in capsys.readouterr().out
+
+
+def test_principal_components_leading_first_and_unsupervised():
+    rng = np.random.RandomState(0)
+    V = rng.normal(size=(80, 40)) * np.linspace(3, 0.1, 40)     # variance falls along the columns
+    P = learning.principal_components(V, 10)
+    assert P.shape == (80, 10)
+    var = P.var(axis=0)
+    assert (np.diff(var) <= 1e-9).all() and var[0] > 5                   # the leading component first
+    assert np.allclose(P, learning.principal_components(V.copy(), 10))  # deterministic, signs included
+    assert learning.principal_components(V[:5], 10).shape == (5, 4)     # at most rows - 1
+    assert learning.principal_components(V[:1], 10).shape == (1, 0)
+
+
+def test_the_correction_uses_the_parts_and_the_leading_components_only():
+    rng = np.random.RandomState(1)
+    n, n_parts = 120, len(learning.PART_COLUMNS)
+    comps = rng.normal(size=(n, 30)) * np.linspace(2, 0.5, 30)
+    X = np.column_stack([rng.normal(size=n), rng.uniform(size=(n, n_parts)), comps])
+    y = (comps[:, 0] > 0).astype(int)                   # what reviewers want: the leading component
+    est = learning.DecisionRanker(random_state=0).fit(X, y)
+    assert est.adopted_ and est.n_components_ == 24 and len(est.coef_) == n_parts + 24
+    assert learning._auc(y, est.decision_function(X)) > 0.9
+    # a preference that lives only beyond the components it may use is not learned
+    y_far = (comps[:, 27] > 0).astype(int)
+    far = learning.DecisionRanker(random_state=0).fit(X, y_far)
+    assert not far.adopted_ and np.allclose(far.decision_function(X), X[:, 0])
+
+
+def test_decisions_that_are_noise_are_rarely_adopted():
+    adopted = 0
+    for seed in range(30):
+        rng = np.random.RandomState(seed)
+        emb = rng.normal(size=(6, 384))[rng.randint(6, size=200)] + 1.5 * rng.normal(size=(200, 384))
+        X = np.column_stack([rng.normal(size=200), rng.uniform(size=(200, len(learning.PART_COLUMNS))),
+                             learning.principal_components(emb, learning.EMBED_COMPONENTS)])
+        seen = np.argsort(-X[:, 0])[:50]                # the top of the shortlist, decided at random
+        adopted += learning.DecisionRanker(random_state=seed).fit(X[seen], (rng.rand(50) < 0.5).astype(int)).adopted_
+    assert adopted <= 3, adopted                        # 2 of 30 when written
