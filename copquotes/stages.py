@@ -111,7 +111,7 @@ def _quotes_extra(ws) -> list[str]:
 QUOTES_BESIDE_MAX_UNITS = 25_000
 
 DECLARATIONS: tuple[Stage, ...] = (
-    Stage("anonymise", version="10", run="copquotes.anonymise.stage:run", granularity="file",
+    Stage("anonymise", version="11", run="copquotes.anonymise.stage:run", granularity="file",
           doc="identifier spans, redacted text and risk flags of every unit",
           worker=True, force_option="full", threads_option="n_process", map_option="mapper"),
     Stage("embed", version="2", run="copquotes.embed:run", granularity="unit",

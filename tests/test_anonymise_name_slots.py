@@ -120,6 +120,9 @@ NAMED = [
     ("Aunty June came along with the kids.", ["Aunty June"]),
     ("we sat with aunty april after the yarn", ["aunty april"]),
     ("Blue Gum Bakery sponsored the lunch.", ["Blue Gum Bakery"]),
+    ("i'm on the cop whatsapp as bec_g if you want me", ["bec_g"]),
+    ("find me on linkedin: jordanlee88", ["jordanlee88"]),
+    ("her user name on the forum is tom_k", ["tom_k"]),
     ("we met at the Royal Hotel in Kyneton", ["Royal Hotel", "Kyneton"]),
 ]
 
@@ -147,6 +150,8 @@ KEPT = [
     ("I rang Ms Bowen about the roster.", ["I rang", "about the roster"]),
     ("then we emailed Dr Aisha Rahman the notes", ["then we emailed", "the notes"]),
     ("the hospital cafe was closed again", ["hospital cafe"]),
+    ("we have a facebook group for it and my facebook is private", ["facebook group", "facebook is private"]),
+    ("we chatted on messenger about it", ["messenger about it"]),
     ("the local pharmacy was slow", ["local pharmacy"]),
     ("Hope kept me going through the year.", ["Hope kept"]),
     ("Hope was the one thing that kept me going.", ["Hope was"]),

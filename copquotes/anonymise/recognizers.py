@@ -1745,8 +1745,11 @@ _BARE_URL = re.compile(r"(?<![\w@.\-/])(?:https?://)?(?:www\.)?[A-Za-z0-9][A-Za-
                        + r"(?![\w\-])(?:/[^\s,;)\]\"'”’]*[^\s,;.!?)\]\"'”’])?")
 # a handle named by its platform, with or without the @: "insta: jane_smith93", "my tiktok is bigdaz88"
 _HANDLE_CUE = re.compile(
-    r"\b(?i:insta|instagram|ig|tiktok|tik tok|snap|snapchat|twitter|threads|discord|telegram|handle|username|user name)\b"
-    r"(?:\s+(?i:handle|account|name|is|at))*\s*(?::|-|=)?\s*(@?[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_])")
+    r"\b(?i:insta|instagram|ig|tiktok|tik tok|snap|snapchat|twitter|threads|discord|telegram|handle|username|user name"
+    r"|whatsapp|facebook|fb|linkedin|youtube|messenger|reddit|bluesky|mastodon|github|tumblr|pinterest|twitch)\b"
+    r"(?:\s+(?i:handle|account|name|is|at|as))*\s*(?::|-|=)?\s*(@?[A-Za-z0-9_][A-Za-z0-9_.]*[A-Za-z0-9_])")
+# a word joined by an underscore is a handle or a user name wherever it stands: "bec_g", "jane_smith93"
+_UNDERSCORE_HANDLE = re.compile(r"(?<![\w@./:-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w@/])")
 # an e-mail address written out to dodge harvesters: "jo at bchs dot org dot au", "jo(at)bchs(dot)org"
 _OBFUSCATED_EMAIL = re.compile(
     r"(?<![\w.])[A-Za-z0-9][\w.+\-]*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*[A-Za-z0-9][\w\-]*"
@@ -1796,9 +1799,9 @@ class ContactRecognizer(LocalRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        if "@" not in text and "." not in text and not _ANY_DIGIT.search(text) and not _OBFUSCATED_HINT.search(text) \
-                and not _HANDLE_CUE.search(text):
-            return []  # every pattern here needs a digit, an '@', a '.', a spelt-out 'dot' or a platform's name
+        if "@" not in text and "." not in text and "_" not in text and not _ANY_DIGIT.search(text) \
+                and not _OBFUSCATED_HINT.search(text) and not _HANDLE_CUE.search(text):
+            return []  # every pattern here needs a digit, an '@', a '.', a '_', a spelt-out 'dot' or a platform's name
         return self.analyze_patterns(text)
 
     def analyze_patterns(self, text):
@@ -1847,6 +1850,9 @@ class ContactRecognizer(LocalRecognizer):
         for m in _HANDLE.finditer(text):
             if len(m.group(0)) >= 3:
                 out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.9))
+        if "_" in text:
+            for m in _UNDERSCORE_HANDLE.finditer(text):
+                out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.85))
         if _ID_CONTEXT["abn"].search(text):
             for m in _ABN.finditer(text):
                 out.append(result("ID_CODE", m.start(), m.end(), "abn", P_ID + 5, 0.9))
