@@ -399,7 +399,7 @@ def ranking_token(ws) -> str:
 def pending_decisions(ws) -> int:
     """Decisions made since the last re-rank (how many quotes are decided now minus then)."""
     last = last_rerank(ws) or {}
-    return max(0, len(decided(ws)) - int(last.get("decisions") or 0))
+    return max(0, storage.decided_count(ws) - int(last.get("decisions") or 0))
 
 
 def describe(ws) -> str:
