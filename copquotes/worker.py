@@ -16,6 +16,7 @@ the worker when the stage will run there too, or is written to a file the parent
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import pickle
@@ -257,6 +258,15 @@ def run_stage(ws_path, name: str, **options) -> dict:
 
 
 # ----------------------------------------------------------------------------- worker side
+def _dump_items(items, path: str) -> None:
+    """Pickle ``items`` one after another into ``path`` (written to ``path.part``, then renamed)."""
+    tmp = Path(path + ".part")
+    with open(tmp, "wb") as fh:
+        for item in items:
+            pickle.dump(item, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
 def _serve(ws, inbox: BinaryIO, outbox: BinaryIO) -> None:
     from .stages import STAGES, resolve
 
@@ -268,22 +278,29 @@ def _serve(ws, inbox: BinaryIO, outbox: BinaryIO) -> None:
         if isinstance(msg, RunPrecompute):
             step = next(p for p in STAGES[msg.stage].precompute if p.name == msg.step)
             t = time.perf_counter()
+            path = None
             try:
                 value = resolve(step.run)(ws)
+                if step.handover and inspect.isgenerator(value):
+                    # a value made part by part: kept whole (held), or written one part after
+                    # another, so this process never holds them all
+                    if msg.hold:
+                        value = list(value)
+                    elif msg.path:
+                        _dump_items(value, msg.path)
+                        path, value = msg.path, None
+                if step.handover and msg.hold:
+                    held[(msg.stage, msg.step)] = value
+                elif step.handover and msg.path and path is None:
+                    _dump_items([value], msg.path)
+                    path = msg.path
             except Exception as exc:  # noqa: BLE001 - the stage computes what is missing itself
                 log.debug("%s not precomputed: %s", step.name, exc)
+                if msg.path:
+                    Path(msg.path + ".part").unlink(missing_ok=True)
                 write_message(outbox, PrecomputeDone(msg.stage, msg.step, seconds=time.perf_counter() - t,
                                                      error=type(exc).__name__))
                 continue
-            path = None
-            if step.handover and msg.hold:
-                held[(msg.stage, msg.step)] = value
-            elif step.handover and msg.path:
-                tmp = Path(msg.path + ".part")
-                with open(tmp, "wb") as fh:
-                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                tmp.replace(msg.path)
-                path = msg.path
             write_message(outbox, PrecomputeDone(
                 msg.stage, msg.step, result=value if isinstance(value, int) else None, path=path,
                 held=step.handover and msg.hold, seconds=time.perf_counter() - t))

@@ -165,6 +165,40 @@ def test_precomputed_candidates_give_the_quotes_computed_in_process(runs):
     assert [tuple(r) for r in ws.conn.execute(sql)] == before
 
 
+@pytest.mark.parametrize("part_units", [1, 3])
+def test_the_quotes_are_the_same_for_any_part_size_computed_here_or_handed_over(runs, monkeypatch, tmp_path,
+                                                                                 part_units):
+    from copquotes.quotes import stage as qs
+    from copquotes.worker import _dump_items
+
+    ws = runs["ws"]
+    sql = "SELECT quote_id, score, text, edited_text, flags_json, themes_json, parts_json FROM quotes ORDER BY quote_id"
+    before = [tuple(r) for r in ws.conn.execute(sql)]
+    monkeypatch.setattr(qs, "PART_UNITS", part_units)
+    summary = qs.run(ws, progress=False)
+    assert summary["parts"] > 1 and summary["precomputed_candidates"] == 0
+    assert [tuple(r) for r in ws.conn.execute(sql)] == before
+    # the worker process's hand-over: one pickle per part in a file, read back one part at a time
+    path = tmp_path / "candidates.pkl"
+    _dump_items(qs.candidates_blob(ws), str(path))
+    summary = qs.run(ws, progress=False, precomputed=str(path))
+    assert summary["precomputed_candidates"] == summary["candidates"] > 0
+    assert [tuple(r) for r in ws.conn.execute(sql)] == before
+
+
+def test_candidates_handed_over_for_another_workspace_content_are_not_used(runs, tmp_path):
+    from copquotes.quotes import stage as qs
+    from copquotes.worker import _dump_items
+
+    ws = runs["ws"]
+    items = list(qs.candidates_blob(ws))
+    items[0] = dict(items[0], content="another content")
+    path = tmp_path / "candidates.pkl"
+    _dump_items(items, str(path))
+    summary = qs.run(ws, progress=False, precomputed=str(path))
+    assert summary["precomputed_candidates"] == 0 and summary["candidates"] > 0
+
+
 def test_in_process_anonymise_matches_the_child_process(runs):
     from copquotes.anonymise import stage as an
 

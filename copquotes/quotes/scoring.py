@@ -314,18 +314,37 @@ def select_spans(cands: list, ranker: QuoteRanker) -> list:
     return [cands[i] for i in chosen]
 
 
-def with_representativeness(cands: list, corpus: list[dict], embedder, ref_sample: int) -> list:
-    """The candidates with their representativeness: how typical each span is of what other
-    speakers said (a seeded sample of at most ``ref_sample`` units of ``corpus``, facilitators
-    and interviewers left out), over the embedder's own pooling of each span's text (the
-    length-weighted mean of its sentences' vectors, which the embed stage has cached)."""
-    texts = [c.verbatim for c in cands]
-    vecs = np.asarray(embedder.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+def sample_reference(corpus: list[dict], ref_sample: int) -> list[dict]:
+    """A seeded sample of at most ``ref_sample`` rows of ``corpus`` (every unit), in its order."""
     ref_idx = np.arange(len(corpus))
     if len(ref_idx) > int(ref_sample):
         ref_idx = np.sort(np.random.RandomState(0).choice(ref_idx, int(ref_sample), replace=False))
-    ref = [corpus[i] for i in ref_idx if corpus[i]["speaker_role"] not in ("facilitator", "interviewer")]
-    ref_vecs = embedder.encode([r["text"] for r in ref]) if ref else np.zeros((0, vecs.shape[1]), dtype=np.float32)
-    ref_sp = [speaker_pseudonym(r["path"], r["speaker_key"], r["unit_id"]) for r in ref]
-    rep = representativeness(vecs, [c.speaker for c in cands], np.asarray(ref_vecs, dtype=np.float32), ref_sp)
+    return [corpus[i] for i in ref_idx]
+
+
+class Reference:
+    """What representativeness is measured against: sampled units (rows with ``text``,
+    ``speaker_role``, ``path``, ``speaker_key``, ``unit_id``), facilitators and interviewers
+    left out; their vectors are encoded once, on first use."""
+
+    def __init__(self, rows: list[dict], embedder):
+        self.rows = [r for r in rows if r["speaker_role"] not in ("facilitator", "interviewer")]
+        self.embedder = embedder
+        self.speakers = [speaker_pseudonym(r["path"], r["speaker_key"], r["unit_id"]) for r in self.rows]
+        self._vecs = None
+
+    def vectors(self, dim: int) -> np.ndarray:
+        if self._vecs is None:
+            self._vecs = (np.asarray(self.embedder.encode([r["text"] for r in self.rows]), dtype=np.float32)
+                          if self.rows else np.zeros((0, dim), dtype=np.float32))
+        return self._vecs
+
+
+def with_representativeness(cands: list, reference: Reference) -> list:
+    """The candidates with their representativeness: how typical each span is of what other
+    speakers said (the ``reference`` units), over the embedder's own pooling of each span's text
+    (the length-weighted mean of its sentences' vectors, which the embed stage has cached)."""
+    texts = [c.verbatim for c in cands]
+    vecs = np.asarray(reference.embedder.encode(texts), dtype=np.float32).reshape(len(texts), -1)
+    rep = representativeness(vecs, [c.speaker for c in cands], reference.vectors(vecs.shape[1]), reference.speakers)
     return [replace(c, representativeness=round(float(r), 4)) for c, r in zip(cands, rep)]

@@ -32,8 +32,8 @@ from .edits import suggest_edit
 from .learning import CONFIG_LEARNING
 from .features import corpus_idf, is_non_answer, span_features, with_idf
 from .safety import check, name_patterns, unit_has_no_names
-from .scoring import (PARTS, QuoteRanker, Weights, add_themes, explain, score_candidates, select_spans,
-                      with_representativeness)
+from .scoring import (PARTS, QuoteRanker, Reference, Weights, add_themes, explain, sample_reference,
+                      score_candidates, select_spans, with_representativeness)
 from .sentences import unit_stats
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,9 @@ CONFIG_ATTRIBUTION = "quotes.attribution"  # {"focus_group": "- ...{year}", ...}
 CONFIG_OPTIONS = "quotes.options"          # {"min_words": 8, "max_words": 80, ...}
 REVIEWED = ("approved", "rejected", "edited")
 WRITE_CHUNK = 2000            # quotes written per transaction (a reviewer's save waits at most for one)
+# Quotable units per part: the stage reads, chooses and writes one part at a time, so what it
+# holds (the part's candidates, their features and themes) does not grow with the workspace.
+PART_UNITS = 10_000
 
 
 def _now() -> str:
@@ -84,17 +87,28 @@ def _quotable(units: list, opts: dict) -> list:
     return [u for u in units if not is_non_answer(u.text) and word_count(u.text) >= int(opts["min_words"])]
 
 
+def part_ids(ws, size: int | None = None) -> list[list[str]]:
+    """The quotable units' ids in parts of at most ``size`` (:data:`PART_UNITS`), in the stage's
+    order (file, then position): the same parts wherever they are computed."""
+    ids = storage.quotable_ids(ws)
+    size = int(size or PART_UNITS)
+    return [ids[k:k + size] for k in range(0, len(ids), size)]
+
+
 def precompute_stats(ws, *, progress: bool = False) -> int:
-    """Compute and store the sentence features of quotable units that have none yet.
+    """Compute and store the sentence features of quotable units that have none yet, part by part.
 
     The pipeline runs it in its worker process after the anonymise stage, beside the embedding,
     so the quotes stage finds them ready. Returns how many units were computed.
     """
     opts = _options(ws, {})
-    units, sentences = storage.quotable_texts(ws)
-    data = {"sentences": sentences, "missing": {"sentences": 0}}
-    unit_stats(ws, _quotable(units, opts), data, bool(opts.get("use_pos", True)), progress)
-    return int(data["stats_computed"])
+    n = 0
+    for ids in part_ids(ws):
+        units, sentences = storage.quotable_texts(ws, ids)
+        data = {"sentences": sentences, "missing": {"sentences": 0}}
+        unit_stats(ws, _quotable(units, opts), data, bool(opts.get("use_pos", True)), progress)
+        n += int(data["stats_computed"])
+    return n
 
 
 def _unit_spans(u, sents: list, opts: dict, pins: list) -> list[SpanCandidate]:
@@ -112,11 +126,12 @@ def _unit_spans(u, sents: list, opts: dict, pins: list) -> list[SpanCandidate]:
 
 
 def build_candidates(ws, opts: dict, data: dict, progress: bool, themes: bool = True) -> tuple[list[Candidate], dict]:
-    """Every candidate span of every quotable unit, with its features (and its themes
-    unless ``themes=False``: :func:`copquotes.quotes.scoring.add_themes` fills them later)."""
-    idf, idf_max = corpus_idf(u["text"] for u in data["all"])
+    """Every candidate span of the quotable units of ``data`` (:func:`part_data`), with its
+    features (and its themes unless ``themes=False``: :func:`copquotes.quotes.scoring.add_themes`
+    fills them later)."""
+    idf, idf_max = data["idf"], data["idf_max"]
     units = _quotable(data["quotable"], opts)
-    prev_text = {(u["file_id"], u["position"]): u["text"] for u in data["all"]}
+    prev_text = data["prev_text"]
     cands: list[Candidate] = []
     missing = {"sentences": 0, "themes": 0, "anon": 0}
     data["missing"] = missing
@@ -149,9 +164,7 @@ def build_candidates(ws, opts: dict, data: dict, progress: bool, themes: bool = 
 
 def _checked(cands: list[Candidate], data: dict) -> list[Candidate]:
     """The candidates through the safety checks (:func:`copquotes.quotes.safety.check`)."""
-    name_re = {fid: name_patterns(v) for fid, v in data["identifiers"].items()}
-    data["people"] = PersonNames(n for idents in data["identifiers"].values() for value, kind, aliases in idents
-                                 if kind in ("person", "name") for n in (value, *aliases))
+    name_re = data["name_re"]
     clean: dict[str, bool] = {}
     out = []
     for c in cands:
@@ -162,34 +175,55 @@ def _checked(cands: list[Candidate], data: dict) -> list[Candidate]:
     return out
 
 
+def corpus_context(ws) -> dict:
+    """What every part needs from the whole workspace, read once and small: the IDF of every
+    unit's words (``idf``, ``idf_max``), the files' known identifiers, their name patterns and
+    the people they name."""
+    idf, idf_max = corpus_idf(storage.unit_texts(ws))
+    idents = storage.identifiers(ws)
+    return {"idf": idf, "idf_max": idf_max, "identifiers": idents,
+            "name_re": {fid: name_patterns(v) for fid, v in idents.items()},
+            "people": PersonNames(n for ids in idents.values() for value, kind, aliases in ids
+                                  if kind in ("person", "name") for n in (value, *aliases))}
+
+
+def part_data(ws, ids: list[str], ctx: dict, mapper=None) -> dict:
+    """The stage's inputs for the quotable units ``ids`` (:func:`storage.load_part`) with the
+    corpus context ``ctx`` (:func:`corpus_context`)."""
+    return {**ctx, **storage.load_part(ws, ids), "mapper": mapper}
+
+
+def part_candidates(ws, data: dict, opts: dict, *, progress: bool = False, themes: bool = True) -> list[Candidate]:
+    """The candidates of one part's ``data``, with features, safety (and themes unless ``themes=False``);
+    ``data["missing"]`` counts what was missing."""
+    cands, missing = build_candidates(ws, opts, data, progress, themes=themes)
+    data["missing"] = missing
+    return _checked(cands, data)
+
+
 def collect_candidates(ws, *, progress: bool = False, themes: bool = True, mapper=None,
                        **options) -> tuple[list[Candidate], dict, dict]:
-    """Every candidate span with features, themes and safety (no representativeness yet).
-
-    For benchmarks and weight fitting; :func:`run` uses the same steps. ``mapper``: a
-    distributed engine's map for the sentence features of new texts.
-    Returns ``(candidates, data, options)``.
+    """Every candidate span of the workspace at once, with features, themes and safety (no
+    representativeness yet): for benchmarks and weight fitting (:func:`run` works part by part
+    through the same steps). ``mapper``: a distributed engine's map for the sentence features of
+    new texts. Returns ``(candidates, data, options)``; ``data["all"]`` is every unit.
     """
     opts = _options(ws, options)
-    data = storage.load(ws)
-    data["mapper"] = mapper
-    cands, missing = build_candidates(ws, opts, data, progress, themes=themes)
-    cands = _checked(cands, data)
-    data["missing"] = missing
+    data = {**corpus_context(ws), **storage.load(ws), "mapper": mapper}
+    cands = part_candidates(ws, data, opts, progress=progress, themes=themes)
     return cands, data, opts
 
 
 def add_representativeness(ws, cands: list[Candidate], data: dict, opts: dict,
                            embedder=None) -> tuple[list[Candidate], int]:
-    """The candidates with their representativeness against every unit of the workspace
-    (all consent states count), and how many got one (0 without embeddings)."""
+    """The candidates of :func:`collect_candidates` with their representativeness against a
+    sample of every unit of the workspace (all consent states count), and how many got one
+    (0 without embeddings)."""
     if not cands:
         return cands, 0
-    try:
-        emb = embedder or storage.embedder(ws)
-    except ImportError:  # pragma: no cover - the embed module ships with copquotes
-        return cands, 0
-    return with_representativeness(cands, data["all"], emb, int(opts["ref_sample"])), len(cands)
+    emb = embedder or storage.embedder(ws)
+    return with_representativeness(cands, Reference(sample_reference(data["all"], int(opts["ref_sample"])), emb)), \
+        len(cands)
 
 
 def cache_shortlist_vectors(ws, embedder=None) -> int:
@@ -199,7 +233,7 @@ def cache_shortlist_vectors(ws, embedder=None) -> int:
     vectors and the model never runs while a reviewer waits (at 50,000 units it took 12-46 s
     to embed a theme's 250 candidates on first view). The vectors are the ones the shortlist
     would compute itself, so its result is unchanged. Returns how many texts are cached
-    (0 without an embedder)."""
+    (0 without an embedder); done :data:`PART_UNITS` texts at a time."""
     texts = storage.quote_texts(ws)
     if not texts:
         return 0
@@ -207,62 +241,78 @@ def cache_shortlist_vectors(ws, embedder=None) -> int:
         emb = embedder or storage.embedder(ws)
     except ImportError:  # pragma: no cover - the embed module ships with copquotes
         return 0
-    emb.ensure(texts, progress=False)
+    for k in range(0, len(texts), PART_UNITS):
+        emb.ensure(texts[k:k + PART_UNITS], progress=False)
     return len(texts)
 
 
-def candidates_blob(ws) -> dict:
-    """Every candidate with its features, safety and suggested edit, but no themes: what
-    :func:`run`'s ``precomputed`` takes. They need the anonymised text but neither the
+def candidates_blob(ws):
+    """Every candidate with its features, safety and suggested edit, but no themes, part by part:
+    what :func:`run`'s ``precomputed`` takes. They need the anonymised text but neither the
     embeddings nor the tags, so the pipeline computes them in the anonymise stage's child
-    process while the parent embeds, tags and fits topics."""
-    cands, data, opts = collect_candidates(ws, themes=False)
-    # the edit of every candidate, so the quotes stage has none to suggest
-    cands = [replace(c, edit=suggest_edit(c.anon, context=c.context)) for c in cands]
-    return {"version": STAGES["quotes"].version, "opts": opts, "cands": cands, "missing": data["missing"]}
+    process while the parent embeds, tags and fits topics. A generator: first a header
+    (``version``, ``opts``, ``content``: the workspace's content fingerprint), then one item per
+    part of :func:`part_ids` (``ids``, ``cands``, ``missing``), so neither process holds them all."""
+    opts = _options(ws, {})
+    yield {"version": STAGES["quotes"].version, "opts": opts, "content": ws.content_fingerprint()}
+    ctx = corpus_context(ws)
+    for ids in part_ids(ws):
+        data = part_data(ws, ids, ctx)
+        cands = part_candidates(ws, data, opts, themes=False)
+        # the edit of every candidate, so the quotes stage has none to suggest
+        cands = [replace(c, edit=suggest_edit(c.anon, context=c.context)) for c in cands]
+        yield {"ids": ids, "cands": cands, "missing": data["missing"]}
 
 
-def _read_blob(precomputed) -> dict | None:
-    """The blob itself, or read from the file the pipeline's worker process pickled it to."""
+def _blob_items(precomputed):
+    """The items of a :func:`candidates_blob`: the list itself, or read one at a time from the
+    file the pipeline's worker process pickled them to (one pickle after another)."""
     import pickle
 
-    if isinstance(precomputed, dict):
-        return precomputed
+    if isinstance(precomputed, (list, tuple)):
+        yield from precomputed
+        return
     if not Path(precomputed).is_file():
-        return None
+        return
     try:
         with open(precomputed, "rb") as fh:
-            return pickle.load(fh)
-    except Exception as exc:  # noqa: BLE001 - a broken file: compute instead
+            while True:
+                try:
+                    yield pickle.load(fh)
+                except EOFError:
+                    return
+    except Exception as exc:  # noqa: BLE001 - a broken file: the rest is computed here
         log.debug("precomputed candidates unreadable: %s", exc)
-        return None
 
 
-def _load_precomputed(ws, precomputed, options: dict):
-    """``(cands, data, opts)`` from a :func:`candidates_blob` of this run (the dict, or a
-    file holding it pickled, as the pipeline's worker process writes it), or ``None`` when it is missing or does not fit
-    (then everything is computed here)."""
+def _precomputed_parts(ws, precomputed, options: dict, opts: dict):
+    """The parts of a :func:`candidates_blob` of this run (an iterator), or ``None`` when it is
+    missing or was made for other options or another workspace content (then every part is
+    computed here)."""
     if not precomputed or options:
         return None
-    blob = _read_blob(precomputed)
-    if blob is None:
+    items = _blob_items(precomputed)
+    head = next(items, None)
+    if not isinstance(head, dict) or head.get("version") != STAGES["quotes"].version or head.get("opts") != opts \
+            or head.get("content") != ws.content_fingerprint():
         return None
-    opts = _options(ws, {})
-    if blob.get("version") != STAGES["quotes"].version or blob.get("opts") != opts:
+    return items
+
+
+def _from_precomputed(part: dict | None, ids: list[str], data: dict) -> list[Candidate] | None:
+    """A precomputed part's candidates bound to this part's units (and ``data["missing"]`` set),
+    or ``None`` when the part is not this one or a unit changed since (then it is computed here)."""
+    if not isinstance(part, dict) or part.get("ids") != ids:
         return None
-    data = storage.load(ws)
     units = {u.unit_id: u for u in data["quotable"]}
     cands = []
-    for c in blob["cands"]:
+    for c in part["cands"]:
         u = units.get(c.unit.unit_id)
         if u is None or u.text != c.unit.text or u.anon != c.unit.anon:
             return None           # the workspace changed since: compute here
         cands.append(replace(c, unit=u))
-    missing = dict(blob["missing"])
-    cands = add_themes(cands, data, missing)
-    data["missing"] = missing
-    data["precomputed"] = len(cands)
-    return cands, data, opts
+    data["missing"] = dict(part["missing"])
+    return cands
 
 
 # ---------------------------------------------------------------------------------- the stored rows
@@ -320,7 +370,7 @@ def _merge_redactions_now(ws, sel: list[Candidate], rows: list[tuple], data: dic
     if not changed:
         return 0
     data["redactions"].update({u: now.get(u, []) for u in changed})
-    name_re = {fid: name_patterns(v) for fid, v in data.get("identifiers", {}).items()}
+    name_re = data["name_re"]
     n = 0
     for i, c in enumerate(sel):
         if c.unit.unit_id in changed:
@@ -334,48 +384,104 @@ def _merge_redactions_now(ws, sel: list[Candidate], rows: list[tuple], data: dic
 
 
 # ---------------------------------------------------------------------------------- the stage
-def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: bool = True,
-        embedder=None, precomputed=None, mapper=None, **options) -> dict:
-    """The quotes stage: read the workspace, write ``quotes`` in short transactions.
-
-    The stage never writes what reviewers own: a stored quote keeps its status, version,
-    reviewer edit and reviewer themes (decided at write time, in the write transaction, so a
-    decision saved while the stage runs is kept); a quote any reviewer touched is never
-    deleted. Untouched pending quotes that are no longer candidates are replaced. With
-    ``learn`` (the default), reviewers' decisions then re-rank the stored quotes
-    (:func:`copquotes.quotes.learning.rerank`: a learned correction, kept only when it beats
-    the shipped ranking on held-out decisions); without it the scores written are the base
-    ranking's and the last re-rank summary is dropped.
-    ``precomputed``: a :func:`candidates_blob` of this run, or a file holding it pickled (the
-    pipeline's worker process computes it early); used only if the workspace still fits it.
-    """
-    base, learned = _weights(ws, weights, learn)
-    ranker = QuoteRanker(weights=base)
-    got = _load_precomputed(ws, precomputed, options)
-    cands, data, opts = got if got is not None else collect_candidates(ws, progress=progress, mapper=mapper,
-                                                                       **options)
-    missing = data["missing"]
-
-    sel = select_spans(cands, ranker)
-    # representativeness of the chosen spans against every unit (all consent states count)
-    sel, n_repr = add_representativeness(ws, sel, data, opts, embedder)
-    if n_repr == 0 and sel:
-        missing["embeddings"] = len(sel)
-    rows = _rows(ws, sel, ranker)
-    # Short write transactions of WRITE_CHUNK quotes (a reviewer's save waits at most for one),
-    # and every reviewer-owned value is decided inside them, from the row as it is then (not from
-    # the snapshot read at the start of the stage): a decision, edit or theme change saved while
-    # the stage ran is kept, a unit whose redactions changed meanwhile has its quotes redone, and
-    # any quote a reviewer ever touched is kept, even when it is no longer among the candidates
-    # (the last transaction drops the untouched ones that are not).
+def _write(ws, sel: list[Candidate], rows: list[tuple], data: dict) -> None:
+    """Upsert one part's chosen quotes in short write transactions of WRITE_CHUNK quotes (a
+    reviewer's save waits at most for one). Every reviewer-owned value is decided inside them,
+    from the row as it is then (not from the snapshot read at the start of the stage): a
+    decision, edit or theme change saved while the stage ran is kept, and a unit whose
+    redactions changed meanwhile has its quotes redone."""
     for k in range(0, len(rows), WRITE_CHUNK):
         with ws.transaction():
             part_sel, part_rows = sel[k:k + WRITE_CHUNK], rows[k:k + WRITE_CHUNK]
             _merge_redactions_now(ws, part_sel, part_rows, data)
             sel[k:k + WRITE_CHUNK], rows[k:k + WRITE_CHUNK] = part_sel, part_rows
             storage.upsert_quotes(ws, part_rows)
+
+
+class _Tally:
+    """The stage's counts, summed over its parts."""
+
+    def __init__(self):
+        self.candidates = self.quotes = self.units = self.held = self.representativeness = 0
+        self.stats_computed = self.precomputed = 0
+        self.missing: dict[str, int] = {}
+        self.ids: list[str] = []
+
+    def add(self, cands: list[Candidate], sel: list[Candidate], rows: list[tuple], data: dict, n_repr: int):
+        self.candidates += len(cands)
+        self.quotes += len(rows)
+        self.units += len({c.unit.unit_id for c in cands})
+        self.held += sum(1 for c in sel if c.held)
+        self.representativeness += n_repr
+        self.stats_computed += int(data.get("stats_computed", 0))
+        self.precomputed += int(data.get("precomputed", 0))
+        for k, v in data["missing"].items():
+            self.missing[k] = self.missing.get(k, 0) + int(v)
+        self.ids += [r[0] for r in rows]
+
+
+def _part(ws, ids: list[str], ctx: dict, opts: dict, pre, mapper) -> tuple[list[Candidate], dict]:
+    """One part's candidates with their themes, from the precomputed parts ``pre`` when the next
+    one is this part and still fits, else computed here."""
+    data = part_data(ws, ids, ctx, mapper)
+    cands = _from_precomputed(next(pre, None), ids, data) if pre is not None else None
+    if cands is None:
+        return part_candidates(ws, data, opts), data
+    data["precomputed"] = len(cands)
+    return add_themes(cands, data, data["missing"]), data
+
+
+def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: bool = True,
+        embedder=None, precomputed=None, mapper=None, **options) -> dict:
+    """The quotes stage: read the workspace part by part (:data:`PART_UNITS` quotable units each),
+    write ``quotes`` in short transactions.
+
+    The stage never writes what reviewers own: a stored quote keeps its status, version,
+    reviewer edit and reviewer themes (decided at write time, in the write transaction, so a
+    decision saved while the stage runs is kept); a quote any reviewer touched is never
+    deleted. Untouched pending quotes that are no longer candidates are replaced (after the
+    last part). With ``learn`` (the default), reviewers' decisions then re-rank the stored quotes
+    (:func:`copquotes.quotes.learning.rerank`: a learned correction, kept only when it beats
+    the shipped ranking on held-out decisions); without it the scores written are the base
+    ranking's and the last re-rank summary is dropped.
+    ``precomputed``: a :func:`candidates_blob` of this run (its items, or a file holding them
+    pickled one after another, as the pipeline's worker process writes it); a part is taken from
+    it only if the workspace still fits it.
+
+    Each part's candidates are chosen and scored on their own: a candidate's score, its unit's
+    chosen spans and its representativeness (against one seeded sample of the whole workspace)
+    depend on nothing in other parts, so the quotes are the same for any part size.
+    """
+    base, learned = _weights(ws, weights, learn)
+    ranker = QuoteRanker(weights=base)
+    opts = _options(ws, options)
+    ctx = corpus_context(ws)
+    pre = _precomputed_parts(ws, precomputed, options, opts)
+    reference = None
+    tally = _Tally()
+    parts = part_ids(ws)
+    bar = _progress(total=sum(map(len, parts)), desc="quotes", unit="unit", enable=progress)
+    try:
+        for ids in parts:
+            cands, data = _part(ws, ids, ctx, opts, pre, mapper)
+            sel = select_spans(cands, ranker)
+            # representativeness of the chosen spans against a sample of every unit (all consent states count)
+            n_repr = 0
+            if sel:
+                if reference is None:
+                    reference = Reference(storage.reference_units(ws, int(opts["ref_sample"])),
+                                          embedder or storage.embedder(ws))
+                sel, n_repr = with_representativeness(sel, reference), len(sel)
+            rows = _rows(ws, sel, ranker)
+            _write(ws, sel, rows, data)
+            tally.add(cands, sel, rows, data, n_repr)
+            bar.update(len(ids))
+            del cands, sel, rows, data
+    finally:
+        bar.close()
     with ws.transaction():
-        reviewed_kept = storage.save_quotes(ws, rows, None, REVIEWED, upserted=True)
+        # any quote a reviewer ever touched is kept, even when it is no longer among the candidates
+        reviewed_kept = storage.finish_quotes(ws, tally.ids, REVIEWED)
         # the scores just written are the base ranking's: a re-rank summary no longer holds
         storage.drop_config(ws, CONFIG_LEARNING)
     n_vecs = cache_shortlist_vectors(ws, embedder)
@@ -385,11 +491,11 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
         learned = rerank(ws, embedder=embedder)
         learned["learned"] = learned["adopted"]
     summary = {
-        "candidates": len(cands), "quotes": len(rows), "units": len({c.unit.unit_id for c in cands}),
-        "held": sum(1 for c in sel if c.held), "reviewed_kept": reviewed_kept,
-        "learned_from_decisions": learned, "missing": {k: v for k, v in missing.items() if v},
-        "representativeness": n_repr, "sentence_features_computed": data.get("stats_computed", 0),
-        "precomputed_candidates": data.get("precomputed", 0), "shortlist_vectors": n_vecs,
+        "candidates": tally.candidates, "quotes": tally.quotes, "units": tally.units, "parts": len(parts),
+        "held": tally.held, "reviewed_kept": reviewed_kept,
+        "learned_from_decisions": learned, "missing": {k: v for k, v in tally.missing.items() if v},
+        "representativeness": tally.representativeness, "sentence_features_computed": tally.stats_computed,
+        "precomputed_candidates": tally.precomputed, "shortlist_vectors": n_vecs,
     }
-    log.info("quotes: %d candidates, %d stored", len(cands), len(rows))
+    log.info("quotes: %d candidates, %d stored", tally.candidates, tally.quotes)
     return summary

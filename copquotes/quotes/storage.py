@@ -1,8 +1,8 @@
 """Every SQL statement of the quotes stage and of its readers, in one place.
 
-The stage reads its inputs with :func:`load`, caches sentence features in
-``text_features`` and writes ``quotes`` with :func:`save_quotes` (inside the caller's write
-transaction). The readers (:mod:`copquotes.quotes.readers`) read stored quotes through
+The stage reads its inputs part by part with :func:`load_part`, caches sentence features in
+``text_features``, writes ``quotes`` with :func:`upsert_quotes` and ends with
+:func:`finish_quotes` (inside the caller's write transactions). The readers (:mod:`copquotes.quotes.readers`) read stored quotes through
 ``Workspace.quotes_frame`` and the few lookups below.
 """
 from __future__ import annotations
@@ -39,23 +39,66 @@ def _grouped(conn, sql: str, params=()) -> dict:
     return out
 
 
-def load(ws) -> dict:
-    """What the stage reads: the quotable units (``quotable``, as :class:`Unit`), every unit
-    (``all``: the corpus the IDF and representativeness are measured against), and the
-    sentences, theme scores, live redactions, risk flags and known identifiers of the
-    quotable units, and the stored quotes (``existing``)."""
+_QUOTABLE = ("SELECT u.unit_id, u.file_id, u.position, u.text, u.source_kind, u.grp, u.year, u.question,"
+             " u.speaker_key, u.speaker_role, u.extra_json, f.display AS file, f.path AS path, f.meta_json,"
+             " a.text AS anon FROM quotable_units u JOIN files f ON f.file_id = u.file_id"
+             " LEFT JOIN anon a ON a.unit_id = u.unit_id")
+_ORDER = " ORDER BY f.display, u.position"
+# every unit (all consent states): what the IDF and representativeness are measured against
+_ALL = ("SELECT u.unit_id, u.file_id, u.position, u.text, u.speaker_key, u.speaker_role, f.path AS path"
+        " FROM units u JOIN files f ON f.file_id = u.file_id")
+
+
+def quotable_ids(ws) -> list[str]:
+    """The quotable units' ids in the stage's order (file, then position)."""
+    return [r[0] for r in ws.conn.execute(
+        "SELECT u.unit_id FROM quotable_units u JOIN files f ON f.file_id = u.file_id" + _ORDER)]
+
+
+def unit_texts(ws):
+    """Every unit's text, one at a time (the corpus the IDF is counted over)."""
+    cur = ws.conn.cursor()
+    cur.row_factory = None
+    for (text,) in cur.execute("SELECT u.text FROM units u JOIN files f ON f.file_id = u.file_id"):
+        yield text
+
+
+def reference_units(ws, n_sample: int) -> list[dict]:
+    """A seeded sample of at most ``n_sample`` units (all consent states), as rows of
+    :func:`load`'s ``all``: the reference representativeness is measured against. Read one row
+    at a time, so only the sample is held (the same rows as indexing the whole list)."""
+    import numpy as np
+
+    n = ws.conn.execute("SELECT COUNT(*) FROM units u JOIN files f ON f.file_id = u.file_id").fetchone()[0]
+    idx = np.arange(n)
+    if n > int(n_sample):
+        idx = np.sort(np.random.RandomState(0).choice(idx, int(n_sample), replace=False))
+    wanted = set(idx.tolist())
+    return [dict(r) for i, r in enumerate(ws.conn.execute(_ALL)) if i in wanted]
+
+
+def identifiers(ws) -> dict:
+    """``{file_id: [(value, kind, aliases)]}``: the known identifiers of every file (rosters)."""
+    out: dict = {}
+    for r in ws.conn.execute("SELECT file_id, value, kind, aliases_json FROM file_identifiers"):
+        out.setdefault(r[0], []).append((r[1], r[2], json.loads(r[3] or "[]")))
+    return out
+
+
+def load_part(ws, unit_ids: list[str]) -> dict:
+    """What the stage reads for some quotable units (``unit_ids``): the units (``quotable``, as
+    :class:`Unit`, in the stage's order), the text of the unit before each in its file
+    (``prev_text``: ``{(file_id, position): text}``), their sentences, theme scores, live
+    redactions, risk flags and stored quotes (``existing``)."""
     conn = ws.conn
+    ids = (json.dumps(list(unit_ids)),)
+    sel = "unit_id IN (SELECT value FROM json_each(?))"
     data: dict = {}
     data["quotable"] = [Unit(**dict(r)) for r in conn.execute(
-        "SELECT u.unit_id, u.file_id, u.position, u.text, u.source_kind, u.grp, u.year, u.question,"
-        " u.speaker_key, u.speaker_role, u.extra_json, f.display AS file, f.path AS path, f.meta_json, a.text AS anon"
-        " FROM quotable_units u JOIN files f ON f.file_id = u.file_id"
-        " LEFT JOIN anon a ON a.unit_id = u.unit_id ORDER BY f.display, u.position")]
-    data["all"] = [dict(r) for r in conn.execute(
-        "SELECT u.unit_id, u.file_id, u.position, u.text, u.speaker_key, u.speaker_role, f.path AS path"
-        " FROM units u JOIN files f ON f.file_id = u.file_id")]
-    ids = (json.dumps([u.unit_id for u in data["quotable"]]),)
-    sel = "unit_id IN (SELECT value FROM json_each(?))"
+        _QUOTABLE + " WHERE u.unit_id IN (SELECT value FROM json_each(?))" + _ORDER, ids)]
+    data["prev_text"] = {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT p.file_id, p.position, p.text FROM units u JOIN units p ON p.file_id = u.file_id"
+        " AND p.position = u.position - 1 WHERE u.unit_id IN (SELECT value FROM json_each(?))", ids)}
     data["sentences"] = _grouped(
         conn, f'SELECT unit_id, idx, start, "end" FROM sentences WHERE {sel} ORDER BY unit_id, idx', ids)
     data["sentence_themes"] = _grouped(conn, f"SELECT unit_id, idx, theme, score FROM sentence_themes WHERE {sel}", ids)
@@ -63,20 +106,27 @@ def load(ws) -> dict:
     data["redactions"] = _grouped(
         conn, f"SELECT unit_id, start, \"end\", kind FROM redactions WHERE {sel} AND status != 'undone'", ids)
     data["flags"] = _grouped(conn, f'SELECT unit_id, kind, start, "end", reason, severity FROM flags WHERE {sel}', ids)
-    data["identifiers"] = {}
-    for r in conn.execute("SELECT file_id, value, kind, aliases_json FROM file_identifiers"):
-        data["identifiers"].setdefault(r[0], []).append((r[1], r[2], json.loads(r[3] or "[]")))
-    data["existing"] = stored_quotes(ws)
+    data["existing"] = {r["quote_id"]: dict(r) for r in conn.execute(f"SELECT * FROM quotes WHERE {sel}", ids)}
     return data
 
 
-def quotable_texts(ws) -> tuple[list[Unit], dict]:
-    """The quotable units (id and text only) and every unit's sentences ``{unit_id: [(idx, start, end)]}``:
+def load(ws) -> dict:
+    """:func:`load_part` of every quotable unit at once, with every unit (``all``) and the known
+    identifiers: for benchmarks and fits over a whole workspace (the stage reads part by part)."""
+    data = load_part(ws, quotable_ids(ws))
+    data["all"] = [dict(r) for r in ws.conn.execute(_ALL)]
+    data["identifiers"] = identifiers(ws)
+    return data
+
+
+def quotable_texts(ws, unit_ids: list[str]) -> tuple[list[Unit], dict]:
+    """These quotable units (id and text only) and their sentences ``{unit_id: [(idx, start, end)]}``:
     what the sentence features need."""
-    units = [Unit(unit_id=r[0], text=r[1]) for r in ws.conn.execute("SELECT unit_id, text FROM quotable_units")]
-    sentences: dict = {}
-    for uid, idx, s, e in ws.conn.execute('SELECT unit_id, idx, start, "end" FROM sentences ORDER BY unit_id, idx'):
-        sentences.setdefault(uid, []).append((idx, s, e))
+    ids = (json.dumps(list(unit_ids)),)
+    units = [Unit(unit_id=r[0], text=r[1]) for r in ws.conn.execute(
+        "SELECT unit_id, text FROM quotable_units WHERE unit_id IN (SELECT value FROM json_each(?))", ids)]
+    sentences = _grouped(ws.conn, 'SELECT unit_id, idx, start, "end" FROM sentences'
+                                  " WHERE unit_id IN (SELECT value FROM json_each(?)) ORDER BY unit_id, idx", ids)
     return units, sentences
 
 
@@ -84,11 +134,6 @@ def live_redactions(ws, unit_ids) -> dict:
     """``{unit_id: [(start, end, kind)]}``: the redactions of these units as they are now."""
     return _grouped(ws.conn, 'SELECT unit_id, start, "end", kind FROM redactions WHERE status != \'undone\''
                              " AND unit_id IN (SELECT value FROM json_each(?))", (json.dumps(list(unit_ids)),))
-
-
-def stored_quotes(ws) -> dict:
-    """Every stored quote row by id."""
-    return {r["quote_id"]: dict(r) for r in ws.conn.execute("SELECT * FROM quotes")}
 
 
 # ---------------------------------------------------------------------------------- sentence features
@@ -133,23 +178,18 @@ def upsert_quotes(ws, rows: list[tuple]) -> None:
     )
 
 
-def save_quotes(ws, rows: list[tuple], weights: dict | None, reviewed: tuple, upserted: bool = False) -> int:
-    """Inside the caller's write transaction: drop the untouched quotes that are no longer
-    among ``rows``, insert the new ones and update the derived columns of stored ones
-    (:func:`upsert_quotes`; not again when the caller did it, ``upserted``), store learned
-    ``weights``. Returns how many reviewed quotes the table holds."""
+def finish_quotes(ws, kept_ids, reviewed: tuple) -> int:
+    """Inside the caller's write transaction, once every chosen quote is upserted
+    (:func:`upsert_quotes`): drop the untouched quotes that are not among ``kept_ids``.
+    Returns how many reviewed quotes the table holds."""
     conn = ws.conn
     conn.execute(
         "DELETE FROM quotes WHERE quote_id NOT IN (SELECT value FROM json_each(?))"
         f" AND {UNTOUCHED_SQL}",
-        (json.dumps(sorted({r[0] for r in rows})),))
-    if not upserted:
-        upsert_quotes(ws, rows)
+        (json.dumps(sorted(set(kept_ids))),))
     # the search index over the quotes' anonymised text: its triggers keep it in step with
     # every later write; created here (in this transaction) on a workspace that lacks it
     textsearch.ensure_index(ws)
-    if weights is not None:
-        conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_WEIGHTS, json.dumps(weights)))
     return conn.execute(
         f"SELECT COUNT(*) FROM quotes WHERE status IN ({','.join('?' * len(reviewed))})", reviewed).fetchone()[0]
 
