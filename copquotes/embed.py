@@ -36,6 +36,7 @@ text whole. Either way the cache holds only forward-pass vectors, keyed by ``cac
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sqlite3
 import threading
@@ -545,34 +546,59 @@ class TextEncoder:
         return list(np.asarray(vecs, dtype=np.float32))
 
 
+# units whose texts and sentences the embed stage handles at a time (what it holds does not grow
+# with the workspace)
+RUN_CHUNK = 20_000
+
+
+def _unit_sentences(ws, units: list[tuple[str, str]]) -> list[str]:
+    """The sentences of ``units`` (``(unit_id, text)``): those in the ``sentences`` table, the
+    missing ones split here and stored first (short transactions of whole units)."""
+    from .text import sentence_spans
+
+    ids = (json.dumps([uid for uid, _ in units]),)
+    stored: dict[str, list] = {}
+    for uid, s, e in ws.conn.execute('SELECT unit_id, start, "end" FROM sentences'
+                                     " WHERE unit_id IN (SELECT value FROM json_each(?))", ids):
+        stored.setdefault(uid, []).append((s, e))
+    new_rows = []
+    for uid, text in units:
+        if uid not in stored:
+            spans = sentence_spans(text) or [(0, len(text))]
+            stored[uid] = spans
+            new_rows.append([(uid, i, s, e) for i, (s, e) in enumerate(spans)])
+    for k in range(0, len(new_rows), 2000):   # a reviewer's save waits for one at most
+        with ws.transaction() as c:
+            c.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',
+                          [r for rows_ in new_rows[k:k + 2000] for r in rows_])
+    return [text[s:e] for uid, text in units for s, e in stored[uid]]
+
+
 def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     """The ``embed`` stage: embed every unit and sentence of the workspace into its cache.
 
     Vectors go to ``WS/embeddings/embeddings.sqlite``, keyed by (model, text hash); texts
     already there are not recomputed, so a warm re-run or an added file costs only the
-    new texts. Sentences missing from the ``sentences`` table are filled first.
+    new texts. Sentences missing from the ``sentences`` table are filled first. The units are
+    read :data:`RUN_CHUNK` at a time (their texts and sentences embedded, then let go; ``texts``
+    counts each chunk's distinct texts); with a distributed engine's ``mapper``, all in one map
+    (its workers load the model once).
     """
-    from .text import sentence_spans
-
     t0 = time.perf_counter()
-    conn = ws.conn
-    units = conn.execute("SELECT unit_id, text FROM units").fetchall()
-    have = {r[0] for r in conn.execute("SELECT DISTINCT unit_id FROM sentences")}
-    new_rows = []
-    for uid, text in units:
-        if uid not in have:
-            spans = sentence_spans(text) or [(0, len(text))]
-            new_rows.append([(uid, i, s, e) for i, (s, e) in enumerate(spans)])
-    for k in range(0, len(new_rows), 2000):   # short transactions of whole units (a save waits for one)
-        with ws.transaction() as c:
-            c.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',
-                          [r for rows_ in new_rows[k:k + 2000] for r in rows_])
-    texts = {text for _, text in units}
-    rows = conn.execute('SELECT u.text, s.start, s."end" FROM sentences s JOIN units u ON u.unit_id = s.unit_id')
-    texts.update(text[s:e] for text, s, e in rows)
+    ids = [r[0] for r in ws.conn.execute("SELECT unit_id FROM units ORDER BY rowid")]
     embedder = Embedder(cache_dir=Path(ws.path) / "embeddings", **options)
     embedder.mapper = mapper  # a distributed engine's map, or None: here
-    embedder.ensure(sorted(texts), progress=progress)
-    return {"texts": len(texts), "computed": embedder.n_computed_, "cached": embedder.n_cached_,
-            "ensured_before": embedder.n_ensured_,
+    chunk = len(ids) if mapper is not None else RUN_CHUNK
+    n_texts = computed = cached = ensured = 0
+    for k in range(0, len(ids), max(1, chunk)):
+        units = ws.conn.execute("SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
+                                (json.dumps(ids[k:k + chunk]),)).fetchall()
+        texts = {text for _, text in units}
+        texts.update(_unit_sentences(ws, units))
+        # the progress bar counts each chunk's new texts as they are embedded
+        embedder.ensure(sorted(texts), progress=progress)
+        n_texts += len(texts)
+        computed, cached, ensured = (computed + embedder.n_computed_, cached + embedder.n_cached_,
+                                     ensured + embedder.n_ensured_)
+    return {"texts": n_texts, "computed": computed, "cached": cached, "ensured_before": ensured,
             "model": embedder.key, "embed_seconds": round(time.perf_counter() - t0, 3)}

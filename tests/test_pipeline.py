@@ -244,3 +244,29 @@ def test_a_failing_stage_leaves_no_child_running(tmp_path, monkeypatch):
     assert ws.stage_record("anonymise") is None
     ws.close()
     shutil.rmtree(tmp_path / "ws")
+
+
+def test_the_embed_stage_in_chunks_caches_what_one_pass_does(tmp_path, monkeypatch):
+    import numpy as np
+
+    from copquotes import embed
+    from copquotes.ingest import discover
+    from copquotes.workspace import Workspace
+
+    data = _write_data(tmp_path)
+    out = {}
+    for name, chunk in (("whole", 10 ** 6), ("chunked", 2)):
+        monkeypatch.setattr(embed, "RUN_CHUNK", chunk)
+        ws = Workspace.create(tmp_path / name)
+        ws.ingest(discover([data]).sources, progress=False)
+        summary = embed.run(ws, progress=False)
+        texts = [t for (t,) in ws.conn.execute("SELECT text FROM units ORDER BY unit_id")]
+        reader = embed.Embedder(cache_dir=ws.path / "embeddings")
+        vecs = reader.encode(texts)
+        assert reader.n_computed_ == 0          # every unit's vector is in the cache the stage filled
+        out[name] = (summary, sorted(tuple(r) for r in ws.conn.execute('SELECT u.text, s.idx, s.start, s."end" FROM sentences s'
+                                                                    " JOIN units u USING(unit_id)")), vecs)
+        ws.close()
+    assert out["chunked"][0]["computed"] == out["whole"][0]["computed"] > 0
+    assert out["chunked"][1] == out["whole"][1]
+    np.testing.assert_allclose(out["chunked"][2], out["whole"][2], atol=1e-6)

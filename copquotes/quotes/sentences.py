@@ -46,6 +46,51 @@ class SentenceFeatures:
         return list(self.iter_stats((r["text"], [tuple(x) for x in r["sents"]]) for r in rows))
 
 
+def _spans(u, sentences: dict, missing: dict | None) -> list[tuple[int, int]]:
+    """The unit's sentence spans: the ingest's (``sentences``), or split here when it has none
+    (counted in ``missing["sentences"]``) or they do not fit its text."""
+    sents = [(s, e) for _, s, e in sentences.get(u.unit_id, [])]
+    if not sents or sents[-1][1] > len(u.text):
+        if missing is not None:
+            missing["sentences"] += bool(not sents)
+        sents = sentence_spans(u.text)
+    return sents
+
+
+def missing_stats(ws, units: list, sentences: dict, use_pos: bool) -> list[tuple[str, str, list]]:
+    """``(text hash, text, sentence spans)`` of the units whose texts have no stored features
+    (one entry per text), found by hash alone (no stored value is read)."""
+    wanted = {}
+    for u in units:
+        wanted.setdefault(text_hash(u.text), (u.text, _spans(u, sentences, None)))
+    have = storage.cached_hashes(ws, _stats_kind(use_pos), sorted(wanted))
+    return [(h, t, sents) for h, (t, sents) in wanted.items() if h not in have]
+
+
+def compute_stats(ws, todo: list[tuple[str, str, list]], use_pos: bool, mapper=None, progress: bool = False) -> int:
+    """Compute the features of ``todo`` (:func:`missing_stats`) and store them as they come, 2,000
+    texts at a time (in one distributed map when ``mapper`` is given); returns how many."""
+    if not todo:
+        return 0
+    if mapper is not None:  # a distributed engine: spaCy runs there, loaded once per worker
+        per_text = mapper("copquotes.quotes.sentences:SentenceFeatures",
+                          [{"text": t, "sents": sents} for _, t, sents in todo], init={"use_pos": use_pos})
+    else:
+        per_text = SentenceFeatures(use_pos).iter_stats((t, sents) for _, t, sents in todo)
+    kind = _stats_kind(use_pos)
+    bar = _progress(total=len(todo), desc="quotes: sentence features", unit="text", enable=progress)
+    rows: dict = {}
+    for (h, _, sents), stats in zip(todo, per_text):
+        bar.update(1)
+        rows[h] = json.dumps({"spans": [list(x) for x in sents], "stats": [dataclasses.astuple(x) for x in stats]})
+        if len(rows) >= 2000:
+            storage.cache_features(ws, kind, rows)
+            rows = {}
+    bar.close()
+    storage.cache_features(ws, kind, rows)
+    return len(todo)
+
+
 def unit_stats(ws, units: list, data: dict, use_pos: bool, progress: bool) -> dict[str, tuple]:
     """Per unit id: ``(sentence spans, [SentenceStats without the IDF part])``.
 
@@ -57,11 +102,7 @@ def unit_stats(ws, units: list, data: dict, use_pos: bool, progress: bool) -> di
     kind = _stats_kind(use_pos)
     wanted: dict[str, list] = {}
     for u in units:
-        sents = [(s, e) for _, s, e in data["sentences"].get(u.unit_id, [])]
-        if not sents or sents[-1][1] > len(u.text):
-            data["missing"]["sentences"] += bool(not sents)
-            sents = sentence_spans(u.text)
-        wanted[u.unit_id] = [text_hash(u.text), sents]
+        wanted[u.unit_id] = [text_hash(u.text), _spans(u, data["sentences"], data["missing"])]
     stored = storage.cached_features(ws, kind, sorted({h for h, _ in wanted.values()}))
     out: dict[str, tuple] = {}
     todo: list = []

@@ -34,7 +34,7 @@ from .features import corpus_idf, is_non_answer, span_features, with_idf
 from .safety import check, name_patterns, unit_has_no_names
 from .scoring import (PARTS, QuoteRanker, Reference, Weights, add_themes, explain, sample_reference,
                       score_candidates, select_spans, with_representativeness)
-from .sentences import unit_stats
+from .sentences import compute_stats, missing_stats, unit_stats
 
 log = logging.getLogger(__name__)
 
@@ -95,20 +95,24 @@ def part_ids(ws, size: int | None = None) -> list[list[str]]:
     return [ids[k:k + size] for k in range(0, len(ids), size)]
 
 
-def precompute_stats(ws, *, progress: bool = False) -> int:
-    """Compute and store the sentence features of quotable units that have none yet, part by part.
+def precompute_stats(ws, *, progress: bool = False, mapper=None) -> int:
+    """Compute and store the sentence features of quotable units that have none yet: found part
+    by part, computed in one go (one distributed map with ``mapper``, so its workers load spaCy
+    once) and stored as they come. Returns how many texts were computed.
 
     The pipeline runs it in its worker process after the anonymise stage, beside the embedding,
-    so the quotes stage finds them ready. Returns how many units were computed.
+    so the quotes stage finds them ready; :func:`run` calls it first otherwise.
     """
     opts = _options(ws, {})
-    n = 0
+    use_pos = bool(opts.get("use_pos", True))
+    todo, seen = [], set()
     for ids in part_ids(ws):
         units, sentences = storage.quotable_texts(ws, ids)
-        data = {"sentences": sentences, "missing": {"sentences": 0}}
-        unit_stats(ws, _quotable(units, opts), data, bool(opts.get("use_pos", True)), progress)
-        n += int(data["stats_computed"])
-    return n
+        for item in missing_stats(ws, _quotable(units, opts), sentences, use_pos):
+            if item[0] not in seen:
+                seen.add(item[0])
+                todo.append(item)
+    return compute_stats(ws, todo, use_pos, mapper, progress)
 
 
 def _unit_spans(u, sents: list, opts: dict, pins: list) -> list[SpanCandidate]:
@@ -459,6 +463,9 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
     pre = _precomputed_parts(ws, precomputed, options, opts)
     reference = None
     tally = _Tally()
+    if pre is None and not options:
+        # the sentence features of new texts first, in one go (the worker process did it otherwise)
+        tally.stats_computed += precompute_stats(ws, progress=progress, mapper=mapper)
     parts = part_ids(ws)
     bar = _progress(total=sum(map(len, parts)), desc="quotes", unit="unit", enable=progress)
     try:

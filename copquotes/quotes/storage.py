@@ -149,6 +149,16 @@ def cached_features(ws, kind: str, hashes: list[str]) -> dict:
     return stored
 
 
+def cached_hashes(ws, kind: str, hashes: list[str]) -> set[str]:
+    """Which of ``hashes`` have a stored ``text_features`` value of this kind (none is read)."""
+    have: set[str] = set()
+    for i in range(0, len(hashes), 5000):
+        have.update(h for (h,) in ws.conn.execute(
+            "SELECT text_hash FROM text_features WHERE kind = ? AND text_hash IN (SELECT value FROM json_each(?))",
+            (kind, json.dumps(hashes[i:i + 5000]))))
+    return have
+
+
 def cache_features(ws, kind: str, values: dict) -> None:
     """Store ``{text hash: value (JSON text)}`` in ``text_features``, in transactions of their own
     (2,000 texts each: a reviewer's save waits at most for one)."""
