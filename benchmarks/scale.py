@@ -113,6 +113,43 @@ def build_corpus(base: Path, n: int) -> dict:
 
 
 # ----------------------------------------------------------------------------- one run (a subprocess)
+class StagePeaks:
+    """This process's peak RSS per stretch of a run: sampled from /proc every 0.2 s by a thread,
+    the maximum since the last mark kept under that mark's name (``ingest``, then each stage as
+    the pipeline reports it done: a stage the worker process ran is done when the parent waits
+    for it, so the parent's stretches are named after the parent's own stages)."""
+
+    def __init__(self):
+        import threading
+
+        self.peaks: dict[str, int] = {}
+        self._max = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+        return 0
+
+    def _sample(self):
+        while not self._stop.wait(0.2):
+            self._max = max(self._max, self._rss())
+
+    def mark(self, name: str, *_):
+        self.peaks[name] = max(self._max, self._rss())
+        self._max = self._rss()
+
+    def stop(self) -> dict[str, int]:
+        self._stop.set()
+        self._thread.join()
+        return self.peaks
+
+
 def one(engine: str, corpus: Path, ws_path: Path) -> dict:
     from copquotes import _offline
     from copquotes.ingest import discover
@@ -123,10 +160,12 @@ def one(engine: str, corpus: Path, ws_path: Path) -> dict:
     _offline.apply()
     cores = available_cores()
     apply_threads(cores)
+    peaks = StagePeaks()
     t0 = time.perf_counter()
     ws = Workspace.open(ws_path, create=True)
     ws.ingest(discover([corpus]).sources, progress=False)
     t_ingest = time.perf_counter() - t0
+    peaks.mark("ingest")
     stats = []
     if engine == "ray":
         from copquotes.engines import RayEngine
@@ -135,18 +174,19 @@ def one(engine: str, corpus: Path, ws_path: Path) -> dict:
         eng = RayEngine(ws.path, cores=cores, actors=2, partition_rows=PARTITION_ROWS).start()
         t_start = time.perf_counter() - t
         try:
-            stages = analyse(ws, progress=False, engine=eng, jobs=cores)
+            stages = analyse(ws, progress=False, engine=eng, jobs=cores, on_stage=peaks.mark)
             stats = [s.as_dict() for s in eng.stats]
         finally:
             eng.shutdown()
     else:
         t_start = 0.0
-        stages = analyse(ws, progress=False, jobs=cores)
+        stages = analyse(ws, progress=False, jobs=cores, on_stage=peaks.mark)
+    peaks.mark("statistics")   # what analyse does after its last stage (ANALYZE, withheld words)
     wall = time.perf_counter() - t0
     n_units = ws.n_units()
     ws.close()
     return {"engine": engine, "units": n_units, "wall": round(wall, 2), "ingest_seconds": round(t_ingest, 2),
-            "engine_start_seconds": round(t_start, 2),
+            "engine_start_seconds": round(t_start, 2), "driver_peak_by_stage_mb": peaks.stop(),
             "stages": {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float, str, bool))}
                        for k, v in stages.items()},
             "maps": stats,
@@ -297,6 +337,14 @@ def to_markdown(rep: dict) -> str:
             coord = m["coordinator_seconds_per_partition"] if m["wall_seconds"] else "-"
             lines.append(f"| {r['units']:,} | `{m['kernel'].split(':')[1]}` | {m['rows']:,} | {m['partitions']} | "
                          f"{m['kernel_seconds']:.1f} | {wall} | {m['rows_per_second_per_worker']} | {coord} |")
+    by_stage = [r for r in rep["runs"] if r.get("driver_peak_by_stage_mb")]
+    if by_stage:
+        lines += ["", "The `copquotes` process's peak RSS (MB) in each stretch of a run (sampled every 0.2 s; a "
+                  "stretch ends when the pipeline reports that stage done; the local engine's `anonymise` is "
+                  "the parent's wait for its worker process):", ""]
+        for r in by_stage:
+            lines.append(f"- {r['units']:,} units, {r['engine']}: " + ", ".join(
+                f"{k} {v:,}" for k, v in r["driver_peak_by_stage_mb"].items()))
     trend = []
     for eng in ("local", "ray"):
         runs = sorted((r for r in rep["runs"] if r["engine"] == eng), key=lambda r: r["units"])
