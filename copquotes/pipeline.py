@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -122,6 +124,50 @@ class _Plan:
                     self.precompute.append((name, p))
 
 
+class _Beside:
+    """The ``mapped`` precompute steps of later stages, run with a distributed engine's map while
+    the parent runs a stage of its own (tagging, the topic fit: the cluster would be idle then),
+    each in a thread of this process with its own workspace connection. A step that fails only
+    leaves its stage to compute what is missing itself."""
+
+    def __init__(self, ws_path, mapper):
+        self.ws_path, self.mapper = ws_path, mapper
+        self.threads: dict[str, threading.Thread] = {}   # stage -> its step's thread
+        self.done: dict[str, dict] = {}                  # stage -> {step: count, step_seconds: s}
+
+    def start(self, todo: list[str], finished) -> None:
+        """Start the steps of the stages in ``todo`` whose ``after`` stages are all ``finished``."""
+        for name in todo:
+            for p in STAGES[name].precompute:
+                if p.mapped and name not in self.threads and all(a not in todo or a in finished for a in p.after):
+                    t = threading.Thread(target=self._run, args=(name, p), name=f"copquotes-{p.name}", daemon=True)
+                    self.threads[name] = t
+                    t.start()
+                    log.info("%s started beside the stages here, on the engine's cluster", p.name)
+
+    def _run(self, name: str, p) -> None:
+        from .stages import resolve
+        from .workspace import Workspace
+
+        t0 = time.perf_counter()
+        ws = Workspace.open(self.ws_path)
+        try:
+            n = resolve(p.run)(ws, mapper=self.mapper)
+            self.done[name] = {p.name: n, f"{p.name}_seconds": round(time.perf_counter() - t0, 2)}
+        except Exception as exc:  # noqa: BLE001 - the stage computes what is missing itself
+            log.debug("%s beside failed: %s", p.name, exc)
+            self.done[name] = {f"{p.name}_error": type(exc).__name__}
+        finally:
+            ws.close()
+
+    def join(self, name: str | None = None) -> dict:
+        """Wait for the step of stage ``name`` (every step: ``None``); what it reported."""
+        for stage, t in list(self.threads.items()):
+            if name is None or stage == name:
+                t.join()
+        return self.done.get(name, {}) if name else {}
+
+
 def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
             on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True,
             jobs: int | None = None, engine: str = "local", address: str | None = None, wait: bool = True,
@@ -197,6 +243,7 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     else:  # an engine the caller started (and stops)
         mapper = engine
     plan = _Plan(ws, todo, parallel and cores > 1 and mapper is None)
+    beside_map = _Beside(ws.path, mapper) if mapper is not None and getattr(ws, "path", None) is not None else None
     worker = None
     worker_t0 = 0.0
     handed: dict[str, str] = {}        # stage -> file with its precomputed value
@@ -302,9 +349,14 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
                 options["precomputed"] = handed[name]
             if mapper is not None and stage.map_option:
                 options[stage.map_option] = mapper
+            extra = {}
+            if beside_map is not None:
+                if not stage.map_option:   # the cluster is idle while this runs here
+                    beside_map.start(todo, results)
+                extra = beside_map.join(name)
             t0 = time.perf_counter()
             summary = dict(stage.load()(ws, progress=progress, **options) or {})
-            record(name, summary, time.perf_counter() - t0)
+            record(name, {**summary, **extra}, time.perf_counter() - t0)
         finish_worker_stage()
         if worker is not None:
             worker.close()
@@ -314,8 +366,13 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
     finally:
         if worker is not None:  # a stage here failed: do not leave the worker running
             worker.kill()
+        failing = sys.exc_info()[0] is not None
+        if beside_map is not None and not failing:
+            beside_map.join()
         if mapper is not None and own_engine:
-            mapper.shutdown()
+            mapper.shutdown()   # on a failure first: a map still running beside then ends at once
+        if beside_map is not None and failing:
+            beside_map.join()
         for p in files:
             p.unlink(missing_ok=True)
     return {name: results[name] for name in names if name in results}

@@ -38,12 +38,16 @@ class Precompute:
     ``run(ws) -> value``. With ``handover``, the value is what the stage's ``run`` takes as
     its ``precomputed`` keyword (the worker keeps it, or writes it to a file for the parent);
     otherwise the step stores its result in the workspace and returns a count.
+    ``mapped``: with a distributed engine (no worker process), the step runs as that engine's
+    map (``run(ws, mapper=...)``) in a thread of the parent, started when the parent begins a
+    stage of its own (no map: the cluster would be idle) once its ``after`` stages are done.
     """
     name: str
     run: str
     after: tuple[str, ...] = ()
     granularity: Granularity = "unit"
     handover: bool = False
+    mapped: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,7 @@ DECLARATIONS: tuple[Stage, ...] = (
           granularity="workspace",
           doc="candidate spans per unit, scored, chosen per unit and stored; weights learnt from decisions",
           beside=("topics",), beside_max_units=QUOTES_BESIDE_MAX_UNITS,
-          precompute=(Precompute("quote_features", "copquotes.quotes.stage:precompute_stats", after=()),
+          precompute=(Precompute("quote_features", "copquotes.quotes.stage:precompute_stats", after=(), mapped=True),
                       Precompute("quote_candidates", "copquotes.quotes.stage:candidates_blob",
                                  after=("anonymise",), handover=True)),
           fingerprint_extra=_quotes_extra, map_option="mapper"),

@@ -98,6 +98,9 @@ def test_the_ray_run_maps_over_several_partitions_with_two_actors_and_stops_its_
     assert not both["ray_left_running"]
     assert (both["ray"].path / ".ray").is_dir()  # Ray's session files stayed in the workspace
     assert all(not s["skipped"] for s in both["ray_summary"].values())
+    # the quotes' sentence features were mapped beside the tag and topics stages: the quotes stage parsed none
+    quotes = both["ray_summary"]["quotes"]
+    assert quotes["quote_features"] > 0 and quotes["sentence_features_computed"] == 0
 
 
 @pytest.mark.parametrize("sql", [
