@@ -39,7 +39,8 @@ def _row(s: Stage) -> str:
     if s.beside:
         beside = ", ".join(s.beside) + (f" (up to {s.beside_max_units:,} units)" if s.beside_max_units else "")
     pre = "; ".join(f"`{p.name}` {_short(p.run)} (after {', '.join(p.after) or '-'}"
-                    + (", handover" if p.handover else "") + ")" for p in s.precompute) or "-"
+                    + (", handover" if p.handover else "") + (", mapped" if p.mapped else "") + ")"
+                    for p in s.precompute) or "-"
     opts = []
     if s.force_option:
         opts.append(f"force `{s.force_option}`")
