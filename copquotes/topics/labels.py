@@ -50,32 +50,53 @@ def ngrams(text: str, max_n: int = 3) -> list[str]:
     return out
 
 
+class PhraseCounts:
+    """The counts a topic's candidate phrases are scored on, fed one text at a time (the texts
+    are not kept): per topic, phrase -> occurrences, phrase -> texts using it, and the number of
+    texts. Holds one entry per distinct phrase of a topic."""
+
+    def __init__(self, topics, max_n: int = 3):
+        self.max_n = max_n
+        self.counts: dict[int, Counter] = {t: Counter() for t in topics}
+        self.doc_freq: dict[int, Counter] = {t: Counter() for t in topics}
+        self.n_docs: dict[int, int] = {t: 0 for t in topics}
+
+    def add(self, topic: int, doc: str) -> None:
+        """Count ``doc`` in ``topic`` (a topic not given at the start is skipped)."""
+        if topic not in self.counts:
+            return
+        grams = ngrams(doc, self.max_n)
+        self.counts[topic].update(grams)
+        self.doc_freq[topic].update(set(grams))
+        self.n_docs[topic] += 1
+
+    def top(self, top: int = 20, min_docs: int = 2) -> dict[int, list[tuple[str, float]]]:
+        """The ``top`` candidate phrases of each topic by c-TF-IDF (:func:`class_tfidf`)."""
+        counts, doc_freq = self.counts, self.doc_freq
+        total = Counter()
+        for c in counts.values():
+            total.update(c)
+        words_per_class = np.mean([sum(c.values()) for c in counts.values()]) if counts else 1.0
+        out = {}
+        for t, c in counts.items():
+            n = sum(c.values()) or 1
+            scored = [(g, (k / n) * np.log(1 + words_per_class / total[g])) for g, k in c.items()
+                      if doc_freq[t][g] >= min(min_docs, max(1, self.n_docs[t]))]
+            scored.sort(key=lambda x: (-x[1], x[0]))
+            out[t] = [(g, float(s)) for g, s in scored[:top]]
+        return out
+
+
 def class_tfidf(docs_by_topic: Mapping[int, Sequence[str]], max_n: int = 3, top: int = 20,
                 min_docs: int = 2) -> dict[int, list[tuple[str, float]]]:
     """The ``top`` candidate phrases of each topic by c-TF-IDF (BERTopic's formula:
     ``tf(t, c) * log(1 + A / f(t))``, ``A`` the mean words per class, ``f`` the phrase's
     frequency over all classes); a phrase must appear in ``min_docs`` texts of the topic."""
-    counts: dict[int, Counter] = {}
-    doc_freq: dict[int, Counter] = {}
+    counts = PhraseCounts(list(docs_by_topic), max_n)
     for t, docs in docs_by_topic.items():
-        c, d = Counter(), Counter()
         for doc in docs:
-            grams = ngrams(doc, max_n)
-            c.update(grams)
-            d.update(set(grams))
-        counts[t], doc_freq[t] = c, d
-    total = Counter()
-    for c in counts.values():
-        total.update(c)
-    words_per_class = np.mean([sum(c.values()) for c in counts.values()]) if counts else 1.0
-    out = {}
-    for t, c in counts.items():
-        n = sum(c.values()) or 1
-        scored = [(g, (k / n) * np.log(1 + words_per_class / total[g])) for g, k in c.items()
-                  if doc_freq[t][g] >= min(min_docs, max(1, len(docs_by_topic[t])))]
-        scored.sort(key=lambda x: (-x[1], x[0]))
-        out[t] = [(g, float(s)) for g, s in scored[:top]]
-    return out
+            counts.add(t, doc)
+    return counts.top(top, min_docs)
 
 
 def mmr_pick(centroid: np.ndarray, vecs: np.ndarray, k: int = 2, diversity: float = 0.5,
@@ -97,15 +118,18 @@ def _covered(phrase: str, chosen: list[str]) -> bool:
     return any(words <= set(c.split()) or set(c.split()) <= words for c in chosen)
 
 
-def phrase_labels(docs_by_topic: Mapping[int, Sequence[str]], centroids: Mapping[int, np.ndarray],
+def phrase_labels(docs_by_topic: Mapping[int, Sequence[str]] | PhraseCounts, centroids: Mapping[int, np.ndarray],
                   encode: Callable[[list[str]], np.ndarray], *, n_phrases: int = 2, candidates: int = 20,
                   diversity: float = 0.5) -> dict[int, str]:
     """A label of ``n_phrases`` short phrases per topic (``"peer support, space to reflect"``).
 
-    ``centroids``: the topic's unit-normalised mean embedding; ``encode``: texts -> L2-normalised
-    embeddings with the same model. Topics without a candidate phrase get no entry (the caller
-    keeps its keyword label)."""
-    cands = class_tfidf(docs_by_topic, top=candidates)
+    ``docs_by_topic``: the texts of each topic, or their :class:`PhraseCounts`; ``centroids``: the
+    topic's unit-normalised mean embedding; ``encode``: texts -> L2-normalised embeddings with the
+    same model. Topics without a candidate phrase get no entry (the caller keeps its keyword label)."""
+    if isinstance(docs_by_topic, PhraseCounts):
+        cands = docs_by_topic.top(candidates)
+    else:
+        cands = class_tfidf(docs_by_topic, top=candidates)
     phrases = sorted({g for lst in cands.values() for g, _ in lst})
     if not phrases:
         return {}

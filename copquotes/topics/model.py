@@ -30,6 +30,10 @@ What it adds to BERTopic's defaults (each measured, see ``docs/topics.md``):
 * **Representative units**: the members closest to their topic's centroid, distinct texts.
 * **A 2-D map** (``map_2d_``): a second UMAP layout to two dimensions that reuses the
   nearest-neighbour graph of the fitted reduction.
+* **Large corpora in bounded memory**: :meth:`TopicModel.fit_rows` reads texts and embeddings
+  on demand: the fitting sample at once, the other units a chunk at a time, with per-topic
+  running sums (:mod:`copquotes.topics.running`) for what needs every unit; the same result as
+  :meth:`TopicModel.fit` over the whole arrays.
 * **Small corpora degrade gracefully**: below ``min_units`` texts every text goes to a
   single topic 0 (``degenerate_`` says why); no exception.
 
@@ -53,10 +57,9 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from ..errors import ConfigError
+from .running import OUTLIER, DistinctTop, TopicSums, row_dots, unit_rows
 
 log = logging.getLogger(__name__)
-
-OUTLIER = -1
 
 # Filler words of transcripts and the programme's own names: never a topic keyword.
 DOMAIN_STOP_WORDS = frozenset("""
@@ -391,7 +394,8 @@ class TopicModel(BaseEstimator):
     min_units: below this many texts every text goes to one topic (``degenerate_``).
     max_fit_units: larger corpora are fitted on a random sample of this many units;
         the rest join their nearest topic (by centroid) and are placed on the map
-        between their nearest fitted neighbours.
+        between their nearest fitted neighbours. :meth:`fit_rows` reads such a corpus a
+        chunk at a time instead of taking it whole (same result).
     map_2d: also compute a 2-D map of the units (``map_2d_``).
     random_state: seed of UMAP and of the sample.
 
@@ -496,36 +500,20 @@ class TopicModel(BaseEstimator):
             return self
 
         # --- sample for very large corpora
-        rng = np.random.default_rng(p["random_state"])
-        if p["n_fit"] < n:
-            fit_idx = np.sort(rng.choice(n, size=p["n_fit"], replace=False))
-        else:
-            fit_idx = np.arange(n)
+        fit_idx = self.sample_rows(n)
         E_fit = E[fit_idx]
         docs_fit = [clean[i] for i in fit_idx]
 
-        bt, reducer, topics_fit, probs_fit = self._cluster(docs_fit, E_fit, p, timings)
-        if self.n_clusters_found_ == 0:
+        bt, reducer, topics_fit, probs_fit, assigned_fit, ids, C, keywords = self._fit_sample(
+            docs_fit, E_fit, p, timings)
+        if bt is None:
             # HDBSCAN found no structure: one topic, said plainly
-            self._fit_one_topic(texts, E, clean, f"no clusters of at least {p['min_topic_size']} similar texts "
-                                f"among {n}: all are in one topic (lower min_topic_size to look for smaller topics)")
+            self._fit_one_topic(texts, E, clean, self._no_cluster_reason(p))
             self.map_2d_ = reducer.map_2d(E_fit) if (self.map_2d and p["n_fit"] == n) else (
                 self._small_map(E) if self.map_2d else None)
             timings["total"] = time.perf_counter() - t_all
             self.timings_ = timings
             return self
-
-        # --- too many topics: merge the smallest into its nearest, until max_topics remain
-        if p["max_topics"] is not None and self.n_clusters_found_ > p["max_topics"]:
-            t = time.perf_counter()
-            topics_fit = merge_small_topics(E_fit, topics_fit, p["max_topics"])
-            timings["reduce_topics"] = time.perf_counter() - t
-        topics_fit, probs_fit, assigned_fit = self._reduce_outliers(bt, docs_fit, E_fit, topics_fit, probs_fit,
-                                                                    p["outlier_threshold"], timings)
-        # --- final numbering by size, keywords for the final topics
-        topics_fit = _renumber(topics_fit)
-        ids, C, keywords = self._final_keywords(bt, docs_fit, E_fit, topics_fit, timings)
-        self.bertopic_ = bt
 
         # --- units not in the sample: nearest centroid
         topics = np.full(n, OUTLIER, dtype=int)
@@ -547,6 +535,167 @@ class TopicModel(BaseEstimator):
         timings["total"] = time.perf_counter() - t_all
         self.timings_ = timings
         return self
+
+    def fit_rows(self, n: int, read_rows, chunk: int = 5000):
+        """Fit on a corpus of ``n`` texts read on demand: the result of :meth:`fit` on all of
+        them, without holding them all once the corpus is larger than the sample.
+
+        ``read_rows(rows)`` returns ``(texts, embeddings)`` of the given rows (ascending
+        indices into the corpus). Up to ``max_fit_units`` texts (or below ``min_units``) all are
+        read at once and :meth:`fit` runs. Above: held are the sample's texts and embeddings
+        (:meth:`sample_rows`), one chunk of about ``chunk`` other rows at a time, per-row results
+        (topic, probability, how assigned, map position: small arrays of ``n``) and one
+        embedding sum per topic. The rows outside the sample are read once; the members of a
+        topic without a clustered member (the outliers) are read once more for their
+        representatives. When HDBSCAN finds no cluster in the sample, every text is read at once
+        (one topic for all, as :meth:`fit` does).
+        """
+        import time
+
+        n = int(n)
+        fit_idx = self.sample_rows(n)
+        if len(fit_idx) >= n:
+            return self.fit(*read_rows(np.arange(n)))
+        timings: dict[str, float] = {"read": 0.0}
+        t_all = time.perf_counter()
+        read_untimed = read_rows
+
+        def read_rows(rows):
+            t0 = time.perf_counter()
+            try:
+                return read_untimed(rows)
+            finally:
+                timings["read"] += time.perf_counter() - t0
+
+        p = self.params_ = self.resolve_params(n)
+        self.degenerate_, self.bertopic_, self.n_clusters_found_ = None, None, 0
+        texts_s, E_s = _check_texts_embeddings(*read_rows(fit_idx))
+        if len(texts_s) != len(fit_idx):
+            raise ConfigError(f"read_rows gave {len(texts_s)} texts for {len(fit_idx)} rows")
+        self.n_features_in_ = E_s.shape[1]
+        bt, reducer, topics_s, probs_s, assigned_s, ids, C, keywords = self._fit_sample(
+            [clean_for_keywords(t) for t in texts_s], E_s, p, timings)
+        if bt is None:
+            log.warning("topics: no cluster in the sample; reading all %d texts at once", n)
+            texts, E = _check_texts_embeddings(*read_rows(np.arange(n)))
+            self._fit_one_topic(texts, E, [clean_for_keywords(t) for t in texts], self._no_cluster_reason(p))
+            self.map_2d_ = self._small_map(E) if self.map_2d else None
+            self.timings_ = {**timings, "total": time.perf_counter() - t_all}
+            return self
+        t = time.perf_counter()
+        xy_s = reducer.map_2d(E_s) if self.map_2d else None
+        timings.update(reducer.timings_)
+        timings["map_2d"] = time.perf_counter() - t
+
+        # --- the other rows, a chunk at a time: nearest centroid of the sample, map position
+        t = time.perf_counter()
+        self.topic_ids_, self.topic_embeddings_ = ids, C
+        topics, probs = np.full(n, OUTLIER, dtype=int), np.zeros(n, dtype=float)
+        assigned = np.full(n, "outlier", dtype=object)
+        topics[fit_idx], probs[fit_idx], assigned[fit_idx] = topics_s, probs_s, assigned_s
+        xy = np.zeros((n, 2), dtype=np.float32) if self.map_2d else None
+        if xy is not None:
+            xy[fit_idx] = xy_s
+        sums = TopicSums(E_s.shape[1])
+        rest = np.setdiff1d(np.arange(n), fit_idx)
+        step = _interpolation_chunk(len(fit_idx), chunk)   # the blocks of fit()'s one call, unchanged
+        done = 0                                           # sample rows added to the sums
+        for s in range(0, len(rest), step):
+            rows = rest[s:s + step]
+            E_r = _check_texts_embeddings(*read_rows(rows))[1]
+            t_r, p_r = self._nearest(E_r, p["outlier_threshold"])
+            topics[rows], probs[rows] = t_r, p_r
+            assigned[rows] = np.where(t_r == OUTLIER, "outlier", "nearest")
+            if xy is not None:
+                xy[rows] = _interpolate(E_r, E_s, xy_s, k=p["n_neighbors"])
+            upto = int(np.searchsorted(fit_idx, rows[-1]))
+            order = np.argsort(np.concatenate([fit_idx[done:upto], rows]), kind="stable")
+            sums.add(np.concatenate([topics_s[done:upto], t_r])[order], np.concatenate([E_s[done:upto], E_r])[order])
+            done = upto
+        sums.add(topics_s[done:], E_s[done:])
+        timings["assign_rest"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        reps = self._representatives_rows(n, read_rows, chunk, fit_idx, texts_s, E_s, topics_s, assigned_s,
+                                           topics, sums)
+        self._set_fitted(topics, probs, assigned, keywords, *sums.centroids(), reps)
+        timings["representatives"] = time.perf_counter() - t
+        self.map_2d_ = xy
+        self.timings_ = {**timings, "total": time.perf_counter() - t_all}
+        return self
+
+    def _representatives_rows(self, n, read_rows, chunk, fit_idx, texts_s, E_s, topics_s, assigned_s,
+                              topics, sums: TopicSums) -> dict[int, list[int]]:
+        """:meth:`_representatives` for :meth:`fit_rows`: topics with clustered members (all in
+        the sample) from the sample; the others (the outliers) from all their members, read
+        again a chunk at a time, against their mean kept in ``sums``."""
+        k = int(self.n_representative)
+        out: dict[int, list[int]] = {}
+        others: dict[int, np.ndarray] = {}
+        for t in np.unique(topics).tolist():
+            core = np.flatnonzero((topics_s == t) & (assigned_s == "cluster"))
+            if len(core):
+                c = E_s[core].mean(0)
+                c /= np.linalg.norm(c) or 1.0
+                out[t] = pick_representatives(fit_idx[core], row_dots(E_s[core], c), [texts_s[j] for j in core], k)
+            else:
+                c = sums.mean(t)
+                c /= np.linalg.norm(c) or 1.0
+                others[t] = c
+        if not others:
+            return out
+        tops = {t: DistinctTop(max(1, k)) for t in others}
+        for t, c in others.items():                      # members in the sample: held
+            j = np.flatnonzero(topics_s == t)
+            tops[t].add(fit_idx[j], row_dots(E_s[j], c), [text_key(texts_s[i]) for i in j])
+        in_sample = np.zeros(n, bool)
+        in_sample[fit_idx] = True
+        rows_all = np.flatnonzero(np.isin(topics, list(others)) & ~in_sample)
+        for s in range(0, len(rows_all), chunk):
+            rows = rows_all[s:s + chunk]
+            texts_r, E_r = _check_texts_embeddings(*read_rows(rows))
+            for t in np.unique(topics[rows]).tolist():
+                m = topics[rows] == t
+                tops[t].add(rows[m], row_dots(E_r[m], others[t]), [text_key(x) for x, keep in zip(texts_r, m) if keep])
+        out.update({t: top.rows() for t, top in tops.items()})
+        return dict(sorted(out.items()))
+
+    def sample_rows(self, n: int) -> np.ndarray:
+        """The rows (ascending) that :meth:`fit` clusters in a corpus of ``n`` texts: all of them
+        up to ``max_fit_units``, else a sample of that many drawn with ``random_state``."""
+        p = self.resolve_params(n)
+        if n < int(self.min_units) or p["n_fit"] >= n:
+            return np.arange(n)
+        rng = np.random.default_rng(p["random_state"])
+        return np.sort(rng.choice(n, size=p["n_fit"], replace=False))
+
+    @staticmethod
+    def _no_cluster_reason(p: dict) -> str:
+        return (f"no clusters of at least {p['min_topic_size']} similar texts among {p['n_units']}: all are "
+                "in one topic (lower min_topic_size to look for smaller topics)")
+
+    def _fit_sample(self, docs_fit, E_fit, p: dict, timings: dict):
+        """Topics of the sample: cluster, merge down to ``max_topics``, outlier reduction,
+        numbering by size, keywords. Returns ``(bertopic, reducer, topics, probs, assigned, topic
+        ids, centroids of the sample, keywords)``; ``bertopic`` and what follows it are None when
+        HDBSCAN found no cluster."""
+        import time
+
+        bt, reducer, topics_fit, probs_fit = self._cluster(docs_fit, E_fit, p, timings)
+        if self.n_clusters_found_ == 0:
+            return None, reducer, None, None, None, None, None, None
+        # --- too many topics: merge the smallest into its nearest, until max_topics remain
+        if p["max_topics"] is not None and self.n_clusters_found_ > p["max_topics"]:
+            t = time.perf_counter()
+            topics_fit = merge_small_topics(E_fit, topics_fit, p["max_topics"])
+            timings["reduce_topics"] = time.perf_counter() - t
+        topics_fit, probs_fit, assigned_fit = self._reduce_outliers(bt, docs_fit, E_fit, topics_fit, probs_fit,
+                                                                    p["outlier_threshold"], timings)
+        # --- final numbering by size, keywords for the final topics
+        topics_fit = _renumber(topics_fit)
+        ids, C, keywords = self._final_keywords(bt, docs_fit, E_fit, topics_fit, timings)
+        self.bertopic_ = bt
+        return bt, reducer, topics_fit, probs_fit, assigned_fit, ids, C, keywords
 
     def _fit_one_topic(self, texts, E, clean, reason: str) -> None:
         """Every text in topic 0 (too few texts, or no cluster found), saying why."""
@@ -742,8 +891,16 @@ class TopicModel(BaseEstimator):
 
     def _finish(self, texts, E, topics, probs, assigned, keywords, fit_mask):
         topics = np.asarray(topics, dtype=int)
-        self.topic_ids_, self.topic_embeddings_ = _centroids(E, topics)
-        n = len(texts)
+        ids, C = _centroids(E, topics)
+        self._set_fitted(topics, probs, assigned, keywords, ids, C,
+                         self._representatives(texts, E, topics, assigned, fit_mask))
+
+    def _set_fitted(self, topics, probs, assigned, keywords, ids, C, representatives) -> None:
+        """The fitted attributes from the topic of every text, the centroids of every topic over
+        all its texts (``ids``, ``C``) and the representatives (topic -> rows)."""
+        topics = np.asarray(topics, dtype=int)
+        self.topic_ids_, self.topic_embeddings_ = ids, C
+        n = len(topics)
         self.topics_ = topics
         self.probs_ = np.asarray(probs, dtype=float)
         self.assigned_by_ = np.asarray(assigned, dtype=object)
@@ -757,7 +914,7 @@ class TopicModel(BaseEstimator):
             used[label] += 1
             labels[t] = label if used[label] == 1 else f"{label} ({used[label]})"
         self.labels_ = labels
-        self.representative_ = self._representatives(texts, E, topics, assigned, fit_mask)
+        self.representative_ = representatives
         rows = []
         sizes = Counter(topics.tolist())
         for t in sorted(sizes, key=lambda t: (t == OUTLIER, t)):
@@ -774,26 +931,17 @@ class TopicModel(BaseEstimator):
                                                        "keyword_scores", "representative"])
 
     def _representatives(self, texts, E, topics, assigned, fit_mask) -> dict[int, list[int]]:
+        """Per topic, the rows of its clustered members (all its members if none was clustered)
+        closest to their mean, one per distinct text (:func:`pick_representatives`)."""
         out: dict[int, list[int]] = {}
-        k = int(self.n_representative)
         for t in sorted(set(topics.tolist())):
             members = np.flatnonzero(topics == t)
             core = members[(assigned[members] == "cluster") & fit_mask[members]]
             pool = core if len(core) else members
             c = E[pool].mean(0)
             c /= np.linalg.norm(c) or 1.0
-            sims = E[pool] @ c
-            order = pool[np.lexsort((pool, -sims))]
-            chosen, seen = [], set()
-            for i in order:
-                key = " ".join(texts[i].lower().split())
-                if key in seen:
-                    continue
-                seen.add(key)
-                chosen.append(int(i))
-                if len(chosen) >= k:
-                    break
-            out[int(t)] = chosen
+            out[int(t)] = pick_representatives(pool, row_dots(E[pool], c), [texts[i] for i in pool],
+                                               int(self.n_representative))
         return out
 
     def _small_map(self, E: np.ndarray) -> np.ndarray:
@@ -854,9 +1002,28 @@ def _centroids(E: np.ndarray, topics: np.ndarray) -> tuple[list[int], np.ndarray
     ids = sorted(set(np.asarray(topics).tolist()) - {OUTLIER})
     if not ids:
         return [], np.zeros((0, E.shape[1]), dtype=np.float32)
-    C = np.stack([E[topics == t].mean(0) for t in ids]).astype(np.float32)
-    C /= np.maximum(np.linalg.norm(C, axis=1, keepdims=True), 1e-12)
-    return ids, C
+    return ids, unit_rows(np.stack([E[topics == t].mean(0) for t in ids]))
+
+
+def pick_representatives(rows: np.ndarray, sims: np.ndarray, texts: Sequence[str], k: int) -> list[int]:
+    """The ``k`` rows most similar to their topic's mean (ties: lower row), one per distinct text
+    (case and spacing ignored), most similar first."""
+    rows = np.asarray(rows)
+    chosen, seen = [], set()
+    for j in np.lexsort((rows, -sims)):
+        key = text_key(texts[j])
+        if key in seen:
+            continue
+        seen.add(key)
+        chosen.append(int(rows[j]))
+        if len(chosen) >= k:
+            break
+    return chosen
+
+
+def text_key(text: str) -> str:
+    """A text as representatives tell texts apart: lower case, single spaces."""
+    return " ".join(text.lower().split())
 
 
 def _index_of(ids: list[int], values: np.ndarray) -> np.ndarray:
@@ -864,10 +1031,22 @@ def _index_of(ids: list[int], values: np.ndarray) -> np.ndarray:
     return np.array([pos[int(v)] for v in values], dtype=int)
 
 
+def _interpolation_block(n_ref: int) -> int:
+    """Rows of new points :func:`_interpolate` compares with ``n_ref`` reference points at once."""
+    return max(64, min(4096, _KNN_BLOCK_BYTES // max(1, 4 * n_ref)))
+
+
+def _interpolation_chunk(n_ref: int, chunk: int) -> int:
+    """``chunk`` rows, rounded down to a whole number of :func:`_interpolation_block` blocks when
+    it holds one (so that chunks are compared in the very blocks of one call over all rows)."""
+    block = _interpolation_block(n_ref)
+    return block * (int(chunk) // block) if chunk >= block else max(1, int(chunk))
+
+
 def _interpolate(E_new: np.ndarray, E_ref: np.ndarray, xy_ref: np.ndarray, k: int = 15) -> np.ndarray:
     """2-D position of new points: similarity-weighted mean of their k nearest reference points."""
     out = np.empty((len(E_new), 2), dtype=np.float32)
-    block = max(64, min(4096, _KNN_BLOCK_BYTES // max(1, 4 * len(E_ref))))
+    block = _interpolation_block(len(E_ref))
     k = min(k, len(E_ref))
     for s in range(0, len(E_new), block):
         sims = E_new[s:s + block] @ E_ref.T

@@ -35,8 +35,10 @@ from .model import OUTLIER, TopicModel
 log = logging.getLogger(__name__)
 # units whose topic the stage writes per transaction (a reviewer's save waits at most for one)
 WRITE_CHUNK = 5000
-# texts whose embeddings are read from the cache at a time
+# texts whose embeddings are read from the cache at a time (the fit's chunk of units outside the sample)
 ENCODE_CHUNK = 5000
+# units whose ids and texts are read from the workspace at a time (word counts, phrase counts)
+READ_CHUNK = 5000
 
 
 def _embeddings(embedder, texts: list[str], progress: bool) -> tuple[np.ndarray, int]:
@@ -58,18 +60,107 @@ def _embeddings(embedder, texts: list[str], progress: bool) -> tuple[np.ndarray,
     return E, n_computed
 
 
-def _phrase_labels(model, texts: list[str], embedder) -> dict[int, str]:
-    """Short phrase labels (:mod:`copquotes.topics.labels`) for the fitted topics; {} if none."""
-    from .labels import phrase_labels
+class _FittedRows:
+    """The texts and embeddings of the units that are fitted, by row (their position among them, in
+    the order of ``Workspace.units_frame``): ``read(rows)`` -> (keyword texts, embeddings), for
+    :meth:`TopicModel.fit_rows`. Holds only the unit ids; each call reads its rows' texts from the
+    workspace and their vectors from the embedding cache (``n_embedded`` counts what had to be
+    computed)."""
 
-    topics = np.asarray(model.topics_)
-    docs = {int(t): [texts[i] for i in np.flatnonzero(topics == t)] for t in model.topic_ids_}
+    def __init__(self, ws, unit_ids: list[str], embedder, progress: bool):
+        self.ws, self.unit_ids, self.embedder, self.progress = ws, unit_ids, embedder, progress
+        self.n_embedded = 0
+
+    def texts(self, rows) -> tuple[list[str], list[str]]:
+        """(original texts, keyword texts: anonymised where the anonymise stage has run)."""
+        ids = [self.unit_ids[i] for i in rows]
+        got = {uid: (raw, anon) for uid, raw, anon in self.ws.conn.execute(
+            "SELECT u.unit_id, u.text, a.text FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
+            " WHERE u.unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
+        raw = ["" if got[u][0] is None else str(got[u][0]) for u in ids]
+        return raw, [a if isinstance(a, str) else r for r, a in zip(raw, (got[u][1] for u in ids))]
+
+    def read(self, rows) -> tuple[list[str], np.ndarray]:
+        raw, kw = self.texts(rows)
+        E, n_computed = _embeddings(self.embedder, raw, self.progress)
+        self.n_embedded += n_computed
+        return kw, E
+
+
+def _units(ws, min_words: int) -> tuple[list[str], np.ndarray]:
+    """Every unit's id, in the order of ``Workspace.units_frame``, and whether it has ``min_words``
+    words (is fitted); the texts are read ``READ_CHUNK`` at a time and not kept."""
+    cur = ws.conn.execute("SELECT u.unit_id, u.text FROM units u JOIN files f ON f.file_id = u.file_id"
+                          " ORDER BY f.display, u.position")
+    ids: list[str] = []
+    fitted: list[bool] = []
+    while chunk := cur.fetchmany(READ_CHUNK):
+        for uid, text in chunk:
+            ids.append(uid)
+            fitted.append(word_count("" if text is None else str(text)) >= int(min_words))
+    return ids, np.array(fitted, dtype=bool)
+
+
+def _phrase_labels(model, rows: _FittedRows, embedder) -> dict[int, str]:
+    """Short phrase labels (:mod:`copquotes.topics.labels`) for the fitted topics; {} if none. The
+    phrases of every fitted unit are counted ``READ_CHUNK`` texts at a time."""
+    from .labels import PhraseCounts, phrase_labels
+
+    counts = PhraseCounts(model.topic_ids_)
+    n = len(rows.unit_ids)
+    for k in range(0, n, READ_CHUNK):
+        part = np.arange(k, min(n, k + READ_CHUNK))
+        for t, doc in zip(model.topics_[part].tolist(), rows.texts(part)[1]):
+            counts.add(t, doc)
     centroids = dict(zip(model.topic_ids_, model.topic_embeddings_))
     try:
-        return phrase_labels(docs, centroids, lambda ph: embedder.encode(ph, progress=False))
+        return phrase_labels(counts, centroids, lambda ph: embedder.encode(ph, progress=False))
     except Exception:  # noqa: BLE001 - a label is a convenience: keep the keyword labels
         log.warning("topics: phrase labels failed; keeping the keyword labels", exc_info=True)
         return {}
+
+
+def _info_rows(model, sizes: dict[int, int], unit_ids: list[str], phrases: dict[int, str]) -> list[tuple]:
+    """The ``topic_info`` rows: label (phrases, else keywords; made distinct), keywords, size over
+    every unit, representatives as unit ids."""
+    info_rows = []
+    used: dict[str, int] = {}
+    for r in (model.topic_info_.itertuples(index=False) if hasattr(model, "topic_info_") else []):
+        if int(r.topic) not in sizes:
+            continue
+        label = phrases.get(int(r.topic)) or str(r.label)
+        used[label] = used.get(label, 0) + 1
+        if used[label] > 1:
+            label = f"{label} ({used[label]})"
+        info_rows.append((int(r.topic), label, json.dumps(list(r.keywords)), sizes[int(r.topic)],
+                          json.dumps([unit_ids[j] for j in r.representative])))
+    if OUTLIER in sizes and OUTLIER not in {row[0] for row in info_rows}:
+        info_rows.append((OUTLIER, "outliers (no topic)", "[]", sizes[OUTLIER], "[]"))
+    return info_rows
+
+
+def _write(ws, unit_ids: list[str], topics: np.ndarray, probs: np.ndarray, xy: np.ndarray | None,
+           info_rows: list[tuple]) -> None:
+    """Every unit's row replaced in transactions of WRITE_CHUNK units (a reviewer's save waits at
+    most for one), then the topics' table. While it writes, a reader may see some units in their
+    new topics under the old labels for a moment; a killed run leaves the stage to do again (the
+    fit is seeded: the same topics). ``probs`` NaN and ``xy`` NaN are written as NULL."""
+    def val(v: float):
+        return None if np.isnan(v) else float(v)
+
+    for k in range(0, len(unit_ids), WRITE_CHUNK):
+        end = min(len(unit_ids), k + WRITE_CHUNK)
+        rows = [(unit_ids[i], int(topics[i]), val(probs[i]), *((val(xy[i, 0]), val(xy[i, 1])) if xy is not None
+                                                               else (None, None))) for i in range(k, end)]
+        with ws.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,?,?,?,?)", rows)
+    with ws.transaction() as conn:
+        if conn.execute("SELECT COUNT(*) FROM unit_topics").fetchone()[0] > len(unit_ids):
+            conn.execute("DELETE FROM unit_topics WHERE unit_id NOT IN (SELECT value FROM json_each(?))",
+                         (json.dumps(list(unit_ids)),))
+        conn.execute("DELETE FROM topic_info")
+        conn.executemany("INSERT INTO topic_info(topic, label, keywords_json, size, representative_json)"
+                         " VALUES (?,?,?,?,?)", info_rows)
 
 
 def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures: bool = True,
@@ -79,95 +170,58 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
     ``model_options`` go to :class:`~copquotes.topics.TopicModel` (e.g.
     ``min_topic_size=20``); ``embedder`` defaults to
     ``Embedder(cache_dir=ws.path / "embeddings")``.
+
+    Held for the whole run: the unit ids and a few numbers per unit (topic, probability, map
+    position). Texts and embeddings are read a chunk at a time, except the fitting sample's
+    (:meth:`TopicModel.fit_rows`), so the peak memory does not grow with the units beyond the
+    ``max_fit_units`` sample.
     """
     t_all = time.perf_counter()
     timings: dict[str, float] = {}
     bar = _progress(total=4, desc="topics", unit="step", enable=None if progress else False)
     try:
-        units = ws.units_frame(with_anon=True)
-        if units.empty:
+        unit_ids, fit_mask = _units(ws, min_words)
+        if not unit_ids:
             with ws.transaction() as conn:
                 conn.execute("DELETE FROM unit_topics")
                 conn.execute("DELETE FROM topic_info")
             return {"units": 0, "topics": 0, "outlier_share": 0.0, "embedded": 0, "figures": []}
-
-        raw = units["text"].fillna("").astype(str).tolist()
-        anon = units["anon_text"] if "anon_text" in units.columns else None
-        n_no_anon = int(anon.isna().sum()) if anon is not None else len(units)
+        n_no_anon = ws.conn.execute("SELECT COUNT(*) FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
+                                    " WHERE a.text IS NULL").fetchone()[0]
         if n_no_anon:
             log.warning("topics: %d of %d units have no anonymised text yet (run the anonymise stage); "
-                        "their original text is used for keywords", n_no_anon, len(units))
-        kw_text = [a if isinstance(a, str) else r for a, r in zip(anon if anon is not None else [None] * len(raw), raw)]
-        fit_mask = np.array([word_count(t) >= int(min_words) for t in raw], dtype=bool)
+                        "their original text is used for keywords", n_no_anon, len(unit_ids))
         fit_idx = np.flatnonzero(fit_mask)
-
-        # embeddings: from the cache the embed stage filled
-        t = time.perf_counter()
         if embedder is None:
             from ..embed import Embedder
 
             embedder = Embedder(cache_dir=ws.path / "embeddings")
-        E, n_embedded = _embeddings(embedder, [raw[i] for i in fit_idx], progress)
-        timings["embeddings"] = time.perf_counter() - t
+        rows = _FittedRows(ws, [unit_ids[i] for i in fit_idx], embedder, progress)
         bar.update(1)
 
+        # the fit: the sample's texts and embeddings, then the other units a chunk at a time
         t = time.perf_counter()
         model = TopicModel(**model_options)
         if len(fit_idx):
-            model.fit([kw_text[i] for i in fit_idx], E)
+            model.fit_rows(len(fit_idx), rows.read, chunk=ENCODE_CHUNK)
             timings.update({f"fit.{k}": v for k, v in model.timings_.items()})
         else:
             log.warning("topics: no unit has %d or more words; every unit is left without a topic", min_words)
         timings["fit"] = time.perf_counter() - t
         bar.update(1)
 
-        # rows
+        # rows: units that are not fitted get topic -1, no probability and no map position
         t = time.perf_counter()
-        unit_ids = units["unit_id"].tolist()
-        topics = np.full(len(units), OUTLIER, dtype=int)
-        probs: list = [None] * len(units)
-        xs: list = [None] * len(units)
-        ys: list = [None] * len(units)
+        topics = np.full(len(unit_ids), OUTLIER, dtype=int)
+        probs = np.full(len(unit_ids), np.nan)
+        xy = np.full((len(unit_ids), 2), np.nan) if len(fit_idx) and model.map_2d_ is not None else None
         if len(fit_idx):
-            topics[fit_idx] = model.topics_
-            xy = model.map_2d_
-            for j, i in enumerate(fit_idx):
-                probs[i] = float(model.probs_[j])
-                if xy is not None:
-                    xs[i], ys[i] = float(xy[j, 0]), float(xy[j, 1])
+            topics[fit_idx], probs[fit_idx] = model.topics_, model.probs_
+            if xy is not None:
+                xy[fit_idx] = model.map_2d_
         sizes = {int(t): int(c) for t, c in zip(*np.unique(topics, return_counts=True))}
-        info_rows = []
-        info = model.topic_info_ if len(fit_idx) else None
-        phrases = _phrase_labels(model, [kw_text[i] for i in fit_idx], embedder) if len(fit_idx) else {}
-        used: dict[str, int] = {}
-        for r in (info.itertuples(index=False) if info is not None else []):
-            if int(r.topic) not in sizes:
-                continue
-            reps = [unit_ids[fit_idx[j]] for j in r.representative] if len(fit_idx) else []
-            label = phrases.get(int(r.topic)) or str(r.label)
-            used[label] = used.get(label, 0) + 1
-            if used[label] > 1:
-                label = f"{label} ({used[label]})"
-            info_rows.append((int(r.topic), label, json.dumps(list(r.keywords)), sizes[int(r.topic)],
-                              json.dumps(reps)))
-        if OUTLIER in sizes and OUTLIER not in {row[0] for row in info_rows}:
-            info_rows.append((OUTLIER, "outliers (no topic)", "[]", sizes[OUTLIER], "[]"))
-        # Written in short transactions of WRITE_CHUNK units (a reviewer's save waits at most for
-        # one), every unit's row replaced, then the topics' table: while it writes, a reader may see
-        # some units in their new topics under the old labels for a moment; a killed run leaves the
-        # stage to do again (the fit is seeded: the same topics).
-        assigned = list(zip(unit_ids, topics.tolist(), probs, xs, ys))
-        for k in range(0, len(assigned), WRITE_CHUNK):
-            with ws.transaction() as conn:
-                conn.executemany("INSERT OR REPLACE INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,?,?,?,?)",
-                                 assigned[k:k + WRITE_CHUNK])
-        with ws.transaction() as conn:
-            if conn.execute("SELECT COUNT(*) FROM unit_topics").fetchone()[0] > len(assigned):
-                conn.execute("DELETE FROM unit_topics WHERE unit_id NOT IN (SELECT value FROM json_each(?))",
-                             (json.dumps(list(unit_ids)),))
-            conn.execute("DELETE FROM topic_info")
-            conn.executemany("INSERT INTO topic_info(topic, label, keywords_json, size, representative_json)"
-                             " VALUES (?,?,?,?,?)", info_rows)
+        phrases = _phrase_labels(model, rows, embedder) if len(fit_idx) else {}
+        _write(ws, unit_ids, topics, probs, xy, _info_rows(model, sizes, rows.unit_ids, phrases))
         timings["write"] = time.perf_counter() - t
         bar.update(1)
 
@@ -184,11 +238,11 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
 
     n_topics = len(set(topics.tolist()) - {OUTLIER})
     summary = {
-        "units": int(len(units)),
+        "units": int(len(unit_ids)),
         "fitted_units": int(len(fit_idx)),
         "topics": int(n_topics),
         "outlier_share": float((topics == OUTLIER).mean()),
-        "embedded": n_embedded,
+        "embedded": rows.n_embedded,
         "params": getattr(model, "params_", {}),
         "degenerate": getattr(model, "degenerate_", None),
         "figures": written,
