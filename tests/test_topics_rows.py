@@ -134,6 +134,10 @@ def stage_ws(tmp_path_factory, embedder):
     with ws.transaction() as conn:   # anonymised text for every third unit: keywords come from it
         conn.executemany("INSERT INTO anon(unit_id, text) VALUES (?, ?)",
                          [(u, t.replace("I ", "[name] ")) for u, t in zip(units["unit_id"][::3], units["text"][::3])])
+        # theme labels: "unused" is carried by no unit (its rows all say 0)
+        conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label) VALUES (?,?,?,?)",
+                         [(u, th, (i % 7) / 7, int(on)) for i, u in enumerate(units["unit_id"])
+                          for th, on in (("peer", i % 2 == 0), ("wellbeing", i % 5 == 0), ("unused", False))])
     summary = topics_run(ws, progress=False, embedder=embedder, figures=False, **OPTIONS)
     yield ws, summary
     ws.close()
@@ -154,3 +158,18 @@ def test_stage_above_the_sample_writes_what_the_whole_arrays_give(stage_ws, embe
     assert ut["x"].isna().sum() == 1                        # "Yeah." is not fitted: no position
     pd.testing.assert_frame_equal(info[["topic", "label", "keywords", "size", "representative"]], want_info)
     assert any("[name]" not in r for r in info["label"])
+
+
+def test_pictures_read_the_workspace_lean_and_draw_the_same_frames(stage_ws):
+    from copquotes.topics.figures import build_frames
+    from copquotes.topics.tables import read_workspace
+
+    ws, _ = stage_ws
+    full, lean = read_workspace(ws), read_workspace(ws, lean=True)
+    assert "text" not in lean["units"].columns and set(lean["unit_themes"]["label"]) == {1}
+    assert lean["themes"] == ["peer", "unused", "wellbeing"]
+    want, got = build_frames(full), build_frames(lean)
+    assert set(got) == set(want) == {"topic_info", "map", "theme_prevalence", "topics_over_time"}
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name])
+    assert set(got["theme_prevalence"]["theme"]) == {"peer", "unused", "wellbeing"}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from pathlib import Path
 from typing import Mapping
 
@@ -216,13 +217,14 @@ def _png_over_time(tot: pd.DataFrame, path: Path, period: str = "year", top: int
 
 # ----------------------------------------------------------------------------- saving
 def build_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """The frames the pictures draw, from ``units``, ``unit_topics``, ``topic_info``, ``unit_themes``."""
+    """The frames the pictures draw, from ``units``, ``unit_topics``, ``topic_info``, ``unit_themes``
+    (and ``themes``, every theme's name, when ``unit_themes`` holds the labelled rows only)."""
     units, ut, info = frames["units"], frames["unit_topics"], frames["topic_info"]
     th = frames.get("unit_themes")
     out = {"topic_info": info}
     out["map"] = map_frame(units, ut, th, topic_labels=info) if not ut.empty else pd.DataFrame()
-    if th is not None and len(th):
-        out["theme_prevalence"] = theme_prevalence(units, th, ("group", "year"))
+    if th is not None and (len(th) or frames.get("themes")):
+        out["theme_prevalence"] = theme_prevalence(units, th, ("group", "year"), themes=frames.get("themes"))
     if not ut.empty:
         out["topics_over_time"] = topics_over_time(units, ut, "year", topic_labels=info)
     return out
@@ -236,48 +238,82 @@ def save_figures(ws_or_frames, out_dir) -> list[Path]:
     ``unit_themes`` (as :func:`~copquotes.topics.tables.read_workspace` returns).
     Pictures without data (no themes yet; a single year) are left out. Returns the paths.
     """
-    frames = ws_or_frames if isinstance(ws_or_frames, Mapping) else read_workspace(ws_or_frames)
+    frames = ws_or_frames if isinstance(ws_or_frames, Mapping) else read_workspace(ws_or_frames, lean=True)
     f = build_frames(frames)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    figs = []
-    mf, info = f["map"], f["topic_info"]
-    if not mf.empty:
-        figs.append(topic_map_figure(mf, "topic", info))
-        written.append(_png_map(mf, "topic", info, out / "topic_map.png"))
-        if (mf["theme"] != NONE).any():
-            figs.append(topic_map_figure(mf, "theme", info))
-            written.append(_png_map(mf, "theme", info, out / "theme_map.png"))
-    if not info.empty:
-        figs.append(topic_sizes_figure(info))
-        written.append(_png_sizes(info, out / "topic_sizes.png"))
-    prev = f.get("theme_prevalence")
-    if prev is not None and not prev.empty:
-        figs.append(theme_prevalence_figure(prev))
-        written.append(_png_prevalence(prev, out / "theme_prevalence.png"))
-    tot = f.get("topics_over_time")
-    if tot is not None and not tot.empty and tot["year"].nunique() > 1:
-        figs.append(topics_over_time_figure(tot))
-        written.append(_png_over_time(tot, out / "topics_over_time.png"))
-    if figs:
-        written.insert(0, _write_html(figs, out / "topics.html"))
+    page = _Page(out / "topics.html")
+    try:
+        mf, info = f["map"], f["topic_info"]
+        if not mf.empty:
+            page.add(topic_map_figure(mf, "topic", info))
+            written.append(_png_map(mf, "topic", info, out / "topic_map.png"))
+            if (mf["theme"] != NONE).any():
+                page.add(topic_map_figure(mf, "theme", info))
+                written.append(_png_map(mf, "theme", info, out / "theme_map.png"))
+        if not info.empty:
+            page.add(topic_sizes_figure(info))
+            written.append(_png_sizes(info, out / "topic_sizes.png"))
+        prev = f.get("theme_prevalence")
+        if prev is not None and not prev.empty:
+            page.add(theme_prevalence_figure(prev))
+            written.append(_png_prevalence(prev, out / "theme_prevalence.png"))
+        tot = f.get("topics_over_time")
+        if tot is not None and not tot.empty and tot["year"].nunique() > 1:
+            page.add(topics_over_time_figure(tot))
+            written.append(_png_over_time(tot, out / "topics_over_time.png"))
+        html_path = page.close()
+    finally:
+        page.discard()
+    if html_path is not None:
+        written.insert(0, html_path)
     log.debug("wrote %d topic figures to %s", len(written), out)
     return written
 
 
-def _write_html(figs, path: Path) -> Path:
-    """One self-contained page: plotly.js inline once, no CDN, no MathJax."""
-    parts = []
-    for i, fig in enumerate(figs):
-        parts.append(fig.to_html(full_html=False, include_plotlyjs=(i == 0), include_mathjax=False,
-                                 config={"displaylogo": False, "responsive": True}))
-    page = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>copquotes topics</title>"
-            "<style>body{font-family:sans-serif;margin:1em 2em} .fig{margin-bottom:2em}</style></head><body>"
-            "<h1>Topics and themes</h1>"
-            + "".join(f'<div class="fig">{p}</div>' for p in parts) + "</body></html>\n")
-    atomic_write_bytes(path, page.encode("utf-8"))
-    return path
+class _Page:
+    """``topics.html``, one self-contained page (plotly.js inline once, no CDN, no MathJax),
+    written figure by figure to a temporary file that :meth:`close` renames into place: one
+    figure's HTML is held at a time; a crash leaves the previous page."""
+
+    _HEAD = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>copquotes topics</title>"
+             "<style>body{font-family:sans-serif;margin:1em 2em} .fig{margin-bottom:2em}</style></head><body>"
+             "<h1>Topics and themes</h1>")
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        self.fh = None
+        self.n = 0
+
+    def add(self, fig) -> None:
+        if self.fh is None:
+            self.fh = open(self.tmp, "w", encoding="utf-8", newline="")
+            self.fh.write(self._HEAD)
+        part = fig.to_html(full_html=False, include_plotlyjs=(self.n == 0), include_mathjax=False,
+                           config={"displaylogo": False, "responsive": True})
+        self.fh.write(f'<div class="fig">{part}</div>')
+        self.n += 1
+
+    def close(self) -> Path | None:
+        """The page's path once it is in place; None when no figure was added."""
+        if self.fh is None:
+            return None
+        self.fh.write("</body></html>\n")
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+        self.fh.close()
+        self.fh = None
+        os.replace(self.tmp, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file of a page that was not closed."""
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+            self.tmp.unlink(missing_ok=True)
 
 
 def _save_png(fig, path: Path) -> None:

@@ -266,14 +266,24 @@ def _period_key(value) -> tuple:
 
 
 # ----------------------------------------------------------------------------- workspace
-def read_workspace(ws) -> dict[str, pd.DataFrame]:
+def read_workspace(ws, *, lean: bool = False) -> dict[str, pd.DataFrame]:
     """The frames the tables and pictures need, read from a workspace.
 
     ``units`` (all units: topics count everyone, consent only gates quotes),
     ``unit_topics``, ``topic_info`` (keywords and representatives decoded from JSON),
     ``unit_themes``.
+
+    ``lean=True`` (what the pictures need, without the parts that grow fastest with the units):
+    ``units`` has ``unit_id``, ``group``, ``year`` and ``source_kind`` only (no texts),
+    ``unit_themes`` only the labelled rows, and ``themes`` lists every theme's name (for the
+    themes no unit carries).
     """
-    units = ws.units_frame()
+    if lean:
+        units = pd.read_sql_query(
+            "SELECT u.unit_id, u.grp AS 'group', u.year, u.source_kind FROM units u"
+            " JOIN files f ON f.file_id = u.file_id ORDER BY f.display, u.position", ws.conn)
+    else:
+        units = ws.units_frame()
     unit_topics = pd.read_sql_query("SELECT unit_id, topic, prob, x, y FROM unit_topics", ws.conn)
     info = pd.read_sql_query(
         "SELECT topic, label, keywords_json, size, representative_json FROM topic_info ORDER BY topic", ws.conn)
@@ -281,8 +291,12 @@ def read_workspace(ws) -> dict[str, pd.DataFrame]:
     info["representative"] = [json.loads(s or "[]") for s in info["representative_json"]]
     info = info.drop(columns=["keywords_json", "representative_json"])
     info = info.sort_values("topic", key=lambda s: [(t == -1, t) for t in s]).reset_index(drop=True)
-    themes = pd.read_sql_query("SELECT unit_id, theme, score, label FROM unit_themes", ws.conn)
-    return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes}
+    if not lean:
+        themes = pd.read_sql_query("SELECT unit_id, theme, score, label FROM unit_themes", ws.conn)
+        return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes}
+    themes = pd.read_sql_query("SELECT unit_id, theme, score, label FROM unit_themes WHERE label = 1", ws.conn)
+    names = sorted(str(r[0]) for r in ws.conn.execute("SELECT DISTINCT theme FROM unit_themes WHERE theme IS NOT NULL"))
+    return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes, "themes": names}
 
 
 def tables_from_workspace(ws, frames: Mapping[str, pd.DataFrame] | None = None) -> dict[str, pd.DataFrame]:
