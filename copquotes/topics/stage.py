@@ -3,7 +3,9 @@
 Reads the units (all of them: topics are aggregate analysis; consent gates quotes,
 not counts), their embeddings from the workspace's embedding cache
 (``WS/embeddings``, filled by the ``embed`` stage, so nothing is embedded again),
-and the theme labels of the ``tag`` stage (``unit_themes``, may be empty). Writes,
+and the theme labels of the ``tag`` stage (``unit_themes``, may be empty); above the
+fitting sample a chunk at a time (:meth:`TopicModel.fit_rows`), so that its memory does
+not grow with the units beyond a few numbers per unit. Writes,
 in short transactions (``WRITE_CHUNK`` units each), ``unit_topics(unit_id, topic, prob, x, y)``, then
 ``topic_info(topic, label, keywords_json, size, representative_json)``, then the
 pictures to ``WS/figures``.
