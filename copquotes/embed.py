@@ -216,9 +216,10 @@ class EmbeddingCache:
             self._local.conn = None
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=20_000)
 def _sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """:func:`copquotes.text.sentence_spans`, memoised: every stage of a run pools the same texts."""
+    """:func:`copquotes.text.sentence_spans`, memoised for the texts a stage pools again (about one
+    part's or chunk's worth: each entry holds its text, so a larger cache grows with the workspace)."""
     from .text import sentence_spans
 
     return tuple(sentence_spans(text))

@@ -238,16 +238,17 @@ def cache_shortlist_vectors(ws, embedder=None) -> int:
     to embed a theme's 250 candidates on first view). The vectors are the ones the shortlist
     would compute itself, so its result is unchanged. Returns how many texts are cached
     (0 without an embedder); done :data:`PART_UNITS` texts at a time."""
-    texts = storage.quote_texts(ws)
-    if not texts:
-        return 0
-    try:
-        emb = embedder or storage.embedder(ws)
-    except ImportError:  # pragma: no cover - the embed module ships with copquotes
-        return 0
-    for k in range(0, len(texts), PART_UNITS):
-        emb.ensure(texts[k:k + PART_UNITS], progress=False)
-    return len(texts)
+    emb = None
+    n = 0
+    for texts in storage.quote_text_parts(ws, PART_UNITS):
+        if emb is None:
+            try:
+                emb = embedder or storage.embedder(ws)
+            except ImportError:  # pragma: no cover - the embed module ships with copquotes
+                return 0
+        emb.ensure(texts, progress=False)
+        n += len(texts)
+    return n
 
 
 def candidates_blob(ws):

@@ -280,10 +280,17 @@ def ranking_columns(ws, statuses, theme: str | None = None) -> list[tuple]:
     return ws.conn.execute(sql + " ORDER BY q.score DESC, q.quote_id", params).fetchall()
 
 
-def quote_texts(ws) -> list[str]:
-    """The distinct stored texts (anonymised spans) of every quote, in a stable order: what
-    the theme shortlist embeds."""
-    return [r[0] for r in ws.conn.execute("SELECT DISTINCT text FROM quotes WHERE text IS NOT NULL ORDER BY text")]
+def quote_text_parts(ws, size: int):
+    """The distinct stored texts (anonymised spans) of every quote, in a stable order (what the
+    theme shortlist embeds), in lists of at most ``size``, read as they are needed."""
+    cur = ws.conn.cursor()
+    cur.row_factory = None
+    cur.execute("SELECT DISTINCT text FROM quotes WHERE text IS NOT NULL ORDER BY text")
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        yield [r[0] for r in rows]
 
 
 def quote_themes(ws) -> set[str]:
