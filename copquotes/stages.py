@@ -109,11 +109,6 @@ def _quotes_extra(ws) -> list[str]:
     return [f"decisions:{n}:{last}"]
 
 
-# Up to this many units the quotes stage runs in the worker process beside the topic fit
-# (it reads no topic table). Above it, the two processes together would pass 3 GB at their
-# peak, so it runs in the parent after the topics.
-QUOTES_BESIDE_MAX_UNITS = 25_000
-
 DECLARATIONS: tuple[Stage, ...] = (
     Stage("anonymise", version="11", run="copquotes.anonymise.stage:run", granularity="file",
           doc="identifier spans, redacted text and risk flags of every unit",
@@ -130,7 +125,9 @@ DECLARATIONS: tuple[Stage, ...] = (
     Stage("quotes", version="5", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
           granularity="workspace",
           doc="candidate spans per unit, scored, chosen per unit and stored; weights learnt from decisions",
-          beside=("topics",), beside_max_units=QUOTES_BESIDE_MAX_UNITS,
+          # in the worker process beside the topic fit (it reads no topic table), at any size: it
+          # works part by part, so the two processes' memory does not grow with the workspace
+          beside=("topics",),
           precompute=(Precompute("quote_features", "copquotes.quotes.stage:precompute_stats", after=(), mapped=True),
                       Precompute("quote_candidates", "copquotes.quotes.stage:candidates_blob",
                                  after=("anonymise",), handover=True)),

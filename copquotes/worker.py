@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -267,6 +268,12 @@ def _dump_items(items, path: str) -> None:
     tmp.replace(path)
 
 
+def _drop_file(ws, value) -> None:
+    """Delete a held value's file (one this process wrote in the workspace), once used."""
+    if isinstance(value, str) and Path(value).parent == Path(ws.path) and Path(value).name.startswith("."):
+        Path(value).unlink(missing_ok=True)
+
+
 def _serve(ws, inbox: BinaryIO, outbox: BinaryIO) -> None:
     from .stages import STAGES, resolve
 
@@ -274,6 +281,8 @@ def _serve(ws, inbox: BinaryIO, outbox: BinaryIO) -> None:
     while True:
         msg = read_message(inbox)
         if msg is None or isinstance(msg, Stop):
+            for value in held.values():   # a held value's file no stage took
+                _drop_file(ws, value)
             return
         if isinstance(msg, RunPrecompute):
             step = next(p for p in STAGES[msg.stage].precompute if p.name == msg.step)
@@ -282,16 +291,17 @@ def _serve(ws, inbox: BinaryIO, outbox: BinaryIO) -> None:
             try:
                 value = resolve(step.run)(ws)
                 if step.handover and inspect.isgenerator(value):
-                    # a value made part by part: kept whole (held), or written one part after
-                    # another, so this process never holds them all
-                    if msg.hold:
-                        value = list(value)
-                    elif msg.path:
-                        _dump_items(value, msg.path)
-                        path, value = msg.path, None
+                    # a value made part by part is written one part after another (to the
+                    # parent's file, or to one of ours when held), so no process holds them all
+                    target = msg.path or (str(Path(ws.path) / f".{msg.stage}.{msg.step}.{uuid.uuid4().hex}.pkl")
+                                          if msg.hold else None)
+                    if target:
+                        _dump_items(value, target)
+                        value = target
+                        path = msg.path
                 if step.handover and msg.hold:
                     held[(msg.stage, msg.step)] = value
-                elif step.handover and msg.path and path is None:
+                elif step.handover and msg.path and path is None and value != msg.path:
                     _dump_items([value], msg.path)
                     path = msg.path
             except Exception as exc:  # noqa: BLE001 - the stage computes what is missing itself
@@ -315,10 +325,12 @@ def _serve(ws, inbox: BinaryIO, outbox: BinaryIO) -> None:
             try:
                 summary = dict(stage.load()(ws, progress=False, **options) or {})
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which decides
+                _drop_file(ws, options.get("precomputed"))
                 log.debug("stage %s failed in the worker", msg.name, exc_info=True)
                 write_message(outbox, StageFailed(msg.name, type(exc).__name__, str(exc).splitlines()[0] if str(exc)
                                                   else type(exc).__name__))
                 continue
+            _drop_file(ws, options.get("precomputed"))
             write_message(outbox, StageDone(msg.name, summary, time.perf_counter() - t, time.time()))
 
 
