@@ -56,12 +56,11 @@ files:
 NAMES = ["Priya", "Raman", "Ben", "Hollis", "Josh", "Kowalski", "Sam", "Nguyen", "Margaret", "Olsen"]
 
 
-@pytest.fixture(scope="module")
-def ws(tmp_path_factory):
+def _make_ws(root):
+    """A workspace of the focus group above, its quotes stage run."""
     from copquotes.ingest import discover
     from copquotes.workspace import Workspace
 
-    root = tmp_path_factory.mktemp("quotes_stage")
     data = root / "data"
     data.mkdir()
     (data / "fg.vtt").write_text(VTT, encoding="utf-8")
@@ -73,6 +72,12 @@ def ws(tmp_path_factory):
     w.ingest(discover([data]).sources, progress=False)
     summary = qs.run(w, progress=False)
     assert summary["quotes"] > 0
+    return w
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    w = _make_ws(tmp_path_factory.mktemp("quotes_stage"))
     yield w
     w.close()
 
@@ -313,3 +318,37 @@ def test_the_theme_shortlist_reads_the_vectors_the_stage_cached_and_matches_a_fr
             assert [q.id for q in fast] == [q.id for q in plain]
             assert fast == plain
             assert cached.n_total_computed_ == 0 and cached.n_total_cached_ > 0
+
+
+def test_candidates_made_before_a_reviewers_decision_give_the_quotes_of_an_in_process_run(tmp_path):
+    """A decision saved after the worker process made the candidates (it runs while the parent
+    embeds, tags and fits topics) pins its span: the stage does not take that part's candidates,
+    made with the old pins, but computes it again, as a run without a hand-over does."""
+    from copquotes.quotes import storage
+    from copquotes.quotes.candidate import quote_id
+
+    w = _make_ws(tmp_path)
+    try:
+        stored = {r["quote_id"]: r for r in _quotes(w)}
+        cands, _, _ = qs.collect_candidates(w)
+        # a span no run chose, overlapping a stored (untouched) quote of its unit
+        c, q = next((c, q) for c in cands for q in stored.values()
+                    if c.unit.unit_id == q["unit_id"] and quote_id(c.unit.unit_id, c.span.start, c.span.end) not in stored
+                    and c.span.start < q["end"] and q["start"] < c.span.end)
+        items = list(qs.candidates_blob(w))          # the worker's candidates, before the decision
+        row = qs._rows(w, [c], qs.QuoteRanker(weights=qs.current_weights(w)))[0]
+        with w.transaction():                         # the span stored (an earlier run chose it) and approved
+            storage.upsert_quotes(w, [row])
+            w.conn.execute("UPDATE quotes SET status='approved', version=2, updated_by='rev' WHERE quote_id=?",
+                           (row[0],))
+        sql = ("SELECT quote_id, status, version, score, text, edited_text, flags_json, themes_json, parts_json"
+               " FROM quotes ORDER BY quote_id")
+        summary = qs.run(w, progress=False, precomputed=items)
+        handed = [tuple(r) for r in w.conn.execute(sql)]
+        ids = {r[0] for r in handed}
+        assert row[0] in ids and q["quote_id"] not in ids   # the approved span is kept, the overlapping one replaced
+        assert summary["precomputed_candidates"] == 0       # that part was computed again
+        qs.run(w, progress=False)
+        assert [tuple(r) for r in w.conn.execute(sql)] == handed
+    finally:
+        w.close()

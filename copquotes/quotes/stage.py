@@ -129,6 +129,12 @@ def _unit_spans(u, sents: list, opts: dict, pins: list) -> list[SpanCandidate]:
     return spans
 
 
+def _pins(existing: dict) -> list[tuple[str, int, int]]:
+    """The reviewed spans ``(unit id, start, end)`` among the stored quotes ``existing``: the
+    spans :func:`build_candidates` pins (always kept, overlapping spans left out)."""
+    return sorted((q["unit_id"], q["start"], q["end"]) for q in existing.values() if q["status"] in REVIEWED)
+
+
 def build_candidates(ws, opts: dict, data: dict, progress: bool, themes: bool = True) -> tuple[list[Candidate], dict]:
     """Every candidate span of the quotable units of ``data`` (:func:`part_data`), with its
     features (and its themes unless ``themes=False``: :func:`copquotes.quotes.scoring.add_themes`
@@ -257,7 +263,8 @@ def candidates_blob(ws):
     embeddings nor the tags, so the pipeline computes them in the anonymise stage's child
     process while the parent embeds, tags and fits topics. A generator: first a header
     (``version``, ``opts``, ``content``: the workspace's content fingerprint), then one item per
-    part of :func:`part_ids` (``ids``, ``cands``, ``missing``), so neither process holds them all."""
+    part of :func:`part_ids` (``ids``, ``cands``, ``missing``, ``pins``: the reviewed spans the
+    candidates were pinned by), so neither process holds them all."""
     opts = _options(ws, {})
     yield {"version": STAGES["quotes"].version, "opts": opts, "content": ws.content_fingerprint()}
     ctx = corpus_context(ws)
@@ -266,7 +273,7 @@ def candidates_blob(ws):
         cands = part_candidates(ws, data, opts, themes=False)
         # the edit of every candidate, so the quotes stage has none to suggest
         cands = [replace(c, edit=suggest_edit(c.anon, context=c.context)) for c in cands]
-        yield {"ids": ids, "cands": cands, "missing": data["missing"]}
+        yield {"ids": ids, "cands": cands, "missing": data["missing"], "pins": _pins(data["existing"])}
 
 
 def _blob_items(precomputed):
@@ -306,9 +313,12 @@ def _precomputed_parts(ws, precomputed, options: dict, opts: dict):
 
 def _from_precomputed(part: dict | None, ids: list[str], data: dict) -> list[Candidate] | None:
     """A precomputed part's candidates bound to this part's units (and ``data["missing"]`` set),
-    or ``None`` when the part is not this one or a unit changed since (then it is computed here)."""
+    or ``None`` when the part is not this one, a unit changed since or a reviewer decided on a
+    quote of it since (its reviewed spans are pinned: then it is computed here)."""
     if not isinstance(part, dict) or part.get("ids") != ids:
         return None
+    if "pins" not in part or [tuple(p) for p in part["pins"]] != _pins(data["existing"]):
+        return None               # a decision saved since the candidates were made: other pins
     units = {u.unit_id: u for u in data["quotable"]}
     cands = []
     for c in part["cands"]:
