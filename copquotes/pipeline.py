@@ -160,11 +160,12 @@ class _Beside:
         finally:
             ws.close()
 
-    def join(self, name: str | None = None) -> dict:
-        """Wait for the step of stage ``name`` (every step: ``None``); what it reported."""
+    def join(self, name: str | None = None, timeout: float | None = None) -> dict:
+        """Wait for the step of stage ``name`` (every step: ``None``; at most ``timeout`` seconds
+        each, the threads being daemons); what it reported."""
         for stage, t in list(self.threads.items()):
             if name is None or stage == name:
-                t.join()
+                t.join(timeout)
         return self.done.get(name, {}) if name else {}
 
 
@@ -372,7 +373,7 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
         if mapper is not None and own_engine:
             mapper.shutdown()   # on a failure first: a map still running beside then ends at once
         if beside_map is not None and failing:
-            beside_map.join()
+            beside_map.join(timeout=30)   # the failure is raised even if a map does not stop
         for p in files:
             p.unlink(missing_ok=True)
     return {name: results[name] for name in names if name in results}

@@ -67,16 +67,18 @@ def missing_stats(ws, units: list, sentences: dict, use_pos: bool) -> list[tuple
     return [(h, t, sents) for h, (t, sents) in wanted.items() if h not in have]
 
 
-def compute_stats(ws, todo: list[tuple[str, str, list]], use_pos: bool, mapper=None, progress: bool = False) -> int:
+def compute_stats(ws, todo: list[tuple[str, str, list]], use_pos: bool, mapper=None, progress: bool = False,
+                  features: "SentenceFeatures | None" = None) -> int:
     """Compute the features of ``todo`` (:func:`missing_stats`) and store them as they come, 2,000
-    texts at a time (in one distributed map when ``mapper`` is given); returns how many."""
+    texts at a time (in one distributed map when ``mapper`` is given, else with ``features``, a
+    :class:`SentenceFeatures` made here when not given); returns how many."""
     if not todo:
         return 0
     if mapper is not None:  # a distributed engine: spaCy runs there, loaded once per worker
         per_text = mapper("copquotes.quotes.sentences:SentenceFeatures",
                           [{"text": t, "sents": sents} for _, t, sents in todo], init={"use_pos": use_pos})
     else:
-        per_text = SentenceFeatures(use_pos).iter_stats((t, sents) for _, t, sents in todo)
+        per_text = (features or SentenceFeatures(use_pos)).iter_stats((t, sents) for _, t, sents in todo)
     kind = _stats_kind(use_pos)
     bar = _progress(total=len(todo), desc="quotes: sentence features", unit="text", enable=progress)
     rows: dict = {}

@@ -34,7 +34,7 @@ from .features import corpus_idf, is_non_answer, span_features, with_idf
 from .safety import check, name_patterns, unit_has_no_names
 from .scoring import (PARTS, QuoteRanker, Reference, Weights, add_themes, explain, sample_reference,
                       score_candidates, select_spans, with_representativeness)
-from .sentences import compute_stats, missing_stats, unit_stats
+from .sentences import SentenceFeatures, compute_stats, missing_stats, unit_stats
 
 log = logging.getLogger(__name__)
 
@@ -96,23 +96,29 @@ def part_ids(ws, size: int | None = None) -> list[list[str]]:
 
 
 def precompute_stats(ws, *, progress: bool = False, mapper=None) -> int:
-    """Compute and store the sentence features of quotable units that have none yet: found part
-    by part, computed in one go (one distributed map with ``mapper``, so its workers load spaCy
-    once) and stored as they come. Returns how many texts were computed.
+    """Compute and store the sentence features of quotable units that have none yet, stored as
+    they come. Here: part by part (spaCy loaded once). With a distributed engine's ``mapper``: the
+    texts of every part in one map, so its workers load spaCy once (the driver then holds every new
+    text, a few hundred bytes each, for the map's input). Returns how many texts were computed.
 
     The pipeline runs it in its worker process after the anonymise stage, beside the embedding,
     so the quotes stage finds them ready; :func:`run` calls it first otherwise.
     """
     opts = _options(ws, {})
     use_pos = bool(opts.get("use_pos", True))
-    todo, seen = [], set()
+    features = None   # spaCy, loaded once if a text needs it
+    todo, seen, n = [], set(), 0
     for ids in part_ids(ws):
         units, sentences = storage.quotable_texts(ws, ids)
         for item in missing_stats(ws, _quotable(units, opts), sentences, use_pos):
             if item[0] not in seen:
                 seen.add(item[0])
                 todo.append(item)
-    return compute_stats(ws, todo, use_pos, mapper, progress)
+        if mapper is None and todo:
+            features = features or SentenceFeatures(use_pos)
+            n += compute_stats(ws, todo, use_pos, None, progress, features=features)
+            todo = []
+    return n + compute_stats(ws, todo, use_pos, mapper, progress)
 
 
 def _unit_spans(u, sents: list, opts: dict, pins: list) -> list[SpanCandidate]:
