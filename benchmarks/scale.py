@@ -312,7 +312,18 @@ def targets(rep: dict) -> list[str]:
                        f"{r['driver_peak_mb'] / base['driver_peak_mb']:.2f}x {base['driver_peak_mb']:.0f} MB; its worker "
                        f"process {r['children_peak_mb']:.0f} MB = {r['children_peak_mb'] / base['children_peak_mb']:.2f}x "
                        f"{base['children_peak_mb']:.0f} MB.")
-    if (200_000, "local") not in by:
+    big = [r for r in local if r["units"] >= 190_000]   # 200,000 asked (the ingest may merge a duplicate)
+    if big and base:
+        r = big[-1]
+        ok = (r["driver_peak_mb"] <= 1.2 * base["driver_peak_mb"] and r["children_peak_mb"] <= 1.2 * base["children_peak_mb"]
+              and max(r["driver_peak_mb"], r["children_peak_mb"]) <= 3 * 1024)
+        out.append(f"- 200,000 units ({r['units']:,} ingested), local engine, each process against 50,000: "
+                   f"{'met' if ok else 'not met'} (the `copquotes` process {r['driver_peak_mb']:.0f} MB = "
+                   f"{r['driver_peak_mb'] / base['driver_peak_mb']:.2f}x, its worker process {r['children_peak_mb']:.0f} MB "
+                   f"= {r['children_peak_mb'] / base['children_peak_mb']:.2f}x; both at most 3 GB: "
+                   f"{'yes' if max(r['driver_peak_mb'], r['children_peak_mb']) <= 3 * 1024 else 'no'}; the two "
+                   f"together at most {r['driver_peak_mb'] + r['children_peak_mb']:.0f} MB).")
+    else:
         over = [r for r in local if max(r["driver_peak_mb"], r["children_peak_mb"]) > 3 * 1024]
         out.append("- 200,000 units: not measured" + (
             f"; the 3 GB limit is already passed at {over[0]['units']:,} units, so the flat-memory target is not met."
