@@ -67,13 +67,11 @@ def missing_stats(ws, units: list, sentences: dict, use_pos: bool) -> list[tuple
     return [(h, t, sents) for h, (t, sents) in wanted.items() if h not in have]
 
 
-def compute_stats(ws, todo: list[tuple[str, str, list]], use_pos: bool, mapper=None, progress: bool = False,
-                  features: "SentenceFeatures | None" = None) -> int:
-    """Compute the features of ``todo`` (:func:`missing_stats`) and store them as they come, 2,000
-    texts at a time (in one distributed map when ``mapper`` is given, else with ``features``, a
-    :class:`SentenceFeatures` made here when not given); returns how many."""
-    if not todo:
-        return 0
+def _computed(ws, todo: list[tuple[str, str, list]], use_pos: bool, mapper=None, progress: bool = False,
+              features: "SentenceFeatures | None" = None):
+    """``(text hash, sentence spans, stats)`` of each ``(hash, text, spans)`` of ``todo``, computed in
+    one distributed map when ``mapper`` is given, else with ``features`` (a :class:`SentenceFeatures`
+    made here when not given), and stored as they come, 2,000 texts at a time."""
     if mapper is not None:  # a distributed engine: spaCy runs there, loaded once per worker
         per_text = mapper("copquotes.quotes.sentences:SentenceFeatures",
                           [{"text": t, "sents": sents} for _, t, sents in todo], init={"use_pos": use_pos})
@@ -88,8 +86,18 @@ def compute_stats(ws, todo: list[tuple[str, str, list]], use_pos: bool, mapper=N
         if len(rows) >= 2000:
             storage.cache_features(ws, kind, rows)
             rows = {}
+        yield h, sents, stats
     bar.close()
     storage.cache_features(ws, kind, rows)
+
+
+def compute_stats(ws, todo: list[tuple[str, str, list]], use_pos: bool, mapper=None, progress: bool = False,
+                  features: "SentenceFeatures | None" = None) -> int:
+    """Compute and store the features of ``todo`` (:func:`missing_stats`); returns how many."""
+    if not todo:
+        return 0
+    for _ in _computed(ws, todo, use_pos, mapper, progress, features):
+        pass
     return len(todo)
 
 
@@ -116,26 +124,13 @@ def unit_stats(ws, units: list, data: dict, use_pos: bool, progress: bool) -> di
         else:
             todo.append(u)
     if todo:
-        out.update(_compute(ws, todo, wanted, kind, data.get("mapper"), use_pos, progress))
+        out.update(_compute(ws, todo, wanted, data.get("mapper"), use_pos, progress))
     data["stats_computed"] = len(todo)
     return out
 
 
-def _compute(ws, todo: list, wanted: dict, kind: str, mapper, use_pos: bool, progress: bool) -> dict:
+def _compute(ws, todo: list, wanted: dict, mapper, use_pos: bool, progress: bool) -> dict:
     """The sentence features of units not in the cache, stored there."""
-    if mapper is not None:  # a distributed engine: spaCy runs there
-        rows = [{"text": u.text, "sents": wanted[u.unit_id][1]} for u in todo]
-        per_unit = mapper("copquotes.quotes.sentences:SentenceFeatures", rows, init={"use_pos": use_pos})
-    else:
-        per_unit = SentenceFeatures(use_pos).iter_stats((u.text, wanted[u.unit_id][1]) for u in todo)
-    bar = _progress(total=len(todo), desc="quotes: sentence features", unit="unit", enable=progress)
-    out, new_rows = {}, {}
-    for u, stats in zip(todo, per_unit):
-        bar.update(1)
-        h, sents = wanted[u.unit_id]
-        out[u.unit_id] = (sents, stats)
-        new_rows[h] = json.dumps({"spans": [list(x) for x in sents],
-                                  "stats": [dataclasses.astuple(x) for x in stats]})
-    bar.close()
-    storage.cache_features(ws, kind, new_rows)
-    return out
+    items = [(wanted[u.unit_id][0], u.text, wanted[u.unit_id][1]) for u in todo]
+    got = _computed(ws, items, use_pos, mapper, progress)
+    return {u.unit_id: (sents, stats) for u, (_, sents, stats) in zip(todo, got)}
