@@ -88,6 +88,13 @@ class Result:
         finally:
             ws.close()
 
+    def bulk(self):
+        """A DuckDB connection with a view per bulk Parquet table (``units``, ``quotes``;
+        docs/bulk.md): ``result.bulk().sql("SELECT year, count(*) FROM units GROUP BY year").df()``."""
+        from .bulk import connect
+
+        return connect(self.workspace)
+
     @property
     def topics(self):
         """The topics: id, label, keywords, size and representative texts, one row each."""
@@ -107,7 +114,8 @@ def _as_paths(paths) -> list[Path]:
 
 
 def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None, *,
-        engine: str = "local", address: str | None = None, jobs: int | None = None, **meta) -> Result:
+        engine: str = "local", address: str | None = None, jobs: int | None = None, bulk: str = "auto",
+        **meta) -> Result:
     """Ingest ``paths`` (files or folders) and run every analysis stage, like ``copquotes run``.
 
     ``workspace``: the workspace folder (created when missing); by default
@@ -115,6 +123,8 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
     ``"ray"`` (the per-unit stages as Ray Data tasks, needs ``copquotes[ray]``: a local Ray
     cluster started for the call, or the one at ``address``). ``jobs``: the cores to use
     (default: all this process may run on; torch's thread count is put back afterwards).
+    ``bulk``: ``"auto"``, ``"on"`` or ``"off"``, the bulk Parquet files (``--bulk``; read them with
+    :meth:`Result.bulk`).
     ``**meta``: metadata for every file, as ``--meta KEY=VALUE`` (``group=``, ``year=``,
     ``source_kind=``, ...). Returns a :class:`Result`. Raises a
     :class:`~copquotes.errors.CopquotesError` whose message says what to do.
@@ -123,8 +133,10 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
         raise ConfigError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     if address and engine != "ray":
         raise ConfigError("address is the address of a Ray cluster: use it with engine='ray'")
+    from .bulk import check_setting
     from .parallel import resolve_jobs
 
+    check_setting(bulk)
     jobs = resolve_jobs(jobs)
     inputs = _as_paths(paths)
     ws_path = Path(workspace if workspace is not None else Path.cwd() / DEFAULT_WORKSPACE)
@@ -145,7 +157,7 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
         ws = Workspace.open(ws_path, create=True)
         try:
             report = ws.ingest(discovery.sources, progress=True)
-            stages = analyse(ws, progress=True, engine=engine, address=address, jobs=jobs)
+            stages = analyse(ws, progress=True, engine=engine, address=address, jobs=jobs, bulk=bulk)
         finally:
             ws.close()
     ingest = report.to_dict()

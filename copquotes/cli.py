@@ -172,7 +172,7 @@ def cmd_run(args) -> int:
         ws = _open_ws(args.workspace)
         try:
             results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage,
-                              jobs=jobs, engine=args.engine, address=args.address)
+                              jobs=jobs, engine=args.engine, address=args.address, bulk=args.bulk)
         finally:
             ws.close()
     if args.json:
@@ -188,7 +188,7 @@ def cmd_analyse(args) -> int:
     try:
         results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
                           on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err,
-                          jobs=jobs)
+                          jobs=jobs, bulk=args.bulk)
     finally:
         ws.close()
     if args.json:
@@ -226,6 +226,10 @@ def cmd_status(args) -> int:
     for u in st["unreadable"]:
         print(f"unreadable: {u['path']}: {u['reason']} (at {u['at']}; fix it and ingest again)")
     print("stages: " + ", ".join(f"{k} {v['state']}" for k, v in st["stages"].items()))
+    b = st.get("bulk") or {}
+    if b.get("state") not in (None, "none"):
+        print(f"bulk files: {b['state']} ({b['path']}, written {b['written_at']}; "
+              + ", ".join(f"{k} {v} rows" for k, v in b["tables"].items()) + ")")
     d = st.get("decisions") or {}
     if d:
         q = d["quotes"]
@@ -413,6 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
             sp.add_argument("--address", metavar="RAY_ADDR", default=None,
                             help="with --engine ray: connect to this running Ray cluster (the text is sent "
                                  "there) instead of starting a local one")
+            sp.add_argument("--bulk", choices=["auto", "on", "off"], default="auto",
+                            help="write the bulk Parquet files (WS/bulk/, docs/bulk.md) after the analysis: "
+                                 "auto (default) from 50,000 units, with --engine ray, or when they exist")
 
     sp = add("analyse", cmd_analyse, "run analysis stages on what is ingested")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")
@@ -423,6 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="when another run or analysis holds the workspace, stop at once instead of waiting")
     sp.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                     help="cores to use (default: every core this process may run on)")
+    sp.add_argument("--bulk", choices=["auto", "on", "off"], default="auto",
+                    help="write the bulk Parquet files (WS/bulk/, docs/bulk.md) after a run of every stage: "
+                         "auto (default) from 50,000 units or when they exist")
     sp.add_argument("--json", action="store_true")
 
     sp = add("review", cmd_review, "a reviewer's decision on one quote (same audit trail and conflict check as the app)")

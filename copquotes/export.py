@@ -50,9 +50,10 @@ from pathlib import Path
 from typing import Callable
 from xml.etree import ElementTree as ET
 
-import numpy as np
 import pandas as pd
 
+from .bulk import PART_UNITS, UnitFrames
+from .bulk.frames import analyse_hint as _analyse_hint
 from .disclosure import Disclosure, is_held, md_blockquote, md_escape, neutralise_cell, strip_control
 from .errors import ConfigError, WorkspaceError
 
@@ -77,8 +78,6 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _analyse_hint(ws) -> str:
-    return f"run 'copquotes analyse --workspace {ws.path}' first (the anonymise stage)"
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -151,67 +150,13 @@ def _flat_quote(rec: dict) -> dict:
 def units_table(ws) -> pd.DataFrame:
     """The coded units table for researchers: one row per unit (all units), anonymised text,
     metadata, per theme its score (``<theme>_score``) and label (``<theme>_label``, a
-    reviewer's correction winning over the tagger), the labelled themes, and the topic."""
-    n_missing = ws.conn.execute(
-        "SELECT COUNT(*) FROM units u WHERE NOT EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = u.unit_id)"
-    ).fetchone()[0]
-    if n_missing:
-        raise WorkspaceError(
-            f"{n_missing} unit(s) have not been anonymised, and only anonymised text may be exported: "
-            + _analyse_hint(ws))
-    base = pd.read_sql_query(
-        "SELECT u.unit_id, u.file_id, u.position, u.source_kind, u.grp AS 'group', u.year,"
-        " u.question, u.speaker_key AS speaker, u.speaker_role, u.consent, a.text AS text,"
-        " t.topic, ti.label AS topic_label"
-        " FROM units u JOIN files f ON f.file_id = u.file_id JOIN anon a ON a.unit_id = u.unit_id"
-        " LEFT JOIN unit_topics t ON t.unit_id = u.unit_id LEFT JOIN topic_info ti ON ti.topic = t.topic"
-        " ORDER BY u.file_id, u.position", ws.conn)
-    gate = Disclosure(ws)
-    # sources by their pseudonym, never a file or folder name
-    names = gate.sources()
-    base.insert(1, "document", [names.get(fid, "source") for fid in base["file_id"]])
-    # the safety net: names of each file's roster and speaker labels the anonymiser missed
-    base["text"] = [gate.text(t, fid) for t, fid in zip(base["text"], base["file_id"])]
-    # question texts come from the export's header, not anonymised ("What could Jane Smith improve?")
-    if base["question"].notna().any():
-        pairs = list(zip(base["question"], base["file_id"]))
-        shown = {(q, fid): gate.derived(q, fid) for q, fid in set(pairs) if isinstance(q, str)}
-        base["question"] = [shown.get(p) for p in pairs]
-    base = base.drop(columns=["file_id"])
-    if base["topic_label"].notna().any():
-        labels = {v: gate.aggregate(v) for v in base["topic_label"].dropna().unique()}
-        base["topic_label"] = base["topic_label"].map(labels)
-    themes = pd.read_sql_query(
-        "SELECT ut.unit_id, ut.theme, ut.score, COALESCE(tl.label, ut.label) AS label FROM unit_themes ut"
-        " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme"
-        " UNION ALL SELECT tl.unit_id, tl.theme, NULL, tl.label FROM theme_labels tl"
-        " WHERE NOT EXISTS (SELECT 1 FROM unit_themes ut WHERE ut.unit_id = tl.unit_id AND ut.theme = tl.theme)",
-        ws.conn)
-    from .review import theme_catalogue
-
-    order = [t for t, _ in theme_catalogue(ws)]
-    if not themes.empty:
-        scores = themes.pivot(index="unit_id", columns="theme", values="score")
-        labels = themes.pivot(index="unit_id", columns="theme", values="label")
-        present = [t for t in order if t in scores.columns]
-        labelled = labels.reindex(columns=present).fillna(0).astype(int)
-        names = np.array(present, dtype=object)
-        joined = ["; ".join(names[row == 1]) for row in labelled.to_numpy()]
-        base["themes"] = base["unit_id"].map(dict(zip(labelled.index, joined))).fillna("")
-        for t in present:
-            base[f"{t}_score"] = base["unit_id"].map(scores[t]).round(4)
-            base[f"{t}_label"] = base["unit_id"].map(labelled[t]).fillna(0).astype(int)
-    else:
-        base["themes"] = ""
-    # no word of a speaker without quote consent leaves: their units keep their coding, not their text
-    base.loc[base["consent"] != 1, "text"] = ""
-    unconfirmed = {r[0] for r in ws.conn.execute(
-        "SELECT unit_id FROM units WHERE instr(COALESCE(extra_json, ''), '\"consent_match\"') > 0")}
-    if unconfirmed:   # consent matched by first name only is no consent until it is confirmed
-        base.loc[base["unit_id"].isin(unconfirmed), "text"] = ""
-    base["consent"] = base["consent"].map({1: "yes", 0: "no"}).fillna("unknown")
-    base["topic"] = base["topic"].astype("Int64")
-    return base
+    reviewer's correction winning over the tagger), the labelled themes, and the topic.
+    Built :data:`copquotes.bulk.PART_UNITS` units at a time (:class:`copquotes.bulk.UnitFrames`,
+    which the bulk Parquet files are written from too)."""
+    frames = UnitFrames(ws)
+    ids = frames.ordered_ids()
+    parts = [frames.frame(ids[i:i + PART_UNITS]) for i in range(0, len(ids), PART_UNITS)]
+    return pd.concat(parts, ignore_index=True) if parts else frames.frame([])
 
 
 def researcher_tables(ws) -> dict[str, pd.DataFrame]:

@@ -70,12 +70,16 @@ def stage_status(ws) -> dict:
 def status(ws) -> dict:
     """:meth:`Workspace.status <copquotes.workspace.Workspace.status>` plus each stage's state
     (``stages``: :func:`stage_status`) and the last re-rank of the quotes from reviewers'
-    decisions (``ranking``: :func:`copquotes.quotes.learning.last_rerank` and its ``line``),
-    what ``copquotes status`` prints."""
+    decisions (``ranking``: :func:`copquotes.quotes.learning.last_rerank` and its ``line``) and
+    the bulk Parquet files (``bulk``: :func:`copquotes.bulk.status`), what ``copquotes status`` prints."""
+    from . import bulk
     from .quotes import learning
 
     ranking = {**(learning.last_rerank(ws) or {}), "line": learning.describe(ws)}
-    return {**ws.status(), "stages": stage_status(ws), "ranking": ranking}
+    out = {**ws.status(), "stages": stage_status(ws), "ranking": ranking}
+    if getattr(ws, "path", None) is not None:
+        out["bulk"] = bulk.status(ws)
+    return out
 
 
 def resolve_stages(names: Iterable[str] | None) -> list[str]:
@@ -172,14 +176,22 @@ class _Beside:
 def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,
             on_stage: Callable[[str, dict], None] | None = None, parallel: bool = True,
             jobs: int | None = None, engine: str = "local", address: str | None = None, wait: bool = True,
-            on_wait: Callable[[str], None] | None = None) -> dict[str, dict]:
+            on_wait: Callable[[str], None] | None = None, bulk: str = "auto") -> dict[str, dict]:
     """Run analysis stages in order; up-to-date stages are skipped unless ``force``.
 
     One pipeline writer per workspace: this holds the workspace's pipeline lock
     (:func:`copquotes.workspace.pipeline_lock`) for the whole run. When another run holds it,
     it waits (saying so once through ``on_wait``, by default a line on stderr), or with
     ``wait=False`` raises :class:`copquotes.workspace.WorkspaceBusy`.
+
+    ``bulk`` (``auto``, ``on``, ``off``): after a run of every stage, whether to write the bulk
+    Parquet files (:mod:`copquotes.bulk`) when they are missing or stale; ``auto`` writes them
+    for a large workspace, with the Ray engine, or when they exist already.
     """
+    from .bulk import check_setting
+
+    check_setting(bulk)
+    stages = list(stages) if stages is not None else None
     path = getattr(ws, "path", None)
     if path is None:
         return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs,
@@ -188,14 +200,29 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
 
     with pipeline_lock(path, wait=wait, on_wait=on_wait):
         _remove_leftovers(Path(path))
-        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs,
-                        engine=engine, address=address)
+        out = _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs,
+                       engine=engine, address=address)
+        if set(resolve_stages(stages)) == set(STAGE_ORDER) and ws.n_units():
+            _write_bulk(ws, bulk, engine, progress)
+        return out
+
+
+def _write_bulk(ws, bulk: str, engine, progress: bool) -> None:
+    from .bulk import write_if_due
+
+    t0 = time.perf_counter()
+    m = write_if_due(ws, bulk, engine="local" if engine in (None, "local") else "ray", progress=progress)
+    if m is not None:
+        log.info("bulk files written in %.1fs (%s)", time.perf_counter() - t0, m["generation"])
 
 
 def _remove_leftovers(path: Path) -> None:
     """Files a killed run left behind (the lock is held: no run owns them now)."""
+    from .bulk import remove_leftovers
+
     for p in list(path.glob(".*.pkl")) + list(path.glob(".*.pkl.part")):
         p.unlink(missing_ok=True)
+    remove_leftovers(path)
 
 
 def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, progress: bool = True,

@@ -138,3 +138,16 @@ def test_the_shortlist_and_the_tables_are_the_same(both):
     assert set(t_ray) == set(t_local)
     for name in t_local:
         assert t_ray[name].equals(t_local[name]), name
+
+
+def test_the_ray_engine_writes_the_bulk_files_the_local_one_leaves_a_small_workspace_without(both):
+    from copquotes import bulk
+    from copquotes.export import units_table
+
+    assert bulk.status(both["ray"])["state"] == "current"
+    assert bulk.status(both["local"])["state"] == "none"
+    got = bulk.read(both["ray"].path, "units")
+    want = units_table(both["local"])            # the same answers: the local engine's table
+    assert list(got["unit_id"]) == list(want["unit_id"])
+    assert list(got["text"]) == list(want["text"])
+    assert list(got["themes"]) == list(want["themes"])

@@ -270,3 +270,21 @@ def test_the_embed_stage_in_chunks_caches_what_one_pass_does(tmp_path, monkeypat
     assert out["chunked"][0]["computed"] == out["whole"][0]["computed"] > 0
     assert out["chunked"][1] == out["whole"][1]
     np.testing.assert_allclose(out["chunked"][2], out["whole"][2], atol=1e-6)
+
+
+def test_a_full_run_writes_the_bulk_files_when_asked_and_keeps_them_current(runs):
+    from copquotes import bulk
+    from copquotes.export import units_table
+
+    ws = runs["ws"]
+    analyse(ws, ["tag"], progress=False, bulk="on")        # not a run of every stage: no bulk files
+    assert bulk.status(ws)["state"] == "none"
+    summary = analyse(ws, progress=False, bulk="on")         # every stage up to date: only the files are written
+    assert all(s["skipped"] for s in summary.values())
+    st = bulk.status(ws)
+    assert st["state"] == "current" and st["tables"]["units"] == ws.n_units()
+    got = bulk.read(ws.path, "units")
+    assert list(got["unit_id"]) == list(units_table(ws)["unit_id"])
+    generation = bulk.store.read_manifest(ws.path)["generation"]
+    analyse(ws, progress=False)                              # auto: they exist and are current: kept as they are
+    assert bulk.store.read_manifest(ws.path)["generation"] == generation

@@ -1,0 +1,147 @@
+"""The coded units table and the quotes table, built a part of the units at a time.
+
+One row per unit: anonymised text (through the disclosure gate; empty for a unit without
+(confirmed) quote consent), metadata, per theme its score (``<theme>_score``) and label
+(``<theme>_label``, a reviewer's correction winning over the tagger), the labelled themes, and
+the topic. :func:`copquotes.export.units_table` is every part of it together; the bulk files
+(:mod:`copquotes.bulk`) write it part by part, so no step holds a large workspace at once.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from ..disclosure import Disclosure
+from ..errors import WorkspaceError
+
+# the columns before the theme columns, in order (``document`` is the source's pseudonym)
+BASE_COLUMNS = ["unit_id", "document", "position", "source_kind", "group", "year", "question", "speaker",
+                "speaker_role", "consent", "text", "topic", "topic_label", "themes"]
+QUOTE_COLUMNS = ["quote_id", "unit_id", "start", "end", "text", "edited_text", "score", "themes", "status",
+                 "version", "attribution", "speaker", "document"]
+
+
+def analyse_hint(ws) -> str:
+    return f"run 'copquotes analyse --workspace {ws.path}' first (the anonymise stage)"
+
+
+def _ids_json(ids) -> str:
+    return json.dumps(list(ids))
+
+
+class UnitFrames:
+    """``frame(unit_ids)``: the units table's rows of those units (in the given order), with the
+    same columns for every part. Reads the workspace's identifier lists and theme names once.
+    Refuses (``WorkspaceError``) while any unit has no anonymised text."""
+
+    def __init__(self, ws):
+        n_missing = ws.conn.execute(
+            "SELECT COUNT(*) FROM units u WHERE NOT EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = u.unit_id)"
+        ).fetchone()[0]
+        if n_missing:
+            raise WorkspaceError(
+                f"{n_missing} unit(s) have not been anonymised, and only anonymised text may be exported: "
+                + analyse_hint(ws))
+        from ..review import theme_catalogue
+
+        self.ws = ws
+        self.gate = Disclosure(ws)
+        self.names = self.gate.sources()
+        tagged = {t for (t,) in ws.conn.execute(
+            "SELECT DISTINCT theme FROM unit_themes UNION SELECT DISTINCT theme FROM theme_labels")}
+        self.themes = [t for t, _ in theme_catalogue(ws) if t in tagged]
+        self._labels: dict[str, str] = {}
+
+    def ordered_ids(self) -> list[str]:
+        """Every unit id, in the table's order (by file, then position in it)."""
+        return [uid for (uid,) in self.ws.conn.execute("SELECT unit_id FROM units ORDER BY file_id, position")]
+
+    @property
+    def columns(self) -> list[str]:
+        out = list(BASE_COLUMNS)
+        for t in self.themes:
+            out += [f"{t}_score", f"{t}_label"]
+        return out
+
+    def frame(self, unit_ids: list[str]) -> pd.DataFrame:
+        ws, gate = self.ws, self.gate
+        ids = _ids_json(unit_ids)
+        base = pd.read_sql_query(
+            "SELECT u.unit_id, u.file_id, u.position, u.source_kind, u.grp AS 'group', u.year,"
+            " u.question, u.speaker_key AS speaker, u.speaker_role, u.consent, a.text AS text,"
+            " t.topic, ti.label AS topic_label, instr(COALESCE(u.extra_json, ''), '\"consent_match\"') > 0 AS unconfirmed"
+            " FROM units u JOIN anon a ON a.unit_id = u.unit_id"
+            " LEFT JOIN unit_topics t ON t.unit_id = u.unit_id LEFT JOIN topic_info ti ON ti.topic = t.topic"
+            " WHERE u.unit_id IN (SELECT value FROM json_each(?)) ORDER BY u.file_id, u.position", ws.conn,
+            params=(ids,))
+        # sources by their pseudonym, never a file or folder name
+        base.insert(1, "document", [self.names.get(fid, "source") for fid in base["file_id"]])
+        # the safety net: names of each file's roster and speaker labels the anonymiser missed
+        base["text"] = [gate.text(t, fid) for t, fid in zip(base["text"], base["file_id"])]
+        # question texts come from the export's header, not anonymised ("What could Jane Smith improve?")
+        if base["question"].notna().any():
+            pairs = list(zip(base["question"], base["file_id"]))
+            shown = {(q, fid): gate.derived(q, fid) for q, fid in set(pairs) if isinstance(q, str)}
+            base["question"] = [shown.get(p) for p in pairs]
+        if base["topic_label"].notna().any():
+            for v in base["topic_label"].dropna().unique():
+                if v not in self._labels:
+                    self._labels[v] = gate.aggregate(v)
+            base["topic_label"] = base["topic_label"].map(self._labels)
+        self._add_themes(base, ids)
+        # no word of a speaker without quote consent leaves: their units keep their coding, not their text;
+        # consent matched by first name only is no consent until it is confirmed
+        base.loc[(base["consent"] != 1) | (base["unconfirmed"] == 1), "text"] = ""
+        base["consent"] = base["consent"].map({1: "yes", 0: "no"}).fillna("unknown")
+        base["topic"] = base["topic"].astype("Int64")
+        return base.drop(columns=["file_id", "unconfirmed"])[self.columns]
+
+    def _add_themes(self, base: pd.DataFrame, ids: str) -> None:
+        themes = pd.read_sql_query(
+            "SELECT ut.unit_id, ut.theme, ut.score, COALESCE(tl.label, ut.label) AS label FROM unit_themes ut"
+            " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme"
+            " WHERE ut.unit_id IN (SELECT value FROM json_each(?1))"
+            " UNION ALL SELECT tl.unit_id, tl.theme, NULL, tl.label FROM theme_labels tl"
+            " WHERE tl.unit_id IN (SELECT value FROM json_each(?1))"
+            " AND NOT EXISTS (SELECT 1 FROM unit_themes ut WHERE ut.unit_id = tl.unit_id AND ut.theme = tl.theme)",
+            self.ws.conn, params=(ids,))
+        if not self.themes:
+            base["themes"] = ""
+            return
+        scores = themes.pivot(index="unit_id", columns="theme", values="score").reindex(columns=self.themes)
+        labels = themes.pivot(index="unit_id", columns="theme", values="label").reindex(columns=self.themes)
+        labelled = labels.fillna(0).astype(int)
+        names = np.array(self.themes, dtype=object)
+        joined = ["; ".join(names[row == 1]) for row in labelled.to_numpy()]
+        base["themes"] = base["unit_id"].map(dict(zip(labelled.index, joined))).fillna("")
+        for t in self.themes:
+            base[f"{t}_score"] = base["unit_id"].map(scores[t]).astype(float).round(4)
+            base[f"{t}_label"] = base["unit_id"].map(labelled[t]).fillna(0).astype(int)
+
+
+def quotes_frame(ws, gate: Disclosure, names: dict, unit_ids: list[str]) -> pd.DataFrame:
+    """The stored quotes of those units (every status, with its version), their text, edit and
+    attribution through the disclosure gate; the text of a quote whose unit has no (confirmed)
+    quote consent is left empty, as in the units table."""
+    rows = ws.conn.execute(
+        "SELECT q.quote_id, q.unit_id, q.start, q.\"end\", q.text, q.edited_text, q.score, q.themes_json,"
+        " q.status, q.version, q.attribution, q.speaker, u.file_id,"
+        " (u.consent = 1 AND instr(COALESCE(u.extra_json, ''), '\"consent_match\"') = 0) AS shown"
+        " FROM quotes q JOIN units u ON u.unit_id = q.unit_id"
+        " WHERE q.unit_id IN (SELECT value FROM json_each(?)) ORDER BY u.file_id, u.position, q.start, q.quote_id",
+        (_ids_json(unit_ids),)).fetchall()
+    out = []
+    for (qid, uid, start, end, text, edited, score, themes_json, status, version, attribution, speaker, fid,
+         shown) in rows:
+        themes = "; ".join(str(t.get("theme")) for t in json.loads(themes_json or "[]") if t.get("theme"))
+        out.append({
+            "quote_id": qid, "unit_id": uid, "start": int(start), "end": int(end),
+            "text": gate.text(text, fid) if shown else "",
+            "edited_text": gate.text(edited, fid) if (shown and edited) else None,
+            "score": float(score or 0.0), "themes": themes, "status": status, "version": int(version),
+            "attribution": gate.text(attribution or "", fid), "speaker": speaker or "",
+            "document": names.get(fid, "source"),
+        })
+    return pd.DataFrame(out, columns=QUOTE_COLUMNS)

@@ -1,0 +1,161 @@
+"""The bulk files on disk: partitioned Parquet tables in generations, committed by a manifest.
+
+Layout, inside the workspace folder::
+
+    WS/bulk/CURRENT.json             the manifest: which generation is current, what it was
+                                     written from (fingerprints), its tables, parts and rows
+    WS/bulk/g-<id>/units/part-00000.parquet ...
+    WS/bulk/g-<id>/quotes/part-00000.parquet ...
+
+A generation is written whole in ``WS/bulk/.g-<id>.tmp`` (each file flushed to disk), renamed
+to ``g-<id>``, and only then named in ``CURRENT.json`` (written to a temporary file and renamed
+over it). A reader opens the generation the manifest names, so it sees the last complete
+write, never a half-written one; a write killed at any point leaves the previous generation
+current. Older generations and temporary folders are removed by the next write, or by
+:func:`remove_leftovers` (the pipeline calls it holding the workspace's pipeline lock).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from ..errors import ConfigError, WorkspaceError
+
+FOLDER = "bulk"
+MANIFEST = "CURRENT.json"
+FORMAT = 1
+
+
+def root(ws_path) -> Path:
+    return Path(ws_path) / FOLDER
+
+
+def _pyarrow():
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:   # an optional dependency
+        raise ConfigError("the bulk Parquet files need pyarrow: pip install 'copquotes[ray]' "
+                          "(or pip install pyarrow duckdb)") from exc
+    return pa, pq
+
+
+def read_manifest(ws_path) -> dict | None:
+    """The current manifest, or None when no bulk files were written (or the manifest is unreadable)."""
+    p = root(ws_path) / MANIFEST
+    try:
+        m = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(m, dict) or m.get("format") != FORMAT or not (root(ws_path) / str(m.get("generation"))).is_dir():
+        return None
+    return m
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class GenerationWriter:
+    """Writes one generation: ``add(table, frame, schema)`` appends a part to a table;
+    ``commit(info)`` makes it current; ``abort()`` (or leaving a ``with`` block on an
+    error) removes what was written."""
+
+    def __init__(self, ws_path):
+        self.root = root(ws_path)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.name = f"g-{uuid.uuid4().hex[:12]}"
+        self.tmp = self.root / f".{self.name}.tmp"
+        self.tmp.mkdir()
+        self.tables: dict[str, dict] = {}
+
+    def add(self, table: str, frame, schema) -> None:
+        pa, pq = _pyarrow()
+        info = self.tables.setdefault(table, {"parts": 0, "rows": 0, "columns": list(schema.names)})
+        folder = self.tmp / table
+        folder.mkdir(exist_ok=True)
+        path = folder / f"part-{info['parts']:05d}.parquet"
+        data = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        with open(path, "wb") as fh:
+            pq.write_table(data, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        info["parts"] += 1
+        info["rows"] += len(frame)
+
+    def commit(self, info: dict) -> dict:
+        for table in self.tables:
+            _fsync_dir(self.tmp / table)
+        final = self.root / self.name
+        os.replace(self.tmp, final)
+        _fsync_dir(self.root)
+        previous = (read_manifest(self.root.parent) or {}).get("generation")
+        manifest = {"format": FORMAT, "generation": self.name, "previous": previous, "tables": self.tables,
+                    "written_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(), **info}
+        tmp = self.root / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.root / MANIFEST)
+        _fsync_dir(self.root)
+        remove_leftovers(self.root.parent)
+        return manifest
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            self.abort()
+        return False
+
+
+def remove_leftovers(ws_path) -> int:
+    """Remove temporary folders and the generations the manifest does not name (a killed write's,
+    older ones; the one it replaced is kept, so a reader that opened it a moment before a write
+    can finish); returns how many. Call only when no write is running (the pipeline lock)."""
+    r = root(ws_path)
+    if not r.is_dir():
+        return 0
+    m = read_manifest(ws_path) or {}
+    keep = {m.get("generation"), m.get("previous")}
+    n = 0
+    for p in r.iterdir():
+        stale_dir = p.is_dir() and p.name not in keep and (p.name.startswith("g-") or p.name.startswith(".g-"))
+        stale_file = p.is_file() and p.name.startswith(f".{MANIFEST}.")
+        if stale_dir:
+            shutil.rmtree(p, ignore_errors=True)
+            n += 1
+        elif stale_file:
+            p.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def table_files(ws_path, table: str) -> list[Path]:
+    """The Parquet files of ``table`` in the current generation, in part order."""
+    m = read_manifest(ws_path)
+    if m is None:
+        raise WorkspaceError(f"the workspace {ws_path} has no bulk files: run "
+                             f"'copquotes analyse --workspace {ws_path} --bulk on'")
+    if table not in m["tables"]:
+        raise ConfigError(f"no bulk table {table!r}: choose from {', '.join(sorted(m['tables']))}")
+    folder = root(ws_path) / m["generation"] / table
+    return sorted(folder.glob("part-*.parquet"))
