@@ -201,7 +201,7 @@ def synthetic_quote_vectors(ws, dim: int = 384) -> int:
     from copquotes.quotes import storage
     from copquotes.types import text_hash
 
-    texts = storage.quote_texts(ws)
+    texts = [t for part in storage.quote_text_parts(ws, 10_000) for t in part]
     emb = storage.embedder(ws)
     items = []
     for piece in emb.pieces(texts):

@@ -84,11 +84,28 @@ def compare(local_path: Path, ray_path: Path) -> dict:
             same = name in tl and name in tr and tl[name].equals(tr[name])
             out[f"table {name}"] = {"local": len(tl.get(name, [])), "ray": len(tr.get(name, [])),
                                     "differ": 0 if same else 1, "example": None if same else "table differs"}
+        out.update(_bulk(wl, wr))
         units = wl.conn.execute("SELECT COUNT(*) FROM units").fetchone()[0]
     finally:
         wl.close()
         wr.close()
     return {"units": units, "comparisons": out}
+
+
+def _bulk(wl, wr) -> dict:
+    """The bulk Parquet units table (the Ray engine writes it at any size) against the local
+    engine's units table (``copquotes export --what units``), when the Ray workspace has it."""
+    from copquotes import bulk
+    from copquotes.export import units_table
+
+    if bulk.status(wr)["state"] == "none":
+        return {}
+    got = bulk.read(wr.path, "units")
+    want = units_table(wl)
+    cols = [c for c in want.columns if not c.endswith("_score")]
+    a = [tuple(str(v) for v in r) for r in want[cols].astype(object).where(want[cols].notna(), None).itertuples(index=False)]
+    b = [tuple(str(v) for v in r) for r in got[cols].astype(object).where(got[cols].notna(), None).itertuples(index=False)]
+    return {"bulk units table (Ray) vs units table (local), scores apart": compare_rows(a, b)}
 
 
 def to_markdown(rep: dict) -> str:

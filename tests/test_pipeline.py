@@ -288,3 +288,14 @@ def test_a_full_run_writes_the_bulk_files_when_asked_and_keeps_them_current(runs
     generation = bulk.store.read_manifest(ws.path)["generation"]
     analyse(ws, progress=False)                              # auto: they exist and are current: kept as they are
     assert bulk.store.read_manifest(ws.path)["generation"] == generation
+
+
+def test_a_run_removes_what_a_killed_run_left_behind(runs):
+    ws = runs["ws"]
+    left = [ws.path / "figures" / ".topics.html.4242.tmp", ws.path / ".quotes.quote_candidates.dead.pkl",
+            ws.path / "bulk" / ".g-killed.tmp" / "units" / "part-00000.parquet"]
+    for p in left:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(b"half")
+    analyse(ws, progress=False)
+    assert not any(p.exists() for p in left) and not (ws.path / "bulk" / ".g-killed.tmp").exists()

@@ -80,7 +80,19 @@ def write_if_due(ws, bulk: str = "auto", *, engine: str = "local", progress: boo
     wanted = bulk == "on" or m is not None or engine == "ray" or ws.n_units() >= AUTO_MIN_UNITS
     if not wanted or (m is not None and m.get("token") == token(ws)):
         return None
+    if bulk == "auto" and not _have_pyarrow():
+        log.warning("bulk files not written: they need pyarrow (pip install 'copquotes[ray]'); "
+                    "or pass --bulk off to stop this message")
+        return None
     return write(ws, progress=progress)
+
+
+def _have_pyarrow() -> bool:
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _schemas(frames: UnitFrames):
