@@ -211,7 +211,13 @@ def _write_bulk(ws, bulk: str, engine, progress: bool) -> None:
     from .bulk import write_if_due
 
     t0 = time.perf_counter()
-    m = write_if_due(ws, bulk, engine="local" if engine in (None, "local") else "ray", progress=progress)
+    try:
+        m = write_if_due(ws, bulk, engine="local" if engine in (None, "local") else "ray", progress=progress)
+    except CopquotesError as exc:
+        if bulk == "on":
+            raise
+        log.warning("bulk files not written: %s", exc)   # the analysis itself is done and recorded
+        return
     if m is not None:
         log.info("bulk files written in %.1fs (%s)", time.perf_counter() - t0, m["generation"])
 
@@ -313,7 +319,9 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
                 summary[p.name] = done.result if done.result is not None else True
             if done.path:
                 handed[stage] = done.path
-        record(w, summary, time.perf_counter() - worker_t0, fp=planned_fp[w], background=True)
+        # the content as planned (the parent may have changed nothing meanwhile: it holds the lock),
+        # the stage's extra state as it is now (e.g. every unit anonymised)
+        record(w, summary, time.perf_counter() - worker_t0, fp=fingerprint(ws, w, None, content), background=True)
 
     try:
         for name in names:

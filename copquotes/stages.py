@@ -103,6 +103,16 @@ def _tag_extra(ws) -> list[str]:
     return [f"labels:{n}:{last}", f"codebook:{_codebook_digest(ws)}"]
 
 
+def _anonymise_extra(ws) -> list[str]:
+    # a re-ingest drops the anonymised text of a replaced file's kept units (the names known for the
+    # file may have changed) without changing them: the stage is due while any unit has none
+    # (nothing is added while every unit has it, so the fingerprint of a complete stage is unchanged)
+    n = ws.conn.execute(
+        "SELECT COUNT(*) FROM units u WHERE NOT EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = u.unit_id)"
+    ).fetchone()[0]
+    return [f"unanonymised:{n}"] if n else []
+
+
 def _quotes_extra(ws) -> list[str]:
     # reviewers' decisions retrain the weights and pin spans
     n, last = ws.conn.execute("SELECT COUNT(*), MAX(at) FROM decisions").fetchone()
@@ -112,7 +122,8 @@ def _quotes_extra(ws) -> list[str]:
 DECLARATIONS: tuple[Stage, ...] = (
     Stage("anonymise", version="11", run="copquotes.anonymise.stage:run", granularity="file",
           doc="identifier spans, redacted text and risk flags of every unit",
-          worker=True, force_option="full", threads_option="n_process", map_option="mapper"),
+          worker=True, force_option="full", threads_option="n_process", map_option="mapper",
+          fingerprint_extra=_anonymise_extra),
     Stage("embed", version="2", run="copquotes.embed:run", granularity="unit",
           doc="sentence embeddings of units and sentences, cached by (model, text hash)",
           threads_option="threads", threads_dynamic=True, map_option="mapper"),

@@ -58,6 +58,9 @@ def test_the_quotes_table_holds_every_stored_quote_with_its_review_state(ws):
     assert set(q.index) == set(stored) and len(q) == len(stored)
     assert q.loc[ids[1], "status"] == "approved" and q.loc[ids[3], "status"] == "rejected"
     assert q.loc[ids[1], "version"] == 2
+    # a rejected quote keeps its coding, not its text (no quote export takes it)
+    assert q.loc[ids[3], "text"] == "" and q.loc[ids[3], "attribution"] == ""
+    assert q.loc[ids[1], "text"] != ""
     assert (q["document"].str.contains(r"\.vtt|\.csv")).sum() == 0      # pseudonyms, never file names
 
 
@@ -93,17 +96,31 @@ def test_a_write_that_fails_midway_leaves_the_previous_generation_current(ws, mo
     assert bulk.status(ws)["state"] == "stale"
 
 
-def test_a_killed_write_leaves_folders_the_next_cleanup_removes_keeping_current_and_previous(ws):
+def test_a_killed_write_leaves_folders_the_next_cleanup_removes_keeping_only_the_current_one(ws):
     first = bulk.write(ws, progress=False)
     second = bulk.write(ws, progress=False)
-    third = bulk.write(ws, progress=False)
     r = bulk.root(ws.path)
+    assert not (r / first["generation"]).exists()                 # replaced: removed at once
     (r / ".g-killed.tmp" / "units").mkdir(parents=True)          # as a write killed with -9 leaves it
+    (r / "g-renamedbutnotnamed" / "units").mkdir(parents=True)   # killed between the rename and the manifest
     (r / f".{store.MANIFEST}.dead.tmp").write_text("{}")
-    assert not (r / first["generation"]).exists()                 # removed by the third write
-    assert bulk.remove_leftovers(ws.path) == 2
-    assert sorted(p.name for p in r.iterdir()) == sorted([second["generation"], third["generation"], store.MANIFEST])
-    assert json.loads((r / store.MANIFEST).read_text())["previous"] == second["generation"]
+    assert bulk.remove_leftovers(ws.path) == 3
+    assert sorted(p.name for p in r.iterdir()) == sorted([second["generation"], store.MANIFEST])
+
+
+def test_a_write_failing_after_its_rename_removes_its_generation(ws, monkeypatch):
+    first = bulk.write(ws, progress=False)
+    review.approve(ws, quote_ids(ws)[1], "Ann", 1)
+
+    def no_manifest(*a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.json, "dump", no_manifest)
+    with pytest.raises(OSError):
+        bulk.write(ws, progress=False)
+    r = bulk.root(ws.path)
+    assert store.read_manifest(ws.path)["generation"] == first["generation"]
+    assert [p.name for p in r.iterdir() if p.is_dir()] == [first["generation"]]
 
 
 def test_a_review_makes_the_files_stale_and_write_if_due_writes_them_again(ws):
@@ -156,3 +173,36 @@ def test_nothing_is_written_while_a_unit_is_not_anonymised(tmp_path):
         assert store.read_manifest(w.path) is None
     finally:
         w.close()
+
+
+def test_a_held_quote_keeps_its_text_out_until_a_reviewer_approves_it(ws):
+    qid = quote_ids(ws)[1]
+    hold = [{"kind": "risk", "start": 0, "end": 5, "reason": "details of a case", "severity": "hold"}]
+    with ws.transaction() as c:
+        c.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?", (json.dumps(hold), qid))
+    bulk.write(ws, progress=False)
+    assert bulk.read(ws.path, "quotes").set_index("quote_id").loc[qid, "text"] == ""
+    review.approve(ws, qid, "Ann", 1)                              # the reviewer's clearance
+    bulk.write_if_due(ws, "auto", progress=False)
+    assert bulk.read(ws.path, "quotes").set_index("quote_id").loc[qid, "text"] != ""
+
+
+@pytest.mark.parametrize("change", [
+    "UPDATE quotes SET score = score + 0.1",                                   # a re-rank
+    "UPDATE topic_info SET label = 'another label' WHERE topic = 1",
+    "INSERT OR REPLACE INTO meta(key, value) VALUES ('content_changed_at', 'later')",   # an ingest changed a file
+    "INSERT OR REPLACE INTO config(key, value) VALUES ('disclosure.sources', '{}')",
+])
+def test_any_change_to_what_the_files_hold_makes_them_stale(ws, change):
+    bulk.write(ws, progress=False)
+    with ws.transaction() as c:
+        c.execute(change)
+    assert bulk.status(ws)["state"] == "stale"
+
+
+def test_bulk_off_removes_stale_files_and_leaves_current_ones(ws):
+    bulk.write(ws, progress=False)
+    assert bulk.write_if_due(ws, "off") is None and bulk.status(ws)["state"] == "current"
+    review.approve(ws, quote_ids(ws)[1], "Ann", 1)
+    assert bulk.write_if_due(ws, "off") is None
+    assert bulk.status(ws)["state"] == "none" and not bulk.root(ws.path).exists()

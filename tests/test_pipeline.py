@@ -299,3 +299,22 @@ def test_a_run_removes_what_a_killed_run_left_behind(runs):
         p.write_bytes(b"half")
     analyse(ws, progress=False)
     assert not any(p.exists() for p in left) and not (ws.path / "bulk" / ".g-killed.tmp").exists()
+
+
+def test_a_re_ingest_that_drops_anonymised_text_makes_the_anonymise_stage_due(runs):
+    from copquotes.ingest import discover
+
+    ws, data = runs["ws"], runs["root"] / "data"
+    vtt = data / "fg.vtt"
+    vtt.write_text(vtt.read_text(encoding="utf-8").replace("00:00:01.000", "00:00:01.500"), encoding="utf-8")
+    content = ws.content_fingerprint()
+    ws.ingest(discover([data]).sources, progress=False)     # same texts, other timings: the file is replaced
+
+    def unanonymised():
+        return ws.conn.execute("SELECT COUNT(*) FROM units u WHERE NOT EXISTS"
+                               " (SELECT 1 FROM anon a WHERE a.unit_id = u.unit_id)").fetchone()[0]
+
+    assert ws.content_fingerprint() == content and unanonymised() > 0
+    assert stage_status(ws)["anonymise"]["state"] == "stale"
+    analyse(ws, progress=False)
+    assert unanonymised() == 0 and stage_status(ws)["anonymise"]["state"] == "up to date"

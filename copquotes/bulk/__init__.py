@@ -28,7 +28,7 @@ import logging
 
 from ..errors import ConfigError
 from .frames import QUOTE_COLUMNS, UnitFrames, quotes_frame
-from .store import GenerationWriter, read_manifest, remove_leftovers, root, table_files
+from .store import GenerationWriter, read_manifest, remove_all, remove_leftovers, root, table_files
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +48,24 @@ def check_setting(bulk: str) -> str:
 
 
 def token(ws) -> str:
-    """What the bulk files are written from: the analysis (every stage's fingerprint and the
-    content) and every review (decisions, theme corrections, reviewers' redactions)."""
-    stages = {r[0]: r[1] for r in ws.conn.execute("SELECT name, fingerprint FROM stages")}
-    reviews = [list(ws.conn.execute(sql).fetchone()) for sql in (
+    """What the bulk files are written from. It changes with any ingest that changed a file
+    (content, metadata, identifiers, consent: ``content_changed_at`` and the content fingerprint),
+    any stage run (its fingerprint and when it was done), any review (the review change counter,
+    decisions, theme corrections, reviewers' redactions), a re-rank of the quotes (their scores),
+    the topic labels and the workspace's settings (the source pseudonyms among them)."""
+    parts: list = [ws.content_fingerprint()]
+    for sql in (
+        "SELECT name, fingerprint, done_at FROM stages ORDER BY name",
+        "SELECT key, value FROM meta WHERE key IN ('content_changed_at', 'review_changes') ORDER BY key",
+        "SELECT key, value FROM config ORDER BY key",
         "SELECT COUNT(*), MAX(id) FROM decisions",
-        "SELECT COUNT(*), MAX(at) FROM theme_labels",
-        "SELECT COUNT(*), SUM(length(status) + start * 7 + \"end\" * 13) FROM redactions WHERE status != 'auto'",
-        "SELECT COUNT(*), MAX(rowid) FROM anon",
-    )]
-    state = {"content": ws.content_fingerprint(), "stages": stages, "reviews": reviews}
-    return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()[:32]
+        "SELECT COUNT(*), MAX(at), TOTAL(label) FROM theme_labels",
+        "SELECT COUNT(*), TOTAL(start * 7 + \"end\" * 13 + length(status)) FROM redactions WHERE status != 'auto'",
+        "SELECT COUNT(*), TOTAL(score), TOTAL(version), MAX(updated_at) FROM quotes",
+        "SELECT topic, label FROM topic_info ORDER BY topic",
+    ):
+        parts.append([list(r) for r in ws.conn.execute(sql)])
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
 
 
 def status(ws) -> dict:
@@ -74,9 +81,15 @@ def write_if_due(ws, bulk: str = "auto", *, engine: str = "local", progress: boo
     """Write the bulk files when ``bulk`` asks for them and they are missing or stale; the
     manifest written, or None when nothing was due."""
     check_setting(bulk)
-    if bulk == "off" or getattr(ws, "path", None) is None:
+    if getattr(ws, "path", None) is None:
         return None
     m = read_manifest(ws.path)
+    if bulk == "off":
+        if m is not None and m.get("token") != token(ws):
+            # stale files may hold what is no longer to be shown (consent withdrawn since): not kept
+            remove_all(ws.path)
+            log.info("stale bulk files removed (bulk off)")
+        return None
     wanted = bulk == "on" or m is not None or engine == "ray" or ws.n_units() >= AUTO_MIN_UNITS
     if not wanted or (m is not None and m.get("token") == token(ws)):
         return None
@@ -125,6 +138,15 @@ def write(ws, *, progress: bool = True, part_units: int = PART_UNITS) -> dict:
     whole generation is on disk."""
     from ..progress import progress as bar
 
+    from ..workspace import pipeline_lock
+
+    with pipeline_lock(ws.path):       # one writer (re-entrant: a run holds it already)
+        return _write(ws, progress, part_units)
+
+
+def _write(ws, progress: bool, part_units: int) -> dict:
+    from ..progress import progress as bar
+
     frames = UnitFrames(ws)
     before = token(ws)
     ids = frames.ordered_ids()
@@ -164,7 +186,7 @@ def connect(ws_path):
     m = read_manifest(ws_path)
     con = duckdb.connect()
     for table in (m or {}).get("tables", {}) or TABLES:
-        files = [str(f) for f in table_files(ws_path, table)]
+        files = [str(f) for f in table_files(ws_path, table, m)]   # every view from one generation
         listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listed}])")
     return con

@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from ..disclosure import Disclosure
+from ..disclosure import Disclosure, is_held
 from ..errors import WorkspaceError
 
 # the columns before the theme columns, in order (``document`` is the source's pseudonym)
@@ -122,26 +122,29 @@ class UnitFrames:
 
 
 def quotes_frame(ws, gate: Disclosure, names: dict, unit_ids: list[str]) -> pd.DataFrame:
-    """The stored quotes of those units (every status, with its version), their text, edit and
-    attribution through the disclosure gate; the text of a quote whose unit has no (confirmed)
-    quote consent is left empty, as in the units table."""
+    """The stored quotes of those units (every status, with its version, score and themes); the
+    text, edit and attribution through the disclosure gate, and only where a quote export would
+    take the quote: not for a rejected quote, nor a held one (a hold flag no reviewer cleared by
+    approving it: a risk, or consent matched by first name only), nor one whose unit lost its
+    quote consent. Those rows keep their coding, with empty text."""
     rows = ws.conn.execute(
         "SELECT q.quote_id, q.unit_id, q.start, q.\"end\", q.text, q.edited_text, q.score, q.themes_json,"
-        " q.status, q.version, q.attribution, q.speaker, u.file_id,"
-        " (u.consent = 1 AND instr(COALESCE(u.extra_json, ''), '\"consent_match\"') = 0) AS shown"
+        " q.status, q.version, q.attribution, q.speaker, u.file_id, q.flags_json,"
+        " (u.consent = 1 AND q.status != 'rejected') AS shown"
         " FROM quotes q JOIN units u ON u.unit_id = q.unit_id"
         " WHERE q.unit_id IN (SELECT value FROM json_each(?)) ORDER BY u.file_id, u.position, q.start, q.quote_id",
         (_ids_json(unit_ids),)).fetchall()
     out = []
     for (qid, uid, start, end, text, edited, score, themes_json, status, version, attribution, speaker, fid,
-         shown) in rows:
+         flags, shown) in rows:
+        shown = bool(shown) and not is_held(flags, status)
         themes = "; ".join(str(t.get("theme")) for t in json.loads(themes_json or "[]") if t.get("theme"))
         out.append({
             "quote_id": qid, "unit_id": uid, "start": int(start), "end": int(end),
             "text": gate.text(text, fid) if shown else "",
             "edited_text": gate.text(edited, fid) if (shown and edited) else None,
             "score": float(score or 0.0), "themes": themes, "status": status, "version": int(version),
-            "attribution": gate.text(attribution or "", fid), "speaker": speaker or "",
+            "attribution": gate.text(attribution or "", fid) if shown else "", "speaker": speaker or "",
             "document": names.get(fid, "source"),
         })
     return pd.DataFrame(out, columns=QUOTE_COLUMNS)

@@ -7,12 +7,13 @@ Layout, inside the workspace folder::
     WS/bulk/g-<id>/units/part-00000.parquet ...
     WS/bulk/g-<id>/quotes/part-00000.parquet ...
 
-A generation is written whole in ``WS/bulk/.g-<id>.tmp`` (each file flushed to disk), renamed
-to ``g-<id>``, and only then named in ``CURRENT.json`` (written to a temporary file and renamed
-over it). A reader opens the generation the manifest names, so it sees the last complete
-write, never a half-written one; a write killed at any point leaves the previous generation
-current. Older generations and temporary folders are removed by the next write, or by
-:func:`remove_leftovers` (the pipeline calls it holding the workspace's pipeline lock).
+A generation is written whole in ``WS/bulk/.g-<id>.tmp`` (each file and folder flushed to disk),
+renamed to ``g-<id>``, and only then named in ``CURRENT.json`` (written to a temporary file and
+renamed over it). A reader opens the generation the manifest names, so it sees the last complete
+write, never a half-written one; a write that fails or is killed at any point leaves the previous
+generation current. Once the new one is current the one it replaced is removed at once (it may
+hold text whose consent was withdrawn since), as are a killed write's folders, by
+:func:`remove_leftovers`. Writers hold the workspace's pipeline lock.
 """
 from __future__ import annotations
 
@@ -99,11 +100,11 @@ class GenerationWriter:
     def commit(self, info: dict) -> dict:
         for table in self.tables:
             _fsync_dir(self.tmp / table)
+        _fsync_dir(self.tmp)
         final = self.root / self.name
         os.replace(self.tmp, final)
         _fsync_dir(self.root)
-        previous = (read_manifest(self.root.parent) or {}).get("generation")
-        manifest = {"format": FORMAT, "generation": self.name, "previous": previous, "tables": self.tables,
+        manifest = {"format": FORMAT, "generation": self.name, "tables": self.tables,
                     "written_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(), **info}
         tmp = self.root / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
@@ -116,7 +117,10 @@ class GenerationWriter:
         return manifest
 
     def abort(self) -> None:
+        """Remove what this write left, unless the manifest names it already (then it is current)."""
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if (read_manifest(self.root.parent) or {}).get("generation") != self.name:
+            shutil.rmtree(self.root / self.name, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -128,14 +132,12 @@ class GenerationWriter:
 
 
 def remove_leftovers(ws_path) -> int:
-    """Remove temporary folders and the generations the manifest does not name (a killed write's,
-    older ones; the one it replaced is kept, so a reader that opened it a moment before a write
-    can finish); returns how many. Call only when no write is running (the pipeline lock)."""
+    """Remove temporary folders and every generation the manifest does not name (a killed write's,
+    the one a write replaced); returns how many. Call only holding the pipeline lock."""
     r = root(ws_path)
     if not r.is_dir():
         return 0
-    m = read_manifest(ws_path) or {}
-    keep = {m.get("generation"), m.get("previous")}
+    keep = {(read_manifest(ws_path) or {}).get("generation")}
     n = 0
     for p in r.iterdir():
         stale_dir = p.is_dir() and p.name not in keep and (p.name.startswith("g-") or p.name.startswith(".g-"))
@@ -149,9 +151,17 @@ def remove_leftovers(ws_path) -> int:
     return n
 
 
-def table_files(ws_path, table: str) -> list[Path]:
-    """The Parquet files of ``table`` in the current generation, in part order."""
-    m = read_manifest(ws_path)
+def remove_all(ws_path) -> None:
+    """Remove the bulk files (the manifest first: a reader then finds none, never a part)."""
+    r = root(ws_path)
+    (r / MANIFEST).unlink(missing_ok=True)
+    shutil.rmtree(r, ignore_errors=True)
+
+
+def table_files(ws_path, table: str, manifest: dict | None = None) -> list[Path]:
+    """The Parquet files of ``table`` in the current generation (or the one ``manifest`` names),
+    in part order."""
+    m = manifest if manifest is not None else read_manifest(ws_path)
     if m is None:
         raise WorkspaceError(f"the workspace {ws_path} has no bulk files: run "
                              f"'copquotes analyse --workspace {ws_path} --bulk on'")

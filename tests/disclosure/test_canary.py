@@ -4,8 +4,8 @@ and file-name token (inside zips, DOCX, XLSX and QDPX too): none may come out.
 
 Channels: ``copquotes export`` of quotes (.csv .xlsx .docx .md .qdpx, approved only and
 all statuses), of the units table (.csv .xlsx .qdpx), of the researcher tables (.xlsx,
-.zip and each table as .csv); ``copquotes quotes`` in every format and status; the app's
-pages. ``copquotes status --json`` is the operator's own view and may show file names.
+.zip and each table as .csv); ``copquotes quotes`` in every format and status; the bulk
+Parquet files (units and quotes); the app's pages. ``copquotes status --json`` is the operator's own view and may show file names.
 Words said only by a speaker without quote consent must not come out either, nor those of
 a speaker whose consent was matched by first name only, unless a reviewer asks for held
 quotes or every quote.
@@ -177,6 +177,24 @@ def _channels(canary, capsys) -> dict[str, str]:
         for theme in ("wellbeing", "solidarity"):
             got[f"quotes --theme {theme} {fmt}"] = _cli(
                 capsys, "quotes", "--workspace", ws, "--format", fmt, "--theme", theme)
+    got.update(_bulk_files(ws))
+    return got
+
+
+def _bulk_files(ws_path: str) -> dict[str, str]:
+    """The bulk Parquet files (as `copquotes analyse --bulk on` writes them): every string value."""
+    from copquotes import bulk
+    from copquotes.workspace import Workspace
+
+    w = Workspace.open(ws_path)
+    try:
+        bulk.write(w, progress=False)
+    finally:
+        w.close()
+    got = {}
+    for table in bulk.TABLES:
+        df = bulk.read(ws_path, table)
+        got[f"bulk files {table}"] = "\n".join(str(v) for col in df.columns for v in df[col] if isinstance(v, str))
     return got
 
 
