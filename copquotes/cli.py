@@ -128,6 +128,24 @@ def _print_stage(name: str, summary: dict) -> None:
         _err(f"  {name:<10} done in {summary.get('seconds', 0):.1f}s")
 
 
+def _bulk_generation(ws_path) -> str | None:
+    from .bulk.store import read_manifest
+
+    return (read_manifest(ws_path) or {}).get("generation")
+
+
+def _print_bulk(ws_path, before: str | None) -> None:
+    """A line when this command wrote the bulk files (or removed them)."""
+    from .bulk.store import read_manifest, root
+
+    m = read_manifest(ws_path)
+    if m is not None and m.get("generation") != before:
+        _err(f"  bulk files written: {root(ws_path)} ({m['units']:,} units in {m['tables']['units']['parts']} "
+             "part(s); docs/bulk.md)")
+    elif m is None and before is not None:
+        _err(f"  bulk files removed: they were stale and --bulk is off ({root(ws_path)})")
+
+
 # ---------------------------------------------------------------------- commands
 def cmd_ingest(args) -> int:
     rep = _ingest(args, Path(args.workspace))
@@ -170,11 +188,14 @@ def cmd_run(args) -> int:
             _out({"ingest": rep, "stages": {}})
         _check_unreadable(args, rep)   # before the analysis: fix the file, or say to go on without it
         ws = _open_ws(args.workspace)
+        before = _bulk_generation(ws_path)
         try:
             results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage,
                               jobs=jobs, engine=args.engine, address=args.address, bulk=args.bulk)
         finally:
             ws.close()
+        if not args.json:
+            _print_bulk(ws_path, before)
     if args.json:
         _out({"ingest": rep, "stages": results})
     return 0
@@ -185,12 +206,15 @@ def cmd_analyse(args) -> int:
 
     jobs = _jobs(args)
     ws = _open_ws(args.workspace)
+    before = _bulk_generation(args.workspace)
     try:
         results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
                           on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err,
                           jobs=jobs, bulk=args.bulk)
     finally:
         ws.close()
+    if not args.json:
+        _print_bulk(args.workspace, before)
     if args.json:
         _out({"stages": results})
     return 0

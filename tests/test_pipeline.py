@@ -318,3 +318,18 @@ def test_a_re_ingest_that_drops_anonymised_text_makes_the_anonymise_stage_due(ru
     assert stage_status(ws)["anonymise"]["state"] == "stale"
     analyse(ws, progress=False)
     assert unanonymised() == 0 and stage_status(ws)["anonymise"]["state"] == "up to date"
+
+
+def test_the_cli_says_when_it_wrote_or_removed_the_bulk_files(runs, capsys):
+    from copquotes import bulk
+    from copquotes.cli import main
+
+    ws = runs["ws"]
+    bulk.store.remove_all(ws.path)
+    capsys.readouterr()
+    assert main(["analyse", "--workspace", str(ws.path), "--bulk", "on", "-q"]) == 0
+    assert "bulk files written" in capsys.readouterr().err
+    with ws.transaction() as c:      # a re-rank's new scores: the files are stale
+        c.execute("UPDATE quotes SET score = score + 0.01")
+    assert main(["analyse", "--workspace", str(ws.path), "--bulk", "off", "-q"]) == 0
+    assert "bulk files removed" in capsys.readouterr().err and bulk.status(ws)["state"] == "none"
