@@ -210,6 +210,21 @@ def test_in_process_anonymise_matches_the_child_process(runs):
     assert after == before
 
 
+@pytest.mark.parametrize("group_units", [1, 3])
+def test_anonymising_a_group_of_files_at_a_time_writes_what_one_group_does(runs, monkeypatch, group_units):
+    from copquotes.anonymise import stage as an
+
+    ws = runs["ws"]
+    sql = ['SELECT unit_id, start, "end", kind, source, status FROM redactions ORDER BY 1, 2, 3, 4',
+           "SELECT unit_id, text FROM anon ORDER BY 1",
+           'SELECT unit_id, kind, start, "end", reason, severity FROM flags ORDER BY 1, 2, 3, 4']
+    before = [[tuple(r) for r in ws.conn.execute(q)] for q in sql]
+    monkeypatch.setattr(an, "GROUP_UNITS", group_units)       # every file a group of its own
+    summary = an.run(ws, progress=False, full=True)
+    assert summary["analysed"] == ws.n_units() and summary["rendered"] == ws.n_units()
+    assert [[tuple(r) for r in ws.conn.execute(q)] for q in sql] == before
+
+
 def test_a_failing_worker_process_raises_a_copquotes_error(tmp_path):
     from copquotes.worker import run_stage
 

@@ -47,6 +47,8 @@ ANONYMISER_VERSION = STAGES["anonymise"].version
 SIGNATURE_KEY = "anonymise.signature"
 # units written per transaction (a reviewer's save waits at most for one)
 WRITE_CHUNK = 2000
+# units analysed, rendered and written together (whole files), then dropped
+GROUP_UNITS = 20_000
 
 
 def _identifiers_by_file(ws) -> dict:
@@ -178,36 +180,9 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
 
     n_work = sum(len(units_by_file[f]) for f in to_render)
     bar = _progress(total=n_work, desc="anonymise", unit="unit", enable=progress if progress else False)
-    rows_red = []
-    rendered: dict = {}          # file_id -> (anon rows, flag rows)
+    n_analysed, n_red, n_anon, n_flags, n_hold = 0, 0, 0, 0, 0
+    rendered: dict = {}          # file_id -> (anon rows, flag rows), of the group in hand
     auto_of: dict = {}           # unit_id -> its auto spans (this run's analysis or the stored ones)
-    n_analysed = 0
-    for file_id in sorted(to_render):
-        units = units_by_file[file_id]
-        uids = [u[0] for u in units]
-        texts = [u[1] for u in units]
-        if file_id in mapped:
-            spans_doc = mapped.pop(file_id)
-            n_analysed += len(units)
-        elif file_id in to_analyse:
-            spans_doc = redactor.analyze_document(texts, extra_names=idents.get(file_id, ()), batch_size=batch_size,
-                                                    n_process=n_process)
-            n_analysed += len(units)
-        else:
-            spans_doc = [auto_stored.get(uid, []) for uid in uids]
-        for uid, auto in zip(uids, spans_doc):
-            auto_of[uid] = auto
-            if file_id in to_analyse:
-                for sp in auto:
-                    rows_red.append((uid, sp.start, sp.end, sp.kind, sp.source, "auto"))
-        rendered[file_id] = _render_file(units, auto_of, reviewed)
-        bar.update(len(units))
-    bar.close()
-
-    analysed = {uid for fid in to_analyse for uid, _ in units_by_file[fid]}
-    red_of: dict = defaultdict(list)
-    for r in rows_red:
-        red_of[r[0]].append(r)
     by_uid: dict = {}            # file_id -> {unit_id: (anon row, flag rows)}
 
     def index(file_id):
@@ -217,14 +192,6 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
             flags_of[r[0]].append(r)
         by_uid[file_id] = {r[0]: (r, flags_of.get(r[0], [])) for r in rows_anon_f}
 
-    for file_id in rendered:
-        index(file_id)
-    n_anon, n_flags, n_hold = 0, 0, 0
-    # Written in short transactions of at most WRITE_CHUNK units (whole files together, a large file
-    # in parts), so a reviewer's save never waits long. Reviewers' manual / undone redactions are
-    # merged in each, at write time, from the rows as they are now: one saved while the models ran
-    # is in the text written (never a snapshot). A killed run leaves each part as it was or as new;
-    # a file with a unit still without anonymised text is analysed again by the next run.
     def render_again(file_id):
         """A file whose reviewer rows changed while the stage ran, rendered from them as they are now."""
         fresh = _reviewed(conn, json.dumps([uid for uid, _ in units_by_file[file_id]]))
@@ -233,33 +200,70 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
         rendered[file_id] = _render_file(units_by_file[file_id], auto_of, reviewed)
         index(file_id)
 
-    for batch in _write_batches(sorted(to_render), units_by_file, WRITE_CHUNK):
-        ids = [uid for _, part in batch for uid in part]
-        for attempt in range(4):
-            with ws.transaction():
-                now_reviewed = _reviewed(conn, json.dumps(ids))
-                stale = [fid for fid, part in batch
-                         if any(now_reviewed.get(uid, []) != reviewed.get(uid, []) for uid in part)]
-                if stale and attempt < 3:
-                    # rendered again outside the transaction (a large file takes a while), then
-                    # checked again; only a file a reviewer keeps changing is rendered inside it
-                    rows_anon = None
-                else:
-                    for file_id in stale:
-                        render_again(file_id)
-                    rows_anon = _write_part(conn, batch, ids, analysed, red_of, by_uid)
-            if rows_anon is not None:
-                break
-            for file_id in stale:
-                render_again(file_id)
-        rows_anon, rows_flags = rows_anon
-        n_anon += len(rows_anon)
-        n_flags += len(rows_flags)
-        n_hold += sum(1 for r in rows_flags if r[5] == "hold")
+    # Files are analysed, rendered and written a group of about GROUP_UNITS units at a time (whole
+    # files; a larger file alone), and the group's spans and rows dropped once written: the stage's
+    # memory does not grow with the workspace (the files' texts are read once, above).
+    for group in _file_groups(sorted(to_render), units_by_file, GROUP_UNITS):
+        rendered, auto_of, by_uid = {}, {}, {}
+        rows_red = []
+        for file_id in group:
+            units = units_by_file[file_id]
+            uids = [u[0] for u in units]
+            texts = [u[1] for u in units]
+            if file_id in mapped:
+                spans_doc = mapped.pop(file_id)
+                n_analysed += len(units)
+            elif file_id in to_analyse:
+                spans_doc = redactor.analyze_document(texts, extra_names=idents.get(file_id, ()),
+                                                        batch_size=batch_size, n_process=n_process)
+                n_analysed += len(units)
+            else:
+                spans_doc = [auto_stored.get(uid, []) for uid in uids]
+            for uid, auto in zip(uids, spans_doc):
+                auto_of[uid] = auto
+                if file_id in to_analyse:
+                    for sp in auto:
+                        rows_red.append((uid, sp.start, sp.end, sp.kind, sp.source, "auto"))
+            rendered[file_id] = _render_file(units, auto_of, reviewed)
+            index(file_id)
+            bar.update(len(units))
+        analysed = {uid for fid in group if fid in to_analyse for uid, _ in units_by_file[fid]}
+        red_of: dict = defaultdict(list)
+        for r in rows_red:
+            red_of[r[0]].append(r)
+        n_red += len(rows_red)
+        # Written in short transactions of at most WRITE_CHUNK units (whole files together, a large file
+        # in parts), so a reviewer's save never waits long. Reviewers' manual / undone redactions are
+        # merged in each, at write time, from the rows as they are now: one saved while the models ran
+        # is in the text written (never a snapshot). A killed run leaves each part as it was or as new;
+        # a file with a unit still without anonymised text is analysed again by the next run.
+        for batch in _write_batches(group, units_by_file, WRITE_CHUNK):
+            ids = [uid for _, part in batch for uid in part]
+            for attempt in range(4):
+                with ws.transaction():
+                    now_reviewed = _reviewed(conn, json.dumps(ids))
+                    stale = [fid for fid, part in batch
+                             if any(now_reviewed.get(uid, []) != reviewed.get(uid, []) for uid in part)]
+                    if stale and attempt < 3:
+                        # rendered again outside the transaction (a large file takes a while), then
+                        # checked again; only a file a reviewer keeps changing is rendered inside it
+                        rows_anon = None
+                    else:
+                        for file_id in stale:
+                            render_again(file_id)
+                        rows_anon = _write_part(conn, batch, ids, analysed, red_of, by_uid)
+                if rows_anon is not None:
+                    break
+                for file_id in stale:
+                    render_again(file_id)
+            rows_anon, rows_flags = rows_anon
+            n_anon += len(rows_anon)
+            n_flags += len(rows_flags)
+            n_hold += sum(1 for r in rows_flags if r[5] == "hold")
+    bar.close()
     if sig != stored_sig:
         ws.set_config(SIGNATURE_KEY, sig)
     seconds = time.perf_counter() - t0
-    n_red = len(rows_red)
     return {"units": n_units, "analysed": n_analysed, "rendered": n_anon,
             "files_analysed": len(to_analyse), "files_rendered": len(to_render),
             "redactions": n_red, "flags": n_flags, "hold_flags": n_hold,
@@ -283,6 +287,20 @@ def _write_part(conn, batch, ids, analysed, red_of, by_uid) -> tuple[list, list]
     conn.executemany('INSERT INTO flags(unit_id, kind, start, "end", reason, severity) VALUES (?, ?, ?, ?, ?, ?)',
                      rows_flags)
     return rows_anon, rows_flags
+
+
+def _file_groups(file_ids, units_by_file: dict, size: int):
+    """Lists of whole files of about ``size`` units together (a larger file alone), in order."""
+    group, n = [], 0
+    for fid in file_ids:
+        k = len(units_by_file[fid])
+        if group and n + k > size:
+            yield group
+            group, n = [], 0
+        group.append(fid)
+        n += k
+    if group:
+        yield group
 
 
 def _write_batches(file_ids, units_by_file: dict, size: int):
