@@ -115,7 +115,7 @@ def test_a_write_failing_after_its_rename_removes_its_generation(ws, monkeypatch
     def no_manifest(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(store.json, "dump", no_manifest)
+    monkeypatch.setattr(store, "atomic_write_bytes", no_manifest)
     with pytest.raises(OSError):
         bulk.write(ws, progress=False)
     r = bulk.root(ws.path)

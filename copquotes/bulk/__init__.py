@@ -136,8 +136,6 @@ def write(ws, *, progress: bool = True, part_units: int = PART_UNITS) -> dict:
     """Write a new generation of the bulk files from the workspace as it is, ``part_units`` units
     at a time, and make it current; returns its manifest. Nothing changes for a reader until the
     whole generation is on disk."""
-    from ..progress import progress as bar
-
     from ..workspace import pipeline_lock
 
     with pipeline_lock(ws.path):       # one writer (re-entrant: a run holds it already)

@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 from ..errors import ConfigError, WorkspaceError
+from ..workspace import atomic_write_bytes
 
 FOLDER = "bulk"
 MANIFEST = "CURRENT.json"
@@ -106,12 +107,7 @@ class GenerationWriter:
         _fsync_dir(self.root)
         manifest = {"format": FORMAT, "generation": self.name, "tables": self.tables,
                     "written_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(), **info}
-        tmp = self.root / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.root / MANIFEST)
+        atomic_write_bytes(self.root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
         _fsync_dir(self.root)
         remove_leftovers(self.root.parent)
         return manifest
