@@ -350,10 +350,11 @@ def main(argv=None) -> int:
     elif len(argv) != 1:
         write_message(outbox, WorkerFailed("usage: python -m copquotes.worker WORKSPACE [--threads N]"))
         return 2
-    from .parallel import apply_threads
+    from .parallel import apply_threads, fixed_mmap_threshold
     from .workspace import Workspace
 
     apply_threads(threads)
+    fixed_mmap_threshold()   # its heap stays flat while the quotes stage embeds (parallel.py)
     try:
         ws = Workspace.open(Path(argv[0]))
     except Exception as exc:  # noqa: BLE001

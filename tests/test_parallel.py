@@ -1,4 +1,4 @@
-"""Cores: how many this process may use, the thread settings that follow, and --jobs."""
+"""Cores: how many this process may use, the thread settings that follow, --jobs, and the heap setting."""
 from __future__ import annotations
 
 import os
@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from copquotes.cli import main
-from copquotes.parallel import available_cores, resolve_jobs
+from copquotes.parallel import available_cores, fixed_mmap_threshold, resolve_jobs
 
 
 def test_available_cores_follow_the_cpu_affinity():
@@ -64,3 +64,30 @@ def test_with_one_job_every_stage_runs_in_this_process(tmp_path):
     assert all(not s["skipped"] and "background" not in s for s in res.values())
     assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == ws.n_units()
     ws.close()
+
+
+_HEAP_PROBE = """
+import sys
+import numpy as np
+from copquotes.parallel import fixed_mmap_threshold
+if sys.argv[1] == "fixed":
+    assert fixed_mmap_threshold(1 << 20)
+a = np.ones(3 << 20, np.uint8)   # 3 MB: pages of its own; freeing them raises glibc's threshold
+del a
+b = np.ones(2 << 20, np.uint8)   # 2 MB: from the heap once the threshold rose, unless it is fixed
+lo, hi = next([int(x, 16) for x in line.split()[0].split("-")] for line in open("/proc/self/maps")
+              if line.rstrip().endswith("[heap]"))
+print("heap" if lo <= b.ctypes.data < hi else "own pages")
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+@pytest.mark.parametrize("mode, where", [("default", "heap"), ("fixed", "own pages")])
+def test_a_fixed_mmap_threshold_keeps_large_blocks_off_the_heap(mode, where):
+    out = subprocess.run([sys.executable, "-c", _HEAP_PROBE, mode], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == where
+
+
+def test_the_mmap_threshold_cannot_be_negative():
+    with pytest.raises(ValueError):
+        fixed_mmap_threshold(-1)
