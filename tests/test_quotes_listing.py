@@ -74,3 +74,23 @@ def test_every_format_goes_through_the_layer(ws, fmt, capsys, tmp_path):
     else:
         assert all(set(json.loads(line)["source"]) == {"document", "kind", "group", "year"}
                    for line in text.splitlines())
+
+
+@pytest.mark.parametrize("theme", [None, "wellbeing"])
+def test_the_ranking_columns_come_in_score_then_id_order_with_ties(ws, theme):
+    from copquotes.quotes import storage
+
+    ids = quote_ids(ws)
+    with ws.transaction() as c:   # ties, broken by the quote id
+        c.execute("UPDATE quotes SET score = 0.5 WHERE quote_id IN (?, ?, ?)", [ids[i] for i in (1, 5, 8)])
+    statuses = ("pending", "approved", "edited")
+    got = storage.ranking_columns(ws, statuses, theme)
+    sql = ("SELECT q.quote_id, q.status, q.score, q.flags_json, q.themes_json FROM quotes q"
+           " JOIN quotable_units u ON u.unit_id = q.unit_id WHERE q.status IN (?, ?, ?)")
+    params = list(statuses)
+    if theme:
+        sql += " AND instr(q.themes_json, ?) > 0"
+        params.append(json.dumps(theme))
+    want = ws.conn.execute(sql + " ORDER BY q.score DESC, q.quote_id", params).fetchall()
+    assert got == want
+    assert len(got) > len({r[2] for r in got})     # the case has ties

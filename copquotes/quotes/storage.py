@@ -269,7 +269,11 @@ def ranked_ids(ws, statuses, first: tuple[str, ...]):
 def ranking_columns(ws, statuses, theme: str | None = None) -> list[tuple]:
     """``(quote_id, status, score, flags_json, themes_json)`` of the stored quotes of these
     statuses (consented units only) in the order of ``Workspace.quotes_frame`` (score, then
-    id); with ``theme``, only quotes whose themes name it (a pre-filter: the caller decides)."""
+    id); with ``theme``, only quotes whose themes name it (a pre-filter: the caller decides).
+
+    Sorted here, not in SQL: with ``ORDER BY`` SQLite walked every quote in score order and
+    sorted the ties again (0.75 s for a theme at 500,000 units), without it it reads the
+    statuses' rows from the covering index ``quotes_rank`` (0.26-0.34 s)."""
     sql = ("SELECT q.quote_id, q.status, q.score, q.flags_json, q.themes_json FROM quotes q"
            " JOIN quotable_units u ON u.unit_id = q.unit_id"
            f" WHERE q.status IN ({','.join('?' * len(statuses))})")
@@ -277,7 +281,9 @@ def ranking_columns(ws, statuses, theme: str | None = None) -> list[tuple]:
     if theme is not None and theme.isascii():     # stored JSON escapes other characters
         sql += " AND instr(q.themes_json, ?) > 0"
         params.append(json.dumps(theme))
-    return ws.conn.execute(sql + " ORDER BY q.score DESC, q.quote_id", params).fetchall()
+    rows = ws.conn.execute(sql, params).fetchall()
+    rows.sort(key=lambda r: (-r[2], r[0]))      # score is NOT NULL
+    return rows
 
 
 def quote_text_parts(ws, size: int):
