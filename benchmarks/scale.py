@@ -284,7 +284,9 @@ ASSUMPTIONS = [
     "not by the workspace (the peaks by run and by stretch above). What still grows with the units, in bytes per "
     "unit: the ids the stages list (unit and quote ids), the topic pictures (every unit is a point) and, in the "
     "local engine's worker process, the anonymise stage, which reads every unit's text (its spans and rendered "
-    "rows are held a group of about 20,000 units at a time, since 89bc167).",
+    "rows are held a group of about 20,000 units at a time, since 89bc167). The worker process fixes glibc's "
+    "mmap threshold at 4 MB (since 864fe7a, `parallel.fixed_mmap_threshold`): before, embedding the quotes' "
+    "texts there fragmented its heap by a few hundred MB, more with more parts of quotes to embed.",
 ]
 
 
