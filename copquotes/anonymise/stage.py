@@ -201,8 +201,8 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
         index(file_id)
 
     # Files are analysed, rendered and written a group of about GROUP_UNITS units at a time (whole
-    # files; a larger file alone), and the group's spans and rows dropped once written: the stage's
-    # memory does not grow with the workspace (the files' texts are read once, above).
+    # files; a larger file alone), and the group's spans and rows dropped once written: only the
+    # units' ids and texts, read once above, are held for the whole workspace.
     for group in _file_groups(sorted(to_render), units_by_file, GROUP_UNITS):
         rendered, auto_of, by_uid = {}, {}, {}
         rows_red = []
