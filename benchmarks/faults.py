@@ -767,6 +767,9 @@ def target_scenario(root: Path, rng: random.Random | None = None, verbose: bool 
     steps["approval during a forced re-analysis"] = dict(check(ws, ledger), approved_while_running=during)
     p1 = runner.start_analyse(ws)
     p2 = runner.start_analyse(ws)
+    for p in (p1, p2):
+        if hasattr(p, "resume"):
+            p.resume.set()   # in-process: nothing to do between their stages, no pause
     e = p1.communicate()[1] + p2.communicate()[1]
     steps["two forced analyses started together"] = dict(check(ws, ledger), both_exit_0=p1.returncode == p2.returncode == 0,
                                                          one_waited="waiting for another run" in e)

@@ -123,22 +123,27 @@ class StagePeaks:
         import threading
 
         self.peaks: dict[str, int] = {}
+        self.shmem_peak = 0
         self._max = self._rss()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     @staticmethod
-    def _rss() -> int:
+    def _status(field: str = "VmRSS") -> int:
         with open("/proc/self/status") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1]) // 1024
         return 0
+
+    _rss = _status
 
     def _sample(self):
         while not self._stop.wait(0.2):
             self._max = max(self._max, self._rss())
+            # the part of it that is shared memory (Ray's object store, which this process maps)
+            self.shmem_peak = max(self.shmem_peak, self._status("RssShmem"))
 
     def mark(self, name: str, *_):
         self.peaks[name] = max(self._max, self._rss())
@@ -191,6 +196,7 @@ def one(engine: str, corpus: Path, ws_path: Path) -> dict:
                        for k, v in stages.items()},
             "maps": stats,
             "driver_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "driver_shmem_peak_mb": peaks.shmem_peak,
             "children_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
 
 

@@ -550,6 +550,7 @@ class TextEncoder:
 # units whose texts and sentences the embed stage handles at a time (what it holds does not grow
 # with the workspace)
 RUN_CHUNK = 20_000
+MAP_RUN_CHUNK = 50_000   # with a distributed engine: fewer maps (each starts its actors), still in parts
 
 
 def _unit_sentences(ws, units: list[tuple[str, str]]) -> list[str]:
@@ -582,14 +583,15 @@ def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     already there are not recomputed, so a warm re-run or an added file costs only the
     new texts. Sentences missing from the ``sentences`` table are filled first. The units are
     read :data:`RUN_CHUNK` at a time (their texts and sentences embedded, then let go; ``texts``
-    counts each chunk's distinct texts); with a distributed engine's ``mapper``, all in one map
-    (its workers load the model once).
+    counts each chunk's distinct texts); with a distributed engine's ``mapper``,
+    :data:`MAP_RUN_CHUNK` at a time, each chunk's new texts in one map (its workers load the
+    model once per map), so this process holds one chunk's texts whatever the workspace's size.
     """
     t0 = time.perf_counter()
     ids = [r[0] for r in ws.conn.execute("SELECT unit_id FROM units ORDER BY rowid")]
     embedder = Embedder(cache_dir=Path(ws.path) / "embeddings", **options)
     embedder.mapper = mapper  # a distributed engine's map, or None: here
-    chunk = len(ids) if mapper is not None else RUN_CHUNK
+    chunk = MAP_RUN_CHUNK if mapper is not None else RUN_CHUNK
     n_texts = computed = cached = ensured = 0
     for k in range(0, len(ids), max(1, chunk)):
         units = ws.conn.execute("SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",

@@ -29,6 +29,7 @@ from .stages import resolve
 log = logging.getLogger(__name__)
 
 ENGINES = ("local", "ray")
+WINDOW_ROWS = 50_000   # rows of one Ray dataset (RayEngine.window_rows)
 
 # environment of every Ray worker: nothing reaches for the network, one thread per actor
 _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
@@ -39,8 +40,9 @@ _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_
 class MapStats:
     """What one map cost: rows, partitions, the kernels' own seconds (summed over actors,
     model loading excluded), the wall seconds seen by the driver, and the slowest actor's
-    model loading. The coordinator's seconds per partition: the wall time neither the kernels
-    (spread over the actors) nor the model loading explain, per partition."""
+    model loading in each window (summed over the windows). The coordinator's seconds per
+    partition: the wall time neither the kernels (spread over the actors) nor the model loading
+    explain, per partition."""
     kernel: str
     rows: int = 0
     partitions: int = 0
@@ -48,6 +50,7 @@ class MapStats:
     wall_seconds: float = 0.0
     load_seconds: float = 0.0
     actors: int = 0
+    windows: int = 0
     partition_seconds: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -96,12 +99,21 @@ class RayEngine:
 
     ``actors``: the size of each map's actor pool (default: ``cores``); ``partition_rows``: rows
     per partition (one ``map_batches`` batch). Each actor asks for ``actor_cpus`` CPUs (0.5 on a
-    machine of up to 2 cores: a read task and two one-CPU actors would wait for each other)."""
+    machine of up to 2 cores: a read task and two one-CPU actors would wait for each other).
+    ``window_rows``: a map of more rows runs as consecutive Ray datasets of about this many rows
+    (whole partitions), each with its own actor pool, so that the rows and results this process
+    puts in and reads from the object store (shared memory it maps: part of its resident memory)
+    do not grow with the workspace; a window costs an actor pool's start, a few seconds.
+
+    Starting the engine also fixes glibc's mmap threshold in this process
+    (:func:`copquotes.parallel.fixed_mmap_threshold`), as the local engine's worker process does:
+    the stages that run here with Ray read every partition's results and fit the topics."""
 
     name = "ray"
 
     def __init__(self, workspace_path, *, address: str | None = None, cores: int | None = None,
-                 actors: int | None = None, partition_rows: int = 512, actor_cpus: float | None = None):
+                 actors: int | None = None, partition_rows: int = 512, actor_cpus: float | None = None,
+                 window_rows: int = WINDOW_ROWS):
         from .parallel import available_cores
 
         self.workspace_path = Path(workspace_path)
@@ -109,6 +121,9 @@ class RayEngine:
         self.cores = int(cores or available_cores())
         self.actors = int(actors or self.cores)
         self.partition_rows = int(partition_rows)
+        self.window_rows = int(window_rows)
+        if self.partition_rows < 1 or self.window_rows < 1:
+            raise ConfigError("partition_rows and window_rows must be at least 1")
         self.actor_cpus = actor_cpus if actor_cpus is not None else (0.5 if self.cores <= 2 else 1.0)
         self.stats: list[MapStats] = []
         self._owns = False
@@ -117,12 +132,15 @@ class RayEngine:
 
     # -- cluster -------------------------------------------------------------------------------
     def start(self) -> "RayEngine":
+        from .parallel import fixed_mmap_threshold
+
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
         try:
             import ray
         except ImportError:
             raise ConfigError("the ray engine needs Ray: pip install 'copquotes[ray]'") from None
         self._ray = ray
+        fixed_mmap_threshold()   # this process's heap stays flat as it reads the maps' results
         import ray.data  # noqa: F401 - configures its loggers on import: quieten them afterwards
 
         # Ray Data reports each dataset it runs on stderr: copquotes' output stays its own
@@ -188,42 +206,57 @@ class RayEngine:
     __call__ = map
 
     def _map(self, kernel: str, rows: list, init: dict, size: int) -> Iterator:
-        import pyarrow as pa
-
-        ray = self._ray
         stats = MapStats(kernel=kernel, rows=len(rows))
         self.stats.append(stats)
         t0 = time.perf_counter()
         n_parts = max(1, math.ceil(len(rows) / size))
-        table = pa.table({"i": pa.array(range(len(rows)), type=pa.int64()),
-                          "row": pa.array([pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in rows],
-                                          type=pa.binary())})
-        actors = max(1, min(self.actors, n_parts))
-        stats.actors = actors
-        # one block per partition, cut at multiples of `size` from the start
+        window = size * max(1, self.window_rows // size)   # whole partitions, cut from the start
+        stats.actors = max(1, min(self.actors, n_parts))
+        done = 0
+        for start in range(0, len(rows), window):
+            for out in self._map_window(kernel, rows, start, min(len(rows), start + window), init, size, stats):
+                done += 1
+                stats.wall_seconds = time.perf_counter() - t0   # so far (a consumer may stop at the last row)
+                yield out
+        if done != len(rows):
+            raise RuntimeError(f"the ray engine returned {done} of {len(rows)} rows")
+        stats.wall_seconds = time.perf_counter() - t0
+        log.info("ray map %s: %d rows, %d partitions in %d windows, %.1fs", kernel, len(rows), stats.partitions,
+                 stats.windows, stats.wall_seconds)
+
+    def _map_window(self, kernel: str, rows: list, start: int, end: int, init: dict, size: int,
+                    stats: MapStats) -> Iterator:
+        """The results of ``rows[start:end]``: one Ray dataset of partitions of ``size`` rows,
+        mapped by a pool of actors that each build the kernel once."""
+        import pyarrow as pa
+
+        ray = self._ray
+        n_parts = max(1, math.ceil((end - start) / size))
+        table = pa.table({"i": pa.array(range(start, end), type=pa.int64()),
+                          "row": pa.array([pickle.dumps(rows[k], protocol=pickle.HIGHEST_PROTOCOL)
+                                           for k in range(start, end)], type=pa.binary())})
+        # one block per partition, cut at multiples of `size` from the window's start (a multiple of it)
         ds = ray.data.from_arrow([table.slice(k * size, size) for k in range(n_parts)])
+        del table   # in the object store now
         ds = ds.map_batches(_KernelActor, batch_format="pyarrow", batch_size=size,
                             fn_constructor_kwargs={"kernel": kernel, "init": init, "threads": 1},
-                            compute=ray.data.ActorPoolStrategy(size=actors), num_cpus=self.actor_cpus,
-                            zero_copy_batch=True)
-        expect = 0
+                            compute=ray.data.ActorPoolStrategy(size=max(1, min(self.actors, n_parts))),
+                            num_cpus=self.actor_cpus, zero_copy_batch=True)
+        stats.windows += 1
+        expect, load = start, 0.0
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None, prefetch_batches=1):
             ids = batch.column("i").to_pylist()
             if ids and ids[0] != expect:
                 raise RuntimeError(f"the ray engine got rows out of order ({ids[0]} for {expect})")
             expect += len(ids)
             t = [x for x in batch.column("t").to_pylist() if x]
-            stats.load_seconds = max([stats.load_seconds] + batch.column("init").to_pylist())
+            load = max([load] + batch.column("init").to_pylist())
             stats.kernel_seconds += sum(t)
             stats.partition_seconds += t
             stats.partitions += len(t)
-            stats.wall_seconds = time.perf_counter() - t0   # so far (a consumer may stop at the last row)
             for b in batch.column("out").to_pylist():
                 yield pickle.loads(b)
-        if expect != len(rows):
-            raise RuntimeError(f"the ray engine returned {expect} of {len(rows)} rows")
-        stats.wall_seconds = time.perf_counter() - t0
-        log.info("ray map %s: %d rows, %d partitions, %.1fs", kernel, len(rows), stats.partitions, stats.wall_seconds)
+        stats.load_seconds += load
 
 
 def local_map(kernel: str, rows: list, init: dict | None = None, partition_rows: int | None = None) -> Iterator:

@@ -48,12 +48,16 @@ from copquotes.workspace import Workspace
 name, data, path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 # embedding chunks (and so the embed map's partitions) of 128 texts: several on this slice
 copquotes.embed._CHUNK_BATCHES = 2
+if name == "ray":
+    # the anonymise stage's parts at this slice's size: its two files (51 and 100 units) in two maps
+    import copquotes.anonymise.stage
+    copquotes.anonymise.stage.GROUP_UNITS = copquotes.anonymise.stage.MAP_UNITS = 60
 ws = Workspace.create(path)
 ws.ingest(discover([data]).sources, progress=False)
 out = {}
 if name == "ray":
     import ray
-    with RayEngine(ws.path, cores=2, actors=2, partition_rows=40) as engine:
+    with RayEngine(ws.path, cores=2, actors=2, partition_rows=40, window_rows=80) as engine:
         out["summary"] = analyse(ws, progress=False, engine=engine)
         out["stats"] = [s.as_dict() for s in engine.stats]
     out["left_running"] = ray.is_initialized()
@@ -90,17 +94,35 @@ def both(tmp_path_factory):
 
 
 def test_the_ray_run_maps_over_several_partitions_with_two_actors_and_stops_its_cluster(both):
-    kernels = {s["kernel"]: s for s in both["stats"]}
+    kernels = {s["kernel"] for s in both["stats"]}
     assert {"copquotes.anonymise.stage:UnitAnalyser", "copquotes.embed:TextEncoder",
-            "copquotes.quotes.sentences:SentenceFeatures"} <= set(kernels)
-    for s in kernels.values():
-        assert s["partitions"] >= 2 and s["actors"] == 2
+            "copquotes.quotes.sentences:SentenceFeatures"} <= kernels
+    for s in both["stats"]:
+        assert s["partitions"] == -(-s["rows"] // 40) or s["kernel"] == "copquotes.embed:TextEncoder"
+        assert s["windows"] == -(-s["rows"] // 80) or s["kernel"] == "copquotes.embed:TextEncoder"
+        assert s["actors"] == min(2, s["partitions"])
     assert not both["ray_left_running"]
     assert (both["ray"].path / ".ray").is_dir()  # Ray's session files stayed in the workspace
     assert all(not s["skipped"] for s in both["ray_summary"].values())
     # the quotes' sentence features were mapped beside the tag and topics stages: the quotes stage parsed none
     quotes = both["ray_summary"]["quotes"]
     assert quotes["quote_features"] > 0 and quotes["sentence_features_computed"] == 0
+
+
+def test_the_ray_run_maps_large_inputs_in_parts_and_windows(both):
+    """What the driver holds does not grow with the workspace: the anonymise stage maps its
+    files a window of units at a time, the engine cuts each map into windows, and the quotes'
+    texts for the shortlist are embedded on the cluster. (The sentence features' maps:
+    tests/test_quotes_stage.py.)"""
+    by_kernel: dict = {}
+    for s in both["stats"]:
+        by_kernel.setdefault(s["kernel"].rsplit(":", 1)[1], []).append(s)
+    assert [s["rows"] for s in by_kernel["UnitAnalyser"]] == [51, 100]
+    assert max(s["windows"] for s in by_kernel["UnitAnalyser"]) == 2
+    # the embed stage's map of the unit and sentence texts (one chunk here), then the quotes' new texts
+    encoder = by_kernel["TextEncoder"]
+    assert len(encoder) == 2
+    assert 0 < encoder[-1]["rows"] <= both["ray_summary"]["quotes"]["shortlist_vectors"]
 
 
 @pytest.mark.parametrize("sql", [

@@ -272,6 +272,29 @@ def test_sentence_features_are_computed_once_per_text_and_match_a_fresh_computat
 
 
 
+def test_with_a_mapper_the_sentence_features_go_in_maps_of_a_bounded_size(ws, monkeypatch):
+    # a distributed engine's map gets the texts of consecutive parts, at least MAP_TEXTS a map
+    # (the last fewer), not every text of the workspace at once; the features stored are the same
+    from copquotes.engines import local_map
+
+    ws.conn.execute("DELETE FROM text_features")
+    qs.precompute_stats(ws)   # here, part by part
+    before = sorted(tuple(r) for r in ws.conn.execute("SELECT * FROM text_features"))
+    assert before
+    ws.conn.execute("DELETE FROM text_features")
+    monkeypatch.setattr(qs, "PART_UNITS", 2)
+    monkeypatch.setattr(qs, "MAP_TEXTS", 3)
+    maps: list[int] = []
+
+    def mapper(kernel, rows, init=None, partition_rows=None):
+        maps.append(len(rows))
+        return local_map(kernel, rows, init, partition_rows)
+
+    n = qs.precompute_stats(ws, mapper=mapper)
+    assert n == sum(maps) and len(maps) >= 2
+    assert all(k >= 3 for k in maps[:-1]) and all(k < 3 + 2 * 2 for k in maps)
+    assert sorted(tuple(r) for r in ws.conn.execute("SELECT * FROM text_features")) == before
+
 @pytest.fixture(scope="module")
 def themed_ws(tmp_path_factory):
     """The module's focus group again, its units with theme scores (as the tag stage writes

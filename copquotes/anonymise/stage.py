@@ -49,6 +49,8 @@ SIGNATURE_KEY = "anonymise.signature"
 WRITE_CHUNK = 2000
 # units analysed, rendered and written together (whole files), then dropped
 GROUP_UNITS = 20_000
+# with a distributed engine: units sent to one map (whole groups; each map starts its actors)
+MAP_UNITS = 50_000
 
 
 def _identifiers_by_file(ws) -> dict:
@@ -158,10 +160,9 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     to_analyse = set(units_by_file) if (full or sig != stored_sig) else new_files
     model_seconds = 0.0
     idents = _identifiers_by_file(ws) if to_analyse else {}
-    mapped: dict = {}
-    if to_analyse and redactor is None and mapper is not None:
-        mapped = _analyse_mapped(mapper, units_by_file, to_analyse, idents, batch_size)
-    elif to_analyse and redactor is None:
+    mapped: dict = {}            # file_id -> spans per unit, of the map in hand (a distributed engine's)
+    use_map = bool(to_analyse) and redactor is None and mapper is not None
+    if to_analyse and redactor is None and not use_map:
         t_model = time.perf_counter()
         from .redactor import Redactor
 
@@ -203,7 +204,12 @@ def run(ws, *, progress: bool = True, batch_size: int = 64, redactor: Redactor |
     # Files are analysed, rendered and written a group of about GROUP_UNITS units at a time (whole
     # files; a larger file alone), and the group's spans and rows dropped once written: only the
     # units' ids and texts, read once above, are held for the whole workspace.
-    for group in _file_groups(sorted(to_render), units_by_file, GROUP_UNITS):
+    groups = list(_file_groups(sorted(to_render), units_by_file, GROUP_UNITS))
+    for gi, group in enumerate(groups):
+        if use_map and any(f in to_analyse and f not in mapped for f in group):
+            # this group's files and the next groups' up to MAP_UNITS units, in one map
+            window = _map_window(groups[gi:], to_analyse, units_by_file, MAP_UNITS)
+            mapped.update(_analyse_mapped(mapper, units_by_file, window, idents, batch_size))
         rendered, auto_of, by_uid = {}, {}, {}
         rows_red = []
         for file_id in group:
@@ -287,6 +293,20 @@ def _write_part(conn, batch, ids, analysed, red_of, by_uid) -> tuple[list, list]
     conn.executemany('INSERT INTO flags(unit_id, kind, start, "end", reason, severity) VALUES (?, ?, ?, ?, ?, ?)',
                      rows_flags)
     return rows_anon, rows_flags
+
+
+def _map_window(groups: list, to_analyse: set, units_by_file: dict, size: int) -> set:
+    """The files to analyse in the first of ``groups`` and in the groups after it while they
+    add up to at most ``size`` units (at least the first group's)."""
+    window, n = set(), 0
+    for group in groups:
+        files = [f for f in group if f in to_analyse]
+        k = sum(len(units_by_file[f]) for f in files)
+        if window and n + k > size:
+            break
+        window.update(files)
+        n += k
+    return window
 
 
 def _file_groups(file_ids, units_by_file: dict, size: int):

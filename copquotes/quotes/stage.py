@@ -46,6 +46,8 @@ WRITE_CHUNK = 2000            # quotes written per transaction (a reviewer's sav
 # Quotable units per part: the stage reads, chooses and writes one part at a time, so what it
 # holds (the part's candidates, their features and themes) does not grow with the workspace.
 PART_UNITS = 10_000
+# Texts of one map of the sentence features with a distributed engine (each map starts its actors)
+MAP_TEXTS = 40_000
 
 
 def _now() -> str:
@@ -98,8 +100,9 @@ def part_ids(ws, size: int | None = None) -> list[list[str]]:
 def precompute_stats(ws, *, progress: bool = False, mapper=None) -> int:
     """Compute and store the sentence features of quotable units that have none yet, stored as
     they come. Here: part by part (spaCy loaded once). With a distributed engine's ``mapper``: the
-    texts of every part in one map, so its workers load spaCy once (the driver then holds every new
-    text, a few hundred bytes each, for the map's input). Returns how many texts were computed.
+    texts of consecutive parts in one map of at least :data:`MAP_TEXTS` (the last one fewer), so
+    its workers load spaCy once per map and this process holds one map's texts, a few hundred
+    bytes each, whatever the workspace's size. Returns how many texts were computed.
 
     The pipeline runs it in its worker process after the anonymise stage, beside the embedding,
     so the quotes stage finds them ready; :func:`run` calls it first otherwise.
@@ -117,6 +120,9 @@ def precompute_stats(ws, *, progress: bool = False, mapper=None) -> int:
         if mapper is None and todo:
             features = features or SentenceFeatures(use_pos)
             n += compute_stats(ws, todo, use_pos, None, progress, features=features)
+            todo = []
+        elif len(todo) >= MAP_TEXTS:
+            n += compute_stats(ws, todo, use_pos, mapper, progress)
             todo = []
     return n + compute_stats(ws, todo, use_pos, mapper, progress)
 
@@ -242,22 +248,26 @@ def add_representativeness(ws, cands: list[Candidate], data: dict, opts: dict,
         len(cands)
 
 
-def cache_shortlist_vectors(ws, embedder=None) -> int:
+def cache_shortlist_vectors(ws, embedder=None, mapper=None) -> int:
     """Embed into the workspace's embedding cache the stored text of every quote, which the
     theme shortlist's maximal marginal relevance reads (:func:`copquotes.quotes.readers.shortlist`
     encodes the anonymised spans): done here, once per analysis, the shortlist only reads
     vectors and the model never runs while a reviewer waits (at 50,000 units it took 12-46 s
     to embed a theme's 250 candidates on first view). The vectors are the ones the shortlist
     would compute itself, so its result is unchanged. Returns how many texts are cached
-    (0 without an embedder); done :data:`PART_UNITS` texts at a time."""
+    (0 without an embedder); done :data:`PART_UNITS` texts at a time. With a distributed
+    engine's ``mapper`` (and no ``embedder`` of the caller's), the texts not cached yet are
+    encoded there, :data:`MAP_TEXTS` at a time: this process never loads the model."""
     emb = None
     n = 0
-    for texts in storage.quote_text_parts(ws, PART_UNITS):
+    for texts in storage.quote_text_parts(ws, MAP_TEXTS if mapper is not None else PART_UNITS):
         if emb is None:
             try:
                 emb = embedder or storage.embedder(ws)
             except ImportError:  # pragma: no cover - the embed module ships with copquotes
                 return 0
+            if embedder is None and mapper is not None:
+                emb.mapper = mapper
         emb.ensure(texts, progress=False)
         n += len(texts)
     return n
@@ -508,7 +518,7 @@ def run(ws, *, progress: bool = True, weights: Weights | None = None, learn: boo
         reviewed_kept = storage.finish_quotes(ws, tally.ids, REVIEWED)
         # the scores just written are the base ranking's: a re-rank summary no longer holds
         storage.drop_config(ws, CONFIG_LEARNING)
-    n_vecs = cache_shortlist_vectors(ws, embedder)
+    n_vecs = cache_shortlist_vectors(ws, embedder, mapper)
     if learn and weights is None:
         from .learning import rerank
 
