@@ -550,7 +550,7 @@ class TextEncoder:
 # units whose texts and sentences the embed stage handles at a time (what it holds does not grow
 # with the workspace)
 RUN_CHUNK = 20_000
-MAP_RUN_CHUNK = 50_000   # with a distributed engine: fewer maps (each starts its actors), still in parts
+MAP_RUN_CHUNK = 100_000   # with a distributed engine: fewer maps (each starts its actors), still in parts
 
 
 def _unit_sentences(ws, units: list[tuple[str, str]]) -> list[str]:

@@ -29,7 +29,7 @@ from .stages import resolve
 log = logging.getLogger(__name__)
 
 ENGINES = ("local", "ray")
-WINDOW_ROWS = 50_000   # rows of one Ray dataset (RayEngine.window_rows)
+WINDOW_ROWS = 100_000   # rows of one Ray dataset (RayEngine.window_rows)
 
 # environment of every Ray worker: nothing reaches for the network, one thread per actor
 _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
@@ -100,10 +100,10 @@ class RayEngine:
     ``actors``: the size of each map's actor pool (default: ``cores``); ``partition_rows``: rows
     per partition (one ``map_batches`` batch). Each actor asks for ``actor_cpus`` CPUs (0.5 on a
     machine of up to 2 cores: a read task and two one-CPU actors would wait for each other).
-    ``window_rows``: a map of more rows runs as consecutive Ray datasets of about this many rows
-    (whole partitions), each with its own actor pool, so that the rows and results this process
-    puts in and reads from the object store (shared memory it maps: part of its resident memory)
-    do not grow with the workspace; a window costs an actor pool's start, a few seconds.
+    ``window_rows``: a map of more rows runs as consecutive Ray datasets of this many rows
+    (rounded up to whole partitions), each with its own actor pool, so that this process's copy
+    of the input (each row pickled, in an Arrow table) does not grow with the workspace; a window
+    costs an actor pool's start, a few seconds.
 
     Starting the engine also fixes glibc's mmap threshold in this process
     (:func:`copquotes.parallel.fixed_mmap_threshold`), as the local engine's worker process does:
@@ -210,7 +210,7 @@ class RayEngine:
         self.stats.append(stats)
         t0 = time.perf_counter()
         n_parts = max(1, math.ceil(len(rows) / size))
-        window = size * max(1, self.window_rows // size)   # whole partitions, cut from the start
+        window = size * max(1, math.ceil(self.window_rows / size))   # whole partitions, cut from the start
         stats.actors = max(1, min(self.actors, n_parts))
         done = 0
         for start in range(0, len(rows), window):
@@ -250,13 +250,14 @@ class RayEngine:
                 raise RuntimeError(f"the ray engine got rows out of order ({ids[0]} for {expect})")
             expect += len(ids)
             t = [x for x in batch.column("t").to_pylist() if x]
-            load = max([load] + batch.column("init").to_pylist())
+            slowest = max([load] + batch.column("init").to_pylist())   # this window's slowest loading so far
+            stats.load_seconds += slowest - load
+            load = slowest
             stats.kernel_seconds += sum(t)
             stats.partition_seconds += t
             stats.partitions += len(t)
             for b in batch.column("out").to_pylist():
                 yield pickle.loads(b)
-        stats.load_seconds += load
 
 
 def local_map(kernel: str, rows: list, init: dict | None = None, partition_rows: int | None = None) -> Iterator:

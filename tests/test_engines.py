@@ -101,6 +101,7 @@ def test_the_ray_run_maps_over_several_partitions_with_two_actors_and_stops_its_
         assert s["partitions"] == -(-s["rows"] // 40) or s["kernel"] == "copquotes.embed:TextEncoder"
         assert s["windows"] == -(-s["rows"] // 80) or s["kernel"] == "copquotes.embed:TextEncoder"
         assert s["actors"] == min(2, s["partitions"])
+        assert s["load_seconds"] > 0   # counted even when the stage stops reading at the last row
     assert not both["ray_left_running"]
     assert (both["ray"].path / ".ray").is_dir()  # Ray's session files stayed in the workspace
     assert all(not s["skipped"] for s in both["ray_summary"].values())

@@ -462,3 +462,35 @@ def test_tables_from_workspace_give_every_researcher_table(stage_workspace):
     tt = tabs["topic_theme"]
     assert set(GROUPS) <= set(tt.columns) and tt["units"].sum() == ws.n_units()
     assert list(tabs["topic_by_group"].columns[1:4]) == ["Early career", "RRE", "Regional"]
+
+
+def _map(sizes: dict[int, int]) -> pd.DataFrame:
+    topics = [t for t, n in sizes.items() for _ in range(n)]
+    rng = np.random.default_rng(0)
+    order = rng.permutation(len(topics))
+    return pd.DataFrame({"unit_id": [f"u{i}" for i in range(len(topics))], "topic": np.array(topics)[order],
+                         "x": rng.random(len(topics)), "y": rng.random(len(topics))})
+
+
+@pytest.mark.parametrize("sizes, n, expect", [
+    ({0: 30, 1: 20}, 100, {0: 30, 1: 20}),                 # at most n: every unit
+    ({-1: 500, 0: 300, 1: 200}, 100, {-1: 50, 0: 30, 1: 20}),  # in proportion
+    ({0: 950, 1: 40, 2: 10}, 100, {0: 95, 1: 20, 2: 10}),  # a small topic keeps MIN_MAP_POINTS, or all of it
+])
+def test_the_interactive_map_draws_a_seeded_proportional_sample_above_its_size(sizes, n, expect):
+    from copquotes.topics.figures import map_sample
+
+    mf = _map(sizes)
+    got = map_sample(mf, n)
+    assert got["topic"].value_counts().to_dict() == expect
+    assert list(got.index) == sorted(got.index)                       # in the frame's order
+    assert got.equals(map_sample(mf, n))                              # seeded
+    assert got.attrs.get("units", len(mf)) == len(mf)
+
+
+def test_a_sampled_map_says_of_how_many_units_in_its_title():
+    from copquotes.topics.figures import map_sample, topic_map_figure
+
+    mf = _map({0: 600, 1: 400}).assign(topic_label="", theme="(none)")
+    assert topic_map_figure(map_sample(mf, 100)).layout.title.text.endswith("(a sample of 100 of the 1,000 units)")
+    assert "sample" not in topic_map_figure(mf).layout.title.text

@@ -50,7 +50,7 @@ WRITE_CHUNK = 2000
 # units analysed, rendered and written together (whole files), then dropped
 GROUP_UNITS = 20_000
 # with a distributed engine: units sent to one map (whole groups; each map starts its actors)
-MAP_UNITS = 50_000
+MAP_UNITS = 100_000
 
 
 def _identifiers_by_file(ws) -> dict:

@@ -47,7 +47,7 @@ WRITE_CHUNK = 2000            # quotes written per transaction (a reviewer's sav
 # holds (the part's candidates, their features and themes) does not grow with the workspace.
 PART_UNITS = 10_000
 # Texts of one map of the sentence features with a distributed engine (each map starts its actors)
-MAP_TEXTS = 40_000
+MAP_TEXTS = 100_000
 
 
 def _now() -> str:
@@ -257,7 +257,7 @@ def cache_shortlist_vectors(ws, embedder=None, mapper=None) -> int:
     would compute itself, so its result is unchanged. Returns how many texts are cached
     (0 without an embedder); done :data:`PART_UNITS` texts at a time. With a distributed
     engine's ``mapper`` (and no ``embedder`` of the caller's), the texts not cached yet are
-    encoded there, :data:`MAP_TEXTS` at a time: this process never loads the model."""
+    encoded there, :data:`MAP_TEXTS` at a time, not by this process."""
     emb = None
     n = 0
     for texts in storage.quote_text_parts(ws, MAP_TEXTS if mapper is not None else PART_UNITS):

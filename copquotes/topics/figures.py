@@ -36,6 +36,11 @@ _PALETTE = [
 ]
 _GREY = "#c8c8c8"
 MAX_LEGEND = 20          # topics named in a legend; the rest are "other topics"
+# units drawn on the interactive map (topics.html): above it a seeded sample, each topic in
+# proportion with at least MIN_MAP_POINTS of its units (a page of 200,000 points was 76 MB, slow
+# to open, and building it took about 240 MB more than one of 50,000); the PNGs draw every unit
+MAP_POINTS = 20_000
+MIN_MAP_POINTS = 20
 
 
 def _colour(key, keys_in_order: list) -> str:
@@ -51,8 +56,25 @@ def _topic_names(info: pd.DataFrame | None) -> dict[int, str]:
 
 
 # ----------------------------------------------------------------------------- plotly
+def map_sample(mf: pd.DataFrame, n: int = MAP_POINTS, seed: int = 0) -> pd.DataFrame:
+    """``mf`` whole when it has at most ``n`` rows; else a seeded sample of about ``n`` of them,
+    each topic in proportion to its size with at least :data:`MIN_MAP_POINTS` rows (all of a
+    smaller topic), in ``mf``'s order. ``mf.attrs["units"]``: how many units ``mf`` had."""
+    if len(mf) <= n:
+        return mf
+    share = n / len(mf)
+    keep = []
+    for _, g in mf.groupby("topic", sort=True):
+        k = min(len(g), max(MIN_MAP_POINTS, round(len(g) * share)))
+        keep.append(g.sample(n=k, random_state=seed))
+    out = pd.concat(keep).sort_index()
+    out.attrs["units"] = len(mf)
+    return out
+
+
 def topic_map_figure(mf: pd.DataFrame, color: str = "topic", topic_info: pd.DataFrame | None = None):
-    """Scatter of units on the 2-D map, coloured by ``"topic"`` or ``"theme"``."""
+    """Scatter of units on the 2-D map, coloured by ``"topic"`` or ``"theme"``; when ``mf`` is
+    a sample (:func:`map_sample`), the title says of how many units."""
     import plotly.graph_objects as go
 
     names = _topic_names(topic_info)
@@ -74,7 +96,10 @@ def topic_map_figure(mf: pd.DataFrame, color: str = "topic", topic_info: pd.Data
                               marker=dict(size=5 if len(mf) > 2000 else 7, color=_colour(g, groups),
                                           opacity=0.75),
                               text=hover, hoverinfo="text"))
-    fig.update_layout(title=f"Units on a 2-D map, coloured by {key}", xaxis=dict(visible=False),
+    title = f"Units on a 2-D map, coloured by {key}"
+    if mf.attrs.get("units", len(mf)) > len(mf):
+        title += f" (a sample of {len(mf):,} of the {mf.attrs['units']:,} units)"
+    fig.update_layout(title=title, xaxis=dict(visible=False),
                       yaxis=dict(visible=False), legend=dict(itemsizing="constant"), template="plotly_white",
                       height=650)
     return fig
@@ -247,10 +272,11 @@ def save_figures(ws_or_frames, out_dir) -> list[Path]:
     try:
         mf, info = f["map"], f["topic_info"]
         if not mf.empty:
-            page.add(topic_map_figure(mf, "topic", info))
+            shown = map_sample(mf)
+            page.add(topic_map_figure(shown, "topic", info))
             written.append(_png_map(mf, "topic", info, out / "topic_map.png"))
             if (mf["theme"] != NONE).any():
-                page.add(topic_map_figure(mf, "theme", info))
+                page.add(topic_map_figure(shown, "theme", info))
                 written.append(_png_map(mf, "theme", info, out / "theme_map.png"))
         if not info.empty:
             page.add(topic_sizes_figure(info))
