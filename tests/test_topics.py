@@ -494,3 +494,19 @@ def test_a_sampled_map_says_of_how_many_units_in_its_title():
     mf = _map({0: 600, 1: 400}).assign(topic_label="", theme="(none)")
     assert topic_map_figure(map_sample(mf, 100)).layout.title.text.endswith("(a sample of 100 of the 1,000 units)")
     assert "sample" not in topic_map_figure(mf).layout.title.text
+
+
+def test_the_theme_map_samples_by_theme_and_keeps_the_whole_maps_colour_order():
+    # small themes spread over large topics are all drawn, and two themes of nearly the same size
+    # keep the order (so the colours) they have in the PNG, which draws every unit
+    from copquotes.topics.figures import _ordered_groups, map_sample, topic_map_figure
+
+    mf = _map({0: 3000, 1: 2000})
+    themes = ["a"] * 2000 + ["b"] * 1995 + [f"small{k}" for k in range(10) for _ in range(4)]
+    mf["theme"] = themes + ["(none)"] * (len(mf) - len(themes))
+    mf["topic_label"] = ""
+    got = map_sample(mf, 500, key="theme")
+    assert set(got["theme"]) == set(mf["theme"])
+    assert got.attrs["groups"]["theme"] == _ordered_groups(mf, "theme")
+    fig = topic_map_figure(got, "theme")
+    assert [t.name for t in fig.data][:2] == ["a", "b"]

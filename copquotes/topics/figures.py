@@ -56,19 +56,22 @@ def _topic_names(info: pd.DataFrame | None) -> dict[int, str]:
 
 
 # ----------------------------------------------------------------------------- plotly
-def map_sample(mf: pd.DataFrame, n: int = MAP_POINTS, seed: int = 0) -> pd.DataFrame:
+def map_sample(mf: pd.DataFrame, n: int = MAP_POINTS, seed: int = 0, key: str = "topic") -> pd.DataFrame:
     """``mf`` whole when it has at most ``n`` rows; else a seeded sample of about ``n`` of them,
-    each topic in proportion to its size with at least :data:`MIN_MAP_POINTS` rows (all of a
-    smaller topic), in ``mf``'s order. ``mf.attrs["units"]``: how many units ``mf`` had."""
+    each group of ``key`` (the map's colours: ``"topic"`` or ``"theme"``) in proportion to its
+    size with at least :data:`MIN_MAP_POINTS` rows (all of a smaller group), in ``mf``'s order.
+    ``attrs["units"]``: how many units ``mf`` had; ``attrs["groups"]``: ``key``'s groups in the
+    whole frame's order, so the sample's colours are the PNG's."""
     if len(mf) <= n:
         return mf
     share = n / len(mf)
     keep = []
-    for _, g in mf.groupby("topic", sort=True):
+    for _, g in mf.groupby(key, sort=True, dropna=False):
         k = min(len(g), max(MIN_MAP_POINTS, round(len(g) * share)))
         keep.append(g.sample(n=k, random_state=seed))
     out = pd.concat(keep).sort_index()
     out.attrs["units"] = len(mf)
+    out.attrs["groups"] = {key: _ordered_groups(mf, key)}
     return out
 
 
@@ -80,7 +83,7 @@ def topic_map_figure(mf: pd.DataFrame, color: str = "topic", topic_info: pd.Data
     names = _topic_names(topic_info)
     fig = go.Figure()
     key = "topic" if color == "topic" else "theme"
-    groups = _ordered_groups(mf, key)
+    groups = mf.attrs.get("groups", {}).get(key) or _ordered_groups(mf, key)
     Scatter = go.Scattergl if len(mf) > 3000 else go.Scatter
     for g in groups:
         d = mf[mf[key] == g]
@@ -272,11 +275,10 @@ def save_figures(ws_or_frames, out_dir) -> list[Path]:
     try:
         mf, info = f["map"], f["topic_info"]
         if not mf.empty:
-            shown = map_sample(mf)
-            page.add(topic_map_figure(shown, "topic", info))
+            page.add(topic_map_figure(map_sample(mf, key="topic"), "topic", info))
             written.append(_png_map(mf, "topic", info, out / "topic_map.png"))
             if (mf["theme"] != NONE).any():
-                page.add(topic_map_figure(shown, "theme", info))
+                page.add(topic_map_figure(map_sample(mf, key="theme"), "theme", info))
                 written.append(_png_map(mf, "theme", info, out / "theme_map.png"))
         if not info.empty:
             page.add(topic_sizes_figure(info))
