@@ -46,8 +46,10 @@ WRITE_CHUNK = 2000            # quotes written per transaction (a reviewer's sav
 # Quotable units per part: the stage reads, chooses and writes one part at a time, so what it
 # holds (the part's candidates, their features and themes) does not grow with the workspace.
 PART_UNITS = 10_000
-# Texts of one map of the sentence features with a distributed engine (each map starts its actors)
-MAP_TEXTS = 100_000
+# Texts of one map of the sentence features with a distributed engine (each map starts its
+# actors): a map takes parts until it has at least this many, so at most one part more, which
+# stays within one window of the Ray engine (RayEngine.window_rows, 100,000 rows)
+MAP_TEXTS = 90_000
 
 
 def _now() -> str:
