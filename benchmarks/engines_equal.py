@@ -35,12 +35,16 @@ EXACT = {
 }
 SCORES = {
     "unit theme scores": "SELECT unit_id, theme, score FROM unit_themes ORDER BY 1, 2",
-    "sentence theme scores": "SELECT unit_id, idx, theme, score FROM sentence_themes ORDER BY 1, 2, 3",
+    "sentence theme scores": "unitparts.sentence_theme_rows",     # (Parquet parts beside the database)
     "quote scores": "SELECT quote_id, score FROM quotes ORDER BY 1",
 }
 
 
 def _rows(ws, sql) -> list[tuple]:
+    if sql == "unitparts.sentence_theme_rows":
+        from copquotes.unitparts import sentence_theme_rows
+
+        return sentence_theme_rows(ws)
     return [tuple(r) for r in ws.conn.execute(sql)]
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
+from . import unitparts
+
 Granularity = Literal["unit", "file", "workspace"]
 
 
@@ -100,7 +102,9 @@ def _codebook_digest(ws) -> str:
 def _tag_extra(ws) -> list[str]:
     # reviewer corrections retrain the tagger; so does an edited codebook
     n, last = ws.conn.execute("SELECT COUNT(*), MAX(at) FROM theme_labels").fetchone()
-    return [f"labels:{n}:{last}", f"codebook:{_codebook_digest(ws)}"]
+    # units whose sentence scores' part is gone are scored again (nothing is added while none is)
+    lost = len(unitparts.lost_units(ws, unitparts.SENTENCE_THEMES))
+    return [f"labels:{n}:{last}", f"codebook:{_codebook_digest(ws)}"] + ([f"lost_parts:{lost}"] if lost else [])
 
 
 def _anonymise_extra(ws) -> list[str]:

@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -317,12 +317,25 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS unit_themes_rank ON unit_themes(theme, score DESC, unit_id, label);
     CREATE INDEX IF NOT EXISTS units_confirm ON units(unit_id, consent, extra_json);
     """,
+    # 9 -> 10: per-unit results as Parquet parts beside the database (copquotes/unitparts.py):
+    # which part holds a unit's rows of a table. The sentence theme scores are written there from
+    # now on; a workspace's earlier rows stay in sentence_themes and are read from it until the
+    # tag stage scores their unit again (and deletes them). Keyed by unit first: the cascade from
+    # units looks a unit's pointers up by it
+    """
+    CREATE TABLE IF NOT EXISTS unit_parts (
+        unit_id TEXT NOT NULL REFERENCES units(unit_id) ON DELETE CASCADE,
+        tbl TEXT NOT NULL,
+        part TEXT NOT NULL,
+        PRIMARY KEY (unit_id, tbl)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 # the indexes migration 5 -> 6 adds (their statistics are gathered when the
 # workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
-                8: ("quotes_rank", "unit_themes_rank", "units_confirm")}
+                8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: ()}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from copquotes import unitparts
+
 pytestmark = pytest.mark.slow
 ray = pytest.importorskip("ray")
 
@@ -31,6 +33,8 @@ def _slice(root: Path) -> Path:
 
 
 def _rows(ws, sql):
+    if callable(sql):
+        return sql(ws)
     return [tuple(r) for r in ws.conn.execute(sql)]
 
 
@@ -142,7 +146,7 @@ def test_the_ray_engine_writes_the_same_rows_as_the_local_engine(both, sql):
 
 @pytest.mark.parametrize("sql", [
     "SELECT unit_id, theme, score FROM unit_themes ORDER BY 1, 2",
-    "SELECT unit_id, idx, theme, score FROM sentence_themes ORDER BY 1, 2, 3",
+    unitparts.sentence_theme_rows,
     "SELECT quote_id, score FROM quotes ORDER BY 1",
 ], ids=["unit_scores", "sentence_scores", "quote_scores"])
 def test_the_ray_engine_gives_the_same_scores(both, sql):

@@ -14,6 +14,7 @@ from copquotes.errors import ConfigError
 from copquotes.themes import Codebook, ThemeTagger, tag_texts
 from copquotes.themes import run as tag_stage
 from copquotes.types import Unit
+from copquotes.unitparts import sentence_theme_rows
 from sources import Reading, Src
 
 
@@ -266,8 +267,8 @@ def test_stage_writes_unit_and_sentence_themes_and_learns_from_reviewers(tmp_pat
         assert not any(k[0] == "See you ne" for k in on)
         ev = [r[4] for r in rows if r[0].startswith("The room") and r[1] == "isolation"][0]
         assert ev == 1                                  # the second sentence carries it
-        n_sent = ws.conn.execute("SELECT COUNT(*) FROM sentence_themes").fetchone()[0]
-        assert n_sent == 4 * 9
+        assert len(sentence_theme_rows(ws)) == 4 * 9    # in a Parquet part beside the database
+        assert ws.conn.execute("SELECT COUNT(*) FROM sentence_themes").fetchone()[0] == 0
         assert ws.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0] == 4
         # a reviewer says the logistics line is about connection: the tagger learns from it
         uid = ws.conn.execute("SELECT unit_id FROM units WHERE text LIKE 'See you%'").fetchone()[0]
@@ -335,8 +336,8 @@ def test_stage_scored_in_chunks_writes_the_rows_of_one_pass(tmp_path, monkeypatc
                                           "We swapped plans. Then we met again. It helped."]))
 
     def tables(ws):
-        return [sorted(tuple(r) for r in ws.conn.execute(f"SELECT * FROM {t}"))
-                for t in ("unit_themes", "sentence_themes", "sentences")]
+        return [sorted(tuple(r) for r in ws.conn.execute("SELECT * FROM unit_themes")), sentence_theme_rows(ws),
+                sorted(tuple(r) for r in ws.conn.execute("SELECT * FROM sentences"))]
 
     got = []
     for score_chunk, write_chunk in ((10_000, 1000), (2, 1)):

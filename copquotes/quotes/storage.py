@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import textsearch
+from .. import textsearch, unitparts
 from .candidate import Unit
 
 CONFIG_WEIGHTS = "quotes.weights"          # learned weights (written when decisions retrain)
@@ -101,7 +101,7 @@ def load_part(ws, unit_ids: list[str]) -> dict:
         " AND p.position = u.position - 1 WHERE u.unit_id IN (SELECT value FROM json_each(?))", ids)}
     data["sentences"] = _grouped(
         conn, f'SELECT unit_id, idx, start, "end" FROM sentences WHERE {sel} ORDER BY unit_id, idx', ids)
-    data["sentence_themes"] = _grouped(conn, f"SELECT unit_id, idx, theme, score FROM sentence_themes WHERE {sel}", ids)
+    data["sentence_themes"] = unitparts.sentence_themes(ws, unit_ids)
     data["unit_themes"] = _grouped(conn, f"SELECT unit_id, theme, score FROM unit_themes WHERE {sel}", ids)
     data["redactions"] = _grouped(
         conn, f"SELECT unit_id, start, \"end\", kind FROM redactions WHERE {sel} AND status != 'undone'", ids)

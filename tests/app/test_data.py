@@ -199,7 +199,7 @@ def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     w.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 9
+    assert w.schema_version == SCHEMA_VERSION == 10
     assert stored_equals_direct(w)
     assert_matches_reference(w)
     w.close()
@@ -237,7 +237,7 @@ def test_a_schema_8_workspace_gets_the_ranking_indexes_and_their_statistics(tmp_
     w.conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == 9
+    assert w.schema_version == SCHEMA_VERSION
     assert {"quotes_rank", "unit_themes_rank", "units_confirm"} <= {
         r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
     # the Themes page reads a theme's units in the index's order, without sorting them

@@ -1,0 +1,181 @@
+"""Per-unit results kept as Parquet parts beside the workspace database (docs/durability.md).
+
+The largest per-unit result, every sentence's score for every theme (``sentence_themes``: a
+quarter of the database at 100,000 units, read by the quotes stage alone), is not a SQLite
+table: the ``tag`` stage writes it as one Parquet file per scoring chunk, and SQLite keeps
+one small row per unit saying which file holds its rows::
+
+    WS/parts/sentence_themes/p-<id>.parquet      unit_id, idx, theme, score (no text)
+    unit_parts(unit_id, tbl, part)               in the database; deleted with its unit
+
+How a part is written, so that no reader ever sees half of one and a killed run loses nothing:
+
+1. :func:`write_part` writes the whole file under a temporary name, flushes it to disk and
+   renames it (then flushes the folder);
+2. only then does a write transaction point the part's units at it (:func:`point`), in the
+   same transaction that replaces their other results (``unit_themes``);
+3. :func:`remove_unreferenced` removes, holding the pipeline lock, the files no unit points
+   at any more (a part all of whose units were scored again or removed, a killed write's).
+
+A unit's rows are read from the file its pointer names (:func:`read`). A pointer whose file is
+gone (a folder deleted or not copied with the database) is found by :func:`lost_units`; the
+tag stage counts them in its fingerprint and scores those units again.
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from pathlib import Path
+
+FOLDER = "parts"
+SENTENCE_THEMES = "sentence_themes"
+# each table's columns and their Arrow types (by name, so that this module imports pyarrow late)
+COLUMNS = {SENTENCE_THEMES: (("unit_id", "string"), ("idx", "int32"), ("theme", "string"), ("score", "float64"))}
+
+
+def folder(ws_path, table: str) -> Path:
+    return Path(ws_path) / FOLDER / table
+
+
+def _schema(table: str):
+    import pyarrow as pa
+
+    return pa.schema([(name, getattr(pa, kind)()) for name, kind in COLUMNS[table]])
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_part(ws_path, table: str, rows: list[tuple]) -> str:
+    """Write ``rows`` (tuples in :data:`COLUMNS` order) as a new part of ``table``, whole and
+    flushed to disk; returns its name. Nothing points at it yet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = _schema(table)
+    names = [n for n, _ in COLUMNS[table]]
+    data = pa.Table.from_pydict({n: [r[i] for r in rows] for i, n in enumerate(names)}, schema=schema)
+    where = folder(ws_path, table)
+    where.mkdir(parents=True, exist_ok=True)
+    name = f"p-{uuid.uuid4().hex[:16]}.parquet"
+    tmp = where / f".{name}.tmp"
+    with open(tmp, "wb") as fh:
+        pq.write_table(data, fh, compression="zstd", row_group_size=64_000)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, where / name)
+    _fsync_dir(where)
+    return name
+
+
+def point(conn, table: str, unit_ids, part: str) -> None:
+    """Inside a write transaction: the rows of ``unit_ids`` in ``table`` are those of ``part``."""
+    conn.executemany("INSERT OR REPLACE INTO unit_parts(unit_id, tbl, part) VALUES (?, ?, ?)",
+                     [(uid, table, part) for uid in unit_ids])
+
+
+def _pointers(conn, table: str, unit_ids) -> dict[str, list[str]]:
+    """``{part: [unit_id, ...]}`` for those of ``unit_ids`` that have one."""
+    out: dict[str, list[str]] = {}
+    cur = conn.cursor()
+    cur.row_factory = None
+    for uid, part in cur.execute(
+            "SELECT unit_id, part FROM unit_parts WHERE tbl = ? AND unit_id IN (SELECT value FROM json_each(?))",
+            (table, json.dumps(list(unit_ids)))):
+        out.setdefault(part, []).append(uid)
+    return out
+
+
+def read(ws, table: str, unit_ids) -> dict[str, list[tuple]]:
+    """``{unit_id: [rest of the row, ...]}`` of ``unit_ids`` in ``table``, each unit's rows in the
+    order they were written; a unit with no pointer (or no rows) is absent. Raises
+    :class:`~copquotes.errors.WorkspaceError` when a part a unit points at is gone."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from .errors import WorkspaceError
+
+    out: dict[str, list[tuple]] = {}
+    for part, ids in sorted(_pointers(ws.conn, table, unit_ids).items()):
+        path = folder(ws.path, table) / part
+        try:
+            data = pq.read_table(path)
+        except (OSError, ValueError) as exc:
+            raise WorkspaceError(
+                f"the workspace's {table} part {path} cannot be read ({exc}): run "
+                f"'copquotes analyse --workspace {ws.path}' to compute it again") from exc
+        data = data.filter(pc.is_in(data["unit_id"], value_set=_string_array(ids)))
+        cols = [data[n].to_pylist() for n, _ in COLUMNS[table]]
+        for row in zip(*cols):
+            out.setdefault(row[0], []).append(row[1:])
+    return out
+
+
+def _string_array(values):
+    import pyarrow as pa
+
+    return pa.array(list(values), type=pa.string())
+
+
+def lost_units(ws, table: str) -> list[str]:
+    """The units whose pointer names a part of ``table`` that is not on disk."""
+    parts = [r[0] for r in ws.conn.execute("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (table,))]
+    lost = [p for p in parts if not (folder(ws.path, table) / p).is_file()]
+    if not lost:
+        return []
+    return [r[0] for r in ws.conn.execute(
+        "SELECT unit_id FROM unit_parts WHERE tbl = ? AND part IN (SELECT value FROM json_each(?))",
+        (table, json.dumps(lost)))]
+
+
+def remove_unreferenced(ws, table: str) -> int:
+    """Remove the parts of ``table`` no unit points at, and any temporary file a killed write left;
+    returns how many files. Call holding the workspace's pipeline lock (the one writer)."""
+    where = folder(ws.path, table)
+    if not where.is_dir():
+        return 0
+    keep = {r[0] for r in ws.conn.execute("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (table,))}
+    n = 0
+    for p in where.iterdir():
+        if p.is_file() and p.name not in keep and (p.name.startswith("p-") or p.name.startswith(".p-")):
+            p.unlink(missing_ok=True)
+            n += 1
+    if n:
+        _fsync_dir(where)
+    return n
+
+
+def sentence_themes(ws, unit_ids) -> dict[str, list[tuple]]:
+    """``{unit_id: [(idx, theme, score), ...]}``: the tag stage's sentence scores of ``unit_ids``.
+    A workspace analysed before the parts existed (schema 9) keeps its rows in the
+    ``sentence_themes`` table until the tag stage scores their unit again; they are read from it."""
+    ids = list(unit_ids)
+    out = read(ws, SENTENCE_THEMES, ids)
+    if ws.conn.execute("SELECT EXISTS (SELECT 1 FROM sentence_themes)").fetchone()[0]:
+        cur = ws.conn.cursor()
+        cur.row_factory = None
+        legacy: dict[str, list[tuple]] = {}
+        for uid, *rest in cur.execute("SELECT unit_id, idx, theme, score FROM sentence_themes"
+                                      " WHERE unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)):
+            legacy.setdefault(uid, []).append(tuple(rest))
+        for uid, rows in legacy.items():
+            out.setdefault(uid, rows)      # (the stage deletes them when it points a unit at a part)
+    return out
+
+
+def sentence_theme_rows(ws) -> list[tuple]:
+    """Every ``(unit_id, idx, theme, score)`` of the workspace, sorted (for comparisons and tests;
+    the stages read a part of the units at a time with :func:`sentence_themes`)."""
+    ids = [r[0] for r in ws.conn.execute("SELECT unit_id FROM units")]
+    return sorted((uid, *row) for uid, rows in sentence_themes(ws, ids).items() for row in rows)

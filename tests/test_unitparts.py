@@ -1,0 +1,163 @@
+"""Per-unit results as Parquet parts beside the database: written whole before any unit points at
+them, read by unit, removed when nothing points at them, and computed again when lost."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from copquotes import unitparts
+from copquotes.errors import WorkspaceError
+from copquotes.themes import run as tag_stage
+from copquotes.types import Unit
+from copquotes.unitparts import SENTENCE_THEMES
+from copquotes.workspace import Workspace
+from sources import Reading, Src
+
+TEXTS = [
+    "The room was cold. I'm the only prevention worker in my town, and the group made me feel less alone.",
+    "Parents complained that we were pushing an agenda.",
+    "We swapped plans. Then we met again. It helped.",
+]
+
+
+def _reader(source):
+    lines = Path(source.path).read_text().splitlines()
+    return Reading((Unit(file=str(source.path), position=i, text=t, source_kind="survey", consent=True,
+                         speaker_role="respondent") for i, t in enumerate(lines)), [])
+
+
+@pytest.fixture
+def ws(tmp_path):
+    f = tmp_path / "answers.txt"
+    f.write_text("\n".join(TEXTS))
+    w = Workspace.create(tmp_path / "ws")
+    w.ingest([Src(f)], read=_reader, progress=False)
+    yield w
+    w.close()
+
+
+def _ids(ws):
+    return [r[0] for r in ws.conn.execute("SELECT unit_id FROM units ORDER BY position")]
+
+
+def _files(ws):
+    folder = unitparts.folder(ws.path, SENTENCE_THEMES)
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_a_part_is_read_by_unit_once_units_point_at_it(ws):
+    a, b, c = _ids(ws)
+    name = unitparts.write_part(ws.path, SENTENCE_THEMES, [(a, 0, "wellbeing", 0.25), (a, 1, "wellbeing", 0.5),
+                                                           (b, 0, "backlash", 0.75)])
+    assert unitparts.read(ws, SENTENCE_THEMES, [a, b]) == {}         # written, not yet pointed at
+    with ws.transaction() as conn:
+        unitparts.point(conn, SENTENCE_THEMES, [a, b], name)
+    assert unitparts.sentence_themes(ws, [a, c]) == {a: [(0, "wellbeing", 0.25), (1, "wellbeing", 0.5)]}
+    assert unitparts.sentence_themes(ws, [b]) == {b: [(0, "backlash", 0.75)]}
+
+
+def test_a_part_holds_ids_and_scores_only(ws):
+    tag_stage(ws, progress=False)
+    (name,) = _files(ws)
+    table = pq.read_table(unitparts.folder(ws.path, SENTENCE_THEMES) / name)
+    assert table.column_names == ["unit_id", "idx", "theme", "score"]
+    assert not any(t in str(v) for v in table.to_pylist() for t in ("room", "Parents", "plans"))
+
+
+def test_the_tag_stage_writes_its_sentence_scores_as_parts_not_rows(ws, monkeypatch):
+    from copquotes.themes import api
+
+    monkeypatch.setattr(api, "SCORE_CHUNK", 1)          # one part per unit
+    summary = tag_stage(ws, progress=False)
+    assert summary["scored_units"] == 3
+    assert len(_files(ws)) == 3
+    assert ws.conn.execute("SELECT COUNT(*) FROM sentence_themes").fetchone()[0] == 0
+    rows = unitparts.sentence_theme_rows(ws)
+    n_themes = ws.conn.execute("SELECT COUNT(DISTINCT theme) FROM unit_themes").fetchone()[0]
+    assert len(rows) == (2 + 1 + 3) * n_themes          # every sentence of every unit, every theme
+    # every unit's evidence sentence is one of its scored sentences
+    have = {(r[0], r[1]) for r in rows}
+    for uid, idx in ws.conn.execute("SELECT unit_id, evidence_idx FROM unit_themes"):
+        assert (uid, idx) in have
+
+
+def test_scoring_every_unit_again_removes_the_parts_it_replaced(ws):
+    tag_stage(ws, progress=False)
+    first = _files(ws)
+    ws.set_config("tag.tagger_identity", "another tagger")      # e.g. a new codebook: all scored again
+    before = unitparts.sentence_theme_rows(ws)
+    assert tag_stage(ws, progress=False)["scored_units"] == 3
+    assert len(_files(ws)) == 1 and _files(ws) != first
+    after = unitparts.sentence_theme_rows(ws)
+    assert [r[:3] for r in after] == [r[:3] for r in before]
+    assert [r[3] for r in after] == pytest.approx([r[3] for r in before], abs=1e-6)
+
+
+@pytest.mark.parametrize("leftover", [".p-0123456789abcdef.parquet.tmp", "p-0123456789abcdef.parquet"])
+def test_a_killed_writes_file_is_removed_and_a_pointed_part_kept(ws, leftover):
+    tag_stage(ws, progress=False)
+    kept = _files(ws)
+    (unitparts.folder(ws.path, SENTENCE_THEMES) / leftover).write_bytes(b"half a part")
+    assert unitparts.remove_unreferenced(ws, SENTENCE_THEMES) == 1
+    assert _files(ws) == kept
+    assert len(unitparts.sentence_theme_rows(ws)) > 0
+
+
+def test_a_removed_unit_takes_its_pointer_with_it(ws):
+    tag_stage(ws, progress=False)
+    uid = _ids(ws)[1]
+    with ws.transaction() as conn:
+        conn.execute("DELETE FROM units WHERE unit_id = ?", (uid,))
+    assert ws.conn.execute("SELECT COUNT(*) FROM unit_parts WHERE unit_id = ?", (uid,)).fetchone()[0] == 0
+    assert uid not in {r[0] for r in unitparts.sentence_theme_rows(ws)}
+
+
+def test_a_lost_part_is_reported_and_its_units_scored_again(ws, monkeypatch):
+    from copquotes import pipeline
+    from copquotes.themes import api
+
+    monkeypatch.setattr(api, "SCORE_CHUNK", 1)
+    tag_stage(ws, progress=False)
+    pipeline_fp = pipeline.fingerprint(ws, "tag")
+    before = unitparts.sentence_theme_rows(ws)
+    lost = _ids(ws)[0]
+    part = ws.conn.execute("SELECT part FROM unit_parts WHERE unit_id = ?", (lost,)).fetchone()[0]
+    (unitparts.folder(ws.path, SENTENCE_THEMES) / part).unlink()
+    assert unitparts.lost_units(ws, SENTENCE_THEMES) == [lost]
+    with pytest.raises(WorkspaceError, match="copquotes analyse"):
+        unitparts.sentence_themes(ws, [lost])
+    assert pipeline.fingerprint(ws, "tag") != pipeline_fp          # the stage is due again
+    summary = tag_stage(ws, progress=False)
+    assert summary["incremental"] and summary["scored_units"] == 1
+    assert unitparts.lost_units(ws, SENTENCE_THEMES) == []
+    assert pipeline.fingerprint(ws, "tag") == pipeline_fp          # and current once done
+    after = unitparts.sentence_theme_rows(ws)
+    assert [r[:3] for r in after] == [r[:3] for r in before]
+
+
+def test_rows_from_before_the_parts_are_read_until_their_unit_is_scored_again(ws):
+    """A workspace analysed by an earlier copquotes keeps its sentence scores in SQLite."""
+    a, b, _ = _ids(ws)
+    with ws.transaction() as conn:
+        conn.executemany("INSERT INTO sentence_themes(unit_id, idx, theme, score) VALUES (?,?,?,?)",
+                         [(a, 0, "wellbeing", 0.125), (b, 0, "backlash", 0.375)])
+    assert unitparts.sentence_themes(ws, [a, b]) == {a: [(0, "wellbeing", 0.125)], b: [(0, "backlash", 0.375)]}
+    tag_stage(ws, progress=False)
+    assert ws.conn.execute("SELECT COUNT(*) FROM sentence_themes").fetchone()[0] == 0
+    rows = unitparts.sentence_themes(ws, [a])[a]
+    assert (0, "wellbeing", 0.125) not in rows and len(rows) > 1
+
+
+def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
+    w = Workspace.create(tmp_path / "ws")
+    w.conn.execute("DROP TABLE unit_parts")
+    w.conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    try:
+        assert w.schema_version == 10
+        assert w.conn.execute("SELECT COUNT(*) FROM unit_parts").fetchone()[0] == 0
+    finally:
+        w.close()
