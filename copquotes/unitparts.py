@@ -18,15 +18,18 @@ How a part is written, so that no reader ever sees half of one and a killed run 
    at any more (a part all of whose units were scored again or removed, a killed write's).
 
 A unit's rows are read from the file its pointer names (:func:`read`). A pointer whose file is
-gone (a folder deleted or not copied with the database) is found by :func:`lost_units`; the
-tag stage counts them in its fingerprint and scores those units again.
+gone or not whole (a folder deleted or not copied with the database, a truncated copy) is found
+by :func:`lost_units`; the tag stage counts them in its fingerprint and scores those units again.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 FOLDER = "parts"
 SENTENCE_THEMES = "sentence_themes"
@@ -104,22 +107,45 @@ def read(ws, table: str, unit_ids) -> dict[str, list[tuple]]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    from .errors import WorkspaceError
-
     out: dict[str, list[tuple]] = {}
-    for part, ids in sorted(_pointers(ws.conn, table, unit_ids).items()):
-        path = folder(ws.path, table) / part
+    pointers = _pointers(ws.conn, table, unit_ids)
+    for part in sorted(pointers):
+        ids, path = pointers[part], folder(ws.path, table) / part
         try:
             data = pq.read_table(path)
+        except FileNotFoundError:
+            # removed since the pointers were read: every unit pointed elsewhere first (the one writer
+            # removes only the parts nothing points at), so read these units' pointers again
+            data = None
         except (OSError, ValueError) as exc:
-            raise WorkspaceError(
-                f"the workspace's {table} part {path} cannot be read ({exc}): run "
-                f"'copquotes analyse --workspace {ws.path}' to compute it again") from exc
+            raise _unreadable(ws, path, exc) from exc
+        if data is None:
+            again = read_again(ws, table, ids, path)
+            for uid, rows in again.items():
+                out[uid] = rows
+            continue
         data = data.filter(pc.is_in(data["unit_id"], value_set=_string_array(ids)))
         cols = [data[n].to_pylist() for n, _ in COLUMNS[table]]
         for row in zip(*cols):
             out.setdefault(row[0], []).append(row[1:])
     return out
+
+
+def read_again(ws, table: str, unit_ids, gone: Path) -> dict[str, list[tuple]]:
+    """:func:`read` of ``unit_ids`` whose part ``gone`` was removed under the reader: they point at
+    another part by now, or the part is lost (a :class:`~copquotes.errors.WorkspaceError`)."""
+    if any(part == gone.name for part in _pointers(ws.conn, table, unit_ids)):
+        raise _unreadable(ws, gone, FileNotFoundError("no such file"))
+    return read(ws, table, unit_ids)
+
+
+def _unreadable(ws, path: Path, exc: Exception):
+    from .errors import WorkspaceError
+
+    return WorkspaceError(
+        f"the workspace's results file {path} cannot be read ({exc}): run "
+        f"'copquotes analyse --workspace {ws.path}', which computes the units of a missing or "
+        f"unreadable file again")
 
 
 def _string_array(values):
@@ -128,10 +154,23 @@ def _string_array(values):
     return pa.array(list(values), type=pa.string())
 
 
+def _readable(path: Path) -> bool:
+    """Whether ``path`` is a whole Parquet file (its footer reads: a truncated or empty copy does not)."""
+    if not path.is_file():
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_metadata(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def lost_units(ws, table: str) -> list[str]:
-    """The units whose pointer names a part of ``table`` that is not on disk."""
+    """The units whose pointer names a part of ``table`` that is not on disk, or not whole."""
     parts = [r[0] for r in ws.conn.execute("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (table,))]
-    lost = [p for p in parts if not (folder(ws.path, table) / p).is_file()]
+    lost = [p for p in parts if not _readable(folder(ws.path, table) / p)]
     if not lost:
         return []
     return [r[0] for r in ws.conn.execute(
@@ -149,7 +188,11 @@ def remove_unreferenced(ws, table: str) -> int:
     n = 0
     for p in where.iterdir():
         if p.is_file() and p.name not in keep and (p.name.startswith("p-") or p.name.startswith(".p-")):
-            p.unlink(missing_ok=True)
+            try:
+                p.unlink(missing_ok=True)
+            except OSError as exc:     # tried again at the next run; the results are whole without it
+                log.warning("could not remove an unused results file %s: %s", p, exc)
+                continue
             n += 1
     if n:
         _fsync_dir(where)

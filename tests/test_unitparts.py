@@ -114,7 +114,8 @@ def test_a_removed_unit_takes_its_pointer_with_it(ws):
     assert uid not in {r[0] for r in unitparts.sentence_theme_rows(ws)}
 
 
-def test_a_lost_part_is_reported_and_its_units_scored_again(ws, monkeypatch):
+@pytest.mark.parametrize("damage", ["remove", "truncate", "empty"])
+def test_a_lost_part_is_reported_and_its_units_scored_again(ws, monkeypatch, damage):
     from copquotes import pipeline
     from copquotes.themes import api
 
@@ -124,7 +125,11 @@ def test_a_lost_part_is_reported_and_its_units_scored_again(ws, monkeypatch):
     before = unitparts.sentence_theme_rows(ws)
     lost = _ids(ws)[0]
     part = ws.conn.execute("SELECT part FROM unit_parts WHERE unit_id = ?", (lost,)).fetchone()[0]
-    (unitparts.folder(ws.path, SENTENCE_THEMES) / part).unlink()
+    path = unitparts.folder(ws.path, SENTENCE_THEMES) / part
+    if damage == "remove":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:100] if damage == "truncate" else b"")
     assert unitparts.lost_units(ws, SENTENCE_THEMES) == [lost]
     with pytest.raises(WorkspaceError, match="copquotes analyse"):
         unitparts.sentence_themes(ws, [lost])
@@ -161,3 +166,22 @@ def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
         assert w.conn.execute("SELECT COUNT(*) FROM unit_parts").fetchone()[0] == 0
     finally:
         w.close()
+
+
+def test_a_reader_whose_part_was_replaced_under_it_reads_the_new_one(ws):
+    a, b, _ = _ids(ws)
+    old = unitparts.write_part(ws.path, SENTENCE_THEMES, [(a, 0, "wellbeing", 0.25), (b, 0, "wellbeing", 0.5)])
+    new = unitparts.write_part(ws.path, SENTENCE_THEMES, [(a, 0, "wellbeing", 0.75), (b, 0, "wellbeing", 1.0)])
+    with ws.transaction() as conn:
+        unitparts.point(conn, SENTENCE_THEMES, [a, b], old)
+    gone = unitparts.folder(ws.path, SENTENCE_THEMES) / old
+    # the writer points the units elsewhere and removes the old part between a reader's two steps
+    with ws.transaction() as conn:
+        unitparts.point(conn, SENTENCE_THEMES, [a, b], new)
+    assert unitparts.remove_unreferenced(ws, SENTENCE_THEMES) == 1 and not gone.exists()
+    assert unitparts.read_again(ws, SENTENCE_THEMES, [a, b], gone) == {a: [(0, "wellbeing", 0.75)],
+                                                                       b: [(0, "wellbeing", 1.0)]}
+    with ws.transaction() as conn:           # still pointed at: the part is lost, not moved
+        unitparts.point(conn, SENTENCE_THEMES, [a], old)
+    with pytest.raises(WorkspaceError, match="copquotes analyse"):
+        unitparts.read_again(ws, SENTENCE_THEMES, [a], gone)

@@ -211,10 +211,10 @@ def corpus_context(ws) -> dict:
                                   if kind in ("person", "name") for n in (value, *aliases))}
 
 
-def part_data(ws, ids: list[str], ctx: dict, mapper=None) -> dict:
-    """The stage's inputs for the quotable units ``ids`` (:func:`storage.load_part`) with the
-    corpus context ``ctx`` (:func:`corpus_context`)."""
-    return {**ctx, **storage.load_part(ws, ids), "mapper": mapper}
+def part_data(ws, ids: list[str], ctx: dict, mapper=None, *, themes: bool = True) -> dict:
+    """The stage's inputs for the quotable units ``ids`` (:func:`storage.load_part`; without
+    ``themes``, no sentence theme scores) with the corpus context ``ctx`` (:func:`corpus_context`)."""
+    return {**ctx, **storage.load_part(ws, ids, themes=themes), "mapper": mapper}
 
 
 def part_candidates(ws, data: dict, opts: dict, *, progress: bool = False, themes: bool = True) -> list[Candidate]:
@@ -287,7 +287,8 @@ def candidates_blob(ws):
     yield {"version": STAGES["quotes"].version, "opts": opts, "content": ws.content_fingerprint()}
     ctx = corpus_context(ws)
     for ids in part_ids(ws):
-        data = part_data(ws, ids, ctx)
+        # (no theme scores: the parent process may be tagging while this runs)
+        data = part_data(ws, ids, ctx, themes=False)
         cands = part_candidates(ws, data, opts, themes=False)
         # the edit of every candidate, so the quotes stage has none to suggest
         cands = [replace(c, edit=suggest_edit(c.anon, context=c.context)) for c in cands]

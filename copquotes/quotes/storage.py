@@ -85,7 +85,7 @@ def identifiers(ws) -> dict:
     return out
 
 
-def load_part(ws, unit_ids: list[str]) -> dict:
+def load_part(ws, unit_ids: list[str], *, themes: bool = True) -> dict:
     """What the stage reads for some quotable units (``unit_ids``): the units (``quotable``, as
     :class:`Unit`, in the stage's order), the text of the unit before each in its file
     (``prev_text``: ``{(file_id, position): text}``), their sentences, theme scores, live
@@ -101,7 +101,7 @@ def load_part(ws, unit_ids: list[str]) -> dict:
         " AND p.position = u.position - 1 WHERE u.unit_id IN (SELECT value FROM json_each(?))", ids)}
     data["sentences"] = _grouped(
         conn, f'SELECT unit_id, idx, start, "end" FROM sentences WHERE {sel} ORDER BY unit_id, idx', ids)
-    data["sentence_themes"] = unitparts.sentence_themes(ws, unit_ids)
+    data["sentence_themes"] = unitparts.sentence_themes(ws, unit_ids) if themes else {}
     data["unit_themes"] = _grouped(conn, f"SELECT unit_id, theme, score FROM unit_themes WHERE {sel}", ids)
     data["redactions"] = _grouped(
         conn, f"SELECT unit_id, start, \"end\", kind FROM redactions WHERE {sel} AND status != 'undone'", ids)
