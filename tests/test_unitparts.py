@@ -185,3 +185,9 @@ def test_a_reader_whose_part_was_replaced_under_it_reads_the_new_one(ws):
         unitparts.point(conn, SENTENCE_THEMES, [a], old)
     with pytest.raises(WorkspaceError, match="copquotes analyse"):
         unitparts.read_again(ws, SENTENCE_THEMES, [a], gone)
+
+
+def test_the_tag_stage_gives_back_the_page_cache_it_took(ws):
+    ws.conn.execute("PRAGMA cache_size = -1234")
+    tag_stage(ws, progress=False)
+    assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == -1234

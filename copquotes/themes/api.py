@@ -112,10 +112,14 @@ def _workspace_codebook(ws):
 
 
 CONFIG_TAGGER = "tag.tagger_identity"
+_UNITS_IN_ORDER = ("SELECT u.unit_id FROM units u JOIN files f ON f.file_id = u.file_id"
+                   " ORDER BY f.display, u.position, u.unit_id")
 # units whose scores the stage writes per transaction (a reviewer's save waits at most for one)
 WRITE_CHUNK = 1000
 # units scored at a time (a multiple of WRITE_CHUNK: the transactions are those of one pass)
 SCORE_CHUNK = 5000
+# the database's page cache while the stage writes (KiB; SQLite's default is 2 MiB)
+TAG_CACHE_KIB = 64 * 1024
 
 
 def tagger_identity(tagger: ThemeTagger) -> str | None:
@@ -228,8 +232,7 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     identity = tagger_identity(tagger)
     # in the quotes stage's order (file, then position): a part of the sentence scores then holds
     # the units the quotes stage reads together, so it opens a few parts per part, not every one
-    all_ids = [r[0] for r in ws.conn.execute(
-        "SELECT u.unit_id FROM units u JOIN files f ON f.file_id = u.file_id ORDER BY f.display, u.position, u.unit_id")]
+    all_ids = [r[0] for r in ws.conn.execute(_UNITS_IN_ORDER)]
     tagged = {r[0] for r in ws.conn.execute("SELECT DISTINCT unit_id FROM unit_themes")}
     tagged.difference_update(unitparts.lost_units(ws, unitparts.SENTENCE_THEMES))   # scored again
     incremental = identity is not None and bool(tagged) and ws.get_config(CONFIG_TAGGER) == identity
@@ -243,12 +246,17 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     # killed run leaves the units written so far, and the next run scores the rest (same tagger)
     # or every unit again (another tagger).
     bar = _progress(total=len(todo), desc="tag", unit="unit", enable=None if progress else False)
+    # the units' rows go into indexes keyed by unit id in the units' file order, not the ids' order:
+    # a larger page cache for the stage keeps those inserts in memory (at 100,000 units 65 s -> 54 s)
+    cache = ws.conn.execute("PRAGMA cache_size").fetchone()[0]
+    ws.conn.execute(f"PRAGMA cache_size = {-TAG_CACHE_KIB}")
     try:
         for part in _score_chunks(todo):
             _tag_chunk(ws, tagger, part)
             bar.update(len(part))
     finally:
         bar.close()
+        ws.conn.execute(f"PRAGMA cache_size = {int(cache)}")
     # (not incremental: every unit of the workspace was scored again and its rows replaced, so no
     # row of an earlier tagger stays; the rows of removed units went with them)
     with ws.transaction() as conn:
