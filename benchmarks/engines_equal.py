@@ -33,18 +33,25 @@ EXACT = {
     "topic table": "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY 1",
     "quotes": "SELECT quote_id, text, edited_text, attribution, flags_json, speaker, status FROM quotes ORDER BY 1",
 }
+
+
+def _sentence_theme_rows(ws) -> list[tuple]:
+    from copquotes.unitparts import sentence_theme_rows
+
+    return sentence_theme_rows(ws)
+
+
 SCORES = {
     "unit theme scores": "SELECT unit_id, theme, score FROM unit_themes ORDER BY 1, 2",
-    "sentence theme scores": "unitparts.sentence_theme_rows",     # (Parquet parts beside the database)
+    "sentence theme scores": _sentence_theme_rows,     # (Parquet parts beside the database)
     "quote scores": "SELECT quote_id, score FROM quotes ORDER BY 1",
 }
 
 
 def _rows(ws, sql) -> list[tuple]:
-    if sql == "unitparts.sentence_theme_rows":
-        from copquotes.unitparts import sentence_theme_rows
-
-        return sentence_theme_rows(ws)
+    """The rows of a SQL query, or of a reader (a callable) for what is not in the database."""
+    if callable(sql):
+        return sql(ws)
     return [tuple(r) for r in ws.conn.execute(sql)]
 
 

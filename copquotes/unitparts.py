@@ -47,7 +47,8 @@ def _schema(table: str):
     return pa.schema([(name, getattr(pa, kind)()) for name, kind in COLUMNS[table]])
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries to disk (a rename in it survives a power cut); best effort."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -78,7 +79,7 @@ def write_part(ws_path, table: str, rows: list[tuple]) -> str:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, where / name)
-    _fsync_dir(where)
+    fsync_dir(where)
     return name
 
 
@@ -195,7 +196,7 @@ def remove_unreferenced(ws, table: str) -> int:
                 continue
             n += 1
     if n:
-        _fsync_dir(where)
+        fsync_dir(where)
     return n
 
 

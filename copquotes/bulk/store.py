@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 from ..errors import ConfigError, WorkspaceError
+from ..unitparts import fsync_dir
 from ..workspace import atomic_write_bytes
 
 FOLDER = "bulk"
@@ -58,19 +59,6 @@ def read_manifest(ws_path) -> dict | None:
     return m
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 class GenerationWriter:
     """Writes one generation: ``add(table, frame, schema)`` appends a part to a table;
     ``commit(info)`` makes it current; ``abort()`` (or leaving a ``with`` block on an
@@ -100,15 +88,15 @@ class GenerationWriter:
 
     def commit(self, info: dict) -> dict:
         for table in self.tables:
-            _fsync_dir(self.tmp / table)
-        _fsync_dir(self.tmp)
+            fsync_dir(self.tmp / table)
+        fsync_dir(self.tmp)
         final = self.root / self.name
         os.replace(self.tmp, final)
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         manifest = {"format": FORMAT, "generation": self.name, "tables": self.tables,
                     "written_at": _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(), **info}
         atomic_write_bytes(self.root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
-        _fsync_dir(self.root)
+        fsync_dir(self.root)
         remove_leftovers(self.root.parent)
         return manifest
 
