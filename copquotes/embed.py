@@ -4,9 +4,9 @@ The physical floor of the pipeline is one forward pass of the embedding model ov
 each *distinct* text. :class:`Embedder` makes sure nothing else is ever computed:
 
 * each distinct text of a call is embedded once (duplicates share the row);
-* texts already in the cache (``cache_dir/embeddings.sqlite``, table
-  ``vectors(model, text_hash, vec BLOB)``) are read, not computed, across calls,
-  stages and processes;
+* texts already in the cache (:class:`copquotes.vectorstore.EmbeddingCache`: Parquet parts
+  in ``cache_dir/parts/`` found by text hash through ``cache_dir/embeddings.sqlite``) are read,
+  not computed, across calls, stages and processes;
 * the rest is embedded in batches sorted by length (little padding), written to
   the cache chunk by chunk, so a crash loses at most one chunk;
 * the model loads lazily, once per process, from the installed PyPI package
@@ -38,12 +38,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sqlite3
 import threading
 import time
 import warnings
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -51,6 +50,7 @@ from .errors import ConfigError
 from .progress import progress as _progress
 from .resources import EMBEDDING_MODEL, embedding_model_path, is_packaged_model
 from .types import text_hash
+from .vectorstore import CACHE_FILE, EmbeddingCache  # noqa: F401  (the cache; CACHE_FILE re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,7 @@ PRECISIONS = ("fp32", "int8")
 POOLINGS = ("sentences", "text")
 DEFAULT_POOLING = "sentences"
 DEFAULT_PRECISION = "fp32"  # int8 is ~1.8x faster but its vectors depend on the batch (see above)
-CACHE_FILE = "embeddings.sqlite"
 _CHUNK_BATCHES = 16          # batches per cache write / progress step
-_SQL_VARS = 5000             # keys per SELECT ... IN (...) (SQLite allows 32766)
 
 _MODELS: dict[tuple[str, str, str], object] = {}
 _MODELS_LOCK = threading.Lock()
@@ -125,95 +123,6 @@ def load_model(model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision
         log.debug("loaded embedding model %s (%s) in %.1fs", model_name, precision, time.perf_counter() - t0)
         _MODELS[key] = model
         return model
-
-
-class EmbeddingCache:
-    """SQLite store of vectors keyed by (model, text hash); WAL, safe to share between processes."""
-
-    def __init__(self, cache_dir: str | Path):
-        self.dir = Path(cache_dir)
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(f"cannot create the embedding cache folder {self.dir}: {exc}; "
-                              "pass a writable cache_dir") from exc
-        self.path = self.dir / CACHE_FILE
-        self._local = threading.local()
-        conn = self._conn()
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, text_hash TEXT NOT NULL, "
-            "vec BLOB NOT NULL, PRIMARY KEY (model, text_hash)) WITHOUT ROWID"
-        )
-        # texts whose every piece has a vector under a model key (Embedder.ensure), so a re-run
-        # need not split them into sentences again; in the same file, so it goes with the vectors
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS ensured (key TEXT NOT NULL, text_hash TEXT NOT NULL, "
-            "PRIMARY KEY (key, text_hash)) WITHOUT ROWID"
-        )
-        conn.commit()
-
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=60)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
-
-    def get_many(self, model: str, hashes: Sequence[str], dim: int | None = None) -> dict[str, np.ndarray]:
-        out: dict[str, np.ndarray] = {}
-        conn = self._conn()
-        for i in range(0, len(hashes), _SQL_VARS):
-            part = list(hashes[i:i + _SQL_VARS])
-            marks = ",".join("?" * len(part))
-            rows = conn.execute(
-                f"SELECT text_hash, vec FROM vectors WHERE model = ? AND text_hash IN ({marks})",
-                [model, *part],
-            )
-            for h, blob in rows:
-                vec = np.frombuffer(blob, dtype=np.float32)
-                if dim is None or vec.shape[0] == dim:
-                    out[h] = vec
-        return out
-
-    def has_many(self, model: str, hashes: Sequence[str], table: str = "vectors") -> set[str]:
-        """The hashes of ``hashes`` that have a vector (no vector is read); with
-        ``table="ensured"``, those marked by :meth:`mark_ensured` under the key ``model``."""
-        col = {"vectors": "model", "ensured": "key"}[table]
-        out: set[str] = set()
-        conn = self._conn()
-        for i in range(0, len(hashes), _SQL_VARS):
-            part = list(hashes[i:i + _SQL_VARS])
-            marks = ",".join("?" * len(part))
-            out.update(h for (h,) in conn.execute(
-                f"SELECT text_hash FROM {table} WHERE {col} = ? AND text_hash IN ({marks})", [model, *part]))
-        return out
-
-    def mark_ensured(self, key: str, hashes: Iterable[str]) -> None:
-        conn = self._conn()
-        with conn:
-            conn.executemany("INSERT OR IGNORE INTO ensured (key, text_hash) VALUES (?, ?)",
-                             [(key, h) for h in hashes])
-
-    def put_many(self, model: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        conn = self._conn()
-        with conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO vectors (model, text_hash, vec) VALUES (?, ?, ?)",
-                [(model, h, np.ascontiguousarray(v, dtype=np.float32).tobytes()) for h, v in items],
-            )
-
-    def count(self, model: str | None = None) -> int:
-        if model is None:
-            return self._conn().execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
-        return self._conn().execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (model,)).fetchone()[0]
-
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -579,7 +488,8 @@ def _unit_sentences(ws, units: list[tuple[str, str]]) -> list[str]:
 def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     """The ``embed`` stage: embed every unit and sentence of the workspace into its cache.
 
-    Vectors go to ``WS/embeddings/embeddings.sqlite``, keyed by (model, text hash); texts
+    Vectors go to the cache in ``WS/embeddings/`` (Parquet parts, indexed by model and text hash;
+    its upkeep, :meth:`~copquotes.vectorstore.EmbeddingCache.tidy`, runs first); texts
     already there are not recomputed, so a warm re-run or an added file costs only the
     new texts. Sentences missing from the ``sentences`` table are filled first. The units are
     read :data:`RUN_CHUNK` at a time (their texts and sentences embedded, then let go; ``texts``
@@ -591,6 +501,8 @@ def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     ids = [r[0] for r in ws.conn.execute("SELECT unit_id FROM units ORDER BY rowid")]
     embedder = Embedder(cache_dir=Path(ws.path) / "embeddings", **options)
     embedder.mapper = mapper  # a distributed engine's map, or None: here
+    # lost parts forgotten (so their texts are embedded again below), small ones merged, stale removed
+    tidy = embedder._cache.tidy()
     chunk = MAP_RUN_CHUNK if mapper is not None else RUN_CHUNK
     n_texts = computed = cached = ensured = 0
     for k in range(0, len(ids), max(1, chunk)):
@@ -604,4 +516,4 @@ def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
         computed, cached, ensured = (computed + embedder.n_computed_, cached + embedder.n_cached_,
                                      ensured + embedder.n_ensured_)
     return {"texts": n_texts, "computed": computed, "cached": cached, "ensured_before": ensured,
-            "model": embedder.key, "embed_seconds": round(time.perf_counter() - t0, 3)}
+            "model": embedder.key, "cache_parts": tidy, "embed_seconds": round(time.perf_counter() - t0, 3)}

@@ -40,7 +40,7 @@ def test_each_distinct_text_once_and_second_run_computes_nothing(tmp_path, embed
     np.testing.assert_array_equal(v2, v1[::-1])
     with sqlite3.connect(tmp_path / CACHE_FILE) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        rows = conn.execute("SELECT model, COUNT(*) FROM vectors GROUP BY model").fetchall()
+        rows = conn.execute("SELECT model, COUNT(*) FROM vector_parts GROUP BY model").fetchall()
     assert rows == [(e1.cache_key, 7)] and e1.cache_key == "all-MiniLM-L6-v2"
 
 
