@@ -155,6 +155,19 @@ class StagePeaks:
         return self.peaks
 
 
+def store_sizes(ws_path: Path) -> dict[str, float]:
+    """MB on disk of the workspace's stores: the database, its Parquet parts, the embedding cache's
+    index and its parts, the bulk files."""
+    def mb(paths) -> float:
+        return round(sum(p.stat().st_size for p in paths if p.is_file()) / 1e6, 1)
+
+    return {"database": mb(ws_path.glob("copquotes.sqlite*")),
+            "stage_parts": mb((ws_path / "parts").rglob("*")),
+            "embedding_index": mb((ws_path / "embeddings").glob("embeddings.sqlite*")),
+            "embedding_parts": mb((ws_path / "embeddings" / "parts").rglob("*")),
+            "bulk_files": mb((ws_path / "bulk").rglob("*"))}
+
+
 def one(engine: str, corpus: Path, ws_path: Path) -> dict:
     from copquotes import _offline
     from copquotes.ingest import discover
@@ -191,6 +204,7 @@ def one(engine: str, corpus: Path, ws_path: Path) -> dict:
     n_units = ws.n_units()
     ws.close()
     return {"engine": engine, "units": n_units, "wall": round(wall, 2), "ingest_seconds": round(t_ingest, 2),
+            "store_mb": store_sizes(Path(ws_path)),
             "engine_start_seconds": round(t_start, 2), "driver_peak_by_stage_mb": peaks.stop(),
             "stages": {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float, str, bool))}
                        for k, v in stages.items()},

@@ -15,7 +15,9 @@ How a part is written, so that no reader ever sees half of one and a killed run 
 2. only then does a write transaction point the part's units at it (:func:`point`), in the
    same transaction that replaces their other results (``unit_themes``);
 3. :func:`remove_unreferenced` removes, holding the pipeline lock, the files no unit points
-   at any more (a part all of whose units were scored again or removed, a killed write's).
+   at any more (a part all of whose units were scored again or removed, a killed write's);
+   before it, :func:`compact` merges the parts few units still point at (a few files added at a
+   time, units scored again), writing their live rows again as in 1 and 2.
 
 A unit's rows are read from the file its pointer names (:func:`read`). A pointer whose file is
 gone or not whole (a folder deleted or not copied with the database, a truncated copy) is found
@@ -33,6 +35,9 @@ log = logging.getLogger(__name__)
 
 FOLDER = "parts"
 SENTENCE_THEMES = "sentence_themes"
+COMPACT_BELOW = 2_500   # a part fewer units point at than this is small ...
+COMPACT_AT = 8          # ... and compact() merges the small parts once there are this many
+COMPACT_INTO = 10_000   # units a merged part
 # each table's columns and their Arrow types (by name, so that this module imports pyarrow late)
 COLUMNS = {SENTENCE_THEMES: (("unit_id", "string"), ("idx", "int32"), ("theme", "string"), ("score", "float64"))}
 
@@ -198,6 +203,33 @@ def remove_unreferenced(ws, table: str) -> int:
     if n:
         fsync_dir(where)
     return n
+
+
+def compact(ws, table: str) -> int:
+    """Merge the parts with few units left (fewer than :data:`COMPACT_BELOW` point at them) once
+    there are :data:`COMPACT_AT` of them; returns how many parts were merged.
+
+    Adding a few files at a time makes small parts, and scoring units again leaves parts with few
+    of their units still pointing at them: a reader of a part of the units would open ever more
+    files, and dead rows would stay on disk. The live rows are written again, in the units' file
+    order, :data:`COMPACT_INTO` units a part, and their units pointed at the new parts (the old
+    files are then unreferenced: :func:`remove_unreferenced`). Call holding the pipeline lock."""
+    live = dict(ws.conn.execute("SELECT part, COUNT(*) FROM unit_parts WHERE tbl = ? GROUP BY part", (table,)))
+    small = sorted(p for p, n in live.items() if n < COMPACT_BELOW)
+    if len(small) < COMPACT_AT:
+        return 0
+    ids = [r[0] for r in ws.conn.execute(
+        "SELECT p.unit_id FROM unit_parts p JOIN units u ON u.unit_id = p.unit_id WHERE p.tbl = ? "
+        "AND p.part IN (SELECT value FROM json_each(?)) ORDER BY u.file_id, u.position", (table, json.dumps(small)))]
+    for k in range(0, len(ids), COMPACT_INTO):
+        batch = ids[k:k + COMPACT_INTO]
+        rows = read(ws, table, batch)
+        name = write_part(ws.path, table, [(uid, *r) for uid in batch for r in rows.get(uid, ())])
+        for i in range(0, len(batch), 1000):   # short transactions: a reviewer's save waits for one at most
+            with ws.transaction() as conn:
+                point(conn, table, batch[i:i + 1000], name)
+    log.debug("merged %d small parts of %s into %d", len(small), table, -(-len(ids) // COMPACT_INTO))
+    return len(small)
 
 
 def sentence_themes(ws, unit_ids) -> dict[str, list[tuple]]:

@@ -191,3 +191,39 @@ def test_the_tag_stage_gives_back_the_page_cache_it_took(ws):
     ws.conn.execute("PRAGMA cache_size = -1234")
     tag_stage(ws, progress=False)
     assert ws.conn.execute("PRAGMA cache_size").fetchone()[0] == -1234
+
+
+def test_small_parts_are_merged_once_there_are_enough_and_every_score_kept(ws, monkeypatch):
+    from copquotes.themes import api
+
+    monkeypatch.setattr(api, "SCORE_CHUNK", 1)          # one part per unit: three small parts
+    monkeypatch.setattr(unitparts, "COMPACT_AT", 4)
+    assert tag_stage(ws, progress=False)["parts_merged"] == 0
+    assert len(_files(ws)) == 3                          # fewer small parts than COMPACT_AT: left alone
+    before = unitparts.sentence_theme_rows(ws)
+    monkeypatch.setattr(unitparts, "COMPACT_AT", 3)
+    monkeypatch.setattr(unitparts, "COMPACT_INTO", 2)    # two units a merged part
+    assert unitparts.compact(ws, SENTENCE_THEMES) == 3
+    assert unitparts.remove_unreferenced(ws, SENTENCE_THEMES) == 3
+    assert len(_files(ws)) == 2
+    assert unitparts.sentence_theme_rows(ws) == before   # the same rows, bit for bit
+    parts = dict(ws.conn.execute("SELECT unit_id, part FROM unit_parts"))
+    a, b, c = _ids(ws)
+    assert parts[a] == parts[b] != parts[c]              # merged in the units' file order
+
+
+def test_a_part_most_of_whose_units_were_scored_again_counts_as_small(ws, monkeypatch):
+    tag_stage(ws, progress=False)
+    (whole,) = _files(ws)
+    monkeypatch.setattr(unitparts, "COMPACT_BELOW", 3)   # a part of 3 units is not small ...
+    monkeypatch.setattr(unitparts, "COMPACT_AT", 2)
+    assert unitparts.compact(ws, SENTENCE_THEMES) == 0
+    a = _ids(ws)[0]
+    name = unitparts.write_part(ws.path, SENTENCE_THEMES, [(a, 0, "wellbeing", 0.5)])
+    with ws.transaction() as conn:                       # ... until one of its units is scored again
+        unitparts.point(conn, SENTENCE_THEMES, [a], name)
+    before = unitparts.sentence_theme_rows(ws)
+    assert unitparts.compact(ws, SENTENCE_THEMES) == 2
+    unitparts.remove_unreferenced(ws, SENTENCE_THEMES)
+    assert whole not in _files(ws) and name not in _files(ws) and len(_files(ws)) == 1
+    assert unitparts.sentence_theme_rows(ws) == before

@@ -261,6 +261,7 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     # row of an earlier tagger stays; the rows of removed units went with them)
     with ws.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_TAGGER, json.dumps(identity)))
+    merged = unitparts.compact(ws, unitparts.SENTENCE_THEMES)
     unitparts.remove_unreferenced(ws, unitparts.SENTENCE_THEMES)
     counts = {t: 0 for t in ids}
     counts.update({t: int(n) for t, n in ws.conn.execute(
@@ -270,7 +271,7 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
         "units": len(all_ids), "scored_units": len(todo), "incremental": incremental, "sentences": n_sent,
         "codebook": f"{tagger.codebook_.name} v{tagger.codebook_.version}",
         "labelled": counts, "reviewer_labelled_units": n_reviewed,
-        "embeddings_computed": embedder.n_total_computed_,
+        "embeddings_computed": embedder.n_total_computed_, "parts_merged": merged,
         "tag_seconds": round(time.perf_counter() - t0, 3),
     }
 
