@@ -1,7 +1,8 @@
 """The embedding cache's Parquet parts and their index (copquotes/vectorstore.py)."""
-import multiprocessing
 import os
 import sqlite3
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -153,20 +154,22 @@ def test_tidy_leaves_few_small_parts_and_young_unreferenced_files_alone(tmp_path
     assert not stray.exists() and not tmp.exists() and len(_parts(cache)) == 1
 
 
-def _writer(path: str, prefix: str, n: int) -> None:
-    cache = EmbeddingCache(path)
-    for k in range(n):
-        cache.put_many(MODEL, [(f"{prefix}{k}-{j}", v) for j, v in enumerate(_vecs(5, seed=k))])
+_WRITER = """
+import sys
+import numpy as np
+from copquotes.vectorstore import EmbeddingCache
+path, prefix = sys.argv[1], sys.argv[2]
+cache = EmbeddingCache(path)
+for k in range(20):
+    v = np.random.default_rng(k).normal(size=(5, 8)).astype(np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    cache.put_many("test-model", [(f"{prefix}{k}-{j}", v[j]) for j in range(5)])
+"""
 
 
 def test_two_processes_append_at_once_and_nothing_is_lost(tmp_path):
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(tmp_path), p, 20)) for p in ("a", "b")]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, str(tmp_path), p]) for p in ("a", "b")]
+    assert [p.wait(120) for p in procs] == [0, 0]
     cache = EmbeddingCache(tmp_path)
     keys = [f"{p}{k}-{j}" for p in "ab" for k in range(20) for j in range(5)]
     got = cache.get_many(MODEL, keys)
