@@ -7,8 +7,9 @@ each *distinct* text. :class:`Embedder` makes sure nothing else is ever computed
 * texts already in the cache (:class:`copquotes.vectorstore.EmbeddingCache`: Parquet parts
   in ``cache_dir/parts/`` found by text hash through ``cache_dir/embeddings.sqlite``) are read,
   not computed, across calls, stages and processes;
-* the rest is embedded in batches sorted by length (little padding), written to
-  the cache chunk by chunk, so a crash loses at most one chunk;
+* the rest is embedded in batches sorted by length (little padding) within windows of the
+  order they came in (:func:`_batch_order`), written to the cache chunk by chunk (a Parquet part
+  each), so a crash loses at most one chunk and a part holds texts read back together;
 * the model loads lazily, once per process, from the installed PyPI package
   (:func:`copquotes.resources.embedding_model_path`), never from a hub.
 
@@ -59,6 +60,8 @@ POOLINGS = ("sentences", "text")
 DEFAULT_POOLING = "sentences"
 DEFAULT_PRECISION = "fp32"  # int8 is ~1.8x faster but its vectors depend on the batch (see above)
 _CHUNK_BATCHES = 16          # batches per cache write / progress step
+
+_SORT_CHUNKS = 8             # chunks of texts sorted by length together (see _batch_order)
 
 _MODELS: dict[tuple[str, str, str], object] = {}
 _MODELS_LOCK = threading.Lock()
@@ -123,6 +126,18 @@ def load_model(model_name: str = EMBEDDING_MODEL, device: str = "cpu", precision
         log.debug("loaded embedding model %s (%s) in %.1fs", model_name, precision, time.perf_counter() - t0)
         _MODELS[key] = model
         return model
+
+
+def _batch_order(texts: Sequence[str], window: int) -> list[int]:
+    """The order texts are embedded in: windows of ``window`` consecutive texts, each sorted by
+    length (batches of similar lengths waste little on padding). Each chunk's vectors are one part
+    of the cache, so a part holds texts from one window: a caller that passes texts in the order
+    they will be read back (the embed stage: units in file order) has the tag stage read a few
+    parts per chunk of units, not every part of the run."""
+    out: list[int] = []
+    for a in range(0, len(texts), max(1, window)):
+        out.extend(sorted(range(a, min(a + window, len(texts))), key=lambda i: len(texts[i])))
+    return out
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -338,8 +353,8 @@ class Embedder:
         if getattr(self, "mapper", None) is not None:
             return self._compute_mapped(texts, hashes)
         model = self.model
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         chunk = self.batch_size * _CHUNK_BATCHES
+        order = _batch_order(texts, chunk * _SORT_CHUNKS)
         out: dict[str, np.ndarray] = {}
         bar = _progress(total=len(texts), desc="embedding", unit="text", enable=None if show else False)
         try:
@@ -376,9 +391,9 @@ class Embedder:
         """:meth:`_compute` through a distributed engine's map (``self.mapper``): the texts are
         encoded by :class:`TextEncoder` there; the vectors are stored here as they stream back
         (only this call's new vectors are returned, and only when there is no cache)."""
-        # the chunks of _compute (texts sorted by length, batch_size * _CHUNK_BATCHES a chunk) as the
+        # the chunks of _compute (the same order, batch_size * _CHUNK_BATCHES a chunk) as the
         # partitions: the model sees the same lists, so the vectors are the same to the bit
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        order = _batch_order(texts, self.batch_size * _CHUNK_BATCHES * _SORT_CHUNKS)
         rows = [{"text": texts[i]} for i in order]
         init = {"model_name": self.model_name, "device": self.device, "precision": self.precision,
                 "batch_size": self.batch_size}
@@ -498,7 +513,9 @@ def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     model once per map), so this process holds one chunk's texts whatever the workspace's size.
     """
     t0 = time.perf_counter()
-    ids = [r[0] for r in ws.conn.execute("SELECT unit_id FROM units ORDER BY rowid")]
+    # in the tag stage's order (file, then position): see _batch_order
+    ids = [r[0] for r in ws.conn.execute("SELECT u.unit_id FROM units u JOIN files f ON f.file_id = u.file_id"
+                                         " ORDER BY f.display, u.position, u.unit_id")]
     embedder = Embedder(cache_dir=Path(ws.path) / "embeddings", **options)
     embedder.mapper = mapper  # a distributed engine's map, or None: here
     # lost parts forgotten (so their texts are embedded again below), small ones merged, stale removed
@@ -506,12 +523,15 @@ def run(ws, *, progress: bool = True, mapper=None, **options) -> dict:
     chunk = MAP_RUN_CHUNK if mapper is not None else RUN_CHUNK
     n_texts = computed = cached = ensured = 0
     for k in range(0, len(ids), max(1, chunk)):
-        units = ws.conn.execute("SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
-                                (json.dumps(ids[k:k + chunk]),)).fetchall()
-        texts = {text for _, text in units}
-        texts.update(_unit_sentences(ws, units))
+        part = ids[k:k + chunk]
+        text_of = dict(ws.conn.execute("SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM "
+                                       "json_each(?))", (json.dumps(part),)))
+        units = [(uid, text_of[uid]) for uid in part if uid in text_of]
+        del text_of
+        texts = dict.fromkeys(text for _, text in units)     # in the units' order
+        texts.update(dict.fromkeys(_unit_sentences(ws, units)))
         # the progress bar counts each chunk's new texts as they are embedded
-        embedder.ensure(sorted(texts), progress=progress)
+        embedder.ensure(list(texts), progress=progress)
         n_texts += len(texts)
         computed, cached, ensured = (computed + embedder.n_computed_, cached + embedder.n_cached_,
                                      ensured + embedder.n_ensured_)

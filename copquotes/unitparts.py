@@ -66,6 +66,24 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def flush_database(db_path) -> None:
+    """Flush a SQLite database file and its write-ahead log to disk. In WAL mode with
+    ``synchronous=NORMAL`` a commit reaches the disk at the next checkpoint, so call this before
+    removing files that committed pointers replaced: a power cut then cannot keep the old pointers
+    and lose their files."""
+    for p in (Path(db_path), Path(f"{db_path}-wal")):
+        try:
+            fd = os.open(p, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
 def write_part(ws_path, table: str, rows: list[tuple]) -> str:
     """Write ``rows`` (tuples in :data:`COLUMNS` order) as a new part of ``table``, whole and
     flushed to disk; returns its name. Nothing points at it yet."""
@@ -80,7 +98,7 @@ def write_part(ws_path, table: str, rows: list[tuple]) -> str:
     name = f"p-{uuid.uuid4().hex[:16]}.parquet"
     tmp = where / f".{name}.tmp"
     with open(tmp, "wb") as fh:
-        pq.write_table(data, fh, compression="zstd", row_group_size=64_000)
+        pq.write_table(data, fh, compression="zstd", row_group_size=64_000, write_page_checksum=True)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, where / name)
@@ -118,7 +136,7 @@ def read(ws, table: str, unit_ids) -> dict[str, list[tuple]]:
     for part in sorted(pointers):
         ids, path = pointers[part], folder(ws.path, table) / part
         try:
-            data = pq.read_table(path)
+            data = pq.read_table(path, page_checksum_verification=True)
         except FileNotFoundError:
             # removed since the pointers were read: every unit pointed elsewhere first (the one writer
             # removes only the parts nothing points at), so read these units' pointers again
@@ -173,6 +191,17 @@ def _readable(path: Path) -> bool:
     return True
 
 
+def _whole(path: Path) -> bool:
+    """Whether every row of the part at ``path`` reads (a small part: :func:`compact` reads it all)."""
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_table(path, page_checksum_verification=True)
+    except Exception:
+        return False
+    return True
+
+
 def lost_units(ws, table: str) -> list[str]:
     """The units whose pointer names a part of ``table`` that is not on disk, or not whole."""
     parts = [r[0] for r in ws.conn.execute("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (table,))]
@@ -191,6 +220,7 @@ def remove_unreferenced(ws, table: str) -> int:
     if not where.is_dir():
         return 0
     keep = {r[0] for r in ws.conn.execute("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (table,))}
+    flush_database(Path(ws.path) / "copquotes.sqlite")   # (the workspace's database, workspace.DB_NAME)
     n = 0
     for p in where.iterdir():
         if p.is_file() and p.name not in keep and (p.name.startswith("p-") or p.name.startswith(".p-")):
@@ -218,6 +248,10 @@ def compact(ws, table: str) -> int:
     small = sorted(p for p, n in live.items() if n < COMPACT_BELOW)
     if len(small) < COMPACT_AT:
         return 0
+    bad = [p for p in small if not _whole(folder(ws.path, table) / p)]
+    if bad:   # left as they are: a reader of their units says what to do
+        log.warning("%d results file(s) of %s cannot be read; not merged", len(bad), table)
+        small = [p for p in small if p not in bad]
     ids = [r[0] for r in ws.conn.execute(
         "SELECT p.unit_id FROM unit_parts p JOIN units u ON u.unit_id = p.unit_id WHERE p.tbl = ? "
         "AND p.part IN (SELECT value FROM json_each(?)) ORDER BY u.file_id, u.position", (table, json.dumps(small)))]

@@ -22,6 +22,7 @@ the cache folder and never join the bulk files (docs/bulk.md).
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -34,7 +35,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .errors import ConfigError
-from .unitparts import fsync_dir
+from .unitparts import flush_database, fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,78 @@ def _wal(conn: sqlite3.Connection, wait_s: float = 60.0) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _part_name(name: str) -> bool:
+    """Whether ``name`` is a part's file, or a part's temporary file (this module's, nothing else)."""
+    return (name.startswith("v-") and name.endswith(".parquet")) or (name.startswith(".v-") and name.endswith(".tmp"))
+
+
+def write_part(folder: Path, hashes: list[str], vecs: np.ndarray) -> str:
+    """Write a part whole and flushed to disk under a new name in ``folder``; nothing points at it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    vecs = np.ascontiguousarray(vecs, dtype=np.float32)
+    col = pa.FixedSizeListArray.from_arrays(pa.array(vecs.reshape(-1)), vecs.shape[1])
+    table = pa.table({"text_hash": pa.array(hashes, pa.string()), "vec": col})
+    name = f"v-{uuid.uuid4().hex[:16]}.parquet"
+    tmp = folder / f".{name}.tmp"
+    with open(tmp, "wb") as fh:
+        # vectors do not compress; each page carries a checksum, so a damaged one reads as a miss
+        pq.write_table(table, fh, compression="none", row_group_size=ROW_GROUP, write_page_checksum=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, folder / name)
+    fsync_dir(folder)
+    return name
+
+
+def _open(path: Path):
+    """The part at ``path``, its schema checked (``ValueError`` when it is not one of ours)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path, page_checksum_verification=True)
+    schema = pf.schema_arrow
+    if (schema.names != ["text_hash", "vec"] or not pa.types.is_string(schema.field("text_hash").type)
+            or not pa.types.is_fixed_size_list(schema.field("vec").type)
+            or not pa.types.is_float32(schema.field("vec").type.value_type)):
+        raise ValueError("not an embedding cache part")
+    return pf
+
+
+def read_rows(path: Path, rows: np.ndarray) -> tuple[list, np.ndarray]:
+    """The stored hashes and vectors of ``rows`` of the part at ``path`` (in that order), reading
+    only the row groups that hold them. Raises whatever a missing or damaged file raises."""
+    pf = _open(path)
+    sizes = np.array([pf.metadata.row_group(g).num_rows for g in range(pf.num_row_groups)], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    if len(rows) and (rows.min() < 0 or rows.max() >= starts[-1]):
+        raise ValueError("a row past the end of the part")
+    group_of = np.searchsorted(starts, rows, side="right") - 1
+    groups = np.unique(group_of)
+    data = pf.read_row_groups(groups.tolist(), columns=["text_hash", "vec"])
+    col = data.column("vec").combine_chunks()
+    flat = col.values.to_numpy(zero_copy_only=False).reshape(-1, col.type.list_size)
+    # a row of the part -> its row in what was read (the groups read, one after another)
+    read_start = np.zeros(len(sizes), dtype=np.int64)
+    read_start[groups] = np.concatenate([[0], np.cumsum(sizes[groups])[:-1]])
+    at = read_start[group_of] + rows - starts[group_of]
+    hashes = data.column("text_hash").to_numpy(zero_copy_only=False)[at].tolist()
+    return hashes, flat[at]    # (a copy: what was read beyond these rows is let go)
+
+
+def _whole(path: Path) -> bool | None:
+    """Whether the part at ``path`` is there and whole as far as its footer and schema say;
+    ``None`` when it cannot be told (no permission: not taken for lost)."""
+    try:
+        _open(path)
+    except PermissionError:
+        return None
+    except Exception:   # gone, truncated, not Parquet, not ours
+        return False
+    return True
 
 
 class EmbeddingCache:
@@ -106,13 +179,11 @@ class EmbeddingCache:
     # -- reading -----------------------------------------------------------------------
     def get_many(self, model: str, hashes: Sequence[str], dim: int | None = None) -> dict[str, np.ndarray]:
         """The vectors of ``hashes`` that are stored (of length ``dim`` when given)."""
-        where: dict[str, list[tuple[str, int]]] = {}
-        for h, part, row in self._select("SELECT text_hash, part, row FROM vector_parts "
-                                         "WHERE model = ? AND text_hash IN ({marks})", model, hashes):
-            where.setdefault(part, []).append((h, row))
         out: dict[str, np.ndarray] = {}
-        for part in sorted(where):
-            out.update(self._read_rows(part, where[part], dim))
+        gone = self._read_parts(self._where(model, hashes), dim, out)
+        if gone:
+            # removed under this reader (tidy merged them): their hashes point at the new part by now
+            self._read_parts(self._where(model, gone), dim, out)
         if self._legacy and len(out) < len(hashes):
             rest = [h for h in hashes if h not in out]
             for h, blob in self._select("SELECT text_hash, vec FROM vectors WHERE model = ? AND text_hash IN ({marks})",
@@ -122,35 +193,32 @@ class EmbeddingCache:
                     out[h] = vec
         return out
 
-    def _read_rows(self, part: str, wanted: list[tuple[str, int]], dim: int | None) -> dict[str, np.ndarray]:
-        """``{hash: vector}`` of ``wanted`` (hash, row) in ``part``; none when the part is lost."""
-        import pyarrow.parquet as pq
+    def _where(self, model: str, hashes: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+        """``{part: [(hash, row), ...]}`` of those of ``hashes`` that have a pointer."""
+        where: dict[str, list[tuple[str, int]]] = {}
+        for h, part, row in self._select("SELECT text_hash, part, row FROM vector_parts "
+                                         "WHERE model = ? AND text_hash IN ({marks})", model, hashes):
+            where.setdefault(part, []).append((h, row))
+        return where
 
-        rows = np.fromiter((r for _, r in wanted), dtype=np.int64, count=len(wanted))
-        try:
-            pf = pq.ParquetFile(self.parts / part)
-            sizes = np.array([pf.metadata.row_group(g).num_rows for g in range(pf.num_row_groups)], dtype=np.int64)
-            starts = np.concatenate([[0], np.cumsum(sizes)])
-            group_of = np.searchsorted(starts, rows, side="right") - 1
-            if len(rows) and (rows.min() < 0 or rows.max() >= starts[-1]):
-                raise ValueError("a row past the end of the part")
-            groups = np.unique(group_of)
-            data = pf.read_row_groups(groups.tolist(), columns=["text_hash", "vec"])
-        except (OSError, ValueError) as exc:   # gone, truncated or not Parquet: recomputed by the caller
-            log.warning("embedding cache part %s cannot be read (%s); its vectors will be computed again",
-                        part, type(exc).__name__)
-            return {}
-        col = data.column("vec").combine_chunks()
-        width = col.type.list_size
-        if dim is not None and width != dim:
-            return {}
-        flat = col.values.to_numpy(zero_copy_only=False).reshape(-1, width)
-        # a row of the part -> its row in what was read (the groups read, one after another)
-        read_start = np.zeros(len(sizes), dtype=np.int64)
-        read_start[groups] = np.concatenate([[0], np.cumsum(sizes[groups])[:-1]])
-        at = read_start[group_of] + rows - starts[group_of]
-        stored = data.column("text_hash").to_numpy(zero_copy_only=False)[at]
-        return {h: flat[i] for (h, _), i, s in zip(wanted, at.tolist(), stored) if s == h}
+    def _read_parts(self, where: dict[str, list[tuple[str, int]]], dim: int | None, out: dict) -> list[str]:
+        """Add the vectors of ``where`` to ``out``; returns the hashes whose part was not found."""
+        gone: list[str] = []
+        for part in sorted(where):
+            wanted = where[part]
+            try:
+                got, vecs = read_rows(self.parts / part, np.fromiter((r for _, r in wanted), np.int64, len(wanted)))
+            except FileNotFoundError:
+                gone.extend(h for h, _ in wanted)
+                continue
+            except Exception as exc:   # damaged: a miss, computed again and pointed at a new part
+                log.warning("embedding cache part %s cannot be read (%s); its vectors will be computed again",
+                            part, type(exc).__name__)
+                continue
+            if dim is not None and vecs.shape[1] != dim:
+                continue
+            out.update((h, v) for (h, _), s, v in zip(wanted, got, vecs) if s == h)
+        return gone
 
     def has_many(self, model: str, hashes: Sequence[str], table: str = "vectors") -> set[str]:
         """The hashes of ``hashes`` that have a vector (no vector is read); with
@@ -185,30 +253,11 @@ class EmbeddingCache:
         items = list(dict((h, v) for h, v in items).items())
         if not items:
             return
-        name = self._write_part([h for h, _ in items], np.stack([np.asarray(v, dtype=np.float32) for _, v in items]))
+        name = write_part(self.parts, [h for h, _ in items], np.stack([np.asarray(v, dtype=np.float32) for _, v in items]))
         conn = self._conn()
         with conn:
             conn.executemany("INSERT OR REPLACE INTO vector_parts (model, text_hash, part, row) VALUES (?, ?, ?, ?)",
                              [(model, h, name, i) for i, (h, _) in enumerate(items)])
-
-    def _write_part(self, hashes: list[str], vecs: np.ndarray) -> str:
-        """Write a part whole and flushed to disk under a new name; nothing points at it yet."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        vecs = np.ascontiguousarray(vecs, dtype=np.float32)
-        col = pa.FixedSizeListArray.from_arrays(pa.array(vecs.reshape(-1)), vecs.shape[1])
-        table = pa.table({"text_hash": pa.array(hashes, pa.string()), "vec": col})
-        name = f"v-{uuid.uuid4().hex[:16]}.parquet"
-        tmp = self.parts / f".{name}.tmp"
-        with open(tmp, "wb") as fh:
-            # vectors do not compress; uncompressed pages make a lookup a read and a copy
-            pq.write_table(table, fh, compression="none", row_group_size=ROW_GROUP)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.parts / name)
-        fsync_dir(self.parts)
-        return name
 
     # -- upkeep ------------------------------------------------------------------------
     def tidy(self, remove_after_s: float = REMOVE_AFTER_S) -> dict:
@@ -217,20 +266,14 @@ class EmbeddingCache:
         Run it holding the workspace's pipeline lock (the embed stage does). When a part was lost,
         the ``ensured`` marks are cleared, so the next embed stage looks at every text again and
         computes what is missing. Returns counts: ``lost``, ``merged``, ``removed``."""
-        import pyarrow.parquet as pq
-
         conn = self._conn()
-        referenced = {p: n for p, n in conn.execute("SELECT part, COUNT(*) FROM vector_parts GROUP BY part")}
-        lost = []
-        for part in referenced:
-            try:
-                pq.read_metadata(self.parts / part)
-            except (OSError, ValueError):
-                lost.append(part)
+        referenced = dict(conn.execute("SELECT part, COUNT(*) FROM vector_parts GROUP BY part"))
+        lost = [p for p in referenced if _whole(self.parts / p) is False]
         if lost:
             log.warning("%d embedding cache part(s) lost; their vectors will be computed again", len(lost))
             with conn:
-                conn.executemany("DELETE FROM vector_parts WHERE part = ?", [(p,) for p in lost])
+                conn.execute("DELETE FROM vector_parts WHERE part IN (SELECT value FROM json_each(?))",
+                             (json.dumps(lost),))
                 conn.execute("DELETE FROM ensured")
             for p in lost:
                 referenced.pop(p)
@@ -239,44 +282,56 @@ class EmbeddingCache:
         return {"lost": len(lost), "merged": merged, "removed": removed}
 
     def _merge_small(self, referenced: dict[str, int]) -> int:
-        """Rewrite the parts with fewer than :data:`SMALL_PART` live vectors as one part."""
+        """Rewrite the parts with fewer than :data:`SMALL_PART` live vectors as one part (per model
+        and vector length); a part that cannot be read is left as it is."""
         small = sorted(p for p, n in referenced.items() if n < SMALL_PART)
         if len(small) < MERGE_AT:
             return 0
         conn = self._conn()
-        rows = conn.execute("SELECT model, text_hash, part, row FROM vector_parts WHERE part IN "
-                            f"({','.join('?' * len(small))})", small).fetchall()
-        by_model: dict[str, list[tuple[str, str, int]]] = {}
-        for model, h, part, row in rows:
-            by_model.setdefault(model, []).append((h, part, row))
-        for model, keyed in by_model.items():
-            got: dict[str, np.ndarray] = {}
-            for part in small:
-                got.update(self._read_rows(part, [(h, r) for h, p, r in keyed if p == part], None))
-            items = [(h, got[h]) for h, _, _ in keyed if h in got]
-            widths = {v.shape[0] for _, v in items}
-            for w in widths:   # one part per vector length (a model's vectors share one)
-                same = [(h, v) for h, v in items if v.shape[0] == w]
-                name = self._write_part([h for h, _ in same], np.stack([v for _, v in same]))
-                with conn:
-                    conn.executemany("UPDATE vector_parts SET part = ?, row = ? WHERE model = ? AND text_hash = ?",
-                                     [(name, i, model, h) for i, (h, _) in enumerate(same)])
-        return len(small)
+        by_part: dict[str, list[tuple[str, str, int]]] = {}
+        for model, h, part, row in conn.execute(
+                "SELECT model, text_hash, part, row FROM vector_parts WHERE part IN (SELECT value FROM json_each(?))",
+                (json.dumps(small),)):
+            by_part.setdefault(part, []).append((model, h, row))
+        groups: dict[tuple[str, int], list[tuple[str, np.ndarray]]] = {}
+        merged = 0
+        for part, keyed in by_part.items():
+            try:
+                got, vecs = read_rows(self.parts / part, np.fromiter((r for _, _, r in keyed), np.int64, len(keyed)))
+            except Exception as exc:   # a miss when read; tidy finds it lost once its footer says so
+                log.warning("embedding cache part %s cannot be read (%s); not merged", part, type(exc).__name__)
+                continue
+            merged += 1
+            for (model, h, _), s, v in zip(keyed, got, vecs):
+                if s == h:
+                    groups.setdefault((model, v.shape[0]), []).append((h, v))
+        for (model, _), items in groups.items():
+            name = write_part(self.parts, [h for h, _ in items], np.stack([v for _, v in items]))
+            with conn:
+                conn.executemany("UPDATE vector_parts SET part = ?, row = ? WHERE model = ? AND text_hash = ?",
+                                 [(name, i, model, h) for i, (h, _) in enumerate(items)])
+        return merged
 
     def _remove_unreferenced(self, remove_after_s: float) -> int:
+        """Remove this cache's part files nothing points at (and temporary files) older than
+        ``remove_after_s``; other entries of the folder are left alone."""
         conn = self._conn()
         referenced = {p for (p,) in conn.execute("SELECT DISTINCT part FROM vector_parts")}
+        flush_database(self.path)   # the pointers that replaced them survive a power cut
         now, n = time.time(), 0
         for path in self.parts.iterdir():
-            if path.name in referenced:
+            if path.name in referenced or not _part_name(path.name):
                 continue
             try:
-                if now - path.stat().st_mtime < remove_after_s:
+                if not path.is_file() or now - path.stat().st_mtime < remove_after_s:
                     continue
                 path.unlink()
-                n += 1
             except FileNotFoundError:
                 continue
+            except OSError as exc:   # tried again at the next tidy; nothing is lost by keeping it
+                log.warning("could not remove an unused embedding cache file %s: %s", path.name, exc)
+                continue
+            n += 1
         if n:
             fsync_dir(self.parts)
         return n

@@ -227,3 +227,20 @@ def test_a_part_most_of_whose_units_were_scored_again_counts_as_small(ws, monkey
     unitparts.remove_unreferenced(ws, SENTENCE_THEMES)
     assert whole not in _files(ws) and name not in _files(ws) and len(_files(ws)) == 1
     assert unitparts.sentence_theme_rows(ws) == before
+
+
+def test_a_part_damaged_inside_is_left_out_of_a_merge_not_a_failed_stage(ws, monkeypatch):
+    from copquotes.themes import api
+
+    monkeypatch.setattr(api, "SCORE_CHUNK", 1)
+    tag_stage(ws, progress=False)
+    monkeypatch.setattr(unitparts, "COMPACT_AT", 2)
+    a = _ids(ws)[0]
+    (bad,) = {p for u, p in ws.conn.execute("SELECT unit_id, part FROM unit_parts") if u == a}
+    path = unitparts.folder(ws.path, SENTENCE_THEMES) / bad
+    data = bytearray(path.read_bytes())
+    data[8:40] = bytes(32)                               # the first data page, the footer intact
+    path.write_bytes(bytes(data))
+    assert unitparts.compact(ws, SENTENCE_THEMES) == 2   # the two whole parts, merged
+    unitparts.remove_unreferenced(ws, SENTENCE_THEMES)
+    assert bad in _files(ws) and len(_files(ws)) == 2

@@ -3,6 +3,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -175,3 +177,90 @@ def test_two_processes_append_at_once_and_nothing_is_lost(tmp_path):
     got = cache.get_many(MODEL, keys)
     assert len(got) == 200 and cache.count(MODEL) == 200
     np.testing.assert_array_equal(got["b7-3"], _vecs(5, seed=7)[3])
+
+
+def _lone_part(cache: EmbeddingCache) -> Path:
+    (name,) = _parts(cache)
+    return cache.parts / name
+
+
+def _rewrite(path: Path, table) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(table, path)
+
+
+@pytest.mark.parametrize("damage", ["flipped_vector_byte", "other_columns", "list_of_doubles", "bad_utf8_hash"])
+def test_a_part_damaged_inside_reads_as_a_miss_never_a_wrong_vector_or_an_error(tmp_path, damage):
+    import pyarrow as pa
+
+    cache = EmbeddingCache(tmp_path)
+    vecs = _vecs(300)
+    cache.put_many(MODEL, _items("h", vecs))
+    path = _lone_part(cache)
+    if damage == "flipped_vector_byte":
+        data = bytearray(path.read_bytes())
+        at = bytes(data).index(vecs[5].tobytes()) + 3
+        data[at] ^= 0x40
+        path.write_bytes(bytes(data))
+    elif damage == "other_columns":
+        _rewrite(path, pa.table({"hash": [f"h{i}" for i in range(300)], "vec": list(vecs.astype(float))}))
+    elif damage == "list_of_doubles":
+        _rewrite(path, pa.table({"text_hash": [f"h{i}" for i in range(300)], "vec": [list(v) for v in vecs.astype(float)]}))
+    else:
+        data = bytearray(path.read_bytes())
+        at = bytes(data).index(b"h5")
+        data[at:at + 2] = b"\xff\xfe"
+        path.write_bytes(bytes(data))
+    got = cache.get_many(MODEL, ["h5", "h6"])
+    for h, v in got.items():                     # what is returned, if anything, is right
+        np.testing.assert_array_equal(v, vecs[int(h[1:])])
+    assert "h5" not in got
+    cache.tidy()                                 # never raises; the embed stage starts
+
+
+def test_tidy_leaves_other_entries_of_the_folder_alone(tmp_path):
+    cache = EmbeddingCache(tmp_path)
+    cache.put_many(MODEL, _items("h", _vecs(2)))
+    (cache.parts / "v-0123456789abcdef.parquet").mkdir()      # a folder named like a part
+    (cache.parts / "notes.txt").write_text("someone's file")
+    old = time.time() - 2 * vectorstore.REMOVE_AFTER_S
+    for p in cache.parts.iterdir():
+        os.utime(p, (old, old))
+    assert cache.tidy()["removed"] == 0
+    assert (cache.parts / "notes.txt").exists() and (cache.parts / "v-0123456789abcdef.parquet").is_dir()
+    assert len(cache.get_many(MODEL, ["h0", "h1"])) == 2
+
+
+def test_a_reader_whose_part_was_merged_away_under_it_reads_the_new_part(tmp_path, monkeypatch):
+    writer = EmbeddingCache(tmp_path)
+    vecs = _vecs(vectorstore.MERGE_AT)
+    for i, v in enumerate(vecs):
+        writer.put_many(MODEL, [(f"h{i}", v)])
+    reader = EmbeddingCache(tmp_path)
+    where = EmbeddingCache._where
+    calls = []
+
+    def stale_then_merge(self, model, hashes):
+        found = where(self, model, hashes)
+        if not calls:                             # between the reader's lookup and its reads
+            assert writer.tidy(remove_after_s=0)["removed"] == len(vecs)
+        calls.append(len(found))
+        return found
+
+    monkeypatch.setattr(EmbeddingCache, "_where", stale_then_merge)
+    got = reader.get_many(MODEL, [f"h{i}" for i in range(len(vecs))])
+    assert len(got) == len(vecs) and len(calls) == 2
+    for i, v in enumerate(vecs):
+        np.testing.assert_array_equal(got[f"h{i}"], v)
+
+
+@pytest.mark.parametrize("lengths, window, expected", [
+    ([3, 1, 2], 10, [1, 2, 0]),                  # one window: by length
+    ([3, 1, 2, 9, 0], 2, [1, 0, 2, 3, 4]),       # windows [3, 1] [2, 9] [0]
+    ([], 4, []),
+])
+def test_texts_are_embedded_by_length_within_windows_of_their_order(lengths, window, expected):
+    from copquotes.embed import _batch_order
+
+    assert _batch_order(["x" * n for n in lengths], window) == expected
