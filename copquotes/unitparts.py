@@ -66,22 +66,19 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def flush_database(db_path) -> None:
-    """Flush a SQLite database file and its write-ahead log to disk. In WAL mode with
-    ``synchronous=NORMAL`` a commit reaches the disk at the next checkpoint, so call this before
-    removing files that committed pointers replaced: a power cut then cannot keep the old pointers
-    and lose their files."""
-    for p in (Path(db_path), Path(f"{db_path}-wal")):
-        try:
-            fd = os.open(p, os.O_RDONLY)
-        except OSError:
-            continue
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+def flush_database(conn) -> None:
+    """Flush what ``conn``'s database committed to disk. In WAL mode with ``synchronous=NORMAL`` a
+    commit reaches the disk at the next checkpoint, so call this before removing files that
+    committed pointers replaced: a power cut then cannot keep the old pointers and lose their
+    files. A passive checkpoint (it waits for nobody) syncs the log first. (Never open the
+    database file itself to sync it: closing any descriptor of it drops this process's SQLite
+    locks.)"""
+    import sqlite3
+
+    try:
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    except sqlite3.OperationalError as exc:   # busy: the pointers are flushed at the next checkpoint
+        log.debug("checkpoint before removing parts: %s", exc)
 
 
 def write_part(ws_path, table: str, rows: list[tuple]) -> str:
@@ -220,7 +217,7 @@ def remove_unreferenced(ws, table: str) -> int:
     if not where.is_dir():
         return 0
     keep = {r[0] for r in ws.conn.execute("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (table,))}
-    flush_database(Path(ws.path) / "copquotes.sqlite")   # (the workspace's database, workspace.DB_NAME)
+    flush_database(ws.conn)
     n = 0
     for p in where.iterdir():
         if p.is_file() and p.name not in keep and (p.name.startswith("p-") or p.name.startswith(".p-")):

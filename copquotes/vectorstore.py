@@ -317,7 +317,7 @@ class EmbeddingCache:
         ``remove_after_s``; other entries of the folder are left alone."""
         conn = self._conn()
         referenced = {p for (p,) in conn.execute("SELECT DISTINCT part FROM vector_parts")}
-        flush_database(self.path)   # the pointers that replaced them survive a power cut
+        flush_database(conn)   # the pointers that replaced them survive a power cut
         now, n = time.time(), 0
         for path in self.parts.iterdir():
             if path.name in referenced or not _part_name(path.name):
