@@ -79,8 +79,10 @@ def write_part(folder: Path, hashes: list[str], vecs: np.ndarray) -> str:
     name = f"v-{uuid.uuid4().hex[:16]}.parquet"
     tmp = folder / f".{name}.tmp"
     with open(tmp, "wb") as fh:
-        # vectors do not compress; each page carries a checksum, so a damaged one reads as a miss
-        pq.write_table(table, fh, compression="none", row_group_size=ROW_GROUP, write_page_checksum=True)
+        # vectors do not compress (nor repeat: no dictionary); each page carries a checksum, so a
+        # damaged one reads as a miss
+        pq.write_table(table, fh, compression="none", use_dictionary=False, row_group_size=ROW_GROUP,
+                       write_page_checksum=True)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, folder / name)
