@@ -429,6 +429,16 @@ def to_markdown(rep: dict) -> str:
     if rep.get("ratios"):
         lines += ["", "Ray throughput / local throughput (same corpus): " + ", ".join(
             f"{int(k):,} units: {v:.2f}x" for k, v in sorted(rep["ratios"].items(), key=lambda kv: int(kv[0])))]
+    sized = [r for r in sorted(rep["runs"], key=lambda r: (r["units"], r["engine"])) if r.get("store_mb")]
+    if sized:
+        lines += ["", "The workspace's stores on disk after each run (MB; runs before the sizes were recorded are "
+                  "left out): the database, the stages' Parquet parts (sentence scores), the embedding cache's "
+                  "index and its Parquet parts, the bulk files.", "",
+                  "| units | engine | database | stage parts | embedding index | embedding parts | bulk files |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [f"| {r['units']:,} | {r['engine']} | " + " | ".join(
+            f"{r['store_mb'].get(k, 0):,.1f}" for k in ("database", "stage_parts", "embedding_index", "embedding_parts",
+                                                        "bulk_files")) + " |" for r in sized]
     lines += ["", "## Targets (issue 27)", ""] + targets(rep)
     if rep.get("projection"):
         p = rep["projection"]
