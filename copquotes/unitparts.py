@@ -249,9 +249,13 @@ def compact(ws, table: str) -> int:
     if bad:   # left as they are: a reader of their units says what to do
         log.warning("%d results file(s) of %s cannot be read; not merged", len(bad), table)
         small = [p for p in small if p not in bad]
+        if len(small) < 2:
+            return 0
+    # in the tag stage's order (file, then position), which the quotes stage reads in
     ids = [r[0] for r in ws.conn.execute(
-        "SELECT p.unit_id FROM unit_parts p JOIN units u ON u.unit_id = p.unit_id WHERE p.tbl = ? "
-        "AND p.part IN (SELECT value FROM json_each(?)) ORDER BY u.file_id, u.position", (table, json.dumps(small)))]
+        "SELECT p.unit_id FROM unit_parts p JOIN units u ON u.unit_id = p.unit_id JOIN files f ON f.file_id = u.file_id"
+        " WHERE p.tbl = ? AND p.part IN (SELECT value FROM json_each(?)) ORDER BY f.display, u.position, u.unit_id",
+        (table, json.dumps(small)))]
     for k in range(0, len(ids), COMPACT_INTO):
         batch = ids[k:k + COMPACT_INTO]
         rows = read(ws, table, batch)
