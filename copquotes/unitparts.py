@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -92,15 +93,45 @@ def write_part(ws_path, table: str, rows: list[tuple]) -> str:
     data = pa.Table.from_pydict({n: [r[i] for r in rows] for i, n in enumerate(names)}, schema=schema)
     where = folder(ws_path, table)
     where.mkdir(parents=True, exist_ok=True)
-    name = f"p-{uuid.uuid4().hex[:16]}.parquet"
+    return write_whole(where, "p-", lambda fh: pq.write_table(data, fh, compression="zstd", row_group_size=64_000,
+                                                              write_page_checksum=True))
+
+
+def write_whole(where: Path, prefix: str, write) -> str:
+    """Write a new file ``<prefix><id>.parquet`` in ``where`` with ``write(fh)``: under a
+    temporary name, flushed to disk, renamed, the folder flushed. Returns its name."""
+    name = f"{prefix}{uuid.uuid4().hex[:16]}.parquet"
     tmp = where / f".{name}.tmp"
     with open(tmp, "wb") as fh:
-        pq.write_table(data, fh, compression="zstd", row_group_size=64_000, write_page_checksum=True)
+        write(fh)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, where / name)
     fsync_dir(where)
     return name
+
+
+def remove_files(where: Path, keep: set[str], prefix: str, older_than_s: float = 0.0) -> int:
+    """Remove the files of ``where`` named ``<prefix>...`` (or a temporary ``.<prefix>...``) that
+    are not in ``keep`` and were last written more than ``older_than_s`` ago; returns how many.
+    An error is logged and the file tried again next time (nothing is lost by keeping it)."""
+    now, n = time.time(), 0
+    for p in where.iterdir():
+        if p.name in keep or not (p.name.startswith(prefix) or p.name.startswith("." + prefix)):
+            continue
+        try:
+            if not p.is_file() or (older_than_s and now - p.stat().st_mtime < older_than_s):
+                continue
+            p.unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            log.warning("could not remove an unused file %s: %s", p.name, exc)
+            continue
+        n += 1
+    if n:
+        fsync_dir(where)
+    return n
 
 
 def point(conn, table: str, unit_ids, part: str) -> None:
@@ -218,18 +249,7 @@ def remove_unreferenced(ws, table: str) -> int:
         return 0
     keep = {r[0] for r in ws.conn.execute("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (table,))}
     flush_database(ws.conn)
-    n = 0
-    for p in where.iterdir():
-        if p.is_file() and p.name not in keep and (p.name.startswith("p-") or p.name.startswith(".p-")):
-            try:
-                p.unlink(missing_ok=True)
-            except OSError as exc:     # tried again at the next run; the results are whole without it
-                log.warning("could not remove an unused results file %s: %s", p, exc)
-                continue
-            n += 1
-    if n:
-        fsync_dir(where)
-    return n
+    return remove_files(where, keep, "p-")
 
 
 def compact(ws, table: str) -> int:

@@ -24,18 +24,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from .errors import ConfigError
-from .unitparts import flush_database, fsync_dir
+from .unitparts import flush_database, remove_files, write_whole
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +61,6 @@ def _wal(conn: sqlite3.Connection, wait_s: float = 60.0) -> None:
             time.sleep(0.05)
 
 
-def _part_name(name: str) -> bool:
-    """Whether ``name`` is a part's file, or a part's temporary file (this module's, nothing else)."""
-    return (name.startswith("v-") and name.endswith(".parquet")) or (name.startswith(".v-") and name.endswith(".tmp"))
-
-
 def write_part(folder: Path, hashes: list[str], vecs: np.ndarray) -> str:
     """Write a part whole and flushed to disk under a new name in ``folder``; nothing points at it."""
     import pyarrow as pa
@@ -76,18 +69,10 @@ def write_part(folder: Path, hashes: list[str], vecs: np.ndarray) -> str:
     vecs = np.ascontiguousarray(vecs, dtype=np.float32)
     col = pa.FixedSizeListArray.from_arrays(pa.array(vecs.reshape(-1)), vecs.shape[1])
     table = pa.table({"text_hash": pa.array(hashes, pa.string()), "vec": col})
-    name = f"v-{uuid.uuid4().hex[:16]}.parquet"
-    tmp = folder / f".{name}.tmp"
-    with open(tmp, "wb") as fh:
-        # vectors do not compress (nor repeat: no dictionary); each page carries a checksum, so a
-        # damaged one reads as a miss
-        pq.write_table(table, fh, compression="none", use_dictionary=False, row_group_size=ROW_GROUP,
-                       write_page_checksum=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, folder / name)
-    fsync_dir(folder)
-    return name
+    # vectors do not compress (nor repeat: no dictionary); each page carries a checksum, so a
+    # damaged one reads as a miss
+    return write_whole(folder, "v-", lambda fh: pq.write_table(
+        table, fh, compression="none", use_dictionary=False, row_group_size=ROW_GROUP, write_page_checksum=True))
 
 
 def _open(path: Path):
@@ -320,23 +305,7 @@ class EmbeddingCache:
         conn = self._conn()
         referenced = {p for (p,) in conn.execute("SELECT DISTINCT part FROM vector_parts")}
         flush_database(conn)   # the pointers that replaced them survive a power cut
-        now, n = time.time(), 0
-        for path in self.parts.iterdir():
-            if path.name in referenced or not _part_name(path.name):
-                continue
-            try:
-                if not path.is_file() or now - path.stat().st_mtime < remove_after_s:
-                    continue
-                path.unlink()
-            except FileNotFoundError:
-                continue
-            except OSError as exc:   # tried again at the next tidy; nothing is lost by keeping it
-                log.warning("could not remove an unused embedding cache file %s: %s", path.name, exc)
-                continue
-            n += 1
-        if n:
-            fsync_dir(self.parts)
-        return n
+        return remove_files(self.parts, referenced, "v-", remove_after_s)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
