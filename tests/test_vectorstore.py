@@ -53,7 +53,24 @@ def test_one_part_per_put_with_no_text_in_it(tmp_path):
     parts = _parts(cache)
     assert len(parts) == 2
     table = pq.read_table(cache.parts / parts[0])
-    assert table.column_names == ["text_hash", "vec"] and table.schema.field("vec").type.list_size == 8
+    assert table.column_names == ["text_hash", "vec"] and table.schema.field("vec").type.byte_width == 8 * 4
+
+
+def test_parts_written_as_float_lists_before_the_binary_column_are_still_read(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cache = EmbeddingCache(tmp_path)
+    vecs = _vecs(300)
+    cache.put_many(MODEL, _items("h", vecs))
+    (part,) = _parts(cache)
+    old = pa.table({"text_hash": [f"h{i}" for i in range(300)],
+                    "vec": pa.FixedSizeListArray.from_arrays(pa.array(vecs.reshape(-1)), 8)})
+    pq.write_table(old, cache.parts / part, row_group_size=vectorstore.ROW_GROUP)   # as the earlier writer did
+    got = EmbeddingCache(tmp_path).get_many(MODEL, ["h0", "h299", "h257"])
+    for h in ("h0", "h299", "h257"):
+        assert got[h].dtype == np.float32
+        np.testing.assert_array_equal(got[h], vecs[int(h[1:])])
 
 
 def test_a_hash_stored_again_points_at_its_new_part(tmp_path):

@@ -159,6 +159,41 @@ def _wanted(status: str | None, include_held: bool, include_rejected: bool = Fal
     return statuses, include_held
 
 
+def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float) -> list[tuple]:
+    """``(quote_id, unit_id, score, theme score)`` of the quotes that belong to ``theme``'s
+    shortlist (span theme score at least ``theme_min``, or ``theme`` its best at 0.2 or more; held
+    ones only with ``held_ok``), best first: score x theme score, then score, then id."""
+    from ..disclosure import is_held
+
+    ranked = []
+    for qid, uid, st, score, flags, themes_json in storage.theme_candidates(ws, statuses, theme):
+        # a flag of severity "hold" is stored as the JSON string "hold": without it, not held
+        if not held_ok and '"hold"' in (flags or "") and is_held(flags, st):
+            continue
+        ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+        s = ts.get(theme)
+        if s is None:
+            continue
+        best = max(ts.values()) if ts else 0
+        if s >= theme_min or (s >= best and s >= 0.2):
+            ranked.append((qid, uid, float(score), s))
+    ranked.sort(key=lambda p: (-p[2] * p[3], -p[2], p[0]))
+    return ranked
+
+
+def _quotable_first(ws, ranked: list[tuple], n: int) -> list[tuple]:
+    """The first ``n`` of ``ranked`` whose unit is quotable now, in order (consent checked a few
+    hundred at a time, as far down as it takes)."""
+    out: list[tuple] = []
+    at = 0
+    while len(out) < n and at < len(ranked):
+        chunk = ranked[at:at + n]
+        ok = storage.quotable_of(ws, [r[1] for r in chunk])
+        out += [(qid, s_, ts) for qid, uid, s_, ts in chunk if uid in ok]
+        at += n
+    return out[:n]
+
+
 def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
               theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
               status: str | None = None, include_held: bool = False) -> list[Quote]:
@@ -177,8 +212,6 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
     if top is None or int(top) < 0:
         raise ConfigError("--top must be a positive number")
     top = int(top)
-    from ..disclosure import is_held
-
     statuses, held_ok = _wanted(status, include_held, include_rejected)
     # rank on a few columns, read whole only the quotes that can be picked (reading every
     # quote took 15-40 s at 500,000 units)
@@ -186,21 +219,8 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
         ids = _best_ids(ws, statuses, top, held_ok) if top else []
         by_id, rows = _read_quotes(ws, ids)
         return _disclosed(ws, [by_id[i] for i in ids if i in by_id], rows)
-    ranked = []
-    for qid, st, score, flags, themes_json in storage.ranking_columns(ws, statuses, theme):
-        if not held_ok and is_held(flags, st):
-            continue
-        ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
-        s = ts.get(theme)
-        if s is None:
-            continue
-        best = max(ts.values()) if ts else 0
-        if s >= theme_min or (s >= best and s >= 0.2):
-            ranked.append((qid, float(score), s))
-    if not ranked:
-        return []
-    ranked.sort(key=lambda p: -p[1] * p[2])
-    ranked = ranked[:max(5 * top, 50)]
+    ranked = _theme_ranked(ws, statuses, theme, held_ok, theme_min)
+    ranked = _quotable_first(ws, ranked, max(5 * top, 50))
     by_id, rows = _read_quotes(ws, [qid for qid, _, _ in ranked])
     pool = [(by_id[qid], s) for qid, _, s in ranked if qid in by_id]
     if not pool:
