@@ -115,6 +115,8 @@ def _vectors(col, at) -> np.ndarray:
         raw = np.frombuffer(col.buffers()[1], dtype=np.uint8)[col.offset * width:(col.offset + len(col)) * width]
         return raw.view("<f4").astype(np.float32).reshape(len(col), width // 4)
     col = col.combine_chunks()      # a part written as float lists, before the binary column
+    if col.values.null_count:
+        raise ValueError("a missing number in a vector")
     return col.values.to_numpy(zero_copy_only=False).reshape(-1, col.type.list_size)[at]
 
 

@@ -109,3 +109,18 @@ def test_a_theme_pool_is_ranked_with_ties_by_id_and_only_quotable_units(ws, held
     assert len(want) > len({r[1] for r in want}) and ids[5] not in [r[0] for r in want]
     unit = ws.conn.execute("SELECT unit_id FROM quotes WHERE quote_id = ?", (ids[5],)).fetchone()[0]
     assert storage.quotable_of(ws, [unit, "no such unit"]) == set()
+
+
+@pytest.mark.parametrize("flags", [
+    '[{"kind": "k", "severity": "hold"}]',
+    '[{"kind":"k","severity":"\\u0068old"}]',        # valid JSON a writer other than ours may store
+    '[ {"severity" : "hol\\u0064", "kind": "k"} ]',
+])
+def test_a_held_quote_is_kept_out_of_a_theme_pool_however_its_flags_are_spelt(ws, flags):
+    ids = quote_ids(ws)
+    theme, statuses = "wellbeing", ("pending", "approved", "edited")
+    with ws.transaction() as c:
+        c.execute("UPDATE quotes SET themes_json = ?", (json.dumps([{"theme": theme, "score": 0.6}]),))
+        c.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?", (flags, ids[6]))   # pending
+    assert ids[6] not in [r[0] for r in readers._theme_ranked(ws, statuses, theme, False, readers.THEME_MIN)]
+    assert ids[6] in [r[0] for r in readers._theme_ranked(ws, statuses, theme, True, readers.THEME_MIN)]

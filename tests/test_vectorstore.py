@@ -281,3 +281,16 @@ def test_texts_are_embedded_by_length_within_windows_of_their_order(lengths, win
     from copquotes.embed import _batch_order
 
     assert _batch_order(["x" * n for n in lengths], window) == expected
+
+
+def test_an_old_part_with_a_missing_number_in_a_vector_reads_as_a_miss(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cache = EmbeddingCache(tmp_path)
+    cache.put_many(MODEL, _items("h", _vecs(2, dim=2)))
+    (part,) = _parts(cache)
+    old = pa.table({"text_hash": ["h0", "h1"],
+                    "vec": pa.FixedSizeListArray.from_arrays(pa.array([1.0, None, 0.0, 1.0], pa.float32()), 2)})
+    pq.write_table(old, cache.parts / part)
+    assert EmbeddingCache(tmp_path).get_many(MODEL, ["h0", "h1"]) == {}

@@ -167,8 +167,9 @@ def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float) -> 
 
     ranked = []
     for qid, uid, st, score, flags, themes_json in storage.theme_candidates(ws, statuses, theme):
-        # a flag of severity "hold" is stored as the JSON string "hold": without it, not held
-        if not held_ok and '"hold"' in (flags or "") and is_held(flags, st):
+        # a flag of severity "hold" is stored as the JSON string "hold" (or spelt with an escape):
+        # with neither, not held, and the JSON need not be parsed
+        if not held_ok and ('"hold"' in (flags or "") or "\\" in (flags or "")) and is_held(flags, st):
             continue
         ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
         s = ts.get(theme)
