@@ -169,12 +169,31 @@ def _jobs(args) -> int:
     return jobs
 
 
+def _analysis_options(sp, when: str) -> None:
+    """The options of an analysis (``run`` and ``analyse``): cores, engine, cluster, bulk files."""
+    sp.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                    help="cores to use (default: every core this process may run on)")
+    sp.add_argument("--engine", choices=["local", "ray"], default="local",
+                    help="local (default): this machine's processes; ray: the per-unit stages as "
+                         "Ray Data tasks (needs copquotes[ray])")
+    sp.add_argument("--address", metavar="RAY_ADDR", default=None,
+                    help="with --engine ray: connect to this running Ray cluster (the text is sent "
+                         "there) instead of starting a local one")
+    sp.add_argument("--bulk", choices=["auto", "on", "off"], default="auto",
+                    help=f"write the bulk Parquet files (WS/bulk/, docs/bulk.md) {when}: "
+                         "auto (default) from 50,000 units, with --engine ray, or when they exist")
+
+
+def _check_address(args) -> None:
+    if args.address and args.engine != "ray":
+        raise ConfigError("--address is the address of a Ray cluster: use it with --engine ray")
+
+
 def cmd_run(args) -> int:
     from .pipeline import analyse
     from .workspace import pipeline_lock
 
-    if args.address and args.engine != "ray":
-        raise ConfigError("--address is the address of a Ray cluster: use it with --engine ray")
+    _check_address(args)
     jobs = _jobs(args)
     ws_path = Path(args.workspace)
     if ws_path.exists() and not ws_path.is_dir():
@@ -204,13 +223,14 @@ def cmd_run(args) -> int:
 def cmd_analyse(args) -> int:
     from .pipeline import analyse
 
+    _check_address(args)
     jobs = _jobs(args)
     ws = _open_ws(args.workspace)
     before = _bulk_generation(args.workspace)
     try:
         results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
                           on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err,
-                          jobs=jobs, bulk=args.bulk)
+                          jobs=jobs, engine=args.engine, address=args.address, bulk=args.bulk)
     finally:
         ws.close()
     if not args.json:
@@ -433,17 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="go on (exit 0) when a file of a supported format cannot be read; it is still "
                              "listed in the report and in copquotes status")
         if name == "run":
-            sp.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                            help="cores to use (default: every core this process may run on)")
-            sp.add_argument("--engine", choices=["local", "ray"], default="local",
-                            help="local (default): this machine's processes; ray: the per-unit stages as "
-                                 "Ray Data tasks (needs copquotes[ray])")
-            sp.add_argument("--address", metavar="RAY_ADDR", default=None,
-                            help="with --engine ray: connect to this running Ray cluster (the text is sent "
-                                 "there) instead of starting a local one")
-            sp.add_argument("--bulk", choices=["auto", "on", "off"], default="auto",
-                            help="write the bulk Parquet files (WS/bulk/, docs/bulk.md) after the analysis: "
-                                 "auto (default) from 50,000 units, with --engine ray, or when they exist")
+            _analysis_options(sp, "after the analysis")
 
     sp = add("analyse", cmd_analyse, "run analysis stages on what is ingested")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")
@@ -452,11 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="re-run stages that are up to date")
     sp.add_argument("--no-wait", action="store_true",
                     help="when another run or analysis holds the workspace, stop at once instead of waiting")
-    sp.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                    help="cores to use (default: every core this process may run on)")
-    sp.add_argument("--bulk", choices=["auto", "on", "off"], default="auto",
-                    help="write the bulk Parquet files (WS/bulk/, docs/bulk.md) after a run of every stage: "
-                         "auto (default) from 50,000 units or when they exist")
+    _analysis_options(sp, "after a run of every stage")
     sp.add_argument("--json", action="store_true")
 
     sp = add("review", cmd_review, "a reviewer's decision on one quote (same audit trail and conflict check as the app)")

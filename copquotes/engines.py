@@ -17,6 +17,7 @@ import logging
 import math
 import os
 import pickle
+import socket
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -97,9 +98,11 @@ class RayEngine:
     workspace), or an existing one at ``address`` (the operator's explicit choice to send the
     text there; copquotes and its models must be installed on its nodes).
 
-    ``actors``: the size of each map's actor pool (default: ``cores``); ``partition_rows``: rows
-    per partition (one ``map_batches`` batch). Each actor asks for ``actor_cpus`` CPUs (0.5 on a
-    machine of up to 2 cores: a read task and two one-CPU actors would wait for each other).
+    ``actors``: the size of each map's actor pool (default: one per CPU: ``cores`` for a local
+    cluster, the CPUs of the cluster at ``address``, read when the engine connects);
+    ``partition_rows``: rows per partition (one ``map_batches`` batch). Each actor asks for
+    ``actor_cpus`` CPUs (default 0.5 on up to 2 CPUs: a read task and two one-CPU actors would
+    wait for each other; 1 above).
     ``window_rows``: a map of more rows runs as consecutive Ray datasets of this many rows
     (rounded up to whole partitions), each with its own actor pool, so that this process's copy
     of the input (each row pickled, in an Arrow table) does not grow with the workspace; a window
@@ -119,12 +122,12 @@ class RayEngine:
         self.workspace_path = Path(workspace_path)
         self.address = address
         self.cores = int(cores or available_cores())
-        self.actors = int(actors or self.cores)
+        self._actors, self._actor_cpus = actors, actor_cpus    # as given: None sizes them to the cluster
         self.partition_rows = int(partition_rows)
         self.window_rows = int(window_rows)
         if self.partition_rows < 1 or self.window_rows < 1:
             raise ConfigError("partition_rows and window_rows must be at least 1")
-        self.actor_cpus = actor_cpus if actor_cpus is not None else (0.5 if self.cores <= 2 else 1.0)
+        self._size_pools(self.cores)
         self.stats: list[MapStats] = []
         self._owns = False
         self._link: Path | None = None
@@ -135,6 +138,8 @@ class RayEngine:
         from .parallel import fixed_mmap_threshold
 
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
+        if self.address:
+            use_token_if_any()   # read when Ray is imported
         try:
             import ray
         except ImportError:
@@ -154,13 +159,45 @@ class RayEngine:
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
                  "runtime_env": {"env_vars": dict(_WORKER_ENV)}}
         if self.address:
-            ray.init(address=self.address, **quiet)
-        else:
-            tmp = self._temp_dir()
-            ray.init(num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
-                     object_spilling_directory=str(tmp / "spill"), **quiet)
+            reachable(self.address)    # else Ray retries for ever, printing a warning every few seconds
+            try:
+                ray.init(address=self.address, **quiet)
+            except ConnectionError as e:
+                first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+                raise ConfigError(
+                    f"could not connect to the Ray cluster at {self.address} ({first}). A cluster started with "
+                    f"`ray start` asks for its token (Ray 2.59 on): run `ray get-auth-token` on the head node and "
+                    f"put the token in ~/.ray/auth_token here (or in RAY_AUTH_TOKEN); or leave out the address to "
+                    f"start a local cluster") from None
+            self._owns = True
+            try:   # the cluster's CPUs, not this machine's cores, size the actor pools
+                cpus = self._cluster_cpus()
+            except BaseException:
+                self.shutdown()
+                raise
+            self._size_pools(cpus)
+            log.info("ray engine: the cluster at %s has %d CPUs: pools of %d actors of %s CPU each",
+                     self.address, cpus, self.actors, self.actor_cpus)
+            return self
+        tmp = self._temp_dir()
+        ray.init(num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
+                 object_spilling_directory=str(tmp / "spill"), **quiet)
         self._owns = True
         return self
+
+    def _size_pools(self, cpus: int) -> None:
+        """Actors per map and CPUs per actor, for ``cpus`` CPUs (unless given): one actor per CPU,
+        each of half a CPU on up to 2 CPUs (a read task and two one-CPU actors would wait for each
+        other for ever), of one CPU above."""
+        self.actors = int(self._actors or cpus)
+        self.actor_cpus = self._actor_cpus if self._actor_cpus is not None else (0.5 if cpus <= 2 else 1.0)
+
+    def _cluster_cpus(self) -> int:
+        cpus = int(self._ray.cluster_resources().get("CPU", 0))
+        if cpus < 1:
+            raise ConfigError(f"the Ray cluster at {self.address} has no CPUs: start its nodes with "
+                              f"`ray start --num-cpus N`")
+        return cpus
 
     def _temp_dir(self) -> Path:
         """Ray's session folder, inside the workspace (``WS/.ray``). Ray puts Unix sockets there,
@@ -257,6 +294,38 @@ class RayEngine:
                 yield pickle.loads(b)
         if expect != end:   # before the next window: its first row would pass the order check
             raise RuntimeError(f"the ray engine returned rows {start}-{expect} of {start}-{end}")
+
+
+def use_token_if_any() -> None:
+    """Ray's token authentication, on by default for a cluster started with ``ray start`` since
+    Ray 2.59: a client must send the cluster's token, which it does only with
+    ``RAY_AUTH_MODE=token``. When the operator chose no mode and a token is here (``RAY_AUTH_TOKEN``,
+    ``RAY_AUTH_TOKEN_PATH`` or ``~/.ray/auth_token``, where ``ray start`` writes it on the head
+    node), use it; a cluster without authentication accepts a client that sends one. Read when
+    Ray is imported, so this must run before."""
+    env = os.environ
+    if env.get("RAY_AUTH_MODE"):
+        return
+    if env.get("RAY_AUTH_TOKEN") or env.get("RAY_AUTH_TOKEN_PATH") or (Path.home() / ".ray" / "auth_token").is_file():
+        env["RAY_AUTH_MODE"] = "token"
+
+
+def reachable(address: str, timeout: float = 10.0) -> None:
+    """Raise :class:`ConfigError` unless the head node at ``address`` (``HOST:PORT``, or
+    ``ray://HOST:PORT`` for Ray Client; ``auto`` is left to Ray) accepts a connection."""
+    if address == "auto":
+        return
+    host, sep, port = address.split("://", 1)[-1].rstrip("/").rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise ConfigError(f"the Ray address {address!r} is not HOST:PORT: give the head node's host and the "
+                          f"port `ray start --head --port` used (6379 by default), or auto on the head node")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as e:
+        raise ConfigError(f"cannot reach the Ray cluster at {address} ({e.strerror or e}): check the host and "
+                          f"port, start it with `ray start --head` there, or leave out the address to start a "
+                          f"local cluster") from None
 
 
 def local_map(kernel: str, rows: list, init: dict | None = None, partition_rows: int | None = None) -> Iterator:

@@ -42,6 +42,8 @@ def test_apply_threads_sets_the_libraries_and_imports_nothing():
 @pytest.mark.parametrize("argv, message", [
     (["run", "x", "--workspace", "ws", "--jobs", "0"], "--jobs must be at least 1"),
     (["run", "x", "--workspace", "ws", "--address", "ray://h:10001"], "use it with --engine ray"),
+    (["analyse", "--workspace", "ws", "--address", "ray://h:10001"], "use it with --engine ray"),
+    (["analyse", "--workspace", "ws", "--jobs", "0"], "--jobs must be at least 1"),
 ])
 def test_bad_core_and_engine_options_are_one_line_errors(tmp_path, capsys, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)

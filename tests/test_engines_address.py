@@ -1,0 +1,196 @@
+"""``--address``: the Ray engine on a cluster the operator started (``ray start --head``), as the
+README tells them to, not one copquotes starts for the run.
+
+A real head node of 3 CPUs on this machine, in a session of its own (stopped by signalling its
+process group, never with ``ray stop``, which would stop every Ray cluster on the machine). The
+run must connect to it, size its actor pools to the cluster's CPUs (not this machine's cores),
+write the same anonymised text as the local engine, start no cluster of its own and leave the
+operator's running.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("ray")
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+SLICE = ["copquotes.yaml", "rosters/focus_group_roster.csv",
+         "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"]
+CLUSTER_CPUS = 3
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _status(address: str, env: dict) -> int:
+    ray = Path(sys.executable).with_name("ray")
+    return subprocess.run([str(ray), "status", "--address", address], capture_output=True, env=env,
+                          timeout=60).returncode
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A head node with token authentication (Ray's default for `ray start` since 2.59), its token
+    in a file of its own: the test touches no ~/.ray of the machine's."""
+    temp = tempfile.mkdtemp(prefix="cqhead")   # short: Ray's socket paths may not pass 107 bytes
+    token = Path(temp) / "auth_token"
+    token.write_text(secrets.token_hex(32))
+    port = _free_port()
+    address = f"127.0.0.1:{port}"
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)}
+    head = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ray")), "start", "--head", "--block", f"--port={port}",
+         f"--num-cpus={CLUSTER_CPUS}", "--include-dashboard=false", "--disable-usage-stats",
+         f"--temp-dir={temp}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while _status(address, env) != 0:
+            assert head.poll() is None, "ray start --head exited"
+            assert time.monotonic() < deadline, "the head node did not come up in 120 s"
+            time.sleep(2)
+        # what an operator gives copquotes: the token, not the mode (copquotes turns it on)
+        client = {k: v for k, v in env.items() if k != "RAY_AUTH_MODE"}
+        yield {"address": address, "temp": Path(temp), "env": env, "client_env": client}
+    finally:
+        for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(head.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                head.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        try:   # raylet, GCS and workers share the head's session
+            os.killpg(head.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _slice(root: Path) -> Path:
+    data = root / "data"
+    for rel in SLICE:
+        (data / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, data / rel)
+    return data
+
+
+def _copquotes(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "copquotes", *args], capture_output=True, text=True,
+                          timeout=900, env=env)
+
+
+_SIZES = """
+import json, sys
+from copquotes.engines import RayEngine
+out = {}
+with RayEngine(sys.argv[2], address=sys.argv[1], cores=2) as engine:
+    out["actors"], out["actor_cpus"] = engine.actors, engine.actor_cpus
+with RayEngine(sys.argv[2], address=sys.argv[1], cores=2, actors=1, actor_cpus=0.25) as engine:
+    out["given"] = [engine.actors, engine.actor_cpus]
+import ray   # imported by the engine, after it chose the token mode
+out["left_connected"] = ray.is_initialized()
+print(json.dumps(out))
+"""
+
+
+def test_the_engine_sizes_its_actor_pools_to_the_cluster_not_to_this_machine(cluster, tmp_path):
+    proc = subprocess.run([sys.executable, "-c", _SIZES, cluster["address"], str(tmp_path / "ws")],
+                          capture_output=True, text=True, timeout=300, env=cluster["client_env"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert (out["actors"], out["actor_cpus"]) == (CLUSTER_CPUS, 1.0)   # cores=2 here: the cluster has 3
+    assert out["given"] == [1, 0.25]                                   # what the caller set stands
+    assert not out["left_connected"]
+    assert _status(cluster["address"], cluster["env"]) == 0             # the operator's cluster runs on
+
+
+def test_a_run_with_address_uses_that_cluster_gives_the_local_answers_and_leaves_it_running(cluster, tmp_path):
+    data = _slice(tmp_path)
+    for name, engine in (("ray", ["--engine", "ray", "--address", cluster["address"]]), ("local", [])):
+        ws = str(tmp_path / name)
+        ingest = _copquotes("ingest", str(data), "--workspace", ws)
+        assert ingest.returncode == 0, ingest.stderr[-3000:]
+        run = _copquotes("analyse", "--workspace", ws, "--stage", "anonymise", "--stage", "embed", *engine,
+                         env=cluster["client_env"])
+        assert run.returncode == 0, run.stderr[-3000:]
+
+    from copquotes.workspace import Workspace
+
+    rows = {}
+    for name in ("ray", "local"):
+        ws = Workspace.open(tmp_path / name)
+        try:
+            rows[name] = [tuple(r) for r in ws.conn.execute(
+                "SELECT u.position, a.text FROM anon a JOIN units u USING (unit_id) ORDER BY u.unit_id")]
+        finally:
+            ws.close()
+    assert rows["ray"] and rows["ray"] == rows["local"]
+    # no cluster of its own: its session files would be in the workspace
+    assert not (tmp_path / "ray" / ".ray").exists()
+    # the maps ran on the operator's cluster: its workers' logs are in the head's session
+    logs = list((cluster["temp"] / "session_latest" / "logs").glob("worker-*"))
+    assert logs
+    assert _status(cluster["address"], cluster["env"]) == 0
+
+
+def test_a_cluster_that_asks_for_a_token_it_was_not_given_is_an_error_that_says_where_the_token_goes(
+        cluster, tmp_path):
+    data = _slice(tmp_path)
+    ws = str(tmp_path / "ws")
+    assert _copquotes("ingest", str(data), "--workspace", ws).returncode == 0
+    env = {k: v for k, v in cluster["client_env"].items() if k != "RAY_AUTH_TOKEN_PATH"}
+    env["HOME"] = str(tmp_path / "home")     # no ~/.ray/auth_token either
+    run = _copquotes("analyse", "--workspace", ws, "--engine", "ray", "--address", cluster["address"], env=env)
+    assert run.returncode == 1
+    assert "ray get-auth-token" in run.stderr and "~/.ray/auth_token" in run.stderr
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory):
+    root = tmp_path_factory.mktemp("unreachable")
+    ws = root / "ws"
+    ingest = _copquotes("ingest", str(_slice(root)), "--workspace", str(ws))
+    assert ingest.returncode == 0, ingest.stderr[-3000:]
+    return ws
+
+
+@pytest.mark.parametrize("address, message", [
+    (f"127.0.0.1:{_free_port()}", "cannot reach the Ray cluster at 127.0.0.1:"),
+    ("ray://127.0.0.1:1", "cannot reach the Ray cluster at ray://127.0.0.1:1"),
+    ("headnode", "is not HOST:PORT"),
+])
+def test_an_address_with_no_cluster_is_a_one_line_error_at_once_and_the_workspace_is_untouched(
+        ingested, address, message):
+    from copquotes.workspace import Workspace
+
+    t0 = time.monotonic()
+    run = _copquotes("analyse", "--workspace", str(ingested), "--engine", "ray", "--address", address)
+    assert run.returncode == 1
+    assert message in run.stderr and len(run.stderr.strip().splitlines()) == 1   # no retry warnings from Ray
+    assert time.monotonic() - t0 < 60   # Ray alone retries for ever
+    ws = Workspace.open(ingested)
+    try:
+        assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == 0
+        assert ws.n_units() > 0
+    finally:
+        ws.close()
