@@ -162,13 +162,13 @@ class RayEngine:
             reachable(self.address)    # else Ray retries for ever, printing a warning every few seconds
             try:
                 ray.init(address=self.address, **quiet)
-            except ConnectionError as e:
+            except (ConnectionError, ray.exceptions.AuthenticationError) as e:
                 first = (str(e).strip().splitlines() or [type(e).__name__])[0]
                 raise ConfigError(
-                    f"could not connect to the Ray cluster at {self.address} ({first}). A cluster started with "
-                    f"`ray start` asks for its token (Ray 2.59 on): run `ray get-auth-token` on the head node and "
-                    f"put the token in ~/.ray/auth_token here (or in RAY_AUTH_TOKEN); or leave out the address to "
-                    f"start a local cluster") from None
+                    f"could not connect to the Ray cluster at {self.address} ({first}). If the cluster asks for "
+                    f"a token, run `ray get-auth-token` on the head node and give it here in RAY_AUTH_TOKEN or "
+                    f"in a file named by RAY_AUTH_TOKEN_PATH; or leave out the address to start a local "
+                    f"cluster") from None
             self._owns = True
             try:   # the cluster's CPUs, not this machine's cores, size the actor pools
                 cpus = self._cluster_cpus()
@@ -297,16 +297,17 @@ class RayEngine:
 
 
 def use_token_if_any() -> None:
-    """Ray's token authentication, on by default for a cluster started with ``ray start`` since
-    Ray 2.59: a client must send the cluster's token, which it does only with
-    ``RAY_AUTH_MODE=token``. When the operator chose no mode and a token is here (``RAY_AUTH_TOKEN``,
-    ``RAY_AUTH_TOKEN_PATH`` or ``~/.ray/auth_token``, where ``ray start`` writes it on the head
-    node), use it; a cluster without authentication accepts a client that sends one. Read when
-    Ray is imported, so this must run before."""
+    """Ray's token authentication: a cluster whose head had a token when ``ray start`` ran asks
+    every client for it (Ray 2.59 on), and a client sends it only with ``RAY_AUTH_MODE=token``,
+    which Ray never turns on by itself for an address. When the operator gave a token
+    (``RAY_AUTH_TOKEN`` or the file ``RAY_AUTH_TOKEN_PATH`` names) and chose no mode, send it; a
+    cluster without authentication accepts a client that sends one. A token in ``~/.ray`` is not
+    used unasked: it may be a local cluster's, not the remote one's. Read when Ray is imported,
+    so this must run before."""
     env = os.environ
-    if env.get("RAY_AUTH_MODE"):
+    if "RAY_AUTH_MODE" in env:
         return
-    if env.get("RAY_AUTH_TOKEN") or env.get("RAY_AUTH_TOKEN_PATH") or (Path.home() / ".ray" / "auth_token").is_file():
+    if env.get("RAY_AUTH_TOKEN") or env.get("RAY_AUTH_TOKEN_PATH"):
         env["RAY_AUTH_MODE"] = "token"
 
 

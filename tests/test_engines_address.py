@@ -1,7 +1,8 @@
 """``--address``: the Ray engine on a cluster the operator started (``ray start --head``), as the
 README tells them to, not one copquotes starts for the run.
 
-A real head node of 3 CPUs on this machine, in a session of its own (stopped by signalling its
+A real head node of 3 CPUs on this machine, protected by a token as the README says (the client
+is given it in RAY_AUTH_TOKEN_PATH, not the mode), in a session of its own (stopped by signalling its
 process group, never with ``ray stop``, which would stop every Ray cluster on the machine). The
 run must connect to it, size its actor pools to the cluster's CPUs (not this machine's cores),
 write the same anonymised text as the local engine, start no cluster of its own and leave the
@@ -38,10 +39,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _status(address: str, env: dict) -> int:
+def _status(address: str, env: dict) -> bool:
+    """Whether the head answers and has registered its node's CPUs."""
     ray = Path(sys.executable).with_name("ray")
-    return subprocess.run([str(ray), "status", "--address", address], capture_output=True, env=env,
-                          timeout=60).returncode
+    out = subprocess.run([str(ray), "status", "--address", address], capture_output=True, text=True, env=env,
+                         timeout=60)
+    return out.returncode == 0 and "CPU" in out.stdout
 
 
 @pytest.fixture(scope="module")
@@ -53,15 +56,19 @@ def cluster():
     token.write_text(secrets.token_hex(32))
     port = _free_port()
     address = f"127.0.0.1:{port}"
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)}
+    mine = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "RAY_AUTH_TOKEN", "RAY_AUTH_MODE")}
+    env = {**mine, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN_PATH": str(token)}
+    # ports of its own where Ray has fixed defaults: another cluster on the machine does not collide
+    ports = [f"--{name}={_free_port()}" for name in ("dashboard-agent-listen-port", "dashboard-agent-grpc-port",
+                                                    "metrics-export-port", "runtime-env-agent-port")]
     head = subprocess.Popen(
         [str(Path(sys.executable).with_name("ray")), "start", "--head", "--block", f"--port={port}",
          f"--num-cpus={CLUSTER_CPUS}", "--include-dashboard=false", "--disable-usage-stats",
-         f"--temp-dir={temp}"],
+         f"--temp-dir={temp}", *ports],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + 120
-        while _status(address, env) != 0:
+        while not _status(address, env):
             assert head.poll() is None, "ray start --head exited"
             assert time.monotonic() < deadline, "the head node did not come up in 120 s"
             time.sleep(2)
@@ -83,6 +90,8 @@ def cluster():
             os.killpg(head.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        # a worker Ray put in a process group of its own: its command line names the session folder
+        subprocess.run(["pkill", "-KILL", "-f", temp], capture_output=True)
         shutil.rmtree(temp, ignore_errors=True)
 
 
@@ -121,7 +130,7 @@ def test_the_engine_sizes_its_actor_pools_to_the_cluster_not_to_this_machine(clu
     assert (out["actors"], out["actor_cpus"]) == (CLUSTER_CPUS, 1.0)   # cores=2 here: the cluster has 3
     assert out["given"] == [1, 0.25]                                   # what the caller set stands
     assert not out["left_connected"]
-    assert _status(cluster["address"], cluster["env"]) == 0             # the operator's cluster runs on
+    assert _status(cluster["address"], cluster["env"])                  # the operator's cluster runs on
 
 
 def test_a_run_with_address_uses_that_cluster_gives_the_local_answers_and_leaves_it_running(cluster, tmp_path):
@@ -150,7 +159,7 @@ def test_a_run_with_address_uses_that_cluster_gives_the_local_answers_and_leaves
     # the maps ran on the operator's cluster: its workers' logs are in the head's session
     logs = list((cluster["temp"] / "session_latest" / "logs").glob("worker-*"))
     assert logs
-    assert _status(cluster["address"], cluster["env"]) == 0
+    assert _status(cluster["address"], cluster["env"])
 
 
 def test_a_cluster_that_asks_for_a_token_it_was_not_given_is_an_error_that_says_where_the_token_goes(
@@ -159,10 +168,10 @@ def test_a_cluster_that_asks_for_a_token_it_was_not_given_is_an_error_that_says_
     ws = str(tmp_path / "ws")
     assert _copquotes("ingest", str(data), "--workspace", ws).returncode == 0
     env = {k: v for k, v in cluster["client_env"].items() if k != "RAY_AUTH_TOKEN_PATH"}
-    env["HOME"] = str(tmp_path / "home")     # no ~/.ray/auth_token either
+    env["HOME"] = str(tmp_path / "home")     # no ~/.ray/auth_token (which is not used unasked anyway)
     run = _copquotes("analyse", "--workspace", ws, "--engine", "ray", "--address", cluster["address"], env=env)
     assert run.returncode == 1
-    assert "ray get-auth-token" in run.stderr and "~/.ray/auth_token" in run.stderr
+    assert "ray get-auth-token" in run.stderr and "RAY_AUTH_TOKEN_PATH" in run.stderr
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +184,7 @@ def ingested(tmp_path_factory):
 
 
 @pytest.mark.parametrize("address, message", [
-    (f"127.0.0.1:{_free_port()}", "cannot reach the Ray cluster at 127.0.0.1:"),
+    ("127.0.0.1:FREE", "cannot reach the Ray cluster at 127.0.0.1:"),
     ("ray://127.0.0.1:1", "cannot reach the Ray cluster at ray://127.0.0.1:1"),
     ("headnode", "is not HOST:PORT"),
 ])
@@ -183,8 +192,11 @@ def test_an_address_with_no_cluster_is_a_one_line_error_at_once_and_the_workspac
         ingested, address, message):
     from copquotes.workspace import Workspace
 
-    t0 = time.monotonic()
-    run = _copquotes("analyse", "--workspace", str(ingested), "--engine", "ray", "--address", address)
+    with socket.socket() as held:   # a port bound, not listening: nothing answers there
+        held.bind(("127.0.0.1", 0))
+        address = address.replace("FREE", str(held.getsockname()[1]))
+        t0 = time.monotonic()
+        run = _copquotes("analyse", "--workspace", str(ingested), "--engine", "ray", "--address", address)
     assert run.returncode == 1
     assert message in run.stderr and len(run.stderr.strip().splitlines()) == 1   # no retry warnings from Ray
     assert time.monotonic() - t0 < 60   # Ray alone retries for ever
