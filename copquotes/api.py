@@ -128,6 +128,11 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
     ``**meta``: metadata for every file, as ``--meta KEY=VALUE`` (``group=``, ``year=``,
     ``source_kind=``, ...). Returns a :class:`Result`. Raises a
     :class:`~copquotes.errors.CopquotesError` whose message says what to do.
+
+    The stages that run in this process (with either engine) fix glibc's mmap threshold at 4 MB
+    for the rest of its life (:func:`copquotes.parallel.fixed_mmap_threshold`), so that its
+    memory stays flat as the units grow. With an ``address``, a token is sent only when given in
+    ``RAY_AUTH_TOKEN`` or ``RAY_AUTH_TOKEN_PATH``, and Ray must not be imported before.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
