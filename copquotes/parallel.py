@@ -81,7 +81,7 @@ def fixed_mmap_threshold(nbytes: int = HEAP_MMAP_THRESHOLD) -> bool:
     (1,264 -> 1,536 MB before). Costs a page fault per such block (that embedding step took
     47.6 s instead of 40.1 s). The worker process calls it at its start, the Ray engine in the
     driver, and a local analysis in the process it runs in (its embed stage: the copquotes
-    process peaked at 1,345 MB at 50,000 units and 1,406 MB at 200,000, 1.05x, against 1,546 and
+    process peaked at 1,336 MB at 50,000 units and 1,387 MB at 200,000, 1.04x, against 1,546 and
     1,878 MB, 1.21x, without it)."""
     if int(nbytes) < 0:
         raise ValueError(f"nbytes must be at least 0, not {nbytes!r}")
