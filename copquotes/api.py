@@ -23,10 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Union
 
-from .errors import ConfigError, InputError
+from .errors import InputError
 
 DEFAULT_WORKSPACE = "copquotes-workspace"
-ENGINES = ("local", "ray")
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -134,10 +133,9 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
     memory stays flat as the units grow. With an ``address``, a token is sent only when given in
     ``RAY_AUTH_TOKEN`` or ``RAY_AUTH_TOKEN_PATH``, and Ray must not be imported before.
     """
-    if engine not in ENGINES:
-        raise ConfigError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-    if address and engine != "ray":
-        raise ConfigError("address is the address of a Ray cluster: use it with engine='ray'")
+    from .engines import preflight
+
+    preflight(engine, address)   # before the ingest: a cluster that does not answer changes nothing
     from .bulk import check_setting
     from .parallel import resolve_jobs
 

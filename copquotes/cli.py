@@ -186,12 +186,9 @@ def _analysis_options(sp, when: str) -> None:
 
 def _check_address(args) -> None:
     """Before anything is read or written: an address needs the Ray engine and a head node that answers."""
-    if args.address and args.engine != "ray":
-        raise ConfigError("--address is the address of a Ray cluster: use it with --engine ray")
-    if args.address:
-        from .engines import reachable
+    from .engines import preflight
 
-        reachable(args.address)
+    preflight(args.engine, args.address)
 
 
 def cmd_run(args) -> int:

@@ -343,7 +343,16 @@ def check_engine(engine: str | None, address: str | None = None) -> None:
     if engine not in (None, *ENGINES):
         raise ConfigError(f"unknown engine {engine!r}: choose from {', '.join(ENGINES)}")
     if address and engine != "ray":
-        raise ConfigError("an address is the address of a Ray cluster: use it with engine='ray'")
+        raise ConfigError("an address is the address of a Ray cluster: use it with --engine ray "
+                          "(engine='ray' from Python)")
+
+
+def preflight(engine: str | None, address: str | None = None) -> None:
+    """What an interface checks before it ingests anything: the engine's options, and that the
+    cluster at ``address`` answers (the engine checks it again when it connects)."""
+    check_engine(engine, address)
+    if address:
+        reachable(address)
 
 
 def make_engine(engine: str | None, workspace_path, *, address: str | None = None, cores: int | None = None):

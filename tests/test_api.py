@@ -85,3 +85,18 @@ def test_the_readme_snippet_runs_and_leaves_the_process_as_it_was(tmp_path, monk
 
     again = scope["copquotes"].run(folder, year="2024-2025")     # same inputs: every stage up to date
     assert all(s.get("skipped") for s in again.stages.values())
+
+
+@pytest.mark.parametrize("engine, address, message", [
+    ("spark", None, "unknown engine"),
+    ("local", "127.0.0.1:1", "use it with --engine ray"),
+    ("ray", "127.0.0.1:1", "cannot reach the Ray cluster"),
+])
+def test_bad_engine_options_are_refused_before_anything_is_ingested(tmp_path, engine, address, message):
+    import copquotes
+    from copquotes.errors import ConfigError
+
+    (tmp_path / "in.txt").write_text("Facilitator: How was it?\nSam: It helped.\n")
+    with pytest.raises(ConfigError, match=message):
+        copquotes.run(tmp_path / "in.txt", workspace=tmp_path / "ws", engine=engine, address=address)
+    assert not (tmp_path / "ws").exists()

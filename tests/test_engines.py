@@ -24,9 +24,10 @@ SLICE = ["copquotes.yaml", "rosters/focus_group_roster.csv",
          "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"]
 
 
-def _slice(root: Path) -> Path:
+def _slice(root: Path, files=SLICE) -> Path:
+    """The sample corpus's ``files`` copied under ``root/data``."""
     data = root / "data"
-    for rel in SLICE:
+    for rel in files:
         (data / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(CORPUS / rel, data / rel)
     return data

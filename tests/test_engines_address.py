@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_engines import _slice as corpus_slice
+
 pytestmark = pytest.mark.slow
 pytest.importorskip("ray")
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SLICE = ["copquotes.yaml", "rosters/focus_group_roster.csv",
          "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"]
 CLUSTER_CPUS = 3
@@ -96,11 +97,7 @@ def cluster():
 
 
 def _slice(root: Path) -> Path:
-    data = root / "data"
-    for rel in SLICE:
-        (data / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(CORPUS / rel, data / rel)
-    return data
+    return corpus_slice(root, SLICE)
 
 
 def _copquotes(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
