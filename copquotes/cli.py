@@ -177,8 +177,9 @@ def _analysis_options(sp, when: str) -> None:
                     help="local (default): this machine's processes; ray: the per-unit stages as "
                          "Ray Data tasks (needs copquotes[ray])")
     sp.add_argument("--address", metavar="RAY_ADDR", default=None,
-                    help="with --engine ray: connect to this running Ray cluster (the text is sent "
-                         "there) instead of starting a local one")
+                    help="with --engine ray: connect to this running Ray cluster, HOST:PORT or auto "
+                         "(RAY_ADDRESS, else the last `ray start` on this machine); the text is sent "
+                         "there. Without it a local cluster of its own starts")
     sp.add_argument("--bulk", choices=["auto", "on", "off"], default="auto",
                     help=f"write the bulk Parquet files (WS/bulk/, docs/bulk.md) {when}: "
                          "auto (default) from 50,000 units, with --engine ray, or when they exist")

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 ENGINES = ("local", "ray")
 WINDOW_ROWS = 100_000   # rows of one Ray dataset (RayEngine.window_rows)
+# memory each actor reserves (RayEngine.actor_memory): an actor holds one kernel's models, and
+# measured below 1 GiB with spaCy and Presidio at 512-row partitions (benchmarks/results/scale.md)
+ACTOR_MEMORY = 1 << 30
 
 # environment of every Ray worker: nothing reaches for the network, one thread per actor
 _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
@@ -102,7 +105,9 @@ class RayEngine:
     cluster, the CPUs of the cluster at ``address``, read when the engine connects);
     ``partition_rows``: rows per partition (one ``map_batches`` batch). Each actor asks for
     ``actor_cpus`` CPUs (default 0.5 on up to 2 CPUs: a read task and two one-CPU actors would
-    wait for each other; 1 above).
+    wait for each other; 1 above). Unless ``actors`` is given, each actor also reserves
+    ``actor_memory`` bytes of its node's Ray memory, and a node runs no more actors than its
+    memory holds (one actor per CPU alone would exhaust a many-core node of little memory).
     ``window_rows``: a map of more rows runs as consecutive Ray datasets of this many rows
     (rounded up to whole partitions), each with its own actor pool, so that this process's copy
     of the input (each row pickled, in an Arrow table) does not grow with the workspace; a window
@@ -116,7 +121,7 @@ class RayEngine:
 
     def __init__(self, workspace_path, *, address: str | None = None, cores: int | None = None,
                  actors: int | None = None, partition_rows: int = 512, actor_cpus: float | None = None,
-                 window_rows: int = WINDOW_ROWS):
+                 window_rows: int = WINDOW_ROWS, actor_memory: int = ACTOR_MEMORY):
         from .parallel import available_cores
 
         self.workspace_path = Path(workspace_path)
@@ -125,8 +130,10 @@ class RayEngine:
         self._actors, self._actor_cpus = actors, actor_cpus    # as given: None sizes them to the cluster
         self.partition_rows = int(partition_rows)
         self.window_rows = int(window_rows)
-        if self.partition_rows < 1 or self.window_rows < 1:
-            raise ConfigError("partition_rows and window_rows must be at least 1")
+        self.actor_memory = int(actor_memory)
+        if self.partition_rows < 1 or self.window_rows < 1 or self.actor_memory < 1:
+            raise ConfigError("partition_rows, window_rows and actor_memory must be at least 1")
+        self.reserve_memory = False   # whether each actor reserves actor_memory (set when the engine starts)
         self._size_pools(self.cores)
         self.stats: list[MapStats] = []
         self._owns = False
@@ -159,9 +166,9 @@ class RayEngine:
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
                  "runtime_env": {"env_vars": dict(_WORKER_ENV)}}
         if self.address:
-            reachable(self.address)    # else Ray retries for ever, printing a warning every few seconds
+            address = reachable(self.address)   # else Ray retries for ever, printing a warning every few seconds
             try:
-                ray.init(address=self.address, **quiet)
+                ray.init(address=address, **quiet)
             except (ConnectionError, ray.exceptions.AuthenticationError) as e:
                 first = (str(e).strip().splitlines() or [type(e).__name__])[0]
                 raise ConfigError(
@@ -170,27 +177,56 @@ class RayEngine:
                     f"in a file named by RAY_AUTH_TOKEN_PATH; or leave out the address to start a local "
                     f"cluster") from None
             self._owns = True
-            try:   # the cluster's CPUs, not this machine's cores, size the actor pools
+            try:   # the cluster's CPUs and memory, not this machine's cores, size the actor pools
                 cpus = self._cluster_cpus()
+                self._size_pools(cpus, self._memory_slots())
             except BaseException:
                 self.shutdown()
                 raise
-            self._size_pools(cpus)
             log.info("ray engine: the cluster at %s has %d CPUs: pools of %d actors of %s CPU each",
                      self.address, cpus, self.actors, self.actor_cpus)
             return self
         tmp = self._temp_dir()
-        ray.init(num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
+        # "local": a cluster of its own, never one named by RAY_ADDRESS or started by `ray start` on
+        # this machine (without it Ray joins those, and refuses num_cpus): text goes to a cluster
+        # only when the operator names it with --address
+        ray.init(address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
                  object_spilling_directory=str(tmp / "spill"), **quiet)
         self._owns = True
+        try:
+            self._size_pools(self.cores, self._memory_slots())
+        except BaseException:
+            self.shutdown()
+            raise
         return self
 
-    def _size_pools(self, cpus: int) -> None:
+    def _size_pools(self, cpus: int, memory_slots: int | None = None) -> None:
         """Actors per map and CPUs per actor, for ``cpus`` CPUs (unless given): one actor per CPU,
         each of half a CPU on up to 2 CPUs (a read task and two one-CPU actors would wait for each
-        other for ever), of one CPU above."""
-        self.actors = int(self._actors or cpus)
+        other for ever), of one CPU above; and no more than ``memory_slots`` (the actors the
+        nodes' memory holds), each then reserving ``actor_memory``."""
+        if self._actors:
+            self.actors = int(self._actors)
+        elif memory_slots:
+            self.actors = min(cpus, memory_slots)
+            self.reserve_memory = True
+        else:
+            self.actors = cpus
+            if memory_slots == 0:   # reserving would leave the pool waiting for ever
+                log.warning("ray engine: no node has %.1f GiB of Ray memory for an actor: one actor, "
+                            "nothing reserved", self.actor_memory / 2 ** 30)
+                self.actors = 1
         self.actor_cpus = self._actor_cpus if self._actor_cpus is not None else (0.5 if cpus <= 2 else 1.0)
+
+    def _memory_slots(self) -> int:
+        """How many actors of ``actor_memory`` the cluster's live nodes hold, each node at most
+        one per CPU."""
+        slots = 0
+        for node in self._ray.nodes():
+            if node.get("Alive"):
+                res = node.get("Resources", {})
+                slots += min(int(res.get("CPU", 0)), int(res.get("memory", 0) // self.actor_memory))
+        return slots
 
     def _cluster_cpus(self) -> int:
         cpus = int(self._ray.cluster_resources().get("CPU", 0))
@@ -275,7 +311,8 @@ class RayEngine:
         ds = ds.map_batches(_KernelActor, batch_format="pyarrow", batch_size=size,
                             fn_constructor_kwargs={"kernel": kernel, "init": init, "threads": 1},
                             compute=ray.data.ActorPoolStrategy(size=max(1, min(self.actors, n_parts))),
-                            num_cpus=self.actor_cpus, zero_copy_batch=True)
+                            num_cpus=self.actor_cpus, zero_copy_batch=True,
+                            **({"memory": self.actor_memory} if self.reserve_memory else {}))
         stats.windows += 1
         expect, load = start, 0.0
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None, prefetch_batches=1):
@@ -311,11 +348,12 @@ def use_token_if_any() -> None:
         env["RAY_AUTH_MODE"] = "token"
 
 
-def reachable(address: str, timeout: float = 10.0) -> None:
-    """Raise :class:`ConfigError` unless the head node at ``address`` (``HOST:PORT``, or
-    ``ray://HOST:PORT`` for Ray Client; ``auto`` is left to Ray) accepts a connection."""
+def reachable(address: str, timeout: float = 10.0) -> str:
+    """The address to connect to, once the head node at ``address`` (``HOST:PORT``, ``ray://HOST:PORT``
+    for Ray Client, or ``auto``: see :func:`auto_address`) accepts a connection; else
+    :class:`ConfigError`."""
     if address == "auto":
-        return
+        address = auto_address()
     host, sep, port = address.split("://", 1)[-1].rstrip("/").rpartition(":")
     if not sep or not host or not port.isdigit():
         raise ConfigError(f"the Ray address {address!r} is not HOST:PORT: give the head node's host and the "
@@ -327,6 +365,26 @@ def reachable(address: str, timeout: float = 10.0) -> None:
         raise ConfigError(f"cannot reach the Ray cluster at {address} ({e.strerror or e}): check the host and "
                           f"port, start it with `ray start --head` there, or leave out the address to start a "
                           f"local cluster") from None
+    return address
+
+
+def auto_address() -> str:
+    """What ``--address auto`` means, as Ray reads it: ``RAY_ADDRESS``, else the cluster the last
+    ``ray start`` on this machine wrote down (``ray_current_cluster`` in Ray's temporary folder:
+    ``RAY_TMPDIR``, ``TMPDIR`` or /tmp, then ``ray``)."""
+    env = os.environ.get("RAY_ADDRESS", "").strip()
+    if env and env != "auto":
+        return env
+    base = os.environ.get("RAY_TMPDIR") or os.environ.get("TMPDIR") or "/tmp"
+    try:
+        found = (Path(base) / "ray" / "ray_current_cluster").read_text().strip()
+    except OSError:
+        found = ""
+    if not found:
+        raise ConfigError("--address auto found no Ray cluster on this machine (no RAY_ADDRESS, and no "
+                          "`ray start --head` here): start one, give the head node's HOST:PORT, or leave out "
+                          "the address to start a local cluster")
+    return found
 
 
 def local_map(kernel: str, rows: list, init: dict | None = None, partition_rows: int | None = None) -> Iterator:

@@ -32,6 +32,7 @@ pytest.importorskip("ray")
 SLICE = ["copquotes.yaml", "rosters/focus_group_roster.csv",
          "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"]
 CLUSTER_CPUS = 3
+CLUSTER_MEMORY = 7 << 29   # 3.5 GiB of Ray memory: three actors of 1 GiB, two of 1.5 GiB
 
 
 def _free_port() -> int:
@@ -64,7 +65,7 @@ def cluster():
                                                     "metrics-export-port", "runtime-env-agent-port")]
     head = subprocess.Popen(
         [str(Path(sys.executable).with_name("ray")), "start", "--head", "--block", f"--port={port}",
-         f"--num-cpus={CLUSTER_CPUS}", "--include-dashboard=false", "--disable-usage-stats",
+         f"--num-cpus={CLUSTER_CPUS}", f"--memory={CLUSTER_MEMORY}", "--include-dashboard=false", "--disable-usage-stats",
          f"--temp-dir={temp}", *ports],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     try:
@@ -111,6 +112,11 @@ from copquotes.engines import RayEngine
 out = {}
 with RayEngine(sys.argv[2], address=sys.argv[1], cores=2) as engine:
     out["actors"], out["actor_cpus"] = engine.actors, engine.actor_cpus
+for gib in (1.5, 64):   # actors of more memory: fewer of them; none fits: one, nothing reserved
+    with RayEngine(sys.argv[2], address=sys.argv[1], cores=2, actor_memory=int(gib * 2 ** 30)) as engine:
+        out[str(gib)] = [engine.actors, engine.reserve_memory]
+        vecs = engine.map("copquotes.embed:TextEncoder", [{"text": f"a text {k}"} for k in range(5)], partition_rows=2)
+        out[str(gib) + " mapped"] = [len(v) for v in vecs]
 with RayEngine(sys.argv[2], address=sys.argv[1], cores=2, actors=1, actor_cpus=0.25) as engine:
     out["given"] = [engine.actors, engine.actor_cpus]
 import ray   # imported by the engine, after it chose the token mode
@@ -125,9 +131,50 @@ def test_the_engine_sizes_its_actor_pools_to_the_cluster_not_to_this_machine(clu
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert (out["actors"], out["actor_cpus"]) == (CLUSTER_CPUS, 1.0)   # cores=2 here: the cluster has 3
+    assert out["1.5"] == [2, True] and out["64"] == [1, False]         # as many as its 3.5 GiB hold
+    assert out["1.5 mapped"] == out["64 mapped"] == [384] * 5           # and the maps run
     assert out["given"] == [1, 0.25]                                   # what the caller set stands
     assert not out["left_connected"]
     assert _status(cluster["address"], cluster["env"])                  # the operator's cluster runs on
+
+
+_WHERE = """
+import json, sys
+import ray
+from copquotes.engines import RayEngine
+with RayEngine(sys.argv[2], address=sys.argv[1] or None, cores=2) as engine:
+    out = {"gcs": ray.get_runtime_context().gcs_address, "cpus": ray.cluster_resources()["CPU"],
+           "actors": engine.actors}
+print(json.dumps(out))
+"""
+
+
+def _where(address: str, ws, env: dict) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _WHERE, address, str(ws)], capture_output=True, text=True,
+                          timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_without_an_address_the_engine_starts_its_own_cluster_even_when_ray_address_names_one(cluster, tmp_path):
+    # Ray alone joins the cluster RAY_ADDRESS names (and then refuses the engine's num_cpus):
+    # text goes to a cluster only when the operator gives --address
+    out = _where("", tmp_path / "ws", {**cluster["client_env"], "RAY_ADDRESS": cluster["address"]})
+    assert out["gcs"] != cluster["address"] and out["cpus"] == 2
+    assert (tmp_path / "ws" / ".ray").is_dir()          # its session files stay in the workspace
+
+
+@pytest.mark.parametrize("how", ["RAY_ADDRESS", "ray start's file"])
+def test_address_auto_connects_to_the_cluster_ray_would_find(cluster, tmp_path, how):
+    env = dict(cluster["client_env"])
+    if how == "RAY_ADDRESS":
+        env["RAY_ADDRESS"] = cluster["address"]
+    else:   # what `ray start --head` writes in Ray's temporary folder
+        (tmp_path / "ray").mkdir()
+        (tmp_path / "ray" / "ray_current_cluster").write_text(cluster["address"])
+        env["RAY_TMPDIR"] = str(tmp_path)
+    out = _where("auto", tmp_path / "ws", env)
+    assert out["gcs"] == cluster["address"] and out["actors"] == CLUSTER_CPUS
 
 
 def test_a_run_with_address_uses_that_cluster_gives_the_local_answers_and_leaves_it_running(cluster, tmp_path):
@@ -180,20 +227,28 @@ def ingested(tmp_path_factory):
     return ws
 
 
-@pytest.mark.parametrize("address, message", [
-    ("127.0.0.1:FREE", "cannot reach the Ray cluster at 127.0.0.1:"),
-    ("ray://127.0.0.1:1", "cannot reach the Ray cluster at ray://127.0.0.1:1"),
-    ("headnode", "is not HOST:PORT"),
+@pytest.mark.parametrize("address, ray_address, message", [
+    ("127.0.0.1:FREE", None, "cannot reach the Ray cluster at 127.0.0.1:"),
+    ("auto", "127.0.0.1:FREE", "cannot reach the Ray cluster at 127.0.0.1:"),    # a stale RAY_ADDRESS
+    ("auto", None, "--address auto found no Ray cluster on this machine"),      # and no `ray start` here
+    ("ray://127.0.0.1:1", None, "cannot reach the Ray cluster at ray://127.0.0.1:1"),
+    ("headnode", None, "is not HOST:PORT"),
 ])
 def test_an_address_with_no_cluster_is_a_one_line_error_at_once_and_the_workspace_is_untouched(
-        ingested, address, message):
+        ingested, address, ray_address, message):
     from copquotes.workspace import Workspace
 
+    # no RAY_ADDRESS but the case's, and a Ray temporary folder where no `ray start` wrote its address
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["RAY_TMPDIR"] = str(ingested.parent)
     with socket.socket() as held:   # a port bound, not listening: nothing answers there
         held.bind(("127.0.0.1", 0))
-        address = address.replace("FREE", str(held.getsockname()[1]))
+        free = str(held.getsockname()[1])
+        address = address.replace("FREE", free)
+        if ray_address:
+            env["RAY_ADDRESS"] = ray_address.replace("FREE", free)
         t0 = time.monotonic()
-        run = _copquotes("analyse", "--workspace", str(ingested), "--engine", "ray", "--address", address)
+        run = _copquotes("analyse", "--workspace", str(ingested), "--engine", "ray", "--address", address, env=env)
     assert run.returncode == 1
     assert message in run.stderr and len(run.stderr.strip().splitlines()) == 1   # no retry warnings from Ray
     assert time.monotonic() - t0 < 60   # Ray alone retries for ever
