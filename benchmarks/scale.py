@@ -536,6 +536,7 @@ def main(argv=None) -> int:
         rep["runs"] = sorted(kept + rep["runs"], key=lambda r: (r["units"], r["engine"]))
         rep["corpora"] = {**{int(k): v for k, v in old.get("corpora", {}).items()}, **rep["corpora"]}
         rep["command"] = "; ".join(c for c in (old.get("command"), rep["command"]) if c)
+        rep["notes"] = old.get("notes", [])   # what was measured beside the script stays (--render rewrites it)
     by = {(r["units"], r["engine"]): r for r in rep["runs"]}
     rep["ratios"] = {u: by[(u, "local")]["wall"] / by[(u, "ray")]["wall"]
                      for (u, e) in by if e == "ray" and (u, "local") in by}
