@@ -171,8 +171,9 @@ class RayEngine:
                 ray.init(address=address, **quiet)
             except (ConnectionError, ray.exceptions.AuthenticationError) as e:
                 first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+                at = address if address == self.address else f"{address} (--address {self.address})"
                 raise ConfigError(
-                    f"could not connect to the Ray cluster at {self.address} ({first}). If the cluster asks for "
+                    f"could not connect to the Ray cluster at {at} ({first}). If the cluster asks for "
                     f"a token, run `ray get-auth-token` on the head node and give it here in RAY_AUTH_TOKEN or "
                     f"in a file named by RAY_AUTH_TOKEN_PATH; or leave out the address to start a local "
                     f"cluster") from None
