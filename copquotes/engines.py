@@ -12,7 +12,6 @@ pool of actors that each build the kernel once. Ray is imported only when this e
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import os
@@ -138,6 +137,7 @@ class RayEngine:
         self.stats: list[MapStats] = []
         self._owns = False
         self._link: Path | None = None
+        self._ray_dir: Path | None = None   # WS/.ray, absolute, once a local cluster is started
         self._ray = None
 
     # -- cluster -------------------------------------------------------------------------------
@@ -162,7 +162,13 @@ class RayEngine:
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
         if ray.is_initialized():
-            return self   # someone else's session (a test, a notebook): use it, leave it running
+            # someone else's session (a test, a notebook that called ray.init): use it, whatever
+            # address this engine was given, leave it running; its cluster sizes the pools
+            if self.address:
+                log.warning("ray engine: Ray is already initialised in this process: its session is used, "
+                            "not the address %s", self.address)
+            self._size_pools(self._cluster_cpus(), self._memory_slots())
+            return self
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
                  "runtime_env": {"env_vars": dict(_WORKER_ENV)}}
         if self.address:
@@ -188,13 +194,14 @@ class RayEngine:
                      self.address, cpus, self.actors, self.actor_cpus)
             return self
         tmp = self._temp_dir()
-        # "local": a cluster of its own, never one named by RAY_ADDRESS or started by `ray start` on
-        # this machine (without it Ray joins those, and refuses num_cpus): text goes to a cluster
-        # only when the operator names it with --address
-        ray.init(address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
-                 object_spilling_directory=str(tmp / "spill"), **quiet)
-        self._owns = True
         try:
+            # "local": a cluster of its own, never one named by RAY_ADDRESS or started by `ray start`
+            # on this machine (without it Ray joins those, and refuses num_cpus): text goes to a
+            # cluster only when the operator names it with --address
+            ray.init(address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
+                     object_spilling_directory=str(tmp / "spill"), **quiet)
+            self._owns = True
+            _owner_only(self._ray_dir)   # Ray opens its folder to every user
             self._size_pools(self.cores, self._memory_slots())
         except BaseException:
             self.shutdown()
@@ -237,20 +244,20 @@ class RayEngine:
         return cpus
 
     def _temp_dir(self) -> Path:
-        """Ray's session folder, inside the workspace (``WS/.ray``). Ray puts Unix sockets there,
-        whose paths may not pass 107 bytes: a deep workspace is reached through a short link in
-        the system's temporary folder (the files still live in the workspace)."""
-        real = self.workspace_path / ".ray"
+        """Ray's session folder, inside the workspace (``WS/.ray``, open to its owner only: spilled
+        objects hold participant text). Ray puts Unix sockets there, whose paths may not pass 107
+        bytes: a deep workspace is reached through a link in a private folder that ``mkdtemp``
+        makes in the system's temporary folder (a name nobody can take first; the files still
+        live in the workspace)."""
+        real = (self.workspace_path / ".ray").resolve()   # absolute: Ray refuses a relative folder
         real.mkdir(parents=True, exist_ok=True)
-        if len(str(real)) <= 40:
+        _owner_only(real)
+        self._ray_dir = real
+        if len(os.fsencode(real)) <= 40:
             return real
         if self._link is None:
-            digest = hashlib.sha1(str(real.resolve()).encode()).hexdigest()[:10]
-            link = Path(tempfile.gettempdir()) / f"cqray-{digest}"
-            if link.is_symlink() and Path(os.readlink(link)) != real.resolve():
-                link.unlink()
-            if not link.exists():
-                link.symlink_to(real.resolve(), target_is_directory=True)
+            link = Path(tempfile.mkdtemp(prefix="cqray-")) / "ws"
+            link.symlink_to(real, target_is_directory=True)
             self._link = link
         return self._link
 
@@ -258,8 +265,14 @@ class RayEngine:
         if self._ray is not None and self._owns:
             self._ray.shutdown()
             self._owns = False
+            if self._ray_dir is not None:
+                _owner_only(self._ray_dir)
         if self._link is not None:
             self._link.unlink(missing_ok=True)
+            try:
+                self._link.parent.rmdir()
+            except OSError:
+                pass
             self._link = None
 
     def __enter__(self):
@@ -332,6 +345,13 @@ class RayEngine:
                 yield pickle.loads(b)
         if expect != end:   # before the next window: its first row would pass the order check
             raise RuntimeError(f"the ray engine returned rows {start}-{expect} of {start}-{end}")
+
+
+def _owner_only(folder: Path) -> None:
+    try:
+        folder.chmod(0o700)
+    except OSError:   # not ours to change (a shared folder): leave it as it is
+        pass
 
 
 def use_token_if_any() -> None:

@@ -149,9 +149,9 @@ print(json.dumps(out))
 """
 
 
-def _where(address: str, ws, env: dict) -> dict:
+def _where(address: str, ws, env: dict, cwd=None) -> dict:
     proc = subprocess.run([sys.executable, "-c", _WHERE, address, str(ws)], capture_output=True, text=True,
-                          timeout=300, env=env)
+                          timeout=300, env=env, cwd=cwd)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -162,6 +162,45 @@ def test_without_an_address_the_engine_starts_its_own_cluster_even_when_ray_addr
     out = _where("", tmp_path / "ws", {**cluster["client_env"], "RAY_ADDRESS": cluster["address"]})
     assert not out["gcs"].endswith(":" + cluster["address"].rpartition(":")[2]) and out["cpus"] == 2
     assert (tmp_path / "ws" / ".ray").is_dir()          # its session files stay in the workspace
+
+
+@pytest.mark.parametrize("where", ["relative", "short but non-ASCII"])
+def test_the_engine_starts_its_cluster_in_any_workspace_folder_open_to_its_owner_only(tmp_path, where):
+    # a relative folder (the README's `--workspace ws`: Ray refuses a relative session folder),
+    # and one of few characters but many bytes (Ray's socket paths may not pass 107 bytes)
+    base = Path(tempfile.mkdtemp(prefix="cq"))   # short, unlike tmp_path
+    try:
+        cwd, ws = (tmp_path, "ws") if where == "relative" else (None, base / "研究ワークスペース" / "ws")
+        links = set(Path(tempfile.gettempdir()).glob("cqray-*"))
+        env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+        out = _where("", ws, env, cwd=cwd)
+        assert out["cpus"] == 2
+        folder = (tmp_path / ws if cwd else ws) / ".ray"
+        assert any(folder.glob("session_*"))                 # Ray's files are in the workspace
+        assert folder.stat().st_mode & 0o777 == 0o700        # Ray made it everyone's: spills hold text
+        assert set(Path(tempfile.gettempdir()).glob("cqray-*")) <= links   # its private link is gone
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_OPEN_SESSION = """
+import json, sys
+import ray
+ray.init(address=sys.argv[1], log_to_driver=False)
+from copquotes.engines import RayEngine
+with RayEngine(sys.argv[2], cores=2) as engine:
+    out = {"actors": engine.actors, "still": ray.is_initialized()}
+print(json.dumps(out))
+"""
+
+
+def test_in_a_process_where_ray_is_initialised_the_engine_uses_that_session_sized_to_its_cluster(cluster, tmp_path):
+    proc = subprocess.run([sys.executable, "-c", _OPEN_SESSION, cluster["address"], str(tmp_path / "ws")],
+                          capture_output=True, text=True, timeout=300, env=cluster["env"])
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out == {"actors": CLUSTER_CPUS, "still": True}   # a notebook's ray.init: its cluster, left open
+    assert not (tmp_path / "ws" / ".ray").exists()
 
 
 @pytest.mark.parametrize("how", ["RAY_ADDRESS", "ray start's file"])
