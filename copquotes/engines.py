@@ -16,6 +16,7 @@ import logging
 import math
 import os
 import pickle
+import shutil
 import socket
 import tempfile
 import time
@@ -252,6 +253,7 @@ class RayEngine:
         real = (self.workspace_path / ".ray").resolve()   # absolute: Ray refuses a relative folder
         real.mkdir(parents=True, exist_ok=True)
         _owner_only(real)
+        prune_sessions(real)
         self._ray_dir = real
         if len(os.fsencode(real)) <= 40:
             return real
@@ -345,6 +347,35 @@ class RayEngine:
                 yield pickle.loads(b)
         if expect != end:   # before the next window: its first row would pass the order check
             raise RuntimeError(f"the ray engine returned rows {start}-{expect} of {start}-{end}")
+
+
+SESSIONS_KEPT = 3   # Ray session folders (logs, 300-400 KB each) a workspace keeps of past runs
+
+
+def prune_sessions(folder: Path, keep: int = SESSIONS_KEPT) -> list[Path]:
+    """Remove the session folders of past local clusters from ``folder`` (``WS/.ray``), all but
+    the ``keep`` newest: each run adds one. A session whose driver (the process id that ends
+    its name, ``session_<date>_<time>_<micro>_<pid>``) still runs is never removed. Returns
+    what was removed."""
+    sessions = sorted(d for d in folder.glob("session_*") if d.is_dir() and not d.is_symlink())
+    gone = []
+    for d in sessions[:max(0, len(sessions) - keep)]:
+        pid = d.name.rpartition("_")[2]
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        gone.append(d)
+    return gone
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):   # no such process; not a process id at all
+        return False
+    except PermissionError:   # another user's process
+        return True
+    return True
 
 
 def _owner_only(folder: Path) -> None:

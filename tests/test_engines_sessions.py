@@ -1,0 +1,34 @@
+"""What a workspace keeps of past Ray sessions (``WS/.ray/session_*``, one per run with the
+engine's own cluster): the newest few, and any whose driver still runs."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from copquotes.engines import prune_sessions
+
+DEAD = 2 ** 22 + 1   # above Linux's largest process id: never a live process
+
+
+def _sessions(folder, pids):
+    for k, pid in enumerate(pids):
+        (folder / f"session_2026-12-0{k + 1}_10-00-00_000000_{pid}" / "logs").mkdir(parents=True)
+
+
+@pytest.mark.parametrize("pids, keep, left", [
+    ([DEAD] * 5, 3, [2, 3, 4]),                      # the newest three
+    ([DEAD] * 2, 3, [0, 1]),                         # fewer than kept: all
+    (["ALIVE", DEAD, DEAD, DEAD, DEAD], 3, [0, 2, 3, 4]),   # a running driver's session stays
+    ([DEAD, "notapid", DEAD], 1, [2]),               # a name without a process id is old
+    ([DEAD] * 3, 0, []),
+])
+def test_old_sessions_go_the_newest_and_running_ones_stay(tmp_path, pids, keep, left):
+    pids = [os.getpid() if p == "ALIVE" else p for p in pids]
+    _sessions(tmp_path, pids)
+    (tmp_path / "session_latest").symlink_to(sorted(tmp_path.glob("session_*"))[-1])
+    (tmp_path / "spill").mkdir()
+    names = sorted(d.name for d in tmp_path.glob("session_2026*"))
+    prune_sessions(tmp_path, keep=keep)
+    assert sorted(d.name for d in tmp_path.glob("session_2026*")) == [names[k] for k in left]
+    assert (tmp_path / "spill").is_dir() and (tmp_path / "session_latest").is_symlink()
