@@ -106,6 +106,14 @@ def _copquotes(*args: str, env: dict | None = None) -> subprocess.CompletedProce
                           timeout=900, env=env)
 
 
+def _script(code: str, *args, env: dict, cwd=None) -> dict:
+    """``code`` run by this Python in a process of its own; the JSON it prints last."""
+    proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=cwd)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 _SIZES = """
 import json, sys
 from copquotes.engines import RayEngine
@@ -126,10 +134,7 @@ print(json.dumps(out))
 
 
 def test_the_engine_sizes_its_actor_pools_to_the_cluster_not_to_this_machine(cluster, tmp_path):
-    proc = subprocess.run([sys.executable, "-c", _SIZES, cluster["address"], str(tmp_path / "ws")],
-                          capture_output=True, text=True, timeout=300, env=cluster["client_env"])
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = _script(_SIZES, cluster["address"], tmp_path / "ws", env=cluster["client_env"])
     assert (out["actors"], out["actor_cpus"]) == (CLUSTER_CPUS, 1.0)   # cores=2 here: the cluster has 3
     assert out["1.5"] == [2, True] and out["64"] == [1, False]         # as many as its 3.5 GiB hold
     assert out["1.5 mapped"] == out["64 mapped"] == [384] * 5           # and the maps run
@@ -150,10 +155,7 @@ print(json.dumps(out))
 
 
 def _where(address: str, ws, env: dict, cwd=None) -> dict:
-    proc = subprocess.run([sys.executable, "-c", _WHERE, address, str(ws)], capture_output=True, text=True,
-                          timeout=300, env=env, cwd=cwd)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return _script(_WHERE, address, ws, env=env, cwd=cwd)
 
 
 def test_without_an_address_the_engine_starts_its_own_cluster_even_when_ray_address_names_one(cluster, tmp_path):
@@ -195,10 +197,7 @@ print(json.dumps(out))
 
 
 def test_in_a_process_where_ray_is_initialised_the_engine_uses_that_session_sized_to_its_cluster(cluster, tmp_path):
-    proc = subprocess.run([sys.executable, "-c", _OPEN_SESSION, cluster["address"], str(tmp_path / "ws")],
-                          capture_output=True, text=True, timeout=300, env=cluster["env"])
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = _script(_OPEN_SESSION, cluster["address"], tmp_path / "ws", env=cluster["env"])
     assert out == {"actors": CLUSTER_CPUS, "still": True}   # a notebook's ray.init: its cluster, left open
     assert not (tmp_path / "ws" / ".ray").exists()
 
