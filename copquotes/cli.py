@@ -185,18 +185,13 @@ def _analysis_options(sp, when: str) -> None:
                          "auto (default) from 50,000 units, with --engine ray, or when they exist")
 
 
-def _check_address(args) -> None:
-    """Before anything is read or written: an address needs the Ray engine and a head node that answers."""
-    from .engines import preflight
-
-    preflight(args.engine, args.address)
-
-
 def cmd_run(args) -> int:
     from .pipeline import analyse
     from .workspace import pipeline_lock
 
-    _check_address(args)
+    from .engines import preflight
+
+    preflight(args.engine, args.address)   # before anything is read or written
     jobs = _jobs(args)
     ws_path = Path(args.workspace)
     if ws_path.exists() and not ws_path.is_dir():
@@ -226,7 +221,9 @@ def cmd_run(args) -> int:
 def cmd_analyse(args) -> int:
     from .pipeline import analyse
 
-    _check_address(args)
+    from .engines import preflight
+
+    preflight(args.engine, args.address)
     jobs = _jobs(args)
     ws = _open_ws(args.workspace)
     before = _bulk_generation(args.workspace)

@@ -111,11 +111,7 @@ class RayEngine:
     ``window_rows``: a map of more rows runs as consecutive Ray datasets of this many rows
     (rounded up to whole partitions), each with its own actor pool, so that this process's copy
     of the input (each row pickled, in an Arrow table) does not grow with the workspace; a window
-    costs an actor pool's start, a few seconds.
-
-    Starting the engine also fixes glibc's mmap threshold in this process
-    (:func:`copquotes.parallel.fixed_mmap_threshold`), as the local engine's worker process does:
-    the stages that run here with Ray read every partition's results and fit the topics."""
+    costs an actor pool's start, a few seconds."""
 
     name = "ray"
 
@@ -143,8 +139,6 @@ class RayEngine:
 
     # -- cluster -------------------------------------------------------------------------------
     def start(self) -> "RayEngine":
-        from .parallel import fixed_mmap_threshold
-
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
         if self.address:
             use_token_if_any()   # read when Ray is imported
@@ -153,7 +147,6 @@ class RayEngine:
         except ImportError:
             raise ConfigError("the ray engine needs Ray: pip install 'copquotes[ray]'") from None
         self._ray = ray
-        fixed_mmap_threshold()   # this process's heap stays flat as it reads the maps' results
         import ray.data  # noqa: F401 - configures its loggers on import: quieten them afterwards
 
         # Ray Data reports each dataset it runs on stderr: copquotes' output stays its own
@@ -373,8 +366,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except (ProcessLookupError, OverflowError):   # no such process; not a process id at all
         return False
-    except PermissionError:   # another user's process
-        return True
+    except PermissionError:   # another user's process: alive
+        pass
     return True
 
 

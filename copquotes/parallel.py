@@ -79,10 +79,10 @@ def fixed_mmap_threshold(nbytes: int = HEAP_MMAP_THRESHOLD) -> bool:
     texts on a 50,000-unit workspace, peaked at 1,036-1,066 MB, and at 767 MB with a 4 MB
     threshold; the worker's peak then went 969 -> 1,048 MB from 50,000 to 200,000 units
     (1,264 -> 1,536 MB before). Costs a page fault per such block (that embedding step took
-    47.6 s instead of 40.1 s). The worker process calls it at its start, the Ray engine in the
-    driver, and a local analysis in the process it runs in (its embed stage: the copquotes
-    process peaked at 1,336 MB at 50,000 units and 1,387 MB at 200,000, 1.04x, against 1,546 and
-    1,878 MB, 1.21x, without it)."""
+    47.6 s instead of 40.1 s). The worker process calls it at its start, and an analysis in the
+    process it runs in, with either engine (locally its embed stage: the copquotes process peaked
+    at 1,336 MB at 50,000 units and 1,387 MB at 200,000, 1.04x, against 1,546 and 1,878 MB,
+    1.21x, without it, for about 6% more time at 50,000 units: benchmarks/results/scale.md)."""
     if int(nbytes) < 0:
         raise ValueError(f"nbytes must be at least 0, not {nbytes!r}")
     if not sys.platform.startswith("linux"):

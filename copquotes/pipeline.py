@@ -276,11 +276,12 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
         mapper = make_engine(engine, ws.path, address=address, cores=cores) if distribute else None
     else:  # an engine the caller started (and stops)
         mapper = engine
-    if mapper is None and todo:
+    if todo:
         from .parallel import fixed_mmap_threshold
 
-        # the embed stage runs here with the local engine: its model's buffers of a few MB, a new
-        # size each batch, fragment the heap otherwise (as in the worker process and the Ray driver)
+        # stages run in this process with either engine (embed and tag locally; with Ray the
+        # reading of every partition's results and the topic fit): buffers of a few MB, a new
+        # size each batch, fragment the heap otherwise (the worker process does the same)
         fixed_mmap_threshold()
     plan = _Plan(ws, todo, parallel and cores > 1 and mapper is None)
     beside_map = _Beside(ws.path, mapper) if mapper is not None and getattr(ws, "path", None) is not None else None
