@@ -117,6 +117,9 @@ def test_from_an_empty_workspace_to_a_docx_of_ten_approved_quotes(new_app, tmp_p
     from docx import Document
     from playwright.sync_api import expect, sync_playwright
 
+    # expect() waits 5 s unless told otherwise (page.set_default_timeout does not reach it); a
+    # loaded CI machine once took longer than that to write the DOCX after Export collection
+    expect.set_options(timeout=30_000)
     ws_path, port = new_app
     shots = Path(os.environ["COPQUOTES_SCREENSHOTS"]) if os.environ.get("COPQUOTES_SCREENSHOTS") else None
     if shots:
