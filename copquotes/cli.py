@@ -6,11 +6,14 @@ traceback unless ``--debug``). ``--json`` output goes to stdout and nothing else
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import _offline
@@ -541,6 +544,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's or ``kill``'s stop), raised where the command is, as Ctrl-C is."""
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """SIGTERM unwinds the command like Ctrl-C: a Ray cluster it started stops with it, its
+    temporary folders go, the workspace is closed. Python's default would end the process
+    where it stands. In the main thread only (signals reach no other)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:
     _offline.apply()  # the CLI owns its process: models from local packages only, no hub, no suffix list
     parser = build_parser()
@@ -558,7 +584,11 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "quiet", False) or getattr(args, "json", False) and args.command in ("status",):
         _progress.set_enabled(False)
     try:
-        return int(args.func(args) or 0)
+        with _sigterm_interrupts():
+            return int(args.func(args) or 0)
+    except Terminated:
+        _err("copquotes: stopped (SIGTERM)")
+        return 143
     except CopquotesError as exc:
         if debug:
             raise

@@ -17,8 +17,11 @@ import math
 import os
 import pickle
 import shutil
+import signal
 import socket
+import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,11 +159,9 @@ class RayEngine:
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
         if ray.is_initialized():
-            # someone else's session (a test, a notebook that called ray.init): use it, whatever
-            # address this engine was given, leave it running; its cluster sizes the pools
-            if self.address:
-                log.warning("ray engine: Ray is already initialised in this process: its session is used, "
-                            "not the address %s", self.address)
+            # someone else's session (a test, a notebook that called ray.init): use it, leave it
+            # running; its cluster sizes the pools. Never when an address names another
+            _check_no_session(self.address)
             self._size_pools(self._cluster_cpus(), self._memory_slots())
             return self
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
@@ -168,7 +169,7 @@ class RayEngine:
         if self.address:
             address = reachable(self.address)   # else Ray retries for ever, printing a warning every few seconds
             try:
-                ray.init(address=address, **quiet)
+                _init(ray, address=address, **quiet)
             except (ConnectionError, ray.exceptions.AuthenticationError) as e:
                 first = (str(e).strip().splitlines() or [type(e).__name__])[0]
                 at = address if address == self.address else f"{address} (--address {self.address})"
@@ -192,7 +193,7 @@ class RayEngine:
             # "local": a cluster of its own, never one named by RAY_ADDRESS or started by `ray start`
             # on this machine (without it Ray joins those, and refuses num_cpus): text goes to a
             # cluster only when the operator names it with --address
-            ray.init(address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
+            _init(ray, address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
                      object_spilling_directory=str(tmp / "spill"), **quiet)
             self._owns = True
             _owner_only(self._ray_dir)   # Ray opens its folder to every user
@@ -251,7 +252,7 @@ class RayEngine:
         if len(os.fsencode(real)) <= 40:
             return real
         if self._link is None:
-            link = Path(tempfile.mkdtemp(prefix="cqray-")) / "ws"
+            link = Path(tempfile.mkdtemp(prefix="cqray-", dir=_short_temp())) / "ws"
             link.symlink_to(real, target_is_directory=True)
             self._link = link
         return self._link
@@ -343,6 +344,27 @@ class RayEngine:
 
 
 SESSIONS_KEPT = 3   # Ray session folders (logs, 300-400 KB each) a workspace keeps of past runs
+
+
+def _init(ray, **kwargs) -> None:
+    """``ray.init``, keeping a SIGTERM handler of the process's own (the CLI's: the run unwinds
+    with one line and exit 143), which Ray replaces with ``sys.exit(15)``."""
+    before = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
+    try:
+        ray.init(**kwargs)
+    finally:
+        if callable(before):
+            signal.signal(signal.SIGTERM, before)
+
+
+def _short_temp() -> str:
+    """A temporary folder short enough for the link to ``WS/.ray`` (its ``cqray-XXXXXXXX/ws``
+    within 40 bytes): the system's (``TMPDIR``), else /tmp (a scheduler's job folder can be deep)."""
+    for base in (tempfile.gettempdir(), "/tmp"):
+        if len(os.fsencode(base)) <= 40 - len("/cqray-XXXXXXXX/ws") and os.access(base, os.W_OK | os.X_OK):
+            return base
+    raise ConfigError(f"the temporary folder {tempfile.gettempdir()} is too deep for Ray's socket paths (107 bytes "
+                      f"at most) and /tmp is not writable: set TMPDIR to a short folder, e.g. TMPDIR=/tmp")
 
 
 def prune_sessions(folder: Path, keep: int = SESSIONS_KEPT) -> list[Path]:
@@ -451,11 +473,28 @@ def check_engine(engine: str | None, address: str | None = None) -> None:
 
 
 def preflight(engine: str | None, address: str | None = None) -> None:
-    """What an interface checks before it ingests anything: the engine's options, and that the
-    cluster at ``address`` answers (the engine checks it again when it connects)."""
+    """What an interface checks before it ingests anything: the engine's options, that no Ray
+    session of this process stands in the way of ``address``, and that the cluster there
+    answers (the engine checks both again when it connects)."""
     check_engine(engine, address)
     if address:
+        _check_no_session(address)
         reachable(address)
+
+
+def _check_no_session(address: str | None) -> None:
+    """:class:`ConfigError` when ``address`` is given but Ray is already initialised in this
+    process (a notebook's ``ray.init``): the engine would run on that session, not at ``address``,
+    and the text would go where the operator did not name."""
+    ray = sys.modules.get("ray")
+    if not address or ray is None or not ray.is_initialized():
+        return
+    try:
+        where = f" (to the cluster at {ray.get_runtime_context().gcs_address})"
+    except Exception:  # noqa: BLE001 - only for the message
+        where = ""
+    raise ConfigError(f"Ray is already initialised in this process{where}, so the address {address} cannot be "
+                      f"used: leave out the address to run on that session, or call ray.shutdown() first")
 
 
 def make_engine(engine: str | None, workspace_path, *, address: str | None = None, cores: int | None = None):

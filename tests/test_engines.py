@@ -179,3 +179,59 @@ def test_the_ray_engine_writes_the_bulk_files_the_local_one_leaves_a_small_works
     assert list(got["unit_id"]) == list(want["unit_id"])
     assert list(got["text"]) == list(want["text"])
     assert list(got["themes"]) == list(want["themes"])
+
+
+def _pids(pattern: str) -> list[int]:
+    import subprocess
+
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def test_sigterm_stops_a_ray_run_with_the_cluster_it_started(tmp_path):
+    """A scheduler's ``kill`` (SIGTERM) unwinds `copquotes run` like Ctrl-C: exit 143, one line,
+    and the local cluster stops with it instead of outliving the run. Ray's processes are found by
+    the private temporary folder their command lines name (the link to a deep ``WS/.ray``)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    from copquotes.workspace import Workspace
+
+    data = _slice(tmp_path, ["rosters/focus_group_roster.csv", "copquotes.yaml",
+                             "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"])
+    tmp = Path(tempfile.mkdtemp(prefix="cqt"))   # short, unlike tmp_path: the link to WS/.ray goes here
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["TMPDIR"] = str(tmp)
+    ws = tmp_path / "ws"
+    proc = subprocess.Popen([sys.executable, "-m", "copquotes", "-q", "run", str(data), "--workspace", str(ws),
+                             "--engine", "ray"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        # the driver has joined the cluster it started (ray.init is over: Ray's own handlers are
+        # in charge while it runs, and an interrupted ray.init may abort the process)
+        deadline = time.monotonic() + 300
+        while not list((ws / ".ray").glob("session_*/logs/python-core-driver-*.log")):
+            assert proc.poll() is None, proc.stderr.read()[-3000:]
+            assert time.monotonic() < deadline, "the Ray cluster did not start in 300 s"
+            time.sleep(0.5)
+        time.sleep(5)
+        assert len(_pids(str(tmp))) >= 2         # its GCS and raylet, named by the link in tmp
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 143, err[-3000:]
+        assert err.strip().splitlines()[-1] == "copquotes: stopped (SIGTERM)"
+        deadline = time.monotonic() + 30
+        while _pids(str(tmp)):
+            assert time.monotonic() < deadline, "Ray's processes outlived the run by 30 s"
+            time.sleep(1)
+        assert not list(tmp.glob("cqray-*"))     # its private link went with it
+        Workspace.open(ws).close()               # the workspace opens
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        subprocess.run(["pkill", "-KILL", "-f", str(tmp)], capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)

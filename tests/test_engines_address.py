@@ -202,6 +202,28 @@ def test_in_a_process_where_ray_is_initialised_the_engine_uses_that_session_size
     assert not (tmp_path / "ws" / ".ray").exists()
 
 
+_SESSION_AND_ADDRESS = """
+import json, sys
+import ray
+ray.init(address=sys.argv[1], log_to_driver=False)
+import copquotes
+from copquotes.errors import ConfigError
+try:
+    copquotes.run(sys.argv[3], sys.argv[2], engine="ray", address=sys.argv[1])
+    out = {"error": None}
+except ConfigError as e:
+    out = {"error": str(e)}
+print(json.dumps(out))
+"""
+
+
+def test_an_address_in_a_process_where_ray_is_initialised_is_refused_before_the_ingest(cluster, tmp_path):
+    data = _slice(tmp_path)
+    out = _script(_SESSION_AND_ADDRESS, cluster["address"], tmp_path / "ws", data, env=cluster["env"])
+    assert out["error"] and "already initialised" in out["error"] and "ray.shutdown()" in out["error"]
+    assert not (tmp_path / "ws").exists()      # nothing read, nothing written
+
+
 @pytest.mark.parametrize("how", ["RAY_ADDRESS", "ray start's file"])
 def test_address_auto_connects_to_the_cluster_ray_would_find(cluster, tmp_path, how):
     env = dict(cluster["client_env"])

@@ -1,12 +1,13 @@
 """What a workspace keeps of past Ray sessions (``WS/.ray/session_*``, one per run with the
-engine's own cluster): the newest few, and any whose driver still runs."""
+engine's own cluster): the newest few, and any whose driver still runs; and where the link to a
+deep ``WS/.ray`` goes."""
 from __future__ import annotations
 
 import os
 
 import pytest
 
-from copquotes.engines import prune_sessions
+from copquotes.engines import _short_temp, prune_sessions
 
 DEAD = 2 ** 22 + 1   # above Linux's largest process id: never a live process
 
@@ -32,3 +33,13 @@ def test_old_sessions_go_the_newest_and_running_ones_stay(tmp_path, pids, keep, 
     prune_sessions(tmp_path, keep=keep)
     assert sorted(d.name for d in tmp_path.glob("session_2026*")) == [names[k] for k in left]
     assert (tmp_path / "spill").is_dir() and (tmp_path / "session_latest").is_symlink()
+
+
+@pytest.mark.parametrize("tmpdir, expected", [
+    ("/tmp", "/tmp"),
+    ("/tmp/" + "job-12345/" * 4, "/tmp"),      # a scheduler's deep job folder: the link goes to /tmp
+])
+def test_the_link_to_a_deep_workspace_goes_to_a_temporary_folder_short_enough_for_rays_sockets(
+        monkeypatch, tmpdir, expected):
+    monkeypatch.setattr("tempfile.tempdir", tmpdir)
+    assert _short_temp() == expected
