@@ -5,6 +5,13 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/scale.py --sizes 10000 --keep DIR      # both engines, workspaces kept
     .venv/bin/python benchmarks/engines_equal.py DIR/ws_10000_local DIR/ws_10000_ray --stem engines_equal
 
+or on any two workspaces built from the same inputs (``--built-by`` says how, in the results)::
+
+    .venv/bin/python -m copquotes run corpus --workspace DIR/ws_local
+    .venv/bin/python -m copquotes run corpus --workspace DIR/ws_ray --engine ray
+    .venv/bin/python benchmarks/engines_equal.py DIR/ws_local DIR/ws_ray --stem engines_equal_corpus \
+        --built-by "copquotes run corpus, each engine"
+
 Compares what tests/test_engines.py compares on a slice of the sample corpus, here at benchmark
 size: the redactions, the anonymised text, the risk flags, the tags, the topic assignments and
 topic table, the quotes (text, attribution, flags, status), the unit and sentence theme scores
@@ -123,8 +130,8 @@ def to_markdown(rep: dict) -> str:
     c = rep["comparisons"]
     same = sum(1 for v in c.values() if v["differ"] == 0)
     lines = [f"# Same answers: local engine vs Ray engine, {rep['units']:,} units", "",
-             f"Run {rep['date']}. Command: `{rep['command']}`. Workspaces: `{rep['workspaces']}` (as built by "
-             "`benchmarks/scale.py --keep`).", "",
+             f"Run {rep['date']}. Command: `{rep['command']}`. Workspaces: `{rep['workspaces']}` (built by "
+             f"{rep.get('built_by') or '`benchmarks/scale.py --keep`'}).", "",
              f"**{same} of {len(c)} comparisons identical.** Scores are compared within 1e-5; a shortlist row counts "
              "the positions whose quote differs.", "",
              "| what | rows, local | rows, ray | rows that differ | max abs diff | first differing key |",
@@ -140,11 +147,14 @@ def main(argv=None) -> int:
     ap.add_argument("local", type=Path, help="workspace analysed by the local engine")
     ap.add_argument("ray", type=Path, help="workspace analysed by the Ray engine")
     ap.add_argument("--stem", default="engines_equal")
+    ap.add_argument("--built-by", default="", help="how the two workspaces were built, for the results "
+                    "(default: benchmarks/scale.py --keep)")
     args = ap.parse_args(argv)
     rep = compare(args.local, args.ray)
+    rep["built_by"] = args.built_by
     rep.update(date=time.strftime("%Y-%m-%d %H:%M"),
-               command="python benchmarks/engines_equal.py " + " ".join(
-                   argv if argv is not None else sys.argv[1:]).replace(str(args.local.parent), "DIR"),
+               command=f"python benchmarks/engines_equal.py {args.local} {args.ray} --stem {args.stem}".replace(
+                   str(args.local.parent), "DIR"),
                workspaces=f"{args.local.name}, {args.ray.name}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.stem}.json").write_text(json.dumps(rep, indent=1, default=str) + "\n")
