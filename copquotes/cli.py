@@ -557,7 +557,13 @@ def _sigterm_interrupts():
         yield
         return
 
+    here = os.getpid()
+
     def stop(signum, frame):
+        if os.getpid() != here:   # a forked child (a multiprocessing pool's worker): end as it would have
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
         raise Terminated()
 
     previous = signal.signal(signal.SIGTERM, stop)

@@ -12,6 +12,7 @@ pool of actors that each build the kernel once. Ray is imported only when this e
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -169,7 +170,8 @@ class RayEngine:
         if self.address:
             address = reachable(self.address)   # else Ray retries for ever, printing a warning every few seconds
             try:
-                _init(ray, address=address, **quiet)
+                with _keeping_sigterm():
+                    ray.init(address=address, **quiet)
             except (ConnectionError, ray.exceptions.AuthenticationError) as e:
                 first = (str(e).strip().splitlines() or [type(e).__name__])[0]
                 at = address if address == self.address else f"{address} (--address {self.address})"
@@ -193,8 +195,9 @@ class RayEngine:
             # "local": a cluster of its own, never one named by RAY_ADDRESS or started by `ray start`
             # on this machine (without it Ray joins those, and refuses num_cpus): text goes to a
             # cluster only when the operator names it with --address
-            _init(ray, address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
-                     object_spilling_directory=str(tmp / "spill"), **quiet)
+            with _keeping_sigterm():
+                ray.init(address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
+                         object_spilling_directory=str(tmp / "spill"), **quiet)
             self._owns = True
             _owner_only(self._ray_dir)   # Ray opens its folder to every user
             self._size_pools(self.cores, self._memory_slots())
@@ -259,7 +262,8 @@ class RayEngine:
 
     def shutdown(self) -> None:
         if self._ray is not None and self._owns:
-            self._ray.shutdown()
+            with _keeping_sigterm():
+                self._ray.shutdown()
             self._owns = False
             if self._ray_dir is not None:
                 _owner_only(self._ray_dir)
@@ -346,12 +350,15 @@ class RayEngine:
 SESSIONS_KEPT = 3   # Ray session folders (logs, 300-400 KB each) a workspace keeps of past runs
 
 
-def _init(ray, **kwargs) -> None:
-    """``ray.init``, keeping a SIGTERM handler of the process's own (the CLI's: the run unwinds
-    with one line and exit 143), which Ray replaces with ``sys.exit(15)``."""
+@contextlib.contextmanager
+def _keeping_sigterm():
+    """Around ``ray.init`` and ``ray.shutdown``: a SIGTERM handler of the process's own (the
+    CLI's: the run unwinds with one line and exit 143) stays in charge. ``ray.init`` replaces it
+    with ``sys.exit(15)`` and a C++ handler that aborts; ``ray.shutdown`` sets the signal back to
+    the system's default behind Python's back (``signal.getsignal`` still names the handler)."""
     before = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
     try:
-        ray.init(**kwargs)
+        yield
     finally:
         if callable(before):
             signal.signal(signal.SIGTERM, before)

@@ -164,3 +164,29 @@ def test_meta_option_sets_metadata_for_every_file(tmp_path, capsys):
     assert code == 0
     st = status(capsys, path)
     assert set(st["by_group"]) == {"Regional and rural"}
+
+
+_POOL_UNDER_SIGTERM = """
+import multiprocessing as mp, os, signal, time
+from copquotes import cli
+with cli._sigterm_interrupts():
+    try:
+        with mp.get_context("fork").Pool(2) as pool:      # as the anonymiser's pool is
+            r = pool.map_async(time.sleep, [0.2] * 50)
+            time.sleep(0.5)
+            os.kill(os.getpid(), signal.SIGTERM)
+            r.wait()
+    except cli.Terminated:
+        print("terminated")
+"""
+
+
+def test_sigterm_unwinds_the_command_and_ends_its_forked_workers_quietly():
+    """The command gets an interrupt; a forked pool worker, which inherits the handler, ends as
+    a SIGTERM ends it (it printed a traceback of the interrupt each, breaking the one line)."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _POOL_UNDER_SIGTERM], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.strip() == "terminated", proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]

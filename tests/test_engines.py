@@ -193,35 +193,41 @@ def test_sigterm_stops_a_ray_run_with_the_cluster_it_started(tmp_path):
     and the local cluster stops with it instead of outliving the run. Ray's processes are found by
     the private temporary folder their command lines name (the link to a deep ``WS/.ray``)."""
     import os
+    import re
     import signal
     import subprocess
     import sys
     import tempfile
+    import threading
     import time
 
     from copquotes.workspace import Workspace
 
     data = _slice(tmp_path, ["rosters/focus_group_roster.csv", "copquotes.yaml",
                              "surveys/rre_2022-2023_end_of_series_surveymonkey.csv"])
-    tmp = Path(tempfile.mkdtemp(prefix="cqt"))   # short, unlike tmp_path: the link to WS/.ray goes here
+    tmp = Path(tempfile.mkdtemp(prefix="cqt", dir="/tmp"))   # short, unlike tmp_path: the link to WS/.ray goes here
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     env["TMPDIR"] = str(tmp)
     ws = tmp_path / "ws"
     proc = subprocess.Popen([sys.executable, "-m", "copquotes", "-q", "run", str(data), "--workspace", str(ws),
                              "--engine", "ray"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: [lines.append(x) for x in iter(proc.stderr.readline, "")], daemon=True)
+    reader.start()
     try:
-        # the driver has joined the cluster it started (ray.init is over: Ray's own handlers are
-        # in charge while it runs, and an interrupted ray.init may abort the process)
+        # the first stage is done: the run is well past ray.init (while that runs, Ray's own
+        # handlers are in charge, and an interrupted ray.init may abort the process)
         deadline = time.monotonic() + 300
-        while not list((ws / ".ray").glob("session_*/logs/python-core-driver-*.log")):
-            assert proc.poll() is None, proc.stderr.read()[-3000:]
-            assert time.monotonic() < deadline, "the Ray cluster did not start in 300 s"
-            time.sleep(0.5)
-        time.sleep(5)
+        while not any(re.match(r"\s+\w+\s+done in", x) for x in list(lines)):
+            assert proc.poll() is None, "".join(lines)[-3000:]
+            assert time.monotonic() < deadline, "no stage was done in 300 s"
+            time.sleep(0.2)
         assert len(_pids(str(tmp))) >= 2         # its GCS and raylet, named by the link in tmp
         proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=120)
+        proc.wait(timeout=120)
+        reader.join(timeout=30)
+        err = "".join(lines)
         assert proc.returncode == 143, err[-3000:]
         assert err.strip().splitlines()[-1] == "copquotes: stopped (SIGTERM)"
         deadline = time.monotonic() + 30
@@ -235,3 +241,33 @@ def test_sigterm_stops_a_ray_run_with_the_cluster_it_started(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         subprocess.run(["pkill", "-KILL", "-f", str(tmp)], capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+_HANDLER_AFTER_SHUTDOWN = """
+import json, os, signal, sys, time
+from copquotes import cli
+from copquotes.engines import RayEngine
+with cli._sigterm_interrupts():
+    with RayEngine(sys.argv[1], cores=2):
+        pass
+    try:     # after the engine's ray.shutdown: the bulk files and the output are still to come
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)
+        out = {"caught": False}
+    except cli.Terminated:
+        out = {"caught": True}
+print(json.dumps(out))
+"""
+
+
+def test_the_commands_sigterm_handler_outlives_the_engines_cluster(tmp_path):
+    """``ray.shutdown`` set SIGTERM back to the system default behind Python's back: a SIGTERM
+    while the bulk files were written killed the run where it stood."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _HANDLER_AFTER_SHUTDOWN, str(tmp_path / "ws")], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-3000:])
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"caught": True}

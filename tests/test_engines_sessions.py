@@ -35,11 +35,25 @@ def test_old_sessions_go_the_newest_and_running_ones_stay(tmp_path, pids, keep, 
     assert (tmp_path / "spill").is_dir() and (tmp_path / "session_latest").is_symlink()
 
 
-@pytest.mark.parametrize("tmpdir, expected", [
-    ("/tmp", "/tmp"),
-    ("/tmp/" + "job-12345/" * 4, "/tmp"),      # a scheduler's deep job folder: the link goes to /tmp
+@pytest.mark.parametrize("extra, chosen", [
+    (0, "TMPDIR"),
+    (22, "TMPDIR"),      # the link, TMPDIR/cqray-XXXXXXXX/ws, is 40 bytes: the most Ray's sockets allow
+    (23, "/tmp"),
+    (60, "/tmp"),        # a scheduler's deep job folder
 ])
 def test_the_link_to_a_deep_workspace_goes_to_a_temporary_folder_short_enough_for_rays_sockets(
-        monkeypatch, tmpdir, expected):
-    monkeypatch.setattr("tempfile.tempdir", tmpdir)
-    assert _short_temp() == expected
+        monkeypatch, extra, chosen):
+    import shutil
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="cq", dir="/tmp")   # 15 bytes
+    try:
+        tmpdir = base
+        if extra:
+            tmpdir = base + "/" + "d" * (extra - len(base) - 1)
+            os.makedirs(tmpdir)
+        assert len(tmpdir) == (extra or len(base))
+        monkeypatch.setattr("tempfile.tempdir", tmpdir)
+        assert _short_temp() == (tmpdir if chosen == "TMPDIR" else "/tmp")
+    finally:
+        shutil.rmtree(base)
