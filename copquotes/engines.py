@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import ConfigError
+from .parallel import pid_alive
 from .stages import resolve
 
 log = logging.getLogger(__name__)
@@ -383,21 +384,11 @@ def prune_sessions(folder: Path, keep: int = SESSIONS_KEPT) -> list[Path]:
     gone = []
     for d in sessions[:max(0, len(sessions) - keep)]:
         pid = d.name.rpartition("_")[2]
-        if pid.isdigit() and _alive(int(pid)):
+        if pid_alive(pid):
             continue
         shutil.rmtree(d, ignore_errors=True)
         gone.append(d)
     return gone
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):   # no such process; not a process id at all
-        return False
-    except PermissionError:   # another user's process: alive
-        pass
-    return True
 
 
 def _owner_only(folder: Path) -> None:

@@ -1,5 +1,5 @@
-"""How many cores this process may use, the thread settings that follow from it, and the
-heap setting of the pipeline's worker process.
+"""How many cores this process may use, the thread settings that follow from it, the heap
+setting of the pipeline's worker process, and whether another process still runs.
 
 Nothing here runs at import: the entry points (the CLI, ``copquotes.run``, the worker
 process, a Ray actor) call :func:`apply_threads` with the number they chose; the worker
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def available_cores() -> int:
@@ -93,3 +94,22 @@ def fixed_mmap_threshold(nbytes: int = HEAP_MMAP_THRESHOLD) -> bool:
         return bool(ctypes.CDLL("libc.so.6").mallopt(M_MMAP_THRESHOLD, int(nbytes)))
     except (OSError, AttributeError):  # pragma: no cover - another C library (musl)
         return False
+
+
+def pid_alive(pid) -> bool:
+    """Whether the process ``pid`` runs: another user's counts, a zombie (ended, not yet
+    reaped by its parent) does not, and anything not a process id is not one."""
+    try:
+        pid = int(pid)
+        if pid <= 0:   # 0 and -N name process groups, not a process
+            return False
+        os.kill(pid, 0)
+    except (TypeError, ValueError, OverflowError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True

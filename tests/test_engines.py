@@ -33,6 +33,19 @@ def _slice(root: Path, files=SLICE) -> Path:
     return data
 
 
+def _script(code: str, *args, env: dict | None = None, cwd=None) -> dict:
+    """``code`` run by this Python in a process of its own (Ray's state, signal handlers and
+    thread pools stay there); the JSON it prints last."""
+    import json
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=cwd)
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def _rows(ws, sql):
     if callable(sql):
         return sql(ws)
@@ -263,11 +276,4 @@ print(json.dumps(out))
 def test_the_commands_sigterm_handler_outlives_the_engines_cluster(tmp_path):
     """``ray.shutdown`` set SIGTERM back to the system default behind Python's back: a SIGTERM
     while the bulk files were written killed the run where it stood."""
-    import json
-    import subprocess
-    import sys
-
-    proc = subprocess.run([sys.executable, "-c", _HANDLER_AFTER_SHUTDOWN, str(tmp_path / "ws")], capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, (proc.returncode, proc.stderr[-3000:])
-    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"caught": True}
+    assert _script(_HANDLER_AFTER_SHUTDOWN, tmp_path / "ws") == {"caught": True}

@@ -10,7 +10,6 @@ operator's running.
 """
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_engines import _script
 from tests.test_engines import _slice as corpus_slice
 
 pytestmark = pytest.mark.slow
@@ -104,14 +104,6 @@ def _slice(root: Path) -> Path:
 def _copquotes(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "copquotes", *args], capture_output=True, text=True,
                           timeout=900, env=env)
-
-
-def _script(code: str, *args, env: dict, cwd=None) -> dict:
-    """``code`` run by this Python in a process of its own; the JSON it prints last."""
-    proc = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
-                          timeout=300, env=env, cwd=cwd)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 _SIZES = """

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from copquotes.cli import main
-from copquotes.parallel import available_cores, fixed_mmap_threshold, resolve_jobs
+from copquotes.parallel import available_cores, fixed_mmap_threshold, pid_alive, resolve_jobs
 
 
 def test_available_cores_follow_the_cpu_affinity():
@@ -129,3 +129,29 @@ def test_a_local_analysis_fixes_the_mmap_threshold_of_the_process_it_runs_in(tmp
                          env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1])))
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip().splitlines()[-1] == "own pages"
+
+
+@pytest.mark.parametrize("pid, alive", [
+    (os.getpid(), True),
+    (str(os.getpid()), True),      # as a session folder's name ends
+    (1, True),                     # another user's (init): running
+    (None, False),
+    ("notapid", False),
+    (0, False),                    # a process group, not a process
+    (-1, False),
+    (2 ** 22 + 1, False),          # above Linux's largest process id
+    (2 ** 70, False),              # not a C int
+])
+def test_pid_alive(pid, alive):
+    assert pid_alive(pid) is alive
+
+
+def test_a_finished_child_not_yet_reaped_is_not_alive():
+    import time
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while pid_alive(child.pid):          # a zombie once it ends: not running
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    child.wait()

@@ -35,6 +35,7 @@ import traceback
 from pathlib import Path
 
 from ..ingest.base import MANIFEST_NAMES
+from ..parallel import pid_alive
 from ..types import SOURCE_KINDS as ALL_SOURCE_KINDS
 
 log = logging.getLogger(__name__)
@@ -74,22 +75,6 @@ def _write_json(path: Path, obj) -> None:
     os.replace(tmp, path)
 
 
-def _pid_alive(pid) -> bool:
-    try:
-        pid = int(pid)
-        os.kill(pid, 0)
-    except (TypeError, ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    # a zombie (finished, not yet reaped by the Streamlit process that started it) is not running
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 def read_state(ws_path) -> dict | None:
     """The last analysis' progress (``None`` when none ever ran). A run whose process died
     without finishing is reported as ``failed``."""
@@ -98,7 +83,7 @@ def read_state(ws_path) -> dict | None:
         state = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if state.get("state") in ("queued", "running") and not _pid_alive(state.get("pid")):
+    if state.get("state") in ("queued", "running") and not pid_alive(state.get("pid")):
         # a queued run gets a few seconds to start its process
         started = state.get("started_at_epoch") or 0
         if state.get("state") == "running" or time.time() - started > 30:
