@@ -35,11 +35,17 @@ EXACT = {
     "redactions": 'SELECT unit_id, start, "end", kind, source, status FROM redactions ORDER BY 1, 2, 3, 4',
     "anonymised text": "SELECT unit_id, text FROM anon ORDER BY 1",
     "risk flags": 'SELECT unit_id, kind, start, "end", reason, severity FROM flags ORDER BY 1, 2, 3, 4',
-    "tags": "SELECT unit_id, theme, label, evidence_idx FROM unit_themes ORDER BY 1, 2",
+    "tags": lambda ws: [(u, t, lab, ev) for u, t, _, lab, ev in _unit_theme_rows(ws)],   # (Parquet parts)
     "topic of each unit": "SELECT unit_id, topic FROM unit_topics ORDER BY 1",
     "topic table": "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY 1",
     "quotes": "SELECT quote_id, text, edited_text, attribution, flags_json, speaker, status FROM quotes ORDER BY 1",
 }
+
+
+def _unit_theme_rows(ws) -> list[tuple]:
+    from copquotes.themescores import sorted_rows
+
+    return sorted_rows(ws)
 
 
 def _sentence_theme_rows(ws) -> list[tuple]:
@@ -49,7 +55,7 @@ def _sentence_theme_rows(ws) -> list[tuple]:
 
 
 SCORES = {
-    "unit theme scores": "SELECT unit_id, theme, score FROM unit_themes ORDER BY 1, 2",
+    "unit theme scores": lambda ws: [(u, t, s) for u, t, s, _, _ in _unit_theme_rows(ws)],
     "sentence theme scores": _sentence_theme_rows,     # (Parquet parts beside the database)
     "quote scores": "SELECT quote_id, score FROM quotes ORDER BY 1",
 }
@@ -90,7 +96,9 @@ def compare(local_path: Path, ray_path: Path) -> dict:
             out[name] = compare_rows(_rows(wl, sql), _rows(wr, sql))
         for name, sql in SCORES.items():
             out[name] = compare_rows(_rows(wl, sql), _rows(wr, sql), atol=1e-5)
-        themes = sorted({r[0] for r in wl.conn.execute("SELECT DISTINCT theme FROM unit_themes")})
+        from copquotes.themescores import themes as scored_themes
+
+        themes = scored_themes(wl)
         for theme in [None, *themes]:
             a = [q.id for q in shortlist(wl, theme=theme, top=30)]
             b = [q.id for q in shortlist(wr, theme=theme, top=30)]

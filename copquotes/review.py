@@ -32,6 +32,7 @@ from typing import Iterable
 from .disclosure import PLACEHOLDERS, UNSAFE_EDIT, mask_names, name_pattern, new_words, placeholder  # noqa: F401
 from .disclosure import redact_span as _redact_span
 from .disclosure import surface_key as _surface_key  # noqa: F401
+from . import themescores
 from .errors import ConfigError, ConflictError, CopquotesError, WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -332,7 +333,7 @@ def codebook_themes() -> tuple:
 def theme_catalogue(ws) -> list[tuple[str, str]]:
     """``(id, label)`` of the codebook's themes, then any other theme present in the workspace."""
     out: dict[str, str] = {tid: label for tid, label, _ in codebook_themes()}
-    for (t,) in ws.conn.execute("SELECT DISTINCT theme FROM unit_themes ORDER BY theme"):
+    for t in themescores.themes(ws):
         out.setdefault(t, t)
     if not out:  # no codebook and no tags: the themes the quotes carry
         for (t,) in ws.conn.execute(

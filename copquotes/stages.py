@@ -102,8 +102,8 @@ def _codebook_digest(ws) -> str:
 def _tag_extra(ws) -> list[str]:
     # reviewer corrections retrain the tagger; so does an edited codebook
     n, last = ws.conn.execute("SELECT COUNT(*), MAX(at) FROM theme_labels").fetchone()
-    # units whose sentence scores' part is gone are scored again (nothing is added while none is)
-    lost = len(unitparts.lost_units(ws, unitparts.SENTENCE_THEMES))
+    # units whose scores' part is gone are scored again (nothing is added while none is)
+    lost = sum(len(unitparts.lost_units(ws, t)) for t in (unitparts.SENTENCE_THEMES, unitparts.UNIT_THEMES))
     return [f"labels:{n}:{last}", f"codebook:{_codebook_digest(ws)}"] + ([f"lost_parts:{lost}"] if lost else [])
 
 

@@ -36,11 +36,17 @@ log = logging.getLogger(__name__)
 
 FOLDER = "parts"
 SENTENCE_THEMES = "sentence_themes"
+UNIT_THEMES = "unit_themes"
 COMPACT_BELOW = 2_500   # a part fewer units point at than this is small ...
 COMPACT_AT = 8          # ... and compact() merges the small parts once there are this many
 COMPACT_INTO = 10_000   # units a merged part
+UNITS_KEY = "copquotes.units"     # a part's metadata: how many units it holds
 # each table's columns and their Arrow types (by name, so that this module imports pyarrow late)
-COLUMNS = {SENTENCE_THEMES: (("unit_id", "string"), ("idx", "int32"), ("theme", "string"), ("score", "float64"))}
+COLUMNS = {SENTENCE_THEMES: (("unit_id", "string"), ("idx", "int32"), ("theme", "string"), ("score", "float64")),
+           UNIT_THEMES: (("unit_id", "string"), ("theme", "string"), ("score", "float64"), ("label", "int32"),
+                         ("evidence_idx", "int32"))}
+# tables whose parts are ordered by a column, a row group per value (read by that value)
+CLUSTERED = {UNIT_THEMES: "theme"}
 
 
 def folder(ws_path, table: str) -> Path:
@@ -84,17 +90,40 @@ def flush_database(conn) -> None:
 
 def write_part(ws_path, table: str, rows: list[tuple]) -> str:
     """Write ``rows`` (tuples in :data:`COLUMNS` order) as a new part of ``table``, whole and
-    flushed to disk; returns its name. Nothing points at it yet."""
+    flushed to disk; returns its name. Nothing points at it yet.
+
+    The file's metadata says how many units it holds (:data:`UNITS_KEY`): a reader whose pointers
+    name that many units for the part knows every row in it is live. A table in :data:`CLUSTERED`
+    has its rows ordered by that column (each unit's rows keep their order) and one row group per
+    value when every unit has a row for each: a reader of one value reads its row group only."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = _schema(table)
     names = [n for n, _ in COLUMNS[table]]
+    n_units = len({r[0] for r in rows})
+    group = 64_000
+    by = CLUSTERED.get(table)
+    if by is not None and rows:
+        k = names.index(by)
+        rows = sorted(rows, key=lambda r: r[k])
+        group = max(1, n_units)
     data = pa.Table.from_pydict({n: [r[i] for r in rows] for i, n in enumerate(names)}, schema=schema)
+    data = data.replace_schema_metadata({UNITS_KEY: str(n_units)})
     where = folder(ws_path, table)
     where.mkdir(parents=True, exist_ok=True)
-    return write_whole(where, "p-", lambda fh: pq.write_table(data, fh, compression="zstd", row_group_size=64_000,
+    return write_whole(where, "p-", lambda fh: pq.write_table(data, fh, compression="zstd", row_group_size=group,
                                                               write_page_checksum=True))
+
+
+def part_units(path: Path) -> int | None:
+    """How many units the part at ``path`` holds, from its metadata (``None``: a part written
+    before the count was kept)."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(path).metadata or {}
+    got = meta.get(UNITS_KEY.encode())
+    return int(got) if got is not None else None
 
 
 def write_whole(where: Path, prefix: str, write) -> str:
@@ -135,9 +164,17 @@ def remove_files(where: Path, keep: set[str], prefix: str, older_than_s: float =
 
 
 def point(conn, table: str, unit_ids, part: str) -> None:
-    """Inside a write transaction: the rows of ``unit_ids`` in ``table`` are those of ``part``."""
+    """Inside a write transaction: the rows of ``unit_ids`` in ``table`` are those of ``part``
+    (and the table's generation, which readers' caches key on, moves on)."""
     conn.executemany("INSERT OR REPLACE INTO unit_parts(unit_id, tbl, part) VALUES (?, ?, ?)",
                      [(uid, table, part) for uid in unit_ids])
+    conn.execute("INSERT INTO meta(key, value) VALUES (?, '1')"
+                 " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1", (generation_key(table),))
+
+
+def generation_key(table: str) -> str:
+    """The ``meta`` key counting the writes of ``table``'s pointers."""
+    return f"parts_generation:{table}"
 
 
 def _pointers(conn, table: str, unit_ids) -> dict[str, list[str]]:

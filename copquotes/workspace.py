@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -330,38 +330,44 @@ _MIGRATIONS: list[str] = [
         PRIMARY KEY (unit_id, tbl)
     ) WITHOUT ROWID;
     """,
+    # 10 -> 11: the units' theme scores move to Parquet parts too (copquotes/themescores.py): 900
+    # of a 1.4 GB database at 500,000 units was this table and the indexes the app read it by.
+    # The rows are written to parts and pointed at by Workspace._move_unit_themes, which then
+    # drops the table (same transaction). A deleted pointer (its unit deleted) moves the table's
+    # generation on, as unitparts.point does: readers' caches key on it
+    """
+    CREATE TRIGGER IF NOT EXISTS unit_parts_deleted AFTER DELETE ON unit_parts
+    BEGIN
+        INSERT INTO meta(key, value) VALUES ('parts_generation:' || OLD.tbl, '1')
+        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+    END;
+    """,
 ]
 
 # the indexes migration 5 -> 6 adds (their statistics are gathered when the
 # workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
-                8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: ()}
+                8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: ()}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.
 QUOTE_ID_REFERENCES: list[tuple[str, str]] = [("collection_quotes", "quote_id")]
 REATTACHED_BY = "copquotes"     # the 'reviewer' of audit rows written by copquotes itself
 
-# The aggregates (name -> SQL): what the review app's overview and topics pages count.
-# Tagger labels only; reviewers' corrections (theme_labels, a small table) are applied on
-# top when read (copquotes.app.data). Stored with aggregates_token(): stale when it differs.
+# The aggregates: what the review app's overview and topics pages count. Tagger labels only;
+# reviewers' corrections (theme_labels, a small table) are applied on top when read
+# (copquotes.app.data). Stored with aggregates_token(): stale when it differs. A name's value is
+# the SQL that counts it, or None for those counted from the theme scores' parts
+# (Workspace._theme_aggregates, one pass over the parts for all three).
 AGGREGATES = {
     # units per group and year
     "cohort_units": "SELECT grp, year, COUNT(*) FROM units GROUP BY grp, year",
-    # units the tagger labelled with each theme, per group and year
-    "cohort_labels": "SELECT u.grp, u.year, ut.theme, COUNT(*) FROM unit_themes ut"
-                     " JOIN units u ON u.unit_id = ut.unit_id WHERE ut.label = 1 GROUP BY u.grp, u.year, ut.theme",
-    # units the tagger labelled with each theme, per topic
-    "topic_labels": "SELECT t.topic, ut.theme, COUNT(*) FROM unit_themes ut"
-                    " JOIN unit_topics t ON t.unit_id = ut.unit_id WHERE ut.label = 1 GROUP BY t.topic, ut.theme",
-    # units with at least one theme score (the tag stage ran on them)
-    "tagged_units": "SELECT COUNT(*) FROM units u WHERE EXISTS (SELECT 1 FROM unit_themes ut"
-                    " WHERE ut.unit_id = u.unit_id)",
-    # units with confirmed quote consent scored for each theme, per tagger label: the Themes
-    # page's counts (copquotes.app.data.theme_units; consent confirmed as data.CONSENT_CONFIRMED)
-    "theme_units": "SELECT ut.theme, ut.label, COUNT(*) FROM units u JOIN unit_themes ut ON ut.unit_id = u.unit_id"
-                   " WHERE u.consent = 1 AND instr(COALESCE(u.extra_json, ''), '\"consent_match\"') = 0"
-                   " GROUP BY ut.theme, ut.label",
+    # units the tagger labelled with each theme, per group and year: [grp, year, theme, n]
+    "cohort_labels": None,
+    # units the tagger labelled with each theme, per topic: [topic, theme, n]
+    "topic_labels": None,
+    # units with theme scores (the tag stage ran on them): [n]
+    "tagged_units": None,
 }
 
 AGGREGATE_STAGES = ("tag", "topics")   # marking one of these done refreshes the aggregates
@@ -370,6 +376,15 @@ UNIT_COLUMNS = [
     "unit_id", "file_id", "file", "position", "text", "text_hash", "source_kind", "group",
     "year", "question", "speaker_key", "speaker_role", "consent", "locator", "start_time",
 ]
+
+
+def _sql_order(v) -> tuple:
+    """A sort key ordering values as SQLite does: NULL, then numbers, then text."""
+    if v is None:
+        return (0, 0)
+    if isinstance(v, (int, float)):
+        return (1, v)
+    return (2, str(v))
 
 
 def _now() -> str:
@@ -498,33 +513,66 @@ class Workspace:
                 f"({SCHEMA_VERSION}): upgrade copquotes"
             )
         for target in range(version, SCHEMA_VERSION):
-            with self.transaction():
-                # executescript would commit implicitly; run statement by statement instead
-                for stmt in _split_sql(_MIGRATIONS[target]):
-                    self.conn.execute(stmt)
+            self._migrate_to(target)
+        if version <= 2 < SCHEMA_VERSION:   # 2 -> 3 added the aggregates: counted once the schema is current
+            self.refresh_aggregates()
+
+    def _migrate_to(self, target: int) -> None:
+        """Migrate from schema ``target`` to ``target + 1`` in one transaction (nothing when
+        another process migrated it while this one waited for the write lock)."""
+        with self.transaction():
+            if self.schema_version > target:
+                return
+            # executescript would commit implicitly; run statement by statement instead
+            for stmt in _split_sql(_MIGRATIONS[target]):
+                self.conn.execute(stmt)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
+                (str(target + 1),),
+            )
+            if target == 0:
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
-                    (str(target + 1),),
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('created_at', ?)", (_now(),)
                 )
-                if target == 0:
-                    self.conn.execute(
-                        "INSERT OR REPLACE INTO meta(key, value) VALUES ('created_at', ?)", (_now(),)
-                    )
-                if target == 2:
-                    self.refresh_aggregates()
-                if target == 4:
-                    cols = {r[1] for r in self.conn.execute("PRAGMA table_info(files)")}
-                    if "file_key" not in cols:   # (files.file_key TEXT, added in code: re-runnable)
-                        self.conn.execute("ALTER TABLE files ADD COLUMN file_key TEXT")
-                    for fid, fpath in self.conn.execute("SELECT file_id, path FROM files").fetchall():
-                        self.conn.execute("UPDATE files SET file_key = ? WHERE file_id = ?",
-                                          (file_key_for(fpath), fid))
-                if target in (5, 6, 8) and self.conn.execute(
-                        "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
-                    # a workspace with statistics gets them for its new indexes too: without,
-                    # the planner took units_confirmed for the quote list (0.3 s -> 4 s at 500k)
-                    for index in _NEW_INDEXES[target]:
-                        self.conn.execute(f"ANALYZE {index}")
+            if target == 4:
+                cols = {r[1] for r in self.conn.execute("PRAGMA table_info(files)")}
+                if "file_key" not in cols:   # (files.file_key TEXT, added in code: re-runnable)
+                    self.conn.execute("ALTER TABLE files ADD COLUMN file_key TEXT")
+                for fid, fpath in self.conn.execute("SELECT file_id, path FROM files").fetchall():
+                    self.conn.execute("UPDATE files SET file_key = ? WHERE file_id = ?",
+                                      (file_key_for(fpath), fid))
+            if target == 10:
+                self._move_unit_themes()
+            if target in (5, 6, 8) and self.conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
+                # a workspace with statistics gets them for its new indexes too: without,
+                # the planner took units_confirmed for the quote list (0.3 s -> 4 s at 500k)
+                for index in _NEW_INDEXES[target]:
+                    self.conn.execute(f"ANALYZE {index}")
+
+    def _move_unit_themes(self) -> None:
+        """Migration 10 -> 11, inside its transaction: the ``unit_themes`` rows to Parquet parts of
+        :data:`~copquotes.unitparts.COMPACT_INTO` units each (in the units' file order, as the
+        tag stage writes them), their units pointed at them, the table dropped. A part written
+        before a failure is not pointed at; the tag stage removes it."""
+        from . import themescores, unitparts
+
+        log.info("moving the theme scores of workspace %s to Parquet parts (once, schema 11)", self.path)
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT ut.unit_id FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
+            " JOIN files f ON f.file_id = u.file_id ORDER BY f.display, u.position, u.unit_id")]
+        for k in range(0, len(ids), unitparts.COMPACT_INTO):
+            batch = ids[k:k + unitparts.COMPACT_INTO]
+            rows = self.conn.execute(
+                "SELECT unit_id, theme, score, label, evidence_idx FROM unit_themes"
+                " WHERE unit_id IN (SELECT value FROM json_each(?)) ORDER BY unit_id, rowid",
+                (json.dumps(batch),)).fetchall()
+            order = {uid: i for i, uid in enumerate(batch)}
+            rows.sort(key=lambda r: order[r[0]])
+            themescores.point(self.conn, batch, themescores.write_part(self.path, [tuple(r) for r in rows]))
+        for index in ("unit_themes_theme", "unit_themes_label", "unit_themes_score", "unit_themes_rank"):
+            self.conn.execute(f"DROP INDEX IF EXISTS {index}")
+        self.conn.execute("DROP TABLE IF EXISTS unit_themes")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -1149,20 +1197,60 @@ class Workspace:
 
     def compute_aggregate(self, name: str) -> list[list]:
         """The rows of one of :data:`AGGREGATES`, counted now (a few hundred ms at 50,000 units)."""
-        return [list(r) for r in self.conn.execute(AGGREGATES[name])]
+        return self._compute_aggregates([name])[name]
+
+    def _compute_aggregates(self, names) -> dict[str, list[list]]:
+        sql = {n: AGGREGATES[n] for n in names}
+        out = {n: [list(r) for r in self.conn.execute(q)] for n, q in sql.items() if q is not None}
+        if len(out) < len(sql):
+            from . import themescores
+
+            theme = themescores.retrying(self._theme_aggregates)   # (a part merged under the reader)
+            out.update({n: theme[n] for n in sql if n not in out})
+        return out
+
+    def _theme_aggregates(self) -> dict[str, list[list]]:
+        """The aggregates of the theme scores, counted part by part (one part's rows in memory
+        at a time, whatever the workspace's size), each unit's group, year and topic
+        read from the database for the units of the part."""
+        from . import themescores
+
+        cohort: dict[tuple, int] = {}
+        topic: dict[tuple, int] = {}
+        tagged = 0
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        for n, data in themescores.parts(self, label=1, columns=["unit_id", "theme"], skip_lost=True):
+            tagged += n             # (the units pointing at the part)
+            uids, themes = data["unit_id"].to_pylist(), data["theme"].to_pylist()
+            info = {r[0]: r[1:] for r in cur.execute(
+                "SELECT u.unit_id, u.grp, u.year, t.topic FROM units u LEFT JOIN unit_topics t ON t.unit_id = u.unit_id"
+                " WHERE u.unit_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(uids))),))}
+            for uid, theme in zip(uids, themes):
+                if uid not in info:     # (deleted while read)
+                    continue
+                grp, year, top = info[uid]
+                cohort[(grp, year, theme)] = cohort.get((grp, year, theme), 0) + 1
+                if top is not None:
+                    topic[(top, theme)] = topic.get((top, theme), 0) + 1
+
+        def listed(counts):
+            return [[*k, n] for k, n in sorted(counts.items(), key=lambda kv: [_sql_order(v) for v in kv[0]])]
+
+        return {"cohort_labels": listed(cohort), "topic_labels": listed(topic), "tagged_units": [[tagged]]}
 
     def refresh_aggregates(self) -> None:
         """Count :data:`AGGREGATES` and store them with the current :meth:`aggregates_token`
         (done by :meth:`mark_stage` for the tag and topics stages and by :meth:`ingest`)."""
         if self._depth:   # inside a caller's transaction: count there
             token = self.aggregates_token()
-            values = {name: self.compute_aggregate(name) for name in AGGREGATES}
+            values = self._compute_aggregates(AGGREGATES)
         else:   # counted in a read transaction (one snapshot: the token and the counts agree), so a
             # reviewer's save does not wait for the counting (seconds at 50,000 units)
             self.conn.execute("BEGIN")
             try:
                 token = self.aggregates_token()
-                values = {name: self.compute_aggregate(name) for name in AGGREGATES}
+                values = self._compute_aggregates(AGGREGATES)
             finally:
                 self.conn.execute("COMMIT")
         with self.transaction():

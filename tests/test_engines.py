@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from copquotes import themescores
 from copquotes import unitparts
 
 pytestmark = pytest.mark.slow
@@ -148,7 +149,7 @@ def test_the_ray_run_maps_large_inputs_in_parts_and_windows(both):
     'SELECT unit_id, start, "end", kind, source, status FROM redactions ORDER BY 1, 2, 3, 4',
     "SELECT unit_id, text FROM anon ORDER BY 1",
     'SELECT unit_id, kind, start, "end", reason, severity FROM flags ORDER BY 1, 2, 3, 4',
-    "SELECT unit_id, theme, label, evidence_idx FROM unit_themes ORDER BY 1, 2",
+    lambda ws: [(u, t, lab, ev) for u, t, _, lab, ev in themescores.sorted_rows(ws)],
     "SELECT unit_id, topic FROM unit_topics ORDER BY 1",
     "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY 1",
     "SELECT quote_id, text, edited_text, attribution, flags_json, speaker, status FROM quotes ORDER BY 1",
@@ -159,7 +160,7 @@ def test_the_ray_engine_writes_the_same_rows_as_the_local_engine(both, sql):
 
 
 @pytest.mark.parametrize("sql", [
-    "SELECT unit_id, theme, score FROM unit_themes ORDER BY 1, 2",
+    lambda ws: [(u, t, score) for u, t, score, _, _ in themescores.sorted_rows(ws)],
     unitparts.sentence_theme_rows,
     "SELECT quote_id, score FROM quotes ORDER BY 1",
 ], ids=["unit_scores", "sentence_scores", "quote_scores"])

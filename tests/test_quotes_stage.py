@@ -8,6 +8,7 @@ import sqlite3
 
 import pytest
 
+from copquotes import themescores
 from copquotes.errors import ConfigError
 from copquotes.quotes import learning, readers
 from copquotes.quotes import stage as qs
@@ -313,10 +314,8 @@ def themed_ws(tmp_path_factory):
     w = Workspace.create(root / "ws")
     w.ingest(discover([data]).sources, progress=False)
     uids = [r[0] for r in w.conn.execute("SELECT unit_id FROM units ORDER BY unit_id")]
-    with w.transaction():
-        w.conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
-                           [(u, t, round(s, 4), int(s > 0.5), 0) for k, u in enumerate(uids)
-                            for t, s in (("solidarity", 0.4 + 0.05 * k), ("wellbeing", 0.9 - 0.05 * k))])
+    themescores.write(w, [(u, t, round(s, 4), int(s > 0.5), 0) for k, u in enumerate(uids)
+                          for t, s in (("solidarity", 0.4 + 0.05 * k), ("wellbeing", 0.9 - 0.05 * k))])
     assert qs.run(w, progress=False)["shortlist_vectors"] > 0
     yield w
     w.close()

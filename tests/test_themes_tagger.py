@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from copquotes import themescores
 from copquotes.text import sentence_spans
 from sklearn.base import clone
 
@@ -259,8 +260,8 @@ def test_stage_writes_unit_and_sentence_themes_and_learns_from_reviewers(tmp_pat
         summary = tag_stage(ws, progress=False)
         assert summary["units"] == 3 and summary["sentences"] == 4
         assert (tmp_path / "ws" / "embeddings" / "embeddings.sqlite").exists()
-        rows = ws.conn.execute("SELECT u.text, t.theme, t.score, t.label, t.evidence_idx FROM unit_themes t "
-                               "JOIN units u ON u.unit_id = t.unit_id").fetchall()
+        text = dict(ws.conn.execute("SELECT unit_id, text FROM units"))
+        rows = [(text[u], *rest) for u, *rest in themescores.sorted_rows(ws)]
         assert len(rows) == 3 * 9
         on = {(r[0][:10], r[1]) for r in rows if r[3]}
         assert ("The room w", "isolation") in on and ("Parents co", "backlash") in on
@@ -272,8 +273,7 @@ def test_stage_writes_unit_and_sentence_themes_and_learns_from_reviewers(tmp_pat
         assert ws.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0] == 4
         # a reviewer says the logistics line is about connection: the tagger learns from it
         uid = ws.conn.execute("SELECT unit_id FROM units WHERE text LIKE 'See you%'").fetchone()[0]
-        before = ws.conn.execute("SELECT score FROM unit_themes WHERE unit_id=? AND theme='connection'",
-                                 (uid,)).fetchone()[0]
+        before = next(s for t, s, _, _ in themescores.rows(ws, [uid])[uid] if t == "connection")
         with ws.transaction() as c:
             c.execute("INSERT INTO theme_labels(unit_id, theme, label, reviewer, at) VALUES (?,?,?,?,?)",
                       (uid, "connection", 1, "rev", "2025-01-01T00:00:00"))
@@ -287,8 +287,7 @@ def test_stage_writes_unit_and_sentence_themes_and_learns_from_reviewers(tmp_pat
             pieces.update([e] if len(sp) <= 1 else [e[a:b] for a, b in sp])
         # refitting embeds the codebook's examples once; no unit or sentence is embedded again
         assert summary2["embeddings_computed"] == len(pieces)
-        after = ws.conn.execute("SELECT score FROM unit_themes WHERE unit_id=? AND theme='connection'",
-                                (uid,)).fetchone()[0]
+        after = next(s for t, s, _, _ in themescores.rows(ws, [uid])[uid] if t == "connection")
         assert after > before
     finally:
         ws.close()
@@ -303,7 +302,7 @@ def test_stage_scores_only_new_units_while_the_tagger_is_unchanged(tmp_path):
     ws = Workspace.create(tmp_path / "ws")
 
     def scores():
-        return sorted(tuple(r) for r in ws.conn.execute("SELECT unit_id, theme, score, label, evidence_idx FROM unit_themes"))
+        return themescores.sorted_rows(ws)
 
     try:
         ws.ingest([Src(f)], read=_reader, progress=False)
@@ -336,7 +335,7 @@ def test_stage_scored_in_chunks_writes_the_rows_of_one_pass(tmp_path, monkeypatc
                                           "We swapped plans. Then we met again. It helped."]))
 
     def tables(ws):
-        return [sorted(tuple(r) for r in ws.conn.execute("SELECT * FROM unit_themes")), sentence_theme_rows(ws),
+        return [themescores.sorted_rows(ws), sentence_theme_rows(ws),
                 sorted(tuple(r) for r in ws.conn.execute("SELECT * FROM sentences"))]
 
     got = []

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from copquotes import themescores
 from copquotes.errors import ConfigError
 from copquotes.topics import (
     DOMAIN_STOP_WORDS,
@@ -410,9 +411,8 @@ def stage_workspace(tmp_path_factory, embedder):
     ws = Workspace.open(root / "ws", create=True)
     ws.ingest([Src(src)], read=_reader, progress=False)
     ids = ws.units_frame()["unit_id"].tolist()
-    with ws.transaction() as conn:   # theme labels of the tag stage: the topics stage must leave them alone
-        conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label) VALUES (?,?,?,?)",
-                         [(u, g, 0.9, 1) for u, g in zip(ids, TRUTH)])
+    # theme labels of the tag stage: the topics stage must leave them alone
+    themescores.write(ws, [(u, g, 0.9, 1, None) for u, g in zip(ids, TRUTH)])
     first = topics_run(ws, progress=False)
     second = topics_run(ws, progress=False)
     yield ws, first, second
@@ -446,7 +446,7 @@ def test_stage_second_run_embeds_nothing_and_gives_the_same_topics(stage_workspa
 
 def test_stage_leaves_theme_labels_alone_and_draws_pictures(stage_workspace):
     ws, first, _ = stage_workspace
-    themes = pd.read_sql_query("SELECT theme, COUNT(*) AS n FROM unit_themes GROUP BY theme", ws.conn)
+    themes = themescores.frame(ws).groupby("theme").size().reset_index(name="n")
     assert dict(zip(themes["theme"], themes["n"])) == {g: 25 for g in GROUPS}
     names = {Path(p).name for p in first["figures"]}
     assert {"topics.html", "topic_map.png", "theme_map.png", "topic_sizes.png", "theme_prevalence.png",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from copquotes import themescores
 from copquotes.text import word_count
 from copquotes.topics import OUTLIER, TopicModel
 from copquotes.topics import run as topics_run
@@ -135,9 +136,8 @@ def stage_ws(tmp_path_factory, embedder):
         conn.executemany("INSERT INTO anon(unit_id, text) VALUES (?, ?)",
                          [(u, t.replace("I ", "[name] ")) for u, t in zip(units["unit_id"][::3], units["text"][::3])])
         # theme labels: "unused" is carried by no unit (its rows all say 0)
-        conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label) VALUES (?,?,?,?)",
-                         [(u, th, (i % 7) / 7, int(on)) for i, u in enumerate(units["unit_id"])
-                          for th, on in (("peer", i % 2 == 0), ("wellbeing", i % 5 == 0), ("unused", False))])
+        themescores.write(ws, [(u, th, (i % 7) / 7, int(on), None) for i, u in enumerate(units["unit_id"])
+                               for th, on in (("peer", i % 2 == 0), ("wellbeing", i % 5 == 0), ("unused", False))])
     summary = topics_run(ws, progress=False, embedder=embedder, figures=False, **OPTIONS)
     yield ws, summary
     ws.close()

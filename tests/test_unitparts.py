@@ -7,7 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from copquotes import unitparts
+from copquotes import themescores, unitparts
 from copquotes.errors import WorkspaceError
 from copquotes.themes import run as tag_stage
 from copquotes.types import Unit
@@ -75,11 +75,11 @@ def test_the_tag_stage_writes_its_sentence_scores_as_parts_not_rows(ws, monkeypa
     assert len(_files(ws)) == 3
     assert ws.conn.execute("SELECT COUNT(*) FROM sentence_themes").fetchone()[0] == 0
     rows = unitparts.sentence_theme_rows(ws)
-    n_themes = ws.conn.execute("SELECT COUNT(DISTINCT theme) FROM unit_themes").fetchone()[0]
+    n_themes = len(themescores.themes(ws))
     assert len(rows) == (2 + 1 + 3) * n_themes          # every sentence of every unit, every theme
     # every unit's evidence sentence is one of its scored sentences
     have = {(r[0], r[1]) for r in rows}
-    for uid, idx in ws.conn.execute("SELECT unit_id, evidence_idx FROM unit_themes"):
+    for uid, _, _, _, idx in themescores.sorted_rows(ws):
         assert (uid, idx) in have
 
 
@@ -124,7 +124,7 @@ def test_a_lost_part_is_reported_and_its_units_scored_again(ws, monkeypatch, dam
     pipeline_fp = pipeline.fingerprint(ws, "tag")
     before = unitparts.sentence_theme_rows(ws)
     lost = _ids(ws)[0]
-    part = ws.conn.execute("SELECT part FROM unit_parts WHERE unit_id = ?", (lost,)).fetchone()[0]
+    part = ws.conn.execute("SELECT part FROM unit_parts WHERE unit_id = ? AND tbl = ?", (lost, SENTENCE_THEMES)).fetchone()[0]
     path = unitparts.folder(ws.path, SENTENCE_THEMES) / part
     if damage == "remove":
         path.unlink()
@@ -158,11 +158,12 @@ def test_rows_from_before_the_parts_are_read_until_their_unit_is_scored_again(ws
 def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
     w = Workspace.create(tmp_path / "ws")
     w.conn.execute("DROP TABLE unit_parts")
+    w.conn.execute("CREATE TABLE unit_themes (unit_id TEXT, theme TEXT, score REAL, label INTEGER, evidence_idx INTEGER)")
     w.conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
     w.close()
     w = Workspace.open(tmp_path / "ws")
     try:
-        assert w.schema_version == 10
+        assert w.schema_version == 11
         assert w.conn.execute("SELECT COUNT(*) FROM unit_parts").fetchone()[0] == 0
     finally:
         w.close()
@@ -207,7 +208,7 @@ def test_small_parts_are_merged_once_there_are_enough_and_every_score_kept(ws, m
     assert unitparts.remove_unreferenced(ws, SENTENCE_THEMES) == 3
     assert len(_files(ws)) == 2
     assert unitparts.sentence_theme_rows(ws) == before   # the same rows, bit for bit
-    parts = dict(ws.conn.execute("SELECT unit_id, part FROM unit_parts"))
+    parts = dict(ws.conn.execute("SELECT unit_id, part FROM unit_parts WHERE tbl = ?", (SENTENCE_THEMES,)))
     a, b, c = _ids(ws)
     assert parts[a] == parts[b] != parts[c]              # merged in the units' file order
 
@@ -236,7 +237,8 @@ def test_a_part_damaged_inside_is_left_out_of_a_merge_not_a_failed_stage(ws, mon
     tag_stage(ws, progress=False)
     monkeypatch.setattr(unitparts, "COMPACT_AT", 2)
     a = _ids(ws)[0]
-    (bad,) = {p for u, p in ws.conn.execute("SELECT unit_id, part FROM unit_parts") if u == a}
+    (bad,) = {p for u, p in ws.conn.execute("SELECT unit_id, part FROM unit_parts WHERE tbl = ?", (SENTENCE_THEMES,))
+              if u == a}
     path = unitparts.folder(ws.path, SENTENCE_THEMES) / bad
     data = bytearray(path.read_bytes())
     data[8:40] = bytes(32)                               # the first data page, the footer intact

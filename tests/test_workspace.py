@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from copquotes import themescores
 from copquotes.errors import InputError, WorkspaceError
 from copquotes.types import Identifier, Unit
 from copquotes.workspace import SCHEMA_VERSION, Workspace
@@ -84,13 +85,13 @@ def test_changed_file_replaces_units_and_derived_rows(ws, tmp_path):
     uid = ws.conn.execute("SELECT unit_id FROM units ORDER BY position LIMIT 1").fetchone()[0]
     with ws.transaction():
         ws.conn.execute("INSERT INTO anon(unit_id, text) VALUES (?, 'x')", (uid,))
-        ws.conn.execute("INSERT INTO unit_themes(unit_id, theme, score) VALUES (?, 'wellbeing', .9)", (uid,))
+        themescores.write(ws, [(uid, "wellbeing", .9, 1, None)])
     write(tmp_path, "a.txt", ["participant|y|Now different."])
     rep = ws.ingest([Src(f)], read=line_reader, progress=False)
     assert [r.status for r in rep.files] == ["replaced"]
     assert [r[0] for r in ws.conn.execute("SELECT text FROM units")] == ["Now different."]
     assert ws.conn.execute("SELECT COUNT(*) FROM anon").fetchone()[0] == 0
-    assert ws.conn.execute("SELECT COUNT(*) FROM unit_themes").fetchone()[0] == 0
+    assert themescores.sorted_rows(ws) == []
 
 
 def test_changed_metadata_counts_as_a_change(ws, tmp_path):
@@ -218,5 +219,6 @@ def test_old_workspace_is_migrated_forward(tmp_path):
     w = Workspace.open(path)
     assert w.schema_version == SCHEMA_VERSION
     names = {r[0] for r in w.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert "unit_themes_label" in names
+    assert "quotes_rank" in names and "unit_themes_label" not in names   # (the scores are Parquet parts since 11)
+    assert not w.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_themes'").fetchone()
     w.close()

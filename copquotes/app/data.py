@@ -24,6 +24,7 @@ Text rules (the app shows what these functions return, nothing else):
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from dataclasses import asdict, dataclass
@@ -32,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
-from .. import textsearch
+from .. import textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
 
 STATUSES = ("pending", "approved", "edited", "rejected")
@@ -134,12 +135,12 @@ def label_base_topics(ws) -> pd.DataFrame:
 def label_adjustments(ws) -> pd.DataFrame:
     """What reviewers' corrections change in the counts: ``d`` = reviewer label - tagger label
     per corrected unit and theme, with the unit's group, year and topic (a small table)."""
-    return pd.read_sql_query(
-        "SELECT u.grp, u.year, t.topic, tl.theme, tl.label - COALESCE(ut.label, 0) AS d FROM theme_labels tl"
-        " JOIN units u ON u.unit_id = tl.unit_id"
-        " LEFT JOIN unit_themes ut ON ut.unit_id = tl.unit_id AND ut.theme = tl.theme"
-        " LEFT JOIN unit_topics t ON t.unit_id = tl.unit_id"
-        " WHERE tl.label - COALESCE(ut.label, 0) != 0", ws.conn)
+    got = pd.read_sql_query(
+        "SELECT u.grp, u.year, t.topic, tl.unit_id, tl.theme, tl.label FROM theme_labels tl"
+        " JOIN units u ON u.unit_id = tl.unit_id LEFT JOIN unit_topics t ON t.unit_id = tl.unit_id", ws.conn)
+    tagger = themescores.labels(ws, got["unit_id"].unique().tolist()) if len(got) else {}
+    got["d"] = [int(lab) - tagger.get((uid, th), 0) for uid, th, lab in zip(got["unit_id"], got["theme"], got["label"])]
+    return got.loc[got["d"] != 0, ["grp", "year", "topic", "theme", "d"]].reset_index(drop=True)
 
 
 def prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.DataFrame:
@@ -306,9 +307,18 @@ _ANCHORS: dict = {}
 
 def rows_state(ws) -> tuple:
     """Changes whenever this connection or another one writes to the database (any stage,
-    ingest or reviewer): the kept page boundaries of :func:`page_keys` hold only until then."""
-    return (str(ws.path), id(ws.conn), ws.conn.total_changes,
+    ingest or reviewer): the kept page boundaries of :func:`page_keys` and the kept theme lists
+    hold only until then. The connection's write and commit counters start again with each
+    connection, so each workspace object gets a number of its own, never used again (not its
+    ``id()``, which Python gives to a later object once this one is gone)."""
+    token = ws.__dict__.get("_app_rows_token")
+    if token is None:
+        token = ws.__dict__.setdefault("_app_rows_token", next(_ROWS_TOKENS))
+    return (str(ws.path), token, ws.conn.total_changes,
             ws.conn.execute("PRAGMA data_version").fetchone()[0])
+
+
+_ROWS_TOKENS = itertools.count(1)
 MAX_ANCHORED_LISTS = 64
 
 
@@ -406,10 +416,8 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
             " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
         reds.setdefault(uid, []).append((s, e, k, src))
     tagged: dict[str, dict[str, int]] = {}
-    for uid, theme, label in ws.conn.execute(
-            "SELECT unit_id, theme, label FROM unit_themes WHERE unit_id IN (SELECT value FROM json_each(?))",
-            (uids,)):
-        tagged.setdefault(uid, {})[theme] = int(label or 0)
+    for (uid, theme), label in themescores.labels(ws, json.loads(uids)).items():
+        tagged.setdefault(uid, {})[theme] = label
     for uid, theme, label in ws.conn.execute(
             "SELECT unit_id, theme, label FROM theme_labels WHERE unit_id IN (SELECT value FROM json_each(?))",
             (uids,)):
@@ -566,86 +574,151 @@ def quote_history(ws, quote_id: str) -> list[dict]:
 THEME_VIEWS = ("tagged", "not tagged", "reviewer-labelled", "all")
 
 
-def theme_unit_count(ws, theme: str, view: str) -> int | None:
-    """How many units :func:`theme_units` lists for ``theme`` and ``view``, from the stored
-    aggregate ``theme_units`` (consent-confirmed units per theme and tagger label, counted when
-    the tag stage is marked done or after an ingest) with reviewers' labels (``theme_labels``,
-    a small table) applied on top: no count over every unit of the theme. ``None`` when the
-    aggregate is not current (the caller counts)."""
-    # a reviewer's label replaces the tagger's for its unit (COALESCE(tl.label, ut.label)); read
-    # from the reviewers' labels (CROSS JOIN keeps them first: the planner, with no statistics
-    # on the small table, went through every consented unit instead, 0.5 s at 500,000 units)
-    changed = ws.conn.execute(
-        "SELECT ut.label, tl.label FROM theme_labels tl CROSS JOIN unit_themes ut CROSS JOIN units u"
-        " WHERE tl.theme = ? AND tl.label IS NOT NULL AND ut.unit_id = tl.unit_id AND ut.theme = tl.theme"
-        " AND u.unit_id = tl.unit_id AND u.consent = 1 AND " + CONSENT_CONFIRMED,
-        (theme,)).fetchall()
-    if view == "reviewer-labelled":
-        return len(changed)
-    stored = ws.stored_aggregates().get("theme_units")
-    if stored is None:
-        return None
-    base: dict = {}
-    for t, label, n in stored:
-        if t == theme:
-            base[label] = base.get(label, 0) + int(n)
-    if view == "all":
-        return sum(base.values())
-    want = 1 if view == "tagged" else 0
-    return (base.get(want, 0) - sum(1 for tagger, _ in changed if tagger == want)
-            + sum(1 for _, reviewer in changed if reviewer == want))
+def theme_unit_count(ws, theme: str, view: str) -> int:
+    """How many units :func:`theme_units` lists for ``theme`` and ``view``."""
+    return len(_theme_list(ws, theme, view))
+
+
+def _ranked_theme(ws, theme: str):
+    """The theme's scores of every scored unit, best first (score, then unit id), as a
+    ``pyarrow.Table`` (``unit_id, score, label, evidence_idx``), kept until any unit's scores
+    change (:func:`copquotes.themescores.state`)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    key = (themescores.state(ws), theme)
+    got = _RANKED.get(key)
+    if got is None:
+        data = themescores.table(ws, theme=theme, columns=["unit_id", "score", "label", "evidence_idx"])
+        # best score first, then unit id: each unit's place among the ids breaks the ties (a sort
+        # of the ids and one of the numbers: 0.12 s at 500,000 units, 0.2 s sorting both keys at once)
+        by_id = pc.sort_indices(data["unit_id"]).to_numpy()
+        id_rank = np.empty(len(by_id), dtype=np.int64)
+        id_rank[by_id] = np.arange(len(by_id))
+        got = data.take(np.lexsort((id_rank, -data["score"].to_numpy())))
+        if len(_RANKED) >= MAX_RANKED_THEMES:
+            _RANKED.clear()
+        _RANKED[key] = got
+    return got
+
+
+_RANKED: dict = {}
+MAX_RANKED_THEMES = 4       # themes whose ranking is kept (at 500,000 units ~20 MB each)
+
+
+def _quotable_units(ws):
+    """``(ids, quotable)``: the ids of the units whose text the Themes page may show (quote
+    consent, confirmed) when ``quotable``, else of those it may not, whichever is fewer, as a
+    ``pyarrow`` array, kept until the database changes (:func:`rows_state`)."""
+    import pyarrow as pa
+
+    key = rows_state(ws)
+    got = _QUOTABLE.get(key)
+    if got is None:
+        cur = ws.conn.cursor()
+        cur.row_factory = None
+        quotable = "u.consent = 1 AND " + CONSENT_CONFIRMED
+        n, yes = cur.execute(f"SELECT COUNT(*), COALESCE(SUM({quotable}), 0) FROM units u").fetchone()
+        # the smaller side is read (most units have consent in most studies): (ids, they are the quotable ones)
+        want = yes <= n - yes
+        ids = [r[0] for r in cur.execute(
+            f"SELECT u.unit_id FROM units u WHERE {'' if want else 'NOT '}COALESCE({quotable}, 0)")]
+        got = (pa.array(ids, type=pa.string()), want)
+        if len(_QUOTABLE) >= MAX_RANKED_THEMES:
+            _QUOTABLE.clear()
+        _QUOTABLE[key] = got
+    return got
+
+
+_QUOTABLE: dict = {}
+
+
+def _theme_list(ws, theme: str, view: str):
+    """The rows of ``view`` for ``theme`` in page order (``unit_id, score, label`` (the tagger's),
+    ``evidence_idx``, ``reviewer_label``), kept until the database changes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if view not in THEME_VIEWS:
+        raise ValueError(f"view must be one of {', '.join(THEME_VIEWS)}")
+    key = (rows_state(ws), themescores.state(ws), theme, view)
+    got = _THEME_LISTS.get(key)
+    if got is not None:
+        return got
+    ranked = _ranked_theme(ws, theme)
+    ids, quotable = _quotable_units(ws)
+    shown = pc.is_in(ranked["unit_id"], value_set=ids)
+    ranked = ranked.filter(shown if quotable else pc.invert(shown))
+    reviewed = dict(ws.conn.execute("SELECT unit_id, label FROM theme_labels WHERE theme = ? AND label IS NOT NULL",
+                                    (theme,)).fetchall())
+    if reviewed:
+        at = pc.index_in(ranked["unit_id"], value_set=pa.array(list(reviewed), type=pa.string()))
+        by_reviewer = pc.take(pa.array([int(v) for v in reviewed.values()], type=pa.int32()), at)
+    else:
+        by_reviewer = pa.nulls(ranked.num_rows, type=pa.int32())
+    ranked = ranked.append_column("reviewer_label", by_reviewer)
+    label = pc.coalesce(by_reviewer, ranked["label"])
+    keep = {"tagged": pc.equal(label, 1), "not tagged": pc.equal(label, 0),
+            "reviewer-labelled": pc.is_valid(by_reviewer), "all": None}[view]
+    got = ranked if keep is None else ranked.filter(keep)
+    if len(_THEME_LISTS) >= MAX_RANKED_THEMES * len(THEME_VIEWS):
+        _THEME_LISTS.clear()
+    _THEME_LISTS[key] = got
+    return got
+
+
+_THEME_LISTS: dict = {}
+
+
+def forget_theme_lists(ranking: bool = True) -> None:
+    """Drop the kept theme lists (as any write to the database does) and, with ``ranking``, the
+    kept rankings too (as the tag stage writing scores does): for benchmarks and tests."""
+    _THEME_LISTS.clear()
+    _QUOTABLE.clear()
+    if ranking:
+        _RANKED.clear()
 
 
 def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: int = 10) -> tuple[list[dict], int]:
     """Units scored for ``theme`` (best first) with their anonymised evidence sentence.
 
     Units with quote consent only (their text is shown); ``view``: ``tagged`` (label 1),
-    ``not tagged``, ``reviewer-labelled`` or ``all``.
+    ``not tagged``, ``reviewer-labelled`` or ``all``. The scores are read from their Parquet
+    parts (:mod:`copquotes.themescores`) and ranked once per theme; a page then reads its few
+    units from the database.
     """
-    cond = {"tagged": " AND COALESCE(tl.label, ut.label) = 1", "not tagged": " AND COALESCE(tl.label, ut.label) = 0",
-            "reviewer-labelled": " AND tl.label IS NOT NULL", "all": ""}[view]
-    joins = (" FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
-             " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme")
-    where = " WHERE ut.theme = ? AND u.consent = 1 AND " + CONSENT_CONFIRMED + cond
-    total = theme_unit_count(ws, theme, view)
-    if total is None:
-        total = ws.conn.execute("SELECT COUNT(*)" + joins + where, (theme,)).fetchone()[0]
+    listed = _theme_list(ws, theme, view)
+    total = listed.num_rows
     page_size = max(1, int(page_size))
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
-    # the page's keys in the order of the index unit_themes_rank (theme, score best first, unit):
-    # the theme's rows are read in order and stop at the page; the labels are checked before
-    # the unit (CROSS JOIN keeps that order), so "not tagged" does not read the tagged units
-    ordered = (" FROM unit_themes ut LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme"
-               " CROSS JOIN units u WHERE ut.theme = ? AND u.unit_id = ut.unit_id AND u.consent = 1 AND "
-               + CONSENT_CONFIRMED + cond)
-    if view == "reviewer-labelled":     # a few units: from the reviewers' labels, then sorted
-        ordered = (" FROM theme_labels tl CROSS JOIN unit_themes ut CROSS JOIN units u WHERE tl.theme = ?"
-                   " AND ut.unit_id = tl.unit_id AND ut.theme = tl.theme AND u.unit_id = ut.unit_id"
-                   " AND u.consent = 1 AND " + CONSENT_CONFIRMED + cond)
-    ids = page_keys(ws.conn, "SELECT ut.unit_id, ut.score" + ordered, [theme], "ut.score DESC, ut.unit_id",
-                    "ut.score ASC, ut.unit_id DESC", total, page, page_size, keyset=("ut.score", "ut.unit_id"),
-                    anchors_key=rows_state(ws))
-    rows = rows_in_order(
-        ws.conn,
-        'SELECT ut.unit_id, ut.score, ut.label AS tagger_label, tl.label AS reviewer_label, tl.reviewer,'
-        ' ut.evidence_idx, s.start AS s_start, s."end" AS s_end, u.text AS raw, u.file_id, u.grp, u.year,'
-        ' u.source_kind,'
-        " u.speaker_role, a.text AS anon" + joins
-        + " LEFT JOIN sentences s ON s.unit_id = ut.unit_id AND s.idx = ut.evidence_idx"
-          " LEFT JOIN anon a ON a.unit_id = ut.unit_id" + where
-        + " AND ut.unit_id IN (SELECT value FROM json_each(?))", [theme], ids, "unit_id")
-    uids = json.dumps([r["unit_id"] for r in rows])
+    cut = listed.slice((page - 1) * page_size, page_size).to_pylist()
+    ids = [r["unit_id"] for r in cut]
+    info = {r["unit_id"]: dict(r) for r in ws.conn.execute(
+        "SELECT u.unit_id, u.text AS raw, u.file_id, u.grp, u.year, u.source_kind, u.speaker_role, a.text AS anon,"
+        " tl.reviewer FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
+        " LEFT JOIN theme_labels tl ON tl.unit_id = u.unit_id AND tl.theme = ?"
+        # (the list was filtered by consent: checked again for the units shown)
+        " WHERE u.unit_id IN (SELECT value FROM json_each(?)) AND u.consent = 1 AND " + CONSENT_CONFIRMED,
+        (theme, json.dumps(ids)))}
+    spans = {(uid, idx): (s, e) for uid, idx, s, e in ws.conn.execute(
+        'SELECT unit_id, idx, start, "end" FROM sentences WHERE unit_id IN (SELECT value FROM json_each(?))',
+        (json.dumps(ids),))}
     reds: dict[str, list] = {}
     for uid, s, e, k, src in ws.conn.execute(
             'SELECT unit_id, start, "end", kind, source FROM redactions WHERE status != \'undone\''
-            " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
+            " AND unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)):
         reds.setdefault(uid, []).append((s, e, k, src))
     mask = NameMask(ws)
-    for r in rows:
-        raw = r.pop("raw")
-        anon = r.pop("anon")
-        s, e = r.pop("s_start"), r.pop("s_end")
-        fid = r.pop("file_id")
+    rows = []
+    for c in cut:
+        u = info.get(c["unit_id"])
+        if u is None:       # deleted (or its consent withdrawn) since the list was read
+            continue
+        r = {"unit_id": c["unit_id"], "score": float(c["score"]), "tagger_label": int(c["label"]),
+             "reviewer_label": c["reviewer_label"], "reviewer": u["reviewer"], "evidence_idx": c["evidence_idx"],
+             "grp": u["grp"], "year": u["year"], "source_kind": u["source_kind"], "speaker_role": u["speaker_role"]}
+        raw, anon, fid = u["raw"], u["anon"], u["file_id"]
+        s, e = spans.get((c["unit_id"], c["evidence_idx"]), (None, None))
         if anon is None:
             r["evidence"] = r["text"] = None
         else:
@@ -653,6 +726,7 @@ def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: 
             r["evidence"] = (mask(redact_span(raw, reds.get(r["unit_id"], []), s, e), fid)
                              if s is not None and e is not None and 0 <= s < e <= len(raw) else None)
         r["label"] = r["reviewer_label"] if r["reviewer_label"] is not None else r["tagger_label"]
+        rows.append(r)
     return rows, total
 
 

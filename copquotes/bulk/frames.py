@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from .. import themescores
 from ..disclosure import Disclosure, is_held
 from ..errors import WorkspaceError
 
@@ -49,8 +50,7 @@ class UnitFrames:
         self.ws = ws
         self.gate = Disclosure(ws)
         self.names = self.gate.sources()
-        tagged = {t for (t,) in ws.conn.execute(
-            "SELECT DISTINCT theme FROM unit_themes UNION SELECT DISTINCT theme FROM theme_labels")}
+        tagged = set(themescores.themes(ws)) | {t for (t,) in ws.conn.execute("SELECT DISTINCT theme FROM theme_labels")}
         self.themes = [t for t, _ in theme_catalogue(ws) if t in tagged]
         self._labels: dict[str, str] = {}
 
@@ -99,14 +99,17 @@ class UnitFrames:
         return base.drop(columns=["file_id", "unconfirmed"])[self.columns]
 
     def _add_themes(self, base: pd.DataFrame, ids: str) -> None:
-        themes = pd.read_sql_query(
-            "SELECT ut.unit_id, ut.theme, ut.score, COALESCE(tl.label, ut.label) AS label FROM unit_themes ut"
-            " LEFT JOIN theme_labels tl ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme"
-            " WHERE ut.unit_id IN (SELECT value FROM json_each(?1))"
-            " UNION ALL SELECT tl.unit_id, tl.theme, NULL, tl.label FROM theme_labels tl"
-            " WHERE tl.unit_id IN (SELECT value FROM json_each(?1))"
-            " AND NOT EXISTS (SELECT 1 FROM unit_themes ut WHERE ut.unit_id = tl.unit_id AND ut.theme = tl.theme)",
-            self.ws.conn, params=(ids,))
+        # the tagger's scores and labels, a reviewer's label in place of the tagger's (and a
+        # reviewer's label for a theme the unit has no score for)
+        scored = {(uid, r[0]): [r[1], r[2]] for uid, rs in themescores.rows(self.ws, json.loads(ids)).items()
+                  for r in rs}
+        for uid, theme, label in self.ws.conn.execute(
+                "SELECT unit_id, theme, label FROM theme_labels WHERE unit_id IN (SELECT value FROM json_each(?))",
+                (ids,)):
+            if label is not None:
+                scored.setdefault((uid, theme), [None, None])[1] = label
+        themes = pd.DataFrame([(uid, t, sc, lab) for (uid, t), (sc, lab) in scored.items()],
+                              columns=["unit_id", "theme", "score", "label"])
         if not self.themes:
             base["themes"] = ""
             return

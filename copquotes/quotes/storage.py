@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import textsearch, unitparts
+from .. import textsearch, themescores, unitparts
 from .candidate import Unit
 
 CONFIG_WEIGHTS = "quotes.weights"          # learned weights (written when decisions retrain)
@@ -102,7 +102,7 @@ def load_part(ws, unit_ids: list[str], *, themes: bool = True) -> dict:
     data["sentences"] = _grouped(
         conn, f'SELECT unit_id, idx, start, "end" FROM sentences WHERE {sel} ORDER BY unit_id, idx', ids)
     data["sentence_themes"] = unitparts.sentence_themes(ws, unit_ids) if themes else {}
-    data["unit_themes"] = _grouped(conn, f"SELECT unit_id, theme, score FROM unit_themes WHERE {sel}", ids)
+    data["unit_themes"] = {uid: [(r[0], r[1]) for r in rs] for uid, rs in themescores.rows(ws, unit_ids).items()}
     data["redactions"] = _grouped(
         conn, f"SELECT unit_id, start, \"end\", kind FROM redactions WHERE {sel} AND status != 'undone'", ids)
     data["flags"] = _grouped(conn, f'SELECT unit_id, kind, start, "end", reason, severity FROM flags WHERE {sel}', ids)

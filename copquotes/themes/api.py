@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import unitparts
+from .. import themescores, unitparts
 from ..errors import ConfigError
 from ..progress import progress as _progress
 from ..resources import models_dir
@@ -206,10 +206,10 @@ def _score_rows(tagger: ThemeTagger, units, spans, progress: bool):
 def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None = None) -> dict:
     """The ``tag`` stage: theme scores for every unit and sentence of the workspace.
 
-    Writes ``unit_themes(unit_id, theme, score, label, evidence_idx)`` in short transactions of
-    :data:`WRITE_CHUNK` units (each replacing its units' rows), and the sentence scores
-    ``(unit_id, idx, theme, score)`` as a Parquet part per :data:`SCORE_CHUNK` units
-    (:mod:`copquotes.unitparts`), to which the same transactions point the units. Sentences come
+    Writes the units' scores ``(unit_id, theme, score, label, evidence_idx)``
+    (:mod:`copquotes.themescores`) and the sentence scores ``(unit_id, idx, theme, score)`` as a
+    Parquet part each per :data:`SCORE_CHUNK` units (:mod:`copquotes.unitparts`), to which short
+    transactions of :data:`WRITE_CHUNK` units then point the units. Sentences come
     from the ``sentences`` table (filled from :func:`copquotes.text.sentence_spans` where a
     unit has none). Reviewer corrections in ``theme_labels`` are learnt from: the tagger is
     refitted on the codebook plus them.
@@ -233,8 +233,9 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     # in the quotes stage's order (file, then position): a part of the sentence scores then holds
     # the units the quotes stage reads together, so it opens a few parts per part, not every one
     all_ids = [r[0] for r in ws.conn.execute(_UNITS_IN_ORDER)]
-    tagged = {r[0] for r in ws.conn.execute("SELECT DISTINCT unit_id FROM unit_themes")}
-    tagged.difference_update(unitparts.lost_units(ws, unitparts.SENTENCE_THEMES))   # scored again
+    tagged = set(themescores.scored_units(ws))
+    for table in (unitparts.SENTENCE_THEMES, unitparts.UNIT_THEMES):   # a lost part's units: scored again
+        tagged.difference_update(unitparts.lost_units(ws, table))
     incremental = identity is not None and bool(tagged) and ws.get_config(CONFIG_TAGGER) == identity
     todo = [uid for uid in all_ids if uid not in tagged] if incremental else all_ids
     del tagged
@@ -261,11 +262,15 @@ def run(ws, *, progress: bool = True, codebook=None, tagger: ThemeTagger | None 
     # row of an earlier tagger stays; the rows of removed units went with them)
     with ws.transaction() as conn:
         conn.execute("INSERT OR REPLACE INTO config(key, value) VALUES (?, ?)", (CONFIG_TAGGER, json.dumps(identity)))
-    merged = unitparts.compact(ws, unitparts.SENTENCE_THEMES)
-    unitparts.remove_unreferenced(ws, unitparts.SENTENCE_THEMES)
+    merged = 0
+    for table in (unitparts.SENTENCE_THEMES, unitparts.UNIT_THEMES):
+        merged += unitparts.compact(ws, table)
+        unitparts.remove_unreferenced(ws, table)
     counts = {t: 0 for t in ids}
-    counts.update({t: int(n) for t, n in ws.conn.execute(
-        "SELECT theme, SUM(label) FROM unit_themes GROUP BY theme") if t in counts})
+    for part in themescores.parts(ws, label=1, columns=["theme"]):
+        for t in part[1]["theme"].to_pylist():
+            if t in counts:
+                counts[t] += 1
     n_sent = ws.conn.execute("SELECT COUNT(*) FROM sentences").fetchone()[0]
     return {
         "units": len(all_ids), "scored_units": len(todo), "incremental": incremental, "sentences": n_sent,
@@ -303,17 +308,16 @@ def _tag_chunk(ws, tagger: ThemeTagger, unit_ids: list[str]) -> None:
     order = [uid for uid, _ in units if uid in by_unit] + sorted(set(by_unit) - {uid for uid, _ in units})
     if not order:
         return
-    # the sentence scores go to a Parquet part, whole on disk before any unit points at it
+    # the scores go to Parquet parts, whole on disk before any unit points at them
     file = unitparts.write_part(ws.path, unitparts.SENTENCE_THEMES, [r for uid in order for r in by_unit[uid][1]])
+    scores = themescores.write_part(ws.path, [r for uid in order for r in by_unit[uid][0]])
     for i in range(0, len(order), WRITE_CHUNK):
         part = order[i:i + WRITE_CHUNK]
         with ws.transaction() as conn:
             conn.executemany('INSERT OR REPLACE INTO sentences(unit_id, idx, start, "end") VALUES (?,?,?,?)',
                              [r for uid in part for r in by_unit[uid][2]])
-            ids_json = json.dumps(part)
-            conn.execute("DELETE FROM unit_themes WHERE unit_id IN (SELECT value FROM json_each(?))", (ids_json,))
             # (rows of a workspace from before the parts: read until their unit is scored again)
-            conn.execute("DELETE FROM sentence_themes WHERE unit_id IN (SELECT value FROM json_each(?))", (ids_json,))
-            conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
-                             [r for uid in part for r in by_unit[uid][0]])
+            conn.execute("DELETE FROM sentence_themes WHERE unit_id IN (SELECT value FROM json_each(?))",
+                         (json.dumps(part),))
             unitparts.point(conn, unitparts.SENTENCE_THEMES, part, file)
+            themescores.point(conn, part, scores)

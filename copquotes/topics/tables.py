@@ -24,6 +24,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import themescores
 from ..errors import ConfigError
 
 NONE = "(none)"
@@ -291,11 +292,12 @@ def read_workspace(ws, *, lean: bool = False) -> dict[str, pd.DataFrame]:
     info["representative"] = [json.loads(s or "[]") for s in info["representative_json"]]
     info = info.drop(columns=["keywords_json", "representative_json"])
     info = info.sort_values("topic", key=lambda s: [(t == -1, t) for t in s]).reset_index(drop=True)
+    cols = ["unit_id", "theme", "score", "label"]
     if not lean:
-        themes = pd.read_sql_query("SELECT unit_id, theme, score, label FROM unit_themes", ws.conn)
+        themes = themescores.frame(ws, columns=cols)
         return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes}
-    themes = pd.read_sql_query("SELECT unit_id, theme, score, label FROM unit_themes WHERE label = 1", ws.conn)
-    names = sorted(str(r[0]) for r in ws.conn.execute("SELECT DISTINCT theme FROM unit_themes WHERE theme IS NOT NULL"))
+    themes = themescores.frame(ws, columns=cols, label=1)
+    names = themescores.themes(ws)
     return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes, "themes": names}
 
 

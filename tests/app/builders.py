@@ -14,6 +14,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from copquotes import themescores
 from copquotes.review import render_redacted as redact_span
 from copquotes.text import sentence_spans
 from copquotes.workspace import Workspace
@@ -110,10 +111,8 @@ def build_workspace(path: Path, *, anonymise: bool = True, statuses: dict | None
             if anonymise:
                 c.execute("INSERT INTO anon(unit_id, text) VALUES (?, ?)",
                           (unit_id(i), redact_span(text, reds, 0, len(text))))
-        for i, themes in UNIT_THEMES.items():
-            for theme, (score, label) in themes.items():
-                c.execute("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,0)",
-                          (unit_id(i), theme, score, label))
+        themescores.write(ws, [(unit_id(i), theme, score, label, 0)
+                               for i, themes in UNIT_THEMES.items() for theme, (score, label) in themes.items()])
         for i, topic in TOPICS.items():
             c.execute("INSERT INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,?,?,?,?)",
                       (unit_id(i), topic, 0.5 + i / 100, float(i), float(topic)))
@@ -164,3 +163,18 @@ def _png(path: Path) -> None:
     ax.scatter([0, 1, 2], [1, 0, 2])
     fig.savefig(path)
     plt.close(fig)
+
+
+def pretend_schema(ws: Workspace, version: int, *, scores: bool = False) -> None:
+    """Mark ``ws`` as a workspace of an older schema ``version``, with the ``unit_themes`` table
+    such a workspace has (schemas 1 to 10); ``scores``: the theme scores moved back into it from
+    their Parquet parts, as a workspace of schema 10 keeps them."""
+    ws.conn.execute("CREATE TABLE IF NOT EXISTS unit_themes (unit_id TEXT NOT NULL REFERENCES units(unit_id)"
+                    " ON DELETE CASCADE, theme TEXT NOT NULL, score REAL NOT NULL, label INTEGER NOT NULL DEFAULT 0,"
+                    " evidence_idx INTEGER, PRIMARY KEY (unit_id, theme))")
+    if scores:
+        rows = themescores.sorted_rows(ws)
+        ws.conn.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,?)",
+                            rows)
+        ws.conn.execute("DELETE FROM unit_parts WHERE tbl = 'unit_themes'")
+    ws.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))

@@ -1,17 +1,18 @@
 """The review app's data functions without Streamlit: stored aggregates and paging."""
 from __future__ import annotations
 
+import gc
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from copquotes import review
+from copquotes import review, themescores
 from copquotes.app import data
 from copquotes.types import Unit
 from copquotes.workspace import AGGREGATES, SCHEMA_VERSION, Workspace
 
-from .builders import UNIT_THEMES, build_workspace, unit_id
+from .builders import UNIT_THEMES, build_workspace, pretend_schema, unit_id
 from sources import Reading, Src
 
 
@@ -25,7 +26,7 @@ def ws(tmp_path):
 # ---------------------------------------------------------------------------------- references
 def effective_labels(ws) -> dict[tuple[str, str], int]:
     """(unit, theme) -> the label that counts: the reviewer's, else the tagger's."""
-    labels = {(u, t): int(lbl) for u, t, lbl in ws.conn.execute("SELECT unit_id, theme, label FROM unit_themes")}
+    labels = {(u, t): int(lbl) for u, t, _, lbl, _ in themescores.sorted_rows(ws)}
     labels.update({(u, t): int(lbl) for u, t, lbl in ws.conn.execute(
         "SELECT tl.unit_id, tl.theme, tl.label FROM theme_labels tl JOIN units u ON u.unit_id = tl.unit_id")})
     return labels
@@ -65,7 +66,7 @@ def reference_theme_units(ws, theme: str, view: str) -> list[str]:
     reviewer = {u: lbl for u, lbl in ws.conn.execute(
         "SELECT unit_id, label FROM theme_labels WHERE theme = ? AND label IS NOT NULL", (theme,))}
     rows = []
-    for u, score, tagger in ws.conn.execute("SELECT unit_id, score, label FROM unit_themes WHERE theme = ?", (theme,)):
+    for u, score, tagger in [(u, s, lbl) for u, t, s, lbl, _ in themescores.sorted_rows(ws) if t == theme]:
         label = reviewer.get(u, tagger)
         if u in confirmed and {"tagged": label == 1, "not tagged": label == 0, "reviewer-labelled": u in reviewer,
                                "all": True}[view]:
@@ -116,11 +117,10 @@ def test_marking_the_tag_stage_done_stores_aggregates_equal_to_the_direct_counts
     ws.mark_stage("tag", "fp-tag")
     assert stored_equals_direct(ws)
     assert_matches_reference(ws)
-    # the tag stage writes again (as it does: delete all, insert all), then is marked done
+    # the tag stage writes again (here: only three units keep scores), then is marked done
     with ws.transaction() as c:
-        c.execute("DELETE FROM unit_themes")
-        c.executemany("INSERT INTO unit_themes(unit_id, theme, score, label, evidence_idx) VALUES (?,?,?,?,0)",
-                      [(unit_id(i), t, 0.9, 1) for i in (1, 3, 6) for t in ("wellbeing", "backlash")])
+        c.execute("DELETE FROM unit_parts WHERE tbl = 'unit_themes'")
+        themescores.write(ws, [(unit_id(i), t, 0.9, 1, 0) for i in (1, 3, 6) for t in ("wellbeing", "backlash")])
     ws.mark_stage("tag", "fp-tag-2")
     assert stored_equals_direct(ws)
     assert_matches_reference(ws)
@@ -161,7 +161,7 @@ def test_adding_units_outside_a_stage_makes_the_stored_aggregates_stale(ws):
         c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
                   " speaker_role, consent) VALUES ('u900', 2, 9, 'More text here.', 'h900', 'survey', 'New group',"
                   " '2025', 'respondent', 1)")
-        c.execute("INSERT INTO unit_themes(unit_id, theme, score, label) VALUES ('u900', 'backlash', 0.8, 1)")
+        themescores.write(ws, [("u900", "backlash", 0.8, 1, None)])
     assert ws.stored_aggregates() == {}
     assert_matches_reference(ws)
     assert "New group" in data.theme_prevalence(ws, "group").columns
@@ -181,8 +181,7 @@ def test_an_ingest_refreshes_the_stored_aggregates(tmp_path):
     a.write_text("one\ntwo\nthree\n")
     b.write_text("four\nfive\n")
     ws.ingest([Src(a, meta={"group": "A"}), Src(b, meta={"group": "B"})], read=line_reader, progress=False)
-    with ws.transaction() as c:
-        c.execute("INSERT INTO unit_themes(unit_id, theme, score, label) SELECT unit_id, 'wellbeing', 0.9, 1 FROM units")
+    themescores.write(ws, [(uid, "wellbeing", 0.9, 1, None) for (uid,) in ws.conn.execute("SELECT unit_id FROM units")])
     ws.mark_stage("tag", "fp")
     assert data.theme_prevalence(ws, "group").loc["wellbeing"].to_dict() == {"A": 100.0, "B": 100.0, "all": 100.0}
     a.write_text("one again\ntwo again\n")          # a changed file replaces its units (and their tags)
@@ -196,10 +195,10 @@ def test_an_ingest_refreshes_the_stored_aggregates(tmp_path):
 def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     w = build_workspace(tmp_path / "ws")
     w.conn.execute("DROP TABLE aggregates")
-    w.conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    pretend_schema(w, 2)
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 10
+    assert w.schema_version == SCHEMA_VERSION == 11
     assert stored_equals_direct(w)
     assert_matches_reference(w)
     w.close()
@@ -215,7 +214,7 @@ def test_a_schema_5_workspace_gets_covering_indexes_for_the_apps_counts(tmp_path
     w = build_workspace(tmp_path / "ws")
     for name in ("units_consent", "units_quotable", "quotes_status_unit"):
         w.conn.execute(f"DROP INDEX {name}")
-    w.conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    pretend_schema(w, 5)
     w.close()
     w = Workspace.open(tmp_path / "ws")
     assert w.schema_version == SCHEMA_VERSION
@@ -231,21 +230,29 @@ def test_a_schema_5_workspace_gets_covering_indexes_for_the_apps_counts(tmp_path
 def test_a_schema_8_workspace_gets_the_ranking_indexes_and_their_statistics(tmp_path):
     w = build_workspace(tmp_path / "ws")
     w.conn.execute("ANALYZE")
-    for name in ("quotes_rank", "unit_themes_rank", "units_confirm"):
+    for name in ("quotes_rank", "units_confirm"):
         w.conn.execute(f"DROP INDEX {name}")
-    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('quotes_rank', 'unit_themes_rank', 'units_confirm')")
-    w.conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+    w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('quotes_rank', 'units_confirm')")
+    pretend_schema(w, 8)
     w.close()
     w = Workspace.open(tmp_path / "ws")
     assert w.schema_version == SCHEMA_VERSION
-    assert {"quotes_rank", "unit_themes_rank", "units_confirm"} <= {
-        r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
-    # the Themes page reads a theme's units in the index's order, without sorting them
-    plan = " ".join(r[3] for r in w.conn.execute(
-        "EXPLAIN QUERY PLAN SELECT ut.unit_id, ut.score FROM unit_themes ut LEFT JOIN theme_labels tl"
-        " ON tl.unit_id = ut.unit_id AND tl.theme = ut.theme CROSS JOIN units u WHERE ut.theme = ?"
-        " AND u.unit_id = ut.unit_id AND u.consent = 1 ORDER BY ut.score DESC, ut.unit_id LIMIT 10", ("wellbeing",)))
-    assert "unit_themes_rank" in plan and "TEMP B-TREE" not in plan, plan
+    assert {"quotes_rank", "units_confirm"} <= {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
+    w.close()
+
+
+def test_a_schema_10_workspace_has_its_theme_scores_moved_to_parts_and_the_table_dropped(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    before = themescores.sorted_rows(w)
+    mark = next(r for r in before if r[3] == 1)
+    pretend_schema(w, 10, scores=True)
+    assert w.conn.execute("SELECT COUNT(*) FROM unit_themes").fetchone()[0] == len(before)
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    assert w.schema_version == SCHEMA_VERSION
+    assert not w.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_themes'").fetchone()
+    assert themescores.sorted_rows(w) == before and mark in before
+    assert_matches_reference(w)
     w.close()
 
 
@@ -255,7 +262,7 @@ def test_a_migrated_workspace_with_statistics_keeps_reading_quotes_by_covering_i
     for name in ("units_consent", "units_quotable", "quotes_status_unit"):
         w.conn.execute(f"DROP INDEX {name}")
     w.conn.execute("DELETE FROM sqlite_stat1 WHERE idx IN ('units_consent', 'units_quotable', 'quotes_status_unit')")
-    w.conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    pretend_schema(w, 5)
     w.close()
     w = Workspace.open(tmp_path / "ws")
     analysed = {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")}
@@ -373,7 +380,8 @@ def test_kept_page_boundaries_are_forgotten_when_another_connection_writes(ws):
     assert [r["unit_id"] for p in (1, 2, 3) for r in data.theme_units(ws, theme, "all", p, 1)[0]] == before
     other = Workspace.open(ws.path)          # e.g. a stage writing while the page is open (no token moves)
     with other.transaction() as c:
-        c.execute("UPDATE unit_themes SET score = 1.0 - score WHERE theme = ?", (theme,))
+        themescores.write(other, [(u, t, 1.0 - s if t == theme else s, lbl, ev)
+                                  for u, t, s, lbl, ev in themescores.sorted_rows(other)])
     other.close()
     after = reference_theme_units(ws, theme, "all")
     assert after != before
@@ -387,9 +395,44 @@ def test_the_themes_totals_leave_out_consent_matched_by_first_name_only(ws):
         c.execute("UPDATE units SET extra_json = ? WHERE unit_id = ?",
                   ('{"consent_match": "first name only"}', unit_id(8)))
     ws.mark_stage("tag", "fp-tag")
-    assert "theme_units" in ws.stored_aggregates()
     assert unit_id(8) not in reference_theme_units(ws, "wellbeing", "all")
     assert_theme_pages_match_reference(ws)
     review.label_theme(ws, unit_id(8), "solidarity", 0, "Ann")     # a label on an unlisted unit moves nothing
     review.label_theme(ws, unit_id(1), "solidarity", 1, "Ann")
     assert_theme_pages_match_reference(ws)
+
+
+def test_a_new_session_on_a_workspace_sees_consent_withdrawn_in_between(tmp_path):
+    """The kept theme lists are per workspace object: a new connection (whose write counters
+    start again, and which may get an earlier one's id()) never reads another's list."""
+    build_workspace(tmp_path / "ws").close()
+    w = Workspace.open(tmp_path / "ws")                  # a reviewer's session: reads, writes nothing
+    first = [r["unit_id"] for r in data.theme_units(w, "wellbeing", "all", 1, 50)[0]]
+    assert unit_id(1) in first
+    w.close()
+    del w
+    other = Workspace.open(tmp_path / "ws")
+    other.conn.execute("UPDATE units SET consent = 0 WHERE unit_id = ?", (unit_id(1),))
+    other.close()
+    del other
+    for _ in range(50):                                  # new sessions (ids of freed objects are given again)
+        gc.collect()
+        w = Workspace.open(tmp_path / "ws")
+        rows, total = data.theme_units(w, "wellbeing", "all", 1, 50)
+        assert unit_id(1) not in [r["unit_id"] for r in rows] and total == len(first) - 1
+        assert [r["unit_id"] for r in rows] == reference_theme_units(w, "wellbeing", "all")
+        w.close()
+
+
+def test_a_migration_another_process_did_while_this_one_waited_is_not_run_again(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    before = themescores.sorted_rows(w)
+    pretend_schema(w, 10, scores=True)
+    w.close()
+    first, second = Workspace.open(tmp_path / "ws"), Workspace.__new__(Workspace)
+    try:
+        second.__dict__.update(first.__dict__)           # a second opener that read schema 10 before the first migrated
+        second._migrate_to(10)
+        assert first.schema_version == SCHEMA_VERSION and themescores.sorted_rows(first) == before
+    finally:
+        first.close()
