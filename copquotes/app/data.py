@@ -1,11 +1,13 @@
 """What the review app reads, as plain functions on a workspace (no Streamlit here).
 
 Every function pages in SQL (reading only the keys of a page, and pages past the middle
-from the other end: :func:`page_keys`) or reads the small aggregates the workspace stores
+from the other end: :func:`page_keys`), reads the small aggregates the workspace stores
 when the tag or topics stage is recorded done (:func:`aggregates`; reviewers' theme
-corrections are applied on top), so that a page answers in well under a second on 50,000
-units; the app caches their results keyed by :func:`change_token`, which changes whenever
-a stage, an ingest, a reviewer or the configuration writes.
+corrections are applied on top), or, for the Themes page, ranks a theme's scores read from
+their Parquet parts once and keeps the list of each view until the database changes
+(:func:`theme_units`), so that a page answers in under a second on 500,000 units; the app
+caches their results keyed by :func:`change_token`, which changes whenever a stage, an
+ingest, a reviewer or the configuration writes.
 
 Text rules (the app shows what these functions return, nothing else):
 
@@ -572,11 +574,6 @@ def quote_history(ws, quote_id: str) -> list[dict]:
 
 # ---------------------------------------------------------------------------------- themes
 THEME_VIEWS = ("tagged", "not tagged", "reviewer-labelled", "all")
-
-
-def theme_unit_count(ws, theme: str, view: str) -> int:
-    """How many units :func:`theme_units` lists for ``theme`` and ``view``."""
-    return len(_theme_list(ws, theme, view))
 
 
 def _ranked_theme(ws, theme: str):
