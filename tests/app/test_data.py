@@ -424,6 +424,25 @@ def test_a_new_session_on_a_workspace_sees_consent_withdrawn_in_between(tmp_path
         w.close()
 
 
+def test_a_schema_10_migration_stopped_partway_leaves_no_file_once_it_is_done(tmp_path):
+    from copquotes import unitparts
+
+    w = build_workspace(tmp_path / "ws")
+    before = themescores.sorted_rows(w)
+    pretend_schema(w, 10, scores=True)
+    folder = unitparts.folder(w.path, themescores.TABLE)
+    kept = sorted(p.name for p in folder.iterdir())
+    stray = themescores.write_part(w.path, [(unit_id(1), "wellbeing", 0.5, 1, None)])   # an earlier try's part
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    try:
+        names = {p.name for p in folder.iterdir()}
+        assert stray not in names and not names & set(kept)     # (the builder's parts nothing pointed at, too)
+        assert themescores.sorted_rows(w) == before and len(names) == 1
+    finally:
+        w.close()
+
+
 def test_a_migration_another_process_did_while_this_one_waited_is_not_run_again(tmp_path):
     w = build_workspace(tmp_path / "ws")
     before = themescores.sorted_rows(w)
