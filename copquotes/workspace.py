@@ -558,11 +558,12 @@ class Workspace:
         from . import themescores, unitparts
 
         log.info("moving the theme scores of workspace %s to Parquet parts (once, schema 11)", self.path)
-        # nothing points at a part of the scores before this migration: a file there is what an
-        # earlier try of it wrote before it was stopped (no other writer while this transaction holds the lock)
+        # a part of the scores nothing points at is what an earlier try of this migration wrote
+        # before it was stopped (no other writer while this transaction holds the lock)
         where = unitparts.folder(self.path, themescores.TABLE)
         if where.is_dir():
-            unitparts.remove_files(where, set(), "p-")
+            unitparts.remove_files(where, {r[0] for r in self.conn.execute(
+                "SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", (themescores.TABLE,))}, "p-")
         ids = [r[0] for r in self.conn.execute(
             "SELECT DISTINCT ut.unit_id FROM unit_themes ut JOIN units u ON u.unit_id = ut.unit_id"
             " JOIN files f ON f.file_id = u.file_id ORDER BY f.display, u.position, u.unit_id")]

@@ -66,6 +66,9 @@ class Counter:
         self.log.append(f"click + type {len(text)} keys: {what}")
 
     def key(self, key: str, what: str) -> None:
+        # a key pressed while the script still runs can reach a button of the page being replaced,
+        # and be lost (seen once in CI: the second approval never came): wait until the app is idle
+        self.page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
         self.page.keyboard.press(key)
         self.keys += 1
         self.log.append(f"key {key}: {what}")
