@@ -998,6 +998,33 @@ KEYS_JS = """
   if (!win || win.__copquotesKeys) { return; }
   win.__copquotesKeys = true;
   const map = {a: "Approve (A)", r: "Reject (R)", e: "Edit (E)", s: "Skip (S)", u: "Undo (U)"};
+  const queue = [];
+  function button(label) {
+    return Array.from(win.document.querySelectorAll("button")).find(
+      function (b) { return b.innerText.trim() === label; });
+  }
+  function busy() {
+    const app = win.document.querySelector('[data-testid="stApp"]');
+    const state = app ? app.getAttribute("data-test-script-state") : null;
+    return state === "running" || state === "rerunRequested";
+  }
+  // a key pressed while the page's script runs would click a button of the page being replaced,
+  // and be lost: keys wait (in order) until the script is done, then click the new page's button
+  let clickedAt = 0, sawBusy = true, idleSince = 0;
+  function drain() {
+    if (!queue.length) { return; }
+    if (busy()) { sawBusy = true; idleSince = 0; win.setTimeout(drain, 50); return; }
+    // after a click, wait for the rerun it asks for to start (or 1 s) before the next key
+    if (!sawBusy && Date.now() - clickedAt < 1000) { win.setTimeout(drain, 50); return; }
+    if (!idleSince) { idleSince = Date.now(); }
+    const btn = button(queue[0]);
+    // the redrawn page may show the button (or enable it, e.g. Undo after an approval) a moment
+    // after the script is done: look again for up to 1.5 s before the key is dropped
+    if ((!btn || btn.disabled) && Date.now() - idleSince < 1500) { win.setTimeout(drain, 50); return; }
+    queue.shift();
+    if (btn && !btn.disabled) { btn.click(); clickedAt = Date.now(); sawBusy = false; idleSince = 0; }
+    if (queue.length) { win.setTimeout(drain, 50); }
+  }
   win.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) { return; }
     const t = ev.target;
@@ -1005,11 +1032,12 @@ KEYS_JS = """
     if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) { return; }
     const label = map[(ev.key || "").toLowerCase()];
     if (!label) { return; }
-    const btn = Array.from(win.document.querySelectorAll("button")).find(
-      function (b) { return b.innerText.trim() === label; });
-    if (btn && !btn.disabled) {
+    // (a disabled button too: the page being drawn may enable it, e.g. Undo after an approval;
+    // drain() drops the key if it stays disabled)
+    if (button(label)) {
       ev.preventDefault(); ev.stopImmediatePropagation();
-      btn.click();
+      queue.push(label);
+      if (queue.length === 1) { drain(); }
     }
   }, true);
 })();

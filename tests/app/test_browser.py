@@ -6,6 +6,7 @@ Needs Debian's chromium (``setup.sh`` installs it): the test fails, not skips, w
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -151,6 +152,39 @@ def test_review_and_export_in_chromium(app_server, tmp_path):
     assert len(quotes) == 1 and quotes[0].startswith("\u201cI walk in flat")
     assert NAME not in "\n".join(paras) and SECRET not in "\n".join(paras)
     assert any(qid in p for p in paras)             # the approved quote, by its id
+
+
+@pytest.mark.browser
+def test_triage_keys_pressed_while_the_page_reruns_are_not_lost(app_server):
+    """A reviewer who approves and at once presses Undo (or approves twice in a row) presses the
+    second key before the page is redrawn (Undo is still disabled, or its button belongs to the
+    page being replaced); the key must act once the page is redrawn. (Before the keys waited for
+    that, such keys were lost: this test failed every time.)"""
+    from playwright.sync_api import expect, sync_playwright
+
+    _, port = app_server
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    progress = re.compile(r"(\d+) of (\d+) quotes in this shortlist decided")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.get_by_label("Your name").fill("Kim Keys")
+            page.get_by_role("button", name="Start reviewing").click()
+            page.get_by_role("link", name="Triage").click()
+            expect(page.get_by_role("button", name="Approve (A)")).to_be_visible(timeout=30000)
+            for _ in range(8):
+                page.wait_for_selector(idle, timeout=30000)
+                decided = int(progress.search(page.get_by_text(progress).inner_text()).group(1))
+                page.keyboard.press("a")
+                page.keyboard.press("u")                    # at once: before or while the approval's rerun runs
+                page.wait_for_timeout(2500)
+                page.wait_for_selector(idle, timeout=30000)
+                expect(page.get_by_text(re.compile(rf"^{decided} of \d+ quotes in this shortlist decided"))
+                       ).to_be_visible(timeout=5000)        # approved, then undone: both keys acted
+        finally:
+            browser.close()
 
 
 @pytest.mark.browser
