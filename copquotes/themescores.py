@@ -6,7 +6,7 @@ Every unit the ``tag`` stage scored has one row per theme of the codebook::
 
 written and pointed at as :mod:`copquotes.unitparts` says (whole on disk before any unit
 points at it, in the transaction that replaces the unit's other results). At 500,000 units
-and nine themes these are 4.5 million rows: about 35 MB of parts, where the SQLite table with
+and nine themes these are 4.5 million rows: 27 MB of parts, where the SQLite table with
 the indexes the app needed took 900 MB of a 1.4 GB database. SQLite keeps the review state
 (reviewers' labels in ``theme_labels``), the pointers and the small aggregates.
 
@@ -60,7 +60,7 @@ def sorted_rows(ws) -> list[tuple]:
 
 def rows(ws, unit_ids) -> dict[str, list[tuple]]:
     """``{unit_id: [(theme, score, label, evidence_idx), ...]}`` of those of ``unit_ids`` that
-    were scored (in the codebook's theme order)."""
+    were scored (each unit's rows in theme order: a part is ordered by theme)."""
     return unitparts.read(ws, TABLE, list(unit_ids))
 
 

@@ -621,13 +621,14 @@ def _quotable_units(ws):
         ids = [r[0] for r in cur.execute(
             f"SELECT u.unit_id FROM units u WHERE {'' if want else 'NOT '}COALESCE({quotable}, 0)")]
         got = (pa.array(ids, type=pa.string()), want)
-        if len(_QUOTABLE) >= MAX_RANKED_THEMES:
+        if len(_QUOTABLE) >= MAX_KEPT_STATES:
             _QUOTABLE.clear()
         _QUOTABLE[key] = got
     return got
 
 
 _QUOTABLE: dict = {}
+MAX_KEPT_STATES = 4         # database states whose quotable ids are kept (one per open session, mostly)
 
 
 def _theme_list(ws, theme: str, view: str):
