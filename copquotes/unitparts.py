@@ -193,7 +193,6 @@ def read(ws, table: str, unit_ids) -> dict[str, list[tuple]]:
     """``{unit_id: [rest of the row, ...]}`` of ``unit_ids`` in ``table``, each unit's rows in the
     order they were written; a unit with no pointer (or no rows) is absent. Raises
     :class:`~copquotes.errors.WorkspaceError` when a part a unit points at is gone."""
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     out: dict[str, list[tuple]] = {}
@@ -201,7 +200,9 @@ def read(ws, table: str, unit_ids) -> dict[str, list[tuple]]:
     for part in sorted(pointers):
         ids, path = pointers[part], folder(ws.path, table) / part
         try:
-            data = pq.read_table(path, page_checksum_verification=True)
+            # the units' rows only, filtered while the part is scanned (the other units' rows
+            # are never built: a stage reading a few units of a large part holds only theirs)
+            data = pq.read_table(path, filters=[("unit_id", "in", ids)], page_checksum_verification=True)
         except FileNotFoundError:
             # removed since the pointers were read: every unit pointed elsewhere first (the one writer
             # removes only the parts nothing points at), so read these units' pointers again
@@ -213,7 +214,6 @@ def read(ws, table: str, unit_ids) -> dict[str, list[tuple]]:
             for uid, rows in again.items():
                 out[uid] = rows
             continue
-        data = data.filter(pc.is_in(data["unit_id"], value_set=_string_array(ids)))
         cols = [data[n].to_pylist() for n, _ in COLUMNS[table]]
         for row in zip(*cols):
             out.setdefault(row[0], []).append(row[1:])
@@ -235,12 +235,6 @@ def _unreadable(ws, path: Path, exc: Exception):
         f"the workspace's results file {path} cannot be read ({exc}): run "
         f"'copquotes analyse --workspace {ws.path}', which computes the units of a missing or "
         f"unreadable file again")
-
-
-def _string_array(values):
-    import pyarrow as pa
-
-    return pa.array(list(values), type=pa.string())
 
 
 def _readable(path: Path) -> bool:

@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -342,12 +342,19 @@ _MIGRATIONS: list[str] = [
         ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
     END;
     """,
+    # 11 -> 12: the parts' pointers by part. How many units point at each part (the Themes page's
+    # first view of a theme, the merging of small parts) and whether any does (removing unused
+    # parts) scanned every pointer: 0.22 s at 500,000 units, 0.08 s from this index
+    """
+    CREATE INDEX IF NOT EXISTS unit_parts_part ON unit_parts(tbl, part);
+    """,
 ]
 
-# the indexes migration 5 -> 6 adds (their statistics are gathered when the
+# the indexes migrations 5 -> 6, 8 -> 9 and 11 -> 12 add (their statistics are gathered when the
 # workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
-                8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: ()}
+                8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: (),
+                11: ("unit_parts_part",)}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.
@@ -543,7 +550,7 @@ class Workspace:
                                       (file_key_for(fpath), fid))
             if target == 10:
                 self._move_unit_themes()
-            if target in (5, 6, 8) and self.conn.execute(
+            if target in (5, 6, 8, 11) and self.conn.execute(
                     "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
                 # a workspace with statistics gets them for its new indexes too: without,
                 # the planner took units_confirmed for the quote list (0.3 s -> 4 s at 500k)

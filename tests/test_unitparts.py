@@ -163,8 +163,31 @@ def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
     w.close()
     w = Workspace.open(tmp_path / "ws")
     try:
-        assert w.schema_version == 11
+        assert w.schema_version == 12
         assert w.conn.execute("SELECT COUNT(*) FROM unit_parts").fetchone()[0] == 0
+    finally:
+        w.close()
+
+
+@pytest.mark.parametrize("sql, args, index", [
+    # per part: counted for readers and merging, looked up before a part is removed
+    ("SELECT part, COUNT(*) FROM unit_parts WHERE tbl = ? GROUP BY part", ["unit_themes"], "unit_parts_part"),
+    ("SELECT 1 FROM unit_parts WHERE tbl = ? AND part = ? LIMIT 1", ["unit_themes", "p-1.parquet"], "unit_parts_part"),
+    ("SELECT DISTINCT part FROM unit_parts WHERE tbl = ?", ["unit_themes"], "unit_parts_part"),
+    # per unit: a page's few units still go by the primary key, not by the new index
+    ("SELECT unit_id, part FROM unit_parts WHERE tbl = ? AND unit_id IN (SELECT value FROM json_each(?))",
+     ["unit_themes", "[]"], "PRIMARY KEY"),
+])
+def test_a_schema_11_workspace_gets_the_pointers_index_and_queries_use_it(tmp_path, sql, args, index):
+    w = Workspace.create(tmp_path / "ws")
+    w.conn.execute("DROP INDEX unit_parts_part")
+    w.conn.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    try:
+        assert w.schema_version == 12
+        plan = " ".join(r[3] for r in w.conn.execute("EXPLAIN QUERY PLAN " + sql, args))
+        assert index in plan and "TEMP B-TREE" not in plan, plan
     finally:
         w.close()
 
