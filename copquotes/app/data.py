@@ -93,23 +93,27 @@ def aggregates(ws, *names: str) -> dict[str, list[list]]:
     """Rows of the workspace's small aggregates (:data:`copquotes.workspace.AGGREGATES`):
     the stored ones when current (the workspace refreshes them when the tag or topics stage
     is marked done and after an ingest), else counted now."""
-    stored = ws.stored_aggregates()
+    stored = ws.stored_aggregates(*names)
     return {n: stored[n] if n in stored else ws.compute_aggregate(n) for n in names}
 
 
 def overview(ws) -> dict:
+    """The workspace in numbers (the Overview page). What only an ingest or an analysis changes
+    comes from the stored aggregates; the quotes per status (every review action) are counted."""
     c = ws.conn
-    by = lambda sql: {("(none)" if k is None else k): n for k, n in c.execute(sql)}  # noqa: E731
-    consent = by("SELECT consent, COUNT(*) FROM units GROUP BY consent")
-    tagged = aggregates(ws, "tagged_units")["tagged_units"]
+
+    def by(rows):
+        return {("(none)" if k is None else k): n for k, n in rows}
+    agg = aggregates(ws, "tagged_units", "units_by_consent", "units_by_source_kind", "quotable_units")
+    consent, tagged = by(agg["units_by_consent"]), agg["tagged_units"]
     return {
         "units": c.execute("SELECT COUNT(*) FROM units").fetchone()[0],
         "files": c.execute("SELECT COUNT(*) FROM files").fetchone()[0],
-        "quotable_units": c.execute("SELECT COUNT(*) FROM quotable_units").fetchone()[0],
+        "quotable_units": int(agg["quotable_units"][0][0]),
         "consent": {"yes": consent.get(1, 0), "no": consent.get(0, 0), "unknown": consent.get("(none)", 0)},
-        "by_source_kind": by("SELECT source_kind, COUNT(*) FROM units GROUP BY source_kind ORDER BY 2 DESC"),
-        "quotes_by_status": by("SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u"
-                               " ON u.unit_id = q.unit_id GROUP BY q.status"),
+        "by_source_kind": by(agg["units_by_source_kind"]),
+        "quotes_by_status": by(c.execute("SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u"
+                                         " ON u.unit_id = q.unit_id GROUP BY q.status")),
         "anonymised": c.execute("SELECT COUNT(*) FROM anon").fetchone()[0],
         "tagged": int(tagged[0][0]) if tagged else 0,
         "theme_labels": c.execute("SELECT COUNT(*) FROM theme_labels").fetchone()[0],

@@ -102,7 +102,7 @@ def assert_matches_reference(ws) -> None:
 def stored_equals_direct(ws) -> bool:
     stored = ws.stored_aggregates()
     return set(stored) == set(AGGREGATES) and all(
-        sorted(map(tuple, stored[n])) == sorted(map(tuple, ws.compute_aggregate(n))) for n in AGGREGATES)
+        sorted(map(repr, stored[n])) == sorted(map(repr, ws.compute_aggregate(n))) for n in AGGREGATES)
 
 
 # ---------------------------------------------------------------------------------- aggregates
@@ -455,3 +455,30 @@ def test_a_migration_another_process_did_while_this_one_waited_is_not_run_again(
         assert first.schema_version == SCHEMA_VERSION and themescores.sorted_rows(first) == before
     finally:
         first.close()
+
+
+def consent_reader(source):
+    def units():
+        for i, line in enumerate(Path(source.path).read_text().splitlines()):
+            yield Unit(file=str(source.path), position=i, text=line, source_kind=source.meta["kind"], group="A",
+                       year="2024", speaker_role="respondent", consent=source.meta["consent"], locator=f"line {i + 1}")
+    return Reading(units(), [])
+
+
+def test_the_overview_counts_come_from_the_stored_aggregates_and_follow_an_ingest(tmp_path):
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("one\ntwo\nthree\n")
+    b.write_text("four\nfive\n")
+    ws.ingest([Src(a, meta={"kind": "survey", "consent": True}), Src(b, meta={"kind": "interview", "consent": None})],
+              read=consent_reader, progress=False)
+    assert {"units_by_consent", "units_by_source_kind", "quotable_units"} <= set(ws.stored_aggregates())
+    ov = data.overview(ws)
+    assert (ov["consent"], ov["quotable_units"], ov["by_source_kind"]) == (
+        {"yes": 3, "no": 0, "unknown": 2}, 3, {"survey": 3, "interview": 2})
+    # the same text, consent refused: only the units' metadata changes (no unit added or removed)
+    ws.ingest([Src(a, meta={"kind": "survey", "consent": False})], read=consent_reader, progress=False)
+    assert stored_equals_direct(ws)
+    ov = data.overview(ws)
+    assert (ov["consent"], ov["quotable_units"]) == ({"yes": 0, "no": 3, "unknown": 2}, 0)
+    ws.close()
