@@ -138,8 +138,8 @@ def to_markdown(rep: dict) -> str:
     c = rep["comparisons"]
     same = sum(1 for v in c.values() if v["differ"] == 0)
     lines = [f"# Same answers: local engine vs Ray engine, {rep['units']:,} units", "",
-             f"Run {rep['date']}. Command: `{rep['command']}`. Workspaces: `{rep['workspaces']}` (built by "
-             f"{rep.get('built_by') or '`benchmarks/scale.py --keep`'}).", "",
+             f"Run {rep['date']}. Command: `{rep['command']}`. Workspaces: `{rep['workspaces']}`"
+             + (f" (built by {rep['built_by']})" if rep.get("built_by") else "") + ".", "",
              f"**{same} of {len(c)} comparisons identical.** Scores are compared within 1e-5; a shortlist row counts "
              "the positions whose quote differs.", "",
              "| what | rows, local | rows, ray | rows that differ | max abs diff | first differing key |",

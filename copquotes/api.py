@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Union
 
-from .errors import InputError
+from .errors import ConfigError, InputError
 
 DEFAULT_WORKSPACE = "copquotes-workspace"
 
@@ -140,6 +140,8 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
     from .parallel import resolve_jobs
 
     check_setting(bulk)
+    if jobs is not None and int(jobs) < 1:   # as the command line says it
+        raise ConfigError(f"jobs must be at least 1 (or None: every core), not {jobs}")
     jobs = resolve_jobs(jobs)
     inputs = _as_paths(paths)
     ws_path = Path(workspace if workspace is not None else Path.cwd() / DEFAULT_WORKSPACE)

@@ -41,6 +41,7 @@ WINDOW_ROWS = 100_000   # rows of one Ray dataset (RayEngine.window_rows)
 ACTOR_MEMORY = 1 << 30
 
 # environment of every Ray worker: nothing reaches for the network, one thread per actor
+_TOKEN: str | None = None   # the token of the engine's own clusters (RayEngine._private_token)
 _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
                "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "RAY_USAGE_STATS_ENABLED": "0"}
 
@@ -141,6 +142,8 @@ class RayEngine:
         self._link: Path | None = None
         self._ray_dir: Path | None = None   # WS/.ray, absolute, once a local cluster is started
         self._ray = None
+        self._sigterm = None    # the process's SIGTERM handler before ray.init, given back at shutdown
+        self._env: dict = {}    # environment variables set for the engine's own cluster, given back too
 
     # -- cluster -------------------------------------------------------------------------------
     def start(self) -> "RayEngine":
@@ -168,6 +171,11 @@ class RayEngine:
             return self
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
                  "runtime_env": {"env_vars": dict(_WORKER_ENV)}}
+        # ray.init installs its own SIGTERM handler (sys.exit(15)), kept while the cluster runs
+        # (it shuts the cluster down) and replaced by the process's own at shutdown: a caller of
+        # copquotes.run keeps what SIGTERM did before
+        if threading.current_thread() is threading.main_thread():
+            self._sigterm = signal.getsignal(signal.SIGTERM)
         if self.address:
             address = reachable(self.address)   # else Ray retries for ever, printing a warning every few seconds
             try:
@@ -192,6 +200,7 @@ class RayEngine:
                      self.address, cpus, self.actors, self.actor_cpus)
             return self
         tmp = self._temp_dir()
+        self._private_token()
         try:
             # "local": a cluster of its own, never one named by RAY_ADDRESS or started by `ray start`
             # on this machine (without it Ray joins those, and refuses num_cpus): text goes to a
@@ -261,6 +270,28 @@ class RayEngine:
             self._link = link
         return self._link
 
+    def _private_token(self) -> None:
+        """The engine's own cluster asks its clients for a token (Ray's default for a local
+        cluster since 2.60), a new one for each cluster, kept in the environment of this process
+        and the cluster's (never written to a file: Ray would write ``~/.ray/auth_token``, outside
+        the workspace, readable by every user, which a later ``ray start`` on this machine
+        then takes as its own). An authentication mode the operator set is left as it is."""
+        global _TOKEN
+        env = os.environ
+        if "RAY_AUTH_MODE" in env:
+            return
+        wanted = {"RAY_AUTH_MODE": "token"}
+        if not (env.get("RAY_AUTH_TOKEN") or env.get("RAY_AUTH_TOKEN_PATH")):   # else the operator's
+            if _TOKEN is None:      # one for the process: Ray's token loader keeps the first it read
+                import secrets
+
+                _TOKEN = secrets.token_hex(32)
+            wanted["RAY_AUTH_TOKEN"] = _TOKEN
+        for var, value in wanted.items():
+            self._env.setdefault(var, env.get(var))
+            env[var] = value
+        _reread_ray_config()
+
     def shutdown(self) -> None:
         if self._ray is not None and self._owns:
             with _keeping_sigterm():
@@ -268,6 +299,17 @@ class RayEngine:
             self._owns = False
             if self._ray_dir is not None:
                 _owner_only(self._ray_dir)
+        if self._sigterm is not None:
+            signal.signal(signal.SIGTERM, self._sigterm)
+            self._sigterm = None
+        if self._env:
+            for var, value in self._env.items():
+                if value is None:
+                    os.environ.pop(var, None)
+                else:
+                    os.environ[var] = value
+            self._env = {}
+            _reread_ray_config()
         if self._link is not None:
             self._link.unlink(missing_ok=True)
             try:
@@ -396,6 +438,16 @@ def _owner_only(folder: Path) -> None:
         folder.chmod(0o700)
     except OSError:   # not ours to change (a shared folder): leave it as it is
         pass
+
+
+def _reread_ray_config() -> None:
+    """Ray reads ``RAY_AUTH_MODE`` once, when it loads: after a change, read it again (what Ray
+    itself does when it turns token authentication on for a local cluster)."""
+    try:
+        from ray._raylet import Config
+    except ImportError:     # pragma: no cover - not loaded: it reads the environment when it is
+        return
+    Config.initialize("")
 
 
 def use_token_if_any() -> None:

@@ -29,18 +29,29 @@ def resolve_jobs(jobs: int | None) -> int:
     return max(1, min(int(jobs), cores))
 
 
+# numpy's and scipy's BLAS always run one thread: with two, OpenBLAS sums a matrix product in
+# another order (the tagger's neighbour similarities moved by 1.8e-7), and the topic model, the
+# tags and the quote scores then depended on the machine's cores (--jobs 1 against 2 on the
+# sample corpus: 19 topics against 22). torch (the embedding model, whose vectors do not depend on
+# its thread count) and numba take the cores.
+BLAS_THREADS = 1
+
+
 def apply_threads(n: int) -> dict:
-    """Use ``n`` threads in the numeric libraries: through the environment for those not
-    imported yet (torch, OpenBLAS/MKL/OpenMP and numba read it when they load, and child
-    processes inherit it), and directly for torch, the BLAS pools and numba when they are
-    already loaded (nothing is imported for it). Returns what was set. Call it from an entry
-    point (the CLI, ``copquotes.run``, the worker process, a Ray actor), never at import."""
+    """Use ``n`` threads in torch, OpenMP and numba, and :data:`BLAS_THREADS` in the BLAS
+    libraries (OpenBLAS, MKL): through the environment for those not imported yet (they read it
+    when they load, and child processes inherit it), and directly for torch, the BLAS pools and
+    numba when they are already loaded (nothing is imported for it). Returns what was set. Call
+    it from an entry point (the CLI, ``copquotes.run``, the worker process, a Ray actor), never at
+    import."""
     import sys
 
     n = max(1, int(n))
     done = {}
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    for var in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS"):
         os.environ[var] = str(n)
+    for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(BLAS_THREADS)
     done["env"] = n
     if "torch" in sys.modules:
         torch = sys.modules["torch"]
@@ -51,8 +62,8 @@ def apply_threads(n: int) -> dict:
         try:
             from threadpoolctl import threadpool_limits
 
-            threadpool_limits(n)
-            done["blas"] = n
+            threadpool_limits(BLAS_THREADS, user_api="blas")
+            done["blas"] = BLAS_THREADS
         except ImportError:  # pragma: no cover - scikit-learn brings it
             pass
     if "numba" in sys.modules:
@@ -67,6 +78,15 @@ def apply_threads(n: int) -> dict:
 
 M_MMAP_THRESHOLD = -3          # glibc's mallopt parameter
 HEAP_MMAP_THRESHOLD = 4 << 20  # bytes: allocations this large or larger get pages of their own
+
+
+def exact_blas():
+    """A context in which the BLAS libraries run :data:`BLAS_THREADS` thread (restored after):
+    an analysis runs in it, so that its numbers do not depend on the cores of the machine or on
+    what the calling process set (``copquotes.run`` from a notebook, say)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(BLAS_THREADS, user_api="blas")
 
 
 def fixed_mmap_threshold(nbytes: int = HEAP_MMAP_THRESHOLD) -> bool:

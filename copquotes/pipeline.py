@@ -189,19 +189,22 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
     for a large workspace, with the Ray engine, or when they exist already.
     """
     from .bulk import check_setting
+    from .parallel import exact_blas
 
     check_setting(bulk)
     stages = list(stages) if stages is not None else None
     path = getattr(ws, "path", None)
     if path is None:
-        return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs,
-                        engine=engine, address=address)
+        with exact_blas():      # the same numbers whatever the cores (parallel.BLAS_THREADS)
+            return _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel,
+                            jobs=jobs, engine=engine, address=address)
     from .workspace import pipeline_lock
 
     with pipeline_lock(path, wait=wait, on_wait=on_wait):
         _remove_leftovers(Path(path))
-        out = _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel, jobs=jobs,
-                       engine=engine, address=address)
+        with exact_blas():
+            out = _analyse(ws, stages, force=force, progress=progress, on_stage=on_stage, parallel=parallel,
+                           jobs=jobs, engine=engine, address=address)
         if set(resolve_stages(stages)) == set(STAGE_ORDER) and ws.n_units():
             _write_bulk(ws, bulk, engine, progress)
         return out

@@ -100,3 +100,14 @@ def test_bad_engine_options_are_refused_before_anything_is_ingested(tmp_path, en
     with pytest.raises(ConfigError, match=message):
         copquotes.run(tmp_path / "in.txt", workspace=tmp_path / "ws", engine=engine, address=address)
     assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize("jobs", [0, -1])
+def test_jobs_below_one_are_refused_as_on_the_command_line(tmp_path, jobs):
+    import copquotes
+    from copquotes.errors import ConfigError
+
+    (tmp_path / "in.txt").write_text("Facilitator: How was it?\nSam: It helped.\n")
+    with pytest.raises(ConfigError, match="jobs must be at least 1"):
+        copquotes.run(tmp_path / "in.txt", workspace=tmp_path / "ws", jobs=jobs)
+    assert not (tmp_path / "ws").exists()

@@ -7,6 +7,7 @@ embedding models in the actors; small partitions so that each map has several.
 """
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -75,11 +76,16 @@ ws = Workspace.create(path)
 ws.ingest(discover([data]).sources, progress=False)
 out = {}
 if name == "ray":
+    import os, signal
     import ray
+    before = (signal.getsignal(signal.SIGTERM), os.environ.get("RAY_AUTH_MODE"), os.environ.get("RAY_AUTH_TOKEN"))
     with RayEngine(ws.path, cores=2, actors=2, partition_rows=40, window_rows=80) as engine:
         out["summary"] = analyse(ws, progress=False, engine=engine)
         out["stats"] = [s.as_dict() for s in engine.stats]
     out["left_running"] = ray.is_initialized()
+    # what SIGTERM did and the environment are the process's own again
+    out["process_restored"] = before == (signal.getsignal(signal.SIGTERM), os.environ.get("RAY_AUTH_MODE"),
+                                         os.environ.get("RAY_AUTH_TOKEN"))
 else:
     out["summary"] = analyse(ws, progress=False)
 ws.close()
@@ -98,15 +104,19 @@ def both(tmp_path_factory):
     root = tmp_path_factory.mktemp("engines")
     data = _slice(root)
     out = {}
+    home = root / "home"     # the runs' home folder: nothing of theirs may land there (a Ray token, say)
+    home.mkdir()
     for name in ("local", "ray"):
         proc = subprocess.run([sys.executable, "-c", _RUN, name, str(data), str(root / name)],
-                              capture_output=True, text=True, timeout=900)
+                              capture_output=True, text=True, timeout=900, env=dict(os.environ, HOME=str(home)))
         assert proc.returncode == 0, proc.stderr[-3000:]
         res = json.loads(proc.stdout.strip().splitlines()[-1])
         out[f"{name}_summary"] = res["summary"]
         if name == "ray":
             out["stats"], out["ray_left_running"] = res["stats"], res["left_running"]
+            out["ray_process_restored"] = res["process_restored"]
         out[name] = Workspace.open(root / name)
+    out["home"] = sorted(str(p.relative_to(home)) for p in home.rglob("*"))
     yield out
     for name in ("local", "ray"):
         out[name].close()
@@ -121,7 +131,9 @@ def test_the_ray_run_maps_over_several_partitions_with_two_actors_and_stops_its_
         assert s["windows"] == -(-s["rows"] // 80) or s["kernel"] == "copquotes.embed:TextEncoder"
         assert s["actors"] == min(2, s["partitions"])
         assert s["load_seconds"] > 0   # counted even when the stage stops reading at the last row
-    assert not both["ray_left_running"]
+    assert not both["ray_left_running"] and both["ray_process_restored"]
+    # Ray 2.60 wrote the local cluster's token to ~/.ray/auth_token (tldextract's cache may be there)
+    assert [p for p in both["home"] if p.startswith(".ray")] == [], both["home"]
     assert (both["ray"].path / ".ray").is_dir()  # Ray's session files stayed in the workspace
     assert all(not s["skipped"] for s in both["ray_summary"].values())
     # the quotes' sentence features were mapped beside the tag and topics stages: the quotes stage parsed none
