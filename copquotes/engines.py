@@ -41,9 +41,9 @@ WINDOW_ROWS = 100_000   # rows of one Ray dataset (RayEngine.window_rows)
 ACTOR_MEMORY = 1 << 30
 
 # environment of every Ray worker: nothing reaches for the network, one thread per actor
-_TOKEN: str | None = None   # the token of the engine's own clusters (RayEngine._private_token)
 _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
                "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "RAY_USAGE_STATS_ENABLED": "0"}
+_TOKEN: str | None = None   # the token of the engine's own clusters (RayEngine._private_token)
 
 
 @dataclass
@@ -272,10 +272,12 @@ class RayEngine:
 
     def _private_token(self) -> None:
         """The engine's own cluster asks its clients for a token (Ray's default for a local
-        cluster since 2.60), a new one for each cluster, kept in the environment of this process
-        and the cluster's (never written to a file: Ray would write ``~/.ray/auth_token``, outside
-        the workspace, readable by every user, which a later ``ray start`` on this machine
-        then takes as its own). An authentication mode the operator set is left as it is."""
+        cluster since 2.60): one made for this process, kept in its environment and the
+        cluster's, never written to a file (Ray would write ``~/.ray/auth_token``, outside the
+        workspace, readable by every user, which a later ``ray start`` on this machine then takes
+        as its own). An authentication mode the operator set is left as it is, and a token the
+        operator gave (``RAY_AUTH_TOKEN``, ``RAY_AUTH_TOKEN_PATH``) is the one used.
+        :meth:`shutdown` gives the environment back."""
         global _TOKEN
         env = os.environ
         if "RAY_AUTH_MODE" in env:
