@@ -155,13 +155,20 @@ def test_rows_from_before_the_parts_are_read_until_their_unit_is_scored_again(ws
     assert (0, "wellbeing", 0.125) not in rows and len(rows) > 1
 
 
-def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
+def reopened_from(tmp_path, version: int, *statements: str) -> Workspace:
+    """A new workspace made to look like one of schema ``version`` (``statements`` undo what came
+    after), opened again: migrated."""
     w = Workspace.create(tmp_path / "ws")
-    w.conn.execute("DROP TABLE unit_parts")
-    w.conn.execute("CREATE TABLE unit_themes (unit_id TEXT, theme TEXT, score REAL, label INTEGER, evidence_idx INTEGER)")
-    w.conn.execute("UPDATE meta SET value = '9' WHERE key = 'schema_version'")
+    for sql in statements:
+        w.conn.execute(sql)
+    w.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
     w.close()
-    w = Workspace.open(tmp_path / "ws")
+    return Workspace.open(tmp_path / "ws")
+
+
+def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
+    w = reopened_from(tmp_path, 9, "DROP TABLE unit_parts",
+                      "CREATE TABLE unit_themes (unit_id TEXT, theme TEXT, score REAL, label INTEGER, evidence_idx INTEGER)")
     try:
         assert w.schema_version == 12
         assert w.conn.execute("SELECT COUNT(*) FROM unit_parts").fetchone()[0] == 0
@@ -179,11 +186,7 @@ def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
      ["unit_themes", "[]"], "PRIMARY KEY"),
 ])
 def test_a_schema_11_workspace_gets_the_pointers_index_and_queries_use_it(tmp_path, sql, args, index):
-    w = Workspace.create(tmp_path / "ws")
-    w.conn.execute("DROP INDEX unit_parts_part")
-    w.conn.execute("UPDATE meta SET value = '11' WHERE key = 'schema_version'")
-    w.close()
-    w = Workspace.open(tmp_path / "ws")
+    w = reopened_from(tmp_path, 11, "DROP INDEX unit_parts_part")
     try:
         assert w.schema_version == 12
         plan = " ".join(r[3] for r in w.conn.execute("EXPLAIN QUERY PLAN " + sql, args))

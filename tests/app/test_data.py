@@ -168,19 +168,29 @@ def test_adding_units_outside_a_stage_makes_the_stored_aggregates_stale(ws):
 
 
 def line_reader(source):
+    """A unit per line; the source's meta gives its group, source kind and consent."""
+    meta = source.meta
+
     def units():
         for i, line in enumerate(Path(source.path).read_text().splitlines()):
-            yield Unit(file=str(source.path), position=i, text=line, source_kind="survey", group=source.meta["group"],
-                       year="2024", speaker_role="respondent", consent=True, locator=f"line {i + 1}")
+            yield Unit(file=str(source.path), position=i, text=line, source_kind=meta.get("kind", "survey"),
+                       group=meta.get("group", "A"), year="2024", speaker_role="respondent",
+                       consent=meta.get("consent", True), locator=f"line {i + 1}")
     return Reading(units(), [])
 
 
-def test_an_ingest_refreshes_the_stored_aggregates(tmp_path):
+def two_files(tmp_path, meta_a: dict, meta_b: dict):
+    """A new workspace with a.txt (three lines) and b.txt (two), ingested with these metas."""
     ws = Workspace.open(tmp_path / "ws", create=True)
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("one\ntwo\nthree\n")
     b.write_text("four\nfive\n")
-    ws.ingest([Src(a, meta={"group": "A"}), Src(b, meta={"group": "B"})], read=line_reader, progress=False)
+    ws.ingest([Src(a, meta=meta_a), Src(b, meta=meta_b)], read=line_reader, progress=False)
+    return ws, a
+
+
+def test_an_ingest_refreshes_the_stored_aggregates(tmp_path):
+    ws, a = two_files(tmp_path, {"group": "A"}, {"group": "B"})
     themescores.write(ws, [(uid, "wellbeing", 0.9, 1, None) for (uid,) in ws.conn.execute("SELECT unit_id FROM units")])
     ws.mark_stage("tag", "fp")
     assert data.theme_prevalence(ws, "group").loc["wellbeing"].to_dict() == {"A": 100.0, "B": 100.0, "all": 100.0}
@@ -457,27 +467,14 @@ def test_a_migration_another_process_did_while_this_one_waited_is_not_run_again(
         first.close()
 
 
-def consent_reader(source):
-    def units():
-        for i, line in enumerate(Path(source.path).read_text().splitlines()):
-            yield Unit(file=str(source.path), position=i, text=line, source_kind=source.meta["kind"], group="A",
-                       year="2024", speaker_role="respondent", consent=source.meta["consent"], locator=f"line {i + 1}")
-    return Reading(units(), [])
-
-
 def test_the_overview_counts_come_from_the_stored_aggregates_and_follow_an_ingest(tmp_path):
-    ws = Workspace.open(tmp_path / "ws", create=True)
-    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
-    a.write_text("one\ntwo\nthree\n")
-    b.write_text("four\nfive\n")
-    ws.ingest([Src(a, meta={"kind": "survey", "consent": True}), Src(b, meta={"kind": "interview", "consent": None})],
-              read=consent_reader, progress=False)
+    ws, a = two_files(tmp_path, {"kind": "survey", "consent": True}, {"kind": "interview", "consent": None})
     assert {"units_by_consent", "units_by_source_kind", "quotable_units"} <= set(ws.stored_aggregates())
     ov = data.overview(ws)
     assert (ov["consent"], ov["quotable_units"], ov["by_source_kind"]) == (
         {"yes": 3, "no": 0, "unknown": 2}, 3, {"survey": 3, "interview": 2})
     # the same text, consent refused: only the units' metadata changes (no unit added or removed)
-    ws.ingest([Src(a, meta={"kind": "survey", "consent": False})], read=consent_reader, progress=False)
+    ws.ingest([Src(a, meta={"kind": "survey", "consent": False})], read=line_reader, progress=False)
     assert stored_equals_direct(ws)
     ov = data.overview(ws)
     assert (ov["consent"], ov["quotable_units"]) == ({"yes": 0, "no": 3, "unknown": 2}, 0)
