@@ -83,7 +83,11 @@ HEAP_MMAP_THRESHOLD = 4 << 20  # bytes: allocations this large or larger get pag
 def exact_blas():
     """A context in which the BLAS libraries run :data:`BLAS_THREADS` thread (restored after):
     an analysis runs in it, so that its numbers do not depend on the cores of the machine or on
-    what the calling process set (``copquotes.run`` from a notebook, say)."""
+    what the calling process set (``copquotes.run`` from a notebook, say). numpy and scipy each
+    bring an OpenBLAS of their own: both are loaded first, since a library loaded inside the
+    context would keep its own count."""
+    import numpy  # noqa: F401
+    import scipy.linalg  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(BLAS_THREADS, user_api="blas")
