@@ -555,7 +555,7 @@ class Workspace:
                                       (file_key_for(fpath), fid))
             if target == 10:
                 self._move_unit_themes()
-            if target in (5, 6, 8, 11) and self.conn.execute(
+            if _NEW_INDEXES.get(target) and self.conn.execute(
                     "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
                 # a workspace with statistics gets them for its new indexes too: without,
                 # the planner took units_confirmed for the quote list (0.3 s -> 4 s at 500k)
