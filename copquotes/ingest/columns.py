@@ -153,6 +153,10 @@ _DATE = re.compile(
     r"^\d{1,2}:\d{2}(:\d{2})?\s*(am|pm)?$"
 )
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F']+")
+# a header naming a record's identifier ("Comment ID", "Response_Id", "Ref no.", "Case number"): its
+# values are keys, never answers, whatever words the header holds ("comment")
+_ID_HEADER = re.compile(r"(?i:(?:\b|_)(?:ids?|identifier|ref(?:erence)?(?:\s*(?:no|number))?|no|number|code|key|[ug]uid)\.?\s*$)|"
+                        r"[a-z]I[Dd]$")
 _CONSENT_QUOTE = re.compile(
     r"quot(?:e|ed|es|ing)|publish|publication|in\s+(?:our|any|the|future)?\s*reports?|promotional|marketing|"
     r"social\s+media|funding|annual\s+report|"
@@ -222,7 +226,7 @@ def profile(values: list[str]) -> dict:
     n = len(vals)
     if not n:
         return {"n": 0, "distinct": 0, "mean_words": 0.0, "max_words": 0, "numeric": 0.0, "date": 0.0,
-                "likert": 0.0, "listish": 0.0, "segment_repeat": 0.0, "distinct_ratio": 0.0}
+                "likert": 0.0, "listish": 0.0, "segment_repeat": 0.0, "distinct_ratio": 0.0, "codes": 0.0}
     words = [len(_WORD.findall(v)) for v in vals]
     counts = Counter(v.lower() for v in vals)
     listish = sum(1 for v in vals if re.search(r";\s*$", v) or v.count(";") >= 1)
@@ -240,7 +244,17 @@ def profile(values: list[str]) -> dict:
         "likert": sum(1 for v in vals if _LIKERT.match(v)) / n,
         "listish": listish / n,
         "segment_repeat": seg_repeat,
+        "codes": sum(1 for v in vals if _is_code(v)) / n,
     }
+
+
+def _is_code(value: str) -> bool:
+    """A record key rather than words: a digit, at most six tokens, at most one word that is not in
+    capitals ("NEAS PTS 528 - Q1", "R_3kX9", "Resp-0042")."""
+    tokens = value.split()
+    if not re.search(r"\d", value) or len(tokens) > 6:
+        return False
+    return sum(1 for w in _WORD.findall(value) if len(w) > 1 and not w.isupper()) <= 1
 
 
 def choice_label_column(col: Column, values: list[str]) -> bool:
@@ -281,9 +295,12 @@ def looks_open(col: Column, stats: dict) -> bool:
         # form field ("Reflecting on the series: - What worked well") holds long, all-different answers
         return (stats["mean_words"] >= 8 and stats["distinct_ratio"] >= 0.8 and stats["likert"] < 0.2
                 and stats["numeric"] < 0.2 and stats["date"] < 0.2)
-    if stats["numeric"] >= 0.8 or stats["date"] >= 0.8:
+    if stats["numeric"] >= 0.8 or stats["date"] >= 0.8 or stats.get("codes", 0.0) >= 0.8:
         return False
     mean = stats["mean_words"]
+    header = (col.id or col.question or "").strip()
+    if _ID_HEADER.search(header) and len(_WORD.findall(header)) <= 4 and (stats.get("codes", 0.0) >= 0.5 or mean < 8):
+        return False
     ratio = stats["distinct_ratio"]
     if stats["likert"] >= 0.6 and mean < 6:
         return False

@@ -386,3 +386,49 @@ def test_identity_and_ignore_columns_from_manifest(tmp_path):
     assert not any("Safe Steps" in u.text for u in units)
     r, units = units_of(p, ignore_columns=["Organisation and team (free text)"])
     assert r.meta["open_questions_found"] == ["What did the CoP give you that nothing else does?"]
+
+
+# a patient-feedback export's shape (synthetic): a record key per comment whose header says
+# "comment", beside the free-text answer
+KEYED_HEADER = ["Comment ID", "Trust", "Respondent ID", "FFT question", "FFT answer"]
+KEYED_ROWS = [
+    [f"TRX OPD {400 + i} - Q{1 + i % 2}", "TRX", f"TRX OPD {400 + i}", "FFT Why?", answer]
+    for i, answer in enumerate([
+        "The nurse on ward 5 explained everything twice and never rushed me.",
+        "Waited 3 hours in the corridor with nobody telling us why.",
+        "Parking was impossible and the signs to outpatients are confusing.",
+        "Kind reception staff, quick blood test, home by 11.",
+        "Food was cold most days but the cleaners were lovely.",
+        "My appointment letter came after the appointment date.",
+        "Everyone listened to my daughter and included her in decisions.",
+        "The discharge took all day because the pharmacy was slow.",
+        "Physio showed me the exercises and checked I could do them.",
+        "Too noisy at night to sleep, lights on until 2am.",
+    ])]
+
+
+@pytest.mark.parametrize("header,found", [
+    (KEYED_HEADER, ["FFT answer"]),
+    (["Response_Id"] + KEYED_HEADER[1:], ["FFT answer"]),
+    (["Comments"] + KEYED_HEADER[1:], ["FFT answer"]),   # values that are keys, under any header
+])
+def test_record_keys_are_not_open_questions(tmp_path, header, found):
+    p = write_csv(tmp_path / "feedback.csv", [header] + KEYED_ROWS)
+    r, units = units_of(p)
+    assert r.meta["open_questions_found"] == found
+    assert len(units) == len(KEYED_ROWS)
+    assert not any("TRX OPD" in u.text for u in units)
+
+
+@pytest.mark.parametrize("answers,is_open", [
+    (["Ward 5 staff were kind to us.", "Seen within 10 minutes, thank you.", "Room 12 was far too hot at night.",
+      "Two nurses came at 3am to help.", "Clinic 4 ran an hour late again."], True),
+    (["A1234", "B2211", "C0098", "D7765", "E1200"], False),
+    (["NEAS PTS 528 - Q1", "NEAS PTS 531 - Q1", "NEAS PTS 534 - Q2", "NEAS PTS 540 - Q1", "NEAS PTS 541 - Q1"], False),
+])
+def test_answers_with_numbers_are_open_and_codes_are_not(answers, is_open):
+    from copquotes.ingest.columns import looks_open, profile
+    from copquotes.ingest.tables import Column
+
+    col = Column(0, "Any other comments?", "Any other comments?")
+    assert looks_open(col, profile(answers)) is is_open
