@@ -676,18 +676,7 @@ class Workspace:
         path = Path(source.path)
         key = str(path.resolve())
         sha = _file_sha256(path)
-        fingerprint = hashlib.sha256(
-            json.dumps(
-                {
-                    "sha": sha,
-                    "format": source.format,
-                    "meta": _jsonable(source.meta),
-                    "roster": [_jsonable(asdict(r)) for r in (source.roster or ())],
-                },
-                sort_keys=True,
-                default=str,
-            ).encode()
-        ).hexdigest()
+        fingerprint, typed = _fingerprints(source, sha)
         plan = {"index": index, "source": source, "path": path, "key": key, "sha": sha,
                 "fingerprint": fingerprint, "renamed": False}
         row = self.conn.execute(
@@ -705,7 +694,7 @@ class Workspace:
                 plan["renamed"] = True
                 log.info("%s: same content as a file that moved away; kept as that file", _display(path))
             planned[sha] = key
-        if row is not None and row["fingerprint"] == fingerprint:
+        if row is not None and row["fingerprint"] in (fingerprint, typed):
             return dict(plan, action="renamed" if plan["renamed"] else "unchanged", file_id=row["file_id"],
                         n=row["n_units"])
         plan["meta_json"] = json.dumps(_jsonable(source.meta), sort_keys=True, default=str)
@@ -1577,6 +1566,26 @@ def _split_sql(script: str) -> list[str]:
     if buf:
         out.append("\n".join(buf))
     return out
+
+
+def _fingerprints(source, sha: str) -> tuple[str, str]:
+    """``(fingerprint, as_typed)`` of a source: what decides whether a stored file changed. The
+    rosters' contents count, not the paths they were named by (``corpus/roster.csv`` and
+    ``/abs/corpus/roster.csv`` are the same input); ``as_typed`` is the fingerprint with the paths,
+    as earlier versions stored it: a workspace they built does not read every file with a roster
+    as changed once."""
+    def digest(meta) -> str:
+        return hashlib.sha256(json.dumps(
+            {"sha": sha, "format": source.format, "meta": _jsonable(meta),
+             "roster": [_jsonable(asdict(r)) for r in (source.roster or ())]},
+            sort_keys=True, default=str).encode()).hexdigest()
+
+    meta = dict(source.meta or {})
+    typed = digest(meta)
+    if "rosters" not in meta:
+        return typed, typed
+    meta.pop("rosters")
+    return digest(meta), typed
 
 
 def _file_sha256(path: Path) -> str:

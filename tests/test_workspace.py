@@ -101,6 +101,45 @@ def test_changed_metadata_counts_as_a_change(ws, tmp_path):
     assert rep.files[0].status == "replaced"
 
 
+def _roster_folder(tmp_path) -> Path:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.txt").write_text("Sam Nguyen: The group kept me going through a hard term.\n", encoding="utf-8")
+    (data / "roster.csv").write_text("name,role,quote_consent\nSam Nguyen,participant,yes\n", encoding="utf-8")
+    (data / "copquotes.yaml").write_text("rosters: [roster.csv]\n", encoding="utf-8")
+    return data
+
+
+def test_the_same_inputs_named_another_way_are_unchanged(ws, tmp_path, monkeypatch):
+    """``data`` and ``/abs/data`` name the same files and roster: nothing is read as changed."""
+    from copquotes.ingest import discover
+
+    _roster_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    first = ws.ingest(discover([Path("data")]).sources, progress=False)
+    again = ws.ingest(discover([tmp_path / "data"]).sources, progress=False)
+    assert [r.status for r in first.files] == ["added"]
+    assert [r.status for r in again.files] == ["unchanged"]
+    (tmp_path / "data" / "roster.csv").write_text("name,role,quote_consent\nSam Nguyen,participant,no\n",
+                                                  encoding="utf-8")
+    changed = ws.ingest(discover([tmp_path / "data"]).sources, progress=False)
+    assert [r.status for r in changed.files] == ["replaced"]   # the roster's contents count
+
+
+def test_a_fingerprint_stored_with_the_roster_paths_still_matches(ws, tmp_path):
+    """A workspace built before the paths left the fingerprint does not see every file as changed."""
+    from copquotes.ingest import discover
+    from copquotes.workspace import _file_sha256, _fingerprints
+
+    data = _roster_folder(tmp_path)
+    (source,) = discover([data]).sources
+    ws.ingest([source], progress=False)
+    new, typed = _fingerprints(source, _file_sha256(source.path))
+    assert new != typed
+    ws.conn.execute("UPDATE files SET fingerprint = ?", (typed,))
+    assert [r.status for r in ws.ingest(discover([data]).sources, progress=False).files] == ["unchanged"]
+
+
 def test_file_failing_halfway_leaves_workspace_exactly_as_it_was(ws, tmp_path):
     good = write(tmp_path, "good.txt", ["participant|y|Fine."])
     ws.ingest([Src(good)], read=line_reader, progress=False)
