@@ -7,9 +7,12 @@ process also calls :func:`fixed_mmap_threshold`.
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 def available_cores() -> int:
@@ -26,6 +29,9 @@ def resolve_jobs(jobs: int | None) -> int:
     cores = available_cores()
     if not jobs:
         return cores
+    if int(jobs) > cores:
+        log.warning("%d jobs asked for, but this process may run on %d core%s: using %d", int(jobs), cores,
+                    "" if cores == 1 else "s", cores)
     return max(1, min(int(jobs), cores))
 
 

@@ -25,8 +25,11 @@ def test_the_cores_of_a_narrowed_process_are_its_affinity():
 
 
 @pytest.mark.parametrize("jobs, expected", [(None, "all"), (0, "all"), (1, 1), (10_000, "all")])
-def test_jobs_are_clamped_to_the_cores_there_are(jobs, expected):
-    assert resolve_jobs(jobs) == (available_cores() if expected == "all" else expected)
+def test_jobs_are_clamped_to_the_cores_there_are(jobs, expected, caplog):
+    with caplog.at_level("WARNING", logger="copquotes.parallel"):
+        assert resolve_jobs(jobs) == (available_cores() if expected == "all" else expected)
+    # asking for more than there are is said, not silently changed
+    assert ("core" in caplog.text) is (jobs == 10_000)
 
 
 def test_apply_threads_sets_the_libraries_and_imports_nothing():
