@@ -159,12 +159,16 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
             warnings.warn(f"copquotes: skipped {path}: {reason}", stacklevel=2)
         if not discovery.sources:
             raise InputError("no readable text sources found (see the warnings)", inputs[0])
-        ws = Workspace.open(ws_path, create=True)
-        try:
-            report = ws.ingest(discovery.sources, progress=True)
-            stages = analyse(ws, progress=True, engine=engine, address=address, jobs=jobs, bulk=bulk)
-        finally:
-            ws.close()
+        from .engines import connected_first
+
+        # a cluster named by the address is connected to before the ingest
+        with connected_first(engine, ws_path, address=address, cores=jobs) as started:
+            ws = Workspace.open(ws_path, create=True)
+            try:
+                report = ws.ingest(discovery.sources, progress=True)
+                stages = analyse(ws, progress=True, engine=started, address=address, jobs=jobs, bulk=bulk)
+            finally:
+                ws.close()
     ingest = report.to_dict()
     ingest["skipped"] = [{"path": str(p), "reason": r} for p, r in discovery.skipped]
     return Result(workspace=ws_path.resolve(), ingest=ingest, stages=stages)

@@ -192,15 +192,17 @@ def cmd_run(args) -> int:
     from .pipeline import analyse
     from .workspace import pipeline_lock
 
-    from .engines import preflight
+    from .engines import connected_first, preflight
 
     preflight(args.engine, args.address)   # before anything is read or written
     jobs = _jobs(args)
     ws_path = Path(args.workspace)
     if ws_path.exists() and not ws_path.is_dir():
         raise ConfigError(f"{ws_path} is a file, not a workspace folder: choose another --workspace")
-    # one pipeline writer: held across the ingest and the analysis
-    with pipeline_lock(ws_path, wait=not getattr(args, "no_wait", False), on_wait=_err):
+    # one pipeline writer: held across the ingest and the analysis; a cluster named by --address
+    # is connected to before the ingest
+    with pipeline_lock(ws_path, wait=not getattr(args, "no_wait", False), on_wait=_err), \
+            connected_first(args.engine, ws_path, address=args.address, cores=jobs) as engine:
         rep = _ingest(args, ws_path)
         if not args.json:
             _print_ingest(rep)
@@ -211,7 +213,7 @@ def cmd_run(args) -> int:
         before = _bulk_generation(ws_path)
         try:
             results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage,
-                              jobs=jobs, engine=args.engine, address=args.address, bulk=args.bulk)
+                              jobs=jobs, engine=engine, address=args.address, bulk=args.bulk)
         finally:
             ws.close()
         if not args.json:

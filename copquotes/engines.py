@@ -549,6 +549,22 @@ def _check_no_session(address: str | None) -> None:
                       f"used: leave out the address to run on that session, or call ray.shutdown() first")
 
 
+@contextlib.contextmanager
+def connected_first(engine: str | None, workspace_path, *, address: str | None = None, cores: int | None = None):
+    """The engine a run hands its analysis: with an ``address``, a :class:`RayEngine` connected
+    now, before anything is ingested (a cluster that refuses this client, one that asks for a token
+    it was not given, is then found before minutes of reading; stopped on the way out); else
+    ``engine`` as given (the analysis starts a local cluster only when it has per-unit work)."""
+    if engine != "ray" or not address:
+        yield engine
+        return
+    started = make_engine(engine, workspace_path, address=address, cores=cores)
+    try:
+        yield started
+    finally:
+        started.shutdown()
+
+
 def make_engine(engine: str | None, workspace_path, *, address: str | None = None, cores: int | None = None):
     """``None`` for the local engine (stages run their kernels here), a started :class:`RayEngine`
     for ``ray``."""

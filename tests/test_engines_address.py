@@ -259,16 +259,24 @@ def test_a_run_with_address_uses_that_cluster_gives_the_local_answers_and_leaves
     assert _status(cluster["address"], cluster["env"])
 
 
+@pytest.mark.parametrize("command", ["analyse", "run"])
 def test_a_cluster_that_asks_for_a_token_it_was_not_given_is_an_error_that_says_where_the_token_goes(
-        cluster, tmp_path):
+        cluster, tmp_path, command):
+    from copquotes.workspace import Workspace
+
     data = _slice(tmp_path)
-    ws = str(tmp_path / "ws")
-    assert _copquotes("ingest", str(data), "--workspace", ws).returncode == 0
+    ws = tmp_path / "ws"
+    if command == "analyse":
+        assert _copquotes("ingest", str(data), "--workspace", str(ws)).returncode == 0
     env = {k: v for k, v in cluster["client_env"].items() if k != "RAY_AUTH_TOKEN_PATH"}
     env["HOME"] = str(tmp_path / "home")     # no ~/.ray/auth_token (which is not used unasked anyway)
-    run = _copquotes("analyse", "--workspace", ws, "--engine", "ray", "--address", cluster["address"], env=env)
+    inputs = [str(data)] if command == "run" else []
+    run = _copquotes(command, *inputs, "--workspace", str(ws), "--engine", "ray", "--address", cluster["address"],
+                     env=env)
     assert run.returncode == 1
     assert "ray get-auth-token" in run.stderr and "RAY_AUTH_TOKEN_PATH" in run.stderr
+    if command == "run":   # found before the ingest: nothing was read into the workspace
+        assert not (ws / "copquotes.sqlite").exists() or Workspace.open(ws).n_units() == 0
 
 
 @pytest.fixture(scope="module")
