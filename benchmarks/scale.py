@@ -475,7 +475,7 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", metavar="DIR", help="build corpora and workspaces here and keep them")
     ap.add_argument("--not-run", default="", help="a sentence for the results: sizes this run did not cover")
     ap.add_argument("--note", action="append", default=[],
-                    help="with --render: a note to add to the results (what was measured beside the script)")
+                    help="with --render: a note to add to the results' notes (what was measured beside the script)")
     ap.add_argument("--append", action="store_true",
                     help="keep the runs already in benchmarks/results/scale.json (a size and engine run again "
                          "replaces its row)")
@@ -493,8 +493,8 @@ def main(argv=None) -> int:
             rep["projection"]["assumptions"] = ASSUMPTIONS
         if args.not_run:
             rep["not_run"] = args.not_run
-        if args.note:
-            rep["notes"] = args.note
+        # a note is added to those already there (each once): what earlier runs measured beside stays
+        rep["notes"] = rep.get("notes", []) + [n for n in args.note if n not in rep.get("notes", [])]
         (RESULTS / "scale.json").write_text(json.dumps(rep, indent=1, default=str) + "\n")
         (RESULTS / "scale.md").write_text(to_markdown(rep))
         print(to_markdown(rep))
