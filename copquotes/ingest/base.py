@@ -197,7 +197,16 @@ _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s
 _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|declined|refused|denied|revoked|aggregate)\b|n't\b|"
                          # a yes with conditions someone has to check first is not a yes yet
                          r"\bconditions?\b|\bconditional|\bdepends?\b|\bonly\s+if\b|\bprovided\b|\bask\s+me\b|"
-                         r"\bcheck\s+with\s+me\b|\bcontact\s+me\b|\b(?:see|approve|review)\s+(?:it|the\s+quote)\s+first\b")
+                         r"\bcheck\s+with\s+me\b|\bcontact\s+me\b|\b(?:see|approve|review)\s+(?:it|the\s+quote)\s+first\b|"
+                         # a yes limited to some uses is not leave to publish ("Yes, for internal use only",
+                         # "Yes, except social media", "Yes, in internal reports", "Yes, after I have seen it")
+                         r"\bonly\b|\bexcept\b|\bexcluding\b|\bunless\b|\bafter\b|\bbefore\b|\binternal\w*\b|"
+                         r"\bkeep\s+(?:it|them|this)\s+(?:off|out)\b|\bmaybe\b|\bperhaps\b|\bpossibly\b")
+# the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
+_ANONYMOUS_WORDS = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed)\b|\bplease\b|"
+                              r"\bthanks?(?:\s+you)?\b")
+# "but" with something after it (what is left once the anonymity is taken out) limits the yes
+_BUT = re.compile(r"\bbut\b[\s,.;:!-]*\w")
 
 
 def truthy(value, allow_numeric: bool = True) -> bool | None:
@@ -227,8 +236,8 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
             _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
         # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
-        rest = _ANONYMITY.sub(" ", v)
-        return False if _TAKEN_BACK.search(rest) else True
+        rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", v))
+        return False if _TAKEN_BACK.search(rest) or _BUT.search(rest) else True
     # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee
     if re.match(r"^(ja|oui|si|sí|sim|jawohl)(?:[\s.,!]|$)", v):
         return True
