@@ -162,8 +162,8 @@ _CONSENT_QUOTE = re.compile(
     r"social\s+media|funding|annual\s+report|"
     r"use\s+(?:your|these|my|the|any)\s+(?:\w+\s+)?(?:comments|words|responses|feedback|answers|quotes|stories)|"
     r"(?:comments|words|responses|feedback|answers)\s+(?:\w+\s+){0,3}(?:used|shared|published|quoted)|"
-    r"share\s+(?:your|these)\s+(?:comments|words|responses|feedback)|"
-    r"use\s+(?:of\s+)?(?:comments|words|responses|feedback|answers|quotes|stories)\b|use\s+what\s+you\s+(?:wrote|said|shared)|"
+    r"shar(?:e|ing)\s+(?:your|these)\s+(?:comments|words|responses|feedback|story|stories|answers|experiences?)|"
+    r"use\s+(?:of\s+)?(?:comments|words|responses|feedback|answers|quotes|stories)\b|use\s+what\s+you(?:'ve|\u2019ve|\s+have)?\s+(?:wrote|written|said|shared)|"
     r"(?:comments|words|feedback|story|stories)\s+(?:\w+\s+){0,3}(?:appear\w*|featured|included)|"
     r"\b(?:website|newsletter|brochures?|publicity|promot\w*|media)\b",
     re.I,
@@ -388,6 +388,21 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
         if decided / len(vals) < 0.6 and not codes:
             return 0.0
     return 2.0 if re.search(r"quot", q, re.I) else 1.0
+
+
+_CONSENT_LIKE = re.compile(r"consent|permission|\bagree|\ballow|\bok\b|okay|happy|\buse\b|\bshar|quot|publi", re.I)
+
+
+def maybe_consent(col: Column, values: list[str]) -> bool:
+    """A yes/no column whose header is about consent or use ("Consent", "Permission to use", "Use of
+    responses") without saying it is leave to quote: not read as the quote consent, but a "no" in it
+    is never overridden (by a file-level consent), and the ingest warns about it."""
+    q = f"{col.id} {col.question} {col.sub}"
+    if col.hint == "meta" or not _CONSENT_LIKE.search(q) or (_CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I)):
+        return False
+    vals = [v for v in values if v and v.strip()]
+    decided = [truthy(v, allow_numeric=False) for v in vals]
+    return bool(vals) and sum(d is not None for d in decided) >= 0.8 * len(vals) and False in decided
 
 
 def match_columns(names, columns: list[Column], what: str, path) -> list[Column]:

@@ -59,6 +59,8 @@ class _Plan:
     status_col: Column | None
     year: str | None
     columns_info: list[dict] = field(default_factory=list)
+    # a yes/no column about consent or use that does not say it is leave to quote (C.maybe_consent)
+    maybe_consent_col: Column | None = None
 
 
 def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str, nul_lines=None):
@@ -123,7 +125,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     _roles_by_name(source, cols, layout, roles)
     candidates = [c for c in cols if c.role == "other"]
     consent_col = _consent_column(source, cols, candidates, values)
-    open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
+    maybe = None if consent_col is not None else _maybe_consent_column(source, candidates, values)
+    open_cols = _open_columns(source, cols, candidates, consent_col or maybe, values, roles)
     year = meta.get("year")
     if not year and not roles.date_cols:
         # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
@@ -143,7 +146,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             raise C.no_open_text_error(source.path)
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
-                 roles.status_col, year, info)
+                 roles.status_col, year, info, maybe)
 
 
 @dataclass
@@ -202,6 +205,18 @@ def _roles_by_name(source: Source, cols: list[Column], layout: Layout, roles: _R
         if k in C._META_COLUMNS or kq in C._META_COLUMNS or q_field:
             col.role = "meta"
             continue
+
+
+def _maybe_consent_column(source: Source, candidates: list[Column], values) -> Column | None:
+    """With no quote-consent column: a yes/no column about consent or use whose "no" answers are kept
+    (:func:`copquotes.ingest.columns.maybe_consent`), with a warning that says how to use it."""
+    found = next((c for c in candidates if C.maybe_consent(c, values(c))), None)
+    if found is not None:
+        found.role = "consent_unclear"
+        log.warning("%s: the column %r looks like a consent question but does not say it is consent to quote: "
+                    "its 'no' answers mean no quotes, its 'yes' answers are not read as consent; if it is the "
+                    "quote consent, name it with consent_column in copquotes.yaml", source.path, found.id)
+    return found
 
 
 def _consent_column(source: Source, cols: list[Column], candidates: list[Column], values) -> Column | None:
@@ -396,6 +411,9 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         # a file-level consent stands in for a consent question the survey lacks; it never
         # overrides a respondent who left the survey's own consent question blank
         consent = truthy(meta.get("consent"))
+    if plan.maybe_consent_col is not None and \
+            C.consent_value(_cell(row, plan.maybe_consent_col), meta.get("consent_values")) is False:
+        consent = False   # a "no" to a question about consent or use is never overridden
     for col in plan.open_cols:
         text = _cell(row, col)
         if not text or C.is_skip_answer(text):

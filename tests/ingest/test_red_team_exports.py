@@ -511,9 +511,9 @@ def test_file_level_consent_never_overrides_a_blank_consent_answer(tmp_path, wit
     ("Happy for your words to appear in our materials?", True),
     ("Can we share your feedback (anonymously) in our newsletter?", True),
     ("Are you happy for us to use your comments, anonymously, in reports?", True),
-    # leave to use answers for the evaluation itself is not leave to quote them
-    ("Can we use your responses for evaluation purposes?", False),
-    ("Can we use your comments in our evaluation report?", False),
+    # leave to use answers for the evaluation itself is not leave to quote them; a "no" to it is a no
+    ("Can we use your responses for evaluation purposes?", "no kept"),
+    ("Can we use your comments in our evaluation report?", "no kept"),
     ("Do you consent to participate in this survey?", False),
 ])
 def test_consent_questions_in_other_words(tmp_path, question, found):
@@ -522,7 +522,8 @@ def test_consent_questions_in_other_words(tmp_path, question, found):
     p = tmp_path / "survey.csv"
     p.write_bytes(csv_bytes(rows))
     _, r, units = units_of(p)
-    assert [u.consent for u in units] == ([True, False, True] if found else [None, None, None])
+    expected = {True: [True, False, True], False: [None, None, None], "no kept": [None, False, None]}[found]
+    assert [u.consent for u in units] == expected
 
 
 def test_timestamps_inside_the_speech_are_not_text(tmp_path):
@@ -634,3 +635,30 @@ def test_docx_with_tracked_changes_reads_as_accepted(tmp_path):
     d.save(tmp_path / "fg_edited.docx")
     _, r, units = units_of(tmp_path / "fg_edited.docx")
     assert [u.text for u in units] == ["I work at [school] and the CoP keeps me going.", "Same for me."]
+
+
+_ANSWERS = ["The sessions gave me the energy to keep going with this work.",
+            "I finally have people in other councils who understand the pushback.",
+            "Reflecting with peers showed me my own assumptions about care work.",
+            "A genuinely safe room, which let me be honest about burnout."]
+
+
+@pytest.mark.parametrize("header,meta,expected", [
+    # headers that say the answers will be used or shared are the quote consent
+    ("Would you be comfortable with us sharing your story?", {}, [True, False, True, False]),
+    ("Can we use what you've written?", {}, [True, False, True, False]),
+    # headers about consent or use that do not say "quote": a "no" stays a no, even under a file's consent
+    ("Consent", {}, [None, False, None, False]),
+    ("Consent", {"consent": "yes"}, [True, False, True, False]),
+    ("Permission to use", {"consent": "yes"}, [True, False, True, False]),
+    ("Use of responses", {}, [None, False, None, False]),
+    # consent to take part is not consent to be quoted, nor a "no" to it
+    ("Do you consent to take part in this survey?", {"consent": "yes"}, [True, True, True, True]),
+])
+def test_consent_columns_and_a_files_consent(tmp_path, header, meta, expected):
+    answers = ["Yes", "No", "Yes", "No"] if "take part" not in header else ["Yes"] * 4
+    p = tmp_path / "s.csv"
+    p.write_bytes(csv_bytes([["Response ID", "What did you value most?", header]]
+                            + [[str(i), a, c] for i, (a, c) in enumerate(zip(_ANSWERS, answers))]))
+    _, _, units = units_of(p, **meta)
+    assert [u.consent for u in units] == expected
