@@ -257,6 +257,30 @@ def _is_code(value: str) -> bool:
     return sum(1 for w in _WORD.findall(value) if len(w) > 1 and not w.isupper()) <= 1
 
 
+# a question that asks for a way to reach the respondent, however long it is ("If you'd like to go in
+# the draw, please enter your name and email below", "please leave your name and a phone number")
+_ASKS_CONTACT = re.compile(
+    r"\b(?:enter|leave|provide|give|type|write|include|add|tell\s+us|put)\s+(?:us\s+)?(?:down\s+)?your\s+"
+    r"(?:full\s+|first\s+)?(?:name|e-?mail|(?:phone|mobile|contact)(?:\s+(?:number|details))?)\b", re.I)
+CONTACT_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# a phone number: 9 digits or more, or 8 from a leading 0 or + (not "2024 - 2025")
+CONTACT_PHONE = re.compile(r"(?<![\w])(?:\+|\(?0)[\d ()-]{6,}\d(?![\w])|(?<![\w])\(?\d(?:[ ()-]*\d){8,}(?![\w])")
+
+
+def contact_column(col: Column, values: list[str]) -> bool:
+    """Answers that are ways to reach the respondent (names, emails, phone numbers): to a question
+    that asks for them, answered briefly, or with an email or a phone number in many answers.
+    Identity values (redacted everywhere they occur), never text to analyse."""
+    vals = [v.strip() for v in values if v and v.strip() and not is_skip_answer(v)]
+    if not vals:
+        return False
+    reachable = sum(1 for v in vals if CONTACT_EMAIL.search(v) or CONTACT_PHONE.search(v))
+    if reachable >= max(1, 0.4 * len(vals)):
+        return True
+    mean = sum(len(_WORD.findall(v)) for v in vals) / len(vals)
+    return bool(_ASKS_CONTACT.search(f"{col.question} {col.sub}")) and mean < 8
+
+
 def choice_label_column(col: Column, values: list[str]) -> bool:
     """A check-box column whose ticked cells repeat its own option label (SurveyMonkey row 2
     ``Our Watch toolkit``, Qualtrics ``... - Selected Choice - Option``): a choice, never text."""

@@ -264,6 +264,9 @@ def _open_columns(source: Source, cols: list[Column], candidates: list[Column], 
             if C.names_column(c, vals):
                 _identity(c, ("person", "full"), roles)
                 continue
+            if C.contact_column(c, vals):
+                _identity(c, ("contact", ""), roles)
+                continue
             if C.choice_label_column(c, vals):
                 continue
             c.stats = C.profile(vals)
@@ -460,6 +463,26 @@ def _clean_answer(text: str) -> str:
     return text.strip()
 
 
+def _contact_identifiers(value: str) -> list[Identifier]:
+    """The emails, phone numbers and the name in an answer such as "Raj Malhotra, 0421 654 987"."""
+    out = [Identifier(value=m, kind="email", source="identity_column") for m in C.CONTACT_EMAIL.findall(value)]
+    out += [Identifier(value=m.strip(), kind="phone", source="identity_column") for m in C.CONTACT_PHONE.findall(value)]
+    rest = C.CONTACT_PHONE.sub(" , ", C.CONTACT_EMAIL.sub(" , ", value))
+    rest = re.sub(r"\b(?:email|e-mail|phone|mobile|tel|ph|or|and|at|on|call|me|my|is|name)\b", " ", rest, flags=re.I)
+    # the name first, then what else was given ("Liam O'Sullivan (Bendigo Health)"): kept whole
+    chunks = [" ".join(re.sub(r"[^\w'’-]", " ", c).split()) for c in re.split(r"[,;:()/|]|\s[-–]\s", rest)]
+    chunks = [c for c in chunks if re.search(r"[^\W\d_]{2}", c)]
+    for i, chunk in enumerate(chunks):
+        if truthy(chunk, allow_numeric=False) is not None or chunk.lower() in _NOT_A_NAME:
+            continue
+        if i == 0:
+            parts = tuple(p for p in chunk.split() if len(p) > 1 and p != chunk)
+            out.append(Identifier(value=chunk, kind="person", source="identity_column", aliases=parts))
+        else:
+            out.append(Identifier(value=chunk, kind="other", source="identity_column"))
+    return out
+
+
 def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
     out: list[Identifier] = []
     first = last = ""
@@ -477,6 +500,9 @@ def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
             else:
                 parts = tuple(p for p in re.split(r"\s+", v) if len(p) > 1 and p != v)
                 out.append(Identifier(value=v, kind="person", source="identity_column", aliases=parts))
+        elif col.identity_kind == "contact" or col.identity_kind in ("email", "phone") and \
+                not (C.CONTACT_EMAIL.fullmatch(v) or C.CONTACT_PHONE.fullmatch(v)):
+            out.extend(_contact_identifiers(v))   # "Raj Malhotra, 0421 654 987": each part
         elif col.identity_kind in ("email", "phone", "org", "place"):
             out.append(Identifier(value=v, kind=col.identity_kind, source="identity_column"))
         elif col.name_part != "machine":

@@ -662,3 +662,24 @@ def test_consent_columns_and_a_files_consent(tmp_path, header, meta, expected):
                             + [[str(i), a, c] for i, (a, c) in enumerate(zip(_ANSWERS, answers))]))
     _, _, units = units_of(p, **meta)
     assert [u.consent for u in units] == expected
+
+
+@pytest.mark.parametrize("question,details,identifiers", [
+    ("If you'd like to go in the draw for a gift voucher, please enter your name and email below",
+     ["Josie Achterberg josie.a@example.org", "", "Raj Malhotra, raj.m@example.net", "Winnie Tso"],
+     {("person", "Josie Achterberg"), ("email", "josie.a@example.org"), ("person", "Raj Malhotra"),
+      ("email", "raj.m@example.net"), ("person", "Winnie Tso")}),
+    ("Would you be open to a follow-up interview? If yes, please leave your name and a phone number or email",
+     ["Raj Malhotra, 0421 654 987", "No thanks", "", "Bea Tamarind - bea.t@example.org"],
+     {("person", "Raj Malhotra"), ("phone", "0421 654 987"), ("person", "Bea Tamarind"), ("email", "bea.t@example.org")}),
+    # no question asking for them, but the answers are ways to reach people
+    ("Anything else?", ["call me on 0400 987 654", "ahmed.k@example.org", "Gwen, 0413 777 290", ""],
+     {("phone", "0400 987 654"), ("email", "ahmed.k@example.org"), ("person", "Gwen"), ("phone", "0413 777 290")}),
+])
+def test_contact_details_asked_in_a_long_question_are_identifiers_not_text(tmp_path, question, details, identifiers):
+    p = tmp_path / "s.csv"
+    p.write_bytes(csv_bytes([["Response ID", "What did you value most?", question]]
+                            + [[str(i), a, d] for i, (a, d) in enumerate(zip(_ANSWERS, details))]))
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == _ANSWERS
+    assert {(i.kind, i.value) for i in r.identifiers} == identifiers
