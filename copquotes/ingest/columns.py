@@ -100,7 +100,9 @@ _META_COLUMNS = {"progress", "durationinseconds", "duration", "finished", "distr
                  "collectorid", "responseset", "language", "totalpoints", "quizfeedback", "score", "sc0",
                  "qrecaptchascore", "qrelevantidduplicate", "qrelevantidduplicatescore", "qrelevantidfraudscore",
                  "qrelevantidlaststartdate", "qballotboxstuffing", "qtotalduration", "qurl", "qlanguage",
-                 "qchlbrowser", "qchlversion", "qchlos", "qchlresolution", "gradepostedtime"}
+                 "qchlbrowser", "qchlversion", "qchlos", "qchlresolution", "gradepostedtime",
+                 # the browser's and the form tool's own fields (Alchemer, Typeform, JotForm)
+                 "useragent", "referer", "referrer", "sessionid", "networkid", "responsetoken", "token"}
 
 _OPEN_HINT = re.compile(
     r"\b(what|why|how\s+(?:has|have|did|does|do|could|can|would|might|will|is|was)|describe|explain|"
@@ -254,6 +256,8 @@ def _is_code(value: str) -> bool:
     tokens = value.split()
     if not re.search(r"\d", value) or len(tokens) > 6:
         return False
+    if len(tokens) == 1 and len(value) >= 8 and re.search(r"[^\W\d_]", value):
+        return True   # a token: "k3j9x80abqz7w2v1m0ncl", "R_3kX9aBc1"
     return sum(1 for w in _WORD.findall(value) if len(w) > 1 and not w.isupper()) <= 1
 
 

@@ -188,7 +188,8 @@ def _roles_by_name(source: Source, cols: list[Column], layout: Layout, roles: _R
         if ident and (col.hint in ("meta", "unknown", "text_entry", "choice_or_text") or layout.vendor != "qualtrics"):
             _identity(col, ident, roles)
             continue
-        if roles.id_col is None and (k in C._RESPONDENT_ID or (layout.vendor != "plain" and kq in C._RESPONDENT_ID)):
+        if roles.id_col is None and (k in C._RESPONDENT_ID or (layout.vendor != "plain" and kq in C._RESPONDENT_ID)
+                                     or col.id.strip() == "#"):   # Typeform's response token
             col.role = "respondent_id"
             roles.id_col = col
             continue

@@ -432,3 +432,17 @@ def test_answers_with_numbers_are_open_and_codes_are_not(answers, is_open):
 
     col = Column(0, "Any other comments?", "Any other comments?")
     assert looks_open(col, profile(answers)) is is_open
+
+
+@pytest.mark.parametrize("header,value", [
+    ("#", "k3j9x8{}abqz7w2v1m0ncl"),                                            # Typeform's response token
+    ("User Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/11{}.0.0.0 Safari/537.36"),   # Alchemer
+    ("Session", "R_3kX9aBc{}dEf"),
+])
+def test_form_tools_own_fields_are_not_open_questions(tmp_path, header, value):
+    rows = [[header, "FFT answer"]] + [[value.format(i), r[-1]] for i, r in enumerate(KEYED_ROWS)]
+    p = write_csv(tmp_path / "export.csv", rows)
+    r, units = units_of(p)
+    assert r.meta["open_questions_found"] == ["FFT answer"]
+    assert len(units) == len(KEYED_ROWS)
