@@ -154,6 +154,10 @@ def normalise_meta(meta: dict | None, where: str = "", split_strings: bool = Tru
             value = {str(a): str(b) for a, b in value.items()}
         elif k in ("year", "group", "consent_column"):
             value = str(value).strip()
+        elif k == "consent" and str(value).strip() and truthy(value) is None:
+            # a file's consent decides quotes: a value that is neither yes nor no is refused, not guessed
+            raise ConfigError(f"{where}consent must be yes or no, not {value!r} (leave it out when consent is "
+                              f"not known: nobody's words are quoted then)")
         out[k] = value
     return out
 

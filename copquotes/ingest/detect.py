@@ -172,8 +172,11 @@ def _looks_roster(rows: list[list[str]]) -> bool:
     other = [c for r in data for i, c in enumerate(r) if i not in used and c.strip()]
     long_text = other and sum(len(c.split()) for c in other) / len(other) >= 6
     known = sum(1 for v in roles if role_value(v) is not None)
-    # a typo in one role still makes it a roster (load_roster then names the row to fix)
-    return bool(roles and known >= 0.6 * len(roles) and any(v.strip() for v in roles) and not long_text)
+    # a typo in one role still makes it a roster (load_roster then names the row to fix); so does a
+    # header that is a roster's alone (name, role, quote consent: no other column) over short values
+    only_roster = len([h for h in rows[0] if h.strip()]) == len(used)
+    return bool(roles and any(v.strip() for v in roles) and not long_text
+                and (known >= 0.6 * len(roles) or only_roster))
 
 
 def _looks_roster_without_roles(rows: list[list[str]]) -> bool:

@@ -683,3 +683,22 @@ def test_contact_details_asked_in_a_long_question_are_identifiers_not_text(tmp_p
     _, r, units = units_of(p)
     assert [u.text for u in units] == _ANSWERS
     assert {(i.kind, i.value) for i in r.identifiers} == identifiers
+
+
+@pytest.mark.parametrize("value,ok", [("yes", True), ("No", True), ("maybe", False), ("TBC", False), ("", True)])
+def test_a_files_consent_is_yes_or_no_or_refused(value, ok):
+    from copquotes.ingest.base import normalise_meta
+
+    if ok:
+        assert normalise_meta({"consent": value})["consent"] == value
+    else:
+        with pytest.raises(ConfigError, match="consent must be yes or no"):
+            normalise_meta({"consent": value}, "copquotes.yaml: ")
+
+
+def test_a_one_row_roster_with_a_mistyped_role_is_a_roster_whose_row_is_named(tmp_path):
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([["name", "role", "quote_consent"], ["Jo Bloggs", "Particpant", "yes"]]))
+    assert detect_format(p) == "roster_csv"
+    with pytest.raises(ConfigError, match=r"row 2.*Particpant"):
+        load_roster(p)
