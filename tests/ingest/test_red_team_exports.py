@@ -634,3 +634,54 @@ def test_docx_with_tracked_changes_reads_as_accepted(tmp_path):
     d.save(tmp_path / "fg_edited.docx")
     _, r, units = units_of(tmp_path / "fg_edited.docx")
     assert [u.text for u in units] == ["I work at [school] and the CoP keeps me going.", "Same for me."]
+
+
+# ------------------------------------------------------------------- SRT tags, closing boilerplate
+
+SRT_TURNS = [("Wilhelmina Osei", "Welcome back. How is everyone arriving today?"),
+             ("Bartholomew Kaye", "Pretty flat, to be honest."),
+             ("Bartholomew Kaye", "But I always walk out of here with a plan."),
+             ("Ingrid Castellano", "It's the one room where I don't have to explain myself."),
+             ("Wilhelmina Osei", "Thanks, both of you.")]
+
+
+def _srt(tag):
+    return "".join(f"{i}\n00:00:{i * 5:02d},000 --> 00:00:{i * 5 + 4:02d},000\n{tag(name.split()[0])} {text}\n\n"
+                   for i, (name, text) in enumerate(SRT_TURNS, start=1))
+
+
+@pytest.mark.parametrize("tag", [lambda n: f"[{n.upper()}]", lambda n: f"[{n}]:", lambda n: f"{n.upper()}:",
+                                 lambda n: f"[{n}]"], ids=["[NAME]", "[Name]:", "NAME:", "[Name]"])
+def test_srt_speaker_tags_are_the_speaker_not_the_text(tmp_path, tag):
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes([["name", "role", "quote_consent"], *[[n, "participant", "yes"] for n, _ in SRT_TURNS[1:4]],
+                                  ["Wilhelmina Osei", "facilitator", "yes"]]))
+    p = tmp_path / "fg_session4.srt"
+    p.write_text(_srt(tag), encoding="utf-8")
+    fmt, r, units = units_of(p, roster=load_roster(roster))
+    # one unit per turn, the tag out of the text, the facilitator found through the roster
+    assert [(u.speaker_key, u.speaker_role, u.text) for u in units] == [
+        ("S1", "facilitator", SRT_TURNS[0][1]), ("S2", "participant", " ".join(t for _, t in SRT_TURNS[1:3])),
+        ("S3", "participant", SRT_TURNS[3][1]), ("S1", "facilitator", SRT_TURNS[4][1])]
+    assert "[" not in texts(units) and "Bartholomew" not in texts(units)
+    assert {"Wilhelmina", "Bartholomew", "Ingrid"} <= {i.value.title() for i in r.identifiers}
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    # a sound or a note in brackets at the start of a cue is not a speaker
+    ("tagged.srt", _srt(lambda n: f"[{n.upper()}]") + "6\n00:00:40,000 --> 00:00:44,000\n[Music]\n\n"
+     "7\n00:00:45,000 --> 00:00:49,000\n[INGRID] Thank you.\n\n"
+     "8\n00:00:50,000 --> 00:00:54,000\n[inaudible] and that was it really.\n",
+     [(None, "[Music]"), ("S3", "Thank you."), (None, "[inaudible] and that was it really.")]),
+    # a Zoom file labels with "Name:": a bracket at the start of its unlabelled cue stays text
+    ("zoom.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nWilhelmina Osei: Welcome back.\n\n"
+     "2\n00:00:05.000 --> 00:00:08.000\n[Laughs] Sorry, go on.\n\n"
+     "3\n00:00:09.000 --> 00:00:12.000\nIngrid Castellano: Thanks, glad to be here.\n",
+     [("S1", "Welcome back."), (None, "[Laughs] Sorry, go on."), ("S2", "Thanks, glad to be here.")]),
+])
+def test_bracketed_sounds_at_the_start_of_a_cue_are_not_speakers(tmp_path, name, content, expected):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_key, u.text) for u in units][-3:] == expected
+    assert not {"Music", "inaudible", "Laughs"} & {i.value for i in r.identifiers}
