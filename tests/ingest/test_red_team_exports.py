@@ -685,3 +685,26 @@ def test_bracketed_sounds_at_the_start_of_a_cue_are_not_speakers(tmp_path, name,
     _, r, units = units_of(p)
     assert [(u.speaker_key, u.text) for u in units][-3:] == expected
     assert not {"Music", "inaudible", "Laughs"} & {i.value for i in r.identifiers}
+
+
+@pytest.mark.parametrize("tail", [
+    "\nMeeting ended after 00:58:12 \U0001F44B\n\nThis editable transcript was computer generated and might contain "
+    "errors. People can also change the text after it was created.\n",
+    "[END OF INTERVIEW]\n", "[END OF TRANSCRIPT]\n", "\n-- End of transcript --\n", "END OF RECORDING\n",
+    "[End of interview]\nTranscribed by Jo Bell, 3 June 2024\n",  # a note after the marker is not speech either
+])
+def test_closing_boilerplate_is_not_the_last_speakers_turn(tmp_path, tail):
+    p = tmp_path / "interview_p3.txt"
+    p.write_text("Interviewer: Anything you'd change?\nParticipant 3: More time. Always more time.\n" + tail,
+                 encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_role, u.text) for u in units] == [
+        ("interviewer", "Anything you'd change?"), ("participant", "More time. Always more time.")]
+
+
+def test_the_words_end_of_the_session_in_speech_stay_speech(tmp_path):
+    p = tmp_path / "fg.txt"
+    p.write_text("Devika Pillai: What do you take away at the\nend of the session.\nTomasz Wierzbicki: A plan.\n",
+                 encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ["What do you take away at the end of the session.", "A plan."]
