@@ -46,9 +46,29 @@ LABEL = re.compile(
 _SKIP = re.compile(
     r"^\s*(transcribed\s+by\s+(https?://)?otter\.ai|.*\b(started|stopped)\s+(?:the\s+)?(?:transcription|recording)\s*$|"
     r"(?:transcription|recording)\s+(?:has\s+)?(?:started|stopped|ended|paused|resumed)(?:\s+by\s+.{1,80})?\.?\s*$|"
-    r"-{3,}|={3,}|\*{3,}|_{3,})",
+    r"-{3,}|={3,}|\*{3,}|_{3,}|"
+    # Google Meet's footer
+    r"meeting\s+ended\s+after\s+[\d:]+\W*$|this\s+editable\s+transcript\s+was\s+computer[\s-]+generated\b.*$)",
     re.I,
 )
+# a closing marker typed at the end, set off by brackets or dashes or in capitals ("[END OF INTERVIEW]",
+# "-- End of transcript --", "END OF RECORDING"); a line of speech "end of the session." is none
+_END_WORDS = (r"end\s+of\s+(?:the\s+)?(?:interview|transcript|transcription|recording|focus\s+group|session|meeting|audio)"
+              r"(?:\s+\w+)?|end")
+_END_MARK = re.compile(rf"^\s*(?:[\[(]\s*(?:{_END_WORDS})\s*[\])]|[-*=~_]{{2,}}\s*(?:{_END_WORDS})\s*[-*=~_]{{2,}})\s*$", re.I)
+_END_CAPS = re.compile(rf"^\s*(?:{_END_WORDS})\W*$", re.I)
+
+
+def end_mark(line: str) -> bool:
+    """``[END OF INTERVIEW]``, ``(End of recording)``, ``-- End of transcript --``, ``END OF TRANSCRIPT.``"""
+    return bool(_END_MARK.match(line) or (_END_CAPS.match(line) and line.isupper() and " " in line.strip()))
+
+
+def _skipped(line: str) -> bool:
+    """Meeting-system lines and closing markers: never speech, never labels."""
+    return bool(_SKIP.match(line)) or end_mark(line)
+
+
 _DATE_LINE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+((?:19|20)\d\d)\b|"
     r"\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b|"
@@ -84,7 +104,7 @@ def candidate_counts(lines: list[str]) -> tuple[Counter, Counter, int]:
     """Counts of header-line labels, colon labels and old-Teams arrow lines."""
     header, colon, arrows = Counter(), Counter(), 0
     for line in lines:
-        if not line.strip() or _SKIP.match(line):
+        if not line.strip() or _skipped(line):
             continue
         if ARROW.match(line):
             arrows += 1
@@ -243,7 +263,7 @@ def _paragraphs(lines: list[str], unit_name: str) -> list[Turn]:
     para: list[str] = []
     start_ln = None
     for ln, line in enumerate(lines + [""], start=1):
-        if not line.strip() or _SKIP.match(line):
+        if not line.strip() or _skipped(line):
             if para:
                 turns.append(Turn(None, " ".join(para), f"{unit_name} {start_ln}", merge=False))
             para, start_ln = [], None
@@ -283,6 +303,9 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
             continue
         if not line.strip():
             blank_since_text = True
+            continue
+        if end_mark(line):  # what follows a closing marker is not the last speaker's turn
+            current = None
             continue
         if _SKIP.match(line):
             continue
@@ -324,7 +347,8 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
             pending_ts = m.group("ts")
             continue
         if current is None:
-            preamble.append(line.strip())
+            if not turns:  # before the first turn: a title or date line, not speech
+                preamble.append(line.strip())
             continue
         if current.text:
             current.text += ("\n" if blank_since_text and mode == "labelled" else " ") + line.strip()

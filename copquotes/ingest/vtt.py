@@ -1,7 +1,8 @@
 """WebVTT transcripts from Zoom (``Name: words``) and Teams (``<v Name>words</v>``).
 
 Zoom: numbered cues, one ``Name: text`` line each (a cue with no name is speech
-Zoom could not attribute). Teams: optional cue ids (``GUID/12-0``), ``<v Name>``
+Zoom could not attribute). SRT from transcription tools: ``Name: text`` or a tag
+``[NAME] text`` / ``[Name]: text`` when most cues carry one. Teams: optional cue ids (``GUID/12-0``), ``<v Name>``
 voice spans, possibly several lines per cue, several voices per cue, or no closing
 ``</v>``. NOTE / STYLE / REGION blocks are skipped.
 """
@@ -22,6 +23,13 @@ _TIMING = re.compile(rf"^\s*({_TS})\s*-->\s*({_TS})(?:\s+.*)?$")
 _VOICE = re.compile(r"<v(?:\.[\w.-]+)*(?:\s+([^>]*))?>(.*?)(?:</v>|(?=<v[\s.>])|$)", re.S)
 _TAG = re.compile(r"</?(?:c|i|b|u|ruby|rt|lang|v)(?:[.\s][^>]*)?>|<\d+:\d{2}(?::\d{2})?[.,]\d{3}>")
 _ZOOM_LABEL = re.compile(r"^\s*([^:\n]{1,100}?)\s*:\s+(.*)$", re.S)
+_TAG_LABEL = re.compile(r"^\s*\[([^\]\n]{1,60})\]\s*:?\s+(\S.*)$", re.S)  # SRT "[HELEN] text", "[Helen]: text"
+# bracketed sounds and transcriber notes at the start of a cue: never speaker tags
+_NOT_SPEAKERS = re.compile(
+    r"^(?:inaudible|crosstalk|cross[\s-]?talk|overlapping(?:\s+speech)?|overtalk|unclear|indistinct|"
+    r"laughs?|laughter|laughing|chuckles?|sighs?|coughs?|pause|long\s+pause|silence|music|applause|"
+    r"(?:background\s+)?noise|no\s+audio|audio\s+cuts?\s+out|foreign(?:\s+language)?|"
+    r"speaking\s+\w+|end(?:\s+of\s+\w+)?)$", re.I)
 
 
 def _clean(text: str) -> str:
@@ -114,18 +122,48 @@ def read_vtt(source: Source) -> Reading:
                 label = html.unescape((v.group(1) or "").strip()) or None
                 turns.append(Turn(label, _clean(v.group(2)), f"cue {num}", start))
     else:
-        matcher = RosterMatcher(source.roster, source.meta.get("group"))
-        candidates = Counter()
-        for _, _, _, raw in cues:
-            m = _ZOOM_LABEL.match(raw)
-            if m:
-                candidates[m.group(1).strip()] += 1
-        labelled = sum(candidates.values())
-        ok = accepted_labels(candidates, matcher, relaxed=labelled >= 0.5 * len(cues))
-        for num, ln, start, raw in cues:
-            m = _ZOOM_LABEL.match(raw)
-            if m and m.group(1).strip() in ok:
-                turns.append(Turn(m.group(1).strip(), _clean(m.group(2)), f"cue {num}", start))
-            else:
-                turns.append(Turn(None, _clean(raw), f"cue {num}", start))
+        turns = _labelled_cue_turns(source, cues)
     return build_reading(source, turns)
+
+
+def _cue_label(raw: str, tags: bool):
+    """``(label, text)`` of a cue that starts with a speaker tag (``tags``: ``[Name]``) or a
+    ``Name:`` label, else None."""
+    m = _TAG_LABEL.match(raw) if tags else _ZOOM_LABEL.match(raw)
+    return (m.group(1).strip(), m.group(2)) if m else None
+
+
+def _speaker_tags(cues, matcher) -> set[str]:
+    """The ``[Name]`` tags that are speakers: only in a file where most cues start with one (so any
+    short tag that does not read as a sentence, as for Zoom display names),
+    and never a bracketed sound or note (``[Music]``, ``[inaudible]``)."""
+    tags = Counter()
+    for _, _, _, raw in cues:
+        found = _cue_label(raw, True)
+        if found and not _NOT_SPEAKERS.match(found[0].strip()):
+            tags[found[0]] += 1
+    if sum(tags.values()) < 0.5 * len(cues):
+        return set()
+    return accepted_labels(tags, matcher, relaxed=True)
+
+
+def _labelled_cue_turns(source: Source, cues) -> list[Turn]:
+    """Zoom (``Name: text``) and SRT cues (that, or ``[Name] text``): one turn each, the label
+    taken out of the text; a cue without an accepted label is speech given to nobody."""
+    matcher = RosterMatcher(source.roster, source.meta.get("group"))
+    tag_ok = _speaker_tags(cues, matcher)
+    candidates = Counter()
+    for _, _, _, raw in cues:
+        found = _cue_label(raw, False)
+        if found:
+            candidates[found[0]] += 1
+    ok = accepted_labels(candidates, matcher, relaxed=sum(candidates.values()) >= 0.5 * len(cues))
+    turns = []
+    for num, ln, start, raw in cues:
+        found = _cue_label(raw, True)
+        if not (found and found[0] in tag_ok):
+            found = _cue_label(raw, False)
+            found = found if found and found[0] in ok else None
+        label, text = found if found else (None, raw)
+        turns.append(Turn(label, _clean(text), f"cue {num}", start))
+    return turns

@@ -702,3 +702,77 @@ def test_a_one_row_roster_with_a_mistyped_role_is_a_roster_whose_row_is_named(tm
     assert detect_format(p) == "roster_csv"
     with pytest.raises(ConfigError, match=r"row 2.*Particpant"):
         load_roster(p)
+
+
+# ------------------------------------------------------------------- SRT tags, closing boilerplate
+
+SRT_TURNS = [("Wilhelmina Osei", "Welcome back. How is everyone arriving today?"),
+             ("Bartholomew Kaye", "Pretty flat, to be honest."),
+             ("Bartholomew Kaye", "But I always walk out of here with a plan."),
+             ("Ingrid Castellano", "It's the one room where I don't have to explain myself."),
+             ("Wilhelmina Osei", "Thanks, both of you.")]
+
+
+def _srt(tag):
+    return "".join(f"{i}\n00:00:{i * 5:02d},000 --> 00:00:{i * 5 + 4:02d},000\n{tag(name.split()[0])} {text}\n\n"
+                   for i, (name, text) in enumerate(SRT_TURNS, start=1))
+
+
+@pytest.mark.parametrize("tag", [lambda n: f"[{n.upper()}]", lambda n: f"[{n}]:", lambda n: f"{n.upper()}:",
+                                 lambda n: f"[{n}]"], ids=["[NAME]", "[Name]:", "NAME:", "[Name]"])
+def test_srt_speaker_tags_are_the_speaker_not_the_text(tmp_path, tag):
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes([["name", "role", "quote_consent"], *[[n, "participant", "yes"] for n, _ in SRT_TURNS[1:4]],
+                                  ["Wilhelmina Osei", "facilitator", "yes"]]))
+    p = tmp_path / "fg_session4.srt"
+    p.write_text(_srt(tag), encoding="utf-8")
+    fmt, r, units = units_of(p, roster=load_roster(roster))
+    # one unit per turn, the tag out of the text, the facilitator found through the roster
+    assert [(u.speaker_key, u.speaker_role, u.text) for u in units] == [
+        ("S1", "facilitator", SRT_TURNS[0][1]), ("S2", "participant", " ".join(t for _, t in SRT_TURNS[1:3])),
+        ("S3", "participant", SRT_TURNS[3][1]), ("S1", "facilitator", SRT_TURNS[4][1])]
+    assert "[" not in texts(units) and "Bartholomew" not in texts(units)
+    assert {"Wilhelmina", "Bartholomew", "Ingrid"} <= {i.value.title() for i in r.identifiers}
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    # a sound or a note in brackets at the start of a cue is not a speaker
+    ("tagged.srt", _srt(lambda n: f"[{n.upper()}]") + "6\n00:00:40,000 --> 00:00:44,000\n[Music]\n\n"
+     "7\n00:00:45,000 --> 00:00:49,000\n[INGRID] Thank you.\n\n"
+     "8\n00:00:50,000 --> 00:00:54,000\n[inaudible] and that was it really.\n",
+     [(None, "[Music]"), ("S3", "Thank you."), (None, "[inaudible] and that was it really.")]),
+    # a Zoom file labels with "Name:": a bracket at the start of its unlabelled cue stays text
+    ("zoom.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nWilhelmina Osei: Welcome back.\n\n"
+     "2\n00:00:05.000 --> 00:00:08.000\n[Laughs] Sorry, go on.\n\n"
+     "3\n00:00:09.000 --> 00:00:12.000\nIngrid Castellano: Thanks, glad to be here.\n",
+     [("S1", "Welcome back."), (None, "[Laughs] Sorry, go on."), ("S2", "Thanks, glad to be here.")]),
+])
+def test_bracketed_sounds_at_the_start_of_a_cue_are_not_speakers(tmp_path, name, content, expected):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_key, u.text) for u in units][-3:] == expected
+    assert not {"Music", "inaudible", "Laughs"} & {i.value for i in r.identifiers}
+
+
+@pytest.mark.parametrize("tail", [
+    "\nMeeting ended after 00:58:12 \U0001F44B\n\nThis editable transcript was computer generated and might contain "
+    "errors. People can also change the text after it was created.\n",
+    "[END OF INTERVIEW]\n", "[END OF TRANSCRIPT]\n", "\n-- End of transcript --\n", "END OF RECORDING\n",
+    "[End of interview]\nTranscribed by Jo Bell, 3 June 2024\n",  # a note after the marker is not speech either
+])
+def test_closing_boilerplate_is_not_the_last_speakers_turn(tmp_path, tail):
+    p = tmp_path / "interview_p3.txt"
+    p.write_text("Interviewer: Anything you'd change?\nParticipant 3: More time. Always more time.\n" + tail,
+                 encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_role, u.text) for u in units] == [
+        ("interviewer", "Anything you'd change?"), ("participant", "More time. Always more time.")]
+
+
+def test_the_words_end_of_the_session_in_speech_stay_speech(tmp_path):
+    p = tmp_path / "fg.txt"
+    p.write_text("Devika Pillai: What do you take away at the\nend of the session.\nTomasz Wierzbicki: A plan.\n",
+                 encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ["What do you take away at the end of the session.", "A plan."]
