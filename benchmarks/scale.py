@@ -494,7 +494,7 @@ def main(argv=None) -> int:
         if args.not_run:
             rep["not_run"] = args.not_run
         # a note is added to those already there (each once): what earlier runs measured beside stays
-        rep["notes"] = rep.get("notes", []) + [n for n in args.note if n not in rep.get("notes", [])]
+        rep["notes"] = list(dict.fromkeys(rep.get("notes", []) + args.note))
         (RESULTS / "scale.json").write_text(json.dumps(rep, indent=1, default=str) + "\n")
         (RESULTS / "scale.md").write_text(to_markdown(rep))
         print(to_markdown(rep))

@@ -139,6 +139,7 @@ class RayEngine:
         self._size_pools(self.cores)
         self.stats: list[MapStats] = []
         self._owns = False
+        self.stop_on_failure = False   # set by a run that started it for itself (connected_first)
         self._link: Path | None = None
         self._ray_dir: Path | None = None   # WS/.ray, absolute, once a local cluster is started
         self._ray = None
@@ -559,6 +560,7 @@ def connected_first(engine: str | None, workspace_path, *, address: str | None =
         yield engine
         return
     started = make_engine(engine, workspace_path, address=address, cores=cores)
+    started.stop_on_failure = True   # the run's own: a failing analysis stops it at once (a map beside ends)
     try:
         yield started
     finally:

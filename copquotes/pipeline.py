@@ -415,8 +415,10 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
         failing = sys.exc_info()[0] is not None
         if beside_map is not None and not failing:
             beside_map.join()
-        if mapper is not None and own_engine:
-            mapper.shutdown()   # on a failure first: a map still running beside then ends at once
+        # on a failure first: a map still running beside then ends at once (an engine a run started
+        # for itself, e.g. engines.connected_first's, is stopped on a failure too)
+        if mapper is not None and (own_engine or failing and getattr(mapper, "stop_on_failure", False)):
+            mapper.shutdown()
         if beside_map is not None and failing:
             beside_map.join(timeout=30)   # the failure is raised even if a map does not stop
         for p in files:

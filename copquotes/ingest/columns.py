@@ -327,7 +327,7 @@ def looks_open(col: Column, stats: dict) -> bool:
         return False
     mean = stats["mean_words"]
     header = (col.id or col.question or "").strip()
-    if _ID_HEADER.search(header) and len(_WORD.findall(header)) <= 4 and (stats.get("codes", 0.0) >= 0.5 or mean < 8):
+    if _ID_HEADER.search(header) and len(_WORD.findall(header)) <= 4 and stats.get("codes", 0.0) >= 0.5:
         return False
     ratio = stats["distinct_ratio"]
     if stats["likert"] >= 0.6 and mean < 6:

@@ -420,6 +420,16 @@ def test_record_keys_are_not_open_questions(tmp_path, header, found):
     assert not any("TRX OPD" in u.text for u in units)
 
 
+@pytest.mark.parametrize("header", ["Comments if no", "Why that number", "Feedback on dress code", "comments_if_no"])
+def test_short_questions_ending_in_words_for_keys_are_still_open(header):
+    from copquotes.ingest.columns import looks_open, profile
+    from copquotes.ingest.tables import Column
+
+    answers = ["Too far to travel.", "Clashed with my clinic.", "No cover for my class.", "Forgot, sorry.",
+               "Felt out of my depth.", "Childcare that week."]
+    assert looks_open(Column(0, header, header), profile(answers))
+
+
 @pytest.mark.parametrize("answers,is_open", [
     (["Ward 5 staff were kind to us.", "Seen within 10 minutes, thank you.", "Room 12 was far too hot at night.",
       "Two nurses came at 3am to help.", "Clinic 4 ran an hour late again."], True),
