@@ -198,6 +198,7 @@ _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s
                         r"\bnot\s+(?:be\s+)?(?:named|identified|identifiable)\b|\bnames?\s+(?:removed|withheld)\b|"
                         # double negatives that mean yes: "Yes, I don't mind", "no problem"
                         r"\b(?:do\s+not|don't)\s+mind\b|\bno\s+(?:problem|problems|worries|objection)\b|\bnot\s+a\s+problem\b")
+_NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+problem)\b")
 _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|declined|refused|denied|revoked|aggregate)\b|n't\b|"
                          # a yes with conditions someone has to check first is not a yes yet
                          r"\bconditions?\b|\bconditional|\bdepends?\b|\bonly\s+if\b|\bprovided\b|\bask\s+me\b|"
@@ -205,9 +206,16 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          # a yes limited to some uses is not leave to publish ("Yes, for internal use only",
                          # "Yes, except social media", "Yes, in internal reports", "Yes, after I have seen it")
                          r"\bonly\b|\bexcept\b|\bexcluding\b|\bunless\b|\bafter\b|\bbefore\b|\binternal\w*\b|"
-                         r"\bkeep\s+(?:it|them|this)\s+(?:off|out)\b|\bmaybe\b|\bperhaps\b|\bpossibly\b")
+                         r"\bkeep\s+(?:it|them|this)\s+(?:off|out)\b|\bmaybe\b|\bperhaps\b|\bpossibly\b|"
+                         # ... or to a condition or a check first ("once I've approved it", "subject to my
+                         # approval", "if my manager agrees", "excl. social media", "for research purposes")
+                         r"\bif\b|\bonce\b|\bsubject\s+to\b|\bpending\b|\bapprov\w*|\bsign-?off\b|\bsend\b|\bbeforehand\b|"
+                         r"\bfirst\b(?!\s+name)|\bexcl\w*|\bapart\s+from\b|\bother\s+than\b|\bwithout\b|\bminus\b|\bwithin\b|"
+                         r"\bpurposes?\b")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
-_ANONYMOUS_WORDS = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed)\b|\bplease\b|"
+_ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|"
+                              r"de-?identified|unnamed)\b|\bplease\b|\binternal(?:ly)?\s+and\s+external(?:ly)?\b|"
+                              r"\bno\s+restrictions?\b|\bgo\s+ahead\b|"
                               r"\bthanks?(?:\s+you)?\b")
 # "but" with something after it (what is left once the anonymity is taken out) limits the yes
 _BUT = re.compile(r"\bbut\b[\s,.;:!-]*\w")
@@ -232,18 +240,20 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
         return False
     v = v.replace("\u2019", "'")
     v = re.sub(r"^(?:verbal(?:ly)?|written|signed|oral|emailed|email)\s+(?=\w)", "", v)  # "Verbal consent", "Written yes"
-    if re.match(r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|revoked|"
-                r"opted out|opt out|opt-out|opted-out)\b", v) or \
-            _I_DECLINE.match(v):
+    no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead"
+    if not no_means_yes and (re.match(
+            r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
+            r"revoked|opted out|opt out|opt-out|opted-out)\b", v) or _I_DECLINE.match(v)):
         return False
-    if re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|certainly|absolutely|definitely)\b", v) or \
-            _I_CONSENT.match(v):
+    if no_means_yes or re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
+                                r"certainly|absolutely|definitely|go ahead|feel free)\b", v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
         # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
         rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", v))
         return False if _TAKEN_BACK.search(rest) or _BUT.search(rest) else True
-    # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee
-    if re.match(r"^(ja|oui|si|sí|sim|jawohl)(?:[\s.,!]|$)", v):
+    # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee;
+    # a yes with more words than thanks is not read (its conditions are in another language)
+    if re.match(r"^(ja|oui|si|sí|sì|sim|jawohl)[\s.,!]*(?:(?:bitte|danke|merci|gracias|grazie|obrigad[oa])[\s.,!]*)?$", v):
         return True
     if re.match(r"^(nein|non|nee|não|nao|nej)(?:[\s.,!]|$)", v):
         return False

@@ -278,11 +278,11 @@ def contact_column(col: Column, values: list[str]) -> bool:
     vals = [v.strip() for v in values if v and v.strip() and not is_skip_answer(v)]
     if not vals:
         return False
-    reachable = sum(1 for v in vals if CONTACT_EMAIL.search(v) or CONTACT_PHONE.search(v))
-    if reachable >= max(1, 0.4 * len(vals)):
-        return True
     mean = sum(len(_WORD.findall(v)) for v in vals) / len(vals)
-    return bool(_ASKS_CONTACT.search(f"{col.question} {col.sub}")) and mean < 8
+    if mean >= 8:   # sentences ("I call 1800 737 732 when things get heavy"): an open question
+        return False
+    reachable = sum(1 for v in vals if CONTACT_EMAIL.search(v) or CONTACT_PHONE.search(v))
+    return reachable >= max(1, 0.4 * len(vals)) or bool(_ASKS_CONTACT.search(f"{col.question} {col.sub}"))
 
 
 def choice_label_column(col: Column, values: list[str]) -> bool:
@@ -402,8 +402,8 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     q = f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question
     if col.hint == "meta" or not q:
         return 0.0
-    if _CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I):
-        return 0.0
+    if _CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I) and not _CONSENT_PUBLIC.search(q):
+        return 0.0   # consent to take part, unless it also gives leave to publish ("... and in our annual report")
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
     has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
@@ -418,19 +418,32 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     return 2.0 if re.search(r"quot", q, re.I) else 1.0
 
 
-_CONSENT_LIKE = re.compile(r"consent|permission|\bagree|\ballow|\bok\b|okay|happy|\buse\b|\bshar|quot|publi", re.I)
+# a header about consent, or about the use of the respondent's words (not their use of something)
+_CONSENT_LIKE = re.compile(
+    r"consent|permission|\bagree\s+(?:to|that|for)\b|\ballow\s+us\b|\bok(?:ay)?\s+(?:to|for|if)\b|happy\s+for\b|"
+    r"\b(?:may|can)\s+we\b|quot|publi|\buse\s+of\s+(?:your\s+|my\s+)?(?:responses|comments|words|answers|feedback|data|stor)|"
+    r"\b(?:use|share|sharing|used|shared)\s+(?:your|my|these|the|what)\b(?!\s+(?:resources?|tools?|materials?|slides?))", re.I)
+
+
+_SCALE_ANSWER = re.compile(r"\b(?:dis)?agree\b|\bneutral\b|\bstrongly\b|satisf|\blikely\b|\bsomewhat\b|\bnot\s+at\s+all\b",
+                           re.I)
 
 
 def maybe_consent(col: Column, values: list[str]) -> bool:
-    """A yes/no column whose header is about consent or use ("Consent", "Permission to use", "Use of
-    responses") without saying it is leave to quote: not read as the quote consent, but a "no" in it
-    is never overridden (by a file-level consent), and the ingest warns about it."""
+    """A column of yes/no answers (or answer codes) to a question about consent or about the use of
+    the answers ("Consent", "Permission to use", "Use of responses", "I consent to participate and
+    for my responses to be used") that is not the quote consent: its "no" is never overridden (a
+    "no" to any consent question means no quote), and the ingest warns about it."""
     q = f"{col.id} {col.question} {col.sub}"
-    if col.hint == "meta" or not _CONSENT_LIKE.search(q) or (_CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I)):
+    if col.hint == "meta" or not _CONSENT_LIKE.search(q):
         return False
-    vals = [v for v in values if v and v.strip()]
+    vals = [v.strip() for v in values if v and v.strip()]
+    if not vals or sum(1 for v in vals if _SCALE_ANSWER.search(v)) >= 0.3 * len(vals):
+        return False   # "Agree" / "Strongly disagree" answer a scale, not a consent question
+    if all(re.fullmatch(r"\d{1,2}", v) for v in vals):
+        return True   # answer codes: which is "no" is not known (consent_values says)
     decided = [truthy(v, allow_numeric=False) for v in vals]
-    return bool(vals) and sum(d is not None for d in decided) >= 0.8 * len(vals) and False in decided
+    return sum(d is not None for d in decided) >= 0.8 * len(vals) and False in decided
 
 
 def match_columns(names, columns: list[Column], what: str, path) -> list[Column]:

@@ -59,8 +59,8 @@ class _Plan:
     status_col: Column | None
     year: str | None
     columns_info: list[dict] = field(default_factory=list)
-    # a yes/no column about consent or use that does not say it is leave to quote (C.maybe_consent)
-    maybe_consent_col: Column | None = None
+    # yes/no columns about consent or use that are not the quote consent (C.maybe_consent)
+    maybe_consent_cols: list[Column] = field(default_factory=list)
 
 
 def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str, nul_lines=None):
@@ -125,8 +125,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     _roles_by_name(source, cols, layout, roles)
     candidates = [c for c in cols if c.role == "other"]
     consent_col = _consent_column(source, cols, candidates, values)
-    maybe = None if consent_col is not None else _maybe_consent_column(source, candidates, values)
-    open_cols = _open_columns(source, cols, candidates, consent_col or maybe, values, roles)
+    maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
+    open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
     year = meta.get("year")
     if not year and not roles.date_cols:
         # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
@@ -208,15 +208,17 @@ def _roles_by_name(source: Source, cols: list[Column], layout: Layout, roles: _R
             continue
 
 
-def _maybe_consent_column(source: Source, candidates: list[Column], values) -> Column | None:
-    """With no quote-consent column: a yes/no column about consent or use whose "no" answers are kept
-    (:func:`copquotes.ingest.columns.maybe_consent`), with a warning that says how to use it."""
-    found = next((c for c in candidates if C.maybe_consent(c, values(c))), None)
-    if found is not None:
-        found.role = "consent_unclear"
-        log.warning("%s: the column %r looks like a consent question but does not say it is consent to quote: "
-                    "its 'no' answers mean no quotes, its 'yes' answers are not read as consent; if it is the "
-                    "quote consent, name it with consent_column in copquotes.yaml", source.path, found.id)
+def _maybe_consent_columns(source: Source, candidates: list[Column], values) -> list[Column]:
+    """The yes/no columns about consent or use that are not the quote consent
+    (:func:`copquotes.ingest.columns.maybe_consent`): a "no" in any of them means no quote. Warned
+    about, saying how to name the quote consent."""
+    found = [c for c in candidates if C.maybe_consent(c, values(c))]
+    for c in found:
+        c.role = "consent_unclear"
+        log.warning("%s: the column %r asks about consent or the use of answers but is not read as consent to "
+                    "quote: its 'no' answers (and answer codes, unless consent_values says what they mean) mean "
+                    "no quotes; if it is the quote consent, name it with consent_column in copquotes.yaml",
+                    source.path, c.id)
     return found
 
 
@@ -259,7 +261,7 @@ def _open_columns(source: Source, cols: list[Column], candidates: list[Column], 
     else:
         open_cols = []
         for c in candidates:
-            if c is consent_col:
+            if c is consent_col or c.role == "consent_unclear":
                 continue
             vals = values(c)
             if C.names_column(c, vals):
@@ -415,9 +417,14 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         # a file-level consent stands in for a consent question the survey lacks; it never
         # overrides a respondent who left the survey's own consent question blank
         consent = truthy(meta.get("consent"))
-    if plan.maybe_consent_col is not None and \
-            C.consent_value(_cell(row, plan.maybe_consent_col), meta.get("consent_values")) is False:
-        consent = False   # a "no" to a question about consent or use is never overridden
+    for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
+        cell = _cell(row, col)
+        said = C.consent_value(cell, meta.get("consent_values"))
+        if said is False:
+            consent = False
+            break
+        if said is None and cell.strip() and plan.consent_col is None:
+            consent = None   # an answer code nobody has read: the file's consent does not stand in for it
     for col in plan.open_cols:
         text = _cell(row, col)
         if not text or C.is_skip_answer(text):
@@ -464,6 +471,10 @@ def _clean_answer(text: str) -> str:
     return text.strip()
 
 
+_NOT_A_CONTACT = re.compile(r"^(?:maybe|later|rather|same|just|already|thanks?|cheers|sure|none|nothing|anonymous|"
+                            r"n/?a|na|tbc|prefer)\b", re.I)
+
+
 def _contact_identifiers(value: str) -> list[Identifier]:
     """The emails, phone numbers and the name in an answer such as "Raj Malhotra, 0421 654 987"."""
     out = [Identifier(value=m, kind="email", source="identity_column") for m in C.CONTACT_EMAIL.findall(value)]
@@ -472,10 +483,12 @@ def _contact_identifiers(value: str) -> list[Identifier]:
     rest = re.sub(r"\b(?:email|e-mail|phone|mobile|tel|ph|or|and|at|on|call|me|my|is|name)\b", " ", rest, flags=re.I)
     # the name first, then what else was given ("Liam O'Sullivan (Bendigo Health)"): kept whole
     chunks = [" ".join(re.sub(r"[^\w'’-]", " ", c).split()) for c in re.split(r"[,;:()/|]|\s[-–]\s", rest)]
-    chunks = [c for c in chunks if re.search(r"[^\W\d_]{2}", c)]
+    # a name or an organisation: one to four words, each with a capital ("Priya Raman", "Bendigo Health");
+    # not "Maybe later", "Rather not", "Same as last time", "thanks"
+    chunks = [c for c in chunks if 1 <= len(c.split()) <= 4 and all(w[0].isupper() for w in c.split())
+              and truthy(c, allow_numeric=False) is None and c.lower() not in _NOT_A_NAME
+              and not _NOT_A_CONTACT.match(c)]
     for i, chunk in enumerate(chunks):
-        if truthy(chunk, allow_numeric=False) is not None or chunk.lower() in _NOT_A_NAME:
-            continue
         if i == 0:
             parts = tuple(p for p in chunk.split() if len(p) > 1 and p != chunk)
             out.append(Identifier(value=chunk, kind="person", source="identity_column", aliases=parts))

@@ -64,6 +64,33 @@ from .builders import csv_bytes, texts, units_of
     ("Yes - only anonymously", True),
     ("Yes, happy for you to use it", True),
     ("Yes, of course", True),
+    # a second review: conditions, exclusions and checks first
+    ("Yes, excl. social media", False),
+    ("Yes, apart from social media", False),
+    ("Yes, other than social media", False),
+    ("Yes, without social media", False),
+    ("Yes, once I've approved it", False),
+    ("Yes, subject to my approval", False),
+    ("Yes, pending my review", False),
+    ("Yes, please send it to me first", False),
+    ("Yes, if my manager agrees", False),
+    ("Yes, with my sign-off", False),
+    ("Yes, within the organisation", False),
+    ("Yes, for research purposes", False),
+    ("Ja, aber nur intern", None),                   # a yes with words in another language is not read
+    ("Oui, sauf réseaux sociaux", None),
+    ("Ja", True),
+    ("Sì", True),
+    ("Yes - happy for first name to be used", True),
+    ("Yes, internal and external", True),
+    ("Yes, no restrictions", True),
+    ("Yes, but keep it anonymous", True),
+    ("No problem", True),
+    ("No worries, go ahead", True),
+    ("Not a problem", True),
+    ("Go ahead", True),
+    ("Feel free", True),
+    ("No worries, but not on social media", False),
     ("Only in aggregate", None),
     ("Unsure", None),
 ])
@@ -514,7 +541,8 @@ def test_file_level_consent_never_overrides_a_blank_consent_answer(tmp_path, wit
     # leave to use answers for the evaluation itself is not leave to quote them; a "no" to it is a no
     ("Can we use your responses for evaluation purposes?", "no kept"),
     ("Can we use your comments in our evaluation report?", "no kept"),
-    ("Do you consent to participate in this survey?", False),
+    ("Do you consent to participate in this survey?", "no kept"),   # a "no" to any consent question
+    ("Which of these would you like more of?", False),
 ])
 def test_consent_questions_in_other_words(tmp_path, question, found):
     rows = [["ID", "What did you value most?", question], ["1", "The people who get it.", "Yes"],
@@ -652,8 +680,14 @@ _ANSWERS = ["The sessions gave me the energy to keep going with this work.",
     ("Consent", {"consent": "yes"}, [True, False, True, False]),
     ("Permission to use", {"consent": "yes"}, [True, False, True, False]),
     ("Use of responses", {}, [None, False, None, False]),
-    # consent to take part is not consent to be quoted, nor a "no" to it
+    # consent to take part is not consent to be quoted (everyone said yes here)
     ("Do you consent to take part in this survey?", {"consent": "yes"}, [True, True, True, True]),
+    # ... unless it also gives leave to publish
+    ("Do you consent to participate, and for your feedback to be used in our annual report?", {},
+     [True, False, True, False]),
+    # a "no" to consent to take part and to the use of one's responses is a no
+    ("I consent to participate in this evaluation and for my responses to be used", {"consent": "yes"},
+     [True, False, True, False]),
 ])
 def test_consent_columns_and_a_files_consent(tmp_path, header, meta, expected):
     answers = ["Yes", "No", "Yes", "No"] if "take part" not in header else ["Yes"] * 4
@@ -675,6 +709,10 @@ def test_consent_columns_and_a_files_consent(tmp_path, header, meta, expected):
     # no question asking for them, but the answers are ways to reach people
     ("Anything else?", ["call me on 0400 987 654", "ahmed.k@example.org", "Gwen, 0413 777 290", ""],
      {("phone", "0400 987 654"), ("email", "ahmed.k@example.org"), ("person", "Gwen"), ("phone", "0413 777 290")}),
+    # what is not a name is not an identifier
+    ("If you'd like to hear about future CoPs, please leave your name and email",
+     ["Priya Raman, priya.raman@example.org", "Maybe later", "Same as last time", "thanks"],
+     {("person", "Priya Raman"), ("email", "priya.raman@example.org")}),
 ])
 def test_contact_details_asked_in_a_long_question_are_identifiers_not_text(tmp_path, question, details, identifiers):
     p = tmp_path / "s.csv"
@@ -776,3 +814,42 @@ def test_the_words_end_of_the_session_in_speech_stay_speech(tmp_path):
                  encoding="utf-8")
     _, r, units = units_of(p)
     assert [u.text for u in units] == ["What do you take away at the end of the session.", "A plan."]
+
+
+
+@pytest.mark.parametrize("columns,meta,expected", [
+    # the respondent's own use of something is not a consent question; the permission beside it is
+    ({"Did you use the resources shared in the sessions?": ["Yes", "No", "Yes", "No"],
+      "Permission to use": ["No", "Yes", "No", "Yes"]}, {"consent": "yes"}, [False, True, False, True]),
+    # answer codes nobody has read: the file's consent does not stand in for them
+    ({"Permission to use": ["1", "2", "1", "2"]}, {"consent": "yes"}, [None, None, None, None]),
+    ({"Permission to use": ["1", "2", "1", "2"]}, {"consent": "yes", "consent_values": {"1": "yes", "2": "no"}},
+     [True, False, True, False]),
+    # a scale is not consent: those who disagreed keep their quotes
+    ({"I agree the CoP was time well spent": ["Agree", "Disagree", "Strongly disagree", "Agree"]},
+     {"consent": "yes"}, [True, True, True, True]),
+    # a "no" to any consent question is a no, beside the quote consent too
+    ({"Consent": ["No", "Yes", "Yes", "No"], "Permission to use my responses in reports": ["Yes"] * 4}, {},
+     [False, True, True, False]),
+])
+def test_every_consent_question_answered_no_is_a_no(tmp_path, columns, meta, expected):
+    header = ["Response ID", "What did you value most?", *columns]
+    rows = [[str(i), a, *(v[i] for v in columns.values())] for i, a in enumerate(_ANSWERS)]
+    p = tmp_path / "s.csv"
+    p.write_bytes(csv_bytes([header] + rows))
+    _, _, units = units_of(p, **meta)
+    assert [u.consent for u in units] == expected
+
+
+
+def test_an_open_question_whose_answers_mention_helplines_registers_no_identifier(tmp_path):
+    answers = ["I call 1800 737 732 when things get heavy and then debrief with my team leader",
+               "Mostly my partner and a long walk with the dog on the beach after work",
+               "EAP through work, their number is 1300 687 327, it is free and confidential",
+               "Lifeline on 13 11 14, or I email the coordinator at support@example.org.au"]
+    p = tmp_path / "s.csv"
+    p.write_bytes(csv_bytes([["Response ID", "What did you value most?", "Any other comments?"]]
+                            + [[str(i), a, b] for i, (a, b) in enumerate(zip(_ANSWERS, answers))]))
+    _, r, units = units_of(p)
+    assert not r.identifiers
+    assert [u.text for u in units if u.question == "Any other comments?"] == answers
