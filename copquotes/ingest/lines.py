@@ -64,8 +64,9 @@ def end_mark(line: str) -> bool:
     return bool(_END_MARK.match(line) or (_END_CAPS.match(line) and line.isupper() and " " in line.strip()))
 
 
-def _skipped(line: str) -> bool:
-    """Meeting-system lines and closing markers: never speech, never labels."""
+def boilerplate(line: str) -> bool:
+    """Meeting-system lines (Otter's, Teams', Google Meet's footer) and closing markers: never speech,
+    never labels (the VTT/SRT reader drops them from cues too)."""
     return bool(_SKIP.match(line)) or end_mark(line)
 
 
@@ -104,7 +105,7 @@ def candidate_counts(lines: list[str]) -> tuple[Counter, Counter, int]:
     """Counts of header-line labels, colon labels and old-Teams arrow lines."""
     header, colon, arrows = Counter(), Counter(), 0
     for line in lines:
-        if not line.strip() or _skipped(line):
+        if not line.strip() or boilerplate(line):
             continue
         if ARROW.match(line):
             arrows += 1
@@ -263,7 +264,7 @@ def _paragraphs(lines: list[str], unit_name: str) -> list[Turn]:
     para: list[str] = []
     start_ln = None
     for ln, line in enumerate(lines + [""], start=1):
-        if not line.strip() or _skipped(line):
+        if not line.strip() or boilerplate(line):
             if para:
                 turns.append(Turn(None, " ".join(para), f"{unit_name} {start_ln}", merge=False))
             para, start_ln = [], None

@@ -2,9 +2,11 @@
 
 Zoom: numbered cues, one ``Name: text`` line each (a cue with no name is speech
 Zoom could not attribute). SRT from transcription tools: ``Name: text`` or a tag
-``[NAME] text`` / ``[Name]: text`` when most cues carry one. Teams: optional cue ids (``GUID/12-0``), ``<v Name>``
+``[NAME] text`` / ``[Name]: text``, on every cue or only where the speaker changes (an untagged
+cue then continues the turn). Teams: optional cue ids (``GUID/12-0``), ``<v Name>``
 voice spans, possibly several lines per cue, several voices per cue, or no closing
-``</v>``. NOTE / STYLE / REGION blocks are skipped.
+``</v>``. NOTE / STYLE / REGION blocks are skipped; so are closing boilerplate (Google Meet's footer,
+``[END OF INTERVIEW]``) and cues that are only a sound (``[Music]``).
 """
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from collections import Counter
 
 from ..errors import InputError
 from .base import Reading, Source
-from .roster import RosterMatcher
+from .lines import boilerplate, end_mark
+from .roster import RosterMatcher, is_generic_label
 from .textio import check_not_empty, open_text
-from .transcript import Turn, accepted_labels, build_reading
+from .transcript import Turn, accepted_labels, build_reading, name_like
 
 _TS = r"(?:\d+:)?\d{1,2}:\d{1,2}[.,]\d{1,3}"
 _TIMING = re.compile(rf"^\s*({_TS})\s*-->\s*({_TS})(?:\s+.*)?$")
@@ -30,6 +33,12 @@ _NOT_SPEAKERS = re.compile(
     r"laughs?|laughter|laughing|chuckles?|sighs?|coughs?|pause|long\s+pause|silence|music|applause|"
     r"(?:background\s+)?noise|no\s+audio|audio\s+cuts?\s+out|foreign(?:\s+language)?|"
     r"speaking\s+\w+|end(?:\s+of\s+\w+)?)$", re.I)
+# a room noise named in a tag ("[Phone Rings]", "[Door slams]", "[Music playing]"): never a speaker either
+_SOUND_WORDS = re.compile(
+    r"\b(?:doors?|phones?|rings?|ringing|slams?|knock(?:s|ing)?|bark(?:s|ing)?|beep(?:s|ing)?|clap(?:s|ping)?|"
+    r"cheer(?:s|ing)|typing|static|footsteps|sneezes?|yawns?|whisper(?:s|ing)|groans?|siren|alarm|"
+    r"buzz(?:es|ing)?|playing|plays|sounds?|noises?|music|laugh(?:s|ter|ing)?|audio|video)\b", re.I)
+_NOTE = re.compile(r"\[[^\]\n]*\]|\([^)\n]*\)")  # "[Music]", "[inaudible 00:12:03]", "(laughs)"
 
 
 def _clean(text: str) -> str:
@@ -105,6 +114,7 @@ def read_vtt(source: Source) -> Reading:
     if not cues:
         raise InputError("the VTT has no cues (no 00:00:01.000 --> 00:00:04.000 lines); export the transcript again", path)
     teams = source.format == "teams_vtt" or any("<v" in c[3] for c in cues)
+    cues, ends = _spoken(cues)
 
     turns: list[Turn] = []
     if teams:
@@ -122,8 +132,50 @@ def read_vtt(source: Source) -> Reading:
                 label = html.unescape((v.group(1) or "").strip()) or None
                 turns.append(Turn(label, _clean(v.group(2)), f"cue {num}", start))
     else:
-        turns = _labelled_cue_turns(source, cues)
-    return build_reading(source, turns)
+        turns = _labelled_cue_turns(source, cues, ends)
+    return build_reading(source, _drop_after_closing(turns, ends))
+
+
+def _spoken(cues) -> tuple[list, set[int]]:
+    """The cues without closing boilerplate lines (Meet's footer, ``[END OF INTERVIEW]``: dropped as
+    lines.py drops them), a cue that is only sounds emptied (``[Music]``); and the numbers of the cues
+    that held a closing marker."""
+    out, ends = [], set()
+    for num, ln, start, raw in cues:
+        lines = raw.split("\n")
+        if any(end_mark(_clean(line)) for line in lines):
+            ends.add(num)
+        text = "\n".join(line for line in lines if not _boilerplate(_clean(line)))
+        out.append((num, ln, start, "" if _only_sounds(text) else text))
+    return out, ends
+
+
+def _boilerplate(line: str) -> bool:
+    """A closing marker, or a meeting-system line that no speaker says ("Helen stopped transcription";
+    "Helen: so we stopped recording" is speech)."""
+    return end_mark(line) or (boilerplate(line) and not (_ZOOM_LABEL.match(line) or _TAG_LABEL.match(line)))
+
+
+def _only_sounds(text: str) -> bool:
+    """Nothing, or only bracketed sounds and notes (``[Applause] [Laughter]``, ``(laughs)``)."""
+    return not re.search(r"\w", _NOTE.sub("", _clean(text)))
+
+
+def _drop_after_closing(turns: list[Turn], ends: set[int]) -> list[Turn]:
+    """Turns without sounds-only text; after a closing marker, speech given to nobody (who transcribed
+    it, when) is dropped until a speaker's cue."""
+    out, closed_at = [], None
+    for t in turns:
+        num = int(t.locator.split()[-1])
+        if t.label is not None:
+            closed_at = None
+        elif closed_at is not None and num > closed_at:
+            continue
+        if not _only_sounds(t.text):
+            out.append(t)
+        if num in ends:
+            closed_at = num
+    return out
 
 
 def _cue_label(raw: str, tags: bool):
@@ -133,37 +185,56 @@ def _cue_label(raw: str, tags: bool):
     return (m.group(1).strip(), m.group(2)) if m else None
 
 
+def _not_speaker(tag: str) -> bool:
+    """A bracketed sound or note (``[Music]``, ``[inaudible]``, ``[Phone rings]``)."""
+    return bool(_NOT_SPEAKERS.match(tag.strip()) or _SOUND_WORDS.search(tag))
+
+
 def _speaker_tags(cues, matcher) -> set[str]:
-    """The ``[Name]`` tags that are speakers: only in a file where most cues start with one (so any
-    short tag that does not read as a sentence, as for Zoom display names),
-    and never a bracketed sound or note (``[Music]``, ``[inaudible]``)."""
+    """The ``[Name]`` tags that are speakers, never a bracketed sound or note (``[Music]``, ``[inaudible]``).
+    Where most cues start with one, any short tag that does not read as a sentence (as for Zoom display
+    names); where fewer do, see ``_sparse_tags``."""
     tags = Counter()
     for _, _, _, raw in cues:
         found = _cue_label(raw, True)
-        if found and not _NOT_SPEAKERS.match(found[0].strip()):
+        if found and not _not_speaker(found[0]):
             tags[found[0]] += 1
-    if sum(tags.values()) < 0.5 * len(cues):
-        return set()
-    return accepted_labels(tags, matcher, relaxed=True)
+    if sum(tags.values()) >= 0.5 * sum(1 for c in cues if c[3].strip()):
+        return accepted_labels(tags, matcher, relaxed=True)
+    return _sparse_tags(tags, matcher)
 
 
-def _labelled_cue_turns(source: Source, cues) -> list[Turn]:
-    """Zoom (``Name: text``) and SRT cues (that, or ``[Name] text``): one turn each, the label
-    taken out of the text; a cue without an accepted label is speech given to nobody."""
+def _sparse_tags(tags: Counter, matcher) -> set[str]:
+    """Tags on fewer than half the cues mark where the speaker changes when they read as names or roles
+    (``[HELEN]``, ``[P2]``) and there are two or more of them, or the roster knows one; a lone tag or
+    one that reads otherwise is a transcriber's note and stays in the text."""
+    ok = {t for t in accepted_labels(tags, matcher) if name_like(t) or is_generic_label(t) or matcher.match(t)}
+    return ok if len(ok) >= 2 or any(matcher.match(t) for t in ok) else set()
+
+
+def _labelled_cue_turns(source: Source, cues, ends: set[int]) -> list[Turn]:
+    """Zoom (``Name: text``) and SRT cues (that, or ``[Name] text``): one turn each, the label taken out
+    of the text; a cue without an accepted label is speech given to nobody, except in an SRT whose
+    tags are speakers (``_cue_turns``), where the tags alone label ("Honestly: ..." in speech is none)."""
     matcher = RosterMatcher(source.roster, source.meta.get("group"))
     tag_ok = _speaker_tags(cues, matcher)
-    candidates = Counter()
-    for _, _, _, raw in cues:
-        found = _cue_label(raw, False)
-        if found:
-            candidates[found[0]] += 1
-    ok = accepted_labels(candidates, matcher, relaxed=sum(candidates.values()) >= 0.5 * len(cues))
-    turns = []
-    for num, ln, start, raw in cues:
-        found = _cue_label(raw, True)
-        if not (found and found[0] in tag_ok):
-            found = _cue_label(raw, False)
-            found = found if found and found[0] in ok else None
-        label, text = found if found else (None, raw)
+    ok = set()
+    if not tag_ok:
+        candidates = Counter(f[0] for f in (_cue_label(c[3], False) for c in cues) if f)
+        ok = accepted_labels(candidates, matcher, relaxed=sum(candidates.values()) >= 0.5 * len(cues))
+    return _cue_turns(cues, ends, tag_ok, ok)
+
+
+def _cue_turns(cues, ends: set[int], tag_ok: set[str], ok: set[str]) -> list[Turn]:
+    """One turn per cue. With speaker tags (``tag_ok``) an untagged cue continues the speaker's turn
+    (a tag may stand only where the speaker changes); a sound, a note at the start of a cue
+    (``[crosstalk] yes``) or a closing marker ends the turn, so what follows is nobody's."""
+    turns, current = [], None
+    for num, _, start, raw in cues:
+        found = _cue_label(raw, bool(tag_ok))
+        label, text = found if found and found[0] in (tag_ok or ok) else (None, raw)
+        if label is None and tag_ok and raw.strip() and raw.lstrip()[0] not in "[(":
+            label = current
         turns.append(Turn(label, _clean(text), f"cue {num}", start))
+        current = label if raw.strip() and num not in ends else None
     return turns

@@ -774,11 +774,11 @@ def test_srt_speaker_tags_are_the_speaker_not_the_text(tmp_path, tag):
 
 
 @pytest.mark.parametrize("name,content,expected", [
-    # a sound or a note in brackets at the start of a cue is not a speaker
+    # a sound or a note in brackets at the start of a cue is not a speaker (and a cue that is only a sound no unit)
     ("tagged.srt", _srt(lambda n: f"[{n.upper()}]") + "6\n00:00:40,000 --> 00:00:44,000\n[Music]\n\n"
      "7\n00:00:45,000 --> 00:00:49,000\n[INGRID] Thank you.\n\n"
      "8\n00:00:50,000 --> 00:00:54,000\n[inaudible] and that was it really.\n",
-     [(None, "[Music]"), ("S3", "Thank you."), (None, "[inaudible] and that was it really.")]),
+     [("S1", SRT_TURNS[4][1]), ("S3", "Thank you."), (None, "[inaudible] and that was it really.")]),
     # a Zoom file labels with "Name:": a bracket at the start of its unlabelled cue stays text
     ("zoom.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nWilhelmina Osei: Welcome back.\n\n"
      "2\n00:00:05.000 --> 00:00:08.000\n[Laughs] Sorry, go on.\n\n"
@@ -853,3 +853,97 @@ def test_an_open_question_whose_answers_mention_helplines_registers_no_identifie
     _, r, units = units_of(p)
     assert not r.identifiers
     assert [u.text for u in units if u.question == "Any other comments?"] == answers
+
+
+def _cues(*texts):
+    """An SRT file of these cue texts."""
+    return "".join(f"{i}\n00:00:{i * 5:02d},000 --> 00:00:{i * 5 + 4:02d},000\n{t}\n\n" for i, t in enumerate(texts, start=1))
+
+
+@pytest.mark.parametrize("content,expected,names", [
+    # a tag only where the speaker changes: the untagged cues after it are that speaker's turn
+    (_cues("[WILHELMINA] Welcome back.", "How is everyone arriving today?", "Anyone want to start?",
+           "[BARTHOLOMEW] Pretty flat, to be honest,", "but I always walk out with a plan.", "Every single time.",
+           "[WILHELMINA] Thanks."),
+     [("S1", "Welcome back. How is everyone arriving today? Anyone want to start?"),
+      ("S2", "Pretty flat, to be honest, but I always walk out with a plan. Every single time."), ("S1", "Thanks.")],
+     {"WILHELMINA", "BARTHOLOMEW"}),
+    # role tags, and a transcriber's note at the start of a cue is nobody's speech
+    (_cues("[Facilitator] What stays with you?", "Take your time.", "[P2] The honesty in the room.",
+           "Nobody pretends.", "[crosstalk] yes and the resources too", "[P4] For me the contacts."),
+     [("S1", "What stays with you? Take your time."), ("S2", "The honesty in the room. Nobody pretends."),
+      (None, "[crosstalk] yes and the resources too"), ("S3", "For me the contacts.")], set()),
+    # rare sounds and notes are not speaker tags: the speech stays unattributed, the brackets in it
+    (_cues("[Music] Welcome back everyone.", "How is everyone arriving today?", "Pretty flat, to be honest.",
+           "[Phone Rings] Sorry, go on.", "[Door Slams] But I always walk out with a plan.",
+           "[inaudible 00:12:03] and the contacts."),
+     [(None, "[Music] Welcome back everyone. How is everyone arriving today? Pretty flat, to be honest. "
+             "[Phone Rings] Sorry, go on. [Door Slams] But I always walk out with a plan. "
+             "[inaudible 00:12:03] and the contacts.")],
+     set()),
+], ids=["names", "roles", "sounds"])
+def test_srt_tags_only_where_the_speaker_changes(tmp_path, content, expected, names):
+    p = tmp_path / "fg.srt"
+    p.write_text(content, encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_key, u.text) for u in units] == expected
+    assert {i.value for i in r.identifiers} == names
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    # an SRT whose tags are speakers: an untagged cue continues the turn before it
+    ("fg.srt", _cues("[HELEN] I was the only prevention worker in the region", "until I joined this group.",
+                     "[SAM] For me it was the facilitation.", "[HELEN] Yes, and the agreements.",
+                     "[SAM] Nobody flinched at the word feminism."),
+     [("S1", "I was the only prevention worker in the region until I joined this group."),
+      ("S2", "For me it was the facilitation."), ("S1", "Yes, and the agreements."),
+      ("S2", "Nobody flinched at the word feminism.")]),
+    # a Zoom cue without a name stays speech given to nobody
+    ("fg.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nHelen Nguyen: I was the only one in the region\n\n"
+     "2\n00:00:05.000 --> 00:00:08.000\nuntil I joined this group.\n\n"
+     "3\n00:00:09.000 --> 00:00:12.000\nSam Patel: For me it was the facilitation.\n",
+     [("S1", "I was the only one in the region"), (None, "until I joined this group."),
+      ("S2", "For me it was the facilitation.")]),
+])
+def test_an_untagged_srt_cue_continues_the_speakers_turn(tmp_path, name, content, expected):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_key, u.text) for u in units] == expected
+
+
+_MEET_FOOTER = "This editable transcript was computer generated and might contain errors. People can also change it."
+
+
+@pytest.mark.parametrize("name,content,expected", [
+    ("end.srt", _cues("[HELEN] I was the only one in the region.", "[SAM] I walk out with a plan.",
+                      "[SAM] That's everything from me.\n[END OF INTERVIEW]", _MEET_FOOTER),
+     [("S1", "I was the only one in the region."), ("S2", "I walk out with a plan. That's everything from me.")]),
+    # nothing after a closing marker is the last speaker's, even untagged
+    ("after.srt", _cues("[HELEN] I was the only one in the region.", "[SAM] I walk out with a plan.",
+                        "[End of interview]", "Transcribed by Jo Bell, 3 June 2024"),
+     [("S1", "I was the only one in the region."), ("S2", "I walk out with a plan.")]),
+    ("end.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nHelen Nguyen: I was the only one in the region.\n\n"
+     "2\n00:00:05.000 --> 00:00:09.000\nSam Patel: I walk out with a plan.\n\n"
+     "3\n00:00:10.000 --> 00:00:12.000\n[END OF INTERVIEW]\n\n"
+     "4\n00:00:13.000 --> 00:00:15.000\nMeeting ended after 00:45:12 \U0001F44B\n\n"
+     f"5\n00:00:16.000 --> 00:00:18.000\n{_MEET_FOOTER}\n",
+     [("S1", "I was the only one in the region."), ("S2", "I walk out with a plan.")]),
+    # a meeting-system line is dropped, the same words said by a speaker are speech
+    ("system.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nHelen Nguyen: so then we stopped recording\n\n"
+     "2\n00:00:05.000 --> 00:00:09.000\nSam Patel stopped transcription\n",
+     [("S1", "so then we stopped recording")]),
+    # a cue that is only a sound is no unit
+    ("sounds.vtt", "WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\nHelen Nguyen: I was the only one in the region.\n\n"
+     "2\n00:00:05.000 --> 00:00:06.000\n[Laughter]\n\n3\n00:00:07.000 --> 00:00:08.000\n[Applause] [Music]\n\n"
+     "4\n00:00:09.000 --> 00:00:12.000\nSam Patel: I walk out with a plan.\n",
+     [("S1", "I was the only one in the region."), ("S2", "I walk out with a plan.")]),
+    ("sounds.srt", _cues("[HELEN] I was the only one in the region.", "[Music]", "[SAM] I walk out with a plan.",
+                         "[Laughter]"),
+     [("S1", "I was the only one in the region."), ("S2", "I walk out with a plan.")]),
+])
+def test_closing_boilerplate_and_sounds_in_cues_are_not_speech(tmp_path, name, content, expected):
+    p = tmp_path / name
+    p.write_text(content, encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [(u.speaker_key, u.text) for u in units] == expected
