@@ -211,7 +211,10 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          # approval", "if my manager agrees", "excl. social media", "for research purposes")
                          r"\bif\b|\bonce\b|\bsubject\s+to\b|\bpending\b|\bapprov\w*|\bsign-?off\b|\bsend\b|\bbeforehand\b|"
                          r"\bfirst\b(?!\s+name)|\bexcl\w*|\bapart\s+from\b|\bother\s+than\b|\bwithout\b|\bminus\b|\bwithin\b|"
-                         r"\bpurposes?\b")
+                         r"\bpurposes?\b|"
+                         # ... or taken back, or lapsed since ("Yes - withdrew 3 May", "Yes until Dec 2024")
+                         r"\bwithdr\w*|\brescind\w*|\bretract\w*|\bexpir\w*|\blapsed\b|\buntil\b|\bremoved?\b|"
+                         r"\bcancel\w*|\brevok\w*")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
 _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|"
                               r"de-?identified|unnamed)\b|\bplease\b|\binternal(?:ly)?\s+and\s+external(?:ly)?\b|"
@@ -240,6 +243,8 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
         return False
     v = v.replace("\u2019", "'")
     v = re.sub(r"^(?:verbal(?:ly)?|written|signed|oral|emailed|email)\s+(?=\w)", "", v)  # "Verbal consent", "Written yes"
+    if re.fullmatch(r"y(?:es)?\s*/\s*no?", v):
+        return None   # a form's "Y/N" left unfilled
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead"
     if not no_means_yes and (re.match(
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"

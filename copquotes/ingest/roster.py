@@ -171,6 +171,12 @@ _LAST = {"last name", "lastname", "surname", "family name", "last"}
 _NOT_A_PERSON_NAME = re.compile(r"\b(org|organi[sz]ation|agency|school|team|group|cop|service|employer|file|session)\b")
 
 
+# a roster column about quoting or publishing the person's words, not about taking part
+_PUBLIC_USE = re.compile(r"\bquot|publi|annual\s+report|website|newsletter|social\s+media|"
+                         r"\bus(?:e|ed|ing)\b.*\b(?:words|comments|feedback|stor(?:y|ies))\b|"
+                         r"\b(?:words|comments|feedback)\b.*\b(?:used|shared|published)\b")
+
+
 def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | None:
     """Map roster fields to column indexes, or None if ``header`` is not a roster header.
 
@@ -205,12 +211,13 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
         hit = next((i for i, h in enumerate(loose) if re.search(r"\brole\b", h)), None)
         if hit is not None:
             found["role"] = hit
-    quote_cols = [i for i, h in enumerate(loose) if re.search(r"\bquot", h) and not re.search(r"\bnot\b", h)]
-    if "quote_consent" in found and quote_cols and not re.search(r"\bquot", loose[found["quote_consent"]]):
-        # "Consent" beside "Quote consent" / "Happy to be quoted?": the plain one may be consent to take part
+    quote_cols = [i for i, h in enumerate(loose) if _PUBLIC_USE.search(h) and not re.search(r"\bnot\b", h)]
+    if "quote_consent" in found and quote_cols and not _PUBLIC_USE.search(loose[found["quote_consent"]]):
+        # "Consent" / "Consent form signed" beside "Quote consent" / "Permission to publish comments" /
+        # "OK to use words in publications": the plain one may be consent to take part
         found["quote_consent"] = quote_cols[0]
     if "quote_consent" not in found:
-        quote = [i for i, h in enumerate(loose) if re.search(r"\bquot", h)]
+        quote = quote_cols or [i for i, h in enumerate(loose) if re.search(r"\bquot", h)]
         consent = [i for i, h in enumerate(loose) if re.search(r"\bconsent", h) and not re.search(r"record|participat|photo|film", h)]
         if quote or consent:
             found["quote_consent"] = (quote or consent)[0]

@@ -91,6 +91,14 @@ from .builders import csv_bytes, texts, units_of
     ("Go ahead", True),
     ("Feel free", True),
     ("No worries, but not on social media", False),
+    # a yes taken back or lapsed since, and a form's choice left unfilled
+    ("Yes - withdrew 3 May", False),
+    ("Yes until Dec 2024", False),
+    ("Yes - rescinded", False),
+    ("Yes (expired)", False),
+    ("Yes - asked to be removed", False),
+    ("Y/N", None),
+    ("Y / N", None),
     ("Only in aggregate", None),
     ("Unsure", None),
 ])
@@ -947,3 +955,18 @@ def test_closing_boilerplate_and_sounds_in_cues_are_not_speech(tmp_path, name, c
     p.write_text(content, encoding="utf-8")
     _, r, units = units_of(p)
     assert [(u.speaker_key, u.text) for u in units] == expected
+
+
+
+@pytest.mark.parametrize("consent_headers,expected", [
+    # leave to publish beside consent to take part (all "Yes"): the first decides
+    (["Consent", "Permission to publish comments"], [True, False]),
+    (["Consent form returned", "Use in annual report?"], [True, False]),
+    (["Signed consent", "Words can be used publicly"], [True, False]),
+    (["Consent", "OK to use words in publications (Y/N)"], [True, False]),
+])
+def test_a_rosters_leave_to_publish_beats_its_consent_to_take_part(tmp_path, consent_headers, expected):
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([["Name", "Role", *consent_headers], ["Hana Whitcombe", "Participant", "Yes", "Yes"],
+                             ["Sione Tupou", "Participant", "Yes", "No"]]))
+    assert [e.quote_consent for e in load_roster(p)] == expected
