@@ -18,6 +18,7 @@ from typing import Iterator
 from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
+from . import sheet_transcript
 from .base import Reading, Source, truthy
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
@@ -335,6 +336,10 @@ def read_survey(source: Source) -> Reading:
     is_xlsx = source.format.endswith("_xlsx")
     encoding = delimiter = None
     if is_xlsx:
+        sheet = source.meta.get("sheet")
+        turns = sheet_transcript.columns(_sample(iter_xlsx_rows(path, sheet), HEADER_SCAN_ROWS + SAMPLE_ROWS))
+        if turns is not None and not source.meta.get("open_questions"):   # a focus group's notes typed in
+            return sheet_transcript.read(source, iter_xlsx_rows(path, sheet), turns)
         plans = _workbook_plans(source)
     else:
         encoding = detect_encoding(path)
@@ -343,6 +348,9 @@ def read_survey(source: Source) -> Reading:
             raise InputError("the file is empty (no header row); export it again", path)
         delimiter = "\t" if source.meta.get("delimiter") == "tab" else (source.meta.get("delimiter") or sniff_delimiter(head))
         rows = _sample(iter_csv_rows(path, encoding, delimiter), HEADER_SCAN_ROWS + SAMPLE_ROWS)
+        turns = sheet_transcript.columns(rows)
+        if turns is not None and not source.meta.get("open_questions"):
+            return sheet_transcript.read(source, iter_csv_rows(path, encoding, delimiter), turns)
         plans = [_plan(source, rows, None)]
 
     meta = dict(source.meta)

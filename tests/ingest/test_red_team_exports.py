@@ -970,3 +970,25 @@ def test_a_rosters_leave_to_publish_beats_its_consent_to_take_part(tmp_path, con
     p.write_bytes(csv_bytes([["Name", "Role", *consent_headers], ["Hana Whitcombe", "Participant", "Yes", "Yes"],
                              ["Sione Tupou", "Participant", "Yes", "No"]]))
     assert [e.quote_consent for e in load_roster(p)] == expected
+
+
+def test_a_focus_groups_notes_typed_into_a_spreadsheet_are_turns_matched_to_the_roster(tmp_path):
+    """Time, Speaker, Comment: each label gets its role and consent from the roster, not the file's."""
+    from copquotes.ingest import Source
+
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes([["name", "role", "quote_consent"], ["Hana Whitcombe", "facilitator", "yes"],
+                                  ["Aroha Ngata", "participant", "no"], ["Sione Tupou", "participant", "yes"]]))
+    notes = tmp_path / "fg_notes.csv"
+    notes.write_bytes(csv_bytes([
+        ["Time", "Speaker", "Comment"],
+        ["0:01", "Hana Whitcombe", "What has been most valuable about coming together each month?"],
+        ["0:02", "Aroha Ngata", "It is the only place I do not have to explain why prevention matters."],
+        ["0:04", "Sione Tupou", "Swapping lesson plans that actually worked with real classes."],
+        ["0:05", "Hana Whitcombe", "And how has it changed what you do when you get pushback?"],
+    ]))
+    r = read(Source(notes, detect_format(notes), {"consent": "yes", "source_kind": "focus_group"},
+                    load_roster(roster)))
+    got = [(u.speaker_role, u.consent, u.locator) for u in r.units]
+    assert got == [("facilitator", True, "row 2"), ("participant", False, "row 3"), ("participant", True, "row 4"),
+                   ("facilitator", True, "row 5")]
