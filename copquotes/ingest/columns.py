@@ -155,6 +155,9 @@ _DATE = re.compile(
     r"^\d{1,2}:\d{2}(:\d{2})?\s*(am|pm)?$"
 )
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F']+")
+_STAFF_HEADER = re.compile(r"\b(?:evaluator|coder|analyst|researcher|reviewer|admin|staff\s+use|internal)\s*"
+                           r"(?:'s\s+)?(?:comments?|notes?|memos?|use|only)\b|\bmemos?\b|\bfor\s+office\s+use\b|"
+                           r"\bnotes?\s+\((?:coder|evaluator|internal|staff)\)", re.I)
 # a header naming a record's identifier ("Comment ID", "Response_Id", "Ref no.", "Case number"): its
 # values are keys, never answers, whatever words the header holds ("comment")
 _ID_HEADER = re.compile(r"(?i:(?:\b|_)(?:ids?|identifier|ref(?:erence)?(?:\s*(?:no|number))?|no|number|code|key|[ug]uid)\.?\s*$)|"
@@ -326,6 +329,8 @@ def looks_open(col: Column, stats: dict) -> bool:
     if stats["numeric"] >= 0.8 or stats["date"] >= 0.8 or stats.get("codes", 0.0) >= 0.8:
         return False
     mean = stats["mean_words"]
+    if _STAFF_HEADER.search(f"{col.id} {col.question}"):
+        return False   # the evaluator's own notes beside the answers ("Evaluator comment", "Coder notes")
     header = (col.id or col.question or "").strip()
     if _ID_HEADER.search(header) and len(_WORD.findall(header)) <= 4 and stats.get("codes", 0.0) >= 0.5:
         return False

@@ -128,7 +128,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     consent_col = _consent_column(source, cols, candidates, values)
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
-    year = meta.get("year")
+    year = meta.get("year") or (sheet if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None)
     if not year and not roles.date_cols:
         # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
         for c in candidates:
@@ -288,6 +288,11 @@ def _open_columns(source: Source, cols: list[Column], candidates: list[Column], 
     return open_cols
 
 
+_HELPER_SHEET = re.compile(r"(?:read\s*me|notes?|codes?|code\s*book|codebook|instructions?|about|info|pivot|summary|"
+                           r"lookups?|lists?|settings|dashboard|charts?|definitions?|key|legend)\b", re.I)
+_YEAR_SHEET = re.compile(r"(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?")
+
+
 def _workbook_plans(source: Source) -> list[_Plan]:
     """The plans of a workbook's visible sheets that hold open text (the manifest's ``sheet``
     only, when it names one; a Forms export's Forms sheets only)."""
@@ -298,6 +303,8 @@ def _workbook_plans(source: Source) -> list[_Plan]:
             or [wb.worksheets[0].title]
     finally:
         wb.close()
+    if len(names) > 1:   # a workbook's README, code list or pivot sheet holds no answers
+        names = [n for n in names if not _HELPER_SHEET.match(n.strip())] or names
     wanted = source.meta.get("sheet")
     if wanted:
         if wanted not in names:
@@ -449,7 +456,7 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         yield Unit(
             file=str(path), position=position, text=text,
             source_kind=meta.get("source_kind", "survey"), group=meta.get("group"),
-            year=meta.get("year"), question=col.question or col.id,
+            year=meta.get("year") or plan.year, question=col.question or col.id,
             speaker_key=speaker_key, speaker_role="respondent", consent=consent,
             locator=locator, start_time=None, extra=tuple(sorted(extra)),
         )

@@ -456,3 +456,31 @@ def test_form_tools_own_fields_are_not_open_questions(tmp_path, header, value):
     r, units = units_of(p)
     assert r.meta["open_questions_found"] == ["FFT answer"]
     assert len(units) == len(KEYED_ROWS)
+
+
+@pytest.mark.parametrize("header", ["Evaluator comment", "Coder notes", "Memo", "Notes (internal)", "For office use"])
+def test_the_evaluators_own_notes_beside_the_answers_are_not_answers(tmp_path, header):
+    notes = ["Great quote - use for the funding bid", "Check with the school before using - identifiable",
+             "Follow up about the resources she mentioned", "Strong example of reflective practice here"]
+    rows = [["Response ID", "What was the highlight of the series for you?", header]] + [
+        [str(i), a, n] for i, (a, n) in enumerate(zip(["Realising the isolation I feel is shared by everyone here.",
+                                                      "Swapping scripts for the pushback we all get at work.",
+                                                      "Finally understanding what primary prevention asks of me.",
+                                                      "Hearing honest stories from people doing this every day."], notes))]
+    r, units = units_of(write_csv(tmp_path / "s.csv", rows))
+    assert r.meta["open_questions_found"] == ["What was the highlight of the series for you?"]
+
+
+def test_a_workbooks_year_sheets_give_their_years_and_its_readme_is_not_read(tmp_path):
+    header = ["Response ID", "What was the most valuable aspect of your CoP?"]
+    answers = {"2023": ["Hearing how other schools handled pushback from parents.",
+                        "I stopped feeling like the lone voice in staff meetings."],
+               "2024": ["I walked in flat after a horrible week and left with a plan.",
+                        "Learning from people in universities who are on our side."]}
+    sheets = {y: [header] + [[str(i), a] for i, a in enumerate(v)] for y, v in answers.items()}
+    sheets["README"] = [["About this workbook"], ["One sheet per year of the survey, exported from the form tool."],
+                        ["Contact the evaluation team before sharing any of these answers outside the project."]]
+    p = make_plain_xlsx(tmp_path / "by_year.xlsx", [["Notes"], ["Exported by the evaluation team for analysis."]],
+                        sheets=sheets)
+    r, units = units_of(p)
+    assert [(u.year, u.text) for u in units] == [(y, a) for y, v in answers.items() for a in v]
