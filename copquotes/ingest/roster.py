@@ -6,7 +6,10 @@ A roster is a CSV with at least ``name``, ``role`` (participant / facilitator) a
 ``group``. Speaker labels are matched case-insensitively, without honorifics,
 pronouns or bracketed notes, on the full name, an alias, "Last, First", or a first
 name (or first name + initial) that is unique in the roster. An ambiguous label
-matches nobody: no consent is ever guessed.
+matches nobody: no consent is ever guessed, and the file's consent is not used either
+(:meth:`RosterMatcher.doubt`). Rows with the same name (one person on two rosters) are one
+entry; rows that disagree on role or consent give no consent (a no among them is a no), and a
+facilitator among them stays a facilitator.
 
 A one-word label that matches a roster entry by its first name alone ("Sam" for "Sam
 Lee") may be someone else (a guest called Sam): :meth:`RosterMatcher.match_basis` says
@@ -20,6 +23,7 @@ import csv
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
@@ -338,10 +342,60 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
 
 
 def roster_identifiers(roster) -> list[Identifier]:
-    return [
-        Identifier(value=e.name, kind="person", source="roster", aliases=tuple(e.aliases))
-        for e in roster
-    ]
+    """The roster's names (a person on two rosters once, with every alias)."""
+    entries, _ = merge_duplicates(roster)
+    return [Identifier(value=e.name, kind="person", source="roster", aliases=tuple(e.aliases)) for e in entries]
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why a speaker's consent cannot be read from the roster (nor from the file): roster rows
+    for one person that disagree, or a label that fits several people."""
+
+    reason: str              # for the warning; roles and yes/no only, never a name
+    role: str                # never "participant" when one of the rows says otherwise
+    consent: bool | None     # rows that disagree: False when one says no; else unknown
+
+
+def cautious_role(roles) -> str:
+    """One role for rows that may be one person: a facilitator (or interviewer) never becomes a participant."""
+    others = sorted(set(roles) - {"participant"})
+    return others[0] if others else "participant"
+
+
+def _disagreement(rows: list[RosterEntry]) -> Doubt | None:
+    roles = sorted({e.role for e in rows})
+    consents = sorted({"yes" if e.quote_consent else "no" for e in rows}, reverse=True)
+    parts = [f"{field} {' vs '.join(values)}" for field, values in (("role", roles), ("quote_consent", consents))
+             if len(values) > 1]
+    if not parts:
+        return None
+    consent = False if "no" in consents else None
+    return Doubt(f"roster rows for one person disagree ({', '.join(parts)}); correct the roster",
+                 cautious_role(roles), consent)
+
+
+def merge_duplicates(entries) -> tuple[list[RosterEntry], dict[int, Doubt]]:
+    """Rows with the same name (one person on two rosters, or listed twice) as one entry, aliases
+    joined; rows that disagree on role or consent become one entry with a :class:`Doubt` (by index)."""
+    by_key: dict[str, list[RosterEntry]] = {}
+    for e in entries:
+        by_key.setdefault(name_key(e.name) or e.name.strip().lower(), []).append(e)
+    merged: list[RosterEntry] = []
+    doubts: dict[int, Doubt] = {}
+    for rows in by_key.values():
+        first = rows[0]
+        if len(rows) == 1:
+            merged.append(first)
+            continue
+        aliases = tuple(dict.fromkeys(a for e in rows for a in e.aliases))
+        doubt = _disagreement(rows)
+        role = doubt.role if doubt else first.role
+        consent = bool(doubt.consent) if doubt else first.quote_consent
+        if doubt:
+            doubts[len(merged)] = doubt
+        merged.append(RosterEntry(name=first.name, role=role, quote_consent=consent, aliases=aliases, group=first.group))
+    return merged, doubts
 
 
 class RosterMatcher:
@@ -354,7 +408,8 @@ class RosterMatcher:
             same = [e for e in entries if not e.group or name_key(e.group) == g]
             if any(e.group for e in same):
                 entries = same
-        self.entries = entries
+        self.entries, self._doubts = merge_duplicates(entries)
+        entries = self.entries
         self._full: dict[str, set[int]] = {}
         self._first: dict[str, set[int]] = {}
         self._alias_word: dict[str, set[int]] = {}   # one-word aliases: a roster-confirmed short name
@@ -399,14 +454,31 @@ class RosterMatcher:
             return entry, FIRST_NAME_ONLY
         return entry, "name"
 
+    def doubt(self, label: str) -> Doubt | None:
+        """Why the roster cannot give this label's consent: it fits several entries (ambiguous),
+        or its one entry stands for rows that disagree. None when the roster answers (or is silent)."""
+        hits = self._hits(label)
+        if len(hits) == 1:
+            return self._doubts.get(next(iter(hits)))
+        if not hits:
+            return None
+        rows = [self.entries[i] for i in hits]  # which of them spoke is not known: consent unknown
+        return Doubt(f"the label fits {len(rows)} roster entries; an alias in the roster or the manifest's "
+                     f"speaker_names says who it is", cautious_role(e.role for e in rows), None)
+
     def _match(self, label: str) -> RosterEntry | None:
+        hits = self._hits(label)
+        return self.entries[next(iter(hits))] if len(hits) == 1 else None
+
+    def _hits(self, label: str) -> set[int]:
+        """The entries a label may be: by full name or alias first, else by first name (+ last
+        name or initial); more than one is ambiguous."""
         key = name_key(label)
         if not key:
-            return None
-        for table, k in ((self._full, key),):
-            hit = table.get(k)
-            if hit is not None:
-                return self.entries[next(iter(hit))] if len(hit) == 1 else None
+            return set()
+        hit = self._full.get(key)
+        if hit is not None:
+            return hit
         words = key.split()
         if len(words) == 1:
             hit = self._first.get(words[0])
@@ -414,8 +486,4 @@ class RosterMatcher:
             hit = self._first_initial.get((words[0], words[1]))
         else:
             hit = self._first_last.get((words[0], words[-1]))
-        if hit and len(hit) == 1:
-            return self.entries[next(iter(hit))]
-        if hit and len(hit) > 1:
-            log.warning("speaker label matches %d roster entries; left unmatched (no consent)", len(hit))
-        return None
+        return hit or set()
