@@ -51,13 +51,30 @@ _ROLE_WORDS = {
     "iv": "interviewer", "ivr": "interviewer", "intv": "interviewer", "mod": "facilitator", "fac": "facilitator",
     "facil": "facilitator", "note taker": "facilitator", "notetaker": "facilitator", "observer": "facilitator",
 }
+# people at a session who are not participants (never quoted as one): the same role as the note
+# taker and the observer above
+_GUEST_WORDS = (
+    "guest", "guest speaker", "special guest", "invited speaker", "keynote", "keynote speaker", "panellist",
+    "panelist", "panel member", "panel", "visitor", "scribe", "minute taker", "minute-taker", "co-presenter",
+    "copresenter", "mc", "emcee", "guest presenter", "guest facilitator",
+)
+_ROLE_WORDS.update({w: "facilitator" for w in _GUEST_WORDS})
+
+
+def _words_re(words) -> str:
+    """An alternation of role words, longest first ("guest speaker" before "guest")."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace(r"\-", r"[-\s]?")
+                    for w in sorted(words, key=len, reverse=True))
+
+
+_GUESTS_RE = _words_re(_GUEST_WORDS)
 # labels that name a role or a number, not a person: never identifiers
 _GENERIC = re.compile(
     r"^(?:(?:unknown|unidentified)\s+speaker(?:\s*\d+)?|speaker\s*[-_]?\s*\d+|speaker\s+[a-z]|"
     r"participants?(?:\s*[-_#]?\s*[a-z]?\d*)?|p\s*[-_#]?\s*\d+|respondent(?:\s*[-_#]?\s*\d+)?|r\s*\d+|"
     r"interviewee(?:\s*\d+)?|member(?:\s*\d+)?|attendee(?:\s*\d+)?|guest(?:\s*\d+)?|"
-    r"(?:co[-\s]?)?facilitator(?:\s*\d+)?|interviewer(?:\s*\d+)?|int|i|q|a|r|p|resp|iv|ivr|intv|mod|fac|facil|"
-    r"note[\s-]?taker|observer|host|co[-\s]?host|moderator|"
+    r"(?:co[-\s]?|lead\s+)?facilitator(?:\s*\d+)?|interviewer(?:\s*\d+)?|int|i|q|a|r|p|resp|iv|ivr|intv|mod|fac|facil|"
+    r"note[\s-]?taker|observer(?:\s*\d+)?|host|co[-\s]?host|moderator|(?:" + _GUESTS_RE + r")(?:\s*\d+)?|"
     r"researcher(?:\s*\d+)?|evaluator(?:\s*\d+)?|presenter|chair|all|group|several|multiple|many|"
     r"multiple\s+speakers|everyone|crosstalk|inaudible|audience|voice|f\d*|m\d*|"
     r"(?:male|female)\s+(?:participant|speaker)(?:\s*\d+)?)$",
@@ -80,9 +97,29 @@ def clean_label(label: str) -> str:
     s = str(label).strip().strip("\ufeff")
     s = _PRONOUNS.sub(" ", s)
     s = re.sub(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}", " ", s)
-    s = re.split(r"\s+[|/•–—]\s+|\s+-\s+|\s*\|\s*", s)[0]
-    s = re.sub(r"\s+", " ", s).strip(" -_:;,.")
-    return s
+    parts = [p.strip(" -_:;,.") for p in re.split(r"\s+[|/•–—]\s+|\s+-\s+|\s*\|\s*", s)]
+    # "Panellist - Dr Amy Cho", "Facilitator | Hana": the name is the part that is not a role
+    named = [p for p in parts if p and not _role_word(p)]
+    s = re.sub(r"\s+", " ", named[0] if named and _role_word(parts[0]) else parts[0]).strip(" -_:;,.")
+    return _drop_role_prefix(s)
+
+
+def _role_word(text: str) -> str | None:
+    """The role a bit of a label is, if it is only a role word ("Panellist", "Co-host", "Note taker")."""
+    w = re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", text.lower())).strip()
+    return _ROLE_WORDS.get(re.sub(r"\s*\d+$", "", w)) if len(w) > 2 else None
+
+
+_ROLE_PREFIX = re.compile(r"^(?:lead\s+|co[-\s]?)?(?:facilitator|presenter|host|moderator|observer|chair|"
+                          r"interviewer|researcher|evaluator|" + _words_re(w for w in _GUEST_WORDS if w != "mc") + r")\s+(?=\S)", re.I)
+
+
+def _drop_role_prefix(name: str) -> str:
+    """``"Facilitator Hana"`` -> ``"Hana"``; a label that is only role words stays as it is."""
+    if is_generic_label(name):
+        return name
+    rest = _ROLE_PREFIX.sub("", name, count=1)
+    return rest if rest and not is_generic_label(rest) and not _role_word(rest) else name
 
 
 def name_key(name: str) -> str:
@@ -116,13 +153,14 @@ def label_role(label: str) -> str | None:
             if p in _ROLE_WORDS:
                 return _ROLE_WORDS[p]
     # a display name with the role after a separator: "Jane Smith - Facilitator", "Jane | Co-host"
-    for part in re.split(r"\s+[|/•–—-]\s+|\s*\|\s*", raw)[1:]:
-        p = re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", part)).strip()
-        if p in _ROLE_WORDS and len(p) > 2:  # not the one-letter "I"/"Q" of a typed label
-            return _ROLE_WORDS[p]
-    m = re.match(r"^(interviewer|facilitator|co-?facilitator|host|moderator|researcher)\b", raw)
+    # ... or before it: "Panellist - Dr Amy Cho", "Facilitator | Hana"
+    for part in re.split(r"\s+[|/•–—-]\s+|\s*\|\s*", raw):
+        role = _role_word(part)  # not the one-letter "I"/"Q" of a typed label
+        if role:
+            return role
+    m = _ROLE_PREFIX.match(raw)  # "Facilitator Hana", "Guest speaker Amy"
     if m:
-        return _ROLE_WORDS.get(m.group(1), "facilitator")
+        return _role_word(m.group(0)) or "facilitator"
     return None
 
 

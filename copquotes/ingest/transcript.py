@@ -338,7 +338,7 @@ def _identifiers(source: Source, header_names: list[str], speakers: dict) -> lis
     identifiers = roster_identifiers(source.roster)
     seen = {(i.value.lower(), i.source) for i in identifiers}
     for name in [n for n in header_names if not is_generic_label(clean_label(n))] + \
-            [label for label in speakers if not is_generic_label(label)]:
+            [label for label in speakers if not is_generic_label(clean_label(label) or label)]:
         ident = label_identifier(name)
         if (ident.value.lower(), ident.source) not in seen:
             seen.add((ident.value.lower(), ident.source))
