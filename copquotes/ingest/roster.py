@@ -6,7 +6,10 @@ A roster is a CSV with at least ``name``, ``role`` (participant / facilitator) a
 ``group``. Speaker labels are matched case-insensitively, without honorifics,
 pronouns or bracketed notes, on the full name, an alias, "Last, First", or a first
 name (or first name + initial) that is unique in the roster. An ambiguous label
-matches nobody: no consent is ever guessed.
+matches nobody: no consent is ever guessed, and the file's consent is not used either
+(:meth:`RosterMatcher.doubt`). Rows with the same name (one person on two rosters) are one
+entry; rows that disagree on role or consent give no consent (a no among them is a no), and a
+facilitator among them stays a facilitator.
 
 A one-word label that matches a roster entry by its first name alone ("Sam" for "Sam
 Lee") may be someone else (a guest called Sam): :meth:`RosterMatcher.match_basis` says
@@ -20,6 +23,7 @@ import csv
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError, InputError
@@ -47,13 +51,30 @@ _ROLE_WORDS = {
     "iv": "interviewer", "ivr": "interviewer", "intv": "interviewer", "mod": "facilitator", "fac": "facilitator",
     "facil": "facilitator", "note taker": "facilitator", "notetaker": "facilitator", "observer": "facilitator",
 }
+# people at a session who are not participants (never quoted as one): the same role as the note
+# taker and the observer above
+_GUEST_WORDS = (
+    "guest", "guest speaker", "special guest", "invited speaker", "keynote", "keynote speaker", "panellist",
+    "panelist", "panel member", "panel", "visitor", "scribe", "minute taker", "minute-taker", "co-presenter",
+    "copresenter", "mc", "emcee", "guest presenter", "guest facilitator",
+)
+_ROLE_WORDS.update({w: "facilitator" for w in _GUEST_WORDS})
+
+
+def _words_re(words) -> str:
+    """An alternation of role words, longest first ("guest speaker" before "guest")."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace(r"\-", r"[-\s]?")
+                    for w in sorted(words, key=len, reverse=True))
+
+
+_GUESTS_RE = _words_re(_GUEST_WORDS)
 # labels that name a role or a number, not a person: never identifiers
 _GENERIC = re.compile(
     r"^(?:(?:unknown|unidentified)\s+speaker(?:\s*\d+)?|speaker\s*[-_]?\s*\d+|speaker\s+[a-z]|"
     r"participants?(?:\s*[-_#]?\s*[a-z]?\d*)?|p\s*[-_#]?\s*\d+|respondent(?:\s*[-_#]?\s*\d+)?|r\s*\d+|"
     r"interviewee(?:\s*\d+)?|member(?:\s*\d+)?|attendee(?:\s*\d+)?|guest(?:\s*\d+)?|"
-    r"(?:co[-\s]?)?facilitator(?:\s*\d+)?|interviewer(?:\s*\d+)?|int|i|q|a|r|p|resp|iv|ivr|intv|mod|fac|facil|"
-    r"note[\s-]?taker|observer|host|co[-\s]?host|moderator|"
+    r"(?:co[-\s]?|lead\s+)?facilitator(?:\s*\d+)?|interviewer(?:\s*\d+)?|int|i|q|a|r|p|resp|iv|ivr|intv|mod|fac|facil|"
+    r"note[\s-]?taker|observer(?:\s*\d+)?|host|co[-\s]?host|moderator|(?:" + _GUESTS_RE + r")(?:\s*\d+)?|"
     r"researcher(?:\s*\d+)?|evaluator(?:\s*\d+)?|presenter|chair|all|group|several|multiple|many|"
     r"multiple\s+speakers|everyone|crosstalk|inaudible|audience|voice|f\d*|m\d*|"
     r"(?:male|female)\s+(?:participant|speaker)(?:\s*\d+)?)$",
@@ -76,9 +97,29 @@ def clean_label(label: str) -> str:
     s = str(label).strip().strip("\ufeff")
     s = _PRONOUNS.sub(" ", s)
     s = re.sub(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}", " ", s)
-    s = re.split(r"\s+[|/•–—]\s+|\s+-\s+|\s*\|\s*", s)[0]
-    s = re.sub(r"\s+", " ", s).strip(" -_:;,.")
-    return s
+    parts = [p.strip(" -_:;,.") for p in re.split(r"\s+[|/•–—]\s+|\s+-\s+|\s*\|\s*", s)]
+    # "Panellist - Dr Amy Cho", "Facilitator | Hana": the name is the part that is not a role
+    named = [p for p in parts if p and not _role_word(p)]
+    s = re.sub(r"\s+", " ", named[0] if named and _role_word(parts[0]) else parts[0]).strip(" -_:;,.")
+    return _drop_role_prefix(s)
+
+
+def _role_word(text: str) -> str | None:
+    """The role a bit of a label is, if it is only a role word ("Panellist", "Co-host", "Note taker")."""
+    w = re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", text.lower())).strip()
+    return _ROLE_WORDS.get(re.sub(r"\s*\d+$", "", w)) if len(w) > 2 else None
+
+
+_ROLE_PREFIX = re.compile(r"^(?:lead\s+|co[-\s]?)?(?:facilitator|presenter|host|moderator|observer|chair|"
+                          r"interviewer|researcher|evaluator|" + _words_re(w for w in _GUEST_WORDS if w != "mc") + r")\s+(?=\S)", re.I)
+
+
+def _drop_role_prefix(name: str) -> str:
+    """``"Facilitator Hana"`` -> ``"Hana"``; a label that is only role words stays as it is."""
+    if is_generic_label(name):
+        return name
+    rest = _ROLE_PREFIX.sub("", name, count=1)
+    return rest if rest and not is_generic_label(rest) and not _role_word(rest) else name
 
 
 def name_key(name: str) -> str:
@@ -112,13 +153,14 @@ def label_role(label: str) -> str | None:
             if p in _ROLE_WORDS:
                 return _ROLE_WORDS[p]
     # a display name with the role after a separator: "Jane Smith - Facilitator", "Jane | Co-host"
-    for part in re.split(r"\s+[|/•–—-]\s+|\s*\|\s*", raw)[1:]:
-        p = re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", " ", part)).strip()
-        if p in _ROLE_WORDS and len(p) > 2:  # not the one-letter "I"/"Q" of a typed label
-            return _ROLE_WORDS[p]
-    m = re.match(r"^(interviewer|facilitator|co-?facilitator|host|moderator|researcher)\b", raw)
+    # ... or before it: "Panellist - Dr Amy Cho", "Facilitator | Hana"
+    for part in re.split(r"\s+[|/•–—-]\s+|\s*\|\s*", raw):
+        role = _role_word(part)  # not the one-letter "I"/"Q" of a typed label
+        if role:
+            return role
+    m = _ROLE_PREFIX.match(raw)  # "Facilitator Hana", "Guest speaker Amy"
     if m:
-        return _ROLE_WORDS.get(m.group(1), "facilitator")
+        return _role_word(m.group(0)) or "facilitator"
     return None
 
 
@@ -345,10 +387,60 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
 
 
 def roster_identifiers(roster) -> list[Identifier]:
-    return [
-        Identifier(value=e.name, kind="person", source="roster", aliases=tuple(e.aliases))
-        for e in roster
-    ]
+    """The roster's names (a person on two rosters once, with every alias)."""
+    entries, _ = merge_duplicates(roster)
+    return [Identifier(value=e.name, kind="person", source="roster", aliases=tuple(e.aliases)) for e in entries]
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why a speaker's consent cannot be read from the roster (nor from the file): roster rows
+    for one person that disagree, or a label that fits several people."""
+
+    reason: str              # for the warning; roles and yes/no only, never a name
+    role: str                # never "participant" when one of the rows says otherwise
+    consent: bool | None     # rows that disagree: False when one says no; else unknown
+
+
+def cautious_role(roles) -> str:
+    """One role for rows that may be one person: a facilitator (or interviewer) never becomes a participant."""
+    others = sorted(set(roles) - {"participant"})
+    return others[0] if others else "participant"
+
+
+def _disagreement(rows: list[RosterEntry]) -> Doubt | None:
+    roles = sorted({e.role for e in rows})
+    consents = sorted({"yes" if e.quote_consent else "no" for e in rows}, reverse=True)
+    parts = [f"{field} {' vs '.join(values)}" for field, values in (("role", roles), ("quote_consent", consents))
+             if len(values) > 1]
+    if not parts:
+        return None
+    consent = False if "no" in consents else None
+    return Doubt(f"roster rows for one person disagree ({', '.join(parts)}); correct the roster",
+                 cautious_role(roles), consent)
+
+
+def merge_duplicates(entries) -> tuple[list[RosterEntry], dict[int, Doubt]]:
+    """Rows with the same name (one person on two rosters, or listed twice) as one entry, aliases
+    joined; rows that disagree on role or consent become one entry with a :class:`Doubt` (by index)."""
+    by_key: dict[str, list[RosterEntry]] = {}
+    for e in entries:
+        by_key.setdefault(name_key(e.name) or e.name.strip().lower(), []).append(e)
+    merged: list[RosterEntry] = []
+    doubts: dict[int, Doubt] = {}
+    for rows in by_key.values():
+        first = rows[0]
+        if len(rows) == 1:
+            merged.append(first)
+            continue
+        aliases = tuple(dict.fromkeys(a for e in rows for a in e.aliases))
+        doubt = _disagreement(rows)
+        role = doubt.role if doubt else first.role
+        consent = bool(doubt.consent) if doubt else first.quote_consent
+        if doubt:
+            doubts[len(merged)] = doubt
+        merged.append(RosterEntry(name=first.name, role=role, quote_consent=consent, aliases=aliases, group=first.group))
+    return merged, doubts
 
 
 class RosterMatcher:
@@ -361,7 +453,8 @@ class RosterMatcher:
             same = [e for e in entries if not e.group or name_key(e.group) == g]
             if any(e.group for e in same):
                 entries = same
-        self.entries = entries
+        self.entries, self._doubts = merge_duplicates(entries)
+        entries = self.entries
         self._full: dict[str, set[int]] = {}
         self._first: dict[str, set[int]] = {}
         self._alias_word: dict[str, set[int]] = {}   # one-word aliases: a roster-confirmed short name
@@ -406,14 +499,31 @@ class RosterMatcher:
             return entry, FIRST_NAME_ONLY
         return entry, "name"
 
+    def doubt(self, label: str) -> Doubt | None:
+        """Why the roster cannot give this label's consent: it fits several entries (ambiguous),
+        or its one entry stands for rows that disagree. None when the roster answers (or is silent)."""
+        hits = self._hits(label)
+        if len(hits) == 1:
+            return self._doubts.get(next(iter(hits)))
+        if not hits:
+            return None
+        rows = [self.entries[i] for i in hits]  # which of them spoke is not known: consent unknown
+        return Doubt(f"the label fits {len(rows)} roster entries; an alias in the roster or the manifest's "
+                     f"speaker_names says who it is", cautious_role(e.role for e in rows), None)
+
     def _match(self, label: str) -> RosterEntry | None:
+        hits = self._hits(label)
+        return self.entries[next(iter(hits))] if len(hits) == 1 else None
+
+    def _hits(self, label: str) -> set[int]:
+        """The entries a label may be: by full name or alias first, else by first name (+ last
+        name or initial); more than one is ambiguous."""
         key = name_key(label)
         if not key:
-            return None
-        for table, k in ((self._full, key),):
-            hit = table.get(k)
-            if hit is not None:
-                return self.entries[next(iter(hit))] if len(hit) == 1 else None
+            return set()
+        hit = self._full.get(key)
+        if hit is not None:
+            return hit
         words = key.split()
         if len(words) == 1:
             hit = self._first.get(words[0])
@@ -421,8 +531,4 @@ class RosterMatcher:
             hit = self._first_initial.get((words[0], words[1]))
         else:
             hit = self._first_last.get((words[0], words[-1]))
-        if hit and len(hit) == 1:
-            return self.entries[next(iter(hit))]
-        if hit and len(hit) > 1:
-            log.warning("speaker label matches %d roster entries; left unmatched (no consent)", len(hit))
-        return None
+        return hit or set()

@@ -225,6 +225,9 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
         log.warning("%s: %d speaker label(s) match a roster entry by first name only; their quotes are held "
                     "until the roster (an alias) or the manifest (speaker_names) confirms who they are",
                     source.path, stats["consent_first_name_only"])
+    for s in labelled:
+        if s["doubt"] is not None:
+            log.warning("%s: speaker %s has no quote consent: %s", source.path, s["key"], s["doubt"].reason)
     unmatched = [s for s in labelled if not s["roster"] and s["role"] == "participant"]
     if source.roster and unmatched:
         log.warning("%s: %d speaker label(s) not found in the roster; their consent is unknown",
@@ -262,7 +265,8 @@ def _merge_turns(turns: list[Turn]) -> list[dict]:
 def _speakers(source: Source, meta: dict, merged: list[dict], file_consent, default_role) -> dict[str, dict]:
     """Each speaker label's key (S1, S2, ... in order of first speech; none for an unknown
     speaker), role (manifest, roster, label, file default), consent (roster, or the file's;
-    held when the roster matched a first name only) and whether the roster knows them."""
+    held when the roster matched a first name only; none when the roster's rows for them
+    disagree or the label fits several of them) and whether the roster knows them."""
     matcher = RosterMatcher(source.roster, meta.get("group"))
     roles_override = _speaker_roles(meta)
     confirmed_names = {name_key(k) or str(k).strip().lower(): str(v)
@@ -273,31 +277,46 @@ def _speakers(source: Source, meta: dict, merged: list[dict], file_consent, defa
         if label is None or label in speakers:
             continue
         unknown = is_unknown_label(label)
-        entry, basis = (None, None) if unknown else matcher.match_basis(label)
-        unconfirmed = False
-        if basis == FIRST_NAME_ONLY:
-            named = confirmed_names.get(name_key(label))
-            if named is not None:                       # the manifest says who "Sam" is
-                entry, basis = matcher.match(named), "manifest"
-            elif file_consent is None:                  # consent is never guessed from a first name
-                unconfirmed = True
+        entry, basis, doubt = (None, None, None) if unknown else _lookup(matcher, label, confirmed_names)
+        # consent is never guessed from a first name
+        unconfirmed = basis == FIRST_NAME_ONLY and file_consent is None and doubt is None
         role = roles_override.get(name_key(label) or label.lower())
-        if role is None and entry is not None:
-            role = entry.role
         if role is None:
-            role = label_role(label)
+            role = doubt.role if doubt else entry.role if entry is not None else label_role(label)
         if role is None:
             role = "unknown" if unknown else (default_role or "participant")
-        consent = entry.quote_consent if entry is not None and basis != FIRST_NAME_ONLY else file_consent
-        if unconfirmed:
-            # the roster entry's consent, held: every quote of this speaker waits for a reviewer
-            consent = entry.quote_consent
+        consent = _consent(entry, basis, doubt, file_consent)
         speakers[label] = {
             "key": None if unknown else f"S{sum(1 for s in speakers.values() if s['key']) + 1}",
-            "role": role, "consent": consent if not unknown else None, "roster": entry is not None,
-            "unknown": unknown, "unconfirmed": unconfirmed and bool(consent),
+            "role": role, "consent": consent if not unknown else None, "roster": entry is not None or bool(doubt),
+            "unknown": unknown, "unconfirmed": unconfirmed and bool(consent), "doubt": doubt,
         }
     return speakers
+
+
+def _lookup(matcher: RosterMatcher, label: str, confirmed_names: dict):
+    """``(entry, basis, doubt)`` of a label: its roster entry, how it matched and why the roster
+    cannot give its consent; the manifest's ``speaker_names`` says who a first name or a label
+    that fits several people is."""
+    entry, basis = matcher.match_basis(label)
+    doubt = matcher.doubt(label)
+    named = confirmed_names.get(name_key(label))
+    if named is not None and (basis == FIRST_NAME_ONLY or doubt is not None):
+        return matcher.match(named), "manifest", matcher.doubt(named)
+    return entry, basis, doubt
+
+
+def _consent(entry, basis, doubt, file_consent):
+    """A speaker's consent: roster rows for them that disagree, or a label that fits several people,
+    give none (see :class:`~copquotes.ingest.roster.Doubt`), never the file's; a first-name match
+    is the roster's (held) unless the file gives one, and a no on the roster stays a no."""
+    if doubt is not None:
+        return doubt.consent
+    if entry is None:
+        return file_consent
+    if basis == FIRST_NAME_ONLY and file_consent is not None:
+        return file_consent and entry.quote_consent
+    return entry.quote_consent
 
 
 def _source_kind(source: Source, speakers: dict, labelled: list[dict], default_role) -> str:
@@ -319,7 +338,7 @@ def _identifiers(source: Source, header_names: list[str], speakers: dict) -> lis
     identifiers = roster_identifiers(source.roster)
     seen = {(i.value.lower(), i.source) for i in identifiers}
     for name in [n for n in header_names if not is_generic_label(clean_label(n))] + \
-            [label for label in speakers if not is_generic_label(label)]:
+            [label for label in speakers if not is_generic_label(clean_label(label) or label)]:
         ident = label_identifier(name)
         if (ident.value.lower(), ident.source) not in seen:
             seen.add((ident.value.lower(), ident.source))
