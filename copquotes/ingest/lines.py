@@ -20,7 +20,7 @@ import zipfile
 from collections import Counter
 
 from ..errors import InputError
-from .base import Reading, Source, year_from_text
+from .base import Reading, Source, truthy, year_from_text
 from .roster import RosterMatcher, clean_label, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
@@ -310,6 +310,9 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
             continue
         if _SKIP.match(line):
             continue
+        field = header_field(_strip_md(line)) if not any(t.text for t in turns) else None
+        if field and _header_detected(field, line.strip(), detected, preamble):
+            continue
         m = ARROW.match(line)
         if m:
             pending_ts, expect_label = m.group("ts"), True
@@ -363,6 +366,25 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
     return turns, detected
 
 
+def _header_detected(field: tuple[str, str], line: str, detected: dict, preamble: list[str]) -> bool:
+    """Keep what a header field before the first turn says: the names it gives (to redact, with any in
+    brackets: "P07 (Ngaio Te Whata)"), the interviewee's quote consent, a date line for the year.
+    False for a field that is not one (a speaker whose label looks like a field is left as speech)."""
+    kind, value = field
+    if kind == "consent":
+        if truthy(value, allow_numeric=False) is None:
+            return False
+        detected["consent"] = value
+    elif kind == "person":   # "Interviewer: So tell me..." is speech, not a name
+        if not _names_someone(value, role_word=True):
+            return False
+        names = [value] + [n for n in re.findall(r"\(([^()]{2,60})\)", value) if _names_someone(n, role_word=False)]
+        detected.setdefault("header_names", []).extend(names)
+    else:
+        preamble.append(line)
+    return True
+
+
 def _preamble_year(preamble: list[str]) -> str | None:
     """The year of the first date line before the first turn that gives one."""
     for p in preamble:
@@ -378,14 +400,19 @@ def _header_name(label: str, text: str) -> bool:
     whole text is a name, not speech."""
     if not (is_generic_label(label) or label_role(label)):
         return False
+    # one bare word ("P1: Steadying") is only a header after a role word ("Interviewer: Sam")
+    role_word = bool(label_role(label)) or re.sub(r"[^a-z]", "", label.lower()) in (
+        "participant", "interviewee", "respondent", "notetaker", "transcriber")
+    return _names_someone(text, role_word)
+
+
+def _names_someone(text: str, role_word: bool) -> bool:
+    """Whether a header's value is a name ("Sam (evaluation team)", "Jo Bloggs"), not speech ("Hello")."""
     t = clean_label(text)
     if not t or re.search(r"[.?!…]\s*$", text.strip()) or len(t.split()) > 4:
         return False
     if not name_like(t) or t.lower() in ("yes", "no", "okay", "ok", "hi", "hello", "thanks", "right", "sure"):
         return False
-    # one bare word ("P1: Steadying") is only a header after a role word ("Interviewer: Sam")
-    role_word = bool(label_role(label)) or re.sub(r"[^a-z]", "", label.lower()) in (
-        "participant", "interviewee", "respondent", "notetaker", "transcriber")
     return len(t.split()) >= 2 or "(" in text or role_word
 
 
@@ -484,6 +511,29 @@ def docx_lines(path) -> list[tuple[int, str]]:
 
 # a line that ends the turn in progress; blank for every other purpose (str.isspace() is true for it)
 BLOCK_END = "\x1e"
+# the fields of a typed interview's header ("Interviewer: Dr Hana Whitcombe", "Participant ID: P07
+# (Ngaio Te Whata)", "Consent to quote: No"), in a table or on lines before the first turn
+_HEADER_PERSON = re.compile(r"^(?:interviewer|interviewee|participant|respondent|facilitator|co-?facilitator|"
+                            r"moderator|note[\s-]?taker|transcriber)s?(?:\s+(?:name|id|no\.?|number|code))?$", re.I)
+_HEADER_CONSENT = re.compile(r"^(?:consent|permission)\s+(?:to\s+)?(?:be\s+)?(?:quote[ds]?|publish|use\s+quotes?)\b"
+                             r"|^(?:quote|quotation)\s+consent$|^ok\s+to\s+quote", re.I)
+_HEADER_OTHER = re.compile(r"^(?:date|time|location|venue|place|site|duration|length|interview(?:\s+(?:no\.?|number|id))?|"
+                           r"session|group|cohort|project|programme|program|recorded|recording|format|mode)$", re.I)
+_HEADER_FIELD = re.compile(r"^\s*\**(?P<key>[A-Za-z][\w .'-]{1,40}?)\**\s*:\s*(?P<value>\S.*)$")
+
+
+def header_field(line: str) -> tuple[str, str] | None:
+    """``(kind, value)`` of a header field line: ``person`` (a name to redact), ``consent`` or ``other``."""
+    m = _HEADER_FIELD.match(line)
+    if not m:
+        return None
+    key, value = m.group("key").strip(), m.group("value").strip()
+    for kind, pattern in (("consent", _HEADER_CONSENT), ("person", _HEADER_PERSON), ("other", _HEADER_OTHER)):
+        if pattern.match(key):
+            return kind, value
+    return None
+
+
 _TABLE_SPEAKER = re.compile(r"^(speaker|name|who|participant|person|speaker name)$", re.I)
 _TABLE_TEXT = re.compile(r"^(text|transcript|transcription|dialogue|speech|utterance|content|comment|response|"
                          r"what was said|words|quote)$", re.I)
@@ -516,6 +566,9 @@ def _table_lines(table) -> list[str]:
                 sum(1 for r in two if r[0] and len(r[0].split()) <= 5 and ":" not in r[0]) >= 0.8 * len(two) and \
                 sum(len(r[-1].split()) for r in two) / len(two) >= 4:
             sp, tx, tm, body = 0, len(two[0]) - 1, (1 if len(two[0]) == 3 else None), rows
+        elif rows and all(len(r) == 2 for r in rows) and \
+                sum(1 for k, v in rows if header_field(f"{k}: {v}")) >= 0.5 * len(rows):
+            return [f"{k}: {v}" for k, v in rows if k or v]   # a header table: one "Field: value" line a row
         else:
             return [_para_text(p) for row in table.rows for cell in row.cells for p in cell.paragraphs]
     out = []

@@ -204,6 +204,8 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     for k, v in detected.items():
         if v is not None and not meta.get(k):
             meta[k] = v
+    if detected.get("consent") is not None and truthy(detected["consent"]) is False:
+        meta["consent"] = detected["consent"]   # the interviewee's own "no" in the header beats the manifest's yes
     file_consent = truthy(meta.get("consent")) if meta.get("consent") is not None else None
     default_role = None
     if meta.get("speaker_role"):

@@ -369,3 +369,51 @@ def test_meta_speaker_roles_and_file_consent(tmp_path):
     assert [(u.speaker_role, u.consent) for u in units] == [("facilitator", True), ("participant", True)]
     with pytest.raises(ConfigError, match="'boss'"):
         read_file(p, roster=(), speaker_roles={"Jo Bell": "boss"})
+
+
+def _interview_docx(path, header: list[tuple[str, str]], turns: list[tuple[str, str]]):
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Evaluation interview", 1)
+    table = d.add_table(rows=len(header), cols=2)
+    for i, (k, v) in enumerate(header):
+        table.cell(i, 0).text, table.cell(i, 1).text = k, v
+    for label, text in turns:
+        p = d.add_paragraph()
+        p.add_run(f"{label}: ").bold = True
+        p.add_run(text)
+    d.save(path)
+    return path
+
+
+_INTERVIEW = [("I", "Thanks for making time. What has the group meant for you this year?"),
+              ("P", "It is the first time I have had colleagues who do not need the basics explained."),
+              ("I", "What do you mean by that?"),
+              ("P", "I could bring the messy stuff, like the parent who emailed the principal about me.")]
+
+
+@pytest.mark.parametrize("consent,meta,expected", [
+    ("Yes", {}, True),
+    ("No", {}, False),
+    ("No", {"consent": "yes"}, False),      # the interviewee's own no beats the manifest's yes
+    ("", {}, None),
+])
+def test_a_word_interviews_header_table_gives_its_names_and_the_interviewees_consent(tmp_path, consent, meta,
+                                                                                     expected):
+    header = [("Interviewer", "Dr Hana Whitcombe"), ("Participant ID", "P07 (Ngaio Te Whata)"),
+              ("Date", "14 March 2024")] + ([("Consent to quote", consent)] if consent else [])
+    p = _interview_docx(tmp_path / "interview_p07.docx", header, _INTERVIEW)
+    r = read(Source(p, detect_format(p), {"source_kind": "interview", **meta}, ()))
+    units = list(r.units)
+    assert [u.text for u in units] == [t for _, t in _INTERVIEW]
+    assert {u.consent for u in units if u.speaker_role == "participant"} == {expected}
+    assert {i.value for i in r.identifiers if i.kind == "person"} >= {"Dr Hana Whitcombe", "Ngaio Te Whata"}
+
+
+def test_a_first_turn_that_looks_like_a_header_field_stays_speech(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("Interviewer: So tell me, how was your week?\nParticipant: Long, but the group helped.\n"
+                 "Interviewer: In what way?\nParticipant: People who get it.\n", encoding="utf-8")
+    r = read(Source(p, detect_format(p), {"source_kind": "interview"}, ()))
+    assert [u.text for u in r.units][0] == "So tell me, how was your week?"
