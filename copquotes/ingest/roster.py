@@ -96,11 +96,17 @@ def clean_label(label: str) -> str:
     """
     s = str(label).strip().strip("\ufeff")
     s = _PRONOUNS.sub(" ", s)
+    bracketed = [b.strip() for b in re.findall(r"\(([^)]*)\)", s)]
     s = re.sub(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}", " ", s)
     parts = [p.strip(" -_:;,.") for p in re.split(r"\s+[|/•–—]\s+|\s+-\s+|\s*\|\s*", s)]
-    # "Panellist - Dr Amy Cho", "Facilitator | Hana": the name is the part that is not a role
-    named = [p for p in parts if p and not _role_word(p)]
-    s = re.sub(r"\s+", " ", named[0] if named and _role_word(parts[0]) else parts[0]).strip(" -_:;,.")
+    # "Panellist - Dr Amy Cho", "Participant - Sam Lee", "Facilitator | Hana": the name is the part that is not a role
+    named = [p for p in parts if p and not _role_word(p) and not is_generic_label(p)]
+    role_first = bool(_role_word(parts[0]) or is_generic_label(parts[0]))
+    s = re.sub(r"\s+", " ", named[0] if named and role_first else parts[0]).strip(" -_:;,.")
+    if role_first and not named:   # "Facilitator (Hana)", "Host (Amy Cho)": the name is in the brackets
+        inside = next((b for b in bracketed if b and not _role_word(b) and not is_generic_label(b)
+                       and all(w[:1].isupper() for w in b.split()) and len(b.split()) <= 4), None)
+        s = inside or s
     return _drop_role_prefix(s)
 
 

@@ -6,7 +6,7 @@ participant who refused, the file's consent."""
 from __future__ import annotations
 
 from .base import Reading, Source
-from .columns import _key
+from .columns import _CONSENT_LIKE, _RESPONDENT_ID, _key
 
 # headers that name who spoke, what was said and when
 SPEAKER = {"speaker", "speakername", "speaking", "who", "whospoke"}
@@ -23,8 +23,9 @@ def columns(rows: list[list[str]]) -> tuple[int, int, int | None] | None:
     if len(rows) < 3:
         return None
     keys = [_key(h) for h in rows[0]]
-    if any(w in k for k in keys for w in CONSENT_WORDS):
-        return None
+    if any(w in k for k in keys for w in CONSENT_WORDS) or any(_CONSENT_LIKE.search(h) for h in rows[0]) \
+            or any(k in _RESPONDENT_ID for k in keys):
+        return None   # a survey: its consent column, or one respondent a row
     speaker = next((i for i, k in enumerate(keys) if k in SPEAKER), None)
     said = next((i for i, k in enumerate(keys) if k in SAID), None)
     if speaker is None or said is None:

@@ -283,8 +283,13 @@ def _speakers(source: Source, meta: dict, merged: list[dict], file_consent, defa
         # consent is never guessed from a first name
         unconfirmed = basis == FIRST_NAME_ONLY and file_consent is None and doubt is None
         role = roles_override.get(name_key(label) or label.lower())
+        # a role the label states ("Guest Amy", "Panellist - Amy Cho") beats the roster's participant; not one in
+        # brackets, which Teams adds to every outside account ("Lena Hoffmann (Guest)")
+        stated = label_role(re.sub(r"\([^)]*\)", " ", label))
         if role is None:
             role = doubt.role if doubt else entry.role if entry is not None else label_role(label)
+            if stated not in (None, "participant") and role == "participant":
+                role = stated
         if role is None:
             role = "unknown" if unknown else (default_role or "participant")
         consent = _consent(entry, basis, doubt, file_consent)

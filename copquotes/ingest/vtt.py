@@ -17,7 +17,7 @@ from collections import Counter
 from ..errors import InputError
 from .base import Reading, Source
 from .lines import boilerplate, end_mark
-from .roster import RosterMatcher, is_generic_label
+from .roster import RosterMatcher, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
 
@@ -200,15 +200,26 @@ def _speaker_tags(cues, matcher) -> set[str]:
         if found and not _not_speaker(found[0]):
             tags[found[0]] += 1
     if sum(tags.values()) >= 0.5 * sum(1 for c in cues if c[3].strip()):
-        return accepted_labels(tags, matcher, relaxed=True)
+        known = any(matcher.match(t) for t in tags)
+        return {t for t in accepted_labels(tags, matcher, relaxed=True) if _speakerish(t, tags, matcher, once=not known)}
     return _sparse_tags(tags, matcher)
+
+
+def _speakerish(tag: str, tags: Counter, matcher, once: bool) -> bool:
+    """Whether a tag can name a speaker: the roster knows it, it is a role or a numbered speaker
+    ("[P2]"), or it reads as a name, holds no digit ("[Slide 3]") and, unless ``once``, comes back or is
+    written in capitals as speaker tags are ("[HELEN]"; a speaker speaks more than once, while "[Rain]"
+    and "[Translation]" come once)."""
+    if matcher.match(tag) or label_role(tag) or is_generic_label(tag):
+        return True
+    return name_like(tag) and not re.search(r"\d", tag) and (once or tags[tag] >= 2 or tag.isupper())
 
 
 def _sparse_tags(tags: Counter, matcher) -> set[str]:
     """Tags on fewer than half the cues mark where the speaker changes when they read as names or roles
     (``[HELEN]``, ``[P2]``) and there are two or more of them, or the roster knows one; a lone tag or
     one that reads otherwise is a transcriber's note and stays in the text."""
-    ok = {t for t in accepted_labels(tags, matcher) if name_like(t) or is_generic_label(t) or matcher.match(t)}
+    ok = {t for t in accepted_labels(tags, matcher) if _speakerish(t, tags, matcher, once=False)}
     return ok if len(ok) >= 2 or any(matcher.match(t) for t in ok) else set()
 
 

@@ -91,6 +91,10 @@ from .builders import csv_bytes, texts, units_of
     ("Go ahead", True),
     ("Feel free", True),
     ("No worries, but not on social media", False),
+    ("No worries, I'll pass", False),
+    ("No problem - decline", False),
+    ("No worries, leave me out", False),
+    ("No worries, nah", False),
     # a yes taken back or lapsed since, and a form's choice left unfilled
     ("Yes - withdrew 3 May", False),
     ("Yes until Dec 2024", False),
@@ -992,3 +996,55 @@ def test_a_focus_groups_notes_typed_into_a_spreadsheet_are_turns_matched_to_the_
     got = [(u.speaker_role, u.consent, u.locator) for u in r.units]
     assert got == [("facilitator", True, "row 2"), ("participant", False, "row 3"), ("participant", True, "row 4"),
                    ("facilitator", True, "row 5")]
+
+
+
+@pytest.mark.parametrize("tag", ["[Translation]", "[Slide 3]", "[Rain]"])
+def test_a_tag_that_is_a_word_is_not_a_speaker_and_takes_nobodys_consent(tmp_path, tag):
+    """With a roster, a tag it does not know that comes once is a transcriber's note: the cue is
+    nobody's, and so is the untagged cue after it."""
+    from copquotes.ingest import Source
+
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes([["name", "role", "quote_consent"], ["Hana Ito", "facilitator", "yes"],
+                                  ["Mere Tane", "participant", "no"], ["Ben Ortiz", "participant", "yes"]]))
+    p = tmp_path / "fg.srt"
+    p.write_text(_cues("[HANA] Welcome back, let us start with Mere.", "[MERE] Kia ora, good to be here again.",
+                       f"{tag} Hello everyone, good to be here again.", "I am the only one doing this in my town.",
+                       "[BEN] I walked out with a plan for the term.", "[HANA] Thanks Ben."), encoding="utf-8")
+    r = read(Source(p, detect_format(p), {"consent": "yes", "source_kind": "focus_group"}, load_roster(roster)))
+    units = list(r.units)
+    assert [(u.speaker_key, u.consent) for u in units if u.text.startswith(tag)] == [(None, None)]
+    assert not any(u.consent for u in units if "only one doing this" in u.text)
+    assert tag.strip("[]") not in {i.value for i in r.identifiers}
+
+
+def test_a_survey_with_a_speaker_column_and_a_consent_question_stays_a_survey(tmp_path):
+    rows = [["Respondent", "Speaker", "Comments", "Can we share your comments publicly?"]] + [
+        [str(i), s, a, c] for i, (s, a, c) in enumerate(zip(["Dr Lee", "Dr Lee", "Ms Wong", "Ms Wong"], _ANSWERS,
+                                                              ["No", "Yes", "No", "Yes"]))]
+    p = tmp_path / "speakers_survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, _, units = units_of(p, consent="yes")
+    assert [(u.speaker_role, u.consent) for u in units] == [("respondent", False), ("respondent", True),
+                                                            ("respondent", False), ("respondent", True)]
+
+
+@pytest.mark.parametrize("label,role,name", [
+    ("Guest Amy", "facilitator", None),              # the role it states beats the roster's participant
+    ("Participant - Sam Lee", "participant", "Sam Lee"),
+    ("Facilitator (Jo)", "facilitator", "Jo"),
+    ("Host (Kim Hart)", "facilitator", "Kim Hart"),
+])
+def test_a_labels_role_and_the_name_beside_it(tmp_path, label, role, name):
+    from copquotes.ingest import Source
+
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes([["name", "role", "quote_consent"], ["Amy Cho", "participant", "yes"]]))
+    p = tmp_path / "fg.vtt"
+    p.write_text(f"WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n{label}: Thanks for having me here today.\n\n"
+                 "2\n00:00:05.000 --> 00:00:08.000\nAmy Cho: Glad you could come.\n", encoding="utf-8")
+    r = read(Source(p, detect_format(p), {"consent": "yes", "source_kind": "focus_group"}, load_roster(roster)))
+    assert next(iter(r.units)).speaker_role == role
+    if name:
+        assert name in {i.value for i in r.identifiers}
