@@ -216,7 +216,7 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          r"\bwithdr\w*|\brescind\w*|\bretract\w*|\bexpir\w*|\blapsed\b|\buntil\b|\bremoved?\b|"
                          r"\bcancel\w*|\brevok\w*|"
                          # a refusal after a friendly opening ("No worries, I'll pass", "No problem - decline")
-                         r"\bdecline\w*|\bpass\b|\bleave\s+(?:me|it|them)\s+out\b|\bleft\s+out\b|\bnah\b|\bopt\w*\s+out\b")
+                         r"\bto\s+be\s+confirmed\b|\btb[cd]\b|\bdecline\w*|\bpass\b|\bleave\s+(?:me|it|them)\s+out\b|\bleft\s+out\b|\bnah\b|\bopt\w*\s+out\b")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
 _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|"
                               r"de-?identified|unnamed)\b|\bplease\b|\binternal(?:ly)?\s+and\s+external(?:ly)?\b|"

@@ -103,7 +103,8 @@ def clean_label(label: str) -> str:
     named = [p for p in parts if p and not _role_word(p) and not is_generic_label(p)]
     role_first = bool(_role_word(parts[0]) or is_generic_label(parts[0]))
     s = re.sub(r"\s+", " ", named[0] if named and role_first else parts[0]).strip(" -_:;,.")
-    if role_first and not named:   # "Facilitator (Hana)", "Host (Amy Cho)": the name is in the brackets
+    if _role_word(parts[0]) and not named:   # "Facilitator (Hana)", "Host (Amy Cho)": the name is in the brackets
+        # (not "P2 (Wodonga)", "Participant (Mid Senior)": a place or a cohort)
         inside = next((b for b in bracketed if b and not _role_word(b) and not is_generic_label(b)
                        and all(w[:1].isupper() for w in b.split()) and len(b.split()) <= 4), None)
         s = inside or s

@@ -6,7 +6,7 @@ participant who refused, the file's consent."""
 from __future__ import annotations
 
 from .base import Reading, Source
-from .columns import _CONSENT_LIKE, _RESPONDENT_ID, _key
+from .columns import _CONSENT_LIKE, _key
 
 # headers that name who spoke, what was said and when
 SPEAKER = {"speaker", "speakername", "speaking", "who", "whospoke"}
@@ -14,6 +14,7 @@ SAID = {"comment", "comments", "text", "whatwassaid", "utterance", "transcript",
         "contribution", "dialogue"}
 TIME = {"time", "timestamp", "timecode", "start", "starttime"}
 CONSENT_WORDS = ("consent", "permission", "quot")
+SURVEY_IDS = {"respondent", "respondentid", "responseid", "responsenumber", "submissionid", "recordid"}
 
 
 def columns(rows: list[list[str]]) -> tuple[int, int, int | None] | None:
@@ -24,8 +25,8 @@ def columns(rows: list[list[str]]) -> tuple[int, int, int | None] | None:
         return None
     keys = [_key(h) for h in rows[0]]
     if any(w in k for k in keys for w in CONSENT_WORDS) or any(_CONSENT_LIKE.search(h) for h in rows[0]) \
-            or any(k in _RESPONDENT_ID for k in keys):
-        return None   # a survey: its consent column, or one respondent a row
+            or any(k in SURVEY_IDS for k in keys):
+        return None   # a survey: its consent column, or a survey tool's respondent id ("ID" may number turns)
     speaker = next((i for i, k in enumerate(keys) if k in SPEAKER), None)
     said = next((i for i, k in enumerate(keys) if k in SAID), None)
     if speaker is None or said is None:

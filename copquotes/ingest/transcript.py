@@ -201,17 +201,17 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     meta = dict(source.meta)
     detected = dict(detected or {})
     header_names = detected.pop("header_names", [])
+    header_consent = detected.pop("consent", None)
     for k, v in detected.items():
         if v is not None and not meta.get(k):
             meta[k] = v
-    if detected.get("consent") is not None and truthy(detected["consent"]) is False:
-        meta["consent"] = detected["consent"]   # the interviewee's own "no" in the header beats the manifest's yes
-    file_consent = truthy(meta.get("consent")) if meta.get("consent") is not None else None
     default_role = None
     if meta.get("speaker_role"):
         default_role = role_value(meta["speaker_role"]) or str(meta["speaker_role"]).strip().lower()
 
     merged = _merge_turns(turns)
+    _header_consent(meta, header_consent, merged)
+    file_consent = truthy(meta.get("consent")) if meta.get("consent") is not None else None
     speakers = _speakers(source, meta, merged, file_consent, default_role)
     labelled = [s for s in speakers.values() if not s["unknown"]]
     if not meta.get("source_kind"):
@@ -236,6 +236,19 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
                     source.path, len(unmatched))
     meta["speakers"] = {s["key"]: s["role"] for s in labelled}
     return Reading(source=source, units=iter(units), identifiers=identifiers, meta=meta, stats=stats)
+
+
+def _header_consent(meta: dict, said, merged: list[dict]) -> None:
+    """A typed interview's "Consent to quote" is its interviewee's: the file's consent when one speaker
+    is not the interviewer (a yes never stands for a group's several speakers), and its "no" beats a
+    manifest's yes."""
+    if said is None or truthy(said) is None:
+        return
+    speakers = {m["label"] for m in merged if m["label"] and label_role(m["label"]) not in ("facilitator", "interviewer")}
+    if truthy(said) is False:
+        meta["consent"] = said
+    elif len(speakers) <= 1 and meta.get("consent") is None:
+        meta["consent"] = said
 
 
 def _merge_turns(turns: list[Turn]) -> list[dict]:

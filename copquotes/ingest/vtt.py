@@ -219,7 +219,10 @@ def _sparse_tags(tags: Counter, matcher) -> set[str]:
     """Tags on fewer than half the cues mark where the speaker changes when they read as names or roles
     (``[HELEN]``, ``[P2]``) and there are two or more of them, or the roster knows one; a lone tag or
     one that reads otherwise is a transcriber's note and stays in the text."""
-    ok = {t for t in accepted_labels(tags, matcher) if _speakerish(t, tags, matcher, once=False)}
+    # with a roster that knows some tags, one it does not know must come back or be in capitals (a note such
+    # as "[Rain]" would carry the next cue under the file's consent); with none, everyone has the file's
+    known = any(matcher.match(t) for t in tags)
+    ok = {t for t in accepted_labels(tags, matcher) if _speakerish(t, tags, matcher, once=not known)}
     return ok if len(ok) >= 2 or any(matcher.match(t) for t in ok) else set()
 
 

@@ -95,6 +95,8 @@ from .builders import csv_bytes, texts, units_of
     ("No problem - decline", False),
     ("No worries, leave me out", False),
     ("No worries, nah", False),
+    ("Yes - to be confirmed", False),
+    ("Yes (TBC)", False),
     # a yes taken back or lapsed since, and a form's choice left unfilled
     ("Yes - withdrew 3 May", False),
     ("Yes until Dec 2024", False),
@@ -1048,3 +1050,45 @@ def test_a_labels_role_and_the_name_beside_it(tmp_path, label, role, name):
     assert next(iter(r.units)).speaker_role == role
     if name:
         assert name in {i.value for i in r.identifiers}
+
+
+def test_a_turn_numbered_spreadsheet_is_still_a_transcript(tmp_path):
+    from copquotes.ingest import Source
+
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes([["name", "role", "quote_consent"], ["Sam Lee", "participant", "no"],
+                                  ["Priya Raman", "participant", "yes"]]))
+    notes = tmp_path / "notes.csv"
+    notes.write_bytes(csv_bytes([["ID", "Speaker", "Text"], ["1", "Facilitator", "What stays with you from the series?"],
+                                 ["2", "Sam Lee", "The honesty in the room, every single month."],
+                                 ["3", "Priya Raman", "Having people to call when it gets hard."],
+                                 ["4", "Sam Lee", "And the scripts for the pushback."]]))
+    r = read(Source(notes, detect_format(notes), {"consent": "yes", "source_kind": "focus_group"}, load_roster(roster)))
+    assert [(u.speaker_role, u.consent) for u in r.units] == [("facilitator", True), ("participant", False),
+                                                              ("participant", True), ("participant", False)]
+
+
+def test_a_header_consent_is_one_interviewees_not_a_groups(tmp_path):
+    p = tmp_path / "fg_notes.txt"
+    p.write_text("Consent to quote: Yes\n\nFacilitator: What stays with you?\nSam: The honesty in the room.\n"
+                 "Priya: Having people to call.\nTom: Please do not quote me on any of this.\n", encoding="utf-8")
+    _, _, units = units_of(p, source_kind="focus_group")
+    assert {u.consent for u in units if u.speaker_role == "participant"} == {None}
+
+
+def test_two_srt_speakers_tagged_once_each_without_a_roster_are_speakers(tmp_path):
+    p = tmp_path / "fg.srt"
+    p.write_text(_cues("[Helen] Welcome back everyone.", "How is everyone arriving today?", "Anyone want to start?",
+                       "[Sam] Pretty flat, to be honest,", "but I always walk out with a plan.", "Every time."),
+                 encoding="utf-8")
+    _, r, units = units_of(p)
+    assert [u.speaker_key for u in units] == ["S1", "S2"]
+    assert {"Helen", "Sam"} <= {i.value for i in r.identifiers}
+
+
+@pytest.mark.parametrize("label,name", [("P2 (Wodonga)", "P2"), ("Participant (Mid Senior)", "Participant"),
+                                        ("Facilitator (Jo)", "Jo")])
+def test_a_place_or_cohort_in_brackets_is_not_a_name(label, name):
+    from copquotes.ingest.roster import clean_label
+
+    assert clean_label(label) == name
