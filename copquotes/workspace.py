@@ -1570,8 +1570,8 @@ def _split_sql(script: str) -> list[str]:
 
 def _fingerprints(source, sha: str) -> tuple[str, str]:
     """``(fingerprint, as_typed)`` of a source: what decides whether a stored file changed. The
-    rosters' contents count, not the paths they were named by (``corpus/roster.csv`` and
-    ``/abs/corpus/roster.csv`` are the same input); ``as_typed`` is the fingerprint with the paths,
+    rosters' contents count, not the paths they were named by (one roster named by a relative path
+    and by an absolute one is the same input); ``as_typed`` is the fingerprint with the paths,
     as earlier versions stored it: a workspace they built does not read every file with a roster
     as changed once."""
     def digest(meta) -> str:

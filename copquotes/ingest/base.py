@@ -163,6 +163,8 @@ def normalise_meta(meta: dict | None, where: str = "", split_strings: bool = Tru
 
 
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-_–/]\s*((?:19|20)?\d\d)(?!\d)")
+# an email address (a speaker label that is one, an answer that gives one)
+EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # a compact date as in Zoom's "GMT20240611-083000" or Teams' "-20240917_180212-Meeting Transcript"
 _COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)")

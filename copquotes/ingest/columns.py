@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..errors import ConfigError, InputError
-from .base import truthy
+from .base import EMAIL, truthy
 from .tables import Column
 
 SKIP_ANSWERS = {
@@ -269,7 +269,7 @@ def _is_code(value: str) -> bool:
 _ASKS_CONTACT = re.compile(
     r"\b(?:enter|leave|provide|give|type|write|include|add|tell\s+us|put)\s+(?:us\s+)?(?:down\s+)?your\s+"
     r"(?:full\s+|first\s+)?(?:name|e-?mail|(?:phone|mobile|contact)(?:\s+(?:number|details))?)\b", re.I)
-CONTACT_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+CONTACT_EMAIL = EMAIL
 # a phone number: 9 digits or more, or 8 from a leading 0 or + (not "2024 - 2025")
 CONTACT_PHONE = re.compile(r"(?<![\w])(?:\+|\(?0)[\d ()-]{6,}\d(?![\w])|(?<![\w])\(?\d(?:[ ()-]*\d){8,}(?![\w])")
 
@@ -326,13 +326,13 @@ def looks_open(col: Column, stats: dict) -> bool:
         # form field ("Reflecting on the series: - What worked well") holds long, all-different answers
         return (stats["mean_words"] >= 8 and stats["distinct_ratio"] >= 0.8 and stats["likert"] < 0.2
                 and stats["numeric"] < 0.2 and stats["date"] < 0.2)
-    if stats["numeric"] >= 0.8 or stats["date"] >= 0.8 or stats.get("codes", 0.0) >= 0.8:
+    if stats["numeric"] >= 0.8 or stats["date"] >= 0.8 or stats["codes"] >= 0.8:
         return False
     mean = stats["mean_words"]
     if _STAFF_HEADER.search(f"{col.id} {col.question}"):
         return False   # the evaluator's own notes beside the answers ("Evaluator comment", "Coder notes")
     header = (col.id or col.question or "").strip()
-    if _ID_HEADER.search(header) and len(_WORD.findall(header)) <= 4 and stats.get("codes", 0.0) >= 0.5:
+    if _ID_HEADER.search(header) and len(_WORD.findall(header)) <= 4 and stats["codes"] >= 0.5:
         return False
     ratio = stats["distinct_ratio"]
     if stats["likert"] >= 0.6 and mean < 6:

@@ -529,8 +529,8 @@ def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
             else:
                 parts = tuple(p for p in re.split(r"\s+", v) if len(p) > 1 and p != v)
                 out.append(Identifier(value=v, kind="person", source="identity_column", aliases=parts))
-        elif col.identity_kind == "contact" or col.identity_kind in ("email", "phone") and \
-                not (C.CONTACT_EMAIL.fullmatch(v) or C.CONTACT_PHONE.fullmatch(v)):
+        elif col.identity_kind == "contact" or (col.identity_kind in ("email", "phone") and
+                                                not (C.CONTACT_EMAIL.fullmatch(v) or C.CONTACT_PHONE.fullmatch(v))):
             out.extend(_contact_identifiers(v))   # "Raj Malhotra, 0421 654 987": each part
         elif col.identity_kind in ("email", "phone", "org", "place"):
             out.append(Identifier(value=v, kind=col.identity_kind, source="identity_column"))

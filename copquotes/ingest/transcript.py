@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from ..errors import ConfigError
 from ..types import Identifier, Unit
-from .base import Reading, Source, truthy
+from .base import EMAIL, Reading, Source, truthy
 from .roster import (FIRST_NAME_ONLY, HONORIFICS, RosterMatcher, clean_label, is_generic_label, is_unknown_label, label_role,
                      name_key, roster_identifiers, role_value)
 
@@ -77,7 +77,7 @@ def name_like(label: str) -> bool:
     return True
 
 
-EMAIL_LABEL = re.compile(r"^[\w.+'-]+@[\w-]+(?:\.[\w-]+)+$")
+EMAIL_LABEL = re.compile(rf"^(?:{EMAIL.pattern})$")
 PHONE_LABEL = re.compile(r"^\+?[\d\s().-]{6,20}$")
 # words a display name does not contain but a sentence before a colon does
 _SENTENCE_WORDS = {
@@ -242,12 +242,11 @@ def _header_consent(meta: dict, said, merged: list[dict]) -> None:
     """A typed interview's "Consent to quote" is its interviewee's: the file's consent when one speaker
     is not the interviewer (a yes never stands for a group's several speakers), and its "no" beats a
     manifest's yes."""
-    if said is None or truthy(said) is None:
+    yes = truthy(said) if said is not None else None
+    if yes is None:
         return
     speakers = {m["label"] for m in merged if m["label"] and label_role(m["label"]) not in ("facilitator", "interviewer")}
-    if truthy(said) is False:
-        meta["consent"] = said
-    elif len(speakers) <= 1 and meta.get("consent") is None:
+    if not yes or (len(speakers) <= 1 and meta.get("consent") is None):
         meta["consent"] = said
 
 
