@@ -479,13 +479,39 @@ def reachable(address: str, timeout: float = 10.0) -> str:
         raise ConfigError(f"the Ray address {address!r} is not HOST:PORT: give the head node's host and the "
                           f"port `ray start --head --port` used (6379 by default), or auto on the head node")
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
-            pass
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout) as conn:
+            speaks = _speaks_grpc(conn, timeout)
     except OSError as e:
         raise ConfigError(f"cannot reach the Ray cluster at {address} ({e.strerror or e}): check the host and "
                           f"port, start it with `ray start --head` there, or leave out the address to start a "
                           f"local cluster") from None
+    if not speaks:   # Ray would wait for it for ever, printing a warning every few seconds
+        raise ConfigError(f"something answers at {address}, but not a Ray cluster's head node: give the port "
+                          f"`ray start --head --port` used (6379 by default), or leave out the address to start "
+                          f"a local cluster")
     return address
+
+
+# an HTTP/2 client's preface and an empty SETTINGS frame: a gRPC server (Ray's GCS, or Ray
+# Client's server) answers with a SETTINGS frame of its own (type 4, the frame header's 4th byte)
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+
+
+def _speaks_grpc(conn: socket.socket, timeout: float) -> bool:
+    """Whether the server on ``conn`` answers an HTTP/2 preface as a gRPC server does. A web
+    server, a database or a silent port does not (and Ray's client would retry it for ever)."""
+    conn.settimeout(timeout)
+    head = b""
+    try:
+        conn.sendall(_H2_PREFACE)
+        while len(head) < 9:
+            chunk = conn.recv(9 - len(head))
+            if not chunk:
+                break
+            head += chunk
+    except OSError:   # a timeout, or the server closed the connection
+        pass
+    return len(head) == 9 and head[3] == 4
 
 
 def auto_address() -> str:

@@ -288,6 +288,52 @@ def ingested(tmp_path_factory):
     return ws
 
 
+class _NotRay:
+    """A TCP server on this machine that is not a Ray head: a web server's answer, or silence."""
+
+    def __init__(self, answer: bytes | None):
+        import threading
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = self.sock.getsockname()[1]
+        self.answer, self.held = answer, []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+            if self.answer is not None:
+                conn.recv(1024)
+                conn.sendall(self.answer)
+                conn.close()
+
+    def close(self):
+        for c in [self.sock, *self.held]:
+            c.close()
+
+
+@pytest.mark.parametrize("answer", [b"HTTP/1.0 400 Bad request\r\n\r\n<!DOCTYPE html>", None],
+                         ids=["a web server", "a silent port"])
+def test_an_address_where_something_else_answers_is_a_one_line_error_not_a_wait_for_ever(ingested, answer):
+    server = _NotRay(answer)
+    try:
+        t0 = time.monotonic()
+        run = _copquotes("analyse", "--workspace", str(ingested), "--engine", "ray", "--address",
+                         f"127.0.0.1:{server.port}")
+    finally:
+        server.close()
+    assert run.returncode == 1
+    assert "but not a Ray cluster's head node" in run.stderr, run.stderr[-2000:]
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert time.monotonic() - t0 < 60   # Ray alone waits for ever
+
+
 @pytest.mark.parametrize("address, ray_address, message", [
     ("127.0.0.1:FREE", None, "cannot reach the Ray cluster at 127.0.0.1:"),
     ("auto", "127.0.0.1:FREE", "cannot reach the Ray cluster at 127.0.0.1:"),    # a stale RAY_ADDRESS
