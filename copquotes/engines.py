@@ -182,6 +182,12 @@ class RayEngine:
             try:
                 with _keeping_sigterm():
                     ray.init(address=address, **quiet)
+            except ValueError as e:   # Ray Client's own check: a ray:// address without ray[client]
+                if "ray[client]" not in str(e):
+                    raise
+                raise ConfigError(f"the address {address} is a Ray Client address (ray://), which needs "
+                                  f"`pip install 'ray[client]'` beside copquotes[ray]; or give the head node's "
+                                  f"HOST:PORT (the port `ray start --head --port` used, 6379 by default)") from None
             except (ConnectionError, ray.exceptions.AuthenticationError) as e:
                 first = (str(e).strip().splitlines() or [type(e).__name__])[0]
                 at = address if address == self.address else f"{address} (--address {self.address})"

@@ -334,6 +334,17 @@ def test_an_address_where_something_else_answers_is_a_one_line_error_not_a_wait_
     assert time.monotonic() - t0 < 60   # Ray alone waits for ever
 
 
+def test_a_ray_client_address_without_ray_client_installed_says_what_to_install(cluster, ingested):
+    from ray._private.utils import get_ray_client_dependency_error
+
+    if get_ray_client_dependency_error() is None:
+        pytest.skip("ray[client] is installed here")
+    run = _copquotes("analyse", "--workspace", str(ingested), "--engine", "ray", "--address",
+                     f"ray://{cluster['address']}", env=cluster["client_env"])
+    assert run.returncode == 1
+    assert "pip install 'ray[client]'" in run.stderr and "internal error" not in run.stderr, run.stderr[-2000:]
+
+
 @pytest.mark.parametrize("address, ray_address, message", [
     ("127.0.0.1:FREE", None, "cannot reach the Ray cluster at 127.0.0.1:"),
     ("auto", "127.0.0.1:FREE", "cannot reach the Ray cluster at 127.0.0.1:"),    # a stale RAY_ADDRESS
