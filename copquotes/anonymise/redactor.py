@@ -13,6 +13,7 @@ from ..resources import SPACY_MODEL
 from ..types import Identifier, Span
 from . import lexicon as lx
 from .features import features
+from .fold import fold, fold_name, to_original, whole_marks
 from .render import (  # noqa: F401  (re-exported: the placeholders and rendering live in render.py)
     DEFAULT_SCORE_THRESHOLD, PLACEHOLDERS, RedactedText, _merge_for_output, _placeholder_map, _surface_key,
     placeholder, redact_span, redact_text,
@@ -193,7 +194,9 @@ class Redactor:
     def __init__(self, known_names: Iterable[Identifier | str] = (), allow: Iterable[str] = DEFAULT_ALLOW,
                  *, use_ner: bool = True, score_threshold: float = DEFAULT_SCORE_THRESHOLD):
         self.known_names = tuple(known_names)
-        self.allow = tuple(allow)
+        allow = tuple(allow)
+        # the recognisers see accents taken off (fold.py): allowed terms are matched in both spellings
+        self.allow = allow + tuple(dict.fromkeys(f for f in map(fold_name, allow) if f not in allow))
         self.use_ner = use_ner
         self.score_threshold = score_threshold
         self._allow_re = lx.allow_pattern(self.allow)
@@ -218,7 +221,7 @@ class Redactor:
 
     # ------------------------------------------------------------------ analysis
     def _known(self, extra: Iterable) -> KnownNameRecognizer | None:
-        items = tuple(self.known_names) + tuple(extra or ())
+        items = tuple(_folded_ident(x) for x in tuple(self.known_names) + tuple(extra or ()))
         if not items:
             return None
         key = frozenset(_ident_key(x) for x in items)
@@ -274,6 +277,12 @@ class Redactor:
             extra_names_per_text = [()] * len(texts)
         if len(extra_names_per_text) != len(texts):
             raise ValueError("extra_names_per_text must have one entry per text")
+        folds = [fold(t) for t in texts]
+        spans = self._analyze_folded([f.text for f in folds], extra_names_per_text, batch_size, n_process)
+        return [whole_marks(t, to_original(f, sp)) for t, f, sp in zip(texts, folds, spans)]
+
+    def _analyze_folded(self, texts, extra_names_per_text, batch_size: int, n_process: int) -> list[list[Span]]:
+        """:meth:`analyze_batch` on texts already folded (:func:`~copquotes.anonymise.fold.fold`)."""
         if n_process > 1 and len(texts) >= _PARALLEL_MIN and _can_fork():
             return self._analyze_parallel(texts, extra_names_per_text, batch_size, n_process)
         out: list[list[Span]] = []
@@ -618,6 +627,16 @@ def _analyze_in_worker(job) -> list[list[Span]]:
     return _FORKED.analyze_batch(texts, extras, batch_size=batch_size)
 
 
+def _folded_ident(x):
+    """A known name spelt as the recognisers see the text (accents off, composed)."""
+    if isinstance(x, str):
+        return fold_name(x)
+    value, aliases = fold_name(x.value), tuple(fold_name(a) for a in (x.aliases or ()))
+    if value == x.value and aliases == tuple(x.aliases or ()):
+        return x
+    return Identifier(value, x.kind, x.source, aliases)
+
+
 def _ident_key(x) -> tuple:
     if isinstance(x, str):
         return (x, "person", ())
@@ -779,7 +798,7 @@ def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_
             spans.append(Span(s, e, kinds[m.group(0)], "propagated", 0.8))
             added = True
         if added:
-            spans.sort(key=lambda sp: sp.start)
+            spans = whole_marks(text, sorted(spans, key=lambda sp: sp.start))  # "Jose" found in a decomposed "José"
         out.append(spans)
     return out
 
