@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -45,20 +46,42 @@ def _err(msg: str) -> None:
     sys.stderr.write(msg.rstrip() + "\n")
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _decode(data: bytes) -> str:
+    """A text input's bytes as text: UTF-8 (a BOM dropped), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _split_lines(raw: str) -> list[str]:
+    """The lines of ``raw``, broken at \\n, \\r\\n or a lone \\r only: U+2028, U+2029, \\f, \\v,
+    \\x1c-\\x1e and \\x85 (which ``str.splitlines`` also breaks at) stay inside their line."""
+    lines = _LINE_BREAK.split(raw)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 def _read_texts(path: str) -> list[str]:
-    """One text per line, or JSON Lines with a ``text`` field ('-' reads stdin)."""
+    """One text per line, or JSON Lines with a ``text`` field ('-' reads stdin, decoded as a
+    file is)."""
     if path == "-":
-        raw = sys.stdin.read()
+        stdin = getattr(sys.stdin, "buffer", None)
+        raw = _decode(stdin.read()) if stdin is not None else sys.stdin.read()
     else:
         p = Path(path)
         if not p.is_file():
             raise InputError("no such file", p)
-        data = p.read_bytes()
         try:
-            raw = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raw = data.decode("cp1252", errors="replace")
-    lines = raw.splitlines()
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read it ({exc.strerror or exc})", p) from None
+        raw = _decode(data)
+    lines = _split_lines(raw)
     nonblank = [ln for ln in lines if ln.strip()]
     is_jsonl = bool(nonblank) and all(ln.lstrip().startswith("{") for ln in nonblank)
     if not is_jsonl:

@@ -190,3 +190,32 @@ def test_sigterm_unwinds_the_command_and_ends_its_forked_workers_quietly():
     proc = subprocess.run([sys.executable, "-c", _POOL_UNDER_SIGTERM], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.strip() == "terminated", proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+
+
+# ------------------------------------------------------------ tag/redact inputs: lines and stdin
+@pytest.mark.parametrize("data,texts", [
+    # two JSONL records, one with a raw U+2028 in its text: still JSONL, still two texts
+    ('{"text": "First part\u2028Second part"}\n{"text": "Next one"}\n'.encode(),
+     ["First part\u2028Second part", "Next one"]),
+    # a form feed, U+2029, \v, \x1c and NEL are inside a line, not line breaks
+    ("Part one\x0cpart two\u2029three\x0bfour\x1cfive\x85six\nnext line\n".encode(),
+     ["Part one\x0cpart two\u2029three\x0bfour\x1cfive\x85six", "next line"]),
+    (b"a\r\nb\rc\n\nd", ["a", "b", "c", "", "d"]),            # \r\n, a lone \r and \n do break
+    ("\ufeffChlo\u00eb said hi\n".encode(), ["Chlo\u00eb said hi"]),       # a BOM is dropped
+    ("Chlo\u00eb O\u2019Brien said \u201cthe CoP\u201d\n".encode("cp1252"),
+     ["Chlo\u00eb O\u2019Brien said \u201cthe CoP\u201d"]),                # Windows-1252
+])
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_each_line_is_one_text_and_stdin_is_read_as_a_file_is(tmp_path, monkeypatch, data, texts, via):
+    import io
+    import sys
+
+    from copquotes.cli import _read_texts
+
+    if via == "file":
+        f = tmp_path / "in.txt"
+        f.write_bytes(data)
+        assert _read_texts(str(f)) == texts
+    else:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        assert _read_texts("-") == texts
