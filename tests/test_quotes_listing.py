@@ -124,3 +124,54 @@ def test_a_held_quote_is_kept_out_of_a_theme_pool_however_its_flags_are_spelt(ws
         c.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?", (flags, ids[6]))   # pending
     assert ids[6] not in [r[0] for r in readers._theme_ranked(ws, statuses, theme, False, readers.THEME_MIN)]
     assert ids[6] in [r[0] for r in readers._theme_ranked(ws, statuses, theme, True, readers.THEME_MIN)]
+
+
+@pytest.mark.parametrize("given, resolved", [
+    ("wellbeing", "wellbeing"),                       # an id
+    ("Wellbeing", "wellbeing"),                       # a label, matched case-insensitively
+    ("reflective practice", "reflective_practice"),
+    ("  Reflective   PRACTICE ", "reflective_practice"),
+    ("REFLECTIVE_PRACTICE", "reflective_practice"),
+])
+def test_a_theme_is_given_by_its_id_or_its_label(ws, given, resolved):
+    assert readers.resolve_theme(ws, given) == resolved
+    assert readers.quote_records(ws, theme=given, top=50) == readers.quote_records(ws, theme=resolved, top=50)
+
+
+@pytest.mark.parametrize("argv", [["--theme", "nosuch"], ["--theme", "well being!"]])
+def test_an_unknown_theme_is_refused_in_one_line_naming_the_ids(ws, capsys, argv):
+    code = main(["quotes", "--workspace", str(ws.path), *argv])
+    out, err = capsys.readouterr()
+    assert code != 0 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "unknown theme" in err
+    assert "wellbeing" in err and "reflective_practice" in err
+    with pytest.raises(readers.ConfigError, match="unknown theme"):
+        readers.quote_records(ws, theme=argv[1])
+
+
+@pytest.mark.parametrize("top", [0, -1, 2.5, True, "3"])
+def test_top_must_be_a_count_of_at_least_one(ws, top):
+    with pytest.raises(readers.ConfigError, match="at least 1"):
+        readers.quote_records(ws, top=top)
+
+
+@pytest.mark.parametrize("top", ["0", "-1"])
+def test_quotes_top_zero_is_refused_like_a_negative(ws, capsys, top):
+    code = main(["quotes", "--workspace", str(ws.path), "--top", top])
+    out, err = capsys.readouterr()
+    assert code != 0 and out == "" and "at least 1" in err and len(err.strip().splitlines()) == 1
+
+
+def test_demo_refuses_a_bad_top_before_it_builds_anything(tmp_path, capsys):
+    code = main(["-q", "demo", "--workspace", str(tmp_path / "demo"), "--top", "-1"])
+    assert code != 0 and "at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize("kwargs", [{"theme": "nosuch"}, {"top": 0}])
+def test_the_python_result_refuses_what_the_command_line_refuses(ws, kwargs):
+    from copquotes.api import Result
+
+    with pytest.raises(readers.ConfigError):
+        Result(workspace=ws.path).quotes(**kwargs)
+    assert len(Result(workspace=ws.path).quotes(theme="Wellbeing", top=5)) > 0

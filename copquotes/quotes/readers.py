@@ -195,6 +195,38 @@ def _quotable_first(ws, ranked: list[tuple], n: int) -> list[tuple]:
     return out[:n]
 
 
+def check_top(top) -> int:
+    """``top`` as a count of quotes: a whole number of at least 1 (0 would list nothing)."""
+    import numbers
+
+    if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
+        raise ConfigError(f"top (--top) must be a whole number of at least 1, the number of quotes to list; "
+                          f"not {top!r}")
+    return int(top)
+
+
+def resolve_theme(ws, theme: str) -> str:
+    """The id of ``theme``: a theme id of the workspace's catalogue
+    (:func:`copquotes.review.theme_catalogue`), or a theme's label matched case-insensitively
+    ("Reflective practice" -> ``reflective_practice``); :class:`ConfigError` naming the ids else."""
+    from ..review import theme_catalogue
+
+    catalogue = theme_catalogue(ws)
+    if any(theme == tid for tid, _ in catalogue):
+        return theme
+    want = " ".join(str(theme).split()).casefold()
+    for tid, label in catalogue:
+        if want in (tid.casefold(), " ".join(label.split()).casefold()):
+            return tid
+    if theme in storage.quote_themes(ws):   # a theme a stored quote carries (read only on this path)
+        return theme
+    if not catalogue:
+        raise ConfigError(f"unknown theme {theme!r}: this workspace has no themes yet "
+                          "(run copquotes analyse on it first)")
+    raise ConfigError(f"unknown theme {theme!r}: use a theme id ({', '.join(t for t, _ in catalogue)}) "
+                      "or its label")
+
+
 def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
               theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
               status: str | None = None, include_held: bool = False) -> list[Quote]:
@@ -210,10 +242,10 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
     embeddings (relevance = score x theme score), at most ``max_per_speaker``
     per speaker, spread across groups and years.
     """
-    if top is None or int(top) < 0:
-        raise ConfigError("--top must be a positive number")
-    top = int(top)
+    top = check_top(top)
     statuses, held_ok = _wanted(status, include_held, include_rejected)
+    if theme is not None:
+        theme = resolve_theme(ws, theme)
     # rank on a few columns, read whole only the quotes that can be picked (reading every
     # quote took 15-40 s at 500,000 units)
     if theme is None:
