@@ -10,7 +10,6 @@ import contextlib
 import json
 import logging
 import os
-import re
 import shutil
 import signal
 import sys
@@ -46,24 +45,12 @@ def _err(msg: str) -> None:
     sys.stderr.write(msg.rstrip() + "\n")
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
 def _decode(data: bytes) -> str:
     """A text input's bytes as text: UTF-8 (a BOM dropped), else Windows-1252."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
-
-
-def _split_lines(raw: str) -> list[str]:
-    """The lines of ``raw``, broken at \\n, \\r\\n or a lone \\r only: U+2028, U+2029, \\f, \\v,
-    \\x1c-\\x1e and \\x85 (which ``str.splitlines`` also breaks at) stay inside their line."""
-    lines = _LINE_BREAK.split(raw)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
 
 
 def _read_texts(path: str) -> list[str]:
@@ -81,7 +68,9 @@ def _read_texts(path: str) -> list[str]:
         except OSError as exc:
             raise InputError(f"cannot read it ({exc.strerror or exc})", p) from None
         raw = _decode(data)
-    lines = _split_lines(raw)
+    from .ingest.jsonl import split_lines
+
+    lines = split_lines(raw)   # at \n, \r\n or \r only: U+2028, \f, ... stay inside a text
     nonblank = [ln for ln in lines if ln.strip()]
     is_jsonl = bool(nonblank) and all(ln.lstrip().startswith("{") for ln in nonblank)
     if not is_jsonl:
@@ -379,8 +368,11 @@ def cmd_redact(args) -> int:
 
 
 def cmd_quotes(args) -> int:
+    from .outputs import check_output_file
     from .quotes import quote_records, write_records
 
+    if args.out:
+        check_output_file(args.out)   # before the workspace is read
     ws = _open_ws(args.workspace)
     try:
         records = quote_records(ws, theme=args.theme, top=args.top,
@@ -394,11 +386,15 @@ def cmd_quotes(args) -> int:
 
 def cmd_export(args) -> int:
     from .export import export
+    from .outputs import check_output_file, write_error
 
+    check_output_file(args.out)   # before the workspace is read; its folder is never created
     ws = _open_ws(args.workspace)
     try:
         path = export(ws, args.out, what=args.what, approved_only=args.approved_only,
                       collection=getattr(args, "collection", None))
+    except OSError as exc:
+        raise write_error(args.out, exc) from None
     finally:
         ws.close()
     _err(f"wrote {path}")
@@ -630,6 +626,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:   # the system refused a read or write of a path the user gave
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"copquotes: error: {where}{exc.strerror or exc} (check the path and its permissions)")
+        return 1
     except Exception as exc:  # an unexpected bug: still one line, unless --debug
         if debug:
             raise

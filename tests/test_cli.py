@@ -219,3 +219,55 @@ def test_each_line_is_one_text_and_stdin_is_read_as_a_file_is(tmp_path, monkeypa
     else:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
         assert _read_texts("-") == texts
+
+
+# ------------------------------------------------------------ the system's refusals: one line, no "internal error"
+def _paths(tmp_path):
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "notdb").mkdir()
+    (tmp_path / "notdb" / "copquotes.sqlite").write_text("hello")
+    (tmp_path / "cp1252.jsonl").write_bytes('{"text": "Chlo\u00eb O\u2019Brien"}\n'.encode("cp1252"))
+    return {"tmp": tmp_path, "fixture": FIXTURE, "file": tmp_path / "afile", "notdb": tmp_path / "notdb",
+            "cp": tmp_path / "cp1252.jsonl"}
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["quotes", "-w", "{ws}", "--out", "{tmp}/nonexist/dir/q.jsonl"], "the folder {tmp}/nonexist/dir does not exist"),
+    (["quotes", "-w", "{ws}", "--out", "{tmp}"], "is a folder"),
+    (["quotes", "-w", "{ws}", "--out", "{file}/q.jsonl"], "{file} is a file, not a folder"),
+    (["export", "-w", "{ws}", "--out", "{tmp}/nonexist/q.csv"], "the folder {tmp}/nonexist does not exist"),
+    (["export", "-w", "{ws}", "--out", "{file}/q.csv"], "{file} is a file, not a folder"),
+    (["export", "-w", "{ws}", "--out", "{tmp}"], "is a folder"),
+    (["ingest", "{fixture}", "--workspace", "{file}/ws"], "cannot create the workspace folder"),
+    (["status", "--workspace", "{notdb}"], "cannot be read as a copquotes workspace"),
+    (["status", "--workspace", "{file}"], "{file} is a file, not a workspace folder"),
+    (["evaluate", "tags", "--gold", "{tmp}"], "is a folder"),
+    (["evaluate", "tags", "--gold", "{cp}"], "(line 1): is not UTF-8 text"),
+    (["evaluate", "anonymise", "--gold", "{tmp}"], "is a folder"),
+    (["evaluate", "anonymise", "--gold", "{cp}"], "(line 1): is not UTF-8 text"),
+])
+def test_a_path_the_system_refuses_is_a_one_line_reason_not_an_internal_error(tmp_path, capsys, ws, argv, message):
+    names = {**_paths(tmp_path), "ws": ws}
+    code, out, err = run(capsys, "-q", *[a.format(**names) for a in argv])
+    assert code not in (0, 70) and out == ""
+    lines = [ln for ln in err.strip().splitlines() if not ln.startswith("warning: ")]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("copquotes: error: ") and message.format(**names) in lines[0], err
+    assert not (tmp_path / "nonexist").exists()     # an --out folder is never made
+
+
+def test_an_os_error_anywhere_is_one_line_naming_the_path(tmp_path, capsys, ws, monkeypatch):
+    import copquotes.export
+
+    def refuse(*a, **k):
+        raise FileNotFoundError(2, "No such file or directory", "/proc/.copquotes-export-x.csv")
+
+    monkeypatch.setattr(copquotes.export, "export", refuse)
+    code, out, err = run(capsys, "export", "-w", ws, "--out", tmp_path / "q.csv")
+    assert code == 1 and out == ""
+    assert err.strip() == (f"copquotes: error: --out {tmp_path / 'q.csv'}: cannot write it: No such file or "
+                           "directory (/proc/.copquotes-export-x.csv)")
+    monkeypatch.setattr(copquotes.export, "export", lambda *a, **k: open("/nonexistent-dir/f", "w"))
+    monkeypatch.setattr("copquotes.cli.cmd_status", lambda args: open("/nonexistent-dir/f"))
+    code, _, err = run(capsys, "status", "-w", ws)
+    assert code == 1 and err.strip().startswith("copquotes: error: /nonexistent-dir/f: No such file")

@@ -13,22 +13,21 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..ingest import text_records
+from ..ingest.jsonl import read_utf8_lines
 
 KINDS = ("person", "org", "place", "email", "phone", "other")
 
 
 def load_gold(path) -> list[dict]:
     path = Path(path)
-    if not path.is_file():
-        raise InputError("gold file not found; give a JSON Lines file with text/identifiers/keep", path)
+    lines = read_utf8_lines(path, "a JSON Lines gold file with text/identifiers/keep")
     items = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, d in text_records(fh, path):
-            for ident in d.get("identifiers", []):
-                s, e = ident.get("start"), ident.get("end")
-                if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(d["text"])):
-                    raise InputError(f"identifier offsets {s}:{e} are outside the text", path, f"line {n}")
-            items.append(d)
+    for n, d in text_records(lines, path):
+        for ident in d.get("identifiers", []):
+            s, e = ident.get("start"), ident.get("end")
+            if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(d["text"])):
+                raise InputError(f"identifier offsets {s}:{e} are outside the text", path, f"line {n}")
+        items.append(d)
     return items
 
 

@@ -297,8 +297,12 @@ def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = Non
     ``out`` (a path) or stdout."""
     from ..disclosure import strip_control
 
+    from ..outputs import check_output_file, write_error
+
     if fmt not in ("jsonl", "csv", "md"):
         raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
+    if out:
+        check_output_file(out)
     buf = io.StringIO()
     if fmt == "jsonl":
         for r in records:
@@ -312,7 +316,10 @@ def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = Non
         buf.write(render_markdown(records))
     text = buf.getvalue()
     if out:
-        Path(out).write_text(text, encoding="utf-8", newline="")
+        try:
+            Path(out).write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise write_error(out, exc) from None
     else:
         sys.stdout.write(text)
 
