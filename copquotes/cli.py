@@ -439,16 +439,26 @@ def cmd_app(args) -> int:
 
 
 # ---------------------------------------------------------------------- parser
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (exit 2): ``copquotes quotes: error: argument --top: invalid
+    int value: 'abc' (see copquotes quotes --help)``, not the usage block then the error. The
+    subcommands' parsers are of this class too."""
+
+    def error(self, message):
+        message = " ".join(str(message).split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The global flags work before or after the command; SUPPRESS keeps a
     # subcommand from resetting a flag given before it.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks and debug logging")
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                         help="no progress bars")
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="copquotes",
         description="Themed, anonymised, consent-checked quotes from evaluation text.",
     )

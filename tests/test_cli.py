@@ -271,3 +271,31 @@ def test_an_os_error_anywhere_is_one_line_naming_the_path(tmp_path, capsys, ws, 
     monkeypatch.setattr("copquotes.cli.cmd_status", lambda args: open("/nonexistent-dir/f"))
     code, _, err = run(capsys, "status", "-w", ws)
     assert code == 1 and err.strip().startswith("copquotes: error: /nonexistent-dir/f: No such file")
+
+
+# ------------------------------------------------------------ argument errors: one line, exit 2
+def _commands():
+    from copquotes.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("argv,line", [
+    (["quotes", "-w", "W", "--top", "abc"],
+     "copquotes quotes: error: argument --top: invalid int value: 'abc' (see copquotes quotes --help)"),
+    (["quotes", "-w", "W", "--status", "bogus"], "copquotes quotes: error: argument --status: invalid choice"),
+    (["quotes", "-w", "W", "--format", "xml"], "copquotes quotes: error: argument --format: invalid choice"),
+    (["analyse", "-w", "W", "--engine", "spark"], "copquotes analyse: error: argument --engine: invalid choice"),
+    (["review", "approve", "q", "-w", "W", "--reviewer", "r", "--expect-version", "x"],
+     "copquotes review: error: argument --expect-version: invalid int value: 'x'"),
+    (["nosuch"], "copquotes: error: argument COMMAND: invalid choice: 'nosuch'"),
+    ([], "copquotes: error: the following arguments are required: COMMAND"),
+] + [([cmd, "--no-such-option"], "error: ") for cmd in _commands()])
+def test_an_argument_error_is_one_line_and_exit_2(capsys, argv, line):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("copquotes") and line in err, err
+    assert "usage:" not in err and err.rstrip().endswith("--help)")
