@@ -30,10 +30,12 @@ def read_gold(path: str | Path, theme_ids: Sequence[str] | None = None):
     texts, labels, acceptable = [], [], []
     known = set(theme_ids) if theme_ids is not None else None
     for n, rec in text_records(lines, p):
-        lab = rec.get("labels", [])
+        if "labels" not in rec:
+            raise InputError('no "labels": give the themes the text has, [] for none', p, f"line {n}")
+        lab = rec["labels"]
         acc = rec.get("acceptable", []) or []
-        if not isinstance(lab, list) or not isinstance(acc, list):
-            raise InputError('"labels" and "acceptable" must be lists of theme ids', p, f"line {n}")
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in (lab, acc)):
+            raise InputError('"labels" and "acceptable" must be lists of theme ids (strings)', p, f"line {n}")
         lab = [str(x) for x in lab]
         acc = [str(x) for x in acc if str(x) not in lab]
         if known is not None:
