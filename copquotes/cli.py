@@ -25,15 +25,25 @@ log = logging.getLogger("copquotes")
 
 # ---------------------------------------------------------------------- helpers
 def _parse_meta(pairs: list[str] | None) -> dict:
+    """``--meta KEY=VALUE`` pairs as a dict: an empty KEY or VALUE is refused; a KEY copquotes does
+    not read is kept, with a warning on stderr (a typo such as ``yaer`` would be lost silently)."""
+    from .ingest.base import unknown_meta_key
+
     meta: dict = {}
     for pair in pairs or []:
         if "=" not in pair:
             raise ConfigError(f"--meta {pair!r} is not KEY=VALUE (e.g. --meta group=RRE --meta year=2024)")
         key, value = pair.split("=", 1)
-        key = key.strip()
+        key, value = key.strip(), value.strip()
         if not key:
             raise ConfigError(f"--meta {pair!r} has an empty KEY")
-        meta[key] = value.strip()
+        if not value:
+            raise ConfigError(f"--meta {pair!r} has an empty VALUE: give one (e.g. --meta {key}=2024), "
+                              "or leave the option out")
+        warning = unknown_meta_key(key)
+        if warning:
+            _err(f"warning: --meta {warning}")
+        meta[key] = value
     return meta
 
 

@@ -299,3 +299,27 @@ def test_an_argument_error_is_one_line_and_exit_2(capsys, argv, line):
     assert exc.value.code == 2 and out == ""
     assert len(err.splitlines()) == 1 and err.startswith("copquotes") and line in err, err
     assert "usage:" not in err and err.rstrip().endswith("--help)")
+
+
+# ------------------------------------------------------------ --meta
+@pytest.mark.parametrize("key, warned, near", [
+    ("year", False, None), ("Year", False, None), ("series", False, None), ("cohort", False, None),
+    ("source kind", False, None), ("open_questions", False, None), ("speaker_names", False, None),
+    ("yaer", True, "year"), ("grup", True, "group"), ("colour", True, None),
+])
+def test_a_meta_key_copquotes_does_not_read_is_warned_about(key, warned, near):
+    from copquotes.ingest.base import unknown_meta_key
+
+    msg = unknown_meta_key(key)
+    assert (msg is not None) == warned
+    if warned:
+        assert "Known keys: group, year, source_kind" in msg and "\n" not in msg
+        assert (f"did you mean {near}?" in msg) if near else "did you mean" not in msg
+
+
+def test_meta_typo_warns_in_one_line_and_an_empty_value_is_refused(tmp_path, capsys):
+    code, _, err = run(capsys, "-q", "ingest", FIXTURE, "--workspace", tmp_path / "ws", "--meta", "yaer=2024")
+    warned = [ln for ln in err.splitlines() if "yaer" in ln]
+    assert code == 0 and len(warned) == 1 and "did you mean year?" in warned[0]
+    code, out, err = run(capsys, "-q", "ingest", FIXTURE, "--workspace", tmp_path / "ws2", "--meta", "year=")
+    assert code != 0 and "empty VALUE" in err and not (tmp_path / "ws2").exists()
