@@ -380,9 +380,11 @@ def cmd_redact(args) -> int:
 def cmd_quotes(args) -> int:
     from .outputs import check_output_file
     from .quotes import quote_records, write_records
+    from .quotes.readers import output_format
 
+    fmt = output_format(args.format, args.out)   # before the workspace is read
     if args.out:
-        check_output_file(args.out)   # before the workspace is read
+        check_output_file(args.out)
     ws = _open_ws(args.workspace)
     try:
         records = quote_records(ws, theme=args.theme, top=args.top,
@@ -390,7 +392,7 @@ def cmd_quotes(args) -> int:
                                 include_held=args.include_held)
     finally:
         ws.close()
-    write_records(records, fmt=args.format, out=args.out)
+    write_records(records, fmt=fmt, out=args.out)
     return 0
 
 
@@ -544,8 +546,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "default: pending and approved, never rejected or held ones")
     sp.add_argument("--include-held", action="store_true",
                     help="also list quotes a risk flag or unconfirmed consent holds")
-    sp.add_argument("--format", choices=["jsonl", "csv", "md"], default="jsonl")
-    sp.add_argument("--out", metavar="FILE")
+    sp.add_argument("--format", choices=["jsonl", "csv", "md"], default=None,
+                    help="default: from --out's extension (.jsonl, .csv, .md), else jsonl on stdout")
+    sp.add_argument("--out", metavar="FILE", help="write here instead of stdout (its folder must exist)")
 
     sp = add("export", cmd_export, "export quotes, the coded units table or the topic tables (.csv .xlsx .docx .md .qdpx .zip)")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")

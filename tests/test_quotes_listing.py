@@ -175,3 +175,38 @@ def test_the_python_result_refuses_what_the_command_line_refuses(ws, kwargs):
     with pytest.raises(readers.ConfigError):
         Result(workspace=ws.path).quotes(**kwargs)
     assert len(Result(workspace=ws.path).quotes(theme="Wellbeing", top=5)) > 0
+
+
+@pytest.mark.parametrize("fmt, out, expected", [
+    (None, None, "jsonl"), ("csv", None, "csv"),
+    (None, "q.jsonl", "jsonl"), (None, "q.csv", "csv"), (None, "Q.MD", "md"),
+    ("csv", "q.csv", "csv"), ("jsonl", "q.txt", "jsonl"),          # an explicit format, another extension
+    ("jsonl", "q.csv", "does not match"), ("csv", "q.md", "does not match"),
+    (None, "q.txt", "cannot tell the format"), (None, "quotes", "cannot tell the format"),
+])
+def test_the_format_comes_from_out_s_extension_and_a_conflict_is_refused(fmt, out, expected):
+    if expected in ("jsonl", "csv", "md"):
+        assert readers.output_format(fmt, out) == expected
+    else:
+        with pytest.raises(readers.ConfigError, match=expected):
+            readers.output_format(fmt, out)
+
+
+@pytest.mark.parametrize("argv, written", [
+    (["--out", "{d}/q.csv"], "csv"), (["--out", "{d}/q.md"], "md"), (["--format", "csv", "--out", "{d}/q.md"], None),
+])
+def test_quotes_writes_the_format_its_out_names(ws, capsys, tmp_path, argv, written):
+    argv = [a.format(d=tmp_path) for a in argv]
+    code = main(["quotes", "--workspace", str(ws.path), "--status", "all", *argv])
+    err = capsys.readouterr().err
+    out = tmp_path / ("q.csv" if argv[-1].endswith(".csv") else "q.md")
+    if written is None:
+        assert code != 0 and "does not match" in err and len(err.strip().splitlines()) == 1
+        assert not out.exists()
+        return
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    if written == "csv":
+        assert text.startswith("id,text,")
+    else:
+        assert text.startswith(">") and not text.lstrip().startswith("{")

@@ -292,6 +292,30 @@ def record_row(r: dict) -> list:
         r.get("status") or "", r.get("edited_text") or "", r.get("version") or ""]
 
 
+FORMAT_OF_SUFFIX = {".jsonl": "jsonl", ".csv": "csv", ".md": "md"}
+
+
+def output_format(fmt: str | None, out=None) -> str:
+    """The format of ``copquotes quotes``: ``fmt`` (``--format``) when given, else the extension of
+    ``out`` (.jsonl, .csv, .md), else JSON Lines on stdout. :class:`ConfigError` when ``fmt``
+    and the extension disagree, or when neither says (an ``out`` of another extension)."""
+    if fmt is not None and fmt not in ("jsonl", "csv", "md"):
+        raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
+    if not out:
+        return fmt or "jsonl"
+    suffix = Path(out).suffix.lower()
+    by_name = FORMAT_OF_SUFFIX.get(suffix)
+    if fmt is None:
+        if by_name is None:
+            raise ConfigError(f"--out {out}: cannot tell the format from {suffix or 'a name without an extension'}: "
+                              "name the file .jsonl, .csv or .md, or give --format")
+        return by_name
+    if by_name is not None and by_name != fmt:
+        raise ConfigError(f"--format {fmt} does not match --out {out} (a .{by_name} name): "
+                          f"drop --format or name the file .{fmt}")
+    return fmt
+
+
 def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = None) -> None:
     """Write records as JSON Lines, CSV (formulas neutralised) or Markdown (escaped) to
     ``out`` (a path) or stdout."""
