@@ -90,14 +90,23 @@ def _read_texts(path: str) -> list[str]:
     return [obj["text"] for _, obj in text_records(lines, path)]
 
 
-def _ingest(args, ws_path: Path) -> dict:
+def _check_inputs(args) -> dict:
+    """The inputs exist and ``--meta`` is well formed (its parsed dict), checked before anything
+    (a workspace folder, a lock) is created."""
+    for p in args.inputs:
+        if not Path(p).exists():
+            raise InputError("no such file or folder: check the path (nothing was created)", p)
+    return _parse_meta(args.meta)
+
+
+def _ingest(args, ws_path: Path, meta: dict) -> dict:
     from .ingest import discover
     from .ingest.batch import describe_cleaning, ingest_inputs
     from .workspace import Workspace
 
     existed = (ws_path / "copquotes.sqlite").exists()
     inputs = [Path(p) for p in args.inputs]
-    discovery = discover(inputs, _parse_meta(args.meta))
+    discovery = discover(inputs, meta)
     for path, reason in discovery.skipped:
         _err(f"warning: skipped {path}: {reason}")
     for path, reason in discovery.unreadable:
@@ -173,7 +182,8 @@ def _print_bulk(ws_path, before: str | None) -> None:
 
 # ---------------------------------------------------------------------- commands
 def cmd_ingest(args) -> int:
-    rep = _ingest(args, Path(args.workspace))
+    meta = _check_inputs(args)
+    rep = _ingest(args, Path(args.workspace), meta)
     if args.json:
         _out(rep)
     else:
@@ -216,6 +226,7 @@ def cmd_run(args) -> int:
 
     from .engines import connected_first, preflight
 
+    meta = _check_inputs(args)
     preflight(args.engine, args.address)   # before anything is read or written
     jobs = _jobs(args)
     ws_path = Path(args.workspace)
@@ -225,7 +236,7 @@ def cmd_run(args) -> int:
     # is connected to before the ingest
     with pipeline_lock(ws_path, wait=not getattr(args, "no_wait", False), on_wait=_err), \
             connected_first(args.engine, ws_path, address=args.address, cores=jobs) as engine:
-        rep = _ingest(args, ws_path)
+        rep = _ingest(args, ws_path, meta)
         if not args.json:
             _print_ingest(rep)
         if rep["unreadable"] and not args.skip_unreadable and args.json:
@@ -249,7 +260,9 @@ def cmd_analyse(args) -> int:
     from .pipeline import analyse
 
     from .engines import preflight
+    from .pipeline import resolve_stages
 
+    resolve_stages(args.stage)   # before anything waits for the workspace
     preflight(args.engine, args.address)
     jobs = _jobs(args)
     ws = _open_ws(args.workspace)
@@ -382,17 +395,20 @@ def cmd_quotes(args) -> int:
     from .quotes import quote_records, write_records
     from .quotes.readers import output_format
 
-    fmt = output_format(args.format, args.out)   # before the workspace is read
     if args.out:
-        check_output_file(args.out)
+        check_output_file(args.out)   # before the workspace is read
+    fmt = output_format(args.format, args.out)
     ws = _open_ws(args.workspace)
     try:
         records = quote_records(ws, theme=args.theme, top=args.top,
                                 status=None if args.status == "default" else args.status,
                                 include_held=args.include_held)
+        never_analysed = not records and ws.stage_record("quotes") is None
     finally:
         ws.close()
     write_records(records, fmt=fmt, out=args.out)
+    if never_analysed:
+        _err(f"no quotes yet: run copquotes analyse --workspace {args.workspace}")
     return 0
 
 

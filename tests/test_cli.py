@@ -323,3 +323,39 @@ def test_meta_typo_warns_in_one_line_and_an_empty_value_is_refused(tmp_path, cap
     assert code == 0 and len(warned) == 1 and "did you mean year?" in warned[0]
     code, out, err = run(capsys, "-q", "ingest", FIXTURE, "--workspace", tmp_path / "ws2", "--meta", "year=")
     assert code != 0 and "empty VALUE" in err and not (tmp_path / "ws2").exists()
+
+
+# ------------------------------------------------------------ checks before anything is created or waited for
+def test_run_with_a_missing_input_creates_no_workspace(tmp_path, capsys):
+    code, out, err = run(capsys, "-q", "run", tmp_path / "nope", "--workspace", tmp_path / "W")
+    assert code != 0 and "nope" in err and "no such file" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "W").exists()
+
+
+def test_analyse_refuses_an_unknown_stage_without_waiting_for_the_lock(capsys, ws):
+    import threading
+
+    from copquotes.workspace import pipeline_lock
+
+    held, done = threading.Event(), threading.Event()
+
+    def writer():                                # another writer holds the workspace
+        with pipeline_lock(ws, wait=False):
+            held.set()
+            done.wait(30)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        assert held.wait(30)
+        code, _, err = run(capsys, "analyse", "--workspace", ws, "--stage", "bogus", "--no-wait")
+    finally:
+        done.set()
+        t.join()
+    assert code != 0 and "unknown stage 'bogus'" in err and "busy" not in err
+
+
+def test_quotes_on_a_workspace_never_analysed_says_to_analyse(capsys, ws):
+    code, out, err = run(capsys, "quotes", "--workspace", ws)
+    assert code == 0 and out == ""
+    assert err.strip() == f"no quotes yet: run copquotes analyse --workspace {ws}"
