@@ -146,6 +146,12 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
     inputs = _as_paths(paths)
     ws_path = Path(workspace if workspace is not None else Path.cwd() / DEFAULT_WORKSPACE)
     meta = {str(k): ("" if v is None else str(v)) for k, v in meta.items()}
+    from .ingest.base import unknown_meta_key
+
+    for key in meta:
+        warning = unknown_meta_key(key)
+        if warning:
+            warnings.warn(f"copquotes: {warning}", stacklevel=2)
 
     from .runtime import session
 

@@ -25,15 +25,25 @@ log = logging.getLogger("copquotes")
 
 # ---------------------------------------------------------------------- helpers
 def _parse_meta(pairs: list[str] | None) -> dict:
+    """``--meta KEY=VALUE`` pairs as a dict: an empty KEY or VALUE is refused; a KEY copquotes does
+    not read is kept, with a warning on stderr (a typo such as ``yaer`` would be lost silently)."""
+    from .ingest.base import unknown_meta_key
+
     meta: dict = {}
     for pair in pairs or []:
         if "=" not in pair:
             raise ConfigError(f"--meta {pair!r} is not KEY=VALUE (e.g. --meta group=RRE --meta year=2024)")
         key, value = pair.split("=", 1)
-        key = key.strip()
+        key, value = key.strip(), value.strip()
         if not key:
             raise ConfigError(f"--meta {pair!r} has an empty KEY")
-        meta[key] = value.strip()
+        if not value:
+            raise ConfigError(f"--meta {pair!r} has an empty VALUE: give one (e.g. --meta {key}=2024), "
+                              "or leave the option out")
+        warning = unknown_meta_key(key)
+        if warning:
+            _err(f"warning: --meta {warning}")
+        meta[key] = value
     return meta
 
 
@@ -45,20 +55,32 @@ def _err(msg: str) -> None:
     sys.stderr.write(msg.rstrip() + "\n")
 
 
+def _decode(data: bytes) -> str:
+    """A text input's bytes as text: UTF-8 (a BOM dropped), else Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
 def _read_texts(path: str) -> list[str]:
-    """One text per line, or JSON Lines with a ``text`` field ('-' reads stdin)."""
+    """One text per line, or JSON Lines with a ``text`` field ('-' reads stdin, decoded as a
+    file is)."""
     if path == "-":
-        raw = sys.stdin.read()
+        stdin = getattr(sys.stdin, "buffer", None)
+        raw = _decode(stdin.read()) if stdin is not None else sys.stdin.read()
     else:
         p = Path(path)
         if not p.is_file():
             raise InputError("no such file", p)
-        data = p.read_bytes()
         try:
-            raw = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raw = data.decode("cp1252", errors="replace")
-    lines = raw.splitlines()
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read it ({exc.strerror or exc})", p) from None
+        raw = _decode(data)
+    from .ingest.jsonl import split_lines
+
+    lines = split_lines(raw)   # at \n, \r\n or \r only: U+2028, \f, ... stay inside a text
     nonblank = [ln for ln in lines if ln.strip()]
     is_jsonl = bool(nonblank) and all(ln.lstrip().startswith("{") for ln in nonblank)
     if not is_jsonl:
@@ -68,14 +90,23 @@ def _read_texts(path: str) -> list[str]:
     return [obj["text"] for _, obj in text_records(lines, path)]
 
 
-def _ingest(args, ws_path: Path) -> dict:
+def _check_inputs(args) -> dict:
+    """The inputs exist and ``--meta`` is well formed (its parsed dict), checked before anything
+    (a workspace folder, a lock) is created."""
+    for p in args.inputs:
+        if not Path(p).exists():
+            raise InputError("no such file or folder: check the path (nothing was created)", p)
+    return _parse_meta(args.meta)
+
+
+def _ingest(args, ws_path: Path, meta: dict) -> dict:
     from .ingest import discover
     from .ingest.batch import describe_cleaning, ingest_inputs
     from .workspace import Workspace
 
     existed = (ws_path / "copquotes.sqlite").exists()
     inputs = [Path(p) for p in args.inputs]
-    discovery = discover(inputs, _parse_meta(args.meta))
+    discovery = discover(inputs, meta)
     for path, reason in discovery.skipped:
         _err(f"warning: skipped {path}: {reason}")
     for path, reason in discovery.unreadable:
@@ -151,7 +182,8 @@ def _print_bulk(ws_path, before: str | None) -> None:
 
 # ---------------------------------------------------------------------- commands
 def cmd_ingest(args) -> int:
-    rep = _ingest(args, Path(args.workspace))
+    meta = _check_inputs(args)
+    rep = _ingest(args, Path(args.workspace), meta)
     if args.json:
         _out(rep)
     else:
@@ -194,6 +226,7 @@ def cmd_run(args) -> int:
 
     from .engines import connected_first, preflight
 
+    meta = _check_inputs(args)
     preflight(args.engine, args.address)   # before anything is read or written
     jobs = _jobs(args)
     ws_path = Path(args.workspace)
@@ -203,7 +236,7 @@ def cmd_run(args) -> int:
     # is connected to before the ingest
     with pipeline_lock(ws_path, wait=not getattr(args, "no_wait", False), on_wait=_err), \
             connected_first(args.engine, ws_path, address=args.address, cores=jobs) as engine:
-        rep = _ingest(args, ws_path)
+        rep = _ingest(args, ws_path, meta)
         if not args.json:
             _print_ingest(rep)
         if rep["unreadable"] and not args.skip_unreadable and args.json:
@@ -227,7 +260,9 @@ def cmd_analyse(args) -> int:
     from .pipeline import analyse
 
     from .engines import preflight
+    from .pipeline import resolve_stages
 
+    resolve_stages(args.stage)   # before anything waits for the workspace
     preflight(args.engine, args.address)
     jobs = _jobs(args)
     ws = _open_ws(args.workspace)
@@ -356,26 +391,38 @@ def cmd_redact(args) -> int:
 
 
 def cmd_quotes(args) -> int:
+    from .outputs import check_output_file
     from .quotes import quote_records, write_records
+    from .quotes.readers import output_format
 
+    if args.out:
+        check_output_file(args.out)   # before the workspace is read
+    fmt = output_format(args.format, args.out)
     ws = _open_ws(args.workspace)
     try:
         records = quote_records(ws, theme=args.theme, top=args.top,
                                 status=None if args.status == "default" else args.status,
                                 include_held=args.include_held)
+        never_analysed = not records and ws.stage_record("quotes") is None
     finally:
         ws.close()
-    write_records(records, fmt=args.format, out=args.out)
+    write_records(records, fmt=fmt, out=args.out)
+    if never_analysed:
+        _err(f"no quotes yet: run copquotes analyse --workspace {args.workspace}")
     return 0
 
 
 def cmd_export(args) -> int:
     from .export import export
+    from .outputs import check_output_file, write_error
 
+    check_output_file(args.out)   # before the workspace is read; its folder is never created
     ws = _open_ws(args.workspace)
     try:
         path = export(ws, args.out, what=args.what, approved_only=args.approved_only,
                       collection=getattr(args, "collection", None))
+    except OSError as exc:
+        raise write_error(args.out, exc) from None
     finally:
         ws.close()
     _err(f"wrote {path}")
@@ -420,16 +467,26 @@ def cmd_app(args) -> int:
 
 
 # ---------------------------------------------------------------------- parser
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (exit 2): ``copquotes quotes: error: argument --top: invalid
+    int value: 'abc' (see copquotes quotes --help)``, not the usage block then the error. The
+    subcommands' parsers are of this class too."""
+
+    def error(self, message):
+        message = " ".join(str(message).split())
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     # The global flags work before or after the command; SUPPRESS keeps a
     # subcommand from resetting a flag given before it.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show tracebacks and debug logging")
     common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                         help="no progress bars")
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="copquotes",
         description="Themed, anonymised, consent-checked quotes from evaluation text.",
     )
@@ -505,8 +562,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "default: pending and approved, never rejected or held ones")
     sp.add_argument("--include-held", action="store_true",
                     help="also list quotes a risk flag or unconfirmed consent holds")
-    sp.add_argument("--format", choices=["jsonl", "csv", "md"], default="jsonl")
-    sp.add_argument("--out", metavar="FILE")
+    sp.add_argument("--format", choices=["jsonl", "csv", "md"], default=None,
+                    help="default: from --out's extension (.jsonl, .csv, .md), else jsonl on stdout")
+    sp.add_argument("--out", metavar="FILE", help="write here instead of stdout (its folder must exist)")
 
     sp = add("export", cmd_export, "export quotes, the coded units table or the topic tables (.csv .xlsx .docx .md .qdpx .zip)")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")
@@ -607,6 +665,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:   # the system refused a read or write of a path the user gave
+        if debug:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"copquotes: error: {where}{exc.strerror or exc} (check the path and its permissions)")
+        return 1
     except Exception as exc:  # an unexpected bug: still one line, unless --debug
         if debug:
             raise

@@ -16,9 +16,11 @@ def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool =
     from .ingest import discover
     from .pipeline import analyse
     from .quotes import render_top_quotes
+    from .quotes.readers import check_top
     from .themes import Codebook
     from .workspace import Workspace
 
+    top = check_top(top)   # before anything runs
     out = out or sys.stdout
     corpus = corpus_dir()
     if not corpus.is_dir():

@@ -193,6 +193,7 @@ def analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pro
 
     check_setting(bulk)
     stages = list(stages) if stages is not None else None
+    resolve_stages(stages)   # an unknown stage is refused before the workspace lock is waited for
     path = getattr(ws, "path", None)
     if path is None:
         with exact_blas():      # the same numbers whatever the cores (parallel.BLAS_THREADS)

@@ -472,21 +472,30 @@ class Workspace:
     def open(cls, path, create: bool = False) -> "Workspace":
         path = Path(path)
         db = path / DB_NAME
+        if path.exists() and not path.is_dir():
+            raise WorkspaceError(f"{path} is a file, not a workspace folder: choose another --workspace")
         if not db.exists():
             if not create:
                 raise WorkspaceError(
                     f"no workspace at {path}: create one with "
                     f"'copquotes ingest INPUT --workspace {path}'"
                 )
-            if path.exists() and not path.is_dir():
-                raise WorkspaceError(f"{path} is a file, not a workspace folder: choose another --workspace")
-            path.mkdir(parents=True, exist_ok=True)
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WorkspaceError(f"cannot create the workspace folder {path}: {exc.strerror or exc}; "
+                                     "choose another --workspace") from None
         try:
             conn = sqlite3.connect(str(db), timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
             raise WorkspaceError(f"cannot open workspace database {db}: {exc}") from exc
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:   # not a database, or one this user may not read
+            conn.close()
+            raise WorkspaceError(f"{db} cannot be read as a copquotes workspace ({exc}): check the path, "
+                                 "or restore the folder from a backup") from None
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")
         ws = cls(path, conn)

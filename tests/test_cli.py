@@ -190,3 +190,172 @@ def test_sigterm_unwinds_the_command_and_ends_its_forked_workers_quietly():
     proc = subprocess.run([sys.executable, "-c", _POOL_UNDER_SIGTERM], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.strip() == "terminated", proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+
+
+# ------------------------------------------------------------ tag/redact inputs: lines and stdin
+@pytest.mark.parametrize("data,texts", [
+    # two JSONL records, one with a raw U+2028 in its text: still JSONL, still two texts
+    ('{"text": "First part\u2028Second part"}\n{"text": "Next one"}\n'.encode(),
+     ["First part\u2028Second part", "Next one"]),
+    # a form feed, U+2029, \v, \x1c and NEL are inside a line, not line breaks
+    ("Part one\x0cpart two\u2029three\x0bfour\x1cfive\x85six\nnext line\n".encode(),
+     ["Part one\x0cpart two\u2029three\x0bfour\x1cfive\x85six", "next line"]),
+    (b"a\r\nb\rc\n\nd", ["a", "b", "c", "", "d"]),            # \r\n, a lone \r and \n do break
+    ("\ufeffChlo\u00eb said hi\n".encode(), ["Chlo\u00eb said hi"]),       # a BOM is dropped
+    ("Chlo\u00eb O\u2019Brien said \u201cthe CoP\u201d\n".encode("cp1252"),
+     ["Chlo\u00eb O\u2019Brien said \u201cthe CoP\u201d"]),                # Windows-1252
+])
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_each_line_is_one_text_and_stdin_is_read_as_a_file_is(tmp_path, monkeypatch, data, texts, via):
+    import io
+    import sys
+
+    from copquotes.cli import _read_texts
+
+    if via == "file":
+        f = tmp_path / "in.txt"
+        f.write_bytes(data)
+        assert _read_texts(str(f)) == texts
+    else:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        assert _read_texts("-") == texts
+
+
+# ------------------------------------------------------------ the system's refusals: one line, no "internal error"
+def _paths(tmp_path):
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "notdb").mkdir()
+    (tmp_path / "notdb" / "copquotes.sqlite").write_text("hello")
+    (tmp_path / "cp1252.jsonl").write_bytes('{"text": "Chlo\u00eb O\u2019Brien"}\n'.encode("cp1252"))
+    return {"tmp": tmp_path, "fixture": FIXTURE, "file": tmp_path / "afile", "notdb": tmp_path / "notdb",
+            "cp": tmp_path / "cp1252.jsonl"}
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["quotes", "-w", "{ws}", "--out", "{tmp}/nonexist/dir/q.jsonl"], "the folder {tmp}/nonexist/dir does not exist"),
+    (["quotes", "-w", "{ws}", "--out", "{tmp}"], "is a folder"),
+    (["quotes", "-w", "{ws}", "--out", "{file}/q.jsonl"], "{file} is a file, not a folder"),
+    (["export", "-w", "{ws}", "--out", "{tmp}/nonexist/q.csv"], "the folder {tmp}/nonexist does not exist"),
+    (["export", "-w", "{ws}", "--out", "{file}/q.csv"], "{file} is a file, not a folder"),
+    (["export", "-w", "{ws}", "--out", "{tmp}"], "is a folder"),
+    (["ingest", "{fixture}", "--workspace", "{file}/ws"], "cannot create the workspace folder"),
+    (["status", "--workspace", "{notdb}"], "cannot be read as a copquotes workspace"),
+    (["status", "--workspace", "{file}"], "{file} is a file, not a workspace folder"),
+    (["evaluate", "tags", "--gold", "{tmp}"], "is a folder"),
+    (["evaluate", "tags", "--gold", "{cp}"], "(line 1): is not UTF-8 text"),
+    (["evaluate", "anonymise", "--gold", "{tmp}"], "is a folder"),
+    (["evaluate", "anonymise", "--gold", "{cp}"], "(line 1): is not UTF-8 text"),
+])
+def test_a_path_the_system_refuses_is_a_one_line_reason_not_an_internal_error(tmp_path, capsys, ws, argv, message):
+    names = {**_paths(tmp_path), "ws": ws}
+    code, out, err = run(capsys, "-q", *[a.format(**names) for a in argv])
+    assert code not in (0, 70) and out == ""
+    lines = [ln for ln in err.strip().splitlines() if not ln.startswith("warning: ")]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("copquotes: error: ") and message.format(**names) in lines[0], err
+    assert not (tmp_path / "nonexist").exists()     # an --out folder is never made
+
+
+def test_an_os_error_anywhere_is_one_line_naming_the_path(tmp_path, capsys, ws, monkeypatch):
+    import copquotes.export
+
+    def refuse(*a, **k):
+        raise FileNotFoundError(2, "No such file or directory", "/proc/.copquotes-export-x.csv")
+
+    monkeypatch.setattr(copquotes.export, "export", refuse)
+    code, out, err = run(capsys, "export", "-w", ws, "--out", tmp_path / "q.csv")
+    assert code == 1 and out == ""
+    assert err.strip() == (f"copquotes: error: --out {tmp_path / 'q.csv'}: cannot write it: No such file or "
+                           "directory (/proc/.copquotes-export-x.csv)")
+    monkeypatch.setattr(copquotes.export, "export", lambda *a, **k: open("/nonexistent-dir/f", "w"))
+    monkeypatch.setattr("copquotes.cli.cmd_status", lambda args: open("/nonexistent-dir/f"))
+    code, _, err = run(capsys, "status", "-w", ws)
+    assert code == 1 and err.strip().startswith("copquotes: error: /nonexistent-dir/f: No such file")
+
+
+# ------------------------------------------------------------ argument errors: one line, exit 2
+def _commands():
+    from copquotes.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("argv,line", [
+    (["quotes", "-w", "W", "--top", "abc"],
+     "copquotes quotes: error: argument --top: invalid int value: 'abc' (see copquotes quotes --help)"),
+    (["quotes", "-w", "W", "--status", "bogus"], "copquotes quotes: error: argument --status: invalid choice"),
+    (["quotes", "-w", "W", "--format", "xml"], "copquotes quotes: error: argument --format: invalid choice"),
+    (["analyse", "-w", "W", "--engine", "spark"], "copquotes analyse: error: argument --engine: invalid choice"),
+    (["review", "approve", "q", "-w", "W", "--reviewer", "r", "--expect-version", "x"],
+     "copquotes review: error: argument --expect-version: invalid int value: 'x'"),
+    (["nosuch"], "copquotes: error: argument COMMAND: invalid choice: 'nosuch'"),
+    ([], "copquotes: error: the following arguments are required: COMMAND"),
+] + [([cmd, "--no-such-option"], "error: ") for cmd in _commands()])
+def test_an_argument_error_is_one_line_and_exit_2(capsys, argv, line):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out, err = capsys.readouterr()
+    assert exc.value.code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("copquotes") and line in err, err
+    assert "usage:" not in err and err.rstrip().endswith("--help)")
+
+
+# ------------------------------------------------------------ --meta
+@pytest.mark.parametrize("key, warned, near", [
+    ("year", False, None), ("Year", False, None), ("series", False, None), ("cohort", False, None),
+    ("source kind", False, None), ("open_questions", False, None), ("speaker_names", False, None),
+    ("yaer", True, "year"), ("grup", True, "group"), ("colour", True, None),
+])
+def test_a_meta_key_copquotes_does_not_read_is_warned_about(key, warned, near):
+    from copquotes.ingest.base import unknown_meta_key
+
+    msg = unknown_meta_key(key)
+    assert (msg is not None) == warned
+    if warned:
+        assert "Known keys: group, year, source_kind" in msg and "\n" not in msg
+        assert (f"did you mean {near}?" in msg) if near else "did you mean" not in msg
+
+
+def test_meta_typo_warns_in_one_line_and_an_empty_value_is_refused(tmp_path, capsys):
+    code, _, err = run(capsys, "-q", "ingest", FIXTURE, "--workspace", tmp_path / "ws", "--meta", "yaer=2024")
+    warned = [ln for ln in err.splitlines() if "yaer" in ln]
+    assert code == 0 and len(warned) == 1 and "did you mean year?" in warned[0]
+    code, out, err = run(capsys, "-q", "ingest", FIXTURE, "--workspace", tmp_path / "ws2", "--meta", "year=")
+    assert code != 0 and "empty VALUE" in err and not (tmp_path / "ws2").exists()
+
+
+# ------------------------------------------------------------ checks before anything is created or waited for
+def test_run_with_a_missing_input_creates_no_workspace(tmp_path, capsys):
+    code, out, err = run(capsys, "-q", "run", tmp_path / "nope", "--workspace", tmp_path / "W")
+    assert code != 0 and "nope" in err and "no such file" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "W").exists()
+
+
+def test_analyse_refuses_an_unknown_stage_without_waiting_for_the_lock(capsys, ws):
+    import threading
+
+    from copquotes.workspace import pipeline_lock
+
+    held, done = threading.Event(), threading.Event()
+
+    def writer():                                # another writer holds the workspace
+        with pipeline_lock(ws, wait=False):
+            held.set()
+            done.wait(30)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        assert held.wait(30)
+        code, _, err = run(capsys, "analyse", "--workspace", ws, "--stage", "bogus", "--no-wait")
+    finally:
+        done.set()
+        t.join()
+    assert code != 0 and "unknown stage 'bogus'" in err and "busy" not in err
+
+
+def test_quotes_on_a_workspace_never_analysed_says_to_analyse(capsys, ws):
+    code, out, err = run(capsys, "quotes", "--workspace", ws)
+    assert code == 0 and out == ""
+    assert err.strip() == f"no quotes yet: run copquotes analyse --workspace {ws}"

@@ -124,3 +124,89 @@ def test_a_held_quote_is_kept_out_of_a_theme_pool_however_its_flags_are_spelt(ws
         c.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?", (flags, ids[6]))   # pending
     assert ids[6] not in [r[0] for r in readers._theme_ranked(ws, statuses, theme, False, readers.THEME_MIN)]
     assert ids[6] in [r[0] for r in readers._theme_ranked(ws, statuses, theme, True, readers.THEME_MIN)]
+
+
+@pytest.mark.parametrize("given, resolved", [
+    ("wellbeing", "wellbeing"),                       # an id
+    ("Wellbeing", "wellbeing"),                       # a label, matched case-insensitively
+    ("reflective practice", "reflective_practice"),
+    ("  Reflective   PRACTICE ", "reflective_practice"),
+    ("REFLECTIVE_PRACTICE", "reflective_practice"),
+])
+def test_a_theme_is_given_by_its_id_or_its_label(ws, given, resolved):
+    assert readers.resolve_theme(ws, given) == resolved
+    assert readers.quote_records(ws, theme=given, top=50) == readers.quote_records(ws, theme=resolved, top=50)
+
+
+@pytest.mark.parametrize("argv", [["--theme", "nosuch"], ["--theme", "well being!"]])
+def test_an_unknown_theme_is_refused_in_one_line_naming_the_ids(ws, capsys, argv):
+    code = main(["quotes", "--workspace", str(ws.path), *argv])
+    out, err = capsys.readouterr()
+    assert code != 0 and out == ""
+    assert len(err.strip().splitlines()) == 1 and "unknown theme" in err
+    assert "wellbeing" in err and "reflective_practice" in err
+    with pytest.raises(readers.ConfigError, match="unknown theme"):
+        readers.quote_records(ws, theme=argv[1])
+
+
+@pytest.mark.parametrize("top", [0, -1, 2.5, True, "3"])
+def test_top_must_be_a_count_of_at_least_one(ws, top):
+    with pytest.raises(readers.ConfigError, match="at least 1"):
+        readers.quote_records(ws, top=top)
+
+
+@pytest.mark.parametrize("top", ["0", "-1"])
+def test_quotes_top_zero_is_refused_like_a_negative(ws, capsys, top):
+    code = main(["quotes", "--workspace", str(ws.path), "--top", top])
+    out, err = capsys.readouterr()
+    assert code != 0 and out == "" and "at least 1" in err and len(err.strip().splitlines()) == 1
+
+
+def test_demo_refuses_a_bad_top_before_it_builds_anything(tmp_path, capsys):
+    code = main(["-q", "demo", "--workspace", str(tmp_path / "demo"), "--top", "-1"])
+    assert code != 0 and "at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize("kwargs", [{"theme": "nosuch"}, {"top": 0}])
+def test_the_python_result_refuses_what_the_command_line_refuses(ws, kwargs):
+    from copquotes.api import Result
+
+    with pytest.raises(readers.ConfigError):
+        Result(workspace=ws.path).quotes(**kwargs)
+    assert len(Result(workspace=ws.path).quotes(theme="Wellbeing", top=5)) > 0
+
+
+@pytest.mark.parametrize("fmt, out, expected", [
+    (None, None, "jsonl"), ("csv", None, "csv"),
+    (None, "q.jsonl", "jsonl"), (None, "q.csv", "csv"), (None, "Q.MD", "md"),
+    ("csv", "q.csv", "csv"), ("jsonl", "q.txt", "jsonl"),          # an explicit format, another extension
+    ("jsonl", "q.csv", "does not match"), ("csv", "q.md", "does not match"),
+    (None, "q.txt", "cannot tell the format"), (None, "quotes", "cannot tell the format"),
+])
+def test_the_format_comes_from_out_s_extension_and_a_conflict_is_refused(fmt, out, expected):
+    if expected in ("jsonl", "csv", "md"):
+        assert readers.output_format(fmt, out) == expected
+    else:
+        with pytest.raises(readers.ConfigError, match=expected):
+            readers.output_format(fmt, out)
+
+
+@pytest.mark.parametrize("argv, written", [
+    (["--out", "{d}/q.csv"], "csv"), (["--out", "{d}/q.md"], "md"), (["--format", "csv", "--out", "{d}/q.md"], None),
+])
+def test_quotes_writes_the_format_its_out_names(ws, capsys, tmp_path, argv, written):
+    argv = [a.format(d=tmp_path) for a in argv]
+    code = main(["quotes", "--workspace", str(ws.path), "--status", "all", *argv])
+    err = capsys.readouterr().err
+    out = tmp_path / ("q.csv" if argv[-1].endswith(".csv") else "q.md")
+    if written is None:
+        assert code != 0 and "does not match" in err and len(err.strip().splitlines()) == 1
+        assert not out.exists()
+        return
+    assert code == 0
+    text = out.read_text(encoding="utf-8")
+    if written == "csv":
+        assert text.startswith("id,text,")
+    else:
+        assert text.startswith(">") and not text.lstrip().startswith("{")

@@ -13,22 +13,33 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..ingest import text_records
+from ..ingest.jsonl import read_utf8_lines
 
 KINDS = ("person", "org", "place", "email", "phone", "other")
 
 
 def load_gold(path) -> list[dict]:
     path = Path(path)
-    if not path.is_file():
-        raise InputError("gold file not found; give a JSON Lines file with text/identifiers/keep", path)
+    lines = read_utf8_lines(path, "a JSON Lines gold file with text/identifiers/keep")
     items = []
-    with open(path, encoding="utf-8-sig") as fh:
-        for n, d in text_records(fh, path):
-            for ident in d.get("identifiers", []):
-                s, e = ident.get("start"), ident.get("end")
-                if not (isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(d["text"])):
-                    raise InputError(f"identifier offsets {s}:{e} are outside the text", path, f"line {n}")
-            items.append(d)
+    for n, d in text_records(lines, path):
+        where = f"line {n}"
+        idents = d.get("identifiers", [])
+        if not isinstance(idents, list) or not all(isinstance(i, dict) for i in idents):
+            raise InputError('"identifiers" must be a list of {"start", "end", "kind"} objects', path, where)
+        for ident in idents:
+            s, e = ident.get("start"), ident.get("end")
+            if not (type(s) is int and type(e) is int and 0 <= s < e <= len(d["text"])):
+                raise InputError(f"identifier offsets {s}:{e} are outside the text", path, where)
+            if ident.get("kind") not in KINDS:
+                raise InputError(f"identifier kind {ident.get('kind')!r} is not one of {', '.join(KINDS)}",
+                                 path, where)
+        for key in ("keep", "speakers"):
+            value = d.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError(f'"{key}" must be a list of strings (e.g. ["Community of Practice"]), '
+                                 f"not {value!r}", path, where)
+        items.append(d)
     return items
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..errors import ConfigError, InputError
 from ..ingest import text_records
+from ..ingest.jsonl import read_utf8_lines
 
 MISSION_THEMES = ("wellbeing", "solidarity", "backlash", "reflective_practice")
 
@@ -25,27 +26,27 @@ def read_gold(path: str | Path, theme_ids: Sequence[str] | None = None):
     With ``theme_ids``, a theme the codebook does not know raises :class:`ConfigError`.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError("gold file does not exist: give the path of a JSON Lines file", p)
+    lines = read_utf8_lines(p, "a JSON Lines gold file of text and labels")
     texts, labels, acceptable = [], [], []
     known = set(theme_ids) if theme_ids is not None else None
-    with p.open(encoding="utf-8-sig") as fh:
-        for n, rec in text_records(fh, p):
-            lab = rec.get("labels", [])
-            acc = rec.get("acceptable", []) or []
-            if not isinstance(lab, list) or not isinstance(acc, list):
-                raise InputError('"labels" and "acceptable" must be lists of theme ids', p, f"line {n}")
-            lab = [str(x) for x in lab]
-            acc = [str(x) for x in acc if str(x) not in lab]
-            if known is not None:
-                bad = sorted({x for x in lab + acc if x not in known})
-                if bad:
-                    raise ConfigError(
-                        f"{p} line {n}: theme {bad[0]!r} is not in the codebook ({', '.join(sorted(known))}); "
-                        "evaluate with the codebook the gold file was coded against (--codebook)")
-            texts.append(rec["text"])
-            labels.append(lab)
-            acceptable.append(acc)
+    for n, rec in text_records(lines, p):
+        if "labels" not in rec:
+            raise InputError('no "labels": give the themes the text has, [] for none', p, f"line {n}")
+        lab = rec["labels"]
+        acc = rec.get("acceptable", []) or []
+        if not all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in (lab, acc)):
+            raise InputError('"labels" and "acceptable" must be lists of theme ids (strings)', p, f"line {n}")
+        lab = [str(x) for x in lab]
+        acc = [str(x) for x in acc if str(x) not in lab]
+        if known is not None:
+            bad = sorted({x for x in lab + acc if x not in known})
+            if bad:
+                raise ConfigError(
+                    f"{p} line {n}: theme {bad[0]!r} is not in the codebook ({', '.join(sorted(known))}); "
+                    "evaluate with the codebook the gold file was coded against (--codebook)")
+        texts.append(rec["text"])
+        labels.append(lab)
+        acceptable.append(acc)
     if not texts:
         raise InputError("gold file has no texts", p)
     return texts, labels, acceptable
@@ -145,6 +146,7 @@ def evaluate_tags(gold_path: str | Path, tagger, *, return_predictions: bool = F
 
     An unfitted tagger is fitted zero-shot from its codebook first.
     """
+    read_gold(gold_path)   # a gold file that cannot be read is refused before the tagger is fitted
     if not getattr(tagger, "is_fitted", lambda: hasattr(tagger, "thresholds_"))():
         from ..themes.api import _tunable, default_tagger
         from ..themes.tagger import ThemeTagger

@@ -106,6 +106,26 @@ class Discovery:
         return len(self.sources)
 
 
+# the metadata keys copquotes reads (of a manifest entry or --meta), besides KEY_ALIASES' spellings
+META_KEYS = ("group", "year", "source_kind", "consent", "consent_column", "consent_values", "open_questions",
+             "identity_columns", "ignore_columns", "rosters", "roster", "speaker_roles", "speaker_names",
+             "speaker_role", "sheet", "delimiter", "attribution", "attribution_template")
+
+
+def unknown_meta_key(key: str) -> str | None:
+    """``None`` for a metadata key copquotes reads (in any case or alias); else a one-line warning
+    that lists the known keys, with the nearest one when ``key`` looks like a typo of it."""
+    import difflib
+
+    k = normalise_key(key)
+    if k in META_KEYS:
+        return None
+    near = difflib.get_close_matches(k, list(META_KEYS) + list(KEY_ALIASES), n=1, cutoff=0.7)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return (f"metadata key {key!r} is not one copquotes reads{hint}; it is kept but nothing uses it. "
+            f"Known keys: {', '.join(META_KEYS)}")
+
+
 def normalise_key(key: str) -> str:
     k = re.sub(r"[\s\-]+", "_", str(key).strip().lower())
     return KEY_ALIASES.get(k, k)

@@ -195,6 +195,38 @@ def _quotable_first(ws, ranked: list[tuple], n: int) -> list[tuple]:
     return out[:n]
 
 
+def check_top(top) -> int:
+    """``top`` as a count of quotes: a whole number of at least 1 (0 would list nothing)."""
+    import numbers
+
+    if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
+        raise ConfigError(f"top (--top) must be a whole number of at least 1, the number of quotes to list; "
+                          f"not {top!r}")
+    return int(top)
+
+
+def resolve_theme(ws, theme: str) -> str:
+    """The id of ``theme``: a theme id of the workspace's catalogue
+    (:func:`copquotes.review.theme_catalogue`), or a theme's label matched case-insensitively
+    ("Reflective practice" -> ``reflective_practice``); :class:`ConfigError` naming the ids else."""
+    from ..review import theme_catalogue
+
+    catalogue = theme_catalogue(ws)
+    if any(theme == tid for tid, _ in catalogue):
+        return theme
+    want = " ".join(str(theme).split()).casefold()
+    for tid, label in catalogue:
+        if want in (tid.casefold(), " ".join(label.split()).casefold()):
+            return tid
+    if theme in storage.quote_themes(ws):   # a theme a stored quote carries (read only on this path)
+        return theme
+    if not catalogue:
+        raise ConfigError(f"unknown theme {theme!r}: this workspace has no themes yet "
+                          "(run copquotes analyse on it first)")
+    raise ConfigError(f"unknown theme {theme!r}: use a theme id ({', '.join(t for t, _ in catalogue)}) "
+                      "or its label")
+
+
 def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
               theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
               status: str | None = None, include_held: bool = False) -> list[Quote]:
@@ -210,10 +242,10 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
     embeddings (relevance = score x theme score), at most ``max_per_speaker``
     per speaker, spread across groups and years.
     """
-    if top is None or int(top) < 0:
-        raise ConfigError("--top must be a positive number")
-    top = int(top)
+    top = check_top(top)
     statuses, held_ok = _wanted(status, include_held, include_rejected)
+    if theme is not None:
+        theme = resolve_theme(ws, theme)
     # rank on a few columns, read whole only the quotes that can be picked (reading every
     # quote took 15-40 s at 500,000 units)
     if theme is None:
@@ -260,13 +292,41 @@ def record_row(r: dict) -> list:
         r.get("status") or "", r.get("edited_text") or "", r.get("version") or ""]
 
 
+FORMAT_OF_SUFFIX = {".jsonl": "jsonl", ".csv": "csv", ".md": "md"}
+
+
+def output_format(fmt: str | None, out=None) -> str:
+    """The format of ``copquotes quotes``: ``fmt`` (``--format``) when given, else the extension of
+    ``out`` (.jsonl, .csv, .md), else JSON Lines on stdout. :class:`ConfigError` when ``fmt``
+    and the extension disagree, or when neither says (an ``out`` of another extension)."""
+    if fmt is not None and fmt not in ("jsonl", "csv", "md"):
+        raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
+    if not out:
+        return fmt or "jsonl"
+    suffix = Path(out).suffix.lower()
+    by_name = FORMAT_OF_SUFFIX.get(suffix)
+    if fmt is None:
+        if by_name is None:
+            raise ConfigError(f"--out {out}: cannot tell the format from {suffix or 'a name without an extension'}: "
+                              "name the file .jsonl, .csv or .md, or give --format")
+        return by_name
+    if by_name is not None and by_name != fmt:
+        raise ConfigError(f"--format {fmt} does not match --out {out} (a .{by_name} name): "
+                          f"drop --format or name the file .{fmt}")
+    return fmt
+
+
 def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = None) -> None:
     """Write records as JSON Lines, CSV (formulas neutralised) or Markdown (escaped) to
     ``out`` (a path) or stdout."""
     from ..disclosure import strip_control
 
+    from ..outputs import check_output_file, write_error
+
     if fmt not in ("jsonl", "csv", "md"):
         raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
+    if out:
+        check_output_file(out)
     buf = io.StringIO()
     if fmt == "jsonl":
         for r in records:
@@ -280,7 +340,10 @@ def write_records(records: list[dict], fmt: str = "jsonl", out: str | None = Non
         buf.write(render_markdown(records))
     text = buf.getvalue()
     if out:
-        Path(out).write_text(text, encoding="utf-8", newline="")
+        try:
+            Path(out).write_text(text, encoding="utf-8", newline="")
+        except OSError as exc:
+            raise write_error(out, exc) from None
     else:
         sys.stdout.write(text)
 

@@ -50,3 +50,26 @@ def test_bad_gold_file_is_a_user_error(tmp_path):
     bad.write_text('{"text": "abc", "identifiers": [{"start": 2, "end": 9, "kind": "person"}]}\n', encoding="utf-8")
     with pytest.raises(InputError):
         load_gold(bad)
+
+
+@pytest.mark.parametrize("line, message", [
+    ({"text": "I met Jane here", "identifiers": [{"start": 6, "end": 10, "kind": "human"}]},
+     "kind 'human' is not one of person, org, place, email, phone, other"),
+    ({"text": "I met Jane here", "identifiers": [{"start": 6, "end": 10}]}, "kind None is not one of"),
+    ({"text": "The CoP met", "keep": "CoP"}, '"keep" must be a list of strings'),
+    ({"text": "The CoP met", "keep": [1]}, '"keep" must be a list of strings'),
+    ({"text": "Hi Jo", "speakers": "Jo"}, '"speakers" must be a list of strings'),
+    ({"text": "Hi Jo", "identifiers": {"start": 3, "end": 5, "kind": "person"}}, '"identifiers" must be a list'),
+    ({"text": "Hi Jo", "identifiers": [{"start": 3.0, "end": 5, "kind": "person"}]}, "outside the text"),
+])
+def test_a_gold_record_of_the_wrong_shape_is_refused_naming_its_line(tmp_path, line, message):
+    import json as _json
+
+    from copquotes.errors import InputError
+    from copquotes.evaluate.anonymise import load_gold
+
+    p = tmp_path / "gold.jsonl"
+    p.write_text(_json.dumps({"text": "Fine", "identifiers": [], "keep": []}) + "\n" + _json.dumps(line) + "\n")
+    with pytest.raises(InputError, match="line 2") as exc:
+        load_gold(p)
+    assert message in str(exc.value)

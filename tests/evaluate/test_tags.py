@@ -87,3 +87,19 @@ def test_evaluate_tags_end_to_end(tmp_path, embedder):
     assert "mission" in result and 0 <= result["mission"]["micro_f1"] <= 1
     text = format_report(result)
     assert "micro F1" in text and "isolation" in text
+
+
+@pytest.mark.parametrize("line, message", [
+    ({"text": "x"}, 'no "labels"'),
+    ({"text": "x", "labels": "wellbeing"}, "must be lists of theme ids"),
+    ({"text": "x", "labels": [1]}, "must be lists of theme ids"),
+    ({"text": "x", "labels": [], "acceptable": "wellbeing"}, "must be lists of theme ids"),
+])
+def test_a_tags_gold_record_without_a_list_of_labels_is_refused_naming_its_line(tmp_path, line, message):
+    import json as _json
+
+    p = tmp_path / "gold.jsonl"
+    p.write_text(_json.dumps({"text": "ok", "labels": []}) + "\n" + _json.dumps(line) + "\n")
+    with pytest.raises(InputError, match="line 2") as exc:
+        read_gold(p)
+    assert message in str(exc.value)
