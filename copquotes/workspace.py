@@ -353,7 +353,9 @@ _MIGRATIONS: list[str] = [
     # listed nowhere, no text shown) so that consent given again re-attaches it (status, edit,
     # version + 1). A quote inserted under an id whose audit trail has a higher version continues
     # from there: a reviewer's stale --expect-version can never match a re-created quote.
-    # Workspace._orphans_from_removals rebuilds the orphans of earlier withdrawals
+    # Workspace._orphans_from_removals rebuilds the orphans of earlier withdrawals.
+    # file_shas: every content (SHA-256) a file has had, so a copy of an older export under
+    # another path is known as that (Workspace._same_content), in this ingest and every later one
     """
     DROP TRIGGER IF EXISTS consent_withdrawn;
     CREATE TRIGGER consent_withdrawn AFTER UPDATE OF consent, speaker_role ON units
@@ -386,6 +388,13 @@ _MIGRATIONS: list[str] = [
               AND (q.status != 'pending' OR q.version > 1 OR q.edited_text IS NOT NULL AND q.updated_by != 'quotes');
         DELETE FROM quotes WHERE unit_id = NEW.unit_id;
     END;
+    CREATE TABLE IF NOT EXISTS file_shas (
+        sha256 TEXT NOT NULL,
+        file_id INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+        PRIMARY KEY (sha256, file_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS file_shas_file ON file_shas(file_id);
+    INSERT OR IGNORE INTO file_shas(sha256, file_id) SELECT sha256, file_id FROM files;
     CREATE TRIGGER IF NOT EXISTS quotes_version_floor AFTER INSERT ON quotes
     WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = NEW.quote_id)
     BEGIN
@@ -494,7 +503,8 @@ def unit_id_for(file_key: str, speaker_key: str | None, question: str | None, te
 @dataclass
 class FileResult:
     path: str
-    status: str                  # added | replaced | unchanged | renamed | duplicate
+    status: str                  # added | replaced | unchanged | renamed | duplicate | outdated (an older
+                                 # version of a file the workspace holds: not ingested)
     n_units: int = 0
     format: str = ""
     kept: int = 0                # replaced: units whose text did not change (kept with their reviewer data)
@@ -510,7 +520,7 @@ class IngestReport:
 
     @property
     def n_units_added(self) -> int:
-        return sum(f.n_units - f.kept for f in self.files if f.status not in ("unchanged", "renamed", "duplicate"))
+        return sum(f.n_units - f.kept for f in self.files if f.status not in ("unchanged", "renamed", "duplicate", "outdated"))
 
     def to_dict(self) -> dict:
         return {
@@ -807,10 +817,16 @@ class Workspace:
             if sha in planned and planned[sha] != key:   # the same bytes under another path of this ingest
                 log.info("%s: same content as %s, already ingested; skipped", _display(path), planned[sha])
                 return dict(plan, action="duplicate")
-            row, gone = self._same_content(sha, key)
-            if row is not None and not gone:   # the same bytes are already here under another path
+            row, how = self._same_content(sha, key)
+            if how == "duplicate":   # the same bytes are already here under another path
                 log.info("%s: same content as %s, already ingested; skipped", _display(path), row["path"])
                 return dict(plan, action="duplicate")
+            if how == "older":
+                log.warning("%s: same content as an earlier version of %s, which the workspace holds with newer "
+                            "content; not ingested (an old copy must not bring back what the newer one changed, "
+                            "such as withdrawn consent): move it out of the input, or copy it over %s to go back "
+                            "to it", _display(path), row["path"], row["path"])
+                return dict(plan, action="outdated")
             if row is not None:   # the same bytes, moved: the file keeps its identity
                 plan["renamed"] = True
                 log.info("%s: same content as a file that moved away; kept as that file", _display(path))
@@ -875,7 +891,7 @@ class Workspace:
     def _apply_one(self, plan: dict) -> FileResult:
         """Write one planned source in short transactions (see :meth:`ingest`)."""
         source, path, action = plan["source"], plan["path"], plan["action"]
-        if action in ("duplicate", "unchanged"):
+        if action in ("duplicate", "unchanged", "outdated"):
             return FileResult(str(source.path), action, plan.get("n", 0), source.format)
         if action == "renamed":
             with self.transaction():
@@ -900,6 +916,7 @@ class Workspace:
                     (plan["key"], _display(path), source.format, plan["sha"], plan["meta_json"], _now(),
                      plan["file_key"], file_id))
                 self.conn.execute("DELETE FROM file_identifiers WHERE file_id = ?", (file_id,))
+            self.conn.execute("INSERT OR IGNORE INTO file_shas(sha256, file_id) VALUES (?, ?)", (plan["sha"], file_id))
             self.conn.executemany(
                 "INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json) VALUES (?,?,?,?,?)",
                 [(file_id, i.value, i.kind, i.source, json.dumps(list(i.aliases))) for i in plan["identifiers"]])
@@ -947,15 +964,24 @@ class Workspace:
         return result
 
     def _same_content(self, sha: str, key: str):
-        """``(row, gone)``: a stored file with the same bytes under another path, preferring one whose
-        path no longer exists (``gone``: it was moved or renamed); ``(None, False)`` if there is none."""
+        """``(row, how)``: a stored file under another path whose content is or was these bytes, and
+        what the new path is to it: ``moved`` (its content, and its own path no longer exists: moved or
+        renamed), ``duplicate`` (its content, still at its own path), ``older`` (content it had before:
+        the bytes at its own path, or stored since, are newer, whether or not this ingest reads them);
+        ``(None, None)`` if there is none. Decided from the files on disk, not from what this ingest
+        has written yet, so a second run on the same inputs decides the same."""
         rows = self.conn.execute(
-            "SELECT file_id, fingerprint, n_units, file_key, path FROM files WHERE sha256 = ? AND path != ?"
-            " ORDER BY file_id", (sha, key)).fetchall()
-        for r in rows:
+            "SELECT file_id, fingerprint, n_units, file_key, path, sha256 FROM files f WHERE path != ? AND"
+            " (sha256 = ? OR EXISTS (SELECT 1 FROM file_shas s WHERE s.file_id = f.file_id AND s.sha256 = ?))"
+            " ORDER BY file_id", (key, sha, sha)).fetchall()
+        current = [r for r in rows if r["sha256"] == sha]
+        for r in current:
             if not Path(r["path"]).exists():
-                return r, True
-        return (rows[0], False) if rows else (None, False)
+                return r, "moved"
+        for r in current:
+            if _unchanged_at(Path(r["path"]), sha):
+                return r, "duplicate"
+        return (rows[0], "older") if rows else (None, None)
 
     def _unit_row(self, file_id: int, file_key: str, u: Unit, th: str | None = None, uid: str | None = None,
                   occurrences: dict | None = None, assigned: set | None = None) -> tuple:
@@ -1721,6 +1747,14 @@ def _fingerprints(source, sha: str) -> tuple[str, str]:
         return typed, typed
     meta.pop("rosters")
     return digest(meta), typed
+
+
+def _unchanged_at(path: Path, sha: str) -> bool:
+    """Whether the file at ``path`` still holds these bytes (one that cannot be read: taken as so)."""
+    try:
+        return _file_sha256(path) == sha
+    except OSError:
+        return True
 
 
 def _file_sha256(path: Path) -> str:

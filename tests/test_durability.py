@@ -396,6 +396,26 @@ def test_the_same_bytes_under_a_second_path_are_not_ingested_twice(ws, reviewed,
     assert ws.n_units() == len(LINES)
 
 
+@pytest.mark.parametrize("old_name", ["fg_old.txt", "a_copy_of_fg.txt"])   # read after the new one, or before
+def test_an_old_copy_kept_beside_the_new_export_is_outdated_in_every_run_and_never_brings_consent_back(
+        ws, reviewed, tmp_path, old_name):
+    f, q1 = reviewed["file"], reviewed["quotes"][0]
+    old = tmp_path / old_name
+    f.rename(old)
+    write(f, with_consent("n", 1))   # the new export withdraws line 1's consent
+
+    def run():
+        got = ws.ingest([Src(p) for p in sorted([f, old])], read=line_reader, progress=False).files
+        return {Path(r.path).name: r.status for r in got}
+
+    assert run() == {"fg.txt": "replaced", old_name: "outdated"}
+    for _ in range(2):   # the same inputs again: nothing changes
+        assert run() == {"fg.txt": "unchanged", old_name: "outdated"}
+    assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
+    assert quote_state(ws, q1) is None
+    assert ws.conn.execute("SELECT COUNT(*) FROM quotable_units WHERE text LIKE '%walk in flat%'").fetchone()[0] == 0
+
+
 # ---------------------------------------------------------------------------------- stages vs reviewers
 VTT = """WEBVTT
 
