@@ -416,6 +416,40 @@ def test_an_old_copy_kept_beside_the_new_export_is_outdated_in_every_run_and_nev
     assert ws.conn.execute("SELECT COUNT(*) FROM quotable_units WHERE text LIKE '%walk in flat%'").fetchone()[0] == 0
 
 
+def stage_row(ws, qid, attribution, flags="[]"):
+    """The row the quotes stage upserts for a stored quote, with this attribution and flags."""
+    q = dict(ws.conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
+    return (qid, q["unit_id"], q["start"], q["end"], q["text"], q["verbatim"], None, 0.5, "{}", "[]",
+            attribution, flags, q["speaker"], "pending", 1, None, "quotes")
+
+
+@pytest.mark.parametrize("which, attribution, flags, audited", [
+    (0, "Participant, Early career, 2025", "[]", True),      # approved: a new attribution is audited
+    (1, "", '[{"kind": "place", "severity": "warn"}]', True),  # edited: a new flag is audited
+    (2, "", "[]", False),                                     # rejected, nothing changed: nothing written
+    (3, "Participant, Early career, 2025", "[]", False),      # pending: updated as before, no audit
+])
+def test_a_rerun_that_changes_a_reviewed_quotes_attribution_audits_it_and_bumps_its_version(
+        ws, reviewed, which, attribution, flags, audited):
+    from copquotes.quotes import storage
+
+    if which == 3:
+        u = reviewed["units"][0]
+        text = unit_of(ws, "walk in flat")[1]
+        qid = add_quote(ws, u, text.index("Jo "), len(text))
+    else:
+        qid = reviewed["quotes"][which]
+    status, edited, version = quote_state(ws, qid)
+    with ws.transaction():
+        storage.upsert_quotes(ws, [stage_row(ws, qid, attribution, flags)])
+    row = ws.conn.execute("SELECT attribution, status, version FROM quotes WHERE quote_id = ?", (qid,)).fetchone()
+    assert tuple(row) == (attribution, status, version + audited)
+    last = review.history(ws, qid)[-1] if review.history(ws, qid) else {"action": None}
+    assert (last["action"] == "attribution_changed") == audited
+    if audited:
+        assert last["after"]["attribution"] == attribution and last["before"]["version"] == version
+
+
 # ---------------------------------------------------------------------------------- stages vs reviewers
 VTT = """WEBVTT
 
