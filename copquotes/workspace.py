@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -348,18 +348,81 @@ _MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS unit_parts_part ON unit_parts(tbl, part);
     """,
+    # 12 -> 13: withdrawn consent keeps the reviewer's work. The trigger still deletes the unit's
+    # quotes with an audit row, and now keeps each reviewed one in orphans (kind quote_no_consent,
+    # listed nowhere, no text shown) so that consent given again re-attaches it (status, edit,
+    # version + 1). A quote inserted under an id whose audit trail has a higher version continues
+    # from there: a reviewer's stale --expect-version can never match a re-created quote.
+    # Workspace._orphans_from_removals rebuilds the orphans of earlier withdrawals.
+    # file_shas: every content (SHA-256) a file has had, so a copy of an older export under
+    # another path is known as that (Workspace._same_content), in this ingest and every later one
+    """
+    DROP TRIGGER IF EXISTS consent_withdrawn;
+    CREATE TRIGGER consent_withdrawn AFTER UPDATE OF consent, speaker_role ON units
+    WHEN NOT EXISTS (SELECT 1 FROM quotable_units u WHERE u.unit_id = NEW.unit_id)
+    BEGIN
+        INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)
+            SELECT q.quote_id, 'copquotes', 'removed_no_consent',
+                   json_object('status', q.status, 'version', q.version, 'text', q.text,
+                               'edited_text', q.edited_text, 'updated_by', q.updated_by),
+                   NULL, 'quote consent withdrawn (or the speaker is no longer a participant)',
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            FROM quotes q WHERE q.unit_id = NEW.unit_id
+              AND (q.status != 'pending' OR q.version > 1 OR q.edited_text IS NOT NULL AND q.updated_by != 'quotes');
+        INSERT INTO orphans(kind, file_id, unit_id, quote_id, payload_json, reason, at)
+            SELECT 'quote_no_consent', NEW.file_id, q.unit_id, q.quote_id,
+                   json_object('quote_id', q.quote_id, 'unit_id', q.unit_id, 'start', q.start, 'end', q."end",
+                               'text', q.text, 'verbatim', q.verbatim, 'edited_text', q.edited_text,
+                               'score', q.score, 'parts_json', q.parts_json, 'themes_json', q.themes_json,
+                               'attribution', q.attribution, 'flags_json', q.flags_json, 'speaker', q.speaker,
+                               'status', q.status, 'version', q.version, 'updated_at', q.updated_at,
+                               'updated_by', q.updated_by,
+                               'before', substr(NEW.text, max(0, q.start - 40) + 1, q.start - max(0, q.start - 40)),
+                               'after', substr(NEW.text, q."end" + 1, 40),
+                               'speaker_key', NEW.speaker_key, 'question', NEW.question,
+                               'reviewer_themes', json(CASE WHEN EXISTS (SELECT 1 FROM decisions d
+                                   WHERE d.quote_id = q.quote_id AND d.action = 'set_themes') THEN 'true' ELSE 'false' END)),
+                   'consent withdrawn: kept until quote consent is given again',
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            FROM quotes q WHERE q.unit_id = NEW.unit_id
+              AND (q.status != 'pending' OR q.version > 1 OR q.edited_text IS NOT NULL AND q.updated_by != 'quotes');
+        DELETE FROM quotes WHERE unit_id = NEW.unit_id;
+    END;
+    CREATE TABLE IF NOT EXISTS file_shas (
+        sha256 TEXT NOT NULL,
+        file_id INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+        PRIMARY KEY (sha256, file_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS file_shas_file ON file_shas(file_id);
+    INSERT OR IGNORE INTO file_shas(sha256, file_id) SELECT sha256, file_id FROM files;
+    CREATE TRIGGER IF NOT EXISTS quotes_version_floor AFTER INSERT ON quotes
+    WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = NEW.quote_id)
+    BEGIN
+        UPDATE quotes SET version = 1 + (
+            SELECT MAX(MAX(COALESCE(json_extract(d.before_json, '$.version'), 0),
+                           COALESCE(json_extract(d.after_json, '$.version'), 0)))
+            FROM decisions d WHERE d.quote_id = NEW.quote_id)
+        WHERE quote_id = NEW.quote_id AND version <= (
+            SELECT MAX(MAX(COALESCE(json_extract(d.before_json, '$.version'), 0),
+                           COALESCE(json_extract(d.after_json, '$.version'), 0)))
+            FROM decisions d WHERE d.quote_id = NEW.quote_id);
+    END;
+    """,
 ]
 
 # the indexes migrations 5 -> 6, 8 -> 9 and 11 -> 12 add (their statistics are gathered when the
 # workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
                 8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: (),
-                11: ("unit_parts_part",)}
+                11: ("unit_parts_part",), 12: ()}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.
 QUOTE_ID_REFERENCES: list[tuple[str, str]] = [("collection_quotes", "quote_id")]
 REATTACHED_BY = "copquotes"     # the 'reviewer' of audit rows written by copquotes itself
+# the orphans' kind of a reviewed quote removed because quote consent was withdrawn (the trigger
+# consent_withdrawn): kept, listed nowhere, re-attached when the words are quotable again
+NO_CONSENT = "quote_no_consent"
 
 # The aggregates: what the review app's overview and topics pages count. Tagger labels only;
 # reviewers' corrections (theme_labels, a small table) are applied on top when read
@@ -403,6 +466,12 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _audit_now() -> str:
+    """An audit row's time as the database's triggers write it (milliseconds, 'Z'), so that a quote's
+    trail read in time order puts a re-attachment after the removal it follows in the same second."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 def quote_id_for(unit_id: str, start: int, end: int) -> str:
     """Stable id of a quote: its unit and its span (re-running the quotes stage finds it again)."""
     return "q" + hashlib.sha1(f"{unit_id}:{start}:{end}".encode()).hexdigest()[:15]
@@ -434,7 +503,8 @@ def unit_id_for(file_key: str, speaker_key: str | None, question: str | None, te
 @dataclass
 class FileResult:
     path: str
-    status: str                  # added | replaced | unchanged | renamed | duplicate
+    status: str                  # added | replaced | unchanged | renamed | duplicate | outdated (an older
+                                 # version of a file the workspace holds: not ingested)
     n_units: int = 0
     format: str = ""
     kept: int = 0                # replaced: units whose text did not change (kept with their reviewer data)
@@ -450,7 +520,7 @@ class IngestReport:
 
     @property
     def n_units_added(self) -> int:
-        return sum(f.n_units - f.kept for f in self.files if f.status not in ("unchanged", "renamed", "duplicate"))
+        return sum(f.n_units - f.kept for f in self.files if f.status not in ("unchanged", "renamed", "duplicate", "outdated"))
 
     def to_dict(self) -> dict:
         return {
@@ -564,6 +634,8 @@ class Workspace:
                                       (file_key_for(fpath), fid))
             if target == 10:
                 self._move_unit_themes()
+            if target == 12:
+                self._orphans_from_removals()
             if _NEW_INDEXES.get(target) and self.conn.execute(
                     "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
                 # a workspace with statistics gets them for its new indexes too: without,
@@ -600,6 +672,65 @@ class Workspace:
         for index in ("unit_themes_theme", "unit_themes_label", "unit_themes_score", "unit_themes_rank"):
             self.conn.execute(f"DROP INDEX IF EXISTS {index}")
         self.conn.execute("DROP TABLE IF EXISTS unit_themes")
+
+    def _orphans_from_removals(self) -> None:
+        """Migration 12 -> 13, inside its transaction: a quote that an earlier copquotes removed when
+        quote consent was withdrawn kept only an audit row (``removed_no_consent``, its status,
+        version and edit). Its unit is still stored, so its span is found again (the quotes stage's
+        spans are runs of the unit's sentences; the quote id is a hash of unit and span) and kept as a
+        ``quote_no_consent`` orphan, then re-attached at once where consent was given again since
+        (a quote re-created there, untouched, takes the decision back). Not found: left as it was."""
+        removed = {r[0]: json.loads(r[1] or "{}") for r in self.conn.execute(
+            "SELECT d.quote_id, d.before_json FROM decisions d WHERE d.action = 'removed_no_consent'"
+            " AND d.id = (SELECT MAX(id) FROM decisions x WHERE x.quote_id = d.quote_id)"
+            " AND NOT EXISTS (SELECT 1 FROM orphans o WHERE o.quote_id = d.quote_id AND o.kind = 'quote_no_consent')")}
+        if not removed:
+            return
+        found = self._spans_of_quote_ids(set(removed))
+        now = _now()
+        for qid, (uid, start, end) in found.items():
+            self.conn.execute("INSERT INTO orphans(kind, file_id, unit_id, quote_id, payload_json, reason, at)"
+                              " VALUES ('quote_no_consent', ?, ?, ?, ?, ?, ?)",
+                              (*self._rebuilt_payload(qid, uid, start, end, removed[qid]), now))
+        log.info("kept %d of %d quotes removed for withdrawn consent, to restore with consent", len(found),
+                 len(removed))
+        self.reattach_orphans()
+
+    def _spans_of_quote_ids(self, wanted: set[str]) -> dict[str, tuple[str, int, int]]:
+        """``{quote id: (unit id, start, end)}`` for those of ``wanted`` that are a run of at most 4
+        consecutive sentences of a stored unit (how the quotes stage makes its spans)."""
+        found: dict = {}
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        spans: dict[str, list] = {}
+        for uid, s, e in cur.execute('SELECT unit_id, start, "end" FROM sentences ORDER BY unit_id, idx'):
+            spans.setdefault(uid, []).append((s, e))
+        for uid, sents in spans.items():
+            for i in range(len(sents)):
+                for j in range(i, min(len(sents), i + 4)):
+                    qid = quote_id_for(uid, sents[i][0], sents[j][1])
+                    if qid in wanted:
+                        found[qid] = (uid, sents[i][0], sents[j][1])
+        return found
+
+    def _rebuilt_payload(self, qid: str, uid: str, start: int, end: int, before: dict) -> tuple:
+        """``(file_id, unit_id, quote_id, payload_json, reason)`` of a quote_no_consent orphan rebuilt
+        from the audit row that removed it (:meth:`_orphans_from_removals`)."""
+        u = self.conn.execute("SELECT file_id, text, speaker_key, question FROM units WHERE unit_id = ?",
+                              (uid,)).fetchone()
+        themes = next((json.loads(a)["themes"] for (a,) in self.conn.execute(
+            "SELECT after_json FROM decisions WHERE quote_id = ? AND after_json IS NOT NULL ORDER BY id DESC",
+            (qid,)) if "themes" in json.loads(a)), [])
+        text = u["text"]
+        payload = {**before, "quote_id": qid, "unit_id": uid, "start": start, "end": end,
+                   "verbatim": text[start:end], "themes_json": json.dumps(themes),
+                   "before": text[max(0, start - 40):start], "after": text[end:end + 40],
+                   "speaker_key": u["speaker_key"], "question": u["question"],
+                   "reviewer_themes": self.conn.execute(
+                       "SELECT 1 FROM decisions WHERE quote_id = ? AND action = 'set_themes'", (qid,)
+                   ).fetchone() is not None}
+        return (u["file_id"], uid, qid, json.dumps(payload, ensure_ascii=False),
+                "consent withdrawn: kept until quote consent is given again")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -695,10 +826,16 @@ class Workspace:
             if sha in planned and planned[sha] != key:   # the same bytes under another path of this ingest
                 log.info("%s: same content as %s, already ingested; skipped", _display(path), planned[sha])
                 return dict(plan, action="duplicate")
-            row, gone = self._same_content(sha, key)
-            if row is not None and not gone:   # the same bytes are already here under another path
+            row, how = self._same_content(sha, key)
+            if how == "duplicate":   # the same bytes are already here under another path
                 log.info("%s: same content as %s, already ingested; skipped", _display(path), row["path"])
                 return dict(plan, action="duplicate")
+            if how == "older":
+                log.warning("%s: same content as an earlier version of %s, which the workspace holds with newer "
+                            "content; not ingested (an old copy must not bring back what the newer one changed, "
+                            "such as withdrawn consent): move it out of the input, or copy it over %s to go back "
+                            "to it", _display(path), row["path"], row["path"])
+                return dict(plan, action="outdated")
             if row is not None:   # the same bytes, moved: the file keeps its identity
                 plan["renamed"] = True
                 log.info("%s: same content as a file that moved away; kept as that file", _display(path))
@@ -763,7 +900,7 @@ class Workspace:
     def _apply_one(self, plan: dict) -> FileResult:
         """Write one planned source in short transactions (see :meth:`ingest`)."""
         source, path, action = plan["source"], plan["path"], plan["action"]
-        if action in ("duplicate", "unchanged"):
+        if action in ("duplicate", "unchanged", "outdated"):
             return FileResult(str(source.path), action, plan.get("n", 0), source.format)
         if action == "renamed":
             with self.transaction():
@@ -788,6 +925,7 @@ class Workspace:
                     (plan["key"], _display(path), source.format, plan["sha"], plan["meta_json"], _now(),
                      plan["file_key"], file_id))
                 self.conn.execute("DELETE FROM file_identifiers WHERE file_id = ?", (file_id,))
+            self.conn.execute("INSERT OR IGNORE INTO file_shas(sha256, file_id) VALUES (?, ?)", (plan["sha"], file_id))
             self.conn.executemany(
                 "INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json) VALUES (?,?,?,?,?)",
                 [(file_id, i.value, i.kind, i.source, json.dumps(list(i.aliases))) for i in plan["identifiers"]])
@@ -835,15 +973,24 @@ class Workspace:
         return result
 
     def _same_content(self, sha: str, key: str):
-        """``(row, gone)``: a stored file with the same bytes under another path, preferring one whose
-        path no longer exists (``gone``: it was moved or renamed); ``(None, False)`` if there is none."""
+        """``(row, how)``: a stored file under another path whose content is or was these bytes, and
+        what the new path is to it: ``moved`` (its content, and its own path no longer exists: moved or
+        renamed), ``duplicate`` (its content, still at its own path), ``older`` (content it had before:
+        the bytes at its own path, or stored since, are newer, whether or not this ingest reads them);
+        ``(None, None)`` if there is none. Decided from the files on disk, not from what this ingest
+        has written yet, so a second run on the same inputs decides the same."""
         rows = self.conn.execute(
-            "SELECT file_id, fingerprint, n_units, file_key, path FROM files WHERE sha256 = ? AND path != ?"
-            " ORDER BY file_id", (sha, key)).fetchall()
-        for r in rows:
+            "SELECT file_id, fingerprint, n_units, file_key, path, sha256 FROM files f WHERE path != ? AND"
+            " (sha256 = ? OR EXISTS (SELECT 1 FROM file_shas s WHERE s.file_id = f.file_id AND s.sha256 = ?))"
+            " ORDER BY file_id", (key, sha, sha)).fetchall()
+        current = [r for r in rows if r["sha256"] == sha]
+        for r in current:
             if not Path(r["path"]).exists():
-                return r, True
-        return (rows[0], False) if rows else (None, False)
+                return r, "moved"
+        for r in current:
+            if _unchanged_at(Path(r["path"]), sha):
+                return r, "duplicate"
+        return (rows[0], "older") if rows else (None, None)
 
     def _unit_row(self, file_id: int, file_key: str, u: Unit, th: str | None = None, uid: str | None = None,
                   occurrences: dict | None = None, assigned: set | None = None) -> tuple:
@@ -958,8 +1105,8 @@ class Workspace:
             for oid, kind, fid, old_uid, old_qid, payload_json in todo:
                 p = json.loads(payload_json)
                 res = None
-                if kind == "quote":
-                    res = self._reattach_quote(conn, oid, p, units(fid))
+                if kind in ("quote", NO_CONSENT):
+                    res = self._reattach_quote(conn, oid, p, units(fid), kind)
                 elif kind == "redaction":
                     res = self._reattach_redaction(conn, p, units(fid))
                 elif kind == "theme_label":
@@ -969,7 +1116,7 @@ class Workspace:
                                      " VALUES (?,?,?,?,?)", (hit["unit_id"], p["theme"], p["label"], p["reviewer"], p["at"]))
                         res = ("reattached", hit["unit_id"])
                 if res is None:
-                    out["open"] += 1
+                    out["open"] += kind != NO_CONSENT    # (kept while consent is withdrawn: not open work)
                     continue
                 conn.execute("UPDATE orphans SET resolved_at = ?, resolution = ?, resolved_to = ? WHERE id = ?",
                              (_now(), res[0], res[1], oid))
@@ -994,17 +1141,26 @@ class Workspace:
         hits.sort(key=lambda h: h[0])
         return [(u, i) for _, u, i in hits]
 
-    def _reattach_quote(self, conn, oid: int, p: dict, units: list[dict]):
+    def _reattach_quote(self, conn, oid: int, p: dict, units: list[dict], kind: str = "quote"):
         verbatim = p.get("verbatim") or ""
         if not verbatim:
             return None
         ranked = self._rank_units(units, p, verbatim)
+        if kind == NO_CONSENT:     # back only where the words are quotable again
+            ranked = [(u, i) for u, i in ranked if u["quotable"]]
         if not ranked:
             return None
         u, start = ranked[0]
         end = start + len(verbatim)
-        now = _now()
+        now = _audit_now()
         if not u["quotable"]:
+            # kept as a quote withdrawn for consent: back when the speaker's consent is
+            conn.execute("INSERT INTO orphans(kind, file_id, unit_id, quote_id, payload_json, reason, at)"
+                         " VALUES (?,?,?,?,?,?,?)",
+                         (NO_CONSENT, conn.execute("SELECT file_id FROM units WHERE unit_id = ?", (u["unit_id"],)
+                                                   ).fetchone()[0], u["unit_id"], p["quote_id"],
+                          json.dumps({**p, "unit_id": u["unit_id"]}, ensure_ascii=False),
+                          "consent withdrawn: kept until quote consent is given again", now))
             conn.execute(
                 "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
                 " VALUES (?,?,?,?,?,?,?)",
@@ -1040,7 +1196,8 @@ class Workspace:
             (qid, REATTACHED_BY, "reattached", json.dumps({"quote_id": p["quote_id"], **_quote_snapshot(p)},
                                                           ensure_ascii=False),
              json.dumps(_quote_snapshot(after), ensure_ascii=False),
-             f"re-attached from quote {p['quote_id']}: the same words were found after a re-ingest", now))
+             (f"quote consent given again: quote {p['quote_id']} is back with its decision" if kind == NO_CONSENT
+              else f"re-attached from quote {p['quote_id']}: the same words were found after a re-ingest"), now))
         if p.get("reviewer_themes"):   # so the quotes stage keeps the reviewer's themes
             conn.execute(
                 "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
@@ -1394,16 +1551,15 @@ def orphaned_decisions(ws, kinds: Iterable[str] | None = None, with_original: bo
     sql = ("SELECT o.id, o.kind, o.file_id, f.display AS file, o.unit_id, o.quote_id, o.payload_json, o.reason, o.at"
            " FROM orphans o LEFT JOIN files f ON f.file_id = o.file_id WHERE o.resolved_at IS NULL")
     params: list = []
-    if kinds:
-        ks = list(kinds)
-        sql += f" AND o.kind IN ({','.join('?' * len(ks))})"
-        params += ks
+    ks = list(kinds) if kinds else ["quote", "redaction", "theme_label"]   # never NO_CONSENT unless asked
+    sql += f" AND o.kind IN ({','.join('?' * len(ks))})"
+    params += ks
     out = []
     for r in ws.conn.execute(sql + " ORDER BY o.id", params):
         p = json.loads(r["payload_json"])
         d = {"id": r["id"], "kind": r["kind"], "file": r["file"], "unit_id": r["unit_id"], "quote_id": r["quote_id"],
              "reason": r["reason"], "orphaned_at": r["at"]}
-        if r["kind"] == "quote":
+        if r["kind"] in ("quote", NO_CONSENT):
             d.update(status=p.get("status"), edited_text=p.get("edited_text"), text=p.get("text"),
                      version=p.get("version"), decided_by=p.get("updated_by"), decided_at=p.get("updated_at"),
                      attribution=p.get("attribution"))
@@ -1422,7 +1578,8 @@ def orphaned_decisions(ws, kinds: Iterable[str] | None = None, with_original: bo
 def decision_summary(ws) -> dict:
     """Reviewer decisions in the workspace: quotes per status, held quotes (a hold-level flag or
     unconfirmed consent keeps them from export until a reviewer approves them), open orphans by
-    kind, and quotes removed because quote consent was withdrawn."""
+    kind, quotes removed because quote consent was withdrawn, and how many of those are kept
+    to come back if consent is given again (``kept_until_consent``)."""
     c = ws.conn
     by_status = {st: 0 for st in ("pending", "approved", "edited", "rejected")}
     for st, n in c.execute("SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
@@ -1435,7 +1592,10 @@ def decision_summary(ws) -> dict:
     ).fetchone()
     orphaned = {k: 0 for k in ("quote", "redaction", "theme_label")}
     for kind, n in c.execute("SELECT kind, COUNT(*) FROM orphans WHERE resolved_at IS NULL GROUP BY kind"):
-        orphaned[kind] = n
+        if kind in orphaned:
+            orphaned[kind] = n
+    kept_no_consent = c.execute("SELECT COUNT(*) FROM orphans WHERE resolved_at IS NULL AND kind = ?",
+                                (NO_CONSENT,)).fetchone()[0]
     reattached = c.execute("SELECT COUNT(*) FROM orphans WHERE resolution = 'reattached'").fetchone()[0]
     removed = c.execute("SELECT COUNT(DISTINCT quote_id) FROM decisions WHERE action = 'removed_no_consent'"
                         ).fetchone()[0]
@@ -1448,6 +1608,7 @@ def decision_summary(ws) -> dict:
         "orphaned_by_kind": orphaned,
         "reattached": reattached,
         "removed_no_consent": removed,
+        "kept_until_consent": kept_no_consent,
     }
 
 
@@ -1595,6 +1756,14 @@ def _fingerprints(source, sha: str) -> tuple[str, str]:
         return typed, typed
     meta.pop("rosters")
     return digest(meta), typed
+
+
+def _unchanged_at(path: Path, sha: str) -> bool:
+    """Whether the file at ``path`` still holds these bytes (one that cannot be read: taken as so)."""
+    try:
+        return _file_sha256(path) == sha
+    except OSError:
+        return True
 
 
 def _file_sha256(path: Path) -> str:

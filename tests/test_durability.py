@@ -205,6 +205,70 @@ def test_withdrawn_consent_removes_the_quote_with_an_audit_row_and_no_orphan(ws,
     assert quote_state(ws, reviewed["quotes"][2])[0] == "rejected"
 
 
+def with_consent(consent: str, *line_numbers) -> list[str]:
+    """LINES with these lines' quote consent set to ``consent`` ('y' or 'n')."""
+    lines = list(LINES)
+    for i in line_numbers:
+        role, _, text = lines[i].split("|", 2)
+        lines[i] = f"{role}|{consent}|{text}"
+    return lines
+
+
+@pytest.mark.parametrize("which, status, edited", [
+    (0, "approved", None),
+    (1, "edited", "We are in this together, and that keeps me going."),
+    (2, "rejected", None),
+])
+def test_consent_withdrawn_then_given_again_brings_the_decision_back_at_a_newer_version(ws, reviewed, which,
+                                                                                        status, edited):
+    f, qid = reviewed["file"], reviewed["quotes"][which]
+    ingest(ws, write(f, with_consent("n", which + 1)))
+    # withdrawn: gone from every read at once, listed nowhere, kept aside
+    assert quote_state(ws, qid) is None
+    assert ws.quotes_frame().query("quote_id == @qid").empty
+    assert orphaned_decisions(ws) == [] or all(o["quote_id"] != qid for o in orphaned_decisions(ws))
+    assert decision_summary(ws)["kept_until_consent"] == 1
+    ingest(ws, write(f, LINES))
+    assert quote_state(ws, qid) == (status, edited, 3)     # v2 when removed: it continues at v3
+    assert review.history(ws, qid)[-1]["action"] == "reattached"
+    assert decision_summary(ws)["kept_until_consent"] == 0
+    # a reviewer still holding version 2 is refused, not applied over the restored decision
+    with pytest.raises(review.QuoteConflict):
+        review.reset(ws, qid, "Bob", 2)
+    assert quote_state(ws, qid) == (status, edited, 3)
+
+
+def test_a_quote_recreated_under_an_id_with_an_audit_trail_continues_its_version(ws, reviewed):
+    q1, u1 = reviewed["quotes"][0], reviewed["units"][0]
+    review.reset(ws, q1, "Ann", 2)
+    start, end = ws.conn.execute('SELECT start, "end" FROM quotes WHERE quote_id = ?', (q1,)).fetchone()
+    with ws.transaction() as c:
+        c.execute("DELETE FROM quotes WHERE quote_id = ?", (q1,))
+    assert add_quote(ws, u1, start, end) == q1
+    assert quote_state(ws, q1) == ("pending", None, 4)
+    with pytest.raises(review.QuoteConflict):
+        review.approve(ws, q1, "Bob", 3)
+
+
+def test_migrating_keeps_quotes_an_earlier_version_removed_for_withdrawn_consent(ws, reviewed):
+    f, q1 = reviewed["file"], reviewed["quotes"][0]
+    ws.ensure_sentences()
+    ingest(ws, write(f, with_consent("n", 1)))
+    # as an earlier copquotes left it: an audit row, no orphan
+    with ws.transaction() as c:
+        c.execute("DELETE FROM orphans")
+        c.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+    path = ws.path
+    ws.close()
+    w = Workspace.open(path)
+    try:
+        assert decision_summary(w)["kept_until_consent"] == 1
+        ingest(w, write(f, LINES))
+        assert quote_state(w, q1) == ("approved", None, 3)
+    finally:
+        w.close()
+
+
 def test_migrating_a_schema_4_workspace_keeps_its_ids_and_gives_files_a_key(tmp_path):
     import sqlite3
 
@@ -330,6 +394,60 @@ def test_the_same_bytes_under_a_second_path_are_not_ingested_twice(ws, reviewed,
     assert res.status == "duplicate"
     assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
     assert ws.n_units() == len(LINES)
+
+
+@pytest.mark.parametrize("old_name", ["fg_old.txt", "a_copy_of_fg.txt"])   # read after the new one, or before
+def test_an_old_copy_kept_beside_the_new_export_is_outdated_in_every_run_and_never_brings_consent_back(
+        ws, reviewed, tmp_path, old_name):
+    f, q1 = reviewed["file"], reviewed["quotes"][0]
+    old = tmp_path / old_name
+    f.rename(old)
+    write(f, with_consent("n", 1))   # the new export withdraws line 1's consent
+
+    def run():
+        got = ws.ingest([Src(p) for p in sorted([f, old])], read=line_reader, progress=False).files
+        return {Path(r.path).name: r.status for r in got}
+
+    assert run() == {"fg.txt": "replaced", old_name: "outdated"}
+    for _ in range(2):   # the same inputs again: nothing changes
+        assert run() == {"fg.txt": "unchanged", old_name: "outdated"}
+    assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 1
+    assert quote_state(ws, q1) is None
+    assert ws.conn.execute("SELECT COUNT(*) FROM quotable_units WHERE text LIKE '%walk in flat%'").fetchone()[0] == 0
+
+
+def stage_row(ws, qid, attribution, flags="[]"):
+    """The row the quotes stage upserts for a stored quote, with this attribution and flags."""
+    q = dict(ws.conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
+    return (qid, q["unit_id"], q["start"], q["end"], q["text"], q["verbatim"], None, 0.5, "{}", "[]",
+            attribution, flags, q["speaker"], "pending", 1, None, "quotes")
+
+
+@pytest.mark.parametrize("which, attribution, flags, audited", [
+    (0, "Participant, Early career, 2025", "[]", True),      # approved: a new attribution is audited
+    (1, "", '[{"kind": "place", "severity": "warn"}]', True),  # edited: a new flag is audited
+    (2, "", "[]", False),                                     # rejected, nothing changed: nothing written
+    (3, "Participant, Early career, 2025", "[]", False),      # pending: updated as before, no audit
+])
+def test_a_rerun_that_changes_a_reviewed_quotes_attribution_audits_it_and_bumps_its_version(
+        ws, reviewed, which, attribution, flags, audited):
+    from copquotes.quotes import storage
+
+    if which == 3:
+        u = reviewed["units"][0]
+        text = unit_of(ws, "walk in flat")[1]
+        qid = add_quote(ws, u, text.index("Jo "), len(text))
+    else:
+        qid = reviewed["quotes"][which]
+    status, edited, version = quote_state(ws, qid)
+    with ws.transaction():
+        storage.upsert_quotes(ws, [stage_row(ws, qid, attribution, flags)])
+    row = ws.conn.execute("SELECT attribution, status, version FROM quotes WHERE quote_id = ?", (qid,)).fetchone()
+    assert tuple(row) == (attribution, status, version + audited)
+    last = review.history(ws, qid)[-1] if review.history(ws, qid) else {"action": None}
+    assert (last["action"] == "attribution_changed") == audited
+    if audited:
+        assert last["after"]["attribution"] == attribution and last["before"]["version"] == version
 
 
 # ---------------------------------------------------------------------------------- stages vs reviewers

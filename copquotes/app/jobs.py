@@ -13,9 +13,12 @@ runs the analysis stages, writing its progress to ``WS/.app/analysis.json`` afte
 every step (atomically: a reader never sees half a file). The page only reads that
 file, so a reload, a second tab or a second reviewer sees the same progress.
 
-Adding more files later makes a new batch: earlier batches are not read again, and
-the stages only redo what the new units make stale. A file whose bytes are already
-in the workspace is not added twice.
+Adding more files later makes a new batch, and the stages only redo what the new units
+make stale. A file whose bytes are already in the workspace is not added twice. A file
+uploaded with the name of one added before *replaces* it (written over it in its batch,
+which is read again): its units are matched, reviewers' decisions kept, withdrawn consent
+applied, as when a new export is saved over the old one. A roster uploaded later is also
+put in every earlier batch, so it applies to the files added before (docs/durability.md).
 
 No participant text is written to the progress file: file names, counts, stage
 names and error messages only.
@@ -155,19 +158,26 @@ def _manifest_places(data: bytes) -> dict[str, str]:
 
 def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = None) -> dict:
     """Save uploaded files (``(name, bytes)``) as a new batch; returns ``{"batch": path or None,
-    "saved": [names], "duplicates": [names]}``. Files whose bytes were added before are not
-    saved again (``duplicates``)."""
+    "saved": [names], "duplicates": [names], "replaced": [names]}``. Files whose bytes were added
+    before are not saved again (``duplicates``); a file with the name of one added before (not a
+    manifest) replaces it in its batch, which is then read again (``replaced``: it keeps that
+    batch's group and year); a roster with a new name is also put in every earlier batch."""
     known = _known_hashes(ws_path)
-    items, dups, seen = [], [], set()
+    stored = _stored_by_name(ws_path)
+    items, dups, seen, replaced = [], [], set(), []
     for name, data in uploads:
         sha = hashlib.sha256(data).hexdigest()
         if sha in known or sha in seen:
             dups.append(safe_name(name))
             continue
         seen.add(sha)
+        if safe_name(name).lower() in stored and safe_name(name).lower() not in MANIFEST_NAMES:
+            _replace_stored(stored[safe_name(name).lower()], data, sha)
+            replaced.append(safe_name(name))
+            continue
         items.append((safe_name(name), data, sha))
     if not items:
-        return {"batch": None, "saved": [], "duplicates": dups}
+        return {"batch": None, "saved": [], "duplicates": dups, "replaced": replaced}
     places: dict[str, str] = {}
     for name, data, _ in items:
         if name.lower() in MANIFEST_NAMES:
@@ -194,7 +204,71 @@ def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = No
         files.append({"name": name, "path": rel, "sha256": sha, "bytes": len(data)})
     clean = {k: str(v).strip() for k, v in (meta or {}).items() if v is not None and str(v).strip()}
     _write_json(batch / BATCH_FILE, {"created_at": _now(), "meta": clean, "files": files})
-    return {"batch": str(batch), "saved": [f["name"] for f in files], "duplicates": dups}
+    _share_rosters(batch, files)
+    return {"batch": str(batch), "saved": [f["name"] for f in files], "duplicates": dups, "replaced": replaced}
+
+
+def _stored_by_name(ws_path) -> dict[str, list[tuple[Path, dict]]]:
+    """``{file name (lower case): [(batch folder, its batch.json entry)]}``: every file the app stored."""
+    out: dict[str, list] = {}
+    root = inputs_dir(ws_path)
+    for b in sorted(root.iterdir()) if root.is_dir() else ():
+        try:
+            entries = json.loads((b / BATCH_FILE).read_text("utf-8")).get("files", [])
+        except (OSError, ValueError):
+            continue
+        for e in entries:
+            if isinstance(e, dict) and e.get("name") and e.get("path"):
+                out.setdefault(str(e["name"]).lower(), []).append((b, e))
+    return out
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    from ..workspace import atomic_write_bytes
+
+    atomic_write_bytes(path, data)
+
+
+def _replace_stored(copies: list[tuple[Path, dict]], data: bytes, sha: str) -> None:
+    """Write an upload over every stored file of its name (whole or not at all), record its new
+    hash in the batch, and mark the batch to be read again (the ingest matches it by path)."""
+    for b, entry in copies:
+        _atomic_write(b / entry["path"], data)
+        info = json.loads((b / BATCH_FILE).read_text("utf-8"))
+        for e in info.get("files", []):
+            if e.get("path") == entry["path"]:
+                e.update(sha256=sha, bytes=len(data), replaced_at=_now())
+        _write_json(b / BATCH_FILE, info)
+        (b / INGESTED).unlink(missing_ok=True)
+
+
+def _share_rosters(batch: Path, files: list[dict]) -> None:
+    """A roster in this batch is put in every earlier batch too (read again), so it applies to the
+    files added before it, as a roster in an export's folder does (a batch whose manifest names its
+    rosters reads only those)."""
+    from ..errors import CopquotesError
+    from ..ingest.base import ROSTER_FORMATS
+    from ..ingest.detect import detect_format
+
+    def is_roster(f):
+        try:
+            return detect_format(batch / f["path"]) in ROSTER_FORMATS
+        except (CopquotesError, OSError):
+            return False
+
+    rosters = [f for f in files if "/" not in f["path"] and is_roster(f)]
+    for b in sorted(batch.parent.iterdir()) if rosters else ():
+        if b == batch or not (b / BATCH_FILE).is_file():
+            continue
+        info = json.loads((b / BATCH_FILE).read_text("utf-8"))
+        have = {str(e.get("path", "")).lower() for e in info.get("files", [])}
+        new = [f for f in rosters if f["path"].lower() not in have and not (b / f["path"]).exists()]
+        for f in new:
+            _atomic_write(b / f["path"], (batch / f["path"]).read_bytes())
+            info.setdefault("files", []).append({**f, "shared_from": batch.name})
+        if new:
+            _write_json(b / BATCH_FILE, info)
+            (b / INGESTED).unlink(missing_ok=True)
 
 
 def pending_batches(ws_path) -> list[Path]:

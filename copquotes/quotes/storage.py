@@ -173,7 +173,11 @@ def cache_features(ws, kind: str, values: dict) -> None:
 def upsert_quotes(ws, rows: list[tuple]) -> None:
     """Inside the caller's write transaction: insert the new quotes of ``rows`` and update the
     derived columns of stored ones (a reviewer's status, version, edit and themes are kept,
-    decided from the row as it is now)."""
+    decided from the row as it is now). A reviewed quote (not pending) whose attribution or flags
+    change (a re-run with other metadata) gets version + 1 and an ``attribution_changed`` audit row
+    with both: what a reviewer approved is never changed silently, and a save of the version they
+    saw is refused."""
+    changed = _attribution_changes(ws, rows)
     ws.conn.executemany(
         'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
         " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
@@ -186,6 +190,44 @@ def upsert_quotes(ws, rows: list[tuple]) -> None:
         " attribution=excluded.attribution, flags_json=excluded.flags_json, speaker=excluded.speaker",
         rows,
     )
+    _audit_attribution(ws, changed)
+
+
+def _attribution_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
+    """``(quote_id, before, after)`` of the stored reviewed quotes among ``rows`` whose attribution
+    or flags differ from the row's (flags compared as data, not as text)."""
+    new = {r[0]: (r[10], r[11]) for r in rows}
+    out = []
+    for q in ws.conn.execute(
+            "SELECT quote_id, status, version, attribution, flags_json FROM quotes"
+            " WHERE status != 'pending' AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(new)),)):
+        attribution, flags = new[q["quote_id"]]
+        old_flags, new_flags = json.loads(q["flags_json"] or "[]"), json.loads(flags or "[]")
+        if q["attribution"] != attribution or old_flags != new_flags:
+            before = {"status": q["status"], "version": q["version"], "attribution": q["attribution"],
+                      "flags": old_flags}
+            after = {**before, "version": q["version"] + 1, "attribution": attribution, "flags": new_flags}
+            out.append((q["quote_id"], before, after))
+    return out
+
+
+def _audit_attribution(ws, changed: list[tuple[str, dict, dict]]) -> None:
+    """Version + 1 and an ``attribution_changed`` audit row for each of ``changed``."""
+    from ..workspace import REATTACHED_BY, _audit_now
+
+    now = _audit_now()
+    for quote_id, before, after in changed:
+        ws.conn.execute("UPDATE quotes SET version = ? WHERE quote_id = ?", (after["version"], quote_id))
+        ws.conn.execute(
+            "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (quote_id, REATTACHED_BY, "attribution_changed", json.dumps(before, ensure_ascii=False, sort_keys=True),
+             json.dumps(after, ensure_ascii=False, sort_keys=True),
+             "the analysis ran again with other metadata: the attribution or flags of this reviewed quote changed",
+             now))
+    if changed:   # the app's caches notice it
+        ws.conn.execute("INSERT INTO meta(key, value) VALUES ('review_changes', '1')"
+                        " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def finish_quotes(ws, kept_ids, reviewed: tuple) -> int:

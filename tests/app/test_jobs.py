@@ -97,3 +97,93 @@ def test_the_background_job_ingests_new_files_reports_unreadable_ones_and_analys
                                " WHERE f.path LIKE '%later.txt'").fetchone()[0] == "Early career"
     finally:
         ws.close()
+
+
+# ---------------------------------------------------------------------------------- uploaded again
+QUESTION = "What was the most valuable aspect of your CoP?"
+CONSENT_Q = "May we quote your comments anonymously in reports and publications?"
+ANSWERS = {"R001": "Knowing that other people care about this work as much as I do gives me hope.",
+           "R002": "Honestly the timing was hard with school holidays but the content was excellent."}
+
+
+def survey(**consent) -> bytes:
+    rows = [f"Respondent ID,{QUESTION},{CONSENT_Q}"]
+    rows += [f'{rid},"{text}",{consent.get(rid, "Yes")}' for rid, text in ANSWERS.items()]
+    return ("\n".join(rows) + "\n").encode()
+
+
+FG = (b"Jane Smith: Welcome back everyone. How has the month been?\n"
+      b"Amy Chen: Honestly it has been a hard month, and I felt really alone with it until today.\n"
+      b"Ben Ortiz: What keeps me going is this group. I walk in flat and walk out with a plan.\n")
+
+
+def roster(amy="yes", ben=None) -> bytes:
+    rows = ["name,role,quote_consent", "Jane Smith,facilitator,no", f"Amy Chen,participant,{amy}"]
+    rows += [f"Ben Ortiz,participant,{ben}"] if ben else []
+    return ("\n".join(rows) + "\n").encode()
+
+
+def ingest_pending(ws_path: Path) -> Workspace:
+    """What the Analyse button's job does first: ingest every batch not yet ingested."""
+    ws = Workspace.open(ws_path, create=True)
+    jobs.ingest_batches(ws, ws_path.resolve(), jobs._Progress(ws_path.resolve()))
+    return ws
+
+
+def decide(ws, text_part: str, action: str) -> str:
+    """A quote over the whole unit holding ``text_part``, as the quotes stage writes it, then decided."""
+    from copquotes import review
+    from copquotes.workspace import quote_id_for
+
+    uid, text = ws.conn.execute("SELECT unit_id, text FROM units WHERE text LIKE ?", (f"%{text_part}%",)).fetchone()
+    qid = quote_id_for(uid, 0, len(text))
+    with ws.transaction() as c:
+        c.execute("INSERT OR REPLACE INTO anon(unit_id, text) VALUES (?, ?)", (uid, text))
+        c.execute('INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, updated_by)'
+                  " VALUES (?,?,0,?,?,?, 'quotes')", (qid, uid, len(text), text, text))
+    getattr(review, action)(ws, qid, "Ann", *(["off theme"] if action == "reject" else []), 1)
+    return qid
+
+
+def live_status(ws, qid):
+    row = ws.conn.execute("SELECT q.status FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+                          " WHERE q.quote_id = ?", (qid,)).fetchone()
+    return row and row[0]
+
+
+@pytest.mark.parametrize("upload, replaced, gone, kept", [
+    # a new export of the survey: R001 withdrew consent
+    (("survey_2024.csv", survey(R001="No")), ["survey_2024.csv"], "care about this work", "the timing was hard"),
+    # a corrected roster: Amy Chen withdrew consent
+    (("roster.csv", roster(amy="no")), ["roster.csv"], "a hard month", "the timing was hard"),
+])
+def test_a_file_uploaded_again_under_its_name_replaces_the_one_added_before(tmp_path, upload, replaced, gone, kept):
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey_2024.csv", survey()), ("fg_session1.txt", FG), ("roster.csv", roster())])
+    ws = ingest_pending(ws_path)
+    q_gone = decide(ws, gone, "approve")
+    q_kept = decide(ws, kept, "reject")
+    ws.close()
+    res = jobs.save_batch(ws_path, [upload])
+    assert res["replaced"] == replaced and res["batch"] is None
+    ws = ingest_pending(ws_path)
+    try:
+        assert ws.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 2     # no second file
+        assert live_status(ws, q_gone) is None                                     # withdrawn consent applied
+        assert live_status(ws, q_kept) == "rejected"                               # the decision kept
+    finally:
+        ws.close()
+
+
+def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_before(tmp_path):
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("fg_session1.txt", FG), ("roster.csv", roster())])   # Ben Ortiz not on it
+    ingest_pending(ws_path).close()
+    res = jobs.save_batch(ws_path, [("roster_update.csv", roster(ben="yes"))])
+    assert res["saved"] == ["roster_update.csv"]
+    ws = ingest_pending(ws_path)
+    try:
+        assert ws.conn.execute("SELECT COUNT(*) FROM quotable_units WHERE text LIKE '%walk in flat%'"
+                               ).fetchone()[0] == 1
+    finally:
+        ws.close()
