@@ -440,3 +440,34 @@ def test_noncharacters_and_controls_never_break_an_export(ws, tmp_path, ext):
     assert "safe" in text and "friends" in text
     for bad in ("\ufffe", "\uffff", "\x07", "\x0b", "\U0001fffe", "\ufdd0", "\x00"):
         assert bad not in text, repr(bad)
+
+
+# ---------------------------------------------------------------------------------- survey questions
+QUESTION_IDENTIFIERS = [
+    ("What would you say to Oisín Mac Giolla Phádraig about next year?", ("Oisín", "Giolla", "Phádraig")),
+    ("How did the session at the Tallaght Hub land for you?", ("Tallaght",)),
+]
+
+
+@pytest.mark.parametrize("question, hidden", QUESTION_IDENTIFIERS)
+def test_survey_questions_leave_anonymised_in_every_channel(tmp_path, question, hidden):
+    from copquotes import bulk
+    from copquotes.app.data import question_text
+
+    w = build_workspace(tmp_path / "ws")
+    with w.transaction() as c:
+        c.execute("UPDATE units SET question = ? WHERE file_id = 2", (question,))
+    shown = {
+        "units table": "\n".join(units_table(w)["question"].dropna()),
+        "units csv": export(w, tmp_path / "u.csv", what="units").read_text(encoding="utf-8-sig"),
+        "units xlsx": all_text_of(export(w, tmp_path / "u.xlsx", what="units")),
+        "app": question_text(w, question, 2),
+    }
+    bulk.write(w, progress=False)
+    shown["bulk"] = "\n".join(bulk.read(w.path, "units")["question"].dropna())
+    for channel, text in shown.items():
+        assert "about" in text or "land for you" in text, channel        # the question is still there
+        assert not [h for h in hidden if h in text], (channel, text)
+    # the redactor ran once per distinct question and its result is kept in the workspace
+    assert len(w.get_config("disclosure.questions")) == 1
+    w.close()

@@ -16,6 +16,7 @@ import pandas as pd
 from .. import themescores
 from ..disclosure import Disclosure, is_held
 from ..errors import WorkspaceError
+from ..questions import shown_questions
 
 # the columns before the theme columns, in order (``document`` is the source's pseudonym)
 BASE_COLUMNS = ["unit_id", "document", "position", "source_kind", "group", "year", "question", "speaker",
@@ -80,10 +81,11 @@ class UnitFrames:
         base.insert(1, "document", [self.names.get(fid, "source") for fid in base["file_id"]])
         # the safety net: names of each file's roster and speaker labels the anonymiser missed
         base["text"] = [gate.text(t, fid) for t, fid in zip(base["text"], base["file_id"])]
-        # question texts come from the export's header, not anonymised ("What could Jane Smith improve?")
+        # question texts come from the export's header, which the anonymise stage never sees
+        # ("What could Jane Smith improve?"): the redactor runs over each distinct one once
         if base["question"].notna().any():
             pairs = list(zip(base["question"], base["file_id"]))
-            shown = {(q, fid): gate.derived(q, fid) for q, fid in set(pairs) if isinstance(q, str)}
+            shown = shown_questions(ws, gate, set(pairs))
             base["question"] = [shown.get(p) for p in pairs]
         if base["topic_label"].notna().any():
             for v in base["topic_label"].dropna().unique():
