@@ -30,6 +30,7 @@ import re
 from typing import Iterable
 
 from .disclosure import PLACEHOLDERS, UNSAFE_EDIT, mask_names, name_pattern, new_words, placeholder  # noqa: F401
+from .disclosure import PLACEHOLDER_RE, added_hidden_words, edit_hidden_words
 from .disclosure import redact_span as _redact_span
 from .disclosure import surface_key as _surface_key  # noqa: F401
 from . import themescores
@@ -241,14 +242,18 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
         raise ConfigError("the edited text is empty: type the text to publish, or reject the quote")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     row = _quote_row(ws.conn, quote_id)
+    changes = {"edited_text": text}
     if row is not None:
         _check_no_redacted_text(ws, row, text)
+        risks = edit_risk_flags(text, row.get("edited_text") or row.get("text") or "")
+        if risks:       # a new quasi-identifier: held until a reviewer approves it on purpose
+            changes["flags_json"] = json.dumps(json.loads(row.get("flags_json") or "[]") + risks)
+            approve = False
     if approve:
         _check_anonymised(ws, quote_id)
-    status = "approved" if approve else "edited"
+    status = changes["status"] = "approved" if approve else "edited"
     extra = [("approve", None)] if approve else []
-    return _update_quote(ws, quote_id, reviewer, expected_version, "edit",
-                         {"edited_text": text, "status": status}, reason=reason,
+    return _update_quote(ws, quote_id, reviewer, expected_version, "edit", changes, reason=reason,
                          attempted={"edited_text": text, "status": status}, extra_decisions=extra)
 
 
@@ -420,7 +425,9 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
     anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     visible = " ".join(str(x or "") for x in (anon[0] if anon else "", quote_row.get("text"),
                                                 quote_row.get("edited_text")))
-    unsafe = bool(new_words(text, visible, DEFAULT_ALLOW))
+    unsafe = (bool(new_words(text, visible, DEFAULT_ALLOW))
+              or bool(added_hidden_words(text, visible, edit_hidden_words(ws)))
+              or _adds_contact(text, visible))
     names = _name_pattern(ws.conn, quote_row["unit_id"])
     if names is not None and names.search(text):
         unsafe = True
@@ -432,6 +439,42 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
                 break
     if unsafe:
         raise UnsafeEditError(UNSAFE_EDIT)
+
+
+# what the redactor's pattern recognisers find that an edit may never add: contact details and identifiers
+CONTACT_KINDS = frozenset({"email", "phone", "url", "handle", "contact", "other"})
+_PATTERNS: list = []
+
+
+def _pattern_redactor():
+    """The redactor without its language model (patterns, lists, known names): loaded once."""
+    if not _PATTERNS:
+        from .anonymise import Redactor
+
+        _PATTERNS.append(Redactor(use_ner=False))
+    return _PATTERNS[0]
+
+
+def _adds_contact(text: str, visible: str) -> bool:
+    """Whether ``text`` holds a contact detail or an identifier number (a phone number, an
+    email, spelt out or not, a web address, an id) that ``visible`` does not show."""
+    seen = " ".join(PLACEHOLDER_RE.sub(" ", visible or "").casefold().split())
+    for sp in _pattern_redactor().analyze(text):
+        if sp.kind in CONTACT_KINDS and " ".join(text[sp.start:sp.end].casefold().split()) not in seen:
+            return True
+    return False
+
+
+def edit_risk_flags(text: str, visible: str) -> list[dict]:
+    """Risk flags (:func:`copquotes.anonymise.risk_flags`) the edit ``text`` raises that its
+    ``visible`` text did not ("the only Aboriginal teacher at my school"), as hold flags:
+    such an edit is held for a reviewer's approval."""
+    from .anonymise import risk_flags
+
+    before = {(f.kind, f.reason) for f in risk_flags(visible or "")}
+    return [{"kind": f.kind, "start": None, "end": None, "severity": "hold", "source": "edit",
+             "reason": f"the edit adds: {f.reason}"}
+            for f in risk_flags(text) if (f.kind, f.reason) not in before and f.severity == "hold"]
 
 
 def redactions(ws, unit_id: str, with_original: bool = False) -> list[dict]:
