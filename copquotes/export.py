@@ -170,6 +170,7 @@ def researcher_tables(ws) -> dict[str, pd.DataFrame]:
         raise WorkspaceError(f"the workspace has no topics yet: run 'copquotes analyse --workspace {ws.path}' "
                              "(the topics stage) first")
     gate = Disclosure(ws)
+    cohorts = _cohort_values(ws)
     out = {}
     for name, df in tables_from_workspace(ws).items():
         df = df.reset_index() if df.index.name is not None else df.reset_index(drop=True)
@@ -179,14 +180,31 @@ def researcher_tables(ws) -> dict[str, pd.DataFrame]:
         for col in ("label", "keywords", "topic_label", "Name", "Representation"):
             if col in df.columns:
                 df[col] = [gate.aggregate(v) if isinstance(v, str) else v for v in df[col]]
-        # column names may be topic labels or cohort values
-        df.columns = [gate.aggregate(str(c)) for c in df.columns]
         # cells of free text (group names, labels) in any other column
-        for col in df.columns:
-            if df[col].dtype == object:
-                df[col] = [gate.derived(v) if isinstance(v, str) else v for v in df[col]]
-        df.columns = [str(c) for c in df.columns]
+        for i in range(df.shape[1]):
+            if df.iloc[:, i].dtype == object:
+                df.iloc[:, i] = [gate.derived(v) if isinstance(v, str) else v for v in df.iloc[:, i]]
+        df.columns = _column_names(gate, df.columns, cohorts)
         out[name] = df
+    return out
+
+
+def _cohort_values(ws) -> set[str]:
+    """The group and year values of the units: the only column names of the researcher tables
+    that are not the package's own (fixed names, theme ids, source kinds)."""
+    return {str(v) for row in ws.conn.execute("SELECT DISTINCT grp, year FROM units") for v in row if v is not None}
+
+
+def _column_names(gate, columns, cohorts: set[str]) -> list[str]:
+    """Column names as they may leave: the package's own never gated (a consent gate must not
+    rename 'theme'), a cohort value through ``gate.derived``; each name kept unique."""
+    out: list[str] = []
+    for c in map(str, columns):
+        name = gate.derived(c) if c in cohorts else c
+        base, i = name, 2
+        while name in out:
+            name, i = f"{base} ({i})", i + 1
+        out.append(name)
     return out
 
 

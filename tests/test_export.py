@@ -471,3 +471,24 @@ def test_survey_questions_leave_anonymised_in_every_channel(tmp_path, question, 
     # the redactor ran once per distinct question and its result is kept in the workspace
     assert len(w.get_config("disclosure.questions")) == 1
     w.close()
+
+
+# ---------------------------------------------------------------------------------- researcher tables
+OWN_WORDS = "topic label units theme share labelled group year total size keywords wellbeing solidarity backlash"
+
+
+def test_researcher_tables_keep_their_own_column_names_when_only_a_non_consenting_speaker_used_them(tmp_path):
+    from copquotes.export import TABLES, researcher_tables
+
+    w = build_workspace(tmp_path / "ws")
+    with w.transaction() as c:     # words only a speaker without quote consent used: withheld from labels
+        c.execute("UPDATE anon SET text = ? WHERE unit_id = ?", (OWN_WORDS, unit_id(2)))
+    tables = researcher_tables(w)
+    assert set(tables) == set(TABLES)
+    assert list(tables["theme_prevalence"].columns) == ["group", "year", "theme", "units", "labelled", "share"]
+    assert "wellbeing" in tables["topic_theme"].columns and "label" in tables["topic_info"].columns
+    for name, df in tables.items():
+        assert "[withheld]" not in df.columns and len(set(df.columns)) == len(df.columns), name
+    for what in ("tables", "topic_info", "theme_prevalence"):
+        export(w, tmp_path / f"{what}.xlsx", what=what)
+    w.close()
