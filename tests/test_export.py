@@ -126,9 +126,24 @@ def test_xlsx_has_no_formula_cells(ws, tmp_path):
     sheet = load_workbook(export(ws, tmp_path / "q.xlsx"))["quotes"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
-    texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert any(t.startswith("'=SUM") for t in texts)
-    assert all(not t.startswith(("=", "+", "-", "@")) for t in texts)
+    # a formula-like text keeps its exact value, shown as text by Excel's own hidden apostrophe
+    signed = [c for c in cells[len(sheet[1]):] if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+    assert any(c.value.startswith("=SUM") for c in signed)
+    assert signed and all(c.quotePrefix for c in signed)
+    assert not any(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
+
+
+@pytest.mark.parametrize("what, column", [("quotes", "attribution"), ("units", "text")])
+def test_xlsx_cells_hold_exactly_the_text_without_a_literal_apostrophe(ws, tmp_path, what, column):
+    from openpyxl import load_workbook
+
+    ws.conn.execute("UPDATE quotes SET attribution = '- CoP survey respondent 2025'")
+    ws.conn.execute("UPDATE anon SET text = '- a dash first, then words' WHERE unit_id = ?", (unit_id(6),))
+    sheet = load_workbook(export(ws, tmp_path / "x.xlsx", what=what)).worksheets[0]
+    col = [c.value for c in sheet[1]].index(column)
+    cells = [r[col] for r in sheet.iter_rows(min_row=2) if isinstance(r[col].value, str) and r[col].value.startswith("-")]
+    assert cells and all(c.quotePrefix and c.data_type == "s" for c in cells)
+    assert {c.value for c in cells} <= {"- CoP survey respondent 2025", "- a dash first, then words"}
 
 
 def test_docx_quote_bank_is_grouped_by_theme_with_attribution(ws, tmp_path):
@@ -375,9 +390,10 @@ def test_xlsx_writer_round_trips_awkward_values(tmp_path):
     vals = [[c.value for c in r] for r in sh.iter_rows()]
     assert vals[0] == list("abcde") and sh["A1"].font.b
     assert vals[1] == ["x < y & z > w", 3, -2.5, None, True]
-    assert vals[2][:4] == ["  spaced  ", None, "'=cmd|' /C calc'!A0", "bell tab\tok"]
+    assert vals[2][:4] == ["  spaced  ", None, "=cmd|' /C calc'!A0", "bell tab\tok"]
     assert len(vals[2][4]) == 32767
-    assert vals[3] == ["ünïcødé “quotes” ✓", 10**12, "'@SUM(A1)", "'-1+1", "'+61 400 000 000"]
+    assert vals[3] == ["ünïcødé “quotes” ✓", 10**12, "@SUM(A1)", "-1+1", "+61 400 000 000"]
+    assert [sh[ref].quotePrefix for ref in ("C3", "C4", "D4", "E4", "A2")] == [True, True, True, True, False]
     assert all(c.data_type != "f" for r in sh.iter_rows() for c in r)
     assert sh.freeze_panes == "A2"
 
