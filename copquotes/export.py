@@ -127,7 +127,7 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
             "source": {"document": gate.source(fid), "kind": r.get("source_kind"), "group": r.get("group"),
                        "year": r.get("year")},
             "flags": gate.flags(r.get("flags_json"), fid),
-            "speaker": r.get("speaker") or "",
+            "speaker": gate.speaker(fid, r.get("speaker_key"), r["unit_id"]),
             "status": r.get("status"),
             "reviewed_by": r.get("updated_by") if reviewed else None,
             "reviewed_at": r.get("updated_at") if reviewed else None,

@@ -508,3 +508,22 @@ def test_researcher_tables_keep_their_own_column_names_when_only_a_non_consentin
     for what in ("tables", "topic_info", "theme_prevalence"):
         export(w, tmp_path / f"{what}.xlsx", what=what)
     w.close()
+
+
+# ---------------------------------------------------------------------------------- speaker pseudonyms
+def test_speakers_leave_by_a_keyed_pseudonym_the_same_in_units_and_quotes(ws, tmp_path):
+    from copquotes import bulk
+
+    stored = dict(ws.conn.execute("SELECT unit_id, speaker_key FROM units"))
+    units = {r["unit_id"]: r["speaker"] for r in read_csv(export(ws, tmp_path / "u.csv", what="units"))}
+    quotes = {r["verbatim_span"]["unit_id"]: r["speaker"] for r in quote_records(ws, approved_only=False)}
+    assert quotes and all(units[uid] == who for uid, who in quotes.items())          # joinable
+    assert all(re.fullmatch(r"P-[0-9a-f]{10}", who) for who in units.values())
+    assert not set(units.values()) & (set(stored.values()) | {f"P-{i:06d}" for i in range(10)})
+    assert units[unit_id(1)] == units[unit_id(3)] != units[unit_id(5)]               # one person, one name
+    bulk.write(ws, progress=False)
+    assert dict(zip(*bulk.read(ws.path, "units")[["unit_id", "speaker"]].T.values)) == units
+    # another workspace with the same files has its own secret: a staff list cannot compute them
+    other = build_workspace(tmp_path / "other")
+    assert units[unit_id(6)] != units_table(other).set_index("unit_id").loc[unit_id(6), "speaker"]
+    other.close()
