@@ -153,23 +153,22 @@ def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: st
     if reason:
         attempted["reason"] = reason
     conflict: QuoteConflict | None = None
+    if _quote_row(ws.conn, quote_id) is None:     # an unknown id: refused before any write
+        raise QuoteConflict(f"not saved: quote {quote_id} no longer exists or never did in this workspace (the "
+                            "quotes stage was re-run, quote consent was withdrawn, or the id is mistyped): list "
+                            "the quotes again", quote_id, expected, None, attempted)
     with ws.transaction() as conn:
         row = _quote_row(conn, quote_id)
         gated = row is not None and conn.execute(
             "SELECT 1 FROM quotable_units WHERE unit_id = ?", (row["unit_id"],)).fetchone() is not None
         if row is None or not gated:
-            msg = (f"quote {quote_id} no longer exists (the quotes stage was re-run or quote consent was "
-                   "withdrawn): reload the page")
-            if row is None:
-                _log_decision(conn, quote_id, reviewer, "conflict_refused", None, attempted, reason=msg)
-                bump_changes(conn)
-                conflict = QuoteConflict(msg + "; your change is kept in the audit trail", quote_id,
-                                         expected, None, attempted)
-            else:
-                raise WorkspaceError(msg)
+            raise QuoteConflict(f"not saved: quote {quote_id} no longer exists (the quotes stage was re-run or "
+                                "quote consent was withdrawn): list the quotes again", quote_id, expected,
+                                _snapshot(row), attempted)
         elif int(row["version"]) != expected:
+            # neutral wording: the app or the CLI adds its own advice (the exception keeps current/attempted)
             msg = ("not saved: " + _describe_change(expected, row)
-                   + ". Reload to see their version; your change is kept and shown below.")
+                   + ". Load the quote again to see their version; your change is kept in the audit trail.")
             _log_decision(conn, quote_id, reviewer, "conflict_refused", _snapshot(row), attempted,
                           reason=f"expected version {expected}, found {row['version']}")
             bump_changes(conn)
@@ -184,7 +183,7 @@ def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: st
             cur = conn.execute(f"UPDATE quotes SET {cols} WHERE quote_id = ? AND version = ?",
                                (*sets.values(), quote_id, expected))
             if cur.rowcount != 1:  # pragma: no cover - BEGIN IMMEDIATE makes this impossible
-                raise WorkspaceError(f"quote {quote_id} changed while saving: reload the page")
+                raise WorkspaceError(f"quote {quote_id} changed while saving: load it again")
             after = _quote_row(conn, quote_id)
             if also is not None:
                 also(conn, after)
@@ -307,7 +306,7 @@ def label_theme(ws, unit_id: str, theme: str, label: int | bool, reviewer: str) 
         raise ConfigError(f"unknown theme {theme!r}: choose from {', '.join(sorted(known))}")
     with ws.transaction() as conn:
         if conn.execute("SELECT 1 FROM units WHERE unit_id = ?", (unit_id,)).fetchone() is None:
-            raise WorkspaceError(f"no unit {unit_id} in this workspace: reload the page")
+            raise WorkspaceError(f"no unit {unit_id} in this workspace: load the quotes again")
         conn.execute(
             "INSERT OR REPLACE INTO theme_labels(unit_id, theme, label, reviewer, at) VALUES (?,?,?,?,?)",
             (unit_id, theme, int(bool(label)), reviewer, _now()))
@@ -557,7 +556,7 @@ def undo_redaction(ws, unit_id: str, start: int, end: int, reviewer: str) -> dic
             'UPDATE redactions SET status = \'undone\' WHERE unit_id = ? AND start = ? AND "end" = ?'
             " AND status != 'undone'", (unit_id, int(start), int(end)))
         if cur.rowcount == 0:
-            raise ConfigError(f"no active redaction at {start}-{end} in this unit: reload the page")
+            raise ConfigError(f"no active redaction at {start}-{end} in this unit: load the unit again")
         return _recompute_unit(conn, unit_id, text, reviewer, "redaction_undo",
                                {"start": int(start), "end": int(end)})
 
@@ -565,7 +564,7 @@ def undo_redaction(ws, unit_id: str, start: int, end: int, reviewer: str) -> dic
 def _unit_text(conn, unit_id: str) -> str:
     row = conn.execute("SELECT text FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
     if row is None:
-        raise WorkspaceError(f"no unit {unit_id} in this workspace: reload the page")
+        raise WorkspaceError(f"no unit {unit_id} in this workspace: load the quotes again")
     return row[0]
 
 

@@ -80,7 +80,8 @@ def test_two_reviewers_never_overwrite_each_other_silently(ws, qid, tmp_path):
     exc = err.value
     assert isinstance(exc, review.QuoteConflict)
     msg = str(exc)
-    assert "Ann" in msg and "reload" in msg.lower() and "version 2" in msg
+    assert "Ann" in msg and "load the quote again" in msg.lower() and "version 2" in msg
+    assert "page" not in msg and "below" not in msg          # neutral: the app or the CLI adds its own advice
     # Ann's decision stands; Bea's refused edit is returned and kept in the audit trail
     assert row(ws, qid)["status"] == "approved" and row(ws, qid)["edited_text"] != "My better wording of it."
     assert exc.attempted["edited_text"] == "My better wording of it."
@@ -370,3 +371,15 @@ def test_an_edit_adding_a_quasi_identifier_is_held(ws):
                         approve=True)
     assert after["status"] == "edited" and is_held(after["flags_json"], after["status"])
     assert any(f.get("source") == "edit" for f in json.loads(after["flags_json"]))
+
+
+@pytest.mark.parametrize("action, args", [
+    ("approve", ()), ("reset", ()), ("reject", ("off theme",)), ("edit", ("I walk in flat.",)),
+])
+def test_an_unknown_quote_id_is_refused_before_any_write(ws, action, args):
+    changes = ws.conn.execute("SELECT value FROM meta WHERE key = 'review_changes'").fetchone()
+    with pytest.raises(ConflictError, match="quote qUNKNOWN no longer exists or never did") as err:
+        getattr(review, action)(ws, "qUNKNOWN", "Ann", *args, 1)
+    assert "page" not in str(err.value)
+    assert ws.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+    assert ws.conn.execute("SELECT value FROM meta WHERE key = 'review_changes'").fetchone() == changes
