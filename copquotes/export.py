@@ -6,7 +6,8 @@ picks the format from the extension of ``out``:
 
 ===========  ===========================================================================
 ``.csv``     UTF-8 (with BOM, so Excel reads it), spreadsheet formulas neutralised
-``.xlsx``    one sheet, formulas neutralised, control characters dropped
+``.xlsx``    one sheet; text cells are inline strings (never formulas), a formula-like one with
+             Excel's quote-prefix style (no literal ``'``); control characters dropped
 ``.docx``    (quotes) a quote bank grouped by theme, each quote with its attribution line
 ``.md``      (quotes) the same, as Markdown escaped so it carries no link or HTML
 ``.qdpx``    a REFI-QDA 1.0 project (``project.qde`` + ``sources/*.txt``): the codebook's
@@ -54,7 +55,7 @@ import pandas as pd
 
 from .bulk import PART_UNITS, UnitFrames
 from .bulk.frames import analyse_hint as _analyse_hint
-from .disclosure import Disclosure, is_held, md_blockquote, md_escape, neutralise_cell, strip_control
+from .disclosure import Disclosure, is_formula_like, is_held, md_blockquote, md_escape, neutralise_cell, strip_control
 from .errors import ConfigError, WorkspaceError
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
             "source": {"document": gate.source(fid), "kind": r.get("source_kind"), "group": r.get("group"),
                        "year": r.get("year")},
             "flags": gate.flags(r.get("flags_json"), fid),
-            "speaker": r.get("speaker") or "",
+            "speaker": gate.speaker(fid, r.get("speaker_key"), r["unit_id"]),
             "status": r.get("status"),
             "reviewed_by": r.get("updated_by") if reviewed else None,
             "reviewed_at": r.get("updated_at") if reviewed else None,
@@ -170,6 +171,7 @@ def researcher_tables(ws) -> dict[str, pd.DataFrame]:
         raise WorkspaceError(f"the workspace has no topics yet: run 'copquotes analyse --workspace {ws.path}' "
                              "(the topics stage) first")
     gate = Disclosure(ws)
+    cohorts = _cohort_values(ws)
     out = {}
     for name, df in tables_from_workspace(ws).items():
         df = df.reset_index() if df.index.name is not None else df.reset_index(drop=True)
@@ -179,14 +181,31 @@ def researcher_tables(ws) -> dict[str, pd.DataFrame]:
         for col in ("label", "keywords", "topic_label", "Name", "Representation"):
             if col in df.columns:
                 df[col] = [gate.aggregate(v) if isinstance(v, str) else v for v in df[col]]
-        # column names may be topic labels or cohort values
-        df.columns = [gate.aggregate(str(c)) for c in df.columns]
         # cells of free text (group names, labels) in any other column
-        for col in df.columns:
-            if df[col].dtype == object:
-                df[col] = [gate.derived(v) if isinstance(v, str) else v for v in df[col]]
-        df.columns = [str(c) for c in df.columns]
+        for i in range(df.shape[1]):
+            if df.iloc[:, i].dtype == object:
+                df.iloc[:, i] = [gate.derived(v) if isinstance(v, str) else v for v in df.iloc[:, i]]
+        df.columns = _column_names(gate, df.columns, cohorts)
         out[name] = df
+    return out
+
+
+def _cohort_values(ws) -> set[str]:
+    """The group and year values of the units: the only column names of the researcher tables
+    that are not the package's own (fixed names, theme ids, source kinds)."""
+    return {str(v) for row in ws.conn.execute("SELECT DISTINCT grp, year FROM units") for v in row if v is not None}
+
+
+def _column_names(gate, columns, cohorts: set[str]) -> list[str]:
+    """Column names as they may leave: the package's own never gated (a consent gate must not
+    rename 'theme'), a cohort value through ``gate.derived``; each name kept unique."""
+    out: list[str] = []
+    for c in map(str, columns):
+        name = gate.derived(c) if c in cohorts else c
+        base, i = name, 2
+        while name in out:
+            name, i = f"{base} ({i})", i + 1
+        out.append(name)
     return out
 
 
@@ -227,8 +246,10 @@ _XLSX_STATIC = {
         '<fill><patternFill patternType="gray125"/></fill></fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+        # style 2: Excel's own hidden apostrophe (the cell is text; its value is exactly the text)
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         '</styleSheet>'),
 }
@@ -293,6 +314,14 @@ def _xlsx_cell(ref: str, v, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
 
 
+def _xlsx_text_cell(ref: str, v) -> str:
+    """A body cell: a formula-like string keeps its exact text and gets the quote-prefix style
+    (Excel's hidden apostrophe: shown and edited as text, never run), not a literal ``'``."""
+    if isinstance(v, str) and is_formula_like(v):
+        return _xlsx_cell(ref, v, ' s="2"')
+    return _xlsx_cell(ref, v)
+
+
 def _sheet_name(name: str, taken: set[str]) -> str:
     """A valid, unique Excel sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
     base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:31] or "sheet"
@@ -315,7 +344,8 @@ def _write_xlsx_sheets(sheets: list[tuple[str, list[dict], list[str]]], path: Pa
     took 2.85x as long on 50,000 rows: benchmarks/xlsx.py, so this writer stays).
 
     Every text cell is an inline string (a cell is a formula only with an ``<f>``
-    element, which this writer never writes) and neutralised as in the CSV.
+    element, which this writer never writes); a formula-like one (as the CSV neutralises)
+    carries the ``quotePrefix`` style instead of a literal ``'``, so its value is exactly the text.
     """
     taken: set[str] = set()
     names = [_sheet_name(name, taken) for name, _, _ in sheets]
@@ -340,8 +370,7 @@ def _write_xlsx_sheets(sheets: list[tuple[str, list[dict], list[str]]], path: Pa
                 head = "".join(_xlsx_cell(f"{c}1", str(name), ' s="1"') for c, name in zip(letters, columns))
                 buf = [f'<row r="1">{head}</row>']
                 for i, r in enumerate(rows, start=2):
-                    cells = "".join(_xlsx_cell(f"{c}{i}", neutralise_cell(_cell(r.get(col))))
-                                    for c, col in zip(letters, columns))
+                    cells = "".join(_xlsx_text_cell(f"{c}{i}", _cell(r.get(col))) for c, col in zip(letters, columns))
                     buf.append(f'<row r="{i}">{cells}</row>')
                     if len(buf) >= 2000:
                         fh.write("".join(buf).encode("utf-8"))

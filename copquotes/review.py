@@ -30,6 +30,7 @@ import re
 from typing import Iterable
 
 from .disclosure import PLACEHOLDERS, UNSAFE_EDIT, mask_names, name_pattern, new_words, placeholder  # noqa: F401
+from .disclosure import PLACEHOLDER_RE, added_hidden_words, edit_hidden_words
 from .disclosure import redact_span as _redact_span
 from .disclosure import surface_key as _surface_key  # noqa: F401
 from . import themescores
@@ -152,23 +153,22 @@ def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: st
     if reason:
         attempted["reason"] = reason
     conflict: QuoteConflict | None = None
+    if _quote_row(ws.conn, quote_id) is None:     # an unknown id: refused before any write
+        raise QuoteConflict(f"not saved: quote {quote_id} no longer exists or never did in this workspace (the "
+                            "quotes stage was re-run, quote consent was withdrawn, or the id is mistyped): list "
+                            "the quotes again", quote_id, expected, None, attempted)
     with ws.transaction() as conn:
         row = _quote_row(conn, quote_id)
         gated = row is not None and conn.execute(
             "SELECT 1 FROM quotable_units WHERE unit_id = ?", (row["unit_id"],)).fetchone() is not None
         if row is None or not gated:
-            msg = (f"quote {quote_id} no longer exists (the quotes stage was re-run or quote consent was "
-                   "withdrawn): reload the page")
-            if row is None:
-                _log_decision(conn, quote_id, reviewer, "conflict_refused", None, attempted, reason=msg)
-                bump_changes(conn)
-                conflict = QuoteConflict(msg + "; your change is kept in the audit trail", quote_id,
-                                         expected, None, attempted)
-            else:
-                raise WorkspaceError(msg)
+            raise QuoteConflict(f"not saved: quote {quote_id} no longer exists (the quotes stage was re-run or "
+                                "quote consent was withdrawn): list the quotes again", quote_id, expected,
+                                _snapshot(row), attempted)
         elif int(row["version"]) != expected:
+            # neutral wording: the app or the CLI adds its own advice (the exception keeps current/attempted)
             msg = ("not saved: " + _describe_change(expected, row)
-                   + ". Reload to see their version; your change is kept and shown below.")
+                   + ". Load the quote again to see their version; your change is kept in the audit trail.")
             _log_decision(conn, quote_id, reviewer, "conflict_refused", _snapshot(row), attempted,
                           reason=f"expected version {expected}, found {row['version']}")
             bump_changes(conn)
@@ -183,7 +183,7 @@ def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: st
             cur = conn.execute(f"UPDATE quotes SET {cols} WHERE quote_id = ? AND version = ?",
                                (*sets.values(), quote_id, expected))
             if cur.rowcount != 1:  # pragma: no cover - BEGIN IMMEDIATE makes this impossible
-                raise WorkspaceError(f"quote {quote_id} changed while saving: reload the page")
+                raise WorkspaceError(f"quote {quote_id} changed while saving: load it again")
             after = _quote_row(conn, quote_id)
             if also is not None:
                 also(conn, after)
@@ -241,14 +241,18 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
         raise ConfigError("the edited text is empty: type the text to publish, or reject the quote")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     row = _quote_row(ws.conn, quote_id)
+    changes = {"edited_text": text}
     if row is not None:
         _check_no_redacted_text(ws, row, text)
+        risks = edit_risk_flags(text, row.get("edited_text") or row.get("text") or "")
+        if risks:       # a new quasi-identifier: held until a reviewer approves it on purpose
+            changes["flags_json"] = json.dumps(json.loads(row.get("flags_json") or "[]") + risks)
+            approve = False
     if approve:
         _check_anonymised(ws, quote_id)
-    status = "approved" if approve else "edited"
+    status = changes["status"] = "approved" if approve else "edited"
     extra = [("approve", None)] if approve else []
-    return _update_quote(ws, quote_id, reviewer, expected_version, "edit",
-                         {"edited_text": text, "status": status}, reason=reason,
+    return _update_quote(ws, quote_id, reviewer, expected_version, "edit", changes, reason=reason,
                          attempted={"edited_text": text, "status": status}, extra_decisions=extra)
 
 
@@ -302,7 +306,7 @@ def label_theme(ws, unit_id: str, theme: str, label: int | bool, reviewer: str) 
         raise ConfigError(f"unknown theme {theme!r}: choose from {', '.join(sorted(known))}")
     with ws.transaction() as conn:
         if conn.execute("SELECT 1 FROM units WHERE unit_id = ?", (unit_id,)).fetchone() is None:
-            raise WorkspaceError(f"no unit {unit_id} in this workspace: reload the page")
+            raise WorkspaceError(f"no unit {unit_id} in this workspace: load the quotes again")
         conn.execute(
             "INSERT OR REPLACE INTO theme_labels(unit_id, theme, label, reviewer, at) VALUES (?,?,?,?,?)",
             (unit_id, theme, int(bool(label)), reviewer, _now()))
@@ -420,7 +424,9 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
     anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     visible = " ".join(str(x or "") for x in (anon[0] if anon else "", quote_row.get("text"),
                                                 quote_row.get("edited_text")))
-    unsafe = bool(new_words(text, visible, DEFAULT_ALLOW))
+    unsafe = (bool(new_words(text, visible, DEFAULT_ALLOW))
+              or bool(added_hidden_words(text, visible, edit_hidden_words(ws)))
+              or _adds_contact(text, visible))
     names = _name_pattern(ws.conn, quote_row["unit_id"])
     if names is not None and names.search(text):
         unsafe = True
@@ -432,6 +438,42 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
                 break
     if unsafe:
         raise UnsafeEditError(UNSAFE_EDIT)
+
+
+# what the redactor's pattern recognisers find that an edit may never add: contact details and identifiers
+CONTACT_KINDS = frozenset({"email", "phone", "url", "handle", "contact", "other"})
+_PATTERNS: list = []
+
+
+def _pattern_redactor():
+    """The redactor without its language model (patterns, lists, known names): loaded once."""
+    if not _PATTERNS:
+        from .anonymise import Redactor
+
+        _PATTERNS.append(Redactor(use_ner=False))
+    return _PATTERNS[0]
+
+
+def _adds_contact(text: str, visible: str) -> bool:
+    """Whether ``text`` holds a contact detail or an identifier number (a phone number, an
+    email, spelt out or not, a web address, an id) that ``visible`` does not show."""
+    seen = " ".join(PLACEHOLDER_RE.sub(" ", visible or "").casefold().split())
+    for sp in _pattern_redactor().analyze(text):
+        if sp.kind in CONTACT_KINDS and " ".join(text[sp.start:sp.end].casefold().split()) not in seen:
+            return True
+    return False
+
+
+def edit_risk_flags(text: str, visible: str) -> list[dict]:
+    """Risk flags (:func:`copquotes.anonymise.risk_flags`) the edit ``text`` raises that its
+    ``visible`` text did not ("the only Aboriginal teacher at my school"), as hold flags:
+    such an edit is held for a reviewer's approval."""
+    from .anonymise import risk_flags
+
+    before = {(f.kind, f.reason) for f in risk_flags(visible or "")}
+    return [{"kind": f.kind, "start": None, "end": None, "severity": "hold", "source": "edit",
+             "reason": f"the edit adds: {f.reason}"}
+            for f in risk_flags(text) if (f.kind, f.reason) not in before and f.severity == "hold"]
 
 
 def redactions(ws, unit_id: str, with_original: bool = False) -> list[dict]:
@@ -514,7 +556,7 @@ def undo_redaction(ws, unit_id: str, start: int, end: int, reviewer: str) -> dic
             'UPDATE redactions SET status = \'undone\' WHERE unit_id = ? AND start = ? AND "end" = ?'
             " AND status != 'undone'", (unit_id, int(start), int(end)))
         if cur.rowcount == 0:
-            raise ConfigError(f"no active redaction at {start}-{end} in this unit: reload the page")
+            raise ConfigError(f"no active redaction at {start}-{end} in this unit: load the unit again")
         return _recompute_unit(conn, unit_id, text, reviewer, "redaction_undo",
                                {"start": int(start), "end": int(end)})
 
@@ -522,7 +564,7 @@ def undo_redaction(ws, unit_id: str, start: int, end: int, reviewer: str) -> dic
 def _unit_text(conn, unit_id: str) -> str:
     row = conn.execute("SELECT text FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
     if row is None:
-        raise WorkspaceError(f"no unit {unit_id} in this workspace: reload the page")
+        raise WorkspaceError(f"no unit {unit_id} in this workspace: load the quotes again")
     return row[0]
 
 

@@ -126,9 +126,24 @@ def test_xlsx_has_no_formula_cells(ws, tmp_path):
     sheet = load_workbook(export(ws, tmp_path / "q.xlsx"))["quotes"]
     cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
     assert all(c.data_type != "f" for c in cells)
-    texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert any(t.startswith("'=SUM") for t in texts)
-    assert all(not t.startswith(("=", "+", "-", "@")) for t in texts)
+    # a formula-like text keeps its exact value, shown as text by Excel's own hidden apostrophe
+    signed = [c for c in cells[len(sheet[1]):] if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))]
+    assert any(c.value.startswith("=SUM") for c in signed)
+    assert signed and all(c.quotePrefix for c in signed)
+    assert not any(isinstance(c.value, str) and c.value.startswith("'") for c in cells)
+
+
+@pytest.mark.parametrize("what, column", [("quotes", "attribution"), ("units", "text")])
+def test_xlsx_cells_hold_exactly_the_text_without_a_literal_apostrophe(ws, tmp_path, what, column):
+    from openpyxl import load_workbook
+
+    ws.conn.execute("UPDATE quotes SET attribution = '- CoP survey respondent 2025'")
+    ws.conn.execute("UPDATE anon SET text = '- a dash first, then words' WHERE unit_id = ?", (unit_id(6),))
+    sheet = load_workbook(export(ws, tmp_path / "x.xlsx", what=what)).worksheets[0]
+    col = [c.value for c in sheet[1]].index(column)
+    cells = [r[col] for r in sheet.iter_rows(min_row=2) if isinstance(r[col].value, str) and r[col].value.startswith("-")]
+    assert cells and all(c.quotePrefix and c.data_type == "s" for c in cells)
+    assert {c.value for c in cells} <= {"- CoP survey respondent 2025", "- a dash first, then words"}
 
 
 def test_docx_quote_bank_is_grouped_by_theme_with_attribution(ws, tmp_path):
@@ -375,9 +390,10 @@ def test_xlsx_writer_round_trips_awkward_values(tmp_path):
     vals = [[c.value for c in r] for r in sh.iter_rows()]
     assert vals[0] == list("abcde") and sh["A1"].font.b
     assert vals[1] == ["x < y & z > w", 3, -2.5, None, True]
-    assert vals[2][:4] == ["  spaced  ", None, "'=cmd|' /C calc'!A0", "bell tab\tok"]
+    assert vals[2][:4] == ["  spaced  ", None, "=cmd|' /C calc'!A0", "bell tab\tok"]
     assert len(vals[2][4]) == 32767
-    assert vals[3] == ["ünïcødé “quotes” ✓", 10**12, "'@SUM(A1)", "'-1+1", "'+61 400 000 000"]
+    assert vals[3] == ["ünïcødé “quotes” ✓", 10**12, "@SUM(A1)", "-1+1", "+61 400 000 000"]
+    assert [sh[ref].quotePrefix for ref in ("C3", "C4", "D4", "E4", "A2")] == [True, True, True, True, False]
     assert all(c.data_type != "f" for r in sh.iter_rows() for c in r)
     assert sh.freeze_panes == "A2"
 
@@ -440,3 +456,74 @@ def test_noncharacters_and_controls_never_break_an_export(ws, tmp_path, ext):
     assert "safe" in text and "friends" in text
     for bad in ("\ufffe", "\uffff", "\x07", "\x0b", "\U0001fffe", "\ufdd0", "\x00"):
         assert bad not in text, repr(bad)
+
+
+# ---------------------------------------------------------------------------------- survey questions
+QUESTION_IDENTIFIERS = [
+    ("What would you say to Oisín Mac Giolla Phádraig about next year?", ("Oisín", "Giolla", "Phádraig")),
+    ("How did the session at the Tallaght Hub land for you?", ("Tallaght",)),
+]
+
+
+@pytest.mark.parametrize("question, hidden", QUESTION_IDENTIFIERS)
+def test_survey_questions_leave_anonymised_in_every_channel(tmp_path, question, hidden):
+    from copquotes import bulk
+    from copquotes.app.data import question_text
+
+    w = build_workspace(tmp_path / "ws")
+    with w.transaction() as c:
+        c.execute("UPDATE units SET question = ? WHERE file_id = 2", (question,))
+    shown = {
+        "units table": "\n".join(units_table(w)["question"].dropna()),
+        "units csv": export(w, tmp_path / "u.csv", what="units").read_text(encoding="utf-8-sig"),
+        "units xlsx": all_text_of(export(w, tmp_path / "u.xlsx", what="units")),
+        "app": question_text(w, question, 2),
+    }
+    bulk.write(w, progress=False)
+    shown["bulk"] = "\n".join(bulk.read(w.path, "units")["question"].dropna())
+    for channel, text in shown.items():
+        assert "about" in text or "land for you" in text, channel        # the question is still there
+        assert not [h for h in hidden if h in text], (channel, text)
+    # the redactor ran once per distinct question and its result is kept in the workspace
+    assert len(w.get_config("disclosure.questions")) == 1
+    w.close()
+
+
+# ---------------------------------------------------------------------------------- researcher tables
+OWN_WORDS = "topic label units theme share labelled group year total size keywords wellbeing solidarity backlash"
+
+
+def test_researcher_tables_keep_their_own_column_names_when_only_a_non_consenting_speaker_used_them(tmp_path):
+    from copquotes.export import TABLES, researcher_tables
+
+    w = build_workspace(tmp_path / "ws")
+    with w.transaction() as c:     # words only a speaker without quote consent used: withheld from labels
+        c.execute("UPDATE anon SET text = ? WHERE unit_id = ?", (OWN_WORDS, unit_id(2)))
+    tables = researcher_tables(w)
+    assert set(tables) == set(TABLES)
+    assert list(tables["theme_prevalence"].columns) == ["group", "year", "theme", "units", "labelled", "share"]
+    assert "wellbeing" in tables["topic_theme"].columns and "label" in tables["topic_info"].columns
+    for name, df in tables.items():
+        assert "[withheld]" not in df.columns and len(set(df.columns)) == len(df.columns), name
+    for what in ("tables", "topic_info", "theme_prevalence"):
+        export(w, tmp_path / f"{what}.xlsx", what=what)
+    w.close()
+
+
+# ---------------------------------------------------------------------------------- speaker pseudonyms
+def test_speakers_leave_by_a_keyed_pseudonym_the_same_in_units_and_quotes(ws, tmp_path):
+    from copquotes import bulk
+
+    stored = dict(ws.conn.execute("SELECT unit_id, speaker_key FROM units"))
+    units = {r["unit_id"]: r["speaker"] for r in read_csv(export(ws, tmp_path / "u.csv", what="units"))}
+    quotes = {r["verbatim_span"]["unit_id"]: r["speaker"] for r in quote_records(ws, approved_only=False)}
+    assert quotes and all(units[uid] == who for uid, who in quotes.items())          # joinable
+    assert all(re.fullmatch(r"P-[0-9a-f]{10}", who) for who in units.values())
+    assert not set(units.values()) & (set(stored.values()) | {f"P-{i:06d}" for i in range(10)})
+    assert units[unit_id(1)] == units[unit_id(3)] != units[unit_id(5)]               # one person, one name
+    bulk.write(ws, progress=False)
+    assert dict(zip(*bulk.read(ws.path, "units")[["unit_id", "speaker"]].T.values)) == units
+    # another workspace with the same files has its own secret: a staff list cannot compute them
+    other = build_workspace(tmp_path / "other")
+    assert units[unit_id(6)] != units_table(other).set_index("unit_id").loc[unit_id(6), "speaker"]
+    other.close()

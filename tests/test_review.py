@@ -80,7 +80,8 @@ def test_two_reviewers_never_overwrite_each_other_silently(ws, qid, tmp_path):
     exc = err.value
     assert isinstance(exc, review.QuoteConflict)
     msg = str(exc)
-    assert "Ann" in msg and "reload" in msg.lower() and "version 2" in msg
+    assert "Ann" in msg and "load the quote again" in msg.lower() and "version 2" in msg
+    assert "page" not in msg and "below" not in msg          # neutral: the app or the CLI adds its own advice
     # Ann's decision stands; Bea's refused edit is returned and kept in the audit trail
     assert row(ws, qid)["status"] == "approved" and row(ws, qid)["edited_text"] != "My better wording of it."
     assert exc.attempted["edited_text"] == "My better wording of it."
@@ -315,3 +316,70 @@ def test_render_redacted_matches_the_anonymiser(text, spans, start, end):
     end = len(text) if end is None else end
     expected = redact_span(text, [Span(s, e, k, src) for s, e, k, src in spans], start, end)
     assert review.render_redacted(text, spans, start, end) == expected
+
+
+# ---------------------------------------------------------------------------------- identifying edits
+OTHER = "Mr Daniel Fitzgerald from Sunshine Primary said Priya Sharma rang 07700 900 123."
+
+
+@pytest.fixture
+def ws_more(ws):
+    """Redactions in ANOTHER unit of the workspace, and a roster surname that is a common word."""
+    with ws.transaction() as c:
+        c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, speaker_key,"
+                  " speaker_role, consent) VALUES ('u900', 2, 9, ?, 'h900', 'survey', 'R9', 'respondent', 1)",
+                  (OTHER,))
+        for surface, kind in (("Mr Daniel Fitzgerald", "person"), ("Sunshine Primary", "org"),
+                              ("Priya Sharma", "person"), ("07700 900 123", "phone")):
+            s = OTHER.index(surface)
+            c.execute('INSERT INTO redactions(unit_id, start, "end", kind, source, status)'
+                      " VALUES ('u900', ?, ?, ?, 'test', 'auto')", (s, s + len(surface), kind))
+        c.execute("INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json)"
+                  " VALUES (1, 'Aoife Murphy', 'person', 'roster', '[\"Aoife M\"]')")
+    return ws
+
+
+@pytest.mark.parametrize("edit", [
+    "Ring me on 0499 111 222 and I walk out with a plan.",          # a phone number
+    "I walk in flat, call +61 3 9999 1234 for a plan.",            # an international one
+    "I walk in flat, text 0770 0900 123 for a plan.",              # a redacted number retyped
+    "I walk in flat, write to rose.k at gmail dot com for a plan.",  # an email in words
+    "I walk in flat and sharma makes the room feel safe.",         # a redacted surname, lower case
+    "I walk in flat and murphy makes the room feel safe.",         # a roster surname, lower case
+    "I walk in flat at sunshine and walk out with a plan.",        # part of a redacted organisation
+    "I walk in flat and daniel makes the room feel safe.",         # part of a redacted name, lower case
+])
+def test_an_edit_may_not_add_contact_details_or_hidden_words_in_any_case(ws_more, edit):
+    qid = quote_ids(ws_more)[1]
+    with pytest.raises(review.UnsafeEditError) as err:
+        review.edit(ws_more, qid, "Ann", edit, 1)
+    assert str(err.value) == UNSAFE_EDIT
+    assert row(ws_more, qid)["version"] == 1
+
+
+def test_an_edit_keeping_the_visible_words_is_saved_beside_hidden_ones(ws_more):
+    qid = quote_ids(ws_more)[1]
+    after = review.edit(ws_more, qid, "Ann", "I walk in flat and walk out with a plan.", 1)
+    assert after["status"] == "edited"
+
+
+def test_an_edit_adding_a_quasi_identifier_is_held(ws):
+    from copquotes.disclosure import is_held
+
+    qid = quote_ids(ws)[1]
+    after = review.edit(ws, qid, "Ann", "As the only Aboriginal teacher at my school I walk out with a plan.", 1,
+                        approve=True)
+    assert after["status"] == "edited" and is_held(after["flags_json"], after["status"])
+    assert any(f.get("source") == "edit" for f in json.loads(after["flags_json"]))
+
+
+@pytest.mark.parametrize("action, args", [
+    ("approve", ()), ("reset", ()), ("reject", ("off theme",)), ("edit", ("I walk in flat.",)),
+])
+def test_an_unknown_quote_id_is_refused_before_any_write(ws, action, args):
+    changes = ws.conn.execute("SELECT value FROM meta WHERE key = 'review_changes'").fetchone()
+    with pytest.raises(ConflictError, match="quote qUNKNOWN no longer exists or never did") as err:
+        getattr(review, action)(ws, "qUNKNOWN", "Ann", *args, 1)
+    assert "page" not in str(err.value)
+    assert ws.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+    assert ws.conn.execute("SELECT value FROM meta WHERE key = 'review_changes'").fetchone() == changes

@@ -37,6 +37,7 @@ import pandas as pd
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
 from .. import textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
+from ..questions import redacted_questions
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -75,6 +76,7 @@ def question_text(ws, question, file_id, mask: "NameMask | None" = None, terms: 
     scrubbed."""
     if not question:
         return question
+    question = redacted_questions(ws, [str(question)]).get(str(question), question)   # the redactor's, once each
     text = workspace_names(ws, strict=True).mask((mask or NameMask(ws))(str(question), file_id))
     return scrub(text, redacted_terms(ws) if terms is None else terms)
 

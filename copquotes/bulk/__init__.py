@@ -57,7 +57,10 @@ def token(ws) -> str:
     for sql in (
         "SELECT name, fingerprint, done_at FROM stages ORDER BY name",
         "SELECT key, value FROM meta WHERE key IN ('content_changed_at', 'review_changes') ORDER BY key",
-        "SELECT key, value FROM config ORDER BY key",
+        # written while the files are: the anonymised questions (a cache of the content) and the
+        # speaker pseudonyms' secret (created once, never changed)
+        "SELECT key, value FROM config WHERE key NOT IN ('disclosure.questions', 'disclosure.speaker_secret')"
+        " ORDER BY key",
         "SELECT COUNT(*), MAX(id) FROM decisions",
         "SELECT COUNT(*), MAX(at), TOTAL(label) FROM theme_labels",
         "SELECT COUNT(*), TOTAL(start * 7 + \"end\" * 13 + length(status)) FROM redactions WHERE status != 'auto'",

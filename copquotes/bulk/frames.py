@@ -16,6 +16,7 @@ import pandas as pd
 from .. import themescores
 from ..disclosure import Disclosure, is_held
 from ..errors import WorkspaceError
+from ..questions import shown_questions
 
 # the columns before the theme columns, in order (``document`` is the source's pseudonym)
 BASE_COLUMNS = ["unit_id", "document", "position", "source_kind", "group", "year", "question", "speaker",
@@ -80,10 +81,14 @@ class UnitFrames:
         base.insert(1, "document", [self.names.get(fid, "source") for fid in base["file_id"]])
         # the safety net: names of each file's roster and speaker labels the anonymiser missed
         base["text"] = [gate.text(t, fid) for t, fid in zip(base["text"], base["file_id"])]
-        # question texts come from the export's header, not anonymised ("What could Jane Smith improve?")
+        # speakers by a keyed pseudonym (the quote records' one), never the stored key
+        base["speaker"] = [gate.speaker(fid, key, uid) for fid, key, uid in
+                           zip(base["file_id"], base["speaker"], base["unit_id"])]
+        # question texts come from the export's header, which the anonymise stage never sees
+        # ("What could Jane Smith improve?"): the redactor runs over each distinct one once
         if base["question"].notna().any():
             pairs = list(zip(base["question"], base["file_id"]))
-            shown = {(q, fid): gate.derived(q, fid) for q, fid in set(pairs) if isinstance(q, str)}
+            shown = shown_questions(ws, gate, set(pairs))
             base["question"] = [shown.get(p) for p in pairs]
         if base["topic_label"].notna().any():
             for v in base["topic_label"].dropna().unique():
@@ -132,7 +137,7 @@ def quotes_frame(ws, gate: Disclosure, names: dict, unit_ids: list[str]) -> pd.D
     quote consent. Those rows keep their coding, with empty text."""
     rows = ws.conn.execute(
         "SELECT q.quote_id, q.unit_id, q.start, q.\"end\", q.text, q.edited_text, q.score, q.themes_json,"
-        " q.status, q.version, q.attribution, q.speaker, u.file_id, q.flags_json,"
+        " q.status, q.version, q.attribution, u.speaker_key, u.file_id, q.flags_json,"
         " (u.consent = 1 AND q.status != 'rejected') AS shown"
         " FROM quotes q JOIN units u ON u.unit_id = q.unit_id"
         " WHERE q.unit_id IN (SELECT value FROM json_each(?)) ORDER BY u.file_id, u.position, q.start, q.quote_id",
@@ -147,7 +152,7 @@ def quotes_frame(ws, gate: Disclosure, names: dict, unit_ids: list[str]) -> pd.D
             "text": gate.text(text, fid) if shown else "",
             "edited_text": gate.text(edited, fid) if (shown and edited) else None,
             "score": float(score or 0.0), "themes": themes, "status": status, "version": int(version),
-            "attribution": gate.text(attribution or "", fid) if shown else "", "speaker": speaker or "",
+            "attribution": gate.text(attribution or "", fid) if shown else "", "speaker": gate.speaker(fid, speaker, uid),
             "document": names.get(fid, "source"),
         })
     return pd.DataFrame(out, columns=QUOTE_COLUMNS)

@@ -18,7 +18,7 @@ See ``docs/disclosure.md`` for what goes through it and how to add a channel.
 """
 from ..text import HONORIFICS, is_honorific
 from .cells import FORMULA_SIGNS, is_formula_like, neutralise_cell, strip_control
-from .edits import UNSAFE_EDIT, new_words
+from .edits import UNSAFE_EDIT, added_hidden_words, new_words
 from .gate import Disclosure, NameMask, is_held, redacted_terms, withheld_words, workspace_names
 from .markdown import md_blockquote, md_escape
 from .names import (PersonNames, common_words, file_name_pattern, fold, identifier_terms, mask_names, name_pattern,
@@ -26,7 +26,7 @@ from .names import (PersonNames, common_words, file_name_pattern, fold, identifi
 from .placeholders import ALL as ALL_PLACEHOLDERS
 from .placeholders import CONTACT_SOURCES, PLACEHOLDER_RE, PLACEHOLDERS, placeholder
 from .render import merge_spans, placeholder_map, redact_span, redact_text, surface_key
-from .search import search_hidden_words
+from .search import edit_hidden_words, search_hidden_words
 from .sources import source_names
 
 
@@ -38,5 +38,5 @@ __all__ = [
     "name_spans", "scrub", "workspace_person_names", "ALL_PLACEHOLDERS", "CONTACT_SOURCES", "PLACEHOLDER_RE",
     "PLACEHOLDERS", "placeholder",
     "merge_spans", "placeholder_map", "redact_span", "redact_text", "surface_key", "source_names", "UNSAFE_EDIT", "new_words",
-    "search_hidden_words",
+    "added_hidden_words", "search_hidden_words", "edit_hidden_words",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ..text import search_tokens
 from .names import common_words, fold
 from .placeholders import PLACEHOLDER_RE
 
@@ -66,3 +67,10 @@ def new_words(edit: str, visible: str, allow=()) -> list[str]:
         elif common and not _ordinary(w, common):
             out.append(w)
     return out
+
+
+def added_hidden_words(edit: str, visible: str, hidden) -> list[str]:
+    """The words of ``edit`` (any case, accents ignored) that are in ``hidden`` (e.g.
+    :func:`~copquotes.disclosure.search.edit_hidden_words`) and not in ``visible``."""
+    seen = set(search_tokens(PLACEHOLDER_RE.sub(" ", visible or "")))
+    return [w for w in search_tokens(PLACEHOLDER_RE.sub(" ", edit or "")) if w in hidden and w not in seen]

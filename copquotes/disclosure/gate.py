@@ -27,6 +27,7 @@ import sqlite3
 
 from .names import PersonNames, identifier_terms, mask_names, name_pattern, scrub, workspace_person_names
 from .sources import source_names
+from .speakers import SpeakerNames
 
 _NAMES_CACHE: dict = {}
 _TERMS_CACHE: dict = {}
@@ -196,6 +197,7 @@ class Disclosure:
         self._sources: dict | None = None
         self._strict: PersonNames | None = None
         self._only_no: set[str] | None = None
+        self._speakers: SpeakerNames | None = None
 
     @property
     def terms(self) -> set[str]:
@@ -244,6 +246,13 @@ class Disclosure:
         if self._sources is None:
             self._sources = source_names(self.ws)
         return self._sources.get(file_id) or "source"
+
+    def speaker(self, file_id, speaker_key, unit_id) -> str:
+        """The pseudonym of the person behind a unit, keyed by the workspace's secret
+        (:mod:`.speakers`): the same in the units table and the quote records, never a stored key."""
+        if self._speakers is None:
+            self._speakers = SpeakerNames(self.ws)
+        return self._speakers(file_id, speaker_key, unit_id)
 
     def sources(self) -> dict:
         if self._sources is None:

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from ..text import search_tokens
 from .gate import redacted_terms, workspace_names
-from .names import workspace_person_names
+from .names import NAME_STOPWORDS, workspace_person_names
 
 # a name part shorter than this is not hidden ("Al", "Jo" would hide ordinary searches)
 MIN_NAME_PART = 3
 
 _HIDDEN_CACHE: dict = {}
+_EDIT_CACHE: dict = {}
+# words of a multi-word redacted string that say nothing alone ("the", "of", "mr" of "Mr Daniel Fitzgerald")
+EDIT_STOPWORDS = NAME_STOPWORDS | frozenset("""
+a an the this that it its i me my we our us you your they them their he she him her his and but or so in on
+at of for to from with by as about into not no all some one two
+""".split())
 
 
 def search_hidden_words(ws) -> frozenset[str]:
@@ -39,3 +45,24 @@ def search_hidden_words(ws) -> frozenset[str]:
         # the terms and names are kept with the words so that their ids are not reused
         hit = _HIDDEN_CACHE[key] = (terms, names, frozenset(words))
     return hit[2]
+
+
+def edit_hidden_words(ws) -> frozenset[str]:
+    """Words a reviewer's edit may not add (the edit check's backstop, any case): the words of
+    :func:`search_hidden_words` and every word of every string redacted anywhere in the
+    workspace, a common word among them ("daniel" of "Mr Daniel Fitzgerald", "sunshine" of
+    "Sunshine Primary"), stop words apart. Cached as :func:`search_hidden_words` is."""
+    base = search_hidden_words(ws)
+    key = (str(ws.path), id(base), ws.conn.execute(
+        "SELECT COUNT(*), MAX(rowid), (SELECT COUNT(*) FROM redactions WHERE status = 'undone') FROM redactions"
+    ).fetchone())
+    hit = _EDIT_CACHE.get(key)
+    if hit is None:
+        _EDIT_CACHE.clear()
+        words = set(base)
+        for (surface,) in ws.conn.execute(
+                "SELECT DISTINCT lower(substr(u.text, r.start + 1, r.\"end\" - r.start)) FROM redactions r"
+                " JOIN units u ON u.unit_id = r.unit_id WHERE r.status != 'undone'"):
+            words.update(search_tokens(surface or ""))
+        hit = _EDIT_CACHE[key] = (base, frozenset(w for w in words if len(w) >= 3 and w not in EDIT_STOPWORDS))
+    return hit[1]

@@ -100,7 +100,8 @@ def _row_to_quote(r: dict, gate=None, file_id=None) -> Quote:
         file=r.get("file") or "", source_kind=r.get("source_kind") or "other",
         group=show(r.get("group")) if r.get("group") else r.get("group"),
         year=r.get("year"), flags=tuple(flags if gate is None else gate.flags(flags, file_id)),
-        speaker=r.get("speaker") or "", status=r.get("status") or "pending", edits=tuple(parts.get("edits") or ()),
+        speaker=(gate.speaker(file_id, r.get("speaker_key"), r["unit_id"]) if gate is not None
+                 else r.get("speaker") or ""), status=r.get("status") or "pending", edits=tuple(parts.get("edits") or ()),
         document=gate.source(file_id) if gate is not None else "", edited_text=edited,
         version=int(r.get("version") or 1), held=is_held(flags, r.get("status")),
     )
