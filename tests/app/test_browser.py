@@ -208,3 +208,53 @@ def test_stopping_copquotes_app_stops_the_server(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+@pytest.mark.browser
+def test_words_typed_after_e_go_into_the_edit_box_and_decide_nothing(app_server):
+    """A reviewer presses E and types at once. Before the fix the focus stayed where it was, so
+    the A of "Also" approved the unedited quote (and R, S, E acted too); now the edit box takes
+    the focus and the letters, typed before or after it is drawn, and no letter decides while
+    the edit is open, wherever the focus is."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ws_path, port = app_server
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    words = " Also Really Sure Edit"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.get_by_label("Your name").fill("Kim Keys")
+            page.get_by_role("button", name="Start reviewing").click()
+            page.get_by_role("link", name="Triage").click()
+            expect(page.get_by_role("button", name="Approve (A)")).to_be_visible(timeout=30000)
+            page.wait_for_selector(idle, timeout=30000)
+            expect(page.get_by_text(re.compile(r"^0 of \d+ quotes in this shortlist decided"))).to_be_visible()
+            page.keyboard.press("e")
+            page.keyboard.type(words, delay=60)          # at once: the box is not drawn yet
+            box = page.get_by_label(re.compile("^Text to publish"))
+            expect(box).to_be_visible(timeout=30000)
+            page.wait_for_timeout(1500)
+            page.wait_for_selector(idle, timeout=30000)
+            page.keyboard.type(" Again", delay=60)        # the box has the focus now
+            expect(box).to_have_value(re.compile(re.escape(words + " Again") + "$"), timeout=5000)
+            assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+            page.get_by_role("heading", name="Triage").click()       # focus away; the edit is still open
+            for key in "arsu":
+                page.keyboard.press(key)
+            page.wait_for_timeout(2500)
+            page.wait_for_selector(idle, timeout=30000)
+            expect(page.get_by_text(re.compile(r"^0 of \d+ quotes in this shortlist decided"))).to_be_visible()
+            expect(box).to_have_value(re.compile(re.escape(words + " Again") + "$"))
+        finally:
+            browser.close()
+    from copquotes.workspace import Workspace
+
+    ws = Workspace.open(ws_path)
+    try:
+        assert ws.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+        assert ws.conn.execute("SELECT COUNT(*) FROM quotes WHERE status != 'pending'").fetchone()[0] == 0
+    finally:
+        ws.close()

@@ -213,3 +213,99 @@ def test_new_pages_show_no_name_or_text_without_consent(ws, page):
     assert not at.exception
     text = "\n".join(str(e.proto) for e in at.main)
     assert NAME not in text and "Okafor" not in text and SECRET not in text
+
+
+def test_a_triage_edit_another_reviewer_beat_is_kept_in_an_edit_box_beside_their_version(ws):
+    """Bea approves the quote while Ann edits it in Triage. Before the fix Ann's Save said her
+    change was kept but the page went on to the next quote and her words were gone; now her edit
+    waits in an edit box beside Bea's version, and one button saves it over Bea's."""
+    from copquotes.workspace import Workspace
+
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    at.button(key="tr_edit").click().run()
+    mine = "I walk in flat and walk out with a plan [each month]."
+    at.text_area(key=f"tr_edit_{q[1]}_1").input(mine)
+    other = Workspace.open(ws.path)
+    review.approve(other, q[1], "Bea", 1)
+    other.close()
+    at.button(key="tr_save").click().run()
+    assert not at.exception
+    assert status(ws, q[1]) == ("approved", 2)
+    assert at.error and "Bea" in at.error[0].value
+    assert at.text_area(key=f"tr_conflict_text_{q[1]}").value == mine        # her words, ready to save
+    assert any("Bea saved" in c.value and "now approved" in c.value for c in at.caption)
+    assert "I walk in flat" in shown_quote(at)                                # Bea's version beside it
+    assert not [b for b in at.button if b.key == "tr_approve"]                # no decision on another quote
+    at.button(key="tr_reapply").click().run()
+    row = ws.conn.execute("SELECT status, edited_text, updated_by FROM quotes WHERE quote_id = ?", (q[1],)).fetchone()
+    assert tuple(row) == ("approved", mine, "Ann")
+    assert not at.text_area and shown_quote(at).startswith("> We are in this together")
+
+
+def test_a_triage_approval_another_reviewer_beat_says_so_and_goes_on(ws):
+    from copquotes.workspace import Workspace
+
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    other = Workspace.open(ws.path)
+    review.reject(other, q[1], "Bea", "Not on theme", 1)
+    other.close()
+    at.button(key="tr_approve").click().run()
+    assert status(ws, q[1])[0] == "rejected" and at.error
+    assert any("now rejected" in c.value for c in at.caption)
+    at.button(key="tr_keep_theirs").click().run()
+    assert shown_quote(at).startswith("> We are in this together")
+
+
+def _hold(ws, qid):
+    ws.conn.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?",
+                    ('[{"kind": "consent", "reason": "consent not confirmed", "severity": "hold"}]', qid))
+    ws.conn.commit()
+
+
+def test_export_page_counts_exactly_what_it_writes_and_says_how_many_are_held(ws):
+    """Before the fix the page counted held quotes (3,403) that the file leaves out (3,399)."""
+    q = quote_ids(ws)
+    _hold(ws, q[6])
+    at = open_page(ws.path, "export")
+    at.checkbox(key="x_approved").uncheck().run()
+    assert any("will write 4 quotes" in i.value for i in at.info)           # 5 pending, 1 held
+    assert any("1 more quote match but is held" in c.value for c in at.caption)
+    at.selectbox(key="x_fmt_quotes").select(".csv")
+    at.button(key="x_go").click().run()
+    import csv
+
+    rows = list(csv.DictReader(open(at.session_state["_export"]["path"], encoding="utf-8-sig")))
+    assert len(rows) == 4 and q[6] not in {r["id"] for r in rows}
+
+
+def test_export_page_shows_a_search_carried_from_the_quotes_page_and_clears_it(ws):
+    """Before the fix a search left on the Quotes page silently emptied the export, and Create
+    export stayed active at 0."""
+    at = open_page(ws.path, "export", state={"_quote_filters": data.QuoteFilters(search="nowhereword"),
+                                             "f_search": "nowhereword"})
+    at.checkbox(key="x_approved").uncheck().run()
+    assert any("nowhereword" in w.value for w in at.warning)
+    assert any("will write 0 quotes" in i.value for i in at.info)
+    assert at.button(key="x_go").disabled and any("Nothing to export" in c.value for c in at.caption)
+    at.button(key="x_clear_filters").click().run()
+    assert at.session_state["f_search"] == "" and not at.warning
+    assert any("will write 5 quotes" in i.value for i in at.info) and not at.button(key="x_go").disabled
+
+
+def test_an_export_count_equals_the_quotes_the_export_writes(ws):
+    from copquotes.export import quote_records
+
+    q = quote_ids(ws)
+    _hold(ws, q[6])
+    _hold(ws, q[8])
+    review.approve(ws, q[8], "Ann", 1)             # approving clears the hold
+    for approved_only in (True, False):
+        keep = ("approved",) if approved_only else ("approved", "edited", "pending")
+        n, held = data.export_count(ws, data.QuoteFilters(), keep)
+        written = [r["id"] for r in quote_records(ws, approved_only=approved_only,
+                                                   ids=data.export_quote_ids(ws, data.QuoteFilters(), keep))]
+        everything = [r["id"] for r in quote_records(ws, approved_only=approved_only)]
+        assert n == len(written) == len(everything) and held == (0 if approved_only else 1)
+        assert "id" in (quote_records(ws, approved_only=False) or [{"id": 0}])[0]
