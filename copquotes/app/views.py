@@ -164,7 +164,17 @@ def hide_developer_tools() -> None:
     if getattr(net_util, "_external_ip", "") is None:
         net_util._external_ip = ""
     st.html("<style>[data-testid='stAppDeployButton'], [data-testid='stMainMenu'] "
-            "{display: none !important;}</style>")
+            "{display: none !important;}" + READABLE_CSS + "</style>")
+
+
+# Streamlit draws quotes (blockquotes) and captions in its text colour at 60% opacity: about 3.8:1
+# on white, under the 4.5:1 that text needs (WCAG AA). Quotes get the full text colour, captions
+# the text colour at 85% (about 9:1 on white; the same rule keeps a dark theme readable).
+READABLE_CSS = ("[data-testid='stMarkdownContainer'] blockquote, [data-testid='stMarkdownContainer'] blockquote * "
+                "{color: inherit !important; opacity: 1 !important;}"
+                "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * "
+                "{color: inherit !important;}"
+                "[data-testid='stCaptionContainer'] {opacity: 0.85 !important;}")
 
 
 def _served_address() -> str:
@@ -935,8 +945,8 @@ def _analyse(uploader_key: str) -> None:
     meta = {"group": ss.get("add_group", ""), "year": ss.get("add_year", ""),
             "source_kind": "" if ss.get("add_kind", ALL) == ALL else ss.get("add_kind")}
     saved = jobs.save_batch(ctx.ws_path, [(f.name, f.getvalue()) for f in files], meta)
-    if saved["duplicates"]:
-        _flash("info", "Already added before, not added again: " + ", ".join(saved["duplicates"]) + ".")
+    # kept on the page (not a one-off message: the page redraws when the analysis ends)
+    ss["add_duplicates"] = list(saved["duplicates"])
     if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
         _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
         return
@@ -957,18 +967,17 @@ def _draw_progress(ws_path: str) -> None:
         label = step.get("label", name)
         status = step.get("status", "waiting")
         extra = ""
-        if name == "ingest" and step.get("total"):
-            extra = f" ({step.get('done', 0)} of {step['total']} files"
-            extra += f", {step['units']:,} answers and turns)" if "units" in step else ")"
+        if name == "ingest" and (step.get("total") or step.get("rosters")):
+            extra = f" ({step.get('done', 0)} of {step.get('total', 0)} files of answers or turns read"
+            if step.get("rosters"):
+                n = step["rosters"]
+                extra += f", {n} roster{'s' if n != 1 else ''} of who agreed to be quoted"
+            extra += f"; {step['units']:,} answers and turns)" if "units" in step else ")"
         elif step.get("seconds") is not None and status in ("done",):
             extra = f" ({step['seconds']:.0f} s)"
         word = {"done": "done", "up to date": "nothing new", "running": "working ...", "waiting": "waiting",
                 "failed": "stopped"}.get(status, status)
         st.markdown(STEP_ICONS.get(status, "") + " " + md_escape(f"{label}: {word}{extra}"))
-    bad = [f for f in state.get("files", []) if f.get("status") == "unreadable"]
-    for f in bad:
-        st.warning(md_escape(f"Could not read {f['name']}: {f.get('error') or 'unknown problem'}. "
-                             "The other files were analysed."))
     if state.get("state") == "done":
         st.success(md_escape(state.get("message") or "Done: the quotes are ready."))
         if state.get("quotes") and "triage" in PAGE_LINKS:
@@ -1014,14 +1023,25 @@ def add_files_page() -> None:
     st.button("Analyse...", key="add_analyse", type="primary", on_click=_analyse, args=(key,), disabled=running,
               help="Saves the files in the workspace and analyses them in the background. "
                    "Files added earlier are not analysed again.")
+    dups = st.session_state.get("add_duplicates")
+    if dups:
+        c = st.columns([5, 1])
+        c[0].info(md_escape("Already added before, not added again: " + ", ".join(dups) + "."))
+        c[1].button("OK", key="add_dups_ok", on_click=lambda: st.session_state.pop("add_duplicates", None))
     _progress_panel(ctx.ws_path)
-    added = jobs.batches(ctx.ws_path)
-    if added:
-        with st.expander(f"Files added so far ({sum(len(b.get('files', [])) for b in added)})"):
-            st.dataframe([{"file": f["name"], "added": b.get("created_at", "")[:16].replace("T", " "),
-                           "analysed": "yes" if b.get("ingested") else "not yet",
-                           **{k: b.get("meta", {}).get(k, "") for k in ("group", "year", "source_kind")}}
-                          for b in added for f in b.get("files", [])], hide_index=True, width="stretch")
+    problems = jobs.file_problems(ctx.ws_path)
+    known = {f["name"] for f in problems}
+    last = jobs.read_state(ctx.ws_path) or {}
+    problems += [{"name": f["name"], "error": f.get("error"), "added": "in the last analysis"}
+                 for f in last.get("files", []) if f.get("status") == "unreadable" and f["name"] not in known]
+    for f in problems:
+        added = f"added {f['added']}" if f["added"][:1].isdigit() else f["added"]
+        st.warning(md_escape(f"Could not read {f['name']} ({added}): {f['error'] or 'unknown problem'}. "
+                             "The other files were analysed. Add a corrected file of the same name to replace it."))
+    rows = jobs.file_rows(ctx.ws_path)
+    if rows:
+        with st.expander(f"Files added so far ({len(rows)})"):
+            st.dataframe(rows, hide_index=True, width="stretch")
 
 
 # ---------------------------------------------------------------------------------- triage

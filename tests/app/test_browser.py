@@ -258,3 +258,56 @@ def test_words_typed_after_e_go_into_the_edit_box_and_decide_nothing(app_server)
         assert ws.conn.execute("SELECT COUNT(*) FROM quotes WHERE status != 'pending'").fetchone()[0] == 0
     finally:
         ws.close()
+
+
+CONTRAST_JS = """(sel) => {
+  function rgba(c) { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; }
+  function lum(c) {
+    const a = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2];
+  }
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.innerText.trim()) { continue; }
+    let alpha = rgba(getComputedStyle(el).color)[3], bg = null;
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+      const cs = getComputedStyle(n);
+      alpha *= Number(cs.opacity);
+      const b = rgba(cs.backgroundColor);
+      if (!bg && b[3] > 0) { bg = b; }
+    }
+    bg = bg || [255, 255, 255, 1];
+    const fg = rgba(getComputedStyle(el).color);
+    const mix = [0, 1, 2].map(i => fg[i] * alpha + bg[i] * (1 - alpha));
+    const l1 = lum(mix), l2 = lum(bg);
+    out.push([el.innerText.slice(0, 30), (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_quote_text_and_captions_have_text_contrast(app_server):
+    """Before the fix quotes and captions were drawn at 60% opacity: about 3.8:1 on white, under
+    the 4.5:1 text needs (WCAG AA)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    _, port = app_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.get_by_label("Your name").fill("Ally")
+            page.get_by_role("button", name="Start reviewing").click()
+            page.get_by_role("link", name="Triage").click()
+            expect(page.get_by_role("button", name="Approve (A)")).to_be_visible(timeout=30000)
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+            quotes = page.evaluate(CONTRAST_JS, "main blockquote p")
+            captions = page.evaluate(CONTRAST_JS, "main [data-testid='stCaptionContainer']")
+            assert quotes and captions
+            low = [(t, round(r, 2)) for t, r in quotes + captions if r < 4.5]
+            assert not low, low
+            assert min(r for _, r in quotes) >= 10          # quotes at the full text colour
+        finally:
+            browser.close()

@@ -97,3 +97,61 @@ def test_the_background_job_ingests_new_files_reports_unreadable_ones_and_analys
                                " WHERE f.path LIKE '%later.txt'").fetchone()[0] == "Early career"
     finally:
         ws.close()
+
+
+LIKERT = (b"ID,Q1 The CoP deepened my understanding,Q2 Time well spent,Q3 Rating\n"
+          b"1,Strongly agree,Disagree,2\n2,Agree,Disagree,5\n3,Agree,Agree,4\n")
+ROSTER = b"name,role,quote_consent\nParticipant 1,participant,yes\nParticipant 2,participant,yes\n"
+
+
+def _ingest(ws_path):
+    ws = Workspace.open(ws_path, create=True)
+    try:
+        prog = jobs._Progress(ws_path)
+        jobs.ingest_batches(ws, ws_path, prog)
+        return prog.state
+    finally:
+        ws.close()
+
+
+def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later_analyses(tmp_path):
+    """Before the fix an empty CSV, a PDF and a ratings-only CSV were listed "analysed: yes", their
+    warnings were gone after the next analysis, the ratings-only one told an officer to edit
+    copquotes.yaml, two files of one name looked identical, and a roster went uncounted
+    ("2 of 2 files" for three files)."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("fg_2024.vtt", VTT.encode()), ("empty.csv", b""), ("report.pdf", b"%PDF-1.4 x"),
+                              ("likert_only.csv", LIKERT), ("roster.csv", ROSTER)])
+    state = _ingest(ws_path)
+    ingest = state["steps"]["ingest"]
+    assert ingest["total"] == 1 and ingest["rosters"] == 1
+    rows = {r["file"]: r for r in jobs.file_rows(ws_path)}
+    assert rows["fg_2024.vtt"]["result"] == "read: 3 answers and turns"
+    assert rows["roster.csv"]["result"] == "roster"
+    for name in ("empty.csv", "report.pdf", "likert_only.csv"):
+        assert rows[name]["result"].startswith("could not read: "), rows[name]
+    likert = rows["likert_only.csv"]["result"]
+    assert "copquotes.yaml" not in likert and "researcher" in likert
+    assert "remove it from the input" not in rows["empty.csv"]["result"]
+    # a later analysis of other files: the problems are still listed
+    jobs.save_batch(ws_path, [("notes.txt", b"Participant 3: The group gave me the confidence to speak up "
+                                            b"at work and to support my colleagues through a hard year.\n")])
+    _ingest(ws_path)
+    assert sorted(f["name"] for f in jobs.file_problems(ws_path)) == ["empty.csv", "likert_only.csv", "report.pdf"]
+    assert all("copquotes.yaml" not in (f["error"] or "") for f in jobs.file_problems(ws_path))
+    # a corrected file of the same name replaces the problem; the two files are told apart
+    jobs.save_batch(ws_path, [("empty.csv", b"What was the most valuable aspect of your CoP?\n"
+                                            b"Being among people who understand the work kept me going this year.\n")])
+    _ingest(ws_path)
+    assert "empty.csv" not in {f["name"] for f in jobs.file_problems(ws_path)}
+    twins = [r for r in jobs.file_rows(ws_path) if r["file"] == "empty.csv"]
+    assert len(twins) == 2 and twins[0] != twins[1] and twins[0]["size"] != twins[1]["size"]
+
+
+def test_reasons_never_send_an_officer_to_the_manifest_file():
+    assert jobs.plain_reason("no open-text column found; name them in copquotes.yaml under open_questions") \
+        .startswith("it has no column of written answers")
+    out = jobs.plain_reason("the consent column is unclear; name it with consent_column in copquotes.yaml")
+    assert "copquotes.yaml" not in out and out.startswith("the consent column is unclear") and "researcher" in out
+    assert jobs.plain_reason("the file is empty; export it again or remove it from the input") == \
+        "the file is empty; export it again"

@@ -69,7 +69,8 @@ def test_add_files_shows_progress_while_running_and_keeps_analyse_off(tmp_path):
                   "embed": {"label": "Reading the meaning of each answer", "status": "waiting"}})
     at = open_page(tmp_path, "add")
     texts = [m.value.replace("\\", "") for m in at.markdown]
-    assert any("Reading the files: done (2 of 2 files, 40 answers and turns)" in t for t in texts)
+    assert any("Reading the files: done (2 of 2 files of answers or turns read; 40 answers and turns)" in t
+               for t in texts)
     assert any("Removing names and other identifiers: working" in t for t in texts)
     assert at.button(key="add_analyse").disabled
     assert any("updates itself" in i.value for i in at.info)
@@ -91,6 +92,32 @@ def test_analyse_with_no_files_on_an_empty_workspace_asks_for_files(tmp_path):
     at.button(key="add_analyse").click().run()
     assert any("Choose files first" in w.value for w in at.warning)
     assert jobs.read_state(tmp_path / "new") is None
+
+
+def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_path):
+    """Before the fix the "Could not read" warnings went with the next analysis, the files list
+    said "analysed: yes" for files that could not be read, and "Already added before" vanished
+    when the page redrew (about 3 s later)."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("empty.csv", b""), ("roster.csv", b"name,role,quote_consent\nAnn,participant,yes\n")])
+    from copquotes.workspace import Workspace
+
+    w = Workspace.open(ws_path, create=True)
+    try:
+        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
+    finally:
+        w.close()
+    _state(ws_path, state="done", pid=None, message="Done.", files=[])     # a later run, other files
+    at = open_page(ws_path, "add", state={"add_duplicates": ["notes.txt"]})
+    [warn] = at.warning
+    assert "Could not read empty\\.csv" in warn.value and "the file is empty" in warn.value
+    assert any("Already added before" in i.value and "notes" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert list(table["result"]) == ["could not read: the file is empty; export it again", "roster"]
+    at.run()
+    assert any("Already added before" in i.value for i in at.info)         # still there after a redraw
+    at.button(key="add_dups_ok").click().run()
+    assert not any("Already added before" in i.value for i in at.info)
 
 
 # ---------------------------------------------------------------------------------- triage
