@@ -217,6 +217,53 @@ def filter_options(ws) -> dict:
             "statuses": list(STATUSES)}
 
 
+# what a page keeps in its address (query parameters), so a reload comes back to it: choices among
+# the workspace's own options only (themes, statuses, metadata), never typed words or quote text
+URL_PARAMS = {
+    "triage": {"theme": "tr_theme"},
+    "quotes": {"theme": "f_theme", "status": "f_status", "flags": "f_flags", "topic": "f_topic", "group": "f_group",
+               "year": "f_year", "kind": "f_kind", "page": "q_page"},
+}
+
+
+def url_options(opts: dict) -> dict[str, list]:
+    """The values each address parameter may take, from :func:`filter_options`."""
+    return {"theme": list(dict(opts["themes"])), "status": list(opts["statuses"]),
+            "flags": list(FLAG_FILTERS) + list(opts["flag_kinds"]), "topic": [t for t, _ in opts["topics"]],
+            "group": list(opts["groups"]), "year": list(opts["years"]), "kind": list(opts["source_kinds"])}
+
+
+def url_restore(page: str, params: dict, options: dict[str, list]) -> dict:
+    """``{widget key: value}`` to restore from a page's address parameters ``params``: only
+    values among ``options`` (anything else in an address is ignored); ``page`` a positive number."""
+    out = {}
+    for name, key in URL_PARAMS.get(page, {}).items():
+        raw = params.get(name)
+        if raw is None:
+            continue
+        raw = str(raw)
+        if name == "page":
+            if raw.isdigit() and 0 < int(raw) < 10 ** 6:
+                out[key] = int(raw)
+            continue
+        match = [v for v in options.get(name, []) if str(v) == raw]
+        if match:
+            out[key] = match[0]
+    return out
+
+
+def url_params(page: str, values: dict, unset=None) -> dict[str, str]:
+    """A page's address parameters from its widget ``values`` (``unset``: the "all" choice,
+    left out; page 1 too)."""
+    out = {}
+    for name, key in URL_PARAMS.get(page, {}).items():
+        v = values.get(key)
+        if v is None or v == unset or (name == "page" and int(v) <= 1):
+            continue
+        out[name] = str(v)
+    return out
+
+
 def _quote_where(f: QuoteFilters, ws=None) -> tuple[str, list]:
     where, params = [], []
     if f.theme:

@@ -280,6 +280,10 @@ def main() -> None:
     except CopquotesError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
+    if not st.session_state.get("reviewer"):
+        # the page the address names (a reload, a saved link) is chosen now, hidden, so the rerun
+        # after signing in opens it (and its address's choices) instead of the first page
+        st.navigation(_pages(ws, path), position="hidden")
     if not login(acc):
         st.stop()
     sidebar(ws, st.session_state["reviewer"])
@@ -287,6 +291,17 @@ def main() -> None:
     for k in KEEP_KEYS:
         if k in ss:
             ss[k] = ss[k]
+    st.navigation(_pages(ws, path)).run()
+    if ws.n_units() == 0:
+        return
+    # after the page is drawn: warm the aggregates the other pages need (small tables the
+    # workspace stores; counted here only when they are stale), so the next click is cached
+    ctx = current()
+    cached_analysis(ctx, "label_base")
+    cached_analysis(ctx, "label_base_topics")
+
+
+def _pages(ws, path) -> list:
     from . import jobs
 
     empty = ws.n_units() == 0
@@ -302,14 +317,7 @@ def main() -> None:
         st.Page(export_page, title="Export", url_path="export"),
     ]
     PAGE_LINKS.update(add=pages[0], overview=pages[1], triage=pages[2], quotes=pages[3], collections=pages[4])
-    st.navigation(pages).run()
-    if empty:
-        return
-    # after the page is drawn: warm the aggregates the other pages need (small tables the
-    # workspace stores; counted here only when they are stale), so the next click is cached
-    ctx = current()
-    cached_analysis(ctx, "label_base")
-    cached_analysis(ctx, "label_base_topics")
+    return pages
 
 
 def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False,
@@ -373,6 +381,26 @@ def _select(label: str, options: list, key: str, fmt=None, on_change=None):
     opts = [ALL] + list(options)
     return st.selectbox(label, opts, key=key, format_func=(lambda v: v if v == ALL else fmt(v)) if fmt else str,
                         on_change=on_change, args=("q_page",) if on_change else None)
+
+
+def url_restore(page: str, opts: dict) -> None:
+    """The first time a session draws a page (after a reload, or from a saved link), its choices
+    come back from the address's parameters."""
+    ss = st.session_state
+    done = ss.setdefault("_url_restored", set())
+    if page in done:
+        return
+    done.add(page)
+    for key, value in data.url_restore(page, dict(st.query_params), data.url_options(opts)).items():
+        ss[key] = value
+
+
+def url_keep(page: str) -> None:
+    """Put a page's choices in its address (after its widgets are drawn), so a reload keeps them."""
+    ss = st.session_state
+    want = data.url_params(page, {k: ss.get(k) for k in data.URL_PARAMS[page].values()}, ALL)
+    if dict(st.query_params) != want:
+        st.query_params.from_dict(want)
 
 
 def _filters(opts: dict) -> data.QuoteFilters:
@@ -693,11 +721,13 @@ def quotes_page() -> None:
     st.title("Quotes")
     _show_flash()
     opts = cached_analysis(ctx, "filter_options")
+    url_restore("quotes", opts)
     filters = _filters(opts)
     st.session_state["_quote_filters"] = filters        # the Export page writes what is on screen
     page, size = st.session_state.get("q_page", 1), st.session_state.get("q_size", PAGE_SIZES[0])
     rows, total = cached(ctx, "quotes_page", filters, page, size)
     _pager(total, "q_page", "q_size")
+    url_keep("quotes")
     if not rows:
         st.info("No quotes match these filters." if total == 0 else "No quotes on this page.")
         return
@@ -1351,9 +1381,11 @@ def triage_page() -> None:
     _show_flash()
     opts = cached_analysis(ctx, "filter_options")      # not re-read after every decision
     labels = dict(opts["themes"])
+    url_restore("triage", opts)
     c = st.columns([2, 3])
     theme = c[0].selectbox("Theme", [ALL] + list(labels), key="tr_theme",
                            format_func=lambda t: "all themes (best first)" if t == ALL else labels.get(t, t))
+    url_keep("triage")
     c[1].text_input("Put approved quotes in this collection (optional)", key="tr_collection",
                     placeholder="e.g. Annual report 2025")
     top = int(ss.get("tr_top", data.TRIAGE_BATCH))

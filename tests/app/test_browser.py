@@ -311,3 +311,40 @@ def test_quote_text_and_captions_have_text_contrast(app_server):
             assert min(r for _, r in quotes) >= 10          # quotes at the full text colour
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_a_reload_comes_back_to_the_page_and_its_theme(app_server):
+    """Before the fix a reload mid-review (after signing in again) opened the Overview with every
+    choice lost; the address now keeps the page and its theme."""
+    from playwright.sync_api import expect, sync_playwright
+
+    _, port = app_server
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+    def sign_in(page):
+        page.get_by_label("Your name").fill("Rita Reload")
+        page.get_by_role("button", name="Start reviewing").click()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            sign_in(page)
+            page.get_by_role("link", name="Triage").click()
+            expect(page.get_by_role("button", name="Approve (A)")).to_be_visible(timeout=30000)
+            page.wait_for_selector(idle, timeout=30000)
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="Theme").first.click()
+            page.get_by_role("option", name="Solidarity").click()
+            expect(page).to_have_url(re.compile(r"/triage\?theme=solidarity$"), timeout=30000)
+            page.wait_for_selector(idle, timeout=30000)
+            expect(page.locator("main blockquote").first).to_contain_text("We are in this together", timeout=30000)
+            page.reload(wait_until="domcontentloaded")
+            sign_in(page)
+            expect(page.get_by_role("heading", name="Triage")).to_be_visible(timeout=30000)
+            # the solidarity shortlist (all themes, best first, starts with "I walk in flat")
+            expect(page.locator("main blockquote").first).to_contain_text("We are in this together", timeout=30000)
+            assert re.search(r"/triage\?theme=solidarity$", page.url)
+        finally:
+            browser.close()

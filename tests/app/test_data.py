@@ -520,3 +520,21 @@ def test_the_context_of_a_quote_names_its_speaker_by_the_quotes_pseudonym(tmp_pa
         assert all("speaker_key" not in t and t["speaker"] != "S2" for t in turns)
     finally:
         w.close()
+
+
+def test_a_pages_address_keeps_its_choices_and_restores_only_known_values():
+    """A reload mid-review came back to the default page with every choice lost; the address
+    now carries a page's choices (never typed words: the search stays out of it)."""
+    opts = {"themes": [("wellbeing", "Wellbeing"), ("solidarity", "Solidarity")], "statuses": list(data.STATUSES),
+            "flag_kinds": ["quasi_identifier"], "topics": [(0, "a"), (2, "b")], "groups": ["RRE"],
+            "years": ["2024"], "source_kinds": ["survey"]}
+    values = {"f_theme": "solidarity", "f_status": "(all)", "f_topic": 2, "q_page": 3, "f_search": "Sarah",
+              "f_group": "RRE"}
+    params = data.url_params("quotes", values, "(all)")
+    assert params == {"theme": "solidarity", "topic": "2", "group": "RRE", "page": "3"}
+    assert data.url_restore("quotes", params, data.url_options(opts)) == \
+        {"f_theme": "solidarity", "f_topic": 2, "f_group": "RRE", "q_page": 3}
+    bad = {"theme": "<script>", "status": "approved", "topic": "9", "page": "-1", "search": "Sarah"}
+    assert data.url_restore("quotes", bad, data.url_options(opts)) == {"f_status": "approved"}
+    assert data.url_restore("triage", {"theme": "wellbeing"}, data.url_options(opts)) == {"tr_theme": "wellbeing"}
+    assert data.url_params("quotes", {"q_page": 1, "f_theme": "(all)"}, "(all)") == {}

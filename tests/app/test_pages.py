@@ -336,3 +336,19 @@ def test_an_export_count_equals_the_quotes_the_export_writes(ws):
         everything = [r["id"] for r in quote_records(ws, approved_only=approved_only)]
         assert n == len(written) == len(everything) and held == (0 if approved_only else 1)
         assert "id" in (quote_records(ws, approved_only=False) or [{"id": 0}])[0]
+
+
+def test_a_reloaded_page_comes_back_with_its_choices_from_the_address(ws):
+    at = AppTest.from_function(page_script, args=(str(ws.path), "quotes", "Ann"), default_timeout=TIMEOUT)
+    at.query_params["theme"] = "solidarity"
+    at.query_params["status"] = "pending"
+    at.run()
+    assert at.selectbox(key="f_theme").value == "solidarity" and at.selectbox(key="f_status").value == "pending"
+    at.selectbox(key="f_status").select("(all)").run()
+    at.text_input(key="f_search").input("together").run()
+    assert dict(at.query_params) in ({"theme": "solidarity"}, {"theme": ["solidarity"]})   # no typed words
+    tr = AppTest.from_function(page_script, args=(str(ws.path), "triage", "Ann"), default_timeout=TIMEOUT)
+    tr.query_params["theme"] = "solidarity"
+    tr.run()
+    assert tr.selectbox(key="tr_theme").value == "solidarity"
+    assert shown_quote(tr).startswith("> We are in this together")
