@@ -242,7 +242,7 @@ def file_rows(ws_path) -> list[dict]:
     gave, with the reason when it could not be read."""
     rows = []
     for b in batches(ws_path):
-        when = str(b.get("created_at", ""))[:19].replace("T", " ")
+        when = local_time(b.get("created_at"))
         for f in b.get("files", []):
             status = f.get("status") or "waiting"
             result = FILE_STATUS.get(status, status)
@@ -264,8 +264,16 @@ def file_problems(ws_path) -> list[dict]:
             if f.get("status") in ("waiting", None):
                 continue
             latest[f["name"].lower()] = {"name": f["name"], "status": f["status"], "error": f.get("error"),
-                                         "added": str(b.get("created_at", ""))[:19].replace("T", " ")}
+                                         "added": local_time(b.get("created_at"))}
     return [f for f in latest.values() if f["status"] == "unreadable"]
+
+
+def local_time(stamp) -> str:
+    """A stored UTC time as this computer's local time, to the second ("2025-03-04 14:05:09")."""
+    try:
+        return _dt.datetime.fromisoformat(str(stamp)).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return str(stamp or "")[:19].replace("T", " ")
 
 
 def human_size(n) -> str:

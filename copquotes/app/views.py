@@ -998,7 +998,8 @@ def _draw_progress(ws_path: str) -> None:
         status = step.get("status", "waiting")
         extra = ""
         if name == "ingest" and (step.get("total") or step.get("rosters")):
-            extra = f" ({step.get('done', 0)} of {step.get('total', 0)} files of answers or turns read"
+            extra = (f" ({step.get('done', 0)} of {step['total']} files of answers or turns read" if step.get("total")
+                     else " (no file of answers or turns")
             if step.get("rosters"):
                 n = step["rosters"]
                 extra += f", {n} roster{'s' if n != 1 else ''} of who agreed to be quoted"
@@ -1293,7 +1294,7 @@ def _triage_conflict(ctx: Ctx, conflict: dict) -> None:
         if attempted.get("edited_text") is not None and q is not None:
             st.text_area("Text to publish (your edit, not saved yet: save it over theirs, or keep theirs)",
                          key=f"tr_conflict_text_{qid}", height=120)
-            b = st.columns([1, 1, 3])
+            b = st.columns([2, 2, 3])
             b[0].button("Save my edit and approve", key="tr_reapply", type="primary", on_click=_triage_conflict_done,
                         args=("reapply", qid, int(q["version"])))
             b[1].button("Keep their version", key="tr_keep_theirs", on_click=_triage_conflict_done,

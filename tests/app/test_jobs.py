@@ -155,3 +155,16 @@ def test_reasons_never_send_an_officer_to_the_manifest_file():
     assert "copquotes.yaml" not in out and out.startswith("the consent column is unclear") and "researcher" in out
     assert jobs.plain_reason("the file is empty; export it again or remove it from the input") == \
         "the file is empty; export it again"
+
+
+def test_times_are_shown_in_local_time_to_the_second(monkeypatch):
+    import time as _time
+
+    monkeypatch.setenv("TZ", "Australia/Melbourne")
+    _time.tzset()
+    try:
+        assert jobs.local_time("2025-03-04T03:05:09+00:00") == "2025-03-04 14:05:09"
+    finally:
+        monkeypatch.delenv("TZ")
+        _time.tzset()
+    assert jobs.local_time("not a time") == "not a time"
