@@ -219,6 +219,53 @@ def filter_options(ws) -> dict:
             "statuses": list(STATUSES)}
 
 
+# what a page keeps in its address (query parameters), so a reload comes back to it: choices among
+# the workspace's own options only (themes, statuses, metadata), never typed words or quote text
+URL_PARAMS = {
+    "triage": {"theme": "tr_theme"},
+    "quotes": {"theme": "f_theme", "status": "f_status", "flags": "f_flags", "topic": "f_topic", "group": "f_group",
+               "year": "f_year", "kind": "f_kind", "page": "q_page"},
+}
+
+
+def url_options(opts: dict) -> dict[str, list]:
+    """The values each address parameter may take, from :func:`filter_options`."""
+    return {"theme": list(dict(opts["themes"])), "status": list(opts["statuses"]),
+            "flags": list(FLAG_FILTERS) + list(opts["flag_kinds"]), "topic": [t for t, _ in opts["topics"]],
+            "group": list(opts["groups"]), "year": list(opts["years"]), "kind": list(opts["source_kinds"])}
+
+
+def url_restore(page: str, params: dict, options: dict[str, list]) -> dict:
+    """``{widget key: value}`` to restore from a page's address parameters ``params``: only
+    values among ``options`` (anything else in an address is ignored); ``page`` a positive number."""
+    out = {}
+    for name, key in URL_PARAMS.get(page, {}).items():
+        raw = params.get(name)
+        if raw is None:
+            continue
+        raw = str(raw)
+        if name == "page":
+            if raw.isdigit() and 0 < int(raw) < 10 ** 6:
+                out[key] = int(raw)
+            continue
+        match = [v for v in options.get(name, []) if str(v) == raw]
+        if match:
+            out[key] = match[0]
+    return out
+
+
+def url_params(page: str, values: dict, unset=None) -> dict[str, str]:
+    """A page's address parameters from its widget ``values`` (``unset``: the "all" choice,
+    left out; page 1 too)."""
+    out = {}
+    for name, key in URL_PARAMS.get(page, {}).items():
+        v = values.get(key)
+        if v is None or v == unset or (name == "page" and int(v) <= 1):
+            continue
+        out[name] = str(v)
+    return out
+
+
 def _quote_where(f: QuoteFilters, ws=None) -> tuple[str, list]:
     where, params = [], []
     if f.theme:
@@ -498,6 +545,37 @@ def count_filtered(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None =
                            params).fetchone()[0]
 
 
+HELD_SQL = ("q.status != 'approved' AND EXISTS (SELECT 1 FROM json_each(q.flags_json) j"
+            " WHERE json_extract(j.value, '$.severity') = 'hold')")   # disclosure.is_held, in SQL
+
+
+def export_count(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None = None) -> tuple[int, int]:
+    """``(written, held)``: how many quotes matching ``filters`` (and ``statuses``) an export writes,
+    and how many more match but are held (a hold flag no reviewer cleared by approving: an export
+    leaves them out, :func:`copquotes.disclosure.is_held`). One COUNT query."""
+    where, params = _quote_where(filters, ws)
+    if statuses:
+        where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
+        params = [*params, *statuses]
+    total, held = ws.conn.execute(
+        f"SELECT COUNT(*), COALESCE(SUM({HELD_SQL}), 0) FROM quotes q"
+        " JOIN quotable_units u ON u.unit_id = q.unit_id" + where, params).fetchone()
+    return int(total) - int(held), int(held)
+
+
+def export_quote_ids(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None = None) -> list[str]:
+    """The quotes an export of ``filters`` writes (held ones left out), best score first: as many
+    as :func:`export_count` says."""
+    where, params = _quote_where(filters, ws)
+    if statuses:
+        where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
+        params = [*params, *statuses]
+    where += (" AND " if where else " WHERE ") + f"NOT ({HELD_SQL})"
+    return [r[0] for r in ws.conn.execute(
+        "SELECT q.quote_id FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where
+        + " ORDER BY q.score DESC, q.quote_id", params)]
+
+
 def quote_statuses(ws, ids: list[str]) -> dict[str, tuple[str, int]]:
     """``{quote id: (status, version)}`` of the quotes ``ids`` that still exist (consented)."""
     if not ids:
@@ -539,8 +617,13 @@ def triage_order(ws, theme: str | None = None, top: int = TRIAGE_BATCH) -> list[
 
 def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dict]:
     """The turns around a unit in its file, anonymised; a turn whose speaker did not agree
-    to be quoted is replaced by a notice (only its role and pseudonym are shown)."""
-    row = ws.conn.execute("SELECT file_id, position FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
+    to be quoted is replaced by a notice (only its role and pseudonym are shown).
+    ``speaker``: the pseudonym a quote of that person carries (``P-...``, the quote's
+    ``speaker``), so one person has one pseudonym on every page."""
+    from ..quotes.candidate import speaker_pseudonym
+
+    row = ws.conn.execute("SELECT u.file_id, u.position, f.path FROM units u JOIN files f ON f.file_id = u.file_id"
+                          " WHERE u.unit_id = ?", (unit_id,)).fetchone()
     if row is None:
         return []
     mask = NameMask(ws)
@@ -551,6 +634,7 @@ def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dic
             " WHERE u.file_id = ? AND u.position BETWEEN ? AND ? ORDER BY u.position",
             (row[0], row[1] - before, row[1] + after)):
         d = dict(r)
+        d["speaker"] = speaker_pseudonym(row[2], d.pop("speaker_key"), d["unit_id"])
         if d["consent"] != 1:
             d["text"] = HIDDEN_NO_CONSENT
         elif d["anon"] is None:
@@ -562,6 +646,20 @@ def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dic
         d["is_self"] = d["unit_id"] == unit_id
         out.append(d)
     return out
+
+
+def redaction_line(r: dict, show_original: bool = False) -> str:
+    """One redaction of :func:`copquotes.review.redactions` as the Redactions tab lists it: its
+    placeholder, kind and who made it. Never its offsets (their difference is the hidden word's
+    length); its original words only for a reviewer allowed to see originals."""
+    source = str(r.get("source") or "")
+    who = ("redacted by " + source.split(":", 1)[1]) if source.startswith("reviewer:") else "found automatically"
+    if r.get("status") == "undone":
+        who += ", undone"
+    line = f"{r['placeholder']} ({r['kind']}, {who})"
+    if show_original and r.get("original"):
+        line += f": {r['original']}"
+    return line
 
 
 def original_text(ws, quote_id: str) -> dict | None:

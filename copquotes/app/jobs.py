@@ -48,6 +48,7 @@ STATE_FILE = "analysis.json"
 INPUTS = "inputs"
 BATCH_FILE = "batch.json"
 INGESTED = ".ingested"
+RESULTS = "results.json"      # per file of a batch: what reading it gave (status, answers, reason)
 SOURCE_KINDS = tuple(k for k in ALL_SOURCE_KINDS if k != "other")   # what Add files offers
 STEP_LABELS = {
     "ingest": "Reading the files",
@@ -279,7 +280,10 @@ def pending_batches(ws_path) -> list[Path]:
 
 
 def batches(ws_path) -> list[dict]:
-    """Every batch added in the browser, oldest first: when, files, metadata, ingested or not."""
+    """Every batch added in the browser, oldest first: when, files, metadata, ingested or not.
+    Each file carries what reading it gave once its batch was analysed: ``status`` (``added``,
+    ``unchanged``, ``unreadable``, ``roster`` or ``waiting``), ``units`` and ``error`` (why it
+    could not be read, in words for the person who added it)."""
     root = inputs_dir(ws_path)
     out = []
     if root.is_dir():
@@ -289,8 +293,96 @@ def batches(ws_path) -> list[dict]:
             except (OSError, ValueError):
                 continue
             info["ingested"] = (b / INGESTED).exists()
+            try:
+                results = json.loads((b / RESULTS).read_text("utf-8"))
+            except (OSError, ValueError):
+                results = {}
+            for f in info.get("files", []):
+                r = results.get(f.get("path"))
+                if r is None:
+                    r = {"status": "added" if info["ingested"] else "waiting"}   # (a batch from before results)
+                f.update(status=r.get("status"), units=r.get("units"), error=r.get("error"))
             out.append(info)
     return out
+
+
+FILE_STATUS = {"added": "read", "unchanged": "read before", "unreadable": "could not read", "roster": "roster",
+               "manifest": "settings (copquotes.yaml)", "waiting": "not yet"}
+
+
+def file_rows(ws_path) -> list[dict]:
+    """The Add files page's list: one row per file added, oldest first, with its size and the
+    second it was added (two different files of one name are told apart) and what reading it
+    gave, with the reason when it could not be read."""
+    rows = []
+    for b in batches(ws_path):
+        when = local_time(b.get("created_at"))
+        for f in b.get("files", []):
+            status = f.get("status") or "waiting"
+            result = FILE_STATUS.get(status, status)
+            if status == "added" and f.get("units") is not None:
+                result = f"read: {int(f['units']):,} answers and turns"
+            elif status == "unreadable":
+                result = f"could not read: {f.get('error') or 'unknown problem'}"
+            rows.append({"file": f["name"], "size": human_size(f.get("bytes")), "added": when, "result": result,
+                         **{k: b.get("meta", {}).get(k, "") for k in ("group", "year", "source_kind")}})
+    return rows
+
+
+def file_problems(ws_path) -> list[dict]:
+    """The files that could not be read (``name``, ``error``, ``added``), kept until the same name
+    is added again and read: what the Add files page warns about after every later analysis."""
+    latest: dict[str, dict] = {}
+    for b in batches(ws_path):
+        for f in b.get("files", []):
+            if f.get("status") in ("waiting", None):
+                continue
+            latest[f["name"].lower()] = {"name": f["name"], "status": f["status"], "error": f.get("error"),
+                                         "added": local_time(b.get("created_at"))}
+    return [f for f in latest.values() if f["status"] == "unreadable"]
+
+
+def local_time(stamp) -> str:
+    """A stored UTC time as this computer's local time, to the second ("2025-03-04 14:05:09")."""
+    try:
+        return _dt.datetime.fromisoformat(str(stamp)).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return str(stamp or "")[:19].replace("T", " ")
+
+
+def human_size(n) -> str:
+    if n is None:
+        return ""
+    n = int(n)
+    for unit in ("bytes", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return ""  # pragma: no cover
+
+
+# reasons the ingest gives that send a person to the manifest file: the app's words instead
+_YAML_ADVICE = [
+    (re.compile(r"no open-text column found.*", re.I),
+     "it has no column of written answers (only ratings, ticks or numbers), so it has no quotes. If it does have "
+     "written answers, ask the researcher who looks after copquotes to say which columns they are"),
+]
+
+
+def plain_reason(reason: str | None) -> str:
+    """A reason a file could not be read, as the person who uploaded it can act on: never an
+    instruction to edit the ``copquotes.yaml`` manifest (the app has no editor for it) or a
+    command-line input folder."""
+    text = " ".join(str(reason or "").split()) or "unknown problem"
+    for pattern, plain in _YAML_ADVICE:
+        if pattern.search(text):
+            return pattern.sub(plain, text, count=1)
+    text = re.sub(r"\s*(or|and)?\s*remove it from the input\b", "", text)
+    if "copquotes.yaml" in text:
+        head = re.split(r"[;(]?[^;(]*copquotes\.yaml", text, maxsplit=1)[0].rstrip(" ;,(")
+        text = (head + "; " if head else "") + ("ask the researcher who looks after copquotes: they can "
+                                                "set this for the file")
+    return text
 
 
 # ---------------------------------------------------------------------------------- running
@@ -354,20 +446,26 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
 
     todo = pending_batches(ws_path)
     prog.step("ingest", "running", done=0, total=0)
-    n_files = n_units = 0
+    n_files = n_units = n_rosters = 0
     for b in todo:
         info = json.loads((b / BATCH_FILE).read_text("utf-8"))
         meta = dict(info.get("meta") or {})
         shown = {f["path"]: f["name"] for f in info.get("files", [])}
         rel = lambda p: Path(p).resolve().relative_to(b.resolve()).as_posix()  # noqa: E731
 
+        results: dict[str, dict] = {}
+
         def report(path, status, units=0, error=None):
             try:
-                name = shown.get(rel(path), Path(path).name)
+                key = rel(path)
             except ValueError:
-                name = Path(path).name
+                key = Path(path).name
+            name = shown.get(key, Path(path).name)
+            error = plain_reason(error) if status == "unreadable" else None
             prog.state["files"].append({"name": name, "status": status, "units": units, "error": error})
             prog.save()
+            results[key] = {"status": status, "units": units, "error": error}
+            _write_json(b / RESULTS, results)      # kept with the batch: the page lists it after later runs
         try:
             disc = discover([b], meta)
         except CopquotesError as exc:
@@ -376,11 +474,23 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             (b / INGESTED).write_text(_now())
             continue
         for path, reason in disc.skipped + disc.unreadable:
-            if Path(path).name == BATCH_FILE:
+            if Path(path).name in (BATCH_FILE, RESULTS):
                 continue
             report(path, "unreadable", error=reason)
+        # what is neither read for text nor refused is a roster (or the manifest): read for consent
+        sources = set()
+        for src in disc.sources:
+            try:
+                sources.add(rel(src.path))
+            except ValueError:
+                pass
+        for f in info.get("files", []):
+            if f["path"] not in results and f["path"] not in sources:
+                kind = "manifest" if Path(f["path"]).name.lower() in MANIFEST_NAMES else "roster"
+                results[f["path"]] = {"status": kind, "units": None, "error": None}
+                n_rosters += kind == "roster"
         read_ok, unreadable = [], list(disc.unreadable)   # kept for `copquotes status`
-        prog.step("ingest", "running", done=n_files, total=n_files + len(disc.sources))
+        prog.step("ingest", "running", done=n_files, total=n_files + len(disc.sources), rosters=n_rosters)
         for src in disc.sources:
             try:
                 rep = ws.ingest([src], progress=False)
@@ -395,8 +505,9 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             n_files += 1
             prog.step("ingest", "running", done=n_files)
         remember_unreadable(ws, read_ok, unreadable)
+        _write_json(b / RESULTS, results)
         (b / INGESTED).write_text(_now())
-    prog.step("ingest", "done", done=n_files, total=n_files, units=n_units)
+    prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
 
 
 def run_job(ws_path) -> int:

@@ -164,7 +164,17 @@ def hide_developer_tools() -> None:
     if getattr(net_util, "_external_ip", "") is None:
         net_util._external_ip = ""
     st.html("<style>[data-testid='stAppDeployButton'], [data-testid='stMainMenu'] "
-            "{display: none !important;}</style>")
+            "{display: none !important;}" + READABLE_CSS + "</style>")
+
+
+# Streamlit draws quotes (blockquotes) and captions in its text colour at 60% opacity: about 3.8:1
+# on white, under the 4.5:1 that text needs (WCAG AA). Quotes get the full text colour, captions
+# the text colour at 85% (about 9:1 on white; the same rule keeps a dark theme readable).
+READABLE_CSS = ("[data-testid='stMarkdownContainer'] blockquote, [data-testid='stMarkdownContainer'] blockquote * "
+                "{color: inherit !important; opacity: 1 !important;}"
+                "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * "
+                "{color: inherit !important;}"
+                "[data-testid='stCaptionContainer'] {opacity: 0.85 !important;}")
 
 
 def _served_address() -> str:
@@ -270,6 +280,10 @@ def main() -> None:
     except CopquotesError as exc:
         st.error(md_escape(str(exc)))
         st.stop()
+    if not st.session_state.get("reviewer"):
+        # the page the address names (a reload, a saved link) is chosen now, hidden, so the rerun
+        # after signing in opens it (and its address's choices) instead of the first page
+        st.navigation(_pages(ws, path), position="hidden")
     if not login(acc):
         st.stop()
     sidebar(ws, st.session_state["reviewer"])
@@ -277,6 +291,17 @@ def main() -> None:
     for k in KEEP_KEYS:
         if k in ss:
             ss[k] = ss[k]
+    st.navigation(_pages(ws, path)).run()
+    if ws.n_units() == 0:
+        return
+    # after the page is drawn: warm the aggregates the other pages need (small tables the
+    # workspace stores; counted here only when they are stale), so the next click is cached
+    ctx = current()
+    cached_analysis(ctx, "label_base")
+    cached_analysis(ctx, "label_base_topics")
+
+
+def _pages(ws, path) -> list:
     from . import jobs
 
     empty = ws.n_units() == 0
@@ -292,14 +317,7 @@ def main() -> None:
         st.Page(export_page, title="Export", url_path="export"),
     ]
     PAGE_LINKS.update(add=pages[0], overview=pages[1], triage=pages[2], quotes=pages[3], collections=pages[4])
-    st.navigation(pages).run()
-    if empty:
-        return
-    # after the page is drawn: warm the aggregates the other pages need (small tables the
-    # workspace stores; counted here only when they are stale), so the next click is cached
-    ctx = current()
-    cached_analysis(ctx, "label_base")
-    cached_analysis(ctx, "label_base_topics")
+    return pages
 
 
 def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False,
@@ -363,6 +381,26 @@ def _select(label: str, options: list, key: str, fmt=None, on_change=None):
     opts = [ALL] + list(options)
     return st.selectbox(label, opts, key=key, format_func=(lambda v: v if v == ALL else fmt(v)) if fmt else str,
                         on_change=on_change, args=("q_page",) if on_change else None)
+
+
+def url_restore(page: str, opts: dict) -> None:
+    """The first time a session draws a page (after a reload, or from a saved link), its choices
+    come back from the address's parameters."""
+    ss = st.session_state
+    done = ss.setdefault("_url_restored", set())
+    if page in done:
+        return
+    done.add(page)
+    for key, value in data.url_restore(page, dict(st.query_params), data.url_options(opts)).items():
+        ss[key] = value
+
+
+def url_keep(page: str) -> None:
+    """Put a page's choices in its address (after its widgets are drawn), so a reload keeps them."""
+    ss = st.session_state
+    want = data.url_params(page, {k: ss.get(k) for k in data.URL_PARAMS[page].values()}, ALL)
+    if dict(st.query_params) != want:
+        st.query_params.from_dict(want)
 
 
 def _filters(opts: dict) -> data.QuoteFilters:
@@ -572,7 +610,7 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict) -> None:
             st.caption("Question:")
             show_text(q["question"])
         for turn in cached(ctx, "context_turns", q["unit_id"]):
-            who = " ".join(str(x) for x in (turn["speaker_key"], turn["speaker_role"]) if x)
+            who = " ".join(str(x) for x in (turn["speaker"], turn["speaker_role"]) if x)
             prefix = "▶ " if turn["is_self"] else ""
             st.caption(md_escape(f"{prefix}{who}"))
             if turn["text"] is None:
@@ -585,9 +623,7 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict) -> None:
         if not reds:
             st.caption("No redactions in this unit.")
         for r in reds:
-            line = f"{r['placeholder']} ({r['kind']}, {r['status']}, chars {r['start']}-{r['end']}, {r['source']})"
-            if ctx.show_original and "original" in r:
-                line += f": {r['original']}"
+            line = data.redaction_line(r, ctx.show_original)
             cols = st.columns([5, 1])
             cols[0].markdown(md_escape(line))
             if ctx.show_original and r in active:
@@ -685,11 +721,13 @@ def quotes_page() -> None:
     st.title("Quotes")
     _show_flash()
     opts = cached_analysis(ctx, "filter_options")
+    url_restore("quotes", opts)
     filters = _filters(opts)
     st.session_state["_quote_filters"] = filters        # the Export page writes what is on screen
     page, size = st.session_state.get("q_page", 1), st.session_state.get("q_size", PAGE_SIZES[0])
     rows, total = cached(ctx, "quotes_page", filters, page, size)
     _pager(total, "q_page", "q_size")
+    url_keep("quotes")
     if not rows:
         st.info("No quotes match these filters." if total == 0 else "No quotes on this page.")
         return
@@ -796,7 +834,7 @@ def _filters_text(f: data.QuoteFilters, labels: dict) -> str:
 def export_selection(ctx: Ctx, source: str, approved_only: bool,
                      count_only: bool = False) -> tuple[list[str] | int, str | None, str]:
     """What the Export page will write: ``(quote ids, or their number with count_only;
-    collection or None; description)``."""
+    collection or None; description)``. Held quotes are never written, so never counted."""
     from .. import collection as collections
 
     if source == "collection":
@@ -806,12 +844,26 @@ def export_selection(ctx: Ctx, source: str, approved_only: bool,
         ids = collections.approved_ids(ctx.ws, name)
         return (len(ids) if count_only else ids), name, f"the approved quotes of the collection '{name}', in its order"
     f = st.session_state.get("_quote_filters") or data.QuoteFilters()
-    keep = ("approved",) if approved_only else ("approved", "edited", "pending")
+    keep = EXPORT_STATUSES[bool(approved_only)]
     labels = dict(cached_analysis(ctx, "filter_options")["themes"])
     desc = "the quotes matching the Quotes page's filters: " + _filters_text(f, labels)
     if count_only:
-        return data.count_filtered(ctx.ws, f, keep), None, desc
-    return data.filtered_quote_ids(ctx.ws, f, statuses=keep), None, desc
+        return data.export_count(ctx.ws, f, keep)[0], None, desc
+    return data.export_quote_ids(ctx.ws, f, keep), None, desc
+
+
+EXPORT_STATUSES = {True: ("approved",), False: ("approved", "edited", "pending")}
+FILTER_KEYS = ("f_theme", "f_status", "f_flags", "f_topic", "f_group", "f_year", "f_kind")
+
+
+def _clear_quote_filters() -> None:
+    """The Export page's button: forget the Quotes page's filters (there too)."""
+    ss = st.session_state
+    for k in FILTER_KEYS:
+        ss[k] = ALL
+    ss["f_search"] = ""
+    ss["q_page"] = 1
+    ss["_quote_filters"] = data.QuoteFilters()
 
 
 def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=None) -> None:
@@ -869,17 +921,39 @@ def export_page() -> None:
         source = st.radio("Which quotes", sources, horizontal=True, key="x_source",
                           format_func=lambda s: {"filters": "What the Quotes page shows (its filters)",
                                                  "collection": "A collection"}[s])
+        held = 0
         if source == "collection":
             st.selectbox("Collection", names, key="x_collection")
         else:
             approved_only = st.checkbox("Approved quotes only", value=True, key="x_approved")
+            f = st.session_state.get("_quote_filters") or data.QuoteFilters()
+            if f != data.QuoteFilters():
+                labels = dict(cached_analysis(ctx, "filter_options")["themes"])
+                c = st.columns([4, 1])
+                c[0].warning(md_escape("Only the quotes the Quotes page's filters let through: "
+                                       + _filters_text(f, labels) + "."))
+                c[1].button("Clear these filters", key="x_clear_filters", on_click=_clear_quote_filters)
+            held = data.export_count(ctx.ws, f, EXPORT_STATUSES[bool(approved_only)])[1]
         n, coll, desc = export_selection(ctx, source, approved_only, count_only=True)
         st.info(f"This export will write {n:,} quote{'s' if n != 1 else ''}: " + md_escape(desc) + ".")
+        if held:
+            st.caption(f"{held:,} more quote{'s' if held != 1 else ''} match but "
+                       f"{'are' if held != 1 else 'is'} held and left out: a risk flag (something that could "
+                       "identify someone) or unconfirmed consent blocks "
+                       f"{'them' if held != 1 else 'it'} until a reviewer approves "
+                       f"{'them' if held != 1 else 'it'} on the Quotes page.")
         st.caption("Quotes come only from people who agreed to be quoted, with anonymised text and the "
                    "attribution line.")
+        if n == 0:
+            why = ("this collection has no approved quotes" if source == "collection"
+                   else "no quote matches" + ("" if not approved_only else
+                                              " (only approved quotes are exported: approve some, or untick "
+                                              "'Approved quotes only')"))
+            st.caption(md_escape(f"Nothing to export: {why}."))
     else:
+        n = 1
         st.caption("Every unit with its anonymised text, metadata, theme scores and labels, and topic.")
-    st.button("Create export", key="x_go", on_click=_export_click, type="primary")
+    st.button("Create export", key="x_go", on_click=_export_click, type="primary", disabled=n == 0)
     done = st.session_state.get("_export")
     if done and Path(done["path"]).is_file() and not done.get("collection"):
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
@@ -901,8 +975,8 @@ def _analyse(uploader_key: str) -> None:
     meta = {"group": ss.get("add_group", ""), "year": ss.get("add_year", ""),
             "source_kind": "" if ss.get("add_kind", ALL) == ALL else ss.get("add_kind")}
     saved = jobs.save_batch(ctx.ws_path, [(f.name, f.getvalue()) for f in files], meta)
-    if saved["duplicates"]:
-        _flash("info", "Already added before, not added again: " + ", ".join(saved["duplicates"]) + ".")
+    # kept on the page (not a one-off message: the page redraws when the analysis ends)
+    ss["add_duplicates"] = list(saved["duplicates"])
     if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
         _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
         return
@@ -923,18 +997,18 @@ def _draw_progress(ws_path: str) -> None:
         label = step.get("label", name)
         status = step.get("status", "waiting")
         extra = ""
-        if name == "ingest" and step.get("total"):
-            extra = f" ({step.get('done', 0)} of {step['total']} files"
-            extra += f", {step['units']:,} answers and turns)" if "units" in step else ")"
+        if name == "ingest" and (step.get("total") or step.get("rosters")):
+            extra = (f" ({step.get('done', 0)} of {step['total']} files of answers or turns read" if step.get("total")
+                     else " (no file of answers or turns")
+            if step.get("rosters"):
+                n = step["rosters"]
+                extra += f", {n} roster{'s' if n != 1 else ''} of who agreed to be quoted"
+            extra += f"; {step['units']:,} answers and turns)" if "units" in step else ")"
         elif step.get("seconds") is not None and status in ("done",):
             extra = f" ({step['seconds']:.0f} s)"
         word = {"done": "done", "up to date": "nothing new", "running": "working ...", "waiting": "waiting",
                 "failed": "stopped"}.get(status, status)
         st.markdown(STEP_ICONS.get(status, "") + " " + md_escape(f"{label}: {word}{extra}"))
-    bad = [f for f in state.get("files", []) if f.get("status") == "unreadable"]
-    for f in bad:
-        st.warning(md_escape(f"Could not read {f['name']}: {f.get('error') or 'unknown problem'}. "
-                             "The other files were analysed."))
     if state.get("state") == "done":
         st.success(md_escape(state.get("message") or "Done: the quotes are ready."))
         if state.get("quotes") and "triage" in PAGE_LINKS:
@@ -980,14 +1054,25 @@ def add_files_page() -> None:
     st.button("Analyse...", key="add_analyse", type="primary", on_click=_analyse, args=(key,), disabled=running,
               help="Saves the files in the workspace and analyses them in the background. "
                    "Files added earlier are not analysed again.")
+    dups = st.session_state.get("add_duplicates")
+    if dups:
+        c = st.columns([5, 1])
+        c[0].info(md_escape("Already added before, not added again: " + ", ".join(dups) + "."))
+        c[1].button("OK", key="add_dups_ok", on_click=lambda: st.session_state.pop("add_duplicates", None))
     _progress_panel(ctx.ws_path)
-    added = jobs.batches(ctx.ws_path)
-    if added:
-        with st.expander(f"Files added so far ({sum(len(b.get('files', [])) for b in added)})"):
-            st.dataframe([{"file": f["name"], "added": b.get("created_at", "")[:16].replace("T", " "),
-                           "analysed": "yes" if b.get("ingested") else "not yet",
-                           **{k: b.get("meta", {}).get(k, "") for k in ("group", "year", "source_kind")}}
-                          for b in added for f in b.get("files", [])], hide_index=True, width="stretch")
+    problems = jobs.file_problems(ctx.ws_path)
+    known = {f["name"] for f in problems}
+    last = jobs.read_state(ctx.ws_path) or {}
+    problems += [{"name": f["name"], "error": f.get("error"), "added": "in the last analysis"}
+                 for f in last.get("files", []) if f.get("status") == "unreadable" and f["name"] not in known]
+    for f in problems:
+        added = f"added {f['added']}" if f["added"][:1].isdigit() else f["added"]
+        st.warning(md_escape(f"Could not read {f['name']} ({added}): {f['error'] or 'unknown problem'}. "
+                             "The other files were analysed. Add a corrected file of the same name to replace it."))
+    rows = jobs.file_rows(ctx.ws_path)
+    if rows:
+        with st.expander(f"Files added so far ({len(rows)})"):
+            st.dataframe(rows, hide_index=True, width="stretch")
 
 
 # ---------------------------------------------------------------------------------- triage
@@ -997,7 +1082,8 @@ KEYS_JS = """
   const win = window.parent;
   if (!win || win.__copquotesKeys) { return; }
   win.__copquotesKeys = true;
-  const map = {a: "Approve (A)", r: "Reject (R)", e: "Edit (E)", s: "Skip (S)", u: "Undo (U)"};
+  const EDIT = "Edit (E)";
+  const map = {a: "Approve (A)", r: "Reject (R)", e: EDIT, s: "Skip (S)", u: "Undo (U)"};
   const queue = [];
   function button(label) {
     return Array.from(win.document.querySelectorAll("button")).find(
@@ -1008,6 +1094,32 @@ KEYS_JS = """
     const state = app ? app.getAttribute("data-test-script-state") : null;
     return state === "running" || state === "rerunRequested";
   }
+  // the triage edit box (its label starts so; the Quotes page has no lettered buttons)
+  function editBox() {
+    return win.document.querySelector('textarea[aria-label^="Text to publish"]');
+  }
+  // After E (key or click) the letters a reviewer types are words of the edit, never shortcuts:
+  // until the edit box is drawn they are kept here, then the box gets the focus and the letters.
+  let editAsked = 0, typed = "";
+  function askEdit() {
+    if (!editAsked) { editAsked = Date.now(); win.setTimeout(focusEdit, 50); }
+  }
+  function focusEdit() {
+    if (!editAsked) { return; }
+    const box = editBox();
+    if (!box || busy()) {
+      if (Date.now() - editAsked < 15000) { win.setTimeout(focusEdit, 50); return; }
+      editAsked = 0; typed = ""; return;   // no edit box came (the quote cannot be edited)
+    }
+    editAsked = 0;
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+    if (typed) { win.document.execCommand("insertText", false, typed); typed = ""; }
+  }
+  win.document.addEventListener("click", function (ev) {
+    const b = ev.target && ev.target.closest ? ev.target.closest("button") : null;
+    if (b && b.innerText.trim() === EDIT) { askEdit(); }
+  }, true);
   // a key pressed while the page's script runs would click a button of the page being replaced,
   // and be lost: keys wait (in order) until the script is done, then click the new page's button
   let clickedAt = 0, sawBusy = true, idleSince = 0;
@@ -1021,21 +1133,33 @@ KEYS_JS = """
     // the redrawn page may show the button (or enable it, e.g. Undo after an approval) a moment
     // after the script is done: look again for up to 1.5 s before the key is dropped
     if ((!btn || btn.disabled) && Date.now() - idleSince < 1500) { win.setTimeout(drain, 50); return; }
-    queue.shift();
+    const label = queue.shift();
     if (btn && !btn.disabled) { btn.click(); clickedAt = Date.now(); sawBusy = false; idleSince = 0; }
+    else if (label === EDIT) { editAsked = 0; typed = ""; }
     if (queue.length) { win.setTimeout(drain, 50); }
   }
   win.addEventListener("keydown", function (ev) {
-    if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.repeat) { return; }
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     const t = ev.target;
     const tag = ((t && t.tagName) || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)) { return; }
+    // typing in any field: its letters are text
+    if (tag === "input" || tag === "textarea" || tag === "select" || (t && t.isContentEditable)
+        || (t && t.closest && t.closest('[role="combobox"], [role="listbox"], [role="textbox"]'))) { return; }
+    if (editAsked) {            // E pressed, the box not drawn yet: keep what is typed for it
+      if (ev.key && ev.key.length === 1) { typed += ev.key; }
+      else if (ev.key === "Backspace") { typed = typed.slice(0, -1); }
+      else { return; }
+      ev.preventDefault(); ev.stopImmediatePropagation();
+      return;
+    }
+    if (ev.repeat || editBox()) { return; }   // an edit is open: letters are no shortcuts
     const label = map[(ev.key || "").toLowerCase()];
     if (!label) { return; }
     // (a disabled button too: the page being drawn may enable it, e.g. Undo after an approval;
     // drain() drops the key if it stays disabled)
     if (button(label)) {
       ev.preventDefault(); ev.stopImmediatePropagation();
+      if (label === EDIT) { askEdit(); }
       queue.push(label);
       if (queue.length === 1) { drain(); }
     }
@@ -1046,8 +1170,10 @@ KEYS_JS = """
 
 
 def _keyboard() -> None:
-    """Keys A, R, E, S, U click the triage buttons of the same letters (in the browser). The
-    script is the app's own constant (no participant text); it runs once per browser tab."""
+    """Keys A, R, E, S, U click the triage buttons of the same letters (in the browser). After E
+    the edit box gets the focus (with any letters typed before it was drawn); while the focus is
+    in a field, or an edit is open, letters are text, never decisions. The script is the app's
+    own constant (no participant text); it runs once per browser tab."""
     st.html(KEYS_JS, unsafe_allow_javascript=True)
 
 
@@ -1108,9 +1234,79 @@ def _triage(action: str, quote_id: str, version: int) -> None:
         if ss.get("tr_front") == quote_id:
             ss.pop("tr_front", None)
     except review.QuoteConflict as exc:
-        _flash("error", str(exc))
+        # the reviewer's change and the other version are shown side by side until they choose
+        ss.pop("tr_editing", None)
+        ss["tr_conflict"] = {"qid": quote_id, "message": str(exc), "attempted": dict(exc.attempted or {})}
+        text = ss["tr_conflict"]["attempted"].get("edited_text")
+        if text is not None:
+            ss[f"tr_conflict_text_{quote_id}"] = text
     except CopquotesError as exc:
         _flash("error", str(exc))
+
+
+def _triage_conflict_done(action: str, quote_id: str, version: int) -> None:
+    """The conflict panel's buttons: save the reviewer's edit over the other version (and approve
+    it), or keep the other version."""
+    ctx = current()
+    ss = st.session_state
+    if action == "reapply":
+        text = ss.get(f"tr_conflict_text_{quote_id}", "")
+        try:
+            after = review.edit(ctx.ws, quote_id, ctx.reviewer, text, version, approve=True)
+        except review.QuoteConflict as exc:           # changed again meanwhile: show the newest
+            ss["tr_conflict"] = {"qid": quote_id, "message": str(exc), "attempted": dict(exc.attempted or {})}
+            return
+        except CopquotesError as exc:
+            _flash("error", str(exc))
+            return
+        entry = {"qid": quote_id, "action": "save_edit", "version": int(after["version"])}
+        target = " ".join(str(ss.get("tr_collection") or "").split())
+        if target and after.get("status") == "approved":
+            from .. import collection as collections
+
+            collections.add(ctx.ws, target, [quote_id], ctx.reviewer)
+            entry["collection"] = target
+        ss.setdefault("tr_undo", []).append(entry)
+        _flash("success", "Saved your edit and approved the quote.")
+    ss.pop("tr_conflict", None)
+    ss.pop(f"tr_conflict_text_{quote_id}", None)
+
+
+def _triage_conflict(ctx: Ctx, conflict: dict) -> None:
+    """A save another reviewer got in before: what they saved, and the reviewer's own change
+    (an edit in an edit box, ready to save again)."""
+    qid = conflict["qid"]
+    attempted = conflict.get("attempted") or {}
+    with st.container(border=True):
+        st.error(md_escape(conflict["message"]))
+        rows = data.quote_rows(ctx.ws, [qid])
+        q = rows[0] if rows else None
+        if q is None:
+            st.warning("This quote is no longer in the workspace, so your change cannot be saved.")
+        else:
+            who = q.get("updated_by") or "another reviewer"
+            st.caption(md_escape(f"The version {who} saved (now {q['status']}):"))
+            if q["display_text"] is not None:
+                show_text(q["display_text"], quote=True)
+            st.markdown(md_escape(q["attribution"]))
+        wanted = {"approve": "approve it", "reject": "reject it", "reset": "undo a decision",
+                  "save_edit": "save your edit"}.get(attempted.get("action"), "change it")
+        if attempted.get("edited_text") is not None and q is not None:
+            st.text_area("Text to publish (your edit, not saved yet: save it over theirs, or keep theirs)",
+                         key=f"tr_conflict_text_{qid}", height=120)
+            b = st.columns([2, 2, 3])
+            b[0].button("Save my edit and approve", key="tr_reapply", type="primary", on_click=_triage_conflict_done,
+                        args=("reapply", qid, int(q["version"])))
+            b[1].button("Keep their version", key="tr_keep_theirs", on_click=_triage_conflict_done,
+                        args=("keep", qid, 0))
+        else:
+            if attempted.get("edited_text") is not None:
+                st.caption("Your edit, not saved (copy it if you need it):")
+                st.code(attempted["edited_text"], language=None, wrap_lines=True)
+            else:
+                st.caption(md_escape(f"You wanted to {wanted}; nothing was saved. Decide again if you need to."))
+            st.button("Go on to the next quote", key="tr_keep_theirs", type="primary",
+                      on_click=_triage_conflict_done, args=("keep", qid, 0))
 
 
 def _rerank_after_batch(ctx: Ctx, now: bool = False) -> None:
@@ -1186,9 +1382,11 @@ def triage_page() -> None:
     _show_flash()
     opts = cached_analysis(ctx, "filter_options")      # not re-read after every decision
     labels = dict(opts["themes"])
+    url_restore("triage", opts)
     c = st.columns([2, 3])
     theme = c[0].selectbox("Theme", [ALL] + list(labels), key="tr_theme",
                            format_func=lambda t: "all themes (best first)" if t == ALL else labels.get(t, t))
+    url_keep("triage")
     c[1].text_input("Put approved quotes in this collection (optional)", key="tr_collection",
                     placeholder="e.g. Annual report 2025")
     top = int(ss.get("tr_top", data.TRIAGE_BATCH))
@@ -1208,6 +1406,10 @@ def triage_page() -> None:
     st.progress(decided / max(1, len(order)),
                 text=f"{decided} of {len(order)} quotes in this shortlist decided · {len(todo)} to go")
     _keyboard()
+    conflict = ss.get("tr_conflict")
+    if conflict:
+        _triage_conflict(ctx, conflict)
+        return
     if not todo:
         st.success("Every quote in this shortlist has a decision.")
         b = st.columns(3)
@@ -1254,7 +1456,7 @@ def triage_page() -> None:
                    f"happens by itself after every {learning.RERANK_EVERY} decisions).")
     with st.expander("Context: the turns around this quote", expanded=True):
         for turn in cached(ctx, "context_turns", q["unit_id"]):
-            who = " ".join(str(x) for x in (turn["speaker_key"], turn["speaker_role"]) if x)
+            who = " ".join(str(x) for x in (turn["speaker"], turn["speaker_role"]) if x)
             st.caption(md_escape(("▶ " if turn["is_self"] else "") + who))
             if turn["text"] is None:
                 st.caption("(not anonymised yet)")

@@ -208,3 +208,143 @@ def test_stopping_copquotes_app_stops_the_server(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+
+
+@pytest.mark.browser
+def test_words_typed_after_e_go_into_the_edit_box_and_decide_nothing(app_server):
+    """A reviewer presses E and types at once. Before the fix the focus stayed where it was, so
+    the A of "Also" approved the unedited quote (and R, S, E acted too); now the edit box takes
+    the focus and the letters, typed before or after it is drawn, and no letter decides while
+    the edit is open, wherever the focus is."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ws_path, port = app_server
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    words = " Also Really Sure Edit"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.get_by_label("Your name").fill("Kim Keys")
+            page.get_by_role("button", name="Start reviewing").click()
+            page.get_by_role("link", name="Triage").click()
+            expect(page.get_by_role("button", name="Approve (A)")).to_be_visible(timeout=30000)
+            page.wait_for_selector(idle, timeout=30000)
+            expect(page.get_by_text(re.compile(r"^0 of \d+ quotes in this shortlist decided"))).to_be_visible()
+            page.keyboard.press("e")
+            page.keyboard.type(words, delay=60)          # at once: the box is not drawn yet
+            box = page.get_by_label(re.compile("^Text to publish"))
+            expect(box).to_be_visible(timeout=30000)
+            page.wait_for_timeout(1500)
+            page.wait_for_selector(idle, timeout=30000)
+            page.keyboard.type(" Again", delay=60)        # the box has the focus now
+            expect(box).to_have_value(re.compile(re.escape(words + " Again") + "$"), timeout=5000)
+            assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+            page.get_by_role("heading", name="Triage").click()       # focus away; the edit is still open
+            for key in "arsu":
+                page.keyboard.press(key)
+            page.wait_for_timeout(2500)
+            page.wait_for_selector(idle, timeout=30000)
+            expect(page.get_by_text(re.compile(r"^0 of \d+ quotes in this shortlist decided"))).to_be_visible()
+            expect(box).to_have_value(re.compile(re.escape(words + " Again") + "$"))
+        finally:
+            browser.close()
+    from copquotes.workspace import Workspace
+
+    ws = Workspace.open(ws_path)
+    try:
+        assert ws.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+        assert ws.conn.execute("SELECT COUNT(*) FROM quotes WHERE status != 'pending'").fetchone()[0] == 0
+    finally:
+        ws.close()
+
+
+CONTRAST_JS = """(sel) => {
+  function rgba(c) { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; }
+  function lum(c) {
+    const a = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2];
+  }
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (!el.innerText.trim()) { continue; }
+    let alpha = rgba(getComputedStyle(el).color)[3], bg = null;
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+      const cs = getComputedStyle(n);
+      alpha *= Number(cs.opacity);
+      const b = rgba(cs.backgroundColor);
+      if (!bg && b[3] > 0) { bg = b; }
+    }
+    bg = bg || [255, 255, 255, 1];
+    const fg = rgba(getComputedStyle(el).color);
+    const mix = [0, 1, 2].map(i => fg[i] * alpha + bg[i] * (1 - alpha));
+    const l1 = lum(mix), l2 = lum(bg);
+    out.push([el.innerText.slice(0, 30), (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+def test_quote_text_and_captions_have_text_contrast(app_server):
+    """Before the fix quotes and captions were drawn at 60% opacity: about 3.8:1 on white, under
+    the 4.5:1 text needs (WCAG AA)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    _, port = app_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            page.get_by_label("Your name").fill("Ally")
+            page.get_by_role("button", name="Start reviewing").click()
+            page.get_by_role("link", name="Triage").click()
+            expect(page.get_by_role("button", name="Approve (A)")).to_be_visible(timeout=30000)
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+            quotes = page.evaluate(CONTRAST_JS, "main blockquote p")
+            captions = page.evaluate(CONTRAST_JS, "main [data-testid='stCaptionContainer']")
+            assert quotes and captions
+            low = [(t, round(r, 2)) for t, r in quotes + captions if r < 4.5]
+            assert not low, low
+            assert min(r for _, r in quotes) >= 10          # quotes at the full text colour
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_a_reload_comes_back_to_the_page_and_its_theme(app_server):
+    """Before the fix a reload mid-review (after signing in again) opened the Overview with every
+    choice lost; the address now keeps the page and its theme."""
+    from playwright.sync_api import expect, sync_playwright
+
+    _, port = app_server
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+    def sign_in(page):
+        page.get_by_label("Your name").fill("Rita Reload")
+        page.get_by_role("button", name="Start reviewing").click()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
+            sign_in(page)
+            page.get_by_role("link", name="Triage").click()
+            expect(page.get_by_role("button", name="Approve (A)")).to_be_visible(timeout=30000)
+            page.wait_for_selector(idle, timeout=30000)
+            page.locator('[data-testid="stSelectbox"]').filter(has_text="Theme").first.click()
+            page.get_by_role("option", name="Solidarity").click()
+            expect(page).to_have_url(re.compile(r"/triage\?theme=solidarity$"), timeout=30000)
+            page.wait_for_selector(idle, timeout=30000)
+            expect(page.locator("main blockquote").first).to_contain_text("We are in this together", timeout=30000)
+            page.reload(wait_until="domcontentloaded")
+            sign_in(page)
+            expect(page.get_by_role("heading", name="Triage")).to_be_visible(timeout=30000)
+            # the solidarity shortlist (all themes, best first, starts with "I walk in flat")
+            expect(page.locator("main blockquote").first).to_contain_text("We are in this together", timeout=30000)
+            assert re.search(r"/triage\?theme=solidarity$", page.url)
+        finally:
+            browser.close()

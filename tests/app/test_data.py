@@ -12,7 +12,7 @@ from copquotes.app import data
 from copquotes.types import Unit
 from copquotes.workspace import AGGREGATES, SCHEMA_VERSION, Workspace
 
-from .builders import UNIT_THEMES, build_workspace, pretend_schema, unit_id
+from .builders import UNIT_THEMES, build_workspace, pretend_schema, quote_ids, unit_id
 from sources import Reading, Src
 
 
@@ -479,3 +479,62 @@ def test_the_overview_counts_come_from_the_stored_aggregates_and_follow_an_inges
     ov = data.overview(ws)
     assert (ov["consent"], ov["quotable_units"]) == ({"yes": 0, "no": 3, "unknown": 2}, 0)
     ws.close()
+
+
+def test_the_redactions_tab_shows_no_offsets_or_lengths_of_hidden_words(ws):
+    """Before the fix it listed "[place] (place, auto, chars 56-65, region)": the length of
+    every hidden word, for reviewers who may not see originals."""
+    from copquotes import review
+    from copquotes.app.data import redaction_line
+
+    uid = unit_id(1)
+    for r in review.redactions(ws, uid):
+        line = redaction_line(r)
+        assert str(r["start"]) not in line and str(r["end"]) not in line and "chars" not in line
+        assert line.startswith(r["placeholder"]) and r["kind"] in line
+    r = review.redactions(ws, uid, with_original=True)[0]
+    assert r["original"] not in redaction_line(r) and redaction_line(r, True).endswith(": " + r["original"])
+    assert redaction_line({"placeholder": "[org]", "kind": "org", "source": "reviewer:Ann", "status": "undone",
+                           "start": 3, "end": 9}) == "[org] (org, redacted by Ann, undone)"
+
+
+def test_the_context_of_a_quote_names_its_speaker_by_the_quotes_pseudonym(tmp_path):
+    """Before the fix the quote card said P-ac6e15 and the context the same person R21b35f46."""
+    from copquotes.app.data import context_turns, quote_rows
+    from copquotes.quotes.candidate import speaker_pseudonym
+
+    w = build_workspace(tmp_path / "ws")
+    try:
+        path = w.conn.execute("SELECT f.path FROM files f JOIN units u ON u.file_id = f.file_id"
+                              " WHERE u.unit_id = ?", (unit_id(3),)).fetchone()[0]
+        qid = quote_ids(w)[3]
+        # the quotes stage's pseudonym (the builders write a placeholder one)
+        w.conn.execute("UPDATE quotes SET speaker = ? WHERE quote_id = ?", (speaker_pseudonym(path, "S2", unit_id(3)), qid))
+        w.conn.commit()
+        q = quote_rows(w, [qid])[0]
+        turns = context_turns(w, unit_id(3))
+        me = next(t for t in turns if t["is_self"])
+        assert me["speaker"] == q["speaker"] and me["speaker"].startswith("P-")
+        same = next(t for t in turns if t["unit_id"] == unit_id(1))          # S2 spoke there too
+        assert same["speaker"] == q["speaker"]
+        assert all("speaker_key" not in t and t["speaker"] != "S2" for t in turns)
+    finally:
+        w.close()
+
+
+def test_a_pages_address_keeps_its_choices_and_restores_only_known_values():
+    """A reload mid-review came back to the default page with every choice lost; the address
+    now carries a page's choices (never typed words: the search stays out of it)."""
+    opts = {"themes": [("wellbeing", "Wellbeing"), ("solidarity", "Solidarity")], "statuses": list(data.STATUSES),
+            "flag_kinds": ["quasi_identifier"], "topics": [(0, "a"), (2, "b")], "groups": ["RRE"],
+            "years": ["2024"], "source_kinds": ["survey"]}
+    values = {"f_theme": "solidarity", "f_status": "(all)", "f_topic": 2, "q_page": 3, "f_search": "Sarah",
+              "f_group": "RRE"}
+    params = data.url_params("quotes", values, "(all)")
+    assert params == {"theme": "solidarity", "topic": "2", "group": "RRE", "page": "3"}
+    assert data.url_restore("quotes", params, data.url_options(opts)) == \
+        {"f_theme": "solidarity", "f_topic": 2, "f_group": "RRE", "q_page": 3}
+    bad = {"theme": "<script>", "status": "approved", "topic": "9", "page": "-1", "search": "Sarah"}
+    assert data.url_restore("quotes", bad, data.url_options(opts)) == {"f_status": "approved"}
+    assert data.url_restore("triage", {"theme": "wellbeing"}, data.url_options(opts)) == {"tr_theme": "wellbeing"}
+    assert data.url_params("quotes", {"q_page": 1, "f_theme": "(all)"}, "(all)") == {}

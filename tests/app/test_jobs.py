@@ -175,6 +175,21 @@ def test_a_file_uploaded_again_under_its_name_replaces_the_one_added_before(tmp_
         ws.close()
 
 
+LIKERT = (b"ID,Q1 The CoP deepened my understanding,Q2 Time well spent,Q3 Rating\n"
+          b"1,Strongly agree,Disagree,2\n2,Agree,Disagree,5\n3,Agree,Agree,4\n")
+ROSTER = b"name,role,quote_consent\nParticipant 1,participant,yes\nParticipant 2,participant,yes\n"
+
+
+def _ingest(ws_path):
+    ws = Workspace.open(ws_path, create=True)
+    try:
+        prog = jobs._Progress(ws_path)
+        jobs.ingest_batches(ws, ws_path, prog)
+        return prog.state
+    finally:
+        ws.close()
+
+
 def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_before(tmp_path):
     ws_path = tmp_path / "ws"
     jobs.save_batch(ws_path, [("fg_session1.txt", FG), ("roster.csv", roster())])   # Ben Ortiz not on it
@@ -187,3 +202,60 @@ def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_bef
                                ).fetchone()[0] == 1
     finally:
         ws.close()
+
+
+def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later_analyses(tmp_path):
+    """Before the fix an empty CSV, a PDF and a ratings-only CSV were listed "analysed: yes", their
+    warnings were gone after the next analysis, the ratings-only one told an officer to edit
+    copquotes.yaml, two files of one name looked identical, and a roster went uncounted
+    ("2 of 2 files" for three files)."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("fg_2024.vtt", VTT.encode()), ("empty.csv", b""), ("report.pdf", b"%PDF-1.4 x"),
+                              ("likert_only.csv", LIKERT), ("roster.csv", ROSTER)])
+    state = _ingest(ws_path)
+    ingest = state["steps"]["ingest"]
+    assert ingest["total"] == 1 and ingest["rosters"] == 1
+    rows = {r["file"]: r for r in jobs.file_rows(ws_path)}
+    assert rows["fg_2024.vtt"]["result"] == "read: 3 answers and turns"
+    assert rows["roster.csv"]["result"] == "roster"
+    for name in ("empty.csv", "report.pdf", "likert_only.csv"):
+        assert rows[name]["result"].startswith("could not read: "), rows[name]
+    likert = rows["likert_only.csv"]["result"]
+    assert "copquotes.yaml" not in likert and "researcher" in likert
+    assert "remove it from the input" not in rows["empty.csv"]["result"]
+    # a later analysis of other files: the problems are still listed
+    jobs.save_batch(ws_path, [("notes.txt", b"Participant 3: The group gave me the confidence to speak up "
+                                            b"at work and to support my colleagues through a hard year.\n")])
+    _ingest(ws_path)
+    assert sorted(f["name"] for f in jobs.file_problems(ws_path)) == ["empty.csv", "likert_only.csv", "report.pdf"]
+    assert all("copquotes.yaml" not in (f["error"] or "") for f in jobs.file_problems(ws_path))
+    # a corrected file of the same name replaces the one added before (one row, read now)
+    res = jobs.save_batch(ws_path, [("empty.csv", b"What was the most valuable aspect of your CoP?\n"
+                                                  b"Being among people who understand the work kept me going this year.\n")])
+    assert res["replaced"] == ["empty.csv"]
+    _ingest(ws_path)
+    assert "empty.csv" not in {f["name"] for f in jobs.file_problems(ws_path)}
+    rows = [r for r in jobs.file_rows(ws_path) if r["file"] == "empty.csv"]
+    assert len(rows) == 1 and rows[0]["result"] == "read: 1 answers and turns", rows
+
+
+def test_reasons_never_send_an_officer_to_the_manifest_file():
+    assert jobs.plain_reason("no open-text column found; name them in copquotes.yaml under open_questions") \
+        .startswith("it has no column of written answers")
+    out = jobs.plain_reason("the consent column is unclear; name it with consent_column in copquotes.yaml")
+    assert "copquotes.yaml" not in out and out.startswith("the consent column is unclear") and "researcher" in out
+    assert jobs.plain_reason("the file is empty; export it again or remove it from the input") == \
+        "the file is empty; export it again"
+
+
+def test_times_are_shown_in_local_time_to_the_second(monkeypatch):
+    import time as _time
+
+    monkeypatch.setenv("TZ", "Australia/Melbourne")
+    _time.tzset()
+    try:
+        assert jobs.local_time("2025-03-04T03:05:09+00:00") == "2025-03-04 14:05:09"
+    finally:
+        monkeypatch.delenv("TZ")
+        _time.tzset()
+    assert jobs.local_time("not a time") == "not a time"

@@ -69,7 +69,8 @@ def test_add_files_shows_progress_while_running_and_keeps_analyse_off(tmp_path):
                   "embed": {"label": "Reading the meaning of each answer", "status": "waiting"}})
     at = open_page(tmp_path, "add")
     texts = [m.value.replace("\\", "") for m in at.markdown]
-    assert any("Reading the files: done (2 of 2 files, 40 answers and turns)" in t for t in texts)
+    assert any("Reading the files: done (2 of 2 files of answers or turns read; 40 answers and turns)" in t
+               for t in texts)
     assert any("Removing names and other identifiers: working" in t for t in texts)
     assert at.button(key="add_analyse").disabled
     assert any("updates itself" in i.value for i in at.info)
@@ -91,6 +92,32 @@ def test_analyse_with_no_files_on_an_empty_workspace_asks_for_files(tmp_path):
     at.button(key="add_analyse").click().run()
     assert any("Choose files first" in w.value for w in at.warning)
     assert jobs.read_state(tmp_path / "new") is None
+
+
+def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_path):
+    """Before the fix the "Could not read" warnings went with the next analysis, the files list
+    said "analysed: yes" for files that could not be read, and "Already added before" vanished
+    when the page redrew (about 3 s later)."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("empty.csv", b""), ("roster.csv", b"name,role,quote_consent\nAnn,participant,yes\n")])
+    from copquotes.workspace import Workspace
+
+    w = Workspace.open(ws_path, create=True)
+    try:
+        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
+    finally:
+        w.close()
+    _state(ws_path, state="done", pid=None, message="Done.", files=[])     # a later run, other files
+    at = open_page(ws_path, "add", state={"add_duplicates": ["notes.txt"]})
+    [warn] = at.warning
+    assert "Could not read empty\\.csv" in warn.value and "the file is empty" in warn.value
+    assert any("Already added before" in i.value and "notes" in i.value for i in at.info)
+    table = at.dataframe[0].value
+    assert list(table["result"]) == ["could not read: the file is empty; export it again", "roster"]
+    at.run()
+    assert any("Already added before" in i.value for i in at.info)         # still there after a redraw
+    at.button(key="add_dups_ok").click().run()
+    assert not any("Already added before" in i.value for i in at.info)
 
 
 # ---------------------------------------------------------------------------------- triage
@@ -213,3 +240,115 @@ def test_new_pages_show_no_name_or_text_without_consent(ws, page):
     assert not at.exception
     text = "\n".join(str(e.proto) for e in at.main)
     assert NAME not in text and "Okafor" not in text and SECRET not in text
+
+
+def test_a_triage_edit_another_reviewer_beat_is_kept_in_an_edit_box_beside_their_version(ws):
+    """Bea approves the quote while Ann edits it in Triage. Before the fix Ann's Save said her
+    change was kept but the page went on to the next quote and her words were gone; now her edit
+    waits in an edit box beside Bea's version, and one button saves it over Bea's."""
+    from copquotes.workspace import Workspace
+
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    at.button(key="tr_edit").click().run()
+    mine = "I walk in flat and walk out with a plan [each month]."
+    at.text_area(key=f"tr_edit_{q[1]}_1").input(mine)
+    other = Workspace.open(ws.path)
+    review.approve(other, q[1], "Bea", 1)
+    other.close()
+    at.button(key="tr_save").click().run()
+    assert not at.exception
+    assert status(ws, q[1]) == ("approved", 2)
+    assert at.error and "Bea" in at.error[0].value
+    assert at.text_area(key=f"tr_conflict_text_{q[1]}").value == mine        # her words, ready to save
+    assert any("Bea saved" in c.value and "now approved" in c.value for c in at.caption)
+    assert "I walk in flat" in shown_quote(at)                                # Bea's version beside it
+    assert not [b for b in at.button if b.key == "tr_approve"]                # no decision on another quote
+    at.button(key="tr_reapply").click().run()
+    row = ws.conn.execute("SELECT status, edited_text, updated_by FROM quotes WHERE quote_id = ?", (q[1],)).fetchone()
+    assert tuple(row) == ("approved", mine, "Ann")
+    assert not at.text_area and shown_quote(at).startswith("> We are in this together")
+
+
+def test_a_triage_approval_another_reviewer_beat_says_so_and_goes_on(ws):
+    from copquotes.workspace import Workspace
+
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    other = Workspace.open(ws.path)
+    review.reject(other, q[1], "Bea", "Not on theme", 1)
+    other.close()
+    at.button(key="tr_approve").click().run()
+    assert status(ws, q[1])[0] == "rejected" and at.error
+    assert any("now rejected" in c.value for c in at.caption)
+    at.button(key="tr_keep_theirs").click().run()
+    assert shown_quote(at).startswith("> We are in this together")
+
+
+def _hold(ws, qid):
+    ws.conn.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?",
+                    ('[{"kind": "consent", "reason": "consent not confirmed", "severity": "hold"}]', qid))
+    ws.conn.commit()
+
+
+def test_export_page_counts_exactly_what_it_writes_and_says_how_many_are_held(ws):
+    """Before the fix the page counted held quotes (3,403) that the file leaves out (3,399)."""
+    q = quote_ids(ws)
+    _hold(ws, q[6])
+    at = open_page(ws.path, "export")
+    at.checkbox(key="x_approved").uncheck().run()
+    assert any("will write 4 quotes" in i.value for i in at.info)           # 5 pending, 1 held
+    assert any("1 more quote match but is held" in c.value for c in at.caption)
+    at.selectbox(key="x_fmt_quotes").select(".csv")
+    at.button(key="x_go").click().run()
+    import csv
+
+    rows = list(csv.DictReader(open(at.session_state["_export"]["path"], encoding="utf-8-sig")))
+    assert len(rows) == 4 and q[6] not in {r["id"] for r in rows}
+
+
+def test_export_page_shows_a_search_carried_from_the_quotes_page_and_clears_it(ws):
+    """Before the fix a search left on the Quotes page silently emptied the export, and Create
+    export stayed active at 0."""
+    at = open_page(ws.path, "export", state={"_quote_filters": data.QuoteFilters(search="nowhereword"),
+                                             "f_search": "nowhereword"})
+    at.checkbox(key="x_approved").uncheck().run()
+    assert any("nowhereword" in w.value for w in at.warning)
+    assert any("will write 0 quotes" in i.value for i in at.info)
+    assert at.button(key="x_go").disabled and any("Nothing to export" in c.value for c in at.caption)
+    at.button(key="x_clear_filters").click().run()
+    assert at.session_state["f_search"] == "" and not at.warning
+    assert any("will write 5 quotes" in i.value for i in at.info) and not at.button(key="x_go").disabled
+
+
+def test_an_export_count_equals_the_quotes_the_export_writes(ws):
+    from copquotes.export import quote_records
+
+    q = quote_ids(ws)
+    _hold(ws, q[6])
+    _hold(ws, q[8])
+    review.approve(ws, q[8], "Ann", 1)             # approving clears the hold
+    for approved_only in (True, False):
+        keep = ("approved",) if approved_only else ("approved", "edited", "pending")
+        n, held = data.export_count(ws, data.QuoteFilters(), keep)
+        written = [r["id"] for r in quote_records(ws, approved_only=approved_only,
+                                                   ids=data.export_quote_ids(ws, data.QuoteFilters(), keep))]
+        everything = [r["id"] for r in quote_records(ws, approved_only=approved_only)]
+        assert n == len(written) == len(everything) and held == (0 if approved_only else 1)
+        assert "id" in (quote_records(ws, approved_only=False) or [{"id": 0}])[0]
+
+
+def test_a_reloaded_page_comes_back_with_its_choices_from_the_address(ws):
+    at = AppTest.from_function(page_script, args=(str(ws.path), "quotes", "Ann"), default_timeout=TIMEOUT)
+    at.query_params["theme"] = "solidarity"
+    at.query_params["status"] = "pending"
+    at.run()
+    assert at.selectbox(key="f_theme").value == "solidarity" and at.selectbox(key="f_status").value == "pending"
+    at.selectbox(key="f_status").select("(all)").run()
+    at.text_input(key="f_search").input("together").run()
+    assert dict(at.query_params) in ({"theme": "solidarity"}, {"theme": ["solidarity"]})   # no typed words
+    tr = AppTest.from_function(page_script, args=(str(ws.path), "triage", "Ann"), default_timeout=TIMEOUT)
+    tr.query_params["theme"] = "solidarity"
+    tr.run()
+    assert tr.selectbox(key="tr_theme").value == "solidarity"
+    assert shown_quote(tr).startswith("> We are in this together")
