@@ -977,6 +977,7 @@ def _analyse(uploader_key: str) -> None:
     saved = jobs.save_batch(ctx.ws_path, [(f.name, f.getvalue()) for f in files], meta)
     # kept on the page (not a one-off message: the page redraws when the analysis ends)
     ss["add_duplicates"] = list(saved["duplicates"])
+    ss["add_replaced"] = list(saved.get("replaced") or [])
     if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
         _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
         return
@@ -1059,6 +1060,12 @@ def add_files_page() -> None:
         c = st.columns([5, 1])
         c[0].info(md_escape("Already added before, not added again: " + ", ".join(dups) + "."))
         c[1].button("OK", key="add_dups_ok", on_click=lambda: st.session_state.pop("add_duplicates", None))
+    replaced = st.session_state.get("add_replaced")
+    if replaced:
+        c = st.columns([5, 1])
+        c[0].info(md_escape("Replaced the file of the same name added before (decisions on unchanged answers are "
+                            "kept; consent changes apply): " + ", ".join(replaced) + "."))
+        c[1].button("OK", key="add_replaced_ok", on_click=lambda: st.session_state.pop("add_replaced", None))
     _progress_panel(ctx.ws_path)
     problems = jobs.file_problems(ctx.ws_path)
     known = {f["name"] for f in problems}

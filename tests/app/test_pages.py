@@ -120,6 +120,17 @@ def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_pat
     assert not any("Already added before" in i.value for i in at.info)
 
 
+def test_add_files_says_which_uploads_replaced_a_file_of_the_same_name(tmp_path):
+    ws_path = tmp_path / "ws"
+    from copquotes.workspace import Workspace
+
+    Workspace.open(ws_path, create=True).close()
+    at = open_page(ws_path, "add", state={"add_replaced": ["survey_2024.csv"]})
+    assert any("Replaced the file of the same name" in i.value and "survey\\_2024" in i.value for i in at.info)
+    at.button(key="add_replaced_ok").click().run()
+    assert not any("Replaced the file" in i.value for i in at.info)
+
+
 # ---------------------------------------------------------------------------------- triage
 def test_triage_follows_the_shortlist_and_shows_the_next_quote_at_once(ws):
     q = quote_ids(ws)
