@@ -164,6 +164,7 @@ def test_the_demo_printout_says_when_a_theme_is_thin(ws):
 def test_connectives_point_back(word):
     assert start_penalty(word, f"{word} the") >= 0.8
     assert start_penalty("now", "now there") >= 0.4
+    assert start_penalty("no", "no one") == 0.0 and start_penalty("no", "no i") > 0
 
 
 SELF_CONTAINED = "The sessions gave me a plan for the month ahead and I still use it with my team."

@@ -299,6 +299,9 @@ def start_penalty(first_word: str, first_two: str) -> float:
     if w in _CONJ_WEAK:
         return 0.4
     if w in _DISCOURSE:
+        if w == "no" and first_two.split(" ")[1:2] and first_two.split(" ")[1] in (
+                "one", "longer", "matter", "doubt", "other", "amount", "body", "wonder"):
+            return 0.0         # "No one is helping me": a subject, not a reply to someone
         return 0.25
     return 0.0
 

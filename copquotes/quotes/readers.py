@@ -148,9 +148,9 @@ def theme_fits(ts: dict, theme: str, theme_min: float = THEME_MIN) -> bool:
 
 
 def theme_score(score: float, safety, theme_part, s: float, w_theme: float) -> float:
-    # ``safety``: every multiplicative part of the stored score (safety x standalone)
     """The quote's score with its theme part (the best theme of the span) replaced by ``s``, its
-    score for the requested theme: the logit moves by ``w_theme x (s - theme part)``."""
+    score for the requested theme: the logit moves by ``w_theme x (s - theme part)``. ``safety``
+    is every multiplicative part of the stored score (safety x standalone)."""
     if theme_part is None or safety is None or float(safety) <= 0:
         return float(score)
     safety = float(safety)
