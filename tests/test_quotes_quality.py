@@ -165,6 +165,10 @@ def test_connectives_point_back(word):
     assert start_penalty(word, f"{word} the") >= 0.8
     assert start_penalty("now", "now there") >= 0.4
     assert start_penalty("no", "no one") == 0.0 and start_penalty("no", "no i") > 0
+    # a fronted clause with its main clause in the same sentence stands alone (a gold quote of
+    # corpus/labelled/quotes opens "Because of the connections I made here, ...")
+    assert start_penalty("because", "because of") == 0.0 and start_penalty("because", "because i") == 1.0
+    assert start_penalty("although", "although it") <= 0.5
 
 
 SELF_CONTAINED = "The sessions gave me a plan for the month ahead and I still use it with my team."

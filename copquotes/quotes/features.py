@@ -116,7 +116,10 @@ STOPWORDS = frozenset(
 )
 
 # opening words that point back to something said before the span
-_CONJ_STRONG = {"and", "but", "or", "which", "because", "cause", "'cause", "whereas", "although", "though", "nor"}
+_CONJ_STRONG = {"and", "but", "or", "which", "because", "cause", "'cause", "nor"}
+# a subordinate clause up front, usually with its main clause in the same sentence ("Although it
+# was online, I felt held"): a weaker pointer back
+_CONJ_SUBORDINATE = {"whereas", "although", "though"}
 # sentence adverbs that continue an argument begun before ("However, this fact...", "Yet it...")
 _CONNECTIVE = {"however", "yet", "thus", "hence", "therefore", "still", "instead", "otherwise", "meanwhile",
                "nevertheless", "nonetheless", "furthermore", "moreover", "consequently", "accordingly", "likewise",
@@ -285,8 +288,13 @@ def length_prior(n_words: int) -> float:
 def start_penalty(first_word: str, first_two: str) -> float:
     """How strongly the opening words point back to something outside the span."""
     w = first_word.lower()
+    nxt = first_two.split(" ")[1] if " " in first_two else ""
+    if w == "because" and nxt == "of":
+        return 0.0             # "Because of the connections I made, ...": a complete sentence
     if w in _CONJ_STRONG:
         return 1.0
+    if w in _CONJ_SUBORDINATE:
+        return 0.4
     if w in _CONNECTIVE:
         return 0.8
     if w in _PRONOUN_START:
