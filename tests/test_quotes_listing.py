@@ -85,12 +85,14 @@ def test_a_theme_pool_is_ranked_with_ties_by_id_and_only_quotable_units(ws, held
     theme, statuses = "wellbeing", ("pending", "approved", "edited")
     with ws.transaction() as c:   # ties, broken by the quote id; a unit no longer quotable whose quote
         c.execute("DROP TRIGGER consent_withdrawn")   # stays (the triggers remove it: not relied on)
-        c.execute("UPDATE quotes SET themes_json = ?", (json.dumps([{"theme": theme, "score": 0.6}]),))
+        c.execute("UPDATE quotes SET themes_json = ?, parts_json = json_set(parts_json, '$.theme', 0.6)",
+                  (json.dumps([{"theme": theme, "score": 0.6}]),))
         c.execute("UPDATE quotes SET score = 0.5 WHERE quote_id IN (?, ?, ?)", [ids[i] for i in (1, 6, 8)])
         c.execute("UPDATE units SET speaker_role = 'facilitator' WHERE unit_id ="
                   " (SELECT unit_id FROM quotes WHERE quote_id = ?)", (ids[5],))
     # the reference: every quotable row in score then id order, kept as the shortlist keeps them,
-    # then ordered by score x theme score (a stable sort)
+    # then ordered by its score for the theme x theme score (a stable sort); the theme is each
+    # quote's best (its theme part), so its score for the theme is its score
     want = []
     for qid, st, score, flags, themes_json in ws.conn.execute(
             "SELECT q.quote_id, q.status, q.score, q.flags_json, q.themes_json FROM quotes q"
@@ -98,14 +100,15 @@ def test_a_theme_pool_is_ranked_with_ties_by_id_and_only_quotable_units(ws, held
             " ORDER BY q.score DESC, q.quote_id", statuses):
         ts = {t["theme"]: t["score"] for t in json.loads(themes_json)}
         s = ts.get(theme)
-        if (held_ok or not is_held(flags, st)) and s is not None and (
-                s >= readers.THEME_MIN or (s >= max(ts.values()) and s >= 0.2)):
-            want.append((qid, float(score), s))
-    want.sort(key=lambda p: -p[1] * p[2])
+        if (held_ok or not is_held(flags, st)) and s is not None and readers.theme_fits(ts, theme):
+            want.append((qid, float(score) * s, s))
+    want.sort(key=lambda p: -p[1])
     ranked = readers._theme_ranked(ws, statuses, theme, held_ok, readers.THEME_MIN)
     assert ids[5] in [r[0] for r in ranked]          # read, then dropped by the consent check
     for n in (1, 2, len(want), len(want) + 5):
-        assert readers._quotable_first(ws, ranked, n) == want[:n]
+        got = readers._quotable_first(ws, ranked, n)
+        assert [g[0] for g in got] == [w[0] for w in want[:n]]
+        assert [g[1:] for g in got] == [pytest.approx(w[1:]) for w in want[:n]]
     assert len(want) > len({r[1] for r in want}) and ids[5] not in [r[0] for r in want]
     unit = ws.conn.execute("SELECT unit_id FROM quotes WHERE quote_id = ?", (ids[5],)).fetchone()[0]
     assert storage.quotable_of(ws, [unit, "no such unit"]) == set()

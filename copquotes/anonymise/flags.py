@@ -37,8 +37,14 @@ _DISABILITY_RE = re.compile(
     r"dyslexi\w+|chronic (?:illness|pain|fatigue)|mental illness|bipolar|schizophreni\w+|ptsd|neurodivergent|neurodiverse|"
     r"acquired brain injury|cerebral palsy|multiple sclerosis|epilep\w+|amputee|hearing aid|ndis participant|"
     r"intellectual disability|cancer|dementia)\b", re.I)
-_CULTURE_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(c) for c in lx.CULTURAL_GROUPS if len(c) > 3), key=len, reverse=True))
-                         + r"|torres strait islander|first nations|south sudanese|sri lankan|latin american|cald|migrant|refugee|"
+# CULTURAL_GROUPS is a set of single words, so its multi-word entries ("first nations", "torres
+# strait") arrive as parts: those parts alone ("for the first time", "south of town") are no
+# identity group and match only inside the phrases below
+_PHRASE_ONLY = frozenset("first nations torres strait south latin sri".split())
+_CULTURE_RE = re.compile(r"\b(?:" + "|".join(sorted((re.escape(c) for c in lx.CULTURAL_GROUPS
+                                                       if len(c) > 3 and c not in _PHRASE_ONLY), key=len, reverse=True))
+                         + r"|torres strait islanders?|torres strait|first nations|first peoples|south sudanese|sri lankan|"
+                           r"latin american|cald|migrant|refugee|"
                            r"asylum seeker|culturally and linguistically diverse|interpreter|trans|transgender|non-binary|nonbinary|"
                            r"queer|lesbian|gay|bisexual|intersex|muslim|hijab)\b", re.I)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"

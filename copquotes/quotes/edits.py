@@ -4,7 +4,8 @@ Only two kinds of change, both visible in the result:
 
 * ``...`` where words were dropped: fillers ("um", "you know", "like,"), false
   starts ("I was - I think"), repeated words. Openings such as "Yeah, so, um,"
-  are dropped and the next word capitalised.
+  are dropped and the next word capitalised; a dropped leading "And"/"But" leaves a
+  leading "... " (the quote continues a thought: the reviewer sees the dependency).
 * ``[square brackets]`` for words added for clarity: a leading "It"/"This" that
   refers to the programme becomes "[The CoP]" (not a dummy "it", as in "It's nice to
   ..."), and the first "CoP" gets
@@ -82,11 +83,15 @@ def suggest_edit(text: str, *, context: str | None = None, expand_cop: bool = Tr
     out = text.strip()
 
     m = _LEAD.match(out)
+    lead_omitted = False          # a dropped "And"/"But": the quote continues a thought, shown by "..."
+    first_lower = False
     if m and m.end() < len(out):
         dropped = out[:m.end()].strip()
         rest = out[m.end():]
         if re.match(r"\w", rest):
             changes.append({"op": "drop", "text": dropped})
+            lead_omitted = bool(re.search(r"\b(?:and|but)\b", dropped, re.I))
+            first_lower = rest[:1].islower()
             out = _cap(rest)
 
     def drop(pattern, s, repl=" ... "):
@@ -117,9 +122,15 @@ def suggest_edit(text: str, *, context: str | None = None, expand_cop: bool = Tr
     out = re.sub(r"\s{2,}", " ", out).strip()
     out = _cap(out)
 
+    if lead_omitted:
+        # the reviewer must see that the quote leans on what came before it
+        if first_lower:
+            out = out[:1].lower() + out[1:]
+        out = "... " + out
+
     # a leading "It"/"This" that means the programme
     ctx = context or ""
-    if _PROGRAMME_CONTEXT.search(ctx) and (_IT_START.match(out) or _IT_ONLY.match(out)) \
+    if not lead_omitted and _PROGRAMME_CONTEXT.search(ctx) and (_IT_START.match(out) or _IT_ONLY.match(out)) \
             and not _IT_DUMMY.match(out):
         ref = referent or ("[The group]" if _GROUP_CONTEXT.search(ctx) and not re.search(
             r"\bcop\b|community of practice", ctx, re.I) else "[The CoP]")

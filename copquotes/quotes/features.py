@@ -116,8 +116,15 @@ STOPWORDS = frozenset(
 )
 
 # opening words that point back to something said before the span
-_CONJ_STRONG = {"and", "but", "or", "which", "because", "cause", "'cause", "whereas", "although", "though", "nor"}
-_CONJ_WEAK = {"so", "then", "also", "plus", "anyway", "besides"}
+_CONJ_STRONG = {"and", "but", "or", "which", "because", "cause", "'cause", "nor"}
+# a subordinate clause up front, usually with its main clause in the same sentence ("Although it
+# was online, I felt held"): a weaker pointer back
+_CONJ_SUBORDINATE = {"whereas", "although", "though"}
+# sentence adverbs that continue an argument begun before ("However, this fact...", "Yet it...")
+_CONNECTIVE = {"however", "yet", "thus", "hence", "therefore", "still", "instead", "otherwise", "meanwhile",
+               "nevertheless", "nonetheless", "furthermore", "moreover", "consequently", "accordingly", "likewise",
+               "similarly", "conversely", "regardless", "then"}
+_CONJ_WEAK = {"so", "also", "plus", "anyway", "besides", "now"}
 _PRONOUN_START = {"it", "it's", "it’s", "this", "that", "that's", "that’s", "these", "those", "they",
                   "they're", "he", "she", "them", "there's"}
 _DISCOURSE = {"yeah", "yes", "yep", "no", "well", "oh", "okay", "ok", "right", "um", "uh", "erm", "mm",
@@ -281,8 +288,15 @@ def length_prior(n_words: int) -> float:
 def start_penalty(first_word: str, first_two: str) -> float:
     """How strongly the opening words point back to something outside the span."""
     w = first_word.lower()
+    nxt = first_two.split(" ")[1] if " " in first_two else ""
+    if w == "because" and nxt == "of":
+        return 0.0             # "Because of the connections I made, ...": a complete sentence
     if w in _CONJ_STRONG:
         return 1.0
+    if w in _CONJ_SUBORDINATE:
+        return 0.4
+    if w in _CONNECTIVE:
+        return 0.8
     if w in _PRONOUN_START:
         # "It has been..." / "This group..." are usually the programme, fixed by an edit
         nxt = first_two.split(" ")[1] if " " in first_two else ""
@@ -293,13 +307,20 @@ def start_penalty(first_word: str, first_two: str) -> float:
     if w in _CONJ_WEAK:
         return 0.4
     if w in _DISCOURSE:
+        if w == "no" and first_two.split(" ")[1:2] and first_two.split(" ")[1] in (
+                "one", "longer", "matter", "doubt", "other", "amount", "body", "wonder"):
+            return 0.0         # "No one is helping me": a subject, not a reply to someone
         return 0.25
     return 0.0
 
 
 def span_features(stats: list[SentenceStats], *, source_kind: str = "other", starts_unit: bool = True,
-                  ends_unit: bool = True) -> dict[str, float]:
-    """The quotability features (:data:`FEATURES`) of a span of consecutive sentences."""
+                  ends_unit: bool = True, cut_off: bool = False) -> dict[str, float]:
+    """The quotability features (:data:`FEATURES`) of a span of consecutive sentences.
+
+    ``starts_unit=False``: the span starts mid-answer, so a dangling opening weighs more;
+    ``cut_off`` (with ``ends_unit``): the unit's text was cut off in the source
+    (:func:`cut_off`), so its last sentence does not count as complete."""
     n = sum(s.words for s in stats)
     if n == 0:
         return {f: 0.0 for f in FEATURES}
@@ -315,13 +336,16 @@ def span_features(stats: list[SentenceStats], *, source_kind: str = "other", sta
     abs_val = sum(s.abs_valence for s in stats)
     compound = sum(s.compound * s.words for s in stats) / nf
     questions = sum(1 for s in stats if s.question)
-    complete = sum(1 for s in stats if s.complete) / len(stats)
+    n_complete = sum(1 for s in stats if s.complete)
+    if cut_off and ends_unit and stats[-1].complete:
+        n_complete -= 1
+    complete = n_complete / len(stats)
     content = sum(s.content for s in stats) / nf
     idf_n = sum(s.idf_n for s in stats)
     distinct = (sum(s.idf_sum for s in stats) / idf_n) if idf_n else 0.5
     pen = start_penalty(stats[0].first_word, stats[0].first_two)
     if not starts_unit and pen > 0:
-        pen = min(1.0, pen + 0.2)          # mid-turn, the referent is in the sentence before
+        pen = min(1.0, pen + 0.3)          # mid-turn, the referent is in the sentence before
     pen = min(1.0, pen + 0.6 * min(1, backref))
     survey = source_kind == "survey"
     prog = min(1.0, programme / 1.0)
@@ -344,6 +368,65 @@ def span_features(stats: list[SentenceStats], *, source_kind: str = "other", sta
         "no_logistics": 1.0 - min(1.0, logistics / 2.0),
         "no_suggestion": 1.0 - min(1.0, suggestion / 2.0),
     }
+
+
+#: Lengths at which survey tools and databases cut a free-text field.
+FIELD_LIMITS = frozenset({255, 256, 500, 1000, 1024, 2000, 4000})
+_CLOSED = re.compile(r"[.!?…)\]}\"”’'*:;~^]\s*$|[\u2600-\u27bf\U0001F000-\U0001FAFF]\s*$|[:;=]-?[()DPp3]\s*$")
+_INFORMAL = frozenset("lol lmao haha hahaha hehe thx thanx pls plz ok okay yay wow omg btw imo tbh xd".split())
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary() -> frozenset:
+    """Lower-case English words: the WordNet lemmas of the spaCy model's lemmatizer tables,
+    their irregular forms and spaCy's stop words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from ..resources import load_spacy
+
+    lookups = load_spacy().get_pipe("lemmatizer").lookups
+    words = set(STOP_WORDS)
+    for table in ("lemma_index", "lemma_exc"):
+        for pos, entries in lookups.get_table(table).items():
+            words.update(w.lower() for w in entries if "_" not in w)
+    return frozenset(words)
+
+
+def is_dictionary_word(word: str) -> bool:
+    """An ordinary English word (or an inflected form of one)."""
+    w = word.lower().strip("'’")
+    if not w.replace("'", "").replace("’", "").isalpha() or w in _INFORMAL:
+        return bool(w)             # a number, an emoticon, "lol"
+    if len(w) == 1:
+        return w in ("a", "i")     # WordNet lists every letter; "...when I w" is cut off
+    d = _dictionary()
+    if w in d:
+        return True
+    for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""),
+                     ("ing", "e"), ("er", ""), ("er", "e"), ("est", ""), ("ly", ""), ("ness", ""), ("ful", ""),
+                     ("n't", ""), ("'s", "")):
+        if w.endswith(suf) and len(w) - len(suf) >= 2 and w[:len(w) - len(suf)] + rep in d:
+            return True
+    return False
+
+
+def cut_off(text: str) -> bool:
+    """Whether an answer looks cut off in the source: no closing punctuation at its end, and its
+    length is a common field limit (:data:`FIELD_LIMITS`) or its last word is no dictionary word
+    ("...when I w"). A capitalised or numeric last word (a name, an acronym, a number) counts
+    as a word."""
+    t = (text or "").rstrip()
+    if not t or _CLOSED.search(t):
+        return False
+    if len(text) in FIELD_LIMITS or len(t) in FIELD_LIMITS:
+        return True
+    words = re.findall(r"[A-Za-z’']+|\d+", t)
+    if not words or not t[-1].isalpha():
+        return False
+    last = words[-1]
+    if not last[0].islower():
+        return False
+    return not is_dictionary_word(last)
 
 
 def is_non_answer(text: str) -> bool:
@@ -372,10 +455,10 @@ def text_features(text: str, *, source_kind: str = "other", nlp=None, idf=None, 
         toks = [t for t in doc if t.idx >= s and t.idx < e] if doc is not None else None
         stats.append(sentence_stats(text[s:e], tokens=toks, idf=idf, idf_max=idf_max,
                                     at_unit_end=i == len(spans) - 1))
-    return span_features(stats, source_kind=source_kind)
+    return span_features(stats, source_kind=source_kind, cut_off=cut_off(text))
 
 
 __all__ = [
     "FEATURES", "SentenceStats", "sentence_stats", "span_features", "length_prior", "start_penalty",
-    "is_non_answer", "corpus_idf", "text_features", "word_count",
+    "is_non_answer", "cut_off", "is_dictionary_word", "FIELD_LIMITS", "corpus_idf", "text_features", "word_count",
 ]

@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import logging
+import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +27,18 @@ from .shortlist import mmr
 log = logging.getLogger(__name__)
 
 POSITIVE = ("approved", "edited")
-THEME_MIN = 0.35              # a quote belongs to a theme's shortlist from this score
+# A quote belongs to a theme's shortlist when its span scores at least THEME_MIN for the theme
+# (the shipped tagger's decision threshold) or comes within THEME_NEAR_BEST of the quote's best
+# theme, and never below MIN_THEME_SCORE.
+THEME_MIN = 0.4
+THEME_NEAR_BEST = 0.1
+MIN_THEME_SCORE = 0.35
+# The default shortlist's quality floor: a pending quote whose score before its safety demotion
+# (:func:`quality`) is below it is not listed (a thin theme gives fewer than ``top`` quotes
+# rather than padding); reviewers' approved and edited quotes are always listed; an explicit
+# ``status`` lists every quote of that status.
+MIN_SCORE = 0.3
+NEAR_COPY = 0.95              # cosine above which two quotes of one shortlist are the same text
 
 
 # ---------------------------------------------------------------------------------- Quote
@@ -111,18 +124,74 @@ LISTED_STATUSES = ("pending", "approved", "edited", "rejected")
 DEFAULT_STATUSES = ("pending", "approved")
 
 
-def _best_ids(ws, statuses, top: int, held_ok: bool) -> list[str]:
+def normalised(text: str | None) -> str:
+    """A text reduced to its lower-case words (placeholders kept): two quotes with the same
+    normalised text are duplicates ("Please email me [contact]" twice)."""
+    return " ".join(re.findall(r"[a-z0-9]+|\[[a-z ]+\]", (text or "").lower()))
+
+
+def quality(score, safety) -> float:
+    """A stored score without its safety part (redactions, risk flags, holds: a reviewer's
+    matter, not the quote's quality): what the floor :data:`MIN_SCORE` is measured on."""
+    safety = 1.0 if safety is None else float(safety)
+    return float(score or 0.0) / safety if safety > 0 else 0.0
+
+
+def theme_fits(ts: dict, theme: str, theme_min: float = THEME_MIN) -> bool:
+    """Whether a quote with theme scores ``ts`` belongs to ``theme``'s shortlist: the theme
+    reaches ``theme_min`` or comes within :data:`THEME_NEAR_BEST` of the quote's best theme, and
+    is at least :data:`MIN_THEME_SCORE` (``theme_min`` lower than that lowers the floor too)."""
+    s = ts.get(theme)
+    if s is None:
+        return False
+    best = max(ts.values())
+    return s >= min(MIN_THEME_SCORE, theme_min) and (s >= theme_min or s >= best - THEME_NEAR_BEST)
+
+
+def theme_score(score: float, safety, theme_part, s: float, w_theme: float) -> float:
+    """The quote's score with its theme part (the best theme of the span) replaced by ``s``, its
+    score for the requested theme: the logit moves by ``w_theme x (s - theme part)``. ``safety``
+    is every multiplicative part of the stored score (safety x standalone)."""
+    if theme_part is None or safety is None or float(safety) <= 0:
+        return float(score)
+    safety = float(safety)
+    p = min(max(float(score) / safety, 1e-6), 1 - 1e-6)
+    z = math.log(p / (1 - p)) + w_theme * (float(s) - float(theme_part))
+    return safety / (1.0 + math.exp(-z))
+
+
+def _w_theme(ws) -> float:
+    from .scoring import Weights
+
+    stored = ws.get_config(storage.CONFIG_WEIGHTS)
+    return float((Weights.from_obj(stored) if stored else Weights.default()).top.get("theme", 0.0))
+
+
+def _best_ids(ws, statuses, top: int, held_ok: bool, min_score: float = 0.0, dedupe: bool = True) -> list[str]:
     """The ids of the first ``top`` quotes of these statuses (approved and edited first, then
-    by score, then id; held ones only with ``held_ok``), read in that order and no further."""
+    by score, then id; held ones only with ``held_ok``), read in that order and no further.
+    Pending quotes under ``min_score`` are left out, and with ``dedupe`` a quote whose
+    normalised text an earlier one has."""
     from ..disclosure import is_held
 
     cur = storage.ranked_ids(ws, statuses, POSITIVE)
     out: list[str] = []
+    seen: set[str] = set()
     while len(out) < top:
         rows = cur.fetchmany(max(64, top))
         if not rows:
             break
-        out += [qid for qid, status, flags in rows if held_ok or not is_held(flags, status)]
+        for qid, status, flags, score, text, safety in rows:
+            if not (held_ok or not is_held(flags, status)):
+                continue
+            if status not in POSITIVE and quality(score, safety) < min_score:
+                continue
+            if dedupe:
+                key = normalised(text)
+                if key and key in seen:
+                    continue
+                seen.add(key)
+            out.append(qid)
     return out[:top]
 
 
@@ -160,26 +229,30 @@ def _wanted(status: str | None, include_held: bool, include_rejected: bool = Fal
     return statuses, include_held
 
 
-def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float) -> list[tuple]:
-    """``(quote_id, unit_id, score, theme score)`` of the quotes that belong to ``theme``'s
-    shortlist (span theme score at least ``theme_min``, or ``theme`` its best at 0.2 or more; held
-    ones only with ``held_ok``), best first: score x theme score, then score, then id."""
+def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_score: float = 0.0,
+                  w_theme: float | None = None) -> list[tuple]:
+    """``(quote_id, unit_id, relevance, theme score)`` of the quotes that belong to ``theme``'s
+    shortlist (:func:`theme_fits`; held ones only with ``held_ok``; pending ones scoring under
+    ``min_score`` left out), best first: relevance, then id. The relevance is the quote's
+    score for this theme (:func:`theme_score`) times its theme score."""
     from ..disclosure import is_held
 
+    w = _w_theme(ws) if w_theme is None else w_theme
     ranked = []
-    for qid, uid, st, score, flags, themes_json in storage.theme_candidates(ws, statuses, theme):
+    for qid, uid, st, score, flags, themes_json, safety, alone, part in storage.theme_candidates(ws, statuses, theme):
         # a flag of severity "hold" is stored as the JSON string "hold" (or spelt with an escape):
         # with neither, not held, and the JSON need not be parsed
         if not held_ok and ('"hold"' in (flags or "") or "\\" in (flags or "")) and is_held(flags, st):
             continue
-        ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
-        s = ts.get(theme)
-        if s is None:
+        if st not in POSITIVE and quality(score, safety) < min_score:
             continue
-        best = max(ts.values()) if ts else 0
-        if s >= theme_min or (s >= best and s >= 0.2):
-            ranked.append((qid, uid, float(score), s))
-    ranked.sort(key=lambda p: (-p[2] * p[3], -p[2], p[0]))
+        ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+        if not theme_fits(ts, theme, theme_min):
+            continue
+        s = float(ts[theme])
+        factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
+        ranked.append((qid, uid, theme_score(score, factor, part, s, w) * s, s))
+    ranked.sort(key=lambda p: (-p[2], p[0]))
     return ranked
 
 
@@ -230,47 +303,93 @@ def resolve_theme(ws, theme: str) -> str:
 
 def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
               theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
-              status: str | None = None, include_held: bool = False) -> list[Quote]:
-    """The best quotes, consented units only.
+              status: str | None = None, include_held: bool = False, min_score: float | None = None,
+              dedupe: bool | None = None) -> list[Quote]:
+    """The best quotes, consented units only: at most ``top``, fewer when the pool is thin.
 
     By default pending and approved quotes, never rejected ones nor held ones (a ``hold``
     flag that no reviewer cleared by approving: :func:`copquotes.disclosure.is_held`);
     ``include_held`` adds held ones; ``status`` one of pending / approved / edited /
     rejected lists that status only, ``"all"`` every quote, held ones included.
+
+    ``min_score`` (default :data:`MIN_SCORE` for the default listing, 0 with an explicit
+    ``status``): pending quotes scoring less are left out. ``dedupe`` (default: unless
+    ``status="all"``): a quote with the same normalised text as a better one (or, in a theme's
+    shortlist, a near-copy: cosine above :data:`NEAR_COPY`) is left out.
+
     Without ``theme``: the ranking by score (non-overlapping spans, as stored).
-    With ``theme``: quotes whose span scores at least ``theme_min`` for it (or
-    whose best theme it is), chosen by maximal marginal relevance over span
-    embeddings (relevance = score x theme score), at most ``max_per_speaker``
-    per speaker, spread across groups and years.
+    With ``theme``: quotes that fit it (:func:`theme_fits`: its score reaches ``theme_min`` or
+    comes within 0.1 of the quote's best theme), chosen by maximal marginal relevance over
+    span embeddings (relevance = the quote's score with this theme as its theme part, times
+    the theme score), at most ``max_per_speaker`` per speaker, spread across groups and years.
     """
     top = check_top(top)
     statuses, held_ok = _wanted(status, include_held, include_rejected)
     if theme is not None:
         theme = resolve_theme(ws, theme)
+    floor = float((MIN_SCORE if status is None else 0.0) if min_score is None else min_score)
+    dedupe = (status != "all") if dedupe is None else bool(dedupe)
     # rank on a few columns, read whole only the quotes that can be picked (reading every
     # quote took 15-40 s at 500,000 units)
     if theme is None:
-        ids = _best_ids(ws, statuses, top, held_ok) if top else []
+        ids = _best_ids(ws, statuses, top, held_ok, floor, dedupe) if top else []
         by_id, rows = _read_quotes(ws, ids)
         return _disclosed(ws, [by_id[i] for i in ids if i in by_id], rows)
-    ranked = _theme_ranked(ws, statuses, theme, held_ok, theme_min)
+    ranked = _theme_ranked(ws, statuses, theme, held_ok, theme_min, floor)
     ranked = _quotable_first(ws, ranked, max(5 * top, 50))
     by_id, rows = _read_quotes(ws, [qid for qid, _, _ in ranked])
-    pool = [(by_id[qid], s) for qid, _, s in ranked if qid in by_id]
-    if not pool:
+    pool = [(by_id[qid], r) for qid, r, _ in ranked if qid in by_id]
+    if dedupe:
+        pool = _unique(pool)
+    if not pool or not top:
         return []
-    rel = np.array([q.score * (0.5 + 0.5 * s) for q, s in pool])
+    rel = np.array([r for _, r in pool])
     if rel.max() > 0:
         rel = rel / rel.max()
     vecs = None
     try:
         emb = embedder or storage.embedder(ws)
-        vecs = emb.encode([q.anonymised for q, _ in pool])
+        vecs = np.asarray(emb.encode([q.anonymised for q, _ in pool]), dtype=float)
     except Exception as exc:  # pragma: no cover - embeddings always exist once the pipeline ran
         log.debug("shortlist without embeddings: %s", exc)
+    if dedupe and vecs is not None and len(vecs):
+        keep = _not_near_copies(vecs, [q.status in POSITIVE for q, _ in pool])
+        pool, rel, vecs = [pool[i] for i in keep], rel[keep], vecs[keep]
     picked = mmr(rel, vecs, top, lam=lam, speakers=[q.speaker for q, _ in pool], max_per_speaker=max_per_speaker,
                  groups=[q.group for q, _ in pool], years=[q.year for q, _ in pool])
     return _disclosed(ws, [pool[i][0] for i in picked], rows)
+
+
+def _unique(pool: list[tuple]) -> list[tuple]:
+    """``pool`` (best first) without quotes whose normalised text a better one has; a reviewer's
+    approved or edited quote is kept in place of a pending copy."""
+    first: dict[str, int] = {}
+    drop: set[int] = set()
+    for i, (q, _) in enumerate(pool):
+        key = normalised(q.anonymised)
+        if not key:
+            continue
+        if key not in first:
+            first[key] = i
+        elif q.status in POSITIVE and pool[first[key]][0].status not in POSITIVE:
+            drop.add(first[key])
+            first[key] = i
+        else:
+            drop.add(i)
+    return [p for i, p in enumerate(pool) if i not in drop]
+
+
+def _not_near_copies(vecs: np.ndarray, reviewed: list[bool], limit: float = NEAR_COPY) -> list[int]:
+    """The indices (in order, best first) to keep of L2-normalised ``vecs``: each one whose
+    cosine with a kept better one is above ``limit`` is left out (a reviewed one never)."""
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    v = vecs / np.where(norms > 0, norms, 1.0)
+    keep: list[int] = []
+    for i in range(len(v)):
+        if not reviewed[i] and keep and float(np.max(v[keep] @ v[i])) > limit:
+            continue
+        keep.append(i)
+    return keep
 
 
 def quote_records(ws, theme: str | None = None, top: int = 20, **kwargs) -> list[dict]:
@@ -375,6 +494,8 @@ def render_top_quotes(ws, themes: Iterable[str] | None = None, top: int = 3, out
         out.write(f"\n== {theme} ==\n")
         if not records:
             out.write("  (no candidate quotes)\n")
+        elif len(records) < top:
+            out.write(f"  (only {len(records)} of {top}: no other quote fits this theme and reaches the quality floor)\n")
         for rec in records:
             parts = storage.quote_parts(ws, rec["id"])
             out.write(f"  \u201c{rec['text']}\u201d\n    {rec['attribution']}   [score {rec['score']:.2f}: "

@@ -11,11 +11,64 @@ from typing import Iterable
 from ..disclosure import file_name_pattern
 from ..disclosure import redact_span as _redact_span
 from .candidate import Candidate, Unit
+from .features import cut_off
 
 SAFETY_PER_REDACTION = 0.85   # a quote full of [name] placeholders reads worse
 SAFETY_WARN = 0.6             # each warn-level risk flag in the span
 SAFETY_HOLD = 0.2             # a hold-level flag: kept for review, far down the list
 CONSENT_FIRST_NAME_ONLY = "consent matched by first name only"
+
+# Content a reviewer should weigh before publishing (warn flags: demoted, never dropped). The
+# reasons are generic: they never repeat the words found.
+_HEALTH = re.compile(
+    r"\b(?:pregnan\w*|miscarr\w*|bleed(?:s|ing)?|bled|haemorrhag\w*|hemorrhag\w*|self[- ]?harm\w*|"
+    r"harm(?:ing|ed)? (?:myself|herself|himself|themselves)|suicid\w*|kill (?:myself|herself|himself)|"
+    r"overdos\w*|alcoholi\w*|addict\w*|detox\w*|rehab|withdrawals?|"
+    r"(?:drug|alcohol|substance|opioid|heroin|methadone) (?:addiction|dependence|dependency|abuse|misuse|problems?|habit))\b",
+    re.I)
+_PROFANITY = re.compile(
+    r"\b(?:fuck\w*|f\*+k\w*|shit\w*|bullshit|crap(?:py)?|arse\w*|ass|asshole|bitch\w*|bastard\w*|"
+    r"piss(?:ed|ing)?|dick(?:head)?|cunt\w*|wtf|damn\w*|bloody hell)\b", re.I)
+# one identifiable staff member (a singular role word) and a negative judgement in one sentence
+_STAFF = re.compile(
+    r"\b(?:(?:my|the|this|that|our|her|his|one) (?:\w+ )?(?:nurse|doctor|gp|consultant|receptionist|paramedic|"
+    r"psychiatrist|psychologist|therapist|counsellor|counselor|cpn|midwife|surgeon|physio|physiotherapist|"
+    r"carer|caseworker|case manager|social worker|key worker|support worker|manager|supervisor|facilitator|"
+    r"lecturer|teacher|professor|tutor|instructor|trainer|presenter|coordinator|staff member|driver|"
+    r"dentist|pharmacist|clinician|practitioner|officer|guy|man|woman|lady))\b", re.I)
+_NEGATIVE = re.compile(
+    r"\b(?:useless|rude|incompetent|awful|terrible|horrible|horrendous|dismissive|unprofessional|arrogant|lazy|"
+    r"patroni[sz]ing|condescending|uncaring|careless|clueless|hopeless|disrespectful|worst|sloppy|nasty|"
+    r"(?:did ?n[o']t|didn’t|never) (?:listen|care|bother|explain)|ignored (?:me|us|my)|shouted|yelled|"
+    r"could barely|can'?t teach|cannot teach|no idea what|was late|always late|talked down)\b", re.I)
+SENSITIVE = (
+    ("sensitive_health", "a health or wellbeing disclosure (a reviewer should check it is fair and safe to publish)"),
+    ("profanity", "strong language"),
+    ("staff_complaint", "criticism of an individual staff member who may be identifiable"),
+)
+CUT_OFF_REASON = "the answer looks cut off in the source (no closing punctuation; a field-length limit or an unfinished word)"
+
+
+def content_flags(text: str, offset: int = 0) -> list[dict]:
+    """Warn flags for sensitive content of ``text`` (a span; ``offset`` its start in the unit):
+    health disclosures, profanity, criticism of one identifiable staff member."""
+    from ..text import sentence_spans
+
+    found: dict[str, tuple[int, int]] = {}
+    m = _HEALTH.search(text)
+    if m:
+        found["sensitive_health"] = m.span()
+    m = _PROFANITY.search(text)
+    if m:
+        found["profanity"] = m.span()
+    for a, b in sentence_spans(text):
+        sent = text[a:b]
+        role, neg = _STAFF.search(sent), _NEGATIVE.search(sent)
+        if role and neg:
+            found["staff_complaint"] = (a, b)
+            break
+    return [{"kind": kind, "start": offset + found[kind][0], "end": offset + found[kind][1], "reason": reason,
+             "severity": "warn"} for kind, reason in SENSITIVE if kind in found]
 
 
 def redact_span(text: str, redactions: Iterable, start: int, end: int) -> str:
@@ -86,6 +139,10 @@ def check(c: Candidate, data: dict, name_re_by_file: dict, unit_clean: bool = Fa
         flags.append({"kind": "residual_identifier", "start": sp.start, "end": sp.end,
                       "reason": "a name from the speaker labels, a roster or an identity column was still in the text",
                       "severity": "hold"})
+    flags += content_flags(u.text[sp.start:sp.end], sp.start)
+    if sp.end >= len(u.text.rstrip()) and cut_off(u.text):
+        flags.append({"kind": "cut_off", "start": sp.start, "end": sp.end, "reason": CUT_OFF_REASON,
+                      "severity": "warn"})
     if consent_unconfirmed(u):
         flags.append({"kind": "consent_unconfirmed", "start": sp.start, "end": sp.end,
                       "reason": CONSENT_FIRST_NAME_ONLY, "severity": "hold"})

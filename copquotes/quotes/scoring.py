@@ -37,7 +37,10 @@ PARTS = ("theme", "quotability", "representativeness")
 # Fitted on corpus/labelled/quotes (all 328 candidate spans, alpha=5, prior = the hand-set
 # weights of the first version: every feature 1.0, length 2, evaluative/impact 1.5) with
 # `python benchmarks/quotes.py --fit`; the anonymise and tag stages were not available yet,
-# so ``theme`` kept its prior weight. See docs/quotes.md for the ablation.
+# so ``theme`` kept its prior weight. See docs/quotes.md for the ablation. ``clean_start`` keeps
+# its fitted 0.30, which barely moves a saturated score: a span that cannot stand alone ("And
+# ...", "However, ...", a pronoun in the middle of an answer) is demoted by the multiplicative
+# :func:`standalone` instead (the labelled set has few of them, so the fit could not see it).
 DEFAULT_QUOTABILITY = {
     "intercept": -12.25,
     "length": 2.94, "first_person": 1.08, "evaluative": 1.22, "positive": 0.55, "complete": 0.96,
@@ -45,6 +48,21 @@ DEFAULT_QUOTABILITY = {
     "no_hedges": 1.29, "no_question": 1.11, "clean_start": 0.30, "no_logistics": 0.94, "no_suggestion": 0.52,
 }
 DEFAULT_TOP = {"intercept": -3.90, "theme": 2.0, "quotability": 5.13, "representativeness": 0.72}
+
+
+STANDALONE_FREE = 0.5    # a dangling-opening penalty up to this is left to the clean_start weight
+
+
+def standalone(clean_start) -> float:
+    """The multiplicative demotion of a span that cannot stand alone: 1 for a clean opening or a
+    mild one (an "It"/"This" opening an answer: the question is its referent, and an edit can
+    say "[The CoP]"); down to 0.5 for a span opening with "And"/"However"/"Yet" or with an
+    unresolved pronoun in the middle of an answer (``clean_start`` = 1 - that penalty,
+    :func:`copquotes.quotes.features.start_penalty`)."""
+    if clean_start is None:
+        return 1.0
+    pen = 1.0 - float(clean_start)
+    return 1.0 - max(0.0, pen - STANDALONE_FREE)
 
 
 def _sigmoid(z):
@@ -186,19 +204,22 @@ class QuoteRanker(BaseEstimator):
         return _sigmoid(z)
 
     def parts(self, X) -> dict[str, np.ndarray]:
-        """``{part: values}`` for every row: theme, quotability, representativeness, safety."""
+        """``{part: values}`` for every row: theme, quotability, representativeness, safety,
+        standalone."""
         rows = X.to_dict("records") if hasattr(X, "to_dict") else list(X)
         q = self.quotability(rows)
         other = _matrix(rows, ["theme", "representativeness", "safety"])
         safety = np.array([1.0 if r.get("safety") is None else float(r["safety"]) for r in rows])
-        return {"theme": other[:, 0], "quotability": q, "representativeness": other[:, 1], "safety": safety}
+        alone = np.array([standalone(r.get("clean_start")) for r in rows])
+        return {"theme": other[:, 0], "quotability": q, "representativeness": other[:, 1], "safety": safety,
+                "standalone": alone}
 
     def score(self, X) -> np.ndarray:
-        """The final score in [0, 1] of every row (safety applied)."""
+        """The final score in [0, 1] of every row (safety and standalone applied)."""
         p = self.parts(X)
         w = self._w().top
         z = w.get("intercept", 0.0) + sum(w.get(k, 0.0) * p[k] for k in self.use_parts)
-        return _sigmoid(z) * p["safety"]
+        return _sigmoid(z) * p["safety"] * p["standalone"]
 
     # -- learning ----------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None):

@@ -30,7 +30,7 @@ from .candidates import (DEFAULT_MAX_SENTENCES, DEFAULT_MAX_WORDS, DEFAULT_MIN_W
                          candidate_spans)
 from .edits import suggest_edit
 from .learning import CONFIG_LEARNING
-from .features import corpus_idf, is_non_answer, span_features, with_idf
+from .features import corpus_idf, cut_off, is_non_answer, span_features, with_idf
 from .safety import check, name_patterns, unit_has_no_names
 from .scoring import (PARTS, QuoteRanker, Reference, Weights, add_themes, explain, sample_reference,
                       score_candidates, select_spans, with_representativeness)
@@ -175,9 +175,11 @@ def build_candidates(ws, opts: dict, data: dict, progress: bool, themes: bool = 
         if u.anon is None:
             missing["anon"] += 1
         context = u.question or prev_text.get((u.file_id, u.position - 1)) or ""
+        cut = cut_off(u.text)
         for sp in _unit_spans(u, sents, opts, pins):
             feats = span_features(stats[sp.first:sp.last + 1], source_kind=u.source_kind,
-                                  starts_unit=sp.first == 0, ends_unit=sp.last == len(sents) - 1)
+                                  starts_unit=sp.first == 0, ends_unit=sp.last == len(sents) - 1,
+                                  cut_off=cut)
             cands.append(Candidate(unit=u, span=sp, features=feats, n_sents=len(sents), context=context,
                                    pinned=any(sp.start == s0 and sp.end == e0 for s0, e0, _ in pins)))
     bar.close()
@@ -363,6 +365,7 @@ def _quote_row(c: Candidate, score: float, part_vals: dict, weights: dict, templ
     pj = {
         "theme": part_vals["theme"], "quotability": part_vals["quotability"],
         "representativeness": c.representativeness, "safety": c.safety, "consent": 1,
+        "standalone": part_vals.get("standalone"),
         "contrib": explain({k: (0.5 if part_vals[k] is None else part_vals[k]) for k in PARTS}, weights),
         "features": {k: round(float(v), 4) for k, v in c.features.items()},
         "held": c.held, "edits": list(edit.changes), "words": sp.n_words,

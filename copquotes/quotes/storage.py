@@ -295,10 +295,12 @@ def file_ids(ws, unit_ids) -> dict:
 
 
 def ranked_ids(ws, statuses, first: tuple[str, ...]):
-    """``(quote_id, status, flags_json)`` of the stored quotes of these statuses (consented
+    """``(quote_id, status, flags_json, score, text, safety)`` of the stored quotes of these statuses (consented
     units only), those of the statuses ``first`` first, then by score, then id: a cursor, so
     the caller reads no further than it needs."""
-    sql = ("SELECT q.quote_id, q.status, q.flags_json FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+    sql = ("SELECT q.quote_id, q.status, q.flags_json, q.score, q.text, json_extract(q.parts_json, '$.safety')"
+           " FROM quotes q"
+           " JOIN quotable_units u ON u.unit_id = q.unit_id"
            f" WHERE q.status IN ({','.join('?' * len(statuses))})")
     if set(statuses) <= set(first) or not set(statuses) & set(first):
         # every status read is in ``first``, or none is: score order alone, which the index
@@ -309,13 +311,16 @@ def ranked_ids(ws, statuses, first: tuple[str, ...]):
 
 
 def theme_candidates(ws, statuses, theme: str) -> list[tuple]:
-    """``(quote_id, unit_id, status, score, flags_json, themes_json)`` of the stored quotes of these
+    """``(quote_id, unit_id, status, score, flags_json, themes_json, safety, standalone, theme part)``
+    of the stored quotes of these
     statuses whose themes name ``theme`` (a pre-filter: the caller decides), in no order and in
     every consent state: the caller checks, with :func:`quotable_of`, those it keeps.
 
     Consent is not joined here: the join cost 0.1 s of 0.18 s for a theme at 500,000 units, and
     the shortlist keeps a few hundred of the tens of thousands of rows read."""
-    sql = ("SELECT q.quote_id, q.unit_id, q.status, q.score, q.flags_json, q.themes_json FROM quotes q"
+    sql = ("SELECT q.quote_id, q.unit_id, q.status, q.score, q.flags_json, q.themes_json,"
+           " json_extract(q.parts_json, '$.safety'), json_extract(q.parts_json, '$.standalone'),"
+           " json_extract(q.parts_json, '$.theme') FROM quotes q"
            f" WHERE q.status IN ({','.join('?' * len(statuses))})")
     params = list(statuses)
     if theme.isascii():     # stored JSON escapes other characters
