@@ -67,10 +67,11 @@ class Result:
         import pandas as pd
 
         from .quotes import quote_records
+        from .review import resolve_theme
 
         ws = self._open()
         try:
-            records = quote_records(ws, theme=theme, top=top)
+            records = quote_records(ws, theme=None if theme is None else resolve_theme(ws, theme), top=top)
         finally:
             ws.close()
         return pd.json_normalize(records) if records else pd.DataFrame()

@@ -226,9 +226,9 @@ def cmd_run(args) -> int:
 
     from .engines import connected_first, preflight
 
-    meta = _check_inputs(args)
     preflight(args.engine, args.address)   # before anything is read or written
     jobs = _jobs(args)
+    meta = _check_inputs(args)
     ws_path = Path(args.workspace)
     if ws_path.exists() and not ws_path.is_dir():
         raise ConfigError(f"{ws_path} is a file, not a workspace folder: choose another --workspace")
@@ -394,13 +394,15 @@ def cmd_quotes(args) -> int:
     from .outputs import check_output_file
     from .quotes import quote_records, write_records
     from .quotes.readers import output_format
+    from .review import resolve_theme
 
     if args.out:
         check_output_file(args.out)   # before the workspace is read
     fmt = output_format(args.format, args.out)
     ws = _open_ws(args.workspace)
     try:
-        records = quote_records(ws, theme=args.theme, top=args.top,
+        theme = resolve_theme(ws, args.theme) if args.theme is not None else None
+        records = quote_records(ws, theme=theme, top=args.top,
                                 status=None if args.status == "default" else args.status,
                                 include_held=args.include_held)
         never_analysed = not records and ws.stage_record("quotes") is None

@@ -347,6 +347,28 @@ def theme_catalogue(ws) -> list[tuple[str, str]]:
     return list(out.items())
 
 
+def resolve_theme(ws, theme: str) -> str:
+    """The id of ``theme``: a theme id of the workspace's catalogue (:func:`theme_catalogue`), or a
+    theme's label matched case-insensitively ("Reflective practice" -> ``reflective_practice``);
+    :class:`ConfigError` naming the ids else. The interfaces (``copquotes quotes --theme``,
+    ``Result.quotes(theme=)``) call it before they list."""
+    catalogue = theme_catalogue(ws)
+    if any(theme == tid for tid, _ in catalogue):
+        return theme
+    want = " ".join(str(theme).split()).casefold()
+    for tid, label in catalogue:
+        if want in (tid.casefold(), " ".join(label.split()).casefold()):
+            return tid
+    if ws.conn.execute("SELECT 1 FROM quotes q, json_each(q.themes_json) j"
+                       " WHERE json_extract(j.value, '$.theme') = ? LIMIT 1", (theme,)).fetchone():
+        return theme   # a theme a stored quote carries
+    if not catalogue:
+        raise ConfigError(f"unknown theme {theme!r}: this workspace has no themes yet "
+                          "(run copquotes analyse on it first)")
+    raise ConfigError(f"unknown theme {theme!r}: use a theme id ({', '.join(t for t, _ in catalogue)}) "
+                      "or its label")
+
+
 def known_themes(ws) -> list[str]:
     """Theme ids of the codebook plus any theme present in the workspace."""
     return [t for t, _ in theme_catalogue(ws)]

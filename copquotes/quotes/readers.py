@@ -279,28 +279,6 @@ def check_top(top) -> int:
     return int(top)
 
 
-def resolve_theme(ws, theme: str) -> str:
-    """The id of ``theme``: a theme id of the workspace's catalogue
-    (:func:`copquotes.review.theme_catalogue`), or a theme's label matched case-insensitively
-    ("Reflective practice" -> ``reflective_practice``); :class:`ConfigError` naming the ids else."""
-    from ..review import theme_catalogue
-
-    catalogue = theme_catalogue(ws)
-    if any(theme == tid for tid, _ in catalogue):
-        return theme
-    want = " ".join(str(theme).split()).casefold()
-    for tid, label in catalogue:
-        if want in (tid.casefold(), " ".join(label.split()).casefold()):
-            return tid
-    if theme in storage.quote_themes(ws):   # a theme a stored quote carries (read only on this path)
-        return theme
-    if not catalogue:
-        raise ConfigError(f"unknown theme {theme!r}: this workspace has no themes yet "
-                          "(run copquotes analyse on it first)")
-    raise ConfigError(f"unknown theme {theme!r}: use a theme id ({', '.join(t for t, _ in catalogue)}) "
-                      "or its label")
-
-
 def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, max_per_speaker: int = 2,
               theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
               status: str | None = None, include_held: bool = False, min_score: float | None = None,
@@ -325,8 +303,6 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
     """
     top = check_top(top)
     statuses, held_ok = _wanted(status, include_held, include_rejected)
-    if theme is not None:
-        theme = resolve_theme(ws, theme)
     floor = float((MIN_SCORE if status is None else 0.0) if min_score is None else min_score)
     dedupe = (status != "all") if dedupe is None else bool(dedupe)
     # rank on a few columns, read whole only the quotes that can be picked (reading every

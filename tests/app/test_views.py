@@ -207,7 +207,7 @@ def test_a_conflicting_save_is_refused_with_a_message_and_kept(ws):
     at.button(key=f"saveedit_{qid}_1").click().run()
     assert status(ws, qid)[0] == "approved" and status(ws, qid)[2] != "My wording, in full."
     msgs = [e.value for e in at.error]
-    assert any("Bea" in m and "eload" in m for m in msgs)
+    assert any("Bea" in m and "not saved" in m for m in msgs)   # review.py's neutral wording (41d2ab3)
     assert any(c.value == "My wording, in full." for c in at.code)   # the refused edit is shown
     assert review.history(ws, qid)[-1]["action"] == "conflict_refused"
 
