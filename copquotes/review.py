@@ -447,7 +447,7 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
     visible = " ".join(str(x or "") for x in (anon[0] if anon else "", quote_row.get("text"),
                                                 quote_row.get("edited_text")))
     unsafe = (bool(new_words(text, visible, DEFAULT_ALLOW))
-              or bool(added_hidden_words(text, visible, edit_hidden_words(ws)))
+              or any(not _ordinary_word(w) for w in added_hidden_words(text, visible, edit_hidden_words(ws)))
               or _adds_contact(text, visible))
     names = _name_pattern(ws.conn, quote_row["unit_id"])
     if names is not None and names.search(text):
@@ -460,6 +460,40 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
                 break
     if unsafe:
         raise UnsafeEditError(UNSAFE_EDIT)
+
+
+def _ordinary_word(word: str) -> bool:
+    """An English word (WordNet, as the spaCy model's lemmatizer ships it, or an inflection of one)
+    that is a verb, adjective or adverb, or a noun that is no census first name and no surname the
+    model never met in lower case: "community", "better", "hope", "grace", "college" are ordinary;
+    "sharma", "daniel", "fitzgerald" are names."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from .anonymise import english_words, first_names, last_names, model_words
+
+    if word in STOP_WORDS or word in _IRREGULAR_PLURALS:
+        return True
+    eng = english_words()
+    lemma = next((w for w in (word, *_stems(word)) if w in eng["any"]), None)
+    if lemma is None:
+        return False
+    if lemma in eng["vaa"]:
+        return True
+    # the census lists "college" and "session" among its surnames: a surname that the spaCy model met
+    # in lower case in its training text is an ordinary word too; a first name never is
+    return lemma not in first_names() and (lemma not in last_names() or lemma in model_words())
+
+
+_IRREGULAR_PLURALS = frozenset("women men children people feet teeth".split())
+
+
+def _stems(word: str) -> list[str]:
+    """``word`` without a plural or verb ending ("services" -> "service", "meetings" -> "meeting")."""
+    out = []
+    for suf, rep in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            out.append(word[: -len(suf)] + rep)
+    return out
 
 
 # what the redactor's pattern recognisers find that an edit may never add: contact details and identifiers

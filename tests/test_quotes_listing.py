@@ -188,7 +188,7 @@ def test_the_python_result_refuses_what_the_command_line_refuses(ws, kwargs):
     (None, "q.jsonl", "jsonl"), (None, "q.csv", "csv"), (None, "Q.MD", "md"),
     ("csv", "q.csv", "csv"), ("jsonl", "q.txt", "jsonl"),          # an explicit format, another extension
     ("jsonl", "q.csv", "does not match"), ("csv", "q.md", "does not match"),
-    (None, "q.txt", "cannot tell the format"), (None, "quotes", "cannot tell the format"),
+    (None, "q.txt", "jsonl"), (None, "quotes", "jsonl"),   # JSON Lines, as before the extension was read, and a warning
 ])
 def test_the_format_comes_from_out_s_extension_and_a_conflict_is_refused(fmt, out, expected):
     if expected in ("jsonl", "csv", "md"):

@@ -345,7 +345,7 @@ def ws_more(ws):
     "I walk in flat, text 0770 0900 123 for a plan.",              # a redacted number retyped
     "I walk in flat, write to rose.k at gmail dot com for a plan.",  # an email in words
     "I walk in flat and sharma makes the room feel safe.",         # a redacted surname, lower case
-    "I walk in flat and murphy makes the room feel safe.",         # a roster surname, lower case
+    "I walk in flat and aoife makes the room feel safe.",          # a roster first name, lower case
     "I walk in flat at sunshine and walk out with a plan.",        # part of a redacted organisation
     "I walk in flat and daniel makes the room feel safe.",         # part of a redacted name, lower case
 ])
@@ -355,6 +355,19 @@ def test_an_edit_may_not_add_contact_details_or_hidden_words_in_any_case(ws_more
         review.edit(ws_more, qid, "Ann", edit, 1)
     assert str(err.value) == UNSAFE_EDIT
     assert row(ws_more, qid)["version"] == 1
+
+
+@pytest.mark.parametrize("edit", [
+    "I walk in flat in the [Community of Practice] and walk out with a plan.",   # DOMAIN.md's own light edit
+    "I walk in flat and walk out with a better plan every week.",
+    "I walk in flat at primary school and walk out with a plan.",   # ordinary words of a redacted organisation
+    "I walk in flat with hope and walk out with a plan.",
+])
+def test_an_edit_adding_ordinary_words_of_redacted_strings_is_saved(ws_more, edit):
+    """An earlier form of the check refused every word of every redacted string: 12 of 27 ordinary
+    light edits on the sample corpus ("[Community of Practice]", "better", "every week")."""
+    qid = quote_ids(ws_more)[1]
+    assert review.edit(ws_more, qid, "Ann", edit, 1)["status"] == "edited"
 
 
 def test_an_edit_keeping_the_visible_words_is_saved_beside_hidden_ones(ws_more):

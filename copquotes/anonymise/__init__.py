@@ -16,7 +16,7 @@ _WHERE = {
     "risk_flags": "flags",
     "PLACEHOLDERS": "render", "RedactedText": "render", "placeholder": "render",
     "redact_span": "render", "redact_text": "render",
-    "DEFAULT_ALLOW": "lexicon",
+    "DEFAULT_ALLOW": "lexicon", "english_words": "lexicon", "first_names": "lexicon", "last_names": "lexicon", "model_words": "lexicon",
     "Redactor": "redactor", "load_roster_identifiers": "redactor", "propagate": "redactor",
     "apply_review": "stage", "run": "stage",
 }

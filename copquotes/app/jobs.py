@@ -161,24 +161,30 @@ def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = No
     """Save uploaded files (``(name, bytes)``) as a new batch; returns ``{"batch": path or None,
     "saved": [names], "duplicates": [names], "replaced": [names]}``. Files whose bytes were added
     before are not saved again (``duplicates``); a file with the name of one added before (not a
-    manifest) replaces it in its batch, which is then read again (``replaced``: it keeps that
-    batch's group and year); a roster with a new name is also put in every earlier batch."""
+    manifest) that is a new version of it (:func:`same_export`) replaces it in its batch, which is
+    then read again (``replaced``: it keeps that batch's group and year); one that is another
+    export under a name used before is added as a file of its own (``same_name``); a roster with a
+    new name is also put in every earlier batch."""
     known = _known_hashes(ws_path)
     stored = _stored_by_name(ws_path)
-    items, dups, seen, replaced = [], [], set(), []
+    items, dups, seen, replaced, renamed = [], [], set(), [], []
     for name, data in uploads:
         sha = hashlib.sha256(data).hexdigest()
         if sha in known or sha in seen:
             dups.append(safe_name(name))
             continue
         seen.add(sha)
-        if safe_name(name).lower() in stored and safe_name(name).lower() not in MANIFEST_NAMES:
-            _replace_stored(stored[safe_name(name).lower()], data, sha)
-            replaced.append(safe_name(name))
-            continue
+        copies = stored.get(safe_name(name).lower())
+        if copies and safe_name(name).lower() not in MANIFEST_NAMES:
+            same = [c for c in copies if same_export(_read_stored(c), data)]
+            if same:
+                _replace_stored(same, data, sha)
+                replaced.append(safe_name(name))
+                continue
+            renamed.append(safe_name(name))   # another export under a name used before: a file of its own
         items.append((safe_name(name), data, sha))
     if not items:
-        return {"batch": None, "saved": [], "duplicates": dups, "replaced": replaced}
+        return {"batch": None, "saved": [], "duplicates": dups, "replaced": replaced, "same_name": renamed}
     places: dict[str, str] = {}
     for name, data, _ in items:
         if name.lower() in MANIFEST_NAMES:
@@ -206,7 +212,52 @@ def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = No
     clean = {k: str(v).strip() for k, v in (meta or {}).items() if v is not None and str(v).strip()}
     _write_json(batch / BATCH_FILE, {"created_at": _now(), "meta": clean, "files": files})
     _share_rosters(batch, files)
-    return {"batch": str(batch), "saved": [f["name"] for f in files], "duplicates": dups, "replaced": replaced}
+    return {"batch": str(batch), "saved": [f["name"] for f in files], "duplicates": dups, "replaced": replaced,
+            "same_name": renamed}
+
+
+# an answer or a turn: text this long is rarely the same in two different surveys
+_ANSWER_CHARS = 25
+_TEXT_NODE = re.compile(rb"<(?:t|w:t)(?:\s[^>]*)?>([^<]*)</(?:t|w:t)>")
+
+
+def _answers(data: bytes) -> set[str]:
+    """The long strings of a file (answers, turns), normalised: cells of a CSV, text nodes of an
+    XLSX or DOCX (a zip), lines of a transcript."""
+    if data[:2] == b"PK":
+        import io
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                chunks = [m for n in z.namelist() if n.endswith(".xml") for m in _TEXT_NODE.findall(z.read(n))]
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return set()
+        texts = [c.decode("utf-8", "replace") for c in chunks]
+    else:
+        texts = re.split(r'[\r\n\t",;]+', data.decode("utf-8", "replace"))
+    return {" ".join(t.split()).casefold() for t in texts if len(t.strip()) >= _ANSWER_CHARS}
+
+
+def same_export(old: bytes | None, new: bytes) -> bool:
+    """Whether ``new`` is plausibly a new version of the stored file ``old`` (a re-download of the same
+    survey, a corrected transcript): at least a third of the answers of the smaller one are in the
+    other. A different cohort's survey saved under the same generic name ("Sheet_1.csv",
+    "responses.csv") shares almost none, and is a file of its own. A file without answers (a roster)
+    is the same file."""
+    if old is None:
+        return True
+    a, b = _answers(old), _answers(new)
+    if not a or not b:
+        return True
+    return len(a & b) >= max(1, min(len(a), len(b))) / 3
+
+
+def _read_stored(copy: tuple[Path, dict]) -> bytes | None:
+    try:
+        return (copy[0] / copy[1]["path"]).read_bytes()
+    except OSError:
+        return None
 
 
 def _stored_by_name(ws_path) -> dict[str, list[tuple[Path, dict]]]:

@@ -978,6 +978,7 @@ def _analyse(uploader_key: str) -> None:
     # kept on the page (not a one-off message: the page redraws when the analysis ends)
     ss["add_duplicates"] = list(saved["duplicates"])
     ss["add_replaced"] = list(saved.get("replaced") or [])
+    ss["add_same_name"] = list(saved.get("same_name") or [])
     if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
         _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
         return
@@ -1066,6 +1067,12 @@ def add_files_page() -> None:
         c[0].info(md_escape("Replaced the file of the same name added before (decisions on unchanged answers are "
                             "kept; consent changes apply): " + ", ".join(replaced) + "."))
         c[1].button("OK", key="add_replaced_ok", on_click=lambda: st.session_state.pop("add_replaced", None))
+    same_name = st.session_state.get("add_same_name")
+    if same_name:
+        c = st.columns([5, 1])
+        c[0].info(md_escape("Has the name of a file added before but other answers, so it was added as a file of "
+                            "its own (the earlier one is kept): " + ", ".join(same_name) + "."))
+        c[1].button("OK", key="add_same_name_ok", on_click=lambda: st.session_state.pop("add_same_name", None))
     _progress_panel(ctx.ws_path)
     problems = jobs.file_problems(ctx.ws_path)
     known = {f["name"] for f in problems}

@@ -393,8 +393,9 @@ FORMAT_OF_SUFFIX = {".jsonl": "jsonl", ".csv": "csv", ".md": "md"}
 
 def output_format(fmt: str | None, out=None) -> str:
     """The format of ``copquotes quotes``: ``fmt`` (``--format``) when given, else the extension of
-    ``out`` (.jsonl, .csv, .md), else JSON Lines on stdout. :class:`ConfigError` when ``fmt``
-    and the extension disagree, or when neither says (an ``out`` of another extension)."""
+    ``out`` (.jsonl, .csv, .md), else JSON Lines (with a warning for an ``out`` of another
+    extension, which wrote JSON Lines before the extension was read). :class:`ConfigError` when
+    ``fmt`` and the extension disagree."""
     if fmt is not None and fmt not in ("jsonl", "csv", "md"):
         raise ConfigError(f"unknown format {fmt!r}: use jsonl, csv or md")
     if not out:
@@ -402,9 +403,10 @@ def output_format(fmt: str | None, out=None) -> str:
     suffix = Path(out).suffix.lower()
     by_name = FORMAT_OF_SUFFIX.get(suffix)
     if fmt is None:
-        if by_name is None:
-            raise ConfigError(f"--out {out}: cannot tell the format from {suffix or 'a name without an extension'}: "
-                              "name the file .jsonl, .csv or .md, or give --format")
+        if by_name is None:   # as before the extension was read: JSON Lines, said on stderr
+            log.warning("--out %s: %s is not .jsonl, .csv or .md: writing JSON Lines (give --format to choose)",
+                        out, suffix or "a name without an extension")
+            return "jsonl"
         return by_name
     if by_name is not None and by_name != fmt:
         raise ConfigError(f"--format {fmt} does not match --out {out} (a .{by_name} name): "

@@ -259,3 +259,25 @@ def test_times_are_shown_in_local_time_to_the_second(monkeypatch):
         monkeypatch.delenv("TZ")
         _time.tzset()
     assert jobs.local_time("not a time") == "not a time"
+
+
+def test_another_cohorts_survey_under_a_name_used_before_is_a_file_of_its_own(tmp_path):
+    """A generic export name ("responses.csv") for a second cohort: before, the upload replaced the
+    first cohort's file (its units gone, its approved quotes orphaned, the typed group ignored)."""
+    other = ("Respondent ID,What was the most valuable aspect of your CoP?,May we quote your comments?\n"
+             "R101,\"Meeting regional workers who face the same distances made me feel less isolated.\",Yes\n"
+             "R102,\"The practical tools for running sessions in small towns were what I needed most.\",Yes\n").encode()
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("responses.csv", survey())], {"group": "Early career"})
+    ingest_pending(ws_path).close()
+    res = jobs.save_batch(ws_path, [("responses.csv", other)], {"group": "Regional"})
+    assert res["replaced"] == [] and res["same_name"] == ["responses.csv"] and res["saved"] == ["responses.csv"]
+    ws = ingest_pending(ws_path)
+    try:
+        groups = dict(ws.conn.execute("SELECT grp, COUNT(*) FROM units GROUP BY grp").fetchall())
+        assert groups == {"Early career": 2, "Regional": 2}
+    finally:
+        ws.close()
+    # a new download of the first cohort's survey (one consent changed) still replaces its file
+    res = jobs.save_batch(ws_path, [("responses.csv", survey(R001="No"))])
+    assert res["replaced"] == ["responses.csv"]
