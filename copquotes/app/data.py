@@ -454,7 +454,7 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
     rows = rows_in_order(
         ws.conn,
         'SELECT q.quote_id, q.unit_id, q.start, q."end", q.text, q.edited_text, q.score, q.parts_json,'
-        " q.themes_json, q.attribution, q.flags_json, q.speaker, q.status, q.version, q.updated_at,"
+        " q.themes_json, q.attribution, q.flags_json, u.speaker_key, q.status, q.version, q.updated_at,"
         " q.updated_by, u.grp, u.year, u.source_kind, u.question, u.speaker_role, u.file_id, u.position,"
         " t.topic, EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id) AS anonymised"
         " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
@@ -480,10 +480,13 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
     terms = None   # counted at most once a page (its cache key alone is four scans of the redactions)
     mask = NameMask(ws)
     sources = source_pseudonyms(ws)
+    gate = Disclosure(ws)
     out = []
     for r in rows:
         anonymised = bool(r.pop("anonymised"))
         fid = r["file_id"]
+        # the keyed pseudonym the exports and quote records give (disclosure/speakers.py)
+        r["speaker"] = gate.speaker(fid, r.pop("speaker_key"), r["unit_id"])
         r["document"] = sources.get(fid, "source")      # the source's pseudonym, never its file name
         flags = []
         for fl in json.loads(r.pop("flags_json") or "[]"):
@@ -618,15 +621,13 @@ def triage_order(ws, theme: str | None = None, top: int = TRIAGE_BATCH) -> list[
 def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dict]:
     """The turns around a unit in its file, anonymised; a turn whose speaker did not agree
     to be quoted is replaced by a notice (only its role and pseudonym are shown).
-    ``speaker``: the pseudonym a quote of that person carries (``P-...``, the quote's
-    ``speaker``), so one person has one pseudonym on every page."""
-    from ..quotes.candidate import speaker_pseudonym
-
-    row = ws.conn.execute("SELECT u.file_id, u.position, f.path FROM units u JOIN files f ON f.file_id = u.file_id"
-                          " WHERE u.unit_id = ?", (unit_id,)).fetchone()
+    ``speaker``: the keyed pseudonym a quote of that person carries (``P-...``, as in the quote
+    records and exports: :meth:`Disclosure.speaker`), so one person has one pseudonym on every page."""
+    row = ws.conn.execute("SELECT file_id, position FROM units WHERE unit_id = ?", (unit_id,)).fetchone()
     if row is None:
         return []
     mask = NameMask(ws)
+    gate = Disclosure(ws)
     out = []
     for r in ws.conn.execute(
             "SELECT u.unit_id, u.position, u.speaker_key, u.speaker_role, u.consent, u.question, a.text AS anon"
@@ -634,7 +635,7 @@ def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dic
             " WHERE u.file_id = ? AND u.position BETWEEN ? AND ? ORDER BY u.position",
             (row[0], row[1] - before, row[1] + after)):
         d = dict(r)
-        d["speaker"] = speaker_pseudonym(row[2], d.pop("speaker_key"), d["unit_id"])
+        d["speaker"] = gate.speaker(row[0], d.pop("speaker_key"), d["unit_id"])
         if d["consent"] != 1:
             d["text"] = HIDDEN_NO_CONSENT
         elif d["anon"] is None:

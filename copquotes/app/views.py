@@ -986,6 +986,15 @@ def _analyse(uploader_key: str) -> None:
     ss["add_uploader_n"] = ss.get("add_uploader_n", 0) + 1     # an empty picker for the next files
 
 
+def _upload_notice(state_key: str, ok_key: str, lead: str) -> None:
+    """What the last Analyse... did with some uploads (names kept in the session), shown until OK."""
+    names = st.session_state.get(state_key)
+    if names:
+        c = st.columns([5, 1])
+        c[0].info(md_escape(lead + ", ".join(names) + "."))
+        c[1].button("OK", key=ok_key, on_click=lambda: st.session_state.pop(state_key, None))
+
+
 def _draw_progress(ws_path: str) -> None:
     from . import jobs
 
@@ -1056,23 +1065,11 @@ def add_files_page() -> None:
     st.button("Analyse...", key="add_analyse", type="primary", on_click=_analyse, args=(key,), disabled=running,
               help="Saves the files in the workspace and analyses them in the background. "
                    "Files added earlier are not analysed again.")
-    dups = st.session_state.get("add_duplicates")
-    if dups:
-        c = st.columns([5, 1])
-        c[0].info(md_escape("Already added before, not added again: " + ", ".join(dups) + "."))
-        c[1].button("OK", key="add_dups_ok", on_click=lambda: st.session_state.pop("add_duplicates", None))
-    replaced = st.session_state.get("add_replaced")
-    if replaced:
-        c = st.columns([5, 1])
-        c[0].info(md_escape("Replaced the file of the same name added before (decisions on unchanged answers are "
-                            "kept; consent changes apply): " + ", ".join(replaced) + "."))
-        c[1].button("OK", key="add_replaced_ok", on_click=lambda: st.session_state.pop("add_replaced", None))
-    same_name = st.session_state.get("add_same_name")
-    if same_name:
-        c = st.columns([5, 1])
-        c[0].info(md_escape("Has the name of a file added before but other answers, so it was added as a file of "
-                            "its own (the earlier one is kept): " + ", ".join(same_name) + "."))
-        c[1].button("OK", key="add_same_name_ok", on_click=lambda: st.session_state.pop("add_same_name", None))
+    _upload_notice("add_duplicates", "add_dups_ok", "Already added before, not added again: ")
+    _upload_notice("add_replaced", "add_replaced_ok", "Replaced the file of the same name added before (decisions "
+                   "on unchanged answers are kept; consent changes apply): ")
+    _upload_notice("add_same_name", "add_same_name_ok", "Has the name of a file added before but other answers, "
+                   "so it was added as a file of its own (the earlier one is kept): ")
     _progress_panel(ctx.ws_path)
     problems = jobs.file_problems(ctx.ws_path)
     known = {f["name"] for f in problems}

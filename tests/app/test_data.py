@@ -518,6 +518,12 @@ def test_the_context_of_a_quote_names_its_speaker_by_the_quotes_pseudonym(tmp_pa
         same = next(t for t in turns if t["unit_id"] == unit_id(1))          # S2 spoke there too
         assert same["speaker"] == q["speaker"]
         assert all("speaker_key" not in t and t["speaker"] != "S2" for t in turns)
+        # the app shows the keyed pseudonym of the exports and quote records, not the stored sha1 one
+        from copquotes.disclosure import Disclosure
+
+        fid = w.conn.execute("SELECT file_id FROM units WHERE unit_id = ?", (unit_id(3),)).fetchone()[0]
+        assert q["speaker"] == Disclosure(w).speaker(fid, "S2", unit_id(3))
+        assert q["speaker"] != speaker_pseudonym(path, "S2", unit_id(3))
     finally:
         w.close()
 
