@@ -216,3 +216,101 @@ def test_quotes_writes_the_format_its_out_names(ws, capsys, tmp_path, argv, writ
         assert text.startswith("id,text,")
     else:
         assert text.startswith(">") and not text.lstrip().startswith("{")
+
+
+# ------------------------------------------------------------------ a theme's pool, read from the index first
+MANY = 400
+
+
+def _many_quotes(ws, seed: int = 7) -> list[str]:
+    """``MANY`` more quotes, as the quotes stage writes them (the theme part is the best of the
+    quote's themes, both rounded to 4 places), whose relevance for 'wellbeing' orders them
+    otherwise than their score: the theme is often not their best, safety and standalone
+    demote some, a learned score exceeds safety x standalone for some; a few held, approved,
+    on a unit no longer quotable, or with a reviewer's themes (1.0, above the theme part)."""
+    import numpy as np
+
+    from app.builders import THEMES
+
+    rng = np.random.RandomState(seed)
+    ids = []
+    with ws.transaction() as c:
+        c.execute("DROP TRIGGER consent_withdrawn")
+        for i in range(MANY):
+            uid = f"m{i:04d}"
+            c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
+                      " speaker_key, speaker_role, consent, locator) VALUES (?,1,?,?,?,'focus_group','RRE','2024',"
+                      " ?, 'participant', 1, 'line')", (uid, 100 + i, f"Words number {i}.", f"hm{i}", f"S{i % 37}"))
+            scores = {t: round(float(rng.uniform(0.2, 1.0)), 4) for t in rng.choice(THEMES, 3, replace=False)}
+            themes = sorted(({"theme": t, "score": s} for t, s in scores.items()), key=lambda t: -t["score"])
+            safety = float(rng.choice([1.0, 0.85, 0.6, 0.17]))
+            alone = [None, 1.0, 0.75, 0.5][i % 4]
+            score = round(float(rng.uniform(0.02, 0.7)) * (1.3 if i % 11 == 0 else safety * (alone or 1.0)), 6)
+            qid = f"qm{i:04d}"
+            c.execute('INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, score, parts_json,'
+                      " themes_json, flags_json, speaker, status) VALUES (?,?,0,5,?,?,?,?,?,?,?,?)",
+                      (qid, uid, f"Words number {i}.", f"Words number {i}.", score,
+                       json.dumps({"theme": themes[0]["score"], "safety": safety, "standalone": alone}),
+                       json.dumps(themes), HOLD if i % 29 == 0 else "[]", f"P-m{i % 37}",
+                       "approved" if i % 13 == 0 else "pending"))
+            ids.append(qid)
+        for i in range(0, MANY, 41):       # a reviewer's themes: wellbeing at 1.0, above the theme part
+            c.execute("UPDATE quotes SET themes_json = ? WHERE quote_id = ?",
+                      (json.dumps([{"theme": "wellbeing", "score": 1.0, "source": "reviewer"}]), ids[i]))
+            c.execute("INSERT INTO decisions(quote_id, reviewer, action, at) VALUES (?, 'ann', 'set_themes', 'now')",
+                      (ids[i],))
+        for i in range(5, MANY, 47):
+            c.execute("UPDATE units SET speaker_role = 'facilitator' WHERE unit_id = ?", (f"m{i:04d}",))
+    return ids
+
+
+def _reference(ws, statuses, held_ok, floor, n):
+    """The first ``n`` of the ranking of every candidate read whole (the shortlist before
+    :func:`readers._theme_top`)."""
+    return readers._quotable_first(ws, readers._theme_ranked(ws, statuses, "wellbeing", held_ok,
+                                                             readers.THEME_MIN, floor), n)
+
+
+@pytest.mark.parametrize("statuses, held_ok, floor", [
+    (("pending",), True, 0.0),                       # the Triage page
+    (("pending", "approved"), False, 0.3),           # copquotes quotes --theme
+    (("pending", "approved", "edited", "rejected"), True, 0.0),
+])
+def test_a_theme_pool_read_from_the_index_first_is_the_ranking_of_every_candidate(ws, statuses, held_ok, floor):
+    _many_quotes(ws)
+    w = readers._w_theme(ws)
+    for n in (1, 7, 50, 250, 2 * MANY):
+        want = _reference(ws, statuses, held_ok, floor, n)
+        assert readers._theme_top(ws, statuses, "wellbeing", held_ok, readers.THEME_MIN, floor, n, w) == want
+        assert readers._theme_pool(ws, statuses, "wellbeing", held_ok, readers.THEME_MIN, floor, n) == want
+    by_score = [r[0] for r in ws.conn.execute("SELECT quote_id FROM quotes ORDER BY score DESC, quote_id")]
+    want = [r[0] for r in _reference(ws, statuses, held_ok, floor, 50)]
+    assert want != [q for q in by_score if q in set(want)]       # the theme fit reorders them
+
+
+def test_a_theme_pool_reads_the_parts_of_few_candidates(ws, monkeypatch):
+    from copquotes.quotes import storage
+
+    _many_quotes(ws)
+    read = []
+    real = storage.theme_score_parts
+    monkeypatch.setattr(storage, "theme_score_parts", lambda w, ids: read.extend(ids) or real(w, ids))
+    got = readers._theme_pool(ws, ("pending",), "wellbeing", True, readers.THEME_MIN, 0.0, 20)
+    assert got == _reference(ws, ("pending",), True, 0.0, 20)
+    fitting = len(readers._theme_ranked(ws, ("pending",), "wellbeing", True, readers.THEME_MIN))
+    assert len(read) < fitting / 2 and len(read) == len(set(read))
+
+
+@pytest.mark.parametrize("broken", [
+    "json_set(parts_json, '$.theme', 0.25)",          # a theme part below the quote's best theme
+    "json_set(parts_json, '$.safety', 1.5)",          # a multiplicative part above 1
+])
+def test_a_theme_pool_whose_parts_break_the_bound_is_read_whole(ws, broken):
+    _many_quotes(ws)
+    with ws.transaction() as c:
+        c.execute(f"UPDATE quotes SET parts_json = {broken}")
+    w = readers._w_theme(ws)
+    with pytest.raises(readers._NotAsScored):
+        readers._theme_top(ws, ("pending",), "wellbeing", True, readers.THEME_MIN, 0.0, 50, w)
+    assert readers._theme_pool(ws, ("pending",), "wellbeing", True, readers.THEME_MIN, 0.0, 50) == \
+        _reference(ws, ("pending",), True, 0.0, 50)

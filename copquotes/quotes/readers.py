@@ -7,7 +7,9 @@ Every field shown passes the disclosure layer (:class:`copquotes.disclosure.Disc
 from __future__ import annotations
 
 import csv
+import heapq
 import io
+import itertools
 import json
 import logging
 import math
@@ -269,6 +271,168 @@ def _quotable_first(ws, ranked: list[tuple], n: int) -> list[tuple]:
     return out[:n]
 
 
+# A theme's shortlist ranks on each candidate's score and themes, which the covering index
+# quotes_rank holds, and on its theme part and the multiplicative parts of its score (safety,
+# standalone), which only the table's rows hold (parts_json): reading those for every candidate
+# of a theme took most of its shortlist at 500,000 units. :func:`_theme_top` reads them only for
+# the candidates that can be among the first. It may, because the quotes stage writes a quote's
+# theme part as the best of its themes (both rounded to 4 places: PART_ROUNDING also allows a
+# workspace that rounded one of them only), and the multiplicative parts and theme scores are at
+# most 1: then a candidate's relevance has a bound from its score and themes (:func:`_fit_bound`).
+# A quote with any decision in the audit may carry a reviewer's themes (kept when the stage runs
+# again): those are read whole, whatever their bound.
+PART_ROUNDING = 1e-4
+_P = 1e-6                                # theme_score's clip of a probability
+
+
+def _fit_bound(score, d: float) -> float:
+    """An upper bound of :func:`theme_score` for a stored ``score``, any multiplicative part in
+    (0, 1] and a theme part whose shift ``w_theme x (s - theme part)`` is at most ``d``.
+
+    With ``p = score / factor`` not clipped, ``factor x sigmoid(logit(p) + d)`` is at most
+    ``score`` when ``d <= 0`` and at most ``sigmoid(logit(score) + d)`` when ``d > 0`` (it grows
+    with the factor); clipped low, at most ``sigmoid(logit(1e-6) + d)``; clipped high, under
+    ``score / (1 - 1e-6)``. A relative margin covers the rounding of either computation."""
+    x = float(score)
+    p = min(max(x, _P), 1 - _P)
+    lifted = 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + max(float(d), 0.0))))
+    return max(x / (1 - _P), lifted) * (1 + 1e-9) + 1e-12
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A covered row of :func:`storage.theme_rows_by_score` that fits the theme, with its
+    theme score ``s``, its best theme score and the bound of its relevance."""
+
+    qid: str
+    uid: str
+    status: str
+    score: float
+    s: float
+    best: float
+    bound: float
+    decided: bool
+
+
+class _NotAsScored(Exception):
+    """A quote's stored parts are not as :func:`_fit_bound` assumes (a workspace the quotes stage
+    did not write): the shortlist reads every candidate instead."""
+
+
+def _candidate(row, theme: str, held_ok: bool, theme_min: float, w: float, decided: bool) -> _Candidate | None:
+    """``row`` (quote_id, unit_id, status, score, flags_json, themes_json) as a :class:`_Candidate`
+    when it fits ``theme`` and is not held (or ``held_ok``), else ``None``: the filters of
+    :func:`_theme_ranked`, on the covered columns."""
+    from ..disclosure import is_held
+
+    qid, uid, st, score, flags, themes_json = row
+    if not held_ok and ('"hold"' in (flags or "") or "\\" in (flags or "")) and is_held(flags, st):
+        return None
+    ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+    if not theme_fits(ts, theme, theme_min):
+        return None
+    s, best = float(ts[theme]), float(max(ts.values()))
+    if not decided and s > 1:
+        raise _NotAsScored(f"theme score {s} above 1")
+    bound = (math.inf if decided or s < 0 else
+             _fit_bound(score, w * (s - best) + abs(w) * PART_ROUNDING) * s)
+    return _Candidate(qid, uid, st, float(score), s, best, bound, decided)
+
+
+def _check_parts(c: _Candidate, safety, alone, part, w: float) -> None:
+    """Raise :class:`_NotAsScored` when a quote's parts break what its bound assumed."""
+    if c.decided:
+        return
+    if any(v is not None and float(v) > 1 for v in (safety, alone)):
+        raise _NotAsScored("a multiplicative part above 1")
+    if part is not None and w * (c.s - float(part)) > w * (c.s - c.best) + abs(w) * PART_ROUNDING:
+        raise _NotAsScored("a theme part other than the best of the quote's themes")
+
+
+def _relevances(ws, batch: list[_Candidate], w: float, min_score: float) -> list[tuple]:
+    """``(-relevance, quote_id, theme score)`` of those of ``batch`` that are quotable now and pass
+    the floor: :func:`_theme_ranked`'s relevance, from the same numbers."""
+    parts = storage.theme_score_parts(ws, [c.qid for c in batch])
+    ok = storage.quotable_of(ws, [c.uid for c in batch])
+    out = []
+    for c in batch:
+        if c.qid not in parts:
+            continue
+        safety, alone, part = parts[c.qid]
+        _check_parts(c, safety, alone, part, w)
+        if c.uid not in ok or (c.status not in POSITIVE and quality(c.score, safety) < min_score):
+            continue
+        factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
+        out.append((-(theme_score(c.score, factor, part, c.s, w) * c.s), c.qid, c.s))
+    return out
+
+
+def _by_score(ws, statuses, theme: str, skip: set):
+    """The covered rows of these statuses, best score first (one index-ordered cursor per status,
+    merged), without the quotes ``skip``; and the cursors, to close."""
+    cursors = [storage.theme_rows_by_score(ws, st, theme) for st in dict.fromkeys(statuses)]
+    merged = heapq.merge(*cursors, key=lambda r: -r[3])
+    return (r for r in merged if r[0] not in skip), cursors
+
+
+def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_score: float, n: int,
+               w: float) -> list[tuple]:
+    """``(quote_id, relevance, theme score)`` of the first ``n`` quotable quotes of ``theme``'s
+    ranking: ``_quotable_first(ws, _theme_ranked(...), n)``, reading ``parts_json`` only for the
+    candidates whose bound reaches the ``n``-th relevance found (see :data:`PART_ROUNDING`).
+
+    Candidates are read in score order from the index; the unread ones score at most the last
+    read, so their relevance is at most :func:`_fit_bound` of it. It stops when neither an unread
+    candidate nor a read one not yet scored can reach the ``n``-th. Raises :class:`_NotAsScored`
+    when a quote's parts are not as that bound assumes."""
+    decided = storage.decided_theme_rows(ws, statuses, theme)
+    heap: list[tuple] = []
+    for row in decided:
+        c = _candidate(row, theme, held_ok, theme_min, w, True)
+        if c is not None:
+            heapq.heappush(heap, (-c.bound, c.qid, c))
+    rows, cursors = _by_score(ws, statuses, theme, {r[0] for r in decided})
+    # an unread candidate: theme score <= its best <= 1 (the best is at most 1 when w < 0)
+    rest_d, rest = max(0.0, -w) + abs(w) * PART_ROUNDING, math.inf
+    kept: list[tuple] = []
+    size = max(n, 64)
+    try:
+        while True:
+            nth = -kept[n - 1][0] if len(kept) >= n else -math.inf
+            top = -heap[0][0] if heap else -math.inf
+            if max(top, rest) < nth or (not heap and rest == -math.inf):
+                break
+            if top >= rest:
+                batch = [heapq.heappop(heap)[2]]
+                while heap and len(batch) < size and -heap[0][0] >= max(rest, nth):
+                    batch.append(heapq.heappop(heap)[2])
+                kept = sorted(kept + _relevances(ws, batch, w, min_score))[:n]
+                continue
+            chunk = list(itertools.islice(rows, 4 * size))
+            for row in chunk:
+                c = _candidate(row, theme, held_ok, theme_min, w, False)
+                if c is not None:
+                    heapq.heappush(heap, (-c.bound, c.qid, c))
+            rest = _fit_bound(chunk[-1][3], rest_d) if len(chunk) == 4 * size else -math.inf
+    finally:
+        for cur in cursors:
+            cur.close()
+    return [(qid, -neg, s) for neg, qid, s in kept]
+
+
+def _theme_pool(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_score: float,
+                n: int) -> list[tuple]:
+    """``(quote_id, relevance, theme score)`` of the first ``n`` quotable quotes of ``theme``'s
+    ranking (:func:`_theme_ranked`): by :func:`_theme_top`, or, when a quote's stored parts are
+    not as its bound assumes, from every candidate read whole."""
+    w = _w_theme(ws)
+    try:
+        return _theme_top(ws, statuses, theme, held_ok, theme_min, min_score, n, w)
+    except _NotAsScored as exc:
+        log.debug("theme shortlist: every candidate read (%s)", exc)
+        return _quotable_first(ws, _theme_ranked(ws, statuses, theme, held_ok, theme_min, min_score, w), n)
+
+
 def check_top(top) -> int:
     """``top`` as a count of quotes: a whole number of at least 1 (0 would list nothing)."""
     import numbers
@@ -311,8 +475,7 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
         ids = _best_ids(ws, statuses, top, held_ok, floor, dedupe) if top else []
         by_id, rows = _read_quotes(ws, ids)
         return _disclosed(ws, [by_id[i] for i in ids if i in by_id], rows)
-    ranked = _theme_ranked(ws, statuses, theme, held_ok, theme_min, floor)
-    ranked = _quotable_first(ws, ranked, max(5 * top, 50))
+    ranked = _theme_pool(ws, statuses, theme, held_ok, theme_min, floor, max(5 * top, 50))
     by_id, rows = _read_quotes(ws, [qid for qid, _, _ in ranked])
     pool = [(by_id[qid], r) for qid, r, _ in ranked if qid in by_id]
     if dedupe:

@@ -36,6 +36,14 @@ def representativeness(span_vecs: np.ndarray, span_speakers: Sequence, ref_vecs:
     return out
 
 
+def _codes(values: Sequence | None, n: int) -> np.ndarray | None:
+    """``values`` as integer codes (equal values, equal codes), or ``None``."""
+    if values is None:
+        return None
+    seen: dict = {}
+    return np.array([seen.setdefault(v, len(seen)) for v in values[:n]], dtype=np.int64)
+
+
 def mmr(relevance: Sequence[float], vectors: np.ndarray, k: int, *, lam: float = 0.7,
         speakers: Sequence | None = None, max_per_speaker: int = 2, groups: Sequence | None = None,
         years: Sequence | None = None, spread: float = 0.05) -> list[int]:
@@ -43,38 +51,40 @@ def mmr(relevance: Sequence[float], vectors: np.ndarray, k: int, *, lam: float =
 
     Each step picks the item maximising ``lam * relevance - (1 - lam) * max
     cosine to the picked ones - spread * (share of picked items from the same
-    group + same year)``; no speaker gets more than ``max_per_speaker`` items.
+    group + same year)``, the first of equal ones; no speaker gets more than
+    ``max_per_speaker`` items. Each step scores every item at once (numpy).
     """
     rel = np.asarray(relevance, dtype=float)
     n = len(rel)
     if n == 0 or k <= 0:
         return []
     vecs = np.asarray(vectors, dtype=float) if vectors is not None and len(vectors) else None
+    spk = [None] * n if speakers is None else list(speakers[:n])
+    spk_code = _codes(spk, n)
+    shares = [(c, np.zeros(int(c.max()) + 1)) for c in (_codes(groups, n), _codes(years, n)) if c is not None]
+    # not picked, and its speaker (if known) not at the cap
+    open_ = np.array([sp is None or max_per_speaker > 0 for sp in spk], dtype=bool)
     picked: list[int] = []
     per_speaker: dict = {}
     max_sim = np.zeros(n)
-    candidates = set(range(n))
-    while candidates and len(picked) < k:
-        best, best_val = None, -np.inf
-        for i in candidates:
-            sp = speakers[i] if speakers is not None else None
-            if sp is not None and per_speaker.get(sp, 0) >= max_per_speaker:
-                continue
-            val = lam * rel[i] - (1 - lam) * max_sim[i]
-            if picked and spread:
-                if groups is not None:
-                    val -= spread * sum(1 for j in picked if groups[j] == groups[i]) / len(picked)
-                if years is not None:
-                    val -= spread * sum(1 for j in picked if years[j] == years[i]) / len(picked)
-            if val > best_val or (val == best_val and best is not None and i < best):
-                best, best_val = i, val
-        if best is None:
+    while len(picked) < k:
+        val = lam * rel - (1 - lam) * max_sim
+        if picked and spread:
+            for code, count in shares:
+                val = val - spread * count[code] / len(picked)
+        val = np.where(open_ & ~np.isnan(val), val, -np.inf)
+        best = int(np.argmax(val))
+        if val[best] == -np.inf:
             break
         picked.append(best)
-        candidates.discard(best)
-        sp = speakers[best] if speakers is not None else None
+        open_[best] = False
+        for code, count in shares:
+            count[code[best]] += 1
+        sp = spk[best]
         if sp is not None:
             per_speaker[sp] = per_speaker.get(sp, 0) + 1
+            if per_speaker[sp] >= max_per_speaker:
+                open_[spk_code == spk_code[best]] = False
         if vecs is not None:
             max_sim = np.maximum(max_sim, vecs @ vecs[best])
     return picked

@@ -310,6 +310,13 @@ def ranked_ids(ws, statuses, first: tuple[str, ...]):
                            " q.quote_id", [*statuses, *first])
 
 
+def _theme_filter(theme: str) -> tuple[str, list]:
+    """The SQL pre-filter (`` AND ...``, parameters) of the quotes whose themes may name ``theme``."""
+    if theme.isascii():     # stored JSON escapes other characters
+        return " AND instr(q.themes_json, ?) > 0", [json.dumps(theme)]
+    return "", []
+
+
 def theme_candidates(ws, statuses, theme: str) -> list[tuple]:
     """``(quote_id, unit_id, status, score, flags_json, themes_json, safety, standalone, theme part)``
     of the stored quotes of these
@@ -322,11 +329,39 @@ def theme_candidates(ws, statuses, theme: str) -> list[tuple]:
            " json_extract(q.parts_json, '$.safety'), json_extract(q.parts_json, '$.standalone'),"
            " json_extract(q.parts_json, '$.theme') FROM quotes q"
            f" WHERE q.status IN ({','.join('?' * len(statuses))})")
-    params = list(statuses)
-    if theme.isascii():     # stored JSON escapes other characters
-        sql += " AND instr(q.themes_json, ?) > 0"
-        params.append(json.dumps(theme))
-    return ws.conn.execute(sql, params).fetchall()
+    where, params = _theme_filter(theme)
+    return ws.conn.execute(sql + where, [*statuses, *params]).fetchall()
+
+
+THEME_ROW = "SELECT q.quote_id, q.unit_id, q.status, q.score, q.flags_json, q.themes_json FROM quotes q"
+
+
+def theme_rows_by_score(ws, status: str, theme: str):
+    """``(quote_id, unit_id, status, score, flags_json, themes_json)`` of the stored quotes of
+    ``status`` whose themes name ``theme`` (a pre-filter), best score first, in every consent
+    state: a cursor over the covering index ``quotes_rank`` in its own order (no sort, no read
+    of the table's rows), so the caller reads no further than it needs."""
+    where, params = _theme_filter(theme)
+    return ws.conn.execute(THEME_ROW + " WHERE q.status = ?" + where + " ORDER BY q.score DESC",
+                           [status, *params])
+
+
+def decided_theme_rows(ws, statuses, theme: str) -> list[tuple]:
+    """The rows of :func:`theme_rows_by_score` (these statuses, in no order) of the quotes with a
+    decision of any kind in the audit (a reviewer's themes, a re-attachment, an undo): those whose
+    themes need not be the ones the quotes stage scored with."""
+    where, params = _theme_filter(theme)
+    return ws.conn.execute(
+        THEME_ROW + " WHERE q.quote_id IN (SELECT quote_id FROM decisions)"
+        f" AND q.status IN ({','.join('?' * len(statuses))})" + where, [*statuses, *params]).fetchall()
+
+
+def theme_score_parts(ws, quote_ids) -> dict[str, tuple]:
+    """``{quote_id: (safety, standalone, theme part)}`` of these quotes (their ``parts_json``)."""
+    return {r[0]: tuple(r[1:]) for r in ws.conn.execute(
+        "SELECT q.quote_id, json_extract(q.parts_json, '$.safety'), json_extract(q.parts_json, '$.standalone'),"
+        " json_extract(q.parts_json, '$.theme') FROM quotes q"
+        " WHERE q.quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(quote_ids)),))}
 
 
 def quotable_of(ws, unit_ids) -> set[str]:
