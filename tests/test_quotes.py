@@ -182,6 +182,50 @@ def test_mmr_spreads_across_groups():
     assert picked == [0, 2]
 
 
+def _mmr_one_at_a_time(rel, vecs, k, lam, speakers, max_per_speaker, groups, years, spread):
+    """Maximal marginal relevance as first written, item by item: the reference :func:`mmr` keeps."""
+    rel = np.asarray(rel, dtype=float)
+    picked, per_speaker, max_sim, candidates = [], {}, np.zeros(len(rel)), set(range(len(rel)))
+    while candidates and len(picked) < k:
+        best, best_val = None, -np.inf
+        for i in candidates:
+            if speakers[i] is not None and per_speaker.get(speakers[i], 0) >= max_per_speaker:
+                continue
+            val = lam * rel[i] - (1 - lam) * max_sim[i]
+            if picked and spread:
+                val -= spread * sum(1 for j in picked if groups[j] == groups[i]) / len(picked)
+                val -= spread * sum(1 for j in picked if years[j] == years[i]) / len(picked)
+            if val > best_val or (val == best_val and best is not None and i < best):
+                best, best_val = i, val
+        if best is None:
+            break
+        picked.append(best)
+        candidates.discard(best)
+        if speakers[best] is not None:
+            per_speaker[speakers[best]] = per_speaker.get(speakers[best], 0) + 1
+        max_sim = np.maximum(max_sim, vecs @ vecs[best])
+    return picked
+
+
+@pytest.mark.parametrize("seed, k, lam, cap, spread", [
+    (0, 50, 0.7, 2, 0.05), (1, 50, 0.7, 1, 0.05), (2, 300, 0.5, 3, 0.2), (3, 10, 1.0, 2, 0.0), (4, 40, 0.7, 0, 0.05),
+])
+def test_mmr_picks_what_the_item_by_item_selection_picks(seed, k, lam, cap, spread):
+    rng = np.random.RandomState(seed)
+    n = 250
+    vecs = rng.normal(size=(n, 16))
+    vecs[1::7] = vecs[0::7][:len(vecs[1::7])]            # copies: equal similarities
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    rel = np.round(rng.uniform(size=n), 2)                # ties of relevance
+    speakers = [None if i % 9 == 0 else f"P{rng.randint(40)}" for i in range(n)]
+    groups = [rng.choice(["RRE", "Early career", None]) for _ in range(n)]
+    years = [rng.choice(["2023", "2024"]) for _ in range(n)]
+    args = dict(lam=lam, max_per_speaker=cap, spread=spread)
+    want = _mmr_one_at_a_time(rel, vecs, k, speakers=speakers, groups=groups, years=years, **args)
+    assert mmr(rel, vecs, k, speakers=speakers, groups=groups, years=years, **args) == want
+    assert len(want) >= min(k, 10)
+
+
 def test_representativeness_counts_other_voices_only():
     base = np.array([1.0, 0.0, 0.0])
     near = np.array([0.95, 0.31, 0.0]) / np.linalg.norm([0.95, 0.31, 0.0])

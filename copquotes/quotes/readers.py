@@ -369,10 +369,33 @@ def _relevances(ws, batch: list[_Candidate], w: float, min_score: float) -> list
 
 def _by_score(ws, statuses, theme: str, skip: set):
     """The covered rows of these statuses, best score first (one index-ordered cursor per status,
-    merged), without the quotes ``skip``; and the cursors, to close."""
+    merged), without the quotes ``skip``; closing it closes the cursors."""
     cursors = [storage.theme_rows_by_score(ws, st, theme) for st in dict.fromkeys(statuses)]
     merged = heapq.merge(*cursors, key=lambda r: -r[3])
-    return (r for r in merged if r[0] not in skip), cursors
+    try:
+        for r in merged:
+            if r[0] not in skip:
+                yield r
+    finally:
+        merged.close()
+        for cur in cursors:
+            cur.close()
+
+
+def _push(heap: list, rows, theme: str, held_ok: bool, theme_min: float, w: float, decided: bool) -> None:
+    """The rows that fit ``theme`` onto ``heap``, best bound first (:func:`_candidate`)."""
+    for row in rows:
+        c = _candidate(row, theme, held_ok, theme_min, w, decided)
+        if c is not None:
+            heapq.heappush(heap, (-c.bound, c.qid, c))
+
+
+def _pop(heap: list, size: int, reach: float) -> list[_Candidate]:
+    """The best of ``heap`` and the next ones whose bound is at least ``reach``, at most ``size``."""
+    batch = [heapq.heappop(heap)[2]]
+    while heap and len(batch) < size and -heap[0][0] >= reach:
+        batch.append(heapq.heappop(heap)[2])
+    return batch
 
 
 def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_score: float, n: int,
@@ -382,19 +405,16 @@ def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_sc
     candidates whose bound reaches the ``n``-th relevance found (see :data:`PART_ROUNDING`).
 
     Candidates are read in score order from the index; the unread ones score at most the last
-    read, so their relevance is at most :func:`_fit_bound` of it. It stops when neither an unread
-    candidate nor a read one not yet scored can reach the ``n``-th. Raises :class:`_NotAsScored`
-    when a quote's parts are not as that bound assumes."""
+    read, so their relevance is at most :func:`_fit_bound` of it (their theme score is at most
+    their best, and at most 1). It stops when neither an unread candidate nor a read one not yet
+    scored can reach the ``n``-th. Raises :class:`_NotAsScored` when a quote's parts are not as
+    that bound assumes."""
     decided = storage.decided_theme_rows(ws, statuses, theme)
     heap: list[tuple] = []
-    for row in decided:
-        c = _candidate(row, theme, held_ok, theme_min, w, True)
-        if c is not None:
-            heapq.heappush(heap, (-c.bound, c.qid, c))
-    rows, cursors = _by_score(ws, statuses, theme, {r[0] for r in decided})
-    # an unread candidate: theme score <= its best <= 1 (the best is at most 1 when w < 0)
-    rest_d, rest = max(0.0, -w) + abs(w) * PART_ROUNDING, math.inf
-    kept: list[tuple] = []
+    _push(heap, decided, theme, held_ok, theme_min, w, True)
+    rows = _by_score(ws, statuses, theme, {r[0] for r in decided})
+    rest_d, rest = max(0.0, -w) + abs(w) * PART_ROUNDING, math.inf    # rest: the unread ones' bound
+    kept: list[tuple] = []                                            # (-relevance, id, s), best first
     size = max(n, 64)
     try:
         while True:
@@ -403,20 +423,13 @@ def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_sc
             if max(top, rest) < nth or (not heap and rest == -math.inf):
                 break
             if top >= rest:
-                batch = [heapq.heappop(heap)[2]]
-                while heap and len(batch) < size and -heap[0][0] >= max(rest, nth):
-                    batch.append(heapq.heappop(heap)[2])
-                kept = sorted(kept + _relevances(ws, batch, w, min_score))[:n]
+                kept = sorted(kept + _relevances(ws, _pop(heap, size, max(rest, nth)), w, min_score))[:n]
                 continue
             chunk = list(itertools.islice(rows, 4 * size))
-            for row in chunk:
-                c = _candidate(row, theme, held_ok, theme_min, w, False)
-                if c is not None:
-                    heapq.heappush(heap, (-c.bound, c.qid, c))
+            _push(heap, chunk, theme, held_ok, theme_min, w, False)
             rest = _fit_bound(chunk[-1][3], rest_d) if len(chunk) == 4 * size else -math.inf
     finally:
-        for cur in cursors:
-            cur.close()
+        rows.close()
     return [(qid, -neg, s) for neg, qid, s in kept]
 
 
