@@ -172,10 +172,47 @@ def _prefixed(lower: str) -> bool:
         or any(lower.endswith(suf) and len(lower) - len(suf) >= 3 and _is_common(lower[: -len(suf)]) for suf in _SUFFIXES)
 
 
+_KEYS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEAR_KEYS = {c: {row2[j] for r2, row2 in enumerate(_KEYS) for j in range(len(row2))
+                  if abs(r - r2) <= 1 and abs(i - j) <= 1 and row2[j] != c}
+              for r, row in enumerate(_KEYS) for i, c in enumerate(row)}
+# words typed so often that a one-key slip of them is far likelier than a name ("ypu", "witj", "vey", "tge")
+_FREQUENT = frozenset("""a about after again all also always am an and any are as at away back be because been before
+being best better big bit but by came can care come could day did do does done down each even every feel felt few
+for from get give go going good got great had has have he help her here him his home how i if in into is it just
+keep kind know last left life like little long look lot lovely made make many me more most much my need never new
+nice no not now of off old on once one only or other our out over own people please quick quite really right said
+same saw see seen she should so some someone something still such sure take team than thank thanks that the their
+them then there these they thing things think this those though through time to told too took two up us very
+wait want was way we well went were what when where which while who why will with without work would year yes yet
+you your""".split())
+
+
+def _key_slip(lower: str) -> bool:
+    """A one-key slip of a very frequent word (:data:`_FREQUENT`): a neighbouring key struck instead
+    ("ypu", "witj", "tge", "lofe"), a letter dropped ("vey", "wat") or added ("neede"), two letters swapped
+    ("wiat"), or "a" run into the next word ("alot", "abit")."""
+    freq = _FREQUENT
+    if lower[:1] == "a" and lower[1:] in freq and len(lower) >= 4:
+        return True
+    for k, c in enumerate(lower):
+        rest = lower[:k] + lower[k + 1:]
+        if len(rest) >= 2 and rest in freq:
+            return True  # a letter added
+        for n in _NEAR_KEYS.get(c, ()):
+            if lower[:k] + n + lower[k + 1:] in freq:
+                return True
+        if k + 1 < len(lower) and lower[:k] + lower[k + 1] + c + lower[k + 2:] in freq:
+            return True
+    return any(lower[:k] + c + lower[k:] in freq for k in range(1, len(lower) + 1) for c in "abcdefghijklmnopqrstuvwxyz"
+               if len(lower) >= 3)
+
+
 def _slip(lower: str) -> bool:
-    """A one-letter slip of a longer English word: letters swapped, dropped or doubled."""
-    if len(lower) < 6:
-        return False
+    """A one-letter slip of a longer English word: letters swapped, dropped or doubled; or a
+    one-key slip of a very frequent short word (:func:`_key_slip`)."""
+    if len(lower) < 6 or _key_slip(lower):
+        return len(lower) >= 3 and _key_slip(lower)
     eng = words().eng["any"]
     for k in range(1, len(lower) - 1):
         if lower[:k] + lower[k + 1] + lower[k] + lower[k + 2:] in eng:
@@ -1790,6 +1827,34 @@ _DOB_DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|t
              + r",?\s+(?:(?:19|20)\d{2}|\d{2})|" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})")
 _DOB = re.compile(r"(?:\b(?:DOB|D\.O\.B\.?|d\.o\.b\.?|dob|[Dd]ate of birth|[Bb]orn on|[Bb]orn)|(?<![\w.])[Bb]\.)"
                   r"\s*(?:is|was|:|-)?\s*(?:the\s+)?(" + _DOB_DATE + r")(?!\d)")
+# a calendar date to the day tied to a person (HIPAA's Safe Harbor and the ICO count a day-level date about
+# someone as an identifier): day, month and year in any common order ("30 January 2002", "March 3rd, 2021",
+# "12/03/2021") in a sentence about a person (:func:`_tied_to_person`); a day and month without the year
+# only after a personal event ("died on 4 May", "admitted on the 3rd of June").
+# A year or a month and year alone ("in March 2021") is no identifier, nor is "the 12th of March" on its own.
+_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])"
+_MON_FULL = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DAY_MONTH = (r"(?:" + _DAYNUM + r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON_FULL + r"|" + _MON_FULL + r"\s+(?:the\s+)?"
+              + _DAYNUM + r"(?:st|nd|rd|th)?)")
+_FULL_DATE = re.compile(r"(?<![\w/.\-])(?:(?:the\s+)?" + _DAY_MONTH + r",?\s+(?:18|19|20)\d{2}|" + _DAYNUM
+                        + r"([/\-])(?:1[0-2]|0?[1-9])\1(?:(?:18|19|20)\d{2}|\d{2})|" + _DAYNUM + r"\.(?:1[0-2]|0?[1-9])\.(?:18|19|20)\d{2}|(?:18|19|20)\d{2}-(?:1[0-2]|0[1-9])-"
+                        + r"(?:[12]\d|3[01]|0[1-9]))(?![\w/\-]|\.\d)")
+_EVENT_WORDS = (r"born|died|passed\s+away|death|birthday|admitted|discharged|diagnosed|arrested|married|wedding|funeral|"
+                r"buried|released|detained|convicted|sentenced|operated\s+on|surgery")
+_EVENT_DATE = re.compile(r"\b(?:" + _EVENT_WORDS + r")\b[^.!?\n]{0,24}?(?<![\w/.\-])((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])", re.I)
+# what ties a full date to a person: a personal event, or a third person the sentence is about. A date
+# without one ("first session 01-02-2024", "flyers out on 12.03.2024") is the programme's calendar, kept
+_PERSON_TIE = re.compile(r"\b(?:" + _EVENT_WORDS + r"|referred|referral|injured|assaulted|charged|appointment|applicant|"
+                         r"he|she|his|her|him)\b", re.I)
+
+
+def _tied_to_person(text: str, start: int, end: int) -> bool:
+    """A personal event or a third person in the date's clause (up to 80 characters before, 25 after)."""
+    before = re.split(r"[.!?;\n]\s", text[max(0, start - 80):start])[-1]
+    after = re.split(r"[.!?;\n]\s|[.!?;]$", text[end:end + 25])[0]
+    return _PERSON_TIE.search(before) is not None or _PERSON_TIE.search(after) is not None
+
+
 # an e-mail address on any domain, internal ones included (jo@hub.local, admin@corp.internal)
 _EMAIL_ANY = re.compile(r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)+")
 # a link without a scheme on a short domain: linktr.ee/x, youtu.be/x, name.dev, bit.ly/x, x.org.au
@@ -1903,6 +1968,12 @@ class ContactRecognizer(LocalRecognizer):
                 out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
         for m in _DOB.finditer(text):
             out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
+        for m in _FULL_DATE.finditer(text):
+            if not _tied_to_person(text, m.start(), m.end()):
+                continue
+            out.append(result("ID_CODE", m.start(), m.end(), "date", P_ID, 0.9))
+        for m in _EVENT_DATE.finditer(text):
+            out.append(result("ID_CODE", m.start(1), m.end(1), "date", P_ID, 0.9))
         for m in _UK_NINO.finditer(text):
             out.append(result("ID_CODE", m.start(), m.end(), "uk_nino", P_ID + 5, 0.9))
         for rx, source in _OTHER_IDS:
