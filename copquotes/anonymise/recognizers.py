@@ -495,6 +495,8 @@ def _slot_word_lower(lo: str, cap: bool) -> bool:
         return False
     if lo in lx.PEOPLE_AND_TIME_NOUNS and not (cap and lo in w.first):
         return False  # "the young girl said", "a call from duty"
+    if not cap and lo not in w.first and lo not in w.last and _key_slip(lo):
+        return False  # "thank ypu", "domeone told me": a frequent word mistyped, not a name
     if named_word(lo):
         return True
     if lo.endswith("s") and (lo[:-1] in w.eng["any"] or lo.endswith("es") and lo[:-2] in w.eng["any"]
@@ -617,6 +619,18 @@ def _subject_position(f: Features, i: int) -> bool:
     return p.lower.endswith("ly") and p.lower in w.eng["adv"]
 
 
+def _compound_head(p: Tok | None, t: Tok) -> bool:
+    """``t`` is the common noun that ends a compound noun with the noun before it ("Health Visitor asked",
+    "the support worker said"): a role, not a name standing in a person's slot."""
+    if p is None or not p.alpha or not t.alpha or p.cap != t.cap:
+        return False
+    w = words()
+    lo, plo = _bare(t.lower), p.lower
+    return lo not in w.first and _is_common(lo) and not rare_noun(lo) and plo in w.eng["noun"] and plo not in w.first \
+        and plo not in w.stop and plo not in lx.ROLE_NOUNS and plo not in _HONORIFIC_BARE and plo not in lx.DETERMINERS \
+        and plo not in w.eng["verb"]
+
+
 def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bool:
     """Does token ``i`` stand where only a person's name fits, whatever the word is?
 
@@ -638,6 +652,8 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     w = words()
     nx = f.next(i)
     p = f.prev(i)
+    if _compound_head(p, t):
+        return False
     if nx is not None and nx.alpha and not t.poss and nx.lower not in w.stop and nx.lower not in lx.FILLER_WORDS and (nx.lower in w.last or unknown_word(nx.lower) or nx.cap and _surname_like(nx)) \
             and nx.lower not in lx.SLOT_NOT_NAMES and not _verbish(nx.lower) and f.next(i + 1) is not None \
             and (f.next(i + 1).lower in _SUBJECT_VERBS or f.next(i + 1).lower in lx.SLOT_SPEECH_AFTER or f.next(i + 1).lower == "who"):
@@ -1015,7 +1031,8 @@ class NameRecognizer(_AllowWordsRecognizer):
             if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
                     and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index() \
                     and lo not in lx.SLOT_VOCATIVE_BEFORE and _slot_word_lower(lo, True):  # not "Hello from Jane"
-                if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")):
+                if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")) \
+                        and not _compound_head(p, t):
                     found[i] = "cue"
                     continue
             if t.cap and lo.endswith("s") and len(lo) >= 4 and lo[:-1] in w.first and lo[:-1] not in w.ambiguous \
@@ -1211,7 +1228,7 @@ class NameRecognizer(_AllowWordsRecognizer):
         w = words()
         lo = t.lower
         p, nx = f.prev(t.i), f.next(t.i)
-        if p is None or p.lower in lx.DETERMINERS or p.lower in lx.PLACE_BEFORE and p.lower not in ("with", "to", "for", "without"):
+        if p is None or _compound_head(p, t) or p.lower in lx.DETERMINERS or p.lower in lx.PLACE_BEFORE and p.lower not in ("with", "to", "for", "without"):
             return False
         if lo in w.eng["adj"] or lo in w.eng["adv"] or lo.endswith(("ing", "ed")) or p.cap and not p.sent_init \
                 or lo.endswith(("itis", "osis", "oma", "emia", "aemia", "pathy", "algia", "sia", "exia", "ism", "er", "ers")):
@@ -1713,7 +1730,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                     or lo in _HONORIFIC_BARE or lo[:-1] in _HONORIFIC_BARE or lo[:-2] in _HONORIFIC_BARE:
                 continue
             p = f.prev(t.i)
-            unknown = lo not in w.eng["any"]
+            unknown = unknown_word(lo)  # no English, inflected ("for Paramedics") or informal ("of Covid")
             if p is not None and p.cap and p.lower in lx.COMPASS and (unknown or (lo,) in idx):
                 found.append((p.i, t.i, "region"))
                 continue
@@ -2198,6 +2215,26 @@ class NerRecognizer(EntityRecognizer):
         vaa = words().eng["vaa"]
         return not any(t.lower_ in vaa for t in content) and not _sentence_start(first.doc, first.i)
 
+    def _everyday_words(self, content, label: str) -> str | None:
+        """Is spaCy's entity everyday English capitalised, no name? Every word of it a common word that is
+        no first name, allowed term or organisation word (nor, for a place, a place's name), and either
+        each an adjective, adverb or stop word (``"praise"``: "Good", "Very Friendly", "All Good", a
+        survey answer that capitalises its praise), or one noun opening a sentence (``"noun"``: "Driver
+        was punctual", the capital is the sentence's; a name only before a verb of speaking, "Smith said").
+        A surname that is also a word ("Mr Driver") is the honorific rule's."""
+        w = words()
+        adj, adv = w.eng["adj"], w.eng["adv"]
+        for t in content:
+            lo = t.lower_
+            if lo in w.first or lo in self.allow_words or label == "LOCATION" and ((lo,) in place_index() or lo in w.cities) \
+                    or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or not (lo in w.stop or _is_common(lo)) or rare_noun(lo):
+                return None  # "Spinney leave": a noun the model never met in lower case is a name
+        if all(t.lower_ in adj or t.lower_ in adv or t.lower_ in w.stop for t in content):
+            return "praise"
+        if len(content) == 1 and label != "LOCATION" and _sentence_start(content[0].doc, content[0].i):
+            return "noun"
+        return None
+
     def analyze(self, text, entities, nlp_artifacts=None):
         if nlp_artifacts is None:
             return []
@@ -2242,6 +2279,15 @@ class NerRecognizer(EntityRecognizer):
                 prev = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
                 if prev not in ("at", "in", "from", "for", "near", "with", "to"):
                     continue
+            everyday = self._everyday_words(content, label)
+            if everyday == "praise":
+                continue  # "Good", "Very Friendly", "All Good": an answer that capitalises its praise
+            if everyday == "noun":
+                if f is None:
+                    f = features(text)
+                nx = f.next(ti) if (ti := f.token_at(s)) is not None else None
+                if nx is None or nx.lower not in lx.SLOT_SPEECH_AFTER and nx.lower not in _AGENT_VERBS:
+                    continue  # "Driver was punctual": the capital is the sentence's ("Smith said" stays)
             if label == "PERSON" and len(content) == 1:
                 lo = content[0].lower_
                 if f is None:

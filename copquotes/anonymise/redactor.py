@@ -764,11 +764,22 @@ def _consistent_kinds(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _plural_noun(lo: str) -> bool:
+    """The plural of an English noun that is no name ("paramedics", "ambulances"; not "roberts")."""
+    w = words()
+    for suf, rep in (("ies", "y"), ("es", ""), ("s", "")):
+        stem = lo[: -len(suf)] + rep
+        if lo.endswith(suf) and len(stem) >= 3 and stem in w.eng["noun"] and stem not in w.first and stem not in w.last:
+            return True
+    return False
+
+
 def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_re=None) -> list[list[Span]]:
     """Within one document, redact every other occurrence of a redacted string.
 
     Only capitalised strings of three or more characters that are not ordinary
-    words travel (so a cue-based "Grace" does not redact "grace" elsewhere).
+    words travel (so a cue-based "Grace" does not redact "grace" elsewhere; nor do a
+    noun's plural, "Paramedics", or an informal word, "Covid").
     """
     w = words()
     kinds: dict[str, str] = {}
@@ -778,7 +789,8 @@ def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_
             if sp.kind not in ("person", "org", "place") or len(surface) < 3 or not surface[:1].isupper():
                 continue
             lo = surface.lower()
-            if " " not in surface and (lo in w.eng["any"] or lo in w.stop or lo in lx.STRONG_COMMON or lo in w.ambiguous):
+            if " " not in surface and (lo in w.eng["any"] or lo in w.stop or lo in lx.STRONG_COMMON or lo in w.ambiguous
+                                       or lo in lx.INFORMAL_WORDS or _plural_noun(lo)):
                 continue
             kinds.setdefault(surface, sp.kind)
     if not kinds:
