@@ -1292,6 +1292,9 @@ _CONNECT = frozenset({"of", "and", "&", "for", "the"})
 _LOWER_OF_ORG = re.compile(r"\b(rural city|shire|city|borough|municipality) of ([a-z][a-z'’\-]+)(?: ([a-z][a-z'’\-]+))?")
 _LOWER_SAINT_ORG = re.compile(r"\b(?:st|saint)\.? [a-z]+(?: [a-z]+)?['’]s (?:catholic )?(?:primary school|primary|secondary college|"
                               r"college|school|parish|church|kindergarten|kinder)\b")
+# a prison named after its head words: "HM Prison Wandsworth", "HMP Belmarsh", "HMP & YOI Doncaster", "HMYOI Feltham"
+_PRISON = re.compile(r"(?<![\w-])(?:HM\s+(?:Prison|Young\s+Offender\s+Institution|Remand\s+Centre)(?:\s+and\s+YOI)?|HMP(?:\s*(?:&|and)\s*YOI)?|HMYOI)"
+                     r"\s+(?:[A-Z][a-z'’\-]+)(?:\s+(?!Prison\b)[A-Z][a-z'’\-]+){0,2}")
 _LOWER_WOMENS_HEALTH = re.compile(r"\b([a-z][a-z'’\-]+) women['’]?s health\b")
 
 
@@ -1314,6 +1317,9 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 end += tail.end()
             out.append(result("ORGANIZATION", m.start(), end, "known_org", P_ORG))
         out.extend(self._lower_case_orgs(text))
+        if "HM" in text:
+            for m in _PRISON.finditer(text):
+                out.append(result("ORGANIZATION", m.start(), m.end(), "org_pattern", P_ORG))
         i = 0
         while i < n:
             t = toks[i]
@@ -1578,6 +1584,25 @@ _UK_POSTCODE_RE = re.compile(r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) 
 _POSTCODE_AFTER_PLACE = re.compile(r",?\s(\d{4})(?![\w/.\-]|\.\d|\s*(?:%|per\s?cent|people|students|staff|kids|km|hours|members))")
 _POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|ACT)\.?,?\s+(\d{4})(?![\w/.\-]|\.\d)")
 _PLACE_FOLLOW_RE = frozenset(lx.PLACE_FOLLOW)
+# a numbered ward, bay, bed or room ("Ward 7", "ward 12B", "Bay 3", "Room 4"), with the hospital it is in when
+# one follows ("Ward 7 at St Mary's", "Bay 2 at Leeds General Infirmary"): the number says where a person was
+_HOSPITAL_AFTER = (r"(?:\s+(?:at|in|of)\s+(?:the\s+)?(?:(?:St\.?|Saint)\s+[A-Z][a-z'’]+(?:['’]s)?(?:\s+(?:Hospital|Infirmary))?"
+                   r"|(?:[A-Z][a-z'’]+\s+){1,3}(?:Hospital|Infirmary|Clinic|Hospice)))?")
+# the number or letter ("12B", "C", "A2"; not "I", "A" alone: "on the ward I felt safe"), no count of time after it
+_UNIT_ID = (r"(?:(?i:no)\.?\s*)?(?:\d{1,3}[A-Za-z]?|[B-HJ-Z]\d{0,2}|[AI]\d{1,2})(?![\w-])"
+            r"(?!\s*(?:hours?|hrs?|mins?|minutes?|days?|weeks?|months?|years?|times?|am|pm|o['’]clock|people|%|percent)\b)")
+_WARD_NUMBER = re.compile(r"(?<![\w-])(?i:ward)\s+" + _UNIT_ID + _HOSPITAL_AFTER)
+_ROOM_NUMBER = re.compile(r"(?<![\w-])(?i:bay|bed|room|cubicle|side room|classroom|pod)\s+" + _UNIT_ID + _HOSPITAL_AFTER)
+# a bay, bed or room number is a place in a hospital's or a school's text only (not "room 4" of a venue)
+_WARD_CONTEXT = re.compile(r"\b(?:hospitals?|wards?|nurses?|patients?|doctors?|clinic|a&e|surgery|infirmary|icu|hdu|"
+                           r"maternity|matron|consultant|school|class|teachers?|pupils?|students?|classroom)\b", re.I)
+# a ward named by a word ("Rowan Ward", "Oak Ward") after a word that takes a place: "on Rowan Ward"
+_NAMED_WARD_BEFORE = frozenset("on to onto off from in at".split())
+
+
+def toks_cap_word(t: Tok) -> bool:
+    """A capitalised word that is no function word ("Rowan", "Oak"; not "The", "My")."""
+    return t.cap and t.alpha and not t.upper and t.lower not in words().stop
 
 
 class PlaceRecognizer(_AllowWordsRecognizer):
@@ -1599,7 +1624,8 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             and (lo not in w.eng["verb"] or verb_ok and not lo.endswith(("ing", "ed"))) and lo not in w.first and lo not in w.stop \
             and lo not in lx.SLOT_NOT_NAMES and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
             and lo not in lx.STRONG_COMMON and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL \
-            and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX)
+            and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX) \
+            and lo not in lx.LOWER_CITY_NOT
 
     def _place_slot(self, f: Features, i: int) -> bool:
         """Token ``i`` stands where only a place fits: "in X", "to X", "from X", "near X", "out in X"
@@ -1626,6 +1652,65 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                     and t.lower not in lx.STRONG_COMMON and self._place_slot(f, t.i):
                 out.append(result("LOCATION", t.start, t.end, "world_city", P_PLACE))
         return out
+
+    def _lower_world_cities(self, f: Features) -> list:
+        """A city abroad typed in lower case right after a place's preposition ("i live in auckland",
+        "moved from leeds to bristol"): a city of 50,000 people or more whose word is a noun and nothing else
+        and no everyday noun ("in paradise", "for sale"); after a verb of living or moving ("lived in bath",
+        "moved to hull") a noun that is also a verb counts. Never "in reading the notes", "from bath time"
+        (:meth:`_place_slot` wants no noun after it), nor a first name or an adjective ("in nice weather")."""
+        w = words()
+        pop = lx.world_city_population()
+        out = []
+        for t in f.tokens:
+            lo = t.lower
+            if t.cap or lo not in w.cities or pop.get(lo, 0) < lx.LOWER_CITY_MIN_POPULATION or len(lo) < 4 \
+                    or lo in lx.LOWER_CITY_NOT or not self._place_slot(f, t.i) or not self._ordinary_city_word(lo):
+                continue
+            if lo in w.eng["vaa"]:
+                p = f.prev(t.i)
+                pp = f.prev(p.i) if p is not None else None
+                if lo in w.eng["adj"] or lo in w.eng["adv"] or lo.endswith(("ing", "ed")) \
+                        or pp is None or pp.lower not in lx.PLACE_VERBS:
+                    continue
+            out.append(result("LOCATION", t.start, t.end, "world_city", P_PLACE))
+        return out
+
+    def _wards(self, f: Features) -> list:
+        """Hospital wards, bays, beds and rooms: numbered ("Ward 7", "Bay 3" where the text is about a hospital
+        or a school) or named by a capitalised word after "on", "to", "from" ("on Rowan Ward", "to Oak Ward"),
+        a place whole (not "Ward" the surname, the number left to read)."""
+        text = f.text
+        out = []
+        if _ANY_DIGIT.search(text) or re.search(r"(?i:ward|bay|bed|room|pod)\s+[B-HJ-Z]\b", text):
+            for m in _WARD_NUMBER.finditer(text):
+                out.append(result("LOCATION", m.start(), m.end(), "ward", P_ADDRESS))
+            if _WARD_CONTEXT.search(text):
+                for m in _ROOM_NUMBER.finditer(text):
+                    out.append(result("LOCATION", m.start(), m.end(), "ward", P_ADDRESS))
+        for t in f.tokens:
+            if t.text != "Ward" or t.i < 2 or f.prev(t.i) is None:
+                continue
+            a = t.i - 1
+            if a - 1 >= 1 and f.prev(a) is not None and toks_cap_word(f.tokens[a - 1]):
+                a -= 1
+            pv = f.prev(a)
+            if not all(toks_cap_word(x) for x in f.tokens[a:t.i]) or pv is None:
+                continue
+            if pv.lower == "the":
+                pv = f.prev(pv.i)
+            if pv is not None and pv.lower in _NAMED_WARD_BEFORE:
+                out.append(result("LOCATION", f.tokens[a].start, t.end, "ward", P_ADDRESS))
+        return out
+
+    def _ordinary_city_word(self, lo: str) -> bool:
+        """No first name, function word or word this sector uses for something else."""
+        w = words()
+        return lo not in w.first and lo not in w.stop and lo not in self.allow_words and lo not in lx.STRONG_COMMON \
+            and lo not in lx.INFORMAL_WORDS and lo not in lx.SLOT_NOT_NAMES and lo not in w.countries \
+            and lo not in lx.CULTURAL_GROUPS and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in _GENERIC_THE \
+            and lo not in _PLACE_WORDS and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL \
+            and not lo.endswith(_ABSTRACT_SUFFIX)
 
     def _place_context(self, f: Features, a: int, b: int) -> bool:
         p = f.prev(a)
@@ -1654,6 +1739,8 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             for m in _UK_POSTCODE_RE.finditer(text):
                 out.append(result("LOCATION", m.start(), m.end(), "postcode", P_ADDRESS))
         out.extend(self._world_cities(f))
+        out.extend(self._lower_world_cities(f))
+        out.extend(self._wards(f))
         firsts = place_first_tokens()
         idx = place_index()
         n = len(toks)
@@ -1853,9 +1940,16 @@ _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])"
 _MON_FULL = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _DAY_MONTH = (r"(?:" + _DAYNUM + r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON_FULL + r"|" + _MON_FULL + r"\s+(?:the\s+)?"
               + _DAYNUM + r"(?:st|nd|rd|th)?)")
-_FULL_DATE = re.compile(r"(?<![\w/.\-])(?:(?:the\s+)?" + _DAY_MONTH + r",?\s+(?:18|19|20)\d{2}|" + _DAYNUM
+_FULL_DATE_BODY = (r"(?:(?:the\s+)?" + _DAY_MONTH + r",?\s+(?:18|19|20)\d{2}|" + _DAYNUM
                         + r"([/\-])(?:1[0-2]|0?[1-9])\1(?:(?:18|19|20)\d{2}|\d{2})|" + _DAYNUM + r"\.(?:1[0-2]|0?[1-9])\.(?:18|19|20)\d{2}|(?:18|19|20)\d{2}-(?:1[0-2]|0[1-9])-"
                         + r"(?:[12]\d|3[01]|0[1-9]))(?![\w/\-]|\.\d)")
+_FULL_DATE = re.compile(r"(?<![\w/.\-])" + _FULL_DATE_BODY)
+_FULL_DATE_HERE = re.compile(_FULL_DATE_BODY)  # matched right after a range's hyphen
+# the first day of a range whose last day is a redacted date: "between 7 and 11 March 2003", "from the 3rd to the
+# 5th of May", "7 March to 11 March 2003", "7-11 March 2003" (the first day tells as much as the last)
+_RANGE_HEAD = re.compile(r"(?<![\w/.\-])(?:the\s+)?" + _DAYNUM + r"(?:st|nd|rd|th)?(?:\s+(?:of\s+)?" + _MON_FULL
+                         + r")?\s*(?:and|to|until|till|through|-|–|—)\s*$")
+_HYPHEN_RANGE = re.compile(r"(?<![\w/.\-])" + _DAYNUM + r"(?:st|nd|rd|th)?\s*[-–—]\s*(?=\d)")
 _EVENT_WORDS = (r"born|died|passed\s+away|death|birthday|admitted|discharged|diagnosed|arrested|married|wedding|funeral|"
                 r"buried|released|detained|convicted|sentenced|operated\s+on|surgery")
 _EVENT_DATE = re.compile(r"\b(?:" + _EVENT_WORDS + r")\b[^.!?\n]{0,24}?(?<![\w/.\-])((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])", re.I)
@@ -1863,6 +1957,12 @@ _EVENT_DATE = re.compile(r"\b(?:" + _EVENT_WORDS + r")\b[^.!?\n]{0,24}?(?<![\w/.
 # without one ("first session 01-02-2024", "flyers out on 12.03.2024") is the programme's calendar, kept
 _PERSON_TIE = re.compile(r"\b(?:" + _EVENT_WORDS + r"|referred|referral|injured|assaulted|charged|appointment|applicant|"
                          r"he|she|his|her|him)\b", re.I)
+
+
+def _range_start(text: str, start: int) -> int:
+    """Where a date range ending in the date at ``start`` begins ("between [7 and ]11 March 2003")."""
+    m = _RANGE_HEAD.search(text, max(0, start - 40), start)
+    return m.start() if m else start
 
 
 def _tied_to_person(text: str, start: int, end: int) -> bool:
@@ -1906,6 +2006,15 @@ _REGISTRATION = re.compile(r"\b(?:(?i:registration|reg|licen[cs]e|membership|mem
                            r"\.?\s+(?i:number|no\.?|num|id|pin|#)|(?i:pin|nmc|ahpra|gmc|hcpc)(?:\s+(?i:number|no\.?|pin))?)"
                            r"(?:\s+(?i:is))?\s*[:#]?\s*"
                            r"((?:[A-Z]{1,5}[ -]?)?(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,14}[A-Z0-9])(?![\w-])")
+# a case or reference number after the word that names it: "ref 22/0451", "case no. 12345", "our reference is
+# CR/19/004", "application no. 36244/06", "claim number 88123" (three digits or more; not a year)
+_CASE_REF = re.compile(r"\b(?:(?i:ref|reference|urn|crn|mrn)\.?(?:\s+(?i:no|number|num))?|(?i:case|file|claim|complaint|application|"
+                       r"incident|crime|policy|account|patient|client|ticket|docket|hospital|unit|record|appeal|tribunal|court)"
+                       r"\s+(?i:no\.?|number|num|ref\.?|reference|#))\.?(?:\s+(?i:is|was))?\s*[:#]?\s*"
+                       r"((?=(?:[A-Za-z/\-]*\d){3})[A-Za-z0-9][A-Za-z0-9/\-]*\d[A-Za-z]?)(?![\w/\-])")
+# a code of letters and digits in three parts or more, joined by hyphens or slashes: "AB-2023-00451",
+# "CR/2019/0042", "NCL-22-118" (at least four digits and a letter; a date or a phone number has no letter)
+_CODE_ID = re.compile(r"(?<![\w/\-])(?=[A-Z0-9/\-]*[A-Z])(?=(?:[A-Z/\-]*\d){4})[A-Z0-9]{1,6}(?:[/\-][A-Z0-9]{1,8}){2,4}(?![\w/\-])")
 # a Reddit user ("u/prevention_nerd")
 _REDDIT_USER = re.compile(r"(?<![\w/])/?u/[A-Za-z0-9_\-]{3,20}(?![\w/])")
 _ID_CONTEXT = {
@@ -1955,6 +2064,20 @@ def _plausible_phone(s: str) -> bool:
     return s.startswith("+") or len(first) >= 2
 
 
+def _case_references(text: str) -> list:
+    """Case and reference numbers: after the word that names one, or a letters-and-digits code in parts."""
+    out = []
+    for m in _CASE_REF.finditer(text):
+        if re.fullmatch(r"(?:19|20)\d\d(?:[-/]\d\d(?:\d\d)?)?", m.group(1)):
+            continue  # a year or a range of years
+        out.append(result("ID_CODE", m.start(1), m.end(1), "reference_number", P_ID + 5, 0.9))
+    for m in _CODE_ID.finditer(text):
+        if re.sub(r"[^A-Z]", "", m.group(0)) in lx.ACRONYM_ALLOW and re.fullmatch(r"[A-Z]+-\d+(?:-\d+)?", m.group(0)):
+            continue  # "COVID-19-2020"
+        out.append(result("ID_CODE", m.start(), m.end(), "reference_number", P_ID, 0.85))
+    return out
+
+
 class ContactRecognizer(LocalRecognizer):
     """Australian phone numbers in every written form, other countries' numbers (``+`` or a leading 0),
     @handles, spelt-out e-mails, ABN/TFN/Medicare and UK National Insurance numbers, dates of birth,
@@ -1974,6 +2097,7 @@ class ContactRecognizer(LocalRecognizer):
 
     def analyze_patterns(self, text):
         out = []
+        has_digit = _ANY_DIGIT.search(text) is not None
         for rx in _PHONE_RES:
             for m in rx.finditer(text):
                 out.append(result("PHONE_NUMBER", m.start(), m.end(), "au_phone", P_CONTACT, 0.9))
@@ -1988,9 +2112,14 @@ class ContactRecognizer(LocalRecognizer):
         for m in _FULL_DATE.finditer(text):
             if not _tied_to_person(text, m.start(), m.end()):
                 continue
-            out.append(result("ID_CODE", m.start(), m.end(), "date", P_ID, 0.9))
+            out.append(result("ID_CODE", _range_start(text, m.start()), m.end(), "date", P_ID, 0.9))
+        if "-" in text or "–" in text or "—" in text:
+            for m in _HYPHEN_RANGE.finditer(text):
+                d = _FULL_DATE_HERE.match(text, m.end())
+                if d and _tied_to_person(text, m.start(), d.end()):
+                    out.append(result("ID_CODE", m.start(), d.end(), "date", P_ID, 0.9))
         for m in _EVENT_DATE.finditer(text):
-            out.append(result("ID_CODE", m.start(1), m.end(1), "date", P_ID, 0.9))
+            out.append(result("ID_CODE", _range_start(text, m.start(1)), m.end(1), "date", P_ID, 0.9))
         for m in _UK_NINO.finditer(text):
             out.append(result("ID_CODE", m.start(), m.end(), "uk_nino", P_ID + 5, 0.9))
         for rx, source in _OTHER_IDS:
@@ -2000,6 +2129,8 @@ class ContactRecognizer(LocalRecognizer):
             if re.fullmatch(r"(?:19|20)\d\d(?:[-/]\d\d(?:\d\d)?)?", m.group(1)):
                 continue  # a year or a range of years
             out.append(result("ID_CODE", m.start(1), m.end(1), "registration_number", P_ID + 5, 0.9))
+        if has_digit:
+            out.extend(_case_references(text))
         if "/" in text:
             for m in _REDDIT_USER.finditer(text):
                 out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.9))

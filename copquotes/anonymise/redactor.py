@@ -505,6 +505,7 @@ class Redactor:
                 continue
             if e > s:
                 cands.append((s, e, kind, source, prio, r.score))
+        cands = _outside_loan_phrases(text, cands)
         cands = self._apply_allow(text, cands)
         return cands, self._leftovers(text, cands, _resolve_raw(cands))
 
@@ -611,6 +612,18 @@ class Redactor:
         return out
 
 
+_LOAN_RE = re.compile(r"(?<![\w'’])(?:" + "|".join(re.escape(p).replace("\\ ", r"\s+") for p in lx.LOAN_PHRASES) + r")(?![\w'’])", re.I)
+
+
+def _outside_loan_phrases(text: str, cands: list) -> list:
+    """Name candidates inside a borrowed phrase ("déjà vu") are dropped; a known name is kept."""
+    loans = [(m.start(), m.end()) for m in _LOAN_RE.finditer(text)]
+    if not loans:
+        return cands
+    return [c for c in cands if c[2] not in ("person", "org", "place") or c[3].startswith("known")
+            or not any(a <= c[0] and c[1] <= b for a, b in loans)]
+
+
 _PARALLEL_MIN = 256  # fewer texts than this: forking costs more than it saves
 _FORKED: "Redactor | None" = None  # the redactor forked workers use (inherited, not pickled)
 
@@ -648,6 +661,9 @@ _LEAD_WORDS = {"the", "a", "an", "our", "my", "their", "his", "her", "your"}
 _HONORIFIC_RE = re.compile(r"^(?:" + "|".join(re.escape(h.rstrip(".")) for h in sorted(lx.HONORIFICS, key=len, reverse=True)) + r")\.?\s+", re.I)
 
 
+_SAINT_NAME = re.compile(r"\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s$")  # "St Mary's" is a name whole, its "'s" no possessive
+
+
 def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
     """Strip white space, punctuation, leading articles/honorifics and trailing possessives."""
     if kind not in ("person", "org", "place"):
@@ -675,7 +691,7 @@ def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
                 if m and e - s > m.end():
                     s += m.end()
                     changed = True
-        if text[s:e].endswith(("'s", "’s")) and e - s > 2:
+        if text[s:e].endswith(("'s", "’s")) and e - s > 2 and not _SAINT_NAME.search(text, s, e):
             e -= 2
     return s, e
 
