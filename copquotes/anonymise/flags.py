@@ -32,6 +32,17 @@ _SOLE = re.compile(r"\b(?:sole|lone|only)\s+(?:worker|practitioner|prevention wo
 _AGE_RE = re.compile(
     r"\b(?:\d{1,2}[- ]?(?:years?[- ]old|yo|y/o|yrs? old)|(?:i'm|i am|aged?|turned|turning)\s+\d{2}\b(?!\s*(?:%|percent|hours|minutes|years|sessions|people|kids|students))|"
     r"in (?:my|her|his|their) (?:early |mid |late |mid-)?(?:teens|twenties|thirties|forties|fifties|sixties|seventies|eighties|[2-8]0s))", re.I)
+# an exact age beside the person it belongs to, without "years old": "my son, 34, came", "my daughter (16)",
+# "she was 15 when it started"
+_AGE_KIN_RE = re.compile(
+    r"\b(?:my|her|his|their|our)\s+(?:son|daughter|child|kid|boy|girl|mum|mom|mother|dad|father|nan|nana|gran|grandma|"
+    r"grandmother|grandad|granddad|grandfather|grandson|granddaughter|husband|wife|partner|brother|sister|aunt|aunty|"
+    r"uncle|nephew|niece|stepson|stepdaughter)\s*(?:,\s*|\(\s*)\d{1,3}\s*(?=,|\))|"
+    r"\b(?:i|she|he)\s+(?:was|is|am)\s+\d{1,2}(?=\s+(?:when|at\s+the\s+time|then|years?\s+of\s+age)\b)", re.I)
+# a range or a band of ages is no one person's age: "aged 18-25", "aged 18 to 25", "the over 65s"
+_AGE_BAND_AFTER = re.compile(r"\s*(?:-|–|to)\s*\d")
+# an age over 89 sets one person apart (HIPAA's Safe Harbor counts it an identifier): held for review
+_VERY_OLD = re.compile(r"\b(?:9\d|1[01]\d)\b")
 _DISABILITY_RE = re.compile(
     r"\b(?:disabled|disability|disabilities|deaf|hard of hearing|blind|low vision|vision impaired|wheelchair|autistic|autism|adhd|"
     r"dyslexi\w+|chronic (?:illness|pain|fatigue)|mental illness|bipolar|schizophreni\w+|ptsd|neurodivergent|neurodiverse|"
@@ -85,7 +96,6 @@ _PLACE_WORD = re.compile(r"\b(?:town|community|school|council|shire|region|area|
 
 # Mentions flagged wherever they occur: (pattern, reason with the shown words, strip them)
 _MENTIONS = (
-    (_AGE_RE, "an age ('{}')", False),
     (_DISABILITY_RE, "a disability or health condition ('{}')", False),
     (_CULTURE_RE, "a cultural, language or identity group ('{}')", False),
     (_DATE_RE, "a date ('{}') can tie the text to one event", False),
@@ -116,6 +126,7 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
     _violence_flags(text, shown, flags)
     _one_person_flags(text, flags)
     _role_place_flags(text, spans, shown, flags)
+    _age_flags(text, shown, flags)
     for pattern, reason, strip in _MENTIONS:
         for m in pattern.finditer(text):
             words = shown(m.start(), m.end())
@@ -126,6 +137,21 @@ def risk_flags(text: str, doc=None, spans: Iterable[Span] | None = None) -> list
                 flags.append(Flag("quasi_identifier", ent.start_char, ent.end_char,
                                   f"a {ent.label_.lower()} mention ('{shown(ent.start_char, ent.end_char)}')"))
     return _sorted_unique(flags)
+
+
+def _age_flags(text: str, shown, flags: list[Flag]) -> None:
+    """An exact age is a quasi-identifier (docs DOMAIN: with a role or a place it points to one person), flagged,
+    not redacted: "my 34-year-old son", "aged 87", "my son, 34,". An age over 89 is held for review; a band of
+    ages ("aged 18-25", "the over 65s") is no one person's age."""
+    ages: list[Flag] = []
+    for rx in (_AGE_RE, _AGE_KIN_RE):
+        for m in rx.finditer(text):
+            if _AGE_BAND_AFTER.match(text, m.end()) or _inside(ages, m.start()):
+                continue
+            severity = "hold" if _VERY_OLD.search(m.group(0)) else "warn"
+            reason = "an age ('{}')" + (" over 89 sets one person apart" if severity == "hold" else "")
+            ages.append(Flag("quasi_identifier", m.start(), m.end(), reason.format(shown(m.start(), m.end())), severity))
+    flags.extend(ages)
 
 
 def _inside(flags: list[Flag], pos: int) -> bool:

@@ -10,6 +10,7 @@ ever ends between a base character and its combining mark (the redacted text wou
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Sequence
 
@@ -53,9 +54,53 @@ class Folded:
         self.text, self.starts, self.ends = text, starts, ends
 
 
+_WORD_WITH_I = re.compile(r"[A-Za-z]*I[A-Za-z]*")
+_MID_CAPITAL_I = re.compile(r"[a-z]I[a-z]")
+_LOWER_I_WORD = re.compile(r"[A-Za-z]*i[A-Za-z]*")
+
+
+def repair_capital_i(text: str) -> str:
+    """``text`` with the lower-case "i" given back where the export turned every one into "I".
+
+    Some survey exports (NHS Friends and Family Test comments among them) come with every
+    lower-case "i" written "I" ("FrIendly staff, Good communIcatIon"): the recognisers then read
+    "FrIendly" as an acronym and the NER sees capitalised words everywhere. A text where words
+    with an "I" between lower-case letters are at least as many as words with a lower-case "i"
+    ("I am very happy wIth the care I received": a few were missed) is such a text: each "I"
+    inside a word with lower-case letters becomes "i" (same length: the offsets hold), and an "I"
+    opening one only when the word then reads as English ("It", "InformatIon"; "Imran" stays); the
+    pronoun "I" and words in capitals ("ICU") stay as they are."""
+    if "I" not in text:
+        return text
+    inner = len(_MID_CAPITAL_I.findall(text))
+    if not inner or inner < len(_LOWER_I_WORD.findall(text)):
+        return text
+    from .recognizers import words
+
+    w = words()
+
+    def word_fix(m: re.Match) -> str:
+        word = m.group(0)
+        if word.isupper():
+            return word  # "I", "IT", "ICU"
+        inner = word[0] + word[1:].replace("I", "i")
+        if word[0] == "I" and word[1:2].islower():
+            low = inner.lower()
+            if low in w.stop or low in w.eng["any"] or low[:-1] in w.eng["any"] and low.endswith("s"):
+                return "i" + inner[1:]  # "It", "Is", "InformatIon"; not "Imran"
+        return inner
+
+    return _WORD_WITH_I.sub(word_fix, text)
+
+
 def fold(text: str) -> Folded:
-    """``text`` composed (NFC, letter by letter) and with accents taken off ASCII letters; the
+    """``text`` composed (NFC, letter by letter) and with accents taken off ASCII letters, and
+    with the "i" an export wrote "I" given back (:func:`repair_capital_i`, same length); the
     offsets map back unless nothing changed (ASCII text: no map, the fast path)."""
+    repaired = repair_capital_i(text)
+    if repaired is not text:
+        f = fold(repaired)
+        return Folded(f.text, f.starts or list(range(len(text))), f.ends or list(range(1, len(text) + 1)))
     if text.isascii():
         return Folded(text, None, None)
     parts: list[str] = []

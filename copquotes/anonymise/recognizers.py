@@ -172,10 +172,47 @@ def _prefixed(lower: str) -> bool:
         or any(lower.endswith(suf) and len(lower) - len(suf) >= 3 and _is_common(lower[: -len(suf)]) for suf in _SUFFIXES)
 
 
+_KEYS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEAR_KEYS = {c: {row2[j] for r2, row2 in enumerate(_KEYS) for j in range(len(row2))
+                  if abs(r - r2) <= 1 and abs(i - j) <= 1 and row2[j] != c}
+              for r, row in enumerate(_KEYS) for i, c in enumerate(row)}
+# words typed so often that a one-key slip of them is far likelier than a name ("ypu", "witj", "vey", "tge")
+_FREQUENT = frozenset("""a about after again all also always am an and any are as at away back be because been before
+being best better big bit but by came can care come could day did do does done down each even every feel felt few
+for from get give go going good got great had has have he help her here him his home how i if in into is it just
+keep kind know last left life like little long look lot lovely made make many me more most much my need never new
+nice no not now of off old on once one only or other our out over own people please quick quite really right said
+same saw see seen she should so some someone something still such sure take team than thank thanks that the their
+them then there these they thing things think this those though through time to told too took two up us very
+wait want was way we well went were what when where which while who why will with without work would year yes yet
+you your""".split())
+
+
+def _key_slip(lower: str) -> bool:
+    """A one-key slip of a very frequent word (:data:`_FREQUENT`): a neighbouring key struck instead
+    ("ypu", "witj", "tge", "lofe"), a letter dropped ("vey", "wat") or added ("neede"), two letters swapped
+    ("wiat"), or "a" run into the next word ("alot", "abit")."""
+    freq = _FREQUENT
+    if lower[:1] == "a" and lower[1:] in freq and len(lower) >= 4:
+        return True
+    for k, c in enumerate(lower):
+        rest = lower[:k] + lower[k + 1:]
+        if len(rest) >= 2 and rest in freq:
+            return True  # a letter added
+        for n in _NEAR_KEYS.get(c, ()):
+            if lower[:k] + n + lower[k + 1:] in freq:
+                return True
+        if k + 1 < len(lower) and lower[:k] + lower[k + 1] + c + lower[k + 2:] in freq:
+            return True
+    return any(lower[:k] + c + lower[k:] in freq for k in range(1, len(lower) + 1) for c in "abcdefghijklmnopqrstuvwxyz"
+               if len(lower) >= 3)
+
+
 def _slip(lower: str) -> bool:
-    """A one-letter slip of a longer English word: letters swapped, dropped or doubled."""
-    if len(lower) < 6:
-        return False
+    """A one-letter slip of a longer English word: letters swapped, dropped or doubled; or a
+    one-key slip of a very frequent short word (:func:`_key_slip`)."""
+    if len(lower) < 6 or _key_slip(lower):
+        return len(lower) >= 3 and _key_slip(lower)
     eng = words().eng["any"]
     for k in range(1, len(lower) - 1):
         if lower[:k] + lower[k + 1] + lower[k] + lower[k + 2:] in eng:
@@ -458,6 +495,8 @@ def _slot_word_lower(lo: str, cap: bool) -> bool:
         return False
     if lo in lx.PEOPLE_AND_TIME_NOUNS and not (cap and lo in w.first):
         return False  # "the young girl said", "a call from duty"
+    if not cap and lo not in w.first and lo not in w.last and _key_slip(lo):
+        return False  # "thank ypu", "domeone told me": a frequent word mistyped, not a name
     if named_word(lo):
         return True
     if lo.endswith("s") and (lo[:-1] in w.eng["any"] or lo.endswith("es") and lo[:-2] in w.eng["any"]
@@ -580,6 +619,18 @@ def _subject_position(f: Features, i: int) -> bool:
     return p.lower.endswith("ly") and p.lower in w.eng["adv"]
 
 
+def _compound_head(p: Tok | None, t: Tok) -> bool:
+    """``t`` is the common noun that ends a compound noun with the noun before it ("Health Visitor asked",
+    "the support worker said"): a role, not a name standing in a person's slot."""
+    if p is None or not p.alpha or not t.alpha or p.cap != t.cap:
+        return False
+    w = words()
+    lo, plo = _bare(t.lower), p.lower
+    return lo not in w.first and _is_common(lo) and not rare_noun(lo) and plo in w.eng["noun"] and plo not in w.first \
+        and plo not in w.stop and plo not in lx.ROLE_NOUNS and plo not in _HONORIFIC_BARE and plo not in lx.DETERMINERS \
+        and plo not in w.eng["verb"]
+
+
 def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bool:
     """Does token ``i`` stand where only a person's name fits, whatever the word is?
 
@@ -601,6 +652,8 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     w = words()
     nx = f.next(i)
     p = f.prev(i)
+    if _compound_head(p, t):
+        return False
     if nx is not None and nx.alpha and not t.poss and nx.lower not in w.stop and nx.lower not in lx.FILLER_WORDS and (nx.lower in w.last or unknown_word(nx.lower) or nx.cap and _surname_like(nx)) \
             and nx.lower not in lx.SLOT_NOT_NAMES and not _verbish(nx.lower) and f.next(i + 1) is not None \
             and (f.next(i + 1).lower in _SUBJECT_VERBS or f.next(i + 1).lower in lx.SLOT_SPEECH_AFTER or f.next(i + 1).lower == "who"):
@@ -978,7 +1031,8 @@ class NameRecognizer(_AllowWordsRecognizer):
             if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
                     and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index() \
                     and lo not in lx.SLOT_VOCATIVE_BEFORE and _slot_word_lower(lo, True):  # not "Hello from Jane"
-                if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")):
+                if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")) \
+                        and not _compound_head(p, t):
                     found[i] = "cue"
                     continue
             if t.cap and lo.endswith("s") and len(lo) >= 4 and lo[:-1] in w.first and lo[:-1] not in w.ambiguous \
@@ -1174,7 +1228,7 @@ class NameRecognizer(_AllowWordsRecognizer):
         w = words()
         lo = t.lower
         p, nx = f.prev(t.i), f.next(t.i)
-        if p is None or p.lower in lx.DETERMINERS or p.lower in lx.PLACE_BEFORE and p.lower not in ("with", "to", "for", "without"):
+        if p is None or _compound_head(p, t) or p.lower in lx.DETERMINERS or p.lower in lx.PLACE_BEFORE and p.lower not in ("with", "to", "for", "without"):
             return False
         if lo in w.eng["adj"] or lo in w.eng["adv"] or lo.endswith(("ing", "ed")) or p.cap and not p.sent_init \
                 or lo.endswith(("itis", "osis", "oma", "emia", "aemia", "pathy", "algia", "sia", "exia", "ism", "er", "ers")):
@@ -1238,6 +1292,9 @@ _CONNECT = frozenset({"of", "and", "&", "for", "the"})
 _LOWER_OF_ORG = re.compile(r"\b(rural city|shire|city|borough|municipality) of ([a-z][a-z'’\-]+)(?: ([a-z][a-z'’\-]+))?")
 _LOWER_SAINT_ORG = re.compile(r"\b(?:st|saint)\.? [a-z]+(?: [a-z]+)?['’]s (?:catholic )?(?:primary school|primary|secondary college|"
                               r"college|school|parish|church|kindergarten|kinder)\b")
+# a prison named after its head words: "HM Prison Wandsworth", "HMP Belmarsh", "HMP & YOI Doncaster", "HMYOI Feltham"
+_PRISON = re.compile(r"(?<![\w-])(?:HM\s+(?:Prison|Young\s+Offender\s+Institution|Remand\s+Centre)(?:\s+and\s+YOI)?|HMP(?:\s*(?:&|and)\s*YOI)?|HMYOI)"
+                     r"\s+(?:[A-Z][a-z'’\-]+)(?:\s+(?!Prison\b)[A-Z][a-z'’\-]+){0,2}")
 _LOWER_WOMENS_HEALTH = re.compile(r"\b([a-z][a-z'’\-]+) women['’]?s health\b")
 
 
@@ -1260,6 +1317,9 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 end += tail.end()
             out.append(result("ORGANIZATION", m.start(), end, "known_org", P_ORG))
         out.extend(self._lower_case_orgs(text))
+        if "HM" in text:
+            for m in _PRISON.finditer(text):
+                out.append(result("ORGANIZATION", m.start(), m.end(), "org_pattern", P_ORG))
         i = 0
         while i < n:
             t = toks[i]
@@ -1524,6 +1584,25 @@ _UK_POSTCODE_RE = re.compile(r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) 
 _POSTCODE_AFTER_PLACE = re.compile(r",?\s(\d{4})(?![\w/.\-]|\.\d|\s*(?:%|per\s?cent|people|students|staff|kids|km|hours|members))")
 _POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|ACT)\.?,?\s+(\d{4})(?![\w/.\-]|\.\d)")
 _PLACE_FOLLOW_RE = frozenset(lx.PLACE_FOLLOW)
+# a numbered ward, bay, bed or room ("Ward 7", "ward 12B", "Bay 3", "Room 4"), with the hospital it is in when
+# one follows ("Ward 7 at St Mary's", "Bay 2 at Leeds General Infirmary"): the number says where a person was
+_HOSPITAL_AFTER = (r"(?:\s+(?:at|in|of)\s+(?:the\s+)?(?:(?:St\.?|Saint)\s+[A-Z][a-z'’]+(?:['’]s)?(?:\s+(?:Hospital|Infirmary))?"
+                   r"|(?:[A-Z][a-z'’]+\s+){1,3}(?:Hospital|Infirmary|Clinic|Hospice)))?")
+# the number or letter ("12B", "C", "A2"; not "I", "A" alone: "on the ward I felt safe"), no count of time after it
+_UNIT_ID = (r"(?:(?i:no)\.?\s*)?(?:\d{1,3}[A-Za-z]?|[B-HJ-Z]\d{0,2}|[AI]\d{1,2})(?![\w-])"
+            r"(?!\s*(?:hours?|hrs?|mins?|minutes?|days?|weeks?|months?|years?|times?|am|pm|o['’]clock|people|%|percent)\b)")
+_WARD_NUMBER = re.compile(r"(?<![\w-])(?i:ward)\s+" + _UNIT_ID + _HOSPITAL_AFTER)
+_ROOM_NUMBER = re.compile(r"(?<![\w-])(?i:bay|bed|room|cubicle|side room|classroom|pod)\s+" + _UNIT_ID + _HOSPITAL_AFTER)
+# a bay, bed or room number is a place in a hospital's or a school's text only (not "room 4" of a venue)
+_WARD_CONTEXT = re.compile(r"\b(?:hospitals?|wards?|nurses?|patients?|doctors?|clinic|a&e|surgery|infirmary|icu|hdu|"
+                           r"maternity|matron|consultant|school|class|teachers?|pupils?|students?|classroom)\b", re.I)
+# a ward named by a word ("Rowan Ward", "Oak Ward") after a word that takes a place: "on Rowan Ward"
+_NAMED_WARD_BEFORE = frozenset("on to onto off from in at".split())
+
+
+def toks_cap_word(t: Tok) -> bool:
+    """A capitalised word that is no function word ("Rowan", "Oak"; not "The", "My")."""
+    return t.cap and t.alpha and not t.upper and t.lower not in words().stop
 
 
 class PlaceRecognizer(_AllowWordsRecognizer):
@@ -1545,7 +1624,8 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             and (lo not in w.eng["verb"] or verb_ok and not lo.endswith(("ing", "ed"))) and lo not in w.first and lo not in w.stop \
             and lo not in lx.SLOT_NOT_NAMES and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS \
             and lo not in lx.STRONG_COMMON and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL \
-            and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX)
+            and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX) \
+            and lo not in lx.LOWER_CITY_NOT
 
     def _place_slot(self, f: Features, i: int) -> bool:
         """Token ``i`` stands where only a place fits: "in X", "to X", "from X", "near X", "out in X"
@@ -1572,6 +1652,65 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                     and t.lower not in lx.STRONG_COMMON and self._place_slot(f, t.i):
                 out.append(result("LOCATION", t.start, t.end, "world_city", P_PLACE))
         return out
+
+    def _lower_world_cities(self, f: Features) -> list:
+        """A city abroad typed in lower case right after a place's preposition ("i live in auckland",
+        "moved from leeds to bristol"): a city of 50,000 people or more whose word is a noun and nothing else
+        and no everyday noun ("in paradise", "for sale"); after a verb of living or moving ("lived in bath",
+        "moved to hull") a noun that is also a verb counts. Never "in reading the notes", "from bath time"
+        (:meth:`_place_slot` wants no noun after it), nor a first name or an adjective ("in nice weather")."""
+        w = words()
+        pop = lx.world_city_population()
+        out = []
+        for t in f.tokens:
+            lo = t.lower
+            if t.cap or lo not in w.cities or pop.get(lo, 0) < lx.LOWER_CITY_MIN_POPULATION or len(lo) < 4 \
+                    or lo in lx.LOWER_CITY_NOT or not self._place_slot(f, t.i) or not self._ordinary_city_word(lo):
+                continue
+            if lo in w.eng["vaa"]:
+                p = f.prev(t.i)
+                pp = f.prev(p.i) if p is not None else None
+                if lo in w.eng["adj"] or lo in w.eng["adv"] or lo.endswith(("ing", "ed")) \
+                        or pp is None or pp.lower not in lx.PLACE_VERBS:
+                    continue
+            out.append(result("LOCATION", t.start, t.end, "world_city", P_PLACE))
+        return out
+
+    def _wards(self, f: Features) -> list:
+        """Hospital wards, bays, beds and rooms: numbered ("Ward 7", "Bay 3" where the text is about a hospital
+        or a school) or named by a capitalised word after "on", "to", "from" ("on Rowan Ward", "to Oak Ward"),
+        a place whole (not "Ward" the surname, the number left to read)."""
+        text = f.text
+        out = []
+        if _ANY_DIGIT.search(text) or re.search(r"(?i:ward|bay|bed|room|pod)\s+[B-HJ-Z]\b", text):
+            for m in _WARD_NUMBER.finditer(text):
+                out.append(result("LOCATION", m.start(), m.end(), "ward", P_ADDRESS))
+            if _WARD_CONTEXT.search(text):
+                for m in _ROOM_NUMBER.finditer(text):
+                    out.append(result("LOCATION", m.start(), m.end(), "ward", P_ADDRESS))
+        for t in f.tokens:
+            if t.text != "Ward" or t.i < 2 or f.prev(t.i) is None:
+                continue
+            a = t.i - 1
+            if a - 1 >= 1 and f.prev(a) is not None and toks_cap_word(f.tokens[a - 1]):
+                a -= 1
+            pv = f.prev(a)
+            if not all(toks_cap_word(x) for x in f.tokens[a:t.i]) or pv is None:
+                continue
+            if pv.lower == "the":
+                pv = f.prev(pv.i)
+            if pv is not None and pv.lower in _NAMED_WARD_BEFORE:
+                out.append(result("LOCATION", f.tokens[a].start, t.end, "ward", P_ADDRESS))
+        return out
+
+    def _ordinary_city_word(self, lo: str) -> bool:
+        """No first name, function word or word this sector uses for something else."""
+        w = words()
+        return lo not in w.first and lo not in w.stop and lo not in self.allow_words and lo not in lx.STRONG_COMMON \
+            and lo not in lx.INFORMAL_WORDS and lo not in lx.SLOT_NOT_NAMES and lo not in w.countries \
+            and lo not in lx.CULTURAL_GROUPS and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in _GENERIC_THE \
+            and lo not in _PLACE_WORDS and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL \
+            and not lo.endswith(_ABSTRACT_SUFFIX)
 
     def _place_context(self, f: Features, a: int, b: int) -> bool:
         p = f.prev(a)
@@ -1600,6 +1739,8 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             for m in _UK_POSTCODE_RE.finditer(text):
                 out.append(result("LOCATION", m.start(), m.end(), "postcode", P_ADDRESS))
         out.extend(self._world_cities(f))
+        out.extend(self._lower_world_cities(f))
+        out.extend(self._wards(f))
         firsts = place_first_tokens()
         idx = place_index()
         n = len(toks)
@@ -1676,7 +1817,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                     or lo in _HONORIFIC_BARE or lo[:-1] in _HONORIFIC_BARE or lo[:-2] in _HONORIFIC_BARE:
                 continue
             p = f.prev(t.i)
-            unknown = lo not in w.eng["any"]
+            unknown = unknown_word(lo)  # no English, inflected ("for Paramedics") or informal ("of Covid")
             if p is not None and p.cap and p.lower in lx.COMPASS and (unknown or (lo,) in idx):
                 found.append((p.i, t.i, "region"))
                 continue
@@ -1790,6 +1931,47 @@ _DOB_DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|t
              + r",?\s+(?:(?:19|20)\d{2}|\d{2})|" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})")
 _DOB = re.compile(r"(?:\b(?:DOB|D\.O\.B\.?|d\.o\.b\.?|dob|[Dd]ate of birth|[Bb]orn on|[Bb]orn)|(?<![\w.])[Bb]\.)"
                   r"\s*(?:is|was|:|-)?\s*(?:the\s+)?(" + _DOB_DATE + r")(?!\d)")
+# a calendar date to the day tied to a person (HIPAA's Safe Harbor and the ICO count a day-level date about
+# someone as an identifier): day, month and year in any common order ("30 January 2002", "March 3rd, 2021",
+# "12/03/2021") in a sentence about a person (:func:`_tied_to_person`); a day and month without the year
+# only after a personal event ("died on 4 May", "admitted on the 3rd of June").
+# A year or a month and year alone ("in March 2021") is no identifier, nor is "the 12th of March" on its own.
+_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])"
+_MON_FULL = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DAY_MONTH = (r"(?:" + _DAYNUM + r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON_FULL + r"|" + _MON_FULL + r"\s+(?:the\s+)?"
+              + _DAYNUM + r"(?:st|nd|rd|th)?)")
+_FULL_DATE_BODY = (r"(?:(?:the\s+)?" + _DAY_MONTH + r",?\s+(?:18|19|20)\d{2}|" + _DAYNUM
+                        + r"([/\-])(?:1[0-2]|0?[1-9])\1(?:(?:18|19|20)\d{2}|\d{2})|" + _DAYNUM + r"\.(?:1[0-2]|0?[1-9])\.(?:18|19|20)\d{2}|(?:18|19|20)\d{2}-(?:1[0-2]|0[1-9])-"
+                        + r"(?:[12]\d|3[01]|0[1-9]))(?![\w/\-]|\.\d)")
+_FULL_DATE = re.compile(r"(?<![\w/.\-])" + _FULL_DATE_BODY)
+_FULL_DATE_HERE = re.compile(_FULL_DATE_BODY)  # matched right after a range's hyphen
+# the first day of a range whose last day is a redacted date: "between 7 and 11 March 2003", "from the 3rd to the
+# 5th of May", "7 March to 11 March 2003", "7-11 March 2003" (the first day tells as much as the last)
+_RANGE_HEAD = re.compile(r"(?<![\w/.\-])(?:the\s+)?" + _DAYNUM + r"(?:st|nd|rd|th)?(?:\s+(?:of\s+)?" + _MON_FULL
+                         + r")?\s*(?:and|to|until|till|through|-|–|—)\s*$")
+_HYPHEN_RANGE = re.compile(r"(?<![\w/.\-])" + _DAYNUM + r"(?:st|nd|rd|th)?\s*[-–—]\s*(?=\d)")
+_EVENT_WORDS = (r"born|died|passed\s+away|death|birthday|admitted|discharged|diagnosed|arrested|married|wedding|funeral|"
+                r"buried|released|detained|convicted|sentenced|operated\s+on|surgery")
+_EVENT_DATE = re.compile(r"\b(?:" + _EVENT_WORDS + r")\b[^.!?\n]{0,24}?(?<![\w/.\-])((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])", re.I)
+# what ties a full date to a person: a personal event, or a third person the sentence is about. A date
+# without one ("first session 01-02-2024", "flyers out on 12.03.2024") is the programme's calendar, kept
+_PERSON_TIE = re.compile(r"\b(?:" + _EVENT_WORDS + r"|referred|referral|injured|assaulted|charged|appointment|applicant|"
+                         r"he|she|his|her|him)\b", re.I)
+
+
+def _range_start(text: str, start: int) -> int:
+    """Where a date range ending in the date at ``start`` begins ("between [7 and ]11 March 2003")."""
+    m = _RANGE_HEAD.search(text, max(0, start - 40), start)
+    return m.start() if m else start
+
+
+def _tied_to_person(text: str, start: int, end: int) -> bool:
+    """A personal event or a third person in the date's clause (up to 80 characters before, 25 after)."""
+    before = re.split(r"[.!?;\n]\s", text[max(0, start - 80):start])[-1]
+    after = re.split(r"[.!?;\n]\s|[.!?;]$", text[end:end + 25])[0]
+    return _PERSON_TIE.search(before) is not None or _PERSON_TIE.search(after) is not None
+
+
 # an e-mail address on any domain, internal ones included (jo@hub.local, admin@corp.internal)
 _EMAIL_ANY = re.compile(r"(?<![\w.+\-])[A-Za-z0-9][\w.+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)+")
 # a link without a scheme on a short domain: linktr.ee/x, youtu.be/x, name.dev, bit.ly/x, x.org.au
@@ -1824,6 +2006,15 @@ _REGISTRATION = re.compile(r"\b(?:(?i:registration|reg|licen[cs]e|membership|mem
                            r"\.?\s+(?i:number|no\.?|num|id|pin|#)|(?i:pin|nmc|ahpra|gmc|hcpc)(?:\s+(?i:number|no\.?|pin))?)"
                            r"(?:\s+(?i:is))?\s*[:#]?\s*"
                            r"((?:[A-Z]{1,5}[ -]?)?(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,14}[A-Z0-9])(?![\w-])")
+# a case or reference number after the word that names it: "ref 22/0451", "case no. 12345", "our reference is
+# CR/19/004", "application no. 36244/06", "claim number 88123" (three digits or more; not a year)
+_CASE_REF = re.compile(r"\b(?:(?i:ref|reference|urn|crn|mrn)\.?(?:\s+(?i:no|number|num))?|(?i:case|file|claim|complaint|application|"
+                       r"incident|crime|policy|account|patient|client|ticket|docket|hospital|unit|record|appeal|tribunal|court)"
+                       r"\s+(?i:no\.?|number|num|ref\.?|reference|#))\.?(?:\s+(?i:is|was))?\s*[:#]?\s*"
+                       r"((?=(?:[A-Za-z/\-]*\d){3})[A-Za-z0-9][A-Za-z0-9/\-]*\d[A-Za-z]?)(?![\w/\-])")
+# a code of letters and digits in three parts or more, joined by hyphens or slashes: "AB-2023-00451",
+# "CR/2019/0042", "NCL-22-118" (at least four digits and a letter; a date or a phone number has no letter)
+_CODE_ID = re.compile(r"(?<![\w/\-])(?=[A-Z0-9/\-]*[A-Z])(?=(?:[A-Z/\-]*\d){4})[A-Z0-9]{1,6}(?:[/\-][A-Z0-9]{1,8}){2,4}(?![\w/\-])")
 # a Reddit user ("u/prevention_nerd")
 _REDDIT_USER = re.compile(r"(?<![\w/])/?u/[A-Za-z0-9_\-]{3,20}(?![\w/])")
 _ID_CONTEXT = {
@@ -1873,6 +2064,20 @@ def _plausible_phone(s: str) -> bool:
     return s.startswith("+") or len(first) >= 2
 
 
+def _case_references(text: str) -> list:
+    """Case and reference numbers: after the word that names one, or a letters-and-digits code in parts."""
+    out = []
+    for m in _CASE_REF.finditer(text):
+        if re.fullmatch(r"(?:19|20)\d\d(?:[-/]\d\d(?:\d\d)?)?", m.group(1)):
+            continue  # a year or a range of years
+        out.append(result("ID_CODE", m.start(1), m.end(1), "reference_number", P_ID + 5, 0.9))
+    for m in _CODE_ID.finditer(text):
+        if re.sub(r"[^A-Z]", "", m.group(0)) in lx.ACRONYM_ALLOW and re.fullmatch(r"[A-Z]+-\d+(?:-\d+)?", m.group(0)):
+            continue  # "COVID-19-2020"
+        out.append(result("ID_CODE", m.start(), m.end(), "reference_number", P_ID, 0.85))
+    return out
+
+
 class ContactRecognizer(LocalRecognizer):
     """Australian phone numbers in every written form, other countries' numbers (``+`` or a leading 0),
     @handles, spelt-out e-mails, ABN/TFN/Medicare and UK National Insurance numbers, dates of birth,
@@ -1892,6 +2097,7 @@ class ContactRecognizer(LocalRecognizer):
 
     def analyze_patterns(self, text):
         out = []
+        has_digit = _ANY_DIGIT.search(text) is not None
         for rx in _PHONE_RES:
             for m in rx.finditer(text):
                 out.append(result("PHONE_NUMBER", m.start(), m.end(), "au_phone", P_CONTACT, 0.9))
@@ -1903,6 +2109,17 @@ class ContactRecognizer(LocalRecognizer):
                 out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
         for m in _DOB.finditer(text):
             out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
+        for m in _FULL_DATE.finditer(text):
+            if not _tied_to_person(text, m.start(), m.end()):
+                continue
+            out.append(result("ID_CODE", _range_start(text, m.start()), m.end(), "date", P_ID, 0.9))
+        if "-" in text or "–" in text or "—" in text:
+            for m in _HYPHEN_RANGE.finditer(text):
+                d = _FULL_DATE_HERE.match(text, m.end())
+                if d and _tied_to_person(text, m.start(), d.end()):
+                    out.append(result("ID_CODE", m.start(), d.end(), "date", P_ID, 0.9))
+        for m in _EVENT_DATE.finditer(text):
+            out.append(result("ID_CODE", _range_start(text, m.start(1)), m.end(1), "date", P_ID, 0.9))
         for m in _UK_NINO.finditer(text):
             out.append(result("ID_CODE", m.start(), m.end(), "uk_nino", P_ID + 5, 0.9))
         for rx, source in _OTHER_IDS:
@@ -1912,6 +2129,8 @@ class ContactRecognizer(LocalRecognizer):
             if re.fullmatch(r"(?:19|20)\d\d(?:[-/]\d\d(?:\d\d)?)?", m.group(1)):
                 continue  # a year or a range of years
             out.append(result("ID_CODE", m.start(1), m.end(1), "registration_number", P_ID + 5, 0.9))
+        if has_digit:
+            out.extend(_case_references(text))
         if "/" in text:
             for m in _REDDIT_USER.finditer(text):
                 out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.9))
@@ -2127,6 +2346,26 @@ class NerRecognizer(EntityRecognizer):
         vaa = words().eng["vaa"]
         return not any(t.lower_ in vaa for t in content) and not _sentence_start(first.doc, first.i)
 
+    def _everyday_words(self, content, label: str) -> str | None:
+        """Is spaCy's entity everyday English capitalised, no name? Every word of it a common word that is
+        no first name, allowed term or organisation word (nor, for a place, a place's name), and either
+        each an adjective, adverb or stop word (``"praise"``: "Good", "Very Friendly", "All Good", a
+        survey answer that capitalises its praise), or one noun opening a sentence (``"noun"``: "Driver
+        was punctual", the capital is the sentence's; a name only before a verb of speaking, "Smith said").
+        A surname that is also a word ("Mr Driver") is the honorific rule's."""
+        w = words()
+        adj, adv = w.eng["adj"], w.eng["adv"]
+        for t in content:
+            lo = t.lower_
+            if lo in w.first or lo in self.allow_words or label == "LOCATION" and ((lo,) in place_index() or lo in w.cities) \
+                    or lo in lx.ORG_TAIL or lo in lx.PLACE_REGION_TAIL or not (lo in w.stop or _is_common(lo)) or rare_noun(lo):
+                return None  # "Spinney leave": a noun the model never met in lower case is a name
+        if all(t.lower_ in adj or t.lower_ in adv or t.lower_ in w.stop for t in content):
+            return "praise"
+        if len(content) == 1 and label != "LOCATION" and _sentence_start(content[0].doc, content[0].i):
+            return "noun"
+        return None
+
     def analyze(self, text, entities, nlp_artifacts=None):
         if nlp_artifacts is None:
             return []
@@ -2171,6 +2410,15 @@ class NerRecognizer(EntityRecognizer):
                 prev = toks[0].nbor(-1).lower_ if toks[0].i > 0 else ""
                 if prev not in ("at", "in", "from", "for", "near", "with", "to"):
                     continue
+            everyday = self._everyday_words(content, label)
+            if everyday == "praise":
+                continue  # "Good", "Very Friendly", "All Good": an answer that capitalises its praise
+            if everyday == "noun":
+                if f is None:
+                    f = features(text)
+                nx = f.next(ti) if (ti := f.token_at(s)) is not None else None
+                if nx is None or nx.lower not in lx.SLOT_SPEECH_AFTER and nx.lower not in _AGENT_VERBS:
+                    continue  # "Driver was punctual": the capital is the sentence's ("Smith said" stays)
             if label == "PERSON" and len(content) == 1:
                 lo = content[0].lower_
                 if f is None:

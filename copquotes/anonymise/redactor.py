@@ -505,6 +505,7 @@ class Redactor:
                 continue
             if e > s:
                 cands.append((s, e, kind, source, prio, r.score))
+        cands = _outside_loan_phrases(text, cands)
         cands = self._apply_allow(text, cands)
         return cands, self._leftovers(text, cands, _resolve_raw(cands))
 
@@ -611,6 +612,18 @@ class Redactor:
         return out
 
 
+_LOAN_RE = re.compile(r"(?<![\w'’])(?:" + "|".join(re.escape(p).replace("\\ ", r"\s+") for p in lx.LOAN_PHRASES) + r")(?![\w'’])", re.I)
+
+
+def _outside_loan_phrases(text: str, cands: list) -> list:
+    """Name candidates inside a borrowed phrase ("déjà vu") are dropped; a known name is kept."""
+    loans = [(m.start(), m.end()) for m in _LOAN_RE.finditer(text)]
+    if not loans:
+        return cands
+    return [c for c in cands if c[2] not in ("person", "org", "place") or c[3].startswith("known")
+            or not any(a <= c[0] and c[1] <= b for a, b in loans)]
+
+
 _PARALLEL_MIN = 256  # fewer texts than this: forking costs more than it saves
 _FORKED: "Redactor | None" = None  # the redactor forked workers use (inherited, not pickled)
 
@@ -648,6 +661,9 @@ _LEAD_WORDS = {"the", "a", "an", "our", "my", "their", "his", "her", "your"}
 _HONORIFIC_RE = re.compile(r"^(?:" + "|".join(re.escape(h.rstrip(".")) for h in sorted(lx.HONORIFICS, key=len, reverse=True)) + r")\.?\s+", re.I)
 
 
+_SAINT_NAME = re.compile(r"\b(?:St\.?|Saint)\s+[A-Z][a-z]+['’]s$")  # "St Mary's" is a name whole, its "'s" no possessive
+
+
 def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
     """Strip white space, punctuation, leading articles/honorifics and trailing possessives."""
     if kind not in ("person", "org", "place"):
@@ -675,7 +691,7 @@ def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
                 if m and e - s > m.end():
                     s += m.end()
                     changed = True
-        if text[s:e].endswith(("'s", "’s")) and e - s > 2:
+        if text[s:e].endswith(("'s", "’s")) and e - s > 2 and not _SAINT_NAME.search(text, s, e):
             e -= 2
     return s, e
 
@@ -764,11 +780,22 @@ def _consistent_kinds(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _plural_noun(lo: str) -> bool:
+    """The plural of an English noun that is no name ("paramedics", "ambulances"; not "roberts")."""
+    w = words()
+    for suf, rep in (("ies", "y"), ("es", ""), ("s", "")):
+        stem = lo[: -len(suf)] + rep
+        if lo.endswith(suf) and len(stem) >= 3 and stem in w.eng["noun"] and stem not in w.first and stem not in w.last:
+            return True
+    return False
+
+
 def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_re=None) -> list[list[Span]]:
     """Within one document, redact every other occurrence of a redacted string.
 
     Only capitalised strings of three or more characters that are not ordinary
-    words travel (so a cue-based "Grace" does not redact "grace" elsewhere).
+    words travel (so a cue-based "Grace" does not redact "grace" elsewhere; nor do a
+    noun's plural, "Paramedics", or an informal word, "Covid").
     """
     w = words()
     kinds: dict[str, str] = {}
@@ -778,7 +805,8 @@ def propagate(texts: Sequence[str], spans_per_text: Sequence[list[Span]], allow_
             if sp.kind not in ("person", "org", "place") or len(surface) < 3 or not surface[:1].isupper():
                 continue
             lo = surface.lower()
-            if " " not in surface and (lo in w.eng["any"] or lo in w.stop or lo in lx.STRONG_COMMON or lo in w.ambiguous):
+            if " " not in surface and (lo in w.eng["any"] or lo in w.stop or lo in lx.STRONG_COMMON or lo in w.ambiguous
+                                       or lo in lx.INFORMAL_WORDS or _plural_noun(lo)):
                 continue
             kinds.setdefault(surface, sp.kind)
     if not kinds:
