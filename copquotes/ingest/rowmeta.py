@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import columns as C
-from .base import Source, year_from_text
+from .base import Source, truthy, year_from_text
 from .tables import Column
 
 log = logging.getLogger("copquotes.ingest")
@@ -60,6 +60,21 @@ def header_kind(col: Column) -> str | None:
     return None
 
 
+_SHORT_SERIES = re.compile(r"^\s*(?:fy\s*)?(\d\d)\s*[-/–]\s*(\d\d)\s*$", re.I)
+
+
+def series(value: str) -> str | None:
+    """A year or a series as the rest of copquotes writes it ("2024", "2024-2025") from a year
+    column's value ("2024-25", "2024/2025", "Series 2024-2025", "23/24", "FY23/24"), else None."""
+    got = year_from_text(value or "")
+    if got:
+        return got
+    m = _SHORT_SERIES.match(value or "")
+    if m and int(m.group(2)) == int(m.group(1)) + 1:
+        return f"20{m.group(1)}-20{m.group(2)}"
+    return None
+
+
 def date_year(value: str) -> str | None:
     """The calendar year of a date or timestamp ("2024-03-14 10:02:11", "14/03/2024", a Forms
     export saved from Excel as CSV: "3/14/24 10:02"), else None."""
@@ -77,7 +92,14 @@ def _values(vals: list[str]) -> list[str]:
 def _years(vals: list[str]) -> bool:
     """Most values read as a year or a series."""
     vals = _values(vals)
-    return bool(vals) and sum(1 for v in vals if year_from_text(v)) >= 0.8 * len(vals)
+    return bool(vals) and sum(1 for v in vals if series(v)) >= 0.8 * len(vals)
+
+
+def _ratings(vals: list[str]) -> bool:
+    """Ratings or yes/no answers (a "Community" or "Network" statement rated), not labels."""
+    vals = _values(vals)
+    return bool(vals) and (C.profile(vals)["likert"] >= 0.5 or sum(
+        1 for v in vals if truthy(v, allow_numeric=False) is not None) >= 0.5 * len(vals))
 
 
 def _group_labels(vals: list[str]) -> bool:
@@ -85,6 +107,8 @@ def _group_labels(vals: list[str]) -> bool:
     and words to read are an answer, not a label."""
     vals = _values(vals)
     if not vals or any(len(v) > _MAX_GROUP_CHARS or len(v.split()) > _MAX_GROUP_WORDS for v in vals):
+        return False
+    if _ratings(vals):
         return False
     distinct = len({v.lower() for v in vals})
     return distinct == 1 or distinct <= len(vals) / 2
@@ -118,7 +142,7 @@ def find_columns(source: Source, cols: list[Column], values) -> MetaColumns:
             col.role, found.year = "year", col
         elif kind in ("group", "cohort") and found.group is None and _group_labels(vals):
             col.role, found.group = "group", col
-        elif kind == "group" and found.group is None and _values(vals):
+        elif kind in ("group", "cohort") and found.group is None and _values(vals) and not _ratings(vals):
             found.notes.append(f"the column {col.id!r} is named like a group but its values are not short labels "
                                "shared by several respondents; not read as the group (give group in copquotes.yaml "
                                "or --meta)")
@@ -143,7 +167,7 @@ class RowMeta:
         if self.year:
             return group, self.year
         if cols.year is not None:
-            return group, year_from_text(cells(cols.year)) or self.name_year
+            return group, series(cells(cols.year)) or self.name_year
         if self.name_year:
             return group, self.name_year
         for col in cols.dates:
@@ -185,7 +209,7 @@ def row_meta(source: Source, found: MetaColumns, date_cols: list[Column], sheet_
     rm = RowMeta(found, group=meta.get("group") or None, year=given_year, name_year=name_year,
                  sample_year=sample_year)
     _note_overridden(found, found.group, rm.group, "group", values, str.strip)
-    _note_overridden(found, found.year, rm.year, "year", values, lambda v: year_from_text(v) or "")
+    _note_overridden(found, found.year, rm.year, "year", values, lambda v: series(v) or "")
     return rm
 
 
@@ -193,7 +217,7 @@ def _note_overridden(found: MetaColumns, col: Column | None, given: str | None, 
     """A note when the file's ``what`` from the manifest or --meta differs from its column."""
     if col is None or not given:
         return
-    other = {norm(v) for v in _values(values(col))} - {given, ""}
+    other = {norm(v) for v in _values(values(col))} - {given, norm(given), ""}
     if other:
         found.notes.append(f"the {what} {given!r} given in copquotes.yaml or --meta is used for every row; the "
                            f"column {col.id!r}, which gives {len(other)} other value(s), is not read (leave {what} "

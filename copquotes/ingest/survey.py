@@ -62,8 +62,8 @@ class _Plan:
     columns_info: list[dict] = field(default_factory=list)
     # yes/no columns about consent or use that are not the quote consent (C.maybe_consent)
     maybe_consent_cols: list[Column] = field(default_factory=list)
-    # each row's group and year (copquotes.ingest.rowmeta)
-    rowmeta: rowmeta.RowMeta | None = None
+    # how each row gets its group and year (copquotes.ingest.rowmeta)
+    per_row: rowmeta.RowMeta | None = None
 
 
 def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str, nul_lines=None):
@@ -357,12 +357,12 @@ def read_survey(source: Source) -> Reading:
 
     meta = dict(source.meta)
     meta.setdefault("source_kind", "survey")
-    years = {p.year for p in plans if p.year}
+    years = {p.year for p in plans if p.year and p.per_row.columns.year is None}   # a year column: per row
     if not meta.get("year") and len(years) == 1:
         meta["year"] = years.pop()
     meta["layout"] = plans[0].layout.vendor
     for key in ("group", "year"):
-        found = [getattr(p.rowmeta.columns, key).id for p in plans if getattr(p.rowmeta.columns, key) is not None]
+        found = [getattr(p.per_row.columns, key).id for p in plans if getattr(p.per_row.columns, key) is not None]
         if found:
             meta[f"{key}_column_found"] = found[0]
     meta["open_questions_found"] = [c.id for p in plans for c in p.open_cols]
@@ -408,7 +408,7 @@ def _survey_units(source: Source, plans: list[_Plan], meta: dict, identifiers: l
                     position += 1
         finally:
             stream.close()
-    rowmeta.finish(source, meta, [p.rowmeta for p in plans])
+    rowmeta.finish(source, meta, [p.per_row for p in plans])
 
 
 def _cell(row: list[str], col: Column | None) -> str:
@@ -440,7 +440,7 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             break
         if said is None and cell.strip() and plan.consent_col is None:
             consent = None   # an answer code nobody has read: the file's consent does not stand in for it
-    group, year = plan.rowmeta.values(lambda c: _cell(row, c))
+    group, year = plan.per_row.values(lambda c: _cell(row, c))
     for col in plan.open_cols:
         text = _cell(row, col)
         if not text or C.is_skip_answer(text):
@@ -463,7 +463,7 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         )
         position += 1
         stats["units"] += 1
-        plan.rowmeta.note(group, year)
+        plan.per_row.note(group, year)
 
 
 def _check_width(row: list[str], width: int, path, rownum: int) -> None:

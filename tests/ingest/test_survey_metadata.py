@@ -80,7 +80,7 @@ def _plain_cohort_year(tmp_path):
     """A plain export whose "Cohort" holds the series and "Site" the group."""
     head = ["Site", "Cohort", Q_VALUE]
     rows = [[g, y, a] for g, y, a in zip(["Bendigo", "Bendigo", "Geelong", "Geelong"],
-                                         ["2022-2023", "2022-2023", "2023", "2023"], ANSWERS)]
+                                         ["22/23", "2022-2023", "2023", "2023"], ANSWERS)]
     return write_csv(tmp_path / "plain_cohort.csv", [head] + rows)
 
 
@@ -139,10 +139,10 @@ def test_the_manifests_value_wins_over_a_column_that_says_otherwise_with_one_war
 
 
 def test_a_manifest_value_the_column_agrees_with_is_not_warned_about(tmp_path, caplog):
-    path = write_csv(tmp_path / "s.csv", [["Group", Q_VALUE]] + [["RRE", a] for a in ANSWERS])
+    path = write_csv(tmp_path / "s.csv", [["Group", "Year", Q_VALUE]] + [["RRE", "2024/25", a] for a in ANSWERS])
     with caplog.at_level(logging.WARNING, logger="copquotes.ingest"):
-        units = list(read(discover([path], meta={"group": "RRE"}).sources[0]).units)
-    assert {u.group for u in units} == {"RRE"}
+        units = list(read(discover([path], meta={"group": "RRE", "year": "2024-25"}).sources[0]).units)
+    assert {(u.group, u.year) for u in units} == {("RRE", "2024-25")}
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
@@ -171,6 +171,18 @@ def test_a_group_column_that_is_not_shared_short_labels_is_not_read(tmp_path, ca
         _, _, units = units_of(path)
     assert {u.group for u in units} == {None}
     assert any("is named like a group" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("header, values", [
+    ("Community", ["Strongly agree", "Agree", "Agree", "Disagree"]),
+    ("Network", ["Yes", "No", "Yes", "Yes"]),
+])
+def test_ratings_under_a_group_header_are_answers_not_groups(tmp_path, caplog, header, values):
+    path = write_csv(tmp_path / "s.csv", [[header, Q_VALUE]] + [[v, a] for v, a in zip(values, ANSWERS)])
+    with caplog.at_level(logging.WARNING, logger="copquotes.ingest"):
+        _, _, units = units_of(path)
+    assert {u.group for u in units} == {None}
+    assert not any("group" in r.getMessage() for r in caplog.records)
 
 
 def test_a_year_column_of_years_of_study_is_not_a_series(tmp_path):
