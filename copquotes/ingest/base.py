@@ -58,6 +58,9 @@ class Source:
     format: str
     meta: dict = field(default_factory=dict)
     roster: tuple[RosterEntry, ...] = ()
+    # the keys of ``meta`` that detection filled (a year in the file's or a folder's name), not the
+    # manifest or --meta: a survey's own year column wins over them (copquotes.ingest.rowmeta)
+    detected: frozenset = frozenset()
 
     @property
     def display(self) -> str:

@@ -115,7 +115,8 @@ def discover(inputs, meta: dict | None = None) -> Discovery:
         roster = roster_of(roster_paths or [])
         if roster_paths:
             merged["rosters"] = [str(p) for p in roster_paths]
-        disc.sources.append(Source(path=f, format=fmt, meta=merged, roster=roster))
+        disc.sources.append(Source(path=f, format=fmt, meta=merged, roster=roster,
+                                   detected=_detected_keys(f, root, manifests, cli_meta, merged)))
     # a file a manifest (or --meta) names as a roster is a roster, whatever its header looks like
     disc.sources = [s for s in disc.sources if s.path.resolve() not in roster_cache]
     _skip_textless(disc, {f.resolve() for f, _, explicit, _ in detected if not explicit})
@@ -210,6 +211,15 @@ def _file_meta(f: Path, root: Path, fmt: str, manifests: _Manifests, cli_meta: d
             merged.update({k: v for k, v in layer.items()})
     merged.update(cli_meta)
     return merged
+
+
+def _detected_keys(f: Path, root: Path, manifests: _Manifests, cli_meta: dict, merged: dict) -> frozenset:
+    """The keys of a file's metadata that only detection gave (no manifest layer, no --meta)."""
+    given = set(cli_meta)
+    for m in manifests.chain(root, f):
+        for layer in m.meta_for(f):
+            given.update(layer)
+    return frozenset(k for k in ("year",) if k in merged and k not in given)
 
 
 def _skip_textless(disc: Discovery, found_in_folder: set[Path]) -> None:

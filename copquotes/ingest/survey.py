@@ -18,8 +18,8 @@ from typing import Iterator
 from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
-from . import sheet_transcript
-from .base import Reading, Source, truthy
+from . import rowmeta, sheet_transcript
+from .base import Reading, Source, truthy, year_from_text
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter)
@@ -62,6 +62,8 @@ class _Plan:
     columns_info: list[dict] = field(default_factory=list)
     # yes/no columns about consent or use that are not the quote consent (C.maybe_consent)
     maybe_consent_cols: list[Column] = field(default_factory=list)
+    # how each row gets its group and year (copquotes.ingest.rowmeta)
+    per_row: rowmeta.RowMeta | None = None
 
 
 def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str, nul_lines=None):
@@ -84,19 +86,8 @@ def _sample(stream, n: int) -> list[list[str]]:
     return rows
 
 
-_SHORT_YEAR_DATE = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-](\d\d)(?:[\sT,]|$)")
-
-
 def _year_from_dates(values: list[str]) -> str | None:
-    years = Counter()
-    for v in values:
-        m = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", v or "")
-        if m:
-            years[m.group(1)] += 1
-            continue
-        m = _SHORT_YEAR_DATE.match(v or "")  # a Forms export saved from Excel as CSV: "3/14/24 10:02"
-        if m:
-            years["20" + m.group(1)] += 1
+    years = Counter(y for y in map(rowmeta.date_year, values) if y)
     if len(years) == 1:
         return next(iter(years))
     return None
@@ -124,11 +115,13 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
 
     roles = _Roles()
     _roles_by_name(source, cols, layout, roles)
+    meta_cols = rowmeta.find_columns(source, cols, values)
     candidates = [c for c in cols if c.role == "other"]
     consent_col = _consent_column(source, cols, candidates, values)
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
-    year = meta.get("year") or (sheet if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None)
+    sheet_year = (year_from_text(sheet) or sheet.strip()) if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None
+    year = meta.get("year") or sheet_year
     if not year and not roles.date_cols:
         # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
         for c in candidates:
@@ -136,6 +129,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
                 roles.date_cols.append(c)
     if not year and roles.date_cols:
         year = _year_from_dates([v for c in roles.date_cols[:2] for v in values(c)])
+    rows_meta = rowmeta.row_meta(source, meta_cols, roles.date_cols, sheet_year,
+                                 None if meta.get("year") or sheet_year else year, values)
 
     info = [{"column": c.id, "letter": col_letter(c.index), "question": c.question, "role": c.role,
              **({"identity_kind": c.identity_kind} if c.role == "identity" else {})} for c in cols]
@@ -147,7 +142,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             raise C.no_open_text_error(source.path)
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
-                 roles.status_col, year, info, maybe)
+                 roles.status_col, year, info, maybe, rows_meta)
 
 
 @dataclass
@@ -362,10 +357,14 @@ def read_survey(source: Source) -> Reading:
 
     meta = dict(source.meta)
     meta.setdefault("source_kind", "survey")
-    years = {p.year for p in plans if p.year}
+    years = {p.year for p in plans if p.year and p.per_row.columns.year is None}   # a year column: per row
     if not meta.get("year") and len(years) == 1:
         meta["year"] = years.pop()
     meta["layout"] = plans[0].layout.vendor
+    for key in ("group", "year"):
+        found = [getattr(p.per_row.columns, key).id for p in plans if getattr(p.per_row.columns, key) is not None]
+        if found:
+            meta[f"{key}_column_found"] = found[0]
     meta["open_questions_found"] = [c.id for p in plans for c in p.open_cols]
     if any(p.consent_col for p in plans):
         meta["consent_column_found"] = [p.consent_col.id for p in plans if p.consent_col][0]
@@ -409,6 +408,7 @@ def _survey_units(source: Source, plans: list[_Plan], meta: dict, identifiers: l
                     position += 1
         finally:
             stream.close()
+    rowmeta.finish(source, meta, [p.per_row for p in plans])
 
 
 def _cell(row: list[str], col: Column | None) -> str:
@@ -440,6 +440,7 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             break
         if said is None and cell.strip() and plan.consent_col is None:
             consent = None   # an answer code nobody has read: the file's consent does not stand in for it
+    group, year = plan.per_row.values(lambda c: _cell(row, c))
     for col in plan.open_cols:
         text = _cell(row, col)
         if not text or C.is_skip_answer(text):
@@ -455,13 +456,14 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             locator = f"{plan.sheet} {locator}"
         yield Unit(
             file=str(path), position=position, text=text,
-            source_kind=meta.get("source_kind", "survey"), group=meta.get("group"),
-            year=meta.get("year") or plan.year, question=col.question or col.id,
+            source_kind=meta.get("source_kind", "survey"), group=group,
+            year=year, question=col.question or col.id,
             speaker_key=speaker_key, speaker_role="respondent", consent=consent,
             locator=locator, start_time=None, extra=tuple(sorted(extra)),
         )
         position += 1
         stats["units"] += 1
+        plan.per_row.note(group, year)
 
 
 def _check_width(row: list[str], width: int, path, rownum: int) -> None:
