@@ -44,7 +44,7 @@ REMOVED_KEY = "removed_file:"     # meta key prefix: the identity of a removed f
 AUDIT_ACTION = "removed_with_file"
 ORPHAN_KINDS = ("quote", "redaction", "theme_label", NO_CONSENT)
 # status: the bytes of stored files hashed per call, at most (a larger rest is reported unchecked)
-HASH_BUDGET = 512 * 1024 * 1024
+HASH_BUDGET = 256 * 1024 * 1024
 LISTED = 12                       # stored files named in an unknown FILE's error, at most
 
 

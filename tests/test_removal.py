@@ -389,3 +389,19 @@ def test_a_file_missing_on_disk_can_be_removed_by_the_name_status_shows(capsys, 
     assert rep["units"] == 4
     code, out, _ = cli(capsys, "status", "--workspace", wsp, "--json")
     assert [f["file"] for f in json.loads(out)["files"]] == ["b.csv"]
+
+
+def test_status_hashes_within_a_budget_and_says_what_it_did_not_check(here, wsp):
+    from copquotes.removal import source_states
+
+    _change(here)
+    ws = db(wsp)
+    try:
+        assert [s["state"] for s in source_states(ws)] == ["changed", "present"]
+        size_a = (here / "a.csv").stat().st_size
+        assert [s["state"] for s in source_states(ws, budget=size_a)] == ["changed", "unchecked"]
+        assert [s["state"] for s in source_states(ws, budget=0)] == ["unchecked", "unchecked"]
+        _move(here)
+        assert [s["state"] for s in source_states(ws, budget=0)] == ["missing", "unchecked"]
+    finally:
+        ws.close()
