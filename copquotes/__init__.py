@@ -23,6 +23,7 @@ from .types import Flag, Identifier, RosterEntry, Span, Unit
 # name -> module that defines it, imported on first use (PEP 562)
 _LAZY = {
     "run": "api",
+    "remove": "api",
     "Result": "api",
     "configure": "runtime",
     "Workspace": "workspace",

@@ -173,9 +173,39 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
             ws = Workspace.open(ws_path, create=True)
             try:
                 report = ws.ingest(discovery.sources, progress=True)
+                from .removal import reattach_returned
+
+                restored = reattach_returned(ws)   # decisions kept when a file was removed, back with it
                 stages = analyse(ws, progress=True, engine=started, address=address, jobs=jobs, bulk=bulk)
             finally:
                 ws.close()
     ingest = report.to_dict()
+    if restored:
+        ingest["restored"] = restored
     ingest["skipped"] = [{"path": str(p), "reason": r} for p, r in discovery.skipped]
     return Result(workspace=ws_path.resolve(), ingest=ingest, stages=stages)
+
+
+def remove(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None) -> dict:
+    """Take stored files out of a workspace, like ``copquotes remove FILE... --yes --json``.
+
+    ``paths``: each a file's path as it was ingested, or its name or id as ``copquotes status``
+    shows it (all are checked before anything is removed: one that names no stored file raises
+    :class:`~copquotes.errors.InputError` listing what the workspace holds). ``workspace``: by
+    default ``copquotes-workspace`` in the current folder, as :func:`run`.
+
+    Removes the files' units and every result derived from them; reviewers' decisions on their
+    quotes (and manual redactions, theme labels) are kept as orphans and re-attached when the same
+    file is ingested again (:func:`run`, ``copquotes ingest``). The aggregates are counted again;
+    the next :func:`run` or ``copquotes analyse`` brings the topics and tables up to date. Raises
+    :class:`~copquotes.workspace.WorkspaceBusy` while another run or analysis writes to the
+    workspace. Returns the report (``files``: per file ``units``, ``quotes``, ``kept`` by kind;
+    totals ``units``, ``quotes``, ``orphaned``; ``bulk``; ``stages``: each stage's state after).
+    """
+    from .removal import remove as _remove
+
+    ws_path = Path(workspace if workspace is not None else Path.cwd() / DEFAULT_WORKSPACE)
+    names = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not names:
+        raise InputError("no files given: pass the path (or name) of a stored file", ws_path)
+    return _remove([os.fspath(n) for n in names], ws_path)

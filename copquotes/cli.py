@@ -122,7 +122,10 @@ def _ingest(args, ws_path: Path, meta: dict) -> dict:
         if not existed:
             shutil.rmtree(ws_path, ignore_errors=True)
         raise
-    ws.close()
+    try:
+        _restore_removed(ws, rep)
+    finally:
+        ws.close()
     listed = {str(p) for p, _ in discovery.unreadable}
     for u in rep["unreadable"]:
         if u["path"] not in listed:
@@ -133,9 +136,22 @@ def _ingest(args, ws_path: Path, meta: dict) -> dict:
     return rep
 
 
+def _restore_removed(ws, rep: dict) -> None:
+    """Reviewers' decisions kept when a file was removed (copquotes remove) re-attached to it when
+    this ingest brought it back; listed in the report (``restored``)."""
+    from .removal import reattach_returned
+
+    back = reattach_returned(ws)
+    if back:
+        rep["restored"] = back
+
+
 def _print_ingest(rep: dict) -> None:
     for f in rep["files"]:
         _err(f"{f['status']:>9}  {f['n_units']:>6} units  {f['path']}")
+    for b in rep.get("restored") or []:
+        _err(f"{'':>9}  {b['file']}: {b['reattached']} decision(s) kept when it was removed are back"
+             + (f"; {b['open']} still orphaned (copquotes status)" if b["open"] else ""))
     for u in rep.get("unreadable") or []:
         _err(f"{'UNREADABLE':>9}  {'':>6}        {u['path']}: {u['reason']}")
 
@@ -289,6 +305,7 @@ def cmd_status(args) -> int:
 
         st = status(ws)
         st["unreadable"] = unreadable_files(ws)
+        _source_states(ws, st)
     finally:
         ws.close()
     if args.json:
@@ -298,7 +315,9 @@ def cmd_status(args) -> int:
     for f in st["files"]:
         c = f["consent"]
         print(f"  {f['units']:>6}  {f['file']}  [{f['format']}; group={f['group']}; year={f['year']};"
-              f" {f['source_kind']}; consent yes/no/unknown {c['yes']}/{c['no']}/{c['unknown']}]")
+              f" {f['source_kind']}; consent yes/no/unknown {c['yes']}/{c['no']}/{c['unknown']}; id {f['file_id']}]")
+        if f["source"]["hint"]:
+            print(f"          {f['source']['state'].upper()}: {f['file']} {f['source']['hint']}")
     for title, key in (("group", "by_group"), ("year", "by_year"), ("source kind", "by_source_kind")):
         print(f"by {title}: " + ", ".join(f"{k} {v}" for k, v in st[key].items()))
     c = st["consent"]
@@ -309,6 +328,9 @@ def cmd_status(args) -> int:
               "(confirm with a roster alias or the manifest's speaker_names, or approve each quote)")
     for u in st["unreadable"]:
         print(f"unreadable: {u['path']}: {u['reason']} (at {u['at']}; fix it and ingest again)")
+    for r in st["removed_files"]:
+        print(f"removed: {r['file']} (at {r['removed_at']}): {r['orphaned']} reviewer decision(s) kept; "
+              f"ingest {r['path']} again to bring them back")
     print("stages: " + ", ".join(f"{k} {v['state']}" for k, v in st["stages"].items()))
     b = st.get("bulk") or {}
     if b.get("state") not in (None, "none"):
@@ -326,6 +348,74 @@ def cmd_status(args) -> int:
     if st.get("ranking", {}).get("line"):
         print(st["ranking"]["line"])
     return 0
+
+
+def _source_states(ws, st: dict) -> None:
+    """Each listed file gets its ``file_id`` and ``source`` (``state``: present, changed, missing,
+    unreadable or unchecked; ``path``; ``hint``: what to do), and ``sources`` counts the states."""
+    from .removal import removed_files, source_states
+
+    st["removed_files"] = removed_files(ws)
+    states = {}
+    for s in source_states(ws):
+        states.setdefault(s["file"], []).append(s)
+    for f in st["files"]:
+        same = states.get(f["file"]) or [None]
+        s = same.pop(0) if len(same) > 1 else same[0]
+        f["file_id"] = s["file_id"] if s else None
+        f["source"] = {k: s[k] for k in ("state", "path", "hint")} if s else {"state": "unknown", "path": None,
+                                                                           "hint": None}
+    counts: dict = {}
+    for f in st["files"]:
+        counts[f["source"]["state"]] = counts.get(f["source"]["state"], 0) + 1
+    st["sources"] = counts
+
+
+def cmd_remove(args) -> int:
+    from .removal import remove_files
+
+    ask = not args.yes and sys.stdin is not None and sys.stdin.isatty()
+    ws = _open_ws(args.workspace)
+    try:
+        rep = remove_files(ws, args.files, progress=not args.quiet,
+                           confirm=(lambda files: _confirm(files, args.workspace)) if ask else None)
+    finally:
+        ws.close()
+    if args.json:
+        _out(rep)
+    else:
+        _print_removed(rep)
+    return 0
+
+
+def _removal_line(f: dict) -> str:
+    k = f["kept"]
+    return (f"{f['file']}: {f['units']} units, {f['quotes']} quotes; reviewers' work kept as orphans: "
+            f"{k['quote']} quote decision(s), {k['redaction']} redaction(s), {k['theme_label']} theme label(s)"
+            + (f", {k['quote_no_consent']} kept until consent" if k.get("quote_no_consent") else ""))
+
+
+def _confirm(files: list[dict], workspace) -> None:
+    for f in files:
+        _err(f"  would remove {_removal_line(f)}")
+    sys.stderr.write(f"Remove {len(files)} file(s) from workspace {workspace}? [y/N] ")
+    sys.stderr.flush()
+    answer = (sys.stdin.readline() or "").strip().lower()
+    if answer not in ("y", "yes"):
+        raise CopquotesError("nothing removed: not confirmed (answer y, or pass --yes)")
+
+
+def _print_removed(rep: dict) -> None:
+    for f in rep["files"]:
+        _err(f"removed {_removal_line(f)}")
+    if rep["orphaned"]:
+        _err("  the kept decisions come back when the same file is ingested again (copquotes status counts them)")
+    if rep["bulk"] != "none":
+        _err(f"  bulk files {rep['bulk']} without it")
+    stale = [k for k, v in rep["stages"].items() if v != "up to date"]
+    if stale:
+        _err(f"  to bring the topics and tables up to date: copquotes analyse --workspace {rep['workspace']}"
+             f" ({', '.join(stale)} to run again)")
 
 
 def cmd_review(args) -> int:
@@ -543,6 +633,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("status", cmd_status, "what the workspace holds; which stages are up to date")
     sp.add_argument("--workspace", "-w", required=True, metavar="WS")
     sp.add_argument("--json", action="store_true")
+
+    sp = add("remove", cmd_remove, "take stored files and everything derived from them out of a workspace; "
+             "reviewers' decisions on their quotes are kept as orphans and come back if the file is ingested again")
+    sp.add_argument("files", nargs="+", metavar="FILE",
+                    help="the path as ingested, or the name or id copquotes status shows")
+    sp.add_argument("--workspace", "-w", required=True, metavar="WS")
+    sp.add_argument("--yes", "-y", action="store_true",
+                    help="do not ask for confirmation (it is asked only when stdin is a terminal)")
+    sp.add_argument("--json", action="store_true", help="print a JSON report on stdout")
 
     sp = add("tag", cmd_tag, "tag texts with codebook themes (one JSON object per input)")
     sp.add_argument("file", metavar="FILE", help="one text per line, or JSONL with 'text' ('-' = stdin)")
