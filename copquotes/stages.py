@@ -137,7 +137,7 @@ DECLARATIONS: tuple[Stage, ...] = (
           fingerprint_extra=_tag_extra),
     Stage("topics", version="4", run="copquotes.topics.stage:run", inputs=("embed", "tag"), granularity="workspace",
           doc="BERTopic topics fitted on the corpus (a seeded sample of it above 20,000 units), labels, tables"),
-    Stage("quotes", version="6", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
+    Stage("quotes", version="7", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
           granularity="workspace",
           doc="candidate spans per unit, scored, chosen per unit and stored; weights learnt from decisions",
           # in the worker process beside the topic fit (it reads no topic table), at any size: it

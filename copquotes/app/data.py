@@ -20,7 +20,8 @@ Text rules (the app shows what these functions return, nothing else):
   app calls only for a reviewer who signed in with their own credential (see
   :mod:`copquotes.app.access`) and whom the workspace config ``show_original_for`` names;
 * strings the pipeline derived from raw text (topic labels and keywords, flag reasons)
-  are scrubbed of every string redacted anywhere in the workspace;
+  are scrubbed of every string redacted anywhere in the workspace; the topic pictures draw
+  the labels the disclosure layer shows, never the raw ones (:func:`figures`);
 * survey question texts (export headers, never anonymised) are name-masked and scrubbed
   the same way (:func:`question_text`).
 """
@@ -41,7 +42,6 @@ from ..questions import redacted_questions
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
-IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 HIDDEN_NO_CONSENT = "(hidden: this speaker did not agree to be quoted)"
 CONFIG_SHOW_ORIGINAL = "show_original_for"
 # a speaker matched to the roster by first name only: consent not confirmed, text shown only
@@ -177,14 +177,29 @@ def theme_prevalence(ws, by: str = "group") -> pd.DataFrame:
     return prevalence(label_base(ws), label_adjustments(ws), by)
 
 
-def figures(ws) -> list[Path]:
-    """Images under ``WS/figures/`` (topic map first). HTML figures are never shown."""
-    folder = Path(ws.path) / "figures"
-    if not folder.is_dir():
+_PICTURES_CACHE: dict = {}
+
+
+def figures(ws) -> list:
+    """The topic pictures (:class:`copquotes.topics.Picture`: name and PNG bytes), topic map
+    first, with the topic labels the disclosure layer shows now (never the raw labels): the
+    topics stage's PNGs under ``WS/figures/`` while they were drawn with these labels, else
+    drawn again in memory (kept until the analysis or the labels change). HTML figures and
+    any other image in the folder are never shown."""
+    from .. import topics      # the topics package (its model code) loads only when pictures are asked for
+
+    if ws.conn.execute("SELECT 1 FROM topic_info LIMIT 1").fetchone() is None:
         return []
-    imgs = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTS and p.is_file()]
-    return sorted(imgs, key=lambda p: (0 if "topic" in p.name.lower() and "map" in p.name.lower()
-                                       else 1 if "topic" in p.name.lower() else 2, p.name))
+    labels = topics.shown_labels(ws)
+    pics = topics.stored_pictures(Path(ws.path) / "figures", labels)
+    if pics is None:
+        key = (str(ws.path), analysis_token(ws), tuple(sorted(labels.items())))
+        pics = _PICTURES_CACHE.get(key)
+        if pics is None:
+            _PICTURES_CACHE.clear()
+            pics = _PICTURES_CACHE[key] = topics.pictures(ws, labels)
+    return sorted(pics, key=lambda p: (0 if "topic" in p.name and "map" in p.name else 1 if "topic" in p.name
+                                       else 2, p.name))
 
 
 # ---------------------------------------------------------------------------------- quotes

@@ -366,7 +366,7 @@ def overview_page() -> None:
     if figs:
         st.subheader("Topic map")
         for p in figs[:3]:
-            st.image(str(p), caption=p.name)
+            st.image(p.png, caption=p.name)
     if ov["stages"]:
         with st.expander("Analysis stages"):
             st.dataframe(ov["stages"], width="stretch", hide_index=True)
@@ -816,7 +816,7 @@ def topics_page() -> None:
         st.subheader("Units per topic and theme")
         st.dataframe(tt, width="stretch")
     for p in cached(ctx, "figures"):
-        st.image(str(p), caption=p.name)
+        st.image(p.png, caption=p.name)
 
 
 # ---------------------------------------------------------------------------------- export

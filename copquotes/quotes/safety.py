@@ -10,6 +10,7 @@ from typing import Iterable
 
 from ..disclosure import file_name_pattern
 from ..disclosure import redact_span as _redact_span
+from . import lexicon as lx
 from .candidate import Candidate, Unit
 from .features import cut_off
 
@@ -26,6 +27,18 @@ _HEALTH = re.compile(
     r"overdos\w*|alcoholi\w*|addict\w*|detox\w*|rehab|withdrawals?|"
     r"(?:drug|alcohol|substance|opioid|heroin|methadone) (?:addiction|dependence|dependency|abuse|misuse|problems?|habit))\b",
     re.I)
+# a named medicine or drug class, a chronic or serious condition (lexicon.py lists them)
+_MEDICAL = re.compile(r"\b(?:" + "|".join(lx.MEDICINES + lx.CONDITIONS) + r")\b", re.I)
+_DEATH = re.compile(r"\b(?:" + lx.DEATH + r")\b", re.I)
+_CLOCK_DATE = re.compile(r"\b(?:" + lx.CLOCK_DATE + r")(?!\w)", re.I)
+# quasi-identifiers harmless alone, identifying together (see _combined_identifiers)
+_COMBINABLE = (
+    ("age", re.compile(r"\b(?:" + lx.AGE_BAND + r")\b", re.I)),
+    ("living", re.compile(r"\b(?:" + lx.LIVING + r")\b", re.I)),
+    ("sex", re.compile(lx.SELF_SEX + r"\b", re.I)),
+    ("role", re.compile(r"\b(?:" + lx.ROLE_PLACE + r")\b", re.I)),
+)
+_LOCAL_EVENT = re.compile(lx.LOCAL_EVENT)
 _PROFANITY = re.compile(
     r"\b(?:fuck\w*|f\*+k\w*|shit\w*|bullshit|crap(?:py)?|arse\w*|ass|asshole|bitch\w*|bastard\w*|"
     r"piss(?:ed|ing)?|dick(?:head)?|cunt\w*|wtf|damn\w*|bloody hell)\b", re.I)
@@ -46,6 +59,12 @@ SENSITIVE = (
     ("profanity", "strong language"),
     ("staff_complaint", "criticism of an individual staff member who may be identifiable"),
 )
+# quasi-identifier flags of the quote stage (the anonymise stage flags single mentions); the
+# reasons are generic, like those above
+DEATH_DATE_REASON = "a death or bereavement with its date or time can identify the person and their family"
+COMBINED_REASON = ("details that are harmless alone identify together (an age band with sex, a role or place,"
+                   " or living alone)")
+LOCAL_EVENT_REASON = "a named local event can identify the place, and with it the speaker"
 CUT_OFF_REASON = "the answer looks cut off in the source (no closing punctuation; a field-length limit or an unfinished word)"
 
 
@@ -55,9 +74,9 @@ def content_flags(text: str, offset: int = 0) -> list[dict]:
     from ..text import sentence_spans
 
     found: dict[str, tuple[int, int]] = {}
-    m = _HEALTH.search(text)
-    if m:
-        found["sensitive_health"] = m.span()
+    health = [m.span() for m in (_HEALTH.search(text), _MEDICAL.search(text)) if m]
+    if health:
+        found["sensitive_health"] = min(health)
     m = _PROFANITY.search(text)
     if m:
         found["profanity"] = m.span()
@@ -67,8 +86,42 @@ def content_flags(text: str, offset: int = 0) -> list[dict]:
         if role and neg:
             found["staff_complaint"] = (a, b)
             break
-    return [{"kind": kind, "start": offset + found[kind][0], "end": offset + found[kind][1], "reason": reason,
-             "severity": "warn"} for kind, reason in SENSITIVE if kind in found]
+    flags = [{"kind": kind, "start": offset + found[kind][0], "end": offset + found[kind][1], "reason": reason,
+              "severity": "warn"} for kind, reason in SENSITIVE if kind in found]
+    return flags + [{"kind": "quasi_identifier", "start": offset + a, "end": offset + b, "reason": reason,
+                     "severity": "warn"} for a, b, reason in identifier_combinations(text)]
+
+
+def identifier_combinations(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, reason)`` of what identifies only in combination: a death or bereavement
+    and a date or clock time in one sentence; an age band or living alone with another
+    quasi-identifier (sex, role or place, age, living situation) anywhere in ``text``; a
+    named local event. At most one of each."""
+    from ..text import sentence_spans
+
+    out = []
+    for a, b in sentence_spans(text):
+        sentence = text[a:b]
+        if _DEATH.search(sentence) and _CLOCK_DATE.search(sentence):
+            out.append((a, b, DEATH_DATE_REASON))
+            break
+    combo = _combined_identifiers(text)
+    if combo:
+        out.append((*combo, COMBINED_REASON))
+    for m in _LOCAL_EVENT.finditer(text):
+        if not set(m.group(1).lower().split()) <= lx.NOT_A_NAME:
+            out.append((m.start(), m.end(), LOCAL_EVENT_REASON))
+            break
+    return out
+
+
+def _combined_identifiers(text: str) -> tuple[int, int] | None:
+    """The span from the first to the last of the combinable quasi-identifiers in ``text`` when
+    there are two kinds or more, one of them an age band or living alone; else None."""
+    hits = {kind: m.span() for kind, pattern in _COMBINABLE if (m := pattern.search(text))}
+    if len(hits) < 2 or not hits.keys() & {"age", "living"}:
+        return None
+    return min(a for a, _ in hits.values()), max(b for _, b in hits.values())
 
 
 def redact_span(text: str, redactions: Iterable, start: int, end: int) -> str:

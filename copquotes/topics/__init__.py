@@ -3,14 +3,19 @@
 * :class:`TopicModel`: BERTopic with corpus-size-scaled parameters (scikit-learn contract).
 * tables: :func:`topic_theme_table`, :func:`topic_by`, :func:`topics_over_time`,
   :func:`theme_prevalence`, :func:`map_frame`, :func:`tables_from_workspace`.
-* pictures: :func:`save_figures` (HTML + PNG) and the plotly figure builders.
+* pictures: :func:`save_figures` (HTML + PNG), :func:`pictures` (PNG in memory), the plotly
+  figure builders; topic labels drawn as the disclosure layer shows them (:func:`shown_labels`).
 * the stage: :func:`run` (``copquotes analyse --stage topics``).
 
 Topics are not codebook themes: nothing here merges, renames or writes themes.
 See ``docs/topics.md`` for the measurements behind the defaults.
 """
 from .figures import (
+    Picture,
+    pictures,
     save_figures,
+    shown_labels,
+    stored_pictures,
     theme_prevalence_figure,
     topic_map_figure,
     topic_sizes_figure,
@@ -31,7 +36,7 @@ from .tables import (
 
 __all__ = [
     "DOMAIN_STOP_WORDS", "OUTLIER", "STOP_WORDS", "TopicModel", "make_label", "preload", "run",
-    "save_figures", "theme_prevalence_figure", "topic_map_figure", "topic_sizes_figure",
+    "Picture", "pictures", "save_figures", "shown_labels", "stored_pictures", "theme_prevalence_figure", "topic_map_figure", "topic_sizes_figure",
     "topics_over_time_figure", "map_frame", "primary_theme", "read_workspace", "tables_from_workspace",
     "theme_prevalence", "topic_by", "topic_theme_table", "topics_over_time",
 ]

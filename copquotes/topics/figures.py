@@ -12,18 +12,28 @@ never the participants' words.
 
 The plotly figure builders (``topic_map_figure`` ...) are public so the app can show
 them with ``st.plotly_chart``.
+
+Topic labels are drawn as the disclosure layer shows them (:func:`shown_labels`:
+``Disclosure.aggregate``, names masked, words only units without quote consent use
+withheld), never raw: :func:`save_figures` of a workspace draws them so and records them in
+``labels.json`` beside the pictures; the review app shows the PNGs only while those are
+still the labels it would show, else draws them again in memory (:func:`pictures`).
 """
 from __future__ import annotations
 
 import html
+import io
+import json
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
+from ..disclosure import Disclosure
 from ..workspace import atomic_write_bytes
 from .tables import NONE, map_frame, read_workspace, theme_prevalence, topics_over_time
 
@@ -41,6 +51,29 @@ MAX_LEGEND = 20          # topics named in a legend; the rest are "other topics"
 # to open, and building it took about 240 MB more than one of 50,000); the PNGs draw every unit
 MAP_POINTS = 20_000
 MIN_MAP_POINTS = 20
+LABELS_FILE = "labels.json"   # the shown topic labels the PNGs beside it were drawn with
+PNG_NAMES = ("topic_map.png", "theme_map.png", "topic_sizes.png", "theme_prevalence.png", "topics_over_time.png")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A PNG picture held in memory: its file name (``topic_map.png`` ...) and bytes."""
+
+    name: str
+    png: bytes
+
+
+def shown_labels(ws) -> dict[int, str]:
+    """Every topic's label as the disclosure layer lets it out (``Disclosure.aggregate``)."""
+    gate = Disclosure(ws)
+    return {int(t): gate.aggregate(lab) or "" for t, lab in ws.conn.execute("SELECT topic, label FROM topic_info")}
+
+
+def relabelled(frames: Mapping[str, pd.DataFrame], labels: Mapping[int, str]) -> dict[str, pd.DataFrame]:
+    """``frames`` with ``topic_info``'s labels replaced by ``labels`` (a topic it lacks: no label)."""
+    info = frames["topic_info"].copy()
+    info["label"] = [labels.get(int(t), "") for t in info["topic"]]
+    return {**frames, "topic_info": info}
 
 
 def _colour(key, keys_in_order: list) -> str:
@@ -160,7 +193,7 @@ def _mpl_figure(w=10.0, h=7.0):
     return fig
 
 
-def _png_map(mf: pd.DataFrame, key: str, topic_info, path: Path) -> Path:
+def _png_map(mf: pd.DataFrame, key: str, topic_info):
     fig = _mpl_figure(10, 7.5)
     ax = fig.add_subplot(111)
     groups = _ordered_groups(mf, key)
@@ -186,11 +219,10 @@ def _png_map(mf: pd.DataFrame, key: str, topic_info, path: Path) -> Path:
         ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize=7, markerscale=2,
                   loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
-    _save_png(fig, path)
-    return path
+    return fig
 
 
-def _png_sizes(info: pd.DataFrame, path: Path) -> Path:
+def _png_sizes(info: pd.DataFrame):
     d = info[info["topic"] != -1].sort_values("size")
     fig = _mpl_figure(10, max(3.0, 0.28 * len(d) + 1.2))
     ax = fig.add_subplot(111)
@@ -200,11 +232,10 @@ def _png_sizes(info: pd.DataFrame, path: Path) -> Path:
     out = info.loc[info["topic"] == -1, "size"]
     ax.set_title("Topic sizes" + (f" ({int(out.iloc[0])} units in no topic)" if len(out) else ""))
     fig.tight_layout()
-    _save_png(fig, path)
-    return path
+    return fig
 
 
-def _png_prevalence(prev: pd.DataFrame, path: Path) -> Path:
+def _png_prevalence(prev: pd.DataFrame):
     piv, cols = _prevalence_pivot(prev)
     fig = _mpl_figure(max(6.0, 0.9 * len(cols) + 3), max(3.0, 0.45 * len(piv) + 1.8))
     ax = fig.add_subplot(111)
@@ -222,11 +253,10 @@ def _png_prevalence(prev: pd.DataFrame, path: Path) -> Path:
     fig.colorbar(im, ax=ax, fraction=0.03, format=lambda x, _: f"{x:.0%}")
     ax.set_title("Theme prevalence by cohort and year (share of units)")
     fig.tight_layout()
-    _save_png(fig, path)
-    return path
+    return fig
 
 
-def _png_over_time(tot: pd.DataFrame, path: Path, period: str = "year", top: int = 10) -> Path:
+def _png_over_time(tot: pd.DataFrame, period: str = "year", top: int = 10):
     d = tot[tot["topic"] != -1]
     keep = d.groupby("topic")["units"].sum().sort_values(ascending=False).index[:top]
     fig = _mpl_figure(10, 5.5)
@@ -239,8 +269,7 @@ def _png_over_time(tot: pd.DataFrame, path: Path, period: str = "year", top: int
     ax.set_title(f"Topic shares by {period} (top {len(keep)} topics)")
     ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     fig.tight_layout()
-    _save_png(fig, path)
-    return path
+    return fig
 
 
 # ----------------------------------------------------------------------------- saving
@@ -258,44 +287,104 @@ def build_frames(frames: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def save_figures(ws_or_frames, out_dir) -> list[Path]:
+def _drawings(f: Mapping[str, pd.DataFrame]) -> Iterator[tuple[str, object]]:
+    """``(file name, matplotlib figure)`` of each PNG picture of :func:`build_frames`' ``f``,
+    one at a time; pictures without data (no themes yet; a single year) are left out."""
+    mf, info = f["map"], f["topic_info"]
+    if not mf.empty:
+        yield "topic_map.png", _png_map(mf, "topic", info)
+        if (mf["theme"] != NONE).any():
+            yield "theme_map.png", _png_map(mf, "theme", info)
+    if not info.empty:
+        yield "topic_sizes.png", _png_sizes(info)
+    prev = f.get("theme_prevalence")
+    if prev is not None and not prev.empty:
+        yield "theme_prevalence.png", _png_prevalence(prev)
+    tot = f.get("topics_over_time")
+    if tot is not None and not tot.empty and tot["year"].nunique() > 1:
+        yield "topics_over_time.png", _png_over_time(tot)
+
+
+def _page_figures(f: Mapping[str, pd.DataFrame]) -> Iterator:
+    """The plotly figures of ``topics.html``, in the PNGs' order."""
+    mf, info = f["map"], f["topic_info"]
+    if not mf.empty:
+        yield topic_map_figure(map_sample(mf, key="topic"), "topic", info)
+        if (mf["theme"] != NONE).any():
+            yield topic_map_figure(map_sample(mf, key="theme"), "theme", info)
+    if not info.empty:
+        yield topic_sizes_figure(info)
+    prev = f.get("theme_prevalence")
+    if prev is not None and not prev.empty:
+        yield theme_prevalence_figure(prev)
+    tot = f.get("topics_over_time")
+    if tot is not None and not tot.empty and tot["year"].nunique() > 1:
+        yield topics_over_time_figure(tot)
+
+
+def pictures(ws, labels: Mapping[int, str]) -> list[Picture]:
+    """The PNG pictures of workspace ``ws`` drawn in memory with the topic labels ``labels``
+    (:func:`shown_labels`), as :func:`save_figures` draws them."""
+    f = build_frames(relabelled(read_workspace(ws, lean=True), labels))
+    return [Picture(name, _png_bytes(fig)) for name, fig in _drawings(f)]
+
+
+def stored_pictures(out_dir, labels: Mapping[int, str]) -> list[Picture] | None:
+    """The PNGs :func:`save_figures` wrote to ``out_dir`` when it drew them with ``labels``
+    (its ``labels.json`` says so), else None (drawn with other labels, or not recorded)."""
+    if _drawn_labels(out_dir) != dict(labels):
+        return None
+    got = [Picture(name, (Path(out_dir) / name).read_bytes()) for name in PNG_NAMES if (Path(out_dir) / name).is_file()]
+    return got if _drawn_labels(out_dir) == dict(labels) else None     # not rewritten meanwhile
+
+
+def _drawn_labels(out_dir) -> dict[int, str] | None:
+    """The topic labels the PNGs in ``out_dir`` were drawn with (``labels.json``); None when
+    not recorded (pictures from before it was, or a run that stopped while drawing)."""
+    try:
+        got = json.loads((Path(out_dir) / LABELS_FILE).read_text(encoding="utf-8"))
+        return {int(t): str(lab) for t, lab in got["labels"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save_figures(ws_or_frames, out_dir, labels: Mapping[int, str] | None = None) -> list[Path]:
     """Write the pictures to ``out_dir``: ``topics.html`` (interactive) and one PNG per picture.
 
     ``ws_or_frames``: a :class:`~copquotes.workspace.Workspace` (after the topics stage)
     or a mapping with ``units``, ``unit_topics``, ``topic_info`` and optionally
     ``unit_themes`` (as :func:`~copquotes.topics.tables.read_workspace` returns).
-    Pictures without data (no themes yet; a single year) are left out. Returns the paths.
+    ``labels``: the topic labels to draw; of a workspace, by default those the disclosure
+    layer shows (:func:`shown_labels`), recorded in ``labels.json`` once every picture is
+    written. Pictures without data (no themes yet; a single year) are left out. Returns the paths.
     """
-    frames = ws_or_frames if isinstance(ws_or_frames, Mapping) else read_workspace(ws_or_frames, lean=True)
-    f = build_frames(frames)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if isinstance(ws_or_frames, Mapping):
+        frames = ws_or_frames
+    else:
+        frames = read_workspace(ws_or_frames, lean=True)
+        labels = shown_labels(ws_or_frames) if labels is None else labels
+    if labels is not None:
+        frames = relabelled(frames, labels)
+    (out / LABELS_FILE).unlink(missing_ok=True)      # until every picture is the new one
+    f = build_frames(frames)
     written: list[Path] = []
     page = _Page(out / "topics.html")
     try:
-        mf, info = f["map"], f["topic_info"]
-        if not mf.empty:
-            page.add(topic_map_figure(map_sample(mf, key="topic"), "topic", info))
-            written.append(_png_map(mf, "topic", info, out / "topic_map.png"))
-            if (mf["theme"] != NONE).any():
-                page.add(topic_map_figure(map_sample(mf, key="theme"), "theme", info))
-                written.append(_png_map(mf, "theme", info, out / "theme_map.png"))
-        if not info.empty:
-            page.add(topic_sizes_figure(info))
-            written.append(_png_sizes(info, out / "topic_sizes.png"))
-        prev = f.get("theme_prevalence")
-        if prev is not None and not prev.empty:
-            page.add(theme_prevalence_figure(prev))
-            written.append(_png_prevalence(prev, out / "theme_prevalence.png"))
-        tot = f.get("topics_over_time")
-        if tot is not None and not tot.empty and tot["year"].nunique() > 1:
-            page.add(topics_over_time_figure(tot))
-            written.append(_png_over_time(tot, out / "topics_over_time.png"))
+        for fig in _page_figures(f):
+            page.add(fig)
+        for name, fig in _drawings(f):
+            _save_png(fig, out / name)
+            written.append(out / name)
         html_path = page.close()
     finally:
         page.discard()
     if html_path is not None:
         written.insert(0, html_path)
+    if labels is not None:
+        atomic_write_bytes(out / LABELS_FILE, json.dumps({"labels": {str(t): lab for t, lab in labels.items()}},
+                                                         ensure_ascii=False).encode("utf-8"))
     log.debug("wrote %d topic figures to %s", len(written), out)
     return written
 
@@ -344,13 +433,15 @@ class _Page:
             self.tmp.unlink(missing_ok=True)
 
 
+def _png_bytes(fig) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
 def _save_png(fig, path: Path) -> None:
     """A crash while saving leaves the previous picture (temp file + rename), never half a file."""
-    import io
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format=Path(path).suffix.lstrip(".") or "png")
-    atomic_write_bytes(path, buf.getvalue())
+    atomic_write_bytes(path, _png_bytes(fig))
 
 
 # ----------------------------------------------------------------------------- helpers
