@@ -180,11 +180,15 @@ def theme_prevalence(ws, by: str = "group") -> pd.DataFrame:
 _PICTURES_CACHE: dict = {}
 
 
+REDRAW_MAX_UNITS = 20_000   # topic pictures drawn again in the app up to this many units
+
+
 def figures(ws) -> list:
     """The topic pictures (:class:`copquotes.topics.Picture`: name and PNG bytes), topic map
     first, with the topic labels the disclosure layer shows now (never the raw labels): the
     topics stage's PNGs under ``WS/figures/`` while they were drawn with these labels, else
-    drawn again in memory (kept until the analysis or the labels change). HTML figures and
+    drawn again in memory (kept until the analysis or the labels change; above
+    :data:`REDRAW_MAX_UNITS` units none is shown until the next analysis run). HTML figures and
     any other image in the folder are never shown."""
     from .. import topics      # the topics package (its model code) loads only when pictures are asked for
 
@@ -193,6 +197,10 @@ def figures(ws) -> list:
     labels = topics.shown_labels(ws)
     pics = topics.stored_pictures(Path(ws.path) / "figures", labels)
     if pics is None:
+        if ws.n_units() > REDRAW_MAX_UNITS:
+            # drawing them again reads every unit's topic and theme scores (about 20 s at
+            # 200,000 units): above this size they wait for the next analysis run, and none shows
+            return []
         key = (str(ws.path), analysis_token(ws), tuple(sorted(labels.items())))
         pics = _PICTURES_CACHE.get(key)
         if pics is None:

@@ -64,3 +64,13 @@ def test_no_topics_no_pictures(tmp_path):
         c.execute("DELETE FROM topic_info")
     assert data.figures(ws) == []
     ws.close()
+
+
+def test_a_large_workspaces_stale_pictures_are_not_shown_nor_drawn_again(tmp_path, monkeypatch):
+    ws = _workspace(tmp_path)
+    save_figures(ws, ws.path / "figures", labels=_raw_labels(ws))    # drawn with raw labels
+    monkeypatch.setattr(data, "REDRAW_MAX_UNITS", ws.n_units() - 1)   # this workspace counts as large
+    drawn = []
+    monkeypatch.setattr(topics, "pictures", lambda *a, **k: drawn.append(a) or [])
+    assert data.figures(ws) == [] and drawn == []
+    ws.close()
