@@ -150,6 +150,23 @@ def test_best_quote_is_ranked_above_small_talk(ws):
     assert not worst or best < worst[0]
 
 
+def test_a_record_tells_the_suggested_light_edit_from_a_reviewers_edit(tmp_path):
+    """``text`` is anonymised and lightly edited; ``edited_text`` is null until a reviewer edits."""
+    from copquotes import review
+
+    w = _make_ws(tmp_path)
+    try:
+        row = next(r for r in _quotes(w) if "language to explain" in r["verbatim"])
+        rec = next(r for r in readers.quote_records(w, top=50, status="all") if r["id"] == row["quote_id"])
+        assert rec["text"].startswith("[The CoP] gave me the language") and rec["edited_text"] is None
+        mine = "[The CoP] gave me the language to explain primary prevention."
+        review.edit(w, row["quote_id"], "Ann", mine, row["version"])
+        rec = next(r for r in readers.quote_records(w, top=50, status="all") if r["id"] == row["quote_id"])
+        assert (rec["text"], rec["edited_text"], rec["status"]) == (mine, mine, "edited")
+    finally:
+        w.close()
+
+
 def test_edit_is_built_from_the_anonymised_span(ws):
     row = next(r for r in _quotes(ws) if "language to explain" in r["verbatim"])
     assert row["suggested_text"].startswith("[The CoP] gave me the language")
