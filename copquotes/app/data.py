@@ -454,8 +454,7 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
     rows = rows_in_order(
         ws.conn,
         'SELECT q.quote_id, q.unit_id, q.start, q."end", q.text, q.edited_text, q.suggested_text, q.score,'
-        " q.parts_json,"
-        " q.themes_json, q.attribution, q.flags_json, u.speaker_key, q.status, q.version, q.updated_at,"
+        " q.parts_json, q.themes_json, q.attribution, q.flags_json, u.speaker_key, q.status, q.version, q.updated_at,"
         " q.updated_by, u.grp, u.year, u.source_kind, u.question, u.speaker_role, u.file_id, u.position,"
         " t.topic, EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id) AS anonymised"
         " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
