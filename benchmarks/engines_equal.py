@@ -38,7 +38,8 @@ EXACT = {
     "tags": lambda ws: [(u, t, lab, ev) for u, t, _, lab, ev in _unit_theme_rows(ws)],   # (Parquet parts)
     "topic of each unit": "SELECT unit_id, topic FROM unit_topics ORDER BY 1",
     "topic table": "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY 1",
-    "quotes": "SELECT quote_id, text, edited_text, attribution, flags_json, speaker, status FROM quotes ORDER BY 1",
+    "quotes": ("SELECT quote_id, text, edited_text, suggested_text, attribution, flags_json, speaker, status"
+               " FROM quotes ORDER BY 1"),
 }
 
 

@@ -257,7 +257,7 @@ def find_identifiers(text: str, terms: list[str]) -> list[str]:
 def safety_report(ws, gold: list[dict], data_dir: Path, top_n: int) -> dict:
     terms = identifier_terms(data_dir, ws)
     rows = ws.conn.execute(
-        "SELECT q.quote_id, q.text, q.edited_text, q.verbatim, q.score, u.consent, u.speaker_role, f.path"
+        "SELECT q.quote_id, q.text, q.edited_text, q.suggested_text, q.verbatim, q.score, u.consent, u.speaker_role, f.path"
         " FROM quotes q JOIN units u ON u.unit_id = q.unit_id JOIN files f ON f.file_id = u.file_id"
         " ORDER BY q.score DESC").fetchall()
     non_consented = [g for g in gold if not g["publishable"]]
@@ -267,7 +267,7 @@ def safety_report(ws, gold: list[dict], data_dir: Path, top_n: int) -> dict:
         m = match(non_consented, Path(r["path"]).name, r["verbatim"])
         if m is not None:
             n_nc += 1
-        shown = " ".join(t for t in (r["text"], r["edited_text"]) if t)
+        shown = " ".join(t for t in (r["text"], r["edited_text"], r["suggested_text"]) if t)
         hits = find_identifiers(shown, terms)
         if hits:
             ident_all.append({"quote_id": r["quote_id"], "identifiers": hits})

@@ -501,6 +501,10 @@ def cmd_quotes(args) -> int:
     write_records(records, fmt=fmt, out=args.out)
     if never_analysed:
         _err(f"no quotes yet: run copquotes analyse --workspace {args.workspace}")
+    elif len(records) < args.top:
+        n = len(records)
+        _err(f"{n} quote{'' if n == 1 else 's'} listed, fewer than --top {args.top}: no more match"
+             + ("" if args.status == "all" else " (--status all lists every quote, held ones included)"))
     return 0
 
 

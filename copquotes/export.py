@@ -57,6 +57,7 @@ from .bulk import PART_UNITS, UnitFrames
 from .bulk.frames import analyse_hint as _analyse_hint
 from .disclosure import Disclosure, is_formula_like, is_held, md_blockquote, md_escape, neutralise_cell, strip_control
 from .errors import ConfigError, WorkspaceError
+from .outputs import check_output_file
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,8 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
         fid = fids.get(r["unit_id"])
         out.append({
             "id": r["quote_id"],
-            "text": gate.text(r.get("edited_text") or r["text"], fid),
+            # a reviewer's edit, else the suggested light edit, else the anonymised span
+            "text": gate.text(r.get("edited_text") or r.get("suggested_text") or r["text"], fid),
             "verbatim_span": {"unit_id": r["unit_id"], "start": int(r["start"]), "end": int(r["end"])},
             "themes": [{"theme": t.get("theme"), "score": t.get("score")}
                        for t in json.loads(r.get("themes_json") or "[]")],
@@ -702,12 +704,14 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, 
     ``False`` adds edited and pending ones (rejected quotes are never exported).
     ``collection``: the approved quotes of that collection, in its order, under its name
     and note. ``quote_ids``: only these quotes, in this order (the app's Export page
-    writes what is on screen). Returns the path written. The file appears whole or not at all.
+    writes what is on screen). Returns the path written. The file appears whole or not at all;
+    its folder must exist (:class:`ConfigError` otherwise, as ``copquotes export --out``: a
+    typo never creates folders).
     """
     out = Path(out)
     ext = out.suffix.lower()
     _check_request(out, ext, what, approved_only)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    check_output_file(out, "cannot export to")   # its folder must exist, as for the CLI's --out: never created
     approved = True if approved_only is None else bool(approved_only)
     coll = None
     if collection is not None:

@@ -12,9 +12,12 @@ when someone else saved first. The refused change is not lost: it is kept in
 app can show it next to the newer version.
 
 Quote statuses: ``pending`` -> ``approved`` | ``rejected`` | ``edited`` (edited by
-a reviewer, not yet approved). ``reset`` takes a quote back to ``pending``. The
-edited text lives in ``quotes.edited_text`` beside the anonymised span
-(``quotes.text``) and the verbatim span (``quotes.verbatim``).
+a reviewer, not yet approved). ``reset`` takes a quote back to ``pending``. A
+reviewer's edited text lives in ``quotes.edited_text`` (nothing else writes it) beside the
+anonymised span (``quotes.text``), the quotes stage's suggested light edit of it
+(``quotes.suggested_text``) and the verbatim span (``quotes.verbatim``). The text a quote
+shows and publishes is the first there is of the edit, the suggestion and the span
+(:func:`shown_text`).
 
 Unit-level changes (redactions, theme labels) bump a workspace change counter
 (``meta.review_changes``) so the app's caches notice them.
@@ -41,8 +44,14 @@ log = logging.getLogger(__name__)
 STATUSES = ("pending", "approved", "rejected", "edited")
 REDACTION_KINDS = ("person", "org", "place", "email", "phone", "url", "handle", "contact", "other")
 MAX_REVIEWER_LEN = 80
-_SNAPSHOT_FIELDS = ("status", "text", "edited_text", "themes_json", "flags_json", "version",
+_SNAPSHOT_FIELDS = ("status", "text", "edited_text", "suggested_text", "themes_json", "flags_json", "version",
                     "updated_at", "updated_by")
+
+
+def shown_text(row: dict) -> str:
+    """The text a stored quote row shows and publishes: a reviewer's edit, else the quotes
+    stage's suggested light edit, else the anonymised span."""
+    return row.get("edited_text") or row.get("suggested_text") or row.get("text") or ""
 
 
 class QuoteConflict(ConflictError):
@@ -244,7 +253,7 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
     changes = {"edited_text": text}
     if row is not None:
         _check_no_redacted_text(ws, row, text)
-        risks = edit_risk_flags(text, row.get("edited_text") or row.get("text") or "")
+        risks = edit_risk_flags(text, shown_text(row))
         if risks:       # a new quasi-identifier: held until a reviewer approves it on purpose
             changes["flags_json"] = json.dumps(json.loads(row.get("flags_json") or "[]") + risks)
             approve = False
@@ -445,7 +454,7 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
 
     anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     visible = " ".join(str(x or "") for x in (anon[0] if anon else "", quote_row.get("text"),
-                                                quote_row.get("edited_text")))
+                                                quote_row.get("suggested_text"), quote_row.get("edited_text")))
     unsafe = (bool(new_words(text, visible, DEFAULT_ALLOW))
               or any(not _ordinary_word(w) for w in added_hidden_words(text, visible, edit_hidden_words(ws)))
               or _adds_contact(text, visible))
@@ -636,6 +645,21 @@ def _mask_names(text: str, pattern) -> tuple[str, bool]:
     return masked, masked != text
 
 
+def _redact_edit(edited: str | None, text: str, reds, q: dict, pattern) -> str | None:
+    """An edit (or suggested edit) of quote row ``q`` with every redaction of ``reds`` over its
+    span hidden in it (each redacted surface of the unit ``text`` replaced by its placeholder)
+    and known names masked."""
+    if not edited:
+        return edited
+    for s, e, kind, src in reds:
+        if s < q["end"] and q["start"] < e:
+            surface = text[s:e].strip()
+            if len(surface) >= 2:
+                edited = re.sub(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", placeholder(kind, src), edited,
+                                flags=re.I)
+    return _mask_names(edited, pattern)[0]
+
+
 def _recompute_unit(conn, unit_id: str, text: str, reviewer: str, action: str, detail: dict) -> dict:
     """Recompute ``anon`` and the unit's quote texts after a redaction change (in a transaction)."""
     reds = _active_redactions(conn, unit_id)
@@ -649,26 +673,20 @@ def _recompute_unit(conn, unit_id: str, text: str, reviewer: str, action: str, d
     changed = []
     for q in [dict(r) for r in conn.execute("SELECT * FROM quotes WHERE unit_id = ?", (unit_id,))]:
         new_text, residual = _mask_names(render_redacted(text, reds, q["start"], q["end"]), pattern)
-        edited = q["edited_text"]
-        if edited:
-            # whatever is redacted now stays redacted in the edit (or the suggested edit) too
-            for s, e, kind, src in reds:
-                if s < q["end"] and q["start"] < e:
-                    surface = text[s:e].strip()
-                    if len(surface) >= 2:
-                        edited = re.sub(r"(?<!\w)" + re.escape(surface) + r"(?!\w)",
-                                        placeholder(kind, src), edited, flags=re.I)
-            edited, _ = _mask_names(edited, pattern)
+        # whatever is redacted now stays redacted in the edit and the suggested edit too
+        edited = _redact_edit(q["edited_text"], text, reds, q, pattern)
+        suggested = _redact_edit(q.get("suggested_text"), text, reds, q, pattern)
         flags = json.loads(q["flags_json"] or "[]")
         if action == "redaction_undo" and detail["start"] < q["end"] and q["start"] < detail["end"]:
             flags.append({"kind": "redaction_undone", "start": detail["start"], "end": detail["end"],
                           "reason": f"reviewer {reviewer} undid a redaction here", "severity": "warn"})
-        if new_text == q["text"] and edited == q["edited_text"] and flags == json.loads(q["flags_json"] or "[]"):
+        if (new_text, edited, suggested) == (q["text"], q["edited_text"], q.get("suggested_text")) \
+                and flags == json.loads(q["flags_json"] or "[]"):
             continue
         conn.execute(
-            "UPDATE quotes SET text = ?, edited_text = ?, flags_json = ?, version = version + 1,"
+            "UPDATE quotes SET text = ?, edited_text = ?, suggested_text = ?, flags_json = ?, version = version + 1,"
             " updated_at = ?, updated_by = ? WHERE quote_id = ?",
-            (new_text, edited, json.dumps(flags), now, reviewer, q["quote_id"]))
+            (new_text, edited, suggested, json.dumps(flags), now, reviewer, q["quote_id"]))
         after = dict(conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (q["quote_id"],)).fetchone())
         _log_decision(conn, q["quote_id"], reviewer, action, _snapshot(q), _snapshot(after), None, now)
         changed.append(q["quote_id"])

@@ -1,8 +1,9 @@
 """Full-text search over the quotes' anonymised text (SQLite FTS5), kept in step by triggers.
 
 The index ``quote_search`` holds, for every row of ``quotes``, its anonymised text
-(``quotes.text``, placeholders where words were redacted) and the reviewer's or suggested
-edit (``quotes.edited_text``), and nothing else: never the verbatim span or the unit's
+(``quotes.text``, placeholders where words were redacted) and the reviewer's edit
+(``quotes.edited_text``), else the quotes stage's suggested light edit
+(``quotes.suggested_text``), and nothing else: never the verbatim span or the unit's
 original text. Triggers on ``quotes`` update it in the same transaction as every write
 (the quotes stage's upsert, a review edit, a manual redaction that rewrites a quote's
 text, a deletion or a cascade from a removed unit), so it can never lag what it indexes
@@ -28,7 +29,7 @@ from typing import Iterable
 
 from .text import search_fold, search_tokens
 
-VERSION = "1"
+VERSION = "2"     # 2: the suggested edit (schema 14) is indexed where no reviewer edited
 META_KEY = "quote_search_version"
 TABLE = "quote_search"
 IDS = "quote_search_ids"
@@ -44,20 +45,23 @@ _CREATE = [
     f"""CREATE TRIGGER quote_search_ai AFTER INSERT ON quotes BEGIN
         INSERT OR IGNORE INTO {IDS}(quote_id) VALUES (new.quote_id);
         INSERT INTO {TABLE}(rowid, text, edited_text)
-            SELECT id, new.text, new.edited_text FROM {IDS} WHERE quote_id = new.quote_id;
+            SELECT id, new.text, COALESCE(new.edited_text, new.suggested_text) FROM {IDS}
+            WHERE quote_id = new.quote_id;
     END""",
     f"""CREATE TRIGGER quote_search_ad AFTER DELETE ON quotes BEGIN
         DELETE FROM {TABLE} WHERE rowid = (SELECT id FROM {IDS} WHERE quote_id = old.quote_id);
         DELETE FROM {IDS} WHERE quote_id = old.quote_id;
     END""",
-    f"""CREATE TRIGGER quote_search_au AFTER UPDATE OF quote_id, text, edited_text ON quotes
+    f"""CREATE TRIGGER quote_search_au AFTER UPDATE OF quote_id, text, edited_text, suggested_text ON quotes
     WHEN old.quote_id IS NOT new.quote_id OR old.text IS NOT new.text OR old.edited_text IS NOT new.edited_text
+         OR old.suggested_text IS NOT new.suggested_text
     BEGIN
         DELETE FROM {TABLE} WHERE rowid = (SELECT id FROM {IDS} WHERE quote_id = old.quote_id);
         DELETE FROM {IDS} WHERE quote_id = old.quote_id;
         INSERT OR IGNORE INTO {IDS}(quote_id) VALUES (new.quote_id);
         INSERT INTO {TABLE}(rowid, text, edited_text)
-            SELECT id, new.text, new.edited_text FROM {IDS} WHERE quote_id = new.quote_id;
+            SELECT id, new.text, COALESCE(new.edited_text, new.suggested_text) FROM {IDS}
+            WHERE quote_id = new.quote_id;
     END""",
 ]
 
@@ -67,6 +71,13 @@ def _drop(conn: sqlite3.Connection) -> None:
         conn.execute(f"DROP TRIGGER IF EXISTS {t}")
     conn.execute(f"DROP TABLE IF EXISTS {TABLE}")
     conn.execute(f"DROP TABLE IF EXISTS {IDS}")
+
+
+def drop(conn: sqlite3.Connection) -> None:
+    """Drop the index, its triggers and its version (inside the caller's write transaction): the
+    next :func:`ensure_index` builds it again."""
+    _drop(conn)
+    conn.execute("DELETE FROM meta WHERE key = ?", (META_KEY,))
 
 
 def current(conn: sqlite3.Connection) -> bool:
@@ -87,7 +98,8 @@ def build(conn: sqlite3.Connection) -> int:
         conn.execute(stmt)
     conn.execute(f"INSERT INTO {IDS}(quote_id) SELECT quote_id FROM quotes ORDER BY rowid")
     conn.execute(f"INSERT INTO {TABLE}(rowid, text, edited_text)"
-                 f" SELECT i.id, q.text, q.edited_text FROM quotes q JOIN {IDS} i ON i.quote_id = q.quote_id")
+                 f" SELECT i.id, q.text, COALESCE(q.edited_text, q.suggested_text) FROM quotes q"
+                 f" JOIN {IDS} i ON i.quote_id = q.quote_id")
     conn.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
     conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (META_KEY, VERSION))
     return conn.execute(f"SELECT COUNT(*) FROM {IDS}").fetchone()[0]

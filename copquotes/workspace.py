@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -408,13 +408,57 @@ _MIGRATIONS: list[str] = [
             FROM decisions d WHERE d.quote_id = NEW.quote_id);
     END;
     """,
+    # 13 -> 14: quotes.edited_text is a reviewer's edit only. The quotes stage's suggested light
+    # edit ("CoP [Community of Practice]") moves to quotes.suggested_text (the column is added by
+    # Workspace._add_suggested_text before this script; the move is Workspace._move_suggestions:
+    # an edit a reviewer saved, on this quote or on the one it was re-attached from, stays). The
+    # consent trigger keeps the suggestion in the orphan too. The search index is out of date
+    # (its version key deleted): the next search or quotes stage builds it again in its new layout
+    # (textsearch.VERSION 2); its update trigger goes now, so the move does not index row by row
+    """
+    DROP TRIGGER IF EXISTS quote_search_au;
+    DELETE FROM meta WHERE key = 'quote_search_version';
+    DROP TRIGGER IF EXISTS consent_withdrawn;
+    CREATE TRIGGER consent_withdrawn AFTER UPDATE OF consent, speaker_role ON units
+    WHEN NOT EXISTS (SELECT 1 FROM quotable_units u WHERE u.unit_id = NEW.unit_id)
+    BEGIN
+        INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)
+            SELECT q.quote_id, 'copquotes', 'removed_no_consent',
+                   json_object('status', q.status, 'version', q.version, 'text', q.text,
+                               'edited_text', q.edited_text, 'suggested_text', q.suggested_text,
+                               'updated_by', q.updated_by),
+                   NULL, 'quote consent withdrawn (or the speaker is no longer a participant)',
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            FROM quotes q WHERE q.unit_id = NEW.unit_id
+              AND (q.status != 'pending' OR q.version > 1 OR q.edited_text IS NOT NULL);
+        INSERT INTO orphans(kind, file_id, unit_id, quote_id, payload_json, reason, at)
+            SELECT 'quote_no_consent', NEW.file_id, q.unit_id, q.quote_id,
+                   json_object('quote_id', q.quote_id, 'unit_id', q.unit_id, 'start', q.start, 'end', q."end",
+                               'text', q.text, 'verbatim', q.verbatim, 'edited_text', q.edited_text,
+                               'suggested_text', q.suggested_text,
+                               'score', q.score, 'parts_json', q.parts_json, 'themes_json', q.themes_json,
+                               'attribution', q.attribution, 'flags_json', q.flags_json, 'speaker', q.speaker,
+                               'status', q.status, 'version', q.version, 'updated_at', q.updated_at,
+                               'updated_by', q.updated_by,
+                               'before', substr(NEW.text, max(0, q.start - 40) + 1, q.start - max(0, q.start - 40)),
+                               'after', substr(NEW.text, q."end" + 1, 40),
+                               'speaker_key', NEW.speaker_key, 'question', NEW.question,
+                               'reviewer_themes', json(CASE WHEN EXISTS (SELECT 1 FROM decisions d
+                                   WHERE d.quote_id = q.quote_id AND d.action = 'set_themes') THEN 'true' ELSE 'false' END)),
+                   'consent withdrawn: kept until quote consent is given again',
+                   strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+            FROM quotes q WHERE q.unit_id = NEW.unit_id
+              AND (q.status != 'pending' OR q.version > 1 OR q.edited_text IS NOT NULL);
+        DELETE FROM quotes WHERE unit_id = NEW.unit_id;
+    END;
+    """,
 ]
 
 # the indexes migrations 5 -> 6, 8 -> 9 and 11 -> 12 add (their statistics are gathered when the
 # workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
                 8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: (),
-                11: ("unit_parts_part",), 12: ()}
+                11: ("unit_parts_part",), 12: (), 13: ()}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.
@@ -477,7 +521,7 @@ def quote_id_for(unit_id: str, start: int, end: int) -> str:
     return "q" + hashlib.sha1(f"{unit_id}:{start}:{end}".encode()).hexdigest()[:15]
 
 
-_SNAPSHOT_FIELDS = ("status", "text", "edited_text", "version", "updated_at", "updated_by")
+_SNAPSHOT_FIELDS = ("status", "text", "edited_text", "suggested_text", "version", "updated_at", "updated_by")
 
 
 def _quote_snapshot(row: dict) -> dict:
@@ -614,6 +658,8 @@ class Workspace:
         with self.transaction():
             if self.schema_version > target:
                 return
+            if target in (12, 13):   # (12 -> 13 re-attaches quotes: they are written with the column)
+                self._add_suggested_text()
             # executescript would commit implicitly; run statement by statement instead
             for stmt in _split_sql(_MIGRATIONS[target]):
                 self.conn.execute(stmt)
@@ -636,6 +682,8 @@ class Workspace:
                 self._move_unit_themes()
             if target == 12:
                 self._orphans_from_removals()
+            if target == 13:
+                self._move_suggestions()
             if _NEW_INDEXES.get(target) and self.conn.execute(
                     "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone():
                 # a workspace with statistics gets them for its new indexes too: without,
@@ -695,6 +743,56 @@ class Workspace:
         log.info("kept %d of %d quotes removed for withdrawn consent, to restore with consent", len(found),
                  len(removed))
         self.reattach_orphans()
+
+    def _add_suggested_text(self) -> None:
+        """Migration 13 -> 14, first: the column ``quotes.suggested_text`` (the quotes stage's
+        suggested light edit; ``edited_text`` keeps a reviewer's edit only)."""
+        if "suggested_text" not in {r[1] for r in self.conn.execute("PRAGMA table_info(quotes)")}:
+            self.conn.execute("ALTER TABLE quotes ADD COLUMN suggested_text TEXT")
+
+    def _move_suggestions(self) -> None:
+        """Migration 13 -> 14, inside its transaction: until schema 14 the quotes stage wrote its
+        suggested light edit to ``quotes.edited_text``, where a reviewer's edit also goes. Each
+        such text moves to ``suggested_text`` unless a reviewer wrote it: a quote whose audit
+        trail, or the trail of a quote it was re-attached from, has an ``edit`` (a reviewer's edit
+        is never replaced by anything but another), or whose status is ``edited``, keeps it. The
+        same for the quotes kept in open orphans (re-attached later with what they hold)."""
+        edited = self._reviewer_edited_ids()
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS reviewer_edited (quote_id TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM temp.reviewer_edited")
+        self.conn.executemany("INSERT INTO temp.reviewer_edited(quote_id) VALUES (?)", [(q,) for q in edited])
+        moved = self.conn.execute(
+            "UPDATE quotes SET suggested_text = edited_text, edited_text = NULL WHERE edited_text IS NOT NULL"
+            " AND status != 'edited' AND quote_id NOT IN (SELECT quote_id FROM temp.reviewer_edited)").rowcount
+        self.conn.execute("DROP TABLE temp.reviewer_edited")
+        for oid, payload_json in self.conn.execute(
+                "SELECT id, payload_json FROM orphans WHERE resolved_at IS NULL AND kind IN ('quote', ?)",
+                (NO_CONSENT,)).fetchall():
+            p = json.loads(payload_json)
+            if p.get("edited_text") and p.get("status") != "edited" and p.get("quote_id") not in edited:
+                p["suggested_text"], p["edited_text"] = p["edited_text"], None
+                self.conn.execute("UPDATE orphans SET payload_json = ? WHERE id = ?",
+                                  (json.dumps(p, ensure_ascii=False), oid))
+        log.info("moved %d suggested light edits out of the reviewers' edits (once, schema 14)", moved)
+
+    def _reviewer_edited_ids(self) -> set[str]:
+        """The quote ids whose ``edited_text`` a reviewer wrote: an ``edit`` in their audit trail,
+        or in the trail of the quote each was re-attached from (``reattached`` names it), however
+        many re-attachments back."""
+        edited = {r[0] for r in self.conn.execute("SELECT DISTINCT quote_id FROM decisions WHERE action = 'edit'")}
+        came_from = []
+        for qid, before in self.conn.execute("SELECT quote_id, before_json FROM decisions WHERE action = 'reattached'"):
+            old = json.loads(before or "{}").get("quote_id")
+            if old and old != qid:
+                came_from.append((qid, old))
+        grew = True
+        while grew:
+            grew = False
+            for qid, old in came_from:
+                if old in edited and qid not in edited:
+                    edited.add(qid)
+                    grew = True
+        return edited
 
     def _spans_of_quote_ids(self, wanted: set[str]) -> dict[str, tuple[str, int, int]]:
         """``{quote id: (unit id, start, end)}`` for those of ``wanted`` that are a run of at most 4
@@ -1175,19 +1273,23 @@ class Workspace:
         themes = p.get("themes_json") or "[]"
         if cur is None:
             conn.execute(
-                'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
-                " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, suggested_text,'
+                " score, parts_json, themes_json, attribution, flags_json, speaker, status, version, updated_at,"
+                " updated_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (qid, u["unit_id"], start, end, p.get("text") or "", verbatim, p.get("edited_text"),
+                 p.get("suggested_text"),
                  p.get("score") or 0, p.get("parts_json") or "{}", themes, p.get("attribution") or "",
                  p.get("flags_json") or "[]", p.get("speaker"), p["status"], version, p.get("updated_at") or now,
                  p.get("updated_by") or REATTACHED_BY))
         else:
+            # the suggested edit the reviewer decided on, where the orphan kept one (schema 14)
             conn.execute(
-                "UPDATE quotes SET status = ?, edited_text = ?, version = ?, updated_at = ?, updated_by = ?"
+                "UPDATE quotes SET status = ?, edited_text = ?, version = ?, updated_at = ?, updated_by = ?,"
+                " suggested_text = CASE WHEN ? THEN ? ELSE suggested_text END"
                 + (", themes_json = ?" if p.get("reviewer_themes") else "") + " WHERE quote_id = ?",
                 (p["status"], p.get("edited_text"), max(version, int(cur["version"]) + 1),
                  p.get("updated_at") or now, p.get("updated_by") or REATTACHED_BY,
+                 "suggested_text" in p, p.get("suggested_text"),
                  *((themes,) if p.get("reviewer_themes") else ()), qid))
         after = dict(conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
         conn.execute(
@@ -1544,8 +1646,9 @@ class Workspace:
 def orphaned_decisions(ws, kinds: Iterable[str] | None = None, with_original: bool = False) -> list[dict]:
     """Reviewer data kept from text that changed in a re-ingest and not re-attached (open orphans),
     oldest first: ``{"id", "kind" (quote | redaction | theme_label), "file", "unit_id", "quote_id",
-    "reason", "orphaned_at", ...}``; a quote adds its ``status``, ``edited_text``, anonymised
-    ``text``, ``version``, ``decided_by``, ``decided_at``; a redaction its ``redaction_kind`` and
+    "reason", "orphaned_at", ...}``; a quote adds its ``status``, ``edited_text`` (a reviewer's),
+    anonymised ``text``, ``suggested_text`` (the quotes stage's light edit), ``version``,
+    ``decided_by``, ``decided_at``; a redaction its ``redaction_kind`` and
     ``status``; a theme label its ``theme``, ``label`` and ``reviewer``. The original words (a
     quote's verbatim span, a redaction's surface) only with ``with_original``."""
     sql = ("SELECT o.id, o.kind, o.file_id, f.display AS file, o.unit_id, o.quote_id, o.payload_json, o.reason, o.at"
@@ -1561,6 +1664,7 @@ def orphaned_decisions(ws, kinds: Iterable[str] | None = None, with_original: bo
              "reason": r["reason"], "orphaned_at": r["at"]}
         if r["kind"] in ("quote", NO_CONSENT):
             d.update(status=p.get("status"), edited_text=p.get("edited_text"), text=p.get("text"),
+                     suggested_text=p.get("suggested_text"),
                      version=p.get("version"), decided_by=p.get("updated_by"), decided_at=p.get("updated_at"),
                      attribution=p.get("attribution"))
             if with_original:

@@ -62,8 +62,8 @@ def add_quote(ws, uid, start, end, text=None):
     qid = quote_id_for(uid, start, end)
     with ws.transaction() as c:
         c.execute("INSERT OR REPLACE INTO anon(unit_id, text) VALUES (?, ?)", (uid, utext))
-        c.execute('INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, status, version, updated_by)'
-                  " VALUES (?,?,?,?,?,?, 'pending', 1, 'quotes')",
+        c.execute('INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, parts_json, status, version,'
+                  " updated_by) VALUES (?,?,?,?,?,?, '{\"base_score\": 0.5}', 'pending', 1, 'quotes')",
                   (qid, uid, start, end, text or utext[start:end], utext[start:end]))
     return qid
 
@@ -290,6 +290,96 @@ def test_migrating_a_schema_4_workspace_keeps_its_ids_and_gives_files_a_key(tmp_
         assert w.schema_version == wsmod.SCHEMA_VERSION
         assert w.conn.execute("SELECT file_key FROM files").fetchone()[0] == wsmod.file_key_for("/x/a.txt")
         assert w.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        w.close()
+
+
+def as_schema_13(ws, suggestions: dict[str, str]) -> None:
+    """``ws`` as copquotes before schema 14 left it: the quotes stage's suggested light edit in
+    ``quotes.edited_text`` (``suggestions``: ``{quote_id: text}`` of the quotes no reviewer
+    edited), no ``suggested_text`` column, the schema-13 consent trigger, no search index."""
+    from copquotes import textsearch
+    from copquotes import workspace as wsmod
+
+    with ws.transaction() as c:
+        textsearch.drop(c)
+        for qid, text in suggestions.items():
+            c.execute("UPDATE quotes SET edited_text = ? WHERE quote_id = ?", (text, qid))
+        c.execute("DROP TRIGGER consent_withdrawn")
+        c.execute("ALTER TABLE quotes DROP COLUMN suggested_text")
+        for stmt in wsmod._split_sql(wsmod._MIGRATIONS[12]):
+            c.execute(stmt)
+        c.execute("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
+
+
+def test_migrating_to_schema_14_moves_only_machine_suggestions_out_of_reviewers_edits(ws, reviewed, tmp_path):
+    """Schema 14: ``edited_text`` holds a reviewer's edit only. A schema-13 workspace's suggested
+    edits move to ``suggested_text``, from stored quotes and from quotes kept while consent is
+    withdrawn; every edit a reviewer saved stays, also on a quote re-attached under a new id, also
+    one reset to pending. Records then tell the two apart; search and the edit check still see
+    the suggestion."""
+    import sqlite3
+
+    from copquotes import textsearch
+    from copquotes import workspace as wsmod
+    from copquotes.quotes import quote_records
+
+    f = reviewed["file"]
+    q1, q2, q3 = reviewed["quotes"]
+    u1, _, u3 = reviewed["units"]
+    t1 = unit_of(ws, "walk in flat")[1]
+    q5 = add_quote(ws, u1, t1.index("Jo "), len(t1))
+    review.edit(ws, q5, "Ann", "[Name] keeps the room safe for me.", 1)
+    review.reset(ws, q5, "Ann", 2)                               # pending, with Ann's edit
+    lines = list(LINES)
+    lines[1] += " Honestly."                                      # q1 and q5 re-attached under new ids
+    ingest(ws, write(f, lines))
+    new_u1 = unit_of(ws, "walk in flat")[0]
+    q1n, q5n = (ws.conn.execute("SELECT quote_id FROM quotes WHERE unit_id = ? AND start = ?",
+                                (new_u1, s)).fetchone()[0] for s in (0, t1.index("Jo ")))
+    q4 = add_quote(ws, new_u1, 0, len("I walk in flat and walk out with a plan"))
+    sugg = {q1n: "I walk in flat and walk out with a plan [from the CoP].",
+            q3: "The CoP [Community of Practice] made me reflect on my own assumptions about power in the classroom.",
+            q4: "I walk in flat and walk out with a plan [from the Community of Practice]"}
+    edits = {q2: "We are in this together, and that keeps me going.", q5n: "[Name] keeps the room safe for me."}
+    as_schema_13(ws, sugg)
+    withdrawn = [ln.replace("participant|y|We are", "participant|n|We are")
+                 .replace("participant|y|The CoP", "participant|n|The CoP") for ln in lines]
+    ingest(ws, write(f, withdrawn))
+    assert quote_state(ws, q2) is None is quote_state(ws, q3)          # kept in orphans by the old trigger
+    old = sqlite3.connect(":memory:")
+    for target in range(13):
+        for stmt in wsmod._split_sql(wsmod._MIGRATIONS[target]):
+            old.execute(stmt)
+    assert [r[1] for r in ws.conn.execute("PRAGMA table_info(quotes)")] == \
+        [r[1] for r in old.execute("PRAGMA table_info(quotes)")]        # the schema-13 layout, as built then
+    before = {r[0]: tuple(r[1:]) for r in ws.conn.execute("SELECT quote_id, status, version FROM quotes")}
+    path = ws.path
+    ws.close()
+
+    w = Workspace.open(path)
+    try:
+        assert w.schema_version == wsmod.SCHEMA_VERSION == 14
+        rows = {r[0]: tuple(r[1:]) for r in w.conn.execute(
+            "SELECT quote_id, edited_text, suggested_text, status, version FROM quotes")}
+        assert {q: r[2:] for q, r in rows.items()} == before                  # no status or version changed
+        for qid in (q1n, q4):
+            assert rows[qid][:2] == (None, sugg[qid])
+        assert rows[q5n][:3] == (edits[q5n], None, "pending")
+        ingest(w, write(f, lines))                                        # consent again: both back
+        assert quote_state(w, q2) == ("edited", edits[q2], 3)
+        assert quote_state(w, q3) == ("rejected", None, 3)
+        assert w.conn.execute("SELECT suggested_text FROM quotes WHERE quote_id = ?", (q3,)).fetchone()[0] == sugg[q3]
+        records = {r["id"]: r for r in quote_records(w, status="all", top=50)}
+        for qid, text in sugg.items():
+            assert (records[qid]["text"], records[qid]["edited_text"]) == (text, None)
+        for qid, text in edits.items():
+            assert (records[qid]["text"], records[qid]["edited_text"]) == (text, text)
+        textsearch.ensure_index(w)
+        found = {r[0] for r in w.conn.execute(textsearch.matching_ids_sql(), ("community",))}
+        assert found == {q3, q4} and textsearch.check(w.conn)
+        after = review.edit(w, q4, "Bob", sugg[q4], rows[q4][3])            # the suggestion, taken as it is
+        assert (after["status"], after["edited_text"]) == ("edited", sugg[q4])
     finally:
         w.close()
 
@@ -562,6 +652,54 @@ def test_a_manual_redaction_saved_while_the_anonymise_stage_runs_is_in_the_text_
     assert "Blue Room" not in anon and "[place]" in anon
     assert ws.conn.execute("SELECT COUNT(*) FROM redactions WHERE unit_id = ? AND status = 'manual'",
                            (uid,)).fetchone()[0] == 1
+
+
+def _roster_consent(ws, priya: str) -> None:
+    """The ``analysed`` workspace's roster with Priya Raman's quote consent set to ``priya``,
+    ingested again, and its units anonymised again as the anonymise stage would leave them."""
+    from copquotes.ingest import discover
+
+    data = Path(ws.path).parent / "data"
+    roster = data / "roster.csv"
+    roster.write_text(roster.read_text().replace("Priya Raman,participant,yes", f"Priya Raman,participant,{priya}")
+                      .replace("Priya Raman,participant,no", f"Priya Raman,participant,{priya}"), encoding="utf-8")
+    ws.ingest(discover([data]).sources, progress=False)
+    with ws.transaction() as c:
+        c.execute("INSERT OR REPLACE INTO anon(unit_id, text) SELECT unit_id, text FROM units")
+
+
+@pytest.mark.parametrize("removed_by", ["this copquotes", "an earlier copquotes"])
+def test_a_quote_restored_with_consent_gets_no_attribution_change_from_the_next_run(analysed, removed_by):
+    """Consent withdrawn, then given again: the quote comes back with its decision (one version
+    bump) and the next quotes run, with the same metadata, writes no ``attribution_changed`` row,
+    also when an earlier copquotes removed it (its audit row keeps no attribution or flags)."""
+    from copquotes.quotes import stage as qs
+
+    ws = analysed
+    qid, version = ws.conn.execute("SELECT quote_id, version FROM quotes WHERE text LIKE '%the language%'").fetchone()
+    attribution = ws.conn.execute("SELECT attribution FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0]
+    review.approve(ws, qid, "Ann", version)
+    _roster_consent(ws, "no")
+    assert quote_state(ws, qid) is None
+    if removed_by == "an earlier copquotes":       # an audit row only, at schema 12
+        ws.ensure_sentences()
+        with ws.transaction() as c:
+            c.execute("DELETE FROM orphans")
+            c.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+        path = ws.path
+        ws.close()
+        ws = Workspace.open(path)
+    try:
+        _roster_consent(ws, "yes")
+        assert quote_state(ws, qid)[0] == "approved"
+        qs.run(ws, progress=False)
+        actions = [h["action"] for h in review.history(ws, qid)]
+        assert actions == ["approve", "removed_no_consent", "reattached"]
+        row = ws.conn.execute("SELECT status, version, attribution FROM quotes WHERE quote_id = ?", (qid,)).fetchone()
+        assert tuple(row) == ("approved", version + 2, attribution)
+    finally:
+        if ws is not analysed:
+            ws.close()
 
 
 # ---------------------------------------------------------------------------------- an ingest stopped halfway

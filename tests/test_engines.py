@@ -164,7 +164,8 @@ def test_the_ray_run_maps_large_inputs_in_parts_and_windows(both):
     lambda ws: [(u, t, lab, ev) for u, t, _, lab, ev in themescores.sorted_rows(ws)],
     "SELECT unit_id, topic FROM unit_topics ORDER BY 1",
     "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY 1",
-    "SELECT quote_id, text, edited_text, attribution, flags_json, speaker, status FROM quotes ORDER BY 1",
+    "SELECT quote_id, text, edited_text, suggested_text, attribution, flags_json, speaker, status FROM quotes"
+    " ORDER BY 1",
 ], ids=["redactions", "anon", "flags", "tags", "topics", "topic_info", "quotes"])
 def test_the_ray_engine_writes_the_same_rows_as_the_local_engine(both, sql):
     local, ray_ = _rows(both["local"], sql), _rows(both["ray"], sql)

@@ -289,6 +289,16 @@ def test_bad_export_requests_say_what_to_do(ws, tmp_path, out, what, approved_on
         export(ws, tmp_path / out, what=what, approved_only=approved_only)
 
 
+@pytest.mark.parametrize("out, what", [("nonexist/q.csv", "quotes"), ("nonexist/deeper/u.xlsx", "units"),
+                                       ("nonexist/t.zip", "tables")])
+def test_an_export_into_a_missing_folder_is_refused_as_the_cli_refuses_it_and_makes_no_folder(ws, tmp_path, out, what):
+    with pytest.raises(ConfigError) as exc:
+        export(ws, tmp_path / out, what=what)
+    message = str(exc.value)
+    assert "\n" not in message and f"the folder {(tmp_path / out).parent} does not exist: create it first" in message
+    assert not (tmp_path / "nonexist").exists()
+
+
 # ---------------------------------------------------------------------------------- REFI-QDA
 def _qdpx(path):
     with zipfile.ZipFile(path) as z:

@@ -172,7 +172,7 @@ def test_the_quotes_are_the_same_for_any_part_size_computed_here_or_handed_over(
     from copquotes.worker import _dump_items
 
     ws = runs["ws"]
-    sql = "SELECT quote_id, score, text, edited_text, flags_json, themes_json, parts_json FROM quotes ORDER BY quote_id"
+    sql = "SELECT quote_id, score, text, edited_text, suggested_text, flags_json, themes_json, parts_json FROM quotes ORDER BY quote_id"
     before = [tuple(r) for r in ws.conn.execute(sql)]
     monkeypatch.setattr(qs, "PART_UNITS", part_units)
     summary = qs.run(ws, progress=False)

@@ -168,6 +168,23 @@ def test_quotes_top_zero_is_refused_like_a_negative(ws, capsys, top):
     assert code != 0 and out == "" and "at least 1" in err and len(err.strip().splitlines()) == 1
 
 
+HINT = " (--status all lists every quote, held ones included)"
+
+
+@pytest.mark.parametrize("argv, listed, note", [
+    (["--top", "5"], 2, "2 quotes listed, fewer than --top 5: no more match" + HINT),
+    (["--top", "2"], 2, None),
+    (["--status", "all", "--top", "50"], 5, "5 quotes listed, fewer than --top 50: no more match"),
+    (["--status", "rejected"], 1, "1 quote listed, fewer than --top 20: no more match" + HINT),
+])
+def test_quotes_says_on_stderr_when_it_lists_fewer_than_top(ws, capsys, argv, listed, note):
+    code = main(["quotes", "--workspace", str(ws.path), *argv])
+    out, err = capsys.readouterr()
+    assert code == 0 and len(out.splitlines()) == listed
+    assert all(json.loads(line)["id"] for line in out.splitlines())      # stdout: the records only
+    assert err == ("" if note is None else note + "\n")
+
+
 def test_demo_refuses_a_bad_top_before_it_builds_anything(tmp_path, capsys):
     code = main(["-q", "demo", "--workspace", str(tmp_path / "demo"), "--top", "-1"])
     assert code != 0 and "at least 1" in capsys.readouterr().err

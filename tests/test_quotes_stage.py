@@ -150,9 +150,27 @@ def test_best_quote_is_ranked_above_small_talk(ws):
     assert not worst or best < worst[0]
 
 
+def test_a_record_tells_the_suggested_light_edit_from_a_reviewers_edit(tmp_path):
+    """``text`` is anonymised and lightly edited; ``edited_text`` is null until a reviewer edits."""
+    from copquotes import review
+
+    w = _make_ws(tmp_path)
+    try:
+        row = next(r for r in _quotes(w) if "language to explain" in r["verbatim"])
+        rec = next(r for r in readers.quote_records(w, top=50, status="all") if r["id"] == row["quote_id"])
+        assert rec["text"].startswith("[The CoP] gave me the language") and rec["edited_text"] is None
+        mine = "[The CoP] gave me the language to explain primary prevention."
+        review.edit(w, row["quote_id"], "Ann", mine, row["version"])
+        rec = next(r for r in readers.quote_records(w, top=50, status="all") if r["id"] == row["quote_id"])
+        assert (rec["text"], rec["edited_text"], rec["status"]) == (mine, mine, "edited")
+    finally:
+        w.close()
+
+
 def test_edit_is_built_from_the_anonymised_span(ws):
     row = next(r for r in _quotes(ws) if "language to explain" in r["verbatim"])
-    assert row["edited_text"].startswith("[The CoP] gave me the language")
+    assert row["suggested_text"].startswith("[The CoP] gave me the language")
+    assert row["edited_text"] is None                 # a reviewer's edit only
     assert row["verbatim"].startswith("It gave me") or row["verbatim"].startswith("Yeah")
     parts = json.loads(row["parts_json"])
     assert {"theme", "quotability", "representativeness", "safety", "consent", "features"} <= set(parts)
@@ -363,7 +381,7 @@ def test_candidates_made_before_a_reviewers_decision_give_the_quotes_of_an_in_pr
             storage.upsert_quotes(w, [row])
             w.conn.execute("UPDATE quotes SET status='approved', version=2, updated_by='rev' WHERE quote_id=?",
                            (row[0],))
-        sql = ("SELECT quote_id, status, version, score, text, edited_text, flags_json, themes_json, parts_json"
+        sql = ("SELECT quote_id, status, version, score, text, edited_text, suggested_text, flags_json, themes_json, parts_json"
                " FROM quotes ORDER BY quote_id")
         summary = qs.run(w, progress=False, precomputed=items)
         handed = [tuple(r) for r in w.conn.execute(sql)]

@@ -232,7 +232,7 @@ def test_add_redaction_recomputes_anon_and_quote_text(ws, qid):
     assert "[place]" in anon and "plan" not in anon and "[name]" in anon
     q = row(ws, qid)
     assert "[place]" in q["text"] and "plan" not in q["text"]
-    assert "plan" not in (q["edited_text"] or "")     # the suggested edit follows
+    assert "plan" not in (q["suggested_text"] or "") and q["edited_text"] is None    # the suggested edit follows
     assert q["version"] == 2 and out["quotes_changed"] == [qid]
     assert ws.conn.execute("SELECT status, source FROM redactions WHERE unit_id = ? AND kind = 'place'",
                            (unit_id(1),)).fetchone()[:] == ("manual", "reviewer:Ann")

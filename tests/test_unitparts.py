@@ -170,7 +170,7 @@ def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
     w = reopened_from(tmp_path, 9, "DROP TABLE unit_parts",
                       "CREATE TABLE unit_themes (unit_id TEXT, theme TEXT, score REAL, label INTEGER, evidence_idx INTEGER)")
     try:
-        assert w.schema_version == 13
+        assert w.schema_version == 14
         assert w.conn.execute("SELECT COUNT(*) FROM unit_parts").fetchone()[0] == 0
     finally:
         w.close()
@@ -188,7 +188,7 @@ def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
 def test_a_schema_11_workspace_gets_the_pointers_index_and_queries_use_it(tmp_path, sql, args, index):
     w = reopened_from(tmp_path, 11, "DROP INDEX unit_parts_part")
     try:
-        assert w.schema_version == 13
+        assert w.schema_version == 14
         plan = " ".join(r[3] for r in w.conn.execute("EXPLAIN QUERY PLAN " + sql, args))
         assert index in plan and "TEMP B-TREE" not in plan, plan
     finally:

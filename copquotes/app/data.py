@@ -476,8 +476,8 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
         return []
     rows = rows_in_order(
         ws.conn,
-        'SELECT q.quote_id, q.unit_id, q.start, q."end", q.text, q.edited_text, q.score, q.parts_json,'
-        " q.themes_json, q.attribution, q.flags_json, u.speaker_key, q.status, q.version, q.updated_at,"
+        'SELECT q.quote_id, q.unit_id, q.start, q."end", q.text, q.edited_text, q.suggested_text, q.score,'
+        " q.parts_json, q.themes_json, q.attribution, q.flags_json, u.speaker_key, q.status, q.version, q.updated_at,"
         " q.updated_by, u.grp, u.year, u.source_kind, u.question, u.speaker_role, u.file_id, u.position,"
         " t.topic, EXISTS (SELECT 1 FROM anon a WHERE a.unit_id = q.unit_id) AS anonymised"
         " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
@@ -537,9 +537,9 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
         if anonymised:
             r["anon_text"] = mask(r.pop("text"), fid)
             r["edited_text"] = mask(r["edited_text"], fid)
-            r["display_text"] = r["edited_text"] or r["anon_text"]
+            r["display_text"] = r["edited_text"] or mask(r.pop("suggested_text"), fid) or r["anon_text"]
         else:
-            r.pop("text")
+            r.pop("text"), r.pop("suggested_text")
             r["edited_text"] = None
             r["anon_text"] = r["display_text"] = None
         out.append(r)

@@ -873,6 +873,7 @@ def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=No
     stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     stem = "collection-" + re.sub(r"[^\w\-]+", "-", collection).strip("-") if collection else what
     out = Path(ctx.ws.path) / "exports" / f"copquotes-{stem}-{stamp}{ext}"
+    out.parent.mkdir(exist_ok=True)      # the workspace's own exports folder (export() creates none)
     try:
         if collection:
             path = export(ctx.ws, out, what="quotes", collection=collection)

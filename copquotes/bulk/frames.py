@@ -136,7 +136,8 @@ def quotes_frame(ws, gate: Disclosure, names: dict, unit_ids: list[str]) -> pd.D
     approving it: a risk, or consent matched by first name only), nor one whose unit lost its
     quote consent. Those rows keep their coding, with empty text."""
     rows = ws.conn.execute(
-        "SELECT q.quote_id, q.unit_id, q.start, q.\"end\", q.text, q.edited_text, q.score, q.themes_json,"
+        "SELECT q.quote_id, q.unit_id, q.start, q.\"end\", COALESCE(q.suggested_text, q.text), q.edited_text,"
+        " q.score, q.themes_json,"
         " q.status, q.version, q.attribution, u.speaker_key, u.file_id, q.flags_json,"
         " (u.consent = 1 AND q.status != 'rejected') AS shown"
         " FROM quotes q JOIN units u ON u.unit_id = q.unit_id"

@@ -106,10 +106,12 @@ def _row_to_quote(r: dict, gate=None, file_id=None) -> Quote:
     parts = json.loads(r.get("parts_json") or "{}")
     flags = json.loads(r.get("flags_json") or "[]")
     show = (lambda t: t) if gate is None else (lambda t: gate.text(t, file_id))
-    edited = show(r.get("edited_text")) if r.get("edited_text") else None
+    edited = show(r.get("edited_text")) if r.get("edited_text") else None      # a reviewer's edit only
     anon = show(r["text"])
+    suggested = show(r.get("suggested_text")) if r.get("suggested_text") else None   # the light edit
     return Quote(
-        id=r["quote_id"], text=edited or anon, anonymised=anon, unit_id=r["unit_id"], start=int(r["start"]),
+        id=r["quote_id"], text=edited or suggested or anon, anonymised=anon, unit_id=r["unit_id"],
+        start=int(r["start"]),
         end=int(r["end"]), score=float(r["score"]), parts=parts,
         themes=tuple(json.loads(r.get("themes_json") or "[]")), attribution=show(r.get("attribution") or ""),
         file=r.get("file") or "", source_kind=r.get("source_kind") or "other",

@@ -373,8 +373,8 @@ def _quote_row(c: Candidate, score: float, part_vals: dict, weights: dict, templ
     }
     themes = sorted(({"theme": k, "score": round(float(v), 4)} for k, v in c.themes.items()
                      if v >= 0.2), key=lambda t: -t["score"])
-    edited = edit.text if edit.changed else None
-    return (quote_id(u.unit_id, sp.start, sp.end), u.unit_id, sp.start, sp.end, c.anon, c.verbatim, edited,
+    suggested = edit.text if edit.changed else None     # quotes.suggested_text (a reviewer's edit: edited_text)
+    return (quote_id(u.unit_id, sp.start, sp.end), u.unit_id, sp.start, sp.end, c.anon, c.verbatim, suggested,
             round(float(score), 6), json.dumps(pj, sort_keys=True), json.dumps(themes), attr,
             json.dumps(c.flags), c.speaker, "pending", 1, now, "quotes")
 

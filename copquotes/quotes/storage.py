@@ -16,7 +16,8 @@ from .candidate import Unit
 CONFIG_WEIGHTS = "quotes.weights"          # learned weights (written when decisions retrain)
 
 # A quote no reviewer has touched (SQL, on the row ``quotes`` as it is at write time): the
-# stage may replace its suggested edit or drop it when it is no longer a candidate.
+# stage may replace its suggested edit (``suggested_text``; what a reviewer decided on stays) or
+# drop it when it is no longer a candidate. ``edited_text`` is a reviewer's: the stage never writes it.
 UNTOUCHED_SQL = ("quotes.status = 'pending' AND quotes.version = 1"
                  " AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = quotes.quote_id)")
 
@@ -172,18 +173,19 @@ def cache_features(ws, kind: str, values: dict) -> None:
 # ---------------------------------------------------------------------------------- writing
 def upsert_quotes(ws, rows: list[tuple]) -> None:
     """Inside the caller's write transaction: insert the new quotes of ``rows`` and update the
-    derived columns of stored ones (a reviewer's status, version, edit and themes are kept,
+    derived columns of stored ones (a reviewer's status, version, edit and themes are kept, and
+    the suggested edit of a quote a reviewer touched,
     decided from the row as it is now). A reviewed quote (not pending) whose attribution or flags
     change (a re-run with other metadata) gets version + 1 and an ``attribution_changed`` audit row
     with both: what a reviewer approved is never changed silently, and a save of the version they
     saw is refused."""
     changed = _attribution_changes(ws, rows)
     ws.conn.executemany(
-        'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
+        'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, suggested_text, score, parts_json,'
         " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
         " ON CONFLICT(quote_id) DO UPDATE SET text=excluded.text, verbatim=excluded.verbatim,"
-        f" edited_text=CASE WHEN {UNTOUCHED_SQL} THEN excluded.edited_text ELSE quotes.edited_text END,"
+        f" suggested_text=CASE WHEN {UNTOUCHED_SQL} THEN excluded.suggested_text ELSE quotes.suggested_text END,"
         " score=excluded.score, parts_json=excluded.parts_json,"
         " themes_json=CASE WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = quotes.quote_id"
         "   AND d.action = 'set_themes') THEN quotes.themes_json ELSE excluded.themes_json END,"
@@ -195,12 +197,18 @@ def upsert_quotes(ws, rows: list[tuple]) -> None:
 
 def _attribution_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
     """``(quote_id, before, after)`` of the stored reviewed quotes among ``rows`` whose attribution
-    or flags differ from the row's (flags compared as data, not as text)."""
+    or flags differ from the row's (flags compared as data, not as text).
+
+    A quote the stage never wrote (``parts_json`` '{}': restored from the audit row an earlier
+    copquotes left when consent was withdrawn, which kept no attribution, flags or scores) is
+    not among them: what its reviewer saw is not known, so this run fills them in without
+    claiming they changed."""
     new = {r[0]: (r[10], r[11]) for r in rows}
     out = []
     for q in ws.conn.execute(
             "SELECT quote_id, status, version, attribution, flags_json FROM quotes"
-            " WHERE status != 'pending' AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(new)),)):
+            " WHERE status != 'pending' AND parts_json != '{}'"
+            " AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(new)),)):
         attribution, flags = new[q["quote_id"]]
         old_flags, new_flags = json.loads(q["flags_json"] or "[]"), json.loads(flags or "[]")
         if q["attribution"] != attribution or old_flags != new_flags:

@@ -133,10 +133,11 @@ def build_workspace(path: Path, *, anonymise: bool = True, statuses: dict | None
                               "severity": "warn"})
             themes = [{"theme": t, "score": s} for t, (s, _) in sorted(
                 UNIT_THEMES[i].items(), key=lambda kv: -kv[1][0])]
+            # the quotes stage's suggested light edit (quotes.suggested_text)
             edited = "I walk in flat and walk out with a plan. [name] always makes the room feel safe for me." \
                 if i == 1 else None
             c.execute(
-                'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, edited_text, score, parts_json,'
+                'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, suggested_text, score, parts_json,'
                 " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?, 'quotes')",
                 (qid, unit_id(i), 0, len(text), anon, text, edited, 1.0 - i / 20,
