@@ -162,12 +162,17 @@ def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = No
     "saved": [names], "duplicates": [names], "replaced": [names]}``. Files whose bytes were added
     before are not saved again (``duplicates``); a file with the name of one added before (not a
     manifest) that is a new version of it (:func:`same_export`) replaces it in its batch, which is
-    then read again (``replaced``: it keeps that batch's group and year); one that is another
-    export under a name used before is added as a file of its own (``same_name``); a roster with a
-    new name is also put in every earlier batch."""
+    then read again (``replaced``); one that is another export under a name used before is added
+    as a file of its own (``same_name``); a roster with a new name is also put in every earlier batch.
+
+    ``meta`` (the group, year and source kind typed on the page) applies to every file of the
+    upload, a replacing one too: typed fields replace what the file had, empty ones keep it.
+    ``replaced_meta`` says, per replaced file, the group, year and source kind it has now and
+    which of them were typed."""
     known = _known_hashes(ws_path)
     stored = _stored_by_name(ws_path)
-    items, dups, seen, replaced, renamed = [], [], set(), [], []
+    clean = {k: str(v).strip() for k, v in (meta or {}).items() if v is not None and str(v).strip()}
+    items, dups, seen, replaced, renamed, replaced_meta = [], [], set(), [], [], {}
     for name, data in uploads:
         sha = hashlib.sha256(data).hexdigest()
         if sha in known or sha in seen:
@@ -178,13 +183,16 @@ def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = No
         if copies and safe_name(name).lower() not in MANIFEST_NAMES:
             same = [c for c in copies if same_export(_read_stored(c), data)]
             if same:
-                _replace_stored(same, data, sha)
+                _replace_stored(same, data, sha, clean)
                 replaced.append(safe_name(name))
+                replaced_meta[safe_name(name)] = {"meta": file_meta(same[0][0], same[0][1]["path"]),
+                                                  "typed": sorted(clean)}
                 continue
             renamed.append(safe_name(name))   # another export under a name used before: a file of its own
         items.append((safe_name(name), data, sha))
     if not items:
-        return {"batch": None, "saved": [], "duplicates": dups, "replaced": replaced, "same_name": renamed}
+        return {"batch": None, "saved": [], "duplicates": dups, "replaced": replaced, "same_name": renamed,
+                "replaced_meta": replaced_meta}
     places: dict[str, str] = {}
     for name, data, _ in items:
         if name.lower() in MANIFEST_NAMES:
@@ -209,11 +217,39 @@ def save_batch(ws_path, uploads: list[tuple[str, bytes]], meta: dict | None = No
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
         files.append({"name": name, "path": rel, "sha256": sha, "bytes": len(data)})
-    clean = {k: str(v).strip() for k, v in (meta or {}).items() if v is not None and str(v).strip()}
     _write_json(batch / BATCH_FILE, {"created_at": _now(), "meta": clean, "files": files})
     _share_rosters(batch, files)
     return {"batch": str(batch), "saved": [f["name"] for f in files], "duplicates": dups, "replaced": replaced,
-            "same_name": renamed}
+            "same_name": renamed, "replaced_meta": replaced_meta}
+
+
+META_SHOWN = ("group", "year", "source_kind")
+
+
+def file_meta(batch: Path, rel: str) -> dict:
+    """The group, year and source kind typed for a stored file: its batch's, with what was typed
+    when it was uploaded again over them (empty: worked out from the file)."""
+    try:
+        info = json.loads((batch / BATCH_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    own = next((e.get("meta") or {} for e in info.get("files", []) if e.get("path") == rel), {})
+    merged = {**(info.get("meta") or {}), **own}
+    return {k: merged[k] for k in META_SHOWN if merged.get(k)}
+
+
+def replaced_line(name: str, info: dict | None) -> str:
+    """How the Add files page names a replaced file: with the group and year it has now, and
+    whether they are what was typed or what it had before."""
+    meta, typed = (info or {}).get("meta") or {}, set((info or {}).get("typed") or ())
+    words = {"group": "group", "year": "year", "source_kind": "source kind"}
+    parts = [f"{words[k]} {str(meta[k]).replace('_', ' ')}" for k in META_SHOWN if meta.get(k)]
+    if not parts:
+        return f"{name} (group and year worked out from the file, as before)"
+    kept = [k for k in META_SHOWN if meta.get(k) and k not in typed]
+    how = ("as you typed" if not kept else "kept from before" if not typed
+           else f"{', '.join(words[k] for k in kept)} kept from before")
+    return f"{name} ({', '.join(parts)}: {how})"
 
 
 # an answer or a turn: text this long is rarely the same in two different surveys
@@ -281,15 +317,18 @@ def _atomic_write(path: Path, data: bytes) -> None:
     atomic_write_bytes(path, data)
 
 
-def _replace_stored(copies: list[tuple[Path, dict]], data: bytes, sha: str) -> None:
+def _replace_stored(copies: list[tuple[Path, dict]], data: bytes, sha: str, meta: dict | None = None) -> None:
     """Write an upload over every stored file of its name (whole or not at all), record its new
-    hash in the batch, and mark the batch to be read again (the ingest matches it by path)."""
+    hash in the batch (and the group, year or source kind typed with it, for this file only), and
+    mark the batch to be read again (the ingest matches it by path)."""
     for b, entry in copies:
         _atomic_write(b / entry["path"], data)
         info = json.loads((b / BATCH_FILE).read_text("utf-8"))
         for e in info.get("files", []):
             if e.get("path") == entry["path"]:
                 e.update(sha256=sha, bytes=len(data), replaced_at=_now())
+                if meta:
+                    e["meta"] = {**(e.get("meta") or {}), **meta}
         _write_json(b / BATCH_FILE, info)
         (b / INGESTED).unlink(missing_ok=True)
 
@@ -352,13 +391,14 @@ def batches(ws_path) -> list[dict]:
                 r = results.get(f.get("path"))
                 if r is None:
                     r = {"status": "added" if info["ingested"] else "waiting"}   # (a batch from before results)
-                f.update(status=r.get("status"), units=r.get("units"), error=r.get("error"))
+                f.update(status=r.get("status"), units=r.get("units"), error=r.get("error"), newer=r.get("newer"))
             out.append(info)
     return out
 
 
 FILE_STATUS = {"added": "read", "unchanged": "read before", "unreadable": "could not read", "roster": "roster",
-               "manifest": "settings (copquotes.yaml)", "waiting": "not yet"}
+               "manifest": "settings (copquotes.yaml)", "waiting": "not yet", "replaced": "read again (a new version)",
+               "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version"}
 
 
 def file_rows(ws_path) -> list[dict]:
@@ -373,10 +413,15 @@ def file_rows(ws_path) -> list[dict]:
             result = FILE_STATUS.get(status, status)
             if status == "added" and f.get("units") is not None:
                 result = f"read: {int(f['units']):,} answers and turns"
+            elif status == "replaced" and f.get("units") is not None:
+                result = f"read again (a new version): {int(f['units']):,} answers and turns"
             elif status == "unreadable":
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
+            elif status == "outdated" and f.get("newer"):
+                result = f"not read: an older version of {f['newer']}"
+            meta = {**(b.get("meta") or {}), **(f.get("meta") or {})}
             rows.append({"file": f["name"], "size": human_size(f.get("bytes")), "added": when, "result": result,
-                         **{k: b.get("meta", {}).get(k, "") for k in ("group", "year", "source_kind")}})
+                         **{k: meta.get(k, "") for k in META_SHOWN}})
     return rows
 
 
@@ -389,8 +434,20 @@ def file_problems(ws_path) -> list[dict]:
             if f.get("status") in ("waiting", None):
                 continue
             latest[f["name"].lower()] = {"name": f["name"], "status": f["status"], "error": f.get("error"),
-                                         "added": local_time(b.get("created_at"))}
+                                         "added": local_time(b.get("created_at")), "newer": f.get("newer")}
     return [f for f in latest.values() if f["status"] == "unreadable"]
+
+
+def outdated_files(ws_path) -> list[dict]:
+    """The uploads not read because they are an older version of a file added before (``name``,
+    ``newer``: that file's name, ``added``), kept until the same name is added again and read."""
+    latest: dict[str, dict] = {}
+    for b in batches(ws_path):
+        for f in b.get("files", []):
+            if f.get("status") not in ("waiting", None):
+                latest[f["name"].lower()] = {"name": f["name"], "status": f["status"], "newer": f.get("newer"),
+                                             "added": local_time(b.get("created_at"))}
+    return [f for f in latest.values() if f["status"] == "outdated"]
 
 
 def local_time(stamp) -> str:
@@ -513,9 +570,11 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
                 key = Path(path).name
             name = shown.get(key, Path(path).name)
             error = plain_reason(error) if status == "unreadable" else None
-            prog.state["files"].append({"name": name, "status": status, "units": units, "error": error})
+            newer = newer_version(ws, ws_path, path) if status == "outdated" else None
+            prog.state["files"].append({"name": name, "status": status, "units": units, "error": error,
+                                        **({"newer": newer} if newer else {})})
             prog.save()
-            results[key] = {"status": status, "units": units, "error": error}
+            results[key] = {"status": status, "units": units, "error": error, **({"newer": newer} if newer else {})}
             _write_json(b / RESULTS, results)      # kept with the batch: the page lists it after later runs
         try:
             disc = discover([b], meta)
@@ -542,8 +601,10 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
                 n_rosters += kind == "roster"
         read_ok, unreadable = [], list(disc.unreadable)   # kept for `copquotes status`
         prog.step("ingest", "running", done=n_files, total=n_files + len(disc.sources), rosters=n_rosters)
+        typed = {f["path"]: f["meta"] for f in info.get("files", []) if f.get("meta")}
         for src in disc.sources:
             try:
+                src = _with_typed_meta(src, typed, rel)
                 rep = ws.ingest([src], progress=False)
                 fr = rep.files[0]
                 report(src.path, getattr(fr, "status", "added"), units=int(getattr(fr, "n_units", 0) or 0))
@@ -559,6 +620,49 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
         _write_json(b / RESULTS, results)
         (b / INGESTED).write_text(_now())
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
+
+
+def _with_typed_meta(src, typed: dict, rel):
+    """The source with the group, year or source kind typed when its file was uploaded again
+    (over its batch's; ``typed``: ``{path in the batch: meta}``)."""
+    import dataclasses
+
+    from ..ingest.base import normalise_meta
+
+    try:
+        own = typed.get(rel(src.path))
+    except ValueError:
+        own = None
+    if not own:
+        return src
+    return dataclasses.replace(src, meta={**src.meta, **normalise_meta(own, "Add files: ")})
+
+
+def newer_version(ws, ws_path, path) -> str | None:
+    """The name (as it was added) of the stored file that an outdated copy at ``path`` is an
+    earlier version of: the file holding those bytes before, in the workspace now with newer ones."""
+    try:
+        sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+    row = ws.conn.execute("SELECT f.path, f.display FROM file_shas s JOIN files f ON f.file_id = s.file_id"
+                          " WHERE s.sha256 = ? ORDER BY f.file_id LIMIT 1", (sha,)).fetchone()
+    if row is None:
+        return None
+    for copies in _stored_by_name(ws_path).values():
+        for b, e in copies:
+            if str((b / e["path"]).resolve()) == str(row[0]):
+                return str(e["name"])
+    return Path(str(row[1] or row[0])).name
+
+
+def outdated_message(name: str, newer: str | None) -> str:
+    """The Add files page's words for an upload that is an older version of a file already added."""
+    other = newer or "a file added before"
+    return (f"{name} was not read: it is an older version of {other}, which is already added with newer "
+            f"answers (an old copy could bring back answers whose consent was withdrawn since). Nothing to do "
+            f"if {other} is the version you want. To update it, add its newest export here under the name "
+            f"{newer or 'it was added with'}; to go back to this older version on purpose, add it under that name.")
 
 
 def run_job(ws_path) -> int:

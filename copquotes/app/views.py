@@ -442,9 +442,16 @@ def _pager(total: int, key: str, size_key: str) -> tuple[int, int]:
 
 
 def _act(action: str, quote_id: str, version: int, **kw) -> None:
-    """Button callbacks: one review action, its outcome flashed on the next run."""
+    """Button callbacks: one review action, its outcome flashed on the next run. The reviewer's
+    draft of the quote is kept until the edit is saved or the quote decided; an edit the check
+    refuses stays in the box with the reason beside it (:func:`_edit_refused`)."""
+    from . import drafts
+
     ctx = current()
     ss = st.session_state
+    refused = ss.setdefault("_refused", {})
+    if action in ("edit", "edit_approve"):   # kept before the save: a refusal or a conflict loses nothing
+        keep_draft(ctx, quote_id, version, ss.get(f"edit_{quote_id}_{version}"), None)
     try:
         if action == "approve":
             review.approve(ctx.ws, quote_id, ctx.reviewer, version)
@@ -474,10 +481,115 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
             review.undo_redaction(ctx.ws, kw["unit_id"], kw["start"], kw["end"], ctx.reviewer)
             _flash("success", f"Undid a redaction in the unit of quote {quote_id}.")
         ss.setdefault("_conflicts", {}).pop(quote_id, None)
+        if action in DECIDING:
+            drafts.discard(ctx.ws, ctx.reviewer, quote_id)
+            refused.pop(quote_id, None)
     except review.QuoteConflict as exc:
         ss.setdefault("_conflicts", {})[quote_id] = {"message": str(exc), "attempted": exc.attempted}
     except CopquotesError as exc:
-        _flash("error", str(exc))
+        if action in ("edit", "edit_approve"):
+            refused[quote_id] = _edit_refused(exc)
+            _flash("error", f"Your edit of quote {quote_id} was not saved: the reason is beside its edit box.")
+        else:
+            _flash("error", str(exc))
+
+
+# actions after which the reviewer's draft of the quote is gone (saved, or the quote decided)
+DECIDING = ("approve", "reject", "reset", "edit", "edit_approve")
+
+
+def _edit_refused(exc: CopquotesError) -> str:
+    """The message beside an edit box whose text was not saved: why, and what to do."""
+    why = str(exc).strip().rstrip(".")
+    why = why[:1].upper() + why[1:] if why.lower().startswith(("the edit was not saved", "not saved")) \
+        else "Not saved: " + why
+    return f"{why}. Your text is still in the box: change it and save again."
+
+
+def keep_draft(ctx: Ctx, quote_id: str, version: int, text, unchanged) -> None:
+    """Keep the reviewer's unsaved text of an edit box (:func:`drafts.keep`). A workspace too busy
+    to take it (an analysis writing for longer than the wait) costs the draft, not the page: the
+    reviewer is told, and the text stays in the box."""
+    import sqlite3
+
+    from . import drafts
+
+    try:
+        drafts.keep(ctx.ws, ctx.reviewer, quote_id, version, text, unchanged)
+    except sqlite3.OperationalError:
+        _flash("warning", f"Could not keep your unsaved edit of quote {quote_id} as a draft just now (the "
+                          "workspace is busy): it is still in the box; save it before you reload the page.")
+
+
+def _draft_changed(quote_id: str, version: int, key: str, unchanged: str) -> None:
+    """An edit box changed (on leaving it, or before a reload): keep the text as a draft."""
+    keep_draft(current(), quote_id, version, st.session_state.get(key), unchanged)
+
+
+def _draft_into_box(quote_id: str, version: int, key: str, text: str) -> None:
+    """A stale draft, put in the edit box of the quote as it is now, on the reviewer's request."""
+    from . import drafts
+
+    ctx = current()
+    st.session_state[key] = text
+    if key.startswith("tr_edit_"):            # the triage box opens with it
+        st.session_state["tr_editing"] = quote_id
+    drafts.save(ctx.ws, ctx.reviewer, quote_id, version, text)
+
+
+DRAFTS_JS = """
+<script>
+(function () {
+  const win = window.parent;
+  if (!win || win.__copquotesDrafts) { return; }
+  win.__copquotesDrafts = true;
+  // a reload or a closed tab while the reviewer types in an edit box: the box is left first, so
+  // Streamlit sends its text and the app keeps it as a draft (a box sends its text when left)
+  function leave() {
+    const el = win.document.activeElement;
+    const label = el && el.tagName === "TEXTAREA" ? (el.getAttribute("aria-label") || "") : "";
+    if (label.indexOf("Text to publish") === 0) { el.blur(); }
+  }
+  win.addEventListener("beforeunload", leave, true);
+  win.addEventListener("pagehide", leave, true);
+})();
+</script>
+"""
+
+
+def _keep_drafts_on_reload() -> None:
+    """In the browser: an edit box being typed in sends its text before the page unloads (a
+    reload, a closed tab), so :func:`_draft_changed` keeps it. The app's own constant script."""
+    st.html(DRAFTS_JS, unsafe_allow_javascript=True)
+
+
+def _draft_discard(quote_id: str, key: str, text: str | None) -> None:
+    from . import drafts
+
+    ctx = current()
+    drafts.discard(ctx.ws, ctx.reviewer, quote_id)
+    if text is not None:
+        st.session_state[key] = text
+
+
+def draft_notice(draft, quote_id: str, version: int, key: str, unchanged: str | None, prefix: str) -> None:
+    """What an edit box shows about the reviewer's unsaved draft: a fresh one is in the box
+    (labelled); a stale one (the quote changed since) is shown beside it, with a button to put
+    it in the box. Both can be discarded."""
+    from . import drafts, jobs
+
+    if draft is None:
+        return
+    stale = draft.stale(version)
+    (st.warning if stale else st.info)(md_escape(drafts.label(draft, version, jobs.local_time(draft.saved_at))))
+    if stale:
+        st.code(draft.text, language=None, wrap_lines=True)
+    b = st.columns([1, 1, 3])
+    if stale:
+        b[0].button("Put my draft in the box", key=f"{prefix}draft_use_{quote_id}_{version}",
+                    on_click=_draft_into_box, args=(quote_id, version, key, draft.text))
+    b[1 if stale else 0].button("Discard draft", key=f"{prefix}draft_drop_{quote_id}_{version}",
+                                on_click=_draft_discard, args=(quote_id, key, None if stale else unchanged))
 
 
 def _dismiss_conflict(quote_id: str) -> None:
@@ -537,12 +649,14 @@ def _quote_body(q: dict, labels: dict, key: str, hidden: str) -> None:
         (st.error if sev == "hold" else st.warning)(md_escape(msg))
 
 
-def _quote_card(ctx: Ctx, q: dict, labels: dict) -> None:
+def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
     qid, v = q["quote_id"], int(q["version"])
+    refused = st.session_state.get("_refused", {}).get(qid)
     with st.container(border=True):
         head = (f"**{md_escape(q['status'])}** · "
                 + md_escape(" · ".join(str(x) for x in (q.get("document") or q["source_kind"], q["grp"]) if x))
-                + f" · {md_escape(q['speaker'] or '')}")
+                + f" · {md_escape(q['speaker'] or '')}"
+                + (" · :orange[unsaved draft]" if draft is not None else ""))
         st.markdown(head)
         _quote_body(q, labels, key=f"scores_{qid}_{v}",
                     hidden="Run `copquotes analyse`.")
@@ -572,12 +686,13 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict) -> None:
                        disabled=q["status"] == "rejected")
         cols[4].button("Reset", key=f"reset_{qid}_{v}", on_click=_act, args=("reset", qid, v),
                        disabled=q["status"] == "pending")
-        # drawn only when asked for: a page of 50 quotes stays fast
-        if st.toggle("Edit · themes · context · redactions · history", key=f"details_{qid}"):
-            _quote_details(ctx, q, labels)
+        # drawn only when asked for (a page of 50 quotes stays fast), or to show a draft or a refusal
+        if st.toggle("Edit · themes · context · redactions · history", key=f"details_{qid}",
+                     value=draft is not None or bool(refused)):
+            _quote_details(ctx, q, labels, draft, refused)
 
 
-def _quote_details(ctx: Ctx, q: dict, labels: dict) -> None:
+def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | None = None) -> None:
     qid, v = q["quote_id"], int(q["version"])
     t_edit, t_themes, t_ctx, t_red, t_hist = st.tabs(["Edit", "Themes", "Context", "Redactions", "History"])
     with t_edit:
@@ -585,8 +700,14 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict) -> None:
             st.info("Editing needs the anonymised text: run `copquotes analyse`.")
         else:
             key = f"edit_{qid}_{v}"
-            st.text_area("Text to publish ('...' for dropped words, [brackets] for added ones)",
-                         value=q["display_text"], key=key, height=120)
+            if refused:
+                st.error(md_escape(refused))
+            draft_notice(draft, qid, v, key, q["display_text"], "")
+            fresh = draft is not None and not draft.stale(v)
+            st.text_area("Text to publish ('...' for dropped words, [brackets] for added ones)"
+                         + (" — unsaved draft" if fresh else ""),
+                         value=draft.text if fresh else q["display_text"], key=key, height=120,
+                         on_change=_draft_changed, args=(qid, v, key, q["display_text"]))
             current_text = st.session_state.get(key, q["display_text"])
             st.caption("Changes against the anonymised verbatim span ([-removed-] {+added+}):")
             st.code(review.format_diff(q["anon_text"], current_text), language=None, wrap_lines=True)
@@ -734,8 +855,12 @@ def quotes_page() -> None:
     labels = dict(opts["themes"])
     with st.expander("Select several quotes at once (approve, reject, add to a collection)"):
         _bulk_table(ctx, rows, labels)
+    from . import drafts
+
+    mine = drafts.for_quotes(ctx.ws, ctx.reviewer, [q["quote_id"] for q in rows])
+    _keep_drafts_on_reload()
     for q in rows:
-        _quote_card(ctx, q, labels)
+        _quote_card(ctx, q, labels, mine.get(q["quote_id"]))
 
 
 # ---------------------------------------------------------------------------------- themes
@@ -978,7 +1103,8 @@ def _analyse(uploader_key: str) -> None:
     saved = jobs.save_batch(ctx.ws_path, [(f.name, f.getvalue()) for f in files], meta)
     # kept on the page (not a one-off message: the page redraws when the analysis ends)
     ss["add_duplicates"] = list(saved["duplicates"])
-    ss["add_replaced"] = list(saved.get("replaced") or [])
+    ss["add_replaced"] = [jobs.replaced_line(n, (saved.get("replaced_meta") or {}).get(n))
+                          for n in saved.get("replaced") or []]
     ss["add_same_name"] = list(saved.get("same_name") or [])
     if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
         _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
@@ -1056,8 +1182,9 @@ def add_files_page() -> None:
              "You can choose several files at once.")
     key = f"add_files_{st.session_state.get('add_uploader_n', 0)}"
     st.file_uploader("Files to add", accept_multiple_files=True, key=key, disabled=running)
-    st.caption("Optional: these apply to every file you add now. Leave them empty and they are worked out "
-               "from the files (the year from the file name, survey or transcript from the format).")
+    st.caption("Optional: these apply to every file you add now, a new version of a file added before too. "
+               "Leave them empty and they are worked out from the files (the year from the file name, survey or "
+               "transcript from the format); a new version keeps what its file had.")
     c = st.columns(3)
     c[0].text_input("Group", key="add_group", placeholder="e.g. Early career", disabled=running)
     c[1].text_input("Year", key="add_year", placeholder="e.g. 2024-2025", disabled=running)
@@ -1068,7 +1195,8 @@ def add_files_page() -> None:
                    "Files added earlier are not analysed again.")
     _upload_notice("add_duplicates", "add_dups_ok", "Already added before, not added again: ")
     _upload_notice("add_replaced", "add_replaced_ok", "Replaced the file of the same name added before (decisions "
-                   "on unchanged answers are kept; consent changes apply): ")
+                   "on unchanged answers are kept; consent changes apply; a group or year typed above replaces "
+                   "the file's, empty ones keep it): ")
     _upload_notice("add_same_name", "add_same_name_ok", "Has the name of a file added before but other answers, "
                    "so it was added as a file of its own (the earlier one is kept): ")
     _progress_panel(ctx.ws_path)
@@ -1081,6 +1209,8 @@ def add_files_page() -> None:
         added = f"added {f['added']}" if f["added"][:1].isdigit() else f["added"]
         st.warning(md_escape(f"Could not read {f['name']} ({added}): {f['error'] or 'unknown problem'}. "
                              "The other files were analysed. Add a corrected file of the same name to replace it."))
+    for f in jobs.outdated_files(ctx.ws_path):
+        st.warning(md_escape(jobs.outdated_message(f["name"], f.get("newer"))))
     rows = jobs.file_rows(ctx.ws_path)
     if rows:
         with st.expander(f"Files added so far ({len(rows)})"):
@@ -1191,6 +1321,7 @@ def _keyboard() -> None:
 
 def _triage(action: str, quote_id: str, version: int) -> None:
     from .. import collection as collections
+    from . import drafts
 
     ctx = current()
     ss = st.session_state
@@ -1205,6 +1336,9 @@ def _triage(action: str, quote_id: str, version: int) -> None:
             return
         elif action == "cancel_edit":
             ss.pop("tr_editing", None)
+            ss.pop(f"tr_edit_{quote_id}_{version}", None)
+            ss.get("tr_refused", {}).pop(quote_id, None)
+            drafts.discard(ctx.ws, ctx.reviewer, quote_id)
             return
         elif action == "undo":
             if not undo:
@@ -1232,10 +1366,13 @@ def _triage(action: str, quote_id: str, version: int) -> None:
                 after = review.reject(ctx.ws, quote_id, ctx.reviewer,
                                       reject_reason(ss.get("tr_reason"), ss.get("tr_reason_more", "")), version)
                 ss["tr_reason_more"] = ""
-            else:  # save_edit: the edited text, approved
-                after = review.edit(ctx.ws, quote_id, ctx.reviewer, ss.get(f"tr_edit_{quote_id}_{version}", ""),
-                                    version, approve=True)
+            else:  # save_edit: the edited text, approved (kept as a draft first: a refusal loses nothing)
+                text = ss.get(f"tr_edit_{quote_id}_{version}", "")
+                keep_draft(ctx, quote_id, version, text, None)
+                after = review.edit(ctx.ws, quote_id, ctx.reviewer, text, version, approve=True)
                 ss.pop("tr_editing", None)
+            drafts.discard(ctx.ws, ctx.reviewer, quote_id)
+            ss.get("tr_refused", {}).pop(quote_id, None)
             entry = {"qid": quote_id, "action": action, "version": int(after["version"])}
             target = " ".join(str(ss.get("tr_collection") or "").split())
             if target and after.get("status") == "approved":
@@ -1253,7 +1390,10 @@ def _triage(action: str, quote_id: str, version: int) -> None:
         if text is not None:
             ss[f"tr_conflict_text_{quote_id}"] = text
     except CopquotesError as exc:
-        _flash("error", str(exc))
+        if action == "save_edit":      # the text stays in the box, the reason above it
+            ss.setdefault("tr_refused", {})[quote_id] = _edit_refused(exc)
+        else:
+            _flash("error", str(exc))
 
 
 def _triage_conflict_done(action: str, quote_id: str, version: int) -> None:
@@ -1280,6 +1420,9 @@ def _triage_conflict_done(action: str, quote_id: str, version: int) -> None:
             entry["collection"] = target
         ss.setdefault("tr_undo", []).append(entry)
         _flash("success", "Saved your edit and approved the quote.")
+    from . import drafts
+
+    drafts.discard(ctx.ws, ctx.reviewer, quote_id)      # saved, or the reviewer kept the other version
     ss.pop("tr_conflict", None)
     ss.pop(f"tr_conflict_text_{quote_id}", None)
 
@@ -1387,6 +1530,36 @@ def triage_queue(ctx: Ctx, order: list[str]) -> tuple[list[str], int]:
     return todo, decided
 
 
+def _triage_edit_box(ctx: Ctx, q: dict) -> None:
+    """The triage edit box, open after E, or by itself when the reviewer has an unsaved draft of
+    the quote (a reload brings it back); a stale draft is shown beside the quote, and a refused
+    edit stays in the box with the reason above it."""
+    from . import drafts
+
+    ss = st.session_state
+    qid, v = q["quote_id"], int(q["version"])
+    if q["display_text"] is None:
+        return
+    draft = drafts.get(ctx.ws, ctx.reviewer, qid)
+    fresh = draft is not None and not draft.stale(v)
+    key = f"tr_edit_{qid}_{v}"
+    if not (ss.get("tr_editing") == qid or fresh):
+        draft_notice(draft, qid, v, key, q["display_text"], "tr_")     # a stale draft: shown, not applied
+        return
+    refused = ss.get("tr_refused", {}).get(qid)
+    if refused:
+        st.error(md_escape(refused))
+    draft_notice(draft, qid, v, key, q["display_text"], "tr_")
+    st.text_area("Text to publish ('...' for dropped words, [brackets] for added ones)"
+                 + (" — unsaved draft" if fresh else ""),
+                 value=draft.text if fresh else q["display_text"], key=key, height=120,
+                 on_change=_draft_changed, args=(qid, v, key, q["display_text"]))
+    e = st.columns([1, 1, 4])
+    e[0].button("Save and approve", key="tr_save", type="primary", on_click=_triage, args=("save_edit", qid, v))
+    e[1].button("Cancel edit", key="tr_cancel", on_click=_triage, args=("cancel_edit", qid, v),
+                help="Closes the edit box and discards what you typed.")
+
+
 def triage_page() -> None:
     ctx = current()
     ss = st.session_state
@@ -1418,6 +1591,7 @@ def triage_page() -> None:
     st.progress(decided / max(1, len(order)),
                 text=f"{decided} of {len(order)} quotes in this shortlist decided · {len(todo)} to go")
     _keyboard()
+    _keep_drafts_on_reload()
     conflict = ss.get("tr_conflict")
     if conflict:
         _triage_conflict(ctx, conflict)
@@ -1443,13 +1617,7 @@ def triage_page() -> None:
         if q.get("question"):
             st.caption("Question: " + md_escape(q["question"]))
         _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden="Press Analyse on Add files.")
-        if ss.get("tr_editing") == qid and q["display_text"] is not None:
-            st.text_area("Text to publish ('...' for dropped words, [brackets] for added ones)",
-                         value=q["display_text"], key=f"tr_edit_{qid}_{v}", height=120)
-            e = st.columns([1, 1, 4])
-            e[0].button("Save and approve", key="tr_save", type="primary", on_click=_triage,
-                        args=("save_edit", qid, v))
-            e[1].button("Cancel edit", key="tr_cancel", on_click=_triage, args=("cancel_edit", qid, v))
+        _triage_edit_box(ctx, q)
         b = st.columns(5)
         b[0].button("Approve (A)", key="tr_approve", type="primary", on_click=_triage, args=("approve", qid, v),
                     disabled=q["display_text"] is None, width="stretch")

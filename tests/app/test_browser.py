@@ -348,3 +348,44 @@ def test_a_reload_comes_back_to_the_page_and_its_theme(app_server):
             assert re.search(r"/triage\?theme=solidarity$", page.url)
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_words_typed_in_an_edit_box_come_back_after_a_reload(app_server):
+    """A reviewer types in a quote's edit box and reloads the page before saving (or leaving the
+    box). Before the fix the words were gone; now the box is left before the page unloads, the app
+    keeps its text as the reviewer's draft, and after signing in again it is back in the box,
+    labelled as an unsaved draft."""
+    from playwright.sync_api import expect, sync_playwright
+
+    _, port = app_server
+    idle = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+    words = "We are in this together [every week]."
+
+    def sign_in(page):
+        page.get_by_label("Your name").fill("Dora Draft")
+        page.get_by_role("button", name="Start reviewing").click()
+        expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
+        page.wait_for_selector(idle, timeout=30000)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/quotes", wait_until="domcontentloaded")
+            sign_in(page)
+            page.get_by_text("Edit · themes").nth(1).click()
+            box = page.get_by_label(re.compile("^Text to publish"))
+            expect(box).to_be_visible(timeout=30000)
+            page.wait_for_selector(idle, timeout=30000)
+            box.click()
+            page.keyboard.press("ControlOrMeta+a")
+            page.keyboard.type(words, delay=20)                 # typed, never left, never saved
+            page.reload(wait_until="domcontentloaded")
+            sign_in(page)
+            box = page.get_by_label(re.compile("^Text to publish .*unsaved draft$"))
+            expect(box).to_be_visible(timeout=30000)
+            expect(box).to_have_value(words)
+            expect(page.get_by_text("Unsaved draft from")).to_be_visible()
+        finally:
+            browser.close()

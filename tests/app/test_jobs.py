@@ -281,3 +281,51 @@ def test_another_cohorts_survey_under_a_name_used_before_is_a_file_of_its_own(tm
     # a new download of the first cohort's survey (one consent changed) still replaces its file
     res = jobs.save_batch(ws_path, [("responses.csv", survey(R001="No"))])
     assert res["replaced"] == ["responses.csv"]
+
+
+def test_an_older_version_added_under_another_name_is_explained_in_the_officers_words(tmp_path):
+    """Before the fix the files list said "outdated" and the only explanation (in the analysis log)
+    named the stored path under WS/inputs/, which an app user cannot reach."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.csv", survey())])
+    ingest_pending(ws_path).close()
+    jobs.save_batch(ws_path, [("survey.csv", survey(R001="No"))])          # a new export: consent withdrawn
+    ingest_pending(ws_path).close()
+    jobs.save_batch(ws_path, [("survey old.csv", survey())])                # the old copy, renamed
+    ingest_pending(ws_path).close()
+    [old] = jobs.outdated_files(ws_path)
+    assert old["name"] == "survey old.csv" and old["newer"] == "survey.csv"
+    msg = jobs.outdated_message(old["name"], old["newer"])
+    assert str(ws_path) not in msg and "inputs" not in msg and "/" not in msg
+    assert "older version of survey.csv" in msg and "under the name survey.csv" in msg
+    rows = {r["file"]: r["result"] for r in jobs.file_rows(ws_path)}
+    assert rows == {"survey.csv": "read again (a new version): 2 answers and turns",
+                    "survey old.csv": "not read: an older version of survey.csv"}
+
+
+@pytest.mark.parametrize("typed, group, year, says", [
+    ({"group": "Regional", "year": "2025"}, "Regional", "2025", "group Regional, year 2025: as you typed"),
+    ({"group": "Regional"}, "Regional", "2024", "group Regional, year 2024: year kept from before"),
+    ({}, "Early career", "2024", "group Early career, year 2024: kept from before"),
+])
+def test_a_new_version_takes_the_group_and_year_typed_with_it(tmp_path, typed, group, year, says):
+    """Before the fix a new version of a file kept its first group and year whatever was typed
+    (the page says the typed ones apply to every file added), and the page did not say so."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.csv", survey()), ("fg_session1.txt", FG), ("roster.csv", roster())],
+                    {"group": "Early career", "year": "2024"})
+    ingest_pending(ws_path).close()
+    res = jobs.save_batch(ws_path, [("survey.csv", survey(R002="No"))], typed)
+    assert res["replaced"] == ["survey.csv"]
+    assert jobs.replaced_line("survey.csv", res["replaced_meta"]["survey.csv"]) == f"survey.csv ({says})"
+    ws = ingest_pending(ws_path)
+    try:
+        by_file = dict(ws.conn.execute("SELECT f.display, group_concat(DISTINCT u.grp || '/' || u.year) FROM units u"
+                                       " JOIN files f ON f.file_id = u.file_id GROUP BY f.file_id").fetchall())
+    finally:
+        ws.close()
+    by_file = {Path(k).name: v for k, v in by_file.items()}
+    # the file uploaded again takes what was typed; the other file of its batch keeps the batch's
+    assert by_file == {"survey.csv": f"{group}/{year}", "fg_session1.txt": "Early career/2024"}
+    rows = {r["file"]: (r["group"], r["year"]) for r in jobs.file_rows(ws_path)}
+    assert rows["survey.csv"] == (group, year) and rows["fg_session1.txt"] == ("Early career", "2024")

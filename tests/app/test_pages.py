@@ -131,6 +131,45 @@ def test_add_files_says_which_uploads_replaced_a_file_of_the_same_name(tmp_path)
     assert not any("Replaced the file" in i.value for i in at.info)
 
 
+def test_add_files_says_an_older_copy_was_not_read_naming_the_file_not_its_stored_path(tmp_path):
+    from copquotes.workspace import Workspace
+
+    from .test_jobs import survey
+
+    ws_path = tmp_path / "ws"
+    for name, data_ in (("survey.csv", survey()), ("survey.csv", survey(R001="No")), ("survey old.csv", survey())):
+        jobs.save_batch(ws_path, [(name, data_)])
+        w = Workspace.open(ws_path, create=True)
+        try:
+            jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
+        finally:
+            w.close()
+    at = open_page(ws_path, "add")
+    [warn] = at.warning
+    assert "survey old\\.csv was not read" in warn.value and "older version of survey\\.csv" in warn.value
+    assert "inputs" not in warn.value and str(tmp_path) not in warn.value
+
+
+def test_add_files_names_the_group_and_year_a_new_version_has(tmp_path):
+    from .test_jobs import survey
+
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.csv", survey())], {"group": "Early career", "year": "2024"})
+    from copquotes.workspace import Workspace
+
+    w = Workspace.open(ws_path, create=True)
+    try:
+        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
+    finally:
+        w.close()
+    saved = jobs.save_batch(ws_path, [("survey.csv", survey(R001="No"))], {"year": "2025"})
+    line = jobs.replaced_line("survey.csv", saved["replaced_meta"]["survey.csv"])
+    at = open_page(ws_path, "add", state={"add_replaced": [line]})
+    assert any("group Early career, year 2025: group kept from before" in i.value.replace("\\", "")
+               for i in at.info)
+    assert any("a new version of a file added before too" in c.value for c in at.caption)
+
+
 # ---------------------------------------------------------------------------------- triage
 def test_triage_follows_the_shortlist_and_shows_the_next_quote_at_once(ws):
     q = quote_ids(ws)
@@ -165,6 +204,34 @@ def test_triage_edit_then_save_approves_the_edit(ws):
     row = ws.conn.execute("SELECT status, edited_text FROM quotes WHERE quote_id = ?", (q[1],)).fetchone()
     assert tuple(row) == ("approved", new)
     assert shown_quote(at).startswith("> We are in this together")
+
+
+def test_a_triage_draft_opens_the_edit_box_again_after_a_reload_until_cancelled(ws):
+    """Before the fix a reload closed the edit box and lost the words typed in it."""
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    at.button(key="tr_edit").click().run()
+    at.text_area(key=f"tr_edit_{q[1]}_1").input("I walk in flat and walk out [ready].").run()
+    again = open_page(ws.path, "triage")                       # a reload: a new session
+    box = again.text_area(key=f"tr_edit_{q[1]}_1")
+    assert box.value == "I walk in flat and walk out [ready]." and "unsaved draft" in box.label
+    again.button(key="tr_cancel").click().run()                # Cancel edit throws the draft away
+    assert not again.text_area
+    assert not open_page(ws.path, "triage").text_area
+    assert status(ws, q[1]) == ("pending", 1)
+
+
+def test_a_refused_triage_edit_stays_in_the_box_with_the_reason_above_it(ws):
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    at.button(key="tr_edit").click().run()
+    refused = f"{NAME} made me walk out with a plan."
+    at.text_area(key=f"tr_edit_{q[1]}_1").input(refused)
+    at.button(key="tr_save").click().run()
+    assert status(ws, q[1]) == ("pending", 1)
+    assert at.text_area(key=f"tr_edit_{q[1]}_1").value == refused
+    assert any("not saved" in e.value and "still in the box" in e.value for e in at.error)
+    assert open_page(ws.path, "triage").text_area(key=f"tr_edit_{q[1]}_1").value == refused    # after a reload
 
 
 def test_triage_puts_approvals_in_the_chosen_collection(ws):

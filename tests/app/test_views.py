@@ -401,3 +401,108 @@ def test_an_ordinary_word_taken_for_a_name_does_not_blank_topic_labels(ws):
     table = at.dataframe[0].value
     assert table.loc[1, "label"] == "1_honestly_together"
     assert "[name]" in table.loc[0, "label"] and "okafor" not in table.loc[0, "label"].lower()
+
+
+# ---------------------------------------------------------------------------------- drafts
+EDIT_LABEL = "Text to publish"
+
+
+def edit_tab(at):
+    """The Edit tab of the (only) quote whose details are open."""
+    return next(t for t in at.tabs if t.label == "Edit")
+
+
+def test_a_draft_comes_back_after_a_reload_labelled_and_goes_when_saved(ws):
+    """Before the fix a reload (a new session) showed the quote's text: what the reviewer had
+    typed and not saved was gone."""
+    qid = quote_ids(ws)[6]
+    at = open_page(ws, "quotes", "Ann", details=[qid])
+    at.text_area(key=f"edit_{qid}_1").input("The CoP made me reflect on my practice.").run()
+    again = open_page(ws, "quotes", "Ann")                     # a reload: a new session, nothing opened
+    box = again.text_area(key=f"edit_{qid}_1")
+    assert box.value == "The CoP made me reflect on my practice." and "unsaved draft" in box.label
+    assert any("Unsaved draft" in i.value for i in edit_tab(again).info)
+    other = open_page(ws, "quotes", "Bea", details=[qid])       # drafts are the reviewer's own
+    assert other.text_area(key=f"edit_{qid}_1").value.startswith("The CoP made me reflect on my own")
+    again.button(key=f"saveedit_{qid}_1").click().run()
+    assert status(ws, qid)[2] == "The CoP made me reflect on my practice."
+    after = open_page(ws, "quotes", "Ann", details=[qid])
+    assert "unsaved draft" not in after.text_area(key=f"edit_{qid}_2").label
+    assert not edit_tab(after).info
+
+
+@pytest.mark.parametrize("decide", ["approve", "reject", "reset"])
+def test_deciding_a_quote_discards_its_draft(ws, decide):
+    qid = quote_ids(ws)[6]
+    if decide == "reset":
+        review.approve(ws, qid, "Ann", 1)
+    at = open_page(ws, "quotes", "Ann", details=[qid])
+    v = 2 if decide == "reset" else 1
+    at.text_area(key=f"edit_{qid}_{v}").input("A draft never saved.").run()
+    at.button(key=f"{decide}_{qid}_{v}").click().run()
+    assert not at.exception
+    from copquotes.app import drafts
+
+    assert drafts.get(ws, "Ann", qid) is None
+    after = open_page(ws, "quotes", "Ann", details=[qid])
+    assert all(t.value != "A draft never saved." for t in after.text_area)
+    assert not any("draft" in t.label for t in after.text_area)
+    assert not any("draft" in m.value for m in list(after.warning) + list(after.info))
+
+
+def test_a_draft_of_a_quote_changed_since_is_shown_as_stale_not_put_in_the_box(ws):
+    qid = quote_ids(ws)[6]
+    at = open_page(ws, "quotes", "Ann", details=[qid])
+    at.text_area(key=f"edit_{qid}_1").input("My careful wording of it.").run()
+    review.edit(ws, qid, "Bea", "The CoP changed my practice.", 1)          # Bea saves first: version 2
+    again = open_page(ws, "quotes", "Ann")
+    box = again.text_area(key=f"edit_{qid}_2")
+    assert box.value == "The CoP changed my practice." and "draft" not in box.label
+    tab = edit_tab(again)
+    assert any("typed before this quote changed" in w.value for w in tab.warning)
+    assert [c.value for c in tab.code if c.value == "My careful wording of it."]
+    again.button(key=f"draft_use_{qid}_2").click().run()
+    assert again.text_area(key=f"edit_{qid}_2").value == "My careful wording of it."
+    again.button(key=f"saveedit_{qid}_2").click().run()
+    assert status(ws, qid)[2] == "My careful wording of it."
+
+
+def test_a_refused_edit_stays_in_the_box_with_the_reason_beside_it(ws):
+    """Before the fix the reason was a message at the top of the page, away from the quote, and a
+    reload lost the refused text; now the reason is in the quote's Edit tab, above the box that
+    holds the text, also after a reload."""
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes", "Ann", details=[qid])
+    refused = f"{NAME} says we are in this together."
+    at.text_area(key=f"edit_{qid}_1").input(refused)
+    at.button(key=f"saveedit_{qid}_1").click().run()
+    assert status(ws, qid)[0] == "pending"
+    tab = edit_tab(at)
+    assert any("not saved" in e.value and "still in the box" in e.value for e in tab.error)
+    assert tab.text_area[0].value == refused
+    fixed = open_page(ws, "quotes", "Ann")                       # a reload: the text is back to fix
+    assert fixed.text_area(key=f"edit_{qid}_1").value == refused
+    fixed.text_area(key=f"edit_{qid}_1").input("[name] says we are in this together.")
+    fixed.button(key=f"saveedit_{qid}_1").click().run()
+    assert status(ws, qid)[2] == "[name] says we are in this together."
+    assert not edit_tab(open_page(ws, "quotes", "Ann", details=[qid])).error
+
+
+def test_a_workspace_too_busy_to_keep_a_draft_says_so_and_keeps_the_page(ws):
+    """An analysis holding the workspace's write lock past the wait: the draft is not kept, and the
+    reviewer is told so (before the guard the callback's 'database is locked' broke the page)."""
+    import sqlite3
+
+    qid = quote_ids(ws)[6]
+    at = open_page(ws, "quotes", "Ann", details=[qid])
+    blocker = sqlite3.connect(str(ws.path / "copquotes.sqlite"), isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    at.session_state["_ws"].conn.execute("PRAGMA busy_timeout = 100")     # the app's connection: a short wait
+    try:
+        at.text_area(key=f"edit_{qid}_1").input("Typed while the analysis writes.").run()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert not at.exception
+    assert any("Could not keep your unsaved edit" in w.value for w in at.warning)
+    assert at.text_area(key=f"edit_{qid}_1").value == "Typed while the analysis writes."
