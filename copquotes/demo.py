@@ -30,6 +30,9 @@ def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool =
     ws = Workspace.open(ws_path, create=True)
     try:
         report = ws.ingest(discovery.sources, progress=progress)
+        from .removal import reattach_returned
+
+        reattach_returned(ws)   # decisions kept when a corpus file was removed, back with it
         n_files = len(report.files)
         sys.stderr.write(f"demo: {ws.n_units()} units from {n_files} files in {ws_path}\n")
         analyse(ws, progress=progress,

@@ -45,6 +45,7 @@ AUDIT_ACTION = "removed_with_file"
 ORPHAN_KINDS = ("quote", "redaction", "theme_label", NO_CONSENT)
 # status: the bytes of stored files hashed per call, at most (a larger rest is reported unchecked)
 HASH_BUDGET = 256 * 1024 * 1024
+UPLOADS = "inputs"      # where the review app keeps its uploads (copquotes.app.jobs.INPUTS)
 LISTED = 12                       # stored files named in an unknown FILE's error, at most
 
 
@@ -76,10 +77,11 @@ def _holdings(files: list[StoredFile]) -> str:
 
 def _match(files: list[StoredFile], name: str) -> StoredFile | None:
     """The stored file ``name`` names: its path as ingested (relative to here or absolute), its
-    name as status shows it, or its id."""
+    name as status shows it, its id, or its file name alone when no other stored file has it."""
     key = str(Path(name).expanduser().resolve())
     for test in (lambda f: f.path == key, lambda f: f.display == name,
-                 lambda f: name.strip().lstrip("#").isdigit() and f.file_id == int(name.strip().lstrip("#"))):
+                 lambda f: name.strip().lstrip("#").isdigit() and f.file_id == int(name.strip().lstrip("#")),
+                 lambda f: Path(f.path).name == name):     # its file name alone, when no other has it
         hits = [f for f in files if test(f)]
         if len(hits) == 1:
             return hits[0]
@@ -218,7 +220,20 @@ def _remove_one(ws, f: StoredFile) -> None:
         with ws.transaction():
             _remove_units(ws, f, gone, [r[0] for r in rows])
     _finish(ws, f, gone, hashes)
+    _drop_uploaded_copy(ws, f)
     log.info("removed %s (file %d) from workspace %s", f.display, f.file_id, ws.path)
+
+
+def _drop_uploaded_copy(ws, f: StoredFile) -> None:
+    """A file the review app stored (under ``WS/inputs/``, its own copy of an upload) is deleted
+    too: a later re-read of its upload batch must not bring it back, and uploading it again
+    must add it (the app's batches count only files still on disk)."""
+    path = Path(f.path)
+    try:
+        path.resolve().relative_to((Path(ws.path) / UPLOADS).resolve())
+    except ValueError:
+        return          # the user's own file: never touched
+    path.unlink(missing_ok=True)
 
 
 def _scrub(ws) -> None:

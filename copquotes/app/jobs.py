@@ -39,13 +39,14 @@ from pathlib import Path
 
 from ..ingest.base import MANIFEST_NAMES
 from ..parallel import pid_alive
+from ..removal import UPLOADS
 from ..types import SOURCE_KINDS as ALL_SOURCE_KINDS
 
 log = logging.getLogger(__name__)
 
 STATE_DIR = ".app"
 STATE_FILE = "analysis.json"
-INPUTS = "inputs"
+INPUTS = UPLOADS     # the uploads folder (copquotes remove deletes its copy of a removed file)
 BATCH_FILE = "batch.json"
 INGESTED = ".ingested"
 RESULTS = "results.json"      # per file of a batch: what reading it gave (status, answers, reason)
@@ -118,8 +119,9 @@ def _known_hashes(ws_path) -> set[str]:
     for b in root.iterdir():
         meta = b / BATCH_FILE
         if meta.is_file():
-            try:
-                out.update(f["sha256"] for f in json.loads(meta.read_text("utf-8")).get("files", []))
+            try:   # a file taken out of the workspace (`copquotes remove`) is gone from disk: not known
+                out.update(f["sha256"] for f in json.loads(meta.read_text("utf-8")).get("files", [])
+                           if (b / f["path"]).is_file())
             except (ValueError, KeyError, TypeError):
                 pass
     return out
@@ -306,7 +308,7 @@ def _stored_by_name(ws_path) -> dict[str, list[tuple[Path, dict]]]:
         except (OSError, ValueError):
             continue
         for e in entries:
-            if isinstance(e, dict) and e.get("name") and e.get("path"):
+            if isinstance(e, dict) and e.get("name") and e.get("path") and (b / str(e["path"])).is_file():
                 out.setdefault(str(e["name"]).lower(), []).append((b, e))
     return out
 
@@ -617,6 +619,9 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             n_files += 1
             prog.step("ingest", "running", done=n_files)
         remember_unreadable(ws, read_ok, unreadable)
+        from ..removal import reattach_returned
+
+        reattach_returned(ws)   # decisions kept when a file was removed (`copquotes remove`), back with it
         _write_json(b / RESULTS, results)
         (b / INGESTED).write_text(_now())
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)

@@ -329,3 +329,24 @@ def test_a_new_version_takes_the_group_and_year_typed_with_it(tmp_path, typed, g
     assert by_file == {"survey.csv": f"{group}/{year}", "fg_session1.txt": "Early career/2024"}
     rows = {r["file"]: (r["group"], r["year"]) for r in jobs.file_rows(ws_path)}
     assert rows["survey.csv"] == (group, year) and rows["fg_session1.txt"] == ("Early career", "2024")
+
+
+def test_a_removed_file_added_again_in_the_browser_brings_its_decisions_back(tmp_path):
+    from copquotes.removal import remove_files
+
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey_2024.csv", survey()), ("fg_session1.txt", FG), ("roster.csv", roster())])
+    ws = ingest_pending(ws_path)
+    q = decide(ws, "care about this work", "approve")
+    remove_files(ws, ["survey_2024.csv"], confirm=lambda *_: True)
+    assert live_status(ws, q) is None
+    ws.close()
+    res = jobs.save_batch(ws_path, [("survey_2024.csv", survey())])
+    assert res["saved"] == ["survey_2024.csv"]
+    ws = ingest_pending(ws_path)
+    try:        # back under the quote id of the unit read again, with its decision
+        assert [r[0] for r in ws.conn.execute("SELECT q.status FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+                               " WHERE u.text LIKE '%care about this work%'").fetchall()] == ["approved"]
+        assert ws.conn.execute("SELECT COUNT(*) FROM orphans WHERE resolved_at IS NULL").fetchone()[0] == 0
+    finally:
+        ws.close()
