@@ -20,6 +20,7 @@ or a file-level ``consent``) confirms it; its quotes are held for a reviewer.
 from __future__ import annotations
 
 import csv
+import functools
 import logging
 import re
 import unicodedata
@@ -129,6 +130,7 @@ def _drop_role_prefix(name: str) -> str:
     return rest if rest and not is_generic_label(rest) and not _role_word(rest) else name
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparable form of a name: folded case and accents, no honorifics or punctuation.
 
@@ -495,18 +497,13 @@ def _person_names(rows: list[RosterEntry]) -> tuple[set[str], set[str], set[tupl
     """``(full keys, first names, (first, last) pairs)`` of one name's rows, their aliases counted."""
     keys, firsts, pairs = set(), set(), set()
     for e in rows:
-        for n in (e.name, *e.aliases):
-            words = name_key(n).split()
-            if not words:
-                continue
+        all_words = [w for w in (name_key(n).split() for n in (e.name, *e.aliases)) if w]
+        for words in all_words:
             firsts.add(words[0])
             if len(words) >= 2:
                 keys.add(" ".join(words))
-        words = name_key(e.name).split()
-        for n in (e.name, *e.aliases):
-            w = name_key(n).split()
-            if w and len(words) >= 2:
-                pairs.add((w[0], words[-1]))
+        last = name_key(e.name).split()[-1:] if len(name_key(e.name).split()) >= 2 else []
+        pairs.update((words[0], last[0]) for words in all_words if last)
     return keys, firsts, pairs
 
 
@@ -523,6 +520,32 @@ def _linked(a, b) -> bool:
                 (alone_b and any(_same_first(f, g) for f in firsts_b for g in firsts_a)))
 
 
+def _candidate_pairs(names) -> set[tuple[int, int]]:
+    """The pairs of roster names worth comparing (a roster of thousands is not compared pair by pair): those
+    sharing a full name or a surname; a surname's initial against the surnames it starts; a first name alone
+    against the names with that first name or one of its short forms."""
+    buckets: dict[tuple, set[int]] = {}
+    for i, (keys, firsts, pairs) in enumerate(names):
+        for k in keys:
+            buckets.setdefault(("key", k), set()).add(i)
+        for _, last in pairs:
+            buckets.setdefault(("last", last), set()).add(i)
+            buckets.setdefault(("initial", last[0]), set()).add(i)
+        for f in firsts:
+            for n in _NICK.get(f, {f}):
+                buckets.setdefault(("first", n), set()).add(i)
+    out: set[tuple[int, int]] = set()
+    for (kind, _), members in buckets.items():
+        if kind in ("key", "last") and len(members) > 1:
+            out.update((a, b) for a in members for b in members if a < b)
+    for i, (_, firsts, pairs) in enumerate(names):
+        near = [buckets.get(("initial", last), ()) for _, last in pairs if len(last) == 1]
+        if not pairs:
+            near += [buckets.get(("first", f), ()) for f in firsts]
+        out.update((min(i, j), max(i, j)) for members in near for j in members if j != i)
+    return out
+
+
 def _maybe_one_person(groups: list[list[RosterEntry]]) -> list[list[int]]:
     """The sets (two or more) of roster names, by index, that may be one person written two ways."""
     names = [_person_names(rows) for rows in groups]
@@ -534,10 +557,9 @@ def _maybe_one_person(groups: list[list[RosterEntry]]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for i in range(len(groups)):
-        for j in range(i + 1, len(groups)):
-            if root(i) != root(j) and _linked(names[i], names[j]):
-                parent[root(j)] = root(i)
+    for i, j in _candidate_pairs(names):
+        if root(i) != root(j) and _linked(names[i], names[j]):
+            parent[root(j)] = root(i)
     components: dict[int, list[int]] = {}
     for i in range(len(groups)):
         components.setdefault(root(i), []).append(i)
