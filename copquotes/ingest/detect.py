@@ -85,12 +85,12 @@ def _detect_zip(path: Path, ext: str) -> str:
                     if len(rows) >= HEADER_SCAN_ROWS:
                         break
                 if any(any(c.strip() for c in r) for r in rows):
-                    vendors.append(parse_layout(rows).vendor)
+                    vendors.append("coded" if coded_rows(rows) else parse_layout(rows).vendor)
                     if first_rows is None:
                         first_rows = rows
         finally:
             wb.close()
-        if first_rows is not None and coded_rows(first_rows):
+        if "coded" in vendors:
             return "coded_xlsx"   # MAXQDA's coded segments, Dedoose's excerpts, ATLAS.ti's quotations
         if first_rows is not None and _looks_roster(first_rows):
             return "roster_xlsx"  # a roster kept in Excel

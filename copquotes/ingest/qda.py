@@ -181,10 +181,28 @@ def _table_rows(source: Source):
     from .tables import iter_csv_rows, iter_xlsx_rows, sniff_delimiter
 
     if source.format == "coded_xlsx":
-        yield from iter_xlsx_rows(source.path, source.meta.get("sheet"))
+        yield from iter_xlsx_rows(source.path, source.meta.get("sheet") or _coded_sheet(source.path))
         return
     encoding = detect_encoding(source.path)
     yield from iter_csv_rows(source.path, encoding, sniff_delimiter(decode_head(source.path)))
+
+
+def _coded_sheet(path) -> str | None:
+    """The first visible sheet whose first rows are a coded-segment table's (a workbook may open on a
+    chart or a code list)."""
+    from .tables import iter_xlsx_rows, open_workbook
+
+    wb = open_workbook(path)
+    try:
+        for ws in wb.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            rows = [row for _, row in zip(range(5), iter_xlsx_rows(path, ws.title, wb=wb))]
+            if coded_rows([r for _, r in rows]):
+                return ws.title
+    finally:
+        wb.close()
+    return None
 
 
 # ------------------------------------------------------------------------------------ units

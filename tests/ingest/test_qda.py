@@ -106,11 +106,15 @@ ATLAS = [["ID", "Quotation Name", "Document", "Quotation Content", "Codes", "Num
 
 
 def _xlsx(path, rows, title="Coded segments"):
+    """The segments on the second sheet: the workbook opens on the code system someone kept beside them."""
     import openpyxl
 
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = title
+    codes = wb.active
+    codes.title = "Code system"
+    for r in (["Code", "Segments"], ["Peer support", 2], ["Isolation", 1]):
+        codes.append(r)
+    ws = wb.create_sheet(title)
     for r in rows:
         ws.append(r)
     wb.save(path)
