@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError, UnknownFormatError
-from .base import (FORMATS, NON_SOURCE_FORMATS, SURVEY_FORMATS, TRANSCRIPT_FORMATS, Discovery, Reading, Source,
+from .base import (CODED_FORMATS, FORMATS, NON_SOURCE_FORMATS, SURVEY_FORMATS, TRANSCRIPT_FORMATS, Discovery, Reading, Source,
                    normalise_meta)
 from .detect import detect_format
 from .discover import discover
@@ -27,7 +27,7 @@ from .textio import check_not_empty
 
 __all__ = [
     "discover", "read", "read_path", "detect_format", "load_roster", "RosterMatcher",
-    "Source", "Reading", "Discovery", "FORMATS", "SURVEY_FORMATS", "TRANSCRIPT_FORMATS",
+    "Source", "Reading", "Discovery", "FORMATS", "SURVEY_FORMATS", "TRANSCRIPT_FORMATS", "CODED_FORMATS",
     "InputError", "UnknownFormatError", "roster_columns", "roster_rows", "check_not_empty",
     "text_records",
 ]
@@ -91,6 +91,9 @@ def _read(source: Source) -> Reading:
     if fmt in SURVEY_FORMATS:
         from .survey import read_survey
         return read_survey(source)
+    if fmt in CODED_FORMATS:
+        from .qda import read_coded
+        return read_coded(source)
     if fmt in ("zoom_vtt", "teams_vtt"):
         from .vtt import read_vtt
         return read_vtt(source)

@@ -18,9 +18,11 @@ SURVEY_FORMATS = (
     "qualtrics_xlsx", "surveymonkey_xlsx", "msforms_csv",
 )
 TRANSCRIPT_FORMATS = ("zoom_vtt", "teams_vtt", "teams_docx", "otter_txt", "plain_txt", "plain_docx", "zoom_chat_txt")
+#: coded segments exported from NVivo, MAXQDA, Dedoose or ATLAS.ti (see :mod:`copquotes.ingest.qda`)
+CODED_FORMATS = ("nvivo_txt", "nvivo_docx", "coded_csv", "coded_xlsx")
 ROSTER_FORMATS = ("roster_csv", "roster_xlsx")
 OTHER_FORMATS = ROSTER_FORMATS + ("manifest",)
-FORMATS = SURVEY_FORMATS + TRANSCRIPT_FORMATS + OTHER_FORMATS
+FORMATS = SURVEY_FORMATS + TRANSCRIPT_FORMATS + CODED_FORMATS + OTHER_FORMATS
 NON_SOURCE_FORMATS = OTHER_FORMATS
 
 MANIFEST_NAMES = ("copquotes.yaml", "copquotes.yml")

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import InputError, UnknownFormatError
 from .base import MANIFEST_NAMES, truthy
 from .lines import classify
+from .qda import coded_rows, nvivo_lines
 from .roster import role_value, roster_columns
 from .tables import HEADER_SCAN_ROWS, _is_sep_row, parse_layout, sniff_delimiter
 from .textio import OLE_MAGIC, ZIP_EMPTY_MAGIC, ZIP_MAGIC, binary_kind, check_not_empty, decode_head, read_head
@@ -66,6 +67,8 @@ def _detect_zip(path: Path, ext: str) -> str:
     if "word/document.xml" in names:
         from .lines import docx_lines
         lines = [t for _, t in docx_lines(path)]
+        if nvivo_lines(lines):
+            return "nvivo_docx"
         return "teams_docx" if classify(lines) == "otter" else "plain_docx"
     if "xl/workbook.xml" in names:
         from .tables import iter_xlsx_rows, open_workbook
@@ -82,11 +85,13 @@ def _detect_zip(path: Path, ext: str) -> str:
                     if len(rows) >= HEADER_SCAN_ROWS:
                         break
                 if any(any(c.strip() for c in r) for r in rows):
-                    vendors.append(parse_layout(rows).vendor)
+                    vendors.append("coded" if coded_rows(rows) else parse_layout(rows).vendor)
                     if first_rows is None:
                         first_rows = rows
         finally:
             wb.close()
+        if "coded" in vendors:
+            return "coded_xlsx"   # MAXQDA's coded segments, Dedoose's excerpts, ATLAS.ti's quotations
         if first_rows is not None and _looks_roster(first_rows):
             return "roster_xlsx"  # a roster kept in Excel
         for v in ("msforms", "qualtrics", "surveymonkey"):
@@ -141,6 +146,8 @@ def _detect_text(path: Path, text: str, ext: str) -> str:
             return _detect_table(rows, ext)
 
     lines = body.splitlines()
+    if nvivo_lines(lines):
+        return "nvivo_txt"
     mode = classify(lines)
     if mode == "unlabelled" and ext in TEXT_EXT and sniff_delimiter(body) == "\t":
         # Excel's "Text (Tab delimited)" / "Unicode Text" save of a survey sheet: a table, not a transcript
@@ -195,6 +202,8 @@ def _looks_roster_without_roles(rows: list[list[str]]) -> bool:
 
 
 def _detect_table(rows: list[list[str]], ext: str) -> str:
+    if coded_rows(rows):
+        return "coded_csv"
     if _looks_roster(rows):
         return "roster_csv"
     vendor = parse_layout(rows[:HEADER_SCAN_ROWS]).vendor

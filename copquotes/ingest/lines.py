@@ -59,6 +59,24 @@ _END_MARK = re.compile(rf"^\s*(?:[\[(]\s*(?:{_END_WORDS})\s*[\])]|[-*=~_]{{2,}}\
 _END_CAPS = re.compile(rf"^\s*(?:{_END_WORDS})\W*$", re.I)
 
 
+# bracketed sounds and transcriber notes at the start of a cue: never speaker tags
+_NOT_SPEAKERS = re.compile(
+    r"^(?:inaudible|crosstalk|cross[\s-]?talk|overlapping(?:\s+speech)?|overtalk|unclear|indistinct|"
+    r"laughs?|laughter|laughing|chuckles?|sighs?|coughs?|pause|long\s+pause|silence|music|applause|"
+    r"(?:background\s+)?noise|no\s+audio|audio\s+cuts?\s+out|foreign(?:\s+language)?|"
+    r"speaking\s+\w+|end(?:\s+of\s+\w+)?)$", re.I)
+# a room noise named in a tag ("[Phone Rings]", "[Door slams]", "[Music playing]"): never a speaker either
+_SOUND_WORDS = re.compile(
+    r"\b(?:doors?|phones?|rings?|ringing|slams?|knock(?:s|ing)?|bark(?:s|ing)?|beep(?:s|ing)?|clap(?:s|ping)?|"
+    r"cheer(?:s|ing)|typing|static|footsteps|sneezes?|yawns?|whisper(?:s|ing)|groans?|siren|alarm|"
+    r"buzz(?:es|ing)?|playing|plays|sounds?|noises?|music|laugh(?:s|ter|ing)?|audio|video)\b", re.I)
+
+
+def not_speaker(tag: str) -> bool:
+    """A bracketed sound or note (``[Music]``, ``[inaudible]``, ``[Phone rings]``), never a speaker tag."""
+    return bool(_NOT_SPEAKERS.match(tag.strip()) or _SOUND_WORDS.search(tag))
+
+
 def end_mark(line: str) -> bool:
     """``[END OF INTERVIEW]``, ``(End of recording)``, ``-- End of transcript --``, ``END OF TRANSCRIPT.``"""
     return bool(_END_MARK.match(line) or (_END_CAPS.match(line) and line.isupper() and " " in line.strip()))
@@ -127,7 +145,7 @@ def join_split_headers(lines: list[str]) -> list[str]:
     """A speaker name on one line and its timestamp alone on the next (``Jane Smith`` / ``0:03``,
     as some Teams and Word layouts put them) becomes one header line ``Jane Smith   0:03``; the
     timestamp line is blanked so line numbers stay put."""
-    out = list(lines)
+    out = join_bracket_labels(lines)
     nonblank = [i for i, ln in enumerate(out) if ln.strip()]
     for a, b in zip(nonblank, nonblank[1:]):
         m = _BARE_TS.match(out[b])
@@ -140,6 +158,46 @@ def join_split_headers(lines: list[str]) -> list[str]:
             out[a] = f"{label}   {m.group('ts')}"
             out[b] = ""
     return join_dash_labels(join_bare_name_headers(out))
+
+
+# "[Helen] words", "[Helen]: words", "[Facilitator - Helen] words", "[00:01:02] [Helen] words", "[Helen 00:01:02] words"
+_BRACKET_LABEL = re.compile(rf"^\s*(?:[\[(](?P<ts>{_TS})[\])]\s*)?\[(?P<label>[^\[\]:\n]{{1,60}}?)"
+                            rf"(?:\s*[-–@,]?\s*[\[(]?(?P<ts2>{_TS})[\])]?)?\]\s*(?:[:\-–—]\s*)?(?P<text>.*)$")
+
+
+def _bracket_speaker(label: str) -> bool:
+    """A bracketed tag that can name a speaker: a name, a role or a numbered speaker ("P2"), never a
+    sound or note ("[laughs]", "[inaudible]") nor a numbered thing ("[Slide 3]")."""
+    if not_speaker(label) or _BARE_TS.match(label):
+        return False
+    if is_generic_label(label) or label_role(label):
+        return True
+    return name_like(label) and not re.search(r"\d", label)
+
+
+def join_bracket_labels(lines: list[str]) -> list[str]:
+    """A typed transcript whose turns start with a bracketed speaker tag (``[Helen] words``,
+    ``[Helen]:``, ``[Facilitator - Helen]``, alone on its line or before the speech): those lines
+    become ``Helen: words`` (a timestamp kept in front), when two speakers at least are tagged so and
+    one of them comes back. ``[Helen] 14:03:12`` (a Zoom header line) is left to the header reader."""
+    out = list(lines)
+    hits = {}
+    for i, ln in enumerate(out):
+        m = _BRACKET_LABEL.match(ln)
+        if m and not _BARE_TS.match(m.group("text")) and _bracket_speaker(m.group("label").strip()):
+            hits[i] = m
+    if len(hits) < 3:
+        return out
+    counts = Counter(m.group("label").strip() for m in hits.values())
+    ok = accepted_labels(counts)
+    if len(ok) < 2 or not any(counts[k] >= 2 for k in ok):
+        return out
+    for i, m in hits.items():
+        label = m.group("label").strip()
+        if label in ok:
+            ts = m.group("ts") or m.group("ts2")
+            out[i] = f"{f'[{ts}] ' if ts else ''}{label}: {m.group('text')}".rstrip()
+    return out
 
 
 def _bare_name(line: str) -> bool:

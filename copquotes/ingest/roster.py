@@ -20,6 +20,7 @@ or a file-level ``consent``) confirms it; its quotes are held for a reviewer.
 from __future__ import annotations
 
 import csv
+import functools
 import logging
 import re
 import unicodedata
@@ -129,6 +130,7 @@ def _drop_role_prefix(name: str) -> str:
     return rest if rest and not is_generic_label(rest) and not _role_word(rest) else name
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparable form of a name: folded case and accents, no honorifics or punctuation.
 
@@ -447,7 +449,121 @@ def merge_duplicates(entries) -> tuple[list[RosterEntry], dict[int, Doubt]]:
         if doubt:
             doubts[len(merged)] = doubt
         merged.append(RosterEntry(name=first.name, role=role, quote_consent=consent, aliases=aliases, group=first.group))
+    groups = list(by_key.values())
+    for component in _maybe_one_person(groups):
+        doubt = _disagreement([e for i in component for e in groups[i]])
+        if doubt is not None:
+            doubt = Doubt(doubt.reason.replace("roster rows for one person", _MAYBE_ONE), doubt.role, doubt.consent)
+            doubts.update({i: doubts.get(i, doubt) for i in component})
     return merged, doubts
+
+
+_MAYBE_ONE = ("roster rows that may be one person (a nickname or an alias on one, the full name on another)")
+# first names and their everyday short forms: "Tom Okafor" on one roster and "Thomas Okafor" on another may be one person
+_NICKNAMES = [g.split() for g in (
+    "thomas tom tommy", "william will bill billy liam", "robert rob bob bobby robbie", "elizabeth liz lizzie beth betty "
+    "eliza libby", "katherine catherine kathryn kate katie kath cathy kathy", "margaret maggie meg peggy marg",
+    "james jim jimmy jamie", "john jack johnny", "jonathan jon jonny", "michael mike mick mikey", "richard rich rick "
+    "richie dick", "alexander alex sandy", "alexandra alex lexie", "christopher chris", "christine christina chris "
+    "tina", "daniel dan danny", "david dave davy", "edward ed eddie ted ned", "benjamin ben benny", "samuel sam sammy",
+    "samantha sam sammy", "joseph joe joey", "joshua josh", "matthew matt", "nicholas nick nicky", "patrick pat paddy",
+    "patricia pat patty trish", "peter pete", "anthony tony", "andrew andy drew", "stephen steven steve",
+    "timothy tim timmy", "victoria vicky tori", "rebecca becky bec becca", "jennifer jen jenny", "jessica jess jessie",
+    "susan sue suzie", "deborah debbie deb", "charlotte charlie lottie", "charles charlie chuck", "gregory greg",
+    "kenneth ken kenny", "ronald ron ronnie", "donald don donny", "frederick fred freddie", "henry harry hank",
+    "abigail abby abi", "alison allison ali", "amanda mandy", "angela angie", "caroline carol", "eleanor ellie nell",
+    "jacqueline jackie", "josephine jo josie", "joanne joanna jo", "lawrence laurence larry laurie", "leonard len lenny",
+    "madeleine madeline maddie", "natalie nat", "nathan nate nat", "nathaniel nate nat", "philip phillip phil",
+    "raymond ray", "stephanie steph", "theodore theo ted", "valerie val", "zachary zach zac", "gabrielle gabby gabi",
+    "isabel isabelle izzy bella", "kimberley kimberly kim", "pamela pam", "penelope penny", "sophia sophie",
+    "anne ann annie", "mohammed muhammad mohammad mohamed", "dominic dom", "benedict ben", "jeremy jez",
+    "alfred alf alfie", "archibald archie", "harriet hattie", "frances fran frankie", "francis frank frankie",
+    "geoffrey jeffrey geoff jeff", "gerald gerry", "veronica ronnie", "cameron cam", "lucinda lucy cindy",
+    "miriam mim", "rosemary rose rosie", "tamsin tam", "teresa theresa tess tessa")]
+_NICK: dict[str, set[str]] = {}
+for _group in _NICKNAMES:
+    for _n in _group:
+        _NICK.setdefault(_n, set()).update(_group)
+
+
+def _same_first(a: str, b: str) -> bool:
+    """One first name written two ways: equal, a short form ("Tom", "Thomas") or an initial ("T")."""
+    if a == b or b in _NICK.get(a, ()):
+        return True
+    return (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def _person_names(rows: list[RosterEntry]) -> tuple[set[str], set[str], set[tuple[str, ...]]]:
+    """``(full keys, first names, (first, last) pairs)`` of one name's rows, their aliases counted."""
+    keys, firsts, pairs = set(), set(), set()
+    for e in rows:
+        all_words = [w for w in (name_key(n).split() for n in (e.name, *e.aliases)) if w]
+        for words in all_words:
+            firsts.add(words[0])
+            if len(words) >= 2:
+                keys.add(" ".join(words))
+        last = name_key(e.name).split()[-1:] if len(name_key(e.name).split()) >= 2 else []
+        pairs.update((words[0], last[0]) for words in all_words if last)
+    return keys, firsts, pairs
+
+
+def _linked(a, b) -> bool:
+    """Whether two roster names may be one person: an alias of one is the other's name; the same surname
+    (or its initial) with one first name written two ways; or one is a first name alone that is the other's first name."""
+    (keys_a, firsts_a, pairs_a), (keys_b, firsts_b, pairs_b) = a, b
+    if keys_a & keys_b:
+        return True
+    if any(_same_first(la, lb) and _same_first(fa, fb) for fa, la in pairs_a for fb, lb in pairs_b):
+        return True
+    alone_a, alone_b = not pairs_a, not pairs_b   # a roster row with a first name only ("Tom")
+    return bool((alone_a and any(_same_first(f, g) for f in firsts_a for g in firsts_b)) or
+                (alone_b and any(_same_first(f, g) for f in firsts_b for g in firsts_a)))
+
+
+def _candidate_pairs(names) -> set[tuple[int, int]]:
+    """The pairs of roster names worth comparing (a roster of thousands is not compared pair by pair): those
+    sharing a full name or a surname; a surname's initial against the surnames it starts; a first name alone
+    against the names with that first name or one of its short forms."""
+    buckets: dict[tuple, set[int]] = {}
+    for i, (keys, firsts, pairs) in enumerate(names):
+        for k in keys:
+            buckets.setdefault(("key", k), set()).add(i)
+        for _, last in pairs:
+            buckets.setdefault(("last", last), set()).add(i)
+            buckets.setdefault(("initial", last[0]), set()).add(i)
+        for f in firsts:
+            for n in _NICK.get(f, {f}):
+                buckets.setdefault(("first", n), set()).add(i)
+    out: set[tuple[int, int]] = set()
+    for (kind, _), members in buckets.items():
+        if kind in ("key", "last") and len(members) > 1:
+            out.update((a, b) for a in members for b in members if a < b)
+    for i, (_, firsts, pairs) in enumerate(names):
+        near = [buckets.get(("initial", last), ()) for _, last in pairs if len(last) == 1]
+        if not pairs:
+            near += [buckets.get(("first", f), ()) for f in firsts]
+        out.update((min(i, j), max(i, j)) for members in near for j in members if j != i)
+    return out
+
+
+def _maybe_one_person(groups: list[list[RosterEntry]]) -> list[list[int]]:
+    """The sets (two or more) of roster names, by index, that may be one person written two ways."""
+    names = [_person_names(rows) for rows in groups]
+    parent = list(range(len(groups)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in _candidate_pairs(names):
+        if root(i) != root(j) and _linked(names[i], names[j]):
+            parent[root(j)] = root(i)
+    components: dict[int, list[int]] = {}
+    for i in range(len(groups)):
+        components.setdefault(root(i), []).append(i)
+    return [c for c in components.values() if len(c) > 1]
 
 
 class RosterMatcher:

@@ -296,15 +296,37 @@ def _workbook_plans(source: Source) -> list[_Plan]:
     try:
         names = [ws.title for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] \
             or [wb.worksheets[0].title]
+        hidden = [ws.title for ws in wb.worksheets if ws.title not in names]
     finally:
         wb.close()
     if len(names) > 1:   # a workbook's README, code list or pivot sheet holds no answers
         names = [n for n in names if not _HELPER_SHEET.match(n.strip())] or names
     wanted = source.meta.get("sheet")
     if wanted:
-        if wanted not in names:
-            raise InputError(f"no sheet named {wanted!r} (sheets: {', '.join(names)})", path)
-        names = [wanted]
+        if wanted not in names + hidden:
+            raise InputError(f"no sheet named {wanted!r} (sheets: {', '.join(names + hidden)})", path)
+        return _sheet_plans(source, [wanted])
+    try:
+        return _sheet_plans(source, names)
+    except InputError as exc:   # NoTextError too: the visible sheets hold no answers
+        _hidden_answers(source, hidden, exc)
+        raise
+
+
+def _hidden_answers(source: Source, hidden: list[str], exc: InputError) -> None:
+    """When the visible sheets hold no answers and a hidden sheet holds rows, an error that says so
+    (Excel hides sheets; copquotes reads the visible ones unless the manifest names one)."""
+    full = [n for n in hidden if sum(1 for _, row in zip(range(3), _sample(iter_xlsx_rows(source.path, n), 3))
+                                     if any(c.strip() for c in row)) >= 2]
+    if full:
+        raise C.NoTextError(f"no answers on the visible sheets, but hidden sheet {full[0]!r} has rows; copquotes reads "
+                         f"visible sheets only: unhide it in Excel (right-click a sheet tab, Unhide) or name it "
+                         f"in the manifest (sheet: {full[0]})", source.path) from exc
+
+
+def _sheet_plans(source: Source, names: list[str]) -> list[_Plan]:
+    """The plans of these sheets that hold open text (see :func:`_workbook_plans`)."""
+    path = source.path
     samples = {n: _sample(iter_xlsx_rows(path, n), HEADER_SCAN_ROWS + SAMPLE_ROWS) for n in names}
     samples = {n: r for n, r in samples.items() if any(any(c.strip() for c in row) for row in r)}
     if not samples:

@@ -302,6 +302,12 @@ def _speakers(source: Source, meta: dict, merged: list[dict], file_consent, defa
             role = doubt.role if doubt else entry.role if entry is not None else label_role(label)
             if stated not in (None, "participant") and role == "participant":
                 role = stated
+            # ... and one in brackets ("Amy (guest)") unless the roster knows the full name: Teams' "(Guest)" on
+            # an outside account of a rostered participant stays theirs, a guest matched by first name is a guest
+            bracketed = label_role(label)
+            if bracketed not in (None, "participant") and role == "participant" and basis not in ("name", "manifest"):
+                role, entry, basis = bracketed, None, None   # nor the rostered participant's consent
+                unconfirmed = False
         if role is None:
             role = "unknown" if unknown else (default_role or "participant")
         consent = _consent(entry, basis, doubt, file_consent)

@@ -16,7 +16,7 @@ from collections import Counter
 
 from ..errors import InputError
 from .base import Reading, Source
-from .lines import boilerplate, end_mark
+from .lines import boilerplate, end_mark, not_speaker
 from .roster import RosterMatcher, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
@@ -27,17 +27,6 @@ _VOICE = re.compile(r"<v(?:\.[\w.-]+)*(?:\s+([^>]*))?>(.*?)(?:</v>|(?=<v[\s.>])|
 _TAG = re.compile(r"</?(?:c|i|b|u|ruby|rt|lang|v)(?:[.\s][^>]*)?>|<\d+:\d{2}(?::\d{2})?[.,]\d{3}>")
 _ZOOM_LABEL = re.compile(r"^\s*([^:\n]{1,100}?)\s*:\s+(.*)$", re.S)
 _TAG_LABEL = re.compile(r"^\s*\[([^\]\n]{1,60})\]\s*:?\s+(\S.*)$", re.S)  # SRT "[HELEN] text", "[Helen]: text"
-# bracketed sounds and transcriber notes at the start of a cue: never speaker tags
-_NOT_SPEAKERS = re.compile(
-    r"^(?:inaudible|crosstalk|cross[\s-]?talk|overlapping(?:\s+speech)?|overtalk|unclear|indistinct|"
-    r"laughs?|laughter|laughing|chuckles?|sighs?|coughs?|pause|long\s+pause|silence|music|applause|"
-    r"(?:background\s+)?noise|no\s+audio|audio\s+cuts?\s+out|foreign(?:\s+language)?|"
-    r"speaking\s+\w+|end(?:\s+of\s+\w+)?)$", re.I)
-# a room noise named in a tag ("[Phone Rings]", "[Door slams]", "[Music playing]"): never a speaker either
-_SOUND_WORDS = re.compile(
-    r"\b(?:doors?|phones?|rings?|ringing|slams?|knock(?:s|ing)?|bark(?:s|ing)?|beep(?:s|ing)?|clap(?:s|ping)?|"
-    r"cheer(?:s|ing)|typing|static|footsteps|sneezes?|yawns?|whisper(?:s|ing)|groans?|siren|alarm|"
-    r"buzz(?:es|ing)?|playing|plays|sounds?|noises?|music|laugh(?:s|ter|ing)?|audio|video)\b", re.I)
 _NOTE = re.compile(r"\[[^\]\n]*\]|\([^)\n]*\)")  # "[Music]", "[inaudible 00:12:03]", "(laughs)"
 
 
@@ -185,11 +174,6 @@ def _cue_label(raw: str, tags: bool):
     return (m.group(1).strip(), m.group(2)) if m else None
 
 
-def _not_speaker(tag: str) -> bool:
-    """A bracketed sound or note (``[Music]``, ``[inaudible]``, ``[Phone rings]``)."""
-    return bool(_NOT_SPEAKERS.match(tag.strip()) or _SOUND_WORDS.search(tag))
-
-
 def _speaker_tags(cues, matcher) -> set[str]:
     """The ``[Name]`` tags that are speakers, never a bracketed sound or note (``[Music]``, ``[inaudible]``).
     Where most cues start with one, any short tag that does not read as a sentence (as for Zoom display
@@ -197,7 +181,7 @@ def _speaker_tags(cues, matcher) -> set[str]:
     tags = Counter()
     for _, _, _, raw in cues:
         found = _cue_label(raw, True)
-        if found and not _not_speaker(found[0]):
+        if found and not not_speaker(found[0]):
             tags[found[0]] += 1
     if sum(tags.values()) >= 0.5 * sum(1 for c in cues if c[3].strip()):
         known = any(matcher.match(t) for t in tags)
@@ -226,11 +210,35 @@ def _sparse_tags(tags: Counter, matcher) -> set[str]:
     return ok if len(ok) >= 2 or any(matcher.match(t) for t in ok) else set()
 
 
+_CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_LEAD_CLOCK = re.compile(rf"^\s*(?:>>\s*)?[\[(]{_CLOCK}[\])]\s*(?:[-–]\s*)?(?=\S)")
+_CLOCK_IN_LABEL = re.compile(rf"^\s*(?P<label>[^:\[\]\n]{{1,60}}?)\s*[-–@,]?\s*[\[(]?{_CLOCK}[\])]?\s*:(?=\s)")
+_CLOCK_IN_TAG = re.compile(rf"^\s*\[(?P<label>[^:\[\]\n]{{1,60}}?)\s*[-–@,]?\s*{_CLOCK}\]")
+
+
+def _untimed(raw: str) -> str:
+    """A cue's speaker tag without the timestamp a transcription tool put in it (the cue has its own
+    time): ``[00:01:02] Helen: words``, ``Helen [00:01:02]: words``, ``Helen (00:01:02): words``,
+    ``[HELEN 00:01:02] words`` read as ``Helen: words`` / ``[HELEN] words``; a caption's ``>>`` goes too."""
+    text = re.sub(r"^\s*>>\s*(?=\S)", "", raw)
+    text = _LEAD_CLOCK.sub("", text, count=1)
+    m = _CLOCK_IN_LABEL.match(text) or _CLOCK_IN_TAG.match(text)
+    if m and _speaker_like(m.group("label")):
+        close = ":" if m.re is _CLOCK_IN_LABEL else "]"
+        text = f"{'[' if close == ']' else ''}{m.group('label').strip()}{close}{text[m.end():]}"
+    return text
+
+
+def _speaker_like(label: str) -> bool:
+    return not not_speaker(label) and (name_like(label) or is_generic_label(label) or bool(label_role(label)))
+
+
 def _labelled_cue_turns(source: Source, cues, ends: set[int]) -> list[Turn]:
     """Zoom (``Name: text``) and SRT cues (that, or ``[Name] text``): one turn each, the label taken out
     of the text; a cue without an accepted label is speech given to nobody, except in an SRT whose
     tags are speakers (``_cue_turns``), where the tags alone label ("Honestly: ..." in speech is none)."""
     matcher = RosterMatcher(source.roster, source.meta.get("group"))
+    cues = [(num, ln, start, _untimed(raw)) for num, ln, start, raw in cues]
     tag_ok = _speaker_tags(cues, matcher)
     ok = set()
     if not tag_ok:

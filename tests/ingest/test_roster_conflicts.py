@@ -66,3 +66,32 @@ def test_a_disagreement_never_takes_the_files_consent(tmp_path, file_consent, co
 
 def test_a_first_name_does_not_lose_the_rosters_no_to_the_files_yes(tmp_path):
     assert _speaker(tmp_path, "Lena", [[NO]], "yes") == ("participant", False)
+
+
+TOM_YES = RosterEntry("Tom Okafor", "participant", True)
+
+
+@pytest.mark.parametrize("label, rosters, consent", [
+    # a nickname (or an alias) on one roster, the full name on another: maybe one person, so a "no" on either wins
+    ("Tom Okafor", [[TOM_YES], [RosterEntry("Thomas Okafor", "participant", False)]], False),
+    ("Thomas Okafor", [[RosterEntry("Thomas Okafor", "participant", True)], [RosterEntry("Tom Okafor", "participant", False)]],
+     False),
+    ("Tom Okafor", [[TOM_YES], [RosterEntry("Tom", "participant", False)]], False),              # a first name alone
+    ("Tom Okafor", [[TOM_YES], [RosterEntry("T. Okafor", "participant", False)]], False),        # an initial
+    ("Tommy", [[RosterEntry("Tom Okafor", "participant", True, ("Tommy",))], [RosterEntry("Tommy Okafor", "participant", False)]],
+     False),
+    ("Tom Okafor", [[RosterEntry("Tom Okafor", "participant", True, ("Tommy Okafor",))],
+                    [RosterEntry("Tommy O", "participant", False)]], False),
+    ("Thomas Okafor", [[RosterEntry("Thomas Okafor", "participant", True, ("Tom",))], [RosterEntry("Tom", "participant", False)]],
+     False),
+    # ... while rows that agree, or other people, keep their consent
+    ("Tom Okafor", [[TOM_YES], [RosterEntry("Thomas Okafor", "participant", True)]], True),
+    ("Tom Okafor", [[TOM_YES], [RosterEntry("Tom Ngata", "participant", False)]], True),
+    ("Tom Okafor", [[TOM_YES], [RosterEntry("Tamsin Okafor", "participant", False)]], True),
+])
+def test_a_nickname_on_one_roster_and_the_full_name_on_another(tmp_path, caplog, label, rosters, consent):
+    with caplog.at_level(logging.WARNING, logger="copquotes.ingest"):
+        assert _speaker(tmp_path, label, rosters, file_consent=None) == ("participant", consent)
+    said = [r.getMessage() for r in caplog.records if "has no quote consent" in r.getMessage()]
+    assert bool(said) is (consent is False)
+    assert not any("Okafor" in m or "Tom" in m for m in said)                     # no names in the log

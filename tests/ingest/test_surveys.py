@@ -484,3 +484,55 @@ def test_a_workbooks_year_sheets_give_their_years_and_its_readme_is_not_read(tmp
                         sheets=sheets)
     r, units = units_of(p)
     assert [(u.year, u.text) for u in units] == [(y, a) for y, v in answers.items() for a in v]
+
+
+# ------------------------------------------------------------------------------ hidden sheets
+
+HIDDEN_ROWS = [["ID", "What was the most valuable aspect of your CoP?"],
+               [1, "Being with people who understand why this work matters to me."],
+               [2, "Practical scripts for handling pushback from parents and staff."]]
+
+
+def _hidden_workbook(path, layout):
+    """``helper``: the answers visible, a lookup sheet hidden; ``data``: a cover sheet visible, the answers
+    hidden; ``only``: the answers on the one hidden sheet, an empty sheet visible."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = {"helper": "Responses", "data": "Cover", "only": "Data"}[layout]
+    for r in (HIDDEN_ROWS if layout == "helper" else [["Evaluation survey export, March 2024"]] if layout == "data" else
+              HIDDEN_ROWS):
+        first.append(r)
+    if layout == "helper":
+        lookup = wb.create_sheet("Sheet2")
+        for r in (["code", "label"], [1, "Yes"], [2, "No"]):
+            lookup.append(r)
+        lookup.sheet_state = "hidden"
+    elif layout == "data":
+        data = wb.create_sheet("Data")
+        for r in HIDDEN_ROWS:
+            data.append(r)
+        data.sheet_state = "hidden"
+    else:
+        first.sheet_state = "hidden"
+        wb.create_sheet("Sheet2")
+        wb.active = 1
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("layout", ["data", "only"])
+def test_answers_on_a_hidden_sheet_are_named_in_the_error(tmp_path, layout):
+    from copquotes.ingest.columns import NoTextError
+
+    p = _hidden_workbook(tmp_path / "survey_2024.xlsx", layout)
+    with pytest.raises(NoTextError, match=r"hidden sheet 'Data' has rows.*unhide it in Excel.*sheet: Data"):
+        list(read_path(p, {"source_kind": "survey"}).units)
+    units = list(read_path(p, {"source_kind": "survey", "sheet": "Data"}).units)   # the manifest may name it
+    assert [u.text for u in units] == [HIDDEN_ROWS[1][1], HIDDEN_ROWS[2][1]]
+
+
+def test_a_hidden_helper_sheet_is_left_out(tmp_path):
+    p = _hidden_workbook(tmp_path / "survey_2024.xlsx", "helper")
+    assert [u.text for u in read_path(p, {"source_kind": "survey"}).units] == [HIDDEN_ROWS[1][1], HIDDEN_ROWS[2][1]]
