@@ -1847,12 +1847,16 @@ def _fingerprints(source, sha: str) -> tuple[str, str]:
     rosters' contents count, not the paths they were named by (one roster named by a relative path
     and by an absolute one is the same input); ``as_typed`` is the fingerprint with the paths,
     as earlier versions stored it: a workspace they built does not read every file with a roster
-    as changed once."""
+    as changed once. The readers' version (``source.reader``) counts: a workspace reads its files
+    again, once, when the readers change."""
+    reader = getattr(source, "reader", None)   # the readers' version (ingest.base.READER_VERSION)
+
     def digest(meta) -> str:
-        return hashlib.sha256(json.dumps(
-            {"sha": sha, "format": source.format, "meta": _jsonable(meta),
-             "roster": [_jsonable(asdict(r)) for r in (source.roster or ())]},
-            sort_keys=True, default=str).encode()).hexdigest()
+        parts = {"sha": sha, "format": source.format, "meta": _jsonable(meta),
+                 "roster": [_jsonable(asdict(r)) for r in (source.roster or ())]}
+        if reader not in (None, "1"):          # version 1 stored no reader: its fingerprints stay valid
+            parts["reader"] = reader
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
     meta = dict(source.meta or {})
     typed = digest(meta)

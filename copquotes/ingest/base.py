@@ -52,6 +52,12 @@ _KIND_ALIASES = {
 }
 
 
+# the readers' version: raise it when a reader makes other units of the same bytes (2: survey rows'
+# group and year columns, tagged TXT and subtitle speakers, guests, nicknames across rosters,
+# coded-segment exports). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "2"
+
+
 @dataclass(frozen=True)
 class Source:
     """One text source found by :func:`discover`: a path, its format and its metadata."""
@@ -67,6 +73,12 @@ class Source:
     @property
     def display(self) -> str:
         return str(self.path)
+
+    @property
+    def reader(self) -> str:
+        """The readers' version: part of a stored file's fingerprint, so a workspace reads its
+        files again when the readers change what they make of the same bytes."""
+        return READER_VERSION
 
     def read(self) -> "Reading":
         """Parse this source with its format's reader (:func:`copquotes.ingest.read`)."""

@@ -209,10 +209,14 @@ def test_a_folder_ingest_says_it_once_and_status_counts_groups_and_years(tmp_pat
         ws.close()
 
 
-def test_rereading_an_export_ingested_without_its_columns_keeps_every_unit_and_decision(tmp_path):
-    """A workspace built before the columns were read: the file read again (its stored fingerprint
-    no longer matches) keeps every unit id, quote decision and label, and gains the groups and years."""
+def test_rereading_an_export_ingested_without_its_columns_keeps_every_unit_and_decision(tmp_path, monkeypatch):
+    """A workspace built before the columns were read (readers' version 1): the file is read again
+    once (the readers' version is in its fingerprint), keeps every unit id, quote decision and
+    label, and gains the groups and years; then it is unchanged."""
+    from copquotes.ingest import base
+
     path = _plain(tmp_path)
+    monkeypatch.setattr(base, "READER_VERSION", "1")     # the readers before this version
 
     def without_columns(source):   # what the reader gave before: no group, no year
         r = read(source)
@@ -226,8 +230,8 @@ def test_rereading_an_export_ingested_without_its_columns_keeps_every_unit_and_d
         qid = _add_quote(ws, uid, text)
         review.approve(ws, qid, "Ann", 1)
         review.label_theme(ws, uid, "solidarity", 1, "Ann")
-        with ws.transaction() as c:
-            c.execute("UPDATE files SET fingerprint = 'an-earlier-reader'")
+        assert ws.ingest(discover([path]), read=without_columns, progress=False).files[0].status == "unchanged"
+        monkeypatch.undo()                                   # this copquotes's readers
         res = ws.ingest(discover([path]), progress=False).files[0]
         assert (res.status, res.kept, res.removed, res.orphaned) == ("replaced", 4, 0, 0)
         assert {r[0] for r in ws.conn.execute("SELECT unit_id FROM units")} == ids
@@ -236,6 +240,7 @@ def test_rereading_an_export_ingested_without_its_columns_keeps_every_unit_and_d
         assert decision_summary(ws)["orphaned"] == 0
         assert ws.conn.execute("SELECT grp, year FROM units WHERE unit_id = ?", (uid,)).fetchone()[:] == (
             "Prevention leaders", "2024-2025")
+        assert ws.ingest(discover([path]), progress=False).files[0].status == "unchanged"
     finally:
         ws.close()
 
