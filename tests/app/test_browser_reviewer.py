@@ -28,7 +28,8 @@ def test_a_reload_keeps_the_reviewer_without_a_password_and_approve_is_green(app
             expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30000)
             page.get_by_role("link", name="Quotes").click()
             expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
-            expect(page).to_have_url(re.compile(r"reviewer=Kim"), timeout=30000)
+            expect(page).to_have_url(re.compile(r"/quotes\?(.*&)?reviewer=Kim\+Comms"), timeout=30000)
+            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
 
             page.reload(wait_until="domcontentloaded")
             expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
