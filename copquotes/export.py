@@ -57,6 +57,7 @@ from .bulk import PART_UNITS, UnitFrames
 from .bulk.frames import analyse_hint as _analyse_hint
 from .disclosure import Disclosure, is_formula_like, is_held, md_blockquote, md_escape, neutralise_cell, strip_control
 from .errors import ConfigError, WorkspaceError
+from .flag_labels import flag_label
 from .outputs import check_output_file
 
 log = logging.getLogger(__name__)
@@ -117,10 +118,13 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
     for r in df.to_dict("records"):
         reviewed = r.get("status") != "pending"
         fid = fids.get(r["unit_id"])
+        shown = r.get("edited_text") or r.get("suggested_text") or r["text"]
         out.append({
             "id": r["quote_id"],
             # a reviewer's edit, else the suggested light edit, else the anonymised span
-            "text": gate.text(r.get("edited_text") or r.get("suggested_text") or r["text"], fid),
+            "text": gate.text(shown, fid),
+            # the anonymised span an edit was made from (None when unedited), kept beside the edit
+            "original": gate.text(r["text"], fid) if shown != r["text"] else None,
             "verbatim_span": {"unit_id": r["unit_id"], "start": int(r["start"]), "end": int(r["end"])},
             "themes": [{"theme": t.get("theme"), "score": t.get("score")}
                        for t in json.loads(r.get("themes_json") or "[]")],
@@ -405,9 +409,29 @@ def _sections(ws, records: list[dict], collection: dict | None):
     return _grouped_by_theme(ws, records)
 
 
+def _docx_small(doc, text: str, size) -> None:
+    run = doc.add_paragraph().add_run(text)
+    run.font.size = size
+
+
+def _docx_meta(rec: dict, labels: dict) -> str:
+    """A quote's small print for communications staff: its themes by name, plain warnings and its
+    reference (no scores, no internal ids of themes or flags)."""
+    parts = []
+    if rec["themes"]:
+        parts.append("Themes: " + ", ".join(strip_control(str(labels.get(t["theme"], t["theme"])))
+                                            for t in rec["themes"]))
+    if rec["flags"]:
+        parts.append("Check: " + "; ".join(dict.fromkeys(flag_label(f.get("kind")) for f in rec["flags"])))
+    parts.append(f"ref. {rec['id']}")
+    return " \u00b7 ".join(parts)
+
+
 def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None) -> None:
     from docx import Document
     from docx.shared import Pt
+
+    from .review import theme_catalogue
 
     doc = Document()
     doc.add_heading(strip_control(collection["name"]) if collection else "Quote bank", level=0)
@@ -417,18 +441,16 @@ def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collec
     doc.add_paragraph(f"{len(records)} {which}, exported {_now()}. Anonymised; every quote comes from a "
                       "participant who agreed to be quoted.")
     quote_style = doc.styles["Quote"]  # looked up once: by name it costs a scan per paragraph
+    labels = dict(theme_catalogue(ws))
     for _theme, label, recs in _sections(ws, records, collection):
         if label:
             doc.add_heading(strip_control(label), level=1)
         for rec in recs:
             doc.add_paragraph(f"\u201c{strip_control(rec['text'])}\u201d", style=quote_style)
+            if rec.get("original"):
+                _docx_small(doc, "Original (anonymised): \u201c" + strip_control(rec["original"]) + "\u201d", Pt(9))
             doc.add_paragraph(strip_control(rec["attribution"]))
-            meta = doc.add_paragraph()
-            run = meta.add_run(
-                f"id {rec['id']} \u00b7 score {rec['score']:.2f} \u00b7 "
-                + ", ".join(t["theme"] for t in rec["themes"])
-                + (" \u00b7 flags: " + ", ".join(str(f.get("kind")) for f in rec["flags"]) if rec["flags"] else ""))
-            run.font.size = Pt(8)
+            _docx_small(doc, _docx_meta(rec, labels), Pt(8))
     if not records:
         doc.add_paragraph("No quotes to export: approve quotes in the review app (copquotes app).")
     doc.save(path)

@@ -157,7 +157,36 @@ def test_docx_quote_bank_is_grouped_by_theme_with_attribution(ws, tmp_path):
     quotes = [t for s, t in paras if s == "Quote"]
     assert len(quotes) == 3 and all(t.startswith("\u201c") for t in quotes)
     i = [t for _, t in paras].index(next(t for t in quotes if "walk in flat" in t))
-    assert paras[i + 1][1] == "- CoP focus group participant 2024"
+    assert paras[i + 2][1] == "- CoP focus group participant 2024"      # below the original it was edited from
+
+
+def docx_paragraphs(path) -> list:
+    from docx import Document
+
+    return list(Document(str(path)).paragraphs)
+
+
+def test_docx_for_communications_names_themes_and_warnings_plainly_without_scores(ws, tmp_path):
+    review.approve(ws, quote_ids(ws)[3], "Ann", 2)         # the rejected quote with a quasi_identifier flag
+    text = all_text_of(export(ws, tmp_path / "bank.docx"))
+    labels = dict(review.theme_catalogue(ws))
+    assert "score" not in text.lower() and not re.search(r"\b\d\.\d\d\b", text)
+    assert not any(theme in text for theme in labels if "_" in theme)      # no internal theme ids
+    assert f"Themes: {labels['wellbeing']}" in text
+    assert "Check: May identify someone" in text and "quasi_identifier" not in text
+
+
+def test_docx_keeps_the_anonymised_original_beside_each_edited_quote_in_smaller_type(ws, tmp_path):
+    paras = docx_paragraphs(export(ws, tmp_path / "bank.docx"))
+    texts = [p.text for p in paras]
+    originals = [i for i, t in enumerate(texts) if t.startswith("Original (anonymised): ")]
+    # the reviewer's edit (ids[6]) and the suggested light edit (ids[1]); the unedited ids[5] has none
+    assert len(originals) == 2 and all(paras[i - 1].style.name == "Quote" for i in originals)
+    by_edit = {texts[i - 1]: texts[i] for i in originals}
+    walk = next(v for k, v in by_edit.items() if "walk in flat" in k)
+    assert walk == ("Original (anonymised): \u201c" + UNITS[1][2].replace(NAME, "[name]") + "\u201d")
+    assert NAME not in "\n".join(texts) and SECRET not in "\n".join(texts)
+    assert all(paras[i].runs[0].font.size.pt < 11 for i in originals)
 
 
 def test_markdown_carries_no_link_or_html(ws, tmp_path):

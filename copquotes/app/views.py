@@ -28,6 +28,7 @@ from .. import review
 from ..errors import CopquotesError
 from . import access, data
 from ..disclosure import md_blockquote, md_escape
+from ..flag_labels import flag_label, flag_line
 
 ENV_WORKSPACE = "COPQUOTES_WORKSPACE"
 REFRESH_SECONDS = 2.0
@@ -164,7 +165,7 @@ def hide_developer_tools() -> None:
     if getattr(net_util, "_external_ip", "") is None:
         net_util._external_ip = ""
     st.html("<style>[data-testid='stAppDeployButton'], [data-testid='stMainMenu'] "
-            "{display: none !important;}" + READABLE_CSS + "</style>")
+            "{display: none !important;}" + READABLE_CSS + APPROVE_CSS + "</style>")
 
 
 # Streamlit draws quotes (blockquotes) and captions in its text colour at 60% opacity: about 3.8:1
@@ -175,6 +176,15 @@ READABLE_CSS = ("[data-testid='stMarkdownContainer'] blockquote, [data-testid='s
                 "[data-testid='stCaptionContainer'], [data-testid='stCaptionContainer'] * "
                 "{color: inherit !important;}"
                 "[data-testid='stCaptionContainer'] {opacity: 0.85 !important;}")
+
+
+# Approving is the positive action: a green button (white text, 5.1:1), not the theme's red primary
+# colour, which reads as danger. Streamlit gives each keyed widget the class st-key-<key>.
+APPROVE_KEYS = ("approve_", "saveapprove_", "tr_approve", "tr_save")
+APPROVE_CSS = (", ".join(f"[class*='st-key-{k}'] button:not(:disabled)" for k in APPROVE_KEYS)
+               + " {background-color: #1e7b34 !important; border-color: #1e7b34 !important; color: #fff !important;}"
+               + ", ".join(f"[class*='st-key-{k}'] button:not(:disabled):hover" for k in APPROVE_KEYS)
+               + " {background-color: #166028 !important; border-color: #166028 !important; color: #fff !important;}")
 
 
 def _served_address() -> str:
@@ -232,9 +242,44 @@ def login(acc: access.Access | None = None) -> bool:
     return False
 
 
+URL_REVIEWER = "reviewer"
+
+
+def _reviewer_from_address(acc: access.Access) -> bool:
+    """Without a password, a reload (or the same address) keeps the reviewer signed in: the name
+    is in the address (anyone who can open the app could type it anyway). With a password the
+    address is never trusted: a reload asks again."""
+    name = st.query_params.get(URL_REVIEWER)
+    if acc.needs_password or not name:
+        return False
+    try:
+        name = review.check_reviewer(name)
+    except CopquotesError:
+        return False
+    result = access.sign_in(acc, name, None)
+    if not result.ok:
+        return False
+    st.session_state["reviewer"] = result.name
+    st.session_state[VERIFIED] = None
+    return True
+
+
+def keep_reviewer_in_address(acc: access.Access, want: dict | None = None) -> dict:
+    """The address parameters ``want`` plus the reviewer's name when the app has no password
+    (so a reload keeps them signed in); with a password, without it."""
+    want = dict(st.query_params) if want is None else dict(want)
+    name = st.session_state.get("reviewer")
+    if name and not acc.needs_password:
+        want[URL_REVIEWER] = name
+    else:
+        want.pop(URL_REVIEWER, None)
+    return want
+
+
 def _logout() -> None:
     for k in ("reviewer", "show_original", "login_password", VERIFIED):
         st.session_state.pop(k, None)
+    st.query_params.pop(URL_REVIEWER, None)
 
 
 def sidebar(ws, reviewer: str) -> None:
@@ -281,6 +326,8 @@ def main() -> None:
         st.error(md_escape(str(exc)))
         st.stop()
     if not st.session_state.get("reviewer"):
+        _reviewer_from_address(acc)        # a reload without a password keeps the reviewer
+    if not st.session_state.get("reviewer"):
         # the page the address names (a reload, a saved link) is chosen now, hidden, so the rerun
         # after signing in opens it (and its address's choices) instead of the first page
         st.navigation(_pages(ws, path), position="hidden")
@@ -288,6 +335,10 @@ def main() -> None:
         st.stop()
     sidebar(ws, st.session_state["reviewer"])
     ss = st.session_state
+    ss["_needs_password"] = acc.needs_password
+    want = keep_reviewer_in_address(acc)
+    if dict(st.query_params) != want:
+        st.query_params.from_dict(want)
     for k in KEEP_KEYS:
         if k in ss:
             ss[k] = ss[k]
@@ -399,6 +450,8 @@ def url_keep(page: str) -> None:
     """Put a page's choices in its address (after its widgets are drawn), so a reload keeps them."""
     ss = st.session_state
     want = data.url_params(page, {k: ss.get(k) for k in data.URL_PARAMS[page].values()}, ALL)
+    if ss.get("reviewer") and ss.get("_needs_password") is False:
+        want[URL_REVIEWER] = ss["reviewer"]
     if dict(st.query_params) != want:
         st.query_params.from_dict(want)
 
@@ -412,7 +465,8 @@ def _filters(opts: dict) -> data.QuoteFilters:
     with row1[1]:
         status = _select("Status", opts["statuses"], "f_status", None, _reset_page)
     with row1[2]:
-        flags = _select("Flags", list(data.FLAG_FILTERS) + opts["flag_kinds"], "f_flags", None, _reset_page)
+        flags = _select("Warnings", list(data.FLAG_FILTERS) + opts["flag_kinds"], "f_flags", flag_label,
+                        _reset_page)
     with row1[3]:
         topic = _select("Topic", list(topics), "f_topic", lambda t: f"{t}: {topics.get(t, '')}", _reset_page)
     row2 = st.columns(4)
@@ -643,7 +697,7 @@ def _quote_body(q: dict, labels: dict, key: str, hidden: str) -> None:
             _copy_box(q)
     for fl in q["flags"]:
         sev = fl.get("severity", "warn")
-        msg = f"{fl.get('kind')} ({sev}): {fl.get('reason') or ''}"
+        msg = flag_line(fl)
         if fl.get("text"):
             msg += f" — “{fl['text']}”"
         (st.error if sev == "hold" else st.warning)(md_escape(msg))
@@ -677,7 +731,7 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
             st.button("Dismiss", key=f"dismiss_{qid}", on_click=_dismiss_conflict, args=(qid,))
         cols = st.columns([1, 2, 2, 1, 1])
         cols[0].button("Approve", key=f"approve_{qid}_{v}", on_click=_act, args=("approve", qid, v),
-                       type="primary", disabled=q["status"] == "approved" or q["display_text"] is None)
+                       disabled=q["status"] == "approved" or q["display_text"] is None)
         cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}",
                           label_visibility="collapsed")
         cols[2].text_input("More about why (optional)", key=f"reason_{qid}_{v}", label_visibility="collapsed",
@@ -709,12 +763,12 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
                          value=draft.text if fresh else q["display_text"], key=key, height=120,
                          on_change=_draft_changed, args=(qid, v, key, q["display_text"]))
             current_text = st.session_state.get(key, q["display_text"])
-            st.caption("Changes against the anonymised verbatim span ([-removed-] {+added+}):")
+            st.caption("Your changes to the anonymised text: [-words taken out-] {+words added+}")
             st.code(review.format_diff(q["anon_text"], current_text), language=None, wrap_lines=True)
             if ctx.show_original:
                 orig = data.original_text(ctx.ws, qid)
                 if orig:
-                    st.caption("Changes against the original verbatim text:")
+                    st.caption("Your changes to the original text (before anonymising):")
                     st.code(review.format_diff(orig["verbatim"], current_text), language=None, wrap_lines=True)
             b = st.columns(2)
             b[0].button("Save edit", key=f"saveedit_{qid}_{v}", on_click=_act, args=("edit", qid, v))
@@ -818,7 +872,7 @@ def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> list[str]:
     table = pd.DataFrame([{
         "Quote": q["display_text"] if q["display_text"] is not None else "(not anonymised yet)",
         "Themes": ", ".join(labels.get(t["theme"], t["theme"]) for t in q["labelled"]),
-        "Status": q["status"], "Flags": ", ".join(str(f.get("kind")) for f in q["flags"]),
+        "Status": q["status"], "Warnings": ", ".join(flag_label(f.get("kind")) for f in q["flags"]),
         "Source": " · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"]) if x),
     } for q in rows], columns=["Quote", "Themes", "Status", "Flags", "Source"])
     event = st.dataframe(table, on_select="rerun", selection_mode="multi-row", hide_index=True, key="q_table",
@@ -873,6 +927,19 @@ def _label(unit_id: str, theme: str, label: int) -> None:
         _flash("error", str(exc))
 
 
+def _theme_verdict(r: dict, name: str) -> str:
+    """Whether a unit is about a theme, in words, and who said so (a reviewer, or the automatic tagging)."""
+    about = f"about {name}" if r["label"] == 1 else f"not about {name}"
+    if r["reviewer_label"] is not None:
+        return f"{about} (reviewer {r['reviewer']})"
+    return f"{about} (automatic tagging)"
+
+
+def _topic_fit(p) -> str:
+    """How well a unit fits its topic, as a percentage (the topic model's probability)."""
+    return f"fits this topic {float(p or 0):.0%}"
+
+
 def themes_page() -> None:
     ctx = current()
     st.title("Themes")
@@ -895,8 +962,7 @@ def themes_page() -> None:
     name = md_escape(labels.get(theme, theme))
     for r in rows:
         with st.container(border=True):
-            who = "reviewer " + str(r["reviewer"]) if r["reviewer_label"] is not None else "tagger"
-            st.caption(md_escape(f"{r['unit_id']} · score {r['score']:.2f} · label {r['label']} ({who}) · "
+            st.caption(md_escape(f"{r['unit_id']} · {_theme_verdict(r, labels.get(theme, theme))} · "
                                  + " · ".join(str(x) for x in (r["source_kind"], r["grp"], r["year"]) if x)))
             if r["text"] is None:
                 st.warning("Text hidden: the anonymise stage has not run on this unit.")
@@ -930,7 +996,7 @@ def topics_page() -> None:
     _pager(total, "tp_page", "tp_size")
     for r in rows:
         with st.container(border=True):
-            st.caption(md_escape(f"{r['unit_id']} · p {float(r['prob'] or 0):.2f} · "
+            st.caption(md_escape(f"{r['unit_id']} · {_topic_fit(r['prob'])} · "
                                  + " · ".join(str(x) for x in (r["source_kind"], r["grp"], r["year"]) if x)))
             if r["text"] is None:
                 st.warning("Text hidden: the anonymise stage has not run on this unit.")
@@ -953,7 +1019,7 @@ def _filters_text(f: data.QuoteFilters, labels: dict) -> str:
                     ("source", f.source_kind), ("flags", f.flags), ("words", f.search)):
         if v is not None:
             parts.append(f"{name} {v}")
-    return ", ".join(parts) if parts else "no filters (every quote)"
+    return ", ".join(parts) if parts else "no filters"
 
 
 def export_selection(ctx: Ctx, source: str, approved_only: bool,
@@ -970,8 +1036,12 @@ def export_selection(ctx: Ctx, source: str, approved_only: bool,
         return (len(ids) if count_only else ids), name, f"the approved quotes of the collection '{name}', in its order"
     f = st.session_state.get("_quote_filters") or data.QuoteFilters()
     keep = EXPORT_STATUSES[bool(approved_only)]
-    labels = dict(cached_analysis(ctx, "filter_options")["themes"])
-    desc = "the quotes matching the Quotes page's filters: " + _filters_text(f, labels)
+    which = "approved quotes" if approved_only else "approved, edited and pending quotes"
+    if f == data.QuoteFilters():
+        desc = f"every one of the {which}"
+    else:
+        labels = dict(cached_analysis(ctx, "filter_options")["themes"])
+        desc = f"the {which} matching the Quotes page's filters: " + _filters_text(f, labels)
     if count_only:
         return data.export_count(ctx.ws, f, keep)[0], None, desc
     return data.export_quote_ids(ctx.ws, f, keep), None, desc
@@ -1014,12 +1084,26 @@ def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=No
     _flash("success", f"Exported to {path.name}.")
 
 
+def export_choices(ss) -> tuple:
+    """Everything the Export page's choices decide (what, format, which quotes, filters): a
+    download made from other choices is not offered once they change."""
+    what = ss.get("x_what", "quotes")
+    return (what, ss.get(f"x_fmt_{what}") or EXPORT_FORMATS[what][0], bool(ss.get("x_approved", True)),
+            ss.get("x_source", "filters"), ss.get("x_collection"), repr(ss.get("_quote_filters") or data.QuoteFilters()))
+
+
+def _edited_left_out(ctx: Ctx, f: data.QuoteFilters) -> int:
+    """Edited quotes matching ``f`` that an approved-only export leaves out (held or not)."""
+    return sum(data.export_count(ctx.ws, f, ("edited",)))
+
+
 def _export_click() -> None:
     """The Create export button: what the page shows when it is pressed (read at the click, so a
     format or filter chosen just before counts)."""
     ss = st.session_state
     what = ss.get("x_what", "quotes")
     ext = ss.get(f"x_fmt_{what}") or EXPORT_FORMATS[what][0]
+    ss["_export_choices"] = export_choices(ss)
     if what != "quotes":
         _do_export(what, ext, True)
         return
@@ -1043,11 +1127,15 @@ def export_page() -> None:
     ids, coll, approved_only = None, None, True
     if what == "quotes":
         names = [c["name"] for c in collections.list_collections(ctx.ws)]
-        sources = ["filters"] + (["collection"] if names else [])
-        source = st.radio("Which quotes", sources, horizontal=True, key="x_source",
-                          format_func=lambda s: {"filters": "What the Quotes page shows (its filters)",
-                                                 "collection": "A collection"}[s])
-        held = 0
+        if names:
+            source = st.radio("Which quotes", ["filters", "collection"], horizontal=True, key="x_source",
+                              format_func=lambda s: {"filters": "What the Quotes page shows (its filters)",
+                                                     "collection": "A collection"}[s])
+        else:                             # one choice is no choice: say it, and how to get the other
+            source = st.session_state["x_source"] = "filters"
+            st.caption("Which quotes: what the Quotes page shows (its filters). To export a hand-picked "
+                       "set instead, make a collection on the Collections page.")
+        held = edited = 0
         if source == "collection":
             st.selectbox("Collection", names, key="x_collection")
         else:
@@ -1060,6 +1148,7 @@ def export_page() -> None:
                                        + _filters_text(f, labels) + "."))
                 c[1].button("Clear these filters", key="x_clear_filters", on_click=_clear_quote_filters)
             held = data.export_count(ctx.ws, f, EXPORT_STATUSES[bool(approved_only)])[1]
+            edited = _edited_left_out(ctx, f) if approved_only else 0
         n, coll, desc = export_selection(ctx, source, approved_only, count_only=True)
         st.info(f"This export will write {n:,} quote{'s' if n != 1 else ''}: " + md_escape(desc) + ".")
         if held:
@@ -1068,6 +1157,11 @@ def export_page() -> None:
                        "identify someone) or unconfirmed consent blocks "
                        f"{'them' if held != 1 else 'it'} until a reviewer approves "
                        f"{'them' if held != 1 else 'it'} on the Quotes page.")
+        if edited:
+            st.warning(f"{edited:,} edited quote{'s' if edited != 1 else ''} "
+                       f"{'are' if edited != 1 else 'is'} left out: a saved edit still needs approving. "
+                       "Approve them on the Quotes page (Status: edited) to include them, or untick "
+                       "'Approved quotes only'.")
         st.caption("Quotes come only from people who agreed to be quoted, with anonymised text and the "
                    "attribution line.")
         if n == 0:
@@ -1081,6 +1175,10 @@ def export_page() -> None:
         st.caption("Every unit with its anonymised text, metadata, theme scores and labels, and topic.")
     st.button("Create export", key="x_go", on_click=_export_click, type="primary", disabled=n == 0)
     done = st.session_state.get("_export")
+    if (done and not done.get("collection")
+            and st.session_state.get("_export_choices") != export_choices(st.session_state)):
+        st.session_state.pop("_export", None)      # made from other choices: press Create export again
+        done = None
     if done and Path(done["path"]).is_file() and not done.get("collection"):
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
                            file_name=done["name"], key="x_download")
@@ -1502,9 +1600,23 @@ def rank_line(ctx: Ctx) -> str:
     from ..quotes import learning
 
     if learning.is_reranking(ctx.ws_path):
-        return (f"Re-ranking the shortlist from {data.decided_count(ctx.ws)} decisions in the background "
+        return (f"Learning the order from {data.decided_count(ctx.ws)} decisions in the background "
                 "(keep going: the order changes when it is done).")
-    return learning.describe(ctx.ws)
+    return order_line(learning.last_rerank(ctx.ws),
+                      learning.RERANK_EVERY)
+
+
+def order_line(last: dict | None, every: int) -> str:
+    """The order of the quotes in plain words (``copquotes`` CLI keeps ``learning.describe``)."""
+    if not last or not last.get("decisions"):
+        return (f"Quotes come best-scored first. After every {every} decisions the order learns from "
+                "what reviewers approve and reject.")
+    at = str(last.get("at") or "")[:16].replace("T", " ")
+    n = int(last["decisions"])
+    if last.get("adopted"):
+        return f"The order learned from {n} decisions (updated {at} UTC)."
+    return (f"Quotes come best-scored first: the order learned from {n} decisions ({at} UTC) "
+            "was not better, so it is not used yet.")
 
 
 def _more(n: int) -> None:
@@ -1555,7 +1667,7 @@ def _triage_edit_box(ctx: Ctx, q: dict) -> None:
                  value=draft.text if fresh else q["display_text"], key=key, height=120,
                  on_change=_draft_changed, args=(qid, v, key, q["display_text"]))
     e = st.columns([1, 1, 4])
-    e[0].button("Save and approve", key="tr_save", type="primary", on_click=_triage, args=("save_edit", qid, v))
+    e[0].button("Save and approve", key="tr_save", on_click=_triage, args=("save_edit", qid, v))
     e[1].button("Cancel edit", key="tr_cancel", on_click=_triage, args=("cancel_edit", qid, v),
                 help="Closes the edit box and discards what you typed.")
 
@@ -1619,7 +1731,7 @@ def triage_page() -> None:
         _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden="Press Analyse on Add files.")
         _triage_edit_box(ctx, q)
         b = st.columns(5)
-        b[0].button("Approve (A)", key="tr_approve", type="primary", on_click=_triage, args=("approve", qid, v),
+        b[0].button("Approve (A)", key="tr_approve", on_click=_triage, args=("approve", qid, v),
                     disabled=q["display_text"] is None, width="stretch")
         b[1].button("Reject (R)", key="tr_reject", on_click=_triage, args=("reject", qid, v), width="stretch")
         b[2].button("Edit (E)", key="tr_edit", on_click=_triage, args=("edit", qid, v),

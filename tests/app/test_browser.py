@@ -337,15 +337,14 @@ def test_a_reload_comes_back_to_the_page_and_its_theme(app_server):
             page.wait_for_selector(idle, timeout=30000)
             page.locator('[data-testid="stSelectbox"]').filter(has_text="Theme").first.click()
             page.get_by_role("option", name="Solidarity").click()
-            expect(page).to_have_url(re.compile(r"/triage\?theme=solidarity$"), timeout=30000)
+            expect(page).to_have_url(re.compile(r"/triage\?theme=solidarity&reviewer=Rita\+Reload$"), timeout=30000)
             page.wait_for_selector(idle, timeout=30000)
             expect(page.locator("main blockquote").first).to_contain_text("We are in this together", timeout=30000)
-            page.reload(wait_until="domcontentloaded")
-            sign_in(page)
+            page.reload(wait_until="domcontentloaded")         # no password: still signed in
             expect(page.get_by_role("heading", name="Triage")).to_be_visible(timeout=30000)
             # the solidarity shortlist (all themes, best first, starts with "I walk in flat")
             expect(page.locator("main blockquote").first).to_contain_text("We are in this together", timeout=30000)
-            assert re.search(r"/triage\?theme=solidarity$", page.url)
+            assert re.search(r"/triage\?theme=solidarity&reviewer=Rita\+Reload$", page.url)
         finally:
             browser.close()
 
@@ -381,8 +380,8 @@ def test_words_typed_in_an_edit_box_come_back_after_a_reload(app_server):
             box.click()
             page.keyboard.press("ControlOrMeta+a")
             page.keyboard.type(words, delay=20)                 # typed, never left, never saved
-            page.reload(wait_until="domcontentloaded")
-            sign_in(page)
+            page.reload(wait_until="domcontentloaded")         # no password: still signed in
+            expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
             box = page.get_by_label(re.compile("^Text to publish .*unsaved draft$"))
             expect(box).to_be_visible(timeout=30000)
             expect(box).to_have_value(words)

@@ -430,3 +430,41 @@ def test_a_reloaded_page_comes_back_with_its_choices_from_the_address(ws):
     tr.run()
     assert tr.selectbox(key="tr_theme").value == "solidarity"
     assert shown_quote(tr).startswith("> We are in this together")
+
+
+def test_export_page_says_how_many_edited_quotes_it_leaves_out_and_how_to_include_them(ws):
+    """Before the fix a saved (not approved) edit silently left the export: 'will write 1 quote'."""
+    q = quote_ids(ws)
+    review.approve(ws, q[1], "Ann", 1)
+    review.edit(ws, q[6], "Ann", "The CoP made me reflect on my practice.", 1)
+    at = open_page(ws.path, "export")
+    info = " ".join(i.value for i in at.info)
+    assert "will write 1 quote" in info and "every quote" not in info and "approved quotes" in info
+    assert any("1 edited quote is left out" in w.value and "Approve" in w.value for w in at.warning)
+    at.checkbox(key="x_approved").uncheck().run()
+    assert any("approved, edited and pending" in i.value.replace("\\", "") for i in at.info)
+    assert not any("edited quote" in w.value for w in at.warning)
+
+
+def test_export_page_offers_no_one_choice_radio(ws):
+    at = open_page(ws.path, "export")
+    assert [r.key for r in at.radio] == ["x_what"]
+    assert any("Which quotes: what the Quotes page shows" in c.value for c in at.caption)
+    collections.create(ws, "Board pack", "Ann")
+    at.run()
+    assert [r.key for r in at.radio] == ["x_what", "x_source"]
+
+
+def test_export_download_goes_once_the_choices_change(ws):
+    review.approve(ws, quote_ids(ws)[1], "Ann", 1)
+    at = open_page(ws.path, "export")
+    at.button(key="x_go").click().run()
+    assert at.session_state["_export"]["name"].endswith(".docx") and at.get("download_button")
+    at.run()
+    assert at.get("download_button")                         # the same choices: still offered
+    at.selectbox(key="x_fmt_quotes").select(".csv").run()
+    assert not at.get("download_button") and "_export" not in at.session_state
+    at.button(key="x_go").click().run()
+    assert at.session_state["_export"]["name"].endswith(".csv") and at.get("download_button")
+    at.checkbox(key="x_approved").uncheck().run()
+    assert not at.get("download_button")

@@ -506,3 +506,25 @@ def test_a_workspace_too_busy_to_keep_a_draft_says_so_and_keeps_the_page(ws):
     assert not at.exception
     assert any("Could not keep your unsaved edit" in w.value for w in at.warning)
     assert at.text_area(key=f"edit_{qid}_1").value == "Typed while the analysis writes."
+
+
+# ---------------------------------------------------------------------------------- plain words
+JARGON = ("quasi_identifier", "(warn)", "(hold)", "[-removed-]", "verbatim span", "(tagger)", " p 0.", "as shipped")
+
+
+@pytest.mark.parametrize("page, details", [("quotes", (3,)), ("themes", ()), ("topics", ()), ("triage", ())])
+def test_pages_speak_plain_words_not_internal_names(ws, page, details):
+    q = quote_ids(ws)
+    at = open_page(ws, page, details=[q[i] for i in details])
+    shown = "\n".join([c.value for c in at.caption] + [w.value for w in at.warning]
+                      + [m.value for m in at.markdown]).replace("\\", "")     # Markdown escapes
+    assert not [j for j in JARGON if j in shown], shown
+    if page == "quotes":
+        assert "May identify someone (check before use): a role plus a place" in shown
+        assert "Your changes to the anonymised text" in shown
+        flags = at.selectbox(key="f_flags")
+        assert "May identify someone" in flags.options and "quasi_identifier" not in flags.options
+    if page == "themes":
+        assert "(automatic tagging)" in shown
+    if page == "topics":
+        assert "fits this topic" in shown
