@@ -540,6 +540,41 @@ def test_a_rerun_that_changes_a_reviewed_quotes_attribution_audits_it_and_bumps_
         assert last["after"]["attribution"] == attribution and last["before"]["version"] == version
 
 
+FLAT = "I walk in flat and walk out with a plan."
+HIDDEN_FLAT = "I walk in [place] and walk out with a plan."
+TOGETHER = "We are in this together, and that keeps me going when leadership pushes back."
+HIDDEN_TOGETHER = "We are in this [place], and that keeps me going when leadership pushes back."
+
+
+@pytest.mark.parametrize("which, approve, stored, rerun, status", [
+    (0, False, HIDDEN_FLAT, FLAT, "pending"),           # approved: the new text shows a word it hid
+    (0, False, FLAT, HIDDEN_FLAT, "approved"),          # approved: the new text only hides more
+    (1, True, TOGETHER, HIDDEN_TOGETHER, "edited"),     # approved edit still shows a word now hidden
+    (1, True, TOGETHER, TOGETHER.replace("pushes", "[place]"), "approved"),   # the edit does not show it
+    (1, False, TOGETHER, HIDDEN_TOGETHER, "edited"),    # edited, not approved: stays so
+    (2, False, "The CoP made me reflect.", "The [place] made me reflect.", "rejected"),
+])
+def test_a_rerun_that_changes_a_reviewed_quotes_text_sends_an_approval_back_when_it_shows_other_words(
+        ws, reviewed, which, approve, stored, rerun, status):
+    from copquotes.quotes import storage
+
+    qid = reviewed["quotes"][which]
+    if approve:
+        review.approve(ws, qid, "Ann", quote_state(ws, qid)[2])
+    with ws.transaction() as c:     # the text the reviewer saw, as the stage stored it then
+        c.execute("UPDATE quotes SET text = ? WHERE quote_id = ?", (stored, qid))
+    _, edited, version = quote_state(ws, qid)
+    row = stage_row(ws, qid, ws.conn.execute("SELECT attribution FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0])
+    with ws.transaction():
+        storage.upsert_quotes(ws, [row[:4] + (rerun,) + row[5:]])
+    assert quote_state(ws, qid) == (status, edited, version + 1)
+    last = review.history(ws, qid)[-1]
+    assert last["action"] == "text_changed" and (last["before"]["text"], last["after"]["text"]) == (stored, rerun)
+    with ws.transaction():          # the same text again: nothing more
+        storage.upsert_quotes(ws, [row[:4] + (rerun,) + row[5:]])
+    assert quote_state(ws, qid) == (status, edited, version + 1)
+
+
 # ---------------------------------------------------------------------------------- stages vs reviewers
 VTT = """WEBVTT
 

@@ -8,6 +8,8 @@ The stage reads its inputs part by part with :func:`load_part`, caches sentence 
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 from .. import textsearch, themescores, unitparts
@@ -180,12 +182,15 @@ def upsert_quotes(ws, rows: list[tuple]) -> None:
     with both: what a reviewer approved is never changed silently, and a save of the version they
     saw is refused."""
     changed = _attribution_changes(ws, rows)
+    retexted = _text_changes(ws, rows)
     ws.conn.executemany(
         'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, suggested_text, score, parts_json,'
         " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
         " ON CONFLICT(quote_id) DO UPDATE SET text=excluded.text, verbatim=excluded.verbatim,"
-        f" suggested_text=CASE WHEN {UNTOUCHED_SQL} THEN excluded.suggested_text ELSE quotes.suggested_text END,"
+        # the machine's suggestion follows the text it was made from, unless a reviewer edited
+        f" suggested_text=CASE WHEN {UNTOUCHED_SQL} OR (quotes.text != excluded.text AND quotes.edited_text IS NULL)"
+        " THEN excluded.suggested_text ELSE quotes.suggested_text END,"
         " score=excluded.score, parts_json=excluded.parts_json,"
         " themes_json=CASE WHEN EXISTS (SELECT 1 FROM decisions d WHERE d.quote_id = quotes.quote_id"
         "   AND d.action = 'set_themes') THEN quotes.themes_json ELSE excluded.themes_json END,"
@@ -193,6 +198,7 @@ def upsert_quotes(ws, rows: list[tuple]) -> None:
         rows,
     )
     _audit_attribution(ws, changed)
+    _audit_text(ws, retexted)
 
 
 def _attribution_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
@@ -217,6 +223,68 @@ def _attribution_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
             after = {**before, "version": q["version"] + 1, "attribution": attribution, "flags": new_flags}
             out.append((q["quote_id"], before, after))
     return out
+
+
+_PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str | None) -> Counter:
+    """The words a text shows (lower case; redaction placeholders and bracketed insertions left out)."""
+    return Counter(w.lower() for w in _WORD.findall(_PLACEHOLDER.sub(" ", text or "")))
+
+
+def _text_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
+    """``(quote_id, before, after)`` of the stored reviewed quotes among ``rows`` whose anonymised
+    text changes (the anonymiser changed, a redaction was added or undone). What a reviewer
+    approved must not change under them: an approved quote goes back for review when the new
+    text shows a word the approved one hid (``pending``), or when the reviewer's edit still
+    shows a word the new text hides (``edited``: their edit kept, to be approved again). A
+    change that only hides more, under no edit, keeps the approval. Each gets an audit row."""
+    new = {r[0]: r[4] for r in rows}
+    out = []
+    for q in ws.conn.execute(
+            "SELECT quote_id, status, version, text, edited_text FROM quotes"
+            " WHERE status != 'pending' AND parts_json != '{}'"
+            " AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(new)),)):
+        text = new[q["quote_id"]]
+        if text == q["text"]:
+            continue
+        old_words, new_words = _words(q["text"]), _words(text)
+        shown = q["edited_text"]
+        if shown is not None:
+            again = bool(_words(shown) & (old_words - new_words))
+        else:
+            again = bool(new_words - old_words)
+        status = q["status"]
+        if again and status == "approved":
+            status = "edited" if shown is not None else "pending"
+        before = {"status": q["status"], "version": q["version"], "text": q["text"]}
+        out.append((q["quote_id"], before, {"status": status, "version": q["version"] + 1, "text": text}))
+    return out
+
+
+def _audit_text(ws, changed: list[tuple[str, dict, dict]]) -> None:
+    """The status and version of each of ``changed`` (after its attribution's, which it follows)
+    and a ``text_changed`` audit row."""
+    from ..workspace import REATTACHED_BY, _audit_now
+
+    now = _audit_now()
+    for quote_id, before, after in changed:
+        ws.conn.execute("UPDATE quotes SET status = ?, version = ? WHERE quote_id = ?",
+                        (after["status"], after["version"], quote_id))
+        back = after["status"] != before["status"]
+        ws.conn.execute(
+            "INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (quote_id, REATTACHED_BY, "text_changed", json.dumps(before, ensure_ascii=False, sort_keys=True),
+             json.dumps(after, ensure_ascii=False, sort_keys=True),
+             "the anonymisation of this reviewed quote changed" + (
+                 ": it shows other words than were approved, so it needs approving again" if back else ""),
+             now))
+    if changed:
+        ws.conn.execute("INSERT INTO meta(key, value) VALUES ('review_changes', '1')"
+                        " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _audit_attribution(ws, changed: list[tuple[str, dict, dict]]) -> None:
