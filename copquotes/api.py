@@ -177,6 +177,9 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
 
                 restored = reattach_returned(ws)   # decisions kept when a file was removed, back with it
                 stages = analyse(ws, progress=True, engine=started, address=address, jobs=jobs, bulk=bulk)
+                from . import questions
+
+                questions.store_all(ws)   # no export waits for the redactor on its first question
             finally:
                 ws.close()
     ingest = report.to_dict()

@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import _offline
+from . import _offline, questions
 from ._version import __version__
 from .errors import ConfigError, CopquotesError, InputError
 
@@ -263,6 +263,7 @@ def cmd_run(args) -> int:
         try:
             results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage,
                               jobs=jobs, engine=engine, address=args.address, bulk=args.bulk)
+            questions.store_all(ws)   # no page or export waits for the redactor on its first question
         finally:
             ws.close()
         if not args.json:
@@ -287,6 +288,7 @@ def cmd_analyse(args) -> int:
         results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
                           on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err,
                           jobs=jobs, engine=args.engine, address=args.address, bulk=args.bulk)
+        questions.store_all(ws)
     finally:
         ws.close()
     if not args.json:

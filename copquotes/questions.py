@@ -89,3 +89,24 @@ def shown_question(ws, gate, question, file_id):
     if not isinstance(question, str) or not question.strip():
         return question
     return shown_questions(ws, gate, [(question, file_id)])[(question, file_id)]
+
+
+def store_all(ws) -> int:
+    """Anonymise and store every survey question of the workspace not stored yet, so that no
+    page of the app or export waits for the redactor's models on its first question (a few
+    seconds, once per process). The interfaces call it after an analysis run (``copquotes
+    run``/``analyse``, ``copquotes.run``, the app's Analyse job). Returns how many were new."""
+    try:
+        questions = [q for (q,) in ws.conn.execute("SELECT DISTINCT question FROM units WHERE question IS NOT NULL")]
+    except Exception as exc:  # noqa: BLE001 - a workspace that cannot be read now: done on first use
+        log.debug("questions not read: %s", exc)
+        return 0
+    stored = _stored(ws)
+    missing = [q for q in questions if q.strip() and not isinstance(stored.get(_key(q)), str)]
+    if missing:
+        try:
+            redacted_questions(ws, missing)
+        except Exception as exc:  # noqa: BLE001 - the run is done: the first page that shows one does it
+            log.warning("survey questions not anonymised ahead (%s): the first view of one will", type(exc).__name__)
+            return 0
+    return len(missing)

@@ -348,3 +348,19 @@ def test_the_cli_says_when_it_wrote_or_removed_the_bulk_files(runs, capsys):
         c.execute("UPDATE quotes SET score = score + 0.01")
     assert main(["analyse", "--workspace", str(ws.path), "--bulk", "off", "-q"]) == 0
     assert "bulk files removed" in capsys.readouterr().err and bulk.status(ws)["state"] == "none"
+
+
+def test_an_analysis_run_from_the_cli_anonymises_and_stores_the_survey_questions_ahead(runs):
+    """So that no page or export waits for the redactor's models on its first question."""
+    from copquotes import questions
+    from copquotes.cli import main
+
+    ws = runs["ws"]
+    question = "What would you tell Siobhan Okonkwo-Reilly about the sessions?"
+    with ws.transaction() as c:
+        c.execute("UPDATE units SET question = ? WHERE unit_id = (SELECT MIN(unit_id) FROM units)", (question,))
+    assert questions._key(question) not in (ws.get_config(questions.CONFIG_KEY, {}) or {})
+    assert main(["analyse", "--workspace", str(ws.path), "--stage", "embed", "-q"]) == 0
+    stored = ws.get_config(questions.CONFIG_KEY, {})
+    assert "Siobhan" not in stored[questions._key(question)] and "sessions" in stored[questions._key(question)]
+    assert questions.store_all(ws) == 0                   # nothing new: the models are not loaded again

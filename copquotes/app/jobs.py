@@ -699,6 +699,9 @@ def run_job(ws_path) -> int:
                 prog.step(waiting[0], "running")
             t0["t"] = time.time()
         analyse(ws, progress=False, on_stage=on_stage)
+        from .. import questions
+
+        questions.store_all(ws)   # no page waits for the redactor on its first survey question
         for name in order:
             if prog.state["steps"].get(name, {}).get("status") in ("waiting", "running"):
                 prog.step(name, "done")
