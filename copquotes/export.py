@@ -123,8 +123,9 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
             "id": r["quote_id"],
             # a reviewer's edit, else the suggested light edit, else the anonymised span
             "text": gate.text(shown, fid),
-            # the anonymised span an edit was made from (None when unedited), kept beside the edit
-            "original": gate.text(r["text"], fid) if shown != r["text"] else None,
+            # the anonymised span the machine's light edit was made from, kept beside it; never
+            # beside a reviewer's edit, which is often how a word the anonymiser missed was taken out
+            "original": (gate.text(r["text"], fid) if not r.get("edited_text") and shown != r["text"] else None),
             "verbatim_span": {"unit_id": r["unit_id"], "start": int(r["start"]), "end": int(r["end"])},
             "themes": [{"theme": t.get("theme"), "score": t.get("score")}
                        for t in json.loads(r.get("themes_json") or "[]")],

@@ -553,6 +553,8 @@ HIDDEN_TOGETHER = "We are in this [place], and that keeps me going when leadersh
     (1, True, TOGETHER, TOGETHER.replace("pushes", "[place]"), "approved"),   # the edit does not show it
     (1, False, TOGETHER, HIDDEN_TOGETHER, "edited"),    # edited, not approved: stays so
     (2, False, "The CoP made me reflect.", "The [place] made me reflect.", "rejected"),
+    (0, False, "[name] walks in flat and out with a plan.", "[Jo] walks in flat and out with a plan.",
+     "pending"),                                        # a word in brackets is a word shown
 ])
 def test_a_rerun_that_changes_a_reviewed_quotes_text_sends_an_approval_back_when_it_shows_other_words(
         ws, reviewed, which, approve, stored, rerun, status):
@@ -573,6 +575,19 @@ def test_a_rerun_that_changes_a_reviewed_quotes_text_sends_an_approval_back_when
     with ws.transaction():          # the same text again: nothing more
         storage.upsert_quotes(ws, [row[:4] + (rerun,) + row[5:]])
     assert quote_state(ws, qid) == (status, edited, version + 1)
+
+
+def test_a_rerun_that_changes_only_spacing_or_punctuation_of_a_reviewed_quote_writes_nothing(ws, reviewed):
+    from copquotes.quotes import storage
+
+    qid = reviewed["quotes"][0]
+    with ws.transaction() as c:
+        c.execute("UPDATE quotes SET text = ? WHERE quote_id = ?", (HIDDEN_FLAT, qid))
+    before, n = quote_state(ws, qid), len(review.history(ws, qid))
+    row = stage_row(ws, qid, ws.conn.execute("SELECT attribution FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0])
+    with ws.transaction():
+        storage.upsert_quotes(ws, [row[:4] + ("I walk in  [place] and walk out, with a plan",) + row[5:]])
+    assert quote_state(ws, qid) == before and len(review.history(ws, qid)) == n
 
 
 # ---------------------------------------------------------------------------------- stages vs reviewers

@@ -865,16 +865,21 @@ def _bulk(action: str, ids: list[str]) -> None:
     ss.pop("q_table", None)
 
 
-def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> list[str]:
-    """The page's quotes as a table with a tick box per row; returns the selected ids."""
+def bulk_rows(rows: list[dict], labels: dict):
+    """The page's quotes as the rows of the bulk table (a DataFrame), warnings in plain words."""
     import pandas as pd
 
-    table = pd.DataFrame([{
+    return pd.DataFrame([{
         "Quote": q["display_text"] if q["display_text"] is not None else "(not anonymised yet)",
         "Themes": ", ".join(labels.get(t["theme"], t["theme"]) for t in q["labelled"]),
         "Status": q["status"], "Warnings": ", ".join(flag_label(f.get("kind")) for f in q["flags"]),
         "Source": " · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"]) if x),
-    } for q in rows], columns=["Quote", "Themes", "Status", "Flags", "Source"])
+    } for q in rows], columns=["Quote", "Themes", "Status", "Warnings", "Source"])
+
+
+def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> list[str]:
+    """The page's quotes as a table with a tick box per row; returns the selected ids."""
+    table = bulk_rows(rows, labels)
     event = st.dataframe(table, on_select="rerun", selection_mode="multi-row", hide_index=True, key="q_table",
                          width="stretch", column_config={"Quote": st.column_config.TextColumn(width="large")})
     picked = [rows[i]["quote_id"] for i in (event.selection.rows if event else []) if i < len(rows)]

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from .. import textsearch, themescores, unitparts
+from ..disclosure.placeholders import PLACEHOLDER_RE
 from .candidate import Unit
 
 CONFIG_WEIGHTS = "quotes.weights"          # learned weights (written when decisions retrain)
@@ -225,13 +226,18 @@ def _attribution_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
     return out
 
 
-_PLACEHOLDER = re.compile(r"\[[^\[\]]*\]")
 _WORD = re.compile(r"[^\W_]+")
 
 
 def _words(text: str | None) -> Counter:
-    """The words a text shows (lower case; redaction placeholders and bracketed insertions left out)."""
-    return Counter(w.lower() for w in _WORD.findall(_PLACEHOLDER.sub(" ", text or "")))
+    """The words a text shows (lower case; the anonymiser's placeholders left out, any other
+    bracketed words counted: "[Jane] told me" shows Jane)."""
+    return Counter(w.lower() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", text or "")))
+
+
+def _shape(text: str | None) -> list[str]:
+    """A text's words and placeholders in order: what a reader sees, spacing and punctuation aside."""
+    return [m.group(0).lower() for m in re.finditer(PLACEHOLDER_RE.pattern + r"|[^\W_]+", text or "")]
 
 
 def _text_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
@@ -248,7 +254,7 @@ def _text_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
             " WHERE status != 'pending' AND parts_json != '{}'"
             " AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(new)),)):
         text = new[q["quote_id"]]
-        if text == q["text"]:
+        if _shape(text) == _shape(q["text"]):   # the same words and placeholders: nothing to tell
             continue
         old_words, new_words = _words(q["text"]), _words(text)
         shown = q["edited_text"]

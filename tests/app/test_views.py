@@ -528,3 +528,16 @@ def test_pages_speak_plain_words_not_internal_names(ws, page, details):
         assert "(automatic tagging)" in shown
     if page == "topics":
         assert "fits this topic" in shown
+
+
+def test_the_bulk_tables_warnings_column_shows_each_quotes_warnings_in_plain_words():
+    from copquotes.app.views import bulk_rows
+
+    rows = [{"display_text": "We are in this together.", "labelled": [{"theme": "solidarity"}], "status": "pending",
+             "flags": [{"kind": "quasi_identifier"}, {"kind": "cut_off"}], "source_kind": "survey", "grp": "RRE",
+             "year": "2024"},
+            {"display_text": "It kept me going.", "labelled": [], "status": "approved", "flags": [],
+             "source_kind": "focus_group", "grp": None, "year": None}]
+    table = bulk_rows(rows, {"solidarity": "Solidarity"})
+    assert list(table["Warnings"]) == ["May identify someone, Cut off mid-sentence", ""]
+    assert list(table["Themes"]) == ["Solidarity", ""] and list(table["Source"]) == ["survey · RRE · 2024", "focus_group"]
