@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
-from .workspace import (INGEST_CHUNK, NO_CONSENT, REATTACHED_BY, Workspace, WorkspaceBusy, _audit_now, _now,
-                        pipeline_lock)
+from .workspace import (INGEST_CHUNK, NO_CONSENT, REATTACHED_BY, Workspace, WorkspaceBusy, _audit_now,
+                        _file_sha256, _now, pipeline_lock)
 
 log = logging.getLogger(__name__)
 
@@ -358,16 +358,6 @@ def removed_files(ws) -> list[dict]:
 
 
 # ---------------------------------------------------------------------------------- on disk
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _state(f: StoredFile, budget: list[int]) -> str:
     p = Path(f.path)
     if not p.is_file():
@@ -377,7 +367,7 @@ def _state(f: StoredFile, budget: list[int]) -> str:
         if size > budget[0]:
             return "unchecked"
         budget[0] -= size
-        return "present" if _sha256(p) == f.sha256 else "changed"
+        return "present" if _file_sha256(p) == f.sha256 else "changed"
     except OSError:
         return "unreadable"
 

@@ -8,22 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from copquotes.anonymise import Redactor
-
-
-@pytest.fixture(scope="module")
-def redactor():
-    return Redactor()
-
-
-def _covered(text: str, spans, want: str) -> bool:
-    s = text.index(want)
-    return all(any(sp.start <= k < sp.end for sp in spans) or not text[k].isalnum() for k in range(s, s + len(want)))
-
-
-def _touched(text: str, spans, word: str) -> bool:
-    s = text.index(word)
-    return any(sp.start < s + len(word) and s < sp.end for sp in spans)
+from .probes import covered as _covered, touched as _touched
 
 
 DATES_FOUND = [

@@ -1,0 +1,14 @@
+"""Checks of a redactor's spans against the words a probe row names."""
+from __future__ import annotations
+
+
+def covered(text: str, spans, want: str) -> bool:
+    """Every letter or digit of ``want`` (its first occurrence in ``text``) lies in a span."""
+    s = text.index(want)
+    return all(any(sp.start <= k < sp.end for sp in spans) or not text[k].isalnum() for k in range(s, s + len(want)))
+
+
+def touched(text: str, spans, word: str) -> bool:
+    """Some span overlaps ``word`` (its first occurrence in ``text``)."""
+    s = text.index(word)
+    return any(sp.start < s + len(word) and s < sp.end for sp in spans)
