@@ -415,8 +415,8 @@ def _docx_small(doc, text: str, size) -> None:
     run.font.size = size
 
 
-def _docx_meta(rec: dict, labels: dict) -> str:
-    """A quote's small print for communications staff: its themes by name, plain warnings and its
+def _plain_meta(rec: dict, labels: dict) -> str:
+    """A quote's small print for communications staff (Word and Markdown): its themes by name, plain warnings and its
     reference (no scores, no internal ids of themes or flags)."""
     parts = []
     if rec["themes"]:
@@ -451,13 +451,16 @@ def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collec
             if rec.get("original"):
                 _docx_small(doc, "Original (anonymised): \u201c" + strip_control(rec["original"]) + "\u201d", Pt(9))
             doc.add_paragraph(strip_control(rec["attribution"]))
-            _docx_small(doc, _docx_meta(rec, labels), Pt(8))
+            _docx_small(doc, _plain_meta(rec, labels), Pt(8))
     if not records:
         doc.add_paragraph("No quotes to export: approve quotes in the review app (copquotes app).")
     doc.save(path)
 
 
 def _write_md(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None) -> None:
+    from .review import theme_catalogue
+
+    labels = dict(theme_catalogue(ws))
     which = "approved quotes" if approved_only else "approved, edited and pending quotes"
     lines = ["# " + (md_escape(collection["name"]) if collection else "Quote bank"), ""]
     if collection and collection.get("note"):
@@ -471,10 +474,9 @@ def _write_md(ws, records: list[dict], path: Path, approved_only: bool, collecti
             lines.append(">")
             lines.append("> " + md_escape(rec["attribution"]))
             lines.append("")
-            meta = f"id {rec['id']} · score {rec['score']:.2f} · " + ", ".join(t["theme"] for t in rec["themes"])
-            if rec["flags"]:
-                meta += " · flags: " + ", ".join(str(f.get("kind")) for f in rec["flags"])
-            lines += [md_escape(meta), ""]
+            if rec.get("original"):     # beside the machine's light edit only (quote_records)
+                lines += [md_escape("Original (anonymised): \u201c" + rec["original"] + "\u201d"), ""]
+            lines += [md_escape(_plain_meta(rec, labels)), ""]
     if not records:
         lines.append(md_escape("No quotes to export: approve quotes in the review app (copquotes app)."))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -462,7 +462,9 @@ _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6:
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.
-QUOTE_ID_REFERENCES: list[tuple[str, str]] = [("collection_quotes", "quote_id")]
+# tables that name a quote by id: a quote re-attached under a new id takes them along (the review
+# app's collections, and its reviewers' unsaved drafts: shown as made on an older version)
+QUOTE_ID_REFERENCES: list[tuple[str, str]] = [("collection_quotes", "quote_id"), ("app_drafts", "quote_id")]
 REATTACHED_BY = "copquotes"     # the 'reviewer' of audit rows written by copquotes itself
 # the orphans' kind of a reviewed quote removed because quote consent was withdrawn (the trigger
 # consent_withdrawn): kept, listed nowhere, re-attached when the words are quotable again

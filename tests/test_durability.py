@@ -165,6 +165,21 @@ def test_changed_text_outside_the_span_reattaches_the_decision_and_the_redaction
     assert decision_summary(ws)["reattached"] >= 2
 
 
+def test_a_reviewers_unsaved_draft_follows_its_quote_re_attached_under_a_new_id(ws, reviewed):
+    from copquotes.app import drafts
+
+    q1 = reviewed["quotes"][0]
+    drafts.save(ws, "Ann", q1, quote_state(ws, q1)[2], "I walk in flat and out with a plan.")
+    lines = list(LINES)
+    lines[1] = lines[1] + " Honestly."
+    ingest(ws, write(reviewed["file"], lines))                  # q1 is re-attached under a new id
+    assert quote_state(ws, q1) is None
+    new_q = ws.conn.execute("SELECT quote_id, version FROM quotes WHERE unit_id = ?",
+                            (unit_of(ws, "walk in flat")[0],)).fetchone()
+    draft = drafts.get(ws, "Ann", new_q["quote_id"])
+    assert draft.text == "I walk in flat and out with a plan." and draft.stale(new_q["version"])
+
+
 def test_changed_text_inside_the_span_is_an_orphan_listed_and_counted_then_reattached_when_it_returns(ws, reviewed):
     f = reviewed["file"]
     q2 = reviewed["quotes"][1]

@@ -166,9 +166,11 @@ def docx_paragraphs(path) -> list:
     return list(Document(str(path)).paragraphs)
 
 
-def test_docx_for_communications_names_themes_and_warnings_plainly_without_scores(ws, tmp_path):
+@pytest.mark.parametrize("ext", [".docx", ".md"])
+def test_quote_banks_for_communications_name_themes_and_warnings_plainly_without_scores(ws, tmp_path, ext):
     review.approve(ws, quote_ids(ws)[3], "Ann", 2)         # the rejected quote with a quasi_identifier flag
-    text = all_text_of(export(ws, tmp_path / "bank.docx"))
+    out = export(ws, tmp_path / f"bank{ext}")
+    text = all_text_of(out) if ext == ".docx" else out.read_text(encoding="utf-8").replace("\\", "")
     labels = dict(review.theme_catalogue(ws))
     assert "score" not in text.lower() and not re.search(r"\b\d\.\d\d\b", text)
     assert not any(theme in text for theme in labels if "_" in theme)      # no internal theme ids
