@@ -162,6 +162,8 @@ def _start(ws, f: StoredFile) -> int:
 def _remove_units(ws, f: StoredFile, gone: int, unit_ids: list[str]) -> None:
     """Inside the caller's transaction: the units' reviewer data to orphans (filed under ``gone``),
     an audit row for each reviewed quote, then the units (their derived rows go with them)."""
+    from .review import _snapshot      # the audit trail's snapshot of a quote (suggested_text among its fields)
+
     conn = ws.conn
     before = conn.execute("SELECT COALESCE(MAX(id), 0) FROM orphans").fetchone()[0]
     ws._orphan_units(f.file_id, unit_ids, f.display)
@@ -172,7 +174,7 @@ def _remove_units(ws, f: StoredFile, gone: int, unit_ids: list[str]) -> None:
     for qid, payload in conn.execute("SELECT quote_id, payload_json FROM orphans WHERE id > ? AND kind = 'quote'",
                                      (before,)).fetchall():
         p = json.loads(payload)
-        snapshot = {k: p.get(k) for k in ("status", "text", "edited_text", "version", "updated_at", "updated_by")}
+        snapshot = _snapshot(p)
         conn.execute("INSERT INTO decisions(quote_id, reviewer, action, before_json, after_json, reason, at)"
                      " VALUES (?,?,?,?,?,?,?)", (qid, REATTACHED_BY, AUDIT_ACTION,
                                                  json.dumps(snapshot, ensure_ascii=False), None, reason, now))

@@ -2,6 +2,8 @@
 their own reader (``Workspace.ingest(sources, read=...)``)."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,3 +20,25 @@ class Src:
 class Reading:
     units: object
     identifiers: list
+
+
+@contextmanager
+def another_writer(ws_path):
+    """Another pipeline writer holds the workspace at ``ws_path`` (in a thread) while the block runs."""
+    from copquotes.workspace import pipeline_lock
+
+    held, done = threading.Event(), threading.Event()
+
+    def writer():
+        with pipeline_lock(ws_path, wait=False):
+            held.set()
+            done.wait(30)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        assert held.wait(30)
+        yield
+    finally:
+        done.set()
+        t.join()

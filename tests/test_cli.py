@@ -333,25 +333,10 @@ def test_run_with_a_missing_input_creates_no_workspace(tmp_path, capsys):
 
 
 def test_analyse_refuses_an_unknown_stage_without_waiting_for_the_lock(capsys, ws):
-    import threading
+    from sources import another_writer
 
-    from copquotes.workspace import pipeline_lock
-
-    held, done = threading.Event(), threading.Event()
-
-    def writer():                                # another writer holds the workspace
-        with pipeline_lock(ws, wait=False):
-            held.set()
-            done.wait(30)
-
-    t = threading.Thread(target=writer)
-    t.start()
-    try:
-        assert held.wait(30)
+    with another_writer(ws):
         code, _, err = run(capsys, "analyse", "--workspace", ws, "--stage", "bogus", "--no-wait")
-    finally:
-        done.set()
-        t.join()
     assert code != 0 and "unknown stage 'bogus'" in err and "busy" not in err
 
 

@@ -265,17 +265,22 @@ def test_a_quote_recreated_under_an_id_with_an_audit_trail_continues_its_version
         review.approve(ws, q1, "Bob", 3)
 
 
-def test_migrating_keeps_quotes_an_earlier_version_removed_for_withdrawn_consent(ws, reviewed):
-    f, q1 = reviewed["file"], reviewed["quotes"][0]
-    ws.ensure_sentences()
-    ingest(ws, write(f, with_consent("n", 1)))
-    # as an earlier copquotes left it: an audit row, no orphan
+def _as_schema_12_left_it(ws) -> Workspace:
+    """``ws`` as an earlier copquotes (schema 12) left a quote removed for withdrawn consent: its
+    audit row only, no orphan; reopened, so the migration runs. Returns the reopened workspace."""
     with ws.transaction() as c:
         c.execute("DELETE FROM orphans")
         c.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
     path = ws.path
     ws.close()
-    w = Workspace.open(path)
+    return Workspace.open(path)
+
+
+def test_migrating_keeps_quotes_an_earlier_version_removed_for_withdrawn_consent(ws, reviewed):
+    f, q1 = reviewed["file"], reviewed["quotes"][0]
+    ws.ensure_sentences()
+    ingest(ws, write(f, with_consent("n", 1)))
+    w = _as_schema_12_left_it(ws)      # an audit row, no orphan
     try:
         assert decision_summary(w)["kept_until_consent"] == 1
         ingest(w, write(f, LINES))
@@ -521,11 +526,13 @@ def test_an_old_copy_kept_beside_the_new_export_is_outdated_in_every_run_and_nev
     assert ws.conn.execute("SELECT COUNT(*) FROM quotable_units WHERE text LIKE '%walk in flat%'").fetchone()[0] == 0
 
 
-def stage_row(ws, qid, attribution, flags="[]"):
-    """The row the quotes stage upserts for a stored quote, with this attribution and flags."""
+def stage_row(ws, qid, attribution=None, flags="[]", text=None):
+    """The row the quotes stage upserts for a stored quote, with this attribution (default: its
+    own), flags and anonymised text (default: its own)."""
     q = dict(ws.conn.execute("SELECT * FROM quotes WHERE quote_id = ?", (qid,)).fetchone())
-    return (qid, q["unit_id"], q["start"], q["end"], q["text"], q["verbatim"], None, 0.5, "{}", "[]",
-            attribution, flags, q["speaker"], "pending", 1, None, "quotes")
+    return (qid, q["unit_id"], q["start"], q["end"], q["text"] if text is None else text, q["verbatim"], None, 0.5,
+            "{}", "[]", q["attribution"] if attribution is None else attribution, flags, q["speaker"], "pending", 1,
+            None, "quotes")
 
 
 @pytest.mark.parametrize("which, attribution, flags, audited", [
@@ -581,14 +588,14 @@ def test_a_rerun_that_changes_a_reviewed_quotes_text_sends_an_approval_back_when
     with ws.transaction() as c:     # the text the reviewer saw, as the stage stored it then
         c.execute("UPDATE quotes SET text = ? WHERE quote_id = ?", (stored, qid))
     _, edited, version = quote_state(ws, qid)
-    row = stage_row(ws, qid, ws.conn.execute("SELECT attribution FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0])
+    row = stage_row(ws, qid, text=rerun)
     with ws.transaction():
-        storage.upsert_quotes(ws, [row[:4] + (rerun,) + row[5:]])
+        storage.upsert_quotes(ws, [row])
     assert quote_state(ws, qid) == (status, edited, version + 1)
     last = review.history(ws, qid)[-1]
     assert last["action"] == "text_changed" and (last["before"]["text"], last["after"]["text"]) == (stored, rerun)
     with ws.transaction():          # the same text again: nothing more
-        storage.upsert_quotes(ws, [row[:4] + (rerun,) + row[5:]])
+        storage.upsert_quotes(ws, [row])
     assert quote_state(ws, qid) == (status, edited, version + 1)
 
 
@@ -599,9 +606,8 @@ def test_a_rerun_that_changes_only_spacing_or_punctuation_of_a_reviewed_quote_wr
     with ws.transaction() as c:
         c.execute("UPDATE quotes SET text = ? WHERE quote_id = ?", (HIDDEN_FLAT, qid))
     before, n = quote_state(ws, qid), len(review.history(ws, qid))
-    row = stage_row(ws, qid, ws.conn.execute("SELECT attribution FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0])
     with ws.transaction():
-        storage.upsert_quotes(ws, [row[:4] + ("I walk in  [place] and walk out, with a plan",) + row[5:]])
+        storage.upsert_quotes(ws, [stage_row(ws, qid, text="I walk in  [place] and walk out, with a plan")])
     assert quote_state(ws, qid) == before and len(review.history(ws, qid)) == n
 
 
@@ -748,12 +754,7 @@ def test_a_quote_restored_with_consent_gets_no_attribution_change_from_the_next_
     assert quote_state(ws, qid) is None
     if removed_by == "an earlier copquotes":       # an audit row only, at schema 12
         ws.ensure_sentences()
-        with ws.transaction() as c:
-            c.execute("DELETE FROM orphans")
-            c.execute("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
-        path = ws.path
-        ws.close()
-        ws = Workspace.open(path)
+        ws = _as_schema_12_left_it(ws)
     try:
         _roster_consent(ws, "yes")
         assert quote_state(ws, qid)[0] == "approved"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,8 @@ from copquotes.cli import main
 from copquotes.errors import InputError
 from copquotes.pipeline import fingerprint, stage_status
 from copquotes.stages import STAGE_ORDER
-from copquotes.workspace import AGGREGATES, Workspace, WorkspaceBusy, decision_summary, pipeline_lock, quote_id_for
+from copquotes.workspace import AGGREGATES, Workspace, WorkspaceBusy, decision_summary, quote_id_for
+from sources import another_writer
 
 MARKER = "zephyrquill"    # a word of the removed file that no reviewer touched: nothing may keep it
 
@@ -288,21 +288,8 @@ def test_the_python_api_raises_the_same_error_for_an_unknown_file(wsp):
 def test_remove_is_refused_while_another_pipeline_writer_holds_the_workspace(capsys, monkeypatch, wsp, terminal):
     if terminal:
         monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
-    held, done = threading.Event(), threading.Event()
-
-    def writer():
-        with pipeline_lock(wsp, wait=False):
-            held.set()
-            done.wait(30)
-
-    t = threading.Thread(target=writer)
-    t.start()
-    try:
-        assert held.wait(30)
+    with another_writer(wsp):
         code, out, err = cli(capsys, "remove", "a.csv", "--workspace", wsp)
-    finally:
-        done.set()
-        t.join()
     assert code == WorkspaceBusy.exit_code and out == "" and "[y/N]" not in err
     assert len(err.strip().splitlines()) == 1 and "busy" in err and "try again" in err
     assert reviewed_state(wsp)["orphaned"] == 0

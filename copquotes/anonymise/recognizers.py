@@ -204,15 +204,16 @@ def _key_slip(lower: str) -> bool:
                 return True
         if k + 1 < len(lower) and lower[:k] + lower[k + 1] + c + lower[k + 2:] in freq:
             return True
-    return any(lower[:k] + c + lower[k:] in freq for k in range(1, len(lower) + 1) for c in "abcdefghijklmnopqrstuvwxyz"
-               if len(lower) >= 3)
+    return len(lower) >= 3 and any(lower[:k] + c + lower[k:] in freq for k in range(1, len(lower) + 1)
+                                   for c in "abcdefghijklmnopqrstuvwxyz")
 
 
 def _slip(lower: str) -> bool:
     """A one-letter slip of a longer English word: letters swapped, dropped or doubled; or a
     one-key slip of a very frequent short word (:func:`_key_slip`)."""
-    if len(lower) < 6 or _key_slip(lower):
-        return len(lower) >= 3 and _key_slip(lower)
+    slip = len(lower) >= 3 and _key_slip(lower)
+    if len(lower) < 6 or slip:
+        return slip
     eng = words().eng["any"]
     for k in range(1, len(lower) - 1):
         if lower[:k] + lower[k + 1] + lower[k] + lower[k + 2:] in eng:

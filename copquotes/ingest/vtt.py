@@ -16,7 +16,7 @@ from collections import Counter
 
 from ..errors import InputError
 from .base import Reading, Source
-from .lines import boilerplate, end_mark, not_speaker
+from .lines import _TS as _LINE_CLOCK, boilerplate, end_mark, not_speaker
 from .roster import RosterMatcher, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
@@ -210,7 +210,7 @@ def _sparse_tags(tags: Counter, matcher) -> set[str]:
     return ok if len(ok) >= 2 or any(matcher.match(t) for t in ok) else set()
 
 
-_CLOCK = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_CLOCK = _LINE_CLOCK   # a clock time as the transcript readers take it (lines._TS)
 _LEAD_CLOCK = re.compile(rf"^\s*(?:>>\s*)?[\[(]{_CLOCK}[\])]\s*(?:[-–]\s*)?(?=\S)")
 _CLOCK_IN_LABEL = re.compile(rf"^\s*(?P<label>[^:\[\]\n]{{1,60}}?)\s*[-–@,]?\s*[\[(]?{_CLOCK}[\])]?\s*:(?=\s)")
 _CLOCK_IN_TAG = re.compile(rf"^\s*\[(?P<label>[^:\[\]\n]{{1,60}}?)\s*[-–@,]?\s*{_CLOCK}\]")

@@ -182,8 +182,9 @@ def upsert_quotes(ws, rows: list[tuple]) -> None:
     change (a re-run with other metadata) gets version + 1 and an ``attribution_changed`` audit row
     with both: what a reviewer approved is never changed silently, and a save of the version they
     saw is refused."""
-    changed = _attribution_changes(ws, rows)
-    retexted = _text_changes(ws, rows)
+    stored = _reviewed_rows(ws, rows)
+    changed = _attribution_changes(stored, rows)
+    retexted = _text_changes(stored, rows)
     ws.conn.executemany(
         'INSERT INTO quotes(quote_id, unit_id, start, "end", text, verbatim, suggested_text, score, parts_json,'
         " themes_json, attribution, flags_json, speaker, status, version, updated_at, updated_by)"
@@ -202,20 +203,25 @@ def upsert_quotes(ws, rows: list[tuple]) -> None:
     _audit_text(ws, retexted)
 
 
-def _attribution_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
-    """``(quote_id, before, after)`` of the stored reviewed quotes among ``rows`` whose attribution
-    or flags differ from the row's (flags compared as data, not as text).
+def _reviewed_rows(ws, rows: list[tuple]) -> list:
+    """The stored reviewed quotes among ``rows`` (not pending), with what the change checks compare.
 
     A quote the stage never wrote (``parts_json`` '{}': restored from the audit row an earlier
     copquotes left when consent was withdrawn, which kept no attribution, flags or scores) is
     not among them: what its reviewer saw is not known, so this run fills them in without
     claiming they changed."""
+    return ws.conn.execute(
+        "SELECT quote_id, status, version, attribution, flags_json, text, edited_text FROM quotes"
+        " WHERE status != 'pending' AND parts_json != '{}'"
+        " AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps([r[0] for r in rows]),)).fetchall()
+
+
+def _attribution_changes(stored: list, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
+    """``(quote_id, before, after)`` of the ``stored`` reviewed quotes (:func:`_reviewed_rows`)
+    whose attribution or flags differ from the row's (flags compared as data, not as text)."""
     new = {r[0]: (r[10], r[11]) for r in rows}
     out = []
-    for q in ws.conn.execute(
-            "SELECT quote_id, status, version, attribution, flags_json FROM quotes"
-            " WHERE status != 'pending' AND parts_json != '{}'"
-            " AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(new)),)):
+    for q in stored:
         attribution, flags = new[q["quote_id"]]
         old_flags, new_flags = json.loads(q["flags_json"] or "[]"), json.loads(flags or "[]")
         if q["attribution"] != attribution or old_flags != new_flags:
@@ -235,12 +241,15 @@ def _words(text: str | None) -> Counter:
     return Counter(w.lower() for w in _WORD.findall(PLACEHOLDER_RE.sub(" ", text or "")))
 
 
+_SHAPE = re.compile(PLACEHOLDER_RE.pattern + r"|[^\W_]+")
+
+
 def _shape(text: str | None) -> list[str]:
     """A text's words and placeholders in order: what a reader sees, spacing and punctuation aside."""
-    return [m.group(0).lower() for m in re.finditer(PLACEHOLDER_RE.pattern + r"|[^\W_]+", text or "")]
+    return [m.group(0).lower() for m in _SHAPE.finditer(text or "")]
 
 
-def _text_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
+def _text_changes(stored: list, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
     """``(quote_id, before, after)`` of the stored reviewed quotes among ``rows`` whose anonymised
     text changes (the anonymiser changed, a redaction was added or undone). What a reviewer
     approved must not change under them: an approved quote goes back for review when the new
@@ -249,10 +258,7 @@ def _text_changes(ws, rows: list[tuple]) -> list[tuple[str, dict, dict]]:
     change that only hides more, under no edit, keeps the approval. Each gets an audit row."""
     new = {r[0]: r[4] for r in rows}
     out = []
-    for q in ws.conn.execute(
-            "SELECT quote_id, status, version, text, edited_text FROM quotes"
-            " WHERE status != 'pending' AND parts_json != '{}'"
-            " AND quote_id IN (SELECT value FROM json_each(?))", (json.dumps(list(new)),)):
+    for q in stored:
         text = new[q["quote_id"]]
         if _shape(text) == _shape(q["text"]):   # the same words and placeholders: nothing to tell
             continue
