@@ -118,7 +118,7 @@ rotary shed kinder school schools college colleges primary secondary high gramma
 preschool council councils shire health hospital hospitals service services university uni
 tafe institute club clubs house centre center network alliance association collective
 foundation trust society church parish mosque temple synagogue legal police department infirmary hospice
-ministry agency partnership coalition cooperative co-op inc ltd pty group library
+ministry agency partnership coalition cooperative co-op inc ltd pty group library cic llp llc plc fund refuge
 advocacy care bombers hawks tigers magpies eagles lions demons saints blues cats swans
 dragons roos kangaroos giants suns dockers crows power football netball cricket soccer
 basketball rugby hockey bowls tennis rowing surf lifesaving
@@ -127,7 +127,7 @@ cafe café bakery pub hotel restaurant bistro pharmacy chemist
 #: Tail words that are too generic to make an organisation on their own.
 ORG_TAIL_WEAK = frozenset("group care services service network football netball cricket soccer basketball rugby hockey bowls tennis rowing surf lifesaving".split())
 #: Words that start an organisation name followed by "of"/"for" ("City of ...", "Centre for ...").
-ORG_HEAD_OF = frozenset("city shire borough university department dept centre center institute bank commission ministry office".split())
+ORG_HEAD_OF = frozenset("city shire borough university department dept centre center institute bank commission ministry office council".split())
 #: Words that can sit inside an organisation name without being a name word.
 ORG_GENERIC = frozenset("""
 the a an of and & for in on at our my your their this that local regional state public
@@ -344,7 +344,8 @@ bade concord buffalo bury topi moro babu masai naga bole
 #: Phrases borrowed from other languages whose words fold to a census name ("Déjà vu": "Deja"); never a name
 #: inside one of them (a name beside them is still found: "Deja said it felt like deja vu").
 LOAN_PHRASES = ("deja vu", "deja-vu", "joie de vivre", "carte blanche", "raison d'etre", "cafe au lait", "vis-a-vis",
-                "tete-a-tete", "en masse", "en route", "bon voyage", "dolce vita", "carpe diem", "que sera sera")
+                "tete-a-tete", "en masse", "en route", "bon voyage", "dolce vita", "carpe diem", "que sera sera",
+                "kia ora", "kia kaha", "mālō e lelei", "talofa lava", "bula vinaka")
 #: Verbs before a place's preposition that make the next word a place ("live in", "moved to", "grew up near"):
 #: after them a city's name that is also a noun and a verb counts ("lived in bath", "moved to hull").
 PLACE_VERBS = frozenset("""
@@ -365,6 +366,7 @@ iranian farsi dari pashto sri lankan tamil sinhalese nepali bangladeshi bengali 
 urdu malaysian indonesian thai cambodian khmer lao hmong polish russian ukrainian maltese
 croatian serbian macedonian albanian bosnian dinka nuer congolese kenyan nigerian
 ghanaian zimbabwean south sudanese rohingya tibetan mongolian
+anglo celtic krio yoruba igbo hausa akan twi swahili amharic tigrinya oromo pidgin patois creole
 """.split())
 
 #: Everyday words of spoken and typed Australian English, transcripts and this sector that are not in
@@ -380,6 +382,11 @@ workforce teammate teammates debrief debriefed debriefing checkin checkins check
 catchups catch-up co-facilitate co-facilitated co-facilitator co-facilitators co-present co-presented
 co-presenting co-worker co-workers coworker coworkers cohort cohorts yarn yarning yarns mob deadly
 whanau whānau kaupapa tikanga mahi kia ora pasifika cisgender nonbinary non-binary trans
+hui korero kōrero karakia tangi tangihanga wānanga wananga pepeha fono talanoa marae whakapapa kaumātua kaumatua
+kuia koro rangatahi tamariki mokopuna tautoko manaakitanga whanaungatanga kaitiaki kaitiakitanga haka waiata pōwhiri
+powhiri mihi mihimihi wairua hauora kura kaiako whare pākehā pakeha tauiwi iwi hapū hapu ako palagi aiga
+kapa mātauranga matauranga whakawhanaungatanga kōhanga kohanga te reo tuakana teina
+jollof fufu injera
 misogyny misogynistic intersectional intersectionality neurodivergent neurodiverse gendered
 genderqueer heteronormative heteronormativity upstander upstanders bystander bystanders allyship
 microaggression microaggressions mansplaining gaslighting gaslit groupthink burnout burnt

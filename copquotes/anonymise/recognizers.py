@@ -208,12 +208,50 @@ def _key_slip(lower: str) -> bool:
                                    for c in "abcdefghijklmnopqrstuvwxyz")
 
 
+_DOUBLED = re.compile(r"(.)\1")
+# the endings English spellers confuse ("responce", "definately", "existance", "independant")
+_CONFUSED_ENDINGS = (("ence", "ance"), ("ance", "ence"), ("ent", "ant"), ("ant", "ent"), ("ate", "ite"), ("ite", "ate"),
+                     ("nce", "nse"), ("nse", "nce"), ("able", "ible"), ("ible", "able"), ("ery", "ary"), ("ary", "ery"),
+                     ("sion", "tion"), ("tion", "sion"))
+
+
+@functools.lru_cache(maxsize=1)
+def _undoubled_words() -> frozenset:
+    """Long English words with a doubled letter, each doubled letter written once ("profesional"); names,
+    countries and cities left out, so that "Cameron" is no misspelt "Cameroon"."""
+    w = words()
+    names = w.first | w.last | w.countries | w.cities
+    return frozenset(_DOUBLED.sub(r"\1", x) for x in w.eng["any"]
+                     if len(x) >= 7 and x.isalpha() and _DOUBLED.search(x) and x not in names)
+
+
+def _spelling_slip(lower: str) -> bool:
+    """A classic misspelling of a long English word: a letter doubled or undoubled anywhere ("proffesional",
+    "occured", "tommorrow"), or an ending its speller confuses ("responce", "definately", "existance")."""
+    if len(lower) < 7:
+        return False
+    if _DOUBLED.sub(r"\1", lower) in _undoubled_words():
+        return True
+    w = words()
+    names = w.first | w.last | w.countries | w.cities
+    for a, b in _CONFUSED_ENDINGS:
+        k = lower.find(a, 3)
+        while k > 0:
+            fixed = lower[:k] + b + lower[k + len(a):]
+            if fixed in w.eng["any"] and fixed not in names:
+                return True
+            k = lower.find(a, k + 1)
+    return False
+
+
 def _slip(lower: str) -> bool:
-    """A one-letter slip of a longer English word: letters swapped, dropped or doubled; or a
-    one-key slip of a very frequent short word (:func:`_key_slip`)."""
+    """A one-letter slip of a longer English word: letters swapped, dropped or doubled; a classic
+    misspelling (:func:`_spelling_slip`); or a one-key slip of a very frequent short word (:func:`_key_slip`)."""
     slip = len(lower) >= 3 and _key_slip(lower)
     if len(lower) < 6 or slip:
         return slip
+    if _spelling_slip(lower):
+        return True
     eng = words().eng["any"]
     for k in range(1, len(lower) - 1):
         if lower[:k] + lower[k + 1] + lower[k] + lower[k + 2:] in eng:
@@ -1572,6 +1610,14 @@ _ADDRESS_RE = re.compile(
     r"\b\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s+(?:" + _STREET_WORD + r"\s+){1,3}(?i:" + lx.STREET_TYPES + r")\b\.?"
     r"(?:,?\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2})?(?:,?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT|Vic))?(?:,?\s+\d{4})?"
 )
+# the parts around a street address: a flat, unit or suite ("Flat 3, 27 ...", "..., Suite 210"), a post-office box,
+# a US state's zip code ("MA 01103"), a Dublin postal district ("Dublin 10")
+_UNIT_BEFORE = re.compile(r"\b(?i:flat|apt|apartment|unit|suite|ste|level|lvl)\.?\s*\d{1,5}[A-Za-z]?,?\s+(?=\d)")
+_UNIT_AFTER = re.compile(r",?\s*(?i:flat|apt|apartment|unit|suite|ste|level|lvl)\.?\s*#?\d{1,5}[A-Za-z]?(?![\w/])")
+_PO_BOX = re.compile(r"\b(?:P\.?\s?O\.?\s?Box|(?i:post\s+office\s+box|private\s+bag|locked\s+bag))\s+\d{1,6}(?![\w/])")
+_US_ZIP = re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT"
+                     r"|V[AT]|W[AIVY])\s+\d{5}(?:-\d{4})?(?![\w/\-])")
+_DUBLIN_DISTRICT = re.compile(r"\bDublin\s+(?:[1-9]|1[0-9]|2[0-4]|6W)(?![\w/\-])")
 # the same typed in lower case: "12 smith st", "3/237 wellington road" (not "a 3 hour drive")
 _ADDRESS_LOWER_RE = re.compile(
     r"(?<![\w./\-])\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)?\s+((?:[a-z][a-z'’\-]+\s+){1,2})(?:" + lx.STREET_TYPES.lower() + r")\b\.?")
@@ -1731,6 +1777,18 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         out = []
         for m in _ADDRESS_RE.finditer(text):
             out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
+            for after in _UNIT_AFTER.finditer(text, m.start(), m.end() + 16):
+                if after.start() <= m.end():  # "1500 Main Street, Suite 210"
+                    out.append(result("LOCATION", m.start(), after.end(), "address", P_ADDRESS))
+        for m in _UNIT_BEFORE.finditer(text):
+            if _ADDRESS_RE.match(text, m.end()) or _ADDRESS_LOWER_RE.match(text, m.end()):
+                out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
+        streets = [(m.start(), m.end()) for m in _ADDRESS_RE.finditer(text)]
+        for rx in (_PO_BOX, _US_ZIP, _DUBLIN_DISTRICT):
+            for m in rx.finditer(text):
+                # one span with a street address it overlaps ("22 Glenview Drive, Dublin 10")
+                start = min([a for a, b in streets if a < m.end() and m.start() < b] + [m.start()])
+                out.append(result("LOCATION", start, m.end(), "address", P_ADDRESS))
         if _ANY_DIGIT.search(text):
             for m in _ADDRESS_LOWER_RE.finditer(text):
                 if not any(x in _NOT_STREET for x in m.group(1).split()):
@@ -1952,7 +2010,9 @@ _RANGE_HEAD = re.compile(r"(?<![\w/.\-])(?:the\s+)?" + _DAYNUM + r"(?:st|nd|rd|t
                          + r")?\s*(?:and|to|until|till|through|-|–|—)\s*$")
 _HYPHEN_RANGE = re.compile(r"(?<![\w/.\-])" + _DAYNUM + r"(?:st|nd|rd|th)?\s*[-–—]\s*(?=\d)")
 _EVENT_WORDS = (r"born|died|passed\s+away|death|birthday|admitted|discharged|diagnosed|arrested|married|wedding|funeral|"
-                r"buried|released|detained|convicted|sentenced|operated\s+on|surgery")
+                r"buried|released|detained|convicted|sentenced|operated\s+on|surgery|operation|procedure|transplant|"
+                r"miscarriage|miscarried|stroke|heart\s+attack|overdosed?|hospitali[sz]ed|gave\s+birth|c-section|"
+                r"accident|crash|assault|attacked|injured|evicted|deported")
 _EVENT_DATE = re.compile(r"\b(?:" + _EVENT_WORDS + r")\b[^.!?\n]{0,24}?(?<![\w/.\-])((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])", re.I)
 # what ties a full date to a person: a personal event, or a third person the sentence is about. A date
 # without one ("first session 01-02-2024", "flyers out on 12.03.2024") is the programme's calendar, kept
@@ -1988,9 +2048,13 @@ _HANDLE_CUE = re.compile(
 # a word joined by an underscore is a handle or a user name wherever it stands: "bec_g", "jane_smith93"
 _UNDERSCORE_HANDLE = re.compile(r"(?<![\w@./:-])[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+(?![\w@/])")
 # an e-mail address written out to dodge harvesters: "jo at bchs dot org dot au", "jo(at)bchs(dot)org"
+# "jane dot smith at gmail dot com": the name may be spelt out too; the last part must be a top-level domain,
+# so that "email me at jane dot smith ..." does not start at "me"
+_SPELT_DOT = r"(?:\(dot\)|\[dot\]|\s+dot\s+)"
 _OBFUSCATED_EMAIL = re.compile(
-    r"(?<![\w.])[A-Za-z0-9][\w.+\-]*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*[A-Za-z0-9][\w\-]*"
-    r"(?:\s*(?:\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z0-9][\w\-]*)+", re.I)
+    r"(?<![\w.])[A-Za-z0-9][\w.+\-]*(?:\s*" + _SPELT_DOT + r"\s*[A-Za-z0-9][\w.+\-]*)*\s*(?:\(at\)|\[at\]|\s+at\s+)\s*"
+    r"[A-Za-z0-9][\w\-]*(?:\s*" + _SPELT_DOT + r"\s*[A-Za-z0-9][\w\-]*)*\s*" + _SPELT_DOT
+    + r"\s*(?:com|org|net|edu|gov|info|biz|io|au|nz|uk|ie|ca|us|za|sg|fj|ws|to|nl|de|fr|es|se|dk|fi|ch|pl|pt|gr|hk|jp|kr|cn|ph|ng|gh|ke)(?![\w\-])", re.I)
 _OBFUSCATED_HINT = re.compile(r"\bdot\b|\(at\)|\[at\]", re.I)
 # UK National Insurance number (two letters, six digits, A-D), spaced or not; any two letters,
 # since the examples people copy (QQ 12 34 56 C) use a prefix HMRC never issues
@@ -2009,10 +2073,14 @@ _REGISTRATION = re.compile(r"\b(?:(?i:registration|reg|licen[cs]e|membership|mem
                            r"((?:[A-Z]{1,5}[ -]?)?(?=[A-Z0-9-]*\d[A-Z0-9-]*\d)[A-Z0-9][A-Z0-9-]{3,14}[A-Z0-9])(?![\w-])")
 # a case or reference number after the word that names it: "ref 22/0451", "case no. 12345", "our reference is
 # CR/19/004", "application no. 36244/06", "claim number 88123" (three digits or more; not a year)
-_CASE_REF = re.compile(r"\b(?:(?i:ref|reference|urn|crn|mrn)\.?(?:\s+(?i:no|number|num))?|(?i:case|file|claim|complaint|application|"
-                       r"incident|crime|policy|account|patient|client|ticket|docket|hospital|unit|record|appeal|tribunal|court)"
-                       r"\s+(?i:no\.?|number|num|ref\.?|reference|#))\.?(?:\s+(?i:is|was))?\s*[:#]?\s*"
-                       r"((?=(?:[A-Za-z/\-]*\d){3})[A-Za-z0-9][A-Za-z0-9/\-]*\d[A-Za-z]?)(?![\w/\-])")
+# health numbers are named by their scheme ("NHS number 485 777 3456", "her NHI is ZAC5361"), and may be spaced
+_CASE_REF = re.compile(r"\b(?:(?i:ref|reference|urn|crn|mrn)\.?(?:\s+(?i:no|number|num))?|(?:NHS|NHI|CHI|IHI|PPSN?|(?i:medicare))"
+                       r"(?:\s+(?i:no\.?|number|num|card))?|(?i:case|file|claim|complaint|application|"
+                       r"incident|crime|policy|account|patient|client|ticket|docket|hospital|unit|record|appeal|tribunal|court|"
+                       r"staff|employee|member|membership|payroll)"
+                       r"\s+(?i:no\.?|number|num|ref\.?|reference|id|#))\.?(?:\s+(?i:is|was))?\s*[:#]?\s*"
+                       r"(\d{3} \d{3} \d{4}|(?=(?:[A-Za-z/\-]*\d){3})[A-Za-z0-9][A-Za-z0-9/\-]*\d[A-Za-z]?)(?![\w/\-])")
+_SCHEME_ONLY = re.compile(r"(?:NHS|NHI|CHI|IHI|PPSN?|(?i:medicare))(?!\s+(?i:no\b|number|num|card))")
 # a code of letters and digits in three parts or more, joined by hyphens or slashes: "AB-2023-00451",
 # "CR/2019/0042", "NCL-22-118" (at least four digits and a letter; a date or a phone number has no letter)
 _CODE_ID = re.compile(r"(?<![\w/\-])(?=[A-Z0-9/\-]*[A-Z])(?=(?:[A-Z/\-]*\d){4})[A-Z0-9]{1,6}(?:[/\-][A-Z0-9]{1,8}){2,4}(?![\w/\-])")
@@ -2071,6 +2139,8 @@ def _case_references(text: str) -> list:
     for m in _CASE_REF.finditer(text):
         if re.fullmatch(r"(?:19|20)\d\d(?:[-/]\d\d(?:\d\d)?)?", m.group(1)):
             continue  # a year or a range of years
+        if _SCHEME_ONLY.match(m.group(0)) and len(re.sub(r"\W", "", m.group(1))) < 6:
+            continue  # "the NHS is 100 years old": a health number has six characters or more
         out.append(result("ID_CODE", m.start(1), m.end(1), "reference_number", P_ID + 5, 0.9))
     for m in _CODE_ID.finditer(text):
         if re.sub(r"[^A-Z]", "", m.group(0)) in lx.ACRONYM_ALLOW and re.fullmatch(r"[A-Z]+-\d+(?:-\d+)?", m.group(0)):
@@ -2230,6 +2300,7 @@ def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset, cit
     return (lo not in w.stop and lo not in allow_words and text.upper() not in lx.ACRONYM_ALLOW
             and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.CULTURAL_GROUPS
             and lo not in w.countries
+            and not (lo in lx.INFORMAL_WORDS and lo not in w.first and lo not in w.last)  # "Karakia", "Covid"
             and not (_is_common(lo) and lo not in w.first and lo not in w.last and (lo,) not in place_index()
                      and not (cities and lo in w.cities)))
 
