@@ -1373,7 +1373,9 @@ class OrgRecognizer(_AllowWordsRecognizer):
                         break
                     b += 1
                 a = i
-                if a - 1 >= 0 and f.prev(a) is not None and toks[a - 1].cap and toks[a - 1].lower in ("rural", "greater"):
+                # "Rural City of ...", "Hindu Council of Australia", "Ethnic Communities Council of Victoria"
+                while a - 1 >= 0 and i - a < 3 and f.prev(a) is not None and toks[a - 1].cap \
+                        and self._org_head_modifier(toks[a - 1]):
                     a -= 1
                 out.append(result("ORGANIZATION", toks[a].start, toks[b].end, "org_pattern", P_ORG))
                 i = b + 1
@@ -1472,6 +1474,14 @@ class OrgRecognizer(_AllowWordsRecognizer):
         if not _is_common(lo) and len(lo) >= 4 and lo not in self.allow_words and lo not in lx.INFORMAL_WORDS:
             return True  # "kurnai football club": a word that is no English before an organisation word
         return (lo,) in place_index() and not _is_common(lo) and lo not in words().first and len(lo) >= 4
+
+    @staticmethod
+    def _org_head_modifier(t: Tok) -> bool:
+        """A capitalised word that can open an "X Council of ..." name: a cultural group, "Rural", "Greater",
+        or a word that is no stop word nor a common word opening the sentence."""
+        lo = t.lower
+        return lo in lx.CULTURAL_GROUPS or lo in ("rural", "greater") or (
+            lo not in words().stop and not (t.sent_init and _is_common(lo)) and lo not in lx.ORG_GENERIC)
 
     def _tail_org(self, f: Features, i: int):
         toks = f.tokens
@@ -1628,8 +1638,9 @@ kilometre kilometres metre metres meter meters mile miles k hr hrs year-old the 
 # a UK postcode ("S10 2TN", "SW1A 1AA"): upper case, outward code, space optional, inward code
 _UK_POSTCODE_RE = re.compile(r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])")
 # an Australian postcode right after a place ("Bendigo 3550", "Bendigo, 3550") or a state ("VIC 3550")
-_POSTCODE_AFTER_PLACE = re.compile(r",?\s(\d{4})(?![\w/.\-]|\.\d|\s*(?:%|per\s?cent|people|students|staff|kids|km|hours|members))")
-_POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|ACT)\.?,?\s+(\d{4})(?![\w/.\-]|\.\d)")
+_POSTCODE_AFTER_PLACE = re.compile(r",?\s(\d{4})(?![\w/\-]|\.\w|\s*(?:%|per\s?cent|people|students|staff|kids|km|hours|members))")
+# (a full stop after the postcode ends the sentence: "... Bendigo VIC 3550.")
+_POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|ACT)\.?,?\s+(\d{4})(?![\w/\-]|\.\w)")
 _PLACE_FOLLOW_RE = frozenset(lx.PLACE_FOLLOW)
 # a numbered ward, bay, bed or room ("Ward 7", "ward 12B", "Bay 3", "Room 4"), with the hospital it is in when
 # one follows ("Ward 7 at St Mary's", "Bay 2 at Leeds General Infirmary"): the number says where a person was

@@ -29,6 +29,8 @@ KEPT = [
     ("dot_on_is_no_domain", "We met at noon dot on the hour.", "noon"),
     ("nhs_without_number", "The NHS is 100 years old.", "100"),
     ("level_is_no_flat", "I was on level 3, 4 of us went.", "3"),
+    ("nhi_is_an_acronym", "Her NHI is ZAC5361 so the GP can find her file.", "NHI"),
+    ("year_after_town_at_sentence_end", "We met in Bendigo 2023.", "2023"),
 ]
 
 
@@ -57,6 +59,9 @@ FOUND = [
     ("org_fund", "We got a grant from the Lottery Community Fund in year two.", "Lottery Community Fund"),
     ("org_refuge", "I work for Taranaki Women's Refuge as a support worker.", "Taranaki Women's Refuge"),
     ("council_of", "Someone from the Islamic Council of Victoria came along.", "Council of Victoria"),
+    ("group_before_council_of", "Mr Patel from the Hindu Council of Australia came along once.", "Hindu Council of Australia"),
+    ("postcode_after_state_ends_sentence", "Post it to PO Box 4412, Wagga Wagga NSW 2650.", "2650"),
+    ("postcode_after_town_ends_sentence", "I live in Bendigo 3550.", "3550"),
     ("flat_before_street", "She lives at Flat 3, 27 Kingsway Road so she walks over.", "Flat 3, 27 Kingsway Road"),
     ("apartment_before_street", "Send it to Apt 1205, 88 Harbour Street please.", "Apt 1205, 88 Harbour Street"),
     ("suite_after_street", "The clinic is at 1500 Main Street, Suite 210, up the stairs.", "1500 Main Street, Suite 210"),
