@@ -1866,6 +1866,17 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                     or _verbish(lo) and lo not in w.eng["noun"] and lo not in w.eng["adj"] or lo in lx.SLOT_NOT_NAMES:
                 continue
             found.append((pv.i, t.i, "region"))
+        # a capitalised name with its place word typed in lower case: "Hunter valley", "Byron bay", "Margaret river"
+        # (not "Sandy beach", an adjective, nor "Long bay")
+        for t in toks:
+            if t.cap or t.lower not in _NAMED_PLACE_TAILS or t.i < 1 or f.prev(t.i) is None:
+                continue
+            pv = toks[t.i - 1]
+            lo = pv.lower
+            if pv.cap and pv.alpha and not pv.upper and len(lo) >= 3 and lo not in w.stop and lo not in self.allow_words \
+                    and lo not in w.eng["adj"] and lo not in lx.COMPASS and lo not in lx.DETERMINERS and lo not in w.countries \
+                    and lo not in lx.PERSON_BEFORE and lo not in lx.ROLE_NOUNS and (not _is_common(lo) or lo in w.first):
+                found.append((pv.i, t.i, "region"))
         # "Goulburn Valley", "Surf Coast", "Mornington Peninsula", "Thursday Island"
         for t in toks:
             if t.cap and t.lower in lx.PLACE_REGION_TAIL and t.i >= 1 and f.prev(t.i) is not None:
@@ -1949,6 +1960,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
 
 
 _LOWER_PLACE_TAILS = frozenset("creek river bay heads valley springs gully beach junction crossing falls".split())
+_NAMED_PLACE_TAILS = frozenset("creek river bay valley gully beach".split())  # nouns, never a verb after a name
 _NAMED_HEADS = frozenset("""
 school college kindergarten kinder preschool council shire club clubs primary secondary grammar academy shed parish
 """.split())

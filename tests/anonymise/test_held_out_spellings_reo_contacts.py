@@ -1,8 +1,9 @@
 """Misses and over-redactions found on a held-out probe of participant voice written unlike the generator's
 templates: classic misspellings and everyday te reo Maori taken for names, spelt-out e-mail addresses,
 health events that tie a date to a person, organisation suffixes, the parts around a street address,
-and health numbers named by their scheme. Every "found" row failed before the change it tests; every "kept"
-row is what the change must not take.
+and health numbers named by their scheme. Every "found" row failed before the change it tests, and so did
+every misspelling and loanword among the "kept" rows; the other "kept" rows (a level, a year, a verb after a
+name) and the names still found guard the new rules against taking, or giving up, what they must not.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ KEPT = [
     ("level_is_no_flat", "I was on level 3, 4 of us went.", "3"),
     ("nhi_is_an_acronym", "Her NHI is ZAC5361 so the GP can find her file.", "NHI"),
     ("year_after_town_at_sentence_end", "We met in Bendigo 2023.", "2023"),
+    ("verb_after_a_name", "Sarah falls behind sometimes.", "falls"),
+    ("parent_before_a_verb", "Mum and Dad bay horses on the farm.", "bay"),
 ]
 
 
@@ -62,6 +65,8 @@ FOUND = [
     ("group_before_council_of", "Mr Patel from the Hindu Council of Australia came along once.", "Hindu Council of Australia"),
     ("postcode_after_state_ends_sentence", "Post it to PO Box 4412, Wagga Wagga NSW 2650.", "2650"),
     ("postcode_after_town_ends_sentence", "I live in Bendigo 3550.", "3550"),
+    ("name_with_lower_valley", "Hunter valley trips were always booked out.", "Hunter valley"),
+    ("name_with_lower_bay", "Byron bay was lovely that weekend.", "Byron bay"),
     ("flat_before_street", "She lives at Flat 3, 27 Kingsway Road so she walks over.", "Flat 3, 27 Kingsway Road"),
     ("apartment_before_street", "Send it to Apt 1205, 88 Harbour Street please.", "Apt 1205, 88 Harbour Street"),
     ("suite_after_street", "The clinic is at 1500 Main Street, Suite 210, up the stairs.", "1500 Main Street, Suite 210"),
