@@ -369,6 +369,16 @@ ghanaian zimbabwean south sudanese rohingya tibetan mongolian
 anglo celtic krio yoruba igbo hausa akan twi swahili amharic tigrinya oromo pidgin patois creole
 """.split())
 
+#: Everyday te reo Maori and Pacific words of New Zealand English, and a few foods: no names, though some are
+#: also pinyin syllables ("hui", which "hui min" still makes a name; see ``recognizers._pinyin_pair``).
+REO_PACIFIC_WORDS = frozenset("""
+hui korero kōrero karakia tangi tangihanga wānanga wananga pepeha fono talanoa marae whakapapa kaumātua kaumatua
+kuia koro rangatahi tamariki mokopuna tautoko manaakitanga whanaungatanga kaitiaki kaitiakitanga haka waiata pōwhiri
+powhiri mihi mihimihi wairua hauora kura kaiako whare pākehā pakeha tauiwi iwi hapū hapu ako palagi aiga
+kapa mātauranga matauranga whakawhanaungatanga kōhanga kohanga reo tuakana teina
+jollof fufu injera
+""".split())
+
 #: Everyday words of spoken and typed Australian English, transcripts and this sector that are not in
 #: WordNet: a lower-case word outside WordNet and this list is taken as a name (recogniser ``oov``).
 INFORMAL_WORDS = frozenset("""
@@ -382,11 +392,6 @@ workforce teammate teammates debrief debriefed debriefing checkin checkins check
 catchups catch-up co-facilitate co-facilitated co-facilitator co-facilitators co-present co-presented
 co-presenting co-worker co-workers coworker coworkers cohort cohorts yarn yarning yarns mob deadly
 whanau whānau kaupapa tikanga mahi kia ora pasifika cisgender nonbinary non-binary trans
-hui korero kōrero karakia tangi tangihanga wānanga wananga pepeha fono talanoa marae whakapapa kaumātua kaumatua
-kuia koro rangatahi tamariki mokopuna tautoko manaakitanga whanaungatanga kaitiaki kaitiakitanga haka waiata pōwhiri
-powhiri mihi mihimihi wairua hauora kura kaiako whare pākehā pakeha tauiwi iwi hapū hapu ako palagi aiga
-kapa mātauranga matauranga whakawhanaungatanga kōhanga kohanga te reo tuakana teina
-jollof fufu injera
 misogyny misogynistic intersectional intersectionality neurodivergent neurodiverse gendered
 genderqueer heteronormative heteronormativity upstander upstanders bystander bystanders allyship
 microaggression microaggressions mansplaining gaslighting gaslit groupthink burnout burnt
@@ -399,7 +404,7 @@ ute utes servo bottle-o maccas doco docos ambo ambos firie firies tradie tradies
 org orgs mgmt mgr mgrs comms exec execs reps stats sesh seshes prac pracs
 eircode eircodes postcode postcodes rego regos reg regs reddit subreddit redditor
 bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
-""".split())
+""".split()) | REO_PACIFIC_WORDS
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 

@@ -466,7 +466,8 @@ def _pinyin_pair(a: str, b: str, allow_words: frozenset) -> bool:
     and one of them pinyin-marked (q, x, zh, ao, ei ...), no English, or of two letters."""
     w = words()
     for x in (a, b):
-        if not _PINYIN.match(x) or x in w.stop or x in lx.FILLER_WORDS or x in lx.INFORMAL_WORDS or x in allow_words \
+        if not _PINYIN.match(x) or x in w.stop or x in lx.FILLER_WORDS or x in allow_words \
+                or x in lx.INFORMAL_WORDS and x not in lx.REO_PACIFIC_WORDS \
                 or x in _PINYIN_ENGLISH or x in lx.MONTHS or x in _HONORIFIC_BARE:
             return False
     if any(len(x) >= 3 and x in w.eng["vaa"] for x in (a, b)) and not (min(len(a), len(b)) == 2 and max(len(a), len(b)) <= 4):
