@@ -223,7 +223,7 @@ def _themes_everywhere(ws, qid, tmp_path) -> dict[str, list[str]]:
     seen["copquotes quotes jsonl"] = [names[t["theme"]] for t in
                                       json.loads((tmp_path / "l.jsonl").read_text())["themes"]]
     seen["copquotes quotes csv"] = [names[x.rsplit(" ", 1)[0]] for x in read_csv(tmp_path / "l.csv")[0]["themes"].split("; ")]
-    md = re.search(r"themes: (.*?) \|", (tmp_path / "l.md").read_text().replace("\\", "")).group(1)
+    md = re.search(r"themes: (.*?) \u00b7", (tmp_path / "l.md").read_text()).group(1)   # paste-ready: no escapes
     seen["copquotes quotes md"] = [names[t.strip()] for t in md.split(",")]
     return seen
 

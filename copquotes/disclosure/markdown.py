@@ -4,8 +4,8 @@
 extensions, Streamlit's directives) would read it as markup, so a quote pasted from an export
 keeps its commas, dates, full stops and parentheses plain. Escaped:
 
-* anywhere: ``\\``, `````, ``*``, ``_``, ``<``, ``|``, ``~``, ``$`` (code, emphasis, HTML and
-  auto-links, tables, strike-through, LaTeX);
+* anywhere: ``\\``, `````, ``*``, ``<``, ``|``, ``~``, ``$`` (code, emphasis, HTML and
+  auto-links, tables, strike-through, LaTeX), ``_`` but inside a word (``peer_learning``);
 * by position: at a line's start (after up to three spaces) ``>``, ``#`` opening a heading,
   ``-`` / ``+`` opening a list or underlining a heading, ``=`` underlining one, digits and
   ``.`` / ``)`` opening a numbered list, ``[`` opening a link definition; ``]`` before ``(``,
@@ -24,7 +24,7 @@ import re
 
 from .cells import strip_control
 
-_ALWAYS = re.compile(r"([\\`*_<|~$])")
+_ALWAYS = re.compile(r"([\\`*<|~$]|(?<![^\W_])_|_(?![^\W_]))")     # an ``_`` inside a word is no emphasis
 _LINE_START = re.compile(
     r"^( {0,3})("
     r">"                                  # block quote

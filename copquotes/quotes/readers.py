@@ -637,9 +637,9 @@ def render_markdown(records: list[dict]) -> str:
         themes = ", ".join(t["theme"] for t in r["themes"])
         flags = ", ".join(f["kind"] for f in r["flags"])
         lines.append(md_blockquote(r["text"]) + "\n>\n> " + md_escape(r["attribution"]) + "\n")
-        meta = (f"score {r['score']:.2f}" + (f" | themes: {themes}" if themes else "")
-                + (f" | flags: {flags}" if flags else "") + f" | {(r.get('source') or {}).get('document') or ''}"
-                + (f" | {r['status']}" if r.get("status") else "") + f" | id {r['id']}")
+        meta = (f"score {r['score']:.2f}" + (f" \u00b7 themes: {themes}" if themes else "")
+                + (f" \u00b7 flags: {flags}" if flags else "") + f" \u00b7 {(r.get('source') or {}).get('document') or ''}"
+                + (f" \u00b7 {r['status']}" if r.get("status") else "") + f" \u00b7 id {r['id']}")
         lines.append(md_escape(meta) + "\n")
     return "\n".join(lines)
 

@@ -24,6 +24,7 @@ UNCHANGED = [
     "Q&A + the 1:1 sessions / e-mails",
     "CoP survey respondent 2024",
     "Mid-Senior, 2024-2025",
+    "themes: peer_learning, safe_space \u00b7 flags: quasi_identifier",
     "a\n\nb",
 ]
 
