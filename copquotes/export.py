@@ -53,6 +53,7 @@ from xml.etree import ElementTree as ET
 
 import pandas as pd
 
+from . import themescores
 from .bulk import PART_UNITS, UnitFrames
 from .bulk.frames import analyse_hint as _analyse_hint
 from .disclosure import Disclosure, is_formula_like, is_held, md_blockquote, md_escape, neutralise_cell, strip_control
@@ -115,7 +116,9 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
     fids = dict(ws.conn.execute("SELECT unit_id, file_id FROM units WHERE unit_id IN (SELECT value FROM json_each(?))",
                                 (json.dumps(sorted(set(df["unit_id"]))),)).fetchall())
     out = []
-    for r in df.to_dict("records"):
+    records = df.to_dict("records")
+    themes = themescores.quote_themes(ws, [(r["unit_id"], json.loads(r.get("themes_json") or "[]")) for r in records])
+    for r, labelled in zip(records, themes):
         reviewed = r.get("status") != "pending"
         fid = fids.get(r["unit_id"])
         shown = r.get("edited_text") or r.get("suggested_text") or r["text"]
@@ -127,8 +130,7 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
             # beside a reviewer's edit, which is often how a word the anonymiser missed was taken out
             "original": (gate.text(r["text"], fid) if not r.get("edited_text") and shown != r["text"] else None),
             "verbatim_span": {"unit_id": r["unit_id"], "start": int(r["start"]), "end": int(r["end"])},
-            "themes": [{"theme": t.get("theme"), "score": t.get("score")}
-                       for t in json.loads(r.get("themes_json") or "[]")],
+            "themes": labelled,     # the themes it is tagged with (themescores.labelled_themes)
             "score": round(float(r.get("score") or 0.0), 4),
             "attribution": gate.text(r.get("attribution") or "", fid),
             "source": {"document": gate.source(fid), "kind": r.get("source_kind"), "group": r.get("group"),
@@ -387,7 +389,7 @@ def _write_xlsx_sheets(sheets: list[tuple[str, list[dict], list[str]]], path: Pa
 
 
 def _grouped_by_theme(ws, records: list[dict]) -> list[tuple[str, str, list[dict]]]:
-    """``(theme id, label, quotes)`` in codebook order; each quote under its strongest theme."""
+    """``(theme id, label, quotes)`` in codebook order; each quote under its strongest labelled theme."""
     from .review import theme_catalogue
 
     cat = theme_catalogue(ws)

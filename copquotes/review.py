@@ -267,8 +267,10 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
 
 def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected_version: int) -> dict:
     """Set the themes of a quote. Kept themes keep their scores; added ones get score 1.0
-    with ``"source": "reviewer"``. Each added / removed theme is also stored as a
-    reviewer label of the quote's unit in ``theme_labels`` (the tagger learns from it).
+    with ``"source": "reviewer"``, and so does a scored theme the quote was not tagged with
+    (:func:`copquotes.themescores.labelled_themes`) that the reviewer chose. Each added /
+    removed theme is also stored as a reviewer label of the quote's unit in ``theme_labels``
+    (the tagger learns from it).
     """
     wanted = []
     for t in themes:
@@ -282,14 +284,16 @@ def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected
     unknown = [t for t in wanted if known and t not in known and t not in old_scores]
     if unknown:
         raise ConfigError(f"unknown theme {unknown[0]!r}: choose from {', '.join(sorted(known))}")
+    unit = row["unit_id"] if row else ""
+    shown = {t["theme"] for t in themescores.labelled_themes(old, themescores.unit_labels(ws, [unit]).get(unit, {}))}
     new = []
     for t in wanted:
-        if t in old_scores:
+        if t in shown:
             new.append(dict(old_scores[t]))
-        else:
-            new.append({"theme": t, "score": 1.0, "source": "reviewer"})
+        else:   # added, or scored but not tagged until now
+            new.append({"theme": t, "score": 1.0, **old_scores.get(t, {}), "source": "reviewer"})
     new.sort(key=lambda t: -(t.get("score") or 0))
-    added = [t for t in wanted if t not in old_scores]
+    added = [t for t in wanted if t not in shown]
     removed = [t for t in old_scores if t not in wanted]
     name = check_reviewer(reviewer)
 

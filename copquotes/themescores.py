@@ -69,6 +69,38 @@ def labels(ws, unit_ids) -> dict[tuple[str, str], int]:
     return {(uid, r[0]): int(r[2] or 0) for uid, rs in rows(ws, unit_ids).items() for r in rs}
 
 
+def unit_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
+    """``{unit_id: {theme: label}}`` of ``unit_ids``: the tagger's labels, a reviewer's correction
+    (``theme_labels``) winning."""
+    unit_ids = list(dict.fromkeys(unit_ids))
+    out: dict[str, dict[str, int]] = {}
+    for (uid, theme), label in labels(ws, unit_ids).items():
+        out.setdefault(uid, {})[theme] = label
+    for i in range(0, len(unit_ids), 5000):
+        for uid, theme, label in ws.conn.execute(
+                "SELECT unit_id, theme, label FROM theme_labels WHERE unit_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(unit_ids[i:i + 5000]),)):
+            out.setdefault(uid, {})[theme] = int(label or 0)
+    return out
+
+
+def labelled_themes(themes, labels: dict[str, int]) -> list[dict]:
+    """The themes a quote is tagged with, the one rule of every channel (the app's chips, the
+    Word, Markdown, CSV and JSONL exports, ``copquotes quotes``): of its span's theme scores
+    ``themes`` (``[{theme, score[, source]}]``, best first), those a reviewer gave it and those
+    its unit is labelled with (``labels``: :func:`unit_labels` of the unit), in that order."""
+    return [t for t in themes if t.get("theme") and (t.get("source") == "reviewer" or labels.get(t["theme"]) == 1)]
+
+
+def quote_themes(ws, quotes) -> list[list[dict]]:
+    """:func:`labelled_themes` of each ``(unit_id, themes)`` of ``quotes``, as records give them
+    (``{theme, score}``, docs/DESIGN.md)."""
+    quotes = list(quotes)
+    by_unit = unit_labels(ws, [uid for uid, _ in quotes])
+    return [[{"theme": t["theme"], "score": t.get("score")} for t in labelled_themes(themes, by_unit.get(uid, {}))]
+            for uid, themes in quotes]
+
+
 def scored_units(ws) -> list[str]:
     """The units the tag stage scored (a pointer to their scores), whole or not."""
     return [r[0] for r in ws.conn.execute("SELECT unit_id FROM unit_parts WHERE tbl = ?", (TABLE,))]

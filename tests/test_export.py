@@ -194,6 +194,57 @@ def test_docx_keeps_the_anonymised_original_beside_a_light_edit_in_smaller_type_
     assert all(paras[i].runs[0].font.size.pt < 11 for i in originals)
 
 
+def _themes_everywhere(ws, qid, tmp_path) -> dict[str, list[str]]:
+    """The theme names each channel shows for quote ``qid`` (approved): the app's chips, the Word,
+    Markdown, CSV and XLSX quote banks, export records, and ``copquotes quotes`` as JSONL, CSV and
+    Markdown (theme ids there, mapped to names)."""
+    from openpyxl import load_workbook
+
+    from copquotes.app import data
+    from copquotes.quotes import quote_records as listed
+    from copquotes.quotes import write_records
+
+    names = dict(review.theme_catalogue(ws))
+    small_print = re.compile(r"Themes: (.*?) \u00b7 .*ref\. " + qid)
+    seen = {"app chips": [names[t["theme"]] for t in data.quote_rows(ws, [qid])[0]["labelled"]],
+            "records": [names[t["theme"]] for t in quote_records(ws, ids=[qid])[0]["themes"]]}
+    seen["docx"] = small_print.search(all_text_of(export(ws, tmp_path / "b.docx"))).group(1).split(", ")
+    seen["md"] = small_print.search(export(ws, tmp_path / "b.md").read_text()).group(1).split(", ")
+    row = next(r for r in read_csv(export(ws, tmp_path / "b.csv")) if r["id"] == qid)
+    sheet = load_workbook(export(ws, tmp_path / "b.xlsx")).active
+    cells = [[c.value for c in r] for r in sheet.iter_rows()]
+    xrow = dict(zip(cells[0], next(r for r in cells if r[0] == qid)))
+    for name, value in (("csv", row["themes"]), ("xlsx", xrow["themes"])):
+        seen[name] = [names[x.rsplit(" ", 1)[0]] for x in value.split("; ")]
+    recs = [r for r in listed(ws, status="approved", top=50) if r["id"] == qid]
+    seen["copquotes quotes"] = [names[t["theme"]] for t in recs[0]["themes"]]
+    for fmt in ("jsonl", "csv", "md"):
+        write_records(recs, fmt=fmt, out=str(tmp_path / f"l.{fmt}"))
+    seen["copquotes quotes jsonl"] = [names[t["theme"]] for t in
+                                      json.loads((tmp_path / "l.jsonl").read_text())["themes"]]
+    seen["copquotes quotes csv"] = [names[x.rsplit(" ", 1)[0]] for x in read_csv(tmp_path / "l.csv")[0]["themes"].split("; ")]
+    md = re.search(r"themes: (.*?) \u00b7", (tmp_path / "l.md").read_text()).group(1)   # paste-ready: no escapes
+    seen["copquotes quotes md"] = [names[t.strip()] for t in md.split(",")]
+    return seen
+
+
+@pytest.mark.parametrize("change, expected", [
+    # unit 1 scores wellbeing 0.91 (tagged) and solidarity 0.40 (not tagged): only wellbeing is shown
+    (None, ["wellbeing"]),
+    # a reviewer's correction of the unit's tag wins over the tagger
+    (lambda w, q: review.label_theme(w, unit_id(1), "solidarity", 1, "Ann"), ["wellbeing", "solidarity"]),
+    # a theme a reviewer gives the quote, and a scored one they choose, are shown; one they drop is not
+    (lambda w, q: review.set_themes(w, q, "Ann", ["backlash", "solidarity"], 2), ["backlash", "solidarity"]),
+])
+def test_every_channel_shows_the_same_themes_of_a_quote(ws, tmp_path, change, expected):
+    qid = quote_ids(ws)[1]
+    if change is not None:
+        change(ws, qid)
+    names = dict(review.theme_catalogue(ws))
+    seen = _themes_everywhere(ws, qid, tmp_path)
+    assert {k: v for k, v in seen.items() if v != [names[t] for t in expected]} == {}
+
+
 def test_markdown_carries_no_link_or_html(ws, tmp_path):
     from markdown_it import MarkdownIt
 

@@ -493,13 +493,7 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
             'SELECT unit_id, start, "end", kind, source FROM redactions WHERE status != \'undone\''
             " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
         reds.setdefault(uid, []).append((s, e, k, src))
-    tagged: dict[str, dict[str, int]] = {}
-    for (uid, theme), label in themescores.labels(ws, json.loads(uids)).items():
-        tagged.setdefault(uid, {})[theme] = label
-    for uid, theme, label in ws.conn.execute(
-            "SELECT unit_id, theme, label FROM theme_labels WHERE unit_id IN (SELECT value FROM json_each(?))",
-            (uids,)):
-        tagged.setdefault(uid, {})[theme] = int(label or 0)
+    tagged = themescores.unit_labels(ws, json.loads(uids))
     terms = None   # counted at most once a page (its cache key alone is four scans of the redactions)
     mask = NameMask(ws)
     sources = source_pseudonyms(ws)
@@ -529,9 +523,7 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
             terms = review_stable_terms(ws)
         r["question"] = question_text(ws, r["question"], fid, mask, terms if r["question"] else None)
         r["themes"] = json.loads(r.pop("themes_json") or "[]")
-        labels = tagged.get(r["unit_id"], {})
-        r["labelled"] = [t for t in r["themes"] if t.get("theme") and (
-            t.get("source") == "reviewer" or labels.get(t["theme"]) == 1)]
+        r["labelled"] = themescores.labelled_themes(r["themes"], tagged.get(r["unit_id"], {}))   # every channel's rule
         r["parts"] = json.loads(r.pop("parts_json") or "{}")
         r["anonymised"] = anonymised
         if anonymised:

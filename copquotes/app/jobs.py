@@ -31,6 +31,7 @@ import json
 import logging
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -41,6 +42,7 @@ from ..ingest.base import MANIFEST_NAMES
 from ..parallel import pid_alive
 from ..removal import UPLOADS
 from ..types import SOURCE_KINDS as ALL_SOURCE_KINDS
+from ..workspace import DB_NAME
 
 log = logging.getLogger(__name__)
 
@@ -385,6 +387,7 @@ def batches(ws_path) -> list[dict]:
             except (OSError, ValueError):
                 continue
             info["ingested"] = (b / INGESTED).exists()
+            info["batch"] = b.name
             try:
                 results = json.loads((b / RESULTS).read_text("utf-8"))
             except (OSError, ValueError):
@@ -403,11 +406,37 @@ FILE_STATUS = {"added": "read", "unchanged": "read before", "unreadable": "could
                "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version"}
 
 
+def applied_meta(ws_path) -> dict[str, dict]:
+    """``{"<batch>/<path>": {group, year, source_kind}}``: what the workspace gave each uploaded
+    file it holds (from copquotes.yaml, what was typed, or what the file says), read from its
+    ``files`` table (the uploads folder may have moved with the workspace)."""
+    db = Path(ws_path) / DB_NAME
+    if not db.is_file():
+        return {}
+    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = conn.execute("SELECT path, meta_json FROM files").fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    out = {}
+    for path, meta_json in found:
+        parts = Path(path).parts
+        if INPUTS in parts[:-1]:
+            at = len(parts) - 1 - parts[::-1].index(INPUTS)
+            meta = json.loads(meta_json or "{}")
+            out["/".join(parts[at + 1:])] = {k: meta[k] for k in META_SHOWN if meta.get(k)}
+    return out
+
+
 def file_rows(ws_path) -> list[dict]:
     """The Add files page's list: one row per file added, oldest first, with its size and the
-    second it was added (two different files of one name are told apart) and what reading it
-    gave, with the reason when it could not be read."""
+    second it was added (two different files of one name are told apart), what reading it
+    gave, with the reason when it could not be read, and the group, year and source kind it
+    has in the workspace (:func:`applied_meta`; what was typed for a file it does not hold)."""
     rows = []
+    applied = applied_meta(ws_path)
     for b in batches(ws_path):
         when = local_time(b.get("created_at"))
         for f in b.get("files", []):
@@ -421,7 +450,7 @@ def file_rows(ws_path) -> list[dict]:
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
             elif status == "outdated" and f.get("newer"):
                 result = f"not read: an older version of {f['newer']}"
-            meta = {**(b.get("meta") or {}), **(f.get("meta") or {})}
+            meta = applied.get(f"{b['batch']}/{f['path']}") or {**(b.get("meta") or {}), **(f.get("meta") or {})}
             rows.append({"file": f["name"], "size": human_size(f.get("bytes")), "added": when, "result": result,
                          **{k: meta.get(k, "") for k in META_SHOWN}})
     return rows

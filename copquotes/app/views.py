@@ -775,7 +775,7 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
             b[1].button("Save edit and approve", key=f"saveapprove_{qid}_{v}", on_click=_act,
                         args=("edit_approve", qid, v))
     with t_themes:
-        current_themes = [t["theme"] for t in q["themes"] if t.get("theme")]
+        current_themes = [t["theme"] for t in q["labelled"]]     # the chips' themes (themescores.labelled_themes)
         options = list(dict.fromkeys(list(labels) + current_themes))
         st.multiselect("Themes of this quote", options, default=current_themes, key=f"themes_{qid}_{v}",
                        format_func=lambda t: labels.get(t, t))

@@ -15,12 +15,13 @@ import logging
 import math
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
 import numpy as np
 
+from .. import themescores
 from ..disclosure import md_escape, neutralise_cell
 from ..errors import ConfigError
 from . import storage
@@ -57,7 +58,8 @@ class Quote:
     end: int
     score: float
     parts: dict
-    themes: tuple                  # ({"theme": ..., "score": ...}, ...), best first
+    themes: tuple                  # ({"theme": ..., "score": ...}, ...), best first (the labelled ones once
+                                   # disclosed: themescores.labelled_themes)
     attribution: str
     file: str                      # the file's name: inside the workspace only, never in a record
     source_kind: str
@@ -217,7 +219,9 @@ def _disclosed(ws, picked: list[Quote], rows: dict) -> list[Quote]:
         return []
     fids = storage.file_ids(ws, {q.unit_id for q in picked})
     gate = Disclosure(ws)
-    return [_row_to_quote(rows[q.id], gate, fids.get(q.unit_id)) for q in picked]
+    tagged = themescores.quote_themes(ws, [(q.unit_id, q.themes) for q in picked])
+    return [replace(_row_to_quote(rows[q.id], gate, fids.get(q.unit_id)), themes=tuple(themes))
+            for q, themes in zip(picked, tagged)]
 
 
 def _wanted(status: str | None, include_held: bool, include_rejected: bool = False):
@@ -630,12 +634,12 @@ def render_markdown(records: list[dict]) -> str:
 
     lines = []
     for r in records:
-        themes = ", ".join(t["theme"] for t in r["themes"][:3])
+        themes = ", ".join(t["theme"] for t in r["themes"])
         flags = ", ".join(f["kind"] for f in r["flags"])
         lines.append(md_blockquote(r["text"]) + "\n>\n> " + md_escape(r["attribution"]) + "\n")
-        meta = (f"score {r['score']:.2f}" + (f" | themes: {themes}" if themes else "")
-                + (f" | flags: {flags}" if flags else "") + f" | {(r.get('source') or {}).get('document') or ''}"
-                + (f" | {r['status']}" if r.get("status") else "") + f" | id {r['id']}")
+        meta = (f"score {r['score']:.2f}" + (f" \u00b7 themes: {themes}" if themes else "")
+                + (f" \u00b7 flags: {flags}" if flags else "") + f" \u00b7 {(r.get('source') or {}).get('document') or ''}"
+                + (f" \u00b7 {r['status']}" if r.get("status") else "") + f" \u00b7 id {r['id']}")
         lines.append(md_escape(meta) + "\n")
     return "\n".join(lines)
 

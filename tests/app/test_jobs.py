@@ -350,3 +350,26 @@ def test_a_removed_file_added_again_in_the_browser_brings_its_decisions_back(tmp
         assert ws.conn.execute("SELECT COUNT(*) FROM orphans WHERE resolved_at IS NULL").fetchone()[0] == 0
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("moved", [False, True])
+def test_the_files_list_shows_the_group_year_and_kind_the_manifest_gave(tmp_path, moved):
+    """Before the fix the Add files list showed only what was typed on the page: empty group,
+    year and source kind for files whose copquotes.yaml set them (the units had them)."""
+    manifest = (b"files:\n  fg_2024.vtt:\n    source_kind: focus_group\n    group: Early career\n"
+                b"    year: \"2024\"\n")
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("fg_2024.vtt", VTT.encode()), ("copquotes.yaml", manifest)])
+    ingest_pending(ws_path).close()
+    if moved:   # a workspace copied or moved elsewhere: its files table still names the old folder
+        ws_path = ws_path.rename(tmp_path / "moved")
+    rows = {r["file"]: r for r in jobs.file_rows(ws_path)}
+    assert (rows["fg_2024.vtt"]["group"], rows["fg_2024.vtt"]["year"], rows["fg_2024.vtt"]["source_kind"]) == (
+        "Early career", "2024", "focus_group")
+    assert (rows["copquotes.yaml"]["group"], rows["copquotes.yaml"]["result"]) == ("", "settings (copquotes.yaml)")
+    ws = Workspace.open(ws_path)
+    try:   # the same as the units have
+        assert [tuple(r) for r in ws.conn.execute("SELECT DISTINCT grp, year, source_kind FROM units")] == [
+            ("Early career", "2024", "focus_group")]
+    finally:
+        ws.close()

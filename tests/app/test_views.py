@@ -116,8 +116,8 @@ def test_no_page_shows_a_name_or_text_without_consent(ws, page):
 def test_payload_is_shown_as_text(ws):
     at = open_page(ws, "quotes")
     bodies = markdown_bodies(at)
-    assert any("\\<script\\>window\\.\\_\\_pwned\\=1\\<\\/script\\>" in b for b in bodies)
-    assert any("\\[x\\]\\(javascript\\:window" in b for b in bodies)
+    assert any("\\<script>window.\\_\\_pwned=1\\</script>" in b for b in bodies)
+    assert any("[x\\](javascript:window" in b for b in bodies)
 
 
 def test_originals_only_for_reviewers_the_config_names(ws):
@@ -324,7 +324,7 @@ def test_a_name_the_anonymiser_missed_is_still_masked(ws):
         at = open_page(ws, page, details=list(quote_ids(ws).values()) if page == "quotes" else ())
         text = page_text(at)
         assert "Okafor" not in text, page
-    assert "together\\, \\[name\\] said" in " ".join(markdown_bodies(open_page(ws, "quotes")))
+    assert "together, [name] said" in " ".join(markdown_bodies(open_page(ws, "quotes")))
 
 
 # ---------------------------------------------------------------------------------- red team (issue 7)
@@ -346,7 +346,7 @@ def test_a_survey_question_naming_someone_is_masked_in_the_context(ws):
     text = page_text(at)
     for word in ("Dana", "Whitlock", "Okafor", "Sarah"):
         assert word not in text, word
-    assert "What could \\[name\\] improve" in " ".join(markdown_bodies(at))
+    assert "What could [name] improve" in " ".join(markdown_bodies(at))
 
 
 def test_a_survey_question_naming_someone_is_masked_in_the_units_export(ws):
@@ -380,7 +380,7 @@ def test_names_known_anywhere_in_the_workspace_are_masked_in_any_case_and_accent
         for word in ("quennell", "wilhelmina", "siobh"):
             assert word not in text, (page, word)
     bodies = " ".join(markdown_bodies(open_page(ws, "quotes")))
-    assert "Honestly \\[name\\] and \\[name\\] helped\\, and \\[name\\] too" in bodies
+    assert "Honestly [name] and [name] helped, and [name] too" in bodies
     assert "gave me hope and energy" in bodies              # the word hope is not the person Hope
     at = open_page(ws, "export")
     at.selectbox(key="x_fmt_quotes").select(".csv").run()
