@@ -384,6 +384,16 @@ def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False
 
 
 # ---------------------------------------------------------------------------------- overview
+def consent_unknown_line(n: int) -> str:
+    """What to do when answers or turns have no recorded quote consent (no consent, no quote)."""
+    what = "answer or turn has" if n == 1 else "answers and turns have"
+    return (f"{n:,} {what} no recorded quote consent, so no quote is taken from "
+            f"{'it' if n == 1 else 'them'} (they still count in the theme figures). To let people be "
+            "quoted, add on **Add files** a roster (a CSV with the columns name, role and quote_consent, "
+            "yes or no) for transcripts and interviews, or add the survey export again with its "
+            "consent question.")
+
+
 def overview_page() -> None:
     ctx = current()
     st.title("Overview")
@@ -395,6 +405,8 @@ def overview_page() -> None:
                 help=f"no: {ov['consent']['no']:,}; unknown: {ov['consent']['unknown']:,}")
     c[3].metric("Anonymised", f"{ov['anonymised']:,}")
     c[4].metric("Tagged", f"{ov['tagged']:,}")
+    if ov["consent"]["unknown"]:
+        st.info(consent_unknown_line(ov["consent"]["unknown"]))
     qs = ov["quotes_by_status"]
     st.subheader("Candidate quotes")
     q = st.columns(4)

@@ -141,6 +141,19 @@ def test_overview_counts_prevalence_and_topic_map(ws):
     assert at.get("imgs") or any(type(e).__name__ == "Image" for e in at.main)
 
 
+def test_overview_says_how_to_record_consent_when_some_is_unknown(ws):
+    info = " ".join(i.value for i in open_page(ws, "overview").info)
+    assert "1 answer or turn has no recorded quote consent" in info
+    assert "roster" in info and "quote_consent" in info
+
+
+def test_overview_is_silent_about_consent_when_every_unit_has_it(ws):
+    ws.conn.execute("UPDATE units SET consent = 0 WHERE consent IS NULL")
+    ws.conn.commit()
+    ws.refresh_aggregates()
+    assert not any("recorded quote consent" in i.value for i in open_page(ws, "overview").info)
+
+
 # ---------------------------------------------------------------------------------- quotes
 def test_quotes_page_lists_consented_quotes_best_first(ws):
     at = open_page(ws, "quotes")
