@@ -542,7 +542,7 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
         ss.setdefault("_conflicts", {})[quote_id] = {"message": str(exc), "attempted": exc.attempted}
     except CopquotesError as exc:
         if action in ("edit", "edit_approve"):
-            refused[quote_id] = _edit_refused(exc)
+            refused[quote_id] = _edit_refused(exc, ctx.show_original)
             _flash("error", f"Your edit of quote {quote_id} was not saved: the reason is beside its edit box.")
         else:
             _flash("error", str(exc))
@@ -552,11 +552,16 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
 DECIDING = ("approve", "reject", "reset", "edit", "edit_approve")
 
 
-def _edit_refused(exc: CopquotesError) -> str:
-    """The message beside an edit box whose text was not saved: why, and what to do."""
+def _edit_refused(exc: CopquotesError, show_original: bool = False) -> str:
+    """The message beside an edit box whose text was not saved: why, the reviewer's own words
+    it stopped at (those found against hidden text only for a reviewer shown the originals),
+    and what to do."""
     why = str(exc).strip().rstrip(".")
     why = why[:1].upper() + why[1:] if why.lower().startswith(("the edit was not saved", "not saved")) \
         else "Not saved: " + why
+    words = list(getattr(exc, "words", ())) + list(getattr(exc, "hidden_words", ()) if show_original else ())
+    if words:
+        why += ". It stopped at: " + ", ".join(f"“{w}”" for w in words)
     return f"{why}. Your text is still in the box: change it and save again."
 
 
@@ -1494,7 +1499,7 @@ def _triage(action: str, quote_id: str, version: int) -> None:
             ss[f"tr_conflict_text_{quote_id}"] = text
     except CopquotesError as exc:
         if action == "save_edit":      # the text stays in the box, the reason above it
-            ss.setdefault("tr_refused", {})[quote_id] = _edit_refused(exc)
+            ss.setdefault("tr_refused", {})[quote_id] = _edit_refused(exc, ctx.show_original)
         else:
             _flash("error", str(exc))
 

@@ -412,6 +412,22 @@ def edit_tab(at):
     return next(t for t in at.tabs if t.label == "Edit")
 
 
+@pytest.mark.parametrize("reviewer, shown, named, not_named", [
+    ("Bob", False, ["“okafor”"], ["sarah"]),          # only what the visible text gives away
+    ("Ann", True, ["“okafor”", "“sarah”"], []),       # shown the originals: every word
+])
+def test_a_refused_edit_names_the_reviewers_own_words_it_stopped_at(ws, reviewer, shown, named, not_named):
+    """Before the fix the reason named no word. "sarah" is refused only because the unit's
+    redacted name holds it: a reviewer who may not see the original is not told that."""
+    ws.set_config("show_original_for", ["Ann"])
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes", reviewer, show_original=shown, details=[qid])
+    at.text_area(key=f"edit_{qid}_1").input("sarah okafor says we are in this together.")
+    at.button(key=f"saveedit_{qid}_1").click().run()
+    reason = next(e.value for e in edit_tab(at).error if "not saved" in e.value)
+    assert all(w in reason for w in named) and not any(w in reason.lower() for w in not_named), reason
+
+
 def test_a_draft_comes_back_after_a_reload_labelled_and_goes_when_saved(ws):
     """Before the fix a reload (a new session) showed the quote's text: what the reviewer had
     typed and not saved was gone."""
