@@ -1419,6 +1419,11 @@ KEYS_JS = """
 """
 
 
+KEYS_OFF = ("The keys A, R, E, S and U are off while this quote's edit box is open (your unsaved text is "
+            "in it): press 'Save and approve' to keep your text, or 'Cancel edit' to discard it, and the "
+            "keys work again.")
+
+
 def _keyboard() -> None:
     """Keys A, R, E, S, U click the triage buttons of the same letters (in the browser). After E
     the edit box gets the focus (with any letters typed before it was drawn); while the focus is
@@ -1652,22 +1657,22 @@ def triage_queue(ctx: Ctx, order: list[str]) -> tuple[list[str], int]:
     return todo, decided
 
 
-def _triage_edit_box(ctx: Ctx, q: dict) -> None:
+def _triage_edit_box(ctx: Ctx, q: dict) -> bool:
     """The triage edit box, open after E, or by itself when the reviewer has an unsaved draft of
     the quote (a reload brings it back); a stale draft is shown beside the quote, and a refused
-    edit stays in the box with the reason above it."""
+    edit stays in the box with the reason above it. Returns whether the box is open."""
     from . import drafts
 
     ss = st.session_state
     qid, v = q["quote_id"], int(q["version"])
     if q["display_text"] is None:
-        return
+        return False
     draft = drafts.get(ctx.ws, ctx.reviewer, qid)
     fresh = draft is not None and not draft.stale(v)
     key = f"tr_edit_{qid}_{v}"
     if not (ss.get("tr_editing") == qid or fresh):
         draft_notice(draft, qid, v, key, q["display_text"], "tr_")     # a stale draft: shown, not applied
-        return
+        return False
     refused = ss.get("tr_refused", {}).get(qid)
     if refused:
         st.error(md_escape(refused))
@@ -1680,6 +1685,7 @@ def _triage_edit_box(ctx: Ctx, q: dict) -> None:
     e[0].button("Save and approve", key="tr_save", on_click=_triage, args=("save_edit", qid, v))
     e[1].button("Cancel edit", key="tr_cancel", on_click=_triage, args=("cancel_edit", qid, v),
                 help="Closes the edit box and discards what you typed.")
+    return True
 
 
 def triage_page() -> None:
@@ -1739,7 +1745,7 @@ def triage_page() -> None:
         if q.get("question"):
             st.caption("Question: " + md_escape(q["question"]))
         _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden="Press Analyse on Add files.")
-        _triage_edit_box(ctx, q)
+        editing = _triage_edit_box(ctx, q)
         b = st.columns(5)
         b[0].button("Approve (A)", key="tr_approve", on_click=_triage, args=("approve", qid, v),
                     disabled=q["display_text"] is None, width="stretch")
@@ -1752,7 +1758,10 @@ def triage_page() -> None:
         r = st.columns(2)
         r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason")
         r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
-    st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
+    if editing:           # the keyboard script types into the open box: say so, and how to get the keys back
+        st.warning(KEYS_OFF)
+    else:
+        st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
     st.button("Re-rank now", key="tr_rerank", on_click=_rerank_now, disabled=learning.is_reranking(ctx.ws_path),
               help="Learn from the decisions so far and re-rank the shortlist in the background (this also "
                    f"happens by itself after every {learning.RERANK_EVERY} decisions).")

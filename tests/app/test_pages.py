@@ -221,6 +221,27 @@ def test_a_triage_draft_opens_the_edit_box_again_after_a_reload_until_cancelled(
     assert status(ws, q[1]) == ("pending", 1)
 
 
+def test_an_open_triage_edit_says_the_keys_are_off_and_how_to_get_them_back(ws):
+    """Before the fix a leftover draft (e.g. a refused edit) opened the box by itself on a reload,
+    and the keys A/R/... did nothing with no word why."""
+    from copquotes.app import drafts
+
+    q = quote_ids(ws)
+    assert not _keys_off(open_page(ws.path, "triage"))
+    drafts.save(ws, "Ann", q[1], 1, f"{NAME} made me walk out with a plan.")
+    at = open_page(ws.path, "triage")
+    assert at.text_area(key=f"tr_edit_{q[1]}_1")
+    off = _keys_off(at)
+    assert off and "Save and approve" in off[0] and "Cancel edit" in off[0]
+    assert not any(c.value.startswith("Keys:") for c in at.caption)
+    at.button(key="tr_cancel").click().run()
+    assert not _keys_off(at) and any(c.value.startswith("Keys:") for c in at.caption)
+
+
+def _keys_off(at) -> list[str]:
+    return [w.value for w in at.warning if "keys" in w.value.lower() and "off" in w.value]
+
+
 def test_a_refused_triage_edit_stays_in_the_box_with_the_reason_above_it(ws):
     q = quote_ids(ws)
     at = open_page(ws.path, "triage")
