@@ -1215,7 +1215,7 @@ def _analyse(uploader_key: str) -> None:
                           for n in saved.get("replaced") or []]
     ss["add_same_name"] = list(saved.get("same_name") or [])
     if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
-        _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
+        _flash("warning", "Choose files first: click 'Upload' or drop files on the box.")
         return
     jobs.start(ctx.ws_path)
     ss["add_uploader_n"] = ss.get("add_uploader_n", 0) + 1     # an empty picker for the next files

@@ -3,6 +3,7 @@ page's count) under Streamlit's AppTest, on small real workspaces."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -92,6 +93,23 @@ def test_analyse_with_no_files_on_an_empty_workspace_asks_for_files(tmp_path):
     at.button(key="add_analyse").click().run()
     assert any("Choose files first" in w.value for w in at.warning)
     assert jobs.read_state(tmp_path / "new") is None
+
+
+def test_the_no_files_message_names_the_uploaders_own_button(tmp_path):
+    """Before the fix it said "click 'Browse files'", a label Streamlit's uploader no longer has."""
+    import glob
+
+    import streamlit
+
+    label = None
+    for js in glob.glob(os.path.join(os.path.dirname(streamlit.__file__), "static", "static", "js", "FileUploader*.js")):
+        found = re.search(r"label:\w+\?`Upload directories`:`([^`]+)`", open(js, encoding="utf-8").read())
+        label = found.group(1) if found else label
+    assert label == "Upload"                          # the button Streamlit draws on the file picker
+    at = open_page(tmp_path / "new", "add")
+    at.button(key="add_analyse").click().run()
+    [warn] = [w.value.replace("\\", "") for w in at.warning if "Choose files first" in w.value]   # unescaped
+    assert f"'{label}'" in warn and "Browse files" not in warn
 
 
 def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_path):
