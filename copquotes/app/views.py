@@ -1035,26 +1035,44 @@ def _filters_text(f: data.QuoteFilters, labels: dict) -> str:
 def export_selection(ctx: Ctx, source: str, approved_only: bool,
                      count_only: bool = False) -> tuple[list[str] | int, str | None, str]:
     """What the Export page will write: ``(quote ids, or their number with count_only;
-    collection or None; description)``. Held quotes are never written, so never counted."""
+    collection or None; the sentence that says so, :func:`export_line`)``. Held quotes are never
+    written, so never counted."""
     from .. import collection as collections
 
+    which = ("approved quote", "approved quotes") if approved_only or source == "collection" else \
+        ("approved, edited or pending quote", "approved, edited and pending quotes")
     if source == "collection":
         name = st.session_state.get("x_collection")
         if not name:
-            return (0 if count_only else []), None, "no collection chosen"
+            return (0 if count_only else []), None, "This export will write no quotes: no collection is chosen."
         ids = collections.approved_ids(ctx.ws, name)
-        return (len(ids) if count_only else ids), name, f"the approved quotes of the collection '{name}', in its order"
+        return (len(ids) if count_only else ids), name, export_line(len(ids), which, ("collection", name))
     f = st.session_state.get("_quote_filters") or data.QuoteFilters()
     keep = EXPORT_STATUSES[bool(approved_only)]
-    which = "approved quotes" if approved_only else "approved, edited and pending quotes"
-    if f == data.QuoteFilters():
-        desc = f"every one of the {which}"
+    scope = ("all", "")
+    if f != data.QuoteFilters():
+        scope = ("filters", _filters_text(f, dict(cached_analysis(ctx, "filter_options")["themes"])))
+    ids = data.export_count(ctx.ws, f, keep)[0] if count_only else data.export_quote_ids(ctx.ws, f, keep)
+    return ids, None, export_line(ids if count_only else len(ids), which, scope)
+
+
+def export_line(n: int, which: tuple[str, str], scope: tuple[str, str]) -> str:
+    """"This export will write ...": ``n`` quotes of ``which`` (singular, plural), from ``scope``
+    (``("all", "")``, ``("filters", their description)`` or ``("collection", its name)``), in
+    words that read right for 0, 1 and more."""
+    one, many = which
+    count = "no quotes" if n == 0 else "1 quote" if n == 1 else f"{n:,} quotes"
+    kind, what = scope
+    if kind == "collection":
+        tail = (f"the collection '{what}' holds no {one}" if n == 0 else f"the {one} of the collection '{what}'"
+                if n == 1 else f"the {many} of the collection '{what}', in its order")
+    elif kind == "filters":
+        tail = (f"no {one} matches the Quotes page's filters" if n == 0 else f"the one {one} matching the "
+                "Quotes page's filters" if n == 1 else f"the {many} matching the Quotes page's filters")
+        tail += ": " + what
     else:
-        labels = dict(cached_analysis(ctx, "filter_options")["themes"])
-        desc = f"the {which} matching the Quotes page's filters: " + _filters_text(f, labels)
-    if count_only:
-        return data.export_count(ctx.ws, f, keep)[0], None, desc
-    return data.export_quote_ids(ctx.ws, f, keep), None, desc
+        tail = f"there are no {many} yet" if n == 0 else f"the only {one}" if n == 1 else f"all the {many}"
+    return f"This export will write {count}: {tail}."
 
 
 EXPORT_STATUSES = {True: ("approved",), False: ("approved", "edited", "pending")}
@@ -1160,9 +1178,9 @@ def export_page() -> None:
             held = data.export_count(ctx.ws, f, EXPORT_STATUSES[bool(approved_only)])[1]
             edited = _edited_left_out(ctx, f) if approved_only else 0
         n, coll, desc = export_selection(ctx, source, approved_only, count_only=True)
-        st.info(f"This export will write {n:,} quote{'s' if n != 1 else ''}: " + md_escape(desc) + ".")
+        st.info(md_escape(desc))
         if held:
-            st.caption(f"{held:,} more quote{'s' if held != 1 else ''} match but "
+            st.caption(f"{held:,} more quote{'s match' if held != 1 else ' matches'} but "
                        f"{'are' if held != 1 else 'is'} held and left out: a risk flag (something that could "
                        "identify someone) or unconfirmed consent blocks "
                        f"{'them' if held != 1 else 'it'} until a reviewer approves "
