@@ -712,7 +712,7 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
     qid, v = q["quote_id"], int(q["version"])
     refused = st.session_state.get("_refused", {}).get(qid)
     with st.container(border=True):
-        head = (f"**{md_escape(q['status'])}** · "
+        head = (f"**{md_escape(status_line(q))}** · "
                 + md_escape(" · ".join(str(x) for x in (q.get("document") or q["source_kind"], q["grp"]) if x))
                 + f" · {md_escape(q['speaker'] or '')}"
                 + (" · :orange[unsaved draft]" if draft is not None else ""))
@@ -749,6 +749,19 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
         if st.toggle("Edit · themes · context · redactions · history", key=f"details_{qid}",
                      value=draft is not None or bool(refused)):
             _quote_details(ctx, q, labels, draft, refused)
+
+
+def status_line(q: dict) -> str:
+    """A quote's status as people read it: "pending", or "pending · held: Consent not confirmed"
+    while a hold flag keeps it out of every export (flag labels, never a flag's words)."""
+    from ..disclosure import is_held
+    from ..flag_labels import flag_label
+
+    if not is_held(q.get("flags") or [], q["status"]):
+        return q["status"]
+    kinds = dict.fromkeys(flag_label(f.get("kind")) for f in q.get("flags") or []
+                          if isinstance(f, dict) and f.get("severity") == "hold")
+    return f"{q['status']} · held: " + ", ".join(kinds)
 
 
 def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | None = None) -> None:
@@ -1759,7 +1772,7 @@ def triage_page() -> None:
     qid, v = q["quote_id"], int(q["version"])
     with st.container(border=True):
         st.caption(md_escape(" · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"], q["speaker"]) if x)
-                             + (f" · status {q['status']}" if q["status"] != "pending" else "")))
+                             + (f" · status {status_line(q)}" if status_line(q) != "pending" else "")))
         if q.get("question"):
             st.caption("Question: " + md_escape(q["question"]))
         _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden="Press Analyse on Add files.")

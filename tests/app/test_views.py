@@ -428,6 +428,17 @@ def test_a_refused_edit_names_the_reviewers_own_words_it_stopped_at(ws, reviewer
     assert all(w in reason for w in named) and not any(w in reason.lower() for w in not_named), reason
 
 
+def test_a_held_quote_says_so_in_its_status_line(ws):
+    """Before the fix a held quote read "pending" like any other, though no export writes it."""
+    q = quote_ids(ws)
+    ws.conn.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?",
+                    ('[{"kind": "consent_unconfirmed", "reason": "no roster entry", "severity": "hold"}]', q[6]))
+    ws.conn.commit()
+    heads = [m.value.replace("\\", "") for m in open_page(ws, "quotes", "Ann").markdown if m.value.startswith("**")]
+    assert any(h.startswith("**pending · held: Consent not confirmed**") for h in heads), heads
+    assert sum("held" in h for h in heads) == 1 and any(h.startswith("**pending** ·") for h in heads)
+
+
 def test_a_draft_comes_back_after_a_reload_labelled_and_goes_when_saved(ws):
     """Before the fix a reload (a new session) showed the quote's text: what the reviewer had
     typed and not saved was gone."""
