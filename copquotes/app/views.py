@@ -384,6 +384,18 @@ def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False
 
 
 # ---------------------------------------------------------------------------------- overview
+def kind_words(kind) -> str:
+    """A source kind as people read it ("focus_group" -> "focus group")."""
+    from ..quotes.attribution import KIND_WORDS
+
+    return KIND_WORDS.get(kind) or str(kind or "").replace("_", " ")
+
+
+def where_line(r: dict) -> str:
+    """A unit's or quote's "source kind · group · year" in plain words."""
+    return " · ".join(str(x) for x in (kind_words(r["source_kind"]), r["grp"], r["year"]) if x)
+
+
 def overview_page() -> None:
     ctx = current()
     st.title("Overview")
@@ -401,7 +413,7 @@ def overview_page() -> None:
     for col, status in zip(q, data.STATUSES):
         col.metric(status.capitalize(), f"{qs.get(status, 0):,}")
     if ov["by_source_kind"]:
-        st.caption("Units by source: " + md_escape(", ".join(f"{k} {v:,}" for k, v in ov["by_source_kind"].items())))
+        st.caption("Units by source: " + md_escape(", ".join(f"{kind_words(k)} {v:,}" for k, v in ov["by_source_kind"].items())))
     labels = dict(cached_analysis(ctx, "filter_options")["themes"])
     for by in ("group", "year"):
         st.subheader(f"Theme prevalence by {by} (% of units)")
@@ -713,7 +725,7 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
     refused = st.session_state.get("_refused", {}).get(qid)
     with st.container(border=True):
         head = (f"**{md_escape(status_line(q))}** · "
-                + md_escape(" · ".join(str(x) for x in (q.get("document") or q["source_kind"], q["grp"]) if x))
+                + md_escape(" · ".join(str(x) for x in (q.get("document") or kind_words(q["source_kind"]), q["grp"]) if x))
                 + f" · {md_escape(q['speaker'] or '')}"
                 + (" · :orange[unsaved draft]" if draft is not None else ""))
         st.markdown(head)
@@ -891,7 +903,7 @@ def bulk_rows(rows: list[dict], labels: dict):
         "Quote": q["display_text"] if q["display_text"] is not None else "(not anonymised yet)",
         "Themes": ", ".join(labels.get(t["theme"], t["theme"]) for t in q["labelled"]),
         "Status": q["status"], "Warnings": ", ".join(flag_label(f.get("kind")) for f in q["flags"]),
-        "Source": " · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"]) if x),
+        "Source": where_line(q),
     } for q in rows], columns=["Quote", "Themes", "Status", "Warnings", "Source"])
 
 
@@ -986,7 +998,7 @@ def themes_page() -> None:
     for r in rows:
         with st.container(border=True):
             st.caption(md_escape(f"{r['unit_id']} · {_theme_verdict(r, labels.get(theme, theme))} · "
-                                 + " · ".join(str(x) for x in (r["source_kind"], r["grp"], r["year"]) if x)))
+                                 + where_line(r)))
             if r["text"] is None:
                 st.warning("Text hidden: the anonymise stage has not run on this unit.")
             else:
@@ -1003,6 +1015,16 @@ def themes_page() -> None:
 
 
 # ---------------------------------------------------------------------------------- topics
+NO_TOPIC = "Not in any topic"        # BERTopic's topic -1 ("outliers")
+
+
+def topics_shown(table):
+    """The topics table as people read it: topic -1 is "Not in any topic", with no number."""
+    out = table.astype({"topic": object})
+    out.loc[table["topic"] == -1, ["topic", "label"]] = ["", NO_TOPIC]
+    return out
+
+
 def topics_page() -> None:
     ctx = current()
     st.title("Topics")
@@ -1010,17 +1032,16 @@ def topics_page() -> None:
     if table.empty:
         st.info("No topics yet: run `copquotes analyse` (the topics stage).")
         return
-    st.dataframe(table, hide_index=True, width="stretch")
     labels = dict(zip(table["topic"], table["label"]))
-    topic = st.selectbox("Topic", list(labels), format_func=lambda t: f"{t}: {labels[t]}", key="tp_topic",
-                         on_change=_reset_page, args=("tp_page",))
+    st.dataframe(topics_shown(table), hide_index=True, width="stretch")
+    topic = st.selectbox("Topic", list(labels), format_func=lambda t: NO_TOPIC if t == -1 else f"{t}: {labels[t]}",
+                         key="tp_topic", on_change=_reset_page, args=("tp_page",))
     page, size = st.session_state.get("tp_page", 1), st.session_state.get("tp_size", PAGE_SIZES[0])
     rows, total = cached(ctx, "topic_units", int(topic), page, size)
     _pager(total, "tp_page", "tp_size")
     for r in rows:
         with st.container(border=True):
-            st.caption(md_escape(f"{r['unit_id']} · {_topic_fit(r['prob'])} · "
-                                 + " · ".join(str(x) for x in (r["source_kind"], r["grp"], r["year"]) if x)))
+            st.caption(md_escape(f"{r['unit_id']} · {_topic_fit(r['prob'])} · " + where_line(r)))
             if r["text"] is None:
                 st.warning("Text hidden: the anonymise stage has not run on this unit.")
             else:
@@ -1028,7 +1049,9 @@ def topics_page() -> None:
     tt = data.topic_theme(cached_analysis(ctx, "label_base_topics"), cached(ctx, "label_adjustments"))
     if not tt.empty:
         st.subheader("Units per topic and theme")
-        st.dataframe(tt, width="stretch")
+        themes = dict(cached_analysis(ctx, "filter_options")["themes"])
+        st.dataframe(tt.rename(columns=lambda t: themes.get(t, t), index=lambda t: NO_TOPIC if t == -1 else t),
+                     width="stretch")
     for p in cached(ctx, "figures"):
         st.image(p.png, caption=p.name)
 
@@ -1771,7 +1794,7 @@ def triage_page() -> None:
     q = rows[0]
     qid, v = q["quote_id"], int(q["version"])
     with st.container(border=True):
-        st.caption(md_escape(" · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"], q["speaker"]) if x)
+        st.caption(md_escape(" · ".join(x for x in (where_line(q), q["speaker"]) if x)
                              + (f" · status {status_line(q)}" if status_line(q) != "pending" else "")))
         if q.get("question"):
             st.caption("Question: " + md_escape(q["question"]))

@@ -279,6 +279,25 @@ def test_topics_page(ws):
     assert any("reflect on my own assumptions" in m.value for m in at.markdown)
 
 
+def test_topics_themes_and_sources_read_in_plain_words(ws):
+    """Before the fix the Topics page said "-1: outliers (no topic)", "focus_group" and
+    "reflective_practice"; the Overview said "focus_group 2"."""
+    ws.conn.execute("INSERT INTO topic_info(topic, label, keywords_json, size) VALUES (-1, 'outliers (no topic)', '[]', 1)")
+    ws.conn.execute("UPDATE unit_topics SET topic = -1 WHERE unit_id = ?", (unit_id(3),))
+    ws.conn.commit()
+    at = open_page(ws, "topics")
+    table = at.dataframe[0].value
+    assert list(table["label"])[0] == "Not in any topic" and list(table["topic"])[0] == ""
+    assert at.selectbox(key="tp_topic").options[0] == "Not in any topic"
+    at.selectbox(key="tp_topic").select(-1).run()
+    assert any(" · focus group · RRE · 2024" in c.value for c in at.caption)
+    assert "Reflective practice" in at.dataframe[1].value.columns and "Not in any topic" in at.dataframe[1].value.index
+    shown = page_text(at) + " ".join(c.value for c in at.caption)
+    assert not any(w in shown for w in ("focus_group", "reflective_practice", "outliers", "-1"))
+    overview = " ".join(c.value for c in open_page(ws, "overview").caption)
+    assert "focus group " in overview and "focus_group" not in overview
+
+
 # ---------------------------------------------------------------------------------- export
 def test_export_page_writes_and_offers_the_file(ws):
     review.approve(ws, quote_ids(ws)[1], "Ann", 1)
@@ -567,4 +586,4 @@ def test_the_bulk_tables_warnings_column_shows_each_quotes_warnings_in_plain_wor
              "source_kind": "focus_group", "grp": None, "year": None}]
     table = bulk_rows(rows, {"solidarity": "Solidarity"})
     assert list(table["Warnings"]) == ["May identify someone, Cut off mid-sentence", ""]
-    assert list(table["Themes"]) == ["Solidarity", ""] and list(table["Source"]) == ["survey · RRE · 2024", "focus_group"]
+    assert list(table["Themes"]) == ["Solidarity", ""] and list(table["Source"]) == ["survey · RRE · 2024", "focus group"]
