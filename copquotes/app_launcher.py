@@ -12,6 +12,10 @@ The server runs headless, with no usage statistics, no developer menu or deploy 
 (``client.toolbarMode = "minimal"``) and no error details in the browser; these are passed on
 the ``streamlit run`` command line and in its environment, so they hold whatever folder the
 command starts in (``.streamlit/config.toml`` says the same for ``streamlit run app.py``).
+
+The server's Python starts with a safe import path (``-P`` and ``PYTHONSAFEPATH=1``, which the
+analysis jobs it starts inherit): a ``names.py`` or ``yaml.py`` in the folder the command starts
+in is never imported in place of the library of that name.
 """
 from __future__ import annotations
 
@@ -69,15 +73,17 @@ def streamlit_command(workspace, port: int = 8501, address: str = ADDRESS) -> li
         import socket
 
         opts["browser.serverAddress"] = socket.gethostname() or "localhost"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path())]
+    # -P: the start folder is not put on sys.path, so none of its files shadows a library
+    cmd = [sys.executable, "-P", "-m", "streamlit", "run", str(app_path())]
     for k, v in opts.items():
         cmd += [f"--{k}", v]
     return cmd + ["--", "--workspace", str(Path(workspace).resolve())]
 
 
 def streamlit_env(address: str = ADDRESS) -> dict:
-    """The environment for the server: the same options as STREAMLIT_* variables."""
-    env = dict(os.environ)
+    """The environment for the server: the same options as STREAMLIT_* variables, and a safe
+    import path for every Python it starts (``PYTHONSAFEPATH``)."""
+    env = dict(os.environ, PYTHONSAFEPATH="1")
     for k, v in {"server.address": address, **SERVER_OPTIONS}.items():
         section, name = k.split(".")
         snake = "".join("_" + c if c.isupper() else c.upper() for c in name)

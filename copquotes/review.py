@@ -71,7 +71,19 @@ class QuoteConflict(ConflictError):
 
 
 class UnsafeEditError(CopquotesError):
-    """An edit would bring back text that was redacted as an identifier."""
+    """An edit would bring back text that was redacted as an identifier.
+
+    The message is the same for every refusal. ``words``: the reviewer's own typed words the
+    check stopped at that it found from what the reviewer sees (new name-like words, contact
+    details), safe to show back to anyone; ``hidden_words``: those it found only by comparing with
+    hidden text (redactions, known names, words hidden elsewhere), for a reviewer who may see
+    the originals only."""
+
+    def __init__(self, message: str, words=(), hidden_words=()):
+        super().__init__(message)
+        self.words = list({w.casefold(): w for w in reversed(list(words))}.values())[::-1]
+        seen = {w.casefold() for w in self.words}
+        self.hidden_words = [w for w in dict.fromkeys(hidden_words) if w.casefold() not in seen]
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -448,9 +460,11 @@ def _active_redactions(conn, unit_id: str) -> list[tuple[int, int, str, str]]:
 
 
 def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
-    """Refuse an edit that brings back a redacted string or a known name. The refusal never
-    says which words, which kind or which placeholder: a reviewer who may not see the
-    original cannot use the edit form to test guesses (one message for every case)."""
+    """Refuse an edit that brings back a redacted string or a known name. The refusal's message
+    never says which kind or which placeholder, and names (in :class:`UnsafeEditError`'s
+    ``words``) only what the check found from text the reviewer sees: a reviewer who may not see
+    the original cannot use the edit form to test guesses. What was found only against hidden
+    text is in ``hidden_words``, for a reviewer who may see the originals."""
     unit = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     if unit is None:
         return
@@ -459,20 +473,17 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
     anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     visible = " ".join(str(x or "") for x in (anon[0] if anon else "", quote_row.get("text"),
                                                 quote_row.get("suggested_text"), quote_row.get("edited_text")))
-    unsafe = (bool(new_words(text, visible, DEFAULT_ALLOW))
-              or any(not _ordinary_word(w) for w in added_hidden_words(text, visible, edit_hidden_words(ws)))
-              or _adds_contact(text, visible))
+    shown = new_words(text, visible, DEFAULT_ALLOW) + _added_contacts(text, visible)
+    hidden = [w for w in added_hidden_words(text, visible, edit_hidden_words(ws)) if not _ordinary_word(w)]
     names = _name_pattern(ws.conn, quote_row["unit_id"])
-    if names is not None and names.search(text):
-        unsafe = True
-    if not unsafe:
-        for s, e, kind, src in _active_redactions(ws.conn, quote_row["unit_id"]):
-            surface = unit[0][s:e].strip()
-            if len(surface) >= 2 and re.search(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text, flags=re.I):
-                unsafe = True
-                break
-    if unsafe:
-        raise UnsafeEditError(UNSAFE_EDIT)
+    if names is not None:
+        hidden += [m.group() for m in names.finditer(text)]
+    for s, e, kind, src in _active_redactions(ws.conn, quote_row["unit_id"]):
+        surface = unit[0][s:e].strip()
+        if len(surface) >= 2:
+            hidden += [m.group() for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?!\w)", text, flags=re.I)]
+    if shown or hidden:
+        raise UnsafeEditError(UNSAFE_EDIT, words=shown, hidden_words=hidden)
 
 
 def _ordinary_word(word: str) -> bool:
@@ -523,14 +534,11 @@ def _pattern_redactor():
     return _PATTERNS[0]
 
 
-def _adds_contact(text: str, visible: str) -> bool:
-    """Whether ``text`` holds a contact detail or an identifier number (a phone number, an
-    email, spelt out or not, a web address, an id) that ``visible`` does not show."""
+def _added_contacts(text: str, visible: str) -> list[str]:
+    """The contact details and identifier numbers of ``text`` that ``visible`` does not show."""
     seen = " ".join(PLACEHOLDER_RE.sub(" ", visible or "").casefold().split())
-    for sp in _pattern_redactor().analyze(text):
-        if sp.kind in CONTACT_KINDS and " ".join(text[sp.start:sp.end].casefold().split()) not in seen:
-            return True
-    return False
+    return [text[sp.start:sp.end] for sp in _pattern_redactor().analyze(text)
+            if sp.kind in CONTACT_KINDS and " ".join(text[sp.start:sp.end].casefold().split()) not in seen]
 
 
 def edit_risk_flags(text: str, visible: str) -> list[dict]:

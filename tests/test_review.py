@@ -357,6 +357,27 @@ def test_an_edit_may_not_add_contact_details_or_hidden_words_in_any_case(ws_more
     assert row(ws_more, qid)["version"] == 1
 
 
+REFUSED_WORDS = [
+    # (edit, words named to any reviewer, words named only to one who may see the originals)
+    ("And then Quennell always makes the room feel safe.", ["Quennell"], []),   # a name in no list
+    ("Ring me on 0499 111 222 and I walk out with a plan.", ["0499 111 222"], []),
+    ("I walk in flat and aoife makes the room feel safe.", ["aoife"], []),      # not an ordinary word
+    ("I walk in flat and sharma makes the room feel safe.", [], ["sharma"]),    # found against a redaction only
+    ("I walk in flat at sunshine and walk out with a plan.", [], ["sunshine"]),
+]
+
+
+@pytest.mark.parametrize("edit, words, hidden", REFUSED_WORDS)
+def test_a_refusal_names_the_typed_words_it_stopped_at_apart_by_what_found_them(ws_more, edit, words, hidden):
+    """Before the fix a refusal named no word: a reviewer with a long edit could not tell which to
+    change. Words found from the visible text are safe to show back; words found only against
+    hidden text would make the form an oracle, so they are kept apart."""
+    with pytest.raises(review.UnsafeEditError) as err:
+        review.edit(ws_more, quote_ids(ws_more)[1], "Ann", edit, 1)
+    assert (err.value.words, err.value.hidden_words) == (words, hidden)
+    assert str(err.value) == UNSAFE_EDIT
+
+
 @pytest.mark.parametrize("edit", [
     "I walk in flat in the [Community of Practice] and walk out with a plan.",   # DOMAIN.md's own light edit
     "I walk in flat and walk out with a better plan every week.",

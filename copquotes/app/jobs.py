@@ -541,7 +541,8 @@ def start(ws_path) -> dict:
     pkg_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     with open(log_path, "ab") as logf:
-        proc = subprocess.Popen([sys.executable, "-m", "copquotes.app.jobs", str(ws_path)],
+        # -P: nothing in the folder the app started in shadows a library (pkg_root is on PYTHONPATH)
+        proc = subprocess.Popen([sys.executable, "-P", "-m", "copquotes.app.jobs", str(ws_path)],
                                 stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
                                 env=env, start_new_session=True, close_fds=True)
     state["pid"] = proc.pid

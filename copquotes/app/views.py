@@ -394,6 +394,18 @@ def consent_unknown_line(n: int) -> str:
             "consent question.")
 
 
+def kind_words(kind) -> str:
+    """A source kind as people read it ("focus_group" -> "focus group")."""
+    from ..quotes.attribution import KIND_WORDS
+
+    return KIND_WORDS.get(kind) or str(kind or "").replace("_", " ")
+
+
+def where_line(r: dict) -> str:
+    """A unit's or quote's "source kind · group · year" in plain words."""
+    return " · ".join(str(x) for x in (kind_words(r["source_kind"]), r["grp"], r["year"]) if x)
+
+
 def overview_page() -> None:
     ctx = current()
     st.title("Overview")
@@ -413,7 +425,7 @@ def overview_page() -> None:
     for col, status in zip(q, data.STATUSES):
         col.metric(status.capitalize(), f"{qs.get(status, 0):,}")
     if ov["by_source_kind"]:
-        st.caption("Units by source: " + md_escape(", ".join(f"{k} {v:,}" for k, v in ov["by_source_kind"].items())))
+        st.caption("Units by source: " + md_escape(", ".join(f"{kind_words(k)} {v:,}" for k, v in ov["by_source_kind"].items())))
     labels = dict(cached_analysis(ctx, "filter_options")["themes"])
     for by in ("group", "year"):
         st.subheader(f"Theme prevalence by {by} (% of units)")
@@ -554,7 +566,7 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
         ss.setdefault("_conflicts", {})[quote_id] = {"message": str(exc), "attempted": exc.attempted}
     except CopquotesError as exc:
         if action in ("edit", "edit_approve"):
-            refused[quote_id] = _edit_refused(exc)
+            refused[quote_id] = _edit_refused(exc, ctx.show_original)
             _flash("error", f"Your edit of quote {quote_id} was not saved: the reason is beside its edit box.")
         else:
             _flash("error", str(exc))
@@ -564,11 +576,16 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
 DECIDING = ("approve", "reject", "reset", "edit", "edit_approve")
 
 
-def _edit_refused(exc: CopquotesError) -> str:
-    """The message beside an edit box whose text was not saved: why, and what to do."""
+def _edit_refused(exc: CopquotesError, show_original: bool = False) -> str:
+    """The message beside an edit box whose text was not saved: why, the reviewer's own words
+    it stopped at (those found against hidden text only for a reviewer shown the originals),
+    and what to do."""
     why = str(exc).strip().rstrip(".")
     why = why[:1].upper() + why[1:] if why.lower().startswith(("the edit was not saved", "not saved")) \
         else "Not saved: " + why
+    words = list(getattr(exc, "words", ())) + list(getattr(exc, "hidden_words", ()) if show_original else ())
+    if words:
+        why += ". It stopped at: " + ", ".join(f"“{w}”" for w in words)
     return f"{why}. Your text is still in the box: change it and save again."
 
 
@@ -719,8 +736,8 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
     qid, v = q["quote_id"], int(q["version"])
     refused = st.session_state.get("_refused", {}).get(qid)
     with st.container(border=True):
-        head = (f"**{md_escape(q['status'])}** · "
-                + md_escape(" · ".join(str(x) for x in (q.get("document") or q["source_kind"], q["grp"]) if x))
+        head = (f"**{md_escape(status_line(q))}** · "
+                + md_escape(" · ".join(str(x) for x in (q.get("document") or kind_words(q["source_kind"]), q["grp"]) if x))
                 + f" · {md_escape(q['speaker'] or '')}"
                 + (" · :orange[unsaved draft]" if draft is not None else ""))
         st.markdown(head)
@@ -756,6 +773,19 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
         if st.toggle("Edit · themes · context · redactions · history", key=f"details_{qid}",
                      value=draft is not None or bool(refused)):
             _quote_details(ctx, q, labels, draft, refused)
+
+
+def status_line(q: dict) -> str:
+    """A quote's status as people read it: "pending", or "pending · held: Consent not confirmed"
+    while a hold flag keeps it out of every export (flag labels, never a flag's words)."""
+    from ..disclosure import is_held
+    from ..flag_labels import flag_label
+
+    if not is_held(q.get("flags") or [], q["status"]):
+        return q["status"]
+    kinds = dict.fromkeys(flag_label(f.get("kind")) for f in q.get("flags") or []
+                          if isinstance(f, dict) and f.get("severity") == "hold")
+    return f"{q['status']} · held: " + ", ".join(kinds)
 
 
 def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | None = None) -> None:
@@ -885,7 +915,7 @@ def bulk_rows(rows: list[dict], labels: dict):
         "Quote": q["display_text"] if q["display_text"] is not None else "(not anonymised yet)",
         "Themes": ", ".join(labels.get(t["theme"], t["theme"]) for t in q["labelled"]),
         "Status": q["status"], "Warnings": ", ".join(flag_label(f.get("kind")) for f in q["flags"]),
-        "Source": " · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"]) if x),
+        "Source": where_line(q),
     } for q in rows], columns=["Quote", "Themes", "Status", "Warnings", "Source"])
 
 
@@ -980,7 +1010,7 @@ def themes_page() -> None:
     for r in rows:
         with st.container(border=True):
             st.caption(md_escape(f"{r['unit_id']} · {_theme_verdict(r, labels.get(theme, theme))} · "
-                                 + " · ".join(str(x) for x in (r["source_kind"], r["grp"], r["year"]) if x)))
+                                 + where_line(r)))
             if r["text"] is None:
                 st.warning("Text hidden: the anonymise stage has not run on this unit.")
             else:
@@ -997,6 +1027,16 @@ def themes_page() -> None:
 
 
 # ---------------------------------------------------------------------------------- topics
+NO_TOPIC = "Not in any topic"        # BERTopic's topic -1 ("outliers")
+
+
+def topics_shown(table):
+    """The topics table as people read it: topic -1 is "Not in any topic", with no number."""
+    out = table.astype({"topic": object})
+    out.loc[table["topic"] == -1, ["topic", "label"]] = ["", NO_TOPIC]
+    return out
+
+
 def topics_page() -> None:
     ctx = current()
     st.title("Topics")
@@ -1004,17 +1044,16 @@ def topics_page() -> None:
     if table.empty:
         st.info("No topics yet: run `copquotes analyse` (the topics stage).")
         return
-    st.dataframe(table, hide_index=True, width="stretch")
     labels = dict(zip(table["topic"], table["label"]))
-    topic = st.selectbox("Topic", list(labels), format_func=lambda t: f"{t}: {labels[t]}", key="tp_topic",
-                         on_change=_reset_page, args=("tp_page",))
+    st.dataframe(topics_shown(table), hide_index=True, width="stretch")
+    topic = st.selectbox("Topic", list(labels), format_func=lambda t: NO_TOPIC if t == -1 else f"{t}: {labels[t]}",
+                         key="tp_topic", on_change=_reset_page, args=("tp_page",))
     page, size = st.session_state.get("tp_page", 1), st.session_state.get("tp_size", PAGE_SIZES[0])
     rows, total = cached(ctx, "topic_units", int(topic), page, size)
     _pager(total, "tp_page", "tp_size")
     for r in rows:
         with st.container(border=True):
-            st.caption(md_escape(f"{r['unit_id']} · {_topic_fit(r['prob'])} · "
-                                 + " · ".join(str(x) for x in (r["source_kind"], r["grp"], r["year"]) if x)))
+            st.caption(md_escape(f"{r['unit_id']} · {_topic_fit(r['prob'])} · " + where_line(r)))
             if r["text"] is None:
                 st.warning("Text hidden: the anonymise stage has not run on this unit.")
             else:
@@ -1022,7 +1061,9 @@ def topics_page() -> None:
     tt = data.topic_theme(cached_analysis(ctx, "label_base_topics"), cached(ctx, "label_adjustments"))
     if not tt.empty:
         st.subheader("Units per topic and theme")
-        st.dataframe(tt, width="stretch")
+        themes = dict(cached_analysis(ctx, "filter_options")["themes"])
+        st.dataframe(tt.rename(columns=lambda t: themes.get(t, t), index=lambda t: NO_TOPIC if t == -1 else t),
+                     width="stretch")
     for p in cached(ctx, "figures"):
         st.image(p.png, caption=p.name)
 
@@ -1042,26 +1083,44 @@ def _filters_text(f: data.QuoteFilters, labels: dict) -> str:
 def export_selection(ctx: Ctx, source: str, approved_only: bool,
                      count_only: bool = False) -> tuple[list[str] | int, str | None, str]:
     """What the Export page will write: ``(quote ids, or their number with count_only;
-    collection or None; description)``. Held quotes are never written, so never counted."""
+    collection or None; the sentence that says so, :func:`export_line`)``. Held quotes are never
+    written, so never counted."""
     from .. import collection as collections
 
+    which = ("approved quote", "approved quotes") if approved_only or source == "collection" else \
+        ("approved, edited or pending quote", "approved, edited and pending quotes")
     if source == "collection":
         name = st.session_state.get("x_collection")
         if not name:
-            return (0 if count_only else []), None, "no collection chosen"
+            return (0 if count_only else []), None, "This export will write no quotes: no collection is chosen."
         ids = collections.approved_ids(ctx.ws, name)
-        return (len(ids) if count_only else ids), name, f"the approved quotes of the collection '{name}', in its order"
+        return (len(ids) if count_only else ids), name, export_line(len(ids), which, ("collection", name))
     f = st.session_state.get("_quote_filters") or data.QuoteFilters()
     keep = EXPORT_STATUSES[bool(approved_only)]
-    which = "approved quotes" if approved_only else "approved, edited and pending quotes"
-    if f == data.QuoteFilters():
-        desc = f"every one of the {which}"
+    scope = ("all", "")
+    if f != data.QuoteFilters():
+        scope = ("filters", _filters_text(f, dict(cached_analysis(ctx, "filter_options")["themes"])))
+    ids = data.export_count(ctx.ws, f, keep)[0] if count_only else data.export_quote_ids(ctx.ws, f, keep)
+    return ids, None, export_line(ids if count_only else len(ids), which, scope)
+
+
+def export_line(n: int, which: tuple[str, str], scope: tuple[str, str]) -> str:
+    """"This export will write ...": ``n`` quotes of ``which`` (singular, plural), from ``scope``
+    (``("all", "")``, ``("filters", their description)`` or ``("collection", its name)``), in
+    words that read right for 0, 1 and more."""
+    one, many = which
+    count = "no quotes" if n == 0 else "1 quote" if n == 1 else f"{n:,} quotes"
+    kind, what = scope
+    if kind == "collection":
+        tail = (f"the collection '{what}' holds no {one}" if n == 0 else f"the {one} of the collection '{what}'"
+                if n == 1 else f"the {many} of the collection '{what}', in its order")
+    elif kind == "filters":
+        tail = (f"no {one} matches the Quotes page's filters" if n == 0 else f"the one {one} matching the "
+                "Quotes page's filters" if n == 1 else f"the {many} matching the Quotes page's filters")
+        tail += ": " + what
     else:
-        labels = dict(cached_analysis(ctx, "filter_options")["themes"])
-        desc = f"the {which} matching the Quotes page's filters: " + _filters_text(f, labels)
-    if count_only:
-        return data.export_count(ctx.ws, f, keep)[0], None, desc
-    return data.export_quote_ids(ctx.ws, f, keep), None, desc
+        tail = f"there are no {many} yet" if n == 0 else f"the only {one}" if n == 1 else f"all the {many}"
+    return f"This export will write {count}: {tail}."
 
 
 EXPORT_STATUSES = {True: ("approved",), False: ("approved", "edited", "pending")}
@@ -1167,9 +1226,9 @@ def export_page() -> None:
             held = data.export_count(ctx.ws, f, EXPORT_STATUSES[bool(approved_only)])[1]
             edited = _edited_left_out(ctx, f) if approved_only else 0
         n, coll, desc = export_selection(ctx, source, approved_only, count_only=True)
-        st.info(f"This export will write {n:,} quote{'s' if n != 1 else ''}: " + md_escape(desc) + ".")
+        st.info(md_escape(desc))
         if held:
-            st.caption(f"{held:,} more quote{'s' if held != 1 else ''} match but "
+            st.caption(f"{held:,} more quote{'s match' if held != 1 else ' matches'} but "
                        f"{'are' if held != 1 else 'is'} held and left out: a risk flag (something that could "
                        "identify someone) or unconfirmed consent blocks "
                        f"{'them' if held != 1 else 'it'} until a reviewer approves "
@@ -1222,7 +1281,7 @@ def _analyse(uploader_key: str) -> None:
                           for n in saved.get("replaced") or []]
     ss["add_same_name"] = list(saved.get("same_name") or [])
     if not files and ctx.ws.n_units() == 0 and not jobs.pending_batches(ctx.ws_path):
-        _flash("warning", "Choose files first: click 'Browse files' or drop files on the box.")
+        _flash("warning", "Choose files first: click 'Upload' or drop files on the box.")
         return
     jobs.start(ctx.ws_path)
     ss["add_uploader_n"] = ss.get("add_uploader_n", 0) + 1     # an empty picker for the next files
@@ -1426,6 +1485,11 @@ KEYS_JS = """
 """
 
 
+KEYS_OFF = ("The keys A, R, E, S and U are off while this quote's edit box is open (your unsaved text is "
+            "in it): press 'Save and approve' to keep your text, or 'Cancel edit' to discard it, and the "
+            "keys work again.")
+
+
 def _keyboard() -> None:
     """Keys A, R, E, S, U click the triage buttons of the same letters (in the browser). After E
     the edit box gets the focus (with any letters typed before it was drawn); while the focus is
@@ -1506,7 +1570,7 @@ def _triage(action: str, quote_id: str, version: int) -> None:
             ss[f"tr_conflict_text_{quote_id}"] = text
     except CopquotesError as exc:
         if action == "save_edit":      # the text stays in the box, the reason above it
-            ss.setdefault("tr_refused", {})[quote_id] = _edit_refused(exc)
+            ss.setdefault("tr_refused", {})[quote_id] = _edit_refused(exc, ctx.show_original)
         else:
             _flash("error", str(exc))
 
@@ -1659,22 +1723,22 @@ def triage_queue(ctx: Ctx, order: list[str]) -> tuple[list[str], int]:
     return todo, decided
 
 
-def _triage_edit_box(ctx: Ctx, q: dict) -> None:
+def _triage_edit_box(ctx: Ctx, q: dict) -> bool:
     """The triage edit box, open after E, or by itself when the reviewer has an unsaved draft of
     the quote (a reload brings it back); a stale draft is shown beside the quote, and a refused
-    edit stays in the box with the reason above it."""
+    edit stays in the box with the reason above it. Returns whether the box is open."""
     from . import drafts
 
     ss = st.session_state
     qid, v = q["quote_id"], int(q["version"])
     if q["display_text"] is None:
-        return
+        return False
     draft = drafts.get(ctx.ws, ctx.reviewer, qid)
     fresh = draft is not None and not draft.stale(v)
     key = f"tr_edit_{qid}_{v}"
     if not (ss.get("tr_editing") == qid or fresh):
         draft_notice(draft, qid, v, key, q["display_text"], "tr_")     # a stale draft: shown, not applied
-        return
+        return False
     refused = ss.get("tr_refused", {}).get(qid)
     if refused:
         st.error(md_escape(refused))
@@ -1687,6 +1751,7 @@ def _triage_edit_box(ctx: Ctx, q: dict) -> None:
     e[0].button("Save and approve", key="tr_save", on_click=_triage, args=("save_edit", qid, v))
     e[1].button("Cancel edit", key="tr_cancel", on_click=_triage, args=("cancel_edit", qid, v),
                 help="Closes the edit box and discards what you typed.")
+    return True
 
 
 def triage_page() -> None:
@@ -1741,12 +1806,12 @@ def triage_page() -> None:
     q = rows[0]
     qid, v = q["quote_id"], int(q["version"])
     with st.container(border=True):
-        st.caption(md_escape(" · ".join(str(x) for x in (q["source_kind"], q["grp"], q["year"], q["speaker"]) if x)
-                             + (f" · status {q['status']}" if q["status"] != "pending" else "")))
+        st.caption(md_escape(" · ".join(x for x in (where_line(q), q["speaker"]) if x)
+                             + (f" · status {status_line(q)}" if status_line(q) != "pending" else "")))
         if q.get("question"):
             st.caption("Question: " + md_escape(q["question"]))
         _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden="Press Analyse on Add files.")
-        _triage_edit_box(ctx, q)
+        editing = _triage_edit_box(ctx, q)
         b = st.columns(5)
         b[0].button("Approve (A)", key="tr_approve", on_click=_triage, args=("approve", qid, v),
                     disabled=q["display_text"] is None, width="stretch")
@@ -1759,7 +1824,10 @@ def triage_page() -> None:
         r = st.columns(2)
         r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason")
         r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
-    st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
+    if editing:           # the keyboard script types into the open box: say so, and how to get the keys back
+        st.warning(KEYS_OFF)
+    else:
+        st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
     st.button("Re-rank now", key="tr_rerank", on_click=_rerank_now, disabled=learning.is_reranking(ctx.ws_path),
               help="Learn from the decisions so far and re-rank the shortlist in the background (this also "
                    f"happens by itself after every {learning.RERANK_EVERY} decisions).")

@@ -6,9 +6,11 @@ there. So the decision rests first on what the reviewer can see: an edit may add
 ordinary English words (and their usual endings), placeholders, numbers, programme
 terms and words already in the quote's anonymised text. A new word outside these is
 refused whether or not it was redacted, with one message for every refusal
-(:data:`UNSAFE_EDIT`), so a refusal says nothing about the original. The check against
+(:data:`UNSAFE_EDIT`), so a refusal says nothing about the original; the app names the
+reviewer's typed words this visible-text check stopped at. The check against
 the stored redactions and known names stays behind it as a backstop (it can only decide
-for guesses that are ordinary words, such as "Grace").
+for guesses that are ordinary words, such as "Grace"); the words it stops at are named only
+to a reviewer who may see the originals.
 """
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ Streamlit starts (one line on stderr, non-zero exit, nothing created)."""
 from __future__ import annotations
 
 import io
+import subprocess
 import sys
 from pathlib import Path
 
@@ -21,9 +22,9 @@ HASH = access.hash_password("correct horse")
 
 def test_command_binds_localhost_headless_without_usage_stats_or_developer_menu(tmp_path):
     cmd = streamlit_command(tmp_path / "ws", port=8600)
-    assert cmd[:4] == [sys.executable, "-m", "streamlit", "run"]
-    assert Path(cmd[4]) == app_path()
-    opts = dict(zip(cmd[5:-3:2], cmd[6:-3:2]))
+    assert cmd[:5] == [sys.executable, "-P", "-m", "streamlit", "run"]
+    assert Path(cmd[5]) == app_path()
+    opts = dict(zip(cmd[6:-3:2], cmd[7:-3:2]))
     assert opts["--server.address"] == "127.0.0.1"
     assert opts["--server.port"] == "8600"
     assert opts["--server.headless"] == "true"
@@ -31,14 +32,14 @@ def test_command_binds_localhost_headless_without_usage_stats_or_developer_menu(
     assert opts["--client.toolbarMode"] == "minimal"          # no deploy button, no developer menu
     assert opts["--client.showErrorDetails"] == "none"
     assert cmd[-3:] == ["--", "--workspace", str((tmp_path / "ws").resolve())]
-    assert streamlit_command(tmp_path, address="0.0.0.0")[6] == "0.0.0.0"
+    assert streamlit_command(tmp_path, address="0.0.0.0")[7] == "0.0.0.0"
     assert "--browser.serverAddress" not in cmd
 
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "::"])
 def test_every_interface_names_the_host_so_streamlit_asks_no_web_service(tmp_path, address):
     cmd = streamlit_command(tmp_path, address=address)
-    opts = dict(zip(cmd[5:-3:2], cmd[6:-3:2]))
+    opts = dict(zip(cmd[6:-3:2], cmd[7:-3:2]))
     assert opts["--server.address"] == address and opts["--browser.serverAddress"] not in ("", address)
 
 
@@ -47,6 +48,49 @@ def test_the_environment_says_the_same():
     assert env["STREAMLIT_SERVER_ADDRESS"] == "10.0.0.5"
     assert env["STREAMLIT_CLIENT_TOOLBAR_MODE"] == "minimal"
     assert env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] == "false"
+
+
+SHADOWS = ["names", "yaml", "click"]    # the name lexicon, the config reader, Streamlit's own CLI
+
+
+def _shadowing_folder(folder: Path) -> Path:
+    """A user's folder whose .py files share names with libraries the app imports, and raise."""
+    folder.mkdir(exist_ok=True)
+    for mod in SHADOWS:
+        (folder / f"{mod}.py").write_text(f"raise RuntimeError('the user\\'s own {mod}.py was imported')\n")
+    return folder
+
+
+def test_the_server_python_imports_no_library_from_the_start_folder(tmp_path):
+    folder = _shadowing_folder(tmp_path / "notes")
+    cmd = streamlit_command(tmp_path / "ws")
+    python = cmd[:cmd.index("-m")]                   # the server's interpreter and its flags
+    check = ("import names, yaml, click, streamlit\n"
+             "from copquotes.anonymise.lexicon import first_names\n"
+             "assert 'mary' in first_names()\n")
+    done = subprocess.run(python + ["-c", check], cwd=folder, env=streamlit_env(), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_what_the_server_starts_inherits_the_safe_path():
+    assert streamlit_env()["PYTHONSAFEPATH"] == "1"
+
+
+def test_the_app_starts_from_a_folder_that_shadows_its_libraries(tmp_path):
+    from .test_browser import _copquotes_cmd, _free_port, _wait_healthy, stop_server
+
+    folder = _shadowing_folder(tmp_path / "notes")
+    port = _free_port()
+    log = open(tmp_path / "app.log", "w")
+    proc = subprocess.Popen(_copquotes_cmd() + ["app", "--workspace", str(tmp_path / "ws"), "--port", str(port)],
+                            cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_healthy(port, proc)
+    finally:
+        stop_server(proc)
+        log.close()
+    assert "was imported" not in (tmp_path / "app.log").read_text()
 
 
 def test_every_option_is_one_streamlit_knows():

@@ -3,6 +3,7 @@ page's count) under Streamlit's AppTest, on small real workspaces."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -92,6 +93,23 @@ def test_analyse_with_no_files_on_an_empty_workspace_asks_for_files(tmp_path):
     at.button(key="add_analyse").click().run()
     assert any("Choose files first" in w.value for w in at.warning)
     assert jobs.read_state(tmp_path / "new") is None
+
+
+def test_the_no_files_message_names_the_uploaders_own_button(tmp_path):
+    """Before the fix it said "click 'Browse files'", a label Streamlit's uploader no longer has."""
+    import glob
+
+    import streamlit
+
+    label = None
+    for js in glob.glob(os.path.join(os.path.dirname(streamlit.__file__), "static", "static", "js", "FileUploader*.js")):
+        found = re.search(r"label:\w+\?`Upload directories`:`([^`]+)`", open(js, encoding="utf-8").read())
+        label = found.group(1) if found else label
+    assert label == "Upload"                          # the button Streamlit draws on the file picker
+    at = open_page(tmp_path / "new", "add")
+    at.button(key="add_analyse").click().run()
+    [warn] = [w.value.replace("\\", "") for w in at.warning if "Choose files first" in w.value]   # unescaped
+    assert f"'{label}'" in warn and "Browse files" not in warn
 
 
 def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_path):
@@ -219,6 +237,27 @@ def test_a_triage_draft_opens_the_edit_box_again_after_a_reload_until_cancelled(
     assert not again.text_area
     assert not open_page(ws.path, "triage").text_area
     assert status(ws, q[1]) == ("pending", 1)
+
+
+def test_an_open_triage_edit_says_the_keys_are_off_and_how_to_get_them_back(ws):
+    """Before the fix a leftover draft (e.g. a refused edit) opened the box by itself on a reload,
+    and the keys A/R/... did nothing with no word why."""
+    from copquotes.app import drafts
+
+    q = quote_ids(ws)
+    assert not _keys_off(open_page(ws.path, "triage"))
+    drafts.save(ws, "Ann", q[1], 1, f"{NAME} made me walk out with a plan.")
+    at = open_page(ws.path, "triage")
+    assert at.text_area(key=f"tr_edit_{q[1]}_1")
+    off = _keys_off(at)
+    assert off and "Save and approve" in off[0] and "Cancel edit" in off[0]
+    assert not any(c.value.startswith("Keys:") for c in at.caption)
+    at.button(key="tr_cancel").click().run()
+    assert not _keys_off(at) and any(c.value.startswith("Keys:") for c in at.caption)
+
+
+def _keys_off(at) -> list[str]:
+    return [w.value for w in at.warning if "keys" in w.value.lower() and "off" in w.value]
 
 
 def test_a_refused_triage_edit_stays_in_the_box_with_the_reason_above_it(ws):
@@ -376,13 +415,39 @@ def test_export_page_counts_exactly_what_it_writes_and_says_how_many_are_held(ws
     at = open_page(ws.path, "export")
     at.checkbox(key="x_approved").uncheck().run()
     assert any("will write 4 quotes" in i.value for i in at.info)           # 5 pending, 1 held
-    assert any("1 more quote match but is held" in c.value for c in at.caption)
+    assert any("1 more quote matches but is held" in c.value for c in at.caption)
     at.selectbox(key="x_fmt_quotes").select(".csv")
     at.button(key="x_go").click().run()
     import csv
 
     rows = list(csv.DictReader(open(at.session_state["_export"]["path"], encoding="utf-8-sig")))
     assert len(rows) == 4 and q[6] not in {r["id"] for r in rows}
+
+
+APPROVED = ("approved quote", "approved quotes")
+EXPORT_LINES = [
+    # (n, scope, the sentence) — before the fix: "will write 0 quotes: every one of the approved quotes"
+    (0, ("all", ""), "This export will write no quotes: there are no approved quotes yet."),
+    (1, ("all", ""), "This export will write 1 quote: the only approved quote."),
+    (1200, ("all", ""), "This export will write 1,200 quotes: all the approved quotes."),
+    (0, ("filters", "theme Isolation"),
+     "This export will write no quotes: no approved quote matches the Quotes page's filters: theme Isolation."),
+    (1, ("filters", "year 2024"),
+     "This export will write 1 quote: the one approved quote matching the Quotes page's filters: year 2024."),
+    (3, ("filters", "year 2024"),
+     "This export will write 3 quotes: the approved quotes matching the Quotes page's filters: year 2024."),
+    (0, ("collection", "Report"), "This export will write no quotes: the collection 'Report' holds no approved quote."),
+    (1, ("collection", "Report"), "This export will write 1 quote: the approved quote of the collection 'Report'."),
+    (2, ("collection", "Report"),
+     "This export will write 2 quotes: the approved quotes of the collection 'Report', in its order."),
+]
+
+
+@pytest.mark.parametrize("n, scope, line", EXPORT_LINES)
+def test_the_export_count_reads_right_for_none_one_and_many(n, scope, line):
+    from copquotes.app.views import export_line
+
+    assert export_line(n, APPROVED, scope) == line
 
 
 def test_export_page_shows_a_search_carried_from_the_quotes_page_and_clears_it(ws):
@@ -392,7 +457,7 @@ def test_export_page_shows_a_search_carried_from_the_quotes_page_and_clears_it(w
                                              "f_search": "nowhereword"})
     at.checkbox(key="x_approved").uncheck().run()
     assert any("nowhereword" in w.value for w in at.warning)
-    assert any("will write 0 quotes" in i.value for i in at.info)
+    assert any("will write no quotes" in i.value for i in at.info)
     assert at.button(key="x_go").disabled and any("Nothing to export" in c.value for c in at.caption)
     at.button(key="x_clear_filters").click().run()
     assert at.session_state["f_search"] == "" and not at.warning
@@ -438,8 +503,8 @@ def test_export_page_says_how_many_edited_quotes_it_leaves_out_and_how_to_includ
     review.approve(ws, q[1], "Ann", 1)
     review.edit(ws, q[6], "Ann", "The CoP made me reflect on my practice.", 1)
     at = open_page(ws.path, "export")
-    info = " ".join(i.value for i in at.info)
-    assert "will write 1 quote" in info and "every quote" not in info and "approved quotes" in info
+    info = " ".join(i.value for i in at.info).replace("\\", "")      # unescaped
+    assert "will write 1 quote: the only approved quote" in info
     assert any("1 edited quote is left out" in w.value and "Approve" in w.value for w in at.warning)
     at.checkbox(key="x_approved").uncheck().run()
     assert any("approved, edited and pending" in i.value.replace("\\", "") for i in at.info)

@@ -292,6 +292,25 @@ def test_topics_page(ws):
     assert any("reflect on my own assumptions" in m.value for m in at.markdown)
 
 
+def test_topics_themes_and_sources_read_in_plain_words(ws):
+    """Before the fix the Topics page said "-1: outliers (no topic)", "focus_group" and
+    "reflective_practice"; the Overview said "focus_group 2"."""
+    ws.conn.execute("INSERT INTO topic_info(topic, label, keywords_json, size) VALUES (-1, 'outliers (no topic)', '[]', 1)")
+    ws.conn.execute("UPDATE unit_topics SET topic = -1 WHERE unit_id = ?", (unit_id(3),))
+    ws.conn.commit()
+    at = open_page(ws, "topics")
+    table = at.dataframe[0].value
+    assert list(table["label"])[0] == "Not in any topic" and list(table["topic"])[0] == ""
+    assert at.selectbox(key="tp_topic").options[0] == "Not in any topic"
+    at.selectbox(key="tp_topic").select(-1).run()
+    assert any(" · focus group · RRE · 2024" in c.value for c in at.caption)
+    assert "Reflective practice" in at.dataframe[1].value.columns and "Not in any topic" in at.dataframe[1].value.index
+    shown = page_text(at) + " ".join(c.value for c in at.caption)
+    assert not any(w in shown for w in ("focus_group", "reflective_practice", "outliers", "-1"))
+    overview = " ".join(c.value for c in open_page(ws, "overview").caption)
+    assert "focus group " in overview and "focus_group" not in overview
+
+
 # ---------------------------------------------------------------------------------- export
 def test_export_page_writes_and_offers_the_file(ws):
     review.approve(ws, quote_ids(ws)[1], "Ann", 1)
@@ -425,6 +444,33 @@ def edit_tab(at):
     return next(t for t in at.tabs if t.label == "Edit")
 
 
+@pytest.mark.parametrize("reviewer, shown, named, not_named", [
+    ("Bob", False, ["“okafor”"], ["sarah"]),          # only what the visible text gives away
+    ("Ann", True, ["“okafor”", "“sarah”"], []),       # shown the originals: every word
+])
+def test_a_refused_edit_names_the_reviewers_own_words_it_stopped_at(ws, reviewer, shown, named, not_named):
+    """Before the fix the reason named no word. "sarah" is refused only because the unit's
+    redacted name holds it: a reviewer who may not see the original is not told that."""
+    ws.set_config("show_original_for", ["Ann"])
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes", reviewer, show_original=shown, details=[qid])
+    at.text_area(key=f"edit_{qid}_1").input("sarah okafor says we are in this together.")
+    at.button(key=f"saveedit_{qid}_1").click().run()
+    reason = next(e.value for e in edit_tab(at).error if "not saved" in e.value)
+    assert all(w in reason for w in named) and not any(w in reason.lower() for w in not_named), reason
+
+
+def test_a_held_quote_says_so_in_its_status_line(ws):
+    """Before the fix a held quote read "pending" like any other, though no export writes it."""
+    q = quote_ids(ws)
+    ws.conn.execute("UPDATE quotes SET flags_json = ? WHERE quote_id = ?",
+                    ('[{"kind": "consent_unconfirmed", "reason": "no roster entry", "severity": "hold"}]', q[6]))
+    ws.conn.commit()
+    heads = [m.value.replace("\\", "") for m in open_page(ws, "quotes", "Ann").markdown if m.value.startswith("**")]
+    assert any(h.startswith("**pending · held: Consent not confirmed**") for h in heads), heads
+    assert sum("held" in h for h in heads) == 1 and any(h.startswith("**pending** ·") for h in heads)
+
+
 def test_a_draft_comes_back_after_a_reload_labelled_and_goes_when_saved(ws):
     """Before the fix a reload (a new session) showed the quote's text: what the reviewer had
     typed and not saved was gone."""
@@ -553,4 +599,4 @@ def test_the_bulk_tables_warnings_column_shows_each_quotes_warnings_in_plain_wor
              "source_kind": "focus_group", "grp": None, "year": None}]
     table = bulk_rows(rows, {"solidarity": "Solidarity"})
     assert list(table["Warnings"]) == ["May identify someone, Cut off mid-sentence", ""]
-    assert list(table["Themes"]) == ["Solidarity", ""] and list(table["Source"]) == ["survey · RRE · 2024", "focus_group"]
+    assert list(table["Themes"]) == ["Solidarity", ""] and list(table["Source"]) == ["survey · RRE · 2024", "focus group"]
