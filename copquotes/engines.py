@@ -147,6 +147,7 @@ class RayEngine:
         self._sigterm = None    # the process's SIGTERM handler before ray.init, given back at shutdown
         self._env: dict = {}    # environment variables set for the engine's own cluster, given back too
         self._maps: list = []   # (map generator, its thread): those still open are closed at shutdown
+        self._maps_lock = threading.Lock()   # maps start in this thread and in a thread beside
 
     # -- cluster -------------------------------------------------------------------------------
     def start(self) -> "RayEngine":
@@ -317,14 +318,17 @@ class RayEngine:
 
     def _close_maps(self) -> None:
         here = threading.get_ident()
-        for gen, thread in list(self._maps):
+        with self._maps_lock:
+            maps = list(self._maps)
+        for gen, thread in maps:
             if thread != here:   # another thread's map ends with the cluster (closing it would cut it short)
                 continue
             try:
                 gen.close()
             except Exception as e:  # noqa: BLE001 - the cluster is stopped all the same
                 log.debug("ray engine: closing a map failed: %s", e)
-        self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None]
+        with self._maps_lock:
+            self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None]
 
     def _shutdown(self) -> None:
         if self._ray is not None and self._owns:
@@ -366,7 +370,8 @@ class RayEngine:
         if not rows:
             return iter(())
         gen = self._map(kernel, rows, init or {}, int(partition_rows or self.partition_rows))
-        self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None] + [(gen, threading.get_ident())]
+        with self._maps_lock:
+            self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None] + [(gen, threading.get_ident())]
         return gen
 
     __call__ = map

@@ -55,8 +55,9 @@ def check() -> None:
 
 @contextlib.contextmanager
 def held():
-    """A first Ctrl-C during the block is raised when the block ends; a second one at once."""
-    if not _main_thread() or signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
+    """A first Ctrl-C during the block is raised when the block ends; a second one at once. Where
+    Ctrl-C is ignored or ends the process (SIG_IGN, SIG_DFL), it goes on doing so."""
+    if not _main_thread() or signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, signal.SIG_DFL, None):
         yield
         return
     count = [0]
