@@ -398,6 +398,7 @@ class RayEngine:
         mapped by a pool of actors that each build the kernel once."""
         import pyarrow as pa
 
+        interrupts.check()   # before its actors start (the first partition comes once they have loaded)
         ray = self._ray
         n_parts = max(1, math.ceil((end - start) / size))
         table = pa.table({"i": pa.array(range(start, end), type=pa.int64()),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 
 _received = False   # a Ctrl-C arrived while remembered() was in force
@@ -39,10 +40,18 @@ def remembered():
         yield
         return
     previous = signal.signal(signal.SIGINT, _remember)
+    hook = sys.unraisablehook
+
+    def quiet(unraisable):   # the Ctrl-C a finaliser ignored: raised again later, with one line
+        if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = hook
         _received = False
 
 
