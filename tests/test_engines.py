@@ -334,9 +334,10 @@ print(json.dumps(out))
 
 
 def test_ctrl_c_while_ray_starts_stops_every_process_it_had_started(tmp_path):
-    """Ctrl-C in the middle of ``ray.init`` left the GCS, the raylet and their agents running
-    (the engine did not own a cluster yet, and Ray's own exit hook knew of none): it now waits
-    for ``ray.init`` to return, then stops the cluster and raises."""
+    """Ctrl-C in the middle of ``ray.init`` left processes it had started running (the engine
+    did not own a cluster yet, and Ray's own exit hook knew of none; `copquotes run` left the
+    dashboard and runtime-env agents): it now waits for ``ray.init`` to return, then stops the
+    cluster and raises."""
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     out = _script(_CTRL_C_IN_RAY_INIT, tmp_path / "ws", env=env)
     assert out == {"interrupted": True, "left": 0, "initialized": False}
