@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import _offline, questions
+from . import _offline, interrupts, questions
 from ._version import __version__
 from .errors import ConfigError, CopquotesError, InputError
 
@@ -757,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "quiet", False) or getattr(args, "json", False) and args.command in ("status",):
         _progress.set_enabled(False)
     try:
-        with _sigterm_interrupts():
+        with _sigterm_interrupts(), interrupts.remembered():   # a Ctrl-C library code swallows is raised again
             return int(args.func(args) or 0)
     except Terminated:
         _err("copquotes: stopped (SIGTERM)")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import interrupts
 from .errors import ConfigError
 from .parallel import pid_alive
 from .stages import resolve
@@ -145,6 +146,8 @@ class RayEngine:
         self._ray = None
         self._sigterm = None    # the process's SIGTERM handler before ray.init, given back at shutdown
         self._env: dict = {}    # environment variables set for the engine's own cluster, given back too
+        self._maps: list = []   # (map generator, its thread): those still open are closed at shutdown
+        self._maps_lock = threading.Lock()   # maps start in this thread and in a thread beside
 
     # -- cluster -------------------------------------------------------------------------------
     def start(self) -> "RayEngine":
@@ -180,8 +183,12 @@ class RayEngine:
         if self.address:
             address = reachable(self.address)   # else Ray retries for ever, printing a warning every few seconds
             try:
-                with _keeping_sigterm():
+                with _keeping_sigterm(), interrupts.held():   # not cut in the middle: see interrupts
                     ray.init(address=address, **quiet)
+                    self._owns = True
+            except KeyboardInterrupt:
+                self.shutdown()
+                raise
             except ValueError as e:   # Ray Client's own check: a ray:// address without ray[client]
                 if "ray[client]" not in str(e):
                     raise
@@ -196,7 +203,6 @@ class RayEngine:
                     f"a token, run `ray get-auth-token` on the head node and give it here in RAY_AUTH_TOKEN or "
                     f"in a file named by RAY_AUTH_TOKEN_PATH; or leave out the address to start a local "
                     f"cluster") from None
-            self._owns = True
             try:   # the cluster's CPUs and memory, not this machine's cores, size the actor pools
                 cpus = self._cluster_cpus()
                 self._size_pools(cpus, self._memory_slots())
@@ -212,10 +218,11 @@ class RayEngine:
             # "local": a cluster of its own, never one named by RAY_ADDRESS or started by `ray start`
             # on this machine (without it Ray joins those, and refuses num_cpus): text goes to a
             # cluster only when the operator names it with --address
-            with _keeping_sigterm():
+            # a Ctrl-C waits for it: cut in the middle, the processes it started were nobody's to stop
+            with _keeping_sigterm(), interrupts.held():
                 ray.init(address="local", num_cpus=self.cores, include_dashboard=False, _temp_dir=str(tmp),
                          object_spilling_directory=str(tmp / "spill"), **quiet)
-            self._owns = True
+                self._owns = True   # before a held Ctrl-C is raised: the shutdown below stops it
             _owner_only(self._ray_dir)   # Ray opens its folder to every user
             self._size_pools(self.cores, self._memory_slots())
         except BaseException:
@@ -302,6 +309,28 @@ class RayEngine:
         _reread_ray_config()
 
     def shutdown(self) -> None:
+        """Stop the cluster this engine started (or leave the one it joined), first ending this
+        thread's maps still open (a Ctrl-C left them in the middle: their Ray Data executors would
+        outlive the cluster). A Ctrl-C meanwhile is raised once all is done."""
+        with interrupts.held():
+            self._close_maps()
+            self._shutdown()
+
+    def _close_maps(self) -> None:
+        here = threading.get_ident()
+        with self._maps_lock:
+            maps = list(self._maps)
+        for gen, thread in maps:
+            if thread != here:   # another thread's map ends with the cluster (closing it would cut it short)
+                continue
+            try:
+                gen.close()
+            except Exception as e:  # noqa: BLE001 - the cluster is stopped all the same
+                log.debug("ray engine: closing a map failed: %s", e)
+        with self._maps_lock:
+            self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None]
+
+    def _shutdown(self) -> None:
         if self._ray is not None and self._owns:
             with _keeping_sigterm():
                 self._ray.shutdown()
@@ -340,7 +369,10 @@ class RayEngine:
         rows the kernel sees together), instead of the engine's."""
         if not rows:
             return iter(())
-        return self._map(kernel, rows, init or {}, int(partition_rows or self.partition_rows))
+        gen = self._map(kernel, rows, init or {}, int(partition_rows or self.partition_rows))
+        with self._maps_lock:
+            self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None] + [(gen, threading.get_ident())]
+        return gen
 
     __call__ = map
 
@@ -366,6 +398,7 @@ class RayEngine:
         mapped by a pool of actors that each build the kernel once."""
         import pyarrow as pa
 
+        interrupts.check()   # before its actors start (the first partition comes once they have loaded)
         ray = self._ray
         n_parts = max(1, math.ceil((end - start) / size))
         table = pa.table({"i": pa.array(range(start, end), type=pa.int64()),
@@ -380,8 +413,17 @@ class RayEngine:
                             num_cpus=self.actor_cpus, zero_copy_batch=True,
                             **({"memory": self.actor_memory} if self.reserve_memory else {}))
         stats.windows += 1
+        batches = iter(ds.iter_batches(batch_format="pyarrow", batch_size=None, prefetch_batches=1))
+        try:
+            yield from self._results(batches, start, end, stats)
+        finally:   # an interrupted map stops its dataset's executor (Ray Data does it as the iterator closes)
+            batches.close()
+
+    def _results(self, batches, start: int, end: int, stats: MapStats) -> Iterator:
+        """The rows' results from a window's batches, checked to come in order."""
         expect, load = start, 0.0
-        for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None, prefetch_batches=1):
+        for batch in batches:
+            interrupts.check()   # a Ctrl-C that library code swallowed
             ids = batch.column("i").to_pylist()
             if ids and ids[0] != expect:
                 raise RuntimeError(f"the ray engine got rows out of order ({ids[0]} for {expect})")

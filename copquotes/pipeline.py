@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 from typing import Callable, Iterable
 
+from . import interrupts
 from .errors import ConfigError, CopquotesError
 from .stages import STAGE_ORDER, STAGES, depends_on
 
@@ -336,6 +337,7 @@ def _analyse(ws, stages: Iterable[str] | None = None, *, force: bool = False, pr
 
     try:
         for name in names:
+            interrupts.check()   # a Ctrl-C that library code swallowed
             stage = STAGES[name]
             if name not in todo:
                 results[name] = ({"skipped": True, "seconds": 0.0, "reason": "no units"} if no_units

@@ -291,3 +291,53 @@ def test_the_commands_sigterm_handler_outlives_the_engines_cluster(tmp_path):
     """``ray.shutdown`` set SIGTERM back to the system default behind Python's back: a SIGTERM
     while the bulk files were written killed the run where it stood."""
     assert _script(_HANDLER_AFTER_SHUTDOWN, tmp_path / "ws") == {"caught": True}
+
+
+_CTRL_C_IN_RAY_INIT = """
+import json, os, signal, sys, threading, time
+import ray, ray.data
+from copquotes.engines import RayEngine
+
+me = os.getpid()
+
+
+def children():
+    out = []
+    for d in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            state, ppid = open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[:2]
+        except OSError:
+            continue
+        if int(ppid) == me and state != "Z":
+            out.append(int(d))
+    return out
+
+
+def ctrl_c_once_ray_started_a_process():   # ray.init has started its GCS, not yet returned
+    while not children():
+        time.sleep(0.02)
+    os.kill(me, signal.SIGINT)
+
+
+threading.Thread(target=ctrl_c_once_ray_started_a_process, daemon=True).start()
+try:
+    RayEngine(sys.argv[1], cores=2).start()
+    out = {"interrupted": False}
+except KeyboardInterrupt:
+    out = {"interrupted": True}
+deadline = time.monotonic() + 30
+while children() and time.monotonic() < deadline:
+    time.sleep(0.5)
+out.update(left=len(children()), initialized=ray.is_initialized())
+print(json.dumps(out))
+"""
+
+
+def test_ctrl_c_while_ray_starts_stops_every_process_it_had_started(tmp_path):
+    """Ctrl-C in the middle of ``ray.init`` left processes it had started running (the engine
+    did not own a cluster yet, and Ray's own exit hook knew of none; `copquotes run` left the
+    dashboard and runtime-env agents): it now waits for ``ray.init`` to return, then stops the
+    cluster and raises."""
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    out = _script(_CTRL_C_IN_RAY_INIT, tmp_path / "ws", env=env)
+    assert out == {"interrupted": True, "left": 0, "initialized": False}
