@@ -84,3 +84,16 @@ def session(*, threads: int | None = None) -> Iterator[None]:
         torch = sys.modules.get("torch")
         if torch is not None and before is not None and torch.get_num_threads() != before:
             torch.set_num_threads(before)
+
+
+def child_python(module: str, *args: str, env: dict | None = None) -> tuple[list[str], dict]:
+    """The command and environment of a copquotes child process (``python -m module args``) whose
+    imports never come from the folder it was started in: ``-P`` keeps the current folder off
+    ``sys.path`` (a user's ``names.py`` or ``yaml.py`` there would shadow a library), and the
+    folder holding the ``copquotes`` package goes on ``PYTHONPATH`` so the package itself is found
+    however it was installed (editable from a checkout, or in site-packages)."""
+    env = dict(os.environ if env is None else env)
+    pkg_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parts = [pkg_root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != pkg_root]
+    env["PYTHONPATH"] = os.pathsep.join(parts)
+    return [sys.executable, "-P", "-m", module, *args], env

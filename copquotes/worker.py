@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from . import runtime
 from .errors import CopquotesError
 
 log = logging.getLogger(__name__)
@@ -146,8 +147,8 @@ class Worker:
         self.ws_path = Path(ws_path)
         self._stderr = tempfile.TemporaryFile()
         self.started_at = time.time()
-        self.proc = subprocess.Popen([sys.executable, "-m", "copquotes.worker", str(self.ws_path),
-                                      "--threads", str(int(threads))],
+        cmd, env = runtime.child_python("copquotes.worker", str(self.ws_path), "--threads", str(int(threads)))
+        self.proc = subprocess.Popen(cmd, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
                                      bufsize=0,  # unbuffered: select() sees every byte not yet read
                                      preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)

@@ -364,3 +364,18 @@ def test_an_analysis_run_from_the_cli_anonymises_and_stores_the_survey_questions
     stored = ws.get_config(questions.CONFIG_KEY, {})
     assert "Siobhan" not in stored[questions._key(question)] and "sessions" in stored[questions._key(question)]
     assert questions.store_all(ws) == 0                   # nothing new: the models are not loaded again
+
+
+def test_the_worker_imports_no_library_from_the_folder_the_run_started_in(runs, tmp_path, monkeypatch):
+    """A user's ``names.py`` or ``yaml.py`` beside their data never shadows a library in the
+    pipeline's worker process (it runs the anonymise stage, which reads the ``names`` lexicon)."""
+    folder = tmp_path / "my data"
+    folder.mkdir()
+    for mod in ("names", "yaml"):
+        (folder / f"{mod}.py").write_text(f"raise RuntimeError('the user\\'s own {mod}.py was imported')\n")
+    ws = runs["ws"]
+    before = sorted(tuple(r) for r in ws.conn.execute("SELECT unit_id, text FROM anon"))
+    monkeypatch.chdir(folder)
+    done = analyse(ws, ["anonymise", "embed"], force=True, progress=False)
+    assert done["anonymise"].get("background"), "the anonymise stage ran in the worker process"
+    assert sorted(tuple(r) for r in ws.conn.execute("SELECT unit_id, text FROM anon")) == before

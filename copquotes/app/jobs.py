@@ -38,6 +38,7 @@ import time
 import traceback
 from pathlib import Path
 
+from .. import runtime
 from ..ingest.base import MANIFEST_NAMES
 from ..parallel import pid_alive
 from ..removal import UPLOADS
@@ -535,14 +536,12 @@ def start(ws_path) -> dict:
              "steps": {}, "files": [], "message": "Starting the analysis ..."}
     _write_json(state_path(ws_path), state)
     log_path = Path(ws_path) / STATE_DIR / "analysis.log"
-    env = dict(os.environ)
+    # nothing in the folder the app started in shadows a library (runtime.child_python)
+    cmd, env = runtime.child_python("copquotes.app.jobs", str(ws_path))
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("TRANSFORMERS_OFFLINE", "1")
-    pkg_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = pkg_root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     with open(log_path, "ab") as logf:
-        # -P: nothing in the folder the app started in shadows a library (pkg_root is on PYTHONPATH)
-        proc = subprocess.Popen([sys.executable, "-P", "-m", "copquotes.app.jobs", str(ws_path)],
+        proc = subprocess.Popen(cmd,
                                 stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
                                 env=env, start_new_session=True, close_fds=True)
     state["pid"] = proc.pid
