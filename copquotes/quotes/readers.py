@@ -164,7 +164,22 @@ def theme_score(score: float, safety, theme_part, s: float, w_theme: float) -> f
     return safety / (1.0 + math.exp(-z))
 
 
-def _w_theme(ws) -> float:
+def relevance(score: float, safety, alone, part, s: float, w_theme: float) -> float:
+    """A quote's relevance to a theme it scores ``s`` for, what a theme's shortlist ranks on (and
+    the app's Quotes page filtered on that theme): its score with this theme as its theme part
+    (:func:`theme_score`; ``safety`` and ``alone`` its stored multiplicative parts, safety and
+    standalone, ``part`` its stored theme part) times ``s``."""
+    factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
+    return theme_score(score, factor, part, s, w_theme) * s
+
+
+def theme_scores(themes_json: str | None) -> dict:
+    """``{theme: score}`` of a quote's stored themes (``themes_json``)."""
+    return {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+
+
+def theme_weight(ws) -> float:
+    """The weight of the theme part in the workspace's scoring (what :func:`theme_score` moves by)."""
     from .scoring import Weights
 
     stored = ws.get_config(storage.CONFIG_WEIGHTS)
@@ -241,7 +256,7 @@ def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float, min
     score for this theme (:func:`theme_score`) times its theme score."""
     from ..disclosure import is_held
 
-    w = _w_theme(ws) if w_theme is None else w_theme
+    w = theme_weight(ws) if w_theme is None else w_theme
     ranked = []
     for qid, uid, st, score, flags, themes_json, safety, alone, part in storage.theme_candidates(ws, statuses, theme):
         # a flag of severity "hold" is stored as the JSON string "hold" (or spelt with an escape):
@@ -250,12 +265,11 @@ def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float, min
             continue
         if st not in POSITIVE and quality(score, safety) < min_score:
             continue
-        ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+        ts = theme_scores(themes_json)
         if not theme_fits(ts, theme, theme_min):
             continue
         s = float(ts[theme])
-        factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
-        ranked.append((qid, uid, theme_score(score, factor, part, s, w) * s, s))
+        ranked.append((qid, uid, relevance(score, safety, alone, part, s, w), s))
     ranked.sort(key=lambda p: (-p[2], p[0]))
     return ranked
 
@@ -330,7 +344,7 @@ def _candidate(row, theme: str, held_ok: bool, theme_min: float, w: float, decid
     qid, uid, st, score, flags, themes_json = row
     if not held_ok and ('"hold"' in (flags or "") or "\\" in (flags or "")) and is_held(flags, st):
         return None
-    ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+    ts = theme_scores(themes_json)
     if not theme_fits(ts, theme, theme_min):
         return None
     s, best = float(ts[theme]), float(max(ts.values()))
@@ -364,8 +378,7 @@ def _relevances(ws, batch: list[_Candidate], w: float, min_score: float) -> list
         _check_parts(c, safety, alone, part, w)
         if c.uid not in ok or (c.status not in POSITIVE and quality(c.score, safety) < min_score):
             continue
-        factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
-        out.append((-(theme_score(c.score, factor, part, c.s, w) * c.s), c.qid, c.s))
+        out.append((-relevance(c.score, safety, alone, part, c.s, w), c.qid, c.s))
     return out
 
 
@@ -440,7 +453,7 @@ def _theme_pool(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_s
     """``(quote_id, relevance, theme score)`` of the first ``n`` quotable quotes of ``theme``'s
     ranking (:func:`_theme_ranked`): by :func:`_theme_top`, or, when a quote's stored parts are
     not as its bound assumes, from every candidate read whole."""
-    w = _w_theme(ws)
+    w = theme_weight(ws)
     try:
         return _theme_top(ws, statuses, theme, held_ok, theme_min, min_score, n, w)
     except _NotAsScored as exc:
