@@ -434,10 +434,8 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
     base = QUOTES_FROM + (where or " WHERE 1")
     page_size = max(1, int(page_size))
     if filters.theme:
-        ordered = theme_ordered_ids(ws, filters.theme, base, params)
-        total = len(ordered)
-        page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
-        return quote_rows(ws, ordered[(page - 1) * page_size:page * page_size]), total
+        ids, total = _theme_page(ws, filters, base, params, int(page), page_size)
+        return quote_rows(ws, ids), total
     total = ws.conn.execute("SELECT COUNT(*)" + base, params).fetchone()[0]
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
     ids = page_keys(ws.conn, "SELECT q.quote_id, q.score" + base, params, "q.score DESC, q.quote_id",
@@ -447,6 +445,32 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
 
 
 QUOTES_FROM = " FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+# A page of a theme filter at most THEME_TOP_DEPTH quotes deep, of more than THEME_WHOLE_BELOW
+# filtered quotes, is read best first from the index (readers.theme_top_ids: the relevances of the
+# few hundred quotes that can be on it), not by ranking every filtered quote (0.6-1.3 s for a
+# theme's 50,000 quotes at 500,000 units, the first time): both give the same order.
+THEME_TOP_DEPTH = 1000
+THEME_WHOLE_BELOW = 5000
+
+
+def _theme_page(ws, f: QuoteFilters, base: str, params: list, page: int, size: int) -> tuple[list[str], int]:
+    """``(ids, total)``: page ``page`` of the quotes filtered on ``f`` (a theme among them), best for
+    the theme first (:func:`theme_ordered_ids`), and how many there are."""
+    from ..quotes import readers
+
+    if max(1, page) * size <= THEME_TOP_DEPTH:
+        total = ws.conn.execute("SELECT COUNT(*)" + base, params).fetchone()[0]
+        page = min(max(1, page), max(1, math.ceil(total / size)))
+        if total >= THEME_WHOLE_BELOW:
+            def keep(ids: list[str]) -> set[str]:
+                return {r[0] for r in ws.conn.execute(
+                    f"SELECT q.quote_id{base} AND q.quote_id IN (SELECT value FROM json_each(?))",
+                    [*params, json.dumps(ids)])}
+            top = readers.theme_top_ids(ws, f.theme, page * size, [f.status] if f.status else list(STATUSES), keep)
+            return top[(page - 1) * size:], total
+    ordered = theme_ordered_ids(ws, f.theme, base, params)
+    page = min(max(1, page), max(1, math.ceil(len(ordered) / size)))
+    return ordered[(page - 1) * size:page * size], len(ordered)
 
 
 def theme_ordered_ids(ws, theme: str, base: str, params: list) -> list[str]:

@@ -274,16 +274,21 @@ def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float, min
     return ranked
 
 
-def _quotable_first(ws, ranked: list[tuple], n: int) -> list[tuple]:
-    """The first ``n`` of ``ranked`` whose unit is quotable now, in order (consent checked a few
-    hundred at a time, as far down as it takes)."""
+def _quotable_first(ws, ranked: list[tuple], n: int, keep=None) -> list[tuple]:
+    """The first ``n`` of ``ranked`` whose unit is quotable now (or, with ``keep``, whose id is in
+    ``keep(quote ids)``), in order (checked a few hundred at a time, as far down as it takes)."""
     out: list[tuple] = []
     at = 0
+    step = max(n, 64)
     while len(out) < n and at < len(ranked):
-        chunk = ranked[at:at + n]
-        ok = storage.quotable_of(ws, [r[1] for r in chunk])
-        out += [(qid, s_, ts) for qid, uid, s_, ts in chunk if uid in ok]
-        at += n
+        chunk = ranked[at:at + step]
+        if keep is None:
+            ok = storage.quotable_of(ws, [r[1] for r in chunk])
+            out += [(qid, s_, ts) for qid, uid, s_, ts in chunk if uid in ok]
+        else:
+            ok = keep([r[0] for r in chunk])
+            out += [(qid, s_, ts) for qid, uid, s_, ts in chunk if qid in ok]
+        at += step
     return out[:n]
 
 
@@ -365,18 +370,22 @@ def _check_parts(c: _Candidate, safety, alone, part, w: float) -> None:
         raise _NotAsScored("a theme part other than the best of the quote's themes")
 
 
-def _relevances(ws, batch: list[_Candidate], w: float, min_score: float) -> list[tuple]:
-    """``(-relevance, quote_id, theme score)`` of those of ``batch`` that are quotable now and pass
-    the floor: :func:`_theme_ranked`'s relevance, from the same numbers."""
+def _relevances(ws, batch: list[_Candidate], w: float, min_score: float, keep=None) -> list[tuple]:
+    """``(-relevance, quote_id, theme score)`` of those of ``batch`` that are quotable now (or, with
+    ``keep``, whose id is in ``keep(quote ids)``) and pass the floor: :func:`_theme_ranked`'s
+    relevance, from the same numbers."""
     parts = storage.theme_score_parts(ws, [c.qid for c in batch])
-    ok = storage.quotable_of(ws, [c.uid for c in batch])
+    if keep is None:
+        ok, key = storage.quotable_of(ws, [c.uid for c in batch]), (lambda c: c.uid)
+    else:
+        ok, key = keep([c.qid for c in batch]), (lambda c: c.qid)
     out = []
     for c in batch:
         if c.qid not in parts:
             continue
         safety, alone, part = parts[c.qid]
         _check_parts(c, safety, alone, part, w)
-        if c.uid not in ok or (c.status not in POSITIVE and quality(c.score, safety) < min_score):
+        if key(c) not in ok or (c.status not in POSITIVE and quality(c.score, safety) < min_score):
             continue
         out.append((-relevance(c.score, safety, alone, part, c.s, w), c.qid, c.s))
     return out
@@ -414,7 +423,7 @@ def _pop(heap: list, size: int, reach: float) -> list[_Candidate]:
 
 
 def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_score: float, n: int,
-               w: float) -> list[tuple]:
+               w: float, keep=None, batch: int = 64) -> list[tuple]:
     """``(quote_id, relevance, theme score)`` of the first ``n`` quotable quotes of ``theme``'s
     ranking: ``_quotable_first(ws, _theme_ranked(...), n)``, reading ``parts_json`` only for the
     candidates whose bound reaches the ``n``-th relevance found (see :data:`PART_ROUNDING`).
@@ -423,14 +432,15 @@ def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_sc
     read, so their relevance is at most :func:`_fit_bound` of it (their theme score is at most
     their best, and at most 1). It stops when neither an unread candidate nor a read one not yet
     scored can reach the ``n``-th. Raises :class:`_NotAsScored` when a quote's parts are not as
-    that bound assumes."""
+    that bound assumes. ``keep`` (quote ids -> the allowed ones) replaces the consent check;
+    ``batch``: the fewest candidates scored at once."""
     decided = storage.decided_theme_rows(ws, statuses, theme)
     heap: list[tuple] = []
     _push(heap, decided, theme, held_ok, theme_min, w, True)
     rows = _by_score(ws, statuses, theme, {r[0] for r in decided})
     rest_d, rest = max(0.0, -w) + abs(w) * PART_ROUNDING, math.inf    # rest: the unread ones' bound
     kept: list[tuple] = []                                            # (-relevance, id, s), best first
-    size = max(n, 64)
+    size = max(n, batch)
     try:
         while True:
             nth = -kept[n - 1][0] if len(kept) >= n else -math.inf
@@ -438,7 +448,7 @@ def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_sc
             if max(top, rest) < nth or (not heap and rest == -math.inf):
                 break
             if top >= rest:
-                kept = sorted(kept + _relevances(ws, _pop(heap, size, max(rest, nth)), w, min_score))[:n]
+                kept = sorted(kept + _relevances(ws, _pop(heap, size, max(rest, nth)), w, min_score, keep))[:n]
                 continue
             chunk = list(itertools.islice(rows, 4 * size))
             _push(heap, chunk, theme, held_ok, theme_min, w, False)
@@ -459,6 +469,20 @@ def _theme_pool(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_s
     except _NotAsScored as exc:
         log.debug("theme shortlist: every candidate read (%s)", exc)
         return _quotable_first(ws, _theme_ranked(ws, statuses, theme, held_ok, theme_min, min_score, w), n)
+
+
+def theme_top_ids(ws, theme: str, n: int, statuses, keep) -> list[str]:
+    """The ids of the first ``n`` quotes of these statuses whose themes name ``theme`` and whose
+    id ``keep(quote ids)`` keeps (its set of the allowed ones: consent is its to check), best for
+    ``theme`` first: by :func:`relevance`, then id, as a theme's shortlist ranks (held quotes
+    and every theme score included, no floor). For the app's Quotes page filtered on a theme."""
+    w = theme_weight(ws)
+    try:
+        top = _theme_top(ws, statuses, theme, True, 0.0, 0.0, n, w, keep, batch=128)
+    except _NotAsScored as exc:
+        log.debug("theme order: every candidate read (%s)", exc)
+        top = _quotable_first(ws, _theme_ranked(ws, statuses, theme, True, 0.0, 0.0, w), n, keep)
+    return [qid for qid, _, _ in top]
 
 
 def check_top(top) -> int:

@@ -354,6 +354,15 @@ def test_quotes_pages_in_order_from_either_end(ws):
     assert [r["quote_id"] for r in last] == every[4:]
 
 
+# how a theme filter's page is read: every filtered quote ranked, or the page's quotes best first
+# from the index (readers.theme_top_ids), or that for the first pages and the whole list after them
+THEME_PAGE_READS = {
+    "whole list": {"THEME_WHOLE_BELOW": 10**9},
+    "best first": {"THEME_WHOLE_BELOW": 0},
+    "best first, then the whole list": {"THEME_WHOLE_BELOW": 0, "THEME_TOP_DEPTH": 2},
+}
+
+
 def reference_theme_order(ws, f: data.QuoteFilters) -> list[str]:
     """The quotes ``f`` keeps, in the order ``copquotes quotes --theme`` and the Triage page rank
     a theme's quotes (the shortlist's pool, before its choice for diversity): every quote naming
@@ -375,7 +384,10 @@ def theme_pages(ws, f: data.QuoteFilters, size: int) -> list[str]:
     return got
 
 
-def test_a_theme_filter_lists_the_quotes_best_for_that_theme_first(ws):
+@pytest.mark.parametrize("read", THEME_PAGE_READS)
+def test_a_theme_filter_lists_the_quotes_best_for_that_theme_first(ws, monkeypatch, read):
+    for name, value in THEME_PAGE_READS[read].items():
+        monkeypatch.setattr(data, name, value)
     ids = quote_ids(ws)
     # unit 3's quote scores 0.88 for solidarity and unit 1's 0.40, though unit 1's scores higher overall
     first, _ = data.quotes_page(ws, data.QuoteFilters(theme="solidarity"), 1, 1)
@@ -400,8 +412,11 @@ THEME_AND_OTHER_FILTERS = [
 ]
 
 
+@pytest.mark.parametrize("read", THEME_PAGE_READS)
 @pytest.mark.parametrize("filters", THEME_AND_OTHER_FILTERS, ids=lambda d: "+".join(f"{k}={v}" for k, v in d.items()))
-def test_theme_filter_pages_give_every_filtered_quote_once_in_the_themes_order(tmp_path, filters):
+def test_theme_filter_pages_give_every_filtered_quote_once_in_the_themes_order(tmp_path, monkeypatch, filters, read):
+    for name, value in THEME_PAGE_READS[read].items():
+        monkeypatch.setattr(data, name, value)
     ws = build_workspace(tmp_path / "ws", statuses={8: "approved"})
     try:
         f = data.QuoteFilters(**filters)
