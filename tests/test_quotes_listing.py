@@ -298,7 +298,7 @@ def _reference(ws, statuses, held_ok, floor, n):
 ])
 def test_a_theme_pool_read_from_the_index_first_is_the_ranking_of_every_candidate(ws, statuses, held_ok, floor):
     _many_quotes(ws)
-    w = readers._w_theme(ws)
+    w = readers.theme_weight(ws)
     for n in (1, 7, 50, 250, 2 * MANY):
         want = _reference(ws, statuses, held_ok, floor, n)
         assert readers._theme_top(ws, statuses, "wellbeing", held_ok, readers.THEME_MIN, floor, n, w) == want
@@ -329,7 +329,7 @@ def test_a_theme_pool_whose_parts_break_the_bound_is_read_whole(ws, broken):
     _many_quotes(ws)
     with ws.transaction() as c:
         c.execute(f"UPDATE quotes SET parts_json = {broken}")
-    w = readers._w_theme(ws)
+    w = readers.theme_weight(ws)
     with pytest.raises(readers._NotAsScored):
         readers._theme_top(ws, ("pending",), "wellbeing", True, readers.THEME_MIN, 0.0, 50, w)
     assert readers._theme_pool(ws, ("pending",), "wellbeing", True, readers.THEME_MIN, 0.0, 50) == \

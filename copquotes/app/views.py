@@ -299,8 +299,9 @@ def sidebar(ws, reviewer: str) -> None:
 
 def warm_up() -> None:
     """Pay what the first page view of a process would otherwise wait for: the imports behind
-    ``st.dataframe`` / ``st.bar_chart`` (pyarrow, altair) and the codebook (the themes package
-    imports scikit-learn). :func:`login` calls it once its form is drawn, while the reviewer
+    ``st.dataframe`` / ``st.bar_chart`` (pyarrow, altair), the codebook (the themes package
+    imports scikit-learn) and the quotes package (the Triage shortlist, the Quotes page's order
+    under a theme filter). :func:`login` calls it once its form is drawn, while the reviewer
     types; later calls cost nothing."""
     try:
         import altair  # noqa: F401
@@ -308,6 +309,7 @@ def warm_up() -> None:
     except ImportError:  # pragma: no cover - Streamlit installs both; warming is best effort
         pass
     review.codebook_themes()
+    from ..quotes import readers  # noqa: F401
 
 
 def main() -> None:

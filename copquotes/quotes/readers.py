@@ -166,7 +166,22 @@ def theme_score(score: float, safety, theme_part, s: float, w_theme: float) -> f
     return safety / (1.0 + math.exp(-z))
 
 
-def _w_theme(ws) -> float:
+def relevance(score: float, safety, alone, part, s: float, w_theme: float) -> float:
+    """A quote's relevance to a theme it scores ``s`` for, what a theme's shortlist ranks on (and
+    the app's Quotes page filtered on that theme): its score with this theme as its theme part
+    (:func:`theme_score`; ``safety`` and ``alone`` its stored multiplicative parts, safety and
+    standalone, ``part`` its stored theme part) times ``s``."""
+    factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
+    return theme_score(score, factor, part, s, w_theme) * s
+
+
+def theme_scores(themes_json: str | None) -> dict:
+    """``{theme: score}`` of a quote's stored themes (``themes_json``)."""
+    return {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+
+
+def theme_weight(ws) -> float:
+    """The weight of the theme part in the workspace's scoring (what :func:`theme_score` moves by)."""
     from .scoring import Weights
 
     stored = ws.get_config(storage.CONFIG_WEIGHTS)
@@ -245,7 +260,7 @@ def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float, min
     score for this theme (:func:`theme_score`) times its theme score."""
     from ..disclosure import is_held
 
-    w = _w_theme(ws) if w_theme is None else w_theme
+    w = theme_weight(ws) if w_theme is None else w_theme
     ranked = []
     for qid, uid, st, score, flags, themes_json, safety, alone, part in storage.theme_candidates(ws, statuses, theme):
         # a flag of severity "hold" is stored as the JSON string "hold" (or spelt with an escape):
@@ -254,26 +269,30 @@ def _theme_ranked(ws, statuses, theme: str, held_ok: bool, theme_min: float, min
             continue
         if st not in POSITIVE and quality(score, safety) < min_score:
             continue
-        ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+        ts = theme_scores(themes_json)
         if not theme_fits(ts, theme, theme_min):
             continue
         s = float(ts[theme])
-        factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
-        ranked.append((qid, uid, theme_score(score, factor, part, s, w) * s, s))
+        ranked.append((qid, uid, relevance(score, safety, alone, part, s, w), s))
     ranked.sort(key=lambda p: (-p[2], p[0]))
     return ranked
 
 
-def _quotable_first(ws, ranked: list[tuple], n: int) -> list[tuple]:
-    """The first ``n`` of ``ranked`` whose unit is quotable now, in order (consent checked a few
-    hundred at a time, as far down as it takes)."""
+def _quotable_first(ws, ranked: list[tuple], n: int, keep=None) -> list[tuple]:
+    """The first ``n`` of ``ranked`` whose unit is quotable now (or, with ``keep``, whose id is in
+    ``keep(quote ids)``), in order (checked a few hundred at a time, as far down as it takes)."""
     out: list[tuple] = []
     at = 0
+    step = max(n, 64)
     while len(out) < n and at < len(ranked):
-        chunk = ranked[at:at + n]
-        ok = storage.quotable_of(ws, [r[1] for r in chunk])
-        out += [(qid, s_, ts) for qid, uid, s_, ts in chunk if uid in ok]
-        at += n
+        chunk = ranked[at:at + step]
+        if keep is None:
+            ok = storage.quotable_of(ws, [r[1] for r in chunk])
+            out += [(qid, s_, ts) for qid, uid, s_, ts in chunk if uid in ok]
+        else:
+            ok = keep([r[0] for r in chunk])
+            out += [(qid, s_, ts) for qid, uid, s_, ts in chunk if qid in ok]
+        at += step
     return out[:n]
 
 
@@ -334,7 +353,7 @@ def _candidate(row, theme: str, held_ok: bool, theme_min: float, w: float, decid
     qid, uid, st, score, flags, themes_json = row
     if not held_ok and ('"hold"' in (flags or "") or "\\" in (flags or "")) and is_held(flags, st):
         return None
-    ts = {t["theme"]: t["score"] for t in json.loads(themes_json or "[]")}
+    ts = theme_scores(themes_json)
     if not theme_fits(ts, theme, theme_min):
         return None
     s, best = float(ts[theme]), float(max(ts.values()))
@@ -355,21 +374,24 @@ def _check_parts(c: _Candidate, safety, alone, part, w: float) -> None:
         raise _NotAsScored("a theme part other than the best of the quote's themes")
 
 
-def _relevances(ws, batch: list[_Candidate], w: float, min_score: float) -> list[tuple]:
-    """``(-relevance, quote_id, theme score)`` of those of ``batch`` that are quotable now and pass
-    the floor: :func:`_theme_ranked`'s relevance, from the same numbers."""
+def _relevances(ws, batch: list[_Candidate], w: float, min_score: float, keep=None) -> list[tuple]:
+    """``(-relevance, quote_id, theme score)`` of those of ``batch`` that are quotable now (or, with
+    ``keep``, whose id is in ``keep(quote ids)``) and pass the floor: :func:`_theme_ranked`'s
+    relevance, from the same numbers."""
     parts = storage.theme_score_parts(ws, [c.qid for c in batch])
-    ok = storage.quotable_of(ws, [c.uid for c in batch])
+    if keep is None:
+        ok, key = storage.quotable_of(ws, [c.uid for c in batch]), (lambda c: c.uid)
+    else:
+        ok, key = keep([c.qid for c in batch]), (lambda c: c.qid)
     out = []
     for c in batch:
         if c.qid not in parts:
             continue
         safety, alone, part = parts[c.qid]
         _check_parts(c, safety, alone, part, w)
-        if c.uid not in ok or (c.status not in POSITIVE and quality(c.score, safety) < min_score):
+        if key(c) not in ok or (c.status not in POSITIVE and quality(c.score, safety) < min_score):
             continue
-        factor = None if safety is None else float(safety) * (1.0 if alone is None else float(alone))
-        out.append((-(theme_score(c.score, factor, part, c.s, w) * c.s), c.qid, c.s))
+        out.append((-relevance(c.score, safety, alone, part, c.s, w), c.qid, c.s))
     return out
 
 
@@ -405,7 +427,7 @@ def _pop(heap: list, size: int, reach: float) -> list[_Candidate]:
 
 
 def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_score: float, n: int,
-               w: float) -> list[tuple]:
+               w: float, keep=None, batch: int = 64) -> list[tuple]:
     """``(quote_id, relevance, theme score)`` of the first ``n`` quotable quotes of ``theme``'s
     ranking: ``_quotable_first(ws, _theme_ranked(...), n)``, reading ``parts_json`` only for the
     candidates whose bound reaches the ``n``-th relevance found (see :data:`PART_ROUNDING`).
@@ -414,14 +436,15 @@ def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_sc
     read, so their relevance is at most :func:`_fit_bound` of it (their theme score is at most
     their best, and at most 1). It stops when neither an unread candidate nor a read one not yet
     scored can reach the ``n``-th. Raises :class:`_NotAsScored` when a quote's parts are not as
-    that bound assumes."""
+    that bound assumes. ``keep`` (quote ids -> the allowed ones) replaces the consent check;
+    ``batch``: the fewest candidates scored at once."""
     decided = storage.decided_theme_rows(ws, statuses, theme)
     heap: list[tuple] = []
     _push(heap, decided, theme, held_ok, theme_min, w, True)
     rows = _by_score(ws, statuses, theme, {r[0] for r in decided})
     rest_d, rest = max(0.0, -w) + abs(w) * PART_ROUNDING, math.inf    # rest: the unread ones' bound
     kept: list[tuple] = []                                            # (-relevance, id, s), best first
-    size = max(n, 64)
+    size = max(n, batch)
     try:
         while True:
             nth = -kept[n - 1][0] if len(kept) >= n else -math.inf
@@ -429,7 +452,7 @@ def _theme_top(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_sc
             if max(top, rest) < nth or (not heap and rest == -math.inf):
                 break
             if top >= rest:
-                kept = sorted(kept + _relevances(ws, _pop(heap, size, max(rest, nth)), w, min_score))[:n]
+                kept = sorted(kept + _relevances(ws, _pop(heap, size, max(rest, nth)), w, min_score, keep))[:n]
                 continue
             chunk = list(itertools.islice(rows, 4 * size))
             _push(heap, chunk, theme, held_ok, theme_min, w, False)
@@ -444,12 +467,26 @@ def _theme_pool(ws, statuses, theme: str, held_ok: bool, theme_min: float, min_s
     """``(quote_id, relevance, theme score)`` of the first ``n`` quotable quotes of ``theme``'s
     ranking (:func:`_theme_ranked`): by :func:`_theme_top`, or, when a quote's stored parts are
     not as its bound assumes, from every candidate read whole."""
-    w = _w_theme(ws)
+    w = theme_weight(ws)
     try:
         return _theme_top(ws, statuses, theme, held_ok, theme_min, min_score, n, w)
     except _NotAsScored as exc:
         log.debug("theme shortlist: every candidate read (%s)", exc)
         return _quotable_first(ws, _theme_ranked(ws, statuses, theme, held_ok, theme_min, min_score, w), n)
+
+
+def theme_top_ids(ws, theme: str, n: int, statuses, keep) -> list[str]:
+    """The ids of the first ``n`` quotes of these statuses whose themes name ``theme`` and whose
+    id ``keep(quote ids)`` keeps (its set of the allowed ones: consent is its to check), best for
+    ``theme`` first: by :func:`relevance`, then id, as a theme's shortlist ranks (held quotes
+    and every theme score included, no floor). For the app's Quotes page filtered on a theme."""
+    w = theme_weight(ws)
+    try:
+        top = _theme_top(ws, statuses, theme, True, 0.0, 0.0, n, w, keep, batch=128)
+    except _NotAsScored as exc:
+        log.debug("theme order: every candidate read (%s)", exc)
+        top = _quotable_first(ws, _theme_ranked(ws, statuses, theme, True, 0.0, 0.0, w), n, keep)
+    return [qid for qid, _, _ in top]
 
 
 def check_top(top) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -351,6 +352,98 @@ def test_quotes_pages_in_order_from_either_end(ws):
         assert got == every, size
     last, _ = data.quotes_page(ws, data.QuoteFilters(), 10**6, 2)
     assert [r["quote_id"] for r in last] == every[4:]
+
+
+# how a theme filter's page is read: every filtered quote ranked, or the page's quotes best first
+# from the index (readers.theme_top_ids), or that for the first pages and the whole list after them
+THEME_PAGE_READS = {
+    "whole list": {"THEME_WHOLE_BELOW": 10**9},
+    "best first": {"THEME_WHOLE_BELOW": 0},
+    "best first, then the whole list": {"THEME_WHOLE_BELOW": 0, "THEME_TOP_DEPTH": 2},
+}
+
+
+def reference_theme_order(ws, f: data.QuoteFilters) -> list[str]:
+    """The quotes ``f`` keeps, in the order ``copquotes quotes --theme`` and the Triage page rank
+    a theme's quotes (the shortlist's pool, before its choice for diversity): every quote naming
+    the theme, held ones too, no score floor."""
+    from copquotes.quotes import readers
+
+    keep = {r["quote_id"] for r in data.quotes_page(ws, replace(f, theme=None), 1, 1000)[0]}
+    return [r[0] for r in readers._theme_ranked(ws, data.STATUSES, f.theme, True, 0.0) if r[0] in keep]
+
+
+def theme_pages(ws, f: data.QuoteFilters, size: int) -> list[str]:
+    """The quote ids of every page of ``f``, page after page (each page checks the total)."""
+    expected_total = data.quotes_page(ws, f, 1, size)[1]
+    got = []
+    for page in range(1, -(-expected_total // size) + 1):
+        rows, total = data.quotes_page(ws, f, page, size)
+        assert total == expected_total
+        got += [r["quote_id"] for r in rows]
+    return got
+
+
+@pytest.mark.parametrize("read", THEME_PAGE_READS)
+def test_a_theme_filter_lists_the_quotes_best_for_that_theme_first(ws, monkeypatch, read):
+    for name, value in THEME_PAGE_READS[read].items():
+        monkeypatch.setattr(data, name, value)
+    ids = quote_ids(ws)
+    # unit 3's quote scores 0.88 for solidarity and unit 1's 0.40, though unit 1's scores higher overall
+    first, _ = data.quotes_page(ws, data.QuoteFilters(theme="solidarity"), 1, 1)
+    assert [r["quote_id"] for r in first] == [ids[3]]
+    assert data.quotes_page(ws, data.QuoteFilters(), 1, 1)[0][0]["quote_id"] == ids[1]
+    # wellbeing: unit 8's quote (0.77 for it) before unit 5's (0.55), though unit 5's scores higher overall
+    assert theme_pages(ws, data.QuoteFilters(theme="wellbeing"), 1) == [ids[1], ids[8], ids[5]]
+
+
+THEME_AND_OTHER_FILTERS = [
+    dict(theme="wellbeing"),
+    dict(theme="solidarity"),
+    dict(theme="wellbeing", status="pending"),
+    dict(theme="wellbeing", status="approved"),
+    dict(theme="solidarity", group="RRE"),
+    dict(theme="wellbeing", year="2024", source_kind="focus_group"),
+    dict(theme="solidarity", flags="any flag"),
+    dict(theme="solidarity", flags="no flags"),
+    dict(theme="wellbeing", topic=0),
+    dict(theme="wellbeing", search="walk"),
+    dict(theme="reflective_practice", source_kind="focus_group"),
+]
+
+
+@pytest.mark.parametrize("read", THEME_PAGE_READS)
+@pytest.mark.parametrize("filters", THEME_AND_OTHER_FILTERS, ids=lambda d: "+".join(f"{k}={v}" for k, v in d.items()))
+def test_theme_filter_pages_give_every_filtered_quote_once_in_the_themes_order(tmp_path, monkeypatch, filters, read):
+    for name, value in THEME_PAGE_READS[read].items():
+        monkeypatch.setattr(data, name, value)
+    ws = build_workspace(tmp_path / "ws", statuses={8: "approved"})
+    try:
+        f = data.QuoteFilters(**filters)
+        every = reference_theme_order(ws, f)
+        for size in (1, 2, 3, 50):
+            assert theme_pages(ws, f, size) == every, size
+        assert data.filtered_quote_ids(ws, f) == every
+    finally:
+        ws.close()
+
+
+def test_a_theme_filter_follows_a_quotes_theme_score_changed_by_another_connection(ws):
+    ids = quote_ids(ws)
+    f = data.QuoteFilters(theme="solidarity")
+    assert theme_pages(ws, f, 1)[0] == ids[3]
+    other = Workspace.open(ws.path)           # e.g. the quotes stage scoring again while the page is open
+    with other.transaction() as c:
+        c.execute("UPDATE quotes SET themes_json = ? WHERE quote_id = ?",
+                  ('[{"theme": "backlash", "score": 0.66}, {"theme": "solidarity", "score": 0.1}]', ids[3]))
+    other.close()
+    assert theme_pages(ws, f, 1) == reference_theme_order(ws, f)
+    assert theme_pages(ws, f, 1)[-1] == ids[3]
+
+
+def test_an_export_filtered_on_a_theme_writes_its_quotes_in_the_pages_order(ws):
+    f = data.QuoteFilters(theme="wellbeing")
+    assert data.export_quote_ids(ws, f) == theme_pages(ws, f, 2) == reference_theme_order(ws, f)
 
 
 def test_theme_and_topic_pages_in_order(ws):
