@@ -619,9 +619,6 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             n_files += 1
             prog.step("ingest", "running", done=n_files)
         remember_unreadable(ws, read_ok, unreadable)
-        from ..removal import reattach_returned
-
-        reattach_returned(ws)   # decisions kept when a file was removed (`copquotes remove`), back with it
         _write_json(b / RESULTS, results)
         (b / INGESTED).write_text(_now())
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
@@ -672,7 +669,8 @@ def outdated_message(name: str, newer: str | None) -> str:
 
 def run_job(ws_path) -> int:
     """The background process: ingest new batches, then every analysis stage."""
-    from ..pipeline import STAGE_ORDER, analyse
+    from ..analysis import analyse_ingested
+    from ..pipeline import STAGE_ORDER
     from ..workspace import Workspace
 
     ws_path = Path(ws_path).resolve()
@@ -698,10 +696,9 @@ def run_job(ws_path) -> int:
             if waiting:
                 prog.step(waiting[0], "running")
             t0["t"] = time.time()
-        analyse(ws, progress=False, on_stage=on_stage)
-        from .. import questions
-
-        questions.store_all(ws)   # no page waits for the redactor on its first survey question
+        # decisions kept when a file was removed (`copquotes remove`) back with it, the stages, the
+        # survey questions stored ahead (no page waits for the redactor on its first one)
+        analyse_ingested(ws, progress=False, on_stage=on_stage)
         for name in order:
             if prog.state["steps"].get(name, {}).get("status") in ("waiting", "running"):
                 prog.step(name, "done")
