@@ -403,12 +403,13 @@ FILE_STATUS = {"added": "read", "unchanged": "read before", "unreadable": "could
                "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version"}
 
 
-def file_rows(ws_path) -> list[dict]:
+def file_rows(ws_path, listed: list[dict] | None = None) -> list[dict]:
     """The Add files page's list: one row per file added, oldest first, with its size and the
     second it was added (two different files of one name are told apart) and what reading it
-    gave, with the reason when it could not be read."""
+    gave, with the reason when it could not be read. ``listed``: :func:`batches` already read
+    (the page reads them once per redraw), else read here."""
     rows = []
-    for b in batches(ws_path):
+    for b in _listed(ws_path, listed):
         when = local_time(b.get("created_at"))
         for f in b.get("files", []):
             status = f.get("status") or "waiting"
@@ -427,11 +428,16 @@ def file_rows(ws_path) -> list[dict]:
     return rows
 
 
-def file_problems(ws_path) -> list[dict]:
+def _listed(ws_path, listed: list[dict] | None) -> list[dict]:
+    return batches(ws_path) if listed is None else listed
+
+
+def file_problems(ws_path, listed: list[dict] | None = None) -> list[dict]:
     """The files that could not be read (``name``, ``error``, ``added``), kept until the same name
-    is added again and read: what the Add files page warns about after every later analysis."""
+    is added again and read: what the Add files page warns about after every later analysis.
+    ``listed`` as :func:`file_rows`."""
     latest: dict[str, dict] = {}
-    for b in batches(ws_path):
+    for b in _listed(ws_path, listed):
         for f in b.get("files", []):
             if f.get("status") in ("waiting", None):
                 continue
@@ -440,11 +446,12 @@ def file_problems(ws_path) -> list[dict]:
     return [f for f in latest.values() if f["status"] == "unreadable"]
 
 
-def outdated_files(ws_path) -> list[dict]:
+def outdated_files(ws_path, listed: list[dict] | None = None) -> list[dict]:
     """The uploads not read because they are an older version of a file added before (``name``,
-    ``newer``: that file's name, ``added``), kept until the same name is added again and read."""
+    ``newer``: that file's name, ``added``), kept until the same name is added again and read.
+    ``listed`` as :func:`file_rows`."""
     latest: dict[str, dict] = {}
-    for b in batches(ws_path):
+    for b in _listed(ws_path, listed):
         for f in b.get("files", []):
             if f.get("status") not in ("waiting", None):
                 latest[f["name"].lower()] = {"name": f["name"], "status": f["status"], "newer": f.get("newer"),
