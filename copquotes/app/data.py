@@ -177,9 +177,6 @@ def theme_prevalence(ws, by: str = "group") -> pd.DataFrame:
     return prevalence(label_base(ws), label_adjustments(ws), by)
 
 
-_PICTURES_CACHE: dict = {}
-
-
 REDRAW_MAX_UNITS = 20_000   # topic pictures drawn again in the app up to this many units
 
 
@@ -187,9 +184,9 @@ def figures(ws) -> list:
     """The topic pictures (:class:`copquotes.topics.Picture`: name and PNG bytes), topic map
     first, with the topic labels the disclosure layer shows now (never the raw labels): the
     topics stage's PNGs under ``WS/figures/`` while they were drawn with these labels, else
-    drawn again in memory (kept until the analysis or the labels change; above
-    :data:`REDRAW_MAX_UNITS` units none is shown until the next analysis run). HTML figures and
-    any other image in the folder are never shown."""
+    drawn again in memory (above :data:`REDRAW_MAX_UNITS` units none is shown until the next
+    analysis run). HTML figures and any other image in the folder are never shown. Not cached
+    here: the app caches it, as every reader, until the workspace changes (views ``cached``)."""
     from .. import topics      # the topics package (its model code) loads only when pictures are asked for
 
     if ws.conn.execute("SELECT 1 FROM topic_info LIMIT 1").fetchone() is None:
@@ -201,11 +198,7 @@ def figures(ws) -> list:
             # drawing them again reads every unit's topic and theme scores (about 20 s at
             # 200,000 units): above this size they wait for the next analysis run, and none shows
             return []
-        key = (str(ws.path), analysis_token(ws), tuple(sorted(labels.items())))
-        pics = _PICTURES_CACHE.get(key)
-        if pics is None:
-            _PICTURES_CACHE.clear()
-            pics = _PICTURES_CACHE[key] = topics.pictures(ws, labels)
+        pics = topics.pictures(ws, labels)
     return sorted(pics, key=lambda p: (0 if "topic" in p.name and "map" in p.name else 1 if "topic" in p.name
                                        else 2, p.name))
 
