@@ -139,9 +139,9 @@ def _ingest(args, ws_path: Path, meta: dict) -> dict:
 def _restore_removed(ws, rep: dict) -> None:
     """Reviewers' decisions kept when a file was removed (copquotes remove) re-attached to it when
     this ingest brought it back; listed in the report (``restored``)."""
-    from .removal import reattach_returned
+    from .analysis import after_ingest
 
-    back = reattach_returned(ws)
+    back = after_ingest(ws)
     if back:
         rep["restored"] = back
 

@@ -1,7 +1,7 @@
-"""copquotes/analysis.py: every interface analyses through ``analyse_ingested``, so that none
-leaves out re-attaching a returned file's decisions or storing the survey questions ahead (the
-behaviour through each interface, on a real analysis: tests/test_removal.py
-``test_every_interface_that_analyses_...``)."""
+"""copquotes/analysis.py: every interface analyses through ``analyse_ingested`` and ends an ingest
+it does not analyse with ``after_ingest``, so that none leaves out re-attaching a returned file's
+decisions or storing the survey questions ahead (the behaviour through each interface, on a real
+analysis: tests/test_removal.py ``test_every_interface_that_analyses_...``)."""
 from __future__ import annotations
 
 import ast
@@ -16,8 +16,7 @@ INTERFACES = ["__main__.py", "cli.py", "api.py", "app_launcher.py", "demo.py", "
 # what only copquotes.analysis calls: (module the name comes from, name)
 LEFT_TO_ANALYSIS = {("pipeline", "analyse"), ("removal", "reattach_returned"), ("questions", "store_all")}
 ANALYSING = ["cli.py", "api.py", "demo.py", "app/jobs.py"]
-# ``copquotes ingest`` ingests without analysing, and lists the returned files' decisions it re-attached
-INGEST_ONLY = {"cli.py": {("removal", "reattach_returned")}}
+INGESTING_ALONE = ["cli.py", "app/jobs.py"]     # copquotes ingest; the app's ingest of each batch
 
 
 def _uses(rel: str) -> set[tuple[str, str]]:
@@ -41,9 +40,14 @@ def test_the_interfaces_are_the_modules_of_the_top_layer():
 
 @pytest.mark.parametrize("rel", INTERFACES)
 def test_no_interface_runs_the_stages_or_the_steps_after_them_on_its_own(rel):
-    assert _uses(rel) & LEFT_TO_ANALYSIS == INGEST_ONLY.get(rel, set())
+    assert _uses(rel) & LEFT_TO_ANALYSIS == set()
 
 
 @pytest.mark.parametrize("rel", ANALYSING)
 def test_each_interface_that_analyses_does_it_through_analyse_ingested(rel):
     assert ("analysis", "analyse_ingested") in _uses(rel)
+
+
+@pytest.mark.parametrize("rel", INGESTING_ALONE)
+def test_each_interface_that_ingests_without_analysing_ends_it_with_after_ingest(rel):
+    assert ("analysis", "after_ingest") in _uses(rel)

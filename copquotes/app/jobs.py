@@ -557,6 +557,7 @@ def _plain_error(exc: BaseException) -> str:
 
 def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
     """Ingest every batch not yet ingested, one file at a time (one bad file stops nothing)."""
+    from ..analysis import after_ingest
     from ..errors import CopquotesError
     from ..ingest import discover
     from ..ingest.batch import remember_unreadable
@@ -626,6 +627,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             n_files += 1
             prog.step("ingest", "running", done=n_files)
         remember_unreadable(ws, read_ok, unreadable)
+        after_ingest(ws)   # decisions kept when a file was removed (`copquotes remove`), back with it
         _write_json(b / RESULTS, results)
         (b / INGESTED).write_text(_now())
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
