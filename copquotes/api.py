@@ -157,8 +157,8 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
     from .runtime import session
 
     with session(threads=jobs):
+        from .analysis import analyse_ingested
         from .ingest import discover
-        from .pipeline import analyse
         from .workspace import Workspace
 
         discovery = discover(inputs, meta)
@@ -173,13 +173,8 @@ def run(paths: PathLike | Iterable[PathLike], workspace: PathLike | None = None,
             ws = Workspace.open(ws_path, create=True)
             try:
                 report = ws.ingest(discovery.sources, progress=True)
-                from .removal import reattach_returned
-
-                restored = reattach_returned(ws)   # decisions kept when a file was removed, back with it
-                stages = analyse(ws, progress=True, engine=started, address=address, jobs=jobs, bulk=bulk)
-                from . import questions
-
-                questions.store_all(ws)   # no export waits for the redactor on its first question
+                restored, stages = analyse_ingested(ws, progress=True, engine=started, address=address, jobs=jobs,
+                                                    bulk=bulk)
             finally:
                 ws.close()
     ingest = report.to_dict()

@@ -16,7 +16,7 @@ import sys
 import threading
 from pathlib import Path
 
-from . import _offline, interrupts, questions
+from . import _offline, interrupts
 from ._version import __version__
 from .errors import ConfigError, CopquotesError, InputError
 
@@ -139,9 +139,9 @@ def _ingest(args, ws_path: Path, meta: dict) -> dict:
 def _restore_removed(ws, rep: dict) -> None:
     """Reviewers' decisions kept when a file was removed (copquotes remove) re-attached to it when
     this ingest brought it back; listed in the report (``restored``)."""
-    from .removal import reattach_returned
+    from .analysis import after_ingest
 
-    back = reattach_returned(ws)
+    back = after_ingest(ws)
     if back:
         rep["restored"] = back
 
@@ -237,7 +237,7 @@ def _analysis_options(sp, when: str) -> None:
 
 
 def cmd_run(args) -> int:
-    from .pipeline import analyse
+    from .analysis import analyse_ingested
     from .workspace import pipeline_lock
 
     from .engines import connected_first, preflight
@@ -261,9 +261,10 @@ def cmd_run(args) -> int:
         ws = _open_ws(args.workspace)
         before = _bulk_generation(ws_path)
         try:
-            results = analyse(ws, progress=not args.quiet, on_stage=None if args.json else _print_stage,
-                              jobs=jobs, engine=engine, address=args.address, bulk=args.bulk)
-            questions.store_all(ws)   # no page or export waits for the redactor on its first question
+            # (the returned files' decisions are back already: _ingest listed them)
+            _, results = analyse_ingested(ws, progress=not args.quiet,
+                                          on_stage=None if args.json else _print_stage,
+                                          jobs=jobs, engine=engine, address=args.address, bulk=args.bulk)
         finally:
             ws.close()
         if not args.json:
@@ -274,8 +275,7 @@ def cmd_run(args) -> int:
 
 
 def cmd_analyse(args) -> int:
-    from .pipeline import analyse
-
+    from .analysis import analyse_ingested
     from .engines import preflight
     from .pipeline import resolve_stages
 
@@ -285,10 +285,10 @@ def cmd_analyse(args) -> int:
     ws = _open_ws(args.workspace)
     before = _bulk_generation(args.workspace)
     try:
-        results = analyse(ws, args.stage, force=args.force, progress=not args.quiet,
-                          on_stage=None if args.json else _print_stage, wait=not args.no_wait, on_wait=_err,
-                          jobs=jobs, engine=args.engine, address=args.address, bulk=args.bulk)
-        questions.store_all(ws)
+        _, results = analyse_ingested(ws, args.stage, force=args.force, progress=not args.quiet,
+                                      on_stage=None if args.json else _print_stage, wait=not args.no_wait,
+                                      on_wait=_err, jobs=jobs, engine=args.engine, address=args.address,
+                                      bulk=args.bulk)
     finally:
         ws.close()
     if not args.json:

@@ -13,8 +13,8 @@ DEFAULT_WORKSPACE = ".copquotes-demo"
 def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool = True,
              out=None) -> Path:
     """Ingest ``corpus/``, run every stage, print the top quotes per theme; returns the workspace."""
+    from .analysis import analyse_ingested
     from .ingest import discover
-    from .pipeline import analyse
     from .quotes import render_top_quotes
     from .quotes.readers import check_top
     from .themes import Codebook
@@ -30,14 +30,12 @@ def run_demo(workspace: str | Path | None = None, top: int = 3, progress: bool =
     ws = Workspace.open(ws_path, create=True)
     try:
         report = ws.ingest(discovery.sources, progress=progress)
-        from .removal import reattach_returned
-
-        reattach_returned(ws)   # decisions kept when a corpus file was removed, back with it
         n_files = len(report.files)
         sys.stderr.write(f"demo: {ws.n_units()} units from {n_files} files in {ws_path}\n")
-        analyse(ws, progress=progress,
-                on_stage=lambda name, s: sys.stderr.write(
-                    f"  {name:<10} {'up to date' if s.get('skipped') else 'done in %.1fs' % s.get('seconds', 0)}\n"))
+        # (decisions kept when a corpus file was removed come back with it)
+        analyse_ingested(ws, progress=progress,
+                         on_stage=lambda name, s: sys.stderr.write(
+                             f"  {name:<10} {'up to date' if s.get('skipped') else 'done in %.1fs' % s.get('seconds', 0)}\n"))
         codebook = Codebook.load()
         render_top_quotes(ws, themes=[t.id for t in codebook.themes], top=top, out=out)
     finally:

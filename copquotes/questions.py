@@ -94,8 +94,8 @@ def shown_question(ws, gate, question, file_id):
 def store_all(ws) -> int:
     """Anonymise and store every survey question of the workspace not stored yet, so that no
     page of the app or export waits for the redactor's models on its first question (a few
-    seconds, once per process). The interfaces call it after an analysis run (``copquotes
-    run``/``analyse``, ``copquotes.run``, the app's Analyse job). Returns how many were new."""
+    seconds, once per process). Every interface's analysis runs it after the stages
+    (:func:`copquotes.analysis.analyse_ingested`). Returns how many were new."""
     try:
         questions = [q for (q,) in ws.conn.execute("SELECT DISTINCT question FROM units WHERE question IS NOT NULL")]
     except Exception as exc:  # noqa: BLE001 - a workspace that cannot be read now: done on first use

@@ -251,6 +251,69 @@ def test_a_file_removed_twice_over_keeps_its_decisions_until_it_comes_back(capsy
     assert reviewed_state(wsp) == {**before, "orphaned": 0}
 
 
+def _back_by_cli_run(capsys, here, wsp):
+    code, _, err = cli(capsys, "-q", "run", "a.csv", "--workspace", wsp)
+    assert code == 0, err
+
+
+def _back_by_cli_analyse(capsys, here, wsp):
+    """Ingested through the workspace alone (nothing re-attached), then ``copquotes analyse``."""
+    from copquotes.ingest import discover
+
+    ws = db(wsp)
+    try:
+        ws.ingest(discover([here / "a.csv"]).sources, progress=False)
+        assert decision_summary(ws)["orphaned"] == 5
+    finally:
+        ws.close()
+    code, _, err = cli(capsys, "-q", "analyse", "--workspace", wsp)
+    assert code == 0, err
+
+
+def _back_by_api(capsys, here, wsp):
+    assert copquotes.run(here / "a.csv", workspace=wsp).ingest["restored"][0]["reattached"] == 5
+
+
+def _back_by_app_job(capsys, here, wsp):
+    from copquotes.app import jobs
+
+    jobs.save_batch(wsp, [("a.csv", A_CSV.encode())])    # stored under WS/inputs/: the same bytes come back
+    assert jobs.run_job(wsp) == 0
+
+
+BACK_BY = {"copquotes run": _back_by_cli_run, "copquotes analyse": _back_by_cli_analyse,
+           "copquotes.run": _back_by_api, "the app's Analyse job": _back_by_app_job}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("interface", BACK_BY)
+def test_every_interface_that_analyses_brings_a_returned_files_decisions_back_and_stores_its_questions(
+        capsys, here, wsp, interface):
+    """The real analysis after the file comes back: whichever interface runs it, the reviewers'
+    work kept at its removal is re-attached and the survey questions are stored ahead
+    (copquotes.analysis.analyse_ingested)."""
+    from copquotes import questions
+
+    question = A_CSV.split(",")[1]
+    _by_cli_path(capsys, wsp, "a.csv")
+    ws = db(wsp)
+    try:
+        with ws.transaction() as c:        # (stored when the bulk files were written): forgotten,
+            c.execute("DELETE FROM config WHERE key = ?", (questions.CONFIG_KEY,))
+    finally:
+        ws.close()
+    questions._MEMO.clear()                # as in a new process
+    BACK_BY[interface](capsys, here, wsp)
+    after = reviewed_state(wsp)
+    assert after["orphaned"] == 0 and status_json(capsys, wsp)["removed_files"] == []
+    assert sorted(status for status, _ in after["quotes"]) == ["approved", "edited"] and len(after["labels"]) == 1
+    ws = db(wsp)
+    try:
+        assert isinstance((ws.get_config(questions.CONFIG_KEY, {}) or {}).get(questions._key(question)), str)
+    finally:
+        ws.close()
+
+
 # ---------------------------------------------------------------------------------- refusing
 class _Terminal(io.StringIO):
     def isatty(self):

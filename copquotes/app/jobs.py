@@ -431,14 +431,15 @@ def applied_meta(ws_path) -> dict[str, dict]:
     return out
 
 
-def file_rows(ws_path) -> list[dict]:
+def file_rows(ws_path, listed: list[dict] | None = None) -> list[dict]:
     """The Add files page's list: one row per file added, oldest first, with its size and the
     second it was added (two different files of one name are told apart), what reading it
     gave, with the reason when it could not be read, and the group, year and source kind it
-    has in the workspace (:func:`applied_meta`; what was typed for a file it does not hold)."""
+    has in the workspace (:func:`applied_meta`; what was typed for a file it does not hold).
+    ``listed``: :func:`batches` already read (the page reads them once per redraw), else read here."""
     rows = []
     applied = applied_meta(ws_path)
-    for b in batches(ws_path):
+    for b in _listed(ws_path, listed):
         when = local_time(b.get("created_at"))
         for f in b.get("files", []):
             status = f.get("status") or "waiting"
@@ -457,11 +458,16 @@ def file_rows(ws_path) -> list[dict]:
     return rows
 
 
-def file_problems(ws_path) -> list[dict]:
+def _listed(ws_path, listed: list[dict] | None) -> list[dict]:
+    return batches(ws_path) if listed is None else listed
+
+
+def file_problems(ws_path, listed: list[dict] | None = None) -> list[dict]:
     """The files that could not be read (``name``, ``error``, ``added``), kept until the same name
-    is added again and read: what the Add files page warns about after every later analysis."""
+    is added again and read: what the Add files page warns about after every later analysis.
+    ``listed`` as :func:`file_rows`."""
     latest: dict[str, dict] = {}
-    for b in batches(ws_path):
+    for b in _listed(ws_path, listed):
         for f in b.get("files", []):
             if f.get("status") in ("waiting", None):
                 continue
@@ -470,11 +476,12 @@ def file_problems(ws_path) -> list[dict]:
     return [f for f in latest.values() if f["status"] == "unreadable"]
 
 
-def outdated_files(ws_path) -> list[dict]:
+def outdated_files(ws_path, listed: list[dict] | None = None) -> list[dict]:
     """The uploads not read because they are an older version of a file added before (``name``,
-    ``newer``: that file's name, ``added``), kept until the same name is added again and read."""
+    ``newer``: that file's name, ``added``), kept until the same name is added again and read.
+    ``listed`` as :func:`file_rows`."""
     latest: dict[str, dict] = {}
-    for b in batches(ws_path):
+    for b in _listed(ws_path, listed):
         for f in b.get("files", []):
             if f.get("status") not in ("waiting", None):
                 latest[f["name"].lower()] = {"name": f["name"], "status": f["status"], "newer": f.get("newer"),
@@ -579,6 +586,7 @@ def _plain_error(exc: BaseException) -> str:
 
 def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
     """Ingest every batch not yet ingested, one file at a time (one bad file stops nothing)."""
+    from ..analysis import after_ingest
     from ..errors import CopquotesError
     from ..ingest import discover
     from ..ingest.batch import remember_unreadable
@@ -648,9 +656,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             n_files += 1
             prog.step("ingest", "running", done=n_files)
         remember_unreadable(ws, read_ok, unreadable)
-        from ..removal import reattach_returned
-
-        reattach_returned(ws)   # decisions kept when a file was removed (`copquotes remove`), back with it
+        after_ingest(ws)   # decisions kept when a file was removed (`copquotes remove`), back with it
         _write_json(b / RESULTS, results)
         (b / INGESTED).write_text(_now())
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
@@ -701,7 +707,8 @@ def outdated_message(name: str, newer: str | None) -> str:
 
 def run_job(ws_path) -> int:
     """The background process: ingest new batches, then every analysis stage."""
-    from ..pipeline import STAGE_ORDER, analyse
+    from ..analysis import analyse_ingested
+    from ..pipeline import STAGE_ORDER
     from ..workspace import Workspace
 
     ws_path = Path(ws_path).resolve()
@@ -727,10 +734,9 @@ def run_job(ws_path) -> int:
             if waiting:
                 prog.step(waiting[0], "running")
             t0["t"] = time.time()
-        analyse(ws, progress=False, on_stage=on_stage)
-        from .. import questions
-
-        questions.store_all(ws)   # no page waits for the redactor on its first survey question
+        # decisions kept when a file was removed (`copquotes remove`) back with it, the stages, the
+        # survey questions stored ahead (no page waits for the redactor on its first one)
+        analyse_ingested(ws, progress=False, on_stage=on_stage)
         for name in order:
             if prog.state["steps"].get(name, {}).get("status") in ("waiting", "running"):
                 prog.step(name, "done")

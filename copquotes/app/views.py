@@ -1376,7 +1376,8 @@ def add_files_page() -> None:
     _upload_notice("add_same_name", "add_same_name_ok", "Has the name of a file added before but other answers, "
                    "so it was added as a file of its own (the earlier one is kept): ")
     _progress_panel(ctx.ws_path)
-    problems = jobs.file_problems(ctx.ws_path)
+    listed = jobs.batches(ctx.ws_path)      # read once for the warnings and the list below
+    problems = jobs.file_problems(ctx.ws_path, listed)
     known = {f["name"] for f in problems}
     last = jobs.read_state(ctx.ws_path) or {}
     problems += [{"name": f["name"], "error": f.get("error"), "added": "in the last analysis"}
@@ -1385,9 +1386,9 @@ def add_files_page() -> None:
         added = f"added {f['added']}" if f["added"][:1].isdigit() else f["added"]
         st.warning(md_escape(f"Could not read {f['name']} ({added}): {f['error'] or 'unknown problem'}. "
                              "The other files were analysed. Add a corrected file of the same name to replace it."))
-    for f in jobs.outdated_files(ctx.ws_path):
+    for f in jobs.outdated_files(ctx.ws_path, listed):
         st.warning(md_escape(jobs.outdated_message(f["name"], f.get("newer"))))
-    rows = jobs.file_rows(ctx.ws_path)
+    rows = jobs.file_rows(ctx.ws_path, listed)
     if rows:
         with st.expander(f"Files added so far ({len(rows)})"):
             st.dataframe(rows, hide_index=True, width="stretch")

@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..types import Identifier, Unit
 from .base import CODED_FORMATS, Reading, Source, truthy
 from .roster import is_generic_label
-from .textio import check_not_empty, detect_encoding, decode_head, open_text
+from .textio import check_not_empty, open_text
 from .transcript import kind_from_name, label_identifier, name_like
 
 __all__ = ["CODED_FORMATS", "read_coded", "nvivo_lines", "coded_rows", "document_identifiers"]
@@ -178,13 +178,11 @@ def _table_segments(source: Source) -> list[tuple[str, tuple[str, ...], str, int
 
 
 def _table_rows(source: Source):
-    from .tables import iter_csv_rows, iter_xlsx_rows, sniff_delimiter
+    """The rows of a coded-segment table: its chosen sheet, or the first that holds coded segments."""
+    from .tables import source_rows
 
-    if source.format == "coded_xlsx":
-        yield from iter_xlsx_rows(source.path, source.meta.get("sheet") or _coded_sheet(source.path))
-        return
-    encoding = detect_encoding(source.path)
-    yield from iter_csv_rows(source.path, encoding, sniff_delimiter(decode_head(source.path)))
+    sheet = (source.meta.get("sheet") or _coded_sheet(source.path)) if source.format == "coded_xlsx" else None
+    return source_rows(source, sheet)
 
 
 def _coded_sheet(path) -> str | None:

@@ -22,7 +22,7 @@ from . import rowmeta, sheet_transcript
 from .base import Reading, Source, truthy, year_from_text
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
-                     parse_layout, sniff_delimiter)
+                     parse_layout, sniff_delimiter, source_rows)
 from .textio import check_not_empty, decode_head, detect_encoding
 
 log = logging.getLogger("copquotes.ingest")
@@ -64,12 +64,6 @@ class _Plan:
     maybe_consent_cols: list[Column] = field(default_factory=list)
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
-
-
-def _row_stream(source: Source, sheet: str | None, encoding: str | None, delimiter: str, nul_lines=None):
-    if source.format.endswith("_xlsx"):
-        return iter_xlsx_rows(source.path, sheet)
-    return iter_csv_rows(source.path, encoding, delimiter, nul_lines)
 
 
 def _sample(stream, n: int) -> list[list[str]]:
@@ -407,7 +401,7 @@ def _survey_units(source: Source, plans: list[_Plan], meta: dict, identifiers: l
     position = 0
     multi = len(plans) > 1
     for plan in plans:
-        stream = _row_stream(source, plan.sheet, encoding, delimiter, stats["nul_lines"])
+        stream = source_rows(source, plan.sheet, encoding, delimiter, stats["nul_lines"])
         try:
             for rownum, row in stream:
                 if rownum <= plan.layout.header_rows:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import InputError
-from .textio import open_text
+from .textio import decode_head, detect_encoding, open_text
 
 csv.field_size_limit(min(sys.maxsize, 64 * 1024 * 1024))
 
@@ -181,6 +181,21 @@ def open_workbook(path: Path):
         raise InputError("corrupt XLSX (not a readable workbook); open it in Excel and save it again", path) from exc
     except Exception as exc:  # openpyxl raises assorted errors on damaged XML
         raise InputError(f"corrupt XLSX ({type(exc).__name__}); open it in Excel and save it again", path) from exc
+
+
+def source_rows(source, sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
+                nul_lines: list | None = None) -> Iterator[tuple[int, list[str]]]:
+    """``(row number, cells)`` of a table source (a :class:`~copquotes.ingest.base.Source` of a
+    survey or coded-segment table): one ``sheet`` of a workbook for the ``*_xlsx`` formats (the
+    first if None), else the delimited text file in ``encoding`` split on ``delimiter`` (each
+    detected from the file when None; ``nul_lines`` as :func:`iter_csv_rows`)."""
+    if source.format.endswith("_xlsx"):
+        return iter_xlsx_rows(source.path, sheet)
+    if encoding is None:
+        encoding = detect_encoding(source.path)
+    if delimiter is None:
+        delimiter = sniff_delimiter(decode_head(source.path))
+    return iter_csv_rows(source.path, encoding, delimiter, nul_lines)
 
 
 def iter_xlsx_rows(path: Path, sheet: str | None = None, wb=None) -> Iterator[tuple[int, list[str]]]:

@@ -138,6 +138,29 @@ def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_pat
     assert not any("Already added before" in i.value for i in at.info)
 
 
+def test_add_files_reads_the_upload_batches_once_per_redraw(tmp_path, monkeypatch):
+    """The page's warnings (files not read, older copies) and its list of files come from one
+    reading of every batch's files (it redraws every few seconds while an analysis runs)."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("empty.csv", b""), ("notes.txt", b"The sessions helped me plan my week.")])
+    from copquotes.workspace import Workspace
+
+    w = Workspace.open(ws_path, create=True)
+    try:
+        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
+    finally:
+        w.close()
+    read = []
+    real = jobs.batches
+    monkeypatch.setattr(jobs, "batches", lambda *a, **k: read.append(a) or real(*a, **k))
+    at = open_page(ws_path, "add")
+    assert len(read) == 1
+    assert [w.value for w in at.warning][0].startswith("Could not read empty\\.csv")
+    assert sorted(at.dataframe[0].value["file"]) == ["empty.csv", "notes.txt"]
+    at.run()
+    assert len(read) == 2
+
+
 def test_add_files_says_which_uploads_replaced_a_file_of_the_same_name(tmp_path):
     ws_path = tmp_path / "ws"
     from copquotes.workspace import Workspace

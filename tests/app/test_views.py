@@ -311,6 +311,29 @@ def test_topics_themes_and_sources_read_in_plain_words(ws):
     assert "focus group " in overview and "focus_group" not in overview
 
 
+def test_the_topic_pictures_are_drawn_once_until_a_change_alters_their_labels(ws, monkeypatch):
+    """The app keeps the pictures it drew (the app's reader cache until the workspace changes, and
+    data.figures' own until the analysis or the shown labels change)
+    across redraws and pages, and draws them again when a redaction changes a label."""
+    from copquotes import topics
+    from copquotes.topics import save_figures
+
+    raw = {int(t): lab for t, lab in ws.conn.execute("SELECT topic, label FROM topic_info")}
+    save_figures(ws, ws.path / "figures", labels=raw)      # not the labels shown: the app draws its own
+    drawn = []
+    real = topics.pictures
+    monkeypatch.setattr(topics, "pictures",
+                        lambda w, labels, *a, **k: drawn.append(dict(labels)) or real(w, labels, *a, **k))
+    open_page(ws, "topics").run()
+    open_page(ws, "overview")
+    assert len(drawn) == 1 and "solidarity" in drawn[0][1]
+    text = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (unit_id(3),)).fetchone()[0]
+    start = text.index("solidarity")
+    review.add_redaction(ws, unit_id(3), start, start + len("solidarity"), "org", "Ann")
+    open_page(ws, "topics")
+    assert len(drawn) == 2 and "solidarity" not in drawn[1][1]
+
+
 # ---------------------------------------------------------------------------------- export
 def test_export_page_writes_and_offers_the_file(ws):
     review.approve(ws, quote_ids(ws)[1], "Ann", 1)
