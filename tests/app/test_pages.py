@@ -155,7 +155,7 @@ def test_add_files_reads_the_upload_batches_once_per_redraw(tmp_path, monkeypatc
     monkeypatch.setattr(jobs, "batches", lambda *a, **k: read.append(a) or real(*a, **k))
     at = open_page(ws_path, "add")
     assert len(read) == 1
-    assert [w.value for w in at.warning][0].startswith("Could not read empty\\.csv")
+    assert [w.value for w in at.warning][0].startswith("Could not read empty.csv")
     assert sorted(at.dataframe[0].value["file"]) == ["empty.csv", "notes.txt"]
     at.run()
     assert len(read) == 2
