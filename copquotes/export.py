@@ -85,10 +85,12 @@ def _now() -> str:
 
 
 # ---------------------------------------------------------------------------------- reading
-def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) -> list[dict]:
+def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None,
+                  theme: str | None = None) -> list[dict]:
     """Quotes as docs/DESIGN.md records (plus ``status``, ``reviewed_by``, ``reviewed_at``).
 
-    ``ids``: only these quotes, in this order (what the app shows, or a collection).
+    ``ids``: only these quotes, in this order (what the app shows, or a collection); ``theme``:
+    the theme they are listed under (the app's Quotes page filtered on it), which each shows.
 
     Consented units only (read through ``quotable_units``); approved quotes only by
     default, else approved, edited and pending ones. ``text`` is the reviewer's edit
@@ -117,7 +119,8 @@ def quote_records(ws, approved_only: bool = True, ids: list[str] | None = None) 
                                 (json.dumps(sorted(set(df["unit_id"]))),)).fetchall())
     out = []
     records = df.to_dict("records")
-    themes = themescores.quote_themes(ws, [(r["unit_id"], json.loads(r.get("themes_json") or "[]")) for r in records])
+    themes = themescores.quote_themes(ws, [(r["unit_id"], json.loads(r.get("themes_json") or "[]")) for r in records],
+                                      listed_under=theme)
     for r, labelled in zip(records, themes):
         reviewed = r.get("status") != "pending"
         fid = fids.get(r["unit_id"])
@@ -724,14 +727,15 @@ def _write_whole(out: Path, ext: str, writer: Callable[[Path], None]) -> None:
 
 # ---------------------------------------------------------------------------------- entry point
 def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, collection: str | None = None,
-           quote_ids: list[str] | None = None) -> Path:
+           quote_ids: list[str] | None = None, theme: str | None = None) -> Path:
     """Write quotes or the coded units table to ``out``; the format comes from its extension.
 
     ``approved_only`` (quotes only): ``None`` means the default, approved quotes only;
     ``False`` adds edited and pending ones (rejected quotes are never exported).
     ``collection``: the approved quotes of that collection, in its order, under its name
     and note. ``quote_ids``: only these quotes, in this order (the app's Export page
-    writes what is on screen). Returns the path written. The file appears whole or not at all;
+    writes what is on screen); ``theme``: the theme they are listed under (a page filtered on it),
+    which each quote shows among its themes. Returns the path written. The file appears whole or not at all;
     its folder must exist (:class:`ConfigError` otherwise, as ``copquotes export --out``: a
     typo never creates folders).
     """
@@ -745,7 +749,8 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, 
         coll, quote_ids = _collection(ws, collection, what, approved_only)
         approved = True
     if what == "quotes":
-        writers = _quote_writers(ws, quote_records(ws, approved_only=approved, ids=quote_ids), approved, coll)
+        writers = _quote_writers(ws, quote_records(ws, approved_only=approved, ids=quote_ids, theme=theme), approved,
+                                 coll)
     else:
         writers = _table_writers(ws, what)
     _write_whole(out, ext, writers[ext])

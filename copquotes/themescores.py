@@ -84,20 +84,44 @@ def unit_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
     return out
 
 
-def labelled_themes(themes, labels: dict[str, int]) -> list[dict]:
+# The SQL condition (`` AND ...`` on quotes ``q``, the theme as its parameter) that keeps out of a
+# theme's listing (copquotes quotes --theme, Triage, the app's Quotes page filtered on it) every
+# quote whose unit a reviewer said is not about the theme (theme_labels, label 0): listed, it
+# would show the theme (:func:`labelled_themes`) against the reviewer's word.
+NOT_UNLABELLED = " AND q.unit_id NOT IN (SELECT unit_id FROM theme_labels WHERE theme = ? AND label = 0)"
+
+
+def labelled_themes(themes, labels: dict[str, int], listed_under: str | None = None) -> list[dict]:
     """The themes a quote is tagged with, the one rule of every channel (the app's chips, the
     Word, Markdown, CSV and JSONL exports, ``copquotes quotes``): of its span's theme scores
     ``themes`` (``[{theme, score[, source]}]``, best first), those a reviewer gave it and those
-    its unit is labelled with (``labels``: :func:`unit_labels` of the unit), in that order."""
-    return [t for t in themes if t.get("theme") and (t.get("source") == "reviewer" or labels.get(t["theme"]) == 1)]
+    its unit is labelled with (``labels``: :func:`unit_labels` of the unit), best first.
+
+    ``listed_under``: the theme the quote is listed under (``copquotes quotes --theme``, the
+    Triage shortlist of a theme, the app's Quotes page or export filtered on a theme): that theme
+    is shown too whenever the span scores it, so a quote listed under a theme always shows it,
+    with its score; ``"listed": True`` marks it when only the listing put it there (the quote's
+    words touch on the theme, its unit is not tagged with it). A theme a reviewer took off the
+    quote (:func:`copquotes.review.set_themes`) is no longer among its scores, so never shown."""
+    out = []
+    for t in themes:
+        name = t.get("theme")
+        if not name:
+            continue
+        if t.get("source") == "reviewer" or labels.get(name) == 1:
+            out.append(t)
+        elif name == listed_under:
+            out.append({**t, "listed": True})
+    return out
 
 
-def quote_themes(ws, quotes) -> list[list[dict]]:
-    """:func:`labelled_themes` of each ``(unit_id, themes)`` of ``quotes``, as records give them
-    (``{theme, score}``, docs/DESIGN.md)."""
+def quote_themes(ws, quotes, listed_under: str | None = None) -> list[list[dict]]:
+    """:func:`labelled_themes` of each ``(unit_id, themes)`` of ``quotes`` (listed under
+    ``listed_under``, if any), as records give them (``{theme, score}``, docs/DESIGN.md)."""
     quotes = list(quotes)
     by_unit = unit_labels(ws, [uid for uid, _ in quotes])
-    return [[{"theme": t["theme"], "score": t.get("score")} for t in labelled_themes(themes, by_unit.get(uid, {}))]
+    return [[{"theme": t["theme"], "score": t.get("score")}
+             for t in labelled_themes(themes, by_unit.get(uid, {}), listed_under)]
             for uid, themes in quotes]
 
 

@@ -245,6 +245,29 @@ def test_every_channel_shows_the_same_themes_of_a_quote(ws, tmp_path, change, ex
     assert {k: v for k, v in seen.items() if v != [names[t] for t in expected]} == {}
 
 
+@pytest.mark.parametrize("ext", [".csv", ".xlsx", ".md", ".docx"])
+def test_an_export_of_the_quotes_filtered_on_a_theme_shows_it_on_each(ws, tmp_path, ext):
+    from copquotes.app import data
+
+    # the app's Export page writes the Quotes page filtered on solidarity, unit 1's quote among them
+    # (it scores solidarity 0.40 without being tagged with it)
+    ids = data.export_quote_ids(ws, data.QuoteFilters(theme="solidarity"), ("approved", "edited", "pending"))
+    assert quote_ids(ws)[1] in ids
+    out = export(ws, tmp_path / f"f{ext}", approved_only=False, quote_ids=ids, theme="solidarity")
+    name = dict(review.theme_catalogue(ws))["solidarity"]
+    if ext == ".csv":
+        shown = [r["themes"] for r in read_csv(out)]
+    elif ext == ".xlsx":
+        from openpyxl import load_workbook
+
+        cells = [[c.value for c in r] for r in load_workbook(out).active.iter_rows()]
+        shown = [dict(zip(cells[0], r))["themes"] for r in cells[1:]]
+    else:
+        shown = re.findall(r"Themes: (.*?) \u00b7", all_text_of(out))
+    assert len(shown) == len(ids)
+    assert [s for s in shown if ("solidarity" if ext in (".csv", ".xlsx") else name) not in s] == []
+
+
 def test_markdown_carries_no_link_or_html(ws, tmp_path):
     from markdown_it import MarkdownIt
 

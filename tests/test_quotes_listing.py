@@ -4,10 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
-from app.builders import NAME, build_workspace, quote_ids
+from app.builders import NAME, THEMES, build_workspace, quote_ids, unit_id
+from copquotes import review
 from copquotes.cli import main
 from copquotes.quotes import readers
 
@@ -334,3 +336,40 @@ def test_a_theme_pool_whose_parts_break_the_bound_is_read_whole(ws, broken):
         readers._theme_top(ws, ("pending",), "wellbeing", True, readers.THEME_MIN, 0.0, 50, w)
     assert readers._theme_pool(ws, ("pending",), "wellbeing", True, readers.THEME_MIN, 0.0, 50) == \
         _reference(ws, ("pending",), True, 0.0, 50)
+
+
+def _listed_themes(ws, theme, tmp_path) -> dict[str, list[list[str]]]:
+    """The themes each record of ``copquotes quotes --theme theme --status all`` shows, as records
+    (the API readers) and as written to JSON Lines, CSV and Markdown."""
+    recs = readers.quote_records(ws, theme=theme, top=50, status="all")
+    seen = {"records": [[t["theme"] for t in r["themes"]] for r in recs]}
+    for fmt in ("jsonl", "csv", "md"):
+        readers.write_records(recs, fmt=fmt, out=str(tmp_path / f"l.{fmt}"))
+    text = {fmt: (tmp_path / f"l.{fmt}").read_text(encoding="utf-8-sig") for fmt in ("jsonl", "csv", "md")}
+    seen["jsonl"] = [[t["theme"] for t in json.loads(line)["themes"]] for line in text["jsonl"].splitlines()]
+    seen["csv"] = [[x.rsplit(" ", 1)[0] for x in r["themes"].split("; ")]
+                   for r in csv.DictReader(io.StringIO(text["csv"]))]
+    seen["md"] = [[t.strip() for t in m.split(",")] for m in re.findall(r"themes: (.*?) \u00b7", text["md"])]
+    return seen
+
+
+# unit 1 scores solidarity 0.40 without being tagged with it: its quote is on solidarity's
+# shortlist (theme_fits) and showed only wellbeing
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_record_listed_under_a_theme_shows_that_theme(ws, theme, tmp_path):
+    seen = _listed_themes(ws, theme, tmp_path)
+    assert seen["records"], f"nothing listed under {theme}"
+    assert {k: v for k, v in seen.items() if len(v) != len(seen["records"]) or any(theme not in t for t in v)} == {}
+
+
+@pytest.mark.parametrize("correct", [
+    lambda w, q: review.set_themes(w, q, "Ann", ["wellbeing"], 1),          # taken off the quote
+    lambda w, q: review.label_theme(w, unit_id(1), "solidarity", 0, "Ann"),  # the unit is not about it
+])
+def test_a_theme_a_reviewer_took_off_neither_lists_nor_shows_the_quote(ws, correct, tmp_path):
+    qid = quote_ids(ws)[1]
+    assert qid in {r["id"] for r in readers.quote_records(ws, theme="solidarity", top=50, status="all")}
+    correct(ws, qid)
+    assert qid not in {r["id"] for r in readers.quote_records(ws, theme="solidarity", top=50, status="all")}
+    shown = [r["themes"] for r in readers.quote_records(ws, theme="wellbeing", top=50, status="all") if r["id"] == qid]
+    assert [[t["theme"] for t in ts] for ts in shown] == [["wellbeing"]]

@@ -293,10 +293,11 @@ def url_params(page: str, values: dict, unset=None) -> dict[str, str]:
 def _quote_where(f: QuoteFilters, ws=None) -> tuple[str, list]:
     where, params = [], []
     if f.theme:
-        # instr() is a cheap pre-filter; json_each() decides
+        # instr() is a cheap pre-filter; json_each() decides; never a quote whose unit a reviewer
+        # said is not about the theme (themescores.NOT_UNLABELLED: as a theme's shortlist)
         where.append("instr(q.themes_json, ?) > 0 AND EXISTS (SELECT 1 FROM json_each(q.themes_json) j"
-                     " WHERE json_extract(j.value, '$.theme') = ?)")
-        params += [json.dumps(f.theme), f.theme]
+                     " WHERE json_extract(j.value, '$.theme') = ?)" + themescores.NOT_UNLABELLED)
+        params += [json.dumps(f.theme), f.theme, f.theme]
     if f.topic is not None:
         where.append("q.unit_id IN (SELECT unit_id FROM unit_topics WHERE topic = ?)")
         params.append(int(f.topic))
@@ -435,7 +436,7 @@ def quotes_page(ws, filters: QuoteFilters, page: int = 1, page_size: int = 10) -
     page_size = max(1, int(page_size))
     if filters.theme:
         ids, total = _theme_page(ws, filters, base, params, int(page), page_size)
-        return quote_rows(ws, ids), total
+        return quote_rows(ws, ids, filters.theme), total
     total = ws.conn.execute("SELECT COUNT(*)" + base, params).fetchone()[0]
     page = min(max(1, int(page)), max(1, math.ceil(total / page_size)))
     ids = page_keys(ws.conn, "SELECT q.quote_id, q.score" + base, params, "q.score DESC, q.quote_id",
@@ -552,13 +553,15 @@ def source_pseudonyms(ws) -> dict:
     return dict(hit)
 
 
-def quote_rows(ws, ids: list[str]) -> list[dict]:
-    """The quotes ``ids`` (consented units only), in that order, ready to show.
+def quote_rows(ws, ids: list[str], theme: str | None = None) -> list[dict]:
+    """The quotes ``ids`` (consented units only), in that order, ready to show; ``theme``: the
+    theme they are listed under (a filter, a theme's shortlist), which each of them shows.
 
     Each quote: ``display_text`` (the reviewer's edit or the suggested light edit, else the
     anonymised span; ``None`` when the unit was not anonymised), ``anon_text`` (the anonymised
     span), ``themes`` (every score), ``labelled`` (the themes the quote is tagged with: the
-    tagger's labels of its unit, reviewers' corrections and themes a reviewer added), score
+    tagger's labels of its unit, reviewers' corrections and themes a reviewer added, and ``theme``:
+    :func:`copquotes.themescores.labelled_themes`), score
     parts, flags (with the anonymised flagged words), attribution, status, version, metadata
     and topic.
     """
@@ -613,7 +616,7 @@ def quote_rows(ws, ids: list[str]) -> list[dict]:
             terms = review_stable_terms(ws)
         r["question"] = question_text(ws, r["question"], fid, mask, terms if r["question"] else None)
         r["themes"] = json.loads(r.pop("themes_json") or "[]")
-        r["labelled"] = themescores.labelled_themes(r["themes"], tagged.get(r["unit_id"], {}))   # every channel's rule
+        r["labelled"] = themescores.labelled_themes(r["themes"], tagged.get(r["unit_id"], {}), theme)   # every channel's rule
         r["parts"] = json.loads(r.pop("parts_json") or "{}")
         r["anonymised"] = anonymised
         if anonymised:

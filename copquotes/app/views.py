@@ -682,8 +682,21 @@ def _dismiss_conflict(quote_id: str) -> None:
 
 
 def _badges(themes: list[dict], labels: dict) -> str:
-    """The quote's labelled themes as badges (names only: scores are shown on demand)."""
-    return " ".join(f":blue-badge[{md_escape(labels.get(t.get('theme'), t.get('theme')))}]" for t in themes)
+    """The quote's labelled themes as badges (names only: scores are shown on demand); the theme a
+    list is filtered on, when only the listing put it there, in grey."""
+    return " ".join(f":{'gray' if t.get('listed') else 'blue'}-badge[{md_escape(labels.get(t.get('theme'), t.get('theme')))}]"
+                    for t in themes)
+
+
+def listed_line(themes: list[dict], labels: dict) -> str | None:
+    """In plain words, why a quote shows the theme it is listed under although its response is
+    not tagged with it (``"listed"``: :func:`copquotes.themescores.labelled_themes`)."""
+    for t in themes:
+        if t.get("listed"):
+            name = labels.get(t["theme"], t["theme"])
+            return (f"Listed under {name}: the quote's words touch on this theme (score "
+                    f"{float(t.get('score') or 0):.2f}), though its response is not tagged with it.")
+    return None
 
 
 def _scores_popover(q: dict, labels: dict, key: str) -> None:
@@ -721,6 +734,9 @@ def _quote_body(q: dict, labels: dict, key: str, hidden: str) -> None:
     st.markdown(md_escape(q["attribution"]))
     top = st.columns([4, 1, 1])
     top[0].markdown(_badges(q["labelled"], labels) if q["labelled"] else ":gray[no theme]")
+    note = listed_line(q["labelled"], labels)
+    if note:
+        top[0].caption(md_escape(note))
     with top[1]:
         _scores_popover(q, labels, key=key)
     with top[2]:
@@ -819,7 +835,8 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
             b[1].button("Save edit and approve", key=f"saveapprove_{qid}_{v}", on_click=_act,
                         args=("edit_approve", qid, v))
     with t_themes:
-        current_themes = [t["theme"] for t in q["labelled"]]     # the chips' themes (themescores.labelled_themes)
+        # the chips' themes (themescores.labelled_themes), not the one only a filter put there
+        current_themes = [t["theme"] for t in q["labelled"] if not t.get("listed")]
         options = list(dict.fromkeys(list(labels) + current_themes))
         st.multiselect("Themes of this quote", options, default=current_themes, key=f"themes_{qid}_{v}",
                        format_func=lambda t: labels.get(t, t))
@@ -1139,7 +1156,7 @@ def _clear_quote_filters() -> None:
     ss["_quote_filters"] = data.QuoteFilters()
 
 
-def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=None) -> None:
+def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=None, theme=None) -> None:
     from ..export import export
 
     ctx = current()
@@ -1151,7 +1168,7 @@ def _do_export(what: str, ext: str, approved_only: bool, ids=None, collection=No
         if collection:
             path = export(ctx.ws, out, what="quotes", collection=collection)
         elif what == "quotes":
-            path = export(ctx.ws, out, what="quotes", approved_only=approved_only, quote_ids=ids)
+            path = export(ctx.ws, out, what="quotes", approved_only=approved_only, quote_ids=ids, theme=theme)
         else:
             path = export(ctx.ws, out, what=what)
     except CopquotesError as exc:
@@ -1188,7 +1205,8 @@ def _export_click() -> None:
     approved = bool(ss.get("x_approved", True))
     source = ss.get("x_source", "filters")
     ids, coll, _ = export_selection(current(), source, approved)
-    _do_export(what, ext, approved, ids, coll)
+    f = ss.get("_quote_filters") or data.QuoteFilters()
+    _do_export(what, ext, approved, ids, coll, f.theme if source == "filters" else None)   # each shows the theme
 
 
 def export_page() -> None:
@@ -1802,7 +1820,7 @@ def triage_page() -> None:
         b[2].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
                     disabled=not ss.get("tr_undo"))
         return
-    rows = data.quote_rows(ctx.ws, todo[:1])
+    rows = data.quote_rows(ctx.ws, todo[:1], None if theme == ALL else theme)
     if not rows:
         st.warning("This quote no longer exists: reload the page.")
         return

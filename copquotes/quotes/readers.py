@@ -225,16 +225,18 @@ def _read_quotes(ws, ids: list[str]) -> tuple[dict[str, Quote], dict]:
     return {k: _row_to_quote(r) for k, r in rows.items()}, rows
 
 
-def _disclosed(ws, picked: list[Quote], rows: dict) -> list[Quote]:
+def _disclosed(ws, picked: list[Quote], rows: dict, theme: str | None = None) -> list[Quote]:
     """The chosen quotes with every field through the disclosure layer (text, edit,
-    attribution, group, flag reasons masked; the source by its pseudonym)."""
+    attribution, group, flag reasons masked; the source by its pseudonym); their themes those
+    they are tagged with, and ``theme``, the one they are listed under
+    (:func:`copquotes.themescores.labelled_themes`)."""
     from ..disclosure import Disclosure
 
     if not picked:
         return []
     fids = storage.file_ids(ws, {q.unit_id for q in picked})
     gate = Disclosure(ws)
-    tagged = themescores.quote_themes(ws, [(q.unit_id, q.themes) for q in picked])
+    tagged = themescores.quote_themes(ws, [(q.unit_id, q.themes) for q in picked], listed_under=theme)
     return [replace(_row_to_quote(rows[q.id], gate, fids.get(q.unit_id)), themes=tuple(themes))
             for q, themes in zip(picked, tagged)]
 
@@ -552,7 +554,7 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
         pool, rel, vecs = [pool[i] for i in keep], rel[keep], vecs[keep]
     picked = mmr(rel, vecs, top, lam=lam, speakers=[q.speaker for q, _ in pool], max_per_speaker=max_per_speaker,
                  groups=[q.group for q, _ in pool], years=[q.year for q, _ in pool])
-    return _disclosed(ws, [pool[i][0] for i in picked], rows)
+    return _disclosed(ws, [pool[i][0] for i in picked], rows, theme)
 
 
 def _unique(pool: list[tuple]) -> list[tuple]:

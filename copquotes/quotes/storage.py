@@ -399,10 +399,11 @@ def ranked_ids(ws, statuses, first: tuple[str, ...]):
 
 
 def _theme_filter(theme: str) -> tuple[str, list]:
-    """The SQL pre-filter (`` AND ...``, parameters) of the quotes whose themes may name ``theme``."""
+    """The SQL pre-filter (`` AND ...``, parameters) of the quotes whose themes may name ``theme``
+    and whose unit no reviewer said is not about it (:data:`copquotes.themescores.NOT_UNLABELLED`)."""
     if theme.isascii():     # stored JSON escapes other characters
-        return " AND instr(q.themes_json, ?) > 0", [json.dumps(theme)]
-    return "", []
+        return " AND instr(q.themes_json, ?) > 0" + themescores.NOT_UNLABELLED, [json.dumps(theme), theme]
+    return themescores.NOT_UNLABELLED, [theme]
 
 
 def theme_candidates(ws, statuses, theme: str) -> list[tuple]:

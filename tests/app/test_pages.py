@@ -13,7 +13,7 @@ from copquotes import review
 from copquotes.app import data, jobs
 from copquotes.quotes import quote_records
 
-from .builders import NAME, SECRET, build_workspace, quote_ids
+from .builders import NAME, SECRET, THEMES, build_workspace, quote_ids
 
 TIMEOUT = 60
 
@@ -314,6 +314,21 @@ def test_triage_by_theme_uses_the_mmr_shortlist_of_copquotes_quotes(ws):
     assert shown_quote(at).startswith("> " + first[:20])
 
 
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_quote_of_a_themes_triage_shows_its_chip(ws, theme):
+    from copquotes.disclosure import md_escape
+
+    name = md_escape(dict(review.theme_catalogue(ws))[theme])
+    expected = [r["id"] for r in quote_records(ws, theme=theme, top=data.TRIAGE_BATCH, status="pending")]
+    at = open_page(ws.path, "triage", state={"tr_theme": theme})
+    chips = []
+    for _ in expected:                  # each quote of the shortlist in turn, skipped
+        chips += [m.value for m in at.markdown if "-badge[" in m.value or m.value == ":gray[no theme]"]
+        at.button(key="tr_skip").click().run()
+    assert expected and len(chips) == len(expected)
+    assert [c for c in chips if f"badge[{name}]" not in c] == []
+
+
 def test_triage_leaves_out_quotes_decided_before_it_opened(tmp_path):
     w = build_workspace(tmp_path / "ws", statuses={1: "approved", 3: "rejected"})
     try:
@@ -373,6 +388,8 @@ def test_export_page_counts_what_the_quotes_page_shows(ws):
     # in the Quotes page's order: best for the theme filtered on first (unit 3's quote scores 0.88 for it)
     shown = [r["quote_id"] for r in data.quotes_page(ws, data.QuoteFilters(theme="solidarity"), 1, 10)[0]]
     assert [r["id"] for r in rows] == shown and shown[0] == q[3] and set(shown) == {q[1], q[3], q[8]}
+    # each shows the theme it was filtered on, q1 too (it scores solidarity 0.40, not tagged with it)
+    assert [r["themes"] for r in rows if "solidarity" not in r["themes"]] == []
 
 
 @pytest.mark.parametrize("page", ["add", "triage", "collections"])

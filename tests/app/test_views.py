@@ -10,7 +10,7 @@ from copquotes import review
 from copquotes.resources import REPO_DIR
 from copquotes.workspace import Workspace
 
-from .builders import NAME, SECRET, build_workspace, quote_ids, unit_id
+from .builders import NAME, SECRET, THEMES, build_workspace, quote_ids, unit_id
 
 TIMEOUT = 60
 
@@ -235,6 +235,22 @@ def test_filters(ws, select, value, n):
     at.selectbox(key=select).select(value).run()
     assert len([b for b in at.button if b.key and b.key.startswith("approve_")]) == n
     assert any(f"{n} match" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_every_quote_listed_under_a_theme_shows_its_chip(ws, theme):
+    from copquotes.disclosure import md_escape
+
+    name = md_escape(dict(review.theme_catalogue(ws))[theme])
+    at = open_page(ws, "quotes")
+    at.selectbox(key="f_theme").select(theme).run()
+    cards = [b for b in at.button if b.key and b.key.startswith("approve_")]
+    chips = [m.value for m in at.markdown if "-badge[" in m.value or m.value == ":gray[no theme]"]
+    assert cards and len(chips) == len(cards)
+    assert [c for c in chips if f"badge[{name}]" not in c] == []
+    # unit 1 scores solidarity 0.40 without being tagged with it: its card says why it is listed
+    touching = [c.value for c in at.caption if "touch on this theme" in c.value]
+    assert len(touching) == (1 if theme == "solidarity" else 0)
 
 
 def test_paging(ws):
