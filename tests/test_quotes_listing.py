@@ -47,6 +47,13 @@ def test_which_quotes_are_listed(ws, options, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize("theme", [None, "wellbeing", "solidarity", "isolation"])
+@pytest.mark.parametrize("options", [{}, {"status": "pending", "include_held": True}, {"status": "all"}])
+def test_the_shortlist_ids_are_the_shortlists_quotes_in_its_order(ws, theme, options):
+    """Triage's order (readers.shortlist_ids) skips what a record shows, never what is picked."""
+    assert readers.shortlist_ids(ws, theme, 50, **options) == [q.id for q in readers.shortlist(ws, theme, 50, **options)]
+
+
 def test_a_record_names_no_file_and_its_flag_reasons_no_name(ws):
     recs = readers.quote_records(ws, top=50, status="all")
     blob = json.dumps(recs)

@@ -726,9 +726,9 @@ def triage_order(ws, theme: str | None = None, top: int = TRIAGE_BATCH) -> list[
     from decisions (:mod:`copquotes.quotes.learning`, in the background after a batch of
     decisions), never after each single decision. Held quotes are in it: a reviewer's approval
     is what clears them (``--include-held``)."""
-    from ..quotes import shortlist
+    from ..quotes.readers import shortlist_ids
 
-    return [q.id for q in shortlist(ws, theme=theme, top=int(top), status="pending", include_held=True)]
+    return shortlist_ids(ws, theme=theme, top=int(top), status="pending", include_held=True)
 
 
 def context_turns(ws, unit_id: str, before: int = 2, after: int = 2) -> list[dict]:

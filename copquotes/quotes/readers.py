@@ -523,6 +523,23 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
     span embeddings (relevance = the quote's score with this theme as its theme part, times
     the theme score), at most ``max_per_speaker`` per speaker, spread across groups and years.
     """
+    picked, rows = _picked(ws, theme, top, lam=lam, max_per_speaker=max_per_speaker, theme_min=theme_min,
+                           include_rejected=include_rejected, embedder=embedder, status=status,
+                           include_held=include_held, min_score=min_score, dedupe=dedupe)
+    return _disclosed(ws, picked, rows, theme)
+
+
+def shortlist_ids(ws, theme: str | None = None, top: int = 20, **options) -> list[str]:
+    """The ids of :func:`shortlist`'s quotes, in its order, without reading what a record shows
+    (the disclosure layer's masking and each quote's tagged themes): the Triage page's order."""
+    return [q.id for q in _picked(ws, theme, top, **options)[0]]
+
+
+def _picked(ws, theme: str | None, top: int, *, lam: float = 0.7, max_per_speaker: int = 2,
+            theme_min: float = THEME_MIN, include_rejected: bool = False, embedder=None,
+            status: str | None = None, include_held: bool = False, min_score: float | None = None,
+            dedupe: bool | None = None) -> tuple[list[Quote], dict]:
+    """:func:`shortlist`'s quotes as stored (not yet disclosed) and their rows."""
     top = check_top(top)
     statuses, held_ok = _wanted(status, include_held, include_rejected)
     floor = float((MIN_SCORE if status is None else 0.0) if min_score is None else min_score)
@@ -532,14 +549,14 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
     if theme is None:
         ids = _best_ids(ws, statuses, top, held_ok, floor, dedupe) if top else []
         by_id, rows = _read_quotes(ws, ids)
-        return _disclosed(ws, [by_id[i] for i in ids if i in by_id], rows)
+        return [by_id[i] for i in ids if i in by_id], rows
     ranked = _theme_pool(ws, statuses, theme, held_ok, theme_min, floor, max(5 * top, 50))
     by_id, rows = _read_quotes(ws, [qid for qid, _, _ in ranked])
     pool = [(by_id[qid], r) for qid, r, _ in ranked if qid in by_id]
     if dedupe:
         pool = _unique(pool)
     if not pool or not top:
-        return []
+        return [], rows
     rel = np.array([r for _, r in pool])
     if rel.max() > 0:
         rel = rel / rel.max()
@@ -554,7 +571,7 @@ def shortlist(ws, theme: str | None = None, top: int = 20, *, lam: float = 0.7, 
         pool, rel, vecs = [pool[i] for i in keep], rel[keep], vecs[keep]
     picked = mmr(rel, vecs, top, lam=lam, speakers=[q.speaker for q, _ in pool], max_per_speaker=max_per_speaker,
                  groups=[q.group for q, _ in pool], years=[q.year for q, _ in pool])
-    return _disclosed(ws, [pool[i][0] for i in picked], rows, theme)
+    return [pool[i][0] for i in picked], rows
 
 
 def _unique(pool: list[tuple]) -> list[tuple]:
