@@ -277,12 +277,17 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
                          attempted={"edited_text": text, "status": status}, extra_decisions=extra)
 
 
-def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected_version: int) -> dict:
+def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected_version: int,
+               offered: Iterable[str] | None = None) -> dict:
     """Set the themes of a quote. Kept themes keep their scores; added ones get score 1.0
     with ``"source": "reviewer"``, and so does a scored theme the quote was not tagged with
     (:func:`copquotes.themescores.labelled_themes`) that the reviewer chose. Each added /
     removed theme is also stored as a reviewer label of the quote's unit in ``theme_labels``
     (the tagger learns from it).
+
+    ``offered``: the themes the reviewer chose from (the app's editor starts from the quote's
+    tagged themes); a scored theme not among them is left as it is, neither removed nor
+    labelled, since the reviewer never saw it. Default: every scored theme was there to keep.
     """
     wanted = []
     for t in themes:
@@ -304,9 +309,11 @@ def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected
             new.append(dict(old_scores[t]))
         else:   # added, or scored but not tagged until now
             new.append({"theme": t, "score": 1.0, **old_scores.get(t, {}), "source": "reviewer"})
-    new.sort(key=lambda t: -(t.get("score") or 0))
     added = [t for t in wanted if t not in shown]
-    removed = [t for t in old_scores if t not in wanted]
+    offered = set(old_scores) if offered is None else {str(t).strip() for t in offered}
+    removed = [t for t in old_scores if t not in wanted and t in offered]
+    new += [dict(old_scores[t]) for t in old_scores if t and t not in wanted and t not in offered]
+    new.sort(key=lambda t: -(t.get("score") or 0))
     name = check_reviewer(reviewer)
 
     def store_labels(conn, after_row):

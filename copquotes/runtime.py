@@ -94,6 +94,14 @@ def child_python(module: str, *args: str, env: dict | None = None) -> tuple[list
     however it was installed (editable from a checkout, or in site-packages)."""
     env = dict(os.environ if env is None else env)
     pkg_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parts = [pkg_root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != pkg_root]
-    env["PYTHONPATH"] = os.pathsep.join(parts)
+    if not _site_dir(pkg_root):      # (a site folder is on the child's path already, after the standard library)
+        parts = [pkg_root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != pkg_root]
+        env["PYTHONPATH"] = os.pathsep.join(parts)
     return [sys.executable, "-P", "-m", module, *args], env
+
+
+def _site_dir(folder: str) -> bool:
+    import site
+
+    sites = list(site.getsitepackages()) + [site.getusersitepackages()]
+    return any(os.path.realpath(folder) == os.path.realpath(s) for s in sites if s)

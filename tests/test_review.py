@@ -200,6 +200,22 @@ def test_set_themes_keeps_scores_and_stores_labels(ws, qid):
     assert decisions(ws, qid)[0]["action"] == "set_themes"
 
 
+@pytest.mark.parametrize("wanted", [["wellbeing", "backlash"], ["wellbeing"], ["backlash"]])
+def test_set_themes_leaves_a_scored_theme_the_reviewer_was_not_offered_as_it_was(ws, qid, wanted):
+    """The app's editor starts from the quote's tagged themes (wellbeing); solidarity scores 0.40
+    but is not tagged, so saving the editor neither drops its score nor labels the unit not about it."""
+    before = {t["theme"]: t for t in json.loads(row(ws, qid)["themes_json"])}
+    after = review.set_themes(ws, qid, "Ann", wanted, 1, offered=["wellbeing"])
+    themes = {t["theme"]: t for t in json.loads(after["themes_json"])}
+    assert themes["solidarity"] == before["solidarity"]
+    labels = dict(ws.conn.execute("SELECT theme, label FROM theme_labels WHERE unit_id = ?", (unit_id(1),)).fetchall())
+    assert "solidarity" not in labels
+    assert ("wellbeing" in themes) == ("wellbeing" in wanted)
+    assert labels.get("wellbeing") == (None if "wellbeing" in wanted else 0)
+    assert [t["score"] for t in json.loads(after["themes_json"])] == sorted((t["score"] for t in themes.values()),
+                                                                          reverse=True)
+
+
 def test_set_themes_refuses_unknown_themes(ws, qid):
     with pytest.raises(ConfigError, match="unknown theme"):
         review.set_themes(ws, qid, "Ann", ["no-such-theme"], 1)

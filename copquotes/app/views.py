@@ -550,7 +550,8 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
             _flash("success", f"Saved your edit of quote {quote_id}"
                    + (" and approved it." if action == "edit_approve" else "."))
         elif action == "themes":
-            review.set_themes(ctx.ws, quote_id, ctx.reviewer, ss.get(f"themes_{quote_id}_{version}", []), version)
+            review.set_themes(ctx.ws, quote_id, ctx.reviewer, ss.get(f"themes_{quote_id}_{version}", []), version,
+                              offered=kw.get("offered"))
             _flash("success", f"Saved the themes of quote {quote_id}.")
         elif action == "redact":
             n = review.redact_text(ctx.ws, kw["unit_id"], ss.get(f"redact_{quote_id}_{version}", ""),
@@ -840,7 +841,9 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
         options = list(dict.fromkeys(list(labels) + current_themes))
         st.multiselect("Themes of this quote", options, default=current_themes, key=f"themes_{qid}_{v}",
                        format_func=lambda t: labels.get(t, t))
-        st.button("Save themes", key=f"savethemes_{qid}_{v}", on_click=_act, args=("themes", qid, v))
+        # a scored theme the editor did not show as the quote's is kept as it is (review.set_themes)
+        st.button("Save themes", key=f"savethemes_{qid}_{v}", on_click=_act, args=("themes", qid, v),
+                  kwargs={"offered": current_themes})
     with t_ctx:
         if q.get("question"):
             st.caption("Question:")

@@ -41,8 +41,8 @@ _POSITIONAL = re.compile(
     r"|&(?=#?\w+;)"                       # &lt; &#60;
     r"|:(?=//)"                           # https://
     r"|:(?=[A-Za-z+][\w+/-]*:)"           # :smile: :material/home:
-    r"|(?<=\bwww)\."                      # www.example
-    r"|(?<=\w)@(?=\w)")                   # name@example
+    r"|(?<=\b[wW]{3})\."                   # www.example, WWW.example
+    r"|(?<=[\w.+-])@(?=\w)")              # name@example, jo+@example
 _DIRECTIVE = re.compile(r"(:[A-Za-z][\w-]*)\[")     # :red[ :blue-badge[ (any length of name)
 
 

@@ -210,6 +210,24 @@ def test_change_themes_from_the_page(ws):
     assert '"solidarity"' in themes and '"reflective_practice"' in themes
 
 
+def test_saving_the_theme_editor_keeps_a_theme_it_did_not_show_and_the_filtered_list(ws):
+    """Unit 1's quote scores solidarity 0.40 untagged: listed under solidarity, its editor starts
+    from wellbeing; adding backlash and saving must not label the unit 'not solidarity'."""
+    from copquotes.app import data
+
+    qid = quote_ids(ws)[1]
+    listed = lambda: data.count_filtered(ws, data.QuoteFilters(theme="solidarity"))   # noqa: E731
+    before = listed()
+    at = open_page(ws, "quotes", details=[qid])
+    assert at.multiselect(key=f"themes_{qid}_1").value == ["wellbeing"]
+    at.multiselect(key=f"themes_{qid}_1").select("backlash").run()
+    at.button(key=f"savethemes_{qid}_1").click().run()
+    themes = ws.conn.execute("SELECT themes_json FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0]
+    assert '"backlash"' in themes and '"solidarity"' in themes
+    assert ws.conn.execute("SELECT COUNT(*) FROM theme_labels WHERE theme = 'solidarity'").fetchone()[0] == 0
+    assert listed() == before
+
+
 def test_a_conflicting_save_is_refused_with_a_message_and_kept(ws):
     qid = quote_ids(ws)[8]
     at = open_page(ws, "quotes", "Ann", details=[qid])

@@ -57,6 +57,8 @@ ESCAPED = [
     (":blue-badge[x]", ":blue-badge\\[x]"),
     ("www.evil.example and https://x.y", "www\\.evil.example and https\\://x.y"),
     ("me@example.org", "me\\@example.org"),
+    ("WWW.evil.example and Www.x.org", "WWW\\.evil.example and Www\\.x.org"),
+    ("jo+@example.org or a-@b.com or a.@b.com", "jo+\\@example.org or a-\\@b.com or a.\\@b.com"),
 ]
 
 ATTACKS = [
