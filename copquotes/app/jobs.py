@@ -404,7 +404,8 @@ def batches(ws_path) -> list[dict]:
 
 FILE_STATUS = {"added": "read", "unchanged": "read before", "unreadable": "could not read", "roster": "roster",
                "manifest": "settings (copquotes.yaml)", "waiting": "not yet", "replaced": "read again (a new version)",
-               "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version"}
+               "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version",
+               "dismissed": "could not read; its warning put away and the stored copy deleted"}
 
 
 def applied_meta(ws_path) -> dict[str, dict]:
@@ -474,6 +475,31 @@ def file_problems(ws_path, listed: list[dict] | None = None) -> list[dict]:
             latest[f["name"].lower()] = {"name": f["name"], "status": f["status"], "error": f.get("error"),
                                          "added": local_time(b.get("created_at")), "newer": f.get("newer")}
     return [f for f in latest.values() if f["status"] == "unreadable"]
+
+
+def dismiss_unreadable(ws_path, name: str) -> int:
+    """Put away the warning about a file of ``name`` that could not be read: each stored copy of
+    it that no analysis could read is deleted from its upload batch (it may hold participants'
+    words) and listed as ``dismissed``. A file that was read is never touched. Returns how many
+    copies went."""
+    gone = 0
+    for b in sorted(inputs_dir(ws_path).iterdir()) if inputs_dir(ws_path).is_dir() else []:
+        try:
+            entries = json.loads((b / BATCH_FILE).read_text("utf-8")).get("files", [])
+            results = json.loads((b / RESULTS).read_text("utf-8"))
+        except (OSError, ValueError):
+            continue
+        hits = [f["path"] for f in entries if f.get("name", "").lower() == name.lower()
+                and (results.get(f.get("path")) or {}).get("status") == "unreadable"]
+        for path in hits:
+            stored = b / path
+            if stored.is_file() and stored.resolve().is_relative_to(b.resolve()):
+                stored.unlink()
+            results[path] = {**results[path], "status": "dismissed"}
+            gone += 1
+        if hits:
+            _write_json(b / RESULTS, results)
+    return gone
 
 
 def outdated_files(ws_path, listed: list[dict] | None = None) -> list[dict]:

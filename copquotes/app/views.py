@@ -1399,20 +1399,32 @@ def add_files_page() -> None:
     _progress_panel(ctx.ws_path)
     listed = jobs.batches(ctx.ws_path)      # read once for the warnings and the list below
     problems = jobs.file_problems(ctx.ws_path, listed)
-    known = {f["name"] for f in problems}
+    known = {f["name"] for f in problems} | {f["name"] for b in listed for f in b.get("files", [])
+                                              if f.get("status") == "dismissed"}
     last = jobs.read_state(ctx.ws_path) or {}
     problems += [{"name": f["name"], "error": f.get("error"), "added": "in the last analysis"}
                  for f in last.get("files", []) if f.get("status") == "unreadable" and f["name"] not in known]
-    for f in problems:
+    for i, f in enumerate(problems):
         added = f"added {f['added']}" if f["added"][:1].isdigit() else f["added"]
         st.warning(md_escape(f"Could not read {f['name']} ({added}): {f['error'] or 'unknown problem'}. "
-                             "The other files were analysed. Add a corrected file of the same name to replace it."))
+                             "The other files were analysed. Add a corrected file of the same name to replace "
+                             "it, or put this warning away (the stored copy of the file is deleted)."))
+        st.button(f"Put away the warning about {f['name']}", key=f"dismiss_{i}", on_click=_dismiss_unreadable,
+                  args=(f["name"],), disabled=running)
     for f in jobs.outdated_files(ctx.ws_path, listed):
         st.warning(md_escape(jobs.outdated_message(f["name"], f.get("newer"))))
     rows = jobs.file_rows(ctx.ws_path, listed)
     if rows:
         with st.expander(f"Files added so far ({len(rows)})"):
             st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _dismiss_unreadable(name: str) -> None:
+    from . import jobs
+
+    ctx = current()
+    n = jobs.dismiss_unreadable(ctx.ws_path, name)
+    _flash("success", f"Put away the warning about {name}" + (" and deleted its stored copy." if n else "."))
 
 
 # ---------------------------------------------------------------------------------- triage

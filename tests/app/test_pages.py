@@ -138,6 +138,33 @@ def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_pat
     assert not any("Already added before" in i.value for i in at.info)
 
 
+def test_a_file_that_could_not_be_read_can_have_its_warning_put_away_and_its_copy_deleted(tmp_path):
+    """Before the fix a PDF's warning stayed for good: its advice (add a corrected file of the same
+    name) cannot be followed for a format copquotes does not read, and its copy stayed stored."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("report.pdf", b"%PDF-1.4 Ann Smith said"), ("notes.txt", b"The sessions helped me.")])
+    from copquotes.workspace import Workspace
+
+    w = Workspace.open(ws_path, create=True)
+    try:
+        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
+    finally:
+        w.close()
+    _state(ws_path, state="done", pid=None, message="Done.",
+           files=[{"name": "report.pdf", "status": "unreadable", "error": "not a format copquotes reads"}])
+    stored = list(jobs.inputs_dir(ws_path).rglob("report.pdf"))
+    assert len(stored) == 1
+    at = open_page(ws_path, "add")
+    assert [w.value for w in at.warning][0].startswith("Could not read report.pdf")
+    at.button(key="dismiss_0").click().run()
+    assert not [w.value for w in at.warning if "report.pdf" in w.value]
+    assert not stored[0].exists() and list(jobs.inputs_dir(ws_path).rglob("notes.txt"))
+    rows = {r["file"]: r["result"] for r in jobs.file_rows(ws_path)}
+    assert rows["report.pdf"].startswith("could not read; its warning put away") and rows["notes.txt"].startswith("read")
+    at.run()
+    assert not [w.value for w in at.warning if "report.pdf" in w.value]       # gone after a redraw too
+
+
 def test_add_files_reads_the_upload_batches_once_per_redraw(tmp_path, monkeypatch):
     """The page's warnings (files not read, older copies) and its list of files come from one
     reading of every batch's files (it redraws every few seconds while an analysis runs)."""
