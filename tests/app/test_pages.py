@@ -56,6 +56,18 @@ def test_add_files_page_of_an_empty_workspace(tmp_path):
     assert {w.label for w in at.text_input} >= {"Group", "Year"} and at.selectbox(key="add_kind").label == "Source kind"
 
 
+def _added(ws_path, uploads, meta=None) -> None:
+    """``uploads`` (name, bytes) added in the browser and read, as the analysis job reads them."""
+    from copquotes.workspace import Workspace
+
+    jobs.save_batch(ws_path, uploads, meta)
+    w = Workspace.open(ws_path, create=True)
+    try:
+        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
+    finally:
+        w.close()
+
+
 def _state(ws_path, **state):
     from copquotes.workspace import Workspace
 
@@ -117,14 +129,7 @@ def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_pat
     said "analysed: yes" for files that could not be read, and "Already added before" vanished
     when the page redrew (about 3 s later)."""
     ws_path = tmp_path / "ws"
-    jobs.save_batch(ws_path, [("empty.csv", b""), ("roster.csv", b"name,role,quote_consent\nAnn,participant,yes\n")])
-    from copquotes.workspace import Workspace
-
-    w = Workspace.open(ws_path, create=True)
-    try:
-        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
-    finally:
-        w.close()
+    _added(ws_path, [("empty.csv", b""), ("roster.csv", b"name,role,quote_consent\nAnn,participant,yes\n")])
     _state(ws_path, state="done", pid=None, message="Done.", files=[])     # a later run, other files
     at = open_page(ws_path, "add", state={"add_duplicates": ["notes.txt"]})
     [warn] = at.warning
@@ -142,14 +147,7 @@ def test_a_file_that_could_not_be_read_can_have_its_warning_put_away_and_its_cop
     """Before the fix a PDF's warning stayed for good: its advice (add a corrected file of the same
     name) cannot be followed for a format copquotes does not read, and its copy stayed stored."""
     ws_path = tmp_path / "ws"
-    jobs.save_batch(ws_path, [("report.pdf", b"%PDF-1.4 Ann Smith said"), ("notes.txt", b"The sessions helped me.")])
-    from copquotes.workspace import Workspace
-
-    w = Workspace.open(ws_path, create=True)
-    try:
-        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
-    finally:
-        w.close()
+    _added(ws_path, [("report.pdf", b"%PDF-1.4 Ann Smith said"), ("notes.txt", b"The sessions helped me.")])
     _state(ws_path, state="done", pid=None, message="Done.",
            files=[{"name": "report.pdf", "status": "unreadable", "error": "not a format copquotes reads"}])
     stored = list(jobs.inputs_dir(ws_path).rglob("report.pdf"))
@@ -169,14 +167,7 @@ def test_add_files_reads_the_upload_batches_once_per_redraw(tmp_path, monkeypatc
     """The page's warnings (files not read, older copies) and its list of files come from one
     reading of every batch's files (it redraws every few seconds while an analysis runs)."""
     ws_path = tmp_path / "ws"
-    jobs.save_batch(ws_path, [("empty.csv", b""), ("notes.txt", b"The sessions helped me plan my week.")])
-    from copquotes.workspace import Workspace
-
-    w = Workspace.open(ws_path, create=True)
-    try:
-        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
-    finally:
-        w.close()
+    _added(ws_path, [("empty.csv", b""), ("notes.txt", b"The sessions helped me plan my week.")])
     read = []
     real = jobs.batches
     monkeypatch.setattr(jobs, "batches", lambda *a, **k: read.append(a) or real(*a, **k))
@@ -200,18 +191,11 @@ def test_add_files_says_which_uploads_replaced_a_file_of_the_same_name(tmp_path)
 
 
 def test_add_files_says_an_older_copy_was_not_read_naming_the_file_not_its_stored_path(tmp_path):
-    from copquotes.workspace import Workspace
-
     from .test_jobs import survey
 
     ws_path = tmp_path / "ws"
     for name, data_ in (("survey.csv", survey()), ("survey.csv", survey(R001="No")), ("survey old.csv", survey())):
-        jobs.save_batch(ws_path, [(name, data_)])
-        w = Workspace.open(ws_path, create=True)
-        try:
-            jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
-        finally:
-            w.close()
+        _added(ws_path, [(name, data_)])
     at = open_page(ws_path, "add")
     [warn] = at.warning
     assert "survey old.csv was not read" in warn.value and "older version of survey.csv" in warn.value
@@ -222,14 +206,7 @@ def test_add_files_names_the_group_and_year_a_new_version_has(tmp_path):
     from .test_jobs import survey
 
     ws_path = tmp_path / "ws"
-    jobs.save_batch(ws_path, [("survey.csv", survey())], {"group": "Early career", "year": "2024"})
-    from copquotes.workspace import Workspace
-
-    w = Workspace.open(ws_path, create=True)
-    try:
-        jobs.ingest_batches(w, ws_path, jobs._Progress(ws_path))
-    finally:
-        w.close()
+    _added(ws_path, [("survey.csv", survey())], {"group": "Early career", "year": "2024"})
     saved = jobs.save_batch(ws_path, [("survey.csv", survey(R001="No"))], {"year": "2025"})
     line = jobs.replaced_line("survey.csv", saved["replaced_meta"]["survey.csv"])
     at = open_page(ws_path, "add", state={"add_replaced": [line]})
