@@ -130,9 +130,27 @@ def _bulk(wl, wr) -> dict:
     got = bulk.read(wr.path, "units")
     want = units_table(wl)
     cols = [c for c in want.columns if not c.endswith("_score")]
+    got = got.assign(speaker=_renamed(got, want))
     a = [tuple(str(v) for v in r) for r in want[cols].astype(object).where(want[cols].notna(), None).itertuples(index=False)]
     b = [tuple(str(v) for v in r) for r in got[cols].astype(object).where(got[cols].notna(), None).itertuples(index=False)]
-    return {"bulk units table (Ray) vs units table (local), scores apart": compare_rows(a, b)}
+    return {"bulk units table (Ray) vs units table (local), scores apart, speakers up to renaming": compare_rows(a, b)}
+
+
+def _renamed(got, want):
+    """``got``'s speaker pseudonyms in ``want``'s names where the two name the same speakers one to
+    one (a pseudonym is keyed by its workspace's own secret, so two workspaces name a speaker
+    differently by design); a speaker without such a partner keeps its name, and so differs."""
+    pairs = dict(zip(got["unit_id"], got["speaker"]))
+    seen = {}
+    for uid, name in zip(want["unit_id"], want["speaker"]):
+        if uid in pairs and pairs[uid] is not None:
+            seen.setdefault(pairs[uid], set()).add(name)
+    back = {}
+    for g, names in seen.items():
+        if len(names) == 1:
+            back.setdefault(next(iter(names)), set()).add(g)
+    one_to_one = {g: w for w, gs in back.items() if len(gs) == 1 for g in gs}
+    return [one_to_one.get(s, s) for s in got["speaker"]]
 
 
 def to_markdown(rep: dict) -> str:
