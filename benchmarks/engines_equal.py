@@ -144,10 +144,10 @@ def _renamed(got, want):
     seen = {}
     for uid, name in zip(want["unit_id"], want["speaker"]):
         if uid in pairs and pairs[uid] is not None:
-            seen.setdefault(pairs[uid], set()).add(name)
+            seen.setdefault(pairs[uid], set()).add(name if isinstance(name, str) else None)
     back = {}
     for g, names in seen.items():
-        if len(names) == 1:
+        if len(names) == 1 and None not in names:      # never renamed to "no speaker"
             back.setdefault(next(iter(names)), set()).add(g)
     one_to_one = {g: w for w, gs in back.items() if len(gs) == 1 for g in gs}
     return [one_to_one.get(s, s) for s in got["speaker"]]

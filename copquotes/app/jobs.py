@@ -404,8 +404,7 @@ def batches(ws_path) -> list[dict]:
 
 FILE_STATUS = {"added": "read", "unchanged": "read before", "unreadable": "could not read", "roster": "roster",
                "manifest": "settings (copquotes.yaml)", "waiting": "not yet", "replaced": "read again (a new version)",
-               "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version",
-               "dismissed": "could not read; its warning put away and the stored copy deleted"}
+               "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version"}
 
 
 def applied_meta(ws_path) -> dict[str, dict]:
@@ -477,29 +476,51 @@ def file_problems(ws_path, listed: list[dict] | None = None) -> list[dict]:
     return [f for f in latest.values() if f["status"] == "unreadable"]
 
 
-def dismiss_unreadable(ws_path, name: str) -> int:
+def dismiss_unreadable(ws_path, name: str) -> int | None:
     """Put away the warning about a file of ``name`` that could not be read: each stored copy of
-    it that no analysis could read is deleted from its upload batch (it may hold participants'
-    words) and listed as ``dismissed``. A file that was read is never touched. Returns how many
-    copies went."""
+    it that the last reading of its batch could not read is deleted (it may hold participants'
+    words) and taken off the batch's list. A batch waiting to be read (a corrected file of that
+    name just added over it) is not touched, nor is a file that was read. Returns how many copies
+    went, or ``None`` (nothing done) while an analysis runs."""
+    if is_running(ws_path):
+        return None
     gone = 0
-    for b in sorted(inputs_dir(ws_path).iterdir()) if inputs_dir(ws_path).is_dir() else []:
+    root = inputs_dir(ws_path)
+    for b in sorted(root.iterdir()) if root.is_dir() else []:
+        if not (b / INGESTED).exists():
+            continue
         try:
-            entries = json.loads((b / BATCH_FILE).read_text("utf-8")).get("files", [])
+            info = json.loads((b / BATCH_FILE).read_text("utf-8"))
             results = json.loads((b / RESULTS).read_text("utf-8"))
         except (OSError, ValueError):
             continue
-        hits = [f["path"] for f in entries if f.get("name", "").lower() == name.lower()
+        hits = [f for f in info.get("files", []) if isinstance(f, dict) and str(f.get("name", "")).lower() == name.lower()
                 and (results.get(f.get("path")) or {}).get("status") == "unreadable"]
-        for path in hits:
-            stored = b / path
-            if stored.is_file() and stored.resolve().is_relative_to(b.resolve()):
+        for f in hits:
+            stored = b / str(f["path"])
+            if stored.resolve().is_relative_to(b.resolve()) and stored.is_file():
                 stored.unlink()
-            results[path] = {**results[path], "status": "dismissed"}
+            results.pop(f["path"], None)
             gone += 1
         if hits:
+            info["files"] = [f for f in info["files"] if f not in hits]
+            _write_json(b / BATCH_FILE, info)
             _write_json(b / RESULTS, results)
+    _forget_unreadable(ws_path, name)
     return gone
+
+
+def _forget_unreadable(ws_path, name: str) -> None:
+    """The last analysis' own list of files it could not read, without ``name``."""
+    try:
+        state = json.loads(state_path(ws_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    files = state.get("files") or []
+    kept = [f for f in files if not (isinstance(f, dict) and f.get("status") == "unreadable"
+                                     and str(f.get("name", "")).lower() == name.lower())]
+    if len(kept) != len(files):
+        _write_json(state_path(ws_path), {**state, "files": kept})
 
 
 def outdated_files(ws_path, listed: list[dict] | None = None) -> list[dict]:

@@ -1399,8 +1399,7 @@ def add_files_page() -> None:
     _progress_panel(ctx.ws_path)
     listed = jobs.batches(ctx.ws_path)      # read once for the warnings and the list below
     problems = jobs.file_problems(ctx.ws_path, listed)
-    known = {f["name"] for f in problems} | {f["name"] for b in listed for f in b.get("files", [])
-                                              if f.get("status") == "dismissed"}
+    known = {f["name"] for f in problems}
     last = jobs.read_state(ctx.ws_path) or {}
     problems += [{"name": f["name"], "error": f.get("error"), "added": "in the last analysis"}
                  for f in last.get("files", []) if f.get("status") == "unreadable" and f["name"] not in known]
@@ -1424,7 +1423,10 @@ def _dismiss_unreadable(name: str) -> None:
 
     ctx = current()
     n = jobs.dismiss_unreadable(ctx.ws_path, name)
-    _flash("success", f"Put away the warning about {name}" + (" and deleted its stored copy." if n else "."))
+    if n is None:
+        _flash("warning", f"An analysis is running: put away the warning about {name} when it is done.")
+    else:
+        _flash("success", f"Put away the warning about {name}" + (" and deleted its stored copy." if n else "."))
 
 
 # ---------------------------------------------------------------------------------- triage

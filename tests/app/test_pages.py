@@ -157,10 +157,32 @@ def test_a_file_that_could_not_be_read_can_have_its_warning_put_away_and_its_cop
     at.button(key="dismiss_0").click().run()
     assert not [w.value for w in at.warning if "report.pdf" in w.value]
     assert not stored[0].exists() and list(jobs.inputs_dir(ws_path).rglob("notes.txt"))
-    rows = {r["file"]: r["result"] for r in jobs.file_rows(ws_path)}
-    assert rows["report.pdf"].startswith("could not read; its warning put away") and rows["notes.txt"].startswith("read")
+    assert [r["file"] for r in jobs.file_rows(ws_path)] == ["notes.txt"]
     at.run()
     assert not [w.value for w in at.warning if "report.pdf" in w.value]       # gone after a redraw too
+    _added(ws_path, [("roster.csv", b"name,role,quote_consent\nAnn,participant,yes\n")])   # batches read again
+    assert "report.pdf" not in [r["file"] for r in jobs.file_rows(ws_path)]
+    assert not jobs.file_problems(ws_path)
+
+
+def test_putting_a_warning_away_never_deletes_a_corrected_file_waiting_to_be_read(tmp_path):
+    ws_path = tmp_path / "ws"
+    _added(ws_path, [("answers.csv", b"")])
+    jobs.save_batch(ws_path, [("answers.csv", b"What helped?\nBeing among people who understand the work.\n")])
+    _state(ws_path, state="done", pid=None, message="Done.", files=[])
+    assert jobs.dismiss_unreadable(ws_path, "answers.csv") == 0
+    [stored] = jobs.inputs_dir(ws_path).rglob("answers.csv")
+    assert stored.read_bytes().startswith(b"What helped?")
+
+
+def test_a_warning_is_not_put_away_while_an_analysis_runs(tmp_path):
+    import os
+
+    ws_path = tmp_path / "ws"
+    _added(ws_path, [("report.pdf", b"%PDF-1.4 x")])
+    _state(ws_path, state="running", pid=os.getpid(), message="Working", files=[])
+    assert jobs.dismiss_unreadable(ws_path, "report.pdf") is None
+    assert list(jobs.inputs_dir(ws_path).rglob("report.pdf"))
 
 
 def test_add_files_reads_the_upload_batches_once_per_redraw(tmp_path, monkeypatch):
