@@ -441,13 +441,19 @@ def file_rows(ws_path, listed: list[dict] | None = None) -> list[dict]:
     applied = applied_meta(ws_path)
     for b in _listed(ws_path, listed):
         when = local_time(b.get("created_at"))
+        # a roster added later is copied into this batch (_share_rosters): listed once, where it was
+        # added; this batch's files were read again for the consent it gives, not as new versions
+        later_roster = any(f.get("shared_from") for f in b.get("files", []))
         for f in b.get("files", []):
+            if f.get("shared_from"):
+                continue
             status = f.get("status") or "waiting"
             result = FILE_STATUS.get(status, status)
             if status == "added" and f.get("units") is not None:
                 result = f"read: {int(f['units']):,} answers and turns"
             elif status == "replaced" and f.get("units") is not None:
-                result = f"read again (a new version): {int(f['units']):,} answers and turns"
+                why = "with a roster added later" if later_roster else "(a new version)"
+                result = f"read again {why}: {int(f['units']):,} answers and turns"
             elif status == "unreadable":
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
             elif status == "outdated" and f.get("newer"):

@@ -202,6 +202,10 @@ def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_bef
                                ).fetchone()[0] == 1
     finally:
         ws.close()
+    # the files list names the later roster once, and says why the earlier file was read again
+    rows = [(r["file"], r["result"]) for r in jobs.file_rows(ws_path)]
+    assert [f for f, _ in rows].count("roster_update.csv") == 1
+    assert dict(rows)["fg_session1.txt"].startswith(("read again with a roster added later", "read before"))
 
 
 def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later_analyses(tmp_path):
