@@ -631,14 +631,20 @@ def quote_rows(ws, ids: list[str], theme: str | None = None) -> list[dict]:
     return out
 
 
-def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None,
-                       statuses: tuple[str, ...] | None = None) -> list[str]:
-    """Every quote id matching ``filters`` (and one of ``statuses``; consented units only), in the
-    Quotes page's order: best score first, or best for the theme filtered on first."""
+def _filtered_where(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None) -> tuple[str, list]:
+    """:func:`_quote_where` of ``filters``, narrowed to ``statuses`` when given."""
     where, params = _quote_where(filters, ws)
     if statuses:
         where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
         params = [*params, *statuses]
+    return where, params
+
+
+def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None,
+                       statuses: tuple[str, ...] | None = None) -> list[str]:
+    """Every quote id matching ``filters`` (and one of ``statuses``; consented units only), in the
+    Quotes page's order: best score first, or best for the theme filtered on first."""
+    where, params = _filtered_where(ws, filters, statuses)
     if filters.theme:
         ordered = theme_ordered_ids(ws, filters.theme, QUOTES_FROM + where, params)
         return ordered[:int(limit)] if limit else list(ordered)
@@ -651,12 +657,8 @@ def filtered_quote_ids(ws, filters: QuoteFilters, limit: int | None = None,
 
 def count_filtered(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None = None) -> int:
     """How many quotes match ``filters`` (and have one of ``statuses``): one COUNT query."""
-    where, params = _quote_where(filters, ws)
-    if statuses:
-        where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
-        params = [*params, *statuses]
-    return ws.conn.execute("SELECT COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where,
-                           params).fetchone()[0]
+    where, params = _filtered_where(ws, filters, statuses)
+    return ws.conn.execute("SELECT COUNT(*)" + QUOTES_FROM + where, params).fetchone()[0]
 
 
 HELD_SQL = ("q.status != 'approved' AND EXISTS (SELECT 1 FROM json_each(q.flags_json) j"
@@ -667,29 +669,21 @@ def export_count(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None = N
     """``(written, held)``: how many quotes matching ``filters`` (and ``statuses``) an export writes,
     and how many more match but are held (a hold flag no reviewer cleared by approving: an export
     leaves them out, :func:`copquotes.disclosure.is_held`). One COUNT query."""
-    where, params = _quote_where(filters, ws)
-    if statuses:
-        where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
-        params = [*params, *statuses]
+    where, params = _filtered_where(ws, filters, statuses)
     total, held = ws.conn.execute(
-        f"SELECT COUNT(*), COALESCE(SUM({HELD_SQL}), 0) FROM quotes q"
-        " JOIN quotable_units u ON u.unit_id = q.unit_id" + where, params).fetchone()
+        f"SELECT COUNT(*), COALESCE(SUM({HELD_SQL}), 0)" + QUOTES_FROM + where, params).fetchone()
     return int(total) - int(held), int(held)
 
 
 def export_quote_ids(ws, filters: QuoteFilters, statuses: tuple[str, ...] | None = None) -> list[str]:
     """The quotes an export of ``filters`` writes (held ones left out), in the Quotes page's order
     (best score first, or best for the theme filtered on first): as many as :func:`export_count` says."""
-    where, params = _quote_where(filters, ws)
-    if statuses:
-        where += (" AND " if where else " WHERE ") + f"q.status IN ({','.join('?' * len(statuses))})"
-        params = [*params, *statuses]
+    where, params = _filtered_where(ws, filters, statuses)
     where += (" AND " if where else " WHERE ") + f"NOT ({HELD_SQL})"
     if filters.theme:
         return list(theme_ordered_ids(ws, filters.theme, QUOTES_FROM + where, params))
     return [r[0] for r in ws.conn.execute(
-        "SELECT q.quote_id FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id" + where
-        + " ORDER BY q.score DESC, q.quote_id", params)]
+        "SELECT q.quote_id" + QUOTES_FROM + where + " ORDER BY q.score DESC, q.quote_id", params)]
 
 
 def quote_statuses(ws, ids: list[str]) -> dict[str, tuple[str, int]]:
