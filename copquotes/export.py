@@ -391,8 +391,9 @@ def _write_xlsx_sheets(sheets: list[tuple[str, list[dict], list[str]]], path: Pa
                 fh.write("".join(buf).encode("utf-8"))
 
 
-def _grouped_by_theme(ws, records: list[dict]) -> list[tuple[str, str, list[dict]]]:
-    """``(theme id, label, quotes)`` in codebook order; each quote under its strongest labelled theme."""
+def _grouped_by_theme(ws, records: list[dict], theme: str | None = None) -> list[tuple[str, str, list[dict]]]:
+    """``(theme id, label, quotes)`` in codebook order; each quote under its strongest labelled theme,
+    or, listed under ``theme`` (an export filtered on it, :func:`quote_records`), under that one."""
     from .review import theme_catalogue
 
     cat = theme_catalogue(ws)
@@ -400,7 +401,7 @@ def _grouped_by_theme(ws, records: list[dict]) -> list[tuple[str, str, list[dict
     groups: dict[str, list[dict]] = {}
     for rec in records:
         best = max(rec["themes"], key=lambda t: float(t.get("score") or 0), default=None)
-        groups.setdefault(best["theme"] if best else "", []).append(rec)
+        groups.setdefault(theme or (best["theme"] if best else ""), []).append(rec)
     order = [t for t, _ in cat if t in groups] + sorted(t for t in groups if t not in labels and t)
     out = [(t, labels.get(t, t), groups[t]) for t in order]
     if "" in groups:
@@ -408,11 +409,12 @@ def _grouped_by_theme(ws, records: list[dict]) -> list[tuple[str, str, list[dict
     return out
 
 
-def _sections(ws, records: list[dict], collection: dict | None):
-    """A collection keeps its own order under one heading; other exports group by theme."""
+def _sections(ws, records: list[dict], collection: dict | None, theme: str | None = None):
+    """A collection keeps its own order under one heading; other exports group by theme (all
+    under ``theme`` when they are listed under it)."""
     if collection is not None:
         return [("", "", records)] if records else []
-    return _grouped_by_theme(ws, records)
+    return _grouped_by_theme(ws, records, theme)
 
 
 def _docx_small(doc, text: str, size) -> None:
@@ -433,7 +435,8 @@ def _plain_meta(rec: dict, labels: dict) -> str:
     return " \u00b7 ".join(parts)
 
 
-def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None) -> None:
+def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None,
+                theme: str | None = None) -> None:
     from docx import Document
     from docx.shared import Pt
 
@@ -448,7 +451,7 @@ def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collec
                       "participant who agreed to be quoted.")
     quote_style = doc.styles["Quote"]  # looked up once: by name it costs a scan per paragraph
     labels = dict(theme_catalogue(ws))
-    for _theme, label, recs in _sections(ws, records, collection):
+    for _theme, label, recs in _sections(ws, records, collection, theme):
         if label:
             doc.add_heading(strip_control(label), level=1)
         for rec in recs:
@@ -462,7 +465,8 @@ def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collec
     doc.save(path)
 
 
-def _write_md(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None) -> None:
+def _write_md(ws, records: list[dict], path: Path, approved_only: bool, collection: dict | None = None,
+              theme: str | None = None) -> None:
     from .review import theme_catalogue
 
     labels = dict(theme_catalogue(ws))
@@ -471,7 +475,7 @@ def _write_md(ws, records: list[dict], path: Path, approved_only: bool, collecti
     if collection and collection.get("note"):
         lines += [md_escape(collection["note"]), ""]
     lines += [md_escape(f"{len(records)} {which}, exported {_now()}."), ""]
-    for _theme, label, recs in _sections(ws, records, collection):
+    for _theme, label, recs in _sections(ws, records, collection, theme):
         if label:
             lines += [f"## {md_escape(label)}", ""]
         for rec in recs:
@@ -672,8 +676,9 @@ def _collection(ws, collection: str, what: str, approved_only: bool | None) -> t
     return coll, quote_ids
 
 
-def _quote_writers(ws, records: list[dict], approved: bool, coll: dict | None) -> dict[str, Callable[[Path], None]]:
-    """A writer per extension of these quote records."""
+def _quote_writers(ws, records: list[dict], approved: bool, coll: dict | None,
+                   theme: str | None = None) -> dict[str, Callable[[Path], None]]:
+    """A writer per extension of these quote records (listed under ``theme``, if any)."""
     if not records:
         log.warning("no %squotes to export: approve quotes in the review app (copquotes app)%s",
                     "approved " if approved else "", " or use --all-statuses" if approved else "")
@@ -681,8 +686,8 @@ def _quote_writers(ws, records: list[dict], approved: bool, coll: dict | None) -
     return {
         ".csv": lambda p: _write_csv(flat, QUOTE_COLUMNS, p),
         ".xlsx": lambda p: _write_xlsx(flat, QUOTE_COLUMNS, p, "quotes"),
-        ".docx": lambda p: _write_docx(ws, records, p, approved, coll),
-        ".md": lambda p: _write_md(ws, records, p, approved, coll),
+        ".docx": lambda p: _write_docx(ws, records, p, approved, coll, theme),
+        ".md": lambda p: _write_md(ws, records, p, approved, coll, theme),
         ".qdpx": lambda p: _write_qdpx(*build_qdpx(ws, _quotes_documents(records), "copquotes quotes"), p),
     }
 
@@ -750,7 +755,7 @@ def export(ws, out, what: str = "quotes", approved_only: bool | None = None, *, 
         approved = True
     if what == "quotes":
         writers = _quote_writers(ws, quote_records(ws, approved_only=approved, ids=quote_ids, theme=theme), approved,
-                                 coll)
+                                 coll, theme)
     else:
         writers = _table_writers(ws, what)
     _write_whole(out, ext, writers[ext])

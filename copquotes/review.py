@@ -278,7 +278,7 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
 
 
 def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected_version: int,
-               offered: Iterable[str] | None = None) -> dict:
+               offered: Iterable[str] | None = None, listed_under: str | None = None) -> dict:
     """Set the themes of a quote. Kept themes keep their scores; added ones get score 1.0
     with ``"source": "reviewer"``, and so does a scored theme the quote was not tagged with
     (:func:`copquotes.themescores.labelled_themes`) that the reviewer chose. Each added /
@@ -288,6 +288,12 @@ def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected
     ``offered``: the themes the reviewer chose from (the app's editor starts from the quote's
     tagged themes); a scored theme not among them is left as it is, neither removed nor
     labelled, since the reviewer never saw it. Default: every scored theme was there to keep.
+
+    ``listed_under``: the theme the editor's quote was listed under (the app's Quotes page filtered
+    on it), which the quote shows although its unit is not tagged with it
+    (:func:`copquotes.themescores.labelled_themes`): kept, it stays as it was (no label); taken
+    off, it is removed as any other theme (the unit labelled not about it), so the quote leaves
+    that theme's lists.
     """
     wanted = []
     for t in themes:
@@ -302,7 +308,9 @@ def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected
     if unknown:
         raise ConfigError(f"unknown theme {unknown[0]!r}: choose from {', '.join(sorted(known))}")
     unit = row["unit_id"] if row else ""
-    shown = {t["theme"] for t in themescores.labelled_themes(old, themescores.unit_labels(ws, [unit]).get(unit, {}))}
+    shown = {t["theme"] for t in themescores.labelled_themes(
+        old, themescores.unit_labels(ws, [unit]).get(unit, {}), listed_under,
+        themescores.not_about(ws, [unit]).get(unit, ()))}
     new = []
     for t in wanted:
         if t in shown:

@@ -76,12 +76,27 @@ def unit_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for (uid, theme), label in labels(ws, unit_ids).items():
         out.setdefault(uid, {})[theme] = label
+    for uid, by_theme in reviewer_labels(ws, unit_ids).items():
+        out.setdefault(uid, {}).update(by_theme)
+    return out
+
+
+def reviewer_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
+    """``{unit_id: {theme: label}}``: the reviewers' corrections (``theme_labels``) of ``unit_ids``."""
+    unit_ids = list(dict.fromkeys(unit_ids))
+    out: dict[str, dict[str, int]] = {}
     for i in range(0, len(unit_ids), 5000):
         for uid, theme, label in ws.conn.execute(
                 "SELECT unit_id, theme, label FROM theme_labels WHERE unit_id IN (SELECT value FROM json_each(?))",
                 (json.dumps(unit_ids[i:i + 5000]),)):
             out.setdefault(uid, {})[theme] = int(label or 0)
     return out
+
+
+def not_about(ws, unit_ids) -> dict[str, set[str]]:
+    """``{unit_id: themes}``: the themes a reviewer said each of ``unit_ids`` is not about (label 0)."""
+    return {uid: {t for t, lab in by_theme.items() if lab == 0}
+            for uid, by_theme in reviewer_labels(ws, unit_ids).items()}
 
 
 # The SQL condition (`` AND ...`` on quotes ``q``, the theme as its parameter) that keeps out of a
@@ -91,7 +106,8 @@ def unit_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
 NOT_UNLABELLED = " AND q.unit_id NOT IN (SELECT unit_id FROM theme_labels WHERE theme = ? AND label = 0)"
 
 
-def labelled_themes(themes, labels: dict[str, int], listed_under: str | None = None) -> list[dict]:
+def labelled_themes(themes, labels: dict[str, int], listed_under: str | None = None,
+                    not_about=()) -> list[dict]:
     """The themes a quote is tagged with, the one rule of every channel (the app's chips, the
     Word, Markdown, CSV and JSONL exports, ``copquotes quotes``): of its span's theme scores
     ``themes`` (``[{theme, score[, source]}]``, best first), those a reviewer gave it and those
@@ -102,11 +118,15 @@ def labelled_themes(themes, labels: dict[str, int], listed_under: str | None = N
     is shown too whenever the span scores it, so a quote listed under a theme always shows it,
     with its score; ``"listed": True`` marks it when only the listing put it there (the quote's
     words touch on the theme, its unit is not tagged with it). A theme a reviewer took off the
-    quote (:func:`copquotes.review.set_themes`) is no longer among its scores, so never shown."""
+    quote (:func:`copquotes.review.set_themes`) is no longer among its scores, so never shown.
+
+    ``not_about``: the themes a reviewer said the quote's unit is not about (:func:`not_about`):
+    never shown, even when a reviewer had given the quote the theme before, as a theme's listing
+    never lists the quote (:data:`NOT_UNLABELLED`)."""
     out = []
     for t in themes:
         name = t.get("theme")
-        if not name:
+        if not name or name in not_about:
             continue
         if t.get("source") == "reviewer" or labels.get(name) == 1:
             out.append(t)
@@ -119,9 +139,10 @@ def quote_themes(ws, quotes, listed_under: str | None = None) -> list[list[dict]
     """:func:`labelled_themes` of each ``(unit_id, themes)`` of ``quotes`` (listed under
     ``listed_under``, if any), as records give them (``{theme, score}``, docs/DESIGN.md)."""
     quotes = list(quotes)
-    by_unit = unit_labels(ws, [uid for uid, _ in quotes])
+    uids = [uid for uid, _ in quotes]
+    by_unit, denied = unit_labels(ws, uids), not_about(ws, uids)
     return [[{"theme": t["theme"], "score": t.get("score")}
-             for t in labelled_themes(themes, by_unit.get(uid, {}), listed_under)]
+             for t in labelled_themes(themes, by_unit.get(uid, {}), listed_under, denied.get(uid, ()))]
             for uid, themes in quotes]
 
 

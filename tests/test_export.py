@@ -235,6 +235,10 @@ def _themes_everywhere(ws, qid, tmp_path) -> dict[str, list[str]]:
     (lambda w, q: review.label_theme(w, unit_id(1), "solidarity", 1, "Ann"), ["wellbeing", "solidarity"]),
     # a theme a reviewer gives the quote, and a scored one they choose, are shown; one they drop is not
     (lambda w, q: review.set_themes(w, q, "Ann", ["backlash", "solidarity"], 2), ["backlash", "solidarity"]),
+    # a theme a reviewer gave the quote, whose unit a reviewer then said is not about it, is not
+    # shown (as it is not listed under it: themescores.NOT_UNLABELLED)
+    (lambda w, q: (review.set_themes(w, q, "Ann", ["wellbeing", "backlash"], 2),
+                   review.label_theme(w, unit_id(1), "backlash", 0, "Bea")), ["wellbeing"]),
 ])
 def test_every_channel_shows_the_same_themes_of_a_quote(ws, tmp_path, change, expected):
     qid = quote_ids(ws)[1]
@@ -645,3 +649,21 @@ def test_speakers_leave_by_a_keyed_pseudonym_the_same_in_units_and_quotes(ws, tm
     other = build_workspace(tmp_path / "other")
     assert units[unit_id(6)] != units_table(other).set_index("unit_id").loc[unit_id(6), "speaker"]
     other.close()
+
+
+@pytest.mark.parametrize("ext", [".md", ".docx"])
+def test_a_quote_bank_filtered_on_a_theme_puts_every_quote_under_that_theme(ws, tmp_path, ext):
+    """Units 1 and 8 score wellbeing best (0.91, 0.77) and solidarity too (0.40, 0.62): listed
+    under solidarity, their quotes are under its heading, not under wellbeing's."""
+    from copquotes.app import data
+
+    ids = data.export_quote_ids(ws, data.QuoteFilters(theme="solidarity"), ("approved", "edited", "pending"))
+    assert {quote_ids(ws)[1], quote_ids(ws)[8]} <= set(ids)
+    out = export(ws, tmp_path / f"f{ext}", approved_only=False, quote_ids=ids, theme="solidarity")
+    if ext == ".docx":
+        headings = [p.text for p in docx_paragraphs(out) if p.style.name == "Heading 1"]
+    else:
+        headings = [line[3:] for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("## ")]
+    assert headings == [md_escape(dict(review.theme_catalogue(ws))["solidarity"]) if ext == ".md"
+                        else dict(review.theme_catalogue(ws))["solidarity"]]
+    assert len(re.findall(r"Themes: ", all_text_of(out) if ext == ".docx" else out.read_text())) == len(ids)

@@ -216,6 +216,27 @@ def test_set_themes_leaves_a_scored_theme_the_reviewer_was_not_offered_as_it_was
                                                                           reverse=True)
 
 
+@pytest.mark.parametrize("wanted, kept", [
+    (["wellbeing"], False),                     # the reviewer takes the quote off solidarity's list
+    (["wellbeing", "solidarity"], True),        # kept: as it was, no label
+])
+def test_set_themes_takes_a_quote_off_the_theme_it_is_only_listed_under(ws, qid, wanted, kept):
+    """Listed under solidarity (0.40, not tagged), the editor shows it: taken off, the unit is
+    labelled not about it, with the decision in the audit trail; kept, nothing of it changes."""
+    from copquotes import themescores
+
+    before = {t["theme"]: t for t in json.loads(row(ws, qid)["themes_json"])}
+    after = review.set_themes(ws, qid, "Ann", wanted, 1, offered=["wellbeing", "solidarity"],
+                              listed_under="solidarity")
+    themes = {t["theme"]: t for t in json.loads(after["themes_json"])}
+    labels = dict(ws.conn.execute("SELECT theme, label FROM theme_labels WHERE unit_id = ?", (unit_id(1),)).fetchall())
+    assert labels == ({} if kept else {"solidarity": 0})
+    assert themes.get("solidarity") == (before["solidarity"] if kept else None)
+    assert decisions(ws, qid)[0]["action"] == "set_themes"
+    shown = themescores.quote_themes(ws, [(unit_id(1), list(themes.values()))], listed_under="solidarity")[0]
+    assert [t["theme"] for t in shown] == wanted
+
+
 def test_set_themes_refuses_unknown_themes(ws, qid):
     with pytest.raises(ConfigError, match="unknown theme"):
         review.set_themes(ws, qid, "Ann", ["no-such-theme"], 1)

@@ -586,7 +586,7 @@ def quote_rows(ws, ids: list[str], theme: str | None = None) -> list[dict]:
             'SELECT unit_id, start, "end", kind, source FROM redactions WHERE status != \'undone\''
             " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
         reds.setdefault(uid, []).append((s, e, k, src))
-    tagged = themescores.unit_labels(ws, json.loads(uids))
+    tagged, denied = themescores.unit_labels(ws, json.loads(uids)), themescores.not_about(ws, json.loads(uids))
     terms = None   # counted at most once a page (its cache key alone is four scans of the redactions)
     mask = NameMask(ws)
     sources = source_pseudonyms(ws)
@@ -616,7 +616,8 @@ def quote_rows(ws, ids: list[str], theme: str | None = None) -> list[dict]:
             terms = review_stable_terms(ws)
         r["question"] = question_text(ws, r["question"], fid, mask, terms if r["question"] else None)
         r["themes"] = json.loads(r.pop("themes_json") or "[]")
-        r["labelled"] = themescores.labelled_themes(r["themes"], tagged.get(r["unit_id"], {}), theme)   # every channel's rule
+        r["labelled"] = themescores.labelled_themes(r["themes"], tagged.get(r["unit_id"], {}), theme,   # every channel's rule
+                                                    denied.get(r["unit_id"], ()))
         r["parts"] = json.loads(r.pop("parts_json") or "{}")
         r["anonymised"] = anonymised
         if anonymised:

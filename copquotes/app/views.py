@@ -551,7 +551,7 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
                    + (" and approved it." if action == "edit_approve" else "."))
         elif action == "themes":
             review.set_themes(ctx.ws, quote_id, ctx.reviewer, ss.get(f"themes_{quote_id}_{version}", []), version,
-                              offered=kw.get("offered"))
+                              offered=kw.get("offered"), listed_under=kw.get("listed_under"))
             _flash("success", f"Saved the themes of quote {quote_id}.")
         elif action == "redact":
             n = review.redact_text(ctx.ws, kw["unit_id"], ss.get(f"redact_{quote_id}_{version}", ""),
@@ -836,14 +836,16 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
             b[1].button("Save edit and approve", key=f"saveapprove_{qid}_{v}", on_click=_act,
                         args=("edit_approve", qid, v))
     with t_themes:
-        # the chips' themes (themescores.labelled_themes), not the one only a filter put there
-        current_themes = [t["theme"] for t in q["labelled"] if not t.get("listed")]
+        # the chips' themes (themescores.labelled_themes), the one only the filter put there too:
+        # taking it off takes the quote off that theme's lists (review.set_themes listed_under)
+        current_themes = [t["theme"] for t in q["labelled"]]
+        listed = next((t["theme"] for t in q["labelled"] if t.get("listed")), None)
         options = list(dict.fromkeys(list(labels) + current_themes))
         st.multiselect("Themes of this quote", options, default=current_themes, key=f"themes_{qid}_{v}",
                        format_func=lambda t: labels.get(t, t))
         # a scored theme the editor did not show as the quote's is kept as it is (review.set_themes)
         st.button("Save themes", key=f"savethemes_{qid}_{v}", on_click=_act, args=("themes", qid, v),
-                  kwargs={"offered": current_themes})
+                  kwargs={"offered": current_themes, "listed_under": listed})
     with t_ctx:
         if q.get("question"):
             st.caption("Question:")

@@ -228,6 +228,26 @@ def test_saving_the_theme_editor_keeps_a_theme_it_did_not_show_and_the_filtered_
     assert listed() == before
 
 
+def test_the_theme_editor_takes_a_quote_off_the_theme_it_is_only_listed_under(ws):
+    """Filtered on solidarity, unit 1's quote shows a grey solidarity chip (scored 0.40, not
+    tagged): its editor shows solidarity too, and taking it off takes the quote off the list."""
+    from copquotes.app import data
+
+    qid = quote_ids(ws)[1]
+    listed = lambda: data.filtered_quote_ids(ws, data.QuoteFilters(theme="solidarity"))   # noqa: E731
+    assert qid in listed()
+    at = open_page(ws, "quotes")
+    at.selectbox(key="f_theme").select("solidarity").run()
+    at.toggle(key=f"details_{qid}").set_value(True).run()
+    assert at.multiselect(key=f"themes_{qid}_1").value == ["wellbeing", "solidarity"]
+    at.multiselect(key=f"themes_{qid}_1").unselect("solidarity").run()
+    at.button(key=f"savethemes_{qid}_1").click().run()
+    assert qid not in listed()
+    assert [tuple(r) for r in ws.conn.execute("SELECT theme, label FROM theme_labels WHERE unit_id = ?",
+                                              (unit_id(1),))] == [("solidarity", 0)]
+    assert review.history(ws, qid)[-1]["action"] == "set_themes"
+
+
 def test_a_conflicting_save_is_refused_with_a_message_and_kept(ws):
     qid = quote_ids(ws)[8]
     at = open_page(ws, "quotes", "Ann", details=[qid])
