@@ -1055,10 +1055,22 @@ NO_TOPIC = "Not in any topic"        # BERTopic's topic -1 ("outliers")
 
 
 def topics_shown(table):
-    """The topics table as people read it: topic -1 is "Not in any topic", with no number."""
-    out = table.astype({"topic": object})
-    out.loc[table["topic"] == -1, ["topic", "label"]] = ["", NO_TOPIC]
+    """The topics table as people read it: topic -1 is "Not in any topic", with no number. The
+    topic column is text throughout (a column of "" and numbers is no Arrow column)."""
+    out = table.assign(topic=[shown_topic(t, "") for t in table["topic"]])
+    out.loc[table["topic"] == -1, "label"] = NO_TOPIC
     return out
+
+
+def shown_topic(topic, outliers: str = NO_TOPIC) -> str:
+    """A topic's number as text, ``outliers`` for topic -1 (no topic)."""
+    return outliers if int(topic) == -1 else str(int(topic))
+
+
+def topic_theme_shown(tt, themes: dict):
+    """The units per topic and theme as people read them: themes by name, topics as text
+    (:func:`shown_topic`), so the index is one type."""
+    return tt.rename(columns=lambda t: themes.get(t, t), index=shown_topic)
 
 
 def topics_page() -> None:
@@ -1086,8 +1098,7 @@ def topics_page() -> None:
     if not tt.empty:
         st.subheader("Units per topic and theme")
         themes = dict(cached_analysis(ctx, "filter_options")["themes"])
-        st.dataframe(tt.rename(columns=lambda t: themes.get(t, t), index=lambda t: NO_TOPIC if t == -1 else t),
-                     width="stretch")
+        st.dataframe(topic_theme_shown(tt, themes), width="stretch")
     for p in cached(ctx, "figures"):
         st.image(p.png, caption=p.name)
 

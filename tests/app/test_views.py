@@ -339,7 +339,7 @@ def test_themes_page_shows_evidence_and_stores_corrections(ws):
 def test_topics_page(ws):
     at = open_page(ws, "topics")
     table = at.dataframe[0].value
-    assert list(table["topic"]) == [0, 1, 2]
+    assert list(table["topic"]) == ["0", "1", "2"]
     label = table.loc[0, "label"]                             # a redacted name never labels a topic
     assert "okafor" not in label.lower() and ("[redacted]" in label or "[name]" in label)
     at.selectbox(key="tp_topic").select(2).run()
@@ -366,6 +366,27 @@ def test_topics_themes_and_sources_read_in_plain_words(ws):
     assert not [v for v in visible if "-1" in v]     # (the tables' Arrow bytes may hold "-1" by chance)
     overview = " ".join(c.value for c in open_page(ws, "overview").caption)
     assert "focus group " in overview and "focus_group" not in overview
+
+
+def test_the_topics_tables_convert_to_arrow_with_one_type_per_column(ws):
+    """Before the fix the topics table's topic column held "" (topic -1) and numbers, and the
+    units per topic and theme an index of "Not in any topic" and numbers: Arrow refused both
+    (Streamlit logged a conversion warning and converted them itself)."""
+    import pyarrow as pa
+
+    from copquotes.app import data
+    from copquotes.app.views import topic_theme_shown, topics_shown
+
+    ws.conn.execute("INSERT INTO topic_info(topic, label, keywords_json, size) VALUES (-1, 'outliers', '[]', 1)")
+    ws.conn.execute("UPDATE unit_topics SET topic = -1 WHERE unit_id = ?", (unit_id(3),))
+    ws.conn.commit()
+    shown = topics_shown(data.topics_table(ws))
+    text = (pa.string(), pa.large_string())
+    assert pa.Table.from_pandas(shown).schema.field("topic").type in text
+    assert list(shown["topic"]) == ["", "0", "1", "2"]
+    tt = topic_theme_shown(data.topic_theme_table(ws), {})
+    assert pa.Table.from_pandas(tt).schema.field(tt.index.name or "__index_level_0__").type in text
+    assert list(tt.index)[0] == "Not in any topic"
 
 
 def test_the_topic_pictures_are_drawn_once_until_a_change_alters_their_labels(ws, monkeypatch):
