@@ -14,6 +14,12 @@ keeps its commas, dates, full stops and parentheses plain. Escaped:
   (``&lt;``); ``:`` opening ``//`` (``https://``) or a short code (``:smile:``); ``.`` after
   ``www`` and ``@`` inside an address (GitHub's bare links).
 
+A bare link is also broken by an invisible word joiner (U+2060, :data:`JOINER`) before the
+escaped ``:`` / ``.`` / ``@``: Streamlit's Markdown (remark-gfm) finds ``www.example.org``,
+``https://...`` and ``a@b.org`` in the text *after* its escapes are read, so a backslash alone
+still made a link there (tests/app/test_browser_markdown.py). Only what is shown carries the
+joiner; the stored text never does.
+
 So no link, image, HTML tag, emphasis, heading, list, table, auto-link, emoji short code, colour
 directive, code block or LaTeX can come from participant text; control characters and the
 spaces that start a line (Markdown shows neither) are dropped, line breaks kept. tests/disclosure/test_markdown.py renders the output with markdown-it-py.
@@ -39,10 +45,12 @@ _POSITIONAL = re.compile(
     r"|(?<=!)\["                          # ![image]
     r"|\[(?=\^)"                          # [^footnote]
     r"|&(?=#?\w+;)"                       # &lt; &#60;
-    r"|:(?=//)"                           # https://
-    r"|:(?=[A-Za-z+][\w+/-]*:)"           # :smile: :material/home:
+    r"|:(?=[A-Za-z+][\w+/-]*:)")          # :smile: :material/home:
+_BARE_LINK = re.compile(
+    r":(?=//)"                            # https://
     r"|(?<=\b[wW]{3})\."                   # www.example, WWW.example
     r"|(?<=[\w.+-])@(?=\w)")              # name@example, jo+@example
+JOINER = "\u2060"      # the word joiner: invisible, and no bare link runs across it
 _DIRECTIVE = re.compile(r"(:[A-Za-z][\w-]*)\[")     # :red[ :blue-badge[ (any length of name)
 
 
@@ -59,6 +67,7 @@ def md_escape(text) -> str:
     s = re.sub(r"^[ \t]+", "", s, flags=re.M)     # an indented line is a code block (Markdown shows no indent)
     s = _ALWAYS.sub(r"\\\1", s)
     s = _POSITIONAL.sub(lambda m: "\\" + m.group(0), s)
+    s = _BARE_LINK.sub(lambda m: JOINER + "\\" + m.group(0), s)
     s = _DIRECTIVE.sub(r"\1\\[", s)
     s = _escape_line_starts(s)
     # a line break inside a paragraph; blank lines stay paragraph breaks
