@@ -173,8 +173,18 @@ class RayEngine:
             _check_no_session(self.address)
             self._size_pools(self._cluster_cpus(), self._memory_slots())
             return self
+        with _empty_folder() as empty:
+            self._init(ray, empty)
+        return self
+
+    def _init(self, ray, empty: str) -> None:
+        """``ray.init`` for a cluster of the engine's own or the one at ``address``. The job's
+        ``working_dir`` is ``empty`` (an empty folder, uploaded with the job): without one, Ray
+        puts the driver's current folder first on every worker's ``sys.path`` (whatever
+        ``python -P`` or ``PYTHONSAFEPATH`` say), and a user's ``names.py`` or ``numpy.py`` there
+        would be imported by the workers instead of the library."""
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
-                 "runtime_env": {"env_vars": dict(_WORKER_ENV)}}
+                 "runtime_env": {"env_vars": dict(_WORKER_ENV), "working_dir": empty}}
         # ray.init installs its own SIGTERM handler (sys.exit(15)), kept while the cluster runs
         # (it shuts the cluster down) and replaced by the process's own at shutdown: a caller of
         # copquotes.run keeps what SIGTERM did before
@@ -211,7 +221,7 @@ class RayEngine:
                 raise
             log.info("ray engine: the cluster at %s has %d CPUs: pools of %d actors of %s CPU each",
                      self.address, cpus, self.actors, self.actor_cpus)
-            return self
+            return
         tmp = self._temp_dir()
         self._private_token()
         try:
@@ -228,7 +238,6 @@ class RayEngine:
         except BaseException:
             self.shutdown()
             raise
-        return self
 
     def _size_pools(self, cpus: int, memory_slots: int | None = None) -> None:
         """Actors per map and CPUs per actor, for ``cpus`` CPUs (unless given): one actor per CPU,
@@ -456,6 +465,16 @@ def _keeping_sigterm():
     finally:
         if callable(before):
             signal.signal(signal.SIGTERM, before)
+
+
+@contextlib.contextmanager
+def _empty_folder() -> Iterator[str]:
+    """A new empty folder of this user's, removed afterwards (``ray.init`` has uploaded it)."""
+    folder = tempfile.mkdtemp(prefix="cqray-wd-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _short_temp() -> str:

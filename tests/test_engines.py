@@ -341,3 +341,34 @@ def test_ctrl_c_while_ray_starts_stops_every_process_it_had_started(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     out = _script(_CTRL_C_IN_RAY_INIT, tmp_path / "ws", env=env)
     assert out == {"interrupted": True, "left": 0, "initialized": False}
+
+
+_WORKER_PATH = """
+import importlib.util, json, os, sys
+import ray
+from copquotes.engines import RayEngine
+
+
+@ray.remote
+def where():
+    spec = importlib.util.find_spec("names")
+    return {"names": spec.origin if spec else None, "path": sys.path, "cwd": os.getcwd()}
+
+
+with RayEngine(sys.argv[1], cores=1):
+    out = ray.get(where.remote())
+print(json.dumps(out))
+"""
+
+
+def test_ray_workers_never_import_from_the_folder_the_run_was_started_in(tmp_path):
+    """Ray put the driver's current folder first on every worker's ``sys.path`` (``python -P``
+    or not): a user's ``names.py`` there was what the workers imported as the library ``names``."""
+    here = tmp_path / "started here"
+    here.mkdir()
+    (here / "names.py").write_text("raise ImportError('the user file, not the library')\n")
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    out = _script(_WORKER_PATH, tmp_path / "ws", env=env, cwd=here)
+    assert str(here) not in out["path"] and "" not in out["path"]
+    assert out["names"] is None or not out["names"].startswith(str(here))
+    assert not out["cwd"].startswith(str(here))
