@@ -23,16 +23,18 @@ def after_ingest(ws) -> list[dict]:
 
 
 def analyse_ingested(ws, stages: Iterable[str] | None = None, *, wait: bool = True,
-                     on_wait: Callable[[str], None] | None = None, **options) -> tuple[list[dict], dict[str, dict]]:
+                     on_wait: Callable[[str], None] | None = None, restored: list[dict] | None = None,
+                     **options) -> tuple[list[dict], dict[str, dict]]:
     """After an ingest (or on its own, as ``copquotes analyse``):
 
-    1. :func:`after_ingest` (nothing to do when the interface's ingest did it);
+    1. :func:`after_ingest`, unless the interface's ingest ran it, under the same pipeline lock,
+       and gives what it returned as ``restored`` (``copquotes run`` lists it with the ingest);
     2. :func:`copquotes.pipeline.analyse` (``stages``, ``wait``, ``on_wait`` and ``options`` as there);
     3. the survey questions anonymised and stored ahead (:func:`copquotes.questions.store_all`),
        so that no page or export waits for the redactor on its first question.
 
     Steps 1 and 2 hold the workspace's pipeline lock. Returns ``(restored, stage summaries)``,
-    ``restored`` as :func:`after_ingest` returns it.
+    ``restored`` as :func:`after_ingest` returns it (or as given).
     """
     from . import questions
     from .bulk import check_setting
@@ -43,7 +45,8 @@ def analyse_ingested(ws, stages: Iterable[str] | None = None, *, wait: bool = Tr
     stages = list(stages) if stages is not None else None
     resolve_stages(stages)   # an unknown stage is refused before the workspace lock is waited for
     with pipeline_lock(ws.path, wait=wait, on_wait=on_wait):   # analyse takes it again (re-entrant)
-        restored = after_ingest(ws)
+        if restored is None:
+            restored = after_ingest(ws)
         results = analyse(ws, stages, wait=wait, on_wait=on_wait, **options)
     questions.store_all(ws)
     return restored, results

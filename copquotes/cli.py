@@ -261,8 +261,8 @@ def cmd_run(args) -> int:
         ws = _open_ws(args.workspace)
         before = _bulk_generation(ws_path)
         try:
-            # (the returned files' decisions are back already: _ingest listed them)
-            _, results = analyse_ingested(ws, progress=not args.quiet,
+            # the returned files' decisions are back already (_ingest listed them): not looked for again
+            _, results = analyse_ingested(ws, progress=not args.quiet, restored=rep.get("restored") or [],
                                           on_stage=None if args.json else _print_stage,
                                           jobs=jobs, engine=engine, address=args.address, bulk=args.bulk)
         finally:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import interrupts
-from .errors import ConfigError
+from .errors import ConfigError, CopquotesError
 from .parallel import pid_alive
 from .stages import resolve
 
@@ -40,6 +40,9 @@ WINDOW_ROWS = 100_000   # rows of one Ray dataset (RayEngine.window_rows)
 # memory each actor reserves (RayEngine.actor_memory): an actor holds one kernel's models, and
 # measured below 1 GiB with spaCy and Presidio at 512-row partitions (benchmarks/results/scale.md)
 ACTOR_MEMORY = 1 << 30
+# how long shutdown waits for another thread's map (one beside a stage) to close at its next
+# partition before the cluster is stopped under it
+MAP_CLOSE_SECONDS = 30.0
 
 # environment of every Ray worker: nothing reaches for the network, one thread per actor
 _WORKER_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
@@ -147,10 +150,12 @@ class RayEngine:
         self._sigterm = None    # the process's SIGTERM handler before ray.init, given back at shutdown
         self._env: dict = {}    # environment variables set for the engine's own cluster, given back too
         self._maps: list = []   # (map generator, its thread): those still open are closed at shutdown
+        self._closing = threading.Event()   # set by shutdown: every map stops at its next partition
         self._maps_lock = threading.Lock()   # maps start in this thread and in a thread beside
 
     # -- cluster -------------------------------------------------------------------------------
     def start(self) -> "RayEngine":
+        self._closing.clear()
         os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
         if self.address:
             use_token_if_any()   # read when Ray is imported
@@ -173,8 +178,18 @@ class RayEngine:
             _check_no_session(self.address)
             self._size_pools(self._cluster_cpus(), self._memory_slots())
             return self
+        with _empty_folder() as empty:
+            self._init(ray, empty)
+        return self
+
+    def _init(self, ray, empty: str) -> None:
+        """``ray.init`` for a cluster of the engine's own or the one at ``address``. The job's
+        ``working_dir`` is ``empty`` (an empty folder, uploaded with the job): without one, Ray
+        puts the driver's current folder first on every worker's ``sys.path`` (whatever
+        ``python -P`` or ``PYTHONSAFEPATH`` say), and a user's ``names.py`` or ``numpy.py`` there
+        would be imported by the workers instead of the library."""
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
-                 "runtime_env": {"env_vars": dict(_WORKER_ENV)}}
+                 "runtime_env": {"env_vars": dict(_WORKER_ENV), "working_dir": empty}}
         # ray.init installs its own SIGTERM handler (sys.exit(15)), kept while the cluster runs
         # (it shuts the cluster down) and replaced by the process's own at shutdown: a caller of
         # copquotes.run keeps what SIGTERM did before
@@ -211,7 +226,7 @@ class RayEngine:
                 raise
             log.info("ray engine: the cluster at %s has %d CPUs: pools of %d actors of %s CPU each",
                      self.address, cpus, self.actors, self.actor_cpus)
-            return self
+            return
         tmp = self._temp_dir()
         self._private_token()
         try:
@@ -228,7 +243,6 @@ class RayEngine:
         except BaseException:
             self.shutdown()
             raise
-        return self
 
     def _size_pools(self, cpus: int, memory_slots: int | None = None) -> None:
         """Actors per map and CPUs per actor, for ``cpus`` CPUs (unless given): one actor per CPU,
@@ -309,26 +323,39 @@ class RayEngine:
         _reread_ray_config()
 
     def shutdown(self) -> None:
-        """Stop the cluster this engine started (or leave the one it joined), first ending this
-        thread's maps still open (a Ctrl-C left them in the middle: their Ray Data executors would
-        outlive the cluster). A Ctrl-C meanwhile is raised once all is done."""
+        """Stop the cluster this engine started (or leave the one it joined), first closing the
+        maps still open (a Ctrl-C left them in the middle: their Ray Data executors would outlive
+        the cluster, or be cut by it). A Ctrl-C meanwhile is raised once all is done."""
         with interrupts.held():
             self._close_maps()
             self._shutdown()
 
-    def _close_maps(self) -> None:
-        here = threading.get_ident()
+    def _close_maps(self, wait: float = MAP_CLOSE_SECONDS) -> None:
+        """This thread's open maps closed here; another thread's map (one beside a stage: a
+        generator running there cannot be closed from here) stops at its next partition, raising
+        in its thread, and closes its executor there; it is waited for up to ``wait`` seconds."""
+        here = threading.current_thread()
+        self._closing.set()
         with self._maps_lock:
             maps = list(self._maps)
         for gen, thread in maps:
-            if thread != here:   # another thread's map ends with the cluster (closing it would cut it short)
-                continue
-            try:
-                gen.close()
-            except Exception as e:  # noqa: BLE001 - the cluster is stopped all the same
-                log.debug("ray engine: closing a map failed: %s", e)
+            if thread is here:
+                _close(gen)
+        deadline = time.monotonic() + wait
+        for gen, thread in maps:
+            while gen.gi_frame is not None and thread.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if gen.gi_frame is not None:
+                log.debug("ray engine: a map in thread %s did not close in %.0f s", thread.name, wait)
         with self._maps_lock:
             self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None]
+
+    def _check_open(self) -> None:
+        """:class:`CopquotesError` in a map's thread once :meth:`shutdown` began (from the main
+        thread, say after a Ctrl-C), so that the map closes its executor before the cluster stops."""
+        if self._closing.is_set():
+            raise CopquotesError("the ray engine was shut down while this map ran (the run was interrupted "
+                                 "or failed): run the analysis again")
 
     def _shutdown(self) -> None:
         if self._ray is not None and self._owns:
@@ -371,7 +398,7 @@ class RayEngine:
             return iter(())
         gen = self._map(kernel, rows, init or {}, int(partition_rows or self.partition_rows))
         with self._maps_lock:
-            self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None] + [(gen, threading.get_ident())]
+            self._maps = [(g, t) for g, t in self._maps if g.gi_frame is not None] + [(gen, threading.current_thread())]
         return gen
 
     __call__ = map
@@ -399,6 +426,7 @@ class RayEngine:
         import pyarrow as pa
 
         interrupts.check()   # before its actors start (the first partition comes once they have loaded)
+        self._check_open()
         ray = self._ray
         n_parts = max(1, math.ceil((end - start) / size))
         table = pa.table({"i": pa.array(range(start, end), type=pa.int64()),
@@ -424,6 +452,7 @@ class RayEngine:
         expect, load = start, 0.0
         for batch in batches:
             interrupts.check()   # a Ctrl-C that library code swallowed
+            self._check_open()
             ids = batch.column("i").to_pylist()
             if ids and ids[0] != expect:
                 raise RuntimeError(f"the ray engine got rows out of order ({ids[0]} for {expect})")
@@ -456,6 +485,23 @@ def _keeping_sigterm():
     finally:
         if callable(before):
             signal.signal(signal.SIGTERM, before)
+
+
+def _close(gen) -> None:
+    try:
+        gen.close()
+    except Exception as e:  # noqa: BLE001 - the cluster is stopped all the same
+        log.debug("ray engine: closing a map failed: %s", e)
+
+
+@contextlib.contextmanager
+def _empty_folder() -> Iterator[str]:
+    """A new empty folder of this user's, removed afterwards (``ray.init`` has uploaded it)."""
+    folder = tempfile.mkdtemp(prefix="cqray-wd-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _short_temp() -> str:

@@ -341,3 +341,88 @@ def test_ctrl_c_while_ray_starts_stops_every_process_it_had_started(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
     out = _script(_CTRL_C_IN_RAY_INIT, tmp_path / "ws", env=env)
     assert out == {"interrupted": True, "left": 0, "initialized": False}
+
+
+_WORKER_PATH = """
+import importlib.util, json, os, sys
+import ray
+from copquotes.engines import RayEngine
+
+
+@ray.remote
+def where():
+    spec = importlib.util.find_spec("names")
+    return {"names": spec.origin if spec else None, "path": sys.path, "cwd": os.getcwd()}
+
+
+with RayEngine(sys.argv[1], cores=1):
+    out = ray.get(where.remote())
+print(json.dumps(out))
+"""
+
+
+def test_ray_workers_never_import_from_the_folder_the_run_was_started_in(tmp_path):
+    """Ray put the driver's current folder first on every worker's ``sys.path`` (``python -P``
+    or not): a user's ``names.py`` there was what the workers imported as the library ``names``."""
+    here = tmp_path / "started here"
+    here.mkdir()
+    (here / "names.py").write_text("raise ImportError('the user file, not the library')\n")
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    out = _script(_WORKER_PATH, tmp_path / "ws", env=env, cwd=here)
+    assert str(here) not in out["path"] and "" not in out["path"]
+    assert out["names"] is None or not out["names"].startswith(str(here))
+    assert not out["cwd"].startswith(str(here))
+
+
+_SLOW_KERNEL = """
+import time
+
+
+class Slow:
+    def __call__(self, rows):
+        time.sleep(0.3)
+        return rows
+"""
+
+_SHUTDOWN_BESIDE_A_MAP = """
+import json, sys, threading, time
+from copquotes.engines import RayEngine
+
+engine = RayEngine(sys.argv[1], cores=2, actors=1, partition_rows=1).start()
+got, out = [], {}
+
+
+def beside():   # a map in a thread of its own, as the pipeline runs one beside the tag stage
+    try:
+        for r in engine.map("slowkernel:Slow", list(range(200))):
+            got.append(r)
+        out["end"] = "finished"
+    except Exception as e:
+        out["end"] = f"{type(e).__module__}.{type(e).__name__}: {e}"
+
+
+t = threading.Thread(target=beside, daemon=True)
+t.start()
+deadline = time.monotonic() + 120
+while len(got) < 2 and time.monotonic() < deadline:
+    time.sleep(0.05)
+t0 = time.monotonic()
+engine.shutdown()       # what a Ctrl-C in the main thread does
+t.join(60)
+out.update(rows=len(got), alive=t.is_alive(), waited=time.monotonic() - t0)
+print(json.dumps(out))
+"""
+
+
+def test_shutdown_closes_a_map_running_in_another_thread_before_it_stops_the_cluster(tmp_path):
+    """A Ctrl-C while a map ran beside the tag stage: the map was left to be cut by
+    ``ray.shutdown`` (its Ray Data executor stopped under it, its thread ending in Ray's errors
+    or not at all); it now stops at its next partition, closing its executor, and says why."""
+    kernels = tmp_path / "kernels"
+    kernels.mkdir()
+    (kernels / "slowkernel.py").write_text(_SLOW_KERNEL)
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in [str(kernels), env.get("PYTHONPATH", "")] if p)
+    out = _script(_SHUTDOWN_BESIDE_A_MAP, tmp_path / "ws", env=env)
+    assert not out["alive"] and 2 <= out["rows"] < 200, out
+    assert out["end"].startswith("copquotes.errors.CopquotesError: the ray engine was shut down while this map ran"), out

@@ -314,6 +314,28 @@ def test_every_interface_that_analyses_brings_a_returned_files_decisions_back_an
         ws.close()
 
 
+@pytest.mark.slow
+def test_copquotes_run_looks_for_returned_files_once_and_lists_what_came_back(capsys, monkeypatch, here, wsp):
+    """``copquotes run`` re-attached the returned files' decisions in its ingest (to list them)
+    and looked again in the analysis, where nothing was left to find: one look now."""
+    from copquotes import removal
+
+    looks = []
+    real = removal.reattach_returned
+
+    def counted(ws):   # the real re-attaching, counted
+        looks.append(real(ws))
+        return looks[-1]
+
+    monkeypatch.setattr(removal, "reattach_returned", counted)
+    _by_cli_path(capsys, wsp, "a.csv")
+    code, _, err = cli(capsys, "run", "a.csv", "--workspace", wsp)
+    assert code == 0, err
+    assert [[b["reattached"] for b in look] for look in looks] == [[5]]
+    assert "a.csv: 5 decision(s) kept when it was removed are back" in err
+    assert reviewed_state(wsp)["orphaned"] == 0
+
+
 # ---------------------------------------------------------------------------------- refusing
 class _Terminal(io.StringIO):
     def isatty(self):

@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import time
@@ -43,7 +42,6 @@ from ..ingest.base import MANIFEST_NAMES
 from ..parallel import pid_alive
 from ..removal import UPLOADS
 from ..types import SOURCE_KINDS as ALL_SOURCE_KINDS
-from ..workspace import DB_NAME
 
 log = logging.getLogger(__name__)
 
@@ -407,20 +405,12 @@ FILE_STATUS = {"added": "read", "unchanged": "read before", "unreadable": "could
                "renamed": "read before", "duplicate": "already added", "outdated": "not read: an older version"}
 
 
-def applied_meta(ws_path) -> dict[str, dict]:
-    """``{"<batch>/<path>": {group, year, source_kind}}``: what the workspace gave each uploaded
-    file it holds (from copquotes.yaml, what was typed, or what the file says), read from its
-    ``files`` table (the uploads folder may have moved with the workspace)."""
-    db = Path(ws_path) / DB_NAME
-    if not db.is_file():
-        return {}
-    conn = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        found = conn.execute("SELECT path, meta_json FROM files").fetchall()
-    except sqlite3.Error:
-        return {}
-    finally:
-        conn.close()
+def applied_meta(ws) -> dict[str, dict]:
+    """``{"<batch>/<path>": {group, year, source_kind}}``: what the workspace ``ws`` (the page's
+    open :class:`~copquotes.workspace.Workspace`) gave each uploaded file it holds (from
+    copquotes.yaml, what was typed, or what the file says), read from its ``files`` table (the
+    uploads folder may have moved with the workspace)."""
+    found = ws.conn.execute("SELECT path, meta_json FROM files").fetchall()
     out = {}
     for path, meta_json in found:
         parts = Path(path).parts
@@ -431,15 +421,16 @@ def applied_meta(ws_path) -> dict[str, dict]:
     return out
 
 
-def file_rows(ws_path, listed: list[dict] | None = None) -> list[dict]:
+def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
     """The Add files page's list: one row per file added, oldest first, with its size and the
     second it was added (two different files of one name are told apart), what reading it
     gave, with the reason when it could not be read, and the group, year and source kind it
     has in the workspace (:func:`applied_meta`; what was typed for a file it does not hold).
+    ``ws``: the page's open workspace (read through its connection, none of this function's own);
     ``listed``: :func:`batches` already read (the page reads them once per redraw), else read here."""
     rows = []
-    applied = applied_meta(ws_path)
-    for b in _listed(ws_path, listed):
+    applied = applied_meta(ws)
+    for b in _listed(ws.path, listed):
         when = local_time(b.get("created_at"))
         # a roster added later is copied into this batch (_share_rosters): listed once, where it was
         # added; this batch's files were read again for the consent it gives, not as new versions

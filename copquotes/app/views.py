@@ -1425,7 +1425,7 @@ def add_files_page() -> None:
                   args=(f["name"],), disabled=running)
     for f in jobs.outdated_files(ctx.ws_path, listed):
         st.warning(md_escape(jobs.outdated_message(f["name"], f.get("newer"))))
-    rows = jobs.file_rows(ctx.ws_path, listed)
+    rows = jobs.file_rows(ctx.ws, listed)
     if rows:
         with st.expander(f"Files added so far ({len(rows)})"):
             st.dataframe(rows, hide_index=True, width="stretch")

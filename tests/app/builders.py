@@ -179,3 +179,15 @@ def pretend_schema(ws: Workspace, version: int, *, scores: bool = False) -> None
                             rows)
         ws.conn.execute("DELETE FROM unit_parts WHERE tbl = 'unit_themes'")
     ws.conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+
+
+def file_rows(ws_path) -> list[dict]:
+    """The Add files page's list of the workspace at ``ws_path`` (read through an open workspace,
+    as the page reads it)."""
+    from copquotes.app import jobs
+
+    ws = Workspace.open(Path(ws_path))
+    try:
+        return jobs.file_rows(ws)
+    finally:
+        ws.close()

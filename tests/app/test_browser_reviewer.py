@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, app_server  # noqa: F401 - the fixture
+from .test_browser import app_server  # noqa: F401 - the fixture
 
 
 def _rgb(css: str) -> tuple[int, ...]:
@@ -14,40 +14,32 @@ def _rgb(css: str) -> tuple[int, ...]:
 
 
 @pytest.mark.browser
-def test_a_reload_keeps_the_reviewer_without_a_password_and_approve_is_green(app_server):  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+def test_a_reload_keeps_the_reviewer_without_a_password_and_approve_is_green(app_server, signed_in):  # noqa: F811
+    from playwright.sync_api import expect
 
     _ws_path, port = app_server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded")
-            page.get_by_label("Your name").fill("Kim Comms")
-            page.get_by_role("button", name="Start reviewing").click()
-            expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30000)
-            page.get_by_role("link", name="Quotes").click()
-            expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
-            expect(page).to_have_url(re.compile(r"/quotes\?(.*&)?reviewer=Kim\+Comms"), timeout=30000)
-            page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
+    with signed_in(port, "Kim Comms") as page:
+        expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30000)
+        page.get_by_role("link", name="Quotes").click()
+        expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
+        expect(page).to_have_url(re.compile(r"/quotes\?(.*&)?reviewer=Kim\+Comms"), timeout=30000)
+        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=30000)
 
-            page.reload(wait_until="domcontentloaded")
-            expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
-            expect(page.get_by_text("Reviewer: Kim Comms")).to_be_visible(timeout=30000)
-            assert page.get_by_label("Your name").count() == 0
+        page.reload(wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("Reviewer: Kim Comms")).to_be_visible(timeout=30000)
+        assert page.get_by_label("Your name").count() == 0
 
-            approve = page.get_by_role("button", name="Approve", exact=True).first
-            expect(approve).to_be_visible(timeout=30000)
-            r, g, b = _rgb(approve.evaluate("e => getComputedStyle(e).backgroundColor"))
-            assert g > r and g > b, (r, g, b)                     # green, not Streamlit's red primary
-            reject = page.get_by_role("button", name="Reject", exact=True).first
-            r, g, b = _rgb(reject.evaluate("e => getComputedStyle(e).backgroundColor"))
-            assert not (r > 200 and g < 120), (r, g, b)           # rejecting is an ordinary button
+        approve = page.get_by_role("button", name="Approve", exact=True).first
+        expect(approve).to_be_visible(timeout=30000)
+        r, g, b = _rgb(approve.evaluate("e => getComputedStyle(e).backgroundColor"))
+        assert g > r and g > b, (r, g, b)                     # green, not Streamlit's red primary
+        reject = page.get_by_role("button", name="Reject", exact=True).first
+        r, g, b = _rgb(reject.evaluate("e => getComputedStyle(e).backgroundColor"))
+        assert not (r > 200 and g < 120), (r, g, b)           # rejecting is an ordinary button
 
-            page.get_by_role("button", name="Log out").click()
-            expect(page.get_by_label("Your name")).to_be_visible(timeout=30000)
-            expect(page).not_to_have_url(re.compile(r"reviewer="), timeout=30000)
-            page.reload(wait_until="domcontentloaded")
-            expect(page.get_by_label("Your name")).to_be_visible(timeout=30000)
-        finally:
-            browser.close()
+        page.get_by_role("button", name="Log out").click()
+        expect(page.get_by_label("Your name")).to_be_visible(timeout=30000)
+        expect(page).not_to_have_url(re.compile(r"reviewer="), timeout=30000)
+        page.reload(wait_until="domcontentloaded")
+        expect(page.get_by_label("Your name")).to_be_visible(timeout=30000)

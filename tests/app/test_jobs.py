@@ -10,6 +10,8 @@ from copquotes.app import jobs
 from copquotes.ingest.batch import unreadable_files
 from copquotes.workspace import Workspace
 
+from .builders import file_rows
+
 VTT = """WEBVTT
 
 00:00:01.000 --> 00:00:05.000
@@ -203,7 +205,7 @@ def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_bef
     finally:
         ws.close()
     # the files list names the later roster once, and says why the earlier file was read again
-    rows = [(r["file"], r["result"]) for r in jobs.file_rows(ws_path)]
+    rows = [(r["file"], r["result"]) for r in file_rows(ws_path)]
     assert [f for f, _ in rows].count("roster_update.csv") == 1
     assert dict(rows)["fg_session1.txt"].startswith(("read again with a roster added later", "read before"))
 
@@ -219,7 +221,7 @@ def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later
     state = _ingest(ws_path)
     ingest = state["steps"]["ingest"]
     assert ingest["total"] == 1 and ingest["rosters"] == 1
-    rows = {r["file"]: r for r in jobs.file_rows(ws_path)}
+    rows = {r["file"]: r for r in file_rows(ws_path)}
     assert rows["fg_2024.vtt"]["result"] == "read: 3 answers and turns"
     assert rows["roster.csv"]["result"] == "roster"
     for name in ("empty.csv", "report.pdf", "likert_only.csv"):
@@ -239,7 +241,7 @@ def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later
     assert res["replaced"] == ["empty.csv"]
     _ingest(ws_path)
     assert "empty.csv" not in {f["name"] for f in jobs.file_problems(ws_path)}
-    rows = [r for r in jobs.file_rows(ws_path) if r["file"] == "empty.csv"]
+    rows = [r for r in file_rows(ws_path) if r["file"] == "empty.csv"]
     assert len(rows) == 1 and rows[0]["result"] == "read: 1 answers and turns", rows
 
 
@@ -302,7 +304,7 @@ def test_an_older_version_added_under_another_name_is_explained_in_the_officers_
     msg = jobs.outdated_message(old["name"], old["newer"])
     assert str(ws_path) not in msg and "inputs" not in msg and "/" not in msg
     assert "older version of survey.csv" in msg and "under the name survey.csv" in msg
-    rows = {r["file"]: r["result"] for r in jobs.file_rows(ws_path)}
+    rows = {r["file"]: r["result"] for r in file_rows(ws_path)}
     assert rows == {"survey.csv": "read again (a new version): 2 answers and turns",
                     "survey old.csv": "not read: an older version of survey.csv"}
 
@@ -331,7 +333,7 @@ def test_a_new_version_takes_the_group_and_year_typed_with_it(tmp_path, typed, g
     by_file = {Path(k).name: v for k, v in by_file.items()}
     # the file uploaded again takes what was typed; the other file of its batch keeps the batch's
     assert by_file == {"survey.csv": f"{group}/{year}", "fg_session1.txt": "Early career/2024"}
-    rows = {r["file"]: (r["group"], r["year"]) for r in jobs.file_rows(ws_path)}
+    rows = {r["file"]: (r["group"], r["year"]) for r in file_rows(ws_path)}
     assert rows["survey.csv"] == (group, year) and rows["fg_session1.txt"] == ("Early career", "2024")
 
 
@@ -367,7 +369,7 @@ def test_the_files_list_shows_the_group_year_and_kind_the_manifest_gave(tmp_path
     ingest_pending(ws_path).close()
     if moved:   # a workspace copied or moved elsewhere: its files table still names the old folder
         ws_path = ws_path.rename(tmp_path / "moved")
-    rows = {r["file"]: r for r in jobs.file_rows(ws_path)}
+    rows = {r["file"]: r for r in file_rows(ws_path)}
     assert (rows["fg_2024.vtt"]["group"], rows["fg_2024.vtt"]["year"], rows["fg_2024.vtt"]["source_kind"]) == (
         "Early career", "2024", "focus_group")
     assert (rows["copquotes.yaml"]["group"], rows["copquotes.yaml"]["result"]) == ("", "settings (copquotes.yaml)")

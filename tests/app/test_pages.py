@@ -13,7 +13,7 @@ from copquotes import review
 from copquotes.app import data, jobs
 from copquotes.quotes import quote_records
 
-from .builders import NAME, SECRET, THEMES, build_workspace, quote_ids
+from .builders import NAME, SECRET, THEMES, build_workspace, file_rows, quote_ids
 
 TIMEOUT = 60
 
@@ -143,6 +143,29 @@ def test_add_files_keeps_each_files_problem_and_the_already_added_notice(tmp_pat
     assert not any("Already added before" in i.value for i in at.info)
 
 
+def test_a_redraw_of_the_add_files_page_opens_no_database_connection_of_its_own(tmp_path, monkeypatch):
+    """The files list read the group and year each file was given through a read-only SQLite
+    connection of its own, opened on every redraw (every few seconds while an analysis runs); it
+    reads through the page's workspace now."""
+    import sqlite3
+
+    ws_path = tmp_path / "ws"
+    _added(ws_path, [("notes.txt", b"The sessions helped me.")], {"group": "RRE", "year": "2024"})
+    at = open_page(ws_path, "add")
+    opened, connect = [], sqlite3.connect
+
+    def counted(*args, **kwargs):   # the real connection, counted
+        opened.append(args[:1])
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counted)
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(zip(table["file"], table["group"], table["year"])) == [("notes.txt", "RRE", "2024")]
+    assert opened == []
+
+
 def test_a_file_that_could_not_be_read_can_have_its_warning_put_away_and_its_copy_deleted(tmp_path):
     """Before the fix a PDF's warning stayed for good: its advice (add a corrected file of the same
     name) cannot be followed for a format copquotes does not read, and its copy stayed stored."""
@@ -157,11 +180,11 @@ def test_a_file_that_could_not_be_read_can_have_its_warning_put_away_and_its_cop
     at.button(key="dismiss_0").click().run()
     assert not [w.value for w in at.warning if "report.pdf" in w.value]
     assert not stored[0].exists() and list(jobs.inputs_dir(ws_path).rglob("notes.txt"))
-    assert [r["file"] for r in jobs.file_rows(ws_path)] == ["notes.txt"]
+    assert [r["file"] for r in file_rows(ws_path)] == ["notes.txt"]
     at.run()
     assert not [w.value for w in at.warning if "report.pdf" in w.value]       # gone after a redraw too
     _added(ws_path, [("roster.csv", b"name,role,quote_consent\nAnn,participant,yes\n")])   # batches read again
-    assert "report.pdf" not in [r["file"] for r in jobs.file_rows(ws_path)]
+    assert "report.pdf" not in [r["file"] for r in file_rows(ws_path)]
     assert not jobs.file_problems(ws_path)
 
 
