@@ -199,6 +199,13 @@ _CONTACT_FIELDS = {
 }
 
 
+# a request to quote that promises to leave the name out ("Can we quote you (without your name)?", "May we
+# quote you? We will not publish your name."): a consent question, not a question asking for the name
+_NAME_LEFT_OUT = re.compile(r"(?=.*(?:quot|publi|report|use\s+your|your\s+(?:comments|words|feedback)))"
+                            r"(?:.*\b(?:without|not|never|no|n't)\b[^.?!]{0,30}\bnames?\b|.*\bnames?\b[^.?!]{0,20}"
+                            r"\b(?:not|never|won't|removed|withheld|left\s+out)\b)", re.I | re.S)
+
+
 def identity_of(col: Column) -> tuple[str, str] | None:
     """``(kind, name_part)`` if the column holds identity values, else None."""
     if col.sub and col.hint != "meta" and _key(col.sub) in _CONTACT_FIELDS and \
@@ -219,7 +226,7 @@ def identity_of(col: Column) -> tuple[str, str] | None:
                 # "email" inside a longer open question ("...would you like us to email you...")
                 if result[0] == "email" and len(q.split()) > 8:
                     continue
-                if result[0] == "person" and len(q.split()) > 10:
+                if result[0] == "person" and (len(q.split()) > 10 or _NAME_LEFT_OUT.search(q)):
                     continue
                 return result
     return None

@@ -19,7 +19,7 @@ from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
-from .base import Reading, Source, truthy, year_from_text
+from .base import Reading, Source, refuses_quotes, truthy, year_from_text
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -62,6 +62,8 @@ class _Plan:
     columns_info: list[dict] = field(default_factory=list)
     # yes/no columns about consent or use that are not the quote consent (C.maybe_consent)
     maybe_consent_cols: list[Column] = field(default_factory=list)
+    # yes/no columns asking who must NOT be quoted ("Would you prefer we did not quote you?"): a yes is a no
+    refusal_cols: list[Column] = field(default_factory=list)
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -111,7 +113,12 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     _roles_by_name(source, cols, layout, roles)
     meta_cols = rowmeta.find_columns(source, cols, values)
     candidates = [c for c in cols if c.role == "other"]
+    refusals = _refusal_columns(source, candidates, values)
+    candidates = [c for c in candidates if c not in refusals]
     consent_col = _consent_column(source, cols, candidates, values)
+    if consent_col is not None and consent_col.role == "consent_refusal":
+        refusals.append(consent_col)
+        consent_col = None
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
     sheet_year = (year_from_text(sheet) or sheet.strip()) if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None
@@ -136,7 +143,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             raise C.no_open_text_error(source.path)
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
-                 roles.status_col, year, info, maybe, rows_meta)
+                 roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta)
 
 
 @dataclass
@@ -212,6 +219,27 @@ def _maybe_consent_columns(source: Source, candidates: list[Column], values) -> 
     return found
 
 
+def _refusal_columns(source: Source, candidates: list[Column], values) -> list[Column]:
+    """The columns that ask who must NOT be quoted, their answers short (yes / no / a tick): a yes
+    there means no quote, a no gives no leave either (:func:`copquotes.ingest.base.refuses_quotes`)."""
+    found = []
+    for c in candidates:
+        vals = [v.strip() for v in values(c) if v and v.strip()]
+        if c.hint == "meta" or not refuses_quotes(f"{c.question} {c.sub or ''}") or \
+                any(len(v.split()) > 8 for v in vals):
+            continue
+        c.role = "consent_refusal"
+        found.append(c)
+        _warn_refusal(source, c)
+    return found
+
+
+def _warn_refusal(source: Source, col: Column) -> None:
+    log.warning("%s: the column %r asks who must NOT be quoted: a yes there means no quote, and a no does not "
+                "give leave to quote; to read its no as consent, name it with consent_column and give "
+                "consent_values in copquotes.yaml (e.g. {'yes': no, 'no': yes})", source.path, col.id)
+
+
 def _consent_column(source: Source, cols: list[Column], candidates: list[Column], values) -> Column | None:
     """The quote-consent column: the manifest's consent_column, or the candidate that reads most
     like a consent question; warned about when its values are codes, not yes/no."""
@@ -225,6 +253,11 @@ def _consent_column(source: Source, cols: list[Column], candidates: list[Column]
         scored = [s for s in scored if s[0] > 0]
         if scored:
             consent_col = max(scored, key=lambda s: (s[0], s[1]))[2]
+    if consent_col is not None and refuses_quotes(f"{consent_col.question} {consent_col.sub or ''}") \
+            and not meta.get("consent_values"):
+        consent_col.role = "consent_refusal"   # named as the consent, but its yes is a refusal
+        _warn_refusal(source, consent_col)
+        return consent_col
     if consent_col is not None:
         consent_col.role = "consent"
         vals = [v for v in values(consent_col) if v.strip()]
@@ -448,6 +481,12 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         # a file-level consent stands in for a consent question the survey lacks; it never
         # overrides a respondent who left the survey's own consent question blank
         consent = truthy(meta.get("consent"))
+    for col in plan.refusal_cols:   # "do not quote me": yes is a no; an answer not read leaves nothing to go on
+        said = truthy(_cell(row, col), allow_numeric=False)
+        if said is True:
+            consent = False
+        elif said is None and _cell(row, col) and consent is not False:
+            consent = None
     for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
         cell = _cell(row, col)
         said = C.consent_value(cell, meta.get("consent_values"))
