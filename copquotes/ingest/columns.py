@@ -486,3 +486,35 @@ class NoTextError(InputError):
 
 def no_open_text_error(path) -> InputError:
     return NoTextError("no open-text column found; name them in copquotes.yaml under open_questions", path)
+
+
+# the options ticked in a checkbox question, as Google Forms (", ") and Microsoft Forms (";") join them
+_ITEMS = re.compile(r"\s*;\s*|,\s+(?=(?:I|I'\w+|I\u2019\w+|My|You|We)\b)")
+
+
+def consent_items(value: str) -> list[str]:
+    return [i.strip() for i in _ITEMS.split(value or "") if i.strip()]
+
+
+def checkbox_consent_column(col: Column, values: list[str]) -> bool:
+    """A consent question answered by ticking statements ("Consent (tick all that apply)": "I agree to take
+    part in the evaluation;I agree to my comments being quoted anonymously"): every ticked option is a
+    statement of consent, and one of them is about quoting or publishing."""
+    q = f"{col.id} {col.question} {col.sub}"
+    if col.hint == "meta" or not _CONSENT_LIKE.search(q):
+        return False
+    items = [i for v in values if v and v.strip() for i in consent_items(v)]
+    if not items:
+        return False
+    stated = sum(1 for i in items if truthy(i, allow_numeric=False) is not None)
+    return stated >= 0.8 * len(items) and any(_CONSENT_PUBLIC.search(i) for i in items)
+
+
+def checkbox_consent(value: str) -> bool | None:
+    """A respondent's consent from the options they ticked: yes only if they ticked the option about
+    quoting and it says yes; a tick elsewhere without it is a no; nothing ticked is unknown."""
+    items = consent_items(value)
+    if not items:
+        return None
+    said = [truthy(i, allow_numeric=False) for i in items if _CONSENT_PUBLIC.search(i)]
+    return bool(said) and all(s is True for s in said)

@@ -64,6 +64,8 @@ class _Plan:
     maybe_consent_cols: list[Column] = field(default_factory=list)
     # yes/no columns asking who must NOT be quoted ("Would you prefer we did not quote you?"): a yes is a no
     refusal_cols: list[Column] = field(default_factory=list)
+    # the consent column is a checkbox question: its cells list the options ticked (C.checkbox_consent)
+    consent_items: bool = False
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -119,6 +121,9 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     if consent_col is not None and consent_col.role == "consent_refusal":
         refusals.append(consent_col)
         consent_col = None
+    items = _checkbox_consent_columns(source, [c for c in candidates if c is not consent_col], values, consent_col)
+    if consent_col is None and items:
+        consent_col = items[0]
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
     sheet_year = (year_from_text(sheet) or sheet.strip()) if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None
@@ -143,7 +148,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             raise C.no_open_text_error(source.path)
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
-                 roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta)
+                 roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
+                 consent_items=bool(items) and consent_col is items[0])
 
 
 @dataclass
@@ -231,6 +237,20 @@ def _refusal_columns(source: Source, candidates: list[Column], values) -> list[C
         c.role = "consent_refusal"
         found.append(c)
         _warn_refusal(source, c)
+    return found
+
+
+def _checkbox_consent_columns(source: Source, candidates: list[Column], values, consent_col) -> list[Column]:
+    """Consent questions answered by ticking statements (:func:`copquotes.ingest.columns.checkbox_consent_column`):
+    the first is the quote consent when no other column is; never open questions."""
+    if source.meta.get("consent_column"):
+        return []
+    found = [c for c in candidates if C.checkbox_consent_column(c, values(c))]
+    for i, c in enumerate(found):
+        c.role = "consent" if consent_col is None and i == 0 else "ignored"
+        if c.role == "ignored":
+            log.warning("%s: the column %r lists consent statements ticked but is not read as the quote consent; "
+                        "name the quote consent with consent_column in copquotes.yaml", source.path, c.id)
     return found
 
 
@@ -475,7 +495,9 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
     key_src = f"{path.name}:{plan.sheet + ':' if multi and plan.sheet else ''}{rid}"
     speaker_key = "R" + hashlib.sha1(key_src.encode("utf-8")).hexdigest()[:8]
     consent = None
-    if plan.consent_col is not None:
+    if plan.consent_col is not None and plan.consent_items:
+        consent = C.checkbox_consent(_cell(row, plan.consent_col))
+    elif plan.consent_col is not None:
         consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
     if plan.consent_col is None and meta.get("consent") is not None:
         # a file-level consent stands in for a consent question the survey lacks; it never

@@ -89,3 +89,25 @@ def test_a_roster_column_of_who_must_not_be_quoted_is_refused_by_name(tmp_path, 
                              ["Pella Strand", "participant", "Y"]]))
     with pytest.raises(ConfigError, match=re.escape(repr(header)) + " says who must NOT be quoted.*add a quote_consent column"):
         load_roster(p)
+
+
+PART = "I agree to take part in the evaluation"
+QUOTE = "I agree to my comments being quoted anonymously"
+
+
+@pytest.mark.parametrize("header,cells,consents", [
+    # Google Forms joins the ticked options with ", ", Microsoft Forms with ";"
+    ("Consent (tick all that apply)", [f"{PART}, {QUOTE}", PART, f"{PART};{QUOTE};"], [True, False, True]),
+    ("Consent", [QUOTE, "", QUOTE], [True, None, True]),
+    ("Permissions", [f"{PART};I do not agree to my comments being quoted", f"{PART};{QUOTE}", PART],
+     [False, True, False]),
+])
+def test_a_checkbox_consent_question_is_the_consent_not_an_answer(tmp_path, header, cells, consents):
+    rows = [["Timestamp", "What did you value most about the CoP?", header]]
+    rows += [[f"2024/11/0{i + 1} 2:14:55 PM AEST", text, cell] for i, (text, cell) in enumerate(zip(ANSWERS, cells))]
+    p = tmp_path / "form.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ANSWERS
+    assert [u.consent for u in units] == consents
+    assert {c["column"]: c["role"] for c in r.columns}[header] == "consent"
