@@ -227,7 +227,8 @@ def year_from_text(text: str) -> str | None:
 
 _I_CONSENT = re.compile(r"^i\s+(?:agree|consent|give\s+(?:my\s+)?(?:consent|permission)|am\s+happy|'m\s+happy|am\s+ok|'m\s+ok)\b")
 _I_DECLINE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|did\s+not|didn't|would\s+not|wouldn't|would\s+rather\s+not|"
-                        r"(?:would\s+)?prefer\s+not|decline|disagree|am\s+not|'m\s+not|withdraw)\b")
+                        r"(?:would\s+)?prefer\s+not|decline|disagree|am\s+not|'m\s+not|withdraw|"
+                        r"i'd\s+(?:rather|prefer)\s+not|please\s+(?:do\s+not|don't|never))\b")
 # not a condition on the yes: the anonymity every quote has anyway ("Yes (no names)", "as long as
 # I'm not named", "name withheld")
 _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s+)?(?:it\s+is|it's|it\s+stays|they\s+are|"

@@ -419,9 +419,13 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
     has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
-    if not has_quote or not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
-        return 0.0
     vals = [v for v in values if v and v.strip()]
+    if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
+        # a bare header ("Quotes") over answers that say yes or no to being quoted in so many words
+        said = [v for v in vals if _CONSENT_PUBLIC.search(v) and consent_value(v, mapping) is not None]
+        return 1.0 if vals and len(said) >= 0.8 * len(vals) else 0.0
+    if not has_quote:
+        return 0.0
     if vals:
         decided = sum(1 for v in vals if consent_value(v, mapping) is not None)
         codes = all(re.fullmatch(r"\d{1,2}", v.strip()) for v in vals)  # numeric choice codes

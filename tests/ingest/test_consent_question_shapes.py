@@ -1,4 +1,4 @@
-"""Questions that ask who must NOT be quoted: their "yes" is a refusal, never consent."""
+"""Consent questions in the shapes real forms give them: refusals ("do not quote me"), checkboxes, bare headers."""
 from __future__ import annotations
 
 import re
@@ -111,3 +111,25 @@ def test_a_checkbox_consent_question_is_the_consent_not_an_answer(tmp_path, head
     assert [u.text for u in units] == ANSWERS
     assert [u.consent for u in units] == consents
     assert {c["column"]: c["role"] for c in r.columns}[header] == "consent"
+
+
+def test_a_bare_header_over_answers_that_say_yes_or_no_to_quoting_is_the_consent(tmp_path):
+    cells = ["Yes, I am happy for my anonymous comments to be quoted", "No, I would rather my comments were not quoted",
+             "I'd rather not be quoted"]
+    rows = [["ID", "What did you value most about the CoP?", "Quotes"]]
+    rows += [[str(i + 1), text, cell] for i, (text, cell) in enumerate(zip(ANSWERS, cells))]
+    p = tmp_path / "forms.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    assert [u.consent for u in units] == [True, False, False]
+    assert {c["column"]: c["role"] for c in r.columns}["Quotes"] == "consent"
+
+
+def test_a_staff_column_of_who_was_quoted_before_is_not_consent(tmp_path):
+    rows = [["ID", "What did you value most about the CoP?", "Quoted in 2023 report"]]
+    rows += [[str(i + 1), text, cell] for i, (text, cell) in enumerate(zip(ANSWERS, ["Yes", "No", "Yes"]))]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    assert True not in [u.consent for u in units]
+    assert {c["column"]: c["role"] for c in r.columns}["Quoted in 2023 report"] != "consent"
