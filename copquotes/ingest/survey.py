@@ -226,14 +226,16 @@ def _maybe_consent_columns(source: Source, candidates: list[Column], values) -> 
 
 
 def _refusal_columns(source: Source, candidates: list[Column], values) -> list[Column]:
-    """The columns that ask who must NOT be quoted, their answers short (yes / no / a tick): a yes
+    """The columns that ask who must NOT be quoted, their answers mostly yes or no: a yes
     there means no quote, a no gives no leave either (:func:`copquotes.ingest.base.refuses_quotes`)."""
     found = []
     for c in candidates:
         vals = [v.strip() for v in values(c) if v and v.strip()]
-        if c.hint == "meta" or not refuses_quotes(f"{c.question} {c.sub or ''}") or \
+        if c.hint == "meta" or not vals or not refuses_quotes(f"{c.question} {c.sub or ''}") or \
                 any(len(v.split()) > 8 for v in vals):
             continue
+        if sum(1 for v in vals if truthy(v, allow_numeric=False) is not None) < 0.6 * len(vals):
+            continue   # answers, not yes / no ("What feedback would you not share with your manager?")
         c.role = "consent_refusal"
         found.append(c)
         _warn_refusal(source, c)

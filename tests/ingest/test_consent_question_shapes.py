@@ -133,3 +133,15 @@ def test_a_staff_column_of_who_was_quoted_before_is_not_consent(tmp_path):
     _, r, units = units_of(p)
     assert True not in [u.consent for u in units]
     assert {c["column"]: c["role"] for c in r.columns}["Quoted in 2023 report"] != "consent"
+
+
+def test_an_open_question_worded_with_a_not_keeps_its_answers(tmp_path):
+    short = ["My workload and the rosters", "How tired I am by Friday", "Nothing really comes to mind here"]
+    rows = [["Respondent", "What did you value most about the CoP?",
+             "What feedback would you not share with your manager?", "May we quote you anonymously?"]]
+    rows += [[str(i + 1), text, s, "Yes"] for i, (text, s) in enumerate(zip(ANSWERS, short))]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, _, units = units_of(p)
+    assert [u.text for u in units if u.question.startswith("What feedback")] == short[:2] + ["Nothing really comes to mind here"]
+    assert {u.consent for u in units} == {True}
