@@ -145,3 +145,16 @@ def test_an_open_question_worded_with_a_not_keeps_its_answers(tmp_path):
     _, _, units = units_of(p)
     assert [u.text for u in units if u.question.startswith("What feedback")] == short[:2] + ["Nothing really comes to mind here"]
     assert {u.consent for u in units} == {True}
+
+
+@pytest.mark.parametrize("header", ["Your name (we will not publish it in reports)", "Your name - not for publication"])
+def test_a_name_question_that_promises_not_to_publish_the_name_is_still_identity(tmp_path, header):
+    names = ["Orrin Talbot", "Pella Strand", "Marigold Fenwick"]
+    rows = [["ID", "What did you value most about the CoP?", header, "May we quote you?"]]
+    rows += [[str(i + 1), text, n, "Yes"] for i, (text, n) in enumerate(zip(ANSWERS, names))]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    assert [u.text for u in units] == ANSWERS
+    assert {c["column"]: c["role"] for c in r.columns}[header] == "identity"
+    assert set(names) <= {i.value for i in r.identifiers}
