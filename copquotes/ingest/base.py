@@ -227,7 +227,8 @@ def year_from_text(text: str) -> str | None:
 
 _I_CONSENT = re.compile(r"^i\s+(?:agree|consent|give\s+(?:my\s+)?(?:consent|permission)|am\s+happy|'m\s+happy|am\s+ok|'m\s+ok)\b")
 _I_DECLINE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|did\s+not|didn't|would\s+not|wouldn't|would\s+rather\s+not|"
-                        r"(?:would\s+)?prefer\s+not|decline|disagree|am\s+not|'m\s+not|withdraw)\b")
+                        r"(?:would\s+)?prefer\s+not|decline|disagree|am\s+not|'m\s+not|withdraw|"
+                        r"i'd\s+(?:rather|prefer)\s+not|please\s+(?:do\s+not|don't|never))\b")
 # not a condition on the yes: the anonymity every quote has anyway ("Yes (no names)", "as long as
 # I'm not named", "name withheld")
 _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s+)?(?:it\s+is|it's|it\s+stays|they\s+are|"
@@ -304,3 +305,26 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
     if re.match(r"^(nein|non|nee|não|nao|nej)(?:[\s.,!]|$)", v):
         return False
     return None
+
+
+# a question or header whose "yes" refuses leave to quote: "Would you prefer that we do not quote your
+# comments?", "Please tick if you don't want to be quoted", "Opt out of being quoted", "Withdraw permission to
+# quote", "Leave my comments out of published quotes", "Do not quote". Not a "not" about a name ("we will not
+# publish your name") or about something other than the words.
+_REFUSAL = re.compile(
+    r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
+    r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
+    r"\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
+    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b", re.I)
+
+
+def refuses_quotes(question: str) -> bool:
+    """Whether a consent-like question or header asks who must NOT be quoted (its "yes" is a refusal).
+
+    What is asked is the last sentence that ends in a question mark, if any ("If you do not want to be
+    quoted you can still take part. Can we quote you?" asks for leave to quote)."""
+    q = (question or "").replace("\u2019", "'")
+    asked = re.findall(r"[^.?!\n]*\?", q)
+    q = asked[-1] if asked else q
+    return bool(_REFUSAL.search(q)) and bool(re.search(r"quot|publi|report|dnq|words|comments|feedback|answers|"
+                                                       r"responses|stor(?:y|ies)", q, re.I))

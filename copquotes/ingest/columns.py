@@ -199,6 +199,13 @@ _CONTACT_FIELDS = {
 }
 
 
+# a request to quote that promises to leave the name out ("Can we quote you (without your name)?", "May we
+# quote you? We will not publish your name."): a consent question, not a question asking for the name
+_NAME_LEFT_OUT = re.compile(r"(?=.*(?:quot|publi|report|use\s+your|your\s+(?:comments|words|feedback)))"
+                            r"(?:.*\b(?:without|not|never|no|n't)\b[^.?!]{0,30}\bnames?\b|.*\bnames?\b[^.?!]{0,20}"
+                            r"\b(?:not|never|won't|removed|withheld|left\s+out)\b)", re.I | re.S)
+
+
 def identity_of(col: Column) -> tuple[str, str] | None:
     """``(kind, name_part)`` if the column holds identity values, else None."""
     if col.sub and col.hint != "meta" and _key(col.sub) in _CONTACT_FIELDS and \
@@ -219,7 +226,7 @@ def identity_of(col: Column) -> tuple[str, str] | None:
                 # "email" inside a longer open question ("...would you like us to email you...")
                 if result[0] == "email" and len(q.split()) > 8:
                     continue
-                if result[0] == "person" and len(q.split()) > 10:
+                if result[0] == "person" and (len(q.split()) > 10 or _NAME_LEFT_OUT.search(q)):
                     continue
                 return result
     return None
@@ -412,9 +419,13 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
     has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
-    if not has_quote or not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
-        return 0.0
     vals = [v for v in values if v and v.strip()]
+    if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
+        # a bare header ("Quotes") over answers that say yes or no to being quoted in so many words
+        said = [v for v in vals if _CONSENT_PUBLIC.search(v) and consent_value(v, mapping) is not None]
+        return 1.0 if vals and len(said) >= 0.8 * len(vals) else 0.0
+    if not has_quote:
+        return 0.0
     if vals:
         decided = sum(1 for v in vals if consent_value(v, mapping) is not None)
         codes = all(re.fullmatch(r"\d{1,2}", v.strip()) for v in vals)  # numeric choice codes
@@ -479,3 +490,35 @@ class NoTextError(InputError):
 
 def no_open_text_error(path) -> InputError:
     return NoTextError("no open-text column found; name them in copquotes.yaml under open_questions", path)
+
+
+# the options ticked in a checkbox question, as Google Forms (", ") and Microsoft Forms (";") join them
+_ITEMS = re.compile(r"\s*;\s*|,\s+(?=(?:I|I'\w+|I\u2019\w+|My|You|We)\b)")
+
+
+def consent_items(value: str) -> list[str]:
+    return [i.strip() for i in _ITEMS.split(value or "") if i.strip()]
+
+
+def checkbox_consent_column(col: Column, values: list[str]) -> bool:
+    """A consent question answered by ticking statements ("Consent (tick all that apply)": "I agree to take
+    part in the evaluation;I agree to my comments being quoted anonymously"): every ticked option is a
+    statement of consent, and one of them is about quoting or publishing."""
+    q = f"{col.id} {col.question} {col.sub}"
+    if col.hint == "meta" or not _CONSENT_LIKE.search(q):
+        return False
+    items = [i for v in values if v and v.strip() for i in consent_items(v)]
+    if not items:
+        return False
+    stated = sum(1 for i in items if truthy(i, allow_numeric=False) is not None)
+    return stated >= 0.8 * len(items) and any(_CONSENT_PUBLIC.search(i) for i in items)
+
+
+def checkbox_consent(value: str) -> bool | None:
+    """A respondent's consent from the options they ticked: yes only if they ticked the option about
+    quoting and it says yes; a tick elsewhere without it is a no; nothing ticked is unknown."""
+    items = consent_items(value)
+    if not items:
+        return None
+    said = [truthy(i, allow_numeric=False) for i in items if _CONSENT_PUBLIC.search(i)]
+    return bool(said) and all(s is True for s in said)

@@ -236,11 +236,12 @@ def join_bare_name_headers(lines: list[str]) -> list[str]:
     return out
 
 
-_DASH_LABEL = re.compile(r"^\s*(?P<label>[^\s:\-–—][^:–—]{0,59}?)\s+[-–—]\s+(?P<text>\S.*)$")
+_DASH_LABEL = re.compile(r"^\s*(?P<label>[^\s:\-–—][^:–—\t]{0,59}?)(?:\s+[-–—]\s+|[ ]*\t+\s*)(?P<text>\S.*)$")
 
 
 def join_dash_labels(lines: list[str]) -> list[str]:
-    """A typed transcript with dashes for colons (``Jane Smith - words``, ``Speaker 1 – words``):
+    """A typed transcript with dashes or tabs for colons (``Jane Smith - words``, ``Speaker 1 – words``,
+    a bold ``Interviewer`` then a tab in Word):
     those lines become ``Jane Smith: words``, but only when most lines start so, with two
     speakers at least and one of them back again, and the document has no other labels."""
     out = list(lines)
@@ -671,8 +672,33 @@ def _docx_blocks(document) -> list[str]:
             blocks.extend(_table_lines(item))
             blocks.append(BLOCK_END)
         else:
-            blocks.append(_para_text(item))
+            blocks.append(_bold_lead_as_tab(item, _para_text(item)))
     return blocks
+
+
+def _bold(run) -> bool:
+    return bool(run.bold or (run.style is not None and run.style.font.bold))
+
+
+def _bold_lead_as_tab(paragraph, text: str) -> str:
+    """A paragraph that opens with a short bold label (a role, or a name of two words at least) and goes
+    on in plain type (**Interviewer** What has changed?): the label then a tab, so that :func:`join_dash_labels` can read it as a speaker when the
+    whole document is laid out so. Other paragraphs as they are."""
+    runs = paragraph.runs
+    lead = ""
+    for i, run in enumerate(runs):
+        if not _bold(run):
+            break
+        lead += run.text
+    else:
+        return text
+    label = lead.strip()
+    if not label or len(label) > 60 or label.endswith(":") or "\n" in lead or not text.startswith(lead):
+        return text
+    if not is_generic_label(label) and not (name_like(label) and len(label.split()) >= 2):
+        return text   # a bold word for emphasis (**Really** good), not a speaker
+    rest = text[len(lead):].lstrip(" \t")
+    return f"{label}\t{rest}" if rest and not rest.startswith(":") else text
 
 
 def read_docx(source: Source) -> Reading:

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
-from .base import truthy
+from .base import refuses_quotes, truthy
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
 log = logging.getLogger("copquotes.ingest")
@@ -272,6 +272,8 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
         consent = [i for i, h in enumerate(loose) if re.search(r"\bconsent", h) and not re.search(r"record|participat|photo|film", h)]
         if quote or consent:
             found["quote_consent"] = (quote or consent)[0]
+    if "quote_consent" in found and refuses_quotes(str(header[found["quote_consent"]])):
+        found["quote_refusal"] = found["quote_consent"]   # "Do not quote", "Opted out of quotes": a yes is a no
     if "name" in found and "quote_consent" in found and ("role" in found or not strict):
         return found
     return None
@@ -359,6 +361,10 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
             f"{path}: not a roster: the header needs at least the columns name, role and "
             f"quote_consent (found: {', '.join(h.strip() for h in header)})"
         )
+    if "quote_refusal" in cols:
+        raise ConfigError(
+            f"{path}: the column {header[cols['quote_refusal']].strip()!r} says who must NOT be quoted; a roster "
+            "needs the consent itself: add a quote_consent column (yes for those who may be quoted, no for the rest)")
     entries: list[RosterEntry] = []
     not_asked = 0
     for rownum, row in rows[1:]:

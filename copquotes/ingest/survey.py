@@ -19,7 +19,7 @@ from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
-from .base import Reading, Source, truthy, year_from_text
+from .base import Reading, Source, refuses_quotes, truthy, year_from_text
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -62,6 +62,10 @@ class _Plan:
     columns_info: list[dict] = field(default_factory=list)
     # yes/no columns about consent or use that are not the quote consent (C.maybe_consent)
     maybe_consent_cols: list[Column] = field(default_factory=list)
+    # yes/no columns asking who must NOT be quoted ("Would you prefer we did not quote you?"): a yes is a no
+    refusal_cols: list[Column] = field(default_factory=list)
+    # the consent column is a checkbox question: its cells list the options ticked (C.checkbox_consent)
+    consent_items: bool = False
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -111,7 +115,15 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     _roles_by_name(source, cols, layout, roles)
     meta_cols = rowmeta.find_columns(source, cols, values)
     candidates = [c for c in cols if c.role == "other"]
+    refusals = _refusal_columns(source, candidates, values)
+    candidates = [c for c in candidates if c not in refusals]
     consent_col = _consent_column(source, cols, candidates, values)
+    if consent_col is not None and consent_col.role == "consent_refusal":
+        refusals.append(consent_col)
+        consent_col = None
+    items = _checkbox_consent_columns(source, [c for c in candidates if c is not consent_col], values, consent_col)
+    if consent_col is None and items:
+        consent_col = items[0]
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
     sheet_year = (year_from_text(sheet) or sheet.strip()) if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None
@@ -136,7 +148,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
             raise C.no_open_text_error(source.path)
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
-                 roles.status_col, year, info, maybe, rows_meta)
+                 roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
+                 consent_items=bool(items) and consent_col is items[0])
 
 
 @dataclass
@@ -212,6 +225,43 @@ def _maybe_consent_columns(source: Source, candidates: list[Column], values) -> 
     return found
 
 
+def _refusal_columns(source: Source, candidates: list[Column], values) -> list[Column]:
+    """The columns that ask who must NOT be quoted, their answers mostly yes or no: a yes
+    there means no quote, a no gives no leave either (:func:`copquotes.ingest.base.refuses_quotes`)."""
+    found = []
+    for c in candidates:
+        vals = [v.strip() for v in values(c) if v and v.strip()]
+        if c.hint == "meta" or not vals or not refuses_quotes(f"{c.question} {c.sub or ''}") or \
+                any(len(v.split()) > 8 for v in vals):
+            continue
+        if sum(1 for v in vals if truthy(v, allow_numeric=False) is not None) < 0.6 * len(vals):
+            continue   # answers, not yes / no ("What feedback would you not share with your manager?")
+        c.role = "consent_refusal"
+        found.append(c)
+        _warn_refusal(source, c)
+    return found
+
+
+def _checkbox_consent_columns(source: Source, candidates: list[Column], values, consent_col) -> list[Column]:
+    """Consent questions answered by ticking statements (:func:`copquotes.ingest.columns.checkbox_consent_column`):
+    the first is the quote consent when no other column is; never open questions."""
+    if source.meta.get("consent_column"):
+        return []
+    found = [c for c in candidates if C.checkbox_consent_column(c, values(c))]
+    for i, c in enumerate(found):
+        c.role = "consent" if consent_col is None and i == 0 else "ignored"
+        if c.role == "ignored":
+            log.warning("%s: the column %r lists consent statements ticked but is not read as the quote consent; "
+                        "name the quote consent with consent_column in copquotes.yaml", source.path, c.id)
+    return found
+
+
+def _warn_refusal(source: Source, col: Column) -> None:
+    log.warning("%s: the column %r asks who must NOT be quoted: a yes there means no quote, and a no does not "
+                "give leave to quote; to read its no as consent, name it with consent_column and give "
+                "consent_values in copquotes.yaml (e.g. {'yes': no, 'no': yes})", source.path, col.id)
+
+
 def _consent_column(source: Source, cols: list[Column], candidates: list[Column], values) -> Column | None:
     """The quote-consent column: the manifest's consent_column, or the candidate that reads most
     like a consent question; warned about when its values are codes, not yes/no."""
@@ -225,6 +275,11 @@ def _consent_column(source: Source, cols: list[Column], candidates: list[Column]
         scored = [s for s in scored if s[0] > 0]
         if scored:
             consent_col = max(scored, key=lambda s: (s[0], s[1]))[2]
+    if consent_col is not None and refuses_quotes(f"{consent_col.question} {consent_col.sub or ''}") \
+            and not meta.get("consent_values"):
+        consent_col.role = "consent_refusal"   # named as the consent, but its yes is a refusal
+        _warn_refusal(source, consent_col)
+        return consent_col
     if consent_col is not None:
         consent_col.role = "consent"
         vals = [v for v in values(consent_col) if v.strip()]
@@ -442,12 +497,20 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
     key_src = f"{path.name}:{plan.sheet + ':' if multi and plan.sheet else ''}{rid}"
     speaker_key = "R" + hashlib.sha1(key_src.encode("utf-8")).hexdigest()[:8]
     consent = None
-    if plan.consent_col is not None:
+    if plan.consent_col is not None and plan.consent_items:
+        consent = C.checkbox_consent(_cell(row, plan.consent_col))
+    elif plan.consent_col is not None:
         consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
     if plan.consent_col is None and meta.get("consent") is not None:
         # a file-level consent stands in for a consent question the survey lacks; it never
         # overrides a respondent who left the survey's own consent question blank
         consent = truthy(meta.get("consent"))
+    for col in plan.refusal_cols:   # "do not quote me": yes is a no; an answer not read leaves nothing to go on
+        said = truthy(_cell(row, col), allow_numeric=False)
+        if said is True:
+            consent = False
+        elif said is None and _cell(row, col) and consent is not False:
+            consent = None
     for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
         cell = _cell(row, col)
         said = C.consent_value(cell, meta.get("consent_values"))

@@ -29,6 +29,9 @@ from .builders import csv_bytes, texts, units_of
     ("I do not agree", False),
     ("I don\u2019t consent", False),
     ("I would prefer not to be quoted", False),
+    ("I'd rather not be quoted", False),
+    ("Please don't quote me", False),
+    ("Please do not use my words", False),
     # the anonymity every quote has, and double negatives, are still a yes
     ("Yes (no names)", True),
     ("Yes, as long as I'm not named", True),
