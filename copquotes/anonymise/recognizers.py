@@ -697,6 +697,17 @@ def _compound_head(p: Tok | None, t: Tok) -> bool:
         and plo not in w.eng["verb"]
 
 
+_PARTICLES_BEFORE_TO = frozenset("in up out along over down round around".split())
+
+
+def _infinitive_after_particle(f: Features, i: int) -> bool:
+    """Token ``i`` is a verb in lower case after a particle and "to": an infinitive ("come in to talk about it",
+    "came along to help"), not a first name ("went up to jade about it")."""
+    t = f.tokens[i]
+    return not t.cap and i >= 2 and f.tokens[i - 1].lower == "to" and f.tokens[i - 2].lower in _PARTICLES_BEFORE_TO \
+        and t.lower in words().eng["verb"] and t.lower not in words().first
+
+
 def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bool:
     """Does token ``i`` stand where only a person's name fits, whatever the word is?
 
@@ -801,7 +812,8 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
             not _verbish(t.lower) or named_word(t.lower) or _name_verb(t.lower)):
         return True
     if p is not None and p.lower in ("with", "to", "for") and i >= 2 and f.prev(i - 1) is not None \
-            and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and (not _verbish(t.lower) or _name_verb(t.lower)):
+            and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and (not _verbish(t.lower) or _name_verb(t.lower)) \
+            and not _infinitive_after_particle(f, i):
         return True
     # "a text from X", "a call from X": what people send each other, then who sent it
     if p is not None and p.lower in ("from", "off") and i >= 2 and f.prev(i - 1) is not None \
