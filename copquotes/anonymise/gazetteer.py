@@ -94,3 +94,13 @@ def place_first_tokens() -> dict[str, int]:
     for toks in place_index():
         out[toks[0]] = max(out.get(toks[0], 0), len(toks))
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def place_population() -> dict[str, int]:
+    """Lower-case place name -> population of the largest Australian place of that name."""
+    out: dict[str, int] = {}
+    for name, _state, pop in au_places():
+        key = name.lower()
+        out[key] = max(out.get(key, 0), pop)
+    return out

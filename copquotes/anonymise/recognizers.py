@@ -17,7 +17,7 @@ from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResul
 
 from . import lexicon as lx
 from .features import Features, Tok, features
-from .gazetteer import place_first_tokens, place_index
+from .gazetteer import place_first_tokens, place_index, place_population
 
 # overlap priorities (higher wins)
 P_EMAIL = 110
@@ -350,6 +350,11 @@ _AGENT_ING = frozenset("""
 facilitating co-facilitating chairing hosting presenting organising organizing teaching coaching mentoring
 interviewing minuting convening emailing texting phoning
 """.split())
+#: What only a person keeps doing ("Guy kept derailing the sessions", "Bill kept asking"; not "Hope kept growing").
+_PERSON_ING = _AGENT_ING | frozenset("""
+asking talking saying telling interrupting derailing ringing calling nagging joking complaining moaning arguing
+apologising apologizing reminding chasing cancelling canceling
+""".split())
 _KEPT_OBJECT = frozenset("minutes notes register records list spreadsheet roster".split())
 _PERSON_HEADS = frozenset("one person woman man lady guy bloke".split())
 
@@ -373,11 +378,32 @@ def _acts_as_person(f: Features, i: int) -> bool:
         return a.lower in _AGENT_OBJECT and not (n.lower == "ran" and a.lower in ("us", "me", "them"))
     if n.lower in ("was", "is") and a.lower in _AGENT_ING:
         return True  # "Joy was facilitating", "Grace is chairing": what only a person is doing
-    if n.lower == "kept":
-        return a.lower in ("the", "our") and b is not None and b.lower in _KEPT_OBJECT
+    if n.lower in ("kept", "keeps"):
+        return a.lower in ("the", "our") and b is not None and b.lower in _KEPT_OBJECT or a.lower in _PERSON_ING
     if n.lower == "picked":  # "Ivy picked it up", "picked up the slack" (not "Hope picked up once ...")
         return a.lower in ("it", "us", "me", "them") or a.lower == "up" and b is not None and b.lower in _AGENT_OBJECT
     return False
+
+
+#: Auxiliaries that are also first names: before a verb in the past tense or with its -s, the name ("Will was a
+#: massive help", "I think Will said"), since the auxiliary takes a verb's bare form ("Will you", "will be").
+_MODALS = frozenset("will may might can shall must".split())
+_FINITE_AFTER_NAME = frozenset("""
+was is has had did does says said told kept ran came brought gave sent took made got went felt thought knew wrote
+spoke met left showed taught bought drove stepped picked led
+""".split())
+
+
+def _modal_name(f: Features, i: int) -> bool:
+    """Token ``i`` is a capitalised auxiliary that is also a first name (not a month: "May was") before a finite
+    verb: a past tense or a verb with its -s that no auxiliary takes ("Will was", "Will organised the food")."""
+    t = f.tokens[i]
+    lo = t.lower
+    n = f.next(i)
+    if not t.cap or t.upper or lo not in _MODALS or lo not in words().first or lo in lx.MONTHS or n is None:
+        return False
+    nl = n.lower
+    return nl in _FINITE_AFTER_NAME or nl.endswith("ed") and _verbish(nl) and nl not in words().eng["adj"]
 
 
 def _surname_like(t: Tok) -> bool:
@@ -671,6 +697,17 @@ def _compound_head(p: Tok | None, t: Tok) -> bool:
         and plo not in w.eng["verb"]
 
 
+_PARTICLES_BEFORE_TO = frozenset("in up out along over down round around".split())
+
+
+def _infinitive_after_particle(f: Features, i: int) -> bool:
+    """Token ``i`` is a verb in lower case after a particle and "to": an infinitive ("come in to talk about it",
+    "came along to help"), not a first name ("went up to jade about it")."""
+    t = f.tokens[i]
+    return not t.cap and i >= 2 and f.tokens[i - 1].lower == "to" and f.tokens[i - 2].lower in _PARTICLES_BEFORE_TO \
+        and t.lower in words().eng["verb"] and t.lower not in words().first
+
+
 def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bool:
     """Does token ``i`` stand where only a person's name fits, whatever the word is?
 
@@ -775,7 +812,8 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
             not _verbish(t.lower) or named_word(t.lower) or _name_verb(t.lower)):
         return True
     if p is not None and p.lower in ("with", "to", "for") and i >= 2 and f.prev(i - 1) is not None \
-            and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and (not _verbish(t.lower) or _name_verb(t.lower)):
+            and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and (not _verbish(t.lower) or _name_verb(t.lower)) \
+            and not _infinitive_after_particle(f, i):
         return True
     # "a text from X", "a call from X": what people send each other, then who sent it
     if p is not None and p.lower in ("from", "off") and i >= 2 and f.prev(i - 1) is not None \
@@ -1047,14 +1085,15 @@ class NameRecognizer(_AllowWordsRecognizer):
             is_first = lo in w.first or first_part in w.first and "-" in lo and not _pinyin_name(lo)
             if t.cap and is_first:
                 if lo in lx.STRONG_COMMON:
-                    if person_cue(f, i) and (not t.sent_init or person_cue(f, i, strong=True) or self._next_surname(f, i)):
+                    if person_cue(f, i) and (not t.sent_init or person_cue(f, i, strong=True) or self._next_surname(f, i)) \
+                            or _modal_name(f, i):
                         found[i] = "cue"
                     elif self._next_surname(f, i):
                         found[i] = "name_list"
                 elif lo in w.ambiguous or lo in w.stop:
                     if not t.sent_init and lo not in w.stop:
                         found[i] = "name_list"
-                    elif person_cue(f, i) or self._next_surname(f, i):
+                    elif person_cue(f, i) or self._next_surname(f, i) or _modal_name(f, i):
                         found[i] = "cue"
                 else:
                     found[i] = "name_list"
@@ -1062,6 +1101,8 @@ class NameRecognizer(_AllowWordsRecognizer):
             if not t.cap and is_first and len(lo) >= 2:
                 if lo in w.ambiguous or lo in w.stop or lo in w.eng["vaa"] or lo in lx.COMMON_NOUN_NAMES:
                     continue
+                if lo in lx.REO_PACIFIC_WORDS and p is not None and (p.lower in lx.DETERMINERS or not p.alpha):
+                    continue  # "the hui was great", "the 2024 hui": a word of New Zealand English, not "Hui"
                 if person_cue(f, i, strong=True) or (p is not None and p.lower in ("with", "and", "to", "ask")) \
                         or _with_me(toks, i):
                     found[i] = "cue"
@@ -1619,7 +1660,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
 _STREET_WORD = r"(?:Mc|Mac|O['’]|D['’]|De|Di|Da|La|Le|Van|Von)?[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
 _ADDRESS_RE = re.compile(
     r"\b\d{1,4}[A-Za-z]?(?:/\d{1,4}[A-Za-z]?)?\s+(?:" + _STREET_WORD + r"\s+){1,3}(?i:" + lx.STREET_TYPES + r")\b\.?"
-    r"(?:,?\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2})?(?:,?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT|Vic))?(?:,?\s+\d{4})?"
+    r"(?:,?\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2}(?:,\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2})?)?"
+    r"(?:,?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT|Vic))?(?:,?\s+\d{4})?"
 )
 # the parts around a street address: a flat, unit or suite ("Flat 3, 27 ...", "..., Suite 210"), a post-office box,
 # a US state's zip code ("MA 01103"), a Dublin postal district ("Dublin 10")
@@ -1692,6 +1734,11 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         p = f.prev(i)
         if p is None or p.lower not in ("in", "to", "from", "near", "around", "outside", "via", "towards"):
             return False
+        return self._nothing_nominal_after(f, i)
+
+    def _nothing_nominal_after(self, f: Features, i: int) -> bool:
+        """Nothing follows token ``i`` that would make it a common noun: the end, punctuation, a function word
+        (not "of"), a filler, a day, a word of time, an adverb or a verb."""
         n = f.next(i)
         if n is None:
             return True
@@ -1707,8 +1754,42 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         w = words()
         out = []
         for t in f.tokens:
-            if t.cap and not t.sent_init and not t.upper and t.lower in w.cities and t.lower not in self.allow_words \
-                    and t.lower not in lx.STRONG_COMMON and self._place_slot(f, t.i):
+            if not t.cap or t.upper or t.lower not in w.cities or t.lower in self.allow_words or t.lower in lx.STRONG_COMMON:
+                continue
+            if not t.sent_init and self._place_slot(f, t.i) or self._dated_place(f, t.i):
+                out.append(result("LOCATION", t.start, t.end, "world_city", P_PLACE))
+        return out
+
+    def _dated_place(self, f: Features, i: int) -> bool:
+        """A capitalised town of 50,000 people or more right before a year ("Auckland 2025", "the Wellington
+        2024 hui"): a noun and nothing else, no first name (not "Reading 2024", "Vision 2030")."""
+        t = f.tokens[i]
+        n = f.next(i)
+        lo = t.lower
+        return t.cap and not t.upper and n is not None and _YEAR.fullmatch(n.text) is not None \
+            and _town_population(lo) >= lx.LOWER_CITY_MIN_POPULATION and lo not in words().eng["vaa"] \
+            and lo not in lx.LOWER_CITY_NOT and self._ordinary_city_word(lo)
+
+    def _big_town_word(self, lo: str) -> bool:
+        """A town of 100,000 people or more whose name, typed in lower case, is no everyday word: no English word
+        or a noun and nothing else, no first name ("perth", "brisbane", "auckland"; not "reading", "bath", "nice")."""
+        w = words()
+        return len(lo) >= 4 and _town_population(lo) >= _BIG_TOWN and lo not in w.eng["vaa"] and lo not in w.first \
+            and lo not in lx.LOWER_CITY_NOT and self._ordinary_city_word(lo)
+
+    def _lower_big_towns(self, f: Features) -> list:
+        """A big town typed in lower case where a place fits and a common noun would want a determiner: the subject
+        opening a sentence or a clause, before a verb ("perth was hard", "and brisbane had the most people"), or the
+        object of a verb of visiting, leaving or missing ("i visited auckland", "we left perth in 2019")."""
+        out = []
+        for t in f.tokens:
+            if t.cap or not t.alpha:
+                continue
+            p, n = f.prev(t.i), f.next(t.i)
+            subject = (t.sent_init or p is not None and p.lower in _CLAUSE_OPENERS) and n is not None \
+                and n.lower in _PLACE_SUBJECT_VERBS
+            obj = p is not None and p.lower in _PLACE_OBJECT_VERBS and self._nothing_nominal_after(f, t.i)
+            if (subject or obj) and self._big_town_word(t.lower):
                 out.append(result("LOCATION", t.start, t.end, "world_city", P_PLACE))
         return out
 
@@ -1811,6 +1892,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                 out.append(result("LOCATION", m.start(), m.end(), "postcode", P_ADDRESS))
         out.extend(self._world_cities(f))
         out.extend(self._lower_world_cities(f))
+        out.extend(self._lower_big_towns(f))
         out.extend(self._wards(f))
         firsts = place_first_tokens()
         idx = place_index()
@@ -1832,7 +1914,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                     content = [x for x in seg if x.lower not in ("of", "the", "upon", "on")]
                     if all(x.cap for x in content):
                         if k == 1 and (self._risky(t.lower) or t.upper):
-                            if not t.upper and self._place_context(f, i, i):
+                            if not t.upper and (self._place_context(f, i, i) or self._dated_place(f, i)):
                                 found.append((i, i, "gazetteer"))
                                 matched = True
                         elif k > 1 and all(x.lower in w.stop or x.lower in self.allow_words for x in content):
@@ -1958,6 +2040,23 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             for m in _POSTCODE_AFTER_STATE.finditer(text):
                 out.append(result("LOCATION", m.start(1), m.end(1), "postcode", P_ADDRESS))
         return out
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_BIG_TOWN = 100_000
+_CLAUSE_OPENERS = frozenset("and but so because cos coz while whereas though although then".split())
+_PLACE_SUBJECT_VERBS = frozenset("""
+was is has had felt feels seemed seems looked looks became becomes remained remains
+""".split())
+_PLACE_OBJECT_VERBS = frozenset("""
+visit visits visited visiting leave leaves left leaving miss misses missed love loves loved toured
+""".split())
+
+
+@functools.lru_cache(maxsize=65536)
+def _town_population(lo: str) -> int:
+    """The population of the largest town of that name, in Australia (the gazetteer) or abroad."""
+    return max(place_population().get(lo, 0), lx.world_city_population().get(lo, 0))
 
 
 _LOWER_PLACE_TAILS = frozenset("creek river bay heads valley springs gully beach junction crossing falls".split())
