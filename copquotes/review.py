@@ -480,7 +480,9 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
     ``words``) only what the check found from text the reviewer sees: a reviewer who may not see
     the original cannot use the edit form to test guesses. What was found only against hidden
     text is in ``hidden_words``, for a reviewer who may see the originals."""
-    unit = ws.conn.execute("SELECT text FROM units WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
+    # the text and the file of the unit in one read: a re-ingest may replace the unit meanwhile
+    # (a unit gone here, or by the save, makes the save a QuoteConflict: the quote no longer exists)
+    unit = ws.conn.execute("SELECT text, file_id FROM units WHERE unit_id = ?", (quote_row["unit_id"],)).fetchone()
     if unit is None:
         return
     from .anonymise import DEFAULT_ALLOW
@@ -490,7 +492,7 @@ def _check_no_redacted_text(ws, quote_row: dict, text: str) -> None:
                                                 quote_row.get("suggested_text"), quote_row.get("edited_text")))
     shown = new_words(text, visible, DEFAULT_ALLOW) + _added_contacts(text, visible)
     hidden = [w for w in added_hidden_words(text, visible, edit_hidden_words(ws)) if not _ordinary_word(w)]
-    names = _name_pattern(ws.conn, quote_row["unit_id"])
+    names = name_pattern(ws.conn, unit[1])
     if names is not None:
         hidden += [m.group() for m in names.finditer(text)]
     for s, e, kind, src in _active_redactions(ws.conn, quote_row["unit_id"]):

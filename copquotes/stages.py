@@ -135,7 +135,11 @@ DECLARATIONS: tuple[Stage, ...] = (
           doc="theme scores per unit and sentence from the codebook (the tagger is fitted on the whole codebook"
               " and the reviewers' labels, then scores each unit alone)",
           fingerprint_extra=_tag_extra),
-    Stage("topics", version="4", run="copquotes.topics.stage:run", inputs=("embed", "tag"), granularity="workspace",
+    # reads the anonymised text (keywords, labels and representative documents come from it, never
+    # from the original text): it runs after the anonymise stage, never beside it, and is stale
+    # whenever that stage is (e.g. while a re-ingest left units without anonymised text)
+    Stage("topics", version="5", run="copquotes.topics.stage:run", inputs=("anonymise", "embed", "tag"),
+          granularity="workspace",
           doc="BERTopic topics fitted on the corpus (a seeded sample of it above 20,000 units), labels, tables"),
     Stage("quotes", version="7", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
           granularity="workspace",

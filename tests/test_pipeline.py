@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 
 import pytest
@@ -333,6 +334,23 @@ def test_a_re_ingest_that_drops_anonymised_text_makes_the_anonymise_stage_due(ru
     assert stage_status(ws)["anonymise"]["state"] == "stale"
     analyse(ws, progress=False)
     assert unanonymised() == 0 and stage_status(ws)["anonymise"]["state"] == "up to date"
+
+
+def test_topics_wait_for_the_anonymised_text_a_re_ingest_dropped(runs):
+    """The topic keywords come from the anonymised text: after a re-ingest drops it, the topics
+    stage is due too and runs after the anonymise stage, never beside it on the original text."""
+    from copquotes.ingest import discover
+
+    ws, data = runs["ws"], runs["root"] / "data"
+    vtt = data / "fg.vtt"
+    vtt.write_text(vtt.read_text(encoding="utf-8").replace("00:00:06.000", "00:00:06.500"), encoding="utf-8")
+    ws.ingest(discover([data]).sources, progress=False)     # same texts, other timings: the file is replaced
+    assert stage_status(ws)["topics"]["state"] == "stale"
+    done = []
+    analyse(ws, progress=False, on_stage=lambda name, summary: done.append(name))
+    assert done.index("anonymise") < done.index("topics")
+    keywords = " ".join(k for (k,) in ws.conn.execute("SELECT keywords_json || label FROM topic_info")).lower()
+    assert not {"priya", "raman", "hollis", "nguyen", "olsen"} & set(re.findall(r"[a-z]+", keywords))
 
 
 def test_the_cli_says_when_it_wrote_or_removed_the_bulk_files(runs, capsys):

@@ -97,6 +97,21 @@ def test_a_quote_that_vanished_is_a_conflict_not_a_crash(ws, qid):
         review.approve(ws, qid, "Ann", 1)
 
 
+def test_an_edit_whose_unit_a_re_ingest_replaces_meanwhile_is_a_conflict_not_a_crash(ws, qid, monkeypatch):
+    """The unit goes (its file read again) while the edit is being checked: the reviewer is told
+    to load the quote again, as for any quote that no longer exists."""
+    real = review.edit_hidden_words
+
+    def re_ingest_meanwhile(w):
+        with ws.transaction() as conn:
+            conn.execute("DELETE FROM units WHERE unit_id = ?", (row(ws, qid)["unit_id"],))
+        return real(w)
+
+    monkeypatch.setattr(review, "edit_hidden_words", re_ingest_meanwhile)
+    with pytest.raises(review.QuoteConflict, match="no longer exists.*list the quotes again"):
+        review.edit(ws, qid, "Ann", "My better wording of it.", 1)
+
+
 def test_withdrawn_consent_removes_the_quote_and_refuses_decisions(ws, qid):
     ws.conn.execute("UPDATE units SET consent = 0 WHERE unit_id = ?", (unit_id(1),))
     with pytest.raises(ConflictError, match="no longer exists"):

@@ -398,6 +398,12 @@ def _reader(source):
     return Reading(iter(units), [])
 
 
+def _anonymised_as_written(ws):
+    """The anonymise stage's rows for texts that name nobody (the synthetic corpus): the text itself."""
+    with ws.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO anon(unit_id, text) SELECT unit_id, text FROM units")
+
+
 @pytest.fixture(scope="session")
 def stage_workspace(tmp_path_factory, embedder):
     from copquotes.workspace import Workspace
@@ -413,10 +419,30 @@ def stage_workspace(tmp_path_factory, embedder):
     ids = ws.units_frame()["unit_id"].tolist()
     # theme labels of the tag stage: the topics stage must leave them alone
     themescores.write(ws, [(u, g, 0.9, 1, None) for u, g in zip(ids, TRUTH)])
+    _anonymised_as_written(ws)
     first = topics_run(ws, progress=False)
     second = topics_run(ws, progress=False)
     yield ws, first, second
     ws.close()
+
+
+def test_stage_refuses_units_without_anonymised_text(tmp_path):
+    """Keywords from the original text would carry names: the stage says to anonymise first."""
+    from copquotes.errors import WorkspaceError
+    from copquotes.workspace import Workspace
+
+    src = tmp_path / "units.json"
+    src.write_text(json.dumps([{"text": t, "group": "RRE", "year": "2024", "kind": "survey"} for t in TEXTS[:6]]))
+    ws = Workspace.open(tmp_path / "ws", create=True)
+    try:
+        ws.ingest([Src(src)], read=_reader, progress=False)
+        _anonymised_as_written(ws)
+        ws.conn.execute("DELETE FROM anon WHERE unit_id IN (SELECT unit_id FROM units LIMIT 2)")
+        with pytest.raises(WorkspaceError, match=r"2 of 6 .*--stage anonymise"):
+            topics_run(ws, progress=False, figures=False)
+        assert ws.conn.execute("SELECT COUNT(*) FROM topic_info").fetchone()[0] == 0
+    finally:
+        ws.close()
 
 
 def test_stage_writes_unit_topics_and_topic_info(stage_workspace):

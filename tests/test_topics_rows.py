@@ -132,9 +132,10 @@ def stage_ws(tmp_path_factory, embedder):
     ws = Workspace.open(root / "ws", create=True)
     ws.ingest([Src(root / "units.json")], read=_reader, progress=False)
     units = ws.units_frame()
-    with ws.transaction() as conn:   # anonymised text for every third unit: keywords come from it
+    with ws.transaction() as conn:   # anonymised text differing from the text in every third unit: keywords come from it
         conn.executemany("INSERT INTO anon(unit_id, text) VALUES (?, ?)",
-                         [(u, t.replace("I ", "[name] ")) for u, t in zip(units["unit_id"][::3], units["text"][::3])])
+                         [(u, t.replace("I ", "[name] ") if i % 3 == 0 else t)
+                          for i, (u, t) in enumerate(zip(units["unit_id"], units["text"]))])
         # theme labels: "unused" is carried by no unit (its rows all say 0)
         themescores.write(ws, [(u, th, (i % 7) / 7, int(on), None) for i, u in enumerate(units["unit_id"])
                                for th, on in (("peer", i % 2 == 0), ("wellbeing", i % 5 == 0), ("unused", False))])

@@ -12,9 +12,10 @@ model:
 * :meth:`~Disclosure.flags` - risk and safety flags with their reasons through
   :meth:`derived`;
 * :meth:`~Disclosure.source` - a file's pseudonym ("focus group 2024 #3"), never its name;
-* :meth:`~Disclosure.aggregate` - words of aggregate strings (topic labels and keywords,
-  which BERTopic draws from every unit) that only people without quote consent used are
-  withheld: no word of theirs leaves the workspace.
+* :meth:`~Disclosure.aggregate` - aggregate strings (topic labels and keywords, which
+  BERTopic draws from every unit) through :meth:`derived`, with the workspace's known
+  identifiers (roster names, aliases, contacts) masked in any case, and the words that only
+  people without quote consent used withheld: no word of theirs leaves the workspace.
 
 Formats then apply :func:`~copquotes.disclosure.cells.neutralise_cell` (CSV, XLSX) or
 :func:`~copquotes.disclosure.markdown.md_escape` (Markdown, the app).
@@ -25,12 +26,14 @@ import json
 import re
 import sqlite3
 
-from .names import PersonNames, identifier_terms, mask_names, name_pattern, scrub, workspace_person_names
+from .names import (PersonNames, identifier_terms, known_identifier_terms, mask_names, name_pattern, scrub,
+                    workspace_person_names)
 from .sources import source_names
 from .speakers import SpeakerNames
 
 _NAMES_CACHE: dict = {}
 _TERMS_CACHE: dict = {}
+_KNOWN_CACHE: dict = {}
 _VOCAB_CACHE: dict = {}
 _TOKEN = re.compile(r"[^\W\d_]+")
 WITHHELD = "[withheld]"
@@ -166,6 +169,17 @@ def redacted_terms(ws) -> set[str]:
     return hit
 
 
+def known_identifiers(ws) -> dict[str, set[str]]:
+    """:func:`~copquotes.disclosure.names.known_identifier_terms` of the workspace, read again
+    only when its ``file_identifiers`` change."""
+    key = (str(ws.path), tuple(ws.conn.execute("SELECT COUNT(*), MAX(rowid) FROM file_identifiers").fetchone()))
+    hit = _KNOWN_CACHE.get(key)
+    if hit is None:
+        _KNOWN_CACHE.clear()
+        hit = _KNOWN_CACHE[key] = known_identifier_terms(ws.conn)
+    return hit
+
+
 class NameMask:
     """Masks the known names of each file (roster, speaker labels) in anonymised text, then
     every person name the workspace knows from any file: a safety net for names the
@@ -218,11 +232,20 @@ class Disclosure:
         return scrub(self._strict.mask(self.mask(str(text), file_id)), self.terms)
 
     def aggregate(self, text):
-        """An aggregate string (a topic label or keywords) through :meth:`derived`, with each
-        word that only units without quote consent contain replaced by ``[withheld]``."""
+        """An aggregate string (a topic label or keywords) through :meth:`derived`, with every
+        known identifier of the workspace (:func:`known_identifiers`: roster names, aliases and
+        their parts, contacts) masked in ANY case, and each word that only units without quote
+        consent contain replaced by ``[withheld]``.
+
+        Topic keywords are lower case, where :meth:`derived` masks a name that is also an
+        ordinary word ("mel", "tom", "will", "grace") only capitalised. A roster name is a known
+        identifier of this workspace, so here it is masked whatever its case: a topic of a
+        workspace with a Will on its roster loses the keyword "will" (the safe side)."""
         if text is None:
             return None
         s = self.derived(text)
+        for mark, terms in known_identifiers(self.ws).items():
+            s = scrub(s, terms, mark)
         if self._only_no is None:       # once per Disclosure: a topics table asks for every label
             self._only_no = withheld_words(self.ws)
         only_no = self._only_no

@@ -22,6 +22,7 @@ import unicodedata
 from pathlib import Path
 
 from ..text import HONORIFICS
+from .placeholders import placeholder as _placeholder
 
 #: words that are parts of a name string but never a name alone
 NAME_STOPWORDS = HONORIFICS | {"the", "and", "of", "van", "von", "de", "da", "di", "del", "la", "le", "st"}
@@ -249,6 +250,42 @@ def identifier_terms(ws, min_len: int = 3) -> set[str]:
                 if person:
                     terms.update(w for w in re.split(r"[\s,.]+", v) if word_ok(w))
     return terms
+
+
+#: words of the placeholders themselves: never taken for a name ("[name]" stays "[name]")
+_PLACEHOLDER_WORDS = {"name", "redacted", "withheld", "organisation", "place", "contact", "identifier"}
+
+
+def known_identifier_terms(conn) -> dict[str, set[str]]:
+    """The identifiers a workspace knows from its own lists (``file_identifiers``: roster names
+    and aliases, speaker labels, identity columns, contacts), lower-cased, by the placeholder that
+    stands for them: for a person every name and alias whole and each part of two or more
+    letters; for an organisation, place or contact the value whole.
+
+    Unlike :func:`identifier_terms` this keeps the parts that are ordinary words ("will",
+    "grace", "hope" of a roster's Will, Grace or Hope): these are the workspace's known
+    identifiers, not guesses of the anonymiser, and :meth:`Disclosure.aggregate
+    <copquotes.disclosure.gate.Disclosure.aggregate>` masks them in any case in aggregate
+    strings (topic keywords are lower case), at the cost of the word itself there."""
+    out: dict[str, set[str]] = {}
+    for value, kind, aliases in conn.execute("SELECT value, kind, aliases_json FROM file_identifiers"):
+        kind = str(kind or "").lower()
+        if kind in ("person", "name"):
+            try:
+                names = [value, *json.loads(aliases or "[]")]
+            except (TypeError, ValueError):
+                names = [value]
+            terms = out.setdefault("[name]", set())
+            for name in names:
+                name = re.sub(r"\([^)]*\)", " ", str(name or "")).lower().strip()
+                for form in {name, fold(name)}:        # "siobhán" and "siobhan"
+                    words = _WORD.findall(form)
+                    terms.update(w for w in words if len(w) >= 2 and w not in NAME_STOPWORDS | _PLACEHOLDER_WORDS)
+                    if len(words) > 1:
+                        terms.add(" ".join(form.split()))
+        elif kind in ("org", "organisation", "place", "email", "phone") and value and len(str(value).strip()) >= 3:
+            out.setdefault(_placeholder(kind), set()).add(str(value).lower().strip())
+    return out
 
 
 def scrub(text, terms: set[str], placeholder: str = "[redacted]") -> str:

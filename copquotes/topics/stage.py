@@ -14,9 +14,11 @@ Which text is used for what:
 
 * **embeddings** of the original unit text (``units.text``, the text the ``embed``
   stage caches and the tagger uses);
-* **keywords, labels** from the anonymised text (``anon.text``) when the
-  ``anonymise`` stage has run, so that no name becomes a topic keyword; the original
-  text otherwise (logged as a warning).
+* **keywords, labels, representative documents** from the anonymised text
+  (``anon.text``) only, so that no name becomes a topic keyword: the stage reads the
+  ``anonymise`` stage's results (it runs after it) and refuses to run while any unit has
+  no anonymised text (a :class:`~copquotes.errors.WorkspaceError` saying to run that
+  stage).
 
 Units of fewer than ``min_words`` words ("Yeah.", "Thanks.") are not fitted: they get
 topic -1 and no map position. Topics never touch ``unit_themes``: themes and topics
@@ -30,6 +32,7 @@ import time
 
 import numpy as np
 
+from ..errors import WorkspaceError
 from ..progress import progress as _progress
 from ..text import word_count
 from .model import OUTLIER, TopicModel
@@ -74,19 +77,33 @@ class _FittedRows:
         self.n_embedded = 0
 
     def texts(self, rows) -> tuple[list[str], list[str]]:
-        """(original texts, keyword texts: anonymised where the anonymise stage has run)."""
+        """(original texts, keyword texts: the anonymised ones; :func:`_require_anonymised` saw every
+        unit has one; a unit whose row went since gives no keyword text, never its original)."""
         ids = [self.unit_ids[i] for i in rows]
         got = {uid: (raw, anon) for uid, raw, anon in self.ws.conn.execute(
             "SELECT u.unit_id, u.text, a.text FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
             " WHERE u.unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
         raw = ["" if got[u][0] is None else str(got[u][0]) for u in ids]
-        return raw, [a if isinstance(a, str) else r for r, a in zip(raw, (got[u][1] for u in ids))]
+        return raw, [a if isinstance(a, str) else "" for a in (got[u][1] for u in ids)]
 
     def read(self, rows) -> tuple[list[str], np.ndarray]:
         raw, kw = self.texts(rows)
         E, n_computed = _embeddings(self.embedder, raw, self.progress)
         self.n_embedded += n_computed
         return kw, E
+
+
+def _require_anonymised(ws, n_units: int) -> None:
+    """Refuse to fit while any unit has no anonymised text: keywords, labels and representative
+    documents come from it, and the original text would carry names into them (lower-cased
+    keywords the name masks of the disclosure layer may not know as names)."""
+    n_no_anon = ws.conn.execute("SELECT COUNT(*) FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
+                                " WHERE a.text IS NULL").fetchone()[0]
+    if n_no_anon:
+        raise WorkspaceError(
+            f"the topics stage needs the anonymised text of every unit ({n_no_anon} of {n_units} have none yet),"
+            f" so that no name becomes a topic keyword: run 'copquotes analyse --stage anonymise --workspace"
+            f" {ws.path}' first (or 'copquotes analyse' for every stage)")
 
 
 def _units(ws, min_words: int) -> tuple[list[str], np.ndarray]:
@@ -188,11 +205,7 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
                 conn.execute("DELETE FROM unit_topics")
                 conn.execute("DELETE FROM topic_info")
             return {"units": 0, "topics": 0, "outlier_share": 0.0, "embedded": 0, "figures": []}
-        n_no_anon = ws.conn.execute("SELECT COUNT(*) FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
-                                    " WHERE a.text IS NULL").fetchone()[0]
-        if n_no_anon:
-            log.warning("topics: %d of %d units have no anonymised text yet (run the anonymise stage); "
-                        "their original text is used for keywords", n_no_anon, len(unit_ids))
+        _require_anonymised(ws, len(unit_ids))
         fit_idx = np.flatnonzero(fit_mask)
         if embedder is None:
             from ..embed import Embedder

@@ -41,6 +41,26 @@ def test_aggregate_words_only_speakers_without_consent_used_are_withheld(ws):
     assert gate.aggregate("3_solidarity_group") == "3_solidarity_group"
 
 
+@pytest.mark.parametrize("keywords, shown", [
+    ("mel, group, tom, katie", "[name], group, [name], [name]"),       # roster aliases and names, lower case
+    ("bye, mel", "bye, [name]"),
+    ("3_katie_nguyen_solidarity", "3_[name]_[name]_solidarity"),     # a BERTopic label
+    ("grace, will, support", "[name], [name], support"),             # names that are ordinary words: masked here
+    ("siobhan, okafor", "[name], [name]"),                           # accents and another roster's surname
+    ("mel hart, team", "[name], team"),
+    ("rosters, melody, tomorrow, graceful", "rosters, melody, tomorrow, graceful"),   # words that contain names
+    ("kate@example.org, agenda", "[redacted], agenda"),
+])
+def test_aggregate_masks_the_workspaces_known_identifiers_in_any_case(ws, keywords, shown):
+    with ws.transaction() as c:
+        c.executemany("INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json)"
+                      " VALUES (1, ?, ?, 'roster', ?)",
+                      [("Melissa Hart", "person", '["Mel", "Mel Hart"]'), ("Kate Nguyen", "person", '["Katie"]'),
+                       ("Tom Fitzgerald", "person", "[]"), ("Grace Will", "person", "[]"),
+                       ("Siobhán Byrne", "person", "[]"), ("kate@example.org", "email", "[]")])
+    assert Disclosure(ws).aggregate(keywords) == shown
+
+
 def test_withheld_words_are_stored_for_the_next_process_and_counted_again_when_the_text_moves(ws):
     from copquotes import review
     from copquotes.disclosure import gate as gate_mod
