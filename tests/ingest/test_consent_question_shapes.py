@@ -158,3 +158,19 @@ def test_a_name_question_that_promises_not_to_publish_the_name_is_still_identity
     assert [u.text for u in units] == ANSWERS
     assert {c["column"]: c["role"] for c in r.columns}[header] == "identity"
     assert set(names) <= {i.value for i in r.identifiers}
+
+
+@pytest.mark.parametrize("ticked,unticked", [("x", ""), ("X", ""), ("\u2713", ""), ("1", "0"), ("1", ""), ("Checked", "Unchecked"),
+                                             ("Ticked", "")])
+@pytest.mark.parametrize("question", ["Do not quote me", "Opt out of quotes (tick)", "I do not want my comments quoted"])
+def test_a_tick_in_a_refusal_column_is_a_refusal_even_under_a_consent(tmp_path, question, ticked, unticked):
+    rows = [["Respondent", "What did you value most about the CoP?", "May we quote your comments?", question]]
+    rows += [[str(i + 1), text, "Yes", mark] for i, (text, mark) in enumerate(zip(ANSWERS, [ticked, unticked, ticked]))]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, units = units_of(p)
+    assert [u.consent for u in units] == [False, True, False]
+    assert {c["column"]: c["role"] for c in r.columns}[question] == "consent_refusal"
+    p.write_bytes(csv_bytes([[a, b, d] for a, b, _, d in rows]))     # no consent question: the file's consent
+    _, _, units = units_of(p, consent="yes")
+    assert [u.consent for u in units] == [False, True, False]
