@@ -187,9 +187,11 @@ class RayEngine:
         ``working_dir`` is ``empty`` (an empty folder, uploaded with the job): without one, Ray
         puts the driver's current folder first on every worker's ``sys.path`` (whatever
         ``python -P`` or ``PYTHONSAFEPATH`` say), and a user's ``names.py`` or ``numpy.py`` there
-        would be imported by the workers instead of the library."""
+        would be imported by the workers instead of the library. The folder the driver's own
+        copquotes came from goes on the workers' ``PYTHONPATH`` instead (:func:`_worker_pythonpath`)."""
         quiet = {"log_to_driver": False, "logging_level": logging.ERROR,
-                 "runtime_env": {"env_vars": dict(_WORKER_ENV), "working_dir": empty}}
+                 "runtime_env": {"env_vars": {**_WORKER_ENV, "PYTHONPATH": _worker_pythonpath()},
+                                 "working_dir": empty}}
         # ray.init installs its own SIGTERM handler (sys.exit(15)), kept while the cluster runs
         # (it shuts the cluster down) and replaced by the process's own at shutdown: a caller of
         # copquotes.run keeps what SIGTERM did before
@@ -492,6 +494,15 @@ def _close(gen) -> None:
         gen.close()
     except Exception as e:  # noqa: BLE001 - the cluster is stopped all the same
         log.debug("ray engine: closing a map failed: %s", e)
+
+
+def _worker_pythonpath() -> str:
+    """The workers' ``PYTHONPATH``: the folder holding the driver's ``copquotes`` package, then the
+    driver's own ``PYTHONPATH``. The empty ``working_dir`` takes the driver's current folder off the
+    workers' ``sys.path``; a run from a source checkout (``python -m copquotes`` there) would then
+    have its workers import another copquotes (an installed one, of another version) or none."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
 
 
 @contextlib.contextmanager

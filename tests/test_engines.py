@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import copquotes
 from copquotes import themescores
 from copquotes import unitparts
 
@@ -426,3 +427,35 @@ def test_shutdown_closes_a_map_running_in_another_thread_before_it_stops_the_clu
     out = _script(_SHUTDOWN_BESIDE_A_MAP, tmp_path / "ws", env=env)
     assert not out["alive"] and 2 <= out["rows"] < 200, out
     assert out["end"].startswith("copquotes.errors.CopquotesError: the ray engine was shut down while this map ran"), out
+
+
+_WORKER_PACKAGE = """
+import json, sys
+import ray
+import copquotes
+from copquotes.engines import RayEngine
+
+
+@ray.remote
+def package():
+    import copquotes
+    return copquotes.__file__
+
+
+with RayEngine(sys.argv[1], cores=1):
+    out = ray.get(package.remote())
+print(json.dumps({"driver": copquotes.__file__, "worker": out}))
+"""
+
+
+def test_ray_workers_import_the_copquotes_the_driver_imported_when_run_from_a_checkout(tmp_path):
+    """``python -m copquotes run --engine ray`` in a source checkout: the driver imports the
+    checkout's copquotes from its current folder; the empty working_dir took that folder off the
+    workers' path, and they imported an installed copquotes (another version) instead."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "copquotes").symlink_to(Path(copquotes.__file__).parent, target_is_directory=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_ADDRESS", "PYTHONPATH")}
+    out = _script(_WORKER_PACKAGE, tmp_path / "ws", env=env, cwd=checkout)
+    assert out["driver"] == str(checkout / "copquotes" / "__init__.py")
+    assert out["worker"] == out["driver"]
