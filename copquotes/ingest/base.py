@@ -308,13 +308,13 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
 
 
 # a question or header whose "yes" refuses leave to quote: "Would you prefer that we do not quote your
-# comments?", "Please tick if you don't want to be quoted", "Opt out of being quoted", "Withdraw permission to
+# comments?", "Please tick if you don't want to be quoted", "Opt out of being quoted", "Rather stay unquoted", "Withdraw permission to
 # quote", "Leave my comments out of published quotes", "Do not quote". Not a "not" about a name ("we will not
 # publish your name") or about something other than the words.
 _REFUSAL = re.compile(
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
-    r"\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
+    r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
     r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b", re.I)
 
 

@@ -23,6 +23,7 @@ REFUSALS = [
     "Do you want to withdraw permission to quote your feedback?",
     "Should we leave your comments out of any published quotes?",
     "I\u2019d rather not be quoted",
+    "Tick if you\u2019d rather your comments stayed unquoted",
 ]
 CONSENTS = [
     "Can we quote your comments anonymously in our reports?",
