@@ -322,9 +322,19 @@ def refuses_quotes(question: str) -> bool:
     """Whether a consent-like question or header asks who must NOT be quoted (its "yes" is a refusal).
 
     What is asked is the last sentence that ends in a question mark, if any ("If you do not want to be
-    quoted you can still take part. Can we quote you?" asks for leave to quote)."""
+    quoted you can still take part. Can we quote you?" asks for leave to quote); an aside in brackets
+    of a question that asks for leave ("Are you happy for us to quote you (you can opt out later)?",
+    "Can we quote your comments (excluding your name)?") is no refusal."""
     q = (question or "").replace("\u2019", "'")
     asked = re.findall(r"[^.?!\n]*\?", q)
     q = asked[-1] if asked else q
-    return bool(_REFUSAL.search(q)) and bool(re.search(r"quot|publi|report|dnq|words|comments|feedback|answers|"
-                                                       r"responses|stor(?:y|ies)", q, re.I))
+    bare = re.sub(r"\([^()]*\)", " ", q)
+    said = bare if bare != q and _ASKS_LEAVE.search(bare) else q
+    return bool(_REFUSAL.search(said)) and bool(re.search(r"quot|publi|report|dnq|words|comments|feedback|answers|"
+                                                          r"responses|stor(?:y|ies)", q, re.I))
+
+
+# a request for leave to quote, outside its brackets: "Can we", "Are you happy", "Do you consent"
+_ASKS_LEAVE = re.compile(r"\b(?:can|may|could)\s+(?:we|i|our)\b|\bare\s+you\s+(?:happy|ok|okay|willing|comfortable)\b|"
+                         r"\b(?:is\s+it|are\s+we)\s+(?:ok|okay|alright|all\s+right|fine)\b|"
+                         r"\bdo\s+you\s+(?:consent|agree|give)\b|\bconsent\s+to\b|\bpermission\s+to\b", re.I)

@@ -23,6 +23,8 @@ REFUSALS = [
     "Do you want to withdraw permission to quote your feedback?",
     "Should we leave your comments out of any published quotes?",
     "I\u2019d rather not be quoted",
+    "Do you want to opt out (of being quoted)?",
+    "Do not quote (Y/N)",
     "Tick if you\u2019d rather your comments stayed unquoted",
 ]
 CONSENTS = [
@@ -34,6 +36,9 @@ CONSENTS = [
     "Happy for your comments to be used (not your name)?",
     "Can we quote you in our report (without your name)?",
     "Consent to quote (Y/N)",
+    "Are you happy for us to quote you (you can opt out later)?",
+    "Do you consent to us quoting your comments (excluding your name)?",
+    "Can we quote your feedback (unless you withdraw before March)?",
 ]
 
 
