@@ -338,3 +338,19 @@ def refuses_quotes(question: str) -> bool:
 _ASKS_LEAVE = re.compile(r"\b(?:can|may|could)\s+(?:we|i|our)\b|\bare\s+you\s+(?:happy|ok|okay|willing|comfortable)\b|"
                          r"\b(?:is\s+it|are\s+we)\s+(?:ok|okay|alright|all\s+right|fine)\b|"
                          r"\bdo\s+you\s+(?:consent|agree|give)\b|\bconsent\s+to\b|\bpermission\s+to\b", re.I)
+
+
+# a box ticked ("x", "✓", "1", "Checked") or left unticked ("0", "Unchecked") in a refusal column
+_TICKED = re.compile(r"[xX\u2713\u2714\u2611\u2612]|1|ticked|checked|selected", re.I)
+_UNTICKED = re.compile(r"0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected)", re.I)
+
+
+def refusal_said(cell) -> bool | None:
+    """The answer in a column asking who must NOT be quoted: yes or a tick (the refusal), no or no
+    tick, or None when it says neither."""
+    v = (cell or "").strip()
+    if _TICKED.fullmatch(v):
+        return True
+    if _UNTICKED.fullmatch(v):
+        return False
+    return truthy(v, allow_numeric=False)

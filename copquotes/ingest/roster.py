@@ -30,7 +30,7 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
-from .base import refuses_quotes, truthy
+from .base import refusal_said, refuses_quotes, truthy
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
 log = logging.getLogger("copquotes.ingest")
@@ -274,6 +274,11 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
             found["quote_consent"] = (quote or consent)[0]
     if "quote_consent" in found and refuses_quotes(str(header[found["quote_consent"]])):
         found["quote_refusal"] = found["quote_consent"]   # "Do not quote", "Opted out of quotes": a yes is a no
+    elif "quote_consent" in found:
+        # beside the consent, a column of who must NOT be quoted ("Do not quote", "Withdrew consent to quote")
+        refusal = next((i for i, h in enumerate(header) if i != found["quote_consent"] and refuses_quotes(str(h))), None)
+        if refusal is not None:
+            found["refusal"] = refusal
     if "name" in found and "quote_consent" in found and ("role" in found or not strict):
         return found
     return None
@@ -390,6 +395,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
                     f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"
                 )
             not_asked += 1
+        if get("refusal") and refusal_said(get("refusal")) is not False:
+            consent = False   # a yes, a tick or an answer not read in the column of who must NOT be quoted
         aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
         entries.append(RosterEntry(
             name=name, role=role, quote_consent=bool(consent), aliases=aliases,

@@ -19,7 +19,7 @@ from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
-from .base import Reading, Source, refuses_quotes, truthy, year_from_text
+from .base import Reading, Source, refusal_said, refuses_quotes, truthy, year_from_text
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -234,28 +234,12 @@ def _refusal_columns(source: Source, candidates: list[Column], values) -> list[C
         if c.hint == "meta" or not vals or not refuses_quotes(f"{c.question} {c.sub or ''}") or \
                 any(len(v.split()) > 8 for v in vals):
             continue
-        if sum(1 for v in vals if _refusal_said(v) is not None) < 0.6 * len(vals):
+        if sum(1 for v in vals if refusal_said(v) is not None) < 0.6 * len(vals):
             continue   # answers, not yes / no ("What feedback would you not share with your manager?")
         c.role = "consent_refusal"
         found.append(c)
         _warn_refusal(source, c)
     return found
-
-
-# a box ticked ("x", "✓", "1", "Checked") or left unticked ("0", "Unchecked") in a refusal column
-_TICKED = re.compile(r"[xX\u2713\u2714\u2611\u2612]|1|ticked|checked|selected", re.I)
-_UNTICKED = re.compile(r"0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected)", re.I)
-
-
-def _refusal_said(cell) -> bool | None:
-    """The answer in a column asking who must NOT be quoted: yes or a tick (the refusal), no or no
-    tick, or None when it says neither."""
-    v = (cell or "").strip()
-    if _TICKED.fullmatch(v):
-        return True
-    if _UNTICKED.fullmatch(v):
-        return False
-    return truthy(v, allow_numeric=False)
 
 
 def _checkbox_consent_columns(source: Source, candidates: list[Column], values, consent_col) -> list[Column]:
@@ -522,7 +506,7 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         # overrides a respondent who left the survey's own consent question blank
         consent = truthy(meta.get("consent"))
     for col in plan.refusal_cols:   # "do not quote me": yes is a no; an answer not read leaves nothing to go on
-        said = _refusal_said(_cell(row, col))
+        said = refusal_said(_cell(row, col))
         if said is True:
             consent = False
         elif said is None and _cell(row, col) and consent is not False:

@@ -180,3 +180,15 @@ def test_a_tick_in_a_refusal_column_is_a_refusal_even_under_a_consent(tmp_path, 
     p.write_bytes(csv_bytes([[a, b, d] for a, b, _, d in rows]))     # no consent question: the file's consent
     _, _, units = units_of(p, consent="yes")
     assert [u.consent for u in units] == [False, True, False]
+
+
+@pytest.mark.parametrize("consent,refusal", [("Quote consent", "Do not quote"), ("Consent", "Do not quote"),
+                                             ("Quote consent", "Opted out of quotes"),
+                                             ("Consent to quote", "Withdrew consent to quote")])
+@pytest.mark.parametrize("said,kept", [("Y", "N"), ("x", ""), ("Yes", "No")])
+def test_a_roster_column_of_who_must_not_be_quoted_beside_the_consent_takes_the_yes_back(tmp_path, consent, refusal,
+                                                                                      said, kept):
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([["Name", "Role", consent, refusal], ["Orrin Talbot", "participant", "Y", said],
+                             ["Pella Strand", "participant", "Y", kept]]))
+    assert [(e.name, e.quote_consent) for e in load_roster(p)] == [("Orrin Talbot", False), ("Pella Strand", True)]
