@@ -496,13 +496,19 @@ def _close(gen) -> None:
         log.debug("ray engine: closing a map failed: %s", e)
 
 
-def _worker_pythonpath() -> str:
+def _worker_pythonpath(package_file: str = __file__) -> str:
     """The workers' ``PYTHONPATH``: the folder holding the driver's ``copquotes`` package, then the
     driver's own ``PYTHONPATH``. The empty ``working_dir`` takes the driver's current folder off the
     workers' ``sys.path``; a run from a source checkout (``python -m copquotes`` there) would then
-    have its workers import another copquotes (an installed one, of another version) or none."""
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
+    have its workers import another copquotes (an installed one, of another version) or none.
+    An installed copquotes (in a site-packages folder) is left to the workers' own ``site``: put on
+    ``PYTHONPATH`` it would come before the standard library."""
+    import site
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(package_file)))
+    installed = {os.path.abspath(p) for p in (*site.getsitepackages(), site.getusersitepackages())}
+    first = "" if root in installed else root
+    return os.pathsep.join(p for p in (first, os.environ.get("PYTHONPATH", "")) if p)
 
 
 @contextlib.contextmanager

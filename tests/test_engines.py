@@ -459,3 +459,17 @@ def test_ray_workers_import_the_copquotes_the_driver_imported_when_run_from_a_ch
     out = _script(_WORKER_PACKAGE, tmp_path / "ws", env=env, cwd=checkout)
     assert out["driver"] == str(checkout / "copquotes" / "__init__.py")
     assert out["worker"] == out["driver"]
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_workers_pythonpath_names_a_checkout_never_site_packages(installed, tmp_path, monkeypatch):
+    """A checkout's folder goes first on the workers' PYTHONPATH; an installed copquotes' site-packages
+    does not (on PYTHONPATH it would come before the standard library)."""
+    import site
+
+    from copquotes.engines import _worker_pythonpath
+
+    monkeypatch.setenv("PYTHONPATH", "/extra")
+    folder = site.getsitepackages()[0] if installed else str(tmp_path)
+    got = _worker_pythonpath(os.path.join(folder, "copquotes", "engines.py")).split(os.pathsep)
+    assert got == (["/extra"] if installed else [str(tmp_path), "/extra"])
