@@ -500,6 +500,8 @@ class Redactor:
                 if r.entity_type == "URL":
                     source = "url"
             s, e = _trim(text, r.start, r.end, kind)
+            if kind in ("person", "org", "place") and ("<" in text[s:e] or ">" in text[s:e]):
+                s, e = _before_markup(text, s, e, kind)  # "<v Hemi Walker>kia ora": the tag ends the name
             if kind in ("person", "org", "place") and text[s:e].lower() in _NEVER_ALONE and not source.startswith("known") \
                     and source != "honorific":  # "Aunty June", "Sister May": a title names a person
                 continue
@@ -559,6 +561,8 @@ class Redactor:
     def _post(self, text: str, chosen) -> list[Span]:
         spans = [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
         spans = _with_titles(text, spans)
+        allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)] if self._allow_re is not None else []
+        spans = _whole_names(text, spans, allowed)
         spans = _merge_adjacent_persons(text, spans)
         return _consistent_kinds(text, spans)
 
@@ -696,6 +700,16 @@ def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
     return s, e
 
 
+def _before_markup(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
+    """The part of a span before a markup bracket ("Hemi Walker" of "Hemi Walker>kia"), or after it
+    when nothing stands before it."""
+    for piece in re.finditer(r"[^<>]+", text[s:e]):
+        a, b = _trim(text, s + piece.start(), s + piece.end(), kind)
+        if b > a:
+            return a, b
+    return s, s
+
+
 def _resolve(cands) -> list[Span]:
     """Choose non-overlapping spans: higher priority first, then longer; a longer
     organisation/place span may absorb shorter place/organisation spans inside it."""
@@ -750,6 +764,60 @@ def _with_titles(text: str, spans: list[Span]) -> list[Span]:
             if start != sp.start:
                 sp = Span(start, sp.end, sp.kind, sp.source, sp.score)
         out.append(sp)
+    return out
+
+
+_SAINT_HEAD = re.compile(r"(?:St\.?|Saint|Bishop)\s+[A-Z][\w\-]+$")
+_POSS_AFTER = re.compile(r"['’]s(?![\w'’])")
+_INITIAL_AFTER = re.compile(r" [A-Z]\.(?=[\s:,;)]|$)")
+
+
+def _name_neighbour(t) -> bool:
+    """A capitalised word beside a name, inside its sentence, that can only be more of that name:
+    "Counties" before "Manukau", "Safe" before "Haven Tauranga" (no stop word, month, day, title,
+    sector acronym)."""
+    lo = t.lower
+    return t.cap and t.alpha and not t.sent_init and lo not in words().stop \
+        and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.HONORIFICS \
+        and not (t.upper and t.text.upper() in lx.ACRONYM_ALLOW) and len(lo) >= 2
+
+
+def _whole_names(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -> list[Span]:
+    """A name span takes the rest of its name: the capitalised words right beside it in the
+    sentence ("Counties Manukau", "Safe Haven Tauranga"), the "'s" of a saint's school or church
+    ("St Columba's", "Bishop Vesey's") and a person's initial ("Olusegun A.")."""
+    if not spans:
+        return spans
+    f = features(text)
+    toks = f.tokens
+    by_start = {t.start: t.i for t in toks}
+    by_end = {t.end: t.i for t in toks}
+    taken = [(sp.start, sp.end) for sp in spans] + allowed  # no word of another span or of an allowed phrase
+
+    def free(t) -> bool:
+        return not any(a < t.end and t.start < b for a, b in taken)
+
+    out = []
+    for sp in spans:
+        s, e = sp.start, sp.end
+        if sp.kind in ("person", "org", "place"):
+            i = by_start.get(s)
+            while i is not None and i > 0:
+                p = f.prev(i)
+                if p is None or not _name_neighbour(p) or not free(p) or toks[i].sent_init:
+                    break
+                s, i = p.start, p.i
+            j = by_end.get(e)
+            while j is not None and not toks[j].poss:
+                nx = f.next(j)
+                if nx is None or not _name_neighbour(nx) or not free(nx):
+                    break
+                e, j = nx.end, nx.i
+            if _SAINT_HEAD.search(text, s, e) and _POSS_AFTER.match(text, e):
+                e += 2
+            elif sp.kind == "person" and _INITIAL_AFTER.match(text, e):
+                e += 3
+        out.append(sp if (s, e) == (sp.start, sp.end) else Span(s, e, sp.kind, sp.source, sp.score))
     return out
 
 
