@@ -130,7 +130,8 @@ cafe café bakery pub hotel restaurant bistro pharmacy chemist
 ORG_HEAD_CAP = frozenset("""
 hub aid medical clinic builders construction plumbing electrical engineering motors automotive
 logistics consulting consultancy enterprises industries holdings girls boys presbyterian methodist wesleyan
-baptist anglican lutheran pentecostal marae kura kohanga trust dhb pho
+baptist anglican lutheran pentecostal marae kura kohanga trust dhb pho dental physio physiotherapy optometrists
+veterinary vets hauora runanga rūnanga bureau
 """.split())
 #: Tail words that are too generic to make an organisation on their own.
 ORG_TAIL_WEAK = frozenset("group care services service network football netball cricket soccer basketball rugby hockey bowls tennis rowing surf lifesaving".split())

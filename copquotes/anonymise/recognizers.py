@@ -2183,7 +2183,15 @@ _SPEAKER_AGE = (
     re.compile(r"\b[Ii](?:\s+was|['’]?m|\s+am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+|about\s+)?(\d{1,2})"
                r"(?=\s+(?:when|and|now|at\s+the\s+time|years?\s+old|yrs?\s+old|yo)\b|\s*[,.!;](?!\d)|\s*$)"),
     re.compile(r"(?:" + _I + r"|\bas)\s+(?:a|an)\s+(\d{1,3}[\s-]*(?:year|yr)s?[\s-]*old)\b"),
+    re.compile(r"(?:^|(?<=[.!?]\s)|\b[Aa]nd\s+|\b[Bb]ut\s+|\b[Ss]o\s+)[Aa]t\s+(1[3-9]|[2-9]\d),?\s+I\b"),  # "at 52 I thought"
 )
+# a date the speaker's own leave, due date or last day falls on: "I'm due on 12 May", "my last day is 14 March"
+_SPEAKER_DATE = re.compile(r"\b(?:[Ii](?:['’]m|\s+am|\s+was)\s+due|[Mm]y\s+(?:last|first)\s+day\s+(?:is|was|will\s+be|here\s+is))"
+                           r"\s+(?:on\s+)?((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])")
+# the speaker's own one-of-a-kind role at a named place: "i'm the principal of Hillcrest Normal"
+_SPEAKER_ROLE = re.compile(r"\b[Ii](?:['’]?m|\s+am|\s+was)\s+the\s+(principal|deputy\s+principal|tumuaki|headteacher|head\s+teacher|"
+                           r"headmaster|headmistress|ceo|chief\s+executive|chair|chairperson|president|director|manager)"
+                           r"\s+(?:of|at)\s+(?=[A-Z])")
 
 
 def _range_start(text: str, start: int) -> int:
@@ -2329,8 +2337,15 @@ class ContactRecognizer(LocalRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         if "@" not in text and "." not in text and "_" not in text and "/" not in text and not _ANY_DIGIT.search(text) \
                 and not _OBFUSCATED_HINT.search(text) and not _HANDLE_CUE.search(text):
-            return []  # every pattern here needs a digit, an '@', a '.', a '_', a spelt-out 'dot' or a platform's name
-        return self.analyze_patterns(text)
+            # every pattern but the speaker's role needs a digit, an '@', a '.', a '_', a spelt-out 'dot' or a platform's name
+            return self._speaker_role(text)
+        return self.analyze_patterns(text) + self._speaker_role(text)
+
+    @staticmethod
+    def _speaker_role(text: str) -> list:
+        if " the " not in text:
+            return []
+        return [result("ID_CODE", m.start(1), m.end(1), "speaker_role", P_ID, 0.85) for m in _SPEAKER_ROLE.finditer(text)]
 
     def analyze_patterns(self, text):
         out = []
@@ -2359,6 +2374,8 @@ class ContactRecognizer(LocalRecognizer):
             for rx in _SPEAKER_AGE:
                 for m in rx.finditer(text):
                     out.append(result("ID_CODE", m.start(1), m.end(1), "speaker_age", P_ID, 0.85))
+            for m in _SPEAKER_DATE.finditer(text):
+                out.append(result("ID_CODE", m.start(1), m.end(1), "date", P_ID, 0.9))
         for m in _EVENT_DATE.finditer(text):
             out.append(result("ID_CODE", _range_start(text, m.start(1)), m.end(1), "date", P_ID, 0.9))
         for m in _UK_NINO.finditer(text):

@@ -562,7 +562,7 @@ class Redactor:
         spans = [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
         spans = _with_titles(text, spans)
         allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)] if self._allow_re is not None else []
-        spans = _whole_names(text, spans, allowed)
+        spans = _join_org_parts(text, _whole_names(text, spans, allowed))
         spans = _merge_adjacent_persons(text, spans)
         return _consistent_kinds(text, spans)
 
@@ -681,6 +681,8 @@ def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
     while e > s and (text[e - 1].isspace() or text[e - 1] in ",.;:!?\"“”()[]'’"):
         if text[e - 1] == "." and kind in ("place", "org", "other") and re.search(r"\b(?:St|Rd|Ave|Dr|Inc|Ltd|Co)\.$", text[s:e]):
             break
+        if text[e - 1] == "." and re.search(r"(?<![^\W\d_])[A-Z]\.[A-Z]\.$|\s[A-Z]\.$", text[s:e]):
+            break  # an initial keeps its full stop: "J.R.", "Olusegun A."
         e -= 1
     if kind in ("person", "org", "place"):
         changed = True
@@ -818,6 +820,25 @@ def _whole_names(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -
             elif sp.kind == "person" and _INITIAL_AFTER.match(text, e):
                 e += 3
         out.append(sp if (s, e) == (sp.start, sp.end) else Span(s, e, sp.kind, sp.source, sp.score))
+    return out
+
+
+_ORG_JOIN = re.compile(r" (?:o|of|&) ")
+
+
+def _join_org_parts(text: str, spans: list[Span]) -> list[Span]:
+    """Two parts of one organisation's name joined by "o" (Māori "of"), "of" or "&" make one span:
+    "Te Kura Kaupapa Māori o Ngā Mokopuna", "Mana Tāne Ora o Aotearoa" (one of them an organisation,
+    or the Māori "o", which joins no two other names)."""
+    out: list[Span] = []
+    for sp in spans:
+        if out and sp.kind in ("person", "org", "place") and out[-1].kind in ("person", "org", "place") \
+                and _ORG_JOIN.fullmatch(text, out[-1].end, sp.start) \
+                and ("org" in (out[-1].kind, sp.kind) or text[out[-1].end:sp.start] == " o "):
+            last = out[-1]
+            out[-1] = Span(last.start, sp.end, "org", last.source, max(last.score, sp.score))
+            continue
+        out.append(sp)
     return out
 
 
