@@ -1549,7 +1549,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
             pv = toks[a - 1]
             gap = f.gap(a - 1, a)
             g = gap.strip()
-            if g == "&" and not lower_mode and pv.cap and not pv.poss and pv.lower not in w.stop:
+            if g == "&" and not lower_mode and pv.cap and not pv.poss and pv.lower not in w.stop and pv.lower not in lx.ORG_GENERIC:
                 a -= 1  # "Murray & Sons Builders"
                 continue
             if not (g in ("", "-") and not pv.poss or pv.poss and pv.cap and g in ("'s", "’s", "'", "’")):

@@ -19,7 +19,7 @@ from .render import (  # noqa: F401  (re-exported: the placeholders and renderin
     placeholder, redact_span, redact_text,
 )
 from .recognizers import (
-    KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer,
+    KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer, _is_common,
     NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, informative_core_spans, informative_word,
     ner_may_matter, words,
 )
@@ -777,9 +777,9 @@ _INITIAL_AFTER = re.compile(r" [A-Z]\.(?=[\s:,;)]|$)")
 def _name_neighbour(t) -> bool:
     """A capitalised word beside a name, inside its sentence, that can only be more of that name:
     "Counties" before "Manukau", "Safe" before "Haven Tauranga" (no stop word, month, day, title,
-    sector acronym)."""
+    acronym or word in capitals: "EVERY SINGLE DAY")."""
     lo = t.lower
-    return t.cap and t.alpha and not t.sent_init and lo not in words().stop \
+    return t.cap and t.alpha and t.text[1:2].islower() and not t.sent_init and lo not in words().stop \
         and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.HONORIFICS \
         and not (t.upper and t.text.upper() in lx.ACRONYM_ALLOW) and len(lo) >= 2
 
@@ -810,11 +810,14 @@ def _whole_names(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -
                     break
                 s, i = p.start, p.i
             j = by_end.get(e)
+            # after an organisation word only a word that is no English continues the name ("Te Kura Kaupapa
+            # Māori"): "Health Visitor", "Council Officer" are roles
+            tail = j is not None and (toks[j].lower in lx.ORG_TAIL or toks[j].lower in lx.ORG_HEAD_CAP)
             while j is not None and not toks[j].poss:
                 nx = f.next(j)
-                if nx is None or not _name_neighbour(nx) or not free(nx):
+                if nx is None or not _name_neighbour(nx) or not free(nx) or tail and _is_common(nx.lower):
                     break
-                e, j = nx.end, nx.i
+                e, j, tail = nx.end, nx.i, False
             if _SAINT_HEAD.search(text, s, e) and _POSS_AFTER.match(text, e):
                 e += 2
             elif sp.kind == "person" and _INITIAL_AFTER.match(text, e):

@@ -103,6 +103,10 @@ KEPT = [
     ("programme_date", "the next session is on 12 May at the library", "12 May"),
     ("role_at_unnamed_school", "I'm the principal of a tiny school so I wear every hat", "principal"),
     ("two_people_joined_by_and", "Sarah and Tom ran the first one", "and"),
+    ("role_after_organisation", "our Riverside Health Visitor was lovely", "Visitor"),
+    ("role_after_council", "the Hutt Council Officer never came back", "Officer"),
+    ("shouted_words_beside_a_name", "I rang Sarah EVERY SINGLE DAY about it", "DAY"),
+    ("generic_word_before_ampersand", "the Health & Mental Care Trust never rang back", "Health &"),
 ]
 
 
