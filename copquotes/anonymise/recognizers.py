@@ -2179,7 +2179,7 @@ _PERSON_TIE = re.compile(r"\b(?:" + _EVENT_WORDS + r"|referred|referral|injured|
 # "a 40 year old building", "I was 5 minutes late") stays
 _I = r"(?:\b[Ii]|(?<![\w'’])[Ii]['’]?m|\b[Ii]\s+am)"
 _SPEAKER_AGE = (
-    re.compile(r"\b[Ii](?:['’]ll|\s+will|['’]m|\s+am)?\s+(?:turned|turn|turning)\s+(\d{1,3})(?![\w.,]\d)(?!\s*(?:%|per|minutes?|mins?|hours?|pages?))"),
+    re.compile(r"\b[Ii](?:['’]ll|\s+will|['’]m|\s+am)?\s+(?:just\s+|only\s+|recently\s+|finally\s+)?(?:turned|turn|turning)\s+(\d{1,3})(?![\w.,]\d)(?!\s*(?:%|per|minutes?|mins?|hours?|pages?))"),
     re.compile(r"\b[Ii](?:\s+was|['’]?m|\s+am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+|about\s+)?(\d{1,2})"
                r"(?=\s+(?:when|and|now|at\s+the\s+time|years?\s+old|yrs?\s+old|yo)\b|\s*[,.!;](?!\d)|\s*$)"),
     re.compile(r"(?:" + _I + r"|\bas)\s+(?:a|an)\s+(\d{1,3}[\s-]*(?:year|yr)s?[\s-]*old)\b"),

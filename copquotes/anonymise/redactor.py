@@ -770,6 +770,7 @@ def _with_titles(text: str, spans: list[Span]) -> list[Span]:
 
 
 _SAINT_HEAD = re.compile(r"(?:St\.?|Saint|Bishop)\s+[A-Z][\w\-]+$")
+_SCHOOL_APOSTROPHE = re.compile(r"(?:Girls|Boys)['’]$")
 _POSS_AFTER = re.compile(r"['’]s(?![\w'’])")
 _INITIAL_AFTER = re.compile(r" [A-Z]\.(?=[\s:,;)]|$)")
 
@@ -820,6 +821,8 @@ def _whole_names(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -
                 e, j, tail = nx.end, nx.i, False
             if _SAINT_HEAD.search(text, s, e) and _POSS_AFTER.match(text, e):
                 e += 2
+            elif sp.kind == "org" and _SCHOOL_APOSTROPHE.search(text, s, e + 1):
+                e += 1  # "Kelston Girls'": the apostrophe is the school's name
             elif sp.kind == "person" and _INITIAL_AFTER.match(text, e):
                 e += 3
         out.append(sp if (s, e) == (sp.start, sp.end) else Span(s, e, sp.kind, sp.source, sp.score))

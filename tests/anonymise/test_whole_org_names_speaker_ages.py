@@ -24,6 +24,7 @@ FOUND = [
     ("trade_business", "my boss at Parkside Plumbing thought I was wasting time", "Parkside Plumbing"),
     ("ampersand_in_name", "the crew at Brown & Co Builders took the piss at first", "Brown & Co Builders"),
     ("girls_school_after_place", "she went to Westlake Girls before uni", "Westlake Girls"),
+    ("girls_school_apostrophe", "my daughter is at Kelston Girls' and loves it", "Kelston Girls'"),
     ("denomination_head", "the youth group at St Paul's Presbyterian were surprisingly open", "St Paul's Presbyterian"),
     ("board_after_place", "we went to Counties Manukau DHB for the hui", "Counties Manukau DHB"),
     # Māori "o" joins the parts of one name
@@ -42,6 +43,7 @@ FOUND = [
     ("dotted_initials", "the facilitator (J.R.) was so gentle with us", "J.R."),
     # the speaker's age and leave date
     ("turned_age", "I turned 63 last month and this was the best thing I did", "63"),
+    ("just_turned_age", "I just turned 50 so I get a bit more leeway", "50"),
     ("age_when", "I was 47 when I started in this sector", "47"),
     ("year_old_speaker", "i'm a 19 year old youth worker so i felt a bit out of my depth", "19 year old"),
     ("hyphenated_year_old", "as a 52-year-old man I was the oldest there", "52-year-old"),
