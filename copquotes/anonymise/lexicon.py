@@ -61,7 +61,7 @@ SEL HPE MP MLA MLC LGA LGAS DHHS DFFH DET DE DJCS DPC CEO'S IMHO BIPOC POC SES P
 MSW BSW MA BA BSC MBA CIS NB OT ST PPS PIN NMC AHPRA GMC HCPC
 A&E AE NHS111 111 999 CPN CPNS COPD CBT DBT MBT EMDR CPAP IBS BSL BPD OCD PALS CQC DVLA DWP HMRC SEN SEND
 LD MH SRN RGN RMN HCA HCAS ICU ITU HDU MRI CT ECG EEG ENT MSK IAPT CAMHS CMHT CRHT DNAR DNACPR BP IV
-MRSA UTI MIU UTC WIC SALT SLT ESA UC OPD AED ICB CCG PCN
+MRSA UTI MIU UTC WIC SALT SLT ESA UC OPD AED ICB CCG PCN DHB DHBS PHO PHOS
 """.split())
 
 # --------------------------------------------------------------------------- person cues
@@ -123,6 +123,15 @@ advocacy care bombers hawks tigers magpies eagles lions demons saints blues cats
 dragons roos kangaroos giants suns dockers crows power football netball cricket soccer
 basketball rugby hockey bowls tennis rowing surf lifesaving
 cafe café bakery pub hotel restaurant bistro pharmacy chemist
+""".split())
+#: Capitalised words that head an organisation's name when a capitalised name word stands before them
+#: ("Y Not Youth Hub", "Leeds Women's Aid", "Parkway Medical", "Murray & Sons Builders", "Westlake Girls",
+#: "St Paul's Presbyterian"); alone or after generic words ("the Youth Hub") they stay.
+ORG_HEAD_CAP = frozenset("""
+hub aid medical clinic builders construction plumbing electrical engineering motors automotive
+logistics consulting consultancy enterprises industries holdings girls boys presbyterian methodist wesleyan
+baptist anglican lutheran pentecostal marae kura kohanga trust dhb pho dental physio physiotherapy optometrists
+veterinary vets hauora runanga rūnanga bureau
 """.split())
 #: Tail words that are too generic to make an organisation on their own.
 ORG_TAIL_WEAK = frozenset("group care services service network football netball cricket soccer basketball rugby hockey bowls tennis rowing surf lifesaving".split())
@@ -391,7 +400,7 @@ emailed emailing online offline inbox login logins app apps website websites wor
 workforce teammate teammates debrief debriefed debriefing checkin checkins check-in check-ins catchup
 catchups catch-up co-facilitate co-facilitated co-facilitator co-facilitators co-present co-presented
 co-presenting co-worker co-workers coworker coworkers cohort cohorts yarn yarning yarns mob deadly
-whanau whānau kaupapa tikanga mahi kia ora pasifika cisgender nonbinary non-binary trans
+whanau whānau kaupapa tikanga mahi kia ora koutou kōrua korua tātou tatou katoa pasifika unis polytech polytechs dhb dhbs cisgender nonbinary non-binary trans
 misogyny misogynistic intersectional intersectionality neurodivergent neurodiverse gendered
 genderqueer heteronormative heteronormativity upstander upstanders bystander bystanders allyship
 microaggression microaggressions mansplaining gaslighting gaslit groupthink burnout burnt

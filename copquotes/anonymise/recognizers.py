@@ -664,6 +664,13 @@ def _noun_or_plural(lo: str) -> bool:
                                                or lo.endswith("es") and lo[:-2] in noun)
 
 
+def _adjective_before_noun(t: Tok, nx: Tok | None) -> bool:
+    """An adjective that is no name, before a noun or its plural: it describes the noun ("ask dumb questions")."""
+    w = words()
+    return nx is not None and t.lower in w.eng["adj"] and t.lower not in w.first and not named_word(t.lower) \
+        and nx.alpha and nx.lower not in w.stop and _noun_or_plural(nx.lower)
+
+
 def _subject_position(f: Features, i: int) -> bool:
     """Token ``i`` opens a clause: the text or a sentence starts there, or a conjunction, filler or
     adverb of stance stands before it ("so X said", "honestly X was", "last time X couldn't")."""
@@ -809,7 +816,7 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
         return True
     # object of a verb that takes people
     if p is not None and p.lower in lx.SLOT_OBJECT_VERBS and _np_end(f, i) and (
-            not _verbish(t.lower) or named_word(t.lower) or _name_verb(t.lower)):
+            not _verbish(t.lower) or named_word(t.lower) or _name_verb(t.lower)) and not _adjective_before_noun(t, nx):
         return True
     if p is not None and p.lower in ("with", "to", "for") and i >= 2 and f.prev(i - 1) is not None \
             and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and (not _verbish(t.lower) or _name_verb(t.lower)) \
@@ -1049,8 +1056,8 @@ class NameRecognizer(_AllowWordsRecognizer):
         n = len(toks)
         for t in toks:
             i = t.i
-            if not t.alpha or t.upper and len(t.text) > 1 and t.lower not in w.first:
-                continue
+            if not t.alpha or t.upper and len(t.text) > 1 and (t.lower not in w.first or t.text in lx.ACRONYM_ALLOW):
+                continue  # "ED" in "Hutt Hospital ED": a sector acronym, no "Ed"
             if t.lower in _STRICT_TITLES and f.next(i) is not None and f.next(i).alpha:
                 continue  # "Ms Whitfield": the title is no name ("ms" is also an allowed word, of "MS Teams")
             lo = t.lower
@@ -1110,8 +1117,8 @@ class NameRecognizer(_AllowWordsRecognizer):
                     found[i] = "oov"  # "our principal rhiannon finally came on board"
                 continue
             if t.cap and not _is_common_strict(lo) and lo not in w.countries and len(lo) >= 3 \
-                    and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL and (lo,) not in place_index() \
-                    and lo not in lx.SLOT_VOCATIVE_BEFORE and _slot_word_lower(lo, True):  # not "Hello from Jane"
+                    and lo not in lx.ORG_TAIL and lo not in lx.ORG_HEAD_CAP and lo not in lx.PLACE_REGION_TAIL \
+                    and (lo,) not in place_index() and lo not in lx.SLOT_VOCATIVE_BEFORE and _slot_word_lower(lo, True):  # not "Hello from Jane"
                 if person_cue(f, i) and not (p is not None and p.lower in lx.PLACE_BEFORE and p.lower not in ("to", "with", "by")) \
                         and not _compound_head(p, t):
                     found[i] = "cue"
@@ -1152,7 +1159,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                     continue
                 lo = _bare(t.lower)
                 if lo in lx.THEME_WORDS or lo in ("i", "will", "may", "miss", "major", "art") or lo in w.countries \
-                        or (lo,) in place_index() or lo in lx.PLACE_REGION_TAIL or lo in lx.ORG_TAIL:
+                        or (lo,) in place_index() or lo in lx.PLACE_REGION_TAIL or lo in lx.ORG_TAIL or lo in lx.ORG_HEAD_CAP:
                     continue
                 nx = f.next(t.i)
                 if nx is not None and nx.cap and nx.lower != "i":
@@ -1431,7 +1438,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 out.append(result("ORGANIZATION", t.start, toks[b].end, "org_pattern", P_ORG))
                 i = b + 1
                 continue
-            if lo in lx.ORG_TAIL and (t.cap or self._lower_place_before(f, i) or self._slot_modifiers(f, i) is not None):
+            if lo in lx.ORG_TAIL and (t.cap or self._lower_place_before(f, i) or self._slot_modifiers(f, i) is not None) \
+                    or t.cap and lo in lx.ORG_HEAD_CAP and not t.sent_init:
                 span = self._tail_org(f, i)
                 if span:
                     a, b = span
@@ -1531,17 +1539,23 @@ class OrgRecognizer(_AllowWordsRecognizer):
         n = len(toks)
         lower_mode = not toks[i].cap
         b = i
-        while b + 1 < n and f.next(b) is not None and toks[b + 1].lower in lx.ORG_TAIL and (toks[b + 1].cap or lower_mode):
+        while b + 1 < n and f.next(b) is not None and (toks[b + 1].lower in lx.ORG_TAIL or toks[b + 1].cap
+                                                       and toks[b + 1].lower in lx.ORG_HEAD_CAP) and (toks[b + 1].cap or lower_mode):
             b += 1
+        if not lower_mode:
+            b = self._of_tail(f, b)
         a = i
         while a - 1 >= 0:
             pv = toks[a - 1]
             gap = f.gap(a - 1, a)
             g = gap.strip()
+            if g == "&" and not lower_mode and pv.cap and not pv.poss and pv.lower not in w.stop and pv.lower not in lx.ORG_GENERIC:
+                a -= 1  # "Murray & Sons Builders"
+                continue
             if not (g in ("", "-") and not pv.poss or pv.poss and pv.cap and g in ("'s", "’s", "'", "’")):
                 break
             if lower_mode:
-                if pv.cap or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))
+                if pv.cap or not pv.alpha or pv.lower in w.stop or not (pv.lower in lx.ORG_TAIL or pv.lower in lx.ORG_GENERIC or ((pv.lower,) in place_index() and not _is_common(pv.lower))
                                                         or pv.lower in lx.PLACE_REGION_TAIL and a - 2 >= 0 and not _is_common(toks[a - 2].lower)
                                                         or not _is_common(pv.lower) and pv.lower not in self.allow_words
                                                         and pv.lower not in lx.INFORMAL_WORDS):
@@ -1565,6 +1579,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
         while a < i and toks[a].lower in _CONNECT:
             a += 1
         name_words = [t for t in toks[a:b + 1] if t.lower not in lx.ORG_TAIL and t.lower not in lx.ORG_GENERIC
+                      and t.lower not in lx.ORG_HEAD_CAP
                       and t.lower not in self.allow_words and t.lower not in ("focus", "working", "reference", "steering", "advisory", "support", "peer", "parent", "parents", "play", "playgroup", "staff", "student", "students", "cop", "prevention", "year", "term")]
         if lower_mode:
             a2 = self._slot_modifiers(f, i, b)
@@ -1579,6 +1594,21 @@ class OrgRecognizer(_AllowWordsRecognizer):
         if lower_mode and b == i and toks[i].lower in lx.ORG_TAIL_WEAK and all(_is_common(t.lower) for t in name_words):
             return None  # "the support service"; not "wattlebury family violence service"
         return a, b
+
+    @staticmethod
+    def _of_tail(f: Features, b: int) -> int:
+        """"of" and the capitalised words after a capitalised organisation word belong to its name:
+        "Free Wesleyan Church of Tonga" (not "the Hub of the week", lower case)."""
+        toks = f.tokens
+        k = b + 1
+        if k + 1 < len(toks) and toks[k].lower == "of" and f.next(b) is not None and f.next(k) is not None:
+            e = k
+            while e + 1 < len(toks) and f.next(e) is not None and toks[e + 1].cap and not toks[e + 1].sent_init \
+                    and toks[e + 1].lower not in words().stop and toks[e + 1].lower not in lx.PERSON_AFTER:
+                e += 1
+            if e > k:
+                return e
+        return b
 
     def _slot_modifiers(self, f: Features, i: int, b: int | None = None) -> int | None:
         """Lower-case words before a school, council or club word that name it ("lakeside kindergarten",
@@ -2135,12 +2165,33 @@ _HYPHEN_RANGE = re.compile(r"(?<![\w/.\-])" + _DAYNUM + r"(?:st|nd|rd|th)?\s*[-�
 _EVENT_WORDS = (r"born|died|passed\s+away|death|birthday|admitted|discharged|diagnosed|arrested|married|wedding|funeral|"
                 r"buried|released|detained|convicted|sentenced|operated\s+on|surgery|operation|procedure|transplant|"
                 r"miscarriage|miscarried|stroke|heart\s+attack|overdosed?|hospitali[sz]ed|gave\s+birth|c-section|"
-                r"accident|crash|assault|attacked|injured|evicted|deported")
+                r"accident|crash|assault|attacked|injured|evicted|deported|retired|retiring|"
+                r"(?:mat|maternity|paternity|parental|sick|long\s+service|compassionate|bereavement)\s+leave")
 _EVENT_DATE = re.compile(r"\b(?:" + _EVENT_WORDS + r")\b[^.!?\n]{0,24}?(?<![\w/.\-])((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])", re.I)
 # what ties a full date to a person: a personal event, or a third person the sentence is about. A date
 # without one ("first session 01-02-2024", "flyers out on 12.03.2024") is the programme's calendar, kept
 _PERSON_TIE = re.compile(r"\b(?:" + _EVENT_WORDS + r"|referred|referral|injured|assaulted|charged|appointment|applicant|"
                          r"he|she|his|her|him)\b", re.I)
+
+
+# the speaker's own age (an identifier with a place or a role beside it): "I turned 63", "I was 47 when",
+# "i'm a 19 year old youth worker", "as a 52-year-old"; an age not tied to the speaker ("kids aged 12",
+# "a 40 year old building", "I was 5 minutes late") stays
+_I = r"(?:\b[Ii]|(?<![\w'’])[Ii]['’]?m|\b[Ii]\s+am)"
+_SPEAKER_AGE = (
+    re.compile(r"\b[Ii](?:['’]ll|\s+will|['’]m|\s+am)?\s+(?:just\s+|only\s+|recently\s+|finally\s+)?(?:turned|turn|turning)\s+(\d{1,3})(?![\w.,]\d)(?!\s*(?:%|per|minutes?|mins?|hours?|pages?))"),
+    re.compile(r"\b[Ii](?:\s+was|['’]?m|\s+am)\s+(?:only\s+|just\s+|nearly\s+|almost\s+|about\s+)?(\d{1,2})"
+               r"(?=\s+(?:when|and|now|at\s+the\s+time|years?\s+old|yrs?\s+old|yo)\b|\s*[,.!;](?!\d)|\s*$)"),
+    re.compile(r"(?:" + _I + r"|\bas)\s+(?:a|an)\s+(\d{1,3}[\s-]*(?:year|yr)s?[\s-]*old)\b"),
+    re.compile(r"(?:^|(?<=[.!?]\s)|\b[Aa]nd\s+|\b[Bb]ut\s+|\b[Ss]o\s+)[Aa]t\s+(1[3-9]|[2-9]\d),?\s+I\b"),  # "at 52 I thought"
+)
+# a date the speaker's own leave, due date or last day falls on: "I'm due on 12 May", "my last day is 14 March"
+_SPEAKER_DATE = re.compile(r"\b(?:[Ii](?:['’]m|\s+am|\s+was)\s+due|[Mm]y\s+(?:last|first)\s+day\s+(?:is|was|will\s+be|here\s+is))"
+                           r"\s+(?:on\s+)?((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])")
+# the speaker's own one-of-a-kind role at a named place: "i'm the principal of Hillcrest Normal"
+_SPEAKER_ROLE = re.compile(r"\b[Ii](?:['’]?m|\s+am|\s+was)\s+the\s+(principal|deputy\s+principal|tumuaki|headteacher|head\s+teacher|"
+                           r"headmaster|headmistress|ceo|chief\s+executive|chair|chairperson|president|director|manager)"
+                           r"\s+(?:of|at)\s+(?=[A-Z])")
 
 
 def _range_start(text: str, start: int) -> int:
@@ -2286,8 +2337,15 @@ class ContactRecognizer(LocalRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         if "@" not in text and "." not in text and "_" not in text and "/" not in text and not _ANY_DIGIT.search(text) \
                 and not _OBFUSCATED_HINT.search(text) and not _HANDLE_CUE.search(text):
-            return []  # every pattern here needs a digit, an '@', a '.', a '_', a spelt-out 'dot' or a platform's name
-        return self.analyze_patterns(text)
+            # every pattern but the speaker's role needs a digit, an '@', a '.', a '_', a spelt-out 'dot' or a platform's name
+            return self._speaker_role(text)
+        return self.analyze_patterns(text) + self._speaker_role(text)
+
+    @staticmethod
+    def _speaker_role(text: str) -> list:
+        if " the " not in text:
+            return []
+        return [result("ID_CODE", m.start(1), m.end(1), "speaker_role", P_ID, 0.85) for m in _SPEAKER_ROLE.finditer(text)]
 
     def analyze_patterns(self, text):
         out = []
@@ -2312,6 +2370,12 @@ class ContactRecognizer(LocalRecognizer):
                 d = _FULL_DATE_HERE.match(text, m.end())
                 if d and _tied_to_person(text, m.start(), d.end()):
                     out.append(result("ID_CODE", m.start(), d.end(), "date", P_ID, 0.9))
+        if has_digit:
+            for rx in _SPEAKER_AGE:
+                for m in rx.finditer(text):
+                    out.append(result("ID_CODE", m.start(1), m.end(1), "speaker_age", P_ID, 0.85))
+            for m in _SPEAKER_DATE.finditer(text):
+                out.append(result("ID_CODE", m.start(1), m.end(1), "date", P_ID, 0.9))
         for m in _EVENT_DATE.finditer(text):
             out.append(result("ID_CODE", _range_start(text, m.start(1)), m.end(1), "date", P_ID, 0.9))
         for m in _UK_NINO.finditer(text):

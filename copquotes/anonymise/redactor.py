@@ -19,7 +19,7 @@ from .render import (  # noqa: F401  (re-exported: the placeholders and renderin
     placeholder, redact_span, redact_text,
 )
 from .recognizers import (
-    KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer,
+    KIND_OF_ENTITY, P_CONTACT, P_EMAIL, P_KNOWN, P_NER, ContactRecognizer, KnownNameRecognizer, _is_common,
     NameRecognizer, NerRecognizer, OrgRecognizer, PlaceRecognizer, informative_core_spans, informative_word,
     ner_may_matter, words,
 )
@@ -500,6 +500,8 @@ class Redactor:
                 if r.entity_type == "URL":
                     source = "url"
             s, e = _trim(text, r.start, r.end, kind)
+            if kind in ("person", "org", "place") and ("<" in text[s:e] or ">" in text[s:e]):
+                s, e = _before_markup(text, s, e, kind)  # "<v Hemi Walker>kia ora": the tag ends the name
             if kind in ("person", "org", "place") and text[s:e].lower() in _NEVER_ALONE and not source.startswith("known") \
                     and source != "honorific":  # "Aunty June", "Sister May": a title names a person
                 continue
@@ -559,6 +561,8 @@ class Redactor:
     def _post(self, text: str, chosen) -> list[Span]:
         spans = [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
         spans = _with_titles(text, spans)
+        allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)] if self._allow_re is not None else []
+        spans = _join_org_parts(text, _whole_names(text, spans, allowed))
         spans = _merge_adjacent_persons(text, spans)
         return _consistent_kinds(text, spans)
 
@@ -677,6 +681,8 @@ def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
     while e > s and (text[e - 1].isspace() or text[e - 1] in ",.;:!?\"“”()[]'’"):
         if text[e - 1] == "." and kind in ("place", "org", "other") and re.search(r"\b(?:St|Rd|Ave|Dr|Inc|Ltd|Co)\.$", text[s:e]):
             break
+        if text[e - 1] == "." and re.search(r"(?<![^\W\d_])[A-Z]\.[A-Z]\.$|\s[A-Z]\.$", text[s:e]):
+            break  # an initial keeps its full stop: "J.R.", "Olusegun A."
         e -= 1
     if kind in ("person", "org", "place"):
         changed = True
@@ -694,6 +700,16 @@ def _trim(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
         if text[s:e].endswith(("'s", "’s")) and e - s > 2 and not _SAINT_NAME.search(text, s, e):
             e -= 2
     return s, e
+
+
+def _before_markup(text: str, s: int, e: int, kind: str) -> tuple[int, int]:
+    """The part of a span before a markup bracket ("Hemi Walker" of "Hemi Walker>kia"), or after it
+    when nothing stands before it."""
+    for piece in re.finditer(r"[^<>]+", text[s:e]):
+        a, b = _trim(text, s + piece.start(), s + piece.end(), kind)
+        if b > a:
+            return a, b
+    return s, s
 
 
 def _resolve(cands) -> list[Span]:
@@ -749,6 +765,85 @@ def _with_titles(text: str, spans: list[Span]) -> list[Span]:
                 start = m.start()
             if start != sp.start:
                 sp = Span(start, sp.end, sp.kind, sp.source, sp.score)
+        out.append(sp)
+    return out
+
+
+_SAINT_HEAD = re.compile(r"(?:St\.?|Saint|Bishop)\s+[A-Z][\w\-]+$")
+_SCHOOL_APOSTROPHE = re.compile(r"(?:Girls|Boys)['’]$")
+_POSS_AFTER = re.compile(r"['’]s(?![\w'’])")
+_INITIAL_AFTER = re.compile(r" [A-Z]\.(?=[\s:,;)]|$)")
+
+
+def _name_neighbour(t) -> bool:
+    """A capitalised word beside a name, inside its sentence, that can only be more of that name:
+    "Counties" before "Manukau", "Safe" before "Haven Tauranga" (no stop word, month, day, title,
+    acronym or word in capitals: "EVERY SINGLE DAY")."""
+    lo = t.lower
+    return t.cap and t.alpha and t.text[1:2].islower() and not t.sent_init and lo not in words().stop \
+        and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.HONORIFICS \
+        and not (t.upper and t.text.upper() in lx.ACRONYM_ALLOW) and len(lo) >= 2
+
+
+def _whole_names(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -> list[Span]:
+    """A name span takes the rest of its name: the capitalised words right beside it in the
+    sentence ("Counties Manukau", "Safe Haven Tauranga"), the "'s" of a saint's school or church
+    ("St Columba's", "Bishop Vesey's") and a person's initial ("Olusegun A.")."""
+    if not spans:
+        return spans
+    f = features(text)
+    toks = f.tokens
+    by_start = {t.start: t.i for t in toks}
+    by_end = {t.end: t.i for t in toks}
+    taken = [(sp.start, sp.end) for sp in spans] + allowed  # no word of another span or of an allowed phrase
+
+    def free(t) -> bool:
+        return not any(a < t.end and t.start < b for a, b in taken)
+
+    out = []
+    for sp in spans:
+        s, e = sp.start, sp.end
+        if sp.kind in ("person", "org", "place"):
+            i = by_start.get(s)
+            while i is not None and i > 0:
+                p = f.prev(i)
+                if p is None or not _name_neighbour(p) or not free(p) or toks[i].sent_init:
+                    break
+                s, i = p.start, p.i
+            j = by_end.get(e)
+            # after an organisation word only a word that is no English continues the name ("Te Kura Kaupapa
+            # Māori"): "Health Visitor", "Council Officer" are roles
+            tail = j is not None and (toks[j].lower in lx.ORG_TAIL or toks[j].lower in lx.ORG_HEAD_CAP)
+            while j is not None and not toks[j].poss:
+                nx = f.next(j)
+                if nx is None or not _name_neighbour(nx) or not free(nx) or tail and _is_common(nx.lower):
+                    break
+                e, j, tail = nx.end, nx.i, False
+            if _SAINT_HEAD.search(text, s, e) and _POSS_AFTER.match(text, e):
+                e += 2
+            elif sp.kind == "org" and _SCHOOL_APOSTROPHE.search(text, s, e + 1):
+                e += 1  # "Kelston Girls'": the apostrophe is the school's name
+            elif sp.kind == "person" and _INITIAL_AFTER.match(text, e):
+                e += 3
+        out.append(sp if (s, e) == (sp.start, sp.end) else Span(s, e, sp.kind, sp.source, sp.score))
+    return out
+
+
+_ORG_JOIN = re.compile(r" (?:o|of|&) ")
+
+
+def _join_org_parts(text: str, spans: list[Span]) -> list[Span]:
+    """Two parts of one organisation's name joined by "o" (Māori "of"), "of" or "&" make one span:
+    "Te Kura Kaupapa Māori o Ngā Mokopuna", "Mana Tāne Ora o Aotearoa" (one of them an organisation,
+    or the Māori "o", which joins no two other names)."""
+    out: list[Span] = []
+    for sp in spans:
+        if out and sp.kind in ("person", "org", "place") and out[-1].kind in ("person", "org", "place") \
+                and _ORG_JOIN.fullmatch(text, out[-1].end, sp.start) \
+                and ("org" in (out[-1].kind, sp.kind) or text[out[-1].end:sp.start] == " o "):
+            last = out[-1]
+            out[-1] = Span(last.start, sp.end, "org", last.source, max(last.score, sp.score))
+            continue
         out.append(sp)
     return out
 
