@@ -1565,6 +1565,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
             if pv.cap or not pv.alpha and pv.text[:1].isupper():
                 if pv.sent_init and (pv.lower in w.stop or pv.lower in ("like", "thanks", "at", "from", "with")) and pv.lower not in ("st",):
                     break
+                if pv.lower in w.stop and pv.lower not in ("st",) and _title_case(toks):
+                    break  # an answer typed in Title Case: "We Met At The Hub", "Staff At Parkway Medical"
                 if pv.lower in lx.HONORIFICS and pv.lower not in ("st",):
                     break
                 a -= 1
@@ -2185,6 +2187,29 @@ _SPEAKER_AGE = (
     re.compile(r"(?:" + _I + r"|\bas)\s+(?:a|an)\s+(\d{1,3}[\s-]*(?:year|yr)s?[\s-]*old)\b"),
     re.compile(r"(?:^|(?<=[.!?]\s)|\b[Aa]nd\s+|\b[Bb]ut\s+|\b[Ss]o\s+)[Aa]t\s+(1[3-9]|[2-9]\d),?\s+I\b"),  # "at 52 I thought"
 )
+def _title_case(toks) -> bool:
+    """Text typed in Title Case ("We Met At The Hub Every Week"): most words of three or more letters
+    after the first are capitalised, so a capital says nothing about a name."""
+    long = [t for t in toks[1:] if t.alpha and len(t.text) >= 3]
+    return len(long) >= 3 and sum(1 for t in long if t.cap) >= 0.6 * len(long)
+
+
+_RATING_WORDS = re.compile(r"\b(?:scale|rat(?:e|ed|ing)|scor(?:e|ed|ing)|out\s+of\s+\d+|confiden\w*|level|marks?)\b|/\s*10\b", re.I)
+_NOT_AN_AGE_AFTER = re.compile(r"\s*(?:degrees|°|on\b|around\b|in\s+(?:line|the\s+queue)|th\b)", re.I)
+
+
+def _an_age(text: str, m) -> bool:
+    """A speaker-age match is an age: 13 to 110 (not a child's memory, not "turned 180 on my views"),
+    not a self-rating ("Before the course I was 4, now I'm 9", "On a scale of 1-10 I'm 8") and not a
+    place in a queue ("I was 3 and 4 in line")."""
+    n = int(re.match(r"\d+", m.group(1)).group())
+    start = max(text.rfind(".", 0, m.start()), text.rfind("?", 0, m.start()), text.rfind("!", 0, m.start())) + 1
+    end = len(text) if (e := re.search(r"[.!?](?:\s|$)", text[m.end():])) is None else m.end() + e.end()
+    return 13 <= n <= 110 and not _RATING_WORDS.search(text, start, end) \
+        and not _NOT_AN_AGE_AFTER.match(text, m.end(1)) \
+        and not re.search(r"\bin\s+(?:line|the\s+queue)\b", text[m.end(1):end], re.I)
+
+
 # a date the speaker's own leave, due date or last day falls on: "I'm due on 12 May", "my last day is 14 March"
 _SPEAKER_DATE = re.compile(r"\b(?:[Ii](?:['’]m|\s+am|\s+was)\s+due|[Mm]y\s+(?:last|first)\s+day\s+(?:is|was|will\s+be|here\s+is))"
                            r"\s+(?:on\s+)?((?:the\s+)?" + _DAY_MONTH + r")(?![\w/\-])")
@@ -2373,7 +2398,8 @@ class ContactRecognizer(LocalRecognizer):
         if has_digit:
             for rx in _SPEAKER_AGE:
                 for m in rx.finditer(text):
-                    out.append(result("ID_CODE", m.start(1), m.end(1), "speaker_age", P_ID, 0.85))
+                    if _an_age(text, m):
+                        out.append(result("ID_CODE", m.start(1), m.end(1), "speaker_age", P_ID, 0.85))
             for m in _SPEAKER_DATE.finditer(text):
                 out.append(result("ID_CODE", m.start(1), m.end(1), "date", P_ID, 0.9))
         for m in _EVENT_DATE.finditer(text):
