@@ -268,23 +268,18 @@ def known_identifier_terms(conn) -> dict[str, set[str]]:
     <copquotes.disclosure.gate.Disclosure.aggregate>` masks them in any case in aggregate
     strings (topic keywords are lower case), at the cost of the word itself there."""
     out: dict[str, set[str]] = {}
-    for value, kind, aliases in conn.execute("SELECT value, kind, aliases_json FROM file_identifiers"):
-        kind = str(kind or "").lower()
-        if kind in ("person", "name"):
-            try:
-                names = [value, *json.loads(aliases or "[]")]
-            except (TypeError, ValueError):
-                names = [value]
-            terms = out.setdefault("[name]", set())
-            for name in names:
-                name = re.sub(r"\([^)]*\)", " ", str(name or "")).lower().strip()
-                for form in {name, fold(name)}:        # "siobhán" and "siobhan"
-                    words = _WORD.findall(form)
-                    terms.update(w for w in words if len(w) >= 2 and w not in NAME_STOPWORDS | _PLACEHOLDER_WORDS)
-                    if len(words) > 1:
-                        terms.add(" ".join(form.split()))
-        elif kind in ("org", "organisation", "place", "email", "phone") and value and len(str(value).strip()) >= 3:
-            out.setdefault(_placeholder(kind), set()).add(str(value).lower().strip())
+    for name in workspace_person_names(conn):
+        name = re.sub(r"\([^)]*\)", " ", str(name or "")).lower().strip()
+        for form in {name, fold(name)}:        # "siobhán" and "siobhan"
+            words = _WORD.findall(form)
+            out.setdefault("[name]", set()).update(
+                w for w in words if len(w) >= 2 and w not in NAME_STOPWORDS | _PLACEHOLDER_WORDS)
+            if len(words) > 1:
+                out["[name]"].add(" ".join(form.split()))
+    for value, kind in conn.execute("SELECT value, kind FROM file_identifiers"
+                                    " WHERE lower(kind) IN ('org', 'organisation', 'place', 'email', 'phone')"):
+        if value and len(str(value).strip()) >= 3:
+            out.setdefault(_placeholder(str(kind).lower()), set()).add(str(value).lower().strip())
     return out
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from .probes import touched as _touched
+from .probes import covered, touched as _touched
 
 
 def _covered(text: str, spans, want: str) -> bool:
     """Every character of ``want`` but white space lies in a span (its punctuation too: "J.R.", "Murray & Sons")."""
-    s = text.index(want)
-    return all(any(sp.start <= k < sp.end for sp in spans) or text[k].isspace() for k in range(s, s + len(want)))
+    return covered(text, spans, want, punctuation=True)
 
 
 FOUND = [
