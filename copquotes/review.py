@@ -308,9 +308,9 @@ def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected
     if unknown:
         raise ConfigError(f"unknown theme {unknown[0]!r}: choose from {', '.join(sorted(known))}")
     unit = row["unit_id"] if row else ""
-    shown = {t["theme"] for t in themescores.labelled_themes(
-        old, themescores.unit_labels(ws, [unit]).get(unit, {}), listed_under,
-        themescores.not_about(ws, [unit]).get(unit, ()))}
+    tagged, denied = themescores.labels_and_not_about(ws, [unit])
+    shown = {t["theme"] for t in themescores.labelled_themes(old, tagged.get(unit, {}), listed_under,
+                                                             denied.get(unit, ()))}
     new = []
     for t in wanted:
         if t in shown:

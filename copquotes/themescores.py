@@ -72,13 +72,19 @@ def labels(ws, unit_ids) -> dict[tuple[str, str], int]:
 def unit_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
     """``{unit_id: {theme: label}}`` of ``unit_ids``: the tagger's labels, a reviewer's correction
     (``theme_labels``) winning."""
+    return labels_and_not_about(ws, unit_ids)[0]
+
+
+def labels_and_not_about(ws, unit_ids) -> tuple[dict[str, dict[str, int]], dict[str, set[str]]]:
+    """(:func:`unit_labels`, :func:`not_about`) of ``unit_ids``, the reviewers' labels read once."""
     unit_ids = list(dict.fromkeys(unit_ids))
     out: dict[str, dict[str, int]] = {}
     for (uid, theme), label in labels(ws, unit_ids).items():
         out.setdefault(uid, {})[theme] = label
-    for uid, by_theme in reviewer_labels(ws, unit_ids).items():
+    reviewed = reviewer_labels(ws, unit_ids)
+    for uid, by_theme in reviewed.items():
         out.setdefault(uid, {}).update(by_theme)
-    return out
+    return out, _denied(reviewed)
 
 
 def reviewer_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
@@ -95,8 +101,11 @@ def reviewer_labels(ws, unit_ids) -> dict[str, dict[str, int]]:
 
 def not_about(ws, unit_ids) -> dict[str, set[str]]:
     """``{unit_id: themes}``: the themes a reviewer said each of ``unit_ids`` is not about (label 0)."""
-    return {uid: {t for t, lab in by_theme.items() if lab == 0}
-            for uid, by_theme in reviewer_labels(ws, unit_ids).items()}
+    return _denied(reviewer_labels(ws, unit_ids))
+
+
+def _denied(reviewed: dict[str, dict[str, int]]) -> dict[str, set[str]]:
+    return {uid: {t for t, lab in by_theme.items() if lab == 0} for uid, by_theme in reviewed.items()}
 
 
 # The SQL condition (`` AND ...`` on quotes ``q``, the theme as its parameter) that keeps out of a
@@ -140,7 +149,7 @@ def quote_themes(ws, quotes, listed_under: str | None = None) -> list[list[dict]
     ``listed_under``, if any), as records give them (``{theme, score}``, docs/DESIGN.md)."""
     quotes = list(quotes)
     uids = [uid for uid, _ in quotes]
-    by_unit, denied = unit_labels(ws, uids), not_about(ws, uids)
+    by_unit, denied = labels_and_not_about(ws, uids)
     return [[{"theme": t["theme"], "score": t.get("score")}
              for t in labelled_themes(themes, by_unit.get(uid, {}), listed_under, denied.get(uid, ()))]
             for uid, themes in quotes]

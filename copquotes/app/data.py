@@ -586,7 +586,7 @@ def quote_rows(ws, ids: list[str], theme: str | None = None) -> list[dict]:
             'SELECT unit_id, start, "end", kind, source FROM redactions WHERE status != \'undone\''
             " AND unit_id IN (SELECT value FROM json_each(?))", (uids,)):
         reds.setdefault(uid, []).append((s, e, k, src))
-    tagged, denied = themescores.unit_labels(ws, json.loads(uids)), themescores.not_about(ws, json.loads(uids))
+    tagged, denied = themescores.labels_and_not_about(ws, json.loads(uids))
     terms = None   # counted at most once a page (its cache key alone is four scans of the redactions)
     mask = NameMask(ws)
     sources = source_pseudonyms(ws)
