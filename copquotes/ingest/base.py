@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -238,7 +239,12 @@ _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s
                         r"\bnot\s+(?:be\s+)?(?:named|identified|identifiable)\b|\bnames?\s+(?:removed|withheld)\b|"
                         # double negatives that mean yes: "Yes, I don't mind", "no problem"
                         r"\b(?:do\s+not|don't)\s+mind\b|\bno\s+(?:problem|problems|worries|objection)\b|\bnot\s+a\s+problem\b")
-_NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+problem)\b")
+_NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+problem|(?:i\s+)?(?:do\s+not|don't)\s+mind)\b")
+# yes and no in te reo Maori and the Pacific languages many respondents here answer in (macrons folded):
+# Maori ae / kao, kaore; Samoan ioe / leai; Tongan 'io / 'ikai; Cook Islands Maori ae / kare
+_TE_REO_YES = re.compile(r"(?:ae|ioe|['\u02bb\u2018]?io)[\s.,!]*")
+_TE_REO_NO = re.compile(r"^(?:kao|kaore|leai|['\u02bb\u2018]?ikai|kare)(?:[\s.,!]|$)")
+_FOLD_MARKS = re.compile(r"[\u0300-\u036f]")
 _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|declined|refused|denied|revoked|aggregate)\b|n't\b|"
                          # a yes with conditions someone has to check first is not a yes yet
                          r"\bconditions?\b|\bconditional|\bdepends?\b|\bonly\s+if\b|\bprovided\b|\bask\s+me\b|"
@@ -259,7 +265,7 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          r"\bto\s+be\s+confirmed\b|\btb[cd]\b|\bdecline\w*|\bpass\b|\bleave\s+(?:me|it|them)\s+out\b|\bleft\s+out\b|\bnah\b|\bopt\w*\s+out\b")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
 _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|"
-                              r"de-?identified|unnamed)\b|\bplease\b|\binternal(?:ly)?\s+and\s+external(?:ly)?\b|"
+                              r"de-?identified|unnamed|anon)(?:\s+only)?\b|\bplease\b|\binternal(?:ly)?\s+and\s+external(?:ly)?\b|"
                               r"\bno\s+restrictions?\b|\bgo\s+ahead\b|"
                               r"\bthanks?(?:\s+you)?\b")
 # "but" with something after it (what is left once the anonymity is taken out) limits the yes
@@ -287,13 +293,27 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
     v = re.sub(r"^(?:verbal(?:ly)?|written|signed|oral|emailed|email)\s+(?=\w)", "", v)  # "Verbal consent", "Written yes"
     if re.fullmatch(r"y(?:es)?\s*/\s*no?", v):
         return None   # a form's "Y/N" left unfilled
-    no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead"
+    if v in ("\u2713", "\u2714"):
+        return True    # a tick typed into a yes/no cell
+    if v in ("\u2717", "\u2718"):
+        return False   # a cross
+    if v.endswith("?"):
+        return None   # "Y?", "yes?": a question back, or a guess someone typed, is not an answer
+    if not v.isascii():
+        v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", v))   # "Āe" as "ae"
+    if _TE_REO_YES.fullmatch(v):
+        return True
+    if _TE_REO_NO.match(v):
+        return False
+    no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
             r"revoked|opted out|opt out|opt-out|opted-out)\b", v) or _I_DECLINE.match(v)):
         return False
-    if no_means_yes or re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
-                                r"certainly|absolutely|definitely|go ahead|feel free)\b", v) or _I_CONSENT.match(v):
+    if no_means_yes or re.match(r"^(y|yes|yep|yeah|true|t|agree|agreed|i agree|ok|okay|consent|consented|given|granted|"
+                                r"happy|sure|of course|certainly|absolutely|definitely|go ahead|feel free|fine|"
+                                r"(?:that's|that\s+is|that's\s+totally|totally)\s+(?:fine|ok|okay)|(?:very\s+|quite\s+)?comfortable|"
+                                r"(?:only\s+)?anon(?:ymous(?:ly)?)?)\b", v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
         # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
         rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", v))
@@ -312,10 +332,11 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
 # quote", "Leave my comments out of published quotes", "Do not quote". Not a "not" about a name ("we will not
 # publish your name") or about something other than the words.
 _REFUSAL = re.compile(
+    r"(?:\bnot|n't)\s+(?:give|giving|grant|granting)\s+(?:my\s+|our\s+|any\s+)?(?:permission|consent)\b|"
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
     r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
-    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b", re.I)
+    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,4}out\s+of\b", re.I)
 
 
 def refuses_quotes(question: str) -> bool:
@@ -340,16 +361,28 @@ _ASKS_LEAVE = re.compile(r"\b(?:can|may|could)\s+(?:we|i|our)\b|\bare\s+you\s+(?
                          r"\bdo\s+you\s+(?:consent|agree|give)\b|\bconsent\s+to\b|\bpermission\s+to\b", re.I)
 
 
+_OPTED_OUT = re.compile(r"(?:i\s+)?(?:have\s+|'ve\s+)?opt(?:s|ed)?[\s-]*out\b", re.I)
+
+
+def _same_words(a: str, b: str) -> bool:
+    words = lambda t: re.findall(r"\w+", t.lower())  # noqa: E731
+    return bool(words(a)) and words(a) == words(b)
+
+
 # a box ticked ("x", "✓", "1", "Checked") or left unticked ("0", "Unchecked") in a refusal column
 _TICKED = re.compile(r"[xX\u2713\u2714\u2611\u2612]|1|ticked|checked|selected", re.I)
 _UNTICKED = re.compile(r"0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected)", re.I)
 
 
-def refusal_said(cell) -> bool | None:
+def refusal_said(cell, question: str | None = None) -> bool | None:
     """The answer in a column asking who must NOT be quoted: yes or a tick (the refusal), no or no
-    tick, or None when it says neither."""
+    tick, or None when it says neither. A checkbox export writes the option's own words for a tick
+    ("Tick this box to opt out of having your comments quoted"); a cell that says the refusal in
+    words ("I do NOT want to be quoted", "Opted out 14/8") is one too."""
     v = (cell or "").strip()
-    if _TICKED.fullmatch(v):
+    if _TICKED.fullmatch(v) or (question and _same_words(v, question)):
+        return True
+    if _OPTED_OUT.match(v) or (len(v.split()) > 2 and refuses_quotes(v)):
         return True
     if _UNTICKED.fullmatch(v):
         return False

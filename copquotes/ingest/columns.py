@@ -173,6 +173,28 @@ _CONSENT_QUOTE = re.compile(
     r"\b(?:website|newsletter|brochures?|publicity|promot\w*|media)\b",
     re.I,
 )
+# quoting the respondent's own words ("quote you", "your comments being quoted", "consent to quote",
+# "as anonymous quotes"), as against quotes as things ("Have you used any quotes or resources from the
+# CoP?", "Did anyone quote research that stuck with you?", "Is there a quote that sums it up?")
+_QUOTE_OF_THEM = re.compile(
+    r"\bquot\w*\s+(?:you|your|me|my|them|these|this|what|some|any\s+of|direct\w*|anonymous\w*|without|"
+    r"in\s+(?:our|the|any|future|reports?|publications?)|for\s+(?:our|the|reports?|publications?|promot\w*))\b|"
+    r"\bquotes?\s+(?:from|of)\s+(?:you|your|my|me|participants|respondents|this|the\s+survey)\b|"
+    r"\b(?:be|being|been|are|is|were|get|getting)\s+(?:\w+\s+)?quoted\b|"
+    r"\b(?:comments|words|responses|feedback|answers|stor(?:y|ies)|written|wrote|said)\s+(?:\w+\s+){0,5}?quot\w*|"
+    r"\b(?:consent|permission|agree\w*|ok|okay|happy|willing|comfortable|allow\w*)\s+(?:\w+\s+){0,4}?quot\w*|"
+    r"\bquot\w*[\s_:-]*(?:consent|ok|okay|permission|approval|\(y/n\)|y/n)|^\W*(?:quot\w*)\W*$|"
+    r"\b(?:as|in)\s+(?:a\s+|the\s+)?(?:direct\s+|anonymous\s+|anonymi[sz]ed\s+|de-?identified\s+)?quot\w*|"
+    r"(?:direct|anonymous|anonymi[sz]ed|de-?identified)\s+quot\w*", re.I)
+
+
+def _quotes_not_theirs(q: str) -> bool:
+    """A question whose only word about publishing is a quote that is not the respondent's words."""
+    if not re.search(r"quot", q, re.I) or _CONSENT_QUOTE.search(re.sub(r"(?i)quot\w*", " ", q)):
+        return False
+    return not _QUOTE_OF_THEM.search(q)
+
+
 # use for the evaluation itself is not leave to quote: "Can we use your responses for evaluation purposes?"
 _CONSENT_INTERNAL = re.compile(r"evaluat|research|analys|aggregate|statistic|improv\w*\s+(?:the|our|this)", re.I)
 _CONSENT_PUBLIC = re.compile(r"quot|publi|website|newsletter|social\s+media|promot|annual\s+report|funding|marketing|"
@@ -183,6 +205,9 @@ _CONSENT_ASK = re.compile(
     re.I,
 )
 _CONSENT_NOT = re.compile(r"particip|take\s+part|complete\s+(?:this|the)\s+survey|contact(?:ed)?\s+(?:you|me)|follow[-\s]?up|interview", re.I)
+# leave to use a photo or a film of someone is not leave to quote their words
+_CONSENT_IMAGE = re.compile(r"\b(?:photo\w*|pictures?|images?|video\w*|film\w*|likeness|headshots?)\b", re.I)
+_THEIR_WORDS = re.compile(r"quot|comment|\bwords\b|respons|feedback|answers|stor(?:y|ies)|\bsaid\b|\bwrote\b|written", re.I)
 
 
 # the fields of a SurveyMonkey "Contact information" question (row-2 labels under one question)
@@ -418,6 +443,10 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
         return 0.0   # consent to take part, unless it also gives leave to publish ("... and in our annual report")
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
+    if _CONSENT_IMAGE.search(q) and not _THEIR_WORDS.search(q):
+        return 0.0
+    if _quotes_not_theirs(q) and (col.id == col.question or not re.search(r"\bquote", col.id, re.I)):
+        return 0.0   # unless a column id of its own says it is the quote consent ("quote_ok")
     has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
     vals = [v for v in values if v and v.strip()]
     if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):

@@ -231,10 +231,11 @@ def _refusal_columns(source: Source, candidates: list[Column], values) -> list[C
     found = []
     for c in candidates:
         vals = [v.strip() for v in values(c) if v and v.strip()]
-        if c.hint == "meta" or not vals or not refuses_quotes(f"{c.question} {c.sub or ''}") or \
-                any(len(v.split()) > 8 for v in vals):
+        question = f"{c.question} {c.sub or ''}"
+        if c.hint == "meta" or not vals or not refuses_quotes(question) or \
+                any(len(v.split()) > 8 and refusal_said(v, question) is not True for v in vals):
             continue
-        if sum(1 for v in vals if refusal_said(v) is not None) < 0.6 * len(vals):
+        if sum(1 for v in vals if refusal_said(v, question) is not None) < 0.6 * len(vals):
             continue   # answers, not yes / no ("What feedback would you not share with your manager?")
         c.role = "consent_refusal"
         found.append(c)
@@ -506,7 +507,7 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         # overrides a respondent who left the survey's own consent question blank
         consent = truthy(meta.get("consent"))
     for col in plan.refusal_cols:   # "do not quote me": yes is a no; an answer not read leaves nothing to go on
-        said = refusal_said(_cell(row, col))
+        said = refusal_said(_cell(row, col), f"{col.question} {col.sub or ''}")
         if said is True:
             consent = False
         elif said is None and _cell(row, col) and consent is not False:

@@ -1,0 +1,87 @@
+"""Consent answers and questions as respondents and form builders really word them: te reo and
+Pacific yes/no, double negatives, questions about quotes that are not the respondent's words,
+photo releases, and refusal boxes exported as the option's own words."""
+from __future__ import annotations
+
+import pytest
+
+from copquotes.ingest.base import refusal_said, refuses_quotes, truthy
+
+from .builders import csv_bytes, units_of
+
+ANSWERS = ["Sitting with other coordinators who also juggle three jobs made the load feel shared.",
+           "The reading circle on bystander work changed how I run my lunchtime sessions.",
+           "Having a standing slot to bring a hard case kept me from carrying it alone."]
+
+
+@pytest.mark.parametrize("answer,consent", [
+    ("\u0100e", True), ("ae", True), ("K\u0101ore", False), ("Ioe", True), ("Leai", False), ("\u02bbIo", True),
+    ("I don't mind", True), ("Do not mind at all", True), ("Don't mind, but not my school", False),
+    ("That's fine", True), ("Fine by me", True), ("Granted", True), ("Agreed", True),
+    ("Quite comfortable", True), ("Not comfortable", False),
+    ("Only anonymously", True), ("Anon only", True), ("Yes - anon only", True), ("Anonymous only - no quotes", False),
+    ("Y?", None), ("Yes?", None), ("\u2713", True), ("\u2717", False),
+])
+def test_a_consent_answer_is_read_as_the_respondent_meant_it(answer, consent):
+    assert truthy(answer, allow_numeric=False) is consent
+
+
+@pytest.mark.parametrize("question,refuses", [
+    ("I do not give permission for my feedback to be published", True),
+    ("I don't grant consent for my words to be quoted", True),
+    ("Keep my answers anonymous and out of any report", True),
+    ("We will not identify you in any way when we quote you", False),
+    ("May we quote you? We will not publish your name.", False),
+])
+def test_a_refusal_is_found_however_far_its_not_is_from_the_quote(question, refuses):
+    assert refuses_quotes(question) is refuses
+
+
+def _survey(tmp_path, header, cells):
+    rows = [["Respondent", "What did you value most about the CoP?"] + header]
+    rows += [[str(i + 1), text] + list(c) for i, (text, c) in enumerate(zip(ANSWERS, cells))]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    return p
+
+
+@pytest.mark.parametrize("question", [
+    "Have you shared any quotes from the sessions with your team?",
+    "Did a guest speaker quote statistics that surprised you?",
+    "Is there a quote that sums up your year in the network?",
+    "Are you happy for your photo to appear on our website?",
+    "Can we use video of the session in our newsletter?",
+])
+def test_a_yes_to_a_question_that_is_not_leave_to_quote_them_gives_no_consent(tmp_path, question):
+    _, r, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert [u.text for u in units] == ANSWERS
+    assert all(u.consent is not True for u in units)
+    assert {c["column"]: c["role"] for c in r.columns}[question] != "consent"
+
+
+@pytest.mark.parametrize("question", [
+    "Are you happy to be quoted?",
+    "Can we use your comments as anonymous quotes?",
+    "Quote OK?",
+    "Consent to quote (Y/N)",
+    "Are you happy for quotes from your answers (not your photo) to appear in the newsletter?",
+])
+def test_a_question_asking_leave_to_quote_them_is_still_the_consent(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert [u.consent for u in units] == [True, False, True]
+
+
+OPT_OUT = "Tick this box if you would rather your comments were not quoted"
+
+
+@pytest.mark.parametrize("ticked", [OPT_OUT, "Opted out", "I have opted out", "I do not want my comments quoted"])
+def test_a_refusal_box_exported_as_words_is_a_refusal(tmp_path, ticked):
+    p = _survey(tmp_path, ["May we quote you anonymously?", OPT_OUT],
+                [["Yes", ticked], ["Yes", ""], ["No", ""]])
+    _, _, units = units_of(p)
+    assert [u.consent for u in units] == [False, True, False]
+
+
+@pytest.mark.parametrize("cell,said", [(OPT_OUT, True), ("Opted out 3/5", True), ("", None), ("No", False), ("x", True)])
+def test_refusal_said_reads_the_options_own_words_as_a_tick(cell, said):
+    assert refusal_said(cell, OPT_OUT) is said
