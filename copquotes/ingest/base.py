@@ -239,7 +239,7 @@ _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s
                         r"\bnot\s+(?:be\s+)?(?:named|identified|identifiable)\b|\bnames?\s+(?:removed|withheld)\b|"
                         # double negatives that mean yes: "Yes, I don't mind", "no problem"
                         r"\b(?:do\s+not|don't)\s+mind\b|\bno\s+(?:problem|problems|worries|objection)\b|\bnot\s+a\s+problem\b")
-_NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+problem|(?:i\s+)?(?:do\s+not|don't)\s+mind)\b")
+_NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+problem|(?:i\s+)?(?:do\s+not|don't)\s+mind|kaore\s+he\s+raruraru)\b")
 # yes and no in te reo Maori and the Pacific languages many respondents here answer in (macrons folded):
 # Maori ae / kao, kaore; Samoan ioe / leai; Tongan 'io / 'ikai; Cook Islands Maori ae / kare
 _TE_REO_YES = re.compile(r"(?:ae|ioe|['\u02bb\u2018]?io)[\s.,!]*")
@@ -257,7 +257,7 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          # approval", "if my manager agrees", "excl. social media", "for research purposes")
                          r"\bif\b|\bonce\b|\bsubject\s+to\b|\bpending\b|\bapprov\w*|\bsign-?off\b|\bsend\b|\bbeforehand\b|"
                          r"\bfirst\b(?!\s+name)|\bexcl\w*|\bapart\s+from\b|\bother\s+than\b|\bwithout\b|\bminus\b|\bwithin\b|"
-                         r"\bpurposes?\b|"
+                         r"\bpurposes?\b|\?|\bthink\s+so\b|\bi\s+guess\b|\bprobably\b|\btake\s+part\b|\bparticipat\w*|\b(?:al)?though\b|\bless\s+so\b|\bcheck\b|"
                          # ... or taken back, or lapsed since ("Yes - withdrew 3 May", "Yes until Dec 2024")
                          r"\bwithdr\w*|\brescind\w*|\bretract\w*|\bexpir\w*|\blapsed\b|\buntil\b|\bremoved?\b|"
                          r"\bcancel\w*|\brevok\w*|"
@@ -297,13 +297,13 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
         return True    # a tick typed into a yes/no cell
     if v in ("\u2717", "\u2718"):
         return False   # a cross
-    if v.endswith("?"):
-        return None   # "Y?", "yes?": a question back, or a guess someone typed, is not an answer
+    if v.endswith("?"):   # "Y?", "yes?": a guess typed is not a yes; "No?" is still no yes
+        return None if truthy(v.rstrip("? "), allow_numeric) is not False else False
     if not v.isascii():
         v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", v))   # "Āe" as "ae"
     if _TE_REO_YES.fullmatch(v):
         return True
-    if _TE_REO_NO.match(v):
+    if _TE_REO_NO.match(v) and not _NO_MEANS_YES.match(v):
         return False
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
@@ -332,11 +332,12 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
 # quote", "Leave my comments out of published quotes", "Do not quote". Not a "not" about a name ("we will not
 # publish your name") or about something other than the words.
 _REFUSAL = re.compile(
-    r"(?:\bnot|n't)\s+(?:give|giving|grant|granting)\s+(?:my\s+|our\s+|any\s+)?(?:permission|consent)\b|"
+    r"^\W*i\s+(?:do\s+not|don't|will\s+not|won't)\s+(?:give|grant)\s+(?:my\s+|any\s+)?(?:permission|consent)\b|"
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
     r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
-    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,4}out\s+of\b", re.I)
+    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
+    r"\bkeep\s+(?:my|your|our|their)\s+(?:comments|words|answers|responses|feedback)\s+(?:\w+\s+){0,3}?out\s+of\b", re.I)
 
 
 def refuses_quotes(question: str) -> bool:
@@ -361,16 +362,21 @@ _ASKS_LEAVE = re.compile(r"\b(?:can|may|could)\s+(?:we|i|our)\b|\bare\s+you\s+(?
                          r"\bdo\s+you\s+(?:consent|agree|give)\b|\bconsent\s+to\b|\bpermission\s+to\b", re.I)
 
 
+_NOT_MINDING = re.compile(r"^(?:no|nope|nah)?[\s,.;:!-]*(?:i\s+)?(?:do\s+not|don't|never|wouldn't|would\s+not)\s+"
+                          r"(?:mind\w*|minded|bothered)\b|^not\s+bothered\b", re.I)
+# a refusal said in the first person ("I do not want my comments quoted", "I'd rather not be quoted")
+_I_REFUSE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|would\s+(?:rather|prefer)\s+not|i'd\s+(?:rather|prefer)\s+not|"
+                       r"prefer\s+not)\s+(?:want|wish|like|be|to\s+be|have)\b", re.I)
 _OPTED_OUT = re.compile(r"(?:i\s+)?(?:have\s+|'ve\s+)?opt(?:s|ed)?[\s-]*out\b", re.I)
 
 
-def _same_words(a: str, b: str) -> bool:
+def same_words(a: str, b: str) -> bool:
     words = lambda t: re.findall(r"\w+", t.lower())  # noqa: E731
     return bool(words(a)) and words(a) == words(b)
 
 
 # a box ticked ("x", "✓", "1", "Checked") or left unticked ("0", "Unchecked") in a refusal column
-_TICKED = re.compile(r"[xX\u2713\u2714\u2611\u2612]|1|ticked|checked|selected", re.I)
+_TICKED = re.compile(r"[xX\u2713\u2714\u2717\u2718\u2611\u2612]|1|ticked|checked|selected", re.I)
 _UNTICKED = re.compile(r"0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected)", re.I)
 
 
@@ -380,9 +386,11 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     ("Tick this box to opt out of having your comments quoted"); a cell that says the refusal in
     words ("I do NOT want to be quoted", "Opted out 14/8") is one too."""
     v = (cell or "").strip()
-    if _TICKED.fullmatch(v) or (question and _same_words(v, question)):
+    if _TICKED.fullmatch(v) or (question and same_words(v, question)):
         return True
-    if _OPTED_OUT.match(v) or (len(v.split()) > 2 and refuses_quotes(v)):
+    if _NOT_MINDING.match(v):
+        return False   # "No, I don't mind being quoted", "Never minded", "Not bothered"
+    if _OPTED_OUT.match(v) or (_I_REFUSE.match(v) and refuses_quotes(v)):
         return True
     if _UNTICKED.fullmatch(v):
         return False

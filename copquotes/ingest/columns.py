@@ -188,11 +188,23 @@ _QUOTE_OF_THEM = re.compile(
     r"(?:direct|anonymous|anonymi[sz]ed|de-?identified)\s+quot\w*", re.I)
 
 
+# leave asked to quote (whose words left unsaid): "Can we quote?", "May we use quotes?", "We may quote.
+# Is that OK?", "Quotes: may we use them?", "Use of quotes in reports", "We'd love to include some quotes"
+_LEAVE_TO_QUOTE = re.compile(
+    r"\b(?:can|may|could|might)\s+(?:we|i|our\s+\w+)\s+(?:\w+\s+){0,3}?quot\w*|"
+    r"\bquot\w*\b[^.?!]*[.?!-]?\s*(?:is\s+(?:that|this|it)\s+)?(?:ok|okay|alright|all\s+right|fine)\b|"
+    r"\bquot\w*\s*[:-]\s*(?:may|can|could|ok|okay)\b|"
+    r"\b(?:include|use|share|publish|print|feature)\s+(?:\w+\s+){0,2}?quot\w*|"
+    r"^\W*(?:use\s+of\s+|direct\s+|anonymous\s+)?quot\w*(?:\s+in\s+(?:our\s+|the\s+)?reports?)?\W*$", re.I)
+
+
 def _quotes_not_theirs(q: str) -> bool:
-    """A question whose only word about publishing is a quote that is not the respondent's words."""
+    """A question whose only word about publishing is a quote, and it neither asks leave to quote nor
+    speaks of the respondent's words ("Did anyone quote research?", "Was the quoted time commitment
+    realistic?", "Have you used any quotes from the sessions?")."""
     if not re.search(r"quot", q, re.I) or _CONSENT_QUOTE.search(re.sub(r"(?i)quot\w*", " ", q)):
         return False
-    return not _QUOTE_OF_THEM.search(q)
+    return not (_QUOTE_OF_THEM.search(q) or _LEAVE_TO_QUOTE.search(q))
 
 
 # use for the evaluation itself is not leave to quote: "Can we use your responses for evaluation purposes?"

@@ -19,7 +19,7 @@ from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
-from .base import Reading, Source, refusal_said, refuses_quotes, truthy, year_from_text
+from .base import Reading, Source, same_words, refusal_said, refuses_quotes, truthy, year_from_text
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -233,7 +233,7 @@ def _refusal_columns(source: Source, candidates: list[Column], values) -> list[C
         vals = [v.strip() for v in values(c) if v and v.strip()]
         question = f"{c.question} {c.sub or ''}"
         if c.hint == "meta" or not vals or not refuses_quotes(question) or \
-                any(len(v.split()) > 8 and refusal_said(v, question) is not True for v in vals):
+                any(len(v.split()) > 8 and not same_words(v, question) for v in vals):
             continue
         if sum(1 for v in vals if refusal_said(v, question) is not None) < 0.6 * len(vals):
             continue   # answers, not yes / no ("What feedback would you not share with your manager?")

@@ -85,3 +85,53 @@ def test_a_refusal_box_exported_as_words_is_a_refusal(tmp_path, ticked):
 @pytest.mark.parametrize("cell,said", [(OPT_OUT, True), ("Opted out 3/5", True), ("", None), ("No", False), ("x", True)])
 def test_refusal_said_reads_the_options_own_words_as_a_tick(cell, said):
     assert refusal_said(cell, OPT_OUT) is said
+
+
+# a review of the first version of these rules (helper h98) found these; each row failed on it
+@pytest.mark.parametrize("answer,consent", [
+    ("No?", False), ("Not sure?", False), ("Yes? I think so", False),
+    ("Agreed to take part in the evaluation", False), ("Comfortable in the group, less so in reports", False),
+    ("Fine, though I'd like to check the wording", False), ("K\u0101ore he raruraru", True),
+])
+def test_a_hedged_or_limited_answer_is_no_yes_and_a_question_mark_takes_no_no_away(answer, consent):
+    assert truthy(answer, allow_numeric=False) is consent
+
+
+@pytest.mark.parametrize("question,refuses", [
+    ("I consent to my comments being quoted in reports - if you do not give consent, leave blank", False),
+    ("Do you want us to keep your name and workplace out of the report?", False),
+])
+def test_an_opt_in_that_mentions_not_giving_consent_or_keeping_a_name_out_is_no_refusal(question, refuses):
+    assert refuses_quotes(question) is refuses
+
+
+@pytest.mark.parametrize("cell,said", [
+    ("Don't mind", False), ("No, I don't mind being quoted", False), ("Nope, never minded being quoted", False),
+    ("\u2717", True), ("\u2718", True),
+])
+def test_not_minding_is_no_refusal_and_a_cross_in_an_opt_out_box_is(cell, said):
+    assert refusal_said(cell, "Would you prefer that we do not quote your comments?") is said
+
+
+@pytest.mark.parametrize("question", [
+    "Can we quote?", "May we use quotes?", "Can we quote anything you wrote above?", "Can we share quotes?",
+    "We may quote. Is that OK?", "Quotes: may we use them?", "We'd love to include some quotes in the report - OK?",
+])
+def test_a_short_request_to_quote_is_the_consent(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert [u.consent for u in units] == [True, False, True]
+
+
+def test_a_question_about_quoted_hours_is_not_the_consent(tmp_path):
+    question = "Was the quoted time commitment (two hours a month) realistic?"
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert all(u.consent is not True for u in units)
+
+
+def test_a_long_answer_in_an_anything_not_to_quote_column_does_not_make_it_a_refusal_column(tmp_path):
+    question = "Is there anything you wrote that you do not want quoted?"
+    p = _survey(tmp_path, ["May we quote you anonymously?", question],
+                [["Yes", "Nothing"], ["Yes", "I do not want the part about my manager quoted, it would be obvious who I am"],
+                 ["Yes", "None"]])
+    _, r, units = units_of(p)
+    assert [u.consent for u in units][0] is True and [u.consent for u in units][2] is True
