@@ -239,7 +239,22 @@ _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s
                         r"\bnot\s+(?:be\s+)?(?:named|identified|identifiable)\b|\bnames?\s+(?:removed|withheld)\b|"
                         # double negatives that mean yes: "Yes, I don't mind", "no problem"
                         r"\b(?:do\s+not|don't)\s+mind\b|\bno\s+(?:problem|problems|worries|objection)\b|\bnot\s+a\s+problem\b")
-_NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+problem|(?:i\s+)?(?:do\s+not|don't)\s+mind|kaore\s+he\s+raruraru)\b")
+_NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+problem)\b")
+# words that say yes only when little follows them ("Agreed", "That's fine", "Don't mind at all", "Only
+# anonymously"); with more ("Agreed to take part", "Fine for the facilitator to see", "Granted in part")
+# they are not read as a yes
+_WEAK_YES = re.compile(r"^(?:agreed|granted|fine|(?:that's|that\s+is)\s+(?:totally\s+)?(?:fine|ok|okay)|"
+                       r"(?:very\s+|quite\s+|totally\s+)?comfortable|(?:i\s+)?(?:do\s+not|don't)\s+mind|"
+                       r"kaore\s+he\s+raruraru|(?:only\s+)?anon(?:ymous(?:ly)?)?)\b")
+_WEAK_REST = re.compile(r"(?:\b(?:by|with)\s+(?:me|that|this|it)\b|\b(?:being|to\s+be)\s+quoted\b|\bat\s+all\b|"
+                        r"\beither\s+way\b|\btotally\b|\breally\b|\bthanks?(?:\s+you)?\b|\bplease\b|\bonly\b|[\s.,!:;()-])*")
+
+
+def _weak_yes(rest: str) -> bool | None:
+    rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", rest))
+    if _WEAK_REST.fullmatch(rest):
+        return True
+    return False if _TAKEN_BACK.search(rest) or _BUT.search(rest) else None
 # yes and no in te reo Maori and the Pacific languages many respondents here answer in (macrons folded):
 # Maori ae / kao, kaore; Samoan ioe / leai; Tongan 'io / 'ikai; Cook Islands Maori ae / kare
 _TE_REO_YES = re.compile(r"(?:ae|ioe|['\u02bb\u2018]?io)[\s.,!]*")
@@ -257,7 +272,8 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          # approval", "if my manager agrees", "excl. social media", "for research purposes")
                          r"\bif\b|\bonce\b|\bsubject\s+to\b|\bpending\b|\bapprov\w*|\bsign-?off\b|\bsend\b|\bbeforehand\b|"
                          r"\bfirst\b(?!\s+name)|\bexcl\w*|\bapart\s+from\b|\bother\s+than\b|\bwithout\b|\bminus\b|\bwithin\b|"
-                         r"\bpurposes?\b|\?|\bthink\s+so\b|\bi\s+guess\b|\bprobably\b|\btake\s+part\b|\bparticipat\w*|\b(?:al)?though\b|\bless\s+so\b|\bcheck\b|"
+                         r"\bpurposes?\b|\?|\bprobably\b|\b(?:al)?though\b|\bless\s+so\b|\bcheck\b|\bin\s+(?:principle|part)\b|"
+                         r"\bto\s+a\s+point\b|\breservations?\b|\bawait\w*|\bas\s+long\s+as\b|\breview\w*|\bask\b|"
                          # ... or taken back, or lapsed since ("Yes - withdrew 3 May", "Yes until Dec 2024")
                          r"\bwithdr\w*|\brescind\w*|\bretract\w*|\bexpir\w*|\blapsed\b|\buntil\b|\bremoved?\b|"
                          r"\bcancel\w*|\brevok\w*|"
@@ -303,17 +319,18 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
         v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", v))   # "Āe" as "ae"
     if _TE_REO_YES.fullmatch(v):
         return True
-    if _TE_REO_NO.match(v) and not _NO_MEANS_YES.match(v):
+    weak = _WEAK_YES.match(v)
+    if weak:
+        return _weak_yes(v[weak.end():])
+    if _TE_REO_NO.match(v):
         return False
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
             r"revoked|opted out|opt out|opt-out|opted-out)\b", v) or _I_DECLINE.match(v)):
         return False
-    if no_means_yes or re.match(r"^(y|yes|yep|yeah|true|t|agree|agreed|i agree|ok|okay|consent|consented|given|granted|"
-                                r"happy|sure|of course|certainly|absolutely|definitely|go ahead|feel free|fine|"
-                                r"(?:that's|that\s+is|that's\s+totally|totally)\s+(?:fine|ok|okay)|(?:very\s+|quite\s+)?comfortable|"
-                                r"(?:only\s+)?anon(?:ymous(?:ly)?)?)\b", v) or _I_CONSENT.match(v):
+    if no_means_yes or re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
+                                r"certainly|absolutely|definitely|go ahead|feel free)\b", v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
         # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
         rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", v))
@@ -336,7 +353,7 @@ _REFUSAL = re.compile(
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
     r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
-    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
+    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\b(?:keep|kept|keeping)\s+(?:\w+\s+){0,3}out\s+of\b|"
     r"\bkeep\s+(?:my|your|our|their)\s+(?:comments|words|answers|responses|feedback)\s+(?:\w+\s+){0,3}?out\s+of\b", re.I)
 
 
@@ -362,11 +379,10 @@ _ASKS_LEAVE = re.compile(r"\b(?:can|may|could)\s+(?:we|i|our)\b|\bare\s+you\s+(?
                          r"\bdo\s+you\s+(?:consent|agree|give)\b|\bconsent\s+to\b|\bpermission\s+to\b", re.I)
 
 
-_NOT_MINDING = re.compile(r"^(?:no|nope|nah)?[\s,.;:!-]*(?:i\s+)?(?:do\s+not|don't|never|wouldn't|would\s+not)\s+"
-                          r"(?:mind\w*|minded|bothered)\b|^not\s+bothered\b", re.I)
-# a refusal said in the first person ("I do not want my comments quoted", "I'd rather not be quoted")
-_I_REFUSE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|would\s+(?:rather|prefer)\s+not|i'd\s+(?:rather|prefer)\s+not|"
-                       r"prefer\s+not)\s+(?:want|wish|like|be|to\s+be|have)\b", re.I)
+_NOT_MINDING = re.compile(r"^(?:no|nope|nah)?[\s,.;:!-]*(?:i\s+)?(?:(?:do\s+not|don't|wouldn't|would\s+not)\s+(?:mind|be\s+bothered)|"
+                          r"never\s+(?:minded|bothered)|not\s+bothered)\b", re.I)
+# a yes to a refusal question, however hedged ("Yes, I think so", "Yeah I guess", "Yes (is that ok?)")
+_YES_START = re.compile(r"^(?:y|yes|yep|yeah|yea|ya|true|t|please|definitely|absolutely)\b")
 _OPTED_OUT = re.compile(r"(?:i\s+)?(?:have\s+|'ve\s+)?opt(?:s|ed)?[\s-]*out\b", re.I)
 
 
@@ -390,8 +406,8 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
         return True
     if _NOT_MINDING.match(v):
         return False   # "No, I don't mind being quoted", "Never minded", "Not bothered"
-    if _OPTED_OUT.match(v) or (_I_REFUSE.match(v) and refuses_quotes(v)):
-        return True
+    if _OPTED_OUT.match(v) or refuses_quotes(v) or _YES_START.match(v.lower()):
+        return True    # "I do not want my comments quoted", "Never mind - just don't quote me", "Yes, I think so"
     if _UNTICKED.fullmatch(v):
         return False
     return truthy(v, allow_numeric=False)

@@ -198,13 +198,24 @@ _LEAVE_TO_QUOTE = re.compile(
     r"^\W*(?:use\s+of\s+|direct\s+|anonymous\s+)?quot\w*(?:\s+in\s+(?:our\s+|the\s+)?reports?)?\W*$", re.I)
 
 
+# quotes that are someone else's words, things a respondent used or heard, or a figure quoted to them
+_QUOTE_OF_OTHERS = re.compile(
+    r"\b(?:used|using|shared|heard|hear|read|found|remember|recall|collected|posted|printed)\s+"
+    r"(?:any|a|the|some|those|these|that)?\s*quot\w*\s+(?:or|and|from|about|by|that|on|in\s+your)\b|"
+    r"\bquot\w*\s+(?:research|evidence|statistics|data|figures|studies|a\s+study|the\s+literature|"
+    r"an?\s+(?:\w+\s+)?(?:study|article|author|expert|poem|book|saying|proverb))\b|"
+    r"\b(?:a|any|one|favourite|favorite)\s+quote\s+(?:or\s+saying|that\s+(?:sums|stuck|resonat\w*|captures|inspired))|"
+    r"\b(?:anyone|someone|speakers?|facilitators?|presenters?|guests?|he|she)\s+(?:\w+\s+)?quot\w*\s+(?!you|your|me|my)\w|"
+    r"\bquoted\s+(?:time|hours?|price|cost|fees?|figures?|amount|rate|commitment|workload|length|duration)\b", re.I)
+
+
 def _quotes_not_theirs(q: str) -> bool:
-    """A question whose only word about publishing is a quote, and it neither asks leave to quote nor
-    speaks of the respondent's words ("Did anyone quote research?", "Was the quoted time commitment
-    realistic?", "Have you used any quotes from the sessions?")."""
+    """A question whose only word about publishing is a quote that is clearly not the respondent's
+    words ("Did anyone quote research?", "Was the quoted time commitment realistic?", "Have you used
+    any quotes from the sessions?"), and that neither asks leave to quote nor speaks of their words."""
     if not re.search(r"quot", q, re.I) or _CONSENT_QUOTE.search(re.sub(r"(?i)quot\w*", " ", q)):
         return False
-    return not (_QUOTE_OF_THEM.search(q) or _LEAVE_TO_QUOTE.search(q))
+    return bool(_QUOTE_OF_OTHERS.search(q)) and not (_QUOTE_OF_THEM.search(q) or _LEAVE_TO_QUOTE.search(q))
 
 
 # use for the evaluation itself is not leave to quote: "Can we use your responses for evaluation purposes?"

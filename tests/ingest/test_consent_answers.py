@@ -90,7 +90,7 @@ def test_refusal_said_reads_the_options_own_words_as_a_tick(cell, said):
 # a review of the first version of these rules (helper h98) found these; each row failed on it
 @pytest.mark.parametrize("answer,consent", [
     ("No?", False), ("Not sure?", False), ("Yes? I think so", False),
-    ("Agreed to take part in the evaluation", False), ("Comfortable in the group, less so in reports", False),
+    ("Agreed to take part in the evaluation", None), ("Comfortable in the group, less so in reports", False),
     ("Fine, though I'd like to check the wording", False), ("K\u0101ore he raruraru", True),
 ])
 def test_a_hedged_or_limited_answer_is_no_yes_and_a_question_mark_takes_no_no_away(answer, consent):
@@ -135,3 +135,37 @@ def test_a_long_answer_in_an_anything_not_to_quote_column_does_not_make_it_a_ref
                  ["Yes", "None"]])
     _, r, units = units_of(p)
     assert [u.consent for u in units][0] is True and [u.consent for u in units][2] is True
+
+
+# a second review (helper h100) found these; each row failed on the version it reviewed
+@pytest.mark.parametrize("answer,consent", [
+    ("Agreed in principle", False), ("Granted in part", False), ("Agreed - awaiting the signed form", False),
+    ("Fine as long as I can review it", False), ("Comfortable, to a point", False), ("Don't mind, ask my manager", False),
+    ("Fine for the facilitator to see", None), ("Agreed to the privacy statement", None), ("Fine-ish", None),
+    ("I don't mind being contacted", None), ("Yes in principle", False), ("Yes, happy to take part", True),
+    ("Yes, I think so", True), ("Fine by me", True), ("Don't mind at all", True),
+])
+def test_a_weak_yes_word_is_a_yes_only_when_nothing_limits_it(answer, consent):
+    assert truthy(answer, allow_numeric=False) is consent
+
+
+@pytest.mark.parametrize("cell", ["Yes, I think so", "Yes probably", "Yes (is that ok?)", "Yeah I guess",
+                                  "Never mind - just don't quote me"])
+def test_a_hedged_yes_to_a_refusal_question_is_still_a_refusal(tmp_path, cell):
+    p = _survey(tmp_path, ["Are you happy for your comments to be quoted anonymously?",
+                           "Would you prefer that we do not quote your comments?"],
+                [["Yes", cell], ["Yes", "No"], ["No", "No"]])
+    _, _, units = units_of(p)
+    assert [u.consent for u in units] == [False, True, False]
+
+
+@pytest.mark.parametrize("question", ["Can quotes be used?", "Can your quote be used?", "Quote? (Y/N)",
+                                      "Quotes may be used - do you agree?"])
+def test_a_file_consent_never_stands_in_for_a_quote_question_left_unread(tmp_path, question):
+    p = _survey(tmp_path, [question], [["Yes"], ["Yes"], ["I'd rather you didn't"]])
+    _, _, units = units_of(p, consent="yes")
+    assert units[2].consent is not True
+
+
+def test_comments_kept_out_of_published_quotes_is_a_refusal():
+    assert refuses_quotes("Do you want your comments kept out of published quotes?")
