@@ -245,20 +245,30 @@ _NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+
 # they are not read as a yes
 _WEAK_YES = re.compile(r"^(?:agreed|granted|fine|(?:that's|that\s+is)\s+(?:totally\s+)?(?:fine|ok|okay)|"
                        r"(?:very\s+|quite\s+|totally\s+)?comfortable|(?:i\s+)?(?:do\s+not|don't)\s+mind|"
-                       r"kaore\s+he\s+raruraru|(?:only\s+)?anon(?:ymous(?:ly)?)?)\b")
+                       r"kaore\s+he\s+raruraru|(?:only\s+)?anon(?:ymous(?:ly)?)?(?:\s+only)?)\b")
 _WEAK_REST = re.compile(r"(?:\b(?:by|with)\s+(?:me|that|this|it)\b|\b(?:being|to\s+be)\s+quoted\b|\bat\s+all\b|"
-                        r"\beither\s+way\b|\btotally\b|\breally\b|\bthanks?(?:\s+you)?\b|\bplease\b|\bonly\b|[\s.,!:;()-])*")
+                        r"\beither\s+way\b|\btotally\b|\breally\b|\bthanks?(?:\s+you)?\b|\bplease\b|\bonly\b|[\s.,!:;()-]|"
+                        r"[\u263a\U0001F600-\U0001F60D\U0001F642\U0001F44D])*")
 
 
 def _weak_yes(rest: str) -> bool | None:
     rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", rest))
-    if _WEAK_REST.fullmatch(rest):
+    if _TAKEN_BACK.search(rest) or _BUT.search(rest):
+        return False
+    return True if _WEAK_REST.fullmatch(rest) else None
+
+
+def answers_yes_or_no(value: str) -> bool:
+    """Whether a cell answers a yes/no question, read or not: "Yes", "No", "Don't mind - whatever
+    helps", "Agreed in principle", "OK?" (for finding a consent column; :func:`truthy` reads it)."""
+    v = (value or "").strip().lower().replace("\u2019", "'")
+    if truthy(v, allow_numeric=False) is not None:
         return True
-    return False if _TAKEN_BACK.search(rest) or _BUT.search(rest) else None
+    return bool(_WEAK_YES.match(v) or _YES_START.match(v) or truthy(v.rstrip("?! "), allow_numeric=False) is not None)
 # yes and no in te reo Maori and the Pacific languages many respondents here answer in (macrons folded):
 # Maori ae / kao, kaore; Samoan ioe / leai; Tongan 'io / 'ikai; Cook Islands Maori ae / kare
-_TE_REO_YES = re.compile(r"(?:ae|ioe|['\u02bb\u2018]?io)[\s.,!]*")
-_TE_REO_NO = re.compile(r"^(?:kao|kaore|leai|['\u02bb\u2018]?ikai|kare)(?:[\s.,!]|$)")
+_TE_REO_YES = re.compile(r"(?:ae|ioe|['\u02bb\u2018]io)[\s.,!]*")   # whole cells only: "Kare Tamihana" is a name
+_TE_REO_NO = re.compile(r"(?:kao|kaore|leai|['\u02bb\u2018]ikai|kare)[\s.,!]*")
 _FOLD_MARKS = re.compile(r"[\u0300-\u036f]")
 _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|declined|refused|denied|revoked|aggregate)\b|n't\b|"
                          # a yes with conditions someone has to check first is not a yes yet
@@ -272,7 +282,7 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          # approval", "if my manager agrees", "excl. social media", "for research purposes")
                          r"\bif\b|\bonce\b|\bsubject\s+to\b|\bpending\b|\bapprov\w*|\bsign-?off\b|\bsend\b|\bbeforehand\b|"
                          r"\bfirst\b(?!\s+name)|\bexcl\w*|\bapart\s+from\b|\bother\s+than\b|\bwithout\b|\bminus\b|\bwithin\b|"
-                         r"\bpurposes?\b|\?|\bprobably\b|\b(?:al)?though\b|\bless\s+so\b|\bcheck\b|\bin\s+(?:principle|part)\b|"
+                         r"\bpurposes?\b|\?|:-?\(|[\u2639\U0001F641\U0001F61E\U0001F615\U0001F622]|\bprobably\b|\b(?:al)?though\b|\bless\s+so\b|\bcheck\b|\bin\s+(?:principle|part)\b|"
                          r"\bto\s+a\s+point\b|\breservations?\b|\bawait\w*|\bas\s+long\s+as\b|\breview\w*|\bask\b|"
                          # ... or taken back, or lapsed since ("Yes - withdrew 3 May", "Yes until Dec 2024")
                          r"\bwithdr\w*|\brescind\w*|\bretract\w*|\bexpir\w*|\blapsed\b|\buntil\b|\bremoved?\b|"
@@ -322,7 +332,7 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
     weak = _WEAK_YES.match(v)
     if weak:
         return _weak_yes(v[weak.end():])
-    if _TE_REO_NO.match(v):
+    if _TE_REO_NO.fullmatch(v):
         return False
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
@@ -380,7 +390,8 @@ _ASKS_LEAVE = re.compile(r"\b(?:can|may|could)\s+(?:we|i|our)\b|\bare\s+you\s+(?
 
 
 _NOT_MINDING = re.compile(r"^(?:no|nope|nah)?[\s,.;:!-]*(?:i\s+)?(?:(?:do\s+not|don't|wouldn't|would\s+not)\s+(?:mind|be\s+bothered)|"
-                          r"never\s+(?:minded|bothered)|not\s+bothered)\b", re.I)
+                          r"not\s+bothered)\b", re.I)
+_NO_START = re.compile(r"^(?:no|nope|nah|n)\b(?![\s-]*(?:problems?|worries|objection)\b)", re.I)
 # a yes to a refusal question, however hedged ("Yes, I think so", "Yeah I guess", "Yes (is that ok?)")
 _YES_START = re.compile(r"^(?:y|yes|yep|yeah|yea|ya|true|t|please|definitely|absolutely)\b")
 _OPTED_OUT = re.compile(r"(?:i\s+)?(?:have\s+|'ve\s+)?opt(?:s|ed)?[\s-]*out\b", re.I)
@@ -404,8 +415,11 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     v = (cell or "").strip()
     if _TICKED.fullmatch(v) or (question and same_words(v, question)):
         return True
-    if _NOT_MINDING.match(v):
-        return False   # "No, I don't mind being quoted", "Never minded", "Not bothered"
+    after_but = re.split(r"\bbut\b", v, maxsplit=1, flags=re.I)
+    if len(after_but) == 2 and refuses_quotes(after_but[1]):
+        return True    # "I don't mind, but please don't quote me"
+    if _NOT_MINDING.match(v) or _NO_START.match(v):
+        return False   # "No, I don't mind being quoted", "Not bothered", "No, I'm not worried about being quoted"
     if _OPTED_OUT.match(v) or refuses_quotes(v) or _YES_START.match(v.lower()):
         return True    # "I do not want my comments quoted", "Never mind - just don't quote me", "Yes, I think so"
     if _UNTICKED.fullmatch(v):

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..errors import ConfigError, InputError
-from .base import EMAIL, truthy
+from .base import EMAIL, answers_yes_or_no, truthy
 from .tables import Column
 
 SKIP_ANSWERS = {
@@ -206,7 +206,15 @@ _QUOTE_OF_OTHERS = re.compile(
     r"an?\s+(?:\w+\s+)?(?:study|article|author|expert|poem|book|saying|proverb))\b|"
     r"\b(?:a|any|one|favourite|favorite)\s+quote\s+(?:or\s+saying|that\s+(?:sums|stuck|resonat\w*|captures|inspired))|"
     r"\b(?:anyone|someone|speakers?|facilitators?|presenters?|guests?|he|she)\s+(?:\w+\s+)?quot\w*\s+(?!you|your|me|my)\w|"
-    r"\bquoted\s+(?:time|hours?|price|cost|fees?|figures?|amount|rate|commitment|workload|length|duration)\b", re.I)
+    r"\bquot\w*\s+(?:the\s+|a\s+|our\s+|your\s+)?(?:\w+\s+)?(?:time|hours?|prices?|costs?|fees?|figures?|amount|rates?|"
+    r"commitment|workload|length|duration)\b|"
+    r"\bquot\w*\s+from\s+(?:last|previous|an?\b|the\s+(?:report|book|article|speaker|session|facilitator|keynote|literature))", re.I)
+
+
+# the respondent's own words named outright ("quote you", "your comments", "what you wrote")
+_EXPLICITLY_THEIRS = re.compile(r"\bquot\w*\s+(?:you|your|me|my)\b|\b(?:your|my)\s+(?:own\s+)?(?:comments?|words|responses?|"
+                                r"feedback|answers?|quotes?|stor(?:y|ies))\b|\bwhat\s+(?:you|i)\s+(?:wrote|said|shared)\b|"
+                                r"\b(?:be|being|been)\s+quoted\b", re.I)
 
 
 def _quotes_not_theirs(q: str) -> bool:
@@ -215,7 +223,7 @@ def _quotes_not_theirs(q: str) -> bool:
     any quotes from the sessions?"), and that neither asks leave to quote nor speaks of their words."""
     if not re.search(r"quot", q, re.I) or _CONSENT_QUOTE.search(re.sub(r"(?i)quot\w*", " ", q)):
         return False
-    return bool(_QUOTE_OF_OTHERS.search(q)) and not (_QUOTE_OF_THEM.search(q) or _LEAVE_TO_QUOTE.search(q))
+    return bool(_QUOTE_OF_OTHERS.search(q)) and not _EXPLICITLY_THEIRS.search(q)
 
 
 # use for the evaluation itself is not leave to quote: "Can we use your responses for evaluation purposes?"
@@ -479,7 +487,7 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     if not has_quote:
         return 0.0
     if vals:
-        decided = sum(1 for v in vals if consent_value(v, mapping) is not None)
+        decided = sum(1 for v in vals if consent_value(v, mapping) is not None or answers_yes_or_no(v))
         codes = all(re.fullmatch(r"\d{1,2}", v.strip()) for v in vals)  # numeric choice codes
         if decided / len(vals) < 0.6 and not codes:
             return 0.0

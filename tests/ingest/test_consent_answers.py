@@ -169,3 +169,40 @@ def test_a_file_consent_never_stands_in_for_a_quote_question_left_unread(tmp_pat
 
 def test_comments_kept_out_of_published_quotes_is_a_refusal():
     assert refuses_quotes("Do you want your comments kept out of published quotes?")
+
+
+# a third review (helper h101) found these; each failed on the version it reviewed
+def test_undecided_yes_words_still_make_the_column_the_consent_so_a_no_is_never_filled_in(tmp_path):
+    p = _survey(tmp_path, ["May we quote your comments in our annual report?"],
+                [["I don't mind, happy to help"], ["No"], ["Don't mind - whatever helps the program"]])
+    _, r, units = units_of(p, consent="yes")
+    assert {c["column"]: c["role"] for c in r.columns}["May we quote your comments in our annual report?"] == "consent"
+    assert [u.text for u in units] == ANSWERS
+    assert units[1].consent is False
+
+
+@pytest.mark.parametrize("cell", ["Kare Tamihana", "Kao Wei-Ling", "Leai Faleolo", "Io"])
+def test_a_name_that_starts_like_a_yes_or_no_word_is_not_an_answer(cell):
+    assert truthy(cell, allow_numeric=False) is None
+
+
+@pytest.mark.parametrize("question", [
+    "Do you agree with this quote from last year's report: 'Prevention is everyone's business'?",
+    "Are you comfortable with how we quoted the session fees?",
+])
+def test_agreeing_with_someone_elses_quote_is_not_consent(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Agreed"], ["Fine"], ["Agreed!!"]]))
+    assert all(u.consent is not True for u in units)
+
+
+@pytest.mark.parametrize("cell,said", [
+    ("No, I'm not worried about being quoted", False), ("I don't mind, but please don't quote me", True),
+    ("Not bothered, but leave my words out", True), ("Never bothered", None),
+])
+def test_a_refusal_after_a_but_counts_and_a_plain_no_is_no_refusal(cell, said):
+    assert refusal_said(cell, "Would you prefer that we do not quote your comments?") is said
+
+
+@pytest.mark.parametrize("answer", ["Fine :(", "Agreed :("])
+def test_a_sad_face_takes_a_yes_back(answer):
+    assert truthy(answer, allow_numeric=False) is False
