@@ -251,6 +251,22 @@ _WEAK_REST = re.compile(r"(?:\b(?:by|with)\s+(?:me|that|this|it)\b|\b(?:being|to
                         r"[\u263a\U0001F600-\U0001F60D\U0001F642\U0001F44D])*")
 
 
+def _few_words(v: str, allow_numeric: bool):
+    """A consent cell's answer in a tick, a cross, te reo or a weak yes-word; "unread" if none."""
+    if v in ("\u2713", "\u2714"):
+        return True    # a tick typed into a yes/no cell
+    if v in ("\u2717", "\u2718"):
+        return False   # a cross
+    if v.endswith("?"):   # "Y?", "yes?": a guess typed is not a yes; "No?" is still no yes
+        return None if truthy(v.rstrip("? "), allow_numeric) is not False else False
+    if _TE_REO_YES.fullmatch(v):
+        return True
+    if _TE_REO_NO.fullmatch(v):
+        return False
+    weak = _WEAK_YES.match(v)
+    return _weak_yes(v[weak.end():]) if weak else "unread"
+
+
 def _weak_yes(rest: str) -> bool | None:
     rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", rest))
     if _TAKEN_BACK.search(rest) or _BUT.search(rest):
@@ -258,13 +274,6 @@ def _weak_yes(rest: str) -> bool | None:
     return True if _WEAK_REST.fullmatch(rest) else None
 
 
-def answers_yes_or_no(value: str) -> bool:
-    """Whether a cell answers a yes/no question, read or not: "Yes", "No", "Don't mind - whatever
-    helps", "Agreed in principle", "OK?" (for finding a consent column; :func:`truthy` reads it)."""
-    v = (value or "").strip().lower().replace("\u2019", "'")
-    if truthy(v, allow_numeric=False) is not None:
-        return True
-    return bool(_WEAK_YES.match(v) or _YES_START.match(v) or truthy(v.rstrip("?! "), allow_numeric=False) is not None)
 # yes and no in te reo Maori and the Pacific languages many respondents here answer in (macrons folded):
 # Maori ae / kao, kaore; Samoan ioe / leai; Tongan 'io / 'ikai; Cook Islands Maori ae / kare
 _TE_REO_YES = re.compile(r"(?:ae|ioe|['\u02bb\u2018]io)[\s.,!]*")   # whole cells only: "Kare Tamihana" is a name
@@ -298,11 +307,14 @@ _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:o
 _BUT = re.compile(r"\bbut\b[\s,.;:!-]*\w")
 
 
-def truthy(value, allow_numeric: bool = True) -> bool | None:
+def truthy(value, allow_numeric: bool = True, weak: bool = True) -> bool | None:
     """yes/no-ish values to True/False; anything else None.
 
     ``allow_numeric=False`` leaves ``1``/``0`` undecided: a survey export with
     numeric choice codes (Qualtrics "Yes"=1, "No"=2) cannot be read safely.
+    ``weak=False`` leaves out the answers read only once a column is known to be the consent
+    (ticks and crosses, a trailing "?", te reo and Pacific yes/no, "Agreed", "Fine", "Don't mind"):
+    finding which column that is goes by the plain yes/no words alone.
     """
     if value is None:
         return None
@@ -319,21 +331,12 @@ def truthy(value, allow_numeric: bool = True) -> bool | None:
     v = re.sub(r"^(?:verbal(?:ly)?|written|signed|oral|emailed|email)\s+(?=\w)", "", v)  # "Verbal consent", "Written yes"
     if re.fullmatch(r"y(?:es)?\s*/\s*no?", v):
         return None   # a form's "Y/N" left unfilled
-    if v in ("\u2713", "\u2714"):
-        return True    # a tick typed into a yes/no cell
-    if v in ("\u2717", "\u2718"):
-        return False   # a cross
-    if v.endswith("?"):   # "Y?", "yes?": a guess typed is not a yes; "No?" is still no yes
-        return None if truthy(v.rstrip("? "), allow_numeric) is not False else False
-    if not v.isascii():
-        v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", v))   # "Āe" as "ae"
-    if _TE_REO_YES.fullmatch(v):
-        return True
-    weak = _WEAK_YES.match(v)
     if weak:
-        return _weak_yes(v[weak.end():])
-    if _TE_REO_NO.fullmatch(v):
-        return False
+        if not v.isascii():
+            v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", v))   # "Āe" as "ae"
+        said = _few_words(v, allow_numeric)
+        if said != "unread":
+            return said
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
@@ -363,7 +366,7 @@ _REFUSAL = re.compile(
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
     r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
-    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\b(?:keep|kept|keeping)\s+(?:\w+\s+){0,3}out\s+of\b|"
+    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
     r"\bkeep\s+(?:my|your|our|their)\s+(?:comments|words|answers|responses|feedback)\s+(?:\w+\s+){0,3}?out\s+of\b", re.I)
 
 
@@ -393,7 +396,8 @@ _NOT_MINDING = re.compile(r"^(?:no|nope|nah)?[\s,.;:!-]*(?:i\s+)?(?:(?:do\s+not|
                           r"not\s+bothered)\b", re.I)
 _NO_START = re.compile(r"^(?:no|nope|nah|n)\b(?![\s-]*(?:problems?|worries|objection)\b)", re.I)
 # a yes to a refusal question, however hedged ("Yes, I think so", "Yeah I guess", "Yes (is that ok?)")
-_YES_START = re.compile(r"^(?:y|yes|yep|yeah|yea|ya|true|t|please|definitely|absolutely)\b")
+_YES_START = re.compile(r"^(?:y|yes|yep|yeah|yea|ya|true|t|please|definitely|absolutely)\b(?![\s,.!-]*not\b)")
+_REFUSAL_WORDS = re.compile(r"\bnot\b|n't\b|\brather\b|\bprefer\b|\bexclud\w*|\bleave\b|\bout\b|\bwithdr\w*", re.I)
 _OPTED_OUT = re.compile(r"(?:i\s+)?(?:have\s+|'ve\s+)?opt(?:s|ed)?[\s-]*out\b", re.I)
 
 
@@ -418,10 +422,13 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     after_but = re.split(r"\bbut\b", v, maxsplit=1, flags=re.I)
     if len(after_but) == 2 and refuses_quotes(after_but[1]):
         return True    # "I don't mind, but please don't quote me"
-    if _NOT_MINDING.match(v) or _NO_START.match(v):
-        return False   # "No, I don't mind being quoted", "Not bothered", "No, I'm not worried about being quoted"
-    if _OPTED_OUT.match(v) or refuses_quotes(v) or _YES_START.match(v.lower()):
-        return True    # "I do not want my comments quoted", "Never mind - just don't quote me", "Yes, I think so"
+    if _NOT_MINDING.match(v):
+        return False   # "No, I don't mind being quoted", "Not bothered"
+    no = _NO_START.match(v)
+    if no:   # "No", "Nope, happy to be quoted"; "Nah, rather not" says neither
+        return None if _REFUSAL_WORDS.search(v[no.end():]) else False
+    if _OPTED_OUT.match(v) or refuses_quotes(v) or _YES_START.match(v.lower()) or _WEAK_YES.match(v.lower()):
+        return True    # "I do not want my comments quoted", "Yes, I think so", "Fine, leave me out"
     if _UNTICKED.fullmatch(v):
         return False
     return truthy(v, allow_numeric=False)

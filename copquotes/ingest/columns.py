@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..errors import ConfigError, InputError
-from .base import EMAIL, answers_yes_or_no, truthy
+from .base import EMAIL, truthy
 from .tables import Column
 
 SKIP_ANSWERS = {
@@ -173,30 +173,6 @@ _CONSENT_QUOTE = re.compile(
     r"\b(?:website|newsletter|brochures?|publicity|promot\w*|media)\b",
     re.I,
 )
-# quoting the respondent's own words ("quote you", "your comments being quoted", "consent to quote",
-# "as anonymous quotes"), as against quotes as things ("Have you used any quotes or resources from the
-# CoP?", "Did anyone quote research that stuck with you?", "Is there a quote that sums it up?")
-_QUOTE_OF_THEM = re.compile(
-    r"\bquot\w*\s+(?:you|your|me|my|them|these|this|what|some|any\s+of|direct\w*|anonymous\w*|without|"
-    r"in\s+(?:our|the|any|future|reports?|publications?)|for\s+(?:our|the|reports?|publications?|promot\w*))\b|"
-    r"\bquotes?\s+(?:from|of)\s+(?:you|your|my|me|participants|respondents|this|the\s+survey)\b|"
-    r"\b(?:be|being|been|are|is|were|get|getting)\s+(?:\w+\s+)?quoted\b|"
-    r"\b(?:comments|words|responses|feedback|answers|stor(?:y|ies)|written|wrote|said)\s+(?:\w+\s+){0,5}?quot\w*|"
-    r"\b(?:consent|permission|agree\w*|ok|okay|happy|willing|comfortable|allow\w*)\s+(?:\w+\s+){0,4}?quot\w*|"
-    r"\bquot\w*[\s_:-]*(?:consent|ok|okay|permission|approval|\(y/n\)|y/n)|^\W*(?:quot\w*)\W*$|"
-    r"\b(?:as|in)\s+(?:a\s+|the\s+)?(?:direct\s+|anonymous\s+|anonymi[sz]ed\s+|de-?identified\s+)?quot\w*|"
-    r"(?:direct|anonymous|anonymi[sz]ed|de-?identified)\s+quot\w*", re.I)
-
-
-# leave asked to quote (whose words left unsaid): "Can we quote?", "May we use quotes?", "We may quote.
-# Is that OK?", "Quotes: may we use them?", "Use of quotes in reports", "We'd love to include some quotes"
-_LEAVE_TO_QUOTE = re.compile(
-    r"\b(?:can|may|could|might)\s+(?:we|i|our\s+\w+)\s+(?:\w+\s+){0,3}?quot\w*|"
-    r"\bquot\w*\b[^.?!]*[.?!-]?\s*(?:is\s+(?:that|this|it)\s+)?(?:ok|okay|alright|all\s+right|fine)\b|"
-    r"\bquot\w*\s*[:-]\s*(?:may|can|could|ok|okay)\b|"
-    r"\b(?:include|use|share|publish|print|feature)\s+(?:\w+\s+){0,2}?quot\w*|"
-    r"^\W*(?:use\s+of\s+|direct\s+|anonymous\s+)?quot\w*(?:\s+in\s+(?:our\s+|the\s+)?reports?)?\W*$", re.I)
-
 
 # quotes that are someone else's words, things a respondent used or heard, or a figure quoted to them
 _QUOTE_OF_OTHERS = re.compile(
@@ -454,7 +430,7 @@ def looks_free_text(col: Column, values: list[str]) -> bool:
     return stats["mean_words"] >= 3 and stats["max_words"] >= 4 and stats["distinct_ratio"] >= 0.8 and digits < 0.3
 
 
-def consent_value(value: str, mapping: dict | None = None) -> bool | None:
+def consent_value(value: str, mapping: dict | None = None, weak: bool = True) -> bool | None:
     v = (value or "").strip()
     if not v:
         return None
@@ -462,7 +438,7 @@ def consent_value(value: str, mapping: dict | None = None) -> bool | None:
         for k, b in mapping.items():
             if str(k).strip().lower() == v.lower():
                 return truthy(b)
-    return truthy(v, allow_numeric=False)
+    return truthy(v, allow_numeric=False, weak=weak)
 
 
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
@@ -482,12 +458,12 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     vals = [v for v in values if v and v.strip()]
     if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
         # a bare header ("Quotes") over answers that say yes or no to being quoted in so many words
-        said = [v for v in vals if _CONSENT_PUBLIC.search(v) and consent_value(v, mapping) is not None]
+        said = [v for v in vals if _CONSENT_PUBLIC.search(v) and consent_value(v, mapping, weak=False) is not None]
         return 1.0 if vals and len(said) >= 0.8 * len(vals) else 0.0
     if not has_quote:
         return 0.0
     if vals:
-        decided = sum(1 for v in vals if consent_value(v, mapping) is not None or answers_yes_or_no(v))
+        decided = sum(1 for v in vals if consent_value(v, mapping, weak=False) is not None)
         codes = all(re.fullmatch(r"\d{1,2}", v.strip()) for v in vals)  # numeric choice codes
         if decided / len(vals) < 0.6 and not codes:
             return 0.0
@@ -518,7 +494,7 @@ def maybe_consent(col: Column, values: list[str]) -> bool:
         return False   # "Agree" / "Strongly disagree" answer a scale, not a consent question
     if all(re.fullmatch(r"\d{1,2}", v) for v in vals):
         return True   # answer codes: which is "no" is not known (consent_values says)
-    decided = [truthy(v, allow_numeric=False) for v in vals]
+    decided = [truthy(v, allow_numeric=False, weak=False) for v in vals]
     return sum(d is not None for d in decided) >= 0.8 * len(vals) and False in decided
 
 
@@ -570,7 +546,7 @@ def checkbox_consent_column(col: Column, values: list[str]) -> bool:
     items = [i for v in values if v and v.strip() for i in consent_items(v)]
     if not items:
         return False
-    stated = sum(1 for i in items if truthy(i, allow_numeric=False) is not None)
+    stated = sum(1 for i in items if truthy(i, allow_numeric=False, weak=False) is not None)
     return stated >= 0.8 * len(items) and any(_CONSENT_PUBLIC.search(i) for i in items)
 
 

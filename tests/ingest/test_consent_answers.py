@@ -167,10 +167,6 @@ def test_a_file_consent_never_stands_in_for_a_quote_question_left_unread(tmp_pat
     assert units[2].consent is not True
 
 
-def test_comments_kept_out_of_published_quotes_is_a_refusal():
-    assert refuses_quotes("Do you want your comments kept out of published quotes?")
-
-
 # a third review (helper h101) found these; each failed on the version it reviewed
 def test_undecided_yes_words_still_make_the_column_the_consent_so_a_no_is_never_filled_in(tmp_path):
     p = _survey(tmp_path, ["May we quote your comments in our annual report?"],
@@ -196,7 +192,7 @@ def test_agreeing_with_someone_elses_quote_is_not_consent(tmp_path, question):
 
 
 @pytest.mark.parametrize("cell,said", [
-    ("No, I'm not worried about being quoted", False), ("I don't mind, but please don't quote me", True),
+    ("No, I'm not worried about being quoted", None), ("I don't mind, but please don't quote me", True),
     ("Not bothered, but leave my words out", True), ("Never bothered", None),
 ])
 def test_a_refusal_after_a_but_counts_and_a_plain_no_is_no_refusal(cell, said):
@@ -206,3 +202,37 @@ def test_a_refusal_after_a_but_counts_and_a_plain_no_is_no_refusal(cell, said):
 @pytest.mark.parametrize("answer", ["Fine :(", "Agreed :("])
 def test_a_sad_face_takes_a_yes_back(answer):
     assert truthy(answer, allow_numeric=False) is False
+
+
+# a fourth review (helper h102) found these; each failed on the version it reviewed
+@pytest.mark.parametrize("question", [
+    "May we quote your comments in the annual report, keeping your name out of it?",
+    "Are you happy to be quoted, or would you prefer your comments kept out of reports?",
+])
+def test_a_consent_question_that_keeps_a_name_or_offers_the_choice_is_no_refusal(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]), consent="yes")
+    assert [u.consent for u in units] == [True, False, True]
+
+
+def test_an_earlier_question_answered_in_weak_words_does_not_take_the_consent_columns_place(tmp_path):
+    p = _survey(tmp_path, ["Did you find the quote wall at the forum useful?",
+                           "May we quote your comments anonymously in our annual report?"],
+                [["Fine", "Yes"], ["Agreed", ""], ["Fine", "No"]])
+    _, _, units = units_of(p)
+    assert [u.consent for u in units] == [True, None, False]
+
+
+@pytest.mark.parametrize("question,cells", [
+    ("Did you hear about the CoP through our website or newsletter?", ["Ae", "Ae", "Kao"]),
+    ("How was the pace of the sessions? (feeds into our funding report)", ["Fine", "Fine", "Too fast"]),
+])
+def test_weak_words_never_make_a_question_the_consent_column(tmp_path, question, cells):
+    _, _, units = units_of(_survey(tmp_path, [question], [[c] for c in cells]))
+    assert all(u.consent is not True for u in units)
+
+
+@pytest.mark.parametrize("cell,said", [
+    ("Fine, leave me out", True), ("Agreed - exclude me", True), ("Nah, rather not", None), ("Absolutely not", False),
+])
+def test_a_weak_yes_to_a_refusal_question_refuses_and_absolutely_not_does_not(cell, said):
+    assert refusal_said(cell, "Would you prefer that we do not quote your comments?") is said
