@@ -258,7 +258,7 @@ def _few_words(v: str, allow_numeric: bool):
     if v in ("\u2717", "\u2718"):
         return False   # a cross
     if v.endswith("?"):   # "Y?", "yes?": a guess typed is not a yes; "No?" is still no yes
-        return None if truthy(v.rstrip("? "), allow_numeric) is not False else False
+        return None if truthy(v.rstrip("? "), allow_numeric, weak=True) is not False else False
     if _TE_REO_YES.fullmatch(v):
         return True
     if _TE_REO_NO.fullmatch(v):
@@ -307,14 +307,14 @@ _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:o
 _BUT = re.compile(r"\bbut\b[\s,.;:!-]*\w")
 
 
-def truthy(value, allow_numeric: bool = True, weak: bool = True) -> bool | None:
+def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None:
     """yes/no-ish values to True/False; anything else None.
 
     ``allow_numeric=False`` leaves ``1``/``0`` undecided: a survey export with
     numeric choice codes (Qualtrics "Yes"=1, "No"=2) cannot be read safely.
-    ``weak=False`` leaves out the answers read only once a column is known to be the consent
-    (ticks and crosses, a trailing "?", te reo and Pacific yes/no, "Agreed", "Fine", "Don't mind"):
-    finding which column that is goes by the plain yes/no words alone.
+    ``weak=True`` also reads the answers read only once a cell is known to answer the consent
+    (ticks and crosses, a trailing "?", te reo and Pacific yes/no, "Agreed", "Fine", "Don't mind");
+    finding which column is the consent, or which cell is a name, goes by the plain yes/no words alone.
     """
     if value is None:
         return None
@@ -397,7 +397,7 @@ _NOT_MINDING = re.compile(r"^(?:no|nope|nah)?[\s,.;:!-]*(?:i\s+)?(?:(?:do\s+not|
 _NO_START = re.compile(r"^(?:no|nope|nah|n)\b(?![\s-]*(?:problems?|worries|objection)\b)", re.I)
 # a yes to a refusal question, however hedged ("Yes, I think so", "Yeah I guess", "Yes (is that ok?)")
 _YES_START = re.compile(r"^(?:y|yes|yep|yeah|yea|ya|true|t|please|definitely|absolutely)\b(?![\s,.!-]*not\b)")
-_REFUSAL_WORDS = re.compile(r"\bnot\b|n't\b|\brather\b|\bprefer\b|\bexclud\w*|\bleave\b|\bout\b|\bwithdr\w*", re.I)
+_REFUSAL_WORDS = re.compile(r"\brather\b|\bprefer\b|\bexclud\w*|\bleave\b|\bout\b|\bwithdr\w*|(?:\bnot|n't)\s+(?:\w+\s+){0,2}quot", re.I)
 _OPTED_OUT = re.compile(r"(?:i\s+)?(?:have\s+|'ve\s+)?opt(?:s|ed)?[\s-]*out\b", re.I)
 
 
@@ -431,4 +431,4 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
         return True    # "I do not want my comments quoted", "Yes, I think so", "Fine, leave me out"
     if _UNTICKED.fullmatch(v):
         return False
-    return truthy(v, allow_numeric=False)
+    return truthy(v, allow_numeric=False, weak=True)

@@ -184,7 +184,7 @@ _QUOTE_OF_OTHERS = re.compile(
     r"\b(?:anyone|someone|speakers?|facilitators?|presenters?|guests?|he|she)\s+(?:\w+\s+)?quot\w*\s+(?!you|your|me|my)\w|"
     r"\bquot\w*\s+(?:the\s+|a\s+|our\s+|your\s+)?(?:\w+\s+)?(?:time|hours?|prices?|costs?|fees?|figures?|amount|rates?|"
     r"commitment|workload|length|duration)\b|"
-    r"\bquot\w*\s+from\s+(?:last|previous|an?\b|the\s+(?:report|book|article|speaker|session|facilitator|keynote|literature))", re.I)
+    r"\bquot\w*\s+from\s+(?:last|previous|an?\b|the\s+(?:book|article|keynote|literature))", re.I)
 
 
 # the respondent's own words named outright ("quote you", "your comments", "what you wrote")
@@ -214,7 +214,8 @@ _CONSENT_ASK = re.compile(
 _CONSENT_NOT = re.compile(r"particip|take\s+part|complete\s+(?:this|the)\s+survey|contact(?:ed)?\s+(?:you|me)|follow[-\s]?up|interview", re.I)
 # leave to use a photo or a film of someone is not leave to quote their words
 _CONSENT_IMAGE = re.compile(r"\b(?:photo\w*|pictures?|images?|video\w*|film\w*|likeness|headshots?)\b", re.I)
-_THEIR_WORDS = re.compile(r"quot|comment|\bwords\b|respons|feedback|answers|stor(?:y|ies)|\bsaid\b|\bwrote\b|written", re.I)
+_THEIR_WORDS = re.compile(r"quot|comment|\bwords\b|respons|feedback|answers|stor(?:y|ies)|\bsaid\b|\bwrote\b|written|"
+                          r"testimon\w*|reflection|experience|interview", re.I)
 
 
 # the fields of a SurveyMonkey "Contact information" question (row-2 labels under one question)
@@ -441,6 +442,16 @@ def consent_value(value: str, mapping: dict | None = None, weak: bool = True) ->
     return truthy(v, allow_numeric=False, weak=weak)
 
 
+def set_aside(col: Column) -> bool:
+    """A question about publishing that is not leave to quote the respondent: a photo or film release,
+    or quotes that are clearly someone else's (unless a column id of its own says it is the quote
+    consent, "quote_ok"). Never a yes to quoting; its "no" still means no quote (:func:`maybe_consent`)."""
+    q = f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question
+    if _CONSENT_IMAGE.search(q or "") and not _THEIR_WORDS.search(q or ""):
+        return True
+    return _quotes_not_theirs(q or "") and (col.id == col.question or not re.search(r"\bquote", col.id, re.I))
+
+
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
     """A score > 0 if ``col`` asks for permission to quote (question text + yes/no answers)."""
     q = f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question
@@ -450,10 +461,8 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
         return 0.0   # consent to take part, unless it also gives leave to publish ("... and in our annual report")
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
-    if _CONSENT_IMAGE.search(q) and not _THEIR_WORDS.search(q):
+    if set_aside(col):
         return 0.0
-    if _quotes_not_theirs(q) and (col.id == col.question or not re.search(r"\bquote", col.id, re.I)):
-        return 0.0   # unless a column id of its own says it is the quote consent ("quote_ok")
     has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
     vals = [v for v in values if v and v.strip()]
     if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
@@ -487,14 +496,14 @@ def maybe_consent(col: Column, values: list[str]) -> bool:
     for my responses to be used") that is not the quote consent: its "no" is never overridden (a
     "no" to any consent question means no quote), and the ingest warns about it."""
     q = f"{col.id} {col.question} {col.sub}"
-    if col.hint == "meta" or not _CONSENT_LIKE.search(q):
+    if col.hint == "meta" or not (_CONSENT_LIKE.search(q) or set_aside(col)):
         return False
     vals = [v.strip() for v in values if v and v.strip()]
     if not vals or sum(1 for v in vals if _SCALE_ANSWER.search(v)) >= 0.3 * len(vals):
         return False   # "Agree" / "Strongly disagree" answer a scale, not a consent question
     if all(re.fullmatch(r"\d{1,2}", v) for v in vals):
         return True   # answer codes: which is "no" is not known (consent_values says)
-    decided = [truthy(v, allow_numeric=False, weak=False) for v in vals]
+    decided = [truthy(v, allow_numeric=False) for v in vals]
     return sum(d is not None for d in decided) >= 0.8 * len(vals) and False in decided
 
 
@@ -546,7 +555,7 @@ def checkbox_consent_column(col: Column, values: list[str]) -> bool:
     items = [i for v in values if v and v.strip() for i in consent_items(v)]
     if not items:
         return False
-    stated = sum(1 for i in items if truthy(i, allow_numeric=False, weak=False) is not None)
+    stated = sum(1 for i in items if truthy(i, allow_numeric=False) is not None)
     return stated >= 0.8 * len(items) and any(_CONSENT_PUBLIC.search(i) for i in items)
 
 
@@ -556,5 +565,5 @@ def checkbox_consent(value: str) -> bool | None:
     items = consent_items(value)
     if not items:
         return None
-    said = [truthy(i, allow_numeric=False) for i in items if _CONSENT_PUBLIC.search(i)]
+    said = [truthy(i, allow_numeric=False, weak=True) for i in items if _CONSENT_PUBLIC.search(i)]
     return bool(said) and all(s is True for s in said)

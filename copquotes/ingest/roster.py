@@ -388,7 +388,7 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
                 f"{path} (row {rownum}): role {get('role')!r} is not participant, facilitator or interviewer"
             )
         consent_raw = get("quote_consent")
-        consent = truthy(consent_raw)
+        consent = truthy(consent_raw, weak=True)
         if consent is None and consent_raw:
             if not _CONSENT_NOT_ASKED.match(consent_raw):
                 raise ConfigError(

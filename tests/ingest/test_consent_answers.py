@@ -23,7 +23,7 @@ ANSWERS = ["Sitting with other coordinators who also juggle three jobs made the 
     ("Y?", None), ("Yes?", None), ("\u2713", True), ("\u2717", False),
 ])
 def test_a_consent_answer_is_read_as_the_respondent_meant_it(answer, consent):
-    assert truthy(answer, allow_numeric=False) is consent
+    assert truthy(answer, allow_numeric=False, weak=True) is consent
 
 
 @pytest.mark.parametrize("question,refuses", [
@@ -94,7 +94,7 @@ def test_refusal_said_reads_the_options_own_words_as_a_tick(cell, said):
     ("Fine, though I'd like to check the wording", False), ("K\u0101ore he raruraru", True),
 ])
 def test_a_hedged_or_limited_answer_is_no_yes_and_a_question_mark_takes_no_no_away(answer, consent):
-    assert truthy(answer, allow_numeric=False) is consent
+    assert truthy(answer, allow_numeric=False, weak=True) is consent
 
 
 @pytest.mark.parametrize("question,refuses", [
@@ -146,7 +146,7 @@ def test_a_long_answer_in_an_anything_not_to_quote_column_does_not_make_it_a_ref
     ("Yes, I think so", True), ("Fine by me", True), ("Don't mind at all", True),
 ])
 def test_a_weak_yes_word_is_a_yes_only_when_nothing_limits_it(answer, consent):
-    assert truthy(answer, allow_numeric=False) is consent
+    assert truthy(answer, allow_numeric=False, weak=True) is consent
 
 
 @pytest.mark.parametrize("cell", ["Yes, I think so", "Yes probably", "Yes (is that ok?)", "Yeah I guess",
@@ -179,7 +179,7 @@ def test_undecided_yes_words_still_make_the_column_the_consent_so_a_no_is_never_
 
 @pytest.mark.parametrize("cell", ["Kare Tamihana", "Kao Wei-Ling", "Leai Faleolo", "Io"])
 def test_a_name_that_starts_like_a_yes_or_no_word_is_not_an_answer(cell):
-    assert truthy(cell, allow_numeric=False) is None
+    assert truthy(cell, allow_numeric=False, weak=True) is None
 
 
 @pytest.mark.parametrize("question", [
@@ -192,7 +192,7 @@ def test_agreeing_with_someone_elses_quote_is_not_consent(tmp_path, question):
 
 
 @pytest.mark.parametrize("cell,said", [
-    ("No, I'm not worried about being quoted", None), ("I don't mind, but please don't quote me", True),
+    ("No, I'm not worried about being quoted", False), ("I don't mind, but please don't quote me", True),
     ("Not bothered, but leave my words out", True), ("Never bothered", None),
 ])
 def test_a_refusal_after_a_but_counts_and_a_plain_no_is_no_refusal(cell, said):
@@ -201,7 +201,7 @@ def test_a_refusal_after_a_but_counts_and_a_plain_no_is_no_refusal(cell, said):
 
 @pytest.mark.parametrize("answer", ["Fine :(", "Agreed :("])
 def test_a_sad_face_takes_a_yes_back(answer):
-    assert truthy(answer, allow_numeric=False) is False
+    assert truthy(answer, allow_numeric=False, weak=True) is False
 
 
 # a fourth review (helper h102) found these; each failed on the version it reviewed
@@ -236,3 +236,32 @@ def test_weak_words_never_make_a_question_the_consent_column(tmp_path, question,
 ])
 def test_a_weak_yes_to_a_refusal_question_refuses_and_absolutely_not_does_not(cell, said):
     assert refusal_said(cell, "Would you prefer that we do not quote your comments?") is said
+
+
+# a fifth review (helper h103) found these; each failed on the version it reviewed
+@pytest.mark.parametrize("question", [
+    "Are you happy to have your photo and testimonial in our annual report?",
+    "Are you happy for your photo to appear on our website?",
+    "Did anyone quote research that stuck with you?",
+])
+def test_a_no_to_a_question_set_aside_still_means_no_quote_whatever_the_file_says(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]), consent="yes")
+    assert units[1].consent is False
+
+
+def test_no_not_at_all_to_a_do_not_quote_question_keeps_it_a_refusal_column(tmp_path):
+    p = _survey(tmp_path, ["May we quote you anonymously in our annual report?",
+                           "Would you prefer that we do not quote your comments?"],
+                [["Yes", "Yes"], ["Yes", "No, not at all"], ["Yes", "No, not really"]])
+    _, _, units = units_of(p)
+    assert [u.consent for u in units] == [False, True, True]
+
+
+@pytest.mark.parametrize("name", ["Mei Kao", "Sina Leai", "Kare Lund"])
+def test_a_name_column_keeps_names_that_are_yes_or_no_words_in_te_reo(tmp_path, name):
+    rows = [["Name", "What did you value most about the CoP?", "May we quote you?"],
+            [name, ANSWERS[0], "Yes"], ["Tavita Ioane", ANSWERS[1], "No"], ["Ruth Okafor", ANSWERS[2], "Yes"]]
+    p = tmp_path / "named.csv"
+    p.write_bytes(csv_bytes(rows))
+    _, r, _ = units_of(p)
+    assert name in {i.value for i in r.identifiers}
