@@ -176,12 +176,11 @@ _CONSENT_QUOTE = re.compile(
 
 # quotes that are someone else's words, things a respondent used or heard, or a figure quoted to them
 _QUOTE_OF_OTHERS = re.compile(
-    r"\b(?:used|using|shared|heard|hear|read|found|remember|recall|collected|posted|printed)\s+"
-    r"(?:any|a|the|some|those|these|that)?\s*quot\w*\s+(?:or|and|from|about|by|that|on|in\s+your)\b|"
+    r"\b(?:have|did|do)\s+you\s+(?:ever\s+)?(?:used|use|shared|share|heard|hear|read|found|find|remember|recall|collected|"
+    r"posted|printed)\s+(?:any|a|the|some|those|these|that)?\s*quot\w*|"
     r"\bquot\w*\s+(?:research|evidence|statistics|data|figures|studies|a\s+study|the\s+literature|"
     r"an?\s+(?:\w+\s+)?(?:study|article|author|expert|poem|book|saying|proverb))\b|"
-    r"\b(?:a|any|one|favourite|favorite)\s+quote\s+(?:or\s+saying|that\s+(?:sums|stuck|resonat\w*|captures|inspired))|"
-    r"\b(?:anyone|someone|speakers?|facilitators?|presenters?|guests?|he|she)\s+(?:\w+\s+)?quot\w*\s+(?!you|your|me|my)\w|"
+    r"\b(?:is\s+there|do\s+you\s+have|what\s+is|what's)\s+(?:a|any|one|your)\s+(?:favou?rite\s+)?quote\b|"
     r"\bquot\w*\s+(?:the\s+|a\s+|our\s+|your\s+)?(?:\w+\s+)?(?:time|hours?|prices?|costs?|fees?|figures?|amount|rates?|"
     r"commitment|workload|length|duration)\b|"
     r"\bquot\w*\s+from\s+(?:last|previous|an?\b|the\s+(?:book|article|keynote|literature))", re.I)
@@ -215,7 +214,7 @@ _CONSENT_NOT = re.compile(r"particip|take\s+part|complete\s+(?:this|the)\s+surve
 # leave to use a photo or a film of someone is not leave to quote their words
 _CONSENT_IMAGE = re.compile(r"\b(?:photo\w*|pictures?|images?|video\w*|film\w*|likeness|headshots?)\b", re.I)
 _THEIR_WORDS = re.compile(r"quot|comment|\bwords\b|respons|feedback|answers|stor(?:y|ies)|\bsaid\b|\bwrote\b|written|"
-                          r"testimon\w*|reflection|experience|interview", re.I)
+                          r"testimon\w*|reflection|experience|interview|\btold\b|thoughts|views|voice", re.I)
 
 
 # the fields of a SurveyMonkey "Contact information" question (row-2 labels under one question)
@@ -452,6 +451,12 @@ def set_aside(col: Column) -> bool:
     return _quotes_not_theirs(q or "") and (col.id == col.question or not re.search(r"\bquote", col.id, re.I))
 
 
+def publishing_set_aside(col: Column) -> bool:
+    """A question :func:`set_aside` that is about publishing something ("... on our website?"): a file-level
+    consent never stands in beside it (the survey asked something like consent, and it was not read)."""
+    return set_aside(col) and bool(_CONSENT_PUBLIC.search(f"{col.id} {col.question} {col.sub}"))
+
+
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
     """A score > 0 if ``col`` asks for permission to quote (question text + yes/no answers)."""
     q = f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question
@@ -496,7 +501,7 @@ def maybe_consent(col: Column, values: list[str]) -> bool:
     for my responses to be used") that is not the quote consent: its "no" is never overridden (a
     "no" to any consent question means no quote), and the ingest warns about it."""
     q = f"{col.id} {col.question} {col.sub}"
-    if col.hint == "meta" or not (_CONSENT_LIKE.search(q) or set_aside(col)):
+    if col.hint == "meta" or not (_CONSENT_LIKE.search(q) or publishing_set_aside(col)):
         return False
     vals = [v.strip() for v in values if v and v.strip()]
     if not vals or sum(1 for v in vals if _SCALE_ANSWER.search(v)) >= 0.3 * len(vals):

@@ -66,6 +66,8 @@ class _Plan:
     refusal_cols: list[Column] = field(default_factory=list)
     # the consent column is a checkbox question: its cells list the options ticked (C.checkbox_consent)
     consent_items: bool = False
+    # questions about publishing read as no leave to quote (C.set_aside): no file-level consent beside them
+    set_aside_cols: list[Column] = field(default_factory=list)
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -125,6 +127,11 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     if consent_col is None and items:
         consent_col = items[0]
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
+    aside = [c for c in candidates if c is not consent_col and C.publishing_set_aside(c)]
+    if aside and consent_col is None and meta.get("consent") is not None:
+        log.warning("%s: the column %r asks about publishing but not for leave to quote the respondent's words; the "
+                    "file-level consent does not stand in for it (consent left unknown); if it is the quote consent, "
+                    "name it with consent_column in copquotes.yaml", source.path, aside[0].id)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
     sheet_year = (year_from_text(sheet) or sheet.strip()) if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None
     year = meta.get("year") or sheet_year
@@ -149,7 +156,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
-                 consent_items=bool(items) and consent_col is items[0])
+                 consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside)
 
 
 @dataclass
@@ -502,7 +509,7 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         consent = C.checkbox_consent(_cell(row, plan.consent_col))
     elif plan.consent_col is not None:
         consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
-    if plan.consent_col is None and meta.get("consent") is not None:
+    if plan.consent_col is None and meta.get("consent") is not None and not plan.set_aside_cols:
         # a file-level consent stands in for a consent question the survey lacks; it never
         # overrides a respondent who left the survey's own consent question blank
         consent = truthy(meta.get("consent"))

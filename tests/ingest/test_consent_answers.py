@@ -265,3 +265,33 @@ def test_a_name_column_keeps_names_that_are_yes_or_no_words_in_te_reo(tmp_path, 
     p.write_bytes(csv_bytes(rows))
     _, r, _ = units_of(p)
     assert name in {i.value for i in r.identifiers}
+
+
+# a sixth review (helper h104) found these; each failed on the version it reviewed
+@pytest.mark.parametrize("question", [
+    "Are you OK with us using any quotes from this survey?", "Can we use a quote that captures your experience?",
+    "Is it OK if facilitators quote anything you shared today?", "Happy for us to be using quotes from today's session?",
+    "Can we use your photo and what you told us on our website?",
+])
+def test_a_request_to_quote_is_never_set_aside_so_a_file_consent_cannot_fill_a_blank(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], [""], ["No thanks"]]), consent="yes")
+    assert [u.consent for u in units] == [True, None, False]
+
+
+def test_a_file_consent_does_not_stand_in_beside_a_photo_release(tmp_path, caplog):
+    question = "Are you happy for your photo to appear on our website?"
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], [""], ["Maybe later"]]), consent="yes")
+    assert all(u.consent is not True for u in units)
+    assert "does not stand in" in caplog.text
+
+
+@pytest.mark.parametrize("question,no", [
+    ("Did the short films we watched change how you see bystander action? Why?",
+     "No, I had seen most of them before at a staff day last year"),
+    ("Were the videos in session 3 useful?", "No"),
+    ("Has the CoP changed your image of yourself as a leader?", "No"),
+])
+def test_a_no_to_a_question_about_films_or_images_blocks_no_quote(tmp_path, question, no):
+    p = _survey(tmp_path, ["May we quote you anonymously?", question], [["Yes", "Yes"], ["Yes", no], ["Yes", "Yes"]])
+    _, _, units = units_of(p)
+    assert [u.consent for u in units if u.text in ANSWERS] == [True, True, True]
