@@ -427,8 +427,14 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     no = _NO_START.match(v)
     if no:   # "No", "Nope, happy to be quoted"; "Nah, rather not" says neither
         return None if _REFUSAL_WORDS.search(v[no.end():]) else False
-    if _OPTED_OUT.match(v) or refuses_quotes(v) or _YES_START.match(v.lower()) or _WEAK_YES.match(v.lower()):
-        return True    # "I do not want my comments quoted", "Yes, I think so", "Fine, leave me out"
+    if _OPTED_OUT.match(v) or refuses_quotes(v) or _YES_START.match(v.lower()):
+        return True    # "I do not want my comments quoted", "Yes, I think so"
+    weak = _WEAK_YES.match(v.lower())
+    if weak:   # "Fine, leave me out" refuses; "Fine to quote me" does not; "Fine" alone says neither
+        rest = v[weak.end():]
+        if _REFUSAL_WORDS.search(rest):
+            return True
+        return False if re.search(r"\bquot", rest, re.I) else None
     if _UNTICKED.fullmatch(v):
         return False
     return truthy(v, allow_numeric=False, weak=True)

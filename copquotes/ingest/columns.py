@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..errors import ConfigError, InputError
-from .base import EMAIL, truthy
+from .base import _ASKS_LEAVE, EMAIL, truthy
 from .tables import Column
 
 SKIP_ANSWERS = {
@@ -183,13 +183,16 @@ _QUOTE_OF_OTHERS = re.compile(
     r"\b(?:is\s+there|do\s+you\s+have|what\s+is|what's)\s+(?:a|any|one|your)\s+(?:favou?rite\s+)?quote\b|"
     r"\bquot\w*\s+(?:the\s+|a\s+|our\s+|your\s+)?(?:\w+\s+)?(?:time|hours?|prices?|costs?|fees?|figures?|amount|rates?|"
     r"commitment|workload|length|duration)\b|"
-    r"\bquot\w*\s+from\s+(?:last|previous|an?\b|the\s+(?:book|article|keynote|literature))", re.I)
+    r"\bquot\w*\s+from\s+(?:last\s+year|previous|the\s+(?:book|article|keynote|literature))", re.I)
 
 
 # the respondent's own words named outright ("quote you", "your comments", "what you wrote")
 _EXPLICITLY_THEIRS = re.compile(r"\bquot\w*\s+(?:you|your|me|my)\b|\b(?:your|my)\s+(?:own\s+)?(?:comments?|words|responses?|"
                                 r"feedback|answers?|quotes?|stor(?:y|ies))\b|\bwhat\s+(?:you|i)\s+(?:wrote|said|shared)\b|"
-                                r"\b(?:be|being|been)\s+quoted\b", re.I)
+                                r"\b(?:be|being|been)\s+quoted\b|\b(?:comments?|answers?|responses?|something|anything|what|things?|points?)\s+"
+                                r"you\s+(?:made|gave|wrote|said|shared|told|raised)\b|"
+                                r"\b(?:comments|responses|answers|feedback)\s+(?:\w+\s+){0,2}(?:from\s+)?(?:this|the)\s+survey\b|"
+                                r"\bhappy\s+for\s+us\b|\b(?:can|may|could)\s+we\b|\bfor\s+us\s+to\s+use\b", re.I)
 
 
 def _quotes_not_theirs(q: str) -> bool:
@@ -451,10 +454,15 @@ def set_aside(col: Column) -> bool:
     return _quotes_not_theirs(q or "") and (col.id == col.question or not re.search(r"\bquote", col.id, re.I))
 
 
+def names_their_words(col: Column) -> bool:
+    return bool(_EXPLICITLY_THEIRS.search(f"{col.question} {col.sub}"))
+
+
 def publishing_set_aside(col: Column) -> bool:
     """A question :func:`set_aside` that is about publishing something ("... on our website?"): a file-level
     consent never stands in beside it (the survey asked something like consent, and it was not read)."""
-    return set_aside(col) and bool(_CONSENT_PUBLIC.search(f"{col.id} {col.question} {col.sub}"))
+    q = f"{col.id} {col.question} {col.sub}"
+    return set_aside(col) and bool(_CONSENT_PUBLIC.search(q)) and bool(_ASKS_LEAVE.search(q) or re.search(r"consent|permission", q, re.I))
 
 
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
@@ -465,8 +473,6 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     if _CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I) and not _CONSENT_PUBLIC.search(q):
         return 0.0   # consent to take part, unless it also gives leave to publish ("... and in our annual report")
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
-        return 0.0
-    if set_aside(col):
         return 0.0
     has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
     vals = [v for v in values if v and v.strip()]

@@ -270,6 +270,21 @@ def _warn_refusal(source: Source, col: Column) -> None:
                 "consent_values in copquotes.yaml (e.g. {'yes': no, 'no': yes})", source.path, col.id)
 
 
+def _best_consent(scored: list[tuple]) -> Column | None:
+    """The candidate that reads most like the quote consent. When that one is set aside (a photo
+    release, someone else's quotes: ``C.set_aside``), a lesser one is taken only if it names the
+    respondent's words outright ("your comments"), never a newsletter sign-up beside a photo release."""
+    ranked = sorted(scored, key=lambda s: (s[0], s[1]), reverse=True)
+    if not ranked:
+        return None
+    best = ranked[0]
+    if not C.set_aside(best[2]):
+        return best[2]
+    rest = [s for s in ranked if not C.set_aside(s[2])]
+    fair = [s for s in rest if s[0] > best[0] or C.names_their_words(s[2])]
+    return fair[0][2] if fair else None
+
+
 def _consent_column(source: Source, cols: list[Column], candidates: list[Column], values) -> Column | None:
     """The quote-consent column: the manifest's consent_column, or the candidate that reads most
     like a consent question; warned about when its values are codes, not yes/no."""
@@ -280,9 +295,7 @@ def _consent_column(source: Source, cols: list[Column], candidates: list[Column]
         consent_col = found[0]
     else:
         scored = [(C.looks_consent(c, values(c), meta.get("consent_values")), -c.index, c) for c in candidates]
-        scored = [s for s in scored if s[0] > 0]
-        if scored:
-            consent_col = max(scored, key=lambda s: (s[0], s[1]))[2]
+        consent_col = _best_consent([s for s in scored if s[0] > 0])
     if consent_col is not None and refuses_quotes(f"{consent_col.question} {consent_col.sub or ''}") \
             and not meta.get("consent_values"):
         consent_col.role = "consent_refusal"   # named as the consent, but its yes is a refusal

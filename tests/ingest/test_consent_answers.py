@@ -295,3 +295,35 @@ def test_a_no_to_a_question_about_films_or_images_blocks_no_quote(tmp_path, ques
     p = _survey(tmp_path, ["May we quote you anonymously?", question], [["Yes", "Yes"], ["Yes", no], ["Yes", "Yes"]])
     _, _, units = units_of(p)
     assert [u.consent for u in units if u.text in ANSWERS] == [True, True, True]
+
+
+# a seventh review (helper h105) found these; each failed on the version it reviewed
+def test_a_newsletter_sign_up_never_takes_the_place_of_a_photo_release(tmp_path):
+    p = _survey(tmp_path, ["Can we use your photo in our newsletter?", "Would you like to receive our newsletter?"],
+                [["", "Yes"], ["Yes", "Yes"], ["No", "No"]])
+    _, _, units = units_of(p, consent="yes")
+    assert units[0].consent is not True and units[2].consent is not True
+
+
+@pytest.mark.parametrize("question", ["Did you find the video resources on the website useful?",
+                                      "Did you like the photos in the newsletter?"])
+def test_a_no_to_a_question_about_pictures_on_the_website_blocks_no_quote(tmp_path, question):
+    p = _survey(tmp_path, ["May we quote your comments anonymously?", question], [["Yes", "Yes"], ["Yes", "No"], ["Yes", "No"]])
+    _, _, units = units_of(p)
+    assert [u.consent for u in units if u.text in ANSWERS] == [True, True, True]
+
+
+@pytest.mark.parametrize("question", [
+    "Would you be happy for us to use a quote from a comment you made today?",
+    "Can we use a quote from an answer you gave above?",
+    "May we quote data and comments from this survey?",
+    "Is there a quote here you would be happy for us to use?",
+])
+def test_a_request_to_quote_what_they_said_is_the_consent(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert [u.consent for u in units] == [True, False, True]
+
+
+@pytest.mark.parametrize("cell,said", [("Fine to quote me", False), ("Fine", None), ("Fine, leave me out", True)])
+def test_fine_in_a_do_not_quote_column_is_read_by_what_follows(cell, said):
+    assert refusal_said(cell, "Would you prefer that we do not quote your comments?") is said
