@@ -157,12 +157,14 @@ def _describe_change(expected: int, row: dict) -> str:
 
 def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: str, changes: dict,
                   reason: str | None = None, attempted: dict | None = None,
-                  extra_decisions: Iterable[tuple[str, str | None]] = (), also=None) -> dict:
+                  extra_decisions: Iterable[tuple[str, str | None]] = (), also=None, basis=None) -> dict:
     """Apply ``changes`` to one quote if its version is still ``expected_version``.
 
     One transaction: the check, the update (version + 1) and the decision rows.
     On a version mismatch the refused change is stored as a ``conflict_refused``
-    decision and :class:`QuoteConflict` is raised.
+    decision and :class:`QuoteConflict` is raised. ``basis``: what a check of the change read
+    of the quote's unit (:func:`_unit_basis`), before the transaction; when the unit reads
+    otherwise in it, the change is refused the same way.
     """
     reviewer = check_reviewer(reviewer)
     try:
@@ -186,12 +188,10 @@ def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: st
             raise QuoteConflict(f"not saved: quote {quote_id} no longer exists (the quotes stage was re-run or "
                                 "quote consent was withdrawn): list the quotes again", quote_id, expected,
                                 _snapshot(row), attempted)
-        elif int(row["version"]) != expected:
+        elif int(row["version"]) != expected or (basis is not None and _unit_basis(conn, row["unit_id"]) != basis):
             # neutral wording: the app or the CLI adds its own advice (the exception keeps current/attempted)
-            msg = ("not saved: " + _describe_change(expected, row)
-                   + ". Load the quote again to see their version; your change is kept in the audit trail.")
-            _log_decision(conn, quote_id, reviewer, "conflict_refused", _snapshot(row), attempted,
-                          reason=f"expected version {expected}, found {row['version']}")
+            msg, why = _refusal(expected, row)
+            _log_decision(conn, quote_id, reviewer, "conflict_refused", _snapshot(row), attempted, reason=why)
             bump_changes(conn)
             conflict = QuoteConflict(msg, quote_id, expected, _snapshot(row), attempted)
         else:
@@ -216,6 +216,29 @@ def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: st
     if conflict is not None:
         raise conflict
     return after
+
+
+def _refusal(expected: int, row: dict) -> tuple[str, str]:
+    """The message of a change refused as a conflict, and the reason its audit row keeps."""
+    if int(row["version"]) != expected:
+        return ("not saved: " + _describe_change(expected, row) + ". Load the quote again to see their version; "
+                "your change is kept in the audit trail.", f"expected version {expected}, found {row['version']}")
+    return ("not saved: the text or the redactions of this quote's answer changed while your change was checked "
+            "(a colleague redacted words in it, or its file was read again). Load the quote again to see them; "
+            "your change is kept in the audit trail.", "the quote's unit changed while the change was checked")
+
+
+def _unit_basis(conn, unit_id: str) -> tuple | None:
+    """What checking an edit reads of the quote's unit: its text and file, its anonymised text,
+    its active redactions and its file's known identifiers (``None``: no such unit)."""
+    unit = conn.execute("SELECT u.text, u.file_id, a.text FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
+                        " WHERE u.unit_id = ?", (unit_id,)).fetchone()
+    if unit is None:
+        return None
+    names = conn.execute("SELECT kind, value, aliases_json FROM file_identifiers WHERE file_id = ?"
+                         " ORDER BY kind, value, aliases_json",
+                         (unit[1],)).fetchall()
+    return tuple(unit), tuple(_active_redactions(conn, unit_id)), tuple(tuple(n) for n in names)
 
 
 # ---------------------------------------------------------------------------------- decisions
@@ -263,7 +286,9 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     row = _quote_row(ws.conn, quote_id)
     changes = {"edited_text": text}
+    basis = None
     if row is not None:
+        basis = _unit_basis(ws.conn, row["unit_id"])     # read first: a change during the check refuses the save
         _check_no_redacted_text(ws, row, text)
         risks = edit_risk_flags(text, shown_text(row))
         if risks:       # a new quasi-identifier: held until a reviewer approves it on purpose
@@ -274,7 +299,7 @@ def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int,
     status = changes["status"] = "approved" if approve else "edited"
     extra = [("approve", None)] if approve else []
     return _update_quote(ws, quote_id, reviewer, expected_version, "edit", changes, reason=reason,
-                         attempted={"edited_text": text, "status": status}, extra_decisions=extra)
+                         attempted={"edited_text": text, "status": status}, extra_decisions=extra, basis=basis)
 
 
 def set_themes(ws, quote_id: str, reviewer: str, themes: Iterable[str], expected_version: int,
@@ -589,9 +614,7 @@ def add_redaction(ws, unit_id: str, start: int, end: int, kind: str, reviewer: s
     """Redact ``units.text[start:end]`` of a unit (status ``manual``), then recompute the
     unit's anonymised text and the texts of its quotes. Returns a summary."""
     reviewer = check_reviewer(reviewer)
-    kind = str(kind or "other").lower()
-    if kind not in REDACTION_KINDS:
-        raise ConfigError(f"unknown redaction kind {kind!r}: choose from {', '.join(REDACTION_KINDS)}")
+    kind = _redaction_kind(kind)
     with ws.transaction() as conn:
         text = _unit_text(conn, unit_id)
         start, end = int(start), int(end)
@@ -610,35 +633,51 @@ def redact_text(ws, unit_id: str, needle: str, kind: str, reviewer: str, *,
 
     ``needle`` must be visible in the unit's anonymised text (a reviewer cannot
     probe redacted text by guessing) unless ``allow_hidden`` (reviewers allowed to
-    see the original). Returns how many spans were added.
+    see the original). Returns how many spans were added. The unit is read in the write
+    transaction: a unit a re-ingest or a removal took away meanwhile is a
+    :class:`~copquotes.errors.WorkspaceError` saying to load the quotes again, nothing written.
     """
     needle = str(needle or "").strip()
     if len(needle) < 2:
         raise ConfigError("type at least two characters of the text to redact")
-    text = _unit_text(ws.conn, unit_id)
-    if not allow_hidden:
-        anon = ws.conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id,)).fetchone()
-        visible = anon[0] if anon else ""
-        if not re.search(re.escape(needle), visible, flags=re.I):
-            raise ConfigError("that text does not occur in the unit's anonymised text: copy it from the text shown")
-    active = _active_redactions(ws.conn, unit_id)
-    spans = []
-    for m in re.finditer(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", text, flags=re.I):
-        if not any(s <= m.start() and m.end() <= e for s, e, *_ in active):
-            spans.append((m.start(), m.end()))
-    if not spans:
-        raise ConfigError("that text is already redacted (or not found as whole words) in this unit")
     reviewer = check_reviewer(reviewer)
-    kind = str(kind or "other").lower()
-    if kind not in REDACTION_KINDS:
-        raise ConfigError(f"unknown redaction kind {kind!r}: choose from {', '.join(REDACTION_KINDS)}")
+    kind = _redaction_kind(kind)
     with ws.transaction() as conn:
+        text = _unit_text(conn, unit_id)
+        if not allow_hidden:
+            _check_visible(conn, unit_id, needle)
+        spans = _unredacted_matches(conn, unit_id, text, needle)
         conn.executemany(
             'INSERT INTO redactions(unit_id, start, "end", kind, source, status) VALUES (?,?,?,?,?,?)',
             [(unit_id, s, e, kind, f"reviewer:{reviewer}", "manual") for s, e in spans])
         _recompute_unit(conn, unit_id, text, reviewer, "redaction_add",
                         {"spans": [list(s) for s in spans], "kind": kind})
     return len(spans)
+
+
+def _redaction_kind(kind) -> str:
+    kind = str(kind or "other").lower()
+    if kind not in REDACTION_KINDS:
+        raise ConfigError(f"unknown redaction kind {kind!r}: choose from {', '.join(REDACTION_KINDS)}")
+    return kind
+
+
+def _check_visible(conn, unit_id: str, needle: str) -> None:
+    """:class:`ConfigError` unless ``needle`` shows in the unit's anonymised text."""
+    anon = conn.execute("SELECT text FROM anon WHERE unit_id = ?", (unit_id,)).fetchone()
+    if not re.search(re.escape(needle), anon[0] if anon else "", flags=re.I):
+        raise ConfigError("that text does not occur in the unit's anonymised text: copy it from the text shown")
+
+
+def _unredacted_matches(conn, unit_id: str, text: str, needle: str) -> list[tuple[int, int]]:
+    """The whole-word matches of ``needle`` in ``text`` no active redaction covers (at least one)."""
+    active = _active_redactions(conn, unit_id)
+    spans = [(m.start(), m.end())
+             for m in re.finditer(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", text, flags=re.I)
+             if not any(s <= m.start() and m.end() <= e for s, e, *_ in active)]
+    if not spans:
+        raise ConfigError("that text is already redacted (or not found as whole words) in this unit")
+    return spans
 
 
 def undo_redaction(ws, unit_id: str, start: int, end: int, reviewer: str) -> dict:

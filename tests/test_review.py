@@ -1,14 +1,15 @@
 """Decisions, edits, redactions and labels: audit trail and optimistic concurrency."""
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
 
 from app.builders import NAME, UNITS, build_workspace, quote_ids, unit_id
-from copquotes import review
+from copquotes import removal, review
 from copquotes.disclosure import UNSAFE_EDIT
-from copquotes.errors import ConfigError, ConflictError, WorkspaceError
+from copquotes.errors import ConfigError, ConflictError, CopquotesError, WorkspaceError
 from copquotes.workspace import Workspace
 
 
@@ -110,6 +111,86 @@ def test_an_edit_whose_unit_a_re_ingest_replaces_meanwhile_is_a_conflict_not_a_c
     monkeypatch.setattr(review, "edit_hidden_words", re_ingest_meanwhile)
     with pytest.raises(review.QuoteConflict, match="no longer exists.*list the quotes again"):
         review.edit(ws, qid, "Ann", "My better wording of it.", 1)
+
+
+def before_the_first_write(ws, monkeypatch, meanwhile) -> list:
+    """Just before the first write transaction of ``ws`` begins, ``meanwhile(other)`` runs on a
+    second connection to the workspace: what a review action read before that moment may be
+    changed or gone by the time it writes. Returns a list that holds 1 once it ran."""
+    real = ws.transaction
+    ran = []
+
+    @contextlib.contextmanager
+    def transaction():
+        if not ran:
+            ran.append(1)
+            other = Workspace.open(ws.path)
+            try:
+                meanwhile(other)
+            finally:
+                other.close()
+        with real() as conn:
+            yield conn
+
+    monkeypatch.setattr(ws, "transaction", transaction)
+    return ran
+
+
+@pytest.fixture
+def file_removed_before_the_write(ws, monkeypatch):
+    """File 1 removed from the workspace (``copquotes remove``) just before ``ws`` first writes."""
+    return before_the_first_write(ws, monkeypatch, lambda other: removal.remove_files(other, ["1"]))
+
+
+_PLAN_AT = UNITS[1][2].index("plan")
+_NAME_AT = UNITS[1][2].index(NAME)
+
+
+@pytest.mark.parametrize("action, args", [
+    ("approve", ("QUOTE", "Ann", 1)),
+    ("reject", ("QUOTE", "Ann", "off theme", 1)),
+    ("reset", ("QUOTE", "Ann", 1)),
+    ("edit", ("QUOTE", "Ann", "I walk in flat.", 1)),
+    ("set_themes", ("QUOTE", "Ann", ["wellbeing", "backlash"], 1)),
+    ("add_redaction", (unit_id(1), _PLAN_AT, _PLAN_AT + 4, "place", "Ann")),
+    ("redact_text", (unit_id(1), "walk", "other", "Ann")),
+    ("undo_redaction", (unit_id(1), _NAME_AT, _NAME_AT + len(NAME), "Ann")),
+    ("label_theme", (unit_id(1), "backlash", 1, "Ann")),
+])
+def test_a_review_action_whose_unit_is_removed_before_it_writes_tells_the_reviewer_to_reload(
+        ws, qid, file_removed_before_the_write, action, args):
+    """The unit goes between what the action read and its write: a clear error saying to load the
+    quotes again (never a raw database error), and nothing of the action written anywhere."""
+    args = tuple(qid if a == "QUOTE" else a for a in args)
+    with pytest.raises(CopquotesError, match="(load|list) the quotes again"):
+        getattr(review, action)(ws, *args)
+    assert file_removed_before_the_write
+    assert ws.conn.execute("SELECT COUNT(*) FROM units WHERE file_id = 1").fetchone()[0] == 0
+    assert ws.conn.execute("SELECT COUNT(*) FROM redactions WHERE unit_id = ?", (unit_id(1),)).fetchone()[0] == 0
+    assert ws.conn.execute("SELECT COUNT(*) FROM decisions WHERE reviewer = 'Ann'").fetchone()[0] == 0
+    assert ws.conn.execute("SELECT COUNT(*) FROM theme_labels WHERE reviewer = 'Ann'").fetchone()[0] == 0
+    assert "Ann" not in " ".join(r[0] or "" for r in ws.conn.execute("SELECT payload_json FROM orphans"))
+
+
+def test_an_edit_checked_before_a_colleague_redacts_its_words_elsewhere_in_the_unit_is_a_conflict(
+        ws, qid, monkeypatch):
+    """The quote is the unit's first sentence; while the edit is checked a colleague redacts "room"
+    in the unit's second sentence (the quote's version does not change): the edit adding "room"
+    is refused as a conflict, kept in the audit trail, and never stored."""
+    first = UNITS[1][2].index(".") + 1
+    ws.conn.execute('UPDATE quotes SET "end" = ?, text = ?, verbatim = ?, suggested_text = NULL WHERE quote_id = ?',
+                    (first, UNITS[1][2][:first], UNITS[1][2][:first], qid))
+    room = UNITS[1][2].index("room")
+    before_the_first_write(ws, monkeypatch,
+                           lambda other: review.add_redaction(other, unit_id(1), room, room + 4, "place", "Bea"))
+    edit = "I walk in flat and walk out with a plan for the room."
+    with pytest.raises(review.QuoteConflict, match="(?i)load the quote again") as err:
+        review.edit(ws, qid, "Ann", edit, 1)
+    assert err.value.attempted["edited_text"] == edit
+    assert row(ws, qid)["edited_text"] is None and row(ws, qid)["version"] == 1
+    assert [d["action"] for d in decisions(ws, qid) if d["reviewer"] == "Ann"] == ["conflict_refused"]
+    with pytest.raises(review.UnsafeEditError):     # made again, the edit's check sees the redaction
+        review.edit(ws, qid, "Ann", edit, 1)
 
 
 def test_withdrawn_consent_removes_the_quote_and_refuses_decisions(ws, qid):

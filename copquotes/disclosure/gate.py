@@ -27,7 +27,7 @@ import re
 import sqlite3
 
 from .names import (PersonNames, identifier_terms, known_identifier_terms, mask_names, name_pattern, scrub,
-                    workspace_person_names)
+                    spares_compounds, workspace_person_names)
 from .sources import source_names
 from .speakers import SpeakerNames
 
@@ -243,9 +243,12 @@ class Disclosure:
         workspace with a Will on its roster loses the keyword "will" (the safe side)."""
         if text is None:
             return None
-        s = self.derived(text)
-        for mark, terms in known_identifiers(self.ws).items():
-            s = scrub(s, terms, mark)
+        known = known_identifiers(self.ws)
+        # names of several words whole first ("de vries", "smith-jones"), before derived() masks their words one by one
+        s = scrub(str(text), {t for t in known.get("[name]", ()) if not t.isalpha()}, "[name]")
+        s = self.derived(s)
+        for mark, terms in known.items():
+            s = scrub(s, terms, mark, spare_compounds=spares_compounds)
         if self._only_no is None:       # once per Disclosure: a topics table asks for every label
             self._only_no = withheld_words(self.ws)
         only_no = self._only_no

@@ -26,6 +26,21 @@ from .placeholders import placeholder as _placeholder
 
 #: words that are parts of a name string but never a name alone
 NAME_STOPWORDS = HONORIFICS | {"the", "and", "of", "van", "von", "de", "da", "di", "del", "la", "le", "st"}
+#: particles of a surname ("van der Berg", "De Vries", "Ahmed Al Hassan", "al-Amin"): before another
+#: word of a name they are no name alone (the word "van", "et al" stay); as a name's last word
+#: or a whole name ("Thanh Le", an alias "Al") they are; those that are first names too ("Al
+#: Smith", "Des O'Connor", "Bin Li") only in the middle of a name (:func:`is_particle`)
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "des", "del", "della", "di", "da", "das", "dos", "du",
+                       "la", "le", "al", "el", "bin", "ibn", "ter", "ten", "st"})
+FIRST_NAMES_TOO = frozenset({"al", "bin", "del", "den", "des", "el"})
+
+
+def is_particle(words, i: int) -> bool:
+    """Whether ``words[i]`` is a particle of the surname of the name ``words`` (see :data:`PARTICLES`)."""
+    w = words[i].lower()
+    if w not in PARTICLES or i >= len(words) - 1:
+        return False
+    return i > 0 or w not in FIRST_NAMES_TOO
 _WORD = re.compile(r"[^\W\d_]+")
 _COMMON: set[str] | None = None
 
@@ -149,8 +164,8 @@ class PersonNames:
                 self.full.add(tuple(p.lower() for p in parts))
                 self.first.add(parts[0].lower())
                 self.longest = max(self.longest, len(parts))
-            for p in parts:
-                if len(p) < 3 or p.lower() in NAME_STOPWORDS:
+            for i, p in enumerate(parts):
+                if len(p) < 3 or p.lower() in NAME_STOPWORDS or is_particle(parts, i):
                     continue
                 if common and p.lower() in common:
                     # "Hope", "Young", "Best": the file's own mask takes them capitalised; across
@@ -256,11 +271,14 @@ def identifier_terms(ws, min_len: int = 3) -> set[str]:
 _PLACEHOLDER_WORDS = {"name", "redacted", "withheld", "organisation", "place", "contact", "identifier"}
 
 
+_NOT_ALONE = (NAME_STOPWORDS - PARTICLES) | _PLACEHOLDER_WORDS
+
+
 def known_identifier_terms(conn) -> dict[str, set[str]]:
     """The identifiers a workspace knows from its own lists (``file_identifiers``: roster names
     and aliases, speaker labels, identity columns, contacts), lower-cased, by the placeholder that
-    stands for them: for a person every name and alias whole and each part of two or more
-    letters; for an organisation, place or contact the value whole.
+    stands for them: for a person the terms of :func:`person_name_terms` of every name and alias;
+    for an organisation, place or contact the value whole.
 
     Unlike :func:`identifier_terms` this keeps the parts that are ordinary words ("will",
     "grace", "hope" of a roster's Will, Grace or Hope): these are the workspace's known
@@ -271,11 +289,7 @@ def known_identifier_terms(conn) -> dict[str, set[str]]:
     for name in workspace_person_names(conn):
         name = re.sub(r"\([^)]*\)", " ", str(name or "")).lower().strip()
         for form in {name, fold(name)}:        # "siobhán" and "siobhan"
-            words = _WORD.findall(form)
-            out.setdefault("[name]", set()).update(
-                w for w in words if len(w) >= 2 and w not in NAME_STOPWORDS | _PLACEHOLDER_WORDS)
-            if len(words) > 1:
-                out["[name]"].add(" ".join(form.split()))
+            out.setdefault("[name]", set()).update(person_name_terms(form))
     for value, kind in conn.execute("SELECT value, kind FROM file_identifiers"
                                     " WHERE lower(kind) IN ('org', 'organisation', 'place', 'email', 'phone')"):
         if value and len(str(value).strip()) >= 3:
@@ -283,8 +297,41 @@ def known_identifier_terms(conn) -> dict[str, set[str]]:
     return out
 
 
-def scrub(text, terms: set[str], placeholder: str = "[redacted]") -> str:
-    """``text`` with every whole-word occurrence of ``terms`` (any case) replaced."""
+def person_name_terms(name: str) -> set[str]:
+    """The lower-case terms that stand for the person name ``name`` in an aggregate string: the
+    name whole (as written, and with spaces or hyphens between its words); each word of two or
+    more letters ("ng", "li", "okafor") but a title and a particle (:func:`is_particle`: "van"
+    of "van der Berg", "de" of "De Vries", not "al" of "Al Smith"); a surname of several words
+    with spaces, hyphens or nothing between them ("smith-jones", "smith jones", "smithjones"; "van der berg",
+    "vanderberg", "der berg"; "devries"; "o'brien", "obrien")."""
+    name = " ".join(name.lower().split())
+    words = _WORD.findall(name)
+    terms = {w for i, w in enumerate(words) if len(w) >= 2 and w not in _NOT_ALONE and not is_particle(words, i)}
+    runs = [words[i:] for i in range(len(words)) if is_particle(words, i)]     # from each particle on
+    runs += [_WORD.findall(tok) for tok in name.split()]                         # "smith-jones", "o'brien"
+    core = [w for w in words if w not in _NOT_ALONE]      # "dr sarah okafor": "sarah okafor" too
+    if len(words) > 1:
+        terms.update((name, " ".join(words), "-".join(words), " ".join(core)))
+    for run in runs:
+        if len(run) > 1:
+            terms.update((" ".join(run), "-".join(run), "".join(run)))
+    terms.update(tok for tok in name.split() if len(_WORD.findall(tok)) > 1)
+    return {t for t in terms if len(t) >= 2}
+
+
+def spares_compounds(term: str) -> bool:
+    """Whether ``term``, a known identifier, is matched in an aggregate string only outside a
+    hyphenated compound: a word of two letters ("co", "re": "co-design", "re-engage" stay whole,
+    "co" alone is masked). A longer name is masked in a compound too ("jones-led" ->
+    "[name]-led"), an ordinary word among them too (the safe side: a roster's "Jo Self" costs
+    "self-care" its "self")."""
+    return term.isalpha() and len(term) <= 2
+
+
+def scrub(text, terms: set[str], placeholder: str = "[redacted]", spare_compounds=None) -> str:
+    """``text`` with every whole-word occurrence of ``terms`` (any case) replaced; a term for
+    which ``spare_compounds(term)`` is true not where it is a piece of a hyphenated compound
+    ("self" of "self-care")."""
     if text is None:
         return ""
     s = str(text)
@@ -295,5 +342,8 @@ def scrub(text, terms: set[str], placeholder: str = "[redacted]") -> str:
     hits = [t for t in terms if t in low and (not t.isalnum() or t in words)]
     for t in sorted(hits, key=len, reverse=True):
         # underscores separate words here (BERTopic labels look like "3_word_word")
-        s = re.sub(r"(?<![^\W_])" + re.escape(t) + r"(?![^\W_])", placeholder, s, flags=re.I)
+        pattern = r"(?<![^\W_])" + re.escape(t) + r"(?![^\W_])"
+        if spare_compounds is not None and spare_compounds(t):
+            pattern = r"(?<![^\W_]-)" + pattern + r"(?!-[^\W_])"
+        s = re.sub(pattern, placeholder, s, flags=re.I)
     return s

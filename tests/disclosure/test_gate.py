@@ -61,6 +61,31 @@ def test_aggregate_masks_the_workspaces_known_identifiers_in_any_case(ws, keywor
     assert Disclosure(ws).aggregate(keywords) == shown
 
 
+_SURNAMES = [("Anna Smith-Jones", "[]"), ("Pieter van der Berg", "[]"), ("Lotte De Vries", "[]"),
+             ("Sean O'Brien", "[]"), ("Mai Ng", "[]"), ("Wei Li", "[]"), ("Thanh Le", "[]"),
+             ("Ahmed Al Hassan", "[]"), ("Noura al-Amin", "[]"), ("Ng", "[]"),
+             ("Cordelia Tran", '["Co"]'), ("Reuben Ross", '["Re"]')]
+
+
+@pytest.mark.parametrize("keywords, shown", [
+    ("smith-jones, support", "[name], support"),                     # a hyphenated surname whole
+    ("smith jones, smithjones, jones-led", "[name], [name], [name]-led"),   # as a tokeniser may write it
+    ("devries, de vries, vries", "[name], [name], [name]"),            # a surname with a particle
+    ("vanderberg, van der berg, berg", "[name], [name], [name]"),
+    ("obrien, brien", "[name], [name]"),
+    ("alhassan, al-hassan, al hassan, al-amin", "[name], [name], [name], [name]"),
+    ("3_ng_mentoring, li, le", "3_[name]_mentoring, [name], [name]"),   # two-letter names are names
+    ("van, de, der, al, et al, la", "van, de, der, al, et al, la"),    # particles of longer names: words
+    ("self-care, co-design, e-learning, re-engage", "self-care, co-design, e-learning, re-engage"),
+    ("co, re, 2_co_design", "[name], [name], 2_[name]_design"),        # two-letter names alone are masked
+])
+def test_aggregate_masks_surnames_with_hyphens_and_particles_and_two_letter_names(ws, keywords, shown):
+    with ws.transaction() as c:
+        c.executemany("INSERT INTO file_identifiers(file_id, value, kind, source, aliases_json)"
+                      " VALUES (1, ?, 'person', 'roster', ?)", _SURNAMES)
+    assert Disclosure(ws).aggregate(keywords) == shown
+
+
 def test_withheld_words_are_stored_for_the_next_process_and_counted_again_when_the_text_moves(ws):
     from copquotes import review
     from copquotes.disclosure import gate as gate_mod

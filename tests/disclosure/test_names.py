@@ -29,3 +29,40 @@ def test_workspace_names_leave_an_ordinary_word_that_is_a_name_plus_s(text):
 def test_workspace_names_still_take_a_possessive_without_apostrophe():
     people = PersonNames(["Sarah Quennell"])
     assert people.mask("it was quennells idea") == "it was [name] idea"
+
+
+@pytest.mark.parametrize("name, has, has_not", [
+    ("pieter van der berg", {"pieter", "berg", "van der berg", "vanderberg", "der berg", "pieter van der berg"},
+     {"van", "der"}),
+    ("lotte de vries", {"lotte", "vries", "de vries", "devries", "de-vries"}, {"de"}),
+    ("anna smith-jones", {"smith", "jones", "smith-jones", "smith jones", "smithjones", "anna smith-jones"}, set()),
+    ("noura al-amin", {"noura", "amin", "al-amin", "alamin", "al amin"}, {"al"}),
+    ("ahmed al hassan", {"ahmed", "hassan", "al hassan", "alhassan"}, {"al"}),
+    ("sean o'brien", {"sean", "brien", "o'brien", "obrien"}, {"o"}),
+    ("mai ng", {"mai", "ng", "mai ng"}, set()),
+    ("thanh le", {"thanh", "le"}, set()),                 # a particle as a name's last word is the surname
+    ("ng", {"ng"}, set()),
+    ("al smith", {"al", "smith"}, set()),                 # a particle that is a first name too, first
+    ("des o'connor", {"des", "connor", "oconnor"}, set()),
+    ("bin li", {"bin", "li"}, set()),
+    ("dr sarah okafor", {"sarah", "okafor", "sarah okafor"}, {"dr"}),
+])
+def test_a_person_names_terms_are_its_words_and_surname_forms_but_no_particle_alone(name, has, has_not):
+    from copquotes.disclosure.names import person_name_terms
+
+    terms = person_name_terms(name)
+    assert has <= terms and not has_not & terms
+
+
+def test_workspace_names_take_no_particle_of_a_longer_name_alone():
+    people = PersonNames(["Pieter van der Berg", "Des O'Connor"], strict=True)
+    assert people.mask("der Berg and des and Des") == "der [name] and des and [name]"
+
+
+@pytest.mark.parametrize("name", ["Dr", "the Dr", "Mr and Mrs", "(Sam)", ""])
+def test_a_name_of_titles_alone_gives_no_term_that_would_match_everywhere(name):
+    from copquotes.disclosure.names import person_name_terms, scrub
+
+    terms = person_name_terms(name.lower())
+    assert all(len(t) >= 2 for t in terms)
+    assert scrub("a plain keyword list", terms, "[name]") == "a plain keyword list"
