@@ -395,7 +395,8 @@ def batches(ws_path) -> list[dict]:
                 r = results.get(f.get("path"))
                 if r is None:
                     r = {"status": "added" if info["ingested"] else "waiting"}   # (a batch from before results)
-                f.update(status=r.get("status"), units=r.get("units"), error=r.get("error"), newer=r.get("newer"))
+                f.update(status=r.get("status"), units=r.get("units"), error=r.get("error"), newer=r.get("newer"),
+                         questions=r.get("questions"))
             out.append(info)
     return out
 
@@ -441,10 +442,10 @@ def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
             status = f.get("status") or "waiting"
             result = FILE_STATUS.get(status, status)
             if status == "added" and f.get("units") is not None:
-                result = f"read: {int(f['units']):,} answers and turns"
+                result = f"read: {int(f['units']):,} answers and turns" + questions_words(f.get("questions"))
             elif status == "replaced" and f.get("units") is not None:
                 why = "with a roster added later" if later_roster else "(a new version)"
-                result = f"read again {why}: {int(f['units']):,} answers and turns"
+                result = f"read again {why}: {int(f['units']):,} answers and turns" + questions_words(f.get("questions"))
             elif status == "unreadable":
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
             elif status == "outdated" and f.get("newer"):
@@ -453,6 +454,25 @@ def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
             rows.append({"file": f["name"], "size": human_size(f.get("bytes")), "added": when, "result": result,
                          **{k: meta.get(k, "") for k in META_SHOWN}})
     return rows
+
+
+def questions_words(n) -> str:
+    """A survey file's count of questions read as open ones, as the file list says it (a question
+    read as a choice, a scale or a form field gives no answers, so the officer sees it missing)."""
+    if not n:
+        return ""
+    return f" to {int(n)} open question{'s' if int(n) != 1 else ''}"
+
+
+def questions_read(ws, path) -> int | None:
+    """How many questions of the survey file at ``path`` (as the workspace holds it) were read as
+    open questions; ``None`` for a transcript or a file it does not hold. One indexed count."""
+    row = ws.conn.execute("SELECT file_id FROM files WHERE path = ?", (str(Path(path).resolve()),)).fetchone()
+    if row is None:
+        return None
+    n = ws.conn.execute("SELECT COUNT(DISTINCT question) FROM units WHERE file_id = ? AND source_kind = 'survey'",
+                        (row[0],)).fetchone()[0]
+    return n or None
 
 
 def _listed(ws_path, listed: list[dict] | None) -> list[dict]:
@@ -646,7 +666,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
 
         results: dict[str, dict] = {}
 
-        def report(path, status, units=0, error=None):
+        def report(path, status, units=0, error=None, questions=None):
             try:
                 key = rel(path)
             except ValueError:
@@ -657,7 +677,8 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             prog.state["files"].append({"name": name, "status": status, "units": units, "error": error,
                                         **({"newer": newer} if newer else {})})
             prog.save()
-            results[key] = {"status": status, "units": units, "error": error, **({"newer": newer} if newer else {})}
+            results[key] = {"status": status, "units": units, "error": error, **({"newer": newer} if newer else {}),
+                            **({"questions": questions} if questions else {})}
             _write_json(b / RESULTS, results)      # kept with the batch: the page lists it after later runs
         try:
             disc = discover([b], meta)
@@ -690,7 +711,9 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
                 src = _with_typed_meta(src, typed, rel)
                 rep = ws.ingest([src], progress=False)
                 fr = rep.files[0]
-                report(src.path, getattr(fr, "status", "added"), units=int(getattr(fr, "n_units", 0) or 0))
+                status = getattr(fr, "status", "added")
+                report(src.path, status, units=int(getattr(fr, "n_units", 0) or 0),
+                       questions=questions_read(ws, src.path) if status in ("added", "replaced") else None)
                 read_ok.append(src.path)
                 n_units += int(getattr(fr, "n_units", 0) or 0)
             except Exception as exc:  # noqa: BLE001 - any failure of one file is reported, the rest go on

@@ -179,6 +179,10 @@ def test_a_file_uploaded_again_under_its_name_replaces_the_one_added_before(tmp_
 
 LIKERT = (b"ID,Q1 The CoP deepened my understanding,Q2 Time well spent,Q3 Rating\n"
           b"1,Strongly agree,Disagree,2\n2,Agree,Disagree,5\n3,Agree,Agree,4\n")
+LIKERT_AND_ONE = (b"ID,Q1 The CoP deepened my understanding,What was the most valuable part of the series?\n"
+                  b"1,Strongly agree,The check-ins at the start of every session.\n"
+                  b"2,Agree,Hearing how other schools respond to backlash.\n"
+                  b"3,Agree,Time to reflect on my own practice with peers.\n")
 ROSTER = b"name,role,quote_consent\nParticipant 1,participant,yes\nParticipant 2,participant,yes\n"
 
 
@@ -208,6 +212,33 @@ def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_bef
     rows = [(r["file"], r["result"]) for r in file_rows(ws_path)]
     assert [f for f, _ in rows].count("roster_update.csv") == 1
     assert dict(rows)["fg_session1.txt"].startswith(("read again with a roster added later", "read before"))
+
+
+SURVEY_TWO_OPEN = (b"ID,How satisfied were you?,What was the most valuable aspect of your CoP?,What could we do better?\n"
+                   + b"".join(b"%d,Satisfied,%s,%s\n" % (i, a, b) for i, (a, b) in enumerate([
+                       (b"Being among people who get the work and share the load.", b"Longer sessions with more case studies."),
+                       (b"I left every session with my energy back.", b"An agenda sent a week before each session."),
+                       (b"Knowing I had allies in other schools this year.", b"Fewer introductions and more time on backlash."),
+                   ], 1)))
+
+
+def test_the_files_list_says_how_many_open_questions_of_a_survey_were_read(tmp_path):
+    """An officer whose survey has two free-text questions sees whether both were read (a question
+    read as a choice gives no quotes and was missing without a word); a transcript says nothing
+    of questions."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.csv", SURVEY_TWO_OPEN), ("likert_and_one.csv", LIKERT_AND_ONE),
+                              ("fg_2024.vtt", VTT.encode())])
+    _ingest(ws_path)
+    rows = {r["file"]: r["result"] for r in file_rows(ws_path)}
+    assert rows == {"survey.csv": "read: 6 answers and turns to 2 open questions",
+                    "likert_and_one.csv": "read: 3 answers and turns to 1 open question",
+                    "fg_2024.vtt": "read: 3 answers and turns"}
+
+
+@pytest.mark.parametrize("n, words", [(None, ""), (0, ""), (1, " to 1 open question"), (3, " to 3 open questions")])
+def test_questions_words(n, words):
+    assert jobs.questions_words(n) == words
 
 
 def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later_analyses(tmp_path):
