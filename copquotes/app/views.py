@@ -49,6 +49,17 @@ OPEN_QUESTIONS_NOTE = ("For a survey, 'open questions' counts the questions whos
                        "quotes. A question read as a choice (a scale, yes/no, a pick list) gives none: if a "
                        "free-text question is missing from the count, ask the researcher who looks after "
                        "copquotes to name it as an open question.")
+# the topic pictures (copquotes.topics.figures.PNG_NAMES) as people read them, not as file names
+PICTURE_CAPTIONS = {
+    "topic_map.png": "Topics on a map: answers and turns that say similar things sit close together",
+    "theme_map.png": "The same map, coloured by theme",
+    "topic_sizes.png": "How many answers and turns each topic holds",
+    "theme_prevalence.png": "How many answers and turns are about each theme",
+    "topics_over_time.png": "Topics across the years",
+}
+CSV_NOTE = ("In a CSV file, a cell that starts with '-' (such as every attribution line, "
+            "'- CoP survey respondent 2025') gets a ' in front, so that Excel does not read it as a formula: "
+            "take the ' out when you paste. Word and Excel files hold the text exactly, ready to paste.")
 REJECT_REASONS = ("Not on theme", "Could identify someone", "Unclear out of context", "Too long or rambling",
                   "Repeats another quote", "Unfair to a named person or group", "Other")
 
@@ -450,7 +461,7 @@ def overview_page() -> None:
     if figs:
         st.subheader("Topic map")
         for p in figs[:3]:
-            st.image(p.png, caption=p.name)
+            st.image(p.png, caption=picture_caption(p.name))
     if ov["stages"]:
         with st.expander("Analysis stages"):
             st.dataframe(ov["stages"], width="stretch", hide_index=True)
@@ -1081,6 +1092,11 @@ def topic_theme_shown(tt, themes: dict):
     return tt.rename(columns=lambda t: themes.get(t, t), index=shown_topic)
 
 
+def picture_caption(name: str) -> str:
+    """A topic picture's caption in plain words (its file name only for a picture not known here)."""
+    return PICTURE_CAPTIONS.get(name, name)
+
+
 def topics_page() -> None:
     ctx = current()
     st.title("Topics")
@@ -1095,6 +1111,8 @@ def topics_page() -> None:
     page, size = st.session_state.get("tp_page", 1), st.session_state.get("tp_size", PAGE_SIZES[0])
     rows, total = cached(ctx, "topic_units", int(topic), page, size)
     _pager(total, "tp_page", "tp_size")
+    st.caption("Listed: the answers and turns of people who agreed to be quoted, most typical first. The "
+               "size in the table counts everyone's, so it can be larger.")
     for r in rows:
         with st.container(border=True):
             st.caption(md_escape(f"{r['unit_id']} · {_topic_fit(r['prob'])} · " + where_line(r)))
@@ -1109,7 +1127,7 @@ def topics_page() -> None:
         themes = dict(cached_analysis(ctx, "filter_options")["themes"])
         st.dataframe(topic_theme_shown(tt, themes), width="stretch")
     for p in cached(ctx, "figures"):
-        st.image(p.png, caption=p.name)
+        st.image(p.png, caption=picture_caption(p.name))
 
 
 # ---------------------------------------------------------------------------------- export
@@ -1245,6 +1263,8 @@ def export_page() -> None:
                                            "units": "Coded units table (for researchers)"}[w])
     ext = st.selectbox("Format", EXPORT_FORMATS[what], key=f"x_fmt_{what}",
                        format_func=lambda e: FORMAT_NAMES.get(e, e))
+    if ext == ".csv":
+        st.caption(CSV_NOTE)
     ids, coll, approved_only = None, None, True
     if what == "quotes":
         names = [c["name"] for c in collections.list_collections(ctx.ws)]
