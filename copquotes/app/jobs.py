@@ -38,7 +38,7 @@ import traceback
 from pathlib import Path
 
 from .. import runtime
-from ..ingest.base import MANIFEST_NAMES
+from ..ingest.base import MANIFEST_NAMES, SURVEY_FORMATS, TRANSCRIPT_FORMATS
 from ..parallel import pid_alive
 from ..removal import UPLOADS
 from ..types import SOURCE_KINDS as ALL_SOURCE_KINDS
@@ -680,6 +680,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             results[key] = {"status": status, "units": units, "error": error, **({"newer": newer} if newer else {}),
                             **({"questions": questions} if questions else {})}
             _write_json(b / RESULTS, results)      # kept with the batch: the page lists it after later runs
+        kind = meta.pop("source_kind", None)     # applied below, to the files it fits (kind_fits)
         try:
             disc = discover([b], meta)
         except CopquotesError as exc:
@@ -708,7 +709,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
         typed = {f["path"]: f["meta"] for f in info.get("files", []) if f.get("meta")}
         for src in disc.sources:
             try:
-                src = _with_typed_meta(src, typed, rel)
+                src = _with_typed_meta(_typed_kind(src, kind), typed, rel)
                 rep = ws.ingest([src], progress=False)
                 fr = rep.files[0]
                 status = getattr(fr, "status", "added")
@@ -729,6 +730,36 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
 
 
+VENDOR_SURVEY_FORMATS = tuple(f for f in SURVEY_FORMATS if not f.startswith("plain_"))
+
+
+def kind_fits(fmt: str, kind: str) -> bool:
+    """Can a file of format ``fmt`` be of the source ``kind`` chosen on Add files for every file
+    added at once? A survey platform's export is a survey and a transcript is no survey (a batch
+    of both, marked "focus group", made every survey answer a "focus group participant"); a
+    plain table or coded segments can be any kind."""
+    if fmt in VENDOR_SURVEY_FORMATS:
+        return kind == "survey"
+    if fmt in TRANSCRIPT_FORMATS:
+        return kind != "survey"
+    return True
+
+
+def _typed_kind(src, kind: str | None):
+    """The source with the source kind chosen for its batch, where it fits (:func:`kind_fits`);
+    else what the manifest or detection gave it."""
+    import dataclasses
+
+    from ..ingest.base import normalise_meta
+
+    if not kind:
+        return src
+    kind = normalise_meta({"source_kind": kind}, "Add files: ")["source_kind"]
+    if not kind_fits(src.format, kind):
+        return src
+    return dataclasses.replace(src, meta={**src.meta, "source_kind": kind})
+
+
 def _with_typed_meta(src, typed: dict, rel):
     """The source with the group, year or source kind typed when its file was uploaded again
     (over its batch's; ``typed``: ``{path in the batch: meta}``)."""
@@ -742,7 +773,10 @@ def _with_typed_meta(src, typed: dict, rel):
         own = None
     if not own:
         return src
-    return dataclasses.replace(src, meta={**src.meta, **normalise_meta(own, "Add files: ")})
+    own = normalise_meta(own, "Add files: ")
+    if own.get("source_kind") and not kind_fits(src.format, own["source_kind"]):
+        own.pop("source_kind")
+    return dataclasses.replace(src, meta={**src.meta, **own})
 
 
 def newer_version(ws, ws_path, path) -> str | None:

@@ -1423,7 +1423,8 @@ def add_files_page() -> None:
     st.file_uploader("Files to add", accept_multiple_files=True, key=key, disabled=running)
     st.caption("Optional: these apply to every file you add now, a new version of a file added before too. "
                "Leave them empty and they are worked out from the files (the year from the file name, survey or "
-               "transcript from the format); a new version keeps what its file had.")
+               "transcript from the format); a new version keeps what its file had. A source kind applies only "
+               "to the files it fits: a survey platform's export stays a survey, a transcript never becomes one.")
     c = st.columns(3)
     c[0].text_input("Group", key="add_group", placeholder="e.g. Early career", disabled=running)
     c[1].text_input("Year", key="add_year", placeholder="e.g. 2024-2025", disabled=running)

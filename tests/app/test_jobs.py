@@ -241,6 +241,42 @@ def test_questions_words(n, words):
     assert jobs.questions_words(n) == words
 
 
+FORMS = (b"ID,Start time,Completion time,Email,Name,What was the most valuable aspect of your CoP?\n"
+         b"1,6/2/25 9:00:00,6/2/25 9:05:00,a@example.org,Amy Chen,Being among people who get the work and share the load.\n"
+         b"2,6/2/25 10:00:00,6/2/25 10:04:00,b@example.org,Ben Ortiz,I left every session with my energy back again.\n"
+         b"3,6/2/25 11:00:00,6/2/25 11:06:00,c@example.org,Cal Ruiz,Knowing I had allies in other schools this year.\n")
+
+
+@pytest.mark.parametrize("chosen, survey_kind, transcript_kind", [
+    ("focus_group", "survey", "focus_group"),       # was: the survey's answers became focus group turns
+    ("interview", "survey", "interview"),
+    ("survey", "survey", None),                     # a transcript is never a survey: detection decides
+])
+def test_a_source_kind_chosen_for_a_mixed_upload_applies_only_to_the_files_it_fits(tmp_path, chosen, survey_kind,
+                                                                                 transcript_kind):
+    """An officer uploads a Forms survey and a Zoom transcript at once and sets Source kind to
+    "focus group": the survey's quotes were attributed to "CoP focus group participant"."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.csv", FORMS), ("fg.vtt", VTT.encode())], {"source_kind": chosen})
+    ws = ingest_pending(ws_path)
+    try:
+        kinds = dict(ws.conn.execute("SELECT CASE WHEN f.path LIKE '%.csv' THEN 'survey' ELSE 'fg' END,"
+                                     " MIN(u.source_kind) FROM units u JOIN files f USING (file_id) GROUP BY 1"))
+    finally:
+        ws.close()
+    assert kinds["survey"] == survey_kind
+    assert kinds["fg"] == transcript_kind if transcript_kind else kinds["fg"] != "survey"
+
+
+@pytest.mark.parametrize("fmt, kind, fits", [
+    ("msforms_xlsx", "survey", True), ("msforms_xlsx", "focus_group", False), ("qualtrics_csv", "interview", False),
+    ("zoom_vtt", "focus_group", True), ("teams_docx", "interview", True), ("plain_txt", "survey", False),
+    ("plain_csv", "reflection", True), ("plain_xlsx", "survey", True), ("coded_csv", "interview", True),
+])
+def test_kind_fits(fmt, kind, fits):
+    assert jobs.kind_fits(fmt, kind) is fits
+
+
 def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later_analyses(tmp_path):
     """Before the fix an empty CSV, a PDF and a ratings-only CSV were listed "analysed: yes", their
     warnings were gone after the next analysis, the ratings-only one told an officer to edit
