@@ -680,7 +680,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             results[key] = {"status": status, "units": units, "error": error, **({"newer": newer} if newer else {}),
                             **({"questions": questions} if questions else {})}
             _write_json(b / RESULTS, results)      # kept with the batch: the page lists it after later runs
-        kind = meta.pop("source_kind", None)     # applied below, to the files it fits (kind_fits)
+        chosen_kind = meta.pop("source_kind", None)     # applied below, to the files it fits (kind_fits)
         try:
             disc = discover([b], meta)
         except CopquotesError as exc:
@@ -709,7 +709,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
         typed = {f["path"]: f["meta"] for f in info.get("files", []) if f.get("meta")}
         for src in disc.sources:
             try:
-                src = _with_typed_meta(_typed_kind(src, kind), typed, rel)
+                src = _with_typed_meta(_typed_kind(src, chosen_kind), typed, rel)
                 rep = ws.ingest([src], progress=False)
                 fr = rep.files[0]
                 status = getattr(fr, "status", "added")

@@ -257,7 +257,8 @@ def test_a_source_kind_chosen_for_a_mixed_upload_applies_only_to_the_files_it_fi
     """An officer uploads a Forms survey and a Zoom transcript at once and sets Source kind to
     "focus group": the survey's quotes were attributed to "CoP focus group participant"."""
     ws_path = tmp_path / "ws"
-    jobs.save_batch(ws_path, [("survey.csv", FORMS), ("fg.vtt", VTT.encode())], {"source_kind": chosen})
+    jobs.save_batch(ws_path, [("survey.csv", FORMS), ("fg.vtt", VTT.encode()), ("roster.csv", ROSTER)],
+                    {"source_kind": chosen})   # (a roster in the batch too: its kind is no source kind)
     ws = ingest_pending(ws_path)
     try:
         kinds = dict(ws.conn.execute("SELECT CASE WHEN f.path LIKE '%.csv' THEN 'survey' ELSE 'fg' END,"
