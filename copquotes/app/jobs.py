@@ -442,10 +442,10 @@ def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
             status = f.get("status") or "waiting"
             result = FILE_STATUS.get(status, status)
             if status == "added" and f.get("units") is not None:
-                result = f"read: {int(f['units']):,} answers and turns" + questions_words(f.get("questions"))
+                result = f"read: {read_words(f['units'], f.get('questions'))}"
             elif status == "replaced" and f.get("units") is not None:
                 why = "with a roster added later" if later_roster else "(a new version)"
-                result = f"read again {why}: {int(f['units']):,} answers and turns" + questions_words(f.get("questions"))
+                result = f"read again {why}: {read_words(f['units'], f.get('questions'))}"
             elif status == "unreadable":
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
             elif status == "outdated" and f.get("newer"):
@@ -462,6 +462,14 @@ def questions_words(n) -> str:
     if not n:
         return ""
     return f" to {int(n)} open question{'s' if int(n) != 1 else ''}"
+
+
+def read_words(units, questions=None) -> str:
+    """What reading a file gave: "58 answers and turns", or a survey's "40 answers to 1 open question"."""
+    n = int(units)
+    if questions:
+        return f"{n:,} answer{'s' if n != 1 else ''}" + questions_words(questions)
+    return f"{n:,} answer{'s' if n != 1 else ''} and turns" if n != 1 else "1 answer or turn"
 
 
 def questions_read(ws, path) -> int | None:

@@ -231,14 +231,22 @@ def test_the_files_list_says_how_many_open_questions_of_a_survey_were_read(tmp_p
                               ("fg_2024.vtt", VTT.encode())])
     _ingest(ws_path)
     rows = {r["file"]: r["result"] for r in file_rows(ws_path)}
-    assert rows == {"survey.csv": "read: 6 answers and turns to 2 open questions",
-                    "likert_and_one.csv": "read: 3 answers and turns to 1 open question",
+    assert rows == {"survey.csv": "read: 6 answers to 2 open questions",
+                    "likert_and_one.csv": "read: 3 answers to 1 open question",
                     "fg_2024.vtt": "read: 3 answers and turns"}
 
 
 @pytest.mark.parametrize("n, words", [(None, ""), (0, ""), (1, " to 1 open question"), (3, " to 3 open questions")])
 def test_questions_words(n, words):
     assert jobs.questions_words(n) == words
+
+
+@pytest.mark.parametrize("units, questions, words", [
+    (58, None, "58 answers and turns"), (1, None, "1 answer or turn"), (1, 1, "1 answer to 1 open question"),
+    (1200, 2, "1,200 answers to 2 open questions"),
+])
+def test_read_words(units, questions, words):
+    assert jobs.read_words(units, questions) == words
 
 
 FORMS = (b"ID,Start time,Completion time,Email,Name,What was the most valuable aspect of your CoP?\n"
@@ -310,7 +318,7 @@ def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later
     _ingest(ws_path)
     assert "empty.csv" not in {f["name"] for f in jobs.file_problems(ws_path)}
     rows = [r for r in file_rows(ws_path) if r["file"] == "empty.csv"]
-    assert len(rows) == 1 and rows[0]["result"] == "read: 1 answers and turns", rows
+    assert len(rows) == 1 and rows[0]["result"] == "read: 1 answer to 1 open question", rows
 
 
 def test_reasons_never_send_an_officer_to_the_manifest_file():
@@ -373,7 +381,7 @@ def test_an_older_version_added_under_another_name_is_explained_in_the_officers_
     assert str(ws_path) not in msg and "inputs" not in msg and "/" not in msg
     assert "older version of survey.csv" in msg and "under the name survey.csv" in msg
     rows = {r["file"]: r["result"] for r in file_rows(ws_path)}
-    assert rows == {"survey.csv": "read again (a new version): 2 answers and turns",
+    assert rows == {"survey.csv": "read again (a new version): 2 answers to 1 open question",
                     "survey old.csv": "not read: an older version of survey.csv"}
 
 
