@@ -319,7 +319,9 @@ def test_context_turns_hide_speakers_without_consent(ws):
 def test_a_quote_whose_unit_is_not_anonymised_is_hidden(ws):
     ws.conn.execute("DELETE FROM anon WHERE unit_id = ?", (unit_id(6),))
     at = open_page(ws, "quotes")
-    assert any("anonymise stage has not run" in w.value for w in at.warning)
+    hidden = [w.value for w in at.warning if w.value.startswith("Text hidden")]
+    assert hidden and "identifiers have not been taken out" in hidden[0] and "**Analyse...**" in hidden[0]
+    assert "copquotes" not in hidden[0]
     assert "reflect on my own assumptions" not in page_text(at)
 
 
