@@ -82,6 +82,12 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def _today(now: _dt.datetime | None = None) -> str:
+    """The day as the quote banks' readers write it ("7 December 2026"), not a machine timestamp."""
+    now = now or _dt.datetime.now()
+    return f"{now.day} {now:%B %Y}"
+
+
 
 
 # ---------------------------------------------------------------------------------- reading
@@ -447,7 +453,7 @@ def _write_docx(ws, records: list[dict], path: Path, approved_only: bool, collec
     if collection and collection.get("note"):
         doc.add_paragraph(strip_control(collection["note"]))
     which = "approved quotes" if approved_only else "approved, edited and pending quotes"
-    doc.add_paragraph(f"{len(records)} {which}, exported {_now()}. Anonymised; every quote comes from a "
+    doc.add_paragraph(f"{len(records)} {which}, exported {_today()}. Anonymised; every quote comes from a "
                       "participant who agreed to be quoted.")
     quote_style = doc.styles["Quote"]  # looked up once: by name it costs a scan per paragraph
     labels = dict(theme_catalogue(ws))
@@ -474,7 +480,7 @@ def _write_md(ws, records: list[dict], path: Path, approved_only: bool, collecti
     lines = ["# " + (md_escape(collection["name"]) if collection else "Quote bank"), ""]
     if collection and collection.get("note"):
         lines += [md_escape(collection["note"]), ""]
-    lines += [md_escape(f"{len(records)} {which}, exported {_now()}."), ""]
+    lines += [md_escape(f"{len(records)} {which}, exported {_today()}."), ""]
     for _theme, label, recs in _sections(ws, records, collection, theme):
         if label:
             lines += [f"## {md_escape(label)}", ""]

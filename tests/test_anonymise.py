@@ -335,6 +335,31 @@ def test_risk_flags(text, kind, severity, needle):
     assert hit[0].severity == severity and hit[0].reason
 
 
+@pytest.mark.parametrize("text", [
+    "I felt held. That's the only word for it.",
+    "The check-in was the only time in the week I stopped.",
+    "It was the only thing at work that kept me going.",
+    "You'll find out you're not the only one who's been told to tone it down.",
+    "I realised I wasn't the only person struggling.",
+])
+def test_the_only_thing_or_not_the_only_one_points_to_no_person(text):
+    from copquotes.anonymise import risk_flags
+
+    assert not [f for f in risk_flags(text) if f.kind == "quasi_identifier"], text
+
+
+@pytest.mark.parametrize("text, severity", [
+    ("I'm the only teacher at my school doing this.", "hold"),
+    ("I was the only one in the room who had read it.", "hold"),
+    ("I'm not the only prevention worker in Inglewood any more.", "hold"),
+    ("Honestly I'm the only one who cares.", "warn"),
+])
+def test_the_only_person_is_still_flagged(text, severity):
+    from copquotes.anonymise import risk_flags
+
+    assert [f.severity for f in risk_flags(text) if f.kind == "quasi_identifier"][:1] == [severity], text
+
+
 def test_role_plus_place_needs_the_place():
     from copquotes.anonymise import risk_flags
 

@@ -160,6 +160,19 @@ def test_docx_quote_bank_is_grouped_by_theme_with_attribution(ws, tmp_path):
     assert paras[i + 2][1] == "- CoP focus group participant 2024"      # below the original it was edited from
 
 
+@pytest.mark.parametrize("ext", [".docx", ".md"])
+def test_quote_banks_say_the_day_they_were_exported_in_words(ws, tmp_path, ext):
+    """A communications officer read "exported 2026-12-07T04:53:24Z" at the top of the Word file."""
+    import datetime as dt
+
+    out = export(ws, tmp_path / f"bank{ext}")
+    head = (docx_paragraphs(out)[1].text if ext == ".docx"
+            else out.read_text(encoding="utf-8").replace("\\", "").split("\n")[2])
+    today = dt.date.today()
+    assert f"exported {today.day} {today:%B %Y}." in head, head
+    assert not re.search(r"\d{4}-\d\d-\d\dT", head)
+
+
 def docx_paragraphs(path) -> list:
     from docx import Document
 

@@ -28,6 +28,12 @@ _ONLY_RE = re.compile(
     r"\b(?:the|am the|i'm the|i am the|was the|only)\s*(?:only|sole|lone)\s+([\w\s'’-]{2,40}?)\s+(?:in|at|for|across|from|within|on|out of)\s+"
     r"(?:the\s+|my\s+|our\s+|a\s+|this\s+)?[\w\[\]'’-]+(?:\s+[A-Z\[][\w\]'’-]*)*", re.I)
 _ONLY_SIMPLE = re.compile(r"\b(?:the|the\s+one)\s+only\s+(?:one|person|man|woman|worker|teacher|[a-z]+\s+(?:worker|person|practitioner|officer))\b", re.I)
+# "the only word for it", "the only thing I wanted", "the only time I ...": not a person
+_NOT_A_PERSON = frozenset("word words thing things way ways time times reason reasons place places option options "
+                          "answer choice part bit day days session sessions space question problem hope chance "
+                          "downside difference criticism complaint suggestion".split())
+# "you're not the only one", "I'm no longer the only ...": the speaker is one of several
+_NEGATED = re.compile(r"(?:\bnot|n't|\bno longer|\bnever)\s+(?:\w+\s+)?$", re.I)
 _SOLE = re.compile(r"\b(?:sole|lone|only)\s+(?:worker|practitioner|prevention worker|person|one)\b.{0,40}?\b(?:in|at)\s+\S+", re.I)
 _AGE_RE = re.compile(
     r"\b(?:\d{1,2}[- ]?(?:years?[- ]old|yo|y/o|yrs? old)|(?:i'm|i am|aged?|turned|turning)\s+\d{2}\b(?!\s*(?:%|percent|hours|minutes|years|sessions|people|kids|students))|"
@@ -182,14 +188,23 @@ def _violence_flags(text: str, shown, flags: list[Flag]) -> None:
 def _one_person_flags(text: str, flags: list[Flag]) -> None:
     """'The only ... in/at ...' and a sole worker in a place (hold); 'the only ...' alone (warn)."""
     for m in _ONLY_RE.finditer(text):
+        if _not_one_person(m):
+            continue
         flags.append(Flag("quasi_identifier", m.start(), m.end(), "'the only ... in/at ...' points to one person", "hold"))
     for m in _SOLE.finditer(text):
         if not _inside(flags, m.start()):
             flags.append(Flag("quasi_identifier", m.start(), m.end(),
                               "a sole worker in a named place points to one person", "hold"))
     for m in _ONLY_SIMPLE.finditer(text):
-        if not _inside(flags, m.start()):
+        if not _inside(flags, m.start()) and not _NEGATED.search(text, 0, m.start()):
             flags.append(Flag("quasi_identifier", m.start(), m.end(), "'the only ...' can point to one person", "warn"))
+
+
+def _not_one_person(m: re.Match) -> bool:
+    """A 'the only ... in/at ...' match about a thing ('the only word for it', 'the only time in
+    my career'): no person is pointed at. (Said negated, 'not the only worker in [place]', it
+    still tells how few there are: kept.)"""
+    return (m.group(1).split() or [""])[0].lower() in _NOT_A_PERSON
 
 
 def _role_place_flags(text: str, spans: list[Span], shown, flags: list[Flag]) -> None:

@@ -38,7 +38,7 @@ import traceback
 from pathlib import Path
 
 from .. import runtime
-from ..ingest.base import MANIFEST_NAMES
+from ..ingest.base import MANIFEST_NAMES, SURVEY_FORMATS, TRANSCRIPT_FORMATS
 from ..parallel import pid_alive
 from ..removal import UPLOADS
 from ..types import SOURCE_KINDS as ALL_SOURCE_KINDS
@@ -395,7 +395,8 @@ def batches(ws_path) -> list[dict]:
                 r = results.get(f.get("path"))
                 if r is None:
                     r = {"status": "added" if info["ingested"] else "waiting"}   # (a batch from before results)
-                f.update(status=r.get("status"), units=r.get("units"), error=r.get("error"), newer=r.get("newer"))
+                f.update(status=r.get("status"), units=r.get("units"), error=r.get("error"), newer=r.get("newer"),
+                         questions=r.get("questions"))
             out.append(info)
     return out
 
@@ -441,10 +442,10 @@ def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
             status = f.get("status") or "waiting"
             result = FILE_STATUS.get(status, status)
             if status == "added" and f.get("units") is not None:
-                result = f"read: {int(f['units']):,} answers and turns"
+                result = f"read: {read_words(f['units'], f.get('questions'))}"
             elif status == "replaced" and f.get("units") is not None:
                 why = "with a roster added later" if later_roster else "(a new version)"
-                result = f"read again {why}: {int(f['units']):,} answers and turns"
+                result = f"read again {why}: {read_words(f['units'], f.get('questions'))}"
             elif status == "unreadable":
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
             elif status == "outdated" and f.get("newer"):
@@ -453,6 +454,33 @@ def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
             rows.append({"file": f["name"], "size": human_size(f.get("bytes")), "added": when, "result": result,
                          **{k: meta.get(k, "") for k in META_SHOWN}})
     return rows
+
+
+def questions_words(n) -> str:
+    """A survey file's count of questions read as open ones, as the file list says it (a question
+    read as a choice, a scale or a form field gives no answers, so the officer sees it missing)."""
+    if not n:
+        return ""
+    return f" to {int(n)} open question{'s' if int(n) != 1 else ''}"
+
+
+def read_words(units, questions=None) -> str:
+    """What reading a file gave: "58 answers and turns", or a survey's "40 answers to 1 open question"."""
+    n = int(units)
+    if questions:
+        return f"{n:,} answer{'s' if n != 1 else ''}" + questions_words(questions)
+    return f"{n:,} answer{'s' if n != 1 else ''} and turns" if n != 1 else "1 answer or turn"
+
+
+def questions_read(ws, path) -> int | None:
+    """How many questions of the survey file at ``path`` (as the workspace holds it) were read as
+    open questions; ``None`` for a transcript or a file it does not hold. One indexed count."""
+    row = ws.conn.execute("SELECT file_id FROM files WHERE path = ?", (str(Path(path).resolve()),)).fetchone()
+    if row is None:
+        return None
+    n = ws.conn.execute("SELECT COUNT(DISTINCT question) FROM units WHERE file_id = ? AND source_kind = 'survey'",
+                        (row[0],)).fetchone()[0]
+    return n or None
 
 
 def _listed(ws_path, listed: list[dict] | None) -> list[dict]:
@@ -646,7 +674,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
 
         results: dict[str, dict] = {}
 
-        def report(path, status, units=0, error=None):
+        def report(path, status, units=0, error=None, questions=None):
             try:
                 key = rel(path)
             except ValueError:
@@ -657,8 +685,10 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             prog.state["files"].append({"name": name, "status": status, "units": units, "error": error,
                                         **({"newer": newer} if newer else {})})
             prog.save()
-            results[key] = {"status": status, "units": units, "error": error, **({"newer": newer} if newer else {})}
+            results[key] = {"status": status, "units": units, "error": error, **({"newer": newer} if newer else {}),
+                            **({"questions": questions} if questions else {})}
             _write_json(b / RESULTS, results)      # kept with the batch: the page lists it after later runs
+        chosen_kind = meta.pop("source_kind", None)     # applied below, to the files it fits (kind_fits)
         try:
             disc = discover([b], meta)
         except CopquotesError as exc:
@@ -687,10 +717,12 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
         typed = {f["path"]: f["meta"] for f in info.get("files", []) if f.get("meta")}
         for src in disc.sources:
             try:
-                src = _with_typed_meta(src, typed, rel)
+                src = _with_typed_meta(_typed_kind(src, chosen_kind), typed, rel)
                 rep = ws.ingest([src], progress=False)
                 fr = rep.files[0]
-                report(src.path, getattr(fr, "status", "added"), units=int(getattr(fr, "n_units", 0) or 0))
+                status = getattr(fr, "status", "added")
+                report(src.path, status, units=int(getattr(fr, "n_units", 0) or 0),
+                       questions=questions_read(ws, src.path) if status in ("added", "replaced") else None)
                 read_ok.append(src.path)
                 n_units += int(getattr(fr, "n_units", 0) or 0)
             except Exception as exc:  # noqa: BLE001 - any failure of one file is reported, the rest go on
@@ -706,6 +738,36 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
 
 
+VENDOR_SURVEY_FORMATS = tuple(f for f in SURVEY_FORMATS if not f.startswith("plain_"))
+
+
+def kind_fits(fmt: str, kind: str) -> bool:
+    """Can a file of format ``fmt`` be of the source ``kind`` chosen on Add files for every file
+    added at once? A survey platform's export is a survey and a transcript is no survey (a batch
+    of both, marked "focus group", made every survey answer a "focus group participant"); a
+    plain table or coded segments can be any kind."""
+    if fmt in VENDOR_SURVEY_FORMATS:
+        return kind == "survey"
+    if fmt in TRANSCRIPT_FORMATS:
+        return kind != "survey"
+    return True
+
+
+def _typed_kind(src, kind: str | None):
+    """The source with the source kind chosen for its batch, where it fits (:func:`kind_fits`);
+    else what the manifest or detection gave it."""
+    import dataclasses
+
+    from ..ingest.base import normalise_meta
+
+    if not kind:
+        return src
+    kind = normalise_meta({"source_kind": kind}, "Add files: ")["source_kind"]
+    if not kind_fits(src.format, kind):
+        return src
+    return dataclasses.replace(src, meta={**src.meta, "source_kind": kind})
+
+
 def _with_typed_meta(src, typed: dict, rel):
     """The source with the group, year or source kind typed when its file was uploaded again
     (over its batch's; ``typed``: ``{path in the batch: meta}``)."""
@@ -719,7 +781,10 @@ def _with_typed_meta(src, typed: dict, rel):
         own = None
     if not own:
         return src
-    return dataclasses.replace(src, meta={**src.meta, **normalise_meta(own, "Add files: ")})
+    own = normalise_meta(own, "Add files: ")
+    if own.get("source_kind") and not kind_fits(src.format, own["source_kind"]):
+        own.pop("source_kind")
+    return dataclasses.replace(src, meta={**src.meta, **own})
 
 
 def newer_version(ws, ws_path, path) -> str | None:

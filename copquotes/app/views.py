@@ -42,6 +42,24 @@ EXPORT_FORMATS = {"quotes": [".docx", ".xlsx", ".csv", ".md", ".qdpx"], "units":
 FORMAT_NAMES = {".docx": "Word (.docx)", ".xlsx": "Excel (.xlsx)", ".csv": "CSV (.csv)", ".md": "Markdown (.md)",
                 ".qdpx": "REFI-QDA for NVivo, ATLAS.ti (.qdpx)"}
 ALL = "(all)"
+# what a page says when a stage has not run yet: the app's own button, never a command to type
+ANALYSE_IN_APP = "press **Analyse...** on the Add files page, which finishes what is left to do"
+ANALYSE_SENTENCE = ANALYSE_IN_APP[0].upper() + ANALYSE_IN_APP[1:] + "."
+OPEN_QUESTIONS_NOTE = ("For a survey, 'open questions' counts the questions whose written answers were read for "
+                       "quotes. A question read as a choice (a scale, yes/no, a pick list) gives none: if a "
+                       "free-text question is missing from the count, ask the researcher who looks after "
+                       "copquotes to name it as an open question.")
+# the topic pictures (copquotes.topics.figures.PNG_NAMES) as people read them, not as file names
+PICTURE_CAPTIONS = {
+    "topic_map.png": "Topics on a map: answers and turns that say similar things sit close together",
+    "theme_map.png": "The same map, coloured by theme",
+    "topic_sizes.png": "How many answers and turns each topic holds",
+    "theme_prevalence.png": "How many answers and turns are about each theme",
+    "topics_over_time.png": "Topics across the years",
+}
+CSV_NOTE = ("In a CSV file, a cell that starts with '-' (such as every attribution line, "
+            "'- CoP survey respondent 2025') gets a ' in front, so that Excel does not read it as a formula: "
+            "take the ' out when you paste. Word and Excel files hold the text exactly, ready to paste.")
 REJECT_REASONS = ("Not on theme", "Could identify someone", "Unclear out of context", "Too long or rambling",
                   "Repeats another quote", "Unfair to a named person or group", "Other")
 
@@ -433,7 +451,7 @@ def overview_page() -> None:
         st.subheader(f"Theme prevalence by {by} (% of units)")
         table = data.prevalence(cached_analysis(ctx, "label_base"), cached(ctx, "label_adjustments"), by)
         if table.empty:
-            st.info("No theme tags yet: run `copquotes analyse` (the tag stage).")
+            st.info("No theme tags yet: " + ANALYSE_IN_APP + ".")
             break
         table = table.rename(index=lambda t: labels.get(t, t))
         st.dataframe(table, width="stretch")
@@ -443,7 +461,7 @@ def overview_page() -> None:
     if figs:
         st.subheader("Topic map")
         for p in figs[:3]:
-            st.image(p.png, caption=p.name)
+            st.image(p.png, caption=picture_caption(p.name))
     if ov["stages"]:
         with st.expander("Analysis stages"):
             st.dataframe(ov["stages"], width="stretch", hide_index=True)
@@ -729,7 +747,7 @@ def _quote_body(q: dict, labels: dict, key: str, hidden: str) -> None:
     """A quote card's body: the text, its attribution, its themes (scores and a copy box on
     demand) and its risk flags; ``hidden`` says what to do when the text is not anonymised yet."""
     if q["display_text"] is None:
-        st.warning("Text hidden: the anonymise stage has not run on this unit. " + hidden)
+        st.warning("Text hidden: names and other identifiers have not been taken out of it yet. " + hidden)
     else:
         show_text(q["display_text"], quote=True)
     st.markdown(md_escape(q["attribution"]))
@@ -761,7 +779,7 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
                 + (" · :orange[unsaved draft]" if draft is not None else ""))
         st.markdown(head)
         _quote_body(q, labels, key=f"scores_{qid}_{v}",
-                    hidden="Run `copquotes analyse`.")
+                    hidden=ANALYSE_SENTENCE)
         if ctx.show_original:
             orig = data.original_text(ctx.ws, qid)
             if orig:
@@ -812,7 +830,7 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
     t_edit, t_themes, t_ctx, t_red, t_hist = st.tabs(["Edit", "Themes", "Context", "Redactions", "History"])
     with t_edit:
         if q["display_text"] is None:
-            st.info("Editing needs the anonymised text: run `copquotes analyse`.")
+            st.info("Editing needs the anonymised text: " + ANALYSE_IN_APP + ".")
         else:
             key = f"edit_{qid}_{v}"
             if refused:
@@ -855,7 +873,7 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
             prefix = "▶ " if turn["is_self"] else ""
             st.caption(md_escape(f"{prefix}{who}"))
             if turn["text"] is None:
-                st.caption("(not anonymised yet: run copquotes analyse)")
+                st.caption("(not anonymised yet: " + ANALYSE_IN_APP + ")")
             else:
                 show_text(turn["text"], quote=True)
     with t_red:
@@ -1017,8 +1035,8 @@ def themes_page() -> None:
     _show_flash()
     opts = cached_analysis(ctx, "filter_options")
     labels = dict(opts["themes"])
-    if not labels:
-        st.info("No themes yet: run `copquotes analyse` (the tag stage).")
+    if not labels or not cached(ctx, "overview")["tagged"]:
+        st.info("No themes yet: " + ANALYSE_IN_APP + ".")
         return
     cols = st.columns([2, 3])
     theme = cols[0].selectbox("Theme", list(labels), format_func=lambda t: labels.get(t, t), key="t_theme",
@@ -1036,7 +1054,8 @@ def themes_page() -> None:
             st.caption(md_escape(f"{r['unit_id']} · {_theme_verdict(r, labels.get(theme, theme))} · "
                                  + where_line(r)))
             if r["text"] is None:
-                st.warning("Text hidden: the anonymise stage has not run on this unit.")
+                st.warning("Text hidden: names and other identifiers have not been taken out of it yet. "
+                           + ANALYSE_SENTENCE)
             else:
                 st.caption("Evidence:")
                 show_text(r["evidence"] or r["text"], quote=True)
@@ -1073,12 +1092,17 @@ def topic_theme_shown(tt, themes: dict):
     return tt.rename(columns=lambda t: themes.get(t, t), index=shown_topic)
 
 
+def picture_caption(name: str) -> str:
+    """A topic picture's caption in plain words (its file name only for a picture not known here)."""
+    return PICTURE_CAPTIONS.get(name, name)
+
+
 def topics_page() -> None:
     ctx = current()
     st.title("Topics")
     table = cached(ctx, "topics_table")
     if table.empty:
-        st.info("No topics yet: run `copquotes analyse` (the topics stage).")
+        st.info("No topics yet: " + ANALYSE_IN_APP + ".")
         return
     labels = dict(zip(table["topic"], table["label"]))
     st.dataframe(topics_shown(table), hide_index=True, width="stretch")
@@ -1087,11 +1111,14 @@ def topics_page() -> None:
     page, size = st.session_state.get("tp_page", 1), st.session_state.get("tp_size", PAGE_SIZES[0])
     rows, total = cached(ctx, "topic_units", int(topic), page, size)
     _pager(total, "tp_page", "tp_size")
+    st.caption("Listed: the answers and turns of people who agreed to be quoted, most typical first. The "
+               "size in the table counts everyone's, so it can be larger.")
     for r in rows:
         with st.container(border=True):
             st.caption(md_escape(f"{r['unit_id']} · {_topic_fit(r['prob'])} · " + where_line(r)))
             if r["text"] is None:
-                st.warning("Text hidden: the anonymise stage has not run on this unit.")
+                st.warning("Text hidden: names and other identifiers have not been taken out of it yet. "
+                           + ANALYSE_SENTENCE)
             else:
                 show_text(r["text"], quote=True)
     tt = data.topic_theme(cached_analysis(ctx, "label_base_topics"), cached(ctx, "label_adjustments"))
@@ -1100,7 +1127,7 @@ def topics_page() -> None:
         themes = dict(cached_analysis(ctx, "filter_options")["themes"])
         st.dataframe(topic_theme_shown(tt, themes), width="stretch")
     for p in cached(ctx, "figures"):
-        st.image(p.png, caption=p.name)
+        st.image(p.png, caption=picture_caption(p.name))
 
 
 # ---------------------------------------------------------------------------------- export
@@ -1236,6 +1263,8 @@ def export_page() -> None:
                                            "units": "Coded units table (for researchers)"}[w])
     ext = st.selectbox("Format", EXPORT_FORMATS[what], key=f"x_fmt_{what}",
                        format_func=lambda e: FORMAT_NAMES.get(e, e))
+    if ext == ".csv":
+        st.caption(CSV_NOTE)
     ids, coll, approved_only = None, None, True
     if what == "quotes":
         names = [c["name"] for c in collections.list_collections(ctx.ws)]
@@ -1394,7 +1423,8 @@ def add_files_page() -> None:
     st.file_uploader("Files to add", accept_multiple_files=True, key=key, disabled=running)
     st.caption("Optional: these apply to every file you add now, a new version of a file added before too. "
                "Leave them empty and they are worked out from the files (the year from the file name, survey or "
-               "transcript from the format); a new version keeps what its file had.")
+               "transcript from the format); a new version keeps what its file had. A source kind applies only "
+               "to the files it fits: a survey platform's export stays a survey, a transcript never becomes one.")
     c = st.columns(3)
     c[0].text_input("Group", key="add_group", placeholder="e.g. Early career", disabled=running)
     c[1].text_input("Year", key="add_year", placeholder="e.g. 2024-2025", disabled=running)
@@ -1429,6 +1459,7 @@ def add_files_page() -> None:
     if rows:
         with st.expander(f"Files added so far ({len(rows)})"):
             st.dataframe(rows, hide_index=True, width="stretch")
+            st.caption(OPEN_QUESTIONS_NOTE)
 
 
 def _dismiss_unreadable(name: str) -> None:
@@ -1861,7 +1892,7 @@ def triage_page() -> None:
                              + (f" · status {status_line(q)}" if status_line(q) != "pending" else "")))
         if q.get("question"):
             st.caption("Question: " + md_escape(q["question"]))
-        _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden="Press Analyse on Add files.")
+        _quote_body(q, labels, key=f"tr_scores_{qid}_{v}", hidden=ANALYSE_SENTENCE)
         editing = _triage_edit_box(ctx, q)
         b = st.columns(5)
         b[0].button("Approve (A)", key="tr_approve", on_click=_triage, args=("approve", qid, v),

@@ -179,6 +179,10 @@ def test_a_file_uploaded_again_under_its_name_replaces_the_one_added_before(tmp_
 
 LIKERT = (b"ID,Q1 The CoP deepened my understanding,Q2 Time well spent,Q3 Rating\n"
           b"1,Strongly agree,Disagree,2\n2,Agree,Disagree,5\n3,Agree,Agree,4\n")
+LIKERT_AND_ONE = (b"ID,Q1 The CoP deepened my understanding,What was the most valuable part of the series?\n"
+                  b"1,Strongly agree,The check-ins at the start of every session.\n"
+                  b"2,Agree,Hearing how other schools respond to backlash.\n"
+                  b"3,Agree,Time to reflect on my own practice with peers.\n")
 ROSTER = b"name,role,quote_consent\nParticipant 1,participant,yes\nParticipant 2,participant,yes\n"
 
 
@@ -208,6 +212,78 @@ def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_bef
     rows = [(r["file"], r["result"]) for r in file_rows(ws_path)]
     assert [f for f, _ in rows].count("roster_update.csv") == 1
     assert dict(rows)["fg_session1.txt"].startswith(("read again with a roster added later", "read before"))
+
+
+SURVEY_TWO_OPEN = (b"ID,How satisfied were you?,What was the most valuable aspect of your CoP?,What could we do better?\n"
+                   + b"".join(b"%d,Satisfied,%s,%s\n" % (i, a, b) for i, (a, b) in enumerate([
+                       (b"Being among people who get the work and share the load.", b"Longer sessions with more case studies."),
+                       (b"I left every session with my energy back.", b"An agenda sent a week before each session."),
+                       (b"Knowing I had allies in other schools this year.", b"Fewer introductions and more time on backlash."),
+                   ], 1)))
+
+
+def test_the_files_list_says_how_many_open_questions_of_a_survey_were_read(tmp_path):
+    """An officer whose survey has two free-text questions sees whether both were read (a question
+    read as a choice gives no quotes and was missing without a word); a transcript says nothing
+    of questions."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.csv", SURVEY_TWO_OPEN), ("likert_and_one.csv", LIKERT_AND_ONE),
+                              ("fg_2024.vtt", VTT.encode())])
+    _ingest(ws_path)
+    rows = {r["file"]: r["result"] for r in file_rows(ws_path)}
+    assert rows == {"survey.csv": "read: 6 answers to 2 open questions",
+                    "likert_and_one.csv": "read: 3 answers to 1 open question",
+                    "fg_2024.vtt": "read: 3 answers and turns"}
+
+
+@pytest.mark.parametrize("n, words", [(None, ""), (0, ""), (1, " to 1 open question"), (3, " to 3 open questions")])
+def test_questions_words(n, words):
+    assert jobs.questions_words(n) == words
+
+
+@pytest.mark.parametrize("units, questions, words", [
+    (58, None, "58 answers and turns"), (1, None, "1 answer or turn"), (1, 1, "1 answer to 1 open question"),
+    (1200, 2, "1,200 answers to 2 open questions"),
+])
+def test_read_words(units, questions, words):
+    assert jobs.read_words(units, questions) == words
+
+
+FORMS = (b"ID,Start time,Completion time,Email,Name,What was the most valuable aspect of your CoP?\n"
+         b"1,6/2/25 9:00:00,6/2/25 9:05:00,a@example.org,Amy Chen,Being among people who get the work and share the load.\n"
+         b"2,6/2/25 10:00:00,6/2/25 10:04:00,b@example.org,Ben Ortiz,I left every session with my energy back again.\n"
+         b"3,6/2/25 11:00:00,6/2/25 11:06:00,c@example.org,Cal Ruiz,Knowing I had allies in other schools this year.\n")
+
+
+@pytest.mark.parametrize("chosen, survey_kind, transcript_kind", [
+    ("focus_group", "survey", "focus_group"),       # was: the survey's answers became focus group turns
+    ("interview", "survey", "interview"),
+    ("survey", "survey", None),                     # a transcript is never a survey: detection decides
+])
+def test_a_source_kind_chosen_for_a_mixed_upload_applies_only_to_the_files_it_fits(tmp_path, chosen, survey_kind,
+                                                                                 transcript_kind):
+    """An officer uploads a Forms survey and a Zoom transcript at once and sets Source kind to
+    "focus group": the survey's quotes were attributed to "CoP focus group participant"."""
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.csv", FORMS), ("fg.vtt", VTT.encode()), ("roster.csv", ROSTER)],
+                    {"source_kind": chosen})   # (a roster in the batch too: its kind is no source kind)
+    ws = ingest_pending(ws_path)
+    try:
+        kinds = dict(ws.conn.execute("SELECT CASE WHEN f.path LIKE '%.csv' THEN 'survey' ELSE 'fg' END,"
+                                     " MIN(u.source_kind) FROM units u JOIN files f USING (file_id) GROUP BY 1"))
+    finally:
+        ws.close()
+    assert kinds["survey"] == survey_kind
+    assert kinds["fg"] == transcript_kind if transcript_kind else kinds["fg"] != "survey"
+
+
+@pytest.mark.parametrize("fmt, kind, fits", [
+    ("msforms_xlsx", "survey", True), ("msforms_xlsx", "focus_group", False), ("qualtrics_csv", "interview", False),
+    ("zoom_vtt", "focus_group", True), ("teams_docx", "interview", True), ("plain_txt", "survey", False),
+    ("plain_csv", "reflection", True), ("plain_xlsx", "survey", True), ("coded_csv", "interview", True),
+])
+def test_kind_fits(fmt, kind, fits):
+    assert jobs.kind_fits(fmt, kind) is fits
 
 
 def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later_analyses(tmp_path):
@@ -242,7 +318,7 @@ def test_the_files_list_says_per_file_what_reading_gave_and_keeps_it_after_later
     _ingest(ws_path)
     assert "empty.csv" not in {f["name"] for f in jobs.file_problems(ws_path)}
     rows = [r for r in file_rows(ws_path) if r["file"] == "empty.csv"]
-    assert len(rows) == 1 and rows[0]["result"] == "read: 1 answers and turns", rows
+    assert len(rows) == 1 and rows[0]["result"] == "read: 1 answer to 1 open question", rows
 
 
 def test_reasons_never_send_an_officer_to_the_manifest_file():
@@ -305,7 +381,7 @@ def test_an_older_version_added_under_another_name_is_explained_in_the_officers_
     assert str(ws_path) not in msg and "inputs" not in msg and "/" not in msg
     assert "older version of survey.csv" in msg and "under the name survey.csv" in msg
     rows = {r["file"]: r["result"] for r in file_rows(ws_path)}
-    assert rows == {"survey.csv": "read again (a new version): 2 answers and turns",
+    assert rows == {"survey.csv": "read again (a new version): 2 answers to 1 open question",
                     "survey old.csv": "not read: an older version of survey.csv"}
 
 

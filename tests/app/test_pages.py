@@ -166,6 +166,20 @@ def test_a_redraw_of_the_add_files_page_opens_no_database_connection_of_its_own(
     assert opened == []
 
 
+@pytest.mark.parametrize("page", ["overview", "themes", "topics"])
+def test_a_page_before_the_analysis_points_to_the_analyse_button_not_a_command(tmp_path, page):
+    """Files read but not analysed: each page says what to press in the app (a communications
+    officer has no terminal); it said "run `copquotes analyse`"."""
+    ws_path = tmp_path / "ws"
+    _added(ws_path, [("notes.txt", b"Interviewer: What helped?\nParticipant: The sessions helped me.\n")],
+           {"group": "RRE", "year": "2024"})
+    at = open_page(ws_path, page)
+    assert not at.exception
+    said = " ".join(m.value for m in [*at.info, *at.warning, *at.caption])
+    assert "**Analyse...**" in said and "Add files" in said, said
+    assert "copquotes" not in said, said
+
+
 def test_a_file_that_could_not_be_read_can_have_its_warning_put_away_and_its_copy_deleted(tmp_path):
     """Before the fix a PDF's warning stayed for good: its advice (add a corrected file of the same
     name) cannot be followed for a format copquotes does not read, and its copy stayed stored."""

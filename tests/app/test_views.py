@@ -319,7 +319,9 @@ def test_context_turns_hide_speakers_without_consent(ws):
 def test_a_quote_whose_unit_is_not_anonymised_is_hidden(ws):
     ws.conn.execute("DELETE FROM anon WHERE unit_id = ?", (unit_id(6),))
     at = open_page(ws, "quotes")
-    assert any("anonymise stage has not run" in w.value for w in at.warning)
+    hidden = [w.value for w in at.warning if w.value.startswith("Text hidden")]
+    assert hidden and "identifiers have not been taken out" in hidden[0] and "**Analyse...**" in hidden[0]
+    assert "copquotes" not in hidden[0]
     assert "reflect on my own assumptions" not in page_text(at)
 
 
@@ -344,6 +346,21 @@ def test_topics_page(ws):
     assert "okafor" not in label.lower() and ("[redacted]" in label or "[name]" in label)
     at.selectbox(key="tp_topic").select(2).run()
     assert any("reflect on my own assumptions" in m.value for m in at.markdown)
+
+
+def test_the_topics_page_says_why_its_list_can_be_shorter_than_the_topic(ws):
+    """The table said a topic held 9, the list below said "7 match" (only people who agreed to be
+    quoted are listed): the page says so."""
+    at = open_page(ws, "topics")
+    assert any("agreed to be quoted" in c.value and "counts everyone" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("name", __import__("copquotes.topics.figures", fromlist=["PNG_NAMES"]).PNG_NAMES)
+def test_every_topic_picture_has_a_caption_in_plain_words(name):
+    from copquotes.app.views import picture_caption
+
+    caption = picture_caption(name)
+    assert ".png" not in caption and "_" not in caption and len(caption.split()) >= 3
 
 
 def test_topics_themes_and_sources_read_in_plain_words(ws):
@@ -424,6 +441,18 @@ def test_export_page_writes_and_offers_the_file(ws):
     text = files[0].read_text(encoding="utf-8-sig")
     assert quote_ids(ws)[1] in text and quote_ids(ws)[8] not in text
     assert at.get("download_button")
+
+
+@pytest.mark.parametrize("fmt, told", [(".csv", True), (".docx", False), (".xlsx", False)])
+def test_the_export_page_says_what_a_csv_does_to_attribution_lines(ws, fmt, told):
+    """An officer who exported a CSV for the newsletter found "'- CoP survey respondent 2025" in it
+    with no word why; the page now says it when CSV is chosen (and only then)."""
+    at = open_page(ws, "export")
+    at.selectbox(key="x_fmt_quotes").select(fmt).run()
+    said = [c.value for c in at.caption if "Excel does not read it as a formula" in c.value]
+    assert bool(said) == told
+    if told:
+        assert "'- CoP survey respondent 2025" in said[0] and "Word" in said[0]
 
 
 def test_export_page_reports_refusals(ws):
