@@ -101,7 +101,7 @@ def _check_inputs(args) -> dict:
 
 def _ingest(args, ws_path: Path, meta: dict) -> dict:
     from .ingest import discover
-    from .ingest.batch import describe_cleaning, ingest_inputs
+    from .ingest.batch import describe_cleaning, describe_non_answers, ingest_inputs
     from .workspace import Workspace
 
     existed = (ws_path / "copquotes.sqlite").exists()
@@ -133,6 +133,8 @@ def _ingest(args, ws_path: Path, meta: dict) -> dict:
     for f in rep["files"]:
         for line in describe_cleaning(f):
             _err(f"warning: {line}")
+        for line in describe_non_answers(f):
+            _err(f"note: {line}")
     return rep
 
 

@@ -108,6 +108,29 @@ def _denied(reviewed: dict[str, dict[str, int]]) -> dict[str, set[str]]:
     return {uid: {t for t, lab in by_theme.items() if lab == 0} for uid, by_theme in reviewed.items()}
 
 
+
+def reviewed_frame(ws, frame, *, labelled_only: bool = False):
+    """``frame`` (rows of :func:`frame`: ``unit_id``, ``theme``, ``label``, maybe ``score``) with a
+    reviewer's correction (``theme_labels``) winning over the tagger's label, as in the units
+    table and the app. ``labelled_only``: ``frame`` holds only the tagger's label-1 rows; the
+    result holds only the label-1 rows after the corrections (a reviewer's 1 brings its score)."""
+    import pandas as pd
+
+    rev = pd.read_sql_query("SELECT unit_id, theme, label AS _reviewed FROM theme_labels", ws.conn)
+    if rev.empty:
+        return frame
+    if labelled_only:
+        touched = rev["unit_id"].unique().tolist()
+        cols = [c for c in frame.columns if c != "unit_id"]
+        full = pd.DataFrame([dict(zip(["theme", "score", "label", "evidence_idx"], r), unit_id=uid)
+                             for uid, rs in rows(ws, touched).items() for r in rs],
+                            columns=["unit_id", "theme", "score", "label", "evidence_idx"])
+        frame = pd.concat([frame[~frame["unit_id"].isin(touched)], full[["unit_id"] + cols]], ignore_index=True)
+    out = frame.merge(rev, on=["unit_id", "theme"], how="outer")
+    out["label"] = out["_reviewed"].fillna(out["label"]).fillna(0).astype(int)
+    out = out.drop(columns="_reviewed")
+    return out[out["label"] == 1].reset_index(drop=True) if labelled_only else out
+
 # The SQL condition (`` AND ...`` on quotes ``q``, the theme as its parameter) that keeps out of a
 # theme's listing (copquotes quotes --theme, Triage, the app's Quotes page filtered on it) every
 # quote whose unit a reviewer said is not about the theme (theme_labels, label 0): listed, it

@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 
 SOURCE_KINDS = ("survey", "focus_group", "interview", "reflection", "other")
 SPEAKER_ROLES = ("participant", "facilitator", "interviewer", "respondent", "unknown")
+# Whose turns are prompts, not feedback: left out of theme prevalence (the researcher table, its
+# picture and the app's figures), which counts participants' voices; a facilitator's own
+# reflection (source kind ``reflection``) is feedback and counts.
+PROMPT_ROLES = ("facilitator", "interviewer")
+VOICE_SQL = ("(speaker_role IS NULL OR speaker_role NOT IN ('facilitator', 'interviewer')"
+             " OR source_kind = 'reflection')")
+
+
+def is_voice(speaker_role, source_kind) -> bool:
+    """Whether a unit is in a participant's own voice (see :data:`PROMPT_ROLES`)."""
+    return speaker_role not in PROMPT_ROLES or source_kind == "reflection"
 
 
 def text_hash(text: str) -> str:

@@ -39,7 +39,7 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from .errors import WorkspaceError
-from .types import Identifier, Unit, text_hash
+from .types import VOICE_SQL, Identifier, Unit, is_voice, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -476,9 +476,9 @@ NO_CONSENT = "quote_no_consent"
 # the SQL that counts it, or None for those counted from the theme scores' parts
 # (Workspace._theme_aggregates, one pass over the parts for all three).
 AGGREGATES = {
-    # units per group and year
-    "cohort_units": "SELECT grp, year, COUNT(*) FROM units GROUP BY grp, year",
-    # units the tagger labelled with each theme, per group and year: [grp, year, theme, n]
+    # participants' units per group and year (types.VOICE_SQL: no facilitator's or interviewer's prompt)
+    "cohort_units": f"SELECT grp, year, COUNT(*) FROM units WHERE {VOICE_SQL} GROUP BY grp, year",
+    # participants' units the tagger labelled with each theme, per group and year: [grp, year, theme, n]
     "cohort_labels": None,
     # units the tagger labelled with each theme, per topic: [topic, theme, n]
     "topic_labels": None,
@@ -1464,9 +1464,10 @@ class Workspace:
     # ------------------------------------------------------------------ aggregates
     def aggregates_token(self) -> str:
         """Changes when what :data:`AGGREGATES` count may have changed: an ingest, the tag or
-        topics stage marked done, the number of units."""
+        topics stage marked done, the number of units (or how they are counted: the leading word)."""
         row = self.conn.execute(
-            "SELECT (SELECT value FROM meta WHERE key = 'content_changed_at'),"
+            "SELECT 'voices',"   # cohort counts over participants' voices: counts stored before are stale
+            " (SELECT value FROM meta WHERE key = 'content_changed_at'),"
             " (SELECT group_concat(name || '@' || done_at || '#' || fingerprint, ';') FROM"
             "  (SELECT * FROM stages WHERE name IN ('tag', 'topics') ORDER BY name)),"
             " (SELECT COUNT(*) FROM units)").fetchone()
@@ -1501,13 +1502,15 @@ class Workspace:
             tagged += n             # (the units pointing at the part)
             uids, themes = data["unit_id"].to_pylist(), data["theme"].to_pylist()
             info = {r[0]: r[1:] for r in cur.execute(
-                "SELECT u.unit_id, u.grp, u.year, t.topic FROM units u LEFT JOIN unit_topics t ON t.unit_id = u.unit_id"
+                "SELECT u.unit_id, u.grp, u.year, t.topic, u.speaker_role, u.source_kind FROM units u"
+                " LEFT JOIN unit_topics t ON t.unit_id = u.unit_id"
                 " WHERE u.unit_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(uids))),))}
             for uid, theme in zip(uids, themes):
                 if uid not in info:     # (deleted while read)
                     continue
-                grp, year, top = info[uid]
-                cohort[(grp, year, theme)] = cohort.get((grp, year, theme), 0) + 1
+                grp, year, top, role, kind = info[uid]
+                if is_voice(role, kind):
+                    cohort[(grp, year, theme)] = cohort.get((grp, year, theme), 0) + 1
                 if top is not None:
                     topic[(top, theme)] = topic.get((top, theme), 0) + 1
 

@@ -332,6 +332,32 @@ def test_reviewer_labels_win_in_the_units_table(ws):
     assert t.loc[unit_id(3), "solidarity_label"] == 0 and t.loc[unit_id(3), "themes"] == "backlash"
 
 
+@pytest.mark.parametrize("unit, theme, label", [
+    (3, "solidarity", 0),            # a reviewer takes the tagger's theme off
+    (6, "wellbeing", 1),             # adds a theme the tagger scored under its threshold... or not at all
+    (7, "reflective_practice", 1),   # turns the tagger's 0 into a 1
+])
+def test_researcher_tables_count_a_reviewers_label_as_the_units_table_does(ws, unit, theme, label):
+    from copquotes.export import researcher_tables
+
+    review.label_theme(ws, unit_id(unit), theme, label, "Ann")
+    units = units_table(ws)
+    tables = researcher_tables(ws)
+    prev = tables["theme_prevalence"]
+    for (grp, year), cell in units.groupby(["group", "year"]):
+        got = prev[(prev["group"] == grp) & (prev["year"] == year) & (prev["theme"] == theme)]
+        assert int(got["labelled"].iloc[0]) == int(cell[f"{theme}_label"].sum()), (grp, year)
+    by_topic = units.groupby(units["topic"].fillna(-1))[f"{theme}_label"].sum()   # no topic: the outliers (-1)
+    tt = tables["topic_theme"].set_index("topic")
+    assert {int(t): int(tt.loc[t, theme]) for t in tt.index} == {int(t): int(n) for t, n in by_topic.items()}
+    # the pictures (the lean read) count the same labels
+    from copquotes.topics.tables import read_workspace
+
+    lean = read_workspace(ws, lean=True)["unit_themes"]
+    on = {(u, t) for u in units["unit_id"] for t in [theme] if units.set_index("unit_id").loc[u, f"{t}_label"] == 1}
+    assert {(u, t) for u, t in zip(lean["unit_id"], lean["theme"]) if t == theme} == on
+
+
 @pytest.mark.parametrize("ext", [".csv", ".xlsx"])
 def test_units_export_round_trips(ws, tmp_path, ext):
     out = export(ws, tmp_path / f"units{ext}", what="units")

@@ -40,6 +40,7 @@ from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms,
 from .. import textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
 from ..questions import redacted_questions
+from ..types import VOICE_SQL
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -143,24 +144,28 @@ def label_base_topics(ws) -> pd.DataFrame:
 
 def label_adjustments(ws) -> pd.DataFrame:
     """What reviewers' corrections change in the counts: ``d`` = reviewer label - tagger label
-    per corrected unit and theme, with the unit's group, year and topic (a small table)."""
+    per corrected unit and theme, with the unit's group, year and topic, and ``voice``: whether it
+    is in a participant's voice (:func:`copquotes.types.is_voice`, what prevalence counts)."""
     got = pd.read_sql_query(
-        "SELECT u.grp, u.year, t.topic, tl.unit_id, tl.theme, tl.label FROM theme_labels tl"
+        f"SELECT u.grp, u.year, t.topic, tl.unit_id, tl.theme, tl.label, {VOICE_SQL} AS voice FROM theme_labels tl"
         " JOIN units u ON u.unit_id = tl.unit_id LEFT JOIN unit_topics t ON t.unit_id = tl.unit_id", ws.conn)
     tagger = themescores.labels(ws, got["unit_id"].unique().tolist()) if len(got) else {}
     got["d"] = [int(lab) - tagger.get((uid, th), 0) for uid, th, lab in zip(got["unit_id"], got["theme"], got["label"])]
-    return got.loc[got["d"] != 0, ["grp", "year", "topic", "theme", "d"]].reset_index(drop=True)
+    got["voice"] = got["voice"].astype(bool)
+    return got.loc[got["d"] != 0, ["grp", "year", "topic", "theme", "d", "voice"]].reset_index(drop=True)
 
 
 def prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.DataFrame:
-    """Share of units labelled with each theme (rows) per group or year (columns), in percent;
-    the column ``all`` is over every unit. Consent does not matter for aggregate figures."""
+    """Share of participants' units labelled with each theme (rows) per group or year (columns), in
+    percent; the column ``all`` is over every such unit. Consent does not matter for aggregate
+    figures; a facilitator's or interviewer's prompt is not counted (:data:`copquotes.types.PROMPT_ROLES`)."""
     col = {"group": "grp", "year": "year"}.get(by)
     if col is None:
         raise ValueError("by must be 'group' or 'year'")
     parts = [base["counts"][[col, "theme", "n"]]]
     if not adjustments.empty:
-        parts.append(adjustments[[col, "theme", "d"]].rename(columns={"d": "n"}))
+        voiced = adjustments[adjustments["voice"]] if "voice" in adjustments.columns else adjustments
+        parts.append(voiced[[col, "theme", "d"]].rename(columns={"d": "n"}))
     counts = pd.concat(parts, ignore_index=True)
     if counts.empty:
         return pd.DataFrame()

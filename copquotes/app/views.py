@@ -448,7 +448,7 @@ def overview_page() -> None:
         st.caption("Units by source: " + md_escape(", ".join(f"{kind_words(k)} {v:,}" for k, v in ov["by_source_kind"].items())))
     labels = dict(cached_analysis(ctx, "filter_options")["themes"])
     for by in ("group", "year"):
-        st.subheader(f"Theme prevalence by {by} (% of units)")
+        st.subheader(f"Theme prevalence by {by} (% of participants' units)")
         table = data.prevalence(cached_analysis(ctx, "label_base"), cached(ctx, "label_adjustments"), by)
         if table.empty:
             st.info("No theme tags yet: " + ANALYSE_IN_APP + ".")

@@ -31,8 +31,9 @@ def ingest_inputs(ws, inputs, meta: dict | None = None, *, skip_unreadable: bool
     """Discover ``inputs`` and ingest every readable source into ``ws``.
 
     Returns the ingest report as a dict: ``files`` (as :class:`~copquotes.workspace.IngestReport`,
-    each with ``cleaned`` = characters stripped at ingest and ``nul_lines`` = ``[line, NULs]``
-    dropped from a CSV), ``skipped`` (files of other types: ``path``, ``reason``), ``unreadable``
+    each with ``cleaned`` = characters stripped at ingest, ``nul_lines`` = ``[line, NULs]``
+    dropped from a CSV and ``non_answers`` = survey answers such as "N/A" or "nothing" that became
+    no unit, so counted nowhere), ``skipped`` (files of other types: ``path``, ``reason``), ``unreadable``
     (files of a supported format that could not be read: ``path``, ``reason``) and ``cleaned``
     (totals). Raises :class:`InputError` when nothing could be ingested, or when an explicitly
     named file cannot be read and ``skip_unreadable`` is false.
@@ -80,6 +81,7 @@ def ingest_inputs(ws, inputs, meta: dict | None = None, *, skip_unreadable: bool
         cleaned["nul"] = sum(n for _, n in nul_lines)
         f["cleaned"] = cleaned
         f["nul_lines"] = nul_lines
+        f["non_answers"] = int(stats.get("skipped_answers") or 0)
         for k in totals:
             totals[k] += cleaned.get(k, 0)
     rep["skipped"] = [{"path": str(p), "reason": r} for p, r in disc.skipped]
@@ -122,6 +124,13 @@ def unreadable_files(ws) -> list[dict]:
     """The files an ingest could not read and no later ingest has read: ``path``, ``reason``, ``at``."""
     return sorted((dict(v) for v in (ws.get_config(UNREADABLE_KEY, {}) or {}).values()),
                   key=lambda d: d.get("path", ""))
+
+
+def describe_non_answers(f: dict) -> list[str]:
+    """A note for one file of the report: the survey non-answers left out of every count."""
+    n = f.get("non_answers") or 0
+    return [f"{f['path']}: {n} non-answer{'s' * (n != 1)} (such as N/A, nothing) left out: they are "
+            "no unit and count in no table"] if n else []
 
 
 def describe_cleaning(f: dict) -> list[str]:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from .. import themescores
 from ..errors import ConfigError
+from ..types import is_voice
 
 NONE = "(none)"
 BY_ALIASES = {"cohort": "group", "grp": "group", "series": "year", "kind": "source_kind", "source": "source_kind"}
@@ -196,9 +197,12 @@ def theme_prevalence(units_df: pd.DataFrame, theme_labels, by: Sequence[str] | s
                      themes: Sequence[str] | None = None) -> pd.DataFrame:
     """Tidy table of theme prevalence by cohort and year (or any metadata columns).
 
-    Columns: the ``by`` columns, ``theme``, ``units`` (units in the cell), ``labelled``
-    (units carrying the theme), ``share``.
+    Columns: the ``by`` columns, ``theme``, ``units`` (participants' units in the cell, consenting
+    or not), ``labelled`` (those carrying the theme), ``share`` (``labelled / units``). With a
+    ``speaker_role`` column, a facilitator's or interviewer's turn is left out: it is a prompt, not
+    feedback (a ``reflection`` source counts; :func:`copquotes.types.is_voice`).
     """
+    units_df = voices(units_df)
     by = [by] if isinstance(by, str) else list(by)
     keys = [_by_column(units_df, b) for b in by]
     M = _theme_matrix(units_df, theme_labels, themes)
@@ -217,6 +221,15 @@ def theme_prevalence(units_df: pd.DataFrame, theme_labels, by: Sequence[str] | s
     sort_keys = names + ["theme"]
     long = long.sort_values(sort_keys, key=lambda s: s.map(_period_key) if s.name in ("year",) else s)
     return long.reset_index(drop=True)
+
+
+def voices(units_df: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``units_df`` in participants' own voices (all rows without a ``speaker_role``)."""
+    if "speaker_role" not in units_df.columns:
+        return units_df
+    kinds = units_df["source_kind"] if "source_kind" in units_df.columns else [None] * len(units_df)
+    keep = [is_voice(r, k) for r, k in zip(units_df["speaker_role"], kinds)]
+    return units_df[keep]
 
 
 def map_frame(units_df: pd.DataFrame, unit_topics: pd.DataFrame, theme_labels=None, *,
@@ -272,16 +285,16 @@ def read_workspace(ws, *, lean: bool = False) -> dict[str, pd.DataFrame]:
 
     ``units`` (all units: topics count everyone, consent only gates quotes),
     ``unit_topics``, ``topic_info`` (keywords and representatives decoded from JSON),
-    ``unit_themes``.
+    ``unit_themes`` (a reviewer's label winning over the tagger's, as in the units table).
 
     ``lean=True`` (what the pictures need, without the parts that grow fastest with the units):
-    ``units`` has ``unit_id``, ``group``, ``year`` and ``source_kind`` only (no texts),
+    ``units`` has ``unit_id``, ``group``, ``year``, ``source_kind`` and ``speaker_role`` only (no texts),
     ``unit_themes`` only the labelled rows, and ``themes`` lists every theme's name (for the
     themes no unit carries).
     """
     if lean:
         units = pd.read_sql_query(
-            "SELECT u.unit_id, u.grp AS 'group', u.year, u.source_kind FROM units u"
+            "SELECT u.unit_id, u.grp AS 'group', u.year, u.source_kind, u.speaker_role FROM units u"
             " JOIN files f ON f.file_id = u.file_id ORDER BY f.display, u.position", ws.conn)
     else:
         units = ws.units_frame()
@@ -294,9 +307,9 @@ def read_workspace(ws, *, lean: bool = False) -> dict[str, pd.DataFrame]:
     info = info.sort_values("topic", key=lambda s: [(t == -1, t) for t in s]).reset_index(drop=True)
     cols = ["unit_id", "theme", "score", "label"]
     if not lean:
-        themes = themescores.frame(ws, columns=cols)
+        themes = themescores.reviewed_frame(ws, themescores.frame(ws, columns=cols))
         return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes}
-    themes = themescores.frame(ws, columns=cols, label=1)
+    themes = themescores.reviewed_frame(ws, themescores.frame(ws, columns=cols, label=1), labelled_only=True)
     names = themescores.themes(ws)
     return {"units": units, "unit_topics": unit_topics, "topic_info": info, "unit_themes": themes, "themes": names}
 

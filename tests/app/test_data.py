@@ -34,15 +34,18 @@ def effective_labels(ws) -> dict[tuple[str, str], int]:
 
 
 def reference_prevalence(ws, by: str) -> dict[tuple[str, str], float]:
-    """(theme, column) -> percent of units with the theme, counted unit by unit in Python."""
+    """(theme, column) -> percent of units with the theme, counted unit by unit in Python, over the
+    participants' voices (a facilitator's or interviewer's turn is not, a reflection is)."""
     col = {"group": "grp", "year": "year"}[by]
-    cohort = {u: ("(none)" if c is None else c) for u, c in ws.conn.execute(f"SELECT unit_id, {col} FROM units")}
+    cohort = {u: ("(none)" if c is None else c) for u, c, role, kind in ws.conn.execute(
+        f"SELECT unit_id, {col}, speaker_role, source_kind FROM units")
+        if role not in ("facilitator", "interviewer") or kind == "reflection"}
     sizes: dict[str, int] = {}
     for c in cohort.values():
         sizes[c] = sizes.get(c, 0) + 1
     hits: dict[tuple[str, str], int] = {}
     for (u, theme), lbl in effective_labels(ws).items():
-        if lbl == 1:
+        if lbl == 1 and u in cohort:
             for key in ((theme, cohort[u]), (theme, "all")):
                 hits[key] = hits.get(key, 0) + 1
     sizes["all"] = len(cohort)
@@ -153,6 +156,30 @@ def test_reviewer_labels_adjust_the_stored_aggregates(ws, label_changes):
     # the stored tagger counts stay current (labels are applied on top when read) ...
     assert ws.stored_aggregates() == stored_before
     # ... and the figures equal a count of every unit's effective label
+    assert_matches_reference(ws)
+
+
+@pytest.mark.parametrize("role, kind, counts", [
+    ("facilitator", "focus_group", False),   # a facilitator's prompt is not feedback
+    ("interviewer", "interview", False),     # nor an interviewer's question
+    ("facilitator", "reflection", True),     # a facilitator's own reflection is
+    ("participant", "focus_group", True),
+    ("unknown", "focus_group", True),
+])
+def test_theme_prevalence_counts_participants_voices_not_prompts(ws, role, kind, counts):
+    from copquotes.topics.figures import build_frames
+    from copquotes.topics.tables import read_workspace, tables_from_workspace
+
+    ws.conn.execute("UPDATE units SET speaker_role = ?, source_kind = ? WHERE unit_id = ?", (role, kind, unit_id(0)))
+    themescores.write(ws, [(unit_id(0), "backlash", 0.9, 1, None)])
+    ws.mark_stage("tag", "fp-tag")
+    # RRE 2024 holds units 0-5; unit 3 is about backlash, and unit 0 now too
+    units, labelled = (6, 2) if counts else (5, 1)
+    assert data.theme_prevalence(ws, "group").loc["backlash", "RRE"] == round(100.0 * labelled / units, 1)
+    for prev in (tables_from_workspace(ws)["theme_prevalence"],
+                 build_frames(read_workspace(ws, lean=True))["theme_prevalence"]):
+        row = prev[(prev["group"] == "RRE") & (prev["year"] == "2024") & (prev["theme"] == "backlash")].iloc[0]
+        assert (row["units"], row["labelled"]) == (units, labelled)
     assert_matches_reference(ws)
 
 

@@ -134,10 +134,11 @@ def test_overview_counts_prevalence_and_topic_map(ws):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Units"] == "9" and metrics["Quote consent"] == "6" and metrics["Pending"] == "5"
     assert [s.value for s in at.subheader][:3] == [
-        "Candidate quotes", "Theme prevalence by group (% of units)", "Theme prevalence by year (% of units)"]
+        "Candidate quotes", "Theme prevalence by group (% of participants' units)",
+        "Theme prevalence by year (% of participants' units)"]
     table = at.dataframe[0].value
     assert set(table.columns) == {"Early career", "RRE", "all"}
-    assert table.loc["Wellbeing", "RRE"] == pytest.approx(66.7)
+    assert table.loc["Wellbeing", "RRE"] == pytest.approx(80.0)   # 4 of 5: the facilitator's prompt is no voice
     assert at.get("imgs") or any(type(e).__name__ == "Image" for e in at.main)
 
 

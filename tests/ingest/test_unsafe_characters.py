@@ -84,6 +84,24 @@ def test_the_ingest_report_counts_and_the_cli_names_the_nul_line(tmp_path, capsy
     assert texts == {GOOD, "The mentoring kept me going.", "I felt heard."}
 
 
+@pytest.mark.parametrize("answers, units, non_answers", [
+    ((GOOD, "N/A", "nothing", "", GOOD + " Again."), 2, 2),    # a blank cell is no answer at all, not counted
+    ((GOOD, "No.", "none thanks"), 1, 2),
+    ((GOOD,), 1, 0),
+])
+def test_the_ingest_report_counts_the_non_answers_it_leaves_out(tmp_path, capsys, answers, units, non_answers):
+    """A researcher must be able to say how the rows became units: "N/A", "nothing" and the like
+    are left out of every count, and the report says how many."""
+    (tmp_path / "survey.csv").write_bytes(survey(*answers))
+    code = main(["ingest", str(tmp_path / "survey.csv"), "--workspace", str(tmp_path / "ws"), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    (f,) = json.loads(out)["files"]
+    assert (f["n_units"], f["non_answers"]) == (units, non_answers)
+    said = f"{non_answers} non-answer{'s' * (non_answers != 1)} (such as N/A, nothing) left out"
+    assert (said in err) == bool(non_answers)
+
+
 # ---------------------------------------------------------------------------------- unreadable files
 def _zip_garbage(p):
     p.write_bytes(b"PK\x03\x04 not really a workbook")
