@@ -233,8 +233,10 @@ def _remove_leftovers(path: Path) -> None:
     """Files a killed run left behind (the lock is held: no run owns them now)."""
     from .bulk import remove_leftovers
 
-    for p in list(path.glob(".*.pkl")) + list(path.glob(".*.pkl.part")) + list(path.glob("figures/.*.tmp")):
-        p.unlink(missing_ok=True)   # a killed worker's hand-over, a killed topics stage's half-written picture
+    for p in (list(path.glob(".*.pkl")) + list(path.glob(".*.pkl.part")) + list(path.glob("figures/.*.tmp"))
+              + list(path.glob("topics/.*.tmp.npz"))):
+        # a killed worker's hand-over, a killed topics stage's half-written picture or topic fit
+        p.unlink(missing_ok=True)
     remove_leftovers(path)
 
 

@@ -310,6 +310,7 @@ def test_a_full_run_writes_the_bulk_files_when_asked_and_keeps_them_current(runs
 def test_a_run_removes_what_a_killed_run_left_behind(runs):
     ws = runs["ws"]
     left = [ws.path / "figures" / ".topics.html.4242.tmp", ws.path / ".quotes.quote_candidates.dead.pkl",
+            ws.path / "topics" / ".fit.4242.tmp.npz",
             ws.path / "bulk" / ".g-killed.tmp" / "units" / "part-00000.parquet"]
     for p in left:
         p.parent.mkdir(parents=True, exist_ok=True)
