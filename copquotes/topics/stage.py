@@ -293,7 +293,7 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
             model, n_embedded = _fit(ws, unit_ids, fit_mask, fit_key, embedder, progress, model_options)
         else:
             fit_mask, model = found
-        if model is not None:
+        if model is not None and found is None:
             timings.update({f"fit.{k}": v for k, v in model.timings_.items()})
         timings["fit"] = time.perf_counter() - t
         bar.update(1)
@@ -303,6 +303,7 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
         rows = _FittedRows(ws, [unit_ids[i] for i in np.flatnonzero(fit_mask)], embedder, progress)
         if model is not None:
             model.describe(rows.keyword_texts, chunk=READ_CHUNK)
+            timings.update({f"describe.{k}": model.timings_[k] for k in ("keywords", "representatives")})
         topics, probs, xy = _rows_of(model, fit_mask, len(unit_ids))
         sizes = {int(t): int(c) for t, c in zip(*np.unique(topics, return_counts=True))}
         phrases = _phrase_labels(model, rows, embedder) if model is not None else {}
