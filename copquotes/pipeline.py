@@ -90,6 +90,7 @@ def resolve_stages(names: Iterable[str] | None) -> list[str]:
     if bad:
         raise ConfigError(f"unknown stage {bad[0]!r}: choose from {', '.join(STAGE_ORDER)}")
     wanted = set(names)
+    wanted |= {s.name for s in STAGES.values() if s.part_of in wanted}   # "topics" is its fit too
     return [n for n in STAGE_ORDER if n in wanted]
 
 
@@ -115,11 +116,12 @@ class _Plan:
         n_units = ws.n_units()
         for name in later:
             st = STAGES[name]
-            if not st.beside or not all(b in later for b in st.beside):
+            beside = [b for b in st.beside if b in later]   # those not to run are done: nothing to wait for
+            if not beside:
                 continue
             if st.beside_max_units is not None and n_units > st.beside_max_units:
                 continue
-            first_beside = min(todo.index(b) for b in st.beside)
+            first_beside = min(todo.index(b) for b in beside)
             if all(r == w or r not in todo or todo.index(r) < first_beside for r in st.reads):
                 self.beside_stage = name
                 break
@@ -231,8 +233,10 @@ def _remove_leftovers(path: Path) -> None:
     """Files a killed run left behind (the lock is held: no run owns them now)."""
     from .bulk import remove_leftovers
 
-    for p in list(path.glob(".*.pkl")) + list(path.glob(".*.pkl.part")) + list(path.glob("figures/.*.tmp")):
-        p.unlink(missing_ok=True)   # a killed worker's hand-over, a killed topics stage's half-written picture
+    for p in (list(path.glob(".*.pkl")) + list(path.glob(".*.pkl.part")) + list(path.glob("figures/.*.tmp"))
+              + list(path.glob("topics/.*.tmp.npz"))):
+        # a killed worker's hand-over, a killed topics stage's half-written picture or topic fit
+        p.unlink(missing_ok=True)
     remove_leftovers(path)
 
 

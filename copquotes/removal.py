@@ -240,14 +240,17 @@ def _drop_uploaded_copy(ws, f: StoredFile) -> None:
 
 def _scrub(ws) -> None:
     """After the deletes: the full-text index merged (its segments no longer hold the removed
-    quotes' words), the parts no unit points at removed, the write-ahead log emptied."""
+    quotes' words), the parts no unit points at removed, the kept topic fit removed, the write-ahead
+    log emptied."""
     from . import textsearch, unitparts
+    from .topics import fitted
 
     if textsearch.current(ws.conn):
         with ws.transaction() as conn:
             conn.execute(f"INSERT INTO {textsearch.TABLE}({textsearch.TABLE}) VALUES ('optimize')")
     for table in (unitparts.SENTENCE_THEMES, unitparts.UNIT_THEMES):
         unitparts.remove_unreferenced(ws, table)
+    fitted.remove(ws)   # the kept topic fit lists every unit: the next analysis fits again
     ws.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

@@ -74,6 +74,9 @@ class Stage:
     # the keyword its run takes for a distributed engine's map (copquotes.engines): its per-unit
     # (or per-file) work then runs there, partitioned as `granularity` allows
     map_option: str | None = None
+    # a stage that is a part of another: asking for that stage by name (``--stage topics``) asks for
+    # this one too (it runs when it is stale, like any stage)
+    part_of: str | None = None
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -135,18 +138,26 @@ DECLARATIONS: tuple[Stage, ...] = (
           doc="theme scores per unit and sentence from the codebook (the tagger is fitted on the whole codebook"
               " and the reviewers' labels, then scores each unit alone)",
           fingerprint_extra=_tag_extra),
+    # the topic of every unit from its embedding alone (no text but word counts): it may run while the
+    # anonymise stage does (in the worker process); typing "topics" selects it too (part_of)
+    Stage("topics_fit", version="1", run="copquotes.topics.stage:run_fit", inputs=("embed",),
+          granularity="workspace", part_of="topics",
+          doc="the topic of every unit from its embedding: UMAP and HDBSCAN on the corpus (a seeded sample of it"
+              " above 20,000 units), the others by nearest centroid, the 2-D map; kept for the topics stage"),
     # reads the anonymised text (keywords, labels and representative documents come from it, never
     # from the original text): it runs after the anonymise stage, never beside it, and is stale
-    # whenever that stage is (e.g. while a re-ingest left units without anonymised text)
-    Stage("topics", version="5", run="copquotes.topics.stage:run", inputs=("anonymise", "embed", "tag"),
+    # whenever that stage is (e.g. while a re-ingest left units without anonymised text); a new
+    # anonymised text gives new keywords from the same fit
+    Stage("topics", version="6", run="copquotes.topics.stage:run", inputs=("anonymise", "embed", "tag", "topics_fit"),
           granularity="workspace",
-          doc="BERTopic topics fitted on the corpus (a seeded sample of it above 20,000 units), labels, tables"),
-    Stage("quotes", version="7", run="copquotes.quotes.stage:run", inputs=("anonymise", "embed", "tag", "topics"),
+          doc="keywords, labels and representatives of the fitted topics from the anonymised text, tables, pictures"),
+    Stage("quotes", version="7", run="copquotes.quotes.stage:run",
+          inputs=("anonymise", "embed", "tag", "topics_fit", "topics"),
           granularity="workspace",
           doc="candidate spans per unit, scored, chosen per unit and stored; weights learnt from decisions",
-          # in the worker process beside the topic fit (it reads no topic table), at any size: it
+          # in the worker process beside the topic stages (it reads no topic table), at any size: it
           # works part by part, so the two processes' memory does not grow with the workspace
-          beside=("topics",),
+          beside=("topics_fit", "topics"),
           precompute=(Precompute("quote_features", "copquotes.quotes.stage:precompute_stats", after=(), mapped=True),
                       Precompute("quote_candidates", "copquotes.quotes.stage:candidates_blob",
                                  after=("anonymise",), handover=True)),

@@ -13,7 +13,8 @@ import shutil
 import pytest
 
 from copquotes.errors import CopquotesError
-from copquotes.pipeline import STAGE_ORDER, analyse, stage_status
+from copquotes.pipeline import STAGE_ORDER, analyse, resolve_stages, stage_status
+from copquotes.stages import depends_on
 
 VTT = """WEBVTT
 
@@ -309,6 +310,7 @@ def test_a_full_run_writes_the_bulk_files_when_asked_and_keeps_them_current(runs
 def test_a_run_removes_what_a_killed_run_left_behind(runs):
     ws = runs["ws"]
     left = [ws.path / "figures" / ".topics.html.4242.tmp", ws.path / ".quotes.quote_candidates.dead.pkl",
+            ws.path / "topics" / ".fit.4242.tmp.npz",
             ws.path / "bulk" / ".g-killed.tmp" / "units" / "part-00000.parquet"]
     for p in left:
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -346,11 +348,37 @@ def test_topics_wait_for_the_anonymised_text_a_re_ingest_dropped(runs):
     vtt.write_text(vtt.read_text(encoding="utf-8").replace("00:00:06.000", "00:00:06.500"), encoding="utf-8")
     ws.ingest(discover([data]).sources, progress=False)     # same texts, other timings: the file is replaced
     assert stage_status(ws)["topics"]["state"] == "stale"
-    done = []
-    analyse(ws, progress=False, on_stage=lambda name, summary: done.append(name))
+    assert stage_status(ws)["topics_fit"]["state"] == "up to date"   # same texts: the fit stands
+    done, results = [], {}
+    analyse(ws, progress=False, on_stage=lambda name, summary: (done.append(name), results.update({name: summary})))
     assert done.index("anonymise") < done.index("topics")
+    assert results["topics_fit"]["skipped"] and results["topics"]["fit"] == "topics_fit stage"
     keywords = " ".join(k for (k,) in ws.conn.execute("SELECT keywords_json || label FROM topic_info")).lower()
     assert not {"priya", "raman", "hollis", "nguyen", "olsen"} & set(re.findall(r"[a-z]+", keywords))
+
+
+def test_the_topic_fit_runs_here_while_the_worker_anonymises_and_the_keywords_wait_for_it(runs):
+    """The plan of a cold run: anonymise in the worker process; the topic fit, which reads no
+    anonymised text, here beside it; the topics' keywords after it; the quotes in the worker beside
+    the two topic stages."""
+    from copquotes.pipeline import _Plan
+
+    plan = _Plan(runs["ws"], list(STAGE_ORDER), parallel=True)
+    assert (plan.worker_stage, plan.beside_stage) == ("anonymise", "quotes")
+    assert not depends_on("topics_fit", "anonymise") and depends_on("topics", "anonymise")
+    cold = runs["cold"]
+    assert cold["anonymise"].get("background") and not cold["topics_fit"].get("background")
+    assert cold["topics"]["fit"] == "topics_fit stage" and cold["quotes"].get("background")
+
+
+@pytest.mark.parametrize("asked, stages", [
+    (["topics"], ["topics_fit", "topics"]),
+    (["topics_fit"], ["topics_fit"]),
+    (["quotes", "topics"], ["topics_fit", "topics", "quotes"]),
+    (["anonymise"], ["anonymise"]),
+])
+def test_asking_for_the_topics_stage_asks_for_its_fit_too(asked, stages):
+    assert resolve_stages(asked) == stages
 
 
 def test_the_cli_says_when_it_wrote_or_removed_the_bulk_files(runs, capsys):

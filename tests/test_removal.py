@@ -13,6 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import copquotes
@@ -21,6 +22,7 @@ from copquotes.cli import main
 from copquotes.errors import InputError
 from copquotes.pipeline import fingerprint, stage_status
 from copquotes.stages import STAGE_ORDER
+from copquotes.topics import fitted
 from copquotes.workspace import AGGREGATES, Workspace, WorkspaceBusy, decision_summary, quote_id_for
 from sources import another_writer
 
@@ -75,6 +77,7 @@ def _analysed_like(ws) -> None:
                   " (0, 'planning', '[]', ?, ?), (1, 'time', '[]', ?, ?)",
                   (len(a_ids), json.dumps(a_ids), len(b_ids), json.dumps(b_ids + a_ids[:1])))
     textsearch.ensure_index(ws)
+    fitted.save(ws, "the topics_fit stage's key", [r[0] for r in rows], np.ones(len(rows), bool), None)
 
 
 @pytest.fixture
@@ -192,6 +195,7 @@ def test_nothing_keeps_the_removed_files_text(capsys, wsp):
             "SELECT topic, size, representative_json FROM topic_info")}
         live = {r[0] for r in ws.conn.execute("SELECT unit_id FROM units")}
         assert set(info) == {1} and info[1][0] == 2 and set(info[1][1]) <= live
+        assert not fitted.path(ws).exists()     # the kept topic fit listed the removed units
         # the aggregates: counted again, current
         assert set(ws.stored_aggregates()) == set(AGGREGATES)
         assert ws.stored_aggregates("cohort_units")["cohort_units"] == [[None, None, 2]]

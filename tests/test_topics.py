@@ -16,6 +16,7 @@ import pytest
 
 from copquotes import themescores
 from copquotes.errors import ConfigError
+from copquotes.stages import STAGES
 from copquotes.topics import (
     DOMAIN_STOP_WORDS,
     STOP_WORDS,
@@ -443,6 +444,91 @@ def test_stage_refuses_units_without_anonymised_text(tmp_path):
         assert ws.conn.execute("SELECT COUNT(*) FROM topic_info").fetchone()[0] == 0
     finally:
         ws.close()
+
+
+NAME = "Ravindra"   # said in every text of one group: a keyword of its topic in the original text
+
+
+@pytest.fixture(scope="module")
+def named_workspace(tmp_path_factory, embedder):
+    """Texts that name one person throughout one group, ingested; nothing anonymised yet."""
+    from copquotes.workspace import Workspace
+
+    root = tmp_path_factory.mktemp("topics_named")
+    rows = [{"text": f"{t} {NAME} agreed." if g == TRUTH[0] else t, "group": "RRE", "year": "2024", "kind": "survey"}
+            for t, g in zip(TEXTS, TRUTH)]
+    (root / "units.json").write_text(json.dumps(rows))
+    ws = Workspace.open(root / "ws", create=True)
+    ws.ingest([Src(root / "units.json")], read=_reader, progress=False)
+    yield ws
+    ws.close()
+
+
+def _topic_tables(ws) -> tuple[list, list]:
+    return ([tuple(r) for r in ws.conn.execute("SELECT * FROM unit_topics ORDER BY unit_id")],
+            [tuple(r) for r in ws.conn.execute("SELECT * FROM topic_info ORDER BY topic")])
+
+
+def test_the_fit_needs_no_anonymised_text_and_keeps_none(named_workspace, embedder):
+    """The topics_fit stage (which may run beside the anonymise stage) fits before any unit is
+    anonymised, and what it keeps for the topics stage holds unit ids and numbers, no text."""
+    from copquotes.topics import fitted
+    from copquotes.topics.stage import run_fit
+
+    ws = named_workspace
+    summary = run_fit(ws, progress=False, embedder=embedder)
+    assert summary["topics"] >= 3 and summary["fitted_units"] == len(TEXTS)
+    with np.load(fitted.path(ws)) as z:
+        texts = {k for k in z.files if z[k].dtype.kind in "US"}
+        assert texts == {"key", "meta", "unit_ids"}
+        assert set(z["unit_ids"].tolist()) == set(ws.units_frame()["unit_id"])
+        kept = str(z["key"]) + str(z["meta"])
+    assert NAME not in kept and not any(t[:20] in kept for t in TEXTS)
+
+
+def test_keywords_of_a_kept_fit_come_from_the_anonymised_text_and_equal_a_fit_in_the_stage(named_workspace, embedder):
+    """After the fit, the topics stage describes its topics from the anonymised text only: the name
+    the original text gives a topic is no keyword or label (it would be from the original text); and
+    the tables equal those of a stage that fits itself."""
+    from copquotes.topics import fitted
+    from copquotes.topics.stage import run_fit
+
+    ws = named_workspace
+    run_fit(ws, progress=False, embedder=embedder)
+    with ws.transaction() as conn:
+        conn.execute("INSERT OR REPLACE INTO anon(unit_id, text) SELECT unit_id, replace(text, ?, '[PERSON]')"
+                     " FROM units", (NAME,))
+    kept = topics_run(ws, progress=False, figures=False, embedder=embedder)
+    assert kept["fit"] == "topics_fit stage" and kept["embedded"] == 0
+    tables = _topic_tables(ws)
+    shown = " ".join(k + " " + label for _, label, k, *_ in tables[1]).lower()
+    assert shown.strip() and NAME.lower() not in shown
+    # the check can fail: described from the original text, the same fit names him
+    ids, _ = fitted.units(ws)
+    _, model = fitted.load(ws, fitted.key(fitted.units(ws)[1], 2, {}, embedder, STAGES["topics_fit"].version), ids, {})
+    original = dict(ws.conn.execute("SELECT unit_id, text FROM units"))
+    model.describe(lambda rows: [original[ids[i]] for i in rows])
+    assert NAME.lower() in " ".join(" ".join(k) for k in model.keywords_.values())
+    fitted.remove(ws)
+    here = topics_run(ws, progress=False, figures=False, embedder=embedder)
+    assert here["fit"] == "fitted here" and _topic_tables(ws) == tables
+
+
+@pytest.mark.parametrize("fit_options, run_options, reused", [
+    ({}, {}, True),
+    ({}, {"min_topic_size": 4}, False),
+    ({"min_words": 3}, {}, False),
+    ({"min_topic_size": 4}, {"min_topic_size": 4}, True),
+])
+def test_the_stage_takes_a_kept_fit_only_for_the_settings_it_was_made_with(named_workspace, embedder, fit_options,
+                                                                         run_options, reused):
+    from copquotes.topics.stage import run_fit
+
+    ws = named_workspace
+    _anonymised_as_written(ws)
+    run_fit(ws, progress=False, embedder=embedder, **fit_options)
+    summary = topics_run(ws, progress=False, figures=False, embedder=embedder, **run_options)
+    assert (summary["fit"] == "topics_fit stage") is reused
 
 
 def test_stage_writes_unit_topics_and_topic_info(stage_workspace):

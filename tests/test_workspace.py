@@ -219,7 +219,7 @@ def test_status_reports_files_units_consent_and_stages(ws, tmp_path):
     assert st["files"][0]["group"] == "RRE"
     assert st["files"][0]["consent"] == {"yes": 1, "no": 1, "unknown": 1}
     assert st["consent"] == {"yes": 1, "no": 1, "unknown": 1}
-    assert set(st["stages"]) == {"anonymise", "embed", "tag", "topics", "quotes"}
+    assert set(st["stages"]) == {"anonymise", "embed", "tag", "topics_fit", "topics", "quotes"}
     assert all(s["state"] == "not run" for s in st["stages"].values())
 
 

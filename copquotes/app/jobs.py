@@ -57,7 +57,8 @@ STEP_LABELS = {
     "anonymise": "Removing names and other identifiers",
     "embed": "Reading the meaning of each answer",
     "tag": "Finding the themes",
-    "topics": "Grouping into topics",
+    "topics_fit": "Grouping into topics",
+    "topics": "Naming the topics",
     "quotes": "Choosing candidate quotes",
 }
 

@@ -5,7 +5,8 @@
   :func:`theme_prevalence`, :func:`map_frame`, :func:`tables_from_workspace`.
 * pictures: :func:`save_figures` (HTML + PNG), :func:`pictures` (PNG in memory), the plotly
   figure builders; topic labels drawn as the disclosure layer shows them (:func:`shown_labels`).
-* the stage: :func:`run` (``copquotes analyse --stage topics``).
+* the stages: :func:`run_fit` (``topics_fit``: the fit from the embeddings) and :func:`run`
+  (``topics``: keywords, labels, tables from the anonymised text; ``--stage topics`` runs both).
 
 Topics are not codebook themes: nothing here merges, renames or writes themes.
 See ``docs/topics.md`` for the measurements behind the defaults.
@@ -22,7 +23,7 @@ from .figures import (
     topics_over_time_figure,
 )
 from .model import DOMAIN_STOP_WORDS, OUTLIER, STOP_WORDS, TopicModel, make_label, preload
-from .stage import run
+from .stage import run, run_fit
 from .tables import (
     map_frame,
     primary_theme,
@@ -35,7 +36,7 @@ from .tables import (
 )
 
 __all__ = [
-    "DOMAIN_STOP_WORDS", "OUTLIER", "STOP_WORDS", "TopicModel", "make_label", "preload", "run",
+    "DOMAIN_STOP_WORDS", "OUTLIER", "STOP_WORDS", "TopicModel", "make_label", "preload", "run", "run_fit",
     "Picture", "pictures", "save_figures", "shown_labels", "stored_pictures", "theme_prevalence_figure", "topic_map_figure", "topic_sizes_figure",
     "topics_over_time_figure", "map_frame", "primary_theme", "read_workspace", "tables_from_workspace",
     "theme_prevalence", "topic_by", "topic_theme_table", "topics_over_time",

@@ -57,7 +57,7 @@ from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
 from ..errors import ConfigError
-from .running import OUTLIER, DistinctTop, TopicSums, row_dots, unit_rows
+from .running import OUTLIER, TopicSums, row_dots, unit_rows
 
 log = logging.getLogger(__name__)
 
@@ -353,22 +353,92 @@ def make_label(keywords: Sequence[str], n: int = 3) -> str:
     return ", ".join(parts) if parts else "(no keywords)"
 
 
+def _as_texts(texts) -> list[str]:
+    return ["" if t is None else str(t) for t in texts]
+
+
 def _check_texts_embeddings(texts, embeddings) -> tuple[list[str], np.ndarray]:
     if isinstance(texts, str):
         raise ConfigError("TopicModel takes a list of texts, not a single string")
-    texts = ["" if t is None else str(t) for t in texts]
+    texts = _as_texts(texts)
+    E = _check_embeddings(embeddings)
+    if E.shape[0] != len(texts):
+        raise ConfigError(f"{len(texts)} texts but {E.shape[0]} embedding rows: pass one row per text")
+    return texts, E
+
+
+def _check_embeddings(embeddings) -> np.ndarray:
+    """The embeddings as unit rows (float32), or a ConfigError saying what is wrong with them."""
     if embeddings is None:
         raise ConfigError("TopicModel needs precomputed embeddings: pass Embedder().encode(texts)")
     E = np.asarray(embeddings, dtype=np.float32)
     if E.ndim != 2:
         raise ConfigError(f"embeddings must be a 2-D array (one row per text), not shape {E.shape}")
-    if E.shape[0] != len(texts):
-        raise ConfigError(f"{len(texts)} texts but {E.shape[0]} embedding rows: pass one row per text")
     if not np.isfinite(E).all():
         raise ConfigError("embeddings contain NaN or infinite values: re-embed the texts")
     norms = np.linalg.norm(E, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return texts, (E / norms).astype(np.float32)
+    return (E / norms).astype(np.float32)
+
+
+def _clean_texts(read_texts, rows: np.ndarray, chunk: int) -> list[str]:
+    """The texts of ``rows`` (ascending) as the keyword extractor sees them, read ``chunk`` at a time."""
+    out: list[str] = []
+    for s in range(0, len(rows), max(1, int(chunk))):
+        part = rows[s:s + max(1, int(chunk))]
+        texts = _as_texts(read_texts(part))
+        if len(texts) != len(part):
+            raise ConfigError(f"read_rows gave {len(texts)} texts for {len(part)} rows")
+        out += [clean_for_keywords(t) for t in texts]
+    return out
+
+
+def _by_frequency(labels: np.ndarray) -> np.ndarray:
+    """HDBSCAN's labels numbered by cluster size, largest first, as BERTopic's ``fit_transform``
+    numbers them (the same pandas sort, so that ties fall the same way); -1 stays -1."""
+    sizes = Counter(labels.tolist())
+    df = pd.DataFrame(sizes.items(), columns=["Old_Topic", "Size"]).sort_values("Size", ascending=False)
+    df = df[df.Old_Topic != OUTLIER]
+    mapping = {OUTLIER: OUTLIER, **dict(zip(df.Old_Topic.tolist(), range(len(df))))}
+    return np.array([mapping[t] for t in labels.tolist()], dtype=int)
+
+
+def _reduce_outliers(E_fit, topics_fit, probs_fit, thr, timings: dict):
+    """Outliers within ``thr`` cosine of a topic centroid join the most similar ("nearest"; BERTopic's
+    ``reduce_outliers(strategy="embeddings")``, computed as it computes it); the topics, probabilities
+    and how each text was assigned ("cluster" / "nearest" / "outlier")."""
+    import time
+
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    assigned_fit = np.where(topics_fit == OUTLIER, "outlier", "cluster").astype(object)
+    probs_fit = np.where(topics_fit == OUTLIER, 0.0, probs_fit)
+    if thr is None or not (topics_fit == OUTLIER).any():
+        return topics_fit, probs_fit, assigned_fit
+    t = time.perf_counter()
+    ids, C = _centroids(E_fit, topics_fit)
+    out = np.flatnonzero(topics_fit == OUTLIER)
+    similarity = cosine_similarity(np.array([E_fit[i] for i in out]), C)
+    similarity[similarity < thr] = 0
+    new = np.asarray(topics_fit, dtype=int).copy()
+    new[out] = [np.argmax(sim) if sum(sim) > 0 else OUTLIER for sim in similarity]
+    moved = (topics_fit == OUTLIER) & (new != OUTLIER)
+    if moved.any():
+        sims = E_fit[moved] @ C.T
+        probs_fit[moved] = np.clip(sims[np.arange(moved.sum()), _index_of(ids, new[moved])], 0, 1)
+        assigned_fit[moved] = "nearest"
+    timings["reduce_outliers"] = time.perf_counter() - t
+    return new, probs_fit, assigned_fit
+
+
+def _by_similarity(rows: np.ndarray, E_rows: np.ndarray, c: np.ndarray | None = None) -> np.ndarray:
+    """``rows`` ordered by the similarity of their embeddings to ``c`` (default: their unit-length
+    mean), most similar first, ties by the lower row."""
+    if c is None:
+        c = E_rows.mean(0)
+        c /= np.linalg.norm(c) or 1.0
+    sims = row_dots(E_rows, c)
+    return np.asarray(rows)[np.lexsort((rows, -sims))]
 
 
 # ----------------------------------------------------------------------------- the model
@@ -474,67 +544,11 @@ class TopicModel(BaseEstimator):
 
     # ------------------------------------------------------------------ fit
     def fit(self, texts, embeddings, y=None):
-        """Fit topics on ``texts`` (for keywords) and their ``embeddings`` (for clustering)."""
-        import time
-
-        timings: dict[str, float] = {}
-        t_all = time.perf_counter()
-        texts, E = _check_texts_embeddings(texts, embeddings)
-        n = len(texts)
-        if n == 0:
-            raise ConfigError("no texts to find topics in: ingest some files first")
-        p = self.resolve_params(n)
-        self.params_ = p
-        self.n_features_in_ = E.shape[1]
-        self.degenerate_ = None
-        self.bertopic_ = None
-        self.n_clusters_found_ = 0
-        clean = [clean_for_keywords(t) for t in texts]
-
-        if n < int(self.min_units):
-            self._fit_one_topic(texts, E, clean, f"only {n} texts (fewer than min_units={self.min_units}): "
-                                "all are in one topic; topics need more text to be meaningful")
-            self.map_2d_ = self._small_map(E) if self.map_2d else None
-            timings["total"] = time.perf_counter() - t_all
-            self.timings_ = timings
-            return self
-
-        # --- sample for very large corpora
-        fit_idx = self.sample_rows(n)
-        E_fit = E[fit_idx]
-        docs_fit = [clean[i] for i in fit_idx]
-
-        bt, reducer, topics_fit, probs_fit, assigned_fit, ids, C, keywords = self._fit_sample(
-            docs_fit, E_fit, p, timings)
-        if bt is None:
-            # HDBSCAN found no structure: one topic, said plainly
-            self._fit_one_topic(texts, E, clean, self._no_cluster_reason(p))
-            self.map_2d_ = reducer.map_2d(E_fit) if (self.map_2d and p["n_fit"] == n) else (
-                self._small_map(E) if self.map_2d else None)
-            timings["total"] = time.perf_counter() - t_all
-            self.timings_ = timings
-            return self
-
-        # --- units not in the sample: nearest centroid
-        topics = np.full(n, OUTLIER, dtype=int)
-        probs = np.zeros(n, dtype=float)
-        assigned = np.array(["outlier"] * n, dtype=object)
-        topics[fit_idx], probs[fit_idx], assigned[fit_idx] = topics_fit, probs_fit, assigned_fit
-        fit_mask = np.zeros(n, bool)
-        fit_mask[fit_idx] = True
-        self.topic_ids_ = ids
-        self.topic_embeddings_ = C
-        if not fit_mask.all():
-            rest = np.flatnonzero(~fit_mask)
-            t_rest, p_rest = self._nearest(E[rest], p["outlier_threshold"])
-            topics[rest], probs[rest] = t_rest, p_rest
-            assigned[rest] = np.where(t_rest == OUTLIER, "outlier", "nearest")
-
-        self._finish(texts, E, topics, probs, assigned, keywords, fit_mask=fit_mask)
-        self.map_2d_ = self._fit_map(reducer, E, E_fit, fit_idx, fit_mask, p, timings) if self.map_2d else None
-        timings["total"] = time.perf_counter() - t_all
-        self.timings_ = timings
-        return self
+        """Fit topics on ``texts`` (for keywords) and their ``embeddings`` (for clustering):
+        :meth:`assign` on the embeddings, then :meth:`describe` from the texts."""
+        texts = _check_texts_embeddings(texts, embeddings)[0]
+        self.assign(embeddings)    # unit rows made once: the same bits as one check of them
+        return self.describe(lambda rows: [texts[i] for i in rows])
 
     def fit_rows(self, n: int, read_rows, chunk: int = 5000):
         """Fit on a corpus of ``n`` texts read on demand: the result of :meth:`fit` on all of
@@ -542,46 +556,97 @@ class TopicModel(BaseEstimator):
 
         ``read_rows(rows)`` returns ``(texts, embeddings)`` of the given rows (ascending
         indices into the corpus). Up to ``max_fit_units`` texts (or below ``min_units``) all are
-        read at once and :meth:`fit` runs. Above: held are the sample's texts and embeddings
-        (:meth:`sample_rows`), one chunk of about ``chunk`` other rows at a time, per-row results
-        (topic, probability, how assigned, map position: small arrays of ``n``) and one
-        embedding sum per topic. The rows outside the sample are read once; the members of a
-        topic without a clustered member (the outliers) are read once more for their
-        representatives. When HDBSCAN finds no cluster in the sample, every text is read at once
-        (one topic for all, as :meth:`fit` does).
+        read at once and :meth:`fit` runs. Above: :meth:`assign_rows` with the embeddings, then
+        :meth:`describe` with the texts.
         """
+        n = int(n)
+        if len(self.sample_rows(n)) >= n:
+            return self.fit(*read_rows(np.arange(n)))
+
+        def embeddings(rows):
+            texts, E = read_rows(rows)
+            if len(texts) != len(rows):
+                raise ConfigError(f"read_rows gave {len(texts)} texts for {len(rows)} rows")
+            return E
+
+        self.assign_rows(n, embeddings, chunk=chunk)
+        return self.describe(lambda rows: read_rows(rows)[0], chunk=chunk)
+
+    def assign(self, embeddings):
+        """The topic of every row from its embedding alone (no text is read): UMAP and HDBSCAN on
+        the sample (:meth:`sample_rows`), merged down to ``max_topics``, outlier reduction, the
+        other rows by nearest centroid, the 2-D map, and per topic the rows that may represent it,
+        most similar to its mean first (``candidates_``). :meth:`describe` then gives the keywords,
+        labels and representatives from the texts."""
+        import time
+
+        timings: dict[str, float] = {}
+        t_all = time.perf_counter()
+        E = _check_embeddings(embeddings)
+        n = len(E)
+        if n == 0:
+            raise ConfigError("no texts to find topics in: ingest some files first")
+        p = self._start(n, E.shape[1])
+        if n < int(self.min_units):
+            self._assign_one_topic(E, f"only {n} texts (fewer than min_units={self.min_units}): all are in one "
+                                      "topic; topics need more text to be meaningful")
+            self.map_2d_ = self._small_map(E) if self.map_2d else None
+            return self._timed(timings, t_all)
+        fit_idx = self.sample_rows(n)
+        E_fit = E[fit_idx]
+        reducer, topics_fit, probs_fit, assigned_fit = self._cluster_sample(E_fit, p, timings)
+        if topics_fit is None:
+            # HDBSCAN found no structure: one topic, said plainly
+            self._assign_one_topic(E, self._no_cluster_reason(p))
+            self.map_2d_ = reducer.map_2d(E_fit) if (self.map_2d and p["n_fit"] == n) else (
+                self._small_map(E) if self.map_2d else None)
+            return self._timed(timings, t_all)
+        self._keep_sample(fit_idx, E_fit, topics_fit)
+        fit_mask = np.zeros(n, bool)
+        fit_mask[fit_idx] = True
+        topics, probs, assigned = self._assign_rest(E, fit_idx, fit_mask, topics_fit, probs_fit, assigned_fit, p)
+        self._set_assigned(topics, probs, assigned, *_centroids(E, topics),
+                           self._candidates(E, topics, assigned, fit_mask))
+        self.map_2d_ = self._fit_map(reducer, E, E_fit, fit_idx, fit_mask, p, timings) if self.map_2d else None
+        return self._timed(timings, t_all)
+
+    def assign_rows(self, n: int, read_embeddings, chunk: int = 5000):
+        """:meth:`assign` on a corpus of ``n`` rows read on demand (``read_embeddings(rows)``: the
+        embeddings of the given rows, ascending), without holding them all once the corpus is larger
+        than the sample: held are the sample's embeddings, one chunk of about ``chunk`` other rows at
+        a time, per-row results (topic, probability, how assigned, map position) and one embedding
+        sum per topic. The rows outside the sample are read once; the members of a topic without a
+        clustered member (the outliers) once more for its candidate representatives. When HDBSCAN
+        finds no cluster in the sample, every row is read at once (one topic for all)."""
         import time
 
         n = int(n)
         fit_idx = self.sample_rows(n)
         if len(fit_idx) >= n:
-            return self.fit(*read_rows(np.arange(n)))
+            return self.assign(read_embeddings(np.arange(n)))
         timings: dict[str, float] = {"read": 0.0}
         t_all = time.perf_counter()
-        read_untimed = read_rows
 
-        def read_rows(rows):
+        def read(rows):
             t0 = time.perf_counter()
             try:
-                return read_untimed(rows)
+                E = _check_embeddings(read_embeddings(rows))
             finally:
                 timings["read"] += time.perf_counter() - t0
+            if len(E) != len(rows):
+                raise ConfigError(f"read_rows gave {len(E)} embedding rows for {len(rows)} rows")
+            return E
 
-        p = self.params_ = self.resolve_params(n)
-        self.degenerate_, self.bertopic_, self.n_clusters_found_ = None, None, 0
-        texts_s, E_s = _check_texts_embeddings(*read_rows(fit_idx))
-        if len(texts_s) != len(fit_idx):
-            raise ConfigError(f"read_rows gave {len(texts_s)} texts for {len(fit_idx)} rows")
-        self.n_features_in_ = E_s.shape[1]
-        bt, reducer, topics_s, probs_s, assigned_s, ids, C, keywords = self._fit_sample(
-            [clean_for_keywords(t) for t in texts_s], E_s, p, timings)
-        if bt is None:
+        E_s = read(fit_idx)
+        p = self._start(n, E_s.shape[1])
+        reducer, topics_s, probs_s, assigned_s = self._cluster_sample(E_s, p, timings)
+        if topics_s is None:
             log.warning("topics: no cluster in the sample; reading all %d texts at once", n)
-            texts, E = _check_texts_embeddings(*read_rows(np.arange(n)))
-            self._fit_one_topic(texts, E, [clean_for_keywords(t) for t in texts], self._no_cluster_reason(p))
+            E = read(np.arange(n))
+            self._assign_one_topic(E, self._no_cluster_reason(p))
             self.map_2d_ = self._small_map(E) if self.map_2d else None
-            self.timings_ = {**timings, "total": time.perf_counter() - t_all}
-            return self
+            return self._timed(timings, t_all)
+        ids, C = self._keep_sample(fit_idx, E_s, topics_s)
         t = time.perf_counter()
         xy_s = reducer.map_2d(E_s) if self.map_2d else None
         timings.update(reducer.timings_)
@@ -598,11 +663,11 @@ class TopicModel(BaseEstimator):
             xy[fit_idx] = xy_s
         sums = TopicSums(E_s.shape[1])
         rest = np.setdiff1d(np.arange(n), fit_idx)
-        step = _interpolation_chunk(len(fit_idx), chunk)   # the blocks of fit()'s one call, unchanged
+        step = _interpolation_chunk(len(fit_idx), chunk)   # the blocks of assign()'s one call, unchanged
         done = 0                                           # sample rows added to the sums
         for s in range(0, len(rest), step):
             rows = rest[s:s + step]
-            E_r = _check_texts_embeddings(*read_rows(rows))[1]
+            E_r = read(rows)
             t_r, p_r = self._nearest(E_r, p["outlier_threshold"])
             topics[rows], probs[rows] = t_r, p_r
             assigned[rows] = np.where(t_r == OUTLIER, "outlier", "nearest")
@@ -616,48 +681,83 @@ class TopicModel(BaseEstimator):
         timings["assign_rest"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        reps = self._representatives_rows(n, read_rows, chunk, fit_idx, texts_s, E_s, topics_s, assigned_s,
-                                           topics, sums)
-        self._set_fitted(topics, probs, assigned, keywords, *sums.centroids(), reps)
-        timings["representatives"] = time.perf_counter() - t
+        candidates = self._candidates_rows(n, read, chunk, fit_idx, E_s, topics_s, assigned_s, topics, sums)
+        self._set_assigned(topics, probs, assigned, *sums.centroids(), candidates)
+        timings["candidates"] = time.perf_counter() - t
         self.map_2d_ = xy
+        return self._timed(timings, t_all)
+
+    def _start(self, n: int, dim: int) -> dict:
+        """The parameters for ``n`` rows of ``dim`` dimensions, and the fitted state reset."""
+        p = self.params_ = self.resolve_params(n)
+        self.n_features_in_ = int(dim)
+        self.degenerate_, self.bertopic_, self.n_clusters_found_ = None, None, 0
+        return p
+
+    def _timed(self, timings: dict, t_all: float):
+        import time
+
         self.timings_ = {**timings, "total": time.perf_counter() - t_all}
         return self
 
-    def _representatives_rows(self, n, read_rows, chunk, fit_idx, texts_s, E_s, topics_s, assigned_s,
-                              topics, sums: TopicSums) -> dict[int, list[int]]:
-        """:meth:`_representatives` for :meth:`fit_rows`: topics with clustered members (all in
-        the sample) from the sample; the others (the outliers) from all their members, read
-        again a chunk at a time, against their mean kept in ``sums``."""
-        k = int(self.n_representative)
-        out: dict[int, list[int]] = {}
+    def _keep_sample(self, fit_idx, E_fit, topics_fit) -> tuple[list[int], np.ndarray]:
+        """Keep what :meth:`describe` needs of the sample (its rows, topics, centroids, the mean of
+        its outliers); the sample's centroids (ids, unit rows), which place the other rows."""
+        ids, C = _centroids(E_fit, topics_fit)
+        out = topics_fit == OUTLIER
+        self.sample_, self.sample_topics_ = np.asarray(fit_idx), np.asarray(topics_fit, dtype=int)
+        self.sample_topic_ids_, self.sample_topic_embeddings_ = ids, C
+        self.sample_outlier_mean_ = E_fit[out].mean(0) if out.any() else None
+        return ids, C
+
+    def _assign_rest(self, E, fit_idx, fit_mask, topics_fit, probs_fit, assigned_fit, p: dict):
+        """(topics, probabilities, how assigned) of every row: the sample's, the others' by the
+        nearest centroid of the sample."""
+        n = len(E)
+        topics = np.full(n, OUTLIER, dtype=int)
+        probs = np.zeros(n, dtype=float)
+        assigned = np.array(["outlier"] * n, dtype=object)
+        topics[fit_idx], probs[fit_idx], assigned[fit_idx] = topics_fit, probs_fit, assigned_fit
+        self.topic_ids_, self.topic_embeddings_ = self.sample_topic_ids_, self.sample_topic_embeddings_
+        if not fit_mask.all():
+            rest = np.flatnonzero(~fit_mask)
+            t_rest, p_rest = self._nearest(E[rest], p["outlier_threshold"])
+            topics[rest], probs[rest] = t_rest, p_rest
+            assigned[rest] = np.where(t_rest == OUTLIER, "outlier", "nearest")
+        return topics, probs, assigned
+
+    def _candidates_rows(self, n, read, chunk, fit_idx, E_s, topics_s, assigned_s, topics,
+                         sums: TopicSums) -> dict[int, np.ndarray]:
+        """:meth:`_candidates` for :meth:`assign_rows`: topics with clustered members (all in the
+        sample) from the sample; the others (the outliers) from all their members, read again a
+        chunk at a time, against their mean kept in ``sums``."""
+        out: dict[int, np.ndarray] = {}
         others: dict[int, np.ndarray] = {}
         for t in np.unique(topics).tolist():
             core = np.flatnonzero((topics_s == t) & (assigned_s == "cluster"))
             if len(core):
-                c = E_s[core].mean(0)
-                c /= np.linalg.norm(c) or 1.0
-                out[t] = pick_representatives(fit_idx[core], row_dots(E_s[core], c), [texts_s[j] for j in core], k)
+                out[t] = _by_similarity(fit_idx[core], E_s[core])
             else:
                 c = sums.mean(t)
                 c /= np.linalg.norm(c) or 1.0
                 others[t] = c
         if not others:
             return out
-        tops = {t: DistinctTop(max(1, k)) for t in others}
-        for t, c in others.items():                      # members in the sample: held
-            j = np.flatnonzero(topics_s == t)
-            tops[t].add(fit_idx[j], row_dots(E_s[j], c), [text_key(texts_s[i]) for i in j])
+        rows_of = {t: [fit_idx[topics_s == t]] for t in others}       # members in the sample: held
+        sims_of = {t: [row_dots(E_s[topics_s == t], c)] for t, c in others.items()}
         in_sample = np.zeros(n, bool)
         in_sample[fit_idx] = True
         rows_all = np.flatnonzero(np.isin(topics, list(others)) & ~in_sample)
         for s in range(0, len(rows_all), chunk):
             rows = rows_all[s:s + chunk]
-            texts_r, E_r = _check_texts_embeddings(*read_rows(rows))
+            E_r = read(rows)
             for t in np.unique(topics[rows]).tolist():
                 m = topics[rows] == t
-                tops[t].add(rows[m], row_dots(E_r[m], others[t]), [text_key(x) for x, keep in zip(texts_r, m) if keep])
-        out.update({t: top.rows() for t, top in tops.items()})
+                rows_of[t].append(rows[m])
+                sims_of[t].append(row_dots(E_r[m], others[t]))
+        for t in others:
+            rows, sims = np.concatenate(rows_of[t]), np.concatenate(sims_of[t])
+            out[t] = rows[np.lexsort((rows, -sims))]
         return dict(sorted(out.items()))
 
     def sample_rows(self, n: int) -> np.ndarray:
@@ -674,110 +774,124 @@ class TopicModel(BaseEstimator):
         return (f"no clusters of at least {p['min_topic_size']} similar texts among {p['n_units']}: all are "
                 "in one topic (lower min_topic_size to look for smaller topics)")
 
-    def _fit_sample(self, docs_fit, E_fit, p: dict, timings: dict):
-        """Topics of the sample: cluster, merge down to ``max_topics``, outlier reduction,
-        numbering by size, keywords. Returns ``(bertopic, reducer, topics, probs, assigned, topic
-        ids, centroids of the sample, keywords)``; ``bertopic`` and what follows it are None when
-        HDBSCAN found no cluster."""
+    def _cluster_sample(self, E_fit, p: dict, timings: dict):
+        """Topics of the sample from its embeddings: cluster, merge down to ``max_topics``,
+        outlier reduction, numbering by size. Returns ``(reducer, topics, probs, assigned)``; all
+        but the reducer None when HDBSCAN found no cluster."""
         import time
 
-        bt, reducer, topics_fit, probs_fit = self._cluster(docs_fit, E_fit, p, timings)
+        reducer, topics_fit, probs_fit = self._cluster(E_fit, p, timings)
         if self.n_clusters_found_ == 0:
-            return None, reducer, None, None, None, None, None, None
+            return reducer, None, None, None
         # --- too many topics: merge the smallest into its nearest, until max_topics remain
         if p["max_topics"] is not None and self.n_clusters_found_ > p["max_topics"]:
             t = time.perf_counter()
             topics_fit = merge_small_topics(E_fit, topics_fit, p["max_topics"])
             timings["reduce_topics"] = time.perf_counter() - t
-        topics_fit, probs_fit, assigned_fit = self._reduce_outliers(bt, docs_fit, E_fit, topics_fit, probs_fit,
-                                                                    p["outlier_threshold"], timings)
-        # --- final numbering by size, keywords for the final topics
-        topics_fit = _renumber(topics_fit)
-        ids, C, keywords = self._final_keywords(bt, docs_fit, E_fit, topics_fit, timings)
-        self.bertopic_ = bt
-        return bt, reducer, topics_fit, probs_fit, assigned_fit, ids, C, keywords
+        topics_fit, probs_fit, assigned_fit = _reduce_outliers(E_fit, topics_fit, probs_fit,
+                                                               p["outlier_threshold"], timings)
+        return reducer, _renumber(topics_fit), probs_fit, assigned_fit
 
-    def _fit_one_topic(self, texts, E, clean, reason: str) -> None:
-        """Every text in topic 0 (too few texts, or no cluster found), saying why."""
-        n = len(texts)
+    def _assign_one_topic(self, E, reason: str) -> None:
+        """Every row in topic 0 (too few texts, or no cluster found), saying why."""
+        n = len(E)
         self.degenerate_ = reason
         log.warning("topics: %s", reason)
-        self._finish(texts, E, np.zeros(n, dtype=int), np.ones(n, dtype=float),
-                     np.array(["cluster"] * n, dtype=object), {0: self._plain_keywords(clean)},
-                     fit_mask=np.ones(n, bool))
+        topics, assigned = np.zeros(n, dtype=int), np.array(["cluster"] * n, dtype=object)
+        self.sample_, self.sample_topics_ = np.arange(n), topics
+        self._set_assigned(topics, np.ones(n, dtype=float), assigned, *_centroids(E, topics),
+                           self._candidates(E, topics, assigned, np.ones(n, bool)))
 
-    def _cluster(self, docs_fit, E_fit, p: dict, timings: dict):
-        """BERTopic (our UMAP on a k-NN graph + adaptive HDBSCAN + c-TF-IDF) on the sample: the
-        model, the reducer (its neighbour graph serves the 2-D map), topics and probabilities."""
+    def _cluster(self, E_fit, p: dict, timings: dict):
+        """UMAP on a k-NN graph, then adaptive HDBSCAN, on the sample's embeddings, the clusters
+        numbered by size as BERTopic numbers them (largest first): the reducer (its neighbour graph
+        serves the 2-D map), topics and probabilities."""
         import time
 
         t = time.perf_counter()
         preload()
         timings["imports"] = time.perf_counter() - t
+        reducer = _KnnUMAP(p["n_neighbors"], p["n_components"], p["n_epochs"], p["random_state"])
+        hdb = _AdaptiveHDBSCAN(p["min_topic_size"], p["min_samples"])
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            hdb.fit(np.nan_to_num(reducer.fit_transform(E_fit)))
+        timings["umap_hdbscan"] = time.perf_counter() - t
+        timings.update(reducer.timings_)
+        topics_fit = _by_frequency(np.asarray(hdb.labels_, dtype=int))
+        probs_fit = np.asarray(hdb.probabilities_ if hdb.probabilities_ is not None else np.ones(len(E_fit)),
+                               dtype=float)
+        self.n_clusters_found_ = int(len(set(topics_fit.tolist()) - {OUTLIER}))
+        p["cluster_selection"] = hdb.selection_
+        return reducer, topics_fit, probs_fit
+
+    # ------------------------------------------------------------------ describe
+    def describe(self, read_texts, chunk: int = 5000):
+        """Keywords, labels and representatives of the topics :meth:`assign` gave, from the texts:
+        ``read_texts(rows)`` gives the texts of the given rows (ascending), the texts keywords come
+        from. Reads the sample's texts (every text when the corpus gave one topic) and, per topic,
+        its candidates, best first, until ``n_representative`` distinct texts."""
+        import time
+
+        if not hasattr(self, "candidates_"):
+            raise ConfigError("describe needs the topics of the rows: call assign(embeddings) first")
+        timings = dict(getattr(self, "timings_", {}))
+        t = time.perf_counter()
+        keywords = self._keywords(read_texts, chunk)
+        timings["keywords"] = time.perf_counter() - t
+        t = time.perf_counter()
+        reps = {t: self._pick(rows, read_texts, chunk) for t, rows in self.candidates_.items()}
+        self._set_described(keywords, reps)
+        timings["representatives"] = time.perf_counter() - t
+        self.timings_ = timings
+        return self
+
+    def _keywords(self, read_texts, chunk: int) -> dict[int, list[tuple[str, float]]]:
+        """Keywords per topic: of the one topic from every text; else c-TF-IDF over the sample's
+        texts, kept where the topic's texts support them (written into a BERTopic model, ``bertopic_``)."""
+        if self.degenerate_ is not None:
+            docs = _clean_texts(read_texts, np.arange(len(self.topics_)), chunk)
+            return {0: self._plain_keywords(docs)}
+        docs = _clean_texts(read_texts, self.sample_, chunk)
         from bertopic import BERTopic
         from bertopic.vectorizers import ClassTfidfTransformer
 
-        reducer = _KnnUMAP(p["n_neighbors"], p["n_components"], p["n_epochs"], p["random_state"])
-        hdb = _AdaptiveHDBSCAN(p["min_topic_size"], p["min_samples"])
-        bt = BERTopic(embedding_model=None, umap_model=reducer, hdbscan_model=hdb,
-                      vectorizer_model=self._vectorizer(), ctfidf_model=ClassTfidfTransformer(),
+        topics_s = self.sample_topics_
+        bt = BERTopic(embedding_model=None, vectorizer_model=self._vectorizer(), ctfidf_model=ClassTfidfTransformer(),
                       top_n_words=int(self.top_n_words), calculate_probabilities=False, verbose=False)
-        # BERTopic warns on stderr about things we do on purpose (custom topic lists)
-        logging.getLogger("BERTopic").setLevel(logging.ERROR)
-        t = time.perf_counter()
+        logging.getLogger("BERTopic").setLevel(logging.ERROR)   # it warns about custom topic lists
+        bt.topics_ = topics_s.tolist()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            topics_fit, probs_fit = bt.fit_transform(docs_fit, embeddings=E_fit)
-        timings["umap_hdbscan_ctfidf"] = time.perf_counter() - t
-        timings.update(reducer.timings_)
-        topics_fit = np.asarray(topics_fit, dtype=int)
-        probs_fit = np.asarray(probs_fit if probs_fit is not None else np.ones(len(docs_fit)), dtype=float)
-        self.n_clusters_found_ = int(len(set(topics_fit.tolist()) - {OUTLIER}))
-        p["cluster_selection"] = hdb.selection_
-        return bt, reducer, topics_fit, probs_fit
-
-    @staticmethod
-    def _reduce_outliers(bt, docs_fit, E_fit, topics_fit, probs_fit, thr, timings: dict):
-        """Outliers within ``thr`` cosine of a topic centroid join it ("nearest"); the topics,
-        probabilities and how each text was assigned ("cluster" / "nearest" / "outlier")."""
-        import time
-
-        assigned_fit = np.where(topics_fit == OUTLIER, "outlier", "cluster").astype(object)
-        probs_fit = np.where(topics_fit == OUTLIER, 0.0, probs_fit)
-        if thr is not None and (topics_fit == OUTLIER).any():
-            t = time.perf_counter()
-            ids, C = _centroids(E_fit, topics_fit)
-            bt.topic_embeddings_ = np.vstack([np.zeros((1, C.shape[1]), np.float32), C])
-            new = np.asarray(bt.reduce_outliers(docs_fit, topics_fit.tolist(), strategy="embeddings",
-                                                embeddings=E_fit, threshold=thr), dtype=int)
-            moved = (topics_fit == OUTLIER) & (new != OUTLIER)
-            if moved.any():
-                sims = E_fit[moved] @ C.T
-                probs_fit[moved] = np.clip(sims[np.arange(moved.sum()), _index_of(ids, new[moved])], 0, 1)
-                assigned_fit[moved] = "nearest"
-            topics_fit = new
-            timings["reduce_outliers"] = time.perf_counter() - t
-        return topics_fit, probs_fit, assigned_fit
-
-    def _final_keywords(self, bt, docs_fit, E_fit, topics_fit, timings: dict):
-        """c-TF-IDF keywords of the final topics (kept only where the topic's texts support them),
-        written back into the BERTopic model; the topic ids, their centroids and keywords."""
-        import time
-
-        from bertopic.vectorizers import ClassTfidfTransformer
-
-        t = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            bt.update_topics(docs_fit, topics=topics_fit.tolist(), vectorizer_model=self._vectorizer(),
+            bt.update_topics(docs, topics=topics_s.tolist(), vectorizer_model=self._vectorizer(),
                              ctfidf_model=ClassTfidfTransformer(), top_n_words=_N_CANDIDATES)
-        ids, C = _centroids(E_fit, topics_fit)
-        bt.topic_embeddings_ = C if OUTLIER not in bt.topic_sizes_ else np.vstack(
-            [E_fit[topics_fit == OUTLIER].mean(0, keepdims=True), C])
-        keywords = self._supported_keywords(bt, docs_fit, topics_fit)
+        C, mean_out = self.sample_topic_embeddings_, self.sample_outlier_mean_
+        bt.topic_embeddings_ = C if mean_out is None else np.vstack([mean_out[None, :], C])
+        keywords = self._supported_keywords(bt, docs, topics_s)
         bt.topic_representations_ = {t: (kws or [("", 1e-5)]) for t, kws in keywords.items()}
-        timings["keywords"] = time.perf_counter() - t
-        return ids, C, keywords
+        self.bertopic_ = bt
+        return keywords
+
+    def _pick(self, rows: np.ndarray, read_texts, chunk: int) -> list[int]:
+        """The first ``n_representative`` of ``rows`` (best first) with distinct texts (case and
+        spacing ignored), their texts read a few at a time."""
+        k = int(self.n_representative)
+        chosen, seen = [], set()
+        step = max(1, min(int(chunk), max(8, 4 * k)))
+        for s in range(0, len(rows), step):
+            part = np.asarray(rows[s:s + step])
+            ordered = np.sort(part)
+            text_of = dict(zip(ordered.tolist(), _as_texts(read_texts(ordered))))
+            for r in part.tolist():
+                key = text_key(text_of[r])
+                if key in seen:
+                    continue
+                seen.add(key)
+                chosen.append(int(r))
+                if len(chosen) >= k:
+                    return chosen
+        return chosen
 
     @staticmethod
     def _fit_map(reducer, E, E_fit, fit_idx, fit_mask, p: dict, timings: dict) -> np.ndarray:
@@ -889,23 +1003,22 @@ class TopicModel(BaseEstimator):
         order = [i for i in np.lexsort((words, -df)) if df[i] >= max(2.0, _MIN_SUPPORT * len(docs))]
         return [(str(words[i]), float(df[i] / len(docs))) for i in order[: int(self.top_n_words)]]
 
-    def _finish(self, texts, E, topics, probs, assigned, keywords, fit_mask):
-        topics = np.asarray(topics, dtype=int)
-        ids, C = _centroids(E, topics)
-        self._set_fitted(topics, probs, assigned, keywords, ids, C,
-                         self._representatives(texts, E, topics, assigned, fit_mask))
-
-    def _set_fitted(self, topics, probs, assigned, keywords, ids, C, representatives) -> None:
-        """The fitted attributes from the topic of every text, the centroids of every topic over
-        all its texts (``ids``, ``C``) and the representatives (topic -> rows)."""
+    def _set_assigned(self, topics, probs, assigned, ids, C, candidates) -> None:
+        """The fitted attributes of :meth:`assign`: the topic of every row, the centroids of every
+        topic over all its rows (``ids``, ``C``), the candidate representatives (topic -> rows)."""
         topics = np.asarray(topics, dtype=int)
         self.topic_ids_, self.topic_embeddings_ = ids, C
-        n = len(topics)
         self.topics_ = topics
         self.probs_ = np.asarray(probs, dtype=float)
         self.assigned_by_ = np.asarray(assigned, dtype=object)
         self.n_topics_ = int(len(set(topics.tolist()) - {OUTLIER}))
-        self.outlier_share_ = float((topics == OUTLIER).mean()) if n else 0.0
+        self.outlier_share_ = float((topics == OUTLIER).mean()) if len(topics) else 0.0
+        self.candidates_ = candidates
+
+    def _set_described(self, keywords, representatives) -> None:
+        """The fitted attributes of :meth:`describe`: keywords, labels, representatives, ``topic_info_``."""
+        topics = self.topics_
+        n = len(topics)
         self.keywords_ = {t: [w for w, _ in kws] for t, kws in keywords.items()}
         labels = {}
         used: Counter = Counter()
@@ -930,18 +1043,16 @@ class TopicModel(BaseEstimator):
         self.topic_info_ = pd.DataFrame(rows, columns=["topic", "label", "size", "share", "keywords",
                                                        "keyword_scores", "representative"])
 
-    def _representatives(self, texts, E, topics, assigned, fit_mask) -> dict[int, list[int]]:
-        """Per topic, the rows of its clustered members (all its members if none was clustered)
-        closest to their mean, one per distinct text (:func:`pick_representatives`)."""
-        out: dict[int, list[int]] = {}
+    @staticmethod
+    def _candidates(E, topics, assigned, fit_mask) -> dict[int, np.ndarray]:
+        """Per topic, the rows that may represent it, most similar to their mean first (ties: lower
+        row): its clustered members (all its members if none was clustered)."""
+        out: dict[int, np.ndarray] = {}
         for t in sorted(set(topics.tolist())):
             members = np.flatnonzero(topics == t)
             core = members[(assigned[members] == "cluster") & fit_mask[members]]
             pool = core if len(core) else members
-            c = E[pool].mean(0)
-            c /= np.linalg.norm(c) or 1.0
-            out[int(t)] = pick_representatives(pool, row_dots(E[pool], c), [texts[i] for i in pool],
-                                               int(self.n_representative))
+            out[int(t)] = _by_similarity(pool, E[pool])
         return out
 
     def _small_map(self, E: np.ndarray) -> np.ndarray:
@@ -1003,22 +1114,6 @@ def _centroids(E: np.ndarray, topics: np.ndarray) -> tuple[list[int], np.ndarray
     if not ids:
         return [], np.zeros((0, E.shape[1]), dtype=np.float32)
     return ids, unit_rows(np.stack([E[topics == t].mean(0) for t in ids]))
-
-
-def pick_representatives(rows: np.ndarray, sims: np.ndarray, texts: Sequence[str], k: int) -> list[int]:
-    """The ``k`` rows most similar to their topic's mean (ties: lower row), one per distinct text
-    (case and spacing ignored), most similar first."""
-    rows = np.asarray(rows)
-    chosen, seen = [], set()
-    for j in np.lexsort((rows, -sims)):
-        key = text_key(texts[j])
-        if key in seen:
-            continue
-        seen.add(key)
-        chosen.append(int(rows[j]))
-        if len(chosen) >= k:
-            break
-    return chosen
 
 
 def text_key(text: str) -> str:

@@ -6,13 +6,9 @@ exactly what the whole-array computation in :meth:`TopicModel.fit` gives:
 
 * :class:`TopicSums`: per topic the sum of its rows' embeddings (float32, added row after row in
   row order, as numpy's ``E[topics == t].mean(0)`` adds them) and their count; the centroids;
-* :class:`DistinctTop`: per topic the ``k`` rows most similar to a centroid, one per distinct text,
-  holding at most ``k`` candidates between chunks; similarities by :func:`row_dots`, the same
-  in any chunk.
+* :func:`row_dots`: the similarity of rows to a centroid, the same in any chunk.
 """
 from __future__ import annotations
-
-from typing import Sequence
 
 import numpy as np
 
@@ -66,28 +62,3 @@ class TopicSums:
         if not ids:
             return [], np.zeros((0, self.dim), dtype=np.float32)
         return ids, unit_rows(np.stack([self.mean(t) for t in ids]))
-
-
-class DistinctTop:
-    """The ``k`` rows with the highest similarity (ties: lower row), one per distinct text key.
-
-    Holds at most ``k`` candidates (key -> best (-similarity, row)) between calls of :meth:`add`;
-    the result does not depend on the order or the chunking of the rows.
-    """
-
-    def __init__(self, k: int):
-        self.k = int(k)
-        self.best: dict[str, tuple[float, int]] = {}
-
-    def add(self, rows: np.ndarray, sims: np.ndarray, keys: Sequence[str]) -> None:
-        best = self.best
-        for r, s, key in zip(np.asarray(rows).tolist(), np.asarray(sims).tolist(), keys):
-            cand = (-s, r)
-            if key not in best or cand < best[key]:
-                best[key] = cand
-        if len(best) > self.k:
-            self.best = dict(sorted(best.items(), key=lambda kv: kv[1])[: self.k])
-
-    def rows(self) -> list[int]:
-        """The chosen rows, most similar first."""
-        return [r for _, (_, r) in sorted(self.best.items(), key=lambda kv: kv[1])]

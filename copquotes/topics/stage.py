@@ -34,7 +34,9 @@ import numpy as np
 
 from ..errors import WorkspaceError
 from ..progress import progress as _progress
+from ..stages import STAGES
 from ..text import word_count
+from . import fitted
 from .model import OUTLIER, TopicModel
 
 log = logging.getLogger(__name__)
@@ -66,31 +68,32 @@ def _embeddings(embedder, texts: list[str], progress: bool) -> tuple[np.ndarray,
 
 
 class _FittedRows:
-    """The texts and embeddings of the units that are fitted, by row (their position among them, in
-    the order of ``Workspace.units_frame``): ``read(rows)`` -> (keyword texts, embeddings), for
-    :meth:`TopicModel.fit_rows`. Holds only the unit ids; each call reads its rows' texts from the
-    workspace and their vectors from the embedding cache (``n_embedded`` counts what had to be
-    computed)."""
+    """The units that are fitted, by row (their position among them, in the order of
+    ``Workspace.units_frame``); holds only their ids. :meth:`embeddings` gives rows' vectors from the
+    embedding cache (looked up by the original text; ``n_embedded`` counts what had to be computed),
+    for :meth:`TopicModel.assign_rows`; :meth:`keyword_texts` their anonymised texts, for
+    :meth:`TopicModel.describe`. Neither keeps a text."""
 
     def __init__(self, ws, unit_ids: list[str], embedder, progress: bool):
         self.ws, self.unit_ids, self.embedder, self.progress = ws, unit_ids, embedder, progress
         self.n_embedded = 0
 
-    def texts(self, rows) -> tuple[list[str], list[str]]:
-        """(original texts, keyword texts: the anonymised ones; :func:`_require_anonymised` saw every
-        unit has one; a unit whose row went since gives no keyword text, never its original)."""
+    def _column(self, rows, sql: str) -> list:
         ids = [self.unit_ids[i] for i in rows]
-        got = {uid: (raw, anon) for uid, raw, anon in self.ws.conn.execute(
-            "SELECT u.unit_id, u.text, a.text FROM units u LEFT JOIN anon a ON a.unit_id = u.unit_id"
-            " WHERE u.unit_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),))}
-        raw = ["" if got[u][0] is None else str(got[u][0]) for u in ids]
-        return raw, [a if isinstance(a, str) else "" for a in (got[u][1] for u in ids)]
+        got = dict(self.ws.conn.execute(sql, (json.dumps(ids),)))
+        return [got.get(u) for u in ids]
 
-    def read(self, rows) -> tuple[list[str], np.ndarray]:
-        raw, kw = self.texts(rows)
-        E, n_computed = _embeddings(self.embedder, raw, self.progress)
+    def keyword_texts(self, rows) -> list[str]:
+        """The anonymised texts (:func:`_require_anonymised` saw every unit has one; a unit whose row
+        went since gives no keyword text, never its original)."""
+        anon = self._column(rows, "SELECT unit_id, text FROM anon WHERE unit_id IN (SELECT value FROM json_each(?))")
+        return [a if isinstance(a, str) else "" for a in anon]
+
+    def embeddings(self, rows) -> np.ndarray:
+        raw = self._column(rows, "SELECT unit_id, text FROM units WHERE unit_id IN (SELECT value FROM json_each(?))")
+        E, n_computed = _embeddings(self.embedder, ["" if t is None else str(t) for t in raw], self.progress)
         self.n_embedded += n_computed
-        return kw, E
+        return E
 
 
 def _require_anonymised(ws, n_units: int) -> None:
@@ -129,7 +132,7 @@ def _phrase_labels(model, rows: _FittedRows, embedder) -> dict[int, str]:
     n = len(rows.unit_ids)
     for k in range(0, n, READ_CHUNK):
         part = np.arange(k, min(n, k + READ_CHUNK))
-        for t, doc in zip(model.topics_[part].tolist(), rows.texts(part)[1]):
+        for t, doc in zip(model.topics_[part].tolist(), rows.keyword_texts(part)):
             counts.add(t, doc)
     centroids = dict(zip(model.topic_ids_, model.topic_embeddings_))
     try:
@@ -182,60 +185,128 @@ def _write(ws, unit_ids: list[str], topics: np.ndarray, probs: np.ndarray, xy: n
                          " VALUES (?,?,?,?,?)", info_rows)
 
 
+def _fit(ws, unit_ids: list[str], fit_mask: np.ndarray, fit_key: str, embedder, progress: bool,
+         model_options: dict) -> tuple[TopicModel | None, int]:
+    """The topics of the fitted units from their embeddings alone (:meth:`TopicModel.assign_rows`),
+    kept in the workspace (:mod:`copquotes.topics.fitted`); the model (None: no unit is fitted) and
+    how many embeddings had to be computed."""
+    fit_idx = np.flatnonzero(fit_mask)
+    model = None
+    n_embedded = 0
+    if len(fit_idx):
+        rows = _FittedRows(ws, [unit_ids[i] for i in fit_idx], embedder, progress)
+        model = TopicModel(**model_options).assign_rows(len(fit_idx), rows.embeddings, chunk=ENCODE_CHUNK)
+        n_embedded = rows.n_embedded
+    else:
+        log.warning("topics: no unit has min_words words or more; every unit is left without a topic")
+    fitted.save(ws, fit_key, unit_ids, fit_mask, model)
+    return model, n_embedded
+
+
+def _default_embedder(ws, embedder):
+    if embedder is not None:
+        return embedder
+    from ..embed import Embedder
+
+    return Embedder(cache_dir=ws.path / "embeddings")
+
+
+def _fit_key(ws, min_words: int, model_options: dict, embedder) -> tuple[list[str], str]:
+    unit_ids, units_hash = fitted.units(ws)
+    return unit_ids, fitted.key(units_hash, min_words, model_options, embedder, STAGES["topics_fit"].version)
+
+
+def run_fit(ws, *, progress: bool = True, embedder=None, min_words: int = 2, **model_options) -> dict:
+    """The ``topics_fit`` stage: the topic of every unit from its embedding alone (UMAP and HDBSCAN
+    on the seeded sample, the others by nearest centroid, the 2-D map), kept for the ``topics``
+    stage; it reads no text but the word counts, so it may run while the anonymise stage does.
+    ``model_options`` go to :class:`~copquotes.topics.TopicModel`."""
+    t_all = time.perf_counter()
+    unit_ids, fit_key = _fit_key(ws, min_words, model_options, embedder)
+    if not unit_ids:
+        fitted.remove(ws)
+        return {"units": 0, "fitted_units": 0, "topics": 0, "embedded": 0}
+    fit_mask = _units(ws, min_words)[1]
+    model, n_embedded = _fit(ws, unit_ids, fit_mask, fit_key, _default_embedder(ws, embedder), progress,
+                             model_options)
+    summary = {"units": len(unit_ids), "fitted_units": int(fit_mask.sum()),
+               "topics": 0 if model is None else int(model.n_topics_), "embedded": n_embedded,
+               "params": getattr(model, "params_", {}), "degenerate": getattr(model, "degenerate_", None),
+               "timings": {k: round(v, 3) for k, v in getattr(model, "timings_", {}).items()},
+               "seconds": round(time.perf_counter() - t_all, 3)}
+    log.info("topics fit: %d units, %d topics, %.1fs", summary["units"], summary["topics"], summary["seconds"])
+    return summary
+
+
+def _clear(ws) -> dict:
+    with ws.transaction() as conn:
+        conn.execute("DELETE FROM unit_topics")
+        conn.execute("DELETE FROM topic_info")
+    return {"units": 0, "topics": 0, "outlier_share": 0.0, "embedded": 0, "figures": []}
+
+
+def _rows_of(model, fit_mask: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Every unit's topic, probability and map position: units that are not fitted get topic -1,
+    no probability and no map position."""
+    fit_idx = np.flatnonzero(fit_mask)
+    topics = np.full(n, OUTLIER, dtype=int)
+    probs = np.full(n, np.nan)
+    xy = np.full((n, 2), np.nan) if model is not None and model.map_2d_ is not None else None
+    if model is not None:
+        topics[fit_idx], probs[fit_idx] = model.topics_, model.probs_
+        if xy is not None:
+            xy[fit_idx] = model.map_2d_
+    return topics, probs, xy
+
+
 def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures: bool = True,
         **model_options) -> dict:
     """Run the topics stage on workspace ``ws``; returns a small summary.
 
-    ``model_options`` go to :class:`~copquotes.topics.TopicModel` (e.g.
-    ``min_topic_size=20``); ``embedder`` defaults to
+    Takes the fit of the ``topics_fit`` stage (:func:`run_fit`) when it was made for these units and
+    settings, else fits here; then the keywords, labels and representatives from the anonymised
+    text only (refused while any unit has none), the tables, the pictures. ``model_options`` go to
+    :class:`~copquotes.topics.TopicModel` (e.g. ``min_topic_size=20``); ``embedder`` defaults to
     ``Embedder(cache_dir=ws.path / "embeddings")``.
 
     Held for the whole run: the unit ids and a few numbers per unit (topic, probability, map
-    position). Texts and embeddings are read a chunk at a time, except the fitting sample's
-    (:meth:`TopicModel.fit_rows`), so the peak memory does not grow with the units beyond the
-    ``max_fit_units`` sample.
+    position). Texts are read a chunk at a time, except the fitting sample's keyword texts, so the
+    peak memory does not grow with the units beyond the ``max_fit_units`` sample.
     """
     t_all = time.perf_counter()
     timings: dict[str, float] = {}
     bar = _progress(total=4, desc="topics", unit="step", enable=None if progress else False)
     try:
-        unit_ids, fit_mask = _units(ws, min_words)
+        unit_ids, fit_key = _fit_key(ws, min_words, model_options, embedder)
         if not unit_ids:
-            with ws.transaction() as conn:
-                conn.execute("DELETE FROM unit_topics")
-                conn.execute("DELETE FROM topic_info")
-            return {"units": 0, "topics": 0, "outlier_share": 0.0, "embedded": 0, "figures": []}
+            return _clear(ws)
         _require_anonymised(ws, len(unit_ids))
-        fit_idx = np.flatnonzero(fit_mask)
-        if embedder is None:
-            from ..embed import Embedder
-
-            embedder = Embedder(cache_dir=ws.path / "embeddings")
-        rows = _FittedRows(ws, [unit_ids[i] for i in fit_idx], embedder, progress)
+        embedder = _default_embedder(ws, embedder)
         bar.update(1)
 
-        # the fit: the sample's texts and embeddings, then the other units a chunk at a time
+        # the fit of the topics_fit stage, or one here
         t = time.perf_counter()
-        model = TopicModel(**model_options)
-        if len(fit_idx):
-            model.fit_rows(len(fit_idx), rows.read, chunk=ENCODE_CHUNK)
-            timings.update({f"fit.{k}": v for k, v in model.timings_.items()})
+        found = fitted.load(ws, fit_key, unit_ids, model_options)
+        n_embedded = 0
+        if found is None:
+            fit_mask = _units(ws, min_words)[1]
+            model, n_embedded = _fit(ws, unit_ids, fit_mask, fit_key, embedder, progress, model_options)
         else:
-            log.warning("topics: no unit has %d or more words; every unit is left without a topic", min_words)
+            fit_mask, model = found
+        if model is not None and found is None:
+            timings.update({f"fit.{k}": v for k, v in model.timings_.items()})
         timings["fit"] = time.perf_counter() - t
         bar.update(1)
 
-        # rows: units that are not fitted get topic -1, no probability and no map position
+        # keywords, labels, representatives from the anonymised text; the rows
         t = time.perf_counter()
-        topics = np.full(len(unit_ids), OUTLIER, dtype=int)
-        probs = np.full(len(unit_ids), np.nan)
-        xy = np.full((len(unit_ids), 2), np.nan) if len(fit_idx) and model.map_2d_ is not None else None
-        if len(fit_idx):
-            topics[fit_idx], probs[fit_idx] = model.topics_, model.probs_
-            if xy is not None:
-                xy[fit_idx] = model.map_2d_
+        rows = _FittedRows(ws, [unit_ids[i] for i in np.flatnonzero(fit_mask)], embedder, progress)
+        if model is not None:
+            model.describe(rows.keyword_texts, chunk=READ_CHUNK)
+            timings.update({f"describe.{k}": model.timings_[k] for k in ("keywords", "representatives")})
+        topics, probs, xy = _rows_of(model, fit_mask, len(unit_ids))
         sizes = {int(t): int(c) for t, c in zip(*np.unique(topics, return_counts=True))}
-        phrases = _phrase_labels(model, rows, embedder) if len(fit_idx) else {}
+        phrases = _phrase_labels(model, rows, embedder) if model is not None else {}
         _write(ws, unit_ids, topics, probs, xy, _info_rows(model, sizes, rows.unit_ids, phrases))
         timings["write"] = time.perf_counter() - t
         bar.update(1)
@@ -254,10 +325,11 @@ def run(ws, *, progress: bool = True, embedder=None, min_words: int = 2, figures
     n_topics = len(set(topics.tolist()) - {OUTLIER})
     summary = {
         "units": int(len(unit_ids)),
-        "fitted_units": int(len(fit_idx)),
+        "fitted_units": int(fit_mask.sum()),
         "topics": int(n_topics),
         "outlier_share": float((topics == OUTLIER).mean()),
-        "embedded": rows.n_embedded,
+        "embedded": n_embedded,
+        "fit": "fitted here" if found is None else "topics_fit stage",
         "params": getattr(model, "params_", {}),
         "degenerate": getattr(model, "degenerate_", None),
         "figures": written,
