@@ -163,6 +163,21 @@ def _compound(lower: str) -> bool:
     for k in range(4, len(lower) - 3):
         if lower[:k] in eng and _is_common(lower[k:]):
             return True
+    return _phrasal_compound(lower)
+
+
+_PARTICLE_ENDS = ("out", "up", "off", "down", "back", "over")
+
+
+def _phrasal_compound(lower: str) -> bool:
+    """A phrasal verb written as one noun ("standout", "pushback", "signoff", "meltdown"): a verb of three
+    letters or more and its particle, neither the verb nor the whole a census name ("dustin", "gallup" stay names)."""
+    w = words()
+    for par in _PARTICLE_ENDS:
+        stem = lower[: -len(par)]
+        if lower.endswith(par) and len(stem) >= 3 and stem in w.eng["verb"] and stem not in w.first \
+                and stem not in w.last and lower not in w.first and lower not in w.last:
+            return True
     return False
 
 
@@ -962,6 +977,22 @@ def _thanked(f: Features, i: int) -> bool:
     return toks[i + 1].lower in ("for", "who", "and")
 
 
+_SHOUT_OUT = frozenset("shoutout shout-out out kudos props".split())
+_BIG_THANKS = frozenset("big huge massive special".split())
+
+
+def _shouted_out(f: Features, i: int, allow_words: frozenset) -> bool:
+    """Token ``i`` is who a shout-out or a big thanks goes to ("shoutout to mo for the memes", "Big thanks to
+    Sky, her story ..."), a word that can be a name; a bare "thanks to" gives a cause ("thanks to lockdown")."""
+    toks = f.tokens
+    if i < 2 or not _thanked(f, i) or not slot_word(toks[i], allow_words) and not (
+            len(toks[i].text) == 2 and toks[i].alpha and toks[i].lower not in words().stop):
+        return False
+    cue = toks[i - 2].lower
+    return cue in _SHOUT_OUT and (cue != "out" or i >= 3 and toks[i - 3].lower == "shout") \
+        or cue in ("thanks", "thank") and i >= 3 and toks[i - 3].lower in _BIG_THANKS
+
+
 _THANKS = frozenset("thanks thank you credit kudos props shoutout shout-out out cheers gratitude".split())
 
 
@@ -1147,7 +1178,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                 found[i] = "oov"
         # a word, ordinary or not, where only a name fits ("Trace and I", "mere reckons", "my mate dusty")
         for t in toks:
-            if t.i not in found and person_slot(f, t.i, self.allow_words):
+            if t.i not in found and (person_slot(f, t.i, self.allow_words) or _shouted_out(f, t.i, self.allow_words)):
                 found[t.i] = "cue"
         # a capital letter where the writer uses none: in a text typed in lower case (captions capitalise
         # names only), any capitalised word that can be a name; in sentence case, a census first name that
@@ -1760,6 +1791,14 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX) \
             and lo not in lx.LOWER_CITY_NOT
 
+    def _lower_name_town(self, lo: str) -> bool:
+        """A town's name typed in lower case that is no English word but a census name ("moe", "yea", "nhill"):
+        a place where only a place fits ("down in moe", "out to nhill"); a name anywhere else."""
+        w = words()
+        return len(lo) >= 3 and lo not in w.eng["any"] and not _is_common(lo) and lo not in w.stop \
+            and lo not in lx.INFORMAL_WORDS and lo not in self.allow_words and lo not in lx.FILLER_WORDS \
+            and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and lo not in lx.MONTHS and lo not in lx.DAYS
+
     def _place_slot(self, f: Features, i: int) -> bool:
         """Token ``i`` stands where only a place fits: "in X", "to X", "from X", "near X", "out in X"
         with nothing after it that would make it a common noun (a noun or "of")."""
@@ -1958,6 +1997,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                             not any(self._risky(x.lower) for x in seg) and len(key[0]) >= 5
                             or k == 1 and self._lower_town_word(t.lower, verb_ok=f.prev(i) is not None and f.prev(i).lower in (
                                 "from", "in", "near", "around", "outside")) and self._place_slot(f, i)
+                            or k == 1 and self._lower_name_town(t.lower) and self._place_slot(f, i)
                             or k > 1 and not any(x.lower in w.stop or x.lower in self.allow_words for x in content)
                             and self._place_context(f, i, i + k - 1)):  # "in apollo bay", "to tennant creek"
                         found.append((i, i + k - 1, "gazetteer"))
@@ -2126,8 +2166,13 @@ _PHONE_RES = [
 # (UK 07700 900123, +44 20 7946 0958, NZ 021 123 4567, +1 555 010 9999); validated in
 # :func:`_plausible_phone`, which refuses "0 10 20 30 40 50" and other lists of numbers
 _INTL_PHONE = re.compile(r"(?<![\w+/.\-])(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{1,4})(?:[ \-]?\(?\d{2,5}\)?){2,5}(?![\w/\-]|\.\d)")
+# a North American number as people write it: "(555) 201-3344", "555-867-5309", "555.201.3344" (area code and
+# exchange start 2-9; one separator throughout); with spaces only beside a cue word (see _PHONE_CONTEXT)
+_NANP_PHONE = re.compile(r"(?<![\w+/.\-])(?:\([2-9]\d{2}\)\s?[2-9]\d{2}[\-. ]\d{4}|[2-9]\d{2}([\-.])[2-9]\d{2}\1\d{4})"
+                         r"(?![\w/\-]|\.\d)")
+_NANP_SPACED = re.compile(r"(?<![\w+/.\-])[2-9]\d{2} [2-9]\d{2} \d{4}(?![\w/\-]|\.\d)")
 _LOCAL_PHONE = re.compile(r"(?<![\w+/.-])\d{4}[ \-]\d{4}(?![\w/-]|\.\d)")
-_PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
+_PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|cell|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
 _ANY_DIGIT = re.compile(r"\d")
 _HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 _ABN = re.compile(r"(?<!\d)(?<!\d )\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d])")
@@ -2217,6 +2262,96 @@ _SPEAKER_DATE = re.compile(r"\b(?:[Ii](?:['’]m|\s+am|\s+was)\s+due|[Mm]y\s+(?:
 _SPEAKER_ROLE = re.compile(r"\b[Ii](?:['’]?m|\s+am|\s+was)\s+the\s+(principal|deputy\s+principal|tumuaki|headteacher|head\s+teacher|"
                            r"headmaster|headmistress|ceo|chief\s+executive|chair|chairperson|president|director|manager)"
                            r"\s+(?:of|at)\s+(?=[A-Z])")
+
+
+# --------------------------------------------------------------------------- quasi-identifiers
+# A phrase that points to one person without naming anyone (DOMAIN.md: "the only prevention worker in a small
+# town"): "the only Tongan youth worker at the council", "the first Aboriginal woman to be made deputy principal
+# in the diocese", "the youngest principal in the state", "the only women's shed in the region", "the liaison for
+# the entire polytech", "the girl in the paper". The phrase runs from "the" to the end of its clause.
+_QI_THE = re.compile(r"\b[Tt]he\s+")
+_QI_END = re.compile(r"[,.;:!?\n()\[\]\"“”]|\s(?:and|but|so|because|cos|coz|which|though|although|since|until|when|"
+                     r"[Ii]|we|you|he|she|they|it|it['’]s|i['’]m|lol|haha|honestly)(?![\w'’])")
+_QI_WHEN = re.compile(r"\swhen\s+[Ii]\s+(?:was|got|started|began|joined)(?:\s+[a-z]+){0,2}(?=[,.;:!?\n]|\s+(?:and|but|so|[Ii])\b|$)")
+_QI_UNIQUE = frozenset("only sole first youngest oldest".split())
+_QI_WHOLE = re.compile(r"\s(?:at|in|for|of)\s+(?:the|our|my)\s+(?:one|only|entire|whole)\s+\w")
+_QI_MEDIA = re.compile(r"\s(?:in|on)\s+the\s+(?:paper|papers|news|local\s+paper|telly|tv)\b")
+_QI_QUALIFIER = frozenset("in at for of on from to across within".split())
+_QI_PEOPLE = frozenset("""
+woman women man men girl boy person lady bloke guy mum mother dad father parent user liaison member worker
+teacher nurse principal student kid
+""".split())
+_QI_PLACES = frozenset("shed school service clinic organisation organization centre center program programme club refuge".split())
+_QI_NOT_AGENT = frozenset("number corner order paper letter water other matter border chapter quarter answer power".split())
+
+
+def _qi_person_word(lo: str) -> bool:
+    """A word for a person or a role ("worker", "principal", "liaison", "wheelchair user")."""
+    lo = lo.strip("'’")
+    return lo in lx.ROLE_NOUNS or lo in _QI_PEOPLE or (
+        len(lo) >= 5 and lo.endswith(("er", "or", "ist", "ian")) and lo not in _QI_NOT_AGENT and lo in words().eng["noun"])
+
+
+#: a word for a person with nothing more ("the only man in the room", "the only bloke in my team"): no one singled out
+_QI_BARE = frozenset("man men woman women bloke guy lady person girl boy one".split())
+_QI_CAP = re.compile(r"\b[A-Z][\w'’\-]+")
+
+
+def _qi_named(text: str, start: int, end: int) -> bool:
+    """A capitalised name stands after the phrase's first preposition (not "I", not an allowed term)."""
+    m = re.search(r"\s(?:in|at|for|of|on|from|to|across|within)\s", text[start:end])
+    if m is None:
+        return False
+    return any(c.group(0) != "I" and c.group(0).lower() not in _ALLOWED_LOWER
+               for c in _QI_CAP.finditer(text, start + m.end(), end))
+
+
+_ALLOWED_LOWER = frozenset(a.lower() for a in lx.DEFAULT_ALLOW)
+
+
+def _qi_phrase(text: str, start: int) -> tuple[int, list[str]]:
+    """The end of the clause a phrase opened at ``start`` runs to, and its words (lower case)."""
+    m = _QI_END.search(text, start)
+    end = m.start() if m else len(text)
+    w = _QI_WHEN.match(text, end)
+    if w:
+        end = w.end()
+    return end, text[start:end].lower().split()
+
+
+def _quasi_identifier(text: str, start: int) -> int | None:
+    """Where a phrase opened by "the" at ``start`` ends, when it singles out one person (see above)."""
+    end, ws = _qi_phrase(text, start)
+    if len(ws) < 3 or len(ws) > 16:
+        return None
+    body = text[start:end]
+    quals = [k for k, x in enumerate(ws) if x in _QI_QUALIFIER]
+    if not quals:
+        return None
+    head = ws[1:quals[0]]
+    if _QI_MEDIA.search(body) and any(_qi_person_word(x) for x in ws[1:]):
+        return end  # "the girl in the paper": the story names her
+    if _qi_named(text, start, end):
+        return None  # "the only prevention worker at Kōkiri Trust": the organisation's name carries it
+    people = any(_qi_person_word(x) for x in head) and not all(x in _QI_BARE or x in _QI_UNIQUE for x in head)
+    if ws[1] in _QI_UNIQUE and (people or any(x in _QI_PLACES for x in head)):
+        return end
+    if (_QI_WHOLE.search(body) or _QI_MEDIA.search(body)) and any(_qi_person_word(x) for x in ws[1:quals[0] + 1]):
+        return end
+    return None
+
+
+def _quasi_identifiers(text: str) -> list:
+    out = []
+    last = -1
+    for m in _QI_THE.finditer(text):
+        if m.start() < last:
+            continue
+        end = _quasi_identifier(text, m.start())
+        if end is not None:
+            out.append(result("ID_CODE", m.start(), end, "quasi_identifier", P_ID, 0.8))
+            last = end
+    return out
 
 
 def _range_start(text: str, start: int) -> int:
@@ -2368,9 +2503,10 @@ class ContactRecognizer(LocalRecognizer):
 
     @staticmethod
     def _speaker_role(text: str) -> list:
-        if " the " not in text:
+        if "the " not in text and "The " not in text:
             return []
-        return [result("ID_CODE", m.start(1), m.end(1), "speaker_role", P_ID, 0.85) for m in _SPEAKER_ROLE.finditer(text)]
+        return [result("ID_CODE", m.start(1), m.end(1), "speaker_role", P_ID, 0.85) for m in _SPEAKER_ROLE.finditer(text)] \
+            + _quasi_identifiers(text)
 
     def analyze_patterns(self, text):
         out = []
@@ -2423,6 +2559,13 @@ class ContactRecognizer(LocalRecognizer):
                 if _dotted_handle(m.group(1), m.group(2)):
                     out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.85))
         context = _PHONE_CONTEXT.search(text) is not None
+        for m in _NANP_PHONE.finditer(text):
+            if all(g.endswith("00") for g in re.findall(r"\d+", m.group(0))):
+                continue  # "300-400-5000": round numbers
+            out.append(result("PHONE_NUMBER", m.start(), m.end(), "nanp_phone", P_CONTACT, 0.85))
+        if context:
+            for m in _NANP_SPACED.finditer(text):
+                out.append(result("PHONE_NUMBER", m.start(), m.end(), "nanp_phone", P_CONTACT - 1, 0.7))
         for m in _LOCAL_PHONE.finditer(text):
             # with no cue word: an 8-digit local number starts 2-9, and is not two years or round numbers
             a, b = m.group(0)[:4], m.group(0)[-4:]
