@@ -417,6 +417,7 @@ multi pre-op co-ordinator co-ordinators coordinator coordinators
 ute utes servo bottle-o maccas doco docos ambo ambos firie firies tradie tradies chook chooks esky thongs togs
 org orgs mgmt mgr mgrs comms exec execs reps stats sesh seshes prac pracs
 eircode eircodes postcode postcodes rego regos reg regs reddit subreddit redditor
+gosh golly jeez geez crikey blimey strewth
 ipad ipads iphone iphones macbook macbooks chromebook chromebooks imac airpods ipod
 bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
 """.split()) | REO_PACIFIC_WORDS

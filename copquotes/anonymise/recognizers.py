@@ -301,6 +301,10 @@ _HONORIFIC_BARE = frozenset(h.rstrip(".") for h in lx.HONORIFICS)
 _STRICT_TITLES = frozenset("mr mrs ms miss mx dr prof".split())  # nothing but a name follows them
 
 
+#: exclamations that are also names: opening a sentence before a comma they are no vocative ("Mercy, I was nervous")
+_INTERJECTIONS = frozenset("mercy lord gosh golly jeez geez crikey blimey heavens goodness christ jesus".split())
+
+
 def person_cue(f: Features, i: int, strong: bool = False) -> bool:
     """Do the words around token ``i`` show that it names a person?"""
     toks = f.tokens
@@ -345,7 +349,8 @@ def person_cue(f: Features, i: int, strong: bool = False) -> bool:
         return True
     if "(" in gap_after and i + 1 < len(toks) and toks[i + 1].lower in ("short", "aka", "also", "known"):
         return True
-    if t.sent_init and gap_after.strip().startswith(",") and i + 1 < len(toks) and toks[i + 1].lower in (
+    if t.sent_init and gap_after.strip().startswith(",") and i + 1 < len(toks) and t.lower not in _INTERJECTIONS \
+            and toks[i + 1].lower in (
             "i", "you", "do", "can", "could", "would", "are", "did", "have", "thanks", "thank", "that", "we"):
         return True  # vocative: "Lucia, I think you're on mute"
     if not t.sent_init and gap_after.strip() in (",", "!", "?", ".", "!!") and p is not None and p.lower in (
@@ -370,6 +375,10 @@ _PERSON_ING = _AGENT_ING | frozenset("""
 asking talking saying telling interrupting derailing ringing calling nagging joking complaining moaning arguing
 apologising apologizing reminding chasing cancelling canceling
 """.split())
+#: Verbs of will before "to" and a verb, whose subject is a person ("Chase tried to", "Sky offered to").
+_WILL_VERBS = frozenset("""
+tried offered refused volunteered promised agreed decided forgot remembered pretended bothered wanted
+""".split())
 _KEPT_OBJECT = frozenset("minutes notes register records list spreadsheet roster".split())
 _PERSON_HEADS = frozenset("one person woman man lady guy bloke".split())
 
@@ -391,6 +400,8 @@ def _acts_as_person(f: Features, i: int) -> bool:
         return b.lower in _PERSON_HEADS and c is not None and c.lower == "who"
     if n.lower in _AGENT_VERBS:
         return a.lower in _AGENT_OBJECT and not (n.lower == "ran" and a.lower in ("us", "me", "them"))
+    if n.lower in _WILL_VERBS and a.lower == "to" and b is not None and b.alpha:
+        return True  # "Chase tried to ring them", "Sky offered to drive": only a person tries, offers, refuses
     if n.lower in ("was", "is") and a.lower in _AGENT_ING:
         return True  # "Joy was facilitating", "Grace is chairing": what only a person is doing
     if n.lower in ("kept", "keeps"):
@@ -874,6 +885,15 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
 
 
 # --------------------------------------------------------------------------- known names
+def _word_compound(lo: str) -> bool:
+    """A hyphenated word whose last part is an English adjective or participle ("rose-tinted", "hope-filled",
+    "grace-like"): a compound adjective, not a double-barrelled name ("Mary-Jane", "Anne-Marie")."""
+    w = words()
+    last = lo.rsplit("-", 1)[-1]
+    return len(last) >= 4 and last not in w.first and last not in w.last and (
+        last in w.eng["adj"] or last.endswith("ed") and _verbish(last) or last in ("like", "free", "wise"))
+
+
 class KnownNameRecognizer(LocalRecognizer):
     """Names given by the roster, speaker labels and identity columns.
 
@@ -1120,7 +1140,8 @@ class NameRecognizer(_AllowWordsRecognizer):
                         and not (pp is not None and pp.lower in lx.PLACE_BEFORE and pp.lower not in ("with", "to", "by")):
                     found[i] = "cue"
                 continue
-            is_first = lo in w.first or first_part in w.first and "-" in lo and not _pinyin_name(lo)
+            is_first = lo in w.first or first_part in w.first and "-" in lo and not _pinyin_name(lo) \
+                and not _word_compound(lo)
             if t.cap and is_first:
                 if lo in lx.STRONG_COMMON:
                     if person_cue(f, i) and (not t.sent_init or person_cue(f, i, strong=True) or self._next_surname(f, i)) \
@@ -1189,6 +1210,9 @@ class NameRecognizer(_AllowWordsRecognizer):
                 if t.i in found or not t.cap or t.sent_init or t.upper or not t.alpha:
                     continue
                 lo = _bare(t.lower)
+                if lo in lx.THEME_WORDS and lower_text and lo in w.first and self._theme_name_acts(f, t.i):
+                    found[t.i] = "cue"  # "honestly Mercy and Grace were the reason", "but Hope really carried us"
+                    continue
                 if lo in lx.THEME_WORDS or lo in ("i", "will", "may", "miss", "major", "art") or lo in w.countries \
                         or (lo,) in place_index() or lo in lx.PLACE_REGION_TAIL or lo in lx.ORG_TAIL or lo in lx.ORG_HEAD_CAP:
                     continue
@@ -1217,8 +1241,10 @@ class NameRecognizer(_AllowWordsRecognizer):
                     c = toks[j]
                     if c.cap and c.alpha and not c.upper and c.lower not in w.stop and c.lower not in self.allow_words \
                             and c.lower not in w.countries and c.lower not in lx.CULTURAL_GROUPS and (
-                            c.lower in w.first or not _is_common(c.lower)) and c.lower not in lx.STRONG_COMMON:
-                        found[j] = "conj"
+                            c.lower in w.first or not _is_common(c.lower)) and (
+                            c.lower not in lx.STRONG_COMMON or c.lower in lx.THEME_WORDS and c.lower in w.first
+                            and toks[i].cap and found[i] != "conj" and mid.lower in ("and", "&")):
+                        found[j] = "conj"  # "Faith and Joy co-facilitated": a theme word beside a person is one too
                         changed = True
                     elif not toks[i].cap and not c.cap and c.alpha and c.lower in w.first and len(c.lower) >= 3 \
                             and c.lower not in w.ambiguous and c.lower not in w.stop and c.lower not in w.eng["vaa"] \
@@ -1294,6 +1320,25 @@ class NameRecognizer(_AllowWordsRecognizer):
                 continue
             spans.append(result("PERSON", toks[a].start, toks[b].end, src, P_HONORIFIC if src == "honorific" else (P_NAME if src in ("name_list", "conj") else P_CUE)))
         return spans
+
+    @staticmethod
+    def _theme_name_acts(f: Features, i: int) -> bool:
+        """In a text typed in lower case, the capitalised theme word at ``i`` is followed by "and" and another
+        capitalised word, or by a verb in the past tense (after an adverb or not): "Mercy and Grace were",
+        "Hope really carried"; not "Hope is", "Hope and hope".)"""
+        toks = f.tokens
+        nx = f.next(i)
+        if nx is None:
+            return False
+        if nx.lower in ("and", "&"):  # both the subject of a verb: "Mercy and Grace were" (not "were Hope and Joy and")
+            c = f.next(nx.i)
+            return c is not None and c.cap and c.alpha and c.lower != "i" and f.next(c.i) is not None \
+                and f.next(c.i).lower not in ("and", "&") and NameRecognizer._theme_name_acts(f, c.i)
+        if nx.lower.endswith("ly") and nx.lower in words().eng["adv"] and f.next(nx.i) is not None:
+            nx = f.next(nx.i)
+        lo = nx.lower
+        return lo in ("was", "were", "had", "did") or lo.endswith("ed") and _verbish(lo) \
+            or lo in _IRREGULAR and _verbish(lo) and lo not in ("children", "women", "men", "people")
 
     def _possessive(self, f: Features, i: int) -> bool:
         """A possessor that is a name: "qiang's school", "mere's template" (a word that can be a name, not

@@ -127,3 +127,26 @@ def test_a_thanks_that_gives_a_cause_stays(redactor, text, word):
 ])
 def test_everyday_words_of_these_transcripts_stay(redactor, text, word):
     _kept(redactor, text, word)
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Charity and Nadia co-hosted the last two sessions", "Charity"),
+    ("tbh Patience and Trinity were the ones who kept it going", "Patience"),
+    ("so glad we met but Joy honestly made the whole thing", "Joy"),
+    ("Brook tried to get the council on board", "Brook"),
+    ("Grace wanted to know more about the toolkit", "Grace"),
+])
+def test_a_theme_word_doing_what_a_person_does_is_a_person(redactor, text, want):
+    _found(redactor, text, want)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("Lord, I was wrecked after that one", "Lord"),
+    ("Gosh, you all made it so easy", "Gosh"),
+    ("Mercy, what a week it has been", "Mercy"),
+    ("Rose-coloured glasses were off by week three", "Rose-coloured"),
+    ("Time refused to slow down that term", "Time"),
+    ("hope and joy were the words people used", "hope"),
+])
+def test_exclamations_compound_adjectives_and_plain_theme_words_stay(redactor, text, word):
+    _kept(redactor, text, word)
