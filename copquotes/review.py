@@ -577,10 +577,12 @@ def _pattern_redactor():
 
 
 def _added_contacts(text: str, visible: str) -> list[str]:
-    """The contact details and identifier numbers of ``text`` that ``visible`` does not show."""
+    """The contact details and identifier numbers of ``text`` that ``visible`` does not show (a phrase
+    singling out one person is no contact: an edit adding one is held, :func:`edit_risk_flags`)."""
     seen = " ".join(PLACEHOLDER_RE.sub(" ", visible or "").casefold().split())
     return [text[sp.start:sp.end] for sp in _pattern_redactor().analyze(text)
-            if sp.kind in CONTACT_KINDS and " ".join(text[sp.start:sp.end].casefold().split()) not in seen]
+            if sp.kind in CONTACT_KINDS and sp.source != "quasi_identifier"
+            and " ".join(text[sp.start:sp.end].casefold().split()) not in seen]
 
 
 def edit_risk_flags(text: str, visible: str) -> list[dict]:

@@ -45,6 +45,9 @@ DEFAULT_ALLOW: tuple[str, ...] = (
     "Padlet", "Mentimeter", "Canva", "Jamboard", "Miro", "Slack", "Webex", "Qualtrics",
     "SurveyMonkey", "Microsoft Forms", "SharePoint", "OneDrive", "Eventbrite", "Kahoot",
     "TikTok", "Snapchat", "Messenger",
+    # national chains: there is one in every town, so naming one identifies no one ("the Coles in [town]")
+    "Coles", "Woolworths", "Woolies", "Aldi", "Kmart", "Bunnings", "Officeworks", "IGA", "Big W",
+    "JB Hi-Fi", "Chemist Warehouse", "Australia Post", "Centrelink", "Medicare", "Myer", "Harvey Norman",
 )
 
 #: Sector and everyday acronyms that are not organisations.
@@ -55,7 +58,7 @@ AVOS FVIO PPE PD CPD HR CEO CFO COO GM EA PA IT ICT TV PM AM OK NGO NGOS NFP KPI
 OHS WHS PTSD ADHD ASD COVID SMS DM DMS FAQ FYI ASAP TBH LOL OMG BTW ETA RSVP PDF DOC
 DOCX PPT URL WIFI USB AI CV ID IDS GP GPS ED VCE VCAL VET TAFE UNI HSC ATAR NAPLAN
 PE SRC PTA YR YEAR UK US USA NZ EU UN WHO NSW VIC QLD SA WA TAS NT ACT AU AUS
-GEA GEAP CGEPS WGEA SEQ PIP TEAMS ZOOM QA NB PS RE CC BCC AKA TBC TBA NA N/A EG IE
+WEBVTT VTT SRT GEA GEAP CGEPS WGEA SEQ PIP TEAMS ZOOM QA NB PS RE CC BCC AKA TBC TBA NA N/A EG IE
 ABN ACN TFN NI NINO NHS NHI IHI CHI PPS PPSN MRN URN DOB MEDICARE PO BOX APT LTD PTY INC CO ST MT RD AVE DR MR MRS MS MX PROF
 SEL HPE MP MLA MLC LGA LGAS DHHS DFFH DET DE DJCS DPC CEO'S IMHO BIPOC POC SES PHD
 MSW BSW MA BA BSC MBA CIS NB OT ST PPS PIN NMC AHPRA GMC HCPC
@@ -386,6 +389,8 @@ kuia koro rangatahi tamariki mokopuna tautoko manaakitanga whanaungatanga kaitia
 powhiri mihi mihimihi wairua hauora kura kaiako whare pākehā pakeha tauiwi iwi hapū hapu ako palagi aiga
 kapa mātauranga matauranga whakawhanaungatanga kōhanga kohanga reo tuakana teina
 jollof fufu injera
+kai kia ora mālō malo lelei talofa fakaalofa faafetai fa'afetai fakafetai koha hāngī hangi umu
+pani popo palusami sapasui lotu fiafia tautua fale taonga tēnā tena
 """.split())
 
 #: Everyday words of spoken and typed Australian English, transcripts and this sector that are not in
@@ -412,6 +417,8 @@ multi pre-op co-ordinator co-ordinators coordinator coordinators
 ute utes servo bottle-o maccas doco docos ambo ambos firie firies tradie tradies chook chooks esky thongs togs
 org orgs mgmt mgr mgrs comms exec execs reps stats sesh seshes prac pracs
 eircode eircodes postcode postcodes rego regos reg regs reddit subreddit redditor
+gosh golly jeez geez crikey blimey strewth
+ipad ipads iphone iphones macbook macbooks chromebook chromebooks imac airpods ipod
 bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
 """.split()) | REO_PACIFIC_WORDS
 

@@ -163,6 +163,21 @@ def _compound(lower: str) -> bool:
     for k in range(4, len(lower) - 3):
         if lower[:k] in eng and _is_common(lower[k:]):
             return True
+    return _phrasal_compound(lower)
+
+
+_PARTICLE_ENDS = ("out", "up", "off", "down", "back", "over")
+
+
+def _phrasal_compound(lower: str) -> bool:
+    """A phrasal verb written as one noun ("standout", "pushback", "signoff", "meltdown"): a verb of three
+    letters or more and its particle, neither the verb nor the whole a census name ("dustin", "gallup" stay names)."""
+    w = words()
+    for par in _PARTICLE_ENDS:
+        stem = lower[: -len(par)]
+        if lower.endswith(par) and len(stem) >= 3 and stem in w.eng["verb"] and stem not in w.first \
+                and stem not in w.last and lower not in w.first and lower not in w.last:
+            return True
     return False
 
 
@@ -286,6 +301,10 @@ _HONORIFIC_BARE = frozenset(h.rstrip(".") for h in lx.HONORIFICS)
 _STRICT_TITLES = frozenset("mr mrs ms miss mx dr prof".split())  # nothing but a name follows them
 
 
+#: exclamations that are also names: opening a sentence before a comma they are no vocative ("Mercy, I was nervous")
+_INTERJECTIONS = frozenset("mercy lord gosh golly jeez geez crikey blimey heavens goodness christ jesus".split())
+
+
 def person_cue(f: Features, i: int, strong: bool = False) -> bool:
     """Do the words around token ``i`` show that it names a person?"""
     toks = f.tokens
@@ -330,7 +349,8 @@ def person_cue(f: Features, i: int, strong: bool = False) -> bool:
         return True
     if "(" in gap_after and i + 1 < len(toks) and toks[i + 1].lower in ("short", "aka", "also", "known"):
         return True
-    if t.sent_init and gap_after.strip().startswith(",") and i + 1 < len(toks) and toks[i + 1].lower in (
+    if t.sent_init and gap_after.strip().startswith(",") and i + 1 < len(toks) and t.lower not in _INTERJECTIONS \
+            and toks[i + 1].lower in (
             "i", "you", "do", "can", "could", "would", "are", "did", "have", "thanks", "thank", "that", "we"):
         return True  # vocative: "Lucia, I think you're on mute"
     if not t.sent_init and gap_after.strip() in (",", "!", "?", ".", "!!") and p is not None and p.lower in (
@@ -355,6 +375,10 @@ _PERSON_ING = _AGENT_ING | frozenset("""
 asking talking saying telling interrupting derailing ringing calling nagging joking complaining moaning arguing
 apologising apologizing reminding chasing cancelling canceling
 """.split())
+#: Verbs of will before "to" and a verb, whose subject is a person ("Chase tried to", "Sky offered to").
+_WILL_VERBS = frozenset("""
+tried offered refused volunteered promised agreed decided forgot remembered pretended bothered wanted
+""".split())
 _KEPT_OBJECT = frozenset("minutes notes register records list spreadsheet roster".split())
 _PERSON_HEADS = frozenset("one person woman man lady guy bloke".split())
 
@@ -376,6 +400,8 @@ def _acts_as_person(f: Features, i: int) -> bool:
         return b.lower in _PERSON_HEADS and c is not None and c.lower == "who"
     if n.lower in _AGENT_VERBS:
         return a.lower in _AGENT_OBJECT and not (n.lower == "ran" and a.lower in ("us", "me", "them"))
+    if n.lower in _WILL_VERBS and a.lower == "to" and b is not None and b.alpha:
+        return True  # "Chase tried to ring them", "Sky offered to drive": only a person tries, offers, refuses
     if n.lower in ("was", "is") and a.lower in _AGENT_ING:
         return True  # "Joy was facilitating", "Grace is chairing": what only a person is doing
     if n.lower in ("kept", "keeps"):
@@ -859,6 +885,15 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
 
 
 # --------------------------------------------------------------------------- known names
+def _word_compound(lo: str) -> bool:
+    """A hyphenated word whose last part is an English adjective or participle ("rose-tinted", "hope-filled",
+    "grace-like"): a compound adjective, not a double-barrelled name ("Mary-Jane", "Anne-Marie")."""
+    w = words()
+    last = lo.rsplit("-", 1)[-1]
+    return len(last) >= 4 and last not in w.first and last not in w.last and (
+        last in w.eng["adj"] or last.endswith("ed") and _verbish(last) or last in ("like", "free", "wise"))
+
+
 class KnownNameRecognizer(LocalRecognizer):
     """Names given by the roster, speaker labels and identity columns.
 
@@ -960,6 +995,22 @@ def _thanked(f: Features, i: int) -> bool:
     if i + 1 >= len(toks) or f.gap(i, i + 1).strip() or toks[i].poss:
         return True
     return toks[i + 1].lower in ("for", "who", "and")
+
+
+_SHOUT_OUT = frozenset("shoutout shout-out out kudos props".split())
+_BIG_THANKS = frozenset("big huge massive special".split())
+
+
+def _shouted_out(f: Features, i: int, allow_words: frozenset) -> bool:
+    """Token ``i`` is who a shout-out or a big thanks goes to ("shoutout to mo for the memes", "Big thanks to
+    Sky, her story ..."), a word that can be a name; a bare "thanks to" gives a cause ("thanks to lockdown")."""
+    toks = f.tokens
+    if i < 2 or not _thanked(f, i) or not slot_word(toks[i], allow_words) and not (
+            len(toks[i].text) == 2 and toks[i].alpha and toks[i].lower not in words().stop):
+        return False
+    cue = toks[i - 2].lower
+    return cue in _SHOUT_OUT and (cue != "out" or i >= 3 and toks[i - 3].lower == "shout") \
+        or cue in ("thanks", "thank") and i >= 3 and toks[i - 3].lower in _BIG_THANKS
 
 
 _THANKS = frozenset("thanks thank you credit kudos props shoutout shout-out out cheers gratitude".split())
@@ -1089,7 +1140,8 @@ class NameRecognizer(_AllowWordsRecognizer):
                         and not (pp is not None and pp.lower in lx.PLACE_BEFORE and pp.lower not in ("with", "to", "by")):
                     found[i] = "cue"
                 continue
-            is_first = lo in w.first or first_part in w.first and "-" in lo and not _pinyin_name(lo)
+            is_first = lo in w.first or first_part in w.first and "-" in lo and not _pinyin_name(lo) \
+                and not _word_compound(lo)
             if t.cap and is_first:
                 if lo in lx.STRONG_COMMON:
                     if person_cue(f, i) and (not t.sent_init or person_cue(f, i, strong=True) or self._next_surname(f, i)) \
@@ -1147,7 +1199,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                 found[i] = "oov"
         # a word, ordinary or not, where only a name fits ("Trace and I", "mere reckons", "my mate dusty")
         for t in toks:
-            if t.i not in found and person_slot(f, t.i, self.allow_words):
+            if t.i not in found and (person_slot(f, t.i, self.allow_words) or _shouted_out(f, t.i, self.allow_words)):
                 found[t.i] = "cue"
         # a capital letter where the writer uses none: in a text typed in lower case (captions capitalise
         # names only), any capitalised word that can be a name; in sentence case, a census first name that
@@ -1158,6 +1210,9 @@ class NameRecognizer(_AllowWordsRecognizer):
                 if t.i in found or not t.cap or t.sent_init or t.upper or not t.alpha:
                     continue
                 lo = _bare(t.lower)
+                if lo in lx.THEME_WORDS and lower_text and lo in w.first and self._theme_name_acts(f, t.i):
+                    found[t.i] = "cue"  # "honestly Mercy and Grace were the reason", "but Hope really carried us"
+                    continue
                 if lo in lx.THEME_WORDS or lo in ("i", "will", "may", "miss", "major", "art") or lo in w.countries \
                         or (lo,) in place_index() or lo in lx.PLACE_REGION_TAIL or lo in lx.ORG_TAIL or lo in lx.ORG_HEAD_CAP:
                     continue
@@ -1186,8 +1241,10 @@ class NameRecognizer(_AllowWordsRecognizer):
                     c = toks[j]
                     if c.cap and c.alpha and not c.upper and c.lower not in w.stop and c.lower not in self.allow_words \
                             and c.lower not in w.countries and c.lower not in lx.CULTURAL_GROUPS and (
-                            c.lower in w.first or not _is_common(c.lower)) and c.lower not in lx.STRONG_COMMON:
-                        found[j] = "conj"
+                            c.lower in w.first or not _is_common(c.lower)) and (
+                            c.lower not in lx.STRONG_COMMON or c.lower in lx.THEME_WORDS and c.lower in w.first
+                            and toks[i].cap and found[i] != "conj" and mid.lower in ("and", "&")):
+                        found[j] = "conj"  # "Faith and Joy co-facilitated": a theme word beside a person is one too
                         changed = True
                     elif not toks[i].cap and not c.cap and c.alpha and c.lower in w.first and len(c.lower) >= 3 \
                             and c.lower not in w.ambiguous and c.lower not in w.stop and c.lower not in w.eng["vaa"] \
@@ -1263,6 +1320,25 @@ class NameRecognizer(_AllowWordsRecognizer):
                 continue
             spans.append(result("PERSON", toks[a].start, toks[b].end, src, P_HONORIFIC if src == "honorific" else (P_NAME if src in ("name_list", "conj") else P_CUE)))
         return spans
+
+    @staticmethod
+    def _theme_name_acts(f: Features, i: int) -> bool:
+        """In a text typed in lower case, the capitalised theme word at ``i`` is followed by "and" and another
+        capitalised word, or by a verb in the past tense (after an adverb or not): "Mercy and Grace were",
+        "Hope really carried"; not "Hope is", "Hope and hope".)"""
+        toks = f.tokens
+        nx = f.next(i)
+        if nx is None:
+            return False
+        if nx.lower in ("and", "&"):  # both the subject of a verb: "Mercy and Grace were" (not "were Hope and Joy and")
+            c = f.next(nx.i)
+            return c is not None and c.cap and c.alpha and c.lower != "i" and f.next(c.i) is not None \
+                and f.next(c.i).lower not in ("and", "&") and NameRecognizer._theme_name_acts(f, c.i)
+        if nx.lower.endswith("ly") and nx.lower in words().eng["adv"] and f.next(nx.i) is not None:
+            nx = f.next(nx.i)
+        lo = nx.lower
+        return lo in ("was", "were", "had", "did") or lo.endswith("ed") and _verbish(lo) \
+            or lo in _IRREGULAR and _verbish(lo) and lo not in ("children", "women", "men", "people")
 
     def _possessive(self, f: Features, i: int) -> bool:
         """A possessor that is a name: "qiang's school", "mere's template" (a word that can be a name, not
@@ -1760,6 +1836,14 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and not lo.endswith(_ABSTRACT_SUFFIX) \
             and lo not in lx.LOWER_CITY_NOT
 
+    def _lower_name_town(self, lo: str) -> bool:
+        """A town's name typed in lower case that is no English word but a census name ("moe", "yea", "nhill"):
+        a place where only a place fits ("down in moe", "out to nhill"); a name anywhere else."""
+        w = words()
+        return len(lo) >= 3 and lo not in w.eng["any"] and not _is_common(lo) and lo not in w.stop \
+            and lo not in lx.INFORMAL_WORDS and lo not in self.allow_words and lo not in lx.FILLER_WORDS \
+            and lo not in w.countries and lo not in lx.CULTURAL_GROUPS and lo not in lx.MONTHS and lo not in lx.DAYS
+
     def _place_slot(self, f: Features, i: int) -> bool:
         """Token ``i`` stands where only a place fits: "in X", "to X", "from X", "near X", "out in X"
         with nothing after it that would make it a common noun (a noun or "of")."""
@@ -1958,6 +2042,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                             not any(self._risky(x.lower) for x in seg) and len(key[0]) >= 5
                             or k == 1 and self._lower_town_word(t.lower, verb_ok=f.prev(i) is not None and f.prev(i).lower in (
                                 "from", "in", "near", "around", "outside")) and self._place_slot(f, i)
+                            or k == 1 and self._lower_name_town(t.lower) and self._place_slot(f, i)
                             or k > 1 and not any(x.lower in w.stop or x.lower in self.allow_words for x in content)
                             and self._place_context(f, i, i + k - 1)):  # "in apollo bay", "to tennant creek"
                         found.append((i, i + k - 1, "gazetteer"))
@@ -2126,8 +2211,13 @@ _PHONE_RES = [
 # (UK 07700 900123, +44 20 7946 0958, NZ 021 123 4567, +1 555 010 9999); validated in
 # :func:`_plausible_phone`, which refuses "0 10 20 30 40 50" and other lists of numbers
 _INTL_PHONE = re.compile(r"(?<![\w+/.\-])(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{1,4})(?:[ \-]?\(?\d{2,5}\)?){2,5}(?![\w/\-]|\.\d)")
+# a North American number as people write it: "(555) 201-3344", "555-867-5309", "555.201.3344" (area code and
+# exchange start 2-9; one separator throughout); with spaces only beside a cue word (see _PHONE_CONTEXT)
+_NANP_PHONE = re.compile(r"(?<![\w+/.\-])(?:\([2-9]\d{2}\)\s?[2-9]\d{2}[\-. ]\d{4}|[2-9]\d{2}([\-.])[2-9]\d{2}\1\d{4})"
+                         r"(?![\w/\-]|\.\d)")
+_NANP_SPACED = re.compile(r"(?<![\w+/.\-])[2-9]\d{2} [2-9]\d{2} \d{4}(?![\w/\-]|\.\d)")
 _LOCAL_PHONE = re.compile(r"(?<![\w+/.-])\d{4}[ \-]\d{4}(?![\w/-]|\.\d)")
-_PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
+_PHONE_CONTEXT = re.compile(r"\b(?:phone|mobile|mob|cell|landline|number|ring|call|text|office|fax|ph|tel|contact)\b", re.I)
 _ANY_DIGIT = re.compile(r"\d")
 _HANDLE = re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 _ABN = re.compile(r"(?<!\d)(?<!\d )\d{2} ?\d{3} ?\d{3} ?\d{3}(?![\d])")
@@ -2217,6 +2307,96 @@ _SPEAKER_DATE = re.compile(r"\b(?:[Ii](?:['’]m|\s+am|\s+was)\s+due|[Mm]y\s+(?:
 _SPEAKER_ROLE = re.compile(r"\b[Ii](?:['’]?m|\s+am|\s+was)\s+the\s+(principal|deputy\s+principal|tumuaki|headteacher|head\s+teacher|"
                            r"headmaster|headmistress|ceo|chief\s+executive|chair|chairperson|president|director|manager)"
                            r"\s+(?:of|at)\s+(?=[A-Z])")
+
+
+# --------------------------------------------------------------------------- quasi-identifiers
+# A phrase that points to one person without naming anyone (DOMAIN.md: "the only prevention worker in a small
+# town"): "the only Tongan youth worker at the council", "the first Aboriginal woman to be made deputy principal
+# in the diocese", "the youngest principal in the state", "the only women's shed in the region", "the liaison for
+# the entire polytech", "the girl in the paper". The phrase runs from "the" to the end of its clause.
+_QI_THE = re.compile(r"\b[Tt]he\s+")
+_QI_END = re.compile(r"[,.;:!?\n()\[\]\"“”]|\s(?:and|but|so|because|cos|coz|which|though|although|since|until|when|"
+                     r"[Ii]|we|you|he|she|they|it|it['’]s|i['’]m|lol|haha|honestly)(?![\w'’])")
+_QI_WHEN = re.compile(r"\swhen\s+[Ii]\s+(?:was|got|started|began|joined)(?:\s+[a-z]+){0,2}(?=[,.;:!?\n]|\s+(?:and|but|so|[Ii])\b|$)")
+_QI_UNIQUE = frozenset("only sole first youngest oldest".split())
+_QI_WHOLE = re.compile(r"\s(?:at|in|for|of)\s+(?:the|our|my)\s+(?:one|only|entire|whole)\s+\w")
+_QI_MEDIA = re.compile(r"\s(?:in|on)\s+the\s+(?:paper|papers|news|local\s+paper|telly|tv)\b")
+_QI_QUALIFIER = frozenset("in at for of on from to across within".split())
+_QI_PEOPLE = frozenset("""
+woman women man men girl boy person lady bloke guy mum mother dad father parent user liaison member worker
+teacher nurse principal student kid
+""".split())
+_QI_PLACES = frozenset("shed school service clinic organisation organization centre center program programme club refuge".split())
+_QI_NOT_AGENT = frozenset("number corner order paper letter water other matter border chapter quarter answer power".split())
+
+
+def _qi_person_word(lo: str) -> bool:
+    """A word for a person or a role ("worker", "principal", "liaison", "wheelchair user")."""
+    lo = lo.strip("'’")
+    return lo in lx.ROLE_NOUNS or lo in _QI_PEOPLE or (
+        len(lo) >= 5 and lo.endswith(("er", "or", "ist", "ian")) and lo not in _QI_NOT_AGENT and lo in words().eng["noun"])
+
+
+#: a word for a person with nothing more ("the only man in the room", "the only bloke in my team"): no one singled out
+_QI_BARE = frozenset("man men woman women bloke guy lady person girl boy one".split())
+_QI_CAP = re.compile(r"\b[A-Z][\w'’\-]+")
+
+
+def _qi_named(text: str, start: int, end: int) -> bool:
+    """A capitalised name stands after the phrase's first preposition (not "I", not an allowed term)."""
+    m = re.search(r"\s(?:in|at|for|of|on|from|to|across|within)\s", text[start:end])
+    if m is None:
+        return False
+    return any(c.group(0) != "I" and c.group(0).lower() not in _ALLOWED_LOWER
+               for c in _QI_CAP.finditer(text, start + m.end(), end))
+
+
+_ALLOWED_LOWER = frozenset(a.lower() for a in lx.DEFAULT_ALLOW)
+
+
+def _qi_phrase(text: str, start: int) -> tuple[int, list[str]]:
+    """The end of the clause a phrase opened at ``start`` runs to, and its words (lower case)."""
+    m = _QI_END.search(text, start)
+    end = m.start() if m else len(text)
+    w = _QI_WHEN.match(text, end)
+    if w:
+        end = w.end()
+    return end, text[start:end].lower().split()
+
+
+def _quasi_identifier(text: str, start: int) -> int | None:
+    """Where a phrase opened by "the" at ``start`` ends, when it singles out one person (see above)."""
+    end, ws = _qi_phrase(text, start)
+    if len(ws) < 3 or len(ws) > 16:
+        return None
+    body = text[start:end]
+    quals = [k for k, x in enumerate(ws) if x in _QI_QUALIFIER]
+    if not quals:
+        return None
+    head = ws[1:quals[0]]
+    if _QI_MEDIA.search(body) and any(_qi_person_word(x) for x in ws[1:]):
+        return end  # "the girl in the paper": the story names her
+    if _qi_named(text, start, end):
+        return None  # "the only prevention worker at Kōkiri Trust": the organisation's name carries it
+    people = any(_qi_person_word(x) for x in head) and not all(x in _QI_BARE or x in _QI_UNIQUE for x in head)
+    if ws[1] in _QI_UNIQUE and (people or any(x in _QI_PLACES for x in head)):
+        return end
+    if (_QI_WHOLE.search(body) or _QI_MEDIA.search(body)) and any(_qi_person_word(x) for x in ws[1:quals[0] + 1]):
+        return end
+    return None
+
+
+def _quasi_identifiers(text: str) -> list:
+    out = []
+    last = -1
+    for m in _QI_THE.finditer(text):
+        if m.start() < last:
+            continue
+        end = _quasi_identifier(text, m.start())
+        if end is not None:
+            out.append(result("ID_CODE", m.start(), end, "quasi_identifier", P_ID, 0.8))
+            last = end
+    return out
 
 
 def _range_start(text: str, start: int) -> int:
@@ -2368,9 +2548,10 @@ class ContactRecognizer(LocalRecognizer):
 
     @staticmethod
     def _speaker_role(text: str) -> list:
-        if " the " not in text:
+        if "the " not in text and "The " not in text:
             return []
-        return [result("ID_CODE", m.start(1), m.end(1), "speaker_role", P_ID, 0.85) for m in _SPEAKER_ROLE.finditer(text)]
+        return [result("ID_CODE", m.start(1), m.end(1), "speaker_role", P_ID, 0.85) for m in _SPEAKER_ROLE.finditer(text)] \
+            + _quasi_identifiers(text)
 
     def analyze_patterns(self, text):
         out = []
@@ -2423,6 +2604,13 @@ class ContactRecognizer(LocalRecognizer):
                 if _dotted_handle(m.group(1), m.group(2)):
                     out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.85))
         context = _PHONE_CONTEXT.search(text) is not None
+        for m in _NANP_PHONE.finditer(text):
+            if all(g.endswith("00") for g in re.findall(r"\d+", m.group(0))):
+                continue  # "300-400-5000": round numbers
+            out.append(result("PHONE_NUMBER", m.start(), m.end(), "nanp_phone", P_CONTACT, 0.85))
+        if context:
+            for m in _NANP_SPACED.finditer(text):
+                out.append(result("PHONE_NUMBER", m.start(), m.end(), "nanp_phone", P_CONTACT - 1, 0.7))
         for m in _LOCAL_PHONE.finditer(text):
             # with no cue word: an 8-digit local number starts 2-9, and is not two years or round numbers
             a, b = m.group(0)[:4], m.group(0)[-4:]

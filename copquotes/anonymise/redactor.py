@@ -562,7 +562,7 @@ class Redactor:
         spans = [Span(c[0], c[1], c[2], c[3], float(c[5])) for c in chosen]
         spans = _with_titles(text, spans)
         allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)] if self._allow_re is not None else []
-        spans = _join_org_parts(text, _whole_names(text, spans, allowed))
+        spans = _join_org_parts(text, _orgs_around_places(text, _whole_names(text, spans, allowed), allowed))
         spans = _merge_adjacent_persons(text, spans)
         return _consistent_kinds(text, spans)
 
@@ -845,6 +845,34 @@ def _join_org_parts(text: str, spans: list[Span]) -> list[Span]:
             out[-1] = Span(last.start, sp.end, "org", last.source, max(last.score, sp.score))
             continue
         out.append(sp)
+    return out
+
+
+# after a place's name, what makes it an organisation: a council or shire in any case, a school's abbreviation
+# ("Kelmscott SHS", "kelmscott shs", "Moe PS"), or an acronym no allowed term ("Wimmera PCP")
+_ORG_AFTER_PLACE = re.compile(r" (?:(?i:council|shire|shs|ps|sc|hs|dhs|psc|p-12|k-12)|[A-Z]{2,5})(?![\w'’\-])")
+# before a place's name, a national service's acronym ("NHS Lothian", "TAFE Gippsland", "HSE West")
+_ORG_BEFORE_PLACE = re.compile(r"(?<![\w\-])(?:NHS|TAFE|HSE|DHB|PHN|CASA|YMCA|YWCA) $")
+
+
+def _orgs_around_places(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -> list[Span]:
+    """A place (or a name read as one) with an organisation's word beside it is that organisation: "Wangaratta
+    council", "Kelmscott SHS", "Wimmera PCP", "NHS Lothian" (not "Victoria", an allowed term, nor "Bendigo CoP")."""
+    out = []
+    for k, sp in enumerate(spans):
+        s, e = sp.start, sp.end
+        if sp.kind in ("place", "org", "person") and text[s:s + 1].isalpha():
+            m = _ORG_AFTER_PLACE.match(text, e)
+            nxt = spans[k + 1].start if k + 1 < len(spans) else len(text)
+            if m and m.end() <= nxt and not any(a < m.end() and e < b for a, b in allowed) \
+                    and (not m.group(0)[1:].isupper() or m.group(0)[1:] not in lx.ACRONYM_ALLOW
+                         or m.group(0)[1:] in ("PS", "SC", "HS")):
+                e = m.end()
+            b = _ORG_BEFORE_PLACE.search(text, 0, s)
+            prev = spans[k - 1].end if k else 0
+            if b and b.start() >= prev and text[s:s + 1].isupper():
+                s = b.start()
+        out.append(sp if (s, e) == (sp.start, sp.end) else Span(s, e, "org", sp.source, sp.score))
     return out
 
 
