@@ -406,7 +406,29 @@ def test_tables_export_as_a_zip_of_csvs_matches_the_dataframes(ws, tmp_path):
         assert sorted(z.namelist()) == sorted(f"{n}.csv" for n in frames)
         rows = list(csv.DictReader(z.read("theme_prevalence.csv").decode("utf-8-sig").splitlines()))
     assert len(rows) == len(frames["theme_prevalence"])
-    assert set(rows[0]) == {"group", "year", "theme", "units", "labelled", "share"}
+    assert list(rows[0]) == ["group", "year", "theme", "units", "labelled", "share", "speakers",
+                             "speakers_labelled", "share_low", "share_high", "small_n"]
+    assert {r["small_n"] for r in rows} == {"True"}      # the builder's cells hold 3 and 5 units
+
+
+@pytest.mark.parametrize("unit, theme, label", [
+    (None, "wellbeing", None),       # as built: RRE 2024 units 1, 2, 4, 5 (S2, S3, S4, S5)
+    (3, "wellbeing", 1),             # S2's second unit: one more unit, no more people
+    (1, "wellbeing", 0),             # S2 keeps the theme through unit 3
+    (3, "solidarity", 0),            # S2's only solidarity unit: S2 leaves the count
+])
+def test_theme_prevalence_speakers_are_the_units_exports_distinct_speakers(ws, unit, theme, label):
+    from copquotes.export import researcher_tables
+
+    if unit is not None:
+        review.label_theme(ws, unit_id(unit), theme, label, "Ann")
+    units = units_table(ws)
+    units = units[units["speaker_role"] != "facilitator"]          # a prompt is not feedback
+    prev = researcher_tables(ws)["theme_prevalence"].set_index(["group", "year", "theme"])
+    for (grp, year), cell in units.groupby(["group", "year"]):
+        got = prev.loc[(grp, year, theme)]
+        said = cell[cell[f"{theme}_label"] == 1]
+        assert (got["speakers"], got["speakers_labelled"]) == (cell["speaker"].nunique(), said["speaker"].nunique())
 
 
 def test_one_table_exports_as_csv(ws, tmp_path):
@@ -651,7 +673,8 @@ def test_survey_questions_leave_anonymised_in_every_channel(tmp_path, question, 
 
 
 # ---------------------------------------------------------------------------------- researcher tables
-OWN_WORDS = "topic label units theme share labelled group year total size keywords wellbeing solidarity backlash"
+OWN_WORDS = ("topic label units theme share labelled group year total size keywords wellbeing solidarity backlash"
+             " speakers speakers_labelled share_low share_high small_n small low high")
 
 
 def test_researcher_tables_keep_their_own_column_names_when_only_a_non_consenting_speaker_used_them(tmp_path):
@@ -662,7 +685,9 @@ def test_researcher_tables_keep_their_own_column_names_when_only_a_non_consentin
         c.execute("UPDATE anon SET text = ? WHERE unit_id = ?", (OWN_WORDS, unit_id(2)))
     tables = researcher_tables(w)
     assert set(tables) == set(TABLES)
-    assert list(tables["theme_prevalence"].columns) == ["group", "year", "theme", "units", "labelled", "share"]
+    assert list(tables["theme_prevalence"].columns) == ["group", "year", "theme", "units", "labelled", "share",
+                                                        "speakers", "speakers_labelled", "share_low", "share_high",
+                                                        "small_n"]
     assert "wellbeing" in tables["topic_theme"].columns and "label" in tables["topic_info"].columns
     for name, df in tables.items():
         assert "[withheld]" not in df.columns and len(set(df.columns)) == len(df.columns), name

@@ -367,6 +367,92 @@ def test_theme_prevalence_by_group_and_year():
     assert set(prev["theme"]) == {"backlash", "isolation", "solidarity", "wellbeing"}
 
 
+def _people_units() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three cells: A/2024 5 speakers x 6 units (30: at both thresholds), A/2025 4 speakers x 8 units
+    (32 units, too few people), B/2024 29 answers without a speaker key (each its own respondent) and
+    a facilitator's prompt (left out); speaker S1 of file 2 is another person than S1 of file 1.
+    Theme x: S1's six units in A/2024, four of S2's and two of S3's (12 of 30), one of each speaker's
+    units in A/2025; y: the first 3 answers of B/2024."""
+    rows = [("A", "2024", 1, f"S{s}", "participant") for s in range(1, 6) for _ in range(6)]
+    rows += [("A", "2025", f, "S1", "participant") for f in (1, 2) for _ in range(8)]
+    rows += [("A", "2025", 3, f"S{s}", "participant") for s in (1, 2) for _ in range(8)]
+    rows += [("B", "2024", 4, None, "respondent") for _ in range(29)] + [("B", "2024", 4, "F", "facilitator")]
+    units = pd.DataFrame(rows, columns=["group", "year", "file_id", "speaker_key", "speaker_role"])
+    units.insert(0, "unit_id", [f"u{i}" for i in range(len(units))])
+    units["source_kind"] = "focus_group"
+    pos = units.groupby(["group", "year", "file_id", "speaker_key"], dropna=False).cumcount()
+    first = {"S1": 6, "S2": 4, "S3": 2}
+    x = ((units["year"] == "2024") & (pos < units["speaker_key"].map(first).fillna(0))
+         | (units["year"] == "2025") & (pos == 0))
+    y = (units["group"] == "B") & units["speaker_key"].isna() & (pos < 3)
+    themes = pd.concat([pd.DataFrame({"unit_id": units["unit_id"], "theme": t, "label": m.astype(int)})
+                        for t, m in (("x", x), ("y", y))])
+    return units, themes
+
+
+def _reference_cell(units: pd.DataFrame, themes: pd.DataFrame, group: str, year: str, theme: str) -> dict:
+    """The row of ``theme_prevalence`` counted by hand, unit by unit (prompts left out)."""
+    on = {u for u, t, lbl in zip(themes["unit_id"], themes["theme"], themes["label"]) if t == theme and lbl == 1}
+    people, said, n, k = set(), set(), 0, 0
+    for r in units.itertuples():
+        if (r.group, r.year) != (group, year) or r.speaker_role == "facilitator":
+            continue
+        who = (r.file_id, r.speaker_key) if isinstance(r.speaker_key, str) else r.unit_id
+        n, k = n + 1, k + (r.unit_id in on)
+        people.add(who)
+        if r.unit_id in on:
+            said.add(who)
+    return {"units": n, "labelled": k, "speakers": len(people), "speakers_labelled": len(said)}
+
+
+@pytest.mark.parametrize("group, year, theme, small", [
+    ("A", "2024", "x", False),     # 5 speakers and 30 units: not small
+    ("A", "2024", "y", False),
+    ("A", "2025", "x", True),      # 4 speakers (S1 of two files are two people), 32 units
+    ("B", "2024", "y", True),      # 29 respondents, 29 units
+    ("B", "2024", "x", True),
+])
+def test_theme_prevalence_counts_people_beside_units_and_flags_small_cells(group, year, theme, small):
+    units, themes = _people_units()
+    prev = theme_prevalence(units, themes, ("group", "year"))
+    row = prev[(prev["group"] == group) & (prev["year"] == year) & (prev["theme"] == theme)].iloc[0]
+    ref = _reference_cell(units, themes, group, year, theme)
+    assert {c: int(row[c]) for c in ref} == ref
+    assert row["share"] == pytest.approx(ref["labelled"] / ref["units"])
+    assert bool(row["small_n"]) is small
+    assert row["share_low"] <= row["share"] <= row["share_high"]
+
+
+def test_theme_prevalence_keeps_its_columns_and_adds_the_new_ones_at_the_end():
+    units, themes = _people_units()
+    assert list(theme_prevalence(units, themes).columns) == [
+        "group", "year", "theme", "units", "labelled", "share",
+        "speakers", "speakers_labelled", "share_low", "share_high", "small_n"]
+    assert list(theme_prevalence(units.iloc[:0], themes).columns) == list(theme_prevalence(units, themes).columns)
+
+
+@pytest.mark.parametrize("labelled, units, low, high", [
+    # by hand: centre (p + z^2/2n) / (1 + z^2/n), half z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n), z = 1.96
+    (12, 30, 0.2459, 0.5768),
+    (2, 3, 0.2077, 0.9385),
+    (0, 3, 0.0, 0.5615),
+    (3, 3, 0.4385, 1.0),
+    (1, 29, 0.0061, 0.1718),
+])
+def test_wilson_interval_matches_hand_computed_values(labelled, units, low, high):
+    from copquotes.topics.tables import wilson
+
+    got_low, got_high = wilson([labelled], [units])
+    assert (got_low[0], got_high[0]) == (pytest.approx(low, abs=5e-5), pytest.approx(high, abs=5e-5))
+
+
+def test_theme_prevalence_bounds_twelve_of_thirty_by_the_wilson_interval():
+    units, themes = _people_units()
+    prev = theme_prevalence(units, themes).set_index(["group", "year", "theme"])
+    assert prev.loc[("A", "2024", "x"), ["share_low", "share_high"]].tolist() == [
+        pytest.approx(0.2459, abs=5e-5), pytest.approx(0.5768, abs=5e-5)]
+
+
 # ----------------------------------------------------------------------------- pictures
 def test_save_figures_writes_offline_html_and_pngs(fitted, tmp_path):
     m, _ = fitted

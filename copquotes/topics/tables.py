@@ -198,29 +198,90 @@ def theme_prevalence(units_df: pd.DataFrame, theme_labels, by: Sequence[str] | s
     """Tidy table of theme prevalence by cohort and year (or any metadata columns).
 
     Columns: the ``by`` columns, ``theme``, ``units`` (participants' units in the cell, consenting
-    or not), ``labelled`` (those carrying the theme), ``share`` (``labelled / units``). With a
+    or not), ``labelled`` (those carrying the theme), ``share`` (``labelled / units``), then
+    ``speakers`` (distinct people among the cell's units: :func:`speaker_ids`), ``speakers_labelled``
+    (those with at least one unit carrying the theme), ``share_low`` / ``share_high`` (the Wilson
+    95% interval of ``share``, :func:`wilson`) and ``small_n`` (:func:`small_cells`). With a
     ``speaker_role`` column, a facilitator's or interviewer's turn is left out: it is a prompt, not
     feedback (a ``reflection`` source counts; :func:`copquotes.types.is_voice`).
     """
-    units_df = voices(units_df)
+    units_df = voices(units_df).reset_index(drop=True)
     by = [by] if isinstance(by, str) else list(by)
     keys = [_by_column(units_df, b) for b in by]
+    names = [k.name for k in keys]
     M = _theme_matrix(units_df, theme_labels, themes)
     if M.shape[1] == 0:
-        return pd.DataFrame(columns=[k.name for k in keys] + ["theme", "units", "labelled", "share"])
-    frame = pd.concat(keys + [M], axis=1)
-    names = [k.name for k in keys]
-    g = frame.groupby(names, dropna=False)
-    labelled = g[list(M.columns)].sum()
-    units = g.size()
-    long = labelled.stack().rename("labelled").reset_index()
-    long.columns = names + ["theme", "labelled"]
-    long = long.merge(units.rename("units").reset_index(), on=names)
+        return pd.DataFrame(columns=names + PREVALENCE_COLUMNS)
+    frame = pd.concat(keys + [speaker_ids(units_df), M], axis=1)
+    long = _prevalence_counts(frame, names, list(M.columns))
     long["share"] = long["labelled"] / long["units"]
-    long = long[names + ["theme", "units", "labelled", "share"]]
-    sort_keys = names + ["theme"]
-    long = long.sort_values(sort_keys, key=lambda s: s.map(_period_key) if s.name in ("year",) else s)
+    long["share_low"], long["share_high"] = wilson(long["labelled"], long["units"])
+    long["small_n"] = small_cells(long["speakers"], long["units"])
+    long = long[names + PREVALENCE_COLUMNS]
+    long = long.sort_values(names + ["theme"], key=lambda s: s.map(_period_key) if s.name in ("year",) else s)
     return long.reset_index(drop=True)
+
+
+PREVALENCE_COLUMNS = ["theme", "units", "labelled", "share", "speakers", "speakers_labelled", "share_low",
+                      "share_high", "small_n"]
+SMALL_SPEAKERS = 5    # a cell with fewer speakers than this, or fewer units than SMALL_UNITS, is small_n
+SMALL_UNITS = 30
+Z95 = 1.959963984540054   # the normal quantile of a two-sided 95% interval
+
+
+def _prevalence_counts(frame: pd.DataFrame, names: list[str], themes: list[str]) -> pd.DataFrame:
+    """One row per (cell, theme): ``units``, ``labelled``, ``speakers``, ``speakers_labelled``."""
+    g = frame.groupby(names, dropna=False)
+    long = g[themes].sum().stack().rename("labelled").reset_index()
+    long.columns = names + ["theme", "labelled"]
+    cells = pd.concat([g.size().rename("units"), g["speaker"].nunique().rename("speakers")], axis=1)
+    long = long.merge(cells.reset_index(), on=names)
+    long = long.merge(_labelled_speakers(frame, names, themes), on=names + ["theme"], how="left")
+    long["speakers_labelled"] = long["speakers_labelled"].fillna(0).astype(int)
+    return long
+
+
+def _labelled_speakers(frame: pd.DataFrame, names: list[str], themes: list[str]) -> pd.DataFrame:
+    """Distinct speakers per (cell, theme) among the units carrying the theme."""
+    rows, cols = np.nonzero(frame[themes].to_numpy() == 1)           # (row, theme) of every label
+    pairs = frame[names + ["speaker"]].iloc[rows].assign(theme=np.asarray(themes, dtype=object)[cols])
+    counts = pairs.drop_duplicates().groupby(names + ["theme"], dropna=False).size()
+    return counts.rename("speakers_labelled").reset_index()
+
+
+def speaker_ids(units_df: pd.DataFrame) -> pd.Series:
+    """Who said each unit, named ``speaker``: the units export's pseudonym when ``units_df`` has a
+    ``speaker`` column, else the stored key it is made from (``file_id`` with ``speaker_key``: the
+    same people, :mod:`copquotes.disclosure.speakers`); a unit without one stands alone, as in the
+    units export. Only counts of these leave the tables, never the keys."""
+    if "speaker" in units_df.columns:
+        who = units_df["speaker"].astype("object")
+    elif {"file_id", "speaker_key"} <= set(units_df.columns):
+        who = units_df["file_id"].astype(str) + "\x1f" + units_df["speaker_key"].astype("object")
+    else:
+        who = pd.Series(None, index=units_df.index, dtype="object")
+    alone = "unit\x1f" + units_df["unit_id"].astype(str)
+    return who.where(who.notna(), alone).rename("speaker")
+
+
+def wilson(labelled, units, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson score interval of ``labelled / units`` (95% by default); 0 and 1 exactly at the ends.
+
+    It treats units as independent; one person's several turns are not, so read it as a lower
+    bound on the uncertainty (compare ``speakers`` with ``units``)."""
+    k, n = np.asarray(labelled, dtype=float), np.asarray(units, dtype=float)
+    p, z2 = k / n, z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
+    return np.where(k == 0, 0.0, centre - half), np.where(k == n, 1.0, centre + half)   # exact at the ends
+
+
+def small_cells(speakers, units) -> np.ndarray:
+    """``True`` for a cell with fewer than :data:`SMALL_SPEAKERS` speakers or fewer than
+    :data:`SMALL_UNITS` units: its share is unstable and, published as it is, may point to a
+    person (docs/disclosure.md, "Small cells")."""
+    return (np.asarray(speakers) < SMALL_SPEAKERS) | (np.asarray(units) < SMALL_UNITS)
 
 
 def voices(units_df: pd.DataFrame) -> pd.DataFrame:
@@ -229,7 +290,7 @@ def voices(units_df: pd.DataFrame) -> pd.DataFrame:
         return units_df
     kinds = units_df["source_kind"] if "source_kind" in units_df.columns else [None] * len(units_df)
     keep = [is_voice(r, k) for r, k in zip(units_df["speaker_role"], kinds)]
-    return units_df[keep]
+    return units_df[np.asarray(keep, dtype=bool)]     # (a plain [] would pick no columns)
 
 
 def map_frame(units_df: pd.DataFrame, unit_topics: pd.DataFrame, theme_labels=None, *,
@@ -288,13 +349,15 @@ def read_workspace(ws, *, lean: bool = False) -> dict[str, pd.DataFrame]:
     ``unit_themes`` (a reviewer's label winning over the tagger's, as in the units table).
 
     ``lean=True`` (what the pictures need, without the parts that grow fastest with the units):
-    ``units`` has ``unit_id``, ``group``, ``year``, ``source_kind`` and ``speaker_role`` only (no texts),
+    ``units`` has ``unit_id``, ``group``, ``year``, ``source_kind``, ``speaker_role``, ``file_id`` and
+    ``speaker_key`` only (no texts; who spoke, for :func:`speaker_ids`),
     ``unit_themes`` only the labelled rows, and ``themes`` lists every theme's name (for the
     themes no unit carries).
     """
     if lean:
         units = pd.read_sql_query(
-            "SELECT u.unit_id, u.grp AS 'group', u.year, u.source_kind, u.speaker_role FROM units u"
+            "SELECT u.unit_id, u.grp AS 'group', u.year, u.source_kind, u.speaker_role, u.file_id, u.speaker_key"
+            " FROM units u"
             " JOIN files f ON f.file_id = u.file_id ORDER BY f.display, u.position", ws.conn)
     else:
         units = ws.units_frame()

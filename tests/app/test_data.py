@@ -173,13 +173,15 @@ def test_theme_prevalence_counts_participants_voices_not_prompts(ws, role, kind,
     ws.conn.execute("UPDATE units SET speaker_role = ?, source_kind = ? WHERE unit_id = ?", (role, kind, unit_id(0)))
     themescores.write(ws, [(unit_id(0), "backlash", 0.9, 1, None)])
     ws.mark_stage("tag", "fp-tag")
-    # RRE 2024 holds units 0-5; unit 3 is about backlash, and unit 0 now too
-    units, labelled = (6, 2) if counts else (5, 1)
+    # RRE 2024 holds units 0-5 (speakers S1-S5, S2 twice: units 1 and 3); unit 3 is about backlash, and unit 0 now too
+    units, labelled, speakers, said = (6, 2, 5, 2) if counts else (5, 1, 4, 1)
     assert data.theme_prevalence(ws, "group").loc["backlash", "RRE"] == round(100.0 * labelled / units, 1)
     for prev in (tables_from_workspace(ws)["theme_prevalence"],
                  build_frames(read_workspace(ws, lean=True))["theme_prevalence"]):
         row = prev[(prev["group"] == "RRE") & (prev["year"] == "2024") & (prev["theme"] == "backlash")].iloc[0]
-        assert (row["units"], row["labelled"]) == (units, labelled)
+        assert (row["units"], row["labelled"], row["speakers"], row["speakers_labelled"]) == (
+            units, labelled, speakers, said)
+        assert bool(row["small_n"])
     assert_matches_reference(ws)
 
 
