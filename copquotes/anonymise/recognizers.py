@@ -2326,7 +2326,15 @@ _QI_PEOPLE = frozenset("""
 woman women man men girl boy person lady bloke guy mum mother dad father parent user liaison member worker
 teacher nurse principal student kid
 """.split())
-_QI_PLACES = frozenset("shed school service clinic organisation organization centre center program programme club refuge".split())
+_QI_PLACES = frozenset("shed school service clinic organisation organization centre center club refuge".split())
+#: where a phrase must place its one person to single them out ("in the town", "at the council", "for miles"; not
+#: "in the group", "at the session", "in the room")
+_QI_WHERE = frozenset("""
+town towns city region district community communities shire council state country area suburb diocese school schools
+organisation organization service services hospital clinic workplace office agency department valley island coast
+county borough parish iwi hapu marae sector network faculty university college polytech campus ward miles km
+kilometres region's state's country's town's city's
+""".split())
 _QI_NOT_AGENT = frozenset("number corner order paper letter water other matter border chapter quarter answer power".split())
 
 
@@ -2379,7 +2387,8 @@ def _quasi_identifier(text: str, start: int) -> int | None:
     if _qi_named(text, start, end):
         return None  # "the only prevention worker at Kōkiri Trust": the organisation's name carries it
     people = any(_qi_person_word(x) for x in head) and not all(x in _QI_BARE or x in _QI_UNIQUE for x in head)
-    if ws[1] in _QI_UNIQUE and (people or any(x in _QI_PLACES for x in head)):
+    placed = any(x.strip(".,;:!?") in _QI_WHERE for x in ws[quals[0] + 1:])
+    if ws[1] in _QI_UNIQUE and placed and (people or any(x in _QI_PLACES for x in head)):
         return end
     if (_QI_WHOLE.search(body) or _QI_MEDIA.search(body)) and any(_qi_person_word(x) for x in ws[1:quals[0] + 1]):
         return end
@@ -2390,8 +2399,8 @@ def _quasi_identifiers(text: str) -> list:
     out = []
     last = -1
     for m in _QI_THE.finditer(text):
-        if m.start() < last:
-            continue
+        if m.start() < last or re.search(r"\bnot\s+$", text[max(0, m.start() - 6):m.start()], re.I):
+            continue   # "I'm not the only person who struggles": no one singled out
         end = _quasi_identifier(text, m.start())
         if end is not None:
             out.append(result("ID_CODE", m.start(), end, "quasi_identifier", P_ID, 0.8))

@@ -48,6 +48,7 @@ def test_number_runs_that_are_no_phone_stay(redactor, text, word):
     ("my niece was the girl on the news after the flood so it's personal", "the girl on the news after the flood"),
     ("as the oldest graduate nurse in the hospital when I started I felt it", "the oldest graduate nurse in the hospital when I started"),
     ("I'm the only deaf teacher at our secondary college", "the only deaf teacher at our secondary college"),
+    ("it gets lonely when you're the only prevention worker for miles", "the only prevention worker for miles"),
 ])
 def test_a_phrase_that_singles_out_one_person_is_found(redactor, text, want):
     _found(redactor, text, want)
@@ -61,6 +62,11 @@ def test_a_phrase_that_singles_out_one_person_is_found(redactor, text, want):
     ("the only thing that helped was the group", "the only thing"),
     ("I was the only one who turned up on time", "the only one"),
     ("we read the paper in the second session", "the paper"),
+    # a review of the merged rule (helper h108): no place that singles anyone out, or "not the only"
+    ("It's the only program at our school that talks about consent", "the only program at our school"),
+    ("Being the only facilitator at the session was hard", "the only facilitator at the session was hard"),
+    ("I'm not the only person who struggles with vicarious trauma in this work", "the only person who struggles"),
+    ("I was the only teacher in the group, so I learnt heaps", "the only teacher in the group"),
 ])
 def test_ordinary_the_only_and_the_first_stay(redactor, text, word):
     _kept(redactor, text, word)
