@@ -65,6 +65,13 @@ def test_a_yes_to_a_question_that_is_not_leave_to_quote_them_gives_no_consent(tm
     "Quote OK?",
     "Consent to quote (Y/N)",
     "Are you happy for quotes from your answers (not your photo) to appear in the newsletter?",
+    # short requests (helper h98's review) and requests to quote what they said (helper h105's)
+    "Can we quote?", "May we use quotes?", "Can we quote anything you wrote above?", "Can we share quotes?",
+    "We may quote. Is that OK?", "Quotes: may we use them?", "We'd love to include some quotes in the report - OK?",
+    "Would you be happy for us to use a quote from a comment you made today?",
+    "Can we use a quote from an answer you gave above?",
+    "May we quote data and comments from this survey?",
+    "Is there a quote here you would be happy for us to use?",
 ])
 def test_a_question_asking_leave_to_quote_them_is_still_the_consent(tmp_path, question):
     _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
@@ -111,15 +118,6 @@ def test_an_opt_in_that_mentions_not_giving_consent_or_keeping_a_name_out_is_no_
 ])
 def test_not_minding_is_no_refusal_and_a_cross_in_an_opt_out_box_is(cell, said):
     assert refusal_said(cell, "Would you prefer that we do not quote your comments?") is said
-
-
-@pytest.mark.parametrize("question", [
-    "Can we quote?", "May we use quotes?", "Can we quote anything you wrote above?", "Can we share quotes?",
-    "We may quote. Is that OK?", "Quotes: may we use them?", "We'd love to include some quotes in the report - OK?",
-])
-def test_a_short_request_to_quote_is_the_consent(tmp_path, question):
-    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
-    assert [u.consent for u in units] == [True, False, True]
 
 
 def test_a_question_about_quoted_hours_is_not_the_consent(tmp_path):
@@ -311,17 +309,6 @@ def test_a_no_to_a_question_about_pictures_on_the_website_blocks_no_quote(tmp_pa
     p = _survey(tmp_path, ["May we quote your comments anonymously?", question], [["Yes", "Yes"], ["Yes", "No"], ["Yes", "No"]])
     _, _, units = units_of(p)
     assert [u.consent for u in units if u.text in ANSWERS] == [True, True, True]
-
-
-@pytest.mark.parametrize("question", [
-    "Would you be happy for us to use a quote from a comment you made today?",
-    "Can we use a quote from an answer you gave above?",
-    "May we quote data and comments from this survey?",
-    "Is there a quote here you would be happy for us to use?",
-])
-def test_a_request_to_quote_what_they_said_is_the_consent(tmp_path, question):
-    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
-    assert [u.consent for u in units] == [True, False, True]
 
 
 @pytest.mark.parametrize("cell,said", [("Fine to quote me", False), ("Fine", None), ("Fine, leave me out", True)])
