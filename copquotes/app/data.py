@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -98,7 +99,20 @@ def aggregates(ws, *names: str) -> dict[str, list[list]]:
     the stored ones when current (the workspace refreshes them when the tag or topics stage
     is marked done and after an ingest), else counted now."""
     stored = ws.stored_aggregates(*names)
+    if any(n not in stored for n in names):
+        stored = _refreshed(ws, names)
     return {n: stored[n] if n in stored else ws.compute_aggregate(n) for n in names}
+
+
+def _refreshed(ws, names) -> dict[str, list[list]]:
+    """Stale aggregates (after an upgrade that counts them another way, or a write outside a stage)
+    counted once and stored, so only the first view waits (seconds at 500,000 units), not every
+    page; a database busy beyond its wait leaves them counted now, unstored."""
+    try:
+        ws.refresh_aggregates()
+    except sqlite3.OperationalError:
+        return {}
+    return ws.stored_aggregates(*names)
 
 
 def overview(ws) -> dict:
