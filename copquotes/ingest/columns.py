@@ -444,18 +444,23 @@ def consent_value(value: str, mapping: dict | None = None, weak: bool = True) ->
     return truthy(v, allow_numeric=False, weak=weak)
 
 
+def _asked(col: Column) -> str:
+    """What a column asks: its question, and the row-2 label under it unless that is only "Response"."""
+    return (f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question) or ""
+
+
 def set_aside(col: Column) -> bool:
     """A question about publishing that is not leave to quote the respondent: a photo or film release,
     or quotes that are clearly someone else's (unless a column id of its own says it is the quote
     consent, "quote_ok"). Never a yes to quoting; its "no" still means no quote (:func:`maybe_consent`)."""
-    q = f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question
-    if _CONSENT_IMAGE.search(q or "") and not _THEIR_WORDS.search(q or ""):
+    q = _asked(col)
+    if _CONSENT_IMAGE.search(q) and not _THEIR_WORDS.search(q):
         return True
-    return _quotes_not_theirs(q or "") and (col.id == col.question or not re.search(r"\bquote", col.id, re.I))
+    return _quotes_not_theirs(q) and (col.id == col.question or not re.search(r"\bquote", col.id, re.I))
 
 
 def names_their_words(col: Column) -> bool:
-    return bool(_EXPLICITLY_THEIRS.search(f"{col.question} {col.sub}"))
+    return bool(_EXPLICITLY_THEIRS.search(_asked(col)))
 
 
 def publishing_set_aside(col: Column) -> bool:
@@ -467,7 +472,7 @@ def publishing_set_aside(col: Column) -> bool:
 
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
     """A score > 0 if ``col`` asks for permission to quote (question text + yes/no answers)."""
-    q = f"{col.question} {col.sub}" if col.sub and col.sub.lower() not in ("response",) else col.question
+    q = _asked(col)
     if col.hint == "meta" or not q:
         return 0.0
     if _CONSENT_NOT.search(q) and not re.search(r"quot", q, re.I) and not _CONSENT_PUBLIC.search(q):
