@@ -10,7 +10,7 @@ SPEAKER_ROLES = ("participant", "facilitator", "interviewer", "respondent", "unk
 # picture and the app's figures), which counts participants' voices; a facilitator's own
 # reflection (source kind ``reflection``) is feedback and counts.
 PROMPT_ROLES = ("facilitator", "interviewer")
-VOICE_SQL = ("(speaker_role IS NULL OR speaker_role NOT IN ('facilitator', 'interviewer')"
+VOICE_SQL = (f"(speaker_role IS NULL OR speaker_role NOT IN ({', '.join(repr(r) for r in PROMPT_ROLES)})"
              " OR source_kind = 'reflection')")
 
 
