@@ -682,7 +682,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="quotes (default), units (the coded units table), tables (every topic and theme "
                          "table: .xlsx one sheet each, .zip one CSV each), or one table as .csv/.xlsx: "
                          "topic_info, topic_theme, topic_theme_share, topic_by_group, topic_by_year, "
-                         "topic_by_source_kind, topics_over_time, theme_prevalence")
+                         "topic_by_source_kind, topics_over_time, theme_prevalence, theme_differences")
     sp.add_argument("--approved-only", action="store_true", default=None,
                     help="quotes approved by a reviewer only (the default for quotes)")
     sp.add_argument("--all-statuses", dest="approved_only", action="store_false",

@@ -16,8 +16,8 @@ picks the format from the extension of ``out``:
 ===========  ===========================================================================
 
 ``what="tables"`` writes every table of :func:`researcher_tables` (topic x theme, topic x
-group / year / source kind, topics over time, theme prevalence by group and year, topic
-info); ``what="topic_theme"`` (or any name in :data:`TABLES`) writes that one table.
+group / year / source kind, topics over time, theme prevalence by group and year, theme
+differences between adjacent years and between groups, topic info); ``what="topic_theme"`` (or any name in :data:`TABLES`) writes that one table.
 
 Safety rules, enforced here rather than by callers:
 
@@ -64,7 +64,7 @@ from .outputs import check_output_file
 log = logging.getLogger(__name__)
 
 TABLES = ("topic_info", "topic_theme", "topic_theme_share", "topic_by_group", "topic_by_year",
-          "topic_by_source_kind", "topics_over_time", "theme_prevalence")
+          "topic_by_source_kind", "topics_over_time", "theme_prevalence", "theme_differences")
 WHATS = ("quotes", "units", "tables") + TABLES
 FORMATS = (".csv", ".xlsx", ".docx", ".md", ".qdpx", ".zip")
 UNIT_FORMATS = (".csv", ".xlsx", ".qdpx")

@@ -656,7 +656,7 @@ def test_tables_from_workspace_give_every_researcher_table(stage_workspace):
     ws, _, _ = stage_workspace
     tabs = tables_from_workspace(ws)
     assert set(tabs) == {"topic_info", "topic_theme", "topic_theme_share", "topic_by_group", "topic_by_year",
-                         "topic_by_source_kind", "topics_over_time", "theme_prevalence"}
+                         "topic_by_source_kind", "topics_over_time", "theme_prevalence", "theme_differences"}
     tt = tabs["topic_theme"]
     assert set(GROUPS) <= set(tt.columns) and tt["units"].sum() == ws.n_units()
     assert list(tabs["topic_by_group"].columns[1:4]) == ["Early career", "RRE", "Regional"]

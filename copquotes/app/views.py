@@ -54,7 +54,7 @@ PICTURE_CAPTIONS = {
     "topic_map.png": "Topics on a map: answers and turns that say similar things sit close together",
     "theme_map.png": "The same map, coloured by theme",
     "topic_sizes.png": "How many answers and turns each topic holds",
-    "theme_prevalence.png": "How many answers and turns are about each theme",
+    "theme_prevalence.png": "The share of participants' answers and turns about each theme, by group and year",
     "topics_over_time.png": "Topics across the years",
 }
 CSV_NOTE = ("In a CSV file, a cell that starts with '-' (such as every attribution line, "

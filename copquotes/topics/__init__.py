@@ -2,7 +2,7 @@
 
 * :class:`TopicModel`: BERTopic with corpus-size-scaled parameters (scikit-learn contract).
 * tables: :func:`topic_theme_table`, :func:`topic_by`, :func:`topics_over_time`,
-  :func:`theme_prevalence`, :func:`map_frame`, :func:`tables_from_workspace`.
+  :func:`theme_prevalence`, :func:`theme_differences`, :func:`map_frame`, :func:`tables_from_workspace`.
 * pictures: :func:`save_figures` (HTML + PNG), :func:`pictures` (PNG in memory), the plotly
   figure builders; topic labels drawn as the disclosure layer shows them (:func:`shown_labels`).
 * the stages: :func:`run_fit` (``topics_fit``: the fit from the embeddings) and :func:`run`
@@ -22,6 +22,7 @@ from .figures import (
     topic_sizes_figure,
     topics_over_time_figure,
 )
+from .differences import newcombe, theme_differences
 from .model import DOMAIN_STOP_WORDS, OUTLIER, STOP_WORDS, TopicModel, make_label, preload
 from .stage import run, run_fit
 from .tables import (
@@ -39,5 +40,5 @@ __all__ = [
     "DOMAIN_STOP_WORDS", "OUTLIER", "STOP_WORDS", "TopicModel", "make_label", "preload", "run", "run_fit",
     "Picture", "pictures", "save_figures", "shown_labels", "stored_pictures", "theme_prevalence_figure", "topic_map_figure", "topic_sizes_figure",
     "topics_over_time_figure", "map_frame", "primary_theme", "read_workspace", "tables_from_workspace",
-    "theme_prevalence", "topic_by", "topic_theme_table", "topics_over_time",
+    "theme_prevalence", "theme_differences", "newcombe", "topic_by", "topic_theme_table", "topics_over_time",
 ]

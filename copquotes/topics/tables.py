@@ -382,8 +382,12 @@ def tables_from_workspace(ws, frames: Mapping[str, pd.DataFrame] | None = None) 
 
     ``topic_info``, ``topic_theme`` (counts), ``topic_theme_share`` (share of each
     topic's units), ``topic_by_group``, ``topic_by_year``, ``topic_by_source_kind``
-    (shares within each column), ``topics_over_time``, ``theme_prevalence`` (group x year).
+    (shares within each column), ``topics_over_time``, ``theme_prevalence`` (group x year),
+    ``theme_differences`` (shares of people compared across adjacent years and across groups:
+    :mod:`copquotes.topics.differences`).
     """
+    from .differences import differences_from_prevalence    # (it builds on this module)
+
     f = dict(frames) if frames is not None else read_workspace(ws)
     units, ut, info, th = f["units"], f["unit_topics"], f["topic_info"], f["unit_themes"]
     out: dict[str, pd.DataFrame] = {}
@@ -399,4 +403,5 @@ def tables_from_workspace(ws, frames: Mapping[str, pd.DataFrame] | None = None) 
         out[f"topic_by_{by}"] = topic_by(units, ut, by, normalize="by", topic_labels=labels)
     out["topics_over_time"] = topics_over_time(units, ut, "year", topic_labels=labels)
     out["theme_prevalence"] = theme_prevalence(units, th, ("group", "year"))
+    out["theme_differences"] = differences_from_prevalence(out["theme_prevalence"])
     return out

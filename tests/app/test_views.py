@@ -364,6 +364,15 @@ def test_every_topic_picture_has_a_caption_in_plain_words(name):
     assert ".png" not in caption and "_" not in caption and len(caption.split()) >= 3
 
 
+def test_the_prevalence_picture_caption_calls_a_share_a_share():
+    """The heatmap shows the share of participants' units per theme, group and year; its caption
+    said "How many answers and turns", which reads as a count."""
+    from copquotes.app.views import picture_caption
+
+    caption = picture_caption("theme_prevalence.png").lower()
+    assert "share" in caption and "how many" not in caption and "participants" in caption
+
+
 def test_topics_themes_and_sources_read_in_plain_words(ws):
     """Before the fix the Topics page said "-1: outliers (no topic)", "focus_group" and
     "reflective_practice"; the Overview said "focus_group 2"."""

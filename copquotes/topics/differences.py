@@ -1,0 +1,89 @@
+"""Theme differences between cohorts and years, in people, with an interval for each difference.
+
+One row per theme and comparison, of two kinds (``comparison``):
+
+* ``"years"``: within one group (``within``), a year ``a`` and the next year ``b`` the group has
+  feedback from (years and series in time order: "2023" < "2023-2024" < "2024");
+* ``"groups"``: within one year (``within``), every pair of groups ``a`` < ``b`` (by name).
+
+Each side's share is of people, not units: ``speakers_labelled / speakers`` of the
+:func:`~copquotes.topics.tables.theme_prevalence` cell (distinct speakers, facilitators' and
+interviewers' prompts left out). ``difference`` is ``share_b - share_a`` (for years: later minus
+earlier) and ``difference_low`` / ``difference_high`` its 95% interval by Newcombe's hybrid score
+method (:func:`newcombe`, from the two sides' Wilson intervals over people). ``small_n`` is true when
+either side is a small cell (:func:`~copquotes.topics.tables.small_cells`): do not report that
+difference. Cells without a group or a year (``(none)``) are compared with nothing.
+
+There is no p-value and no significance mark, on purpose: these are many comparisons at once
+(themes x pairs), and the intervals are not corrected for that, so a few of them will exclude
+zero by chance alone. Read them as the size of a difference and its uncertainty, and decide
+which comparisons matter before looking.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .tables import NONE, Z95, _period_key, small_cells, theme_prevalence, wilson
+
+COLUMNS = ["comparison", "within", "a", "b", "theme", "speakers_a", "speakers_labelled_a", "share_a",
+           "speakers_b", "speakers_labelled_b", "share_b", "difference", "difference_low", "difference_high",
+           "small_n"]
+
+
+def newcombe(labelled_1, n_1, labelled_2, n_2, z: float = Z95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``p1 - p2`` and its hybrid score interval (Newcombe 1998, method 10), 95% by default.
+
+    With the Wilson intervals ``(l1, u1)`` of ``p1`` and ``(l2, u2)`` of ``p2``: low =
+    ``d - sqrt((p1 - l1)^2 + (u2 - p2)^2)``, high = ``d + sqrt((u1 - p1)^2 + (p2 - l2)^2)``.
+    It stays inside [-1, 1] and behaves at 0 and at n, where the plain Wald interval does not."""
+    k1, n1 = np.asarray(labelled_1, dtype=float), np.asarray(n_1, dtype=float)
+    k2, n2 = np.asarray(labelled_2, dtype=float), np.asarray(n_2, dtype=float)
+    p1, p2 = k1 / n1, k2 / n2
+    (l1, u1), (l2, u2) = wilson(k1, n1, z), wilson(k2, n2, z)
+    d = p1 - p2
+    return d, d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+
+def theme_differences(units_df: pd.DataFrame, theme_labels, *, themes: Sequence[str] | None = None) -> pd.DataFrame:
+    """The differences table (module docstring) from the same inputs as :func:`theme_prevalence`."""
+    return differences_from_prevalence(theme_prevalence(units_df, theme_labels, ("group", "year"), themes=themes))
+
+
+def differences_from_prevalence(prev: pd.DataFrame) -> pd.DataFrame:
+    """The differences table from a ``theme_prevalence(..., ("group", "year"))`` table."""
+    pairs = _pairs(prev)
+    if pairs.empty or prev.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    cells = prev[["group", "year", "theme", "units", "speakers", "speakers_labelled"]]
+    out = pairs
+    for side in ("a", "b"):
+        side_cells = cells.rename(columns={"group": f"group_{side}", "year": f"year_{side}",
+                                           **{c: f"{c}_{side}" for c in ("units", "speakers", "speakers_labelled")}})
+        on = [f"group_{side}", f"year_{side}"]
+        out = out.merge(side_cells, on=on + (["theme"] if side == "b" else []), how="inner")
+    for side in ("a", "b"):
+        out[f"share_{side}"] = out[f"speakers_labelled_{side}"] / out[f"speakers_{side}"]
+    out["difference"], out["difference_low"], out["difference_high"] = newcombe(
+        out["speakers_labelled_b"], out["speakers_b"], out["speakers_labelled_a"], out["speakers_a"])
+    out["small_n"] = (small_cells(out["speakers_a"], out["units_a"]) | small_cells(out["speakers_b"], out["units_b"]))
+    out = out.sort_values(["order", "theme"]).reset_index(drop=True)
+    return out[COLUMNS]
+
+
+def _pairs(prev: pd.DataFrame) -> pd.DataFrame:
+    """The compared cells, in reading order: years within each group, then groups within each year."""
+    cells = prev.loc[(prev["group"] != NONE) & (prev["year"] != NONE), ["group", "year"]].drop_duplicates()
+    rows = []
+    for g in sorted(cells["group"].unique()):
+        years = sorted(cells.loc[cells["group"] == g, "year"].unique(), key=_period_key)
+        rows += [("years", g, a, b, g, a, g, b) for a, b in zip(years, years[1:])]
+    for y in sorted(cells["year"].unique(), key=_period_key):
+        groups = sorted(cells.loc[cells["year"] == y, "group"].unique())
+        rows += [("groups", y, a, b, a, y, b, y) for a, b in itertools.combinations(groups, 2)]
+    pairs = pd.DataFrame(rows, columns=["comparison", "within", "a", "b", "group_a", "year_a", "group_b", "year_b"])
+    pairs["order"] = range(len(pairs))
+    return pairs
