@@ -291,8 +291,8 @@ def run(args) -> dict:
     queries = [
         ("overview", "change token", lambda: data.change_token(ws)),
         ("overview", "counts", lambda: data.overview(ws)),
-        ("overview", "prevalence by group", lambda: data.theme_prevalence(ws, "group")),
-        ("overview", "prevalence by year", lambda: data.theme_prevalence(ws, "year")),
+        ("overview", "prevalence by group (people)", lambda: data.theme_people(ws, "group")),
+        ("overview", "prevalence by year (people)", lambda: data.theme_people(ws, "year")),
         ("quotes", "filter options", lambda: data.filter_options(ws)),
         ("quotes", "first page, no filter", lambda: data.quotes_page(ws, F(), 1, 10)),
         ("quotes", "theme filter", lambda: data.quotes_page(ws, F(theme="solidarity"), 1, 10)),
@@ -309,7 +309,7 @@ def run(args) -> dict:
         ("quotes", "context turns", lambda: data.context_turns(ws, "u000101")),
         ("topics", "topics table", lambda: data.topics_table(ws)),
         ("topics", "units of a topic", lambda: data.topic_units(ws, 5, 1, 10)),
-        ("topics", "topic x theme table", lambda: data.topic_theme_table(ws)),
+        ("topics", "topic x theme table (people)", lambda: data.topic_people_table(ws)),
     ]
     only_triage = getattr(args, "triage_only", False)
     for page, name, fn in ([] if only_triage else queries):

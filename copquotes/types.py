@@ -14,6 +14,15 @@ VOICE_SQL = (f"(speaker_role IS NULL OR speaker_role NOT IN ({', '.join(repr(r) 
              " OR source_kind = 'reflection')")
 
 
+def speaker_sql(alias: str = "") -> str:
+    """SQL for who said a unit of the table ``units`` (``alias``: its alias, e.g. ``"u"``), as
+    :func:`copquotes.topics.tables.speaker_ids` counts people: the file with the speaker key (one
+    person's several turns or answers are one), else the unit alone. Only counts of it leave."""
+    a = f"{alias}." if alias else ""
+    return (f"(CASE WHEN {a}speaker_key IS NULL THEN 'unit' || char(31) || {a}unit_id"
+            f" ELSE {a}file_id || char(31) || {a}speaker_key END)")
+
+
 def is_voice(speaker_role, source_kind) -> bool:
     """Whether a unit is in a participant's own voice (see :data:`PROMPT_ROLES`)."""
     return speaker_role not in PROMPT_ROLES or source_kind == "reflection"

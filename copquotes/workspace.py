@@ -39,7 +39,7 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from .errors import WorkspaceError
-from .types import VOICE_SQL, Identifier, Unit, is_voice, text_hash
+from .types import VOICE_SQL, Identifier, Unit, is_voice, speaker_sql, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -474,7 +474,7 @@ NO_CONSENT = "quote_no_consent"
 # reviewers' corrections (theme_labels, a small table) are applied on top when read
 # (copquotes.app.data). Stored with aggregates_token(): stale when it differs. A name's value is
 # the SQL that counts it, or None for those counted from the theme scores' parts
-# (Workspace._theme_aggregates, one pass over the parts for all three).
+# (Workspace._theme_aggregates, one pass over the parts for all of them).
 AGGREGATES = {
     # participants' units per group and year (types.VOICE_SQL: no facilitator's or interviewer's prompt)
     "cohort_units": f"SELECT grp, year, COUNT(*) FROM units WHERE {VOICE_SQL} GROUP BY grp, year",
@@ -482,6 +482,16 @@ AGGREGATES = {
     "cohort_labels": None,
     # units the tagger labelled with each theme, per topic: [topic, theme, n]
     "topic_labels": None,
+    # people (types.speaker_sql) among participants' units per group and year: [grp, year, n]
+    "cohort_speakers": f"SELECT grp, year, COUNT(DISTINCT {speaker_sql()}) FROM units WHERE {VOICE_SQL}"
+                       " GROUP BY grp, year",
+    # people with at least one participant's unit the tagger labelled with the theme: [grp, year, theme, n]
+    "cohort_speaker_labels": None,
+    # people and units per topic (every unit, as the topic tables count): [topic, people, units]
+    "topic_speakers": f"SELECT t.topic, COUNT(DISTINCT {speaker_sql('u')}), COUNT(*) FROM unit_topics t"
+                      " JOIN units u ON u.unit_id = t.unit_id GROUP BY t.topic",
+    # people with at least one unit of the topic the tagger labelled with the theme: [topic, theme, n]
+    "topic_speaker_labels": None,
     # units with theme scores (the tag stage ran on them): [n]
     "tagged_units": None,
     # the app's overview (schema 12; only an ingest changes them, and each scans every unit:
@@ -1495,6 +1505,9 @@ class Workspace:
 
         cohort: dict[tuple, int] = {}
         topic: dict[tuple, int] = {}
+        # the people behind the labels, by cell: sets of speaker keys (only their sizes are kept)
+        cohort_people: dict[tuple, set] = {}
+        topic_people: dict[tuple, set] = {}
         tagged = 0
         cur = self.conn.cursor()
         cur.row_factory = None
@@ -1502,22 +1515,29 @@ class Workspace:
             tagged += n             # (the units pointing at the part)
             uids, themes = data["unit_id"].to_pylist(), data["theme"].to_pylist()
             info = {r[0]: r[1:] for r in cur.execute(
-                "SELECT u.unit_id, u.grp, u.year, t.topic, u.speaker_role, u.source_kind FROM units u"
+                f"SELECT u.unit_id, u.grp, u.year, t.topic, u.speaker_role, u.source_kind, {speaker_sql('u')}"
+                " FROM units u"
                 " LEFT JOIN unit_topics t ON t.unit_id = u.unit_id"
                 " WHERE u.unit_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(uids))),))}
             for uid, theme in zip(uids, themes):
                 if uid not in info:     # (deleted while read)
                     continue
-                grp, year, top, role, kind = info[uid]
+                grp, year, top, role, kind, who = info[uid]
                 if is_voice(role, kind):
                     cohort[(grp, year, theme)] = cohort.get((grp, year, theme), 0) + 1
+                    cohort_people.setdefault((grp, year, theme), set()).add(who)
                 if top is not None:
                     topic[(top, theme)] = topic.get((top, theme), 0) + 1
+                    topic_people.setdefault((top, theme), set()).add(who)
 
         def listed(counts):
             return [[*k, n] for k, n in sorted(counts.items(), key=lambda kv: [_sql_order(v) for v in kv[0]])]
 
-        return {"cohort_labels": listed(cohort), "topic_labels": listed(topic), "tagged_units": [[tagged]]}
+        def sized(people):
+            return listed({k: len(v) for k, v in people.items()})
+
+        return {"cohort_labels": listed(cohort), "topic_labels": listed(topic), "tagged_units": [[tagged]],
+                "cohort_speaker_labels": sized(cohort_people), "topic_speaker_labels": sized(topic_people)}
 
     def refresh_aggregates(self) -> None:
         """Count :data:`AGGREGATES` and store them with the current :meth:`aggregates_token`

@@ -40,8 +40,9 @@ import pandas as pd
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
 from .. import textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
+from ..disclosure import SMALL_SPEAKERS, small_cell_words, small_cells
 from ..questions import redacted_questions
-from ..types import VOICE_SQL
+from ..types import VOICE_SQL, speaker_sql
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -140,13 +141,28 @@ def overview(ws) -> dict:
 
 
 def label_base(ws) -> dict:
-    """The tagger's labels counted per group, year and theme (``counts``), and the units per
-    group and year (``totals``): read from the workspace's stored aggregates (tiny), counted
-    now only when those are stale. Cache it on :func:`analysis_token`."""
-    agg = aggregates(ws, "cohort_labels", "cohort_units")
+    """The tagger's labels counted per group, year and theme (``counts``), the units per group and
+    year (``totals``), the people per group and year (``people``) and the people with the theme
+    (``people_counts``), participants' voices only: read from the workspace's stored aggregates
+    (tiny), counted now only when those are stale. Cache it on :func:`analysis_token`."""
+    agg = aggregates(ws, "cohort_labels", "cohort_units", "cohort_speakers", "cohort_speaker_labels")
     counts = pd.DataFrame(agg["cohort_labels"], columns=["grp", "year", "theme", "n"])
     totals = pd.DataFrame(agg["cohort_units"], columns=["grp", "year", "n"])
-    return {"counts": counts.astype({"n": "int64"}), "totals": totals.astype({"n": "int64"})}
+    people = pd.DataFrame(agg["cohort_speakers"], columns=["grp", "year", "n"])
+    said = pd.DataFrame(agg["cohort_speaker_labels"], columns=["grp", "year", "theme", "n"])
+    return {"counts": counts.astype({"n": "int64"}), "totals": totals.astype({"n": "int64"}),
+            "people": people.astype({"n": "int64"}), "people_counts": said.astype({"n": "int64"})}
+
+
+def people_base_topics(ws) -> dict:
+    """People and units per topic (``people``: topic, people, units; every unit, as the topic
+    tables count) and the people with each theme per topic (``counts``: topic, theme, n), from the
+    stored aggregates (cache it on :func:`analysis_token`)."""
+    agg = aggregates(ws, "topic_speakers", "topic_speaker_labels")
+    people = pd.DataFrame(agg["topic_speakers"], columns=["topic", "people", "units"])
+    counts = pd.DataFrame(agg["topic_speaker_labels"], columns=["topic", "theme", "n"])
+    return {"people": people.astype({"topic": "int64", "people": "int64", "units": "int64"}),
+            "counts": counts.astype({"topic": "int64", "n": "int64"})}
 
 
 def label_base_topics(ws) -> pd.DataFrame:
@@ -195,6 +211,117 @@ def prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.D
 def theme_prevalence(ws, by: str = "group") -> pd.DataFrame:
     """:func:`prevalence` straight from the workspace (no cache)."""
     return prevalence(label_base(ws), label_adjustments(ws), by)
+
+
+ADJUSTMENT_COLUMNS = ["scope", "grp", "year", "topic", "theme", "d"]
+
+
+def people_adjustments(ws) -> pd.DataFrame:
+    """What reviewers' corrections change in the counts of people: ``d`` = people with the theme
+    after the corrections - before them (the tagger's labels), per group, year and theme
+    (``scope`` "cohort": participants' voices, as :func:`people_prevalence` counts) and per topic and
+    theme (``scope`` "topic": every unit). Counted exactly for the people whose units a reviewer
+    corrected (a person with the theme in another unit still has it): their units are read again."""
+    c = ws.conn
+    corrected = c.execute("SELECT DISTINCT u.file_id, u.speaker_key, u.unit_id FROM theme_labels tl"
+                          " JOIN units u ON u.unit_id = tl.unit_id").fetchall()
+    if not corrected:
+        return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
+    keys: dict = {}                 # file -> the speaker keys corrected in it
+    for f, k, _ in corrected:
+        if k is not None:
+            keys.setdefault(f, set()).add(k)
+    alone = sorted({u for _, k, u in corrected if k is None})
+    cols = f"u.unit_id, u.grp, u.year, t.topic, {VOICE_SQL} AS voice, {speaker_sql('u')} AS who"
+    base = " FROM units u LEFT JOIN unit_topics t ON t.unit_id = u.unit_id"
+    rows = c.execute(f"SELECT {cols}{base} WHERE u.unit_id IN (SELECT value FROM json_each(?))",
+                     (json.dumps(alone),)).fetchall()
+    for f, ks in keys.items():      # a file at a time: the file's index, never a scan of every unit
+        rows += c.execute(f"SELECT {cols}{base} WHERE u.file_id = ? AND u.speaker_key IN"
+                          " (SELECT value FROM json_each(?))", (f, json.dumps(sorted(ks)))).fetchall()
+    units = pd.DataFrame(rows, columns=["unit_id", "grp", "year", "topic", "voice", "who"])
+    themes = sorted({t for (t,) in c.execute("SELECT DISTINCT theme FROM theme_labels")})
+    tagger = themescores.labels(ws, units["unit_id"].tolist())
+    after = themescores.unit_labels(ws, units["unit_id"].tolist())
+    out = []
+    for theme in themes:
+        said = units.assign(before=[tagger.get((u, theme), 0) for u in units["unit_id"]],
+                            after=[after.get(u, {}).get(theme, 0) for u in units["unit_id"]])
+        for scope, keys, rows_ in (("cohort", ["grp", "year"], said[said["voice"].astype(bool)]),
+                                   ("topic", ["topic"], said.dropna(subset=["topic"]))):
+            if rows_.empty:
+                continue
+            per = rows_.groupby(keys + ["who"], dropna=False)[["before", "after"]].max()
+            d = (per["after"] - per["before"]).groupby(level=list(range(len(keys))), dropna=False).sum()
+            for key, v in d.items():
+                if v:
+                    key = key if isinstance(key, tuple) else (key,)
+                    grp, year, topic = (key[0], key[1], None) if scope == "cohort" else (None, None, int(key[0]))
+                    out.append((scope, grp, year, topic, theme, int(v)))
+    return pd.DataFrame(out, columns=ADJUSTMENT_COLUMNS)
+
+
+PEOPLE_COLUMNS = ["theme", "column", "people", "said", "units", "share", "small"]
+
+
+def people_prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.DataFrame:
+    """The share of people (participants' voices) who said something about each theme, per group or
+    year and over all (``column`` "all"): tidy, one row per theme and column, with ``people``,
+    ``said`` (people with at least one unit carrying the theme, reviewers' corrections applied:
+    :func:`people_adjustments`), ``units`` (answers and turns), ``share`` (percent) and ``small``
+    (:func:`copquotes.disclosure.small_cells`, as the researcher tables mark ``small_n``). A person
+    counts once in each group and year they spoke in."""
+    col = {"group": "grp", "year": "year"}.get(by)
+    if col is None:
+        raise ValueError("by must be 'group' or 'year'")
+
+    def per_column(frame, value="n"):
+        keyed = frame.assign(**{col: frame[col].fillna("(none)")}).groupby(col)[value].sum()
+        return pd.concat([keyed, pd.Series({"all": keyed.sum()})])
+
+    parts = [base["people_counts"][[col, "theme", "n"]]]
+    if not adjustments.empty:
+        cohort = adjustments[adjustments["scope"] == "cohort"]
+        parts.append(cohort[[col, "theme", "d"]].rename(columns={"d": "n"}))
+    counts = pd.concat(parts, ignore_index=True)
+    if counts.empty or base["people"].empty:
+        return pd.DataFrame(columns=PEOPLE_COLUMNS)
+    people, units = per_column(base["people"]), per_column(base["totals"])
+    rows = []
+    for theme, frame in counts.groupby("theme"):
+        said = per_column(frame)
+        for column in people.index:
+            k, n, u = int(said.get(column, 0)), int(people[column]), int(units.get(column, 0))
+            rows.append((theme, column, n, k, u, round(100.0 * k / n, 1) if n else 0.0, bool(small_cells(n, u))))
+    return pd.DataFrame(rows, columns=PEOPLE_COLUMNS)
+
+
+def people_cell(said: int, people: int, units: int, share: float) -> str:
+    """One cell of the app's prevalence table in plain words: the share and the people it is of,
+    or why it must not be reported as a share (:func:`copquotes.disclosure.small_cell_words`)."""
+    why = small_cell_words(people, units)
+    # a small cell gives no number at all: its count of a few people may point to one of them
+    return f"{share:.0f}% ({said:,} of {people:,} people)" if why is None else why
+
+
+def people_table(tidy: pd.DataFrame) -> pd.DataFrame:
+    """:func:`people_prevalence` as the app shows it: themes (rows, the most said over all first) by
+    column (the groups or years, then ``all``), each cell :func:`people_cell`."""
+    if tidy.empty:
+        return pd.DataFrame()
+    cells = tidy.assign(text=[people_cell(k, n, u, sh) for k, n, u, sh in
+                              zip(tidy["said"], tidy["people"], tidy["units"], tidy["share"])])
+    table = cells.pivot(index="theme", columns="column", values="text")
+    order = tidy[tidy["column"] == "all"].sort_values(["share", "theme"], ascending=[False, True])["theme"]
+    columns = sorted(c for c in table.columns if c != "all") + ["all"]
+    table = table.reindex(index=list(order), columns=columns)
+    table.index.name, table.columns.name = None, None
+    return table
+
+
+def theme_people(ws, by: str = "group") -> pd.DataFrame:
+    """:func:`people_prevalence` straight from the workspace (no cache)."""
+    return people_prevalence(label_base(ws), people_adjustments(ws), by)
 
 
 _PICTURES_CACHE: dict = {}
@@ -966,8 +1093,10 @@ def theme_units(ws, theme: str, view: str = "tagged", page: int = 1, page_size: 
 
 # ---------------------------------------------------------------------------------- topics
 def topics_table(ws) -> pd.DataFrame:
-    """Topics with size, label and keywords (scrubbed of redacted strings)."""
+    """Topics with size (units), people (:func:`people_count`: a small count marked), label and
+    keywords (scrubbed of redacted strings)."""
     gate = Disclosure(ws)
+    people = {int(t): int(n) for t, n, _ in aggregates(ws, "topic_speakers")["topic_speakers"]}
     rows = []
     for t, label, kw, size in ws.conn.execute(
             "SELECT topic, label, keywords_json, size FROM topic_info ORDER BY topic"):
@@ -977,8 +1106,9 @@ def topics_table(ws) -> pd.DataFrame:
             words = []
         words = [w[0] if isinstance(w, (list, tuple)) else w for w in words]
         rows.append({"topic": int(t), "label": gate.aggregate(label), "size": int(size or 0),
+                     "people": people_count(people.get(int(t), 0)),
                      "keywords": ", ".join(gate.aggregate(str(w)) for w in words[:10])})
-    return pd.DataFrame(rows, columns=["topic", "label", "size", "keywords"])
+    return pd.DataFrame(rows, columns=["topic", "label", "size", "people", "keywords"])
 
 
 def topic_units(ws, topic: int, page: int = 1, page_size: int = 10) -> tuple[list[dict], int]:
@@ -1018,3 +1148,34 @@ def topic_theme(base_topics: pd.DataFrame, adjustments: pd.DataFrame) -> pd.Data
 def topic_theme_table(ws) -> pd.DataFrame:
     """:func:`topic_theme` straight from the workspace (no cache)."""
     return topic_theme(label_base_topics(ws), label_adjustments(ws))
+
+
+def topic_people(base: dict, adjustments: pd.DataFrame) -> pd.DataFrame:
+    """People per topic (rows) with each theme (columns): a person counts once per topic, however
+    many of their units it holds; every unit counts, as in the topic tables. Reviewers'
+    corrections applied (:func:`people_adjustments`)."""
+    parts = [base["counts"][["topic", "theme", "n"]]]
+    if not adjustments.empty:
+        adj = adjustments[adjustments["scope"] == "topic"]
+        parts.append(adj[["topic", "theme", "d"]].rename(columns={"d": "n"}))
+    df = pd.concat(parts, ignore_index=True)
+    if df.empty:
+        return df
+    df["topic"] = df["topic"].astype(int)
+    table = df.pivot_table(index="topic", columns="theme", values="n", aggfunc="sum", fill_value=0)
+    table.columns.name = None
+    return table
+
+
+def people_count(n: int) -> str:
+    """A count of people as the app shows it: "fewer than 5 people" below the small-cell rule
+    (never 1, 2, 3 or 4: so few may point to someone), "none" for 0."""
+    n = int(n)
+    if n == 0:
+        return "none"
+    return f"fewer than {SMALL_SPEAKERS} people" if n < SMALL_SPEAKERS else f"{n:,} people"
+
+
+def topic_people_table(ws) -> pd.DataFrame:
+    """:func:`topic_people` straight from the workspace (no cache)."""
+    return topic_people(people_base_topics(ws), people_adjustments(ws))

@@ -57,6 +57,10 @@ PICTURE_CAPTIONS = {
     "theme_prevalence.png": "The share of participants' answers and turns about each theme, by group and year",
     "topics_over_time.png": "Topics across the years",
 }
+PEOPLE_NOTE = ("Each cell is the share of people (participants and survey respondents; facilitators' and "
+               "interviewers' questions left out) who said something about the theme, and how many people that "
+               "is. Where a group or year has fewer than 5 people, or fewer than 30 answers and turns, the cell "
+               "says so instead: do not report it as a share, since it is unreliable and could point to someone.")
 CSV_NOTE = ("In a CSV file, a cell that starts with '-' (such as every attribution line, "
             "'- CoP survey respondent 2025') gets a ' in front, so that Excel does not read it as a formula: "
             "take the ' out when you paste. Word and Excel files hold the text exactly, ready to paste.")
@@ -369,7 +373,7 @@ def main() -> None:
     # workspace stores; counted here only when they are stale), so the next click is cached
     ctx = current()
     cached_analysis(ctx, "label_base")
-    cached_analysis(ctx, "label_base_topics")
+    cached_analysis(ctx, "people_base_topics")
 
 
 def _pages(ws, path) -> list:
@@ -448,15 +452,18 @@ def overview_page() -> None:
         st.caption("Units by source: " + md_escape(", ".join(f"{kind_words(k)} {v:,}" for k, v in ov["by_source_kind"].items())))
     labels = dict(cached_analysis(ctx, "filter_options")["themes"])
     for by in ("group", "year"):
-        st.subheader(f"Theme prevalence by {by} (% of participants' units)")
-        table = data.prevalence(cached_analysis(ctx, "label_base"), cached(ctx, "label_adjustments"), by)
-        if table.empty:
+        st.subheader(f"Theme prevalence by {by} (% of participants)")
+        tidy = data.people_prevalence(cached_analysis(ctx, "label_base"), cached(ctx, "people_adjustments"), by)
+        if tidy.empty:
             st.info("No theme tags yet: " + ANALYSE_IN_APP + ".")
             break
-        table = table.rename(index=lambda t: labels.get(t, t))
-        st.dataframe(table, width="stretch")
+        st.dataframe(data.people_table(tidy).rename(index=lambda t: labels.get(t, t)), width="stretch")
         if by == "group":
-            st.bar_chart(table["all"], horizontal=True)
+            st.caption(PEOPLE_NOTE)
+            shown = tidy[(tidy["column"] == "all") & ~tidy["small"]].sort_values("share", ascending=False)
+            if not shown.empty:
+                st.bar_chart(shown.set_index("theme")["share"].rename(index=lambda t: labels.get(t, t)),
+                             horizontal=True)
     figs = cached(ctx, "figures")
     if figs:
         st.subheader("Topic map")
@@ -1087,7 +1094,7 @@ def shown_topic(topic, outliers: str = NO_TOPIC) -> str:
 
 
 def topic_theme_shown(tt, themes: dict):
-    """The units per topic and theme as people read them: themes by name, topics as text
+    """The people (or units) per topic and theme as people read them: themes by name, topics as text
     (:func:`shown_topic`), so the index is one type."""
     return tt.rename(columns=lambda t: themes.get(t, t), index=shown_topic)
 
@@ -1121,11 +1128,13 @@ def topics_page() -> None:
                            + ANALYSE_SENTENCE)
             else:
                 show_text(r["text"], quote=True)
-    tt = data.topic_theme(cached_analysis(ctx, "label_base_topics"), cached(ctx, "label_adjustments"))
+    tt = data.topic_people(cached_analysis(ctx, "people_base_topics"), cached(ctx, "people_adjustments"))
     if not tt.empty:
-        st.subheader("Units per topic and theme")
+        st.subheader("People per topic and theme")
         themes = dict(cached_analysis(ctx, "filter_options")["themes"])
-        st.dataframe(topic_theme_shown(tt, themes), width="stretch")
+        st.dataframe(topic_theme_shown(tt.apply(lambda col: col.map(data.people_count)), themes), width="stretch")
+        st.caption(f"A person counts once per topic, however often they spoke. Fewer than {data.SMALL_SPEAKERS} "
+                   "people are shown as such, never as a number: so few could point to someone.")
     for p in cached(ctx, "figures"):
         st.image(p.png, caption=picture_caption(p.name))
 

@@ -12,6 +12,7 @@ it. One job per module:
 * :mod:`.markdown` - the ONE Markdown escaper (no links, HTML or images from text);
 * :mod:`.edits` - whether a reviewer's edit may be saved (no oracle);
 * :mod:`.search` - which words of a text search may match hidden text (never matched);
+* :mod:`.small` - the ONE small-cell rule (too few people to report a share);
 * :mod:`.gate` - :class:`Disclosure`, the exit every channel calls.
 
 See ``docs/disclosure.md`` for what goes through it and how to add a channel.
@@ -27,6 +28,7 @@ from .placeholders import ALL as ALL_PLACEHOLDERS
 from .placeholders import CONTACT_SOURCES, PLACEHOLDER_RE, PLACEHOLDERS, placeholder
 from .render import merge_spans, placeholder_map, redact_span, redact_text, surface_key
 from .search import edit_hidden_words, search_hidden_words
+from .small import SMALL_SPEAKERS, SMALL_UNITS, small_cell_words, small_cells
 from .sources import source_names
 
 
@@ -38,5 +40,6 @@ __all__ = [
     "name_spans", "scrub", "workspace_person_names", "ALL_PLACEHOLDERS", "CONTACT_SOURCES", "PLACEHOLDER_RE",
     "PLACEHOLDERS", "placeholder",
     "merge_spans", "placeholder_map", "redact_span", "redact_text", "surface_key", "source_names", "UNSAFE_EDIT", "new_words",
-    "added_hidden_words", "search_hidden_words", "edit_hidden_words",
+    "added_hidden_words", "search_hidden_words", "edit_hidden_words", "SMALL_SPEAKERS", "SMALL_UNITS",
+    "small_cell_words", "small_cells",
 ]

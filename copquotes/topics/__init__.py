@@ -22,7 +22,7 @@ from .figures import (
     topic_sizes_figure,
     topics_over_time_figure,
 )
-from .differences import newcombe, theme_differences
+from .intervals import newcombe, wilson
 from .model import DOMAIN_STOP_WORDS, OUTLIER, STOP_WORDS, TopicModel, make_label, preload
 from .stage import run, run_fit
 from .tables import (
@@ -30,6 +30,7 @@ from .tables import (
     primary_theme,
     read_workspace,
     tables_from_workspace,
+    theme_differences,
     theme_prevalence,
     topic_by,
     topic_theme_table,
@@ -40,5 +41,5 @@ __all__ = [
     "DOMAIN_STOP_WORDS", "OUTLIER", "STOP_WORDS", "TopicModel", "make_label", "preload", "run", "run_fit",
     "Picture", "pictures", "save_figures", "shown_labels", "stored_pictures", "theme_prevalence_figure", "topic_map_figure", "topic_sizes_figure",
     "topics_over_time_figure", "map_frame", "primary_theme", "read_workspace", "tables_from_workspace",
-    "theme_prevalence", "theme_differences", "newcombe", "topic_by", "topic_theme_table", "topics_over_time",
+    "theme_prevalence", "theme_differences", "newcombe", "wilson", "topic_by", "topic_theme_table", "topics_over_time",
 ]

@@ -10,8 +10,8 @@ Each side's share is of people, not units: ``speakers_labelled / speakers`` of t
 :func:`~copquotes.topics.tables.theme_prevalence` cell (distinct speakers, facilitators' and
 interviewers' prompts left out). ``difference`` is ``share_b - share_a`` (for years: later minus
 earlier) and ``difference_low`` / ``difference_high`` its 95% interval by Newcombe's hybrid score
-method (:func:`newcombe`, from the two sides' Wilson intervals over people). ``small_n`` is true when
-either side is a small cell (:func:`~copquotes.topics.tables.small_cells`): do not report that
+method (:func:`copquotes.topics.intervals.newcombe`, from the two sides' Wilson intervals over people). ``small_n`` is true when
+either side is a small cell (:func:`copquotes.disclosure.small_cells`): do not report that
 difference. Cells without a group or a year (``(none)``) are compared with nothing.
 
 There is no p-value and no significance mark, on purpose: these are many comparisons at once
@@ -22,39 +22,22 @@ which comparisons matter before looking.
 from __future__ import annotations
 
 import itertools
-from typing import Sequence
 
-import numpy as np
 import pandas as pd
 
-from .tables import NONE, Z95, _period_key, small_cells, theme_prevalence, wilson
+from ..disclosure.small import small_cells
+from .intervals import newcombe
+from .periods import NONE, period_key
 
 COLUMNS = ["comparison", "within", "a", "b", "theme", "speakers_a", "speakers_labelled_a", "share_a",
            "speakers_b", "speakers_labelled_b", "share_b", "difference", "difference_low", "difference_high",
            "small_n"]
 
 
-def newcombe(labelled_1, n_1, labelled_2, n_2, z: float = Z95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``p1 - p2`` and its hybrid score interval (Newcombe 1998, method 10), 95% by default.
-
-    With the Wilson intervals ``(l1, u1)`` of ``p1`` and ``(l2, u2)`` of ``p2``: low =
-    ``d - sqrt((p1 - l1)^2 + (u2 - p2)^2)``, high = ``d + sqrt((u1 - p1)^2 + (p2 - l2)^2)``.
-    It stays inside [-1, 1] and behaves at 0 and at n, where the plain Wald interval does not."""
-    k1, n1 = np.asarray(labelled_1, dtype=float), np.asarray(n_1, dtype=float)
-    k2, n2 = np.asarray(labelled_2, dtype=float), np.asarray(n_2, dtype=float)
-    p1, p2 = k1 / n1, k2 / n2
-    (l1, u1), (l2, u2) = wilson(k1, n1, z), wilson(k2, n2, z)
-    d = p1 - p2
-    return d, d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-
-
-def theme_differences(units_df: pd.DataFrame, theme_labels, *, themes: Sequence[str] | None = None) -> pd.DataFrame:
-    """The differences table (module docstring) from the same inputs as :func:`theme_prevalence`."""
-    return differences_from_prevalence(theme_prevalence(units_df, theme_labels, ("group", "year"), themes=themes))
-
-
 def differences_from_prevalence(prev: pd.DataFrame) -> pd.DataFrame:
-    """The differences table from a ``theme_prevalence(..., ("group", "year"))`` table."""
+    """The differences table from a ``theme_prevalence(..., ("group", "year"))`` table (its
+    ``group``, ``year``, ``theme``, ``units``, ``speakers`` and ``speakers_labelled`` columns);
+    :func:`copquotes.topics.tables.theme_differences` makes both from the units."""
     pairs = _pairs(prev)
     if pairs.empty or prev.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -79,9 +62,9 @@ def _pairs(prev: pd.DataFrame) -> pd.DataFrame:
     cells = prev.loc[(prev["group"] != NONE) & (prev["year"] != NONE), ["group", "year"]].drop_duplicates()
     rows = []
     for g in sorted(cells["group"].unique()):
-        years = sorted(cells.loc[cells["group"] == g, "year"].unique(), key=_period_key)
+        years = sorted(cells.loc[cells["group"] == g, "year"].unique(), key=period_key)
         rows += [("years", g, a, b, g, a, g, b) for a, b in zip(years, years[1:])]
-    for y in sorted(cells["year"].unique(), key=_period_key):
+    for y in sorted(cells["year"].unique(), key=period_key):
         groups = sorted(cells.loc[cells["year"] == y, "group"].unique())
         rows += [("groups", y, a, b, a, y, b, y) for a, b in itertools.combinations(groups, 2)]
     pairs = pd.DataFrame(rows, columns=["comparison", "within", "a", "b", "group_a", "year_a", "group_b", "year_b"])

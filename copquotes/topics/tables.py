@@ -25,10 +25,13 @@ import numpy as np
 import pandas as pd
 
 from .. import themescores
+from ..disclosure.small import SMALL_SPEAKERS, SMALL_UNITS, small_cells  # noqa: F401 (the one rule, used here)
 from ..errors import ConfigError
 from ..types import is_voice
+from .differences import differences_from_prevalence
+from .intervals import Z95, wilson  # noqa: F401 (Z95: part of this module's interface)
+from .periods import NONE, period_key as _period_key
 
-NONE = "(none)"
 BY_ALIASES = {"cohort": "group", "grp": "group", "series": "year", "kind": "source_kind", "source": "source_kind"}
 
 
@@ -222,11 +225,15 @@ def theme_prevalence(units_df: pd.DataFrame, theme_labels, by: Sequence[str] | s
     return long.reset_index(drop=True)
 
 
+def theme_differences(units_df: pd.DataFrame, theme_labels, *, themes: Sequence[str] | None = None) -> pd.DataFrame:
+    """Shares of people compared across adjacent years within a group and across groups within a
+    year, with Newcombe's interval for each difference: :mod:`copquotes.topics.differences`, from
+    :func:`theme_prevalence` by group and year."""
+    return differences_from_prevalence(theme_prevalence(units_df, theme_labels, ("group", "year"), themes=themes))
+
+
 PREVALENCE_COLUMNS = ["theme", "units", "labelled", "share", "speakers", "speakers_labelled", "share_low",
                       "share_high", "small_n"]
-SMALL_SPEAKERS = 5    # a cell with fewer speakers than this, or fewer units than SMALL_UNITS, is small_n
-SMALL_UNITS = 30
-Z95 = 1.959963984540054   # the normal quantile of a two-sided 95% interval
 
 
 def _prevalence_counts(frame: pd.DataFrame, names: list[str], themes: list[str]) -> pd.DataFrame:
@@ -262,26 +269,6 @@ def speaker_ids(units_df: pd.DataFrame) -> pd.Series:
         who = pd.Series(None, index=units_df.index, dtype="object")
     alone = "unit\x1f" + units_df["unit_id"].astype(str)
     return who.where(who.notna(), alone).rename("speaker")
-
-
-def wilson(labelled, units, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    """The Wilson score interval of ``labelled / units`` (95% by default); 0 and 1 exactly at the ends.
-
-    It treats units as independent; one person's several turns are not, so read it as a lower
-    bound on the uncertainty (compare ``speakers`` with ``units``)."""
-    k, n = np.asarray(labelled, dtype=float), np.asarray(units, dtype=float)
-    p, z2 = k / n, z * z
-    denom = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    return np.where(k == 0, 0.0, centre - half), np.where(k == n, 1.0, centre + half)   # exact at the ends
-
-
-def small_cells(speakers, units) -> np.ndarray:
-    """``True`` for a cell with fewer than :data:`SMALL_SPEAKERS` speakers or fewer than
-    :data:`SMALL_UNITS` units: its share is unstable and, published as it is, may point to a
-    person (docs/disclosure.md, "Small cells")."""
-    return (np.asarray(speakers) < SMALL_SPEAKERS) | (np.asarray(units) < SMALL_UNITS)
 
 
 def voices(units_df: pd.DataFrame) -> pd.DataFrame:
@@ -327,17 +314,6 @@ def primary_theme(unit_ids: Iterable[str], theme_labels) -> list[str]:
     tl = tl.assign(_s=score.astype(float)).sort_values(["unit_id", "_s", "theme"], ascending=[True, False, True])
     best = tl.drop_duplicates("unit_id").set_index("unit_id")["theme"]
     return [str(best.get(u, NONE)) for u in ids]
-
-
-def _period_key(value) -> tuple:
-    """Sort key for years and series: "2023" < "2023-2024" < "2024"; text after numbers."""
-    s = str(value)
-    import re
-
-    m = re.match(r"\s*(\d{4})(?:\s*[-/–]\s*(\d{2,4}))?", s)
-    if m:
-        return (0, int(m.group(1)), int(m.group(2) or 0), s)
-    return (1 if s != NONE else 2, 0, 0, s)
 
 
 # ----------------------------------------------------------------------------- workspace
@@ -386,7 +362,6 @@ def tables_from_workspace(ws, frames: Mapping[str, pd.DataFrame] | None = None) 
     ``theme_differences`` (shares of people compared across adjacent years and across groups:
     :mod:`copquotes.topics.differences`).
     """
-    from .differences import differences_from_prevalence    # (it builds on this module)
 
     f = dict(frames) if frames is not None else read_workspace(ws)
     units, ut, info, th = f["units"], f["unit_topics"], f["topic_info"], f["unit_themes"]

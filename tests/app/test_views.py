@@ -134,11 +134,13 @@ def test_overview_counts_prevalence_and_topic_map(ws):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Units"] == "9" and metrics["Quote consent"] == "6" and metrics["Pending"] == "5"
     assert [s.value for s in at.subheader][:3] == [
-        "Candidate quotes", "Theme prevalence by group (% of participants' units)",
-        "Theme prevalence by year (% of participants' units)"]
+        "Candidate quotes", "Theme prevalence by group (% of participants)",
+        "Theme prevalence by year (% of participants)"]
     table = at.dataframe[0].value
     assert set(table.columns) == {"Early career", "RRE", "all"}
-    assert table.loc["Wellbeing", "RRE"] == pytest.approx(80.0)   # 4 of 5: the facilitator's prompt is no voice
+    # RRE: 4 people (the facilitator's prompt is no voice), 5 units: too few to report as a share
+    assert table.loc["Wellbeing", "RRE"] == "fewer than 5 people: do not report as a share"
+    assert any("do not report it as a share" in c.value for c in at.caption)
     assert at.get("imgs") or any(type(e).__name__ == "Image" for e in at.main)
 
 

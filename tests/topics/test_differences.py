@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from copquotes.topics.differences import COLUMNS, newcombe, theme_differences
+from copquotes.topics import newcombe, theme_differences
+from copquotes.topics.differences import COLUMNS
 
 
 # Newcombe RG (1998), Interval estimation for the difference between independent proportions,

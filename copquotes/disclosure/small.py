@@ -1,0 +1,28 @@
+"""Small cells: one rule for every count of people the package shows (researcher tables, the app).
+
+A cell (a cohort, a year, a topic) with fewer than :data:`SMALL_SPEAKERS` people or fewer than
+:data:`SMALL_UNITS` answers and turns is *small*: its share is too unstable to compare and, published
+on its own, may point to a person (docs/disclosure.md, "Small cells"). Small cells are marked, not
+hidden: researchers keep every count; the app says in plain words not to report them as a share.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+SMALL_SPEAKERS = 5    # a cell with fewer speakers than this, or fewer units than SMALL_UNITS, is small
+SMALL_UNITS = 30
+
+
+def small_cells(speakers, units) -> np.ndarray:
+    """``True`` for a cell with fewer than :data:`SMALL_SPEAKERS` speakers or fewer than
+    :data:`SMALL_UNITS` units."""
+    return (np.asarray(speakers) < SMALL_SPEAKERS) | (np.asarray(units) < SMALL_UNITS)
+
+
+def small_cell_words(speakers: int, units: int) -> str | None:
+    """Why a cell is small, for a reader who is not a statistician (None when it is not)."""
+    if speakers < SMALL_SPEAKERS:
+        return f"fewer than {SMALL_SPEAKERS} people: do not report as a share"
+    if units < SMALL_UNITS:
+        return f"fewer than {SMALL_UNITS} answers and turns: do not report as a share"
+    return None

@@ -1,0 +1,159 @@
+"""The app's prevalence and topic tables count people, not units, and mark small cells as the
+researcher tables do (copquotes.app.data, without Streamlit)."""
+from __future__ import annotations
+
+import pytest
+
+from copquotes import review, themescores
+from copquotes.app import data
+from copquotes.topics.tables import tables_from_workspace
+
+from .builders import build_workspace, unit_id
+
+# a third file: RRE 2025, six people (P1..P6) with six turns each (36 units, not a small cell) and
+# a facilitator's prompts; wellbeing: P1 in all six turns, P2 in two, P3 in one; solidarity: P4 once
+BIG = [(f"P{p}", "participant") for p in range(1, 7) for _ in range(6)] + [("F", "facilitator")] * 3
+SAID = {"wellbeing": {("P1", t) for t in range(6)} | {("P2", 0), ("P2", 3), ("P3", 5)},
+        "solidarity": {("P4", 2)}}
+
+
+def add_big_cohort(ws) -> None:
+    with ws.transaction() as c:
+        c.execute("INSERT INTO files(file_id, path, display, format, sha256, fingerprint, meta_json, n_units,"
+                  " ingested_at) VALUES (3, '/data/fg_rre_2025.vtt', 'fg_rre_2025.vtt', 'zoom_vtt', ?, 'fp3',"
+                  " '{\"group\": \"RRE\", \"year\": \"2025\"}', ?, '2025-01-01T00:00:00+00:00')", ("0" * 64, len(BIG)))
+        turns: dict[str, int] = {}
+        rows = []
+        for i, (who, role) in enumerate(BIG):
+            uid, turn = f"b{i:03d}", turns.get(who, 0)
+            turns[who] = turn + 1
+            c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
+                      " speaker_key, speaker_role, consent, locator) VALUES (?,3,?,?,?,'focus_group','RRE','2025',"
+                      "?,?,1,?)", (uid, i, f"Turn {i} of the session.", f"hb{i}", who, role, f"line {i}"))
+            c.execute("INSERT INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,?,0.5,0,0)", (uid, i % 2))
+            for theme, said in SAID.items():
+                on = (who, turn) in said or role == "facilitator"      # every prompt is tagged: left out
+                rows.append((uid, theme, 0.9 if on else 0.1, int(on), 0))
+        themescores.write(ws, rows)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    w = build_workspace(tmp_path / "ws")
+    add_big_cohort(w)
+    yield w
+    w.close()
+
+
+def effective(ws) -> dict[tuple[str, str], int]:
+    labels = {(u, t): int(lbl) for u, t, _, lbl, _ in themescores.sorted_rows(ws)}
+    labels.update({(u, t): int(lbl) for u, t, lbl in ws.conn.execute("SELECT unit_id, theme, label FROM theme_labels")})
+    return labels
+
+
+def reference_people(ws, by: str) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(theme, column) -> (people who said it, people, units), counted unit by unit in Python over
+    the participants' voices; a person is their file and speaker key (or the unit alone)."""
+    col = {"group": "grp", "year": "year"}[by]
+    units = {u: (str(c), (f, k) if k is not None else u) for u, c, f, k, role, kind in ws.conn.execute(
+        f"SELECT unit_id, {col}, file_id, speaker_key, speaker_role, source_kind FROM units")
+        if role not in ("facilitator", "interviewer") or kind == "reflection"}
+    people: dict[str, set] = {}
+    sizes: dict[str, int] = {}
+    for column, who in units.values():
+        for key in (column, "all"):
+            people.setdefault(key, set()).add((column, who))
+            sizes[key] = sizes.get(key, 0) + 1
+    said: dict[tuple[str, str], set] = {}
+    for (u, theme), lbl in effective(ws).items():
+        if lbl == 1 and u in units:
+            column, who = units[u]
+            for key in (column, "all"):
+                said.setdefault((theme, key), set()).add((column, who))
+    return {k: (len(v), len(people[k[1]]), sizes[k[1]]) for k, v in said.items()}
+
+
+def reference_topic_people(ws) -> dict[tuple[int, str], int]:
+    topic = dict(ws.conn.execute("SELECT unit_id, topic FROM unit_topics"))
+    who = {u: (f, k) if k is not None else u for u, f, k in ws.conn.execute(
+        "SELECT unit_id, file_id, speaker_key FROM units")}
+    out: dict[tuple[int, str], set] = {}
+    for (u, theme), lbl in effective(ws).items():
+        if lbl == 1 and u in topic:
+            out.setdefault((topic[u], theme), set()).add(who[u])
+    return {k: len(v) for k, v in out.items()}
+
+
+def assert_people_match_reference(ws) -> None:
+    for by in ("group", "year"):
+        tidy = data.theme_people(ws, by)
+        got = {(t, c): (k, n, u) for t, c, n, k, u in
+               zip(tidy["theme"], tidy["column"], tidy["people"], tidy["said"], tidy["units"]) if k}
+        assert got == reference_people(ws, by), by
+    tp = data.topic_people_table(ws)
+    got = {(int(t), th): int(tp.loc[t, th]) for t in tp.index for th in tp.columns if tp.loc[t, th]}
+    assert got == reference_topic_people(ws)
+
+
+def test_the_app_counts_people_as_the_researcher_table_does(ws):
+    tidy = data.theme_people(ws, "year").set_index(["theme", "column"])
+    prev = tables_from_workspace(ws)["theme_prevalence"].set_index(["group", "year", "theme"])
+    for theme in ("wellbeing", "solidarity"):
+        row = prev.loc[("RRE", "2025", theme)]
+        assert (tidy.loc[(theme, "2025"), "said"], tidy.loc[(theme, "2025"), "people"]) == (
+            row["speakers_labelled"], row["speakers"])
+        assert bool(tidy.loc[(theme, "2025"), "small"]) is bool(row["small_n"])
+    # wellbeing in 2025: 3 of 6 people (P1, P2, P3), though 9 of 36 units; the facilitator's prompts left out
+    assert tidy.loc[("wellbeing", "2025"), ["said", "people", "units"]].tolist() == [3, 6, 36]
+    assert tidy.loc[("wellbeing", "2025"), "share"] == 50.0 and not tidy.loc[("wellbeing", "2025"), "small"]
+
+
+@pytest.mark.parametrize("stored", [False, True])
+@pytest.mark.parametrize("label_changes", [
+    [],
+    [("b000", "wellbeing", 0)],                              # P1 still said it in five other turns: no change
+    [(f"b{i:03d}", "wellbeing", 0) for i in range(6)],       # P1 no longer said it at all
+    [("b008", "solidarity", 1)],                             # P2 now said solidarity (a tagger's no overruled)
+    [("b006", "wellbeing", 0), ("b009", "wellbeing", 0)],    # both of P2's: P2 gone
+    [(unit_id(1), "wellbeing", 0)],                          # S2 of the builder (RRE 2024)
+    [("b036", "solidarity", 0), ("b038", "solidarity", 0)],  # the facilitator's prompts: topics count them
+])
+def test_people_counts_follow_reviewers_corrections_exactly(ws, stored, label_changes):
+    if stored:
+        ws.mark_stage("tag", "fp-tag")
+    for uid, theme, label in label_changes:
+        review.label_theme(ws, uid, theme, label, "Ann")
+    assert_people_match_reference(ws)
+
+
+@pytest.mark.parametrize("said, people, units, share, words", [
+    (3, 6, 36, 50.0, "50% (3 of 6 people)"),
+    (5, 5, 30, 100.0, "100% (5 of 5 people)"),
+    (1234, 2000, 5000, 61.7, "62% (1,234 of 2,000 people)"),
+    (3, 4, 40, 75.0, "fewer than 5 people: do not report as a share"),
+    (3, 12, 20, 25.0, "fewer than 30 answers and turns: do not report as a share"),
+    (0, 1, 1, 0.0, "fewer than 5 people: do not report as a share"),
+])
+def test_a_prevalence_cell_says_the_share_of_people_or_why_not_to_report_it(said, people, units, share, words):
+    assert data.people_cell(said, people, units, share) == words
+
+
+@pytest.mark.parametrize("n, words", [(0, "none"), (1, "fewer than 5 people"), (4, "fewer than 5 people"),
+                                      (5, "5 people"), (1234, "1,234 people")])
+def test_a_count_of_people_below_five_is_never_a_number(n, words):
+    assert data.people_count(n) == words
+
+
+def test_the_prevalence_table_marks_small_cells_and_gives_them_no_number(ws):
+    table = data.people_table(data.theme_people(ws, "year"))
+    assert list(table.columns) == ["2023", "2024", "2025", "all"]
+    assert table.loc["wellbeing", "2025"] == "50% (3 of 6 people)"
+    for year in ("2023", "2024"):       # 3 and 4 people
+        assert set(table[year].dropna()) == {"fewer than 5 people: do not report as a share"}
+    assert list(table.index)[0] == "wellbeing"     # the most said over all first
+
+
+def test_the_topics_table_counts_people_and_marks_few(ws):
+    table = data.topics_table(ws).set_index("topic")
+    # topic 0: the builder's units 1, 2, 4, 5 (S2..S5) and the even turns of RRE 2025 (P1..P6, F)
+    assert table.loc[0, "people"] == "11 people" and table.loc[2, "people"] == "fewer than 5 people"
