@@ -98,8 +98,8 @@ def title_run(text: str, s: int, e: int) -> tuple[int, int]:
         return s, e
     while not f.tokens[i].sent_init:
         p = f.prev(i)
-        if p is None or not _title_word(p):
-            break
+        if p is None or not _title_word(p) or p.sent_init:
+            break  # a sentence's first word is capitalised whatever it is ("Honestly Sky was ...")
         i = p.i
     while True:
         nx = f.next(j)

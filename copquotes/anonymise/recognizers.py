@@ -423,9 +423,10 @@ def _acts_as_person(f: Features, i: int) -> bool:
         return True  # "Joy was facilitating", "Grace is chairing": what only a person is doing
     if n.lower in ("kept", "keeps"):
         return a.lower in ("the", "our") and b is not None and b.lower in _KEPT_OBJECT or a.lower in _PERSON_ING
-    if n.lower in _WORKS_AT and a.lower in ("at", "for", "in") and b is not None and b.cap and not b.sent_init \
-            and (a.lower != "in" or n.lower in ("lives", "lived")):
-        return True  # "Faith works at Anglicare", "Hope lives in Mildura"
+    if n.lower in _WORKS_AT and a.lower in ("at", "for", "in") and b is not None and (a.lower != "in" or n.lower in ("lives", "lived")):
+        where = toks[b.i + 1] if b.lower == "the" and b.i + 1 < len(toks) and f.next(b.i) is not None else b
+        if where.cap and not where.sent_init:  # "Hope volunteers at the Geelong Mens Shed"
+            return True  # "Faith works at Anglicare", "Hope lives in Mildura"
     if n.lower == "picked":  # "Ivy picked it up", "picked up the slack" (not "Hope picked up once ...")
         return a.lower in ("it", "us", "me", "them") or a.lower == "up" and b is not None and b.lower in _AGENT_OBJECT
     return False
@@ -1031,14 +1032,14 @@ _PASSED_TO = frozenset("to with ask asked tell told thank thanks".split())
 
 
 def _person_from(f: Features, i: int, allow_words: frozenset) -> bool:
-    """Token ``i``, typed in lower case, is someone "from" an organisation or a town, after "to", "with" or
-    "ask" ("pass it on to mo from the footy club", "talk to al from the council", "ask bec from bendigo"): a
+    """Token ``i``, typed in lower case, is someone "from" (or "at") an organisation or a town, after "to", "with"
+    or "ask" ("pass it on to ky from the footy club", "coffee with jo at the council", "ask bec from bendigo"): a
     first name, a word that reads as a name, or a short surname; not a place, an organisation or role word,
     or a word for people ("to staff from the council", "to bendigo from ballarat", "to school from home")."""
     toks = f.tokens
     t = toks[i]
     p, nx = f.prev(i), f.next(i)
-    if t.cap or not t.alpha or p is None or nx is None or p.lower not in _PASSED_TO or nx.lower != "from" \
+    if t.cap or not t.alpha or p is None or nx is None or p.lower not in _PASSED_TO or nx.lower not in ("from", "at") \
             or nx.i + 1 >= len(toks) or f.next(nx.i) is None:
         return False
     lo = t.lower
