@@ -27,15 +27,23 @@ self aged health healthcare foster kinship respite child day home primary second
 residential palliative acute intensive disability trauma informed personal out-of-home
 """.split())
 _KEEP_SOURCES = ("known", "honorific", "roster")
+#: Abstract-looking nouns that name a body of people: "United Kingdom Government", "Housing Commission".
+_BODIES = frozenset("""
+government department administration commission corporation federation organisation organization institution
+association foundation congregation partnership fellowship authority university management ministry parliament
+assembly committee tribunal secretariat directorate inspectorate constabulary presidency embassy consulate
+""".split())
 
 
 def _ordinary(lo: str, allow_words: frozenset) -> bool:
-    """A word that carries no name: an ordinary English word that is no first name, rare noun, place,
-    country, cultural group, organisation or region word (an allowed programme word counts as ordinary)."""
+    """A word that carries no name: an ordinary English word the spaCy model met in lower case
+    (:func:`~copquotes.anonymise.lexicon.model_words`: "safe", "sharing"; not "mitchells") that is no first name,
+    rare noun, place, country, cultural group, organisation or region word (an allowed programme word counts)."""
     if lo in allow_words:
         return True
     w = words()
-    return _is_common(lo) and lo not in w.first and not rare_noun(lo) and (lo,) not in place_index() \
+    mw = lx.model_words()
+    return _is_common(lo) and (not mw or lo in mw) and lo not in w.first and not rare_noun(lo) and (lo,) not in place_index() \
         and lo not in w.countries and lo not in lx.CULTURAL_GROUPS \
         and lo not in lx.ORG_TAIL and lo not in lx.ORG_HEAD_CAP and lo not in lx.ORG_HEAD_OF \
         and lo not in lx.PLACE_REGION_TAIL and lo not in lx.ROLE_NOUNS
@@ -79,6 +87,8 @@ def programme_phrase(text: str, s: int, e: int, kind: str, source: str, allow_wo
         return True
     w = words()
     head = los[-1]
+    if head in _BODIES:
+        return False
     return any(t in _CAP_CONJ for t in toks) or head.endswith(_ABSTRACT_SUFFIX) and head not in w.last
 
 
