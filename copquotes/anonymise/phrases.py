@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from . import lexicon as lx
+from .features import features
 from .gazetteer import place_index
 from .recognizers import _ABSTRACT_SUFFIX, _is_common, rare_noun, words
 
@@ -100,8 +101,6 @@ def title_run(text: str, s: int, e: int) -> tuple[int, int]:
     """``text[s:e]`` widened to the Title Case words right beside it in its sentence (what the redactor's
     whole-name rule would take: "Knowledge" -> "Knowledge Sharing"), across a capitalised "And" / "Or"
     ("Peer Learning And Connection")."""
-    from .features import features
-
     f = features(text)
     i, j = f.token_at(s), f.token_at(max(s, e - 1))
     if i is None or j is None:
@@ -129,8 +128,6 @@ def after_article(text: str, s: int, e: int, kind: str, source: str) -> bool:
     "Dick and Harry" to the other rules). Roster names and titles are never let go here."""
     if kind != "person" or source.startswith(_KEEP_SOURCES):
         return False
-    from .features import features
-
     f = features(text)
     i = f.token_at(s)
     if i is None or f.tokens[i].end != e or not f.tokens[i].alpha:
