@@ -155,3 +155,16 @@ def generic_org(text: str, s: int, e: int, kind: str, source: str) -> bool:
         return False
     bare = [t[:-2] if t.endswith("'s") else t.rstrip("'") for t in toks]
     return (bare[-1] in lx.ORG_TAIL or bare[-1] in lx.ORG_HEAD_CAP) and all(b in _FOR_WHOM for b in bare[:-1])
+
+
+#: Words inside a hyphenated phrase that no name holds ("jack-of-all-trades", "mother-in-law").
+_PHRASE_INNER = frozenset("of in the and all for to a at on".split())
+
+
+def hyphen_phrase(text: str, s: int, e: int, kind: str, source: str) -> bool:
+    """One word of three parts or more joined by hyphens, with "of" / "in" / "all" / ... inside: a phrase written as a
+    word ("a jack-of-all-trades", "my mother-in-law"), no name. Roster names and titles are never let go here."""
+    if kind != "person" or source.startswith(_KEEP_SOURCES):
+        return False
+    parts = text[s:e].lower().split("-")
+    return len(parts) >= 3 and " " not in text[s:e] and any(p in _PHRASE_INNER for p in parts[1:-1])

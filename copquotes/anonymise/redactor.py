@@ -14,7 +14,7 @@ from ..types import Identifier, Span
 from . import lexicon as lx
 from .features import features
 from .fold import fold, fold_name, to_original, whole_marks
-from .phrases import after_article, generic_org, programme_phrase, title_run
+from .phrases import after_article, generic_org, hyphen_phrase, programme_phrase, title_run
 from .render import (  # noqa: F401  (re-exported: the placeholders and rendering live in render.py)
     DEFAULT_SCORE_THRESHOLD, PLACEHOLDERS, RedactedText, _merge_for_output, _placeholder_map, _surface_key,
     placeholder, redact_span, redact_text,
@@ -507,7 +507,8 @@ class Redactor:
                     and source != "honorific":  # "Aunty June", "Sister May": a title names a person
                 continue
             if e > s and not programme_phrase(text, *title_run(text, s, e), kind, source, self._allow_words) \
-                    and not after_article(text, s, e, kind, source) and not generic_org(text, s, e, kind, source):
+                    and not after_article(text, s, e, kind, source) and not generic_org(text, s, e, kind, source) \
+                    and not hyphen_phrase(text, s, e, kind, source):
                 cands.append((s, e, kind, source, prio, r.score))
         cands = _outside_loan_phrases(text, cands)
         cands = self._apply_allow(text, cands)
