@@ -75,6 +75,7 @@ def word_count(text: str) -> int:
 TITLES = frozenset("""
 mr mrs ms miss mx mister madam dr doctor prof professor assoc associate aprof a/prof rev reverend revd sir dame
 lady lord hon cllr councillor cr sr br fr pastor rabbi imam sheikh father sister brother elder coach
+constable sergeant sgt detective inspector superintendent
 """.split())
 #: kinship words used as titles, in the communities the CoPs work with (Aboriginal and Torres Strait
 #: Islander Aunty/Uncle; Italian, Greek, Somali/Hindi, Maori usage)

@@ -123,7 +123,7 @@ tafe institute club clubs house centre center network alliance association colle
 foundation trust society church parish mosque temple synagogue legal police department infirmary hospice
 ministry agency partnership coalition cooperative co-op inc ltd pty group library cic llp llc plc fund refuge
 advocacy care bombers hawks tigers magpies eagles lions demons saints blues cats swans
-dragons roos kangaroos giants suns dockers crows power football netball cricket soccer
+dragons roos kangaroos giants suns dockers crows power football footy netball cricket soccer
 basketball rugby hockey bowls tennis rowing surf lifesaving
 cafe café bakery pub hotel restaurant bistro pharmacy chemist
 """.split())
@@ -136,8 +136,11 @@ logistics consulting consultancy enterprises industries holdings girls boys pres
 baptist anglican lutheran pentecostal marae kura kohanga trust dhb pho dental physio physiotherapy optometrists
 veterinary vets hauora runanga rūnanga bureau
 """.split())
+#: An organisation word and the building it works from, one name together ("Dandenong Police Station").
+ORG_TAIL_BUILDINGS = frozenset({("police", "station"), ("police", "stn"), ("fire", "station"), ("ambulance", "station"),
+                                ("health", "centre"), ("health", "center"), ("community", "centre"), ("community", "center")})
 #: Tail words that are too generic to make an organisation on their own.
-ORG_TAIL_WEAK = frozenset("group care services service network football netball cricket soccer basketball rugby hockey bowls tennis rowing surf lifesaving".split())
+ORG_TAIL_WEAK = frozenset("group care services service network football footy netball cricket soccer basketball rugby hockey bowls tennis rowing surf lifesaving".split())
 #: Words that start an organisation name followed by "of"/"for" ("City of ...", "Centre for ...").
 ORG_HEAD_OF = frozenset("city shire borough university department dept centre center institute bank commission ministry office council".split())
 #: Words that can sit inside an organisation name without being a name word.
@@ -174,7 +177,7 @@ PLACE_FOLLOW = frozenset("""
 group groups region area areas forum network team cohort cluster community communities
 hub office mob branch campus line town shire local locals end side way
 """.split())
-COMPASS = frozenset("north south east west central upper lower far inner outer greater mid".split())
+COMPASS = frozenset("north south east west central upper lower far inner outer greater mid nth sth".split())
 STREET_TYPES = (
     "Street|St|Road|Rd|Avenue|Ave|Drive|Dr|Court|Ct|Parade|Pde|Lane|Ln|Place|Pl|Crescent|Cres|"
     "Highway|Hwy|Boulevard|Blvd|Terrace|Tce|Way|Close|Grove|Gr|Square|Sq|Circuit|Cct|Esplanade"
@@ -420,6 +423,8 @@ eircode eircodes postcode postcodes rego regos reg regs reddit subreddit reddito
 gosh golly jeez geez crikey blimey strewth
 ipad ipads iphone iphones macbook macbooks chromebook chromebooks imac airpods ipod
 bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
+fest talkfest gabfest blokes blokey
+gurdwara gurdwaras gurudwara mandir mandirs masjid masjids madrasa madrassa madrasah langar iftar iftars vihara
 """.split()) | REO_PACIFIC_WORDS
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

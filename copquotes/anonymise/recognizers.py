@@ -124,10 +124,12 @@ _ES_STEMS = ("s", "x", "z", "ch", "sh", "o")
 
 
 @functools.lru_cache(maxsize=65536)
-def unknown_word(lower: str) -> bool:
+def unknown_word(lower: str, slips: bool = True) -> bool:
     """A word that is no ordinary English: outside WordNet (and its inflections), the stop
     words and :data:`~copquotes.anonymise.lexicon.INFORMAL_WORDS`, and not a one-letter slip of an
-    English word ("recieve"). Such a word in conversational text is most often a name."""
+    English word ("recieve"). Such a word in conversational text is most often a name.
+    ``slips=False``: a slip counts as unknown too (for a capitalised word where a place stands:
+    "in Mangere" is no misspelt "manger")."""
     w = words()
     if len(lower) < 3 or not lower.replace("-", "").replace("'", "").replace("’", "").isalpha():
         return False
@@ -136,13 +138,28 @@ def unknown_word(lower: str) -> bool:
         lower = m.group(1)
         if len(lower) < 3 or lower in ("ca", "wo", "sha"):
             return False
-    if lower in w.stop or lower in lx.INFORMAL_WORDS or _is_common(lower) or _compound(lower):
+    if lower in w.stop or lower in lx.INFORMAL_WORDS or _is_common(lower) or _compound(lower) or _y_adjective(lower):
         return False
     if "-" in lower:
         parts = [p for p in lower.split("-") if p]
         if all(p in w.stop or p in lx.INFORMAL_WORDS or _is_common(p) or len(p) < 3 for p in parts):
             return False  # "co-present", "self-care", "well-being"
-    return not _slip(lower)
+    return not slips or not _slip(lower)
+
+
+def _y_adjective(lower: str) -> bool:
+    """An adjective made of an English noun and "-y" ("blokey", "cliquey", "preachy"), the word no census name
+    ("casey", "lacey", "corey" stay names)."""
+    w = words()
+    if not lower.endswith("y") or len(lower) < 5 or lower in w.first or lower in w.last:
+        return False
+    root = lower[:-1]
+    return root in w.eng["noun"] and len(root) >= 4 or lower.endswith("ey") and lower[:-2] + "e" in w.eng["noun"] \
+        and len(lower) >= 6
+
+
+#: Prepositions before a capitalised word that is one letter off an English word: a place, not a typo ("in Mangere").
+_SLIP_PLACE_BEFORE = frozenset("in at from near around outside".split())
 
 
 _PREFIXES = ("re", "un", "pre", "co", "non", "mis", "dis", "over", "under", "out", "self", "any", "some", "every",
@@ -406,9 +423,18 @@ def _acts_as_person(f: Features, i: int) -> bool:
         return True  # "Joy was facilitating", "Grace is chairing": what only a person is doing
     if n.lower in ("kept", "keeps"):
         return a.lower in ("the", "our") and b is not None and b.lower in _KEPT_OBJECT or a.lower in _PERSON_ING
+    if n.lower in _WORKS_AT and a.lower in ("at", "for", "in") and b is not None and (a.lower != "in" or n.lower in ("lives", "lived")):
+        where = toks[b.i + 1] if b.lower == "the" and b.i + 1 < len(toks) and f.next(b.i) is not None else b
+        if where.cap and not where.sent_init:  # "Hope volunteers at the Geelong Mens Shed"
+            return True  # "Faith works at Anglicare", "Hope lives in Mildura"
     if n.lower == "picked":  # "Ivy picked it up", "picked up the slack" (not "Hope picked up once ...")
         return a.lower in ("it", "us", "me", "them") or a.lower == "up" and b is not None and b.lower in _AGENT_OBJECT
     return False
+
+
+#: Where a person works or lives, before "at" / "for" (or "in" after lives) and a capitalised name: "Faith works at
+#: Sunraysia Health", "Hope lives in Mildura" ("Hope works in mysterious ways", "Faith works for me" stay).
+_WORKS_AT = frozenset("works worked volunteers volunteered lives lived".split())
 
 
 #: Auxiliaries that are also first names: before a verb in the past tense or with its -s, the name ("Will was a
@@ -1001,6 +1027,40 @@ _SHOUT_OUT = frozenset("shoutout shout-out out kudos props".split())
 _BIG_THANKS = frozenset("big huge massive special".split())
 
 
+#: Who a message is passed to, or who is asked, before "X from [organisation or place]".
+_PASSED_TO = frozenset("to with ask asked tell told thank thanks".split())
+
+
+def _person_from(f: Features, i: int, allow_words: frozenset) -> bool:
+    """Token ``i``, typed in lower case, is someone "from" (or "at") an organisation or a town, after "to", "with"
+    or "ask" ("pass it on to ky from the footy club", "coffee with jo at the council", "ask bec from bendigo"): a
+    first name, a word that reads as a name, or a short surname; not a place, an organisation or role word,
+    or a word for people ("to staff from the council", "to bendigo from ballarat", "to school from home")."""
+    toks = f.tokens
+    t = toks[i]
+    p, nx = f.prev(i), f.next(i)
+    if t.cap or not t.alpha or p is None or nx is None or p.lower not in _PASSED_TO or nx.lower not in ("from", "at") \
+            or nx.i + 1 >= len(toks) or f.next(nx.i) is None:
+        return False
+    lo = t.lower
+    w = words()
+    if lo in w.stop or lo in allow_words or lo in lx.ORG_TAIL or lo in lx.ROLE_NOUNS or lo in lx.PEOPLE_AND_TIME_NOUNS \
+            or lo in lx.SLOT_NOT_NAMES or lo in lx.INFORMAL_WORDS or (lo,) in place_index() or lo in w.countries \
+            or lo in lx.FILLER_WORDS or lo in lx.MONTHS or lo in lx.DAYS:
+        return False
+    if lo in lx.THEME_WORDS or not (not _is_common(lo) and (lo in w.first or named_word(lo))
+                                    or len(lo) <= 3 and (lo in w.first or lo in w.last)):
+        return False
+    # what follows "from" must be an organisation or a place: an organisation word within four words, or a town
+    after = [toks[k] for k in range(nx.i + 1, min(nx.i + 6, len(toks)))]
+    for k, a in enumerate(after):
+        if k and f.gap(a.i - 1, a.i).strip():
+            break
+        if a.lower in lx.ORG_TAIL or a.lower in lx.ORG_HEAD_CAP or (a.lower,) in place_index() and a.lower not in w.stop:
+            return True
+    return False
+
+
 def _shouted_out(f: Features, i: int, allow_words: frozenset) -> bool:
     """Token ``i`` is who a shout-out or a big thanks goes to ("shoutout to mo for the memes", "Big thanks to
     Sky, her story ..."), a word that can be a name; a bare "thanks to" gives a cause ("thanks to lockdown")."""
@@ -1199,7 +1259,8 @@ class NameRecognizer(_AllowWordsRecognizer):
                 found[i] = "oov"
         # a word, ordinary or not, where only a name fits ("Trace and I", "mere reckons", "my mate dusty")
         for t in toks:
-            if t.i not in found and (person_slot(f, t.i, self.allow_words) or _shouted_out(f, t.i, self.allow_words)):
+            if t.i not in found and (person_slot(f, t.i, self.allow_words) or _shouted_out(f, t.i, self.allow_words)
+                                     or _person_from(f, t.i, self.allow_words)):
                 found[t.i] = "cue"
         # a capital letter where the writer uses none: in a text typed in lower case (captions capitalise
         # names only), any capitalised word that can be a name; in sentence case, a census first name that
@@ -1727,7 +1788,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
         while g < 2 and a - 1 >= 0 and f.next(a - 1) is not None and not toks[a - 1].cap \
                 and toks[a - 1].lower in ("city", "community", "regional", "district", "catholic", "christian", "uniting",
                                           "anglican", "independent", "primary", "secondary", "junior", "senior", "youth",
-                                          "football", "netball", "cricket", "soccer", "bowls", "tennis", "rugby", "hockey"):
+                                          "football", "footy", "netball", "cricket", "soccer", "bowls", "tennis", "rugby",
+                                          "hockey"):
             a -= 1  # "lakeside city council", "northgate community kindergarten"
             g += 1
         while k < 2 and a - 1 >= 0 and f.next(a - 1) is not None:
@@ -1743,6 +1805,10 @@ class OrgRecognizer(_AllowWordsRecognizer):
                     a -= 1  # "stony creek", "kangaroo flat": any word names the creek
                     k += 1
                 continue
+            if lo in lx.COMPASS and not pv.cap and k >= 1:
+                a -= 1  # "nth ballarat footy club": the compass word is the town's
+                k += 1
+                break
             if pv.cap or not pv.alpha or lo in w.stop or lo in self.allow_words or lo in lx.INFORMAL_WORDS \
                     or lo in lx.ORG_GENERIC or lo in lx.ORG_MODIFIERS_NOT_NAMES or lo in lx.DETERMINERS \
                     or lo in lx.ORG_TAIL or lo in lx.FILLER_WORDS or lo in lx.CULTURAL_GROUPS or lo in lx.MONTHS or lo in lx.DAYS \
@@ -2099,6 +2165,11 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                 continue
             p = f.prev(t.i)
             unknown = unknown_word(lo)  # no English, inflected ("for Paramedics") or informal ("of Covid")
+            if lo.endswith("shire") and len(lo) >= 8 and lo.isalpha():
+                found.append((t.i, t.i, "region"))  # "Leicestershire", "Yorkshire": a county, wherever it stands
+                continue
+            if not unknown and p is not None and p.lower in _SLIP_PLACE_BEFORE and not t.sent_init and len(lo) >= 6:
+                unknown = unknown_word(lo, slips=False)  # "in Mangere": a capital is no typing slip
             if p is not None and p.cap and p.lower in lx.COMPASS and (unknown or (lo,) in idx):
                 found.append((p.i, t.i, "region"))
                 continue
@@ -2195,6 +2266,7 @@ _GENERIC_THE = frozenset("""
 year library chat group forum room session school council shire city uni office team hub centre
 house program programme network west north east south bush country region state city state
 government department community sector health hospital club board committee
+men women mens womens girls boys kids youth elders people
 """.split())
 
 

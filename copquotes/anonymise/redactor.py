@@ -14,6 +14,7 @@ from ..types import Identifier, Span
 from . import lexicon as lx
 from .features import features
 from .fold import fold, fold_name, to_original, whole_marks
+from .phrases import after_article, generic_org, hyphen_phrase, programme_phrase, title_run
 from .render import (  # noqa: F401  (re-exported: the placeholders and rendering live in render.py)
     DEFAULT_SCORE_THRESHOLD, PLACEHOLDERS, RedactedText, _merge_for_output, _placeholder_map, _surface_key,
     placeholder, redact_span, redact_text,
@@ -505,7 +506,9 @@ class Redactor:
             if kind in ("person", "org", "place") and text[s:e].lower() in _NEVER_ALONE and not source.startswith("known") \
                     and source != "honorific":  # "Aunty June", "Sister May": a title names a person
                 continue
-            if e > s:
+            if e > s and not programme_phrase(text, *title_run(text, s, e), kind, source, self._allow_words) \
+                    and not after_article(text, s, e, kind, source) and not generic_org(text, s, e, kind, source) \
+                    and not hyphen_phrase(text, s, e, kind, source):
                 cands.append((s, e, kind, source, prio, r.score))
         cands = _outside_loan_phrases(text, cands)
         cands = self._apply_allow(text, cands)
@@ -816,7 +819,8 @@ def _whole_names(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -
             tail = j is not None and (toks[j].lower in lx.ORG_TAIL or toks[j].lower in lx.ORG_HEAD_CAP)
             while j is not None and not toks[j].poss:
                 nx = f.next(j)
-                if nx is None or not _name_neighbour(nx) or not free(nx) or tail and _is_common(nx.lower):
+                if nx is None or not _name_neighbour(nx) or not free(nx) or tail and _is_common(nx.lower) \
+                        and (toks[j].lower, nx.lower) not in lx.ORG_TAIL_BUILDINGS:  # "Dandenong Police Station"
                     break
                 e, j, tail = nx.end, nx.i, False
             if _SAINT_HEAD.search(text, s, e) and _POSS_AFTER.match(text, e):
