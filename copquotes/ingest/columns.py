@@ -470,6 +470,18 @@ def publishing_set_aside(col: Column) -> bool:
     return set_aside(col) and bool(_CONSENT_PUBLIC.search(q)) and bool(_ASKS_LEAVE.search(q) or re.search(r"consent|permission", q, re.I))
 
 
+def quote_leave_words(text: str) -> bool:
+    """Words about quoting or publishing the respondent's own words: not consent to take part or to
+    the evaluation's own use, not a photo or film release, not someone else's quotes."""
+    if _CONSENT_NOT.search(text) and not re.search(r"quot", text, re.I) and not _CONSENT_PUBLIC.search(text):
+        return False
+    if _CONSENT_INTERNAL.search(text) and not _CONSENT_PUBLIC.search(text):
+        return False
+    if (_CONSENT_IMAGE.search(text) and not _THEIR_WORDS.search(text)) or _quotes_not_theirs(text):
+        return False
+    return bool(_CONSENT_QUOTE.search(text))
+
+
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
     """A score > 0 if ``col`` asks for permission to quote (question text + yes/no answers)."""
     q = _asked(col)

@@ -314,3 +314,96 @@ def test_a_no_to_a_question_about_pictures_on_the_website_blocks_no_quote(tmp_pa
 @pytest.mark.parametrize("cell,said", [("Fine to quote me", False), ("Fine", None), ("Fine, leave me out", True)])
 def test_fine_in_a_do_not_quote_column_is_read_by_what_follows(cell, said):
     assert refusal_said(cell, "Would you prefer that we do not quote your comments?") is said
+
+
+# helper h110: a statement answered with ticks, rosters that say who must NOT be quoted, hedged roster cells
+STATEMENT = "I agree that my comments may be quoted in reports"
+
+
+@pytest.mark.parametrize("header,cells,consents", [
+    (STATEMENT, ["X", "", "x"], [True, False, True]),
+    (STATEMENT, ["\u2713", "", "\u2714"], [True, False, True]),
+    (STATEMENT, ["Yes", "", "Yes"], [True, False, True]),
+    (STATEMENT, [STATEMENT, "", STATEMENT], [True, False, True]),     # the box's own words where ticked
+    ("Tick if you agree to your comments being quoted in our annual report", ["\u2611", "", "X"], [True, False, True]),
+    # Google Forms' one-option checkbox under a bare header
+    ("Consent", ["I agree to my comments being quoted anonymously", "", "I agree to my comments being quoted anonymously"],
+     [True, False, True]),
+    # not clearly a tick column: an empty cell stays unknown, and what is not a tick is not consent
+    (STATEMENT, ["Yes", "", "No"], [True, None, False]),
+    (STATEMENT, ["X", "", "Maybe"], [None, None, None]),
+    (STATEMENT, ["1", "", "1"], [None, None, None]),                 # a choice code, meaning not known
+    ("May we quote your comments in reports?", ["Yes", "", "Yes"], [True, None, True]),   # a question, not a box
+    ("Quote consent (Y/N)", ["Y", "", "Y"], [True, None, True]),
+    ("I agree that my comments may be quoted in internal reports only", ["X", "", "X"], [None, None, None]),
+    ("I agree that my photo may be published on the website", ["X", "", "X"], [None, None, None]),
+    ("I agree to take part in the evaluation", ["X", "", "X"], [None, None, None]),
+    ("I understand my comments may be quoted in reports", ["X", "", "X"], [None, None, None]),
+    ("I agree that my comments may be quoted if I approve the wording first", ["X", "", "X"], [None, None, None]),
+])
+def test_a_statement_ticked_is_consent_and_an_empty_box_is_none_only_in_a_clear_tick_column(tmp_path, header, cells,
+                                                                                          consents):
+    _, _, units = units_of(_survey(tmp_path, [header], [[c] for c in cells]))
+    assert [u.text for u in units] == ANSWERS
+    assert [u.consent for u in units] == consents
+
+
+def test_a_surveymonkey_checkbox_holds_the_statement_where_ticked_and_nothing_where_not(tmp_path):
+    rows = [["Respondent ID", "What did you value most about the CoP?", "Consent"],
+            ["", "Open-Ended Response", STATEMENT]]
+    rows += [[str(100 + i), text, cell] for i, (text, cell) in enumerate(zip(ANSWERS, [STATEMENT, "", STATEMENT]))]
+    p = tmp_path / "monkey.csv"
+    p.write_bytes(csv_bytes(rows))
+    fmt, r, units = units_of(p)
+    assert fmt == "surveymonkey_csv"
+    assert [u.text for u in units] == ANSWERS
+    assert [u.consent for u in units] == [True, False, True]
+
+
+def _roster(tmp_path, header, cells):
+    from copquotes.ingest import load_roster
+
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([["Name", "Role", header]] + [[n, "participant", c] for n, c in
+                                                          zip(["Orrin Talbot", "Pella Strand", "Quill Aberdeen"], cells)]))
+    return [e.quote_consent for e in load_roster(p)]
+
+
+@pytest.mark.parametrize("header,cells,consents", [
+    ("Do not quote", ["Yes", "No", ""], [False, True, None]),
+    ("Do not quote", ["Y", "N", "n"], [False, True, True]),
+    ("Do not quote", ["x", "", "\u2713"], [False, None, False]),
+    ("Do not quote (Y/N)", ["No?", "no I think", "Yes?"], [None, None, False]),
+    ("Opted out of quotes", ["Yes", "No", "Not sure"], [False, True, None]),
+    ("Withdrew consent to quote", ["Yes", "No", "No"], [False, True, True]),
+    ("Do not quote", ["No (pending)", "No, not asked yet", "Unticked"], [None, None, True]),
+])
+def test_a_roster_whose_only_consent_column_says_who_must_not_be_quoted_is_read(tmp_path, header, cells, consents):
+    assert _roster(tmp_path, header, cells) == consents
+
+
+@pytest.mark.parametrize("cell", ["Yes?", "yes (check)", "y?", "I think so", "Yes - to confirm", "probably",
+                                  "yes, I believe so", "Yes I think"])
+def test_a_hedged_roster_consent_is_unknown_and_the_load_goes_on(tmp_path, cell):
+    assert _roster(tmp_path, "Quote consent", [cell, "yes", "no"]) == [None, True, False]
+
+
+def test_status_counts_a_hedged_or_empty_roster_consent_as_unknown(tmp_path, capsys):
+    import json
+
+    from copquotes.cli import main
+
+    folder = tmp_path / "fg"
+    folder.mkdir()
+    (folder / "fg_session2.vtt").write_text(
+        "WEBVTT\n\n1\n00:00:01.000 --> 00:00:05.000\nOrrin Talbot: " + ANSWERS[0] + "\n\n"
+        "2\n00:00:06.000 --> 00:00:10.000\nPella Strand: " + ANSWERS[1] + "\n\n"
+        "3\n00:00:11.000 --> 00:00:15.000\nQuill Aberdeen: " + ANSWERS[2] + "\n", encoding="utf-8")
+    (folder / "roster.csv").write_bytes(csv_bytes([["Name", "Role", "Quote consent"], ["Orrin Talbot", "participant", "Yes?"],
+                                                   ["Pella Strand", "participant", "yes"],
+                                                   ["Quill Aberdeen", "participant", "I think so"]]))
+    (folder / "copquotes.yaml").write_text("rosters: [roster.csv]\n", encoding="utf-8")
+    assert main(["-q", "ingest", str(folder), "--workspace", str(tmp_path / "ws")]) == 0
+    capsys.readouterr()
+    assert main(["status", "--workspace", str(tmp_path / "ws"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["consent"] == {"yes": 1, "no": 0, "unknown": 2}
