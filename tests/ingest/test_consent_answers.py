@@ -141,7 +141,8 @@ def test_a_long_answer_in_an_anything_not_to_quote_column_does_not_make_it_a_ref
     ("Fine as long as I can review it", False), ("Comfortable, to a point", False), ("Don't mind, ask my manager", False),
     ("Fine for the facilitator to see", None), ("Agreed to the privacy statement", None), ("Fine-ish", None),
     ("I don't mind being contacted", None), ("Yes in principle", False), ("Yes, happy to take part", True),
-    ("Yes, I think so", True), ("Fine by me", True), ("Don't mind at all", True),
+    ("Yes, I think so", None),   # was True; hedged (helper h110): the roster's "I think so" is no consent either
+    ("Fine by me", True), ("Don't mind at all", True),
 ])
 def test_a_weak_yes_word_is_a_yes_only_when_nothing_limits_it(answer, consent):
     assert truthy(answer, allow_numeric=False, weak=True) is consent
