@@ -387,7 +387,7 @@ _REFUSAL = re.compile(
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
     r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
-    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
+    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\b(?:do|would|will)\s+you\s+mind\b|\bmind\s+(?:if\s+we|us|being|having)\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
     r"\bkeep\s+(?:my|your|our|their)\s+(?:comments|words|answers|responses|feedback)\s+(?:\w+\s+){0,3}?out\s+of\b", re.I)
 
 

@@ -484,10 +484,32 @@ _YOUR_WORDS = re.compile(r"\b(?:your|my)\s+(?:own\s+)?(?:\w+\s+){0,2}?(?:comment
                          r"(?:used|shared|published|included|featured|printed|appear\w*)\b", re.I)
 
 
+# answers used to inform or shape something, not shown in it
+_INFORMS = re.compile(r"\b(?:inform\w*|shape|feed\w*\s+into|contribut\w*\s+to|help\s+(?:us\s+)?(?:write|prepare|plan|improve))\b", re.I)
+
+
 def _names_words(q: str) -> bool:
     """Whether a question about publishing is about the respondent's words: it says "quote", or names them."""
     return bool(re.search(r"quot", q, re.I) or _YOUR_WORDS.search(q) or _EXPLICITLY_THEIRS.search(
         re.sub(r"(?i)\bhappy\s+for\s+us\b|\b(?:can|may|could)\s+we\b|\bfor\s+us\s+to\s+use\b", " ", q)))
+
+
+# a request to quote limited to uses that are not publishing ("... in our internal report?", "(for internal use
+# only)", "... in aggregate form", "... but not for publication", "... to our funder only"): a yes is no leave
+# to publish; the anonymity every quote has anyway ("anonymously only") is no limit
+_LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s+(?:be\s+)?(?:published|for\s+publication|"
+                          r"made\s+public|public)\b|\bstaff\s+training\b|\bonly\b", re.I)
+_ANONYMOUSLY = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed|without\s+(?:your|my)\s+name)"
+                          r"(?:\s+only)?\b|\bonly\s+(?:with|if)\s+(?:your|my)\s+(?:permission|consent|ok)\b", re.I)
+
+
+def limited_use(col: Column) -> bool:
+    """Whether the consent question or statement limits the use to something that is not publishing."""
+    return limits_use(f"{col.question} {col.sub}")
+
+
+def limits_use(text: str) -> bool:
+    return bool(_LIMITED_USE.search(_ANONYMOUSLY.sub(" ", text or "")))
 
 
 def quote_leave_words(text: str) -> bool:
@@ -511,6 +533,8 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
         return 0.0   # consent to take part, unless it also gives leave to publish ("... and in our annual report")
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
+    if _INFORMS.search(q) and not re.search(r"quot|publish|appear|featur|includ", q, re.I):
+        return 0.0   # their answers as data behind a report ("... to inform our annual report"), not words in it
     has_quote = (bool(_CONSENT_QUOTE.search(q)) and _names_words(q)) or bool(re.search(r"\bquote", col.id, re.I))
     vals = [v for v in values if v and v.strip()]
     if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):

@@ -31,6 +31,7 @@ from ..errors import ConfigError, InputError
 from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
 from .base import refusal_said, refuses_quotes, truthy
+from .columns import limits_use
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
 log = logging.getLogger("copquotes.ingest")
@@ -391,6 +392,10 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
     if refusal_header is not None:
         log.info("%s: the column %r says who must NOT be quoted: a yes there is no consent, a no is consent, "
                  "an empty or unclear cell is unknown", path, refusal_header.strip())
+    limited = limits_use(str(header[cols["quote_consent"]]))
+    if limited:
+        log.warning("%s: the consent column %r limits the use (internal, aggregate, not published...): its yes "
+                    "is not read as leave to quote", path, str(header[cols["quote_consent"]]).strip())
     entries: list[RosterEntry] = []
     not_asked = 0
     for rownum, row in rows[1:]:
@@ -419,6 +424,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
                 raise ConfigError(
                     f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"
                 )
+        if consent and limited:
+            consent = None   # "Consent to quote (internal report only)": a yes is no leave to publish
         if consent is None and consent_raw:
             not_asked += 1
         if get("refusal") and refusal_said(get("refusal")) is not False:

@@ -71,6 +71,8 @@ class _Plan:
     set_aside_cols: list[Column] = field(default_factory=list)
     # the consent column is a box ticked beside this statement (copquotes.ingest.ticks): empty is no consent
     consent_tick: str | None = None
+    # the consent question limits the use to something that is not publishing (C.limited_use): a yes is unknown
+    consent_limited: bool = False
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -160,7 +162,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
-                 consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick)
+                 consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
+                 consent_limited=_limited(source, consent_col))
 
 
 @dataclass
@@ -284,6 +287,16 @@ def _tick_consent(source: Source, candidates: list[Column], values, consent_col)
             c.role = "consent"
             return c, said
     return None, None
+
+
+def _limited(source: Source, col: Column | None) -> bool:
+    """Whether the consent column's question limits the use (its yes is no leave to publish), warned about."""
+    if col is None or source.meta.get("consent_values") or not C.limited_use(col):
+        return False
+    log.warning("%s: the consent column %r limits the use of answers (internal, aggregate, not published...): its "
+                "yes is not read as leave to quote; if it is, give consent_values in copquotes.yaml "
+                "(e.g. {'yes': yes, 'no': no})", source.path, col.id)
+    return True
 
 
 def _warn_refusal(source: Source, col: Column) -> None:
@@ -546,6 +559,8 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         consent = C.checkbox_consent(_cell(row, plan.consent_col))
     elif plan.consent_col is not None:
         consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
+    if consent and plan.consent_limited:
+        consent = None   # a yes to quoting limited to internal use, in aggregate...: no leave to publish
     if plan.consent_col is None and meta.get("consent") is not None and not plan.set_aside_cols:
         # a file-level consent stands in for a consent question the survey lacks; it never
         # overrides a respondent who left the survey's own consent question blank
