@@ -373,8 +373,11 @@ def roster_rows(path: Path):
 def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
     """Read a roster (CSV, or XLSX). Raises ConfigError naming the row on a bad role or consent value.
 
-    A consent cell that says consent was not asked yet (``TBC``, ``pending``, ``?``) is no consent,
-    with a warning: a quote is never guessed into existence.
+    A consent cell that says consent was not asked yet (``TBC``, ``pending``, ``?``) or not for sure
+    (``Yes?``, ``yes (check)``, ``I think so``) is unknown consent (``None``), with a warning: a quote is
+    never guessed into existence. A roster whose only consent column says who must NOT be quoted ("Do not
+    quote") is read by :func:`refused_consent`; a header that limits the use ("Consent to quote (internal
+    report only)") gives no yes.
     """
     path = Path(path)
     check_not_empty(path)
