@@ -498,7 +498,8 @@ def _names_words(q: str) -> bool:
 # only)", "... in aggregate form", "... but not for publication", "... to our funder only"): a yes is no leave
 # to publish; the anonymity every quote has anyway ("anonymously only") is no limit
 _LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s+(?:be\s+)?(?:published|for\s+publication|"
-                          r"made\s+public|public)\b|\bstaff\s+training\b|\bonly\b", re.I)
+                          r"made\s+public|public)\b|\bstaff\s+training\b|"
+                          r"\b(?:for|in|to|within)\s+(?:\w+\s+){0,3}?only\b|\bonly\s+(?:for|in|to|within|at)\b", re.I)
 _ANONYMOUSLY = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed|without\s+(?:your|my)\s+name)"
                           r"(?:\s+only)?\b|\bonly\s+(?:with|if)\s+(?:your|my)\s+(?:permission|consent|ok)\b", re.I)
 

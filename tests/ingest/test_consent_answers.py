@@ -440,6 +440,7 @@ def test_status_counts_a_hedged_or_empty_roster_consent_as_unknown(tmp_path, cap
     ("Would you mind us quoting you?", ["No", "Yes", "No"], [None, False, None]),
     # guards
     ("May we quote your comments anonymously?", ["Yes", "No", "Yes"], [True, False, True]),
+    ("Can we quote you? We will only use quotes anonymously.", ["Yes", "No", "Yes"], [True, False, True]),
     ("May we quote your comments in reports?", ["Yes - not for publication", "Internal report only", "Sure, why not"],
      [False, None, False]),
     ("May we quote your comments in reports?", ["Prefer not to say", "N/A", "Yes"], [False, False, True]),
@@ -500,3 +501,12 @@ def test_adversarial_roster_consents_read_through_a_transcripts_ingest(tmp_path,
     (tmp_path / "copquotes.yaml").write_text("rosters: [roster.csv]\n", encoding="utf-8")
     (source,) = [s for s in discover([tmp_path]) if s.format == "zoom_vtt"]
     assert [u.consent for u in source.read().units] == consents
+
+
+def test_a_statement_ticked_in_an_excel_sheet_is_read_as_in_a_csv(tmp_path):
+    from .builders import make_plain_xlsx
+
+    p = make_plain_xlsx(tmp_path / "ticks.xlsx", [["Respondent", "What did you value most about the CoP?", STATEMENT]] +
+                        [[i + 1, text, cell] for i, (text, cell) in enumerate(zip(ANSWERS, ["\u2713", None, "X"]))])
+    _, _, units = units_of(p)
+    assert [u.consent for u in units] == [True, False, True]
