@@ -72,7 +72,7 @@ class Identifier:
 class RosterEntry:
     name: str
     role: str = "participant"      # participant | facilitator
-    quote_consent: bool = False
+    quote_consent: bool | None = False   # None: not known (not asked yet, "Yes?", an empty "Do not quote" cell)
     aliases: tuple[str, ...] = ()
     group: str | None = None
 

@@ -55,8 +55,10 @@ _KIND_ALIASES = {
 
 # the readers' version: raise it when a reader makes other units of the same bytes (2: survey rows'
 # group and year columns, tagged TXT and subtitle speakers, guests, nicknames across rosters,
-# coded-segment exports). Unit ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "2"
+# coded-segment exports; 3: consent ticked beside a statement, rosters of who must not be quoted, a
+# hedged or pending roster consent read as unknown). Unit ids of unchanged texts are kept, so
+# reviewers' work stays put.
+READER_VERSION = "3"
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,8 @@ def _weak_yes(rest: str) -> bool | None:
     rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", rest))
     if _TAKEN_BACK.search(rest) or _BUT.search(rest):
         return False
+    if _NOT_SURE.search(rest):
+        return None
     return True if _WEAK_REST.fullmatch(rest) else None
 
 
@@ -298,6 +302,11 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          r"\bcancel\w*|\brevok\w*|"
                          # a refusal after a friendly opening ("No worries, I'll pass", "No problem - decline")
                          r"\bto\s+be\s+confirmed\b|\btb[cd]\b|\bdecline\w*|\bpass\b|\bleave\s+(?:me|it|them)\s+out\b|\bleft\s+out\b|\bnah\b|\bopt\w*\s+out\b")
+# a yes that is hedged ("Yes, I think so", "Okay I guess", "Yes I suppose") or given to another use than
+# publishing ("Yes for research", "Yes, in the evaluation report", "Happy for staff to see", "Happy to be
+# contacted"): not read (neither a yes nor a no)
+_NOT_SURE = re.compile(r"\bi\s+think\b|\bthink\s+so\b|\bguess\b|\bsuppose\b|\bresearch\b|\bevaluat\w*|"
+                       r"\bto\s+(?:see|read|view|look\s+at)\b|\bcontact\w*|\bstaff\b|\bmanager\b|\bcolleagues?\b")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
 _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|"
                               r"de-?identified|unnamed|anon)(?:\s+only)?\b|\bplease\b|\binternal(?:ly)?\s+and\s+external(?:ly)?\b|"
@@ -305,6 +314,17 @@ _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:o
                               r"\bthanks?(?:\s+you)?\b")
 # "but" with something after it (what is left once the anonymity is taken out) limits the yes
 _BUT = re.compile(r"\bbut\b[\s,.;:!-]*\w")
+
+
+_YES_WORDS = re.compile(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
+                        r"certainly|absolutely|definitely|go ahead|feel free)\b")
+
+
+def unsure_yes(value) -> bool:
+    """A yes that is hedged or given to another use ("Yes, I think so", "Yes for research"): an answer to a
+    consent question that :func:`truthy` does not read; finding the consent column counts it as an answer."""
+    v = str(value or "").strip().lower().replace("\u2019", "'")
+    return bool((_YES_WORDS.match(v) or _I_CONSENT.match(v) or _WEAK_YES.match(v)) and _NOT_SURE.search(v))
 
 
 def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None:
@@ -342,12 +362,13 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
             r"revoked|opted out|opt out|opt-out|opted-out)\b", v) or _I_DECLINE.match(v)):
         return False
-    if no_means_yes or re.match(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
-                                r"certainly|absolutely|definitely|go ahead|feel free)\b", v) or _I_CONSENT.match(v):
+    if no_means_yes or _YES_WORDS.match(v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
         # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
         rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", v))
-        return False if _TAKEN_BACK.search(rest) or _BUT.search(rest) else True
+        if _TAKEN_BACK.search(rest) or _BUT.search(rest):
+            return False
+        return None if _NOT_SURE.search(rest) else True
     # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee;
     # a yes with more words than thanks is not read (its conditions are in another language)
     if re.match(r"^(ja|oui|si|sí|sì|sim|jawohl)[\s.,!]*(?:(?:bitte|danke|merci|gracias|grazie|obrigad[oa])[\s.,!]*)?$", v):
@@ -366,7 +387,7 @@ _REFUSAL = re.compile(
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
     r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
-    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
+    r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\b(?:do|would|will)\s+you\s+mind\b|\bmind\s+(?:if\s+we|us|being|having)\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
     r"\bkeep\s+(?:my|your|our|their)\s+(?:comments|words|answers|responses|feedback)\s+(?:\w+\s+){0,3}?out\s+of\b", re.I)
 
 

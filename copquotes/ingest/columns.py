@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..errors import ConfigError, InputError
-from .base import _ASKS_LEAVE, EMAIL, truthy
+from .base import _ASKS_LEAVE, EMAIL, truthy, unsure_yes
 from .tables import Column
 
 SKIP_ANSWERS = {
@@ -470,6 +470,61 @@ def publishing_set_aside(col: Column) -> bool:
     return set_aside(col) and bool(_CONSENT_PUBLIC.search(q)) and bool(_ASKS_LEAVE.search(q) or re.search(r"consent|permission", q, re.I))
 
 
+# the respondent's own words (or them) as what is published: "your comments", "what you wrote", "your story",
+# "you ... featured"; a question that only names a channel ("Would you like to receive our newsletter?", "Did you
+# read our annual report?", "Do you follow us on social media?") asks nothing about their words
+_YOUR_WORDS = re.compile(r"\b(?:your|my)\s+(?:own\s+)?(?:\w+\s+){0,2}?(?:comments?|words|responses?|feedback|answers?|"
+                         r"stor(?:y|ies)|reflections?|thoughts|views|experiences?|testimon\w*|input|quotes?)\b|"
+                         r"\bwhat\s+(?:you|i)(?:'ve|\s+have)?\s+(?:said|wrote|written|told|shared)\b|"
+                         r"\b(?:you|i)\s+(?:said|wrote|told|shared)\b|"
+                         # words named as what is used, without "your" ("Permission to use comments")
+                         r"\b(?:us(?:e|ed|ing)|shar\w*|publish\w*|includ\w*|featur\w*|print\w*)\s+(?:of\s+)?(?:\w+\s+){0,2}?"
+                         r"(?:comments?|words|responses?|feedback|answers?|stor(?:y|ies)|testimon\w*)\b|"
+                         r"\b(?:comments?|words|responses?|feedback|answers?|stor(?:y|ies))\s+(?:\w+\s+){0,3}?"
+                         r"(?:used|shared|published|included|featured|printed|appear\w*)\b", re.I)
+
+
+# answers used to inform or shape something, not shown in it
+_INFORMS = re.compile(r"\b(?:inform\w*|shape|feed\w*\s+into|contribut\w*\s+to|help\s+(?:us\s+)?(?:write|prepare|plan|improve))\b", re.I)
+
+
+def _names_words(q: str) -> bool:
+    """Whether a question about publishing is about the respondent's words: it says "quote", or names them."""
+    return bool(re.search(r"quot", q, re.I) or _YOUR_WORDS.search(q) or _EXPLICITLY_THEIRS.search(
+        re.sub(r"(?i)\bhappy\s+for\s+us\b|\b(?:can|may|could)\s+we\b|\bfor\s+us\s+to\s+use\b", " ", q)))
+
+
+# a request to quote limited to uses that are not publishing ("... in our internal report?", "(for internal use
+# only)", "... in aggregate form", "... but not for publication", "... to our funder only"): a yes is no leave
+# to publish; the anonymity every quote has anyway ("anonymously only") is no limit
+_LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s+(?:be\s+)?(?:published|for\s+publication|"
+                          r"made\s+public|public)\b|\bstaff\s+training\b|"
+                          r"\b(?:for|in|to|within)\s+(?:\w+\s+){0,3}?only\b|\bonly\s+(?:for|in|to|within|at)\b", re.I)
+_ANONYMOUSLY = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed|without\s+(?:your|my)\s+name)"
+                          r"(?:\s+only)?\b|\bonly\s+(?:with|if)\s+(?:your|my)\s+(?:permission|consent|ok)\b", re.I)
+
+
+def limited_use(col: Column) -> bool:
+    """Whether the consent question or statement limits the use to something that is not publishing."""
+    return limits_use(f"{col.question} {col.sub}")
+
+
+def limits_use(text: str) -> bool:
+    return bool(_LIMITED_USE.search(_ANONYMOUSLY.sub(" ", text or "")))
+
+
+def quote_leave_words(text: str) -> bool:
+    """Words about quoting or publishing the respondent's own words: not consent to take part or to
+    the evaluation's own use, not a photo or film release, not someone else's quotes."""
+    if _CONSENT_NOT.search(text) and not re.search(r"quot", text, re.I) and not _CONSENT_PUBLIC.search(text):
+        return False
+    if _CONSENT_INTERNAL.search(text) and not _CONSENT_PUBLIC.search(text):
+        return False
+    if (_CONSENT_IMAGE.search(text) and not _THEIR_WORDS.search(text)) or _quotes_not_theirs(text):
+        return False
+    return bool(_CONSENT_QUOTE.search(text)) and _names_words(text)
+
+
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
     """A score > 0 if ``col`` asks for permission to quote (question text + yes/no answers)."""
     q = _asked(col)
@@ -479,7 +534,9 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
         return 0.0   # consent to take part, unless it also gives leave to publish ("... and in our annual report")
     if _CONSENT_INTERNAL.search(q) and not _CONSENT_PUBLIC.search(q):
         return 0.0
-    has_quote = bool(_CONSENT_QUOTE.search(q)) or bool(re.search(r"\bquote", col.id, re.I))
+    if _INFORMS.search(q) and not re.search(r"quot|publish|appear|featur|includ", q, re.I):
+        return 0.0   # their answers as data behind a report ("... to inform our annual report"), not words in it
+    has_quote = (bool(_CONSENT_QUOTE.search(q)) and _names_words(q)) or bool(re.search(r"\bquote", col.id, re.I))
     vals = [v for v in values if v and v.strip()]
     if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
         # a bare header ("Quotes") over answers that say yes or no to being quoted in so many words
@@ -488,7 +545,7 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     if not has_quote:
         return 0.0
     if vals:
-        decided = sum(1 for v in vals if consent_value(v, mapping, weak=False) is not None)
+        decided = sum(1 for v in vals if consent_value(v, mapping, weak=False) is not None or unsure_yes(v))
         codes = all(re.fullmatch(r"\d{1,2}", v.strip()) for v in vals)  # numeric choice codes
         if decided / len(vals) < 0.6 and not codes:
             return 0.0
@@ -571,7 +628,7 @@ def checkbox_consent_column(col: Column, values: list[str]) -> bool:
     items = [i for v in values if v and v.strip() for i in consent_items(v)]
     if not items:
         return False
-    stated = sum(1 for i in items if truthy(i, allow_numeric=False) is not None)
+    stated = sum(1 for i in items if truthy(i, allow_numeric=False) is not None or unsure_yes(i))
     return stated >= 0.8 * len(items) and any(_CONSENT_PUBLIC.search(i) for i in items)
 
 

@@ -31,6 +31,7 @@ from ..errors import ConfigError, InputError
 from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
 from .base import refusal_said, refuses_quotes, truthy
+from .columns import limits_use
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
 log = logging.getLogger("copquotes.ingest")
@@ -317,6 +318,27 @@ _CONSENT_NOT_ASKED = re.compile(r"^(?:tbc|tbd|tba|pending|unknown|unsure|not\s+s
                                 r"to\s+(?:be\s+)?confirm(?:ed)?|to\s+check|awaiting(?:\s+\w+)*|check|ask|-+)\W*$", re.I)
 
 
+# a consent cell that hedges ("Yes?", "yes (check)", "y?", "I think so", "probably"): not known for sure
+# (a bare "maybe" says neither yes nor no: the load stops on it, naming the row)
+_HEDGED = re.compile(r"\?|\b(?:i\s+think|think\s+so|believe\s+so|probably|guess|check\w*|confirm\w*|verify|"
+                     r"assume\w*|apparently|should\s+be|presumably)\b", re.I)
+
+# a plain no (or an empty box written out) in a column of who must NOT be quoted: the only cell that gives consent there
+_PLAIN_NO = re.compile(r"(?:n|no|nope|false|0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected))[\s.!]*", re.I)
+_SAYS_NO = re.compile(r"\W*(?:n|no|nope|nah|not|never|don't|do\s+not|declin\w*|refus\w*|withdr\w*|opt\w*\s+out)\b", re.I)
+
+
+def refused_consent(cell: str, header: str) -> bool | None:
+    """Quote consent from a roster's column of who must NOT be quoted ("Do not quote"): a yes or a tick
+    there is no consent, a plain no is consent; an empty cell, or any other ("No?", "no I think", "Not sure"), is unknown."""
+    said = refusal_said(cell, header)
+    if said is True:
+        return False
+    if said is False and _PLAIN_NO.fullmatch(cell.strip()):
+        return True
+    return None   # empty, or a no with more to it ("Not sure", "No (pending)", "No, not asked yet"): not known
+
+
 def roster_rows(path: Path):
     """``(row number, cells)`` of a roster CSV (any delimiter, a ``sep=;`` line skipped) or XLSX
     (the first visible sheet with data)."""
@@ -351,8 +373,11 @@ def roster_rows(path: Path):
 def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
     """Read a roster (CSV, or XLSX). Raises ConfigError naming the row on a bad role or consent value.
 
-    A consent cell that says consent was not asked yet (``TBC``, ``pending``, ``?``) is no consent,
-    with a warning: a quote is never guessed into existence.
+    A consent cell that says consent was not asked yet (``TBC``, ``pending``, ``?``) or not for sure
+    (``Yes?``, ``yes (check)``, ``I think so``) is unknown consent (``None``), with a warning: a quote is
+    never guessed into existence. A roster whose only consent column says who must NOT be quoted ("Do not
+    quote") is read by :func:`refused_consent`; a header that limits the use ("Consent to quote (internal
+    report only)") gives no yes.
     """
     path = Path(path)
     check_not_empty(path)
@@ -366,10 +391,14 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
             f"{path}: not a roster: the header needs at least the columns name, role and "
             f"quote_consent (found: {', '.join(h.strip() for h in header)})"
         )
-    if "quote_refusal" in cols:
-        raise ConfigError(
-            f"{path}: the column {header[cols['quote_refusal']].strip()!r} says who must NOT be quoted; a roster "
-            "needs the consent itself: add a quote_consent column (yes for those who may be quoted, no for the rest)")
+    refusal_header = str(header[cols["quote_refusal"]]) if "quote_refusal" in cols else None
+    if refusal_header is not None:
+        log.info("%s: the column %r says who must NOT be quoted: a yes there is no consent, a no is consent, "
+                 "an empty or unclear cell is unknown", path, refusal_header.strip())
+    limited = limits_use(str(header[cols["quote_consent"]]))
+    if limited:
+        log.warning("%s: the consent column %r limits the use (internal, aggregate, not published...): its yes "
+                    "is not read as leave to quote", path, str(header[cols["quote_consent"]]).strip())
     entries: list[RosterEntry] = []
     not_asked = 0
     for rownum, row in rows[1:]:
@@ -388,23 +417,30 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
                 f"{path} (row {rownum}): role {get('role')!r} is not participant, facilitator or interviewer"
             )
         consent_raw = get("quote_consent")
-        consent = truthy(consent_raw, weak=True)
-        if consent is None and consent_raw:
-            if not _CONSENT_NOT_ASKED.match(consent_raw):
+        if refusal_header is not None:
+            consent = refused_consent(consent_raw, refusal_header)
+        else:
+            consent = truthy(consent_raw, weak=True)
+            if consent is not None and _HEDGED.search(consent_raw) and not _SAYS_NO.match(consent_raw):
+                consent = None   # "yes (check)", "Yes I think": a yes not for sure; a hedged no stays a no
+            if consent is None and consent_raw and not (_CONSENT_NOT_ASKED.match(consent_raw) or _HEDGED.search(consent_raw)):
                 raise ConfigError(
                     f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"
                 )
+        if consent and limited:
+            consent = None   # "Consent to quote (internal report only)": a yes is no leave to publish
+        if consent is None and consent_raw:
             not_asked += 1
         if get("refusal") and refusal_said(get("refusal")) is not False:
             consent = False   # a yes, a tick or an answer not read in the column of who must NOT be quoted
         aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
         entries.append(RosterEntry(
-            name=name, role=role, quote_consent=bool(consent), aliases=aliases,
+            name=name, role=role, quote_consent=consent, aliases=aliases,
             group=get("group") or None,
         ))
     if not_asked:
-        log.warning("%s: %d roster row(s) say quote consent is not known yet (TBC, pending...); "
-                    "no quotes from them until it says yes", path, not_asked)
+        log.warning("%s: %d roster row(s) say quote consent is not known yet or not for sure (TBC, pending, "
+                    "'Yes?'...): counted as unknown, no quotes from them until it says yes", path, not_asked)
     return tuple(entries)
 
 
@@ -432,7 +468,7 @@ def cautious_role(roles) -> str:
 
 def _disagreement(rows: list[RosterEntry]) -> Doubt | None:
     roles = sorted({e.role for e in rows})
-    consents = sorted({"yes" if e.quote_consent else "no" for e in rows}, reverse=True)
+    consents = sorted({{True: "yes", False: "no"}.get(e.quote_consent, "unknown") for e in rows}, reverse=True)
     parts = [f"{field} {' vs '.join(values)}" for field, values in (("role", roles), ("quote_consent", consents))
              if len(values) > 1]
     if not parts:
@@ -458,7 +494,7 @@ def merge_duplicates(entries) -> tuple[list[RosterEntry], dict[int, Doubt]]:
         aliases = tuple(dict.fromkeys(a for e in rows for a in e.aliases))
         doubt = _disagreement(rows)
         role = doubt.role if doubt else first.role
-        consent = bool(doubt.consent) if doubt else first.quote_consent
+        consent = doubt.consent if doubt else first.quote_consent
         if doubt:
             doubts[len(merged)] = doubt
         merged.append(RosterEntry(name=first.name, role=role, quote_consent=consent, aliases=aliases, group=first.group))

@@ -19,6 +19,7 @@ from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
+from . import ticks as T
 from .base import Reading, Source, same_words, refusal_said, refuses_quotes, truthy, year_from_text
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
@@ -68,6 +69,10 @@ class _Plan:
     consent_items: bool = False
     # questions about publishing read as no leave to quote (C.set_aside): no file-level consent beside them
     set_aside_cols: list[Column] = field(default_factory=list)
+    # the consent column is a box ticked beside this statement (copquotes.ingest.ticks): empty is no consent
+    consent_tick: str | None = None
+    # the consent question limits the use to something that is not publishing (C.limited_use): a yes is unknown
+    consent_limited: bool = False
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -126,6 +131,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     items = _checkbox_consent_columns(source, [c for c in candidates if c is not consent_col], values, consent_col)
     if consent_col is None and items:
         consent_col = items[0]
+    consent_col, tick = _tick_consent(source, candidates, values, consent_col)
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
     aside = [c for c in candidates if c is not consent_col and C.publishing_set_aside(c)]
     if aside and consent_col is None and meta.get("consent") is not None:
@@ -156,7 +162,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         return None
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
-                 consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside)
+                 consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
+                 consent_limited=_limited(source, consent_col))
 
 
 @dataclass
@@ -262,6 +269,34 @@ def _checkbox_consent_columns(source: Source, candidates: list[Column], values, 
             log.warning("%s: the column %r lists consent statements ticked but is not read as the quote consent; "
                         "name the quote consent with consent_column in copquotes.yaml", source.path, c.id)
     return found
+
+
+def _tick_consent(source: Source, candidates: list[Column], values, consent_col) -> tuple[Column | None, str | None]:
+    """``(consent column, statement)``: the consent column found so far, or else the first clearly
+    ticked statement of consent (:func:`copquotes.ingest.ticks.tick_statement`); the statement when
+    the consent column is such a tick column (an empty box in it is no consent), else None."""
+    if source.meta.get("consent_values"):
+        return consent_col, None
+    if consent_col is not None:
+        return consent_col, T.tick_statement(consent_col, values(consent_col))
+    if source.meta.get("consent_column"):
+        return None, None
+    for c in candidates:
+        said = T.tick_statement(c, values(c)) if c.role == "other" else None
+        if said:
+            c.role = "consent"
+            return c, said
+    return None, None
+
+
+def _limited(source: Source, col: Column | None) -> bool:
+    """Whether the consent column's question limits the use (its yes is no leave to publish), warned about."""
+    if col is None or source.meta.get("consent_values") or not C.limited_use(col):
+        return False
+    log.warning("%s: the consent column %r limits the use of answers (internal, aggregate, not published...): its "
+                "yes is not read as leave to quote; if it is, give consent_values in copquotes.yaml "
+                "(e.g. {'yes': yes, 'no': no})", source.path, col.id)
+    return True
 
 
 def _warn_refusal(source: Source, col: Column) -> None:
@@ -518,10 +553,14 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
     key_src = f"{path.name}:{plan.sheet + ':' if multi and plan.sheet else ''}{rid}"
     speaker_key = "R" + hashlib.sha1(key_src.encode("utf-8")).hexdigest()[:8]
     consent = None
-    if plan.consent_col is not None and plan.consent_items:
+    if plan.consent_col is not None and plan.consent_tick:
+        consent = T.ticked(_cell(row, plan.consent_col), plan.consent_col, plan.consent_tick)
+    elif plan.consent_col is not None and plan.consent_items:
         consent = C.checkbox_consent(_cell(row, plan.consent_col))
     elif plan.consent_col is not None:
         consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
+    if consent and plan.consent_limited:
+        consent = None   # a yes to quoting limited to internal use, in aggregate...: no leave to publish
     if plan.consent_col is None and meta.get("consent") is not None and not plan.set_aside_cols:
         # a file-level consent stands in for a consent question the survey lacks; it never
         # overrides a respondent who left the survey's own consent question blank

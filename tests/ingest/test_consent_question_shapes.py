@@ -1,11 +1,8 @@
 """Consent questions in the shapes real forms give them: refusals ("do not quote me"), checkboxes, bare headers."""
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from copquotes.errors import ConfigError
 from copquotes.ingest import load_roster
 from copquotes.ingest.base import refuses_quotes
 
@@ -89,12 +86,11 @@ def test_a_consent_question_that_mentions_not_or_a_name_is_still_the_consent(tmp
 
 
 @pytest.mark.parametrize("header", ["Do not quote", "Opted out of quotes", "Do not quote (Y/N)", "Withdrew consent to quote"])
-def test_a_roster_column_of_who_must_not_be_quoted_is_refused_by_name(tmp_path, header):
+def test_a_roster_column_of_who_must_not_be_quoted_alone_is_read_yes_as_no_consent(tmp_path, header):
     p = tmp_path / "roster.csv"
     p.write_bytes(csv_bytes([["Name", "Role", header], ["Orrin Talbot", "participant", "N"],
-                             ["Pella Strand", "participant", "Y"]]))
-    with pytest.raises(ConfigError, match=re.escape(repr(header)) + " says who must NOT be quoted.*add a quote_consent column"):
-        load_roster(p)
+                             ["Pella Strand", "participant", "Y"], ["Quill Aberdeen", "participant", ""]]))
+    assert [e.quote_consent for e in load_roster(p)] == [True, False, None]
 
 
 PART = "I agree to take part in the evaluation"
@@ -104,7 +100,7 @@ QUOTE = "I agree to my comments being quoted anonymously"
 @pytest.mark.parametrize("header,cells,consents", [
     # Google Forms joins the ticked options with ", ", Microsoft Forms with ";"
     ("Consent (tick all that apply)", [f"{PART}, {QUOTE}", PART, f"{PART};{QUOTE};"], [True, False, True]),
-    ("Consent", [QUOTE, "", QUOTE], [True, None, True]),
+    ("Consent", [QUOTE, "", QUOTE], [True, False, True]),   # one box: unticked is no consent
     ("Permissions", [f"{PART};I do not agree to my comments being quoted", f"{PART};{QUOTE}", PART],
      [False, True, False]),
 ])

@@ -364,11 +364,11 @@ def test_roster_role_values_in_other_words(tmp_path, role, expected):
 
 
 @pytest.mark.parametrize("value", ["TBC", "pending", "?", "to be confirmed", "Awaiting form"])
-def test_roster_consent_not_collected_yet_is_no_consent(tmp_path, value, caplog):
+def test_roster_consent_not_collected_yet_is_unknown_consent(tmp_path, value, caplog):
     p = tmp_path / "roster.csv"
     p.write_bytes(csv_bytes([["name", "role", "quote_consent"], ["Jo Bell", "participant", value],
                              ["Kim Hart", "participant", "yes"]]))
-    assert [e.quote_consent for e in load_roster(p)] == [False, True]
+    assert [e.quote_consent for e in load_roster(p)] == [None, True]
     assert "not known yet" in caplog.text
 
 
