@@ -25,7 +25,7 @@ from pathlib import Path
 import streamlit as st
 
 from .. import review
-from ..errors import CopquotesError
+from ..errors import ConfigError, CopquotesError
 from . import access, data
 from ..disclosure import md_blockquote, md_escape
 from ..flag_labels import flag_label, flag_line
@@ -64,10 +64,19 @@ REJECT_REASONS = ("Not on theme", "Could identify someone", "Unclear out of cont
                   "Repeats another quote", "Unfair to a named person or group", "Other")
 
 
+NO_REASON = ("Choose a reason to reject in the list beside the Reject button (or write one under 'More about "
+             "why'): nothing was recorded.")
+REASON_PLACEHOLDER = "Choose a reason to reject"
+
+
 def reject_reason(choice, more="") -> str:
-    """A rejection reason from the common choice and the optional free text."""
+    """A rejection reason from the common choice and the optional free text. None chosen and none
+    written is refused (a reason is required, as for ``copquotes review reject``): the lists start
+    with no choice, so no reason is ever recorded that the reviewer did not give."""
     choice = str(choice or "").strip()
     more = " ".join(str(more or "").split())
+    if not choice and not more:
+        raise ConfigError(NO_REASON)
     if choice == "Other" and more:
         return more
     return f"{choice}: {more}" if choice and more else (choice or more)
@@ -798,8 +807,8 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
         cols = st.columns([1, 2, 2, 1, 1])
         cols[0].button("Approve", key=f"approve_{qid}_{v}", on_click=_act, args=("approve", qid, v),
                        disabled=q["status"] == "approved" or q["display_text"] is None)
-        cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}",
-                          label_visibility="collapsed")
+        cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}", index=None,
+                          placeholder=REASON_PLACEHOLDER, label_visibility="collapsed")
         cols[2].text_input("More about why (optional)", key=f"reason_{qid}_{v}", label_visibility="collapsed",
                            placeholder="More about why (optional)")
         cols[3].button("Reject", key=f"reject_{qid}_{v}", on_click=_act, args=("reject", qid, v),
@@ -926,9 +935,15 @@ def _bulk(action: str, ids: list[str]) -> None:
             msg += f" {len(res['already'])} were in it already."
         _flash("success", msg)
         return
+    reason = None
+    if action == "reject":
+        try:
+            reason = reject_reason(ss.get("bulk_reason"), ss.get("bulk_reason_more", ""))
+        except CopquotesError as exc:
+            _flash("error", str(exc))
+            return
     versions = data.quote_statuses(ctx.ws, ids)
     done, failed = 0, []
-    reason = reject_reason(ss.get("bulk_reason"), ss.get("bulk_reason_more", ""))
     for qid in ids:
         if qid not in versions:
             failed.append(f"{qid}: no longer exists")
@@ -970,7 +985,8 @@ def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> list[str]:
     c = st.columns([1, 2, 1, 2, 2])
     c[0].button(f"Approve selected ({len(picked)})", key="bulk_approve", on_click=_bulk, args=("approve", picked),
                 disabled=not picked)
-    c[1].selectbox("Reason to reject", REJECT_REASONS, key="bulk_reason", label_visibility="collapsed")
+    c[1].selectbox("Reason to reject", REJECT_REASONS, key="bulk_reason", index=None, placeholder=REASON_PLACEHOLDER,
+                   label_visibility="collapsed")
     c[2].button(f"Reject selected ({len(picked)})", key="bulk_reject", on_click=_bulk, args=("reject", picked),
                 disabled=not picked)
     c[3].text_input("Collection", key="bulk_collection", label_visibility="collapsed",
@@ -1904,12 +1920,13 @@ def triage_page() -> None:
         b[4].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
                     disabled=not ss.get("tr_undo"), width="stretch")
         r = st.columns(2)
-        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason")
+        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", index=None, placeholder=REASON_PLACEHOLDER)
         r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
     if editing:           # the keyboard script types into the open box: say so, and how to get the keys back
         st.warning(KEYS_OFF)
     else:
-        st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
+        st.caption("Keys: A approve · R reject with the reason chosen (choose one first) · E edit · S skip · "
+                   "U undo the last one.")
     st.button("Re-rank now", key="tr_rerank", on_click=_rerank_now, disabled=learning.is_reranking(ctx.ws_path),
               help="Learn from the decisions so far and re-rank the shortlist in the background (this also "
                    f"happens by itself after every {learning.RERANK_EVERY} decisions).")
