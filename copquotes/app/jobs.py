@@ -331,6 +331,7 @@ def _replace_stored(copies: list[tuple[Path, dict]], data: bytes, sha: str, meta
         for e in info.get("files", []):
             if e.get("path") == entry["path"]:
                 e.update(sha256=sha, bytes=len(data), replaced_at=_now())
+                e.pop("reread", None)            # read again as a new version (not for its open questions)
                 if meta:
                     e["meta"] = {**(e.get("meta") or {}), **meta}
         _write_json(b / BATCH_FILE, info)
@@ -445,7 +446,8 @@ def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
             if status == "added" and f.get("units") is not None:
                 result = f"read: {read_words(f['units'], f.get('questions'))}"
             elif status == "replaced" and f.get("units") is not None:
-                why = "with a roster added later" if later_roster else "(a new version)"
+                why = ("with a roster added later" if later_roster else "with the open questions chosen"
+                       if f.get("reread") == "open_questions" else "(a new version)")
                 result = f"read again {why}: {read_words(f['units'], f.get('questions'))}"
             elif status == "unreadable":
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
@@ -585,7 +587,7 @@ def human_size(n) -> str:
 _YAML_ADVICE = [
     (re.compile(r"no open-text column found.*", re.I),
      "it has no column of written answers (only ratings, ticks or numbers), so it has no quotes. If it does have "
-     "written answers, ask the researcher who looks after copquotes to say which columns they are"),
+     "written answers, tick them under 'Choose the open questions of a survey' below and press Analyse... again"),
 ]
 
 

@@ -47,8 +47,9 @@ ANALYSE_IN_APP = "press **Analyse...** on the Add files page, which finishes wha
 ANALYSE_SENTENCE = ANALYSE_IN_APP[0].upper() + ANALYSE_IN_APP[1:] + "."
 OPEN_QUESTIONS_NOTE = ("For a survey, 'open questions' counts the questions whose written answers were read for "
                        "quotes. A question read as a choice (a scale, yes/no, a pick list) gives none: if a "
-                       "free-text question is missing from the count, ask the researcher who looks after "
-                       "copquotes to name it as an open question.")
+                       "free-text question is missing from the count, tick it under 'Choose the open questions "
+                       "of a survey' below, then press Analyse... again.")
+PICK_QUESTIONS = "Choose the open questions of a survey"
 # the topic pictures (copquotes.topics.figures.PNG_NAMES) as people read them, not as file names
 PICTURE_CAPTIONS = {
     "topic_map.png": "Topics on a map: answers and turns that say similar things sit close together",
@@ -650,30 +651,13 @@ def _draft_into_box(quote_id: str, version: int, key: str, text: str) -> None:
     drafts.save(ctx.ws, ctx.reviewer, quote_id, version, text)
 
 
-DRAFTS_JS = """
-<script>
-(function () {
-  const win = window.parent;
-  if (!win || win.__copquotesDrafts) { return; }
-  win.__copquotesDrafts = true;
-  // a reload or a closed tab while the reviewer types in an edit box: the box is left first, so
-  // Streamlit sends its text and the app keeps it as a draft (a box sends its text when left)
-  function leave() {
-    const el = win.document.activeElement;
-    const label = el && el.tagName === "TEXTAREA" ? (el.getAttribute("aria-label") || "") : "";
-    if (label.indexOf("Text to publish") === 0) { el.blur(); }
-  }
-  win.addEventListener("beforeunload", leave, true);
-  win.addEventListener("pagehide", leave, true);
-})();
-</script>
-"""
-
-
 def _keep_drafts_on_reload() -> None:
     """In the browser: an edit box being typed in sends its text before the page unloads (a
-    reload, a closed tab), so :func:`_draft_changed` keeps it. The app's own constant script."""
-    st.html(DRAFTS_JS, unsafe_allow_javascript=True)
+    reload, a closed tab), so :func:`_draft_changed` keeps it; and the tab keeps a copy of what is
+    typed until the app has it (:mod:`copquotes.app.tabdrafts`). The app's own constant script."""
+    from .tabdrafts import SCRIPT
+
+    st.html(SCRIPT, unsafe_allow_javascript=True)
 
 
 def _draft_discard(quote_id: str, key: str, text: str | None) -> None:
@@ -1476,6 +1460,55 @@ def add_files_page() -> None:
         with st.expander(f"Files added so far ({len(rows)})"):
             st.dataframe(rows, hide_index=True, width="stretch")
             st.caption(OPEN_QUESTIONS_NOTE)
+    _open_questions_picker(ctx, listed, running)
+
+
+def _open_questions_picker(ctx: Ctx, listed: list[dict], running: bool) -> None:
+    """Which columns of a survey added before are open questions (:mod:`copquotes.app.openquestions`)."""
+    from . import openquestions
+
+    surveys = {f"{s['batch']}/{s['path']}": s for s in openquestions.survey_files(ctx.ws_path, listed)}
+    if not surveys:
+        return
+    with st.expander(PICK_QUESTIONS):
+        st.caption("The questions whose written answers are read for quotes. copquotes works them out from the "
+                   "answers; tick the ones it missed (or untick one that is not), then press Analyse... to read "
+                   "the survey again with them. Decisions on answers already read are kept.")
+        pick = st.selectbox("Survey", list(surveys), key="oq_file", format_func=lambda k: surveys[k]["name"]
+                            + (" (open questions chosen)" if surveys[k]["chosen"] else ""))
+        s = surveys[pick]
+        try:
+            cols = openquestions.columns(ctx.ws, ctx.ws_path, s["batch"], s["path"])
+        except CopquotesError as exc:
+            st.warning(md_escape(str(exc)))
+            return
+        names = {c["id"]: f"{c['letter']} · {c['id']}" + (f" — {c['question']}" if c["question"] not in ("", c["id"])
+                                                           else "") for c in cols}
+        key = f"oq_cols_{pick}"
+        st.multiselect("Open questions", list(names), default=[c["id"] for c in cols if c["open"]], key=key,
+                       format_func=lambda i: names.get(i, i), disabled=running,
+                       placeholder="none chosen: copquotes works them out")
+        st.button("Use these at the next Analyse", key="oq_save", on_click=_choose_open_questions,
+                  args=(s["batch"], s["path"], s["name"], key), disabled=running)
+
+
+def _choose_open_questions(batch: str, path: str, name: str, key: str) -> None:
+    from . import openquestions
+
+    ctx = current()
+    ids = list(st.session_state.get(key) or [])
+    try:
+        done = openquestions.choose(ctx.ws_path, batch, path, ids)
+    except CopquotesError as exc:
+        _flash("error", str(exc))
+        return
+    if not done:
+        _flash("warning", "An analysis is running: choose the open questions when it is done.")
+    elif ids:
+        _flash("success", f"{name}: {len(ids)} open question{'s' if len(ids) != 1 else ''} chosen. Press "
+                          "Analyse... to read it again with them.")
+    else:
+        _flash("success", f"{name}: copquotes works its open questions out again. Press Analyse... to read it again.")
 
 
 def _dismiss_unreadable(name: str) -> None:
@@ -1903,7 +1936,8 @@ def triage_page() -> None:
         return
     q = rows[0]
     qid, v = q["quote_id"], int(q["version"])
-    with st.container(border=True):
+    # keyed by the quote and its version: the tab's copy of a typed edit finds its quote (tabdrafts)
+    with st.container(border=True, key=f"tr_quote_{qid}_{v}"):
         st.caption(md_escape(" · ".join(x for x in (where_line(q), q["speaker"]) if x)
                              + (f" · status {status_line(q)}" if status_line(q) != "pending" else "")))
         if q.get("question"):
