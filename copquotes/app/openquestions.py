@@ -18,9 +18,9 @@ from . import jobs
 
 KEY = "open_questions"
 SURVEY_SUFFIXES = (".csv", ".tsv", ".xlsx")
-# what reading a file gave that leaves it a survey a person may choose questions of (a file that
-# could not be read for want of an open question is one)
-READ_STATUSES = ("added", "unchanged", "replaced", "renamed", "unreadable")
+# what reading a file gave that leaves it a survey a person may choose questions of (and a file
+# that could not be read for want of an open question: jobs.NO_OPEN_TEXT)
+READ_STATUSES = ("added", "unchanged", "replaced", "renamed")
 
 
 def survey_files(ws_path, listed: list[dict] | None = None) -> list[dict]:
@@ -31,8 +31,9 @@ def survey_files(ws_path, listed: list[dict] | None = None) -> list[dict]:
         if not b.get("ingested"):
             continue
         for f in b.get("files", []):
+            no_text = f.get("status") == "unreadable" and str(f.get("error") or "").startswith(jobs.NO_OPEN_TEXT)
             if (f.get("shared_from") or Path(f["path"]).suffix.lower() not in SURVEY_SUFFIXES
-                    or f.get("status") not in READ_STATUSES):
+                    or not (f.get("status") in READ_STATUSES or no_text)):
                 continue
             out.append({"batch": b["batch"], "path": f["path"], "name": f["name"],
                         "chosen": list((f.get("meta") or {}).get(KEY) or []) or None})

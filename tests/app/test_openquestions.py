@@ -104,3 +104,19 @@ def test_nothing_is_chosen_while_an_analysis_runs(added, monkeypatch):
     monkeypatch.setattr(jobs, "is_running", lambda ws_path: True)      # the background job's own flag
     assert openquestions.choose(added, s["batch"], s["path"], [WORD]) is False
     assert not jobs.pending_batches(added)
+
+
+def test_a_survey_not_read_for_want_of_an_open_question_can_have_one_chosen_an_empty_file_cannot(tmp_path):
+    ws_path = tmp_path / "ws"
+    words_only = (f"ID,How satisfied were you?,{WORD}\n".encode()
+                  + b"1,Satisfied,Connection\n2,Very satisfied,Energy\n3,Satisfied,Allies\n")
+    jobs.save_batch(ws_path, [("words.csv", words_only), ("empty.csv", b"")])
+    _analyse(ws_path)
+    assert {r["file"]: r["result"].split(" (")[0] for r in file_rows(ws_path)} == {
+        "words.csv": "could not read: it has no column of written answers",
+        "empty.csv": "could not read: the file is empty; export it again"}
+    [s] = openquestions.survey_files(ws_path)
+    assert s["name"] == "words.csv" and _open_now(ws_path, s) == []
+    openquestions.choose(ws_path, s["batch"], s["path"], [WORD])
+    _analyse(ws_path)
+    assert _questions(ws_path) == [WORD]
