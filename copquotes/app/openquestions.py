@@ -28,8 +28,6 @@ def survey_files(ws_path, listed: list[dict] | None = None) -> list[dict]:
     "chosen"}``, ``chosen`` the open questions chosen for it (``None``: worked out)."""
     out = []
     for b in jobs.batches(ws_path) if listed is None else listed:
-        if not b.get("ingested"):
-            continue
         for f in b.get("files", []):
             no_text = f.get("status") == "unreadable" and str(f.get("error") or "").startswith(jobs.NO_OPEN_TEXT)
             if (f.get("shared_from") or Path(f["path"]).suffix.lower() not in SURVEY_SUFFIXES

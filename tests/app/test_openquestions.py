@@ -79,6 +79,7 @@ def test_open_questions_chosen_are_kept_as_the_manifest_keeps_them_and_used_by_t
     info = json.loads((jobs.inputs_dir(added) / s["batch"] / jobs.BATCH_FILE).read_text("utf-8"))
     assert info["files"][0]["meta"] == {"open_questions": chosen}      # copquotes.yaml's key and values
     assert jobs.pending_batches(added)                                   # read again at the next Analyse
+    assert openquestions.survey_files(added)[0]["chosen"] == chosen     # and still offered until then
     _analyse(added)
     assert _questions(added) == sorted(chosen)
     [s] = openquestions.survey_files(added)
