@@ -13,6 +13,8 @@ from copquotes.app import jobs, openquestions
 from .test_browser import _copquotes_cmd, _free_port, _wait_healthy, stop_server
 from .test_openquestions import SURVEY, VALUABLE, WORD, _analyse
 
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
 
 @pytest.fixture
 def survey_app(tmp_path):
@@ -34,6 +36,7 @@ def survey_app(tmp_path):
 
 @pytest.mark.browser
 def test_an_officer_ticks_a_missed_open_question_for_the_next_analyse(survey_app, signed_in):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     ws, port = survey_app
@@ -43,9 +46,18 @@ def test_an_officer_ticks_a_missed_open_question_for_the_next_analyse(survey_app
         picker = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Open questions")
         expect(picker).to_contain_text(VALUABLE, timeout=30000)        # what was read as open
         expect(picker).not_to_contain_text(WORD)
-        picker.locator("input").click()
-        page.get_by_role("option", name=f"C · {WORD}").click()
+        option = page.get_by_role("option", name=f"C · {WORD}")
+        for _ in range(3):                  # a redraw as the list opens closes it: open it again
+            page.wait_for_selector(IDLE, timeout=30000)
+            picker.locator("input").click()
+            try:
+                option.click(timeout=5000)
+                break
+            except PlaywrightTimeout:
+                page.keyboard.press("Escape")
+        expect(picker).to_contain_text(WORD, timeout=10000)
         page.keyboard.press("Escape")
+        page.wait_for_selector(IDLE, timeout=30000)
         page.get_by_role("button", name="Use these at the next Analyse").click()
         expect(page.get_by_text("2 open questions chosen. Press Analyse")).to_be_visible(timeout=30000)
     [s] = openquestions.survey_files(ws)
