@@ -749,7 +749,8 @@ def _read_chosen_surveys(disc, batch: Path, info: dict, meta: dict) -> None:
     from ..errors import CopquotesError
     from ..ingest import discover
 
-    chosen = {(batch / f["path"]).resolve() for f in info.get("files", []) if (f.get("meta") or {}).get("open_questions")}
+    chosen = {(batch / f["path"]).resolve() for f in info.get("files", [])
+              if (f.get("meta") or {}).get("open_questions")}
     again = sorted(p for p in chosen if any(Path(s).resolve() == p for s, _ in disc.skipped))
     if not again:
         return

@@ -4,8 +4,8 @@ The app keeps a reviewer's unsaved edit as a draft in the workspace (:mod:`copqu
 when the box sends its text: when the box is left (Streamlit's own path), and before the page
 unloads (the script below leaves the box first). Under load that last message can arrive after
 the page is gone, or be kept too late (a workspace busy with an analysis), or never be sent (a
-tab whose renderer died): the typed words were lost. So the page's own script also mirrors every edit box, as it is typed in,
-into the tab's ``sessionStorage``, keyed by quote id and version (the box's widget key, which
+tab whose renderer died): the typed words were lost. So the page's own script also mirrors
+every edit box, as it is typed in, into the tab's ``sessionStorage``, keyed by quote id and version (the box's widget key, which
 Streamlit writes as the class ``st-key-<key>``). When the page is drawn again, a kept text whose
 box shows what the server had when the typing began (the quote's text, or a draft this tab sent)
 is put back in the box and sent (the box is left), so it reaches the app as any edit does; the
