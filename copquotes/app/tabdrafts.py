@@ -117,7 +117,14 @@ SCRIPT = """
       el.blur();
     }, 150);
   }
-  const opened = {};            // boxes this page load opened for a kept text (once each)
+  // boxes this page load asked to open for a kept text: a click the page being redrawn swallowed
+  // is made again (every 2.5 s, 6 times at most) until the box is there
+  const opened = {};
+  function mayOpen(k) {
+    const o = opened[k];
+    return !o || (o.n < 6 && Date.now() - o.at > 2500);
+  }
+  function asked(k) { opened[k] = {n: (opened[k] ? opened[k].n : 0) + 1, at: Date.now()}; }
   function check() {
     const keys = kept();
     if (!keys.length || busy()) { return; }
@@ -139,7 +146,7 @@ SCRIPT = """
       }
     }
     for (const k of keys) {
-      if (boxes[k] || opened[k]) { continue; }
+      if (boxes[k] || !mayOpen(k)) { continue; }
       const dot = k.lastIndexOf(".");
       const qid = k.slice(0, dot), v = k.slice(dot + 1);
       // the quote is on the page at another version: someone changed it since, the copy is stale
@@ -149,7 +156,7 @@ SCRIPT = """
       if (shown && !doc.querySelector(".st-key-tr_quote_" + qid + "_" + v)) { drop(k); continue; }
       const toggle = card ? doc.querySelector(".st-key-details_" + qid + ' input[type="checkbox"]') : null;
       if (toggle && !toggle.checked) {
-        opened[k] = true;
+        asked(k);
         toggle.click();
         return;
       }
@@ -157,7 +164,7 @@ SCRIPT = """
         const edit = Array.from(doc.querySelectorAll("button")).find(
           function (b) { return b.innerText.trim() === "Edit (E)"; });
         if (edit && !edit.disabled) {
-          opened[k] = true;
+          asked(k);
           edit.click();
           return;
         }
