@@ -8,6 +8,9 @@ the quote, never put in the box without the reviewer asking. A draft is removed 
 reviewer saves the edit, resets or decides the quote, or discards it, and when its quote is no
 longer quotable (withdrawn consent, a re-run that dropped it).
 
+Until a box's text reaches the app, the browser tab keeps a copy of it (:mod:`copquotes.app.tabdrafts`),
+put back in the box after a reload the app did not hear about in time.
+
 Drafts hold edited participant text: they stay in the workspace database, and no export, no
 ``copquotes quotes`` and no log reads them. The table is the app's own (``CREATE TABLE IF NOT
 EXISTS``, no schema version): a workspace without it has no drafts. Saving a draft does not

@@ -331,6 +331,7 @@ def _replace_stored(copies: list[tuple[Path, dict]], data: bytes, sha: str, meta
         for e in info.get("files", []):
             if e.get("path") == entry["path"]:
                 e.update(sha256=sha, bytes=len(data), replaced_at=_now())
+                e.pop("reread", None)            # read again as a new version (not for its open questions)
                 if meta:
                     e["meta"] = {**(e.get("meta") or {}), **meta}
         _write_json(b / BATCH_FILE, info)
@@ -445,7 +446,8 @@ def file_rows(ws, listed: list[dict] | None = None) -> list[dict]:
             if status == "added" and f.get("units") is not None:
                 result = f"read: {read_words(f['units'], f.get('questions'))}"
             elif status == "replaced" and f.get("units") is not None:
-                why = "with a roster added later" if later_roster else "(a new version)"
+                why = ("with a roster added later" if later_roster else "with the open questions chosen"
+                       if f.get("reread") == "open_questions" else "(a new version)")
                 result = f"read again {why}: {read_words(f['units'], f.get('questions'))}"
             elif status == "unreadable":
                 result = f"could not read: {f.get('error') or 'unknown problem'}"
@@ -582,10 +584,11 @@ def human_size(n) -> str:
 
 
 # reasons the ingest gives that send a person to the manifest file: the app's words instead
+NO_OPEN_TEXT = "it has no column of written answers"    # a survey none of whose columns read as open text
 _YAML_ADVICE = [
     (re.compile(r"no open-text column found.*", re.I),
-     "it has no column of written answers (only ratings, ticks or numbers), so it has no quotes. If it does have "
-     "written answers, ask the researcher who looks after copquotes to say which columns they are"),
+     NO_OPEN_TEXT + " (only ratings, ticks or numbers), so it has no quotes. If it does have "
+     "written answers, tick them under 'Choose the open questions of a survey' below and press Analyse... again"),
 ]
 
 
@@ -697,6 +700,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
                 report(b / f["path"], "unreadable", error=_plain_error(exc))
             (b / INGESTED).write_text(_now())
             continue
+        _read_chosen_surveys(disc, b, info, meta)
         for path, reason in disc.skipped + disc.unreadable:
             if Path(path).name in (BATCH_FILE, RESULTS):
                 continue
@@ -737,6 +741,25 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
         _write_json(b / RESULTS, results)
         (b / INGESTED).write_text(_now())
     prog.step("ingest", "done", done=n_files, total=n_files, units=n_units, rosters=n_rosters)
+
+
+def _read_chosen_surveys(disc, batch: Path, info: dict, meta: dict) -> None:
+    """A survey whose open questions were chosen on Add files (copquotes.app.openquestions) is read
+    with them, although the batch's folder, read without them, set it aside as having no open text."""
+    from ..errors import CopquotesError
+    from ..ingest import discover
+
+    chosen = {(batch / f["path"]).resolve() for f in info.get("files", [])
+              if (f.get("meta") or {}).get("open_questions")}
+    again = sorted(p for p in chosen if any(Path(s).resolve() == p for s, _ in disc.skipped))
+    if not again:
+        return
+    disc.skipped = [(s, r) for s, r in disc.skipped if Path(s).resolve() not in chosen]
+    for path in again:
+        try:
+            disc.sources.extend(discover([path], meta).sources)
+        except CopquotesError as exc:
+            disc.unreadable.append((path, _plain_error(exc)))
 
 
 VENDOR_SURVEY_FORMATS = tuple(f for f in SURVEY_FORMATS if not f.startswith("plain_"))

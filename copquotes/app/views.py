@@ -25,7 +25,7 @@ from pathlib import Path
 import streamlit as st
 
 from .. import review
-from ..errors import CopquotesError
+from ..errors import ConfigError, CopquotesError
 from . import access, data
 from ..disclosure import md_blockquote, md_escape
 from ..flag_labels import flag_label, flag_line
@@ -47,8 +47,9 @@ ANALYSE_IN_APP = "press **Analyse...** on the Add files page, which finishes wha
 ANALYSE_SENTENCE = ANALYSE_IN_APP[0].upper() + ANALYSE_IN_APP[1:] + "."
 OPEN_QUESTIONS_NOTE = ("For a survey, 'open questions' counts the questions whose written answers were read for "
                        "quotes. A question read as a choice (a scale, yes/no, a pick list) gives none: if a "
-                       "free-text question is missing from the count, ask the researcher who looks after "
-                       "copquotes to name it as an open question.")
+                       "free-text question is missing from the count, tick it under 'Choose the open questions "
+                       "of a survey' below, then press Analyse... again.")
+PICK_QUESTIONS = "Choose the open questions of a survey"
 # the topic pictures (copquotes.topics.figures.PNG_NAMES) as people read them, not as file names
 PICTURE_CAPTIONS = {
     "topic_map.png": "Topics on a map: answers and turns that say similar things sit close together",
@@ -68,10 +69,19 @@ REJECT_REASONS = ("Not on theme", "Could identify someone", "Unclear out of cont
                   "Repeats another quote", "Unfair to a named person or group", "Other")
 
 
+NO_REASON = ("Choose a reason to reject in the list beside the Reject button (or write one under 'More about "
+             "why'): nothing was recorded.")
+REASON_PLACEHOLDER = "Choose a reason to reject"
+
+
 def reject_reason(choice, more="") -> str:
-    """A rejection reason from the common choice and the optional free text."""
+    """A rejection reason from the common choice and the optional free text. None chosen and none
+    written is refused (a reason is required, as for ``copquotes review reject``): the lists start
+    with no choice, so no reason is ever recorded that the reviewer did not give."""
     choice = str(choice or "").strip()
     more = " ".join(str(more or "").split())
+    if not choice and not more:
+        raise ConfigError(NO_REASON)
     if choice == "Other" and more:
         return more
     return f"{choice}: {more}" if choice and more else (choice or more)
@@ -648,30 +658,13 @@ def _draft_into_box(quote_id: str, version: int, key: str, text: str) -> None:
     drafts.save(ctx.ws, ctx.reviewer, quote_id, version, text)
 
 
-DRAFTS_JS = """
-<script>
-(function () {
-  const win = window.parent;
-  if (!win || win.__copquotesDrafts) { return; }
-  win.__copquotesDrafts = true;
-  // a reload or a closed tab while the reviewer types in an edit box: the box is left first, so
-  // Streamlit sends its text and the app keeps it as a draft (a box sends its text when left)
-  function leave() {
-    const el = win.document.activeElement;
-    const label = el && el.tagName === "TEXTAREA" ? (el.getAttribute("aria-label") || "") : "";
-    if (label.indexOf("Text to publish") === 0) { el.blur(); }
-  }
-  win.addEventListener("beforeunload", leave, true);
-  win.addEventListener("pagehide", leave, true);
-})();
-</script>
-"""
-
-
 def _keep_drafts_on_reload() -> None:
     """In the browser: an edit box being typed in sends its text before the page unloads (a
-    reload, a closed tab), so :func:`_draft_changed` keeps it. The app's own constant script."""
-    st.html(DRAFTS_JS, unsafe_allow_javascript=True)
+    reload, a closed tab), so :func:`_draft_changed` keeps it; and the tab keeps a copy of what is
+    typed until the app has it (:mod:`copquotes.app.tabdrafts`). The app's own constant script."""
+    from .tabdrafts import SCRIPT
+
+    st.html(SCRIPT, unsafe_allow_javascript=True)
 
 
 def _draft_discard(quote_id: str, key: str, text: str | None) -> None:
@@ -805,8 +798,8 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
         cols = st.columns([1, 2, 2, 1, 1])
         cols[0].button("Approve", key=f"approve_{qid}_{v}", on_click=_act, args=("approve", qid, v),
                        disabled=q["status"] == "approved" or q["display_text"] is None)
-        cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}",
-                          label_visibility="collapsed")
+        cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}", index=None,
+                          placeholder=REASON_PLACEHOLDER, label_visibility="collapsed")
         cols[2].text_input("More about why (optional)", key=f"reason_{qid}_{v}", label_visibility="collapsed",
                            placeholder="More about why (optional)")
         cols[3].button("Reject", key=f"reject_{qid}_{v}", on_click=_act, args=("reject", qid, v),
@@ -933,9 +926,15 @@ def _bulk(action: str, ids: list[str]) -> None:
             msg += f" {len(res['already'])} were in it already."
         _flash("success", msg)
         return
+    reason = None
+    if action == "reject":
+        try:
+            reason = reject_reason(ss.get("bulk_reason"), ss.get("bulk_reason_more", ""))
+        except CopquotesError as exc:
+            _flash("error", str(exc))
+            return
     versions = data.quote_statuses(ctx.ws, ids)
     done, failed = 0, []
-    reason = reject_reason(ss.get("bulk_reason"), ss.get("bulk_reason_more", ""))
     for qid in ids:
         if qid not in versions:
             failed.append(f"{qid}: no longer exists")
@@ -977,7 +976,8 @@ def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> list[str]:
     c = st.columns([1, 2, 1, 2, 2])
     c[0].button(f"Approve selected ({len(picked)})", key="bulk_approve", on_click=_bulk, args=("approve", picked),
                 disabled=not picked)
-    c[1].selectbox("Reason to reject", REJECT_REASONS, key="bulk_reason", label_visibility="collapsed")
+    c[1].selectbox("Reason to reject", REJECT_REASONS, key="bulk_reason", index=None, placeholder=REASON_PLACEHOLDER,
+                   label_visibility="collapsed")
     c[2].button(f"Reject selected ({len(picked)})", key="bulk_reject", on_click=_bulk, args=("reject", picked),
                 disabled=not picked)
     c[3].text_input("Collection", key="bulk_collection", label_visibility="collapsed",
@@ -1469,6 +1469,55 @@ def add_files_page() -> None:
         with st.expander(f"Files added so far ({len(rows)})"):
             st.dataframe(rows, hide_index=True, width="stretch")
             st.caption(OPEN_QUESTIONS_NOTE)
+    _open_questions_picker(ctx, listed, running)
+
+
+def _open_questions_picker(ctx: Ctx, listed: list[dict], running: bool) -> None:
+    """Which columns of a survey added before are open questions (:mod:`copquotes.app.openquestions`)."""
+    from . import openquestions
+
+    surveys = {f"{s['batch']}/{s['path']}": s for s in openquestions.survey_files(ctx.ws_path, listed)}
+    if not surveys:
+        return
+    with st.expander(PICK_QUESTIONS):
+        st.caption("The questions whose written answers are read for quotes. copquotes works them out from the "
+                   "answers; tick the ones it missed (or untick one that is not), then press Analyse... to read "
+                   "the survey again with them. Decisions on answers already read are kept.")
+        pick = st.selectbox("Survey", list(surveys), key="oq_file", format_func=lambda k: surveys[k]["name"]
+                            + (" (open questions chosen)" if surveys[k]["chosen"] else ""))
+        s = surveys[pick]
+        try:
+            cols = openquestions.columns(ctx.ws, ctx.ws_path, s["batch"], s["path"])
+        except CopquotesError as exc:
+            st.warning(md_escape(str(exc)))
+            return
+        names = {c["id"]: f"{c['letter']} · {c['id']}" + (f" — {c['question']}" if c["question"] not in ("", c["id"])
+                                                           else "") for c in cols}
+        key = f"oq_cols_{pick}"
+        st.multiselect("Open questions", list(names), default=[c["id"] for c in cols if c["open"]], key=key,
+                       format_func=lambda i: names.get(i, i), disabled=running,
+                       placeholder="none chosen: copquotes works them out")
+        st.button("Use these at the next Analyse", key="oq_save", on_click=_choose_open_questions,
+                  args=(s["batch"], s["path"], s["name"], key), disabled=running)
+
+
+def _choose_open_questions(batch: str, path: str, name: str, key: str) -> None:
+    from . import openquestions
+
+    ctx = current()
+    ids = list(st.session_state.get(key) or [])
+    try:
+        done = openquestions.choose(ctx.ws_path, batch, path, ids)
+    except CopquotesError as exc:
+        _flash("error", str(exc))
+        return
+    if not done:
+        _flash("warning", "An analysis is running: choose the open questions when it is done.")
+    elif ids:
+        _flash("success", f"{name}: {len(ids)} open question{'s' if len(ids) != 1 else ''} chosen. Press "
+                          "Analyse... to read it again with them.")
+    else:
+        _flash("success", f"{name}: copquotes works its open questions out again. Press Analyse... to read it again.")
 
 
 def _dismiss_unreadable(name: str) -> None:
@@ -1896,7 +1945,8 @@ def triage_page() -> None:
         return
     q = rows[0]
     qid, v = q["quote_id"], int(q["version"])
-    with st.container(border=True):
+    # keyed by the quote and its version: the tab's copy of a typed edit finds its quote (tabdrafts)
+    with st.container(border=True, key=f"tr_quote_{qid}_{v}"):
         st.caption(md_escape(" · ".join(x for x in (where_line(q), q["speaker"]) if x)
                              + (f" · status {status_line(q)}" if status_line(q) != "pending" else "")))
         if q.get("question"):
@@ -1913,12 +1963,13 @@ def triage_page() -> None:
         b[4].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
                     disabled=not ss.get("tr_undo"), width="stretch")
         r = st.columns(2)
-        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason")
+        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", index=None, placeholder=REASON_PLACEHOLDER)
         r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
     if editing:           # the keyboard script types into the open box: say so, and how to get the keys back
         st.warning(KEYS_OFF)
     else:
-        st.caption("Keys: A approve · R reject with the reason chosen · E edit · S skip · U undo the last one.")
+        st.caption("Keys: A approve · R reject with the reason chosen (choose one first) · E edit · S skip · "
+                   "U undo the last one.")
     st.button("Re-rank now", key="tr_rerank", on_click=_rerank_now, disabled=learning.is_reranking(ctx.ws_path),
               help="Learn from the decisions so far and re-rank the shortlist in the background (this also "
                    f"happens by itself after every {learning.RERANK_EVERY} decisions).")

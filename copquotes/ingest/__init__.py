@@ -23,13 +23,14 @@ from .detect import detect_format
 from .discover import discover
 from .jsonl import text_records
 from .roster import RosterMatcher, load_roster, roster_columns, roster_rows
+from .survey import question_columns
 from .textio import check_not_empty
 
 __all__ = [
     "discover", "read", "read_path", "detect_format", "load_roster", "RosterMatcher",
     "Source", "Reading", "Discovery", "FORMATS", "SURVEY_FORMATS", "TRANSCRIPT_FORMATS", "CODED_FORMATS",
     "InputError", "UnknownFormatError", "roster_columns", "roster_rows", "check_not_empty",
-    "text_records",
+    "text_records", "question_columns",
 ]
 
 

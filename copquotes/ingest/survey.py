@@ -682,3 +682,21 @@ def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
     elif first or last:
         out.append(Identifier(value=first or last, kind="person", source="identity_column"))
     return out
+
+
+def question_columns(source: Source) -> list[dict]:
+    """The columns of a survey file a person can name as open questions: ``{"id", "letter",
+    "question"}`` for each, from its header rows (the first visible sheet of a workbook, or the
+    manifest's ``sheet``). Their ``id`` is what ``open_questions`` takes (as in copquotes.yaml)."""
+    path = source.path
+    check_not_empty(path)
+    if source.format.endswith("_xlsx"):
+        rows = _sample(iter_xlsx_rows(path, source.meta.get("sheet")), HEADER_SCAN_ROWS)
+    else:
+        head = decode_head(path)
+        delimiter = "\t" if source.meta.get("delimiter") == "tab" else (source.meta.get("delimiter")
+                                                                       or sniff_delimiter(head))
+        rows = _sample(iter_csv_rows(path, detect_encoding(path), delimiter), HEADER_SCAN_ROWS)
+    vendor = _VENDOR.get(source.format)
+    layout = parse_layout(rows, None if vendor == "plain" else vendor)
+    return [{"id": c.id, "letter": col_letter(c.index), "question": c.question} for c in layout.columns]

@@ -298,6 +298,20 @@ def test_triage_follows_the_shortlist_and_shows_the_next_quote_at_once(ws):
     assert status(ws, q[3]) == ("pending", 3) and shown_quote(at).startswith("> We are in this together")
 
 
+def test_triage_reject_with_no_reason_chosen_records_nothing(ws):
+    """Before the fix "Not on theme" was preselected, so R recorded a reason the reviewer never
+    chose; now nothing is chosen, and a rejection without a reason is refused (as by
+    `copquotes review reject` without --reason), saying what to do."""
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    assert at.selectbox(key="tr_reason").value is None
+    at.button(key="tr_reject").click().run()
+    assert status(ws, q[1]) == ("pending", 1)
+    assert ws.conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+    assert at.error and "Choose a reason" in at.error[0].value
+    assert shown_quote(at).startswith("> I walk in flat")          # the same quote, still to decide
+
+
 def test_triage_edit_then_save_approves_the_edit(ws):
     q = quote_ids(ws)
     at = open_page(ws.path, "triage")

@@ -44,6 +44,8 @@ def decide(at, n: int) -> None:
     """Approve the practice answers and reject the catering ones, ``n`` times, with the buttons."""
     for _ in range(n):
         kind = lc.kind_of(shown_quote(at))
+        if kind != "practice" and at.selectbox(key="tr_reason").value is None:
+            at.selectbox(key="tr_reason").select("Not on theme")       # chosen once, it stays chosen
         at.button(key="tr_approve" if kind == "practice" else "tr_reject").click().run()
         assert not at.exception
 

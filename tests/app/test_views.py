@@ -192,6 +192,19 @@ def test_reject_takes_a_common_reason_and_optional_words(ws, choice, more, store
     assert review.history(ws, qid)[-1]["reason"] == stored
 
 
+def test_reject_with_no_reason_chosen_records_nothing_and_says_what_to_do(ws):
+    """Before the fix the list's first reason ("Not on theme") was chosen for the reviewer, so a
+    rejection without a reason recorded one nobody gave. A reason is required (as for
+    `copquotes review reject`): with none chosen nothing is recorded and the page asks for one."""
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes")
+    assert at.selectbox(key=f"reasonpick_{qid}_1").value is None
+    at.button(key=f"reject_{qid}_1").click().run()
+    assert status(ws, qid)[:2] == ("pending", 1)
+    assert review.history(ws, qid) == []
+    assert at.error and "Choose a reason" in at.error[0].value
+
+
 def test_edit_shows_a_diff_and_saves(ws):
     qid = quote_ids(ws)[8]
     at = open_page(ws, "quotes", details=[qid])
@@ -640,6 +653,8 @@ def test_deciding_a_quote_discards_its_draft(ws, decide):
     at = open_page(ws, "quotes", "Ann", details=[qid])
     v = 2 if decide == "reset" else 1
     at.text_area(key=f"edit_{qid}_{v}").input("A draft never saved.").run()
+    if decide == "reject":
+        at.selectbox(key=f"reasonpick_{qid}_{v}").select("Not on theme")
     at.button(key=f"{decide}_{qid}_{v}").click().run()
     assert not at.exception
     from copquotes.app import drafts
@@ -742,3 +757,29 @@ def test_the_bulk_tables_warnings_column_shows_each_quotes_warnings_in_plain_wor
     table = bulk_rows(rows, {"solidarity": "Solidarity"})
     assert list(table["Warnings"]) == ["May identify someone, Cut off mid-sentence", ""]
     assert list(table["Themes"]) == ["Solidarity", ""] and list(table["Source"]) == ["survey · RRE · 2024", "focus group"]
+
+
+@pytest.mark.parametrize("choice, more, reason", [
+    ("Not on theme", "", "Not on theme"),
+    ("Could identify someone", " names  the school ", "Could identify someone: names the school"),
+    ("Other", "too close to the funder's wording", "too close to the funder's wording"),
+    (None, "my own words", "my own words"),
+    (None, "", None), (None, "   ", None), ("Other", "", "Other"),
+])
+def test_a_rejection_reason_is_what_the_reviewer_chose_or_wrote_and_never_made_up(choice, more, reason):
+    """The reason every reject control (a quote's, Triage's, the bulk table's) records; none
+    chosen and none written is refused with what to do (the bulk table's list starts empty too)."""
+    from copquotes.app.views import REJECT_REASONS, reject_reason
+    from copquotes.errors import CopquotesError
+
+    if reason is None:
+        with pytest.raises(CopquotesError, match="Choose a reason"):
+            reject_reason(choice, more)
+    else:
+        assert reject_reason(choice, more) == reason
+    assert choice is None or choice in REJECT_REASONS
+
+
+def test_the_bulk_tables_reject_reason_starts_unchosen(ws):
+    at = open_page(ws, "quotes")
+    assert at.selectbox(key="bulk_reason").value is None
