@@ -306,6 +306,14 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
 # publishing ("Yes for research", "Yes, in the evaluation report", "Happy for staff to see", "Happy to be
 # contacted"): not read (neither a yes nor a no)
 _NOT_SURE = re.compile(r"\bi\s+think\b|\bthink\s+so\b|\bguess\b|\bsuppose\b|\bresearch\b|\bevaluat\w*|"
+                       # hedges h117's review found ("Yes (unsure)", "Yes I believe so", "Yes, I hope so", "Yes - unclear",
+                       # "Yes, I reckon"), and a yes said for someone by another ("yes (per manager)", "according to Jo")
+                       r"\bunsure\b|\bnot\s+(?:sure|certain)\b|\buncertain\b|\bunclear\b|\bbelieve\b|\bhope\w*|\breckon\w*|"
+                       r"\bpresum\w*|\bassum\w*|\bapparently\b|\bi\s+(?:feel|expect|imagine|gather)\b|\bshould\s+be\b|"
+                       r"\b(?:fairly|pretty|quite)\s+sure\b|\b(?:kind|sort)\s+of\b|\bkinda\b|\bsorta\b|\bmostly\b|\blikely\b|"
+                       r"\bi(?:\s+would|'d)\s+say\b|\bthink\b|\bas\s+far\s+as\s+i\s+know\b|\bafaik\b|\btentative\w*|\bin\s+theory\b|"
+                       r"\bfor\s+(?:now|the\s+(?:time\s+being|moment))\b|\bproxy\b|\b(?:the\s+)?(?:funders?|board|trustees?)\b|"
+                       r"-?\bish\b|\bdoubt\w*|\bunconfirmed\b|\bunverified\b|\bper\s+(?!(?:the\s+|my\s+|a\s+|signed\s+)*(?:consent\s+)?form\b)|\baccording\s+to\b|\bon\s+behalf\b|"
                        r"\bto\s+(?:see|read|view|look\s+at)\b|\bcontact\w*|\bstaff\b|\bmanager\b|\bcolleagues?\b")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
 _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|"
@@ -386,7 +394,13 @@ _REFUSAL = re.compile(
     r"^\W*i\s+(?:do\s+not|don't|will\s+not|won't)\s+(?:give|grant)\s+(?:my\s+|any\s+)?(?:permission|consent)\b|"
     r"(?:\bnot|n't|\bnever)\s+(?:\w+\s+){0,5}?(?:quot\w*|publish\w*|shar(?:e|ed|ing)|us(?:e|ed|ing)|includ\w*|featur\w*)\b"
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
-    r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*)\s+(?:\w+\s+){0,2}(?:consent|permission|agreement)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
+    r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*|withh[eo]ld\w*|rescind\w*|retract\w*|declined|refused)\s+(?:\w+\s+){0,2}"
+    r"(?:consent|permission|agreement)\b|"
+    r"\bwithdr[ae]w\w*\s+(?:from\s+)?(?:\w+\s+)?quot\w*|\bquot\w*\s+(?:consent\s+|permission\s+)?(?:withdrawn|withdrawal|revoked|removed)\b|"
+    r"\b(?:consent|permission)\s+(?:is\s+)?no\s+longer\b|"
+    # the taken-back word after it ("Quote consent withdrawn", "Consent to quote - revoked"); not "can be withdrawn"
+    r"\b(?:consent|permission|agreement)(?:\s+to\s+(?:quote|be\s+quoted|publish))?\s*[-:(]?\s*(?:withdrawn|revoked|"
+    r"withheld|rescinded|retracted|refused|declined|cancell?ed|removed)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
     r"\bexclud\w*\b|\bobject\w*\s+to\b|\bdnq\b|\b(?:do|would|will)\s+you\s+mind\b|\bmind\s+(?:if\s+we|us|being|having)\b|\bkeep\s+(?:\w+\s+){0,3}out\s+of\b|"
     r"\bkeep\s+(?:my|your|our|their)\s+(?:comments|words|answers|responses|feedback)\s+(?:\w+\s+){0,3}?out\s+of\b", re.I)
 

@@ -499,9 +499,29 @@ def _names_words(q: str) -> bool:
 # to publish; the anonymity every quote has anyway ("anonymously only") is no limit
 _LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s+(?:be\s+)?(?:published|for\s+publication|"
                           r"made\s+public|public)\b|\bstaff\s+training\b|"
-                          r"\b(?:for|in|to|within)\s+(?:\w+\s+){0,3}?only\b|\bonly\s+(?:for|in|to|within|at)\b", re.I)
+                          # any "only" left once the anonymity is taken out ("(funder only)", "- funder report only",
+                          # "Your responses will only be seen by the evaluation team")
+                          r"\bonly\b|"
+                          # a narrower audience or channel named ("(staff newsletter)", "(board report)")
+                          r"\b(?:staff|board|funders?|trustees?|commissioners?|management|managers?|colleagues)\b|"
+                          r"\b(?:evaluation|research|project|programme|program|internal)\s+team\b|"
+                          # a channel carved out ("(not for social media)", "(except the website)")
+                          r"\bnot\s+(?:for|on|in|to|via|through|at)\b|\bexcept\b|\bexcl\b|(?<!name\s)(?<!names\s)\bexcluded\b|\bbut\s+not\b|"
+                          r"\b(?:no|not)\s+(?:on\s+|in\s+|for\s+)?(?:social\s+media|socials|online|website|web|internet|"
+                          r"newsletters?|press|media|publication)\b|\b(?:social\s+media|socials|online|website)\s+no\b|"
+                          r"\brestrict\w*|\blimited\b|\bprivate(?:ly)?\b|\bconfidential\w*|"
+                          r"\bwithin\s+(?:the\s+|our\s+|your\s+)?(?:organi[sz]ation|team|service|agency|network|cop|group|sector)\b|"
+                          r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)", re.I)
 _ANONYMOUSLY = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed|without\s+(?:your|my)\s+name)"
-                          r"(?:\s+only)?\b|\bonly\s+(?:with|if)\s+(?:your|my)\s+(?:permission|consent|ok)\b", re.I)
+                          r"(?:\s+only)?\b|\bonly\s+(?:with|if)\s+(?:your|my)\s+(?:permission|consent|ok)\b|"
+                          # "we will only use quotes anonymously", "only if you agree", "only with your name removed"
+                          r"\bonly\s+(?:\w+\s+){1,3}?(?:anonymous\w*|anonymi[sz]ed|de-?identified)\b|"
+                          r"\bonly\s+(?:\w+\s+){0,3}?(?:(?:if|when)\s+you\s+(?:agree|say\s+yes|consent|allow|give)|"
+                          r"with\s+your\s+(?:permission|consent|ok|agreement))\b|"
+                          r"\bonly\s+with(?:out)?\s+(?:your|my)\s+name\b|"
+                          # a name kept out is the anonymity every quote has ("your name will be kept confidential")
+                          r"\b(?:your|my)\s+(?:name|identity|details)\s+(?:will\s+be\s+|is\s+|are\s+|stays?\s+)?(?:kept\s+)?"
+                          r"(?:confidential|private)\b", re.I)
 
 
 def limited_use(col: Column) -> bool:

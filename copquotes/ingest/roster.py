@@ -30,7 +30,7 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
-from .base import refusal_said, refuses_quotes, truthy
+from .base import refusal_said, refuses_quotes, truthy, unsure_yes
 from .columns import limits_use
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
@@ -321,7 +321,7 @@ _CONSENT_NOT_ASKED = re.compile(r"^(?:tbc|tbd|tba|pending|unknown|unsure|not\s+s
 # a consent cell that hedges ("Yes?", "yes (check)", "y?", "I think so", "probably"): not known for sure
 # (a bare "maybe" says neither yes nor no: the load stops on it, naming the row)
 _HEDGED = re.compile(r"\?|\b(?:i\s+think|think\s+so|believe\s+so|probably|guess|check\w*|confirm\w*|verify|"
-                     r"assume\w*|apparently|should\s+be|presumably)\b", re.I)
+                     r"assume\w*|apparently|should\s+be|presumably|unsure|unclear|believe|hope\w*|reckon\w*)\b", re.I)
 
 # a plain no (or an empty box written out) in a column of who must NOT be quoted: the only cell that gives consent there
 _PLAIN_NO = re.compile(r"(?:n|no|nope|false|0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected))[\s.!]*", re.I)
@@ -399,6 +399,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
     if limited:
         log.warning("%s: the consent column %r limits the use (internal, aggregate, not published...): its yes "
                     "is not read as leave to quote", path, str(header[cols["quote_consent"]]).strip())
+    # the consent column says it is about quoting or publishing ("Quote consent"), not only "Consent"
+    plain_about_quotes = bool(_PUBLIC_USE.search(_loose_header(str(header[cols["quote_consent"]]))))
     entries: list[RosterEntry] = []
     not_asked = 0
     for rownum, row in rows[1:]:
@@ -423,7 +425,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
             consent = truthy(consent_raw, weak=True)
             if consent is not None and _HEDGED.search(consent_raw) and not _SAYS_NO.match(consent_raw):
                 consent = None   # "yes (check)", "Yes I think": a yes not for sure; a hedged no stays a no
-            if consent is None and consent_raw and not (_CONSENT_NOT_ASKED.match(consent_raw) or _HEDGED.search(consent_raw)):
+            if consent is None and consent_raw and not (_CONSENT_NOT_ASKED.match(consent_raw) or _HEDGED.search(consent_raw)
+                                                        or unsure_yes(consent_raw)):   # "yes (per manager)", "Yes, for research"
                 raise ConfigError(
                     f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"
                 )
@@ -433,6 +436,9 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
             not_asked += 1
         if get("refusal") and refusal_said(get("refusal")) is not False:
             consent = False   # a yes, a tick or an answer not read in the column of who must NOT be quoted
+        elif consent and "refusal" in cols and not get("refusal") and not plain_about_quotes:
+            consent = None    # "Consent" (maybe to take part) = yes, "Do not quote" left empty: leave to quote not known
+            not_asked += 1
         aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
         entries.append(RosterEntry(
             name=name, role=role, quote_consent=consent, aliases=aliases,

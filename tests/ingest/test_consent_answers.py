@@ -510,3 +510,100 @@ def test_a_statement_ticked_in_an_excel_sheet_is_read_as_in_a_csv(tmp_path):
                         [[i + 1, text, cell] for i, (text, cell) in enumerate(zip(ANSWERS, ["\u2713", None, "X"]))])
     _, _, units = units_of(p)
     assert [u.consent for u in units] == [True, False, True]
+
+
+# helper h117's review of the tick / limited-use / hedged reading: each row failed on int before this change
+@pytest.mark.parametrize("header", [
+    "Quote consent (research only)", "Quote consent (evaluation only)", "Quote consent (funder only)",
+    "Quote consent - funder report only", "Quote consent (staff newsletter)", "Quote consent (board report)",
+    "Quote consent (not for social media)",
+])
+def test_a_roster_header_that_limits_the_use_in_brackets_or_without_a_preposition_gives_no_yes(tmp_path, header):
+    assert _roster(tmp_path, header, ["Yes", "No", "Yes"]) == [None, False, None]
+
+
+@pytest.mark.parametrize("question", [
+    "May we quote your comments (funder only)?",
+    "Can we quote your comments? (Your responses will only be seen by the evaluation team)",
+    "May we quote your comments in the staff newsletter?",
+    "May we quote your comments (not for social media)?",
+])
+def test_a_survey_question_that_limits_the_use_gives_no_yes(tmp_path, question):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert [u.consent for u in units] == [None, False, None]
+
+
+HEDGED_YES = ["Yes (unsure)", "Yes I believe so", "Yes, I hope so", "Yes - unclear", "Yes, I reckon", "Yes, I believe"]
+
+
+@pytest.mark.parametrize("cell", HEDGED_YES)
+def test_a_hedged_yes_in_a_survey_is_no_yes(tmp_path, cell):
+    _, _, units = units_of(_survey(tmp_path, ["May we quote your comments in reports?"], [[cell], ["No"], ["Yes"]]))
+    assert [u.consent for u in units] == [None, False, True]
+
+
+@pytest.mark.parametrize("cell", HEDGED_YES + ["yes (per manager)", "Yes, for research"])
+def test_a_hedged_or_second_hand_roster_yes_is_unknown_and_the_load_goes_on(tmp_path, cell):
+    assert _roster(tmp_path, "Quote consent", [cell, "yes", "no"]) == [None, True, False]
+
+
+@pytest.mark.parametrize("header", ["Quote consent withdrawn", "Quote consent revoked", "Withheld quote consent",
+                                    "Quote permission withdrawn"])
+def test_a_roster_column_of_consent_taken_back_reads_its_yes_as_no(tmp_path, header):
+    assert _roster(tmp_path, header, ["Yes", "No", ""]) == [False, True, None]
+
+
+@pytest.mark.parametrize("consent_header,cells,consents", [
+    ("Consent", [("Yes", ""), ("Yes", "Yes"), ("No", "")], [None, False, False]),
+    # ("Consent form signed" is not read beside "Do not quote": the refusal column alone decides)
+    ("Consent form signed", [("Yes", ""), ("Yes", "Yes"), ("No", "")], [None, False, None]),
+    ("Consent", [("Yes", "No"), ("Yes", "x"), ("No", "No")], [True, False, False]),
+    ("Quote consent", [("Yes", ""), ("Yes", "Yes"), ("No", "")], [True, False, False]),
+])
+def test_an_empty_do_not_quote_cell_beside_a_plain_consent_gives_no_quote_consent(tmp_path, consent_header, cells,
+                                                                                 consents):
+    from copquotes.ingest import load_roster
+
+    p = tmp_path / "roster.csv"
+    p.write_bytes(csv_bytes([["name", "role", consent_header, "Do not quote"]] +
+                            [[n, "participant", c, d] for n, (c, d) in
+                             zip(["Orrin Talbot", "Pella Strand", "Quill Aberdeen"], cells)]))
+    assert [e.quote_consent for e in load_roster(p)] == consents
+
+
+# helper h117's own adversarial pass (other words, orders, capitals): each row gave consent (or took a refusal
+# column for a consent) on int before this change
+@pytest.mark.parametrize("header,cells,consents", [
+    ("QUOTE CONSENT (FUNDER ONLY)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent [board]", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (no social media)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (excl. social media)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (website OK, social media no)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (restricted)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (within the organisation)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent", ["YES (UNSURE)", "Yes, I'd say so", "Yes, as far as I know"], [None, None, None]),
+    ("Quote consent", ["Yes - tentatively", "Yes in theory", "Yes, for now"], [None, None, None]),
+    ("Quote consent", ["Yes (by proxy)", "Yes, for the funder", "Yes-ish"], [None, None, None]),
+    ("Quote consent", ["Yes, doubtful", "Yes (unconfirmed)", "Yes (as per consent form)"], [None, None, True]),
+    ("Quote consent WITHDRAWN", ["Yes", "No", "Yes"], [False, True, False]),
+    ("Quotes withdrawn", ["Yes", "No", "Yes"], [False, True, False]),
+    ("Quote consent no longer given", ["Yes", "No", "Yes"], [False, True, False]),
+    # guards
+    ("Quote consent (can be withdrawn any time)", ["Yes", "No", "Yes"], [True, False, True]),
+    ("Quote consent (anonymised only)", ["Yes", "No", "Yes"], [True, False, True]),
+])
+def test_h117_adversarial_roster_consents(tmp_path, header, cells, consents):
+    assert _roster(tmp_path, header, cells) == consents
+
+
+@pytest.mark.parametrize("question,consents", [
+    ("May we quote your comments (not on social media)?", [None, False, None]),
+    ("May we quote your comments? We will share them privately with our funder.", [None, False, None]),
+    # guards: anonymity is no limit, nor is a name kept confidential
+    ("Can we quote your comments? Your name will be kept confidential.", [True, False, True]),
+    ("Can we quote your comments? We will only quote you if you agree.", [True, False, True]),
+    ("May we quote your comments within our annual report?", [True, False, True]),
+])
+def test_h117_adversarial_survey_questions(tmp_path, question, consents):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert [u.consent for u in units] == consents
