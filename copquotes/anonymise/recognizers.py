@@ -450,6 +450,8 @@ def _acts_as_person(f: Features, i: int) -> bool:
 #: Where a person works or lives, before "at" / "for" (or "in" after lives) and a capitalised name: "Faith works at
 #: Sunraysia Health", "Hope lives in Mildura" ("Hope works in mysterious ways", "Faith works for me" stay).
 _WORKS_AT = frozenset("works worked volunteers volunteered lives lived".split())
+#: Verbs after which "at" and capitalised words name a workplace: "she works at Safe Relationships".
+_WORK_VERBS = frozenset("work works worked working volunteer volunteers volunteered volunteering employed".split())
 
 
 #: Auxiliaries that are also first names: before a verb in the past tense or with its -s, the name ("Will was a
@@ -1610,6 +1612,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
                     continue
             i += 1
         out.extend(self._possessive_national(f))
+        out.extend(self._workplace(f))
         # acronyms and CamelCase names
         for t in toks:
             lo = t.lower
@@ -1630,6 +1633,32 @@ class OrgRecognizer(_AllowWordsRecognizer):
                     and not _is_common(lo) and lo not in w.first and lo not in w.last \
                     and (not re.search(r"[aeiouy]", lo) or re.search(r"[^aeiouy]{4}", lo)):
                 out.append(result("ORGANIZATION", t.start, t.end, "acronym", P_ACRONYM))
+        return out
+
+    def _workplace(self, f: Features) -> list:
+        """Two or more capitalised words where someone works or volunteers: "she works at Safe Relationships",
+        "I volunteer at the Kindred Roots Project" (the programme-phrase rule still lets "Aged Care" go)."""
+        toks = f.tokens
+        out = []
+        for t in toks:
+            if t.lower not in _WORK_VERBS:
+                continue
+            a = f.next(t.i)
+            if a is None or a.lower != "at":
+                continue
+            b = f.next(a.i)
+            if b is not None and b.lower == "the":
+                b = f.next(b.i)
+            if b is None or not (b.cap and b.alpha) or b.sent_init or b.lower in words().stop:
+                continue
+            k = b
+            while True:
+                nx = f.next(k.i)
+                if nx is None or k.poss or not (nx.cap and nx.alpha) or nx.sent_init:
+                    break
+                k = nx
+            if k.i > b.i:  # an allowed term ("Respectful Relationships") is let go later, whole
+                out.append(result("ORGANIZATION", b.start, k.end, "org_pattern", P_ORG))
         return out
 
     def _possessive_national(self, f: Features) -> list:
