@@ -50,6 +50,56 @@ def _ordinary(lo: str, allow_words: frozenset) -> bool:
         and lo not in lx.PLACE_REGION_TAIL and lo not in lx.ROLE_NOUNS
 
 
+#: Heads of programme phrases that are also surnames, though rare ones: "Youth Work", "Safe Place".
+_PHRASE_HEADS = frozenset("work place".split())
+
+
+def _name_like(content: list[str], allow_words: frozenset) -> bool:
+    """A word after the first is one of the commonest surnames ("Wren Hill", "Lucky Stone", "Moss Smith"): a
+    given name and a surname that are both everyday words. A programme phrase's words are rare surnames or none
+    ("Safe Space": "space" is the 27,072nd surname; "Knowledge Sharing", "Action Plan")."""
+    last = lx.common_last_names()
+    for t in content[1:]:
+        lo = t.lower().replace("’", "'")
+        lo = lo[:-2] if lo.endswith("'s") else lo
+        if lo in last and lo not in _PHRASE_HEADS and lo not in allow_words:
+            return True
+    return False
+
+
+#: Verbs before "with" / "to" whose object is a person ("spoke with X", "thanks to X"); not "went to", "finished with".
+_TALKED_WITH = frozenset("""
+spoke speak speaking spoken talk talked talking chat chatted chatting yarn yarned yarning met meet meeting
+paired partnered teamed thanks credit kudos props shoutout shout-out
+""".split())
+
+
+def _person_context(text: str, s: int, e: int) -> bool:
+    """``text[s:e]`` stands where only a person fits: after a strong cue ("Thanks X", "told X", "my colleague X",
+    "thank you X", "me and X", "spoke with X", "thanks to X") or before a verb of speaking ("X told me", "X said",
+    "X and I"). Weaker cues ("X was great", "went to X", "with X") leave a phrase a phrase."""
+    f = features(text)
+    i, j = f.token_at(s), f.token_at(max(s, e - 1))
+    if i is None or j is None:
+        return False
+    p = f.prev(i)
+    if p is not None:
+        pp = f.prev(p.i)
+        if p.lower in lx.PERSON_BEFORE_STRONG or p.lower in lx.HONORIFICS:
+            return True
+        if pp is not None and (p.lower == "you" and pp.lower == "thank" or p.lower in ("and", "&") and pp.lower in ("me", "i", "myself")
+                               or p.lower in ("with", "to") and pp.lower in _TALKED_WITH):
+            return True
+    nx = f.next(j)
+    if nx is not None:
+        if nx.lower in lx.SLOT_SPEECH_AFTER or nx.lower in lx.PERSON_AFTER_STRONG:
+            return True
+        nn = f.next(nx.i)
+        if nx.lower in ("and", "&") and nn is not None and nn.lower in ("i", "me", "myself"):
+            return True
+    return False
+
+
 def programme_phrase(text: str, s: int, e: int, kind: str, source: str, allow_words: frozenset = frozenset()) -> bool:
     """Is ``text[s:e]``, found as a person or organisation by ``source``, a Title Case phrase of ordinary words?
 
@@ -85,7 +135,7 @@ def programme_phrase(text: str, s: int, e: int, kind: str, source: str, allow_wo
     if kind == "place" or not all(_ordinary(lo, allow_words) for lo in los):
         return False
     if kind == "person":
-        return True
+        return not _name_like(content, allow_words) and not _person_context(text, s, e)
     w = words()
     head = los[-1]
     if head in _BODIES:

@@ -16,6 +16,7 @@ from . import _presidio  # noqa: F401  (Presidio without torch/transformers: see
 from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResult  # noqa: E402
 
 from . import lexicon as lx
+from . import morphology as morph
 from .features import Features, Tok, features
 from .gazetteer import place_first_tokens, place_index, place_population
 
@@ -116,7 +117,20 @@ def _is_common(lower: str) -> bool:
             return True
     if len(lower) > 5 and lower[-3:] in ("ing", "ged", "ned", "ted", "red", "ped") and lower[-4] == lower[-5] and lower[:-4] in eng:
         return True
-    return False
+    # WordNet's own rules for the rest ("rarer", "safest", "bigger", "busiest", "happily"), never for a
+    # census first name that is no ordinary word ("les", "emily")
+    return morph.inflected(lower, w.eng) and _not_a_first_name(lower)
+
+
+def _not_a_first_name(lower: str) -> bool:
+    w = words()
+    return lower not in w.first or lower in w.ambiguous
+
+
+def _derived(lower: str) -> bool:
+    """A regular derivation of an English word ("tokenistic", "ableist", "prioritisation", "unhelpfully"),
+    not a census first name ("denise", "janise"): see :mod:`~copquotes.anonymise.morphology`."""
+    return _not_a_first_name(lower) and morph.derived(lower, words().eng)
 
 
 _SUFFIX = re.compile(r"^(.+?)(?:['’](?:s|ll|ve|re|d|m|t)|n['’]t|['’])$")
@@ -138,7 +152,8 @@ def unknown_word(lower: str, slips: bool = True) -> bool:
         lower = m.group(1)
         if len(lower) < 3 or lower in ("ca", "wo", "sha"):
             return False
-    if lower in w.stop or lower in lx.INFORMAL_WORDS or _is_common(lower) or _compound(lower) or _y_adjective(lower):
+    if lower in w.stop or lower in lx.INFORMAL_WORDS or _is_common(lower) or _compound(lower) or _y_adjective(lower) \
+            or _derived(lower):
         return False
     if "-" in lower:
         parts = [p for p in lower.split("-") if p]
@@ -435,6 +450,8 @@ def _acts_as_person(f: Features, i: int) -> bool:
 #: Where a person works or lives, before "at" / "for" (or "in" after lives) and a capitalised name: "Faith works at
 #: Sunraysia Health", "Hope lives in Mildura" ("Hope works in mysterious ways", "Faith works for me" stay).
 _WORKS_AT = frozenset("works worked volunteers volunteered lives lived".split())
+#: Verbs after which "at" and capitalised words name a workplace: "she works at Safe Relationships".
+_WORK_VERBS = frozenset("work works worked working volunteer volunteers volunteered volunteering employed".split())
 
 
 #: Auxiliaries that are also first names: before a verb in the past tense or with its -s, the name ("Will was a
@@ -613,8 +630,8 @@ def _slot_word_lower(lo: str, cap: bool) -> bool:
         return False
     if lo in lx.PEOPLE_AND_TIME_NOUNS and not (cap and lo in w.first):
         return False  # "the young girl said", "a call from duty"
-    if not cap and lo not in w.first and lo not in w.last and _key_slip(lo):
-        return False  # "thank ypu", "domeone told me": a frequent word mistyped, not a name
+    if not cap and lo not in w.first and lo not in w.last and _key_slip(lo) and not _is_common(lo):
+        return False  # "thank ypu", "domeone told me": a frequent word mistyped, not a name ("mere" is a word)
     if named_word(lo):
         return True
     if lo.endswith("s") and (lo[:-1] in w.eng["any"] or lo.endswith("es") and lo[:-2] in w.eng["any"]
@@ -767,6 +784,15 @@ def _infinitive_after_particle(f: Features, i: int) -> bool:
         and t.lower in words().eng["verb"] and t.lower not in words().first
 
 
+def _purpose_noun(t: Tok) -> bool:
+    """A common noun in lower case after "for": what people meet for ("met for lunch", "catching up for coffee",
+    "went out for a walk"), not whom; a WordNet noun or its plural that is no census first name and no
+    :func:`named_word` ("filled in for sarah" stays a name)."""
+    lo = _bare(t.lower)
+    w = words()
+    return not t.cap and _noun_or_plural(lo) and lo not in w.first and not named_word(lo)
+
+
 def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bool:
     """Does token ``i`` stand where only a person's name fits, whatever the word is?
 
@@ -807,8 +833,9 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
             and f.next(i + 1) is not None and _subject_position(f, i) and (not _verbish(lo) or named_word(lo) or t.cap or _name_verb(lo)):
         return True
     if p is not None and i >= 2 and p.lower == "and" and toks[i - 2].lower in ("me", "i", "myself") \
-            and f.prev(i - 1) is not None and _np_end(f, i):
-        return True
+            and f.prev(i - 1) is not None and (_np_end(f, i) or nx is not None and (
+                nx.lower in _SUBJECT_VERBS or nx.lower in lx.SLOT_SPEECH_AFTER or nx.lower == "went")):
+        return True  # "me and dusty", "me and dusty drove down"
     # subject of a verb of speaking
     if nx is not None and nx.lower in lx.SLOT_SPEECH_AFTER and _subject_position(f, i):
         return True
@@ -872,7 +899,7 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
         return True
     if p is not None and p.lower in ("with", "to", "for") and i >= 2 and f.prev(i - 1) is not None \
             and toks[i - 2].lower in lx.SLOT_VERB_BEFORE_PREP and _np_end(f, i) and (not _verbish(t.lower) or _name_verb(t.lower)) \
-            and not _infinitive_after_particle(f, i):
+            and not _infinitive_after_particle(f, i) and not (p.lower == "for" and _purpose_noun(t)):
         return True
     # "a text from X", "a call from X": what people send each other, then who sent it
     if p is not None and p.lower in ("from", "off") and i >= 2 and f.prev(i - 1) is not None \
@@ -1585,6 +1612,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
                     continue
             i += 1
         out.extend(self._possessive_national(f))
+        out.extend(self._workplace(f))
         # acronyms and CamelCase names
         for t in toks:
             lo = t.lower
@@ -1605,6 +1633,32 @@ class OrgRecognizer(_AllowWordsRecognizer):
                     and not _is_common(lo) and lo not in w.first and lo not in w.last \
                     and (not re.search(r"[aeiouy]", lo) or re.search(r"[^aeiouy]{4}", lo)):
                 out.append(result("ORGANIZATION", t.start, t.end, "acronym", P_ACRONYM))
+        return out
+
+    def _workplace(self, f: Features) -> list:
+        """Two or more capitalised words where someone works or volunteers: "she works at Safe Relationships",
+        "I volunteer at the Kindred Roots Project" (the programme-phrase rule still lets "Aged Care" go)."""
+        toks = f.tokens
+        out = []
+        for t in toks:
+            if t.lower not in _WORK_VERBS:
+                continue
+            a = f.next(t.i)
+            if a is None or a.lower != "at":
+                continue
+            b = f.next(a.i)
+            if b is not None and b.lower == "the":
+                b = f.next(b.i)
+            if b is None or not (b.cap and b.alpha) or b.sent_init or b.lower in words().stop:
+                continue
+            k = b
+            while True:
+                nx = f.next(k.i)
+                if nx is None or k.poss or not (nx.cap and nx.alpha) or nx.sent_init:
+                    break
+                k = nx
+            if k.i > b.i:  # an allowed term ("Respectful Relationships") is let go later, whole
+                out.append(result("ORGANIZATION", b.start, k.end, "org_pattern", P_ORG))
         return out
 
     def _possessive_national(self, f: Features) -> list:
