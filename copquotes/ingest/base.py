@@ -313,6 +313,10 @@ _NOT_SURE = re.compile(r"\bi\s+think\b|\bthink\s+so\b|\bguess\b|\bsuppose\b|\bre
                        r"\b(?:fairly|pretty|quite)\s+sure\b|\b(?:kind|sort)\s+of\b|\bkinda\b|\bsorta\b|\bmostly\b|\blikely\b|"
                        r"\bi(?:\s+would|'d)\s+say\b|\bthink\b|\bas\s+far\s+as\s+i\s+know\b|\bafaik\b|\btentative\w*|\bin\s+theory\b|"
                        r"\bfor\s+(?:now|the\s+(?:time\s+being|moment))\b|\bproxy\b|\b(?:the\s+)?(?:funders?|board|trustees?)\b|"
+                       # ... or a yes from before, still to be talked over, or as far as someone is aware
+                       # ("Yes, originally", "Yes - to discuss", "Yes, as far as I'm aware")
+                       r"\b(?:originally|initially|previously)\b(?!\W*(?:said\s+)?(?:no|n)\b)|\bto\s+(?:be\s+)?discuss\w*|\bunder\s+discussion\b|"
+                       r"\bas\s+far\s+as\s+(?:i|we)(?:'m|'re|\s+am|\s+are)\s+aware\b|"
                        r"-?\bish\b|\bdoubt\w*|\bunconfirmed\b|\bunverified\b|\bper\s+(?!(?:the\s+|my\s+|a\s+|signed\s+)*(?:consent\s+)?form\b)|\baccording\s+to\b|\bon\s+behalf\b|"
                        r"\bto\s+(?:see|read|view|look\s+at)\b|\bcontact\w*|\bstaff\b|\bmanager\b|\bcolleagues?\b")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
@@ -396,8 +400,10 @@ _REFUSAL = re.compile(
     r"(?!\s+(?:\w+\s+)?(?:name|names|surname|identity|details|e-?mail|photo\w*)\b)|"
     r"\bunquot\w*|\bopt(?:s|ed|ing)?[\s-]*out\b|\b(?:withdr[ae]w\w*|revok\w*|withh[eo]ld\w*|rescind\w*|retract\w*|declined|refused)\s+(?:\w+\s+){0,2}"
     r"(?:consent|permission|agreement)\b|"
-    r"\bwithdr[ae]w\w*\s+(?:from\s+)?(?:\w+\s+)?quot\w*|\bquot\w*\s+(?:consent\s+|permission\s+)?(?:withdrawn|withdrawal|revoked|removed)\b|"
-    r"\b(?:consent|permission)\s+(?:is\s+)?no\s+longer\b|"
+    r"\bwithdr[ae]w\w*\s+(?:from\s+)?(?:\w+\s+)?quot\w*|\bquot\w*\s+(?:consent\s+|permission\s+)?(?:withdrawn|withdrawal|revoked|removed|"
+    r"declined|refused|withheld|rescinded|retracted)\b|"
+    # "Consent no longer given", "No longer consents to quotes", "No longer happy to be quoted"
+    r"\b(?:consent|permission)\s+(?:is\s+)?no\s+longer\b|\bno\s+longer\s+(?:\w+\s+){0,2}?(?:consent\w*|agree\w*|happy|willing|ok)\b|"
     # the taken-back word after it ("Quote consent withdrawn", "Consent to quote - revoked"); not "can be withdrawn"
     r"\b(?:consent|permission|agreement)(?:\s+to\s+(?:quote|be\s+quoted|publish))?\s*[-:(]?\s*(?:withdrawn|revoked|"
     r"withheld|rescinded|retracted|refused|declined|cancell?ed|removed)\b|\bleave\s+(?:\w+\s+){0,3}out\b|"
@@ -446,6 +452,11 @@ _TICKED = re.compile(r"[xX\u2713\u2714\u2717\u2718\u2611\u2612]|1|ticked|checked
 _UNTICKED = re.compile(r"0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected)", re.I)
 
 
+# a cell of a column of who must NOT be quoted that says the refusal in a word ("Declined", "Refused",
+# "Withdrawn 3/5", "Revoked"): the refusal the column asks about, not a no to it
+_REFUSAL_IN_A_WORD = re.compile(r"^\W*(?:withdr[ae]w\w*|revok\w*|declin\w*|refus\w*|rescind\w*|retract\w*|withh[eo]ld\w*)\b", re.I)
+
+
 def refusal_said(cell, question: str | None = None) -> bool | None:
     """The answer in a column asking who must NOT be quoted: yes or a tick (the refusal), no or no
     tick, or None when it says neither. A checkbox export writes the option's own words for a tick
@@ -457,6 +468,8 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     after_but = re.split(r"\bbut\b", v, maxsplit=1, flags=re.I)
     if len(after_but) == 2 and refuses_quotes(after_but[1]):
         return True    # "I don't mind, but please don't quote me"
+    if _REFUSAL_IN_A_WORD.match(v):
+        return True    # "Declined", "Withdrawn 3/5": the refusal itself
     if _NOT_MINDING.match(v):
         return False   # "No, I don't mind being quoted", "Not bothered"
     no = _NO_START.match(v)

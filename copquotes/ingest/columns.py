@@ -510,6 +510,10 @@ _LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s
                           r"\b(?:no|not)\s+(?:on\s+|in\s+|for\s+)?(?:social\s+media|socials|online|website|web|internet|"
                           r"newsletters?|press|media|publication)\b|\b(?:social\s+media|socials|online|website)\s+no\b|"
                           r"\brestrict\w*|\blimited\b|\bprivate(?:ly)?\b|\bconfidential\w*|"
+                          # the team alone as the audience ("Quote consent (team)", "for the team")
+                          r"[(\[]\s*(?:the\s+|our\s+)?(?:\w+\s+)?team\s*[)\]]|\b(?:for|to|within)\s+(?:the\s+|our\s+|your\s+)?team\b|"
+                          # a consent not given yet or no longer current ("(pending)", "(TBC)", "(expired)")
+                          r"\bpending\b|\btb[cd]\b|\bto\s+be\s+confirmed\b|\bunconfirmed\b|\bexpired\b|\blapsed\b|"
                           r"\bwithin\s+(?:the\s+|our\s+|your\s+)?(?:organi[sz]ation|team|service|agency|network|cop|group|sector)\b|"
                           r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)", re.I)
 _ANONYMOUSLY = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed|without\s+(?:your|my)\s+name)"

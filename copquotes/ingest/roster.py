@@ -263,10 +263,13 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
         hit = next((i for i, h in enumerate(loose) if re.search(r"\brole\b", h)), None)
         if hit is not None:
             found["role"] = hit
-    quote_cols = [i for i, h in enumerate(loose) if _PUBLIC_USE.search(h) and not re.search(r"\bnot\b", h)]
+    # (not a column of who must NOT be quoted: "Quote consent withdrawn", "Quote declined")
+    quote_cols = [i for i, h in enumerate(loose) if _PUBLIC_USE.search(h) and not re.search(r"\bnot\b", h)
+                  and not refuses_quotes(str(header[i]))]
     if "quote_consent" in found and quote_cols and not _PUBLIC_USE.search(loose[found["quote_consent"]]):
         # "Consent" / "Consent form signed" beside "Quote consent" / "Permission to publish comments" /
-        # "OK to use words in publications": the plain one may be consent to take part
+        # "OK to use words in publications": the plain one may be consent to take part; its no is still a no
+        found["other_consent"] = found["quote_consent"]
         found["quote_consent"] = quote_cols[0]
     if "quote_consent" not in found:
         quote = quote_cols or [i for i, h in enumerate(loose) if re.search(r"\bquot", h)]
@@ -439,6 +442,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
         elif consent and "refusal" in cols and not get("refusal") and not plain_about_quotes:
             consent = None    # "Consent" (maybe to take part) = yes, "Do not quote" left empty: leave to quote not known
             not_asked += 1
+        if consent is not False and truthy(get("other_consent"), weak=True) is False:
+            consent = False   # "Consent" no beside "Quote?" yes: no to taking part is no leave to quote
         aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
         entries.append(RosterEntry(
             name=name, role=role, quote_consent=consent, aliases=aliases,

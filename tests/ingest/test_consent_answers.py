@@ -607,3 +607,70 @@ def test_h117_adversarial_roster_consents(tmp_path, header, cells, consents):
 def test_h117_adversarial_survey_questions(tmp_path, question, consents):
     _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
     assert [u.consent for u in units] == consents
+
+
+def _roster_ingest(tmp_path, headers, rows):
+    """The consents a transcript's ingest takes from a roster with ``headers`` after Name and Role."""
+    from copquotes.ingest import discover
+
+    names = ["Orrin Talbot", "Pella Strand", "Quill Aberdeen"][:len(rows)]
+    cues = "".join(f"{i + 1}\n00:00:0{i * 3 + 1}.000 --> 00:00:0{i * 3 + 3}.000\n{n}: {t}\n\n"
+                   for i, (n, t) in enumerate(zip(names, ANSWERS)))
+    (tmp_path / "fg_session2.vtt").write_text("WEBVTT\n\n" + cues, encoding="utf-8")
+    (tmp_path / "roster.csv").write_bytes(csv_bytes([["Name", "Role", *headers]] +
+                                                    [[n, "participant", *r] for n, r in zip(names, rows)]))
+    (tmp_path / "copquotes.yaml").write_text("rosters: [roster.csv]\n", encoding="utf-8")
+    (source,) = [s for s in discover([tmp_path]) if s.format == "zoom_vtt"]
+    return [u.consent for u in source.read().units]
+
+
+
+# ported from helper h117b's parallel pass (h120): rows int's code failed; two over-cautious survey rows kept as guards
+@pytest.mark.parametrize("header,cells,consents", [
+    # other ways to limit the use, in capitals or other brackets
+    ("QUOTE CONSENT [FUNDER ONLY]", ["YES", "NO", "Y"], [None, False, None]),
+    ("Quote consent (just funders)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (no social media)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent - not socials", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (confidential)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (pending)", ["Yes", "No", "Yes"], [None, False, None]),
+    ("Quote consent (team)", ["Yes", "No", "Yes"], [None, False, None]),
+    # hedged, partial, relayed or past yeses
+    ("Quote consent", ["Yes (unconfirmed)", "Yes, mostly", "Yes-ish"], [None, None, None]),
+    ("Quote consent", ["Yes by proxy", "Yes (for the funder)", "Yes, originally"], [None, None, None]),
+    ("Quote consent", ["Yes (on behalf of team)", "Yes, I believe", "YES (UNSURE)"], [None, None, None]),
+    ("Quote consent", ["Yes, as far as I'm aware", "Yes (to be checked)", "Yes - to discuss"], [None, None, None]),
+    # guards: the anonymity every quote has is no limit
+    ("Quote consent (anonymous only)", ["Yes", "No", "Yes"], [True, False, True]),
+    ("Consent to quote (Y/N)", ["Y", "N", "y"], [True, False, True]),
+])
+def test_adversarial_roster_consent_headers_and_cells(tmp_path, header, cells, consents):
+    assert _roster_ingest(tmp_path, [header], [[c] for c in cells]) == consents
+
+
+@pytest.mark.parametrize("headers,rows,consents", [
+    # a refusal said in a word in the column of who must NOT be quoted
+    (["Quote consent", "Do not quote"], [["Yes", "Declined"], ["Yes", "No"], ["Yes", "Refused"]], [False, True, False]),
+    (["Consent", "Quote consent withdrawn"], [["Yes", "Withdrawn 3/5"], ["Yes", "No"], ["Yes", "Revoked"]],
+     [False, True, False]),
+    # other word orders of a consent taken back or declined
+    (["Quote consent", "Quote declined"], [["Yes", "Yes"], ["Yes", "No"], ["Yes", "Y"]], [False, True, False]),
+    (["Quote consent", "No longer consents to quotes"], [["Yes", "Yes"], ["Yes", "No"], ["Yes", "x"]], [False, True, False]),
+    # a no to the plain consent beside the quote column is still a no
+    (["Consent", "Quote?"], [["No", "Yes"], ["Yes", "Yes"], ["Yes", "No"]], [False, True, False]),
+])
+def test_adversarial_rosters_with_two_consent_columns(tmp_path, headers, rows, consents):
+    assert _roster_ingest(tmp_path, headers, rows) == consents
+
+
+@pytest.mark.parametrize("question,consents", [
+    ("Can we quote you - just to funders?", [None, False, None]),
+    ("Can we quote you exclusively in our funder report?", [None, False, None]),
+    # guards (h117b read these as limits; not ported): a thesis and an evaluation report are publications,
+    # and an evaluation report is where quotes are published
+    ("May we quote your comments in our thesis?", [True, False, True]),
+    ("Can we quote you in the evaluation report?", [True, False, True]),
+])
+def test_adversarial_survey_questions_that_limit_the_use(tmp_path, question, consents):
+    _, _, units = units_of(_survey(tmp_path, [question], [["Yes"], ["No"], ["Yes"]]))
+    assert [u.consent for u in units] == consents
