@@ -409,6 +409,8 @@ def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False
              verified: bool | None = None) -> None:
     """Draw one page for a signed-in reviewer (what the tests and the benchmark drive).
     ``verified``: the reviewer signed in with their own credential (default: ``show_original``)."""
+    if ws_path is None:                 # str(None) would open (and create) a workspace named "None"
+        raise ConfigError("no workspace folder given: pass the workspace's path to run_page")
     st.session_state["ws_path"] = str(ws_path)
     st.session_state["reviewer"] = reviewer
     st.session_state[VERIFIED] = reviewer if (show_original if verified is None else verified) else None
