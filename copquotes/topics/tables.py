@@ -30,8 +30,7 @@ from ..errors import ConfigError
 from ..types import is_voice
 from .differences import differences_from_prevalence
 from .intervals import Z95, wilson  # noqa: F401 (Z95: part of this module's interface)
-from .periods import NONE, period_name
-from .periods import period_key as _period_key
+from .periods import NONE, period_key as _period_key
 
 BY_ALIASES = {"cohort": "group", "grp": "group", "series": "year", "kind": "source_kind", "source": "source_kind"}
 
@@ -229,10 +228,7 @@ def theme_prevalence(units_df: pd.DataFrame, theme_labels, by: Sequence[str] | s
 def theme_differences(units_df: pd.DataFrame, theme_labels, *, themes: Sequence[str] | None = None) -> pd.DataFrame:
     """Shares of people compared across adjacent years within a group and across groups within a
     year, with Newcombe's interval for each difference: :mod:`copquotes.topics.differences`, from
-    :func:`theme_prevalence` by group and year. Spellings of one period ("2023-24", "2023-2024")
-    are one year here (:func:`copquotes.topics.periods.period_name`), never two compared ones."""
-    if "year" in units_df.columns:
-        units_df = units_df.assign(year=units_df["year"].map(period_name))
+    :func:`theme_prevalence` by group and year."""
     return differences_from_prevalence(theme_prevalence(units_df, theme_labels, ("group", "year"), themes=themes))
 
 
