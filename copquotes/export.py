@@ -178,20 +178,34 @@ def units_table(ws) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else frames.frame([])
 
 
-def researcher_tables(ws) -> dict[str, pd.DataFrame]:
+TAG_ONLY_TABLES = ("theme_differences",)   # made from the theme tags alone: no topics stage needed
+
+
+def researcher_tables(ws, only: str | None = None) -> dict[str, pd.DataFrame]:
     """The researcher tables of :func:`copquotes.topics.tables_from_workspace` ready to export:
     flat columns (the topic index becomes a column), lists joined with ``", "``, and topic
     labels and keywords scrubbed of roster and speaker names (a safety net: keywords come
-    from the anonymised text). Needs the topics stage; names are those of :data:`TABLES`."""
+    from the anonymised text). Needs the topics stage; names are those of :data:`TABLES`.
+    ``only`` one of :data:`TAG_ONLY_TABLES`: that table alone, which needs only the tag stage."""
     from .topics import tables_from_workspace
 
-    if not ws.conn.execute("SELECT 1 FROM topic_info LIMIT 1").fetchone():
-        raise WorkspaceError(f"the workspace has no topics yet: run 'copquotes analyse --workspace {ws.path}' "
-                             "(the topics stage) first")
+    if only in TAG_ONLY_TABLES:
+        from .topics.tables import read_workspace, theme_differences
+
+        frames = read_workspace(ws)
+        if frames["unit_themes"].empty:
+            raise WorkspaceError(f"the workspace has no theme tags yet: run 'copquotes analyse --workspace "
+                                 f"{ws.path}' (the tag stage) first")
+        made = {only: theme_differences(frames["units"], frames["unit_themes"])}
+    else:
+        if not ws.conn.execute("SELECT 1 FROM topic_info LIMIT 1").fetchone():
+            raise WorkspaceError(f"the workspace has no topics yet: run 'copquotes analyse --workspace {ws.path}' "
+                                 "(the topics stage) first")
+        made = tables_from_workspace(ws)
     gate = Disclosure(ws)
     cohorts = _cohort_values(ws)
     out = {}
-    for name, df in tables_from_workspace(ws).items():
+    for name, df in made.items():
         df = df.reset_index() if df.index.name is not None else df.reset_index(drop=True)
         if "representative" in df.columns:
             df["representative"] = [", ".join(str(x) for x in v) if isinstance(v, (list, tuple)) else v
@@ -708,7 +722,7 @@ def _table_writers(ws, what: str) -> dict[str, Callable[[Path], None]]:
             ".zip": lambda p: _write_csv_zip(tables, p),
         }
     if what in TABLES:
-        tables = researcher_tables(ws)
+        tables = researcher_tables(ws, only=what)
         df = tables.get(what, pd.DataFrame(columns=["topic"]))
         cols = list(df.columns)
         return {

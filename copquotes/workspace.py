@@ -596,6 +596,8 @@ class Workspace:
     # ------------------------------------------------------------------ opening
     @classmethod
     def open(cls, path, create: bool = False) -> "Workspace":
+        if path is None or str(path) == "None":   # a missing path turned into text: a folder named "None"
+            raise WorkspaceError("no workspace folder given (the path is None): name one with --workspace WS")
         path = Path(path)
         db = path / DB_NAME
         if path.exists() and not path.is_dir():

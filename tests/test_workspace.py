@@ -261,3 +261,11 @@ def test_old_workspace_is_migrated_forward(tmp_path):
     assert "quotes_rank" in names and "unit_themes_label" not in names   # (the scores are Parquet parts since 11)
     assert not w.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'unit_themes'").fetchone()
     w.close()
+
+
+@pytest.mark.parametrize("path", [None, "None"])
+def test_a_missing_workspace_path_is_refused_not_made_into_a_folder_named_none(tmp_path, monkeypatch, path):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(WorkspaceError, match="no workspace folder given"):
+        Workspace.open(path, create=True)
+    assert not (tmp_path / "None").exists()

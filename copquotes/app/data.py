@@ -40,7 +40,7 @@ import pandas as pd
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
 from .. import textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
-from ..disclosure import SMALL_SPEAKERS, small_cell_words, small_cells
+from ..disclosure import SECONDARY_WORDS, SMALL_SPEAKERS, secondary_suppression, small_cell_words, small_cells
 from ..questions import redacted_questions
 from ..types import VOICE_SQL, speaker_sql
 
@@ -306,11 +306,17 @@ def people_cell(said: int, people: int, units: int, share: float) -> str:
 
 def people_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """:func:`people_prevalence` as the app shows it: themes (rows, the most said over all first) by
-    column (the groups or years, then ``all``), each cell :func:`people_cell`."""
+    column (the groups or years, then ``all``), each cell :func:`people_cell`. The columns add up to
+    ``all``, so when a row hides exactly one small cell its next smallest cell is hidden too
+    (:func:`copquotes.disclosure.secondary_suppression`): no hidden count follows by subtraction."""
     if tidy.empty:
         return pd.DataFrame()
     cells = tidy.assign(text=[people_cell(k, n, u, sh) for k, n, u, sh in
                               zip(tidy["said"], tidy["people"], tidy["units"], tidy["share"])])
+    for _, row in cells.groupby("theme"):
+        hidden = dict(zip(row["column"], row["small"].astype(bool)))
+        extra = secondary_suppression(hidden, dict(zip(row["column"], row["people"])), total="all")
+        cells.loc[row.index[row["column"].isin(extra)], "text"] = SECONDARY_WORDS
     table = cells.pivot(index="theme", columns="column", values="text")
     order = tidy[tidy["column"] == "all"].sort_values(["share", "theme"], ascending=[False, True])["theme"]
     columns = sorted(c for c in table.columns if c != "all") + ["all"]

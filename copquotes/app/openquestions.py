@@ -34,8 +34,16 @@ def survey_files(ws_path, listed: list[dict] | None = None) -> list[dict]:
                     or not (f.get("status") in READ_STATUSES or no_text)):
                 continue
             out.append({"batch": b["batch"], "path": f["path"], "name": f["name"],
-                        "chosen": list((f.get("meta") or {}).get(KEY) or []) or None})
+                        "chosen": _as_list((f.get("meta") or {}).get(KEY))})
     return out
+
+
+def _as_list(value) -> list | None:
+    """The chosen questions as a list (``None``: none chosen): one column id given as text, as a
+    hand-written copquotes.yaml may give it, is one question, not its letters."""
+    if isinstance(value, str):
+        value = [value] if value.strip() else []
+    return list(value or []) or None
 
 
 def _stored(ws_path, batch: str, path: str) -> Path:

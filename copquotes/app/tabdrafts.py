@@ -15,8 +15,11 @@ newer draft wins, and the tab's copy is dropped.
 
 Nothing else is kept: only what the reviewer typed in a box that holds the anonymised (or their
 edited) text, in this tab alone (``sessionStorage`` ends with the tab; never ``localStorage``,
-never a cookie), and dropped when the quote is saved, decided, reset or its draft discarded or
-cancelled, when the quote's version moves on, and at Log out. The script is the app's constant:
+never a cookie), and dropped when its draft is discarded or cancelled, when the quote's version
+moves on (a save, a decision or a reset the app accepted: not at the click, so words whose save
+never reached the app come back), at Log out, and when another reviewer signs in on the tab (the
+copies belong to the reviewer the sidebar names, by a digest of the name in its
+``st-key-cq_reviewer_<digest>`` class: never restored into another reviewer's box). The script is the app's constant:
 it carries no participant text from the server.
 """
 from __future__ import annotations
@@ -32,9 +35,14 @@ SCRIPT = """
   const doc = win.document;
   const ID = "([A-Za-z0-9]+)_([0-9]+)(?:\\\\s|$)";
   const BOX = new RegExp("(?:^|\\\\s)st-key-(?:tr_)?edit_" + ID);
-  const DONE = new RegExp("(?:^|\\\\s)st-key-(?:tr_)?(?:approve|reject|reset|saveedit|saveapprove|draft_drop)_" + ID);
+  // discarded or cancelled: the copy goes at the click (the reviewer threw the words away); a save
+  // or a decision keeps it until the app took it (the quote's version moves on, below)
+  const DONE = new RegExp("(?:^|\\\\s)st-key-(?:tr_)?draft_drop_" + ID);
   const TRIAGE_QUOTE = new RegExp("(?:^|\\\\s)st-key-tr_quote_" + ID);
-  const TRIAGE_DONE = /(?:^|\\s)st-key-tr_(?:approve|reject|save|cancel)(?:\\s|$)/;
+  const TRIAGE_DONE = /(?:^|\\s)st-key-tr_cancel(?:\\s|$)/;
+  // who is signed in: the class st-key-cq_reviewer_ and a digest of the name, in the sidebar (views.sidebar)
+  const WHO = /(?:^|\\s)st-key-cq_reviewer_([0-9a-f]+)(?:\\s|$)/;
+  const OWNER = "copquotes.draftowner";
   function keyIn(el, re) {
     for (let n = el; n && n !== doc.body; n = n.parentElement) {
       const m = typeof n.className === "string" ? n.className.match(re) : null;
@@ -67,6 +75,23 @@ SCRIPT = """
     }
     return out;
   }
+  function who() {
+    const el = doc.querySelector('[class*="st-key-cq_reviewer_"]');
+    const m = el && typeof el.className === "string" ? el.className.match(WHO) : null;
+    return m ? m[1] : null;
+  }
+  // another reviewer signed in on this tab (without Log out): the copies are not theirs
+  function sameReviewer() {
+    const w = who();
+    if (!w) { return false; }
+    let owner = null;
+    try { owner = store.getItem(OWNER); } catch (e) { owner = null; }
+    if (owner !== w) {
+      kept().forEach(drop);
+      try { store.setItem(OWNER, w); } catch (e) { /* no copy kept without it */ }
+    }
+    return true;
+  }
   function busy() {
     const app = doc.querySelector('[data-testid="stApp"]');
     const state = app ? app.getAttribute("data-test-script-state") : null;
@@ -80,7 +105,7 @@ SCRIPT = """
   doc.addEventListener("input", function (ev) {
     const el = ev.target;
     const k = el && el.tagName === "TEXTAREA" ? boxKey(el) : null;
-    if (!k) { return; }
+    if (!k || !sameReviewer()) { return; }
     const old = read(k) || {};
     write(k, {text: el.value, base: old.base !== undefined ? old.base : el.__cqBase, sent: old.sent});
   }, true);
@@ -95,7 +120,11 @@ SCRIPT = """
   doc.addEventListener("click", function (ev) {
     const b = ev.target && ev.target.closest ? ev.target.closest("button") : null;
     if (!b) { return; }
-    if (b.innerText.trim() === "Log out") { kept().forEach(drop); return; }
+    if (b.innerText.trim() === "Log out") {
+      kept().forEach(drop);
+      try { store.removeItem(OWNER); } catch (e) { /* nothing kept */ }
+      return;
+    }
     const k = keyIn(b, DONE);
     if (k) { drop(k); return; }
     for (let n = b; n && n !== doc.body; n = n.parentElement) {
@@ -126,8 +155,9 @@ SCRIPT = """
   }
   function asked(k) { opened[k] = {n: (opened[k] ? opened[k].n : 0) + 1, at: Date.now()}; }
   function check() {
+    if (busy() || !sameReviewer()) { return; }
     const keys = kept();
-    if (!keys.length || busy()) { return; }
+    if (!keys.length) { return; }
     const boxes = {};
     for (const el of doc.querySelectorAll("textarea")) {
       const k = boxKey(el);

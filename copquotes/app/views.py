@@ -14,6 +14,7 @@ a large workspace answers from SQL pages and small cached aggregates.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import datetime as _dt
 import os
 import re
@@ -316,7 +317,9 @@ def _logout() -> None:
 
 def sidebar(ws, reviewer: str) -> None:
     with st.sidebar:
-        st.markdown("Reviewer: **" + md_escape(reviewer) + "**")
+        # the tab's kept edits (tabdrafts) belong to this reviewer: a digest names them, not the name
+        with st.container(key="cq_reviewer_" + hashlib.sha256(reviewer.encode("utf-8")).hexdigest()[:16]):
+            st.markdown("Reviewer: **" + md_escape(reviewer) + "**")
         st.caption("Workspace: " + md_escape(str(ws.path)))
         if may_see_originals(ws, reviewer):
             st.toggle("Show original (un-anonymised) text", key="show_original", value=False,
@@ -409,6 +412,8 @@ def run_page(name: str, ws_path: str, reviewer: str, show_original: bool = False
              verified: bool | None = None) -> None:
     """Draw one page for a signed-in reviewer (what the tests and the benchmark drive).
     ``verified``: the reviewer signed in with their own credential (default: ``show_original``)."""
+    if ws_path is None:                 # str(None) would open (and create) a workspace named "None"
+        raise ConfigError("no workspace folder given: pass the workspace's path to run_page")
     st.session_state["ws_path"] = str(ws_path)
     st.session_state["reviewer"] = reviewer
     st.session_state[VERIFIED] = reviewer if (show_original if verified is None else verified) else None

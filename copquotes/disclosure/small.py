@@ -26,3 +26,22 @@ def small_cell_words(speakers: int, units: int) -> str | None:
     if units < SMALL_UNITS:
         return f"fewer than {SMALL_UNITS} answers and turns: do not report as a share"
     return None
+
+
+SECONDARY_WORDS = "hidden so that a smaller group's figure cannot be worked out: do not report"
+
+
+def secondary_suppression(hidden: dict, people: dict, total=None) -> set:
+    """The cells to hide as well so that no hidden cell can be worked out by subtraction.
+
+    ``hidden``: cell -> hidden by the small-cell rule, for cells that add up to a total shown
+    beside them (the groups or years of a row, whose ``total`` cell is their sum); ``people``: cell
+    -> its size, to pick the next smallest. When exactly one of them is hidden and the total is
+    shown, the total minus the shown cells gives it away: the next smallest shown cell is hidden too
+    (two hidden cells give only their sum). Returns the extra cells to hide (empty when none)."""
+    parts = [c for c in hidden if c != total]
+    gone = [c for c in parts if hidden[c]]
+    if len(gone) != 1 or (total is not None and hidden.get(total)):
+        return set()
+    shown = sorted((c for c in parts if not hidden[c]), key=lambda c: (people.get(c, 0), str(c)))
+    return {shown[0]} if shown else set()

@@ -3,7 +3,8 @@
 One row per theme and comparison, of two kinds (``comparison``):
 
 * ``"years"``: within one group (``within``), a year ``a`` and the next year ``b`` the group has
-  feedback from (years and series in time order: "2023" < "2023-2024" < "2024");
+  feedback from (years and series in time order: "2023" < "2023-2024" < "2024"; spellings of one
+  period, "2023-24" and "2023-2024", are one period: :func:`one_spelling_per_period`);
 * ``"groups"``: within one year (``within``), every pair of groups ``a`` < ``b`` (by name).
 
 Each side's share is of people, not units: ``speakers_labelled / speakers`` of the
@@ -27,7 +28,7 @@ import pandas as pd
 
 from ..disclosure.small import small_cells
 from .intervals import newcombe
-from .periods import NONE, period_key
+from .periods import NONE, period_key, period_name
 
 COLUMNS = ["comparison", "within", "a", "b", "theme", "speakers_a", "speakers_labelled_a", "share_a",
            "speakers_b", "speakers_labelled_b", "share_b", "difference", "difference_low", "difference_high",
@@ -38,6 +39,7 @@ def differences_from_prevalence(prev: pd.DataFrame) -> pd.DataFrame:
     """The differences table from a ``theme_prevalence(..., ("group", "year"))`` table (its
     ``group``, ``year``, ``theme``, ``units``, ``speakers`` and ``speakers_labelled`` columns);
     :func:`copquotes.topics.tables.theme_differences` makes both from the units."""
+    prev = one_spelling_per_period(prev)
     pairs = _pairs(prev)
     if pairs.empty or prev.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -55,6 +57,19 @@ def differences_from_prevalence(prev: pd.DataFrame) -> pd.DataFrame:
     out["small_n"] = (small_cells(out["speakers_a"], out["units_a"]) | small_cells(out["speakers_b"], out["units_b"]))
     out = out.sort_values(["order", "theme"]).reset_index(drop=True)
     return out[COLUMNS]
+
+
+def one_spelling_per_period(prev: pd.DataFrame) -> pd.DataFrame:
+    """The prevalence cells with spellings of one period ("2023-24", "2023-2024") made one cell
+    (:func:`copquotes.topics.periods.period_name`), their counts added: a year belongs to a file, so
+    the cells of two spellings hold different units and different people, and the sums are exact."""
+    if prev.empty:
+        return prev
+    named = prev.assign(year=[y if y == NONE else period_name(y) for y in prev["year"]])
+    if named["year"].equals(prev["year"]):
+        return prev
+    counts = ["units", "speakers", "speakers_labelled"]
+    return named.groupby(["group", "year", "theme"], as_index=False, sort=False)[counts].sum()
 
 
 def _pairs(prev: pd.DataFrame) -> pd.DataFrame:

@@ -39,6 +39,10 @@ def _server_draft(ws_path) -> str | None:
     return row[0] if row else None
 
 
+def _kept(page) -> list[str]:
+    return [k for k in page.evaluate("Object.keys(sessionStorage)") if k.startswith("copquotes.draft.")]
+
+
 def _type_in_quotes_box(page, words: str):
     from playwright.sync_api import expect
 
@@ -129,13 +133,53 @@ def test_a_saved_edit_leaves_no_copy_in_the_tab(app_server, signed_in):  # noqa:
     with signed_in(port, "Dora Draft", path="/quotes") as page:
         _type_in_quotes_box(page, WORDS)
         assert any(k.startswith("copquotes.draft.") for k in page.evaluate("Object.keys(sessionStorage)"))
-        page.get_by_role("button", name="Save edit", exact=True).click()
-        expect(page.get_by_text(re.compile("^Saved your edit of quote"))).to_be_visible(timeout=30000)
+        lock = sqlite3.connect(_db(ws_path), timeout=30, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")            # the save waits: the app has not taken it yet
+        try:
+            page.get_by_role("button", name="Save edit", exact=True).click()
+            page.wait_for_timeout(1000)
+            # not dropped at the click: until the app took the save, the words are the tab's only copy
+            assert _kept(page), "the tab's copy was dropped before the app had the save"
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        expect(page.get_by_text(re.compile("^Saved your edit of quote"))).to_be_visible(timeout=60000)
         page.wait_for_selector(IDLE, timeout=30000)
-        assert not [k for k in page.evaluate("Object.keys(sessionStorage)") if k.startswith("copquotes.draft.")]
+        deadline = time.time() + 15                # dropped once the quote's version moved on
+        while _kept(page):
+            assert time.time() < deadline, "the tab kept its copy after the save was taken"
+            time.sleep(0.3)
         page.reload(wait_until="domcontentloaded")
         expect(page.get_by_role("heading", name="Quotes")).to_be_visible(timeout=30000)
         page.wait_for_selector(IDLE, timeout=30000)
         page.wait_for_timeout(1500)
         assert _server_draft(ws_path) is None
         assert page.get_by_text("Unsaved draft from").count() == 0
+
+
+@pytest.mark.browser
+def test_words_kept_in_a_tab_are_never_restored_for_another_reviewer(app_server, signed_in):  # noqa: F811
+    """Another reviewer signs in on the same tab (no Log out): the first reviewer's typed words
+    are not put in their box nor kept as their draft."""
+    from playwright.sync_api import expect
+
+    ws_path, port = app_server
+    with signed_in(port, "Dora Draft", path="/quotes") as page:
+        _type_in_quotes_box(page, WORDS)
+        assert _kept(page)
+        page.goto(f"http://127.0.0.1:{port}/quotes?reviewer=Eve%20Other", wait_until="domcontentloaded")
+        expect(page.get_by_text("Reviewer: Eve Other")).to_be_visible(timeout=30000)
+        page.wait_for_selector(IDLE, timeout=30000)
+        page.wait_for_timeout(4000)                # the tab's script looks every 250 ms
+        page.wait_for_selector(IDLE, timeout=30000)
+        box = page.get_by_label(re.compile("^Text to publish"))
+        assert not _kept(page)
+        assert all(box.nth(i).input_value() != WORDS for i in range(box.count()))
+        con = sqlite3.connect(_db(ws_path), timeout=30)
+        try:
+            eve = con.execute("SELECT text FROM app_drafts WHERE reviewer = 'Eve Other'").fetchall()
+        except sqlite3.OperationalError:
+            eve = []
+        finally:
+            con.close()
+        assert eve == []

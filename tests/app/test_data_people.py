@@ -157,3 +157,37 @@ def test_the_topics_table_counts_people_and_marks_few(ws):
     table = data.topics_table(ws).set_index("topic")
     # topic 0: the builder's units 1, 2, 4, 5 (S2..S5) and the even turns of RRE 2025 (P1..P6, F)
     assert table.loc[0, "people"] == "11 people" and table.loc[2, "people"] == "fewer than 5 people"
+
+
+def _tidy(cells: dict) -> "pd.DataFrame":
+    """A prevalence table's tidy rows from {column: (said, people, units)}, one theme; ``all`` is their sum."""
+    import pandas as pd
+
+    from copquotes.disclosure import small_cells
+
+    cells = dict(cells, all=tuple(sum(v[i] for v in cells.values()) for i in range(3)))
+    return pd.DataFrame([("backlash", c, n, k, u, round(100.0 * k / n, 1), bool(small_cells(n, u)))
+                         for c, (k, n, u) in cells.items()], columns=data.PEOPLE_COLUMNS)
+
+
+SECONDARY = "hidden so that a smaller group's figure cannot be worked out: do not report"
+
+
+@pytest.mark.parametrize("cells, hidden", [
+    # the reviewer's case: RRE 4 of 40, Regional 3 of 3, all 7 of 43: Regional follows by subtraction
+    ({"RRE": (4, 40, 80), "Regional": (3, 3, 6)}, {"RRE", "Regional"}),
+    # one small cell among three: the next smallest (Tertiary, 30 people) is hidden too, not the largest
+    ({"RRE": (4, 40, 80), "Regional": (3, 3, 6), "Tertiary": (9, 30, 60)}, {"Regional", "Tertiary"}),
+    # two small cells: their sum is all the total gives away, nothing more is hidden
+    ({"RRE": (4, 40, 80), "Regional": (3, 3, 6), "Online": (1, 4, 8)}, {"Regional", "Online"}),
+    # no small cell: nothing hidden
+    ({"RRE": (4, 40, 80), "Tertiary": (9, 30, 60)}, set()),
+])
+def test_no_hidden_prevalence_cell_can_be_worked_out_from_the_total(cells, hidden):
+    row = data.people_table(_tidy(cells)).loc["backlash"]
+    assert {c for c in cells if "%" not in row[c]} == hidden
+    shown = [c for c in cells if c not in hidden]
+    assert len(hidden) != 1 and ("%" in row["all"])       # the total stays, and hides no single cell
+    for c in hidden - {c for c in cells if cells[c][1] < 5}:
+        assert row[c] == SECONDARY
+    assert all("%" in row[c] for c in shown)

@@ -121,3 +121,20 @@ def test_a_survey_not_read_for_want_of_an_open_question_can_have_one_chosen_an_e
     openquestions.choose(ws_path, s["batch"], s["path"], [WORD])
     _analyse(ws_path)
     assert _questions(ws_path) == [WORD]
+
+
+@pytest.mark.parametrize("given, chosen", [
+    (VALUABLE, [VALUABLE]),            # one question given as text: one question, not its letters
+    ("ID", ["ID"]),
+    ([VALUABLE], [VALUABLE]),
+    ("", None),
+])
+def test_open_questions_given_as_one_text_are_one_question(added, given, chosen):
+    [s] = openquestions.survey_files(added)
+    batch = jobs.inputs_dir(added) / s["batch"] / jobs.BATCH_FILE
+    info = json.loads(batch.read_text("utf-8"))
+    info["files"][0]["meta"] = {"open_questions": given}
+    batch.write_text(json.dumps(info), "utf-8")
+    assert openquestions.survey_files(added)[0]["chosen"] == chosen
+    if chosen:
+        assert _open_now(added, s) == chosen

@@ -783,3 +783,11 @@ def test_a_rejection_reason_is_what_the_reviewer_chose_or_wrote_and_never_made_u
 def test_the_bulk_tables_reject_reason_starts_unchosen(ws):
     at = open_page(ws, "quotes")
     assert at.selectbox(key="bulk_reason").value is None
+
+
+def test_a_page_drawn_without_a_workspace_path_refuses_and_makes_no_folder_named_none(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    at = AppTest.from_function(page_script, args=(None, "overview", "Ann", False), default_timeout=TIMEOUT)
+    at.run()
+    assert at.exception and "no workspace folder given" in at.exception[0].value
+    assert not (tmp_path / "None").exists()

@@ -130,3 +130,38 @@ def test_theme_differences_has_intervals_and_no_significance_column():
     assert not any("p_value" in c or "signif" in c or "star" in c for c in got.columns)
     assert ((got["difference_low"] <= got["difference"]) & (got["difference"] <= got["difference_high"])).all()
     assert list(theme_differences(units.iloc[:0], themes).columns) == COLUMNS
+
+
+@pytest.mark.parametrize("spellings, name", [
+    (["2023-24", "2023-2024", "2023/24", "2023–24", "2023 - 2024", " 2023/2024 "], "2023-2024"),
+    (["1999-00", "1999-2000"], "1999-2000"),
+    (["2024"], "2024"),
+])
+def test_spellings_of_one_period_are_one_period(spellings, name):
+    from copquotes.topics.periods import period_key, period_name
+
+    assert {period_name(s) for s in spellings} == {name}
+    assert len({period_key(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize("text", ["Term 1", "(none)", "2023 cohort", None])
+def test_a_value_that_is_no_period_spelling_is_kept(text):
+    from copquotes.topics.periods import period_name
+
+    assert period_name(text) == text
+
+
+def test_two_spellings_of_one_series_are_never_compared_as_adjacent_years():
+    rows = [("A", "2023-24", "f1", f"P{i}", "participant") for i in range(6) for _ in range(5)]
+    rows += [("A", "2023-2024", "f2", f"Q{i}", "participant") for i in range(6) for _ in range(5)]
+    rows += [("A", "2024-25", "f3", f"R{i}", "participant") for i in range(6) for _ in range(5)]
+    units = pd.DataFrame(rows, columns=["group", "year", "file_id", "speaker_key", "speaker_role"])
+    units.insert(0, "unit_id", [f"u{i:03d}" for i in range(len(units))])
+    units["source_kind"] = "focus_group"
+    said = units["speaker_key"].isin(["P0", "Q0", "Q1", "R0"]).astype(int)
+    themes = pd.DataFrame({"unit_id": units["unit_id"], "theme": "x", "label": said})
+    got = theme_differences(units, themes)
+    years = got[got["comparison"] == "years"]
+    # one comparison: the 2023-2024 series (12 people, 3 said x, both spellings) against 2024-2025
+    assert years[["a", "b", "speakers_a", "speakers_labelled_a", "speakers_b", "speakers_labelled_b"]].values.tolist() \
+        == [["2023-2024", "2024-2025", 12, 3, 6, 1]]

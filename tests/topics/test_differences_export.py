@@ -75,3 +75,42 @@ def test_export_writes_theme_differences_alone_and_among_the_tables(ws_path, tmp
     from openpyxl import load_workbook
 
     assert "theme_differences" in load_workbook(book, read_only=True).sheetnames
+
+
+def _without_topics(ws_path) -> None:
+    """The workspace as it is after the tag stage and before the topics stage: no topics."""
+    import sqlite3
+
+    c = sqlite3.connect(str(ws_path / "copquotes.sqlite"))
+    with c:
+        c.execute("DELETE FROM unit_topics")
+        c.execute("DELETE FROM topic_info")
+    c.close()
+
+
+def test_theme_differences_exports_after_the_tag_stage_without_topics(ws_path, tmp_path):
+    _without_topics(ws_path)
+    out = tmp_path / "diffs.csv"
+    assert main(["export", "-q", "--workspace", str(ws_path), "--out", str(out), "--what", "theme_differences"]) == 0
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    groups = _row(rows, "groups", "2024", "Early career", "RRE", "wellbeing")
+    assert (groups["speakers_labelled_a"], groups["speakers_a"]) == ("1", "3")
+
+
+@pytest.mark.parametrize("what", ["topic_theme", "theme_prevalence", "tables"])
+def test_the_other_tables_still_need_the_topics_stage(ws_path, tmp_path, capsys, what):
+    _without_topics(ws_path)
+    out = tmp_path / ("t.zip" if what == "tables" else "t.csv")
+    assert main(["export", "-q", "--workspace", str(ws_path), "--out", str(out), "--what", what]) != 0
+    assert "the topics stage" in capsys.readouterr().err and not out.exists()
+
+
+def test_theme_differences_without_tags_says_to_run_the_tag_stage(tmp_path, capsys):
+    from copquotes.workspace import Workspace
+
+    Workspace.create(tmp_path / "bare").close()          # nothing tagged yet
+    out = tmp_path / "d.csv"
+    assert main(["export", "-q", "--workspace", str(tmp_path / "bare"), "--out", str(out),
+                 "--what", "theme_differences"]) != 0
+    assert "(the tag stage) first" in capsys.readouterr().err and not out.exists()
