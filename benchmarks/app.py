@@ -282,7 +282,7 @@ def run(args) -> dict:
 
     # warm what the app pays once per process (codebook, pandas, pyarrow, altair, ...): the app
     # does it while its login form is on screen (copquotes.app.views.warm_up)
-    from copquotes.app.views import warm_up
+    from copquotes.app.views import REJECT_REASONS, warm_up
 
     warm_up()
     review.theme_catalogue(ws)
@@ -455,6 +455,8 @@ def run(args) -> dict:
 
         def decide(key=key):
             before = shown()
+            if key == "tr_reject":  # a reason is chosen first: none is preselected
+                at.selectbox(key="tr_reason").select(REJECT_REASONS[0])
             at.button(key=key).click().run()
             after = shown()
             seen.append(before != after)
