@@ -1138,10 +1138,15 @@ def topic_units(ws, topic: int, page: int = 1, page_size: int = 10) -> tuple[lis
 
 def topic_theme(base_topics: pd.DataFrame, adjustments: pd.DataFrame) -> pd.DataFrame:
     """Units per topic (rows) labelled with each theme (columns); all units count."""
-    parts = [base_topics[["topic", "theme", "n"]]]
+    adj = adjustments.dropna(subset=["topic"]) if not adjustments.empty else adjustments
+    return _topic_pivot(base_topics, adj)
+
+
+def _topic_pivot(base: pd.DataFrame, adjustments: pd.DataFrame) -> pd.DataFrame:
+    """Topics (rows) by themes (columns): ``base``'s ``n`` plus the ``d`` of ``adjustments``."""
+    parts = [base[["topic", "theme", "n"]]]
     if not adjustments.empty:
-        adj = adjustments.dropna(subset=["topic"])
-        parts.append(adj[["topic", "theme", "d"]].rename(columns={"d": "n"}))
+        parts.append(adjustments[["topic", "theme", "d"]].rename(columns={"d": "n"}))
     df = pd.concat(parts, ignore_index=True)
     if df.empty:
         return df
@@ -1160,17 +1165,8 @@ def topic_people(base: dict, adjustments: pd.DataFrame) -> pd.DataFrame:
     """People per topic (rows) with each theme (columns): a person counts once per topic, however
     many of their units it holds; every unit counts, as in the topic tables. Reviewers'
     corrections applied (:func:`people_adjustments`)."""
-    parts = [base["counts"][["topic", "theme", "n"]]]
-    if not adjustments.empty:
-        adj = adjustments[adjustments["scope"] == "topic"]
-        parts.append(adj[["topic", "theme", "d"]].rename(columns={"d": "n"}))
-    df = pd.concat(parts, ignore_index=True)
-    if df.empty:
-        return df
-    df["topic"] = df["topic"].astype(int)
-    table = df.pivot_table(index="topic", columns="theme", values="n", aggfunc="sum", fill_value=0)
-    table.columns.name = None
-    return table
+    adj = adjustments[adjustments["scope"] == "topic"] if not adjustments.empty else adjustments
+    return _topic_pivot(base["counts"], adj)
 
 
 def people_count(n: int) -> str:

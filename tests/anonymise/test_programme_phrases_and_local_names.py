@@ -9,17 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .probes import covered as _covered, touched as _touched
-
-
-def _found(redactor, text, want):
-    spans = redactor.analyze(text)
-    assert _covered(text, spans, want, punctuation=True), [(text[s.start:s.end], s.kind, s.source) for s in spans]
-
-
-def _kept(redactor, text, word):
-    spans = redactor.analyze(text)
-    assert not _touched(text, spans, word), [(text[s.start:s.end], s.kind, s.source) for s in spans]
+from .probes import assert_found as _found, assert_kept as _kept
 
 
 @pytest.mark.parametrize("text,word", [

@@ -5,6 +5,8 @@ Needs Debian's chromium (``setup.sh`` installs it): the test fails, not skips, w
 """
 from __future__ import annotations
 
+import contextlib
+
 import os
 import re
 import shutil
@@ -65,6 +67,22 @@ def app_server(tmp_path):
     finally:
         stop_server(proc)
         log.close()
+
+
+@contextlib.contextmanager
+def serving(ws, log_path):
+    """`copquotes app` on ``ws`` at a free port in its own session, its output in ``log_path``:
+    yields the port once the server answers, and stops it after."""
+    port = _free_port()
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(_copquotes_cmd() + ["app", "--workspace", str(ws), "--port", str(port)],
+                                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
+                                start_new_session=True)
+        try:
+            _wait_healthy(port, proc)
+            yield port
+        finally:
+            stop_server(proc)
 
 
 def stop_server(proc) -> None:

@@ -3,14 +3,12 @@ open question and kept for the next Analyse (copquotes.app.openquestions)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 
 from copquotes.app import jobs, openquestions
 
-from .test_browser import _copquotes_cmd, _free_port, _wait_healthy, stop_server
+from .test_browser import serving
 from .test_openquestions import SURVEY, VALUABLE, WORD, _analyse
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -21,17 +19,8 @@ def survey_app(tmp_path):
     ws = tmp_path / "ws"
     jobs.save_batch(ws, [("survey.csv", SURVEY)])
     _analyse(ws)                                     # read once: one open question found
-    port = _free_port()
-    log = open(tmp_path / "app.log", "w")
-    proc = subprocess.Popen(_copquotes_cmd() + ["app", "--workspace", str(ws), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                            start_new_session=True)
-    try:
-        _wait_healthy(port, proc)
+    with serving(ws, tmp_path / "app.log") as port:
         yield ws, port
-    finally:
-        stop_server(proc)
-        log.close()
 
 
 @pytest.mark.browser

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import pytest
 
 from copquotes.resources import REPO_DIR
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, _copquotes_cmd, _free_port, _wait_healthy, stop_server
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, serving
 
 CORPUS = Path(REPO_DIR) / "corpus"
 MAX_ACTIONS = 40
@@ -88,17 +87,10 @@ class Counter:
 def new_app(tmp_path):
     ws = tmp_path / "new-workspace"
     assert not ws.exists()
-    port = _free_port()
-    log = open(tmp_path / "app.log", "w")
-    proc = subprocess.Popen(_copquotes_cmd() + ["app", "--workspace", str(ws), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PYTHONUNBUFFERED="1"),
-                            start_new_session=True)
     try:
-        _wait_healthy(port, proc)
-        yield ws, port
+        with serving(ws, tmp_path / "app.log") as port:
+            yield ws, port
     finally:
-        stop_server(proc)
-        log.close()
         _stop_analysis(ws)
 
 
