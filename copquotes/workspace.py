@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -452,13 +452,29 @@ _MIGRATIONS: list[str] = [
         DELETE FROM quotes WHERE unit_id = NEW.unit_id;
     END;
     """,
+    # 14 -> 15: the tagger's labels counted per person for the people with many units
+    # (Workspace.speaker_label_counts), so the app's people counts after a reviewer's correction
+    # read the corrected units only, never every unit of the person again. Derived: filled by
+    # Workspace.refresh_aggregates with the aggregates, and counted live while it is stale.
+    """
+    CREATE TABLE IF NOT EXISTS speaker_labels (
+        who TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        grp TEXT,
+        year,
+        topic INTEGER,
+        theme TEXT NOT NULL,
+        n INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS speaker_labels_who ON speaker_labels(who);
+    """,
 ]
 
 # the indexes migrations 5 -> 6, 8 -> 9 and 11 -> 12 add (their statistics are gathered when the
 # workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
                 8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: (),
-                11: ("unit_parts_part",), 12: (), 13: ()}
+                11: ("unit_parts_part",), 12: (), 13: (), 14: ()}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.
@@ -469,6 +485,13 @@ REATTACHED_BY = "copquotes"     # the 'reviewer' of audit rows written by copquo
 # the orphans' kind of a reviewed quote removed because quote consent was withdrawn (the trigger
 # consent_withdrawn): kept, listed nowhere, re-attached when the words are quotable again
 NO_CONSENT = "quote_no_consent"
+
+# A person with at least this many units has the tagger's labels counted one by one when the
+# aggregates are (the table speaker_labels, its token the aggregates row SPEAKER_LABELS): the
+# app's people counts after a reviewer's correction then read only the corrected units, not all
+# that person's units again (seconds for a few people with a thousand units each at 500,000).
+MANY_UNITS = 20
+SPEAKER_LABELS = "speaker_labels"
 
 # The aggregates: what the review app's overview and topics pages count. Tagger labels only;
 # reviewers' corrections (theme_labels, a small table) are applied on top when read
@@ -1489,27 +1512,43 @@ class Workspace:
         """The rows of one of :data:`AGGREGATES`, counted now (a few hundred ms at 50,000 units)."""
         return self._compute_aggregates([name])[name]
 
-    def _compute_aggregates(self, names) -> dict[str, list[list]]:
+    def _compute_aggregates(self, names, per_speaker: bool = False) -> dict[str, list[list]]:
+        """``per_speaker``: also :data:`SPEAKER_LABELS`, the rows of the table ``speaker_labels``."""
         sql = {n: AGGREGATES[n] for n in names}
         out = {n: [list(r) for r in self.conn.execute(q)] for n, q in sql.items() if q is not None}
-        if len(out) < len(sql):
+        if len(out) < len(sql) or per_speaker:
             from . import themescores
 
-            theme = themescores.retrying(self._theme_aggregates)   # (a part merged under the reader)
+            many = self._many_unit_speakers() if per_speaker else {}
+            # (a part merged under the reader: read again)
+            theme = themescores.retrying(lambda: self._theme_aggregates(many))
             out.update({n: theme[n] for n in sql if n not in out})
+            if per_speaker:
+                out[SPEAKER_LABELS] = theme[SPEAKER_LABELS]
         return out
 
-    def _theme_aggregates(self) -> dict[str, list[list]]:
+    def _many_unit_speakers(self) -> dict[str, int]:
+        """``{person: units}`` of the people (:func:`~copquotes.types.speaker_sql`) with at least
+        :data:`MANY_UNITS` units."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return dict(cur.execute(f"SELECT {speaker_sql()}, COUNT(*) FROM units WHERE speaker_key IS NOT NULL"
+                                " GROUP BY file_id, speaker_key HAVING COUNT(*) >= ?", (MANY_UNITS,)))
+
+    def _theme_aggregates(self, many: dict[str, int] | None = None) -> dict[str, list[list]]:
         """The aggregates of the theme scores, counted part by part (one part's rows in memory
         at a time, whatever the workspace's size), each unit's group, year and topic
-        read from the database for the units of the part."""
+        read from the database for the units of the part. ``many``: the people whose labels
+        are also counted one by one (:data:`SPEAKER_LABELS`, rows of ``speaker_labels``)."""
         from . import themescores
 
+        many = many or {}
         cohort: dict[tuple, int] = {}
         topic: dict[tuple, int] = {}
         # the people behind the labels, by cell: sets of speaker keys (only their sizes are kept)
         cohort_people: dict[tuple, set] = {}
         topic_people: dict[tuple, set] = {}
+        per_speaker: dict[tuple, int] = {}     # (who, scope, grp, year, topic, theme) -> units
         tagged = 0
         cur = self.conn.cursor()
         cur.row_factory = None
@@ -1525,12 +1564,19 @@ class Workspace:
                 if uid not in info:     # (deleted while read)
                     continue
                 grp, year, top, role, kind, who = info[uid]
+                counted = who in many
                 if is_voice(role, kind):
                     cohort[(grp, year, theme)] = cohort.get((grp, year, theme), 0) + 1
                     cohort_people.setdefault((grp, year, theme), set()).add(who)
+                    if counted:
+                        key = (who, "cohort", grp, year, None, theme)
+                        per_speaker[key] = per_speaker.get(key, 0) + 1
                 if top is not None:
                     topic[(top, theme)] = topic.get((top, theme), 0) + 1
                     topic_people.setdefault((top, theme), set()).add(who)
+                    if counted:
+                        key = (who, "topic", None, None, top, theme)
+                        per_speaker[key] = per_speaker.get(key, 0) + 1
 
         def listed(counts):
             return [[*k, n] for k, n in sorted(counts.items(), key=lambda kv: [_sql_order(v) for v in kv[0]])]
@@ -1539,26 +1585,60 @@ class Workspace:
             return listed({k: len(v) for k, v in people.items()})
 
         return {"cohort_labels": listed(cohort), "topic_labels": listed(topic), "tagged_units": [[tagged]],
-                "cohort_speaker_labels": sized(cohort_people), "topic_speaker_labels": sized(topic_people)}
+                "cohort_speaker_labels": sized(cohort_people), "topic_speaker_labels": sized(topic_people),
+                SPEAKER_LABELS: [[*k, n] for k, n in per_speaker.items()]
+                + [[who, "units", None, None, None, "", n] for who, n in many.items()]}
 
     def refresh_aggregates(self) -> None:
         """Count :data:`AGGREGATES` and store them with the current :meth:`aggregates_token`
         (done by :meth:`mark_stage` for the tag and topics stages and by :meth:`ingest`)."""
         if self._depth:   # inside a caller's transaction: count there
             token = self.aggregates_token()
-            values = self._compute_aggregates(AGGREGATES)
+            values = self._compute_aggregates(AGGREGATES, per_speaker=True)
         else:   # counted in a read transaction (one snapshot: the token and the counts agree), so a
             # reviewer's save does not wait for the counting (seconds at 50,000 units)
             self.conn.execute("BEGIN")
             try:
                 token = self.aggregates_token()
-                values = self._compute_aggregates(AGGREGATES)
+                values = self._compute_aggregates(AGGREGATES, per_speaker=True)
             finally:
                 self.conn.execute("COMMIT")
+        speakers = values.pop(SPEAKER_LABELS)
         with self.transaction():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO aggregates(name, token, value_json, computed_at) VALUES (?,?,?,?)",
                 [(name, token, json.dumps(v), _now()) for name, v in values.items()])
+            self.conn.execute("DELETE FROM speaker_labels")
+            self.conn.executemany("INSERT INTO speaker_labels(who, scope, grp, year, topic, theme, n)"
+                                  " VALUES (?,?,?,?,?,?,?)", speakers)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO aggregates(name, token, value_json, computed_at) VALUES (?,?,?,?)",
+                (SPEAKER_LABELS, token, json.dumps([[MANY_UNITS, len(speakers)]]), _now()))
+
+    def speaker_label_counts(self, people) -> dict[str, dict[tuple, int]] | None:
+        """The tagger's labels of each of ``people`` (:func:`~copquotes.types.speaker_sql`) with
+        at least :data:`MANY_UNITS` units, counted when the aggregates were: ``{person: {(scope,
+        grp, year, topic, theme): units}}`` (``scope`` "cohort": participants' voices per group and
+        year; "topic": every unit per topic; ``("units", None, None, None, "")``: all their units).
+        A person with fewer units is absent; None when the counts are stale."""
+        own = not self.conn.in_transaction
+        if own:
+            self.conn.execute("BEGIN")      # (the token and the rows from one snapshot)
+        try:
+            row = self.conn.execute("SELECT token FROM aggregates WHERE name = ?", (SPEAKER_LABELS,)).fetchone()
+            if row is None or row[0] != self.aggregates_token():
+                return None
+            out: dict[str, dict[tuple, int]] = {}
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            for who, *key, n in cur.execute(
+                    "SELECT who, scope, grp, year, topic, theme, n FROM speaker_labels"
+                    " WHERE who IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(people))),)):
+                out.setdefault(who, {})[tuple(key)] = n
+            return out
+        finally:
+            if own:
+                self.conn.execute("COMMIT")
 
     def stored_aggregates(self, *names: str) -> dict[str, list[list]]:
         """The stored aggregates that are current (name -> rows; ``names``: only these); stale

@@ -220,45 +220,85 @@ def people_adjustments(ws) -> pd.DataFrame:
     """What reviewers' corrections change in the counts of people: ``d`` = people with the theme
     after the corrections - before them (the tagger's labels), per group, year and theme
     (``scope`` "cohort": participants' voices, as :func:`people_prevalence` counts) and per topic and
-    theme (``scope`` "topic": every unit). Counted exactly for the people whose units a reviewer
-    corrected (a person with the theme in another unit still has it): their units are read again."""
-    c = ws.conn
-    corrected = c.execute("SELECT DISTINCT u.file_id, u.speaker_key, u.unit_id FROM theme_labels tl"
-                          " JOIN units u ON u.unit_id = tl.unit_id").fetchall()
+    theme (``scope`` "topic": every unit). Exact: a person with the theme in another unit still has
+    it. For a person with many units the workspace counted their labels one by one
+    (:meth:`~copquotes.workspace.Workspace.speaker_label_counts`) and only the corrected units are
+    read; another person's units are read again (:func:`_read_adjustments`)."""
+    cur = ws.conn.cursor()
+    cur.row_factory = None
+    corrected = cur.execute(
+        f"SELECT tl.unit_id, tl.theme, tl.label, u.grp, u.year, t.topic, {VOICE_SQL}, {speaker_sql('u')},"
+        " u.file_id, u.speaker_key FROM theme_labels tl JOIN units u ON u.unit_id = tl.unit_id"
+        " LEFT JOIN unit_topics t ON t.unit_id = tl.unit_id").fetchall()
     if not corrected:
         return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
+    stored = ws.speaker_label_counts({r[7] for r in corrected}) or {}
+    counted = _counted_adjustments(ws, [r for r in corrected if r[7] in stored], stored)
+    read = _read_adjustments(ws, [r for r in corrected if r[7] not in stored])
+    out: dict[tuple, int] = {}
+    for key, d in counted + read:
+        out[key] = out.get(key, 0) + d
+    return pd.DataFrame([(*k, d) for k, d in out.items() if d], columns=ADJUSTMENT_COLUMNS)
+
+
+def _change(before: int, after: int) -> int:
+    """+1 when a person now has the theme and had not, -1 when they no longer have it."""
+    return int(after > 0) - int(before > 0)
+
+
+def _counted_adjustments(ws, corrected: list[tuple], stored: dict) -> list[tuple[tuple, int]]:
+    """:func:`people_adjustments` of the people whose labels the workspace counted (``stored``):
+    each person's units with the theme in a cell, the corrections' differences added."""
+    if not corrected:
+        return []
+    tagger = themescores.labels(ws, list({r[0] for r in corrected}))
+    delta: dict[tuple, int] = {}        # (who, scope, grp, year, topic, theme) -> after - before in units
+    for uid, theme, label, grp, year, topic, voice, who, *_ in corrected:
+        d = int(label) - tagger.get((uid, theme), 0)
+        cells = ([("cohort", grp, year, None)] if voice else []) + ([("topic", None, None, topic)]
+                                                                   if topic is not None else [])
+        for cell in cells:
+            delta[(who, *cell, theme)] = delta.get((who, *cell, theme), 0) + d
+    out = []
+    for (who, *key), d in delta.items():
+        n = stored[who].get(tuple(key), 0)
+        if _change(n, n + d):
+            out.append((tuple(key), _change(n, n + d)))
+    return out
+
+
+def _read_adjustments(ws, corrected: list[tuple]) -> list[tuple[tuple, int]]:
+    """:func:`people_adjustments` of people whose every unit is read again (a file at a time: the
+    file's index, never a scan of every unit): their labels before and after the corrections."""
+    if not corrected:
+        return []
+    c = ws.conn
     keys: dict = {}                 # file -> the speaker keys corrected in it
-    for f, k, _ in corrected:
+    for *_, f, k in corrected:
         if k is not None:
             keys.setdefault(f, set()).add(k)
-    alone = sorted({u for _, k, u in corrected if k is None})
+    alone = sorted({r[0] for r in corrected if r[9] is None})
     cols = f"u.unit_id, u.grp, u.year, t.topic, {VOICE_SQL} AS voice, {speaker_sql('u')} AS who"
     base = " FROM units u LEFT JOIN unit_topics t ON t.unit_id = u.unit_id"
     rows = c.execute(f"SELECT {cols}{base} WHERE u.unit_id IN (SELECT value FROM json_each(?))",
                      (json.dumps(alone),)).fetchall()
-    for f, ks in keys.items():      # a file at a time: the file's index, never a scan of every unit
+    for f, ks in keys.items():
         rows += c.execute(f"SELECT {cols}{base} WHERE u.file_id = ? AND u.speaker_key IN"
                           " (SELECT value FROM json_each(?))", (f, json.dumps(sorted(ks)))).fetchall()
-    units = pd.DataFrame(rows, columns=["unit_id", "grp", "year", "topic", "voice", "who"])
-    themes = sorted({t for (t,) in c.execute("SELECT DISTINCT theme FROM theme_labels")})
-    tagger = themescores.labels(ws, units["unit_id"].tolist())
-    after = themescores.unit_labels(ws, units["unit_id"].tolist())
-    out = []
-    for theme in themes:
-        said = units.assign(before=[tagger.get((u, theme), 0) for u in units["unit_id"]],
-                            after=[after.get(u, {}).get(theme, 0) for u in units["unit_id"]])
-        for scope, keys, rows_ in (("cohort", ["grp", "year"], said[said["voice"].astype(bool)]),
-                                   ("topic", ["topic"], said.dropna(subset=["topic"]))):
-            if rows_.empty:
-                continue
-            per = rows_.groupby(keys + ["who"], dropna=False)[["before", "after"]].max()
-            d = (per["after"] - per["before"]).groupby(level=list(range(len(keys))), dropna=False).sum()
-            for key, v in d.items():
-                if v:
-                    key = key if isinstance(key, tuple) else (key,)
-                    grp, year, topic = (key[0], key[1], None) if scope == "cohort" else (None, None, int(key[0]))
-                    out.append((scope, grp, year, topic, theme, int(v)))
-    return pd.DataFrame(out, columns=ADJUSTMENT_COLUMNS)
+    themes = sorted({r[1] for r in corrected})
+    ids = [r[0] for r in rows]
+    tagger, reviewed = themescores.labels(ws, ids), themescores.reviewer_labels(ws, ids)
+    per: dict[tuple, list[int]] = {}    # (scope, grp, year, topic, theme, who) -> [before, after]
+    for uid, grp, year, topic, voice, who in rows:
+        cells = ([("cohort", grp, year, None)] if voice else []) + ([("topic", None, None, topic)]
+                                                                   if topic is not None else [])
+        for theme in themes:
+            before = tagger.get((uid, theme), 0)
+            after = reviewed.get(uid, {}).get(theme, before)
+            for cell in cells:
+                got = per.setdefault((*cell, theme, who), [0, 0])
+                got[0], got[1] = max(got[0], before), max(got[1], after)
+    return [(key[:-1], _change(b, a)) for key, (b, a) in per.items() if _change(b, a)]
 
 
 PEOPLE_COLUMNS = ["theme", "column", "people", "said", "units", "share", "small"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from copquotes import review, themescores
+from copquotes import review, themescores, workspace
 from copquotes.app import data
 from copquotes.topics.tables import tables_from_workspace
 
-from .builders import build_workspace, unit_id
+from copquotes.workspace import Workspace
+
+from .builders import build_workspace, pretend_schema, unit_id
 
 # a third file: RRE 2025, six people (P1..P6) with six turns each (36 units, not a small cell) and
 # a facilitator's prompts; wellbeing: P1 in all six turns, P2 in two, P3 in one; solidarity: P4 once
@@ -108,7 +110,7 @@ def test_the_app_counts_people_as_the_researcher_table_does(ws):
     assert tidy.loc[("wellbeing", "2025"), "share"] == 50.0 and not tidy.loc[("wellbeing", "2025"), "small"]
 
 
-@pytest.mark.parametrize("stored", [False, True])
+@pytest.mark.parametrize("stored", [False, True, "per person"])
 @pytest.mark.parametrize("label_changes", [
     [],
     [("b000", "wellbeing", 0)],                              # P1 still said it in five other turns: no change
@@ -118,9 +120,13 @@ def test_the_app_counts_people_as_the_researcher_table_does(ws):
     [(unit_id(1), "wellbeing", 0)],                          # S2 of the builder (RRE 2024)
     [("b036", "solidarity", 0), ("b038", "solidarity", 0)],  # the facilitator's prompts: topics count them
 ])
-def test_people_counts_follow_reviewers_corrections_exactly(ws, stored, label_changes):
+def test_people_counts_follow_reviewers_corrections_exactly(ws, monkeypatch, stored, label_changes):
+    if stored == "per person":          # every person with 2 units or more counted one by one
+        monkeypatch.setattr(workspace, "MANY_UNITS", 2)
     if stored:
         ws.mark_stage("tag", "fp-tag")
+    if stored == "per person":
+        assert len(ws.speaker_label_counts(["3\x1fP1", "3\x1fP2", "3\x1fF"])) == 3
     for uid, theme, label in label_changes:
         review.label_theme(ws, uid, theme, label, "Ann")
     assert_people_match_reference(ws)
@@ -191,3 +197,45 @@ def test_no_hidden_prevalence_cell_can_be_worked_out_from_the_total(cells, hidde
     for c in hidden - {c for c in cells if cells[c][1] < 5}:
         assert row[c] == SECONDARY
     assert all("%" in row[c] for c in shown)
+
+
+def test_per_person_counts_go_stale_with_the_tagger_and_are_never_used_stale(ws, monkeypatch):
+    monkeypatch.setattr(workspace, "MANY_UNITS", 2)
+    ws.mark_stage("tag", "fp-tag")
+    assert ws.speaker_label_counts(["3\x1fP1"])["3\x1fP1"][("units", None, None, None, "")] == 6
+    # the tagger labels P4's every turn with wellbeing: stored per-person counts are stale
+    rows = [(u, t, s, (1 if t == "wellbeing" and u in {f"b{i:03d}" for i in range(18, 24)} else lab), e)
+            for u, t, s, lab, e in themescores.sorted_rows(ws)]
+    themescores.write(ws, rows)
+    ws.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('content_changed_at', 'later')")
+    assert ws.speaker_label_counts(["3\x1fP4"]) is None
+    review.label_theme(ws, "b018", "wellbeing", 0, "Ann")
+    assert_people_match_reference(ws)
+
+
+def test_a_workspace_counts_per_person_labels_only_for_people_with_many_units(ws):
+    ws.mark_stage("tag", "fp-tag")
+    assert ws.speaker_label_counts(["3\x1fP1"]) == {}        # six units: fewer than MANY_UNITS
+
+
+def test_a_workspace_from_before_per_person_counts_gets_them_and_counts_exactly(tmp_path, monkeypatch):
+    monkeypatch.setattr(workspace, "MANY_UNITS", 2)
+    w = build_workspace(tmp_path / "ws")
+    add_big_cohort(w)
+    w.mark_stage("tag", "fp-tag")
+    w.conn.execute("DROP TABLE speaker_labels")                    # as schema 14 had it
+    w.conn.execute("DELETE FROM aggregates WHERE name = 'speaker_labels'")
+    pretend_schema(w, 14)
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    try:
+        assert w.schema_version == workspace.SCHEMA_VERSION == 15
+        assert w.speaker_label_counts(["3\x1fP1"]) is None           # not counted yet: read live
+        for uid in ("b006", "b009"):
+            review.label_theme(w, uid, "wellbeing", 0, "Ann")
+        assert_people_match_reference(w)
+        w.refresh_aggregates()
+        assert w.speaker_label_counts(["3\x1fP2"])["3\x1fP2"][("cohort", "RRE", "2025", None, "wellbeing")] == 2
+        assert_people_match_reference(w)
+    finally:
+        w.close()
