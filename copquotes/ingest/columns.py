@@ -193,7 +193,7 @@ _QUOTE_OF_OTHERS = re.compile(
 # a question about what happened ("Did our newsletter quote anyone you know?", "Have you been quoted before?") that asks
 # no leave: never the quote consent
 _ASKS_ABOUT_THE_PAST = re.compile(r"^\W*(?:did|have|has|had|was|were)\b", re.I)
-_ASKS_ANY_LEAVE = re.compile(r"consent|permission|agree|happy|\bok\b|okay|willing|comfortable|\bmind\b|allow|"
+_ASKS_ANY_LEAVE = re.compile(r"consent|permission|\bagree(?:d|s|ing)?\b(?!\s+with)|happy|\bok\b|okay|willing|comfortable|\bmind\b|allow|"
                              r"(?:can|may|could)\s+(?:we|i|our)\b", re.I)
 
 

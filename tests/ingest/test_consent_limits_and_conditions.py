@@ -178,11 +178,21 @@ def test_a_consent_to_an_internal_channel_gives_no_yes(tmp_path, header):
 
 @pytest.mark.parametrize("header", ["Did you see the quotes on the notice board?", "Did our newsletter quote anyone you know?",
                                     "Have you seen the participant quotes on our website?",
-                                    "Did you like the quotes we used in last year's report?"])
+                                    "Did you like the quotes we used in last year's report?",
+                                    "Have you used any of the quotes we shared?", "Have you been quoted in the media before?",
+                                    "Did you agree with the quotes used in the report?"])
 def test_a_question_about_quotes_seen_before_is_not_the_consent(tmp_path, header):
-    reading, units = _survey(tmp_path, header, ["Yes", "No", "Yes"], consent="yes")
+    reading, units = _survey(tmp_path, header, ["Yes", "No", "Yes"])
     assert {c["column"]: c["role"] for c in reading.columns}[header] != "consent"
+    assert all(u.consent is not True for u in units)
+    reading, units = _survey(tmp_path, header, ["Yes", "No", "Yes"], consent="yes")   # the file's consent stands in
     assert [units[0].consent, units[2].consent] == [True, True]
+
+
+@pytest.mark.parametrize("header", ["Did you agree to be quoted in the report?", "Were you happy for us to quote you?",
+                                    "Have you given permission for your comments to be quoted?"])
+def test_a_question_in_the_past_that_asks_for_leave_is_still_the_consent(tmp_path, header):
+    assert _survey_consents(tmp_path, header, ["Yes", "No", "Yes"]) == [True, False, True]
 
 
 @pytest.mark.parametrize("header", ["Was the discussion board on Basecamp useful?", "Did you post on the notice board?",
