@@ -56,9 +56,11 @@ _KIND_ALIASES = {
 # the readers' version: raise it when a reader makes other units of the same bytes (2: survey rows'
 # group and year columns, tagged TXT and subtitle speakers, guests, nicknames across rosters,
 # coded-segment exports; 3: consent ticked beside a statement, rosters of who must not be quoted, a
-# hedged or pending roster consent read as unknown). Unit ids of unchanged texts are kept, so
+# hedged or pending roster consent read as unknown; 4: consent limited to partners, members or a notice board,
+# a minor's or a dangling "Yes, but" yes, tick instructions in a consent header, answers that are conditions,
+# tick marks never text, questions about quotes seen or given before never the consent). Unit ids of unchanged texts are kept, so
 # reviewers' work stays put.
-READER_VERSION = "3"
+READER_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,8 @@ _I_DECLINE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|did\s+not|didn't|would\s+n
 # I'm not named", "name withheld")
 _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s+)?(?:it\s+is|it's|it\s+stays|they\s+are|"
                         r"i\s+am|i'm|i\s+stay|i\s+remain|my\s+name\s+is|i\s+can't\s+be|i\s+cannot\s+be)?\s*"
-                        r"(?:kept\s+|left\s+|remains?\s+)?(?:anonymous\w*|de-?identified|not\s+named|unnamed|identified)\b|"
+                        r"(?:kept\s+|left\s+|remains?\s+)?(?:anonymous\w*|de-?identified|not\s+named|unnamed)\b|"
+                        r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s+)?i\s+(?:can't|cannot|can\s+not)\s+be\s+identified\b|"
                         r"\b(?:no|without|not\s+with)\s+(?:my\s+|any\s+)?(?:names?|identif\w*(?:\s+details)?)\b|"
                         r"\bnot\s+(?:be\s+)?(?:named|identified|identifiable)\b|\bnames?\s+(?:removed|withheld)\b|"
                         # double negatives that mean yes: "Yes, I don't mind", "no problem"
@@ -270,7 +273,9 @@ def _few_words(v: str, allow_numeric: bool):
 
 
 def _weak_yes(rest: str) -> bool | None:
-    rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", rest))
+    if _DANGLING_BUT.search(rest):
+        return None
+    rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", rest)))
     if _TAKEN_BACK.search(rest) or _BUT.search(rest):
         return False
     if _NOT_SURE.search(rest):
@@ -318,7 +323,22 @@ _NOT_SURE = re.compile(r"\bi\s+think\b|\bthink\s+so\b|\bguess\b|\bsuppose\b|\bre
                        r"\b(?:originally|initially|previously)\b(?!\W*(?:said\s+)?(?:no|n)\b)|\bto\s+(?:be\s+)?discuss\w*|\bunder\s+discussion\b|"
                        r"\bas\s+far\s+as\s+(?:i|we)(?:'m|'re|\s+am|\s+are)\s+aware\b|"
                        r"-?\bish\b|\bdoubt\w*|\bunconfirmed\b|\bunverified\b|\bper\s+(?!(?:the\s+|my\s+|a\s+|signed\s+)*(?:consent\s+)?form\b)|\baccording\s+to\b|\bon\s+behalf\b|"
-                       r"\bto\s+(?:see|read|view|look\s+at)\b|\bcontact\w*|\bstaff\b|\bmanager\b|\bcolleagues?\b")
+                       r"\bto\s+(?:see|read|view|look\s+at)\b|\bcontact\w*|\bstaff\b|\bmanager\b|\bcolleagues?\b|"
+                       # ... or to an audience that is not the public ("Yes, for partners", "yes - CoP members")
+                       r"(?:\b(?:for|to|with|among|amongst|within)\s+(?:\w+\s+){0,2}?|[-(\[,:]\s*(?:\w+\s+)?)(?:partners?|members?)\b"
+                       r"(?!\s+(?:of\s+the\s+public|in\s+prevention))|\bintranet\b|"
+                       r"\bnotice\s*-?\s*boards?\b|"
+                       # ... or from a minor, whose yes is not a valid consent on its own ("Yes (under 18)", "yes - I'm 16",
+                       # "Yes (parent consent attached)"): a reviewer checks a parent's or guardian's consent
+                       r"\bunder\s*-?\s*(?:1[0-8]|age)(?!\d)|\bunderage\b|\bminor\b(?!\s+\w)|"
+                       r"\b(?:i'm|im|i\s+am|aged?)\s*:?\s*(?:[5-9]|1[0-7])(?![\d+])|"
+                       r"(?<![\d.])(?:[5-9]|1[0-7])\s*(?:yo|y/o|yrs?(?:\s+old)?|years?\s+(?:old|of\s+age))\b|"
+                       r"\b(?:year|yr|grade)\s*(?:[5-9]|1[0-2])\s+(?:student|pupil)\b|\b(?:high|secondary|primary)\s+school\s+(?:student|pupil)\b|"
+                       r"\b(?:parent(?:al)?|guardian)(?:\s*/\s*(?:guardian|carer))?(?:'s)?\s+(?:consent|permission|approval|signature|"
+                       r"sign\w*|ok|okay|agreed|to\s+(?:sign|confirm|agree|consent))|"
+                       r"\b(?:consent|permission|approval|signed|agreed)\s+(?:from|by)\s+(?:my\s+|a\s+|the\s+)?(?:parent|guardian|mum|mom|dad|carer)")
+# a "but" with nothing after it ("Yes, but", "Yes but..."): the limit it started is not known, so no yes
+_DANGLING_BUT = re.compile(r"\bbut\W*$")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
 _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|"
                               r"de-?identified|unnamed|anon)(?:\s+only)?\b|\bplease\b|\binternal(?:ly)?\s+and\s+external(?:ly)?\b|"
@@ -326,6 +346,40 @@ _ANONYMOUS_WORDS = re.compile(r"\b(?:keep(?:ing)?\s+(?:it|me|them|this)\s+)?(?:o
                               r"\bthanks?(?:\s+you)?\b")
 # "but" with something after it (what is left once the anonymity is taken out) limits the yes
 _BUT = re.compile(r"\bbut\b[\s,.;:!-]*\w")
+
+
+# the opening of an answer that is a condition put on quoting ("Only if ...", "As long as ...", "Provided ...")
+_CONDITION_OPENS = re.compile(r"^(?:but\s+)?(?:only\s+)?(?:if|when|(?:as|so)\s+long\s+as|provid(?:ed|ing)(?:\s+that)?|"
+                              r"on\s+(?:the\s+)?condition(?:\s+(?:that|of))?|without)\b")
+# a condition of anonymity, which every quote meets ("[only if] anonymous", "my name isn't used", "I can't be
+# identified", "no names"); never "if I'm identified" or "if my name is used" (those ask to be named)
+_ANON_CONDITION = re.compile(
+    r"(?:\b(?:but\s+)?(?:only\s+)?(?:if|when|(?:as|so)\s+long\s+as|provid(?:ed|ing)(?:\s+that)?|on\s+(?:the\s+)?condition"
+    r"(?:\s+(?:that|of))?)\s+|\band\s+)"
+    r"(?:(?:it|this|that|they|quotes?|the\s+quotes?|my\s+(?:comments?|words|quotes?|answers?|responses?|feedback)|i)"
+    r"(?:'s|'re|'m|'ll\s+be|\s+(?:is|are|am|stays?|remains?|will\s+be|gets?|be))?\s+)?"
+    r"(?:(?:kept|left|totally|completely|fully|100%)\s+)?"
+    r"(?:anonymous(?:ly)?|anonymi[sz]ed|anon|de-?identified|unnamed|unattributed|not\s+(?:named|identif(?:ied|iable)|attributed)|"
+    r"unidentifi(?:ed|able))\b|"
+    r"(?:\b(?:but\s+)?(?:only\s+)?(?:if|when|(?:as|so)\s+long\s+as|provid(?:ed|ing)(?:\s+that)?|on\s+(?:the\s+)?condition"
+    r"(?:\s+(?:that|of))?)\s+|\band\s+)"
+    r"(?:my\s+(?:full\s+)?name\s+(?:(?:(?:is|will|does|do|would)\s+not|isn't|won't|doesn't|wouldn't|(?:is\s+)?never|not)\s+"
+    r"(?:be\s+|get\s+|being\s+)?(?:used|included|given|mentioned|shown|published|attached|printed|disclosed|revealed|linked|"
+    r"appear\w*|there)|(?:(?:is|gets?|will\s+be|'s)\s+)?(?:removed|withheld|left\s+(?:off|out)|kept\s+(?:out|off|private|"
+    r"confidential|anonymous)|omitted|redacted|taken\s+off))|"
+    r"(?:there(?:'s|\s+is|\s+are)\s+)?no\s+(?:names?|identifying\s+(?:details|information|info))"
+    r"(?:\s+(?:is|are)\s+(?:used|given|attached|included))?(?:\s+(?:attached|used|given))?|"
+    r"i\s+(?:can't|cannot|can\s+not|won't|will\s+not|am\s+not|'m\s+not)\s+(?:be\s+)?(?:identified|named|identifiable|"
+    r"recogni[sz]ed|recogni[sz]able)|"
+    r"(?:nobody|no\s+one)\s+(?:can|could|will|would)\s+(?:tell|know|identify|work\s+out)\s+(?:it's|it\s+is|it\s+was)\s+me)\b|"
+    r"\bwithout\s+(?:my\s+|any\s+)?(?:names?|identifying\s+details)\b")
+# what may be left around a condition of anonymity for it to be the whole answer
+_FILLER = re.compile(r"(?:[\s.,!;:&+()-]|\bplease\b|\bthanks?(?:\s+you)?\b|\bof\s+course\b|\bthen\b|\bonly\b|\bok(?:ay)?\b|"
+                     r"\bfine\b|\bsure\b|\byes\b)*")
+# a condition about the quote: its anonymity, a name, seeing or approving it, someone's say-so
+_ABOUT_THE_QUOTE = re.compile(r"\b(?:anonym\w*|anon|names?|named|identif\w*|de-?identified|quot\w*|see|seen|read|check\w*|"
+                              r"approv\w*|review\w*|wording|edit\w*|consent\w*|permission|ask\w*|contact\w*|manager|"
+                              r"first|recogni[sz]\w*|attribut\w*|publish\w*|used?|shared?|agree\w*)\b")
 
 
 _YES_WORDS = re.compile(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
@@ -336,7 +390,17 @@ def unsure_yes(value) -> bool:
     """A yes that is hedged or given to another use ("Yes, I think so", "Yes for research"): an answer to a
     consent question that :func:`truthy` does not read; finding the consent column counts it as an answer."""
     v = str(value or "").strip().lower().replace("\u2019", "'")
-    return bool((_YES_WORDS.match(v) or _I_CONSENT.match(v) or _WEAK_YES.match(v)) and _NOT_SURE.search(v))
+    if conditional_yes(v):
+        return True
+    return bool((_YES_WORDS.match(v) or _I_CONSENT.match(v) or _WEAK_YES.match(v))
+                and (_NOT_SURE.search(v) or _DANGLING_BUT.search(v)))
+
+
+def conditional_yes(value) -> bool:
+    """An answer that puts a condition on quoting instead of a yes ("Only if anonymous", "As long as I
+    can see it first"): an answer to a consent question (a short one, about the quote), not open text."""
+    v = str(value or "").strip().lower().replace("\u2019", "'")
+    return bool(_CONDITION_OPENS.match(v)) and len(v.split()) <= 15 and bool(_ABOUT_THE_QUOTE.search(v))
 
 
 def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None:
@@ -377,10 +441,14 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     if no_means_yes or _YES_WORDS.match(v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
         # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
-        rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", v))
+        rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", v)))
         if _TAKEN_BACK.search(rest) or _BUT.search(rest):
             return False
-        return None if _NOT_SURE.search(rest) else True
+        return None if _NOT_SURE.search(rest) or _DANGLING_BUT.search(v) else True
+    if _CONDITION_OPENS.match(v):
+        # a yes said as its condition ("Only if anonymous", "As long as my name isn't used"): the anonymity every
+        # quote has meets it; any other condition ("Only if I can see it first") is for a reviewer to check
+        return True if _FILLER.fullmatch(_ANON_CONDITION.sub(" ", v)) else None
     # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee;
     # a yes with more words than thanks is not read (its conditions are in another language)
     if re.match(r"^(ja|oui|si|sí|sì|sim|jawohl)[\s.,!]*(?:(?:bitte|danke|merci|gracias|grazie|obrigad[oa])[\s.,!]*)?$", v):
@@ -411,6 +479,26 @@ _REFUSAL = re.compile(
     r"\bkeep\s+(?:my|your|our|their)\s+(?:comments|words|answers|responses|feedback)\s+(?:\w+\s+){0,3}?out\s+of\b", re.I)
 
 
+# an instruction to tick beside a consent ("(tick if you agree)", "- leave blank if you do not agree", "Tick only if you
+# consent"): how to answer, not what is asked; never "Tick if you do NOT want to be quoted" (a refusal)
+_TICK_INSTRUCTION = re.compile(
+    r"[(\[]\s*(?:please\s+)?(?:(?:tick|check|select|mark|cross)\b[^()\[\]]*?\b(?:if|to|when)\s+(?:you\s+)?(?:agree|consent|"
+    r"accept|are\s+happy|do|yes)\b(?!\s+not\b)|leave\b[^()\[\]]*?\b(?:blank|empty|unticked|unchecked)\b)[^()\[\]]*[)\]]|"
+    r"(?:(?<=\S)\s*[-\u2013\u2014:;,.]\s*|(?<=\S)\s+)(?:please\s+)?(?:tick|check|mark|select|cross)\s+(?:(?:this|the)\s+box\s+|here\s+|below\s+)?"
+    r"(?:only\s+)?(?:if|to|when)\s+(?:you\s+)?(?:agree|consent|accept|are\s+happy|do|yes)\b(?!\s+not\b)[^.;:?!()]*|"
+    r"(?:(?<=\S)\s*[-\u2013\u2014:;,.]\s*|(?<=\S)\s+)(?:please\s+)?leave\s+(?:(?:it|this(?:\s+box)?|the\s+box|empty|blank)\s+)?(?:blank|empty|unticked|"
+    r"unchecked)?\s*(?:if\s+(?:you\s+)?(?:do\s+not|don't|disagree|not|no)\b[^.;:?!()]*|otherwise\b)", re.I)
+
+
+def without_tick_instruction(text: str) -> str:
+    """``text`` without an instruction to tick if agreeing or leave blank if not (:data:`_TICK_INSTRUCTION`)."""
+    return _TICK_INSTRUCTION.sub(" ", text or "").strip(" .:;,-\u2013\u2014")
+
+
+def has_tick_instruction(text: str) -> bool:
+    return bool(_TICK_INSTRUCTION.search(text or ""))
+
+
 def refuses_quotes(question: str) -> bool:
     """Whether a consent-like question or header asks who must NOT be quoted (its "yes" is a refusal).
 
@@ -418,7 +506,7 @@ def refuses_quotes(question: str) -> bool:
     quoted you can still take part. Can we quote you?" asks for leave to quote); an aside in brackets
     of a question that asks for leave ("Are you happy for us to quote you (you can opt out later)?",
     "Can we quote your comments (excluding your name)?") is no refusal."""
-    q = (question or "").replace("\u2019", "'")
+    q = without_tick_instruction((question or "").replace("\u2019", "'"))
     asked = re.findall(r"[^.?!\n]*\?", q)
     q = asked[-1] if asked else q
     bare = re.sub(r"\([^()]*\)", " ", q)

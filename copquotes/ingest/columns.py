@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..errors import ConfigError, InputError
-from .base import _ASKS_LEAVE, EMAIL, truthy, unsure_yes
+from .base import _ASKS_LEAVE, EMAIL, truthy, unsure_yes, without_tick_instruction
 from .tables import Column
 
 SKIP_ANSWERS = {
@@ -21,6 +21,8 @@ SKIP_ANSWERS = {
     "nothing further", "nothing else", "nothing to add", "no further comments", "none thanks",
     "none thank you", "nah", "not really", "nothing really", "no thank you.", "no, thank you", "no, thanks",
     "nothing at this stage", "not at this stage", "nothing comes to mind", "n/a.", "na.", "none.", "no.", "nil.", "nothing.",
+    # a box ticked or crossed: a mark, never words to quote
+    "\u2713", "\u2714", "\u2717", "\u2718", "\u2611", "\u2612", "\u2705", "\u274c", "\u2610",
 }
 
 
@@ -183,7 +185,22 @@ _QUOTE_OF_OTHERS = re.compile(
     r"\b(?:is\s+there|do\s+you\s+have|what\s+is|what's)\s+(?:a|any|one|your)\s+(?:favou?rite\s+)?quote\b|"
     r"\bquot\w*\s+(?:the\s+|a\s+|our\s+|your\s+)?(?:\w+\s+)?(?:time|hours?|prices?|costs?|fees?|figures?|amount|rates?|"
     r"commitment|workload|length|duration)\b|"
-    r"\bquot\w*\s+from\s+(?:last\s+year|previous|the\s+(?:book|article|keynote|literature))", re.I)
+    r"\bquot\w*\s+from\s+(?:last\s+year|previous|the\s+(?:book|article|keynote|literature))|"
+    # quotes someone saw or liked ("Did you see the quotes on the notice board?", "Did you like the quote wall?")
+    r"\b(?:have|did|do|had)\s+you\s+(?:ever\s+)?(?:see|seen|saw|notice|noticed|like|liked|enjoy|enjoyed|spot|spotted|"
+    r"look\s+at|looked\s+at)\s+(?:any|a|the|some|those|these|our|their)?\s*(?:\w+\s+)?quot\w*", re.I)
+
+# a question about what happened ("Did our newsletter quote anyone you know?", "Have you been quoted before?") that asks
+# no leave: never the quote consent
+_ASKS_ABOUT_THE_PAST = re.compile(r"^\W*(?:did|have|has|had|was|were)\b", re.I)
+_ASKS_ANY_LEAVE = re.compile(r"consent|permission|\bagree(?:d|s|ing)?\b(?!\s+with)|happy|\bok\b|okay|willing|comfortable|\bmind\b|allow|"
+                             r"(?:can|may|could)\s+(?:we|i|our)\b", re.I)
+
+
+def asks_about_the_past(q: str) -> bool:
+    asked = re.findall(r"[^.?!\n]*\?", q or "")
+    last = (asked[-1] if asked else q or "").strip()
+    return bool(_ASKS_ABOUT_THE_PAST.match(last)) and not _ASKS_ANY_LEAVE.search(q or "")
 
 
 # the respondent's own words named outright ("quote you", "your comments", "what you wrote")
@@ -515,7 +532,20 @@ _LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s
                           # a consent not given yet or no longer current ("(pending)", "(TBC)", "(expired)")
                           r"\bpending\b|\btb[cd]\b|\bto\s+be\s+confirmed\b|\bunconfirmed\b|\bexpired\b|\blapsed\b|"
                           r"\bwithin\s+(?:the\s+|our\s+|your\s+)?(?:organi[sz]ation|team|service|agency|network|cop|group|sector)\b|"
-                          r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)", re.I)
+                          r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)|"
+                          # an audience that is not the public: partner organisations, members, the group ("(CoP
+                          # members)", "(partner organisations only)", "to other CoP members", "with partner agencies");
+                          # not "Partners in Prevention" (a programme) nor "members of the public"
+                          r"(?:\b(?:for|to|with|among|amongst|within|across|between)\s+(?:(?:the|our|other|fellow|your|its|their|all|"
+                          r"current|existing|cop|network|sector|partner|member|organi[sz]ation|agency|program|programme|prevention|"
+                          r"community)\s+)*|[(\[]\s*(?!as\b)(?:[\w-]+\s+){0,3}?)(?:partners?|members?)\b"
+                          r"(?!\s+(?:of\s+the\s+public|in\s+prevention))|"
+                          r"\b(?:to|with|among|amongst|within|between)\s+(?:(?:the|our|other|fellow|your|all)\s+)+(?:[\w-]+\s+)?"
+                          r"(?:participants|attendees|cohort|group)\b|"
+                          r"\bpartner\s+(?:organi[sz]ations?|agencies|orgs?|services)\b|\bmembers?'?\s+(?:only|area|portal|forum|bulletin)\b|"
+                          # an internal channel: a notice board, the intranet, the staff room
+                          r"\bnotice\s*-?\s*boards?\b|\b(?:pin|bulletin|cork)\s*-?\s*boards?\b|\bintranet\b|\b(?:staff|lunch|tea)\s*-?\s*rooms?\b",
+                          re.I)
 _ANONYMOUSLY = re.compile(r"\b(?:only\s+)?(?:anonymous\w*|anonymi[sz]ed|de-?identified|unnamed|without\s+(?:your|my)\s+name)"
                           r"(?:\s+only)?\b|\bonly\s+(?:with|if)\s+(?:your|my)\s+(?:permission|consent|ok)\b|"
                           # "we will only use quotes anonymously", "only if you agree", "only with your name removed"
@@ -534,7 +564,12 @@ def limited_use(col: Column) -> bool:
 
 
 def limits_use(text: str) -> bool:
-    return bool(_LIMITED_USE.search(_ANONYMOUSLY.sub(" ", text or "")))
+    """Whether a consent question or header limits the use to something that is not publishing: internal, aggregate,
+    not published, only some audience or channel, staff, board, funders, partners, members, a notice board, the
+    intranet. The anonymity every quote has ("anonymously only") and an instruction to tick ("(tick only if you
+    agree)") are no limit; the evaluation (its report) is where these quotes are published, so "for the evaluation"
+    and "in the evaluation report" are none either, though "(evaluation only)" is one."""
+    return bool(_LIMITED_USE.search(_ANONYMOUSLY.sub(" ", without_tick_instruction(text or ""))))
 
 
 def quote_leave_words(text: str) -> bool:
@@ -560,6 +595,8 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
         return 0.0
     if _INFORMS.search(q) and not re.search(r"quot|publish|appear|featur|includ", q, re.I):
         return 0.0   # their answers as data behind a report ("... to inform our annual report"), not words in it
+    if asks_about_the_past(q):
+        return 0.0   # "Did our newsletter quote anyone you know?": what happened, not leave to quote
     has_quote = (bool(_CONSENT_QUOTE.search(q)) and _names_words(q)) or bool(re.search(r"\bquote", col.id, re.I))
     vals = [v for v in values if v and v.strip()]
     if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):

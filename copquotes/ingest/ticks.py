@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from . import columns as C
-from .base import refuses_quotes, same_words, truthy
+from .base import has_tick_instruction, refuses_quotes, same_words, truthy, without_tick_instruction
 from .tables import Column
 
 # a box ticked: a mark, or a bare yes ("X", "✓", "☑", "Yes", "Ticked", "Selected"); never a cross
@@ -33,7 +33,19 @@ def statement_of(text: str) -> str | None:
     ``text`` is no plain statement of leave to quote or publish the respondent's words (a question,
     a yes/no choice, a refusal, consent to take part, a photo release, a yes with a condition)."""
     t = re.sub(r"\s+", " ", (text or "").replace("\u2019", "'")).strip()
-    if not t or t.endswith("?") or _CHOICE.search(t) or refuses_quotes(t):
+    if not t or _CHOICE.search(t) or refuses_quotes(t):
+        return None
+    if has_tick_instruction(t):
+        # "Quote consent (tick if you agree)", "May we quote you? (leave blank if not)": the instruction says a tick is
+        # the yes and an empty box the no, whatever words come before it, as long as they ask leave to quote
+        asked = without_tick_instruction(t)
+        if asked and not refuses_quotes(asked) and C.quote_leave_words(asked) and not C.limits_use(asked) \
+                and not re.search(r"\b(?:if|unless|once|provided|after|subject\s+to|only)\b", asked, re.I) \
+                and (truthy(asked, allow_numeric=False) is not False):
+            said = statement_of(asked)
+            return said or asked
+        return None
+    if t.endswith("?"):
         return None
     s = _ASIDE.sub(" ", _INSTRUCTION.sub("", t)).strip(" .:;-")
     s = re.sub(r"^you\s+are\b", "I am", s, flags=re.I)
