@@ -1496,10 +1496,9 @@ def _open_questions_picker(ctx: Ctx, listed: list[dict], running: bool) -> None:
         except CopquotesError as exc:
             st.warning(md_escape(str(exc)))
             return
-        names = {c["id"]: f"{c['letter']} · {c['id']}" + (f" — {c['question']}" if c["question"] not in ("", c["id"])
-                                                           else "") for c in cols}
+        names = openquestions.option_labels(cols)
         key = f"oq_cols_{pick}"
-        st.multiselect("Open questions", list(names), default=[c["id"] for c in cols if c["open"]], key=key,
+        st.multiselect("Open questions", list(names), default=list(dict.fromkeys(c["id"] for c in cols if c["open"])), key=key,
                        format_func=lambda i: names.get(i, i), disabled=running,
                        placeholder="none chosen: copquotes works them out")
         st.button("Use these at the next Analyse", key="oq_save", on_click=_choose_open_questions,
