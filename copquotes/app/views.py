@@ -1499,7 +1499,8 @@ def _open_questions_picker(ctx: Ctx, listed: list[dict], running: bool) -> None:
             return
         names = openquestions.option_labels(cols)
         key = f"oq_cols_{pick}"
-        st.multiselect("Open questions", list(names), default=list(dict.fromkeys(c["id"] for c in cols if c["open"])), key=key,
+        opened = list(dict.fromkeys(c["id"] for c in cols if c["open"]))   # a column id on two sheets: once
+        st.multiselect("Open questions", list(names), default=opened, key=key,
                        format_func=lambda i: names.get(i, i), disabled=running,
                        placeholder="none chosen: copquotes works them out")
         st.button("Use these at the next Analyse", key="oq_save", on_click=_choose_open_questions,

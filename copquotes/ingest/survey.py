@@ -439,11 +439,27 @@ def _hidden_answers(source: Source, hidden: list[str], exc: InputError) -> None:
                          f"in the manifest (sheet: {full[0]})", source.path) from exc
 
 
-def _sheet_samples(source: Source, names: list[str], n_rows: int) -> dict[str, list[list[str]]]:
-    """The first ``n_rows`` rows of each of these sheets that holds data (a Forms export's Forms
-    sheets only): the sheets :func:`_sheet_plans` reads."""
-    samples = {n: _sample(iter_xlsx_rows(source.path, n), n_rows) for n in names}
-    samples = {n: r for n, r in samples.items() if any(any(c.strip() for c in row) for row in r)}
+def _sheet_samples(source: Source, names: list[str], keep: int = HEADER_SCAN_ROWS + SAMPLE_ROWS) -> dict:
+    """The first ``keep`` rows of each of these sheets that holds data (a value in its first
+    ``HEADER_SCAN_ROWS + SAMPLE_ROWS`` rows, read only as far as the first value), a Forms export's
+    Forms sheets only: the sheets :func:`_sheet_plans` reads."""
+    limit = HEADER_SCAN_ROWS + SAMPLE_ROWS
+    samples = {}
+    for n in names:
+        rows, filled, seen = [], False, 0
+        stream = iter_xlsx_rows(source.path, n)
+        try:
+            for _, row in stream:
+                seen += 1
+                filled = filled or any(c.strip() for c in row)
+                if seen <= keep:
+                    rows.append(row)
+                if seen >= limit or (filled and seen >= keep):
+                    break
+        finally:
+            stream.close()
+        if filled:
+            samples[n] = rows
     forms_sheets = [n for n, r in samples.items() if parse_layout(r[:HEADER_SCAN_ROWS]).vendor == "msforms"]
     if forms_sheets and source.format.startswith("msforms"):
         samples = {n: samples[n] for n in forms_sheets}
@@ -453,7 +469,7 @@ def _sheet_samples(source: Source, names: list[str], n_rows: int) -> dict[str, l
 def _sheet_plans(source: Source, names: list[str]) -> list[_Plan]:
     """The plans of these sheets that hold open text (see :func:`_workbook_plans`)."""
     path = source.path
-    samples = _sheet_samples(source, names, HEADER_SCAN_ROWS + SAMPLE_ROWS)
+    samples = _sheet_samples(source, names)
     if not samples:
         raise InputError("the workbook has no data in any sheet; export it again", path)
     if len(samples) == 1:
@@ -711,7 +727,7 @@ def question_columns(source: Source) -> list[dict]:
     check_not_empty(path)
     vendor = _VENDOR.get(source.format)
     if source.format.endswith("_xlsx"):
-        samples = _sheet_samples(source, _answer_sheets(source)[0], HEADER_SCAN_ROWS + SAMPLE_ROWS)
+        samples = _sheet_samples(source, _answer_sheets(source)[0], HEADER_SCAN_ROWS)
     else:
         head = decode_head(path)
         delimiter = "\t" if source.meta.get("delimiter") == "tab" else (source.meta.get("delimiter")
