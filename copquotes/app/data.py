@@ -40,7 +40,8 @@ import pandas as pd
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
 from .. import textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
-from ..disclosure import SECONDARY_WORDS, SMALL_SPEAKERS, secondary_suppression, small_cell_words, small_cells
+from ..disclosure import (SECONDARY_WORDS, SMALL_SPEAKERS, secondary_suppression, small_cell_words, small_cells,
+                          table_suppression)
 from ..questions import redacted_questions
 from ..types import VOICE_SQL, speaker_sql
 
@@ -1216,6 +1217,22 @@ def people_count(n: int) -> str:
     if n == 0:
         return "none"
     return f"fewer than {SMALL_SPEAKERS} people" if n < SMALL_SPEAKERS else f"{n:,} people"
+
+
+def topic_people_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`topic_people` as the app shows it: each count in words (:func:`people_count`: fewer
+    than 5 never a number). A topic's row or a theme's column can add up to a total shown elsewhere
+    (the topic's people, the theme's people over all), so a line that would hide exactly one count
+    hides its next smallest too, over rows and columns alike
+    (:func:`copquotes.disclosure.table_suppression`, worded as the prevalence table words it)."""
+    if table.empty:
+        return table
+    counts = {(t, th): int(table.at[t, th]) for t in table.index for th in table.columns}
+    small = {c for c, n in counts.items() if n != 0 and n < SMALL_SPEAKERS}     # as people_count words them
+    out = table.apply(lambda col: col.map(people_count)).astype(object)
+    for t, th in table_suppression(counts, small):
+        out.at[t, th] = SECONDARY_WORDS
+    return out
 
 
 def topic_people_table(ws) -> pd.DataFrame:

@@ -76,6 +76,21 @@ def columns(ws, ws_path, batch: str, path: str) -> list[dict]:
     return [dict(c, open=bool(is_open(c))) for c in cols]
 
 
+def option_labels(cols: list[dict]) -> dict[str, str]:
+    """The picker's options: column id -> "C · id — question" (the question when it is not the id),
+    or "Group B, column C · id — ..." when the workbook's answers are on several sheets. A column id
+    on several sheets is one option (the reader takes it on each of them): each sheet is named."""
+    where: dict[str, list[str]] = {}
+    first: dict[str, dict] = {}
+    for c in cols:
+        first.setdefault(c["id"], c)
+        place = f"{c['sheet']}, column {c['letter']}" if c.get("sheet") else c["letter"]
+        if place not in where.setdefault(c["id"], []):
+            where[c["id"]].append(place)
+    return {i: "; ".join(where[i]) + f" · {i}" + (f" — {c['question']}" if c["question"] not in ("", i) else "")
+            for i, c in first.items()}
+
+
 def choose(ws_path, batch: str, path: str, ids: list[str]) -> bool:
     """Keep ``ids`` as the survey's open questions (none: worked out again) and mark its batch to
     be read again at the next Analyse. ``False`` (nothing done) while an analysis runs."""

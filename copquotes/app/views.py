@@ -1137,9 +1137,10 @@ def topics_page() -> None:
     if not tt.empty:
         st.subheader("People per topic and theme")
         themes = dict(cached_analysis(ctx, "filter_options")["themes"])
-        st.dataframe(topic_theme_shown(tt.apply(lambda col: col.map(data.people_count)), themes), width="stretch")
+        st.dataframe(topic_theme_shown(data.topic_people_cells(tt), themes), width="stretch")
         st.caption(f"A person counts once per topic, however often they spoke. Fewer than {data.SMALL_SPEAKERS} "
-                   "people are shown as such, never as a number: so few could point to someone.")
+                   "people are shown as such, never as a number: so few could point to someone. Where a topic or "
+                   "a theme has one such count, another is hidden too, so it cannot be worked out from a total.")
     for p in cached(ctx, "figures"):
         st.image(p.png, caption=picture_caption(p.name))
 
@@ -1496,10 +1497,10 @@ def _open_questions_picker(ctx: Ctx, listed: list[dict], running: bool) -> None:
         except CopquotesError as exc:
             st.warning(md_escape(str(exc)))
             return
-        names = {c["id"]: f"{c['letter']} · {c['id']}" + (f" — {c['question']}" if c["question"] not in ("", c["id"])
-                                                           else "") for c in cols}
+        names = openquestions.option_labels(cols)
         key = f"oq_cols_{pick}"
-        st.multiselect("Open questions", list(names), default=[c["id"] for c in cols if c["open"]], key=key,
+        opened = list(dict.fromkeys(c["id"] for c in cols if c["open"]))   # a column id on two sheets: once
+        st.multiselect("Open questions", list(names), default=opened, key=key,
                        format_func=lambda i: names.get(i, i), disabled=running,
                        placeholder="none chosen: copquotes works them out")
         st.button("Use these at the next Analyse", key="oq_save", on_click=_choose_open_questions,

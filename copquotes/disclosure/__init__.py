@@ -28,7 +28,8 @@ from .placeholders import ALL as ALL_PLACEHOLDERS
 from .placeholders import CONTACT_SOURCES, PLACEHOLDER_RE, PLACEHOLDERS, placeholder
 from .render import merge_spans, placeholder_map, redact_span, redact_text, surface_key
 from .search import edit_hidden_words, search_hidden_words
-from .small import SECONDARY_WORDS, SMALL_SPEAKERS, SMALL_UNITS, secondary_suppression, small_cell_words, small_cells
+from .small import (SECONDARY_WORDS, SMALL_SPEAKERS, SMALL_UNITS, secondary_suppression, small_cell_words, small_cells,
+                    table_suppression)
 from .sources import source_names
 
 
@@ -41,5 +42,5 @@ __all__ = [
     "PLACEHOLDERS", "placeholder",
     "merge_spans", "placeholder_map", "redact_span", "redact_text", "surface_key", "source_names", "UNSAFE_EDIT", "new_words",
     "added_hidden_words", "search_hidden_words", "edit_hidden_words", "SMALL_SPEAKERS", "SMALL_UNITS",
-    "small_cell_words", "small_cells", "SECONDARY_WORDS", "secondary_suppression",
+    "small_cell_words", "small_cells", "SECONDARY_WORDS", "secondary_suppression", "table_suppression",
 ]

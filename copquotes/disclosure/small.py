@@ -45,3 +45,31 @@ def secondary_suppression(hidden: dict, people: dict, total=None) -> set:
         return set()
     shown = sorted((c for c in parts if not hidden[c]), key=lambda c: (people.get(c, 0), str(c)))
     return {shown[0]} if shown else set()
+
+
+def table_suppression(counts: dict, hidden: set) -> set:
+    """:func:`secondary_suppression` over a two-way table, its rows and its columns alike.
+
+    ``counts``: ``(row, column)`` -> a count of people; ``hidden``: the cells hidden by the
+    small-cell rule. Each row and each column may add up to a total shown elsewhere (the topics by
+    themes table: a theme's people over all topics when each person spoke in one topic, as in a
+    survey with one open answer each; a topic's people when each has one theme), so no line may
+    hide exactly one cell: its next smallest cell is hidden too, and again over rows and columns
+    until none does (hiding one cell can leave another line with one). A cell of 0 is never hidden
+    for this (a hidden 0 beside shown 0s would be read as 0): a line whose other cells are all 0
+    stays with one hidden cell. Returns the extra cells to hide (empty when none)."""
+    gone = set(hidden)
+    changed = True
+    while changed:
+        changed = False
+        for axis in (0, 1):
+            lines: dict = {}
+            for cell in counts:
+                lines.setdefault(cell[axis], []).append(cell)
+            for cells in lines.values():
+                line = {c: c in gone for c in cells if c in gone or counts[c]}
+                extra = secondary_suppression(line, counts)
+                if extra:
+                    gone |= extra
+                    changed = True
+    return gone - set(hidden)

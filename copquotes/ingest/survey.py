@@ -396,6 +396,20 @@ _YEAR_SHEET = re.compile(r"(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?")
 def _workbook_plans(source: Source) -> list[_Plan]:
     """The plans of a workbook's visible sheets that hold open text (the manifest's ``sheet``
     only, when it names one; a Forms export's Forms sheets only)."""
+    names, hidden = _answer_sheets(source)
+    if source.meta.get("sheet"):
+        return _sheet_plans(source, names)
+    try:
+        return _sheet_plans(source, names)
+    except InputError as exc:   # NoTextError too: the visible sheets hold no answers
+        _hidden_answers(source, hidden, exc)
+        raise
+
+
+def _answer_sheets(source: Source) -> tuple[list[str], list[str]]:
+    """The sheets of a workbook whose answers are read, and its hidden sheets: the manifest's
+    ``sheet`` when it names one; else the visible sheets, a README, code list or pivot sheet left
+    out when another is visible (the first sheet when none is visible)."""
     path = source.path
     wb = open_workbook(path)
     try:
@@ -410,12 +424,8 @@ def _workbook_plans(source: Source) -> list[_Plan]:
     if wanted:
         if wanted not in names + hidden:
             raise InputError(f"no sheet named {wanted!r} (sheets: {', '.join(names + hidden)})", path)
-        return _sheet_plans(source, [wanted])
-    try:
-        return _sheet_plans(source, names)
-    except InputError as exc:   # NoTextError too: the visible sheets hold no answers
-        _hidden_answers(source, hidden, exc)
-        raise
+        return [wanted], hidden
+    return names, hidden
 
 
 def _hidden_answers(source: Source, hidden: list[str], exc: InputError) -> None:
@@ -429,16 +439,39 @@ def _hidden_answers(source: Source, hidden: list[str], exc: InputError) -> None:
                          f"in the manifest (sheet: {full[0]})", source.path) from exc
 
 
-def _sheet_plans(source: Source, names: list[str]) -> list[_Plan]:
-    """The plans of these sheets that hold open text (see :func:`_workbook_plans`)."""
-    path = source.path
-    samples = {n: _sample(iter_xlsx_rows(path, n), HEADER_SCAN_ROWS + SAMPLE_ROWS) for n in names}
-    samples = {n: r for n, r in samples.items() if any(any(c.strip() for c in row) for row in r)}
-    if not samples:
-        raise InputError("the workbook has no data in any sheet; export it again", path)
+def _sheet_samples(source: Source, names: list[str], keep: int = HEADER_SCAN_ROWS + SAMPLE_ROWS) -> dict:
+    """The first ``keep`` rows of each of these sheets that holds data (a value in its first
+    ``HEADER_SCAN_ROWS + SAMPLE_ROWS`` rows, read only as far as the first value), a Forms export's
+    Forms sheets only: the sheets :func:`_sheet_plans` reads."""
+    limit = HEADER_SCAN_ROWS + SAMPLE_ROWS
+    samples = {}
+    for n in names:
+        rows, filled, seen = [], False, 0
+        stream = iter_xlsx_rows(source.path, n)
+        try:
+            for _, row in stream:
+                seen += 1
+                filled = filled or any(c.strip() for c in row)
+                if seen <= keep:
+                    rows.append(row)
+                if seen >= limit or (filled and seen >= keep):
+                    break
+        finally:
+            stream.close()
+        if filled:
+            samples[n] = rows
     forms_sheets = [n for n, r in samples.items() if parse_layout(r[:HEADER_SCAN_ROWS]).vendor == "msforms"]
     if forms_sheets and source.format.startswith("msforms"):
         samples = {n: samples[n] for n in forms_sheets}
+    return samples
+
+
+def _sheet_plans(source: Source, names: list[str]) -> list[_Plan]:
+    """The plans of these sheets that hold open text (see :func:`_workbook_plans`)."""
+    path = source.path
+    samples = _sheet_samples(source, names)
+    if not samples:
+        raise InputError("the workbook has no data in any sheet; export it again", path)
     if len(samples) == 1:
         n, rows = next(iter(samples.items()))
         return [_plan(source, rows, n)]
@@ -686,17 +719,23 @@ def _row_identifiers(plan: _Plan, row: list[str]) -> list[Identifier]:
 
 def question_columns(source: Source) -> list[dict]:
     """The columns of a survey file a person can name as open questions: ``{"id", "letter",
-    "question"}`` for each, from its header rows (the first visible sheet of a workbook, or the
-    manifest's ``sheet``). Their ``id`` is what ``open_questions`` takes (as in copquotes.yaml)."""
+    "question"}`` for each, from its header rows. A workbook's are those of every sheet its answers
+    are read from (:func:`_answer_sheets`, :func:`_sheet_samples`: what :func:`read_survey` reads,
+    so a sheet after a cover or README sheet too), each with its ``sheet`` when there are several.
+    Their ``id`` is what ``open_questions`` takes (as in copquotes.yaml)."""
     path = source.path
     check_not_empty(path)
+    vendor = _VENDOR.get(source.format)
     if source.format.endswith("_xlsx"):
-        rows = _sample(iter_xlsx_rows(path, source.meta.get("sheet")), HEADER_SCAN_ROWS)
+        samples = _sheet_samples(source, _answer_sheets(source)[0], HEADER_SCAN_ROWS)
     else:
         head = decode_head(path)
         delimiter = "\t" if source.meta.get("delimiter") == "tab" else (source.meta.get("delimiter")
                                                                        or sniff_delimiter(head))
-        rows = _sample(iter_csv_rows(path, detect_encoding(path), delimiter), HEADER_SCAN_ROWS)
-    vendor = _VENDOR.get(source.format)
-    layout = parse_layout(rows, None if vendor == "plain" else vendor)
-    return [{"id": c.id, "letter": col_letter(c.index), "question": c.question} for c in layout.columns]
+        samples = {None: _sample(iter_csv_rows(path, detect_encoding(path), delimiter), HEADER_SCAN_ROWS)}
+    out = []
+    for sheet, rows in samples.items():
+        layout = parse_layout(rows[:HEADER_SCAN_ROWS], None if vendor == "plain" else vendor)
+        out += [{"id": c.id, "letter": col_letter(c.index), "question": c.question,
+                 **({"sheet": sheet} if len(samples) > 1 else {})} for c in layout.columns]
+    return out

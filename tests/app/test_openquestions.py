@@ -138,3 +138,52 @@ def test_open_questions_given_as_one_text_are_one_question(added, given, chosen)
     assert openquestions.survey_files(added)[0]["chosen"] == chosen
     if chosen:
         assert _open_now(added, s) == chosen
+
+
+def _workbook_bytes(sheets: dict) -> bytes:
+    """An .xlsx with these sheets (title: rows), in order."""
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_workbook_with_its_answers_on_a_second_sheet_offers_that_sheets_questions(tmp_path):
+    rows = [line.split(",", 3) for line in SURVEY.decode().splitlines()]
+    info = [["About this export"], ["End-of-series survey, exported by the evaluation team"]]
+    ws_path = tmp_path / "ws"
+    jobs.save_batch(ws_path, [("survey.xlsx", _workbook_bytes({"Info": info, "Responses": rows}))])
+    _analyse(ws_path)
+    assert _questions(ws_path) == [VALUABLE]                 # the reader reads the second sheet
+    [s] = openquestions.survey_files(ws_path)
+    ws = Workspace.open(ws_path)
+    try:
+        cols = openquestions.columns(ws, ws_path, s["batch"], s["path"])
+    finally:
+        ws.close()
+    assert [(c["id"], c["open"]) for c in cols] == [
+        ("ID", False), ("How satisfied were you?", False), (WORD, False), (VALUABLE, True)]
+    openquestions.choose(ws_path, s["batch"], s["path"], [WORD, VALUABLE])
+    _analyse(ws_path)
+    assert _questions(ws_path) == [WORD, VALUABLE] and _open_now(ws_path, s) == [WORD, VALUABLE]
+
+
+@pytest.mark.parametrize("cols, labels", [
+    ([{"id": "ID", "letter": "A", "question": "ID"}, {"id": "Q2", "letter": "B", "question": VALUABLE}],
+     {"ID": "A · ID", "Q2": f"B · Q2 — {VALUABLE}"}),
+    ([{"id": WORD, "letter": "C", "question": WORD, "sheet": "Group A"},
+      {"id": WORD, "letter": "B", "question": WORD, "sheet": "Group B"},
+      {"id": VALUABLE, "letter": "C", "question": VALUABLE, "sheet": "Group B"}],
+     {WORD: f"Group A, column C; Group B, column B · {WORD}", VALUABLE: f"Group B, column C · {VALUABLE}"}),
+])
+def test_the_pickers_options_name_the_sheet_when_the_answers_are_on_several(cols, labels):
+    assert openquestions.option_labels(cols) == labels

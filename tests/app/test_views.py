@@ -371,6 +371,25 @@ def test_the_topics_page_says_why_its_list_can_be_shorter_than_the_topic(ws):
     assert any("agreed to be quoted" in c.value and "counts everyone" in c.value for c in at.caption)
 
 
+def test_the_topics_page_hides_a_second_count_of_people_beside_a_lone_small_one(tmp_path):
+    """Before the fix the people per topic and theme read "7 people" and "5 people" for wellbeing
+    in topics 0 and 1 beside topic 0's lone "fewer than 5 people" (solidarity): a total gave it away."""
+    from .test_data_people import add_big_cohort
+
+    w = build_workspace(tmp_path / "ws")
+    try:
+        add_big_cohort(w)
+        at = open_page(w, "topics")
+    finally:
+        w.close()
+    assert not at.exception
+    people = at.dataframe[1].value
+    hidden = "hidden so that a smaller group's figure cannot be worked out: do not report"
+    assert list(people.loc[["0", "1"], "Wellbeing"]) == [hidden, hidden]
+    assert people.loc["0", "Solidarity"] == "fewer than 5 people"
+    assert any("cannot be worked out from a total" in c.value for c in at.caption)
+
+
 @pytest.mark.parametrize("name", __import__("copquotes.topics.figures", fromlist=["PNG_NAMES"]).PNG_NAMES)
 def test_every_topic_picture_has_a_caption_in_plain_words(name):
     from copquotes.app.views import picture_caption

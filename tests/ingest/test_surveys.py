@@ -536,3 +536,58 @@ def test_answers_on_a_hidden_sheet_are_named_in_the_error(tmp_path, layout):
 def test_a_hidden_helper_sheet_is_left_out(tmp_path):
     p = _hidden_workbook(tmp_path / "survey_2024.xlsx", "helper")
     assert [u.text for u in read_path(p, {"source_kind": "survey"}).units] == [HIDDEN_ROWS[1][1], HIDDEN_ROWS[2][1]]
+
+
+# ------------------------------------------------------------------- the columns offered as open questions
+
+ANSWERS = [["ID", "One word for your CoP", "What was the most valuable aspect of your CoP?"],
+           [1, "Connection", "Being among people who get the work and share the load."],
+           [2, "Energy", "I left every session with my energy back and a plan for Monday."]]
+COVER = [["About this export"], ["CoP end-of-series survey, exported by the evaluation team"]]
+ANSWER_IDS = ["ID", "One word for your CoP", "What was the most valuable aspect of your CoP?"]
+
+
+def _workbook(path, sheets):
+    """``sheets``: (title, rows, hidden) in the workbook's order."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows, hidden in sheets:
+        ws = wb.create_sheet(title)
+        for r in rows:
+            ws.append(r)
+        if hidden:
+            ws.sheet_state = "hidden"
+    wb.active = next(i for i, (_, _, hidden) in enumerate(sheets) if not hidden)
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("sheets,meta,offered", [
+    # the answers on the second sheet, after a cover sheet
+    ([("Info", COVER, False), ("Responses", ANSWERS, False)], {}, [(None, i) for i in ANSWER_IDS]),
+    # the first sheet hidden (a lookup Excel keeps), the answers on the one visible sheet
+    ([("Sheet1", [["code", "label"], [1, "Yes"]], True), ("Responses", ANSWERS, False)], {},
+     [(None, i) for i in ANSWER_IDS]),
+    # two sheets of answers: both are read, so both are offered, each column with its sheet
+    ([("Group A", ANSWERS, False), ("Group B", ANSWERS[:1] + [[9, "Allies", "Allies in other schools."]], False)],
+     {}, [(s, i) for s in ("Group A", "Group B") for i in ANSWER_IDS]),
+    # the manifest names the sheet: that one only
+    ([("Group A", COVER, False), ("Group B", ANSWERS, False)], {"sheet": "Group B"}, [(None, i) for i in ANSWER_IDS]),
+    # one sheet, as before
+    ([("Responses", ANSWERS, False)], {}, [(None, i) for i in ANSWER_IDS]),
+])
+def test_the_columns_offered_as_open_questions_are_those_of_the_sheets_the_reader_reads(tmp_path, sheets, meta,
+                                                                                         offered):
+    from copquotes.ingest import question_columns
+
+    p = _workbook(tmp_path / "survey.xlsx", sheets)
+    source = Source(path=p, format=detect_format(p), meta={"source_kind": "survey", **meta})
+    cols = question_columns(source)
+    assert [(c.get("sheet"), c["id"]) for c in cols] == offered
+    # what the reader reads is among what is offered, and a column offered and chosen is read
+    found = read_path(p, {"source_kind": "survey", **meta}).meta["open_questions_found"]
+    assert set(found) <= {c["id"] for c in cols}
+    chosen = read_path(p, {"source_kind": "survey", "open_questions": [cols[1]["id"]], **meta})
+    assert sorted({u.question for u in chosen.units}) == [cols[1]["question"]]
