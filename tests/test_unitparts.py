@@ -12,7 +12,7 @@ from copquotes.errors import WorkspaceError
 from copquotes.themes import run as tag_stage
 from copquotes.types import Unit
 from copquotes.unitparts import SENTENCE_THEMES
-from copquotes.workspace import Workspace
+from copquotes.workspace import SCHEMA_VERSION, Workspace
 from sources import Reading, Src
 
 TEXTS = [
@@ -170,7 +170,7 @@ def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
     w = reopened_from(tmp_path, 9, "DROP TABLE unit_parts",
                       "CREATE TABLE unit_themes (unit_id TEXT, theme TEXT, score REAL, label INTEGER, evidence_idx INTEGER)")
     try:
-        assert w.schema_version == 14
+        assert w.schema_version == SCHEMA_VERSION
         assert w.conn.execute("SELECT COUNT(*) FROM unit_parts").fetchone()[0] == 0
     finally:
         w.close()
@@ -188,7 +188,7 @@ def test_a_schema_9_workspace_gets_the_pointer_table(tmp_path):
 def test_a_schema_11_workspace_gets_the_pointers_index_and_queries_use_it(tmp_path, sql, args, index):
     w = reopened_from(tmp_path, 11, "DROP INDEX unit_parts_part")
     try:
-        assert w.schema_version == 14
+        assert w.schema_version == SCHEMA_VERSION
         plan = " ".join(r[3] for r in w.conn.execute("EXPLAIN QUERY PLAN " + sql, args))
         assert index in plan and "TEMP B-TREE" not in plan, plan
     finally:
