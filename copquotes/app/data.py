@@ -1224,15 +1224,22 @@ def topic_people_cells(table: pd.DataFrame) -> pd.DataFrame:
     than 5 never a number). A topic's row or a theme's column can add up to a total shown elsewhere
     (the topic's people, the theme's people over all), so a line that would hide exactly one count
     hides its next smallest too, over rows and columns alike
-    (:func:`copquotes.disclosure.table_suppression`, worded as the prevalence table words it)."""
+    (:func:`copquotes.disclosure.table_suppression`); every hidden count reads
+    :data:`TOPIC_HIDDEN_WORDS`, so which of them is the small one is not shown."""
     if table.empty:
         return table
     counts = {(t, th): int(table.at[t, th]) for t in table.index for th in table.columns}
     small = {c for c, n in counts.items() if n != 0 and n < SMALL_SPEAKERS}     # as people_count words them
     out = table.apply(lambda col: col.map(people_count)).astype(object)
-    for t, th in table_suppression(counts, small):
-        out.at[t, th] = SECONDARY_WORDS
+    # every hidden count says the same: were the one hidden beside a small count worded apart, a
+    # reader would know it is 5 or more, and a total less the shown counts could pin the small one
+    for t, th in small | table_suppression(counts, small):
+        out.at[t, th] = TOPIC_HIDDEN_WORDS
     return out
+
+
+TOPIC_HIDDEN_WORDS = (f"hidden: fewer than {SMALL_SPEAKERS} people here or in another hidden count of this topic"
+                      " or theme")
 
 
 def topic_people_table(ws) -> pd.DataFrame:

@@ -1139,8 +1139,9 @@ def topics_page() -> None:
         themes = dict(cached_analysis(ctx, "filter_options")["themes"])
         st.dataframe(topic_theme_shown(data.topic_people_cells(tt), themes), width="stretch")
         st.caption(f"A person counts once per topic, however often they spoke. Fewer than {data.SMALL_SPEAKERS} "
-                   "people are shown as such, never as a number: so few could point to someone. Where a topic or "
-                   "a theme has one such count, another is hidden too, so it cannot be worked out from a total.")
+                   "people are hidden, never shown as a number: so few could point to someone. Where a topic or "
+                   "a theme has one such count, another is hidden too, so it cannot be worked out from a total; "
+                   "every hidden count reads the same, so which one is small is not shown.")
     for p in cached(ctx, "figures"):
         st.image(p.png, caption=picture_caption(p.name))
 

@@ -241,7 +241,7 @@ def test_a_workspace_from_before_per_person_counts_gets_them_and_counts_exactly(
         w.close()
 
 
-FEW = "fewer than 5 people"
+HIDDEN = data.TOPIC_HIDDEN_WORDS      # a small count and the one hidden beside it read alike
 
 
 def _topic_frame(rows: dict) -> "pd.DataFrame":
@@ -257,13 +257,13 @@ def _topic_frame(rows: dict) -> "pd.DataFrame":
     # backlash: 3 people in topic 0 only would follow from the theme's people over all topics, and
     # from topic 0's people: the next smallest of its row and of its column are hidden, then topic 1's
     ({0: {"backlash": 3, "wellbeing": 12}, 1: {"backlash": 8, "wellbeing": 20}},
-     {0: {"backlash": FEW, "wellbeing": SECONDARY}, 1: {"backlash": SECONDARY, "wellbeing": SECONDARY}}),
+     {0: {"backlash": HIDDEN, "wellbeing": HIDDEN}, 1: {"backlash": HIDDEN, "wellbeing": HIDDEN}}),
     # two small counts in a column and none else: each row hides its other count
     ({0: {"backlash": 3, "wellbeing": 12}, 1: {"backlash": 2, "wellbeing": 20}},
-     {0: {"backlash": FEW, "wellbeing": SECONDARY}, 1: {"backlash": FEW, "wellbeing": SECONDARY}}),
+     {0: {"backlash": HIDDEN, "wellbeing": HIDDEN}, 1: {"backlash": HIDDEN, "wellbeing": HIDDEN}}),
     # a small count alone among 0s ("none"): a 0 is not hidden for it
     ({0: {"backlash": 1, "wellbeing": 0}, 1: {"backlash": 0, "wellbeing": 0}},
-     {0: {"backlash": FEW, "wellbeing": "none"}, 1: {"backlash": "none", "wellbeing": "none"}}),
+     {0: {"backlash": HIDDEN, "wellbeing": "none"}, 1: {"backlash": "none", "wellbeing": "none"}}),
     # no small count: every count shown
     ({0: {"backlash": 5, "wellbeing": 12}, -1: {"backlash": 0, "wellbeing": 7}},
      {0: {"backlash": "5 people", "wellbeing": "12 people"}, -1: {"backlash": "none", "wellbeing": "7 people"}}),
@@ -279,6 +279,6 @@ def test_the_topics_by_themes_table_of_a_workspace_hides_a_second_count_beside_a
     assert tt.loc[0, "wellbeing"] == 7 and tt.loc[1, "wellbeing"] == 5
     shown = data.topic_people_cells(tt)
     # topic 0's row hid only solidarity: its wellbeing (7) goes; wellbeing's column then hid only topic 0: topic 1's too
-    assert shown.loc[0, "wellbeing"] == SECONDARY and shown.loc[1, "wellbeing"] == SECONDARY
-    assert shown.loc[0, "solidarity"] == shown.loc[1, "backlash"] == shown.loc[2, "reflective_practice"] == FEW
-    assert (shown == SECONDARY).sum().sum() == 2 and shown.loc[2, "wellbeing"] == "none"
+    assert shown.loc[0, "wellbeing"] == HIDDEN and shown.loc[1, "wellbeing"] == HIDDEN
+    assert shown.loc[0, "solidarity"] == shown.loc[1, "backlash"] == shown.loc[2, "reflective_practice"] == HIDDEN
+    assert (shown == HIDDEN).sum().sum() == 6 and shown.loc[2, "wellbeing"] == "none"   # 4 small, 2 beside them

@@ -384,9 +384,9 @@ def test_the_topics_page_hides_a_second_count_of_people_beside_a_lone_small_one(
         w.close()
     assert not at.exception
     people = at.dataframe[1].value
-    hidden = "hidden so that a smaller group's figure cannot be worked out: do not report"
+    hidden = "hidden: fewer than 5 people here or in another hidden count of this topic or theme"
     assert list(people.loc[["0", "1"], "Wellbeing"]) == [hidden, hidden]
-    assert people.loc["0", "Solidarity"] == "fewer than 5 people"
+    assert people.loc["0", "Solidarity"] == hidden          # the small one is not told apart
     assert any("cannot be worked out from a total" in c.value for c in at.caption)
 
 
