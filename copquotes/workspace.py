@@ -1605,6 +1605,11 @@ class Workspace:
                 self.conn.execute("COMMIT")
         speakers = values.pop(SPEAKER_LABELS)
         with self.transaction():
+            if self.aggregates_token() != token:
+                # a writer changed the workspace since the snapshot (a removal, an ingest): these
+                # counts are stale, and their people rows may name a removed file's speakers; that
+                # writer stores its own, or the next reader counts them again
+                return
             self.conn.executemany(
                 "INSERT OR REPLACE INTO aggregates(name, token, value_json, computed_at) VALUES (?,?,?,?)",
                 [(name, token, json.dumps(v), _now()) for name, v in values.items()])

@@ -282,3 +282,33 @@ def test_the_topics_by_themes_table_of_a_workspace_hides_a_second_count_beside_a
     assert shown.loc[0, "wellbeing"] == HIDDEN and shown.loc[1, "wellbeing"] == HIDDEN
     assert shown.loc[0, "solidarity"] == shown.loc[1, "backlash"] == shown.loc[2, "reflective_practice"] == HIDDEN
     assert (shown == HIDDEN).sum().sum() == 6 and shown.loc[2, "wellbeing"] == "none"   # 4 small, 2 beside them
+
+
+def test_counts_read_before_a_removal_are_not_stored_after_it(tmp_path, monkeypatch):
+    """The app's refresh of stale aggregates reads a snapshot (seconds at 500,000 units) while
+    `copquotes remove` runs in another process: what it read names the removed file's people
+    (speaker keys can be names) and must not be written back after the removal."""
+    from copquotes import removal
+
+    monkeypatch.setattr(workspace, "MANY_UNITS", 2)
+    w = build_workspace(tmp_path / "ws")
+    add_big_cohort(w)
+    w.mark_stage("tag", "fp-tag")
+    w.close()
+    app, cli = Workspace.open(tmp_path / "ws"), Workspace.open(tmp_path / "ws")
+    try:
+        counted = app._compute_aggregates
+
+        def removal_meanwhile(*args, **kwargs):
+            out = counted(*args, **kwargs)
+            removal.remove_files(cli, ["fg_rre_2025.vtt"])
+            return out
+
+        monkeypatch.setattr(app, "_compute_aggregates", removal_meanwhile)
+        app.refresh_aggregates()
+        assert cli.conn.execute("SELECT COUNT(*) FROM speaker_labels WHERE who LIKE '3' || char(31) || '%'"
+                                ).fetchone()[0] == 0
+        assert cli.conn.execute("SELECT COUNT(*) FROM units WHERE file_id = 3").fetchone()[0] == 0
+    finally:
+        app.close()
+        cli.close()
