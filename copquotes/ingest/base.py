@@ -278,7 +278,7 @@ def _weak_yes(rest: str) -> bool | None:
     rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", rest)))
     if _TAKEN_BACK.search(rest) or _BUT.search(rest):
         return False
-    if _NOT_SURE.search(rest):
+    if _not_sure(rest):
         return None
     return True if _WEAK_REST.fullmatch(rest) else None
 
@@ -324,19 +324,46 @@ _NOT_SURE = re.compile(r"\bi\s+think\b|\bthink\s+so\b|\bguess\b|\bsuppose\b|\bre
                        r"\bas\s+far\s+as\s+(?:i|we)(?:'m|'re|\s+am|\s+are)\s+aware\b|"
                        r"-?\bish\b|\bdoubt\w*|\bunconfirmed\b|\bunverified\b|\bper\s+(?!(?:the\s+|my\s+|a\s+|signed\s+)*(?:consent\s+)?form\b)|\baccording\s+to\b|\bon\s+behalf\b|"
                        r"\bto\s+(?:see|read|view|look\s+at)\b|\bcontact\w*|\bstaff\b|\bmanager\b|\bcolleagues?\b|"
-                       # ... or to an audience that is not the public ("Yes, for partners", "yes - CoP members")
-                       r"(?:\b(?:for|to|with|among|amongst|within)\s+(?:\w+\s+){0,2}?|[-(\[,:]\s*(?:\w+\s+)?)(?:partners?|members?)\b"
-                       r"(?!\s+(?:of\s+the\s+public|in\s+prevention))|\bintranet\b|"
-                       r"\bnotice\s*-?\s*boards?\b|"
                        # ... or from a minor, whose yes is not a valid consent on its own ("Yes (under 18)", "yes - I'm 16",
                        # "Yes (parent consent attached)"): a reviewer checks a parent's or guardian's consent
                        r"\bunder\s*-?\s*(?:1[0-8]|age)(?!\d)|\bunderage\b|\bminor\b(?!\s+\w)|"
-                       r"\b(?:i'm|im|i\s+am|aged?)\s*:?\s*(?:[5-9]|1[0-7])(?![\d+])|"
-                       r"(?<![\d.])(?:[5-9]|1[0-7])\s*(?:yo|y/o|yrs?(?:\s+old)?|years?\s+(?:old|of\s+age))\b|"
+                       r"\b(?:i'm|im|i\s+am|aged?)\s*:?\s*(?:[5-9]|1[0-7])(?![\d+])"
+                       # (not years of work: "I'm 16 years into this work", "12 yrs in the sector")
+                       r"(?!\s*(?:years?|yrs?)\s+(?:in|into|of|on|with|working|experience|doing)\b)|"
+                       r"(?<![\d.])(?:[5-9]|1[0-7])\s*(?:yo|y/o|(?:yrs?|years?)\s+(?:old|of\s+age))\b|"
                        r"\b(?:year|yr|grade)\s*(?:[5-9]|1[0-2])\s+(?:student|pupil)\b|\b(?:high|secondary|primary)\s+school\s+(?:student|pupil)\b|"
                        r"\b(?:parent(?:al)?|guardian)(?:\s*/\s*(?:guardian|carer))?(?:'s)?\s+(?:consent|permission|approval|signature|"
                        r"sign\w*|ok|okay|agreed|to\s+(?:sign|confirm|agree|consent))|"
                        r"\b(?:consent|permission|approval|signed|agreed)\s+(?:from|by)\s+(?:my\s+|a\s+|the\s+)?(?:parent|guardian|mum|mom|dad|carer)")
+# ... or to an audience that is not the public ("Yes, for partners", "yes - CoP members", the intranet, a notice
+# board), unless the public is named too ("share with partners and the public", "members and our website")
+_NOT_PUBLIC_AUDIENCE = re.compile(
+    r"(?:\b(?:for|to|with|among|amongst|within)\s+(?:\w+\s+){0,2}?|[-(\[,:]\s*(?:\w+\s+)?)(?:partners?|members?)\b"
+    r"(?!\s+(?:of\s+the\s+public|in\s+prevention))|\bintranet\b|\bnotice\s*-?\s*boards?\b|"
+    r"\b(?:members?'?|partners?'?)\s+(?:newsletters?|e-?news|e-?bulletins?|bulletins?)\b|\bmembership\b|\bsharepoint\b|"
+    r"\bteams\s+(?:channel|site|chat)\b|\b(?:with|to)\s+the\s+group\b")
+PUBLIC_TOO = re.compile(r"\b(?:the\s+)?public(?:ly)?\b(?!\s+(?:servants?|sector|health|service))|\bpublish\w*|"
+                        r"\bweb\s*-?\s*sites?\b|\bonline\b|\bsocial\s+media\b|\bannual\s+reports?\b")
+
+
+def _not_sure(text: str) -> bool:
+    """A hedge, another use than publishing, or an audience that is not the public (:data:`_NOT_SURE`)."""
+    return bool(_NOT_SURE.search(text) or _KEPT_BACK.search(text)
+                or (_NOT_PUBLIC_AUDIENCE.search(text) and not PUBLIC_TOO.search(text)))
+
+
+# a yes that points elsewhere or keeps something back ("Yes, however", "Yes, with caveats", "Yes (see email)",
+# "Yes, partially", "Yes (will confirm in writing)"), or from someone of school age said another way
+# ("Yes, I'm sixteen", "Yes (Year 10)", "Yes (16)", "Yes (student, 15)"): a reviewer reads it
+_KEPT_BACK = re.compile(
+    r"\bhowever\b|\bcaveats?\b|\bexceptions?\b|\bpartially\b|\bpartly\b|\bsome\s+of\s+it\b|\bin\s+part\b|"
+    r"\bsee\s+(?:my\s+|the\s+)?(?:e-?mail|notes?|attached|attachment|comments?|below|above|form)\b|"
+    r"\bwill\s+confirm\b|\bto\s+follow\b|"
+    r"\b(?:i'm|im|i\s+am|aged?|age)\s*:?\s*(?:five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen)\b(?!\s*(?:years?|yrs?)\s+(?:in|into|of|on|with|working|experience|doing)\b)|"
+    r"[(\[]\s*(?:year|yr|grade)\s*(?:[5-9]|1[0-2])\s*[)\]]|\b(?:i'm|im|i\s+am)\s+in\s+(?:year|yr|grade)\s*(?:[5-9]|1[0-2])\b|"
+    r"[(\[]\s*(?:[5-9]|1[0-7])\s*[)\]]|"
+    r"\bstudent\W+(?:[5-9]|1[0-7])\b")
 # a "but" with nothing after it ("Yes, but", "Yes but..."): the limit it started is not known, so no yes
 _DANGLING_BUT = re.compile(r"\bbut\W*$")
 # the anonymity words themselves, after the phrases above ("Yes, but anonymously", "Yes - only anonymously")
@@ -393,7 +420,7 @@ def unsure_yes(value) -> bool:
     if conditional_yes(v):
         return True
     return bool((_YES_WORDS.match(v) or _I_CONSENT.match(v) or _WEAK_YES.match(v))
-                and (_NOT_SURE.search(v) or _DANGLING_BUT.search(v)))
+                and (_not_sure(v) or _DANGLING_BUT.search(v)))
 
 
 def conditional_yes(value) -> bool:
@@ -444,7 +471,7 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
         rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", v)))
         if _TAKEN_BACK.search(rest) or _BUT.search(rest):
             return False
-        return None if _NOT_SURE.search(rest) or _DANGLING_BUT.search(v) else True
+        return None if _not_sure(rest) or _DANGLING_BUT.search(v) else True
     if _CONDITION_OPENS.match(v):
         # a yes said as its condition ("Only if anonymous", "As long as my name isn't used"): the anonymity every
         # quote has meets it; any other condition ("Only if I can see it first") is for a reviewer to check

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from ..errors import ConfigError, InputError
-from .base import _ASKS_LEAVE, EMAIL, truthy, unsure_yes, without_tick_instruction
+from .base import _ASKS_LEAVE, EMAIL, PUBLIC_TOO, truthy, unsure_yes, without_tick_instruction
 from .tables import Column
 
 SKIP_ANSWERS = {
@@ -532,7 +532,9 @@ _LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s
                           # a consent not given yet or no longer current ("(pending)", "(TBC)", "(expired)")
                           r"\bpending\b|\btb[cd]\b|\bto\s+be\s+confirmed\b|\bunconfirmed\b|\bexpired\b|\blapsed\b|"
                           r"\bwithin\s+(?:the\s+|our\s+|your\s+)?(?:organi[sz]ation|team|service|agency|network|cop|group|sector)\b|"
-                          r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)|"
+                          r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)",
+                          re.I)
+_AUDIENCE_LIMIT = re.compile(
                           # an audience that is not the public: partner organisations, members, the group ("(CoP
                           # members)", "(partner organisations only)", "to other CoP members", "with partner agencies");
                           # not "Partners in Prevention" (a programme) nor "members of the public"
@@ -543,6 +545,9 @@ _LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s
                           r"\b(?:to|with|among|amongst|within|between)\s+(?:(?:the|our|other|fellow|your|all)\s+)+(?:[\w-]+\s+)?"
                           r"(?:participants|attendees|cohort|group)\b|"
                           r"\bpartner\s+(?:organi[sz]ations?|agencies|orgs?|services)\b|\bmembers?'?\s+(?:only|area|portal|forum|bulletin)\b|"
+                          # a members' or partners' channel ("our members' newsletter", "the partner e-news")
+                          r"\b(?:members?'?|partners?'?)\s+(?:newsletters?|e-?news|e-?bulletins?|bulletins?)\b|\bmembership\b|"
+                          r"\bsharepoint\b|\bteams\s+(?:channel|site|chat)\b|"
                           # an internal channel: a notice board, the intranet, the staff room
                           r"\bnotice\s*-?\s*boards?\b|\b(?:pin|bulletin|cork)\s*-?\s*boards?\b|\bintranet\b|\b(?:staff|lunch|tea)\s*-?\s*rooms?\b",
                           re.I)
@@ -569,7 +574,10 @@ def limits_use(text: str) -> bool:
     intranet. The anonymity every quote has ("anonymously only") and an instruction to tick ("(tick only if you
     agree)") are no limit; the evaluation (its report) is where these quotes are published, so "for the evaluation"
     and "in the evaluation report" are none either, though "(evaluation only)" is one."""
-    return bool(_LIMITED_USE.search(_ANONYMOUSLY.sub(" ", without_tick_instruction(text or ""))))
+    text = _ANONYMOUSLY.sub(" ", without_tick_instruction(text or ""))
+    # an audience that is not the public limits the use unless the public is named too ("CoP members and our
+    # website", "shared with partner organisations and published online")
+    return bool(_LIMITED_USE.search(text) or (_AUDIENCE_LIMIT.search(text) and not PUBLIC_TOO.search(text)))
 
 
 def quote_leave_words(text: str) -> bool:

@@ -45,10 +45,13 @@ AUDIENCE_LIMITED = [
     "Quote consent (network members)",
     "Quote consent (shared with partner agencies)",
     "May we quote you to other CoP members?",
+    "May we quote you in our members' newsletter?",
+    "Can we quote you to our membership?",
 ]
 SURVEY_ONLY_LIMITED = [
     "Can we share your comments with our partner organisations?",
     "May we quote you to the other participants in your group?",
+    "Can we share your comments on our SharePoint site?",
 ]
 # ... while the evaluation (its report) is where these quotes are published: a plain yes there stays a yes (guard)
 EVALUATION_USE = [
@@ -59,6 +62,12 @@ EVALUATION_USE = [
     "Consent to be quoted in our evaluation report",
     "Can we quote you (as a CoP member) in our annual report?",
     "May we quote you in our Partners in Prevention newsletter?",
+    # an audience that is not the public named beside the public (h124's review of the merge)
+    "May we quote you in materials shared with CoP members and on our website?",
+    "May we quote you in our annual report, which is shared with our partners?",
+    "May we quote you in the final evaluation report (shared with partner organisations and published online)?",
+    "Consent to quote (CoP members and the public)",
+    "Consent to quote (partners & public reports)",
 ]
 
 
@@ -90,6 +99,17 @@ def test_a_consent_for_the_evaluation_report_is_consent_to_publish(tmp_path, hea
     # guards
     ("Yes!", True), ("yes please", True), ("Yes, happy to", True), ("Yes - 18+", True), ("Yes, I'm over 18", True),
     ("Yes, but anonymously", True), ("Yes, I'm 34", True), ("Sure, no worries", True), ("Yes, but not on social media", False),
+    # years of work are no age; partners beside the public are no limit (h124's review of the merge)
+    ("Yes, I'm 16 years into this work", True), ("Yes, happy to - 12 yrs in the sector", True),
+    ("Yes - I'm 5 years in", True), ("Yes, feel free to share with partners and the public", True),
+    ("Yes (16 yrs old)", None), ("Yes, 15 years old", None),
+    # a yes that keeps something back or points elsewhere, or a school-age yes said another way (h124)
+    ("Yes, with caveats", None), ("Yes, however", None), ("Yes (see email)", None), ("Yes, partially", None),
+    ("Yes (verbal - will confirm in writing)", None), ("Yes, with one exception", None), ("Yes, some of it", None),
+    ("Yes, I'm sixteen", None), ("Yes (Year 10)", None), ("Yes - age fifteen", None), ("Yes (student, 15)", None),
+    ("Yes (16)", None), ("Yes, in the members' newsletter", None), ("Yes, on SharePoint", None),
+    ("Yes, to our membership", None), ("Yes, happy to share with the group", None),
+    ("Yes (2)", True), ("Yes, 10 years in the sector", True), ("Yes, see you next year", True),
 ])
 def test_an_unfinished_or_minors_yes_is_no_yes_and_a_glad_yes_stays_one(answer, consent):
     assert truthy(answer, allow_numeric=False, weak=True) is consent
