@@ -532,7 +532,9 @@ _LIMITED_USE = re.compile(r"\binternal\w*|\baggregate\w*|\bunpublished\b|\bnot\s
                           # a consent not given yet or no longer current ("(pending)", "(TBC)", "(expired)")
                           r"\bpending\b|\btb[cd]\b|\bto\s+be\s+confirmed\b|\bunconfirmed\b|\bexpired\b|\blapsed\b|"
                           r"\bwithin\s+(?:the\s+|our\s+|your\s+)?(?:organi[sz]ation|team|service|agency|network|cop|group|sector)\b|"
-                          r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)",
+                          r"\bexcluding\b(?!\s+(?:your|my|any)\s+(?:\w+\s+)?(?:name|names|identity|details)\b)|"
+                          # a members-only place, even on a website ("our website (members' area)")
+                          r"\bmembers?'?\s+(?:only|area|portal|forum|login)\b",
                           re.I)
 _AUDIENCE_LIMIT = re.compile(
                           # an audience that is not the public: partner organisations, members, the group ("(CoP

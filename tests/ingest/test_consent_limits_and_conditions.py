@@ -47,6 +47,7 @@ AUDIENCE_LIMITED = [
     "May we quote you to other CoP members?",
     "May we quote you in our members' newsletter?",
     "Can we quote you to our membership?",
+    "Can we use your comments on our website (members' area)?",
 ]
 SURVEY_ONLY_LIMITED = [
     "Can we share your comments with our partner organisations?",
