@@ -275,7 +275,7 @@ def _few_words(v: str, allow_numeric: bool):
 def _weak_yes(rest: str) -> bool | None:
     if _DANGLING_BUT.search(rest):
         return None
-    rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", rest)))
+    rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", _NO_LIMIT.sub(" ", rest))))
     if _TAKEN_BACK.search(rest) or _BUT.search(rest):
         return False
     if _not_sure(rest):
@@ -398,11 +398,20 @@ _ANON_CONDITION = re.compile(
     r"(?:\s+(?:is|are)\s+(?:used|given|attached|included))?(?:\s+(?:attached|used|given))?|"
     r"i\s+(?:can't|cannot|can\s+not|won't|will\s+not|am\s+not|'m\s+not)\s+(?:be\s+)?(?:identified|named|identifiable|"
     r"recogni[sz]ed|recogni[sz]able)|"
-    r"(?:nobody|no\s+one)\s+(?:can|could|will|would)\s+(?:tell|know|identify|work\s+out)\s+(?:it's|it\s+is|it\s+was)\s+me)\b|"
+    r"(?:nobody|no\s+one)\s+(?:can|could|will|would)\s+(?:tell|know|identify|work\s+out)\s+(?:it's|it\s+is|it\s+was)\s+me|"
+    r"(?:you|we|they)\s+(?:don't|do\s+not|won't|will\s+not)\s+(?:use|include|mention|give|print|publish)\s+my\s+(?:full\s+)?name|"
+    r"with\s+my\s+(?:full\s+)?name\s+(?:removed|withheld|left\s+(?:off|out)|taken\s+(?:off|out)|omitted|redacted))\b|"
     r"\bwithout\s+(?:my\s+|any\s+)?(?:names?|identifying\s+details)\b")
 # what may be left around a condition of anonymity for it to be the whole answer
 _FILLER = re.compile(r"(?:[\s.,!;:&+()-]|\bplease\b|\bthanks?(?:\s+you)?\b|\bof\s+course\b|\bthen\b|\bonly\b|\bok(?:ay)?\b|"
-                     r"\bfine\b|\bsure\b|\byes\b)*")
+                     r"\bfine\b|\bsure\b|\byes\b|\botherwise\s+(?:no|not)\b)*")
+# words that say a yes has no limit ("Yes - no conditions", "for all purposes", "no need to check with me"), and a
+# name kept out, the anonymity every quote has ("Yes but not my name", "Yes, but don't use my name"): no limit
+_NO_LIMIT = re.compile(
+    r"\bno\s+(?:conditions|restrictions|limits|caveats)\b|\bfor\s+(?:all|any)\s+(?:purposes?|uses?)\b|"
+    r"\bno\s+need\s+to\s+(?:check|ask|contact)(?:\s+(?:with\s+)?me)?(?:\s+first)?\b|"
+    r"\b(?:but\s+)?(?:please\s+)?(?:not|don't|do\s+not)\s+(?:use\s+|include\s+|mention\s+|give\s+|print\s+|publish\s+)?"
+    r"my\s+(?:full\s+|real\s+)?name\b(?!\s+(?:and|or|,))")
 # a condition about the quote: its anonymity, a name, seeing or approving it, someone's say-so
 _ABOUT_THE_QUOTE = re.compile(r"\b(?:anonym\w*|anon|names?|named|identif\w*|de-?identified|quot\w*|see|seen|read|check\w*|"
                               r"approv\w*|review\w*|wording|edit\w*|consent\w*|permission|ask\w*|contact\w*|manager|"
@@ -468,7 +477,7 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     if no_means_yes or _YES_WORDS.match(v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
         # given", "Happy for it to be used but not quoted", "Yes, in aggregate only") is not consent
-        rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", v)))
+        rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", _NO_LIMIT.sub(" ", v))))
         if _TAKEN_BACK.search(rest) or _BUT.search(rest):
             return False
         return None if _not_sure(rest) or _DANGLING_BUT.search(v) else True

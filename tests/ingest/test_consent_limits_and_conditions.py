@@ -111,6 +111,10 @@ def test_a_consent_for_the_evaluation_report_is_consent_to_publish(tmp_path, hea
     ("Yes (16)", None), ("Yes, in the members' newsletter", None), ("Yes, on SharePoint", None),
     ("Yes, to our membership", None), ("Yes, happy to share with the group", None),
     ("Yes (2)", True), ("Yes, 10 years in the sector", True), ("Yes, see you next year", True),
+    # no limit said, or a name kept out (the anonymity every quote has): a yes (h124: read as a refusal before)
+    ("Yes but not my name", True), ("Yes, but don't use my name", True), ("Yes - no conditions", True),
+    ("Yes, for all purposes", True), ("Yes, no need to check with me", True),
+    ("Yes, but not my manager", False), ("Yes, but not my name or my school", False), ("No - not my name", False),
 ])
 def test_an_unfinished_or_minors_yes_is_no_yes_and_a_glad_yes_stays_one(answer, consent):
     assert truthy(answer, allow_numeric=False, weak=True) is consent
@@ -162,7 +166,8 @@ CONDITIONS = [("Only if anonymous", True), ("Only if my name isn't used", True),
               ("Provided it's anonymous", True), ("If my name is not used", True), ("So long as I can't be identified", True),
               ("Only if my name is removed", True), ("If no names are used", True),
               ("Only if I can see it first", None), ("Only if my manager agrees", None), ("Only if my name is used", None),
-              ("If I'm identified", None), ("Only if anonymous and I see it first", None)]
+              ("If I'm identified", None), ("Only if anonymous and I see it first", None),
+              ("Only if you don't use my name", True), ("If anonymous - otherwise no", True), ("Only if you use my name", None)]
 
 
 @pytest.mark.parametrize("answer,consent", CONDITIONS + [("Yes, only if my name isn't used", True),
