@@ -180,8 +180,9 @@ _CALENDAR = tuple(x for x in sorted(lx.MONTHS | lx.DAYS) if len(x) >= 5)
 def _calendar_slip(lower: str) -> bool:
     """A misspelt month or weekday ("febuary", "tuesdy", "wensday", "janury"), even capitalised after "in" ("in
     Febuary's meeting"): one slip of a name of six letters or fewer, two of a longer one, the first letter right,
-    and no town of that spelling."""
-    if len(lower) < 5 or lower in lx.MONTHS or lower in lx.DAYS:
+    and no town or census name of that spelling ("Junee", "Marchi", "Munday", "Frida" stay)."""
+    w = words()
+    if len(lower) < 5 or lower in lx.MONTHS or lower in lx.DAYS or lower in w.first or lower in w.last:
         return False
     hit = any(lower[0] == c[0] and abs(len(lower) - len(c)) <= 2 and _edits(lower, c) <= (1 if len(c) <= 6 else 2)
               for c in _CALENDAR)

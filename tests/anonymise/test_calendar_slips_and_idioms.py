@@ -27,6 +27,7 @@ def test_no_one_is_named(redactor, kind, text, word):
 FOUND = [
     ("town_near_a_month", "I grew up in Junee and moved away at eighteen.", "Junee"),
     ("real_names_beside_the_idiom", "Tom, Dick and I drove up together.", "Dick"),
+    ("surname_near_a_month", "Thanks to Rosa Marchi for the minutes.", "Marchi"),
 ]
 
 
@@ -38,6 +39,7 @@ def test_names_and_towns_near_them_are_still_redacted(redactor, kind, text, want
 @pytest.mark.parametrize("word, slip", [
     ("febuary", True), ("tuesdy", True), ("septmber", True), ("saterday", True),
     ("junee", False), ("augusta", False), ("friend", False), ("monday", False), ("marchant", False),
+    ("marchi", False), ("munday", False), ("frida", False),
 ])
 def test_calendar_slip(word, slip):
     assert _calendar_slip(word) is slip
