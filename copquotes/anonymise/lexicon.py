@@ -64,7 +64,7 @@ SEL HPE MP MLA MLC LGA LGAS DHHS DFFH DET DE DJCS DPC CEO'S IMHO BIPOC POC SES P
 MSW BSW MA BA BSC MBA CIS NB OT ST PPS PIN NMC AHPRA GMC HCPC
 A&E AE NHS111 111 999 CPN CPNS COPD CBT DBT MBT EMDR CPAP IBS BSL BPD OCD PALS CQC DVLA DWP HMRC SEN SEND
 LD MH SRN RGN RMN HCA HCAS ICU ITU HDU MRI CT ECG EEG ENT MSK IAPT CAMHS CMHT CRHT DNAR DNACPR BP IV
-MRSA UTI MIU UTC WIC SALT SLT ESA UC OPD AED ICB CCG PCN DHB DHBS PHO PHOS
+WWCC WWC DBS VIT MRSA UTI MIU UTC WIC SALT SLT ESA UC OPD AED ICB CCG PCN DHB DHBS PHO PHOS
 """.split())
 
 # --------------------------------------------------------------------------- person cues
@@ -211,7 +211,7 @@ aide an art angel bee belle bunny charity chastity china crystal daisy delta des
 diamond easter era fairy faith fern gala genesis harmony holly hunter iris ivory ivy
 king lady liberty lily magnolia maple mercy numbers omega opal patience penny piper
 prince princess prudence santa son song sunday sunshine temple trinity willow nova
-heather reed cliff glen dale lane heath drew sol ma pa ha un le lu na ta ka nu mi fe
+heather reed cliff glen dale lane heath drew sol ma pa ha mo un le lu na ta ka nu mi fe
 chi ji ai yi dia mac ed al deb meg sal tam pat sue ray rob don dot jan lee major
 march april june january september august may will mark bill grant frank guy rich
 rose ruby pearl jade hazel olive ginger amber violet dawn
@@ -235,10 +235,18 @@ def _read_census(file: str) -> frozenset[str]:
     return frozenset(out)
 
 
+#: Short given names and diminutives the US census lists do not hold ("Di", "Mo", "Bec", "Baz"); not those that are
+#: also a common abbreviation or word here ("Vic", "Dev", "Abs", "Pip", "Mick", "RAF"). In capitals they are acronyms.
+DIMINUTIVES = frozenset("""
+di mo viv bron mags bec becs tash gaz baz daz shaz kez jase steph nat seb jas tez fliss alf nic nico rach hels
+vik sanj bri ros cath kath jacq trev kev bazza shazza gazza
+""".split())
+
+
 @functools.lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """US census (1990) first names, lower case, from the ``names`` package (MIT)."""
-    return _read_census("dist.male.first") | _read_census("dist.female.first")
+    """US census (1990) first names, lower case, from the ``names`` package (MIT), and :data:`DIMINUTIVES`."""
+    return _read_census("dist.male.first") | _read_census("dist.female.first") | DIMINUTIVES
 
 
 @functools.lru_cache(maxsize=1)
@@ -376,6 +384,9 @@ bade concord buffalo bury topi moro babu masai naga bole
 LOAN_PHRASES = ("deja vu", "deja-vu", "joie de vivre", "carte blanche", "raison d'etre", "cafe au lait", "vis-a-vis",
                 "tete-a-tete", "en masse", "en route", "bon voyage", "dolce vita", "carpe diem", "que sera sera",
                 "kia ora", "kia kaha", "mālō e lelei", "talofa lava", "bula vinaka")
+#: Idioms made of first names, as patterns (case ignored): nobody is named in "every Tom, Dick and Harry".
+NAME_IDIOMS = (r"tom,?\s+dick,?\s+(?:and|or|&)\s+harry", r"bob['’]s\s+your\s+uncle", r"doubting\s+thomas",
+               r"nosy\s+parker", r"smart\s+alec?k?", r"peeping\s+tom", r"plain\s+jane", r"even\s+stevens")
 #: Verbs before a place's preposition that make the next word a place ("live in", "moved to", "grew up near"):
 #: after them a city's name that is also a noun and a verb counts ("lived in bath", "moved to hull").
 PLACE_VERBS = frozenset("""
@@ -418,7 +429,7 @@ yeah yep yup yeh nah nope naw gonna wanna gotta kinda sorta dunno lemme gimme ou
 heaps uni footy brekkie servo rego convo mozzie sunnies barbie bikkie telly vid vids pic pics pls plz thx
 lol haha hahaha omg tbh imo btw ppl cuz coz cos govt dept info admin hmm mhm mmm ooh aww ugh umm uhm erm
 okay ok alright aussie aussies covid zoom zoomed toolkit toolkits wellbeing co-design codesign lockdown
-lockdowns onboarding upskill upskilling reskill webinar webinars podcast podcasts livestream email emails
+lockdowns passcode passcodes onboarding upskill upskilling reskill webinar webinars podcast podcasts livestream email emails
 emailed emailing online offline inbox login logins app apps website websites workplace workplaces
 workforce teammate teammates debrief debriefed debriefing checkin checkins check-in check-ins catchup
 catchups catch-up co-facilitate co-facilitated co-facilitator co-facilitators co-present co-presented

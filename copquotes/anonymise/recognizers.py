@@ -17,6 +17,7 @@ from presidio_analyzer import EntityRecognizer, LocalRecognizer, RecognizerResul
 
 from . import lexicon as lx
 from . import morphology as morph
+from .cued_ids import cued_ids
 from .features import Features, Tok, features
 from .gazetteer import place_first_tokens, place_index, place_population
 
@@ -159,7 +160,33 @@ def unknown_word(lower: str, slips: bool = True) -> bool:
         parts = [p for p in lower.split("-") if p]
         if all(p in w.stop or p in lx.INFORMAL_WORDS or _is_common(p) or len(p) < 3 for p in parts):
             return False  # "co-present", "self-care", "well-being"
-    return not slips or not _slip(lower)
+    return not _calendar_slip(lower) and (not slips or not _slip(lower))
+
+
+def _edits(a: str, b: str) -> int:
+    """Edit distance with swaps of neighbours (optimal string alignment)."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+_CALENDAR = tuple(x for x in sorted(lx.MONTHS | lx.DAYS) if len(x) >= 5)
+
+
+def _calendar_slip(lower: str) -> bool:
+    """A misspelt month or weekday ("febuary", "tuesdy", "wensday", "janury"), even capitalised after "in" ("in
+    Febuary's meeting"): one slip of a name of six letters or fewer, two of a longer one, the first letter right,
+    and no town or census name of that spelling ("Junee", "Marchi", "Munday", "Frida" stay)."""
+    w = words()
+    if len(lower) < 5 or lower in lx.MONTHS or lower in lx.DAYS or lower in w.first or lower in w.last:
+        return False
+    hit = any(lower[0] == c[0] and abs(len(lower) - len(c)) <= 2 and _edits(lower, c) <= (1 if len(c) <= 6 else 2)
+              for c in _CALENDAR)
+    return hit and (lower,) not in place_index()
 
 
 def _y_adjective(lower: str) -> bool:
@@ -388,7 +415,43 @@ def person_cue(f: Features, i: int, strong: bool = False) -> bool:
     if not t.sent_init and gap_after.strip() in (",", "!", "?", ".", "!!") and p is not None and p.lower in (
             "thanks", "thank", "cheers", "hi", "hey"):
         return True
+    if gap_after.strip() == "," and (_apposed_role(f, i) or _called(f, i)):
+        return True
     return _acts_as_person(f, i)
+
+
+_APPOSITION_OPENERS = frozenset("the our my their his her your".split())
+#: Roles an apposition gives a person, beyond :data:`~copquotes.anonymise.lexicon.ROLE_NOUNS`.
+_APPOSED_ROLES = lx.ROLE_NOUNS | frozenset("""
+caretaker cleaner admin administrator boss owner founder convenor convener partner husband wife son daughter mum mother
+dad father brother sister neighbour friend mate ally champion rep representative
+""".split())
+
+
+def _apposed_role(f: Features, i: int) -> bool:
+    """A role in apposition follows token ``i`` and its comma: "Bill, the club president at ..., signed",
+    "Di, our team leader, said"."""
+    toks = f.tokens
+    j = i + 1
+    if j >= len(toks) or toks[j].lower not in _APPOSITION_OPENERS:
+        return False
+    for k in range(j + 1, min(j + 4, len(toks))):
+        if f.gap(k - 1, k).strip():
+            return False
+        if toks[k].lower in _APPOSED_ROLES or toks[k].lower.endswith("s") and toks[k].lower[:-1] in _APPOSED_ROLES:
+            return True
+    return False
+
+
+_CALL_VERBS = frozenset("call calls called know knows known".split())
+
+
+def _called(f: Features, i: int) -> bool:
+    """What people call someone follows token ``i`` and its comma: "Mo, as everyone calls him", "Bea, as we know her"."""
+    toks = f.tokens
+    if i + 1 >= len(toks) or toks[i + 1].lower != "as":
+        return False
+    return any(toks[k].lower in _CALL_VERBS for k in range(i + 2, min(i + 5, len(toks))) if not f.gap(k - 1, k).strip())
 
 
 #: Verbs whose subject is a person when an object follows ("Joy ran the first half", "Faith
@@ -1194,8 +1257,9 @@ class NameRecognizer(_AllowWordsRecognizer):
         n = len(toks)
         for t in toks:
             i = t.i
-            if not t.alpha or t.upper and len(t.text) > 1 and (t.lower not in w.first or t.text in lx.ACRONYM_ALLOW):
-                continue  # "ED" in "Hutt Hospital ED": a sector acronym, no "Ed"
+            if not t.alpha or t.upper and len(t.text) > 1 and (t.lower not in w.first or t.text in lx.ACRONYM_ALLOW
+                                                                 or t.lower in lx.DIMINUTIVES):
+                continue  # "ED" in "Hutt Hospital ED", "DI", "NIC": an acronym, no "Ed", "Di" or "Nic"
             if t.lower in _STRICT_TITLES and f.next(i) is not None and f.next(i).alpha:
                 continue  # "Ms Whitfield": the title is no name ("ms" is also an allowed word, of "MS Teams")
             lo = t.lower
@@ -1893,7 +1957,7 @@ _ADDRESS_RE = re.compile(
 )
 # the parts around a street address: a flat, unit or suite ("Flat 3, 27 ...", "..., Suite 210"), a post-office box,
 # a US state's zip code ("MA 01103"), a Dublin postal district ("Dublin 10")
-_UNIT_BEFORE = re.compile(r"\b(?i:flat|apt|apartment|unit|suite|ste|level|lvl)\.?\s*\d{1,5}[A-Za-z]?,?\s+(?=\d)")
+_UNIT_BEFORE = re.compile(r"\b(?i:flat|apt|apartment|unit|suite|ste|level|lvl|shop)\.?\s*(?:\d{1,5}[A-Za-z]?,?\s+|(?=\d{1,5}[A-Za-z]?/\d))(?=\d)")
 _UNIT_AFTER = re.compile(r",?\s*(?i:flat|apt|apartment|unit|suite|ste|level|lvl)\.?\s*#?\d{1,5}[A-Za-z]?(?![\w/])")
 _PO_BOX = re.compile(r"\b(?:P\.?\s?O\.?\s?Box|(?i:post\s+office\s+box|private\s+bag|locked\s+bag))\s+\d{1,6}(?![\w/])")
 _US_ZIP = re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|S[CD]|T[NX]|UT"
@@ -2088,6 +2152,36 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             and lo not in _PLACE_WORDS and lo not in lx.ORG_TAIL and lo not in lx.PLACE_REGION_TAIL \
             and not lo.endswith(_ABSTRACT_SUFFIX)
 
+    def _list_end(self, f: Features, j: int) -> bool:
+        """Token ``j`` ends a list of towns: nothing after it, or a word of time or place ("next year", "in May")."""
+        n = f.next(j)
+        return n is None or n.lower in _AFTER_TOWN_LIST or n.lower in lx.DAYS or n.lower in lx.MONTHS
+
+    def _after_place_verbs(self, f: Features) -> list[int]:
+        """Capitalised words where only a town fits, whatever else they mean: right after a verb of living or
+        moving and its preposition, or "out" / "down" / "over" and "in" / "at" ("moved to Young", "grew up in Hope",
+        "out at Hope"; not "reached out to Hope"), with nothing after them that makes them a common noun ("in Hope
+        of", "moved to Term 3")."""
+        w = words()
+        out = []
+        for t in f.tokens:
+            lo = t.lower
+            if not t.cap or not t.alpha or t.upper or t.sent_init or t.poss or t.i < 2 or lo in w.stop \
+                    or lo in self.allow_words and (lo not in w.first or lo in _WHOLE_ALLOW) or lo.upper() in lx.ACRONYM_ALLOW \
+                    or lo in lx.MONTHS or lo in lx.DAYS or _calendar_slip(lo) or lo in w.countries \
+                    or lo in lx.CULTURAL_GROUPS or lo in lx.ORG_TAIL or lo in lx.ROLE_NOUNS:
+                continue
+            p = f.prev(t.i)
+            pp = f.prev(p.i) if p is not None else None
+            if p is None or pp is None or p.lower not in ("in", "to", "at", "near", "from") \
+                    or pp.lower not in lx.PLACE_VERBS and (pp.lower not in _OUT_AT or p.lower not in ("in", "at")):
+                continue
+            n = f.next(t.i)
+            if n is not None and (n.cap or n.lower in ("of", "for", "that") or not self._nothing_nominal_after(f, t.i)):
+                continue
+            out.append(t.i)
+        return out
+
     def _place_context(self, f: Features, a: int, b: int) -> bool:
         p = f.prev(a)
         if p is not None and p.lower in lx.PLACE_BEFORE:
@@ -2110,8 +2204,11 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                 if after.start() <= m.end():  # "1500 Main Street, Suite 210"
                     out.append(result("LOCATION", m.start(), after.end(), "address", P_ADDRESS))
         for m in _UNIT_BEFORE.finditer(text):
-            if _ADDRESS_RE.match(text, m.end()) or _ADDRESS_LOWER_RE.match(text, m.end()):
-                out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
+            # one span with the street after it ("Level 3, 45 Smith St", "Unit 4/12 King Rd"): a comma between two
+            # spans would survive
+            street = _ADDRESS_RE.match(text, m.end()) or _ADDRESS_LOWER_RE.match(text, m.end())
+            if street:
+                out.append(result("LOCATION", m.start(), street.end(), "address", P_ADDRESS))
         streets = [(m.start(), m.end()) for m in _ADDRESS_RE.finditer(text)]
         for rx in (_PO_BOX, _US_ZIP, _DUBLIN_DISTRICT):
             for m in rx.finditer(text):
@@ -2266,11 +2363,17 @@ class PlaceRecognizer(_AllowWordsRecognizer):
                         k = (b + 1) if j > b else (a - 1)
                         if toks[k].lower not in ("and", "or", "&") or f.next(min(k, j)) is None or f.prev(max(k, j)) is None:
                             continue
+                    # a town that is also a first name or a word counts beside a town that is no list of people
+                    # ("in Orange and Young next year")
+                    town = (c.lower,) in idx and (c.lower not in w.first or spans[(a, b)] != "list" and self._list_end(f, j))
                     if c.cap and c.alpha and not c.upper and not c.sent_init and c.lower not in w.stop \
-                            and c.lower not in self.allow_words and c.lower not in w.first and c.lower not in lx.CULTURAL_GROUPS \
-                            and (not _is_common(c.lower) or (c.lower,) in idx):
+                            and (c.lower not in self.allow_words or town and c.lower not in _WHOLE_ALLOW) \
+                            and (c.lower not in w.first or town) \
+                            and c.lower not in lx.CULTURAL_GROUPS and (not _is_common(c.lower) or town):
                         spans[(j, j)] = "list"
                         changed = True
+        for k in self._after_place_verbs(f):
+            spans.setdefault((k, k), "region")
         for (a, b), src in spans.items():
             end = toks[b].end
             m = _POSTCODE_AFTER_PLACE.match(text, end) if has_digit else None
@@ -2285,6 +2388,12 @@ class PlaceRecognizer(_AllowWordsRecognizer):
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
+#: Words after the last town of a list: "in Orange and Young next year", "in Orange and Young in May".
+_AFTER_TOWN_LIST = frozenset("next last this in on at for from and or each every today tomorrow yesterday".split())
+#: Allowed terms of one word ("Zoom", "Victoria"): a word of an allowed phrase ("Young" of "Young People") may be a town.
+_WHOLE_ALLOW = frozenset(a.lower() for a in lx.DEFAULT_ALLOW if " " not in a)
+#: Adverbs before a place's preposition that make the next word a town: "out at Hope", "down in Reading".
+_OUT_AT = frozenset("out down over".split())
 _BIG_TOWN = 100_000
 _CLAUSE_OPENERS = frozenset("and but so because cos coz while whereas though although then".split())
 _PLACE_SUBJECT_VERBS = frozenset("""
@@ -2731,6 +2840,7 @@ class ContactRecognizer(LocalRecognizer):
             out.append(result("ID_CODE", m.start(1), m.end(1), "registration_number", P_ID + 5, 0.9))
         if has_digit:
             out.extend(_case_references(text))
+            out.extend(result("ID_CODE", a, b, source, P_ID + 5, 0.9) for a, b, source in cued_ids(text))
         if "/" in text:
             for m in _REDDIT_USER.finditer(text):
                 out.append(result("HANDLE", m.start(), m.end(), "handle", P_EMAIL, 0.9))
@@ -2835,7 +2945,7 @@ def _informative(text: str, is_alpha: bool, lo: str, allow_words: frozenset, cit
     w = words()
     return (lo not in w.stop and lo not in allow_words and text.upper() not in lx.ACRONYM_ALLOW
             and lo not in lx.MONTHS and lo not in lx.DAYS and lo not in lx.CULTURAL_GROUPS
-            and lo not in w.countries
+            and lo not in w.countries and not _calendar_slip(_SUFFIX.sub(r"\1", lo))
             and not (lo in lx.INFORMAL_WORDS and lo not in w.first and lo not in w.last)  # "Karakia", "Covid"
             and not (_is_common(lo) and lo not in w.first and lo not in w.last and (lo,) not in place_index()
                      and not (cities and lo in w.cities)))

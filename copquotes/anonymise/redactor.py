@@ -12,6 +12,7 @@ from ..errors import ConfigError, InputError
 from ..resources import SPACY_MODEL
 from ..types import Identifier, Span
 from . import lexicon as lx
+from .aliases import join_aliases
 from .features import features
 from .fold import fold, fold_name, to_original, whole_marks
 from .phrases import after_article, generic_org, hyphen_phrase, programme_phrase, title_run
@@ -566,7 +567,7 @@ class Redactor:
         spans = _with_titles(text, spans)
         allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)] if self._allow_re is not None else []
         spans = _join_org_parts(text, _orgs_around_places(text, _whole_names(text, spans, allowed), allowed))
-        spans = _merge_adjacent_persons(text, spans)
+        spans = _merge_adjacent_persons(text, join_aliases(text, spans))
         return _consistent_kinds(text, spans)
 
     def _apply_allow(self, text: str, cands):
@@ -619,11 +620,13 @@ class Redactor:
         return out
 
 
-_LOAN_RE = re.compile(r"(?<![\w'’])(?:" + "|".join(re.escape(p).replace("\\ ", r"\s+") for p in lx.LOAN_PHRASES) + r")(?![\w'’])", re.I)
+_LOAN_RE = re.compile(r"(?<![\w'’])(?:" + "|".join([re.escape(p).replace("\\ ", r"\s+") for p in lx.LOAN_PHRASES]
+                                                    + list(lx.NAME_IDIOMS)) + r")(?![\w'’])", re.I)
 
 
 def _outside_loan_phrases(text: str, cands: list) -> list:
-    """Name candidates inside a borrowed phrase ("déjà vu") are dropped; a known name is kept."""
+    """Name candidates inside a borrowed phrase ("déjà vu") or an idiom of names ("every Tom, Dick and Harry") are
+    dropped; a known name is kept."""
     loans = [(m.start(), m.end()) for m in _LOAN_RE.finditer(text)]
     if not loans:
         return cands
