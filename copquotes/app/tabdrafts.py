@@ -163,24 +163,13 @@ SCRIPT = """
       const k = boxKey(el);
       if (!k) { continue; }
       boxes[k] = el;
-      if (el.__cqSeen) {
-        // a box filled from the copy that shows the server's text again (a redraw that came in
-        // before Streamlit had the words, the workspace busy): filled again, a few times at most
-        const again = el.__cqPut !== undefined ? read(k) : null;
-        if (again && again.text === el.__cqPut && el.value !== el.__cqPut && el.value === el.__cqBase
-            && doc.activeElement !== el && (el.__cqTries || 0) < 6) {
-          el.__cqTries = (el.__cqTries || 0) + 1;
-          put(el, again.text);
-        }
-        continue;
-      }
+      if (el.__cqSeen) { continue; }
       el.__cqSeen = true;
       if (el.__cqBase === undefined) { el.__cqBase = el.value; }
       const e = read(k);
       if (!e || e.text === el.value) { continue; }
       if (el.value === e.base || el.value === e.sent) {
         el.__cqBase = el.value;
-        el.__cqPut = e.text;
         put(el, e.text);
       } else {
         drop(k);                // the box holds a draft typed since, elsewhere: it wins
