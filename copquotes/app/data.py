@@ -256,16 +256,15 @@ def _counted_adjustments(ws, corrected: list[tuple], stored: dict) -> list[tuple
     delta: dict[tuple, int] = {}        # (who, scope, grp, year, topic, theme) -> after - before in units
     for uid, theme, label, grp, year, topic, voice, who, *_ in corrected:
         d = int(label) - tagger.get((uid, theme), 0)
-        cells = ([("cohort", grp, year, None)] if voice else []) + ([("topic", None, None, topic)]
-                                                                   if topic is not None else [])
-        for cell in cells:
+        for cell in _cells(grp, year, topic, voice):
             delta[(who, *cell, theme)] = delta.get((who, *cell, theme), 0) + d
-    out = []
-    for (who, *key), d in delta.items():
-        n = stored[who].get(tuple(key), 0)
-        if _change(n, n + d):
-            out.append((tuple(key), _change(n, n + d)))
-    return out
+    changes = ((tuple(key), stored[who].get(tuple(key), 0), d) for (who, *key), d in delta.items())
+    return [(key, _change(n, n + d)) for key, n, d in changes if _change(n, n + d)]
+
+
+def _cells(grp, year, topic, voice) -> list[tuple]:
+    """The cells a unit counts in: its group and year when in a participant's voice, its topic when it has one."""
+    return ([("cohort", grp, year, None)] if voice else []) + ([("topic", None, None, topic)] if topic is not None else [])
 
 
 def _read_adjustments(ws, corrected: list[tuple]) -> list[tuple[tuple, int]]:
@@ -291,8 +290,7 @@ def _read_adjustments(ws, corrected: list[tuple]) -> list[tuple[tuple, int]]:
     tagger, reviewed = themescores.labels(ws, ids), themescores.reviewer_labels(ws, ids)
     per: dict[tuple, list[int]] = {}    # (scope, grp, year, topic, theme, who) -> [before, after]
     for uid, grp, year, topic, voice, who in rows:
-        cells = ([("cohort", grp, year, None)] if voice else []) + ([("topic", None, None, topic)]
-                                                                   if topic is not None else [])
+        cells = _cells(grp, year, topic, voice)
         for theme in themes:
             before = tagger.get((uid, theme), 0)
             after = reviewed.get(uid, {}).get(theme, before)
