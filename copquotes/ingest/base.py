@@ -58,9 +58,11 @@ _KIND_ALIASES = {
 # coded-segment exports; 3: consent ticked beside a statement, rosters of who must not be quoted, a
 # hedged or pending roster consent read as unknown; 4: consent limited to partners, members or a notice board,
 # a minor's or a dangling "Yes, but" yes, tick instructions in a consent header, answers that are conditions,
-# tick marks never text, questions about quotes seen or given before never the consent). Unit ids of unchanged texts are kept, so
-# reviewers' work stays put.
-READER_VERSION = "4"
+# tick marks never text, questions about quotes seen or given before never the consent; 5: a no to an offer (the
+# newsletter, a copy of the report, a follow-up call) takes no consent away, a yes to the evaluation report, emoji ticks,
+# "Checked" and "[x]", "with my name removed", a consent statement never open text, a typed "Quote consent:" line never
+# speech whatever its value). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "5"
 
 
 @dataclass(frozen=True)
@@ -250,18 +252,35 @@ _NO_MEANS_YES = re.compile(r"^(?:no\s+(?:problems?|worries|objection)|not\s+a\s+
 # they are not read as a yes
 _WEAK_YES = re.compile(r"^(?:agreed|granted|fine|(?:that's|that\s+is)\s+(?:totally\s+)?(?:fine|ok|okay)|"
                        r"(?:very\s+|quite\s+|totally\s+)?comfortable|(?:i\s+)?(?:do\s+not|don't)\s+mind|"
-                       r"kaore\s+he\s+raruraru|(?:only\s+)?anon(?:ymous(?:ly)?)?(?:\s+only)?)\b")
+                       r"kaore\s+he\s+raruraru|(?:only\s+)?(?:anon(?:ymous(?:ly)?)?|anonymi[sz]ed|de-?identified)(?:\s+only)?)\b")
 _WEAK_REST = re.compile(r"(?:\b(?:by|with)\s+(?:me|that|this|it)\b|\b(?:being|to\s+be)\s+quoted\b|\bat\s+all\b|"
                         r"\beither\s+way\b|\btotally\b|\breally\b|\bthanks?(?:\s+you)?\b|\bplease\b|\bonly\b|[\s.,!:;()-]|"
                         r"[\u263a\U0001F600-\U0001F60D\U0001F642\U0001F44D])*")
 
 
+# ticks and crosses typed into a cell; emoji keep a variation selector (U+FE0F) that is taken off first
+_VARIATION = re.compile(r"[\ufe0e\ufe0f]")
+_TICKS = ("\u2713", "\u2714", "\u2705", "\u2611", "\U0001F5F8")
+_CROSSES = ("\u2717", "\u2718", "\u274c", "\u2716", "\u274e")
+_BRACKETED_MARK = re.compile(r"[\[(]\s*([^\s\[\]()]?)\s*[\])]")
+
+
+def bare_mark(cell) -> str:
+    """A tick-box cell as its mark alone: variation selectors taken off, "[x]" as "x", "[ ]" as "☐" (a box left
+    empty); any other cell as it is (stripped)."""
+    v = _VARIATION.sub("", str(cell or "")).strip()
+    m = _BRACKETED_MARK.fullmatch(v)
+    if m:
+        return m.group(1) or "\u2610"
+    return v
+
+
 def _few_words(v: str, allow_numeric: bool):
     """A consent cell's answer in a tick, a cross, te reo or a weak yes-word; "unread" if none."""
-    if v in ("\u2713", "\u2714"):
-        return True    # a tick typed into a yes/no cell
-    if v in ("\u2717", "\u2718"):
-        return False   # a cross
+    if v in _TICKS:
+        return True    # a tick typed into a yes/no cell ("✓", "✔️", "✅", "☑️")
+    if v in _CROSSES:
+        return False   # a cross ("✗", "❌", "✖️", "❎")
     if v.endswith("?"):   # "Y?", "yes?": a guess typed is not a yes; "No?" is still no yes
         return None if truthy(v.rstrip("? "), allow_numeric, weak=True) is not False else False
     if _TE_REO_YES.fullmatch(v):
@@ -308,8 +327,8 @@ _TAKEN_BACK = re.compile(r"\b(?:not|never|no|nor|none|withheld|withdrawn|decline
                          # a refusal after a friendly opening ("No worries, I'll pass", "No problem - decline")
                          r"\bto\s+be\s+confirmed\b|\btb[cd]\b|\bdecline\w*|\bpass\b|\bleave\s+(?:me|it|them)\s+out\b|\bleft\s+out\b|\bnah\b|\bopt\w*\s+out\b")
 # a yes that is hedged ("Yes, I think so", "Okay I guess", "Yes I suppose") or given to another use than
-# publishing ("Yes for research", "Yes, in the evaluation report", "Happy for staff to see", "Happy to be
-# contacted"): not read (neither a yes nor a no)
+# publishing ("Yes for research", "Yes, for the evaluation", "Happy for staff to see", "Happy to be
+# contacted"): not read (neither a yes nor a no); the evaluation report itself is a publication (:data:`_THE_REPORT`)
 _NOT_SURE = re.compile(r"\bi\s+think\b|\bthink\s+so\b|\bguess\b|\bsuppose\b|\bresearch\b|\bevaluat\w*|"
                        # hedges h117's review found ("Yes (unsure)", "Yes I believe so", "Yes, I hope so", "Yes - unclear",
                        # "Yes, I reckon"), and a yes said for someone by another ("yes (per manager)", "according to Jo")
@@ -335,21 +354,29 @@ _NOT_SURE = re.compile(r"\bi\s+think\b|\bthink\s+so\b|\bguess\b|\bsuppose\b|\bre
                        r"\b(?:parent(?:al)?|guardian)(?:\s*/\s*(?:guardian|carer))?(?:'s)?\s+(?:consent|permission|approval|signature|"
                        r"sign\w*|ok|okay|agreed|to\s+(?:sign|confirm|agree|consent))|"
                        r"\b(?:consent|permission|approval|signed|agreed)\s+(?:from|by)\s+(?:my\s+|a\s+|the\s+)?(?:parent|guardian|mum|mom|dad|carer)")
+# the evaluation report, where these quotes are published, named at the end of a yes ("Yes, in the evaluation report",
+# "Yes - for the report", "Yes (final evaluation report)"): no other use; never an internal, research, staff or board
+# report, nor one with more said after it ("... to the funder", "... and my school")
+_THE_REPORT = re.compile(r"(?:\b(?:in|for|into|within)\s+|[-(\[,:]\s*)(?:(?:the|our|your|this|its|an?|any)\s+)?"
+                         r"(?:(?:final|evaluation|annual|public|published|program(?:me)?|cop|series|end[\s-]+of[\s-]+series)\s+)*"
+                         r"reports?\b(?=(?:[\s.!)\]]|\bplease\b|\bthanks?\b|\bthank\s+you\b)*$)")
 # ... or to an audience that is not the public ("Yes, for partners", "yes - CoP members", the intranet, a notice
 # board), unless the public is named too ("share with partners and the public", "members and our website")
 _NOT_PUBLIC_AUDIENCE = re.compile(
     r"(?:\b(?:for|to|with|among|amongst|within)\s+(?:\w+\s+){0,2}?|[-(\[,:]\s*(?:\w+\s+)?)(?:partners?|members?)\b"
     r"(?!\s+(?:of\s+the\s+public|in\s+prevention))|\bintranet\b|\bnotice\s*-?\s*boards?\b|"
-    r"\b(?:members?'?|partners?'?)\s+(?:newsletters?|e-?news|e-?bulletins?|bulletins?)\b|\bmembership\b|\bsharepoint\b|"
-    r"\bteams\s+(?:channel|site|chat)\b|\b(?:with|to)\s+the\s+group\b")
+    r"\b(?:members?'?|partners?'?)\s+(?:newsletters?|e-?news|e-?bulletins?|bulletins?|reports?|updates?|briefings?|"
+    r"meetings?)\b|\bmembership\b|\bsharepoint\b|\bteams\s+(?:channel|site|chat)\b|\b(?:with|to)\s+the\s+group\b")
 PUBLIC_TOO = re.compile(r"\b(?:the\s+)?public(?:ly)?\b(?!\s+(?:servants?|sector|health|service))|\bpublish\w*|"
                         r"\bweb\s*-?\s*sites?\b|\bonline\b|\bsocial\s+media\b|\bannual\s+reports?\b")
 
 
 def _not_sure(text: str) -> bool:
-    """A hedge, another use than publishing, or an audience that is not the public (:data:`_NOT_SURE`)."""
-    return bool(_NOT_SURE.search(text) or _KEPT_BACK.search(text)
-                or (_NOT_PUBLIC_AUDIENCE.search(text) and not PUBLIC_TOO.search(text)))
+    """A hedge, another use than publishing, or an audience that is not the public (:data:`_NOT_SURE`); the
+    evaluation report named as where the words go is none of these (:data:`_THE_REPORT`)."""
+    said = _THE_REPORT.sub(" ", text)
+    return bool(_NOT_SURE.search(said) or _KEPT_BACK.search(said)
+                or (_NOT_PUBLIC_AUDIENCE.search(said) and not PUBLIC_TOO.search(text)))
 
 
 # a yes that points elsewhere or keeps something back ("Yes, however", "Yes, with caveats", "Yes (see email)",
@@ -377,11 +404,11 @@ _BUT = re.compile(r"\bbut\b[\s,.;:!-]*\w")
 
 # the opening of an answer that is a condition put on quoting ("Only if ...", "As long as ...", "Provided ...")
 _CONDITION_OPENS = re.compile(r"^(?:but\s+)?(?:only\s+)?(?:if|when|(?:as|so)\s+long\s+as|provid(?:ed|ing)(?:\s+that)?|"
-                              r"on\s+(?:the\s+)?condition(?:\s+(?:that|of))?|without)\b")
+                              r"on\s+(?:the\s+)?condition(?:\s+(?:that|of))?|without|with(?=\s+(?:my\s+)?(?:full\s+)?names?\b))\b")
 # a condition of anonymity, which every quote meets ("[only if] anonymous", "my name isn't used", "I can't be
 # identified", "no names"); never "if I'm identified" or "if my name is used" (those ask to be named)
 _ANON_CONDITION = re.compile(
-    r"(?:\b(?:but\s+)?(?:only\s+)?(?:if|when|(?:as|so)\s+long\s+as|provid(?:ed|ing)(?:\s+that)?|on\s+(?:the\s+)?condition"
+    r"(?:(?:\b(?:but\s+)?(?:only\s+)?(?:if|when|(?:as|so)\s+long\s+as|provid(?:ed|ing)(?:\s+that)?|on\s+(?:the\s+)?condition"
     r"(?:\s+(?:that|of))?)\s+|\band\s+)"
     r"(?:(?:it|this|that|they|quotes?|the\s+quotes?|my\s+(?:comments?|words|quotes?|answers?|responses?|feedback)|i)"
     r"(?:'s|'re|'m|'ll\s+be|\s+(?:is|are|am|stays?|remains?|will\s+be|gets?|be))?\s+)?"
@@ -390,10 +417,10 @@ _ANON_CONDITION = re.compile(
     r"unidentifi(?:ed|able))\b|"
     r"(?:\b(?:but\s+)?(?:only\s+)?(?:if|when|(?:as|so)\s+long\s+as|provid(?:ed|ing)(?:\s+that)?|on\s+(?:the\s+)?condition"
     r"(?:\s+(?:that|of))?)\s+|\band\s+)"
-    r"(?:my\s+(?:full\s+)?name\s+(?:(?:(?:is|will|does|do|would)\s+not|isn't|won't|doesn't|wouldn't|(?:is\s+)?never|not)\s+"
+    r"(?:(?:my\s+)?(?:full\s+)?name\s+(?:(?:(?:is|will|does|do|would)\s+not|isn't|won't|doesn't|wouldn't|(?:is\s+)?never|not)\s+"
     r"(?:be\s+|get\s+|being\s+)?(?:used|included|given|mentioned|shown|published|attached|printed|disclosed|revealed|linked|"
     r"appear\w*|there)|(?:(?:is|gets?|will\s+be|'s)\s+)?(?:removed|withheld|left\s+(?:off|out)|kept\s+(?:out|off|private|"
-    r"confidential|anonymous)|omitted|redacted|taken\s+off))|"
+    r"confidential|anonymous)|omitted|redacted|taken\s+(?:off|out)))|"
     r"(?:there(?:'s|\s+is|\s+are)\s+)?no\s+(?:names?|identifying\s+(?:details|information|info))"
     r"(?:\s+(?:is|are)\s+(?:used|given|attached|included))?(?:\s+(?:attached|used|given))?|"
     r"i\s+(?:can't|cannot|can\s+not|won't|will\s+not|am\s+not|'m\s+not)\s+(?:be\s+)?(?:identified|named|identifiable|"
@@ -401,7 +428,13 @@ _ANON_CONDITION = re.compile(
     r"(?:nobody|no\s+one)\s+(?:can|could|will|would)\s+(?:tell|know|identify|work\s+out)\s+(?:it's|it\s+is|it\s+was)\s+me|"
     r"(?:you|we|they)\s+(?:don't|do\s+not|won't|will\s+not)\s+(?:use|include|mention|give|print|publish)\s+my\s+(?:full\s+)?name|"
     r"with\s+my\s+(?:full\s+)?name\s+(?:removed|withheld|left\s+(?:off|out)|taken\s+(?:off|out)|omitted|redacted))\b|"
-    r"\bwithout\s+(?:my\s+|any\s+)?(?:names?|identifying\s+details)\b")
+    r"\bwithout\s+(?:my\s+|any\s+)?(?:names?|identifying\s+details)\b|"
+    # "(Only) with my name removed", "with name taken out": the name alone, never "with my name (and school) removed"
+    r"\b(?:but\s+)?(?:only\s+)?with\s+(?:my\s+)?(?:full\s+)?name\s+(?:removed|withheld|left\s+(?:off|out)|"
+    r"taken\s+(?:off|out)|omitted|redacted)\b)"
+    # ... and nothing joined on to it ("if my name is removed and my school", "with my name removed from the newsletter")
+    r"(?!\s*,?\s*(?:and|&|\+|/|or|from|in|on|for|but|to|with|except|unless|until|plus)\s+\w)")
+_SAD = re.compile(r":-?\(|[\u2639\U0001F641\U0001F61E\U0001F615\U0001F622]")
 # what may be left around a condition of anonymity for it to be the whole answer
 _FILLER = re.compile(r"(?:[\s.,!;:&+()-]|\bplease\b|\bthanks?(?:\s+you)?\b|\bof\s+course\b|\bthen\b|\bonly\b|\bok(?:ay)?\b|"
                      r"\bfine\b|\bsure\b|\byes\b|\botherwise\s+(?:no|not)\b)*")
@@ -411,7 +444,11 @@ _NO_LIMIT = re.compile(
     r"\bno\s+(?:conditions|restrictions|limits|caveats)\b|\bfor\s+(?:all|any)\s+(?:purposes?|uses?)\b|"
     r"\bno\s+need\s+to\s+(?:check|ask|contact)(?:\s+(?:with\s+)?me)?(?:\s+first)?\b|"
     r"\b(?:but\s+)?(?:please\s+)?(?:not|don't|do\s+not)\s+(?:use\s+|include\s+|mention\s+|give\s+|print\s+|publish\s+)?"
-    r"my\s+(?:full\s+|real\s+)?name\b(?!\s+(?:and|or|,))")
+    r"my\s+(?:full\s+|real\s+)?name\b(?!\s+(?:and|or|,))|"
+    r"\b(?:but\s+)?(?:please\s+)?(?:remove|omit|withhold|redact|(?:leave|take|keep)\s+(?:out|off))\s+my\s+(?:full\s+|real\s+)?name"
+    r"\b(?!\s*,?\s*(?:and|or|&|\+|/|from|in|on|for|to|with|but|plus)\s+\w)|"
+    r"\b(?:but\s+)?(?:please\s+)?(?:leave|take|keep)\s+my\s+(?:full\s+|real\s+)?name\s+(?:out|off)\b"
+    r"(?!\s*,?\s*(?:and|or|&|\+|/|from|in|on|for|to|with|but|plus|of\s+(?!it\b|the\s+(?:quote|report)\b))\s*\w)")
 # a condition about the quote: its anonymity, a name, seeing or approving it, someone's say-so
 _ABOUT_THE_QUOTE = re.compile(r"\b(?:anonym\w*|anon|names?|named|identif\w*|de-?identified|quot\w*|see|seen|read|check\w*|"
                               r"approv\w*|review\w*|wording|edit\w*|consent\w*|permission|ask\w*|contact\w*|manager|"
@@ -465,7 +502,7 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
         return None   # a form's "Y/N" left unfilled
     if weak:
         if not v.isascii():
-            v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", v))   # "Āe" as "ae"
+            v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", _VARIATION.sub("", v))).strip()   # "Āe" as "ae", "✔️" as "✔"
         said = _few_words(v, allow_numeric)
         if said != "unread":
             return said
@@ -484,7 +521,7 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     if _CONDITION_OPENS.match(v):
         # a yes said as its condition ("Only if anonymous", "As long as my name isn't used"): the anonymity every
         # quote has meets it; any other condition ("Only if I can see it first") is for a reviewer to check
-        return True if _FILLER.fullmatch(_ANON_CONDITION.sub(" ", v)) else None
+        return True if _FILLER.fullmatch(_ANON_CONDITION.sub(" ", v)) and not _SAD.search(v) else None
     # exports from European locales (an employer network abroad): ja / oui / sí ... nein / non / nee;
     # a yes with more words than thanks is not read (its conditions are in another language)
     if re.match(r"^(ja|oui|si|sí|sì|sim|jawohl)[\s.,!]*(?:(?:bitte|danke|merci|gracias|grazie|obrigad[oa])[\s.,!]*)?$", v):
@@ -572,8 +609,8 @@ def same_words(a: str, b: str) -> bool:
 
 
 # a box ticked ("x", "✓", "1", "Checked") or left unticked ("0", "Unchecked") in a refusal column
-_TICKED = re.compile(r"[xX\u2713\u2714\u2717\u2718\u2611\u2612]|1|ticked|checked|selected", re.I)
-_UNTICKED = re.compile(r"0|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected)", re.I)
+_TICKED = re.compile(r"[xX\u2713\u2714\u2717\u2718\u2611\u2612\u2705\u274c\u2716]|1|ticked|checked|selected", re.I)
+_UNTICKED = re.compile(r"0|\u2610|un(?:ticked|checked|selected)|not\s+(?:ticked|checked|selected)", re.I)
 
 
 # a cell of a column of who must NOT be quoted that says the refusal in a word ("Declined", "Refused",
@@ -587,7 +624,7 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     ("Tick this box to opt out of having your comments quoted"); a cell that says the refusal in
     words ("I do NOT want to be quoted", "Opted out 14/8") is one too."""
     v = (cell or "").strip()
-    if _TICKED.fullmatch(v) or (question and same_words(v, question)):
+    if _TICKED.fullmatch(bare_mark(v)) or (question and same_words(v, question)):
         return True
     after_but = re.split(r"\bbut\b", v, maxsplit=1, flags=re.I)
     if len(after_but) == 2 and refuses_quotes(after_but[1]):
@@ -607,6 +644,6 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
         if _REFUSAL_WORDS.search(rest):
             return True
         return False if re.search(r"\bquot", rest, re.I) else None
-    if _UNTICKED.fullmatch(v):
+    if _UNTICKED.fullmatch(bare_mark(v)):
         return False
     return truthy(v, allow_numeric=False, weak=True)

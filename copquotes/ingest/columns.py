@@ -22,7 +22,8 @@ SKIP_ANSWERS = {
     "none thank you", "nah", "not really", "nothing really", "no thank you.", "no, thank you", "no, thanks",
     "nothing at this stage", "not at this stage", "nothing comes to mind", "n/a.", "na.", "none.", "no.", "nil.", "nothing.",
     # a box ticked or crossed: a mark, never words to quote
-    "\u2713", "\u2714", "\u2717", "\u2718", "\u2611", "\u2612", "\u2705", "\u274c", "\u2610",
+    "\u2713", "\u2714", "\u2717", "\u2718", "\u2611", "\u2612", "\u2705", "\u274c", "\u2610", "\u2716", "\u274e",
+    "[x]", "[ ]", "[]", "checked", "unchecked", "ticked", "unticked",
 }
 
 
@@ -33,7 +34,7 @@ def is_skip_answer(text: str) -> bool:
     """True if the whole answer is a non-answer ("n/a", "-", "nil", "no", "none"...)."""
     if len(text) > _SKIP_MAX * 2:
         return False
-    t = re.sub(r"\s+", " ", text.strip().lower())
+    t = re.sub(r"\s+", " ", re.sub(r"[\ufe0e\ufe0f]", "", text).strip().lower())
     if len(t) > _SKIP_MAX:
         return False
     if t in SKIP_ANSWERS:
@@ -634,13 +635,38 @@ _SCALE_ANSWER = re.compile(r"\b(?:dis)?agree\b|\bneutral\b|\bstrongly\b|satisf|\
                            re.I)
 
 
+# an offer to the respondent, which asks nothing about their words: the newsletter, a copy of the report, a follow-up
+# call or interview ("May we add you to our mailing list for the newsletter?", "Would you like a copy of the report?",
+# "Can we contact you about a follow-up interview?")
+_OFFER = re.compile(
+    r"\b(?:mailing|e-?mail|distribution|contact|subscriber|subscription)\s+lists?\b|\bsubscri(?:be|bing|ption)\b|"
+    r"\bsign\s+(?:you\s+)?up\b|\b(?:add|put)\s+you\s+(?:to|on)\b|"
+    r"\b(?:send|e-?mail|post|forward|give)\s+you\b|\bbe\s+(?:sent|e-?mailed|posted|given|added|kept\s+informed|kept\s+updated|"
+    r"contacted|called|invited)\b|\b(?:receive|get)\s+(?:a\s+|the\s+|our\s+|any\s+)?(?:copy|copies|newsletters?|e-?news|updates?|"
+    r"information|invitations?|report|summary)\b|\bcopy\s+of\b|\bkeep\s+you\s+(?:informed|updated|posted|in\s+the\s+loop)\b|"
+    r"\b(?:contact|call|phone|ring|reach|invite)\s+you\b|\bget\s+in\s+touch\b|\bbeing\s+contacted\b", re.I)
+# ... unless it also asks about their words, their taking part or them being shown ("Can we contact you to check your
+# quote?", "May we send you the report and quote your comments in it?", "Can we feature you in our newsletter?")
+_NOT_ONLY_AN_OFFER = re.compile(r"quot|\bparticipat\w*|\btake\s+part\b|\bus(?:e|ed|ing)\b|\bshar(?:e|ed|ing)\b|"
+                                r"\bfeatur\w*|\binclud\w*|\bshow\w*|\bphoto\w*|\bimages?\b|\bvideo\w*|\bfilm\w*|"
+                                r"\bpublish\s+(?:your|you|what|them|it\s+(?:with|under))|\bname\b|\b(?:your|my)\s+(?:own\s+)?"
+                                r"(?:comments?|words|responses?|feedback|answers?|quotes?|stor(?:y|ies)|experiences?|views|thoughts)\b|"
+                                r"\bwhat\s+you\b", re.I)
+
+
+def only_an_offer(question: str) -> bool:
+    """A yes/no question that offers the respondent something or asks to contact them, and asks nothing about their
+    words, their taking part or them being shown: its "no" says nothing about quoting them (:data:`_OFFER`)."""
+    return bool(_OFFER.search(question)) and not _NOT_ONLY_AN_OFFER.search(question)
+
+
 def maybe_consent(col: Column, values: list[str]) -> bool:
     """A column of yes/no answers (or answer codes) to a question about consent or about the use of
     the answers ("Consent", "Permission to use", "Use of responses", "I consent to participate and
     for my responses to be used") that is not the quote consent: its "no" is never overridden (a
     "no" to any consent question means no quote), and the ingest warns about it."""
     q = f"{col.id} {col.question} {col.sub}"
-    if col.hint == "meta" or not (_CONSENT_LIKE.search(q) or publishing_set_aside(col)):
+    if col.hint == "meta" or not (_CONSENT_LIKE.search(q) or publishing_set_aside(col)) or only_an_offer(q):
         return False
     vals = [v.strip() for v in values if v and v.strip()]
     if not vals or sum(1 for v in vals if _SCALE_ANSWER.search(v)) >= 0.3 * len(vals):

@@ -20,7 +20,7 @@ import zipfile
 from collections import Counter
 
 from ..errors import InputError
-from .base import Reading, Source, truthy, year_from_text
+from .base import Reading, Source, year_from_text
 from .roster import RosterMatcher, clean_label, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
@@ -428,11 +428,11 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
 def _header_detected(field: tuple[str, str], line: str, detected: dict, preamble: list[str]) -> bool:
     """Keep what a header field before the first turn says: the names it gives (to redact, with any in
     brackets: "P07 (Ngaio Te Whata)"), the interviewee's quote consent, a date line for the year.
-    False for a field that is not one (a speaker whose label looks like a field is left as speech)."""
+    False for a field that is not one (a speaker whose label looks like a field is left as speech).
+    A consent field is one whatever its value: one not read as yes or no ("Quote consent: yes, but check
+    with me first", "Consent to quote: TBC") is kept as said (consent unknown), never a turn of speech."""
     kind, value = field
     if kind == "consent":
-        if truthy(value, allow_numeric=False) is None:
-            return False
         detected["consent"] = value
     elif kind == "person":   # "Interviewer: So tell me..." is speech, not a name
         if not _names_someone(value, role_word=True):

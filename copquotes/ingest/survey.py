@@ -133,7 +133,9 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         consent_col = items[0]
     consent_col, tick = _tick_consent(source, candidates, values, consent_col)
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
-    aside = [c for c in candidates if c is not consent_col and C.publishing_set_aside(c)]
+    # a question about publishing that is not leave to quote, or a statement of consent whose cells are not read as
+    # ticks ("Checked with my manager: no"): a file-level consent never stands in beside them
+    aside = [c for c in candidates if c is not consent_col and (C.publishing_set_aside(c) or T.states_consent(c))]
     if aside and consent_col is None and meta.get("consent") is not None:
         log.warning("%s: the column %r asks about publishing but not for leave to quote the respondent's words; the "
                     "file-level consent does not stand in for it (consent left unknown); if it is the quote consent, "
@@ -362,8 +364,8 @@ def _open_columns(source: Source, cols: list[Column], candidates: list[Column], 
     else:
         open_cols = []
         for c in candidates:
-            if c is consent_col or c.role == "consent_unclear":
-                continue
+            if c is consent_col or c.role == "consent_unclear" or T.states_consent(c):
+                continue   # a statement of consent answered in words is no open question
             vals = values(c)
             if C.names_column(c, vals):
                 _identity(c, ("person", "full"), roles)

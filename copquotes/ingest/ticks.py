@@ -12,12 +12,21 @@ from __future__ import annotations
 import re
 
 from . import columns as C
-from .base import has_tick_instruction, refuses_quotes, same_words, truthy, without_tick_instruction
+from .base import bare_mark, has_tick_instruction, refuses_quotes, same_words, truthy, without_tick_instruction
 from .tables import Column
 
-# a box ticked: a mark, or a bare yes ("X", "✓", "☑", "Yes", "Ticked", "Selected"); never a cross
-# ("✗", "✘": a no in a yes/no cell) nor a number (a choice code whose meaning is not known)
-_MARK = re.compile(r"[x\u2713\u2714\u2611\u2705]|y|yes|ticked|checked|selected|agreed|i\s+agree", re.I)
+# a box ticked: a mark, or a bare yes ("X", "✓", "☑", "✅", "[x]", "Yes", "Ticked", "Checked", "Selected"), read from
+# the cell's bare mark (:func:`copquotes.ingest.base.bare_mark`: "✔️" as "✔", "[x]" as "x"); never a cross ("✗", "❌",
+# "✖️": a no in a yes/no cell) nor a number (a choice code whose meaning is not known)
+_MARK = re.compile(r"[x\u2713\u2714\u2611\u2705\U0001F5F8]|y|yes|ticked|checked|selected|agreed|i\s+agree", re.I)
+# a box the export wrote as left empty ("Unchecked", "Not ticked", "[ ]", "☐"): the same as an empty cell
+_UNMARKED = re.compile(r"\u2610|un(?:ticked|checked|selected|marked)|not\s+(?:ticked|checked|selected|marked)", re.I)
+
+
+def _mark(cell: str) -> bool | None:
+    """True for a tick, False for a box the export wrote as left empty, None for anything else."""
+    v = bare_mark(cell).rstrip(" .!")
+    return True if _MARK.fullmatch(v) else False if _UNMARKED.fullmatch(v) else None
 # the instruction before a statement: "Tick if you agree ...", "Please check this box to confirm that you ..."
 _INSTRUCTION = re.compile(
     r"^\W*(?:please\s+)?(?:tick|check|select|mark|click|cross)\s+(?:(?:this|the)\s+box\s+|here\s+|below\s+)?"
@@ -57,12 +66,27 @@ def statement_of(text: str) -> str | None:
     return s
 
 
+# a first-person statement of agreement to quoting or publishing, whatever it limits ("I agree that my comments may be
+# quoted in internal reports only", "I agree that my photo may be published on the website")
+_AGREES = re.compile(r"^\W*(?:(?:tick|check|mark|select)\s+(?:this\s+box\s+|here\s+)?(?:if|to\s+confirm)\s+)?"
+                     r"(?:i|you|we)\s+(?:agree|consent|give|am\s+happy|'m\s+happy|are\s+happy)\b(?=.*(?:quot|publi))", re.I)
+
+
+def states_consent(col: Column) -> bool:
+    """Whether the column's header is itself a statement of consent to quoting or publishing ("I agree that my
+    comments may be quoted in reports"): its cells answer a consent, never an open question, whether or not they
+    read as ticks, and a file-level consent never stands in beside it."""
+    return col.hint != "meta" and any(statement_of(t) or _AGREES.match(t.replace("\u2019", "'"))
+                                      for t in (col.sub, col.question) if t and t.strip().lower() != "response")
+
+
 def tick_statement(col: Column, values: list[str]) -> str | None:
     """The statement ticked in ``col`` if it is clearly a tick column, else None.
 
     The statement is the column's own (its row-2 label, else its question), or, under a header
     that is no statement ("Consent"), the one statement every ticked cell holds. Every answered
-    cell is a mark or that statement's words, and at least one is."""
+    cell is a mark (a tick, or a box written as left empty: "Unchecked", "[ ]") or that statement's
+    words, and at least one cell is answered."""
     if col.hint == "meta":
         return None
     vals = {re.sub(r"\s+", " ", v.strip()) for v in values if v and v.strip()}
@@ -71,7 +95,7 @@ def tick_statement(col: Column, values: list[str]) -> str | None:
     own = [t for t in (col.sub, col.question) if t and t.strip().lower() != "response"]
     for text in own:
         said = statement_of(text)
-        if said and all(_MARK.fullmatch(v.rstrip(" .!")) or same_words(v, text) for v in vals):
+        if said and all(_mark(v) is not None or same_words(v, text) for v in vals):
             return said
     if len(vals) == 1 and re.search(r"consent|permission|quot|publi", f"{col.id} {col.question} {col.sub}", re.I):
         # Google Forms' one-option checkbox under "Consent": the option's words where ticked
@@ -88,4 +112,7 @@ def ticked(cell: str, col: Column, statement: str) -> bool | None:
     if not v:
         return False
     own = [t for t in (col.sub, col.question, statement) if t]
-    return True if _MARK.fullmatch(v.rstrip(" .!")) or any(same_words(v, t) for t in own) else None
+    mark = _mark(v)
+    if mark is not None:
+        return mark
+    return True if any(same_words(v, t) for t in own) else None

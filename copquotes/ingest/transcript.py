@@ -241,9 +241,14 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
 def _header_consent(meta: dict, said, merged: list[dict]) -> None:
     """A typed interview's "Consent to quote" is its interviewee's: the file's consent when one speaker
     is not the interviewer (a yes never stands for a group's several speakers), and its "no" beats a
-    manifest's yes."""
-    yes = truthy(said) if said is not None else None
+    manifest's yes. A value not read as yes or no ("Yes, I think so", "TBC") leaves the consent unknown:
+    a manifest's yes does not stand in for it (a manifest's no stays)."""
+    if said is None:
+        return
+    yes = truthy(said)
     if yes is None:
+        if meta.get("consent") is not None and truthy(meta.get("consent")) is not False:
+            meta.pop("consent")
         return
     speakers = {m["label"] for m in merged if m["label"] and label_role(m["label"]) not in ("facilitator", "interviewer")}
     if not yes or (len(speakers) <= 1 and meta.get("consent") is None):

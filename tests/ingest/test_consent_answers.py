@@ -426,8 +426,9 @@ def test_status_counts_a_hedged_or_empty_roster_consent_as_unknown(tmp_path, cap
     ("May we quote your comments in reports?", ["Yes for research", "Yes, I think so", "Okay I guess"], [None, None, None]),
     ("May we quote your comments in reports?", ["Yes I suppose", "Happy for staff to see", "Happy to be contacted"],
      [None, None, None]),
+    # (the evaluation report is where these quotes are published: a yes to it is a yes, as in a header; helper h129)
     ("May we quote your comments in reports?", ["Yes, in the evaluation report", "Happy for my manager to see it", "No"],
-     [None, None, False]),
+     [True, None, False]),
     # leak: the question limits the use to something that is not publishing
     ("May we quote your comments in our internal report?", ["Yes", "No", "Yes"], [None, False, None]),
     ("Can we quote you in the evaluation report (not published)?", ["Yes", "No", "Yes"], [None, False, None]),
