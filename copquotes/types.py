@@ -28,6 +28,16 @@ def is_voice(speaker_role, source_kind) -> bool:
     return speaker_role not in PROMPT_ROLES or source_kind == "reflection"
 
 
+def cohort_cells(grp, year) -> list[tuple]:
+    """The cells ``(scope, grp, year)`` in which a participant's unit of group ``grp`` and year
+    ``year`` counts its speaker among the people: its group and year (``"cohort"``), its group over
+    every year (``"group"``), its year over every group (``"year"``) and everything (``"all"``). A
+    person counts once in each cell they have a unit in: a group's, a year's or everyone's people are
+    the distinct people of its units, never a sum over its group-and-year cells (one respondent of a
+    survey pooling two years, or one speaker in two groups, is one person there)."""
+    return [("cohort", grp, year), ("group", grp, None), ("year", None, year), ("all", None, None)]
+
+
 def text_hash(text: str) -> str:
     """Stable hash of a text, used as the embedding-cache key (with the model name)."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()

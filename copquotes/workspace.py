@@ -39,7 +39,7 @@ from typing import Iterable, Iterator
 import pandas as pd
 
 from .errors import WorkspaceError
-from .types import VOICE_SQL, Identifier, Unit, is_voice, speaker_sql, text_hash
+from .types import VOICE_SQL, Identifier, Unit, cohort_cells, is_voice, speaker_sql, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -505,10 +505,24 @@ AGGREGATES = {
     "cohort_labels": None,
     # units the tagger labelled with each theme, per topic: [topic, theme, n]
     "topic_labels": None,
-    # people (types.speaker_sql) among participants' units per group and year: [grp, year, n]
-    "cohort_speakers": f"SELECT grp, year, COUNT(DISTINCT {speaker_sql()}) FROM units WHERE {VOICE_SQL}"
-                       " GROUP BY grp, year",
-    # people with at least one participant's unit the tagger labelled with the theme: [grp, year, theme, n]
+    # distinct people (types.speaker_sql) among participants' units, per cell of types.cohort_cells:
+    # [scope, grp, year, n] with scope "cohort" (group and year), "group", "year" or "all" (grp and
+    # year None where the scope spans them): a person in two years or two groups is one person in
+    # their group's, year's and the "all" row, never the sum of the cells
+    "cohort_speakers": "WITH p AS MATERIALIZED (SELECT grp, year, COUNT(*) AS n, CASE WHEN speaker_key IS NULL"
+                       " THEN NULL ELSE file_id || char(31) || speaker_key END AS who"
+                       f" FROM units WHERE {VOICE_SQL} GROUP BY grp, year, file_id, speaker_key)"
+                       # (a unit without a speaker key is a person alone: its n units are n people)
+                       " SELECT 'cohort', grp, year, SUM(CASE WHEN who IS NULL THEN n ELSE 1 END) FROM p"
+                       " GROUP BY grp, year"
+                       " UNION ALL SELECT 'group', grp, NULL, SUM(CASE WHEN who IS NULL THEN n ELSE 0 END)"
+                       " + COUNT(DISTINCT who) FROM p GROUP BY grp"
+                       " UNION ALL SELECT 'year', NULL, year, SUM(CASE WHEN who IS NULL THEN n ELSE 0 END)"
+                       " + COUNT(DISTINCT who) FROM p GROUP BY year"
+                       " UNION ALL SELECT 'all', NULL, NULL, COALESCE(SUM(CASE WHEN who IS NULL THEN n ELSE 0 END), 0)"
+                       " + COUNT(DISTINCT who) FROM p",
+    # people with at least one participant's unit the tagger labelled with the theme, per cell of
+    # types.cohort_cells (distinct people, as cohort_speakers): [scope, grp, year, theme, n]
     "cohort_speaker_labels": None,
     # people and units per topic (every unit, as the topic tables count): [topic, people, units]
     "topic_speakers": f"SELECT t.topic, COUNT(DISTINCT {speaker_sql('u')}), COUNT(*) FROM unit_topics t"
@@ -539,6 +553,18 @@ def _sql_order(v) -> tuple:
     if isinstance(v, (int, float)):
         return (1, v)
     return (2, str(v))
+
+
+def _people_per_cell(people: dict[tuple, set]) -> dict[tuple, int]:
+    """``{(scope, grp, year, theme): distinct people}`` for every cell of :func:`~copquotes.types.cohort_cells`,
+    from the people of each group-and-year cell (``{(grp, year, theme): people}``): a group's, a year's
+    or everyone's count is the size of the union of its cells' people (one union at a time), never the
+    sum of their sizes."""
+    rolled: dict[tuple, list[set]] = {}
+    for (g, y, t), who in people.items():
+        for scope, rg, ry in cohort_cells(g, y):
+            rolled.setdefault((scope, rg, ry, t), []).append(who)
+    return {key: len(sets[0]) if len(sets) == 1 else len(set().union(*sets)) for key, sets in rolled.items()}
 
 
 def _now() -> str:
@@ -1501,7 +1527,8 @@ class Workspace:
         """Changes when what :data:`AGGREGATES` count may have changed: an ingest, the tag or
         topics stage marked done, the number of units (or how they are counted: the leading word)."""
         row = self.conn.execute(
-            "SELECT 'voices',"   # cohort counts over participants' voices: counts stored before are stale
+            "SELECT 'people',"   # ('voices': before the people of a group, a year and all were counted
+            # as distinct people, not as a sum of group-and-year cells: counts stored with it are stale)
             " (SELECT value FROM meta WHERE key = 'content_changed_at'),"
             " (SELECT group_concat(name || '@' || done_at || '#' || fingerprint, ';') FROM"
             "  (SELECT * FROM stages WHERE name IN ('tag', 'topics') ORDER BY name)),"
@@ -1569,8 +1596,9 @@ class Workspace:
                     cohort[(grp, year, theme)] = cohort.get((grp, year, theme), 0) + 1
                     cohort_people.setdefault((grp, year, theme), set()).add(who)
                     if counted:
-                        key = (who, "cohort", grp, year, None, theme)
-                        per_speaker[key] = per_speaker.get(key, 0) + 1
+                        for scope, g, y in cohort_cells(grp, year):
+                            key = (who, scope, g, y, None, theme)
+                            per_speaker[key] = per_speaker.get(key, 0) + 1
                 if top is not None:
                     topic[(top, theme)] = topic.get((top, theme), 0) + 1
                     topic_people.setdefault((top, theme), set()).add(who)
@@ -1585,7 +1613,8 @@ class Workspace:
             return listed({k: len(v) for k, v in people.items()})
 
         return {"cohort_labels": listed(cohort), "topic_labels": listed(topic), "tagged_units": [[tagged]],
-                "cohort_speaker_labels": sized(cohort_people), "topic_speaker_labels": sized(topic_people),
+                "cohort_speaker_labels": listed(_people_per_cell(cohort_people)),
+                "topic_speaker_labels": sized(topic_people),
                 SPEAKER_LABELS: [[*k, n] for k, n in per_speaker.items()]
                 + [[who, "units", None, None, None, "", n] for who, n in many.items()]}
 
@@ -1623,8 +1652,9 @@ class Workspace:
     def speaker_label_counts(self, people) -> dict[str, dict[tuple, int]] | None:
         """The tagger's labels of each of ``people`` (:func:`~copquotes.types.speaker_sql`) with
         at least :data:`MANY_UNITS` units, counted when the aggregates were: ``{person: {(scope,
-        grp, year, topic, theme): units}}`` (``scope`` "cohort": participants' voices per group and
-        year; "topic": every unit per topic; ``("units", None, None, None, "")``: all their units).
+        grp, year, topic, theme): units}}`` (``scope`` "cohort", "group", "year" or "all": participants'
+        voices per cell of :func:`~copquotes.types.cohort_cells`, grp and year None where the scope spans
+        them; "topic": every unit per topic; ``("units", None, None, None, "")``: all their units).
         A person with fewer units is absent; None when the counts are stale."""
         own = not self.conn.in_transaction
         if own:

@@ -43,7 +43,7 @@ from ..disclosure import redact_span, search_hidden_words
 from ..disclosure import (SECONDARY_WORDS, SMALL_SPEAKERS, secondary_suppression, small_cell_words, small_cells,
                           table_suppression)
 from ..questions import redacted_questions
-from ..types import VOICE_SQL, speaker_sql
+from ..types import VOICE_SQL, cohort_cells, speaker_sql
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -143,14 +143,15 @@ def overview(ws) -> dict:
 
 def label_base(ws) -> dict:
     """The tagger's labels counted per group, year and theme (``counts``), the units per group and
-    year (``totals``), the people per group and year (``people``) and the people with the theme
-    (``people_counts``), participants' voices only: read from the workspace's stored aggregates
-    (tiny), counted now only when those are stale. Cache it on :func:`analysis_token`."""
+    year (``totals``), the distinct people (``people``: scope, grp, year, n) and the people with the
+    theme (``people_counts``: scope, grp, year, theme, n) per cell of :func:`copquotes.types.cohort_cells`
+    (a group and year, a group, a year, all), participants' voices only: read from the workspace's
+    stored aggregates (tiny), counted now only when those are stale. Cache it on :func:`analysis_token`."""
     agg = aggregates(ws, "cohort_labels", "cohort_units", "cohort_speakers", "cohort_speaker_labels")
     counts = pd.DataFrame(agg["cohort_labels"], columns=["grp", "year", "theme", "n"])
     totals = pd.DataFrame(agg["cohort_units"], columns=["grp", "year", "n"])
-    people = pd.DataFrame(agg["cohort_speakers"], columns=["grp", "year", "n"])
-    said = pd.DataFrame(agg["cohort_speaker_labels"], columns=["grp", "year", "theme", "n"])
+    people = pd.DataFrame(agg["cohort_speakers"], columns=["scope", "grp", "year", "n"])
+    said = pd.DataFrame(agg["cohort_speaker_labels"], columns=["scope", "grp", "year", "theme", "n"])
     return {"counts": counts.astype({"n": "int64"}), "totals": totals.astype({"n": "int64"}),
             "people": people.astype({"n": "int64"}), "people_counts": said.astype({"n": "int64"})}
 
@@ -219,10 +220,12 @@ ADJUSTMENT_COLUMNS = ["scope", "grp", "year", "topic", "theme", "d"]
 
 def people_adjustments(ws) -> pd.DataFrame:
     """What reviewers' corrections change in the counts of people: ``d`` = people with the theme
-    after the corrections - before them (the tagger's labels), per group, year and theme
-    (``scope`` "cohort": participants' voices, as :func:`people_prevalence` counts) and per topic and
-    theme (``scope`` "topic": every unit). Exact: a person with the theme in another unit still has
-    it. For a person with many units the workspace counted their labels one by one
+    after the corrections - before them (the tagger's labels), per cell of
+    :func:`copquotes.types.cohort_cells` and theme (``scope`` "cohort": a group and year, "group",
+    "year", "all"; participants' voices, as :func:`people_prevalence` counts) and per topic and
+    theme (``scope`` "topic": every unit). Exact: a person with the theme in another unit of the
+    cell (another year of their group, say) still has it. For a person with many units the
+    workspace counted their labels one by one
     (:meth:`~copquotes.workspace.Workspace.speaker_label_counts`) and only the corrected units are
     read; another person's units are read again (:func:`_read_adjustments`)."""
     cur = ws.conn.cursor()
@@ -263,8 +266,10 @@ def _counted_adjustments(ws, corrected: list[tuple], stored: dict) -> list[tuple
 
 
 def _cells(grp, year, topic, voice) -> list[tuple]:
-    """The cells a unit counts in: its group and year when in a participant's voice, its topic when it has one."""
-    return ([("cohort", grp, year, None)] if voice else []) + ([("topic", None, None, topic)] if topic is not None else [])
+    """The cells a unit counts in: its group and year, its group, its year and all
+    (:func:`copquotes.types.cohort_cells`) when in a participant's voice, its topic when it has one."""
+    return ([(scope, g, y, None) for scope, g, y in cohort_cells(grp, year)] if voice else []) \
+        + ([("topic", None, None, topic)] if topic is not None else [])
 
 
 def _read_adjustments(ws, corrected: list[tuple]) -> list[tuple[tuple, int]]:
@@ -309,28 +314,36 @@ def people_prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") 
     ``said`` (people with at least one unit carrying the theme, reviewers' corrections applied:
     :func:`people_adjustments`), ``units`` (answers and turns), ``share`` (percent) and ``small``
     (:func:`copquotes.disclosure.small_cells`, as the researcher tables mark ``small_n``). A person
-    counts once in each group and year they spoke in."""
+    counts once in each column: a group's people are the distinct people of all its years, a year's
+    those of all its groups, "all" everyone once (the stored counts per cell of
+    :func:`copquotes.types.cohort_cells`, never a sum of group-and-year cells), so the columns can
+    add up to more than "all"."""
     col = {"group": "grp", "year": "year"}.get(by)
     if col is None:
         raise ValueError("by must be 'group' or 'year'")
 
-    def per_column(frame, value="n"):
-        keyed = frame.assign(**{col: frame[col].fillna("(none)")}).groupby(col)[value].sum()
-        return pd.concat([keyed, pd.Series({"all": keyed.sum()})])
+    def columns(frame):     # the rows of this table's cells, each named by its column
+        rows = frame[frame["scope"].isin([by, "all"])]
+        named = ["all" if scope == "all" else ("(none)" if pd.isna(v) else v)
+                 for scope, v in zip(rows["scope"], rows[col])]
+        return rows.assign(column=named)
 
-    parts = [base["people_counts"][[col, "theme", "n"]]]
+    parts = [columns(base["people_counts"])[["column", "theme", "n"]]]
     if not adjustments.empty:
-        cohort = adjustments[adjustments["scope"] == "cohort"]
-        parts.append(cohort[[col, "theme", "d"]].rename(columns={"d": "n"}))
+        parts.append(columns(adjustments)[["column", "theme", "d"]].rename(columns={"d": "n"}))
     counts = pd.concat(parts, ignore_index=True)
-    if counts.empty or base["people"].empty:
+    people = columns(base["people"]).groupby("column")["n"].sum()
+    if counts.empty or people.empty:
         return pd.DataFrame(columns=PEOPLE_COLUMNS)
-    people, units = per_column(base["people"]), per_column(base["totals"])
+    totals = base["totals"]
+    units = totals.assign(**{col: totals[col].fillna("(none)")}).groupby(col)["n"].sum()
+    units = pd.concat([units, pd.Series({"all": units.sum()})])
+    order = sorted((c for c in people.index if c != "all"), key=str) + ["all"]
     rows = []
     for theme, frame in counts.groupby("theme"):
-        said = per_column(frame)
-        for column in people.index:
-            k, n, u = int(said.get(column, 0)), int(people[column]), int(units.get(column, 0))
+        said = frame.groupby("column")["n"].sum()
+        for column in order:
+            k, n, u = int(said.get(column, 0)), int(people.get(column, 0)), int(units.get(column, 0))
             rows.append((theme, column, n, k, u, round(100.0 * k / n, 1) if n else 0.0, bool(small_cells(n, u))))
     return pd.DataFrame(rows, columns=PEOPLE_COLUMNS)
 
@@ -346,7 +359,8 @@ def people_cell(said: int, people: int, units: int, share: float) -> str:
 def people_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """:func:`people_prevalence` as the app shows it: themes (rows, the most said over all first) by
     column (the groups or years, then ``all``), each cell :func:`people_cell`. The columns add up to
-    ``all``, so when a row hides exactly one small cell its next smallest cell is hidden too
+    ``all`` (less anyone counted in two of them), so when a row hides exactly one small cell its next
+    smallest cell is hidden too
     (:func:`copquotes.disclosure.secondary_suppression`): no hidden count follows by subtraction."""
     if tidy.empty:
         return pd.DataFrame()

@@ -61,7 +61,8 @@ PICTURE_CAPTIONS = {
 }
 PEOPLE_NOTE = ("Each cell is the share of people (participants and survey respondents; facilitators' and "
                "interviewers' questions left out) who said something about the theme, and how many people that "
-               "is. Where a group or year has fewer than 5 people, or fewer than 30 answers and turns, the cell "
+               "is. A person counts once in each group or year they spoke in, and once in 'all'. Where a group or year "
+               "has fewer than 5 people, or fewer than 30 answers and turns, the cell "
                "says so instead: do not report it as a share, since it is unreliable and could point to someone.")
 CSV_NOTE = ("In a CSV file, a cell that starts with '-' (such as every attribution line, "
             "'- CoP survey respondent 2025') gets a ' in front, so that Excel does not read it as a formula: "

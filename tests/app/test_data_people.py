@@ -39,12 +39,43 @@ def add_big_cohort(ws) -> None:
         themescores.write(ws, rows)
 
 
+# a fourth file: a survey export pooling two groups and two years (its own group and year columns,
+# copquotes.ingest.rowmeta), answers c000..c004; Q1 answered in 2024 and twice in 2025 (Regional),
+# wellbeing in the first two; Q2 answered for Regional and for Tertiary (2025), solidarity in the first
+POOLED = [("Q1", "Regional", "2024", {"wellbeing"}), ("Q1", "Regional", "2025", {"wellbeing"}),
+          ("Q1", "Regional", "2025", set()), ("Q2", "Regional", "2025", {"solidarity"}),
+          ("Q2", "Tertiary", "2025", set())]
+
+
+def add_pooled_survey(ws) -> None:
+    with ws.transaction() as c:
+        c.execute("INSERT INTO files(file_id, path, display, format, sha256, fingerprint, meta_json, n_units,"
+                  " ingested_at) VALUES (4, '/data/survey_pooled.csv', 'survey_pooled.csv', 'plain_csv', ?, 'fp4',"
+                  " '{}', ?, '2025-01-01T00:00:00+00:00')", ("1" * 64, len(POOLED)))
+        rows = []
+        for i, (who, grp, year, said) in enumerate(POOLED):
+            uid = f"c{i:03d}"
+            c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
+                      " question, speaker_key, speaker_role, consent, locator) VALUES (?,4,?,?,?,'survey',?,?,"
+                      "'What was the most valuable aspect of your CoP?',?,'respondent',1,?)",
+                      (uid, i, f"Answer {i} of the survey.", f"hc{i}", grp, year, who, f"row {i}"))
+            c.execute("INSERT INTO unit_topics(unit_id, topic, prob, x, y) VALUES (?,2,0.5,0,0)", (uid,))
+            rows += [(uid, theme, 0.9 if theme in said else 0.1, int(theme in said), 0) for theme in SAID]
+        themescores.write(ws, rows)
+
+
 @pytest.fixture
 def ws(tmp_path):
     w = build_workspace(tmp_path / "ws")
     add_big_cohort(w)
     yield w
     w.close()
+
+
+@pytest.fixture
+def pooled(ws):
+    add_pooled_survey(ws)
+    return ws
 
 
 def effective(ws) -> dict[tuple[str, str], int]:
@@ -62,16 +93,16 @@ def reference_people(ws, by: str) -> dict[tuple[str, str], tuple[int, int, int]]
         if role not in ("facilitator", "interviewer") or kind == "reflection"}
     people: dict[str, set] = {}
     sizes: dict[str, int] = {}
-    for column, who in units.values():
+    for column, who in units.values():     # a person in two columns is one person in "all"
         for key in (column, "all"):
-            people.setdefault(key, set()).add((column, who))
+            people.setdefault(key, set()).add(who)
             sizes[key] = sizes.get(key, 0) + 1
     said: dict[tuple[str, str], set] = {}
     for (u, theme), lbl in effective(ws).items():
         if lbl == 1 and u in units:
             column, who = units[u]
             for key in (column, "all"):
-                said.setdefault((theme, key), set()).add((column, who))
+                said.setdefault((theme, key), set()).add(who)
     return {k: (len(v), len(people[k[1]]), sizes[k[1]]) for k, v in said.items()}
 
 
@@ -130,6 +161,91 @@ def test_people_counts_follow_reviewers_corrections_exactly(ws, monkeypatch, sto
     for uid, theme, label in label_changes:
         review.label_theme(ws, uid, theme, label, "Ann")
     assert_people_match_reference(ws)
+
+
+@pytest.mark.parametrize("stored", [False, True, "per person"])
+@pytest.mark.parametrize("label_changes", [
+    [],
+    [("c000", "wellbeing", 0)],                           # Q1 still said it in 2025: still one of Regional's
+    [("c000", "wellbeing", 0), ("c001", "wellbeing", 0)],  # Q1 no longer said it at all
+    [("c002", "wellbeing", 1)],                           # a third answer of Q1 with it: still one person
+    [("c004", "solidarity", 1)],                          # Q2 said it for Tertiary too: one person in 2025
+    [("c003", "solidarity", 0), ("c004", "solidarity", 1)],  # Q2's solidarity moves from Regional to Tertiary
+])
+def test_a_person_in_two_years_or_two_groups_counts_once_in_a_group_a_year_and_all(
+        pooled, monkeypatch, stored, label_changes):
+    if stored == "per person":          # every person with 2 units or more counted one by one
+        monkeypatch.setattr(workspace, "MANY_UNITS", 2)
+    if stored:
+        pooled.mark_stage("tag", "fp-tag")
+    if stored == "per person":
+        assert len(pooled.speaker_label_counts(["4\x1fQ1", "4\x1fQ2"])) == 2
+    for uid, theme, label in label_changes:
+        review.label_theme(pooled, uid, theme, label, "Ann")
+    assert_people_match_reference(pooled)
+    # the people of a group, a year and all: each person once, however many cells they spoke in
+    by_group = data.theme_people(pooled, "group").set_index(["theme", "column"])["people"]
+    by_year = data.theme_people(pooled, "year").set_index(["theme", "column"])["people"]
+    assert by_group[("wellbeing", "Regional")] == 2 and by_year[("wellbeing", "2025")] == 8
+    assert by_group[("wellbeing", "all")] == by_year[("wellbeing", "all")] == 15
+
+
+@pytest.mark.parametrize("name, row", [
+    ("cohort_speakers", ["cohort", "Regional", "2024", 1]),
+    ("cohort_speakers", ["cohort", "Regional", "2025", 2]),
+    ("cohort_speakers", ["group", "Regional", None, 2]),      # Q1 (two years) and Q2: not 3
+    ("cohort_speakers", ["year", None, "2025", 8]),           # P1..P6, Q1, Q2 (two groups): not 9
+    ("cohort_speakers", ["all", None, None, 15]),
+    ("cohort_speaker_labels", ["group", "Regional", None, "wellbeing", 1]),   # Q1 in 2024 and 2025
+    ("cohort_speaker_labels", ["all", None, None, "wellbeing", 9]),   # S2..S5, R3, P1..P3, Q1 (once)
+])
+def test_the_stored_people_of_a_group_a_year_and_all_are_distinct_people(pooled, name, row):
+    assert row in pooled.compute_aggregate(name)
+    pooled.mark_stage("tag", "fp-tag")
+    assert row in pooled.stored_aggregates(name)[name]
+
+
+def test_people_counts_stored_by_an_older_copquotes_are_counted_again(pooled):
+    """Counts stored before the roll-ups were distinct people (the token's leading word 'voices',
+    group-and-year rows only) are stale: the app counts again, never reads or adds them up."""
+    pooled.mark_stage("tag", "fp-tag")
+    with pooled.transaction() as c:
+        c.execute("UPDATE aggregates SET token = 'voices' || substr(token, instr(token, '|'))")
+        c.execute("UPDATE aggregates SET value_json = ? WHERE name = 'cohort_speakers'",
+                  ('[["Regional", "2024", 1], ["Regional", "2025", 2]]',))
+    assert not pooled.stored_aggregates("cohort_speakers")
+    assert pooled.speaker_label_counts(["4\x1fQ1"]) is None
+    assert_people_match_reference(pooled)
+
+
+def test_the_app_the_researcher_tables_and_the_export_count_the_same_people(pooled, tmp_path):
+    """The app's columns, the researcher API's prevalence by group, by year and over all, and the
+    exported group x year table (`copquotes export --what theme_prevalence`) count the same people."""
+    import pandas as pd
+
+    from copquotes.cli import main
+    from copquotes.topics.tables import read_workspace, theme_prevalence
+
+    pooled.mark_stage("tag", "fp-tag")
+    for uid, theme, label in [("c000", "wellbeing", 0), ("c004", "solidarity", 1), ("b008", "solidarity", 1)]:
+        review.label_theme(pooled, uid, theme, label, "Ann")
+    frames = read_workspace(pooled)
+    units = frames["units"].assign(all="all")
+    for by in ("group", "year"):
+        app = data.theme_people(pooled, by).set_index(["theme", "column"])[["said", "people"]]
+        for column in (by, "all"):
+            api = theme_prevalence(units, frames["unit_themes"], column).set_index(["theme", column])
+            for (theme, value), row in api.iterrows():
+                assert tuple(app.loc[(theme, value)]) == (row["speakers_labelled"], row["speakers"]), (by, value)
+    out = tmp_path / "prevalence.csv"
+    assert main(["export", "-q", "--workspace", str(pooled.path), "--out", str(out), "--what", "theme_prevalence"]) == 0
+    exported = pd.read_csv(out, dtype={"year": str}).set_index(["group", "year", "theme"])
+    api = theme_prevalence(frames["units"], frames["unit_themes"], ("group", "year")).set_index(
+        ["group", "year", "theme"])
+    assert exported[["speakers", "speakers_labelled"]].equals(api[["speakers", "speakers_labelled"]])
+    # Q2 spoke for Regional and for Tertiary in 2025: one person in each cell, one in 2025
+    assert exported.loc[("Regional", "2025", "solidarity"), "speakers"] == 2
+    assert exported.loc[("Tertiary", "2025", "solidarity"), "speakers_labelled"] == 1
 
 
 @pytest.mark.parametrize("said, people, units, share, words", [
