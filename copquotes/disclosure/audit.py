@@ -11,7 +11,8 @@ A small count (1 to ``threshold - 1``) is **protected** when its interval reache
 least ``threshold``: the reader cannot tell it from a count of 1, nor tell that it is small at all
 (docs/disclosure.md, "Small cells"). Where the published totals alone narrow it (a line that adds
 up to 3 holds no count above 3), the table cannot do better than hiding every count: the interval
-it must reach is then the one it has with every nonzero count hidden.
+it must reach is then the one it has with every nonzero count hidden. The readers (:func:`readers`)
+differ in what they know of the lines; each must find every small count protected.
 
 :func:`unprotected` decides this fast enough for the app: on a two-way table the linear programme
 is a network flow (each cell is in one row and one column), so a count's largest and smallest
@@ -237,34 +238,69 @@ def _path(adj, room, source: int, sink: int, last: dict) -> list | None:
     return None
 
 
+def readers(counts: dict, rows: dict | None = None, cols: dict | None = None) -> list[tuple[dict, dict]]:
+    """What the readers the audit protects against know of the lines, the one who knows most first:
+    ``rows`` and ``cols`` when given (that one reader); by default one who knows every row's and
+    every column's exact sum, one who knows only the columns' (a survey: a theme's people over all)
+    and one who knows only the rows' (one theme each: a topic's people)."""
+    if rows is not None or cols is not None:
+        return [(rows or {}, cols or {})]
+    known_rows, known_cols = exact_totals(counts)
+    return [(known_rows, known_cols), ({}, known_cols), (known_rows, {})]
+
+
+class Readers:
+    """:class:`TableFlows` for several readers (:func:`readers`), each knowing no more than the
+    first. A count the first cannot narrow below 1 to ``threshold`` nobody can; one the totals alone
+    keep narrower for the first must be as wide as the totals let it be for each of them (what one
+    reader gets from the totals alone, another could get from the table)."""
+
+    def __init__(self, counts: dict, models: list[tuple[dict, dict]], caps: dict | None = None):
+        self.flows = [TableFlows(counts, rows, cols, caps) for rows, cols in models]
+        self.counts = self.flows[0].counts
+
+    def graph(self, hidden, base: list | None = None) -> list:
+        """Each reader's :meth:`TableFlows.graph` with ``hidden`` hidden (besides those of ``base``)."""
+        bases = base or [None] * len(self.flows)
+        return [f.graph(hidden, None if b is None else b[1]) for f, b in zip(self.flows, bases)]
+
+    def protected(self, graphs: list, cell, threshold: int) -> bool:
+        low, high = self.flows[0].bounds(graphs[0], cell, 1, threshold)
+        if low <= 1 and high >= threshold:
+            return True
+        return all(f.protected(g, cell, threshold) for f, g in zip(self.flows, graphs))
+
+
 def unprotected(counts: dict, hidden, small, threshold: int, rows: dict | None = None, cols: dict | None = None,
                 caps: dict | None = None) -> list:
-    """The small hidden cells (``small``, each hidden) a reader can narrow (see the module doc)."""
-    flows = TableFlows(counts, rows, cols, caps)
-    graph = flows.graph(hidden)
-    return [c for c in sorted(small, key=str) if not flows.protected(graph, c, threshold)]
+    """The small hidden cells (``small``, each hidden) a reader (:func:`readers`) can narrow (see the
+    module doc)."""
+    known = Readers(counts, readers(counts, rows, cols), caps)
+    graphs = known.graph(hidden)
+    return [c for c in sorted(small, key=str) if not known.protected(graphs, c, threshold)]
 
 
 def protect(counts: dict, hidden, small, threshold: int, rows: dict | None = None, cols: dict | None = None,
             caps: dict | None = None) -> set:
-    """The cells to hide besides ``hidden`` so that every small cell is protected: for each one that
-    is not, the smallest shown count of its row or column that protects it, else the cheapest
-    rectangle of shown counts that closes a cycle through it, else its whole row and column, else
-    every nonzero count (which protects every cell, by the definition). Hiding more never narrows an
-    interval, so a cell found protected stays so. Returns the extra cells (empty when none)."""
-    flows = TableFlows(counts, rows, cols, caps)
+    """The cells to hide besides ``hidden`` so that no reader (:func:`readers`) can narrow a small
+    cell: for each one that is not protected, the smallest shown count of its row or column that
+    protects it, else the cheapest rectangle of shown counts that closes a cycle through it, else its
+    whole row and column, else every nonzero count (which protects every cell, by the definition).
+    Hiding more never narrows an interval, so a cell found protected stays so. Returns the extra
+    cells (empty when none)."""
+    known = Readers(counts, readers(counts, rows, cols), caps)
     gone = set(hidden)
-    graph = flows.graph(gone)
-    nonzero = {c for c, n in flows.counts.items() if n}
-    for cell in [c for c in sorted(small, key=str) if not flows.protected(graph, c, threshold)]:
-        if flows.protected(graph, cell, threshold):         # protected by an earlier cell's hiding
+    graphs = known.graph(gone)
+    nonzero = {c for c, n in known.counts.items() if n}
+    for cell in [c for c in sorted(small, key=str) if not known.protected(graphs, c, threshold)]:
+        if known.protected(graphs, cell, threshold):         # protected by an earlier cell's hiding
             continue
-        new = _cheapest(flows, graph, gone, nonzero, cell, threshold) or _lines_of(cell, nonzero) - gone
+        new = _cheapest(known, graphs, gone, nonzero, cell, threshold) or _lines_of(cell, nonzero) - gone
         gone |= new
-        graph = flows.graph(new, graph[1])
-        if not flows.protected(graph, cell, threshold):
+        graphs = known.graph(new, graphs)
+        if not known.protected(graphs, cell, threshold):
             gone |= nonzero
-            graph = flows.graph(gone)
+            graphs = known.graph(gone)
     return gone - set(hidden)
 
 
@@ -272,12 +308,12 @@ def _lines_of(cell, nonzero) -> set:
     return {c for c in nonzero if c[0] == cell[0] or c[1] == cell[1]}
 
 
-def _cheapest(flows: TableFlows, graph, gone: set, nonzero: set, cell, threshold: int, tries: int = 24) -> set:
+def _cheapest(known: Readers, graphs: list, gone: set, nonzero: set, cell, threshold: int, tries: int = 24) -> set:
     """The cheapest few shown counts whose hiding protects ``cell`` (empty when none is found)."""
-    n = flows.counts
+    n = known.counts
     line = sorted((c for c in _lines_of(cell, nonzero) if c not in gone), key=lambda c: (n[c], str(c)))
     for c in line[:tries]:
-        if flows.protected(flows.graph({c}, graph[1]), cell, threshold):
+        if known.protected(known.graph({c}, graphs), cell, threshold):
             return {c}
     r, k = cell
     boxes = []
@@ -290,6 +326,6 @@ def _cheapest(flows: TableFlows, graph, gone: set, nonzero: set, cell, threshold
                     boxes.append((sum(n[c] for c in new), sorted(map(str, new)), new))
     boxes.sort(key=lambda x: (x[0], x[1]))
     for _, _, new in boxes[:tries]:
-        if flows.protected(flows.graph(new, graph[1]), cell, threshold):
+        if known.protected(known.graph(new, graphs), cell, threshold):
             return new
     return set()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .audit import exact_totals, protect
+from .audit import protect
 
 SMALL_SPEAKERS = 5    # a cell with fewer speakers than this, or fewer units than SMALL_UNITS, is small
 SMALL_UNITS = 30
@@ -60,12 +60,13 @@ def table_suppression(counts: dict, hidden: set, *, rows: dict | None = None, co
     cell can leave another line with one). A cell of 0 is never hidden (a hidden 0 beside shown 0s
     would be read as 0): a line whose other cells are all 0 stays with one hidden cell. Then the
     audit (:mod:`copquotes.disclosure.audit`): a reader who knows ``rows`` and ``cols`` (line ->
-    ``("=", total)``, ``("<=", total)`` or ``(">=", total)``; by default every row's and column's
-    exact sum, the most a reader could know: the topics by themes table's columns add up to a
-    theme's people over all in a survey with one open answer each, its rows to a topic's people when
-    each has one theme) and ``caps`` (cell -> the largest count it can hold, such as its topic's
-    people) must not be able to narrow a hidden small count below "1 to 5" (or what the totals alone
-    allow): more cells are hidden until none can (:func:`copquotes.disclosure.audit.protect`).
+    ``("=", total)``, ``("<=", total)`` or ``(">=", total)``; by default three readers: one who
+    knows every row's and column's exact sum, the most a reader could know, one only the columns'
+    (the topics by themes table's columns add up to a theme's people over all in a survey with one
+    open answer each) and one only the rows' (a topic's people, when each has one theme)) and
+    ``caps`` (cell -> the largest count it can hold, such as its topic's people) must not be able to
+    narrow a hidden small count below "1 to 5" (or below what the totals alone allow that reader):
+    more cells are hidden until none can (:func:`copquotes.disclosure.audit.protect`).
     Returns the extra cells to hide (empty when none)."""
     gone = set(hidden)
     changed = True
@@ -81,9 +82,5 @@ def table_suppression(counts: dict, hidden: set, *, rows: dict | None = None, co
                 if extra:
                     gone |= extra
                     changed = True
-    if rows is None or cols is None:
-        known_rows, known_cols = exact_totals(counts)
-        rows = known_rows if rows is None else rows
-        cols = known_cols if cols is None else cols
     gone |= protect(counts, gone, set(hidden), SMALL_SPEAKERS, rows, cols, caps)
     return gone - set(hidden)
