@@ -1221,10 +1221,10 @@ def topic_people_cells(table: pd.DataFrame, people: pd.DataFrame | None = None) 
     """:func:`topic_people` as the app shows it: each count in words (:func:`people_count`: fewer
     than 5 never a number). A topic's row or a theme's column can add up to a total shown elsewhere
     (the topic's people, the theme's people over all), so a line that would hide exactly one count
-    hides its next smallest too, over rows and columns alike, and then more counts until a reader
-    who knows every row's and column's sum and each topic's people (``people``: topic, people, as
-    :func:`people_base_topics` gives them; they bound each count of the topic's row) cannot narrow a
-    hidden small count (:func:`copquotes.disclosure.table_suppression`); every hidden count reads
+    hides its next smallest too, over rows and columns alike, and then more counts until no reader
+    who knows the rows' or the columns' sums, or both, and each topic's people (``people``: topic,
+    people, as :func:`people_base_topics` gives them; they bound each count of the topic's row) can
+    narrow a hidden small count (:func:`copquotes.disclosure.table_suppression`); every hidden count reads
     :data:`TOPIC_HIDDEN_WORDS`, so which of them is the small one is not shown."""
     if table.empty:
         return table

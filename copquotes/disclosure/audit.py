@@ -25,9 +25,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import maximum_flow
 
 SAME, AT_MOST, AT_LEAST = "=", "<=", ">="
 
@@ -49,6 +46,8 @@ def intervals(counts: dict, hidden, rows: dict | None = None, cols: dict | None 
     ``math.inf`` when nothing bounds it). ``counts``: ``(row, column)`` -> the true count;
     ``hidden``: the cells a reader does not see; ``rows`` / ``cols``: line -> ``(relation, total)``
     for the totals the reader knows; ``caps``: cell -> the largest count it can hold."""
+    from scipy.optimize import linprog      # (not at import: every channel imports the disclosure layer)
+
     hidden = sorted(hidden, key=str)
     caps = caps or {}
     index = {c: k for k, c in enumerate(hidden)}
