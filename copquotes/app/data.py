@@ -1231,21 +1231,28 @@ def people_count(n: int) -> str:
     return f"fewer than {SMALL_SPEAKERS} people" if n < SMALL_SPEAKERS else f"{n:,} people"
 
 
-def topic_people_cells(table: pd.DataFrame) -> pd.DataFrame:
+def topic_people_cells(table: pd.DataFrame, people: pd.DataFrame | None = None) -> pd.DataFrame:
     """:func:`topic_people` as the app shows it: each count in words (:func:`people_count`: fewer
     than 5 never a number). A topic's row or a theme's column can add up to a total shown elsewhere
     (the topic's people, the theme's people over all), so a line that would hide exactly one count
-    hides its next smallest too, over rows and columns alike
-    (:func:`copquotes.disclosure.table_suppression`); every hidden count reads
+    hides its next smallest too, over rows and columns alike, and then more counts until no reader
+    who knows the rows' or the columns' sums, or both, and each topic's people (``people``: topic,
+    people, as :func:`people_base_topics` gives them; they bound each count of the topic's row) can
+    narrow a hidden small count (:func:`copquotes.disclosure.table_suppression`); every hidden count reads
     :data:`TOPIC_HIDDEN_WORDS`, so which of them is the small one is not shown."""
     if table.empty:
         return table
     counts = {(t, th): int(table.at[t, th]) for t in table.index for th in table.columns}
     small = {c for c, n in counts.items() if n != 0 and n < SMALL_SPEAKERS}     # as people_count words them
+    caps = None
+    if people is not None:      # the topics table shows a topic's people, or "fewer than 5 people" (at most 4)
+        shown = {int(t): (int(n) if n >= SMALL_SPEAKERS else SMALL_SPEAKERS - 1)
+                 for t, n in zip(people["topic"], people["people"])}
+        caps = {c: shown[c[0]] for c in counts if c[0] in shown}
     out = table.apply(lambda col: col.map(people_count)).astype(object)
     # every hidden count says the same: were the one hidden beside a small count worded apart, a
     # reader would know it is 5 or more, and a total less the shown counts could pin the small one
-    for t, th in small | table_suppression(counts, small):
+    for t, th in small | table_suppression(counts, small, caps=caps):
         out.at[t, th] = TOPIC_HIDDEN_WORDS
     return out
 

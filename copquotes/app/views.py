@@ -1134,14 +1134,16 @@ def topics_page() -> None:
                            + ANALYSE_SENTENCE)
             else:
                 show_text(r["text"], quote=True)
-    tt = data.topic_people(cached_analysis(ctx, "people_base_topics"), cached(ctx, "people_adjustments"))
+    base = cached_analysis(ctx, "people_base_topics")
+    tt = data.topic_people(base, cached(ctx, "people_adjustments"))
     if not tt.empty:
         st.subheader("People per topic and theme")
         themes = dict(cached_analysis(ctx, "filter_options")["themes"])
-        st.dataframe(topic_theme_shown(data.topic_people_cells(tt), themes), width="stretch")
+        st.dataframe(topic_theme_shown(data.topic_people_cells(tt, base["people"]), themes), width="stretch")
         st.caption(f"A person counts once per topic, however often they spoke. Fewer than {data.SMALL_SPEAKERS} "
                    "people are hidden, never shown as a number: so few could point to someone. Where a topic or "
-                   "a theme has one such count, another is hidden too, so it cannot be worked out from a total; "
+                   "a theme has one such count, another is hidden too, so it cannot be worked out from a total, "
+                   "and more where topics and themes together would narrow one; "
                    "every hidden count reads the same, so which one is small is not shown.")
     for p in cached(ctx, "figures"):
         st.image(p.png, caption=picture_caption(p.name))

@@ -13,6 +13,7 @@ it. One job per module:
 * :mod:`.edits` - whether a reviewer's edit may be saved (no oracle);
 * :mod:`.search` - which words of a text search may match hidden text (never matched);
 * :mod:`.small` - the ONE small-cell rule (too few people to report a share);
+* :mod:`.audit` - how far a hidden count of a table can be narrowed from its totals;
 * :mod:`.gate` - :class:`Disclosure`, the exit every channel calls.
 
 See ``docs/disclosure.md`` for what goes through it and how to add a channel.

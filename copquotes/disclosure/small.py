@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .audit import protect
+
 SMALL_SPEAKERS = 5    # a cell with fewer speakers than this, or fewer units than SMALL_UNITS, is small
 SMALL_UNITS = 30
 
@@ -47,17 +49,25 @@ def secondary_suppression(hidden: dict, people: dict, total=None) -> set:
     return {shown[0]} if shown else set()
 
 
-def table_suppression(counts: dict, hidden: set) -> set:
-    """:func:`secondary_suppression` over a two-way table, its rows and its columns alike.
+def table_suppression(counts: dict, hidden: set, *, rows: dict | None = None, cols: dict | None = None,
+                      caps: dict | None = None) -> set:
+    """The cells of a two-way table to hide besides ``hidden`` so that no hidden small count can be
+    narrowed from the table and its totals, over rows and columns together.
 
     ``counts``: ``(row, column)`` -> a count of people; ``hidden``: the cells hidden by the
-    small-cell rule. Each row and each column may add up to a total shown elsewhere (the topics by
-    themes table: a theme's people over all topics when each person spoke in one topic, as in a
-    survey with one open answer each; a topic's people when each has one theme), so no line may
-    hide exactly one cell: its next smallest cell is hidden too, and again over rows and columns
-    until none does (hiding one cell can leave another line with one). A cell of 0 is never hidden
-    for this (a hidden 0 beside shown 0s would be read as 0): a line whose other cells are all 0
-    stays with one hidden cell. Returns the extra cells to hide (empty when none)."""
+    small-cell rule. First :func:`secondary_suppression` on every row and column alike: no line may
+    hide exactly one cell, its next smallest cell is hidden too, again until none does (hiding one
+    cell can leave another line with one). A cell of 0 is never hidden (a hidden 0 beside shown 0s
+    would be read as 0): a line whose other cells are all 0 stays with one hidden cell. Then the
+    audit (:mod:`copquotes.disclosure.audit`): a reader who knows ``rows`` and ``cols`` (line ->
+    ``("=", total)``, ``("<=", total)`` or ``(">=", total)``; by default three readers: one who
+    knows every row's and column's exact sum, the most a reader could know, one only the columns'
+    (the topics by themes table's columns add up to a theme's people over all in a survey with one
+    open answer each) and one only the rows' (a topic's people, when each has one theme)) and
+    ``caps`` (cell -> the largest count it can hold, such as its topic's people) must not be able to
+    narrow a hidden small count below "1 to 5" (or below what the totals alone allow that reader):
+    more cells are hidden until none can (:func:`copquotes.disclosure.audit.protect`).
+    Returns the extra cells to hide (empty when none)."""
     gone = set(hidden)
     changed = True
     while changed:
@@ -72,4 +82,5 @@ def table_suppression(counts: dict, hidden: set) -> set:
                 if extra:
                     gone |= extra
                     changed = True
+    gone |= protect(counts, gone, set(hidden), SMALL_SPEAKERS, rows, cols, caps)
     return gone - set(hidden)

@@ -388,6 +388,28 @@ def test_no_hidden_count_of_people_per_topic_and_theme_can_be_worked_out_from_a_
     assert data.topic_people_cells(_topic_frame(rows)).to_dict(orient="index") == words
 
 
+def _people_frame(people: dict) -> "pd.DataFrame":
+    """Each topic's people, as data.people_base_topics gives them."""
+    import pandas as pd
+
+    return pd.DataFrame({"topic": list(people), "people": list(people.values()), "units": list(people.values())})
+
+
+@pytest.mark.parametrize("people, shown", [
+    # without the topics' people, a reader knows each row's and column's sum: backlash's hidden counts
+    # of topics 0 and 2 (3 and 3) add up to 6 and can be 5 and 1 as well: topic 1 stays shown
+    (None, {"backlash": "5 people", "wellbeing": "5 people"}),
+    # with them (7, 7, 8 people), topic 2's wellbeing (8) can rise no further, so its backlash cannot
+    # fall below 3, nor topic 0's rise above 3: topic 1's counts are hidden too
+    ({0: 7, 1: 7, 2: 8}, {"backlash": HIDDEN, "wellbeing": HIDDEN}),
+])
+def test_a_topics_people_bound_its_counts_so_more_are_hidden_where_they_would_pin_a_small_one(people, shown):
+    rows = {0: {"backlash": 3, "wellbeing": 5}, 1: {"backlash": 5, "wellbeing": 5}, 2: {"backlash": 3, "wellbeing": 8}}
+    cells = data.topic_people_cells(_topic_frame(rows), None if people is None else _people_frame(people))
+    assert cells.loc[1].to_dict() == shown
+    assert (cells.loc[[0, 2]] == HIDDEN).all().all()
+
+
 def test_the_topics_by_themes_table_of_a_workspace_hides_a_second_count_beside_a_lone_small_one(ws):
     tt = data.topic_people_table(ws)
     # topic 0: solidarity 2 (P4, the facilitator), wellbeing 7; topic 1: backlash 1, solidarity 3, wellbeing 5; topic 2:
