@@ -420,6 +420,8 @@ kapa mātauranga matauranga whakawhanaungatanga kōhanga kohanga reo tuakana tei
 jollof fufu injera
 kai kia ora mālō malo lelei talofa fakaalofa faafetai fa'afetai fakafetai koha hāngī hangi umu
 pani popo palusami sapasui lotu fiafia tautua fale taonga tēnā tena
+kaimahi mana whenua tangata rohe taiohi wāhine wahine oranga tiriti pūrākau purakau hapori hononga tohunga kupu
+mātua matua tamaiti rangatira kaiārahi kaiarahi
 """.split())
 
 #: Everyday words of spoken and typed Australian English, transcripts and this sector that are not in

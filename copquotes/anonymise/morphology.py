@@ -5,7 +5,7 @@ holds lemmas and irregular forms only: "rare" but not "rarer", "token" but not "
 lower-case word outside those lists is read as a name (recogniser ``oov``), so the forms English makes
 by rule from a lemma are recognised here instead: WordNet's own detachment rules (``morphy``) per part
 of speech, the spelling changes around them ("bigger", "busiest", "happily"), and the commonest regular
-derivations (-istic, -ism, -ist, -ness, -ful, -less, -ish, -ative, -ise/-ize, -isation; un-, re-, over-,
+derivations (-istic, -ism, -ist, -ness, -ful, -less, -ish, -ative, -ise/-ize, -isation, -ity, -al after -ion and -ment; un-, re-, over-,
 under-).
 
 Plain functions of a word and the word lists; no state.
@@ -33,6 +33,8 @@ _DERIVE = (
     ("isation", ("ize", "ise", "", "e", "y")), ("ization", ("ize", "", "e", "y")),
     ("ise", ("ize", "", "e", "y")), ("ize", ("", "e", "y")), ("iser", ("izer", "ize", "", "e")),
     ("ative", ("", "e")), ("ly", ("", "le")),
+    ("ity", ("", "e")),  # "relationality" (relational), "performativity" (performative)
+    ("ional", ("ion",)), ("mental", ("ment",)),  # "situational" (situation), "developmental" (development)
 )
 _PREFIXES = ("un", "re", "over", "under", "non", "dis", "mis", "pre", "co", "counter", "out", "self-", "non-", "co-", "re-")
 

@@ -138,6 +138,11 @@ _SUFFIX = re.compile(r"^(.+?)(?:['’](?:s|ll|ve|re|d|m|t)|n['’]t|['’])$")
 _ES_STEMS = ("s", "x", "z", "ch", "sh", "o")
 
 
+#: A noun of te reo Māori made with -tanga / -hanga ("kotahitanga", "rangatiratanga", "wairuatanga",
+#: "tangihanga"): spelt with te reo's letters only, in open syllables, seven letters or more; no name is made so.
+_REO_NOMINAL = re.compile(r"(?:(?:ng|wh|[hkmnprtw])?[aeiou]){2,}(?:tanga|hanga)")
+
+
 @functools.lru_cache(maxsize=65536)
 def unknown_word(lower: str, slips: bool = True) -> bool:
     """A word that is no ordinary English: outside WordNet (and its inflections), the stop
@@ -154,7 +159,7 @@ def unknown_word(lower: str, slips: bool = True) -> bool:
         if len(lower) < 3 or lower in ("ca", "wo", "sha"):
             return False
     if lower in w.stop or lower in lx.INFORMAL_WORDS or _is_common(lower) or _compound(lower) or _y_adjective(lower) \
-            or _derived(lower):
+            or _derived(lower) or _REO_NOMINAL.fullmatch(lower):
         return False
     if "-" in lower:
         parts = [p for p in lower.split("-") if p]
@@ -1232,6 +1237,34 @@ class _AllowWordsRecognizer(LocalRecognizer):
         pass
 
 
+_PLURAL_ABBREV = re.compile(r"^[A-Z]{2,}s$")
+#: Words before an adjective that describes the noun after it: determiners, possessives, numbers, quantifiers.
+_ATTRIBUTIVE_BEFORE = frozenset("""
+the a an our my their his her your its this that these those some many few several most all any every other
+two three four five six ten no more less both each
+""".split())
+
+
+def _attributive_demonym(f: Features, i: int) -> bool:
+    """The capitalised word at ``i`` is a nationality or language used as an adjective: an English adjective
+    (WordNet) that is also a noun and a census first name ("Irish", "German"), after a determiner or a number
+    and before a lower-case noun that is no adjective ("our Irish speakers", "two German teachers",
+    "the Irish language schools"); "hear Irish talk", "with Irish and me" stay names."""
+    w = words()
+    t = f.tokens[i]
+    lo = t.lower
+    p, nx = f.prev(i), f.next(i)
+    if not t.cap or t.upper or t.sent_init or p is None or nx is None or nx.cap or not nx.alpha:
+        return False
+    if lo not in w.first or lo not in w.eng["adj"] or lo not in w.eng["noun"]:
+        return False
+    if p.lower not in _ATTRIBUTIVE_BEFORE and not p.text.isdigit():
+        return False
+    nlo = nx.lower
+    return (nlo in w.eng["noun"] or nlo.endswith("s") and nlo[:-1] in w.eng["noun"]) and nlo not in w.eng["adj"] \
+        and nlo not in w.stop
+
+
 class NameRecognizer(_AllowWordsRecognizer):
     """Person names the small spaCy model misses in conversational text.
 
@@ -1350,9 +1383,10 @@ class NameRecognizer(_AllowWordsRecognizer):
                 found[i] = "oov"
         # a word, ordinary or not, where only a name fits ("Trace and I", "mere reckons", "my mate dusty")
         for t in toks:
-            if t.i not in found and (person_slot(f, t.i, self.allow_words) or _shouted_out(f, t.i, self.allow_words)
-                                     or _person_from(f, t.i, self.allow_words)):
-                found[t.i] = "cue"
+            if (t.i not in found or found[t.i] == "oov" and not t.cap) \
+                    and (person_slot(f, t.i, self.allow_words) or _shouted_out(f, t.i, self.allow_words)
+                         or _person_from(f, t.i, self.allow_words)):
+                found[t.i] = "cue"  # a word that is no English where only a name fits is a name by its place too
         # a capital letter where the writer uses none: in a text typed in lower case (captions capitalise
         # names only), any capitalised word that can be a name; in sentence case, a census first name that
         # is also a word ("we were lucky to have Dale"), not at a sentence start, not a theme word
@@ -1377,6 +1411,13 @@ class NameRecognizer(_AllowWordsRecognizer):
                 and not _is_common(toks[-1].lower) and toks[-1].lower not in self.allow_words \
                 and (toks[-1].lower,) not in place_index() and not f.text[toks[-1].end:].strip(" .!\n"):
             found.setdefault(n - 1, "cue")
+        # the plural of an abbreviation names a class of things, never one person ("CHWs", "NGOs", "DSLs")
+        for i in [i for i in found if _PLURAL_ABBREV.match(toks[i].text)]:
+            del found[i]
+        # a nationality or language that is also a census name, before a noun it describes ("our Irish
+        # speakers", "the German language unit"): an adjective; not after a verb ("hear Irish talk")
+        for i in [i for i in found if found[i] != "honorific" and _attributive_demonym(f, i)]:
+            del found[i]
         # names joined to names: "Leila and Grace", "Georgia and Yusra", "Shiv, Nick and Jacko"
         changed = True
         while changed:
@@ -2375,6 +2416,8 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         for k in self._after_place_verbs(f):
             spans.setdefault((k, k), "region")
         for (a, b), src in spans.items():
+            if a == b and _PLURAL_ABBREV.match(toks[a].text):
+                continue  # "the HCAs on nights": the plural of an abbreviation, no place
             end = toks[b].end
             m = _POSTCODE_AFTER_PLACE.match(text, end) if has_digit else None
             if m and not re.fullmatch(r"(?:19|20)\d\d", m.group(1)):
@@ -2468,6 +2511,18 @@ _DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|th)?\
 _MON = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DOB_DATE = (r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)?\d{2}|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON
              + r",?\s+(?:(?:19|20)\d{2}|\d{2})|" + _MON + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})")
+# a year (or month and year) of birth: after "year of birth" or "DOB" (group 1), or after "born" said of a person
+# (:func:`_born_to_person`: "I was born in 1971", "born 1988, grew up ..."; not "the idea was born in 2019")
+_BIRTH_YEAR = re.compile(r"(?:\b((?i:year\s+of\s+birth|birth\s+year|DOB|D\.O\.B\.?))|\b[Bb]orn(?:\s+in)?)"
+                         r"\s*(?:is|was|:|-)?\s*((?:" + _MON + r"\s+)?(?:19|20)\d{2})(?![\d/.\-]\d)")
+_BORN_PERSON = re.compile(r"(?:^|[.!?;,:]\s*|\b(?i:i|i['’]m|im|he|she|they|we|you|my|his|her|their)\b[^.!?;,:]*)$")
+
+
+def _born_to_person(text: str, k: int) -> bool:
+    """"born" at ``k`` opens its clause or follows a person's pronoun or possessive in it ("I was", "my son was")."""
+    return _BORN_PERSON.search(text[max(0, k - 60):k].rstrip(" ")) is not None or not text[:k].strip()
+
+
 _DOB = re.compile(r"(?:\b(?:DOB|D\.O\.B\.?|d\.o\.b\.?|dob|[Dd]ate of birth|[Bb]orn on|[Bb]orn)|(?<![\w.])[Bb]\.)"
                   r"\s*(?:is|was|:|-)?\s*(?:the\s+)?(" + _DOB_DATE + r")(?!\d)")
 # a calendar date to the day tied to a person (HIPAA's Safe Harbor and the ICO count a day-level date about
@@ -2679,6 +2734,16 @@ _OBFUSCATED_EMAIL = re.compile(
     r"[A-Za-z0-9][\w\-]*(?:\s*" + _SPELT_DOT + r"\s*[A-Za-z0-9][\w\-]*)*\s*" + _SPELT_DOT
     + r"\s*(?:com|org|net|edu|gov|info|biz|io|au|nz|uk|ie|ca|us|za|sg|fj|ws|to|nl|de|fr|es|se|dk|fi|ch|pl|pt|gr|hk|jp|kr|cn|ph|ng|gh|ke)(?![\w\-])", re.I)
 _OBFUSCATED_HINT = re.compile(r"\bdot\b|\(at\)|\[at\]", re.I)
+# the "at" written out before a real domain: "jo.k (at) mencap.org.uk", "r_osei [at] ghs.gov.gh", "jp.walsh AT
+# scoil.ie"; after a plain " at " only an address-shaped name (a dot, underscore, plus or digit in it: "anna.k at
+# x.org.nz"), so "up at prevention.org.au" is a link and nothing before it joins
+_TLD = (r"(?:com|org|net|edu|gov|info|biz|io|au|nz|uk|ie|ca|us|za|sg|fj|ws|to|nl|de|fr|es|se|dk|fi|ch|pl|pt|gr|hk|jp"
+        r"|kr|cn|ph|ng|gh|ke|in|ae|sa|eg|my|lk|pk|bd|np)")
+_AT_WORD = re.compile(r"\bat\b", re.I)
+_AT_DOMAIN_EMAIL = re.compile(
+    r"(?<![\w.@])(?:[A-Za-z0-9][\w.+\-]*\s*(?:\((?i:at)\)|\[(?i:at)\]|\{(?i:at)\}|<(?i:at)>)|[A-Za-z0-9][\w.+\-]*\s+AT"
+    r"|(?=[A-Za-z0-9][\w+\-]*[._+\d])[A-Za-z0-9][\w.+\-]*[A-Za-z0-9]\s+at)"
+    r"\s*[A-Za-z0-9][\w\-]*(?:\.[A-Za-z0-9][\w\-]*)*\.(?i:" + _TLD + r")(?![\w\-]|\.\w)")
 # UK National Insurance number (two letters, six digits, A-D), spaced or not; any two letters,
 # since the examples people copy (QQ 12 34 56 C) use a prefix HMRC never issues
 _UK_NINO = re.compile(r"(?<![\w])[A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![\w])")
@@ -2809,8 +2874,15 @@ class ContactRecognizer(LocalRecognizer):
         if _OBFUSCATED_HINT.search(text):
             for m in _OBFUSCATED_EMAIL.finditer(text):  # the pattern itself needs an "at" and a "dot"
                 out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
+        if "." in text and _AT_WORD.search(text):
+            for m in _AT_DOMAIN_EMAIL.finditer(text):
+                out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
         for m in _DOB.finditer(text):
             out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
+        if has_digit:
+            for m in _BIRTH_YEAR.finditer(text):
+                if m.group(1) or _born_to_person(text, m.start()):
+                    out.append(result("ID_CODE", m.start(2), m.end(2), "date_of_birth", P_ID + 5, 0.9))
         for m in _FULL_DATE.finditer(text):
             if not _tied_to_person(text, m.start(), m.end()):
                 continue

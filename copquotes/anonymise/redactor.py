@@ -5,6 +5,7 @@ import csv
 import functools
 import logging
 import re
+import unicodedata
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -281,7 +282,7 @@ class Redactor:
             raise ValueError("extra_names_per_text must have one entry per text")
         folds = [fold(t) for t in texts]
         spans = self._analyze_folded([f.text for f in folds], extra_names_per_text, batch_size, n_process)
-        return [whole_marks(t, to_original(f, sp)) for t, f, sp in zip(texts, folds, spans)]
+        return [_without_reo_words(t, whole_marks(t, to_original(f, sp))) for t, f, sp in zip(texts, folds, spans)]
 
     def _analyze_folded(self, texts, extra_names_per_text, batch_size: int, n_process: int) -> list[list[Span]]:
         """:meth:`analyze_batch` on texts already folded (:func:`~copquotes.anonymise.fold.fold`)."""
@@ -664,6 +665,21 @@ def _ident_key(x) -> tuple:
     if isinstance(x, str):
         return (x, "person", ())
     return (x.value, x.kind, tuple(x.aliases or ()))
+
+
+#: A lower-case word written with a macron ("whānau", "rōpū", "tākaro"): the long vowels of te reo Māori. The
+#: recognisers see the text with its accents taken off (fold.py), so this is judged on the original text.
+_MACRON_WORD = re.compile(r"[a-zāēīōū\u0304'’\-]*[āēīōū\u0304][a-zāēīōū\u0304'’\-]*")
+
+
+def _without_reo_words(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` but the ones the ``oov`` recogniser took for a name only because the word is no English
+    and that are one lower-case word written with a macron: a word of te reo Māori, no name. Where only a
+    name fits ("me and mārama ran it") the slot rules find it (source ``cue``), and is kept."""
+    if not any(sp.source == "oov" and sp.kind == "person" for sp in spans):
+        return spans
+    return [sp for sp in spans if not (sp.source == "oov" and sp.kind == "person"
+                                       and _MACRON_WORD.fullmatch(unicodedata.normalize("NFC", text[sp.start:sp.end])))]
 
 
 _NEVER_ALONE = lx.MONTHS | lx.DAYS | {"today", "tomorrow", "yesterday", "tonight"}
