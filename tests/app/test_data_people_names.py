@@ -45,3 +45,19 @@ def test_a_group_or_year_named_like_a_column_word_keeps_its_own_people(tmp_path,
     total = sum(n for *_, n in cells)
     assert sorted(tidy["people"]) == sorted([n for *_, n in cells] + [total])      # each column once, and the total
     assert len(table.columns) == len(cells) + 1
+
+
+@pytest.mark.parametrize("by, cells, columns", [
+    ("group", [("all", "2025", 3), ("RRE", "2025", 6)], {"all": 66.7, "RRE": 50.0, "All groups": 55.6}),
+    ("year", [("RRE", "all", 3), ("RRE", "2025", 6)], {"all": 66.7, "2025": 50.0, "All years": 55.6}),
+    ("group", [(None, "2025", 3), ("(none)", "2025", 6)], {"(no group)": 66.7, "(none)": 50.0, "all": 55.6}),
+])
+def test_the_unit_share_table_keeps_a_group_or_year_named_like_a_column_word_apart(tmp_path, by, cells, columns):
+    ws = one_survey(tmp_path / "ws", cells)
+    try:
+        table = data.theme_prevalence(ws, by)
+        people = data.people_table(data.theme_people(ws, by))
+    finally:
+        ws.close()
+    assert table.loc["wellbeing"].to_dict() == columns
+    assert list(people.columns)[-1] == list(columns)[-1]        # the people table labels its total the same way
