@@ -40,8 +40,8 @@ import pandas as pd
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
 from .. import textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
-from ..disclosure import (SECONDARY_WORDS, SMALL_SPEAKERS, secondary_suppression, small_cell_words, small_cells,
-                          table_suppression)
+from ..disclosure import (SECONDARY_WORDS, SMALL_SPEAKERS, rollup_suppression, secondary_suppression,
+                          small_cell_words, small_cells, table_suppression)
 from ..questions import redacted_questions
 from ..types import VOICE_SQL, cohort_cells, speaker_sql
 
@@ -189,8 +189,9 @@ def label_adjustments(ws) -> pd.DataFrame:
 
 def prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.DataFrame:
     """Share of participants' units labelled with each theme (rows) per group or year (columns), in
-    percent; the column ``all`` is over every such unit. Consent does not matter for aggregate
-    figures; a facilitator's or interviewer's prompt is not counted (:data:`copquotes.types.PROMPT_ROLES`)."""
+    percent; the last column is over every such unit (``all``, or "All groups" / "All years" when a
+    group or year is called "all": :func:`column_labels`; units without one are "(none)"). Consent
+    does not matter for aggregate figures; a facilitator's or interviewer's prompt is not counted (:data:`copquotes.types.PROMPT_ROLES`)."""
     col = {"group": "grp", "year": "year"}.get(by)
     if col is None:
         raise ValueError("by must be 'group' or 'year'")
@@ -201,13 +202,18 @@ def prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.D
     counts = pd.concat(parts, ignore_index=True)
     if counts.empty:
         return pd.DataFrame()
-    counts[col] = counts[col].fillna("(none)")
-    totals = base["totals"].assign(**{col: base["totals"][col].fillna("(none)")}).groupby(col)["n"].sum()
+    names = {v for v in pd.concat([counts[col], base["totals"][col]]) if not pd.isna(v)}
+    labels = column_labels(sorted(names, key=str), by)      # a group called "all" or "(none)" stays apart
+
+    def named(values):
+        return [labels[NO_NAME] if pd.isna(v) else labels[v] for v in values]
+    counts[col] = named(counts[col])
+    totals = base["totals"].assign(**{col: named(base["totals"][col])}).groupby(col)["n"].sum()
     table = counts.pivot_table(index="theme", columns=col, values="n", aggfunc="sum", fill_value=0)
     table.columns.name = None
     pct = table.apply(lambda s: 100.0 * s / max(int(totals.get(s.name, 0)), 1))
-    pct["all"] = 100.0 * table.sum(axis=1) / max(int(totals.sum()), 1)
-    return pct.round(1).sort_values("all", ascending=False)
+    pct[labels[TOTAL]] = 100.0 * table.sum(axis=1) / max(int(totals.sum()), 1)
+    return pct.round(1).sort_values(labels[TOTAL], ascending=False)
 
 
 def theme_prevalence(ws, by: str = "group") -> pd.DataFrame:
@@ -305,46 +311,102 @@ def _read_adjustments(ws, corrected: list[tuple]) -> list[tuple[tuple, int]]:
     return [(key[:-1], _change(b, a)) for key, (b, a) in per.items() if _change(b, a)]
 
 
-PEOPLE_COLUMNS = ["theme", "column", "people", "said", "units", "share", "small"]
+PEOPLE_COLUMNS = ["theme", "column", "people", "said", "units", "share", "small", "total", "hidden"]
+
+# the keys of the two columns that are no group or year: never a name (a name is a string), so a group
+# called "all" or "(none)" keeps its own column; each is labelled for display by :func:`column_labels`
+TOTAL, NO_NAME = ("all",), ("none",)
+
+
+def column_labels(names, by: str) -> dict:
+    """The label each column key shows: a group's or year's own name; "(none)" for units without
+    one and "all" for the total, unless a real group or year has that name: then "(no group)",
+    "All groups" (and so on), so no two columns ever show the same label."""
+    taken = {str(n) for n in names}
+    out = {n: n for n in names}
+    for key, words in ((NO_NAME, ["(none)", f"(no {by})"]), (TOTAL, ["all", f"All {by}s"])):
+        label, i = words[0], 0
+        while label in taken:
+            i += 1
+            label = words[i] if i < len(words) else f"{words[-1]} ({i})"
+        out[key] = label
+        taken.add(label)
+    return out
+
+
+def _people_columns(base: dict, adjustments: pd.DataFrame, by: str) -> tuple[dict, dict, dict]:
+    """The people table's counts per column key (a group or year, :data:`NO_NAME`, :data:`TOTAL`):
+    ``{theme: {key: people with it}}`` (reviewers' corrections applied), ``{key: people}``,
+    ``{key: units}``."""
+    col = {"group": "grp", "year": "year"}[by]
+
+    def key(scope, v):
+        return TOTAL if scope == "all" else (NO_NAME if v is None or pd.isna(v) else v)
+
+    def rows(frame, n):
+        frame = frame[frame["scope"].isin([by, "all"])]
+        return zip([key(s, v) for s, v in zip(frame["scope"], frame[col])], frame["theme"], frame[n])
+
+    said: dict = {}
+    for c, theme, n in rows(base["people_counts"], "n"):
+        said.setdefault(theme, {})[c] = said.get(theme, {}).get(c, 0) + int(n)
+    if not adjustments.empty:
+        for c, theme, d in rows(adjustments, "d"):
+            said.setdefault(theme, {})[c] = said.get(theme, {}).get(c, 0) + int(d)
+    frame = base["people"][base["people"]["scope"].isin([by, "all"])]
+    people: dict = {}
+    for s, v, n in zip(frame["scope"], frame[col], frame["n"]):
+        people[key(s, v)] = people.get(key(s, v), 0) + int(n)
+    units: dict = {}
+    for v, n in zip(base["totals"][col], base["totals"]["n"]):
+        units[key(by, v)] = units.get(key(by, v), 0) + int(n)
+        units[TOTAL] = units.get(TOTAL, 0) + int(n)
+    return said, people, units
+
+
+def _shown_parts(said: dict, people: dict, units: dict) -> dict:
+    """A table row's parts (not the total) whose count is shown: neither small nor hidden by
+    :func:`copquotes.disclosure.secondary_suppression` (``{key: k}``)."""
+    small = {c: bool(small_cells(n, units.get(c, 0))) for c, n in people.items()}
+    extra = secondary_suppression(small, people, total=TOTAL)
+    return {c: int(said.get(c, 0)) for c in people if c != TOTAL and not small[c] and c not in extra}
 
 
 def people_prevalence(base: dict, adjustments: pd.DataFrame, by: str = "group") -> pd.DataFrame:
     """The share of people (participants' voices) who said something about each theme, per group or
-    year and over all (``column`` "all"): tidy, one row per theme and column, with ``people``,
+    year and over all (``total`` True; ``column`` its label, "all" unless a group or year has that
+    name: :func:`column_labels`): tidy, one row per theme and column, with ``people``,
     ``said`` (people with at least one unit carrying the theme, reviewers' corrections applied:
     :func:`people_adjustments`), ``units`` (answers and turns), ``share`` (percent) and ``small``
     (:func:`copquotes.disclosure.small_cells`, as the researcher tables mark ``small_n``). A person
     counts once in each column: a group's people are the distinct people of all its years, a year's
     those of all its groups, "all" everyone once (the stored counts per cell of
     :func:`copquotes.types.cohort_cells`, never a sum of group-and-year cells), so the columns can
-    add up to more than "all"."""
-    col = {"group": "grp", "year": "year"}.get(by)
-    if col is None:
+    add up to more than "all". That overlap must not give a theme's count of a few people away:
+    ``hidden`` marks the total's count when the groups' (or the years': the Overview shows both
+    tables) counts exceed it by 1 to 4, and then a part of a table that would give it back
+    (:func:`copquotes.disclosure.rollup_suppression`)."""
+    if by not in ("group", "year"):
         raise ValueError("by must be 'group' or 'year'")
-
-    def columns(frame):     # the rows of this table's cells, each named by its column
-        rows = frame[frame["scope"].isin([by, "all"])]
-        named = ["all" if scope == "all" else ("(none)" if pd.isna(v) else v)
-                 for scope, v in zip(rows["scope"], rows[col])]
-        return rows.assign(column=named)
-
-    parts = [columns(base["people_counts"])[["column", "theme", "n"]]]
-    if not adjustments.empty:
-        parts.append(columns(adjustments)[["column", "theme", "d"]].rename(columns={"d": "n"}))
-    counts = pd.concat(parts, ignore_index=True)
-    people = columns(base["people"]).groupby("column")["n"].sum()
-    if counts.empty or people.empty:
+    other = "year" if by == "group" else "group"
+    said, people, units = _people_columns(base, adjustments, by)
+    if not said or not people:
         return pd.DataFrame(columns=PEOPLE_COLUMNS)
-    totals = base["totals"]
-    units = totals.assign(**{col: totals[col].fillna("(none)")}).groupby(col)["n"].sum()
-    units = pd.concat([units, pd.Series({"all": units.sum()})])
-    order = sorted((c for c in people.index if c != "all"), key=str) + ["all"]
+    said_o, people_o, units_o = _people_columns(base, adjustments, other)
+    labels = column_labels([c for c in people if c not in (TOTAL, NO_NAME)], by)
+    order = sorted((c for c in people if c != TOTAL), key=lambda c: str(labels[c])) + [TOTAL]
     rows = []
-    for theme, frame in counts.groupby("theme"):
-        said = frame.groupby("column")["n"].sum()
+    for theme in sorted(said):
+        k, k_o = said[theme], said_o.get(theme, {})
+        shown, shown_o = _shown_parts(k, people, units), _shown_parts(k_o, people_o, units_o)
+        tables = {by: (shown, int(k.get(TOTAL, 0))), other: (shown_o, int(k_o.get(TOTAL, 0)))}
+        gone = {by: set(people) - set(shown) - {TOTAL}, other: set(people_o) - set(shown_o) - {TOTAL}}
+        hide_total, extra = rollup_suppression(tables, {by: people, other: people_o}, gone)
+        hide = extra.get(by, set()) | ({TOTAL} if hide_total else set())
         for column in order:
-            k, n, u = int(said.get(column, 0)), int(people.get(column, 0)), int(units.get(column, 0))
-            rows.append((theme, column, n, k, u, round(100.0 * k / n, 1) if n else 0.0, bool(small_cells(n, u))))
+            kk, n, u = int(k.get(column, 0)), int(people.get(column, 0)), int(units.get(column, 0))
+            rows.append((theme, labels[column], n, kk, u, round(100.0 * kk / n, 1) if n else 0.0,
+                         bool(small_cells(n, u)), column == TOTAL, column in hide))
     return pd.DataFrame(rows, columns=PEOPLE_COLUMNS)
 
 
@@ -358,22 +420,25 @@ def people_cell(said: int, people: int, units: int, share: float) -> str:
 
 def people_table(tidy: pd.DataFrame) -> pd.DataFrame:
     """:func:`people_prevalence` as the app shows it: themes (rows, the most said over all first) by
-    column (the groups or years, then ``all``), each cell :func:`people_cell`. The columns add up to
-    ``all`` (less anyone counted in two of them), so when a row hides exactly one small cell its next
+    column (the groups or years, then the total), each cell :func:`people_cell`, or
+    :data:`copquotes.disclosure.SECONDARY_WORDS` where ``hidden``. The columns add up to the total
+    (less anyone counted in two of them), so when a row hides exactly one small cell its next
     smallest cell is hidden too
     (:func:`copquotes.disclosure.secondary_suppression`): no hidden count follows by subtraction."""
     if tidy.empty:
         return pd.DataFrame()
-    cells = tidy.assign(text=[people_cell(k, n, u, sh) for k, n, u, sh in
-                              zip(tidy["said"], tidy["people"], tidy["units"], tidy["share"])])
+    cells = tidy.assign(text=[SECONDARY_WORDS if h and not s else people_cell(k, n, u, sh) for k, n, u, sh, s, h in
+                              zip(tidy["said"], tidy["people"], tidy["units"], tidy["share"], tidy["small"],
+                                  tidy["hidden"])])
+    total = tidy.loc[tidy["total"], "column"].iloc[0]
     for _, row in cells.groupby("theme"):
-        hidden = dict(zip(row["column"], row["small"].astype(bool)))
-        extra = secondary_suppression(hidden, dict(zip(row["column"], row["people"])), total="all")
+        hidden = dict(zip(row["column"], (row["small"] | row["hidden"]).astype(bool)))
+        extra = secondary_suppression(hidden, dict(zip(row["column"], row["people"])), total=total)
         cells.loc[row.index[row["column"].isin(extra)], "text"] = SECONDARY_WORDS
     table = cells.pivot(index="theme", columns="column", values="text")
-    order = tidy[tidy["column"] == "all"].sort_values(["share", "theme"], ascending=[False, True])["theme"]
-    columns = sorted(c for c in table.columns if c != "all") + ["all"]
-    table = table.reindex(index=list(order), columns=columns)
+    order = tidy[tidy["total"]].sort_values(["share", "theme"], ascending=[False, True])["theme"]
+    columns = list(dict.fromkeys(tidy["column"]))
+    table = table.reindex(index=list(order), columns=[c for c in columns if c != total] + [total])
     table.index.name, table.columns.name = None, None
     return table
 

@@ -476,7 +476,7 @@ def overview_page() -> None:
         st.dataframe(data.people_table(tidy).rename(index=lambda t: labels.get(t, t)), width="stretch")
         if by == "group":
             st.caption(PEOPLE_NOTE)
-            shown = tidy[(tidy["column"] == "all") & ~tidy["small"]].sort_values("share", ascending=False)
+            shown = tidy[tidy["total"] & ~tidy["small"] & ~tidy["hidden"]].sort_values("share", ascending=False)
             if not shown.empty:
                 st.bar_chart(shown.set_index("theme")["share"].rename(index=lambda t: labels.get(t, t)),
                              horizontal=True)

@@ -13,6 +13,7 @@ it. One job per module:
 * :mod:`.edits` - whether a reviewer's edit may be saved (no oracle);
 * :mod:`.search` - which words of a text search may match hidden text (never matched);
 * :mod:`.small` - the ONE small-cell rule (too few people to report a share);
+* :mod:`.overlap` - a roll-up of distinct people must not give away a small overlap;
 * :mod:`.audit` - how far a hidden count of a table can be narrowed from its totals;
 * :mod:`.gate` - :class:`Disclosure`, the exit every channel calls.
 
@@ -25,6 +26,7 @@ from .gate import Disclosure, NameMask, is_held, redacted_terms, withheld_words,
 from .markdown import md_blockquote, md_escape
 from .names import (PersonNames, common_words, file_name_pattern, fold, identifier_terms, mask_names, name_pattern,
                     name_spans, scrub, workspace_person_names)
+from .overlap import overlap_small, rollup_suppression
 from .placeholders import ALL as ALL_PLACEHOLDERS
 from .placeholders import CONTACT_SOURCES, PLACEHOLDER_RE, PLACEHOLDERS, placeholder
 from .render import merge_spans, placeholder_map, redact_span, redact_text, surface_key
@@ -44,4 +46,5 @@ __all__ = [
     "merge_spans", "placeholder_map", "redact_span", "redact_text", "surface_key", "source_names", "UNSAFE_EDIT", "new_words",
     "added_hidden_words", "search_hidden_words", "edit_hidden_words", "SMALL_SPEAKERS", "SMALL_UNITS",
     "small_cell_words", "small_cells", "SECONDARY_WORDS", "secondary_suppression", "table_suppression",
+    "overlap_small", "rollup_suppression",
 ]

@@ -288,7 +288,7 @@ def _tidy(cells: dict) -> "pd.DataFrame":
     from copquotes.disclosure import small_cells
 
     cells = dict(cells, all=tuple(sum(v[i] for v in cells.values()) for i in range(3)))
-    return pd.DataFrame([("backlash", c, n, k, u, round(100.0 * k / n, 1), bool(small_cells(n, u)))
+    return pd.DataFrame([("backlash", c, n, k, u, round(100.0 * k / n, 1), bool(small_cells(n, u)), c == "all", False)
                          for c, (k, n, u) in cells.items()], columns=data.PEOPLE_COLUMNS)
 
 
