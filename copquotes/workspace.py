@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -468,13 +468,19 @@ _MIGRATIONS: list[str] = [
     );
     CREATE INDEX IF NOT EXISTS speaker_labels_who ON speaker_labels(who);
     """,
+    # 15 -> 16: a person's units by file and speaker key, so the app's people counts after a
+    # correction of a person with few units (a survey respondent: app.data._read_adjustments) read
+    # that person's units, not every unit of their file (500,000 in a national survey of one file)
+    """
+    CREATE INDEX IF NOT EXISTS units_speaker ON units(file_id, speaker_key);
+    """,
 ]
 
-# the indexes migrations 5 -> 6, 8 -> 9 and 11 -> 12 add (their statistics are gathered when the
-# workspace has any)
+# the indexes migrations 5 -> 6, 8 -> 9, 11 -> 12 and 15 -> 16 add (their statistics are gathered
+# when the workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
                 8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: (),
-                11: ("unit_parts_part",), 12: (), 13: (), 14: ()}
+                11: ("unit_parts_part",), 12: (), 13: (), 14: (), 15: ("units_speaker",)}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.

@@ -236,9 +236,11 @@ def people_adjustments(ws) -> pd.DataFrame:
     read; another person's units are read again (:func:`_read_adjustments`)."""
     cur = ws.conn.cursor()
     cur.row_factory = None
+    # (CROSS JOIN: the corrections, a small table, drive the join; statistics gathered before any
+    # correction made the planner scan every unit for them)
     corrected = cur.execute(
         f"SELECT tl.unit_id, tl.theme, tl.label, u.grp, u.year, t.topic, {VOICE_SQL}, {speaker_sql('u')},"
-        " u.file_id, u.speaker_key FROM theme_labels tl JOIN units u ON u.unit_id = tl.unit_id"
+        " u.file_id, u.speaker_key FROM theme_labels tl CROSS JOIN units u ON u.unit_id = tl.unit_id"
         " LEFT JOIN unit_topics t ON t.unit_id = tl.unit_id").fetchall()
     if not corrected:
         return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)

@@ -238,7 +238,7 @@ def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     pretend_schema(w, 2)
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 15
+    assert w.schema_version == SCHEMA_VERSION == 16
     assert stored_equals_direct(w)
     assert_matches_reference(w)
     w.close()

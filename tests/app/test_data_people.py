@@ -64,6 +64,20 @@ def add_pooled_survey(ws) -> None:
         themescores.write(ws, rows)
 
 
+def add_big_survey(ws, answers: int) -> None:
+    """A fifth file: a survey of ``answers`` answers (RRE 2025), two per respondent (R0, R1, ...),
+    none tagged wellbeing; built with SQL."""
+    with ws.transaction() as c:
+        c.execute("INSERT INTO files(file_id, path, display, format, sha256, fingerprint, meta_json, n_units,"
+                  " ingested_at) VALUES (5, '/data/survey_big.csv', 'survey_big.csv', 'plain_csv', ?, 'fp5',"
+                  " '{}', ?, '2025-01-01T00:00:00+00:00')", ("5" * 64, answers))
+        c.executemany("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
+                      " question, speaker_key, speaker_role, consent, locator) VALUES (?,5,?,?,?,'survey','RRE',"
+                      "'2025','Q1',?,'respondent',1,?)",
+                      [(f"s{i:05d}", i, f"Answer {i}.", f"hs{i}", f"R{i // 2}", f"row {i}") for i in range(answers)])
+    themescores.write(ws, [(f"s{i:05d}", theme, 0.1, 0, 0) for i in range(answers) for theme in SAID])
+
+
 @pytest.fixture
 def ws(tmp_path):
     w = build_workspace(tmp_path / "ws")
@@ -329,6 +343,51 @@ def test_per_person_counts_go_stale_with_the_tagger_and_are_never_used_stale(ws,
     assert_people_match_reference(ws)
 
 
+def corrected_respondent_steps(ws) -> int:
+    """SQLite VM instructions of the people counts' corrections after a reviewer labels one
+    answer of respondent R5 of :func:`add_big_survey` wellbeing (their effect checked too)."""
+    review.label_theme(ws, "s00011", "wellbeing", 1, "Ann")          # R5: answers s00010, s00011
+    steps = []
+    ws.conn.set_progress_handler(lambda: steps.append(1), 1)
+    try:
+        adjustments = data.people_adjustments(ws)
+    finally:
+        ws.conn.set_progress_handler(None, 1)
+    got = {(r.scope, r.theme): r.d for r in adjustments.itertuples()}
+    assert got[("all", "wellbeing")] == got[("cohort", "wellbeing")] == 1
+    return len(steps)
+
+
+ANSWERS = 3000
+
+
+@pytest.mark.parametrize("statistics", [True, False])   # (gathered before any correction, as the pipeline does)
+def test_a_correction_of_a_respondent_reads_their_units_not_their_whole_file(ws, statistics):
+    add_big_survey(ws, ANSWERS)
+    if statistics:
+        ws.conn.execute("ANALYZE")
+    assert corrected_respondent_steps(ws) < ANSWERS / 4      # not a step per answer of the file
+
+
+@pytest.mark.parametrize("statistics", [True, False])
+def test_a_schema_15_workspace_gets_the_speaker_index_and_reads_a_respondents_units_by_it(tmp_path, statistics):
+    w = build_workspace(tmp_path / "ws")
+    add_big_survey(w, ANSWERS)
+    w.conn.execute("DROP INDEX units_speaker")                     # as schema 15 had it
+    if statistics:
+        w.conn.execute("ANALYZE")
+    pretend_schema(w, 15)
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    try:
+        assert w.schema_version == workspace.SCHEMA_VERSION == 16
+        analysed = {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")} if statistics else set()
+        assert ("units_speaker" in analysed) == statistics
+        assert corrected_respondent_steps(w) < ANSWERS / 4
+    finally:
+        w.close()
+
+
 def test_a_workspace_counts_per_person_labels_only_for_people_with_many_units(ws):
     ws.mark_stage("tag", "fp-tag")
     assert ws.speaker_label_counts(["3\x1fP1"]) == {}        # six units: fewer than MANY_UNITS
@@ -345,7 +404,7 @@ def test_a_workspace_from_before_per_person_counts_gets_them_and_counts_exactly(
     w.close()
     w = Workspace.open(tmp_path / "ws")
     try:
-        assert w.schema_version == workspace.SCHEMA_VERSION == 15
+        assert w.schema_version == workspace.SCHEMA_VERSION == 16
         assert w.speaker_label_counts(["3\x1fP1"]) is None           # not counted yet: read live
         for uid in ("b006", "b009"):
             review.label_theme(w, uid, "wellbeing", 0, "Ann")
