@@ -61,8 +61,10 @@ _KIND_ALIASES = {
 # tick marks never text, questions about quotes seen or given before never the consent; 5: a no to an offer (the
 # newsletter, a copy of the report, a follow-up call) takes no consent away, a yes to the evaluation report, emoji ticks,
 # "Checked" and "[x]", "with my name removed", a consent statement never open text, a typed "Quote consent:" line never
-# speech whatever its value). Unit ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "5"
+# speech whatever its value; 6: a transcript cue or line wholly in brackets that reads as speech ("[I no longer
+# drive.]") and one that starts with a mask of asterisks ("**** said ...") are units, no longer dropped as a
+# note or a rule). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "6"
 
 
 @dataclass(frozen=True)

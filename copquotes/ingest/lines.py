@@ -46,7 +46,8 @@ LABEL = re.compile(
 _SKIP = re.compile(
     r"^\s*(transcribed\s+by\s+(https?://)?otter\.ai|.*\b(started|stopped)\s+(?:the\s+)?(?:transcription|recording)\s*$|"
     r"(?:transcription|recording)\s+(?:has\s+)?(?:started|stopped|ended|paused|resumed)(?:\s+by\s+.{1,80})?\.?\s*$|"
-    r"-{3,}|={3,}|\*{3,}|_{3,}|"
+    # a rule, alone or around a title ("---", "*** Break ***"); "**** said ..." (a name masked) is speech
+    r"(?:-{3,}|={3,}|\*{3,}|_{3,})(?:[^\n]{0,60}?(?:-{3,}|={3,}|\*{3,}|_{3,}))?\s*$|"
     # Google Meet's footer
     r"meeting\s+ended\s+after\s+[\d:]+\W*$|this\s+editable\s+transcript\s+was\s+computer[\s-]+generated\b.*$)",
     re.I,

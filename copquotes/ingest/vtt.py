@@ -145,9 +145,20 @@ def _boilerplate(line: str) -> bool:
     return end_mark(line) or (boilerplate(line) and not (_ZOOM_LABEL.match(line) or _TAG_LABEL.match(line)))
 
 
+# a bracketed aside that is someone's words, not a note: three words or more, in the first person
+# or ending as said ("[I no longer drive myself.]", "(people expect too much!)")
+_FIRST_PERSON = re.compile(r"\b(?:i|i['’](?:m|ve|d|ll)|me|my|mine|myself|we|we['’](?:re|ve|d|ll)|us|our|ours)\b", re.I)
+
+
+def _speech_aside(note: str) -> bool:
+    inner = note[1:-1].strip()
+    return len(inner.split()) >= 3 and bool(_FIRST_PERSON.search(inner) or re.search(r"[!?][.)\]]*$", inner))
+
+
 def _only_sounds(text: str) -> bool:
-    """Nothing, or only bracketed sounds and notes (``[Applause] [Laughter]``, ``(laughs)``)."""
-    return not re.search(r"\w", _NOTE.sub("", _clean(text)))
+    """Nothing, or only bracketed sounds and notes (``[Applause] [Laughter]``, ``(laughs)``,
+    ``[unreadable]``); a bracketed aside that reads as speech (:func:`_speech_aside`) is words."""
+    return not re.search(r"\w", _NOTE.sub(lambda m: m.group(0) if _speech_aside(m.group(0)) else "", _clean(text)))
 
 
 def _drop_after_closing(turns: list[Turn], ends: set[int]) -> list[Turn]:
