@@ -166,6 +166,23 @@ def _png(path: Path) -> None:
     plt.close(fig)
 
 
+def survey_answers(path, answers) -> Workspace:
+    """One survey file, one unit per answer; ``answers``: (group, year, respondent, theme, has it)."""
+    ws = Workspace.open(Path(path), create=True)
+    rows = []
+    with ws.transaction() as c:
+        c.execute("INSERT INTO files(file_id, path, display, format, sha256, fingerprint, meta_json, n_units,"
+                  " ingested_at) VALUES (1, '/data/s.csv', 's.csv', 'plain_csv', ?, 'fp1', '{}', 0, '2025')",
+                  ("0" * 64,))
+        for i, (grp, year, who, theme, on) in enumerate(answers):
+            c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
+                      " speaker_key, speaker_role, consent) VALUES (?,1,?,'An answer.',?,'survey',?,?,?,"
+                      "'respondent',1)", (f"u{i}", i, f"h{i}", grp, year, who))
+            rows.append((f"u{i}", theme, 0.9 if on else 0.1, int(on), 0))
+    themescores.write(ws, rows)
+    return ws
+
+
 def pretend_schema(ws: Workspace, version: int, *, scores: bool = False) -> None:
     """Mark ``ws`` as a workspace of an older schema ``version``, with the ``unit_themes`` table
     such a workspace has (schemas 1 to 10); ``scores``: the theme scores moved back into it from

@@ -1,33 +1,20 @@
 """A group or year whose name is a word the people tables use for their own columns ("all", the
 total; "(none)", no group or year) is still a column of its own (copquotes.app.data, no Streamlit).
 
-Failing on h127 (e9c5cc2) and on main (3eef977): found by review h130, not fixed."""
+Found by review h130 (failing on main 3eef977 too); fixed with the people tables' column keys."""
 from __future__ import annotations
 
 import pytest
 
-from copquotes import themescores
 from copquotes.app import data
-from copquotes.workspace import Workspace
+
+from .builders import survey_answers
 
 
 def one_survey(path, cells):
     """A survey, one respondent per answer; ``cells``: (group, year, answers), wellbeing in every other."""
-    ws = Workspace.open(path, create=True)
-    rows, i = [], 0
-    with ws.transaction() as c:
-        c.execute("INSERT INTO files(file_id, path, display, format, sha256, fingerprint, meta_json, n_units,"
-                  " ingested_at) VALUES (1, '/data/s.csv', 's.csv', 'plain_csv', ?, 'fp1', '{}', 0, '2025')",
-                  ("0" * 64,))
-        for grp, year, n in cells:
-            for _ in range(n):
-                c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp, year,"
-                          " speaker_key, speaker_role, consent) VALUES (?,1,?,'An answer.',?,'survey',?,?,?,"
-                          "'respondent',1)", (f"u{i}", i, f"h{i}", grp, year, f"R{i}"))
-                rows.append((f"u{i}", "wellbeing", 0.9 if i % 2 == 0 else 0.1, int(i % 2 == 0), 0))
-                i += 1
-    themescores.write(ws, rows)
-    return ws
+    slots = [(grp, year) for grp, year, count in cells for _ in range(count)]
+    return survey_answers(path, [(grp, year, f"R{i}", "wellbeing", i % 2 == 0) for i, (grp, year) in enumerate(slots)])
 
 
 @pytest.mark.parametrize("by, cells", [

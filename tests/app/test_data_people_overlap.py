@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from copquotes import themescores
 from copquotes.app import data
 from copquotes.disclosure import SECONDARY_WORDS
-from copquotes.workspace import Workspace
+
+from .builders import survey_answers
 
 
 def pooled_survey(path, both: int):
@@ -19,23 +19,8 @@ def pooled_survey(path, both: int):
     years = {"2024": shared + [f"A{i}" for i in range(20 - both)], "2025": shared + [f"B{i}" for i in range(22 - both)]}
     said = {"2024": set(shared) | {f"A{i}" for i in range(7 - both)},
             "2025": set(shared) | {f"B{i}" for i in range(5 - both)}}
-    ws = Workspace.open(path, create=True)
-    rows, i = [], 0
-    with ws.transaction() as c:
-        c.execute("INSERT INTO files(file_id, path, display, format, sha256, fingerprint, meta_json, n_units,"
-                  " ingested_at) VALUES (1, '/data/s.csv', 's.csv', 'plain_csv', ?, 'fp1', '{}', 0, '2025')",
-                  ("0" * 64,))
-        for year, who in years.items():
-            for person in who:
-                for answer in range(2):
-                    c.execute("INSERT INTO units(unit_id, file_id, position, text, text_hash, source_kind, grp,"
-                              " year, speaker_key, speaker_role, consent) VALUES (?,1,?,'An answer.',?,'survey',"
-                              "'RRE',?,?,'respondent',1)", (f"u{i}", i, f"h{i}", year, person))
-                    on = answer == 0 and person in said[year]
-                    rows.append((f"u{i}", "backlash", 0.9 if on else 0.1, int(on), 0))
-                    i += 1
-    themescores.write(ws, rows)
-    return ws
+    return survey_answers(path, [("RRE", year, person, "backlash", answer == 0 and person in said[year])
+                                 for year, who in years.items() for person in who for answer in range(2)])
 
 
 @pytest.mark.parametrize("both, hidden", [(0, False), (1, True), (4, True), (5, False)])
