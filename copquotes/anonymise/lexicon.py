@@ -134,7 +134,13 @@ ORG_HEAD_CAP = frozenset("""
 hub aid medical clinic builders construction plumbing electrical engineering motors automotive
 logistics consulting consultancy enterprises industries holdings girls boys presbyterian methodist wesleyan
 baptist anglican lutheran pentecostal marae kura kohanga trust dhb pho dental physio physiotherapy optometrists
-veterinary vets hauora runanga rūnanga bureau
+veterinary vets hauora runanga rūnanga bureau surgery
+""".split())
+#: words before "Surgery" that make a kind of surgery, not a GP practice ("Day Surgery", "Plastic Surgery");
+#: adjectives in -ic/-ac/-al/-ive/-ary are kinds too ("Cardiac", "General", "Elective")
+SURGERY_KINDS = frozenset("""
+day minor major keyhole plastic hand eye ent spinal breast bowel weight trauma emergency cosmetic laser heart brain
+knee hip foot oral dental neuro neurosurgery paediatric pediatric orthopaedic orthopedic same day-case your my our
 """.split())
 #: An organisation word and the building it works from, one name together ("Dandenong Police Station").
 ORG_TAIL_BUILDINGS = frozenset({("police", "station"), ("police", "stn"), ("fire", "station"), ("ambulance", "station"),

@@ -1708,7 +1708,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 i = b + 1
                 continue
             if lo in lx.ORG_TAIL and (t.cap or self._lower_place_before(f, i) or self._slot_modifiers(f, i) is not None) \
-                    or t.cap and lo in lx.ORG_HEAD_CAP and not t.sent_init:
+                    or t.cap and lo in lx.ORG_HEAD_CAP and not t.sent_init and not (lo == "surgery" and _surgery_kind(f, i)):
                 span = self._tail_org(f, i)
                 if span:
                     a, b = span
@@ -1719,6 +1719,7 @@ class OrgRecognizer(_AllowWordsRecognizer):
         out.extend(self._possessive_national(f))
         out.extend(self._workplace(f))
         # acronyms and CamelCase names
+        shouted = _shouted(toks)
         for t in toks:
             lo = t.lower
             if lo in self.allow_words:
@@ -1726,6 +1727,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
             p = f.prev(t.i)
             if t.upper and t.alpha and 2 <= len(t.text) <= 7 and t.text.upper() not in lx.ACRONYM_ALLOW \
                     and not re.fullmatch(r"[IVXLCDM]+", t.text):
+                if shouted and _is_common(lo):
+                    continue  # "MY NUMBER IS", "THE BEST PART", "OTHER SCHOOLS": words in an answer typed in capitals
                 common = lo in w.stop or lo in w.eng["any"]
                 if not common or (p is not None and p.lower in ("at", "from", "with", "for", "the", "our", "my", "via", "by")
                                   and lo not in w.stop and len(lo) >= 3):
@@ -1742,8 +1745,10 @@ class OrgRecognizer(_AllowWordsRecognizer):
 
     def _workplace(self, f: Features) -> list:
         """Two or more capitalised words where someone works or volunteers: "she works at Safe Relationships",
-        "I volunteer at the Kindred Roots Project" (the programme-phrase rule still lets "Aged Care" go)."""
+        "I volunteer at the Kindred Roots Project" (the programme-phrase rule still lets "Aged Care" go); in an
+        answer typed in capitals the name stops at a stop word or after an organisation word."""
         toks = f.tokens
+        shouted = _shouted(toks)
         out = []
         for t in toks:
             if t.lower not in _WORK_VERBS:
@@ -1761,6 +1766,8 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 nx = f.next(k.i)
                 if nx is None or k.poss or not (nx.cap and nx.alpha) or nx.sent_init:
                     break
+                if shouted and (nx.lower in words().stop or k.lower in lx.ORG_TAIL and _is_common(nx.lower)):
+                    break  # typed in capitals: "HOLY TRINITY PRIMARY | SO WE HAVE", "BRIDGE CLUB | EVERY WEEK"
                 k = nx
             if k.i > b.i:  # an allowed term ("Respectful Relationships") is let go later, whole
                 out.append(result("ORGANIZATION", b.start, k.end, "org_pattern", P_ORG))
@@ -1996,6 +2003,17 @@ _ADDRESS_RE = re.compile(
     r"(?:,?\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2}(?:,\s+(?:[A-Z][a-z'’]+)(?:\s+[A-Z][a-z'’]+){0,2})?)?"
     r"(?:,?\s+(?:VIC|NSW|QLD|SA|WA|TAS|NT|ACT|Vic))?(?:,?\s+\d{4})?"
 )
+# Welsh, Irish and Scottish Gaelic streets put the street word first ("14 Ffordd Penrhos", "7 Heol y Bryn",
+# "12 Bóthar na Trá" (the recognisers read it without accents), "5 Sràid na h-Eaglaise")
+_STREET_FIRST_TYPES = "heol|stryd|ffordd|lon|rhodfa|cilgant|teras|bothar|sraid|ascaill|lana|ceide|rathad"
+_ADDRESS_TYPE_FIRST_RE = re.compile(
+    r"(?<![\w./\-])\d{1,4}[A-Za-z]?,?\s+(?i:" + _STREET_FIRST_TYPES + r")\s+(?:(?:y|yr|na|an|nan|ny|ar|a['’]|'r)\s+)?"
+    + r"(?:h-)?" + _STREET_WORD + r"(?:\s+(?:(?:y|yr|na|an)\s+)?" + _STREET_WORD + r")?")
+# a unit in a business park or an industrial estate ("Unit 5, Riverside Business Park", "Suite 4, Harbourside
+# Business Centre"): one span, or the unit and its comma would survive beside the park's name
+_UNIT_IN_ESTATE = re.compile(r"\b(?i:unit|suite|ste|block|building)\s*\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][a-z'’]+\s+){1,3}"
+                             r"(?:Business|Industrial|Trading|Retail|Enterprise|Technology|Science)"
+                             r"\s+(?:Park|Estate|Centre|Center|Village|Quarter)\b")
 # the parts around a street address: a flat, unit or suite ("Flat 3, 27 ...", "..., Suite 210"), a post-office box,
 # a US state's zip code ("MA 01103"), a Dublin postal district ("Dublin 10")
 _UNIT_BEFORE = re.compile(r"\b(?i:flat|apt|apartment|unit|suite|ste|level|lvl|shop)\.?\s*(?:\d{1,5}[A-Za-z]?,?\s+|(?=\d{1,5}[A-Za-z]?/\d))(?=\d)")
@@ -2244,10 +2262,15 @@ class PlaceRecognizer(_AllowWordsRecognizer):
             for after in _UNIT_AFTER.finditer(text, m.start(), m.end() + 16):
                 if after.start() <= m.end():  # "1500 Main Street, Suite 210"
                     out.append(result("LOCATION", m.start(), after.end(), "address", P_ADDRESS))
+        for m in _ADDRESS_TYPE_FIRST_RE.finditer(text):
+            out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
+        for m in _UNIT_IN_ESTATE.finditer(text):
+            out.append(result("LOCATION", m.start(), m.end(), "address", P_ADDRESS))
         for m in _UNIT_BEFORE.finditer(text):
             # one span with the street after it ("Level 3, 45 Smith St", "Unit 4/12 King Rd"): a comma between two
             # spans would survive
-            street = _ADDRESS_RE.match(text, m.end()) or _ADDRESS_LOWER_RE.match(text, m.end())
+            street = _ADDRESS_RE.match(text, m.end()) or _ADDRESS_LOWER_RE.match(text, m.end()) \
+                or _ADDRESS_TYPE_FIRST_RE.match(text, m.end())
             if street:
                 out.append(result("LOCATION", m.start(), street.end(), "address", P_ADDRESS))
         streets = [(m.start(), m.end()) for m in _ADDRESS_RE.finditer(text)]
@@ -2567,6 +2590,23 @@ _SPEAKER_AGE = (
     re.compile(r"(?:" + _I + r"|\bas)\s+(?:a|an)\s+(\d{1,3}[\s-]*(?:year|yr)s?[\s-]*old)\b"),
     re.compile(r"(?:^|(?<=[.!?]\s)|\b[Aa]nd\s+|\b[Bb]ut\s+|\b[Ss]o\s+)[Aa]t\s+(1[3-9]|[2-9]\d),?\s+I\b"),  # "at 52 I thought"
 )
+def _surgery_kind(f: Features, i: int) -> bool:
+    """"Surgery" after a kind of surgery ("Day Surgery", "Cardiac Surgery", "General Surgery") or after no
+    capitalised word: a kind of operation or a department, not a GP practice ("the Jenner Surgery")."""
+    p = f.prev(i)
+    if p is None or not p.cap or not p.alpha:
+        return True
+    lo = p.lower
+    return lo in lx.SURGERY_KINDS or lo.endswith(("ic", "ac", "al", "ive", "ary")) or lo in words().stop
+
+
+def _shouted(toks) -> bool:
+    """Text typed in capitals ("THE BEST PART WAS MEETING PEOPLE"): at least three words of two or more
+    letters, four in five of them in capitals, so a word in capitals says nothing about an acronym."""
+    long = [t for t in toks if t.alpha and len(t.text) >= 2]
+    return len(long) >= 3 and sum(1 for t in long if t.upper) >= 0.8 * len(long)
+
+
 def _title_case(toks) -> bool:
     """Text typed in Title Case ("We Met At The Hub Every Week"): most words of three or more letters
     after the first are capitalised, so a capital says nothing about a name."""

@@ -14,6 +14,7 @@ from ..resources import SPACY_MODEL
 from ..types import Identifier, Span
 from . import lexicon as lx
 from .aliases import join_aliases
+from .eponyms import eponym
 from .features import features
 from .fold import fold, fold_name, to_original, whole_marks
 from .phrases import after_article, generic_org, hyphen_phrase, programme_phrase, title_run
@@ -510,7 +511,7 @@ class Redactor:
                 continue
             if e > s and not programme_phrase(text, *title_run(text, s, e), kind, source, self._allow_words) \
                     and not after_article(text, s, e, kind, source) and not generic_org(text, s, e, kind, source) \
-                    and not hyphen_phrase(text, s, e, kind, source):
+                    and not hyphen_phrase(text, s, e, kind, source) and not eponym(text, s, e, kind, source):
                 cands.append((s, e, kind, source, prio, r.score))
         cands = _outside_loan_phrases(text, cands)
         cands = self._apply_allow(text, cands)
@@ -768,15 +769,24 @@ def _resolve_raw(cands) -> list[list]:
     return chosen
 
 
+# a title and its name may be split by one line break ("Dr" at the end of a transcript line, "Patel" on the next)
 _TITLE_BEFORE = re.compile(r"(?:^|(?<=[^\w'’]))(?:" + "|".join(re.escape(h) for h in sorted(lx.HONORIFICS, key=len, reverse=True))
-                           + r")\.?[ \t]+$", re.I)
+                           + r")\.?(?:[ \t]+|[ \t]*\r?\n[ \t]*)$", re.I)
+#: titles that name the person an organisation is named after ("Dr Gray's Hospital", "Sir Tomos Evans Hospital")
+_ORG_NAMESAKE_TITLE = re.compile(r"(?:^|(?<=[^\w'’]))(?:Dr|Doctor|Prof|Professor|Sir|Dame|Lady|Lord)\.?[ \t]+$")
 
 
 def _with_titles(text: str, spans: list[Span]) -> list[Span]:
     """A title, honorific or kinship word right before a person name joins its span
-    ("Mr [name]" still tells a reader too much): "Dr Helen Kowalski", "Aunty Marlene", "uncle ray"."""
+    ("Mr [name]" still tells a reader too much): "Dr Helen Kowalski", "Aunty Marlene", "uncle ray", also
+    across a line break ("Prof" / "Okeke"); a capitalised personal title right before an organisation
+    named after that person joins the organisation ("Dr Gray's Hospital", "Lady Margaret Hungerford Hospital")."""
     out: list[Span] = []
     for sp in spans:
+        if sp.kind == "org" and text[sp.start:sp.start + 1].isupper():
+            m = _ORG_NAMESAKE_TITLE.search(text, max(out[-1].end if out else 0, sp.start - 12), sp.start)
+            if m is not None:
+                sp = Span(m.start(), sp.end, sp.kind, sp.source, sp.score)
         if sp.kind == "person":
             start = sp.start
             floor = out[-1].end if out else 0
@@ -878,6 +888,16 @@ _ORG_AFTER_PLACE = re.compile(r" (?:(?i:council|shire|shs|ps|sc|hs|dhs|psc|p-12|
 _ORG_BEFORE_PLACE = re.compile(r"(?<![\w\-])(?:NHS|TAFE|HSE|DHB|PHN|CASA|YMCA|YWCA) $")
 
 
+def _common_in_capitals(word: str) -> bool:
+    """An English word in capitals after a name in capitals ("COLLEGE AND", "PRIMARY SO", "CLUB EVERY" in an
+    answer typed in capitals) is no acronym of the organisation, unless it is one of the organisation words."""
+    lo = word.lower()
+    return word.isupper() and lo not in _ORG_AFTER_WORDS and _is_common(lo)
+
+
+_ORG_AFTER_WORDS = frozenset("council shire shs ps sc hs dhs psc p-12 k-12".split())
+
+
 def _orgs_around_places(text: str, spans: list[Span], allowed: list[tuple[int, int]]) -> list[Span]:
     """A place (or a name read as one) with an organisation's word beside it is that organisation: "Wangaratta
     council", "Kelmscott SHS", "Wimmera PCP", "NHS Lothian" (not "Victoria", an allowed term, nor "Bendigo CoP")."""
@@ -889,7 +909,8 @@ def _orgs_around_places(text: str, spans: list[Span], allowed: list[tuple[int, i
             nxt = spans[k + 1].start if k + 1 < len(spans) else len(text)
             if m and m.end() <= nxt and not any(a < m.end() and e < b for a, b in allowed) \
                     and (not m.group(0)[1:].isupper() or m.group(0)[1:] not in lx.ACRONYM_ALLOW
-                         or m.group(0)[1:] in ("PS", "SC", "HS")):
+                         or m.group(0)[1:] in ("PS", "SC", "HS")) \
+                    and not (text[s:e].isupper() and _common_in_capitals(m.group(0)[1:])):
                 e = m.end()
             b = _ORG_BEFORE_PLACE.search(text, 0, s)
             prev = spans[k - 1].end if k else 0
@@ -899,10 +920,20 @@ def _orgs_around_places(text: str, spans: list[Span], allowed: list[tuple[int, i
     return out
 
 
+#: a name hyphenated across a line break ("Fitz-" / "gerald"): its two halves are one name
+_HYPHEN_BREAK = re.compile(r"-[ \t]*\r?\n[ \t]*")
+
+
 def _merge_adjacent_persons(text: str, spans: list[Span]) -> list[Span]:
+    """Person spans side by side are one name: joined by a space or a hyphen ("Chen" "Wei", "Pryce" "Jones"),
+    or by a hyphen that breaks the line ("Fitz-" / "gerald", the hyphen in either span or between them; the
+    word after the break continues the name whatever a model read it as)."""
     out: list[Span] = []
     for sp in spans:
-        if out and out[-1].kind == "person" and sp.kind == "person" and text[out[-1].end:sp.start] in (" ", "-") \
+        if out and out[-1].kind == "person" and (
+                sp.kind == "person" and text[out[-1].end:sp.start] in (" ", "-")
+                or sp.kind in ("person", "org", "place") and " " not in text[sp.start:sp.end]
+                and _HYPHEN_BREAK.fullmatch(text, out[-1].end - (text[out[-1].end - 1] == "-"), sp.start)) \
                 and not text[out[-1].start:out[-1].end].endswith(("'s", "’s")):
             last = out[-1]
             out[-1] = Span(last.start, sp.end, "person", last.source, max(last.score, sp.score))
