@@ -48,7 +48,7 @@ DB_NAME = "copquotes.sqlite"
 SLOW_WRITE_SECONDS = 0.2
 # units an ingest writes per transaction (a few hundred ms at most: a reviewer's save waits for it)
 INGEST_CHUNK = 2000
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 # Each migration takes the database from version i to i+1.
 _MIGRATIONS: list[str] = [
@@ -474,13 +474,29 @@ _MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS units_speaker ON units(file_id, speaker_key);
     """,
+    # 16 -> 17: a count that moves whenever any quote's numbers (score, themes, score parts) are
+    # written, by any writer: the app keeps each quote's relevance to a theme while it holds
+    # (app.data._theme_relevances), so a theme filter after a review action reads the filtered
+    # quotes' ids, not every one's numbers again
+    """
+    CREATE TRIGGER IF NOT EXISTS quote_numbers_insert AFTER INSERT ON quotes
+    BEGIN
+        INSERT INTO meta(key, value) VALUES ('quote_numbers', '1')
+        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+    END;
+    CREATE TRIGGER IF NOT EXISTS quote_numbers_update AFTER UPDATE OF score, themes_json, parts_json ON quotes
+    BEGIN
+        INSERT INTO meta(key, value) VALUES ('quote_numbers', '1')
+        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+    END;
+    """,
 ]
 
 # the indexes migrations 5 -> 6, 8 -> 9, 11 -> 12 and 15 -> 16 add (their statistics are gathered
 # when the workspace has any)
 _NEW_INDEXES = {5: ("units_consent", "units_quotable", "quotes_status_unit"), 6: (),
                 8: ("quotes_rank", "unit_themes_rank", "units_confirm"), 9: (), 10: (),
-                11: ("unit_parts_part",), 12: (), 13: (), 14: (), 15: ("units_speaker",)}
+                11: ("unit_parts_part",), 12: (), 13: (), 14: (), 15: ("units_speaker",), 16: ()}
 
 # Tables (table, column) that name quotes by id and follow a quote re-attached under a new id
 # (e.g. the app's collections). A table that does not exist is skipped.

@@ -379,7 +379,7 @@ def test_migrating_to_schema_14_moves_only_machine_suggestions_out_of_reviewers_
 
     w = Workspace.open(path)
     try:
-        assert w.schema_version == wsmod.SCHEMA_VERSION == 16
+        assert w.schema_version == wsmod.SCHEMA_VERSION == 17
         rows = {r[0]: tuple(r[1:]) for r in w.conn.execute(
             "SELECT quote_id, edited_text, suggested_text, status, version FROM quotes")}
         assert {q: r[2:] for q, r in rows.items()} == before                  # no status or version changed

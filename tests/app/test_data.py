@@ -238,7 +238,7 @@ def test_a_schema_2_workspace_gets_its_aggregates_when_migrated(tmp_path):
     pretend_schema(w, 2)
     w.close()
     w = Workspace.open(tmp_path / "ws")
-    assert w.schema_version == SCHEMA_VERSION == 16
+    assert w.schema_version == SCHEMA_VERSION == 17
     assert stored_equals_direct(w)
     assert_matches_reference(w)
     w.close()
@@ -468,6 +468,43 @@ def test_a_theme_filter_follows_a_quotes_theme_score_changed_by_another_connecti
     other.close()
     assert theme_pages(ws, f, 1) == reference_theme_order(ws, f)
     assert theme_pages(ws, f, 1)[-1] == ids[3]
+
+
+def _learned_score(ws, qid):
+    from copquotes.quotes import storage
+
+    with ws.transaction():
+        storage.set_scores(ws, [(0.01, qid)])
+
+
+def _raw_parts(ws, qid):
+    other = Workspace.open(ws.path)
+    with other.transaction() as c:
+        c.execute("UPDATE quotes SET parts_json = json_set(parts_json, '$.safety', 0.0) WHERE quote_id = ?", (qid,))
+    other.close()
+
+
+# (a write to quote ids[k], whether it moves the count of quotes' numbers the kept relevances hold on)
+QUOTE_WRITES = {
+    "approve": (lambda ws, q: review.approve(ws, q, "Ann", 1), False),
+    "edit": (lambda ws, q: review.edit(ws, q, "Ann", "Shorter words here.", 1), False),
+    "label a theme": (lambda ws, q: review.label_theme(ws, unit_id(3), "solidarity", 0, "Ann"), False),
+    "set themes": (lambda ws, q: review.set_themes(ws, q, "Ann", ["backlash"], 1), True),
+    "learned score": (_learned_score, True),
+    "score parts from another connection": (_raw_parts, True),
+}
+
+
+@pytest.mark.parametrize("write", QUOTE_WRITES)
+def test_a_theme_filter_after_a_write_is_in_the_themes_order_and_keeps_relevances_only_while_numbers_hold(ws, write):
+    ids = quote_ids(ws)
+    f = data.QuoteFilters(theme="solidarity")
+    assert theme_pages(ws, f, 1) == reference_theme_order(ws, f)
+    before = data.quote_numbers(ws)
+    fn, moves = QUOTE_WRITES[write]
+    fn(ws, ids[3])
+    assert (data.quote_numbers(ws) != before) is moves
+    assert theme_pages(ws, f, 1) == reference_theme_order(ws, f)
 
 
 def test_an_export_filtered_on_a_theme_writes_its_quotes_in_the_pages_order(ws):

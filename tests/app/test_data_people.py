@@ -380,7 +380,7 @@ def test_a_schema_15_workspace_gets_the_speaker_index_and_reads_a_respondents_un
     w.close()
     w = Workspace.open(tmp_path / "ws")
     try:
-        assert w.schema_version == workspace.SCHEMA_VERSION == 16
+        assert w.schema_version == workspace.SCHEMA_VERSION == 17
         analysed = {r[0] for r in w.conn.execute("SELECT idx FROM sqlite_stat1")} if statistics else set()
         assert ("units_speaker" in analysed) == statistics
         assert corrected_respondent_steps(w) < ANSWERS / 4
@@ -404,7 +404,7 @@ def test_a_workspace_from_before_per_person_counts_gets_them_and_counts_exactly(
     w.close()
     w = Workspace.open(tmp_path / "ws")
     try:
-        assert w.schema_version == workspace.SCHEMA_VERSION == 16
+        assert w.schema_version == workspace.SCHEMA_VERSION == 17
         assert w.speaker_label_counts(["3\x1fP1"]) is None           # not counted yet: read live
         for uid in ("b006", "b009"):
             review.label_theme(w, uid, "wellbeing", 0, "Ann")

@@ -1,6 +1,7 @@
 """The review app's pages under Streamlit's AppTest, on small real workspaces."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -164,6 +165,27 @@ def test_quotes_page_lists_consented_quotes_best_first(ws):
     ids = quote_ids(ws)
     assert [b.key for b in approve] == [f"approve_{ids[i]}_1" for i in (1, 3, 5, 6, 8)]
     assert any("5 match" in c.value for c in at.caption)
+
+
+def test_a_quote_card_shows_every_theme_score_as_a_table_of_text(ws):
+    """The Scores pop-over lists each theme with its score as text (a Markdown table, not a data
+    frame: searchable, and cheap for a page of 50 quotes)."""
+    qid = quote_ids(ws)[1]
+    themes = json.loads(ws.conn.execute("SELECT themes_json FROM quotes WHERE quote_id = ?", (qid,)).fetchone()[0])
+    at = open_page(ws, "quotes")
+    assert [d.key for d in at.dataframe] == ["q_table"]      # the selection table only
+    tables = [m.value for m in at.markdown if m.value.startswith("| theme | score |")]
+    assert len(tables) == 5
+    table = next(t for t in tables if all(f"| {float(t_['score']):.2f} |" in t for t_ in themes))
+    assert len(table.splitlines()) == 2 + len(themes)
+
+
+def test_the_scores_table_escapes_a_theme_label_and_says_when_there_is_none():
+    from copquotes.app.views import scores_table
+
+    got = scores_table([{"theme": "a|b", "score": 0.5}, {"theme": "wellbeing", "score": None}], {"wellbeing": "Well-being"})
+    assert got.splitlines()[2:] == ["| a\\|b | 0.50 |", "| Well-being | 0.00 |"]
+    assert scores_table([], {}) == ":gray[no theme scores]"
 
 
 def test_approve_from_the_page(ws):
