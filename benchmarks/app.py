@@ -337,8 +337,8 @@ def run(args) -> dict:
                    cold(), data.theme_units(ws, "backlash", "all", mid, 10))))
         # the Quotes page filtered on a theme lists it best for that theme first: its first 1,000
         # quotes read best first from the index (cold: the first look at a theme; after a write),
-        # a page deeper from every filtered quote's relevance (kept while a quote's numbers stay
-        # as they were: the filtered rows read again and sorted after a write)
+        # a page deeper from every filtered quote's relevance (kept while no quote's numbers are
+        # written: after a review action the filtered quotes' ids are read again and sorted)
         wb = F(theme="wellbeing")
         record("query", "quotes", "theme filter, best for the theme first (cold)",
                timed(lambda: data.quotes_page(ws, wb, 1, 10), R, setup=cold))
