@@ -63,8 +63,9 @@ _KIND_ALIASES = {
 # "Checked" and "[x]", "with my name removed", a consent statement never open text, a typed "Quote consent:" line never
 # speech whatever its value; 6: a transcript cue or line wholly in brackets that reads as speech ("[I no longer
 # drive.]") and one that starts with a mask of asterisks ("**** said ...") are units, no longer dropped as a
-# note or a rule). Unit ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "6"
+# note or a rule; 7: a section heading, a Word Title/Heading paragraph or a Markdown "## " line, ends the turn before it
+# and is no unit). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "7"
 
 
 @dataclass(frozen=True)
