@@ -64,7 +64,8 @@ _KIND_ALIASES = {
 # speech whatever its value; 6: a transcript cue or line wholly in brackets that reads as speech ("[I no longer
 # drive.]") and one that starts with a mask of asterisks ("**** said ...") are units, no longer dropped as a
 # note or a rule; 7: a section heading, a Word Title/Heading paragraph or a Markdown "## " line, ends the turn before it
-# and is no unit). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+# and is no unit; one person under several label forms in a transcript, "Tom Baxter (Guest)" and "Tom Baxter",
+# "Baxter, Tom", is one speaker). Unit ids of unchanged texts are kept, so reviewers' work stays put.
 READER_VERSION = "7"
 
 
