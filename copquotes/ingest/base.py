@@ -65,7 +65,8 @@ _KIND_ALIASES = {
 # drive.]") and one that starts with a mask of asterisks ("**** said ...") are units, no longer dropped as a
 # note or a rule; 7: a section heading, a Word Title/Heading paragraph or a Markdown "## " line, ends the turn before it
 # and is no unit; one person under several label forms in a transcript, "Tom Baxter (Guest)" and "Tom Baxter",
-# "Baxter, Tom", is one speaker). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+# "Baxter, Tom", is one speaker; a role after a qualifier, "FG facilitator", "Lead researcher", is that role
+# and no name). Unit ids of unchanged texts are kept, so reviewers' work stays put.
 READER_VERSION = "7"
 
 
