@@ -66,7 +66,7 @@ _KIND_ALIASES = {
 # note or a rule; 7: a section heading, a Word Title/Heading paragraph or a Markdown "## " line, ends the turn before it
 # and is no unit; one person under several label forms in a transcript, "Tom Baxter (Guest)" and "Tom Baxter",
 # "Baxter, Tom", is one speaker; a role after a qualifier, "FG facilitator", "Lead researcher", is that role
-# and no name). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+# and no name; the words typed in "Other" in a tick-all list of options, "A, B, words", are a unit). Unit ids of unchanged texts are kept, so reviewers' work stays put.
 READER_VERSION = "7"
 
 
