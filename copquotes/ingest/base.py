@@ -63,8 +63,11 @@ _KIND_ALIASES = {
 # "Checked" and "[x]", "with my name removed", a consent statement never open text, a typed "Quote consent:" line never
 # speech whatever its value; 6: a transcript cue or line wholly in brackets that reads as speech ("[I no longer
 # drive.]") and one that starts with a mask of asterisks ("**** said ...") are units, no longer dropped as a
-# note or a rule). Unit ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "6"
+# note or a rule; 7: a section heading, a Word Title/Heading paragraph or a Markdown "## " line, ends the turn before it
+# and is no unit; one person under several label forms in a transcript, "Tom Baxter (Guest)" and "Tom Baxter",
+# "Baxter, Tom", is one speaker; a role after a qualifier, "FG facilitator", "Lead researcher", is that role
+# and no name; the words typed in "Other" in a tick-all list of options, "A, B, words", are a unit). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "7"
 
 
 @dataclass(frozen=True)

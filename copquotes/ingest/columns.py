@@ -737,3 +737,60 @@ def checkbox_consent(value: str) -> bool | None:
         return None
     said = [truthy(i, allow_numeric=False, weak=True) for i in items if _CONSENT_PUBLIC.search(i)]
     return bool(said) and all(s is True for s in said)
+
+
+# ------------------------------------------------------------------- "Other" typed in a choice list
+
+_CHOICE_SEP = re.compile(r"\s*[;,]\s*")
+_OPTION_MAX_WORDS = 8
+_OTHER_MIN_WORDS = 6
+
+
+def _segments(value: str) -> list[tuple[int, int, str]]:
+    """``(start, end, folded text)`` of the parts of a cell between commas and semicolons."""
+    out, start = [], 0
+    for m in list(_CHOICE_SEP.finditer(value)) + [None]:
+        end = m.start() if m else len(value)
+        part = value[start:end].strip()
+        if part:
+            out.append((start, end, part.lower()))
+        start = m.end() if m else end
+    return out
+
+
+def choice_options(values: list[str]) -> frozenset[str] | None:
+    """The options of a tick-all-that-apply question written as lists ("A, B" by Google Forms, "A;B;" by
+    Microsoft Forms): the parts that recur in the sample, when lists of them make most cells; else None."""
+    vals = [v.strip() for v in values if v and v.strip() and not is_skip_answer(v)]
+    if len(vals) < 4:
+        return None
+    parts = [{p for _, _, p in _segments(v)} for v in vals]
+    counts = Counter(p for ps in parts for p in ps)
+    options = {p for p, n in counts.items() if n >= 2 and len(_WORD.findall(p)) <= _OPTION_MAX_WORDS}
+    lists = sum(1 for ps in parts if len(ps) >= 2)
+    only_options = sum(1 for ps in parts if ps and ps <= options)
+    if len(options) < 2 or lists < 0.2 * len(vals) or only_options < 0.6 * len(vals):
+        return None
+    # options ticked in varying company (alone, with one, with another): not the fixed pieces of titles
+    # with a comma ("Lec 10: Second derivative test; boundaries") nor a yes qualified ("Yes, definitely")
+    company: dict[str, set] = {}
+    for ps in parts:
+        for p in ps & options:
+            company.setdefault(p, set()).add(frozenset(ps))
+    if sum(1 for p in options if len(company.get(p, ())) >= 2) < 0.6 * len(options):
+        return None
+    return frozenset(options)
+
+
+def other_text(value: str, options: frozenset[str]) -> str:
+    """The words a respondent typed in the "Other" box of a choice list (the cell less its options ticked),
+    or "" when the rest is no sentence (an option not in the sample, a stray word)."""
+    rest = [(s, e, p) for s, e, p in _segments(value or "") if p not in options]
+    if not rest:
+        return ""
+    text = value[rest[0][0]:rest[-1][1]].strip(" ;,")
+    words = len(_WORD.findall(text))
+    longest = max(len(_WORD.findall(p)) for _, _, p in rest)
+    if words < _OTHER_MIN_WORDS or longest < 4 or is_skip_answer(text):
+        return ""
+    return text

@@ -106,6 +106,21 @@ def _strip_md(line: str) -> str:
     return re.sub(r"^\s*(\*\*|__)(.+?)\1", r"\2", line)
 
 
+# a section heading: a Markdown "## Part 2" line in a TXT; a Word Heading/Title paragraph is read as one
+_HEADING = re.compile(r"^\s{0,3}#{1,6}[ \t]+(?P<text>\S.*?)(?:[ \t]+#+)?\s*$")
+
+
+def heading_text(line: str) -> str | None:
+    """The words of a section heading line (``## Part 2 - after the break``), else None."""
+    m = _HEADING.match(line)
+    return m.group("text") if m else None
+
+
+def _unheaded(line: str) -> str:
+    h = heading_text(line)
+    return line if h is None else h
+
+
 def _header_match(line: str):
     """A speaker header line (``Name  0:03``, ``[Name] 0:03``, ``0:03 Name``) or None."""
     m = BRACKET_HEADER.match(line)
@@ -123,7 +138,7 @@ def _header_match(line: str):
 def candidate_counts(lines: list[str]) -> tuple[Counter, Counter, int]:
     """Counts of header-line labels, colon labels and old-Teams arrow lines."""
     header, colon, arrows = Counter(), Counter(), 0
-    for line in lines:
+    for line in map(_unheaded, lines):  # a speaker label set as a heading is still one
         if not line.strip() or boilerplate(line):
             continue
         if ARROW.match(line):
@@ -319,12 +334,13 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
 
 
 def _paragraphs(lines: list[str], unit_name: str) -> list[Turn]:
-    """An unlabelled text: one turn per paragraph (blank lines and skipped lines end one)."""
+    """An unlabelled text: one turn per paragraph (blank lines, skipped lines and headings end one;
+    a heading is the notes' structure, never a unit)."""
     turns: list[Turn] = []
     para: list[str] = []
     start_ln = None
     for ln, line in enumerate(lines + [""], start=1):
-        if not line.strip() or boilerplate(line):
+        if not line.strip() or boilerplate(line) or heading_text(line) is not None:
             if para:
                 turns.append(Turn(None, " ".join(para), f"{unit_name} {start_ln}", merge=False))
             para, start_ln = [], None
@@ -349,24 +365,32 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
     pending_ts = None
     expect_label = False
     blank_since_text = False
+    after_heading = False
 
     def start(label, text, ln, ts):
-        nonlocal current, blank_since_text, pending_ts
+        nonlocal current, blank_since_text, pending_ts, after_heading
         current = Turn(label, text.strip(), f"{unit_name} {ln}", ts or pending_ts)
         pending_ts = None
         turns.append(current)
-        blank_since_text = False
+        blank_since_text = after_heading = False
 
     for ln, raw in enumerate(lines, start=1):
         line = raw.rstrip()
         if raw == BLOCK_END:  # the end of a transcript table: what follows is not the last row's speech
-            current, blank_since_text = None, True
+            current, blank_since_text, after_heading = None, True, False
             continue
         if not line.strip():
             blank_since_text = True
             continue
+        h = heading_text(line)
+        if h is not None:
+            if any(t.text for t in turns) and not _speaker_line(h, h_ok, c_ok):
+                # a section heading ("Part 2 - after the break") ends the turn in progress and is no one's words
+                current, after_heading = None, True
+                continue
+            line = h   # a title before the first turn (read as one, as before), or a label set as a heading
         if end_mark(line):  # what follows a closing marker is not the last speaker's turn
-            current = None
+            current, after_heading = None, False
             continue
         if _SKIP.match(line):
             continue
@@ -413,6 +437,8 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
         if current is None:
             if not turns:  # before the first turn: a title or date line, not speech
                 preamble.append(line.strip())
+            elif after_heading:  # words after a heading, before any label: kept, given to no one
+                start(None, line, ln, None)
             continue
         if current.text:
             current.text += ("\n" if blank_since_text and mode == "labelled" else " ") + line.strip()
@@ -424,6 +450,15 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
     if year:
         detected["year"] = year
     return turns, detected
+
+
+def _speaker_line(line: str, h_ok, c_ok) -> bool:
+    """Whether a line names a speaker (``Name  0:03``, ``Label: text``) by an accepted label."""
+    m = _header_match(line)
+    if m and m.group("label").strip() in h_ok:
+        return True
+    m = LABEL.match(_strip_md(line))
+    return bool(m and m.group("label").strip().strip("*_ ") in c_ok)
 
 
 def _header_detected(field: tuple[str, str], line: str, detected: dict, preamble: list[str]) -> bool:
@@ -672,9 +707,27 @@ def _docx_blocks(document) -> list[str]:
         if isinstance(item, Table):
             blocks.extend(_table_lines(item))
             blocks.append(BLOCK_END)
+        elif _is_heading(item):
+            text = re.sub(r"\s+", " ", _para_text(item)).strip()
+            blocks.append(f"# {text}" if text else "")
         else:
             blocks.append(_bold_lead_as_tab(item, _para_text(item)))
     return blocks
+
+
+def _is_heading(paragraph) -> bool:
+    """A Word Title, Subtitle or Heading paragraph (by its style, or an outline level it or its style sets)."""
+    from docx.oxml.ns import qn
+
+    style = paragraph.style
+    name = (style.name or "").lower() if style is not None else ""
+    if name in ("title", "subtitle") or re.match(r"heading\s*\d", name):
+        return True
+    for element in (paragraph._p, getattr(style, "element", None)):
+        if element is not None and element.find(f"./{qn('w:pPr')}/{qn('w:outlineLvl')}") is not None:
+            level = element.find(f"./{qn('w:pPr')}/{qn('w:outlineLvl')}").get(qn("w:val"))
+            return level is not None and level.isdigit() and int(level) < 9   # 9 is body text
+    return False
 
 
 def _bold(run) -> bool:

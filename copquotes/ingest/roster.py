@@ -70,6 +70,14 @@ def _words_re(words) -> str:
 
 
 _GUESTS_RE = _words_re(_GUEST_WORDS)
+# a role after words that say which one ("FG facilitator", "CoP facilitator", "Lead researcher",
+# "Second interviewer", "Session chair"): that role, and no name
+_QUALIFIED_ROLE_RE = (
+    r"(?:(?:fg|focus[\s-]+group|cop|community\s+of\s+practice|lead|senior|assistant|second|2nd|first|1st|main|"
+    r"research|evaluation|project|program|programme|session|group|external|independent|peer|support|deputy|"
+    r"online|the)\s+){1,2}(?P<role>co[-\s]?facilitator|facilitator|interviewer|moderator|researcher|evaluator|"
+    r"chair|host|note[\s-]?taker)s?")
+_QUALIFIED_ROLE = re.compile(rf"^{_QUALIFIED_ROLE_RE}$", re.I)
 # labels that name a role or a number, not a person: never identifiers
 _GENERIC = re.compile(
     r"^(?:(?:unknown|unidentified)\s+speaker(?:\s*\d+)?|speaker\s*[-_]?\s*\d+|speaker\s+[a-z]|"
@@ -79,7 +87,7 @@ _GENERIC = re.compile(
     r"note[\s-]?taker|observer(?:\s*\d+)?|host|co[-\s]?host|moderator|(?:" + _GUESTS_RE + r")(?:\s*\d+)?|"
     r"researcher(?:\s*\d+)?|evaluator(?:\s*\d+)?|presenter|chair|all|group|several|multiple|many|"
     r"multiple\s+speakers|everyone|crosstalk|inaudible|audience|voice|f\d*|m\d*|"
-    r"(?:male|female)\s+(?:participant|speaker)(?:\s*\d+)?)$",
+    r"(?:male|female)\s+(?:participant|speaker)(?:\s*\d+)?|" + _QUALIFIED_ROLE_RE + r"(?:\s*\d+)?)$",
     re.I,
 )
 _UNKNOWN = re.compile(r"^(?:(?:unknown|unidentified)\s+speaker(?:\s*\d+)?|crosstalk|inaudible|all|several|multiple|many|multiple\s+speakers|everyone|group|audience|voice)$", re.I)
@@ -157,6 +165,10 @@ def label_role(label: str) -> str | None:
     base = re.sub(r"\s+", " ", base)
     if base in _ROLE_WORDS:
         return _ROLE_WORDS[base]
+    m = _QUALIFIED_ROLE.match(base)
+    if m:
+        return _ROLE_WORDS.get(re.sub(r"[\s-]+", " ", m.group("role").lower()).replace("co facilitator", "co-facilitator"),
+                               "facilitator")
     for inner in re.findall(r"\(([^)]*)\)|\[([^\]]*)\]", raw):
         for part in inner:
             p = re.sub(r"[^\w\s-]", " ", part).strip()

@@ -142,7 +142,8 @@ def find_columns(source: Source, cols: list[Column], values) -> MetaColumns:
             col.role, found.year = "year", col
         elif kind in ("group", "cohort") and found.group is None and _group_labels(vals):
             col.role, found.group = "group", col
-        elif kind in ("group", "cohort") and found.group is None and _values(vals) and not _ratings(vals):
+        elif kind in ("group", "cohort") and found.group is None and not source.meta.get("group") \
+                and _values(vals) and not _ratings(vals):   # no advice to give a group already given
             found.notes.append(f"the column {col.id!r} is named like a group but its values are not short labels "
                                "shared by several respondents; not read as the group (give group in copquotes.yaml "
                                "or --meta)")

@@ -71,6 +71,8 @@ class _Plan:
     set_aside_cols: list[Column] = field(default_factory=list)
     # the consent column is a box ticked beside this statement (copquotes.ingest.ticks): empty is no consent
     consent_tick: str | None = None
+    # tick-all-that-apply columns written as lists, with their options: the words typed in "Other" are answers
+    other_cols: list[tuple[Column, frozenset]] = field(default_factory=list)
     # the consent question limits the use to something that is not publishing (C.limited_use): a yes is unknown
     consent_limited: bool = False
     # how each row gets its group and year (copquotes.ingest.rowmeta)
@@ -141,6 +143,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
                     "file-level consent does not stand in for it (consent left unknown); if it is the quote consent, "
                     "name it with consent_column in copquotes.yaml", source.path, aside[0].id)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
+    others = _other_text_columns(source, candidates, values, [consent_col, *items, *maybe, *aside])
     sheet_year = (year_from_text(sheet) or sheet.strip()) if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None
     year = meta.get("year") or sheet_year
     if not year and not roles.date_cols:
@@ -165,7 +168,22 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
                  consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
-                 consent_limited=_limited(source, consent_col))
+                 consent_limited=_limited(source, consent_col), other_cols=others)
+
+
+def _other_text_columns(source: Source, candidates: list[Column], values, taken: list) -> list[tuple[Column, frozenset]]:
+    """The tick-all-that-apply columns written as lists of options ("A, B, words typed in Other"), with
+    their options; none when the manifest names the open questions (its choice stands)."""
+    if source.meta.get("open_questions"):
+        return []
+    out = []
+    for c in candidates:
+        if c.role != "other" or any(c is t for t in taken if t is not None) or T.states_consent(c):
+            continue
+        options = C.choice_options(values(c))
+        if options:
+            out.append((c, options))
+    return out
 
 
 @dataclass
@@ -632,6 +650,22 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             file=str(path), position=position, text=text,
             source_kind=meta.get("source_kind", "survey"), group=group,
             year=year, question=col.question or col.id,
+            speaker_key=speaker_key, speaker_role="respondent", consent=consent,
+            locator=locator, start_time=None, extra=tuple(sorted(extra)),
+        )
+        position += 1
+        stats["units"] += 1
+        plan.per_row.note(group, year)
+    for col, options in plan.other_cols:   # the words typed in a choice list's "Other" box
+        text = C.other_text(_cell(row, col), options)
+        if not text:
+            continue
+        extra = [("column", col.id), ("other", True)] + ([("sheet", plan.sheet)] if multi and plan.sheet else [])
+        locator = f"{plan.sheet + ' ' if multi and plan.sheet else ''}row {rownum}, col {col_letter(col.index)}"
+        yield Unit(
+            file=str(path), position=position, text=_clean_answer(text),
+            source_kind=meta.get("source_kind", "survey"), group=group,
+            year=year, question=f"{col.question or col.id} - Other",
             speaker_key=speaker_key, speaker_role="respondent", consent=consent,
             locator=locator, start_time=None, extra=tuple(sorted(extra)),
         )

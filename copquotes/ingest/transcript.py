@@ -209,6 +209,7 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     if meta.get("speaker_role"):
         default_role = role_value(meta["speaker_role"]) or str(meta["speaker_role"]).strip().lower()
 
+    turns, other_forms = _one_label_per_person(turns)
     merged = _merge_turns(turns)
     _header_consent(meta, header_consent, merged)
     file_consent = truthy(meta.get("consent")) if meta.get("consent") is not None else None
@@ -216,7 +217,7 @@ def build_reading(source: Source, turns: list[Turn], detected: dict | None = Non
     labelled = [s for s in speakers.values() if not s["unknown"]]
     if not meta.get("source_kind"):
         meta["source_kind"] = _source_kind(source, speakers, labelled, default_role)
-    identifiers = _identifiers(source, header_names, speakers)
+    identifiers = _identifiers(source, header_names + other_forms, speakers)
     units = _units(source, meta, merged, speakers, file_consent, default_role)
     stats = {
         "turns": len(turns), "units": len(units), "speakers": len(labelled),
@@ -253,6 +254,44 @@ def _header_consent(meta: dict, said, merged: list[dict]) -> None:
     speakers = {m["label"] for m in merged if m["label"] and label_role(m["label"]) not in ("facilitator", "interviewer")}
     if not yes or (len(speakers) <= 1 and meta.get("consent") is None):
         meta["consent"] = said
+
+
+# the tag Teams adds to an outside account's display name: the account, not the person or a role
+_ACCOUNT_TAG = re.compile(r"\s*\((?:guest|external|unverified)\)\s*$", re.I)
+
+
+def _person_key(label: str) -> str | None:
+    """A label's person, comparable across forms ("Tom Baxter (Guest)", "Baxter, Tom", "Dr Tom Baxter",
+    "Tom Baxter (he/him)" -> "tom baxter"); None for a label that may not name one person for sure
+    (a first name alone, a role or number, a role in brackets, an unknown speaker)."""
+    base = _ACCOUNT_TAG.sub("", label).strip()
+    if not base or is_unknown_label(label) or label_role(base) or is_generic_label(clean_label(base) or base):
+        return None
+    key = name_key(base)
+    return key if len(key.split()) >= 2 else None
+
+
+def _one_label_per_person(turns: list[Turn]) -> tuple[list[Turn], list[str]]:
+    """The turns with every label form of one person replaced by one of them (the first without a
+    Teams account tag), so that they get one key, role and consent; and the other forms, still names
+    to redact."""
+    forms: dict[str, list[str]] = {}
+    for t in turns:
+        label = t.label.strip() if t.label else None
+        key = _person_key(label) if label else None
+        if key and label not in forms.setdefault(key, []):
+            forms[key].append(label)
+    canonical: dict[str, str] = {}
+    for labels in forms.values():
+        if len(labels) > 1:
+            primary = next((f for f in labels if not _ACCOUNT_TAG.search(f)), labels[0])
+            canonical.update({f: primary for f in labels if f != primary})
+    if not canonical:
+        return turns, []
+    for t in turns:
+        if t.label and t.label.strip() in canonical:
+            t.label = canonical[t.label.strip()]
+    return turns, list(canonical)
 
 
 def _merge_turns(turns: list[Turn]) -> list[dict]:

@@ -61,3 +61,20 @@ def test_names_stay_participants(tmp_path, label, name):
     unit, identifiers = _read(tmp_path, label)
     assert unit.speaker_role == "participant"
     assert [i.value for i in identifiers if i.kind == "person"] == [name]
+
+
+@pytest.mark.parametrize("label, role", [
+    ("FG facilitator", "facilitator"),
+    ("CoP facilitator", "facilitator"),
+    ("Focus group facilitator", "facilitator"),
+    ("Session facilitator 2", "facilitator"),
+    ("Lead researcher", "facilitator"),
+    ("Senior evaluator", "facilitator"),
+    ("Session chair", "facilitator"),
+    ("Second interviewer", "interviewer"),
+    ("Research interviewer", "interviewer"),
+])
+def test_a_role_after_a_qualifier_is_that_role_and_no_name(tmp_path, label, role):
+    unit, identifiers = _read(tmp_path, label)
+    assert unit.speaker_role == role            # the facilitator's words are never a participant's
+    assert [i.value for i in identifiers if i.kind == "person"] == []   # "facilitator" in a quote stays

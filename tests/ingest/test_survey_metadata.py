@@ -174,6 +174,19 @@ def test_a_group_column_that_is_not_shared_short_labels_is_not_read(tmp_path, ca
 
 
 @pytest.mark.parametrize("header, values", [
+    ("Group", ["Ana", "Ben", "Caro", "Dev"]),
+    ("Which CoP group were you part of?", ["Respectful Relationships Education", "Regional and rural",
+                                            "Emerging practitioners", "Tertiary settings"]),
+])
+def test_no_advice_to_give_the_group_when_the_manifest_or_meta_gives_it(tmp_path, caplog, header, values):
+    path = write_csv(tmp_path / "s.csv", [[header, Q_VALUE]] + [[v, a] for v, a in zip(values, ANSWERS)])
+    with caplog.at_level(logging.WARNING, logger="copquotes.ingest"):
+        units = list(read(discover([path], meta={"group": "RRE"}).sources[0]).units)
+    assert {u.group for u in units} == {"RRE"}
+    assert not [r.getMessage() for r in caplog.records if "named like a group" in r.getMessage()]
+
+
+@pytest.mark.parametrize("header, values", [
     ("Community", ["Strongly agree", "Agree", "Agree", "Disagree"]),
     ("Network", ["Yes", "No", "Yes", "Yes"]),
 ])
