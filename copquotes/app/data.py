@@ -782,7 +782,8 @@ def _theme_relevances(ws, theme: str, base: str, params: list) -> dict[str, floa
     from ..quotes import readers
 
     w = readers.theme_weight(ws)
-    key = (str(ws.path), theme, w, quote_numbers(ws))
+    # (and while no analysis stage ran: a workspace restored from a copy may have counted as far)
+    key = (str(ws.path), theme, w, quote_numbers(ws), analysis_token(ws))
     memo = _RELEVANCES.get(key)
     if memo is None:
         if len(_RELEVANCES) >= MAX_RANKED_THEMES:
