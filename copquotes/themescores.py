@@ -66,7 +66,8 @@ def rows(ws, unit_ids) -> dict[str, list[tuple]]:
 
 def labels(ws, unit_ids) -> dict[tuple[str, str], int]:
     """``{(unit_id, theme): tagger label}`` of ``unit_ids``."""
-    return {(uid, r[0]): int(r[2] or 0) for uid, rs in rows(ws, unit_ids).items() for r in rs}
+    got = unitparts.read(ws, TABLE, list(unit_ids), columns=("theme", "label"))
+    return {(uid, theme): int(label or 0) for uid, rs in got.items() for theme, label in rs}
 
 
 def unit_labels(ws, unit_ids) -> dict[str, dict[str, int]]:

@@ -272,3 +272,62 @@ def test_a_part_damaged_inside_is_left_out_of_a_merge_not_a_failed_stage(ws, mon
     assert unitparts.compact(ws, SENTENCE_THEMES) == 2   # the two whole parts, merged
     unitparts.remove_unreferenced(ws, SENTENCE_THEMES)
     assert bad in _files(ws) and len(_files(ws)) == 2
+
+
+def _many_units(tmp_path, n: int) -> tuple[Workspace, list[str]]:
+    f = tmp_path / "many.txt"
+    f.write_text("\n".join(f"Answer number {i} about the group." for i in range(n)))
+    w = Workspace.create(tmp_path / "many")
+    w.ingest([Src(f)], read=_reader, progress=False)
+    return w, [r[0] for r in w.conn.execute("SELECT unit_id FROM units ORDER BY position")]
+
+
+@pytest.mark.parametrize("table", [SENTENCE_THEMES, unitparts.UNIT_THEMES])
+@pytest.mark.parametrize("pick", [[5], [0, 7, 3], list(range(0, 140, 2)), list(range(70))])
+@pytest.mark.parametrize("columns", [None, "last two"])
+def test_a_few_units_of_a_large_part_read_the_same_rows_as_a_filtered_read(tmp_path, table, pick, columns):
+    w, ids = _many_units(tmp_path, 140)
+    try:
+        names = [n for n, _ in unitparts.COLUMNS[table]]
+        values = {"idx": lambda i, k: k, "theme": lambda i, k: ("wellbeing", "backlash", "joy")[k],
+                  "score": lambda i, k: i / 1000 + k, "label": lambda i, k: (i + k) % 2,
+                  "evidence_idx": lambda i, k: i % 3}
+        # three rows a unit, the part ordered by theme (as the tag stage writes unit_themes)
+        rows = sorted(((uid, *[values[c](i, k) for c in names[1:]]) for k in range(3) for i, uid in enumerate(ids)),
+                      key=lambda r: (r[names.index("theme")], r[0]))
+        part = unitparts.write_part(w.path, table, rows)
+        with w.transaction() as conn:
+            unitparts.point(conn, table, ids, part)
+        cols = None if columns is None else names[-2:]
+        wanted = [ids[i] for i in pick]
+        expected = {}
+        for r in rows:
+            if r[0] in wanted:
+                rest = r[1:] if cols is None else tuple(r[names.index(c)] for c in cols)
+                expected.setdefault(r[0], []).append(rest)
+        unitparts._IDS.clear()
+        assert unitparts.read(w, table, wanted, cols) == expected
+        assert (len(unitparts._IDS) == 1) is (len(wanted) <= unitparts.FEW_UNITS)   # which way it was read
+        assert unitparts.read(w, table, wanted, cols) == expected                    # and again, from what was kept
+    finally:
+        w.close()
+
+
+def test_the_unit_ids_kept_stay_under_their_bound(tmp_path, monkeypatch):
+    w, ids = _many_units(tmp_path, 60)
+    try:
+        parts = []
+        for k in range(4):
+            part = unitparts.write_part(w.path, SENTENCE_THEMES, [(u, k, "wellbeing", 0.5) for u in ids[k * 15:(k + 1) * 15]])
+            with w.transaction() as conn:
+                unitparts.point(conn, SENTENCE_THEMES, ids[k * 15:(k + 1) * 15], part)
+            parts.append(part)
+        unitparts._IDS.clear()
+        one = unitparts.read(w, SENTENCE_THEMES, [ids[0]])
+        size = next(iter(unitparts._IDS.values())).nbytes
+        monkeypatch.setattr(unitparts, "IDS_KEPT_BYTES", 2 * size + 1)
+        got = unitparts.read(w, SENTENCE_THEMES, [ids[k * 15] for k in range(4)])
+        assert one == {ids[0]: [(0, "wellbeing", 0.5)]} and len(got) == 4
+        assert len(unitparts._IDS) == 2 and sum(a.nbytes for a in unitparts._IDS.values()) <= 2 * size + 1
+    finally:
+        w.close()

@@ -10,6 +10,8 @@ Streamlit writes as the class ``st-key-<key>``). When the page is drawn again, a
 box shows what the server had when the typing began (the quote's text, or a draft this tab sent)
 is put back in the box and sent (the box is left), so it reaches the app as any edit does; the
 box is opened first when it is closed (the quote's details on the Quotes page, Edit in Triage).
+A box is judged only once it shows text: Streamlit adds a new box to the page empty and fills it
+a moment later, and an empty box is neither the server's text nor another draft.
 A box that shows other text (a draft typed in another tab after this one) keeps it: the server's
 newer draft wins, and the tab's copy is dropped.
 
@@ -164,6 +166,10 @@ SCRIPT = """
       if (!k) { continue; }
       boxes[k] = el;
       if (el.__cqSeen) { continue; }
+      // Streamlit puts a new box in the page empty and gives it the server's text a moment later
+      // (tens of ms; more on a loaded machine): an empty box is judged once it has its text, or
+      // the copy would be taken for one the server's newer text replaced, and dropped
+      if (el.value === "") { continue; }
       el.__cqSeen = true;
       if (el.__cqBase === undefined) { el.__cqBase = el.value; }
       const e = read(k);

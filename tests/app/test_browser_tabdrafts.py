@@ -183,3 +183,63 @@ def test_words_kept_in_a_tab_are_never_restored_for_another_reviewer(app_server,
         finally:
             con.close()
         assert eve == []
+
+
+# The tab's script on a page of its own (no app): a reviewer's box as Streamlit adds one, empty at
+# first and given the server's text a moment later (measured in Chromium on the Quotes page: empty
+# when inserted and still a tick later, filled within 100 ms; longer on a loaded machine). The
+# wait here (1 s) is longer than the script's look (every 250 ms), so it always looks in between.
+QUOTE = "We are in this together, and that solidarity keeps me going."
+NEWER = "We are in this together, a draft typed in another tab since."
+STUB = """<!doctype html><html><body>
+<div data-testid="stApp" data-test-script-state="notRunning">
+  <div class="st-key-cq_reviewer_0123abcd"></div><div id="card"></div>
+</div>
+<script>
+  sessionStorage.setItem("copquotes.draftowner", "0123abcd");
+  sessionStorage.setItem("copquotes.draft.q1.1", JSON.stringify(__COPY__));
+</script>
+__SCRIPT__
+<script>
+  setTimeout(function () {
+    const box = document.createElement("div");
+    box.className = "st-key-edit_q1_1";
+    box.innerHTML = "<textarea aria-label='Text to publish'></textarea>";
+    document.getElementById("card").appendChild(box);
+    setTimeout(function () { box.querySelector("textarea").value = __SERVER__; }, 1000);
+  }, 300);
+</script>
+</body></html>"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("server, shown, kept", [
+    (QUOTE, WORDS, True),           # the server has the quote's text: the typed words come back
+    (NEWER, NEWER, False),          # a draft typed elsewhere since: it wins, the copy is dropped
+], ids=["server-text", "newer-draft"])
+def test_a_box_added_empty_is_judged_by_the_text_it_is_given(server, shown, kept):
+    """A box judged while still empty was taken for one holding other text: the tab's copy was
+    dropped, and the box then showed the quote's text (the busy reload test's failure)."""
+    import json
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from copquotes.app.tabdrafts import SCRIPT
+
+    from .test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    html = (STUB.replace("__COPY__", json.dumps({"text": WORDS, "base": QUOTE, "sent": WORDS}))
+            .replace("__SERVER__", json.dumps(server)).replace("__SCRIPT__", SCRIPT))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.route("http://copquotes.test/", lambda r: r.fulfill(body=html, content_type="text/html"))
+            page.goto("http://copquotes.test/")
+            box = page.get_by_label("Text to publish")
+            expect(box).to_have_value(shown, timeout=10000)
+            page.wait_for_timeout(1500)                          # given its text, and looked at since
+            assert box.input_value() == shown
+            assert bool(_kept(page)) is kept
+        finally:
+            browser.close()
