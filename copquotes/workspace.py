@@ -474,20 +474,22 @@ _MIGRATIONS: list[str] = [
     """
     CREATE INDEX IF NOT EXISTS units_speaker ON units(file_id, speaker_key);
     """,
-    # 16 -> 17: a count that moves whenever any quote's numbers (score, themes, score parts) are
+    # 16 -> 17: a token that changes whenever any quote's numbers (score, themes, score parts) are
     # written, by any writer: the app keeps each quote's relevance to a theme while it holds
     # (app.data._theme_relevances), so a theme filter after a review action reads the filtered
-    # quotes' ids, not every one's numbers again
+    # quotes' ids, not every one's numbers again. Random, not a count: a folder restored from a
+    # backup and written again would count as far as a write before the restore did (to
+    # other quotes), and the app, still running, would take the relevances it kept for that count
     """
     CREATE TRIGGER IF NOT EXISTS quote_numbers_insert AFTER INSERT ON quotes
     BEGIN
-        INSERT INTO meta(key, value) VALUES ('quote_numbers', '1')
-        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+        INSERT INTO meta(key, value) VALUES ('quote_numbers', lower(hex(randomblob(8))))
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
     END;
     CREATE TRIGGER IF NOT EXISTS quote_numbers_update AFTER UPDATE OF score, themes_json, parts_json ON quotes
     BEGIN
-        INSERT INTO meta(key, value) VALUES ('quote_numbers', '1')
-        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+        INSERT INTO meta(key, value) VALUES ('quote_numbers', lower(hex(randomblob(8))))
+        ON CONFLICT(key) DO UPDATE SET value = excluded.value;
     END;
     """,
 ]

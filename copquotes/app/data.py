@@ -774,7 +774,7 @@ _NUMBERS = ("q.quote_id, q.score, q.themes_json, json_extract(q.parts_json, '$.s
 def _theme_relevances(ws, theme: str, base: str, params: list) -> dict[str, float]:
     """``{quote_id: relevance to theme}`` of the quotes ``SELECT ...`` + ``base`` keeps; each
     computed once while no quote's numbers (score, themes, score parts) have been written since
-    (the count ``quote_numbers`` that the database's triggers move on any such write). At 500,000
+    (the token ``quote_numbers`` that the database's triggers change on any such write). At 500,000
     units a theme's 50,000 quotes take 0.3 s to compute, 0.05 s to look up, and reading their
     numbers again (as JSON) a quarter of the filtered read: after a review action that leaves
     them (a decision, an edit, a label) the filtered quotes' ids are read, and the numbers of
@@ -782,8 +782,10 @@ def _theme_relevances(ws, theme: str, base: str, params: list) -> dict[str, floa
     from ..quotes import readers
 
     w = readers.theme_weight(ws)
-    # (and while no analysis stage ran: a workspace restored from a copy may have counted as far)
-    key = (str(ws.path), theme, w, quote_numbers(ws), analysis_token(ws))
+    # (the token is random, never the same for two states of the numbers: a folder restored from
+    # a copy and written again has another, however many writes each side counted)
+    numbers = quote_numbers(ws)
+    key = (str(ws.path), theme, w, numbers)
     memo = _RELEVANCES.get(key)
     if memo is None:
         if len(_RELEVANCES) >= MAX_RANKED_THEMES:
@@ -804,14 +806,19 @@ def _theme_relevances(ws, theme: str, base: str, params: list) -> dict[str, floa
     for qid, score, themes, safety, alone, part in rows:
         s = readers.theme_scores(themes).get(theme)
         memo[qid] = 0.0 if s is None else readers.relevance(score, safety, alone, part, float(s), w)
-    return {qid: memo[qid] for qid in listed}
+    if quote_numbers(ws) != numbers:
+        # another process wrote numbers between these reads (each its own snapshot): what was
+        # read is not kept under the token read before them
+        _RELEVANCES.pop(key, None)
+    # (a quote listed, then deleted by another process before its numbers were read, is gone)
+    return {qid: memo[qid] for qid in listed if qid in memo}
 
 
-def quote_numbers(ws) -> int:
-    """A count that moves whenever a quote's score, themes or score parts are written (schema 17's
-    triggers on ``quotes``)."""
+def quote_numbers(ws) -> str:
+    """A token that changes whenever a quote's score, themes or score parts are written (schema
+    17's triggers on ``quotes``; random, so never the same for two states); ``""`` before any."""
     row = ws.conn.execute("SELECT value FROM meta WHERE key = 'quote_numbers'").fetchone()
-    return int(row[0]) if row else 0
+    return str(row[0]) if row else ""
 
 
 _THEME_ORDERS: dict = {}

@@ -507,6 +507,136 @@ def test_a_theme_filter_after_a_write_is_in_the_themes_order_and_keeps_relevance
     assert theme_pages(ws, f, 1) == reference_theme_order(ws, f)
 
 
+# (a write to one quote that moves its relevance to solidarity, by one of QUOTE_WRITES' writers)
+RESTORED_WRITES = {"learned score": _learned_score, "score parts from another connection": _raw_parts}
+
+
+@pytest.mark.parametrize("write", RESTORED_WRITES)
+def test_a_theme_filter_after_the_folder_is_restored_from_a_copy_and_written_again_is_in_the_themes_order(
+        tmp_path, write):
+    """The app keeps running while the workspace folder is restored from a backup, and a new session
+    opens it: a write there brings the count of number writes back to where a write before the
+    restore had it (to another quote), with the same analysis (no stage ran): the relevances kept
+    for that count are not the restored quotes'."""
+    import shutil
+
+    path = tmp_path / "ws"
+    w = build_workspace(path)
+    f = data.QuoteFilters(theme="solidarity")
+    first, second = theme_pages(w, f, 1)[:2]
+    w.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    w.close()
+    shutil.copytree(path, tmp_path / "backup")
+    w = Workspace.open(path)
+    RESTORED_WRITES[write](w, first)
+    assert theme_pages(w, f, 1) == reference_theme_order(w, f)
+    w.close()
+    shutil.rmtree(path)
+    shutil.copytree(tmp_path / "backup", path)
+    w = Workspace.open(path)
+    try:
+        assert theme_pages(w, f, 1) == reference_theme_order(w, f)
+        RESTORED_WRITES[write](w, second)
+        assert theme_pages(w, f, 1) == reference_theme_order(w, f)
+    finally:
+        w.close()
+
+
+def _withdraw_consent(path, qid):
+    other = Workspace.open(path)
+    with other.transaction() as c:
+        c.execute("UPDATE units SET consent = 0 WHERE unit_id = (SELECT unit_id FROM quotes WHERE quote_id = ?)", (qid,))
+    other.close()
+
+
+def _rescore(path, qid):
+    other = Workspace.open(path)
+    with other.transaction():
+        from copquotes.quotes import storage
+
+        storage.set_scores(other, [(0.001, qid)])
+    other.close()
+
+
+class _WritesBeforeNumbers:
+    """``ws.conn`` whose cursors run ``write()`` (another process) just before the read of the
+    numbers of quotes the kept relevances do not hold: between the filter's two reads."""
+
+    def __init__(self, conn, write):
+        self._conn, self._write = conn, write
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def cursor(self):
+        conn, outer = self._conn, self
+
+        class Cursor:
+            def __init__(self):
+                self.__dict__["_c"] = conn.cursor()
+
+            def __getattr__(self, name):
+                return getattr(self._c, name)
+
+            def __setattr__(self, name, value):
+                setattr(self._c, name, value)
+
+            def execute(self, sql, *args):
+                if outer._write is not None and "json_each" in sql and "json_extract(q.parts_json" in sql:
+                    write, outer._write = outer._write, None
+                    write()
+                return self._c.execute(sql, *args)
+
+        return Cursor()
+
+
+# another process's write between the theme filter's read of the ids and of the new ones' numbers
+RACING_WRITES = {"consent withdrawn (the quote deleted)": _withdraw_consent, "learned score": _rescore}
+
+
+@pytest.mark.parametrize("write", RACING_WRITES)
+def test_a_theme_filter_read_while_another_process_writes_answers_and_then_is_in_the_themes_order(ws, write):
+    solidarity = [r[0] for r in ws.conn.execute(
+        "SELECT quote_id FROM quotes WHERE instr(themes_json, '\"solidarity\"') ORDER BY quote_id")]
+    review.approve(ws, solidarity[0], "Ann", 1)
+    approved = data.QuoteFilters(theme="solidarity", status="approved")
+    assert theme_pages(ws, approved, 1) == [solidarity[0]]          # one relevance kept
+    f = data.QuoteFilters(theme="solidarity")
+    real = ws.conn
+    ws.conn = _WritesBeforeNumbers(real, lambda: RACING_WRITES[write](ws.path, solidarity[-1]))
+    try:
+        data.quotes_page(ws, f, 1, 10)                                # answers (a page of the moment)
+        assert ws.conn._write is None
+    finally:
+        ws.conn = real
+    assert theme_pages(ws, f, 1) == reference_theme_order(ws, f)
+
+
+def test_a_schema_16_workspace_gets_the_number_triggers_and_its_theme_filter_follows_writes(tmp_path):
+    """A workspace of schema 16 has neither the triggers nor the token (``pretend_schema`` leaves
+    them: dropped here): migrated, its first write of a quote's numbers sets the token."""
+    w = build_workspace(tmp_path / "ws")
+    w.conn.execute("DROP TRIGGER quote_numbers_insert")
+    w.conn.execute("DROP TRIGGER quote_numbers_update")
+    w.conn.execute("DELETE FROM meta WHERE key = 'quote_numbers'")
+    pretend_schema(w, 16)
+    w.close()
+    w = Workspace.open(tmp_path / "ws")
+    try:
+        assert w.schema_version == SCHEMA_VERSION == 17
+        assert {r[0] for r in w.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                                             " AND name LIKE 'quote_numbers%'")} == {"quote_numbers_insert",
+                                                                                     "quote_numbers_update"}
+        f = data.QuoteFilters(theme="solidarity")
+        first = theme_pages(w, f, 1)[0]
+        assert theme_pages(w, f, 1) == reference_theme_order(w, f) and data.quote_numbers(w) == ""
+        _learned_score(w, first)
+        assert data.quote_numbers(w) != ""
+        assert theme_pages(w, f, 1) == reference_theme_order(w, f) and theme_pages(w, f, 1)[-1] == first
+    finally:
+        w.close()
+
+
 def test_an_export_filtered_on_a_theme_writes_its_quotes_in_the_pages_order(ws):
     f = data.QuoteFilters(theme="wellbeing")
     assert data.export_quote_ids(ws, f) == theme_pages(ws, f, 2) == reference_theme_order(ws, f)
