@@ -201,7 +201,7 @@ def read(ws, table: str, unit_ids, columns=None) -> dict[str, list[tuple]]:
     for part in sorted(pointers):
         ids, path = pointers[part], folder(ws.path, table) / part
         try:
-            rows = _few_rows(path, ids, cols) if len(ids) <= FEW_UNITS else _rows(path, ids, cols)
+            rows = _few_rows(path, table, ids, cols) if len(ids) <= FEW_UNITS else _rows(path, ids, cols)
         except FileNotFoundError:
             # removed since the pointers were read: every unit pointed elsewhere first (the one writer
             # removes only the parts nothing points at), so read these units' pointers again
@@ -237,7 +237,7 @@ _IDS: dict = {}
 _IDS_LOCK = threading.Lock()       # (the app's sessions are threads of one process)
 
 
-def _few_rows(path: Path, ids: list[str], cols: list[str]):
+def _few_rows(path: Path, table: str, ids: list[str], cols: list[str]):
     """:func:`_rows`, for a few units of the part (:data:`FEW_UNITS`)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -246,14 +246,10 @@ def _few_rows(path: Path, ids: list[str], cols: list[str]):
     units = _part_ids(path)
     at = pc.indices_nonzero(pc.take(pc.is_in(units.dictionary, value_set=pa.array(ids, type=pa.string())),
                                     units.indices))
-    strings = [c for c in cols if dict(COLUMNS[_table_of(path)]).get(c) == "string"]
+    strings = [c for c in cols if dict(COLUMNS[table]).get(c) == "string"]
     data = pq.read_table(path, columns=cols, read_dictionary=strings or None,
                          page_checksum_verification=True).take(at)
     return zip(units.take(at).to_pylist(), *[data[n].to_pylist() for n in cols])
-
-
-def _table_of(path: Path) -> str:
-    return path.parent.name
 
 
 def _part_ids(path: Path):

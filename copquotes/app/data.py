@@ -799,10 +799,8 @@ def _theme_relevances(ws, theme: str, base: str, params: list) -> dict[str, floa
     else:                # the ids; the numbers of those not seen before
         listed = [r[0] for r in cur.execute("SELECT q.quote_id" + base, params)]
         new = [qid for qid in listed if qid not in memo]
-        rows = []
-        for i in range(0, len(new), 5000):
-            rows += cur.execute(f"SELECT {_NUMBERS} FROM quotes q WHERE q.quote_id IN (SELECT value FROM json_each(?))",
-                                (json.dumps(new[i:i + 5000]),)).fetchall()
+        rows = cur.execute(f"SELECT {_NUMBERS} FROM quotes q WHERE q.quote_id IN (SELECT value FROM json_each(?))",
+                           (json.dumps(new),)).fetchall() if new else []
     for qid, score, themes, safety, alone, part in rows:
         s = readers.theme_scores(themes).get(theme)
         memo[qid] = 0.0 if s is None else readers.relevance(score, safety, alone, part, float(s), w)
