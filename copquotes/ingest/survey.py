@@ -633,39 +633,27 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
         if said is None and cell.strip() and plan.consent_col is None:
             consent = None   # an answer code nobody has read: the file's consent does not stand in for it
     group, year = plan.per_row.values(lambda c: _cell(row, c))
+    answers = []   # (column, text, question, extra): the open answers, then words typed in "Other"
     for col in plan.open_cols:
         text = _cell(row, col)
         if not text or C.is_skip_answer(text):
             if text:
                 stats["skipped_answers"] += 1
             continue
-        text = _clean_answer(text)
-        extra = [("column", col.id)]
-        if multi and plan.sheet:
-            extra.append(("sheet", plan.sheet))
+        answers.append((col, text, col.question or col.id, ()))
+    for col, options in plan.other_cols:   # the words typed in a choice list's "Other" box
+        text = C.other_text(_cell(row, col), options)
+        if text:
+            answers.append((col, text, f"{col.question or col.id} - Other", (("other", True),)))
+    for col, text, question, more in answers:
+        extra = [("column", col.id), *more] + ([("sheet", plan.sheet)] if multi and plan.sheet else [])
         locator = f"row {rownum}, col {col_letter(col.index)}"
         if multi and plan.sheet:
             locator = f"{plan.sheet} {locator}"
         yield Unit(
-            file=str(path), position=position, text=text,
-            source_kind=meta.get("source_kind", "survey"), group=group,
-            year=year, question=col.question or col.id,
-            speaker_key=speaker_key, speaker_role="respondent", consent=consent,
-            locator=locator, start_time=None, extra=tuple(sorted(extra)),
-        )
-        position += 1
-        stats["units"] += 1
-        plan.per_row.note(group, year)
-    for col, options in plan.other_cols:   # the words typed in a choice list's "Other" box
-        text = C.other_text(_cell(row, col), options)
-        if not text:
-            continue
-        extra = [("column", col.id), ("other", True)] + ([("sheet", plan.sheet)] if multi and plan.sheet else [])
-        locator = f"{plan.sheet + ' ' if multi and plan.sheet else ''}row {rownum}, col {col_letter(col.index)}"
-        yield Unit(
             file=str(path), position=position, text=_clean_answer(text),
             source_kind=meta.get("source_kind", "survey"), group=group,
-            year=year, question=f"{col.question or col.id} - Other",
+            year=year, question=question,
             speaker_key=speaker_key, speaker_role="respondent", consent=consent,
             locator=locator, start_time=None, extra=tuple(sorted(extra)),
         )
