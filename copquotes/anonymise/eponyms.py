@@ -5,7 +5,7 @@ Participants talk about conditions and about the models they were taught, and th
 eponym as someone mentioned ("about Crohn's", "we used the Gibbs ..."). A one-word name candidate is let
 go when a condition word or a method word follows it (its possessive between them or not), or when it is
 one of the few eponyms that stand alone, possessive, for their condition ("Crohn's", "Alzheimer's";
-"Huntington" alone may be a town). Two-word names ("Miriam Bell's palsy"), roster and speaker names and
+"Huntington" alone may be a town), or when the name read in its method's word ("Schwartz Rounds"). Two-word names ("Miriam Bell's palsy"), roster and speaker names and
 titles ("Dr Kolb") are never let go here, and a possessive before a word people own ("Priya's framework",
 "Sam's model") stays a person: the possessive takes only the methods nobody calls their own.
 """
@@ -27,12 +27,18 @@ _CONDITION_WORDS = r"disease|syndrome|palsy|disorder|dementia|lymphoma|sarcoma|p
 _METHOD_ANY = r"cycle|taxonomy|hierarchy|triangle|pyramid|ladder|razor|curve|paradox"
 #: ... and those only without it ("the Duluth model", "the Johari window"; "Sam's model" is Sam's)
 _METHOD_BARE = (r"model|window|framework|method|matrix|scale|technique|inventory|questionnaire|wheel|grid|theory|"
-                r"principle|stages")
+                r"principle|stages|rounds")
+#: ... and "groups" after a word read as a person or unknown to every list ("Balint groups"), never after a known
+#: place ("the Goulburn groups")
+#: nor as a verb before its object ("Priya groups the cards")
+_AFTER_GROUPS = re.compile(r"\s+(?i:groups)\b(?!\s+(?i:the|them|people|everyone|everybody|us|our|their|his|her|its|it|"
+                           r"things|a|an|all|these|those|together|ideas|cards|students|kids)\b)")
 _ADJ = r"(?:(?:reflective|learning|experiential|drama|needs|change|behaviour|behavior|stress)\s+)?"
 _POSS = r"['’]s?"
 _AFTER_CONDITION = re.compile(r"(?:" + _POSS + r")?\s+(?i:" + _CONDITION_WORDS + r")\b")
 _AFTER_METHOD_POSS = re.compile(_POSS + r"\s+" + _ADJ + r"(?i:" + _METHOD_ANY + r")\b")
 _AFTER_METHOD_BARE = re.compile(r"\s+" + _ADJ + r"(?i:" + _METHOD_ANY + r"|" + _METHOD_BARE + r")\b")
+_METHOD_WORD = re.compile(r"(?i:" + _METHOD_ANY + r"|" + _METHOD_BARE + r")")
 _AFTER_ALONE = re.compile(r"['’]s(?![\w'’])")
 
 
@@ -42,8 +48,12 @@ def eponym(text: str, s: int, e: int, kind: str, source: str) -> bool:
         return False
     surface = text[s:e]
     words = surface.split()
+    if len(words) == 2 and surface[:1].isupper() and _METHOD_WORD.fullmatch(words[1]):
+        return True  # the method's own word read into the name: "Schwartz Rounds", "Duluth Model"
     if len(words) != 1 or not surface[:1].isupper():
         return False
     if _AFTER_CONDITION.match(text, e) or _AFTER_METHOD_POSS.match(text, e) or _AFTER_METHOD_BARE.match(text, e):
+        return True
+    if (kind == "person" or source == "oov") and _AFTER_GROUPS.match(text, e):
         return True
     return re.sub(r"['’]s?$", "", surface).lower() in CONDITION_EPONYMS and bool(_AFTER_ALONE.match(text, e))

@@ -414,6 +414,7 @@ urdu malaysian indonesian thai cambodian khmer lao hmong polish russian ukrainia
 croatian serbian macedonian albanian bosnian dinka nuer congolese kenyan nigerian
 ghanaian zimbabwean south sudanese rohingya tibetan mongolian
 anglo celtic krio yoruba igbo hausa akan twi swahili amharic tigrinya oromo pidgin patois creole
+romani romany gypsy gypsies traveller travellers pacific islanders romanian bulgarian slovak czech
 """.split())
 
 #: Everyday te reo Maori and Pacific words of New Zealand English, and a few foods: no names, though some are

@@ -218,3 +218,19 @@ def hyphen_phrase(text: str, s: int, e: int, kind: str, source: str) -> bool:
         return False
     parts = text[s:e].lower().split("-")
     return len(parts) >= 3 and " " not in text[s:e] and any(p in _PHRASE_INNER for p in parts[1:-1])
+
+
+_TRANSLATED_INTO = re.compile(r"\b(?i:translat\w*|interpret\w*|put|subtitled|dubbed)\b[^.!?;\n]{0,60}\b(?:into|in)\s+$")
+_LANGUAGE_TAIL = re.compile(r"(?:ish|ese|ian|ic|i|an|ali|ch|sh|que)$")
+
+
+def translated_into(text: str, s: int, e: int, kind: str, source: str) -> bool:
+    """A single capitalised word after "translated/interpreted ... into" is a language, not a person ("translated
+    the leaflet into Irish", "interpreting into Tongan"): a demonym-shaped word; roster and speaker names and
+    titles are never let go here."""
+    if kind != "person" or source.startswith(_KEEP_SOURCES) or " " in text[s:e]:
+        return False
+    word = text[s:e]
+    if not word[:1].isupper() or not _LANGUAGE_TAIL.search(word.lower()):
+        return False
+    return _TRANSLATED_INTO.search(text[max(0, s - 80):s]) is not None

@@ -2032,6 +2032,48 @@ kilometre kilometres metre metres meter meters mile miles k hr hrs year-old the 
 # a UK postcode ("S10 2TN", "SW1A 1AA"): upper case, outward code, space optional, inward code
 _UK_POSTCODE_RE = re.compile(r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])")
 # an Australian postcode right after a place ("Bendigo 3550", "Bendigo, 3550") or a state ("VIC 3550")
+# the first half of a UK postcode alone ("BS3", "the G42 area", "we cover LS8"): a real postcode area and a
+# district number, where a place is meant (see :func:`outward_codes`)
+_POSTCODE_AREAS = frozenset("""
+AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX FK FY G GL
+GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX
+PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR
+WS WV YO ZE
+""".split())
+_OUTWARD = re.compile(r"(?<![\w\-/.])([A-Z]{1,2})(\d{1,2}[A-Z]?)(?![\w\-/]|\.\d)")
+_OUTWARD_BEFORE = re.compile(r"(?i:\b(?:in|cover|covers|covered|covering|around|near|across|within|from|postcodes?|"
+                             r"post\s+codes?|based|live|lives|living)\s+(?:the\s+)?)$")
+_OUTWARD_AFTER = re.compile(r"\s+(?i:area|areas|postcode|postcodes|post\s+code|district|patch|estates?)\b")
+_OUTWARD_STRONG_BEFORE = re.compile(r"(?i:\bpost\s*codes?:?\s+)$")
+_OUTWARD_LIST = re.compile(r"^(?:\s*,\s*|\s+(?:and|or|&)\s+|\s*/\s*|\s*,\s*(?:and|or)\s+)$")
+_OUTWARD_NOT_BEFORE = re.compile(r"(?i:\b(?:(?:vitamin|vitamins|the|level|levels|grade|year|years|room|junction|band|"
+                                 r"key\s+stage)\s+|(?:rich|high|low|deficient|deficiency|levels?)\s+in\s+))$")
+
+
+def outward_codes(text: str) -> list[tuple[int, int]]:
+    """The outward half of a UK postcode standing alone where a place is meant: after "in", "cover(ing)",
+    "around", "near", "from", "postcode" or before "area"/"postcode"/"district" ("the G42 area",
+    "families in BS3 and BS4", "we cover LS8"); a code after "and"/"or"/"," next to one found is found too.
+    A one-letter area with one digit (S4, M6, L3, B2: a school year, a motorway, a level) needs "area" or
+    "postcode" beside it; "vitamin B12", "the M25", "Level 3" are no places."""
+    out: list[tuple[int, int]] = []
+    last_end = -1
+    for m in _OUTWARD.finditer(text):
+        area, district = m.group(1), m.group(2)
+        if area not in _POSTCODE_AREAS:
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        strong = bool(_OUTWARD_AFTER.match(text, m.end()) or _OUTWARD_STRONG_BEFORE.search(before))
+        listed = last_end >= 0 and bool(_OUTWARD_LIST.match(text[last_end:m.start()]))
+        cued = bool(_OUTWARD_BEFORE.search(before)) and not _OUTWARD_NOT_BEFORE.search(before)
+        if len(area) == 1 and len(district) == 1 and not strong and not listed:
+            continue
+        if strong or listed or cued:
+            out.append((m.start(), m.end()))
+            last_end = m.end()
+    return out
+
+
 _POSTCODE_AFTER_PLACE = re.compile(r",?\s(\d{4})(?![\w/\-]|\.\w|\s*(?:%|per\s?cent|people|students|staff|kids|km|hours|members))")
 # (a full stop after the postcode ends the sentence: "... Bendigo VIC 3550.")
 _POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|ACT)\.?,?\s+(\d{4})(?![\w/\-]|\.\w)")
@@ -2287,6 +2329,7 @@ class PlaceRecognizer(_AllowWordsRecognizer):
         if has_digit:
             for m in _UK_POSTCODE_RE.finditer(text):
                 out.append(result("LOCATION", m.start(), m.end(), "postcode", P_ADDRESS))
+            out.extend(result("LOCATION", a, b, "postcode", P_ADDRESS) for a, b in outward_codes(text))
         out.extend(self._world_cities(f))
         out.extend(self._lower_world_cities(f))
         out.extend(self._lower_big_towns(f))
@@ -2510,8 +2553,10 @@ _PHONE_RES = [
 # any other country's number as people write it: "+" and a country code, or a leading 0
 # (a trunk prefix), then digit groups split by single spaces or hyphens, 10-13 digits in all
 # (UK 07700 900123, +44 20 7946 0958, NZ 021 123 4567, +1 555 010 9999); validated in
-# :func:`_plausible_phone`, which refuses "0 10 20 30 40 50" and other lists of numbers
-_INTL_PHONE = re.compile(r"(?<![\w+/.\-])(?:\+\d{1,3}|\(0\d{1,4}\)|0\d{1,4})(?:[ \-]?\(?\d{2,5}\)?){2,5}(?![\w/\-]|\.\d)")
+# :func:`_plausible_phone`, which refuses "0 10 20 30 40 50" and other lists of numbers; after the country
+# code the trunk 0 people write in brackets ("+44 (0)7700 900123", "+44 (0) 20 7946 0958", "+353 (0)87 ...")
+_INTL_PHONE = re.compile(r"(?<![\w+/.\-])(?:\+\d{1,3}(?: ?\(0\)(?= ?\d))?|\(0\d{1,4}\)|0\d{1,4})"
+                         r"(?:[ \-]?\(?\d{2,5}\)?){2,5}(?![\w/\-]|\.\d)")
 # a North American number as people write it: "(555) 201-3344", "555-867-5309", "555.201.3344" (area code and
 # exchange start 2-9; one separator throughout); with spaces only beside a cue word (see _PHONE_CONTEXT)
 _NANP_PHONE = re.compile(r"(?<![\w+/.\-])(?:\([2-9]\d{2}\)\s?[2-9]\d{2}[\-. ]\d{4}|[2-9]\d{2}([\-.])[2-9]\d{2}\1\d{4})"
@@ -2561,6 +2606,19 @@ _FULL_DATE_BODY = (r"(?:(?:the\s+)?" + _DAY_MONTH + r",?\s+(?:18|19|20)\d{2}|" +
                         + r"([/\-])(?:1[0-2]|0?[1-9])\1(?:(?:18|19|20)\d{2}|\d{2})|" + _DAYNUM + r"\.(?:1[0-2]|0?[1-9])\.(?:18|19|20)\d{2}|(?:18|19|20)\d{2}-(?:1[0-2]|0[1-9])-"
                         + r"(?:[12]\d|3[01]|0[1-9]))(?![\w/\-]|\.\d)")
 _FULL_DATE = re.compile(r"(?<![\w/.\-])" + _FULL_DATE_BODY)
+# a date of birth said in words, as a transcript has it: "born on the fourteenth of February nineteen
+# seventy-eight", "date of birth twelve oh four eighty-two", "DOB: third of the fifth ninety-one"; after "born
+# in" a year in words ("born in nineteen eighty-two"). Words for numbers, months, "oh", "of", "the" and
+# "and"; it ends on a number or a month (no digit in it, so :data:`_DOB` leaves it)
+_NUM_WORD = (r"(?:zero|oh|o|nought|double|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+             r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+             r"ninety|hundred|thousand|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+             r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+             r"thirtieth)")
+_NUM_TOKEN = r"(?:" + _NUM_WORD + r"(?:-" + _NUM_WORD + r")?|" + _MON_FULL.replace(r")\.?", ")") + r")"
+_SPOKEN_DOB = re.compile(r"\b(?:(?i:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|born\s+on)|(?i:born\s+in)(?=\s+(?i:nineteen|two\s+thousand|twenty)))"
+                         r"\s*(?:is|was|:|-)?\s*(?:the\s+)?"
+                         r"((?i:" + _NUM_TOKEN + r")(?:[ ,]+(?i:of\s+|the\s+|and\s+)*(?i:" + _NUM_TOKEN + r"))+)(?![\w\-])")
 _FULL_DATE_HERE = re.compile(_FULL_DATE_BODY)  # matched right after a range's hyphen
 # the first day of a range whose last day is a redacted date: "between 7 and 11 March 2003", "from the 3rd to the
 # 5th of May", "7 March to 11 March 2003", "7-11 March 2003" (the first day tells as much as the last)
@@ -2853,7 +2911,10 @@ def _plausible_url(s: str) -> bool:
 
 def _plausible_phone(s: str) -> bool:
     """A :data:`_INTL_PHONE` match that is a phone number: 10-13 digits, balanced brackets,
-    and not a list of small numbers (a leading-0 first group has at least two digits)."""
+    and not a list of small numbers (a leading-0 first group has at least two digits); the bracketed trunk 0
+    after a country code is not counted."""
+    if s.startswith("+"):
+        s = re.sub(r" ?\(0\)", "", s, count=1)
     digits = sum(c.isdigit() for c in s)
     if not 10 <= digits <= 13 or s.count("(") != s.count(")") or s.count("(") > 1:
         return False
@@ -2891,9 +2952,14 @@ class ContactRecognizer(LocalRecognizer):
     def analyze(self, text, entities, nlp_artifacts=None):
         if "@" not in text and "." not in text and "_" not in text and "/" not in text and not _ANY_DIGIT.search(text) \
                 and not _OBFUSCATED_HINT.search(text) and not _HANDLE_CUE.search(text):
-            # every pattern but the speaker's role needs a digit, an '@', a '.', a '_', a spelt-out 'dot' or a platform's name
-            return self._speaker_role(text)
+            # every pattern but the speaker's role and a date of birth in words needs a digit, an '@', a '.', a '_',
+            # a spelt-out 'dot' or a platform's name
+            return self._speaker_role(text) + self._spoken_dates_of_birth(text)
         return self.analyze_patterns(text) + self._speaker_role(text)
+
+    @staticmethod
+    def _spoken_dates_of_birth(text: str) -> list:
+        return [result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9) for m in _SPOKEN_DOB.finditer(text)]
 
     @staticmethod
     def _speaker_role(text: str) -> list:
@@ -2919,6 +2985,7 @@ class ContactRecognizer(LocalRecognizer):
                 out.append(result("EMAIL_ADDRESS", m.start(), m.end(), "spelt_email", P_EMAIL, 0.85))
         for m in _DOB.finditer(text):
             out.append(result("ID_CODE", m.start(1), m.end(1), "date_of_birth", P_ID + 5, 0.9))
+        out.extend(self._spoken_dates_of_birth(text))
         if has_digit:
             for m in _BIRTH_YEAR.finditer(text):
                 if m.group(1) or _born_to_person(text, m.start()):

@@ -17,7 +17,7 @@ from .aliases import join_aliases
 from .eponyms import eponym
 from .features import features
 from .fold import fold, fold_name, to_original, whole_marks
-from .phrases import after_article, generic_org, hyphen_phrase, programme_phrase, title_run
+from .phrases import after_article, generic_org, hyphen_phrase, programme_phrase, title_run, translated_into
 from .render import (  # noqa: F401  (re-exported: the placeholders and rendering live in render.py)
     DEFAULT_SCORE_THRESHOLD, PLACEHOLDERS, RedactedText, _merge_for_output, _placeholder_map, _surface_key,
     placeholder, redact_span, redact_text,
@@ -511,7 +511,8 @@ class Redactor:
                 continue
             if e > s and not programme_phrase(text, *title_run(text, s, e), kind, source, self._allow_words) \
                     and not after_article(text, s, e, kind, source) and not generic_org(text, s, e, kind, source) \
-                    and not hyphen_phrase(text, s, e, kind, source) and not eponym(text, s, e, kind, source):
+                    and not hyphen_phrase(text, s, e, kind, source) and not eponym(text, s, e, kind, source) \
+                    and not translated_into(text, s, e, kind, source):
                 cands.append((s, e, kind, source, prio, r.score))
         cands = _outside_loan_phrases(text, cands)
         cands = self._apply_allow(text, cands)
@@ -569,7 +570,7 @@ class Redactor:
         spans = _with_titles(text, spans)
         allowed = [(m.start(), m.end()) for m in self._allow_re.finditer(text)] if self._allow_re is not None else []
         spans = _join_org_parts(text, _orgs_around_places(text, _whole_names(text, spans, allowed), allowed))
-        spans = _merge_adjacent_persons(text, join_aliases(text, spans))
+        spans = _merge_adjacent_persons(text, _particle_names(text, join_aliases(text, spans)))
         return _consistent_kinds(text, spans)
 
     def _apply_allow(self, text: str, cands):
@@ -922,6 +923,65 @@ def _orgs_around_places(text: str, spans: list[Span], allowed: list[tuple[int, i
 
 #: a name hyphenated across a line break ("Fitz-" / "gerald"): its two halves are one name
 _HYPHEN_BREAK = re.compile(r"-[ \t]*\r?\n[ \t]*")
+
+
+#: lower-case particles inside a family name in many naming traditions: Welsh "ap"/"ab"/"ferch", Irish and
+#: Scottish "Nic"/"Ní"/"Ó"/"Uí" (typed without capitals too), Dutch "ter"/"ten"/"van"/"der", Portuguese
+#: "dos"/"das"/"da", Arabic "bin"/"binti"/"bint"/"ibn"/"abu"/"al"/"el", Romance "de"/"di"/"del"/"della"/"du"/"la"/"le"
+_NAME_PARTICLES = frozenset("""
+ap ab ferch nic ní ni ó uí ter ten van von der den de di da del della dos das du la le lo bin binti bint ibn abu al el
+""".split())
+_PARTICLE_RUN = re.compile(r"(?:^|(?<=[\s(\"“]))([A-ZÀ-ÖØ-Þ][\w'’\-]*) ((?:[a-zà-öø-ÿ]{1,5} ){1,2})$")
+_PARTICLE_AFTER = re.compile(r" ((?:[a-zà-öø-ÿ]{1,5} ){1,2})([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?)(?![\w'’\-])")
+
+
+_GREETINGS = frozenset("hello hiya cheers thanks ta dear hey".split())
+
+
+def _given_name_word(word: str) -> bool:
+    """A capitalised word before a particle that can be a given name: a census name, or no stop word, verb,
+    adjective or adverb ("Siân", not "Maybe", "Ask" or "Hello")."""
+    lo = word.lower().rstrip("'’")
+    bare = "".join(c for c in unicodedata.normalize("NFKD", lo) if not unicodedata.combining(c))
+    w = words()
+    if lo in w.stop or lo in lx.MONTHS or lo in lx.DAYS or lo in lx.HONORIFICS or lo in _GREETINGS:
+        return False
+    return lo in w.first or bare in w.first or lo in w.last or bare not in w.eng["vaa"]
+
+
+def _particle_names(text: str, spans: list[Span]) -> list[Span]:
+    """A person's name found on one side of a particle takes the particle and the name on the other side:
+    "Siân ap Rhys" found as "Rhys", "Annelies ter Horst" found as "Annelies" (see :data:`_NAME_PARTICLES`;
+    the word on the other side is capitalised, and before the particle a given name, a census name or no
+    English word, so "Sunday at Priya's" or "Tom de-escalated" are no names)."""
+    if not spans:
+        return spans
+    taken = [(sp.start, sp.end) for sp in spans]
+    out = []
+    for sp in spans:
+        s, e = sp.start, sp.end
+        if sp.kind == "person":
+            m = _PARTICLE_RUN.search(text, 0, s)
+            if m and all(p in _NAME_PARTICLES for p in m.group(2).split()) and _given_name_word(m.group(1)) \
+                    and not any(a < s and m.start(1) < b for a, b in taken if (a, b) != (sp.start, sp.end)):
+                s = m.start(1)
+            m = _PARTICLE_AFTER.match(text, e)
+            if m and all(p in _NAME_PARTICLES for p in m.group(1).split()) \
+                    and m.group(2).lower() not in words().stop and m.group(2).lower() not in lx.MONTHS \
+                    and m.group(2).lower() not in lx.DAYS:
+                e = m.end()
+        out.append(sp if (s, e) == (sp.start, sp.end) else Span(s, e, sp.kind, sp.source, sp.score))
+    # a span grown over its neighbour swallows it
+    out.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    merged: list[Span] = []
+    for sp in out:
+        if merged and sp.start < merged[-1].end:
+            if sp.end > merged[-1].end:
+                last = merged[-1]
+                merged[-1] = Span(last.start, sp.end, last.kind, last.source, max(last.score, sp.score))
+            continue
+        merged.append(sp)
+    return merged
 
 
 def _merge_adjacent_persons(text: str, spans: list[Span]) -> list[Span]:
