@@ -1512,6 +1512,8 @@ class NameRecognizer(_AllowWordsRecognizer):
                 spans.append(result(entity, toks[a].start, toks[b].end, src, P_OOV))
                 continue
             spans.append(result("PERSON", toks[a].start, toks[b].end, src, P_HONORIFIC if src == "honorific" else (P_NAME if src in ("name_list", "conj") else P_CUE)))
+        if not _shouted(toks):
+            spans.extend(_initials_speaking(text))
         return spans
 
     @staticmethod
@@ -1650,6 +1652,11 @@ _LOWER_OF_ORG = re.compile(r"\b(rural city|shire|city|borough|municipality) of (
 _LOWER_SAINT_ORG = re.compile(r"\b(?:st|saint)\.? [a-z]+(?: [a-z]+)?['’]s (?:catholic )?(?:primary school|primary|secondary college|"
                               r"college|school|parish|church|kindergarten|kinder)\b")
 # a prison named after its head words: "HM Prison Wandsworth", "HMP Belmarsh", "HMP & YOI Doncaster", "HMYOI Feltham"
+# a saint's school, church or parish typed in lower case after a workplace verb and "at", with no head word:
+# "i work at st brigids", "she teaches at saint john's", "we volunteer at st marys"
+_LOWER_SAINT_AT = re.compile(r"\b(?:work|works|worked|working|teach|teaches|taught|teaching|volunteer|volunteers|"
+                             r"volunteered|volunteering|placement|based|employed|study|studied|studying|attend|attends|"
+                             r"attended)\s+at\s+((?:st|saint)\.? ([a-z]+)(?:['’]?s)?)(?![\w'’\-])")
 _PRISON = re.compile(r"(?<![\w-])(?:HM\s+(?:Prison|Young\s+Offender\s+Institution|Remand\s+Centre)(?:\s+and\s+YOI)?|HMP(?:\s*(?:&|and)\s*YOI)?|HMYOI)"
                      r"\s+(?:[A-Z][a-z'’\-]+)(?:\s+(?!Prison\b)[A-Z][a-z'’\-]+){0,2}")
 _LOWER_WOMENS_HEALTH = re.compile(r"\b([a-z][a-z'’\-]+) women['’]?s health\b")
@@ -1810,6 +1817,9 @@ class OrgRecognizer(_AllowWordsRecognizer):
                 out.append(result("ORGANIZATION", m.start(), end, "org_pattern", P_ORG))
         for m in _LOWER_SAINT_ORG.finditer(text):
             out.append(result("ORGANIZATION", m.start(), m.end(), "org_pattern", P_ORG))
+        for m in _LOWER_SAINT_AT.finditer(text):
+            if m.group(2) not in w.stop and m.group(2) not in lx.INFORMAL_WORDS:
+                out.append(result("ORGANIZATION", m.start(1), m.end(1), "org_pattern", P_ORG))
         for m in _LOWER_WOMENS_HEALTH.finditer(text):
             if namey(m.group(1)):
                 out.append(result("ORGANIZATION", m.start(), m.end(), "org_pattern", P_ORG))
@@ -2656,6 +2666,26 @@ def _surgery_kind(f: Features, i: int) -> bool:
         return True
     lo = p.lower
     return lo in lx.SURGERY_KINDS or lo.endswith(("ic", "ac", "al", "ive", "ary")) or lo in words().stop
+
+
+# a person's initials as the subject of a verb of saying: "AB said", "J.S. told us", "and KM reckons"; two
+# capitals (no acronym the sector uses: "HR said", "the GP said") or two dotted initials; no determiner or
+# possessive before them ("our HT said", "my SW told me": a role)
+_INITIALS_SAY = re.compile(r"(?<![\w.&/\-])([A-Z]{2}|[A-Z]\.\s?[A-Z]\.?)(?=\s+(?:said|says|told|tells|asked|asks|mentioned|"
+                           r"reckons|reckoned|suggested|shared|explained|added|replied|agreed|admitted|felt|thought)\b)")
+
+
+def _initials_speaking(text: str) -> list:
+    out = []
+    for m in _INITIALS_SAY.finditer(text):
+        init = m.group(1)
+        if "." not in init and init in lx.ACRONYM_ALLOW:
+            continue
+        before = re.search(r"([A-Za-z']+)\W*$", text[:m.start()])
+        if before and before.group(1).lower() in lx.DETERMINERS:
+            continue
+        out.append(result("PERSON", m.start(1), m.end(1), "initials", P_CUE))
+    return out
 
 
 def _shouted(toks) -> bool:

@@ -30,6 +30,38 @@ def test_a_word_before_a_particle_name_that_is_no_name_stays(redactor, text, wor
     _kept(redactor, text, word)
 
 
+# -- a person's initials opening a sentence before a verb of saying
+@pytest.mark.parametrize("text,want", [
+    ("KM said the role plays were the best part.", "KM"),
+    ("So CD reckons the council will never fund it.", "CD"),
+])
+def test_initials_that_speak_are_found(redactor, text, want):
+    _found(redactor, text, want)
+
+
+@pytest.mark.parametrize("text,word", [
+    ("HR said no to the release time again.", "HR"),
+    ("The GP said I should rest for a week.", "GP"),
+    ("My SW told me the group would help.", "SW"),
+    ("I ASKED MY MANAGER AND HR SAID NO", "HR"),
+])
+def test_an_acronym_or_a_role_before_said_stays(redactor, text, word):
+    _kept(redactor, text, word)
+
+
+# -- a saint's school or church typed in lower case after a workplace verb
+@pytest.mark.parametrize("text,want", [
+    ("i teach at st oswalds and we have nothing like this", "st oswalds"),
+    ("she volunteers at saint annes on the weekends", "saint annes"),
+])
+def test_a_saints_workplace_typed_in_lower_case_is_found(redactor, text, want):
+    _found(redactor, text, want)
+
+
+def test_a_workplace_verb_before_no_saint_stays(redactor):
+    _kept(redactor, "i work at st the weekends mostly", "the weekends")
+
+
 # -- an international number with the bracketed trunk 0 after the country code that the phone library
 # refuses as no valid number (a reserved range, a digit missing): it is still someone's number as written
 @pytest.mark.parametrize("text,want", [
