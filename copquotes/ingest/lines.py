@@ -102,6 +102,24 @@ _NOTE_LABELS = {"note", "notes", "nb", "n.b", "transcriber's note", "transcriber
                 "editor's note", "editor note", "researcher note", "researcher's note", "comment"}
 
 
+# a bracketed aside that is someone's words, not a note: three words or more, in the first person
+# or ending as said ("[I no longer drive myself.]", "(people expect too much!)")
+_FIRST_PERSON = re.compile(r"\b(?:i|i['’](?:m|ve|d|ll)|me|my|mine|myself|we|we['’](?:re|ve|d|ll)|us|our|ours)\b", re.I)
+_BRACKETED = re.compile(r"\[[^\[\]\n]*\]|\([^()\n]*\)")
+_NOTE_LINE = re.compile(r"^\s*(?:(?:\[[^\[\]\n]*\]|\([^()\n]*\))\s*)+$")
+
+
+def speech_aside(note: str) -> bool:
+    inner = note[1:-1].strip()
+    return len(inner.split()) >= 3 and bool(_FIRST_PERSON.search(inner) or re.search(r"[!?][.)\]]*$", inner))
+
+
+def note_line(line: str) -> bool:
+    """A line that is only a transcriber's notes ("[crosstalk]", "(laughs)", "[Cara Wu joined at
+    00:14:10]"), none of them words someone said (:func:`speech_aside`)."""
+    return bool(_NOTE_LINE.match(line)) and not any(speech_aside(m) for m in _BRACKETED.findall(line))
+
+
 def _strip_md(line: str) -> str:
     return re.sub(r"^\s*(\*\*|__)(.+?)\1", r"\2", line)
 
@@ -330,16 +348,22 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
         return _parse_zoom_chat(lines, unit_name)
     if mode == "unlabelled":
         return _paragraphs(lines, unit_name), {}
-    return _labelled_turns(lines, mode, h_ok, c_ok, matcher, unit_name)
+    turns, detected = _labelled_turns(lines, mode, h_ok, c_ok, matcher, unit_name)
+    header_end = detected.pop("header_end", None)
+    if header_end is not None and not any(t.text for t in turns):
+        # a typed header ("Interviewer: Mel Tran", "Date: ...") over notes with no speaker labels
+        # ("She said that..."): the notes are kept as notes without speakers, given to no one
+        turns = _paragraphs(lines[header_end:], unit_name, first=header_end + 1)
+    return turns, detected
 
 
-def _paragraphs(lines: list[str], unit_name: str) -> list[Turn]:
+def _paragraphs(lines: list[str], unit_name: str, first: int = 1) -> list[Turn]:
     """An unlabelled text: one turn per paragraph (blank lines, skipped lines and headings end one;
-    a heading is the notes' structure, never a unit)."""
+    a heading is the notes' structure, never a unit). ``first``: the line number of ``lines[0]``."""
     turns: list[Turn] = []
     para: list[str] = []
     start_ln = None
-    for ln, line in enumerate(lines + [""], start=1):
+    for ln, line in enumerate(lines + [""], start=first):
         if not line.strip() or boilerplate(line) or heading_text(line) is not None:
             if para:
                 turns.append(Turn(None, " ".join(para), f"{unit_name} {start_ln}", merge=False))
@@ -396,6 +420,7 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
             continue
         field = header_field(_strip_md(line)) if not any(t.text for t in turns) else None
         if field and _header_detected(field, line.strip(), detected, preamble):
+            detected["header_end"] = ln   # lines[:ln] are the header
             continue
         m = ARROW.match(line)
         if m:
@@ -426,6 +451,7 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
                 # a header line of a typed-up transcript ("Interviewer: Sam (evaluation team)"):
                 # it names who plays the role; an identifier to redact, never speech
                 detected.setdefault("header_names", []).append(text.strip())
+                detected["header_end"] = ln
                 current = None
                 continue
             start(label, text, ln, ts)
@@ -433,6 +459,10 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
         m = _BARE_TS.match(line)
         if m:  # a timestamp alone on its line ("[00:01:10]"): the time of the next turn, not speech
             pending_ts = m.group("ts")
+            continue
+        if note_line(line):
+            # a transcriber's note on its own line ("[crosstalk]", "[Cara Wu joined at 00:14:10]") is
+            # no one's words: never added to the turn before it (the speaker keeps the turn)
             continue
         if current is None:
             if not turns:  # before the first turn: a title or date line, not speech

@@ -1,7 +1,8 @@
 """Bytes to text: binary checks, encoding detection, bounded reads.
 
 Files saved from Excel arrive as UTF-8 (with or without a BOM), UTF-16 (Excel's
-"Unicode text", Qualtrics TSV) or Windows-1252. :func:`detect_encoding` decides
+"Unicode text", Qualtrics TSV), Windows-1252 or, from Excel for Mac's "CSV (Macintosh)",
+Mac Roman with CR line ends. :func:`detect_encoding` decides
 by scanning the bytes in chunks (constant memory, fast), so a 200 MB export is
 never held in memory.
 """
@@ -76,11 +77,12 @@ def binary_kind(head: bytes) -> str | None:
 
 
 def detect_encoding(path: Path) -> str:
-    """Return the codec to read ``path`` with: utf-8-sig, utf-16 or cp1252.
+    """Return the codec to read ``path`` with: utf-8-sig, utf-16, cp1252 or mac_roman.
 
     Scans the whole file in 1 MB chunks with an incremental UTF-8 decoder (bounded
     memory); any invalid sequence means the file is not UTF-8 and Windows-1252 is
-    used (the encoding of Excel's "CSV" on English Windows).
+    used (the encoding of Excel's "CSV" on English Windows), or Mac Roman when the lines
+    end in CR alone (Excel for Mac's "CSV (Macintosh)").
     """
     head = read_head(path, 4)
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
@@ -99,8 +101,20 @@ def detect_encoding(path: Path) -> str:
                     break
                 decoder.decode(chunk)
     except UnicodeDecodeError:
-        return MIXED if _has_utf8_sequences(path) else "cp1252"
+        if _has_utf8_sequences(path):
+            return MIXED
+        return MAC_ROMAN if _mac_line_ends(path) else "cp1252"
     return "utf-8-sig"
+
+
+#: Excel for Mac's "CSV (Macintosh)" / "Tab delimited text (Mac)": Mac Roman, lines ended by CR alone
+MAC_ROMAN = "mac_roman"
+
+
+def _mac_line_ends(path: Path) -> bool:
+    """Lines ended by a carriage return alone (no line feed anywhere in the head): a classic Mac text file."""
+    head = read_head(path)
+    return b"\r" in head and b"\n" not in head
 
 
 #: UTF-8 with some Windows-1252 bytes pasted in (a sheet edited in two programs): each invalid byte
