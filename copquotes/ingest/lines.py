@@ -350,10 +350,15 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
         return _paragraphs(lines, unit_name), {}
     turns, detected = _labelled_turns(lines, mode, h_ok, c_ok, matcher, unit_name)
     header_end = detected.pop("header_end", None)
+    writer = detected.pop("header_writer", None)
     if header_end is not None and not any(t.text for t in turns):
         # a typed header ("Interviewer: Mel Tran", "Date: ...") over notes with no speaker labels
-        # ("She said that..."): the notes are kept as notes without speakers, given to no one
+        # ("She said that..."): the notes are kept; when the header names an interviewer or a note
+        # taker they are that person's words (their role: never a participant's, never quoted), else
+        # notes without speakers
         turns = _paragraphs(lines[header_end:], unit_name, first=header_end + 1)
+        for t in turns:
+            t.label = writer
     return turns, detected
 
 
@@ -421,6 +426,7 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
         field = header_field(_strip_md(line)) if not any(t.text for t in turns) else None
         if field and _header_detected(field, line.strip(), detected, preamble):
             detected["header_end"] = ln   # lines[:ln] are the header
+            _note_writer(detected, _HEADER_FIELD.match(_strip_md(line)).group("key"), field[0])
             continue
         m = ARROW.match(line)
         if m:
@@ -452,6 +458,7 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
                 # it names who plays the role; an identifier to redact, never speech
                 detected.setdefault("header_names", []).append(text.strip())
                 detected["header_end"] = ln
+                _note_writer(detected, label, "person")
                 current = None
                 continue
             start(label, text, ln, ts)
@@ -480,6 +487,13 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
     if year:
         detected["year"] = year
     return turns, detected
+
+
+def _note_writer(detected: dict, key: str, kind: str) -> None:
+    """Remember the first header field that names who writes the notes (an interviewer, a note taker)."""
+    key = re.sub(r"\s+(?:name|id|no\.?|number|code)$", "", key.strip().strip("*_ "), flags=re.I)
+    if kind == "person" and label_role(key) in ("interviewer", "facilitator") and "header_writer" not in detected:
+        detected["header_writer"] = key
 
 
 def _speaker_line(line: str, h_ok, c_ok) -> bool:

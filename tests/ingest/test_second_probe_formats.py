@@ -133,9 +133,7 @@ def test_year_from_a_survey_tools_submission_date(tmp_path, date_header, date_va
 
 # ------------------------------------------------------------------------- typed transcripts
 
-NOTES = """Interview notes: participant P04, Respectful Relationships CoP, 12 March 2024
-Interviewer: Mel Tran
-
+NOTES_BODY = """
 She said that the CoP was the only place where she could talk openly about the backlash at her school.
 She described feeling isolated as the only prevention worker in her region.
 
@@ -143,25 +141,35 @@ When asked about the facilitation she said it was "gentle but with real structur
 """
 
 
+@pytest.mark.parametrize("header, role, name", [
+    # the header names who wrote the notes: the interviewer's words, never a participant's
+    ("Interview notes: participant P04, Respectful Relationships CoP, 12 March 2024\nInterviewer: Mel Tran\n",
+     "interviewer", "Mel Tran"),
+    ("Date: 12 March 2024\nNote taker: Mel Tran\n", "facilitator", "Mel Tran"),
+    # a header naming only the participant: notes without speakers
+    ("Date: 12 March 2024\nParticipant ID: P04 (Jane Doe)\n", "unknown", "Jane Doe"),
+])
 @pytest.mark.parametrize("suffix", [".txt", ".docx"])
-def test_notes_under_a_typed_header_are_kept_for_no_one(tmp_path, suffix):
+def test_notes_under_a_typed_header_are_kept_and_never_a_participants(tmp_path, suffix, header, role, name):
+    notes = header + NOTES_BODY
     p = tmp_path / f"interview_notes{suffix}"
     if suffix == ".txt":
-        p.write_text(NOTES, encoding="utf-8")
+        p.write_text(notes, encoding="utf-8")
     else:
         import docx
         d = docx.Document()
-        for para in NOTES.split("\n\n"):
-            d.add_paragraph(para.strip())
+        for para in notes.split("\n\n"):
+            for line in para.strip().split("\n"):
+                d.add_paragraph(line)
         d.save(str(p))
-    r = read(Source(p, detect_format(p), {}, ()))
+    r = read(Source(p, detect_format(p), {"consent": "yes", "source_kind": "interview"}, ()))
     units = list(r.units)
     text = " ".join(u.text for u in units)
     assert "She said that the CoP was the only place" in text and "gentle but with real structure" in text
-    # the header is no one's words (its names are identifiers), and the notes are given to no speaker
-    assert all(u.speaker_key is None and u.consent is None for u in units)
-    assert "Mel Tran" not in text and "Interview notes" not in text
-    assert "Mel Tran" in {i.value for i in r.identifiers}
+    # the header is no one's words (its names are identifiers)
+    assert name not in text and "12 March" not in text and "Interview notes" not in text
+    assert name in {i.value for i in r.identifiers}
+    assert {u.speaker_role for u in units} == {role}
 
 
 FG = """Facilitator 1 (Jo Smith): Welcome everyone. What has the CoP meant for you this year?
