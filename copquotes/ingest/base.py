@@ -69,7 +69,8 @@ _KIND_ALIASES = {
 # and no name; the words typed in "Other" in a tick-all list of options, "A, B, words", are a unit; 8: a Webex VTT's
 # speaker from its cue id, column codes over a row of question texts (LimeSurvey) read as one header, Mac Roman
 # CSVs (CR line ends) decoded, Typeform/REDCap submission dates give the year, notes under a typed header are kept,
-# a transcript line that is only a bracketed note is no one's words). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+# a transcript line that is only a bracketed note is no one's words, a speaker's avatar initials above their name
+# are no text). Unit ids of unchanged texts are kept, so reviewers' work stays put.
 READER_VERSION = "8"
 
 

@@ -191,7 +191,31 @@ def join_split_headers(lines: list[str]) -> list[str]:
         if name_like(label) or is_generic_label(label):
             out[a] = f"{label}   {m.group('ts')}"
             out[b] = ""
-    return join_dash_labels(join_bare_name_headers(out))
+    return join_dash_labels(join_bare_name_headers(_without_avatars(out)))
+
+
+def _initials(label: str) -> set[str]:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", label)]
+    if not words:
+        return set()
+    every = "".join(w[0] for w in words).upper()
+    return {every, (words[0][0] + words[-1][0]).upper()}
+
+
+def _without_avatars(lines: list[str]) -> list[str]:
+    """A transcript copied from the Teams or Stream web page keeps each speaker's avatar, their
+    initials alone on the line above the name (``AR`` / ``Ana Ruiz   0:15``): blanked, never text of
+    the turn before."""
+    out = list(lines)
+    nonblank = [i for i, ln in enumerate(out) if ln.strip()]
+    for a, b in zip(nonblank, nonblank[1:]):
+        avatar = out[a].strip()
+        if not re.fullmatch(r"[A-Z]{1,3}", avatar):
+            continue
+        m = _header_match(out[b])
+        if m and avatar in _initials(m.group("label")):
+            out[a] = ""
+    return out
 
 
 # "[Helen] words", "[Helen]: words", "[Facilitator - Helen] words", "[00:01:02] [Helen] words", "[Helen 00:01:02] words"

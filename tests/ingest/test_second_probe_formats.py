@@ -196,3 +196,18 @@ def test_a_line_that_is_only_a_transcribers_note_is_no_ones_words(tmp_path, note
     assert ana[0].consent is True
     # the inline note inside Ben's words stays, as said
     assert any("[inaudible 00:12:03]" in u.text and u.consent is False for u in units)
+
+
+@pytest.mark.parametrize("layout", [
+    "{ini}\n{name}\n{ts}\n{text}\n",       # copied from the Teams / Stream web page: avatar, name, time, words
+    "{ini}\n{name}   {ts}\n{text}\n",      # the same with the name and time on one line
+])
+def test_avatar_initials_above_a_speaker_are_no_ones_words(tmp_path, layout):
+    turns = [("Jo Smith", "JS", "0:03", "Welcome everyone, what stood out this session?"),
+             ("Ana Ruiz", "AR", "0:15", "The honesty. People said what did not work."),
+             ("Ben Ode", "BO", "0:40", "I got three new contacts in the north.")]
+    p = tmp_path / "teams_web_copy.txt"
+    p.write_text("\n".join(layout.format(name=n, ini=i, ts=t, text=x) for n, i, t, x in turns), encoding="utf-8")
+    units = list(read(Source(p, detect_format(p), {}, ())).units)
+    assert [u.text for u in units] == [x for *_, x in turns]
+    assert len({u.speaker_key for u in units}) == 3
