@@ -105,8 +105,12 @@ _TIME_ZONE = re.compile(r"\s*\((?:utc|gmt|[a-z]{3,4})(?:\s*[+-]\s*\d{1,2}(?::?\d
 def date_column(text: str) -> bool:
     """Whether a column name is a survey tool's date of the response: a known name, also with its time
     zone (Typeform's "Submit Date (UTC)"), or a timestamp (REDCap's "Survey Timestamp", "feedback_timestamp")."""
-    k = _key(_TIME_ZONE.sub("", str(text or "")))
-    return k in _DATE_COLUMNS or (k.endswith("timestamp") and len(k) <= 40)
+    name = _TIME_ZONE.sub("", str(text or ""))
+    k = _key(name)
+    # a timestamp is a short field name ("Survey Timestamp", "cop_feedback_timestamp"), never a question
+    # that ends in the word ("Any comments on the session timestamp?")
+    short = len(name.split()) <= 3 and "?" not in name
+    return k in _DATE_COLUMNS or (k.endswith("timestamp") and len(k) <= 40 and short)
 _STATUS_COLUMNS = {"status", "responsetype"}
 _META_COLUMNS = {"progress", "durationinseconds", "duration", "finished", "distributionchannel", "userlanguage",
                  "collectorid", "responseset", "language", "totalpoints", "quizfeedback", "score", "sc0",

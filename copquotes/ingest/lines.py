@@ -114,10 +114,15 @@ def speech_aside(note: str) -> bool:
     return len(inner.split()) >= 3 and bool(_FIRST_PERSON.search(inner) or re.search(r"[!?][.)\]]*$", inner))
 
 
+# a bracketed sentence ("(Absolutely wonderful.)", "[Yes, it did.]"): words said, as typed by a transcriber
+_SENTENCE = re.compile(r"^[A-Z][\w'’-]*[\s,]+\S.*[.!?]$")
+
+
 def note_line(line: str) -> bool:
     """A line that is only a transcriber's notes ("[crosstalk]", "(laughs)", "[Cara Wu joined at
-    00:14:10]"), none of them words someone said (:func:`speech_aside`)."""
-    return bool(_NOTE_LINE.match(line)) and not any(speech_aside(m) for m in _BRACKETED.findall(line))
+    00:14:10]"), none of them words someone said (:func:`speech_aside`, a sentence of two words or more)."""
+    return bool(_NOTE_LINE.match(line)) and not any(speech_aside(m) or _SENTENCE.match(m[1:-1].strip())
+                                                    for m in _BRACKETED.findall(line))
 
 
 def _strip_md(line: str) -> str:
@@ -208,12 +213,19 @@ def _without_avatars(lines: list[str]) -> list[str]:
     the turn before."""
     out = list(lines)
     nonblank = [i for i, ln in enumerate(out) if ln.strip()]
+    headers, avatars = 0, []
     for a, b in zip(nonblank, nonblank[1:]):
-        avatar = out[a].strip()
-        if not re.fullmatch(r"[A-Z]{1,3}", avatar):
-            continue
         m = _header_match(out[b])
-        if m and avatar in _initials(m.group("label")):
+        if not m:
+            continue
+        headers += 1
+        avatar = out[a].strip()
+        if re.fullmatch(r"[A-Z]{1,3}", avatar) and avatar in _initials(m.group("label")):
+            avatars.append(a)
+    # only in a copy that has them over most speakers: elsewhere "OK", "HR" or "GP" above a speaker
+    # whose initials they happen to be are the words of the turn before
+    if len(avatars) * 2 > headers:
+        for a in avatars:
             out[a] = ""
     return out
 
@@ -491,9 +503,10 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
         if m:  # a timestamp alone on its line ("[00:01:10]"): the time of the next turn, not speech
             pending_ts = m.group("ts")
             continue
-        if note_line(line):
+        if note_line(line) and not (current is not None and not current.text):
             # a transcriber's note on its own line ("[crosstalk]", "[Cara Wu joined at 00:14:10]") is
-            # no one's words: never added to the turn before it (the speaker keeps the turn)
+            # no one's words: never added to the turn before it (the speaker keeps the turn); the first
+            # line under a label with no words of its own ("Ana Ruiz:" / "(Yes.)") is that speaker's turn
             continue
         if current is None:
             if not turns:  # before the first turn: a title or date line, not speech

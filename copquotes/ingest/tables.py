@@ -379,7 +379,20 @@ def looks_codes_over_texts(rows: list[list[str]]) -> bool:
         return False
     if sum(1 for a, b in zip(r1, r2) if b and _norm(a) == _norm(b)) >= 0.5 * len(labels):
         return False   # the same names again: not a row of texts
+    if _answer_row(r2, [[_cell(r, i) for i in range(width)] for r in rows[2:]]):
+        return False
     return any(b and _NUMBER_OR_DATE.match(c) for b, c in zip(r2, r3))
+
+
+_YES_NO = {"yes", "no", "y", "n", "true", "false"}
+
+
+def _answer_row(row: list[str], below: list[list[str]]) -> bool:
+    """A row of answers, not of column texts: a bare yes/no, or a value the same column holds again in a
+    row below ("participant" in a role column, the same question in a long-format "question" column)."""
+    if any(_norm(c) in _YES_NO for c in row if c):
+        return True
+    return any(c and any(_norm(c) == _norm(r[i]) for r in below) for i, c in enumerate(row))
 
 
 def _codes_over_texts_layout(rows: list[list[str]]) -> Layout:

@@ -103,7 +103,7 @@ def detect_encoding(path: Path) -> str:
     except UnicodeDecodeError:
         if _has_utf8_sequences(path):
             return MIXED
-        return MAC_ROMAN if _mac_line_ends(path) else "cp1252"
+        return MAC_ROMAN if _mac_line_ends(path) and _reads_as_mac_roman(path) else "cp1252"
     return "utf-8-sig"
 
 
@@ -115,6 +115,26 @@ def _mac_line_ends(path: Path) -> bool:
     """Lines ended by a carriage return alone (no line feed anywhere in the head): a classic Mac text file."""
     head = read_head(path)
     return b"\r" in head and b"\n" not in head
+
+
+_TYPOGRAPHY = set("‘’“”–—…")
+
+
+def _fit(text: str) -> int:
+    """How well a decoding reads: typographic punctuation and accented lower-case letters inside a word
+    count for it, accented capitals after a lower-case letter ("CafÈ", "Itís" has í: inside a word) against."""
+    score = sum(1 for ch in text if ch in _TYPOGRAPHY)
+    for prev, ch in zip(text, text[1:]):
+        if ord(ch) > 127 and ch.isalpha() and prev.isascii() and prev.islower():
+            score += 1 if ch.islower() else -1
+    return score
+
+
+def _reads_as_mac_roman(path: Path) -> bool:
+    """Whether the non-ASCII bytes read better as Mac Roman than as Windows-1252: CR line ends alone do not
+    make a Mac file (a Windows-1252 export with CR line ends keeps its "’" and "é")."""
+    head = read_head(path)
+    return _fit(head.decode(MAC_ROMAN, "replace")) >= _fit(head.decode("cp1252", "replace"))
 
 
 #: UTF-8 with some Windows-1252 bytes pasted in (a sheet edited in two programs): each invalid byte

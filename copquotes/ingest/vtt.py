@@ -28,7 +28,22 @@ _VOICE = re.compile(r"<v(?:\.[\w.-]+)*(?:\s+([^>]*))?>(.*?)(?:</v>|(?=<v[\s.>])|
 _TAG = re.compile(r"</?(?:c|i|b|u|ruby|rt|lang|v)(?:[.\s][^>]*)?>|<\d+:\d{2}(?::\d{2})?[.,]\d{3}>")
 _ZOOM_LABEL = re.compile(r"^\s*([^:\n]{1,100}?)\s*:\s+(.*)$", re.S)
 _TAG_LABEL = re.compile(r"^\s*\[([^\]\n]{1,60})\]\s*:?\s+(\S.*)$", re.S)  # SRT "[HELEN] text", "[Helen]: text"
-_WEBEX_ID = re.compile(r'^\s*\d+\s+"(?P<name>[^"\n]{1,100})"(?:\s*\(\d+\))?\s*$')  # Webex: 1 "Jo Smith" (2843952128)
+_WEBEX_ID = re.compile(r'^\s*\d+\s+"(?P<name>[^"\n]{1,100})"(?:\s*\((?P<id>\d+)\))?\s*$')  # Webex: 1 "Jo Smith" (2843952128)
+
+
+def _webex_speaker(named: re.Match, text: str) -> bool:
+    """Whether a quoted cue id names the cue's speaker: Webex's participant number after it
+    (``1 "Jo Smith" (2843952128)``), or else a name ("Chapter 2", "Part two", "Intro: goals" are titles)
+    over words that carry no speaker label of their own ("Jo Smith: Welcome...")."""
+    if named.group("id"):
+        return True
+    name = named.group("name").strip()
+    if not name_like(name) or re.search(r"[\d:]", name):
+        return False
+    own = _ZOOM_LABEL.match(text)
+    return not (own and name_like(own.group(1)) and own.group(1).strip() != name)
+
+
 _NOTE = re.compile(r"\[[^\]\n]*\]|\([^)\n]*\)")  # "[Music]", "[inaudible 00:12:03]", "(laughs)"
 
 
@@ -74,6 +89,8 @@ def parse_cues(path, lines) -> list[tuple[int, int, str, str]]:
         start = _TIMING.match(timing).group(1)
         text = "\n".join(t for _, t in block[timing_at + 1:])
         named = _WEBEX_ID.match(block[0][1]) if timing_at == 1 else None
+        if named and not _webex_speaker(named, text):
+            named = None
         if named and text.strip() and not re.match(rf"\s*{re.escape(named.group('name').strip())}\s*:", text):
             # Webex names the speaker in the cue id (1 "Jo Smith" (2843952128)), not in the text
             text = f"{named.group('name').strip()}: {text}"
