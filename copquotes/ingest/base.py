@@ -66,8 +66,12 @@ _KIND_ALIASES = {
 # note or a rule; 7: a section heading, a Word Title/Heading paragraph or a Markdown "## " line, ends the turn before it
 # and is no unit; one person under several label forms in a transcript, "Tom Baxter (Guest)" and "Tom Baxter",
 # "Baxter, Tom", is one speaker; a role after a qualifier, "FG facilitator", "Lead researcher", is that role
-# and no name; the words typed in "Other" in a tick-all list of options, "A, B, words", are a unit). Unit ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "7"
+# and no name; the words typed in "Other" in a tick-all list of options, "A, B, words", are a unit; 8: a Webex VTT's
+# speaker from its cue id, column codes over a row of question texts (LimeSurvey) read as one header, Mac Roman
+# CSVs (CR line ends) decoded, Typeform/REDCap submission dates give the year, notes under a typed header are kept,
+# a transcript line that is only a bracketed note is no one's words, a speaker's avatar initials above their name
+# are no text). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "8"
 
 
 @dataclass(frozen=True)

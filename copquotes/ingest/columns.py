@@ -97,7 +97,20 @@ _RESPONDENT_ID = {"responseid", "respondentid", "id", "recordid", "responseno", 
                   "participantid", "respondentno", "submissionid", "entryid"}
 _DATE_COLUMNS = {"startdate", "enddate", "recordeddate", "starttime", "completiontime", "lastmodifiedtime",
                  "timestamp", "date", "submitted", "submittedat", "submissiondate", "datesubmitted",
-                 "completed", "completedat", "datecompleted", "responsedate", "createdat", "v8", "v9"}
+                 "completed", "completedat", "datecompleted", "responsedate", "createdat", "v8", "v9",
+                 "submitdate", "submittime", "submissiontime", "datestamp", "datestarted", "datelastaction"}
+_TIME_ZONE = re.compile(r"\s*\((?:utc|gmt|[a-z]{3,4})(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\)\s*$", re.I)
+
+
+def date_column(text: str) -> bool:
+    """Whether a column name is a survey tool's date of the response: a known name, also with its time
+    zone (Typeform's "Submit Date (UTC)"), or a timestamp (REDCap's "Survey Timestamp", "feedback_timestamp")."""
+    name = _TIME_ZONE.sub("", str(text or ""))
+    k = _key(name)
+    # a timestamp is a short field name ("Survey Timestamp", "cop_feedback_timestamp"), never a question
+    # that ends in the word ("Any comments on the session timestamp?")
+    short = len(name.split()) <= 3 and "?" not in name
+    return k in _DATE_COLUMNS or (k.endswith("timestamp") and len(k) <= 40 and short)
 _STATUS_COLUMNS = {"status", "responsetype"}
 _META_COLUMNS = {"progress", "durationinseconds", "duration", "finished", "distributionchannel", "userlanguage",
                  "collectorid", "responseset", "language", "totalpoints", "quizfeedback", "score", "sc0",

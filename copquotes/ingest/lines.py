@@ -102,6 +102,29 @@ _NOTE_LABELS = {"note", "notes", "nb", "n.b", "transcriber's note", "transcriber
                 "editor's note", "editor note", "researcher note", "researcher's note", "comment"}
 
 
+# a bracketed aside that is someone's words, not a note: three words or more, in the first person
+# or ending as said ("[I no longer drive myself.]", "(people expect too much!)")
+_FIRST_PERSON = re.compile(r"\b(?:i|i['’](?:m|ve|d|ll)|me|my|mine|myself|we|we['’](?:re|ve|d|ll)|us|our|ours)\b", re.I)
+_BRACKETED = re.compile(r"\[[^\[\]\n]*\]|\([^()\n]*\)")
+_NOTE_LINE = re.compile(r"^\s*(?:(?:\[[^\[\]\n]*\]|\([^()\n]*\))\s*)+$")
+
+
+def speech_aside(note: str) -> bool:
+    inner = note[1:-1].strip()
+    return len(inner.split()) >= 3 and bool(_FIRST_PERSON.search(inner) or re.search(r"[!?][.)\]]*$", inner))
+
+
+# a bracketed sentence ("(Absolutely wonderful.)", "[Yes, it did.]"): words said, as typed by a transcriber
+_SENTENCE = re.compile(r"^[A-Z][\w'’-]*[\s,]+\S.*[.!?]$")
+
+
+def note_line(line: str) -> bool:
+    """A line that is only a transcriber's notes ("[crosstalk]", "(laughs)", "[Cara Wu joined at
+    00:14:10]"), none of them words someone said (:func:`speech_aside`, a sentence of two words or more)."""
+    return bool(_NOTE_LINE.match(line)) and not any(speech_aside(m) or _SENTENCE.match(m[1:-1].strip())
+                                                    for m in _BRACKETED.findall(line))
+
+
 def _strip_md(line: str) -> str:
     return re.sub(r"^\s*(\*\*|__)(.+?)\1", r"\2", line)
 
@@ -173,7 +196,38 @@ def join_split_headers(lines: list[str]) -> list[str]:
         if name_like(label) or is_generic_label(label):
             out[a] = f"{label}   {m.group('ts')}"
             out[b] = ""
-    return join_dash_labels(join_bare_name_headers(out))
+    return join_dash_labels(join_bare_name_headers(_without_avatars(out)))
+
+
+def _initials(label: str) -> set[str]:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", label)]
+    if not words:
+        return set()
+    every = "".join(w[0] for w in words).upper()
+    return {every, (words[0][0] + words[-1][0]).upper()}
+
+
+def _without_avatars(lines: list[str]) -> list[str]:
+    """A transcript copied from the Teams or Stream web page keeps each speaker's avatar, their
+    initials alone on the line above the name (``AR`` / ``Ana Ruiz   0:15``): blanked, never text of
+    the turn before."""
+    out = list(lines)
+    nonblank = [i for i, ln in enumerate(out) if ln.strip()]
+    headers, avatars = 0, []
+    for a, b in zip(nonblank, nonblank[1:]):
+        m = _header_match(out[b])
+        if not m:
+            continue
+        headers += 1
+        avatar = out[a].strip()
+        if re.fullmatch(r"[A-Z]{1,3}", avatar) and avatar in _initials(m.group("label")):
+            avatars.append(a)
+    # only in a copy that has them over most speakers: elsewhere "OK", "HR" or "GP" above a speaker
+    # whose initials they happen to be are the words of the turn before
+    if len(avatars) * 2 > headers:
+        for a in avatars:
+            out[a] = ""
+    return out
 
 
 # "[Helen] words", "[Helen]: words", "[Facilitator - Helen] words", "[00:01:02] [Helen] words", "[Helen 00:01:02] words"
@@ -330,16 +384,27 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
         return _parse_zoom_chat(lines, unit_name)
     if mode == "unlabelled":
         return _paragraphs(lines, unit_name), {}
-    return _labelled_turns(lines, mode, h_ok, c_ok, matcher, unit_name)
+    turns, detected = _labelled_turns(lines, mode, h_ok, c_ok, matcher, unit_name)
+    header_end = detected.pop("header_end", None)
+    writer = detected.pop("header_writer", None)
+    if header_end is not None and not any(t.text for t in turns):
+        # a typed header ("Interviewer: Mel Tran", "Date: ...") over notes with no speaker labels
+        # ("She said that..."): the notes are kept; when the header names an interviewer or a note
+        # taker they are that person's words (their role: never a participant's, never quoted), else
+        # notes without speakers
+        turns = _paragraphs(lines[header_end:], unit_name, first=header_end + 1)
+        for t in turns:
+            t.label = writer
+    return turns, detected
 
 
-def _paragraphs(lines: list[str], unit_name: str) -> list[Turn]:
+def _paragraphs(lines: list[str], unit_name: str, first: int = 1) -> list[Turn]:
     """An unlabelled text: one turn per paragraph (blank lines, skipped lines and headings end one;
-    a heading is the notes' structure, never a unit)."""
+    a heading is the notes' structure, never a unit). ``first``: the line number of ``lines[0]``."""
     turns: list[Turn] = []
     para: list[str] = []
     start_ln = None
-    for ln, line in enumerate(lines + [""], start=1):
+    for ln, line in enumerate(lines + [""], start=first):
         if not line.strip() or boilerplate(line) or heading_text(line) is not None:
             if para:
                 turns.append(Turn(None, " ".join(para), f"{unit_name} {start_ln}", merge=False))
@@ -396,6 +461,8 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
             continue
         field = header_field(_strip_md(line)) if not any(t.text for t in turns) else None
         if field and _header_detected(field, line.strip(), detected, preamble):
+            detected["header_end"] = ln   # lines[:ln] are the header
+            _note_writer(detected, _HEADER_FIELD.match(_strip_md(line)).group("key"), field[0])
             continue
         m = ARROW.match(line)
         if m:
@@ -426,6 +493,8 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
                 # a header line of a typed-up transcript ("Interviewer: Sam (evaluation team)"):
                 # it names who plays the role; an identifier to redact, never speech
                 detected.setdefault("header_names", []).append(text.strip())
+                detected["header_end"] = ln
+                _note_writer(detected, label, "person")
                 current = None
                 continue
             start(label, text, ln, ts)
@@ -433,6 +502,11 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
         m = _BARE_TS.match(line)
         if m:  # a timestamp alone on its line ("[00:01:10]"): the time of the next turn, not speech
             pending_ts = m.group("ts")
+            continue
+        if note_line(line) and not (current is not None and not current.text):
+            # a transcriber's note on its own line ("[crosstalk]", "[Cara Wu joined at 00:14:10]") is
+            # no one's words: never added to the turn before it (the speaker keeps the turn); the first
+            # line under a label with no words of its own ("Ana Ruiz:" / "(Yes.)") is that speaker's turn
             continue
         if current is None:
             if not turns:  # before the first turn: a title or date line, not speech
@@ -450,6 +524,13 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
     if year:
         detected["year"] = year
     return turns, detected
+
+
+def _note_writer(detected: dict, key: str, kind: str) -> None:
+    """Remember the first header field that names who writes the notes (an interviewer, a note taker)."""
+    key = re.sub(r"\s+(?:name|id|no\.?|number|code)$", "", key.strip().strip("*_ "), flags=re.I)
+    if kind == "person" and label_role(key) in ("interviewer", "facilitator") and "header_writer" not in detected:
+        detected["header_writer"] = key
 
 
 def _speaker_line(line: str, h_ok, c_ok) -> bool:

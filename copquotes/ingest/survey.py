@@ -230,7 +230,7 @@ def _roles_by_name(source: Source, cols: list[Column], layout: Layout, roles: _R
             col.role = "respondent_id"
             roles.id_col = col
             continue
-        if k in C._DATE_COLUMNS or kq in C._DATE_COLUMNS:
+        if C.date_column(col.id) or C.date_column(col.question):
             col.role = "date"
             roles.date_cols.append(col)
             continue

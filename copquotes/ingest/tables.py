@@ -353,7 +353,53 @@ def parse_layout(rows: list[list[str]], vendor: str | None = None) -> Layout:
         return _surveymonkey_layout(rows)
     if vendor in (None, "msforms") and looks_msforms(rows):
         return _msforms_layout(rows)
+    if vendor is None and looks_codes_over_texts(rows):
+        return _codes_over_texts_layout(rows)
     return _plain_layout(rows)
+
+
+_CODE = re.compile(r"^[A-Za-z_][\w.\[\]#-]*$")   # a column code: "G01Q02", "submitdate", "Q3[SQ001]", "consent___1"
+_NUMBER_OR_DATE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$|^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b")
+
+
+def looks_codes_over_texts(rows: list[list[str]]) -> bool:
+    """A header of column codes (no spaces: ``id, submitdate, G01Q01``) over a row of their texts
+    (``Response ID, Date submitted, What was ...?``), as LimeSurvey and hand-made exports give them:
+    the second row reads as column names (questions, labels), holds no number or date, and the
+    first data row below it has a number or a date in a column where the second row has words."""
+    if len(rows) < 3:
+        return False
+    width = _trim(rows)
+    r1, r2, r3 = ([_cell(r, i) for i in range(width)] for r in rows[:3])
+    codes = [c for c in r1 if c]
+    if len(codes) < 2 or len(codes) < width or not all(_CODE.match(c) for c in codes):
+        return False
+    labels = [c for c in r2 if c]
+    if len(labels) < 0.5 * width or any(_NUMBER_OR_DATE.match(c) for c in labels) or not _header_like(r2):
+        return False
+    if sum(1 for a, b in zip(r1, r2) if b and _norm(a) == _norm(b)) >= 0.5 * len(labels):
+        return False   # the same names again: not a row of texts
+    if _answer_row(r2, [[_cell(r, i) for i in range(width)] for r in rows[2:]]):
+        return False
+    return any(b and _NUMBER_OR_DATE.match(c) for b, c in zip(r2, r3))
+
+
+_YES_NO = {"yes", "no", "y", "n", "true", "false"}
+
+
+def _answer_row(row: list[str], below: list[list[str]]) -> bool:
+    """A row of answers, not of column texts: a bare yes/no, or a value the same column holds again in a
+    row below ("participant" in a role column, the same question in a long-format "question" column)."""
+    if any(_norm(c) in _YES_NO for c in row if c):
+        return True
+    return any(c and any(_norm(c) == _norm(r[i]) for r in below) for i, c in enumerate(row))
+
+
+def _codes_over_texts_layout(rows: list[list[str]]) -> Layout:
+    """Column codes on row 1, their texts (the question) on row 2, the data below."""
+    width = _trim(rows)
+    cols = [Column(i, _cell(rows[0], i), _cell(rows[1], i) or _cell(rows[0], i)) for i in range(width)]
+    return Layout("plain", 2, cols)
 
 
 def _cell(row: list[str], i: int) -> str:

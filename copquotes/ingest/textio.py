@@ -1,7 +1,8 @@
 """Bytes to text: binary checks, encoding detection, bounded reads.
 
 Files saved from Excel arrive as UTF-8 (with or without a BOM), UTF-16 (Excel's
-"Unicode text", Qualtrics TSV) or Windows-1252. :func:`detect_encoding` decides
+"Unicode text", Qualtrics TSV), Windows-1252 or, from Excel for Mac's "CSV (Macintosh)",
+Mac Roman with CR line ends. :func:`detect_encoding` decides
 by scanning the bytes in chunks (constant memory, fast), so a 200 MB export is
 never held in memory.
 """
@@ -76,11 +77,12 @@ def binary_kind(head: bytes) -> str | None:
 
 
 def detect_encoding(path: Path) -> str:
-    """Return the codec to read ``path`` with: utf-8-sig, utf-16 or cp1252.
+    """Return the codec to read ``path`` with: utf-8-sig, utf-16, cp1252 or mac_roman.
 
     Scans the whole file in 1 MB chunks with an incremental UTF-8 decoder (bounded
     memory); any invalid sequence means the file is not UTF-8 and Windows-1252 is
-    used (the encoding of Excel's "CSV" on English Windows).
+    used (the encoding of Excel's "CSV" on English Windows), or Mac Roman when the lines
+    end in CR alone (Excel for Mac's "CSV (Macintosh)").
     """
     head = read_head(path, 4)
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
@@ -99,8 +101,40 @@ def detect_encoding(path: Path) -> str:
                     break
                 decoder.decode(chunk)
     except UnicodeDecodeError:
-        return MIXED if _has_utf8_sequences(path) else "cp1252"
+        if _has_utf8_sequences(path):
+            return MIXED
+        return MAC_ROMAN if _mac_line_ends(path) and _reads_as_mac_roman(path) else "cp1252"
     return "utf-8-sig"
+
+
+#: Excel for Mac's "CSV (Macintosh)" / "Tab delimited text (Mac)": Mac Roman, lines ended by CR alone
+MAC_ROMAN = "mac_roman"
+
+
+def _mac_line_ends(path: Path) -> bool:
+    """Lines ended by a carriage return alone (no line feed anywhere in the head): a classic Mac text file."""
+    head = read_head(path)
+    return b"\r" in head and b"\n" not in head
+
+
+_TYPOGRAPHY = set("‘’“”–—…")
+
+
+def _fit(text: str) -> int:
+    """How well a decoding reads: typographic punctuation and accented lower-case letters inside a word
+    count for it, accented capitals after a lower-case letter ("CafÈ", "Itís" has í: inside a word) against."""
+    score = sum(1 for ch in text if ch in _TYPOGRAPHY)
+    for prev, ch in zip(text, text[1:]):
+        if ord(ch) > 127 and ch.isalpha() and prev.isascii() and prev.islower():
+            score += 1 if ch.islower() else -1
+    return score
+
+
+def _reads_as_mac_roman(path: Path) -> bool:
+    """Whether the non-ASCII bytes read better as Mac Roman than as Windows-1252: CR line ends alone do not
+    make a Mac file (a Windows-1252 export with CR line ends keeps its "’" and "é")."""
+    head = read_head(path)
+    return _fit(head.decode(MAC_ROMAN, "replace")) >= _fit(head.decode("cp1252", "replace"))
 
 
 #: UTF-8 with some Windows-1252 bytes pasted in (a sheet edited in two programs): each invalid byte

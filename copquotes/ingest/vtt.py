@@ -1,7 +1,8 @@
 """WebVTT transcripts from Zoom (``Name: words``) and Teams (``<v Name>words</v>``).
 
 Zoom: numbered cues, one ``Name: text`` line each (a cue with no name is speech
-Zoom could not attribute). SRT from transcription tools: ``Name: text`` or a tag
+Zoom could not attribute). Webex: the name in the cue id (``1 "Jo Smith" (2843952128)``),
+the words alone (read as ``Jo Smith: words``). SRT from transcription tools: ``Name: text`` or a tag
 ``[NAME] text`` / ``[Name]: text``, on every cue or only where the speaker changes (an untagged
 cue then continues the turn). Teams: optional cue ids (``GUID/12-0``), ``<v Name>``
 voice spans, possibly several lines per cue, several voices per cue, or no closing
@@ -16,7 +17,7 @@ from collections import Counter
 
 from ..errors import InputError
 from .base import Reading, Source
-from .lines import _TS as _LINE_CLOCK, boilerplate, end_mark, not_speaker
+from .lines import _TS as _LINE_CLOCK, boilerplate, end_mark, not_speaker, speech_aside as _speech_aside
 from .roster import RosterMatcher, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
@@ -27,6 +28,22 @@ _VOICE = re.compile(r"<v(?:\.[\w.-]+)*(?:\s+([^>]*))?>(.*?)(?:</v>|(?=<v[\s.>])|
 _TAG = re.compile(r"</?(?:c|i|b|u|ruby|rt|lang|v)(?:[.\s][^>]*)?>|<\d+:\d{2}(?::\d{2})?[.,]\d{3}>")
 _ZOOM_LABEL = re.compile(r"^\s*([^:\n]{1,100}?)\s*:\s+(.*)$", re.S)
 _TAG_LABEL = re.compile(r"^\s*\[([^\]\n]{1,60})\]\s*:?\s+(\S.*)$", re.S)  # SRT "[HELEN] text", "[Helen]: text"
+_WEBEX_ID = re.compile(r'^\s*\d+\s+"(?P<name>[^"\n]{1,100})"(?:\s*\((?P<id>\d+)\))?\s*$')  # Webex: 1 "Jo Smith" (2843952128)
+
+
+def _webex_speaker(named: re.Match, text: str) -> bool:
+    """Whether a quoted cue id names the cue's speaker: Webex's participant number after it
+    (``1 "Jo Smith" (2843952128)``), or else a name ("Chapter 2", "Part two", "Intro: goals" are titles)
+    over words that carry no speaker label of their own ("Jo Smith: Welcome...")."""
+    if named.group("id"):
+        return True
+    name = named.group("name").strip()
+    if not name_like(name) or re.search(r"[\d:]", name):
+        return False
+    own = _ZOOM_LABEL.match(text)
+    return not (own and name_like(own.group(1)) and own.group(1).strip() != name)
+
+
 _NOTE = re.compile(r"\[[^\]\n]*\]|\([^)\n]*\)")  # "[Music]", "[inaudible 00:12:03]", "(laughs)"
 
 
@@ -71,6 +88,12 @@ def parse_cues(path, lines) -> list[tuple[int, int, str, str]]:
         ln, timing = block[timing_at]
         start = _TIMING.match(timing).group(1)
         text = "\n".join(t for _, t in block[timing_at + 1:])
+        named = _WEBEX_ID.match(block[0][1]) if timing_at == 1 else None
+        if named and not _webex_speaker(named, text):
+            named = None
+        if named and text.strip() and not re.match(rf"\s*{re.escape(named.group('name').strip())}\s*:", text):
+            # Webex names the speaker in the cue id (1 "Jo Smith" (2843952128)), not in the text
+            text = f"{named.group('name').strip()}: {text}"
         for extra_ln, extra in block[timing_at + 1:]:
             if "-->" in extra and re.search(r"\d:\d", extra):
                 raise InputError("broken cue: a timestamp line inside a cue's text (a blank line is missing?); fix or re-export the VTT",
@@ -143,16 +166,6 @@ def _boilerplate(line: str) -> bool:
     """A closing marker, or a meeting-system line that no speaker says ("Helen stopped transcription";
     "Helen: so we stopped recording" is speech)."""
     return end_mark(line) or (boilerplate(line) and not (_ZOOM_LABEL.match(line) or _TAG_LABEL.match(line)))
-
-
-# a bracketed aside that is someone's words, not a note: three words or more, in the first person
-# or ending as said ("[I no longer drive myself.]", "(people expect too much!)")
-_FIRST_PERSON = re.compile(r"\b(?:i|i['’](?:m|ve|d|ll)|me|my|mine|myself|we|we['’](?:re|ve|d|ll)|us|our|ours)\b", re.I)
-
-
-def _speech_aside(note: str) -> bool:
-    inner = note[1:-1].strip()
-    return len(inner.split()) >= 3 and bool(_FIRST_PERSON.search(inner) or re.search(r"[!?][.)\]]*$", inner))
 
 
 def _only_sounds(text: str) -> bool:
