@@ -578,9 +578,13 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
             review.approve(ctx.ws, quote_id, ctx.reviewer, version)
             _flash("success", f"Approved quote {quote_id}.")
         elif action == "reject":
-            review.reject(ctx.ws, quote_id, ctx.reviewer,
-                          reject_reason(ss.get(f"reasonpick_{quote_id}_{version}"),
-                                        ss.get(f"reason_{quote_id}_{version}", "")), version)
+            pick, more = ss.get(f"reasonpick_{quote_id}_{version}"), ss.get(f"reason_{quote_id}_{version}", "")
+            given = ss.get("_reasons", {}).get(quote_id)
+            if pick is None and not (more or "").strip() and given and given["version"] != version:
+                # given before the quote changed (the boxes are drawn anew, empty): the colleague's
+                # change is the news, as for an edit (a conflict), not a missing reason
+                pick, more, version = given["pick"], given["more"], given["version"]
+            review.reject(ctx.ws, quote_id, ctx.reviewer, reject_reason(pick, more), version)
             _flash("success", f"Rejected quote {quote_id}.")
         elif action == "reset":
             review.reset(ctx.ws, quote_id, ctx.reviewer, version)
@@ -614,6 +618,18 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
             _flash("error", f"Your edit of quote {quote_id} was not saved: the reason is beside its edit box.")
         else:
             _flash("error", str(exc))
+    finally:
+        ss.get("_reasons", {}).pop(quote_id, None)     # acted on: a reason given before is used or told
+
+
+def _reason_given(quote_id: str, version: int) -> None:
+    """Keep the reason to reject a reviewer gives on a quote's card with the version it was given
+    at: a rerun after a colleague decided the quote draws its card anew at the new version, with
+    empty reason boxes, and Reject then reports the conflict instead of asking for a reason."""
+    ss = st.session_state
+    ss.setdefault("_reasons", {})[quote_id] = {"version": version,
+                                               "pick": ss.get(f"reasonpick_{quote_id}_{version}"),
+                                               "more": ss.get(f"reason_{quote_id}_{version}", "")}
 
 
 # actions after which the reviewer's draft of the quote is gone (saved, or the quote decided)
@@ -806,14 +822,17 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
                 st.code(attempted["edited_text"], language=None, wrap_lines=True)
             elif attempted.get("themes") is not None:
                 st.caption("Your themes that were not saved: " + md_escape(", ".join(attempted["themes"])))
+            elif attempted.get("reason"):
+                st.caption("Your reason to reject, not recorded: " + md_escape(attempted["reason"]))
             st.button("Dismiss", key=f"dismiss_{qid}", on_click=_dismiss_conflict, args=(qid,))
         cols = st.columns([1, 2, 2, 1, 1])
         cols[0].button("Approve", key=f"approve_{qid}_{v}", on_click=_act, args=("approve", qid, v),
                        disabled=q["status"] == "approved" or q["display_text"] is None)
         cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}", index=None,
-                          placeholder=REASON_PLACEHOLDER, label_visibility="collapsed")
+                          placeholder=REASON_PLACEHOLDER, label_visibility="collapsed",
+                          on_change=_reason_given, args=(qid, v))
         cols[2].text_input("More about why (optional)", key=f"reason_{qid}_{v}", label_visibility="collapsed",
-                           placeholder="More about why (optional)")
+                           placeholder="More about why (optional)", on_change=_reason_given, args=(qid, v))
         cols[3].button("Reject", key=f"reject_{qid}_{v}", on_click=_act, args=("reject", qid, v),
                        disabled=q["status"] == "rejected")
         cols[4].button("Reset", key=f"reset_{qid}_{v}", on_click=_act, args=("reset", qid, v),

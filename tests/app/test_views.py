@@ -301,6 +301,37 @@ def test_a_conflicting_save_is_refused_with_a_message_and_kept(ws):
     assert review.history(ws, qid)[-1]["action"] == "conflict_refused"
 
 
+@pytest.mark.parametrize("pick, more, shown", [
+    ("Not on theme", None, "Not on theme"),
+    (None, "reads like an advert", "reads like an advert"),
+])
+def test_a_reason_chosen_before_a_colleague_decided_is_a_conflict_not_a_missing_reason(ws, pick, more, shown):
+    """A reviewer chooses a reason (or types one), and the page reruns after a colleague in
+    another tab approved the same quote: the card is drawn anew at the quote's new version, with
+    empty reason boxes. Before the fix, pressing Reject then said "Choose a reason to reject"
+    (the reason given was dropped and the colleague's decision not mentioned); now it is the
+    conflict message, the reason given is shown, and the audit trail keeps the refusal."""
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes", "Ann")
+    other = Workspace.open(ws.path)                       # Bea, in another tab, approves first
+    review.approve(other, qid, "Bea", 1)
+    other.close()
+    if pick:
+        at.selectbox(key=f"reasonpick_{qid}_1").select(pick).run()
+    else:
+        at.text_input(key=f"reason_{qid}_1").input(more).run()
+    at.button(key=f"reject_{qid}_2").click().run()
+    assert status(ws, qid)[:2] == ("approved", 2)
+    msgs = [e.value for e in at.error]
+    assert not any("Choose a reason" in m for m in msgs), msgs
+    assert any("Bea" in m and "not saved" in m for m in msgs), msgs
+    assert any(shown in m.value for m in list(at.caption) + list(at.code)), "the reason given is not shown"
+    assert review.history(ws, qid)[-1]["action"] == "conflict_refused"
+    at.button(key=f"reject_{qid}_2").click().run()           # once told, Reject asks for a reason again
+    assert at.error and any("Choose a reason" in e.value for e in at.error)
+    assert status(ws, qid)[:2] == ("approved", 2)
+
+
 @pytest.mark.parametrize("select, value, n", [
     ("f_status", "approved", 1), ("f_theme", "solidarity", 3), ("f_group", "Early career", 2),
     ("f_flags", "any flag", 1), ("f_kind", "survey", 2), ("f_topic", 2, 1),
