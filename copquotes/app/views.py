@@ -1673,12 +1673,24 @@ def _keyboard() -> None:
     st.html(KEYS_JS, unsafe_allow_javascript=True)
 
 
+TRIAGE_REASON_CLEARED = ("The quote you chose a reason to reject for was decided by someone else meanwhile: your reason "
+                         "is cleared, so R does not reject this next quote with it. Read it, then choose again.")
+
+
+def _triage_reason_for(quote_id: str) -> None:
+    """The quote a triage reason was chosen or typed for (:func:`triage_page` clears the reason
+    when another quote comes to the front without this reviewer's key)."""
+    st.session_state["tr_reason_for"] = quote_id
+
+
 def _triage(action: str, quote_id: str, version: int) -> None:
     from .. import collection as collections
     from . import drafts
 
     ctx = current()
     ss = st.session_state
+    if action in ("approve", "reject", "skip", "undo", "save_edit"):
+        ss.pop("tr_reason_for", None)      # the reviewer moves on: a chosen reason stays for the next quote
     undo = ss.setdefault("tr_undo", [])
     skipped = ss.setdefault("tr_skipped", [])
     try:
@@ -1997,9 +2009,17 @@ def triage_page() -> None:
         b[3].button("Skip (S)", key="tr_skip", on_click=_triage, args=("skip", qid, v), width="stretch")
         b[4].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
                     disabled=not ss.get("tr_undo"), width="stretch")
+        if ss.get("tr_reason_for") not in (None, qid):
+            # chosen for a quote that went from the front without this reviewer's key (a colleague
+            # decided it): never used on the next one, which the reviewer has not read yet
+            ss.pop("tr_reason_for")
+            ss["tr_reason"], ss["tr_reason_more"] = None, ""
+            st.info(TRIAGE_REASON_CLEARED)
         r = st.columns(2)
-        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", index=None, placeholder=REASON_PLACEHOLDER)
-        r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
+        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", index=None, placeholder=REASON_PLACEHOLDER,
+                       on_change=_triage_reason_for, args=(qid,))
+        r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like",
+                        on_change=_triage_reason_for, args=(qid,))
     if editing:           # the keyboard script types into the open box: say so, and how to get the keys back
         st.warning(KEYS_OFF)
     else:
