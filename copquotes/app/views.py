@@ -348,6 +348,29 @@ def warm_up() -> None:
     from ..quotes import readers  # noqa: F401
 
 
+_EDIT_WARMING: list = []
+
+
+def warm_edit_check() -> None:
+    """Load what checking a saved edit needs (:func:`review.warm_edit_check`), in the background,
+    once per process: called when an edit box is drawn, so the reviewer's typing pays for it and
+    the first Save does not wait seconds for it."""
+    import logging
+    import threading
+
+    if _EDIT_WARMING or review.edit_check_ready():
+        return
+    _EDIT_WARMING.append(True)
+
+    def warm():
+        try:
+            review.warm_edit_check()
+        except Exception:  # noqa: BLE001 - best effort: the save loads it (and reports) itself
+            logging.getLogger(__name__).debug("warming the edit check failed", exc_info=True)
+
+    threading.Thread(target=warm, name="copquotes-warm-edit-check", daemon=True).start()
+
+
 def main() -> None:
     """The app: access check, sidebar, and the pages."""
     st.set_page_config(page_title="copquotes review", layout="wide")
@@ -864,6 +887,7 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
             st.info("Editing needs the anonymised text: " + ANALYSE_IN_APP + ".")
         else:
             key = f"edit_{qid}_{v}"
+            warm_edit_check()
             if refused:
                 st.error(md_escape(refused))
             draft_notice(draft, qid, v, key, q["display_text"], "")
@@ -1926,6 +1950,7 @@ def _triage_edit_box(ctx: Ctx, q: dict) -> bool:
     if not (ss.get("tr_editing") == qid or fresh):
         draft_notice(draft, qid, v, key, q["display_text"], "tr_")     # a stale draft: shown, not applied
         return False
+    warm_edit_check()
     refused = ss.get("tr_refused", {}).get(qid)
     if refused:
         st.error(md_escape(refused))
