@@ -1697,8 +1697,9 @@ def _keyboard() -> None:
     st.html(KEYS_JS, unsafe_allow_javascript=True)
 
 
-TRIAGE_REASON_CLEARED = ("The quote you chose a reason to reject for was decided by someone else meanwhile: your reason "
-                         "is cleared, so R does not reject this next quote with it. Read it, then choose again.")
+TRIAGE_REASON_CLEARED = ("The quote you chose a reason to reject for is no longer the one shown (decided by someone else "
+                         "meanwhile, or moved by a re-rank): your reason is cleared, so R does not reject this quote "
+                         "with it. Read it, then choose again.")
 
 
 def _triage_reason_for(quote_id: str) -> None:
