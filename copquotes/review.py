@@ -30,6 +30,7 @@ import functools
 import json
 import logging
 import re
+import threading
 from typing import Iterable
 
 from .disclosure import PLACEHOLDERS, UNSAFE_EDIT, mask_names, name_pattern, new_words, placeholder  # noqa: F401
@@ -565,15 +566,33 @@ def _stems(word: str) -> list[str]:
 # what the redactor's pattern recognisers find that an edit may never add: contact details and identifiers
 CONTACT_KINDS = frozenset({"email", "phone", "url", "handle", "contact", "other"})
 _PATTERNS: list = []
+_PATTERNS_LOCK = threading.Lock()
 
 
 def _pattern_redactor():
-    """The redactor without its language model (patterns, lists, known names): loaded once."""
-    if not _PATTERNS:
-        from .anonymise import Redactor
+    """The redactor without its language model (patterns, lists, known names): loaded once (a
+    save waits for a load under way, :func:`warm_edit_check`, rather than loading it again)."""
+    with _PATTERNS_LOCK:
+        if not _PATTERNS:
+            from .anonymise import Redactor
 
-        _PATTERNS.append(Redactor(use_ner=False))
+            _PATTERNS.append(Redactor(use_ner=False))
     return _PATTERNS[0]
+
+
+def edit_check_ready() -> bool:
+    """Whether what an edit's check loads once per process is loaded."""
+    return bool(_PATTERNS)
+
+
+def warm_edit_check() -> None:
+    """Load what the first edit's check loads (the pattern redactor with its name lists and
+    spaCy's tokenizer, the risk flags): some seconds once per process, paid by a reviewer's
+    first save otherwise. The app calls it in the background when it draws an edit box."""
+    from .anonymise import risk_flags
+
+    _pattern_redactor()
+    risk_flags("")
 
 
 def _added_contacts(text: str, visible: str) -> list[str]:

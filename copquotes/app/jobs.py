@@ -716,7 +716,7 @@ def ingest_batches(ws, ws_path: Path, prog: _Progress) -> None:
             if f["path"] not in results and f["path"] not in sources:
                 kind = "manifest" if Path(f["path"]).name.lower() in MANIFEST_NAMES else "roster"
                 results[f["path"]] = {"status": kind, "units": None, "error": None}
-                n_rosters += kind == "roster"
+                n_rosters += kind == "roster" and not f.get("shared_from")   # its copies in earlier uploads: once
         read_ok, unreadable = [], list(disc.unreadable)   # kept for `copquotes status`
         prog.step("ingest", "running", done=n_files, total=n_files + len(disc.sources), rosters=n_rosters)
         typed = {f["path"]: f["meta"] for f in info.get("files", []) if f.get("meta")}

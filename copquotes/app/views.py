@@ -348,6 +348,29 @@ def warm_up() -> None:
     from ..quotes import readers  # noqa: F401
 
 
+_EDIT_WARMING: list = []
+
+
+def warm_edit_check() -> None:
+    """Load what checking a saved edit needs (:func:`review.warm_edit_check`), in the background,
+    once per process: called when an edit box is drawn, so the reviewer's typing pays for it and
+    the first Save does not wait seconds for it."""
+    import logging
+    import threading
+
+    if _EDIT_WARMING or review.edit_check_ready():
+        return
+    _EDIT_WARMING.append(True)
+
+    def warm():
+        try:
+            review.warm_edit_check()
+        except Exception:  # noqa: BLE001 - best effort: the save loads it (and reports) itself
+            logging.getLogger(__name__).debug("warming the edit check failed", exc_info=True)
+
+    threading.Thread(target=warm, name="copquotes-warm-edit-check", daemon=True).start()
+
+
 def main() -> None:
     """The app: access check, sidebar, and the pages."""
     st.set_page_config(page_title="copquotes review", layout="wide")
@@ -578,9 +601,13 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
             review.approve(ctx.ws, quote_id, ctx.reviewer, version)
             _flash("success", f"Approved quote {quote_id}.")
         elif action == "reject":
-            review.reject(ctx.ws, quote_id, ctx.reviewer,
-                          reject_reason(ss.get(f"reasonpick_{quote_id}_{version}"),
-                                        ss.get(f"reason_{quote_id}_{version}", "")), version)
+            pick, more = ss.get(f"reasonpick_{quote_id}_{version}"), ss.get(f"reason_{quote_id}_{version}", "")
+            given = ss.get("_reasons", {}).get(quote_id)
+            if pick is None and not (more or "").strip() and given and given["version"] != version:
+                # given before the quote changed (the boxes are drawn anew, empty): the colleague's
+                # change is the news, as for an edit (a conflict), not a missing reason
+                pick, more, version = given["pick"], given["more"], given["version"]
+            review.reject(ctx.ws, quote_id, ctx.reviewer, reject_reason(pick, more), version)
             _flash("success", f"Rejected quote {quote_id}.")
         elif action == "reset":
             review.reset(ctx.ws, quote_id, ctx.reviewer, version)
@@ -614,6 +641,18 @@ def _act(action: str, quote_id: str, version: int, **kw) -> None:
             _flash("error", f"Your edit of quote {quote_id} was not saved: the reason is beside its edit box.")
         else:
             _flash("error", str(exc))
+    finally:
+        ss.get("_reasons", {}).pop(quote_id, None)     # acted on: a reason given before is used or told
+
+
+def _reason_given(quote_id: str, version: int) -> None:
+    """Keep the reason to reject a reviewer gives on a quote's card with the version it was given
+    at: a rerun after a colleague decided the quote draws its card anew at the new version, with
+    empty reason boxes, and Reject then reports the conflict instead of asking for a reason."""
+    ss = st.session_state
+    ss.setdefault("_reasons", {})[quote_id] = {"version": version,
+                                               "pick": ss.get(f"reasonpick_{quote_id}_{version}"),
+                                               "more": ss.get(f"reason_{quote_id}_{version}", "")}
 
 
 # actions after which the reviewer's draft of the quote is gone (saved, or the quote decided)
@@ -806,14 +845,17 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
                 st.code(attempted["edited_text"], language=None, wrap_lines=True)
             elif attempted.get("themes") is not None:
                 st.caption("Your themes that were not saved: " + md_escape(", ".join(attempted["themes"])))
+            elif attempted.get("reason"):
+                st.caption("Your reason to reject, not recorded: " + md_escape(attempted["reason"]))
             st.button("Dismiss", key=f"dismiss_{qid}", on_click=_dismiss_conflict, args=(qid,))
         cols = st.columns([1, 2, 2, 1, 1])
         cols[0].button("Approve", key=f"approve_{qid}_{v}", on_click=_act, args=("approve", qid, v),
                        disabled=q["status"] == "approved" or q["display_text"] is None)
         cols[1].selectbox("Reason to reject", REJECT_REASONS, key=f"reasonpick_{qid}_{v}", index=None,
-                          placeholder=REASON_PLACEHOLDER, label_visibility="collapsed")
+                          placeholder=REASON_PLACEHOLDER, label_visibility="collapsed",
+                          on_change=_reason_given, args=(qid, v))
         cols[2].text_input("More about why (optional)", key=f"reason_{qid}_{v}", label_visibility="collapsed",
-                           placeholder="More about why (optional)")
+                           placeholder="More about why (optional)", on_change=_reason_given, args=(qid, v))
         cols[3].button("Reject", key=f"reject_{qid}_{v}", on_click=_act, args=("reject", qid, v),
                        disabled=q["status"] == "rejected")
         cols[4].button("Reset", key=f"reset_{qid}_{v}", on_click=_act, args=("reset", qid, v),
@@ -845,6 +887,7 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
             st.info("Editing needs the anonymised text: " + ANALYSE_IN_APP + ".")
         else:
             key = f"edit_{qid}_{v}"
+            warm_edit_check()
             if refused:
                 st.error(md_escape(refused))
             draft_notice(draft, qid, v, key, q["display_text"], "")
@@ -1654,12 +1697,25 @@ def _keyboard() -> None:
     st.html(KEYS_JS, unsafe_allow_javascript=True)
 
 
+TRIAGE_REASON_CLEARED = ("The quote you chose a reason to reject for is no longer the one shown (decided by someone else "
+                         "meanwhile, or moved by a re-rank): your reason is cleared, so R does not reject this quote "
+                         "with it. Read it, then choose again.")
+
+
+def _triage_reason_for(quote_id: str) -> None:
+    """The quote a triage reason was chosen or typed for (:func:`triage_page` clears the reason
+    when another quote comes to the front without this reviewer's key)."""
+    st.session_state["tr_reason_for"] = quote_id
+
+
 def _triage(action: str, quote_id: str, version: int) -> None:
     from .. import collection as collections
     from . import drafts
 
     ctx = current()
     ss = st.session_state
+    if action in ("approve", "reject", "skip", "undo", "save_edit"):
+        ss.pop("tr_reason_for", None)      # the reviewer moves on: a chosen reason stays for the next quote
     undo = ss.setdefault("tr_undo", [])
     skipped = ss.setdefault("tr_skipped", [])
     try:
@@ -1895,6 +1951,7 @@ def _triage_edit_box(ctx: Ctx, q: dict) -> bool:
     if not (ss.get("tr_editing") == qid or fresh):
         draft_notice(draft, qid, v, key, q["display_text"], "tr_")     # a stale draft: shown, not applied
         return False
+    warm_edit_check()
     refused = ss.get("tr_refused", {}).get(qid)
     if refused:
         st.error(md_escape(refused))
@@ -1978,9 +2035,17 @@ def triage_page() -> None:
         b[3].button("Skip (S)", key="tr_skip", on_click=_triage, args=("skip", qid, v), width="stretch")
         b[4].button("Undo (U)", key="tr_undo_btn", on_click=_triage, args=("undo", "", 0),
                     disabled=not ss.get("tr_undo"), width="stretch")
+        if ss.get("tr_reason_for") not in (None, qid):
+            # chosen for a quote that went from the front without this reviewer's key (a colleague
+            # decided it): never used on the next one, which the reviewer has not read yet
+            ss.pop("tr_reason_for")
+            ss["tr_reason"], ss["tr_reason_more"] = None, ""
+            st.info(TRIAGE_REASON_CLEARED)
         r = st.columns(2)
-        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", index=None, placeholder=REASON_PLACEHOLDER)
-        r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like")
+        r[0].selectbox("Reason to reject", REJECT_REASONS, key="tr_reason", index=None, placeholder=REASON_PLACEHOLDER,
+                       on_change=_triage_reason_for, args=(qid,))
+        r[1].text_input("More about why (optional)", key="tr_reason_more", placeholder="a few words, if you like",
+                        on_change=_triage_reason_for, args=(qid,))
     if editing:           # the keyboard script types into the open box: say so, and how to get the keys back
         st.warning(KEYS_OFF)
     else:

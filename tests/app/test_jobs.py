@@ -214,6 +214,19 @@ def test_a_roster_uploaded_later_under_a_new_name_applies_to_the_files_added_bef
     assert dict(rows)["fg_session1.txt"].startswith(("read again with a roster added later", "read before"))
 
 
+@pytest.mark.parametrize("earlier_batches", [1, 2, 3])
+def test_the_progress_counts_a_roster_added_later_once(tmp_path, earlier_batches):
+    """A roster added after files of earlier uploads is copied into each earlier upload (so it
+    applies to their files). Before the fix the progress line counted every copy: one roster
+    added after two uploads read "3 rosters of who agreed to be quoted"."""
+    ws_path = tmp_path / "ws"
+    for i in range(earlier_batches):
+        jobs.save_batch(ws_path, [(f"fg_session{i + 1}.txt", FG)])
+        _ingest(ws_path)
+    jobs.save_batch(ws_path, [("roster.csv", roster())])
+    assert _ingest(ws_path)["steps"]["ingest"]["rosters"] == 1
+
+
 SURVEY_TWO_OPEN = (b"ID,How satisfied were you?,What was the most valuable aspect of your CoP?,What could we do better?\n"
                    + b"".join(b"%d,Satisfied,%s,%s\n" % (i, a, b) for i, (a, b) in enumerate([
                        (b"Being among people who get the work and share the load.", b"Longer sessions with more case studies."),

@@ -312,6 +312,38 @@ def test_triage_reject_with_no_reason_chosen_records_nothing(ws):
     assert shown_quote(at).startswith("> I walk in flat")          # the same quote, still to decide
 
 
+@pytest.mark.parametrize("choose", ["pick", "words"])
+def test_a_triage_reason_chosen_for_a_quote_a_colleague_then_decided_is_not_used_on_the_next(ws, choose):
+    """Ann chooses a reason to reject the quote Triage shows while Bea, in another tab, approves
+    it: the rerun shows the next quote. Before the fix the reason stayed chosen and R rejected
+    that next quote, one Ann had not read, with a reason meant for another; now the reason is
+    cleared and the page says why. (A reason chosen and used by Ann's own R stays chosen for the
+    next quote, as before.)"""
+    from copquotes.workspace import Workspace
+
+    q = quote_ids(ws)
+    at = open_page(ws.path, "triage")
+    assert shown_quote(at).startswith("> I walk in flat")
+    other = Workspace.open(ws.path)
+    review.approve(other, q[1], "Bea", 1)
+    other.close()
+    if choose == "pick":
+        at.selectbox(key="tr_reason").select("Not on theme").run()
+    else:
+        at.text_input(key="tr_reason_more").input("reads like an advert").run()
+    assert shown_quote(at).startswith("> We are in this together")
+    assert at.selectbox(key="tr_reason").value is None and not at.text_input(key="tr_reason_more").value
+    assert any("decided by someone else" in m.value for m in at.info), [m.value for m in at.info]
+    at.button(key="tr_reject").click().run()
+    assert status(ws, q[3]) == ("pending", 1)                   # nothing rejected unread
+    assert at.error and "Choose a reason" in at.error[0].value
+    at.selectbox(key="tr_reason").select("Not on theme").run()  # chosen for this quote: used, and kept
+    at.button(key="tr_reject").click().run()
+    assert status(ws, q[3])[0] == "rejected"
+    assert at.selectbox(key="tr_reason").value == "Not on theme"
+    assert not any("decided by someone else" in m.value for m in at.info)
+
+
 def test_triage_edit_then_save_approves_the_edit(ws):
     q = quote_ids(ws)
     at = open_page(ws.path, "triage")

@@ -301,6 +301,37 @@ def test_a_conflicting_save_is_refused_with_a_message_and_kept(ws):
     assert review.history(ws, qid)[-1]["action"] == "conflict_refused"
 
 
+@pytest.mark.parametrize("pick, more, shown", [
+    ("Not on theme", None, "Not on theme"),
+    (None, "reads like an advert", "reads like an advert"),
+])
+def test_a_reason_chosen_before_a_colleague_decided_is_a_conflict_not_a_missing_reason(ws, pick, more, shown):
+    """A reviewer chooses a reason (or types one), and the page reruns after a colleague in
+    another tab approved the same quote: the card is drawn anew at the quote's new version, with
+    empty reason boxes. Before the fix, pressing Reject then said "Choose a reason to reject"
+    (the reason given was dropped and the colleague's decision not mentioned); now it is the
+    conflict message, the reason given is shown, and the audit trail keeps the refusal."""
+    qid = quote_ids(ws)[3]
+    at = open_page(ws, "quotes", "Ann")
+    other = Workspace.open(ws.path)                       # Bea, in another tab, approves first
+    review.approve(other, qid, "Bea", 1)
+    other.close()
+    if pick:
+        at.selectbox(key=f"reasonpick_{qid}_1").select(pick).run()
+    else:
+        at.text_input(key=f"reason_{qid}_1").input(more).run()
+    at.button(key=f"reject_{qid}_2").click().run()
+    assert status(ws, qid)[:2] == ("approved", 2)
+    msgs = [e.value for e in at.error]
+    assert not any("Choose a reason" in m for m in msgs), msgs
+    assert any("Bea" in m and "not saved" in m for m in msgs), msgs
+    assert any(shown in m.value for m in list(at.caption) + list(at.code)), "the reason given is not shown"
+    assert review.history(ws, qid)[-1]["action"] == "conflict_refused"
+    at.button(key=f"reject_{qid}_2").click().run()           # once told, Reject asks for a reason again
+    assert at.error and any("Choose a reason" in e.value for e in at.error)
+    assert status(ws, qid)[:2] == ("approved", 2)
+
+
 @pytest.mark.parametrize("select, value, n", [
     ("f_status", "approved", 1), ("f_theme", "solidarity", 3), ("f_group", "Early career", 2),
     ("f_flags", "any flag", 1), ("f_kind", "survey", 2), ("f_topic", 2, 1),
@@ -837,3 +868,28 @@ def test_a_page_drawn_without_a_workspace_path_refuses_and_makes_no_folder_named
     at.run()
     assert at.exception             # its words may be redacted by Streamlit's showErrorDetails setting
     assert not (tmp_path / "None").exists()
+
+
+@pytest.mark.parametrize("page", ["quotes", "triage"])
+def test_drawing_an_edit_box_loads_the_edit_check_before_the_first_save(ws, monkeypatch, page):
+    """Before the fix a reviewer's first Save edit in an app process waited for the edit check's
+    pattern redactor and name lists to load (5 to 9 s measured in Chromium on a small workspace);
+    now drawing an edit box starts that load in the background, so the typing pays for it."""
+    import time
+
+    from copquotes.app import views
+
+    monkeypatch.setattr(review, "_PATTERNS", [])          # a fresh process: nothing loaded yet
+    monkeypatch.setattr(views, "_EDIT_WARMING", [], raising=False)
+    qid = quote_ids(ws)[1]
+    at = open_page(ws, page)
+    assert not review.edit_check_ready()                    # a page without an edit box loads nothing
+    if page == "quotes":
+        at.toggle(key=f"details_{qid}").set_value(True).run()
+    else:
+        at.button(key="tr_edit").click().run()
+    assert at.text_area                                      # the edit box is drawn; nothing saved
+    deadline = time.time() + 60
+    while not review.edit_check_ready() and time.time() < deadline:
+        time.sleep(0.2)
+    assert review.edit_check_ready(), "no save yet, and the edit check was not loaded"
