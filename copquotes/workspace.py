@@ -469,7 +469,7 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS speaker_labels_who ON speaker_labels(who);
     """,
     # 15 -> 16: a person's units by file and speaker key, so the app's people counts after a
-    # correction of a person with few units (a survey respondent: app.data._read_adjustments) read
+    # correction of a person with few units (a survey respondent: adjustments._read_adjustments) read
     # that person's units, not every unit of their file (500,000 in a national survey of one file)
     """
     CREATE INDEX IF NOT EXISTS units_speaker ON units(file_id, speaker_key);
