@@ -145,6 +145,48 @@ def test_overview_counts_prevalence_and_topic_map(ws):
     assert at.get("imgs") or any(type(e).__name__ == "Image" for e in at.main)
 
 
+def test_the_overview_shows_the_people_counts_of_each_label_never_the_stored_ones_before_it(tmp_path):
+    """The people counts' corrections are stored for the labels they were counted with: a label
+    given or taken back in the app, or a tag run, shows in the Overview at once."""
+    import pandas as pd
+
+    from copquotes import adjustments, themescores
+    from copquotes.app import data
+    from copquotes.pipeline import refresh_statistics
+
+    from .test_data_people import add_big_cohort
+
+    def expected(w):
+        fresh = pd.DataFrame(adjustments.counted(w), columns=data.ADJUSTMENT_COLUMNS)
+        return data.people_table(data.people_prevalence(data.label_base(w), fresh, "year")).values.tolist()
+
+    w = build_workspace(tmp_path / "ws")
+    try:
+        add_big_cohort(w)
+        w.mark_stage("tag", "fp-tag")
+        refresh_statistics(w)
+        at = open_page(w, "overview")
+        shown = [at.dataframe[1].value.values.tolist()]
+        for step in ("P2 not wellbeing", "P2 wellbeing again", "tag run"):
+            if step == "P2 not wellbeing":
+                for uid in ("b006", "b009"):
+                    review.label_theme(w, uid, "wellbeing", 0, "Ann")
+            elif step == "P2 wellbeing again":
+                review.label_theme(w, "b009", "wellbeing", 1, "Ann")
+            else:       # the tagger now says P4's every turn is about wellbeing
+                rows = [(u, t, sc, 1 if t == "wellbeing" and u in {f"b{j:03d}" for j in range(18, 24)} else lab, e)
+                        for u, t, sc, lab, e in themescores.sorted_rows(w)]
+                themescores.write(w, rows)
+                w.mark_stage("tag", "fp-tag-2")
+            at.run()
+            assert not at.exception
+            shown.append(at.dataframe[1].value.values.tolist())
+            assert shown[-1] == expected(w), step
+        assert shown[0] != shown[1] != shown[2] != shown[3]
+    finally:
+        w.close()
+
+
 def test_overview_says_how_to_record_consent_when_some_is_unknown(ws):
     info = " ".join(i.value for i in open_page(ws, "overview").info)
     assert "1 answer or turn has no recorded quote consent" in info
