@@ -178,7 +178,8 @@ def build(path: Path, n_units: int, seed: int = 0) -> dict:
     t_idx = time.perf_counter()
     textsearch.ensure_index(ws)
     search_index_s = round(time.perf_counter() - t_idx, 2)
-    # what the pipeline does after its stages: SQLite's statistics, the withheld words stored
+    # what the pipeline does after its stages: SQLite's statistics, the withheld words and the people
+    # counts' corrections stored
     from copquotes.pipeline import refresh_statistics
 
     t_stats = time.perf_counter()
@@ -520,7 +521,8 @@ def write_reports(res: dict, out_dir: Path, command: str, stem: str = "app") -> 
         " page number from the nearest row known or either end. The text search reads an FTS5 index of the quotes'"
         f" anonymised text that the quotes stage builds in its write ({res['build'].get('search_index_s')} s here)"
         " and triggers keep in step; after its stages the pipeline refreshes SQLite's statistics and stores the"
-        f" words withheld from topic labels ({res['build'].get('statistics_s')} s here). The Triage page's theme"
+        " words withheld from topic labels and what reviewers' theme labels change in the counts of people"
+        f" ({res['build'].get('statistics_s')} s here). The Triage page's theme"
         " shortlist (MMR over span embeddings) reads the vectors the quotes stage leaves in the embedding cache for"
         " every stored quote's text; the build stores seeded random vectors in their place"
         f" ({res['build'].get('quote_vectors', 0):,} texts, {res['build'].get('quote_vectors_s')} s; the model over"

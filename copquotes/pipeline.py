@@ -437,11 +437,14 @@ def refresh_statistics(ws) -> None:
     """SQLite's table statistics (``ANALYZE``), so that the planner picks the indexes the review
     app's lists and counts need at any size (about 3 s at 500,000 units; without statistics, or
     with sampled ones, some pages took 1-9 s there instead of a fraction of a second); and the
-    words the disclosure layer withholds from topic labels, stored for the app's first view."""
+    words the disclosure layer withholds from topic labels and what reviewers' theme corrections
+    change in the counts of people (:mod:`copquotes.adjustments`), stored for the app's first view."""
+    from . import adjustments
     from .disclosure import withheld_words
 
     ws.conn.execute("ANALYZE")
     withheld_words(ws)
+    adjustments.stored(ws)
 
 
 def _up_to_date(ws, name: str, fp: str) -> bool:

@@ -38,12 +38,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..disclosure import Disclosure, NameMask, identifier_terms, redacted_terms, scrub, workspace_names  # noqa: F401
-from .. import textsearch, themescores
+from .. import adjustments, textsearch, themescores
 from ..disclosure import redact_span, search_hidden_words
 from ..disclosure import (SECONDARY_WORDS, SMALL_SPEAKERS, rollup_suppression, secondary_suppression,
                           small_cell_words, small_cells, table_suppression)
 from ..questions import redacted_questions
-from ..types import VOICE_SQL, cohort_cells, speaker_sql
+from ..types import VOICE_SQL
 
 STATUSES = ("pending", "approved", "edited", "rejected")
 FLAG_FILTERS = ("any flag", "no flags", "hold")
@@ -125,7 +125,7 @@ def overview(ws) -> dict:
     def by(rows):
         return {("(none)" if k is None else k): n for k, n in rows}
     agg = aggregates(ws, "tagged_units", "units_by_consent", "units_by_source_kind", "quotable_units")
-    consent, tagged = by(agg["units_by_consent"]), agg["tagged_units"]
+    consent = by(agg["units_by_consent"])
     return {
         "units": c.execute("SELECT COUNT(*) FROM units").fetchone()[0],
         "files": c.execute("SELECT COUNT(*) FROM files").fetchone()[0],
@@ -135,10 +135,22 @@ def overview(ws) -> dict:
         "quotes_by_status": by(c.execute("SELECT q.status, COUNT(*) FROM quotes q JOIN quotable_units u"
                                          " ON u.unit_id = q.unit_id GROUP BY q.status")),
         "anonymised": c.execute("SELECT COUNT(*) FROM anon").fetchone()[0],
-        "tagged": int(tagged[0][0]) if tagged else 0,
+        "tagged": _tagged(agg),
         "theme_labels": c.execute("SELECT COUNT(*) FROM theme_labels").fetchone()[0],
         "stages": [dict(r) for r in c.execute("SELECT name, done_at, seconds FROM stages ORDER BY done_at")],
     }
+
+
+def tagged_units(ws) -> int:
+    """The units with theme scores (the stored aggregate; only an ingest or an analysis changes it:
+    cache it on :func:`analysis_token`). The Themes page asks only this of the overview, whose
+    count of the quotes per status reads every quote (0.3 s at 500,000 units)."""
+    return _tagged(aggregates(ws, "tagged_units"))
+
+
+def _tagged(agg: dict) -> int:
+    rows = agg["tagged_units"]
+    return int(rows[0][0]) if rows else 0
 
 
 def label_base(ws) -> dict:
@@ -221,96 +233,16 @@ def theme_prevalence(ws, by: str = "group") -> pd.DataFrame:
     return prevalence(label_base(ws), label_adjustments(ws), by)
 
 
-ADJUSTMENT_COLUMNS = ["scope", "grp", "year", "topic", "theme", "d"]
+ADJUSTMENT_COLUMNS = adjustments.COLUMNS
 
 
 def people_adjustments(ws) -> pd.DataFrame:
-    """What reviewers' corrections change in the counts of people: ``d`` = people with the theme
-    after the corrections - before them (the tagger's labels), per cell of
-    :func:`copquotes.types.cohort_cells` and theme (``scope`` "cohort": a group and year, "group",
-    "year", "all"; participants' voices, as :func:`people_prevalence` counts) and per topic and
-    theme (``scope`` "topic": every unit). Exact: a person with the theme in another unit of the
-    cell (another year of their group, say) still has it. For a person with many units the
-    workspace counted their labels one by one
-    (:meth:`~copquotes.workspace.Workspace.speaker_label_counts`) and only the corrected units are
-    read; another person's units are read again (:func:`_read_adjustments`)."""
-    cur = ws.conn.cursor()
-    cur.row_factory = None
-    # (CROSS JOIN: the corrections, a small table, drive the join; statistics gathered before any
-    # correction made the planner scan every unit for them)
-    corrected = cur.execute(
-        f"SELECT tl.unit_id, tl.theme, tl.label, u.grp, u.year, t.topic, {VOICE_SQL}, {speaker_sql('u')},"
-        " u.file_id, u.speaker_key FROM theme_labels tl CROSS JOIN units u ON u.unit_id = tl.unit_id"
-        " LEFT JOIN unit_topics t ON t.unit_id = tl.unit_id").fetchall()
-    if not corrected:
-        return pd.DataFrame(columns=ADJUSTMENT_COLUMNS)
-    stored = ws.speaker_label_counts({r[7] for r in corrected}) or {}
-    counted = _counted_adjustments(ws, [r for r in corrected if r[7] in stored], stored)
-    read = _read_adjustments(ws, [r for r in corrected if r[7] not in stored])
-    out: dict[tuple, int] = {}
-    for key, d in counted + read:
-        out[key] = out.get(key, 0) + d
-    return pd.DataFrame([(*k, d) for k, d in out.items() if d], columns=ADJUSTMENT_COLUMNS)
-
-
-def _change(before: int, after: int) -> int:
-    """+1 when a person now has the theme and had not, -1 when they no longer have it."""
-    return int(after > 0) - int(before > 0)
-
-
-def _counted_adjustments(ws, corrected: list[tuple], stored: dict) -> list[tuple[tuple, int]]:
-    """:func:`people_adjustments` of the people whose labels the workspace counted (``stored``):
-    each person's units with the theme in a cell, the corrections' differences added."""
-    if not corrected:
-        return []
-    tagger = themescores.labels(ws, list({r[0] for r in corrected}))
-    delta: dict[tuple, int] = {}        # (who, scope, grp, year, topic, theme) -> after - before in units
-    for uid, theme, label, grp, year, topic, voice, who, *_ in corrected:
-        d = int(label) - tagger.get((uid, theme), 0)
-        for cell in _cells(grp, year, topic, voice):
-            delta[(who, *cell, theme)] = delta.get((who, *cell, theme), 0) + d
-    changes = ((tuple(key), stored[who].get(tuple(key), 0), d) for (who, *key), d in delta.items())
-    return [(key, _change(n, n + d)) for key, n, d in changes if _change(n, n + d)]
-
-
-def _cells(grp, year, topic, voice) -> list[tuple]:
-    """The cells a unit counts in: its group and year, its group, its year and all
-    (:func:`copquotes.types.cohort_cells`) when in a participant's voice, its topic when it has one."""
-    return ([(scope, g, y, None) for scope, g, y in cohort_cells(grp, year)] if voice else []) \
-        + ([("topic", None, None, topic)] if topic is not None else [])
-
-
-def _read_adjustments(ws, corrected: list[tuple]) -> list[tuple[tuple, int]]:
-    """:func:`people_adjustments` of people whose every unit is read again (a file at a time: the
-    file's index, never a scan of every unit): their labels before and after the corrections."""
-    if not corrected:
-        return []
-    c = ws.conn
-    keys: dict = {}                 # file -> the speaker keys corrected in it
-    for *_, f, k in corrected:
-        if k is not None:
-            keys.setdefault(f, set()).add(k)
-    alone = sorted({r[0] for r in corrected if r[9] is None})
-    cols = f"u.unit_id, u.grp, u.year, t.topic, {VOICE_SQL} AS voice, {speaker_sql('u')} AS who"
-    base = " FROM units u LEFT JOIN unit_topics t ON t.unit_id = u.unit_id"
-    rows = c.execute(f"SELECT {cols}{base} WHERE u.unit_id IN (SELECT value FROM json_each(?))",
-                     (json.dumps(alone),)).fetchall()
-    for f, ks in keys.items():
-        rows += c.execute(f"SELECT {cols}{base} WHERE u.file_id = ? AND u.speaker_key IN"
-                          " (SELECT value FROM json_each(?))", (f, json.dumps(sorted(ks)))).fetchall()
-    themes = sorted({r[1] for r in corrected})
-    ids = [r[0] for r in rows]
-    tagger, reviewed = themescores.labels(ws, ids), themescores.reviewer_labels(ws, ids)
-    per: dict[tuple, list[int]] = {}    # (scope, grp, year, topic, theme, who) -> [before, after]
-    for uid, grp, year, topic, voice, who in rows:
-        cells = _cells(grp, year, topic, voice)
-        for theme in themes:
-            before = tagger.get((uid, theme), 0)
-            after = reviewed.get(uid, {}).get(theme, before)
-            for cell in cells:
-                got = per.setdefault((*cell, theme, who), [0, 0])
-                got[0], got[1] = max(got[0], before), max(got[1], after)
-    return [(key[:-1], _change(b, a)) for key, (b, a) in per.items() if _change(b, a)]
+    """What reviewers' corrections change in the counts of people (:func:`copquotes.adjustments.stored`:
+    ``d`` per cell of :func:`copquotes.types.cohort_cells` and theme, and per topic and theme), as a
+    frame with :data:`ADJUSTMENT_COLUMNS`: stored for the workspace's analysis and reviewers' labels
+    as they are, so a first view after an analysis or a label reads a small row instead of the
+    corrected units' labels in their Parquet parts."""
+    return pd.DataFrame(adjustments.stored(ws), columns=ADJUSTMENT_COLUMNS)
 
 
 PEOPLE_COLUMNS = ["theme", "column", "people", "said", "units", "share", "small", "total", "hidden"]
@@ -500,16 +432,22 @@ class QuoteFilters:
 
 
 def filter_options(ws) -> dict:
+    """The choices of the quote filters: themes, the quotable units' groups, years and source kinds
+    (the workspace's stored aggregate ``quotable_cohorts``; counted now, not stored, in a workspace
+    whose aggregates were stored before it was one), topics and the quotes' flag kinds."""
     from ..review import theme_catalogue
 
     c = ws.conn
-    combos = c.execute("SELECT DISTINCT grp, year, source_kind FROM quotable_units").fetchall()
+    combos = ws.stored_aggregates("quotable_cohorts").get("quotable_cohorts")
+    if combos is None:
+        combos = ws.compute_aggregate("quotable_cohorts")
     distinct = lambda i: sorted({r[i] for r in combos if r[i] is not None})  # noqa: E731
     gate = Disclosure(ws)
     topics = [(int(t), gate.aggregate(lbl)) for t, lbl in c.execute("SELECT topic, label FROM topic_info ORDER BY topic")]
+    # (most quotes have no flag: their '[]' is not parsed)
     flag_kinds = [r[0] for r in c.execute(
-        "SELECT DISTINCT json_extract(j.value, '$.kind') FROM quotes q, json_each(q.flags_json) j ORDER BY 1")
-        if r[0]]
+        "SELECT DISTINCT json_extract(j.value, '$.kind') FROM quotes q, json_each(q.flags_json) j"
+        " WHERE length(q.flags_json) > 2 ORDER BY 1") if r[0]]
     return {"themes": theme_catalogue(ws), "groups": distinct(0), "years": distinct(1),
             "source_kinds": distinct(2), "topics": topics, "flag_kinds": flag_kinds,
             "statuses": list(STATUSES)}

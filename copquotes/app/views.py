@@ -1097,7 +1097,7 @@ def themes_page() -> None:
     _show_flash()
     opts = cached_analysis(ctx, "filter_options")
     labels = dict(opts["themes"])
-    if not labels or not cached(ctx, "overview")["tagged"]:
+    if not labels or not cached_analysis(ctx, "tagged_units"):
         st.info("No themes yet: " + ANALYSE_IN_APP + ".")
         return
     cols = st.columns([2, 3])

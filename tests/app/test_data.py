@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
@@ -768,6 +769,62 @@ def test_the_overview_counts_come_from_the_stored_aggregates_and_follow_an_inges
     ov = data.overview(ws)
     assert (ov["consent"], ov["quotable_units"]) == ({"yes": 0, "no": 3, "unknown": 2}, 0)
     ws.close()
+
+
+def statements(ws, fn):
+    """``fn()`` and the SQL statements it ran on ``ws``'s connection."""
+    seen: list[str] = []
+    ws.conn.set_trace_callback(seen.append)
+    try:
+        return fn(), seen
+    finally:
+        ws.conn.set_trace_callback(None)
+
+
+def direct_cohorts(ws) -> tuple[list, list, list]:
+    rows = ws.conn.execute("SELECT DISTINCT grp, year, source_kind FROM quotable_units").fetchall()
+    return tuple(sorted({r[i] for r in rows if r[i] is not None}) for i in range(3))
+
+
+def test_the_filter_choices_come_from_the_stored_aggregates_and_follow_a_consent_change(tmp_path):
+    ws, a = two_files(tmp_path, {"kind": "survey", "group": "A", "consent": True},
+                      {"kind": "interview", "group": "B", "consent": True})
+    opts, sql = statements(ws, lambda: data.filter_options(ws))
+    # the groups, years and kinds of the quotable units are the stored aggregate: not read again
+    assert not [q for q in sql if "quotable_units" in q], sql
+    assert (opts["groups"], opts["years"], opts["source_kinds"]) == direct_cohorts(ws) == (
+        ["A", "B"], ["2024"], ["interview", "survey"])
+    # the same text, consent refused: file a's group and kind are no choice any more
+    ws.ingest([Src(a, meta={"kind": "survey", "group": "A", "consent": False})], read=line_reader, progress=False)
+    opts = data.filter_options(ws)
+    assert (opts["groups"], opts["years"], opts["source_kinds"]) == direct_cohorts(ws) == (
+        ["B"], ["2024"], ["interview"])
+    ws.close()
+
+
+def test_the_filter_choices_are_counted_in_a_workspace_stored_before_they_were_an_aggregate(tmp_path):
+    ws, _ = two_files(tmp_path, {"kind": "survey", "group": "A"}, {"kind": "interview", "group": "B"})
+    ws.conn.execute("DELETE FROM aggregates WHERE name = 'quotable_cohorts'")
+    opts = data.filter_options(ws)
+    assert (opts["groups"], opts["source_kinds"]) == (["A", "B"], ["interview", "survey"])
+    # (counted, not stored: the other aggregates were not counted again for it)
+    assert "quotable_cohorts" not in ws.stored_aggregates() and "quotable_units" in ws.stored_aggregates()
+    ws.close()
+
+
+@pytest.mark.parametrize("flags, kinds", [
+    ([], []),
+    ([[], [{"kind": "quasi_identifier", "severity": "warn"}], []], ["quasi_identifier"]),
+    ([[{"kind": "redaction_undone"}, {"kind": "consent_unconfirmed", "severity": "hold"}],
+      [{"kind": "redaction_undone"}], [{"reason": "no kind"}]], ["consent_unconfirmed", "redaction_undone"]),
+])
+def test_the_flag_choices_are_the_kinds_of_the_quotes_flags(ws, flags, kinds):
+    ids = [r[0] for r in ws.conn.execute("SELECT quote_id FROM quotes ORDER BY quote_id")]
+    with ws.transaction() as c:
+        c.execute("UPDATE quotes SET flags_json = '[]'")
+        c.executemany("UPDATE quotes SET flags_json = ? WHERE quote_id = ?",
+                      [(json.dumps(f), q) for f, q in zip(flags, ids)])
+    assert data.filter_options(ws)["flag_kinds"] == kinds
 
 
 def test_the_redactions_tab_shows_no_offsets_or_lengths_of_hidden_words(ws):

@@ -145,6 +145,48 @@ def test_overview_counts_prevalence_and_topic_map(ws):
     assert at.get("imgs") or any(type(e).__name__ == "Image" for e in at.main)
 
 
+def test_the_overview_shows_the_people_counts_of_each_label_never_the_stored_ones_before_it(tmp_path):
+    """The people counts' corrections are stored for the labels they were counted with: a label
+    given or taken back in the app, or a tag run, shows in the Overview at once."""
+    import pandas as pd
+
+    from copquotes import adjustments, themescores
+    from copquotes.app import data
+    from copquotes.pipeline import refresh_statistics
+
+    from .test_data_people import add_big_cohort
+
+    def expected(w):
+        fresh = pd.DataFrame(adjustments.counted(w), columns=data.ADJUSTMENT_COLUMNS)
+        return data.people_table(data.people_prevalence(data.label_base(w), fresh, "year")).values.tolist()
+
+    w = build_workspace(tmp_path / "ws")
+    try:
+        add_big_cohort(w)
+        w.mark_stage("tag", "fp-tag")
+        refresh_statistics(w)
+        at = open_page(w, "overview")
+        shown = [at.dataframe[1].value.values.tolist()]
+        for step in ("P2 not wellbeing", "P2 wellbeing again", "tag run"):
+            if step == "P2 not wellbeing":
+                for uid in ("b006", "b009"):
+                    review.label_theme(w, uid, "wellbeing", 0, "Ann")
+            elif step == "P2 wellbeing again":
+                review.label_theme(w, "b009", "wellbeing", 1, "Ann")
+            else:       # the tagger now says P4's every turn is about wellbeing
+                rows = [(u, t, sc, 1 if t == "wellbeing" and u in {f"b{j:03d}" for j in range(18, 24)} else lab, e)
+                        for u, t, sc, lab, e in themescores.sorted_rows(w)]
+                themescores.write(w, rows)
+                w.mark_stage("tag", "fp-tag-2")
+            at.run()
+            assert not at.exception
+            shown.append(at.dataframe[1].value.values.tolist())
+            assert shown[-1] == expected(w), step
+        assert shown[0] != shown[1] != shown[2] != shown[3]
+    finally:
+        w.close()
+
+
 def test_overview_says_how_to_record_consent_when_some_is_unknown(ws):
     info = " ".join(i.value for i in open_page(ws, "overview").info)
     assert "1 answer or turn has no recorded quote consent" in info
@@ -404,6 +446,41 @@ def test_themes_page_shows_evidence_and_stores_corrections(ws):
     assert tuple(row) == (0, "Ann")
     at.radio(key="t_view").set_value("reviewer-labelled").run()
     assert len([b for b in at.button if b.key and b.key.startswith("yes_")]) == 1
+
+
+def test_the_themes_page_does_not_count_the_quotes_per_status(ws):
+    """The Themes page asked the Overview's numbers only whether anything is tagged; their count of
+    the quotes per status reads every quote (0.3 s of its first view at 500,000 units)."""
+    seen: list[str] = []
+    at = AppTest.from_function(page_script, args=(str(ws.path), "themes", "Ann", False), default_timeout=TIMEOUT)
+    at.session_state["_ws"], at.session_state["_ws_path"] = ws, str(ws.path)    # the page reads through ws
+    ws.conn.set_trace_callback(seen.append)
+    try:
+        at.run()
+    finally:
+        ws.conn.set_trace_callback(None)
+    assert not at.exception
+    assert any("walk in flat and walk out with a plan" in m.value for m in at.markdown)
+    assert seen and not [q for q in seen if "q.status" in q], [q for q in seen if "q.status" in q]
+
+
+def test_the_themes_page_follows_a_tag_run_on_an_untagged_workspace(tmp_path):
+    from copquotes import themescores
+
+    w = build_workspace(tmp_path / "ws")
+    try:
+        scores = themescores.frame(w)
+        with w.transaction() as c:
+            c.execute("DELETE FROM unit_parts WHERE tbl = 'unit_themes'")
+        w.mark_stage("tag", "fp-none")
+        at = open_page(w, "themes")
+        assert any(i.value.startswith("No themes yet") for i in at.info) and not at.button
+        themescores.write(w, list(scores.itertuples(index=False, name=None)))
+        w.mark_stage("tag", "fp-again")
+        at.run()
+        assert not at.info and any("walk in flat and walk out with a plan" in m.value for m in at.markdown)
+    finally:
+        w.close()
 
 
 # ---------------------------------------------------------------------------------- topics
