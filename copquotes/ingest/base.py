@@ -66,8 +66,12 @@ _KIND_ALIASES = {
 # note or a rule; 7: a section heading, a Word Title/Heading paragraph or a Markdown "## " line, ends the turn before it
 # and is no unit; one person under several label forms in a transcript, "Tom Baxter (Guest)" and "Tom Baxter",
 # "Baxter, Tom", is one speaker; a role after a qualifier, "FG facilitator", "Lead researcher", is that role
-# and no name; the words typed in "Other" in a tick-all list of options, "A, B, words", are a unit). Unit ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "7"
+# and no name; the words typed in "Other" in a tick-all list of options, "A, B, words", are a unit; 8: a typed
+# interview's consent line under other keys ("Consent: No", "Happy to be quoted: No", "CONSENT TO QUOTE - NO") is a
+# header and its no is a no; a "Consent withdrawn" / "Withdrawal date" column, survey or roster, is a no wherever
+# filled and never open text; a label that is an account, "mary.smith@example.org", "Mary Smith's iPhone", or an
+# initial, "M. Smith", is the roster person's). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "8"
 
 
 @dataclass(frozen=True)
@@ -652,3 +656,27 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     if _UNTICKED.fullmatch(bare_mark(v)):
         return False
     return truthy(v, allow_numeric=False, weak=True)
+
+
+# a column of who took their consent back and when ("Consent withdrawn", "Date consent withdrawn", "Withdrawal date",
+# "Withdrawn (Y/N)", "Opted out"): not a statement of the right to withdraw ("I understand I can withdraw at any time")
+_WITHDRAWAL_HEADER = re.compile(r"^(?:(?:date|day)\s+(?:of\s+)?)?(?:(?:quote|quotation)\s+)?(?:(?:consent|permission|participant)\s+)?"
+                                r"(?:to\s+(?:quote|be\s+quoted|participate|take\s+part)\s+)?(?:withdrawn|withdrawal|withdrew|"
+                                r"revoked|rescinded|opted\s*-?\s*out|opt\s*-?\s*out)(?:\s+(?:date|on|from\s+(?:study|evaluation|"
+                                r"research|quotes?)|of\s+consent|consent))?$", re.I)
+# a cell there that says nobody withdrew: empty, no, unticked, a dash, n/a
+_NOT_WITHDRAWN = re.compile(r"(?:n|no|nope|false|0|not\s+withdrawn|un(?:ticked|checked|selected)|\u2610|\[\s*\]|-+|"
+                            r"n/?a|none|nil)[\s.!]*", re.I)
+
+
+def withdrawal_header(header: str) -> bool:
+    """Whether a survey or roster column records who withdrew their consent (its date, a yes, a tick)."""
+    h = re.sub(r"\([^()]*\)|\[[^\]]*\]|[?:*#]", " ", (header or "").lower()).replace("_", " ")
+    return bool(_WITHDRAWAL_HEADER.fullmatch(re.sub(r"\s+", " ", h).strip(" .-")))
+
+
+def withdrawn(cell) -> bool:
+    """Whether a cell of a withdrawal column says the person withdrew: anything written there (a date, "Yes",
+    a tick, "by email 4/4") but an empty cell or a plain no."""
+    v = (cell or "").strip()
+    return bool(v) and not _NOT_WITHDRAWN.fullmatch(v)

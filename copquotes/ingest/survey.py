@@ -20,7 +20,8 @@ from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
 from . import ticks as T
-from .base import Reading, Source, same_words, refusal_said, refuses_quotes, truthy, year_from_text
+from .base import (Reading, Source, refusal_said, refuses_quotes, same_words, truthy, withdrawal_header, withdrawn,
+                   year_from_text)
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -75,6 +76,8 @@ class _Plan:
     other_cols: list[tuple[Column, frozenset]] = field(default_factory=list)
     # the consent question limits the use to something that is not publishing (C.limited_use): a yes is unknown
     consent_limited: bool = False
+    # columns of who withdrew their consent ("Consent withdrawn", "Withdrawal date"): anything written there is a no
+    withdrawal_cols: list[Column] = field(default_factory=list)
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -122,6 +125,12 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
 
     roles = _Roles()
     _roles_by_name(source, cols, layout, roles)
+    withdrawals = [c for c in cols if c.role in ("other", "date") and
+                   (withdrawal_header(c.question) or withdrawal_header(c.id))]
+    for c in withdrawals:   # never open text, a date of the survey or a consent question
+        c.role = "consent_withdrawn"
+        if c in roles.date_cols:
+            roles.date_cols.remove(c)
     meta_cols = rowmeta.find_columns(source, cols, values)
     candidates = [c for c in cols if c.role == "other"]
     refusals = _refusal_columns(source, candidates, values)
@@ -168,7 +177,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
                  consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
-                 consent_limited=_limited(source, consent_col), other_cols=others)
+                 consent_limited=_limited(source, consent_col), other_cols=others, withdrawal_cols=withdrawals)
 
 
 def _other_text_columns(source: Source, candidates: list[Column], values, taken: list) -> list[tuple[Column, frozenset]]:
@@ -624,6 +633,8 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             consent = False
         elif said is None and _cell(row, col) and consent is not False:
             consent = None
+    if any(withdrawn(_cell(row, col)) for col in plan.withdrawal_cols):
+        consent = False   # a date, a yes or a tick under "Consent withdrawn": taken back
     for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
         cell = _cell(row, col)
         said = C.consent_value(cell, meta.get("consent_values"))
