@@ -471,9 +471,9 @@ def _header_detected(field: tuple[str, str], line: str, detected: dict, preamble
     kind, value = field
     if kind in ("consent", "other_consent"):
         # a no in any consent field stays, whatever another says; a field not about quoting gives no yes
-        if "consent" in detected and truthy(detected["consent"]) is False:
+        if "consent" in detected and truthy(detected["consent"], weak=True) is False:
             return True
-        if kind == "consent" or truthy(value) is False:
+        if kind == "consent" or truthy(value, weak=True) is False:
             detected["consent"] = value
     elif kind == "person":   # "Interviewer: So tell me..." is speech, not a name
         if not _names_someone(value, role_word=True):

@@ -30,7 +30,8 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
-from .base import refusal_said, refuses_quotes, truthy, unsure_yes, withdrawal_header, withdrawn
+from .base import (note_refuses, notes_header, refusal_said, refuses_quotes, truthy, unsure_yes, withdrawal_header,
+                   withdrawn)
 from .columns import limits_use
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
@@ -319,6 +320,9 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
         withdrawal = next((i for i, h in enumerate(header) if i not in taken and withdrawal_header(str(h))), None)
         if withdrawal is not None:
             found["withdrawn"] = withdrawal
+        notes = next((i for i, h in enumerate(header) if i not in taken and notes_header(str(h))), None)
+        if notes is not None:
+            found["notes"] = notes
     if "name" in found and "quote_consent" in found and ("role" in found or not strict):
         return found
     return None
@@ -478,8 +482,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
         elif consent and "refusal" in cols and not get("refusal") and not plain_about_quotes:
             consent = None    # "Consent" (maybe to take part) = yes, "Do not quote" left empty: leave to quote not known
             not_asked += 1
-        if withdrawn(get("withdrawn")):
-            consent = False   # a date, a yes or a tick under "Consent withdrawn"
+        if withdrawn(get("withdrawn")) or note_refuses(get("notes")):
+            consent = False   # a date, a yes or a tick under "Consent withdrawn"; a note "withdrew 3 March"
         if consent is not False and truthy(get("other_consent"), weak=True) is False:
             consent = False   # "Consent" no beside "Quote?" yes: no to taking part is no leave to quote
         aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())

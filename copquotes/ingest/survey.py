@@ -20,8 +20,8 @@ from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
 from . import ticks as T
-from .base import (Reading, Source, refusal_said, refuses_quotes, same_words, truthy, withdrawal_header, withdrawn,
-                   year_from_text)
+from .base import (Reading, Source, note_refuses, notes_header, refusal_said, refuses_quotes, same_words, truthy,
+                   withdrawal_header, withdrawn, year_from_text)
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -78,6 +78,8 @@ class _Plan:
     consent_limited: bool = False
     # columns of who withdrew their consent ("Consent withdrawn", "Withdrawal date"): anything written there is a no
     withdrawal_cols: list[Column] = field(default_factory=list)
+    # the team's notes about the respondent ("Notes", "Admin notes"): one that says consent was refused or withdrawn is a no
+    notes_cols: list[Column] = field(default_factory=list)
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -177,7 +179,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
                  consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
-                 consent_limited=_limited(source, consent_col), other_cols=others, withdrawal_cols=withdrawals)
+                 consent_limited=_limited(source, consent_col), other_cols=others, withdrawal_cols=withdrawals,
+                 notes_cols=[c for c in cols if notes_header(c.question) or notes_header(c.id)])
 
 
 def _other_text_columns(source: Source, candidates: list[Column], values, taken: list) -> list[tuple[Column, frozenset]]:
@@ -633,8 +636,9 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             consent = False
         elif said is None and _cell(row, col) and consent is not False:
             consent = None
-    if any(withdrawn(_cell(row, col)) for col in plan.withdrawal_cols):
-        consent = False   # a date, a yes or a tick under "Consent withdrawn": taken back
+    if any(withdrawn(_cell(row, col)) for col in plan.withdrawal_cols) or \
+            any(note_refuses(_cell(row, col)) for col in plan.notes_cols):
+        consent = False   # a date, a yes or a tick under "Consent withdrawn", a note "No consent": taken back
     for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
         cell = _cell(row, col)
         said = C.consent_value(cell, meta.get("consent_values"))

@@ -246,14 +246,14 @@ def _header_consent(meta: dict, said, merged: list[dict]) -> None:
     a manifest's yes does not stand in for it (a manifest's no stays)."""
     if said is None:
         return
-    yes = truthy(said)
+    yes = truthy(said, weak=True)   # a header line answers the consent: "Only anonymised", a tick, te reo
     if yes is None:
         if meta.get("consent") is not None and truthy(meta.get("consent")) is not False:
             meta.pop("consent")
         return
     speakers = {m["label"] for m in merged if m["label"] and label_role(m["label"]) not in ("facilitator", "interviewer")}
     if not yes or (len(speakers) <= 1 and meta.get("consent") is None):
-        meta["consent"] = said
+        meta["consent"] = "yes" if yes else "no"   # as read: "Only anonymised" is a yes
 
 
 # the tag Teams adds to an outside account's display name: the account, not the person or a role
