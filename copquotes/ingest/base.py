@@ -70,7 +70,8 @@ _KIND_ALIASES = {
 # interview's consent line under other keys ("Consent: No", "Happy to be quoted: No", "CONSENT TO QUOTE - NO") is a
 # header and its no is a no; a "Consent withdrawn" / "Withdrawal date" column, survey or roster, is a no wherever
 # filled and never open text; a label that is an account, "mary.smith@example.org", "Mary Smith's iPhone", or an
-# initial, "M. Smith", is the roster person's). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+# initial, "M. Smith", is the roster person's; a question asking leave to quote whose answers are not mostly yes/no is
+# no open text and lets a file-level consent stand in only beside its yes). Unit ids of unchanged texts are kept, so reviewers' work stays put.
 READER_VERSION = "8"
 
 
@@ -528,7 +529,7 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
-            r"revoked|opted out|opt out|opt-out|opted-out|rather not|never(?!\s+mind)|nah(?![\s,.!-]+(?:yeah|yes)))\b", v) or _I_DECLINE.match(v)):
+            r"revoked|opted out|opt out|opt-out|opted-out|rather not|never(?!\s+(?:mind|bothered|fussed|worried))|nah(?![\s,.!-]+(?:yeah|yes)))\b", v) or _I_DECLINE.match(v)):
         return False
     if no_means_yes or _YES_WORDS.match(v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not

@@ -246,7 +246,10 @@ def _header_consent(meta: dict, said, merged: list[dict]) -> None:
     a manifest's yes does not stand in for it (a manifest's no stays)."""
     if said is None:
         return
-    yes = truthy(said, weak=True)   # a header line answers the consent: "Only anonymised", a tick, te reo
+    yes = truthy(said)
+    if yes is None:   # an answer read once a cell is known to answer the consent ("Only anonymised", "Don't mind",
+        weak = truthy(said, weak=True)   # a cross); a tick typed after the key is not a yes for sure
+        yes = weak if weak is False or re.search(r"[^\W\d_]", said) else None
     if yes is None:
         if meta.get("consent") is not None and truthy(meta.get("consent")) is not False:
             meta.pop("consent")
