@@ -71,7 +71,8 @@ _KIND_ALIASES = {
 # header and its no is a no; a "Consent withdrawn" / "Withdrawal date" column, survey or roster, is a no wherever
 # filled and never open text; a label that is an account, "mary.smith@example.org", "Mary Smith's iPhone", or an
 # initial, "M. Smith", is the roster person's; a question asking leave to quote whose answers are not mostly yes/no is
-# no open text and lets a file-level consent stand in only beside its yes). Unit ids of unchanged texts are kept, so reviewers' work stays put.
+# no open text and lets a file-level consent stand in only beside its yes). Unit ids of unchanged texts are kept, so
+# reviewers' work stays put.
 READER_VERSION = "8"
 
 
@@ -529,7 +530,8 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
-            r"revoked|opted out|opt out|opt-out|opted-out|rather not|never(?!\s+(?:mind|bothered|fussed|worried))|nah(?![\s,.!-]+(?:yeah|yes)))\b", v) or _I_DECLINE.match(v)):
+            r"revoked|opted out|opt out|opt-out|opted-out|rather not|never(?!\s+(?:mind|bothered|fussed|worried))|"
+            r"nah(?![\s,.!-]+(?:yeah|yes)))\b", v) or _I_DECLINE.match(v)):
         return False
     if no_means_yes or _YES_WORDS.match(v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
@@ -678,7 +680,8 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
 
 # a column of who took their consent back and when ("Consent withdrawn", "Date consent withdrawn", "Withdrawal date",
 # "Withdrawn (Y/N)", "Opted out"): not a statement of the right to withdraw ("I understand I can withdraw at any time")
-_WITHDRAWAL_HEADER = re.compile(r"^(?:(?:date|day)\s+(?:of\s+)?)?(?:(?:quote|quotation)\s+)?(?:(?:consent|permission|participant)\s+)?"
+_WITHDRAWAL_HEADER = re.compile(r"^(?:(?:date|day)\s+(?:of\s+)?)?(?:(?:quote|quotation)\s+)?"
+                                r"(?:(?:consent|permission|participant)\s+)?"
                                 r"(?:to\s+(?:quote|be\s+quoted|participate|take\s+part)\s+)?(?:withdrawn|withdrawal|withdrew|"
                                 r"revoked|rescinded|opted\s*-?\s*out|opt\s*-?\s*out)(?:\s+(?:date|on|from\s+(?:study|evaluation|"
                                 r"research|quotes?)|of\s+consent|consent))?$", re.I)
@@ -701,7 +704,8 @@ def withdrawn(cell) -> bool:
 
 
 # a staff notes column ("Notes", "Admin notes", "Notes (staff)"): where a team writes down a consent taken back
-_NOTES_HEADER = re.compile(r"^(?:(?:admin|staff|internal|evaluator|evaluation|team|researcher|facilitator)\s+)?(?:notes?|remarks)$", re.I)
+_NOTES_HEADER = re.compile(r"^(?:(?:admin|staff|internal|evaluator|evaluation|team|researcher|facilitator)\s+)?"
+                           r"(?:notes?|remarks)$", re.I)
 _NOTE_REFUSES = re.compile(
     r"\b(?:withdr[ae]w\w*|revok\w*|rescind\w*|retract\w*|opt(?:s|ed)?[\s-]*out|declin\w*|refus\w*)\b|"
     r"\b(?:do\s+not|don't|not\s+to|never)\s+quote\b|\bdnq\b|\bno\s+(?:quote\s+)?(?:consent|permission)\b|"

@@ -466,8 +466,9 @@ def _header_detected(field: tuple[str, str], line: str, detected: dict, preamble
     brackets: "P07 (Ngaio Te Whata)"), the interviewee's quote consent, a date line for the year.
     False for a field that is not one (a speaker whose label looks like a field is left as speech).
     A consent field not about quoting ("Consent: No", "Consent to participate: No") gives only its no; a no in
-    any consent field beats the others. A consent field is one whatever its value: one not read as yes or no ("Quote consent: yes, but check
-    with me first", "Consent to quote: TBC") is kept as said (consent unknown), never a turn of speech."""
+    any consent field beats the others. A consent field is one whatever its value: one not read as yes or no
+    ("Quote consent: yes, but check with me first", "Consent to quote: TBC") is kept as said (consent unknown),
+    never a turn of speech."""
     kind, value = field
     if kind in ("consent", "other_consent"):
         # a no in any consent field stays, whatever another says; a field not about quoting gives no yes
