@@ -70,8 +70,14 @@ _KIND_ALIASES = {
 # speaker from its cue id, column codes over a row of question texts (LimeSurvey) read as one header, Mac Roman
 # CSVs (CR line ends) decoded, Typeform/REDCap submission dates give the year, notes under a typed header are kept,
 # a transcript line that is only a bracketed note is no one's words, a speaker's avatar initials above their name
-# are no text). Unit ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "8"
+# are no text; 9: a typed
+# interview's consent line under other keys ("Consent: No", "Happy to be quoted: No", "CONSENT TO QUOTE - NO") is a
+# header and its no is a no; a "Consent withdrawn" / "Withdrawal date" column, survey or roster, is a no wherever
+# filled and never open text; a label that is an account, "mary.smith@example.org", "Mary Smith's iPhone", or an
+# initial, "M. Smith", is the roster person's; a question asking leave to quote whose answers are not mostly yes/no is
+# no open text and lets a file-level consent stand in only beside its yes). Unit ids of unchanged texts are kept, so
+# reviewers' work stays put.
+READER_VERSION = "9"
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,10 @@ def year_from_text(text: str) -> str | None:
 _I_CONSENT = re.compile(r"^i\s+(?:agree|consent|give\s+(?:my\s+)?(?:consent|permission)|am\s+happy|'m\s+happy|am\s+ok|'m\s+ok)\b")
 _I_DECLINE = re.compile(r"^(?:i\s+)?(?:do\s+not|don't|did\s+not|didn't|would\s+not|wouldn't|would\s+rather\s+not|"
                         r"(?:would\s+)?prefer\s+not|decline|disagree|am\s+not|'m\s+not|withdraw|"
-                        r"i'd\s+(?:rather|prefer)\s+not|please\s+(?:do\s+not|don't|never))\b")
+                        r"i'd\s+(?:rather|prefer)\s+not|please\s+(?:do\s+not|don't|never))\b"
+                        # "I'd rather you didn't", "I'm not happy for you to" (not "I'm not sure", "I'm not bothered")
+                        r"|^(?:i'd|i\s+would)\s+(?:rather|prefer)\s+(?:you\s+|it\s+)?(?:didn't|did\s+not|weren't|wasn't|not)\b"
+                        r"|^(?:i'm|i\s+am)\s+not\s+(?:\w+\s+)?(?:happy|comfortable|ok|okay|willing|keen)\b")
 # not a condition on the yes: the anonymity every quote has anyway ("Yes (no names)", "as long as
 # I'm not named", "name withheld")
 _ANONYMITY = re.compile(r"\b(?:provided|as\s+long\s+as|only\s+if|if)\s+(?:that\s+)?(?:it\s+is|it's|it\s+stays|they\s+are|"
@@ -464,7 +473,13 @@ _ABOUT_THE_QUOTE = re.compile(r"\b(?:anonym\w*|anon|names?|named|identif\w*|de-?
                               r"first|recogni[sz]\w*|attribut\w*|publish\w*|used?|shared?|agree\w*)\b")
 
 
-_YES_WORDS = re.compile(r"^(y|yes|yep|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
+# a yes that asks to be named: a condition no anonymous quote meets ("Yes, with my name", "Yes, use my full name",
+# "Yes, named", "Yes, please credit me"); never "with my name removed" or "don't use my name"
+_WANTS_NAME = re.compile(r"(?<!n't\s)(?<!not\s)(?<!never\s)\b(?:with|use|using|include|including|credit|under|give|print)\s+"
+                         r"(?:my\s+|me\s+by\s+(?:my\s+)?)?(?:full\s+|real\s+|first\s+|own\s+)?name\b"
+                         r"(?!\s+(?:removed|withheld|taken\s+out|left\s+(?:off|out)|hidden|changed|omitted))|"
+                         r"(?<!n't\s)(?<!not\s)\b(?:named|credit\s+me|attribut\w*\s+to\s+me|by\s+name)\b")
+_YES_WORDS = re.compile(r"^(y|yes|yep|yup|yea|yeah|true|t|agree|i agree|ok|okay|consent|consented|given|happy|sure|of course|"
                         r"certainly|absolutely|definitely|go ahead|feel free)\b")
 
 
@@ -509,6 +524,7 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     v = re.sub(r"^(?:verbal(?:ly)?|written|signed|oral|emailed|email)\s+(?=\w)", "", v)  # "Verbal consent", "Written yes"
     if re.fullmatch(r"y(?:es)?\s*/\s*no?", v):
         return None   # a form's "Y/N" left unfilled
+    v = re.sub(r"^\d{1,2}\s*(?:[-=:)]|\.\s)\s*(?=[a-z])", "", v)   # an answer code beside its label: "1 - Yes", "2 = No"
     if weak:
         if not v.isascii():
             v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", _VARIATION.sub("", v))).strip()   # "Āe" as "ae", "✔️" as "✔"
@@ -518,7 +534,8 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     no_means_yes = _NO_MEANS_YES.match(v)   # "No problem", "No worries, go ahead", "Don't mind"
     if not no_means_yes and (re.match(
             r"^(n|no|nope|false|f|disagree|do not|don'?t|not|decline|declined|withheld|refused|withdrawn|withdrew|"
-            r"revoked|opted out|opt out|opt-out|opted-out)\b", v) or _I_DECLINE.match(v)):
+            r"revoked|opted out|opt out|opt-out|opted-out|rather not|never(?!\s+(?:mind|bothered|fussed|worried))|"
+            r"nah(?![\s,.!-]+(?:yeah|yes)))\b", v) or _I_DECLINE.match(v)):
         return False
     if no_means_yes or _YES_WORDS.match(v) or _I_CONSENT.match(v):
         # a yes with a condition that takes it back ("Yes, but please don't quote me", "Consent not
@@ -526,6 +543,8 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
         rest = _ANONYMOUS_WORDS.sub(" ", _ANONYMITY.sub(" ", _ANON_CONDITION.sub(" ", _NO_LIMIT.sub(" ", v))))
         if _TAKEN_BACK.search(rest) or _BUT.search(rest):
             return False
+        if _WANTS_NAME.search(rest):
+            return None   # "Yes, with my name", "Yes, please credit me": every quote is anonymous, a reviewer asks
         return None if _not_sure(rest) or _DANGLING_BUT.search(v) else True
     if _CONDITION_OPENS.match(v):
         # a yes said as its condition ("Only if anonymous", "As long as my name isn't used"): the anonymity every
@@ -536,6 +555,11 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
     if re.match(r"^(ja|oui|si|sí|sì|sim|jawohl)[\s.,!]*(?:(?:bitte|danke|merci|gracias|grazie|obrigad[oa])[\s.,!]*)?$", v):
         return True
     if re.match(r"^(nein|non|nee|não|nao|nej)(?:[\s.,!]|$)", v):
+        return False
+    # Welsh and Irish: ydw / ydy (yes, I do / it is) alone; nac ydw, nac ydy, nac oes, níl, ní hea (no)
+    if re.fullmatch(r"(?:ydw|ydy)(?:\s+i)?[\s.!]*", v):
+        return True
+    if re.match(r"^(?:nac\s+(?:ydw|ydy|oes|ydyn|ydych)|n[ií]l|n[ií]\s+hea)(?:[\s.,!]|$)", v):
         return False
     return None
 
@@ -656,3 +680,50 @@ def refusal_said(cell, question: str | None = None) -> bool | None:
     if _UNTICKED.fullmatch(bare_mark(v)):
         return False
     return truthy(v, allow_numeric=False, weak=True)
+
+
+# a column of who took their consent back and when ("Consent withdrawn", "Date consent withdrawn", "Withdrawal date",
+# "Withdrawn (Y/N)", "Opted out"): not a statement of the right to withdraw ("I understand I can withdraw at any time")
+_WITHDRAWAL_HEADER = re.compile(r"^(?:(?:date|day)\s+(?:of\s+)?)?(?:(?:quote|quotation)\s+)?"
+                                r"(?:(?:consent|permission|participant)\s+)?"
+                                r"(?:to\s+(?:quote|be\s+quoted|participate|take\s+part)\s+)?(?:withdrawn|withdrawal|withdrew|"
+                                r"revoked|rescinded|opted\s*-?\s*out|opt\s*-?\s*out)(?:\s+(?:date|on|from\s+(?:study|evaluation|"
+                                r"research|quotes?)|of\s+consent|consent))?$", re.I)
+# a cell there that says nobody withdrew: empty, no, unticked, a dash, n/a
+_NOT_WITHDRAWN = re.compile(r"(?:n|no|nope|false|0|not\s+withdrawn|un(?:ticked|checked|selected)|\u2610|\[\s*\]|-+|"
+                            r"n/?a|none|nil)[\s.!]*", re.I)
+
+
+def withdrawal_header(header: str) -> bool:
+    """Whether a survey or roster column records who withdrew their consent (its date, a yes, a tick)."""
+    h = re.sub(r"\([^()]*\)|\[[^\]]*\]|[?:*#]", " ", (header or "").lower()).replace("_", " ")
+    return bool(_WITHDRAWAL_HEADER.fullmatch(re.sub(r"\s+", " ", h).strip(" .-")))
+
+
+def withdrawn(cell) -> bool:
+    """Whether a cell of a withdrawal column says the person withdrew: anything written there (a date, "Yes",
+    a tick, "by email 4/4") but an empty cell or a plain no."""
+    v = (cell or "").strip()
+    return bool(v) and not _NOT_WITHDRAWN.fullmatch(v)
+
+
+# a staff notes column ("Notes", "Admin notes", "Notes (staff)"): where a team writes down a consent taken back
+_NOTES_HEADER = re.compile(r"^(?:(?:admin|staff|internal|evaluator|evaluation|team|researcher|facilitator)\s+)?"
+                           r"(?:notes?|remarks)$", re.I)
+_NOTE_REFUSES = re.compile(
+    r"\b(?:withdr[ae]w\w*|revok\w*|rescind\w*|retract\w*|opt(?:s|ed)?[\s-]*out|declin\w*|refus\w*)\b|"
+    r"\b(?:do\s+not|don't|not\s+to|never)\s+quote\b|\bdnq\b|\bno\s+(?:quote\s+)?(?:consent|permission)\b|"
+    r"\b(?:did\s+not|didn't|does\s+not|doesn't|not)\s+(?:give\s+)?(?:consent|agree)\w*\b|"
+    r"\b(?:consent|permission)\s+(?:not\s+given|withheld|refused|declined)\b", re.I)
+
+
+def notes_header(header: str) -> bool:
+    """Whether a survey or roster column holds the team's notes about the person (not their answers)."""
+    h = re.sub(r"\([^()]*\)|[?:*#_]", " ", header or "")
+    return bool(_NOTES_HEADER.fullmatch(re.sub(r"\s+", " ", h).strip(" .-")))
+
+
+def note_refuses(cell) -> bool:
+    """Whether a note says the person withdrew, refused or gave no consent ("Withdrew consent by email 4/4",
+    "No consent", "Did not consent to quotes", "DNQ"): no quote, whatever the consent column says."""
+    return bool(_NOTE_REFUSES.search(str(cell or "")))

@@ -20,7 +20,7 @@ import zipfile
 from collections import Counter
 
 from ..errors import InputError
-from .base import Reading, Source, year_from_text
+from .base import Reading, Source, truthy, year_from_text
 from .roster import RosterMatcher, clean_label, is_generic_label, label_role
 from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
@@ -546,11 +546,17 @@ def _header_detected(field: tuple[str, str], line: str, detected: dict, preamble
     """Keep what a header field before the first turn says: the names it gives (to redact, with any in
     brackets: "P07 (Ngaio Te Whata)"), the interviewee's quote consent, a date line for the year.
     False for a field that is not one (a speaker whose label looks like a field is left as speech).
-    A consent field is one whatever its value: one not read as yes or no ("Quote consent: yes, but check
-    with me first", "Consent to quote: TBC") is kept as said (consent unknown), never a turn of speech."""
+    A consent field not about quoting ("Consent: No", "Consent to participate: No") gives only its no; a no in
+    any consent field beats the others. A consent field is one whatever its value: one not read as yes or no
+    ("Quote consent: yes, but check with me first", "Consent to quote: TBC") is kept as said (consent unknown),
+    never a turn of speech."""
     kind, value = field
-    if kind == "consent":
-        detected["consent"] = value
+    if kind in ("consent", "other_consent"):
+        # a no in any consent field stays, whatever another says; a field not about quoting gives no yes
+        if "consent" in detected and truthy(detected["consent"], weak=True) is False:
+            return True
+        if kind == "consent" or truthy(value, weak=True) is False:
+            detected["consent"] = value
     elif kind == "person":   # "Interviewer: So tell me..." is speech, not a name
         if not _names_someone(value, role_word=True):
             return False
@@ -691,20 +697,36 @@ BLOCK_END = "\x1e"
 # (Ngaio Te Whata)", "Consent to quote: No"), in a table or on lines before the first turn
 _HEADER_PERSON = re.compile(r"^(?:interviewer|interviewee|participant|respondent|facilitator|co-?facilitator|"
                             r"moderator|note[\s-]?taker|transcriber)s?(?:\s+(?:name|id|no\.?|number|code))?$", re.I)
-_HEADER_CONSENT = re.compile(r"^(?:consent|permission)\s+(?:to\s+)?(?:be\s+)?(?:quote[ds]?|publish|use\s+quotes?)\b"
-                             r"|^(?:quote|quotation)\s+consent$|^ok\s+to\s+quote", re.I)
+_HEADER_CONSENT = re.compile(r"^(?:consent(?:ed)?|permission|happy|agreed?|ok|okay|willing)\s+(?:to\s+)?(?:be\s+)?"
+                             r"(?:quote[ds]?|publish\w*|use\s+(?:of\s+)?quot\w*)\b"
+                             r"|^(?:consent|permission)\s+(?:for|to\s+use)\s+(?:quot\w*|publication)\b"
+                             r"|^(?:consent|permission)\s*\(\s*(?:to\s+)?(?:be\s+)?(?:quot\w*|publish\w*|publication)\s*\)$"
+                             r"|^(?:quote|quotation)s?\s+(?:consent|permission|ok|okay)\b|^use\s+of\s+quot\w*$|^quotable\b"
+                             r"|^ok\s+to\s+quote", re.I)
+# a consent field that is not about quoting ("Consent: No", "Consent to participate: No", "Quotes: no"): its "no"
+# is the interviewee's no (no consent to take part or to record is no quote); any other value gives no leave
+_HEADER_OTHER_CONSENT = re.compile(r"^(?:informed\s+)?consents?(?:\s*\(\s*(?:y\s*/\s*n|yes\s*/\s*no)\s*\))?"
+                                   r"(?:\s+(?:to\s+(?:participate|take\s+part|be\s+interviewed|interview|record\w*)|"
+                                   r"form(?:\s+(?:signed|returned|received))?|given|status|obtained|received))?$"
+                                   r"|^quotes?$", re.I)
 _HEADER_OTHER = re.compile(r"^(?:date|time|location|venue|place|site|duration|length|interview(?:\s+(?:no\.?|number|id))?|"
                            r"session|group|cohort|project|programme|program|recorded|recording|format|mode)$", re.I)
-_HEADER_FIELD = re.compile(r"^\s*\**(?P<key>[A-Za-z][\w .'-]{1,40}?)\**\s*:\s*(?P<value>\S.*)$")
+_HEADER_FIELD = re.compile(r"^\s*\**(?P<key>[A-Za-z][\w .'()/-]{1,40}?)\**\s*:\s*(?P<value>\S.*)$")
+# "CONSENT TO QUOTE - NO", "Quote consent — no": a consent field written with a dash (no other field is)
+_HEADER_DASH_FIELD = re.compile(r"^\s*\**(?P<key>[A-Za-z][\w .'()/]{1,40}?)\**\s+[-–—]\s+(?P<value>\S.*)$")
 
 
 def header_field(line: str) -> tuple[str, str] | None:
     """``(kind, value)`` of a header field line: ``person`` (a name to redact), ``consent`` or ``other``."""
     m = _HEADER_FIELD.match(line)
+    kinds = (("consent", _HEADER_CONSENT), ("other_consent", _HEADER_OTHER_CONSENT), ("person", _HEADER_PERSON),
+             ("other", _HEADER_OTHER))
     if not m:
-        return None
+        m, kinds = _HEADER_DASH_FIELD.match(line), kinds[:2]
+        if not m:
+            return None
     key, value = m.group("key").strip(), m.group("value").strip()
-    for kind, pattern in (("consent", _HEADER_CONSENT), ("person", _HEADER_PERSON), ("other", _HEADER_OTHER)):
+    for kind, pattern in kinds:
         if pattern.match(key):
             return kind, value
     return None

@@ -30,7 +30,8 @@ from pathlib import Path
 from ..errors import ConfigError, InputError
 from ..text import TITLES as _TITLES
 from ..types import Identifier, RosterEntry
-from .base import refusal_said, refuses_quotes, truthy, unsure_yes
+from .base import (note_refuses, notes_header, refusal_said, refuses_quotes, truthy, unsure_yes, withdrawal_header,
+                   withdrawn)
 from .columns import limits_use
 from .textio import check_not_empty, decode_head, detect_encoding, open_text
 
@@ -139,13 +140,30 @@ def _drop_role_prefix(name: str) -> str:
     return rest if rest and not is_generic_label(rest) and not _role_word(rest) else name
 
 
+# the device a Zoom or Teams account is named after ("Mary Smith's iPhone"), and an account that is an email address
+_DEVICE = re.compile(r"\s*['\u2019]s\s+(?:iphone|ipad|android|galaxy|pixel|macbook|laptop|pc|phone|mobile|computer|"
+                     r"surface|tablet|zoom|teams)\b.*$", re.I)
+_EMAIL = re.compile(r"^\s*([A-Za-z][\w.+-]*)@[\w-]+(?:\.[\w-]+)+\s*$")
+
+
+def _account_name(name: str) -> str:
+    """The person an account label names: ``"mary.smith@example.org"`` and ``"Mary Smith's iPhone"`` ->
+    ``"mary smith"`` / ``"Mary Smith"``; an address without two name parts ("msmith@...") stays as it is."""
+    m = _EMAIL.match(name)
+    if m:
+        parts = [p for p in re.split(r"[._-]+", re.sub(r"\+.*", "", m.group(1))) if p.isalpha()]
+        return " ".join(parts) if len(parts) >= 2 else name
+    return _DEVICE.sub("", name) or name
+
+
 @functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Comparable form of a name: folded case and accents, no honorifics or punctuation.
+    """Comparable form of a name: folded case and accents, no honorifics or punctuation; an account's
+    device or email address is its person's name.
 
-    ``"Smith, Jane"`` becomes ``"jane smith"``.
+    ``"Smith, Jane"`` becomes ``"jane smith"``; ``"jane.smith@example.org"`` too.
     """
-    s = clean_label(name)
+    s = clean_label(_account_name(str(name)))
     if s.count(",") == 1:
         last, first = [p.strip() for p in s.split(",")]
         if last and first and len(first.split()) <= 3 and len(last.split()) <= 3:
@@ -285,7 +303,8 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
         found["quote_consent"] = quote_cols[0]
     if "quote_consent" not in found:
         quote = quote_cols or [i for i, h in enumerate(loose) if re.search(r"\bquot", h)]
-        consent = [i for i, h in enumerate(loose) if re.search(r"\bconsent", h) and not re.search(r"record|participat|photo|film", h)]
+        consent = [i for i, h in enumerate(loose) if re.search(r"\bconsent", h) and not re.search(r"record|participat|photo|film", h)
+                   and not withdrawal_header(str(header[i]))]
         if quote or consent:
             found["quote_consent"] = (quote or consent)[0]
     if "quote_consent" in found and refuses_quotes(str(header[found["quote_consent"]])):
@@ -295,6 +314,15 @@ def roster_columns(header: list[str], strict: bool = True) -> dict[str, int] | N
         refusal = next((i for i, h in enumerate(header) if i != found["quote_consent"] and refuses_quotes(str(h))), None)
         if refusal is not None:
             found["refusal"] = refusal
+    if "quote_consent" in found:
+        # beside the consent, a column of who withdrew it ("Consent withdrawn", "Withdrawal date"): anything there is a no
+        taken = {found["quote_consent"], found.get("refusal"), found.get("other_consent")}
+        withdrawal = next((i for i, h in enumerate(header) if i not in taken and withdrawal_header(str(h))), None)
+        if withdrawal is not None:
+            found["withdrawn"] = withdrawal
+        notes = next((i for i, h in enumerate(header) if i not in taken and notes_header(str(h))), None)
+        if notes is not None:
+            found["notes"] = notes
     if "name" in found and "quote_consent" in found and ("role" in found or not strict):
         return found
     return None
@@ -454,6 +482,8 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
         elif consent and "refusal" in cols and not get("refusal") and not plain_about_quotes:
             consent = None    # "Consent" (maybe to take part) = yes, "Do not quote" left empty: leave to quote not known
             not_asked += 1
+        if withdrawn(get("withdrawn")) or note_refuses(get("notes")):
+            consent = False   # a date, a yes or a tick under "Consent withdrawn"; a note "withdrew 3 March"
         if consent is not False and truthy(get("other_consent"), weak=True) is False:
             consent = False   # "Consent" no beside "Quote?" yes: no to taking part is no leave to quote
         aliases = tuple(a.strip() for a in re.split(r"[;|]", get("aliases")) if a.strip())
@@ -655,6 +685,7 @@ class RosterMatcher:
         self._alias_word: dict[str, set[int]] = {}   # one-word aliases: a roster-confirmed short name
         self._first_last: dict[tuple[str, str], set[int]] = {}
         self._first_initial: dict[tuple[str, str], set[int]] = {}
+        self._initial_last: dict[tuple[str, str], set[int]] = {}   # "M. Smith": not confirmed, like a first name
         for i, e in enumerate(entries):
             for n in (e.name, *e.aliases):
                 k = name_key(n)
@@ -667,6 +698,7 @@ class RosterMatcher:
                 if len(words) >= 2:
                     self._first_last.setdefault((words[0], words[-1]), set()).add(i)
                     self._first_initial.setdefault((words[0], words[-1][0]), set()).add(i)
+                    self._initial_last.setdefault((words[0][0], words[-1]), set()).add(i)
             for a in e.aliases:  # a one-word alias is a first name / nickname
                 aw = name_key(a).split()
                 if len(aw) == 1:
@@ -692,6 +724,8 @@ class RosterMatcher:
         if (len(words) == 1 and key not in self._full and words[0] not in self._alias_word
                 and len(name_key(entry.name).split()) > 1):
             return entry, FIRST_NAME_ONLY
+        if len(words) == 2 and len(words[0]) == 1 and key not in self._full:
+            return entry, FIRST_NAME_ONLY   # "M. Smith": an initial is even less sure than a first name
         return entry, "name"
 
     def doubt(self, label: str) -> Doubt | None:
@@ -724,6 +758,8 @@ class RosterMatcher:
             hit = self._first.get(words[0])
         elif len(words) == 2 and len(words[1]) == 1:
             hit = self._first_initial.get((words[0], words[1]))
+        elif len(words) == 2 and len(words[0]) == 1:
+            hit = self._initial_last.get((words[0], words[1]))
         else:
             hit = self._first_last.get((words[0], words[-1]))
         return hit or set()

@@ -20,7 +20,8 @@ from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
 from . import ticks as T
-from .base import Reading, Source, same_words, refusal_said, refuses_quotes, truthy, year_from_text
+from .base import (Reading, Source, note_refuses, notes_header, refusal_said, refuses_quotes, same_words, truthy,
+                   withdrawal_header, withdrawn, year_from_text)
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -75,6 +76,13 @@ class _Plan:
     other_cols: list[tuple[Column, frozenset]] = field(default_factory=list)
     # the consent question limits the use to something that is not publishing (C.limited_use): a yes is unknown
     consent_limited: bool = False
+    # columns of who withdrew their consent ("Consent withdrawn", "Withdrawal date"): anything written there is a no
+    withdrawal_cols: list[Column] = field(default_factory=list)
+    # the team's notes about the respondent ("Notes", "Admin notes"): one that says consent was refused or withdrawn is a no
+    notes_cols: list[Column] = field(default_factory=list)
+    # questions that ask leave to quote but were not found as the consent by their answers (mostly not plain yes/no:
+    # "Maybe", "TBC", "ask my line manager"): only a yes there lets a file-level consent stand in
+    asked_cols: list[Column] = field(default_factory=list)
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
 
@@ -122,6 +130,12 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
 
     roles = _Roles()
     _roles_by_name(source, cols, layout, roles)
+    withdrawals = [c for c in cols if c.role in ("other", "date") and
+                   (withdrawal_header(c.question) or withdrawal_header(c.id))]
+    for c in withdrawals:   # never open text, a date of the survey or a consent question
+        c.role = "consent_withdrawn"
+        if c in roles.date_cols:
+            roles.date_cols.remove(c)
     meta_cols = rowmeta.find_columns(source, cols, values)
     candidates = [c for c in cols if c.role == "other"]
     refusals = _refusal_columns(source, candidates, values)
@@ -135,6 +149,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         consent_col = items[0]
     consent_col, tick = _tick_consent(source, candidates, values, consent_col)
     maybe = _maybe_consent_columns(source, [c for c in candidates if c is not consent_col], values)
+    asked = _asked_consent_columns(source, candidates, consent_col)
     # a question about publishing that is not leave to quote, or a statement of consent whose cells are not read as
     # ticks ("Checked with my manager: no"): a file-level consent never stands in beside them
     aside = [c for c in candidates if c is not consent_col and (C.publishing_set_aside(c) or T.states_consent(c))]
@@ -168,7 +183,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
     return _Plan(layout, sheet, header_width, open_cols, consent_col, roles.identity_cols, roles.id_col,
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
                  consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
-                 consent_limited=_limited(source, consent_col), other_cols=others)
+                 consent_limited=_limited(source, consent_col), other_cols=others, withdrawal_cols=withdrawals,
+                 notes_cols=[c for c in cols if notes_header(c.question) or notes_header(c.id)], asked_cols=asked)
 
 
 def _other_text_columns(source: Source, candidates: list[Column], values, taken: list) -> list[tuple[Column, frozenset]]:
@@ -256,6 +272,22 @@ def _maybe_consent_columns(source: Source, candidates: list[Column], values) -> 
                     "quote: its 'no' answers (and answer codes, unless consent_values says what they mean) mean "
                     "no quotes; if it is the quote consent, name it with consent_column in copquotes.yaml",
                     source.path, c.id)
+    return found
+
+
+def _asked_consent_columns(source: Source, candidates: list[Column], consent_col) -> list[Column]:
+    """The columns whose question asks leave to quote (:func:`copquotes.ingest.columns.looks_consent` by the
+    question alone) but whose answers did not make them the consent: never open text, and a file-level consent
+    stands in only beside a yes there. Warned about, saying how to name the quote consent."""
+    if consent_col is not None or source.meta.get("consent_column"):
+        return []
+    found = [c for c in candidates if c.role == "other" and not T.states_consent(c)   # a statement to tick: ticks.py
+             and C.looks_consent(c, [], source.meta.get("consent_values")) > 0]
+    for c in found:
+        c.role = "consent_unclear"
+        log.warning("%s: the column %r asks leave to quote but its answers are not mostly yes or no: it is not read "
+                    "as the consent, and only its yes lets a file-level consent stand in; if it is the quote consent, "
+                    "name it with consent_column in copquotes.yaml", source.path, c.id)
     return found
 
 
@@ -624,6 +656,13 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             consent = False
         elif said is None and _cell(row, col) and consent is not False:
             consent = None
+    for col in plan.asked_cols:   # "Maybe", "TBC", an empty cell under "May we quote you?": the file's yes is no answer
+        said = C.consent_value(_cell(row, col), meta.get("consent_values"))
+        if said is not True:
+            consent = False if said is False or consent is False else None
+    if any(withdrawn(_cell(row, col)) for col in plan.withdrawal_cols) or \
+            any(note_refuses(_cell(row, col)) for col in plan.notes_cols):
+        consent = False   # a date, a yes or a tick under "Consent withdrawn", a note "No consent": taken back
     for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
         cell = _cell(row, col)
         said = C.consent_value(cell, meta.get("consent_values"))

@@ -247,13 +247,16 @@ def _header_consent(meta: dict, said, merged: list[dict]) -> None:
     if said is None:
         return
     yes = truthy(said)
+    if yes is None:   # an answer read once a cell is known to answer the consent ("Only anonymised", "Don't mind",
+        weak = truthy(said, weak=True)   # a cross); a tick typed after the key is not a yes for sure
+        yes = weak if weak is False or re.search(r"[^\W\d_]", said) else None
     if yes is None:
         if meta.get("consent") is not None and truthy(meta.get("consent")) is not False:
             meta.pop("consent")
         return
     speakers = {m["label"] for m in merged if m["label"] and label_role(m["label"]) not in ("facilitator", "interviewer")}
     if not yes or (len(speakers) <= 1 and meta.get("consent") is None):
-        meta["consent"] = said
+        meta["consent"] = "yes" if yes else "no"   # as read: "Only anonymised" is a yes
 
 
 # the tag Teams adds to an outside account's display name: the account, not the person or a role
