@@ -462,7 +462,8 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
         field = header_field(_strip_md(line)) if not any(t.text for t in turns) else None
         if field and _header_detected(field, line.strip(), detected, preamble):
             detected["header_end"] = ln   # lines[:ln] are the header
-            _note_writer(detected, _HEADER_FIELD.match(_strip_md(line)).group("key"), field[0])
+            key = (_HEADER_FIELD.match(_strip_md(line)) or _HEADER_DASH_FIELD.match(_strip_md(line))).group("key")
+            _note_writer(detected, key, field[0])
             continue
         m = ARROW.match(line)
         if m:
