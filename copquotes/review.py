@@ -20,7 +20,9 @@ shows and publishes is the first there is of the edit, the suggestion and the sp
 (:func:`shown_text`).
 
 Unit-level changes (redactions, theme labels) bump a workspace change counter
-(``meta.review_changes``) so the app's caches notice them.
+(``meta.review_changes``) so the app's caches notice them; a change that adds or removes a
+quote's flags (an undone redaction, an edit raising a risk) bumps ``meta.flag_changes`` too, the
+key of the app's list of flag kinds (:func:`bump_flag_changes`).
 """
 from __future__ import annotations
 
@@ -113,6 +115,15 @@ def bump_changes(conn) -> None:
     """Bump the workspace change counter the app's caches are keyed on (inside a transaction)."""
     conn.execute(
         "INSERT INTO meta(key, value) VALUES ('review_changes', '1')"
+        " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def bump_flag_changes(conn) -> None:
+    """Bump the counter of reviewers' writes that add or remove a quote's flags (inside a
+    transaction): the app keeps its list of flag kinds to filter on until it changes."""
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('flag_changes', '1')"
         " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
 
@@ -214,6 +225,8 @@ def _update_quote(ws, quote_id: str, reviewer: str, expected_version, action: st
                 _log_decision(conn, quote_id, reviewer, extra_action, _snapshot(row), _snapshot(after),
                               extra_reason, now)
             bump_changes(conn)
+            if "flags_json" in changes:
+                bump_flag_changes(conn)
     if conflict is not None:
         raise conflict
     return after
@@ -271,6 +284,37 @@ def reject(ws, quote_id: str, reviewer: str, reason: str, expected_version: int)
 def reset(ws, quote_id: str, reviewer: str, expected_version: int) -> dict:
     """Take a quote back to ``pending`` (undo an approval or rejection)."""
     return _update_quote(ws, quote_id, reviewer, expected_version, "reset", {"status": "pending"})
+
+
+def decide_many(ws, action: str, seen: dict, reviewer: str, reason: str | None = None) -> dict:
+    """Approve or reject several quotes at once (the app's "Select several" table), each at the
+    status and version the reviewer saw it at (``seen``: ``{quote id: (status, version)}``).
+
+    A quote a colleague changed since is refused as a single decision would be (a
+    ``conflict_refused`` row in its audit trail), never overwritten, even when the colleague took it
+    to the same status; one that already had the status as seen is left as it is. Returns
+    ``{"done": [ids], "already": [ids], "refused": {id: QuoteConflict}, "failed": {id: message}}``."""
+    target = {"approve": "approved", "reject": "rejected"}.get(action)
+    if target is None:
+        raise ConfigError(f"unknown action {action!r}: approve or reject")
+    out: dict = {"done": [], "already": [], "refused": {}, "failed": {}}
+    for qid, (status, version) in seen.items():
+        try:
+            if status == target:
+                row = _quote_row(ws.conn, qid)
+                if row is not None and int(row["version"]) == int(version):
+                    out["already"].append(qid)
+                    continue
+            if action == "approve":
+                approve(ws, qid, reviewer, version)
+            else:
+                reject(ws, qid, reviewer, reason, version)
+            out["done"].append(qid)
+        except QuoteConflict as exc:
+            out["refused"][qid] = exc
+        except CopquotesError as exc:
+            out["failed"][qid] = str(exc)
+    return out
 
 
 def edit(ws, quote_id: str, reviewer: str, new_text: str, expected_version: int, *,
@@ -769,9 +813,11 @@ def _recompute_unit(conn, unit_id: str, text: str, reviewer: str, action: str, d
         if action == "redaction_undo" and detail["start"] < q["end"] and q["start"] < detail["end"]:
             flags.append({"kind": "redaction_undone", "start": detail["start"], "end": detail["end"],
                           "reason": f"reviewer {reviewer} undid a redaction here", "severity": "warn"})
-        if (new_text, edited, suggested) == (q["text"], q["edited_text"], q.get("suggested_text")) \
-                and flags == json.loads(q["flags_json"] or "[]"):
+        flagged = flags != json.loads(q["flags_json"] or "[]")
+        if (new_text, edited, suggested) == (q["text"], q["edited_text"], q.get("suggested_text")) and not flagged:
             continue
+        if flagged:
+            bump_flag_changes(conn)
         conn.execute(
             "UPDATE quotes SET text = ?, edited_text = ?, suggested_text = ?, flags_json = ?, version = version + 1,"
             " updated_at = ?, updated_by = ? WHERE quote_id = ?",

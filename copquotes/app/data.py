@@ -74,6 +74,14 @@ def analysis_token(ws) -> str:
     return "|".join("" if v is None else str(v) for v in row)
 
 
+def options_token(ws) -> str:
+    """The key of :func:`filter_options`: :func:`analysis_token`, and the count of reviewers' writes
+    that add or remove a quote's flags (``meta.flag_changes``: an undone redaction flags the quotes
+    over it "redaction_undone", an edit may raise a risk flag), not every review action."""
+    flags = ws.conn.execute("SELECT value FROM meta WHERE key = 'flag_changes'").fetchone()
+    return f"{analysis_token(ws)}|flags:{flags[0] if flags else 0}"
+
+
 def question_text(ws, question, file_id, mask: "NameMask | None" = None, terms: set | None = None):
     """A survey question as the app shows it. Question texts come from the export's header
     and are not anonymised ("What could Jane Smith improve in her facilitation?"): the

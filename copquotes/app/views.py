@@ -98,6 +98,7 @@ class Ctx:
     show_original: bool
     token: str
     analysis_token: str
+    options_token: str = ""
 
 
 def workspace_path(argv: list[str] | None = None) -> str | None:
@@ -127,7 +128,8 @@ def current() -> Ctx:
     allowed = may_see_originals(ws, reviewer)
     return Ctx(ws=ws, ws_path=path, reviewer=reviewer,
                show_original=allowed and bool(st.session_state.get("show_original", False)),
-               token=data.change_token(ws), analysis_token=data.analysis_token(ws))
+               token=data.change_token(ws), analysis_token=data.analysis_token(ws),
+               options_token=data.options_token(ws))
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -143,6 +145,12 @@ def cached(ctx: Ctx, fn: str, *args):
 def cached_analysis(ctx: Ctx, fn: str, *args):
     """``data.<fn>(ws, *args)`` for heavy aggregates, cached until an ingest or a stage writes."""
     return _cached(fn, ctx.ws_path, "analysis:" + ctx.analysis_token, args, ctx.ws)
+
+
+def filter_options(ctx: Ctx) -> dict:
+    """``data.filter_options(ws)``, cached until an ingest, a stage or a reviewer's write that adds
+    or removes a quote's flags (not re-read after every decision)."""
+    return _cached("filter_options", ctx.ws_path, "options:" + ctx.options_token, (), ctx.ws)
 
 
 def show_text(text, quote: bool = False) -> None:
@@ -489,7 +497,7 @@ def overview_page() -> None:
         col.metric(status.capitalize(), f"{qs.get(status, 0):,}")
     if ov["by_source_kind"]:
         st.caption("Units by source: " + md_escape(", ".join(f"{kind_words(k)} {v:,}" for k, v in ov["by_source_kind"].items())))
-    labels = dict(cached_analysis(ctx, "filter_options")["themes"])
+    labels = dict(filter_options(ctx)["themes"])
     for by in ("group", "year"):
         st.subheader(f"Theme prevalence by {by} (% of participants)")
         tidy = data.people_prevalence(cached_analysis(ctx, "label_base"), cached(ctx, "people_adjustments"), by)
@@ -958,8 +966,9 @@ def _quote_details(ctx: Ctx, q: dict, labels: dict, draft=None, refused: str | N
             st.caption("No decisions yet.")
 
 
-def _bulk(action: str, ids: list[str]) -> None:
-    """Approve, reject or collect the quotes selected in the table."""
+def _bulk(action: str, ids: dict) -> None:
+    """Approve, reject or collect the quotes selected in the table (``ids``: ``{quote id: (status,
+    version)}`` as the table showed them)."""
     from .. import collection as collections
 
     ctx = current()
@@ -970,7 +979,7 @@ def _bulk(action: str, ids: list[str]) -> None:
     if action == "collect":
         name = ss.get("bulk_collection") or ""
         try:
-            res = collections.add(ctx.ws, name, ids, ctx.reviewer)
+            res = collections.add(ctx.ws, name, list(ids), ctx.reviewer)
         except CopquotesError as exc:
             _flash("error", str(exc))
             return
@@ -988,25 +997,19 @@ def _bulk(action: str, ids: list[str]) -> None:
         except CopquotesError as exc:
             _flash("error", str(exc))
             return
-    versions = data.quote_statuses(ctx.ws, ids)
-    done, failed = 0, []
-    for qid in ids:
-        if qid not in versions:
-            failed.append(f"{qid}: no longer exists")
-            continue
-        status, version = versions[qid]
-        try:
-            if action == "approve" and status != "approved":
-                review.approve(ctx.ws, qid, ctx.reviewer, version)
-            elif action == "reject" and status != "rejected":
-                review.reject(ctx.ws, qid, ctx.reviewer, reason, version)
-            done += 1
-        except CopquotesError as exc:
-            failed.append(f"{qid}: {exc}")
-    verb = {"approve": "Approved", "reject": "Rejected"}[action]
-    _flash("success", f"{verb} {done} quote(s).")
-    for f in failed:
-        _flash("error", f)
+    # each quote at the version the table showed: a colleague's decision since is a conflict, not overwritten
+    res = review.decide_many(ctx.ws, action, ids, ctx.reviewer, reason)
+    verb, word = {"approve": ("Approved", "approved"), "reject": ("Rejected", "rejected")}[action]
+    msg = f"{verb} {len(res['done'])} quote(s)."
+    if res["already"]:
+        msg += f" {len(res['already'])} were {word} already."
+    _flash("success", msg)
+    conflicts = ss.setdefault("_conflicts", {})
+    for qid, exc in res["refused"].items():     # shown on the quote's card too, as a single decision's
+        conflicts[qid] = {"message": str(exc), "attempted": exc.attempted}
+        _flash("error", f"Quote {qid} was not {word}: {exc}")
+    for qid, why in res["failed"].items():
+        _flash("error", f"{qid}: {why}")
     ss.pop("q_table", None)
 
 
@@ -1022,12 +1025,14 @@ def bulk_rows(rows: list[dict], labels: dict):
     } for q in rows], columns=["Quote", "Themes", "Status", "Warnings", "Source"])
 
 
-def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> list[str]:
-    """The page's quotes as a table with a tick box per row; returns the selected ids."""
+def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> dict:
+    """The page's quotes as a table with a tick box per row; returns the selected ids, each with
+    the status and version the table shows (what the buttons decide on)."""
     table = bulk_rows(rows, labels)
     event = st.dataframe(table, on_select="rerun", selection_mode="multi-row", hide_index=True, key="q_table",
                          width="stretch", column_config={"Quote": st.column_config.TextColumn(width="large")})
-    picked = [rows[i]["quote_id"] for i in (event.selection.rows if event else []) if i < len(rows)]
+    picked = {rows[i]["quote_id"]: (rows[i]["status"], int(rows[i]["version"]))
+              for i in (event.selection.rows if event else []) if i < len(rows)}
     c = st.columns([1, 2, 1, 2, 2])
     c[0].button(f"Approve selected ({len(picked)})", key="bulk_approve", on_click=_bulk, args=("approve", picked),
                 disabled=not picked)
@@ -1046,7 +1051,7 @@ def quotes_page() -> None:
     ctx = current()
     st.title("Quotes")
     _show_flash()
-    opts = cached_analysis(ctx, "filter_options")
+    opts = filter_options(ctx)
     url_restore("quotes", opts)
     filters = _filters(opts)
     st.session_state["_quote_filters"] = filters        # the Export page writes what is on screen
@@ -1095,7 +1100,7 @@ def themes_page() -> None:
     ctx = current()
     st.title("Themes")
     _show_flash()
-    opts = cached_analysis(ctx, "filter_options")
+    opts = filter_options(ctx)
     labels = dict(opts["themes"])
     if not labels or not cached_analysis(ctx, "tagged_units"):
         st.info("No themes yet: " + ANALYSE_IN_APP + ".")
@@ -1187,7 +1192,7 @@ def topics_page() -> None:
     tt = data.topic_people(base, cached(ctx, "people_adjustments"))
     if not tt.empty:
         st.subheader("People per topic and theme")
-        themes = dict(cached_analysis(ctx, "filter_options")["themes"])
+        themes = dict(filter_options(ctx)["themes"])
         st.dataframe(topic_theme_shown(data.topic_people_cells(tt, base["people"]), themes), width="stretch")
         st.caption(f"A person counts once per topic, however often they spoke. Fewer than {data.SMALL_SPEAKERS} "
                    "people are hidden, never shown as a number: so few could point to someone. Where a topic or "
@@ -1229,7 +1234,7 @@ def export_selection(ctx: Ctx, source: str, approved_only: bool,
     keep = EXPORT_STATUSES[bool(approved_only)]
     scope = ("all", "")
     if f != data.QuoteFilters():
-        scope = ("filters", _filters_text(f, dict(cached_analysis(ctx, "filter_options")["themes"])))
+        scope = ("filters", _filters_text(f, dict(filter_options(ctx)["themes"])))
     ids = data.export_count(ctx.ws, f, keep)[0] if count_only else data.export_quote_ids(ctx.ws, f, keep)
     return ids, None, export_line(ids if count_only else len(ids), which, scope)
 
@@ -1351,7 +1356,7 @@ def export_page() -> None:
             approved_only = st.checkbox("Approved quotes only", value=True, key="x_approved")
             f = st.session_state.get("_quote_filters") or data.QuoteFilters()
             if f != data.QuoteFilters():
-                labels = dict(cached_analysis(ctx, "filter_options")["themes"])
+                labels = dict(filter_options(ctx)["themes"])
                 c = st.columns([4, 1])
                 c[0].warning(md_escape("Only the quotes the Quotes page's filters let through: "
                                        + _filters_text(f, labels) + "."))
@@ -1972,7 +1977,7 @@ def triage_page() -> None:
     ss = st.session_state
     st.title("Triage")
     _show_flash()
-    opts = cached_analysis(ctx, "filter_options")      # not re-read after every decision
+    opts = filter_options(ctx)      # not re-read after every decision
     labels = dict(opts["themes"])
     url_restore("triage", opts)
     c = st.columns([2, 3])
@@ -2132,7 +2137,7 @@ def collections_page() -> None:
     if done and Path(done["path"]).is_file() and done.get("collection") == name:
         st.download_button(f"Download {done['name']}", data=Path(done["path"]).read_bytes(),
                            file_name=done["name"], key="c_download")
-    labels = dict(cached_analysis(ctx, "filter_options")["themes"])
+    labels = dict(filter_options(ctx)["themes"])
     for i, qid in enumerate(ids):
         q = rows.get(qid)
         with st.container(border=True):

@@ -827,6 +827,29 @@ def test_the_flag_choices_are_the_kinds_of_the_quotes_flags(ws, flags, kinds):
     assert data.filter_options(ws)["flag_kinds"] == kinds
 
 
+def _undo_first_redaction(ws, q):
+    red = next(r for r in review.redactions(ws, unit_id(1)) if r["status"] != "undone")
+    review.undo_redaction(ws, unit_id(1), red["start"], red["end"], "Ann")
+
+
+@pytest.mark.parametrize("write, changes", [
+    (lambda ws, q: review.approve(ws, q, "Ann", 1), False),
+    (lambda ws, q: review.reject(ws, q, "Ann", "off theme", 1), False),
+    (lambda ws, q: review.edit(ws, q, "Ann", "I walk in flat and walk out with a plan.", 1), False),
+    (_undo_first_redaction, True),                # its quote gets a "redaction_undone" flag
+    (lambda ws, q: review.edit(ws, q, "Ann", "As the only Aboriginal teacher at my school I walk out with a plan.",
+                               1), True),         # a risk flag: held
+])
+def test_the_filter_choices_key_follows_the_writes_that_change_a_quotes_flags_only(ws, write, changes):
+    """:func:`data.options_token` keys the cached filter choices: a reviewer's write that adds a
+    flag changes it (the flag kinds are read again), a decision does not (nothing is re-read)."""
+    before = data.options_token(ws)
+    write(ws, quote_ids(ws)[1])
+    assert (data.options_token(ws) != before) is changes
+    kinds = {f["kind"] for q in ws.conn.execute("SELECT flags_json FROM quotes") for f in json.loads(q[0])}
+    assert set(data.filter_options(ws)["flag_kinds"]) == kinds
+
+
 def test_the_redactions_tab_shows_no_offsets_or_lengths_of_hidden_words(ws):
     """Before the fix it listed "[place] (place, auto, chars 56-65, region)": the length of
     every hidden word, for reviewers who may not see originals."""

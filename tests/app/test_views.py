@@ -374,6 +374,63 @@ def test_a_reason_chosen_before_a_colleague_decided_is_a_conflict_not_a_missing_
     assert status(ws, qid)[:2] == ("approved", 2)
 
 
+@pytest.mark.parametrize("action, colleague, theirs", [
+    ("reject", ("approve",), "approved"),
+    ("approve", ("reject", "duplicate"), "rejected"),
+    ("reject", ("reject", "duplicate"), "rejected"),      # the same status, their reason: Ann's is not recorded
+])
+def test_a_bulk_decision_on_a_quote_a_colleague_decided_since_the_table_was_drawn_is_a_conflict(
+        ws, action, colleague, theirs):
+    """Ann ticks two quotes in the "Select several" table; Bea, in another tab, decides the first
+    before Ann presses the button. Before the fix the button read each quote's version at the click,
+    so Ann's decision overwrote Bea's unseen (or, on a quote Bea took to the same status, counted it
+    as Ann's with no trace); now the first is refused as a single card's decision is: not changed,
+    Ann told which and why (here and on its card), the refusal in its audit trail."""
+    ids = quote_ids(ws)
+    first, second = ids[1], ids[3]                        # the table's first two rows (by score)
+    at = open_page(ws, "quotes", "Ann")
+    at.session_state["q_table"] = {"selection": {"rows": [0, 1], "columns": [], "cells": []}}
+    if action == "reject":
+        at.selectbox(key="bulk_reason").select("Not on theme")
+    at.run()
+    other = Workspace.open(ws.path)
+    getattr(review, colleague[0])(other, first, "Bea", *colleague[1:], 1)
+    other.close()
+    at.button(key=f"bulk_{action}").click().run()
+    assert not at.exception
+    word = {"approve": "approved", "reject": "rejected"}[action]
+    assert status(ws, first)[:2] == (theirs, 2)
+    assert ws.conn.execute("SELECT updated_by FROM quotes WHERE quote_id = ?", (first,)).fetchone()[0] == "Bea"
+    assert status(ws, second)[:2] == (word, 2)            # the quote nobody else touched is decided
+    last = review.history(ws, first)[-1]
+    assert (last["action"], last["reviewer"]) == ("conflict_refused", "Ann")
+    assert [s.value for s in at.success] == [f"{word.capitalize()} 1 quote(s)."]
+    told = [e.value for e in at.error if first in e.value]
+    assert told and "Bea" in told[0] and "not saved" in told[0] and f"not {word}" in told[0], told
+    assert not any(second in e.value for e in at.error)
+    at.button(key=f"dismiss_{first}")                     # the card shows the conflict, as a single decision's
+
+
+def test_the_warnings_filter_offers_redaction_undone_once_a_redaction_is_undone(ws):
+    """The Warnings filter's kinds were kept per analysis: a quote a reviewer's undo flagged
+    "redaction_undone" was on the page but not among the choices until the next analysis."""
+    from copquotes.app.views import flag_label
+
+    qid, uid = quote_ids(ws)[1], unit_id(1)
+    at = open_page(ws, "quotes", "Ann")
+    label = flag_label("redaction_undone")
+    assert label not in at.selectbox(key="f_flags").options
+    red = next(r for r in review.redactions(ws, uid) if r["status"] != "undone")
+    other = Workspace.open(ws.path)                       # Bea, who may see originals, undoes it
+    review.undo_redaction(other, uid, red["start"], red["end"], "Bea")
+    other.close()
+    at.run()
+    assert label in at.selectbox(key="f_flags").options
+    at.selectbox(key="f_flags").select(label).run()
+    assert not at.exception
+    assert [t.key for t in at.toggle if (t.key or "").startswith("details_")] == [f"details_{qid}"]
+
+
 @pytest.mark.parametrize("select, value, n", [
     ("f_status", "approved", 1), ("f_theme", "solidarity", 3), ("f_group", "Early career", 2),
     ("f_flags", "any flag", 1), ("f_kind", "survey", 2), ("f_topic", 2, 1),
