@@ -1025,12 +1025,37 @@ def bulk_rows(rows: list[dict], labels: dict):
     } for q in rows], columns=["Quote", "Themes", "Status", "Warnings", "Source"])
 
 
+def follow_ticks(before: list[str], ticked: list[int], now: list[str]) -> tuple[list[int], int]:
+    """The bulk table's ticks moved onto the rows their quotes hold now. Streamlit keeps a table's
+    ticks as row positions: ``ticked`` are positions in the table as last drawn (``before``, its
+    rows' quote ids), ``now`` the quote ids of this draw's rows. Returns the new positions, and how
+    many ticked quotes are no longer in the table (their ticks dropped, never moved onto another)."""
+    where = {qid: i for i, qid in enumerate(now)}
+    chosen = [before[i] for i in ticked if 0 <= i < len(before)]
+    kept = sorted(where[qid] for qid in chosen if qid in where)
+    return kept, len(chosen) - len(kept)
+
+
 def _bulk_table(ctx: Ctx, rows: list[dict], labels: dict) -> dict:
     """The page's quotes as a table with a tick box per row; returns the selected ids, each with
-    the status and version the table shows (what the buttons decide on)."""
+    the status and version the table shows (what the buttons decide on). The ticks follow the
+    quotes: when the rows change between reruns (a colleague's decision drops one from a Status
+    filter, the page or the filters change) each tick moves with its quote, or is dropped."""
+    ss = st.session_state
+    now = [q["quote_id"] for q in rows]
+    before = ss.get("_q_table_ids", now)
+    ticked = list(((ss.get("q_table") or {}).get("selection") or {}).get("rows") or [])
+    gone = 0
+    if ticked and before != now:
+        kept, gone = follow_ticks(before, ticked, now)
+        ss["q_table"] = {"selection": {"rows": kept, "columns": [], "cells": []}}
     table = bulk_rows(rows, labels)
     event = st.dataframe(table, on_select="rerun", selection_mode="multi-row", hide_index=True, key="q_table",
                          width="stretch", column_config={"Quote": st.column_config.TextColumn(width="large")})
+    ss["_q_table_ids"] = now                    # what the next rerun's tick positions refer to
+    if gone:
+        st.caption(f"{gone} quote(s) you ticked left this table (a colleague decided them, or the filters "
+                   "or the page changed): no longer selected.")
     picked = {rows[i]["quote_id"]: (rows[i]["status"], int(rows[i]["version"]))
               for i in (event.selection.rows if event else []) if i < len(rows)}
     c = st.columns([1, 2, 1, 2, 2])

@@ -411,6 +411,41 @@ def test_a_bulk_decision_on_a_quote_a_colleague_decided_since_the_table_was_draw
     at.button(key=f"dismiss_{first}")                     # the card shows the conflict, as a single decision's
 
 
+@pytest.mark.parametrize("decided", [0, 1])        # a row above the two ticked, or the first ticked
+def test_the_bulk_tables_ticks_follow_the_quotes_when_a_colleagues_decision_shifts_the_rows(ws, decided):
+    """With Status = pending, Ann ticks the 2nd and 3rd rows; Bea, in another tab, approves a quote
+    above them (or the 2nd), so it leaves Ann's table and the rows move up. Before the fix the
+    ticks stayed on row positions: after the rerun they sat on the 3rd and 4th quotes, and Ann's
+    "Reject selected" rejected a quote she never ticked. Now the ticks stay on the quotes Ann
+    ticked; one that left the table is no longer selected, and Ann is told so."""
+    at = open_page(ws, "quotes", "Ann")
+    at.selectbox(key="f_status").select("pending").run()
+    shown = [t.key.removeprefix("details_") for t in at.toggle if (t.key or "").startswith("details_")]
+    assert len(shown) == 5
+    at.session_state["q_table"] = {"selection": {"rows": [1, 2], "columns": [], "cells": []}}
+    at.run()
+    assert at.button(key="bulk_reject").label == "Reject selected (2)"
+    other = Workspace.open(ws.path)
+    review.approve(other, shown[decided], "Bea", 1)
+    other.close()
+    at.run()                                              # any rerun: a tick, a filter, a card's button
+    assert not at.exception
+    ticked = [q for q in shown[1:3] if q != shown[decided]]
+    assert at.button(key="bulk_reject").label == f"Reject selected ({len(ticked)})"
+    notes = [c.value for c in at.caption if "no longer selected" in c.value]
+    assert len(notes) == (1 if decided == 1 else 0), notes
+    at.selectbox(key="bulk_reason").select("Not on theme")
+    at.button(key="bulk_reject").click().run()
+    assert not at.exception
+    assert status(ws, shown[decided])[:2] == ("approved", 2)
+    for qid in shown:
+        if qid in ticked:
+            assert status(ws, qid)[:2] == ("rejected", 2), qid
+        elif qid != shown[decided]:
+            assert status(ws, qid)[:2] == ("pending", 1), qid   # never ticked: not decided
+    assert [s.value for s in at.success] == [f"Rejected {len(ticked)} quote(s)."]
+
+
 def test_the_warnings_filter_offers_redaction_undone_once_a_redaction_is_undone(ws):
     """The Warnings filter's kinds were kept per analysis: a quote a reviewer's undo flagged
     "redaction_undone" was on the page but not among the choices until the next analysis."""
