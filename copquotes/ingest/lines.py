@@ -402,7 +402,8 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
 
 def _typed_header(lines: list[str], scan: int = 12) -> bool:
     """Whether a text opens with a typed header that names someone or gives a consent ("Notes by: Mel Tran",
-    "Interviewed by: ...", "Consent to quote: No") among its first lines, before any prose: read as a header
+    "Interviewed by: ...", "Consent to quote: No", "Consent: No", never "Quote: I walk in flat...") among its first
+    lines, before any prose: read as a header
     (:func:`_labelled_turns`), never as a paragraph of notes."""
     seen = 0
     for line in lines:
@@ -411,7 +412,7 @@ def _typed_header(lines: list[str], scan: int = 12) -> bool:
             continue
         seen += 1
         field = header_field(line)
-        if field and (field[0] in ("consent", "other_consent") or
+        if field and (field[0] == "consent" or (field[0] == "other_consent" and truthy(field[1], weak=True) is not None) or
                       (field[0] == "person" and _names_someone(field[1], role_word=True)
                        and not _TOOL_VALUE.match(field[1].strip()))):
             return True

@@ -161,3 +161,11 @@ def test_a_typed_header_over_notes_is_read_whatever_its_keys(tmp_path, line, con
     r, units = _interview(tmp_path, ["Date: 3 March 2024", line], NOTES_BODY, suffix)
     assert [u.text[:20] for u in units] == ["She said the group w", "She plans to bring t"]   # the header is no unit
     assert {u.consent for u in units} == {consent}
+
+
+def test_a_quote_line_over_notes_is_no_header(tmp_path):
+    p = tmp_path / "reflections.txt"
+    p.write_text("Reflections, session 3\n\nQuote: I walk in flat and walk out with a plan.\n\n"
+                 "The group was quiet today but warm.\n", encoding="utf-8")
+    units = list(read(Source(p, detect_format(p), {"source_kind": "reflection"}, ())).units)
+    assert "Quote: I walk in flat and walk out with a plan." in [u.text for u in units]
