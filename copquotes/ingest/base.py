@@ -75,9 +75,13 @@ _KIND_ALIASES = {
 # header and its no is a no; a "Consent withdrawn" / "Withdrawal date" column, survey or roster, is a no wherever
 # filled and never open text; a label that is an account, "mary.smith@example.org", "Mary Smith's iPhone", or an
 # initial, "M. Smith", is the roster person's; a question asking leave to quote whose answers are not mostly yes/no is
-# no open text and lets a file-level consent stand in only beside its yes). Unit ids of unchanged texts are kept, so
-# reviewers' work stays put.
-READER_VERSION = "9"
+# no open text and lets a file-level consent stand in only beside its yes; 10: a survey column of the team's own notes
+# ("Staff notes", "Interviewer notes", "Comments (office use)", "For office use only") is never open text and its note of
+# a refusal is a no; a typed interview header "Notes by:", "Interviewed by:", "Recorded by:", "Transcribed by:" names a
+# person to redact, never a speaker, the interviewer or note taker it names writes the notes under it, and a typed
+# header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph). Unit
+# ids of unchanged texts are kept, so reviewers' work stays put.
+READER_VERSION = "10"
 
 
 @dataclass(frozen=True)
@@ -721,6 +725,28 @@ def notes_header(header: str) -> bool:
     """Whether a survey or roster column holds the team's notes about the person (not their answers)."""
     h = re.sub(r"\([^()]*\)|[?:*#_]", " ", header or "")
     return bool(_NOTES_HEADER.fullmatch(re.sub(r"\s+", " ", h).strip(" .-")))
+
+
+# the team's own notes column beside the answers, named for who writes it or for the office ("Admin notes", "Staff
+# notes", "Researcher's comments", "Interviewer notes", "Notes (staff)", "Comments (office use)", "For office use only"):
+# never a respondent's words; a question that merely holds "notes" or "comments" ("Any other comments?", "Notes on
+# your experience", "Comments on the facilitator", "Any comments for the research team?") is not one
+_STAFF_WHO = (r"(?:admin(?:istrat(?:ion|or|ive))?|staff|internal|office|interviewer|researcher|research(?:\s+team)?|"
+              r"evaluator|evaluation(?:\s+team)?|project(?:\s+(?:team|officer|staff))?|team|coder|coding|analyst|reviewer|"
+              r"note[\s-]?taker|data\s+entry)")
+_STAFF_USE = rf"(?:for\s+)?(?:{_STAFF_WHO})\s+use(?:\s+only)?"
+_STAFF_NOTES_HEADER = re.compile(
+    rf"(?:{_STAFF_USE}(?:\s*[-:\u2013(]\s*(?:notes?|comments?|remarks)\)?)?"
+    rf"|(?:{_STAFF_WHO})(?:'s|s'?)?\s+(?:notes?|comments?|memos?|remarks|observations)(?:\s*\(?\s*(?:{_STAFF_USE}|(?:internal\s+)?only)\s*\)?)?"
+    rf"|(?:notes?|comments?|memos?|remarks)\s*(?:[-:\u2013(]\s*|\s(?:by|from)\s+(?:the\s+)?)"
+    rf"(?:{_STAFF_USE}|{_STAFF_WHO}(?:'s|s'?)?(?:\s+only)?)\s*\)?)", re.I)
+
+
+def staff_notes_header(header: str) -> bool:
+    """Whether a survey column is the team's own notes (:data:`_STAFF_NOTES_HEADER`): never open text (a note there
+    that consent was refused or withdrawn is still a no, :func:`note_refuses`)."""
+    h = re.sub(r"[\s_]+", " ", str(header or "").replace("\u2019", "'")).strip(" .:*#-")
+    return "?" not in h and bool(_STAFF_NOTES_HEADER.fullmatch(h))
 
 
 def note_refuses(cell) -> bool:

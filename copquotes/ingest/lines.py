@@ -382,6 +382,8 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
     mode = classify(lines, matcher)
     if mode == "zoom_chat":
         return _parse_zoom_chat(lines, unit_name)
+    if mode == "unlabelled" and _typed_header(lines):
+        mode = "labelled"   # notes under a typed header whose keys are no speaker labels ("Notes by: Mel Tran")
     if mode == "unlabelled":
         return _paragraphs(lines, unit_name), {}
     turns, detected = _labelled_turns(lines, mode, h_ok, c_ok, matcher, unit_name)
@@ -396,6 +398,27 @@ def parse_lines(source: Source, lines: list[str], unit_name: str = "line") -> tu
         for t in turns:
             t.label = writer
     return turns, detected
+
+
+def _typed_header(lines: list[str], scan: int = 12) -> bool:
+    """Whether a text opens with a typed header that names someone or gives a consent ("Notes by: Mel Tran",
+    "Interviewed by: ...", "Consent to quote: No", "Consent: No", never "Quote: I walk in flat...") among its first
+    lines, before any prose: read as a header
+    (:func:`_labelled_turns`), never as a paragraph of notes."""
+    seen = 0
+    for line in lines:
+        line = _strip_md(line.strip())
+        if not line:
+            continue
+        seen += 1
+        field = header_field(line)
+        if field and (field[0] == "consent" or (field[0] == "other_consent" and truthy(field[1], weak=True) is not None) or
+                      (field[0] == "person" and _names_someone(field[1], role_word=True)
+                       and not _TOOL_VALUE.match(field[1].strip()))):
+            return True
+        if seen >= scan or (field is None and len(line.split()) > 12):
+            return False
+    return False
 
 
 def _paragraphs(lines: list[str], unit_name: str, first: int = 1) -> list[Turn]:
@@ -530,6 +553,7 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
 def _note_writer(detected: dict, key: str, kind: str) -> None:
     """Remember the first header field that names who writes the notes (an interviewer, a note taker)."""
     key = re.sub(r"\s+(?:name|id|no\.?|number|code)$", "", key.strip().strip("*_ "), flags=re.I)
+    key = next((role for pattern, role in _WRITER_KEYS if pattern.match(key)), key)   # "Notes by" -> "Note taker"
     if kind == "person" and label_role(key) in ("interviewer", "facilitator") and "header_writer" not in detected:
         detected["header_writer"] = key
 
@@ -559,7 +583,7 @@ def _header_detected(field: tuple[str, str], line: str, detected: dict, preamble
         if kind == "consent" or truthy(value, weak=True) is False:
             detected["consent"] = value
     elif kind == "person":   # "Interviewer: So tell me..." is speech, not a name
-        if not _names_someone(value, role_word=True):
+        if not _names_someone(value, role_word=True) or _TOOL_VALUE.match(value.strip()):
             return False
         names = [value] + [n for n in re.findall(r"\(([^()]{2,60})\)", value) if _names_someone(n, role_word=False)]
         detected.setdefault("header_names", []).extend(names)
@@ -697,7 +721,18 @@ BLOCK_END = "\x1e"
 # the fields of a typed interview's header ("Interviewer: Dr Hana Whitcombe", "Participant ID: P07
 # (Ngaio Te Whata)", "Consent to quote: No"), in a table or on lines before the first turn
 _HEADER_PERSON = re.compile(r"^(?:interviewer|interviewee|participant|respondent|facilitator|co-?facilitator|"
-                            r"moderator|note[\s-]?taker|transcriber)s?(?:\s+(?:name|id|no\.?|number|code))?$", re.I)
+                            r"moderator|note[\s-]?taker|transcriber)s?(?:\s+(?:name|id|no\.?|number|code))?$"
+                            # who did it, by name ("Notes by", "Interviewed by", "Recorded by", "Transcribed by")
+                            r"|^(?:notes?|minutes|interview)?\s*(?:taken|recorded|written|typed(?:\s+up)?|"
+                            r"conducted|interviewed|transcribed)?\s*(?<=\w)\s*by$", re.I)
+# a header key naming who wrote the notes below it, as the role label their words take ("Notes by" -> "Note taker")
+_WRITER_KEYS = ((re.compile(r"^(?:interview(?:ed|\s+(?:conducted|taken))?|conducted)\s+by$", re.I), "Interviewer"),
+                (re.compile(r"^(?:(?:notes?|minutes)(?:\s+(?:taken|recorded|written|typed(?:\s+up)?))?|recorded|"
+                            r"written|typed\s+up)\s+by$|^note[\s-]?takers?$", re.I), "Note taker"))
+# a header value that names a tool, not a person ("Recorded by: Zoom", "Transcribed by: Otter.ai"): never a name
+_TOOL_VALUE = re.compile(r"^(?:zoom|(?:microsoft\s+|ms\s+)?teams|otter(?:\.ai)?|rev(?:\.com)?|trint|descript|webex|"
+                         r"google(?:\s+meet)?|meet|whisper|sonix|temi|dictaphone|i?phone|recorder|voice\s+memos?|"
+                         r"auto(?:mated|matic)?|ai|software|machine)\b", re.I)
 _HEADER_CONSENT = re.compile(r"^(?:consent(?:ed)?|permission|happy|agreed?|ok|okay|willing)\s+(?:to\s+)?(?:be\s+)?"
                              r"(?:quote[ds]?|publish\w*|use\s+(?:of\s+)?quot\w*)\b"
                              r"|^(?:consent|permission)\s+(?:for|to\s+use)\s+(?:quot\w*|publication)\b"
@@ -729,6 +764,8 @@ def header_field(line: str) -> tuple[str, str] | None:
     key, value = m.group("key").strip(), m.group("value").strip()
     for kind, pattern in kinds:
         if pattern.match(key):
+            if kind == "person" and re.search(r"\bby$", key, re.I) and _TOOL_VALUE.match(value):
+                return "other", value   # "Recorded by: Zoom": a header line that names no one
             return kind, value
     return None
 

@@ -20,8 +20,8 @@ from ..types import Identifier, Unit
 from . import columns as C
 from . import rowmeta, sheet_transcript
 from . import ticks as T
-from .base import (Reading, Source, note_refuses, notes_header, refusal_said, refuses_quotes, same_words, truthy,
-                   withdrawal_header, withdrawn, year_from_text)
+from .base import (Reading, Source, note_refuses, notes_header, refusal_said, refuses_quotes, same_words, staff_notes_header,
+                   truthy, withdrawal_header, withdrawn, year_from_text)
 from .roster import roster_identifiers
 from .tables import (HEADER_SCAN_ROWS, Column, Layout, iter_csv_rows, iter_xlsx_rows, open_workbook,
                      parse_layout, sniff_delimiter, source_rows)
@@ -136,6 +136,11 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
         c.role = "consent_withdrawn"
         if c in roles.date_cols:
             roles.date_cols.remove(c)
+    # the team's own notes beside the answers ("Admin notes", "Notes (staff)", "Comments (office use)", "For office use
+    # only"): never open text, never the respondent's words (a note there that consent was refused is read: notes_cols)
+    staff = [c for c in cols if c.role == "other" and (staff_notes_header(c.question) or staff_notes_header(c.id))]
+    for c in staff:
+        c.role = "staff_notes"
     meta_cols = rowmeta.find_columns(source, cols, values)
     candidates = [c for c in cols if c.role == "other"]
     refusals = _refusal_columns(source, candidates, values)
@@ -184,7 +189,8 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
                  roles.status_col, year, info, maybe, refusal_cols=refusals, per_row=rows_meta,
                  consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
                  consent_limited=_limited(source, consent_col), other_cols=others, withdrawal_cols=withdrawals,
-                 notes_cols=[c for c in cols if notes_header(c.question) or notes_header(c.id)], asked_cols=asked)
+                 notes_cols=[c for c in cols if c in staff or notes_header(c.question) or notes_header(c.id)],
+                 asked_cols=asked)
 
 
 def _other_text_columns(source: Source, candidates: list[Column], values, taken: list) -> list[tuple[Column, frozenset]]:
