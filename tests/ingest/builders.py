@@ -164,5 +164,15 @@ def units_of(path, roster=(), **meta):
     return fmt, r, list(r.units)
 
 
+def survey_units(tmp_path, answers, header, cells, **meta):
+    """The units of a small survey CSV: a respondent column, one open question answered by ``answers``,
+    then the columns ``header`` with a row of ``cells`` per answer (consent questions, notes ...)."""
+    rows = [["Respondent", "What did you value most about the CoP?"] + list(header)]
+    rows += [[str(i + 1), text] + list(c) for i, (text, c) in enumerate(zip(answers, cells))]
+    p = tmp_path / "survey.csv"
+    p.write_bytes(csv_bytes(rows))
+    return units_of(p, **meta)[2]
+
+
 def texts(units):
     return " | ".join(u.text for u in units)

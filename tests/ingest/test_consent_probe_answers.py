@@ -10,7 +10,7 @@ import pytest
 from copquotes.ingest import load_roster
 from copquotes.ingest.base import truthy
 
-from .builders import csv_bytes, units_of
+from .builders import csv_bytes, survey_units
 
 
 @pytest.mark.parametrize("answer,consent", [
@@ -33,11 +33,7 @@ ANSWERS = ["Sitting with other coordinators who also juggle three jobs made the 
 
 
 def _survey(tmp_path, header, cells, **meta):
-    rows = [["Respondent", "What did you value most about the CoP?"] + header]
-    rows += [[str(i + 1), text] + list(c) for i, (text, c) in enumerate(zip(ANSWERS, cells))]
-    p = tmp_path / "survey.csv"
-    p.write_bytes(csv_bytes(rows))
-    _, _, units = units_of(p, **meta)
+    units = survey_units(tmp_path, ANSWERS, header, cells, **meta)
     return {u.text: u.consent for u in units}
 
 

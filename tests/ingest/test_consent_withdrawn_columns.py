@@ -8,7 +8,7 @@ import pytest
 
 from copquotes.ingest import load_roster
 
-from .builders import csv_bytes, units_of
+from .builders import csv_bytes, survey_units
 
 ANSWERS = ["Sitting with other coordinators who also juggle three jobs made the load feel shared.",
            "The reading circle on bystander work changed how I run my lunchtime sessions."]
@@ -18,11 +18,7 @@ HEADERS = ["Consent withdrawn", "Date consent withdrawn", "Withdrawal date", "Wi
 
 
 def _survey(tmp_path, header, cells, **meta):
-    rows = [["Respondent", "What did you value most about the CoP?"] + header]
-    rows += [[str(i + 1), text] + list(c) for i, (text, c) in enumerate(zip(ANSWERS, cells))]
-    p = tmp_path / "survey.csv"
-    p.write_bytes(csv_bytes(rows))
-    _, _, units = units_of(p, **meta)
+    units = survey_units(tmp_path, ANSWERS, header, cells, **meta)
     assert [u.text for u in units] == ANSWERS   # the withdrawal column is never open text
     return [u.consent for u in units]
 
