@@ -2041,7 +2041,6 @@ kilometre kilometres metre metres meter meters mile miles k hr hrs year-old the 
 """.split())
 # a UK postcode ("S10 2TN", "SW1A 1AA"): upper case, outward code, space optional, inward code
 _UK_POSTCODE_RE = re.compile(r"(?<![\w-])(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])")
-# an Australian postcode right after a place ("Bendigo 3550", "Bendigo, 3550") or a state ("VIC 3550")
 # the first half of a UK postcode alone ("BS3", "the G42 area", "we cover LS8"): a real postcode area and a
 # district number, where a place is meant (see :func:`outward_codes`)
 _POSTCODE_AREAS = frozenset("""
@@ -2084,6 +2083,7 @@ def outward_codes(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# an Australian postcode right after a place ("Bendigo 3550", "Bendigo, 3550") or a state ("VIC 3550")
 _POSTCODE_AFTER_PLACE = re.compile(r",?\s(\d{4})(?![\w/\-]|\.\w|\s*(?:%|per\s?cent|people|students|staff|kids|km|hours|members))")
 # (a full stop after the postcode ends the sentence: "... Bendigo VIC 3550.")
 _POSTCODE_AFTER_STATE = re.compile(r"\b(?:VIC|Vic|NSW|QLD|Qld|SA|WA|TAS|Tas|NT|ACT)\.?,?\s+(\d{4})(?![\w/\-]|\.\w)")
