@@ -79,9 +79,13 @@ _KIND_ALIASES = {
 # ("Staff notes", "Interviewer notes", "Comments (office use)", "For office use only") is never open text and its note of
 # a refusal is a no; a typed interview header "Notes by:", "Interviewed by:", "Recorded by:", "Transcribed by:" names a
 # person to redact, never a speaker, the interviewer or note taker it names writes the notes under it, and a typed
-# header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph). Unit
+# header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph; 11: a
+# speaker line with its time in square brackets, "Speaker 1 [00:01:02]" (Trint, Descript, Sonix), is a header; an
+# SRT cue without a "Name:" label goes on with the speaker before it; "Q." / "A." lines are question and answer
+# labels; Teams' "(Guest)" after a full name is an account, no guest role; a year among a few words of a sheet's
+# name, "RRE 2023", is its rows' year; "Completed on" / "Started on" / "Ended" are submission dates). Unit
 # ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "10"
+READER_VERSION = "11"
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,9 @@ _RESPONDENT_ID = {"responseid", "respondentid", "id", "recordid", "responseno", 
 _DATE_COLUMNS = {"startdate", "enddate", "recordeddate", "starttime", "completiontime", "lastmodifiedtime",
                  "timestamp", "date", "submitted", "submittedat", "submissiondate", "datesubmitted",
                  "completed", "completedat", "datecompleted", "responsedate", "createdat", "v8", "v9",
-                 "submitdate", "submittime", "submissiontime", "datestamp", "datestarted", "datelastaction"}
+                 "submitdate", "submittime", "submissiontime", "datestamp", "datestarted", "datelastaction",
+                 # Jisc Online Surveys ("Started on", "Completed on"), SmartSurvey ("Started", "Ended")
+                 "startedon", "completedon", "submittedon", "endedon", "started", "ended"}
 _TIME_ZONE = re.compile(r"\s*\((?:utc|gmt|[a-z]{3,4})(?:\s*[+-]\s*\d{1,2}(?::?\d\d)?)?\)\s*$", re.I)
 
 

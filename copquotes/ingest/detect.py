@@ -48,12 +48,39 @@ def detect_format(path) -> str:
         return _detect_zip(path, ext)
     what = binary_kind(head)
     if what:
-        hint = " (save it as .xlsx/.docx without a password)" if "Office" in what else ""
+        hint = " (save it as .xlsx/.docx without a password)" if "Office" in what else _SAVE_AS.get(what, "")
         raise UnknownFormatError(f"{what}, not a format copquotes reads{hint}", path)
     text = decode_head(path)
     if not text.strip(" \t\r\n\ufeff"):
         raise InputError("the file is empty (only blank lines); export it again or remove it from the input", path)
     return _detect_text(path, text, ext)
+
+
+# what to do with a document copquotes does not read but its user can save again in a form it does
+_SAVE_AS = {
+    "an RTF document": "; open it in Word or LibreOffice and save it as .docx (or as plain text, .txt), then try again",
+    "a PDF document": "; export it again from the tool that made it (Word, the transcription or survey tool) "
+                      "as .docx, .txt, .vtt, .csv or .xlsx, then try again",
+}
+_OPENDOCUMENT = {  # the mimetype entry of a LibreOffice / OpenOffice file
+    "application/vnd.oasis.opendocument.text": ("an OpenDocument text (.odt)", ".docx"),
+    "application/vnd.oasis.opendocument.spreadsheet": ("an OpenDocument spreadsheet (.ods)", ".xlsx"),
+}
+
+
+def _opendocument(path: Path, names: set[str]) -> None:
+    """Refuse a LibreOffice / OpenOffice document with what to do (never "unzip it")."""
+    if "mimetype" not in names:
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            mime = zf.read("mimetype").decode("ascii", "replace").strip()
+    except Exception:  # a damaged entry: left to the generic message
+        return
+    if mime.startswith("application/vnd.oasis.opendocument"):
+        what, ext = _OPENDOCUMENT.get(mime, ("an OpenDocument file", ".docx or .xlsx"))
+        raise UnknownFormatError(f"{what}, not a format copquotes reads; open it in LibreOffice or Word and save it "
+                                 f"as {ext} (File > Save As), then try again", path)
 
 
 def _detect_zip(path: Path, ext: str) -> str:
@@ -64,6 +91,7 @@ def _detect_zip(path: Path, ext: str) -> str:
         kind = "XLSX" if ext in XLSX_EXT else "DOCX" if ext in DOCX_EXT else "ZIP"
         app = "Excel" if kind == "XLSX" else "Word" if kind == "DOCX" else "the program that made it"
         raise InputError(f"corrupt {kind} (bad zip archive); open it in {app} and save it again", path) from exc
+    _opendocument(path, names)
     if "word/document.xml" in names:
         from .lines import docx_lines
         lines = [t for _, t in docx_lines(path)]

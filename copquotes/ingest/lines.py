@@ -26,7 +26,8 @@ from .textio import check_not_empty, open_text
 from .transcript import Turn, accepted_labels, build_reading, name_like
 
 _TS = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
-HEADER_TS = re.compile(rf"^\s*(?P<label>\S.{{0,80}}?)(?P<gap>\s{{2,}}|\t+|\s)\(?(?P<ts>{_TS})\)?\s*$")
+# the timestamp bare, in parentheses or (Trint, Descript, Sonix: "Speaker 1 [00:01:02]") in square brackets
+HEADER_TS = re.compile(rf"^\s*(?P<label>\S.{{0,80}}?)(?P<gap>\s{{2,}}|\t+|\s)[\[(]?(?P<ts>{_TS})[\])]?\s*$")
 BRACKET_HEADER = re.compile(rf"^\s*\[(?P<label>[^\]]{{1,60}})\]\s+(?P<ts>{_TS})\s*$")  # Zoom "[Jane Smith] 14:03:12"
 # the timestamp first: a Teams DOCX "0:03 Jane Smith" / "[00:00:03] Jane Smith" header line
 TS_FIRST_HEADER = re.compile(rf"^\s*[\[(]?(?P<ts>{_TS})[\])]?\s+(?P<label>[^\s:\d][^:]{{0,59}}?)\s*$")
@@ -196,7 +197,24 @@ def join_split_headers(lines: list[str]) -> list[str]:
         if name_like(label) or is_generic_label(label):
             out[a] = f"{label}   {m.group('ts')}"
             out[b] = ""
-    return join_dash_labels(join_bare_name_headers(_without_avatars(out)))
+    return join_dash_labels(join_bare_name_headers(join_qa_dots(_without_avatars(out))))
+
+
+_QA_DOT = re.compile(r"^(?P<lead>\s*)(?P<label>[QA])\s*[.)]\s+(?P<text>\S.*)$")
+
+
+def join_qa_dots(lines: list[str]) -> list[str]:
+    """A typed interview's ``Q.`` / ``A.`` (or ``Q)`` / ``A)``) lines become ``Q: words`` / ``A: words``
+    (the question and the answer labels every reader knows), when both come, a question first; an
+    initial such as "A. Smith said" in a document without questions stays speech."""
+    hits = {i: m for i, ln in enumerate(lines) if (m := _QA_DOT.match(ln))}
+    labels = [m.group("label") for m in hits.values()]
+    if "Q" not in labels or "A" not in labels or labels[0] != "Q":
+        return lines
+    out = list(lines)
+    for i, m in hits.items():
+        out[i] = f"{m.group('lead')}{m.group('label')}: {m.group('text')}"
+    return out
 
 
 def _initials(label: str) -> set[str]:

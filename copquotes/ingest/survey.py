@@ -164,7 +164,7 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
                     "name it with consent_column in copquotes.yaml", source.path, aside[0].id)
     open_cols = _open_columns(source, cols, candidates, consent_col, values, roles)
     others = _other_text_columns(source, candidates, values, [consent_col, *items, *maybe, *aside])
-    sheet_year = (year_from_text(sheet) or sheet.strip()) if sheet and _YEAR_SHEET.fullmatch(sheet.strip()) else None
+    sheet_year = _sheet_year(sheet)
     year = meta.get("year") or sheet_year
     if not year and not roles.date_cols:
         # a date column under a name copquotes does not know ("Zeitstempel", "Submitted on"): by its values
@@ -449,6 +449,19 @@ def _open_columns(source: Source, cols: list[Column], candidates: list[Column], 
 _HELPER_SHEET = re.compile(r"(?:read\s*me|notes?|codes?|code\s*book|codebook|instructions?|about|info|pivot|summary|"
                            r"lookups?|lists?|settings|dashboard|charts?|definitions?|key|legend)\b", re.I)
 _YEAR_SHEET = re.compile(r"(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?")
+
+
+def _sheet_year(sheet: str | None) -> str | None:
+    """The year or series a sheet's name gives its rows: the whole name ("2024", "2023-24") or one year
+    among a few words, as a workbook of one sheet per cohort names them ("RRE 2023", "Cohort 2024-25",
+    "2023 responses"); a name with two years or many words says nothing of one year."""
+    name = (sheet or "").strip()
+    if not name:
+        return None
+    if _YEAR_SHEET.fullmatch(name):
+        return year_from_text(name) or name
+    years = re.findall(rf"(?<![\d.]){_YEAR_SHEET.pattern}(?![\d.])", name)
+    return year_from_text(name) if len(years) == 1 and len(name.split()) <= 4 else None
 
 
 def _workbook_plans(source: Source) -> list[_Plan]:

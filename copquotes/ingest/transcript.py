@@ -345,13 +345,16 @@ def _speakers(source: Source, meta: dict, merged: list[dict], file_consent, defa
         # a role the label states ("Guest Amy", "Panellist - Amy Cho") beats the roster's participant; not one in
         # brackets, which Teams adds to every outside account ("Lena Hoffmann (Guest)")
         stated = label_role(re.sub(r"\([^)]*\)", " ", label))
+        # Teams' "(Guest)" after a full name marks an outside account (most CoP members join from other
+        # organisations), not a guest speaker: no role; "Amy (guest)", a first name, may be a guest
+        role_label = _ACCOUNT_TAG.sub("", label).strip() if _ACCOUNT_TAG.search(label) and _person_key(label) else label
         if role is None:
-            role = doubt.role if doubt else entry.role if entry is not None else label_role(label)
+            role = doubt.role if doubt else entry.role if entry is not None else label_role(role_label)
             if stated not in (None, "participant") and role == "participant":
                 role = stated
             # ... and one in brackets ("Amy (guest)") unless the roster knows the full name: Teams' "(Guest)" on
             # an outside account of a rostered participant stays theirs, a guest matched by first name is a guest
-            bracketed = label_role(label)
+            bracketed = label_role(role_label)
             if bracketed not in (None, "participant") and role == "participant" and basis not in ("name", "manifest"):
                 role, entry, basis = bracketed, None, None   # nor the rostered participant's consent
                 unconfirmed = False

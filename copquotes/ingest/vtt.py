@@ -268,18 +268,22 @@ def _labelled_cue_turns(source: Source, cues, ends: set[int]) -> list[Turn]:
     if not tag_ok:
         candidates = Counter(f[0] for f in (_cue_label(c[3], False) for c in cues) if f)
         ok = accepted_labels(candidates, matcher, relaxed=sum(candidates.values()) >= 0.5 * len(cues))
-    return _cue_turns(cues, ends, tag_ok, ok)
+    # transcription tools' SRT (Otter, Descript, Happy Scribe) put "Name:" only where the speaker changes,
+    # as they do a tag; Zoom's VTT leaves the name out only where it could not tell who spoke
+    srt = source.path.suffix.lower() == ".srt"
+    return _cue_turns(cues, ends, tag_ok, ok, carry=bool(tag_ok) or (srt and bool(ok)))
 
 
-def _cue_turns(cues, ends: set[int], tag_ok: set[str], ok: set[str]) -> list[Turn]:
-    """One turn per cue. With speaker tags (``tag_ok``) an untagged cue continues the speaker's turn
-    (a tag may stand only where the speaker changes); a sound, a note at the start of a cue
-    (``[crosstalk] yes``) or a closing marker ends the turn, so what follows is nobody's."""
+def _cue_turns(cues, ends: set[int], tag_ok: set[str], ok: set[str], carry: bool = False) -> list[Turn]:
+    """One turn per cue. With ``carry`` (speaker tags, ``tag_ok``, or an SRT's ``Name:`` labels) an
+    unlabelled cue continues the speaker's turn (a label may stand only where the speaker changes); a
+    sound, a note at the start of a cue (``[crosstalk] yes``) or a closing marker ends the turn, so what
+    follows is nobody's."""
     turns, current = [], None
     for num, _, start, raw in cues:
         found = _cue_label(raw, bool(tag_ok))
         label, text = found if found and found[0] in (tag_ok or ok) else (None, raw)
-        if label is None and tag_ok and raw.strip() and raw.lstrip()[0] not in "[(":
+        if label is None and carry and raw.strip() and raw.lstrip()[0] not in "[(":
             label = current
         turns.append(Turn(label, _clean(text), f"cue {num}", start))
         current = label if raw.strip() and num not in ends else None
