@@ -503,8 +503,8 @@ def _labelled_turns(lines: list[str], mode: str, h_ok, c_ok, matcher: RosterMatc
         field = header_field(_strip_md(line)) if not any(t.text for t in turns) else None
         if field and _header_detected(field, line.strip(), detected, preamble):
             detected["header_end"] = ln   # lines[:ln] are the header
-            key = (_HEADER_FIELD.match(_strip_md(line)) or _HEADER_DASH_FIELD.match(_strip_md(line))).group("key")
-            _note_writer(detected, key, field[0])
+            keyed = _HEADER_FIELD.match(_strip_md(line)) or _HEADER_DASH_FIELD.match(_strip_md(line))
+            _note_writer(detected, keyed.group("key") if keyed else "", field[0])
             continue
         m = ARROW.match(line)
         if m:
@@ -770,8 +770,17 @@ _HEADER_FIELD = re.compile(r"^\s*\**(?P<key>[A-Za-z][\w .'()/-]{1,40}?)\**\s*:\s
 _HEADER_DASH_FIELD = re.compile(r"^\s*\**(?P<key>[A-Za-z][\w .'()/]{1,40}?)\**\s+[-–—]\s+(?P<value>\S.*)$")
 
 
+# a typed transcript's title naming the interviewee ("Interview with Sophie Turner", "Transcript of interview with
+# Dr Amy Cho - 14 March"): a name to redact, never speech
+_INTERVIEW_WITH = re.compile(r"^\s*\**(?:(?:transcript|notes)\s+(?:of|from)\s+(?:an?\s+|the\s+)?)?interview\s+with\s+"
+                             r"(?P<value>[^:\n]+?)\s*(?:[-–—,(].*)?\**\s*$", re.I)
+
+
 def header_field(line: str) -> tuple[str, str] | None:
     """``(kind, value)`` of a header field line: ``person`` (a name to redact), ``consent`` or ``other``."""
+    titled = _INTERVIEW_WITH.match(line)
+    if titled:
+        return "person", titled.group("value").strip()
     m = _HEADER_FIELD.match(line)
     kinds = (("consent", _HEADER_CONSENT), ("other_consent", _HEADER_OTHER_CONSENT), ("person", _HEADER_PERSON),
              ("other", _HEADER_OTHER))

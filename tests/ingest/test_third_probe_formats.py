@@ -199,3 +199,19 @@ def test_an_initial_in_notes_without_questions_is_no_answer_label(tmp_path):
     p.write_text("A. Smith said the group kept her in the sector.\n\nShe valued the resources most.\n", encoding="utf-8")
     _, r, units = units_of(p)
     assert units[0].text.startswith("A. Smith said") and units[0].speaker_role != "participant"
+
+
+@pytest.mark.parametrize("title,name", [
+    ("Interview with Sophie Turner", "Sophie Turner"),
+    ("Transcript of interview with Dr Amy Cho - 14 March 2025", "Amy Cho"),
+    ("**Interview with Sophie Turner**", "Sophie Turner"),
+    ("Interview with participant 07", None),              # no name: nothing to redact
+])
+def test_an_interview_titles_interviewee_is_a_name_to_redact_never_speech(tmp_path, title, name):
+    p = tmp_path / "interview_07.txt"
+    p.write_text(f"{title}\nInterviewer: Daniel Moss\n\n{_QA}", encoding="utf-8")
+    _, r, units = units_of(p)
+    assert len(units) == 4 and not any("Interview with" in u.text for u in units)
+    names = {i.value for i in r.identifiers}
+    assert "Daniel Moss" in names
+    assert (name is None and names == {"Daniel Moss"}) or any(name in v for v in names)
