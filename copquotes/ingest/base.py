@@ -83,7 +83,8 @@ _KIND_ALIASES = {
 # speaker line with its time in square brackets, "Speaker 1 [00:01:02]" (Trint, Descript, Sonix), is a header; an
 # SRT cue without a "Name:" label goes on with the speaker before it; "Q." / "A." lines are question and answer
 # labels; Teams' "(Guest)" after a full name is an account, no guest role; a year among a few words of a sheet's
-# name, "RRE 2023", is its rows' year; "Completed on" / "Started on" / "Ended" are submission dates). Unit
+# name, "RRE 2023", is its rows' year; "Completed on" / "Started on" / "Ended" are submission dates; a group column of
+# answer codes, "2", is no group; a title "Interview with NAME" is a name to redact, never speech). Unit
 # ids of unchanged texts are kept, so reviewers' work stays put.
 READER_VERSION = "11"
 

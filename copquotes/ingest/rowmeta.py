@@ -102,6 +102,12 @@ def _ratings(vals: list[str]) -> bool:
         1 for v in vals if truthy(v, allow_numeric=False) is not None) >= 0.5 * len(vals))
 
 
+def _codes(vals: list[str]) -> bool:
+    """Every value a bare number of one to three digits: a choice's code ("2"), never a group's name."""
+    vals = _values(vals)
+    return bool(vals) and all(re.fullmatch(r"\d{1,3}", v) for v in vals)
+
+
 def _group_labels(vals: list[str]) -> bool:
     """Short labels that several respondents share: a group of one could identify its respondent,
     and words to read are an answer, not a label."""
@@ -140,6 +146,12 @@ def find_columns(source: Source, cols: list[Column], values) -> MetaColumns:
         vals = values(col)
         if kind in ("year", "cohort") and found.year is None and _years(vals):
             col.role, found.year = "year", col
+        elif kind in ("group", "cohort") and found.group is None and _codes(vals):
+            # REDCap's raw export, an SPSS file saved as CSV: "2" is a choice's code, not the group's name
+            found.notes.append(f"the column {col.id!r} is named like a group but holds answer codes "
+                               f"({', '.join(repr(v) for v in sorted(set(_values(vals)))[:3])}), not group names; not "
+                               "read as the group (export the labels instead of the codes, e.g. REDCap's 'CSV / "
+                               "Microsoft Excel (labels)', or give group in copquotes.yaml or --meta)")
         elif kind in ("group", "cohort") and found.group is None and _group_labels(vals):
             col.role, found.group = "group", col
         elif kind in ("group", "cohort") and found.group is None and not source.meta.get("group") \

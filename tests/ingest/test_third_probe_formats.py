@@ -215,3 +215,28 @@ def test_an_interview_titles_interviewee_is_a_name_to_redact_never_speech(tmp_pa
     names = {i.value for i in r.identifiers}
     assert "Daniel Moss" in names
     assert (name is None and names == {"Daniel Moss"}) or any(name in v for v in names)
+
+
+# ---------------------------------------------- a group column of answer codes (REDCap raw export)
+
+@pytest.mark.parametrize("codes,groups", [
+    (["2", "2", "3", "3"], [None] * 4),                                   # REDCap raw: codes, not names
+    (["01", "01", "02", "02"], [None] * 4),
+    (["Group 2", "Group 2", "Group 3", "Group 3"], ["Group 2", "Group 2", "Group 3", "Group 3"]),
+    (["RRE", "RRE", "Tertiary", "Tertiary"], ["RRE", "RRE", "Tertiary", "Tertiary"]),
+])
+def test_a_group_column_of_answer_codes_is_no_group(tmp_path, caplog, codes, groups):
+    answers = ["Being able to speak openly about burnout without judgement.",
+               "The readings on power and privilege challenged me.",
+               "I found allies in other regions for the first time.",
+               "The structure of each session made it easy to share."]
+    rows = [["record_id", "cop_feedback_timestamp", "cop_group", "valuable"]]
+    rows += [[str(i + 1), f"2024-10-0{i + 1} 10:22:01", c, a] for i, (c, a) in enumerate(zip(codes, answers))]
+    p = tmp_path / "redcap_export.csv"
+    p.write_bytes(csv_bytes(rows))
+    with caplog.at_level("WARNING", logger="copquotes.ingest"):
+        _, r, units = units_of(p)
+    assert [u.text for u in units] == answers
+    assert [u.group for u in units] == groups
+    assert [u.year for u in units] == ["2024"] * 4
+    assert ("holds answer codes" in caplog.text) == (groups[0] is None)
