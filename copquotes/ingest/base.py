@@ -79,9 +79,11 @@ _KIND_ALIASES = {
 # ("Staff notes", "Interviewer notes", "Comments (office use)", "For office use only") is never open text and its note of
 # a refusal is a no; a typed interview header "Notes by:", "Interviewed by:", "Recorded by:", "Transcribed by:" names a
 # person to redact, never a speaker, the interviewer or note taker it names writes the notes under it, and a typed
-# header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph). Unit
+# header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph; 11: yes
+# and no in Irish, Welsh, Polish, Urdu and Punjabi and "Checked"/"Unchecked" in a consent column or a roster, a roster's
+# "Form not returned" as unknown, a no in a later row of the same respondent, a consent question per open question). Unit
 # ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "10"
+READER_VERSION = "11"
 
 
 @dataclass(frozen=True)
@@ -297,8 +299,34 @@ def bare_mark(cell) -> str:
     return v
 
 
+# yes and no alone in other languages of UK evaluations (whole cells, marks kept: "Ta" is thanks, "Na" and "Han"
+# names): Irish tá, Welsh ie / na, oes, Polish tak / nie, Urdu and Punjabi haan / nahin (transliterated, and in
+# Urdu, Gurmukhi and Devanagari script), with "ji" as politeness
+_OTHER_YES = re.compile(r"(?:t\u00e1|ie|oes|tak|(?:ji\s+)?haan(?:\s*ji)?|\u06c1\u0627\u06ba|\u062c\u06cc\s+\u06c1\u0627\u06ba|"
+                        r"\u0a39\u0a3e\u0a02|\u0939\u093e\u0901|\u0939\u093e\u0902)[\s.,!]*")
+_OTHER_NO = re.compile(r"(?:na|nie|nahi+n?(?:\s*ji)?|\u0646\u06c1\u06cc\u06ba|\u0646\u06c1\u06cc|\u0a28\u0a39\u0a40\u0a02|"
+                       r"\u0928\u0939\u0940\u0902)[\s.,!]*")
+# a choice export's word for a box ticked or left empty, under a yes/no consent question ("Checked", "Not selected")
+_TICK_WORD = re.compile(r"(?:checked|ticked|selected)[\s.!]*")
+_UNTICK_WORD = re.compile(r"(?:un(?:checked|ticked|selected)|not\s+(?:checked|ticked|selected))[\s.!]*")
+
+
+def _other_language(v: str) -> bool | None:
+    """A whole cell's yes or no in one of :data:`_OTHER_YES` / :data:`_OTHER_NO` (before marks are folded), else None."""
+    v = unicodedata.normalize("NFC", v)
+    if _OTHER_YES.fullmatch(v):
+        return True
+    if _OTHER_NO.fullmatch(v):
+        return False
+    return None
+
+
 def _few_words(v: str, allow_numeric: bool):
     """A consent cell's answer in a tick, a cross, te reo or a weak yes-word; "unread" if none."""
+    if _TICK_WORD.fullmatch(v):
+        return True    # "Checked", "Selected": a choice export's tick under a yes/no consent question
+    if _UNTICK_WORD.fullmatch(v):
+        return False   # "Unchecked", "Not selected"
     if v in _TICKS:
         return True    # a tick typed into a yes/no cell ("✓", "✔️", "✅", "☑️")
     if v in _CROSSES:
@@ -530,6 +558,9 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
         return None   # a form's "Y/N" left unfilled
     v = re.sub(r"^\d{1,2}\s*(?:[-=:)]|\.\s)\s*(?=[a-z])", "", v)   # an answer code beside its label: "1 - Yes", "2 = No"
     if weak:
+        said = _other_language(v)
+        if said is not None:
+            return said
         if not v.isascii():
             v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", _VARIATION.sub("", v))).strip()   # "Āe" as "ae", "✔️" as "✔"
         said = _few_words(v, allow_numeric)
