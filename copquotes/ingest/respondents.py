@@ -26,22 +26,25 @@ def row_keys(row_cell: Callable[[Column | None], str], id_col: Column | None, em
     return keys
 
 
-def refused_respondents(rows: Iterable[list[str]], keys_of: Callable[[list[str]], set],
+def refused_respondents(rows: Callable[[], Iterable[list[str]]], keys_of: Callable[[list[str]], set],
                         consent_of: Callable[[list[str]], bool | None]) -> set:
-    """The keys of every respondent with a row whose consent reads no (:func:`row_keys`), among ``rows``;
-    nothing when no key repeats (each row its own respondent: the rows say it already)."""
-    refused: set = set()
+    """The keys of every respondent who has several rows and a row whose consent reads no (:func:`row_keys`);
+    ``rows()`` gives the rows afresh. A first pass finds the keys that repeat (usually none: each row its own
+    respondent, and nothing more is read); a second reads the consent of the rows that have one."""
     seen: set = set()
-    repeated = False
-    for row in rows:
+    repeated: set = set()
+    for row in rows():
         keys = keys_of(row)
-        if not keys:
-            continue
-        repeated = repeated or bool(keys & seen)
+        repeated |= keys & seen
         seen |= keys
-        if consent_of(row) is False:
+    if not repeated:
+        return set()
+    refused: set = set()
+    for row in rows():
+        keys = keys_of(row)
+        if keys & repeated and consent_of(row) is False:
             refused |= keys
-    return refused if repeated else set()
+    return refused
 
 
 def answer_consent_columns(open_cols: list[Column], consent_cols: list[Column]) -> dict[int, Column]:

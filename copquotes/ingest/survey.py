@@ -667,7 +667,7 @@ def _refused_respondents(source: Source, plan: _Plan, meta: dict, encoding, deli
             stream.close()
 
     return respondents.refused_respondents(
-        data_rows(), lambda row: respondents.row_keys(lambda c: _cell(row, c), plan.id_col, email_cols),
+        data_rows, lambda row: respondents.row_keys(lambda c: _cell(row, c), plan.id_col, email_cols),
         lambda row: _row_consent(plan, meta, row))
 
 
