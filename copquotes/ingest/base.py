@@ -84,9 +84,11 @@ _KIND_ALIASES = {
 # SRT cue without a "Name:" label goes on with the speaker before it; "Q." / "A." lines are question and answer
 # labels; Teams' "(Guest)" after a full name is an account, no guest role; a year among a few words of a sheet's
 # name, "RRE 2023", is its rows' year; "Completed on" / "Started on" / "Ended" are submission dates; a group column of
-# answer codes, "2", is no group; a title "Interview with NAME" is a name to redact, never speech). Unit
+# answer codes, "2", is no group; a title "Interview with NAME" is a name to redact, never speech; 12: yes
+# and no in Irish, Welsh, Polish, Urdu and Punjabi and "Checked"/"Unchecked" in a consent column or a roster, a roster's
+# "Form not returned" as unknown, a no in a later row of the same respondent, a consent question per open question). Unit
 # ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "11"
+READER_VERSION = "12"
 
 
 @dataclass(frozen=True)
@@ -302,8 +304,34 @@ def bare_mark(cell) -> str:
     return v
 
 
+# yes and no alone in other languages of UK evaluations (whole cells, marks kept: "Ta" is thanks, "Na" and "Han"
+# names): Irish tá, Welsh ie / na, oes, Polish tak / nie, Urdu and Punjabi haan / nahin (transliterated, and in
+# Urdu, Gurmukhi and Devanagari script), with "ji" as politeness
+_OTHER_YES = re.compile(r"(?:t\u00e1|ie|oes|tak|(?:ji\s+)?haan(?:\s*ji)?|\u06c1\u0627\u06ba|\u062c\u06cc\s+\u06c1\u0627\u06ba|"
+                        r"\u0a39\u0a3e\u0a02|\u0939\u093e\u0901|\u0939\u093e\u0902)[\s.,!]*")
+_OTHER_NO = re.compile(r"(?:na|nie|nahi+n?(?:\s*ji)?|\u0646\u06c1\u06cc\u06ba|\u0646\u06c1\u06cc|\u0a28\u0a39\u0a40\u0a02|"
+                       r"\u0928\u0939\u0940\u0902)[\s.,!]*")
+# a choice export's word for a box ticked or left empty, under a yes/no consent question ("Checked", "Not selected")
+_TICK_WORD = re.compile(r"(?:checked|ticked|selected)[\s.!]*")
+_UNTICK_WORD = re.compile(r"(?:un(?:checked|ticked|selected)|not\s+(?:checked|ticked|selected))[\s.!]*")
+
+
+def _other_language(v: str) -> bool | None:
+    """A whole cell's yes or no in one of :data:`_OTHER_YES` / :data:`_OTHER_NO` (before marks are folded), else None."""
+    v = unicodedata.normalize("NFC", v)
+    if _OTHER_YES.fullmatch(v):
+        return True
+    if _OTHER_NO.fullmatch(v):
+        return False
+    return None
+
+
 def _few_words(v: str, allow_numeric: bool):
     """A consent cell's answer in a tick, a cross, te reo or a weak yes-word; "unread" if none."""
+    if _TICK_WORD.fullmatch(v):
+        return True    # "Checked", "Selected": a choice export's tick under a yes/no consent question
+    if _UNTICK_WORD.fullmatch(v):
+        return False   # "Unchecked", "Not selected"
     if v in _TICKS:
         return True    # a tick typed into a yes/no cell ("✓", "✔️", "✅", "☑️")
     if v in _CROSSES:
@@ -535,6 +563,9 @@ def truthy(value, allow_numeric: bool = True, weak: bool = False) -> bool | None
         return None   # a form's "Y/N" left unfilled
     v = re.sub(r"^\d{1,2}\s*(?:[-=:)]|\.\s)\s*(?=[a-z])", "", v)   # an answer code beside its label: "1 - Yes", "2 = No"
     if weak:
+        said = _other_language(v)
+        if said is not None:
+            return said
         if not v.isascii():
             v = _FOLD_MARKS.sub("", unicodedata.normalize("NFKD", _VARIATION.sub("", v))).strip()   # "Āe" as "ae", "✔️" as "✔"
         said = _few_words(v, allow_numeric)

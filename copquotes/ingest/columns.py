@@ -595,7 +595,16 @@ def limits_use(text: str) -> bool:
     text = _ANONYMOUSLY.sub(" ", without_tick_instruction(text or ""))
     # an audience that is not the public limits the use unless the public is named too ("CoP members and our
     # website", "shared with partner organisations and published online")
-    return bool(_LIMITED_USE.search(text) or (_AUDIENCE_LIMIT.search(text) and not PUBLIC_TOO.search(text)))
+    return bool(_LIMITED_USE.search(text) or _APPROVED_FIRST.search(text)
+                or (_AUDIENCE_LIMIT.search(text) and not PUBLIC_TOO.search(text)))
+
+
+# leave that waits on the respondent's approval or a check with them ("... once I approve them", "May we quote you
+# once you have approved the quote?", "subject to your approval"): a yes there is for a reviewer to clear
+_APPROVED_FIRST = re.compile(r"\b(?:once|after|when|if)\s+(?:i|you)\s+(?:have\s+|'ve\s+|had\s+)?(?:approv\w*|check\w*|"
+                             r"seen|see|review\w*|sign\w*\s+off|agreed?\s+(?:to\s+)?(?:it|them|the\s+(?:quote|wording)))|"
+                             r"\bsubject\s+to\s+(?:my|your)\s+(?:approval|review|sign-?off)\b|"
+                             r"\b(?:check|approv\w*)\s+(?:\w+\s+){0,3}(?:with\s+(?:me|you)\s+)?(?:first|beforehand)\b", re.I)
 
 
 def quote_leave_words(text: str) -> bool:
@@ -608,6 +617,10 @@ def quote_leave_words(text: str) -> bool:
     if (_CONSENT_IMAGE.search(text) and not _THEIR_WORDS.search(text)) or _quotes_not_theirs(text):
         return False
     return bool(_CONSENT_QUOTE.search(text)) and _names_words(text)
+
+
+# a question of how someone feels about a use ("Are you happy with how your feedback was used last year?")
+_SATISFIED_WITH = re.compile(r"\b(?:happy|satisfied|pleased|content|comfortable)\s+with\s+(?:how|the\s+way|what)\b", re.I)
 
 
 def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -> float:
@@ -623,6 +636,8 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
         return 0.0   # their answers as data behind a report ("... to inform our annual report"), not words in it
     if asks_about_the_past(q):
         return 0.0   # "Did our newsletter quote anyone you know?": what happened, not leave to quote
+    if _SATISFIED_WITH.search(q):
+        return 0.0   # "Are you happy with how your feedback was used?": how they feel about it, not leave to quote
     has_quote = (bool(_CONSENT_QUOTE.search(q)) and _names_words(q)) or bool(re.search(r"\bquote", col.id, re.I))
     vals = [v for v in values if v and v.strip()]
     if has_quote and not (_CONSENT_ASK.search(q) or re.search(r"consent", q + col.id, re.I)):
@@ -632,7 +647,10 @@ def looks_consent(col: Column, values: list[str], mapping: dict | None = None) -
     if not has_quote:
         return 0.0
     if vals:
-        decided = sum(1 for v in vals if consent_value(v, mapping, weak=False) is not None or unsure_yes(v))
+        # the question asks leave to quote: its answers are read as they would be in the consent column, so a column
+        # of "Tak"/"Nie", "Checked"/"Unchecked" or "✓" and blanks is the consent too
+        decided = sum(1 for v in vals if consent_value(v, mapping, weak=False) is not None
+                      or (re.search(r"[^\W\d_]{2}", v) and consent_value(v, mapping) is not None) or unsure_yes(v))
         codes = all(re.fullmatch(r"\d{1,2}", v.strip()) for v in vals)  # numeric choice codes
         if decided / len(vals) < 0.6 and not codes:
             return 0.0

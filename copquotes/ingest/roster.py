@@ -357,6 +357,12 @@ def role_value(value: str) -> str | None:
     return None
 
 
+# what a roster writes about the form rather than the answer ("Form not returned", "Absent", "Left the group",
+# "Signed"): no yes or no recorded, so unknown (the load goes on); a form "withdrawn" or "declined" is read as a no first
+_NOT_RECORDED = re.compile(r"^(?:(?:consent\s+)?form\s+)?(?:not\s+(?:returned|received|completed|signed|collected|back)|"
+                           r"(?:returned|received|completed|signed|collected|on\s+file)(?:\s+[\d/.-]+)?|missing|absent|"
+                           r"left(?:\s+the)?\s+(?:group|cop|programme|program)|did\s+not\s+attend|dna|no\s+form|"
+                           r"(?:consent\s+)?form\s+(?:not\s+)?(?:returned|received|signed|sent))\W*$", re.I)
 _CONSENT_NOT_ASKED = re.compile(r"^(?:tbc|tbd|tba|pending|unknown|unsure|not\s+sure|\?+|n/?a|not\s+asked|not\s+yet|"
                                 r"to\s+(?:be\s+)?confirm(?:ed)?|to\s+check|awaiting(?:\s+\w+)*|check|ask|-+)\W*$", re.I)
 
@@ -468,7 +474,10 @@ def load_roster(path: str | Path) -> tuple[RosterEntry, ...]:
             consent = truthy(consent_raw, weak=True)
             if consent is not None and _HEDGED.search(consent_raw) and not _SAYS_NO.match(consent_raw):
                 consent = None   # "yes (check)", "Yes I think": a yes not for sure; a hedged no stays a no
+            if consent is not None and _NOT_RECORDED.match(consent_raw):
+                consent = None   # "Not returned", "No form": what happened to the form, no answer recorded
             if consent is None and consent_raw and not (_CONSENT_NOT_ASKED.match(consent_raw) or _HEDGED.search(consent_raw)
+                                                        or _NOT_RECORDED.match(consent_raw)
                                                         or unsure_yes(consent_raw)):   # "yes (per manager)", "Yes, for research"
                 raise ConfigError(
                     f"{path} (row {rownum}): quote_consent {consent_raw!r} is not yes or no"

@@ -18,7 +18,7 @@ from typing import Iterator
 from ..errors import ConfigError, InputError
 from ..types import Identifier, Unit
 from . import columns as C
-from . import rowmeta, sheet_transcript
+from . import respondents, rowmeta, sheet_transcript
 from . import ticks as T
 from .base import (Reading, Source, note_refuses, notes_header, refusal_said, refuses_quotes, same_words, staff_notes_header,
                    truthy, withdrawal_header, withdrawn, year_from_text)
@@ -85,6 +85,8 @@ class _Plan:
     asked_cols: list[Column] = field(default_factory=list)
     # how each row gets its group and year (copquotes.ingest.rowmeta)
     per_row: rowmeta.RowMeta | None = None
+    # a consent question after each open question: each answer's own (copquotes.ingest.respondents)
+    answer_consent: dict = field(default_factory=dict)
 
 
 def _sample(stream, n: int) -> list[list[str]]:
@@ -190,7 +192,19 @@ def _plan(source: Source, rows: list[list[str]], sheet: str | None, strict: bool
                  consent_items=bool(items) and consent_col is items[0], set_aside_cols=aside, consent_tick=tick,
                  consent_limited=_limited(source, consent_col), other_cols=others, withdrawal_cols=withdrawals,
                  notes_cols=[c for c in cols if c in staff or notes_header(c.question) or notes_header(c.id)],
-                 asked_cols=asked)
+                 asked_cols=asked, answer_consent=_answer_consent(source, open_cols, consent_col, tick, items,
+                                                                  candidates))
+
+
+def _answer_consent(source: Source, open_cols: list[Column], consent_col, tick, items, others: list[Column]) -> dict:
+    """Each open question's own consent question, when several ask leave to quote (:func:`respondents.answer_consent_columns`)."""
+    if consent_col is None or tick or items:
+        return {}
+    mapping = source.meta.get("consent_values")
+    opens = {id(c) for c in open_cols}
+    asking = [consent_col] + [c for c in others if c is not consent_col and id(c) not in opens
+                              and C.looks_consent(c, [], mapping) > 0]
+    return respondents.answer_consent_columns(open_cols, asking)
 
 
 def _other_text_columns(source: Source, candidates: list[Column], values, taken: list) -> list[tuple[Column, frozenset]]:
@@ -616,6 +630,7 @@ def _survey_units(source: Source, plans: list[_Plan], meta: dict, identifiers: l
     position = 0
     multi = len(plans) > 1
     for plan in plans:
+        refused = _refused_respondents(source, plan, meta, encoding, delimiter)
         stream = source_rows(source, plan.sheet, encoding, delimiter, stats["nul_lines"])
         try:
             for rownum, row in stream:
@@ -634,12 +649,39 @@ def _survey_units(source: Source, plans: list[_Plan], meta: dict, identifiers: l
                     if k not in seen_ids:
                         seen_ids.add(k)
                         identifiers.append(ident)
-                for unit in _row_units(source, plan, meta, row, rownum, position, multi, stats):
+                for unit in _row_units(source, plan, meta, row, rownum, position, multi, stats, refused):
                     yield unit
                     position += 1
         finally:
             stream.close()
     rowmeta.finish(source, meta, [p.per_row for p in plans])
+
+
+def _email_cols(plan: _Plan) -> list[Column]:
+    return [c for c in plan.identity_cols if c.identity_kind in ("email", "contact")]
+
+
+def _refused_respondents(source: Source, plan: _Plan, meta: dict, encoding, delimiter) -> set:
+    """Who said no in any row of theirs (:func:`respondents.refused_respondents`): one pass over the rows."""
+    email_cols = _email_cols(plan)
+    if plan.id_col is None and not email_cols:
+        return set()
+    if plan.consent_col is None and not (plan.refusal_cols or plan.asked_cols or plan.withdrawal_cols or plan.notes_cols
+                                         or plan.maybe_consent_cols):
+        return set()   # no column can say no: the file-level consent (or none) is every row's
+
+    def data_rows():
+        stream = source_rows(source, plan.sheet, encoding, delimiter)
+        try:
+            for rownum, row in stream:
+                if rownum > plan.layout.header_rows and any(c.strip() for c in row):
+                    yield row
+        finally:
+            stream.close()
+
+    return respondents.refused_respondents(
+        data_rows, lambda row: respondents.row_keys(lambda c: _cell(row, c), plan.id_col, email_cols),
+        lambda row: _row_consent(plan, meta, row))
 
 
 def _cell(row: list[str], col: Column | None) -> str:
@@ -649,47 +691,17 @@ def _cell(row: list[str], col: Column | None) -> str:
 
 
 def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: int, position: int, multi: bool,
-               stats: dict) -> Iterator[Unit]:
+               stats: dict, refused: set = frozenset()) -> Iterator[Unit]:
     """One unit per open question the respondent of this row answered (skip answers such as
-    "n/a" counted, not kept), numbered from ``position``."""
+    "n/a" counted, not kept), numbered from ``position``; ``refused``: the keys of respondents
+    who said no in some row (:func:`_refused_respondents`)."""
     path = source.path
     rid = _cell(row, plan.id_col) or f"row{rownum}"
     key_src = f"{path.name}:{plan.sheet + ':' if multi and plan.sheet else ''}{rid}"
     speaker_key = "R" + hashlib.sha1(key_src.encode("utf-8")).hexdigest()[:8]
-    consent = None
-    if plan.consent_col is not None and plan.consent_tick:
-        consent = T.ticked(_cell(row, plan.consent_col), plan.consent_col, plan.consent_tick)
-    elif plan.consent_col is not None and plan.consent_items:
-        consent = C.checkbox_consent(_cell(row, plan.consent_col))
-    elif plan.consent_col is not None:
-        consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
-    if consent and plan.consent_limited:
-        consent = None   # a yes to quoting limited to internal use, in aggregate...: no leave to publish
-    if plan.consent_col is None and meta.get("consent") is not None and not plan.set_aside_cols:
-        # a file-level consent stands in for a consent question the survey lacks; it never
-        # overrides a respondent who left the survey's own consent question blank
-        consent = truthy(meta.get("consent"))
-    for col in plan.refusal_cols:   # "do not quote me": yes is a no; an answer not read leaves nothing to go on
-        said = refusal_said(_cell(row, col), f"{col.question} {col.sub or ''}")
-        if said is True:
-            consent = False
-        elif said is None and _cell(row, col) and consent is not False:
-            consent = None
-    for col in plan.asked_cols:   # "Maybe", "TBC", an empty cell under "May we quote you?": the file's yes is no answer
-        said = C.consent_value(_cell(row, col), meta.get("consent_values"))
-        if said is not True:
-            consent = False if said is False or consent is False else None
-    if any(withdrawn(_cell(row, col)) for col in plan.withdrawal_cols) or \
-            any(note_refuses(_cell(row, col)) for col in plan.notes_cols):
-        consent = False   # a date, a yes or a tick under "Consent withdrawn", a note "No consent": taken back
-    for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
-        cell = _cell(row, col)
-        said = C.consent_value(cell, meta.get("consent_values"))
-        if said is False:
-            consent = False
-            break
-        if said is None and cell.strip() and plan.consent_col is None:
-            consent = None   # an answer code nobody has read: the file's consent does not stand in for it
+    consent = _row_consent(plan, meta, row)
+    # the same respondent said no (or took it back) in another row: a no for every answer of theirs
+    taken_back = bool(refused and respondents.row_keys(lambda c: _cell(row, c), plan.id_col, _email_cols(plan)) & refused)
     group, year = plan.per_row.values(lambda c: _cell(row, c))
     answers = []   # (column, text, question, extra): the open answers, then words typed in "Other"
     for col in plan.open_cols:
@@ -712,12 +724,78 @@ def _row_units(source: Source, plan: _Plan, meta: dict, row: list[str], rownum: 
             file=str(path), position=position, text=_clean_answer(text),
             source_kind=meta.get("source_kind", "survey"), group=group,
             year=year, question=question,
-            speaker_key=speaker_key, speaker_role="respondent", consent=consent,
+            speaker_key=speaker_key, speaker_role="respondent",
+            consent=False if taken_back else _answer_consent_of(plan, meta, row, col, consent),
             locator=locator, start_time=None, extra=tuple(sorted(extra)),
         )
         position += 1
         stats["units"] += 1
         plan.per_row.note(group, year)
+
+
+def _answer_consent_of(plan: _Plan, meta: dict, row: list[str], col: Column, consent: bool | None) -> bool | None:
+    """The row's consent for the answer in ``col``; in a survey asking leave after each open question
+    (``plan.answer_consent``) read from the answer's own consent question instead, never from another's."""
+    own = plan.answer_consent.get(col.index)
+    if own is None:   # an answer without its own question where others have one: whose yes it has is a guess
+        return None if plan.answer_consent and consent else consent
+    return _row_consent(plan, meta, row, own)
+
+
+def _row_consent(plan: _Plan, meta: dict, row: list[str], own: Column | None = None) -> bool | None:
+    """The consent one row gives its answers: the consent column, read as its kind is, then every column that
+    can only take it away (refusals, questions asking leave, withdrawals, notes, other consent questions). ``own``:
+    one answer's own consent question, read in place of the consent column, the other answers' ones skipped."""
+    if own is not None:
+        skip = {id(c) for c in plan.answer_consent.values()}
+        consent = C.consent_value(_cell(row, own), meta.get("consent_values"))
+        if consent and plan.consent_limited:
+            consent = None
+        return _taken_away(plan, meta, row, consent, skip)
+    consent = None
+    if plan.consent_col is not None and plan.consent_tick:
+        consent = T.ticked(_cell(row, plan.consent_col), plan.consent_col, plan.consent_tick)
+    elif plan.consent_col is not None and plan.consent_items:
+        consent = C.checkbox_consent(_cell(row, plan.consent_col))
+    elif plan.consent_col is not None:
+        consent = C.consent_value(_cell(row, plan.consent_col), meta.get("consent_values"))
+    if consent and plan.consent_limited:
+        consent = None   # a yes to quoting limited to internal use, in aggregate...: no leave to publish
+    if plan.consent_col is None and meta.get("consent") is not None and not plan.set_aside_cols:
+        # a file-level consent stands in for a consent question the survey lacks; it never
+        # overrides a respondent who left the survey's own consent question blank
+        consent = truthy(meta.get("consent"))
+    return _taken_away(plan, meta, row, consent, set())
+
+
+def _taken_away(plan: _Plan, meta: dict, row: list[str], consent: bool | None, skip: set) -> bool | None:
+    """``consent`` after the columns that can only take it away (those in ``skip`` left out)."""
+    for col in plan.refusal_cols:   # "do not quote me": yes is a no; an answer not read leaves nothing to go on
+        said = refusal_said(_cell(row, col), f"{col.question} {col.sub or ''}")
+        if said is True:
+            consent = False
+        elif said is None and _cell(row, col) and consent is not False:
+            consent = None
+    for col in plan.asked_cols:   # "Maybe", "TBC", an empty cell under "May we quote you?": the file's yes is no answer
+        if id(col) in skip:
+            continue
+        said = C.consent_value(_cell(row, col), meta.get("consent_values"))
+        if said is not True:
+            consent = False if said is False or consent is False else None
+    if any(withdrawn(_cell(row, col)) for col in plan.withdrawal_cols) or \
+            any(note_refuses(_cell(row, col)) for col in plan.notes_cols):
+        consent = False   # a date, a yes or a tick under "Consent withdrawn", a note "No consent": taken back
+    for col in plan.maybe_consent_cols:   # a "no" to any question about consent or use is never overridden
+        if id(col) in skip:
+            continue
+        cell = _cell(row, col)
+        said = C.consent_value(cell, meta.get("consent_values"))
+        if said is False:
+            consent = False
+            break
+        if said is None and cell.strip() and plan.consent_col is None:
+            consent = None   # an answer code nobody has read: the file's consent does not stand in for it
+    return consent
 
 
 def _check_width(row: list[str], width: int, path, rownum: int) -> None:
