@@ -79,9 +79,11 @@ _KIND_ALIASES = {
 # ("Staff notes", "Interviewer notes", "Comments (office use)", "For office use only") is never open text and its note of
 # a refusal is a no; a typed interview header "Notes by:", "Interviewed by:", "Recorded by:", "Transcribed by:" names a
 # person to redact, never a speaker, the interviewer or note taker it names writes the notes under it, and a typed
-# header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph). Unit
+# header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph; 11: a
+# survey cell holding a tool's placeholder for no answer, "Did not answer", "Not answered", "No answer given", "Skipped",
+# is a non-answer, no unit, as "N/A" is: NHS FFT exports hold "Did not answer" in about one cell in five). Unit
 # ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "10"
+READER_VERSION = "11"
 
 
 @dataclass(frozen=True)
