@@ -177,12 +177,21 @@ def evaluate_tags(gold_path: str | Path, tagger, *, return_predictions: bool = F
 def format_report(result: dict) -> str:
     """A plain-text table of :func:`evaluate_tags` results."""
     lines = [f"{'theme':<22}{'prec':>7}{'rec':>7}{'F1':>7}{'kappa':>7}{'support':>9}"]
+    absent = []
     for t, m in result["per_theme"].items():
+        if not (m["tp"] or m["fp"] or m["fn"]):
+            # neither in the gold file nor predicted: no precision, recall, F1 or kappa to report
+            absent.append(t)
+            lines.append(f"{t:<22}{'n/a':>7}{'n/a':>7}{'n/a':>7}{'n/a':>7}{m['support']:>9d}")
+            continue
         lines.append(f"{t:<22}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}"
                      f"{m['kappa']:>7.3f}{m['support']:>9d}")
     lines.append(f"micro F1 {result['micro_f1']:.3f} (P {result['micro_precision']:.3f}, "
                  f"R {result['micro_recall']:.3f})   macro F1 {result['macro_f1']:.3f}   "
                  f"texts {result['n_texts']}")
+    if absent:
+        lines.append(f"n/a: {', '.join(absent)} neither in the gold file nor predicted, left out of the macro "
+                     f"means ({result.get('macro_themes', len(result['per_theme']) - len(absent))} themes)")
     if "mission" in result:
         m = result["mission"]
         lines.append(f"mission themes (wellbeing, solidarity, backlash, reflective_practice): "

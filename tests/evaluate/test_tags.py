@@ -72,6 +72,14 @@ def test_macro_kappa_and_macro_f1_average_the_same_themes_as_sklearn(y_true, y_p
     assert r["macro_kappa"] == pytest.approx(float(np.mean(kappas)), abs=5e-5)
 
 
+def test_the_report_shows_no_figures_for_a_theme_neither_coded_nor_predicted():
+    r = score_predictions(np.array([[1, 0, 0], [0, 1, 0]]), np.array([[1, 0, 0], [1, 1, 0]]), ["a", "b", "c"])
+    rows = {line.split()[0]: line.split()[1:] for line in format_report(r).splitlines()[1:4]}
+    assert rows["c"] == ["n/a", "n/a", "n/a", "n/a", "0"]           # not F1 0.000 beside kappa 1.000
+    assert rows["b"] == ["1.000", "1.000", "1.000", "1.000", "1"]
+    assert "c neither in the gold file nor predicted" in format_report(r)
+
+
 def test_read_gold_errors(tmp_path):
     with pytest.raises(InputError, match="line 2"):
         read_gold(_gold(tmp_path, [{"text": "x", "labels": []}]).with_suffix(".jsonl"), None) and None
