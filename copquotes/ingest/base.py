@@ -81,7 +81,7 @@ _KIND_ALIASES = {
 # person to redact, never a speaker, the interviewer or note taker it names writes the notes under it, and a typed
 # header with such keys or a consent line over notes with no speaker labels is read as one, never a paragraph; 11: a
 # survey cell holding a tool's placeholder for no answer, "Did not answer", "Not answered", "No answer given", "Skipped",
-# is a non-answer, no unit, as "N/A" is: NHS FFT exports hold "Did not answer" in about one cell in five). Unit
+# is a non-answer, no unit, as "N/A" is: NHS FFT exports write "Did not answer", 15% of one public file). Unit
 # ids of unchanged texts are kept, so reviewers' work stays put.
 READER_VERSION = "11"
 
