@@ -300,6 +300,17 @@ def cmd_analyse(args) -> int:
     return 0
 
 
+def _file_cohort(f: dict, key: str) -> str:
+    """A file's group or year for the status line: the one its metadata gives, else its rows' own
+    ("per row: 111 187, See and Convey 212"), else (none)."""
+    if f.get(key) is not None:
+        return str(f[key])
+    per = f.get(key + "s") or {}
+    if len(per) <= 1:
+        return next(iter(per), "(none)")
+    return "per row: " + ", ".join(f"{k} {v}" for k, v in per.items())
+
+
 def cmd_status(args) -> int:
     from .ingest.batch import unreadable_files
 
@@ -318,7 +329,8 @@ def cmd_status(args) -> int:
     print(f"workspace {st['workspace']}: {st['units']} units in {len(st['files'])} files")
     for f in st["files"]:
         c = f["consent"]
-        print(f"  {f['units']:>6}  {f['file']}  [{f['format']}; group={f['group']}; year={f['year']};"
+        print(f"  {f['units']:>6}  {f['file']}  [{f['format']}; group={_file_cohort(f, 'group')}; "
+              f"year={_file_cohort(f, 'year')};"
               f" {f['source_kind']}; consent yes/no/unknown {c['yes']}/{c['no']}/{c['unknown']}; id {f['file_id']}]")
         if f["source"]["hint"]:
             print(f"          {f['source']['state'].upper()}: {f['file']} {f['source']['hint']}")

@@ -213,9 +213,10 @@ def researcher_tables(ws, only: str | None = None) -> dict[str, pd.DataFrame]:
         for col in ("label", "keywords", "topic_label", "Name", "Representation"):
             if col in df.columns:
                 df[col] = [gate.aggregate(v) if isinstance(v, str) else v for v in df[col]]
-        # cells of free text (group names, labels) in any other column
+        # cells of free text (group names, labels) in any other column (pandas 3 reads text as its
+        # own string dtype, not object: both are text)
         for i in range(df.shape[1]):
-            if df.iloc[:, i].dtype == object:
+            if df.iloc[:, i].dtype == object or pd.api.types.is_string_dtype(df.iloc[:, i].dtype):
                 df.iloc[:, i] = [gate.derived(v) if isinstance(v, str) else v for v in df.iloc[:, i]]
         df.columns = _column_names(gate, df.columns, cohorts)
         out[name] = df

@@ -1760,6 +1760,13 @@ class Workspace:
         are up to date is :func:`copquotes.pipeline.status`."""
 
         files = []
+        cohorts: dict = {}       # file id -> {"groups": {group: units}, "years": {year: units}}
+        for fid, grp, year, n in self.conn.execute(
+                "SELECT file_id, grp, year, COUNT(*) FROM units GROUP BY file_id, grp, year"):
+            per = cohorts.setdefault(fid, {"groups": {}, "years": {}})
+            for key, value in (("groups", grp), ("years", year)):
+                name = value if value is not None else "(none)"
+                per[key][name] = per[key].get(name, 0) + n
         for r in self.conn.execute(
             "SELECT f.file_id, f.display, f.format, f.n_units, f.meta_json, f.ingested_at,"
             " SUM(CASE WHEN u.consent = 1 THEN 1 ELSE 0 END) AS consent_yes,"
@@ -1779,6 +1786,8 @@ class Workspace:
                 "consent": {"yes": r["consent_yes"] or 0, "no": r["consent_no"] or 0,
                             "unknown": r["consent_unknown"] or 0},
                 "ingested_at": r["ingested_at"],
+                # the file's units by group and by year: several when its rows carry them (a Group column)
+                **{k: dict(sorted(v.items())) for k, v in cohorts.get(r["file_id"], {"groups": {}, "years": {}}).items()},
             })
 
         def counts(col: str) -> dict:

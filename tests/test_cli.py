@@ -133,6 +133,23 @@ def test_status_json_lists_each_file_with_units_and_is_only_json(capsys, ws):
     assert sum(f["units"] for f in st["files"]) == st["units"]
 
 
+def test_status_names_the_groups_of_a_file_whose_rows_carry_them(capsys, tmp_path):
+    """A survey pooling cohorts (a Group column) has no one group: status lists its rows' groups with their
+    units (it printed group=None), the JSON gives them per file, and they add up to the file's units."""
+    p = tmp_path / "in" / "pooled_2024.csv"
+    p.parent.mkdir()
+    rows = [("ID", "Group", "What was the most valuable aspect of your CoP?")]
+    rows += [(str(i), "RRE" if i < 3 else "Early career", f"Answer {i}: the group kept me going all year.")
+             for i in range(5)]
+    p.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "-q", "ingest", p, "--workspace", tmp_path / "ws")
+    assert code == 0, err
+    f = status(capsys, tmp_path / "ws")["files"][0]
+    assert f["group"] is None and f["groups"] == {"Early career": 2, "RRE": 3} and f["years"] == {"2024": 5}
+    code, out, _ = run(capsys, "status", "--workspace", tmp_path / "ws")
+    assert "group=per row: Early career 2, RRE 3; year=2024;" in out and "None" not in out
+
+
 def test_reingest_is_idempotent_through_the_cli(capsys, ws):
     before = status(capsys, ws)
     code, out, _ = run(capsys, "-q", "ingest", FIXTURE, "--workspace", ws, "--json")

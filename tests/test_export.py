@@ -696,6 +696,28 @@ def test_researcher_tables_keep_their_own_column_names_when_only_a_non_consentin
     w.close()
 
 
+def test_a_cohort_named_after_a_person_is_masked_alike_in_every_researcher_table_and_the_units_table(tmp_path):
+    """A group name holding a roster name ("Okafor group") leaves masked, and the same everywhere: the
+    topic_by_group column, theme_prevalence's group cells and the units table's group column name one
+    cohort one way, so a researcher can join them (pandas 3 reads text cells as its string dtype, which
+    the tables' masking of cells once skipped)."""
+    from copquotes.export import researcher_tables
+
+    surname = NAME.split()[-1]
+    w = build_workspace(tmp_path / "ws")
+    with w.transaction() as c:
+        c.execute("UPDATE units SET grp = ? WHERE file_id = 2", (f"{surname} group",))
+    tables = researcher_tables(w)
+    cohorts = set(tables["topic_by_group"].columns) - {"topic", "label", "total"}
+    assert len(cohorts) == 2 and "RRE" in cohorts
+    assert set(tables["theme_prevalence"]["group"]) == cohorts
+    assert set(units_table(w)["group"]) == cohorts
+    for name, df in tables.items():
+        assert surname not in df.to_csv(index=False), name
+    assert surname not in export(w, tmp_path / "u.csv", what="units").read_text(encoding="utf-8-sig")
+    w.close()
+
+
 # ---------------------------------------------------------------------------------- speaker pseudonyms
 def test_speakers_leave_by_a_keyed_pseudonym_the_same_in_units_and_quotes(ws, tmp_path):
     from copquotes import bulk

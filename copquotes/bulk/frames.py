@@ -54,6 +54,7 @@ class UnitFrames:
         tagged = set(themescores.themes(ws)) | {t for (t,) in ws.conn.execute("SELECT DISTINCT theme FROM theme_labels")}
         self.themes = [t for t, _ in theme_catalogue(ws) if t in tagged]
         self._labels: dict[str, str] = {}
+        self._cohorts: dict[str, str] = {}
 
     def ordered_ids(self) -> list[str]:
         """Every unit id, in the table's order (by file, then position in it)."""
@@ -90,6 +91,10 @@ class UnitFrames:
             pairs = list(zip(base["question"], base["file_id"]))
             shown = shown_questions(ws, gate, set(pairs))
             base["question"] = [shown.get(p) for p in pairs]
+        # a group or year is a name someone typed: shown as the researcher tables show it, so that a
+        # cohort's rows of this table join its rows and columns there
+        for col in ("group", "year"):
+            base[col] = [self._cohort(v) if isinstance(v, str) else v for v in base[col]]
         if base["topic_label"].notna().any():
             for v in base["topic_label"].dropna().unique():
                 if v not in self._labels:
@@ -102,6 +107,11 @@ class UnitFrames:
         base["consent"] = base["consent"].map({1: "yes", 0: "no"}).fillna("unknown")
         base["topic"] = base["topic"].astype("Int64")
         return base.drop(columns=["file_id", "unconfirmed"])[self.columns]
+
+    def _cohort(self, value: str) -> str:
+        if value not in self._cohorts:
+            self._cohorts[value] = self.gate.derived(value)
+        return self._cohorts[value]
 
     def _add_themes(self, base: pd.DataFrame, ids: str) -> None:
         # the tagger's scores and labels, a reviewer's label in place of the tagger's (and a

@@ -91,9 +91,9 @@ def _prf(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float, float]:
 def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None) -> dict:
     """Per-theme precision/recall/F1/support/kappa plus micro and macro F1.
 
-    Macro F1 averages the themes whose F1 is defined (gold positives or predictions; their
-    number is ``macro_themes``): a theme absent from both the gold file and the predictions
-    is left out rather than counted as 0.
+    Macro F1 and macro kappa average the themes whose F1 is defined (gold positives or predictions;
+    their number is ``macro_themes``): a theme absent from both the gold file and the predictions
+    is left out rather than counted as 0 (F1) or 1 (kappa).
 
     ``Y_true``, ``Y_pred`` and ``acceptable`` are 0/1 arrays ``(n_texts, n_themes)``.
     Adds ``mission`` (micro/macro over wellbeing, solidarity, backlash,
@@ -106,6 +106,7 @@ def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None)
         raise ValueError(f"shape mismatch: gold {Y_true.shape}, predicted {Y_pred.shape}")
     per_theme = {}
     counts = {}
+    exact = {}
     for j, t in enumerate(theme_ids):
         keep = ~A[:, j]
         yt, yp = Y_true[keep, j], Y_pred[keep, j]
@@ -114,11 +115,13 @@ def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None)
         fn = int(np.sum(yt & ~yp))
         p, r, f = _prf(yt, yp)
         counts[t] = (tp, fp, fn)
+        kappa = cohen_kappa(yt, yp)
+        exact[t] = (f, kappa)
         per_theme[t] = {
             "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
             "support": int(Y_true[:, j].sum()), "predicted": int(Y_pred[:, j].sum()),
             "acceptable": int(A[:, j].sum()),
-            "kappa": round(cohen_kappa(yt, yp), 4),
+            "kappa": round(kappa, 4),
             "tp": tp, "fp": fp, "fn": fn,
         }
 
@@ -127,12 +130,14 @@ def score_predictions(Y_true, Y_pred, theme_ids: Sequence[str], acceptable=None)
         cols = [list(theme_ids).index(t) for t in ids]
         keep = ~A[:, cols]
         p, r, f = _prf(Y_true[:, cols][keep], Y_pred[:, cols][keep])
-        # a theme that is neither in the gold file nor predicted has no F1 (not 0): left out of the mean
+        # a theme that is neither in the gold file nor predicted has no F1 (not 0) and no kappa (not the
+        # 1.0 of two codings that say "no" to every text): left out of both means, which average the
+        # unrounded per-theme figures
         defined = [t for t in ids if sum(counts[t]) > 0]
         return {"micro_precision": round(p, 4), "micro_recall": round(r, 4), "micro_f1": round(f, 4),
-                "macro_f1": round(float(np.mean([per_theme[t]["f1"] for t in defined])), 4) if defined else 0.0,
+                "macro_f1": round(float(np.mean([exact[t][0] for t in defined])), 4) if defined else 0.0,
                 "macro_themes": len(defined),
-                "macro_kappa": round(float(np.nanmean([per_theme[t]["kappa"] for t in ids])), 4)}
+                "macro_kappa": round(float(np.nanmean([exact[t][1] for t in defined])), 4) if defined else 0.0}
 
     out = {"n_texts": int(Y_true.shape[0]), "themes": list(theme_ids), **agg(list(theme_ids)),
            "per_theme": per_theme}
@@ -172,12 +177,21 @@ def evaluate_tags(gold_path: str | Path, tagger, *, return_predictions: bool = F
 def format_report(result: dict) -> str:
     """A plain-text table of :func:`evaluate_tags` results."""
     lines = [f"{'theme':<22}{'prec':>7}{'rec':>7}{'F1':>7}{'kappa':>7}{'support':>9}"]
+    absent = []
     for t, m in result["per_theme"].items():
+        if not (m["tp"] or m["fp"] or m["fn"]):
+            # neither in the gold file nor predicted: no precision, recall, F1 or kappa to report
+            absent.append(t)
+            lines.append(f"{t:<22}{'n/a':>7}{'n/a':>7}{'n/a':>7}{'n/a':>7}{m['support']:>9d}")
+            continue
         lines.append(f"{t:<22}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}"
                      f"{m['kappa']:>7.3f}{m['support']:>9d}")
     lines.append(f"micro F1 {result['micro_f1']:.3f} (P {result['micro_precision']:.3f}, "
                  f"R {result['micro_recall']:.3f})   macro F1 {result['macro_f1']:.3f}   "
                  f"texts {result['n_texts']}")
+    if absent:
+        lines.append(f"n/a: {', '.join(absent)} neither in the gold file nor predicted, left out of the macro "
+                     f"means ({result.get('macro_themes', len(result['per_theme']) - len(absent))} themes)")
     if "mission" in result:
         m = result["mission"]
         lines.append(f"mission themes (wellbeing, solidarity, backlash, reflective_practice): "

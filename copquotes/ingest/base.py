@@ -86,9 +86,11 @@ _KIND_ALIASES = {
 # name, "RRE 2023", is its rows' year; "Completed on" / "Started on" / "Ended" are submission dates; a group column of
 # answer codes, "2", is no group; a title "Interview with NAME" is a name to redact, never speech; 12: yes
 # and no in Irish, Welsh, Polish, Urdu and Punjabi and "Checked"/"Unchecked" in a consent column or a roster, a roster's
-# "Form not returned" as unknown, a no in a later row of the same respondent, a consent question per open question). Unit
+# "Form not returned" as unknown, a no in a later row of the same respondent, a consent question per open question; 13: a
+# survey cell holding a tool's placeholder for no answer, "Did not answer", "Not answered", "No answer given", "Skipped",
+# is a non-answer, no unit, as "N/A" is: NHS FFT exports write "Did not answer", 15% of one public file). Unit
 # ids of unchanged texts are kept, so reviewers' work stays put.
-READER_VERSION = "12"
+READER_VERSION = "13"
 
 
 @dataclass(frozen=True)

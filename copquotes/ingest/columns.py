@@ -21,6 +21,11 @@ SKIP_ANSWERS = {
     "nothing further", "nothing else", "nothing to add", "no further comments", "none thanks",
     "none thank you", "nah", "not really", "nothing really", "no thank you.", "no, thank you", "no, thanks",
     "nothing at this stage", "not at this stage", "nothing comes to mind", "n/a.", "na.", "none.", "no.", "nil.", "nothing.",
+    # what a survey tool or a data team writes into a cell nobody answered (NHS Friends and Family Test
+    # exports write "Did not answer": 1,189 of the 7,908 comments of the public pxtextmining file): a placeholder,
+    # never the respondent's words
+    "did not answer", "didn't answer", "not answered", "no answer", "no answer given", "no response given",
+    "question not answered", "skipped",
     # a box ticked or crossed: a mark, never words to quote
     "\u2713", "\u2714", "\u2717", "\u2718", "\u2611", "\u2612", "\u2705", "\u274c", "\u2610", "\u2716", "\u274e",
     "[x]", "[ ]", "[]", "checked", "unchecked", "ticked", "unticked",

@@ -53,6 +53,33 @@ def test_macro_f1_leaves_out_themes_with_no_gold_and_no_prediction(y_true, y_pre
     assert r["macro_f1"] == pytest.approx(macro, abs=1e-4) and r["macro_themes"] == n_defined
 
 
+@pytest.mark.parametrize("y_true, y_pred", [
+    ([[1, 0, 0], [0, 1, 0], [1, 0, 0]], [[1, 0, 0], [0, 0, 0], [0, 1, 0]]),   # theme c: no gold, no prediction
+    ([[1, 0, 0], [0, 1, 0], [0, 0, 0]], [[1, 1, 0], [0, 1, 0], [1, 0, 0]]),   # theme c again
+    ([[1, 0, 1], [0, 1, 0], [1, 1, 0]], [[0, 0, 1], [1, 1, 0], [1, 0, 1]]),   # every theme defined
+])
+def test_macro_kappa_and_macro_f1_average_the_same_themes_as_sklearn(y_true, y_pred):
+    """A theme neither coded nor predicted has no kappa (both coders say "no" to every text): it is left
+    out of the macro kappa as it is out of the macro F1, not counted as perfect agreement."""
+    from sklearn.metrics import cohen_kappa_score, f1_score
+
+    Y, P = np.array(y_true), np.array(y_pred)
+    r = score_predictions(Y, P, ["a", "b", "c"])
+    defined = [j for j in range(3) if Y[:, j].any() or P[:, j].any()]
+    assert r["macro_themes"] == len(defined)
+    assert r["macro_f1"] == pytest.approx(f1_score(Y, P, average="macro", labels=defined, zero_division=0), abs=5e-5)
+    kappas = [cohen_kappa_score(Y[:, j], P[:, j]) for j in defined]
+    assert r["macro_kappa"] == pytest.approx(float(np.mean(kappas)), abs=5e-5)
+
+
+def test_the_report_shows_no_figures_for_a_theme_neither_coded_nor_predicted():
+    r = score_predictions(np.array([[1, 0, 0], [0, 1, 0]]), np.array([[1, 0, 0], [1, 1, 0]]), ["a", "b", "c"])
+    rows = {line.split()[0]: line.split()[1:] for line in format_report(r).splitlines()[1:4]}
+    assert rows["c"] == ["n/a", "n/a", "n/a", "n/a", "0"]           # not F1 0.000 beside kappa 1.000
+    assert rows["b"] == ["1.000", "1.000", "1.000", "1.000", "1"]
+    assert "c neither in the gold file nor predicted" in format_report(r)
+
+
 def test_read_gold_errors(tmp_path):
     with pytest.raises(InputError, match="line 2"):
         read_gold(_gold(tmp_path, [{"text": "x", "labels": []}]).with_suffix(".jsonl"), None) and None

@@ -227,6 +227,9 @@ def test_plain_xlsx_two_response_sheets(tmp_path):
 @pytest.mark.parametrize("answer,skipped", [
     ("n/a", True), ("N/A", True), ("-", True), ("nil", True), ("No", True), ("none.", True), ("None ", True),
     ("no", True), ("No comment", True), ("", True),
+    ("Did not answer", True), ("did not answer.", True), ("Not answered", True), ("No answer given", True),
+    ("Skipped", True),
+    ("Did not answer my question about the referral.", False), ("No answer when I rang the ward.", False),
     ("No, but the sessions were great.", False), ("None of the sessions felt rushed.", False), ("Yes!", False),
 ])
 def test_non_answers_are_skipped(tmp_path, answer, skipped):
