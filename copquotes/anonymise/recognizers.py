@@ -1513,7 +1513,7 @@ class NameRecognizer(_AllowWordsRecognizer):
                     elif j < i and c.sent_init and c.cap and c.alpha and not c.upper and _list_goes_on(f, i) \
                             and c.lower not in w.stop and c.lower not in self.allow_words and c.lower not in w.countries \
                             and c.lower not in lx.CULTURAL_GROUPS and c.lower not in w.eng["vaa"] and not _is_common_strict(c.lower):
-                        found[j] = "conj"  # "Lakshmi, Chidi and me stayed": a list of names opens with one too
+                        found[j] = "conj"  # "Lakshmi, Chidi, Ana and me stayed": a list of names opens with one too
                         changed = True
         # surnames and second given names: "Thi Lan Nguyen", "Chen Wei", "Sarah N."
         spans = []
