@@ -62,6 +62,7 @@ WEBVTT VTT SRT GEA GEAP CGEPS WGEA SEQ PIP TEAMS ZOOM QA NB PS RE CC BCC AKA TBC
 ABN ACN TFN NI NINO NHS NHI IHI CHI PPS PPSN MRN URN DOB MEDICARE PO BOX APT LTD PTY INC CO ST MT RD AVE DR MR MRS MS MX PROF
 SEL HPE MP MLA MLC LGA LGAS DHHS DFFH DET DE DJCS DPC CEO'S IMHO BIPOC POC SES PHD
 MSW BSW MA BA BSC MBA CIS NB OT ST PPS PIN NMC AHPRA GMC HCPC
+SENCO SENCOS SENDCO DSL DSLS DDSL HCA HCAS CPN CPNS SLT HV HVS SEN SEND EHCP
 A&E AE NHS111 111 999 CPN CPNS COPD CBT DBT MBT EMDR CPAP IBS BSL BPD OCD PALS CQC DVLA DWP HMRC SEN SEND
 LD MH SRN RGN RMN HCA HCAS ICU ITU HDU MRI CT ECG EEG ENT MSK IAPT CAMHS CMHT CRHT DNAR DNACPR BP IV
 WWCC WWC DBS VIT MRSA UTI MIU UTC WIC SALT SLT ESA UC OPD AED ICB CCG PCN DHB DHBS PHO PHOS
@@ -106,7 +107,9 @@ facilitator facilitators librarian principal teacher coordinator manager nurse c
 worker officer coach president captain lead leader director ceo chair secretary
 receptionist student mentor supervisor colleague volunteer educator trainer presenter
 speaker guest elder advocate councillor mayor doctor gp psychologist chaplain
-""".split())
+""".split()) | frozenset("""
+hca hcas senco sencos dsl dsls hv cpn slt physio midwife matron pharmacist paramedic caretaker headteacher
+""".split())  # the UK's care and school roles, often as acronyms: "the HCA, Precious,", "our SENCo Marta"
 
 GENERIC_SPEAKER_LABELS = frozenset("""
 interviewer interviewee participant facilitator speaker host moderator unknown respondent
@@ -168,6 +171,20 @@ KNOWN_ORGS: tuple[str, ...] = (
     "VACCA", "Djirra", "WIRE", "inTouch", "Safe Steps", "Kids Helpline", "Lifeline",
     "Beyond Blue", "Orygen", "CASA", "DFFH", "DHHS", "Centre for Non-Violence",
     "VicHealth", "GenWest", "WHIN", "WHGNE", "WHLM", "WHISE", "Gen West",
+)
+
+#: National government bodies, regulators and funders of the UK: there is one for the whole country, so naming one
+#: identifies no one ("Public Health England data", "the Department for Education guidance"). An organisation span
+#: that is one of them, whole, is let go (``phrases.national_body``); their words are not added to the allow-list.
+NATIONAL_BODIES: tuple[str, ...] = (
+    "Department for Education", "Department of Health and Social Care", "Department for Work and Pensions",
+    "Home Office", "Ministry of Justice", "Cabinet Office", "Public Health England", "Public Health Scotland",
+    "Public Health Wales", "Public Health Agency", "UK Health Security Agency", "UKHSA", "DHSC", "DWP", "DfE",
+    "Care Quality Commission", "Care Inspectorate", "Care Inspectorate Wales", "Estyn", "Ofsted", "Ofqual", "CQC",
+    "Healthwatch England", "Health Education England", "NHS England", "NHS Digital", "NHS Scotland",
+    "NHS Wales", "Social Work England", "Social Care Wales", "Nursing and Midwifery Council",
+    "General Medical Council", "Health and Care Professions Council", "Office for Students",
+    "Children's Commissioner", "Arts Council England", "Sport England", "National Lottery Community Fund",
 )
 
 # --------------------------------------------------------------------------- places
@@ -415,6 +432,8 @@ croatian serbian macedonian albanian bosnian dinka nuer congolese kenyan nigeria
 ghanaian zimbabwean south sudanese rohingya tibetan mongolian
 anglo celtic krio yoruba igbo hausa akan twi swahili amharic tigrinya oromo pidgin patois creole
 romani romany gypsy gypsies traveller travellers pacific islanders romanian bulgarian slovak czech
+roma sinti kurdish kurds yemeni gujarati kashmiri mirpuri sylheti lithuanian latvian hungarian portuguese
+brazilian goan nepalese jain rastafarian
 """.split())
 
 #: Everyday te reo Maori and Pacific words of New Zealand English, and a few foods: no names, though some are
@@ -460,6 +479,8 @@ ipad ipads iphone iphones macbook macbooks chromebook chromebooks imac airpods i
 bogan bogans smoko rellie rellies rello rellos tinnie stubbie stubby dunny brekky sanga sanger mozzies footy
 fest talkfest gabfest blokes blokey
 gurdwara gurdwaras gurudwara mandir mandirs masjid masjids madrasa madrassa madrasah langar iftar iftars vihara
+vape vapes vaping vaped vaper vapers selfie emoji emojis hashtag vlog vlogs whatsapped youtuber youtubers
+influencers incel incels manosphere
 """.split()) | REO_PACIFIC_WORDS
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -513,6 +534,7 @@ partner ex boyfriend girlfriend hubby husband wife son daughter sister brother c
 grandson granddaughter boss manager supervisor mentor principal teacher coordinator co-ordinator
 facilitator co-facilitator cofacilitator counsellor worker officer coach captain leader lead director ceo chair
 educator trainer presenter elder councillor mayor nurse doctor gp student volunteer
+hca senco dsl hv cpn slt physio midwife matron pharmacist paramedic caretaker headteacher
 """.split())
 #: Greetings and apologies before a vocative: "Sorry Pearl,", "cheers sky!".
 SLOT_VOCATIVE_BEFORE = frozenset("""
@@ -532,6 +554,7 @@ role roles position job notes note guide pack notebook plan plans concern reason
 problem problems thing things stuff idea ideas word words today tomorrow yesterday tonight week year month
 day night morning afternoon evening everything something nothing anything world country state nation god
 church club house home office chat zoom teams email phone text message
+union unions board panel committee trust charity service services
 """.split())
 #: Words that may stand before a subject (so X is not the object or modifier of what precedes it).
 SLOT_SUBJECT_BEFORE = frozenset("""

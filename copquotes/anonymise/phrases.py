@@ -207,6 +207,19 @@ def generic_org(text: str, s: int, e: int, kind: str, source: str) -> bool:
     return (bare[-1] in lx.ORG_TAIL or bare[-1] in lx.ORG_HEAD_CAP) and all(b in _FOR_WHOM for b in bare[:-1])
 
 
+_NATIONAL = re.compile(r"(?<![\w'’\-])(?:the\s+)?(?:" + "|".join(re.escape(b).replace("\\ ", r"\s+").replace("'", "['’]")
+                                              for b in sorted(lx.NATIONAL_BODIES, key=len, reverse=True)) + r")(?![\w'’\-])", re.I)
+
+
+def national_body(text: str, s: int, e: int, kind: str, source: str) -> bool:
+    """An organisation span inside one of the UK's national bodies named in the text (:data:`~copquotes.anonymise.
+    lexicon.NATIONAL_BODIES`: "Public Health England", "the Department for Work and Pensions", of which a recogniser may
+    take "Department for Work" only): one for the whole country, it identifies no one. Roster names are never let go."""
+    if kind != "org" or source.startswith(_KEEP_SOURCES):
+        return False
+    return any(m.start() <= s and e <= m.end() for m in _NATIONAL.finditer(text))
+
+
 #: Words inside a hyphenated phrase that no name holds ("jack-of-all-trades", "mother-in-law").
 _PHRASE_INNER = frozenset("of in the and all for to a at on".split())
 

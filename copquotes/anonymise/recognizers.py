@@ -861,6 +861,38 @@ def _purpose_noun(t: Tok) -> bool:
     return not t.cap and _noun_or_plural(lo) and lo not in w.first and not named_word(lo)
 
 
+#: Quantifiers that are also census first names: they open "Many said ..." in every survey report.
+_QUANTIFIERS = frozenset("many".split())
+#: Finite verbs of what a person does, right after a subject ("couldn't", "kept", "said"): no adjective stands there.
+_PERSON_FINITE = (_FINITE_AFTER_NAME - frozenset("was is has had did does".split())) | lx.SLOT_SPEECH_AFTER | frozenset("""
+couldn't can't didn't wasn't won't wouldn't isn't hasn't hadn't couldn’t can’t didn’t wasn’t won’t wouldn’t isn’t
+hasn’t hadn’t reckons reckoned rang emailed texted asked""".split())
+_DEMONYM_NAMES = frozenset("german irish roman english french dutch norman".split())
+
+
+def _list_goes_on(f: Features, i: int) -> bool:
+    """A list of names goes on after token ``i``: a comma and a capitalised word ("Chidi, Agnieszka and me")."""
+    toks = f.tokens
+    return i + 1 < len(toks) and f.gap(i, i + 1).strip() == "," and toks[i + 1].cap and toks[i + 1].alpha
+
+
+def _false_inflection(lo: str) -> bool:
+    """``lo`` is no English word of its own, nor a verb's form, a derivation, a compound or an everyday word: only a
+    regular ending on a noun makes it look like one ("naveed": "nave" + "-ed"); no plural ("londoners")."""
+    w = words()
+    return len(lo) >= 4 and lo.isalpha() and lo not in w.eng["any"] and lo not in w.stop and lo not in lx.INFORMAL_WORDS \
+        and not lo.endswith("s") and _is_common(lo) and not _verbish(lo) and not _derived(lo) and not _compound(lo) \
+        and not _y_adjective(lo)
+
+
+def _adjective_name(t: Tok, lo: str) -> bool:
+    """``lo`` (token ``t`` without its suffix) is a census first name that is an English adjective, no theme word,
+    stop word or people's adjective ("sunny", "frank", "rusty", "sandy"; not "hope", "many", "irish")."""
+    w = words()
+    return t.alpha and not t.upper and lo in w.first and lo in w.eng["adj"] and lo not in w.stop \
+        and lo not in lx.THEME_WORDS and lo not in lx.CULTURAL_GROUPS and lo not in _DEMONYM_NAMES
+
+
 def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bool:
     """Does token ``i`` stand where only a person's name fits, whatever the word is?
 
@@ -954,6 +986,19 @@ def person_slot(f: Features, i: int, allow_words: frozenset = frozenset()) -> bo
     # "without X we would have": the one the speaker could not have done without
     if p is not None and p.lower == "without" and nxs is not None and nxs.lower in ("i", "we", "they", "you", "she", "he") \
             and (named_word(lo) or t.cap and not t.sent_init or lo in w.first and lo not in w.ambiguous):
+        return True
+    # a census first name that is an adjective ("Sunny", "frank", "Rusty"), opening a clause before a finite verb of
+    # what people do, or with a possessive 's: an adjective heads no subject and owns nothing ("Sunny couldn't make
+    # it", "frank kept us laughing", "Sunny's daughter"; not "sunny days", "a frank talk", "Precious little time")
+    if _adjective_name(t, lo) and (p is None or p.lower not in lx.DETERMINERS) and _subject_position(f, i) \
+            and (t.poss and (t.cap or t.sent_init) and i + 1 < n and toks[i + 1].alpha
+                 and toks[i + 1].lower not in w.eng["adj"]
+                 or not t.poss and nx is not None and nx.i == i + 1 and nx.lower in _PERSON_FINITE):
+        return True
+    # a capitalised word opening a sentence before a finite verb of what people do, that English has only as a regular
+    # ending on a noun that is no verb ("Naveed" read as "nave" + "-ed"): a name
+    if t.cap and t.sent_init and not t.poss and nx is not None and nx.i == i + 1 and nx.lower in _PERSON_FINITE \
+            and _false_inflection(lo):
         return True
     # a census name that is also a word, doing something to someone: "Summer ran the session", "Trace brought the
     # slides", "Rocky kept us going" (a verb of action, then a determiner or a pronoun: not "Time ran out")
@@ -1323,11 +1368,16 @@ class NameRecognizer(_AllowWordsRecognizer):
                 if t.cap and not t.sent_init and person_cue(f, i, strong=strong) and lo not in ("victoria",) \
                         and not (pp is not None and pp.lower in lx.PLACE_BEFORE and pp.lower not in ("with", "to", "by")):
                     found[i] = "cue"
+                elif t.cap and t.sent_init and lo in lx.CULTURAL_GROUPS and lo in w.first and not lo.endswith("s") \
+                        and f.next(i) is not None and f.next(i).i == i + 1 and f.next(i).lower in _PERSON_FINITE:
+                    found[i] = "cue"  # "Roma said she'd come back": a people's word heads no subject alone, a name does
                 continue
             is_first = lo in w.first or first_part in w.first and "-" in lo and not _pinyin_name(lo) \
                 and not _word_compound(lo)
             if t.cap and is_first:
                 if lo in lx.STRONG_COMMON:
+                    if lo in _QUANTIFIERS and not self._next_surname(f, i):
+                        continue  # "Many said the timing was hard": a quantifier before a verb, not "Many"
                     if person_cue(f, i) and (not t.sent_init or person_cue(f, i, strong=True) or self._next_surname(f, i)) \
                             or _modal_name(f, i):
                         found[i] = "cue"
@@ -1459,6 +1509,11 @@ class NameRecognizer(_AllowWordsRecognizer):
                     if c.cap and c.alpha and not c.sent_init and c.lower in w.first and c.lower not in lx.STRONG_COMMON \
                             and c.lower not in self.allow_words and c.lower not in w.countries:
                         found[j] = "conj"
+                        changed = True
+                    elif j < i and c.sent_init and c.cap and c.alpha and not c.upper and _list_goes_on(f, i) \
+                            and c.lower not in w.stop and c.lower not in self.allow_words and c.lower not in w.countries \
+                            and c.lower not in lx.CULTURAL_GROUPS and c.lower not in w.eng["vaa"] and not _is_common_strict(c.lower):
+                        found[j] = "conj"  # "Lakshmi, Chidi, Ana and me stayed": a list of names opens with one too
                         changed = True
         # surnames and second given names: "Thi Lan Nguyen", "Chen Wei", "Sarah N."
         spans = []

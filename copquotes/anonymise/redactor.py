@@ -17,7 +17,9 @@ from .aliases import join_aliases
 from .eponyms import eponym
 from .features import features
 from .fold import fold, fold_name, to_original, whole_marks
-from .phrases import after_article, generic_org, hyphen_phrase, programme_phrase, title_run, translated_into
+from .phrases import (
+    after_article, generic_org, hyphen_phrase, national_body, programme_phrase, title_run, translated_into,
+)
 from .render import (  # noqa: F401  (re-exported: the placeholders and rendering live in render.py)
     DEFAULT_SCORE_THRESHOLD, PLACEHOLDERS, RedactedText, _merge_for_output, _placeholder_map, _surface_key,
     placeholder, redact_span, redact_text,
@@ -512,7 +514,7 @@ class Redactor:
             if e > s and not programme_phrase(text, *title_run(text, s, e), kind, source, self._allow_words) \
                     and not after_article(text, s, e, kind, source) and not generic_org(text, s, e, kind, source) \
                     and not hyphen_phrase(text, s, e, kind, source) and not eponym(text, s, e, kind, source) \
-                    and not translated_into(text, s, e, kind, source):
+                    and not translated_into(text, s, e, kind, source) and not national_body(text, s, e, kind, source):
                 cands.append((s, e, kind, source, prio, r.score))
         cands = _outside_loan_phrases(text, cands)
         cands = self._apply_allow(text, cands)
@@ -684,7 +686,8 @@ def _without_reo_words(text: str, spans: list[Span]) -> list[Span]:
                                        and _MACRON_WORD.fullmatch(unicodedata.normalize("NFC", text[sp.start:sp.end])))]
 
 
-_NEVER_ALONE = lx.MONTHS | lx.DAYS | {"today", "tomorrow", "yesterday", "tonight"}
+# a form's label is no name: "My D.O.B. is ..." (spaCy reads "D.O.B." as an organisation; the date after it is redacted)
+_NEVER_ALONE = lx.MONTHS | lx.DAYS | {"today", "tomorrow", "yesterday", "tonight", "d.o.b.", "d.o.b", "dob"}
 _LEAD_WORDS = {"the", "a", "an", "our", "my", "their", "his", "her", "your"}
 _HONORIFIC_RE = re.compile(r"^(?:" + "|".join(re.escape(h.rstrip(".")) for h in sorted(lx.HONORIFICS, key=len, reverse=True)) + r")\.?\s+", re.I)
 
