@@ -1555,10 +1555,21 @@ def add_files_page() -> None:
         st.warning(md_escape(jobs.outdated_message(f["name"], f.get("newer"))))
     rows = jobs.file_rows(ctx.ws, listed)
     if rows:
-        with st.expander(f"Files added so far ({len(rows)})"):
+        with st.expander(files_added_label(rows)):
             st.dataframe(rows, hide_index=True, width="stretch")
             st.caption(OPEN_QUESTIONS_NOTE)
     _open_questions_picker(ctx, listed, running)
+
+
+def files_added_label(rows: list[dict]) -> str:
+    """The Add files list's heading: how many files were added, not counting one that could not
+    be read (it is no file of the workspace: its warning above says what to do), which is named
+    apart ("Files added so far (3; 2 could not be read)")."""
+    from . import jobs
+
+    failed = sum(1 for r in rows if str(r.get("result", "")).startswith(jobs.FILE_STATUS["unreadable"]))
+    line = f"Files added so far ({len(rows) - failed}"
+    return line + (f"; {failed} could not be read)" if failed else ")")
 
 
 def _open_questions_picker(ctx: Ctx, listed: list[dict], running: bool) -> None:
