@@ -829,7 +829,9 @@ def _quote_body(q: dict, labels: dict, hidden: str) -> None:
         (st.error if sev == "hold" else st.warning)(md_escape(msg))
 
 
-def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
+def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None, others=()) -> None:
+    """One quote on the Quotes page; ``draft``: this reviewer's unsaved edit of it, ``others``:
+    colleagues' unsaved edits of it (:func:`drafts.others_for_quotes`), named on the card."""
     qid, v = q["quote_id"], int(q["version"])
     refused = st.session_state.get("_refused", {}).get(qid)
     with st.container(border=True):
@@ -838,6 +840,10 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
                 + f" · {md_escape(q['speaker'] or '')}"
                 + (" · :orange[unsaved draft]" if draft is not None else ""))
         st.markdown(head)
+        if others:
+            from . import drafts, jobs
+
+            st.caption(":orange[" + md_escape(drafts.others_line(others, jobs.local_time)) + "]")
         _quote_body(q, labels, hidden=ANALYSE_SENTENCE)
         if ctx.show_original:
             orig = data.original_text(ctx.ws, qid)
@@ -1093,9 +1099,10 @@ def quotes_page() -> None:
     from . import drafts
 
     mine = drafts.for_quotes(ctx.ws, ctx.reviewer, [q["quote_id"] for q in rows])
+    theirs = drafts.others_for_quotes(ctx.ws, ctx.reviewer, [q["quote_id"] for q in rows])
     _keep_drafts_on_reload()
     for q in rows:
-        _quote_card(ctx, q, labels, mine.get(q["quote_id"]))
+        _quote_card(ctx, q, labels, mine.get(q["quote_id"]), theirs.get(q["quote_id"], ()))
 
 
 # ---------------------------------------------------------------------------------- themes

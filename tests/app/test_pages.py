@@ -700,3 +700,19 @@ def test_files_added_so_far_does_not_count_a_file_that_could_not_be_read(tmp_pat
     at = open_page(ws_path, "add")
     assert not at.exception
     assert [e.label for e in at.expander if e.label.startswith("Files added so far")] == [heading]
+
+
+def test_a_colleagues_unsaved_edit_is_named_on_the_quotes_card(ws):
+    """Ana typed an edit and closed the tab; the next day Ben approved that quote without a word
+    about it (her draft was kept, but only she could see it). Ben's card names her unsaved edit now
+    (who and when, never its text); her own card does not name her as a colleague."""
+    from copquotes.app import drafts
+
+    qid = quote_ids(ws)[6]
+    drafts.save(ws, "Ana", qid, 1, "Ana's unsaved wording, marker quillfeather.")
+    ben = open_page(ws.path, "quotes", reviewer="Ben", state={"q_size": 50})
+    assert not ben.exception
+    said = [c.value for c in ben.caption if "Unsaved edit of this quote by" in c.value]
+    assert len(said) == 1 and "Ana" in said[0] and "quillfeather" not in " ".join(m.value for m in ben.markdown)
+    ana = open_page(ws.path, "quotes", reviewer="Ana", state={"q_size": 50})
+    assert not [c.value for c in ana.caption if "Unsaved edit of this quote by" in c.value]
