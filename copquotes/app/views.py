@@ -411,7 +411,10 @@ def main() -> None:
     for k in KEEP_KEYS:
         if k in ss:
             ss[k] = ss[k]
-    st.navigation(_pages(ws, path)).run()
+    page = st.navigation(_pages(ws, path))
+    # the browser tab names the page and the workspace folder (every tab said "copquotes review")
+    st.set_page_config(page_title=tab_title(page.title, ws.path))
+    page.run()
     if ws.n_units() == 0:
         return
     # after the page is drawn: warm the aggregates the other pages need (small tables the
@@ -419,6 +422,12 @@ def main() -> None:
     ctx = current()
     cached_analysis(ctx, "label_base")
     cached_analysis(ctx, "people_base_topics")
+
+
+def tab_title(page: str, ws_path) -> str:
+    """The browser tab's title: the page, then the workspace folder's own name (never its path),
+    so a reviewer with several tabs or workspaces open sees where each one is."""
+    return f"{page} · {Path(str(ws_path)).name} · copquotes review"
 
 
 def _pages(ws, path) -> list:
