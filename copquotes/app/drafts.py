@@ -112,6 +112,31 @@ def for_quotes(ws, reviewer: str, quote_ids) -> dict[str, Draft]:
     return out
 
 
+def others_for_quotes(ws, reviewer: str, quote_ids) -> dict[str, list[tuple[str, str]]]:
+    """Other reviewers' unsaved drafts of these quotes: ``{quote id: [(reviewer, saved_at), ...]}``,
+    oldest first (who and when only: their text stays theirs)."""
+    if ws not in _ready and not ws.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone():
+        return {}
+    ids = [str(q) for q in quote_ids]
+    out: dict[str, list[tuple[str, str]]] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for qid, who, when in ws.conn.execute(
+                f"SELECT quote_id, reviewer, saved_at FROM {TABLE} WHERE reviewer != ? AND quote_id IN "
+                f"({','.join('?' * len(chunk))}) ORDER BY saved_at", (str(reviewer), *chunk)):
+            out.setdefault(qid, []).append((who, when))
+    return out
+
+
+def others_line(others: list[tuple[str, str]], when) -> str:
+    """What a quote's card says about colleagues' unsaved edits of it (``when``: a stored time as
+    the reviewer reads it)."""
+    who = "; ".join(f"{name} (last typed {when(at)})" for name, at in others)
+    return (f"Unsaved edit of this quote by {who}: not saved, so not in the text below. Ask them before you "
+            "approve, reject or edit it.")
+
+
 def label(draft: Draft, current_version: int, when: str) -> str:
     """What the page says about a draft (``when``: its time as the reviewer reads it)."""
     if draft.stale(current_version):

@@ -838,6 +838,20 @@ def outdated_message(name: str, newer: str | None) -> str:
             f"{newer or 'it was added with'}; to go back to this older version on purpose, add it under that name.")
 
 
+def done_message(ws) -> tuple[int, str]:
+    """The candidate quotes after an analysis, and what the Add files page says about them: how
+    many still wait for a decision when reviewers decided some already (a second Analyse... said
+    "11 candidate quotes are ready to review" with every one of them decided)."""
+    n, undecided = ws.conn.execute(
+        "SELECT COUNT(*), COALESCE(SUM(q.status = 'pending'), 0) FROM quotes q"
+        " JOIN quotable_units u ON u.unit_id = q.unit_id").fetchone()
+    n, undecided = int(n), int(undecided)
+    if undecided == n:
+        return n, f"Done: {n:,} candidate quotes are ready to review."
+    return n, (f"Done: {n:,} candidate quotes, {undecided:,} of them still to review "
+               f"({n - undecided:,} decided or edited already).")
+
+
 def run_job(ws_path) -> int:
     """The background process: ingest new batches, then every analysis stage."""
     from ..analysis import analyse_ingested
@@ -873,10 +887,8 @@ def run_job(ws_path) -> int:
         for name in order:
             if prog.state["steps"].get(name, {}).get("status") in ("waiting", "running"):
                 prog.step(name, "done")
-        n = ws.conn.execute("SELECT COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
-                            ).fetchone()[0]
-        prog.state.update(state="done", quotes=int(n), finished_at=_now(),
-                          message=f"Done: {n:,} candidate quotes are ready to review.")
+        n, message = done_message(ws)
+        prog.state.update(state="done", quotes=n, finished_at=_now(), message=message)
         prog.save()
         return 0
     except BaseException as exc:  # noqa: BLE001 - reported to the page, then re-raised for the log

@@ -411,7 +411,10 @@ def main() -> None:
     for k in KEEP_KEYS:
         if k in ss:
             ss[k] = ss[k]
-    st.navigation(_pages(ws, path)).run()
+    page = st.navigation(_pages(ws, path))
+    # the browser tab names the page and the workspace folder (every tab said "copquotes review")
+    st.set_page_config(page_title=tab_title(page.title, ws.path))
+    page.run()
     if ws.n_units() == 0:
         return
     # after the page is drawn: warm the aggregates the other pages need (small tables the
@@ -419,6 +422,12 @@ def main() -> None:
     ctx = current()
     cached_analysis(ctx, "label_base")
     cached_analysis(ctx, "people_base_topics")
+
+
+def tab_title(page: str, ws_path) -> str:
+    """The browser tab's title: the page, then the workspace folder's own name (never its path),
+    so a reviewer with several tabs or workspaces open sees where each one is."""
+    return f"{page} · {Path(str(ws_path)).name} · copquotes review"
 
 
 def _pages(ws, path) -> list:
@@ -829,7 +838,9 @@ def _quote_body(q: dict, labels: dict, hidden: str) -> None:
         (st.error if sev == "hold" else st.warning)(md_escape(msg))
 
 
-def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
+def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None, others=()) -> None:
+    """One quote on the Quotes page; ``draft``: this reviewer's unsaved edit of it, ``others``:
+    colleagues' unsaved edits of it (:func:`drafts.others_for_quotes`), named on the card."""
     qid, v = q["quote_id"], int(q["version"])
     refused = st.session_state.get("_refused", {}).get(qid)
     with st.container(border=True):
@@ -838,6 +849,10 @@ def _quote_card(ctx: Ctx, q: dict, labels: dict, draft=None) -> None:
                 + f" · {md_escape(q['speaker'] or '')}"
                 + (" · :orange[unsaved draft]" if draft is not None else ""))
         st.markdown(head)
+        if others:
+            from . import drafts, jobs
+
+            st.caption(":orange[" + md_escape(drafts.others_line(others, jobs.local_time)) + "]")
         _quote_body(q, labels, hidden=ANALYSE_SENTENCE)
         if ctx.show_original:
             orig = data.original_text(ctx.ws, qid)
@@ -1093,9 +1108,10 @@ def quotes_page() -> None:
     from . import drafts
 
     mine = drafts.for_quotes(ctx.ws, ctx.reviewer, [q["quote_id"] for q in rows])
+    theirs = drafts.others_for_quotes(ctx.ws, ctx.reviewer, [q["quote_id"] for q in rows])
     _keep_drafts_on_reload()
     for q in rows:
-        _quote_card(ctx, q, labels, mine.get(q["quote_id"]))
+        _quote_card(ctx, q, labels, mine.get(q["quote_id"]), theirs.get(q["quote_id"], ()))
 
 
 # ---------------------------------------------------------------------------------- themes
@@ -1555,10 +1571,21 @@ def add_files_page() -> None:
         st.warning(md_escape(jobs.outdated_message(f["name"], f.get("newer"))))
     rows = jobs.file_rows(ctx.ws, listed)
     if rows:
-        with st.expander(f"Files added so far ({len(rows)})"):
+        with st.expander(files_added_label(rows)):
             st.dataframe(rows, hide_index=True, width="stretch")
             st.caption(OPEN_QUESTIONS_NOTE)
     _open_questions_picker(ctx, listed, running)
+
+
+def files_added_label(rows: list[dict]) -> str:
+    """The Add files list's heading: how many files were added, not counting one that could not
+    be read (it is no file of the workspace: its warning above says what to do), which is named
+    apart ("Files added so far (3; 2 could not be read)")."""
+    from . import jobs
+
+    failed = sum(1 for r in rows if str(r.get("result", "")).startswith(jobs.FILE_STATUS["unreadable"]))
+    line = f"Files added so far ({len(rows) - failed}"
+    return line + (f"; {failed} could not be read)" if failed else ")")
 
 
 def _open_questions_picker(ctx: Ctx, listed: list[dict], running: bool) -> None:

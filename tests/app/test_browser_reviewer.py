@@ -43,3 +43,21 @@ def test_a_reload_keeps_the_reviewer_without_a_password_and_approve_is_green(app
         expect(page).not_to_have_url(re.compile(r"reviewer="), timeout=30000)
         page.reload(wait_until="domcontentloaded")
         expect(page.get_by_label("Your name")).to_be_visible(timeout=30000)
+
+
+@pytest.mark.browser
+def test_the_browser_tab_names_the_page_and_the_workspace(app_server, signed_in):  # noqa: F811
+    """Every page's tab said "copquotes review": a reviewer with the Quotes page in one tab and
+    Export in another (or two workspaces open) could not tell them apart. The folder's own name
+    only, never its path."""
+    from playwright.sync_api import expect
+
+    ws_path, port = app_server
+    with signed_in(port, "Ben Comms", viewport={"width": 1280, "height": 720}) as page:
+        expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=30000)
+        for name in ("Overview", "Quotes", "Export"):
+            if name != "Overview":
+                page.get_by_role("link", name=name, exact=True).click()
+                expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=30000)
+            expect(page).to_have_title(f"{name} · {ws_path.name} · copquotes review", timeout=30000)
+            assert str(ws_path.parent) not in page.title()

@@ -468,3 +468,29 @@ def test_the_files_list_shows_the_group_year_and_kind_the_manifest_gave(tmp_path
             ("Early career", "2024", "focus_group")]
     finally:
         ws.close()
+
+
+@pytest.mark.parametrize("approve, says", [
+    (0, "quotes are ready to review"),
+    (2, "still to review"),
+])
+def test_the_analysis_done_message_counts_the_quotes_still_to_review(tmp_path, approve, says):
+    """A second Analyse... (one more file, from someone with no quote consent) ended "Done: 11
+    candidate quotes are ready to review." when the reviewers had decided every one of them."""
+    from copquotes import review
+
+    from .builders import build_workspace, quote_ids
+
+    ws = build_workspace(tmp_path / "ws")
+    try:
+        ids = list(quote_ids(ws).values())
+        for qid in ids[:approve]:
+            review.approve(ws, qid, "Ana", 1)
+    finally:
+        ws.close()
+    assert jobs.run_job(tmp_path / "ws") == 0           # Analyse... again: nothing new to read
+    state = jobs.read_state(tmp_path / "ws")
+    n, message = state["quotes"], state["message"]
+    assert state["state"] == "done" and says in message and f"{n:,} candidate quotes" in message
+    if approve:
+        assert f"{n - approve:,} of them still to review ({approve} decided or edited already)" in message

@@ -684,3 +684,35 @@ def test_export_download_goes_once_the_choices_change(ws):
     assert at.session_state["_export"]["name"].endswith(".csv") and at.get("download_button")
     at.checkbox(key="x_approved").uncheck().run()
     assert not at.get("download_button")
+
+
+@pytest.mark.parametrize("uploads, heading", [
+    ([("notes.txt", b"The sessions helped me."), ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)],
+     "Files added so far (1; 1 could not be read)"),
+    ([("notes.txt", b"The sessions helped me."), ("roster.csv", b"name,role,quote_consent\nAnn,participant,yes\n")],
+     "Files added so far (2)"),
+])
+def test_files_added_so_far_does_not_count_a_file_that_could_not_be_read(tmp_path, uploads, heading):
+    """A PNG among the uploads was counted as a file added ("Files added so far (2)") although
+    nothing was read from it; it is named apart now."""
+    ws_path = tmp_path / "ws"
+    _added(ws_path, uploads)
+    at = open_page(ws_path, "add")
+    assert not at.exception
+    assert [e.label for e in at.expander if e.label.startswith("Files added so far")] == [heading]
+
+
+def test_a_colleagues_unsaved_edit_is_named_on_the_quotes_card(ws):
+    """Ana typed an edit and closed the tab; the next day Ben approved that quote without a word
+    about it (her draft was kept, but only she could see it). Ben's card names her unsaved edit now
+    (who and when, never its text); her own card does not name her as a colleague."""
+    from copquotes.app import drafts
+
+    qid = quote_ids(ws)[6]
+    drafts.save(ws, "Ana", qid, 1, "Ana's unsaved wording, marker quillfeather.")
+    ben = open_page(ws.path, "quotes", reviewer="Ben", state={"q_size": 50})
+    assert not ben.exception
+    said = [c.value for c in ben.caption if "Unsaved edit of this quote by" in c.value]
+    assert len(said) == 1 and "Ana" in said[0] and "quillfeather" not in " ".join(m.value for m in ben.markdown)
+    ana = open_page(ws.path, "quotes", reviewer="Ana", state={"q_size": 50})
+    assert not [c.value for c in ana.caption if "Unsaved edit of this quote by" in c.value]
