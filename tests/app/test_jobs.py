@@ -472,7 +472,8 @@ def test_the_files_list_shows_the_group_year_and_kind_the_manifest_gave(tmp_path
 
 @pytest.mark.parametrize("approve, says", [
     (0, "quotes are ready to review"),
-    (2, "still to review"),
+    (2, "2 decided or edited already"),
+    (-1, "0 of them still to review"),
 ])
 def test_the_analysis_done_message_counts_the_quotes_still_to_review(tmp_path, approve, says):
     """A second Analyse... (one more file, from someone with no quote consent) ended "Done: 11
@@ -484,13 +485,33 @@ def test_the_analysis_done_message_counts_the_quotes_still_to_review(tmp_path, a
     ws = build_workspace(tmp_path / "ws")
     try:
         ids = list(quote_ids(ws).values())
-        for qid in ids[:approve]:
+        decided = ids if approve < 0 else ids[:approve]
+        for qid in decided:
+            review.approve(ws, qid, "Ana", 1)
+        n, message = jobs.done_message(ws)
+        fresh = ws.conn.execute("SELECT COUNT(*) FROM quotes q JOIN quotable_units u ON u.unit_id = q.unit_id"
+                                ).fetchone()[0]
+    finally:
+        ws.close()
+    assert n == fresh and says in message and f"{n:,} candidate quotes" in message
+    if decided:
+        assert f"{n - len(decided):,} of them still to review ({len(decided)} decided or edited already)" in message
+
+
+def test_a_second_analyse_says_how_many_quotes_reviewers_decided_already(tmp_path):
+    """The background job's done message is the one above, after a real second analysis."""
+    from copquotes import review
+
+    from .builders import build_workspace, quote_ids
+
+    ws = build_workspace(tmp_path / "ws")
+    try:
+        for qid in list(quote_ids(ws).values())[:2]:
             review.approve(ws, qid, "Ana", 1)
     finally:
         ws.close()
     assert jobs.run_job(tmp_path / "ws") == 0           # Analyse... again: nothing new to read
     state = jobs.read_state(tmp_path / "ws")
-    n, message = state["quotes"], state["message"]
-    assert state["state"] == "done" and says in message and f"{n:,} candidate quotes" in message
-    if approve:
-        assert f"{n - approve:,} of them still to review ({approve} decided or edited already)" in message
+    n = state["quotes"]
+    assert state["state"] == "done"
+    assert f"{n - 2:,} of them still to review (2 decided or edited already)" in state["message"]
