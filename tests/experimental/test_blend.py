@@ -113,9 +113,18 @@ def test_blend_refuses_runs_that_cannot_be_judged_out_of_fold(runs, embedder):
     logreg = ThemeTagger(codebook=cb, embedder=embedder, codebook_weight=0.0, lexicon=False).fit(TEXTS, Y)
     with pytest.raises(ConfigError, match="not a fitted FineTunedThemeTagger"):
         blend_taggers([a, logreg])
-    other_data = _run(cb, embedder, 2, {"batch_size": 16}).fit(TEXTS[:90], Y[:90])
+    # a run fitted on other texts: a's own record of its labelled texts, with rows and labels of fewer
+    # texts (a real refit on TEXTS[:90] took 40-90 s and checked nothing more)
+    import copy
+
+    other_data = copy.copy(a)
+    other_data.validation_ = {**a.validation_, "rows": a.validation_["rows"][:90], "Y": a.validation_["Y"][:90]}
     with pytest.raises(ConfigError, match="other labelled texts"):
         blend_taggers([a, other_data])
+    relabelled = copy.copy(a)
+    relabelled.validation_ = {**a.validation_, "Y": 1 - a.validation_["Y"]}
+    with pytest.raises(ConfigError, match="other labelled texts"):
+        blend_taggers([a, relabelled])
 
 
 def test_weighted_ensemble_rejects_a_weight_per_member_mismatch():
