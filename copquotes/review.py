@@ -160,9 +160,23 @@ def _log_decision(conn, quote_id: str, reviewer: str, action: str, before, after
     return cur.lastrowid
 
 
+def _readable_time(stamp: str | None) -> str:
+    """A stored ISO time as a person reads it, "14:05:09 UTC on 8 Dec 2026" (the stored text itself
+    when it is no ISO time; "a moment ago" when there is none)."""
+    if not stamp:
+        return "a moment ago"
+    try:
+        t = _dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return str(stamp)
+    if t.tzinfo is not None:
+        t = t.astimezone(_dt.timezone.utc)
+    return f"{t:%H:%M:%S} UTC on {t.day} {t:%b %Y}"
+
+
 def _describe_change(expected: int, row: dict) -> str:
     who = row.get("updated_by") or "someone"
-    when = row.get("updated_at") or "a moment ago"
+    when = _readable_time(row.get("updated_at"))
     return (f"{who} changed this quote at {when} (it is now '{row.get('status')}', version "
             f"{row.get('version')}; you loaded version {expected})")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 
 import pytest
 
@@ -83,6 +84,9 @@ def test_two_reviewers_never_overwrite_each_other_silently(ws, qid, tmp_path):
     msg = str(exc)
     assert "Ann" in msg and "load the quote again" in msg.lower() and "version 2" in msg
     assert "page" not in msg and "below" not in msg          # neutral: the app or the CLI adds its own advice
+    # the time as a person reads it, not the stored ISO text ("2026-12-08T01:31:40.420+00:00")
+    at = row(ws, qid)["updated_at"]
+    assert at not in msg and re.search(r"at \d\d:\d\d:\d\d UTC on \d{1,2} [A-Z][a-z]{2} \d{4} \(it is now", msg)
     # Ann's decision stands; Bea's refused edit is returned and kept in the audit trail
     assert row(ws, qid)["status"] == "approved" and row(ws, qid)["edited_text"] != "My better wording of it."
     assert exc.attempted["edited_text"] == "My better wording of it."
