@@ -127,7 +127,7 @@ def _quotes_extra(ws) -> list[str]:
 
 
 DECLARATIONS: tuple[Stage, ...] = (
-    Stage("anonymise", version="26", run="copquotes.anonymise.stage:run", granularity="file",
+    Stage("anonymise", version="27", run="copquotes.anonymise.stage:run", granularity="file",
           doc="identifier spans, redacted text and risk flags of every unit",
           worker=True, force_option="full", threads_option="n_process", map_option="mapper",
           fingerprint_extra=_anonymise_extra),

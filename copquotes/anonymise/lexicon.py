@@ -268,8 +268,12 @@ vik sanj bri ros cath kath jacq trev kev bazza shazza gazza
 
 @functools.lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """US census (1990) first names, lower case, from the ``names`` package (MIT), and :data:`DIMINUTIVES`."""
-    return _read_census("dist.male.first") | _read_census("dist.female.first") | DIMINUTIVES
+    """US census (1990) first names, lower case, from the ``names`` package (MIT), :data:`DIMINUTIVES`, and the
+    given names of the UK's communities the census lacks ("Harpreet", "Oluwaseun", "Agnieszka", "Siobhan":
+    :mod:`~copquotes.anonymise.given_names`). Those that are also words go through :func:`ambiguous_names`."""
+    from .given_names import uk_given_names
+
+    return _read_census("dist.male.first") | _read_census("dist.female.first") | DIMINUTIVES | uk_given_names()
 
 
 @functools.lru_cache(maxsize=1)
